@@ -1,0 +1,136 @@
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from vse_tui.cli import main
+from vse_tui.store.schema import SCHEMA_VERSION
+
+
+def run(*args, input=None):
+    """The real command in a child process, as a user or a cron job would run it."""
+    return subprocess.run([sys.executable, "-m", "vse_tui", *args], capture_output=True, text=True,
+                          input=input, env=os.environ.copy(), timeout=120)
+
+
+def test_core_and_store_never_import_textual():
+    code = ("import sys, vse_tui.core, vse_tui.store, vse_tui.reports, vse_tui.cli, vse_tui.commands, "
+            "vse_tui.core.incidents, vse_tui.core.due, vse_tui.demo, vse_tui.reports.export; "
+            "print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_incident_add_path_never_imports_textual(tmp_path):
+    code = ("import sys; from vse_tui.cli import main; "
+            f"main(['incident', 'add', 'Mail down', '--db', {str(tmp_path / 'x.db')!r}]); "
+            "print('textual' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "INC-0001"
+    assert out.stderr.strip().endswith("False")
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as ex:
+        main(["--version"])
+    assert ex.value.code == 0
+    assert capsys.readouterr().out.startswith("vse-tui ")
+
+
+def test_db_is_accepted_before_or_after_the_subcommand(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "incident", "add", "First"]) == 0
+    assert main(["incident", "add", "Second", "--db", db]) == 0
+    assert capsys.readouterr().out.split() == ["INC-0001", "INC-0002"]
+    assert main(["--db", db, "incident", "list", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["summary"] for r in rows] == ["Second", "First"]
+
+
+def test_the_env_variable_chooses_the_database(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("VSE_TUI_DB", str(tmp_path / "env" / "vse.db"))
+    assert main(["incident", "add", "Via env"]) == 0
+    assert (tmp_path / "env" / "vse.db").exists()
+
+
+def test_usage_errors_exit_2_with_one_line(capsys):
+    assert main(["incident", "add"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "summary" in err
+    assert main(["no-such-command"]) == 2
+
+
+def test_refused_input_exits_1_with_one_line_and_no_traceback(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    res = run("incident", "list", "--db", str(text))
+    assert res.returncode == 1
+    assert "not an SQLite file" in res.stderr and "Traceback" not in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert text.read_text() == "not a database"
+
+
+def test_future_schema_is_refused_with_exit_1(tmp_path):
+    db = tmp_path / "future.db"
+    assert main(["incident", "add", "x", "--db", str(db)]) == 0
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    before = db.read_bytes()
+    res = run("export", "--db", str(db))
+    assert res.returncode == 1 and "newer vse-tui" in res.stderr and "Traceback" not in res.stderr
+    assert db.read_bytes() == before
+
+
+def test_standard_json_prints_the_whole_model(capsys):
+    assert main(["standard", "--json"]) == 0
+    model = json.loads(capsys.readouterr().out)
+    assert set(model) >= {"processes", "activities", "tasks", "roles", "work_products"}
+    assert len(model["tasks"]) == 40 and len(model["work_products"]) == 21
+
+
+def test_demo_then_export_gives_the_records_of_every_process(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["demo", "--no-open", "--db", db, "--as-of", "2026-11-26"]) == 0
+    out = tmp_path / "export.json"
+    assert main(["export", "--format", "json", "--db", db, "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert doc["exported_at"].endswith("+00:00")
+    records = doc["records"]
+    for key in ("WP.18", "WP.11", "WP.02", "WP.10", "WP.03", "WP.21", "WP.06", "WP.08", "WP.14", "WP.15"):
+        assert records[key], key
+    assert {"people", "customers", "suppliers", "role_assignments", "history"} <= set(records)
+    assert len(records["WP.18"]) == 300 and len(records["WP.10"]) == 5 and len(records["customers"]) == 4
+    inc = records["WP.18"][0]
+    for key in ("id", "uuid", "status", "version", "opened_at", "restored_at", "closed_at"):
+        assert key in inc
+    assert {r["status"] for r in records["WP.18"]} == {"opened", "updated", "closed"}
+    assert {r["priority"] for r in records["WP.18"]} == {"P1", "P2", "P3", "P4", "P5"}
+    assert {r["change_type"] for r in records["WP.11"]} == {"normal", "emergency", "pre-approved"}
+    assert {r["status"] for r in records["WP.11"]} == {"draft", "approved", "rejected", "updated"}
+    assert all(r["status"] in ("approved", "updated") for r in records["WP.14"])
+
+
+def test_demo_refuses_to_replace_records_without_yes(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["incident", "add", "Real work", "--db", db]) == 0
+    assert main(["demo", "--no-open", "--db", db]) == 1
+    assert "already holds records" in capsys.readouterr().err
+    assert main(["incident", "list", "--db", db, "--format", "json"]) == 0
+    assert [r["summary"] for r in json.loads(capsys.readouterr().out)] == ["Real work"]
+
+
+def test_list_limit_and_csv(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    for i in range(3):
+        main(["incident", "add", f"n{i}", "--db", db])
+    capsys.readouterr()
+    assert main(["incident", "list", "--db", db, "--format", "json", "--limit", "2"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["incident", "list", "--db", db, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("id,") and len(lines) == 4

@@ -1,0 +1,72 @@
+"""Shared fixtures: a pinned clock, time zone and locale; temp databases; the demo shop built once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+FROZEN_NOW = "2026-11-26T09:30:00+00:00"
+AS_OF = "2026-11-26"
+
+# Pinned before anything reads the clock or the time zone.
+os.environ["TZ"] = "UTC"
+os.environ["LANG"] = "C.UTF-8"
+os.environ["VSE_TUI_NOW"] = FROZEN_NOW
+os.environ.pop("VSE_TUI_DB", None)
+os.environ.pop("NO_COLOR", None)
+if hasattr(time, "tzset"):
+    time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """No test reads or writes the user's real config or database."""
+    monkeypatch.setenv("VSE_TUI_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("VSE_TUI_DB", str(tmp_path / "default" / "vse.db"))
+    monkeypatch.setenv("VSE_TUI_NOW", FROZEN_NOW)
+
+
+@pytest.fixture
+def store(tmp_path):
+    from vse_tui.store import Actor, open_store
+
+    s = open_store(tmp_path / "t.db", Actor(operator="Tester", os_user="tester", host="testhost"))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    from datetime import date
+
+    from vse_tui.demo import build_demo
+    from vse_tui.store import Actor, open_store
+
+    os.environ["VSE_TUI_NOW"] = FROZEN_NOW
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    s = open_store(path, Actor(operator="demo"))
+    build_demo(s, as_of=date.fromisoformat(AS_OF))
+    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path) -> Path:
+    """A private copy of the demo database for a test that may write to it."""
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_file, target)
+    return target
+
+
+@pytest.fixture
+def demo_store(demo_db):
+    from vse_tui.store import Actor, open_store
+
+    s = open_store(demo_db, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+    yield s
+    s.close()

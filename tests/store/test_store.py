@@ -1,0 +1,152 @@
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from vse_tui.core.errors import DatabaseError, InputError, NotFound
+from vse_tui.core.records import ChangeRequest, Customer, Incident
+from vse_tui.store import Actor, open_store
+from vse_tui.store.schema import SCHEMA_VERSION
+
+
+def test_add_assigns_ids_that_sort_numerically_and_writes_history(store):
+    first = store.add(Incident(summary="Mail down"), task="IN.2.1")
+    assert first.id == "INC-0001" and first.version == 1 and first.status == "opened"
+    store.conn.execute("UPDATE incidents SET seq = 9999, id = 'INC-9999' WHERE uuid = ?", (first.uuid,))
+    nxt = store.add(Incident(summary="Printer"))
+    assert nxt.id == "INC-10000"
+    ids = [r.id for r in store.select("incidents", order_by="seq")]
+    assert ids == ["INC-9999", "INC-10000"]
+    rows = store.history(first.uuid)
+    assert len(rows) == 1
+    assert rows[0]["action"] == "create" and rows[0]["task"] == "IN.2.1"
+    assert (rows[0]["operator"], rows[0]["os_user"], rows[0]["host"]) == ("Tester", "tester", "testhost")
+    assert rows[0]["at"].endswith("+00:00")
+
+
+def test_update_makes_a_new_version_with_one_history_row_per_field(store):
+    inc = store.add(Incident(summary="VPN drops"))
+    new = store.update("incidents", inc.id.lower(), {"priority": "P2", "status": "updated"}, task="IN.2.2")
+    assert (new.version, new.priority, new.status) == (2, "P2", "updated")
+    changes = [(h["field"], h["old_value"], h["new_value"], h["task"]) for h in store.history(inc.uuid)[1:]]
+    assert sorted(changes) == [("priority", "P3", "P2", "IN.2.2"), ("status", "opened", "updated", "IN.2.2")]
+    assert store.get("incidents", inc.uuid).version == 2
+
+
+def test_status_moves_follow_the_lifecycle(store):
+    chg = store.add(ChangeRequest(title="Firewall"))
+    store.update("change_requests", chg.id, {"status": "rejected"})
+    with pytest.raises(InputError, match="cannot go from rejected to approved"):
+        store.update("change_requests", chg.id, {"status": "approved"})
+    with pytest.raises(InputError, match="status must be one of"):
+        store.update("change_requests", chg.id, {"status": "closed"})
+
+
+def test_validation_names_the_field_and_what_it_expects(store):
+    inc = store.add(Incident(summary="x"))
+    with pytest.raises(InputError) as err:
+        store.update("incidents", inc.id, {"impact": "huge"})
+    assert "impact" in str(err.value) and "'high', 'medium' or 'low'" in str(err.value)
+    assert store.get("incidents", inc.id).impact == "medium"
+    assert len(store.history(inc.uuid)) == 1
+
+
+def test_a_failed_write_leaves_neither_record_nor_history(store):
+    store.conn.execute(
+        "CREATE TRIGGER fail_history BEFORE INSERT ON history BEGIN SELECT RAISE(ABORT, 'disk said no'); END")
+    with pytest.raises(DatabaseError):
+        store.add(Customer(name="Acme"))
+    assert store.count("customers") == 0
+    assert store.count("history") == 0
+    store.conn.execute("DROP TRIGGER fail_history")
+    cust = store.add(Customer(name="Acme"))
+    store.conn.execute(
+        "CREATE TRIGGER fail_history BEFORE INSERT ON history BEGIN SELECT RAISE(ABORT, 'disk said no'); END")
+    with pytest.raises(DatabaseError):
+        store.update("customers", cust.id, {"name": "Acme Ltd"})
+    assert store.get("customers", cust.id).name == "Acme"
+    assert store.count("history") == 1
+
+
+def test_an_error_inside_a_transaction_rolls_everything_back(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add(Incident(summary="one"))
+            store.add(Incident(summary="two"))
+            raise RuntimeError("boom")
+    assert store.count("incidents") == 0 and store.count("history") == 0
+
+
+def test_unknown_ids_are_reported_plainly(store):
+    with pytest.raises(NotFound, match="No incident INC-0042"):
+        store.get("incidents", "INC-0042")
+    with pytest.raises(NotFound, match="unknown id prefix"):
+        store.find("XYZ-1")
+
+
+def test_new_database_is_created_with_its_folder_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "deep" / "er" / "vse.db"
+    s = open_store(path)
+    try:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        assert s.schema_version() == SCHEMA_VERSION
+    finally:
+        s.close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_text_file_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list\n")
+    with pytest.raises(DatabaseError, match="not an SQLite file"):
+        open_store(path)
+    assert path.read_text() == "shopping list\n"
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer vse-tui"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_another_programs_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t(x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="another program"):
+        open_store(path)
+
+
+def test_a_folder_that_cannot_be_created_gives_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseError, match="Cannot create the folder"):
+        open_store(blocker / "sub" / "vse.db")
+
+
+def test_records_round_trip_through_the_database(store):
+    inc = store.add(Incident(summary="Ünïcode ✓ [bold]markup[/bold]", security=True, cis=["a", "b"]))
+    back = store.get("incidents", inc.id)
+    assert back == inc
+
+
+def test_iter_all_pages_through_every_record(store):
+    store.add_many(Incident(summary=f"n{i}") for i in range(2500))
+    assert [r.summary for r in store.iter_all("incidents", batch=1000)][-1] == "n2499"
+    assert sum(1 for _ in store.iter_all("incidents", batch=1000)) == 2500
+
+
+def test_actor_defaults_to_the_os_user():
+    actor = Actor()
+    assert actor.operator and actor.os_user and actor.host

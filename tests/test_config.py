@@ -1,0 +1,38 @@
+import os
+import stat
+
+import pytest
+
+from vse_tui.config import Config, load_config, save_config
+from vse_tui.core.errors import InputError
+from vse_tui.paths import config_path, default_db_path
+
+
+def test_defaults_without_a_file():
+    cfg = load_config()
+    assert cfg.operator and cfg.theme == "dark"
+
+
+def test_save_is_atomic_private_and_round_trips(tmp_path):
+    path = config_path()
+    save_config(Config(operator="Kim Lee", theme="light", keys={"new_incident": "ctrl+i"}))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".config-")]
+    back = load_config()
+    assert (back.operator, back.theme, back.keys) == ("Kim Lee", "light", {"new_incident": "ctrl+i"})
+
+
+def test_a_broken_config_gives_a_clear_error():
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("operator = [unclosed")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_config()
+    path.write_text('theme = "purple"')
+    with pytest.raises(InputError, match="theme"):
+        load_config()
+
+
+def test_env_overrides_the_database_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("VSE_TUI_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"

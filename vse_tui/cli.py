@@ -1,0 +1,265 @@
+"""The command line: `vse-tui` with no subcommand opens the TUI; subcommands script the same
+core functions. Exit status 0 on success, 1 when input is refused or a check fails, 2 for usage
+errors; always a one-line reason on stderr, never a traceback. This module never imports Textual
+unless the TUI is opened."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import __version__
+from .core.errors import VseError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# ---------------------------------------------------------------- helpers shared by commands
+
+
+def _store(args):
+    from .config import load_config
+    from .paths import resolve_db
+    from .store.db import Actor, open_store
+
+    config = load_config()
+    return open_store(resolve_db(getattr(args, "db", None)), Actor(operator=config.operator))
+
+
+@contextlib.contextmanager
+def _output(args) -> Iterator[io.TextIOBase]:
+    """stdout, or the file named by --out (written whole or not at all)."""
+    out = getattr(args, "out", None)
+    if not out:
+        yield sys.stdout
+        return
+    path = Path(out).expanduser()
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise VseError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def interactive(args) -> bool:
+    return not getattr(args, "yes", False) and sys.stdin.isatty()
+
+
+def confirm(args, question: str) -> bool:
+    """Ask on a terminal; with --yes it is yes; without a terminal it is no."""
+    if getattr(args, "yes", False):
+        return True
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def print_rows(args, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Print records as a table, JSON (one array) or CSV, per --format."""
+    fmt = getattr(args, "format", "table")
+    limit = getattr(args, "limit", None)
+    if limit is not None:
+        rows = rows[:limit]
+    with _output(args) as out:
+        if fmt == "json":
+            json.dump(rows, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        elif fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({c: _cell(row.get(c)) for c in columns})
+        else:
+            if not rows:
+                out.write("(none)\n")
+                return
+            cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+            widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+            out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+            for row in cells:
+                out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_tui(args) -> int:
+    from .app import run_app
+
+    return run_app(db=getattr(args, "db", None))
+
+
+def cmd_standard(args) -> int:
+    from .core.standard import load_standard
+
+    model = load_standard()
+    with _output(args) as out:
+        if args.json:
+            json.dump(model.as_json(), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            return EXIT_OK
+        for proc in model.processes:
+            out.write(f"{proc.code}  {proc.name}\n")
+            for act in (a for a in model.activities if a.process == proc.code):
+                out.write(f"  {act.code}  {act.name}\n")
+                for task in (t for t in model.tasks if t.activity == act.code):
+                    out.write(f"    {task.code:7} {task.title}  [{' '.join(task.roles)}]\n")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from .core.clock import parse_datetime
+    from .demo import build_demo
+    from .paths import demo_db_path
+    from .store.db import Actor, open_store
+
+    if args.as_of:
+        os.environ["VSE_TUI_NOW"] = parse_datetime(f"{args.as_of.isoformat()}T09:30:00").isoformat()
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
+    if path.exists() and path.stat().st_size > 0:
+        store = open_store(path)
+        empty = store.is_empty()
+        store.close()
+        if not empty and getattr(args, "db", None) and not confirm(args, f"{path} already holds records. Replace it with the demo shop?"):
+            raise VseError(f"{path} already holds records; nothing was changed (use --yes to replace it)")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store = open_store(path, Actor(operator="demo"))
+    try:
+        counts = build_demo(store, as_of=args.as_of, incidents=args.incidents)
+    finally:
+        store.close()
+    print(f"Demo shop written to {path}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()),
+          file=sys.stderr)
+    if args.no_open:
+        return EXIT_OK
+    from .app import run_app
+
+    return run_app(db=str(path))
+
+
+def cmd_export(args) -> int:
+    from .reports.export import write_export
+
+    store = _store(args)
+    try:
+        with _output(args) as out:
+            write_export(store, out)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+COMMANDS: dict[str, Callable[[Any], int]] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_opt = _Parser(add_help=False)
+    db_opt.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="database file (default: VSE_TUI_DB or the user data folder)")
+    parser = _Parser(prog="vse-tui", description="Run a small IT service shop the ISO/IEC TR 29110-5-3 way.",
+                     parents=[db_opt])
+    parser.add_argument("--version", action="version", version=f"vse-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, func: Callable[[Any], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[db_opt], help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("standard", cmd_standard, "print the reference model of the standard the app uses")
+    p.add_argument("--json", action="store_true", help="as JSON (processes, activities, tasks, roles, work_products)")
+    p.add_argument("--out", metavar="FILE")
+
+    p = command("demo", cmd_demo, "create a demo database of a fictional three-person shop and open it")
+    p.add_argument("--no-open", action="store_true", help="only create the database")
+    p.add_argument("--incidents", type=_positive, default=300, metavar="N", help="number of incidents (default 300)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="the day the demo history ends (default today)")
+    p.add_argument("--yes", action="store_true", help="replace an existing database without asking")
+
+    p = command("export", cmd_export, "export everything stored")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--out", metavar="FILE")
+
+    from .commands import register
+
+    register(command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        func = getattr(args, "func", None) or cmd_tui
+        return func(args)
+    except UsageError as exc:
+        print(f"vse-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except VseError as exc:
+        print(f"vse-tui: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("vse-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(f"vse-tui: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def entry() -> None:
+    sys.exit(main())

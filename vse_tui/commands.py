@@ -1,0 +1,155 @@
+"""Subcommands of the process screens' core functions: incidents and what is due."""
+
+from __future__ import annotations
+
+import json
+
+
+from .core import clock
+
+
+def cmd_incident_add(args) -> int:
+    from .cli import _store
+    from .core.incidents import log_incident
+
+    store = _store(args)
+    try:
+        inc = log_incident(store, args.summary, customer=args.customer, service=args.service, impact=args.impact,
+                           urgency=args.urgency, reporter=args.reporter or "", cis=args.ci or [], security=args.security,
+                           details=args.details or "")
+    finally:
+        store.close()
+    print(inc.id)
+    return 0
+
+
+def cmd_incident_list(args) -> int:
+    from .cli import _store, print_rows
+    from .core import incidents as core
+    from .core.lookup import names, resolve, short_names
+
+    store = _store(args)
+    try:
+        where, params = core.query(open_only=args.open, priority=args.priority, status=args.status,
+                                   customer=resolve(store, "customers", args.customer) if args.customer else None,
+                                   search=args.search)
+        customers, services = short_names(store), names(store, "services")
+        cache: dict = {}
+        rows = []
+        for inc in store.select("incidents", where, params, order_by=core.SORTS[args.sort], limit=args.limit):
+            tgt = core.target_clock(inc, core.target_for(store, inc, cache)) if inc.status != "closed" else None
+            rows.append(core.row_dict(inc, customers, services, tgt))
+    finally:
+        store.close()
+    columns = ["id", "priority", "state", "customer", "service", "summary", "opened_at"]
+    if args.format != "table":
+        columns = list(rows[0]) if rows else columns
+    else:
+        for r in rows:
+            r["opened_at"] = clock.local_text(clock.parse_datetime(r["opened_at"])) if r["opened_at"] else ""
+    print_rows(args, rows, columns)
+    return 0
+
+
+def cmd_incident_show(args) -> int:
+    from .cli import _output, _store
+    from .core import incidents as core
+    from .core.lookup import names, short_names
+
+    store = _store(args)
+    try:
+        inc = store.get("incidents", args.id)
+        history = store.history(inc.uuid)
+        tgt = core.target_clock(inc, core.target_for(store, inc))
+        customers, services = short_names(store), names(store, "services")
+    finally:
+        store.close()
+    with _output(args) as out:
+        if args.format == "json":
+            json.dump({**inc.model_dump(mode="json"), "history": history}, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            return 0
+        out.write(f"{inc.id}  {inc.summary}\n")
+        out.write(f"  priority {inc.priority} (impact {inc.impact}, urgency {inc.urgency})   status {inc.status}   state {inc.state}\n")
+        out.write(f"  customer {customers.get(inc.customer or '', '-')}   service {services.get(inc.service or '', '-')}\n")
+        out.write(f"  opened {clock.local_text(inc.opened_at)}   restored {clock.local_text(inc.restored_at) or '-'}"
+                  f"   closed {clock.local_text(inc.closed_at) or '-'}\n")
+        if tgt.due_at and inc.status != "closed":
+            state = "BREACHED" if tgt.breached else "due"
+            out.write(f"  target {state} {clock.local_text(tgt.due_at)} ({tgt.source})\n")
+        for label, value in (("reporter", inc.reporter), ("details", inc.details), ("category", inc.category),
+                             ("solution", inc.solution), ("root cause", inc.root_cause)):
+            if value:
+                out.write(f"  {label}: {value}\n")
+        out.write("history:\n")
+        for h in history:
+            what = "created" if h["action"] == "create" else f"{h['field']}: {h['old_value'] or ''} -> {h['new_value'] or ''}"
+            out.write(f"  {clock.local_text(clock.parse_datetime(h['at']))}  {h['operator']:<12} {h['task'] or '':7} {what[:80]}\n")
+    return 0
+
+
+def cmd_due(args) -> int:
+    from .cli import _store, print_rows
+    from .core.due import due_items
+
+    store = _store(args)
+    try:
+        today = clock.today()
+        items = [i.as_dict(today) for i in due_items(store, today)]
+    finally:
+        store.close()
+    if args.format == "table":
+        for item in items:
+            d = item["days"]
+            item["when"] = f"{-d}d overdue" if d < 0 else ("today" if d == 0 else f"in {d}d")
+        print_rows(args, items, ["when", "due", "kind", "ref", "title"])
+    else:
+        print_rows(args, items, ["due", "days", "overdue", "kind", "ref", "title"])
+    return 0
+
+
+def register(command) -> None:
+    """Add this module's subcommands through `command(name, func, help)`."""
+    import argparse
+
+    from .cli import _Parser
+
+    inc = command("incident", None, "log and list incidents (IN)")
+    sub = inc.add_subparsers(dest="incident_command", metavar="ACTION", parser_class=_Parser, required=True)
+    db_opt = _Parser(add_help=False)
+    db_opt.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
+
+    p = sub.add_parser("add", parents=[db_opt], help="record an incident (IN.2.1); prints its id")
+    p.add_argument("summary")
+    p.add_argument("--customer", metavar="C", help="customer id, short code or name (default: last used)")
+    p.add_argument("--service", metavar="S", help="service id or name (default: last used)")
+    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium")
+    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium")
+    p.add_argument("--reporter", metavar="R")
+    p.add_argument("--details", metavar="TEXT")
+    p.add_argument("--ci", action="append", metavar="CI", help="configuration item involved (repeatable)")
+    p.add_argument("--security", action="store_true", help="an information security incident")
+    p.set_defaults(func=cmd_incident_add)
+
+    p = sub.add_parser("list", parents=[db_opt], help="list incidents")
+    p.add_argument("--open", action="store_true", help="only incidents not closed")
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"])
+    p.add_argument("--status", metavar="S", help="a status (opened, updated, closed) or state (new, in progress, ...)")
+    p.add_argument("--customer", metavar="C")
+    p.add_argument("--search", metavar="WORDS")
+    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_incident_list)
+
+    p = sub.add_parser("show", parents=[db_opt], help="show one incident with its history")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_incident_show)
+
+    p = command("due", cmd_due, "list overdue and upcoming reviews, renewals and training (for a cron reminder)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--out", metavar="FILE")
+

@@ -1,0 +1,1 @@
+"""The domain: the standard's model, records, lifecycles and rules. Never imports Textual."""

@@ -1,0 +1,86 @@
+"""Time: stored in UTC, shown in local time. VSE_TUI_NOW freezes the clock (tests, demos)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+
+
+def now() -> datetime:
+    """The current time in UTC, or the frozen time from VSE_TUI_NOW (ISO 8601)."""
+    frozen = os.environ.get("VSE_TUI_NOW")
+    if frozen:
+        return parse_datetime(frozen)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def today() -> date:
+    return to_local(now()).date()
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse ISO 8601; a value without an offset is taken as local time. Returns UTC."""
+    value = datetime.fromisoformat(text.strip())
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(timezone.utc)
+
+
+def ensure_utc(value: datetime) -> datetime:
+    """An aware datetime in UTC without microseconds; naive values are taken as local time."""
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def to_local(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone()
+
+
+def local_text(value: datetime | None, with_time: bool = True) -> str:
+    """An absolute date (and time) in the user's time zone, e.g. 2026-11-26 15:07."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def human_duration(delta: timedelta) -> str:
+    """'2h 10m', '3d 4h', '45m': as a person says it, two units at most."""
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days}d {hours}h" if hours and days < 10 else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m"
+
+
+def relative(target: datetime, reference: datetime | None = None) -> str:
+    """'in 5d' or '3d ago' relative to now."""
+    reference = reference or now()
+    delta = target - reference
+    text = human_duration(delta)
+    return f"in {text}" if delta.total_seconds() >= 0 else f"{text} ago"
+
+
+def days_between(a: date, b: date) -> int:
+    return (b - a).days
+
+
+__all__ = [
+    "now", "today", "parse_datetime", "iso", "to_local", "local_text", "human_duration",
+    "relative", "days_between", "timedelta",
+]

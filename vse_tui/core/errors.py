@@ -1,0 +1,39 @@
+"""Errors that speak to the operator. The CLI and the screens show their message as it is."""
+
+from __future__ import annotations
+
+
+class VseError(Exception):
+    """A refusal with a one-line reason for the operator (exit status 1 on the CLI)."""
+
+
+class InputError(VseError):
+    """Input that cannot be stored as given; nothing was written."""
+
+
+class NotFound(VseError):
+    """A record that the operator named does not exist."""
+
+
+class DatabaseError(VseError):
+    """The database file cannot be used (not SQLite, newer schema, unreadable folder...)."""
+
+
+class BusyError(DatabaseError):
+    """Another program holds the write lock for too long."""
+
+
+def describe_validation_error(exc, what: str = "record") -> str:
+    """Turn a pydantic ValidationError into one line naming each field and what it expects."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or what
+        msg = err.get("msg", "is not valid")
+        msg = msg.removeprefix("Value error, ")
+        value = err.get("input")
+        shown = ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value)
+            shown = f" (got {text[:40]!r}{'...' if len(text) > 40 else ''})"
+        parts.append(f"{loc}: {msg}{shown}")
+    return f"{what}: " + "; ".join(parts)

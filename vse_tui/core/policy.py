@@ -1,0 +1,75 @@
+"""Priorities and targets: the impact x urgency matrix and where an incident's targets come from.
+
+Defaults here are the starting point the governance wizard offers; the shop's own policy (WP.14),
+catalogue (WP.10) and agreements (WP.03) override them, most specific first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LEVELS = ("high", "medium", "low")
+PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
+
+DEFAULT_MATRIX: dict[str, str] = {
+    "high/high": "P1", "high/medium": "P2", "high/low": "P3",
+    "medium/high": "P2", "medium/medium": "P3", "medium/low": "P4",
+    "low/high": "P3", "low/medium": "P4", "low/low": "P5",
+}
+
+# minutes: (respond, resolve)
+DEFAULT_TARGETS: dict[str, tuple[int, int]] = {
+    "P1": (15, 4 * 60),
+    "P2": (30, 8 * 60),
+    "P3": (2 * 60, 3 * 24 * 60),
+    "P4": (8 * 60, 5 * 24 * 60),
+    "P5": (24 * 60, 10 * 24 * 60),
+}
+
+DEFAULT_CHANGE_DEFINITIONS: dict[str, str] = {
+    "pre-approved": "Low-risk, routine work done the same way every time, such as setting up a new laptop, "
+    "adding a mailbox or moving a desk. Agreed in advance with the customer; no approval per change.",
+    "emergency": "Unplanned work that cannot wait because a vital service is down or at serious risk, "
+    "such as an urgent security patch. May be deployed first and approved straight after.",
+    "normal": "Anything else: assessed and approved before it is built, tested and deployed, such as a "
+    "new service, an operating system upgrade or more capacity.",
+}
+
+DEFAULT_TEMPLATES: dict[str, str] = {
+    "incident_opened": "Hello {reporter},\n\nWe have logged your report as {id}: {summary}.\n"
+    "Priority {priority}; we aim to restore service by {target}.\n\n{operator}, {shop}",
+    "incident_investigating": "Hello {reporter},\n\nWe are working on {id}: {summary}.\n"
+    "What we know so far: {details}\nNext update by {target}.\n\n{operator}, {shop}",
+    "incident_restored": "Hello {reporter},\n\nService is restored for {id}: {summary}.\n"
+    "What we did: {solution}\nPlease tell us if all works as expected so we can close it.\n\n{operator}, {shop}",
+    "incident_closed": "Hello {reporter},\n\nWe have closed {id}: {summary}. Thank you for confirming.\n\n{operator}, {shop}",
+    "change_scheduled": "Hello,\n\nChange {id}: {title} is planned for {planned}. Expected impact: {impact}.\n\n{operator}, {shop}",
+    "change_deployed": "Hello,\n\nChange {id}: {title} was deployed on {deployed}.\n\n{operator}, {shop}",
+}
+
+DEFAULT_SECURITY_MEASURES: dict[str, str] = {
+    "confidentiality": "Customer data only on encrypted disks; accounts personal, with multi-factor sign-in; "
+    "access removed the day someone leaves.",
+    "integrity": "Changes go through change requests; records keep their history; backups are checked monthly.",
+    "availability": "Nightly backups kept off site for 30 days; a restore test every quarter; spare parts for "
+    "critical hardware.",
+}
+
+
+def priority_for(impact: str, urgency: str, matrix: dict[str, str] | None = None) -> str:
+    """The priority the matrix gives an impact and an urgency (each high, medium or low)."""
+    table = matrix or DEFAULT_MATRIX
+    key = f"{impact}/{urgency}"
+    return table.get(key) or DEFAULT_MATRIX[key]
+
+
+@dataclass(frozen=True)
+class Target:
+    respond_minutes: int
+    resolve_minutes: int
+    source: str  # e.g. "agreement AGR-0001", "service SVC-0002", "policy", "default"
+
+
+def default_target(priority: str) -> Target:
+    respond, resolve = DEFAULT_TARGETS[priority]
+    return Target(respond, resolve, "default")
