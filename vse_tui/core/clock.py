@@ -55,12 +55,14 @@ def local_text(value: datetime | None, with_time: bool = True) -> str:
     return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
-def human_duration(delta: timedelta) -> str:
-    """'2h 10m', '3d 4h', '45m': as a person says it, two units at most."""
+def human_duration(delta: timedelta, units: int = 2) -> str:
+    """'2h 10m', '3d 4h', '45m': as a person says it, two units at most (or one)."""
     seconds = int(abs(delta.total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
+    if units == 1:
+        return f"{days}d" if days else (f"{hours}h" if hours else f"{minutes}m")
     if days:
         return f"{days}d {hours}h" if hours and days < 10 else f"{days}d"
     if hours:

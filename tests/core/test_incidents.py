@@ -1,0 +1,131 @@
+from datetime import timedelta
+
+import pytest
+
+from vse_tui.core import clock
+from vse_tui.core import incidents as core
+from vse_tui.core.errors import InputError
+from vse_tui.core.records import Customer, CustomerAgreement, Service, ServicePolicy, ServiceTarget, PriorityTarget
+
+
+def test_only_the_summary_is_required(store):
+    with pytest.raises(InputError, match="Summary"):
+        core.log_incident(store, "   ")
+    inc = core.log_incident(store, "Printer queue stuck")
+    assert (inc.id, inc.status, inc.state, inc.priority) == ("INC-0001", "opened", "new", "P3")
+    assert inc.opened_at == clock.now()
+    assert store.history(inc.uuid)[0]["task"] == "IN.2.1"
+
+
+def test_priority_comes_from_the_policy_matrix(store):
+    assert core.log_incident(store, "a", impact="high", urgency="high").priority == "P1"
+    assert core.log_incident(store, "b", impact="low", urgency="low").priority == "P5"
+    store.add(ServicePolicy(title="Policy", status="approved", priority_matrix={"low/low": "P4"}))
+    assert core.log_incident(store, "c", impact="low", urgency="low").priority == "P4"
+
+
+def test_customer_and_service_default_to_the_last_used(store):
+    acme = store.add(Customer(name="Acme Bakery", short="ACME"))
+    mail = store.add(Service(name="E-mail", status="approved"))
+    first = core.log_incident(store, "one", customer="acme", service="E-mail")
+    assert (first.customer, first.service) == (acme.uuid, mail.uuid)
+    second = core.log_incident(store, "two")
+    assert (second.customer, second.service) == (acme.uuid, mail.uuid)
+
+
+def test_targets_come_from_the_most_specific_source(store):
+    acme = store.add(Customer(name="Acme"))
+    bolt = store.add(Customer(name="Bolt"))
+    mail = store.add(Service(name="E-mail", status="approved",
+                             targets=[ServiceTarget(priority="P3", respond_minutes=60, resolve_minutes=600)]))
+    inc = core.log_incident(store, "x", customer=acme.id, service=mail.id)
+    assert core.target_for(store, inc).source == f"service {mail.id}"
+    agr = store.add(CustomerAgreement(title="SLA", customer=acme.uuid, status="approved", services=[mail.uuid],
+                                      targets=[ServiceTarget(priority="P3", respond_minutes=30, resolve_minutes=240)]))
+    t = core.target_for(store, inc)
+    assert (t.source, t.resolve_minutes) == (f"agreement {agr.id}", 240)
+    other = core.log_incident(store, "y", customer=bolt.id, service=None, use_last=False)
+    assert core.target_for(store, other).source == "default"
+    store.add(ServicePolicy(title="P", status="approved",
+                            targets=[PriorityTarget(priority="P3", respond_minutes=99, resolve_minutes=999)]))
+    assert core.target_for(store, other).resolve_minutes == 999
+
+
+def test_waiting_pauses_the_target_clock(store, monkeypatch):
+    inc = core.log_incident(store, "x")
+    start = clock.now()
+    monkeypatch.setenv("VSE_TUI_NOW", (start + timedelta(hours=1)).isoformat())
+    core.set_waiting(store, inc.id, "customer")
+    monkeypatch.setenv("VSE_TUI_NOW", (start + timedelta(hours=4)).isoformat())
+    inc = core.set_waiting(store, inc.id, None)
+    assert inc.waiting_minutes == 180 and inc.state == "in progress"
+    clk = core.target_clock(inc, core.target_for(store, inc))
+    assert clk.due_at == start + timedelta(minutes=3 * 24 * 60 + 180)
+
+
+def test_the_whole_flow_writes_each_task_in_history(store):
+    inc = core.log_incident(store, "VPN drops", reporter="Dana")
+    inc = core.classify(store, inc.id, category="network")
+    assert (inc.status, inc.state, inc.category) == ("updated", "in progress", "network")
+    inc = core.notify(store, inc.id, task="IN.2.3", to="Dana", how="phone")
+    assert inc.notifications[0].message.startswith("Hello Dana") and inc.responded_at is not None
+    with pytest.raises(InputError, match="cannot close yet"):
+        core.close(store, inc.id, confirmed_by="Dana")
+    inc = core.restore(store, inc.id, solution="Replaced the router")
+    assert inc.state == "restored" and inc.restored_at is not None
+    inc = core.notify(store, inc.id, task="IN.2.4", to="Dana")
+    inc = core.close(store, inc.id, confirmed_by="Dana", how="email")
+    assert (inc.status, inc.state, inc.confirmation.by) == ("closed", "closed", "Dana")
+    tasks = [h["task"] for h in store.history(inc.uuid)]
+    for task in ("IN.2.1", "IN.2.2", "IN.2.3", "IN.2.4", "IN.2.5"):
+        assert task in tasks
+
+
+def test_a_significant_incident_needs_root_cause_and_change_or_reason(store):
+    inc = core.log_incident(store, "Mail server down", impact="high", urgency="high")
+    assert inc.significant
+    core.restore(store, inc.id, solution="Restarted the server")
+    with pytest.raises(InputError) as err:
+        core.close(store, inc.id, confirmed_by="Dana")
+    assert "root cause" in str(err.value) and "change request" in str(err.value)
+    assert store.get("incidents", inc.id).status != "closed"
+    with pytest.raises(InputError, match="change request"):
+        core.close(store, inc.id, confirmed_by="Dana", root_cause="Disk full")
+    inc, change = core.raise_change(store, inc.id)
+    assert change.status == "draft" and change.incidents == [inc.uuid] and inc.changes == [change.uuid]
+    assert change.title.startswith(f"Fix for {inc.id}")
+    closed = core.close(store, inc.id, confirmed_by="Dana", root_cause="Disk full")
+    assert closed.status == "closed"
+
+
+def test_a_recorded_reason_can_replace_the_change_request(store):
+    inc = core.log_incident(store, "Breach", security=True)
+    core.restore(store, inc.id, solution="Password reset")
+    closed = core.close(store, inc.id, confirmed_by="Dana", root_cause="Phishing",
+                        no_change_reason="Training already planned; no system change")
+    assert closed.status == "closed"
+
+
+def test_reopen_counts_and_time_entries(store):
+    inc = core.log_incident(store, "x")
+    core.restore(store, inc.id, solution="fixed")
+    core.close(store, inc.id, confirmed_by="Dana")
+    with pytest.raises(InputError):
+        core.reopen(store, inc.id, "")
+    inc = core.reopen(store, inc.id, "Came back")
+    assert (inc.status, inc.state, inc.reopened, inc.closed_at) == ("updated", "in progress", 1, None)
+    inc = core.log_time(store, inc.id, who="Sam", minutes=45, billable=False)
+    assert inc.time_spent[0].minutes == 45 and not inc.time_spent[0].billable
+    with pytest.raises(InputError, match="minutes"):
+        core.log_time(store, inc.id, who="Sam", minutes=-5)
+
+
+def test_search_and_filters(store):
+    for text in ("Printer jam", "Mail down", "printer offline"):
+        core.log_incident(store, text)
+    where, params = core.query(search="printer")
+    assert sorted(i.summary for i in core.page(store, where, params)) == ["Printer jam", "printer offline"]
+    where, params = core.query(search="100%_")
+    assert core.page(store, where, params) == []
+    where, params = core.query(search="INC-0002")
+    assert [i.summary for i in core.page(store, where, params)] == ["Mail down"]

@@ -1,0 +1,22 @@
+import pytest
+
+from vse_tui.app import VseApp
+from vse_tui.config import Config
+from vse_tui.store import Actor, open_store
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def make_app():
+    """An app on a given database, closed after the test."""
+    stores = []
+
+    def make(path, operator: str = "Kim Lee") -> VseApp:
+        store = open_store(path, Actor(operator=operator, os_user="kim", host="laptop"))
+        stores.append(store)
+        return VseApp(store, Config(operator=operator))
+
+    yield make
+    for s in stores:
+        s.close()

@@ -1,0 +1,113 @@
+"""Every screen opens on the demo data, its keys work, and nothing is a dead end."""
+
+from textual.widgets import DataTable, OptionList
+
+from vse_tui.screens.help import KeysScreen
+from vse_tui.screens.incidents import IncidentsScreen
+from vse_tui.screens.record import RecordScreen
+
+from .conftest import SIZE
+
+
+async def test_screen_keys_switch_and_title_names_the_screen(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, title in (("g", "Governance"), ("c", "Control"), ("r", "Relationship"), ("i", "Incidents"), ("d", "Dashboard")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.TITLE_TEXT == title
+            assert title in str(app.screen.query_one("#topbar").render())
+
+
+async def test_dashboard_enter_opens_the_incident(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#open-incidents", DataTable)
+        assert table.row_count == 7
+        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.ref == first
+
+
+async def test_incident_list_pages_from_sqlite(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "f")  # status filter: open -> all
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IncidentsScreen)
+        table = screen.query_one("#list", DataTable)
+        assert screen.total_rows == 300 and table.row_count == 100
+        await pilot.press("end", "down")
+        await pilot.pause()
+        assert screen.page_offset == 100 and table.row_count == 100 and table.cursor_row == 0
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.page_offset == 0 and table.cursor_row == 99
+        await pilot.press("p")  # priority P1
+        await pilot.pause()
+        assert all(str(table.get_row_at(i)[2]) == "P1" for i in range(table.row_count))
+        await pilot.press("x", "slash", *list("printer"), "enter")
+        await pilot.pause()
+        assert table.row_count > 0
+        assert all("printer" in str(table.get_row_at(i)[4]).lower() for i in range(table.row_count))
+
+
+async def test_process_screens_list_work_products_and_open_records(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        records = app.screen.query_one("#records", DataTable)
+        assert records.row_count == 60  # change requests
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        assert app.screen.query_one("#history", DataTable).row_count >= 1
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        kinds = app.screen.query_one("#kinds", OptionList)
+        kinds.focus()
+        kinds.highlighted = 1  # customer agreements
+        await pilot.pause()
+        assert app.screen.query_one("#records", DataTable).row_count == 4
+
+
+async def test_keys_help_lists_every_binding_of_the_screen(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysScreen)
+        text = str(app.screen.query_one("Static").render())
+        for words in ("Status filter", "Priority filter", "Sort", "New incident", "Quit", "Governance"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentsScreen)
+
+
+async def test_keys_can_be_remapped_by_binding_id(make_app, tmp_path):
+    from vse_tui.app import VseApp
+    from vse_tui.config import Config
+    from vse_tui.screens.capture import QuickCapture
+
+    app = make_app(tmp_path / "x.db")
+    app.config = Config(operator="Kim", keys={"new_incident": "a"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickCapture)
+    assert VseApp
+
+
+async def test_empty_database_says_what_to_do(make_app, tmp_path):
+    app = make_app(tmp_path / "empty.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Press n" in str(app.screen.query_one("#incidents-empty").render())
+        await pilot.press("i")
+        await pilot.pause()
+        assert "Press n to log the first one" in str(app.screen.query_one("#empty").render())

@@ -1,0 +1,148 @@
+"""The Textual app: bindings, the five process screens as modes, palette commands. Screens do the work."""
+
+from __future__ import annotations
+
+import time
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .config import Config, load_config
+from .screens.palette import RecordsProvider
+from .core.errors import VseError
+from .store.db import Actor, Store, open_store
+
+STARTED = time.perf_counter()
+
+
+class VseApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "vse-tui"
+
+    MODES = {
+        "dashboard": "vse_tui.screens.dashboard:DashboardScreen",
+        "governance": "vse_tui.screens.process:GovernanceScreen",
+        "control": "vse_tui.screens.process:ControlScreen",
+        "relationship": "vse_tui.screens.process:RelationshipScreen",
+        "incidents": "vse_tui.screens.incidents:IncidentsScreen",
+    }
+
+    BINDINGS = [
+        Binding("d", "go('dashboard')", "Dashboard", id="dashboard"),
+        Binding("g", "go('governance')", "Governance", id="governance"),
+        Binding("c", "go('control')", "Control", id="control"),
+        Binding("r", "go('relationship')", "Relationship", id="relationship"),
+        Binding("i", "go('incidents')", "Incidents", id="incidents"),
+        Binding("n", "new_incident", "New incident", id="new_incident"),
+        Binding("ctrl+n", "new_incident", "New incident", id="new_incident_anywhere", show=False, priority=True),
+        Binding("question_mark", "keys", "Keys", id="keys"),
+        Binding("ctrl+p", "command_palette", "Palette", id="palette"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, store: Store, config: Config | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.config = config or Config()
+        self.operator = self.config.operator
+        self.shop_name = store.setting("shop_name", "") or "(shop not named yet)"
+        self.db_label = store.path.name
+        self.ready_at: float | None = None
+
+    def _load_mode(self, name: str) -> Screen:
+        module, _, cls = self.MODES[name].partition(":")
+        import importlib
+
+        return getattr(importlib.import_module(module), cls)()
+
+    def on_mount(self) -> None:
+        for name in self.MODES:
+            self.add_mode_screen(name)
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
+        self.switch_mode("dashboard")
+
+    def add_mode_screen(self, name: str) -> None:
+        self._modes[name] = lambda name=name: self._load_mode(name)
+
+    # ------------------------------------------------------------ actions
+    def action_go(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        else:
+            while len(self.screen_stack) > 1 and not self.screen.is_modal:
+                self.pop_screen()
+
+    def action_new_incident(self) -> None:
+        from .screens.capture import QuickCapture
+
+        if isinstance(self.screen, QuickCapture):
+            return
+        self.push_screen(QuickCapture(), self._captured)
+
+    def _captured(self, incident_id: str | None) -> None:
+        if incident_id:
+            self.notify(f"Saved {incident_id}", title="Incident recorded")
+            refresh = getattr(self.screen, "reload", None)
+            if refresh:
+                refresh()
+
+    def action_keys(self) -> None:
+        from .screens.help import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
+
+    def open_record(self, ref: str) -> None:
+        """Open any record by its human id: incidents get their flow screen, others the record view."""
+        try:
+            record = self.store.find(ref)
+        except VseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if record.KIND == "incidents":
+            from .screens.incident_detail import IncidentDetailScreen
+
+            self.push_screen(IncidentDetailScreen(record.id))
+        else:
+            from .screens.record import RecordScreen
+
+            self.push_screen(RecordScreen(record.KIND, record.id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers the app's commands plus every action of the current screen."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for target, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
+            for binding in bindings:
+                if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                yield SystemCommand(
+                    binding.description, f"key {binding.key}",
+                    lambda action=binding.action, target=target: self.run_action(action, target),
+                )
+
+    COMMANDS = App.COMMANDS | {RecordsProvider}
+
+    def on_ready(self) -> None:
+        self.ready_at = time.perf_counter()
+
+
+def run_app(db: str | None = None) -> int:
+    """Open the TUI on `db` (default: VSE_TUI_DB or the user data folder)."""
+    from .paths import resolve_db
+
+    config = load_config()
+    store = open_store(resolve_db(db), Actor(operator=config.operator))
+    try:
+        VseApp(store, config).run()
+    finally:
+        store.close()
+    return 0
+
+
+__all__ = ["VseApp", "run_app"]

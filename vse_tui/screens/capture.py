@@ -1,0 +1,122 @@
+"""Quick capture of an incident (IN.2.1): type the summary, press ctrl+s. Everything else has a default."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
+
+from ..core import clock, policy
+from ..core import incidents as core
+from ..core.errors import VseError
+from ..core.records import Incident
+from .forms import ConfirmScreen
+
+LEVELS = ("high", "medium", "low")
+
+
+class QuickCapture(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="capture_save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="capture_cancel"),
+    ]
+    DEFAULT_CSS = """
+    QuickCapture { align: center middle; }
+    QuickCapture > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    QuickCapture .row { height: auto; }
+    QuickCapture .row > Label { width: 10; padding: 1 1 0 0; }
+    QuickCapture #summary { width: 1fr; }
+    QuickCapture Select { width: 1fr; }
+    QuickCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; }
+    QuickCapture #priority { padding: 1 0 0 2; width: 1fr; }
+    QuickCapture #target, QuickCapture #keys { color: $text-muted; padding: 0 0 0 10; }
+    QuickCapture #error { color: $error; height: auto; padding: 0 0 0 10; }
+    """
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        customers = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM customers WHERE state != 'former' ORDER BY title")]
+        services = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM services WHERE status != 'draft' ORDER BY title")]
+        last_c, last_s = store.setting("last_customer"), store.setting("last_service")
+        if last_c not in {u for _, u in customers}:
+            last_c = None
+        if last_s not in {u for _, u in services}:
+            last_s = None
+        self.border_title = "New incident"
+        with Vertical() as box:
+            box.border_title = "New incident"
+            with Horizontal(classes="row"):
+                yield Label("Summary *")
+                yield Input(id="summary", placeholder="What is wrong, in a few words", max_length=300)
+            with Horizontal(classes="row"):
+                yield Label("Customer")
+                yield Select(customers, value=last_c or Select.NULL, id="customer", prompt="(none)")
+            with Horizontal(classes="row"):
+                yield Label("Service")
+                yield Select(services, value=last_s or Select.NULL, id="service", prompt="(none)")
+            with Horizontal(classes="row"):
+                yield Label("Impact")
+                yield RadioSet(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="impact")
+            with Horizontal(classes="row"):
+                yield Label("Urgency")
+                yield RadioSet(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
+                yield Static("", id="priority")
+            yield Static("", id="target")
+            yield Static("", id="error")
+            yield Static(Text("^s Save   Esc Cancel   Tab next field", style="dim"), id="keys")
+
+    def on_mount(self) -> None:
+        self.matrix = core.priority_matrix(self.app.store)
+        self.query_one("#summary", Input).focus()
+        self._update_priority()
+
+    def _level(self, wid: str) -> str:
+        btn = self.query_one(f"#{wid}", RadioSet).pressed_button
+        return btn.name if btn and btn.name else "medium"
+
+    def _update_priority(self) -> None:
+        impact, urgency = self._level("impact"), self._level("urgency")
+        prio = policy.priority_for(impact, urgency, self.matrix)
+        self.query_one("#priority", Static).update(Text.assemble("→ Priority ", (prio, "bold")))
+        c = self.query_one("#customer", Select).value
+        s = self.query_one("#service", Select).value
+        probe = Incident(summary="probe", priority=prio, customer=None if c is Select.NULL else c,
+                         service=None if s is Select.NULL else s, opened_at=clock.now())
+        tgt = core.target_for(self.app.store, probe)
+        self.query_one("#target", Static).update(
+            f"Target  respond {clock.human_duration(clock.timedelta(minutes=tgt.respond_minutes))}"
+            f" · resolve {clock.human_duration(clock.timedelta(minutes=tgt.resolve_minutes))}  ({tgt.source})")
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._update_priority()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._update_priority()
+
+    def action_save(self) -> None:
+        summary = self.query_one("#summary", Input).value
+        c = self.query_one("#customer", Select).value
+        s = self.query_one("#service", Select).value
+        try:
+            inc = core.log_incident(
+                self.app.store, summary, customer=None if c is Select.NULL else c,
+                service=None if s is Select.NULL else s, impact=self._level("impact"), urgency=self._level("urgency"),
+                use_last=False)
+        except VseError as exc:
+            self.query_one("#error", Static).update(Text(str(exc)))
+            self.query_one("#summary", Input).focus()
+            return
+        self.dismiss(inc.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        if not self.query_one("#summary", Input).value.strip():
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."),
+                             lambda yes: self.dismiss(None) if yes else None)

@@ -1,0 +1,228 @@
+"""The dashboard: what needs attention now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from ..core import clock
+from ..core import incidents as inc_core
+from ..core.due import due_items
+from ..core.evidence import governance_complete, progress
+from ..core.lookup import short_names
+from ..widgets.sparkline import sparkline
+from ..widgets.style import mark, plain, priority_text
+from .base import BaseScreen, keep_cursor
+
+WEEKS = 12
+
+
+class DashboardScreen(BaseScreen):
+    TITLE_TEXT = "Dashboard"
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="dashboard_open", show=False),
+        Binding("tab", "focus_next", "Next panel", id="dashboard_next", show=False),
+        Binding("slash", "search", "Find", id="dashboard_find"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with Horizontal():
+            with Vertical(id="left"):
+                with Vertical(id="incidents-panel", classes="panel"):
+                    yield DataTable(id="open-incidents", cursor_type="row", zebra_stripes=False)
+                    yield Static("", id="incidents-empty", classes="empty")
+                yield Static("", id="trends", classes="panel")
+            with Vertical(id="right"):
+                with Vertical(id="changes-panel", classes="panel"):
+                    yield DataTable(id="changes", cursor_type="row")
+                with Vertical(id="reviews-panel", classes="panel"):
+                    yield DataTable(id="reviews", cursor_type="row")
+        yield Static("", id="setup", classes="panel")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#open-incidents", DataTable)
+        t.add_column(" ", key="mark", width=1)
+        t.add_column("id", key="id", width=9)
+        t.add_column("pri", key="pri", width=3)
+        t.add_column("summary", key="summary", width=23)
+        t.add_column("age", key="age", width=4)
+        t.add_column("left", key="left", width=8)
+        t.add_column("cust", key="cust", width=5)
+        c = self.query_one("#changes", DataTable)
+        c.add_column("when", key="when", width=8)
+        c.add_column("id", key="id", width=8)
+        c.add_column("change", key="title", width=12)
+        c.add_column("type", key="type", width=10)
+        r = self.query_one("#reviews", DataTable)
+        r.add_column(" ", key="mark", width=1)
+        r.add_column("review", key="title", width=27)
+        r.add_column("when", key="when", width=11)
+        super().on_mount()
+        t.focus()
+
+    def reload(self) -> None:
+        now = clock.now()
+        self._fill_incidents(now)
+        self._fill_changes(now)
+        self._fill_reviews()
+        self._fill_trends(now)
+        self._fill_setup()
+
+    # ------------------------------------------------------------ panels
+    def _fill_incidents(self, now) -> None:
+        store = self.store
+        count = store.count("incidents", "status != 'closed'")
+        table = self.query_one("#open-incidents", DataTable)
+        panel = self.query_one("#incidents-panel")
+        panel.border_title = f"Open incidents ({count})"
+        rows = inc_core.open_incidents(store, limit=60)
+        customers = short_names(store)
+        cache: dict = {}
+        entries = []
+        for inc in rows:
+            clk = inc_core.target_clock(inc, inc_core.target_for(store, inc, cache), now)
+            entries.append((inc, clk))
+
+        def fill() -> None:
+            for inc, clk in entries:
+                age = clock.human_duration(now - inc.opened_at, units=1) if inc.opened_at else ""
+                if clk.paused:
+                    left = Text("paused", style="dim")
+                elif inc.state == "restored":
+                    left = Text("restored", style="green")
+                elif clk.remaining is None:
+                    left = Text("")
+                elif clk.breached:
+                    left = Text("-" + clock.human_duration(clk.remaining), style="bold red")
+                else:
+                    left = Text(clock.human_duration(clk.remaining))
+                table.add_row(mark(clk.breached and not clk.paused), inc.id, priority_text(inc.priority),
+                              plain(inc.summary), age, left, plain(customers.get(inc.customer or "", "")), key=inc.id)
+
+        keep_cursor(table, fill)
+        empty = self.query_one("#incidents-empty", Static)
+        empty.display = not entries
+        table.display = bool(entries)
+        empty.update("No open incidents. Press n to log one while the customer is on the phone.")
+
+    def _fill_changes(self, now) -> None:
+        store = self.store
+        table = self.query_one("#changes", DataTable)
+        self.query_one("#changes-panel").border_title = "Scheduled changes (next 14 days)"
+        horizon = clock.iso(now + timedelta(days=14))
+        overdue = store.select(
+            "change_requests",
+            "planned_at < ? AND deployed_at IS NULL AND status IN ('approved','updated') AND state != 'cancelled'",
+            [clock.iso(now)], order_by="planned_at", limit=10)
+        coming = store.select(
+            "change_requests", "planned_at >= ? AND planned_at <= ? AND deployed_at IS NULL AND state != 'cancelled'",
+            [clock.iso(now), horizon], order_by="planned_at", limit=30)
+
+        def fill() -> None:
+            for ch in overdue:
+                table.add_row(Text("! " + clock.to_local(ch.planned_at).strftime("%a %d"), style="dark_orange"),
+                              ch.id, plain(ch.title), Text("not deployed", style="dark_orange"), key=ch.id)
+            for ch in coming:
+                table.add_row(clock.to_local(ch.planned_at).strftime("%a %d"), ch.id, plain(ch.title), ch.change_type, key=ch.id)
+            if not overdue and not coming:
+                table.add_row("", "", Text("Nothing scheduled", style="dim"), "", key="-")
+
+        keep_cursor(table, fill)
+
+    def _fill_reviews(self) -> None:
+        table = self.query_one("#reviews", DataTable)
+        today = clock.today()
+        items = due_items(self.store, today)
+        overdue = sum(1 for i in items if i.days(today) < 0)
+        self.query_one("#reviews-panel").border_title = f"Reviews due ({overdue} overdue)"
+
+        def fill() -> None:
+            for n, item in enumerate(items):
+                d = item.days(today)
+                if d < 0:
+                    when = Text(f"{-d}d overdue", style="dark_orange")
+                else:
+                    when = Text("today" if d == 0 else f"in {d}d")
+                table.add_row(Text("!", style="bold dark_orange") if d < 0 else " ", plain(item.title), when,
+                              key=f"{item.ref or '-'}#{n}")
+            if not items:
+                table.add_row(" ", Text("Nothing due in the next weeks", style="dim"), "", key="-")
+
+        keep_cursor(table, fill)
+
+    def _fill_trends(self, now) -> None:
+        start = now - timedelta(weeks=WEEKS)
+        opened = self._weekly("opened_at", start, now)
+        closed = self._weekly("closed_at", start, now)
+        breaches = self._weekly_breaches(start, now)
+        panel = self.query_one("#trends", Static)
+        panel.border_title = f"Last {WEEKS} weeks"
+        panel.update(Text.assemble(
+            ("opened   ", "dim"), sparkline(opened), f"  {sum(opened)}\n",
+            ("closed   ", "dim"), sparkline(closed), f"  {sum(closed)}\n",
+            ("breaches ", "dim"), (sparkline(breaches), "red"), f"  {sum(breaches)}", (" restored after the policy target", "dim")))
+
+    def _weekly(self, column: str, start, now) -> list[int]:
+        rows = self.store.conn.execute(
+            f"SELECT CAST((julianday({column}) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
+            f"WHERE {column} >= ? AND {column} < ? GROUP BY w", (clock.iso(start), clock.iso(start), clock.iso(now))).fetchall()
+        counts = [0] * WEEKS
+        for w, n in rows:
+            if 0 <= w < WEEKS:
+                counts[w] = n
+        return counts
+
+    def _weekly_breaches(self, start, now) -> list[int]:
+        """Restored later than the policy's resolution target for their priority."""
+        pol = inc_core.current_policy(self.store)
+        from ..core.policy import DEFAULT_TARGETS
+
+        minutes = {p: r for p, (_, r) in DEFAULT_TARGETS.items()}
+        if pol:
+            minutes.update({t.priority: t.resolve_minutes for t in pol.targets})
+        case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
+        rows = self.store.conn.execute(
+            "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
+            "WHERE restored_at >= ? AND restored_at < ? AND "
+            f"(julianday(restored_at) - julianday(opened_at)) * 1440 > (CASE priority {case} ELSE 1e9 END) GROUP BY w",
+            (clock.iso(start), clock.iso(start), clock.iso(now))).fetchall()
+        counts = [0] * WEEKS
+        for w, n in rows:
+            if 0 <= w < WEEKS:
+                counts[w] = n
+        return counts
+
+    def _fill_setup(self) -> None:
+        prog = progress(self.store)
+        done, total = prog["all"]
+        setup = self.query_one("#setup", Static)
+        setup.border_title = "Setup" if not governance_complete(self.store) else "Evidence"
+        parts = [("Evidence for ", "dim"), (f"{done} of {total}", "bold"), (" tasks", "dim")]
+        for proc in ("GO", "CO", "RE", "IN"):
+            d, t = prog[proc]
+            parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
+        if not governance_complete(self.store):
+            parts += [("   governance not set up yet: press ", "dim"), ("g", "bold"), (" for the Governance screen", "dim")]
+        setup.update(Text.assemble(*parts))
+
+    # ------------------------------------------------------------ actions
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        ref = key.split("#", 1)[0]
+        if ref and ref != "-":
+            self.app.open_record(ref)
+
+    def action_open(self) -> None:
+        table = self.focused if isinstance(self.focused, DataTable) else None
+        if table and table.row_count:
+            table.action_select_cursor()
+
+    def action_search(self) -> None:
+        self.app.action_command_palette()

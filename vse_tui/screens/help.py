@@ -1,0 +1,50 @@
+"""`?`: every key of the current screen and of the app, with what it does."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pagedown": "PgDn",
+             "pageup": "PgUp", "ctrl+s": "^s", "ctrl+n": "^n", "ctrl+p": "^p"}
+
+
+def key_label(key: str) -> str:
+    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in key.split(","))
+
+
+class KeysScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="keys_close")]
+    DEFAULT_CSS = """
+    KeysScreen { align: center middle; }
+    KeysScreen > VerticalScroll { width: 72; height: auto; max-height: 90%; border: round $accent; padding: 1 2; background: $surface; }
+    """
+
+    def __init__(self, target: Screen) -> None:
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        keymap = getattr(self.app, "_keymap", {}) or {}
+        text = Text()
+        sections = [(getattr(self.target, "TITLE_TEXT", None) or type(self.target).__name__, self.target.BINDINGS),
+                    ("Everywhere", self.app.BINDINGS)]
+        for title, bindings in sections:
+            text.append(f"{title}\n", style="bold underline")
+            for b in bindings:
+                if not isinstance(b, Binding) or not b.description:
+                    continue
+                key = keymap.get(b.id, b.key) if b.id else b.key
+                text.append(f"  {key_label(key):<14}", style="bold")
+                text.append(f"{b.description}\n")
+            text.append("\n")
+        text.append("Esc goes back; Enter opens the line under the cursor.", style="dim")
+        with VerticalScroll():
+            yield Static(text)
+
+    async def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,376 @@
+"""One incident and its flow: IN.2.1 recorded -> IN.2.2 classified -> IN.2.3 notified ->
+IN.2.4 restored -> IN.2.5 closed. The next step is always one key; a step that cannot happen
+yet is greyed out in the Footer and the line above it says why."""
+
+from __future__ import annotations
+
+import json
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from ..core import clock
+from ..core import incidents as core
+from ..core.errors import VseError
+from ..core.lookup import names, short_names
+from ..core.records import Incident
+from ..widgets.style import PRIORITY_STYLE
+from .base import BaseScreen
+from .forms import ConfirmScreen, Field, FormScreen
+
+LEVELS = [("high", "high"), ("medium", "medium"), ("low", "low")]
+HOW = [("email", "email"), ("phone", "phone"), ("chat", "chat"), ("in person", "in person")]
+
+
+class IncidentDetailScreen(BaseScreen):
+    TITLE_TEXT = "Incident"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="incident_back"),
+        Binding("k", "classify", "Classify", id="incident_classify"),
+        Binding("m", "notify_party", "Notify", id="incident_notify"),
+        Binding("t", "restore", "Restore", id="incident_restore"),
+        Binding("x", "close_incident", "Close", id="incident_close"),
+        Binding("h", "raise_change", "Raise change", id="incident_change"),
+        Binding("w", "waiting", "Waiting", id="incident_waiting"),
+        Binding("l", "log_time", "Log time", id="incident_time"),
+        Binding("e", "edit", "Edit", id="incident_edit"),
+        Binding("o", "reopen", "Reopen", id="incident_reopen"),
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.incident: Incident | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="head")
+        yield Static("", id="steps")
+        yield Static("", id="why", classes="warning")
+        with Horizontal():
+            with VerticalScroll(id="fields-panel", classes="panel"):
+                yield Static("", id="fields")
+            with VerticalScroll(id="history-panel", classes="panel"):
+                yield DataTable(id="history", cursor_type="row", show_cursor=False)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        h = self.query_one("#history", DataTable)
+        h.add_column("when", width=16)
+        h.add_column("who", width=10)
+        h.add_column("task", width=6)
+        h.add_column("what", width=22)
+        super().on_mount()
+        self.query_one("#fields-panel").border_title = "Record (WP.18)"
+        self.query_one("#history-panel").border_title = "History"
+
+    # ------------------------------------------------------------ display
+    def reload(self) -> None:
+        try:
+            inc = self.store.get("incidents", self.ref)
+        except VseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.incident = inc
+        self.ref = inc.id
+        store = self.store
+        now = clock.now()
+        clk = core.target_clock(inc, core.target_for(store, inc), now)
+        age = clock.human_duration(now - inc.opened_at) if inc.opened_at else "?"
+        if inc.status == "closed":
+            tail = Text(f"closed {clock.relative(inc.closed_at, now)}", style="green") if inc.closed_at else Text("closed")
+        elif clk.paused:
+            tail = Text(f"target paused ({inc.state})", style="dim")
+        elif clk.breached:
+            tail = Text(f"target breached {clock.human_duration(clk.remaining)}", style="bold red")
+        else:
+            tail = Text(f"{clock.human_duration(clk.remaining)} left to target")
+        self.query_one("#head", Static).update(Text.assemble(
+            (f"{inc.id}  ", "bold"), Text(inc.summary, style="bold"), "   ",
+            (inc.priority, PRIORITY_STYLE.get(inc.priority, "")), f" · opened {age} ago · ", tail,
+            (" · SECURITY" if inc.security else "", "bold red"), (" · potential problem" if inc.problem else "", "italic")))
+        self._steps(inc)
+        self._fields(inc, clk)
+        self._history(inc)
+        self.refresh_bindings()
+
+    def _steps(self, inc: Incident) -> None:
+        done = self._done(inc)
+        parts = []
+        for label, task in (("Recorded", "IN.2.1"), ("Classified", "IN.2.2"), ("Notified", "IN.2.3"),
+                            ("Restored", "IN.2.4"), ("Closed", "IN.2.5")):
+            ok = done[task]
+            parts.append(Text.assemble(("● " if ok else "○ ", "green" if ok else "dim"), (label, "bold" if ok else ""),
+                                       (f" {task}   ", "dim")))
+        self.query_one("#steps", Static).update(Text.assemble(*parts))
+        why = self.query_one("#why", Static)
+        msg = self._next_hint(inc, done)
+        why.display = bool(msg)
+        why.update(Text(msg))
+
+    @staticmethod
+    def _done(inc: Incident) -> dict[str, bool]:
+        return {
+            "IN.2.1": True,
+            "IN.2.2": bool(inc.category),
+            "IN.2.3": any(n.task == "IN.2.3" for n in inc.notifications),
+            "IN.2.4": inc.restored_at is not None,
+            "IN.2.5": inc.status == "closed",
+        }
+
+    def _next_hint(self, inc: Incident, done: dict[str, bool]) -> str:
+        if inc.status == "closed":
+            return ""
+        if not done["IN.2.2"]:
+            return "Next: k classify it (category, items involved, links)."
+        if not done["IN.2.3"]:
+            return "Next: m notify the affected party with the policy's standard message."
+        if not done["IN.2.4"]:
+            return "Next: t record what restored the service."
+        needs = [p for p in core.closure_problems(inc) if "confirmation" not in p]
+        if needs:
+            return "Before closing, this incident needs " + "; ".join(needs) + ". (h raises the change request.)"
+        return "Next: x close it once the affected party confirms."
+
+    def _fields(self, inc: Incident, clk: core.Clock) -> None:
+        store = self.store
+        customers, services = short_names(store), names(store, "services")
+        cis = names(store, "configuration_items")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+
+        def row(label: str, value) -> None:
+            if value in (None, "", []):
+                return
+            grid.add_row(label, value if isinstance(value, Text) else Text(str(value)))
+
+        row("status", f"{inc.status} (work product) · {inc.state} (operational)")
+        row("priority", f"{inc.priority} from impact {inc.impact} × urgency {inc.urgency}")
+        row("customer", customers.get(inc.customer or "", ""))
+        row("service", services.get(inc.service or "", ""))
+        row("reporter", " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
+        row("resolver", inc.resolver)
+        row("category", inc.category)
+        row("items", ", ".join(cis.get(u, u) for u in inc.cis))
+        row("details", inc.details)
+        row("opened", clock.local_text(inc.opened_at))
+        row("responded", clock.local_text(inc.responded_at))
+        row("restored", clock.local_text(inc.restored_at))
+        row("closed", clock.local_text(inc.closed_at))
+        if inc.time_to_resolve_minutes is not None:
+            row("time to resolve", clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
+        if clk.due_at and inc.status != "closed":
+            row("target", f"resolve by {clock.local_text(clk.due_at)} ({clk.source})")
+        row("waited", clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes)) if inc.waiting_minutes else "")
+        row("steps taken", inc.steps_taken)
+        row("solution", inc.solution)
+        row("root cause", inc.root_cause)
+        row("no change because", inc.no_change_reason)
+        if inc.changes:
+            ids = [r[0] for r in store.conn.execute(
+                f"SELECT id FROM change_requests WHERE uuid IN ({','.join('?' * len(inc.changes))})", inc.changes)]
+            row("changes", ", ".join(ids))
+        if inc.related_incidents:
+            ids = [r[0] for r in store.conn.execute(
+                f"SELECT id FROM incidents WHERE uuid IN ({','.join('?' * len(inc.related_incidents))})", inc.related_incidents)]
+            row("related", ", ".join(ids))
+        for n in inc.notifications:
+            row(f"notified {n.task}", f"{n.to} by {n.how}, {clock.local_text(n.at)} ({n.by})")
+        if inc.confirmation:
+            c = inc.confirmation
+            row("confirmed", f"{c.by} by {c.how}, {clock.local_text(c.at)}")
+        if inc.time_spent:
+            total = sum(t.minutes for t in inc.time_spent)
+            billable = sum(t.minutes for t in inc.time_spent if t.billable)
+            row("time spent", f"{clock.human_duration(clock.timedelta(minutes=total))} "
+                f"({clock.human_duration(clock.timedelta(minutes=billable))} billable, {len(inc.time_spent)} entries)")
+        row("reopened", f"{inc.reopened} times" if inc.reopened else "")
+        row("version", f"{inc.version}, last by {inc.updated_by} {clock.local_text(inc.updated_at)}")
+        self.query_one("#fields", Static).update(grid)
+
+    def _history(self, inc: Incident) -> None:
+        table = self.query_one("#history", DataTable)
+        table.clear()
+        for h in reversed(self.store.history(inc.uuid)):
+            if h["action"] == "create":
+                what = "recorded"
+            else:
+                new = h["new_value"] or ""
+                if new.startswith("[") or new.startswith("{"):
+                    try:
+                        new = f"{len(json.loads(new))} entries"
+                    except ValueError:
+                        pass
+                what = f"{h['field']}: {new}"
+            table.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""),
+                          h["task"] or "", Text(what[:80]))
+
+    # ------------------------------------------------------------ which actions apply
+    def check_action(self, action: str, parameters) -> bool | None:
+        inc = self.incident
+        if inc is None:
+            return True
+        closed = inc.status == "closed"
+        if action in ("classify", "restore", "waiting", "close_incident", "edit"):
+            return None if closed else True
+        if action == "reopen":
+            return True if closed else None
+        return True
+
+    # ------------------------------------------------------------ actions
+    def _run(self, form: FormScreen, done_message: str | None = None) -> None:
+        def finished(result) -> None:
+            if result is not None:
+                if done_message:
+                    self.notify(done_message.format(id=self.ref))
+                self.reload()
+
+        self.app.push_screen(form, finished)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_classify(self) -> None:
+        inc = self.incident
+        store = self.store
+        ci_ids = ", ".join(r[0] for r in store.conn.execute(
+            f"SELECT id FROM configuration_items WHERE uuid IN ({','.join('?' * len(inc.cis))})", inc.cis)) if inc.cis else ""
+        fields = [
+            Field("category", "Category", value=inc.category, placeholder="hardware, software, network, access ..."),
+            Field("impact", "Impact", "radio", inc.impact, LEVELS),
+            Field("urgency", "Urgency", "radio", inc.urgency, LEVELS),
+            Field("cis", "Items", value=ci_ids, placeholder="CI-0007, CI-0012"),
+            Field("related", "Related", value="", placeholder="other incidents: INC-0040"),
+            Field("root_cause", "Root cause", "text", inc.root_cause),
+            Field("security", "Security", "switch", inc.security),
+        ]
+
+        def submit(v):
+            return core.classify(store, inc.id, category=v["category"], impact=v["impact"], urgency=v["urgency"],
+                                 cis=_ids(v["cis"]), related=_ids(v["related"]) or None,
+                                 root_cause=v["root_cause"], security=v["security"])
+
+        self._run(FormScreen(fields, submit, f"Classify {inc.id} (IN.2.2)",
+                             info="The priority follows the policy's matrix. Significant incidents (P1, P2 or "
+                             "security) need a root cause and a change request before they close."), "{id} classified")
+
+    def action_notify_party(self) -> None:
+        inc = self.incident
+        task = "IN.2.4" if inc.restored_at else "IN.2.3"
+        if inc.status == "closed":
+            task = "IN.2.5"
+        message = core.message_for(self.store, inc, core.NOTIFY_TEMPLATE[task], operator=self.app.operator)
+        fields = [
+            Field("to", "Told", value=inc.reporter, required=True, placeholder="who was told"),
+            Field("how", "How", "radio", "email", HOW),
+            Field("message", "Message", "text", message),
+        ]
+
+        def submit(v):
+            self.app.copy_to_clipboard(v["message"])
+            return core.notify(self.store, inc.id, task=task, to=v["to"], how=v["how"], message=v["message"])
+
+        self._run(FormScreen(fields, submit, f"Notify about {inc.id} ({task})",
+                             info="The message comes from the policy's templates; it is copied to the clipboard "
+                             "when you save, and the notification is recorded."), "Notification recorded; message copied")
+
+    def action_restore(self) -> None:
+        inc = self.incident
+        fields = [Field("solution", "Solution", "text", inc.solution, required=True),
+                  Field("steps", "Steps taken", "text", inc.steps_taken)]
+        self._run(FormScreen(fields, lambda v: core.restore(self.store, inc.id, solution=v["solution"], steps_taken=v["steps"]),
+                             f"Restore {inc.id} (IN.2.4)"), "{id} restored")
+
+    def action_close_incident(self) -> None:
+        inc = self.incident
+        fields = [
+            Field("by", "Confirmed by", value=inc.reporter, required=True, placeholder="the affected party"),
+            Field("how", "How", "radio", "phone", HOW),
+            Field("solution", "Resolution", "text", inc.solution, required=True),
+        ]
+        if inc.significant:
+            fields += [Field("root_cause", "Root cause", "text", inc.root_cause),
+                       Field("no_change", "No change because", "text", inc.no_change_reason,
+                             placeholder="only if no change request is needed")]
+
+        def submit(v):
+            return core.close(self.store, inc.id, confirmed_by=v["by"], how=v["how"], solution=v["solution"],
+                              root_cause=v.get("root_cause"), no_change_reason=v.get("no_change"))
+
+        info = ("A significant incident needs its root cause and a linked change request (h), "
+                "or the reason none is needed." if inc.significant else "")
+        self._run(FormScreen(fields, submit, f"Close {inc.id} (IN.2.5)", info=info), "{id} closed")
+
+    def action_raise_change(self) -> None:
+        inc = self.incident
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                _, change = core.raise_change(self.store, inc.id)
+            except VseError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"{change.id} raised and linked; the Control screen lists it", title="Change request")
+            self.reload()
+
+        self.app.push_screen(ConfirmScreen(f"Raise a change request for {inc.id}, prefilled from it?"), answered)
+
+    def action_waiting(self) -> None:
+        inc = self.incident
+        if inc.state in core.WAITING:
+            try:
+                core.set_waiting(self.store, inc.id, None)
+            except VseError as exc:
+                self.notify(str(exc), severity="error")
+            self.reload()
+            return
+        fields = [Field("on", "Waiting for", "radio", "customer", [("customer", "customer"), ("supplier", "supplier")])]
+        self._run(FormScreen(fields, lambda v: core.set_waiting(self.store, inc.id, v["on"] or "customer"),
+                             f"Put {inc.id} on hold", info="The target clock pauses while you wait; w again resumes it."))
+
+    def action_log_time(self) -> None:
+        inc = self.incident
+        fields = [Field("who", "Who", value=self.app.operator, required=True),
+                  Field("minutes", "Minutes", "int", 30, required=True),
+                  Field("billable", "Billable", "switch", True),
+                  Field("note", "Note", value="")]
+
+        def submit(v):
+            try:
+                minutes = int(v["minutes"])
+            except (TypeError, ValueError):
+                from ..core.errors import InputError
+
+                raise InputError("Minutes: a whole number of minutes, e.g. 45") from None
+            return core.log_time(self.store, inc.id, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])
+
+        self._run(FormScreen(fields, submit, f"Time spent on {inc.id}"), "Time logged")
+
+    def action_edit(self) -> None:
+        inc = self.incident
+        fields = [Field("reporter", "Reporter", value=inc.reporter), Field("contact", "Contact", value=inc.reporter_contact),
+                  Field("resolver", "Resolver", value=inc.resolver), Field("summary", "Summary", value=inc.summary, required=True),
+                  Field("details", "Details", "text", inc.details)]
+
+        def submit(v):
+            return self.store.update("incidents", inc.id, {
+                "reporter": v["reporter"].strip(), "reporter_contact": v["contact"].strip(), "resolver": v["resolver"].strip(),
+                "summary": v["summary"].strip(), "details": v["details"], "status": "updated"}, task="IN.2.2")
+
+        self._run(FormScreen(fields, submit, f"Edit {inc.id}"), "{id} saved")
+
+    def action_reopen(self) -> None:
+        inc = self.incident
+        self._run(FormScreen([Field("reason", "Reason", "text", "", required=True)],
+                             lambda v: core.reopen(self.store, inc.id, v["reason"]), f"Reopen {inc.id}"), "{id} reopened")
+
+
+def _ids(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]

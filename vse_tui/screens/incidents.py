@@ -1,0 +1,211 @@
+"""The Incidents screen: the list of service incident records (WP.18), paged from SQLite."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from ..core import clock
+from ..core import incidents as core
+from ..core.lookup import names, short_names
+from ..widgets.paged_table import PagedTable
+from ..widgets.style import mark, plain, priority_text
+from .base import BaseScreen
+
+PAGE = 100
+STATUS_FILTERS = ("open", "all", "new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed")
+PRIORITY_FILTERS = (None, "P1", "P2", "P3", "P4", "P5")
+SORT_ORDER = ("priority", "newest", "oldest")
+
+
+class IncidentsScreen(BaseScreen):
+    TITLE_TEXT = "Incidents"
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="incidents_open", show=False),
+        Binding("slash", "search", "Search", id="incidents_search"),
+        Binding("f", "cycle_status", "Status filter", id="incidents_status"),
+        Binding("p", "cycle_priority", "Priority filter", id="incidents_priority"),
+        Binding("s", "cycle_sort", "Sort", id="incidents_sort"),
+        Binding("u", "party_filter", "Customer/service", id="incidents_party"),
+        Binding("x", "clear_filters", "Clear filters", id="incidents_clear"),
+        Binding("b", "problems", "Problems", id="incidents_problems"),
+        Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status_filter = "open"
+        self.priority_filter: str | None = None
+        self.sort = "priority"
+        self.search_text = ""
+        self.customer: str | None = None
+        self.service: str | None = None
+        self.problems_only = False
+        self.page_offset = 0
+        self.total_rows = 0
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Input(placeholder="Search: words of the summary or an id (Enter to apply, Esc to close)",
+                    id="search", classes="search")
+        with Vertical(classes="panel", id="list-panel"):
+            yield PagedTable(id="list")
+            yield Static("", id="empty", classes="empty")
+        yield Static("", id="status", classes="statusline")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#list", PagedTable)
+        for label, key, width in ((" ", "mark", 1), ("id", "id", 9), ("pri", "pri", 3), ("state", "state", 14),
+                                  ("summary", "summary", 29), ("cust", "cust", 5), ("service", "svc", 12),
+                                  ("opened", "opened", 16), ("left", "left", 8)):
+            t.add_column(label, key=key, width=width)
+        super().on_mount()
+        t.focus()
+
+    # ------------------------------------------------------------ data
+    def _where(self) -> tuple[str, list]:
+        status = self.status_filter
+        return core.query(
+            open_only=status == "open", status=None if status in ("open", "all") else status,
+            priority=self.priority_filter, customer=self.customer, service=self.service,
+            search=self.search_text or None, problems=True if self.problems_only else None)
+
+    def reload(self) -> None:
+        self.load_page(self.page_offset, keep=True)
+
+    def load_page(self, offset: int, keep: bool = False, cursor: int | None = None) -> None:
+        store = self.store
+        where, params = self._where()
+        self.total_rows = store.count("incidents", where, params)
+        offset = max(0, min(offset, max(0, (self.total_rows - 1) // PAGE * PAGE)))
+        self.page_offset = offset
+        rows = core.page(store, where, params, sort=self.sort, limit=PAGE, offset=offset)
+        customers, services = short_names(store), names(store, "services")
+        table = self.query_one("#list", PagedTable)
+        old_row = table.cursor_row if keep else 0
+        table.clear()
+        now = clock.now()
+        cache: dict = {}
+        for inc in rows:
+            left = Text("")
+            breached = False
+            if inc.status != "closed":
+                clk = core.target_clock(inc, core.target_for(store, inc, cache), now)
+                breached = clk.breached and not clk.paused
+                if clk.paused:
+                    left = Text("paused", style="dim")
+                elif inc.state == "restored":
+                    left = Text("restored", style="green")
+                elif clk.remaining is not None:
+                    left = Text(("-" if clk.breached else "") + clock.human_duration(clk.remaining),
+                                style="bold red" if clk.breached else "")
+            state = Text(inc.state or "", style="green" if inc.state == "closed" else "")
+            table.add_row(mark(breached), inc.id, priority_text(inc.priority), state, plain(inc.summary),
+                          plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
+                          clock.local_text(inc.opened_at), left, key=inc.id)
+        table.has_previous = offset > 0
+        table.has_next = offset + PAGE < self.total_rows
+        if rows:
+            target = cursor if cursor is not None else min(old_row, len(rows) - 1)
+            table.move_cursor(row=max(0, min(target, len(rows) - 1)), animate=False)
+        empty = self.query_one("#empty", Static)
+        empty.display = not rows
+        table.display = bool(rows)
+        if not rows:
+            if self.store.count("incidents") == 0:
+                empty.update("No incidents yet. Press n to log the first one; only a summary is needed.")
+            else:
+                empty.update("No incident matches these filters. Press x to clear them.")
+        self._status_line(len(rows))
+
+    def _status_line(self, shown: int) -> None:
+        parts = [f"{self.page_offset + 1 if shown else 0}-{self.page_offset + shown} of {self.total_rows}",
+                 f"status: {self.status_filter}", f"priority: {self.priority_filter or 'any'}", f"sort: {self.sort}"]
+        if self.search_text:
+            parts.append(f"search: {self.search_text!r}")
+        if self.customer or self.service:
+            cust = short_names(self.store).get(self.customer or "", "") if self.customer else ""
+            svc = names(self.store, "services").get(self.service or "", "") if self.service else ""
+            parts.append("for: " + " / ".join(p for p in (cust, svc) if p))
+        if self.problems_only:
+            parts.append("potential problems only")
+        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#list-panel").border_title = "Incidents" + (" (potential problems)" if self.problems_only else "")
+
+    # ------------------------------------------------------------ events and actions
+    def on_paged_table_page_request(self, event: PagedTable.PageRequest) -> None:
+        if event.step > 0:
+            self.load_page(self.page_offset + PAGE, cursor=0)
+        else:
+            self.load_page(self.page_offset - PAGE, cursor=PAGE - 1)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_record(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#list", PagedTable)
+        if table.row_count:
+            table.action_select_cursor()
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("visible")
+        box.value = self.search_text
+        box.focus()
+
+    def action_close_search(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.has_class("visible"):
+            box.remove_class("visible")
+            self.query_one("#list", PagedTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.search_text = event.value.strip()
+            self.load_page(0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.search_text = event.value.strip()
+            event.input.remove_class("visible")
+            self.load_page(0)
+            self.query_one("#list", PagedTable).focus()
+
+    def action_cycle_status(self) -> None:
+        self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]
+        self.load_page(0)
+
+    def action_cycle_priority(self) -> None:
+        self.priority_filter = PRIORITY_FILTERS[(PRIORITY_FILTERS.index(self.priority_filter) + 1) % len(PRIORITY_FILTERS)]
+        self.load_page(0)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self.load_page(0)
+
+    def action_problems(self) -> None:
+        self.problems_only = not self.problems_only
+        if self.problems_only:
+            self.status_filter = "all"
+        self.load_page(0)
+
+    def action_clear_filters(self) -> None:
+        self.status_filter, self.priority_filter, self.search_text = "all", None, ""
+        self.customer = self.service = None
+        self.problems_only = False
+        self.load_page(0)
+
+    def action_party_filter(self) -> None:
+        from .forms import PartyFilter
+
+        def done(result) -> None:
+            if result is not None:
+                self.customer, self.service = result
+                self.load_page(0)
+
+        self.app.push_screen(PartyFilter(self.customer, self.service), done)

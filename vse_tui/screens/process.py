@@ -1,0 +1,164 @@
+"""The Governance, Control and Relationship screens: each lists the work products of its process
+and their records; Enter opens a record with its versions and history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..core import clock
+from ..core.lookup import _escape_like
+from ..core.records import BY_KIND
+from ..core.standard import load_standard
+from .base import BaseScreen, keep_cursor
+
+LIMIT = 200
+
+
+class ProcessScreen(BaseScreen):
+    PROCESS = ""
+    KINDS: tuple[str, ...] = ()
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="process_open", show=False),
+        Binding("slash", "search", "Search", id="process_search"),
+        Binding("escape", "close_search", "Close search", id="process_close_search", show=False),
+        Binding("left", "focus_kinds", "Work products", id="process_left", show=False),
+        Binding("right", "focus_records", "Records", id="process_right", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = self.KINDS[0]
+        self.search_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Input(placeholder="Search this list: id or words of the title (Esc to close)", id="search", classes="search")
+        with Horizontal():
+            with Vertical(id="kinds-panel", classes="panel"):
+                yield OptionList(id="kinds")
+            with Vertical(id="records-panel", classes="panel"):
+                yield Static("", id="about")
+                yield DataTable(id="records", cursor_type="row")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
+        self.query_one("#kinds-panel").border_title = f"{proc.code}  {proc.name}"
+        t = self.query_one("#records", DataTable)
+        for label, key, width in (("id", "id", 9), ("title", "title", 44), ("status", "status", 10),
+                                  ("state", "state", 14), ("updated", "updated", 16)):
+            t.add_column(label, key=key, width=width)
+        super().on_mount()
+        self.query_one("#records", DataTable).focus()
+
+    def reload(self) -> None:
+        kinds = self.query_one("#kinds", OptionList)
+        highlighted = kinds.highlighted
+        kinds.clear_options()
+        for kind in self.KINDS:
+            model = BY_KIND[kind]
+            count = self.store.count(kind)
+            label = Text.assemble((f"{model.WP or '':6} ", "dim"), model.LABEL, (f"  {count}", "bold" if count else "dim"))
+            kinds.add_option(Option(label, id=kind))
+        kinds.highlighted = highlighted if highlighted is not None else 0
+        self._fill_records()
+
+    def _fill_records(self) -> None:
+        store, kind = self.store, self.kind
+        model = BY_KIND[kind]
+        where, params = "1", []
+        if self.search_text:
+            where = "(id LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')"
+            like = f"%{_escape_like(self.search_text)}%"
+            params = [like.upper(), like]
+        total = store.count(kind, where, params)
+        rows = store.conn.execute(
+            f"SELECT id, title, status, state, updated_at FROM {kind} WHERE {where} ORDER BY seq DESC LIMIT {LIMIT}", params
+        ).fetchall()
+        table = self.query_one("#records", DataTable)
+
+        def fill() -> None:
+            for rid, title, status, state, updated in rows:
+                style = "green" if status in ("approved", "updated", "published", "final") else ""
+                table.add_row(rid, Text(title or ""), Text(status or "", style=style), Text(state or ""),
+                              clock.local_text(clock.parse_datetime(updated)) if updated else "", key=rid)
+
+        keep_cursor(table, fill)
+        wp = load_standard().wp(model.WP) if model.WP else None
+        about = self.query_one("#about", Static)
+        head = f"{wp.code} {wp.name}: statuses {' → '.join(wp.statuses)}" if wp else model.LABEL
+        shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"
+        if not rows:
+            about.update(Text(f"{head}\nNothing recorded yet" + (f" matching {self.search_text!r}." if self.search_text else ".")))
+        else:
+            about.update(Text(f"{head} · {shown} records" + (f" matching {self.search_text!r}" if self.search_text else "")))
+        self.query_one("#records-panel").border_title = model.LABEL + ("s" if not model.LABEL.endswith("s") else "")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.kind:
+            self.kind = event.option.id
+            self._fill_records()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#records", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_record(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#records", DataTable)
+        if table.has_focus and table.row_count:
+            table.action_select_cursor()
+
+    def action_focus_kinds(self) -> None:
+        self.query_one("#kinds", OptionList).focus()
+
+    def action_focus_records(self) -> None:
+        self.query_one("#records", DataTable).focus()
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("visible")
+        box.value = self.search_text
+        box.focus()
+
+    def action_close_search(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.has_class("visible"):
+            box.remove_class("visible")
+            self.query_one("#records", DataTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value.strip()
+        self._fill_records()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.input.remove_class("visible")
+        self.query_one("#records", DataTable).focus()
+
+
+class GovernanceScreen(ProcessScreen):
+    TITLE_TEXT = "Governance"
+    PROCESS = "GO"
+    KINDS = ("business_goals", "scopes", "role_lists", "people", "role_assignments", "training", "acknowledgements",
+             "policies", "cx_approaches", "data_procedures", "feedback", "improvement_reports")
+
+
+class ControlScreen(ProcessScreen):
+    TITLE_TEXT = "Control"
+    PROCESS = "CO"
+    KINDS = ("change_requests", "schedule_items", "configuration_items", "service_designs", "built_changes",
+             "test_reports", "procedures", "secure_procedures")
+
+
+class RelationshipScreen(ProcessScreen):
+    TITLE_TEXT = "Relationship"
+    PROCESS = "RE"
+    KINDS = ("services", "customer_agreements", "supplier_agreements", "performance_reports", "feedback",
+             "customers", "suppliers")
