@@ -520,9 +520,9 @@ def _demo_feedback(b: _Builder, customers, contacts) -> None:
 
 
 def dump_counts(store: Store) -> dict[str, int]:
-    from .core.records import BY_KIND
+    from .core.records import KINDS
 
-    return {kind: store.count(kind) for kind in BY_KIND}
+    return {kind: store.count(kind) for kind in KINDS}
 
 
 __all__ = ["build_demo", "SHOP", "dump_counts"]

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.store.schema import SCHEMA_VERSION
+from vse_tui.store.columns import SCHEMA_VERSION
 
 
 def run(*args, input=None):
@@ -134,3 +134,16 @@ def test_list_limit_and_csv(tmp_path, capsys):
     assert main(["incident", "list", "--db", db, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("id,") and len(lines) == 4
+
+
+def test_incident_add_loads_only_what_it_needs(tmp_path):
+    """The capture path stays quick: no Textual, no sqlite-utils on a current schema, one model module."""
+    db = str(tmp_path / "x.db")
+    assert main(["incident", "add", "first", "--db", db]) == 0
+    code = ("import sys; from vse_tui.cli import main; "
+            f"main(['incident', 'add', 'Mail down', '--db', {db!r}]); "
+            "print(sorted(m for m in sys.modules if m.startswith(('textual', 'sqlite_utils', 'vse_tui.core.records.'))),"
+            " file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "INC-0002"
+    assert out.stderr.strip().splitlines()[-1] == "['vse_tui.core.records.base', 'vse_tui.core.records.incident']"

@@ -7,7 +7,7 @@ import pytest
 from vse_tui.core.errors import DatabaseError, InputError, NotFound
 from vse_tui.core.records import ChangeRequest, Customer, Incident
 from vse_tui.store import Actor, open_store
-from vse_tui.store.schema import SCHEMA_VERSION
+from vse_tui.store.columns import SCHEMA_VERSION
 
 
 def test_add_assigns_ids_that_sort_numerically_and_writes_history(store):
@@ -150,3 +150,55 @@ def test_iter_all_pages_through_every_record(store):
 def test_actor_defaults_to_the_os_user():
     actor = Actor()
     assert actor.operator and actor.os_user and actor.host
+
+
+def test_schema_version_counts_the_migrations():
+    from vse_tui.store.schema import MIGRATION_COUNT
+
+    assert SCHEMA_VERSION == MIGRATION_COUNT
+
+
+def test_an_older_database_is_copied_then_migrated(tmp_path):
+    from sqlite_utils import Database
+
+    from vse_tui.store.columns import APPLICATION_ID
+    from vse_tui.store.schema import migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    db = Database(conn, execute_plugins=False)
+    migrations.apply(db, stop_before="0002_incidents_restored_index")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO customers(uuid, id, seq, version, data, title) VALUES (?, ?, 1, 1, ?, ?)",
+                 ("u1", "CUS-0001", '{"name": "Acme"}', "Acme"))
+    conn.commit()
+    conn.close()
+    s = open_store(path)
+    try:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.get("customers", "CUS-0001").name == "Acme"
+        assert s.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'incidents_restored'").fetchone()
+    finally:
+        s.close()
+    backups = list(tmp_path.glob("old.db.before-schema-*.bak"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT title FROM customers").fetchone()[0] == "Acme"
+    old.close()
+    assert stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
+
+
+def test_every_kind_and_prefix_maps_to_its_model():
+    from vse_tui.core.records import KINDS, PREFIXES, all_models, model_for
+    from vse_tui.store.columns import PROMOTED_V1
+
+    models = all_models()
+    assert {m.KIND for m in models} == set(KINDS) == set(PROMOTED_V1)
+    assert {m.PREFIX: m.KIND for m in models} == PREFIXES
+    for kind in KINDS:
+        model = model_for(kind)
+        assert model.KIND == kind
+        for column in PROMOTED_V1[kind]:
+            assert column in model.model_fields, (kind, column)

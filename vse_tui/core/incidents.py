@@ -6,6 +6,7 @@ history in one transaction, tagged with the task id.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from . import clock, policy
 from .errors import InputError, describe_validation_error
 from .lookup import _escape_like, resolve
-from .records import ChangeRequest, Confirmation, Incident, Notification, TimeEntry
+from .records.incident import Confirmation, Incident, Notification, TimeEntry
 
 OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
 WAITING = ("waiting for customer", "waiting for supplier")
@@ -30,8 +31,14 @@ def current_policy(store):
 
 
 def priority_matrix(store) -> dict[str, str]:
-    pol = current_policy(store)
-    return dict(pol.priority_matrix) if pol and pol.priority_matrix else dict(policy.DEFAULT_MATRIX)
+    """The policy's impact x urgency matrix (read straight from the row: logging stays quick)."""
+    row = store.conn.execute(
+        "SELECT json_extract(data, '$.priority_matrix') FROM policies WHERE status IN ('approved', 'updated') "
+        "ORDER BY seq DESC LIMIT 1").fetchone()
+    matrix = dict(policy.DEFAULT_MATRIX)
+    if row and row[0]:
+        matrix.update(json.loads(row[0]))
+    return matrix
 
 
 def target_for(store, incident: Incident, cache: dict | None = None) -> policy.Target:
@@ -356,6 +363,8 @@ def log_time(store, ref: str, *, who: str, minutes: int, billable: bool = True, 
 def raise_change(store, ref: str, *, title: str | None = None, change_type: str = "normal") -> tuple[Incident, ChangeRequest]:
     """Raise a change request for the mitigating solution or permanent fix, prefilled from the
     incident and linked both ways (IN.2.2 / IN.1.3)."""
+    from .records.control import ChangeRequest
+
     inc = _get(store, ref)
     task = "IN.1.3" if inc.problem else ("IN.2.5" if inc.state == "restored" else "IN.2.2")
     with store.transaction():

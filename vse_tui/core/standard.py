@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
 
-
-def data_dir() -> Path:
-    """The folder holding the shipped data: inside the package when installed, else the checkout."""
-    installed = Path(__file__).resolve().parent.parent / "data"
-    if (installed / "standard").is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "data"
+from .data import _read, data_dir, work_product_statuses  # noqa: F401  (re-exported)
 
 
 class Objective(BaseModel):
@@ -165,11 +157,6 @@ def _normalise_io(raw: dict, synonyms: dict[str, dict[str, str]]) -> dict:
         "any_of": " or " in text.lower(),
         "condition": raw.get("condition"),
     }
-
-
-def _read(name: str) -> dict:
-    with open(data_dir() / "standard" / name, "rb") as fh:
-        return tomllib.load(fh)
 
 
 @cache

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
-from sqlite_utils import Database
 
 from ..core import clock
 from ..core.errors import BusyError, DatabaseError, InputError, NotFound, describe_validation_error
-from ..core.records import BY_KIND, BY_PREFIX, Record
+from ..core.records import KINDS, PREFIXES, Record, model_for
 from ..core.standard import load_standard
-from .schema import APPLICATION_ID, COMMON, PROMOTED_V1, SCHEMA_VERSION, migrations
+from .columns import APPLICATION_ID, COMMON, PROMOTED_V1, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -90,8 +89,8 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
-def _prepare_schema(db: Database, path: Path) -> None:
-    conn = db.conn
+def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse what is not ours or too new; bring an older schema up to date (after a backup copy)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -105,8 +104,14 @@ def _prepare_schema(db: Database, path: Path) -> None:
             f"{path} was written by a newer vse-tui (schema {user_version}, this one knows {SCHEMA_VERSION}); "
             "upgrade vse-tui to open it. The file was left untouched"
         )
-    pending = migrations.pending(db)
-    if not pending:
+    if user_version == SCHEMA_VERSION and tables:
+        return  # current: the common case, without loading sqlite-utils
+    from sqlite_utils import Database
+
+    from .schema import migrations
+
+    db = Database(conn, execute_plugins=False)
+    if not migrations.pending(db):
         return
     if tables:  # an existing database about to change shape: keep a copy first
         stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
@@ -137,12 +142,12 @@ def open_store(path: str | os.PathLike, actor: Actor | None = None) -> "Store":
     _check_file(path)
     try:
         conn = _connect(path)
-        db = Database(conn, execute_plugins=False)
-        _prepare_schema(db, path)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _prepare_schema(conn, path)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
         raise _translate(exc, path) from None
-    return Store(db, path, actor or Actor())
+    return Store(conn, path, actor or Actor())
 
 
 def _dump(record: Record) -> dict[str, Any]:
@@ -177,11 +182,17 @@ class Store:
     """The database: every write goes through `add`, `update` or `add_many`, each one
     transaction holding the record and its history rows."""
 
-    def __init__(self, db: Database, path: Path, actor: Actor):
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, conn: sqlite3.Connection, path: Path, actor: Actor):
+        self.conn = conn
         self.path = path
         self.actor = actor
+
+    @property
+    def db(self):
+        """The sqlite-utils view of the connection (loaded on first use)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
 
     # ------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -257,7 +268,13 @@ class Store:
             data[name] = value
         for name in COMMON_FIELDS:
             data[name] = row.get(name)
-        return model.model_validate(data)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise DatabaseError(
+                f"{row.get('id') or model.LABEL} is stored in a form this vse-tui cannot read "
+                f"({describe_validation_error(exc, 'stored record')}); run 'vse-tui export' to keep a copy"
+            ) from None
 
     def _next_seq(self, model: type[Record]) -> int:
         row = self.conn.execute(f"SELECT MAX(seq) FROM {model.KIND}").fetchone()
@@ -327,7 +344,7 @@ class Store:
         expected_version: int | None = None,
     ) -> Record:
         """Apply `changes` to a record as a new version; one history row per changed field."""
-        model = BY_KIND[kind]
+        model = model_for(kind)
         with self.transaction():
             old = self.get(kind, ref)
             if expected_version is not None and old.version != expected_version:
@@ -373,7 +390,7 @@ class Store:
     # ------------------------------------------------------------ reads
     def get(self, kind: str, ref: str) -> Record:
         """A record by its human id (INC-0042, case-insensitive) or its UUID."""
-        model = BY_KIND[kind]
+        model = model_for(kind)
         self.conn.row_factory = sqlite3.Row
         try:
             row = self.conn.execute(
@@ -388,10 +405,10 @@ class Store:
     def find(self, ref: str) -> Record:
         """A record of any kind by its human id."""
         prefix = ref.upper().split("-", 1)[0]
-        model = BY_PREFIX.get(prefix)
-        if model is None:
+        kind = PREFIXES.get(prefix)
+        if kind is None:
             raise NotFound(f"No record {ref} (unknown id prefix {prefix!r})")
-        return self.get(model.KIND, ref)
+        return self.get(kind, ref)
 
     def select(
         self,
@@ -402,7 +419,7 @@ class Store:
         limit: int | None = None,
         offset: int | None = None,
     ) -> list[Record]:
-        model = BY_KIND[kind]
+        model = model_for(kind)
         sql = f"SELECT * FROM {kind}"
         if where:
             sql += f" WHERE {where}"
@@ -451,7 +468,7 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def is_empty(self) -> bool:
-        return all(self.count(kind) == 0 for kind in BY_KIND)
+        return all(self.count(kind) == 0 for kind in KINDS)
 
 
 def _format_id(prefix: str, seq: int) -> str:

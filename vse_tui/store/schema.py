@@ -6,45 +6,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
+from .columns import COMMON, PROMOTED_V1
 
 migrations = Migrations("vse-tui")
-
-# Columns every record table has; the record's other fields live in `data` (JSON).
-COMMON = {
-    "uuid": str, "id": str, "seq": int, "status": str, "state": str, "version": int,
-    "title": str, "created_at": str, "updated_at": str, "created_by": str, "updated_by": str,
-    "data": str,
-}
-
-# Fields kept in their own column because lists filter or sort on them.
-PROMOTED_V1: dict[str, dict[str, type]] = {
-    "customers": {}, "suppliers": {},
-    "people": {"organisation": str},
-    "role_assignments": {"person": str, "role": str},
-    "training": {"person": str, "due_on": str},
-    "acknowledgements": {"rule": str, "record": str},
-    "business_goals": {}, "scopes": {}, "role_lists": {},
-    "policies": {"review_date": str},
-    "cx_approaches": {}, "data_procedures": {},
-    "feedback": {"received_at": str, "company": str},
-    "improvement_reports": {"period_end": str},
-    "configuration_items": {"expiry_date": str},
-    "change_requests": {"change_type": str, "priority": str, "planned_at": str, "deployed_at": str},
-    "schedule_items": {"item_type": str, "starts_at": str, "change": str},
-    "built_changes": {"change": str}, "service_designs": {"change": str},
-    "procedures": {}, "secure_procedures": {},
-    "test_reports": {"change": str},
-    "services": {"review_date": str},
-    "customer_agreements": {"customer": str, "review_date": str, "end_date": str},
-    "supplier_agreements": {"supplier": str, "review_date": str, "end_date": str},
-    "performance_reports": {"period_end": str, "customer": str},
-    "incidents": {
-        "priority": str, "customer": str, "service": str, "opened_at": str,
-        "restored_at": str, "closed_at": str, "security": int, "problem": int,
-    },
-}
-
 
 @migrations(name="0001_records_and_history")
 def m0001(db: Database) -> None:
@@ -81,4 +45,10 @@ def m0001(db: Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+@migrations(name="0002_incidents_restored_index")
+def m0002(db: Database) -> None:
+    # The dashboard's weekly breach count reads incidents by the time they were restored.
+    db.execute("CREATE INDEX incidents_restored ON incidents(restored_at)")
+
+
+MIGRATION_COUNT = len(migrations._migrations)

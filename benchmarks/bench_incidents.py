@@ -1,0 +1,131 @@
+"""Speed and memory of vse-tui at 100,000 incidents, as ratios against a bare Textual app.
+
+    python benchmarks/bench_incidents.py [--incidents 100000] [--runs 3]
+
+Builds a demo database with `vse-tui demo --incidents N --no-open`, then starts each app
+headless in a child process the same way and measures, from process start: the time until the
+first screen is ready (our dashboard vs. a bare app with Header, Footer and a 50-row DataTable),
+the time to open the incident list (vs. pushing the bare app's second 50-row screen), the time to
+page down ten times, and the peak memory (max RSS). It also times `vse-tui incident add` against
+`python -c "import pydantic, sqlite_utils"`, the floor our own libraries set. Medians of --runs.
+Figures are printed, never asserted: shared machines are noisy; compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r'''
+import json, resource, sys, time
+mode, db, out = sys.argv[1], sys.argv[2], sys.argv[3]
+marks = {}
+
+async def pilot(p):
+    marks["ready"] = time.time()
+    await p.press("i")
+    await p.pause()
+    await p.app.workers.wait_for_complete()
+    marks["list"] = time.time()
+    for _ in range(10):
+        await p.press("pagedown")
+        await p.pause()
+    marks["pages"] = time.time()
+    p.app.exit()
+
+if mode == "bare":
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header
+
+    class Table(Screen):
+        def compose(self):
+            yield Header(); yield DataTable(cursor_type="row"); yield Footer()
+        def on_mount(self):
+            t = self.query_one(DataTable)
+            t.add_columns("id", "priority", "summary", "customer", "opened")
+            for i in range(50):
+                t.add_row(f"INC-{i:04d}", "P3", f"Row {i}", "ACME", "2026-11-26 09:30")
+            t.focus()
+
+    class Bare(App):
+        BINDINGS = [("i", "open_list", "List")]
+        def on_mount(self):
+            self.push_screen(Table())
+        def action_open_list(self):
+            self.push_screen(Table())
+
+    app = Bare()
+else:
+    from vse_tui.app import VseApp
+    from vse_tui.config import Config
+    from vse_tui.store import open_store
+    store = open_store(db)
+    app = VseApp(store, Config(operator="bench"))
+
+app.run(headless=True, size=(120, 40), auto_pilot=pilot)
+marks["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+json.dump(marks, open(out, "w"))
+'''
+
+
+def run_child(mode: str, db: str, tmp: Path) -> dict:
+    out = tmp / f"{mode}.json"
+    script = tmp / "child.py"
+    script.write_text(CHILD)
+    t0 = time.time()
+    subprocess.run([sys.executable, str(script), mode, db, str(out)], check=True, timeout=600,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    m = json.loads(out.read_text())
+    return {"ready": m["ready"] - t0, "list": m["list"] - m["ready"], "pages": m["pages"] - m["list"],
+            "maxrss_mb": m["maxrss_kb"] / 1024}
+
+
+def timed(cmd: list[str], env=None) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, timeout=120)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--incidents", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="vse-bench-"))
+    db = str(tmp / "bench.db")
+    env = {**os.environ, "VSE_TUI_CONFIG": str(tmp / "config.toml")}
+    t = timed([sys.executable, "-m", "vse_tui", "demo", "--no-open", "--incidents", str(args.incidents), "--db", db], env)
+    print(f"demo database with {args.incidents} incidents built in {t:.1f} s ({os.path.getsize(db) / 2**20:.0f} MiB)")
+
+    results = {"bare": [], "vse": []}
+    for _ in range(args.runs):  # interleaved so that machine noise hits both alike
+        for mode in ("bare", "vse"):
+            results[mode].append(run_child(mode, db, tmp))
+    med = {mode: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for mode, runs in results.items()}
+    print(f"\n{'':28}{'bare Textual':>14}{'vse-tui':>12}{'ratio':>8}")
+    for key, label, unit in (("ready", "first screen ready", "s"), ("list", "open the incident list", "s"),
+                             ("pages", "page down x10", "s"), ("maxrss_mb", "peak memory", "MiB")):
+        b, v = med["bare"][key], med["vse"][key]
+        print(f"{label:28}{b:>12.3f}{unit:>2}{v:>10.3f}{unit:>2}{v / b:>8.2f}x")
+
+    add_times, floor_times = [], []
+    cli = [sys.executable, "-m", "vse_tui", "incident", "add", "Benchmark incident", "--db", db]
+    floor = [sys.executable, "-c", "import pydantic, sqlite_utils"]
+    for _ in range(max(5, args.runs * 3)):
+        floor_times.append(timed(floor, env))
+        add_times.append(timed(cli, env))
+    a, f = statistics.median(add_times), statistics.median(floor_times)
+    print(f"\n{'incident add (CLI)':28}{f:>12.3f}s {a:>9.3f}s {a / f:>7.2f}x   (floor: import pydantic, sqlite_utils)")
+    print(f"\ntargets: dashboard ready <= 1.5x, peak memory <= 1.5x, incident add <= 1.25x")
+
+
+if __name__ == "__main__":
+    main()

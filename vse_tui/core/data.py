@@ -1,0 +1,26 @@
+"""Reading the shipped data files: light enough for the quickest paths (no pydantic models here)."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """The folder holding the shipped data: inside the package when installed, else the checkout."""
+    installed = Path(__file__).resolve().parent.parent / "data"
+    if (installed / "standard").is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def _read(name: str) -> dict:
+    with open(data_dir() / "standard" / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def work_product_statuses() -> dict[str, list[str]]:
+    """work product code -> its statuses in order: the light path records validate against."""
+    return {w["code"]: w["statuses"] for w in _read("work_products.toml")["work_products"]}

@@ -1,0 +1,97 @@
+"""Pydantic models of everything the app stores: the 21 work products, people, parties, roles.
+
+Each model names its kind (table and export key), its work product (if any) and the prefix of
+its human id. The work product status (the standard's codes, for document control) lives in
+`status`; the operational state of a record (an incident waiting for the customer, a retired
+configuration item) lives in `state`.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from ..clock import ensure_utc
+from ..data import work_product_statuses
+
+# A moment in time, always held in UTC (naive input is taken as local time).
+Instant = Annotated[datetime, AfterValidator(ensure_utc), PlainSerializer(lambda v: v.isoformat(), when_used="json")]
+
+Level = Literal["high", "medium", "low"]
+HOW_APPROVED = ("email", "signature", "verbal", "meeting", "other")
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+class Approval(BaseModel):
+    """Who approved, when and how; a verbal approval names who noted it."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    by: str = Field(min_length=1)
+    at: Instant
+    how: Literal["email", "signature", "verbal", "meeting", "other"]
+    noted_by: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _verbal_needs_witness(self) -> "Approval":
+        if self.how == "verbal" and not self.noted_by:
+            raise ValueError("a verbal approval needs noted_by: who noted it")
+        return self
+
+
+class Record(BaseModel):
+    """Common fields of every stored record."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+
+    KIND: ClassVar[str] = ""
+    WP: ClassVar[str | None] = None
+    PREFIX: ClassVar[str] = ""
+    LABEL: ClassVar[str] = ""
+    TITLE_FIELD: ClassVar[str] = "title"
+    STATES: ClassVar[tuple[str, ...]] = ()
+
+    id: str | None = None
+    uuid: str = Field(default_factory=new_uuid)
+    status: str | None = None
+    state: str | None = None
+    version: int = 1
+    created_at: Instant | None = None
+    updated_at: Instant | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
+    approvals: list[Approval] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _status_in_lifecycle(self) -> "Record":
+        if self.WP:
+            statuses = work_product_statuses()[self.WP]
+            if self.status is None:
+                object.__setattr__(self, "status", statuses[0])
+            elif self.status not in statuses:
+                raise ValueError(
+                    f"status must be one of {', '.join(statuses)} for {self.WP} (got {self.status!r})"
+                )
+        if self.STATES:
+            if self.state is None:
+                object.__setattr__(self, "state", self.STATES[0])
+            elif self.state not in self.STATES:
+                raise ValueError(f"state must be one of {', '.join(self.STATES)} (got {self.state!r})")
+        return self
+
+    @property
+    def title_text(self) -> str:
+        return str(getattr(self, self.TITLE_FIELD, "") or "")
+
+
+class Document(Record):
+    """A structured, versioned document (policy, scope, procedures...)."""
+
+    title: str = Field(default="", max_length=300)

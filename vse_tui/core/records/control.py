@@ -1,0 +1,152 @@
+"""Service control work products (CO): configuration items, change requests, schedule, design, build, test, procedures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .base import Document, Instant, Level, Record
+
+
+class ConfigurationItem(Record):
+    KIND: ClassVar[str] = "configuration_items"
+    WP: ClassVar[str | None] = "WP.02"
+    PREFIX: ClassVar[str] = "CI"
+    LABEL: ClassVar[str] = "Configuration item"
+    TITLE_FIELD: ClassVar[str] = "name"
+    STATES: ClassVar[tuple[str, ...]] = ("in service", "planned", "retired")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    ci_type: Literal["hardware", "software", "network", "document", "service component", "other"] = "other"
+    owner: str = ""
+    owner_person: str | None = None
+    location: str = ""
+    in_service_date: date | None = None
+    expiry_date: date | None = None
+    expiry_kind: Literal["licence", "warranty", "certificate", "contract"] | None = None
+    services: list[str] = []  # uuids of services
+    depends_on: list[str] = []  # uuids of other items
+
+
+class ChangeRequest(Record):
+    KIND: ClassVar[str] = "change_requests"
+    WP: ClassVar[str | None] = "WP.11"
+    PREFIX: ClassVar[str] = "CHG"
+    LABEL: ClassVar[str] = "Change request"
+    STATES: ClassVar[tuple[str, ...]] = (
+        "requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed", "cancelled",
+    )
+    title: str = Field(min_length=1, max_length=300)
+    purpose: str = ""
+    priority: Literal["P1", "P2", "P3", "P4", "P5"] = "P3"
+    date_needed: date | None = None
+    impacted_cis: list[str] = []
+    problem: str = ""
+    business_impact: str = ""
+    contact: str = ""
+    scope: str = ""
+    benefits: str = ""
+    assumptions: str = ""
+    constraints: str = ""
+    cost: str = ""
+    change_type: Literal["pre-approved", "emergency", "normal"] = "normal"
+    risk: Literal["low", "medium", "high"] = "medium"
+    backout_plan: str = ""
+    incidents: list[str] = []
+    service: str | None = None
+    customer: str | None = None
+    requested_by: str = ""
+    built_by: str | None = None
+    planned_at: Instant | None = None
+    deployed_at: Instant | None = None
+
+
+class ScheduleItem(Record):
+    KIND: ClassVar[str] = "schedule_items"
+    WP: ClassVar[str | None] = "WP.12"
+    PREFIX: ClassVar[str] = "SCH"
+    LABEL: ClassVar[str] = "Schedule entry"
+    title: str = Field(min_length=1)
+    item_type: Literal["change", "change window", "maintenance window", "business event"] = "change"
+    starts_at: Instant
+    ends_at: Instant | None = None
+    change: str | None = None
+    recurrence: Literal["none", "weekly", "monthly"] = "none"
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "ScheduleItem":
+        if self.ends_at and self.ends_at < self.starts_at:
+            raise ValueError("ends_at must not be before starts_at")
+        return self
+
+
+class BuiltChange(Document):
+    KIND: ClassVar[str] = "built_changes"
+    WP: ClassVar[str | None] = "WP.13"
+    PREFIX: ClassVar[str] = "BLD"
+    LABEL: ClassVar[str] = "Built change"
+    change: str | None = None
+    master_copy: str = ""
+    built_by: str = ""
+
+
+class ServiceDesign(Document):
+    KIND: ClassVar[str] = "service_designs"
+    WP: ClassVar[str | None] = "WP.16"
+    PREFIX: ClassVar[str] = "DES"
+    LABEL: ClassVar[str] = "Service design"
+    change: str | None = None
+    issue_date: date | None = None
+    scope: str = ""
+    issuer: str = ""
+    approval_authority: str = ""
+    tools_methods: str = ""
+    schedule: str = ""
+    budget: str = ""
+    resources: str = ""
+    responsibilities: str = ""
+    risks: str = ""
+    quality_measures: str = ""
+    training: str = ""
+    change_history: str = ""
+
+
+class ChangeProcedure(Document):
+    KIND: ClassVar[str] = "procedures"
+    WP: ClassVar[str | None] = "WP.17"
+    PREFIX: ClassVar[str] = "PRC"
+    LABEL: ClassVar[str] = "Design, build, test and deployment procedure"
+    raising_changes: str = ""
+    updating_schedule: str = ""
+    emergency_changes: str = ""
+    removal: str = ""
+    steps: str = ""
+
+
+class SecureComponentProcedure(Document):
+    KIND: ClassVar[str] = "secure_procedures"
+    WP: ClassVar[str | None] = "WP.09"
+    PREFIX: ClassVar[str] = "SEC"
+    LABEL: ClassVar[str] = "Secure component procedure"
+    storage_rule: str = ""
+    steps: str = ""
+    authorisation: str = ""
+
+
+class TestReport(Document):
+    KIND: ClassVar[str] = "test_reports"
+    WP: ClassVar[str | None] = "WP.20"
+    PREFIX: ClassVar[str] = "TST"
+    LABEL: ClassVar[str] = "Test report"
+    change: str | None = None
+    summary: str = ""
+    levels_and_types: str = ""
+    measurement: str = ""
+    errors: str = ""
+    tested_by: str = ""
+    tested_at: Instant | None = None
+    interpreted_by: str = ""
+    validated_by: str = ""
+    result: Literal["pass", "fail"] = "pass"

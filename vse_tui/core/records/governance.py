@@ -1,0 +1,130 @@
+"""Governance work products (GO): goals, scope, roles list, policy, customer experience, documents, feedback, improvement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .base import Document, Instant, Level, Record
+
+
+class BusinessGoals(Document):
+    KIND: ClassVar[str] = "business_goals"
+    WP: ClassVar[str | None] = "WP.01"
+    PREFIX: ClassVar[str] = "BGO"
+    LABEL: ClassVar[str] = "Business goals and objectives"
+    goals: str = ""
+    objectives: str = ""
+    provider_type: Literal["internal", "external"] = "external"
+
+
+class ServiceDeliveryScope(Document):
+    KIND: ClassVar[str] = "scopes"
+    WP: ClassVar[str | None] = "WP.15"
+    PREFIX: ClassVar[str] = "SCO"
+    LABEL: ClassVar[str] = "Service delivery scope"
+    services_offered: str = ""
+    customers: list[str] = []  # uuids: all present customers at a minimum
+    boundaries: str = ""
+    technology: str = ""
+    exclusions: str = ""
+
+
+class RoleList(Document):
+    KIND: ClassVar[str] = "role_lists"
+    WP: ClassVar[str | None] = "WP.08"
+    PREFIX: ClassVar[str] = "ROL"
+    LABEL: ClassVar[str] = "List of assigned roles"
+    assignments: list[str] = []  # uuids of role assignments in force when approved
+    training_needs: str = ""
+
+
+class PriorityTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    priority: Literal["P1", "P2", "P3", "P4", "P5"]
+    respond_minutes: int = Field(gt=0)
+    resolve_minutes: int = Field(gt=0)
+
+
+class ServicePolicy(Document):
+    KIND: ClassVar[str] = "policies"
+    WP: ClassVar[str | None] = "WP.14"
+    PREFIX: ClassVar[str] = "POL"
+    LABEL: ClassVar[str] = "Service delivery policy"
+    objectives: str = ""
+    plans: str = ""
+    catalogue_creation: str = ""
+    priority_matrix: dict[str, str] = {}  # "high/medium" -> "P2"
+    targets: list[PriorityTarget] = []
+    change_definitions: dict[str, str] = {}  # pre-approved / emergency / normal
+    communication_practices: str = ""
+    templates: dict[str, str] = {}  # incident_opened, incident_restored, ...
+    security_measures: dict[str, str] = {}  # confidentiality / integrity / availability
+    review_date: date | None = None
+
+
+class CustomerExperienceApproach(Document):
+    KIND: ClassVar[str] = "cx_approaches"
+    WP: ClassVar[str | None] = "WP.04"
+    PREFIX: ClassVar[str] = "CXA"
+    LABEL: ClassVar[str] = "Customer experience approach"
+    measurement: str = ""
+    receiving: str = ""
+    acknowledging: str = ""
+    recording: str = ""
+    investigating: str = ""
+    answering: str = ""
+    escalating: str = ""
+    closing: str = ""
+    log_contents: str = ""
+
+
+class DataDocumentProcedure(Document):
+    KIND: ClassVar[str] = "data_procedures"
+    WP: ClassVar[str | None] = "WP.05"
+    PREFIX: ClassVar[str] = "DDP"
+    LABEL: ClassVar[str] = "Data and document management procedure"
+    controls: str = ""
+    location: str = ""
+    backup: str = ""
+    archive: str = ""
+    other_records: str = ""
+
+
+class FeedbackEntry(Record):
+    KIND: ClassVar[str] = "feedback"
+    WP: ClassVar[str | None] = "WP.06"
+    PREFIX: ClassVar[str] = "FB"
+    LABEL: ClassVar[str] = "Feedback entry"
+    TITLE_FIELD: ClassVar[str] = "description"
+    STATES: ClassVar[tuple[str, ...]] = (
+        "received", "acknowledged", "investigated", "answered", "escalated", "closed",
+    )
+    feedback_type: Literal["compliment", "complaint", "comment"] = "comment"
+    source: Literal["customer", "supplier", "other"] = "customer"
+    contact: str = ""
+    company: str | None = None  # uuid of a customer or supplier
+    special_needs: str = ""
+    description: str = Field(min_length=1)
+    received_at: Instant | None = None
+    investigation_outcome: str = ""
+    signed_off_by: str | None = None
+    signed_off_at: Instant | None = None
+    incidents: list[str] = []
+    changes: list[str] = []
+
+
+class ImprovementReport(Document):
+    KIND: ClassVar[str] = "improvement_reports"
+    WP: ClassVar[str | None] = "WP.07"
+    PREFIX: ClassVar[str] = "IMP"
+    LABEL: ClassVar[str] = "Improvement report"
+    period_start: date | None = None
+    period_end: date | None = None
+    customer_view: str = ""
+    goals_achieved: str = ""
+    issues: str = ""
+    provider_view: str = ""
+    actions: str = ""

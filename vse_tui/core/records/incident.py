@@ -1,0 +1,95 @@
+"""Service incident record (WP.18) and the entries it carries."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .base import Document, Instant, Level, Record
+
+
+class Notification(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    task: Literal["IN.2.3", "IN.2.4", "IN.2.5"]
+    to: str = Field(min_length=1)
+    at: Instant
+    how: Literal["email", "phone", "chat", "in person", "other"] = "email"
+    by: str = ""
+    message: str = ""
+
+
+class TimeEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    who: str = Field(min_length=1)
+    at: Instant
+    minutes: int = Field(gt=0, le=24 * 60)
+    billable: bool = True
+    note: str = ""
+
+
+class Confirmation(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    by: str = Field(min_length=1)
+    at: Instant
+    how: Literal["email", "phone", "chat", "in person", "other"] = "phone"
+
+
+class Incident(Record):
+    KIND: ClassVar[str] = "incidents"
+    WP: ClassVar[str | None] = "WP.18"
+    PREFIX: ClassVar[str] = "INC"
+    LABEL: ClassVar[str] = "Incident"
+    TITLE_FIELD: ClassVar[str] = "summary"
+    STATES: ClassVar[tuple[str, ...]] = (
+        "new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed",
+    )
+    summary: str = Field(min_length=1, max_length=300)
+    customer: str | None = None  # uuid
+    service: str | None = None  # uuid
+    reporter: str = ""
+    reporter_contact: str = ""
+    resolver: str = ""
+    details: str = ""
+    cis: list[str] = []  # uuids of configuration items
+    impact: Level = "medium"
+    urgency: Level = "medium"
+    priority: Literal["P1", "P2", "P3", "P4", "P5"] = "P3"
+    category: str = ""
+    steps_taken: str = ""
+    solution: str = ""
+    opened_at: Instant | None = None
+    responded_at: Instant | None = None
+    restored_at: Instant | None = None
+    closed_at: Instant | None = None
+    root_cause: str = ""
+    no_change_reason: str = ""
+    security: bool = False
+    changes: list[str] = []  # uuids of change requests
+    related_incidents: list[str] = []
+    notifications: list[Notification] = []
+    time_spent: list[TimeEntry] = []
+    confirmation: Confirmation | None = None
+    reopened: int = Field(default=0, ge=0)
+    waiting_minutes: int = Field(default=0, ge=0)
+    waiting_since: Instant | None = None
+    problem: bool = False  # a potential problem (IN.1.3) rather than a reported failure
+
+    @property
+    def time_to_resolve_minutes(self) -> int | None:
+        if self.opened_at and self.restored_at:
+            return max(0, int((self.restored_at - self.opened_at).total_seconds() // 60))
+        return None
+
+    @property
+    def significant(self) -> bool:
+        return self.priority in ("P1", "P2") or self.security
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> "Incident":
+        if self.opened_at and self.restored_at and self.restored_at < self.opened_at:
+            raise ValueError("restored_at must not be before opened_at")
+        if self.opened_at and self.closed_at and self.closed_at < self.opened_at:
+            raise ValueError("closed_at must not be before opened_at")
+        return self

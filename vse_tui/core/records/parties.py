@@ -1,0 +1,103 @@
+"""Parties and roles: customers, suppliers, people, role assignments, training, acknowledged warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .base import Document, Instant, Level, Record
+from ..standard import load_standard
+
+
+class Organisation(Record):
+    TITLE_FIELD: ClassVar[str] = "name"
+    STATES: ClassVar[tuple[str, ...]] = ("active", "former")
+    name: str = Field(min_length=1, max_length=200)
+    short: str = Field(default="", max_length=12)
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class Customer(Organisation):
+    KIND: ClassVar[str] = "customers"
+    PREFIX: ClassVar[str] = "CUS"
+    LABEL: ClassVar[str] = "Customer"
+
+
+class Supplier(Organisation):
+    KIND: ClassVar[str] = "suppliers"
+    PREFIX: ClassVar[str] = "SUP"
+    LABEL: ClassVar[str] = "Supplier"
+    supplies: str = ""
+
+
+class Person(Record):
+    KIND: ClassVar[str] = "people"
+    PREFIX: ClassVar[str] = "PER"
+    LABEL: ClassVar[str] = "Person"
+    TITLE_FIELD: ClassVar[str] = "name"
+    STATES: ClassVar[tuple[str, ...]] = ("active", "former")
+    name: str = Field(min_length=1, max_length=200)
+    email: str = ""
+    phone: str = ""
+    affiliation: Literal["internal", "customer", "supplier"] = "internal"
+    organisation: str | None = None  # uuid of a customer or supplier
+
+
+class RoleAssignment(Record):
+    KIND: ClassVar[str] = "role_assignments"
+    PREFIX: ClassVar[str] = "RA"
+    LABEL: ClassVar[str] = "Role assignment"
+    TITLE_FIELD: ClassVar[str] = "role"
+    STATES: ClassVar[tuple[str, ...]] = ("active", "ended")
+    person: str  # uuid
+    role: str
+    area: Literal["change", "incident", "relationship"] | None = None
+    since: date | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        value = value.upper()
+        codes = [r.code for r in load_standard().roles]
+        if value not in codes:
+            raise ValueError(f"role must be one of {', '.join(codes)}")
+        return value
+
+    @model_validator(mode="after")
+    def _area_only_for_practitioner(self) -> "RoleAssignment":
+        if self.area and self.role != "PT":
+            raise ValueError("only a practitioner (PT) assignment carries an area")
+        return self
+
+
+class TrainingRecord(Record):
+    """Training or competence required for a role assignment, when met and when due again."""
+
+    KIND: ClassVar[str] = "training"
+    PREFIX: ClassVar[str] = "TRN"
+    LABEL: ClassVar[str] = "Training"
+    TITLE_FIELD: ClassVar[str] = "requirement"
+    STATES: ClassVar[tuple[str, ...]] = ("planned", "met", "lapsed")
+    assignment: str  # uuid of the role assignment
+    person: str  # uuid
+    requirement: str = Field(min_length=1)
+    met_on: date | None = None
+    due_on: date | None = None
+
+
+class RoleAcknowledgement(Record):
+    """A role-combination warning knowingly accepted, with its written mitigation."""
+
+    KIND: ClassVar[str] = "acknowledgements"
+    PREFIX: ClassVar[str] = "ACK"
+    LABEL: ClassVar[str] = "Acknowledged warning"
+    TITLE_FIELD: ClassVar[str] = "rule"
+    rule: str
+    person: str | None = None
+    roles: list[str] = []
+    record: str | None = None  # uuid of a record, for a rule met at the moment of work
+    mitigation: str = Field(min_length=3)

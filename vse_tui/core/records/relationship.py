@@ -1,0 +1,120 @@
+"""Service relationship work products (RE): catalogue services, agreements, performance reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .base import Document, Instant, Level, Record
+
+
+class ServiceTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    priority: Literal["P1", "P2", "P3", "P4", "P5"]
+    respond_minutes: int = Field(gt=0)
+    resolve_minutes: int = Field(gt=0)
+
+
+class ServiceHours(BaseModel):
+    """When the service is staffed: days (0=Monday), from-to local times, holidays."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    days: list[int] = [0, 1, 2, 3, 4]
+    start: str = "09:00"
+    end: str = "17:00"
+    holidays: list[date] = []
+    always: bool = False  # 24x7
+
+
+class Service(Record):
+    KIND: ClassVar[str] = "services"
+    WP: ClassVar[str | None] = "WP.10"
+    PREFIX: ClassVar[str] = "SVC"
+    LABEL: ClassVar[str] = "Service"
+    TITLE_FIELD: ClassVar[str] = "name"
+    STATES: ClassVar[tuple[str, ...]] = ("live", "planned", "retired")
+    name: str = Field(min_length=1, max_length=200)
+    catalogue: str = "Main catalogue"
+    description: str = ""
+    service_hours: ServiceHours = ServiceHours()
+    quality_measures: str = ""
+    targets: list[ServiceTarget] = []
+    how_to_use: str = ""
+    costs: str = ""
+    dependencies: list[str] = []
+    standards: str = ""
+    feedback_handling: str = ""
+    review_date: date | None = None
+
+
+class Agreement(Record):
+    STATES: ClassVar[tuple[str, ...]] = ("in force", "expired", "terminated")
+    title: str = Field(min_length=1, max_length=300)
+    approval_form: str = ""
+    scope: str = ""
+    start_date: date | None = None
+    review_date: date | None = None
+    end_date: date | None = None
+    provider_owner: str = ""
+    party_owner: str = ""
+    communication_methods: str = ""
+    services: list[str] = []  # uuids of services covered
+    targets: list[ServiceTarget] = []
+    service_hours: ServiceHours | None = None
+    acceptance_criteria: str = ""
+    warranty: str = ""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Agreement":
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        return self
+
+
+class CustomerAgreement(Agreement):
+    KIND: ClassVar[str] = "customer_agreements"
+    WP: ClassVar[str | None] = "WP.03"
+    PREFIX: ClassVar[str] = "AGR"
+    LABEL: ClassVar[str] = "Customer agreement"
+    customer: str  # uuid
+    requirements: str = ""
+    performance_measurement: str = ""
+    resources: str = ""
+    charging: str = ""
+    licensing: str = ""
+    delivery: str = ""
+    change_and_incident_procedures: str = ""
+    customer_role: str = ""
+    review_evidence: str = ""
+
+
+class SupplierAgreement(Agreement):
+    KIND: ClassVar[str] = "supplier_agreements"
+    WP: ClassVar[str | None] = "WP.21"
+    PREFIX: ClassVar[str] = "SAG"
+    LABEL: ClassVar[str] = "Supplier agreement"
+    supplier: str  # uuid
+    deliverables: str = ""
+    terms: str = ""
+    pricing: str = ""
+    schedule: str = ""
+    competency: str = ""
+    standards: str = ""
+    reviews: str = ""
+    rights: str = ""
+    change_procedure: str = ""
+
+
+class PerformanceReport(Document):
+    KIND: ClassVar[str] = "performance_reports"
+    WP: ClassVar[str | None] = "WP.19"
+    PREFIX: ClassVar[str] = "PRF"
+    LABEL: ClassVar[str] = "Performance report"
+    period_start: date | None = None
+    period_end: date | None = None
+    customer: str | None = None
+    period_performance: dict[str, Any] = {}
+    previous_actions: str = ""
+    proposed_actions: str = ""

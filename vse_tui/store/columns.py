@@ -1,0 +1,40 @@
+"""The shape of the record tables, known without loading sqlite-utils: opening a database whose
+schema is current needs only the sqlite3 module."""
+
+APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
+SCHEMA_VERSION = 2  # the number of migrations in schema.py (a test checks they agree)
+
+# Columns every record table has; the record's other fields live in `data` (JSON).
+COMMON = {
+    "uuid": str, "id": str, "seq": int, "status": str, "state": str, "version": int,
+    "title": str, "created_at": str, "updated_at": str, "created_by": str, "updated_by": str,
+    "data": str,
+}
+
+# Fields kept in their own column because lists filter or sort on them.
+PROMOTED_V1: dict[str, dict[str, type]] = {
+    "customers": {}, "suppliers": {},
+    "people": {"organisation": str},
+    "role_assignments": {"person": str, "role": str},
+    "training": {"person": str, "due_on": str},
+    "acknowledgements": {"rule": str, "record": str},
+    "business_goals": {}, "scopes": {}, "role_lists": {},
+    "policies": {"review_date": str},
+    "cx_approaches": {}, "data_procedures": {},
+    "feedback": {"received_at": str, "company": str},
+    "improvement_reports": {"period_end": str},
+    "configuration_items": {"expiry_date": str},
+    "change_requests": {"change_type": str, "priority": str, "planned_at": str, "deployed_at": str},
+    "schedule_items": {"item_type": str, "starts_at": str, "change": str},
+    "built_changes": {"change": str}, "service_designs": {"change": str},
+    "procedures": {}, "secure_procedures": {},
+    "test_reports": {"change": str},
+    "services": {"review_date": str},
+    "customer_agreements": {"customer": str, "review_date": str, "end_date": str},
+    "supplier_agreements": {"supplier": str, "review_date": str, "end_date": str},
+    "performance_reports": {"period_end": str, "customer": str},
+    "incidents": {
+        "priority": str, "customer": str, "service": str, "opened_at": str,
+        "restored_at": str, "closed_at": str, "security": int, "problem": int,
+    },
+}
