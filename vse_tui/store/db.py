@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from ..core import clock
 from ..core.errors import BusyError, DatabaseError, InputError, NotFound, describe_validation_error
 from ..core.records import KINDS, PREFIXES, Record, model_for
-from ..core.standard import load_standard
 from .columns import APPLICATION_ID, COMMON, PROMOTED_V1, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -363,6 +362,8 @@ class Store:
                 new = model.model_validate(merged)
             except ValidationError as exc:
                 raise InputError(describe_validation_error(exc, f"{old.id}")) from None
+            from ..core.standard import load_standard
+
             if model.WP and not load_standard().wp(model.WP).can_move(old.status, new.status):
                 wp = load_standard().wp(model.WP)
                 allowed = [b for a, b in wp.transitions if a == old.status]
