@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
@@ -20,17 +22,25 @@ class BaseScreen(Screen):
     def compose_footer(self) -> ComposeResult:
         yield Footer()
 
+    _last_load = 0.0
+
     def on_mount(self) -> None:
         self.title = self.TITLE_TEXT
-        self.reload()
+        self._reload()
         self.set_interval(REFRESH_SECONDS, self._tick)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Coming back to a screen shows what others wrote meanwhile; not twice on first show.
+        if time.monotonic() - self._last_load > 1.0:
+            self._reload()
 
     def _tick(self) -> None:
         if self.app.screen is self:
-            self.reload()
+            self._reload()
+
+    def _reload(self) -> None:
+        self._last_load = time.monotonic()
+        self.reload()
 
     def reload(self) -> None:
         """Re-read what the screen shows from the database (cheap, indexed queries)."""

@@ -64,7 +64,6 @@ class DashboardScreen(BaseScreen):
         r.add_column(" ", key="mark", width=1)
         r.add_column("review", key="title", width=27)
         r.add_column("when", key="when", width=11)
-        super().on_mount()
         t.focus()
 
     def reload(self) -> None:

@@ -4,14 +4,12 @@ yet is greyed out in the Footer and the line above it says why."""
 
 from __future__ import annotations
 
-import json
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..core import clock
 from ..core import incidents as core
@@ -19,6 +17,7 @@ from ..core.errors import VseError
 from ..core.lookup import names, short_names
 from ..core.records import Incident
 from ..widgets.style import PRIORITY_STYLE
+from ..widgets.history import HistoryTable
 from .base import BaseScreen
 from .forms import ConfirmScreen, Field, FormScreen
 
@@ -55,16 +54,10 @@ class IncidentDetailScreen(BaseScreen):
             with VerticalScroll(id="fields-panel", classes="panel"):
                 yield Static("", id="fields")
             with VerticalScroll(id="history-panel", classes="panel"):
-                yield DataTable(id="history", cursor_type="row", show_cursor=False)
+                yield HistoryTable(id="history")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        h = self.query_one("#history", DataTable)
-        h.add_column("when", width=16)
-        h.add_column("who", width=10)
-        h.add_column("task", width=6)
-        h.add_column("what", width=22)
-        super().on_mount()
         self.query_one("#fields-panel").border_title = "Record (WP.18)"
         self.query_one("#history-panel").border_title = "History"
 
@@ -194,21 +187,7 @@ class IncidentDetailScreen(BaseScreen):
         self.query_one("#fields", Static).update(grid)
 
     def _history(self, inc: Incident) -> None:
-        table = self.query_one("#history", DataTable)
-        table.clear()
-        for h in reversed(self.store.history(inc.uuid)):
-            if h["action"] == "create":
-                what = "recorded"
-            else:
-                new = h["new_value"] or ""
-                if new.startswith("[") or new.startswith("{"):
-                    try:
-                        new = f"{len(json.loads(new))} entries"
-                    except ValueError:
-                        pass
-                what = f"{h['field']}: {new}"
-            table.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""),
-                          h["task"] or "", Text(what[:80]))
+        self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid))
 
     # ------------------------------------------------------------ which actions apply
     def check_action(self, action: str, parameters) -> bool | None:

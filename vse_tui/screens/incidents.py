@@ -63,7 +63,6 @@ class IncidentsScreen(BaseScreen):
                                   ("summary", "summary", 29), ("cust", "cust", 5), ("service", "svc", 12),
                                   ("opened", "opened", 16), ("left", "left", 8)):
             t.add_column(label, key=key, width=width)
-        super().on_mount()
         t.focus()
 
     # ------------------------------------------------------------ data

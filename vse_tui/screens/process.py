@@ -53,7 +53,6 @@ class ProcessScreen(BaseScreen):
         for label, key, width in (("id", "id", 9), ("title", "title", 44), ("status", "status", 10),
                                   ("state", "state", 14), ("updated", "updated", 16)):
             t.add_column(label, key=key, width=width)
-        super().on_mount()
         self.query_one("#records", DataTable).focus()
 
     def reload(self) -> None:

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..core import clock
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
+from ..widgets.history import HistoryTable
 from .base import BaseScreen
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -81,16 +82,8 @@ class RecordScreen(BaseScreen):
             with VerticalScroll(id="fields-panel", classes="panel"):
                 yield Static("", id="fields")
             with VerticalScroll(id="history-panel", classes="panel"):
-                yield DataTable(id="history", cursor_type="row", show_cursor=False)
+                yield HistoryTable(id="history")
         yield from self.compose_footer()
-
-    def on_mount(self) -> None:
-        h = self.query_one("#history", DataTable)
-        h.add_column("when", width=16)
-        h.add_column("who", width=10)
-        h.add_column("task", width=6)
-        h.add_column("what", width=22)
-        super().on_mount()
 
     def reload(self) -> None:
         store = self.store
@@ -119,11 +112,7 @@ class RecordScreen(BaseScreen):
         self.query_one("#fields", Static).update(grid)
         self.query_one("#fields-panel").border_title = model.LABEL + (f" ({model.WP})" if model.WP else "")
         self.query_one("#history-panel").border_title = "History"
-        table = self.query_one("#history", DataTable)
-        table.clear()
-        for h in reversed(store.history(rec.uuid)):
-            what = "created" if h["action"] == "create" else f"{h['field']}: {(h['new_value'] or '')[:60]}"
-            table.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""), h["task"] or "", Text(what))
+        self.query_one("#history", HistoryTable).show(store.history(rec.uuid))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,37 @@
+"""A record's history as a table: when, who, which task, what changed (newest first)."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ..core import clock
+
+
+class HistoryTable(DataTable):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", show_cursor=False, **kwargs)
+
+    def on_mount(self) -> None:
+        self.add_column("when", width=16)
+        self.add_column("who", width=10)
+        self.add_column("task", width=6)
+        self.add_column("what", width=22)
+
+    def show(self, rows: list[dict]) -> None:
+        self.clear()
+        for h in reversed(rows):
+            if h["action"] == "create":
+                what = "created"
+            else:
+                new = h["new_value"] or ""
+                if new[:1] in "[{":
+                    try:
+                        new = f"{len(json.loads(new))} entries"
+                    except ValueError:
+                        pass
+                what = f"{h['field']}: {new}"
+            self.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""),
+                         h["task"] or "", Text(what[:80]))
