@@ -29,9 +29,9 @@ class IncidentsScreen(BaseScreen):
         Binding("f", "cycle_status", "Status filter", id="incidents_status"),
         Binding("p", "cycle_priority", "Priority filter", id="incidents_priority"),
         Binding("s", "cycle_sort", "Sort", id="incidents_sort"),
-        Binding("u", "party_filter", "Customer/service", id="incidents_party"),
-        Binding("x", "clear_filters", "Clear filters", id="incidents_clear"),
-        Binding("b", "problems", "Problems", id="incidents_problems"),
+        Binding("u", "party_filter", "Customer/service", id="incidents_party", show=False),
+        Binding("x", "clear_filters", "Clear filters", id="incidents_clear", show=False),
+        Binding("b", "problems", "Problems", id="incidents_problems", show=False),
         Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
     ]
 
