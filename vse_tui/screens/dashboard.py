@@ -131,7 +131,7 @@ class DashboardScreen(BaseScreen):
             for ch in coming:
                 table.add_row(clock.to_local(ch.planned_at).strftime("%a %d"), ch.id, plain(ch.title), ch.change_type, key=ch.id)
             if not overdue and not coming:
-                table.add_row("", "", Text("Nothing scheduled", style="dim"), "", key="-")
+                table.add_row("", "", Text("(none)", style="dim"), "", key="-")
 
         keep_cursor(table, fill)
 
@@ -152,7 +152,7 @@ class DashboardScreen(BaseScreen):
                 table.add_row(Text("!", style="bold dark_orange") if d < 0 else " ", plain(item.title), when,
                               key=f"{item.ref or '-'}#{n}")
             if not items:
-                table.add_row(" ", Text("Nothing due in the next weeks", style="dim"), "", key="-")
+                table.add_row(" ", Text("Nothing due soon", style="dim"), "", key="-")
 
         keep_cursor(table, fill)
 
