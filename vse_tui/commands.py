@@ -108,6 +108,55 @@ def cmd_due(args) -> int:
     return 0
 
 
+def cmd_people_add(args) -> int:
+    from .cli import _store
+    from .core.roles import add_person, label
+
+    store = _store(args)
+    try:
+        person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
+                                   affiliation=args.affiliation, roles=args.roles or "")
+    finally:
+        store.close()
+    print(person.id + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    return 0
+
+
+def cmd_roles_list(args) -> int:
+    from .cli import _store, print_rows
+    from .core.roles import holdings, label, load
+
+    store = _store(args)
+    try:
+        people, assignments, _ = load(store)
+    finally:
+        store.close()
+    by_person: dict[str, list[str]] = {}
+    for a in assignments:
+        by_person.setdefault(a.person, []).append(label(a))
+    rows = [{"id": h.person.id, "name": h.person.name, "affiliation": h.person.affiliation,
+             "roles": " ".join(by_person.get(h.person.uuid, []))} for h in holdings(people, assignments)]
+    print_rows(args, rows, ["id", "name", "affiliation", "roles"])
+    return 0
+
+
+def cmd_roles_check(args) -> int:
+    from .cli import _output, _store
+    from .core.roles import warnings
+
+    store = _store(args)
+    try:
+        found = warnings(store)
+    finally:
+        store.close()
+    with _output(args) as out:
+        if not found:
+            out.write("no warnings\n")
+        for w in found:
+            out.write(w.line() + "\n")
+    return 0  # it informs, it does not fail
+
+
 def register(command) -> None:
     """Add this module's subcommands through `command(name, func, help)`."""
     import argparse
@@ -148,6 +197,27 @@ def register(command) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_incident_show)
+
+    people = command("people", None, "people of the shop, customers and suppliers (GO.1.2)")
+    psub = people.add_subparsers(dest="people_command", metavar="ACTION", parser_class=_Parser, required=True)
+    p = psub.add_parser("add", parents=[db_opt], help="add a person with their roles; prints the new id")
+    p.add_argument("name")
+    p.add_argument("--email", metavar="E")
+    p.add_argument("--phone", metavar="P")
+    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal")
+    p.add_argument("--roles", metavar="ROLES", help="comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship")
+    p.set_defaults(func=cmd_people_add)
+
+    roles = command("roles", None, "who holds which role, and the combination warnings")
+    rsub = roles.add_subparsers(dest="roles_command", metavar="ACTION", parser_class=_Parser, required=True)
+    p = rsub.add_parser("list", parents=[db_opt], help="people and their roles")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_roles_list)
+    p = rsub.add_parser("check", parents=[db_opt], help="print the role warnings, one line each (exit 0 either way)")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_roles_check)
 
     p = command("due", cmd_due, "list overdue and upcoming reviews, renewals and training (for a cron reminder)")
     p.add_argument("--format", choices=["table", "json"], default="table")

@@ -147,3 +147,18 @@ def test_incident_add_loads_only_what_it_needs(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "INC-0002"
     assert out.stderr.strip().splitlines()[-1] == "['vse_tui.core.records.base', 'vse_tui.core.records.incident']"
+
+
+def test_people_add_and_roles_check(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["roles", "check", "--db", db]) == 0
+    assert capsys.readouterr().out.startswith("service-manager:")
+    assert main(["people", "add", "Kim Lee", "--email", "kim@x.example", "--roles", "SM,CM,IM", "--db", db]) == 0
+    assert capsys.readouterr().out.split()[0] == "PER-0001"
+    assert main(["roles", "check", "--db", db]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == ["control-and-incident: Kim Lee: Control Manager and Incident Manager should be different people (CM and IM)"]
+    assert main(["people", "add", "Sam", "--roles", "CM:change", "--db", db]) == 1
+    assert main(["roles", "list", "--format", "json", "--db", db]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["roles"]) for r in rows] == [("Kim Lee", "SM CM IM")]

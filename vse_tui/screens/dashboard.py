@@ -81,7 +81,7 @@ class DashboardScreen(BaseScreen):
         table = self.query_one("#open-incidents", DataTable)
         panel = self.query_one("#incidents-panel")
         panel.border_title = f"Open incidents ({count})"
-        rows = inc_core.open_incidents(store, limit=60)
+        rows = inc_core.open_incidents(store, limit=40)
         customers = short_names(store)
         cache: dict = {}
         entries = []

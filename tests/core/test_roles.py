@@ -1,0 +1,89 @@
+import pytest
+
+from vse_tui.core import roles
+from vse_tui.core.errors import InputError
+from vse_tui.core.records import Person, RoleAssignment
+
+
+def shop(*specs):
+    """specs: (name, 'SM,CM,PT:change') -> people and assignments, not stored."""
+    people, assignments = [], []
+    for name, text in specs:
+        p = Person(name=name)
+        people.append(p)
+        for role, area in roles.parse_roles(text):
+            assignments.append(RoleAssignment(person=p.uuid, role=role, area=area))
+    return people, assignments
+
+
+def rules_of(people, assignments, acks=()):
+    return sorted((w.rule, w.person_name, w.roles) for w in roles.check_combinations(people, assignments, acks))
+
+
+def test_no_service_manager_is_reported():
+    assert rules_of(*shop(("Kim", "CM"))) == [("service-manager", "", ("SM",))]
+    assert rules_of(*shop(("Kim", "SM"))) == []
+
+
+def test_control_and_incident_manager_in_one_person():
+    assert rules_of(*shop(("Kim", "SM"), ("Sam", "CM,IM"))) == [("control-and-incident", "Sam", ("CM", "IM"))]
+    assert rules_of(*shop(("Kim", "SM,CM"), ("Sam", "IM"))) == []
+
+
+def test_manager_and_practitioner_in_the_same_area():
+    assert rules_of(*shop(("Kim", "SM,CM,PT:change"))) == [("manager-and-practitioner", "Kim", ("CM", "PT:change"))]
+    assert rules_of(*shop(("Kim", "SM,CM,PT:incident"))) == []  # different areas
+    assert rules_of(*shop(("Kim", "SM"), ("Sam", "RM,PT:relationship"))) == [
+        ("manager-and-practitioner", "Sam", ("RM", "PT:relationship"))]
+
+
+def test_practitioner_without_area_covers_every_area():
+    assert rules_of(*shop(("Kim", "SM"), ("Sam", "IM,PT"))) == [("manager-and-practitioner", "Sam", ("IM", "PT:incident"))]
+
+
+def test_service_manager_may_combine_with_cm_im_or_rm():
+    for combo in ("SM,CM", "SM,IM", "SM,RM", "SM,RM,MGT"):
+        assert rules_of(*shop(("Kim", combo))) == [], combo
+
+
+def test_one_person_shop_holding_every_role_gets_every_applicable_warning():
+    people, assignments = shop(("Kim", "SM,CM,IM,RM,PT,MGT"))
+    found = rules_of(people, assignments)
+    assert found == [
+        ("control-and-incident", "Kim", ("CM", "IM")),
+        ("manager-and-practitioner", "Kim", ("CM", "PT:change")),
+        ("manager-and-practitioner", "Kim", ("IM", "PT:incident")),
+        ("manager-and-practitioner", "Kim", ("RM", "PT:relationship")),
+    ]
+
+
+def test_every_warning_can_be_acknowledged_and_says_so(store):
+    person, _ = roles.add_person(store, "Kim", roles="SM,CM,IM,RM,PT")
+    found = roles.warnings(store)
+    assert len(found) == 4 and not any(w.acknowledged for w in found)
+    with pytest.raises(InputError, match="Mitigation"):
+        roles.acknowledge(store, found[0], "")
+    for w in found:
+        roles.acknowledge(store, w, "The customer signs off every change test and closure")
+    again = roles.warnings(store)
+    assert len(again) == 4 and all(w.acknowledged for w in again)
+    assert "acknowledged" in again[0].line()
+    ack = store.select("acknowledgements")[0]
+    assert ack.created_by == "Tester" and ack.created_at is not None
+    assert store.history(ack.uuid)[0]["task"] == "GO.1.2"
+
+
+def test_roles_text_is_checked():
+    assert roles.parse_roles("sm, pt:change") == [("SM", None), ("PT", "change")]
+    for bad in ("XX", "CM:change", "PT:kitchen"):
+        with pytest.raises(InputError):
+            roles.parse_roles(bad)
+
+
+def test_set_roles_ends_dropped_roles_and_keeps_history(store):
+    person, _ = roles.add_person(store, "Sam", roles="IM,PT")
+    roles.set_roles(store, person.uuid, [("IM", None)])
+    active = store.select("role_assignments", "state = 'active'")
+    assert [a.role for a in active] == ["IM"]
+    ended = store.select("role_assignments", "state = 'ended'")
+    assert [a.role for a in ended] == ["PT"]

@@ -1,0 +1,180 @@
+"""Roles and the combination rules of clause 10: who holds what, and which combinations deserve a
+warning. Warnings inform; a tiny shop may knowingly accept one with a written mitigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from .errors import InputError, describe_validation_error
+from .records.parties import Person, RoleAcknowledgement, RoleAssignment
+
+MANAGER_AREA = {"CM": "change", "IM": "incident", "RM": "relationship"}
+AREAS = ("change", "incident", "relationship")
+
+
+@dataclass(frozen=True)
+class RuleText:
+    code: str
+    name: str
+    why: str
+    instead: str
+
+
+RULES = {
+    "service-manager": RuleText(
+        "service-manager", "A Service Manager is required",
+        "Someone has to own the policy, the plans and the improvement of the services; the setup is not complete without one.",
+        "Name the owner or lead technician as Service Manager; in a one-person shop that is you."),
+    "control-and-incident": RuleText(
+        "control-and-incident", "Control Manager and Incident Manager should be different people",
+        "The person who approves changes would also judge the incidents those changes cause: nobody checks the checker.",
+        "Give one of the two roles to someone else, or have the customer or a peer review every change linked to an incident."),
+    "manager-and-practitioner": RuleText(
+        "manager-and-practitioner", "A manager should not also be a practitioner in the same area",
+        "Whoever approves the work would be approving their own work.",
+        "Let another person do or approve that work, or have the customer sign off each piece (for example every change test)."),
+    "builder-approves": RuleText(
+        "builder-approves", "The person who built a change should not approve its test report or deployment",
+        "A builder approving their own change removes the independent check before deployment.",
+        "Ask another person or the customer to approve, or record how the change was checked independently."),
+    "resolver-closes": RuleText(
+        "resolver-closes", "The practitioner who resolved an incident should not confirm its closure for the provider",
+        "Closing your own work without a second look can hide an incomplete fix.",
+        "Have the Incident Manager or the customer confirm, or note who checked the resolution."),
+}
+
+
+@dataclass(frozen=True)
+class RoleWarning:
+    rule: str
+    person: str | None  # uuid
+    person_name: str
+    roles: tuple[str, ...]
+    acknowledged: RoleAcknowledgement | None = None
+    detail: str = ""
+
+    @property
+    def text(self) -> RuleText:
+        return RULES[self.rule]
+
+    def line(self) -> str:
+        """One line: the rule, the person and the roles (as `vse-tui roles check` prints it)."""
+        who = f"{self.person_name}: " if self.person_name else ""
+        roles = f" ({' and '.join(self.roles)})" if self.roles else ""
+        ack = f" [acknowledged: {self.acknowledged.mitigation}]" if self.acknowledged else ""
+        return f"{self.rule}: {who}{self.text.name}{roles}{self.detail}{ack}"
+
+
+@dataclass
+class Holding:
+    """What one person holds: role codes, and the areas of their practitioner roles."""
+
+    person: Person
+    roles: set[str] = field(default_factory=set)
+    practitioner_areas: set[str] = field(default_factory=set)
+
+
+def label(a: RoleAssignment) -> str:
+    return f"PT:{a.area}" if a.role == "PT" and a.area else a.role
+
+
+def holdings(people: list[Person], assignments: list[RoleAssignment]) -> list[Holding]:
+    by_uuid = {p.uuid: Holding(p) for p in people}
+    for a in assignments:
+        if a.state != "active" or a.person not in by_uuid:
+            continue
+        h = by_uuid[a.person]
+        h.roles.add(a.role)
+        if a.role == "PT":
+            h.practitioner_areas.update([a.area] if a.area else AREAS)
+    return list(by_uuid.values())
+
+
+def check_combinations(people: list[Person], assignments: list[RoleAssignment],
+                       acknowledgements: list[RoleAcknowledgement] = ()) -> list[RoleWarning]:
+    """The warnings for a set of role assignments (rules 1-4 of MODEL.md section 2)."""
+    acks = {(a.rule, a.person): a for a in acknowledgements if a.record is None}
+    out: list[RoleWarning] = []
+    held = holdings(people, assignments)
+    if not any("SM" in h.roles for h in held):
+        out.append(RoleWarning("service-manager", None, "", ("SM",), acks.get(("service-manager", None))))
+    for h in held:
+        name = h.person.name
+        if {"CM", "IM"} <= h.roles:
+            out.append(RoleWarning("control-and-incident", h.person.uuid, name, ("CM", "IM"),
+                                   acks.get(("control-and-incident", h.person.uuid))))
+        for manager, area in MANAGER_AREA.items():
+            if manager in h.roles and area in h.practitioner_areas:
+                out.append(RoleWarning("manager-and-practitioner", h.person.uuid, name, (manager, f"PT:{area}"),
+                                       acks.get(("manager-and-practitioner", h.person.uuid))))
+    return out
+
+
+def load(store) -> tuple[list[Person], list[RoleAssignment], list[RoleAcknowledgement]]:
+    people = store.select("people", "state = 'active'", order_by="title")
+    assignments = store.select("role_assignments", "state = 'active'", order_by="seq")
+    acks = store.select("acknowledgements", order_by="seq")
+    return people, assignments, acks
+
+
+def warnings(store) -> list[RoleWarning]:
+    return check_combinations(*load(store))
+
+
+def parse_roles(text: str) -> list[tuple[str, str | None]]:
+    """'SM,CM,PT:change' -> [('SM', None), ('CM', None), ('PT', 'change')], with clear errors."""
+    out = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        role, _, area = part.partition(":")
+        role = role.strip().upper()
+        area = area.strip().lower() or None
+        if role not in ("SM", "CM", "IM", "RM", "PT", "MGT", "CUS", "SUP"):
+            raise InputError(f"roles: {part!r} is not a role (use SM, CM, IM, RM, PT, MGT, CUS or SUP; PT:change for an area)")
+        if area and role != "PT":
+            raise InputError(f"roles: only PT takes an area ({part!r})")
+        if area and area not in AREAS:
+            raise InputError(f"roles: the area of {part!r} must be change, incident or relationship")
+        out.append((role, area))
+    return out
+
+
+def add_person(store, name: str, *, email: str = "", phone: str = "", affiliation: str = "internal",
+               roles: str = "") -> tuple[Person, list[RoleAssignment]]:
+    """A person and their roles (GO.1.2), in one transaction."""
+    wanted = parse_roles(roles)
+    try:
+        person = Person(name=(name or "").strip(), email=email.strip(), phone=phone.strip(), affiliation=affiliation)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, "person")) from None
+    with store.transaction():
+        person = store.add(person, task="GO.1.2")
+        added = [store.add(RoleAssignment(person=person.uuid, role=r, area=a), task="GO.1.2") for r, a in wanted]
+    return person, added
+
+
+def set_roles(store, person_uuid: str, wanted: list[tuple[str, str | None]]) -> list[RoleAssignment]:
+    """Make a person's active roles exactly `wanted`: new ones added, dropped ones ended (kept in history)."""
+    current = store.select("role_assignments", "person = ? AND state = 'active'", [person_uuid])
+    have = {(a.role, a.area): a for a in current}
+    with store.transaction():
+        for key, a in have.items():
+            if key not in wanted:
+                store.update("role_assignments", a.uuid, {"state": "ended"}, task="GO.1.2")
+        for role, area in wanted:
+            if (role, area) not in have:
+                store.add(RoleAssignment(person=person_uuid, role=role, area=area), task="GO.1.2")
+    return store.select("role_assignments", "person = ? AND state = 'active'", [person_uuid])
+
+
+def acknowledge(store, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:
+    """Accept a warning knowingly, with a written mitigation; stored with who and when."""
+    if len((mitigation or "").strip()) < 3:
+        raise InputError("Mitigation: say how the risk is covered (e.g. 'the customer signs off every change test')")
+    return store.add(RoleAcknowledgement(rule=warning.rule, person=warning.person, roles=list(warning.roles),
+                                         record=record, mitigation=mitigation.strip()),
+                     task="GO.1.2" if record is None else None)
