@@ -42,8 +42,9 @@ class VseApp(App):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, config: Config | None = None, **kwargs) -> None:
+    def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.open_wizard = open_wizard
         self.store = store
         self.config = config or Config()
         self.operator = self.config.operator
@@ -64,6 +65,18 @@ class VseApp(App):
             self.set_keymap(self.config.keys)
         self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
         self.switch_mode("dashboard")
+        if self.open_wizard:
+            from .core.governance import first_open_step, STEPS
+
+            # The one thing that opens by itself: the first-time setup, until it is finished.
+            if first_open_step(self.store) < len(STEPS):
+                self.action_wizard()
+
+    def action_wizard(self) -> None:
+        from .screens.wizard import WizardScreen
+
+        if not isinstance(self.screen, WizardScreen):
+            self.push_screen(WizardScreen())
 
     def add_mode_screen(self, name: str) -> None:
         self._modes[name] = lambda name=name: self._load_mode(name)

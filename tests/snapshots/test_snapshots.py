@@ -47,3 +47,45 @@ def test_incident_detail(snap_compare, demo_app):
         await pilot.pause()
 
     assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    store = open_store(tmp_path / "new.db", Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+    yield VseApp(store, Config(operator="Kim Lee"))
+    store.close()
+
+
+def test_wizard_first_step(snap_compare, empty_app):
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(empty_app, run_before=before, terminal_size=SIZE)
+
+
+def test_wizard_roles_step_with_a_warning(snap_compare, empty_app):
+    from textual.widgets import Checkbox
+
+    async def before(pilot):
+        from vse_tui.core import governance as gov
+
+        store = pilot.app.store
+        gov.save_goals(store, goals="Keep small offices running", objectives="", provider_type="external",
+                       approved=gov.approval("Kim Lee", "signature"))
+        gov.save_scope(store, services_offered="Managed workstations", customers="Acme Bakery", boundaries="",
+                       technology="", exclusions="", approved=gov.approval("Kim Lee", "signature"))
+        await pilot.pause()
+        screen = pilot.app.screen
+        await screen.show_step(2)
+        await pilot.pause()
+        screen.query_one("#r0-CM", Checkbox).value = True
+        screen.query_one("#r0-IM", Checkbox).value = True
+        await pilot.pause()
+        await _no_blink(pilot)
+
+    assert snap_compare(empty_app, run_before=before, terminal_size=SIZE)
+
+
+def test_governance_screen(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["g"], terminal_size=SIZE)

@@ -12,10 +12,10 @@ def make_app():
     """An app on a given database, closed after the test."""
     stores = []
 
-    def make(path, operator: str = "Kim Lee") -> VseApp:
+    def make(path, operator: str = "Kim Lee", open_wizard: bool = False) -> VseApp:
         store = open_store(path, Actor(operator=operator, os_user="kim", host="laptop"))
         stores.append(store)
-        return VseApp(store, Config(operator=operator))
+        return VseApp(store, Config(operator=operator), open_wizard=open_wizard)
 
     yield make
     for s in stores:

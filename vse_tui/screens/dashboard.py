@@ -208,7 +208,8 @@ class DashboardScreen(BaseScreen):
             d, t = prog[proc]
             parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
         if not governance_complete(self.store):
-            parts += [("   governance not set up yet: press ", "dim"), ("g", "bold"), (" for the Governance screen", "dim")]
+            parts += [("   governance not set up yet: ", "dim"), ("g", "bold"), (" then ", "dim"), ("w", "bold"),
+                      (" runs the setup", "dim")]
         setup.update(Text.assemble(*parts))
 
     # ------------------------------------------------------------ actions

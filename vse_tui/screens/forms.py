@@ -28,6 +28,34 @@ class Field:
     placeholder: str = ""
 
 
+def build_widget(f: Field):
+    """The input widget for a field, with id f-<name>."""
+    wid = f"f-{f.name}"
+    if f.kind == "text":
+        return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False)
+    if f.kind == "select":
+        return Select(f.options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True)
+    if f.kind == "radio":
+        return RadioSet(*[RadioButton(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid)
+    if f.kind == "switch":
+        return Switch(bool(f.value), id=wid)
+    return Input(str(f.value if f.value is not None else ""), id=wid, placeholder=f.placeholder,
+                 type="integer" if f.kind == "int" else "text")
+
+
+def read_value(widget, f: Field) -> Any:
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Select):
+        return None if widget.value is Select.NULL else widget.value
+    if isinstance(widget, RadioSet):
+        btn = widget.pressed_button
+        return next((val for label, val in f.options if str(val) == (btn.name if btn else None)), None)
+    if isinstance(widget, Switch):
+        return widget.value
+    return widget.value
+
+
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm_yes"),
                 Binding("n,escape", "answer(False)", "No", id="confirm_no")]
@@ -97,17 +125,7 @@ class FormScreen(ModalScreen[Any]):
                 yield Button("Cancel Esc", id="cancel")
 
     def _widget(self, f: Field):
-        wid = f"f-{f.name}"
-        if f.kind == "text":
-            return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False)
-        if f.kind == "select":
-            return Select(f.options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True)
-        if f.kind == "radio":
-            return RadioSet(*[RadioButton(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid)
-        if f.kind == "switch":
-            return Switch(bool(f.value), id=wid)
-        return Input(str(f.value if f.value is not None else ""), id=wid, placeholder=f.placeholder,
-                     type="integer" if f.kind == "int" else "text")
+        return build_widget(f)
 
     def on_mount(self) -> None:
         self._initial = self.values()
@@ -116,21 +134,7 @@ class FormScreen(ModalScreen[Any]):
             first.first().focus()
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in self.fields:
-            w = self.query_one(f"#f-{f.name}")
-            if isinstance(w, TextArea):
-                out[f.name] = w.text
-            elif isinstance(w, Select):
-                out[f.name] = None if w.value is Select.NULL else w.value
-            elif isinstance(w, RadioSet):
-                btn = w.pressed_button
-                out[f.name] = next((val for label, val in f.options if str(val) == (btn.name if btn else None)), None)
-            elif isinstance(w, Switch):
-                out[f.name] = w.value
-            else:
-                out[f.name] = w.value
-        return out
+        return {f.name: read_value(self.query_one(f"#f-{f.name}"), f) for f in self.fields}
 
     def dirty(self) -> bool:
         return self.values() != self._initial

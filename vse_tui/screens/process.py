@@ -50,8 +50,8 @@ class ProcessScreen(BaseScreen):
         proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
         self.query_one("#kinds-panel").border_title = f"{proc.code}  {proc.name}"
         t = self.query_one("#records", DataTable)
-        for label, key, width in (("id", "id", 9), ("title", "title", 44), ("status", "status", 10),
-                                  ("state", "state", 14), ("updated", "updated", 16)):
+        for label, key, width in (("id", "id", 9), ("title", "title", 21), ("status", "status", 9),
+                                  ("state", "state", 9), ("updated", "updated", 10)):
             t.add_column(label, key=key, width=width)
         self.query_one("#records", DataTable).focus()
 
@@ -62,7 +62,8 @@ class ProcessScreen(BaseScreen):
         for kind in self.KINDS:
             model = BY_KIND[kind]
             count = self.store.count(kind)
-            label = Text.assemble((f"{model.WP or '':6} ", "dim"), model.LABEL, (f"  {count}", "bold" if count else "dim"))
+            name = model.LABEL if len(model.LABEL) <= 24 else model.LABEL[:23] + "…"
+            label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<24}", (f"{count:>4}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
         kinds.highlighted = highlighted if highlighted is not None else 0
         self._fill_records()
@@ -85,7 +86,7 @@ class ProcessScreen(BaseScreen):
             for rid, title, status, state, updated in rows:
                 style = "green" if status in ("approved", "updated", "published", "final") else ""
                 table.add_row(rid, Text(title or ""), Text(status or "", style=style), Text(state or ""),
-                              clock.local_text(clock.parse_datetime(updated)) if updated else "", key=rid)
+                              clock.local_text(clock.parse_datetime(updated), with_time=False) if updated else "", key=rid)
 
         keep_cursor(table, fill)
         wp = load_standard().wp(model.WP) if model.WP else None
@@ -97,6 +98,10 @@ class ProcessScreen(BaseScreen):
         else:
             about.update(Text(f"{head} · {shown} records" + (f" matching {self.search_text!r}" if self.search_text else "")))
         self.query_one("#records-panel").border_title = model.LABEL + ("s" if not model.LABEL.endswith("s") else "")
+        self.after_fill(about)
+
+    def after_fill(self, about: Static) -> None:
+        """A hook for what a process screen adds under the list's heading."""
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.kind:
@@ -144,6 +149,58 @@ class ProcessScreen(BaseScreen):
 
 class GovernanceScreen(ProcessScreen):
     TITLE_TEXT = "Governance"
+    BINDINGS = ProcessScreen.BINDINGS + [
+        Binding("w", "app.wizard", "Setup wizard", id="governance_wizard"),
+        Binding("k", "acknowledge", "Acknowledge warning", id="governance_acknowledge"),
+    ]
+    ROLE_KINDS = ("people", "role_assignments", "role_lists", "acknowledgements", "training")
+
+    def after_fill(self, about: Static) -> None:
+        if self.kind not in self.ROLE_KINDS:
+            return
+        from ..core.roles import warnings
+
+        found = warnings(self.store)
+        if not found:
+            return
+        text = Text(str(about.render()) + "\n")
+        for w in found:
+            who = f"{w.person_name}: " if w.person_name else ""
+            if w.acknowledged:
+                text.append(f"▲ {who}{w.text.name} ({' and '.join(w.roles)}) · acknowledged: {w.acknowledged.mitigation}\n",
+                            style="green")
+            else:
+                text.append(f"▲ {who}{w.text.name} ({' and '.join(w.roles)}): {w.text.why} Instead: {w.text.instead} "
+                            "(k acknowledges)\n", style="bold dark_orange")
+        about.update(text)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "acknowledge":
+            return True if self.kind in self.ROLE_KINDS else None
+        return True
+
+    def action_acknowledge(self) -> None:
+        from ..core.roles import acknowledge, warnings
+        from .forms import Field, FormScreen
+
+        open_ = [w for w in warnings(self.store) if not w.acknowledged]
+        if not open_:
+            self.notify("No role warning waits for an acknowledgement")
+            return
+        w = open_[0]
+        if w.rule == "service-manager":
+            self.notify("A Service Manager cannot be waived: name one (w opens the setup at the roles step)",
+                        severity="warning")
+            return
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify("Warning acknowledged; it stays visible with your mitigation")
+                self.reload()
+
+        self.app.push_screen(FormScreen([Field("mitigation", "Mitigation", "text", "", required=True)],
+                                        lambda v: acknowledge(self.store, w, v["mitigation"]),
+                                        f"Acknowledge: {w.text.name}", info=f"{w.person_name}: {w.text.why}"), done)
     PROCESS = "GO"
     KINDS = ("business_goals", "scopes", "role_lists", "people", "role_assignments", "training", "acknowledgements",
              "policies", "cx_approaches", "data_procedures", "feedback", "improvement_reports")

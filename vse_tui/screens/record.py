@@ -69,7 +69,12 @@ def render(value: Any, labels: dict[str, str]) -> str:
 
 class RecordScreen(BaseScreen):
     TITLE_TEXT = "Record"
-    BINDINGS = [Binding("escape", "back", "Back", id="record_back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="record_back"),
+        Binding("e", "edit", "Edit (new version)", id="record_edit"),
+        Binding("a", "approve", "Approve", id="record_approve"),
+        Binding("v", "compare", "Compare versions", id="record_compare"),
+    ]
 
     def __init__(self, kind: str, ref: str) -> None:
         super().__init__()
@@ -116,3 +121,54 @@ class RecordScreen(BaseScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "edit":
+            from ..core.documents import editable_text_fields
+
+            return True if editable_text_fields(self.kind) else None
+        if action == "approve":
+            return True if BY_KIND[self.kind].WP else None
+        return True
+
+    def action_edit(self) -> None:
+        from ..core.documents import edit, editable_text_fields
+        from .forms import Field, FormScreen
+
+        rec = self.store.get(self.kind, self.ref)
+        fields = [Field(name, name.replace("_", " ").capitalize()[:14], "text", getattr(rec, name))
+                  for name in editable_text_fields(self.kind)]
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"{result.id} saved as version {result.version} ({result.status})")
+                self.reload()
+
+        self.app.push_screen(FormScreen(fields, lambda v: edit(self.store, self.kind, rec.id, v), f"Edit {rec.id}",
+                                        info="Saving stores a new version; the previous one stays in the history "
+                                        "(v compares them)."), done)
+
+    def action_approve(self) -> None:
+        from ..core.documents import approve
+        from ..core.governance import approval
+        from .forms import Field, FormScreen
+
+        rec = self.store.get(self.kind, self.ref)
+        fields = [Field("by", "Approved by", value=self.app.operator, required=True),
+                  Field("how", "How", "radio", "signature", [(h, h) for h in ("email", "signature", "verbal", "meeting", "other")]),
+                  Field("noted_by", "Noted by", value="", placeholder="for a verbal approval: who noted it")]
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"{result.id} approved ({result.status})")
+                self.reload()
+
+        self.app.push_screen(FormScreen(fields, lambda v: approve(self.store, self.kind, rec.id,
+                                                                  approval(v["by"], v["how"] or "signature", v["noted_by"])),
+                                        f"Approve {rec.id}"), done)
+
+    def action_compare(self) -> None:
+        from .versions import VersionsScreen
+
+        rec = self.store.get(self.kind, self.ref)
+        self.app.push_screen(VersionsScreen(rec.id, self.store.history(rec.uuid)))

@@ -1,0 +1,53 @@
+"""The Governance screen: GO work products open, edit as new versions, re-approve; role warnings show."""
+
+from textual.widgets import DataTable, OptionList
+
+from vse_tui.screens.record import RecordScreen
+from vse_tui.screens.versions import VersionsScreen
+
+from .conftest import SIZE
+
+
+async def test_edit_a_policy_makes_a_new_version_and_it_can_be_reapproved(make_app, demo_db):
+    app = make_app(demo_db)
+    store = app.store
+    before = store.latest("policies")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(before.id)
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#f-objectives")
+        area.text = "Restore 97% of incidents within target."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        after = store.latest("policies")
+        assert after.version == before.version + 1
+        assert after.objectives == "Restore 97% of incidents within target."
+        assert after.status == "updated"
+        last = store.history(after.uuid)[-1]
+        assert (last["field"], last["old_value"], last["task"]) == ("objectives", before.objectives, "GO.2.4")
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VersionsScreen)
+        await pilot.press("escape", "a")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        approved = store.latest("policies")
+        assert len(approved.approvals) == len(before.approvals) + 1
+        assert approved.approvals[-1].by == "Kim Lee"
+
+
+async def test_role_warnings_show_where_roles_are_listed(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        kinds = app.screen.query_one("#kinds", OptionList)
+        kinds.highlighted = 4  # role assignments
+        await pilot.pause()
+        about = str(app.screen.query_one("#about").render())
+        assert "Sam Ortiz" in about and "acknowledged" in about
+        assert app.screen.query_one("#records", DataTable).row_count == 8

@@ -1,0 +1,126 @@
+"""Pilot tests of the governance wizard: a first pass on an empty database, and a resume."""
+
+from textual.widgets import Checkbox, Input, TextArea
+
+from vse_tui.core import governance as gov
+from vse_tui.screens.wizard import WizardScreen
+
+from .conftest import SIZE
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    if isinstance(widget, TextArea):
+        widget.text = ""
+    else:
+        widget.value = ""
+    await pilot.press(*list(text))
+
+
+async def save(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path):
+    app = make_app(tmp_path / "new.db", open_wizard=True)
+    store = app.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        assert store.is_empty()  # defaults are offered, nothing is stored before a save
+        await save(pilot)
+        assert "Goals" in str(app.screen.query_one("#step-error").render())
+        assert store.count("business_goals") == 0
+
+        await type_into(pilot, "#f-goals", "Keep small offices running")
+        await save(pilot)  # WP.01
+        assert app.screen.step.key == "scope"
+        await type_into(pilot, "#f-services_offered", "Managed workstations")
+        await type_into(pilot, "#f-customers", "Acme Bakery, Bolt Logistics")
+        await save(pilot)  # GO.1.1
+        assert app.screen.step.key == "roles"
+
+        # one person holding CM and IM: a live warning before anything is saved
+        assert app.screen.query_one("#r0-SM", Checkbox).value  # the operator is offered as Service Manager
+        app.screen.query_one("#r0-CM", Checkbox).value = True
+        app.screen.query_one("#r0-IM", Checkbox).value = True
+        await pilot.pause()
+        warnings = str(app.screen.query_one("#step-warnings").render())
+        assert "Control Manager and Incident Manager" in warnings
+        assert store.count("role_assignments") == 0
+        await pilot.press("ctrl+k")  # acknowledge with a mitigation
+        await pilot.pause()
+        await type_into(pilot, "#f-mitigation", "The customer reviews every change linked to an incident")
+        await save(pilot)
+        await pilot.pause()
+        assert store.count("acknowledgements") == 1
+        await save(pilot)  # GO.1.2
+        assert app.screen.step.key == "policy"
+
+        await save(pilot)  # GO.2.1 with the defaults
+        assert app.screen.step.key == "approve"
+        await save(pilot)  # GO.2.2
+        await save(pilot)  # GO.2.3 with the defaults
+        assert app.screen.step.key == "resources"
+        first_need = next(w for w in app.screen.query(Input) if w.id.startswith("f-need_"))
+        await type_into(pilot, f"#{first_need.id}", "Service management foundation")
+        await save(pilot)  # GO.3.1
+        await save(pilot)  # GO.3.2 with the defaults
+        assert "Setup complete" in str(app.screen.query_one("#step-error").render())
+
+    expect = {"business_goals": "approved", "scopes": "approved", "role_lists": "updated", "policies": "approved",
+              "cx_approaches": "approved", "data_procedures": "approved"}
+    for table, status in expect.items():
+        rec = store.latest(table)
+        assert rec is not None and rec.status == status, table
+    assert store.latest("business_goals").approvals[0].by == "Kim Lee"
+    assert store.latest("policies").approvals[0].how == "signature"
+    assert sorted(c.name for c in store.select("customers")) == ["Acme Bakery", "Bolt Logistics"]
+    assert len(store.latest("scopes").customers) == 2
+    assert {a.role for a in store.select("role_assignments")} == {"SM", "CM", "IM"}
+    assert store.select("training")[0].requirement == "Service management foundation"
+    tasks = {h["task"] for h in store.history()}
+    assert {"GO.1.1", "GO.1.2", "GO.2.1", "GO.2.2", "GO.2.3", "GO.3.1", "GO.3.2"} <= tasks
+    ddp = [h for h in store.history(store.latest("data_procedures").uuid) if h["field"] == "status"]
+    assert [(h["old_value"], h["new_value"]) for h in ddp] == [("draft", "approved")]
+    assert all(gov.progress(store).values())
+
+
+async def test_quitting_midway_resumes_at_the_same_step_with_the_data(make_app, tmp_path):
+    path = tmp_path / "half.db"
+    app = make_app(path, open_wizard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#f-goals", "Fast help for small offices")
+        await save(pilot)
+        await type_into(pilot, "#f-services_offered", "Network and Wi-Fi")
+        await pilot.pause()
+        app.exit()  # quit before saving the scope step
+    app2 = make_app(path, open_wizard=True)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app2.screen, WizardScreen)
+        assert app2.screen.step.key == "scope"
+        assert app2.screen.query_one("#f-services_offered", TextArea).text == "Network and Wi-Fi"
+        assert app2.store.latest("business_goals").goals == "Fast help for small offices"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app2.screen.query_one("#f-goals", TextArea).text == "Fast help for small offices"
+
+
+async def test_roles_step_refuses_a_list_without_service_manager(make_app, tmp_path):
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(WizardScreen(start=2))
+        await pilot.pause()
+        await pilot.pause()
+        app.screen.query_one("#r0-SM", Checkbox).value = False
+        await pilot.pause()
+        assert "Service Manager is required" in str(app.screen.query_one("#step-warnings").render())
+        await save(pilot)
+        assert "Service Manager" in str(app.screen.query_one("#step-error").render())
+        assert app.store.count("role_lists") == 0

@@ -1,0 +1,56 @@
+"""Compare versions: every change of a record, field by field, old value beside new."""
+
+from __future__ import annotations
+
+import json
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..core import clock
+
+
+def _pretty(value: str | None) -> str:
+    if value is None:
+        return ""
+    if value[:1] in "[{":
+        try:
+            return json.dumps(json.loads(value), ensure_ascii=False, indent=1)
+        except ValueError:
+            pass
+    return value
+
+
+class VersionsScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,v", "dismiss_screen", "Close", id="versions_close")]
+
+    def __init__(self, ref: str, history: list[dict]) -> None:
+        super().__init__()
+        self.ref = ref
+        self.rows = history
+
+    def compose(self) -> ComposeResult:
+        table = Table(expand=True, show_lines=True, title=f"{self.ref}: versions and changes", title_justify="left")
+        table.add_column("version", width=7)
+        table.add_column("when / who / task", width=22)
+        table.add_column("field", width=14)
+        table.add_column("before", ratio=1)
+        table.add_column("after", ratio=1)
+        for h in self.rows:
+            when = f"{clock.local_text(clock.parse_datetime(h['at']))}\n{h['operator']}\n{h['task'] or ''}"
+            if h["action"] == "create":
+                table.add_row(str(h["version"] or 1), Text(when), "created", "", Text(_pretty(h["new_value"])[:600]))
+            else:
+                table.add_row(str(h["version"] or ""), Text(when), Text(h["field"] or ""),
+                              Text(_pretty(h["old_value"])[:600], style="red"), Text(_pretty(h["new_value"])[:600], style="green"))
+        with VerticalScroll():
+            yield Static(table)
+            yield Static(Text("Esc closes", style="dim"))
+
+    def action_dismiss_screen(self) -> None:
+        self.dismiss(None)

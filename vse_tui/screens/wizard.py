@@ -1,0 +1,416 @@
+"""The governance wizard: GO.1.1 -> GO.3.2 in the standard's order, one work product per step.
+
+Each step is stored when the user saves it (ctrl+s), never before: an untouched database shows no
+half-made work products. What is typed but not yet saved is kept as a draft, so that a quit or a
+crash loses nothing, and the wizard reopens at the step where the user left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from ..core import governance as gov
+from ..core.errors import VseError
+from ..core.records.base import HOW_APPROVED
+from ..core.roles import RULES, label
+from ..core.standard import load_standard
+from .base import BaseScreen
+from .forms import Field, FormScreen, build_widget, read_value
+
+HOW = [(h, h) for h in HOW_APPROVED]
+
+
+class RoleBox(Checkbox):
+    """A role tick that reads without colour: ■ held, · not held."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "■" if self.value else "·"
+        return super()._button
+ROLE_CODES = ("SM", "CM", "IM", "RM", "MGT", "PT")
+AREAS = [("all areas", ""), ("change", "change"), ("incident", "incident"), ("relationship", "relationship")]
+
+
+class WizardScreen(BaseScreen):
+    TITLE_TEXT = "Governance setup"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save & next", id="wizard_save", priority=True),
+        Binding("ctrl+b", "back", "Back", id="wizard_back", priority=True),
+        Binding("ctrl+r", "add_person", "Add person", id="wizard_add_person", priority=True),
+        Binding("ctrl+k", "acknowledge", "Acknowledge warning", id="wizard_acknowledge", priority=True),
+        Binding("escape", "leave", "Leave (saved steps are kept)", id="wizard_leave"),
+    ]
+
+    def __init__(self, start: int | None = None) -> None:
+        super().__init__()
+        self.start = start
+        self.index = 0
+        self.fields: list[Field] = []
+        self.role_rows = 0
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with Horizontal():
+            with Vertical(id="wizard-steps", classes="panel"):
+                yield Static("", id="step-list")
+            with Vertical(id="wizard-step", classes="panel"):
+                yield Static("", id="step-why")
+                yield VerticalScroll(id="step-form")
+                yield Static("", id="step-warnings", classes="warning")
+                yield Static("", id="step-error", classes="error")
+                yield Static("", id="step-keys", classes="hint")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#wizard-steps").border_title = "Setup"
+        self.index = self.start if self.start is not None else gov.resume_step(self.store)
+        self.call_later(self.show_step, self.index)
+
+    def reload(self) -> None:
+        self._step_list()
+
+    # ------------------------------------------------------------ building a step
+    @property
+    def step(self) -> gov.Step:
+        return gov.STEPS[self.index]
+
+    def _step_list(self) -> None:
+        done = gov.progress(self.store)
+        text = Text()
+        for i, step in enumerate(gov.STEPS):
+            mark = "▶ " if i == self.index else ("✓ " if done[step.key] else "· ")
+            style = "bold" if i == self.index else ("green" if done[step.key] else "dim")
+            text.append(f"{mark}{step.title:<16}", style=style)
+            text.append(f"{step.task or step.wp}\n", style="dim")
+        text.append(f"\nstep {self.index + 1} of {len(gov.STEPS)}", style="dim")
+        if all(done.values()):
+            text.append("\n\nSetup complete.", style="bold green")
+        self.query_one("#step-list", Static).update(text)
+
+    async def show_step(self, index: int) -> None:
+        self.index = max(0, min(index, len(gov.STEPS) - 1))
+        gov.remember_step(self.store, self.index)
+        step = self.step
+        self._step_list()
+        task = load_standard().task(step.task) if step.task else None
+        heading = f"{step.task}  {task.title}" if task else f"{step.wp}  Business goals and objectives"
+        self.query_one("#wizard-step").border_title = heading
+        why = Text(step.why)
+        if step.key in ("resources", "documents") and not self._policy_updated():
+            why.append("\n" + gov.FIRST_PASS, style="dim italic")
+        self.query_one("#step-why", Static).update(why)
+        self.query_one("#step-error", Static).update("")
+        form = self.query_one("#step-form", VerticalScroll)
+        self._loading = True
+        await form.remove_children()
+        draft = gov.load_draft(self.store, step.key)
+        if step.key == "roles":
+            await self._build_roles(form, draft)
+        else:
+            self.fields = self._fields(step.key, draft)
+            await form.mount_all([Horizontal(Label(f.label + (" *" if f.required else "")), build_widget(f), classes="row")
+                                  for f in self.fields])
+        self._after_build()
+        keys = "^s Save & next   ^b Back   Esc leave (saved steps are kept)"
+        if step.key == "roles":
+            keys = "^r Add person   ^k Acknowledge a warning   " + keys
+        self.query_one("#step-keys", Static).update(keys)
+        self.refresh_bindings()
+
+    def _after_build(self) -> None:
+        self._loading = False
+        self._update_warnings()
+        first = self.query_one("#step-form").query("Input, TextArea, Checkbox")
+        if first:
+            first.first().focus()
+
+    def _policy_updated(self) -> bool:
+        return gov._exists(self.store, "policies", ("updated",))
+
+    def _approval_fields(self, draft: dict | None) -> list[Field]:
+        d = draft or {}
+        return [Field("approved_by", "Approved by", value=d.get("approved_by", self.app.operator), required=True),
+                Field("how", "How", "radio", d.get("how", "signature"), HOW),
+                Field("noted_by", "Noted by", value=d.get("noted_by", ""), placeholder="for a verbal approval: who noted it")]
+
+    def _fields(self, key: str, draft: dict | None) -> list[Field]:
+        store = self.store
+        d = draft or {}
+
+        def val(name: str, default: Any = "") -> Any:
+            return d.get(name, default)
+
+        if key == "goals":
+            cur = store.latest("business_goals")
+            return [Field("goals", "Goals", "text", val("goals", cur.goals if cur else ""), required=True),
+                    Field("objectives", "Objectives", "text", val("objectives", cur.objectives if cur else "")),
+                    Field("provider_type", "Provider", "radio", val("provider_type", cur.provider_type if cur else "external"),
+                          [("external (we sell services)", "external"), ("internal (we serve our own organisation)", "internal")]),
+                    *self._approval_fields(d)]
+        if key == "scope":
+            cur = store.latest("scopes")
+            names = "\n".join(r[0] for r in store.conn.execute("SELECT title FROM customers WHERE state != 'former' ORDER BY title"))
+            return [Field("services_offered", "Services", "text", val("services_offered", cur.services_offered if cur else ""), required=True),
+                    Field("customers", "Customers", "text", val("customers", names)),
+                    Field("boundaries", "Boundaries", "text", val("boundaries", cur.boundaries if cur else "")),
+                    Field("technology", "Technology", "text", val("technology", cur.technology if cur else "")),
+                    Field("exclusions", "Not offered", "text", val("exclusions", cur.exclusions if cur else "")),
+                    *self._approval_fields(d)]
+        if key == "policy":
+            cur = store.latest("policies")
+            base = gov.policy_defaults()
+            if cur:
+                base.update(objectives=cur.objectives, plans=cur.plans, catalogue_creation=cur.catalogue_creation,
+                            change_definitions=dict(cur.change_definitions), communication_practices=cur.communication_practices,
+                            security_measures=dict(cur.security_measures),
+                            review_date=cur.review_date.isoformat() if cur.review_date else base["review_date"])
+            cd, sm = base["change_definitions"], base["security_measures"]
+            return [Field("objectives", "Objectives", "text", val("objectives", base["objectives"]), required=True),
+                    Field("plans", "Plans", "text", val("plans", base["plans"])),
+                    Field("catalogue_creation", "Catalogue", "text", val("catalogue_creation", base["catalogue_creation"])),
+                    Field("pre_approved", "Pre-approved change", "text", val("pre_approved", cd.get("pre-approved", ""))),
+                    Field("emergency", "Emergency change", "text", val("emergency", cd.get("emergency", ""))),
+                    Field("normal", "Normal change", "text", val("normal", cd.get("normal", ""))),
+                    Field("communication", "Communication", "text", val("communication", base["communication_practices"])),
+                    Field("confidentiality", "Confidentiality", "text", val("confidentiality", sm.get("confidentiality", ""))),
+                    Field("integrity", "Integrity", "text", val("integrity", sm.get("integrity", ""))),
+                    Field("availability", "Availability", "text", val("availability", sm.get("availability", ""))),
+                    Field("review_date", "Review by", value=val("review_date", base["review_date"]), required=True,
+                          placeholder="YYYY-MM-DD")]
+        if key == "approve":
+            return self._approval_fields(d)
+        if key == "experience":
+            cur = store.latest("cx_approaches")
+            labels = {"measurement": "Measuring", "receiving": "Receiving", "acknowledging": "Acknowledging",
+                      "recording": "Recording", "investigating": "Investigating", "answering": "Answering",
+                      "escalating": "Escalating", "closing": "Closing", "log_contents": "The log keeps"}
+            return [Field(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()] \
+                + self._approval_fields(d)
+        if key == "resources":
+            people = {u: n for u, n in store.conn.execute("SELECT uuid, title FROM people")}
+            out = []
+            for a in store.select("role_assignments", "state = 'active'", order_by="seq"):
+                out.append(Field(f"need_{a.uuid}", f"{people.get(a.person, '?')[:10]} {label(a)}", value=val(f"need_{a.uuid}", ""),
+                                 placeholder="training or competence this role needs"))
+                out.append(Field(f"due_{a.uuid}", "due", value=val(f"due_{a.uuid}", ""), placeholder="YYYY-MM-DD"))
+            cur = store.latest("role_lists")
+            out.append(Field("training_needs", "Overall", "text", val("training_needs", cur.training_needs if cur else "")))
+            return out
+        if key == "documents":
+            cur = store.latest("data_procedures")
+            labels = {"controls": "Controls", "location": "Location", "backup": "Backup", "archive": "Archive",
+                      "other_records": "Other records"}
+            return [Field(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_DOCUMENTS[k]), required=k == "backup")
+                    for k, lbl in labels.items()] + self._approval_fields(d)
+        raise KeyError(key)
+
+    # ------------------------------------------------------------ the roles grid
+    async def _build_roles(self, form: VerticalScroll, draft: dict | None) -> None:
+        self.fields = []
+        rows: list[tuple[str | None, str, str, str]] = []
+        if draft and draft.get("rows"):
+            rows = [tuple(r) for r in draft["rows"]]
+        else:
+            people = self.store.select("people", "state = 'active' AND json_extract(data, '$.affiliation') = 'internal'", order_by="seq")
+            for p in people:
+                held = self.store.select("role_assignments", "person = ? AND state = 'active'", [p.uuid])
+                rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
+        if not rows:
+            rows = [(None, self.app.operator, "", "SM")]
+        await form.mount(Static(Text("Person               " + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " practitioner area",
+                                     style="bold"), classes="roles-head"))
+        self.role_rows = 0
+        for row in rows:
+            await self._mount_role_row(form, row)
+
+    async def _mount_role_row(self, form, row: tuple[str | None, str, str, str]) -> None:
+        uuid, name, email, text = row
+        i = self.role_rows
+        self.role_rows += 1
+        held = {}
+        for part in (text or "").split(","):
+            role, _, area = part.strip().partition(":")
+            if role:
+                held[role.upper()] = area
+        boxes = [RoleBox("", value=code in held, id=f"r{i}-{code}", compact=True) for code in ROLE_CODES]
+        area = Select(AREAS, value=held.get("PT", "") or "", id=f"r{i}-area", allow_blank=False, compact=True)
+        line = Horizontal(Input(name, id=f"r{i}-name", placeholder="name", compact=True), *boxes, area, classes="role-row")
+        line.person_uuid = uuid  # type: ignore[attr-defined]
+        line.email = email  # type: ignore[attr-defined]
+        await form.mount(line)
+
+    def role_values(self) -> list[tuple[str | None, str, str, str]]:
+        out = []
+        for line in self.query(".role-row"):
+            i = line.query_one(Input).id.split("-")[0][1:]
+            name = self.query_one(f"#r{i}-name", Input).value
+            codes = []
+            for code in ROLE_CODES:
+                if self.query_one(f"#r{i}-{code}", Checkbox).value:
+                    area = self.query_one(f"#r{i}-area", Select).value if code == "PT" else ""
+                    codes.append(f"PT:{area}" if code == "PT" and area else code)
+            out.append((getattr(line, "person_uuid", None), name, getattr(line, "email", ""), ",".join(codes)))
+        return out
+
+    # ------------------------------------------------------------ live state
+    def values(self) -> dict[str, Any]:
+        if self.step.key == "roles":
+            return {"rows": [list(r) for r in self.role_values()]}
+        return {f.name: read_value(self.query_one(f"#f-{f.name}"), f) for f in self.fields}
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        gov.save_draft(self.store, self.step.key, self.values())
+        self._update_warnings()
+
+    def on_input_changed(self, event) -> None:
+        self._changed()
+
+    def on_text_area_changed(self, event) -> None:
+        self._changed()
+
+    def on_checkbox_changed(self, event) -> None:
+        self._changed()
+
+    def on_select_changed(self, event) -> None:
+        self._changed()
+
+    def on_radio_set_changed(self, event) -> None:
+        self._changed()
+
+    def current_warnings(self):
+        if self.step.key != "roles":
+            return []
+        return gov.role_warnings_for(self.store, self.role_values())
+
+    def _update_warnings(self) -> None:
+        box = self.query_one("#step-warnings", Static)
+        found = self.current_warnings() if self.step.key == "roles" else []
+        if not found:
+            box.display = False
+            return
+        text = Text()
+        for w in found:
+            rule = RULES[w.rule]
+            who = f"{w.person_name}: " if w.person_name else ""
+            text.append(f"▲ {who}{rule.name}" + (f" ({' and '.join(w.roles)})" if w.roles else "") + "\n", style="bold")
+            if w.acknowledged:
+                text.append(f"  acknowledged: {w.acknowledged.mitigation}\n", style="green")
+            else:
+                text.append(f"  {rule.why}\n  Instead: {rule.instead}  (^k acknowledge with a mitigation)\n")
+        box.update(text)
+        box.display = True
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("add_person", "acknowledge"):
+            return True if self.step.key == "roles" else None
+        if action == "back":
+            return True if self.index > 0 else None
+        return True
+
+    # ------------------------------------------------------------ actions
+    def _approval(self, v: dict[str, Any]):
+        return gov.approval(v.get("approved_by", ""), v.get("how") or "signature", v.get("noted_by"))
+
+    def action_save(self) -> None:
+        step, store = self.step, self.store
+        try:
+            v = self.values()
+            missing = [f.label for f in self.fields if f.required and not str(v.get(f.name) or "").strip()]
+            if missing:
+                raise VseError(f"{', '.join(missing)}: required")
+            if step.key == "goals":
+                gov.save_goals(store, goals=v["goals"], objectives=v["objectives"], provider_type=v["provider_type"],
+                               approved=self._approval(v))
+            elif step.key == "scope":
+                gov.save_scope(store, services_offered=v["services_offered"], customers=v["customers"],
+                               boundaries=v["boundaries"], technology=v["technology"], exclusions=v["exclusions"],
+                               approved=self._approval(v))
+            elif step.key == "roles":
+                gov.save_roles(store, self.role_values(), gov.approval(self.app.operator, "signature"))
+            elif step.key == "policy":
+                defaults = gov.policy_defaults()
+                gov.save_policy_draft(store, {
+                    "objectives": v["objectives"], "plans": v["plans"], "catalogue_creation": v["catalogue_creation"],
+                    "change_definitions": {"pre-approved": v["pre_approved"], "emergency": v["emergency"], "normal": v["normal"]},
+                    "communication_practices": v["communication"],
+                    "security_measures": {"confidentiality": v["confidentiality"], "integrity": v["integrity"],
+                                          "availability": v["availability"]},
+                    "review_date": v["review_date"],
+                    **({} if store.latest("policies") else {"priority_matrix": defaults["priority_matrix"],
+                                                             "targets": defaults["targets"], "templates": defaults["templates"]}),
+                })
+            elif step.key == "approve":
+                gov.approve_policy(store, self._approval(v))
+            elif step.key == "experience":
+                gov.save_experience(store, {k: v[k] for k in gov.DEFAULT_CX}, self._approval(v))
+            elif step.key == "resources":
+                needs = [(f.name[5:], v[f.name], v.get(f"due_{f.name[5:]}", "")) for f in self.fields if f.name.startswith("need_")]
+                gov.save_resources(store, needs, v.get("training_needs", ""))
+            elif step.key == "documents":
+                gov.save_documents(store, {k: v[k] for k in gov.DEFAULT_DOCUMENTS}, self._approval(v))
+        except VseError as exc:
+            self.query_one("#step-error", Static).update(Text(str(exc)))
+            return
+        self.notify(f"{step.title} saved ({step.task or step.wp})")
+        if self.index + 1 < len(gov.STEPS):
+            self.call_later(self.show_step, self.index + 1)
+        else:
+            self._step_list()
+            self.query_one("#step-error", Static).update(Text.assemble(
+                ("Setup complete. ", "bold green"),
+                "Every governance work product is stored and approved. Esc goes back; g opens them on the Governance screen."))
+
+    def action_back(self) -> None:
+        if self.index > 0:
+            self.call_later(self.show_step, self.index - 1)
+
+    async def action_add_person(self) -> None:
+        if self.step.key == "roles":
+            await self._mount_role_row(self.query_one("#step-form"), (None, "", "", ""))
+            self.query_one(f"#r{self.role_rows - 1}-name", Input).focus()
+
+    async def action_acknowledge(self) -> None:
+        if self.step.key != "roles":
+            return
+        open_ = [w for w in self.current_warnings() if not w.acknowledged]
+        if not open_:
+            self.notify("No warning left to acknowledge")
+            return
+        try:  # people must exist before a warning about them can be acknowledged
+            gov.save_roles(self.store, self.role_values(), None)
+        except VseError as exc:
+            self.query_one("#step-error", Static).update(Text(str(exc)))
+            return
+        await self.show_step(self.index)
+        warning = next((w for w in gov.role_warnings_for(self.store, self._stored_rows())
+                        if not w.acknowledged and w.rule == open_[0].rule and w.person_name == open_[0].person_name), None)
+        if warning is None:
+            return
+        from ..core.roles import acknowledge
+
+        rule = RULES[warning.rule]
+        self.app.push_screen(FormScreen(
+            [Field("mitigation", "Mitigation", "text", "", required=True)],
+            lambda v: acknowledge(self.store, warning, v["mitigation"]),
+            f"Acknowledge: {rule.name}", info=f"{warning.person_name}: {rule.why} Write how the risk is covered."),
+            lambda result: self._update_warnings() if result else None)
+
+    def _stored_rows(self) -> list[tuple[str | None, str, str, str]]:
+        rows = []
+        for p in self.store.select("people", "state = 'active' AND json_extract(data, '$.affiliation') = 'internal'", order_by="seq"):
+            held = self.store.select("role_assignments", "person = ? AND state = 'active'", [p.uuid])
+            rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
+        return rows
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+
