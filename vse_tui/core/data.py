@@ -24,3 +24,12 @@ def _read(name: str) -> dict:
 def work_product_statuses() -> dict[str, list[str]]:
     """work product code -> its statuses in order: the light path records validate against."""
     return {w["code"]: w["statuses"] for w in _read("work_products.toml")["work_products"]}
+
+
+@cache
+def task_codes() -> dict[str, list[str]]:
+    """process code -> its task codes in order, straight from the TOML (no model building)."""
+    out: dict[str, list[str]] = {}
+    for task in _read("tasks.toml")["tasks"]:
+        out.setdefault(task["code"].split(".")[0], []).append(task["code"])
+    return out

@@ -3,24 +3,22 @@ tagged with a task id. (The full evidence map, with inputs and outputs per task,
 
 from __future__ import annotations
 
-from .standard import load_standard
+from .data import task_codes
 
 
 def evidenced_tasks(store) -> set[str]:
     """Tasks with at least one history row: one index probe per task (40), whatever the history's size."""
-    return {t.code for t in load_standard().tasks
-            if store.conn.execute("SELECT 1 FROM history WHERE task = ? LIMIT 1", (t.code,)).fetchone()}
+    return {code for codes in task_codes().values() for code in codes
+            if store.conn.execute("SELECT 1 FROM history WHERE task = ? LIMIT 1", (code,)).fetchone()}
 
 
 def progress(store) -> dict[str, tuple[int, int]]:
     """process code -> (tasks with evidence, tasks), plus "all"."""
     done = evidenced_tasks(store)
     out: dict[str, tuple[int, int]] = {}
-    tasks = load_standard().tasks
-    for proc in load_standard().processes:
-        codes = [t.code for t in tasks if t.process == proc.code]
-        out[proc.code] = (sum(c in done for c in codes), len(codes))
-    out["all"] = (sum(t.code in done for t in tasks), len(tasks))
+    for proc, codes in task_codes().items():
+        out[proc] = (sum(c in done for c in codes), len(codes))
+    out["all"] = (sum(v[0] for v in out.values()), sum(v[1] for v in out.values()))
     return out
 
 

@@ -13,15 +13,7 @@ from pydantic import ValidationError
 
 from . import clock, policy
 from .errors import InputError, describe_validation_error
-from .records import Approval
-from .records.governance import (
-    BusinessGoals, CustomerExperienceApproach, DataDocumentProcedure, PriorityTarget, RoleList,
-    ServiceDeliveryScope, ServicePolicy,
-)
-from .records.parties import Customer, TrainingRecord
-from .roles import load as load_roles
-from .roles import parse_roles, set_roles
-from .roles import check_combinations
+from .records import Approval, model_for  # models load per step, not when the app starts
 
 
 @dataclass(frozen=True)
@@ -190,7 +182,7 @@ def save_goals(store, *, goals: str, objectives: str, provider_type: str, approv
     if not goals.strip():
         raise InputError("Goals: write at least one goal")
     with store.transaction():
-        rec = _save_document(store, "business_goals", BusinessGoals,
+        rec = _save_document(store, "business_goals", model_for("business_goals"),
                              {"title": title or "Business goals and objectives", "goals": goals.strip(),
                               "objectives": objectives.strip(), "provider_type": provider_type or "external"},
                              None, "approved", approved)
@@ -208,10 +200,10 @@ def save_scope(store, *, services_offered: str, customers: str, boundaries: str,
         uuids = []
         for name in names:
             row = store.conn.execute("SELECT uuid FROM customers WHERE lower(title) = lower(?)", (name,)).fetchone()
-            uuids.append(row[0] if row else store.add(Customer(name=name), task="GO.1.1").uuid)
+            uuids.append(row[0] if row else store.add(model_for("customers")(name=name), task="GO.1.1").uuid)
         present = [r[0] for r in store.conn.execute("SELECT uuid FROM customers WHERE state != 'former'")]
         missing = [u for u in present if u not in uuids]
-        rec = _save_document(store, "scopes", ServiceDeliveryScope, {
+        rec = _save_document(store, "scopes", model_for("scopes"), {
             "title": "Service delivery scope", "services_offered": services_offered.strip(),
             "customers": uuids + missing, "boundaries": boundaries.strip(), "technology": technology.strip(),
             "exclusions": exclusions.strip()}, "GO.1.1", "approved", approved)
@@ -222,7 +214,7 @@ def save_scope(store, *, services_offered: str, customers: str, boundaries: str,
 def save_roles(store, people_roles: list[tuple[str | None, str, str, str]], approved: Approval | None):
     """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
     'SM,CM,PT:change'). Without a Service Manager the step is refused."""
-    from .roles import add_person
+    from .roles import add_person, parse_roles, set_roles
 
     parsed = []
     for uuid, name, email, text in people_roles:
@@ -246,7 +238,7 @@ def save_roles(store, people_roles: list[tuple[str | None, str, str, str]], appr
         rec = None
         if approved is not None:  # a first list is approved; a later one is a new, updated version
             status = "approved" if store.latest("role_lists") is None else "updated"
-            rec = _save_document(store, "role_lists", RoleList, {"title": "List of assigned roles", "assignments": assignments},
+            rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": "List of assigned roles", "assignments": assignments},
                                  "GO.1.2", status, approved)
         drop_draft(store, "roles")
     return rec
@@ -255,6 +247,8 @@ def save_roles(store, people_roles: list[tuple[str | None, str, str, str]], appr
 def role_warnings_for(store, rows: list[tuple[str | None, str, str, str]]):
     """Live warnings for the roles as typed, before they are saved (acknowledgements of stored people count)."""
     from .records.parties import Person, RoleAssignment
+    from .roles import check_combinations, parse_roles
+    from .roles import load as load_roles
 
     people, assignments = [], []
     _, _, acks = load_roles(store)
@@ -299,7 +293,9 @@ def save_policy_draft(store, fields: dict[str, Any]):
         except ValueError:
             raise InputError(f"Review date: {fields['review_date']!r} is not a date (use YYYY-MM-DD)") from None
     if "targets" in fields:
-        fields["targets"] = [PriorityTarget(**t) if isinstance(t, dict) else t for t in fields["targets"]]
+        from .records.governance import PriorityTarget as target
+
+        fields["targets"] = [target(**t) if isinstance(t, dict) else t for t in fields["targets"]]
     if not str(fields.get("objectives", "")).strip():
         raise InputError("Objectives: write at least one objective")
     existing = store.latest("policies")
@@ -307,7 +303,7 @@ def save_policy_draft(store, fields: dict[str, Any]):
     has_feedback = store.count("feedback") > 0
     task = "GO.2.4" if status == "updated" and has_feedback else "GO.2.1"
     with store.transaction():
-        rec = _save_document(store, "policies", ServicePolicy, {"title": "Service delivery and information security policy", **fields},
+        rec = _save_document(store, "policies", model_for("policies"), {"title": "Service delivery and information security policy", **fields},
                              task, status, None)
         drop_draft(store, "policy")
     return rec
@@ -328,7 +324,7 @@ def save_experience(store, fields: dict[str, str], approved: Approval):
     if not any(v.strip() for v in fields.values()):
         raise InputError("Describe at least how feedback is received and answered")
     with store.transaction():
-        rec = _save_document(store, "cx_approaches", CustomerExperienceApproach,
+        rec = _save_document(store, "cx_approaches", model_for("cx_approaches"),
                              {"title": "Customer experience approach", **{k: v.strip() for k, v in fields.items()}},
                              "GO.2.3", "approved", approved)
         drop_draft(store, "experience")
@@ -350,7 +346,7 @@ def save_resources(store, needs: list[tuple[str, str, str]], training_needs: str
             except ValueError:
                 raise InputError(f"Due: {due!r} is not a date (use YYYY-MM-DD)") from None
             a = store.get("role_assignments", assignment_uuid)
-            store.add(TrainingRecord(assignment=a.uuid, person=a.person, requirement=requirement.strip(),
+            store.add(model_for("training")(assignment=a.uuid, person=a.person, requirement=requirement.strip(),
                                      due_on=due_on, state="planned"), task="GO.3.1")
         rec = store.update("role_lists", role_list.uuid, {"status": "updated", "training_needs": training_needs.strip(),
                                                           "assignments": [a.uuid for a in store.select("role_assignments", "state = 'active'")]},
@@ -367,10 +363,10 @@ def save_documents(store, fields: dict[str, str], approved: Approval):
     with store.transaction():
         existing = store.latest("data_procedures")
         if existing is None:
-            draft = store.add(DataDocumentProcedure(title="Data and document management procedure", status="draft", **clean),
+            draft = store.add(model_for("data_procedures")(title="Data and document management procedure", status="draft", **clean),
                               task="GO.3.2")
             rec = store.update("data_procedures", draft.uuid, {"status": "approved", "approvals": [approved]}, task="GO.3.2")
         else:
-            rec = _save_document(store, "data_procedures", DataDocumentProcedure, clean, "GO.3.2", "approved", approved)
+            rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2", "approved", approved)
         drop_draft(store, "documents")
     return rec

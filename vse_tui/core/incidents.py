@@ -41,45 +41,56 @@ def priority_matrix(store) -> dict[str, str]:
     return matrix
 
 
+def _targets(raw: str | None, prio: str) -> tuple[int, int] | None:
+    for t in json.loads(raw) if raw else []:
+        if t.get("priority") == prio:
+            return int(t["respond_minutes"]), int(t["resolve_minutes"])
+    return None
+
+
 def target_for(store, incident: Incident, cache: dict | None = None) -> policy.Target:
     """Targets from the most specific source: the customer's agreement for the service, then the
-    catalogue's measure for the service, then the policy's matrix, then the built-in default."""
+    catalogue's measure for the service, then the policy's matrix, then the built-in default.
+    Read straight from the rows (a few indexed lookups, cached per screen refresh)."""
     cache = cache if cache is not None else {}
     prio = incident.priority
     key = (incident.customer, incident.service, prio)
     if key in cache:
         return cache[key]
+    q = store.conn.execute
     found = None
     if incident.customer:
         agreements = cache.get(("agreements", incident.customer))
         if agreements is None:
-            agreements = store.select("customer_agreements", "customer = ? AND status IN ('approved','updated')",
-                                      [incident.customer], order_by="seq DESC")
+            agreements = q("SELECT id, json_extract(data, '$.services'), json_extract(data, '$.targets') "
+                           "FROM customer_agreements WHERE customer = ? AND status IN ('approved', 'updated') "
+                           "ORDER BY seq DESC", (incident.customer,)).fetchall()
             cache[("agreements", incident.customer)] = agreements
-        for agr in agreements:
-            if incident.service and agr.services and incident.service not in agr.services:
+        for agr_id, services, targets in agreements:
+            covered = json.loads(services) if services else []
+            if incident.service and covered and incident.service not in covered:
                 continue
-            t = next((t for t in agr.targets if t.priority == prio), None)
+            t = _targets(targets, prio)
             if t:
-                found = policy.Target(t.respond_minutes, t.resolve_minutes, f"agreement {agr.id}")
+                found = policy.Target(t[0], t[1], f"agreement {agr_id}")
                 break
     if found is None and incident.service:
         svc = cache.get(("service", incident.service))
         if svc is None:
-            rows = store.select("services", "uuid = ?", [incident.service])
-            svc = rows[0] if rows else False
+            svc = q("SELECT id, json_extract(data, '$.targets') FROM services WHERE uuid = ?",
+                    (incident.service,)).fetchone() or False
             cache[("service", incident.service)] = svc
-        if svc:
-            t = next((t for t in svc.targets if t.priority == prio), None)
-            if t:
-                found = policy.Target(t.respond_minutes, t.resolve_minutes, f"service {svc.id}")
+        t = _targets(svc[1], prio) if svc else None
+        if t:
+            found = policy.Target(t[0], t[1], f"service {svc[0]}")
     if found is None:
         pol = cache.get("policy")
         if pol is None:
-            pol = current_policy(store) or False
+            pol = q("SELECT id, json_extract(data, '$.targets') FROM policies WHERE status IN ('approved', 'updated') "
+                    "ORDER BY seq DESC LIMIT 1").fetchone() or False
             cache["policy"] = pol
-        t = next((t for t in pol.targets if t.priority == prio), None) if pol else None
-        found = policy.Target(t.respond_minutes, t.resolve_minutes, f"policy {pol.id}") if t else policy.default_target(prio)
+        t = _targets(pol[1], prio) if pol else None
+        found = policy.Target(t[0], t[1], f"policy {pol[0]}") if t else policy.default_target(prio)
     cache[key] = found
     return found
 

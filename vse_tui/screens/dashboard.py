@@ -15,6 +15,7 @@ from ..core import incidents as inc_core
 from ..core.due import due_items
 from ..core.evidence import governance_complete, progress
 from ..core.lookup import short_names
+from ..core.records.incident import Incident
 from ..widgets.sparkline import sparkline
 from ..widgets.style import mark, plain, priority_text
 from .base import BaseScreen, keep_cursor
@@ -112,24 +113,25 @@ class DashboardScreen(BaseScreen):
         empty.update("No open incidents. Press n to log one while the customer is on the phone.")
 
     def _fill_changes(self, now) -> None:
-        store = self.store
+        q = self.store.conn.execute
         table = self.query_one("#changes", DataTable)
         self.query_one("#changes-panel").border_title = "Scheduled changes (next 14 days)"
         horizon = clock.iso(now + timedelta(days=14))
-        overdue = store.select(
-            "change_requests",
-            "planned_at < ? AND deployed_at IS NULL AND status IN ('approved','updated') AND state != 'cancelled'",
-            [clock.iso(now)], order_by="planned_at", limit=10)
-        coming = store.select(
-            "change_requests", "planned_at >= ? AND planned_at <= ? AND deployed_at IS NULL AND state != 'cancelled'",
-            [clock.iso(now), horizon], order_by="planned_at", limit=30)
+        columns = "SELECT id, title, planned_at, change_type FROM change_requests"
+        overdue = q(f"{columns} WHERE planned_at < ? AND deployed_at IS NULL AND status IN ('approved','updated') "
+                    "AND state != 'cancelled' ORDER BY planned_at LIMIT 10", (clock.iso(now),)).fetchall()
+        coming = q(f"{columns} WHERE planned_at >= ? AND planned_at <= ? AND deployed_at IS NULL AND state != 'cancelled' "
+                   "ORDER BY planned_at LIMIT 30", (clock.iso(now), horizon)).fetchall()
+
+        def day(value: str) -> str:
+            return clock.to_local(clock.parse_datetime(value)).strftime("%a %d")
 
         def fill() -> None:
-            for ch in overdue:
-                table.add_row(Text("! " + clock.to_local(ch.planned_at).strftime("%a %d"), style="dark_orange"),
-                              ch.id, plain(ch.title), Text("not deployed", style="dark_orange"), key=ch.id)
-            for ch in coming:
-                table.add_row(clock.to_local(ch.planned_at).strftime("%a %d"), ch.id, plain(ch.title), ch.change_type, key=ch.id)
+            for cid, title, planned, _ in overdue:
+                table.add_row(Text("! " + day(planned), style="dark_orange"), cid, plain(title),
+                              Text("not deployed", style="dark_orange"), key=cid)
+            for cid, title, planned, ctype in coming:
+                table.add_row(day(planned), cid, plain(title), ctype or "", key=cid)
             if not overdue and not coming:
                 table.add_row("", "", Text("(none)", style="dim"), "", key="-")
 
@@ -180,12 +182,12 @@ class DashboardScreen(BaseScreen):
 
     def _weekly_breaches(self, start, now) -> list[int]:
         """Restored later than the policy's resolution target for their priority."""
-        pol = inc_core.current_policy(self.store)
         from ..core.policy import DEFAULT_TARGETS
 
         minutes = {p: r for p, (_, r) in DEFAULT_TARGETS.items()}
-        if pol:
-            minutes.update({t.priority: t.resolve_minutes for t in pol.targets})
+        for p in minutes:
+            t = inc_core.target_for(self.store, Incident.model_construct(priority=p, customer=None, service=None))
+            minutes[p] = t.resolve_minutes
         case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
         rows = self.store.conn.execute(
             "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
