@@ -129,3 +129,16 @@ def test_search_and_filters(store):
     assert core.page(store, where, params) == []
     where, params = core.query(search="INC-0002")
     assert [i.summary for i in core.page(store, where, params)] == ["Mail down"]
+
+
+def test_closing_ones_own_resolution_records_an_acknowledgement(store):
+    inc = core.log_incident(store, "Printer")
+    store.update("incidents", inc.id, {"resolver": "Tester"})
+    core.restore(store, inc.id, solution="Cleared the queue")
+    with pytest.raises(InputError, match="resolved INC-0001 yourself"):
+        core.close(store, inc.id, confirmed_by="Dana")
+    assert store.get("incidents", inc.id).status != "closed" and store.count("acknowledgements") == 0
+    closed = core.close(store, inc.id, confirmed_by="Dana", acknowledgement="Dana printed a test page with me")
+    assert closed.status == "closed"
+    ack = store.select("acknowledgements")[0]
+    assert (ack.rule, ack.record, ack.mitigation) == ("resolver-closes", inc.uuid, "Dana printed a test page with me")

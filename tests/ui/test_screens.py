@@ -111,3 +111,18 @@ async def test_empty_database_says_what_to_do(make_app, tmp_path):
         await pilot.press("i")
         await pilot.pause()
         assert "Press n to log the first one" in str(app.screen.query_one("#empty").render())
+
+
+async def test_training_due_is_reachable_from_the_incidents_screen(make_app, demo_db):
+    from vse_tui.screens.training import TrainingDueScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingDueScreen)
+        options = app.screen.query_one("#training", OptionList)
+        assert options.option_count >= 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen) and app.screen.kind == "training"

@@ -292,11 +292,22 @@ def closure_problems(inc: Incident) -> list[str]:
     return problems
 
 
+def closes_own_work(inc: Incident, closer: str) -> bool:
+    """The separation-of-duties rule at the moment of work: the practitioner who resolved the
+    incident is also the one closing it for the provider."""
+    return bool(inc.resolver.strip()) and inc.resolver.strip().lower() == (closer or "").strip().lower()
+
+
 def close(store, ref: str, *, confirmed_by: str, how: str = "phone", at: datetime | None = None,
-          solution: str | None = None, root_cause: str | None = None, no_change_reason: str | None = None) -> Incident:
+          solution: str | None = None, root_cause: str | None = None, no_change_reason: str | None = None,
+          acknowledgement: str | None = None) -> Incident:
     """IN.2.5: close with the resolution and the affected party's confirmation. A significant
-    incident also needs its root cause and a change request (or the reason none is needed)."""
+    incident also needs its root cause and a change request (or the reason none is needed).
+    Closing an incident one resolved oneself needs an acknowledgement, recorded on the incident."""
     inc = _get(store, ref)
+    own = closes_own_work(inc, store.actor.operator)
+    if own and not (acknowledgement or "").strip():
+        raise InputError(f"You resolved {inc.id} yourself: say how the fix was checked (an acknowledgement is recorded)")
     if inc.status == "closed":
         raise InputError(f"{inc.id} is already closed")
     now = clock.now()
@@ -320,7 +331,12 @@ def close(store, ref: str, *, confirmed_by: str, how: str = "phone", at: datetim
     if inc.restored_at is None:
         updates["restored_at"] = now
     updates.update(_stop_waiting(inc, now))
-    return store.update("incidents", inc.uuid, updates, task="IN.2.5")
+    with store.transaction():
+        if own:
+            from .roles import RoleWarning, acknowledge
+
+            acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement, record=inc.uuid)
+        return store.update("incidents", inc.uuid, updates, task="IN.2.5")
 
 
 def set_waiting(store, ref: str, on: str | None) -> Incident:

@@ -276,13 +276,23 @@ class IncidentDetailScreen(BaseScreen):
             fields += [Field("root_cause", "Root cause", "text", inc.root_cause),
                        Field("no_change", "No change because", "text", inc.no_change_reason,
                              placeholder="only if no change request is needed")]
+        own = core.closes_own_work(inc, self.store.actor.operator)
+        if own:
+            fields.append(Field("ack", "Checked by", "text", "", required=True,
+                                placeholder="how the fix was checked, e.g. the customer tested it with me"))
 
         def submit(v):
             return core.close(self.store, inc.id, confirmed_by=v["by"], how=v["how"], solution=v["solution"],
-                              root_cause=v.get("root_cause"), no_change_reason=v.get("no_change"))
+                              root_cause=v.get("root_cause"), no_change_reason=v.get("no_change"),
+                              acknowledgement=v.get("ack"))
 
         info = ("A significant incident needs its root cause and a linked change request (h), "
-                "or the reason none is needed." if inc.significant else "")
+                "or the reason none is needed. " if inc.significant else "")
+        if own:
+            from ..core.roles import RULES
+
+            rule = RULES["resolver-closes"]
+            info += f"▲ {rule.name}: {rule.why} {rule.instead} Your note is recorded on {inc.id}."
         self._run(FormScreen(fields, submit, f"Close {inc.id} (IN.2.5)", info=info), "{id} closed")
 
     def action_raise_change(self) -> None:

@@ -32,6 +32,7 @@ class IncidentsScreen(BaseScreen):
         Binding("u", "party_filter", "Customer/service", id="incidents_party", show=False),
         Binding("x", "clear_filters", "Clear filters", id="incidents_clear", show=False),
         Binding("b", "problems", "Problems", id="incidents_problems", show=False),
+        Binding("t", "training", "Training due", id="incidents_training"),
         Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
     ]
 
@@ -198,6 +199,15 @@ class IncidentsScreen(BaseScreen):
         self.customer = self.service = None
         self.problems_only = False
         self.load_page(0)
+
+    def action_training(self) -> None:
+        from .training import TrainingDueScreen
+
+        def chosen(ref: str | None) -> None:
+            if ref:
+                self.app.open_record(ref)
+
+        self.app.push_screen(TrainingDueScreen(), chosen)
 
     def action_party_filter(self) -> None:
         from .forms import PartyFilter
