@@ -7,6 +7,20 @@ from vse_tui.store import Actor, open_store
 SIZE = (120, 40)
 
 
+async def type_into(pilot, selector: str, text: str) -> None:
+    """Type into a field the way a user would: focus it, clear it, press the keys."""
+    from textual.widgets import TextArea
+
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    if isinstance(widget, TextArea):
+        widget.text = ""
+    else:
+        widget.value = ""
+    await pilot.press(*list(text))
+
+
 @pytest.fixture
 def make_app():
     """An app on a given database, closed after the test."""

@@ -1,24 +1,16 @@
 """Pilot tests: an incident from quick capture to closure, with the keyboard alone."""
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from vse_tui.screens.capture import QuickCapture
 from vse_tui.screens.forms import FormScreen
 from vse_tui.screens.incident_detail import IncidentDetailScreen
 
-from .conftest import SIZE
+from .conftest import SIZE, type_into
 
 
 async def fill(pilot, field: str, value: str) -> None:
-    """Type into a form field the way a user would: focus it, select all, type."""
-    widget = pilot.app.screen.query_one(f"#f-{field}")
-    widget.focus()
-    await pilot.pause()
-    if isinstance(widget, TextArea):
-        widget.text = ""
-    else:
-        widget.value = ""
-    await pilot.press(*list(value))
+    await type_into(pilot, f"#f-{field}", value)
 
 
 async def test_quick_capture_costs_the_text_plus_two_keys(make_app, tmp_path):

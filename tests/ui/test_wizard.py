@@ -5,18 +5,7 @@ from textual.widgets import Checkbox, Input, TextArea
 from vse_tui.core import governance as gov
 from vse_tui.screens.wizard import WizardScreen
 
-from .conftest import SIZE
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(selector)
-    widget.focus()
-    await pilot.pause()
-    if isinstance(widget, TextArea):
-        widget.text = ""
-    else:
-        widget.value = ""
-    await pilot.press(*list(text))
+from .conftest import SIZE, type_into
 
 
 async def save(pilot) -> None:

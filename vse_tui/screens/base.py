@@ -6,7 +6,7 @@ import time
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Input
 
 from ..widgets.topbar import TopBar
 
@@ -48,6 +48,41 @@ class BaseScreen(Screen):
     @property
     def store(self):
         return self.app.store
+
+
+class SearchableList(BaseScreen):
+    """A screen with one list and a search box that `/` opens: filters as you type, Enter or Esc
+    goes back to the list. Subclasses name the list (LIST_ID) and refill it in `search_changed`."""
+
+    LIST_ID = ""
+    search_text = ""
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("visible")
+        box.value = self.search_text
+        box.focus()
+
+    def action_close_search(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.has_class("visible"):
+            box.remove_class("visible")
+            self.query_one(f"#{self.LIST_ID}").focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.search_text = event.value.strip()
+            self.search_changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.search_text = event.value.strip()
+            event.input.remove_class("visible")
+            self.search_changed()
+            self.query_one(f"#{self.LIST_ID}").focus()
+
+    def search_changed(self) -> None:
+        """Refill the list for the new search text."""
 
 
 def keep_cursor(table: DataTable, fill) -> None:

@@ -13,7 +13,7 @@ from ..core import incidents as core
 from ..core.lookup import names, short_names
 from ..widgets.paged_table import PagedTable
 from ..widgets.style import mark, plain, priority_text
-from .base import BaseScreen
+from .base import SearchableList
 
 PAGE = 100
 STATUS_FILTERS = ("open", "all", "new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed")
@@ -21,7 +21,8 @@ PRIORITY_FILTERS = (None, "P1", "P2", "P3", "P4", "P5")
 SORT_ORDER = ("priority", "newest", "oldest")
 
 
-class IncidentsScreen(BaseScreen):
+class IncidentsScreen(SearchableList):
+    LIST_ID = "list"
     TITLE_TEXT = "Incidents"
     BINDINGS = [
         Binding("enter", "open", "Open", id="incidents_open", show=False),
@@ -152,29 +153,8 @@ class IncidentsScreen(BaseScreen):
         if table.row_count:
             table.action_select_cursor()
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.add_class("visible")
-        box.value = self.search_text
-        box.focus()
-
-    def action_close_search(self) -> None:
-        box = self.query_one("#search", Input)
-        if box.has_class("visible"):
-            box.remove_class("visible")
-            self.query_one("#list", PagedTable).focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "search":
-            self.search_text = event.value.strip()
-            self.load_page(0)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            self.search_text = event.value.strip()
-            event.input.remove_class("visible")
-            self.load_page(0)
-            self.query_one("#list", PagedTable).focus()
+    def search_changed(self) -> None:
+        self.load_page(0)
 
     def action_cycle_status(self) -> None:
         self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]

@@ -14,12 +14,13 @@ from ..core import clock
 from ..core.lookup import _escape_like
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
-from .base import BaseScreen, keep_cursor
+from .base import SearchableList, keep_cursor
 
 LIMIT = 200
 
 
-class ProcessScreen(BaseScreen):
+class ProcessScreen(SearchableList):
+    LIST_ID = "records"
     PROCESS = ""
     KINDS: tuple[str, ...] = ()
     BINDINGS = [
@@ -126,25 +127,8 @@ class ProcessScreen(BaseScreen):
     def action_focus_records(self) -> None:
         self.query_one("#records", DataTable).focus()
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.add_class("visible")
-        box.value = self.search_text
-        box.focus()
-
-    def action_close_search(self) -> None:
-        box = self.query_one("#search", Input)
-        if box.has_class("visible"):
-            box.remove_class("visible")
-            self.query_one("#records", DataTable).focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.search_text = event.value.strip()
+    def search_changed(self) -> None:
         self._fill_records()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.input.remove_class("visible")
-        self.query_one("#records", DataTable).focus()
 
 
 class GovernanceScreen(ProcessScreen):
