@@ -87,3 +87,18 @@ def test_set_roles_ends_dropped_roles_and_keeps_history(store):
     assert [a.role for a in active] == ["IM"]
     ended = store.select("role_assignments", "state = 'ended'")
     assert [a.role for a in ended] == ["PT"]
+
+
+def test_training_is_met_through_the_generic_editor(store):
+    from datetime import date
+
+    from vse_tui.core.documents import edit, editable_fields
+    from vse_tui.core.records import TrainingRecord
+
+    person, added = roles.add_person(store, "Sam", roles="IM")
+    trn = store.add(TrainingRecord(assignment=added[0].uuid, person=person.uuid, requirement="Major incidents"))
+    assert ("met_on", "date") in editable_fields("training") and ("state", "state") in editable_fields("training")
+    with pytest.raises(InputError, match="not a date"):
+        edit(store, "training", trn.id, {"met_on": "2026-02-30"})
+    done = edit(store, "training", trn.id, {"met_on": "2026-11-20", "due_on": "2027-11-20", "state": "met"})
+    assert (done.met_on, done.due_on, done.state, done.version) == (date(2026, 11, 20), date(2027, 11, 20), "met", 2)

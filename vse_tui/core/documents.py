@@ -3,9 +3,14 @@ in history and can be compared), each approval records who, when and how."""
 
 from __future__ import annotations
 
+import types
+import typing
+from datetime import date
 from typing import Any
 
-from .errors import InputError
+from pydantic import ValidationError
+
+from .errors import InputError, describe_validation_error
 from .records import Approval, model_for
 from .standard import load_standard
 
@@ -25,15 +30,48 @@ NOT_EDITABLE = {"id", "uuid", "status", "state", "version", "created_at", "updat
                 "updated_by", "approvals", "notes"}
 
 
-def editable_text_fields(kind: str) -> list[str]:
-    """The plain-text fields of a kind of record, in model order (what a generic editor offers)."""
+def _is_date(annotation) -> bool:
+    if annotation is date:
+        return True
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return date in typing.get_args(annotation)
+    return False
+
+
+def editable_fields(kind: str) -> list[tuple[str, str]]:
+    """(field, how to edit it) for the generic editor, in model order: 'text' for plain text,
+    'date' for a date typed as YYYY-MM-DD, 'state' for the operational state."""
     model = model_for(kind)
     out = []
     for name, info in model.model_fields.items():
         if name in NOT_EDITABLE:
             continue
         if info.annotation is str:
-            out.append(name)
+            out.append((name, "text"))
+        elif _is_date(info.annotation):
+            out.append((name, "date"))
+    if model.STATES:
+        out.append(("state", "state"))
+    return out
+
+
+def editable_text_fields(kind: str) -> list[str]:
+    return [name for name, how in editable_fields(kind) if how == "text"]
+
+
+def parse_edit(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Turn what the editor shows (text) back into field values, with clear errors."""
+    how = dict(editable_fields(kind))
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if how.get(name) == "date":
+            text = (value or "").strip()
+            try:
+                out[name] = date.fromisoformat(text) if text else None
+            except ValueError:
+                raise InputError(f"{name.replace('_', ' ')}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        else:
+            out[name] = value
     return out
 
 
@@ -52,7 +90,7 @@ def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
 
 def edit(store, kind: str, ref: str, changes: dict[str, Any]):
     rec = store.get(kind, ref)
-    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in parse_edit(kind, changes).items()}
     if all(getattr(rec, k) == v for k, v in clean.items()):
         return rec
     clean["status"] = status_after_edit(rec.WP, rec.status)

@@ -124,20 +124,29 @@ class RecordScreen(BaseScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "edit":
-            from ..core.documents import editable_text_fields
+            from ..core.documents import editable_fields
 
-            return True if editable_text_fields(self.kind) else None
+            return True if editable_fields(self.kind) else None
         if action == "approve":
             return True if BY_KIND[self.kind].WP else None
         return True
 
     def action_edit(self) -> None:
-        from ..core.documents import edit, editable_text_fields
+        from ..core.documents import edit, editable_fields
         from .forms import Field, FormScreen
 
         rec = self.store.get(self.kind, self.ref)
-        fields = [Field(name, name.replace("_", " ").capitalize()[:14], "text", getattr(rec, name))
-                  for name in editable_text_fields(self.kind)]
+        model = BY_KIND[self.kind]
+        fields = []
+        for name, how in editable_fields(self.kind):
+            label = name.replace("_", " ").capitalize()[:14]
+            value = getattr(rec, name)
+            if how == "date":
+                fields.append(Field(name, label, "input", value.isoformat() if value else "", placeholder="YYYY-MM-DD"))
+            elif how == "state":
+                fields.append(Field(name, "State", "select", value, [(s, s) for s in model.STATES]))
+            else:
+                fields.append(Field(name, label, "text", value))
 
         def done(result) -> None:
             if result is not None:
