@@ -72,6 +72,12 @@ class VseApp(App):
             if first_open_step(self.store) < len(STEPS):
                 self.action_wizard()
 
+    def action_evidence(self) -> None:
+        from .screens.evidence import EvidenceScreen
+
+        if not isinstance(self.screen, EvidenceScreen):
+            self.push_screen(EvidenceScreen())
+
     def action_wizard(self) -> None:
         from .screens.wizard import WizardScreen
 

@@ -157,6 +157,26 @@ def cmd_roles_check(args) -> int:
     return 0  # it informs, it does not fail
 
 
+def cmd_report_audit(args) -> int:
+    from .cli import _output, _store
+    from .core.evidence import evidence_map
+    from .reports.audit import audit_json, write_markdown
+
+    store = _store(args)
+    try:
+        tasks = evidence_map(store)
+        shop = store.setting("shop_name", "")
+    finally:
+        store.close()
+    with _output(args) as out:
+        if args.format == "json":
+            json.dump(audit_json(tasks), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        else:
+            write_markdown(tasks, out, shop)
+    return 0
+
+
 def register(command) -> None:
     """Add this module's subcommands through `command(name, func, help)`."""
     import argparse
@@ -218,6 +238,13 @@ def register(command) -> None:
     p = rsub.add_parser("check", parents=[db_opt], help="print the role warnings, one line each (exit 0 either way)")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_roles_check)
+
+    report = command("report", None, "reports built from the records")
+    rpsub = report.add_subparsers(dest="report_command", metavar="REPORT", parser_class=_Parser, required=True)
+    p = rpsub.add_parser("audit", parents=[db_opt], help="the evidence map of the 40 tasks (JSON or Markdown)")
+    p.add_argument("--format", choices=["json", "md"], default="md")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_report_audit)
 
     p = command("due", cmd_due, "list overdue and upcoming reviews, renewals and training (for a cron reminder)")
     p.add_argument("--format", choices=["table", "json"], default="table")

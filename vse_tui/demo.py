@@ -70,10 +70,12 @@ class _Builder:
         return self.as_of - timedelta(days=days_ago)
 
     def add(self, record: Record, task: str | None, at: datetime, who: str) -> Record:
+        at = min(at, self.now)  # the demo's history never runs ahead of "today"
         record = record.model_copy(update={"created_at": at, "updated_at": at, "created_by": who, "updated_by": who})
         return self.store._insert(record, task, at=at, operator=who)
 
     def event(self, record: Record, field: str, old: Any, new: Any, task: str | None, at: datetime, who: str) -> None:
+        at = min(at, self.now)
         self.store._history(record.KIND, record.uuid, record.id, "update", field, old, new, task, record.version, at=at, operator=who)
 
     def approval(self, who: str, at: datetime, how: str = "signature") -> Approval:

@@ -162,3 +162,13 @@ def test_people_add_and_roles_check(tmp_path, capsys):
     assert main(["roles", "list", "--format", "json", "--db", db]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["name"], r["roles"]) for r in rows] == [("Kim Lee", "SM CM IM")]
+
+
+def test_report_audit_json_on_an_empty_database(tmp_path, capsys):
+    assert main(["report", "audit", "--format", "json", "--db", str(tmp_path / "x.db")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["tasks"]) == 40
+    assert {t["state"] for t in doc["tasks"]} == {"not started"}
+    first = doc["tasks"][0]
+    assert set(first) >= {"task", "state", "inputs", "outputs", "evidence"}
+    assert doc["summary"]["all"] == {"done": 0, "tasks": 40}

@@ -126,3 +126,25 @@ async def test_training_due_is_reachable_from_the_incidents_screen(make_app, dem
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "training"
+
+
+async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, demo_db):
+    from vse_tui.screens.evidence import EvidenceScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        table = app.screen.query_one("#evidence", DataTable)
+        keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+        assert len([k for k in keys if not k.startswith("#")]) == 40
+        assert "34 of 40" in str(app.screen.query_one("#evidence-summary").render())
+        table.move_cursor(row=keys.index("GO.2.2"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen) and app.screen.kind == "policies"
+        await pilot.press("escape", "f")
+        await pilot.pause()
+        rows = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+        assert [k for k in rows if not k.startswith("#")] == ["CO.1.1", "CO.3.4", "RE.1.3", "RE.2.5", "IN.1.2", "IN.1.3"]

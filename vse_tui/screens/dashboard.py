@@ -29,6 +29,7 @@ class DashboardScreen(BaseScreen):
         Binding("enter", "open", "Open", id="dashboard_open", show=False),
         Binding("tab", "focus_next", "Next panel", id="dashboard_next", show=False),
         Binding("slash", "search", "Find", id="dashboard_find"),
+        Binding("e", "app.evidence", "Evidence map", id="dashboard_evidence"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -205,10 +206,11 @@ class DashboardScreen(BaseScreen):
         done, total = prog["all"]
         setup = self.query_one("#setup", Static)
         setup.border_title = "Setup" if not governance_complete(self.store) else "Evidence"
-        parts = [("Evidence for ", "dim"), (f"{done} of {total}", "bold"), (" tasks", "dim")]
+        parts = [("Tasks with dated evidence: ", "dim"), (f"{done} of {total}", "bold")]
         for proc in ("GO", "CO", "RE", "IN"):
             d, t = prog[proc]
             parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
+        parts += [("     e ", "bold"), ("evidence map", "dim")]
         if not governance_complete(self.store):
             parts += [("   governance not set up yet: ", "dim"), ("g", "bold"), (" then ", "dim"), ("w", "bold"),
                       (" runs the setup", "dim")]

@@ -135,6 +135,7 @@ class GovernanceScreen(ProcessScreen):
     TITLE_TEXT = "Governance"
     BINDINGS = ProcessScreen.BINDINGS + [
         Binding("w", "app.wizard", "Setup wizard", id="governance_wizard"),
+        Binding("e", "app.evidence", "Evidence map", id="governance_evidence"),
         Binding("k", "acknowledge", "Acknowledge warning", id="governance_acknowledge"),
     ]
     ROLE_KINDS = ("people", "role_assignments", "role_lists", "acknowledgements", "training")

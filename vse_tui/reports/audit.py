@@ -1,0 +1,40 @@
+"""`vse-tui report audit`: the evidence map of the 40 tasks as JSON (for scripts) or Markdown."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from ..core import clock
+from ..core.evidence import TaskEvidence, summary
+
+
+def audit_json(tasks: list[TaskEvidence]) -> dict:
+    s = summary(tasks)
+    return {"generated_at": clock.iso(clock.now()),
+            "summary": {k: {"done": d, "tasks": n} for k, (d, n) in s.items()},
+            "tasks": [t.as_dict() for t in tasks]}
+
+
+def _status(check) -> str:
+    need = (" or " if check.any_of else " & ").join(check.needed)
+    mark = "yes" if check.ok else "no"
+    cond = f" ({check.condition})" if check.condition else ""
+    return f"{check.wp} {need}{cond}: {mark}"
+
+
+def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> None:
+    s = summary(tasks)
+    out.write(f"# Evidence map{' - ' + shop if shop else ''}\n\n")
+    out.write(f"Generated {clock.local_text(clock.now())}. Tasks done: {s['all'][0]} of {s['all'][1]} "
+              + " · ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all") + ".\n\n")
+    current = None
+    for t in tasks:
+        if t.process != current:
+            current = t.process
+            out.write(f"\n## {t.process}\n\n| task | state | evidence | inputs | outputs | roles |\n|---|---|---|---|---|---|\n")
+        ev = (f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']))} {t.evidence['by']}"
+              if t.evidence else "none")
+        roles = "; ".join(f"{r}: {', '.join(h) or '-'}" for r, h in t.holders.items())
+        cells = [f"{t.task} {t.title}", t.state + (f" ({'; '.join(t.notes)})" if t.notes else ""), ev,
+                 "<br>".join(_status(i) for i in t.inputs if i.wp), "<br>".join(_status(o) for o in t.outputs if o.wp), roles]
+        out.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")

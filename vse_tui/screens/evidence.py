@@ -1,0 +1,126 @@
+"""The evidence map: all 40 tasks by process and activity, with their state and latest evidence."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from ..core import clock
+from ..core.evidence import TaskEvidence, evidence_map, summary
+from ..core.standard import load_standard
+from .base import BaseScreen
+
+MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
+        "stale": ("⟳", "dark_orange")}
+FILTERS = ("all", "not done", "done")
+
+
+class EvidenceScreen(BaseScreen):
+    TITLE_TEXT = "Evidence map"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="evidence_back"),
+        Binding("enter", "open", "Open evidence", id="evidence_open", show=False),
+        Binding("f", "cycle_filter", "Filter", id="evidence_filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = "all"
+        self.tasks: dict[str, TaskEvidence] = {}
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="evidence-summary", classes="statusline")
+        with Vertical(classes="panel", id="evidence-panel"):
+            yield DataTable(id="evidence", cursor_type="row")
+        yield Static("", id="evidence-detail", classes="hint")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#evidence", DataTable)
+        t.add_column(" ", key="mark", width=1)
+        t.add_column("task", key="task", width=7)
+        t.add_column("what", key="title", width=46)
+        t.add_column("evidence or what is missing", key="evidence", width=52)
+        t.focus()
+
+    def reload(self) -> None:
+        found = evidence_map(self.store)
+        self.tasks = {t.task: t for t in found}
+        s = summary(found)
+        self.query_one("#evidence-summary", Static).update(Text.assemble(
+            ("Done (inputs and outputs in place, with dated evidence): ", "dim"), (f"{s['all'][0]} of {s['all'][1]}", "bold"),
+            *[part for p, (d, n) in s.items() if p != "all" for part in (("  ·  ", "dim"), (f"{p} {d}/{n}", "green" if d == n else ""))],
+            ("   filter: ", "dim"), self.filter))
+        table = self.query_one("#evidence", DataTable)
+        row = table.cursor_row
+        table.clear()
+        std = load_standard()
+        names = {p.code: p.name for p in std.processes} | {a.code: a.name for a in std.activities}
+        current_proc = current_act = None
+        for t in found:
+            if self.filter == "done" and t.state != "done" or self.filter == "not done" and t.state == "done":
+                continue
+            if t.process != current_proc:
+                current_proc = t.process
+                d, n = s[t.process]
+                table.add_row("", Text(t.process, style="bold"), Text(f"{names[t.process]}  {d}/{n}", style="bold"), "",
+                              key=f"#{t.process}")
+            if t.activity != current_act:
+                current_act = t.activity
+                table.add_row("", Text(t.activity, style="dim"), Text(names[t.activity], style="dim italic"), "",
+                              key=f"#{t.activity}")
+            mark, style = MARK[t.state]
+            if t.evidence:
+                ev = Text(f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']), with_time=False)}"
+                          f" {t.evidence['by']}")
+                if t.state != "done":
+                    ev.append(f" · needs {t.missing[0]}" if t.missing else "", style="dark_orange")
+            else:
+                ev = Text("needs " + (t.missing[0] if t.missing else "evidence"), style="dim")
+            table.add_row(Text(mark, style=style), t.task, Text(t.title), ev, key=t.task)
+        if row is not None and table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        t = self.tasks.get(event.row_key.value or "")
+        detail = self.query_one("#evidence-detail", Static)
+        if not t:
+            detail.update("")
+            return
+        holders = "; ".join(f"{r} {', '.join(h) or '(nobody)'}" for r, h in t.holders.items())
+        ins = ", ".join(f"{i.wp} {'/'.join(i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
+        outs = ", ".join(f"{o.wp} {'/'.join(o.needed)} {'✓' if o.ok else '✗'}" for o in t.outputs if o.wp)
+        detail.update(Text(f"{t.task} {t.state} · roles: {holders}\ninputs: {ins or '-'} · outputs: {outs or '-'}"
+                           + (f"\n{'; '.join(t.notes)}" if t.notes else "")))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value or "")
+
+    def _open(self, key: str) -> None:
+        t = self.tasks.get(key)
+        if not t:
+            return
+        if t.evidence and t.evidence.get("record"):
+            self.app.open_record(t.evidence["record"])
+            return
+        ref = next((o.ref for o in t.outputs if o.ref), None)
+        if ref:
+            self.app.open_record(ref)
+        else:
+            self.notify(f"{t.task} needs {', '.join(t.missing)}", title="Not started yet")
+
+    def action_open(self) -> None:
+        table = self.query_one("#evidence", DataTable)
+        if table.row_count:
+            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
