@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 
 from .core import clock
@@ -177,6 +178,79 @@ def cmd_report_audit(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from .cli import _store
+    from .store.chain import verify
+
+    store = _store(args)
+    try:
+        problems = verify(store)
+        rows = store.count("history")
+    finally:
+        store.close()
+    if not problems:
+        print(f"ok: {rows} history rows chained, every record matches its history")
+        return 0
+    for p in problems[:50]:
+        print(p.line())
+    if len(problems) > 50:
+        print(f"... and {len(problems) - 50} more")
+    print(f"vse-tui: {len(problems)} problem(s); the first is {problems[0].line()}", file=sys.stderr)
+    return 1
+
+
+def cmd_backup(args) -> int:
+    from .cli import _store
+    from .store.maintenance import backup
+
+    store = _store(args)
+    try:
+        path = backup(store, args.out)
+    finally:
+        store.close()
+    print(path)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from .cli import _store, confirm
+    from .core.errors import VseError
+    from .store.maintenance import describe, restore
+
+    store = _store(args)
+    try:
+        incoming = describe(Path(args.file))
+        current = describe(store.path)
+        print(f"This replaces  {current.line()}\nwith           {incoming.line()}", file=sys.stderr)
+        if not confirm(args, "Replace the database with the backup? (a copy of the current one is kept)"):
+            raise VseError("restore cancelled; nothing was changed (use --yes to confirm without a prompt)")
+        safety, _ = restore(store, Path(args.file))
+    finally:
+        store.close()
+    print(f"restored {incoming.path}; the previous database was saved as {safety}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from .cli import _store
+    from .paths import config_path
+    from .store.maintenance import doctor
+
+    store = _store(args)
+    try:
+        checks = doctor(store, config_path())
+    finally:
+        store.close()
+    failed = False
+    for c in checks:
+        mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
+        failed |= not c.ok and not c.warning
+        print(f"{mark}  {c.name:<12} {c.message}")
+    return 1 if failed else 0
+
+
 def register(command) -> None:
     """Add this module's subcommands through `command(name, func, help)`."""
     import argparse
@@ -245,6 +319,14 @@ def register(command) -> None:
     p.add_argument("--format", choices=["json", "md"], default="md")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_report_audit)
+
+    p = command("verify", cmd_verify, "check the history's hash chain and every record against its history")
+    p = command("backup", cmd_backup, "make a consistent copy of the database, even while the app is open")
+    p.add_argument("--out", metavar="FILE", help="where to write it (default: beside the database, dated)")
+    p = command("restore", cmd_restore, "replace the database with a backup (after keeping a copy of it)")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = command("doctor", cmd_doctor, "check the database, its history, permissions and location")
 
     p = command("due", cmd_due, "list overdue and upcoming reviews, renewals and training (for a cron reminder)")
     p.add_argument("--format", choices=["table", "json"], default="table")

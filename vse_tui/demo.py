@@ -401,7 +401,8 @@ def _demo_changes(b: _Builder, customers, services, cis, staff) -> list[ChangeRe
             b.event(stored, "status", "approved", "updated", "CO.3.2", when + timedelta(hours=2), kim)
         if deployed:
             b.event(stored, "state", "tested", "deployed", "CO.3.4", deployed, alex)
-            b.store._history("configuration_items", ci.uuid, ci.id, "update", "status", "stored", "updated", "CO.3.4", ci.version, at=deployed, operator=alex)
+            if ci.status == "updated":
+                b.event(ci, "status", "stored", "updated", "CO.3.4", deployed, alex)
             if state == "reviewed":
                 b.event(stored, "state", "deployed", "reviewed", "CO.3.5", deployed + timedelta(days=2), kim)
         out.append(stored)
@@ -481,7 +482,7 @@ def _demo_incidents(b: _Builder, count, customers, services, cis, changes, conta
                                                billable=rng.random() < 0.7)]
                 events += [
                     ("category", "", rec["category"], "IN.2.2", opened + timedelta(minutes=10)),
-                    ("notifications", None, "investigating", "IN.2.3", opened + timedelta(minutes=15)),
+                    ("responded_at", None, rec["responded_at"].isoformat(), "IN.2.3", rec["responded_at"]),
                     ("restored_at", None, restored.isoformat(), "IN.2.4", restored),
                     ("status", "updated", "closed", "IN.2.5", closed),
                 ]

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ..core import clock
 from ..core.errors import BusyError, DatabaseError, InputError, NotFound, describe_validation_error
 from ..core.records import KINDS, PREFIXES, Record, model_for
+from .chain import HASHED, row_hash
 from .columns import APPLICATION_ID, COMMON, PROMOTED_V1, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -283,15 +284,24 @@ class Store:
         self, kind, record_uuid, record_id, action, field_name, old, new, task, version,
         at=None, operator: str | None = None,
     ) -> None:
+        """Append one history row, chained to the previous one; the record points at it."""
+        tip = self.conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+        values = {
+            "seq": (tip[0] if tip else 0) + 1, "at": clock.iso(at or clock.now()), "kind": kind,
+            "record": record_uuid, "record_id": record_id, "action": action, "field": field_name,
+            "old_value": _history_value(old), "new_value": _history_value(new),
+            "operator": operator or self.actor.operator, "os_user": self.actor.os_user, "host": self.actor.host,
+            "task": task, "version": version,
+        }
+        prev = tip[1] if tip else None
+        digest = row_hash(prev, values)
         self.conn.execute(
-            "INSERT INTO history(at, kind, record, record_id, action, field, old_value, new_value,"
-            " operator, os_user, host, task, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                clock.iso(at or clock.now()), kind, record_uuid, record_id, action, field_name,
-                _history_value(old), _history_value(new), operator or self.actor.operator, self.actor.os_user,
-                self.actor.host, task, version,
-            ),
+            "INSERT INTO history(seq, at, kind, record, record_id, action, field, old_value, new_value,"
+            " operator, os_user, host, task, version, hash, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*(values[k] for k in HASHED), digest, prev),
         )
+        if kind in PROMOTED_V1:
+            self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (digest, record_uuid))
 
     # ------------------------------------------------------------ writes
     def add(self, record: Record, task: str | None = None) -> Record:

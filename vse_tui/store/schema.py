@@ -52,4 +52,30 @@ def m0002(db: Database) -> None:
     db.execute("CREATE INDEX incidents_restored ON incidents(restored_at, opened_at, priority)")
 
 
+@migrations(name="0003_hash_chain")
+def m0003(db: Database) -> None:
+    """History rows carry their hash and the previous row's; records the hash of their latest row.
+    Rows written before this migration are chained now, in their order."""
+    from .chain import HASHED, row_hash
+    from .columns import PROMOTED_V1
+
+    db.execute("ALTER TABLE history ADD COLUMN hash TEXT")
+    db.execute("ALTER TABLE history ADD COLUMN prev_hash TEXT")
+    for table in PROMOTED_V1:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN chain TEXT")
+    prev = None
+    cols = ", ".join(HASHED)
+    rows = db.execute(f"SELECT {cols} FROM history ORDER BY seq").fetchall()
+    latest: dict[tuple[str, str], str] = {}
+    for r in rows:
+        values = dict(zip(HASHED, r))
+        h = row_hash(prev, values)
+        db.execute("UPDATE history SET hash = ?, prev_hash = ? WHERE seq = ?", (h, prev, values["seq"]))
+        latest[(values["kind"], values["record"])] = h
+        prev = h
+    for (kind, record), h in latest.items():
+        if kind in PROMOTED_V1:
+            db.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (h, record))
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -1,0 +1,71 @@
+import os
+import sqlite3
+import stat
+
+from vse_tui.cli import main
+from vse_tui.core import incidents as core
+from vse_tui.store import open_store
+from vse_tui.store.maintenance import backup, describe, doctor, restore, unsafe_location
+
+
+def test_backup_while_open_and_restore_with_a_safety_copy(store, tmp_path):
+    core.log_incident(store, "before the backup")
+    copy = backup(store, tmp_path / "copy.db")
+    assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
+    core.log_incident(store, "after the backup")
+    assert describe(copy).records == 1
+    safety, restored = restore(store, copy)
+    assert restored.records == 1
+    assert [i.summary for i in store.select("incidents")] == ["before the backup"]
+    assert describe(safety).records == 2  # nothing lost: the replaced state is kept
+
+
+def test_restore_needs_confirmation_without_a_terminal(tmp_path, capsys):
+    db, copy = str(tmp_path / "x.db"), str(tmp_path / "copy.db")
+    assert main(["incident", "add", "one", "--db", db]) == 0
+    assert main(["backup", "--out", copy, "--db", db]) == 0
+    assert main(["incident", "add", "two", "--db", db]) == 0
+    assert main(["restore", copy, "--db", db]) == 1
+    assert "cancelled" in capsys.readouterr().err
+    assert main(["restore", copy, "--yes", "--db", db]) == 0
+    assert "restored" in capsys.readouterr().out
+    assert main(["incident", "list", "--format", "json", "--db", db]) == 0
+    import json
+
+    assert [r["summary"] for r in json.loads(capsys.readouterr().out)] == ["one"]
+
+
+def test_restore_refuses_a_file_that_is_not_ours(store, tmp_path):
+    import pytest
+
+    from vse_tui.core.errors import DatabaseError
+
+    bad = tmp_path / "notes.db"
+    bad.write_text("hello")
+    with pytest.raises(DatabaseError, match="not a vse-tui database"):
+        restore(store, bad)
+
+
+def test_doctor_reports_loose_permissions_and_damage(tmp_path, capsys):
+    db = tmp_path / "x.db"
+    assert main(["incident", "add", "x", "--db", str(db)]) == 0
+    assert main(["doctor", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "ok    integrity" in out and "ok    history" in out
+    os.chmod(db, 0o644)
+    s = open_store(db)
+    checks = {c.name: c for c in doctor(s)}
+    s.close()
+    assert not checks["permissions"].ok and checks["permissions"].warning
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE incidents SET title = 'changed'")
+    conn.execute("UPDATE incidents SET data = json_set(data, '$.summary', 'changed')")
+    conn.commit()
+    conn.close()
+    assert main(["doctor", "--db", str(db)]) == 1
+    assert "FAIL  history" in capsys.readouterr().out
+
+
+def test_synced_folders_are_flagged(tmp_path):
+    assert unsafe_location(tmp_path / "Dropbox" / "vse.db") is not None
+    assert unsafe_location(tmp_path / "vse.db") is None
