@@ -182,6 +182,8 @@ class Store:
     """The database: every write goes through `add`, `update` or `add_many`, each one
     transaction holding the record and its history rows."""
 
+    _tip: tuple[int, str] | None = None
+
     def __init__(self, conn: sqlite3.Connection, path: Path, actor: Actor):
         self.conn = conn
         self.path = path
@@ -218,6 +220,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise _translate(exc, self.path) from None
+        self._tip = None  # the chain's last row, read once per transaction (we hold the write lock)
         try:
             yield self.conn
         except sqlite3.Error as exc:
@@ -245,8 +248,8 @@ class Store:
             self._history("settings", key, key, "update", key, old, value, task, None)
 
     # ------------------------------------------------------------ rows <-> records
-    def _row(self, record: Record) -> dict[str, Any]:
-        data = _dump(record)
+    def _row(self, record: Record, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        data = data if data is not None else _dump(record)
         promoted = PROMOTED_V1[record.KIND]
         row = {k: data.get(k) for k in COMMON_FIELDS}
         row["title"] = record.title_text
@@ -285,7 +288,8 @@ class Store:
         at=None, operator: str | None = None,
     ) -> None:
         """Append one history row, chained to the previous one; the record points at it."""
-        tip = self.conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+        tip = self._tip if self.conn.in_transaction and self._tip is not None else \
+            self.conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
         values = {
             "seq": (tip[0] if tip else 0) + 1, "at": clock.iso(at or clock.now()), "kind": kind,
             "record": record_uuid, "record_id": record_id, "action": action, "field": field_name,
@@ -300,6 +304,7 @@ class Store:
             " operator, os_user, host, task, version, hash, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (*(values[k] for k in HASHED), digest, prev),
         )
+        self._tip = (values["seq"], digest)
         if kind in PROMOTED_V1:
             self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (digest, record_uuid))
 
@@ -331,7 +336,8 @@ class Store:
         if record.created_by is None:
             update["created_by"] = self.actor.operator
         record = record.model_copy(update=update)
-        row = self._row(record)
+        dumped = _dump(record)
+        row = self._row(record, dumped)
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         try:
@@ -339,7 +345,7 @@ class Store:
         except sqlite3.IntegrityError as exc:
             raise InputError(f"{model.LABEL} {record.id} already exists ({exc})") from None
         self._history(
-            model.KIND, record.uuid, record.id, "create", None, None, _compact(_dump(record)), task, record.version,
+            model.KIND, record.uuid, record.id, "create", None, None, _compact(dumped), task, record.version,
             at=at, operator=operator,
         )
         return record
