@@ -65,12 +65,29 @@ class VseApp(App):
             self.set_keymap(self.config.keys)
         self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
         self.switch_mode("dashboard")
+        self.call_after_refresh(self._startup_checks)
         if self.open_wizard:
             from .core.governance import first_open_step, STEPS
 
             # The one thing that opens by itself: the first-time setup, until it is finished.
             if first_open_step(self.store) < len(STEPS):
                 self.action_wizard()
+
+    def _startup_checks(self) -> None:
+        """Warn about an unsafe place or loose permissions; make the daily backup if asked to."""
+        from .paths import config_path
+        from .store.maintenance import daily_backup, startup_warnings
+
+        for warning in startup_warnings(self.store, config_path()):
+            self.notify(warning, title="Check your database", severity="warning", timeout=15)
+        if self.config.daily_backup:
+            try:
+                made = daily_backup(self.store)
+            except VseError as exc:
+                self.notify(str(exc), title="Daily backup failed", severity="error", timeout=15)
+            else:
+                if made:
+                    self.notify(f"Daily backup written to {made}", title="Backup")
 
     def action_evidence(self) -> None:
         from .screens.evidence import EvidenceScreen

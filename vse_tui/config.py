@@ -24,6 +24,7 @@ class Config(BaseModel):
     default_customer: str | None = None
     default_service: str | None = None
     keys: dict[str, str] = {}  # binding id -> key, e.g. new_incident = "ctrl+i"
+    daily_backup: bool = False  # back the database up on the first start of each day
 
 
 def load_config(path: Path | None = None) -> Config:

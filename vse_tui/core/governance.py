@@ -68,6 +68,7 @@ DEFAULT_DOCUMENTS = {
     "controls": "Records are kept in vse-tui; only staff accounts can change them and every change keeps its history.",
     "location": "The vse-tui database on the shop's laptop, in the user data folder.",
     "backup": "A copy every night to the office NAS and every week off site, kept 90 days; a restore is tested every quarter.",
+    "backup_folder": "",
     "archive": "Closed records are kept seven years, then deleted.",
     "other_records": "Invoices and personnel files live in the accounting system under the same rules.",
 }

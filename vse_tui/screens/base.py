@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input
 
 from ..widgets.topbar import TopBar
@@ -100,3 +100,22 @@ def keep_cursor(table: DataTable, fill) -> None:
             table.move_cursor(row=table.get_row_index(key), animate=False)
         except Exception:
             pass
+
+
+class OnceModal(ModalScreen):
+    """A modal that answers once: keys queued by a fast typist after the first answer are ignored
+    (Textual would otherwise deliver a second result and pop the screen beneath)."""
+
+    _answered = False
+
+    def dismiss(self, result=None):
+        if self._answered or self.app.screen is not self:
+            return None
+        self._answered = True
+        return super().dismiss(result)
+
+
+def go_back(screen: Screen) -> None:
+    """Pop `screen` if it is still the one on top (a queued second Esc must not pop another)."""
+    if screen.app.screen is screen and len(screen.app.screen_stack) > 1:
+        screen.app.pop_screen()

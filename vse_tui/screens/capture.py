@@ -6,7 +6,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+
+from .base import OnceModal
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
 from ..core import clock, policy
@@ -18,7 +19,7 @@ from .forms import ConfirmScreen
 LEVELS = ("high", "medium", "low")
 
 
-class QuickCapture(ModalScreen[str | None]):
+class QuickCapture(OnceModal):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="capture_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="capture_cancel"),

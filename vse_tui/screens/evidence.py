@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from ..core import clock
 from ..core.evidence import TaskEvidence, evidence_map, summary
 from ..core.standard import load_standard
-from .base import BaseScreen
+from .base import BaseScreen, go_back
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
         "stale": ("⟳", "dark_orange")}
@@ -123,4 +123,4 @@ class EvidenceScreen(BaseScreen):
         self.reload()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        go_back(self)

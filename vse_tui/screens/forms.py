@@ -11,7 +11,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+
+from .base import OnceModal
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from ..core.errors import VseError
@@ -56,7 +57,7 @@ def read_value(widget, f: Field) -> Any:
     return widget.value
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OnceModal):
     BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm_yes"),
                 Binding("n,escape", "answer(False)", "No", id="confirm_no")]
     DEFAULT_CSS = """
@@ -77,7 +78,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(OnceModal):
     """A form over the current screen. `submit(values)` returns the result or raises VseError."""
 
     BINDINGS = [
@@ -173,7 +174,7 @@ class FormScreen(ModalScreen[Any]):
             self.action_cancel()
 
 
-class PartyFilter(ModalScreen[tuple[str | None, str | None] | None]):
+class PartyFilter(OnceModal):
     """Choose a customer and/or a service to filter a list by."""
 
     BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="party_apply", priority=True),

@@ -6,8 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from .base import OnceModal
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pagedown": "PgDn",
              "pageup": "PgUp", "ctrl+s": "^s", "ctrl+n": "^n", "ctrl+p": "^p"}
@@ -17,7 +19,7 @@ def key_label(key: str) -> str:
     return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in key.split(","))
 
 
-class KeysScreen(ModalScreen[None]):
+class KeysScreen(OnceModal):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="keys_close")]
     DEFAULT_CSS = """
     KeysScreen { align: center middle; }

@@ -18,7 +18,7 @@ from ..core.lookup import names, short_names
 from ..core.records import Incident
 from ..widgets.style import PRIORITY_STYLE
 from ..widgets.history import HistoryTable
-from .base import BaseScreen
+from .base import BaseScreen, go_back
 from .forms import ConfirmScreen, Field, FormScreen
 
 LEVELS = [("high", "high"), ("medium", "medium"), ("low", "low")]
@@ -212,7 +212,7 @@ class IncidentDetailScreen(BaseScreen):
         self.app.push_screen(form, finished)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        go_back(self)
 
     def action_classify(self) -> None:
         inc = self.incident

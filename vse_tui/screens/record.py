@@ -17,7 +17,7 @@ from ..core import clock
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
 from ..widgets.history import HistoryTable
-from .base import BaseScreen
+from .base import BaseScreen, go_back
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SKIP = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by", "status", "state"}
@@ -120,7 +120,7 @@ class RecordScreen(BaseScreen):
         self.query_one("#history", HistoryTable).show(store.history(rec.uuid))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        go_back(self)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "edit":

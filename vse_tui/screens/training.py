@@ -7,7 +7,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+
+from .base import OnceModal
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,7 +16,7 @@ from ..core import clock
 from ..core.due import due_items
 
 
-class TrainingDueScreen(ModalScreen[str | None]):
+class TrainingDueScreen(OnceModal):
     BINDINGS = [Binding("escape", "close", "Close", id="training_close")]
 
     def compose(self) -> ComposeResult:

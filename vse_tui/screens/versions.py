@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+
+from .base import OnceModal
 from textual.widgets import Static
 
 from ..core import clock
@@ -26,7 +27,7 @@ def _pretty(value: str | None) -> str:
     return value
 
 
-class VersionsScreen(ModalScreen[None]):
+class VersionsScreen(OnceModal):
     BINDINGS = [Binding("escape,v", "dismiss_screen", "Close", id="versions_close")]
 
     def __init__(self, ref: str, history: list[dict]) -> None:

@@ -19,7 +19,7 @@ from ..core.errors import VseError
 from ..core.records.base import HOW_APPROVED
 from ..core.roles import RULES, label
 from ..core.standard import load_standard
-from .base import BaseScreen
+from .base import BaseScreen, go_back
 from .forms import Field, FormScreen, build_widget, read_value
 
 HOW = [(h, h) for h in HOW_APPROVED]
@@ -207,7 +207,9 @@ class WizardScreen(BaseScreen):
             labels = {"controls": "Controls", "location": "Location", "backup": "Backup", "archive": "Archive",
                       "other_records": "Other records"}
             return [Field(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_DOCUMENTS[k]), required=k == "backup")
-                    for k, lbl in labels.items()] + self._approval_fields(d)
+                    for k, lbl in labels.items()] + [
+                Field("backup_folder", "Backup folder", value=val("backup_folder", cur.backup_folder if cur else ""),
+                      placeholder="where vse-tui writes its backups (empty: beside the database)")] + self._approval_fields(d)
         raise KeyError(key)
 
     # ------------------------------------------------------------ the roles grid
@@ -411,6 +413,6 @@ class WizardScreen(BaseScreen):
         return rows
 
     def action_leave(self) -> None:
-        self.app.pop_screen()
+        go_back(self)
 
 

@@ -18,9 +18,29 @@ SYNCED = ("dropbox", "onedrive", "icloud", "mobile documents", "google drive", "
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "fuse.sshfs", "9p", "afpfs", "webdav", "davfs")
 
 
+def backup_folder(store: Store) -> Path:
+    """Where backups go: the folder the data and document management procedure (WP.05) names,
+    else beside the database."""
+    row = store.conn.execute(
+        "SELECT json_extract(data, '$.backup_folder') FROM data_procedures WHERE status = 'approved' "
+        "ORDER BY seq DESC LIMIT 1").fetchone()
+    if row and row[0] and str(row[0]).strip():
+        return Path(str(row[0]).strip()).expanduser()
+    return store.path.parent
+
+
 def default_backup_path(store: Store) -> Path:
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    return store.path.with_name(f"{store.path.stem}-backup-{stamp}.db")
+    return backup_folder(store) / f"{store.path.stem}-backup-{stamp}.db"
+
+
+def daily_backup(store: Store) -> Path | None:
+    """The first start of a day makes a backup (when the config asks for it); None if one exists."""
+    folder = backup_folder(store)
+    today = clock.now().strftime("%Y%m%d")
+    if any(folder.glob(f"{store.path.stem}-backup-{today}T*.db")):
+        return None
+    return backup(store)
 
 
 def backup(store: Store, out: Path | None = None) -> Path:
@@ -128,6 +148,18 @@ def unsafe_location(path: Path) -> str | None:
     return None
 
 
+def startup_warnings(store: Store, config_file: Path | None = None) -> list[str]:
+    """The quick checks the app makes when it opens a database (the rest is `vse-tui doctor`)."""
+    out = []
+    where = unsafe_location(store.path)
+    if where:
+        out.append(where[0].upper() + where[1:])
+    loose = permission_problems([store.path] + ([config_file] if config_file else []))
+    if loose:
+        out.append("Readable by other users: " + ", ".join(loose) + ". Make them private with chmod 600.")
+    return out
+
+
 def permission_problems(paths: list[Path]) -> list[str]:
     return [str(p) for p in paths if p.exists() and not _mode_ok(p)]
 
@@ -145,7 +177,7 @@ def doctor(store: Store, config_file: Path | None = None) -> list[Check]:
     problems = verify(store)
     checks.append(Check("history", not problems, "history chain and records verified" if not problems else
                         f"{len(problems)} problem(s); first: {problems[0].line()}"))
-    private = [store.path, *sorted(store.path.parent.glob(f"{store.path.stem}*backup*.db")),
+    private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
                *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
     if config_file is not None:
         private.append(config_file)

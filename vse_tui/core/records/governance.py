@@ -89,6 +89,7 @@ class DataDocumentProcedure(Document):
     controls: str = ""
     location: str = ""
     backup: str = ""
+    backup_folder: str = ""  # where `vse-tui backup` and the daily backup write, when set
     archive: str = ""
     other_records: str = ""
 
