@@ -8,7 +8,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from ..core import clock
@@ -17,7 +16,7 @@ from ..core.errors import VseError
 from ..core.lookup import names, short_names
 from ..core.records import Incident
 from ..widgets.style import PRIORITY_STYLE
-from ..widgets.history import HistoryTable
+from ..widgets.history import HistoryTable, record_panels
 from .base import BaseScreen, go_back
 from .forms import ConfirmScreen, Field, FormScreen
 
@@ -50,11 +49,7 @@ class IncidentDetailScreen(BaseScreen):
         yield Static("", id="head")
         yield Static("", id="steps")
         yield Static("", id="why", classes="warning")
-        with Horizontal():
-            with VerticalScroll(id="fields-panel", classes="panel"):
-                yield Static("", id="fields")
-            with VerticalScroll(id="history-panel", classes="panel"):
-                yield HistoryTable(id="history")
+        yield record_panels()
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

@@ -10,13 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from ..core import clock
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
-from ..widgets.history import HistoryTable
+from ..widgets.history import HistoryTable, record_panels
 from .base import BaseScreen, go_back
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -83,11 +82,7 @@ class RecordScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="head")
-        with Horizontal():
-            with VerticalScroll(id="fields-panel", classes="panel"):
-                yield Static("", id="fields")
-            with VerticalScroll(id="history-panel", classes="panel"):
-                yield HistoryTable(id="history")
+        yield record_panels()
         yield from self.compose_footer()
 
     def reload(self) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Static
 
 from ..core import clock
 
@@ -35,3 +36,11 @@ class HistoryTable(DataTable):
                 what = f"{h['field']}: {new}"
             self.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""),
                          h["task"] or "", Text(what[:80]))
+
+
+def record_panels() -> Horizontal:
+    """The two panels of a record's screen: its fields (#fields) beside its history (#history)."""
+    return Horizontal(
+        VerticalScroll(Static("", id="fields"), id="fields-panel", classes="panel"),
+        VerticalScroll(HistoryTable(id="history"), id="history-panel", classes="panel"),
+    )
