@@ -24,8 +24,10 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         assert "Goals" in str(app.screen.query_one("#step-error").render())
         assert store.count("business_goals") == 0
 
+        await type_into(pilot, "#f-shop_name", "Harbour Lane IT")
         await type_into(pilot, "#f-goals", "Keep small offices running")
         await save(pilot)  # WP.01
+        assert "Harbour Lane IT" in str(app.screen.query_one("#topbar").render())
         assert app.screen.step.key == "scope"
         await type_into(pilot, "#f-services_offered", "Managed workstations")
         await type_into(pilot, "#f-customers", "Acme Bakery, Bolt Logistics")

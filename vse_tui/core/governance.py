@@ -179,10 +179,13 @@ def _save_document(store, table: str, model, fields: dict[str, Any], task: str |
 # ---------------------------------------------------------------- the steps
 
 
-def save_goals(store, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = ""):
+def save_goals(store, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
+               shop_name: str = ""):
     if not goals.strip():
         raise InputError("Goals: write at least one goal")
     with store.transaction():
+        if shop_name.strip() and shop_name.strip() != store.setting("shop_name"):
+            store.set_setting("shop_name", shop_name.strip(), task=None)
         rec = _save_document(store, "business_goals", model_for("business_goals"),
                              {"title": title or "Business goals and objectives", "goals": goals.strip(),
                               "objectives": objectives.strip(), "provider_type": provider_type or "external"},

@@ -148,7 +148,9 @@ class WizardScreen(BaseScreen):
 
         if key == "goals":
             cur = store.latest("business_goals")
-            return [Field("goals", "Goals", "text", val("goals", cur.goals if cur else ""), required=True),
+            return [Field("shop_name", "Shop name", value=val("shop_name", store.setting("shop_name", "")),
+                          placeholder="as customers know it, e.g. Harbour Lane IT"),
+                    Field("goals", "Goals", "text", val("goals", cur.goals if cur else ""), required=True),
                     Field("objectives", "Objectives", "text", val("objectives", cur.objectives if cur else "")),
                     Field("provider_type", "Provider", "radio", val("provider_type", cur.provider_type if cur else "external"),
                           [("external (we sell services)", "external"), ("internal (we serve our own organisation)", "internal")]),
@@ -330,7 +332,9 @@ class WizardScreen(BaseScreen):
                 raise VseError(f"{', '.join(missing)}: required")
             if step.key == "goals":
                 gov.save_goals(store, goals=v["goals"], objectives=v["objectives"], provider_type=v["provider_type"],
-                               approved=self._approval(v))
+                               approved=self._approval(v), shop_name=v.get("shop_name", ""))
+                self.app.shop_name = store.setting("shop_name", "") or self.app.shop_name
+                self.query_one("#topbar").refresh_text()
             elif step.key == "scope":
                 gov.save_scope(store, services_offered=v["services_offered"], customers=v["customers"],
                                boundaries=v["boundaries"], technology=v["technology"], exclusions=v["exclusions"],
