@@ -79,3 +79,34 @@ def test_two_writers_at_once_both_land(tmp_path):
         assert verify(store) == []
     finally:
         store.close()
+
+
+def test_a_writer_that_waits_too_long_gets_a_clear_busy_message(tmp_path, monkeypatch):
+    import pytest
+
+    from vse_tui.core.errors import BusyError
+    from vse_tui.core.incidents import log_incident
+    from vse_tui.store import db as dbmod
+
+    path = tmp_path / "busy.db"
+    open_store(path).close()
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 200)
+    store = open_store(path)
+    try:
+        with pytest.raises(BusyError, match="busy.*try again"):
+            log_incident(store, "waiting for the lock")
+        holder.rollback()
+        assert log_incident(store, "after the lock").id == "INC-0001"  # nothing half-written before
+    finally:
+        holder.close()
+        store.close()
+
+
+def test_sqlite_errors_become_plain_messages():
+    from vse_tui.store.db import _translate
+
+    assert "read-only" in str(_translate(sqlite3.OperationalError("attempt to write a readonly database")))
+    assert "busy" in str(_translate(sqlite3.OperationalError("database is locked")))
+    assert "damaged" in str(_translate(sqlite3.DatabaseError("database disk image is malformed")))
