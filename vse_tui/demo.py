@@ -441,8 +441,13 @@ def _demo_incidents(b: _Builder, count, customers, services, cis, changes, conta
             security=rng.random() < 0.02, resolver=who, details=f"{contact.name} reported: {summary.lower()}.",
         )
         events: list[tuple[str, Any, Any, str, datetime]] = []
+        if n == count - 1:  # the one everybody sees first: mail down since this morning, target passed
+            rec.update(summary="Mail server down", priority="P1", impact="high", urgency="high", service=services[0].uuid,
+                       opened_at=b.now - timedelta(hours=5), details=f"{contact.name}: nobody can send or receive mail.")
+            opened = rec["opened_at"]
         if is_open:
-            state = rng.choice(["new", "in progress", "in progress", "waiting for customer", "waiting for supplier", "restored"])
+            state = "in progress" if n == count - 1 else rng.choice(
+                ["new", "in progress", "in progress", "waiting for customer", "waiting for supplier", "restored"])
             rec["state"] = state
             rec["status"] = "opened" if state == "new" else "updated"
             if state != "new":

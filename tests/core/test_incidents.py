@@ -142,3 +142,15 @@ def test_closing_ones_own_resolution_records_an_acknowledgement(store):
     assert closed.status == "closed"
     ack = store.select("acknowledgements")[0]
     assert (ack.rule, ack.record, ack.mitigation) == ("resolver-closes", inc.uuid, "Dana printed a test page with me")
+
+
+def test_the_target_counts_in_the_service_hours(store, monkeypatch):
+    from vse_tui.core.records import ServiceHours
+
+    office = store.add(Service(name="Desktops", status="approved", service_hours=ServiceHours(days=[0, 1, 2, 3, 4], start="09:00", end="17:00"),
+                               targets=[ServiceTarget(priority="P3", respond_minutes=60, resolve_minutes=240)]))
+    monkeypatch.setenv("VSE_TUI_NOW", "2026-11-27T18:30:00+00:00")  # a Friday evening (TZ is UTC in tests)
+    inc = core.log_incident(store, "Laptop dead", service=office.id)
+    clk = core.target_clock(inc, core.target_for(store, inc))
+    assert clk.due_at.isoformat() == "2026-11-30T13:00:00+00:00"  # Monday 9:00 + 4 working hours
+    assert not clk.breached

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from . import clock, policy
 from .errors import InputError, describe_validation_error
+from .hours import Hours, add_working_minutes
 from .lookup import _escape_like, resolve
 from .records.incident import Confirmation, Incident, Notification, TimeEntry
 
@@ -59,30 +60,37 @@ def target_for(store, incident: Incident, cache: dict | None = None) -> policy.T
         return cache[key]
     q = store.conn.execute
     found = None
+    svc = None
+    if incident.service:
+        svc = cache.get(("service", incident.service))
+        if svc is None:
+            svc = q("SELECT id, json_extract(data, '$.targets'), json_extract(data, '$.service_hours') FROM services "
+                    "WHERE uuid = ?", (incident.service,)).fetchone() or False
+            cache[("service", incident.service)] = svc
+    # the clock counts in the service's hours, or the agreement's where it sets its own
+    hours = Hours.from_data(json.loads(svc[2])) if svc and svc[2] else None
     if incident.customer:
         agreements = cache.get(("agreements", incident.customer))
         if agreements is None:
-            agreements = q("SELECT id, json_extract(data, '$.services'), json_extract(data, '$.targets') "
-                           "FROM customer_agreements WHERE customer = ? AND status IN ('approved', 'updated') "
-                           "ORDER BY seq DESC", (incident.customer,)).fetchall()
+            agreements = q("SELECT id, json_extract(data, '$.services'), json_extract(data, '$.targets'), "
+                           "json_extract(data, '$.service_hours') FROM customer_agreements "
+                           "WHERE customer = ? AND status IN ('approved', 'updated') ORDER BY seq DESC",
+                           (incident.customer,)).fetchall()
             cache[("agreements", incident.customer)] = agreements
-        for agr_id, services, targets in agreements:
+        for agr_id, services, targets, agr_hours in agreements:
             covered = json.loads(services) if services else []
             if incident.service and covered and incident.service not in covered:
                 continue
+            if agr_hours:
+                hours = Hours.from_data(json.loads(agr_hours))
             t = _targets(targets, prio)
             if t:
-                found = policy.Target(t[0], t[1], f"agreement {agr_id}")
+                found = policy.Target(t[0], t[1], f"agreement {agr_id}", hours)
                 break
-    if found is None and incident.service:
-        svc = cache.get(("service", incident.service))
-        if svc is None:
-            svc = q("SELECT id, json_extract(data, '$.targets') FROM services WHERE uuid = ?",
-                    (incident.service,)).fetchone() or False
-            cache[("service", incident.service)] = svc
-        t = _targets(svc[1], prio) if svc else None
+    if found is None and svc:
+        t = _targets(svc[1], prio)
         if t:
-            found = policy.Target(t[0], t[1], f"service {svc[0]}")
+            found = policy.Target(t[0], t[1], f"service {svc[0]}", hours)
     if found is None:
         pol = cache.get("policy")
         if pol is None:
@@ -90,7 +98,9 @@ def target_for(store, incident: Incident, cache: dict | None = None) -> policy.T
                     "ORDER BY seq DESC LIMIT 1").fetchone() or False
             cache["policy"] = pol
         t = _targets(pol[1], prio) if pol else None
-        found = policy.Target(t[0], t[1], f"policy {pol[0]}") if t else policy.default_target(prio)
+        d = policy.default_target(prio)
+        found = policy.Target(t[0], t[1], f"policy {pol[0]}", hours) if t else policy.Target(
+            d.respond_minutes, d.resolve_minutes, d.source, hours)
     cache[key] = found
     return found
 
@@ -107,8 +117,8 @@ class Clock:
 
 
 def target_clock(incident: Incident, target: policy.Target, now: datetime | None = None) -> Clock:
-    """The resolution target clock: wall-clock time from opening, paused while waiting.
-    (Counting in the service's hours belongs to the agreements' service-hours clock.)"""
+    """The resolution target clock, counted in the service hours (every minute for 24x7 or when no
+    hours are known) and moved on by the time spent waiting for the customer or a supplier."""
     if incident.opened_at is None:
         return Clock(None, None, False, False, target.source)
     now = now or clock.now()
@@ -116,7 +126,7 @@ def target_clock(incident: Incident, target: policy.Target, now: datetime | None
     paused = incident.state in WAITING
     if paused and incident.waiting_since:
         waited += int((now - incident.waiting_since).total_seconds() // 60)
-    due = incident.opened_at + timedelta(minutes=target.resolve_minutes + waited)
+    due = add_working_minutes(incident.opened_at, target.resolve_minutes + waited, target.hours)
     end = incident.restored_at or now
     remaining = due - end
     return Clock(due, remaining, remaining.total_seconds() < 0, paused, target.source)

@@ -68,6 +68,7 @@ class Target:
     respond_minutes: int
     resolve_minutes: int
     source: str  # e.g. "agreement AGR-0001", "service SVC-0002", "policy", "default"
+    hours: object = None  # core.hours.Hours the clock counts in; None: every minute
 
 
 def default_target(priority: str) -> Target:

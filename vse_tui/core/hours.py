@@ -1,0 +1,87 @@
+"""The service-hours clock: targets count only the hours a service is staffed. An incident logged
+on Friday evening for a Monday-Friday 9-17 service starts its clock on Monday 9:00.
+
+Service hours are local wall-clock times of the shop; moments are stored in UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+MAX_DAYS = 3 * 366  # a target further than this is treated as never reached
+
+
+@dataclass(frozen=True)
+class Hours:
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)  # 0 = Monday
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    always: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict | None) -> "Hours | None":
+        """From a stored ServiceHours (days, start, end, holidays, always); None for none given."""
+        if not data:
+            return None
+        if data.get("always"):
+            return cls(always=True)
+        return cls(days=tuple(data.get("days", (0, 1, 2, 3, 4))),
+                   start=time.fromisoformat(data.get("start", "09:00")), end=time.fromisoformat(data.get("end", "17:00")),
+                   holidays=frozenset(date.fromisoformat(str(d)[:10]) for d in data.get("holidays", ())))
+
+    def window(self, day: date, tz) -> tuple[datetime, datetime] | None:
+        """The staffed interval of a local day, in UTC, or None when closed."""
+        if day.weekday() not in self.days or day in self.holidays or self.end <= self.start:
+            return None
+        opens = datetime.combine(day, self.start, tzinfo=tz)
+        closes = datetime.combine(day, self.end, tzinfo=tz)
+        return opens.astimezone(timezone.utc), closes.astimezone(timezone.utc)
+
+
+def _local_tz():
+    return datetime.now().astimezone().tzinfo
+
+
+def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=None) -> datetime:
+    """The moment `minutes` of service hours after `start` (plain minutes without hours or 24x7)."""
+    if hours is None or hours.always:
+        return start + timedelta(minutes=minutes)
+    tz = tz or _local_tz()
+    remaining = timedelta(minutes=max(0, minutes))
+    current = start.astimezone(timezone.utc)
+    day = current.astimezone(tz).date()
+    for _ in range(MAX_DAYS):
+        win = hours.window(day, tz)
+        if win:
+            opens, closes = win
+            if current < opens:
+                current = opens
+            if current < closes:
+                available = closes - current
+                if remaining <= available:
+                    return current + remaining
+                remaining -= available
+        day += timedelta(days=1)
+        current = max(current, datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc))
+    return start + timedelta(days=MAX_DAYS)
+
+
+def working_minutes(start: datetime, end: datetime, hours: Hours | None, tz=None) -> int:
+    """Minutes of service hours between two moments."""
+    if end <= start:
+        return 0
+    if hours is None or hours.always:
+        return int((end - start).total_seconds() // 60)
+    tz = tz or _local_tz()
+    total = timedelta()
+    day = start.astimezone(tz).date()
+    last = end.astimezone(tz).date()
+    while day <= last:
+        win = hours.window(day, tz)
+        if win:
+            lo, hi = max(win[0], start), min(win[1], end)
+            if hi > lo:
+                total += hi - lo
+        day += timedelta(days=1)
+    return int(total.total_seconds() // 60)
