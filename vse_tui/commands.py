@@ -251,6 +251,47 @@ def cmd_doctor(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_import_incidents(args) -> int:
+    from pathlib import Path
+
+    from .cli import _store, confirm
+    from .core.errors import InputError, VseError
+    from .core.importer import apply, plan_incidents
+
+    overrides = {}
+    for item in args.map or []:
+        column, sep, name = item.partition("=")
+        if not sep:
+            raise InputError(f"--map {item!r}: use COLUMN=field, e.g. --map 'Ticket ID=ref'")
+        overrides[column.strip()] = name.strip()
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise InputError(f"{path} does not exist")
+    store = _store(args)
+    try:
+        plan = plan_incidents(store, path, overrides)
+        out = sys.stderr
+        print(f"{path.name}: {plan.rows} rows" + (" (an event log: one incident per ticket)" if plan.event_log else ""), file=out)
+        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
+        for inc in plan.incidents[:5]:
+            print(f"  {inc.external_ref or '-':<14} {inc.priority} {inc.state:<22} {inc.summary[:60]}", file=out)
+        if len(plan.incidents) > 5:
+            print(f"  ... and {len(plan.incidents) - 5} more", file=out)
+        print(f"to import: {len(plan.incidents)}; already imported (skipped): {plan.skipped_known}; "
+              f"rejected: {len(plan.rejected)}", file=out)
+        for r in plan.rejected[:50]:
+            print(f"  line {r.line}: {r.reason}", file=out)
+        if args.dry_run or not plan.incidents:
+            return 1 if plan.rejected and not plan.incidents else 0
+        if not confirm(args, f"Import {len(plan.incidents)} incidents?"):
+            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        count = apply(store, plan)
+    finally:
+        store.close()
+    print(f"imported {count} incidents" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
+    return 0
+
+
 def register(command) -> None:
     """Add this module's subcommands through `command(name, func, help)`."""
     import argparse
@@ -319,6 +360,15 @@ def register(command) -> None:
     p.add_argument("--format", choices=["json", "md"], default="md")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_report_audit)
+
+    imp = command("import", None, "bring existing records in from a CSV file")
+    isub = imp.add_subparsers(dest="import_command", metavar="WHAT", parser_class=_Parser, required=True)
+    p = isub.add_parser("incidents", parents=[db_opt], help="incidents from a spreadsheet or helpdesk export")
+    p.add_argument("file")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="match a column to a field yourself")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
+    p.add_argument("--yes", action="store_true", help="import without asking")
+    p.set_defaults(func=cmd_import_incidents)
 
     p = command("verify", cmd_verify, "check the history's hash chain and every record against its history")
     p = command("backup", cmd_backup, "make a consistent copy of the database, even while the app is open")

@@ -1,0 +1,81 @@
+"""Importing incidents from a ServiceNow-like export with bad rows, and from a real event log."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vse_tui.cli import main
+from vse_tui.core.importer import apply, level, moment, plan_incidents, priority
+
+SNOW = """number,short_description,opened_at,resolved_at,closed_at,impact,urgency,priority,state,assignment_group,caller_id
+INC0010001,Email not syncing on phone,2026-03-02 09:15:00,2026-03-02 11:00:00,2026-03-03 08:00:00,2 - Medium,2 - Medium,3 - Moderate,Closed,Service Desk,Dana Wells
+INC0010002,VPN down for all staff,02/03/2026 10:00,?,NULL,1 - High,1 - High,1 - Critical,In Progress,Network,Omar Haddad
+INC0010003,,2026-03-04 08:00:00,,,3 - Low,3 - Low,4 - Low,New,Service Desk,Priya Nair
+INC0010004,Printer on 2nd floor,2026-02-30 10:00:00,,,2 - Medium,2 - Medium,3 - Moderate,New,Service Desk,Tom Becker
+INC0010005,Laptop battery swells,2026-03-05 14:00:00,,,enormous,2 - Medium,,New,Hardware,Lena Vogt
+INC0010006,Guest Wi-Fi slow,2026-03-06 16:30:00,2026-03-06 17:00:00,,3 - Low,2 - Medium,,Resolved,Network,Marco Rossi
+"""
+
+BPIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bpic2013-problems-events.csv"
+
+
+def test_values_in_the_forms_exports_use():
+    assert level("2 - Medium") == "medium" and level("Major") == "high" and level("?") is None
+    assert priority("1 - Critical") == "P1" and priority("P4") == "P4" and priority("NULL") is None
+    assert moment("11-01-2006 15:49:42").isoformat() == "2006-01-11T15:49:42+00:00"  # day first (TZ=UTC in tests)
+    assert moment("2026-03-02T09:15:00Z").isoformat() == "2026-03-02T09:15:00+00:00"
+    with pytest.raises(ValueError):
+        moment("2026-02-30 10:00:00")
+
+
+def test_a_servicenow_like_export_with_bad_rows(store, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(SNOW)
+    plan = plan_incidents(store, path)
+    reasons = {r.line: r.reason for r in plan.rejected}
+    assert sorted(reasons) == [5, 6]
+    assert "is not a date" in reasons[5] and "'enormous' is not high, medium or low" in reasons[6]
+    by_ref = {i.external_ref: i for i in plan.incidents}
+    assert set(by_ref) == {"INC0010001", "INC0010002", "INC0010003", "INC0010006"}
+    first = by_ref["INC0010001"]
+    assert (first.status, first.state, first.priority, first.reporter) == ("closed", "closed", "P3", "Dana Wells")
+    assert first.opened_at.isoformat() == "2026-03-02T09:15:00+00:00"
+    assert first.closed_at.isoformat() == "2026-03-03T08:00:00+00:00"
+    second = by_ref["INC0010002"]
+    assert (second.state, second.priority, second.restored_at, second.closed_at) == ("in progress", "P1", None, None)
+    assert second.opened_at.isoformat() == "2026-03-02T10:00:00+00:00"  # 02/03/2026 read day first
+    assert by_ref["INC0010003"].summary == "Imported ticket INC0010003"  # no summary: named by its number
+    assert by_ref["INC0010006"].state == "restored" and by_ref["INC0010006"].priority == "P4"
+    assert apply(store, plan) == 4
+    assert {h["task"] for h in store.history()} == {"IN.2.1"}
+    again = plan_incidents(store, path)
+    assert (len(again.incidents), again.skipped_known) == (0, 4)  # never the same ticket twice
+
+
+def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsys):
+    path = tmp_path / "sheet.csv"
+    path.write_text("Ref;What happened;When\nA-1;Server slow;2026-04-01 10:00\nA-2;Disk full;2026-04-02 11:00\n")
+    db = str(tmp_path / "x.db")
+    assert main(["import", "incidents", str(path), "--dry-run", "--db", db,
+                 "--map", "Ref=ref", "--map", "What happened=summary", "--map", "When=opened_at"]) == 0
+    assert "to import: 2" in capsys.readouterr().err
+    assert main(["incident", "list", "--format", "json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["import", "incidents", str(path), "--db", db, "--map", "What happened=summary",
+                 "--map", "When=opened_at", "--map", "Ref=ref"]) == 1  # no terminal, no --yes: refused
+    assert main(["import", "incidents", str(path), "--yes", "--db", db, "--map", "What happened=summary",
+                 "--map", "When=opened_at", "--map", "Ref=ref"]) == 0
+    assert "imported 2 incidents" in capsys.readouterr().out
+    assert main(["import", "incidents", str(path), "--map", "Nope=summary", "--db", db]) == 1
+
+
+@pytest.mark.skipif(not BPIC.exists(), reason="the shared event log is not beside the project")
+def test_a_real_event_log_becomes_one_incident_per_ticket(store):
+    plan = plan_incidents(store, BPIC)
+    assert plan.event_log and plan.rows == 6660
+    assert len(plan.incidents) == 1487 and not plan.rejected
+    first = next(i for i in plan.incidents if i.external_ref == "1-109135791")
+    assert first.opened_at.isoformat() == "2006-01-11T15:49:42+00:00" and first.state == "closed"
+    apply(store, plan)
+    assert plan_incidents(store, BPIC).skipped_known == 1487
