@@ -64,7 +64,10 @@ class _Builder:
         self.store = store
         self.as_of = as_of
         self.rng = rng
-        self.now = _at(as_of, 9, 30)
+        from .core import clock
+
+        # "now" is the real moment when the demo ends today, else 9:30 on the day it ends
+        self.now = clock.now() if as_of == clock.today() else _at(as_of, 9, 30)
 
     def day(self, days_ago: int) -> date:
         return self.as_of - timedelta(days=days_ago)
