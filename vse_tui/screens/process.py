@@ -92,7 +92,12 @@ class ProcessScreen(SearchableList):
         keep_cursor(table, fill)
         wp = load_standard().wp(model.WP) if model.WP else None
         about = self.query_one("#about", Static)
-        head = f"{wp.code} {wp.name}: statuses {' → '.join(wp.statuses)}" if wp else model.LABEL
+        if wp:
+            main_line = [st for st in wp.statuses if st not in wp.passes]
+            side = [st for st in wp.statuses if st in wp.passes]
+            head = f"{wp.code} {wp.name}: statuses {' → '.join(main_line)}" + (f" (or {', '.join(side)})" if side else "")
+        else:
+            head = model.LABEL
         shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"
         if not rows:
             about.update(Text(f"{head}\nNothing recorded yet" + (f" matching {self.search_text!r}." if self.search_text else ".")))
