@@ -67,10 +67,10 @@ class VseApp(App):
         self.switch_mode("dashboard")
         self.call_after_refresh(self._startup_checks)
         if self.open_wizard:
-            from .core.governance import first_open_step, STEPS
+            from .core.evidence import governance_complete
 
             # The one thing that opens by itself: the first-time setup, until it is finished.
-            if first_open_step(self.store) < len(STEPS):
+            if not governance_complete(self.store):
                 self.action_wizard()
 
     def _startup_checks(self) -> None:

@@ -63,10 +63,6 @@ def _output(args) -> Iterator[io.TextIOBase]:
             tmp.unlink()
 
 
-def interactive(args) -> bool:
-    return not getattr(args, "yes", False) and sys.stdin.isatty()
-
-
 def confirm(args, question: str) -> bool:
     """Ask on a terminal; with --yes it is yes; without a terminal it is no."""
     if getattr(args, "yes", False):

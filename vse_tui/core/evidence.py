@@ -31,12 +31,10 @@ def progress(store) -> dict[str, tuple[int, int]]:
 
 
 def governance_complete(store) -> bool:
-    """Setup is complete when the wizard's work products exist and a Service Manager is named."""
-    for table, statuses in (("business_goals", "'approved'"), ("scopes", "'approved'"), ("role_lists", "'approved','updated'"),
-                            ("policies", "'approved','updated'"), ("cx_approaches", "'approved'"), ("data_procedures", "'approved'")):
-        if not store.conn.execute(f"SELECT 1 FROM {table} WHERE status IN ({statuses}) LIMIT 1").fetchone():
-            return False
-    return store.conn.execute("SELECT 1 FROM role_assignments WHERE role = 'SM' AND state = 'active' LIMIT 1").fetchone() is not None
+    """Setup is complete when every step of the governance wizard is done (one definition, there)."""
+    from .governance import first_open_step, STEPS
+
+    return first_open_step(store) == len(STEPS)
 
 
 @dataclass

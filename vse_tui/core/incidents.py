@@ -31,15 +31,31 @@ def current_policy(store):
     return store.latest("policies", "status IN ('approved', 'updated')")
 
 
-def priority_matrix(store) -> dict[str, str]:
-    """The policy's impact x urgency matrix (read straight from the row: logging stays quick)."""
-    row = store.conn.execute(
-        "SELECT json_extract(data, '$.priority_matrix') FROM policies WHERE status IN ('approved', 'updated') "
+def _policy_field(store, name: str) -> tuple[str, str | None] | None:
+    """(id, raw JSON of one field) of the policy in force, read straight from the row so that
+    logging and the dashboard never build the policy model; None without a policy."""
+    return store.conn.execute(
+        f"SELECT id, json_extract(data, '$.{name}') FROM policies WHERE status IN ('approved', 'updated') "
         "ORDER BY seq DESC LIMIT 1").fetchone()
+
+
+def priority_matrix(store) -> dict[str, str]:
+    """The policy's impact x urgency matrix, defaults where it is silent."""
+    row = _policy_field(store, "priority_matrix")
     matrix = dict(policy.DEFAULT_MATRIX)
-    if row and row[0]:
-        matrix.update(json.loads(row[0]))
+    if row and row[1]:
+        matrix.update(json.loads(row[1]))
     return matrix
+
+
+def policy_resolve_minutes(store) -> dict[str, int]:
+    """priority -> the policy's resolution target in minutes, defaults where it is silent."""
+    row = _policy_field(store, "targets")
+    out = {}
+    for prio, (_, resolve) in policy.DEFAULT_TARGETS.items():
+        t = _targets(row[1], prio) if row else None
+        out[prio] = t[1] if t else resolve
+    return out
 
 
 def _targets(raw: str | None, prio: str) -> tuple[int, int] | None:
@@ -94,8 +110,7 @@ def target_for(store, incident: Incident, cache: dict | None = None) -> policy.T
     if found is None:
         pol = cache.get("policy")
         if pol is None:
-            pol = q("SELECT id, json_extract(data, '$.targets') FROM policies WHERE status IN ('approved', 'updated') "
-                    "ORDER BY seq DESC LIMIT 1").fetchone() or False
+            pol = _policy_field(store, "targets") or False
             cache["policy"] = pol
         t = _targets(pol[1], prio) if pol else None
         d = policy.default_target(prio)
@@ -191,17 +206,13 @@ def _get(store, ref: str) -> Incident:
     return store.get("incidents", ref)
 
 
-def _open_status(inc: Incident) -> str:
-    return "updated"
-
-
 def classify(store, ref: str, *, category: str | None = None, impact: str | None = None,
              urgency: str | None = None, cis: list[str] | None = None, related: list[str] | None = None,
              changes: list[str] | None = None, root_cause: str | None = None, security: bool | None = None) -> Incident:
     """IN.2.2: classify and link the incident to items, changes and other incidents."""
     inc = _get(store, ref)
     _must_be_open(inc, "classify")
-    changes_: dict[str, Any] = {"status": _open_status(inc)}
+    changes_: dict[str, Any] = {"status": "updated"}
     if inc.state == "new":
         changes_["state"] = "in progress"
     if category is not None:

@@ -15,7 +15,6 @@ from ..core import incidents as inc_core
 from ..core.due import due_items
 from ..core.evidence import governance_complete, progress
 from ..core.lookup import short_names
-from ..core.records.incident import Incident
 from ..widgets.sparkline import sparkline
 from ..widgets.style import mark, plain, priority_text
 from .base import BaseScreen, keep_cursor
@@ -183,12 +182,7 @@ class DashboardScreen(BaseScreen):
 
     def _weekly_breaches(self, start, now) -> list[int]:
         """Restored later than the policy's resolution target for their priority."""
-        from ..core.policy import DEFAULT_TARGETS
-
-        minutes = {p: r for p, (_, r) in DEFAULT_TARGETS.items()}
-        for p in minutes:
-            t = inc_core.target_for(self.store, Incident.model_construct(priority=p, customer=None, service=None))
-            minutes[p] = t.resolve_minutes
+        minutes = inc_core.policy_resolve_minutes(self.store)
         case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
         rows = self.store.conn.execute(
             "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
@@ -205,13 +199,14 @@ class DashboardScreen(BaseScreen):
         prog = progress(self.store)
         done, total = prog["all"]
         setup = self.query_one("#setup", Static)
-        setup.border_title = "Setup" if not governance_complete(self.store) else "Evidence"
+        complete = governance_complete(self.store)
+        setup.border_title = "Evidence" if complete else "Setup"
         parts = [("Tasks with dated evidence: ", "dim"), (f"{done} of {total}", "bold")]
         for proc in ("GO", "CO", "RE", "IN"):
             d, t = prog[proc]
             parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
         parts += [("     e ", "bold"), ("evidence map", "dim")]
-        if not governance_complete(self.store):
+        if not complete:
             parts += [("   governance not set up yet: ", "dim"), ("g", "bold"), (" then ", "dim"), ("w", "bold"),
                       (" runs the setup", "dim")]
         setup.update(Text.assemble(*parts))

@@ -189,12 +189,6 @@ class Store:
         self.path = path
         self.actor = actor
 
-    @property
-    def db(self):
-        """The sqlite-utils view of the connection (loaded on first use)."""
-        from sqlite_utils import Database
-
-        return Database(self.conn, execute_plugins=False)
 
     # ------------------------------------------------------------ lifecycle
     def close(self) -> None:
