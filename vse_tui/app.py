@@ -143,6 +143,13 @@ class VseApp(App):
             from .screens.incident_detail import IncidentDetailScreen
 
             self.push_screen(IncidentDetailScreen(record.id))
+        elif record.KIND in ("change_requests", "configuration_items", "feedback"):
+            from .screens.control import ChangeScreen, ConfigurationItemScreen
+            from .screens.relationship import FeedbackScreen
+
+            screen = {"change_requests": ChangeScreen, "configuration_items": ConfigurationItemScreen,
+                      "feedback": FeedbackScreen}[record.KIND]
+            self.push_screen(screen(record.id))
         else:
             from .screens.record import RecordScreen
 

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -252,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except sqlite3.DatabaseError as exc:
+        print(f"vse-tui: the database is damaged or unreadable ({exc}); run 'vse-tui doctor', "
+              "then 'vse-tui restore' from a backup", file=sys.stderr)
+        return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: one line, never a traceback
         print(f"vse-tui: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -370,6 +370,10 @@ def register(command) -> None:
     p.add_argument("--yes", action="store_true", help="import without asking")
     p.set_defaults(func=cmd_import_incidents)
 
+    from .commands_service import register as register_service
+
+    register_service(command, rpsub, isub, db_opt)
+
     p = command("verify", cmd_verify, "check the history's hash chain and every record against its history")
     p = command("backup", cmd_backup, "make a consistent copy of the database, even while the app is open")
     p.add_argument("--out", metavar="FILE", help="where to write it (default: beside the database, dated)")

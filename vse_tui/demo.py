@@ -12,7 +12,7 @@ from typing import Any
 
 from .core import policy
 from .core.records import (
-    Approval, BusinessGoals, BuiltChange, ChangeProcedure, ChangeRequest, ConfigurationItem,
+    Approval, BusinessGoals, BuiltChange, ChangeProcedure, ChangeSchedule, ChangeRequest, ConfigurationItem,
     Confirmation, Customer, CustomerAgreement, CustomerExperienceApproach, DataDocumentProcedure,
     FeedbackEntry, ImprovementReport, Incident, Notification, PerformanceReport, Person,
     PriorityTarget, Record, RoleAcknowledgement, RoleAssignment, RoleList, SecureComponentProcedure,
@@ -295,22 +295,31 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
         changes = _demo_changes(b, customers, services, cis, staff)
 
         # ------------------------------------------------ schedule
-        for w in range(-4, 8):
-            sat = as_of + timedelta(days=(5 - as_of.weekday()) % 7 + 7 * w)
-            b.add(ScheduleItem(title="Weekly change window", item_type="change window", starts_at=_at(sat, 6), ends_at=_at(sat, 10),
-                               status="approved"), "CO.2.2", _at(b.day(200)), kim)
+        sched_at = _at(d0 + timedelta(days=27))
+        sched = b.add(ChangeSchedule(title="Change schedule", status="updated", version=4,
+                                     rules="Normal changes go in the Saturday morning window; none during a customer's "
+                                     "month-end close. Resources are confirmed the day before.",
+                                     approvals=[b.approval(kim, sched_at + timedelta(days=1))]), "CO.1.2", sched_at, kim)
+        b.event(sched, "status", "draft", "initial", "CO.1.2", sched_at + timedelta(hours=2), kim)
+        b.event(sched, "status", "initial", "approved", "CO.1.3", sched_at + timedelta(days=1), kim)
+        b.event(sched, "status", "approved", "updated", "CO.2.2", _at(b.day(200)), kim)
+        first_sat = as_of + timedelta(days=(5 - as_of.weekday()) % 7 - 7 * 28)
+        b.add(ScheduleItem(title="Weekly change window", item_type="change window", starts_at=_at(first_sat, 6),
+                           ends_at=_at(first_sat, 10), recurrence="weekly"), "CO.2.2", _at(b.day(200)), kim)
         for m in range(-1, 2):
             first = (as_of.replace(day=1) + timedelta(days=32 * m)).replace(day=1)
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            b.add(ScheduleItem(title="Month-end close at Acme", item_type="business event", starts_at=_at(last - timedelta(days=2), 0),
-                               ends_at=_at(last, 23), status="approved"), "CO.2.2", _at(b.day(200)), kim)
+            while last.weekday() > 4:  # the last working day of the month
+                last -= timedelta(days=1)
+            b.add(ScheduleItem(title="Month-end close at Acme", item_type="business event", starts_at=_at(last - timedelta(days=1), 8),
+                               ends_at=_at(last, 20)), "CO.2.2", _at(b.day(200)), kim)
         b.add(ScheduleItem(title="Quarterly maintenance window", item_type="maintenance window",
-                           starts_at=_at(as_of + timedelta(days=20), 18), ends_at=_at(as_of + timedelta(days=20), 23), status="approved"),
+                           starts_at=_at(as_of + timedelta(days=20), 18), ends_at=_at(as_of + timedelta(days=20), 23)),
               "CO.3.3", _at(b.day(30)), kim)
         for ch in changes:
             if ch.planned_at and ch.status in ("approved", "updated"):
                 b.add(ScheduleItem(title=ch.title, item_type="change", starts_at=ch.planned_at, change=ch.uuid,
-                                   status="updated" if ch.deployed_at else "approved"), "CO.2.2", ch.created_at + timedelta(days=1), kim)
+                                   ends_at=ch.planned_at + timedelta(hours=1)), "CO.2.2", ch.created_at + timedelta(days=1), kim)
 
         # ------------------------------------------------ incidents, feedback, reports
         _demo_incidents(b, incidents, customers, services, cis, changes, contacts, agreements)
@@ -368,17 +377,31 @@ def _demo_changes(b: _Builder, customers, services, cis, staff) -> list[ChangeRe
             continue
         planned = created + timedelta(days=rng.randint(3, 10))
         if kind in ("scheduled", "tested", "built", "designed"):
-            planned = _at(b.as_of + timedelta(days=rng.randint(1, 13)), 7)
+            # most go in a Saturday morning window; a few are planned on a weekday (the calendar warns)
+            sat = b.as_of + timedelta(days=(5 - b.as_of.weekday()) % 7 or 7)
+            planned = _at(sat + timedelta(days=7 * rng.randint(0, 2)), 6 + i % 3, 30 * (i % 2))
+            if i % 6 == 0:
+                planned = _at(b.as_of + timedelta(days=rng.randint(1, 13)), 7)
         if kind == "overdue":
             planned = _at(b.day(2), 7)
         deployed = planned + timedelta(hours=1) if kind in ("deployed", "emergency-after") else None
-        state = {"deployed": "reviewed" if i % 3 else "deployed", "emergency-after": "deployed", "scheduled": "scheduled",
+        state = {"deployed": "reviewed" if i % 3 or i == 3 else "deployed", "emergency-after": "deployed", "scheduled": "scheduled",
                  "tested": "tested", "built": "built", "designed": "designed", "overdue": "scheduled"}[kind]
         status = "updated" if kind in ("deployed", "emergency-after", "tested") else "approved"
         if kind == "emergency-after":
             approvals = [b.approval(kim, deployed + timedelta(hours=20), "email")]
+        extra = {}
+        if state == "reviewed":
+            extra["review"] = rng.choice(["Went as planned; the customer confirmed everything works.",
+                                          "Took longer than the window; plan an extra hour next time.",
+                                          "Worked; one user needed help afterwards, add a note to the design template."])
+        if i == 3:
+            extra["template"] = True  # went the full normal path once: new-laptop set-up is now a pre-approved type
+        if ctype == "pre-approved" and len(out) > 3:
+            extra["template_from"] = out[3].uuid
         rec = rec.model_copy(update={"status": status, "state": state, "approvals": approvals, "planned_at": planned,
-                                     "deployed_at": deployed, "version": 3})
+                                     "planned_end": planned + timedelta(hours=1), "deployed_at": deployed, "version": 3,
+                                     **extra})
         stored = b.add(rec, "CO.1.2", created, sam)
         if kind == "emergency-after":
             b.event(stored, "deployed_at", None, deployed.isoformat(), "CO.3.4", deployed, alex)

@@ -35,3 +35,11 @@ def demo_db_path() -> Path:
 
 def resolve_db(cli_value: str | None) -> Path:
     return Path(cli_value).expanduser() if cli_value else default_db_path()
+
+
+def export_dir() -> Path:
+    """Where the app writes exported reports: VSE_TUI_EXPORT_DIR, else the user's documents folder."""
+    override = os.environ.get("VSE_TUI_EXPORT_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_documents_dir()) / APP

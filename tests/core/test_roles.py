@@ -97,7 +97,7 @@ def test_training_is_met_through_the_generic_editor(store):
 
     person, added = roles.add_person(store, "Sam", roles="IM")
     trn = store.add(TrainingRecord(assignment=added[0].uuid, person=person.uuid, requirement="Major incidents"))
-    assert ("met_on", "date") in editable_fields("training") and ("state", "state") in editable_fields("training")
+    assert ("met_on", "date") in editable_fields("training") and ("state", "choice") in editable_fields("training")
     with pytest.raises(InputError, match="not a date"):
         edit(store, "training", trn.id, {"met_on": "2026-02-30"})
     done = edit(store, "training", trn.id, {"met_on": "2026-11-20", "due_on": "2027-11-20", "state": "met"})

@@ -192,13 +192,13 @@ def test_an_older_database_is_copied_then_migrated(tmp_path):
 
 def test_every_kind_and_prefix_maps_to_its_model():
     from vse_tui.core.records import KINDS, PREFIXES, all_models, model_for
-    from vse_tui.store.columns import PROMOTED_V1
+    from vse_tui.store.columns import PROMOTED
 
     models = all_models()
-    assert {m.KIND for m in models} == set(KINDS) == set(PROMOTED_V1)
+    assert {m.KIND for m in models} == set(KINDS) == set(PROMOTED)
     assert {m.PREFIX: m.KIND for m in models} == PREFIXES
     for kind in KINDS:
         model = model_for(kind)
         assert model.KIND == kind
-        for column in PROMOTED_V1[kind]:
+        for column in PROMOTED[kind]:
             assert column in model.model_fields, (kind, column)

@@ -3,9 +3,6 @@ in history and can be compared), each approval records who, when and how."""
 
 from __future__ import annotations
 
-import types
-import typing
-from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,53 +23,33 @@ APPROVE_TASK = {
     "WP.11": "CO.2.1", "WP.08": "GO.1.2", "WP.15": "GO.1.1", "WP.16": "CO.2.3", "WP.12": "CO.1.3",
 }
 
-NOT_EDITABLE = {"id", "uuid", "status", "state", "version", "created_at", "updated_at", "created_by",
-                "updated_by", "approvals", "notes"}
-
-
-def _is_date(annotation) -> bool:
-    if annotation is date:
-        return True
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        return date in typing.get_args(annotation)
-    return False
+# The task that creating a record of a work product performs.
+CREATE_TASK = {
+    "WP.10": "RE.1.1", "WP.03": "RE.2.1", "WP.21": "RE.2.1", "WP.06": "RE.2.3", "WP.19": "RE.2.4",
+    "WP.11": "CO.1.2", "WP.12": "CO.1.2", "WP.17": "CO.1.2", "WP.02": "CO.1.4", "WP.09": "CO.1.5",
+    "WP.16": "CO.2.3", "WP.13": "CO.2.4", "WP.20": "CO.3.1", "WP.07": "GO.4.1",
+}
 
 
 def editable_fields(kind: str) -> list[tuple[str, str]]:
-    """(field, how to edit it) for the generic editor, in model order: 'text' for plain text,
-    'date' for a date typed as YYYY-MM-DD, 'state' for the operational state."""
+    """(field, how it is typed) for the generic editor, in model order (see core.fields)."""
+    from .fields import field_specs
+
+    return [(s.name, s.how) for s in field_specs(kind)]
+
+
+def create(store, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any):
+    """A new record of `kind` from what a person typed (plus `fixed` values the app sets)."""
+    from .fields import parse
+
     model = model_for(kind)
-    out = []
-    for name, info in model.model_fields.items():
-        if name in NOT_EDITABLE:
-            continue
-        if info.annotation is str:
-            out.append((name, "text"))
-        elif _is_date(info.annotation):
-            out.append((name, "date"))
-    if model.STATES:
-        out.append(("state", "state"))
-    return out
-
-
-def editable_text_fields(kind: str) -> list[str]:
-    return [name for name, how in editable_fields(kind) if how == "text"]
-
-
-def parse_edit(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Turn what the editor shows (text) back into field values, with clear errors."""
-    how = dict(editable_fields(kind))
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if how.get(name) == "date":
-            text = (value or "").strip()
-            try:
-                out[name] = date.fromisoformat(text) if text else None
-            except ValueError:
-                raise InputError(f"{name.replace('_', ' ')}: {text!r} is not a date (use YYYY-MM-DD)") from None
-        else:
-            out[name] = value
-    return out
+    data = {k: v for k, v in parse(store, kind, values).items() if v is not None or k in fixed}
+    data.update(fixed)
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, model.LABEL.lower())) from None
+    return store.add(record, task=task or CREATE_TASK.get(model.WP or ""))
 
 
 def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
@@ -89,12 +66,27 @@ def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
 
 
 def edit(store, kind: str, ref: str, changes: dict[str, Any]):
+    """A new version of a record from what a person typed. An approved catalogue entry changes
+    through a change request (RE.1.3): one is raised and linked when none is named."""
+    from .fields import parse
+
     rec = store.get(kind, ref)
-    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in parse_edit(kind, changes).items()}
-    if all(getattr(rec, k) == v for k, v in clean.items()):
+    clean = parse(store, kind, changes)
+    model = type(rec)
+    current = rec.model_dump()
+    try:
+        probe = model.model_validate({**current, **clean})
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, rec.id or model.LABEL)) from None
+    if all(getattr(probe, k) == getattr(rec, k) for k in clean):
         return rec
     clean["status"] = status_after_edit(rec.WP, rec.status)
-    return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
+    with store.transaction():
+        if kind == "services" and rec.status in ("approved", "updated"):
+            from .relationship import catalogue_change
+
+            clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
+        return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
 
 
 def approve(store, kind: str, ref: str, approval: Approval):
@@ -103,7 +95,7 @@ def approve(store, kind: str, ref: str, approval: Approval):
     changes: dict[str, Any] = {"approvals": [*rec.approvals, approval]}
     if rec.WP:
         wp = load_standard().wp(rec.WP)
-        if rec.status == "draft" and wp.can_move("draft", "approved"):
+        if rec.status != "approved" and wp.can_move(rec.status, "approved"):
             changes["status"] = "approved"
         elif rec.status not in ("approved", "updated", "draft"):
             raise InputError(f"{rec.id} is {rec.status}; only a draft, approved or updated {wp.name.lower()} takes an approval")

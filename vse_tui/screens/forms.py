@@ -206,3 +206,37 @@ class PartyFilter(OnceModal):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+SMALL_TABLES = ("customers", "suppliers", "services", "people")
+
+
+def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
+                values: dict[str, Any] | None = None) -> list[Field]:
+    """Form fields for a record of `kind` from the core's field specs: links to small tables are
+    choices, other links are typed as ids, targets and service hours as one line each."""
+    from ..core.fields import field_specs, show
+
+    shown = show(store, kind, record)
+    shown.update(values or {})
+    out = []
+    for spec in field_specs(kind):
+        if only is not None and spec.name not in only:
+            continue
+        label = spec.label if len(spec.label) <= 13 else spec.label[:12] + "…"
+        value = shown.get(spec.name)
+        if spec.how == "text":
+            out.append(Field(spec.name, label, "text", value, required=spec.required))
+        elif spec.how == "choice":
+            out.append(Field(spec.name, label, "select", value, [(c, c) for c in spec.choices], required=spec.required))
+        elif spec.how == "flag":
+            out.append(Field(spec.name, label, "switch", bool(value)))
+        elif spec.how == "int":
+            out.append(Field(spec.name, label, "int", value))
+        elif spec.how == "ref" and spec.ref_kind in SMALL_TABLES:
+            options = [(f"{t} ({rid})", rid) for rid, t in store.conn.execute(
+                f"SELECT id, title FROM {spec.ref_kind} ORDER BY title")]
+            out.append(Field(spec.name, label, "select", value or None, options, required=spec.required))
+        else:
+            out.append(Field(spec.name, label, "input", value, required=spec.required, placeholder=spec.hint))
+    return out

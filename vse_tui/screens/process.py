@@ -27,6 +27,7 @@ class ProcessScreen(SearchableList):
         Binding("enter", "open", "Open", id="process_open", show=False),
         Binding("slash", "search", "Search", id="process_search"),
         Binding("escape", "close_search", "Close search", id="process_close_search", show=False),
+        Binding("a", "add", "Add", id="process_add"),
         Binding("left", "focus_kinds", "Work products", id="process_left", show=False),
         Binding("right", "focus_records", "Records", id="process_right", show=False),
     ]
@@ -126,6 +127,62 @@ class ProcessScreen(SearchableList):
         if table.has_focus and table.row_count:
             table.action_select_cursor()
 
+    def action_add(self) -> None:
+        """A new record of the highlighted kind: its own flow where it has one, else the generic form."""
+        from .forms import FormScreen, spec_fields
+
+        kind, store = self.kind, self.store
+        special = {"change_requests": "new_change", "feedback": "new_feedback", "performance_reports": "performance",
+                   "schedule_items": "new_entry"}
+        if kind in special:
+            getattr(self, f"action_{special[kind]}")()
+            return
+        if kind in ("acknowledgements", "role_lists", "role_assignments", "training"):
+            self.notify("These come from the roles step of the setup (w) and the k key; nothing to add by hand here",
+                        severity="warning")
+            return
+        from ..core.documents import create
+        from ..core.starting_text import starting_values
+
+        model = BY_KIND[kind]
+        fields = spec_fields(store, kind, values=starting_values(kind))
+        fields = [f for f in fields if f.name != "state"]
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"Saved {result.id}" + (f" ({result.status})" if result.status else ""), title=model.LABEL)
+                self.reload()
+                self.app.open_record(result.id)
+
+        info = "Starting text is offered: rewrite it to match how your shop works." if starting_values(kind) else ""
+        self.app.push_screen(FormScreen(fields, lambda v: create(store, kind, v), f"New {model.LABEL.lower()}",
+                                        info=info), done)
+
+    def action_new_change(self) -> None:
+        from .control import new_change
+
+        new_change(self)
+
+    def action_new_feedback(self) -> None:
+        from .relationship import FeedbackCapture
+
+        def done(result) -> None:
+            if result:
+                self.notify(f"Saved {result}", title="Feedback logged")
+                self.reload()
+
+        self.app.push_screen(FeedbackCapture(), done)
+
+    def action_performance(self) -> None:
+        from .relationship import PerformanceScreen
+
+        self.app.push_screen(PerformanceScreen())
+
+    def action_new_entry(self) -> None:
+        from .control import new_entry
+
+        new_entry(self)
+
     def action_focus_kinds(self) -> None:
         self.query_one("#kinds", OptionList).focus()
 
@@ -199,12 +256,24 @@ class GovernanceScreen(ProcessScreen):
 class ControlScreen(ProcessScreen):
     TITLE_TEXT = "Control"
     PROCESS = "CO"
-    KINDS = ("change_requests", "schedule_items", "configuration_items", "service_designs", "built_changes",
-             "test_reports", "procedures", "secure_procedures")
+    KINDS = ("change_requests", "schedule_items", "change_schedules", "configuration_items", "service_designs",
+             "built_changes", "test_reports", "procedures", "secure_procedures")
+    BINDINGS = ProcessScreen.BINDINGS + [
+        Binding("m", "calendar", "Change calendar", id="control_calendar"),
+    ]
+
+    def action_calendar(self) -> None:
+        from .control import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
 
 
 class RelationshipScreen(ProcessScreen):
     TITLE_TEXT = "Relationship"
     PROCESS = "RE"
+    BINDINGS = ProcessScreen.BINDINGS + [
+        Binding("f", "new_feedback", "Log feedback", id="relationship_feedback"),
+        Binding("p", "performance", "Performance report", id="relationship_performance"),
+    ]
     KINDS = ("services", "customer_agreements", "supplier_agreements", "performance_reports", "feedback",
              "customers", "suppliers")

@@ -82,8 +82,16 @@ class RecordScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="head")
+        yield from self.compose_extra()
         yield record_panels()
         yield from self.compose_footer()
+
+    def compose_extra(self) -> ComposeResult:
+        """What a kind of record shows between its heading and its fields (a path, a timeline)."""
+        yield from ()
+
+    def reload_extra(self, rec) -> None:
+        """Refill what compose_extra added."""
 
     def reload(self) -> None:
         store = self.store
@@ -101,7 +109,7 @@ class RecordScreen(BaseScreen):
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         for name, value in data.items():
-            if name in SKIP or value in (None, "", [], {}):
+            if name in SKIP or value in (None, "", [], {}) or value is False:
                 continue
             grid.add_row(name.replace("_", " "), Text(render(value, labels)))
         for a in rec.approvals:
@@ -113,6 +121,7 @@ class RecordScreen(BaseScreen):
         self.query_one("#fields-panel").border_title = model.LABEL + (f" ({model.WP})" if model.WP else "")
         self.query_one("#history-panel").border_title = "History"
         self.query_one("#history", HistoryTable).show(store.history(rec.uuid))
+        self.reload_extra(rec)
 
     def action_back(self) -> None:
         go_back(self)
@@ -127,30 +136,25 @@ class RecordScreen(BaseScreen):
         return True
 
     def action_edit(self) -> None:
-        from ..core.documents import edit, editable_fields
-        from .forms import Field, FormScreen
+        from ..core.documents import edit
+        from .forms import FormScreen, spec_fields
 
         rec = self.store.get(self.kind, self.ref)
-        model = BY_KIND[self.kind]
-        fields = []
-        for name, how in editable_fields(self.kind):
-            label = name.replace("_", " ").capitalize()[:14]
-            value = getattr(rec, name)
-            if how == "date":
-                fields.append(Field(name, label, "input", value.isoformat() if value else "", placeholder="YYYY-MM-DD"))
-            elif how == "state":
-                fields.append(Field(name, "State", "select", value, [(s, s) for s in model.STATES]))
-            else:
-                fields.append(Field(name, label, "text", value))
+        info = "Saving stores a new version; the previous one stays in the history (v compares them)."
+        if self.kind == "services" and rec.status in ("approved", "updated"):
+            info += " This entry is approved: the change goes through a change request, raised and linked for you."
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{result.id} saved as version {result.version} ({result.status})")
+                extra = ""
+                if self.kind == "services" and result.change_requests != rec.change_requests:
+                    extra = f"; change request {self.store.get('change_requests', result.change_requests[-1]).id} linked"
+                self.notify(f"{result.id} saved as version {result.version} ({result.status}){extra}")
                 self.reload()
 
-        self.app.push_screen(FormScreen(fields, lambda v: edit(self.store, self.kind, rec.id, v), f"Edit {rec.id}",
-                                        info="Saving stores a new version; the previous one stays in the history "
-                                        "(v compares them)."), done)
+        self.app.push_screen(FormScreen(spec_fields(self.store, self.kind, rec),
+                                        lambda v: edit(self.store, self.kind, rec.id, v), f"Edit {rec.id}",
+                                        info=info), done)
 
     def action_approve(self) -> None:
         from ..core.documents import approve

@@ -2,7 +2,7 @@
 schema is current needs only the sqlite3 module."""
 
 APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
-SCHEMA_VERSION = 3  # the number of migrations in schema.py (a test checks they agree)
+SCHEMA_VERSION = 4  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {
@@ -38,3 +38,11 @@ PROMOTED_V1: dict[str, dict[str, type]] = {
         "restored_at": str, "closed_at": str, "security": int, "problem": int,
     },
 }
+
+# Tables added by later migrations (0004: the change schedule as one document).
+PROMOTED_V4: dict[str, dict[str, type]] = {
+    "change_schedules": {},
+}
+
+# Every record table and its promoted columns, as the current schema has them.
+PROMOTED: dict[str, dict[str, type]] = {**PROMOTED_V1, **PROMOTED_V4}

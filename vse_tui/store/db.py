@@ -19,7 +19,7 @@ from ..core import clock
 from ..core.errors import BusyError, DatabaseError, InputError, NotFound, describe_validation_error
 from ..core.records import KINDS, PREFIXES, Record, model_for
 from .chain import HASHED, row_hash
-from .columns import APPLICATION_ID, COMMON, PROMOTED_V1, SCHEMA_VERSION
+from .columns import APPLICATION_ID, COMMON, PROMOTED, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -244,7 +244,7 @@ class Store:
     # ------------------------------------------------------------ rows <-> records
     def _row(self, record: Record, data: dict[str, Any] | None = None) -> dict[str, Any]:
         data = data if data is not None else _dump(record)
-        promoted = PROMOTED_V1[record.KIND]
+        promoted = PROMOTED[record.KIND]
         row = {k: data.get(k) for k in COMMON_FIELDS}
         row["title"] = record.title_text
         row["seq"] = _seq_of(record.id)
@@ -258,7 +258,7 @@ class Store:
     def _record(model: type[Record], row: sqlite3.Row | dict) -> Record:
         row = dict(row)
         data = json.loads(row.pop("data") or "{}")
-        for name in PROMOTED_V1[model.KIND]:
+        for name in PROMOTED[model.KIND]:
             value = row.get(name)
             if value is not None and isinstance(value, str) and value[:1] in "[{":
                 value = json.loads(value)
@@ -299,7 +299,7 @@ class Store:
             (*(values[k] for k in HASHED), digest, prev),
         )
         self._tip = (values["seq"], digest)
-        if kind in PROMOTED_V1:
+        if kind in PROMOTED:
             self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (digest, record_uuid))
 
     # ------------------------------------------------------------ writes

@@ -174,9 +174,13 @@ def doctor(store: Store, config_file: Path | None = None) -> list[Check]:
     checks.append(Check("schema", version == SCHEMA_VERSION, f"schema version {version} (this vse-tui: {SCHEMA_VERSION})"))
     mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
     checks.append(Check("journal", mode == "wal", f"journal mode {mode}"))
-    problems = verify(store)
-    checks.append(Check("history", not problems, "history chain and records verified" if not problems else
-                        f"{len(problems)} problem(s); first: {problems[0].line()}"))
+    try:
+        problems = verify(store)
+    except sqlite3.DatabaseError as exc:
+        checks.append(Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})"))
+    else:
+        checks.append(Check("history", not problems, "history chain and records verified" if not problems else
+                            f"{len(problems)} problem(s); first: {problems[0].line()}"))
     private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
                *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
     if config_file is not None:
@@ -187,7 +191,11 @@ def doctor(store: Store, config_file: Path | None = None) -> list[Check]:
     where = unsafe_location(store.path)
     checks.append(Check("location", where is None, where or "on a local disk", warning=True))
     size = store.path.stat().st_size
-    checks.append(Check("size", True, f"{size / 2**20:.1f} MiB, {store.count('history')} history rows"))
+    try:
+        rows = f"{store.count('history')} history rows"
+    except sqlite3.DatabaseError:
+        rows = "history unreadable"
+    checks.append(Check("size", True, f"{size / 2**20:.1f} MiB, {rows}"))
     return checks
 
 

@@ -78,4 +78,17 @@ def m0003(db: Database) -> None:
             db.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (h, record))
 
 
+@migrations(name="0004_change_schedule")
+def m0004(db: Database) -> None:
+    """The change schedule (WP.12) becomes one document with its own status; its entries
+    (changes, windows, business events) stay in schedule_items."""
+    from .columns import PROMOTED_V4
+
+    for table, extra in PROMOTED_V4.items():
+        db[table].create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
+        db[table].create_index(["id"], unique=True)
+        db[table].create_index(["seq"])
+    db.execute("CREATE INDEX schedule_change ON schedule_items(change)")
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -23,6 +23,7 @@ class ConfigurationItem(Record):
     owner: str = ""
     owner_person: str | None = None
     location: str = ""
+    changes: list[str] = []  # uuids of the change requests deployed on it (CO.3.4)
     in_service_date: date | None = None
     expiry_date: date | None = None
     expiry_kind: Literal["licence", "warranty", "certificate", "contract"] | None = None
@@ -60,12 +61,41 @@ class ChangeRequest(Record):
     requested_by: str = ""
     built_by: str | None = None
     planned_at: Instant | None = None
+    planned_end: Instant | None = None
     deployed_at: Instant | None = None
+    updates_catalogue: bool = False  # a new or changed service: deployment updates the catalogue
+    template: bool = False  # this change defines a pre-approved type (earned by one full normal pass)
+    template_from: str | None = None  # uuid of the pre-approved type this change was made from
+    review: str = ""  # post-deployment review (CO.3.5)
+
+    @property
+    def deployed_before_approval(self) -> bool:
+        """An emergency change deployed first and approved after (or not yet)."""
+        if not self.deployed_at:
+            return False
+        first = min((a.at for a in self.approvals), default=None)
+        return first is None or first > self.deployed_at
+
+
+class ChangeSchedule(Document):
+    """The change schedule as a whole (WP.12): its status and approvals; its entries are ScheduleItems."""
+
+    KIND: ClassVar[str] = "change_schedules"
+    WP: ClassVar[str | None] = "WP.12"
+    PREFIX: ClassVar[str] = "CSC"
+    LABEL: ClassVar[str] = "Change schedule"
+    rules: str = ""  # how the shop plans changes: windows, freezes, who confirms resources
+
+    @property
+    def entries(self) -> str:
+        """Its entries live in schedule_items (changes, windows, business events)."""
+        return "schedule_items"
 
 
 class ScheduleItem(Record):
+    """One entry of the change schedule: a planned change, a change or maintenance window, a business event."""
+
     KIND: ClassVar[str] = "schedule_items"
-    WP: ClassVar[str | None] = "WP.12"
     PREFIX: ClassVar[str] = "SCH"
     LABEL: ClassVar[str] = "Schedule entry"
     title: str = Field(min_length=1)
@@ -74,6 +104,7 @@ class ScheduleItem(Record):
     ends_at: Instant | None = None
     change: str | None = None
     recurrence: Literal["none", "weekly", "monthly"] = "none"
+    resources: str = ""  # who and what the change needs, confirmed in CO.3.3
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> "ScheduleItem":
@@ -90,6 +121,7 @@ class BuiltChange(Document):
     change: str | None = None
     master_copy: str = ""
     built_by: str = ""
+    description: str = ""
 
 
 class ServiceDesign(Document):

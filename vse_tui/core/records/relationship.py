@@ -47,6 +47,7 @@ class Service(Record):
     standards: str = ""
     feedback_handling: str = ""
     review_date: date | None = None
+    change_requests: list[str] = []  # uuids of the change requests that changed an approved entry
 
 
 class Agreement(Record):

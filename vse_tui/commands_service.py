@@ -1,0 +1,203 @@
+"""Subcommands of Service Control and Service Relationship: changes, configuration items, feedback
+and the performance report. Each one calls the same core functions as the screens."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .core import clock
+
+
+def cmd_report_performance(args) -> int:
+    from .cli import _output, _store
+    from .core.lookup import resolve
+    from .reports import performance
+
+    period = performance.parse_period(args.period) if args.period else performance.current_quarter()
+    store = _store(args)
+    try:
+        customer = resolve(store, "customers", args.customer) if args.customer else None
+        report = performance.compute(store, period, customer)
+        shop = store.setting("shop_name", "")
+        saved = performance.save(store, period, customer) if args.save else None
+    finally:
+        store.close()
+    with _output(args) as out:
+        if args.format == "json":
+            out.write(performance.to_json(report) + "\n")
+        elif args.format == "csv":
+            out.write(performance.to_csv(report))
+        else:
+            out.write(performance.to_markdown(report, shop))
+    if saved:
+        print(f"saved as {saved.id} (draft; approve it on the Relationship screen)", file=sys.stderr)
+    return 0
+
+
+def cmd_change_add(args) -> int:
+    from .cli import _store
+    from .core import changes
+
+    store = _store(args)
+    try:
+        change = changes.request(store, args.title, change_type=args.type, cis=args.ci or [], purpose=args.purpose or "",
+                                 priority=args.priority, risk=args.risk, customer=args.customer, service=args.service,
+                                 date_needed=args.needed, template=args.template)
+        for warning in changes.request_warnings(store, change):
+            print(f"warning: {warning}", file=sys.stderr)
+    finally:
+        store.close()
+    print(change.id)
+    return 0
+
+
+def cmd_change_list(args) -> int:
+    from .cli import _store, print_rows
+    from .core import changes
+
+    store = _store(args)
+    try:
+        rows = changes.list_rows(store, scheduled=args.scheduled, open_only=args.open)
+    finally:
+        store.close()
+    columns = ["id", "type", "status", "state", "priority", "planned", "title"]
+    if args.format == "table":
+        for r in rows:
+            r["planned"] = clock.local_text(clock.parse_datetime(r["planned_at"])) if r["planned_at"] else ""
+    else:
+        columns = list(rows[0]) if rows else columns
+    print_rows(args, rows, columns)
+    return 0
+
+
+def cmd_ci_list(args) -> int:
+    from .cli import _store, print_rows
+    from .core import cis
+
+    store = _store(args)
+    try:
+        rows = cis.list_rows(store)
+    finally:
+        store.close()
+    columns = ["id", "name", "type", "state", "owner", "location", "expiry"]
+    if args.format != "table":
+        columns = list(rows[0]) if rows else columns
+    print_rows(args, rows, columns)
+    return 0
+
+
+def cmd_import_cis(args) -> int:
+    from pathlib import Path
+
+    from .cli import _store, confirm
+    from .core import cis
+    from .core.errors import InputError, VseError
+
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise InputError(f"{path} does not exist")
+    store = _store(args)
+    try:
+        plan = cis.plan_import(store, path)
+        out = sys.stderr
+        print(f"{path.name}: {plan.rows} rows", file=out)
+        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
+        if plan.ignored:
+            print("ignored columns: " + ", ".join(plan.ignored), file=out)
+        for item in plan.items[:5]:
+            print(f"  {item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}", file=out)
+        if len(plan.items) > 5:
+            print(f"  ... and {len(plan.items) - 5} more", file=out)
+        print(f"to import: {len(plan.items)}; rejected: {len(plan.rejected)}", file=out)
+        for r in plan.rejected[:50]:
+            print(f"  line {r.line}: {r.reason}", file=out)
+        if args.dry_run or not plan.items:
+            return 1 if plan.rejected and not plan.items else 0
+        if not confirm(args, f"Import {len(plan.items)} configuration items?"):
+            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        count = cis.apply_import(store, plan)
+    finally:
+        store.close()
+    print(f"imported {count} configuration items" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
+    return 0
+
+
+def cmd_feedback_add(args) -> int:
+    from .cli import _store
+    from .core.lookup import resolve
+    from .core.relationship import log_feedback
+
+    store = _store(args)
+    try:
+        company = None
+        if args.customer:
+            company = resolve(store, "customers", args.customer)
+        elif args.supplier:
+            company = resolve(store, "suppliers", args.supplier)
+        entry = log_feedback(store, args.description, feedback_type=args.type, company=company,
+                             source="supplier" if args.supplier else "customer", contact=args.contact or "")
+    finally:
+        store.close()
+    print(entry.id)
+    return 0
+
+
+def register(command, report_sub, import_sub, db_opt) -> None:
+    from .cli import _Parser
+
+    p = report_sub.add_parser("performance", parents=[db_opt],
+                              help="the service performance report (WP.19) of a period, per customer")
+    p.add_argument("--period", metavar="P", help="2026-Q3, 2026-09, 2026 or FROM..TO dates (default: this quarter)")
+    p.add_argument("--customer", metavar="C", help="one customer (default: all, broken down by customer)")
+    p.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    p.add_argument("--save", action="store_true", help="also store it as a draft report (RE.2.4)")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_report_performance)
+
+    p = import_sub.add_parser("cis", parents=[db_opt], help="configuration items from a spreadsheet (CSV)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
+    p.add_argument("--yes", action="store_true", help="import without asking")
+    p.set_defaults(func=cmd_import_cis)
+
+    change = command("change", None, "request and list changes (CO)")
+    csub = change.add_subparsers(dest="change_command", metavar="ACTION", parser_class=_Parser, required=True)
+    p = csub.add_parser("add", parents=[db_opt], help="request a change (WP.11, draft); prints its id")
+    p.add_argument("title")
+    p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal")
+    p.add_argument("--ci", action="append", metavar="CI", help="configuration item affected (repeatable)")
+    p.add_argument("--purpose", metavar="TEXT")
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3")
+    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium")
+    p.add_argument("--customer", metavar="C")
+    p.add_argument("--service", metavar="S")
+    p.add_argument("--needed", metavar="DATE", help="date needed (YYYY-MM-DD)")
+    p.add_argument("--template", metavar="CHG", help="a pre-approved change to copy (its type must be earned)")
+    p.set_defaults(func=cmd_change_add)
+    p = csub.add_parser("list", parents=[db_opt], help="list change requests")
+    p.add_argument("--scheduled", action="store_true", help="only changes with a planned date, soonest first")
+    p.add_argument("--open", action="store_true", help="only changes not deployed, rejected or cancelled")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_change_list)
+
+    ci = command("ci", None, "configuration items (WP.02)")
+    cisub = ci.add_subparsers(dest="ci_command", metavar="ACTION", parser_class=_Parser, required=True)
+    p = cisub.add_parser("list", parents=[db_opt], help="list configuration items")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_ci_list)
+
+    fb = command("feedback", None, "the feedback log (WP.06, RE.2.3)")
+    fsub = fb.add_subparsers(dest="feedback_command", metavar="ACTION", parser_class=_Parser, required=True)
+    p = fsub.add_parser("add", parents=[db_opt], help="log a compliment, complaint or comment; prints its id")
+    p.add_argument("description")
+    p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--customer", metavar="C")
+    who.add_argument("--supplier", metavar="S")
+    p.add_argument("--contact", metavar="NAME")
+    p.set_defaults(func=cmd_feedback_add)

@@ -1,0 +1,584 @@
+"""Service control (CO): a change from request to post-deployment review, and the change schedule.
+
+The path of a normal change, each step one transaction with its history rows:
+  request (WP.11 draft)  -> evaluate: approve | reject (CO.2.1)
+  -> schedule (CO.2.2: an entry of WP.12, with clash warnings)
+  -> design (WP.16 approved, CO.2.3) -> build (WP.13 initial, CO.2.4)
+  -> test (WP.20 published, pass or fail, CO.3.1)
+  -> approve deployment (CO.3.2: WP.11 updated, WP.13 final; the builder approving warns)
+  -> deploy (CO.3.4: configuration items, and the catalogue for a new or changed service, updated)
+  -> review (CO.3.5).
+An emergency change may be deployed before it is approved; it then shows as such. A pre-approved
+change is made from a template: a change that went once through the whole normal path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import clock
+from .errors import InputError, describe_validation_error
+from .records import Approval
+
+STEPS = ("requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed")
+CLOSED_STATES = ("deployed", "reviewed", "cancelled")
+
+
+def _get(store, ref: str):
+    return store.get("change_requests", ref)
+
+
+def _model(kind: str):
+    from .records import model_for
+
+    return model_for(kind)
+
+
+def _make(kind: str, **data):
+    model = _model(kind)
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, model.LABEL.lower())) from None
+
+
+def _at(text_or_dt) -> datetime | None:
+    if text_or_dt in (None, ""):
+        return None
+    if isinstance(text_or_dt, datetime):
+        return clock.ensure_utc(text_or_dt)
+    try:
+        return clock.parse_datetime(str(text_or_dt).strip().replace(" ", "T", 1))
+    except ValueError:
+        raise InputError(f"{text_or_dt!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
+
+
+# ---------------------------------------------------------------- pre-approved types
+
+def full_normal_path_gaps(store, change) -> list[str]:
+    """What a change still lacks to have gone through the whole normal path (empty when it has)."""
+    gaps = []
+    if change.change_type != "normal":
+        gaps.append(f"it is a {change.change_type} change, not a normal one")
+    if not change.approvals or change.status not in ("approved", "updated"):
+        gaps.append("approval of the request (CO.2.1)")
+    if not change.planned_at:
+        gaps.append("a place on the schedule (CO.2.2)")
+    q = store.conn.execute
+    if not q("SELECT 1 FROM service_designs WHERE change = ? AND status = 'approved'", (change.uuid,)).fetchone():
+        gaps.append("an approved design (CO.2.3)")
+    if not q("SELECT 1 FROM built_changes WHERE change = ? AND status = 'final'", (change.uuid,)).fetchone():
+        gaps.append("a final build (CO.2.4, CO.3.2)")
+    if not q("SELECT 1 FROM test_reports WHERE change = ? AND json_extract(data, '$.result') = 'pass'",
+             (change.uuid,)).fetchone():
+        gaps.append("a passed test report (CO.3.1)")
+    if not change.deployed_at:
+        gaps.append("deployment (CO.3.4)")
+    if change.state != "reviewed":
+        gaps.append("a post-deployment review (CO.3.5)")
+    return gaps
+
+
+def make_template(store, ref: str):
+    """Make a change's kind a pre-approved type. Allowed only after one full normal pass (the
+    standard's note to CO.2.1): the refusal names each missing step."""
+    change = _get(store, ref)
+    gaps = full_normal_path_gaps(store, change)
+    if gaps:
+        raise InputError(f"{change.id} cannot define a pre-approved type yet: it has not gone through the full "
+                         f"normal path once. Missing: {'; '.join(gaps)}")
+    return store.update("change_requests", change.uuid, {"template": True}, task="CO.1.1")
+
+
+def templates(store) -> list:
+    return store.select("change_requests", "json_extract(data, '$.template') = 1", order_by="title")
+
+
+# ---------------------------------------------------------------- CO.2.1 request and evaluate
+
+def request(store, title: str, *, change_type: str = "normal", cis: list[str] = (), purpose: str = "",
+            priority: str = "P3", risk: str = "medium", customer: str | None = None, service: str | None = None,
+            date_needed: str | date | None = None, template: str | None = None, **fields: Any):
+    """Record a change request (WP.11 draft). A pre-approved change must name its template (a
+    change that earned the type); it is approved by that template at once."""
+    from .lookup import resolve
+
+    title = (title or "").strip()
+    data: dict[str, Any] = dict(fields)
+    approvals: list[Approval] = []
+    status, state = "draft", "requested"
+    if change_type == "pre-approved" or template:
+        if not template:
+            names = ", ".join(f"{t.id} {t.title}" for t in templates(store)) or "none yet"
+            raise InputError("A pre-approved change is made from a pre-approved type (--template CHG-…): a change of "
+                             "that kind that went once through the full normal path. Pre-approved types: " + names)
+        tpl = _get(store, template)
+        if not tpl.template:
+            gaps = full_normal_path_gaps(store, tpl)
+            raise InputError(f"{tpl.id} is not a pre-approved type" + (
+                f": it has not gone through the full normal path (missing: {'; '.join(gaps)})" if gaps else
+                " yet: make it one first (t on the change)"))
+        change_type = "pre-approved"
+        for name in ("purpose", "scope", "risk", "backout_plan", "assumptions", "constraints", "benefits", "cost", "service"):
+            data.setdefault(name, getattr(tpl, name))
+        data["template_from"] = tpl.uuid
+        title = title or tpl.title
+        approvals = [Approval(by=store.actor.operator, at=clock.now(), how="other",
+                              note=f"pre-approved type {tpl.id}")]
+        status = "approved"
+    if isinstance(date_needed, str):
+        try:
+            date_needed = date.fromisoformat(date_needed) if date_needed.strip() else None
+        except ValueError:
+            raise InputError(f"date needed: {date_needed!r} is not a date (use YYYY-MM-DD)") from None
+    ci_uuids = [resolve(store, "configuration_items", c) for c in cis]
+    if purpose:
+        data["purpose"] = purpose
+    if customer:
+        data["customer"] = resolve(store, "customers", customer)
+    if service:
+        data["service"] = resolve(store, "services", service)
+    data.setdefault("requested_by", store.actor.operator)
+    change = _make("change_requests", title=title, change_type=change_type, impacted_cis=ci_uuids, priority=priority,
+                   risk=data.pop("risk", risk), date_needed=date_needed, status=status, state=state,
+                   approvals=approvals, **data)
+    return store.add(change, task="CO.2.1" if status == "approved" else "CO.1.2")
+
+
+def request_warnings(store, change) -> list[str]:
+    out = []
+    if change.change_type == "emergency":
+        out.append("an emergency change may be deployed before it is approved; have it approved straight after")
+    return out
+
+
+def evaluate(store, ref: str, approve: bool, approval: Approval | None = None, reason: str = ""):
+    """CO.2.1: approve or reject a draft request, recording who, when and how."""
+    change = _get(store, ref)
+    if change.status != "draft":
+        raise InputError(f"{change.id} is {change.status}; only a draft request is evaluated")
+    if approval is None:
+        approval = Approval(by=store.actor.operator, at=clock.now(), how="other")
+    if reason:
+        approval = approval.model_copy(update={"note": reason})
+    changes: dict[str, Any] = {"approvals": [*change.approvals, approval],
+                               "status": "approved" if approve else "rejected"}
+    if not approve:
+        if not reason.strip():
+            raise InputError("Reason: say why the change is rejected (the requester will ask)")
+        changes["state"] = "cancelled"
+    return store.update("change_requests", change.uuid, changes, task="CO.2.1")
+
+
+# ---------------------------------------------------------------- the schedule (WP.12)
+
+def schedule_document(store, create: bool = True):
+    """The change schedule document; made (initial) the first time the schedule is used."""
+    doc = store.latest("change_schedules")
+    if doc is None and create:
+        doc = store.add(_make("change_schedules", title="Change schedule", status="initial",
+                              rules="Normal changes go in an agreed change window; none during a business event."),
+                        task="CO.1.2")
+    return doc
+
+
+def _schedule_touched(store, task: str) -> None:
+    doc = schedule_document(store)
+    if doc.status in ("approved", "initial"):
+        store.update("change_schedules", doc.uuid, {"status": "updated"}, task=task)
+
+
+@dataclass(frozen=True)
+class Slot:
+    title: str
+    kind: str  # change | change window | maintenance window | business event
+    starts: datetime
+    ends: datetime
+    ref: str  # SCH-… entry
+    change: str | None = None  # CHG-… for a change
+    change_type: str = ""
+    cis: tuple[str, ...] = ()
+    deployed: bool = False
+
+
+def _occurrences(item, lo: datetime, hi: datetime):
+    ends = item.ends_at or item.starts_at + timedelta(hours=1)
+    length = ends - item.starts_at
+    start = item.starts_at
+    if item.recurrence == "none":
+        if start < hi and start + length > lo:
+            yield start, start + length
+        return
+    step = 0
+    while start < hi and step < 2000:
+        if start + length > lo:
+            yield start, start + length
+        step += 1
+        if item.recurrence == "weekly":
+            start = item.starts_at + timedelta(weeks=step)
+        else:
+            local = clock.to_local(item.starts_at)
+            month = local.month - 1 + step
+            year, month = local.year + month // 12, month % 12 + 1
+            try:
+                start = clock.ensure_utc(local.replace(year=year, month=month).replace(tzinfo=None))
+            except ValueError:  # the 31st in a shorter month: skip it
+                continue
+
+
+def slots(store, lo: datetime, hi: datetime) -> list[Slot]:
+    """Every schedule entry (recurring ones expanded) that overlaps [lo, hi), in time order."""
+    out: list[Slot] = []
+    changes = {c.uuid: c for c in store.select(
+        "change_requests", "planned_at IS NOT NULL AND planned_at < ? AND planned_at >= ?",
+        [hi.isoformat(), (lo - timedelta(days=7)).isoformat()])}
+    seen_changes = set()
+    for item in store.select("schedule_items", "starts_at < ? AND (json_extract(data, '$.recurrence') IS NOT NULL "
+                             "OR starts_at >= ?)", [hi.isoformat(), (lo - timedelta(days=31)).isoformat()],
+                             order_by="starts_at"):
+        ch = changes.get(item.change) if item.change else None
+        if item.change and ch is None:
+            ch = store.get("change_requests", item.change)
+        if ch is not None:
+            if ch.state == "cancelled":
+                continue
+            seen_changes.add(ch.uuid)
+        for a, b in _occurrences(item, lo, hi):
+            out.append(Slot(item.title, item.item_type, a, b, item.id, ch.id if ch else None,
+                            ch.change_type if ch else "", tuple(ch.impacted_cis) if ch else (),
+                            bool(ch and ch.deployed_at)))
+    for ch in changes.values():  # planned changes without an entry (made before the schedule was kept)
+        if ch.uuid in seen_changes or ch.state == "cancelled" or not (lo <= ch.planned_at < hi):
+            continue
+        out.append(Slot(ch.title, "change", ch.planned_at, ch.planned_end or ch.planned_at + timedelta(hours=1), "",
+                        ch.id, ch.change_type, tuple(ch.impacted_cis), bool(ch.deployed_at)))
+    out.sort(key=lambda s: (s.starts, s.kind != "change", s.title))
+    return out
+
+
+def clash_warnings(store, starts: datetime, ends: datetime, cis: list[str], change_id: str | None = None) -> list[str]:
+    """Why a change planned at [starts, ends) deserves a second look: outside every window, during
+    a business event, or on the same day as another change to the same item."""
+    out = []
+    day_lo = clock.ensure_utc(datetime.combine(clock.to_local(starts).date(), datetime.min.time()))
+    around = slots(store, min(day_lo, starts) - timedelta(days=1), ends + timedelta(days=1))
+    windows = [s for s in around if s.kind in ("change window", "maintenance window")]
+    has_windows = store.conn.execute(
+        "SELECT 1 FROM schedule_items WHERE item_type IN ('change window', 'maintenance window') LIMIT 1").fetchone()
+    if has_windows and not any(w.starts <= starts and ends <= w.ends for w in windows):
+        out.append("planned outside every change or maintenance window")
+    for ev in (s for s in around if s.kind == "business event"):
+        if ev.starts < ends and starts < ev.ends:
+            out.append(f"during the business event '{ev.title}'")
+    day = clock.to_local(starts).date()
+    for other in (s for s in around if s.kind == "change" and s.change and s.change != change_id):
+        if clock.to_local(other.starts).date() == day:
+            shared = set(other.cis) & set(cis)
+            if shared:
+                names = ", ".join(r for (r,) in store.conn.execute(
+                    f"SELECT id FROM configuration_items WHERE uuid IN ({','.join('?' * len(shared))})", sorted(shared)))
+                out.append(f"{other.change} touches {names} on the same day")
+    return out
+
+
+def schedule(store, ref: str, starts_at, ends_at=None, resources: str = "") -> tuple[Any, list[str]]:
+    """CO.2.2: put an approved change on the schedule (or move it). Returns the change and the
+    warnings (outside a window, during a business event, same item the same day): they inform,
+    they do not stop."""
+    change = _get(store, ref)
+    if change.status not in ("approved", "updated") and change.change_type != "emergency":
+        raise InputError(f"{change.id} is {change.status}; a change is scheduled once it is approved (CO.2.1)")
+    if change.state in CLOSED_STATES:
+        raise InputError(f"{change.id} is {change.state}; it can no longer be scheduled")
+    starts = _at(starts_at)
+    if starts is None:
+        raise InputError("Starts: required (YYYY-MM-DD HH:MM)")
+    ends = _at(ends_at) or starts + timedelta(hours=1)
+    if ends <= starts:
+        raise InputError("Ends: must come after the start")
+    warnings = clash_warnings(store, starts, ends, change.impacted_cis, change.id)
+    with store.transaction():
+        entry = store.latest("schedule_items", "change = ?", [change.uuid])
+        if entry is None:
+            store.add(_make("schedule_items", title=change.title, item_type="change", starts_at=starts, ends_at=ends,
+                            change=change.uuid, resources=resources), task="CO.2.2")
+        else:
+            store.update("schedule_items", entry.uuid, {"starts_at": starts, "ends_at": ends,
+                                                        **({"resources": resources} if resources else {})}, task="CO.2.2")
+        _schedule_touched(store, "CO.2.2")
+        updates: dict[str, Any] = {"planned_at": starts, "planned_end": ends}
+        if change.state == "requested":
+            updates["state"] = "scheduled"
+        change = store.update("change_requests", change.uuid, updates, task="CO.2.2")
+    return change, warnings
+
+
+def add_entry(store, title: str, item_type: str, starts_at, ends_at=None, recurrence: str = "none"):
+    """A window or a business event on the schedule."""
+    if item_type == "change":
+        raise InputError("A change goes on the schedule from the change itself (s on the change)")
+    with store.transaction():
+        entry = store.add(_make("schedule_items", title=(title or "").strip(), item_type=item_type,
+                                starts_at=_at(starts_at), ends_at=_at(ends_at), recurrence=recurrence), task="CO.2.2")
+        _schedule_touched(store, "CO.2.2")
+    return entry
+
+
+def confirm_schedule(store, ref: str, resources: str):
+    """CO.3.3: confirm the date and the resources of a scheduled change."""
+    change = _get(store, ref)
+    entry = store.latest("schedule_items", "change = ?", [change.uuid])
+    if entry is None:
+        raise InputError(f"{change.id} is not on the schedule yet (s schedules it)")
+    if not (resources or "").strip():
+        raise InputError("Resources: say who does the work and what it needs")
+    with store.transaction():
+        store.update("schedule_items", entry.uuid, {"resources": resources.strip()}, task="CO.3.3")
+        _schedule_touched(store, "CO.3.3")
+    return store.get("schedule_items", entry.uuid)
+
+
+# ---------------------------------------------------------------- CO.2.3 design, CO.2.4 build
+
+def _must_be_approved(change, step: str) -> None:
+    if change.status not in ("approved", "updated") and change.change_type != "emergency":
+        raise InputError(f"{change.id} is {change.status}; approve the request (CO.2.1) before you {step} it")
+    if change.state in ("deployed", "reviewed", "cancelled") and step != "review":
+        raise InputError(f"{change.id} is {change.state}")
+
+
+def _advance(change, state: str) -> dict[str, Any]:
+    """Move the change's state forward, never back."""
+    if change.state in STEPS and STEPS.index(change.state) >= STEPS.index(state):
+        return {}
+    return {"state": state}
+
+
+def design(store, ref: str, *, scope: str = "", approval: Approval | None = None, **fields: Any):
+    """CO.2.3: the service design (WP.16), approved as it is recorded (its only status)."""
+    change = _get(store, ref)
+    _must_be_approved(change, "design")
+    approval = approval or Approval(by=store.actor.operator, at=clock.now(), how="other")
+    with store.transaction():
+        doc = store.add(_make("service_designs", title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
+                              issue_date=clock.today(), scope=scope or change.scope or change.purpose,
+                              issuer=store.actor.operator, approval_authority=approval.by, status="approved",
+                              approvals=[approval], **fields), task="CO.2.3")
+        if _advance(change, "designed"):
+            store.update("change_requests", change.uuid, _advance(change, "designed"), task="CO.2.3")
+    return doc
+
+
+def build(store, ref: str, *, built_by: str, master_copy: str = "", description: str = ""):
+    """CO.2.4: the built change (WP.13 initial), kept as a master copy; who built it is remembered
+    for the separation-of-duties check at approval."""
+    change = _get(store, ref)
+    _must_be_approved(change, "build")
+    who = (built_by or "").strip()
+    if not who:
+        raise InputError("Built by: required (the approval of the deployment checks it)")
+    if not store.conn.execute("SELECT 1 FROM service_designs WHERE change = ?", (change.uuid,)).fetchone() \
+            and change.change_type == "normal":
+        raise InputError(f"{change.id} has no design yet: design it first (CO.2.3)")
+    with store.transaction():
+        doc = store.add(_make("built_changes", title=f"Build of {change.id}: {change.title}"[:300], change=change.uuid,
+                              built_by=who, master_copy=master_copy.strip(), description=description.strip(),
+                              status="initial"), task="CO.2.4")
+        store.update("change_requests", change.uuid, {"built_by": who, **_advance(change, "built")}, task="CO.2.4")
+    return doc
+
+
+# ---------------------------------------------------------------- CO.3.1 test, CO.3.2 approve deployment
+
+def test(store, ref: str, *, summary: str, result: str, tested_by: str = "", levels_and_types: str = "",
+         errors: str = "", validated_by: str = ""):
+    """CO.3.1: the test report (WP.20, published), pass or fail. A failed test keeps the change at built."""
+    change = _get(store, ref)
+    _must_be_approved(change, "test")
+    if not store.conn.execute("SELECT 1 FROM built_changes WHERE change = ?", (change.uuid,)).fetchone():
+        raise InputError(f"{change.id} has not been built yet (CO.2.4)")
+    if result not in ("pass", "fail"):
+        raise InputError("Result: pass or fail")
+    if not (summary or "").strip():
+        raise InputError("Summary: say what was tested and what happened")
+    if result == "fail" and not (errors or "").strip():
+        raise InputError("Errors: a failed test names the errors found")
+    with store.transaction():
+        doc = store.add(_make("test_reports", title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
+                              summary=summary.strip(), result=result, tested_by=(tested_by or store.actor.operator).strip(),
+                              tested_at=clock.now(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
+                              validated_by=validated_by.strip()), task="CO.3.1")
+        if result == "pass" and _advance(change, "tested"):
+            store.update("change_requests", change.uuid, _advance(change, "tested"), task="CO.3.1")
+    return doc
+
+
+def builder_approves(store, change, approver: str):
+    """The role rule at the moment of work: the builder approving their own change's deployment."""
+    from .roles import RoleWarning
+
+    if change.built_by and approver.strip().lower() == change.built_by.strip().lower():
+        person = store.conn.execute("SELECT uuid FROM people WHERE lower(title) = lower(?)", (approver.strip(),)).fetchone()
+        return RoleWarning("builder-approves", person[0] if person else None, approver.strip(), ("PT:change", "CM"),
+                           detail=f" on {change.id}")
+    return None
+
+
+def approve_deployment(store, ref: str, approval: Approval, mitigation: str | None = None):
+    """CO.3.2: review the test report and approve deployment: WP.11 becomes updated and the build
+    final. When the approver built the change, the warning must be acknowledged with a mitigation
+    (stored with the change); without one nothing is saved."""
+    from .roles import acknowledge
+
+    change = _get(store, ref)
+    _must_be_approved(change, "approve the deployment of")
+    report = store.latest("test_reports", "change = ?", [change.uuid])
+    if report is None:
+        raise InputError(f"{change.id} has no test report yet (CO.3.1)")
+    if report.result != "pass":
+        raise InputError(f"{change.id}'s last test ({report.id}) failed: fix, rebuild and test again before deployment")
+    warning = builder_approves(store, change, approval.by)
+    if warning and not (mitigation or "").strip():
+        raise InputError(f"{warning.text.name}: {approval.by} built {change.id}. {warning.text.instead} "
+                         "To go ahead anyway, give a mitigation.")
+    with store.transaction():
+        if warning:
+            acknowledge(store, warning, mitigation or "", record=change.uuid)
+        updates: dict[str, Any] = {"approvals": [*change.approvals, approval], **_advance(change, "ready")}
+        if change.status == "approved":
+            updates["status"] = "updated"
+        change = store.update("change_requests", change.uuid, updates, task="CO.3.2")
+        for b in store.select("built_changes", "change = ? AND status = 'initial'", [change.uuid]):
+            store.update("built_changes", b.uuid, {"status": "final"}, task="CO.3.2")
+    return change
+
+
+# ---------------------------------------------------------------- CO.3.4 deploy, CO.3.5 review
+
+def deploy(store, ref: str, at: datetime | None = None, note: str = ""):
+    """CO.3.4: deploy. Each impacted configuration item records the change (WP.02 updated); a change
+    to a service updates its catalogue entry (WP.10). An emergency change may come before its
+    approval and then shows as deployed before approval."""
+    change = _get(store, ref)
+    if change.deployed_at:
+        raise InputError(f"{change.id} was deployed on {clock.local_text(change.deployed_at)}")
+    if change.status == "rejected" or change.state == "cancelled":
+        raise InputError(f"{change.id} was rejected or cancelled; it cannot be deployed")
+    if change.change_type != "emergency" and change.state != "ready":
+        nxt = "approve the request" if change.status == "draft" else {
+            "requested": "schedule it", "scheduled": "design it", "designed": "build it", "built": "test it",
+            "tested": "approve the deployment"}.get(change.state or "", "finish the earlier steps")
+        raise InputError(f"{change.id} is not ready to deploy ({change.state}): {nxt} first")
+    when = clock.ensure_utc(at) if at else clock.now()
+    with store.transaction():
+        for uuid in change.impacted_cis:
+            ci = store.get("configuration_items", uuid)
+            store.update("configuration_items", ci.uuid, {"changes": [*ci.changes, change.uuid], "status": "updated"},
+                         task="CO.3.4")
+        if change.service and change.updates_catalogue:
+            svc = store.get("services", change.service)
+            store.update("services", svc.uuid, {
+                "change_requests": list(dict.fromkeys([*svc.change_requests, change.uuid])),
+                "status": "updated" if svc.status in ("approved", "updated") else svc.status}, task="CO.3.4")
+        updates: dict[str, Any] = {"deployed_at": when, "state": "deployed"}
+        if note:
+            updates["notes"] = (change.notes + "\n" + note).strip()
+        change = store.update("change_requests", change.uuid, updates, task="CO.3.4")
+    return change
+
+
+def review(store, ref: str, outcome: str):
+    """CO.3.5: the post-deployment review: did it do what it should, what do we change next time."""
+    change = _get(store, ref)
+    if not change.deployed_at:
+        raise InputError(f"{change.id} is not deployed yet; review it after deployment")
+    if not (outcome or "").strip():
+        raise InputError("Review: say how the deployment went and what to do differently")
+    return store.update("change_requests", change.uuid, {"review": outcome.strip(), "state": "reviewed"}, task="CO.3.5")
+
+
+def cancel(store, ref: str, reason: str):
+    change = _get(store, ref)
+    if change.deployed_at:
+        raise InputError(f"{change.id} is deployed; raise a new change to undo it")
+    if not (reason or "").strip():
+        raise InputError("Reason: say why the change is cancelled")
+    return store.update("change_requests", change.uuid, {"state": "cancelled",
+                                                         "notes": (change.notes + f"\nCancelled: {reason.strip()}").strip()})
+
+
+# ---------------------------------------------------------------- where a change stands
+
+def path(store, change) -> list[tuple[str, str, str, str]]:
+    """(task, step, what shows it was done or '', record id) for each step of the path: read from
+    the change's own history and the records made for it."""
+    q = store.conn.execute
+
+    def last_row(task: str) -> tuple[str, str] | None:
+        row = q("SELECT at, operator FROM history WHERE record = ? AND task = ? ORDER BY seq DESC LIMIT 1",
+                (change.uuid, task)).fetchone()
+        return row
+
+    def by(task: str) -> str:
+        row = last_row(task)
+        return f"by {row[1]}, {clock.local_text(clock.parse_datetime(row[0]))}" if row else ""
+
+    def first(sql: str) -> tuple[str, str] | None:
+        row = q(sql, (change.uuid,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    out = []
+    evaluated = change.status in ("approved", "rejected", "updated")
+    out.append(("CO.2.1", "Evaluate request", f"{'rejected' if change.status == 'rejected' else 'approved'} "
+                + (by("CO.2.1") or (f"by {change.approvals[0].by}" if change.approvals else "")) if evaluated else "",
+                change.id))
+    out.append(("CO.2.2", "Schedule", clock.local_text(change.planned_at) if change.planned_at else "", ""))
+    d = first("SELECT id, status FROM service_designs WHERE change = ? ORDER BY seq DESC")
+    out.append(("CO.2.3", "Design (WP.16)", f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
+    b = first("SELECT id, status FROM built_changes WHERE change = ? ORDER BY seq DESC")
+    out.append(("CO.2.4", "Build (WP.13)", f"{b[0]} {b[1]}" + (f" by {change.built_by}" if change.built_by else "") if b else "",
+                b[0] if b else ""))
+    t = first("SELECT id, json_extract(data, '$.result') FROM test_reports WHERE change = ? ORDER BY seq DESC")
+    out.append(("CO.3.1", "Test report (WP.20)", f"{t[0]} {t[1]}" if t else "", t[0] if t else ""))
+    approved_deploy = change.state in ("ready", "deployed", "reviewed") and (change.status == "updated" or last_row("CO.3.2"))
+    out.append(("CO.3.2", "Approve deployment", (by("CO.3.2") or "approved") if approved_deploy else "", ""))
+    out.append(("CO.3.4", "Deploy", (clock.local_text(change.deployed_at) + (" · before approval" if change.deployed_before_approval
+                                                                           else "")) if change.deployed_at else "", ""))
+    out.append(("CO.3.5", "Review", change.review[:70] if change.review else ("done" if change.state == "reviewed" else ""), ""))
+    return out
+
+
+def list_rows(store, scheduled: bool = False, open_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    where = []
+    if scheduled:
+        where.append("planned_at IS NOT NULL")
+    if open_only:
+        where.append("status NOT IN ('rejected') AND (state IS NULL OR state NOT IN ('deployed', 'reviewed', 'cancelled'))")
+    order = "planned_at, seq" if scheduled else "seq DESC"
+    rows = []
+    for c in store.select("change_requests", " AND ".join(where) or None, order_by=order, limit=limit):
+        rows.append({"id": c.id, "uuid": c.uuid, "title": c.title, "type": c.change_type, "status": c.status,
+                     "state": c.state, "priority": c.priority, "risk": c.risk,
+                     "planned_at": clock.iso(c.planned_at), "deployed_at": clock.iso(c.deployed_at),
+                     "deployed_before_approval": c.deployed_before_approval, "template": c.template})
+    return rows
+
+
+def request_from_values(store, values: dict[str, Any]):
+    """A change request from the screen's form (field text as typed, plus an optional template id)."""
+    from .fields import parse
+
+    values = dict(values)
+    template = (values.pop("template", None) or "").strip() or None
+    data = parse(store, "change_requests", {k: v for k, v in values.items() if k != "state"})
+    title = data.pop("title", "")
+    change_type = data.pop("change_type", None) or "normal"
+    cis = data.pop("impacted_cis", [])
+    return request(store, title, change_type=change_type, cis=cis, template=template,
+                   priority=data.pop("priority", None) or "P3", risk=data.pop("risk", None) or "medium",
+                   customer=data.pop("customer", None), service=data.pop("service", None),
+                   date_needed=data.pop("date_needed", None), purpose=data.pop("purpose", ""), **data)

@@ -1,0 +1,338 @@
+"""The service performance report (WP.19, RE.2.4): what happened in a period, per customer, against
+the agreed targets counted in the service hours.
+
+Definitions (README repeats them):
+- incidents: opened in the period (problems found by the shop itself are left out);
+- response met: the first response (or the restoration, if it came first) within the respond
+  target; resolution met: restored within the resolve target, the clock paused while waiting;
+  an incident still open past its target counts as a resolution breach;
+- breached: incidents with a response or a resolution breach;
+- time to resolve: service-hours minutes from opening to restoration, waiting time left out;
+  the 90th percentile is the nearest-rank one;
+- reopened: incidents of the period reopened at least once;
+- changes deployed: deployed in the period; failed: of those, the ones whose last test report
+  failed, plus changes of the period whose test failed and were not deployed;
+- feedback: entries received in the period, by type;
+- time spent: entries dated in the period on any incident of the customer.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from ..core import clock
+from ..core.errors import InputError
+from ..core.hours import add_working_minutes, working_minutes
+
+PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
+FEEDBACK_TYPES = ("compliment", "complaint", "comment")
+NONE_CUSTOMER = "(no customer)"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    label: str
+
+    def bounds(self) -> tuple[str, str]:
+        """UTC ISO bounds [from, to) of the local days."""
+        tz = datetime.now().astimezone().tzinfo
+        lo = datetime.combine(self.start, time(0), tzinfo=tz).astimezone(timezone.utc)
+        hi = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
+        return lo.isoformat(), hi.isoformat()
+
+    def previous(self) -> "Period":
+        return _shift(self, -1)
+
+    def next(self) -> "Period":
+        return _shift(self, 1)
+
+
+def parse_period(text: str) -> Period:
+    """'2026-Q3', '2026-09', '2026' or 'FROM..TO' (dates, both included)."""
+    text = (text or "").strip()
+    m = re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.IGNORECASE)
+    if m:
+        y, q = int(m.group(1)), int(m.group(2))
+        start = date(y, 3 * q - 2, 1)
+        return Period(start, date(y, 3 * q, calendar.monthrange(y, 3 * q)[1]), f"{y}-Q{q}")
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        if not 1 <= mo <= 12:
+            raise InputError(f"period: {text!r}: there is no month {mo}")
+        return Period(date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), f"{y}-{mo:02d}")
+    if re.fullmatch(r"\d{4}", text):
+        y = int(text)
+        return Period(date(y, 1, 1), date(y, 12, 31), text)
+    if ".." in text:
+        a, _, b = text.partition("..")
+        try:
+            start, end = date.fromisoformat(a.strip()), date.fromisoformat(b.strip())
+        except ValueError:
+            raise InputError(f"period: {text!r}: write dates as YYYY-MM-DD..YYYY-MM-DD") from None
+        if end < start:
+            raise InputError(f"period: {text!r} ends before it starts")
+        return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
+    raise InputError(f"period: {text!r} is not a period (write 2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30)")
+
+
+def _shift(p: Period, step: int) -> Period:
+    if re.fullmatch(r"\d{4}-Q[1-4]", p.label):
+        y, q = int(p.label[:4]), int(p.label[-1])
+        q += step
+        y, q = y + (q - 1) // 4, (q - 1) % 4 + 1
+        return parse_period(f"{y}-Q{q}")
+    if re.fullmatch(r"\d{4}-\d{2}", p.label):
+        y, m = int(p.label[:4]), int(p.label[5:]) + step
+        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+        return parse_period(f"{y}-{m:02d}")
+    if re.fullmatch(r"\d{4}", p.label):
+        return parse_period(str(int(p.label) + step))
+    days = (p.end - p.start).days + 1
+    start = p.start + timedelta(days=days * step)
+    return parse_period(f"{start.isoformat()}..{(start + timedelta(days=days - 1)).isoformat()}")
+
+
+def current_quarter(today: date | None = None) -> Period:
+    today = today or clock.today()
+    return parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "incidents": 0, "by_priority": {p: 0 for p in PRIORITIES}, "by_service": {},
+        "response_measured": 0, "response_met": 0, "resolution_measured": 0, "resolution_met": 0,
+        "breached": 0, "resolved": 0, "mean_resolve_minutes": None, "p90_resolve_minutes": None,
+        "reopened": 0, "changes_deployed": 0, "changes_failed": 0,
+        "feedback": {t: 0 for t in FEEDBACK_TYPES}, "billable_minutes": 0, "non_billable_minutes": 0,
+        "_resolve": [],
+    }
+
+
+def _p90(values: list[int]) -> int | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Every figure of the report, per customer (named) and in total. `customer` is a uuid."""
+    from ..core.incidents import target_for
+
+    now = now or clock.now()
+    lo, hi = period.bounds()
+    names = {u: t for u, t in store.conn.execute("SELECT uuid, title FROM customers")}
+    services = {u: t for u, t in store.conn.execute("SELECT uuid, title FROM services")}
+    groups: dict[str, dict[str, Any]] = {}
+
+    def group(cust: str | None) -> dict[str, Any]:
+        key = names.get(cust, NONE_CUSTOMER) if cust else NONE_CUSTOMER
+        return groups.setdefault(key, _empty())
+
+    where, params = "opened_at >= ? AND opened_at < ? AND problem = 0", [lo, hi]
+    if customer:
+        where += " AND customer = ?"
+        params.append(customer)
+        group(customer)
+    cache: dict = {}
+    for inc in store.select("incidents", where, params, order_by="opened_at"):
+        g = group(inc.customer)
+        g["incidents"] += 1
+        g["by_priority"][inc.priority] += 1
+        svc = services.get(inc.service, "(no service)") if inc.service else "(no service)"
+        g["by_service"][svc] = g["by_service"].get(svc, 0) + 1
+        g["reopened"] += 1 if inc.reopened else 0
+        target = target_for(store, inc, cache)
+        breached = False
+        first = min([t for t in (inc.responded_at, inc.restored_at) if t], default=None)
+        respond_due = add_working_minutes(inc.opened_at, target.respond_minutes, target.hours)
+        if first is not None or now > respond_due:
+            g["response_measured"] += 1
+            if first is not None and first <= respond_due:
+                g["response_met"] += 1
+            else:
+                breached = True
+        resolve_due = add_working_minutes(inc.opened_at, target.resolve_minutes + inc.waiting_minutes, target.hours)
+        if inc.restored_at is not None or now > resolve_due:
+            g["resolution_measured"] += 1
+            if inc.restored_at is not None and inc.restored_at <= resolve_due:
+                g["resolution_met"] += 1
+            else:
+                breached = True
+        if inc.restored_at is not None:
+            g["resolved"] += 1
+            spent = working_minutes(inc.opened_at, inc.restored_at, target.hours) - inc.waiting_minutes
+            g["_resolve"].append(max(0, spent))
+        g["breached"] += 1 if breached else 0
+
+    # time spent: entries dated in the period, on incidents of any date
+    sql = ("SELECT i.customer, json_extract(e.value, '$.minutes'), json_extract(e.value, '$.billable') "
+           "FROM incidents i, json_each(i.data, '$.time_spent') e "
+           "WHERE json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
+    tparams: list[Any] = [lo, hi]
+    if customer:
+        sql += " AND i.customer = ?"
+        tparams.append(customer)
+    for cust, minutes, billable in store.conn.execute(sql, tparams):
+        g = group(cust)
+        g["billable_minutes" if billable in (None, 1, True) else "non_billable_minutes"] += int(minutes or 0)
+
+    # changes: deployed in the period; failed = a failing test report
+    csql = "SELECT uuid, json_extract(data, '$.customer'), deployed_at FROM change_requests"
+    fails = {c for (c,) in store.conn.execute(
+        "SELECT change FROM test_reports WHERE json_extract(data, '$.result') = 'fail' AND change IS NOT NULL")}
+    for uuid, cust, deployed in store.conn.execute(csql):
+        if customer and cust != customer:
+            continue
+        if deployed and lo <= deployed < hi:
+            g = group(cust)
+            g["changes_deployed"] += 1
+            if uuid in fails:
+                g["changes_failed"] += 1
+        elif uuid in fails and not deployed:
+            tested = store.conn.execute(
+                "SELECT 1 FROM test_reports WHERE change = ? AND json_extract(data, '$.result') = 'fail' "
+                "AND json_extract(data, '$.tested_at') >= ? AND json_extract(data, '$.tested_at') < ?",
+                (uuid, lo, hi)).fetchone()
+            if tested:
+                group(cust)["changes_failed"] += 1
+
+    # feedback received in the period
+    fsql = "SELECT company, json_extract(data, '$.feedback_type') FROM feedback WHERE received_at >= ? AND received_at < ?"
+    fparams: list[Any] = [lo, hi]
+    if customer:
+        fsql += " AND company = ?"
+        fparams.append(customer)
+    for company, ftype in store.conn.execute(fsql, fparams):
+        if company and company not in names:
+            continue  # feedback from a supplier: not a customer's figure
+        group(company)["feedback"][ftype or "comment"] += 1
+
+    rows = []
+    for name in sorted(groups, key=lambda n: (n == NONE_CUSTOMER, n.lower())):
+        rows.append({"customer": name, **_finish(groups[name])})
+    total = _empty()
+    for name in groups:
+        _add(total, groups[name])
+    previous = _previous_actions(store, period, customer)
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label},
+        "customer": names.get(customer) if customer else None,
+        "rows": rows, "total": _finish(total), "previous_actions": previous,
+    }
+
+
+def _add(total: dict[str, Any], g: dict[str, Any]) -> None:
+    for k, v in g.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                total[k][kk] = total[k].get(kk, 0) + vv
+        elif k == "_resolve":
+            total[k].extend(v)
+        elif isinstance(v, int):
+            total[k] += v
+
+
+def _finish(g: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in g.items() if k != "_resolve"}
+    values = g["_resolve"]
+    out["mean_resolve_minutes"] = round(sum(values) / len(values)) if values else None
+    out["p90_resolve_minutes"] = _p90(values)
+    out["by_service"] = dict(sorted(g["by_service"].items()))
+    return out
+
+
+def _previous_actions(store, period: Period, customer: str | None) -> str:
+    row = store.conn.execute(
+        "SELECT json_extract(data, '$.proposed_actions') FROM performance_reports WHERE status = 'approved' "
+        "AND period_end < ? AND (customer IS ? OR customer = ?) ORDER BY period_end DESC LIMIT 1",
+        (period.start.isoformat(), customer, customer)).fetchone()
+    return (row[0] or "") if row else ""
+
+
+# ---------------------------------------------------------------- output
+
+def pct(met: int, measured: int) -> str:
+    return f"{100 * met / measured:.0f}%" if measured else "-"
+
+
+def minutes_text(value: int | None) -> str:
+    if value is None:
+        return "-"
+    h, m = divmod(int(value), 60)
+    return f"{h}h {m:02d}m" if h else f"{m}m"
+
+
+SCALARS = ("incidents", "response_measured", "response_met", "resolution_measured", "resolution_met", "breached",
+           "resolved", "mean_resolve_minutes", "p90_resolve_minutes", "reopened", "changes_deployed",
+           "changes_failed", "billable_minutes", "non_billable_minutes")
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    services = sorted({s for r in report["rows"] for s in r["by_service"]})
+    head = ["customer", *SCALARS, *PRIORITIES, *(f"feedback_{t}" for t in FEEDBACK_TYPES),
+            *(f"service:{s}" for s in services)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(head)
+    for row in [*report["rows"], {"customer": "TOTAL", **report["total"]}]:
+        w.writerow([row["customer"], *("" if row[k] is None else row[k] for k in SCALARS),
+                    *(row["by_priority"][p] for p in PRIORITIES), *(row["feedback"][t] for t in FEEDBACK_TYPES),
+                    *(row["by_service"].get(s, 0) for s in services)])
+    return buf.getvalue()
+
+
+def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = "") -> str:
+    p = report["period"]
+    lines = [f"# Service performance report {p['label']}" + (f": {shop}" if shop else ""), "",
+             f"Period {p['from']} to {p['to']}" + (f", customer {report['customer']}" if report["customer"] else ", all customers")
+             + ". Times are counted in each service's hours.", ""]
+    rows = [*report["rows"], {"customer": "**Total**", **report["total"]}]
+    lines += ["| Customer | Incidents | P1 | P2 | P3 | P4 | P5 | Response met | Resolution met | Breached | Mean to resolve "
+              "| P90 to resolve | Reopened | Changes deployed | Failed | Feedback (+/-/=) | Billable | Not billable |",
+              "|" + "---|" * 18]
+    for r in rows:
+        fb = r["feedback"]
+        lines.append(
+            f"| {r['customer']} | {r['incidents']} | " + " | ".join(str(r["by_priority"][q]) for q in PRIORITIES)
+            + f" | {pct(r['response_met'], r['response_measured'])} ({r['response_met']}/{r['response_measured']})"
+            f" | {pct(r['resolution_met'], r['resolution_measured'])} ({r['resolution_met']}/{r['resolution_measured']})"
+            f" | {r['breached']} | {minutes_text(r['mean_resolve_minutes'])} | {minutes_text(r['p90_resolve_minutes'])}"
+            f" | {r['reopened']} | {r['changes_deployed']} | {r['changes_failed']}"
+            f" | {fb['compliment']}/{fb['complaint']}/{fb['comment']} | {minutes_text(r['billable_minutes'])}"
+            f" | {minutes_text(r['non_billable_minutes'])} |")
+    services = report["total"]["by_service"]
+    if services:
+        lines += ["", "## Incidents by service", "", "| Service | Incidents |", "|---|---|"]
+        lines += [f"| {s} | {n} |" for s, n in services.items()]
+    lines += ["", "## Previous actions", "", report.get("previous_actions") or "None recorded.", "",
+              "## Proposed actions", "", proposed_actions or "To be written by the relationship manager.", ""]
+    return "\n".join(lines)
+
+
+def save(store, period: Period, customer: str | None = None, proposed_actions: str = "", title: str | None = None):
+    """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record."""
+    from ..core.records import model_for
+
+    report = compute(store, period, customer)
+    model = model_for("performance_reports")
+    name = report["customer"] or "all customers"
+    rec = model(title=title or f"Service performance {period.label}, {name}", period_start=period.start,
+                period_end=period.end, customer=customer, period_performance=report,
+                previous_actions=report["previous_actions"], proposed_actions=proposed_actions.strip())
+    return store.add(rec, task="RE.2.4")

@@ -1,0 +1,516 @@
+"""Service Control screens: a change and its path, a configuration item with its timeline, and the
+change calendar (month and week)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ..core import clock
+from ..core.errors import VseError
+from .base import BaseScreen, go_back
+from .forms import ConfirmScreen, Field, FormScreen, spec_fields
+from .record import RecordScreen
+
+HOW = [(h, h) for h in ("email", "signature", "verbal", "meeting", "other")]
+CHANGE_FORM = ["title", "change_type", "priority", "risk", "purpose", "impacted_cis", "customer", "service",
+               "date_needed", "problem", "business_impact", "scope", "benefits", "backout_plan", "contact",
+               "assumptions", "constraints", "cost", "updates_catalogue", "incidents"]
+
+
+def _approval(values, operator: str):
+    from ..core.governance import approval
+
+    return approval(values.get("by") or operator, values.get("how") or "signature", values.get("noted_by"))
+
+
+def new_change(screen) -> None:
+    """The change request form (CO.2.1); a pre-approved change names its template."""
+    from ..core.changes import request_from_values, templates
+
+    store = screen.store
+    fields = spec_fields(store, "change_requests", only=CHANGE_FORM)
+    order = {name: i for i, name in enumerate(CHANGE_FORM)}
+    fields.sort(key=lambda f: order.get(f.name, 99))
+    tpl = [(f"{t.id} {t.title}", t.id) for t in templates(store)]
+    fields.insert(2, Field("template", "Pre-approved", "select", None, tpl,
+                           placeholder="for a pre-approved change"))
+
+    def done(result) -> None:
+        if result is not None:
+            screen.notify(f"Saved {result.id} ({result.status})", title="Change requested")
+            screen.reload()
+            screen.app.open_record(result.id)
+
+    info = ("Only the title is required. A pre-approved change is made from a type that went once through "
+            "the full normal path (choose it under Pre-approved); " + (
+                f"{len(tpl)} such types exist." if tpl else "none exists yet."))
+    screen.app.push_screen(FormScreen(fields, lambda v: request_from_values(store, v), "New change request (WP.11)",
+                                      info=info), done)
+
+
+def new_entry(screen) -> None:
+    """A change window, maintenance window or business event on the schedule."""
+    from ..core.changes import add_entry
+
+    store = screen.store
+    fields = [Field("title", "Title", required=True),
+              Field("item_type", "Type", "select", "change window",
+                    [(t, t) for t in ("change window", "maintenance window", "business event")]),
+              Field("starts_at", "Starts", placeholder="YYYY-MM-DD HH:MM", required=True),
+              Field("ends_at", "Ends", placeholder="YYYY-MM-DD HH:MM"),
+              Field("recurrence", "Repeats", "select", "none", [(r, r) for r in ("none", "weekly", "monthly")])]
+
+    def done(result) -> None:
+        if result is not None:
+            screen.notify(f"Saved {result.id}", title="Schedule")
+            screen.reload()
+
+    screen.app.push_screen(FormScreen(fields, lambda v: add_entry(store, v["title"], v["item_type"] or "change window",
+                                                                  v["starts_at"], v["ends_at"], v["recurrence"] or "none"),
+                                      "New schedule entry (WP.12)",
+                                      info="A change goes on the schedule from the change itself (s on the change)."), done)
+
+
+class ChangeScreen(RecordScreen):
+    """A change request with its whole path; one key per step."""
+
+    TITLE_TEXT = "Change"
+    BINDINGS = RecordScreen.BINDINGS + [
+        Binding("j", "reject", "Reject", id="change_reject"),
+        Binding("s", "schedule", "Schedule", id="change_schedule"),
+        Binding("w", "design", "Design", id="change_design"),
+        Binding("b", "build", "Build", id="change_build"),
+        Binding("t", "test", "Test report", id="change_test"),
+        Binding("y", "approve_deploy", "Approve deploy", id="change_approve_deploy"),
+        Binding("p", "deploy", "Deploy", id="change_deploy"),
+        Binding("o", "review", "Review", id="change_review"),
+        Binding("u", "resources", "Confirm resources", id="change_resources", show=False),
+        Binding("m", "make_template", "Make pre-approved type", id="change_template", show=False),
+        Binding("x", "cancel_change", "Cancel change", id="change_cancel", show=False),
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__("change_requests", ref)
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("", id="path", classes="panel")
+
+    def reload_extra(self, rec) -> None:
+        from ..core.changes import clash_warnings, path
+
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=2)
+        table.add_column(style="dim", width=7)
+        table.add_column(width=20)
+        table.add_column()
+        next_marked = False
+        for task, step, done, _ref in path(self.store, rec):
+            if done:
+                table.add_row(Text("✓", style="green"), task, step, Text(done))
+            elif not next_marked and rec.state != "cancelled" and rec.status != "rejected":
+                table.add_row(Text("▶", style="bold yellow"), task, Text(step, style="bold"), Text("next", style="yellow"))
+                next_marked = True
+            else:
+                table.add_row("·", task, Text(step, style="dim"), "")
+        notes = []
+        if rec.deployed_before_approval:
+            notes.append(Text("▲ emergency change deployed before approval"
+                              + ("; approve it now (a)" if rec.status == "draft" else ""), style="bold dark_orange"))
+        if rec.planned_at and not rec.deployed_at and rec.state != "cancelled":
+            for w in clash_warnings(self.store, rec.planned_at, rec.planned_end or rec.planned_at + timedelta(hours=1),
+                                    rec.impacted_cis, rec.id):
+                notes.append(Text(f"▲ schedule: {w}", style="dark_orange"))
+        if rec.template:
+            notes.append(Text("★ a pre-approved type: new changes of this kind can be made from it", style="green"))
+        box = self.query_one("#path", Static)
+        box.border_title = f"Path of {'an' if rec.change_type == 'emergency' else 'a'} {rec.change_type} change"
+        from rich.console import Group
+
+        box.update(Group(table, *notes))
+
+    # ---------------------------------------------------------------- steps
+    def _run(self, form_fields, submit, title: str, info: str = "", ok: str = "Saved") -> None:
+        def done(result) -> None:
+            if result is not None:
+                message = result[1] if isinstance(result, tuple) else None
+                self.notify(ok if not message else f"{ok}. " + "; ".join(message),
+                            severity="warning" if message else "information", timeout=10 if message else 4)
+                self.reload()
+
+        self.app.push_screen(FormScreen(form_fields, submit, title, info=info), done)
+
+    def _approval_fields(self) -> list[Field]:
+        return [Field("by", "Approved by", value=self.app.operator, required=True),
+                Field("how", "How", "radio", "signature", HOW),
+                Field("noted_by", "Noted by", value="", placeholder="for a verbal approval: who noted it")]
+
+    def action_approve(self) -> None:
+        from ..core.changes import evaluate
+
+        rec = self.store.get(self.kind, self.ref)
+        self._run(self._approval_fields() + [Field("reason", "Note", value="")],
+                  lambda v: evaluate(self.store, rec.id, True, _approval(v, self.app.operator), v["reason"] or ""),
+                  f"Approve {rec.id} (CO.2.1)", ok=f"{rec.id} approved")
+
+    def action_reject(self) -> None:
+        from ..core.changes import evaluate
+
+        rec = self.store.get(self.kind, self.ref)
+        self._run(self._approval_fields()[:2] + [Field("reason", "Reason", "text", "", required=True)],
+                  lambda v: evaluate(self.store, rec.id, False, _approval(v, self.app.operator), v["reason"]),
+                  f"Reject {rec.id} (CO.2.1)", ok=f"{rec.id} rejected")
+
+    def action_schedule(self) -> None:
+        from ..core.changes import schedule
+
+        rec = self.store.get(self.kind, self.ref)
+        start = rec.planned_at or _next_window(self.store)
+        end = rec.planned_end or (start + timedelta(hours=1) if start else None)
+        fields = [Field("starts", "Starts", value=clock.local_text(start) if start else "", placeholder="YYYY-MM-DD HH:MM",
+                        required=True),
+                  Field("ends", "Ends", value=clock.local_text(end) if end else "", placeholder="YYYY-MM-DD HH:MM"),
+                  Field("resources", "Resources", "text", "")]
+        self._run(fields, lambda v: schedule(self.store, rec.id, v["starts"], v["ends"], v["resources"] or ""),
+                  f"Schedule {rec.id} (CO.2.2)", info="Warnings (outside a window, a business event, the same item "
+                  "the same day) are shown after saving; they inform, they do not stop.", ok=f"{rec.id} scheduled")
+
+    def action_resources(self) -> None:
+        from ..core.changes import confirm_schedule
+
+        rec = self.store.get(self.kind, self.ref)
+        self._run([Field("resources", "Resources", "text", "", required=True)],
+                  lambda v: confirm_schedule(self.store, rec.id, v["resources"]), f"Confirm resources for {rec.id} (CO.3.3)")
+
+    def action_design(self) -> None:
+        from ..core.changes import design
+        from ..core.starting_text import starting_values
+
+        rec = self.store.get(self.kind, self.ref)
+        start = starting_values("service_designs")
+        fields = [Field("scope", "Scope", "text", rec.scope or rec.purpose),
+                  Field("schedule", "Schedule", value=clock.local_text(rec.planned_at) if rec.planned_at else ""),
+                  Field("resources", "Resources", "text", ""),
+                  Field("risks", "Risks", "text", start.get("risks", "")),
+                  Field("quality_measures", "Quality", "text", start.get("quality_measures", "")),
+                  *self._approval_fields()]
+        self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
+                                           resources=v["resources"], risks=v["risks"],
+                                           quality_measures=v["quality_measures"],
+                                           approval=_approval(v, self.app.operator)),
+                  f"Design {rec.id} (CO.2.3, WP.16)", ok="Design recorded and approved")
+
+    def action_build(self) -> None:
+        from ..core.changes import build
+
+        rec = self.store.get(self.kind, self.ref)
+        fields = [Field("built_by", "Built by", value=self.app.operator, required=True),
+                  Field("master_copy", "Master copy", value="", placeholder="where the built change is kept"),
+                  Field("description", "What was built", "text", "")]
+        self._run(fields, lambda v: build(self.store, rec.id, built_by=v["built_by"], master_copy=v["master_copy"],
+                                          description=v["description"]), f"Build {rec.id} (CO.2.4, WP.13)",
+                  ok="Build recorded (initial)")
+
+    def action_test(self) -> None:
+        from ..core.changes import test
+
+        rec = self.store.get(self.kind, self.ref)
+        fields = [Field("summary", "Summary", "text", "", required=True),
+                  Field("result", "Result", "radio", "pass", [("pass", "pass"), ("fail", "fail")]),
+                  Field("levels", "Levels, types", value="", placeholder="e.g. functional check, user acceptance"),
+                  Field("errors", "Errors", "text", ""),
+                  Field("tested_by", "Tested by", value=self.app.operator),
+                  Field("validated_by", "Validated by", value="", placeholder="e.g. the customer's contact")]
+        self._run(fields, lambda v: test(self.store, rec.id, summary=v["summary"], result=v["result"] or "pass",
+                                         tested_by=v["tested_by"], levels_and_types=v["levels"], errors=v["errors"],
+                                         validated_by=v["validated_by"]),
+                  f"Test report for {rec.id} (CO.3.1, WP.20)", ok="Test report published")
+
+    def action_approve_deploy(self) -> None:
+        from ..core.changes import approve_deployment
+
+        rec = self.store.get(self.kind, self.ref)
+        info = "The person who built the change should not approve its deployment."
+        if rec.built_by:
+            info = f"Built by {rec.built_by}. " + info + " If you must, give a mitigation; it is kept with the change."
+        fields = self._approval_fields() + [Field("mitigation", "Mitigation", "text", "")]
+        self._run(fields, lambda v: approve_deployment(self.store, rec.id, _approval(v, self.app.operator),
+                                                       v["mitigation"] or None),
+                  f"Approve deployment of {rec.id} (CO.3.2)", info=info, ok="Deployment approved; the build is final")
+
+    def action_deploy(self) -> None:
+        from ..core.changes import deploy
+
+        rec = self.store.get(self.kind, self.ref)
+        items = ", ".join(r for (r,) in self.store.conn.execute(
+            f"SELECT id FROM configuration_items WHERE uuid IN ({','.join('?' * len(rec.impacted_cis))})",
+            rec.impacted_cis)) if rec.impacted_cis else "no configuration item"
+        early = " It is not approved yet: it will show as deployed before approval." if rec.status == "draft" else ""
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                deploy(self.store, rec.id)
+            except VseError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(f"{rec.id} deployed; {items} updated")
+            self.reload()
+
+        self.app.push_screen(ConfirmScreen(f"Deploy {rec.id} now (CO.3.4)? It updates {items}"
+                                           + (" and the catalogue" if rec.updates_catalogue and rec.service else "")
+                                           + f".{early}"), answered)
+
+    def action_review(self) -> None:
+        from ..core.changes import review
+
+        rec = self.store.get(self.kind, self.ref)
+        self._run([Field("outcome", "Review", "text", rec.review, required=True)],
+                  lambda v: review(self.store, rec.id, v["outcome"]), f"Post-deployment review of {rec.id} (CO.3.5)",
+                  info="Did it do what it should? What would you do differently?", ok="Review recorded")
+
+    def action_make_template(self) -> None:
+        from ..core.changes import make_template
+
+        rec = self.store.get(self.kind, self.ref)
+        try:
+            make_template(self.store, rec.id)
+        except VseError as exc:
+            self.notify(str(exc), severity="warning", timeout=12)
+            return
+        self.notify(f"{rec.id} is now a pre-approved type")
+        self.reload()
+
+    def action_cancel_change(self) -> None:
+        from ..core.changes import cancel
+
+        rec = self.store.get(self.kind, self.ref)
+        self._run([Field("reason", "Reason", "text", "", required=True)], lambda v: cancel(self.store, rec.id, v["reason"]),
+                  f"Cancel {rec.id}", ok=f"{rec.id} cancelled")
+
+
+def _next_window(store) -> datetime | None:
+    from ..core.changes import slots
+
+    now = clock.now()
+    for s in slots(store, now, now + timedelta(days=35)):
+        if s.kind == "change window" and s.starts > now:
+            return s.starts
+    return None
+
+
+class ConfigurationItemScreen(RecordScreen):
+    """A configuration item: its fields, what depends on it and its timeline."""
+
+    TITLE_TEXT = "Configuration item"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__("configuration_items", ref)
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("", id="ci-extra", classes="panel")
+
+    def reload_extra(self, rec) -> None:
+        from rich.console import Group
+
+        from ..core.cis import affected_by, timeline
+
+        items, services = affected_by(self.store, rec.id)
+        head = Text.assemble(("If it fails: ", "bold"),
+                             ("services " + ", ".join(f"{i} {n}" for i, n in services) if services else "no service", ""),
+                             "; ",
+                             (f"items {', '.join(f'{i} {n}' for i, n in items)}" if items else "no item depends on it", ""))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="dim", width=16)
+        table.add_column(width=16)
+        table.add_column(width=9)
+        table.add_column()
+        events = timeline(self.store, rec.id)
+        for e in events[:8]:
+            style = {"change deployed": "green", "incident": "dark_orange"}.get(e.kind, "")
+            table.add_row(clock.local_text(e.at), Text(e.kind, style=style), e.ref, Text(e.text))
+        more = Text(f"… and {len(events) - 8} older events", style="dim") if len(events) > 8 else Text("")
+        box = self.query_one("#ci-extra", Static)
+        box.border_title = f"Timeline ({len(events)}) and impact"
+        box.update(Group(head, table if events else Text("No change or incident names this item yet.", style="dim"), more))
+
+
+class CalendarScreen(BaseScreen):
+    """The change schedule as a month or a week: changes, windows and business events."""
+
+    TITLE_TEXT = "Change calendar"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="calendar_back"),
+        Binding("w", "toggle_view", "Week/month", id="calendar_toggle"),
+        Binding("left", "move(-1)", "Day before", id="calendar_left", show=False),
+        Binding("right", "move(1)", "Day after", id="calendar_right", show=False),
+        Binding("up", "move(-7)", "Week before", id="calendar_up", show=False),
+        Binding("down", "move(7)", "Week after", id="calendar_down", show=False),
+        Binding("left_square_bracket", "page(-1)", "Previous", id="calendar_prev"),
+        Binding("right_square_bracket", "page(1)", "Next", id="calendar_next"),
+        Binding("t", "today", "Today", id="calendar_today"),
+        Binding("a", "add", "Add window/event", id="calendar_add"),
+        Binding("enter", "open", "Open change", id="calendar_open"),
+    ]
+
+    def __init__(self, view: str = "month", day: date | None = None) -> None:
+        super().__init__()
+        self.view = view
+        self.day = day or clock.today()
+        self._day_entries: list = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="calendar", classes="panel")
+        yield Static("", id="day", classes="panel")
+        yield from self.compose_footer()
+
+    def _range(self) -> tuple[date, date]:
+        if self.view == "week":
+            first = self.day - timedelta(days=self.day.weekday())
+            return first, first + timedelta(days=7)
+        first = self.day.replace(day=1)
+        start = first - timedelta(days=first.weekday())
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        end = nxt + timedelta(days=(7 - nxt.weekday()) % 7)
+        return start, end
+
+    def reload(self) -> None:
+        from ..core.changes import clash_warnings, schedule_document, slots
+
+        lo_day, hi_day = self._range()
+        lo = clock.ensure_utc(datetime.combine(lo_day, datetime.min.time()))
+        hi = clock.ensure_utc(datetime.combine(hi_day, datetime.min.time()))
+        entries = slots(self.store, lo, hi)
+        by_day: dict[date, list] = {}
+        warned: dict[str, list[str]] = {}
+        for s in entries:
+            first, last = clock.to_local(s.starts).date(), clock.to_local(s.ends - timedelta(seconds=1)).date()
+            d = max(first, lo_day)
+            while d <= last and d < hi_day:
+                by_day.setdefault(d, []).append(s)
+                d += timedelta(days=1)
+            if s.kind == "change" and s.change and not s.deployed and s.change not in warned:
+                warned[s.change] = clash_warnings(self.store, s.starts, s.ends, list(s.cis), s.change)
+        table = Table(expand=True, show_lines=True, box=box.SQUARE, padding=(0, 0))
+        for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+            table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)
+        today = clock.today()
+        weeks = max(1, (hi_day - lo_day).days // 7)
+        height = self.query_one("#calendar").size.height or 30
+        lines = max(3, (height - 4) // weeks - 1)
+        d = lo_day
+        while d < hi_day:
+            cells = []
+            for _ in range(7):
+                cell = Text()
+                style = "bold reverse" if d == self.day else ("bold" if d == today else "")
+                dim = self.view == "month" and d.month != self.day.month
+                cell.append(f"{d.day:>2}" + (" today" if d == today else ""), style=style or ("dim" if dim else ""))
+                todays = by_day.get(d, [])
+                for s in todays[:lines - 1]:
+                    cell.append("\n")
+                    cell.append_text(self._entry_text(s, d, warned))
+                if len(todays) > lines - 1:
+                    cell.append(f"\n+{len(todays) - lines + 1} more", style="dim")
+                cells.append(cell)
+                d += timedelta(days=1)
+            table.add_row(*cells)
+        doc = schedule_document(self.store, create=False)
+        label = (f"{self.day:%B %Y}" if self.view == "month" else
+                 f"week of {lo_day:%d %b %Y}")
+        panel = self.query_one("#calendar", Static)
+        panel.border_title = f"{label} · {doc.id + ' ' + doc.status if doc else 'schedule not started'}"
+        panel.border_subtitle = "▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed"
+        panel.update(table)
+        self._show_day(by_day.get(self.day, []), warned)
+
+    @staticmethod
+    def _entry_text(s, day: date, warned: dict[str, list[str]]) -> Text:
+        local = clock.to_local(s.starts)
+        at = f"{local:%H:%M} " if local.date() == day else ""
+        if s.kind == "change":
+            mark = "✓" if s.deployed else ("▲" if warned.get(s.change or "") else "▪")
+            style = "green" if s.deployed else ("bold dark_orange" if warned.get(s.change or "") else
+                                                 ("red" if s.change_type == "emergency" else "bold"))
+            return Text(f"{mark}{at}{s.title}", style=style)
+        if s.kind == "business event":
+            return Text(f"■ {s.title}", style="magenta")
+        return Text(f"◦{at}{s.title}", style="cyan")
+
+    def _show_day(self, entries, warned) -> None:
+        self._day_entries = entries
+        box = self.query_one("#day", Static)
+        box.border_title = f"{self.day:%A %d %B %Y}"
+        if not entries:
+            box.update(Text("Nothing planned. a adds a window or a business event; a change is scheduled from the change (s).",
+                            style="dim"))
+            return
+        out = Text()
+        for n, s in enumerate(entries, start=1):
+            start, end = clock.local_text(s.starts), clock.local_text(s.ends)
+            out.append(f"{n} ", style="bold")
+            out.append(f"{start} → {end[-5:] if start[:10] == end[:10] else end}  ", style="dim")
+            out.append(f"{s.kind:<18}", style="dim")
+            out.append(f"{(s.change or s.ref):<9} {s.title}")
+            if s.change_type:
+                out.append(f" ({s.change_type})", style="dim")
+            for w in warned.get(s.change or "", []) if not s.deployed else []:
+                out.append(f"\n   ▲ {w}", style="dark_orange")
+            out.append("\n")
+        box.update(out)
+
+    def on_resize(self, event) -> None:
+        self.call_after_refresh(self.reload)
+
+    def action_back(self) -> None:
+        go_back(self)
+
+    def action_toggle_view(self) -> None:
+        self.view = "week" if self.view == "month" else "month"
+        self.reload()
+
+    def action_move(self, days: int) -> None:
+        self.day += timedelta(days=days)
+        self.reload()
+
+    def action_page(self, step: int) -> None:
+        if self.view == "week":
+            self.day += timedelta(days=7 * step)
+        else:
+            month = self.day.month - 1 + step
+            year, month = self.day.year + month // 12, month % 12 + 1
+            self.day = date(year, month, min(self.day.day, 28))
+        self.reload()
+
+    def action_today(self) -> None:
+        self.day = clock.today()
+        self.reload()
+
+    def action_add(self) -> None:
+        new_entry(self)
+
+    def action_open(self) -> None:
+        self.action_open_nth(1)
+
+    def on_key(self, event) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            event.stop()
+            self.action_open_nth(int(event.character))
+
+    def action_open_nth(self, n: int = 1) -> None:
+        if not self._day_entries:
+            self.notify("Nothing planned on this day")
+            return
+        if n > len(self._day_entries):
+            self.notify(f"This day has {len(self._day_entries)} entries")
+            return
+        s = self._day_entries[n - 1]
+        self.app.open_record(s.change or s.ref)

@@ -1,0 +1,335 @@
+"""Service Relationship screens: quick capture of feedback, a feedback entry with its steps, and the
+service performance report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
+
+from ..core import clock
+from ..core.errors import VseError
+from ..widgets.sparkline import sparkline
+from .base import BaseScreen, OnceModal, go_back
+from .forms import ConfirmScreen, Field, FormScreen
+from .record import RecordScreen
+
+TYPES = ("compliment", "complaint", "comment")
+
+
+class FeedbackCapture(OnceModal):
+    """Log what a customer or supplier said in seconds: the words, ctrl+s. The rest has defaults."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="feedback_save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="feedback_cancel"),
+    ]
+    DEFAULT_CSS = """
+    FeedbackCapture { align: center middle; }
+    FeedbackCapture > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    FeedbackCapture .row { height: auto; }
+    FeedbackCapture .row > Label { width: 10; padding: 1 1 0 0; }
+    FeedbackCapture #description, FeedbackCapture #contact, FeedbackCapture Select { width: 1fr; }
+    FeedbackCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; }
+    FeedbackCapture #keys { color: $text-muted; padding: 0 0 0 10; }
+    FeedbackCapture #error { color: $error; height: auto; padding: 0 0 0 10; }
+    """
+
+    def compose(self) -> ComposeResult:
+        from ..core.relationship import last_feedback_company
+
+        store = self.app.store
+        companies = [(f"{t} (customer)", u) for u, t in store.conn.execute("SELECT uuid, title FROM customers ORDER BY title")]
+        companies += [(f"{t} (supplier)", u) for u, t in store.conn.execute("SELECT uuid, title FROM suppliers ORDER BY title")]
+        last = last_feedback_company(store)
+        with Vertical() as box:
+            box.border_title = "Log feedback (WP.06)"
+            with Horizontal(classes="row"):
+                yield Label("Said *")
+                yield Input(id="description", placeholder="What they said, in their words")
+            with Horizontal(classes="row"):
+                yield Label("Type")
+                yield RadioSet(*[RadioButton(t, value=t == "comment", name=t) for t in TYPES], id="type")
+            with Horizontal(classes="row"):
+                yield Label("From")
+                yield Select(companies, value=last or Select.NULL, id="company", prompt="(someone else)")
+            with Horizontal(classes="row"):
+                yield Label("Contact")
+                yield Input(id="contact", placeholder="name, phone or e-mail")
+            yield Static("", id="error")
+            yield Static(Text("^s Save   Esc Cancel   Tab next field", style="dim"), id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#description", Input).focus()
+
+    def action_save(self) -> None:
+        from ..core.relationship import log_feedback
+
+        store = self.app.store
+        btn = self.query_one("#type", RadioSet).pressed_button
+        company = self.query_one("#company", Select).value
+        company = None if company is Select.NULL else company
+        source = "other"
+        if company:
+            source = "supplier" if store.conn.execute("SELECT 1 FROM suppliers WHERE uuid = ?", (company,)).fetchone() \
+                else "customer"
+        try:
+            entry = log_feedback(store, self.query_one("#description", Input).value,
+                                 feedback_type=btn.name if btn and btn.name else "comment", source=source,
+                                 company=company, contact=self.query_one("#contact", Input).value)
+        except VseError as exc:
+            self.query_one("#error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(entry.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        if not self.query_one("#description", Input).value.strip():
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmScreen("Discard this feedback? What you typed will be lost."),
+                             lambda yes: self.dismiss(None) if yes else None)
+
+
+class FeedbackScreen(RecordScreen):
+    """A feedback entry and the steps of the customer experience approach."""
+
+    TITLE_TEXT = "Feedback"
+    BINDINGS = RecordScreen.BINDINGS + [Binding("s", "step", "Next step", id="feedback_step")]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__("feedback", ref)
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("", id="steps")
+
+    def reload_extra(self, rec) -> None:
+        from ..core.relationship import FEEDBACK_NEXT
+
+        order = ("received", "acknowledged", "investigated", "answered", "closed")
+        line = Text("Steps: ")
+        reached = order.index(rec.state) if rec.state in order else 2
+        for i, step in enumerate(order):
+            style = "bold green" if step == rec.state else ("green" if i < reached else "dim")
+            line.append(step, style=style)
+            if i < len(order) - 1:
+                line.append(" → ", style="dim")
+        if rec.state == "escalated":
+            line.append("   escalated", style="bold dark_orange")
+        nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
+        line.append(f"   s: {' / '.join(nxt)}" if nxt else "   closed" + (
+            f" · signed off by {rec.signed_off_by}, {clock.local_text(rec.signed_off_at)}" if rec.signed_off_by else ""),
+            style="dim")
+        self.query_one("#steps", Static).update(line)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "approve":
+            return None
+        return super().check_action(action, parameters)
+
+    def action_step(self) -> None:
+        from ..core.relationship import FEEDBACK_NEXT, feedback_step
+
+        rec = self.store.get(self.kind, self.ref)
+        nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
+        if not nxt:
+            self.notify(f"{rec.id} is closed")
+            return
+        fields = [Field("step", "Step", "radio", nxt[0], [(s, s) for s in nxt]),
+                  Field("outcome", "Outcome", "text", "", placeholder="what was found, answered or escalated to whom"),
+                  Field("signed_off_by", "Signed off by", value="", placeholder="to close: who agrees it is dealt with")]
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"{result.id} {result.state}")
+                self.reload()
+
+        self.app.push_screen(FormScreen(fields, lambda v: feedback_step(self.store, rec.id, v["step"] or nxt[0],
+                                                                        outcome=v["outcome"],
+                                                                        signed_off_by=v["signed_off_by"]),
+                                        f"Next step for {rec.id} (RE.2.3)"), done)
+
+
+def _bar(value: int, top: int, width: int = 20) -> str:
+    if top <= 0 or value <= 0:
+        return ""
+    return "█" * max(1, round(value / top * width))
+
+
+class PerformanceScreen(BaseScreen):
+    """The service performance report of a period, per customer, counted in the service hours."""
+
+    TITLE_TEXT = "Service performance"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="performance_back"),
+        Binding("left_square_bracket", "shift(-1)", "Previous period", id="performance_prev"),
+        Binding("right_square_bracket", "shift(1)", "Next period", id="performance_next"),
+        Binding("slash", "period", "Period/customer", id="performance_period"),
+        Binding("s", "save", "Save as draft report", id="performance_save"),
+        Binding("x", "export", "Export Markdown and CSV", id="performance_export"),
+    ]
+
+    def __init__(self, period: str | None = None, customer: str | None = None) -> None:
+        from ..reports.performance import current_quarter, parse_period
+
+        super().__init__()
+        self.period = parse_period(period) if period else current_quarter()
+        self.customer = customer
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with VerticalScroll(classes="panel", id="perf"):
+            yield Static("", id="perf-head")
+            yield Static("", id="perf-table")
+            yield Static("", id="perf-charts")
+        yield from self.compose_footer()
+
+    def reload(self) -> None:
+        from ..reports import performance as perf
+
+        store = self.store
+        self.report = report = perf.compute(store, self.period, self.customer)
+        p = report["period"]
+        panel = self.query_one("#perf")
+        panel.border_title = f"Service performance {p['label']} ({p['from']} – {p['to']})"
+        panel.border_subtitle = "[ ] period · / choose · s save draft · x export"
+        who = report["customer"] or "all customers"
+        self.query_one("#perf-head", Static).update(Text.assemble(
+            (f"{who}", "bold"), "  ·  response and resolution against the agreed targets, counted in each service's hours",
+            style=""))
+        t = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
+        for col, just in (("customer", "left"), ("incid.", "right"), ("P1", "right"), ("P2", "right"), ("P3", "right"),
+                          ("P4", "right"), ("P5", "right"), ("response", "right"), ("resolution", "right"),
+                          ("breached", "right"), ("mean", "right"), ("p90", "right"), ("reopen", "right"),
+                          ("chg/fail", "right"), ("fb +/-/=", "right"), ("billable", "right"), ("not bill.", "right")):
+            t.add_column(col, justify=just, no_wrap=True)
+        rows = [*report["rows"], {"customer": "Total", **report["total"]}]
+        for r in rows:
+            fb = r["feedback"]
+            style = "bold" if r["customer"] == "Total" else ""
+            t.add_row(Text(r["customer"][:22], style=style), str(r["incidents"]),
+                      *(str(r["by_priority"][q]) for q in ("P1", "P2", "P3", "P4", "P5")),
+                      perf.pct(r["response_met"], r["response_measured"]),
+                      perf.pct(r["resolution_met"], r["resolution_measured"]),
+                      Text(str(r["breached"]), style="bold red" if r["breached"] else ""),
+                      perf.minutes_text(r["mean_resolve_minutes"]), perf.minutes_text(r["p90_resolve_minutes"]),
+                      str(r["reopened"]), f"{r['changes_deployed']}/{r['changes_failed']}",
+                      f"{fb['compliment']}/{fb['complaint']}/{fb['comment']}", perf.minutes_text(r["billable_minutes"]),
+                      perf.minutes_text(r["non_billable_minutes"]), style=style)
+        self.query_one("#perf-table", Static).update(t)
+        self.query_one("#perf-charts", Static).update(self._charts(report))
+
+    def _charts(self, report) -> Group:
+        from ..reports import performance as perf
+
+        total = report["total"]
+        charts = Table.grid(padding=(0, 3))
+        charts.add_column()
+        charts.add_column()
+        left = Table.grid(padding=(0, 1))
+        left.add_column(width=24)
+        left.add_column(width=22)
+        left.add_column(justify="right")
+        left.add_row(Text("By service", style="bold"), "", "")
+        top = max(total["by_service"].values(), default=0)
+        for name, n in sorted(total["by_service"].items(), key=lambda kv: -kv[1]):
+            left.add_row(name[:24], Text(_bar(n, top), style="cyan"), str(n))
+        right = Table.grid(padding=(0, 1))
+        right.add_column(width=16)
+        right.add_column(width=22)
+        right.add_column(justify="right")
+        right.add_row(Text("Targets met", style="bold"), "", "")
+        for label, met, measured in (("response", total["response_met"], total["response_measured"]),
+                                     ("resolution", total["resolution_met"], total["resolution_measured"])):
+            right.add_row(label, Text(_bar(met, measured), style="green") + Text(_bar(measured - met, measured), style="red"),
+                          perf.pct(met, measured))
+        top = max(total["by_priority"].values(), default=0)
+        right.add_row(Text("By priority", style="bold"), "", "")
+        for q, n in total["by_priority"].items():
+            right.add_row(q, Text(_bar(n, top), style="yellow"), str(n))
+        charts.add_row(left, right)
+        weekly = self._weekly()
+        parts = [charts, Text.assemble(("Incidents opened per week  ", "bold"), (sparkline(weekly), "cyan"),
+                                       (f"  ({len(weekly)} weeks)", "dim"))]
+        parts += [Text("Previous actions", style="bold"), Text(report["previous_actions"] or "None recorded.", style="dim")]
+        return Group(*parts)
+
+    def _weekly(self) -> list[int]:
+        lo, hi = self.period.bounds()
+        counts: dict[int, int] = {}
+        sql = "SELECT opened_at FROM incidents WHERE opened_at >= ? AND opened_at < ? AND problem = 0"
+        params = [lo, hi]
+        if self.customer:
+            sql += " AND customer = ?"
+            params.append(self.customer)
+        for (opened,) in self.store.conn.execute(sql, params):
+            day = clock.to_local(clock.parse_datetime(opened)).date()
+            counts[(day - self.period.start).days // 7] = counts.get((day - self.period.start).days // 7, 0) + 1
+        weeks = (self.period.end - self.period.start).days // 7 + 1
+        return [counts.get(i, 0) for i in range(weeks)]
+
+    def action_back(self) -> None:
+        go_back(self)
+
+    def action_shift(self, step: int) -> None:
+        self.period = self.period.next() if step > 0 else self.period.previous()
+        self.reload()
+
+    def action_period(self) -> None:
+        from ..core.lookup import resolve
+        from ..reports.performance import parse_period
+
+        store = self.store
+        customers = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM customers ORDER BY title")]
+        fields = [Field("period", "Period", value=self.period.label, placeholder="2026-Q3, 2026-09, 2026 or FROM..TO",
+                        required=True),
+                  Field("customer", "Customer", "select", self.customer, customers)]
+
+        def submit(v):
+            return parse_period(v["period"]), (resolve(store, "customers", v["customer"]) if v["customer"] else None)
+
+        def done(result) -> None:
+            if result is not None:
+                self.period, self.customer = result
+                self.reload()
+
+        self.app.push_screen(FormScreen(fields, submit, "Performance report: period and customer"), done)
+
+    def action_save(self) -> None:
+        from ..reports.performance import save
+
+        fields = [Field("proposed_actions", "Proposed", "text", "", placeholder="what you will do about what it shows")]
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"Saved {result.id} as a draft; approve it on its record (a)", title="Performance report")
+                self.app.open_record(result.id)
+
+        self.app.push_screen(FormScreen(fields, lambda v: save(self.store, self.period, self.customer,
+                                                              v["proposed_actions"] or ""),
+                                        f"Save the {self.period.label} report (RE.2.4, WP.19)"), done)
+
+    def action_export(self) -> None:
+        from ..paths import export_dir
+        from ..reports import performance as perf
+
+        folder = export_dir()
+        name = f"performance-{self.period.label.replace('..', '_')}" + (
+            f"-{self.report['customer'].lower().replace(' ', '-')}" if self.report["customer"] else "")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            md = folder / f"{name}.md"
+            md.write_text(perf.to_markdown(self.report, self.store.setting("shop_name", "") or ""), encoding="utf-8")
+            (folder / f"{name}.csv").write_text(perf.to_csv(self.report), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot write to {folder}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Written {md} and {Path(md).with_suffix('.csv').name}", title="Exported", timeout=10)
