@@ -388,9 +388,10 @@ def _demo_changes(b: _Builder, customers, services, cis, staff) -> list[ChangeRe
         state = {"deployed": "reviewed" if i % 3 or i == 3 else "deployed", "emergency-after": "deployed", "scheduled": "scheduled",
                  "tested": "tested", "built": "built", "designed": "designed", "overdue": "scheduled"}[kind]
         status = "updated" if kind in ("deployed", "emergency-after", "tested") else "approved"
+        extra = {}
         if kind == "emergency-after":
             approvals = [b.approval(kim, deployed + timedelta(hours=20), "email")]
-        extra = {}
+            extra["deployed_before_approval"] = True
         if state == "reviewed":
             extra["review"] = rng.choice(["Went as planned; the customer confirmed everything works.",
                                           "Took longer than the window; plan an extra hour next time.",

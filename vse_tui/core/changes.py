@@ -484,7 +484,8 @@ def deploy(store, ref: str, at: datetime | None = None, note: str = ""):
             store.update("services", svc.uuid, {
                 "change_requests": list(dict.fromkeys([*svc.change_requests, change.uuid])),
                 "status": "updated" if svc.status in ("approved", "updated") else svc.status}, task="CO.3.4")
-        updates: dict[str, Any] = {"deployed_at": when, "state": "deployed"}
+        updates: dict[str, Any] = {"deployed_at": when, "state": "deployed",
+                                   "deployed_before_approval": change.status == "draft"}
         if note:
             updates["notes"] = (change.notes + "\n" + note).strip()
         change = store.update("change_requests", change.uuid, updates, task="CO.3.4")

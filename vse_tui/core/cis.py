@@ -81,7 +81,8 @@ def timeline(store, ref: str) -> list[Event]:
     for rid, summary, opened, prio in store.conn.execute(
             "SELECT id, title, opened_at, priority FROM incidents WHERE json_extract(data, '$.cis') LIKE ?", (like,)):
         out.append(Event(clock.parse_datetime(opened), "incident", rid, f"{prio} · {summary}"))
-    out.sort(key=lambda e: (e.at, e.ref), reverse=True)
+    rank = {"change proposed": 0, "incident": 1, "change deployed": 2}
+    out.sort(key=lambda e: (e.at, rank[e.kind], e.ref), reverse=True)
     return out
 
 

@@ -40,9 +40,13 @@ def editable_fields(kind: str) -> list[tuple[str, str]]:
 
 def create(store, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any):
     """A new record of `kind` from what a person typed (plus `fixed` values the app sets)."""
-    from .fields import parse
+    from .fields import field_specs, parse
 
     model = model_for(kind)
+    for spec in field_specs(kind):
+        given = values.get(spec.name)
+        if spec.required and spec.name not in fixed and (given is None or (isinstance(given, str) and not given.strip())):
+            raise InputError(f"{spec.label}: required")
     data = {k: v for k, v in parse(store, kind, values).items() if v is not None or k in fixed}
     data.update(fixed)
     try:

@@ -1,0 +1,253 @@
+"""Service control: the change path, emergency changes, pre-approved types, the schedule's warnings,
+configuration items (timeline, impact, import)."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from vse_tui.core import changes, cis, clock
+from vse_tui.core import incidents as inc_core
+from vse_tui.core.errors import InputError
+from vse_tui.core.governance import approval
+from vse_tui.core.records import ConfigurationItem, Customer, Service
+from vse_tui.store.chain import verify
+
+
+@pytest.fixture
+def shop(store):
+    svc = store.add(Service(name="E-mail", status="approved"))
+    nas = store.add(ConfigurationItem(name="NAS", ci_type="hardware", services=[svc.uuid]))
+    fw = store.add(ConfigurationItem(name="Firewall", ci_type="network", depends_on=[nas.uuid]))
+    vpn = store.add(ConfigurationItem(name="VPN gateway", ci_type="network", depends_on=[fw.uuid]))
+    return store, svc, nas, fw, vpn
+
+
+def _through_test(store, ref: str, builder: str = "Alex") -> None:
+    changes.evaluate(store, ref, True, approval("Kim", "email"))
+    changes.schedule(store, ref, "2026-11-28 07:00", "2026-11-28 08:00")
+    changes.design(store, ref, scope="Swap one disk", approval=approval("Kim", "signature"))
+    changes.build(store, ref, built_by=builder, master_copy="store/nas-disk")
+    changes.test(store, ref, summary="Array rebuilt, shares readable", result="pass", tested_by="Sam")
+
+
+def test_a_normal_change_from_request_to_review(shop):
+    store, svc, nas, fw, vpn = shop
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"], purpose="A disk reports errors")
+    assert (ch.id, ch.status, ch.state, ch.change_type) == ("CHG-0001", "draft", "requested", "normal")
+    with pytest.raises(InputError, match="not ready to deploy"):
+        changes.deploy(store, ch.id)
+    _through_test(store, ch.id)
+    ch = store.get("change_requests", ch.id)
+    assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", "Alex")
+    assert store.select("service_designs")[0].status == "approved"
+    assert store.select("built_changes")[0].status == "initial"
+    assert store.select("test_reports")[0].status == "published"
+    ch = changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+    assert (ch.status, ch.state) == ("updated", "ready")
+    assert store.select("built_changes")[0].status == "final"
+    ch = changes.deploy(store, ch.id)
+    assert ch.state == "deployed" and ch.deployed_at == clock.now() and not ch.deployed_before_approval
+    item = store.get("configuration_items", nas.uuid)
+    assert item.status == "updated" and item.changes == [ch.uuid]
+    ch = changes.review(store, ch.id, "Went as planned")
+    assert ch.state == "reviewed"
+    # every step left its task in the change's history
+    tasks = {h["task"] for h in store.history(ch.uuid)}
+    assert {"CO.1.2", "CO.2.1", "CO.2.2", "CO.3.2", "CO.3.4", "CO.3.5"} <= tasks
+    assert all(done for _task, _step, done, _ref in changes.path(store, ch))
+    # the item's timeline shows the change proposed and deployed, with its type
+    events = cis.timeline(store, nas.id)
+    assert [(e.kind, e.ref) for e in events] == [("change deployed", ch.id), ("change proposed", ch.id)]
+    assert events[0].text.startswith("normal")
+    assert verify(store) == []
+
+
+def test_the_schedule_is_one_document_that_records_its_updates(shop):
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    changes.schedule(store, ch.id, "2026-11-28 07:00")
+    doc = changes.schedule_document(store, create=False)
+    assert doc.status == "updated" and doc.id == "CSC-0001"
+    entry = store.select("schedule_items")[0]
+    assert (entry.item_type, entry.change) == ("change", ch.uuid)
+    changes.schedule(store, ch.id, "2026-11-29 07:00")  # moved, not added twice
+    assert store.count("schedule_items") == 1
+    assert store.get("change_requests", ch.id).planned_at == datetime(2026, 11, 29, 7, tzinfo=timezone.utc)
+
+
+def test_an_emergency_change_deployed_before_approval_shows_as_such(shop):
+    store, svc, nas, *_ = shop
+    ch = changes.request(store, "Patch firewall now", change_type="emergency", cis=["Firewall"])
+    assert changes.request_warnings(store, ch)
+    ch = changes.deploy(store, ch.id)
+    assert ch.state == "deployed" and ch.status == "draft" and ch.deployed_before_approval
+    path = dict((task, done) for task, _s, done, _r in changes.path(store, ch))
+    assert "before approval" in path["CO.3.4"] and path["CO.2.1"] == ""
+    ch = changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    assert ch.status == "approved" and ch.deployed_before_approval  # still shows it came first
+
+
+def test_a_normal_change_cannot_skip_steps(shop):
+    store = shop[0]
+    ch = changes.request(store, "Upgrade mail server")
+    with pytest.raises(InputError, match="approve the request"):
+        changes.design(store, ch.id)
+    changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    with pytest.raises(InputError, match="no design yet"):
+        changes.build(store, ch.id, built_by="Alex")
+    with pytest.raises(InputError, match="has not been built"):
+        changes.test(store, ch.id, summary="x", result="pass")
+    with pytest.raises(InputError, match="no test report"):
+        changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+
+
+def test_a_failed_test_blocks_deployment_until_a_pass(shop):
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    _through_test(store, ch.id)
+    with pytest.raises(InputError, match="names the errors"):
+        changes.test(store, ch.id, summary="Rebuild failed", result="fail")
+    changes.test(store, ch.id, summary="Rebuild failed", result="fail", errors="Array degraded")
+    with pytest.raises(InputError, match="failed"):
+        changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+
+
+def test_a_rejected_change_needs_a_reason_and_is_cancelled(shop):
+    store = shop[0]
+    ch = changes.request(store, "Replace every laptop")
+    with pytest.raises(InputError, match="Reason"):
+        changes.evaluate(store, ch.id, False, approval("Kim", "email"))
+    ch = changes.evaluate(store, ch.id, False, approval("Kim", "email"), reason="No budget this year")
+    assert (ch.status, ch.state) == ("rejected", "cancelled")
+    with pytest.raises(InputError, match="rejected"):
+        changes.deploy(store, ch.id)
+
+
+def test_the_builder_approving_the_deployment_warns_and_records_the_acknowledgement(shop):
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    _through_test(store, ch.id, builder="Kim")
+    with pytest.raises(InputError, match="built a change should not approve"):
+        changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+    assert store.get("change_requests", ch.id).state == "tested"  # nothing saved
+    ch = changes.approve_deployment(store, ch.id, approval("Kim", "email"),
+                                    mitigation="The customer checked the test result by phone")
+    ack = store.select("acknowledgements")[0]
+    assert (ack.rule, ack.record, ack.mitigation) == ("builder-approves", ch.uuid, "The customer checked the test result by phone")
+    assert ch.state == "ready"
+
+
+def test_a_type_becomes_pre_approved_only_after_one_full_normal_pass(shop):
+    store = shop[0]
+    with pytest.raises(InputError, match="pre-approved type"):
+        changes.request(store, "New laptop for Dana", change_type="pre-approved")
+    first = changes.request(store, "New laptop set-up", cis=["NAS"])
+    _through_test(store, first.id)
+    with pytest.raises(InputError, match="not gone through the full normal path.*deployment.*review"):
+        changes.make_template(store, first.id)
+    with pytest.raises(InputError, match="not a pre-approved type"):
+        changes.request(store, "New laptop for Dana", template=first.id)
+    changes.approve_deployment(store, first.id, approval("Kim", "email"))
+    changes.deploy(store, first.id)
+    changes.review(store, first.id, "Fine; write the checklist down")
+    assert changes.make_template(store, first.id).template
+    laptop = changes.request(store, "New laptop for Dana", template=first.id)
+    assert (laptop.change_type, laptop.status, laptop.template_from) == ("pre-approved", "approved", first.uuid)
+    assert laptop.approvals[0].note == f"pre-approved type {first.id}"
+
+
+def test_an_emergency_change_cannot_earn_a_pre_approved_type(shop):
+    store = shop[0]
+    ch = changes.request(store, "Patch", change_type="emergency")
+    changes.deploy(store, ch.id)
+    with pytest.raises(InputError, match="emergency change, not a normal one"):
+        changes.make_template(store, ch.id)
+
+
+def test_schedule_warnings(shop):
+    store, svc, nas, *_ = shop
+    sat = "2026-11-28"
+    changes.add_entry(store, "Saturday window", "change window", f"{sat} 06:00", f"{sat} 10:00", "weekly")
+    changes.add_entry(store, "Month-end close", "business event", "2026-11-30 08:00", "2026-11-30 20:00")
+    a = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    b = changes.request(store, "NAS firmware", cis=["NAS"])
+    for ch in (a, b):
+        changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    _, warnings = changes.schedule(store, a.id, f"{sat} 07:00", f"{sat} 08:00")
+    assert warnings == []
+    _, warnings = changes.schedule(store, b.id, f"{sat} 09:30", f"{sat} 11:00")
+    assert "planned outside every change or maintenance window" in warnings
+    assert f"{a.id} touches {nas.id} on the same day" in warnings
+    _, warnings = changes.schedule(store, b.id, "2026-12-05 07:00", "2026-12-05 08:00")  # next week's window
+    assert warnings == []
+    _, warnings = changes.schedule(store, b.id, "2026-11-30 10:00")
+    assert "during the business event 'Month-end close'" in warnings
+    # the recurring window shows in a month's slots every Saturday
+    lo = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    windows = [s for s in changes.slots(store, lo, lo + timedelta(days=31)) if s.kind == "change window"]
+    assert [s.starts.day for s in windows] == [5, 12, 19, 26]
+
+
+def test_what_a_failure_affects(shop):
+    store, svc, nas, fw, vpn = shop
+    items, services = cis.affected_by(store, nas.id)
+    assert items == [(fw.id, "Firewall"), (vpn.id, "VPN gateway")]
+    assert services == [(svc.id, "E-mail")]
+    assert cis.affected_by(store, vpn.id) == ([], [])
+
+
+def test_incidents_naming_an_item_are_on_its_timeline(shop):
+    store, svc, nas, *_ = shop
+    inc = inc_core.log_incident(store, "NAS beeping", cis=[nas.uuid])
+    assert [(e.kind, e.ref) for e in cis.timeline(store, nas.id)] == [("incident", inc.id)]
+
+
+def test_deploying_a_service_change_updates_the_catalogue(shop):
+    store, svc, *_ = shop
+    ch = changes.request(store, "Add shared calendars", service="E-mail", updates_catalogue=True)
+    _through_test(store, ch.id)
+    changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+    changes.deploy(store, ch.id)
+    svc = store.get("services", svc.id)
+    assert svc.status == "updated" and svc.change_requests == [ch.uuid]
+
+
+def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
+    store, svc, *_ = shop
+    store.add(Customer(name="Acme"))
+    from vse_tui.core.roles import add_person
+
+    add_person(store, "Sam Ortiz", roles="PT")
+    csv_file = tmp_path / "assets.csv"
+    csv_file.write_text(
+        "Asset name;Type;Owner;Location;Warranty end;Service;Depends on;Notes\n"
+        "Office router;Router;Sam Ortiz;Back office;31/12/2027;E-mail;;\n"
+        "Reception PC;laptop;Front desk;Reception;2027-03-01;;Office router;\n"
+        ";hardware;;;;;;no name\n"
+        "Old scanner;toaster;;;;;;\n"
+        "Label printer;hardware;;;2027-02-30;;;bad date\n"
+        "Mail archive;software;;;;Payroll;;unknown service\n"
+        "Reception PC;hardware;;;;;;twice\n"
+        "NAS;hardware;;;;;;already stored\n"
+        "Kiosk;hardware;;;;;Nowhere box;\n",
+        encoding="utf-8")
+    plan = cis.plan_import(store, csv_file)
+    assert [i.name for i in plan.items] == ["Office router", "Reception PC"]
+    reasons = {r.line: r.reason for r in plan.rejected}
+    assert sorted(reasons) == [4, 5, 6, 7, 8, 9, 10]
+    assert "name is empty" in reasons[4]
+    assert "'toaster' is not one of" in reasons[5]
+    assert "not a date" in reasons[6]
+    assert "No service 'Payroll'" in reasons[7]
+    assert "appears twice" in reasons[8]
+    assert "already a configuration item" in reasons[9]
+    assert "'Nowhere box', which is not an item" in reasons[10]
+    assert store.count("configuration_items") == 3  # nothing stored yet
+    assert cis.apply_import(store, plan) == 2
+    router = store.get("configuration_items", "CI-0004")
+    assert (router.name, router.ci_type, router.location, router.expiry_kind) == ("Office router", "network", "Back office", "warranty")
+    assert router.owner_person is not None and router.services == [svc.uuid]
+    pc = store.get("configuration_items", "CI-0005")
+    assert (pc.ci_type, pc.owner, pc.owner_person, pc.depends_on) == ("hardware", "Front desk", None, [router.uuid])
+    assert store.history(pc.uuid)[0]["task"] == "CO.1.4"
