@@ -89,3 +89,45 @@ def test_wizard_roles_step_with_a_warning(snap_compare, empty_app):
 
 def test_governance_screen(snap_compare, demo_app):
     assert snap_compare(demo_app, press=["g"], terminal_size=SIZE)
+
+
+def test_change_list(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["c"], terminal_size=SIZE)
+
+
+def test_change_request_form(snap_compare, demo_app):
+    async def before(pilot):
+        await pilot.press("c", "a", *list("Replace the Wi-Fi access point at Acme"))
+        await _no_blink(pilot)
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)
+
+
+def test_change_with_its_path(snap_compare, demo_app):
+    async def before(pilot):
+        await pilot.pause()
+        pilot.app.open_record("CHG-0060")  # the emergency change deployed before approval
+        await pilot.pause()
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)
+
+
+def test_month_calendar(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["c", "m"], terminal_size=SIZE)
+
+
+def test_catalogue(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["r"], terminal_size=SIZE)
+
+
+def test_agreement(snap_compare, demo_app):
+    async def before(pilot):
+        await pilot.pause()
+        pilot.app.open_record("AGR-0001")
+        await pilot.pause()
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)
+
+
+def test_performance_report(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["r", "p", "left_square_bracket"], terminal_size=SIZE)

@@ -34,3 +34,15 @@ def make_app():
     yield make
     for s in stores:
         s.close()
+
+
+def widget_text(app, selector: str, width: int = 120) -> str:
+    """What a Static shows, as plain text (tables and groups rendered as on screen)."""
+    from rich.console import Console
+
+    content = app.screen.query_one(selector).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=width, record=True, color_system=None)
+    console.print(content)
+    return console.export_text()

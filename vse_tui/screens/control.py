@@ -50,7 +50,7 @@ def new_change(screen) -> None:
 
     info = ("Only the title is required. A pre-approved change is made from a type that went once through "
             "the full normal path (choose it under Pre-approved); " + (
-                f"{len(tpl)} such types exist." if tpl else "none exists yet."))
+                f"{len(tpl)} such type{' exists' if len(tpl) == 1 else 's exist'}." if tpl else "none exists yet."))
     screen.app.push_screen(FormScreen(fields, lambda v: request_from_values(store, v), "New change request (WP.11)",
                                       info=info), done)
 
@@ -336,10 +336,12 @@ class ConfigurationItemScreen(RecordScreen):
         for e in events[:8]:
             style = {"change deployed": "green", "incident": "dark_orange"}.get(e.kind, "")
             table.add_row(clock.local_text(e.at), Text(e.kind, style=style), e.ref, Text(e.text))
-        more = Text(f"… and {len(events) - 8} older events", style="dim") if len(events) > 8 else Text("")
+        parts = [head, table if events else Text("No change or incident names this item yet.", style="dim")]
+        if len(events) > 8:
+            parts.append(Text(f"… and {len(events) - 8} older events", style="dim"))
         box = self.query_one("#ci-extra", Static)
         box.border_title = f"Timeline ({len(events)}) and impact"
-        box.update(Group(head, table if events else Text("No change or incident names this item yet.", style="dim"), more))
+        box.update(Group(*parts))
 
 
 class CalendarScreen(BaseScreen):

@@ -19,6 +19,50 @@ from .base import SearchableList, keep_cursor
 LIMIT = 200
 
 
+def _local(value):
+    return clock.local_text(clock.parse_datetime(value)) if value else ""
+
+
+def _day(value):
+    return clock.local_text(clock.parse_datetime(value), with_time=False) if value and "T" in value else (value or "")
+
+
+def _hours(value):
+    import json
+
+    from ..core.fields import hours_text
+    from ..core.records import ServiceHours
+
+    return hours_text(ServiceHours.model_validate(json.loads(value))) if value else ""
+
+
+# (label, SQL expression over the kind's table `t`, width, formatter): the columns a list shows.
+BASE_COLUMNS = [("id", "t.id", 9, None), ("title", "t.title", 24, None), ("status", "t.status", 9, None),
+                ("state", "t.state", 10, None), ("updated", "t.updated_at", 10, _day)]
+COLUMNS = {
+    "services": [("id", "t.id", 8, None), ("name", "t.title", 18, None), ("catalogue", "json_extract(t.data, '$.catalogue')", 10, None),
+                 ("status", "t.status", 8, None), ("hours", "json_extract(t.data, '$.service_hours')", 13, _hours),
+                 ("review", "t.review_date", 10, None)],
+    "customer_agreements": [("id", "t.id", 8, None), ("title", "t.title", 18, None),
+                            ("customer", "(SELECT c.title FROM customers c WHERE c.uuid = t.customer)", 14, None),
+                            ("status", "t.status", 8, None), ("review", "t.review_date", 10, None), ("ends", "t.end_date", 10, None)],
+    "supplier_agreements": [("id", "t.id", 8, None), ("title", "t.title", 18, None),
+                            ("supplier", "(SELECT c.title FROM suppliers c WHERE c.uuid = t.supplier)", 14, None),
+                            ("status", "t.status", 8, None), ("review", "t.review_date", 10, None), ("ends", "t.end_date", 10, None)],
+    "change_requests": [("id", "t.id", 8, None), ("title", "t.title", 22, None), ("type", "t.change_type", 9, None),
+                        ("status", "t.status", 8, None), ("state", "t.state", 9, None), ("planned", "t.planned_at", 10, _day)],
+    "configuration_items": [("id", "t.id", 8, None), ("name", "t.title", 22, None), ("type", "json_extract(t.data, '$.ci_type')", 10, None),
+                            ("status", "t.status", 8, None), ("state", "t.state", 10, None), ("expiry", "t.expiry_date", 10, None)],
+    "feedback": [("id", "t.id", 7, None), ("what they said", "t.title", 30, None),
+                 ("type", "json_extract(t.data, '$.feedback_type')", 10, None), ("step", "t.state", 12, None),
+                 ("received", "t.received_at", 10, _day)],
+    "schedule_items": [("id", "t.id", 8, None), ("title", "t.title", 20, None), ("type", "t.item_type", 12, None),
+                       ("starts", "t.starts_at", 16, _local), ("repeats", "json_extract(t.data, '$.recurrence')", 7, None)],
+    "performance_reports": [("id", "t.id", 8, None), ("title", "t.title", 34, None), ("status", "t.status", 8, None),
+                            ("period end", "t.period_end", 10, None)],
+}
+
+
 class ProcessScreen(SearchableList):
     LIST_ID = "records"
     PROCESS = ""
@@ -28,8 +72,8 @@ class ProcessScreen(SearchableList):
         Binding("slash", "search", "Search", id="process_search"),
         Binding("escape", "close_search", "Close search", id="process_close_search", show=False),
         Binding("a", "add", "Add", id="process_add"),
-        Binding("left", "focus_kinds", "Work products", id="process_left", show=False),
-        Binding("right", "focus_records", "Records", id="process_right", show=False),
+        Binding("left", "focus_kinds", "Work products", id="process_left", show=False, priority=True),
+        Binding("right", "focus_records", "Records", id="process_right", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -51,10 +95,7 @@ class ProcessScreen(SearchableList):
     def on_mount(self) -> None:
         proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
         self.query_one("#kinds-panel").border_title = f"{proc.code}  {proc.name}"
-        t = self.query_one("#records", DataTable)
-        for label, key, width in (("id", "id", 9), ("title", "title", 21), ("status", "status", 9),
-                                  ("state", "state", 9), ("updated", "updated", 10)):
-            t.add_column(label, key=key, width=width)
+        self._columns_of = None
         self.query_one("#records", DataTable).focus()
 
     def reload(self) -> None:
@@ -64,8 +105,8 @@ class ProcessScreen(SearchableList):
         for kind in self.KINDS:
             model = BY_KIND[kind]
             count = self.store.count(kind)
-            name = model.LABEL if len(model.LABEL) <= 24 else model.LABEL[:23] + "…"
-            label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<24}", (f"{count:>4}", "bold" if count else "dim"))
+            name = model.LABEL if len(model.LABEL) <= 20 else model.LABEL[:19] + "…"
+            label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<20}", (f"{count:>5}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
         kinds.highlighted = highlighted if highlighted is not None else 0
         self._fill_records()
@@ -75,20 +116,31 @@ class ProcessScreen(SearchableList):
         model = BY_KIND[kind]
         where, params = "1", []
         if self.search_text:
-            where = "(id LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')"
+            where = "(t.id LIKE ? ESCAPE '\\' OR t.title LIKE ? ESCAPE '\\')"
             like = f"%{_escape_like(self.search_text)}%"
             params = [like.upper(), like]
-        total = store.count(kind, where, params)
+        total = store.conn.execute(f"SELECT COUNT(*) FROM {kind} t WHERE {where}", params).fetchone()[0]
+        columns = COLUMNS.get(kind, BASE_COLUMNS)
+        select = ", ".join(sql for _l, sql, _w, _f in columns)
         rows = store.conn.execute(
-            f"SELECT id, title, status, state, updated_at FROM {kind} WHERE {where} ORDER BY seq DESC LIMIT {LIMIT}", params
+            f"SELECT {select} FROM {kind} t WHERE {where} ORDER BY t.seq DESC LIMIT {LIMIT}", params
         ).fetchall()
         table = self.query_one("#records", DataTable)
+        if self._columns_of != kind:
+            table.clear(columns=True)
+            for label, _sql, width, _fmt in columns:
+                table.add_column(label, key=label, width=width)
+            self._columns_of = kind
+        labels = [c[0] for c in columns]
 
         def fill() -> None:
-            for rid, title, status, state, updated in rows:
-                style = "green" if status in ("approved", "updated", "published", "final") else ""
-                table.add_row(rid, Text(title or ""), Text(status or "", style=style), Text(state or ""),
-                              clock.local_text(clock.parse_datetime(updated), with_time=False) if updated else "", key=rid)
+            for row in rows:
+                cells = []
+                for (label, _sql, _w, fmt), value in zip(columns, row):
+                    text = fmt(value) if fmt else ("" if value is None else str(value))
+                    style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
+                    cells.append(Text(text, style=style))
+                table.add_row(*cells, key=row[labels.index("id")])
 
         keep_cursor(table, fill)
         wp = load_standard().wp(model.WP) if model.WP else None
@@ -126,6 +178,14 @@ class ProcessScreen(SearchableList):
         table = self.query_one("#records", DataTable)
         if table.has_focus and table.row_count:
             table.action_select_cursor()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # left/right move between the two panels; elsewhere (the search box) they move the cursor
+        if action == "focus_kinds":
+            return isinstance(self.focused, DataTable) and self.focused.id == "records"
+        if action == "focus_records":
+            return isinstance(self.focused, OptionList)
+        return True
 
     def action_add(self) -> None:
         """A new record of the highlighted kind: its own flow where it has one, else the generic form."""
@@ -224,7 +284,7 @@ class GovernanceScreen(ProcessScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "acknowledge":
             return True if self.kind in self.ROLE_KINDS else None
-        return True
+        return super().check_action(action, parameters)
 
     def action_acknowledge(self) -> None:
         from ..core.roles import acknowledge, warnings

@@ -78,6 +78,7 @@ class RecordScreen(BaseScreen):
     def __init__(self, kind: str, ref: str) -> None:
         super().__init__()
         self.kind, self.ref = kind, ref
+        self.TITLE_TEXT = BY_KIND[kind].LABEL
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -108,10 +109,19 @@ class RecordScreen(BaseScreen):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
+        from ..core.fields import field_specs, hours_text, targets_text
+
+        how = {spec.name: spec.how for spec in field_specs(self.kind)}
         for name, value in data.items():
             if name in SKIP or value in (None, "", [], {}) or value is False:
                 continue
-            grid.add_row(name.replace("_", " "), Text(render(value, labels)))
+            if how.get(name) == "targets":
+                shown = targets_text(getattr(rec, name)) + "  (respond/resolve)"
+            elif how.get(name) == "hours":
+                shown = hours_text(getattr(rec, name))
+            else:
+                shown = render(value, labels)
+            grid.add_row(name.replace("_", " "), Text(shown))
         for a in rec.approvals:
             grid.add_row("approved", Text(f"{a.by}, {clock.local_text(a.at)}, by {a.how}"
                                           + (f" (noted by {a.noted_by})" if a.noted_by else "")))
