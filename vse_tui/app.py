@@ -59,6 +59,9 @@ class VseApp(App):
         return getattr(importlib.import_module(module), cls)()
 
     def on_mount(self) -> None:
+        from .widgets.options import guard_page_keys
+
+        guard_page_keys()
         for name in self.MODES:
             self.add_mode_screen(name)
         if self.config.keys:

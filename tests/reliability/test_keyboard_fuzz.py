@@ -12,7 +12,7 @@ from vse_tui.config import Config
 from vse_tui.store import Actor, open_store
 from vse_tui.store.chain import verify
 
-KEYS = list("dgcrinkmtxhwleoaveftspub/?0123456789 -_") + [
+KEYS = list("dgcrinkmtxhwleoaveftspubjyoz[]/?0123456789 -_") + [
     "enter", "escape", "tab", "shift+tab", "up", "down", "left", "right", "pageup", "pagedown", "home", "end",
     "ctrl+s", "ctrl+n", "ctrl+b", "ctrl+r", "ctrl+k", "backspace", "space", "y", "n",
 ]
