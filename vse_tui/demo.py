@@ -20,6 +20,7 @@ from .core.records import (
     ScheduleItem, Supplier, SupplierAgreement, TestReport, TimeEntry, TrainingRecord,
 )
 from .core.standard import load_standard
+from .reports import performance
 from .store.db import Store
 
 SEED = 29110
@@ -327,7 +328,9 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
         for q in range(1, 5):
             end = b.day(92 * (q - 1) + 5)
             begin = end - timedelta(days=91)
+            figures = performance.compute(store, performance.Period(begin, end, f"{begin.isoformat()}..{end.isoformat()}"))
             b.add(PerformanceReport(title=f"Service performance {begin:%b %Y} - {end:%b %Y}", period_start=begin, period_end=end,
+                                    period_performance=figures,
                                     status="approved" if q > 1 else "draft",
                                     approvals=[b.approval(kim, _at(end + timedelta(days=3)), "email")] if q > 1 else [],
                                     previous_actions="Backup monitoring added; done.", proposed_actions="Replace the two oldest laptops at Acme."),
@@ -420,6 +423,11 @@ def _demo_changes(b: _Builder, customers, services, cis, staff) -> list[ChangeRe
             b.add(BuiltChange(title=f"Build of {stored.id}", change=stored.uuid, built_by=alex,
                               master_copy=f"secure-store/{stored.id.lower()}", status="final" if kind != "built" else "initial"),
                   "CO.2.4", when, alex)
+        if kind == "built" and not any(t for t in out if t.state == "built"):  # the first build failed its test
+            when = created + timedelta(days=3, hours=4)
+            b.add(TestReport(title=f"Test of {stored.id}", change=stored.uuid, summary="Upgrade stopped half way.",
+                             levels_and_types="Functional check.", errors="The installer needs 8 GB free; the disk had 5.",
+                             tested_by=sam, tested_at=when, result="fail"), "CO.3.1", when, sam)
         if kind in ("deployed", "emergency-after", "tested"):
             when = created + timedelta(days=3, hours=4)
             b.add(TestReport(title=f"Test of {stored.id}", change=stored.uuid, summary="All planned checks passed.",

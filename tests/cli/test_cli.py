@@ -18,7 +18,9 @@ def run(*args, input=None):
 
 def test_core_and_store_never_import_textual():
     code = ("import sys, vse_tui.core, vse_tui.store, vse_tui.reports, vse_tui.cli, vse_tui.commands, "
-            "vse_tui.core.incidents, vse_tui.core.due, vse_tui.demo, vse_tui.reports.export; "
+            "vse_tui.core.incidents, vse_tui.core.due, vse_tui.demo, vse_tui.reports.export, vse_tui.core.changes, "
+            "vse_tui.core.cis, vse_tui.core.relationship, vse_tui.core.fields, vse_tui.reports.performance, "
+            "vse_tui.commands_service; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -172,3 +174,33 @@ def test_report_audit_json_on_an_empty_database(tmp_path, capsys):
     first = doc["tasks"][0]
     assert set(first) >= {"task", "state", "inputs", "outputs", "evidence"}
     assert doc["summary"]["all"] == {"done": 0, "tasks": 40}
+
+
+def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    csv_file = tmp_path / "assets.csv"
+    csv_file.write_text("name,type,location\nNAS,hardware,Office\nRouter,router,Office\n,software,\n", encoding="utf-8")
+    assert main(["import", "cis", str(csv_file), "--dry-run", "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert "to import: 2; rejected: 1" in err and "line 4: name is empty" in err
+    assert main(["import", "cis", str(csv_file), "--db", db]) == 1  # no terminal, no --yes: nothing stored
+    assert "nothing was stored" in capsys.readouterr().err
+    assert main(["import", "cis", str(csv_file), "--yes", "--db", db]) == 0
+    assert "imported 2 configuration items; 1 rows rejected" in capsys.readouterr().out
+    assert main(["ci", "list", "--format", "json", "--db", db]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert [(i["id"], i["name"], i["type"]) for i in items] == [("CI-0001", "NAS", "hardware"), ("CI-0002", "Router", "network")]
+
+    assert main(["change", "add", "Swap NAS disk", "--ci", "CI-0001", "--type", "emergency", "--db", db]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "CHG-0001" and "emergency" in out.err
+    assert main(["change", "add", "Laptop", "--type", "pre-approved", "--db", db]) == 1
+    assert "full normal path" in capsys.readouterr().err
+    assert main(["change", "list", "--format", "csv", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("id,uuid,title,type,status,state") and lines[1].startswith("CHG-0001,")
+    assert main(["change", "list", "--scheduled", "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == "(none)"
+
+    assert main(["feedback", "add", "Quick fix, thanks", "--type", "compliment", "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == "FB-0001"
