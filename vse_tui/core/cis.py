@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from . import clock
 from .errors import describe_validation_error
-from .importer import Rejected, empty, read_rows
+from .importer import Rejected, empty, match_columns, read_rows
 
 TYPES = ("hardware", "software", "network", "document", "service component", "other")
 TYPE_WORDS = {
@@ -160,13 +160,7 @@ def plan_import(store, path: Path) -> CIPlan:
     from .records.control import ConfigurationItem
 
     header, rows = read_rows(path)
-    lowered = {h.lower().strip(): h for h in header}
-    mapping: dict[str, str] = {}
-    for name, aliases in ALIASES.items():
-        for alias in aliases:
-            if alias in lowered and lowered[alias] not in mapping.values():
-                mapping[name] = lowered[alias]
-                break
+    mapping = match_columns(header, ALIASES)
     plan = CIPlan(mapping, rows=len(rows), ignored=[h for h in header if h not in mapping.values()])
     if "name" not in mapping:
         raise_missing = ", ".join(ALIASES["name"][:4])

@@ -159,14 +159,20 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return header, rows
 
 
-def auto_mapping(header: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """field -> column, each field taking the first of its usual names the file has (case-insensitive)."""
     lowered = {h.lower().strip(): h for h in header}
     mapping: dict[str, str] = {}
-    for name, aliases in ALIASES.items():
-        for alias in aliases:
+    for name, names in aliases.items():
+        for alias in names:
             if alias in lowered and lowered[alias] not in mapping.values():
                 mapping[name] = lowered[alias]
                 break
+    return mapping
+
+
+def auto_mapping(header: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    mapping = match_columns(header, ALIASES)
     for column, name in (overrides or {}).items():
         if name not in FIELDS:
             raise InputError(f"--map {column}={name}: {name!r} is not a field (use one of {', '.join(FIELDS)})")
