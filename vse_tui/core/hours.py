@@ -6,6 +6,7 @@ Service hours are local wall-clock times of the shop; moments are stored in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 
 MAX_DAYS = 3 * 366  # a target further than this is treated as never reached
@@ -43,6 +44,17 @@ def _local_tz():
     return datetime.now().astimezone().tzinfo
 
 
+@lru_cache(maxsize=65536)
+def _window(hours: Hours, day: date, tz) -> tuple[datetime, datetime] | None:
+    """Hours.window, remembered: reports walk the same days for thousands of incidents."""
+    return hours.window(day, tz)
+
+
+@lru_cache(maxsize=65536)
+def _midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
+
+
 def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=None) -> datetime:
     """The moment `minutes` of service hours after `start` (plain minutes without hours or 24x7)."""
     if hours is None or hours.always:
@@ -52,7 +64,7 @@ def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=N
     current = start.astimezone(timezone.utc)
     day = current.astimezone(tz).date()
     for _ in range(MAX_DAYS):
-        win = hours.window(day, tz)
+        win = _window(hours, day, tz)
         if win:
             opens, closes = win
             if current < opens:
@@ -63,7 +75,7 @@ def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=N
                     return current + remaining
                 remaining -= available
         day += timedelta(days=1)
-        current = max(current, datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc))
+        current = max(current, _midnight(day, tz))
     return start + timedelta(days=MAX_DAYS)
 
 
@@ -78,7 +90,7 @@ def working_minutes(start: datetime, end: datetime, hours: Hours | None, tz=None
     day = start.astimezone(tz).date()
     last = end.astimezone(tz).date()
     while day <= last:
-        win = hours.window(day, tz)
+        win = _window(hours, day, tz)
         if win:
             lo, hi = max(win[0], start), min(win[1], end)
             if hi > lo:
