@@ -180,16 +180,19 @@ def cmd_report_audit(args) -> int:
 
 def cmd_verify(args) -> int:
     from .cli import _store
+    from .core.attachments import check_files
     from .store.chain import verify
 
     store = _store(args)
     try:
-        problems = verify(store)
+        problems = verify(store) + check_files(store)
         rows = store.count("history")
+        files = store.count("attachments")
     finally:
         store.close()
     if not problems:
-        print(f"ok: {rows} history rows chained, every record matches its history")
+        print(f"ok: {rows} history rows chained, every record matches its history"
+              + (f", {files} attached files intact" if files else ""))
         return 0
     for p in problems[:50]:
         print(p.line())

@@ -35,6 +35,25 @@ def cmd_report_performance(args) -> int:
     return 0
 
 
+def cmd_report_improvement(args) -> int:
+    from .cli import _output, _store
+    from .reports import improvement, performance
+
+    period = performance.parse_period(args.period) if args.period else performance.parse_period(str(clock.today().year))
+    store = _store(args)
+    try:
+        data = improvement.gather(store, period)
+        shop = store.setting("shop_name", "")
+        saved = improvement.draft(store, period) if args.save else None
+    finally:
+        store.close()
+    with _output(args) as out:
+        out.write(improvement.to_json(data) + "\n" if args.format == "json" else improvement.to_markdown(data, shop))
+    if saved:
+        print(f"saved as {saved.id} (draft; write the actions and approve it on the Governance screen)", file=sys.stderr)
+    return 0
+
+
 def cmd_change_add(args) -> int:
     from .cli import _store
     from .core import changes
@@ -123,6 +142,43 @@ def cmd_import_cis(args) -> int:
     return 0
 
 
+def cmd_import_parties(args) -> int:
+    from pathlib import Path
+
+    from .cli import _store, confirm
+    from .core.errors import InputError, VseError
+    from .core.parties_import import apply_parties, plan_parties
+
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise InputError(f"{path} does not exist")
+    store = _store(args)
+    try:
+        plan = plan_parties(store, args.kind, path)
+        out = sys.stderr
+        print(f"{path.name}: {plan.rows} rows", file=out)
+        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
+        if plan.ignored:
+            print("ignored columns: " + ", ".join(plan.ignored), file=out)
+        for i, rec in enumerate(plan.records[:5]):
+            roles = ",".join(r if not a else f"{r}:{a}" for r, a in plan.roles.get(i, []))
+            print(f"  {rec.name[:40]:<40} {rec.email[:30]:<30} {roles}", file=out)
+        if len(plan.records) > 5:
+            print(f"  ... and {len(plan.records) - 5} more", file=out)
+        print(f"to import: {len(plan.records)}; rejected: {len(plan.rejected)}", file=out)
+        for r in plan.rejected[:50]:
+            print(f"  line {r.line}: {r.reason}", file=out)
+        if args.dry_run or not plan.records:
+            return 1 if plan.rejected and not plan.records else 0
+        if not confirm(args, f"Import {len(plan.records)} {args.kind}?"):
+            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        count = apply_parties(store, plan)
+    finally:
+        store.close()
+    print(f"imported {count} {args.kind}" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
+    return 0
+
+
 def cmd_feedback_add(args) -> int:
     from .cli import _store
     from .core.lookup import resolve
@@ -143,6 +199,54 @@ def cmd_feedback_add(args) -> int:
     return 0
 
 
+def cmd_attach(args) -> int:
+    from .cli import _store
+    from .core.attachments import attach
+
+    store = _store(args)
+    try:
+        att = attach(store, args.ref, args.file, args.note or "")
+    finally:
+        store.close()
+    print(att.id)
+    return 0
+
+
+def cmd_attachments(args) -> int:
+    from .cli import _store, print_rows
+    from .core.attachments import attachments_of, stored_path
+    from .core.errors import InputError, NotFound
+
+    store = _store(args)
+    try:
+        try:
+            record = store.find(args.ref)
+        except NotFound as exc:
+            raise InputError(str(exc)) from None
+        rows = [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256, "attached_at": clock.iso(a.created_at),
+                 "by": a.created_by, "note": a.note, "path": str(stored_path(store, a.sha256))}
+                for a in attachments_of(store, record.uuid)]
+    finally:
+        store.close()
+    print_rows(args, rows, ["id", "name", "size", "attached_at", "by"] if args.format == "table" else
+               ["id", "name", "size", "sha256", "attached_at", "by", "note", "path"])
+    return 0
+
+
+def cmd_audit_pack(args) -> int:
+    from .cli import _store
+    from .reports.audit_pack import write_pack
+
+    store = _store(args)
+    try:
+        result = write_pack(store, args.out)
+    finally:
+        store.close()
+    print(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work products, "
+          f"{result['files']} attached files)")
+    return 0
+
+
 def register(command, report_sub, import_sub, db_opt) -> None:
     from .cli import _Parser
 
@@ -155,11 +259,26 @@ def register(command, report_sub, import_sub, db_opt) -> None:
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_report_performance)
 
+    p = report_sub.add_parser("improvement", parents=[db_opt],
+                              help="the improvement report (WP.07) drafted from a period's records")
+    p.add_argument("--period", metavar="P", help="2026, 2026-Q3, 2026-09 or FROM..TO dates (default: this year)")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--save", action="store_true", help="also store it as a draft report (GO.4.1)")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_report_improvement)
+
     p = import_sub.add_parser("cis", parents=[db_opt], help="configuration items from a spreadsheet (CSV)")
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
     p.add_argument("--yes", action="store_true", help="import without asking")
     p.set_defaults(func=cmd_import_cis)
+
+    for kind, what in (("customers", "customers"), ("suppliers", "suppliers"), ("people", "people, with their roles")):
+        p = import_sub.add_parser(kind, parents=[db_opt], help=f"{what} from a spreadsheet (CSV)")
+        p.add_argument("file")
+        p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
+        p.add_argument("--yes", action="store_true", help="import without asking")
+        p.set_defaults(func=cmd_import_parties, kind=kind)
 
     change = command("change", None, "request and list changes (CO)")
     csub = change.add_subparsers(dest="change_command", metavar="ACTION", parser_class=_Parser, required=True)
@@ -190,6 +309,18 @@ def register(command, report_sub, import_sub, db_opt) -> None:
     p.add_argument("--limit", type=int, metavar="N")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=cmd_ci_list)
+
+    p = command("audit-pack", cmd_audit_pack, "write a folder an assessor can browse offline (index.html, Markdown too)")
+    p.add_argument("--out", metavar="DIR", required=True, help="an empty folder (or an earlier pack to refresh)")
+
+    p = command("attach", cmd_attach, "attach a file to any record as evidence; prints the attachment's id")
+    p.add_argument("ref", help="the record's id, e.g. AGR-0001")
+    p.add_argument("file")
+    p.add_argument("--note", metavar="TEXT")
+    p = command("attachments", cmd_attachments, "list the files attached to a record")
+    p.add_argument("ref")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--out", metavar="FILE")
 
     fb = command("feedback", None, "the feedback log (WP.06, RE.2.3)")
     fsub = fb.add_subparsers(dest="feedback_command", metavar="ACTION", parser_class=_Parser, required=True)

@@ -24,6 +24,7 @@ class EvidenceScreen(BaseScreen):
         Binding("escape", "back", "Back", id="evidence_back"),
         Binding("enter", "open", "Open evidence", id="evidence_open", show=False),
         Binding("f", "cycle_filter", "Filter", id="evidence_filter"),
+        Binding("p", "audit_pack", "Write audit pack", id="evidence_pack"),
     ]
 
     def __init__(self) -> None:
@@ -121,6 +122,20 @@ class EvidenceScreen(BaseScreen):
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self.reload()
+
+    def action_audit_pack(self) -> None:
+        from ..core.errors import VseError
+        from ..paths import export_dir
+        from ..reports.audit_pack import write_pack
+
+        folder = export_dir() / f"audit-pack-{clock.now():%Y%m%d-%H%M}"
+        try:
+            result = write_pack(self.store, folder)
+        except VseError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(f"{result['path']} ({result['pages']} pages, {result['files']} files): open it in a browser",
+                    title="Audit pack written", timeout=15)
 
     def action_back(self) -> None:
         go_back(self)

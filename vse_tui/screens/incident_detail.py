@@ -37,6 +37,7 @@ class IncidentDetailScreen(BaseScreen):
         Binding("l", "log_time", "Log time", id="incident_time"),
         Binding("e", "edit", "Edit", id="incident_edit"),
         Binding("o", "reopen", "Reopen", id="incident_reopen"),
+        Binding("f", "files", "Files", id="incident_files"),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -205,6 +206,11 @@ class IncidentDetailScreen(BaseScreen):
                 self.reload()
 
         self.app.push_screen(form, finished)
+
+    def action_files(self) -> None:
+        from .attachments import AttachmentsScreen
+
+        self.app.push_screen(AttachmentsScreen(self.ref), lambda _: self.reload())
 
     def action_back(self) -> None:
         go_back(self)

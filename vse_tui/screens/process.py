@@ -193,7 +193,7 @@ class ProcessScreen(SearchableList):
 
         kind, store = self.kind, self.store
         special = {"change_requests": "new_change", "feedback": "new_feedback", "performance_reports": "performance",
-                   "schedule_items": "new_entry"}
+                   "schedule_items": "new_entry", "improvement_reports": "new_improvement"}
         if kind in special:
             getattr(self, f"action_{special[kind]}")()
             return
@@ -237,6 +237,26 @@ class ProcessScreen(SearchableList):
         from .relationship import PerformanceScreen
 
         self.app.push_screen(PerformanceScreen())
+
+    def action_new_improvement(self) -> None:
+        """GO.4.1: the app drafts the improvement report from the period's records."""
+        from ..reports.improvement import draft
+        from ..reports.performance import parse_period
+        from .forms import Field, FormScreen
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"Drafted {result.id}: write the actions (e), then approve it (a)", title="Improvement report")
+                self.reload()
+                self.app.open_record(result.id)
+
+        year = clock.today().year
+        self.app.push_screen(FormScreen([Field("period", "Period", value=str(year), required=True,
+                                               placeholder="2026, 2026-Q3 or 2025-12-01..2026-11-30")],
+                                        lambda v: draft(self.store, parse_period(v["period"])),
+                                        "Draft the improvement report (GO.4.1, WP.07)",
+                                        info="Drafted from the period's incidents, changes, feedback, agreements and "
+                                        "role warnings; you add the assessments and actions."), done)
 
     def action_new_entry(self) -> None:
         from .control import new_entry

@@ -13,57 +13,13 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ..core import clock
+from ..core.display import render_value, uuid_labels, walk
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
 from ..widgets.history import HistoryTable, record_panels
 from .base import BaseScreen, go_back
 
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SKIP = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by", "status", "state"}
-
-
-def uuid_labels(store, values: list[str]) -> dict[str, str]:
-    """uuid -> 'ID name' for the uuids found, across every record table."""
-    wanted = sorted({v for v in values if isinstance(v, str) and UUID.match(v)})
-    out: dict[str, str] = {}
-    if not wanted:
-        return out
-    marks = ",".join("?" * len(wanted))
-    for kind in BY_KIND:
-        for u, rid, title in store.conn.execute(f"SELECT uuid, id, title FROM {kind} WHERE uuid IN ({marks})", wanted):
-            out[u] = f"{rid} {title}".strip()
-    return out
-
-
-def _walk(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _walk(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _walk(v)]
-    return []
-
-
-def render(value: Any, labels: dict[str, str]) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        if UUID.match(value):
-            return labels.get(value, value)
-        if re.match(r"^\d{4}-\d{2}-\d{2}T", value):
-            try:
-                return clock.local_text(clock.parse_datetime(value))
-            except ValueError:
-                return value
-        return value
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return ", ".join(render(v, labels) for v in value)
-        return "\n".join(render(v, labels) for v in value)
-    if isinstance(value, dict):
-        return "\n".join(f"{k}: {render(v, labels)}" for k, v in value.items())
-    return json.dumps(value, ensure_ascii=False)
 
 
 class RecordScreen(BaseScreen):
@@ -73,6 +29,7 @@ class RecordScreen(BaseScreen):
         Binding("e", "edit", "Edit (new version)", id="record_edit"),
         Binding("a", "approve", "Approve", id="record_approve"),
         Binding("v", "compare", "Compare versions", id="record_compare"),
+        Binding("f", "files", "Files", id="record_files"),
     ]
 
     def __init__(self, kind: str, ref: str) -> None:
@@ -105,7 +62,7 @@ class RecordScreen(BaseScreen):
             (f"status {rec.status}" if rec.status else "", "green" if rec.status in ("approved", "updated", "published", "final") else ""),
             (f" · {rec.state}" if rec.state else "", ""), (f" · version {rec.version}", "dim")))
         data = rec.model_dump(mode="json")
-        labels = uuid_labels(store, _walk(data))
+        labels = uuid_labels(store, walk(data))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
@@ -120,11 +77,14 @@ class RecordScreen(BaseScreen):
             elif how.get(name) == "hours":
                 shown = hours_text(getattr(rec, name))
             else:
-                shown = render(value, labels)
+                shown = render_value(value, labels)
             grid.add_row(name.replace("_", " "), Text(shown))
         for a in rec.approvals:
             grid.add_row("approved", Text(f"{a.by}, {clock.local_text(a.at)}, by {a.how}"
                                           + (f" (noted by {a.noted_by})" if a.noted_by else "")))
+        files = store.count("attachments", "record = ?", [rec.uuid]) if self.kind != "attachments" else 0
+        if files:
+            grid.add_row("files", Text(f"{files} attached (f lists them)"))
         grid.add_row("created", Text(f"{clock.local_text(rec.created_at)} by {rec.created_by}"))
         grid.add_row("updated", Text(f"{clock.local_text(rec.updated_at)} by {rec.updated_by}"))
         self.query_one("#fields", Static).update(grid)
@@ -143,6 +103,8 @@ class RecordScreen(BaseScreen):
             return True if editable_fields(self.kind) else None
         if action == "approve":
             return True if BY_KIND[self.kind].WP else None
+        if action == "files":
+            return None if self.kind == "attachments" else True
         return True
 
     def action_edit(self) -> None:
@@ -184,6 +146,12 @@ class RecordScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields, lambda v: approve(self.store, self.kind, rec.id,
                                                                   approval(v["by"], v["how"] or "signature", v["noted_by"])),
                                         f"Approve {rec.id}"), done)
+
+    def action_files(self) -> None:
+        from .attachments import AttachmentsScreen
+
+        rec = self.store.get(self.kind, self.ref)
+        self.app.push_screen(AttachmentsScreen(rec.id), lambda _: self.reload())
 
     def action_compare(self) -> None:
         from .versions import VersionsScreen

@@ -2,7 +2,7 @@
 schema is current needs only the sqlite3 module."""
 
 APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
-SCHEMA_VERSION = 4  # the number of migrations in schema.py (a test checks they agree)
+SCHEMA_VERSION = 5  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {
@@ -44,5 +44,10 @@ PROMOTED_V4: dict[str, dict[str, type]] = {
     "change_schedules": {},
 }
 
+# 0005: files attached to records as evidence.
+PROMOTED_V5: dict[str, dict[str, type]] = {
+    "attachments": {"record": str, "sha256": str},
+}
+
 # Every record table and its promoted columns, as the current schema has them.
-PROMOTED: dict[str, dict[str, type]] = {**PROMOTED_V1, **PROMOTED_V4}
+PROMOTED: dict[str, dict[str, type]] = {**PROMOTED_V1, **PROMOTED_V4, **PROMOTED_V5}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -48,7 +49,12 @@ def backup(store: Store, out: Path | None = None) -> Path:
     target = Path(out).expanduser() if out else default_backup_path(store)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return backup_copy(store.conn, target)
+        backup_copy(store.conn, target)
+        files = store.path.with_name(store.path.name + ".files")
+        if files.is_dir():  # attached files travel with the backup, in its own .files folder
+            shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("open", "*.part"))
+        return target
     except OSError as exc:
         raise DatabaseError(f"Cannot write the backup {target}: {exc.strerror or exc}") from None
 
@@ -103,6 +109,13 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
         raise DatabaseError(f"Restore failed ({exc}); the database was not changed, a copy is at {safety}") from None
     finally:
         src.close()
+    files = Path(source).expanduser()
+    files = files.with_name(files.name + ".files")
+    if files.is_dir():  # the backup's attached files join the database's (content-named: nothing overwritten)
+        try:
+            shutil.copytree(files, store.path.with_name(store.path.name + ".files"), dirs_exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"The records were restored but not all attached files ({exc})") from None
     return safety, incoming
 
 
@@ -181,6 +194,11 @@ def doctor(store: Store, config_file: Path | None = None) -> list[Check]:
     else:
         checks.append(Check("history", not problems, "history chain and records verified" if not problems else
                             f"{len(problems)} problem(s); first: {problems[0].line()}"))
+        from ..core.attachments import check_files
+
+        missing = check_files(store)
+        checks.append(Check("attachments", not missing, f"{store.count('attachments')} attached files present and unchanged"
+                            if not missing else f"{len(missing)} problem(s); first: {missing[0].line()}"))
     private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
                *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
     if config_file is not None:

@@ -91,4 +91,18 @@ def m0004(db: Database) -> None:
     db.execute("CREATE INDEX schedule_change ON schedule_items(change)")
 
 
+
+@migrations(name="0005_attachments")
+def m0005(db: Database) -> None:
+    """Files attached to records (the files themselves live beside the database)."""
+    from .columns import PROMOTED_V5
+
+    for table, extra in PROMOTED_V5.items():
+        db[table].create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
+        db[table].create_index(["id"], unique=True)
+        db[table].create_index(["seq"])
+    db.execute("CREATE INDEX attachments_record ON attachments(record, seq)")
+    db.execute("CREATE INDEX attachments_hash ON attachments(sha256)")
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "role_assignments": ("parties", "RoleAssignment"),
     "training": ("parties", "TrainingRecord"),
     "acknowledgements": ("parties", "RoleAcknowledgement"),
+    "attachments": ("parties", "Attachment"),
     "business_goals": ("governance", "BusinessGoals"),
     "scopes": ("governance", "ServiceDeliveryScope"),
     "role_lists": ("governance", "RoleList"),
@@ -54,7 +55,7 @@ KINDS: dict[str, tuple[str, str]] = {
 MODULES = ("parties", "governance", "control", "relationship", "incident")
 PREFIXES = {  # human id prefix -> kind, so that finding "INC-0042" loads one module only
     "CUS": "customers", "SUP": "suppliers", "PER": "people", "RA": "role_assignments", "TRN": "training",
-    "ACK": "acknowledgements", "BGO": "business_goals", "SCO": "scopes", "ROL": "role_lists", "POL": "policies",
+    "ACK": "acknowledgements", "ATT": "attachments", "BGO": "business_goals", "SCO": "scopes", "ROL": "role_lists", "POL": "policies",
     "CXA": "cx_approaches", "DDP": "data_procedures", "FB": "feedback", "IMP": "improvement_reports",
     "CI": "configuration_items", "CHG": "change_requests", "SCH": "schedule_items", "CSC": "change_schedules", "BLD": "built_changes",
     "DES": "service_designs", "PRC": "procedures", "SEC": "secure_procedures", "TST": "test_reports",

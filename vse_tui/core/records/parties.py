@@ -101,3 +101,17 @@ class RoleAcknowledgement(Record):
     roles: list[str] = []
     record: str | None = None  # uuid of a record, for a rule met at the moment of work
     mitigation: str = Field(min_length=3)
+
+
+class Attachment(Record):
+    """A file kept as evidence with a record: stored beside the database under its content hash."""
+
+    KIND: ClassVar[str] = "attachments"
+    PREFIX: ClassVar[str] = "ATT"
+    LABEL: ClassVar[str] = "Attachment"
+    TITLE_FIELD: ClassVar[str] = "name"
+    record: str  # uuid of the record it belongs to
+    name: str = Field(min_length=1, max_length=255)  # the file's name when attached
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    note: str = ""

@@ -1,0 +1,121 @@
+"""The improvement report (WP.07, GO.4.1): drafted from the period's records (goals against the
+policy's objectives, performance against agreements, feedback, incident and change trends, open
+role-rule warnings); the owner writes the assessments and actions, then approves it (GO.4.2)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..core import clock
+from .performance import Period, compute, pct
+
+
+def gather(store, period: Period) -> dict[str, Any]:
+    """The figures the draft is written from (also what `--format json` prints)."""
+    from ..core.due import due_items
+    from ..core.roles import warnings
+
+    perf = compute(store, period)
+    total = perf["total"]
+    lo, hi = period.bounds()
+    q = store.conn.execute
+    policy = q("SELECT id, json_extract(data, '$.objectives') FROM policies WHERE status IN ('approved', 'updated') "
+               "ORDER BY seq DESC LIMIT 1").fetchone()
+    complaints = [r[0] for r in q("SELECT title FROM feedback WHERE received_at >= ? AND received_at < ? "
+                                  "AND json_extract(data, '$.feedback_type') = 'complaint' ORDER BY received_at", (lo, hi))]
+    changes = {k: v for k, v in q(
+        "SELECT change_type, COUNT(*) FROM change_requests WHERE deployed_at >= ? AND deployed_at < ? GROUP BY change_type",
+        (lo, hi))}
+    rejected = q("SELECT COUNT(*) FROM history WHERE kind = 'change_requests' AND field = 'status' AND new_value = 'rejected' "
+                 "AND at >= ? AND at < ?", (lo, hi)).fetchone()[0]
+    quarters = []
+    start = period.start
+    while start <= period.end:
+        qp = _quarter_of(start)
+        a, b = qp.bounds()
+        n = q("SELECT COUNT(*) FROM incidents WHERE opened_at >= ? AND opened_at < ? AND problem = 0",
+              (max(a, lo), min(b, hi))).fetchone()[0]
+        quarters.append({"quarter": qp.label, "incidents": n})
+        start = qp.end + clock.timedelta(days=1)
+    open_warnings = [w.line() for w in warnings(store) if not w.acknowledged]
+    accepted = [w.line() for w in warnings(store) if w.acknowledged]
+    overdue = [d.title for d in due_items(store) if d.days() < 0]
+    return {"period": perf["period"], "policy": policy[0] if policy else None,
+            "objectives": (policy[1] or "") if policy else "", "performance": perf,
+            "complaints": complaints, "changes_deployed": changes, "changes_rejected": rejected,
+            "incidents_by_quarter": quarters, "open_role_warnings": open_warnings,
+            "acknowledged_role_warnings": accepted, "overdue_reviews": overdue}
+
+
+def _quarter_of(day) -> Period:
+    from .performance import parse_period
+
+    return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
+
+def draft_text(data: dict[str, Any]) -> dict[str, str]:
+    """The draft's fields, in plain words the owner can edit."""
+    perf = data["performance"]
+    t = perf["total"]
+    per_customer = "; ".join(
+        f"{r['customer']}: {r['incidents']} incidents, {pct(r['resolution_met'], r['resolution_measured'])} resolved in time, "
+        f"{r['breached']} breached" for r in perf["rows"]) or "no incidents"
+    goals = (f"Objectives ({data['policy']}): {data['objectives'].strip() or 'none written'}\n" if data["policy"]
+             else "No approved policy yet: objectives cannot be checked (GO.2.2).\n")
+    goals += (f"In {data['period']['label']}: {t['incidents']} incidents; response met "
+              f"{pct(t['response_met'], t['response_measured'])}, resolved in time "
+              f"{pct(t['resolution_met'], t['resolution_measured'])}; {t['breached']} breached a target; "
+              f"{t['reopened']} reopened.")
+    fb = t["feedback"]
+    customer = (f"Feedback received: {fb['compliment']} compliments, {fb['complaint']} complaints, "
+                f"{fb['comment']} comments.")
+    if data["complaints"]:
+        counted: dict[str, int] = {}
+        for c in data["complaints"]:
+            key = c.strip().rstrip(".")
+            counted[key] = counted.get(key, 0) + 1
+        customer += "\nComplaints: " + "; ".join(f"{c}" + (f" ({n} times)" if n > 1 else "")
+                                                 for c, n in list(counted.items())[:10]) + "."
+    customer += f"\nAgainst the agreements: {per_customer}."
+    trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
+    deployed = ", ".join(f"{n} {k}" for k, n in sorted(data["changes_deployed"].items())) or "none"
+    provider = (f"Incidents opened per quarter: {trend}.\nChanges deployed: {deployed}; failed tests: "
+                f"{t['changes_failed']}; rejected requests: {data['changes_rejected']}.\n"
+                f"Time spent: {t['billable_minutes'] // 60}h billable, {t['non_billable_minutes'] // 60}h not billable.")
+    issues = []
+    if data["open_role_warnings"]:
+        issues.append("Role warnings not acknowledged: " + "; ".join(data["open_role_warnings"]))
+    if data["acknowledged_role_warnings"]:
+        issues.append("Role warnings accepted with a mitigation: " + "; ".join(data["acknowledged_role_warnings"]))
+    if data["overdue_reviews"]:
+        issues.append("Overdue: " + "; ".join(data["overdue_reviews"]))
+    return {"goals_achieved": goals, "customer_view": customer, "provider_view": provider,
+            "issues": "\n".join(issues) or "None found in the records."}
+
+
+def draft(store, period: Period, title: str | None = None):
+    """Store the draft WP.07 for the period (GO.4.1); the owner completes and approves it."""
+    from ..core.records import model_for
+
+    data = gather(store, period)
+    fields = draft_text(data)
+    model = model_for("improvement_reports")
+    rec = model(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
+                actions="", **fields)
+    return store.add(rec, task="GO.4.1")
+
+
+def to_markdown(data: dict[str, Any], shop: str = "") -> str:
+    text = draft_text(data)
+    lines = [f"# Improvement report {data['period']['label']}" + (f": {shop}" if shop else ""), ""]
+    for heading, key in (("Service goals against the policy's objectives", "goals_achieved"),
+                         ("The customers' view", "customer_view"), ("The provider's view", "provider_view"),
+                         ("Issues", "issues")):
+        lines += [f"## {heading}", "", text[key], ""]
+    lines += ["## Improvement actions", "", "To be written by the service manager.", ""]
+    return "\n".join(lines)
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

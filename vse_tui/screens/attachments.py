@@ -1,0 +1,94 @@
+"""The files attached to a record: list them, attach one, open one with the system's viewer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from ..core import clock
+from ..core.errors import VseError
+from .base import OnceModal
+from .forms import Field, FormScreen
+
+
+class AttachmentsScreen(OnceModal):
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="attachments_close"),
+        Binding("a", "attach", "Attach a file", id="attachments_add"),
+        Binding("enter", "open", "Open with the viewer", id="attachments_open"),
+    ]
+    DEFAULT_CSS = """
+    AttachmentsScreen { align: center middle; }
+    AttachmentsScreen > Vertical { width: 96; height: auto; max-height: 80%; border: round $accent;
+                                   background: $surface; padding: 0 1; }
+    AttachmentsScreen DataTable { height: auto; max-height: 20; }
+    AttachmentsScreen #att-help { color: $text-muted; }
+    """
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = f"Files attached to {self.ref}"
+            yield DataTable(id="att", cursor_type="row")
+            yield Static(Text("a attach a file · Enter open with the system's viewer · Esc close"), id="att-help")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#att", DataTable)
+        for label, width in (("id", 9), ("file", 34), ("size", 9), ("attached", 16), ("by", 14)):
+            table.add_column(label, key=label, width=width)
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        from ..core.attachments import attachments_of
+
+        store = self.app.store
+        record = store.find(self.ref)
+        table = self.query_one("#att", DataTable)
+        table.clear()
+        self.items = attachments_of(store, record.uuid)
+        for a in self.items:
+            size = f"{a.size / 2**20:.1f} MiB" if a.size >= 2**20 else f"{max(1, a.size // 1024)} KiB"
+            table.add_row(a.id, Text(a.name), size, clock.local_text(a.created_at), Text(a.created_by or ""), key=a.id)
+        if not self.items:
+            table.add_row("", Text("No file attached yet: a attaches one", style="dim"), "", "", "", key="-")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_attach(self) -> None:
+        from ..core.attachments import attach
+
+        def done(result) -> None:
+            if result is not None:
+                self.app.notify(f"{result.name} attached as {result.id}")
+                self.reload()
+
+        self.app.push_screen(FormScreen([Field("path", "File", required=True, placeholder="path of the file to attach"),
+                                         Field("note", "Note", value="")],
+                                        lambda v: attach(self.app.store, self.ref, v["path"].strip(), v["note"] or ""),
+                                        f"Attach a file to {self.ref}",
+                                        info="The file is copied beside the database, named by its content."), done)
+
+    def action_open(self) -> None:
+        from ..core.attachments import open_with_viewer
+
+        table = self.query_one("#att", DataTable)
+        if not self.items or table.cursor_row is None:
+            return
+        item = self.items[min(table.cursor_row, len(self.items) - 1)]
+        try:
+            copy = open_with_viewer(self.app.store, item)
+        except VseError as exc:
+            self.app.notify(str(exc), severity="warning", timeout=10)
+            return
+        self.app.notify(f"Opened {copy.name}")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
