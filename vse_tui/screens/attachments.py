@@ -54,7 +54,8 @@ class AttachmentsScreen(OnceModal):
         table.clear()
         self.items = attachments_of(store, record.uuid)
         for a in self.items:
-            size = f"{a.size / 2**20:.1f} MiB" if a.size >= 2**20 else f"{max(1, a.size // 1024)} KiB"
+            size = (f"{a.size / 2**20:.1f} MiB" if a.size >= 2**20 else f"{a.size / 1024:.0f} KiB" if a.size >= 1024
+                    else f"{a.size} B")
             table.add_row(a.id, Text(a.name), size, clock.local_text(a.created_at), Text(a.created_by or ""), key=a.id)
         if not self.items:
             table.add_row("", Text("No file attached yet: a attaches one", style="dim"), "", "", "", key="-")

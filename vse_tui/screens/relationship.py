@@ -36,7 +36,7 @@ class FeedbackCapture(OnceModal):
     FeedbackCapture .row { height: auto; }
     FeedbackCapture .row > Label { width: 10; padding: 1 1 0 0; }
     FeedbackCapture #description, FeedbackCapture #contact, FeedbackCapture Select { width: 1fr; }
-    FeedbackCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; }
+    FeedbackCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; margin: 1 0 0 0; }
     FeedbackCapture #keys { color: $text-muted; padding: 0 0 0 10; }
     FeedbackCapture #error { color: $error; height: auto; padding: 0 0 0 10; }
     """
