@@ -247,6 +247,67 @@ def cmd_audit_pack(args) -> int:
     return 0
 
 
+def cmd_sync(args) -> int:
+    from .cli import _store
+    from .store import sync
+
+    store = _store(args)
+    try:
+        if args.sync_command == "clone":
+            made = sync.clone(store, args.out, args.name or "")
+            print(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
+                  "as its origin")
+        elif args.sync_command == "export":
+            done = sync.export_bundle(store, args.out, args.to)
+            print(f"bundle written: {done['path']} for {done['to']}: {done['events']} events on {done['records']} "
+                  f"records, {done['files']} files")
+        elif args.sync_command == "import":
+            result = sync.import_bundle(store, args.bundle)
+            print(f"merged: {result.line()}")
+        elif args.sync_command == "conflicts":
+            rows = sync.open_conflicts(store)
+            if not rows:
+                print("no open conflicts")
+            for c in rows:
+                print(f"{c['id']:>4}  {c['ref']:<10} {c['field'] or '':<16} {c['reason']}: here {c['local_value']!r}, "
+                      f"there {c['remote_value']!r} ({c['remote_operator']})")
+        elif args.sync_command == "resolve":
+            rec = sync.resolve(store, args.conflict, args.keep)
+            print(f"{rec.id}: kept the {args.keep} value")
+        else:
+            for p in sync.peers(store):
+                print(f"{p['name']:<20} {p['relation']:<7} site {p['site'][:8]}  sent up to {p['acked']}, "
+                      f"received up to {p['received']}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import ipaddress
+
+    from .cli import confirm
+    from .core.errors import InputError
+
+    try:
+        loopback = ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = args.host == "localhost"
+    if not loopback:
+        print(f"warning: binding to {args.host} lets anyone who reaches this machine on port {args.port} use the "
+              "app as you, with no password. Prefer an SSH tunnel (ssh -L 8000:127.0.0.1:8000 host) or a reverse "
+              "proxy with authentication in front of 127.0.0.1.", file=sys.stderr)
+        if not confirm(args, "Serve on that address anyway?"):
+            raise InputError(f"not serving on {args.host} (use --yes to confirm)")
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise InputError("serving in a browser needs the web extra: pip install 'vse-tui[web]'") from None
+    db = f" --db {args.db}" if getattr(args, "db", None) else ""
+    Server(f"{sys.executable} -m vse_tui{db}", host=args.host, port=args.port, title="vse-tui").serve()
+    return 0
+
+
 def register(command, report_sub, import_sub, db_opt) -> None:
     from .cli import _Parser
 
@@ -321,6 +382,33 @@ def register(command, report_sub, import_sub, db_opt) -> None:
     p.add_argument("ref")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--out", metavar="FILE")
+
+    sync_p = command("sync", None, "offline copies and merging (clone, export, import, conflicts)")
+    ssub = sync_p.add_subparsers(dest="sync_command", metavar="ACTION", parser_class=_Parser, required=True)
+    p = ssub.add_parser("clone", parents=[db_opt], help="a full copy for a technician, which knows it is a copy")
+    p.add_argument("--out", metavar="FILE", required=True)
+    p.add_argument("--name", metavar="NAME", help="what to call the copy (default: the file's name)")
+    p.set_defaults(func=cmd_sync)
+    p = ssub.add_parser("export", parents=[db_opt], help="a bundle of what the other side has not seen yet")
+    p.add_argument("--out", metavar="BUNDLE", required=True)
+    p.add_argument("--to", metavar="PEER", help="which copy (needed when there are several)")
+    p.set_defaults(func=cmd_sync)
+    p = ssub.add_parser("import", parents=[db_opt], help="merge a bundle from the other side")
+    p.add_argument("bundle")
+    p.set_defaults(func=cmd_sync)
+    p = ssub.add_parser("conflicts", parents=[db_opt], help="list the conflicts waiting for a choice")
+    p.set_defaults(func=cmd_sync)
+    p = ssub.add_parser("resolve", parents=[db_opt], help="settle a conflict")
+    p.add_argument("conflict", type=int)
+    p.add_argument("--keep", choices=["local", "remote"], required=True)
+    p.set_defaults(func=cmd_sync)
+    p = ssub.add_parser("peers", parents=[db_opt], help="the copies this database exchanges with")
+    p.set_defaults(func=cmd_sync)
+
+    p = command("serve", cmd_serve, "serve the app in a browser (needs pip install 'vse-tui[web]')")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--yes", action="store_true", help="confirm a non-local address")
 
     fb = command("feedback", None, "the feedback log (WP.06, RE.2.3)")
     fsub = fb.add_subparsers(dest="feedback_command", metavar="ACTION", parser_class=_Parser, required=True)

@@ -204,3 +204,21 @@ def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
 
     assert main(["feedback", "add", "Quick fix, thanks", "--type", "compliment", "--db", db]) == 0
     assert capsys.readouterr().out.strip() == "FB-0001"
+
+
+def test_serve_stays_local_unless_confirmed(tmp_path, capsys, monkeypatch):
+    import builtins
+
+    assert main(["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err
+    assert "SSH tunnel" in err and "not serving on 0.0.0.0" in err
+    real_import = builtins.__import__
+
+    def no_textual_serve(name, *args, **kwargs):
+        if name.startswith("textual_serve"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_textual_serve)
+    assert main(["serve", "--db", str(tmp_path / "x.db")]) == 1
+    assert "pip install 'vse-tui[web]'" in capsys.readouterr().err

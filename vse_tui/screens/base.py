@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Input
 
 from ..widgets.topbar import TopBar
 
-REFRESH_SECONDS = 30
+REFRESH_SECONDS = 10
 
 
 class BaseScreen(Screen):

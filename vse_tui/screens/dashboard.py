@@ -142,9 +142,16 @@ class DashboardScreen(BaseScreen):
         today = clock.today()
         items = due_items(self.store, today)
         overdue = sum(1 for i in items if i.days(today) < 0)
-        self.query_one("#reviews-panel").border_title = f"Reviews due ({overdue} overdue)"
+        from ..store.sync import open_conflicts
+
+        conflicts = open_conflicts(self.store)
+        self.query_one("#reviews-panel").border_title = f"Reviews due ({overdue} overdue)" + (
+            f" · {len(conflicts)} merge conflicts" if conflicts else "")
 
         def fill() -> None:
+            for c in conflicts:
+                table.add_row(Text("≠", style="bold red"), plain(f"Merge: {c['ref']} {c['field'] or ''} ({c['reason']})"),
+                              Text("choose", style="red"), key=f"conflict:{c['id']}#c")
             for n, item in enumerate(items):
                 d = item.days(today)
                 if d < 0:
@@ -215,7 +222,11 @@ class DashboardScreen(BaseScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""
         ref = key.split("#", 1)[0]
-        if ref and ref != "-":
+        if ref.startswith("conflict:"):
+            from .conflict import ConflictScreen
+
+            self.app.push_screen(ConflictScreen(int(ref.split(":", 1)[1])), lambda _: self.reload())
+        elif ref and ref != "-":
             self.app.open_record(ref)
 
     def action_open(self) -> None:

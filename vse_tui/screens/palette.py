@@ -36,6 +36,14 @@ class RecordsProvider(Provider):
                 found += 1
             if found > 40:
                 return
+        # numbers a record had in another copy before a merge renumbered it (a customer may quote them)
+        for alias, kind, uuid in store.conn.execute(
+                "SELECT alias, kind, uuid FROM aliases WHERE alias LIKE ? ESCAPE '\\' LIMIT 8", (like.upper(),)).fetchall():
+            row = store.conn.execute(f"SELECT id, title FROM {kind} WHERE uuid = ?", (uuid,)).fetchone()
+            if row:
+                text = f"{alias} → {row[0]}  {row[1]}"
+                yield Hit(0.9 if alias.lower() == query.lower() else 0.4, self.matcher(query).highlight(text),
+                          partial(self.app.open_record, row[0]), help="Its number in another copy, before the merge")
 
     async def discover(self) -> Hits:
         yield DiscoveryHit("Find a record", lambda: None, help="Type an id such as INC-0042, or words of a title")

@@ -83,7 +83,7 @@ def verify_records(store) -> list[Problem]:
             if action == "create":
                 snapshot = json.loads(new) if new else {}
                 replay[record] = {k: _as_history_value(v) for k, v in snapshot.items()}
-            elif record in replay and field:
+            elif action == "update" and record in replay and field:
                 replay[record][field] = new
         for rec in store.iter_all(kind):
             if rec.uuid not in latest:

@@ -2,7 +2,7 @@
 schema is current needs only the sqlite3 module."""
 
 APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
-SCHEMA_VERSION = 5  # the number of migrations in schema.py (a test checks they agree)
+SCHEMA_VERSION = 6  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {

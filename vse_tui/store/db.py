@@ -277,11 +277,20 @@ class Store:
         row = self.conn.execute(f"SELECT MAX(seq) FROM {model.KIND}").fetchone()
         return (row[0] or 0) + 1
 
+    @property
+    def site_id(self) -> str:
+        """This database's site id (copies made with `sync clone` have their own)."""
+        site = getattr(self, "_site", None)
+        if site is None:
+            site = self._site = self.setting("site_id") or ""
+        return site
+
     def _history(
         self, kind, record_uuid, record_id, action, field_name, old, new, task, version,
-        at=None, operator: str | None = None,
+        at=None, operator: str | None = None, origin: tuple[str, int] | None = None,
     ) -> None:
-        """Append one history row, chained to the previous one; the record points at it."""
+        """Append one history row, chained to the previous one; the record points at it. `origin`
+        names the site and number of an event written first elsewhere (a merged bundle)."""
         tip = self._tip if self.conn.in_transaction and self._tip is not None else \
             self.conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
         values = {
@@ -293,10 +302,12 @@ class Store:
         }
         prev = tip[1] if tip else None
         digest = row_hash(prev, values)
+        site, number = origin or (self.site_id, values["seq"])
         self.conn.execute(
             "INSERT INTO history(seq, at, kind, record, record_id, action, field, old_value, new_value,"
-            " operator, os_user, host, task, version, hash, prev_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (*(values[k] for k in HASHED), digest, prev),
+            " operator, os_user, host, task, version, hash, prev_hash, origin_site, origin_seq)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*(values[k] for k in HASHED), digest, prev, site, number),
         )
         self._tip = (values["seq"], digest)
         if kind in PROMOTED:
@@ -414,12 +425,18 @@ class Store:
         return self._record(model, row)
 
     def find(self, ref: str) -> Record:
-        """A record of any kind by its human id."""
+        """A record of any kind by its human id (or an alias it had before a merge renumbered it)."""
         prefix = ref.upper().split("-", 1)[0]
         kind = PREFIXES.get(prefix)
         if kind is None:
             raise NotFound(f"No record {ref} (unknown id prefix {prefix!r})")
-        return self.get(kind, ref)
+        try:
+            return self.get(kind, ref)
+        except NotFound:
+            row = self.conn.execute("SELECT kind, uuid FROM aliases WHERE alias = ?", (ref.upper(),)).fetchone()
+            if row is None:
+                raise
+            return self.get(row[0], row[1])
 
     def select(
         self,

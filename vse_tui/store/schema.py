@@ -105,4 +105,28 @@ def m0005(db: Database) -> None:
     db.execute("CREATE INDEX attachments_hash ON attachments(sha256)")
 
 
+
+@migrations(name="0006_sites_and_sync")
+def m0006(db: Database) -> None:
+    """Each database gets a site id; each history row remembers where it was first written (its
+    site and its number there), so that exchanging bundles between copies never applies an event
+    twice. Aliases keep renumbered human ids findable; conflicts and peers support merging."""
+    import uuid
+
+    site = str(uuid.uuid4())
+    db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('site_id', ?)", (site,))
+    db.execute("ALTER TABLE history ADD COLUMN origin_site TEXT")
+    db.execute("ALTER TABLE history ADD COLUMN origin_seq INTEGER")
+    db.execute("UPDATE history SET origin_site = ?, origin_seq = seq", (site,))
+    db.execute("CREATE UNIQUE INDEX history_origin ON history(origin_site, origin_seq)")
+    db["aliases"].create({"alias": str, "kind": str, "uuid": str, "site": str, "at": str}, pk=("alias", "uuid"))
+    db["peers"].create({"site": str, "name": str, "relation": str, "acked": int, "received": int,
+                        "last_export": str, "last_import": str}, pk="site")
+    db["conflicts"].create({"id": int, "kind": str, "record": str, "record_id": str, "field": str,
+                            "reason": str, "local_value": str, "remote_value": str, "remote_site": str,
+                            "remote_seq": int, "remote_operator": str, "remote_at": str, "state": str,
+                            "resolution": str, "resolved_by": str, "resolved_at": str}, pk="id")
+    db.execute("CREATE INDEX conflicts_open ON conflicts(state, id)")
+
+
 MIGRATION_COUNT = len(migrations._migrations)

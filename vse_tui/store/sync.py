@@ -1,0 +1,425 @@
+"""Offline copies and merging: a technician's clone of the shop's database, and bundles of history
+events exchanged in both directions (a file on a USB stick or in a mail).
+
+The rules (README repeats them):
+- every history row has an identity: the site that first wrote it and its number there; a bundle
+  carries rows the other side has not acknowledged, and an event already present is skipped, so
+  importing a bundle twice changes nothing;
+- records are matched by UUID; a record arriving with a human id that names another record here
+  is renumbered, and its old number stays findable as an alias;
+- an edit applies when the field still holds the value the other side changed it from: edits to
+  different fields of one record both apply;
+- the same field changed on both sides is a conflict: the local value stays, the remote one is
+  kept beside it, the dashboard lists it and the operator chooses (the choice goes to history);
+- a status move is checked against the work product's lifecycle; a record closed here before the
+  bundle came is never reopened silently: an edit made elsewhere to it becomes a note and a flag;
+- a bundle from a database that is not a known peer, a damaged or truncated one, or one whose
+  rows do not hash as their chain says, is refused with nothing applied.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import sqlite3
+import types
+import typing
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..core import clock
+from ..core.errors import InputError
+from .chain import HASHED, row_hash
+
+FORMAT = "vse-tui-bundle"
+VERSION = 1
+SYNCED_SETTINGS = {"shop_name"}
+EVENT_COLUMNS = HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
+
+
+# ---------------------------------------------------------------- peers and clones
+
+def peers(store) -> list[dict[str, Any]]:
+    cols = ("site", "name", "relation", "acked", "received", "last_export", "last_import")
+    return [dict(zip(cols, r)) for r in store.conn.execute(f"SELECT {', '.join(cols)} FROM peers ORDER BY name")]
+
+
+def _max_seq(conn) -> int:
+    return conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
+
+
+def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
+    """A full copy of the database that knows it is a copy: its own site id, the shop as its
+    origin; the shop remembers the copy as a peer. Attached files are copied too."""
+    import shutil
+
+    from .db import backup_copy
+
+    target = Path(out).expanduser()
+    if target.exists() and target.stat().st_size > 0:
+        raise InputError(f"{target} already exists; choose a new file name for the copy")
+    name = name.strip() or target.stem
+    upto = _max_seq(store.conn)  # rows written meanwhile reach the copy twice and are skipped there
+    target.parent.mkdir(parents=True, exist_ok=True)
+    backup_copy(store.conn, target)
+    copy_site = str(uuidlib.uuid4())
+    conn = sqlite3.connect(str(target))
+    try:
+        with conn:
+            conn.execute("UPDATE settings SET value = ? WHERE key = 'site_id'", (copy_site,))
+            conn.execute("DELETE FROM peers")
+            conn.execute("INSERT INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'origin', ?, ?)",
+                         (store.site_id, store.setting("shop_name", "") or "shop", upto, upto))
+    finally:
+        conn.close()
+    with store.transaction():
+        store.conn.execute("INSERT OR REPLACE INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'clone', ?, ?)",
+                           (copy_site, name, upto, upto))
+    files = store.path.with_name(store.path.name + ".files")
+    if files.is_dir():
+        shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("open", "*.part"))
+    return {"path": target, "site": copy_site, "name": name, "events": upto}
+
+
+def _peer(store, ref: str | None) -> dict[str, Any]:
+    known = peers(store)
+    if not known:
+        raise InputError("This database has no peer yet: make a copy with 'vse-tui sync clone --out FILE' first")
+    if ref is None:
+        if len(known) > 1:
+            names = ", ".join(f"{p['name']} ({p['site'][:8]})" for p in known)
+            raise InputError(f"This database exchanges with several copies; say which with --to ({names})")
+        return known[0]
+    for p in known:
+        if ref in (p["site"], p["name"]) or p["site"].startswith(ref):
+            return p
+    raise InputError(f"No peer {ref!r}; known: " + ", ".join(p["name"] for p in known))
+
+
+# ---------------------------------------------------------------- export
+
+def export_bundle(store, out: str | Path, to: str | None = None) -> dict[str, Any]:
+    """Write what the peer has not acknowledged yet: history events (not those that came from it),
+    the files of attachments among them, and our acknowledgement of what we received from it."""
+    from ..core.attachments import stored_path
+
+    peer = _peer(store, to)
+    rows = store.conn.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM history WHERE seq > ? AND (origin_site IS NULL OR origin_site != ?) "
+        "ORDER BY seq", (peer["acked"] or 0, peer["site"])).fetchall()
+    events = [dict(zip(EVENT_COLUMNS, r)) for r in rows]
+    files = {}
+    for e in events:
+        if e["kind"] == "attachments" and e["action"] == "create" and e["new_value"]:
+            sha = json.loads(e["new_value"]).get("sha256")
+            path = stored_path(store, sha) if sha else None
+            if path and path.exists():
+                files[sha] = base64.b64encode(path.read_bytes()).decode("ascii")
+    body = {"format": FORMAT, "version": VERSION, "from_site": store.site_id,
+            "from_name": store.setting("shop_name", "") or "", "to_site": peer["site"],
+            "created_at": clock.iso(clock.now()), "upto": _max_seq(store.conn), "ack": peer["received"] or 0,
+            "events": events, "files": files}
+    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    wrapped = json.dumps({"sha256": hashlib.sha256(payload).hexdigest(), "body": body}, ensure_ascii=False,
+                         sort_keys=True, separators=(",", ":")).encode("utf-8")
+    target = Path(out).expanduser()
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with gzip.open(tmp, "wb") as fh:
+            fh.write(wrapped)
+        tmp.replace(target)
+    except OSError as exc:
+        raise InputError(f"Cannot write {target}: {exc.strerror or exc}") from None
+    with store.transaction():
+        store.conn.execute("UPDATE peers SET last_export = ? WHERE site = ?", (clock.iso(clock.now()), peer["site"]))
+    return {"path": target, "events": len(events), "files": len(files), "to": peer["name"],
+            "records": len({e["record"] for e in events})}
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class ImportResult:
+    applied: int = 0
+    skipped: int = 0  # already here (a bundle imported twice, or relayed)
+    created: int = 0
+    renumbered: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
+    conflicts: int = 0
+    notes: int = 0
+    files: int = 0
+
+    def line(self) -> str:
+        parts = [f"{self.applied} events applied", f"{self.skipped} already here", f"{self.created} new records"]
+        if self.renumbered:
+            parts.append("renumbered " + ", ".join(f"{a} → {b}" for a, b in self.renumbered))
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflicts to choose (dashboard)")
+        if self.notes:
+            parts.append(f"{self.notes} edits to closed records kept as notes")
+        return "; ".join(parts)
+
+
+def read_bundle(path: str | Path) -> dict[str, Any]:
+    """The bundle's body, checked whole: format, checksum, and each event's hash."""
+    source = Path(path).expanduser()
+    try:
+        raw = gzip.decompress(source.read_bytes())
+        doc = json.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{source} does not exist") from None
+    except (OSError, EOFError, ValueError, UnicodeDecodeError, gzip.BadGzipFile):
+        raise InputError(f"{source.name} is damaged or not a vse-tui bundle (it cannot be read whole); nothing was applied") from None
+    body = doc.get("body") if isinstance(doc, dict) else None
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise InputError(f"{source.name} is not a vse-tui bundle; nothing was applied")
+    if body.get("version") != VERSION:
+        raise InputError(f"{source.name} was written by another version of vse-tui (bundle {body.get('version')}); "
+                         "nothing was applied")
+    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    if hashlib.sha256(payload).hexdigest() != doc.get("sha256"):
+        raise InputError(f"{source.name} is damaged (its checksum does not match); nothing was applied")
+    previous = None
+    for e in body["events"]:
+        if row_hash(e["prev_hash"], e) != e["hash"]:
+            raise InputError(f"{source.name}: event {e['seq']} does not hash as its chain says; nothing was applied")
+        if previous and e["seq"] == previous["seq"] + 1 and e["prev_hash"] != previous["hash"]:
+            raise InputError(f"{source.name}: the chain breaks at event {e['seq']}; nothing was applied")
+        previous = e
+    for sha, data in body.get("files", {}).items():
+        if hashlib.sha256(base64.b64decode(data)).hexdigest() != sha:
+            raise InputError(f"{source.name}: an attached file does not match its hash; nothing was applied")
+    return body
+
+
+def import_bundle(store, path: str | Path) -> ImportResult:
+    """Merge a bundle from a known peer, in one transaction (all or nothing)."""
+    from ..core.attachments import stored_path
+
+    body = read_bundle(path)
+    known = {p["site"]: p for p in peers(store)}
+    if body["from_site"] == store.site_id:
+        raise InputError("This bundle was written by this very database; nothing was applied")
+    if body["from_site"] not in known:
+        raise InputError("This bundle comes from a database this one does not know (not its origin nor a copy made "
+                         "from it); nothing was applied")
+    if body.get("to_site") and body["to_site"] != store.site_id:
+        raise InputError("This bundle was written for another database; nothing was applied")
+    result = ImportResult()
+    for sha, data in body.get("files", {}).items():  # content-named: writing first is harmless
+        target = stored_path(store, sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(data))
+            result.files += 1
+    merger = _Merger(store, body, result)
+    with store.transaction():
+        for e in body["events"]:
+            merger.apply(e)
+        peer = known[body["from_site"]]
+        store.conn.execute(
+            "UPDATE peers SET received = ?, acked = ?, last_import = ? WHERE site = ?",
+            (max(peer["received"] or 0, body["upto"]), max(peer["acked"] or 0, body["ack"]), clock.iso(clock.now()),
+             body["from_site"]))
+    return result
+
+
+def _unwrap(annotation):
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _from_history(model, name: str, text: str | None) -> Any:
+    """A field's value from its history text (plain text for text, dates and choices; JSON else)."""
+    if text is None:
+        return None
+    info = model.model_fields.get(name)
+    base = _unwrap(info.annotation) if info else str
+    if typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    if base in (str, date, datetime) or typing.get_origin(base) is typing.Literal or name in ("id", "uuid", "status", "state"):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class _Merger:
+    def __init__(self, store, body: dict[str, Any], result: ImportResult) -> None:
+        self.store, self.body, self.result = store, body, result
+        self.closed_before: dict[str, bool] = {}
+
+    def _seen(self, e) -> bool:
+        return self.store.conn.execute("SELECT 1 FROM history WHERE origin_site = ? AND origin_seq = ?",
+                                       (e["origin_site"], e["origin_seq"])).fetchone() is not None
+
+    def _row(self, e, action: str, old=None, new=None, record_id=None) -> None:
+        self.store._history(e["kind"], e["record"], record_id or e["record_id"], action, e["field"],
+                            old if action != "create" else None, new if new is not None else e["new_value"],
+                            e["task"], e["version"], at=clock.parse_datetime(e["at"]), operator=e["operator"],
+                            origin=(e["origin_site"], e["origin_seq"]))
+
+    def apply(self, e: dict[str, Any]) -> None:
+        from ..core.records import KINDS
+
+        if self._seen(e):
+            self.result.skipped += 1
+            return
+        if e["kind"] == "settings":
+            if e["record"] in SYNCED_SETTINGS and e["new_value"] is not None:
+                self.store.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
+                                        (e["record"], e["new_value"]))
+                self._row(e, "update", e["old_value"], e["new_value"])
+                self.result.applied += 1
+            return
+        if e["kind"] not in KINDS:
+            return
+        if e["action"] == "create":
+            self._create(e)
+        elif e["action"] == "update" and e["field"]:
+            self._update(e)
+        else:  # resolutions, conflicts and notes written elsewhere: keep the trace, change nothing
+            self._row(e, e["action"], e["old_value"], e["new_value"])
+
+    def _create(self, e) -> None:
+        from ..core.records import model_for
+        from .db import _format_id
+
+        store = self.store
+        model = model_for(e["kind"])
+        if store.conn.execute(f"SELECT 1 FROM {e['kind']} WHERE uuid = ?", (e["record"],)).fetchone():
+            self._row(e, "merged")
+            self.result.skipped += 1
+            return
+        snapshot = json.loads(e["new_value"] or "{}")
+        rid = snapshot.get("id")
+        if rid and store.conn.execute(f"SELECT 1 FROM {e['kind']} WHERE id = ?", (rid,)).fetchone():
+            new_id = _format_id(model.PREFIX, store._next_seq(model))
+            store.conn.execute("INSERT OR REPLACE INTO aliases(alias, kind, uuid, site, at) VALUES (?, ?, ?, ?, ?)",
+                               (rid, e["kind"], e["record"], e["origin_site"], clock.iso(clock.now())))
+            self.result.renumbered.append((rid, new_id))
+            snapshot["id"] = rid = new_id
+        record = model.model_validate(snapshot)
+        row = store._row(record)
+        row["chain"] = None
+        cols = ", ".join(row)
+        store.conn.execute(f"INSERT INTO {e['kind']} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        self._row(e, "create", new=json.dumps(snapshot, ensure_ascii=False, sort_keys=True), record_id=rid)
+        self.result.created += 1
+        self.result.applied += 1
+
+    def _update(self, e) -> None:
+        from ..core.records import model_for
+        from ..core.standard import load_standard
+        from .db import _dump, _history_value
+
+        store, kind, name = self.store, e["kind"], e["field"]
+        model = model_for(kind)
+        try:
+            current = store.get(kind, e["record"])
+        except Exception:
+            self._conflict(e, None, "the record is not in this database")
+            return
+        if e["record"] not in self.closed_before:
+            self.closed_before[e["record"]] = bool(model.WP) and current.status == "closed"
+        data = _dump(current)
+        local = _history_value(data.get(name))
+        if local == e["new_value"]:
+            self._row(e, "merged", local, e["new_value"])
+            self.result.skipped += 1
+            return
+        if self.closed_before[e["record"]] and not (name == "status" and e["old_value"] == "closed"):
+            note = (f"After closure, {e['operator']} changed {name.replace('_', ' ')} to {_short(e['new_value'])} "
+                    f"on another copy ({clock.local_text(clock.parse_datetime(e['at']))}); not applied.")
+            self._row(e, "held", local, e["new_value"])
+            self._conflict(e, local, "changed elsewhere after it was closed here (kept as a note)", log=False)
+            store.update(kind, current.uuid, {"notes": (current.notes + "\n" + note).strip()}, task=None)
+            self.result.notes += 1
+            return
+        if local != e["old_value"] and not (_empty(local) and _empty(e["old_value"])):
+            self._conflict(e, local, "changed on both sides")
+            return
+        value = _from_history(model, name, e["new_value"])
+        if name == "status" and model.WP and not load_standard().wp(model.WP).can_move(current.status, value):
+            self._conflict(e, local, f"the move {current.status} → {value} is not in the lifecycle")
+            return
+        merged = {**current.model_dump(), name: value, "version": current.version + 1,
+                  "updated_by": e["operator"], "updated_at": clock.parse_datetime(e["at"])}
+        try:
+            new = model.model_validate(merged)
+        except Exception:
+            self._conflict(e, local, "the value does not fit this record")
+            return
+        row = store._row(new)
+        sets = ", ".join(f"{c} = ?" for c in row if c != "uuid")
+        store.conn.execute(f"UPDATE {kind} SET {sets} WHERE uuid = ?", [v for c, v in row.items() if c != "uuid"] + [new.uuid])
+        self._row(e, "update", local, e["new_value"], record_id=current.id)
+        self.result.applied += 1
+
+    def _conflict(self, e, local, reason: str, log: bool = True) -> None:
+        if log:
+            self._row(e, "conflict", local, e["new_value"])
+        self.store.conn.execute(
+            "INSERT INTO conflicts(kind, record, record_id, field, reason, local_value, remote_value, remote_site, "
+            "remote_seq, remote_operator, remote_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'open')",
+            (e["kind"], e["record"], e["record_id"], e["field"], reason, local, e["new_value"], e["origin_site"],
+             e["origin_seq"], e["operator"], e["at"]))
+        self.result.conflicts += 1
+
+
+def _empty(value) -> bool:
+    return value in (None, "", "[]", "{}")
+
+
+def _short(text: str | None, limit: int = 60) -> str:
+    text = "(empty)" if text is None else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- conflicts
+
+def open_conflicts(store) -> list[dict[str, Any]]:
+    cols = ("id", "kind", "record", "record_id", "field", "reason", "local_value", "remote_value", "remote_operator",
+            "remote_at")
+    rows = store.conn.execute(f"SELECT {', '.join(cols)} FROM conflicts WHERE state = 'open' ORDER BY id").fetchall()
+    out = []
+    for r in rows:
+        d = dict(zip(cols, r))
+        current = store.conn.execute(f"SELECT id FROM {d['kind']} WHERE uuid = ?", (d["record"],)).fetchone()
+        d["ref"] = current[0] if current else d["record_id"]
+        out.append(d)
+    return out
+
+
+def resolve(store, conflict_id: int, choice: str):
+    """Settle a conflict: keep the local value or take the remote one. The choice is a history row
+    (and, for the remote value, the field's update)."""
+    from ..core.records import model_for
+
+    row = store.conn.execute("SELECT kind, record, field, local_value, remote_value, state, reason FROM conflicts "
+                             "WHERE id = ?", (conflict_id,)).fetchone()
+    if row is None:
+        raise InputError(f"No conflict {conflict_id}")
+    kind, record, name, local, remote, state, reason = row
+    if state != "open":
+        raise InputError(f"Conflict {conflict_id} was already settled")
+    if choice not in ("local", "remote"):
+        raise InputError("Choose local or remote")
+    model = model_for(kind)
+    with store.transaction():
+        current = store.get(kind, record)
+        if choice == "remote" and name:
+            store.update(kind, current.uuid, {name: _from_history(model, name, remote)}, task="sync")
+        store._history(kind, current.uuid, current.id, "resolve", name, local, remote if choice == "remote" else local,
+                       "sync", current.version)
+        store.conn.execute("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ? "
+                           "WHERE id = ?", (choice, store.actor.operator, clock.iso(clock.now()), conflict_id))
+    return store.get(kind, record)
