@@ -251,3 +251,16 @@ def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
     pc = store.get("configuration_items", "CI-0005")
     assert (pc.ci_type, pc.owner, pc.owner_person, pc.depends_on) == ("hardware", "Front desk", None, [router.uuid])
     assert store.history(pc.uuid)[0]["task"] == "CO.1.4"
+
+
+def test_the_editor_cannot_skip_the_path_or_make_a_change_pre_approved(shop):
+    from vse_tui.core import documents
+
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk")
+    with pytest.raises(InputError, match="moves through its steps"):
+        documents.edit(store, "change_requests", ch.id, {"state": "deployed"})
+    with pytest.raises(InputError, match="only by being made from a pre-approved type"):
+        documents.edit(store, "change_requests", ch.id, {"change_type": "pre-approved"})
+    edited = documents.edit(store, "change_requests", ch.id, {"backout_plan": "Put the old disk back"})
+    assert (edited.backout_plan, edited.state, edited.version) == ("Put the old disk back", "requested", 2)

@@ -31,6 +31,11 @@ CREATE_TASK = {
 }
 
 
+# Kinds whose operational state moves through their own steps, never through the generic editor.
+FLOW_STATES = {"change_requests": "its steps (a, s, w, b, t, y, p, o on the change)",
+               "feedback": "its steps (s on the entry)", "incidents": "its steps on the incident screen"}
+
+
 def editable_fields(kind: str) -> list[tuple[str, str]]:
     """(field, how it is typed) for the generic editor, in model order (see core.fields)."""
     from .fields import field_specs
@@ -77,6 +82,12 @@ def edit(store, kind: str, ref: str, changes: dict[str, Any]):
     rec = store.get(kind, ref)
     clean = parse(store, kind, changes)
     model = type(rec)
+    if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
+        raise InputError(f"The state of a {model.LABEL.lower()} moves through {FLOW_STATES[kind]}, not by editing")
+    clean = {k: v for k, v in clean.items() if not (k == "state" and kind in FLOW_STATES)}
+    if kind == "change_requests" and clean.get("change_type") == "pre-approved" and rec.change_type != "pre-approved":
+        raise InputError("A change becomes pre-approved only by being made from a pre-approved type (one that went "
+                         "through the full normal path once); raise a new change from that type instead")
     current = rec.model_dump()
     try:
         probe = model.model_validate({**current, **clean})

@@ -124,7 +124,10 @@ class RecordScreen(BaseScreen):
                 self.notify(f"{result.id} saved as version {result.version} ({result.status}){extra}")
                 self.reload()
 
-        self.app.push_screen(FormScreen(spec_fields(self.store, self.kind, rec),
+        from ..core.documents import FLOW_STATES
+
+        fields = [f for f in spec_fields(self.store, self.kind, rec) if not (f.name == "state" and self.kind in FLOW_STATES)]
+        self.app.push_screen(FormScreen(fields,
                                         lambda v: edit(self.store, self.kind, rec.id, v), f"Edit {rec.id}",
                                         info=info), done)
 
