@@ -74,6 +74,40 @@ def confirm(args, question: str) -> bool:
     return answer in ("y", "yes")
 
 
+def run_import(args, noun: str, make_plan, items, preview, apply, header_note: str = "", known_note: str = "") -> int:
+    """The flow every CSV import shares: read and plan (nothing stored), show the column mapping,
+    a preview and each rejected row with its line, then store everything in one go after a
+    confirmation (a terminal prompt, or --yes). `--dry-run` stops after the report."""
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise VseError(f"{path} does not exist")
+    store = _store(args)
+    try:
+        plan = make_plan(store, path)
+        out = sys.stderr
+        found = items(plan)
+        print(f"{path.name}: {plan.rows} rows{header_note and header_note(plan)}", file=out)
+        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
+        if getattr(plan, "ignored", None):
+            print("ignored columns: " + ", ".join(plan.ignored), file=out)
+        for index, item in enumerate(found[:5]):
+            print("  " + preview(plan, index, item), file=out)
+        if len(found) > 5:
+            print(f"  ... and {len(found) - 5} more", file=out)
+        print(f"to import: {len(found)}; {known_note and known_note(plan)}rejected: {len(plan.rejected)}", file=out)
+        for r in plan.rejected[:50]:
+            print(f"  line {r.line}: {r.reason}", file=out)
+        if args.dry_run or not found:
+            return EXIT_REFUSED if plan.rejected and not found else EXIT_OK
+        if not confirm(args, f"Import {len(found)} {noun}?"):
+            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        count = apply(store, plan)
+    finally:
+        store.close()
+    print(f"imported {count} {noun}" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
+    return EXIT_OK
+
+
 def print_rows(args, rows: list[dict[str, Any]], columns: list[str]) -> None:
     """Print records as a table, JSON (one array) or CSV, per --format."""
     fmt = getattr(args, "format", "table")

@@ -255,10 +255,8 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_import_incidents(args) -> int:
-    from pathlib import Path
-
-    from .cli import _store, confirm
-    from .core.errors import InputError, VseError
+    from .cli import run_import
+    from .core.errors import InputError
     from .core.importer import apply, plan_incidents
 
     overrides = {}
@@ -267,32 +265,11 @@ def cmd_import_incidents(args) -> int:
         if not sep:
             raise InputError(f"--map {item!r}: use COLUMN=field, e.g. --map 'Ticket ID=ref'")
         overrides[column.strip()] = name.strip()
-    path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise InputError(f"{path} does not exist")
-    store = _store(args)
-    try:
-        plan = plan_incidents(store, path, overrides)
-        out = sys.stderr
-        print(f"{path.name}: {plan.rows} rows" + (" (an event log: one incident per ticket)" if plan.event_log else ""), file=out)
-        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
-        for inc in plan.incidents[:5]:
-            print(f"  {inc.external_ref or '-':<14} {inc.priority} {inc.state:<22} {inc.summary[:60]}", file=out)
-        if len(plan.incidents) > 5:
-            print(f"  ... and {len(plan.incidents) - 5} more", file=out)
-        print(f"to import: {len(plan.incidents)}; already imported (skipped): {plan.skipped_known}; "
-              f"rejected: {len(plan.rejected)}", file=out)
-        for r in plan.rejected[:50]:
-            print(f"  line {r.line}: {r.reason}", file=out)
-        if args.dry_run or not plan.incidents:
-            return 1 if plan.rejected and not plan.incidents else 0
-        if not confirm(args, f"Import {len(plan.incidents)} incidents?"):
-            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
-        count = apply(store, plan)
-    finally:
-        store.close()
-    print(f"imported {count} incidents" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
-    return 0
+    return run_import(
+        args, "incidents", lambda store, path: plan_incidents(store, path, overrides), lambda plan: plan.incidents,
+        lambda plan, i, inc: f"{inc.external_ref or '-':<14} {inc.priority} {inc.state:<22} {inc.summary[:60]}", apply,
+        header_note=lambda plan: " (an event log: one incident per ticket)" if plan.event_log else "",
+        known_note=lambda plan: f"already imported (skipped): {plan.skipped_known}; ")
 
 
 def register(command) -> None:

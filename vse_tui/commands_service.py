@@ -107,76 +107,24 @@ def cmd_ci_list(args) -> int:
 
 
 def cmd_import_cis(args) -> int:
-    from pathlib import Path
-
-    from .cli import _store, confirm
+    from .cli import run_import
     from .core import cis
-    from .core.errors import InputError, VseError
 
-    path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise InputError(f"{path} does not exist")
-    store = _store(args)
-    try:
-        plan = cis.plan_import(store, path)
-        out = sys.stderr
-        print(f"{path.name}: {plan.rows} rows", file=out)
-        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
-        if plan.ignored:
-            print("ignored columns: " + ", ".join(plan.ignored), file=out)
-        for item in plan.items[:5]:
-            print(f"  {item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}", file=out)
-        if len(plan.items) > 5:
-            print(f"  ... and {len(plan.items) - 5} more", file=out)
-        print(f"to import: {len(plan.items)}; rejected: {len(plan.rejected)}", file=out)
-        for r in plan.rejected[:50]:
-            print(f"  line {r.line}: {r.reason}", file=out)
-        if args.dry_run or not plan.items:
-            return 1 if plan.rejected and not plan.items else 0
-        if not confirm(args, f"Import {len(plan.items)} configuration items?"):
-            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
-        count = cis.apply_import(store, plan)
-    finally:
-        store.close()
-    print(f"imported {count} configuration items" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
-    return 0
+    return run_import(args, "configuration items", cis.plan_import, lambda plan: plan.items,
+                      lambda plan, i, item: f"{item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}",
+                      cis.apply_import)
 
 
 def cmd_import_parties(args) -> int:
-    from pathlib import Path
-
-    from .cli import _store, confirm
-    from .core.errors import InputError, VseError
+    from .cli import run_import
     from .core.parties_import import apply_parties, plan_parties
 
-    path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise InputError(f"{path} does not exist")
-    store = _store(args)
-    try:
-        plan = plan_parties(store, args.kind, path)
-        out = sys.stderr
-        print(f"{path.name}: {plan.rows} rows", file=out)
-        print("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()), file=out)
-        if plan.ignored:
-            print("ignored columns: " + ", ".join(plan.ignored), file=out)
-        for i, rec in enumerate(plan.records[:5]):
-            roles = ",".join(r if not a else f"{r}:{a}" for r, a in plan.roles.get(i, []))
-            print(f"  {rec.name[:40]:<40} {rec.email[:30]:<30} {roles}", file=out)
-        if len(plan.records) > 5:
-            print(f"  ... and {len(plan.records) - 5} more", file=out)
-        print(f"to import: {len(plan.records)}; rejected: {len(plan.rejected)}", file=out)
-        for r in plan.rejected[:50]:
-            print(f"  line {r.line}: {r.reason}", file=out)
-        if args.dry_run or not plan.records:
-            return 1 if plan.rejected and not plan.records else 0
-        if not confirm(args, f"Import {len(plan.records)} {args.kind}?"):
-            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
-        count = apply_parties(store, plan)
-    finally:
-        store.close()
-    print(f"imported {count} {args.kind}" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
-    return 0
+    def preview(plan, i, rec) -> str:
+        roles = ",".join(r if not a else f"{r}:{a}" for r, a in plan.roles.get(i, []))
+        return f"{rec.name[:40]:<40} {rec.email[:30]:<30} {roles}".rstrip()
+
+    return run_import(args, args.kind, lambda store, path: plan_parties(store, args.kind, path),
+                      lambda plan: plan.records, preview, apply_parties)
 
 
 def cmd_feedback_add(args) -> int:
