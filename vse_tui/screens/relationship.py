@@ -193,6 +193,7 @@ class PerformanceScreen(BaseScreen):
         super().__init__()
         self.period = parse_period(period) if period else current_quarter()
         self.customer = customer
+        self.report = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -202,11 +203,40 @@ class PerformanceScreen(BaseScreen):
             yield Static("", id="perf-charts")
         yield from self.compose_footer()
 
+    BACKGROUND_FROM = 5000  # incidents in the period: above this the figures are computed off the UI thread
+
     def reload(self) -> None:
         from ..reports import performance as perf
 
         store = self.store
-        self.report = report = perf.compute(store, self.period, self.customer)
+        lo, hi = self.period.bounds()
+        many = store.conn.execute("SELECT COUNT(*) FROM incidents WHERE opened_at >= ? AND opened_at < ?",
+                                  (lo, hi)).fetchone()[0]
+        if many < self.BACKGROUND_FROM:
+            self.show(perf.compute(store, self.period, self.customer))
+            return
+        self.query_one("#perf-head", Static).update(Text(f"Counting {many:,} incidents of {self.period.label}…",
+                                                         style="dim"))
+        self.run_worker(lambda: self._compute_apart(self.period, self.customer), thread=True, exclusive=True,
+                        group="performance")
+
+    def _compute_apart(self, period, customer) -> None:
+        """In a thread, on its own read connection (an SQLite connection stays in its thread)."""
+        from ..reports import performance as perf
+        from ..store.db import open_store
+
+        store = open_store(self.store.path, self.store.actor)
+        try:
+            report = perf.compute(store, period, customer)
+        finally:
+            store.close()
+        if (period, customer) == (self.period, self.customer):
+            self.app.call_from_thread(self.show, report)
+
+    def show(self, report) -> None:
+        from ..reports import performance as perf
+
+        self.report = report
         p = report["period"]
         panel = self.query_one("#perf")
         panel.border_title = f"Service performance {p['label']} ({p['from']} – {p['to']})"
@@ -330,6 +360,9 @@ class PerformanceScreen(BaseScreen):
         from ..paths import export_dir
         from ..reports import performance as perf
 
+        if self.report is None:
+            self.notify("Still counting; try again in a moment")
+            return
         folder = export_dir()
         name = f"performance-{self.period.label.replace('..', '_')}" + (
             f"-{self.report['customer'].lower().replace(' ', '-')}" if self.report["customer"] else "")
