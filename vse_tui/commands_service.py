@@ -3,7 +3,6 @@ and the performance report. Each one calls the same core functions as the screen
 
 from __future__ import annotations
 
-import json
 import sys
 
 from .core import clock

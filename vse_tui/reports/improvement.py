@@ -17,7 +17,6 @@ def gather(store, period: Period) -> dict[str, Any]:
     from ..core.roles import warnings
 
     perf = compute(store, period)
-    total = perf["total"]
     lo, hi = period.bounds()
     q = store.conn.execute
     policy = q("SELECT id, json_extract(data, '$.objectives') FROM policies WHERE status IN ('approved', 'updated') "

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
