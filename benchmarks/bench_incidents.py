@@ -99,6 +99,13 @@ def main() -> None:
     ap.add_argument("--incidents", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
+    # An installed package has its bytecode compiled by pip; an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would compile every module at each start and skew the ratios.
+    import compileall
+
+    import vse_tui
+
+    compileall.compile_dir(Path(vse_tui.__file__).parent, quiet=1)
     tmp = Path(tempfile.mkdtemp(prefix="vse-bench-"))
     db = str(tmp / "bench.db")
     env = {**os.environ, "VSE_TUI_CONFIG": str(tmp / "config.toml")}

@@ -9,7 +9,6 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .core.errors import InputError, describe_validation_error
@@ -53,6 +52,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            import tomli_w  # only when writing: opening the app needs just the reader
+
             tomli_w.dump(data, fh)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)

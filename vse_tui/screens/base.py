@@ -6,8 +6,9 @@ import time
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
+from ..widgets.footer import KeyFooter
 from ..widgets.topbar import TopBar
 
 REFRESH_SECONDS = 10
@@ -20,7 +21,7 @@ class BaseScreen(Screen):
         yield TopBar(self.TITLE_TEXT, id="topbar")
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer()
+        yield KeyFooter()
 
     _last_load = 0.0
 
@@ -30,6 +31,8 @@ class BaseScreen(Screen):
         self.set_interval(REFRESH_SECONDS, self._tick)
 
     def on_screen_resume(self) -> None:
+        for footer in self.query(KeyFooter):
+            footer.refresh_if_stale()
         # Coming back to a screen shows what others wrote meanwhile; not twice on first show.
         if time.monotonic() - self._last_load > 1.0:
             self._reload()

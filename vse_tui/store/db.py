@@ -74,6 +74,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # 1 MiB of page cache: the lists and the dashboard read through indexes, a page or two at a time
+    conn.execute("PRAGMA cache_size = -1024")
     return conn
 
 
