@@ -67,10 +67,19 @@ class DashboardScreen(BaseScreen):
         r.add_column("when", key="when", width=11)
         t.focus()
 
+    _painted = False
+
     def reload(self) -> None:
         now = clock.now()
         self._fill_incidents(now)
         self._fill_changes(now)
+        if self._painted:
+            self._fill_rest(now)
+        else:  # the first time, what needs attention is painted first; the rest follows a moment later
+            self._painted = True
+            self.call_after_refresh(self._fill_rest, now)
+
+    def _fill_rest(self, now) -> None:
         self._fill_reviews()
         self._fill_trends(now)
         self._fill_setup()

@@ -166,6 +166,7 @@ class ProcessScreen(SearchableList):
         if event.option.id and event.option.id != self.kind:
             self.kind = event.option.id
             self._fill_records()
+            self.refresh_bindings()  # some keys belong to some work products only
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#records", DataTable).focus()

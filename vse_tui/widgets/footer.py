@@ -1,5 +1,5 @@
-"""The key bar at the bottom, rebuilt once per burst of binding changes and only while its screen
-is the one shown (Textual's Footer rebuilds every key on each change: a screen switch made it
+"""The key bar at the bottom, rebuilt once per burst of binding changes, only while its screen
+is the one shown and only when the keys it shows changed (Textual's Footer rebuilds every key on each change: a screen switch made it
 rebuild a dozen times, hidden screens included)."""
 
 from __future__ import annotations
@@ -11,8 +11,20 @@ class KeyFooter(Footer):
     _pending = False
     _stale = False
 
+    _shown: tuple | None = None
+
+    def _signature(self) -> tuple:
+        return tuple((b.key, b.description, enabled, tooltip) for (_, b, enabled, tooltip)
+                     in self.screen.active_bindings.values() if b.show)
+
     async def recompose(self) -> None:
         self._pending = self._stale = False
+        if not self._bindings_ready:
+            return
+        shown = self._signature()
+        if shown == self._shown and self.children:
+            return  # the same keys as on screen now: nothing to rebuild
+        self._shown = shown
         await super().recompose()
 
     def bindings_changed(self, screen) -> None:
