@@ -312,7 +312,7 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             while last.weekday() > 4:  # the last working day of the month
                 last -= timedelta(days=1)
-            b.add(ScheduleItem(title="Month-end close at Acme", item_type="business event", starts_at=_at(last - timedelta(days=1), 8),
+            b.add(ScheduleItem(title="Month-end close at Acme", item_type="business event", starts_at=_at(last, 8),
                                ends_at=_at(last, 20)), "CO.2.2", _at(b.day(200)), kim)
         b.add(ScheduleItem(title="Quarterly maintenance window", item_type="maintenance window",
                            starts_at=_at(as_of + timedelta(days=20), 18), ends_at=_at(as_of + timedelta(days=20), 23)),

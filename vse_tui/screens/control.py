@@ -367,6 +367,7 @@ class CalendarScreen(BaseScreen):
         self.view = view
         self.day = day or clock.today()
         self._day_entries: list = []
+        self._laid_out = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -406,8 +407,11 @@ class CalendarScreen(BaseScreen):
             table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)
         today = clock.today()
         weeks = max(1, (hi_day - lo_day).days // 7)
-        height = self.query_one("#calendar").size.height or 30
-        lines = max(3, (height - 4) // weeks - 1)
+        height = self.query_one("#calendar").size.height
+        if not height and not self._laid_out:  # before the first layout: draw again once it is known
+            self._laid_out = True
+            self.call_after_refresh(self.reload)
+        lines = max(3, ((height or 30) - 5) // weeks - 1)
         d = lo_day
         while d < hi_day:
             cells = []
