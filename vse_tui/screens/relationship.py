@@ -205,6 +205,10 @@ class PerformanceScreen(BaseScreen):
 
     BACKGROUND_FROM = 5000  # incidents in the period: above this the figures are computed off the UI thread
 
+    def _tick(self) -> None:
+        """A report is not a live list: it is counted when opened, when its period changes and on
+        coming back to it, not every few seconds."""
+
     def reload(self) -> None:
         from ..reports import performance as perf
 
