@@ -14,14 +14,11 @@ def cmd_report_performance(args) -> int:
     from .reports import performance
 
     period = performance.parse_period(args.period) if args.period else performance.current_quarter()
-    store = _store(args)
-    try:
+    with _store(args) as store:
         customer = resolve(store, "customers", args.customer) if args.customer else None
         report = performance.compute(store, period, customer)
         shop = store.setting("shop_name", "")
         saved = performance.save(store, period, customer) if args.save else None
-    finally:
-        store.close()
     with _output(args) as out:
         if args.format == "json":
             out.write(performance.to_json(report) + "\n")
@@ -39,13 +36,10 @@ def cmd_report_improvement(args) -> int:
     from .reports import improvement, performance
 
     period = performance.parse_period(args.period) if args.period else performance.parse_period(str(clock.today().year))
-    store = _store(args)
-    try:
+    with _store(args) as store:
         data = improvement.gather(store, period)
         shop = store.setting("shop_name", "")
         saved = improvement.draft(store, period) if args.save else None
-    finally:
-        store.close()
     with _output(args) as out:
         out.write(improvement.to_json(data) + "\n" if args.format == "json" else improvement.to_markdown(data, shop))
     if saved:
@@ -57,15 +51,12 @@ def cmd_change_add(args) -> int:
     from .cli import _store
     from .core import changes
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         change = changes.request(store, args.title, change_type=args.type, cis=args.ci or [], purpose=args.purpose or "",
                                  priority=args.priority, risk=args.risk, customer=args.customer, service=args.service,
                                  date_needed=args.needed, template=args.template)
         for warning in changes.request_warnings(store, change):
             print(f"warning: {warning}", file=sys.stderr)
-    finally:
-        store.close()
     print(change.id)
     return 0
 
@@ -74,11 +65,8 @@ def cmd_change_list(args) -> int:
     from .cli import _store, print_rows
     from .core import changes
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         rows = changes.list_rows(store, scheduled=args.scheduled, open_only=args.open)
-    finally:
-        store.close()
     columns = ["id", "type", "status", "state", "priority", "planned", "title"]
     if args.format == "table":
         for r in rows:
@@ -93,11 +81,8 @@ def cmd_ci_list(args) -> int:
     from .cli import _store, print_rows
     from .core import cis
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         rows = cis.list_rows(store)
-    finally:
-        store.close()
     columns = ["id", "name", "type", "state", "owner", "location", "expiry"]
     if args.format != "table":
         columns = list(rows[0]) if rows else columns
@@ -131,8 +116,7 @@ def cmd_feedback_add(args) -> int:
     from .core.lookup import resolve
     from .core.relationship import log_feedback
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         company = None
         if args.customer:
             company = resolve(store, "customers", args.customer)
@@ -140,8 +124,6 @@ def cmd_feedback_add(args) -> int:
             company = resolve(store, "suppliers", args.supplier)
         entry = log_feedback(store, args.description, feedback_type=args.type, company=company,
                              source="supplier" if args.supplier else "customer", contact=args.contact or "")
-    finally:
-        store.close()
     print(entry.id)
     return 0
 
@@ -150,11 +132,8 @@ def cmd_attach(args) -> int:
     from .cli import _store
     from .core.attachments import attach
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         att = attach(store, args.ref, args.file, args.note or "")
-    finally:
-        store.close()
     print(att.id)
     return 0
 
@@ -164,8 +143,7 @@ def cmd_attachments(args) -> int:
     from .core.attachments import attachments_of, stored_path
     from .core.errors import InputError, NotFound
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         try:
             record = store.find(args.ref)
         except NotFound as exc:
@@ -173,8 +151,6 @@ def cmd_attachments(args) -> int:
         rows = [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256, "attached_at": clock.iso(a.created_at),
                  "by": a.created_by, "note": a.note, "path": str(stored_path(store, a.sha256))}
                 for a in attachments_of(store, record.uuid)]
-    finally:
-        store.close()
     print_rows(args, rows, ["id", "name", "size", "attached_at", "by"] if args.format == "table" else
                ["id", "name", "size", "sha256", "attached_at", "by", "note", "path"])
     return 0
@@ -184,11 +160,8 @@ def cmd_audit_pack(args) -> int:
     from .cli import _store
     from .reports.audit_pack import write_pack
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = write_pack(store, args.out)
-    finally:
-        store.close()
     print(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work products, "
           f"{result['files']} attached files)")
     return 0
@@ -198,8 +171,7 @@ def cmd_sync(args) -> int:
     from .cli import _store
     from .store import sync
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         if args.sync_command == "clone":
             made = sync.clone(store, args.out, args.name or "")
             print(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
@@ -225,8 +197,6 @@ def cmd_sync(args) -> int:
             for p in sync.peers(store):
                 print(f"{p['name']:<20} {p['relation']:<7} site {p['site'][:8]}  sent up to {p['acked']}, "
                       f"received up to {p['received']}")
-    finally:
-        store.close()
     return 0
 
 

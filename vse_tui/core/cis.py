@@ -3,6 +3,7 @@ and the import of a shop's existing spreadsheet."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 
 from . import clock
 from .errors import describe_validation_error
-from .importer import Rejected, empty, match_columns, read_rows
+from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
 TYPES = ("hardware", "software", "network", "document", "service component", "other")
 TYPE_WORDS = {
@@ -92,8 +93,6 @@ def affected_by(store, ref: str) -> tuple[list[tuple[str, str]], list[tuple[str,
     ci = store.get("configuration_items", ref)
     deps: dict[str, list[str]] = {}
     info: dict[str, tuple[str, str, list[str]]] = {}
-    import json
-
     for uuid, rid, name, data in store.conn.execute("SELECT uuid, id, title, data FROM configuration_items"):
         d = json.loads(data or "{}")
         info[uuid] = (rid, name, d.get("services", []))
@@ -176,13 +175,7 @@ def plan_import(store, path: Path) -> CIPlan:
             return None if empty(value) else value.strip()
 
         try:
-            name = get("name")
-            if not name:
-                raise ValueError("name is empty")
-            if name.lower() in existing:
-                raise ValueError(f"{name!r} is already a configuration item")
-            if name.lower() in seen:
-                raise ValueError(f"{name!r} appears twice in the file")
+            name = check_new_name(get("name"), existing, seen, "already a configuration item")
             state = get("state")
             if state and state.lower() not in STATE_WORDS:
                 raise ValueError(f"state: {state!r} is not in service, planned or retired")

@@ -200,31 +200,12 @@ def parse_hours(text: str) -> dict[str, Any] | None:
 
 # ---------------------------------------------------------------- links
 
-def ref_text(store, uuid: str | None) -> str:
-    if not uuid:
-        return ""
-    for kind in _kinds_with_uuid(store, uuid):
-        return kind[1]
-    return uuid
-
-
-def _kinds_with_uuid(store, uuid: str):
-    from .records import KINDS
-
-    for kind in KINDS:
-        row = store.conn.execute(f"SELECT id FROM {kind} WHERE uuid = ?", (uuid,)).fetchone()
-        if row:
-            yield kind, row[0]
-
-
 def refs_text(store, uuids: list[str], kind: str | None) -> str:
-    if not uuids:
-        return ""
-    if kind:
-        marks = ",".join("?" * len(uuids))
-        found = dict(store.conn.execute(f"SELECT uuid, id FROM {kind} WHERE uuid IN ({marks})", uuids).fetchall())
-        return ", ".join(found.get(u, u) for u in uuids)
-    return ", ".join(ref_text(store, u) for u in uuids)
+    """The human ids of linked records ('CI-0003, CI-0007'); a uuid not found stays as it is."""
+    from .display import find_uuids
+
+    found = find_uuids(store, uuids, kind)
+    return ", ".join(found[u][0] if u in found else u for u in uuids)
 
 
 def resolve_ref(store, kind: str | None, text: str, label: str) -> str:
@@ -258,7 +239,7 @@ def show(store, kind: str, record) -> dict[str, Any]:
         elif spec.how == "moment":
             out[spec.name] = clock.local_text(value) if value else ""
         elif spec.how == "ref":
-            out[spec.name] = ref_text(store, value) if value else ""
+            out[spec.name] = refs_text(store, [value], spec.ref_kind) if value else ""
         elif spec.how == "refs":
             out[spec.name] = refs_text(store, list(value or []), spec.ref_kind)
         elif spec.how == "targets":

@@ -158,6 +158,17 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return header, rows
 
 
+def check_new_name(name: str | None, existing: set[str], seen: set[str], stored: str = "already stored") -> str:
+    """A row's name, refused when empty, already stored or met earlier in the same file."""
+    if not name:
+        raise ValueError("name is empty")
+    if name.lower() in existing:
+        raise ValueError(f"{name!r} is {stored}")
+    if name.lower() in seen:
+        raise ValueError(f"{name!r} appears twice in the file")
+    return name
+
+
 def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """field -> column, each field taking the first of its usual names the file has (case-insensitive)."""
     lowered = {h.lower().strip(): h for h in header}

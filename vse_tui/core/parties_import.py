@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import InputError, describe_validation_error
-from .importer import Rejected, empty, match_columns, read_rows
+from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
 ORG_ALIASES = {
     "name": ("name", "company", "customer", "supplier", "organisation", "organization", "client", "account"),
@@ -70,13 +70,7 @@ def plan_parties(store, kind: str, path: Path) -> PartyPlan:
             return "" if empty(value) else value.strip()
 
         try:
-            name = get("name")
-            if not name:
-                raise ValueError("name is empty")
-            if name.lower() in existing:
-                raise ValueError(f"{name!r} is already stored")
-            if name.lower() in seen:
-                raise ValueError(f"{name!r} appears twice in the file")
+            name = check_new_name(get("name"), existing, seen)
             email = get("email")
             if email and not EMAIL.match(email):
                 raise ValueError(f"email: {email!r} is not an e-mail address")

@@ -281,12 +281,10 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
             ("links", [(rel, Path(rel).name, "") for rel in files.values()] or []),
         ])
         for page in [index, *pages]:
-            base = target / page.path
+            base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
             base.parent.mkdir(parents=True, exist_ok=True)
-            (base.with_suffix(".html") if "." not in base.name else Path(str(base) + ".html")).write_text(
-                _render_html(page, shop), encoding="utf-8")
-            (base.with_suffix(".md") if "." not in base.name else Path(str(base) + ".md")).write_text(
-                _render_md(page), encoding="utf-8")
+            Path(f"{base}.html").write_text(_render_html(page, shop), encoding="utf-8")
+            Path(f"{base}.md").write_text(_render_md(page), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"Cannot write the audit pack in {target}: {exc.strerror or exc}") from None
     return {"path": target / "index.html", "pages": len(pages) + 1, "files": len(files),

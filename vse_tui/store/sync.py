@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core import clock
-from ..core.errors import InputError
+from pydantic import ValidationError
+
+from ..core.errors import InputError, NotFound
 from .chain import HASHED, row_hash
 
 FORMAT = "vse-tui-bundle"
@@ -325,7 +327,7 @@ class _Merger:
         model = model_for(kind)
         try:
             current = store.get(kind, e["record"])
-        except Exception:
+        except NotFound:
             self._conflict(e, None, "the record is not in this database")
             return
         if e["record"] not in self.closed_before:
@@ -355,7 +357,7 @@ class _Merger:
                   "updated_by": e["operator"], "updated_at": clock.parse_datetime(e["at"])}
         try:
             new = model.model_validate(merged)
-        except Exception:
+        except ValidationError:
             self._conflict(e, local, "the value does not fit this record")
             return
         row = store._row(new)
