@@ -36,3 +36,18 @@ def test_a_broken_config_gives_a_clear_error():
 def test_env_overrides_the_database_path(tmp_path, monkeypatch):
     monkeypatch.setenv("VSE_TUI_DB", str(tmp_path / "x.db"))
     assert default_db_path() == tmp_path / "x.db"
+
+
+def test_each_bad_value_is_named(tmp_path):
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('operator = ""\ndaily_backup = "yes"\nkeys = { new_incident = 5 }\nfuture_option = 1\n')
+    with pytest.raises(InputError) as err:
+        load_config()
+    message = str(err.value)
+    assert str(path) in message
+    for name in ("operator", "daily_backup", "keys"):
+        assert name in message
+    assert "future_option" not in message  # unknown keys are ignored, not refused
+    with pytest.raises(InputError, match="theme"):
+        Config(theme="purple")

@@ -37,7 +37,7 @@ def cmd_incident_list(args) -> int:
         customers, services = short_names(store), names(store, "services")
         cache: dict = {}
         rows = []
-        for inc in store.select("incidents", where, params, order_by=core.SORTS[args.sort], limit=args.limit):
+        for inc in core.rows(store, where, params, order_by=core.SORTS[args.sort], limit=args.limit):
             tgt = core.target_clock(inc, core.target_for(store, inc, cache)) if inc.status != "closed" else None
             rows.append(core.row_dict(inc, customers, services, tgt))
     finally:

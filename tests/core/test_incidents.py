@@ -154,3 +154,22 @@ def test_the_target_counts_in_the_service_hours(store, monkeypatch):
     clk = core.target_clock(inc, core.target_for(store, inc))
     assert clk.due_at.isoformat() == "2026-11-30T13:00:00+00:00"  # Monday 9:00 + 4 working hours
     assert not clk.breached
+
+
+def test_list_rows_agree_with_the_records(demo_store):
+    """Lists and the dashboard read plain rows; every field they show and every target they
+    compute must be what the full record says (waiting and closed ones included)."""
+    rows = core.rows(demo_store)
+    records = {inc.uuid: inc for inc in demo_store.select("incidents")}
+    assert len(rows) == len(records) == 300
+    assert {r.state for r in rows} >= {"waiting for customer", "closed", "in progress"}
+    assert any(r.restored_at for r in rows) and any(r.waiting_since for r in rows)
+    now = clock.now()
+    for row in rows:
+        inc = records[row.uuid]
+        for name in core.IncidentRow.__slots__:
+            assert getattr(row, name) == getattr(inc, name), (row.id, name)
+        assert core.target_clock(row, core.target_for(demo_store, row), now) == \
+            core.target_clock(inc, core.target_for(demo_store, inc), now)
+    assert [r.id for r in core.open_incidents(demo_store, limit=5)] == \
+        [i.id for i in demo_store.select("incidents", "status != 'closed'", order_by="priority ASC, opened_at ASC", limit=5)]

@@ -148,3 +148,35 @@ async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, dem
         await pilot.pause()
         rows = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
         assert [k for k in rows if not k.startswith("#")] == ["CO.1.1", "CO.3.4", "RE.1.3", "RE.2.5", "IN.1.2", "IN.1.3"]
+
+
+def test_dashboard_and_list_open_without_the_validation_library(demo_db):
+    """The first screen and the incident list read plain rows; pydantic and the models load when
+    a record is opened (this is what keeps the start quick; see benchmarks/)."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+from vse_tui.app import VseApp
+from vse_tui.config import Config
+from vse_tui.store import open_store
+app = VseApp(open_store({str(demo_db)!r}), Config(operator="Kim"))
+async def pilot(p):
+    await p.pause()
+    dashboard = "pydantic" in sys.modules
+    await p.press("i")
+    await p.pause()
+    await p.press("pagedown")
+    await p.pause()
+    listed = "pydantic" in sys.modules
+    await p.press("enter")
+    await p.pause()
+    print(dashboard, listed, "pydantic" in sys.modules, type(p.app.screen).__name__)
+    p.app.exit()
+app.run(headless=True, size=(120, 40), auto_pilot=pilot)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-4:] == ["False", "False", "True", "IncidentDetailScreen"]

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from . import clock, policy
 from .errors import InputError, describe_validation_error
-from .records import Approval, model_for  # models load per step, not when the app starts
+from .records import model_for  # models (and pydantic) load per step, not when the app starts
+
+if TYPE_CHECKING:
+    from .records import Approval
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,10 @@ def current(store, table: str):
 
 
 def approval(by: str, how: str, noted_by: str | None = None) -> Approval:
+    from pydantic import ValidationError
+
+    from .records import Approval
+
     try:
         return Approval(by=(by or "").strip(), at=clock.now(), how=how, noted_by=(noted_by or "").strip() or None)
     except ValidationError as exc:
@@ -162,6 +167,8 @@ def approval(by: str, how: str, noted_by: str | None = None) -> Approval:
 def _save_document(store, table: str, model, fields: dict[str, Any], task: str | None, status: str,
                    approved: Approval | None):
     """Create the document, or store a new version of it (the previous one stays in history)."""
+    from pydantic import ValidationError  # loaded with `model`
+
     existing = store.latest(table)
     try:
         if existing is None:

@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from . import clock, policy
 from .errors import InputError, describe_validation_error
 from .hours import Hours, add_working_minutes
 from .lookup import _escape_like, resolve
-from .records.incident import Confirmation, Incident, Notification, TimeEntry
+
+if TYPE_CHECKING:
+    from .records.control import ChangeRequest
+    from .records.incident import Incident
+
+# The models (and pydantic) load when a record is built or read in full; the dashboard and the
+# incident list read plain rows (`IncidentRow`) and never need them.
 
 OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
 WAITING = ("waiting for customer", "waiting for supplier")
@@ -65,7 +69,7 @@ def _targets(raw: str | None, prio: str) -> tuple[int, int] | None:
     return None
 
 
-def target_for(store, incident: Incident, cache: dict | None = None) -> policy.Target:
+def target_for(store, incident: Incident | IncidentRow, cache: dict | None = None) -> policy.Target:
     """Targets from the most specific source: the customer's agreement for the service, then the
     catalogue's measure for the service, then the policy's matrix, then the built-in default.
     Read straight from the rows (a few indexed lookups, cached per screen refresh)."""
@@ -131,7 +135,7 @@ class Clock:
     source: str
 
 
-def target_clock(incident: Incident, target: policy.Target, now: datetime | None = None) -> Clock:
+def target_clock(incident: Incident | IncidentRow, target: policy.Target, now: datetime | None = None) -> Clock:
     """The resolution target clock, counted in the service hours (every minute for 24x7 or when no
     hours are known) and moved on by the time spent waiting for the customer or a supplier."""
     if incident.opened_at is None:
@@ -177,6 +181,10 @@ def log_incident(
     for name, value in (("impact", impact), ("urgency", urgency)):
         if value not in policy.LEVELS:
             raise InputError(f"{name}: expected high, medium or low (got {value!r})")
+    from pydantic import ValidationError
+
+    from .records.incident import Incident
+
     try:
         record = Incident(
             summary=summary, customer=customer_uuid, service=service_uuid, impact=impact, urgency=urgency,
@@ -268,6 +276,10 @@ def notify(store, ref: str, *, task: str, to: str, how: str = "email", message: 
     if not (to or "").strip():
         raise InputError("Notified: name who was told")
     text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
+    from pydantic import ValidationError
+
+    from .records.incident import Notification
+
     try:
         note = Notification(task=task, to=to.strip(), how=how, at=at or clock.now(), by=store.actor.operator, message=text)
     except ValidationError as exc:
@@ -340,6 +352,10 @@ def close(store, ref: str, *, confirmed_by: str, how: str = "phone", at: datetim
     if no_change_reason:
         updates["no_change_reason"] = no_change_reason.strip()
     if (confirmed_by or "").strip():
+        from pydantic import ValidationError
+
+        from .records.incident import Confirmation
+
         try:
             updates["confirmation"] = Confirmation(by=confirmed_by.strip(), at=at or now, how=how)
         except ValidationError as exc:
@@ -401,6 +417,10 @@ def reopen(store, ref: str, reason: str) -> Incident:
 
 def log_time(store, ref: str, *, who: str, minutes: int, billable: bool = True, note: str = "") -> Incident:
     inc = _get(store, ref)
+    from pydantic import ValidationError
+
+    from .records.incident import TimeEntry
+
     try:
         entry = TimeEntry(who=who, at=clock.now(), minutes=minutes, billable=billable, note=note)
     except ValidationError as exc:
@@ -480,16 +500,58 @@ def query(open_only: bool = False, status: str | None = None, priority: str | No
     return " AND ".join(where) or "1", params
 
 
-def page(store, where: str, params: list[Any], sort: str = "newest", limit: int = 100, offset: int = 0) -> list[Incident]:
-    return store.select("incidents", where, params, order_by=SORTS[sort], limit=limit, offset=offset)
+@dataclass(frozen=True, slots=True)
+class IncidentRow:
+    """What lists and the dashboard show of an incident, read from its row without building the
+    model: the same attribute names as `Incident`, so the target functions take either."""
+
+    uuid: str
+    id: str
+    summary: str
+    priority: str | None
+    status: str
+    state: str | None
+    customer: str | None
+    service: str | None
+    opened_at: datetime | None
+    restored_at: datetime | None
+    closed_at: datetime | None
+    waiting_minutes: int
+    waiting_since: datetime | None
+    security: bool
+    version: int
 
 
-def open_incidents(store, limit: int = 50) -> list[Incident]:
+_ROW_SELECT = ("SELECT uuid, id, title, priority, status, state, customer, service, opened_at, restored_at, closed_at, "
+               "json_extract(data, '$.waiting_minutes'), json_extract(data, '$.waiting_since'), security, version "
+               "FROM incidents")
+
+
+def _moment(text: str | None) -> datetime | None:
+    return clock.parse_datetime(text) if text else None
+
+
+def rows(store, where: str = "1", params: Any = (), order_by: str = SORTS["newest"], limit: int | None = None,
+         offset: int = 0) -> list[IncidentRow]:
+    """Incidents as plain rows: one query, no validation (lists, the dashboard, `incident list`)."""
+    sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {order_by}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [IncidentRow(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7], _moment(r[8]), _moment(r[9]),
+                        _moment(r[10]), int(r[11] or 0), _moment(r[12]), bool(r[13]), r[14])
+            for r in store.conn.execute(sql, list(params))]
+
+
+def page(store, where: str, params: list[Any], sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
+    return rows(store, where, params, order_by=SORTS[sort], limit=limit, offset=offset)
+
+
+def open_incidents(store, limit: int = 50) -> list[IncidentRow]:
     """Open incidents, most urgent first (uses the partial index on open incidents)."""
-    return store.select("incidents", "status != 'closed'", (), order_by="priority ASC, opened_at ASC", limit=limit)
+    return rows(store, "status != 'closed'", (), order_by="priority ASC, opened_at ASC", limit=limit)
 
 
-def row_dict(inc: Incident, customers: dict[str, str], services: dict[str, str], target: Clock | None = None) -> dict[str, Any]:
+def row_dict(inc: Incident | IncidentRow, customers: dict[str, str], services: dict[str, str], target: Clock | None = None) -> dict[str, Any]:
     """A flat dict of an incident for tables, CSV and JSON lists."""
     out = {
         "id": inc.id, "uuid": inc.uuid, "summary": inc.summary, "priority": inc.priority, "status": inc.status,

@@ -3,21 +3,20 @@ in one transaction."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import socket
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from ..core.records import Record
 
 from ..core import clock
 from ..core.errors import BusyError, DatabaseError, InputError, NotFound, describe_validation_error
-from ..core.records import KINDS, PREFIXES, Record, model_for
+from ..core.records import KINDS, PREFIXES, model_for  # plain tables: no model or pydantic loads here
 from .chain import HASHED, row_hash
 from .columns import APPLICATION_ID, COMMON, PROMOTED, SCHEMA_VERSION
 
@@ -26,10 +25,21 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def os_user() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no login name on some containers and Windows services
         return "unknown"
+
+
+def host_name() -> str:
+    try:
+        return os.uname().nodename  # what socket.gethostname() answers on POSIX, without loading socket
+    except AttributeError:
+        import socket
+
+        return socket.gethostname()
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class Actor:
 
     operator: str = field(default_factory=os_user)
     os_user: str = field(default_factory=os_user)
-    host: str = field(default_factory=socket.gethostname)
+    host: str = field(default_factory=host_name)
 
 
 def _check_file(path: Path) -> bool:
@@ -267,6 +277,8 @@ class Store:
             data[name] = value
         for name in COMMON_FIELDS:
             data[name] = row.get(name)
+        from pydantic import ValidationError  # loaded already: `model` is a pydantic model
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -367,6 +379,8 @@ class Store:
     ) -> Record:
         """Apply `changes` to a record as a new version; one history row per changed field."""
         model = model_for(kind)
+        from pydantic import ValidationError  # loaded with the model
+
         with self.transaction():
             old = self.get(kind, ref)
             if expected_version is not None and old.version != expected_version:

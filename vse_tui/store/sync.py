@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from ..core import clock
-from pydantic import ValidationError
-
 from ..core.errors import InputError, NotFound
 from .chain import HASHED, row_hash
 
@@ -355,6 +353,8 @@ class _Merger:
             return
         merged = {**current.model_dump(), name: value, "version": current.version + 1,
                   "updated_by": e["operator"], "updated_at": clock.parse_datetime(e["at"])}
+        from pydantic import ValidationError  # loaded with `model`
+
         try:
             new = model.model_validate(merged)
         except ValidationError:

@@ -1,7 +1,9 @@
 """Everything the app stores, as pydantic models: the 21 work products, parties and roles.
 
 The models live in one module per process; this package loads a module only when one of its
-models is first needed, so that a command such as `vse-tui incident add` stays quick.
+models is first needed, so that a command such as `vse-tui incident add` stays quick. Importing
+the package itself loads no model and not pydantic: the tables below are plain data, which lets
+the store and the dashboard read rows without paying for validation they do not use.
 `model_for(kind)` loads one; `BY_KIND`, `BY_WP`, `BY_PREFIX` and `RECORD_TYPES` load them all.
 """
 
@@ -11,9 +13,8 @@ import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .base import Approval, Document, Instant, Level, Record, new_uuid
-
 if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
+    from .base import Approval, Document, Instant, Level, Record, new_uuid
     from .control import *  # noqa: F403
     from .governance import *  # noqa: F403
     from .incident import *  # noqa: F403
@@ -111,6 +112,7 @@ def export_key(model: type[Record]) -> str:
 
 # class name -> module, for `from vse_tui.core.records import Incident` (loads that module only)
 NAMES: dict[str, str] = {cls: module for module, cls in KINDS.values()} | {
+    "Approval": "base", "Document": "base", "Instant": "base", "Level": "base", "Record": "base", "new_uuid": "base",
     "Organisation": "parties", "PriorityTarget": "governance", "ServiceTarget": "relationship",
     "ServiceHours": "relationship", "Agreement": "relationship", "Notification": "incident",
     "TimeEntry": "incident", "Confirmation": "incident",
