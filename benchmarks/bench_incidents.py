@@ -6,8 +6,9 @@ Builds a demo database with `vse-tui demo --incidents N --no-open`, then starts 
 headless in a child process the same way and measures, from process start: the time until the
 first screen is ready (our dashboard vs. a bare app with Header, Footer and a 50-row DataTable),
 the time to open the incident list (vs. pushing the bare app's second 50-row screen), the time to
-page down ten times, and the peak memory (max RSS). It also times `vse-tui incident add` against
-`python -c "import pydantic, sqlite_utils"`, the floor our own libraries set. Medians of --runs.
+page down ten times, and the peak memory (max RSS). It also times `vse-tui incident add` (the
+installed script) against `python -c "import pydantic, sqlite_utils"`, the floor our own
+libraries set. Medians of --runs.
 Figures are printed, never asserted: shared machines are noisy; compare ratios within one run.
 """
 
@@ -128,7 +129,11 @@ def main() -> None:
         print(f"{label:28}{b:>12.3f}{unit:>2}{v:>10.3f}{unit:>2}{v / b:>8.2f}x")
 
     add_times, floor_times = [], []
-    cli = [sys.executable, "-m", "vse_tui", "incident", "add", "Benchmark incident", "--db", db]
+    # The command a user or a monitoring hook runs: the installed `vse-tui` script (as pip makes
+    # it, beside this Python), else the module.
+    script = Path(sys.executable).with_name("vse-tui")
+    cli = [str(script)] if script.exists() else [sys.executable, "-m", "vse_tui"]
+    cli += ["incident", "add", "Benchmark incident", "--db", db]
     floor = [sys.executable, "-c", "import pydantic, sqlite_utils"]
     for _ in range(max(5, args.runs * 3)):
         floor_times.append(timed(floor, env))

@@ -4,7 +4,6 @@ atomically with tomli-w (a temp file renamed over the old one)."""
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -79,10 +78,12 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = config.to_dict()
+    import tempfile  # only when writing (and tomli_w below): reading the config needs neither
+
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            import tomli_w  # only when writing: opening the app needs just the reader
+            import tomli_w
 
             tomli_w.dump(data, fh)
         os.chmod(tmp, 0o600)

@@ -5,20 +5,24 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP = "vse-tui"
 
 
+def _dirs():
+    import platformdirs  # ~7 ms to load: only when no override or --db says where things are
+
+    return platformdirs
+
+
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+    return Path(_dirs().user_data_dir(APP, appauthor=False))
 
 
 def config_path() -> Path:
     override = os.environ.get("VSE_TUI_CONFIG")
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+    return Path(_dirs().user_config_dir(APP, appauthor=False)) / "config.toml"
 
 
 def default_db_path() -> Path:
@@ -42,4 +46,4 @@ def export_dir() -> Path:
     override = os.environ.get("VSE_TUI_EXPORT_DIR")
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_documents_dir()) / APP
+    return Path(_dirs().user_documents_dir()) / APP

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
-    from .base import Approval, Document, Instant, Level, Record, new_uuid
+    from .base import Approval, Document, Instant, Level, Record, new_uuid  # noqa: F401
     from .control import *  # noqa: F403
     from .governance import *  # noqa: F403
     from .incident import *  # noqa: F403
