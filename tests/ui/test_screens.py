@@ -180,3 +180,33 @@ app.run(headless=True, size=(120, 40), auto_pilot=pilot)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[-4:] == ["False", "False", "True", "IncidentDetailScreen"]
+
+
+async def test_key_bar_shows_the_screen_keys_dims_unavailable_ones_and_clicks(make_app, demo_db):
+    from vse_tui.widgets.footer import KeyFooter
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = app.screen.query_one(KeyFooter).render()
+        assert "/ Find" in text.plain and " g Governance " in text.plain
+        assert text.plain.rstrip().endswith("^p Palette")
+        await pilot.click(KeyFooter, offset=(text.plain.index(" g Governance") + 1, 0))
+        await pilot.pause()
+        assert app.screen.TITLE_TEXT == "Governance"
+        assert " w " in app.screen.query_one(KeyFooter).render().plain  # the Governance keys now
+
+        closed = app.store.select("incidents", "status = 'closed'", limit=1)[0]
+        app.open_record(closed.id)
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        assert " o Reopen " in footer.render().plain  # short of room, what cannot be done goes first
+        assert not footer.keys[[k.key for k in footer.keys].index("x")].enabled
+        await pilot.resize_terminal(400, 40)
+        await pilot.pause()
+        bar = footer.render()
+        start = bar.plain.index(" x Close")  # with room, shown dimmed
+        assert all(span.style.dim for span in bar.spans if span.start <= start + 1 < span.end)
+        reopen = bar.plain.index(" o Reopen")
+        assert not any(span.style.dim for span in bar.spans if span.start <= reopen + 1 < span.end)

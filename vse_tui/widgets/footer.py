@@ -1,46 +1,187 @@
-"""The key bar at the bottom, rebuilt once per burst of binding changes, only while its screen
-is the one shown and only when the keys it shows changed (Textual's Footer rebuilds every key on each change: a screen switch made it
-rebuild a dozen times, hidden screens included)."""
+"""The key bar at the bottom: one widget that draws every key of the shown screen as one line.
+
+Textual's Footer mounts a widget per key (a dozen per screen, each styled and laid out on its
+own), rebuilds them all on every binding change, hidden screens included, and was a sixth of
+the work of drawing the first screen. This bar reads the keys once per burst of changes, only
+while its screen is shown, repaints only when they changed, and keeps what users rely on: the
+keys in the theme's footer colours, unavailable ones dimmed (and left out first when the line
+is short), the palette key at the right end, and a click on a key pressing it."""
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
 
 
-class KeyFooter(Footer):
+DIM = Style(dim=True)
+
+
+class Key(NamedTuple):
+    key: str
+    display: str
+    description: str
+    enabled: bool
+
+
+class KeyFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description", "key-footer--hover"}
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .key-footer--hover {
+            background: $block-hover-background;
+        }
+    }
+    """
+
     _pending = False
     _stale = False
 
-    _shown: tuple | None = None
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.keys: tuple[Key, ...] = ()
+        self.palette: Key | None = None
+        self._spans: list[tuple[int, int, Key]] = []  # (start, end, key) of each key as drawn
+        self._hover: Key | None = None
 
-    def _signature(self) -> tuple:
-        return tuple((b.key, b.description, enabled, tooltip) for (_, b, enabled, tooltip)
-                     in self.screen.active_bindings.values() if b.show)
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self._schedule()
 
-    async def recompose(self) -> None:
-        self._pending = self._stale = False
-        if not self._bindings_ready:
-            return
-        shown = self._signature()
-        if shown == self._shown and self.children:
-            return  # the same keys as on screen now: nothing to rebuild
-        self._shown = shown
-        await super().recompose()
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    # ------------------------------------------------------------ which keys
+    def _read_keys(self) -> tuple[tuple[Key, ...], Key | None]:
+        """The screen's shown bindings, one per action (as Textual's Footer), palette apart."""
+        app = self.app
+        keys: list[Key] = []
+        actions: set[str] = set()
+        palette = None
+        for _, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            key = Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+            if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
+                palette = key
+            else:
+                keys.append(key)
+        return tuple(keys), palette
 
     def bindings_changed(self, screen) -> None:
-        self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
         if screen is not self.app.screen:
-            self._stale = True  # rebuilt when its screen comes back
+            self._stale = True  # read again when its screen comes back
             return
         self._schedule()
 
     def refresh_if_stale(self) -> None:
-        if self._stale:  # scheduled from the footer's own message loop, where its keys bind to it
+        if self._stale:  # scheduled from the bar's own message loop
             self.call_later(self._schedule)
 
     def _schedule(self) -> None:
         if not self._pending:
             self._pending = True
-            self.call_after_refresh(self.recompose)
+            self.call_after_refresh(self._update_keys)
+
+    def _update_keys(self) -> None:
+        self._pending = self._stale = False
+        keys, palette = self._read_keys()
+        if (keys, palette) != (self.keys, self.palette):
+            self.keys, self.palette = keys, palette
+            self.refresh()
+
+    # ------------------------------------------------------------ drawing
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key")
+        description_style = self.get_component_rich_style("key-footer--description")
+        hover_style = self.get_component_rich_style("key-footer--hover")
+        width = self.size.width
+        right = Text()
+        if self.palette:
+            right = Text.assemble(("▏", "dim"), *self._parts(self.palette, key_style, description_style))
+        room = max(0, width - right.cell_len)
+        line = Text(no_wrap=True, overflow="crop")
+        spans: list[tuple[int, int, Key]] = []
+        keys = self.keys
+        if sum(self._width(key) for key in keys) > room:  # short of room: what can be done now first
+            keys = tuple(key for key in keys if key.enabled)
+        for key in keys:
+            parts = self._parts(key, key_style, description_style)
+            length = sum(len(text) for text, _ in parts)
+            if line.cell_len + length > room:
+                break
+            start = line.cell_len
+            line.append_text(Text.assemble(*parts))
+            if key == self._hover:
+                line.stylize(hover_style, start, line.cell_len)
+            spans.append((start, line.cell_len, key))
+        if self.palette:
+            line.append(" " * (room - line.cell_len))
+            start = line.cell_len
+            line.append_text(right)
+            if self.palette == self._hover:
+                line.stylize(hover_style, start + 1, line.cell_len)
+            spans.append((start + 1, line.cell_len, self.palette))
+        self._spans = spans
+        return line
+
+    @staticmethod
+    def _width(key: Key) -> int:
+        return len(key.display) + 2 + (len(key.description) + 1 if key.description else 0)
+
+    @staticmethod
+    def _parts(key: Key, key_style, description_style) -> list[tuple[str, object]]:
+        if not key.enabled:
+            key_style, description_style = key_style + DIM, description_style + DIM
+        parts: list[tuple[str, object]] = [(f" {key.display} ", key_style)]
+        if key.description:
+            parts.append((f"{key.description} ", description_style))
+        return parts
+
+    # ------------------------------------------------------------ mouse
+    def _key_at(self, x: int) -> Key | None:
+        return next((key for start, end, key in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        key = self._key_at(event.x)
+        if key != self._hover:
+            self._hover = key
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        key = self._key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
+
+    def on_resize(self) -> None:
+        self.refresh()
