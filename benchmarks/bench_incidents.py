@@ -1,6 +1,6 @@
 """Speed and memory of vse-tui at 100,000 incidents, as ratios against a bare Textual app.
 
-    python benchmarks/bench_incidents.py [--incidents 100000] [--runs 3]
+    python benchmarks/bench_incidents.py [--incidents 100000] [--runs 3] [--db EXISTING.db]
 
 Builds a demo database with `vse-tui demo --incidents N --no-open`, then starts each app
 headless in a child process the same way and measures, from process start: the time until the
@@ -8,7 +8,7 @@ first screen is ready (our dashboard vs. a bare app with Header, Footer and a 50
 the time to open the incident list (vs. pushing the bare app's second 50-row screen), the time to
 page down ten times, and the peak memory (max RSS). It also times `vse-tui incident add` (the
 installed script) against `python -c "import pydantic, sqlite_utils"`, the floor our own
-libraries set. Medians of --runs.
+libraries set. Times are medians of --runs; each ratio is the median of the runs' own ratios.
 Figures are printed, never asserted: shared machines are noisy; compare ratios within one run.
 """
 
@@ -103,6 +103,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--incidents", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--db", metavar="PATH", help="an existing database built by an earlier run (it gains incidents)")
     args = ap.parse_args()
     # An installed package has its bytecode compiled by pip; an editable checkout run with
     # PYTHONDONTWRITEBYTECODE=1 would compile every module at each start and skew the ratios.
@@ -112,21 +113,27 @@ def main() -> None:
 
     compileall.compile_dir(Path(vse_tui.__file__).parent, quiet=1)
     tmp = Path(tempfile.mkdtemp(prefix="vse-bench-"))
-    db = str(tmp / "bench.db")
     env = {**os.environ, "VSE_TUI_CONFIG": str(tmp / "config.toml")}
-    t = timed([sys.executable, "-m", "vse_tui", "demo", "--no-open", "--incidents", str(args.incidents), "--db", db], env)
-    print(f"demo database with {args.incidents} incidents built in {t:.1f} s ({os.path.getsize(db) / 2**20:.0f} MiB)")
+    if args.db:
+        db = args.db
+        print(f"on {db} ({os.path.getsize(db) / 2**20:.0f} MiB)")
+    else:
+        db = str(tmp / "bench.db")
+        t = timed([sys.executable, "-m", "vse_tui", "demo", "--no-open", "--incidents", str(args.incidents), "--db", db], env)
+        print(f"demo database with {args.incidents} incidents built in {t:.1f} s ({os.path.getsize(db) / 2**20:.0f} MiB)")
 
     results = {"bare": [], "vse": []}
     for _ in range(args.runs):  # interleaved so that machine noise hits both alike
         for mode in ("bare", "vse"):
             results[mode].append(run_child(mode, db, tmp))
     med = {mode: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for mode, runs in results.items()}
+    # each run's pair started one after the other: on a machine whose speed drifts, like with like
     print(f"\n{'':28}{'bare Textual':>14}{'vse-tui':>12}{'ratio':>8}")
     for key, label, unit in (("ready", "first screen ready", "s"), ("list", "open the incident list", "s"),
                              ("pages", "page down x10", "s"), ("maxrss_mb", "peak memory", "MiB")):
         b, v = med["bare"][key], med["vse"][key]
-        print(f"{label:28}{b:>12.3f}{unit:>2}{v:>10.3f}{unit:>2}{v / b:>8.2f}x")
+        ratio = statistics.median(rv[key] / rb[key] for rb, rv in zip(results["bare"], results["vse"]))
+        print(f"{label:28}{b:>12.3f}{unit:>2}{v:>10.3f}{unit:>2}{ratio:>8.2f}x")
 
     add_times, floor_times = [], []
     # The command a user or a monitoring hook runs: the installed `vse-tui` script (as pip makes
@@ -139,7 +146,8 @@ def main() -> None:
         floor_times.append(timed(floor, env))
         add_times.append(timed(cli, env))
     a, f = statistics.median(add_times), statistics.median(floor_times)
-    print(f"\n{'incident add (CLI)':28}{f:>12.3f}s {a:>9.3f}s {a / f:>7.2f}x   (floor: import pydantic, sqlite_utils)")
+    ratio = statistics.median(x / y for x, y in zip(add_times, floor_times))
+    print(f"\n{'incident add (CLI)':28}{f:>12.3f}s {a:>9.3f}s {ratio:>7.2f}x   (floor: import pydantic, sqlite_utils)")
     print(f"\ntargets: dashboard ready <= 1.5x, peak memory <= 1.5x, incident add <= 1.25x")
 
 

@@ -173,3 +173,25 @@ def test_list_rows_agree_with_the_records(demo_store):
             core.target_clock(inc, core.target_for(demo_store, inc), now)
     assert [r.id for r in core.open_incidents(demo_store, limit=5)] == \
         [i.id for i in demo_store.select("incidents", "status != 'closed'", order_by="priority ASC, opened_at ASC", limit=5)]
+
+
+def test_weekly_trends_count_each_week_once(demo_store):
+    now = clock.now()
+    start = now - timedelta(weeks=12)
+    opened = core.weekly_counts(demo_store, "opened_at", start, 12)
+    closed = core.weekly_counts(demo_store, "closed_at", start, 12)
+    rows = core.rows(demo_store)
+
+    def by_week(moments):
+        counts = [0] * 12
+        for m in moments:
+            if m and start <= m < now:
+                counts[int((m - start).total_seconds() // (7 * 86400))] += 1
+        return counts
+
+    assert opened == by_week(r.opened_at for r in rows) and sum(opened) > 0
+    assert closed == by_week(r.closed_at for r in rows) and sum(closed) > 0
+    minutes = core.policy_resolve_minutes(demo_store)
+    late = [r.restored_at for r in rows if r.restored_at and r.opened_at
+            and (r.restored_at - r.opened_at).total_seconds() / 60 > minutes.get(r.priority, 1e9)]
+    assert core.weekly_breaches(demo_store, start, 12) == by_week(late)

@@ -151,6 +151,37 @@ def target_clock(incident: Incident | IncidentRow, target: policy.Target, now: d
     return Clock(due, remaining, remaining.total_seconds() < 0, paused, target.source)
 
 
+# ---------------------------------------------------------------- trends
+
+
+def weekly_counts(store, column: str, start: datetime, weeks: int) -> list[int]:
+    """How many incidents were opened (`opened_at`) or closed (`closed_at`) in each of `weeks`
+    weeks from `start`: one count per week over the column's index, no date arithmetic per row."""
+    if column not in ("opened_at", "closed_at", "restored_at"):
+        raise ValueError(column)
+    bounds = [clock.iso(start + timedelta(weeks=i)) for i in range(weeks + 1)]
+    sql = f"SELECT COUNT(*) FROM incidents WHERE {column} >= ? AND {column} < ?"
+    return [store.conn.execute(sql, (a, b)).fetchone()[0] for a, b in zip(bounds, bounds[1:])]
+
+
+def weekly_breaches(store, start: datetime, weeks: int) -> list[int]:
+    """Incidents restored later than the policy's resolution target for their priority, per week
+    from `start` (read from the covering index on restored_at, opened_at, priority)."""
+    minutes = policy_resolve_minutes(store)
+    case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
+    end = start + timedelta(weeks=weeks)
+    rows = store.conn.execute(
+        "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
+        "WHERE restored_at >= ? AND restored_at < ? AND "
+        f"(julianday(restored_at) - julianday(opened_at)) * 1440 > (CASE priority {case} ELSE 1e9 END) GROUP BY w",
+        (clock.iso(start), clock.iso(start), clock.iso(end))).fetchall()
+    counts = [0] * weeks
+    for w, n in rows:
+        if 0 <= w < weeks:
+            counts[w] = n
+    return counts
+
+
 # ---------------------------------------------------------------- IN.2.1 record
 
 

@@ -20,6 +20,7 @@ from ..widgets.style import mark, plain, priority_text
 from .base import BaseScreen, keep_cursor
 
 WEEKS = 12
+BACKGROUND_FROM = 5000  # incidents closed in the trend weeks: above this, breaches are counted apart
 
 
 class DashboardScreen(BaseScreen):
@@ -33,17 +34,15 @@ class DashboardScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
+        # Each panel is its table with a border: no wrapper widgets (fewer to style and lay out)
         with Horizontal():
             with Vertical(id="left"):
-                with Vertical(id="incidents-panel", classes="panel"):
-                    yield DataTable(id="open-incidents", cursor_type="row", zebra_stripes=False)
-                    yield Static("", id="incidents-empty", classes="empty")
+                yield DataTable(id="open-incidents", cursor_type="row", zebra_stripes=False, classes="panel")
+                yield Static("", id="incidents-empty", classes="panel empty")
                 yield Static("", id="trends", classes="panel")
             with Vertical(id="right"):
-                with Vertical(id="changes-panel", classes="panel"):
-                    yield DataTable(id="changes", cursor_type="row")
-                with Vertical(id="reviews-panel", classes="panel"):
-                    yield DataTable(id="reviews", cursor_type="row")
+                yield DataTable(id="changes", cursor_type="row", classes="panel")
+                yield DataTable(id="reviews", cursor_type="row", classes="panel")
         yield Static("", id="setup", classes="panel")
         yield from self.compose_footer()
 
@@ -89,8 +88,8 @@ class DashboardScreen(BaseScreen):
         store = self.store
         count = store.count("incidents", "status != 'closed'")
         table = self.query_one("#open-incidents", DataTable)
-        panel = self.query_one("#incidents-panel")
-        panel.border_title = f"Open incidents ({count})"
+        empty = self.query_one("#incidents-empty", Static)
+        table.border_title = empty.border_title = f"Open incidents ({count})"
         rows = inc_core.open_incidents(store, limit=40)
         customers = short_names(store)
         cache: dict = {}
@@ -116,7 +115,6 @@ class DashboardScreen(BaseScreen):
                               plain(inc.summary), age, left, plain(customers.get(inc.customer or "", "")), key=inc.id)
 
         keep_cursor(table, fill)
-        empty = self.query_one("#incidents-empty", Static)
         empty.display = not entries
         table.display = bool(entries)
         empty.update("No open incidents. Press n to log one while the customer is on the phone.")
@@ -124,7 +122,7 @@ class DashboardScreen(BaseScreen):
     def _fill_changes(self, now) -> None:
         q = self.store.conn.execute
         table = self.query_one("#changes", DataTable)
-        self.query_one("#changes-panel").border_title = "Scheduled changes (next 14 days)"
+        table.border_title = "Scheduled changes (next 14 days)"
         horizon = clock.iso(now + timedelta(days=14))
         columns = "SELECT id, title, planned_at, change_type FROM change_requests"
         overdue = q(f"{columns} WHERE planned_at < ? AND deployed_at IS NULL AND status IN ('approved','updated') "
@@ -154,7 +152,7 @@ class DashboardScreen(BaseScreen):
         from ..store.sync import open_conflicts
 
         conflicts = open_conflicts(self.store)
-        self.query_one("#reviews-panel").border_title = f"Reviews due ({overdue} overdue)" + (
+        table.border_title = f"Reviews due ({overdue} overdue)" + (
             f" · {len(conflicts)} merge conflicts" if conflicts else "")
 
         def fill() -> None:
@@ -176,40 +174,37 @@ class DashboardScreen(BaseScreen):
 
     def _fill_trends(self, now) -> None:
         start = now - timedelta(weeks=WEEKS)
-        opened = self._weekly("opened_at", start, now)
-        closed = self._weekly("closed_at", start, now)
-        breaches = self._weekly_breaches(start, now)
+        store = self.store
+        opened = inc_core.weekly_counts(store, "opened_at", start, WEEKS)
+        closed = inc_core.weekly_counts(store, "closed_at", start, WEEKS)
+        self._show_trends(opened, closed, None)
+        # The breach count does date arithmetic on every incident restored in the period: with
+        # many, it runs in a thread on its own connection and the line fills in when it is done.
+        if sum(closed) > BACKGROUND_FROM:
+            self.run_worker(lambda: self._breaches_apart(start, opened, closed), thread=True, exclusive=True,
+                            group="trends", exit_on_error=False)
+        else:
+            self._show_trends(opened, closed, inc_core.weekly_breaches(store, start, WEEKS))
+
+    def _breaches_apart(self, start, opened: list[int], closed: list[int]) -> None:
+        from ..store.db import open_store
+
+        store = open_store(self.store.path, self.store.actor)
+        try:
+            breaches = inc_core.weekly_breaches(store, start, WEEKS)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._show_trends, opened, closed, breaches)
+
+    def _show_trends(self, opened: list[int], closed: list[int], breaches: list[int] | None) -> None:
         panel = self.query_one("#trends", Static)
         panel.border_title = f"Last {WEEKS} weeks"
+        breach_line = ((sparkline(breaches), "red"), f"  {sum(breaches)}", (" restored after the policy target", "dim")) \
+            if breaches is not None else (("counting…", "dim"),)
         panel.update(Text.assemble(
             ("opened   ", "dim"), sparkline(opened), f"  {sum(opened)}\n",
             ("closed   ", "dim"), sparkline(closed), f"  {sum(closed)}\n",
-            ("breaches ", "dim"), (sparkline(breaches), "red"), f"  {sum(breaches)}", (" restored after the policy target", "dim")))
-
-    def _weekly(self, column: str, start, now) -> list[int]:
-        rows = self.store.conn.execute(
-            f"SELECT CAST((julianday({column}) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
-            f"WHERE {column} >= ? AND {column} < ? GROUP BY w", (clock.iso(start), clock.iso(start), clock.iso(now))).fetchall()
-        counts = [0] * WEEKS
-        for w, n in rows:
-            if 0 <= w < WEEKS:
-                counts[w] = n
-        return counts
-
-    def _weekly_breaches(self, start, now) -> list[int]:
-        """Restored later than the policy's resolution target for their priority."""
-        minutes = inc_core.policy_resolve_minutes(self.store)
-        case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
-        rows = self.store.conn.execute(
-            "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
-            "WHERE restored_at >= ? AND restored_at < ? AND "
-            f"(julianday(restored_at) - julianday(opened_at)) * 1440 > (CASE priority {case} ELSE 1e9 END) GROUP BY w",
-            (clock.iso(start), clock.iso(start), clock.iso(now))).fetchall()
-        counts = [0] * WEEKS
-        for w, n in rows:
-            if 0 <= w < WEEKS:
-                counts[w] = n
-        return counts
+            ("breaches ", "dim"), *breach_line))
 
     def _fill_setup(self) -> None:
         prog = progress(self.store)
