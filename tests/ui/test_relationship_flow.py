@@ -2,12 +2,13 @@
 agreement's review date reaching the dashboard when it passes; feedback in seconds; the performance
 report on screen and saved."""
 
-from textual.widgets import DataTable, OptionList, Select
+from textual.widgets import OptionList, Select
 
 from vse_tui.core.records import Customer
 from vse_tui.screens.forms import FormScreen
 from vse_tui.screens.record import RecordScreen
 from vse_tui.screens.relationship import FeedbackCapture, FeedbackScreen, PerformanceScreen
+from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE, type_into, widget_text
 
@@ -27,7 +28,7 @@ async def save_form(pilot, **values) -> None:
 
 
 def dashboard_reviews(app) -> list[str]:
-    table = app.screen.query_one("#reviews", DataTable)
+    table = app.screen.query_one("#reviews", RowList)
     return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 

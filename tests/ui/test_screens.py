@@ -5,6 +5,7 @@ from textual.widgets import DataTable, OptionList
 from vse_tui.screens.help import KeysScreen
 from vse_tui.screens.incidents import IncidentsScreen
 from vse_tui.screens.record import RecordScreen
+from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE
 
@@ -23,12 +24,39 @@ async def test_dashboard_enter_opens_the_incident(make_app, demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#open-incidents", DataTable)
+        table = app.screen.query_one("#open-incidents", RowList)
         assert table.row_count == 7
-        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        first = table.cursor_key
+        assert first == table.get_row_at(0)[1]
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.ref == first
+
+
+async def test_dashboard_panels_move_and_open_with_the_keyboard_and_mouse(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        incidents = app.screen.query_one("#open-incidents", RowList)
+        await pilot.press("down", "down")
+        assert incidents.cursor_row == 2
+        await pilot.press("tab")
+        changes = app.screen.query_one("#changes", RowList)
+        assert app.screen.focused is changes
+        await pilot.press("end")
+        await pilot.pause()
+        assert changes.cursor_row == changes.row_count - 1 and changes.scroll_y > 0  # scrolled to show it
+        last = changes.cursor_key
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.ref == last
+        await pilot.press("escape", "shift+tab")
+        await pilot.pause()
+        assert app.screen.focused is incidents and incidents.cursor_row == 2  # kept across the visit
+        second = incidents.get_row_at(1)[1]
+        await pilot.click(RowList, offset=(5, 3))  # the header is line 1 inside the border
+        await pilot.pause()
+        assert app.screen.ref == second
 
 
 async def test_incident_list_pages_from_sqlite(make_app, demo_db):

@@ -1,11 +1,10 @@
 """The dashboard lists merge conflicts; Enter shows both values and the operator chooses."""
 
-from textual.widgets import DataTable
-
 from vse_tui.core import incidents as core
 from vse_tui.screens.conflict import ConflictScreen
 from vse_tui.store import Actor, open_store
 from vse_tui.store import sync
+from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE
 
@@ -25,11 +24,11 @@ async def test_a_conflict_is_listed_on_the_dashboard_and_settled_there(make_app,
     app = make_app(tmp_path / "shop.db")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        reviews = app.screen.query_one("#reviews", DataTable)
+        reviews = app.screen.query_one("#reviews", RowList)
         assert "1 merge conflicts" in str(app.screen.query_one("#reviews").border_title)
         assert "Merge: INC-0001 details (changed on both sides)" in str(reviews.get_row_at(0)[1])
         reviews.focus()
-        reviews.move_cursor(row=0)
+        reviews.move_cursor(0)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)

@@ -8,16 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..core import clock
 from ..core import incidents as inc_core
 from ..core.due import due_items
 from ..core.evidence import governance_complete, progress
 from ..core.lookup import short_names
+from ..widgets.rowlist import RowList
 from ..widgets.sparkline import sparkline
 from ..widgets.style import mark, plain, priority_text
-from .base import BaseScreen, keep_cursor
+from .base import BaseScreen
 
 WEEKS = 12
 BACKGROUND_FROM = 5000  # incidents closed in the trend weeks: above this, breaches are counted apart
@@ -27,43 +28,36 @@ class DashboardScreen(BaseScreen):
     TITLE_TEXT = "Dashboard"
     BINDINGS = [
         Binding("enter", "open", "Open", id="dashboard_open", show=False),
-        Binding("tab", "focus_next", "Next panel", id="dashboard_next", show=False),
+        Binding("tab", "app.focus_next", "Next panel", id="dashboard_next", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous panel", id="dashboard_previous", show=False),
         Binding("slash", "search", "Find", id="dashboard_find"),
         Binding("e", "app.evidence", "Evidence map", id="dashboard_evidence"),
     ]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        # Each panel is its table with a border: no wrapper widgets (fewer to style and lay out)
+        # Each panel is its list with a border: no wrapper widgets (fewer to style and lay out)
         with Horizontal():
             with Vertical(id="left"):
-                yield DataTable(id="open-incidents", cursor_type="row", zebra_stripes=False, classes="panel")
+                yield RowList(id="open-incidents", classes="panel")
                 yield Static("", id="incidents-empty", classes="panel empty")
                 yield Static("", id="trends", classes="panel")
             with Vertical(id="right"):
-                yield DataTable(id="changes", cursor_type="row", classes="panel")
-                yield DataTable(id="reviews", cursor_type="row", classes="panel")
+                yield RowList(id="changes", classes="panel")
+                yield RowList(id="reviews", classes="panel")
         yield Static("", id="setup", classes="panel")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        t = self.query_one("#open-incidents", DataTable)
-        t.add_column(" ", key="mark", width=1)
-        t.add_column("id", key="id", width=9)
-        t.add_column("pri", key="pri", width=3)
-        t.add_column("summary", key="summary", width=23)
-        t.add_column("age", key="age", width=4)
-        t.add_column("left", key="left", width=8)
-        t.add_column("cust", key="cust", width=5)
-        c = self.query_one("#changes", DataTable)
-        c.add_column("when", key="when", width=8)
-        c.add_column("id", key="id", width=8)
-        c.add_column("change", key="title", width=12)
-        c.add_column("type", key="type", width=10)
-        r = self.query_one("#reviews", DataTable)
-        r.add_column(" ", key="mark", width=1)
-        r.add_column("review", key="title", width=27)
-        r.add_column("when", key="when", width=11)
+        t = self.query_one("#open-incidents", RowList)
+        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("summary", 23), ("age", 4), ("left", 8), ("cust", 5)):
+            t.add_column(label, width)
+        c = self.query_one("#changes", RowList)
+        for label, width in (("when", 8), ("id", 8), ("change", 12), ("type", 10)):
+            c.add_column(label, width)
+        r = self.query_one("#reviews", RowList)
+        for label, width in ((" ", 1), ("review", 27), ("when", 11)):
+            r.add_column(label, width)
         t.focus()
 
     _painted = False
@@ -87,41 +81,36 @@ class DashboardScreen(BaseScreen):
     def _fill_incidents(self, now) -> None:
         store = self.store
         count = store.count("incidents", "status != 'closed'")
-        table = self.query_one("#open-incidents", DataTable)
+        table = self.query_one("#open-incidents", RowList)
         empty = self.query_one("#incidents-empty", Static)
         table.border_title = empty.border_title = f"Open incidents ({count})"
         rows = inc_core.open_incidents(store, limit=40)
         customers = short_names(store)
         cache: dict = {}
-        entries = []
+        lines = []
         for inc in rows:
             clk = inc_core.target_clock(inc, inc_core.target_for(store, inc, cache), now)
-            entries.append((inc, clk))
-
-        def fill() -> None:
-            for inc, clk in entries:
-                age = clock.human_duration(now - inc.opened_at, units=1) if inc.opened_at else ""
-                if clk.paused:
-                    left = Text("paused", style="dim")
-                elif inc.state == "restored":
-                    left = Text("restored", style="green")
-                elif clk.remaining is None:
-                    left = Text("")
-                elif clk.breached:
-                    left = Text("-" + clock.human_duration(clk.remaining), style="bold red")
-                else:
-                    left = Text(clock.human_duration(clk.remaining))
-                table.add_row(mark(clk.breached and not clk.paused), inc.id, priority_text(inc.priority),
-                              plain(inc.summary), age, left, plain(customers.get(inc.customer or "", "")), key=inc.id)
-
-        keep_cursor(table, fill)
-        empty.display = not entries
-        table.display = bool(entries)
+            age = clock.human_duration(now - inc.opened_at, units=1) if inc.opened_at else ""
+            if clk.paused:
+                left = Text("paused", style="dim")
+            elif inc.state == "restored":
+                left = Text("restored", style="green")
+            elif clk.remaining is None:
+                left = Text("")
+            elif clk.breached:
+                left = Text("-" + clock.human_duration(clk.remaining), style="bold red")
+            else:
+                left = Text(clock.human_duration(clk.remaining))
+            lines.append((inc.id, (mark(clk.breached and not clk.paused), inc.id, priority_text(inc.priority),
+                                   plain(inc.summary), age, left, plain(customers.get(inc.customer or "", "")))))
+        table.set_rows(lines)
+        empty.display = not lines
+        table.display = bool(lines)
         empty.update("No open incidents. Press n to log one while the customer is on the phone.")
 
     def _fill_changes(self, now) -> None:
         q = self.store.conn.execute
-        table = self.query_one("#changes", DataTable)
+        table = self.query_one("#changes", RowList)
         table.border_title = "Scheduled changes (next 14 days)"
         horizon = clock.iso(now + timedelta(days=14))
         columns = "SELECT id, title, planned_at, change_type FROM change_requests"
@@ -133,19 +122,15 @@ class DashboardScreen(BaseScreen):
         def day(value: str) -> str:
             return clock.to_local(clock.parse_datetime(value)).strftime("%a %d")
 
-        def fill() -> None:
-            for cid, title, planned, _ in overdue:
-                table.add_row(Text("! " + day(planned), style="dark_orange"), cid, plain(title),
-                              Text("not deployed", style="dark_orange"), key=cid)
-            for cid, title, planned, ctype in coming:
-                table.add_row(day(planned), cid, plain(title), ctype or "", key=cid)
-            if not overdue and not coming:
-                table.add_row("", "", Text("(none)", style="dim"), "", key="-")
-
-        keep_cursor(table, fill)
+        lines = [(cid, (Text("! " + day(planned), style="dark_orange"), cid, plain(title),
+                        Text("not deployed", style="dark_orange"))) for cid, title, planned, _ in overdue]
+        lines += [(cid, (day(planned), cid, plain(title), ctype or "")) for cid, title, planned, ctype in coming]
+        if not lines:
+            lines = [("-", ("", "", Text("(none)", style="dim"), ""))]
+        table.set_rows(lines)
 
     def _fill_reviews(self) -> None:
-        table = self.query_one("#reviews", DataTable)
+        table = self.query_one("#reviews", RowList)
         today = clock.today()
         items = due_items(self.store, today)
         overdue = sum(1 for i in items if i.days(today) < 0)
@@ -154,23 +139,17 @@ class DashboardScreen(BaseScreen):
         conflicts = open_conflicts(self.store)
         table.border_title = f"Reviews due ({overdue} overdue)" + (
             f" · {len(conflicts)} merge conflicts" if conflicts else "")
-
-        def fill() -> None:
-            for c in conflicts:
-                table.add_row(Text("≠", style="bold red"), plain(f"Merge: {c['ref']} {c['field'] or ''} ({c['reason']})"),
-                              Text("choose", style="red"), key=f"conflict:{c['id']}#c")
-            for n, item in enumerate(items):
-                d = item.days(today)
-                if d < 0:
-                    when = Text(f"{-d}d overdue", style="dark_orange")
-                else:
-                    when = Text("today" if d == 0 else f"in {d}d")
-                table.add_row(Text("!", style="bold dark_orange") if d < 0 else " ", plain(item.title), when,
-                              key=f"{item.ref or '-'}#{n}")
-            if not items:
-                table.add_row(" ", Text("Nothing due soon", style="dim"), "", key="-")
-
-        keep_cursor(table, fill)
+        lines = [(f"conflict:{c['id']}#c", (Text("≠", style="bold red"),
+                                             plain(f"Merge: {c['ref']} {c['field'] or ''} ({c['reason']})"),
+                                             Text("choose", style="red"))) for c in conflicts]
+        for n, item in enumerate(items):
+            d = item.days(today)
+            when = Text(f"{-d}d overdue", style="dark_orange") if d < 0 else Text("today" if d == 0 else f"in {d}d")
+            lines.append((f"{item.ref or '-'}#{n}", (Text("!", style="bold dark_orange") if d < 0 else " ",
+                                                     plain(item.title), when)))
+        if not items:
+            lines.append(("-", (" ", Text("Nothing due soon", style="dim"), "")))
+        table.set_rows(lines)
 
     def _fill_trends(self, now) -> None:
         start = now - timedelta(weeks=WEEKS)
@@ -223,8 +202,8 @@ class DashboardScreen(BaseScreen):
         setup.update(Text.assemble(*parts))
 
     # ------------------------------------------------------------ actions
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        key = event.row_key.value or ""
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        key = str(event.key or "")
         ref = key.split("#", 1)[0]
         if ref.startswith("conflict:"):
             from .conflict import ConflictScreen
@@ -234,9 +213,8 @@ class DashboardScreen(BaseScreen):
             self.app.open_record(ref)
 
     def action_open(self) -> None:
-        table = self.focused if isinstance(self.focused, DataTable) else None
-        if table and table.row_count:
-            table.action_select_cursor()
+        if isinstance(self.focused, RowList):
+            self.focused.action_select()
 
     def action_search(self) -> None:
         self.app.action_command_palette()
