@@ -238,3 +238,18 @@ async def test_key_bar_shows_the_screen_keys_dims_unavailable_ones_and_clicks(ma
         assert all(span.style.dim for span in bar.spans if span.start <= start + 1 < span.end)
         reopen = bar.plain.index(" o Reopen")
         assert not any(span.style.dim for span in bar.spans if span.start <= reopen + 1 < span.end)
+
+
+async def test_a_theme_change_reaches_screens_opened_before_and_after_it(make_app, demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")  # opened while dark
+        await pilot.pause()
+        assert app.screen.styles.background.brightness < 0.5
+        await pilot.press("d")
+        app.theme = "textual-light"
+        await pilot.pause()
+        for key in ("g", "i", "d"):  # g: first opened now; i: opened before the change
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.styles.background.brightness > 0.5, key
