@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-if TYPE_CHECKING:
-    from ..core.records import Record
-
 from ..core import clock
 from ..core.errors import BusyError, DatabaseError, InputError, NotFound, describe_validation_error
 from ..core.records import KINDS, PREFIXES, model_for  # plain tables: no model or pydantic loads here
 from .chain import HASHED, row_hash
 from .columns import APPLICATION_ID, COMMON, PROMOTED, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ..core.records import Record
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
