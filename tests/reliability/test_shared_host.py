@@ -4,12 +4,11 @@ on it; the TUI's next refresh shows every one of them, and nothing is lost."""
 import subprocess
 import sys
 
-from textual.widgets import DataTable
-
 from vse_tui.app import VseApp
 from vse_tui.config import Config
 from vse_tui.store import Actor, open_store
 from vse_tui.store.chain import verify
+from vse_tui.widgets.paged_table import PagedTable
 
 WRITER = ("import sys; from vse_tui.cli import main\n"
           "for i in range(5):\n"
@@ -31,7 +30,7 @@ async def test_three_writers_and_a_refreshing_tui(tmp_path):
                 assert w.returncode == 0, err
             app.screen._tick()  # what the refresh interval does
             await pilot.pause()
-            table = app.screen.query_one("#list", DataTable)
+            table = app.screen.query_one("#list", PagedTable)
             shown = {str(table.get_row_at(i)[4]) for i in range(table.row_count)}
             expected = {f"{n} ticket {i}" for n in ("Alex", "Sam", "Dana") for i in range(5)}
             assert expected <= {s.strip() for s in shown}, shown

@@ -5,6 +5,7 @@ from textual.widgets import DataTable, OptionList
 from vse_tui.screens.help import KeysScreen
 from vse_tui.screens.incidents import IncidentsScreen
 from vse_tui.screens.record import RecordScreen
+from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE
@@ -66,7 +67,7 @@ async def test_incident_list_pages_from_sqlite(make_app, demo_db):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, IncidentsScreen)
-        table = screen.query_one("#list", DataTable)
+        table = screen.query_one("#list", PagedTable)
         assert screen.total_rows == 300 and table.row_count == 100
         await pilot.press("end", "down")
         await pilot.pause()

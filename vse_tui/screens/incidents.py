@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from ..core import clock
 from ..core import incidents as core
@@ -61,10 +61,9 @@ class IncidentsScreen(SearchableList):
 
     def on_mount(self) -> None:
         t = self.query_one("#list", PagedTable)
-        for label, key, width in ((" ", "mark", 1), ("id", "id", 9), ("pri", "pri", 3), ("state", "state", 14),
-                                  ("summary", "summary", 29), ("cust", "cust", 5), ("service", "svc", 12),
-                                  ("opened", "opened", 16), ("left", "left", 8)):
-            t.add_column(label, key=key, width=width)
+        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("state", 14), ("summary", 29), ("cust", 5),
+                             ("service", 12), ("opened", 16), ("left", 8)):
+            t.add_column(label, width)
         t.focus()
 
     # ------------------------------------------------------------ data
@@ -87,9 +86,8 @@ class IncidentsScreen(SearchableList):
         rows = core.page(store, where, params, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = short_names(store), names(store, "services")
         table = self.query_one("#list", PagedTable)
-        old_row = table.cursor_row if keep else 0
-        table.clear()
         now = clock.now()
+        lines = []
         cache: dict = {}
         for inc in rows:
             left = Text("")
@@ -105,14 +103,14 @@ class IncidentsScreen(SearchableList):
                     left = Text(("-" if clk.breached else "") + clock.human_duration(clk.remaining),
                                 style="bold red" if clk.breached else "")
             state = Text(inc.state or "", style="green" if inc.state == "closed" else "")
-            table.add_row(mark(breached), inc.id, priority_text(inc.priority), state, plain(inc.summary),
-                          plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
-                          clock.local_text(inc.opened_at), left, key=inc.id)
+            lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, plain(inc.summary),
+                                   plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
+                                   clock.local_text(inc.opened_at), left)))
+        table.set_rows(lines)  # a refresh (keep) leaves the cursor on the same incident while it is listed
         table.has_previous = offset > 0
         table.has_next = offset + PAGE < self.total_rows
-        if rows:
-            target = cursor if cursor is not None else min(old_row, len(rows) - 1)
-            table.move_cursor(row=max(0, min(target, len(rows) - 1)), animate=False)
+        if rows and (cursor is not None or not keep):
+            table.move_cursor(cursor if cursor is not None else 0)
         empty = self.query_one("#empty", Static)
         empty.display = not rows
         table.display = bool(rows)
@@ -144,14 +142,12 @@ class IncidentsScreen(SearchableList):
         else:
             self.load_page(self.page_offset - PAGE, cursor=PAGE - 1)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.app.open_record(event.row_key.value)
+    def on_row_list_selected(self, event: PagedTable.Selected) -> None:
+        if event.key:
+            self.app.open_record(str(event.key))
 
     def action_open(self) -> None:
-        table = self.query_one("#list", PagedTable)
-        if table.row_count:
-            table.action_select_cursor()
+        self.query_one("#list", PagedTable).action_select()
 
     def search_changed(self) -> None:
         self.load_page(0)
