@@ -26,20 +26,21 @@ def cmd_incident_add(args) -> int:
 
 def cmd_incident_list(args) -> int:
     from .cli import _store, print_rows
-    from .core import incidents as core
+    from .core import incident_lists as lists
+    from .core import targets
     from .core.lookup import names, resolve, short_names
 
     store = _store(args)
     try:
-        where, params = core.query(open_only=args.open, priority=args.priority, status=args.status,
+        where, params = lists.query(open_only=args.open, priority=args.priority, status=args.status,
                                    customer=resolve(store, "customers", args.customer) if args.customer else None,
                                    search=args.search)
         customers, services = short_names(store), names(store, "services")
         cache: dict = {}
         rows = []
-        for inc in core.rows(store, where, params, order_by=core.SORTS[args.sort], limit=args.limit):
-            tgt = core.target_clock(inc, core.target_for(store, inc, cache)) if inc.status != "closed" else None
-            rows.append(core.row_dict(inc, customers, services, tgt))
+        for inc in lists.rows(store, where, params, order_by=lists.SORTS[args.sort], limit=args.limit):
+            tgt = targets.target_clock(inc, targets.target_for(store, inc, cache)) if inc.status != "closed" else None
+            rows.append(lists.row_dict(inc, customers, services, tgt))
     finally:
         store.close()
     columns = ["id", "priority", "state", "customer", "service", "summary", "opened_at"]
@@ -54,14 +55,14 @@ def cmd_incident_list(args) -> int:
 
 def cmd_incident_show(args) -> int:
     from .cli import _output, _store
-    from .core import incidents as core
+    from .core import targets
     from .core.lookup import names, short_names
 
     store = _store(args)
     try:
         inc = store.get("incidents", args.id)
         history = store.history(inc.uuid)
-        tgt = core.target_clock(inc, core.target_for(store, inc))
+        tgt = targets.target_clock(inc, targets.target_for(store, inc))
         customers, services = short_names(store), names(store, "services")
     finally:
         store.close()

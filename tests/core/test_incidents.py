@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 
 from vse_tui.core import clock
+from vse_tui.core import incident_lists as lists
 from vse_tui.core import incidents as core
+from vse_tui.core import targets
 from vse_tui.core.errors import InputError
 from vse_tui.core.records import Customer, CustomerAgreement, Service, ServicePolicy, ServiceTarget, PriorityTarget
 
@@ -39,16 +41,16 @@ def test_targets_come_from_the_most_specific_source(store):
     mail = store.add(Service(name="E-mail", status="approved",
                              targets=[ServiceTarget(priority="P3", respond_minutes=60, resolve_minutes=600)]))
     inc = core.log_incident(store, "x", customer=acme.id, service=mail.id)
-    assert core.target_for(store, inc).source == f"service {mail.id}"
+    assert targets.target_for(store, inc).source == f"service {mail.id}"
     agr = store.add(CustomerAgreement(title="SLA", customer=acme.uuid, status="approved", services=[mail.uuid],
                                       targets=[ServiceTarget(priority="P3", respond_minutes=30, resolve_minutes=240)]))
-    t = core.target_for(store, inc)
+    t = targets.target_for(store, inc)
     assert (t.source, t.resolve_minutes) == (f"agreement {agr.id}", 240)
     other = core.log_incident(store, "y", customer=bolt.id, service=None, use_last=False)
-    assert core.target_for(store, other).source == "default"
+    assert targets.target_for(store, other).source == "default"
     store.add(ServicePolicy(title="P", status="approved",
                             targets=[PriorityTarget(priority="P3", respond_minutes=99, resolve_minutes=999)]))
-    assert core.target_for(store, other).resolve_minutes == 999
+    assert targets.target_for(store, other).resolve_minutes == 999
 
 
 def test_waiting_pauses_the_target_clock(store, monkeypatch):
@@ -59,7 +61,7 @@ def test_waiting_pauses_the_target_clock(store, monkeypatch):
     monkeypatch.setenv("VSE_TUI_NOW", (start + timedelta(hours=4)).isoformat())
     inc = core.set_waiting(store, inc.id, None)
     assert inc.waiting_minutes == 180 and inc.state == "in progress"
-    clk = core.target_clock(inc, core.target_for(store, inc))
+    clk = targets.target_clock(inc, targets.target_for(store, inc))
     assert clk.due_at == start + timedelta(minutes=3 * 24 * 60 + 180)
 
 
@@ -123,12 +125,12 @@ def test_reopen_counts_and_time_entries(store):
 def test_search_and_filters(store):
     for text in ("Printer jam", "Mail down", "printer offline"):
         core.log_incident(store, text)
-    where, params = core.query(search="printer")
-    assert sorted(i.summary for i in core.page(store, where, params)) == ["Printer jam", "printer offline"]
-    where, params = core.query(search="100%_")
-    assert core.page(store, where, params) == []
-    where, params = core.query(search="INC-0002")
-    assert [i.summary for i in core.page(store, where, params)] == ["Mail down"]
+    where, params = lists.query(search="printer")
+    assert sorted(i.summary for i in lists.page(store, where, params)) == ["Printer jam", "printer offline"]
+    where, params = lists.query(search="100%_")
+    assert lists.page(store, where, params) == []
+    where, params = lists.query(search="INC-0002")
+    assert [i.summary for i in lists.page(store, where, params)] == ["Mail down"]
 
 
 def test_closing_ones_own_resolution_records_an_acknowledgement(store):
@@ -151,7 +153,7 @@ def test_the_target_counts_in_the_service_hours(store, monkeypatch):
                                targets=[ServiceTarget(priority="P3", respond_minutes=60, resolve_minutes=240)]))
     monkeypatch.setenv("VSE_TUI_NOW", "2026-11-27T18:30:00+00:00")  # a Friday evening (TZ is UTC in tests)
     inc = core.log_incident(store, "Laptop dead", service=office.id)
-    clk = core.target_clock(inc, core.target_for(store, inc))
+    clk = targets.target_clock(inc, targets.target_for(store, inc))
     assert clk.due_at.isoformat() == "2026-11-30T13:00:00+00:00"  # Monday 9:00 + 4 working hours
     assert not clk.breached
 
@@ -159,7 +161,7 @@ def test_the_target_counts_in_the_service_hours(store, monkeypatch):
 def test_list_rows_agree_with_the_records(demo_store):
     """Lists and the dashboard read plain rows; every field they show and every target they
     compute must be what the full record says (waiting and closed ones included)."""
-    rows = core.rows(demo_store)
+    rows = lists.rows(demo_store)
     records = {inc.uuid: inc for inc in demo_store.select("incidents")}
     assert len(rows) == len(records) == 300
     assert {r.state for r in rows} >= {"waiting for customer", "closed", "in progress"}
@@ -167,20 +169,20 @@ def test_list_rows_agree_with_the_records(demo_store):
     now = clock.now()
     for row in rows:
         inc = records[row.uuid]
-        for name in core.IncidentRow.__slots__:
+        for name in lists.IncidentRow.__slots__:
             assert getattr(row, name) == getattr(inc, name), (row.id, name)
-        assert core.target_clock(row, core.target_for(demo_store, row), now) == \
-            core.target_clock(inc, core.target_for(demo_store, inc), now)
-    assert [r.id for r in core.open_incidents(demo_store, limit=5)] == \
+        assert targets.target_clock(row, targets.target_for(demo_store, row), now) == \
+            targets.target_clock(inc, targets.target_for(demo_store, inc), now)
+    assert [r.id for r in lists.open_incidents(demo_store, limit=5)] == \
         [i.id for i in demo_store.select("incidents", "status != 'closed'", order_by="priority ASC, opened_at ASC", limit=5)]
 
 
 def test_weekly_trends_count_each_week_once(demo_store):
     now = clock.now()
     start = now - timedelta(weeks=12)
-    opened = core.weekly_counts(demo_store, "opened_at", start, 12)
-    closed = core.weekly_counts(demo_store, "closed_at", start, 12)
-    rows = core.rows(demo_store)
+    opened = lists.weekly_counts(demo_store, "opened_at", start, 12)
+    closed = lists.weekly_counts(demo_store, "closed_at", start, 12)
+    rows = lists.rows(demo_store)
 
     def by_week(moments):
         counts = [0] * 12
@@ -194,4 +196,4 @@ def test_weekly_trends_count_each_week_once(demo_store):
     minutes = core.policy_resolve_minutes(demo_store)
     late = [r.restored_at for r in rows if r.restored_at and r.opened_at
             and (r.restored_at - r.opened_at).total_seconds() / 60 > minutes.get(r.priority, 1e9)]
-    assert core.weekly_breaches(demo_store, start, 12) == by_week(late)
+    assert lists.weekly_breaches(demo_store, start, 12) == by_week(late)

@@ -1,33 +1,32 @@
-"""The Service Incident process (IN): logging, the IN.2 flow, targets and prevention.
+"""The Service Incident process (IN): logging, the IN.2 flow and prevention.
 
 Every function takes the store, performs one task of the standard, and writes the record and its
-history in one transaction, tagged with the task id.
+history in one transaction, tagged with the task id. Targets live in `targets`, lists and trends
+in `incident_lists`: logging an incident from a script needs neither.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import clock, policy
 from .errors import InputError, describe_validation_error
-from .hours import Hours, add_working_minutes
-from .lookup import _escape_like, resolve
+from .lookup import resolve
 
 if TYPE_CHECKING:
     from .records.control import ChangeRequest
     from .records.incident import Incident
 
 # The models (and pydantic) load when a record is built or read in full; the dashboard and the
-# incident list read plain rows (`IncidentRow`) and never need them.
+# incident list read plain rows (`incident_lists.IncidentRow`) and never need them.
 
 OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
 WAITING = ("waiting for customer", "waiting for supplier")
 
 
-# ---------------------------------------------------------------- policy and targets
+# ---------------------------------------------------------------- the policy in force
 
 
 def current_policy(store):
@@ -56,9 +55,9 @@ def policy_resolve_minutes(store) -> dict[str, int]:
     """priority -> the policy's resolution target in minutes, defaults where it is silent."""
     row = _policy_field(store, "targets")
     out = {}
-    for prio, (_, resolve) in policy.DEFAULT_TARGETS.items():
+    for prio, (_, minutes) in policy.DEFAULT_TARGETS.items():
         t = _targets(row[1], prio) if row else None
-        out[prio] = t[1] if t else resolve
+        out[prio] = t[1] if t else minutes
     return out
 
 
@@ -67,119 +66,6 @@ def _targets(raw: str | None, prio: str) -> tuple[int, int] | None:
         if t.get("priority") == prio:
             return int(t["respond_minutes"]), int(t["resolve_minutes"])
     return None
-
-
-def target_for(store, incident: Incident | IncidentRow, cache: dict | None = None) -> policy.Target:
-    """Targets from the most specific source: the customer's agreement for the service, then the
-    catalogue's measure for the service, then the policy's matrix, then the built-in default.
-    Read straight from the rows (a few indexed lookups, cached per screen refresh)."""
-    cache = cache if cache is not None else {}
-    prio = incident.priority
-    key = (incident.customer, incident.service, prio)
-    if key in cache:
-        return cache[key]
-    q = store.conn.execute
-    found = None
-    svc = None
-    if incident.service:
-        svc = cache.get(("service", incident.service))
-        if svc is None:
-            svc = q("SELECT id, json_extract(data, '$.targets'), json_extract(data, '$.service_hours') FROM services "
-                    "WHERE uuid = ?", (incident.service,)).fetchone() or False
-            cache[("service", incident.service)] = svc
-    # the clock counts in the service's hours, or the agreement's where it sets its own
-    hours = Hours.from_data(json.loads(svc[2])) if svc and svc[2] else None
-    if incident.customer:
-        agreements = cache.get(("agreements", incident.customer))
-        if agreements is None:
-            agreements = q("SELECT id, json_extract(data, '$.services'), json_extract(data, '$.targets'), "
-                           "json_extract(data, '$.service_hours') FROM customer_agreements "
-                           "WHERE customer = ? AND status IN ('approved', 'updated') ORDER BY seq DESC",
-                           (incident.customer,)).fetchall()
-            cache[("agreements", incident.customer)] = agreements
-        for agr_id, services, targets, agr_hours in agreements:
-            covered = json.loads(services) if services else []
-            if incident.service and covered and incident.service not in covered:
-                continue
-            if agr_hours:
-                hours = Hours.from_data(json.loads(agr_hours))
-            t = _targets(targets, prio)
-            if t:
-                found = policy.Target(t[0], t[1], f"agreement {agr_id}", hours)
-                break
-    if found is None and svc:
-        t = _targets(svc[1], prio)
-        if t:
-            found = policy.Target(t[0], t[1], f"service {svc[0]}", hours)
-    if found is None:
-        pol = cache.get("policy")
-        if pol is None:
-            pol = _policy_field(store, "targets") or False
-            cache["policy"] = pol
-        t = _targets(pol[1], prio) if pol else None
-        d = policy.default_target(prio)
-        found = policy.Target(t[0], t[1], f"policy {pol[0]}", hours) if t else policy.Target(
-            d.respond_minutes, d.resolve_minutes, d.source, hours)
-    cache[key] = found
-    return found
-
-
-@dataclass(frozen=True)
-class Clock:
-    """Where an incident stands against its resolution target."""
-
-    due_at: datetime | None
-    remaining: timedelta | None  # negative when breached
-    breached: bool
-    paused: bool
-    source: str
-
-
-def target_clock(incident: Incident | IncidentRow, target: policy.Target, now: datetime | None = None) -> Clock:
-    """The resolution target clock, counted in the service hours (every minute for 24x7 or when no
-    hours are known) and moved on by the time spent waiting for the customer or a supplier."""
-    if incident.opened_at is None:
-        return Clock(None, None, False, False, target.source)
-    now = now or clock.now()
-    waited = incident.waiting_minutes
-    paused = incident.state in WAITING
-    if paused and incident.waiting_since:
-        waited += int((now - incident.waiting_since).total_seconds() // 60)
-    due = add_working_minutes(incident.opened_at, target.resolve_minutes + waited, target.hours)
-    end = incident.restored_at or now
-    remaining = due - end
-    return Clock(due, remaining, remaining.total_seconds() < 0, paused, target.source)
-
-
-# ---------------------------------------------------------------- trends
-
-
-def weekly_counts(store, column: str, start: datetime, weeks: int) -> list[int]:
-    """How many incidents were opened (`opened_at`) or closed (`closed_at`) in each of `weeks`
-    weeks from `start`: one count per week over the column's index, no date arithmetic per row."""
-    if column not in ("opened_at", "closed_at", "restored_at"):
-        raise ValueError(column)
-    bounds = [clock.iso(start + timedelta(weeks=i)) for i in range(weeks + 1)]
-    sql = f"SELECT COUNT(*) FROM incidents WHERE {column} >= ? AND {column} < ?"
-    return [store.conn.execute(sql, (a, b)).fetchone()[0] for a, b in zip(bounds, bounds[1:])]
-
-
-def weekly_breaches(store, start: datetime, weeks: int) -> list[int]:
-    """Incidents restored later than the policy's resolution target for their priority, per week
-    from `start` (read from the covering index on restored_at, opened_at, priority)."""
-    minutes = policy_resolve_minutes(store)
-    case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
-    end = start + timedelta(weeks=weeks)
-    rows = store.conn.execute(
-        "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
-        "WHERE restored_at >= ? AND restored_at < ? AND "
-        f"(julianday(restored_at) - julianday(opened_at)) * 1440 > (CASE priority {case} ELSE 1e9 END) GROUP BY w",
-        (clock.iso(start), clock.iso(start), clock.iso(end))).fetchall()
-    counts = [0] * weeks
-    for w, n in rows:
-        if 0 <= w < weeks:
-            counts[w] = n
-    return counts
 
 
 # ---------------------------------------------------------------- IN.2.1 record
@@ -277,6 +163,8 @@ def message_for(store, inc: Incident, template: str, operator: str = "") -> str:
     pol = current_policy(store)
     templates = (pol.templates if pol and pol.templates else None) or policy.DEFAULT_TEMPLATES
     text = templates.get(template) or policy.DEFAULT_TEMPLATES.get(template, "")
+    from .targets import target_clock, target_for
+
     tgt = target_clock(inc, target_for(store, inc))
     values = {
         "id": inc.id, "summary": inc.summary, "priority": inc.priority, "reporter": inc.reporter or "there",
@@ -482,115 +370,3 @@ def raise_change(store, ref: str, *, title: str | None = None, change_type: str 
 def _must_be_open(inc: Incident, verb: str) -> None:
     if inc.status == "closed":
         raise InputError(f"{inc.id} is closed; reopen it before you {verb} it")
-
-
-# ---------------------------------------------------------------- lists
-
-
-SORTS = {
-    "newest": "seq DESC",
-    "oldest": "seq ASC",
-    "priority": "priority ASC, opened_at ASC, seq ASC",
-    "opened": "opened_at DESC, seq DESC",
-}
-
-
-def query(open_only: bool = False, status: str | None = None, priority: str | None = None,
-          customer: str | None = None, service: str | None = None, search: str | None = None,
-          problems: bool | None = None) -> tuple[str, list[Any]]:
-    """The WHERE clause and parameters of an incident list filter."""
-    where, params = [], []
-    if open_only:
-        where.append("status != 'closed'")
-    if status:
-        if status in OPEN_STATES or status == "closed":
-            where.append("state = ?")
-        else:
-            where.append("status = ?")
-        params.append(status)
-    if priority:
-        where.append("priority = ?")
-        params.append(priority)
-    if customer:
-        where.append("customer = ?")
-        params.append(customer)
-    if service:
-        where.append("service = ?")
-        params.append(service)
-    if problems is not None:
-        where.append("problem = ?")
-        params.append(1 if problems else 0)
-    if search:
-        for word in search.split():
-            if word.upper().startswith("INC-"):
-                where.append("id LIKE ? ESCAPE '\\'")
-                params.append(_escape_like(word.upper()) + "%")
-            else:
-                where.append("title LIKE ? ESCAPE '\\'")
-                params.append(f"%{_escape_like(word)}%")
-    return " AND ".join(where) or "1", params
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentRow:
-    """What lists and the dashboard show of an incident, read from its row without building the
-    model: the same attribute names as `Incident`, so the target functions take either."""
-
-    uuid: str
-    id: str
-    summary: str
-    priority: str | None
-    status: str
-    state: str | None
-    customer: str | None
-    service: str | None
-    opened_at: datetime | None
-    restored_at: datetime | None
-    closed_at: datetime | None
-    waiting_minutes: int
-    waiting_since: datetime | None
-    security: bool
-    version: int
-
-
-_ROW_SELECT = ("SELECT uuid, id, title, priority, status, state, customer, service, opened_at, restored_at, closed_at, "
-               "json_extract(data, '$.waiting_minutes'), json_extract(data, '$.waiting_since'), security, version "
-               "FROM incidents")
-
-
-def _moment(text: str | None) -> datetime | None:
-    return clock.parse_datetime(text) if text else None
-
-
-def rows(store, where: str = "1", params: Any = (), order_by: str = SORTS["newest"], limit: int | None = None,
-         offset: int = 0) -> list[IncidentRow]:
-    """Incidents as plain rows: one query, no validation (lists, the dashboard, `incident list`)."""
-    sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {order_by}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return [IncidentRow(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7], _moment(r[8]), _moment(r[9]),
-                        _moment(r[10]), int(r[11] or 0), _moment(r[12]), bool(r[13]), r[14])
-            for r in store.conn.execute(sql, list(params))]
-
-
-def page(store, where: str, params: list[Any], sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
-    return rows(store, where, params, order_by=SORTS[sort], limit=limit, offset=offset)
-
-
-def open_incidents(store, limit: int = 50) -> list[IncidentRow]:
-    """Open incidents, most urgent first (uses the partial index on open incidents)."""
-    return rows(store, "status != 'closed'", (), order_by="priority ASC, opened_at ASC", limit=limit)
-
-
-def row_dict(inc: Incident | IncidentRow, customers: dict[str, str], services: dict[str, str], target: Clock | None = None) -> dict[str, Any]:
-    """A flat dict of an incident for tables, CSV and JSON lists."""
-    out = {
-        "id": inc.id, "uuid": inc.uuid, "summary": inc.summary, "priority": inc.priority, "status": inc.status,
-        "state": inc.state, "customer": customers.get(inc.customer or "", ""), "service": services.get(inc.service or "", ""),
-        "opened_at": clock.iso(inc.opened_at), "restored_at": clock.iso(inc.restored_at),
-        "closed_at": clock.iso(inc.closed_at), "security": inc.security, "version": inc.version,
-    }
-    if target is not None:
-        out["due_at"] = clock.iso(target.due_at)
-        out["breached"] = target.breached
-    return out

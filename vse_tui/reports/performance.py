@@ -137,7 +137,7 @@ def _p90(values: list[int]) -> int | None:
 
 def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the report, per customer (named) and in total. `customer` is a uuid."""
-    from ..core.incidents import target_for
+    from ..core.targets import target_for
 
     now = now or clock.now()
     lo, hi = period.bounds()

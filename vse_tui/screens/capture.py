@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
 from ..core import clock, policy
 from ..core import incidents as core
+from ..core import targets
 from ..core.errors import VseError
 from ..core.records import Incident
 from .forms import ConfirmScreen
@@ -86,7 +87,7 @@ class QuickCapture(OnceModal):
         s = self.query_one("#service", Select).value
         probe = Incident(summary="probe", priority=prio, customer=None if c is Select.NULL else c,
                          service=None if s is Select.NULL else s, opened_at=clock.now())
-        tgt = core.target_for(self.app.store, probe)
+        tgt = targets.target_for(self.app.store, probe)
         self.query_one("#target", Static).update(
             f"Target  respond {clock.human_duration(clock.timedelta(minutes=tgt.respond_minutes))}"
             f" · resolve {clock.human_duration(clock.timedelta(minutes=tgt.resolve_minutes))}  ({tgt.source})")

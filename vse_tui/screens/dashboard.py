@@ -11,7 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from ..core import clock
-from ..core import incidents as inc_core
+from ..core import incident_lists as lists
+from ..core import targets
 from ..core.due import due_items
 from ..core.evidence import governance_complete, progress
 from ..core.lookup import short_names
@@ -84,12 +85,12 @@ class DashboardScreen(BaseScreen):
         table = self.query_one("#open-incidents", RowList)
         empty = self.query_one("#incidents-empty", Static)
         table.border_title = empty.border_title = f"Open incidents ({count})"
-        rows = inc_core.open_incidents(store, limit=40)
+        rows = lists.open_incidents(store, limit=40)
         customers = short_names(store)
         cache: dict = {}
         lines = []
         for inc in rows:
-            clk = inc_core.target_clock(inc, inc_core.target_for(store, inc, cache), now)
+            clk = targets.target_clock(inc, targets.target_for(store, inc, cache), now)
             age = clock.human_duration(now - inc.opened_at, units=1) if inc.opened_at else ""
             if clk.paused:
                 left = Text("paused", style="dim")
@@ -154,8 +155,8 @@ class DashboardScreen(BaseScreen):
     def _fill_trends(self, now) -> None:
         start = now - timedelta(weeks=WEEKS)
         store = self.store
-        opened = inc_core.weekly_counts(store, "opened_at", start, WEEKS)
-        closed = inc_core.weekly_counts(store, "closed_at", start, WEEKS)
+        opened = lists.weekly_counts(store, "opened_at", start, WEEKS)
+        closed = lists.weekly_counts(store, "closed_at", start, WEEKS)
         self._show_trends(opened, closed, None)
         # The breach count does date arithmetic on every incident restored in the period: with
         # many, it runs in a thread on its own connection and the line fills in when it is done.
@@ -163,14 +164,14 @@ class DashboardScreen(BaseScreen):
             self.run_worker(lambda: self._breaches_apart(start, opened, closed), thread=True, exclusive=True,
                             group="trends", exit_on_error=False)
         else:
-            self._show_trends(opened, closed, inc_core.weekly_breaches(store, start, WEEKS))
+            self._show_trends(opened, closed, lists.weekly_breaches(store, start, WEEKS))
 
     def _breaches_apart(self, start, opened: list[int], closed: list[int]) -> None:
         from ..store.db import open_store
 
         store = open_store(self.store.path, self.store.actor)
         try:
-            breaches = inc_core.weekly_breaches(store, start, WEEKS)
+            breaches = lists.weekly_breaches(store, start, WEEKS)
         finally:
             store.close()
         self.app.call_from_thread(self._show_trends, opened, closed, breaches)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from ..core import clock
 from ..core import incidents as core
+from ..core import targets
 from ..core.errors import VseError
 from ..core.lookup import names, short_names
 from ..core.records import Incident
@@ -68,7 +69,7 @@ class IncidentDetailScreen(BaseScreen):
         self.ref = inc.id
         store = self.store
         now = clock.now()
-        clk = core.target_clock(inc, core.target_for(store, inc), now)
+        clk = targets.target_clock(inc, targets.target_for(store, inc), now)
         age = clock.human_duration(now - inc.opened_at) if inc.opened_at else "?"
         if inc.status == "closed":
             tail = Text(f"closed {clock.relative(inc.closed_at, now)}", style="green") if inc.closed_at else Text("closed")
@@ -125,7 +126,7 @@ class IncidentDetailScreen(BaseScreen):
             return "Before closing, this incident needs " + "; ".join(needs) + ". (h raises the change request.)"
         return "Next: x close it once the affected party confirms."
 
-    def _fields(self, inc: Incident, clk: core.Clock) -> None:
+    def _fields(self, inc: Incident, clk: targets.Clock) -> None:
         store = self.store
         customers, services = short_names(store), names(store, "services")
         cis = names(store, "configuration_items")

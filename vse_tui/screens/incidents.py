@@ -9,7 +9,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from ..core import clock
-from ..core import incidents as core
+from ..core import incident_lists as lists
+from ..core import targets
 from ..core.lookup import names, short_names
 from ..widgets.paged_table import PagedTable
 from ..widgets.style import mark, plain, priority_text
@@ -69,7 +70,7 @@ class IncidentsScreen(SearchableList):
     # ------------------------------------------------------------ data
     def _where(self) -> tuple[str, list]:
         status = self.status_filter
-        return core.query(
+        return lists.query(
             open_only=status == "open", status=None if status in ("open", "all") else status,
             priority=self.priority_filter, customer=self.customer, service=self.service,
             search=self.search_text or None, problems=True if self.problems_only else None)
@@ -83,7 +84,7 @@ class IncidentsScreen(SearchableList):
         self.total_rows = store.count("incidents", where, params)
         offset = max(0, min(offset, max(0, (self.total_rows - 1) // PAGE * PAGE)))
         self.page_offset = offset
-        rows = core.page(store, where, params, sort=self.sort, limit=PAGE, offset=offset)
+        rows = lists.page(store, where, params, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = short_names(store), names(store, "services")
         table = self.query_one("#list", PagedTable)
         now = clock.now()
@@ -93,7 +94,7 @@ class IncidentsScreen(SearchableList):
             left = Text("")
             breached = False
             if inc.status != "closed":
-                clk = core.target_clock(inc, core.target_for(store, inc, cache), now)
+                clk = targets.target_clock(inc, targets.target_for(store, inc, cache), now)
                 breached = clk.breached and not clk.paused
                 if clk.paused:
                     left = Text("paused", style="dim")

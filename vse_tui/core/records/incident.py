@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import Document, Instant, Level, Record
+from .base import Instant, Level, Record
 
 
 class Notification(BaseModel):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import Document, Instant, Level, Record
+from .base import Document, Record
 
 
 class ServiceTarget(BaseModel):
