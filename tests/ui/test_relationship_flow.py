@@ -118,9 +118,32 @@ async def test_the_performance_report_on_screen_and_saved_as_a_draft(make_app, d
         assert str(app.screen.report["total"]["incidents"]) in total
         assert "By service" in widget_text(app, "#perf-charts", width=118)
         before = app.store.count("performance_reports")
+        shown = app.screen.report
         await pilot.press("s")
         await save_form(pilot, proposed_actions="Replace the backup disks at Bolt")
         assert app.store.count("performance_reports") == before + 1
         saved = app.store.latest("performance_reports")
         assert (saved.status, saved.proposed_actions, saved.period_performance["period"]["label"]) == (
             "draft", "Replace the backup disks at Bolt", "2026-Q3")
+        assert saved.period_performance["total"] == shown["total"]  # saved as shown
+
+
+async def test_a_big_period_is_counted_apart_and_saved_as_shown(make_app, demo_db, monkeypatch):
+    monkeypatch.setattr(PerformanceScreen, "BACKGROUND_FROM", 0)  # as with tens of thousands of incidents
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "p")
+        await pilot.pause()
+        await pilot.press("left_square_bracket")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = app.screen.report
+        assert shown["period"]["label"] == "2026-Q3"
+        app.screen.report = None  # as while a period is still being counted: nothing to save yet
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+        app.screen.report = shown
+        await pilot.press("s")
+        await save_form(pilot, proposed_actions="none")
+        assert app.store.latest("performance_reports").period_performance["total"] == shown["total"]

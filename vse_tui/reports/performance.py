@@ -344,11 +344,13 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
     return "\n".join(lines)
 
 
-def save(store, period: Period, customer: str | None = None, proposed_actions: str = "", title: str | None = None):
-    """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record."""
+def save(store, period: Period, customer: str | None = None, proposed_actions: str = "", title: str | None = None,
+         report: dict | None = None):
+    """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record.
+    `report`: the figures already computed for this period and customer (what the user reviewed)."""
     from ..core.records import model_for
 
-    report = compute(store, period, customer)
+    report = report or compute(store, period, customer)
     model = model_for("performance_reports")
     name = report["customer"] or "all customers"
     rec = model(title=title or f"Service performance {period.label}, {name}", period_start=period.start,

@@ -219,6 +219,7 @@ class PerformanceScreen(BaseScreen):
         if many < self.BACKGROUND_FROM:
             self.show(perf.compute(store, self.period, self.customer))
             return
+        self.report = None  # the figures on screen are for another period until these are counted
         self.query_one("#perf-head", Static).update(Text(f"Counting {many:,} incidents of {self.period.label}…",
                                                          style="dim"))
         self.run_worker(lambda: self._compute_apart(self.period, self.customer), thread=True, exclusive=True,
@@ -349,6 +350,10 @@ class PerformanceScreen(BaseScreen):
     def action_save(self) -> None:
         from ..reports.performance import save
 
+        if self.report is None:
+            self.notify("Still counting; try again in a moment")
+            return
+        report = self.report  # saved as shown: not counted a second time
         fields = [Field("proposed_actions", "Proposed", "text", "", placeholder="what you will do about what it shows")]
 
         def done(result) -> None:
@@ -357,7 +362,7 @@ class PerformanceScreen(BaseScreen):
                 self.app.open_record(result.id)
 
         self.app.push_screen(FormScreen(fields, lambda v: save(self.store, self.period, self.customer,
-                                                              v["proposed_actions"] or ""),
+                                                              v["proposed_actions"] or "", report=report),
                                         f"Save the {self.period.label} report (RE.2.4, WP.19)"), done)
 
     def action_export(self) -> None:
