@@ -100,6 +100,15 @@ def test_both_sides_change_then_merge_in_both_directions(pair):
         sync.resolve(shop, conflict["id"], "local")
     assert verify(shop) == []
 
+    # the export carries all of it: the copies known, the old numbers, each conflict and its outcome
+    from vse_tui.reports.export import export_document
+
+    doc = export_document(shop)["sync"]
+    assert doc["site"] == shop.site_id and [p["site"] for p in doc["peers"]] == [tech.site_id]
+    assert [(a["alias"], a["kind"]) for a in doc["aliases"]] == [("INC-0005", "incidents")]
+    assert [(c["record_id"], c["field"], c["state"], c["resolution"]) for c in doc["conflicts"]] == [
+        ("INC-0002", "details", "resolved", "remote"), ("INC-0003", "steps_taken", "open", None)]
+
 
 def test_the_same_bundle_twice_changes_nothing(pair):
     shop, tech, folder = pair

@@ -1,8 +1,11 @@
 """`vse-tui export --format json`: everything stored, in one documented JSON document.
 
 {"schema_version": int, "exported_at": ISO 8601, "records": {"WP.18": [...], "people": [...],
- ..., "history": [...]}}. Records are keyed by work product code, other kinds by their name;
-each carries id, uuid, status, version and its fields in snake_case, times in ISO 8601 UTC.
+ ..., "history": [...]}, "sync": {"site": ..., "peers": [...], "aliases": [...], "conflicts": [...]}}.
+Records are keyed by work product code, other kinds by their name; each carries id, uuid,
+status, version and its fields in snake_case, times in ISO 8601 UTC. `sync` is what offline
+copies exchange: the copies known, the old numbers of renumbered records, the merge conflicts
+(open and settled, with the choice made).
 """
 
 from __future__ import annotations
@@ -36,7 +39,17 @@ def export_document(store: Store) -> dict[str, Any]:
         "schema_version": store.schema_version(),
         "exported_at": clock.iso(clock.now()),
         "records": records,
+        "sync": {"site": store.site_id, **{table: _rows(store, table, order) for table, order in SYNC_TABLES}},
     }
+
+
+SYNC_TABLES = (("peers", "site"), ("aliases", "alias, uuid"), ("conflicts", "id"))
+
+
+def _rows(store: Store, table: str, order: str) -> list[dict[str, Any]]:
+    cursor = store.conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
 
 
 def write_export(store: Store, out: IO[str]) -> None:
