@@ -254,3 +254,15 @@ async def test_a_theme_change_reaches_screens_opened_before_and_after_it(make_ap
             await pilot.press(key)
             await pilot.pause()
             assert app.screen.styles.background.brightness > 0.5, key
+
+
+async def test_the_configured_light_theme_is_used_from_the_first_screen(demo_db):
+    from vse_tui.app import VseApp
+    from vse_tui.config import Config
+    from vse_tui.store import Actor, open_store
+
+    app = VseApp(open_store(demo_db, Actor(operator="Kim")), Config(operator="Kim", theme="light"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        assert app.screen.styles.background.brightness > 0.5
