@@ -15,6 +15,7 @@ from .core.errors import VseError
 from .store.db import Actor, Store, open_store
 
 STARTED = time.perf_counter()
+WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
 
 class VseApp(App):
@@ -74,12 +75,20 @@ class VseApp(App):
             self.set_keymap(self.config.keys)
         self.switch_mode("dashboard")
         self.call_after_refresh(self._startup_checks)
+        self.set_timer(WARM_UP_AFTER, self._warm_up)
         if self.open_wizard:
             from .core.evidence import governance_complete
 
             # The one thing that opens by itself: the first-time setup, until it is finished.
             if not governance_complete(self.store):
                 self.action_wizard()
+
+    def _warm_up(self) -> None:
+        """The first screen needs no record models; the first record opened does. Loading them in
+        a thread once the first screen is up spares that first opening a tenth of a second."""
+        from .core.records import all_models
+
+        self.run_worker(all_models, thread=True, group="warm-up", exit_on_error=False)
 
     def _startup_checks(self) -> None:
         """Warn about an unsafe place or loose permissions; make the daily backup if asked to."""

@@ -1,9 +1,10 @@
 """The Governance screen: GO work products open, edit as new versions, re-approve; role warnings show."""
 
-from textual.widgets import DataTable, OptionList
+from textual.widgets import OptionList
 
 from vse_tui.screens.record import RecordScreen
 from vse_tui.screens.versions import VersionsScreen
+from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE
 
@@ -50,4 +51,4 @@ async def test_role_warnings_show_where_roles_are_listed(make_app, demo_db):
         await pilot.pause()
         about = str(app.screen.query_one("#about").render())
         assert "Sam Ortiz" in about and "acknowledged" in about
-        assert app.screen.query_one("#records", DataTable).row_count == 8
+        assert app.screen.query_one("#records", RowList).row_count == 8

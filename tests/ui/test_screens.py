@@ -89,7 +89,7 @@ async def test_process_screens_list_work_products_and_open_records(make_app, dem
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
         await pilot.pause()
-        records = app.screen.query_one("#records", DataTable)
+        records = app.screen.query_one("#records", RowList)
         assert records.row_count == 60  # change requests
         await pilot.press("enter")
         await pilot.pause()
@@ -101,7 +101,7 @@ async def test_process_screens_list_work_products_and_open_records(make_app, dem
         kinds.focus()
         kinds.highlighted = 1  # customer agreements
         await pilot.pause()
-        assert app.screen.query_one("#records", DataTable).row_count == 4
+        assert app.screen.query_one("#records", RowList).row_count == 4
 
 
 async def test_keys_help_lists_every_binding_of_the_screen(make_app, demo_db):

@@ -6,7 +6,7 @@ import time
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from ..widgets.footer import KeyFooter
 from ..widgets.topbar import TopBar
@@ -86,23 +86,6 @@ class SearchableList(BaseScreen):
 
     def search_changed(self) -> None:
         """Refill the list for the new search text."""
-
-
-def keep_cursor(table: DataTable, fill) -> None:
-    """Refill a table and put the cursor back on the same row when it still exists."""
-    key = None
-    if table.row_count and table.cursor_row is not None:
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            key = None
-    table.clear()
-    fill()
-    if key is not None:
-        try:
-            table.move_cursor(row=table.get_row_index(key), animate=False)
-        except Exception:
-            pass
 
 
 class OnceModal(ModalScreen):

@@ -7,14 +7,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..core import clock
 from ..core.lookup import _escape_like
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
-from .base import SearchableList, keep_cursor
+from ..widgets.rowlist import RowList
+from .base import SearchableList
 
 LIMIT = 200
 
@@ -89,14 +90,14 @@ class ProcessScreen(SearchableList):
                 yield OptionList(id="kinds")
             with Vertical(id="records-panel", classes="panel"):
                 yield Static("", id="about")
-                yield DataTable(id="records", cursor_type="row")
+                yield RowList(id="records")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
         self.query_one("#kinds-panel").border_title = f"{proc.code}  {proc.name}"
         self._columns_of = None
-        self.query_one("#records", DataTable).focus()
+        self.query_one("#records", RowList).focus()
 
     def reload(self) -> None:
         kinds = self.query_one("#kinds", OptionList)
@@ -125,24 +126,20 @@ class ProcessScreen(SearchableList):
         rows = store.conn.execute(
             f"SELECT {select} FROM {kind} t WHERE {where} ORDER BY t.seq DESC LIMIT {LIMIT}", params
         ).fetchall()
-        table = self.query_one("#records", DataTable)
+        table = self.query_one("#records", RowList)
         if self._columns_of != kind:
-            table.clear(columns=True)
-            for label, _sql, width, _fmt in columns:
-                table.add_column(label, key=label, width=width)
+            table.set_columns([(label, width) for label, _sql, width, _fmt in columns])
             self._columns_of = kind
         labels = [c[0] for c in columns]
-
-        def fill() -> None:
-            for row in rows:
-                cells = []
-                for (label, _sql, _w, fmt), value in zip(columns, row):
-                    text = fmt(value) if fmt else ("" if value is None else str(value))
-                    style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
-                    cells.append(Text(text, style=style))
-                table.add_row(*cells, key=row[labels.index("id")])
-
-        keep_cursor(table, fill)
+        lines = []
+        for row in rows:
+            cells = []
+            for (label, _sql, _w, fmt), value in zip(columns, row):
+                text = fmt(value) if fmt else ("" if value is None else str(value))
+                style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
+                cells.append(Text(text, style=style))
+            lines.append((row[labels.index("id")], tuple(cells)))
+        table.set_rows(lines)  # the cursor stays on the same record while it is listed
         wp = load_standard().wp(model.WP) if model.WP else None
         about = self.query_one("#about", Static)
         if wp:
@@ -169,21 +166,21 @@ class ProcessScreen(SearchableList):
             self.refresh_bindings()  # some keys belong to some work products only
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#records", DataTable).focus()
+        self.query_one("#records", RowList).focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.app.open_record(event.row_key.value)
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        if event.key:
+            self.app.open_record(str(event.key))
 
     def action_open(self) -> None:
-        table = self.query_one("#records", DataTable)
-        if table.has_focus and table.row_count:
-            table.action_select_cursor()
+        table = self.query_one("#records", RowList)
+        if table.has_focus:
+            table.action_select()
 
     def check_action(self, action: str, parameters) -> bool | None:
         # left/right move between the two panels; elsewhere (the search box) they move the cursor
         if action == "focus_kinds":
-            return isinstance(self.focused, DataTable) and self.focused.id == "records"
+            return isinstance(self.focused, RowList) and self.focused.id == "records"
         if action == "focus_records":
             return isinstance(self.focused, OptionList)
         return True
@@ -268,7 +265,7 @@ class ProcessScreen(SearchableList):
         self.query_one("#kinds", OptionList).focus()
 
     def action_focus_records(self) -> None:
-        self.query_one("#records", DataTable).focus()
+        self.query_one("#records", RowList).focus()
 
     def search_changed(self) -> None:
         self._fill_records()

@@ -79,6 +79,12 @@ class RowList(ScrollView, can_focus=True):
         self.columns.append((label, width))
         self._changed()
 
+    def set_columns(self, columns: list[tuple[str, int]]) -> None:
+        """Replace the columns (label, width); the rows go with them."""
+        self.columns = list(columns)
+        self._rows, self._index, self.cursor_row = [], {}, 0
+        self._changed()
+
     def set_rows(self, rows: list[tuple[Hashable, tuple[Any, ...]]]) -> None:
         """Replace the rows (key, cells); the cursor stays on the same key when it is still there."""
         old = self.cursor_key
