@@ -188,9 +188,11 @@ def test_dashboard_and_list_open_without_the_validation_library(demo_db):
 
     code = f"""
 import sys
+import vse_tui.app
 from vse_tui.app import VseApp
 from vse_tui.config import Config
 from vse_tui.store import open_store
+vse_tui.app.WARM_UP_AFTER = 600  # the models load in a thread a second after the start: not here
 app = VseApp(open_store({str(demo_db)!r}), Config(operator="Kim"))
 async def pilot(p):
     await p.pause()
@@ -266,3 +268,30 @@ async def test_the_configured_light_theme_is_used_from_the_first_screen(demo_db)
         await pilot.pause()
         assert app.theme == "textual-light"
         assert app.screen.styles.background.brightness > 0.5
+
+
+def test_the_record_models_load_in_a_thread_after_the_start(demo_db):
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import asyncio, sys
+import vse_tui.app
+from vse_tui.app import VseApp
+from vse_tui.config import Config
+from vse_tui.store import open_store
+vse_tui.app.WARM_UP_AFTER = 1.0
+app = VseApp(open_store({str(demo_db)!r}), Config(operator="Kim"))
+async def pilot(p):
+    await p.pause()
+    before = "vse_tui.core.records.control" in sys.modules
+    await asyncio.sleep(1.3)
+    await p.app.workers.wait_for_complete()
+    print(before, "vse_tui.core.records.control" in sys.modules)
+    p.app.exit()
+app.run(headless=True, size=(120, 40), auto_pilot=pilot)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-2:] == ["False", "True"]
