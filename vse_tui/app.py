@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -14,7 +13,6 @@ from .screens.palette import RecordsProvider
 from .core.errors import VseError
 from .store.db import Actor, Store, open_store
 
-STARTED = time.perf_counter()
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
 
@@ -51,7 +49,6 @@ class VseApp(App):
         self.operator = self.config.operator
         self.shop_name = store.setting("shop_name", "") or "(shop not named yet)"
         self.db_label = store.path.name
-        self.ready_at: float | None = None
         self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
 
     def _load_mode(self, name: str) -> Screen:
@@ -187,9 +184,6 @@ class VseApp(App):
                 )
 
     COMMANDS = App.COMMANDS | {RecordsProvider}
-
-    def on_ready(self) -> None:
-        self.ready_at = time.perf_counter()
 
 
 def run_app(db: str | None = None) -> int:

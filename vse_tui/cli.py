@@ -251,9 +251,6 @@ def cmd_export(args) -> int:
 
 # ---------------------------------------------------------------- parser
 
-COMMANDS: dict[str, Callable[[Any], int]] = {}
-
-
 class _Unused:
     """Stands in for the parser of a command this run does not use: takes every call, keeps nothing."""
 

@@ -125,14 +125,19 @@ def row_dict(inc: Incident | IncidentRow, customers: dict[str, str], services: d
     return out
 
 
-def weekly_counts(store, column: str, start: datetime, weeks: int) -> list[int]:
-    """How many incidents were opened (`opened_at`) or closed (`closed_at`) in each of `weeks`
-    weeks from `start`: one count per week over the column's index, no date arithmetic per row."""
+def counts_between(store, column: str, bounds: list[datetime], where: str = "1", params: Any = ()) -> list[int]:
+    """How many incidents (matching `where`) have `column` in each interval between consecutive
+    `bounds`: one count per interval over the column's index, no date arithmetic per row."""
     if column not in ("opened_at", "closed_at", "restored_at"):
         raise ValueError(column)
-    bounds = [clock.iso(start + timedelta(weeks=i)) for i in range(weeks + 1)]
-    sql = f"SELECT COUNT(*) FROM incidents WHERE {column} >= ? AND {column} < ?"
-    return [store.conn.execute(sql, (a, b)).fetchone()[0] for a, b in zip(bounds, bounds[1:])]
+    edges = [clock.iso(b) for b in bounds]
+    sql = f"SELECT COUNT(*) FROM incidents WHERE {column} >= ? AND {column} < ? AND {where}"
+    return [store.conn.execute(sql, (a, b, *params)).fetchone()[0] for a, b in zip(edges, edges[1:])]
+
+
+def weekly_counts(store, column: str, start: datetime, weeks: int) -> list[int]:
+    """Incidents opened (`opened_at`) or closed (`closed_at`) in each of `weeks` weeks from `start`."""
+    return counts_between(store, column, [start + timedelta(weeks=i) for i in range(weeks + 1)])
 
 
 def weekly_breaches(store, start: datetime, weeks: int) -> list[int]:
@@ -141,13 +146,13 @@ def weekly_breaches(store, start: datetime, weeks: int) -> list[int]:
     minutes = policy_resolve_minutes(store)
     case = " ".join(f"WHEN '{p}' THEN {m}" for p, m in minutes.items())
     end = start + timedelta(weeks=weeks)
-    rows = store.conn.execute(
+    found = store.conn.execute(
         "SELECT CAST((julianday(restored_at) - julianday(?)) / 7 AS INTEGER) AS w, COUNT(*) FROM incidents "
         "WHERE restored_at >= ? AND restored_at < ? AND "
         f"(julianday(restored_at) - julianday(opened_at)) * 1440 > (CASE priority {case} ELSE 1e9 END) GROUP BY w",
         (clock.iso(start), clock.iso(start), clock.iso(end))).fetchall()
     counts = [0] * weeks
-    for w, n in rows:
+    for w, n in found:
         if 0 <= w < weeks:
             counts[w] = n
     return counts

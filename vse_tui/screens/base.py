@@ -52,6 +52,22 @@ class BaseScreen(Screen):
     def store(self):
         return self.app.store
 
+    def run_apart(self, compute, show, group: str, exit_on_error: bool = True) -> None:
+        """`compute(store)` in a thread on its own read connection (an SQLite connection stays in
+        its thread), then `show(result)` on the screen; a newer run of the group replaces it."""
+
+        def work() -> None:
+            from ..store.db import open_store
+
+            store = open_store(self.store.path, self.store.actor)
+            try:
+                result = compute(store)
+            finally:
+                store.close()
+            self.app.call_from_thread(show, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=exit_on_error)
+
 
 class SearchableList(BaseScreen):
     """A screen with one list and a search box that `/` opens: filters as you type, Enter or Esc

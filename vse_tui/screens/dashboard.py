@@ -161,20 +161,10 @@ class DashboardScreen(BaseScreen):
         # The breach count does date arithmetic on every incident restored in the period: with
         # many, it runs in a thread on its own connection and the line fills in when it is done.
         if sum(closed) > BACKGROUND_FROM:
-            self.run_worker(lambda: self._breaches_apart(start, opened, closed), thread=True, exclusive=True,
-                            group="trends", exit_on_error=False)
+            self.run_apart(lambda apart: lists.weekly_breaches(apart, start, WEEKS),
+                           lambda breaches: self._show_trends(opened, closed, breaches), "trends", exit_on_error=False)
         else:
             self._show_trends(opened, closed, lists.weekly_breaches(store, start, WEEKS))
-
-    def _breaches_apart(self, start, opened: list[int], closed: list[int]) -> None:
-        from ..store.db import open_store
-
-        store = open_store(self.store.path, self.store.actor)
-        try:
-            breaches = lists.weekly_breaches(store, start, WEEKS)
-        finally:
-            store.close()
-        self.app.call_from_thread(self._show_trends, opened, closed, breaches)
 
     def _show_trends(self, opened: list[int], closed: list[int], breaches: list[int] | None) -> None:
         panel = self.query_one("#trends", Static)

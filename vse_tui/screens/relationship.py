@@ -3,6 +3,7 @@ service performance report."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from rich.console import Group
@@ -222,21 +223,13 @@ class PerformanceScreen(BaseScreen):
         self.report = None  # the figures on screen are for another period until these are counted
         self.query_one("#perf-head", Static).update(Text(f"Counting {many:,} incidents of {self.period.label}…",
                                                          style="dim"))
-        self.run_worker(lambda: self._compute_apart(self.period, self.customer), thread=True, exclusive=True,
-                        group="performance")
+        period, customer = self.period, self.customer
 
-    def _compute_apart(self, period, customer) -> None:
-        """In a thread, on its own read connection (an SQLite connection stays in its thread)."""
-        from ..reports import performance as perf
-        from ..store.db import open_store
+        def shown(report) -> None:
+            if (period, customer) == (self.period, self.customer):  # not if another period was chosen meanwhile
+                self.show(report)
 
-        store = open_store(self.store.path, self.store.actor)
-        try:
-            report = perf.compute(store, period, customer)
-        finally:
-            store.close()
-        if (period, customer) == (self.period, self.customer):
-            self.app.call_from_thread(self.show, report)
+        self.run_apart(lambda apart: perf.compute(apart, period, customer), shown, "performance")
 
     def show(self, report) -> None:
         from ..reports import performance as perf
@@ -307,18 +300,20 @@ class PerformanceScreen(BaseScreen):
         return Group(*parts)
 
     def _weekly(self) -> list[int]:
-        lo, hi = self.period.bounds()
-        counts: dict[int, int] = {}
-        sql = "SELECT opened_at FROM incidents WHERE opened_at >= ? AND opened_at < ? AND problem = 0"
-        params = [lo, hi]
-        if self.customer:
-            sql += " AND customer = ?"
-            params.append(self.customer)
-        for (opened,) in self.store.conn.execute(sql, params):
-            day = clock.to_local(clock.parse_datetime(opened)).date()
-            counts[(day - self.period.start).days // 7] = counts.get((day - self.period.start).days // 7, 0) + 1
-        weeks = (self.period.end - self.period.start).days // 7 + 1
-        return [counts.get(i, 0) for i in range(weeks)]
+        """Incidents opened per week of the period, weeks starting at the period's first local day."""
+        from ..core.incident_lists import counts_between
+
+        p = self.period
+        lo, hi = (clock.parse_datetime(b) for b in p.bounds())
+
+        def midnight(day):  # local, in the offset of that day
+            return clock.ensure_utc(datetime.combine(day, time()))
+
+        weeks = (p.end - p.start).days // 7 + 1
+        bounds = [midnight(p.start + timedelta(days=7 * i)) for i in range(weeks + 1)]
+        bounds[0], bounds[-1] = max(lo, bounds[0]), min(hi, bounds[-1])  # within the report's period
+        where, params = ("problem = 0 AND customer = ?", (self.customer,)) if self.customer else ("problem = 0", ())
+        return counts_between(self.store, "opened_at", bounds, where, params)
 
     def action_back(self) -> None:
         go_back(self)

@@ -127,12 +127,10 @@ class KeyFooter(Widget, can_focus=False):
         if sum(self._width(key) for key in keys) > room:  # short of room: what can be done now first
             keys = tuple(key for key in keys if key.enabled)
         for key in keys:
-            parts = self._parts(key, key_style, description_style)
-            length = sum(len(text) for text, _ in parts)
-            if line.cell_len + length > room:
+            if line.cell_len + self._width(key) > room:
                 break
             start = line.cell_len
-            line.append_text(Text.assemble(*parts))
+            line.append_text(Text.assemble(*self._parts(key, key_style, description_style)))
             if key == self._hover:
                 line.stylize(hover_style, start, line.cell_len)
             spans.append((start, line.cell_len, key))

@@ -72,7 +72,8 @@ class RowList(ScrollView, can_focus=True):
         self._rows: list[tuple[Hashable, tuple[Any, ...]]] = []
         self._index: dict[Hashable, int] = {}
         self.cursor_row = 0
-        self._lines: dict[tuple, Strip] = {}  # drawn lines, until the rows, size or styles change
+        # drawn lines, until the rows, size or styles change; the cursor's state is part of the key
+        self._lines: dict[tuple, Strip] = {}
 
     # ------------------------------------------------------------ content
     def add_column(self, label: str, width: int) -> None:
@@ -111,7 +112,6 @@ class RowList(ScrollView, can_focus=True):
     def move_cursor(self, row: int) -> None:
         if self._rows:
             self.cursor_row = max(0, min(row, len(self._rows) - 1))
-            self._lines.clear()
             self._show_cursor()
             self.refresh()
 
@@ -220,10 +220,8 @@ class RowList(ScrollView, can_focus=True):
             self.action_select()
 
     def on_focus(self) -> None:
-        self._lines.clear()
-        self.refresh()
+        self.refresh()  # the cursor's line is drawn (and kept) apart for focused and not
 
     def on_blur(self) -> None:
-        self._lines.clear()
         self.refresh()
 
