@@ -11,7 +11,7 @@ from textual.screen import Screen
 from .config import Config, load_config
 from .screens.palette import RecordsProvider
 from .core.errors import VseError
-from .store.db import Actor, Store, open_store
+from .store.db import Store, open_store
 
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
@@ -186,12 +186,14 @@ class VseApp(App):
     COMMANDS = App.COMMANDS | {RecordsProvider}
 
 
-def run_app(db: str | None = None) -> int:
-    """Open the TUI on `db` (default: VSE_TUI_DB or the user data folder)."""
-    from .paths import resolve_db
+def run_app(args=None) -> int:
+    """Open the TUI on the database the command line names (default: VSE_TUI_DB or the user data
+    folder), as the person at the keyboard."""
+    from .cli.common import db_path
+    from .cli.people import actor_for
 
     config = load_config()
-    store = open_store(resolve_db(db), Actor(operator=config.operator))
+    store = open_store(db_path(args), actor_for(args))
     try:
         VseApp(store, config).run()
     finally:

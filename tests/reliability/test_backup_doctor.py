@@ -53,9 +53,7 @@ def test_doctor_reports_loose_permissions_and_damage(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "ok    integrity" in out and "ok    history" in out
     os.chmod(db, 0o644)
-    s = open_store(db)
-    checks = {c.name: c for c in doctor(s)}
-    s.close()
+    checks = {c.name: c for c in doctor(db)}
     assert not checks["permissions"].ok and checks["permissions"].warning
     conn = sqlite3.connect(db)
     conn.execute("UPDATE incidents SET title = 'changed'")

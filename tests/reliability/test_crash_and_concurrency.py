@@ -93,6 +93,7 @@ def test_a_writer_that_waits_too_long_gets_a_clear_busy_message(tmp_path, monkey
     holder = sqlite3.connect(path)
     holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(dbmod, "WRITE_WAIT_SECONDS", 0.5)
     store = open_store(path)
     try:
         with pytest.raises(BusyError, match="busy.*try again"):

@@ -38,14 +38,23 @@ def _hash(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def attach(store, ref: str, file: str | os.PathLike, note: str = ""):
+def attach(store, ref: str, file: str | os.PathLike, note: str = "", follow: bool = False):
     """Attach a file to the record `ref` (a human id of any kind). The file is copied first, then
-    the attachment record is written with its history row; a failed copy stores nothing."""
+    the attachment record is written with its history row; a failed copy stores nothing. A
+    symbolic link is refused unless `follow` (what it points at may not be what the user meant);
+    the size limit is checked before a byte is read."""
     from .records.parties import Attachment
 
     path = Path(file).expanduser()
+    if path.is_symlink() and not follow:
+        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); attach the file itself, or say "
+                         "--follow to attach what it points at")
     if not path.is_file():
         raise InputError(f"{path} is not a file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{path.name} is {size / 2**20:.0f} MiB; attach files up to {MAX_BYTES // 2**20} MiB "
+                         "(keep larger ones in your document store and note where)")
     try:
         record = store.find(ref)
     except NotFound as exc:
@@ -56,25 +65,33 @@ def attach(store, ref: str, file: str | os.PathLike, note: str = ""):
         sha, size = _hash(path)
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{path.name} is {size / 2**20:.0f} MiB; attach files up to {MAX_BYTES // 2**20} MiB "
-                         "(keep larger ones in your document store and note where)")
-    same = store.conn.execute("SELECT id FROM attachments WHERE record = ? AND sha256 = ?", (record.uuid, sha)).fetchone()
+    same = store.attachment_with_hash(record.uuid, sha)
     if same:
-        raise InputError(f"This file is already attached to {record.id} as {same[0]}")
+        raise InputError(f"This file is already attached to {record.id} as {same}")
     target = stored_path(store, sha)
     if not target.exists():
+        from ..store.files import atomic_file, private_folder
+
         try:
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(files_dir(store), 0o700)
-            os.chmod(target.parent, 0o700)
-            tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(path, tmp)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
+            private_folder(target.parent)
+            with open(path, "rb") as src, atomic_file(target, binary=True, what="attached file") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
         except OSError as exc:
             raise InputError(f"Cannot store {path.name} beside the database: {exc.strerror or exc}") from None
     return store.add(Attachment(record=record.uuid, name=path.name[:255], sha256=sha, size=size, note=note.strip()))
+
+
+def attachment_rows(store, ref: str) -> list[dict]:
+    """The files attached to the record `ref`, as rows for a list."""
+    from . import clock
+
+    try:
+        record = store.find(ref)
+    except NotFound as exc:
+        raise InputError(str(exc)) from None
+    return [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256, "attached_at": clock.iso(a.created_at),
+             "by": a.created_by, "note": a.note, "path": str(stored_path(store, a.sha256))}
+            for a in attachments_of(store, record.uuid)]
 
 
 def attachments_of(store, record_uuid: str) -> list:

@@ -156,3 +156,21 @@ def weekly_breaches(store, start: datetime, weeks: int) -> list[int]:
         if 0 <= w < weeks:
             counts[w] = n
     return counts
+
+
+def list_dicts(store, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
+               customer: str | None = None, search: str | None = None, sort: str = "newest",
+               limit: int | None = None) -> list[dict[str, Any]]:
+    """Incidents as flat dicts with their target clock, for `incident list` (table, JSON, CSV)."""
+    from . import targets
+    from .lookup import names, resolve, short_names
+
+    where, params = query(open_only=open_only, priority=priority, status=status,
+                          customer=resolve(store, "customers", customer) if customer else None, search=search)
+    customers, services = short_names(store), names(store, "services")
+    cache: dict = {}
+    out = []
+    for inc in rows(store, where, params, order_by=SORTS[sort], limit=limit):
+        tgt = targets.target_clock(inc, targets.target_for(store, inc, cache)) if inc.status != "closed" else None
+        out.append(row_dict(inc, customers, services, tgt))
+    return out

@@ -178,3 +178,13 @@ def acknowledge(store, warning: RoleWarning, mitigation: str, record: str | None
     return store.add(RoleAcknowledgement(rule=warning.rule, person=warning.person, roles=list(warning.roles),
                                          record=record, mitigation=mitigation.strip()),
                      task="GO.1.2" if record is None else None)
+
+
+def role_rows(store) -> list[dict]:
+    """People of the shop and the roles they hold, for `roles list`."""
+    people, assignments, _ = load(store)
+    by_person: dict[str, list[str]] = {}
+    for a in assignments:
+        by_person.setdefault(a.person, []).append(label(a))
+    return [{"id": h.person.id, "name": h.person.name, "affiliation": h.person.affiliation,
+             "roles": " ".join(by_person.get(h.person.uuid, []))} for h in holdings(people, assignments)]

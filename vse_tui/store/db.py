@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..core.records import Record
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 2000  # one wait for the write lock; a writer waits up to WRITE_WAIT_SECONDS in all
+WRITE_WAIT_SECONDS = 60.0  # long writes (imports, the demo) commit in batches well within this
 
 
 def os_user() -> str:
@@ -44,40 +45,80 @@ def host_name() -> str:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who writes: the operator's name, plus the OS user and host for the audit trail."""
+    """Who writes: the person of the shop (their uuid in People, when known) and their name, plus the
+    OS user and host for the audit trail."""
 
     operator: str = field(default_factory=os_user)
     os_user: str = field(default_factory=os_user)
     host: str = field(default_factory=host_name)
+    person: str | None = None
+
+    @classmethod
+    def claiming(cls, claim: str | None) -> "Actor":
+        """An actor who says who they are (a person's id or name, or nothing: the login)."""
+        return cls(operator=(claim or "").strip() or os_user())
 
 
-def _check_file(path: Path) -> bool:
-    """Refuse what is not ours before SQLite touches it. Returns True when the file is new."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(f"Cannot create the folder {path.parent}: {exc.strerror or exc}") from None
+def _check_file(path: Path) -> str:
+    """Refuse what is not ours before SQLite touches it: "missing", "empty" or "present"."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file")
     if not path.exists():
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-            os.close(fd)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
-        return True
-    if path.stat().st_size == 0:
-        return True
+        return "missing"
     try:
+        if path.stat().st_size == 0:
+            return "empty"
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from None
     if head != SQLITE_MAGIC:
         raise DatabaseError(f"{path} is not a vse-tui database (it is not an SQLite file); it was left untouched")
-    return False
+    return "present"
+
+
+def _create(path: Path, replace_empty: bool) -> None:
+    """Build a new database under a temporary name and give it its name only once it is complete:
+    a start killed half-way leaves no file that later looks like another program's."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create the folder {path.parent}: {exc.strerror or exc}") from None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    os.chmod(tmp, 0o600)
+    try:
+        conn = _connect(tmp)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # ours from the first page on
+            _prepare_schema(conn, tmp)
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        if replace_empty:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another vse-tui made it meanwhile: theirs is as good as ours
+            except OSError:  # no hard links here
+                if not path.exists():
+                    os.replace(tmp, path)
+    except sqlite3.DatabaseError as exc:
+        raise _translate(exc, path) from None
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            if leftover.exists():
+                leftover.unlink()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -89,16 +130,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy of the open database through SQLite's backup API (mode 0600)."""
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    dest = sqlite3.connect(str(target))
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    return target
+def backup_copy(conn: sqlite3.Connection, target: Path, force: bool = False, database: Path | None = None) -> Path:
+    """A consistent copy of the open database through SQLite's backup API (mode 0600), written
+    whole or not at all."""
+    from .files import sqlite_copy
+
+    return sqlite_copy(conn, target, database=database, force=force)
 
 
 def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
@@ -109,7 +146,7 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched") from None
-    if tables and app_id != APPLICATION_ID:
+    if tables and app_id != APPLICATION_ID and not _half_built(conn, tables):
         raise DatabaseError(f"{path} is an SQLite file of another program, not a vse-tui database; it was left untouched")
     if user_version > SCHEMA_VERSION:
         raise DatabaseError(
@@ -137,10 +174,21 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _half_built(conn: sqlite3.Connection, tables: set[str]) -> bool:
+    """A database an older vse-tui began to build and was stopped before it marked the file as
+    ours: its migrations table names only our migrations. Building it resumes where it stopped."""
+    if "_sqlite_migrations" not in tables:
+        return False
+    names = {r[0] for r in conn.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
+    return names == {"vse-tui"}
+
+
 def _translate(exc: sqlite3.Error, path: Path | None = None) -> DatabaseError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return BusyError("The database is busy (another vse-tui is writing); try again in a moment")
+    if "full" in text:
+        return DatabaseError(f"The disk holding {path or 'the database'} is full; nothing was saved".replace("  ", " "))
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"The database {path or ''} is read-only; nothing was saved".replace("  ", " "))
     if "malformed" in text or "not a database" in text:
@@ -148,10 +196,17 @@ def _translate(exc: sqlite3.Error, path: Path | None = None) -> DatabaseError:
     return DatabaseError(f"Database error: {text}")
 
 
-def open_store(path: str | os.PathLike, actor: Actor | None = None) -> "Store":
-    """Open (creating if needed) the database at `path`, migrated to the current schema."""
+def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True) -> "Store":
+    """Open the database at `path`, migrated to the current schema. A missing (or empty) file is
+    created when `create`, else refused: a read-only command never makes a database at a typo."""
+    if not str(path).strip():
+        raise DatabaseError("An empty path names no database; give --db a file name")
     path = Path(path).expanduser()
-    _check_file(path)
+    state = _check_file(path)
+    if state != "present":
+        if not create:
+            raise DatabaseError(f"There is no vse-tui database at {path} (nothing was created); check --db or VSE_TUI_DB")
+        _create(path, replace_empty=state == "empty")
     try:
         conn = _connect(path)
         _prepare_schema(conn, path)
@@ -160,6 +215,14 @@ def open_store(path: str | os.PathLike, actor: Actor | None = None) -> "Store":
     except sqlite3.DatabaseError as exc:
         raise _translate(exc, path) from None
     return Store(conn, path, actor or Actor())
+
+
+def open_memory_store(actor: Actor | None = None) -> "Store":
+    """An empty database in memory: planning an import against nothing, creating no file."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _prepare_schema(conn, Path(":memory:"))
+    return Store(conn, Path(":memory:"), actor or Actor())
 
 
 def _dump(record: Record) -> dict[str, Any]:
@@ -216,16 +279,34 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    on_wait = None  # called once when a write has to wait for another writer (the CLI says so)
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, so two writers queue instead of failing; a writer held up by a long
+        write elsewhere waits (and says so once) up to WRITE_WAIT_SECONDS."""
+        import time
+
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                error = _translate(exc, self.path)
+                if not isinstance(error, BusyError) or time.monotonic() >= deadline:
+                    raise error from None
+                if not told and self.on_wait is not None:
+                    self.on_wait()
+                    told = True
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE, so two writers queue instead of failing)."""
+        """One write transaction: everything in it is stored together or not at all."""
         if self.conn.in_transaction:
             yield self.conn
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise _translate(exc, self.path) from None
+        self._begin()
         self._tip = None  # the chain's last row, read once per transaction (we hold the write lock)
         try:
             yield self.conn
@@ -291,13 +372,27 @@ class Store:
         row = self.conn.execute(f"SELECT MAX(seq) FROM {model.KIND}").fetchone()
         return (row[0] or 0) + 1
 
+    _site: str | None = None
+
     @property
     def site_id(self) -> str:
         """This database's site id (copies made with `sync clone` have their own)."""
-        site = getattr(self, "_site", None)
-        if site is None:
-            site = self._site = self.setting("site_id") or ""
-        return site
+        if self._site is None:
+            self._site = self.setting("site_id") or ""
+        return self._site
+
+    def forget_cached(self) -> None:
+        """Read the site id and the chain's tip afresh (after a restore replaced the content)."""
+        self._site = None
+        self._tip = None
+
+    def set_site(self, site: str, lineage: list[str]) -> None:
+        """A new site id (a new epoch of the sync), the old ones kept as its lineage; rows written
+        from here on carry the new id."""
+        with self.transaction():
+            self._site = site
+            self.set_setting("site_lineage", json.dumps(lineage), task=None)
+            self.set_setting("site_id", site, task=None)
 
     def _history(
         self, kind, record_uuid, record_id, action, field_name, old, new, task, version,
@@ -507,6 +602,12 @@ class Store:
             return [dict(r) for r in rows]
         finally:
             self.conn.row_factory = None
+
+    def attachment_with_hash(self, record_uuid: str, sha256: str) -> str | None:
+        """The id of the attachment of `record_uuid` holding a file with this content, if any."""
+        row = self.conn.execute("SELECT id FROM attachments WHERE record = ? AND sha256 = ?",
+                                (record_uuid, sha256)).fetchone()
+        return row[0] if row else None
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]

@@ -44,19 +44,27 @@ def daily_backup(store: Store) -> Path | None:
     return backup(store)
 
 
-def backup(store: Store, out: Path | None = None) -> Path:
-    """A consistent copy of the open database (SQLite's backup API), readable by the owner only."""
+def backup(store: Store, out: str | os.PathLike | None = None, force: bool = False) -> Path:
+    """A consistent copy of the open database (SQLite's backup API), readable by the owner only,
+    with its attached files in `<backup>.files/`. Written whole or not at all; never over the
+    database or another SQLite file; over an existing file only with `force`."""
+    from .files import private_folder, sqlite_copy
+
     target = Path(out).expanduser() if out else default_backup_path(store)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        backup_copy(store.conn, target)
-        files = store.path.with_name(store.path.name + ".files")
-        if files.is_dir():  # attached files travel with the backup, in its own .files folder
-            shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("open", "*.part"))
-        return target
-    except OSError as exc:
-        raise DatabaseError(f"Cannot write the backup {target}: {exc.strerror or exc}") from None
+    sqlite_copy(store.conn, target, database=store.path, force=force, what="backup")
+    files = store.path.with_name(store.path.name + ".files")
+    if files.is_dir():  # attached files travel with the backup, in its own .files folder
+        dest = target.with_name(target.name + ".files")
+        try:
+            private_folder(dest)
+            shutil.copytree(files, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("open", "*.part"))
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            shutil.rmtree(dest, ignore_errors=True)
+            from .files import _translated
+
+            raise _translated(exc, target, "backup") from None
+    return target
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,13 @@ class Summary:
         return f"{self.path}: {self.records} records, {self.history} history rows, last change {last}"
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a database file; any character of the path is taken as it is."""
+    from urllib.parse import quote
+
+    return sqlite3.connect(f"file:{quote(str(Path(path).expanduser().resolve()))}?mode=ro", uri=True)
+
+
 def describe(path: Path) -> Summary:
     """What a database file holds, read without changing it; refuses what is not a vse-tui database."""
     from ..core.records import KINDS
@@ -81,14 +96,15 @@ def describe(path: Path) -> Summary:
     with open(path, "rb") as fh:
         if fh.read(16) != SQLITE_MAGIC:
             raise DatabaseError(f"{path} is not a vse-tui database (it is not an SQLite file)")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = read_only(path)
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             raise DatabaseError(f"{path} is not a vse-tui database")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise DatabaseError(f"{path} was written by a newer vse-tui (schema {version})")
-        records = sum(conn.execute(f"SELECT COUNT(*) FROM {k}").fetchone()[0] for k in KINDS)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        records = sum(conn.execute(f"SELECT COUNT(*) FROM {k}").fetchone()[0] for k in KINDS if k in tables)
         history, last = conn.execute("SELECT COUNT(*), MAX(at) FROM history").fetchone()
         return Summary(path, records, history, last)
     except sqlite3.DatabaseError as exc:
@@ -97,20 +113,78 @@ def describe(path: Path) -> Summary:
         conn.close()
 
 
-def restore(store: Store, source: Path) -> tuple[Path, Summary]:
-    """Replace the open database's content with `source`, after a safety backup of the current one.
-    Returns the safety backup's path and what was restored."""
-    incoming = describe(source)
-    safety = backup(store, store.path.with_name(f"{store.path.stem}-before-restore-{clock.now():%Y%m%dT%H%M%SZ}.db"))
-    src = sqlite3.connect(f"file:{Path(source).expanduser()}?mode=ro", uri=True)
+def check_backup(source: Path, work: Path, actor) -> list[str]:
+    """Copy `source` to the private file `work` and check it whole: SQLite's integrity check, its
+    schema (an older one is brought up to date in the copy), the history chain and every record
+    against its history. Returns what is wrong (empty: it can be restored)."""
+    from .chain import verify
+    from .db import open_store
+
+    src = read_only(source)
     try:
-        src.backup(store.conn)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"Restore failed ({exc}); the database was not changed, a copy is at {safety}") from None
+        result = src.execute("PRAGMA integrity_check").fetchall()
+        if [r[0] for r in result] != ["ok"]:
+            return [f"SQLite's integrity check fails ({'; '.join(str(r[0]) for r in result[:3])})"]
+        dest = sqlite3.connect(str(work))
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"it cannot be read ({exc})"]
     finally:
         src.close()
-    files = Path(source).expanduser()
-    files = files.with_name(files.name + ".files")
+    os.chmod(work, 0o600)
+    try:
+        copy = open_store(work, actor, create=False)
+    except DatabaseError as exc:
+        return [str(exc)]
+    try:
+        return [p.line() for p in verify(copy)]
+    except sqlite3.DatabaseError as exc:
+        return [f"its history or records cannot be read ({exc})"]
+    finally:
+        copy.close()
+
+
+def restore(store: Store, source: Path) -> tuple[Path, Summary]:
+    """Replace the open database's content with the backup `source`. The backup is checked whole
+    first (a damaged one is refused with nothing changed); the restored database starts a new
+    epoch of the sync (a new site id) so that copies exchanging with it lose nothing; a safety
+    copy of the current database is kept. Returns the safety copy's path and what was restored."""
+    import tempfile
+
+    from .db import open_store
+    from .sync import new_epoch
+
+    source = Path(source).expanduser()
+    incoming = describe(source)
+    fd, name = tempfile.mkstemp(prefix=f".{store.path.name}.", suffix=".restore", dir=store.path.parent)
+    os.close(fd)
+    work = Path(name)
+    try:
+        problems = check_backup(source, work, store.actor)
+        if problems:
+            raise DatabaseError(f"{source} cannot be restored: {problems[0]}"
+                                + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
+                                + "; nothing was changed")
+        with open_store(work, store.actor, create=False) as copy:
+            new_epoch(copy)
+            copy.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        safety = backup(store, store.path.with_name(
+            f"{store.path.stem}-before-restore-{clock.now():%Y%m%dT%H%M%SZ}.db"))
+        src = sqlite3.connect(str(work))
+        try:
+            src.backup(store.conn)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"Restore failed ({exc}); the database was not changed, a copy is at {safety}") from None
+        finally:
+            src.close()
+        store.forget_cached()
+    finally:
+        for leftover in (work, Path(f"{work}-wal"), Path(f"{work}-shm"), Path(f"{work}-journal")):
+            leftover.unlink(missing_ok=True)
+    files = source.with_name(source.name + ".files")
     if files.is_dir():  # the backup's attached files join the database's (content-named: nothing overwritten)
         try:
             shutil.copytree(files, store.path.with_name(store.path.name + ".files"), dirs_exist_ok=True)
@@ -177,43 +251,66 @@ def permission_problems(paths: list[Path]) -> list[str]:
     return [str(p) for p in paths if p.exists() and not _mode_ok(p)]
 
 
-def doctor(store: Store, config_file: Path | None = None) -> list[Check]:
+def doctor(path: Path, config_file: Path | None = None) -> list[Check]:
+    """Every check of the database at `path`, reported one by one: a damaged file is reported as
+    damaged (and the checks that cannot run say so), never a crash."""
     from .chain import verify
+    from .db import open_store
 
+    path = Path(path).expanduser()
     checks: list[Check] = []
-    result = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
-    checks.append(Check("integrity", result == "ok", "SQLite integrity check: " + result))
-    version = store.schema_version()
-    checks.append(Check("schema", version == SCHEMA_VERSION, f"schema version {version} (this vse-tui: {SCHEMA_VERSION})"))
-    mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-    checks.append(Check("journal", mode == "wal", f"journal mode {mode}"))
+    if not path.exists():
+        return [Check("file", False, f"there is no database at {path}")]
     try:
-        problems = verify(store)
+        conn = read_only(path)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
-        checks.append(Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})"))
+        result = [f"the file cannot be read ({exc})"]
+    intact = result == ["ok"]
+    checks.append(Check("integrity", intact, "SQLite integrity check: " + "; ".join(result[:3])))
+    store = None
+    if intact:
+        try:
+            store = open_store(path, create=False)
+        except DatabaseError as exc:
+            checks.append(Check("schema", False, str(exc)))
+    if store is None:
+        checks.append(Check("history", False, "not checked: the file must pass the integrity check first "
+                            "(restore the latest good backup with 'vse-tui restore')"))
     else:
-        checks.append(Check("history", not problems, "history chain and records verified" if not problems else
-                            f"{len(problems)} problem(s); first: {problems[0].line()}"))
-        from ..core.attachments import check_files
+        try:
+            version = store.schema_version()
+            checks.append(Check("schema", version == SCHEMA_VERSION, f"schema version {version} (this vse-tui: {SCHEMA_VERSION})"))
+            mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+            checks.append(Check("journal", mode == "wal", f"journal mode {mode}"))
+            try:
+                problems = verify(store)
+            except sqlite3.DatabaseError as exc:
+                checks.append(Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})"))
+            else:
+                checks.append(Check("history", not problems, "history chain and records verified" if not problems else
+                                    f"{len(problems)} problem(s); first: {problems[0].line()}"))
+                from ..core.attachments import check_files
 
-        missing = check_files(store)
-        checks.append(Check("attachments", not missing, f"{store.count('attachments')} attached files present and unchanged"
-                            if not missing else f"{len(missing)} problem(s); first: {missing[0].line()}"))
-    private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
-               *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
-    if config_file is not None:
-        private.append(config_file)
-    loose = permission_problems(private)
-    checks.append(Check("permissions", not loose, "database, backups and config readable by their owner only" if not loose
-                        else "readable by others: " + ", ".join(loose) + " (chmod 600 them)", warning=True))
-    where = unsafe_location(store.path)
+                missing = check_files(store)
+                checks.append(Check("attachments", not missing, f"{store.count('attachments')} attached files present and "
+                                    "unchanged" if not missing else f"{len(missing)} problem(s); first: {missing[0].line()}"))
+            private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
+                       *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
+        finally:
+            store.close()
+        if config_file is not None:
+            private.append(config_file)
+        loose = permission_problems(private)
+        checks.append(Check("permissions", not loose, "database, backups and config readable by their owner only"
+                            if not loose else "readable by others: " + ", ".join(map(str, loose)) + " (chmod 600 them)",
+                            warning=True))
+    where = unsafe_location(path)
     checks.append(Check("location", where is None, where or "on a local disk", warning=True))
-    size = store.path.stat().st_size
-    try:
-        rows = f"{store.count('history')} history rows"
-    except sqlite3.DatabaseError:
-        rows = "history unreadable"
-    checks.append(Check("size", True, f"{size / 2**20:.1f} MiB, {rows}"))
+    checks.append(Check("size", True, f"{path.stat().st_size / 2**20:.1f} MiB"))
     return checks
 
 

@@ -53,6 +53,23 @@ def _max_seq(conn) -> int:
     return conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
 
 
+def lineage(store) -> list[str]:
+    """The site ids this database had before (a restore starts a new epoch with a new one)."""
+    return json.loads(store.setting("site_lineage") or "[]")
+
+
+def new_epoch(store) -> str:
+    """Give the database a new site id, remembering the old ones. After a restore the history
+    numbers restart from the backup's: under a new id, new events can never be taken by a copy for
+    ones it already has, and copies learn from the bundle's lineage that it is the same shop."""
+    old = store.site_id
+    new = str(uuidlib.uuid4())
+    with store.transaction():
+        store.forget_cached()
+        store.set_site(new, [*lineage(store), old])
+    return new
+
+
 def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
     """A full copy of the database that knows it is a copy: its own site id, the shop as its
     origin; the shop remembers the copy as a peer. Attached files are copied too."""
@@ -61,17 +78,15 @@ def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
     from .db import backup_copy
 
     target = Path(out).expanduser()
-    if target.exists() and target.stat().st_size > 0:
-        raise InputError(f"{target} already exists; choose a new file name for the copy")
     name = name.strip() or target.stem
     upto = _max_seq(store.conn)  # rows written meanwhile reach the copy twice and are skipped there
-    target.parent.mkdir(parents=True, exist_ok=True)
-    backup_copy(store.conn, target)
+    backup_copy(store.conn, target, database=store.path)
     copy_site = str(uuidlib.uuid4())
     conn = sqlite3.connect(str(target))
     try:
         with conn:
             conn.execute("UPDATE settings SET value = ? WHERE key = 'site_id'", (copy_site,))
+            conn.execute("DELETE FROM settings WHERE key = 'site_lineage'")
             conn.execute("DELETE FROM peers")
             conn.execute("INSERT INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'origin', ?, ?)",
                          (store.site_id, store.setting("shop_name", "") or "shop", upto, upto))
@@ -104,7 +119,7 @@ def _peer(store, ref: str | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- export
 
-def export_bundle(store, out: str | Path, to: str | None = None) -> dict[str, Any]:
+def export_bundle(store, out: str | Path, to: str | None = None, force: bool = False) -> dict[str, Any]:
     """Write what the peer has not acknowledged yet: history events (not those that came from it),
     the files of attachments among them, and our acknowledgement of what we received from it."""
     from ..core.attachments import stored_path
@@ -124,18 +139,13 @@ def export_bundle(store, out: str | Path, to: str | None = None) -> dict[str, An
     body = {"format": FORMAT, "version": VERSION, "from_site": store.site_id,
             "from_name": store.setting("shop_name", "") or "", "to_site": peer["site"],
             "created_at": clock.iso(clock.now()), "upto": _max_seq(store.conn), "ack": peer["received"] or 0,
-            "events": events, "files": files}
+            "ack_site": peer["site"], "lineage": lineage(store), "events": events, "files": files}
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     wrapped = json.dumps({"sha256": hashlib.sha256(payload).hexdigest(), "body": body}, ensure_ascii=False,
                          sort_keys=True, separators=(",", ":")).encode("utf-8")
-    target = Path(out).expanduser()
-    tmp = target.with_name(f".{target.name}.part")
-    try:
-        with gzip.open(tmp, "wb") as fh:
-            fh.write(wrapped)
-        tmp.replace(target)
-    except OSError as exc:
-        raise InputError(f"Cannot write {target}: {exc.strerror or exc}") from None
+    from .files import write_bytes
+
+    target = write_bytes(out, gzip.compress(wrapped, mtime=0), database=store.path, force=force, what="bundle")
     with store.transaction():
         store.conn.execute("UPDATE peers SET last_export = ? WHERE site = ?", (clock.iso(clock.now()), peer["site"]))
     return {"path": target, "events": len(events), "files": len(files), "to": peer["name"],
@@ -203,29 +213,48 @@ def import_bundle(store, path: str | Path) -> ImportResult:
 
     body = read_bundle(path)
     known = {p["site"]: p for p in peers(store)}
-    if body["from_site"] == store.site_id:
+    mine = {store.site_id, *lineage(store)}
+    if body["from_site"] in mine:
         raise InputError("This bundle was written by this very database; nothing was applied")
+    renamed = None
     if body["from_site"] not in known:
-        raise InputError("This bundle comes from a database this one does not know (not its origin nor a copy made "
-                         "from it); nothing was applied")
-    if body.get("to_site") and body["to_site"] != store.site_id:
+        # the other side was restored from a backup and started a new epoch: same peer, new id
+        renamed = next((site for site in body.get("lineage") or [] if site in known), None)
+        if renamed is None:
+            raise InputError("This bundle comes from a database this one does not know (not its origin nor a copy "
+                             "made from it); nothing was applied")
+    if body.get("to_site") and body["to_site"] not in mine:
         raise InputError("This bundle was written for another database; nothing was applied")
+    ack = body.get("ack") or 0
+    if not isinstance(ack, int) or ack < 0 or (body.get("ack_site") in (None, store.site_id)
+                                                and ack > _max_seq(store.conn)):
+        raise InputError(f"This bundle acknowledges events this database never wrote (up to {ack!r}); "
+                         "nothing was applied")
     result = ImportResult()
-    for sha, data in body.get("files", {}).items():  # content-named: writing first is harmless
-        target = stored_path(store, sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(data))
-            result.files += 1
     merger = _Merger(store, body, result)
     with store.transaction():
+        if renamed is not None:  # its numbers restart: what it received from us counts again
+            store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
+                               (body["from_site"], renamed))
+            known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
         for e in body["events"]:
             merger.apply(e)
         peer = known[body["from_site"]]
+        if body.get("ack_site") in (None, store.site_id):
+            acked = ack if renamed is not None else max(peer["acked"] or 0, ack)
+        else:  # an acknowledgement of an earlier epoch of ours: its numbers mean nothing now
+            acked = peer["acked"] or 0
         store.conn.execute(
             "UPDATE peers SET received = ?, acked = ?, last_import = ? WHERE site = ?",
-            (max(peer["received"] or 0, body["upto"]), max(peer["acked"] or 0, body["ack"]), clock.iso(clock.now()),
-             body["from_site"]))
+            (max(peer["received"] or 0, body["upto"]), acked, clock.iso(clock.now()), body["from_site"]))
+    for sha, data in body.get("files", {}).items():  # content-named, written once everything merged
+        target = stored_path(store, sha)
+        if not target.exists():
+            from .files import private_folder, write_bytes
+
+            private_folder(target.parent)
+            write_bytes(target, base64.b64decode(data), what="attached file")
+            result.files += 1
     return result
 
 

@@ -1,0 +1,172 @@
+"""The command line: `vse-tui` with no command opens the TUI; commands script the same core
+functions. Exit status 0 on success, 1 when input is refused or a check fails, 2 for usage
+errors; always a one-line reason on stderr, never a traceback. Textual loads only when the TUI
+opens.
+
+One module per process registers its commands (`incidents`, `control`, `relationship`,
+`governance`), one the store's safety and exchange (`data`). To stay quick, a run builds only the
+parser of the command it was given, loading only the modules that register under that name."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from typing import Any, Callable
+
+from .. import __version__
+from ..core.errors import VseError
+from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, common_options
+
+# top-level command -> the modules that register under it (in help order)
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "incident": ("incidents",),
+    "change": ("control",),
+    "ci": ("control",),
+    "feedback": ("relationship",),
+    "people": ("governance",),
+    "roles": ("governance",),
+    "due": ("governance",),
+    "report": ("governance", "relationship"),
+    "audit-pack": ("governance",),
+    "import": ("incidents", "control", "governance"),
+    "attach": ("data",),
+    "attachments": ("data",),
+    "verify": ("data",),
+    "backup": ("data",),
+    "restore": ("data",),
+    "doctor": ("data",),
+    "export": ("data",),
+    "sync": ("data",),
+    "demo": ("data",),
+    "standard": ("data",),
+    "serve": ("data",),
+}
+MODULE_ORDER = ("incidents", "control", "relationship", "governance", "data")
+
+
+class _Unused:
+    """Stands in for the parser of a command this run does not use: takes every call, keeps nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., "_Unused"]:
+        return lambda *args, **kwargs: self
+
+
+class Registry:
+    """What a command module registers through: top-level commands and groups (report, import...)."""
+
+    def __init__(self, sub, only: str | None) -> None:
+        self._sub = sub
+        self._only = only
+        self._groups: dict[str, Any] = {}
+        self.options = common_options()
+
+    def wanted(self, name: str) -> bool:
+        return self._only is None or self._only == name
+
+    def command(self, name: str, help: str, func: Callable[[Any], int] | None = None):
+        """A top-level command (`verify`), or the parent of actions (`incident` add/list/show)."""
+        if not self.wanted(name):
+            return _Unused()
+        p = self._sub.add_parser(name, parents=[self.options], help=help, description=help)
+        if func is not None:
+            p.set_defaults(func=func)
+        return p
+
+    def action(self, group: str, name: str, help: str, func: Callable[[Any], int], group_help: str = ""):
+        """An action of a group command: `vse-tui GROUP NAME`; the group is made on first use."""
+        if not self.wanted(group):
+            return _Unused()
+        sub = self._groups.get(group)
+        if sub is None:
+            parent = self._sub.add_parser(group, parents=[self.options], help=group_help or group,
+                                          description=group_help or group)
+            sub = parent.add_subparsers(dest=f"{group}_action", metavar="ACTION", parser_class=Parser, required=True)
+            self._groups[group] = sub
+        p = sub.add_parser(name, parents=[self.options], help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+
+GROUP_HELP = {
+    "incident": "log, list and work incidents (IN)", "change": "request and list changes (CO)",
+    "ci": "configuration items (WP.02)", "feedback": "the feedback log (WP.06, RE.2.3)",
+    "people": "people of the shop, customers' and suppliers' contacts (GO.1.2)",
+    "roles": "who holds which role, and the combination warnings", "report": "reports built from the records",
+    "import": "bring existing records in from the tool you use now", "sync": "offline copies and merging",
+    "audit": "the shop's own pre-assessment", "mail": "mail in from a Maildir or mbox, mail out over SMTP",
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (with `only`) just the top level and that one command: argparse
+    spends about 0.2 ms per parser it builds (gettext looks up each help text), which is 10 ms
+    for all of them, a good part of a quick `vse-tui incident add`."""
+    import importlib
+
+    parser = Parser(prog="vse-tui", description="Run a small IT service shop the ISO/IEC TR 29110-5-3 way.",
+                    parents=[common_options()])
+    parser.add_argument("--version", action="version", version=f"vse-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    registry = Registry(sub, only)
+    modules = COMMANDS.get(only, ()) if only is not None else MODULE_ORDER
+    for name in modules:
+        importlib.import_module(f"{__name__}.{name}").register(registry)
+    return parser
+
+
+def _parse(argv: list[str]):
+    """Parse with the parser of the command named first; anything it cannot read (no command, a
+    typo, an option value before the command) is parsed, and reported, by the whole parser."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first in COMMANDS:
+        try:
+            return build_parser(only=first).parse_args(argv)
+        except UsageError:
+            pass
+    return build_parser().parse_args(argv)
+
+
+def cmd_tui(args) -> int:
+    from ..app import run_app
+
+    return run_app(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parse(sys.argv[1:] if argv is None else list(argv))
+        func = getattr(args, "func", None) or cmd_tui
+        return func(args)
+    except UsageError as exc:
+        print(f"vse-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except VseError as exc:
+        from ..core.text import one_line
+
+        print(f"vse-tui: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("vse-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except sqlite3.DatabaseError as exc:
+        print(f"vse-tui: the database cannot be read ({exc}); run 'vse-tui doctor', and restore from a backup "
+              "only if it reports damage", file=sys.stderr)
+        return EXIT_REFUSED
+    except RecursionError:
+        print("vse-tui: the input is nested too deeply to read", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        from ..core.text import one_line
+
+        print(f"vse-tui: unexpected error: {type(exc).__name__}: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+__all__ = ["main", "entry", "build_parser", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE"]

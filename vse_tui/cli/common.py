@@ -1,0 +1,221 @@
+"""What every command shares: the parser class, the options defined once (--db, --as, --format,
+--limit, --out, --force, --yes), opening the store, writing output, asking, printing rows.
+
+Nothing here imports Textual, sqlite-utils or pydantic: `vse-tui incident add` stays quick."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from ..core.errors import InputError, VseError
+from ..core.text import json_safe, visible
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command line that cannot be read: exit status 2 and one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]  # one line, exit 2
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse builds a formatter for every argument it adds, and asks shutil for the terminal's
+        # width each time (importing shutil, with bz2 and lzma: 3 ms of every command).
+        return self.formatter_class(prog=self.prog, width=terminal_width() - 2)
+
+
+def terminal_width() -> int:
+    """What shutil.get_terminal_size() answers: $COLUMNS, else the terminal, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+# ---------------------------------------------------------------- argument types
+
+
+def date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        import re
+
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a day of the calendar") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def count_arg(text: str) -> int:
+    """A whole number, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def db_arg(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path names no database")
+    return text
+
+
+# ---------------------------------------------------------------- options, defined once
+
+
+def common_options() -> Parser:
+    """--db and --as, accepted before or after the command."""
+    p = Parser(add_help=False)
+    p.add_argument("--db", metavar="PATH", type=db_arg, default=argparse.SUPPRESS,
+                   help="database file (default: VSE_TUI_DB or the user data folder)")
+    p.add_argument("--as", dest="as_person", metavar="PERSON", default=argparse.SUPPRESS,
+                   help="who is writing: a person's id or name (default: VSE_TUI_OPERATOR, the config, your login)")
+    return p
+
+
+def add_format(p: argparse.ArgumentParser, *choices: str) -> None:
+    p.add_argument("--format", choices=list(choices), default=choices[0])
+
+
+def add_out(p: argparse.ArgumentParser, metavar: str = "FILE", required: bool = False, help: str | None = None) -> None:
+    p.add_argument("--out", metavar=metavar, required=required,
+                   help=help or "write to this file instead of the screen (refused over an existing file)")
+    p.add_argument("--force", action="store_true", help="replace an existing file given with --out (never a database)")
+
+
+def add_limit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", type=count_arg, metavar="N", help="at most N rows")
+
+
+def add_yes(p: argparse.ArgumentParser, help: str = "do not ask for confirmation") -> None:
+    p.add_argument("--yes", action="store_true", help=help)
+
+
+# ---------------------------------------------------------------- store and output
+
+
+def db_path(args) -> Path:
+    from ..paths import resolve_db
+
+    return resolve_db(getattr(args, "db", None))
+
+
+def open_store(args, *, must_exist: bool = False):
+    """The database named by --db (or the default), opened as the person at the keyboard.
+    `must_exist`: a read-only command on a missing file says so instead of creating one."""
+    from ..store.db import open_store as open_
+
+    from .people import actor_for
+
+    return open_(db_path(args), actor_for(args), create=not must_exist)
+
+
+@contextlib.contextmanager
+def output(args, database: Path | None = None) -> Iterator[IO[str]]:
+    """stdout, or the file named by --out: written whole or not at all, private, never over the
+    database or any SQLite file, and over an existing file only with --force."""
+    out = getattr(args, "out", None)
+    if out is None:
+        yield sys.stdout
+        return
+    from ..store.files import atomic_file
+
+    with atomic_file(out, database=database or _db_if_known(args), force=getattr(args, "force", False),
+                     what="output") as fh:
+        yield fh
+
+
+def _db_if_known(args) -> Path | None:
+    try:
+        return db_path(args)
+    except VseError:
+        return None
+
+
+def confirm(args, question: str) -> bool:
+    """Ask on a terminal; with --yes it is yes; without a terminal it is no."""
+    if getattr(args, "yes", False):
+        return True
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    """One line of user-facing text; control characters shown visibly, never sent raw."""
+    print(visible(text, keep_newlines=True), file=sys.stderr if err else sys.stdout)
+
+
+def dump_json(value: Any, out: IO[str]) -> None:
+    out.write(json_safe(json.dumps(value, ensure_ascii=False, indent=1)))
+    out.write("\n")
+
+
+def print_rows(args, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Print records as a table, JSON (one array) or CSV, per --format and --limit."""
+    fmt = getattr(args, "format", "table")
+    limit = getattr(args, "limit", None)
+    if limit is not None:
+        rows = rows[:limit]
+    with output(args) as out:
+        if fmt == "json":
+            dump_json(rows, out)
+        elif fmt == "csv":
+            from ..reports.csvfile import write_csv
+
+            write_csv(out, columns, ([r.get(c) for c in columns] for r in rows))
+        else:
+            write_table(out, rows, columns)
+
+
+def write_table(out: IO[str], rows: list[dict[str, Any]], columns: list[str]) -> None:
+    if not rows:
+        out.write("(none)\n")
+        return
+    cells = [[visible(cell(r.get(c))) for c in columns] for r in rows]
+    widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def need_file(text: str, what: str = "file") -> Path:
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise InputError(f"{path} does not exist" if not path.exists() else f"{path} is not a {what}")
+    return path
+
+
+__all__ = [
+    "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "Parser", "UsageError", "add_format", "add_limit", "add_out", "add_yes",
+    "cell", "common_options", "confirm", "count_arg", "date_arg", "db_path", "dump_json", "need_file", "open_store",
+    "output", "print_rows", "say", "write_table",
+]

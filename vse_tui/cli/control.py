@@ -1,0 +1,90 @@
+"""Service Control (CO) from the command line: change requests, configuration items and their import."""
+
+from __future__ import annotations
+
+import sys
+
+from ..core import clock
+from ..core.text import one_line
+from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
+
+
+def cmd_change_add(args) -> int:
+    from ..core import changes
+
+    with open_store(args) as store:
+        change = changes.request(store, args.title, change_type=args.type, cis=args.ci or [], purpose=args.purpose or "",
+                                 priority=args.priority, risk=args.risk, customer=args.customer, service=args.service,
+                                 date_needed=args.needed, template=args.template)
+        for warning in changes.request_warnings(store, change):
+            print(one_line(f"warning: {warning}"), file=sys.stderr)
+    print(change.id)
+    return EXIT_OK
+
+
+def cmd_change_list(args) -> int:
+    from ..core import changes
+
+    with open_store(args, must_exist=True) as store:
+        rows = changes.list_rows(store, scheduled=args.scheduled, open_only=args.open)
+    columns = ["id", "type", "status", "state", "priority", "planned", "title"]
+    if args.format == "table":
+        for r in rows:
+            r["planned"] = clock.local_text(clock.parse_datetime(r["planned_at"])) if r["planned_at"] else ""
+    else:
+        columns = list(rows[0]) if rows else columns
+    print_rows(args, rows, columns)
+    return EXIT_OK
+
+
+def cmd_ci_list(args) -> int:
+    from ..core import cis
+
+    with open_store(args, must_exist=True) as store:
+        rows = cis.list_rows(store)
+    columns = ["id", "name", "type", "state", "owner", "location", "expiry"]
+    if args.format != "table":
+        columns = list(rows[0]) if rows else columns
+    print_rows(args, rows, columns)
+    return EXIT_OK
+
+
+def cmd_import_cis(args) -> int:
+    from ..core import cis
+    from .imports import run_import
+
+    return run_import(args, "configuration items", cis.plan_import, lambda plan: plan.items,
+                      lambda plan, i, item: f"{item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}",
+                      cis.apply_import)
+
+
+def register(reg) -> None:
+    g = "change"
+    p = reg.action(g, "add", "request a change (WP.11, draft); prints its id", cmd_change_add,
+                   "request and list changes (CO)")
+    p.add_argument("title")
+    p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal")
+    p.add_argument("--ci", action="append", metavar="CI", help="configuration item affected (repeatable)")
+    p.add_argument("--purpose", metavar="TEXT")
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3")
+    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium")
+    p.add_argument("--customer", metavar="C")
+    p.add_argument("--service", metavar="S")
+    p.add_argument("--needed", metavar="DATE", help="date needed (YYYY-MM-DD)")
+    p.add_argument("--template", metavar="CHG", help="a pre-approved change to copy (its type must be earned)")
+    p = reg.action(g, "list", "list change requests", cmd_change_list)
+    p.add_argument("--scheduled", action="store_true", help="only changes with a planned date, soonest first")
+    p.add_argument("--open", action="store_true", help="only changes not deployed, rejected or cancelled")
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
+
+    p = reg.action("ci", "list", "list configuration items", cmd_ci_list, "configuration items (WP.02)")
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
+
+    p = reg.action("import", "cis", "configuration items from a spreadsheet (CSV)", cmd_import_cis)
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
+    add_yes(p, "import without asking")

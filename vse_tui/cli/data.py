@@ -1,0 +1,265 @@
+"""The database's safety and exchange from the command line: verify, backup, restore, doctor,
+export, offline copies (sync), attached files, the demo shop, the reference model, serving in a
+browser."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ..core.errors import InputError, VseError
+from ..core.text import one_line
+from .common import (EXIT_OK, EXIT_REFUSED, add_format, add_out, add_yes, confirm, count_arg, date_arg, db_path,
+                     dump_json, need_file, open_store, output, print_rows, say)
+
+
+def cmd_verify(args) -> int:
+    from ..core.attachments import check_files
+    from ..store.chain import verify
+
+    with open_store(args, must_exist=True) as store:
+        problems = verify(store) + check_files(store)
+        rows = store.count("history")
+        files = store.count("attachments")
+    if not problems:
+        say(f"ok: {rows} history rows chained, every record matches its history"
+            + (f", {files} attached files intact" if files else ""))
+        return EXIT_OK
+    for p in problems[:50]:
+        say(one_line(p.line()))
+    if len(problems) > 50:
+        say(f"... and {len(problems) - 50} more")
+    say(f"vse-tui: {len(problems)} problem(s); the first is {one_line(problems[0].line())}", err=True)
+    return EXIT_REFUSED
+
+
+def cmd_backup(args) -> int:
+    from ..store.maintenance import backup
+
+    with open_store(args, must_exist=True) as store:
+        path = backup(store, args.out, force=args.force)
+    say(str(path))
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from ..store.maintenance import describe, restore
+
+    source = need_file(args.file, "backup file")
+    with open_store(args) as store:
+        incoming = describe(source)
+        current = describe(store.path)
+        say(f"This replaces  {current.line()}\nwith           {incoming.line()}", err=True)
+        if not confirm(args, "Replace the database with the backup? (a copy of the current one is kept)"):
+            raise VseError("restore cancelled; nothing was changed (use --yes to confirm without a prompt)")
+        safety, _ = restore(store, source)
+    say(f"restored {incoming.path}; the previous database was saved as {safety}")
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from ..paths import config_path
+    from ..store.maintenance import doctor
+
+    checks = doctor(db_path(args), config_path())
+    failed = False
+    for c in checks:
+        mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
+        failed |= not c.ok and not c.warning
+        say(f"{mark}  {c.name:<12} {one_line(c.message)}")
+    return EXIT_REFUSED if failed else EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from ..reports.export import write_export
+
+    with open_store(args, must_exist=True) as store:
+        with output(args, store.path) as out:
+            write_export(store, out)
+    return EXIT_OK
+
+
+def cmd_standard(args) -> int:
+    from ..core.standard import load_standard
+
+    model = load_standard()
+    with output(args) as out:
+        if args.json:
+            dump_json(model.as_json(), out)
+            return EXIT_OK
+        for proc in model.processes:
+            out.write(f"{proc.code}  {proc.name}\n")
+            for act in (a for a in model.activities if a.process == proc.code):
+                out.write(f"  {act.code}  {act.name}\n")
+                for task in (t for t in model.tasks if t.activity == act.code):
+                    out.write(f"    {task.code:7} {task.title}  [{' '.join(task.roles)}]\n")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from ..core.clock import parse_datetime
+    from ..demo import build_demo
+    from ..paths import demo_db_path
+    from ..store.db import Actor, open_store as open_
+
+    if args.as_of:
+        os.environ["VSE_TUI_NOW"] = parse_datetime(f"{args.as_of.isoformat()}T09:30:00").isoformat()
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
+    if path.exists() and path.stat().st_size > 0:
+        store = open_(path)
+        empty = store.is_empty()
+        store.close()
+        if not empty and getattr(args, "db", None) and not confirm(
+                args, f"{path} already holds records. Replace it with the demo shop?"):
+            raise VseError(f"{path} already holds records; nothing was changed (use --yes to replace it)")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store = open_(path, Actor(operator="demo"))
+    try:
+        counts = build_demo(store, as_of=args.as_of, incidents=args.incidents)
+    finally:
+        store.close()
+    say(f"Demo shop written to {path}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()),
+        err=True)
+    if args.no_open:
+        return EXIT_OK
+    from ..app import run_app
+
+    args.db = str(path)
+    return run_app(args)
+
+
+def cmd_attach(args) -> int:
+    from ..core.attachments import attach
+
+    with open_store(args) as store:
+        att = attach(store, args.ref, args.file, args.note or "", follow=args.follow)
+    print(att.id)
+    return EXIT_OK
+
+
+def cmd_attachments(args) -> int:
+    from ..core.attachments import attachment_rows
+
+    with open_store(args, must_exist=True) as store:
+        rows = attachment_rows(store, args.ref)
+    print_rows(args, rows, ["id", "name", "size", "attached_at", "by"] if args.format == "table" else
+               ["id", "name", "size", "sha256", "attached_at", "by", "note", "path"])
+    return EXIT_OK
+
+
+def cmd_sync(args) -> int:
+    from ..store import sync
+
+    action = args.sync_action
+    with open_store(args, must_exist=action != "import") as store:
+        if action == "clone":
+            made = sync.clone(store, args.out, args.name or "")
+            say(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
+                "as its origin")
+        elif action == "export":
+            done = sync.export_bundle(store, args.out, args.to, force=args.force)
+            say(f"bundle written: {done['path']} for {done['to']}: {done['events']} events on {done['records']} "
+                f"records, {done['files']} files")
+        elif action == "import":
+            result = sync.import_bundle(store, args.bundle)
+            say(f"merged: {result.line()}")
+        elif action == "conflicts":
+            rows = sync.open_conflicts(store)
+            if not rows:
+                say("no open conflicts")
+            for c in rows:
+                say(one_line(f"{c['id']:>4}  {c['ref']:<10} {c['field'] or '':<16} {c['reason']}: here "
+                             f"{c['local_value']!r}, there {c['remote_value']!r} ({c['remote_operator']})"))
+        elif action == "resolve":
+            rec = sync.resolve(store, args.conflict, args.keep)
+            say(f"{rec.id}: kept the {args.keep} value")
+        else:
+            for p in sync.peers(store):
+                say(one_line(f"{p['name']:<20} {p['relation']:<7} site {p['site'][:8]}  sent up to {p['acked']}, "
+                             f"received up to {p['received']}"))
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    import ipaddress
+    import shlex
+
+    try:
+        loopback = ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = args.host == "localhost"
+    if not loopback:
+        print(f"warning: binding to {args.host} lets anyone who reaches this machine on port {args.port} use the "
+              "app as you, with no password. Prefer an SSH tunnel (ssh -L 8000:127.0.0.1:8000 host) or a reverse "
+              "proxy with authentication in front of 127.0.0.1.", file=sys.stderr)
+        if not confirm(args, "Serve on that address anyway?"):
+            raise InputError(f"not serving on {args.host} (use --yes to confirm)")
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise InputError("serving in a browser needs the web extra: pip install 'vse-tui[web]'") from None
+    command = [sys.executable, "-m", "vse_tui"]
+    if getattr(args, "db", None):
+        command += ["--db", args.db]
+    Server(shlex.join(command), host=args.host, port=args.port, title="vse-tui").serve()
+    return EXIT_OK
+
+
+def register(reg) -> None:
+    reg.command("verify", "check the history's hash chain and every record against its history", cmd_verify)
+    p = reg.command("backup", "make a consistent copy of the database, even while the app is open", cmd_backup)
+    add_out(p, help="where to write it (default: the backup folder or beside the database, dated)")
+    p = reg.command("restore", "replace the database with a backup (checked first; a copy of the current one is kept)",
+                    cmd_restore)
+    p.add_argument("file")
+    add_yes(p)
+    reg.command("doctor", "check the database, its history, permissions and location", cmd_doctor)
+    p = reg.command("export", "export everything stored", cmd_export)
+    p.add_argument("--format", choices=["json"], default="json")
+    add_out(p)
+
+    p = reg.command("standard", "print the reference model of the standard the app uses", cmd_standard)
+    p.add_argument("--json", action="store_true", help="as JSON (processes, activities, tasks, roles, work_products)")
+    add_out(p)
+
+    p = reg.command("demo", "create a demo database of a fictional three-person shop and open it (its own file: "
+                    "demo.db in the user data folder, or --db; VSE_TUI_DB is not used)", cmd_demo)
+    p.add_argument("--no-open", action="store_true", help="only create the database")
+    p.add_argument("--incidents", type=count_arg, default=300, metavar="N", help="number of incidents (default 300)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day the demo history ends (default today)")
+    add_yes(p, "replace an existing database without asking")
+
+    p = reg.command("attach", "attach a file to any record as evidence; prints the attachment's id", cmd_attach)
+    p.add_argument("ref", help="the record's id, e.g. AGR-0001")
+    p.add_argument("file")
+    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--follow", action="store_true", help="attach what a symbolic link points at")
+    p = reg.command("attachments", "list the files attached to a record", cmd_attachments)
+    p.add_argument("ref")
+    add_format(p, "table", "json", "csv")
+    add_out(p)
+
+    help_ = "offline copies and merging (clone, export, import, conflicts)"
+    p = reg.action("sync", "clone", "a full copy for a technician, which knows it is a copy", cmd_sync, help_)
+    p.add_argument("--out", metavar="FILE", required=True)
+    p.add_argument("--name", metavar="NAME", help="what to call the copy (default: the file's name)")
+    p = reg.action("sync", "export", "a bundle of what the other side has not seen yet", cmd_sync)
+    add_out(p, "BUNDLE", required=True, help="the bundle file to write")
+    p.add_argument("--to", metavar="PEER", help="which copy (needed when there are several)")
+    p = reg.action("sync", "import", "merge a bundle from the other side", cmd_sync)
+    p.add_argument("bundle")
+    reg.action("sync", "conflicts", "list the conflicts waiting for a choice", cmd_sync)
+    p = reg.action("sync", "resolve", "settle a conflict", cmd_sync)
+    p.add_argument("conflict", type=int)
+    p.add_argument("--keep", choices=["local", "remote"], required=True)
+    reg.action("sync", "peers", "the copies this database exchanges with", cmd_sync)
+
+    p = reg.command("serve", "serve the app in a browser (needs pip install 'vse-tui[web]')", cmd_serve)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    add_yes(p, "confirm a non-local address")
+
+
+__all__ = ["register", "output"]

@@ -1,0 +1,154 @@
+"""Governance (GO) from the command line: people and roles, what is due, the evidence map, the
+improvement report, the audit pack, and importing parties."""
+
+from __future__ import annotations
+
+import sys
+
+from ..core import clock
+from ..core.text import one_line
+from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, dump_json, open_store, output, print_rows
+
+
+def cmd_people_add(args) -> int:
+    from ..core.roles import add_person, label
+
+    with open_store(args) as store:
+        person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
+                                   affiliation=args.affiliation, roles=args.roles or "")
+    print(person.id + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    return EXIT_OK
+
+
+def cmd_roles_list(args) -> int:
+    from ..core.roles import role_rows
+
+    with open_store(args, must_exist=True) as store:
+        rows = role_rows(store)
+    print_rows(args, rows, ["id", "name", "affiliation", "roles"])
+    return EXIT_OK
+
+
+def cmd_roles_check(args) -> int:
+    from ..core.roles import warnings
+
+    with open_store(args, must_exist=True) as store:
+        found = warnings(store)
+    with output(args) as out:
+        if not found:
+            out.write("no warnings\n")
+        for w in found:
+            out.write(one_line(w.line()) + "\n")
+    return EXIT_OK  # it informs, it does not fail
+
+
+def cmd_due(args) -> int:
+    from ..core.due import due_items
+
+    with open_store(args, must_exist=True) as store:
+        today = clock.today()
+        items = [i.as_dict(today) for i in due_items(store, today)]
+    if args.format == "table":
+        for item in items:
+            d = item["days"]
+            item["when"] = f"{-d}d overdue" if d < 0 else ("today" if d == 0 else f"in {d}d")
+        print_rows(args, items, ["when", "due", "kind", "ref", "title"])
+    else:
+        print_rows(args, items, ["due", "days", "overdue", "kind", "ref", "title"])
+    return EXIT_OK
+
+
+def cmd_report_audit(args) -> int:
+    from ..core.evidence import evidence_map
+    from ..reports.audit import audit_json, write_markdown
+
+    with open_store(args, must_exist=True) as store:
+        tasks = evidence_map(store)
+        shop = store.setting("shop_name", "") or ""
+    with output(args) as out:
+        if args.format == "json":
+            dump_json(audit_json(tasks), out)
+        else:
+            write_markdown(tasks, out, shop)
+    return EXIT_OK
+
+
+def cmd_report_improvement(args) -> int:
+    from ..reports import improvement, performance
+
+    period = performance.parse_period(args.period) if args.period else performance.parse_period(str(clock.today().year))
+    with open_store(args, must_exist=not args.save) as store:
+        data = improvement.gather(store, period)
+        shop = store.setting("shop_name", "") or ""
+        saved = improvement.draft(store, period) if args.save else None
+    with output(args) as out:
+        out.write(improvement.to_json(data) + "\n" if args.format == "json" else improvement.to_markdown(data, shop))
+    if saved:
+        print(f"saved as {saved.id} (draft; write the actions and approve it on the Governance screen)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_audit_pack(args) -> int:
+    from ..reports.audit_pack import write_pack
+
+    with open_store(args, must_exist=True) as store:
+        result = write_pack(store, args.out)
+    print(one_line(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work "
+                   f"products, {result['files']} attached files)"))
+    return EXIT_OK
+
+
+def cmd_import_parties(args) -> int:
+    from ..core.parties_import import apply_parties, plan_parties
+    from .imports import run_import
+
+    def preview(plan, i, rec) -> str:
+        roles = ",".join(r if not a else f"{r}:{a}" for r, a in plan.roles.get(i, []))
+        return f"{rec.name[:40]:<40} {rec.email[:30]:<30} {roles}".rstrip()
+
+    return run_import(args, args.kind, lambda store, path: plan_parties(store, args.kind, path),
+                      lambda plan: plan.records, preview, apply_parties)
+
+
+def register(reg) -> None:
+    p = reg.action("people", "add", "add a person with their roles; prints the new id", cmd_people_add,
+                   "people of the shop, customers' and suppliers' contacts (GO.1.2)")
+    p.add_argument("name")
+    p.add_argument("--email", metavar="E")
+    p.add_argument("--phone", metavar="P")
+    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal")
+    p.add_argument("--roles", metavar="ROLES", help="comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship")
+
+    p = reg.action("roles", "list", "people and their roles", cmd_roles_list,
+                   "who holds which role, and the combination warnings")
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
+    p = reg.action("roles", "check", "print the role warnings, one line each (exit 0 either way)", cmd_roles_check)
+    add_out(p)
+
+    p = reg.command("due", "list overdue and upcoming reviews, renewals and training (for a cron reminder)", cmd_due)
+    add_format(p, "table", "json")
+    add_out(p)
+
+    p = reg.action("report", "audit", "the evidence map of the 40 tasks (JSON or Markdown)", cmd_report_audit,
+                   "reports built from the records")
+    add_format(p, "md", "json")
+    add_out(p)
+    p = reg.action("report", "improvement", "the improvement report (WP.07) drafted from a period's records",
+                   cmd_report_improvement)
+    p.add_argument("--period", metavar="P", help="2026, 2026-Q3, 2026-09 or FROM..TO dates (default: this year)")
+    add_format(p, "md", "json")
+    p.add_argument("--save", action="store_true", help="also store it as a draft report (GO.4.1)")
+    add_out(p)
+
+    p = reg.command("audit-pack", "write a folder an assessor can browse offline (index.html, Markdown too)",
+                    cmd_audit_pack)
+    p.add_argument("--out", metavar="DIR", required=True, help="an empty folder (or an earlier pack to refresh)")
+
+    for kind, what in (("customers", "customers"), ("suppliers", "suppliers"), ("people", "people, with their roles")):
+        p = reg.action("import", kind, f"{what} from a spreadsheet (CSV)", cmd_import_parties)
+        p.add_argument("file")
+        p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
+        add_yes(p, "import without asking")
+        p.set_defaults(kind=kind)

@@ -1,0 +1,115 @@
+"""Service Incident (IN) from the command line: log, list, show; import a helpdesk's history."""
+
+from __future__ import annotations
+
+from ..core import clock
+from .common import (EXIT_OK, add_format, add_limit, add_out, add_yes, dump_json, open_store, output,
+                     print_rows, say)
+from ..core.text import visible
+
+
+def cmd_incident_add(args) -> int:
+    from ..core.incidents import log_incident
+
+    store = open_store(args)
+    try:
+        inc = log_incident(store, args.summary, customer=args.customer, service=args.service, impact=args.impact,
+                           urgency=args.urgency, reporter=args.reporter or "", cis=args.ci or [],
+                           security=args.security, details=args.details or "")
+    finally:
+        store.close()
+    print(inc.id)
+    return EXIT_OK
+
+
+def cmd_incident_list(args) -> int:
+    from ..core import incident_lists as lists
+
+    store = open_store(args, must_exist=True)
+    try:
+        rows = lists.list_dicts(store, open_only=args.open, priority=args.priority, status=args.status,
+                                customer=args.customer, search=args.search, sort=args.sort, limit=args.limit)
+    finally:
+        store.close()
+    columns = ["id", "priority", "state", "customer", "service", "summary", "opened_at"]
+    if args.format != "table":
+        columns = list(rows[0]) if rows else columns
+    else:
+        for r in rows:
+            r["opened_at"] = clock.local_text(clock.parse_datetime(r["opened_at"])) if r["opened_at"] else ""
+    print_rows(args, rows, columns)
+    return EXIT_OK
+
+
+def cmd_incident_show(args) -> int:
+    from ..core.incident_view import incident_view
+
+    store = open_store(args, must_exist=True)
+    try:
+        view = incident_view(store, args.id)
+    finally:
+        store.close()
+    with output(args) as out:
+        if args.format == "json":
+            dump_json(view.as_json(), out)
+            return EXIT_OK
+        out.write(visible(view.as_text()))
+    return EXIT_OK
+
+
+def cmd_import_incidents(args) -> int:
+    from ..core.errors import InputError
+    from ..core.importer import apply, plan_incidents
+    from .imports import run_import
+
+    overrides = {}
+    for item in args.map or []:
+        column, sep, name = item.partition("=")
+        if not sep:
+            raise InputError(f"--map {item!r}: use COLUMN=field, e.g. --map 'Ticket ID=ref'")
+        overrides[column.strip()] = name.strip()
+    return run_import(
+        args, "incidents", lambda store, path: plan_incidents(store, path, overrides), lambda plan: plan.incidents,
+        lambda plan, i, inc: f"{inc.external_ref or '-':<14} {inc.priority} {inc.state:<22} {inc.summary[:60]}", apply,
+        header_note=lambda plan: " (an event log: one incident per ticket)" if plan.event_log else "",
+        known_note=lambda plan: f"already imported (skipped): {plan.skipped_known}; ")
+
+
+def register(reg) -> None:
+    group = "incident"
+    p = reg.action(group, "add", "record an incident (IN.2.1); prints its id", cmd_incident_add)
+    p.add_argument("summary")
+    p.add_argument("--customer", metavar="C", help="customer id, short code or name (default: last used)")
+    p.add_argument("--service", metavar="S", help="service id or name (default: last used)")
+    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium")
+    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium")
+    p.add_argument("--reporter", metavar="R")
+    p.add_argument("--details", metavar="TEXT")
+    p.add_argument("--ci", action="append", metavar="CI", help="configuration item involved (repeatable)")
+    p.add_argument("--security", action="store_true", help="an information security incident")
+
+    p = reg.action(group, "list", "list incidents", cmd_incident_list)
+    p.add_argument("--open", action="store_true", help="only incidents not closed")
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"])
+    p.add_argument("--status", metavar="S", help="a status (opened, updated, closed) or state (new, in progress, ...)")
+    p.add_argument("--customer", metavar="C")
+    p.add_argument("--search", metavar="WORDS")
+    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest")
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
+
+    p = reg.action(group, "show", "show one incident with its history", cmd_incident_show)
+    p.add_argument("id", help="INC-0042, or the ticket key it had in the tool it was imported from")
+    add_format(p, "text", "json")
+    add_out(p)
+
+    p = reg.action("import", "incidents", "incidents from a spreadsheet or helpdesk export (CSV)",
+                   cmd_import_incidents, "bring existing records in from the tool you use now")
+    p.add_argument("file")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="match a column to a field yourself")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
+    add_yes(p, "import without asking")
+
+
+__all__ = ["register", "say"]

@@ -1,0 +1,64 @@
+"""Service Relationship (RE) from the command line: the feedback log and the performance report."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import EXIT_OK, add_format, add_out, open_store, output
+
+
+def cmd_feedback_add(args) -> int:
+    from ..core.lookup import resolve
+    from ..core.relationship import log_feedback
+
+    with open_store(args) as store:
+        company = None
+        if args.customer:
+            company = resolve(store, "customers", args.customer)
+        elif args.supplier:
+            company = resolve(store, "suppliers", args.supplier)
+        entry = log_feedback(store, args.description, feedback_type=args.type, company=company,
+                             source="supplier" if args.supplier else "customer", contact=args.contact or "")
+    print(entry.id)
+    return EXIT_OK
+
+
+def cmd_report_performance(args) -> int:
+    from ..core.lookup import resolve
+    from ..reports import performance
+
+    period = performance.parse_period(args.period) if args.period else performance.current_quarter()
+    with open_store(args, must_exist=not args.save) as store:
+        customer = resolve(store, "customers", args.customer) if args.customer else None
+        report = performance.compute(store, period, customer)
+        shop = store.setting("shop_name", "")
+        saved = performance.save(store, period, customer, report=report) if args.save else None
+    with output(args) as out:
+        if args.format == "json":
+            out.write(performance.to_json(report) + "\n")
+        elif args.format == "csv":
+            out.write(performance.to_csv(report))
+        else:
+            out.write(performance.to_markdown(report, shop))
+    if saved:
+        print(f"saved as {saved.id} (draft; approve it on the Relationship screen)", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(reg) -> None:
+    p = reg.action("feedback", "add", "log a compliment, complaint or comment; prints its id", cmd_feedback_add,
+                   "the feedback log (WP.06, RE.2.3)")
+    p.add_argument("description")
+    p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--customer", metavar="C")
+    who.add_argument("--supplier", metavar="S")
+    p.add_argument("--contact", metavar="NAME")
+
+    p = reg.action("report", "performance", "the service performance report (WP.19) of a period, per customer",
+                   cmd_report_performance, "reports built from the records")
+    p.add_argument("--period", metavar="P", help="2026-Q3, 2026-09, 2026 or FROM..TO dates (default: this quarter)")
+    p.add_argument("--customer", metavar="C", help="one customer (default: all, broken down by customer)")
+    add_format(p, "md", "csv", "json")
+    p.add_argument("--save", action="store_true", help="also store it as a draft report (RE.2.4)")
+    add_out(p)

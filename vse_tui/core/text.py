@@ -1,0 +1,56 @@
+"""User text is data: shown as typed, never as a terminal command, markup or formula.
+
+`visible` makes control characters visible (ESC as ``^[``, a C1 control as ``\\x9b``, a bidi
+override as ``\\u202e``) so that a summary cannot set the window title, write the clipboard, clear
+the screen or reorder what the reader sees. `json_safe` does the same for JSON text (which
+already escapes C0 controls but passes C1 and bidi controls through)."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _show(match: re.Match) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if code == 0x0A:
+        return "↵"
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    if code == 0x7F:
+        return "^?"
+    if code <= 0x9F:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def visible(text: str | None, keep_newlines: bool = True) -> str:
+    """`text` with every control character shown as printable characters; newlines kept (or shown
+    as ↵ when a value must stay on one line)."""
+    if not text:
+        return "" if text is None else text
+    pattern = _CONTROL if keep_newlines else _CONTROL_NL
+    return pattern.sub(_show, text) if pattern.search(text) else text
+
+
+def one_line(text: str | None) -> str:
+    return visible(text, keep_newlines=False)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the controls JSON leaves raw escaped as \\uXXXX (still the same JSON value)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def has_control(text: str) -> bool:
+    return bool(_CONTROL.search(text or ""))
+
+
+__all__ = ["has_control", "json_safe", "one_line", "visible"]

@@ -1,0 +1,215 @@
+"""Files the app writes beside its database: exports, lists, reports, backups, bundles, audit packs.
+
+Each one is written whole or not at all (a temporary file in the same folder, renamed into place),
+readable by its owner only (files 0600, folders made here 0700, whatever the umask), never over
+the open database, its journal files, its attached files or any other SQLite file, and never over
+an existing file unless the caller says so (`force`). A full disk is reported as a full disk, and
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+from ..core.errors import InputError, VseError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+class DiskFull(VseError):
+    """The disk (or the user's quota) is full: nothing was written, nothing else was changed."""
+
+
+def is_sqlite_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def database_files(database: Path) -> list[Path]:
+    """The open database and the files that belong to it, resolved."""
+    db = Path(database).expanduser().resolve()
+    return [db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))]
+
+
+def check_target(path: str | os.PathLike, *, database: Path | None = None, force: bool = False,
+                 what: str = "file") -> Path:
+    """The path to write `what` to, or an InputError saying why it must not be written there."""
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise InputError(f"The {what} needs a file name (got an empty path)")
+    target = Path(text).expanduser()
+    resolved = target.resolve()
+    if database is not None:
+        if resolved in database_files(database):
+            raise InputError(f"{target} is the open database (or its journal); nothing was written")
+        files = database_files(database)[0]
+        files = files.with_name(files.name + ".files")
+        if resolved == files or files in resolved.parents:
+            raise InputError(f"{target} is inside the database's attached files ({files.name}); nothing was written")
+        try:
+            if target.exists() and Path(database).exists() and os.path.samefile(target, database):
+                raise InputError(f"{target} is the open database under another name; nothing was written")
+        except OSError:
+            pass
+    if target.is_dir():
+        raise InputError(f"{target} is a folder; name a file to write the {what} to")
+    if target.exists() or target.is_symlink():
+        if is_sqlite_file(target):
+            raise InputError(f"{target} is an SQLite database; choose another name (it was left untouched)")
+        if not force:
+            raise InputError(f"{target} already exists; use --force to replace it (it was left untouched)")
+    return target
+
+
+def private_folder(folder: Path) -> Path:
+    """Make `folder` (and missing parents) readable by its owner only; an existing folder that the
+    user chose (their home, a documents folder) keeps its mode."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, 0o700)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise _translated(exc, made, "folder") from None
+        os.chmod(made, 0o700)
+    return folder
+
+
+def _translated(exc: OSError, path: Path, what: str) -> VseError:
+    if exc.errno in FULL_ERRNOS:
+        return DiskFull(f"Cannot write the {what} {path}: the disk is full; nothing was written "
+                        "(the database itself is unchanged)")
+    return InputError(f"Cannot write the {what} {path}: {exc.strerror or exc}")
+
+
+def _temp_beside(target: Path, what: str) -> Path:
+    private_folder(target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise _translated(exc, target, what) from None
+    os.close(fd)
+    os.chmod(tmp, 0o600)
+    return Path(tmp)
+
+
+def _place(tmp: Path, target: Path, force: bool) -> None:
+    """Rename the finished temporary file into place; without `force`, never over a file that
+    appeared meanwhile."""
+    if force:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise InputError(f"{target} appeared while it was written; nothing was replaced") from None
+    except OSError:  # a file system without hard links
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike, *, binary: bool = False, database: Path | None = None,
+                force: bool = False, what: str = "file") -> Iterator[IO]:
+    """Open a private temporary file beside `path` for writing; on success it becomes `path`."""
+    target = check_target(path, database=database, force=force, what=what)
+    tmp = _temp_beside(target, what)
+    try:
+        try:
+            if binary:
+                fh: IO = open(tmp, "wb")
+            else:
+                fh = open(tmp, "w", encoding="utf-8", newline="")
+            with fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            _place(tmp, target, force)
+        except OSError as exc:
+            raise _translated(exc, target, what) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes, **kwargs) -> Path:
+    with atomic_file(path, binary=True, **kwargs) as fh:
+        fh.write(data)
+    return Path(path).expanduser()
+
+
+def write_text(path: str | os.PathLike, text: str, **kwargs) -> Path:
+    with atomic_file(path, **kwargs) as fh:
+        fh.write(text)
+    return Path(path).expanduser()
+
+
+def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: Path | None = None,
+                force: bool = False, what: str = "backup") -> Path:
+    """A consistent copy of the open database `conn` through SQLite's backup API, written whole or
+    not at all, mode 0600. `force` never replaces another SQLite file (check_target refuses it)."""
+    target = check_target(path, database=database, force=force, what=what)
+    tmp = _temp_beside(target, what)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        _place(tmp, target, force)
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc) \
+                or _disk_full_near(target):
+            raise DiskFull(f"Cannot write the {what} {target}: the disk is full; nothing was written "
+                           "(the database itself is unchanged)") from None
+        raise InputError(f"Cannot write the {what} {target}: {exc}; nothing was written "
+                         "(the database itself is unchanged)") from None
+    except OSError as exc:
+        raise _translated(exc, target, what) from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
+    return target
+
+
+def _disk_full_near(target: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(target.parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def private_file(path: Path) -> None:
+    """chmod 0600, for a file another component created (SQLite's own files)."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+__all__ = ["DiskFull", "atomic_file", "check_target", "database_files", "is_sqlite_file", "private_folder",
+           "sqlite_copy", "write_bytes", "write_text"]
