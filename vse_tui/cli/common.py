@@ -124,7 +124,9 @@ def open_store(args, *, must_exist: bool = False):
 
     from .people import actor_for
 
-    return open_(db_path(args), actor_for(args), create=not must_exist)
+    store = open_(db_path(args), actor_for(args), create=not must_exist)
+    store.on_wait = lambda: print("vse-tui: waiting for another vse-tui to finish writing...", file=sys.stderr)
+    return store
 
 
 @contextlib.contextmanager

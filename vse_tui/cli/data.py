@@ -44,11 +44,15 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from ..core.errors import DatabaseError
     from ..store.maintenance import describe, restore
 
     source = need_file(args.file, "backup file")
     with open_store(args) as store:
-        incoming = describe(source)
+        try:
+            incoming = describe(source)
+        except DatabaseError as exc:
+            raise DatabaseError(f"{exc}; it cannot be restored and nothing was changed") from None
         current = describe(store.path)
         say(f"This replaces  {current.line()}\nwith           {incoming.line()}", err=True)
         if not confirm(args, "Replace the database with the backup? (a copy of the current one is kept)"):
