@@ -73,14 +73,22 @@ class _Builder:
     def day(self, days_ago: int) -> date:
         return self.as_of - timedelta(days=days_ago)
 
+    def _as(self, who: str) -> None:
+        from .store.db import Actor
+
+        self.store.actor = Actor(operator=who, os_user="demo", host="demo")
+
     def add(self, record: Record, task: str | None, at: datetime, who: str) -> Record:
         at = min(at, self.now)  # the demo's history never runs ahead of "today"
         record = record.model_copy(update={"created_at": at, "updated_at": at, "created_by": who, "updated_by": who})
-        return self.store._insert(record, task, at=at, operator=who)
+        self._as(who)
+        return self.store._insert(record, task, via="demo", at=at)
 
     def event(self, record: Record, field: str, old: Any, new: Any, task: str | None, at: datetime, who: str) -> None:
         at = min(at, self.now)
-        self.store._history(record.KIND, record.uuid, record.id, "update", field, old, new, task, record.version, at=at, operator=who)
+        self._as(who)
+        self.store._history(record.KIND, record.uuid, record.id, "update", field, old, new, task, record.version, at=at,
+                            via="demo")
 
     def approval(self, who: str, at: datetime, how: str = "signature") -> Approval:
         noted = STAFF[0] if how == "verbal" else None
@@ -115,9 +123,8 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
     start = b.day(370)
 
     with store.transaction():
-        store.conn.execute(
-            "INSERT OR REPLACE INTO settings(key, value) VALUES ('shop_name', ?), ('demo', '1')", (SHOP,)
-        )
+        store.set_setting("shop_name", SHOP)
+        store.set_setting("demo", "1")
         # ------------------------------------------------ customers, suppliers, people
         cust_specs = [
             ("Acme Bakery", "ACME"), ("Bolt Logistics", "BOLT"), ("Greenfield Dental", "GRN"),

@@ -28,7 +28,7 @@ def test_attachments_are_stored_once_by_content_and_a_changed_file_is_seen(store
         attachments.attach(store, acme.id, signed)
     bolt = store.add(Customer(name="Bolt"))
     again = attachments.attach(store, bolt.id, signed)  # same content elsewhere: one stored file
-    assert again.sha256 == att.sha256 and len(list(attachments.files_dir(store).rglob("*"))) == 2  # a folder and a file
+    assert again.sha256 == att.sha256 and len(list(store.files_dir.rglob("*"))) == 2  # a folder and a file
     assert [a.id for a in attachments.attachments_of(store, acme.uuid)] == ["ATT-0001"]
     assert store.history(att.uuid)[0]["operator"] == "Tester"
     with pytest.raises(InputError, match="not a file"):
@@ -141,6 +141,6 @@ def test_import_customers_and_people_with_their_roles(store, tmp_path):
     dana = store.get("people", "PER-0001")
     assert (dana.affiliation, dana.organisation) == ("customer", store.get("customers", "CUS-0001").uuid)
     pat = store.get("people", "PER-0002")
-    roles = sorted((a.role, a.area) for a in store.select("role_assignments", "person = ?", [pat.uuid]))
+    roles = sorted((a.role, a.area) for a in store.records("role_assignments", {"person": pat.uuid}))
     assert roles == [("CM", None), ("PT", "change")]
     assert verify(store) == []

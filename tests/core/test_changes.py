@@ -39,12 +39,12 @@ def test_a_normal_change_from_request_to_review(shop):
     _through_test(store, ch.id)
     ch = store.get("change_requests", ch.id)
     assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", "Alex")
-    assert store.select("service_designs")[0].status == "approved"
-    assert store.select("built_changes")[0].status == "initial"
-    assert store.select("test_reports")[0].status == "published"
+    assert store.records("service_designs")[0].status == "approved"
+    assert store.records("built_changes")[0].status == "initial"
+    assert store.records("test_reports")[0].status == "published"
     ch = changes.approve_deployment(store, ch.id, approval("Kim", "email"))
     assert (ch.status, ch.state) == ("updated", "ready")
-    assert store.select("built_changes")[0].status == "final"
+    assert store.records("built_changes")[0].status == "final"
     ch = changes.deploy(store, ch.id)
     assert ch.state == "deployed" and ch.deployed_at == clock.now() and not ch.deployed_before_approval
     item = store.get("configuration_items", nas.uuid)
@@ -69,7 +69,7 @@ def test_the_schedule_is_one_document_that_records_its_updates(shop):
     changes.schedule(store, ch.id, "2026-11-28 07:00")
     doc = changes.schedule_document(store, create=False)
     assert doc.status == "updated" and doc.id == "CSC-0001"
-    entry = store.select("schedule_items")[0]
+    entry = store.records("schedule_items")[0]
     assert (entry.item_type, entry.change) == ("change", ch.uuid)
     changes.schedule(store, ch.id, "2026-11-29 07:00")  # moved, not added twice
     assert store.count("schedule_items") == 1
@@ -133,7 +133,7 @@ def test_the_builder_approving_the_deployment_warns_and_records_the_acknowledgem
     assert store.get("change_requests", ch.id).state == "tested"  # nothing saved
     ch = changes.approve_deployment(store, ch.id, approval("Kim", "email"),
                                     mitigation="The customer checked the test result by phone")
-    ack = store.select("acknowledgements")[0]
+    ack = store.records("acknowledgements")[0]
     assert (ack.rule, ack.record, ack.mitigation) == ("builder-approves", ch.uuid, "The customer checked the test result by phone")
     assert ch.state == "ready"
 

@@ -125,12 +125,11 @@ def test_reopen_counts_and_time_entries(store):
 def test_search_and_filters(store):
     for text in ("Printer jam", "Mail down", "printer offline"):
         core.log_incident(store, text)
-    where, params = lists.query(search="printer")
-    assert sorted(i.summary for i in lists.page(store, where, params)) == ["Printer jam", "printer offline"]
-    where, params = lists.query(search="100%_")
-    assert lists.page(store, where, params) == []
-    where, params = lists.query(search="INC-0002")
-    assert [i.summary for i in lists.page(store, where, params)] == ["Mail down"]
+    q = lists.IncidentQuery
+    assert sorted(i.summary for i in lists.page(store, q(search="printer"))) == ["Printer jam", "printer offline"]
+    assert sorted(i.summary for i in lists.page(store, q(search="pr"))) == ["Printer jam", "printer offline"]
+    assert lists.page(store, q(search="100%_")) == []
+    assert [i.summary for i in lists.page(store, q(search="INC-0002"))] == ["Mail down"]
 
 
 def test_closing_ones_own_resolution_records_an_acknowledgement(store):
@@ -142,7 +141,7 @@ def test_closing_ones_own_resolution_records_an_acknowledgement(store):
     assert store.get("incidents", inc.id).status != "closed" and store.count("acknowledgements") == 0
     closed = core.close(store, inc.id, confirmed_by="Dana", acknowledgement="Dana printed a test page with me")
     assert closed.status == "closed"
-    ack = store.select("acknowledgements")[0]
+    ack = store.records("acknowledgements")[0]
     assert (ack.rule, ack.record, ack.mitigation) == ("resolver-closes", inc.uuid, "Dana printed a test page with me")
 
 
@@ -161,8 +160,8 @@ def test_the_target_counts_in_the_service_hours(store, monkeypatch):
 def test_list_rows_agree_with_the_records(demo_store):
     """Lists and the dashboard read plain rows; every field they show and every target they
     compute must be what the full record says (waiting and closed ones included)."""
-    rows = lists.rows(demo_store)
-    records = {inc.uuid: inc for inc in demo_store.select("incidents")}
+    rows = demo_store.incident_rows()
+    records = {inc.uuid: inc for inc in demo_store.records("incidents")}
     assert len(rows) == len(records) == 300
     assert {r.state for r in rows} >= {"waiting for customer", "closed", "in progress"}
     assert any(r.restored_at for r in rows) and any(r.waiting_since for r in rows)
@@ -174,7 +173,7 @@ def test_list_rows_agree_with_the_records(demo_store):
         assert targets.target_clock(row, targets.target_for(demo_store, row), now) == \
             targets.target_clock(inc, targets.target_for(demo_store, inc), now)
     assert [r.id for r in lists.open_incidents(demo_store, limit=5)] == \
-        [i.id for i in demo_store.select("incidents", "status != 'closed'", order_by="priority ASC, opened_at ASC", limit=5)]
+        [i.id for i in demo_store.records("incidents", {"status__ne": "closed"}, order=("priority", "opened_at"), limit=5)]
 
 
 def test_weekly_trends_count_each_week_once(demo_store):
@@ -182,7 +181,7 @@ def test_weekly_trends_count_each_week_once(demo_store):
     start = now - timedelta(weeks=12)
     opened = lists.weekly_counts(demo_store, "opened_at", start, 12)
     closed = lists.weekly_counts(demo_store, "closed_at", start, 12)
-    rows = lists.rows(demo_store)
+    rows = demo_store.incident_rows()
 
     def by_week(moments):
         counts = [0] * 12
@@ -193,7 +192,31 @@ def test_weekly_trends_count_each_week_once(demo_store):
 
     assert opened == by_week(r.opened_at for r in rows) and sum(opened) > 0
     assert closed == by_week(r.closed_at for r in rows) and sum(closed) > 0
-    minutes = core.policy_resolve_minutes(demo_store)
-    late = [r.restored_at for r in rows if r.restored_at and r.opened_at
-            and (r.restored_at - r.opened_at).total_seconds() / 60 > minutes.get(r.priority, 1e9)]
-    assert lists.weekly_breaches(demo_store, start, 12) == by_week(late)
+    cache: dict = {}
+    late = [r.restored_at for r in rows if r.restored_at and not r.problem
+            and targets.assess(r, targets.target_for(demo_store, r, cache), now).breached]
+    assert lists.weekly_breaches(demo_store, start, 12) == by_week(late) and sum(by_week(late)) > 0
+
+
+def test_one_breach_rule_everywhere_incident_by_incident(demo_store):
+    """The dashboard's trend, the incident list, the incident's clock and the performance report
+    give each incident the same verdict (targets.assess)."""
+    from vse_tui.reports import performance
+
+    now = clock.now()
+    rows = demo_store.incident_rows()
+    cache: dict = {}
+    verdict = {r.uuid: targets.assess(r, targets.target_for(demo_store, r, cache), now) for r in rows}
+    records = {i.uuid: i for i in demo_store.records("incidents")}
+    for r in rows:  # the incident screen reads the full record; the lists read rows
+        clk = targets.target_clock(records[r.uuid], targets.target_for(demo_store, records[r.uuid]), now)
+        assert clk.breached == verdict[r.uuid].breached, r.id
+    listed = {d["uuid"]: d["breached"] for d in lists.list_dicts(demo_store, open_only=True)}
+    assert listed and all(listed[u] == verdict[u].breached for u in listed)
+    period = performance.parse_period("2025-11-01..2026-11-26")
+    report = performance.compute(demo_store, period, now=now)
+    lo, hi = period.moments()
+    expected = [r for r in rows if not r.problem and lo <= r.opened_at < hi]
+    assert report["total"]["incidents"] == len(expected)
+    assert report["total"]["breached"] == sum(verdict[r.uuid].breached for r in expected) > 0
+    assert report["total"]["resolution_met"] == sum(verdict[r.uuid].resolution_met is True for r in expected)

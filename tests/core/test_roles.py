@@ -68,7 +68,7 @@ def test_every_warning_can_be_acknowledged_and_says_so(store):
     again = roles.warnings(store)
     assert len(again) == 4 and all(w.acknowledged for w in again)
     assert "acknowledged" in again[0].line()
-    ack = store.select("acknowledgements")[0]
+    ack = store.records("acknowledgements")[0]
     assert ack.created_by == "Tester" and ack.created_at is not None
     assert store.history(ack.uuid)[0]["task"] == "GO.1.2"
 
@@ -83,9 +83,9 @@ def test_roles_text_is_checked():
 def test_set_roles_ends_dropped_roles_and_keeps_history(store):
     person, _ = roles.add_person(store, "Sam", roles="IM,PT")
     roles.set_roles(store, person.uuid, [("IM", None)])
-    active = store.select("role_assignments", "state = 'active'")
+    active = store.records("role_assignments", {"state": "active"})
     assert [a.role for a in active] == ["IM"]
-    ended = store.select("role_assignments", "state = 'ended'")
+    ended = store.records("role_assignments", {"state": "ended"})
     assert [a.role for a in ended] == ["PT"]
 
 

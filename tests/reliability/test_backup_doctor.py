@@ -16,7 +16,7 @@ def test_backup_while_open_and_restore_with_a_safety_copy(store, tmp_path):
     assert describe(copy).records == 1
     safety, restored = restore(store, copy)
     assert restored.records == 1
-    assert [i.summary for i in store.select("incidents")] == ["before the backup"]
+    assert [i.summary for i in store.records("incidents")] == ["before the backup"]
     assert describe(safety).records == 2  # nothing lost: the replaced state is kept
 
 

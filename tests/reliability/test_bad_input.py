@@ -102,7 +102,7 @@ def test_a_truncated_database_is_refused_and_left_alone(tmp_path):
     with pytest.raises(VseError):
         s = open_store(path)
         try:
-            s.select("incidents")
+            s.records("incidents")
             assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         finally:
             s.close()

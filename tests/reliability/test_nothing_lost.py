@@ -37,8 +37,7 @@ def db(tmp_path, capsys):
 
 def summaries(path):
     with open_store(path, create=False) as s:
-        return [i.summary for i in s.records("incidents")] if hasattr(s, "records") else \
-            [i.summary for i in s.select("incidents")]
+        return [i.summary for i in s.records("incidents")]
 
 
 @pytest.mark.parametrize("command", [
@@ -112,13 +111,13 @@ def test_a_restore_starts_a_new_epoch_so_copies_lose_nothing(tmp_path):
         core.log_incident(shop, s)
     got = exchange(shop, laptop, "4")
     assert got.skipped == 0 and got.created == 3
-    have = sorted(i.summary for i in laptop.select("incidents"))
+    have = sorted(i.summary for i in laptop.records("incidents"))
     assert have == ["L1", "Mail down"][:0] + sorted(["S1", "L1", "S2", "S3", "S4", "S5", "S6"])
     # and the shop gets back what the restore lost, from the copy
     exchange(laptop, shop, "5")
     exchange(shop, laptop, "6")
     exchange(laptop, shop, "7")
-    assert sorted(i.summary for i in shop.select("incidents")) == have
+    assert sorted(i.summary for i in shop.records("incidents")) == have
     from vse_tui.store.chain import verify
 
     assert verify(shop) == [] and verify(laptop) == []

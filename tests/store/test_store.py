@@ -16,7 +16,7 @@ def test_add_assigns_ids_that_sort_numerically_and_writes_history(store):
     store.conn.execute("UPDATE incidents SET seq = 9999, id = 'INC-9999' WHERE uuid = ?", (first.uuid,))
     nxt = store.add(Incident(summary="Printer"))
     assert nxt.id == "INC-10000"
-    ids = [r.id for r in store.select("incidents", order_by="seq")]
+    ids = [r.id for r in store.records("incidents")]
     assert ids == ["INC-9999", "INC-10000"]
     rows = store.history(first.uuid)
     assert len(rows) == 1

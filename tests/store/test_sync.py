@@ -36,7 +36,7 @@ def records(store):
     """uuid -> the fields both sides must agree on (the human id may differ after a renumbering)."""
     skip = {"id", "version", "updated_at", "updated_by", "notes"}
     return {i.uuid: {k: v for k, v in i.model_dump(mode="json").items() if k not in skip}
-            for i in store.select("incidents")}
+            for i in store.records("incidents")}
 
 
 def test_both_sides_change_then_merge_in_both_directions(pair):
@@ -64,7 +64,7 @@ def test_both_sides_change_then_merge_in_both_directions(pair):
     assert to_tech.renumbered == [("INC-0005", "INC-0006")]
 
     # nothing entered on either side is missing, and both hold the same records
-    assert {i.summary for i in shop.select("incidents")} == {i.summary for i in tech.select("incidents")} == {
+    assert {i.summary for i in shop.records("incidents")} == {i.summary for i in tech.records("incidents")} == {
         "Mail slow", "Printer offline", "VPN drops", "Backup failed", "Server room too warm", "Label printer needs toner"}
     a, b = records(shop), records(tech)
     assert set(a) == set(b)

@@ -63,9 +63,9 @@ async def test_a_normal_change_from_request_to_post_deployment_review(make_app, 
 
         ch = store.get("change_requests", "CHG-0001")
         assert (ch.status, ch.state, ch.review) == ("updated", "reviewed", "Went as planned")
-        assert [d.status for d in store.select("service_designs")] == ["approved"]
-        assert [b.status for b in store.select("built_changes")] == ["final"]
-        assert [(t.status, t.result) for t in store.select("test_reports")] == [("published", "pass")]
+        assert [d.status for d in store.records("service_designs")] == ["approved"]
+        assert [b.status for b in store.records("built_changes")] == ["final"]
+        assert [(t.status, t.result) for t in store.records("test_reports")] == [("published", "pass")]
         assert store.get("configuration_items", nas.id).status == "updated"
         assert changes.schedule_document(store, create=False).status == "updated"
         lines = path_lines(app)
@@ -129,7 +129,7 @@ async def test_the_builder_approving_the_deployment_needs_a_mitigation(make_app,
         assert "should not approve" in str(app.screen.query_one("#form-error", Static).render())
         await save_form(pilot, mitigation="The customer re-ran the test with us on the phone")
         assert store.get("change_requests", ch.id).state == "ready"
-        assert store.select("acknowledgements")[0].rule == "builder-approves"
+        assert store.records("acknowledgements")[0].rule == "builder-approves"
 
 
 async def test_the_calendar_moves_by_month_and_week_and_opens_a_change(make_app, demo_db):

@@ -227,7 +227,7 @@ async def test_key_bar_shows_the_screen_keys_dims_unavailable_ones_and_clicks(ma
         assert app.screen.TITLE_TEXT == "Governance"
         assert " w " in app.screen.query_one(KeyFooter).render().plain  # the Governance keys now
 
-        closed = app.store.select("incidents", "status = 'closed'", limit=1)[0]
+        closed = app.store.records("incidents", {"status": "closed"}, limit=1)[0]
         app.open_record(closed.id)
         await pilot.pause()
         await pilot.pause()

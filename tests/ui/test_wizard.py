@@ -69,10 +69,10 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         assert rec is not None and rec.status == status, table
     assert store.latest("business_goals").approvals[0].by == "Kim Lee"
     assert store.latest("policies").approvals[0].how == "signature"
-    assert sorted(c.name for c in store.select("customers")) == ["Acme Bakery", "Bolt Logistics"]
+    assert sorted(c.name for c in store.records("customers")) == ["Acme Bakery", "Bolt Logistics"]
     assert len(store.latest("scopes").customers) == 2
-    assert {a.role for a in store.select("role_assignments")} == {"SM", "CM", "IM"}
-    assert store.select("training")[0].requirement == "Service management foundation"
+    assert {a.role for a in store.records("role_assignments")} == {"SM", "CM", "IM"}
+    assert store.records("training")[0].requirement == "Service management foundation"
     tasks = {h["task"] for h in store.history()}
     assert {"GO.1.1", "GO.1.2", "GO.2.1", "GO.2.2", "GO.2.3", "GO.3.1", "GO.3.2"} <= tasks
     ddp = [h for h in store.history(store.latest("data_procedures").uuid) if h["field"] == "status"]

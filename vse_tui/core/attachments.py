@@ -1,13 +1,11 @@
 """Files attached to records as evidence: a signed agreement, a test log, a screenshot.
 
-A file is copied beside the database, into `<database name>.files/ab/abcdef…` named by the sha256
-of its content, so that the same file attached twice is stored once and a file changed behind
-the app's back is found (`check_files`). Each attachment is a record (ATT-…) with who attached
-it and when in its history."""
+The store keeps each file beside the database, named by the sha256 of its content, so that the
+same file attached twice is stored once and a file changed behind the app's back is found
+(`check_files`). Each attachment is a record (ATT-…) with who attached it and when in its history."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -20,22 +18,8 @@ from .errors import InputError, NotFound
 MAX_BYTES = 200 * 2**20  # a larger file belongs in the shop's document store, linked from a note
 
 
-def files_dir(store) -> Path:
-    return store.path.with_name(store.path.name + ".files")
-
-
 def stored_path(store, sha256: str) -> Path:
-    return files_dir(store) / sha256[:2] / sha256
-
-
-def _hash(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
+    return store.file_path(sha256)
 
 
 def attach(store, ref: str, file: str | os.PathLike, note: str = "", follow: bool = False):
@@ -51,10 +35,6 @@ def attach(store, ref: str, file: str | os.PathLike, note: str = "", follow: boo
                          "--follow to attach what it points at")
     if not path.is_file():
         raise InputError(f"{path} is not a file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path.name} is {size / 2**20:.0f} MiB; attach files up to {MAX_BYTES // 2**20} MiB "
-                         "(keep larger ones in your document store and note where)")
     try:
         record = store.find(ref)
     except NotFound as exc:
@@ -62,23 +42,17 @@ def attach(store, ref: str, file: str | os.PathLike, note: str = "", follow: boo
     if record.KIND == "attachments":
         raise InputError("An attachment cannot carry attachments of its own")
     try:
-        sha, size = _hash(path)
+        sha, size = store.keep_file(path, MAX_BYTES)
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
-    same = store.attachment_with_hash(record.uuid, sha)
+    same = store.row("attachments", ["id"], {"record": record.uuid, "sha256": sha})
     if same:
-        raise InputError(f"This file is already attached to {record.id} as {same}")
-    target = stored_path(store, sha)
-    if not target.exists():
-        from ..store.files import atomic_file, private_folder
-
-        try:
-            private_folder(target.parent)
-            with open(path, "rb") as src, atomic_file(target, binary=True, what="attached file") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-        except OSError as exc:
-            raise InputError(f"Cannot store {path.name} beside the database: {exc.strerror or exc}") from None
+        raise InputError(f"This file is already attached to {record.id} as {same[0]}")
     return store.add(Attachment(record=record.uuid, name=path.name[:255], sha256=sha, size=size, note=note.strip()))
+
+
+def attachments_of(store, record_uuid: str) -> list:
+    return store.records("attachments", {"record": record_uuid})
 
 
 def attachment_rows(store, ref: str) -> list[dict]:
@@ -94,19 +68,16 @@ def attachment_rows(store, ref: str) -> list[dict]:
             for a in attachments_of(store, record.uuid)]
 
 
-def attachments_of(store, record_uuid: str) -> list:
-    return store.select("attachments", "record = ?", [record_uuid], order_by="seq")
-
-
 def open_with_viewer(store, attachment) -> Path:
     """Open a copy of the file (under its own name) with the system's viewer; returns the copy."""
     source = stored_path(store, attachment.sha256)
     if not source.exists():
-        raise InputError(f"The file of {attachment.id} is missing from {files_dir(store)}")
-    view_dir = files_dir(store) / "open"
-    view_dir.mkdir(parents=True, exist_ok=True)
+        raise InputError(f"The file of {attachment.id} is missing from {store.files_dir}")
+    view_dir = store.files_dir / "open"
+    view_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     copy = view_dir / f"{attachment.id}-{attachment.name}"
     shutil.copyfile(source, copy)
+    os.chmod(copy, 0o600)
     if sys.platform.startswith("darwin"):
         command = ["open", str(copy)]
     elif os.name == "nt":
@@ -132,11 +103,6 @@ class FileProblem:
 
 def check_files(store) -> list[FileProblem]:
     """Every attachment's file is present and still has the content it was attached with."""
-    out = []
-    for rid, name, sha in store.conn.execute("SELECT id, title, sha256 FROM attachments ORDER BY seq"):
-        path = stored_path(store, sha)
-        if not path.exists():
-            out.append(FileProblem(rid, f"the file of {name} is missing"))
-        elif _hash(path)[0] != sha:
-            out.append(FileProblem(rid, f"the file of {name} was changed after it was attached"))
-    return out
+    return [FileProblem(rid, f"the file of {name} is missing" if what == "missing"
+                        else f"the file of {name} was changed after it was attached")
+            for rid, name, what in store.missing_files()]

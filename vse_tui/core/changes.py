@@ -68,13 +68,11 @@ def full_normal_path_gaps(store, change) -> list[str]:
         gaps.append("approval of the request (CO.2.1)")
     if not change.planned_at:
         gaps.append("a place on the schedule (CO.2.2)")
-    q = store.conn.execute
-    if not q("SELECT 1 FROM service_designs WHERE change = ? AND status = 'approved'", (change.uuid,)).fetchone():
+    if not store.exists("service_designs", {"change": change.uuid, "status": "approved"}):
         gaps.append("an approved design (CO.2.3)")
-    if not q("SELECT 1 FROM built_changes WHERE change = ? AND status = 'final'", (change.uuid,)).fetchone():
+    if not store.exists("built_changes", {"change": change.uuid, "status": "final"}):
         gaps.append("a final build (CO.2.4, CO.3.2)")
-    if not q("SELECT 1 FROM test_reports WHERE change = ? AND json_extract(data, '$.result') = 'pass'",
-             (change.uuid,)).fetchone():
+    if not store.exists("test_reports", {"change": change.uuid, "result": "pass"}):
         gaps.append("a passed test report (CO.3.1)")
     if not change.deployed_at:
         gaps.append("deployment (CO.3.4)")
@@ -95,7 +93,7 @@ def make_template(store, ref: str):
 
 
 def templates(store) -> list:
-    return store.select("change_requests", "json_extract(data, '$.template') = 1", order_by="title")
+    return store.records("change_requests", {"template": True}, order="title")
 
 
 # ---------------------------------------------------------------- CO.2.1 request and evaluate
@@ -127,7 +125,7 @@ def request(store, title: str, *, change_type: str = "normal", cis: list[str] = 
             data.setdefault(name, getattr(tpl, name))
         data["template_from"] = tpl.uuid
         title = title or tpl.title
-        approvals = [Approval(by=store.actor.operator, at=clock.now(), how="other",
+        approvals = [Approval(by=store.actor.operator, at=store.write_time(), how="other",
                               note=f"pre-approved type {tpl.id}")]
         status = "approved"
     if isinstance(date_needed, str):
@@ -162,7 +160,7 @@ def evaluate(store, ref: str, approve: bool, approval: Approval | None = None, r
     if change.status != "draft":
         raise InputError(f"{change.id} is {change.status}; only a draft request is evaluated")
     if approval is None:
-        approval = Approval(by=store.actor.operator, at=clock.now(), how="other")
+        approval = Approval(by=store.actor.operator, at=store.write_time(), how="other")
     if reason:
         approval = approval.model_copy(update={"note": reason})
     changes: dict[str, Any] = {"approvals": [*change.approvals, approval],
@@ -233,13 +231,14 @@ def _occurrences(item, lo: datetime, hi: datetime):
 def slots(store, lo: datetime, hi: datetime) -> list[Slot]:
     """Every schedule entry (recurring ones expanded) that overlaps [lo, hi), in time order."""
     out: list[Slot] = []
-    changes = {c.uuid: c for c in store.select(
-        "change_requests", "planned_at IS NOT NULL AND planned_at < ? AND planned_at >= ?",
-        [hi.isoformat(), (lo - timedelta(days=7)).isoformat()])}
+    changes = {c.uuid: c for c in store.records(
+        "change_requests", {"planned_at__lt": hi, "planned_at__ge": lo - timedelta(days=7)})}
     seen_changes = set()
-    for item in store.select("schedule_items", "starts_at < ? AND (json_extract(data, '$.recurrence') IS NOT NULL "
-                             "OR starts_at >= ?)", [hi.isoformat(), (lo - timedelta(days=31)).isoformat()],
-                             order_by="starts_at"):
+    recurring = store.records("schedule_items", {"starts_at__lt": hi, "recurrence__in": ("weekly", "monthly")},
+                              order="starts_at")
+    recent = store.records("schedule_items", {"starts_at__lt": hi, "starts_at__ge": lo - timedelta(days=31),
+                                              "recurrence__notin": ("weekly", "monthly")}, order="starts_at")
+    for item in sorted(recurring + recent, key=lambda i: i.starts_at):
         ch = changes.get(item.change) if item.change else None
         if item.change and ch is None:
             ch = store.get("change_requests", item.change)
@@ -267,8 +266,7 @@ def clash_warnings(store, starts: datetime, ends: datetime, cis: list[str], chan
     day_lo = clock.ensure_utc(datetime.combine(clock.to_local(starts).date(), datetime.min.time()))
     around = slots(store, min(day_lo, starts) - timedelta(days=1), ends + timedelta(days=1))
     windows = [s for s in around if s.kind in ("change window", "maintenance window")]
-    has_windows = store.conn.execute(
-        "SELECT 1 FROM schedule_items WHERE item_type IN ('change window', 'maintenance window') LIMIT 1").fetchone()
+    has_windows = store.exists("schedule_items", {"item_type": ("change window", "maintenance window")})
     if has_windows and not any(w.starts <= starts and ends <= w.ends for w in windows):
         out.append("planned outside every change or maintenance window")
     for ev in (s for s in around if s.kind == "business event"):
@@ -279,8 +277,8 @@ def clash_warnings(store, starts: datetime, ends: datetime, cis: list[str], chan
         if clock.to_local(other.starts).date() == day:
             shared = set(other.cis) & set(cis)
             if shared:
-                names = ", ".join(r for (r,) in store.conn.execute(
-                    f"SELECT id FROM configuration_items WHERE uuid IN ({','.join('?' * len(shared))})", sorted(shared)))
+                found = store.ids_for(shared, "configuration_items")
+                names = ", ".join(sorted(found[u][0] for u in found))
                 out.append(f"{other.change} touches {names} on the same day")
     return out
 
@@ -302,7 +300,7 @@ def schedule(store, ref: str, starts_at, ends_at=None, resources: str = "") -> t
         raise InputError("Ends: must come after the start")
     warnings = clash_warnings(store, starts, ends, change.impacted_cis, change.id)
     with store.transaction():
-        entry = store.latest("schedule_items", "change = ?", [change.uuid])
+        entry = store.latest("schedule_items", {"change": change.uuid})
         if entry is None:
             store.add(_make("schedule_items", title=change.title, item_type="change", starts_at=starts, ends_at=ends,
                             change=change.uuid, resources=resources), task="CO.2.2")
@@ -331,7 +329,7 @@ def add_entry(store, title: str, item_type: str, starts_at, ends_at=None, recurr
 def confirm_schedule(store, ref: str, resources: str):
     """CO.3.3: confirm the date and the resources of a scheduled change."""
     change = _get(store, ref)
-    entry = store.latest("schedule_items", "change = ?", [change.uuid])
+    entry = store.latest("schedule_items", {"change": change.uuid})
     if entry is None:
         raise InputError(f"{change.id} is not on the schedule yet (s schedules it)")
     if not (resources or "").strip():
@@ -362,7 +360,7 @@ def design(store, ref: str, *, scope: str = "", approval: Approval | None = None
     """CO.2.3: the service design (WP.16), approved as it is recorded (its only status)."""
     change = _get(store, ref)
     _must_be_approved(change, "design")
-    approval = approval or Approval(by=store.actor.operator, at=clock.now(), how="other")
+    approval = approval or Approval(by=store.actor.operator, at=store.write_time(), how="other")
     with store.transaction():
         doc = store.add(_make("service_designs", title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
                               issue_date=clock.today(), scope=scope or change.scope or change.purpose,
@@ -381,8 +379,7 @@ def build(store, ref: str, *, built_by: str, master_copy: str = "", description:
     who = (built_by or "").strip()
     if not who:
         raise InputError("Built by: required (the approval of the deployment checks it)")
-    if not store.conn.execute("SELECT 1 FROM service_designs WHERE change = ?", (change.uuid,)).fetchone() \
-            and change.change_type == "normal":
+    if not store.exists("service_designs", {"change": change.uuid}) and change.change_type == "normal":
         raise InputError(f"{change.id} has no design yet: design it first (CO.2.3)")
     with store.transaction():
         doc = store.add(_make("built_changes", title=f"Build of {change.id}: {change.title}"[:300], change=change.uuid,
@@ -399,7 +396,7 @@ def test(store, ref: str, *, summary: str, result: str, tested_by: str = "", lev
     """CO.3.1: the test report (WP.20, published), pass or fail. A failed test keeps the change at built."""
     change = _get(store, ref)
     _must_be_approved(change, "test")
-    if not store.conn.execute("SELECT 1 FROM built_changes WHERE change = ?", (change.uuid,)).fetchone():
+    if not store.exists("built_changes", {"change": change.uuid}):
         raise InputError(f"{change.id} has not been built yet (CO.2.4)")
     if result not in ("pass", "fail"):
         raise InputError("Result: pass or fail")
@@ -410,7 +407,7 @@ def test(store, ref: str, *, summary: str, result: str, tested_by: str = "", lev
     with store.transaction():
         doc = store.add(_make("test_reports", title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
                               summary=summary.strip(), result=result, tested_by=(tested_by or store.actor.operator).strip(),
-                              tested_at=clock.now(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
+                              tested_at=store.write_time(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
                               validated_by=validated_by.strip()), task="CO.3.1")
         if result == "pass" and _advance(change, "tested"):
             store.update("change_requests", change.uuid, _advance(change, "tested"), task="CO.3.1")
@@ -422,8 +419,8 @@ def builder_approves(store, change, approver: str):
     from .roles import RoleWarning
 
     if change.built_by and approver.strip().lower() == change.built_by.strip().lower():
-        person = store.conn.execute("SELECT uuid FROM people WHERE lower(title) = lower(?)", (approver.strip(),)).fetchone()
-        return RoleWarning("builder-approves", person[0] if person else None, approver.strip(), ("PT:change", "CM"),
+        person, _ = store.match_names("people", approver.strip())
+        return RoleWarning("builder-approves", person, approver.strip(), ("PT:change", "CM"),
                            detail=f" on {change.id}")
     return None
 
@@ -436,7 +433,7 @@ def approve_deployment(store, ref: str, approval: Approval, mitigation: str | No
 
     change = _get(store, ref)
     _must_be_approved(change, "approve the deployment of")
-    report = store.latest("test_reports", "change = ?", [change.uuid])
+    report = store.latest("test_reports", {"change": change.uuid})
     if report is None:
         raise InputError(f"{change.id} has no test report yet (CO.3.1)")
     if report.result != "pass":
@@ -452,7 +449,7 @@ def approve_deployment(store, ref: str, approval: Approval, mitigation: str | No
         if change.status == "approved":
             updates["status"] = "updated"
         change = store.update("change_requests", change.uuid, updates, task="CO.3.2")
-        for b in store.select("built_changes", "change = ? AND status = 'initial'", [change.uuid]):
+        for b in store.records("built_changes", {"change": change.uuid, "status": "initial"}):
             store.update("built_changes", b.uuid, {"status": "final"}, task="CO.3.2")
     return change
 
@@ -473,7 +470,7 @@ def deploy(store, ref: str, at: datetime | None = None, note: str = ""):
             "requested": "schedule it", "scheduled": "design it", "designed": "build it", "built": "test it",
             "tested": "approve the deployment"}.get(change.state or "", "finish the earlier steps")
         raise InputError(f"{change.id} is not ready to deploy ({change.state}): {nxt} first")
-    when = clock.ensure_utc(at) if at else clock.now()
+    when = clock.ensure_utc(at) if at else store.write_time()
     with store.transaction():
         for uuid in change.impacted_cis:
             ci = store.get("configuration_items", uuid)
@@ -517,20 +514,15 @@ def cancel(store, ref: str, reason: str):
 def path(store, change) -> list[tuple[str, str, str, str]]:
     """(task, step, what shows it was done or '', record id) for each step of the path: read from
     the change's own history and the records made for it."""
-    q = store.conn.execute
-
-    def last_row(task: str) -> tuple[str, str] | None:
-        row = q("SELECT at, operator FROM history WHERE record = ? AND task = ? ORDER BY seq DESC LIMIT 1",
-                (change.uuid, task)).fetchone()
-        return row
+    def last_row(task: str) -> dict | None:
+        return store.last_task_row(change.uuid, task)
 
     def by(task: str) -> str:
         row = last_row(task)
-        return f"by {row[1]}, {clock.local_text(clock.parse_datetime(row[0]))}" if row else ""
+        return f"by {row['operator']}, {clock.local_text(clock.parse_datetime(row['at']))}" if row else ""
 
-    def first(sql: str) -> tuple[str, str] | None:
-        row = q(sql, (change.uuid,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def first(kind: str, field: str) -> tuple | None:
+        return store.row(kind, ["id", field], {"change": change.uuid})
 
     out = []
     evaluated = change.status in ("approved", "rejected", "updated")
@@ -538,12 +530,12 @@ def path(store, change) -> list[tuple[str, str, str, str]]:
                 + (by("CO.2.1") or (f"by {change.approvals[0].by}" if change.approvals else "")) if evaluated else "",
                 change.id))
     out.append(("CO.2.2", "Schedule", clock.local_text(change.planned_at) if change.planned_at else "", ""))
-    d = first("SELECT id, status FROM service_designs WHERE change = ? ORDER BY seq DESC")
+    d = first("service_designs", "status")
     out.append(("CO.2.3", "Design (WP.16)", f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
-    b = first("SELECT id, status FROM built_changes WHERE change = ? ORDER BY seq DESC")
+    b = first("built_changes", "status")
     out.append(("CO.2.4", "Build (WP.13)", f"{b[0]} {b[1]}" + (f" by {change.built_by}" if change.built_by else "") if b else "",
                 b[0] if b else ""))
-    t = first("SELECT id, json_extract(data, '$.result') FROM test_reports WHERE change = ? ORDER BY seq DESC")
+    t = first("test_reports", "result")
     out.append(("CO.3.1", "Test report (WP.20)", f"{t[0]} {t[1]}" if t else "", t[0] if t else ""))
     approved_deploy = change.state in ("ready", "deployed", "reviewed") and (change.status == "updated" or last_row("CO.3.2"))
     out.append(("CO.3.2", "Approve deployment", (by("CO.3.2") or "approved") if approved_deploy else "", ""))
@@ -554,14 +546,13 @@ def path(store, change) -> list[tuple[str, str, str, str]]:
 
 
 def list_rows(store, scheduled: bool = False, open_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
-    where = []
+    where: dict[str, Any] = {}
     if scheduled:
-        where.append("planned_at IS NOT NULL")
+        where["planned_at__isnull"] = False
     if open_only:
-        where.append("status NOT IN ('rejected') AND (state IS NULL OR state NOT IN ('deployed', 'reviewed', 'cancelled'))")
-    order = "planned_at, seq" if scheduled else "seq DESC"
+        where.update(status__ne="rejected", state__notin=CLOSED_STATES)
     rows = []
-    for c in store.select("change_requests", " AND ".join(where) or None, order_by=order, limit=limit):
+    for c in store.records("change_requests", where, ("planned_at", "seq") if scheduled else "-seq", limit=limit):
         rows.append({"id": c.id, "uuid": c.uuid, "title": c.title, "type": c.change_type, "status": c.status,
                      "state": c.state, "priority": c.priority, "risk": c.risk,
                      "planned_at": clock.iso(c.planned_at), "deployed_at": clock.iso(c.deployed_at),

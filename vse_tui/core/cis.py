@@ -51,9 +51,9 @@ DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
 # ---------------------------------------------------------------- list, timeline, impact
 
 def list_rows(store, limit: int | None = None) -> list[dict[str, Any]]:
-    people = {u: t for u, t in store.conn.execute("SELECT uuid, title FROM people")}
+    people = store.titles("people")
     rows = []
-    for ci in store.select("configuration_items", order_by="title", limit=limit):
+    for ci in store.records("configuration_items", order="title", limit=limit):
         rows.append({"id": ci.id, "uuid": ci.uuid, "name": ci.name, "type": ci.ci_type, "state": ci.state,
                      "status": ci.status, "owner": people.get(ci.owner_person or "", ci.owner),
                      "location": ci.location, "in_service": ci.in_service_date.isoformat() if ci.in_service_date else "",
@@ -72,16 +72,16 @@ class Event:
 def timeline(store, ref: str) -> list[Event]:
     """Changes proposed and deployed on the item (with their type) and incidents that named it, newest first."""
     ci = store.get("configuration_items", ref)
-    like = f'%"{ci.uuid}"%'
     out: list[Event] = []
-    for c in store.select("change_requests", "json_extract(data, '$.impacted_cis') LIKE ?", [like]):
+    for c in store.records("change_requests", {"impacted_cis__has": ci.uuid}):
         out.append(Event(c.created_at, "change proposed", c.id, f"{c.change_type} · {c.title} ({c.status})"))
         if c.deployed_at:
             out.append(Event(c.deployed_at, "change deployed", c.id,
                              f"{c.change_type} · {c.title}" + (" · before approval" if c.deployed_before_approval else "")))
-    for rid, summary, opened, prio in store.conn.execute(
-            "SELECT id, title, opened_at, priority FROM incidents WHERE json_extract(data, '$.cis') LIKE ?", (like,)):
-        out.append(Event(clock.parse_datetime(opened), "incident", rid, f"{prio} · {summary}"))
+    from .incident_lists import IncidentQuery
+
+    for inc in store.incident_rows(IncidentQuery(ci=ci.uuid), sort="oldest"):
+        out.append(Event(inc.opened_at, "incident", inc.id, f"{inc.priority} · {inc.summary}"))
     rank = {"change proposed": 0, "incident": 1, "change deployed": 2}
     out.sort(key=lambda e: (e.at, rank[e.kind], e.ref), reverse=True)
     return out
@@ -93,10 +93,10 @@ def affected_by(store, ref: str) -> tuple[list[tuple[str, str]], list[tuple[str,
     ci = store.get("configuration_items", ref)
     deps: dict[str, list[str]] = {}
     info: dict[str, tuple[str, str, list[str]]] = {}
-    for uuid, rid, name, data in store.conn.execute("SELECT uuid, id, title, data FROM configuration_items"):
-        d = json.loads(data or "{}")
-        info[uuid] = (rid, name, d.get("services", []))
-        for parent in d.get("depends_on", []):
+    for uuid, rid, name, services, depends_on in store.rows(
+            "configuration_items", ["uuid", "id", "title", "services:json", "depends_on:json"]):
+        info[uuid] = (rid, name, services or [])
+        for parent in depends_on or []:
             deps.setdefault(parent, []).append(uuid)
     seen: list[str] = []
     todo = list(deps.get(ci.uuid, []))
@@ -107,7 +107,7 @@ def affected_by(store, ref: str) -> tuple[list[tuple[str, str]], list[tuple[str,
         seen.append(u)
         todo.extend(deps.get(u, []))
     services: list[str] = list(dict.fromkeys([*info[ci.uuid][2], *(s for u in seen for s in info[u][2])]))
-    names = {u: (rid, t) for u, rid, t in store.conn.execute("SELECT uuid, id, title FROM services")}
+    names = {u: (rid, t) for u, rid, t in store.choices("services")}
     return ([(info[u][0], info[u][1]) for u in seen], [names[s] for s in services if s in names])
 
 
@@ -165,8 +165,8 @@ def plan_import(store, path: Path) -> CIPlan:
         raise_missing = ", ".join(ALIASES["name"][:4])
         plan.rejected.append(Rejected(1, f"no name column (call one of the columns {raise_missing})"))
         return plan
-    people = {t.lower(): u for u, t in store.conn.execute("SELECT uuid, title FROM people")}
-    existing = {t.lower() for (t,) in store.conn.execute("SELECT title FROM configuration_items")}
+    people = {t.lower(): u for u, t in store.titles("people").items()}
+    existing = {t.lower() for t in store.titles("configuration_items").values()}
     seen: set[str] = set()
     for line, row in rows:
         def get(name: str) -> str | None:
@@ -210,7 +210,7 @@ def plan_import(store, path: Path) -> CIPlan:
         plan.items.append(item)
     # links by name, to items of the file or already stored; an unknown name rejects the row
     known = {i.name.lower(): i.uuid for i in plan.items}
-    known.update({t.lower(): u for u, t in store.conn.execute("SELECT uuid, title FROM configuration_items")})
+    known.update({t.lower(): u for u, t in store.titles("configuration_items").items()})
     keep = []
     for index, item in enumerate(plan.items):
         parents = plan.links.get(index, [])

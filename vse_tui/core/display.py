@@ -14,17 +14,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def find_uuids(store, values: list[str], kind: str | None = None) -> dict[str, tuple[str, str]]:
     """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
-    from .records import KINDS
-
-    wanted = sorted({v for v in values if isinstance(v, str) and UUID.match(v)})
-    out: dict[str, tuple[str, str]] = {}
-    if not wanted:
-        return out
-    marks = ",".join("?" * len(wanted))
-    for table in [kind] if kind else KINDS:
-        for u, rid, title in store.conn.execute(f"SELECT uuid, id, title FROM {table} WHERE uuid IN ({marks})", wanted):
-            out[u] = (rid, title or "")
-    return out
+    return store.ids_for(values, kind)
 
 
 def uuid_labels(store, values: list[str]) -> dict[str, str]:

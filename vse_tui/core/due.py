@@ -38,44 +38,46 @@ def due_items(store, today: date | None = None, horizon: int = HORIZON_DAYS) -> 
     today = today or clock.today()
     limit = (today + timedelta(days=horizon)).isoformat()
     items: list[DueItem] = []
-    q = store.conn.execute
     for kind, table, label in (("agreement", "customer_agreements", "agreement review"),
                                ("supplier agreement", "supplier_agreements", "supplier agreement review")):
-        for rid, title, review, end in q(
-            f"SELECT id, title, review_date, end_date FROM {table} WHERE status != 'draft' "
-            "AND (review_date <= ? OR end_date <= ?) AND (state IS NULL OR state = 'in force')", (limit, limit)):
-            if review and review <= limit:
-                items.append(DueItem(_parse(review), kind, rid, f"{title}: {label}"))
-            if end and end <= limit:
-                items.append(DueItem(_parse(end), kind, rid, f"{title}: ends, renew or let go"))
-    row = q("SELECT id, title, review_date, updated_at FROM policies WHERE status IN ('approved','updated') "
-            "ORDER BY seq DESC LIMIT 1").fetchone()
+        in_force = {"status__ne": "draft", "state__in": ("in force",)}
+        seen = set()
+        for field in ("review_date", "end_date"):
+            for rid, title, review, end in store.rows(table, ["id", "title", "review_date", "end_date"],
+                                                      {**in_force, f"{field}__le": limit}):
+                if rid in seen:
+                    continue
+                seen.add(rid)
+                if review and review <= limit:
+                    items.append(DueItem(_parse(review), kind, rid, f"{title}: {label}"))
+                if end and end <= limit:
+                    items.append(DueItem(_parse(end), kind, rid, f"{title}: ends, renew or let go"))
+    row = store.row("policies", ["id", "title", "review_date", "updated_at"], {"status": ("approved", "updated")})
     if row:
         due = _parse(row[2]) or (_parse(row[3]) + timedelta(days=YEAR))
         items.append(DueItem(due, "policy", row[0], "Policy yearly review"))
-    row = q("SELECT MIN(review_date) , (SELECT id FROM services WHERE review_date = (SELECT MIN(review_date) FROM services "
-            "WHERE status != 'draft')) FROM services WHERE status != 'draft'").fetchone()
-    if row and row[0]:
+    row = store.row("services", ["review_date", "id"], {"status__ne": "draft", "review_date__isnull": False},
+                    order="review_date")
+    if row:
         items.append(DueItem(_parse(row[0]), "catalogue", row[1], "Service catalogue review"))
-    row = q("SELECT id, period_end, updated_at FROM improvement_reports WHERE status = 'approved' ORDER BY seq DESC LIMIT 1").fetchone()
-    has_policy = q("SELECT 1 FROM policies LIMIT 1").fetchone() is not None
+    row = store.row("improvement_reports", ["id", "period_end", "updated_at"], {"status": "approved"})
     if row:
         items.append(DueItem((_parse(row[1]) or _parse(row[2])) + timedelta(days=YEAR), "improvement report", row[0],
                              "Yearly improvement report"))
-    elif has_policy:
+    elif store.exists("policies"):
         items.append(DueItem(today, "improvement report", "", "First improvement report (GO.4.1)"))
-    row = q("SELECT id, period_end FROM performance_reports WHERE status = 'approved' ORDER BY period_end DESC LIMIT 1").fetchone()
+    row = store.row("performance_reports", ["id", "period_end"], {"status": "approved"}, order="-period_end")
     if row and row[1]:
         items.append(DueItem(_parse(row[1]) + timedelta(days=92 + 14), "performance report", row[0],
                              "Next service performance report"))
-    for rid, req, due, person in q(
-        "SELECT t.id, t.title, t.due_on, p.title FROM training t LEFT JOIN people p ON p.uuid = t.person "
-        "WHERE t.due_on IS NOT NULL AND t.due_on <= ? ORDER BY t.due_on", (limit,)):
-        items.append(DueItem(_parse(due), "training", rid, f"Training: {person or '?'}, {req}"))
-    for rid, name, expiry, data in q(
-        "SELECT id, title, expiry_date, json_extract(data, '$.expiry_kind') FROM configuration_items "
-        "WHERE expiry_date IS NOT NULL AND expiry_date <= ? AND state != 'retired' ORDER BY expiry_date", (limit,)):
-        items.append(DueItem(_parse(expiry), data or "expiry", rid, f"{name}: {data or 'expiry'}"))
+    people = store.titles("people")
+    for rid, req, due, person in store.rows("training", ["id", "title", "due_on", "person"],
+                                            {"due_on__isnull": False, "due_on__le": limit}, order="due_on"):
+        items.append(DueItem(_parse(due), "training", rid, f"Training: {people.get(person, '?')}, {req}"))
+    for rid, name, expiry, kind in store.rows("configuration_items", ["id", "title", "expiry_date", "expiry_kind"],
+                                              {"expiry_date__isnull": False, "expiry_date__le": limit,
+                                               "state__ne": "retired"}, order="expiry_date"):
+        items.append(DueItem(_parse(expiry), kind or "expiry", rid, f"{name}: {kind or 'expiry'}"))
     items = [i for i in items if i.due <= today + timedelta(days=horizon)]
     items.sort(key=lambda i: (i.due, i.ref))
     return items

@@ -16,8 +16,7 @@ STATES = ("done", "partly done", "not started", "stale")
 
 def evidenced_tasks(store) -> set[str]:
     """Tasks with at least one history row: one index probe per task (40), whatever the history's size."""
-    return {code for codes in task_codes().values() for code in codes
-            if store.conn.execute("SELECT 1 FROM history WHERE task = ? LIMIT 1", (code,)).fetchone()}
+    return store.tasks_with_history([code for codes in task_codes().values() for code in codes])
 
 
 def progress(store) -> dict[str, tuple[int, int]]:
@@ -84,17 +83,8 @@ class TaskEvidence:
 
 
 def _status_index(store) -> dict[str, dict[str, str]]:
-    """work product -> {status: latest record id in it}, one grouped query per work product table."""
-    from .records import KINDS, model_for
-
-    out: dict[str, dict[str, str]] = {}
-    for kind in KINDS:
-        model = model_for(kind)
-        if not model.WP:
-            continue
-        rows = store.conn.execute(f"SELECT status, MAX(seq), id FROM {kind} GROUP BY status").fetchall()
-        out[model.WP] = {status: rid for status, _, rid in rows if status}
-    return out
+    """work product -> {status: latest record id in it}."""
+    return store.statuses_present()
 
 
 def _check(io, statuses: dict[str, dict[str, str]], standard) -> ProductCheck:
@@ -114,29 +104,27 @@ def _check(io, statuses: dict[str, dict[str, str]], standard) -> ProductCheck:
 
 
 def _holders(store) -> dict[str, list[str]]:
-    rows = store.conn.execute(
-        "SELECT a.role, p.title FROM role_assignments a JOIN people p ON p.uuid = a.person "
-        "WHERE a.state = 'active' ORDER BY a.seq").fetchall()
+    names = store.titles("people")
     out: dict[str, list[str]] = {}
-    for role, name in rows:
+    for role, person in store.rows("role_assignments", ["role", "person"], {"state": "active"}):
+        name = names.get(person)
         out.setdefault(role, [])
-        if name not in out[role]:
+        if name and name not in out[role]:
             out[role].append(name)
-    if store.count("customers"):
-        out.setdefault("CUS", []).append(f"{store.count('customers')} customers")
-    if store.count("suppliers"):
-        out.setdefault("SUP", []).append(f"{store.count('suppliers')} suppliers")
+    for kind, code in (("customers", "CUS"), ("suppliers", "SUP")):
+        n = store.count(kind)
+        if n:
+            out.setdefault(code, []).append(f"{n} {kind}")
     return out
 
 
 def _latest_evidence(store, code: str) -> dict[str, Any] | None:
-    row = store.conn.execute(
-        "SELECT record_id, at, operator, kind, action, field FROM history WHERE task = ? ORDER BY at DESC, seq DESC LIMIT 1",
-        (code,)).fetchone()
-    if not row:
+    rows = store.task_rows(code, limit=1)
+    if not rows:
         return None
-    return {"record": row[0], "at": row[1], "by": row[2], "kind": row[3],
-            "what": "created" if row[4] == "create" else f"{row[5]} changed"}
+    row = rows[0]
+    return {"record": row["record_id"], "at": row["at"], "by": row["operator"], "kind": row["kind"],
+            "what": "created" if row["action"] == "create" else f"{row['field']} changed"}
 
 
 def evidence_map(store, now: datetime | None = None) -> list[TaskEvidence]:

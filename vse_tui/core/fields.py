@@ -27,6 +27,7 @@ REFS: dict[str, str | None] = {
     "incidents": "incidents", "related_incidents": "incidents", "changes": "change_requests",
     "change": "change_requests", "owner_person": "people", "person": "people", "customers": "customers",
     "company": None, "dependencies": None, "organisation": None, "assignment": "role_assignments",
+    "assignee": "people",
 }
 # fields the app fills through its own steps, never typed in a generic form
 MANAGED = {"id", "uuid", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by",

@@ -79,8 +79,7 @@ DEFAULT_DOCUMENTS = {
 
 
 def _exists(store, table: str, statuses: tuple[str, ...]) -> bool:
-    marks = ",".join("?" * len(statuses))
-    return store.conn.execute(f"SELECT 1 FROM {table} WHERE status IN ({marks}) LIMIT 1", statuses).fetchone() is not None
+    return store.exists(table, {"status": statuses})
 
 
 def step_done(store, key: str) -> bool:
@@ -119,31 +118,28 @@ def setup_started(store) -> bool:
 def resume_step(store) -> int:
     """Where to reopen the wizard: where the user was, never past the first unfinished step."""
     first = first_open_step(store)
-    saved = store.setting("wizard_step")
+    saved = store.pref("wizard_step")
     if saved in STEP_KEYS:
         return min(STEP_KEYS.index(saved), first)
     return min(first, len(STEPS) - 1)
 
 
 def remember_step(store, index: int) -> None:
-    store.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('wizard_step', ?)", (STEP_KEYS[index],))
-    store.conn.commit()
+    store.set_pref("wizard_step", STEP_KEYS[index])
 
 
 def save_draft(store, key: str, values: dict[str, Any]) -> None:
     """Unsaved typing of a step, kept so that a quit or a crash loses nothing. Not a work product."""
-    store.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
-                       (f"wizard_draft:{key}", json.dumps(values, ensure_ascii=False, default=str)))
-    store.conn.commit()
+    store.set_pref(f"wizard_draft:{key}", json.dumps(values, ensure_ascii=False, default=str))
 
 
 def load_draft(store, key: str) -> dict[str, Any] | None:
-    raw = store.setting(f"wizard_draft:{key}")
+    raw = store.pref(f"wizard_draft:{key}")
     return json.loads(raw) if raw else None
 
 
 def drop_draft(store, key: str) -> None:
-    store.conn.execute("DELETE FROM settings WHERE key = ?", (f"wizard_draft:{key}",))
+    store.set_pref(f"wizard_draft:{key}", None)
 
 
 # ---------------------------------------------------------------- the current documents
@@ -209,10 +205,11 @@ def save_scope(store, *, services_offered: str, customers: str, boundaries: str,
     names = [n.strip() for n in customers.replace("\n", ",").split(",") if n.strip()]
     with store.transaction():
         uuids = []
+        known = {t.lower(): u for u, t in store.titles("customers").items()}
         for name in names:
-            row = store.conn.execute("SELECT uuid FROM customers WHERE lower(title) = lower(?)", (name,)).fetchone()
-            uuids.append(row[0] if row else store.add(model_for("customers")(name=name), task="GO.1.1").uuid)
-        present = [r[0] for r in store.conn.execute("SELECT uuid FROM customers WHERE state != 'former'")]
+            found = known.get(name.lower())
+            uuids.append(found or store.add(model_for("customers")(name=name), task="GO.1.1").uuid)
+        present = list(store.titles("customers", {"state__ne": "former"}))
         missing = [u for u in present if u not in uuids]
         rec = _save_document(store, "scopes", model_for("scopes"), {
             "title": "Service delivery scope", "services_offered": services_offered.strip(),
@@ -245,7 +242,7 @@ def save_roles(store, people_roles: list[tuple[str | None, str, str, str]], appr
                 set_roles(store, uuid, wanted)
             else:
                 add_person(store, name, email=email, roles=",".join(f"{r}:{a}" if a else r for r, a in wanted))
-        assignments = [a.uuid for a in store.select("role_assignments", "state = 'active'")]
+        assignments = [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]
         rec = None
         if approved is not None:  # a first list is approved; a later one is a new, updated version
             status = "approved" if store.latest("role_lists") is None else "updated"
@@ -360,7 +357,7 @@ def save_resources(store, needs: list[tuple[str, str, str]], training_needs: str
             store.add(model_for("training")(assignment=a.uuid, person=a.person, requirement=requirement.strip(),
                                      due_on=due_on, state="planned"), task="GO.3.1")
         rec = store.update("role_lists", role_list.uuid, {"status": "updated", "training_needs": training_needs.strip(),
-                                                          "assignments": [a.uuid for a in store.select("role_assignments", "state = 'active'")]},
+                                                          "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]},
                            task="GO.3.1")
         drop_draft(store, "resources")
     return rec

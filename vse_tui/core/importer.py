@@ -198,8 +198,7 @@ def plan_incidents(store, path: Path, overrides: dict[str, str] | None = None) -
     plan = ImportPlan(mapping, rows=len(rows))
     if "summary" not in mapping and "ref" not in mapping:
         raise InputError("No column gives a summary or a ticket number; name one with --map COLUMN=summary")
-    known = {r[0] for r in store.conn.execute("SELECT json_extract(data, '$.external_ref') FROM incidents "
-                                              "WHERE json_extract(data, '$.external_ref') IS NOT NULL")}
+    known = store.known_external_refs()
 
     def get(row: dict[str, str], name: str) -> str | None:
         column = mapping.get(name)
@@ -260,7 +259,7 @@ def _incident(ref: str, events, get) -> Incident:
     if group:
         details = (details + "\n" if details else "") + f"Assignment group: {group}"
     return Incident(
-        summary=summary[:300], external_ref="" if ref.startswith("line ") else ref, opened_at=opened,
+        summary=summary[:300], external_ref=None if ref.startswith("line ") else ref, opened_at=opened,
         restored_at=restored if restored and restored >= opened else None,
         closed_at=closed if state == "closed" and closed and closed >= opened else None,
         status="closed" if state == "closed" else ("updated" if len(timed) > 1 or state != "new" else "opened"),

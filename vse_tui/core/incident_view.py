@@ -48,10 +48,9 @@ class IncidentView:
 def incident_view(store, ref: str) -> IncidentView:
     """The incident `ref` (its id, or the ticket key it had in the tool it came from)."""
     from . import targets
-    from .lookup import names, short_names
 
     inc = store.get("incidents", ref)
     tgt = targets.target_clock(inc, targets.target_for(store, inc))
-    customers, services = short_names(store), names(store, "services")
+    customers, services = store.customer_codes(), store.titles("services")
     return IncidentView(inc, store.history(inc.uuid), tgt, customers.get(inc.customer or "", ""),
                         services.get(inc.service or "", ""))

@@ -31,41 +31,17 @@ WAITING = ("waiting for customer", "waiting for supplier")
 
 def current_policy(store):
     """The shop's policy in force (approved or updated), or None."""
-    return store.latest("policies", "status IN ('approved', 'updated')")
-
-
-def _policy_field(store, name: str) -> tuple[str, str | None] | None:
-    """(id, raw JSON of one field) of the policy in force, read straight from the row so that
-    logging and the dashboard never build the policy model; None without a policy."""
-    return store.conn.execute(
-        f"SELECT id, json_extract(data, '$.{name}') FROM policies WHERE status IN ('approved', 'updated') "
-        "ORDER BY seq DESC LIMIT 1").fetchone()
+    return store.latest("policies", {"status": ("approved", "updated")})
 
 
 def priority_matrix(store) -> dict[str, str]:
-    """The policy's impact x urgency matrix, defaults where it is silent."""
-    row = _policy_field(store, "priority_matrix")
+    """The policy's impact x urgency matrix, defaults where it is silent (read from the row: logging
+    an incident never builds the policy model)."""
+    row = store.row("policies", ["priority_matrix:json"], {"status": ("approved", "updated")})
     matrix = dict(policy.DEFAULT_MATRIX)
-    if row and row[1]:
-        matrix.update(json.loads(row[1]))
+    if row and row[0]:
+        matrix.update(row[0])
     return matrix
-
-
-def policy_resolve_minutes(store) -> dict[str, int]:
-    """priority -> the policy's resolution target in minutes, defaults where it is silent."""
-    row = _policy_field(store, "targets")
-    out = {}
-    for prio, (_, minutes) in policy.DEFAULT_TARGETS.items():
-        t = _targets(row[1], prio) if row else None
-        out[prio] = t[1] if t else minutes
-    return out
-
-
-def _targets(raw: str | None, prio: str) -> tuple[int, int] | None:
-    for t in json.loads(raw) if raw else []:
-        if t.get("priority") == prio:
-            return int(t["respond_minutes"]), int(t["resolve_minutes"])
-    return None
 
 
 # ---------------------------------------------------------------- IN.2.1 record
@@ -92,8 +68,8 @@ def log_incident(
     summary = (summary or "").strip()
     if not summary:
         raise InputError("Summary: describe the incident in a few words (it is the only required field)")
-    customer_uuid = resolve(store, "customers", customer) if customer else (store.setting("last_customer") if use_last else None)
-    service_uuid = resolve(store, "services", service) if service else (store.setting("last_service") if use_last else None)
+    customer_uuid = resolve(store, "customers", customer) if customer else (store.pref("last_customer") if use_last else None)
+    service_uuid = resolve(store, "services", service) if service else (store.pref("last_service") if use_last else None)
     ci_uuids = [resolve(store, "configuration_items", c) for c in (cis or [])]
     for name, value in (("impact", impact), ("urgency", urgency)):
         if value not in policy.LEVELS:
@@ -107,21 +83,16 @@ def log_incident(
             summary=summary, customer=customer_uuid, service=service_uuid, impact=impact, urgency=urgency,
             priority=policy.priority_for(impact, urgency, priority_matrix(store)), reporter=reporter,
             reporter_contact=reporter_contact, details=details, cis=ci_uuids, security=security,
-            problem=problem, opened_at=clock.now(),
+            problem=problem, opened_at=store.write_time(),
         )
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "incident")) from None
     with store.transaction():
         stored = store.add(record, task="IN.1.3" if problem else "IN.2.1")
-        _remember(store, "last_customer", customer_uuid)
-        _remember(store, "last_service", service_uuid)
+        for key, value in (("last_customer", customer_uuid), ("last_service", service_uuid)):
+            if value:
+                store.set_pref(key, value)
     return stored
-
-
-def _remember(store, key: str, value: str | None) -> None:
-    """A user preference (last used customer/service): not a record, so no history row."""
-    if value:
-        store.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
 
 
 # ---------------------------------------------------------------- IN.2.2 - IN.2.5
@@ -200,7 +171,7 @@ def notify(store, ref: str, *, task: str, to: str, how: str = "email", message: 
     from .records.incident import Notification
 
     try:
-        note = Notification(task=task, to=to.strip(), how=how, at=at or clock.now(), by=store.actor.operator, message=text)
+        note = Notification(task=task, to=to.strip(), how=how, at=at or store.write_time(), by=store.actor.operator, message=text)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "notification")) from None
     changes: dict[str, Any] = {"notifications": [*inc.notifications, note]}
@@ -219,7 +190,7 @@ def restore(store, ref: str, *, solution: str, steps_taken: str | None = None) -
     _must_be_open(inc, "restore")
     if not (solution or "").strip():
         raise InputError("Solution: say what restored the service")
-    now = clock.now()
+    now = store.write_time()
     changes: dict[str, Any] = {"status": "updated", "state": "restored", "solution": solution.strip(), "restored_at": now}
     changes.update(_stop_waiting(inc, now))
     if steps_taken is not None:
@@ -262,7 +233,7 @@ def close(store, ref: str, *, confirmed_by: str, how: str = "phone", at: datetim
         raise InputError(f"You resolved {inc.id} yourself: say how the fix was checked (an acknowledgement is recorded)")
     if inc.status == "closed":
         raise InputError(f"{inc.id} is already closed")
-    now = clock.now()
+    now = store.write_time()
     updates: dict[str, Any] = {}
     if solution:
         updates["solution"] = solution.strip()
@@ -299,7 +270,7 @@ def set_waiting(store, ref: str, on: str | None) -> Incident:
     """Pause the target clock while waiting for the customer or a supplier; None resumes."""
     inc = _get(store, ref)
     _must_be_open(inc, "put on hold")
-    now = clock.now()
+    now = store.write_time()
     if on is None:
         if inc.state not in WAITING:
             return inc
@@ -341,7 +312,7 @@ def log_time(store, ref: str, *, who: str, minutes: int, billable: bool = True, 
     from .records.incident import TimeEntry
 
     try:
-        entry = TimeEntry(who=who, at=clock.now(), minutes=minutes, billable=billable, note=note)
+        entry = TimeEntry(who=who, at=store.write_time(), minutes=minutes, billable=billable, note=note)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "time spent")) from None
     return store.update("incidents", inc.uuid, {"time_spent": [*inc.time_spent, entry]}, task=None)

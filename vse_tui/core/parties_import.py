@@ -59,9 +59,9 @@ def plan_parties(store, kind: str, path: Path) -> PartyPlan:
     if "name" not in mapping:
         plan.rejected.append(Rejected(1, "no name column (call it name, or company for an organisation)"))
         return plan
-    existing = {t.lower() for (t,) in store.conn.execute(f"SELECT title FROM {kind}")}
-    orgs = {t.lower(): (u, "customer") for u, t in store.conn.execute("SELECT uuid, title FROM customers")}
-    orgs.update({t.lower(): (u, "supplier") for u, t in store.conn.execute("SELECT uuid, title FROM suppliers")})
+    existing = {t.lower() for t in store.titles(kind).values()}
+    orgs = {t.lower(): (u, "customer") for u, t in store.titles("customers").items()}
+    orgs.update({t.lower(): (u, "supplier") for u, t in store.titles("suppliers").items()})
     seen: set[str] = set()
     for line, row in rows:
         def get(name: str) -> str:

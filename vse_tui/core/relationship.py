@@ -27,13 +27,8 @@ def catalogue_change(store, service, fields: list[str]) -> list[str]:
     from .records.control import ChangeRequest
 
     linked = list(getattr(service, "change_requests", []) or [])
-    if linked:
-        marks = ",".join("?" * len(linked))
-        row = store.conn.execute(
-            f"SELECT uuid FROM change_requests WHERE uuid IN ({marks}) AND status = 'draft' "
-            "AND state = 'requested' ORDER BY seq DESC LIMIT 1", linked).fetchone()
-        if row:
-            return linked
+    if linked and store.exists("change_requests", {"uuid": linked, "status": "draft", "state": "requested"}):
+        return linked
     change = store.add(ChangeRequest(
         title=f"Catalogue change: {service.name}"[:300],
         purpose=f"Change the catalogue entry {service.id} ({', '.join(f.replace('_', ' ') for f in fields)}).",
@@ -59,14 +54,14 @@ def log_feedback(store, description: str, *, feedback_type: str = "comment", sou
     try:
         entry = FeedbackEntry(description=description, feedback_type=feedback_type, source=source, company=company,
                               contact=contact.strip(), special_needs=special_needs.strip(),
-                              received_at=received_at or clock.now(), incidents=incidents or [],
+                              received_at=received_at or store.write_time(), incidents=incidents or [],
                               changes=changes or [])
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "feedback entry")) from None
     with store.transaction():
         saved = store.add(entry, task=FEEDBACK_TASK)
         if company:
-            store.set_setting("last_feedback_company", company)
+            store.set_pref("last_feedback_company", company)
     return saved
 
 
@@ -89,14 +84,13 @@ def feedback_step(store, ref: str, step: str, *, outcome: str = "", signed_off_b
         who = (signed_off_by or "").strip()
         if not who:
             raise InputError("Signed off by: required to close an entry (who agrees it is dealt with)")
-        changes.update(signed_off_by=who, signed_off_at=clock.now())
+        changes.update(signed_off_by=who, signed_off_at=store.write_time())
     return store.update("feedback", entry.uuid, changes, task=FEEDBACK_TASK)
 
 
 def last_feedback_company(store) -> str | None:
-    value = store.setting("last_feedback_company")
-    if value and store.conn.execute("SELECT 1 FROM customers WHERE uuid = ? UNION SELECT 1 FROM suppliers WHERE uuid = ?",
-                                    (value, value)).fetchone():
+    value = store.pref("last_feedback_company")
+    if value and (store.exists("customers", {"uuid": value}) or store.exists("suppliers", {"uuid": value})):
         return value
     return None
 
@@ -105,7 +99,7 @@ def company_name(store, uuid: str | None) -> str:
     if not uuid:
         return ""
     for table in ("customers", "suppliers"):
-        row = store.conn.execute(f"SELECT title FROM {table} WHERE uuid = ?", (uuid,)).fetchone()
+        row = store.row(table, ["title"], {"uuid": uuid})
         if row:
             return row[0]
     raise NotFound(f"No customer or supplier {uuid}")

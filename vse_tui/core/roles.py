@@ -113,9 +113,9 @@ def check_combinations(people: list[Person], assignments: list[RoleAssignment],
 
 
 def load(store) -> tuple[list[Person], list[RoleAssignment], list[RoleAcknowledgement]]:
-    people = store.select("people", "state = 'active'", order_by="title")
-    assignments = store.select("role_assignments", "state = 'active'", order_by="seq")
-    acks = store.select("acknowledgements", order_by="seq")
+    people = store.records("people", {"state": "active"}, order="title")
+    assignments = store.records("role_assignments", {"state": "active"})
+    acks = store.records("acknowledgements")
     return people, assignments, acks
 
 
@@ -159,7 +159,7 @@ def add_person(store, name: str, *, email: str = "", phone: str = "", affiliatio
 
 def set_roles(store, person_uuid: str, wanted: list[tuple[str, str | None]]) -> list[RoleAssignment]:
     """Make a person's active roles exactly `wanted`: new ones added, dropped ones ended (kept in history)."""
-    current = store.select("role_assignments", "person = ? AND state = 'active'", [person_uuid])
+    current = store.records("role_assignments", {"person": person_uuid, "state": "active"})
     have = {(a.role, a.area): a for a in current}
     with store.transaction():
         for key, a in have.items():
@@ -168,7 +168,7 @@ def set_roles(store, person_uuid: str, wanted: list[tuple[str, str | None]]) -> 
         for role, area in wanted:
             if (role, area) not in have:
                 store.add(RoleAssignment(person=person_uuid, role=role, area=area), task="GO.1.2")
-    return store.select("role_assignments", "person = ? AND state = 'active'", [person_uuid])
+    return store.records("role_assignments", {"person": person_uuid, "state": "active"})
 
 
 def acknowledge(store, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:

@@ -144,8 +144,8 @@ def build_pages(store, files: dict[str, str]) -> list[Page]:
     ]))
 
     # roles and their warnings
-    people = store.select("people", order_by="title")
-    assignments = store.select("role_assignments", order_by="seq")
+    people = store.records("people", order="title")
+    assignments = store.records("role_assignments")
     by_person: dict[str, list[str]] = {}
     for a in assignments:
         if a.state == "active":
@@ -155,7 +155,7 @@ def build_pages(store, files: dict[str, str]) -> list[Page]:
                   f"acknowledged: {w.acknowledged.mitigation} ({w.acknowledged.created_by}, "
                   f"{clock.local_text(w.acknowledged.created_at)})" if w.acknowledged else "open"] for w in warnings(store)]
     ack_rows = [[a.id, a.rule, a.mitigation, a.created_by, clock.local_text(a.created_at)]
-                for a in store.select("acknowledgements", order_by="seq")]
+                for a in store.records("acknowledgements")]
     pages.append(Page("Roles, their holders and the combination warnings", "roles", [
         ("table", (["person", "affiliation", "roles", "state"], role_rows)),
         ("h2", "Warnings"), ("table", (["rule", "person", "roles", "status"], warn_rows or [["none", "", "", ""]])),
@@ -169,7 +169,7 @@ def build_pages(store, files: dict[str, str]) -> list[Page]:
         total = store.count(model.KIND)
         if not total:
             continue
-        records = store.select(model.KIND, order_by="seq DESC", limit=DETAIL_LIMIT)
+        records = store.records(model.KIND, order="-seq", limit=DETAIL_LIMIT)
         listing = [[(r.id, f"wp/{wp.code}#{r.id}"), r.title_text, r.status or "", r.state or "", r.version,
                     clock.local_text(r.updated_at)] for r in records]
         blocks: list[tuple[str, Any]] = [
@@ -187,7 +187,7 @@ def build_pages(store, files: dict[str, str]) -> list[Page]:
         model = model_for(kind)
         if model.WP or not store.count(kind):
             continue
-        records = store.select(kind, order_by="seq")
+        records = store.records(kind)
         blocks = [("table", (["id", "title", "state", "updated"], [[(r.id, f"other/{kind}#{r.id}"), r.title_text,
                                                                      r.state or "", clock.local_text(r.updated_at)]
                                                                     for r in records]))]
@@ -223,7 +223,7 @@ def _record_blocks(store, rec, files: dict[str, str], uuid_labels) -> list[tuple
     if rec.approvals:
         blocks.append(("table", (["approved by", "when", "how", "noted by"],
                                  [[a.by, clock.local_text(a.at), a.how, a.noted_by or ""] for a in rec.approvals])))
-    attached = store.select("attachments", "record = ?", [rec.uuid], order_by="seq") if rec.KIND != "attachments" else []
+    attached = store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
     if attached:
         blocks.append(("table", (["attached file", "by", "when"],
                                  [[(a.name, files[a.uuid]) if a.uuid in files else a.name, a.created_by,
@@ -258,7 +258,7 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
     try:
         target.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
-        for a in store.select("attachments", order_by="seq"):
+        for a in store.records("attachments"):
             source = stored_path(store, a.sha256)
             if source.exists():
                 rel = f"files/{a.id}-{_safe_name(a.name)}"

@@ -39,17 +39,8 @@ def export_document(store: Store) -> dict[str, Any]:
         "schema_version": store.schema_version(),
         "exported_at": clock.iso(clock.now()),
         "records": records,
-        "sync": {"site": store.site_id, **{table: _rows(store, table, order) for table, order in SYNC_TABLES}},
+        "sync": {"site": store.site_id, **store.sync_state()},
     }
-
-
-SYNC_TABLES = (("peers", "site"), ("aliases", "alias, uuid"), ("conflicts", "id"))
-
-
-def _rows(store: Store, table: str, order: str) -> list[dict[str, Any]]:
-    cursor = store.conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 def write_export(store: Store, out: IO[str]) -> None:

@@ -17,24 +17,20 @@ def gather(store, period: Period) -> dict[str, Any]:
     from ..core.roles import warnings
 
     perf = compute(store, period)
-    lo, hi = period.bounds()
-    q = store.conn.execute
-    policy = q("SELECT id, json_extract(data, '$.objectives') FROM policies WHERE status IN ('approved', 'updated') "
-               "ORDER BY seq DESC LIMIT 1").fetchone()
-    complaints = [r[0] for r in q("SELECT title FROM feedback WHERE received_at >= ? AND received_at < ? "
-                                  "AND json_extract(data, '$.feedback_type') = 'complaint' ORDER BY received_at", (lo, hi))]
-    changes = {k: v for k, v in q(
-        "SELECT change_type, COUNT(*) FROM change_requests WHERE deployed_at >= ? AND deployed_at < ? GROUP BY change_type",
-        (lo, hi))}
-    rejected = q("SELECT COUNT(*) FROM history WHERE kind = 'change_requests' AND field = 'status' AND new_value = 'rejected' "
-                 "AND at >= ? AND at < ?", (lo, hi)).fetchone()[0]
+    from ..core.incident_lists import IncidentQuery
+
+    lo, hi = period.moments()
+    policy = store.row("policies", ["id", "objectives"], {"status": ("approved", "updated")})
+    complaints = [t for (t,) in store.rows("feedback", ["title"], {"received_at__ge": lo, "received_at__lt": hi,
+                                                                   "feedback_type": "complaint"}, order="received_at")]
+    changes = store.group_count("change_requests", "change_type", {"deployed_at__ge": lo, "deployed_at__lt": hi})
+    rejected = store.count_history(kind="change_requests", field="status", new_value="rejected", between=(lo, hi))
     quarters = []
     start = period.start
     while start <= period.end:
         qp = _quarter_of(start)
-        a, b = qp.bounds()
-        n = q("SELECT COUNT(*) FROM incidents WHERE opened_at >= ? AND opened_at < ? AND problem = 0",
-              (max(a, lo), min(b, hi))).fetchone()[0]
+        a, b = qp.moments()
+        n = store.count_incidents(IncidentQuery(opened=(max(a, lo), min(b, hi)), problems=False))
         quarters.append({"quarter": qp.label, "incidents": n})
         start = qp.end + clock.timedelta(days=1)
     open_warnings = [w.line() for w in warnings(store) if not w.acknowledged]

@@ -52,12 +52,17 @@ class Period:
     end: date  # inclusive
     label: str
 
+    def moments(self) -> tuple[datetime, datetime]:
+        """The period as moments [from, to) in UTC: from the start of its first local day to the
+        start of the day after its last."""
+        lo = clock.ensure_utc(datetime.combine(self.start, time(0)))
+        hi = clock.ensure_utc(datetime.combine(self.end + timedelta(days=1), time(0)))
+        return lo, hi
+
     def bounds(self) -> tuple[str, str]:
-        """UTC ISO bounds [from, to) of the local days."""
-        tz = datetime.now().astimezone().tzinfo
-        lo = datetime.combine(self.start, time(0), tzinfo=tz).astimezone(timezone.utc)
-        hi = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
-        return lo.isoformat(), hi.isoformat()
+        """The same, as UTC ISO text."""
+        lo, hi = self.moments()
+        return clock.iso(lo) or "", clock.iso(hi) or ""
 
     def previous(self) -> "Period":
         return _shift(self, -1)
@@ -136,104 +141,67 @@ def _p90(values: list[int]) -> int | None:
 
 
 def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """Every figure of the report, per customer (named) and in total. `customer` is a uuid."""
-    from ..core.targets import target_for
+    """Every figure of the report, per customer (named) and in total. `customer` is a uuid. The
+    verdict on each incident is `targets.assess`, the one the dashboard and the lists use."""
+    from ..core.incident_lists import IncidentQuery
+    from ..core.targets import assess, target_for
 
     now = now or clock.now()
-    lo, hi = period.bounds()
-    names = {u: t for u, t in store.conn.execute("SELECT uuid, title FROM customers")}
-    services = {u: t for u, t in store.conn.execute("SELECT uuid, title FROM services")}
+    lo, hi = period.moments()
+    names = store.titles("customers")
+    services = store.titles("services")
     groups: dict[str, dict[str, Any]] = {}
 
     def group(cust: str | None) -> dict[str, Any]:
         key = names.get(cust, NONE_CUSTOMER) if cust else NONE_CUSTOMER
         return groups.setdefault(key, _empty())
 
-    where, params = "opened_at >= ? AND opened_at < ? AND problem = 0", [lo, hi]
     if customer:
-        where += " AND customer = ?"
-        params.append(customer)
         group(customer)
     cache: dict = {}
-    rows = store.conn.execute(
-        "SELECT customer, service, priority, opened_at, json_extract(data, '$.responded_at'), restored_at, "
-        f"json_extract(data, '$.waiting_minutes'), json_extract(data, '$.reopened') FROM incidents WHERE {where}",
-        params)
-    for cust, service, priority, opened, responded, restored, waiting, reopened in rows:
-        # plain values, not whole records: a quarter of a busy shop is tens of thousands of rows
-        inc = _Row(cust, service, priority)
-        opened_at = clock.parse_datetime(opened)
-        responded_at = clock.parse_datetime(responded) if responded else None
-        restored_at = clock.parse_datetime(restored) if restored else None
-        waiting = int(waiting or 0)
-        g = group(cust)
+    # plain rows, not whole records: a quarter of a busy shop is tens of thousands of them
+    for inc in store.incident_rows(IncidentQuery(opened=(lo, hi), customer=customer, problems=False), sort="oldest"):
+        g = group(inc.customer)
         g["incidents"] += 1
-        g["by_priority"][priority] += 1
-        svc = services.get(service, "(no service)") if service else "(no service)"
+        g["by_priority"][inc.priority] += 1
+        svc = services.get(inc.service, "(no service)") if inc.service else "(no service)"
         g["by_service"][svc] = g["by_service"].get(svc, 0) + 1
-        g["reopened"] += 1 if reopened else 0
-        target = target_for(store, inc, cache)
-        breached = False
-        first = min([t for t in (responded_at, restored_at) if t], default=None)
-        respond_due = add_working_minutes(opened_at, target.respond_minutes, target.hours)
-        if first is not None or now > respond_due:
+        g["reopened"] += 1 if inc.reopened else 0
+        verdict = assess(inc, target_for(store, inc, cache), now)
+        if verdict.response_met is not None:
             g["response_measured"] += 1
-            if first is not None and first <= respond_due:
-                g["response_met"] += 1
-            else:
-                breached = True
-        resolve_due = add_working_minutes(opened_at, target.resolve_minutes + waiting, target.hours)
-        if restored_at is not None or now > resolve_due:
+            g["response_met"] += 1 if verdict.response_met else 0
+        if verdict.resolution_met is not None:
             g["resolution_measured"] += 1
-            if restored_at is not None and restored_at <= resolve_due:
-                g["resolution_met"] += 1
-            else:
-                breached = True
-        if restored_at is not None:
+            g["resolution_met"] += 1 if verdict.resolution_met else 0
+        if verdict.resolve_minutes is not None:
             g["resolved"] += 1
-            spent = working_minutes(opened_at, restored_at, target.hours) - waiting
-            g["_resolve"].append(max(0, spent))
-        g["breached"] += 1 if breached else 0
+            g["_resolve"].append(verdict.resolve_minutes)
+        g["breached"] += 1 if verdict.breached else 0
 
     # time spent: entries dated in the period, on incidents of any date
-    sql = ("SELECT i.customer, json_extract(e.value, '$.minutes'), json_extract(e.value, '$.billable') "
-           "FROM incidents i, json_each(i.data, '$.time_spent') e "
-           "WHERE json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
-    tparams: list[Any] = [lo, hi]
-    if customer:
-        sql += " AND i.customer = ?"
-        tparams.append(customer)
-    for cust, minutes, billable in store.conn.execute(sql, tparams):
-        g = group(cust)
-        g["billable_minutes" if billable in (None, 1, True) else "non_billable_minutes"] += int(minutes or 0)
+    for cust, minutes, billable in store.time_spent_between(lo, hi, customer):
+        group(cust)["billable_minutes" if billable else "non_billable_minutes"] += minutes
 
     # changes: deployed in the period; failed = a failing test report
-    csql = "SELECT uuid, json_extract(data, '$.customer'), deployed_at FROM change_requests"
-    fails = {c for (c,) in store.conn.execute(
-        "SELECT change FROM test_reports WHERE json_extract(data, '$.result') = 'fail' AND change IS NOT NULL")}
-    for uuid, cust, deployed in store.conn.execute(csql):
+    fails = {c for (c,) in store.rows("test_reports", ["change"], {"result": "fail", "change__isnull": False})}
+    for uuid, cust, deployed in store.rows("change_requests", ["uuid", "customer", "deployed_at"]):
         if customer and cust != customer:
             continue
-        if deployed and lo <= deployed < hi:
+        if deployed and clock.iso(lo) <= deployed < clock.iso(hi):
             g = group(cust)
             g["changes_deployed"] += 1
             if uuid in fails:
                 g["changes_failed"] += 1
-        elif uuid in fails and not deployed:
-            tested = store.conn.execute(
-                "SELECT 1 FROM test_reports WHERE change = ? AND json_extract(data, '$.result') = 'fail' "
-                "AND json_extract(data, '$.tested_at') >= ? AND json_extract(data, '$.tested_at') < ?",
-                (uuid, lo, hi)).fetchone()
-            if tested:
-                group(cust)["changes_failed"] += 1
+        elif uuid in fails and not deployed and store.exists(
+                "test_reports", {"change": uuid, "result": "fail", "tested_at__ge": lo, "tested_at__lt": hi}):
+            group(cust)["changes_failed"] += 1
 
     # feedback received in the period
-    fsql = "SELECT company, json_extract(data, '$.feedback_type') FROM feedback WHERE received_at >= ? AND received_at < ?"
-    fparams: list[Any] = [lo, hi]
+    where: dict[str, Any] = {"received_at__ge": lo, "received_at__lt": hi}
     if customer:
-        fsql += " AND company = ?"
-        fparams.append(customer)
-    for company, ftype in store.conn.execute(fsql, fparams):
+        where["company"] = customer
+    for company, ftype in store.rows("feedback", ["company", "feedback_type"], where):
         if company and company not in names:
             continue  # feedback from a supplier: not a customer's figure
         group(company)["feedback"][ftype or "comment"] += 1
@@ -273,10 +241,8 @@ def _finish(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def _previous_actions(store, period: Period, customer: str | None) -> str:
-    row = store.conn.execute(
-        "SELECT json_extract(data, '$.proposed_actions') FROM performance_reports WHERE status = 'approved' "
-        "AND period_end < ? AND (customer IS ? OR customer = ?) ORDER BY period_end DESC LIMIT 1",
-        (period.start.isoformat(), customer, customer)).fetchone()
+    row = store.row("performance_reports", ["proposed_actions"],
+                    {"status": "approved", "period_end__lt": period.start, "customer": customer}, order="-period_end")
     return (row[0] or "") if row else ""
 
 
@@ -303,16 +269,16 @@ def to_json(report: dict[str, Any]) -> str:
 
 
 def to_csv(report: dict[str, Any]) -> str:
+    from .csvfile import write_csv
+
     services = sorted({s for r in report["rows"] for s in r["by_service"]})
     head = ["customer", *SCALARS, *PRIORITIES, *(f"feedback_{t}" for t in FEEDBACK_TYPES),
             *(f"service:{s}" for s in services)]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(head)
-    for row in [*report["rows"], {"customer": "TOTAL", **report["total"]}]:
-        w.writerow([row["customer"], *("" if row[k] is None else row[k] for k in SCALARS),
-                    *(row["by_priority"][p] for p in PRIORITIES), *(row["feedback"][t] for t in FEEDBACK_TYPES),
-                    *(row["by_service"].get(s, 0) for s in services)])
+    write_csv(buf, head, ([row["customer"], *("" if row[k] is None else row[k] for k in SCALARS),
+                           *(row["by_priority"][p] for p in PRIORITIES), *(row["feedback"][t] for t in FEEDBACK_TYPES),
+                           *(row["by_service"].get(s, 0) for s in services)]
+                          for row in [*report["rows"], {"customer": "TOTAL", **report["total"]}]))
     return buf.getvalue()
 
 

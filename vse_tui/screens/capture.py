@@ -40,9 +40,9 @@ class QuickCapture(OnceModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        customers = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM customers WHERE state != 'former' ORDER BY title")]
-        services = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM services WHERE status != 'draft' ORDER BY title")]
-        last_c, last_s = store.setting("last_customer"), store.setting("last_service")
+        customers = [(t, u) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
+        services = [(t, u) for u, t in store.titles("services", {"status__ne": "draft"}).items()]
+        last_c, last_s = store.pref("last_customer"), store.pref("last_service")
         if last_c not in {u for _, u in customers}:
             last_c = None
         if last_s not in {u for _, u in services}:

@@ -248,9 +248,8 @@ class ChangeScreen(RecordScreen):
         from ..core.changes import deploy
 
         rec = self.store.get(self.kind, self.ref)
-        items = ", ".join(r for (r,) in self.store.conn.execute(
-            f"SELECT id FROM configuration_items WHERE uuid IN ({','.join('?' * len(rec.impacted_cis))})",
-            rec.impacted_cis)) if rec.impacted_cis else "no configuration item"
+        found = self.store.ids_for(rec.impacted_cis, "configuration_items")
+        items = ", ".join(sorted(rid for rid, _ in found.values())) if rec.impacted_cis else "no configuration item"
         early = " It is not approved yet: it will show as deployed before approval." if rec.status == "draft" else ""
 
         def answered(yes: bool | None) -> None:

@@ -190,8 +190,8 @@ class PartyFilter(OnceModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        customers = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM customers ORDER BY title")]
-        services = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM services ORDER BY title")]
+        customers = [(t, u) for u, t in store.titles("customers").items()]
+        services = [(t, u) for u, t in store.titles("services").items()]
         with Vertical():
             yield Label("Customer")
             yield Select(customers, value=self.customer or Select.NULL, id="customer", prompt="any customer")
@@ -234,8 +234,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
         elif spec.how == "int":
             out.append(Field(spec.name, label, "int", value))
         elif spec.how == "ref" and spec.ref_kind in SMALL_TABLES:
-            options = [(f"{t} ({rid})", rid) for rid, t in store.conn.execute(
-                f"SELECT id, title FROM {spec.ref_kind} ORDER BY title")]
+            options = [(f"{t} ({rid})", rid) for _, rid, t in store.choices(spec.ref_kind)]
             out.append(Field(spec.name, label, "select", value or None, options, required=spec.required))
         else:
             out.append(Field(spec.name, label, "input", value, required=spec.required, placeholder=spec.hint))

@@ -14,7 +14,6 @@ from ..core import clock
 from ..core import incidents as core
 from ..core import targets
 from ..core.errors import VseError
-from ..core.lookup import names, short_names
 from ..core.records import Incident
 from ..widgets.style import PRIORITY_STYLE
 from ..widgets.history import HistoryTable, record_panels
@@ -75,8 +74,11 @@ class IncidentDetailScreen(BaseScreen):
             tail = Text(f"closed {clock.relative(inc.closed_at, now)}", style="green") if inc.closed_at else Text("closed")
         elif clk.paused:
             tail = Text(f"target paused ({inc.state})", style="dim")
+        elif clk.late:
+            tail = Text(f"resolution target passed {clock.human_duration(clk.remaining)} ago", style="bold red")
         elif clk.breached:
-            tail = Text(f"target breached {clock.human_duration(clk.remaining)}", style="bold red")
+            tail = Text(f"response target missed · {clock.human_duration(clk.remaining)} left to resolve",
+                        style="bold red")
         else:
             tail = Text(f"{clock.human_duration(clk.remaining)} left to target")
         self.query_one("#head", Static).update(Text.assemble(
@@ -128,8 +130,8 @@ class IncidentDetailScreen(BaseScreen):
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
         store = self.store
-        customers, services = short_names(store), names(store, "services")
-        cis = names(store, "configuration_items")
+        customers, services = store.customer_codes(), store.titles("services")
+        cis = store.titles("configuration_items")
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
@@ -162,13 +164,11 @@ class IncidentDetailScreen(BaseScreen):
         row("root cause", inc.root_cause)
         row("no change because", inc.no_change_reason)
         if inc.changes:
-            ids = [r[0] for r in store.conn.execute(
-                f"SELECT id FROM change_requests WHERE uuid IN ({','.join('?' * len(inc.changes))})", inc.changes)]
-            row("changes", ", ".join(ids))
+            found = store.ids_for(inc.changes, "change_requests")
+            row("changes", ", ".join(found[u][0] for u in inc.changes if u in found))
         if inc.related_incidents:
-            ids = [r[0] for r in store.conn.execute(
-                f"SELECT id FROM incidents WHERE uuid IN ({','.join('?' * len(inc.related_incidents))})", inc.related_incidents)]
-            row("related", ", ".join(ids))
+            found = store.ids_for(inc.related_incidents, "incidents")
+            row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
         for n in inc.notifications:
             row(f"notified {n.task}", f"{n.to} by {n.how}, {clock.local_text(n.at)} ({n.by})")
         if inc.confirmation:
@@ -219,8 +219,8 @@ class IncidentDetailScreen(BaseScreen):
     def action_classify(self) -> None:
         inc = self.incident
         store = self.store
-        ci_ids = ", ".join(r[0] for r in store.conn.execute(
-            f"SELECT id FROM configuration_items WHERE uuid IN ({','.join('?' * len(inc.cis))})", inc.cis)) if inc.cis else ""
+        found = store.ids_for(inc.cis, "configuration_items")
+        ci_ids = ", ".join(found[u][0] for u in inc.cis if u in found)
         fields = [
             Field("category", "Category", value=inc.category, placeholder="hardware, software, network, access ..."),
             Field("impact", "Impact", "radio", inc.impact, LEVELS),

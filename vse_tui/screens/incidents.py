@@ -11,9 +11,8 @@ from textual.widgets import Input, Static
 from ..core import clock
 from ..core import incident_lists as lists
 from ..core import targets
-from ..core.lookup import names, short_names
 from ..widgets.paged_table import PagedTable
-from ..widgets.style import mark, plain, priority_text
+from ..widgets.style import mark, plain, priority_text, time_left
 from .base import SearchableList
 
 PAGE = 100
@@ -68,9 +67,9 @@ class IncidentsScreen(SearchableList):
         t.focus()
 
     # ------------------------------------------------------------ data
-    def _where(self) -> tuple[str, list]:
+    def _query(self) -> lists.IncidentQuery:
         status = self.status_filter
-        return lists.query(
+        return lists.IncidentQuery(
             open_only=status == "open", status=None if status in ("open", "all") else status,
             priority=self.priority_filter, customer=self.customer, service=self.service,
             search=self.search_text or None, problems=True if self.problems_only else None)
@@ -80,12 +79,12 @@ class IncidentsScreen(SearchableList):
 
     def load_page(self, offset: int, keep: bool = False, cursor: int | None = None) -> None:
         store = self.store
-        where, params = self._where()
-        self.total_rows = store.count("incidents", where, params)
+        q = self._query()
+        self.total_rows = store.count_incidents(q)
         offset = max(0, min(offset, max(0, (self.total_rows - 1) // PAGE * PAGE)))
         self.page_offset = offset
-        rows = lists.page(store, where, params, sort=self.sort, limit=PAGE, offset=offset)
-        customers, services = short_names(store), names(store, "services")
+        rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
+        customers, services = store.customer_codes(), store.titles("services")
         table = self.query_one("#list", PagedTable)
         now = clock.now()
         lines = []
@@ -100,9 +99,8 @@ class IncidentsScreen(SearchableList):
                     left = Text("paused", style="dim")
                 elif inc.state == "restored":
                     left = Text("restored", style="green")
-                elif clk.remaining is not None:
-                    left = Text(("-" if clk.breached else "") + clock.human_duration(clk.remaining),
-                                style="bold red" if clk.breached else "")
+                else:
+                    left = time_left(clk)
             state = Text(inc.state or "", style="green" if inc.state == "closed" else "")
             lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, plain(inc.summary),
                                    plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
@@ -128,7 +126,7 @@ class IncidentsScreen(SearchableList):
         if self.search_text:
             parts.append(f"search: {self.search_text!r}")
         if self.customer or self.service:
-            cust = short_names(self.store).get(self.customer or "", "") if self.customer else ""
+            cust = self.store.customer_codes().get(self.customer or "", "") if self.customer else ""
             svc = names(self.store, "services").get(self.service or "", "") if self.service else ""
             parts.append("for: " + " / ".join(p for p in (cust, svc) if p))
         if self.problems_only:

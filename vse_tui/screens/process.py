@@ -11,7 +11,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..core import clock
-from ..core.lookup import _escape_like
 from ..core.records import BY_KIND
 from ..core.standard import load_standard
 from ..widgets.rowlist import RowList
@@ -29,38 +28,34 @@ def _day(value):
 
 
 def _hours(value):
-    import json
-
     from ..core.fields import hours_text
     from ..core.records import ServiceHours
 
-    return hours_text(ServiceHours.model_validate(json.loads(value))) if value else ""
+    return hours_text(ServiceHours.model_validate(value)) if value else ""
 
 
-# (label, SQL expression over the kind's table `t`, width, formatter): the columns a list shows.
-BASE_COLUMNS = [("id", "t.id", 9, None), ("title", "t.title", 24, None), ("status", "t.status", 9, None),
-                ("state", "t.state", 10, None), ("updated", "t.updated_at", 10, _day)]
+# (label, field, width, formatter): the columns a list shows. A field "customer>customers" shows
+# the name of the customer it links to.
+BASE_COLUMNS = [("id", "id", 9, None), ("title", "title", 24, None), ("status", "status", 9, None),
+                ("state", "state", 10, None), ("updated", "updated_at", 10, _day)]
 COLUMNS = {
-    "services": [("id", "t.id", 8, None), ("name", "t.title", 18, None), ("catalogue", "json_extract(t.data, '$.catalogue')", 10, None),
-                 ("status", "t.status", 8, None), ("hours", "json_extract(t.data, '$.service_hours')", 13, _hours),
-                 ("review", "t.review_date", 10, None)],
-    "customer_agreements": [("id", "t.id", 8, None), ("title", "t.title", 18, None),
-                            ("customer", "(SELECT c.title FROM customers c WHERE c.uuid = t.customer)", 14, None),
-                            ("status", "t.status", 8, None), ("review", "t.review_date", 10, None), ("ends", "t.end_date", 10, None)],
-    "supplier_agreements": [("id", "t.id", 8, None), ("title", "t.title", 18, None),
-                            ("supplier", "(SELECT c.title FROM suppliers c WHERE c.uuid = t.supplier)", 14, None),
-                            ("status", "t.status", 8, None), ("review", "t.review_date", 10, None), ("ends", "t.end_date", 10, None)],
-    "change_requests": [("id", "t.id", 8, None), ("title", "t.title", 22, None), ("type", "t.change_type", 9, None),
-                        ("status", "t.status", 8, None), ("state", "t.state", 9, None), ("planned", "t.planned_at", 10, _day)],
-    "configuration_items": [("id", "t.id", 8, None), ("name", "t.title", 22, None), ("type", "json_extract(t.data, '$.ci_type')", 10, None),
-                            ("status", "t.status", 8, None), ("state", "t.state", 10, None), ("expiry", "t.expiry_date", 10, None)],
-    "feedback": [("id", "t.id", 7, None), ("what they said", "t.title", 30, None),
-                 ("type", "json_extract(t.data, '$.feedback_type')", 10, None), ("step", "t.state", 12, None),
-                 ("received", "t.received_at", 10, _day)],
-    "schedule_items": [("id", "t.id", 8, None), ("title", "t.title", 20, None), ("type", "t.item_type", 12, None),
-                       ("starts", "t.starts_at", 16, _local), ("repeats", "json_extract(t.data, '$.recurrence')", 7, None)],
-    "performance_reports": [("id", "t.id", 8, None), ("title", "t.title", 34, None), ("status", "t.status", 8, None),
-                            ("period end", "t.period_end", 10, None)],
+    "services": [("id", "id", 8, None), ("name", "title", 18, None), ("catalogue", "catalogue", 10, None),
+                 ("status", "status", 8, None), ("hours", "service_hours:json", 13, _hours),
+                 ("review", "review_date", 10, None)],
+    "customer_agreements": [("id", "id", 8, None), ("title", "title", 18, None), ("customer", "customer>customers", 14, None),
+                            ("status", "status", 8, None), ("review", "review_date", 10, None), ("ends", "end_date", 10, None)],
+    "supplier_agreements": [("id", "id", 8, None), ("title", "title", 18, None), ("supplier", "supplier>suppliers", 14, None),
+                            ("status", "status", 8, None), ("review", "review_date", 10, None), ("ends", "end_date", 10, None)],
+    "change_requests": [("id", "id", 8, None), ("title", "title", 22, None), ("type", "change_type", 9, None),
+                        ("status", "status", 8, None), ("state", "state", 9, None), ("planned", "planned_at", 10, _day)],
+    "configuration_items": [("id", "id", 8, None), ("name", "title", 22, None), ("type", "ci_type", 10, None),
+                            ("status", "status", 8, None), ("state", "state", 10, None), ("expiry", "expiry_date", 10, None)],
+    "feedback": [("id", "id", 7, None), ("what they said", "title", 30, None), ("type", "feedback_type", 10, None),
+                 ("step", "state", 12, None), ("received", "received_at", 10, _day)],
+    "schedule_items": [("id", "id", 8, None), ("title", "title", 20, None), ("type", "item_type", 12, None),
+                       ("starts", "starts_at", 16, _local), ("repeats", "recurrence", 7, None)],
+    "performance_reports": [("id", "id", 8, None), ("title", "title", 34, None), ("status", "status", 8, None),
+                            ("period end", "period_end", 10, None)],
 }
 
 
@@ -115,26 +110,24 @@ class ProcessScreen(SearchableList):
     def _fill_records(self) -> None:
         store, kind = self.store, self.kind
         model = BY_KIND[kind]
-        where, params = "1", []
-        if self.search_text:
-            where = "(t.id LIKE ? ESCAPE '\\' OR t.title LIKE ? ESCAPE '\\')"
-            like = f"%{_escape_like(self.search_text)}%"
-            params = [like.upper(), like]
-        total = store.conn.execute(f"SELECT COUNT(*) FROM {kind} t WHERE {where}", params).fetchone()[0]
+        where = {"text__match": self.search_text} if self.search_text else None
+        total = store.count(kind, where)
         columns = COLUMNS.get(kind, BASE_COLUMNS)
-        select = ", ".join(sql for _l, sql, _w, _f in columns)
-        rows = store.conn.execute(
-            f"SELECT {select} FROM {kind} t WHERE {where} ORDER BY t.seq DESC LIMIT {LIMIT}", params
-        ).fetchall()
+        fields = [field.split(">")[0] for _l, field, _w, _f in columns]
+        rows = store.rows(kind, fields, where, order="-seq", limit=LIMIT)
+        linked = {field: store.titles(field.split(">")[1]) for _l, field, _w, _f in columns if ">" in field}
+        if linked:
+            rows = [tuple(linked[f].get(v, "") if f in linked else v for (_l, f, _w, _x), v in zip(columns, row))
+                    for row in rows]
         table = self.query_one("#records", RowList)
         if self._columns_of != kind:
-            table.set_columns([(label, width) for label, _sql, width, _fmt in columns])
+            table.set_columns([(label, width) for label, _field, width, _fmt in columns])
             self._columns_of = kind
         labels = [c[0] for c in columns]
         lines = []
         for row in rows:
             cells = []
-            for (label, _sql, _w, fmt), value in zip(columns, row):
+            for (label, _field, _w, fmt), value in zip(columns, row):
                 text = fmt(value) if fmt else ("" if value is None else str(value))
                 style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
                 cells.append(Text(text, style=style))

@@ -78,7 +78,7 @@ class RecordScreen(BaseScreen):
         for a in rec.approvals:
             grid.add_row("approved", Text(f"{a.by}, {clock.local_text(a.at)}, by {a.how}"
                                           + (f" (noted by {a.noted_by})" if a.noted_by else "")))
-        files = store.count("attachments", "record = ?", [rec.uuid]) if self.kind != "attachments" else 0
+        files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
         if files:
             grid.add_row("files", Text(f"{files} attached (f lists them)"))
         grid.add_row("created", Text(f"{clock.local_text(rec.created_at)} by {rec.created_by}"))

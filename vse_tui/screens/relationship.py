@@ -46,8 +46,8 @@ class FeedbackCapture(OnceModal):
         from ..core.relationship import last_feedback_company
 
         store = self.app.store
-        companies = [(f"{t} (customer)", u) for u, t in store.conn.execute("SELECT uuid, title FROM customers ORDER BY title")]
-        companies += [(f"{t} (supplier)", u) for u, t in store.conn.execute("SELECT uuid, title FROM suppliers ORDER BY title")]
+        companies = [(f"{t} (customer)", u) for u, t in store.titles("customers").items()]
+        companies += [(f"{t} (supplier)", u) for u, t in store.titles("suppliers").items()]
         last = last_feedback_company(store)
         with Vertical() as box:
             box.border_title = "Log feedback (WP.06)"
@@ -78,8 +78,7 @@ class FeedbackCapture(OnceModal):
         company = None if company is Select.NULL else company
         source = "other"
         if company:
-            source = "supplier" if store.conn.execute("SELECT 1 FROM suppliers WHERE uuid = ?", (company,)).fetchone() \
-                else "customer"
+            source = "supplier" if store.exists("suppliers", {"uuid": company}) else "customer"
         try:
             entry = log_feedback(store, self.query_one("#description", Input).value,
                                  feedback_type=btn.name if btn and btn.name else "comment", source=source,
@@ -214,9 +213,9 @@ class PerformanceScreen(BaseScreen):
         from ..reports import performance as perf
 
         store = self.store
-        lo, hi = self.period.bounds()
-        many = store.conn.execute("SELECT COUNT(*) FROM incidents WHERE opened_at >= ? AND opened_at < ?",
-                                  (lo, hi)).fetchone()[0]
+        from ..core.incident_lists import IncidentQuery
+
+        many = store.count_incidents(IncidentQuery(opened=self.period.moments()))
         if many < self.BACKGROUND_FROM:
             self.show(perf.compute(store, self.period, self.customer))
             return
@@ -301,10 +300,10 @@ class PerformanceScreen(BaseScreen):
 
     def _weekly(self) -> list[int]:
         """Incidents opened per week of the period, weeks starting at the period's first local day."""
-        from ..core.incident_lists import counts_between
+        from ..core.incident_lists import IncidentQuery
 
         p = self.period
-        lo, hi = (clock.parse_datetime(b) for b in p.bounds())
+        lo, hi = p.moments()
 
         def midnight(day):  # local, in the offset of that day
             return clock.ensure_utc(datetime.combine(day, time()))
@@ -312,8 +311,8 @@ class PerformanceScreen(BaseScreen):
         weeks = (p.end - p.start).days // 7 + 1
         bounds = [midnight(p.start + timedelta(days=7 * i)) for i in range(weeks + 1)]
         bounds[0], bounds[-1] = max(lo, bounds[0]), min(hi, bounds[-1])  # within the report's period
-        where, params = ("problem = 0 AND customer = ?", (self.customer,)) if self.customer else ("problem = 0", ())
-        return counts_between(self.store, "opened_at", bounds, where, params)
+        return self.store.incident_counts_between("opened_at", bounds,
+                                                  IncidentQuery(problems=False, customer=self.customer))
 
     def action_back(self) -> None:
         go_back(self)
@@ -327,7 +326,7 @@ class PerformanceScreen(BaseScreen):
         from ..reports.performance import parse_period
 
         store = self.store
-        customers = [(t, u) for u, t in store.conn.execute("SELECT uuid, title FROM customers ORDER BY title")]
+        customers = [(t, u) for u, t in store.titles("customers").items()]
         fields = [Field("period", "Period", value=self.period.label, placeholder="2026-Q3, 2026-09, 2026 or FROM..TO",
                         required=True),
                   Field("customer", "Customer", "select", self.customer, customers)]

@@ -157,7 +157,7 @@ class WizardScreen(BaseScreen):
                     *self._approval_fields(d)]
         if key == "scope":
             cur = store.latest("scopes")
-            names = "\n".join(r[0] for r in store.conn.execute("SELECT title FROM customers WHERE state != 'former' ORDER BY title"))
+            names = "\n".join(store.titles("customers", {"state__ne": "former"}).values())
             return [Field("services_offered", "Services", "text", val("services_offered", cur.services_offered if cur else ""), required=True),
                     Field("customers", "Customers", "text", val("customers", names)),
                     Field("boundaries", "Boundaries", "text", val("boundaries", cur.boundaries if cur else "")),
@@ -195,9 +195,9 @@ class WizardScreen(BaseScreen):
             return [Field(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()] \
                 + self._approval_fields(d)
         if key == "resources":
-            people = {u: n for u, n in store.conn.execute("SELECT uuid, title FROM people")}
+            people = store.titles("people")
             out = []
-            for a in store.select("role_assignments", "state = 'active'", order_by="seq"):
+            for a in store.records("role_assignments", {"state": "active"}):
                 out.append(Field(f"need_{a.uuid}", f"{people.get(a.person, '?')[:10]} {label(a)}", value=val(f"need_{a.uuid}", ""),
                                  placeholder="training or competence this role needs"))
                 out.append(Field(f"due_{a.uuid}", "due", value=val(f"due_{a.uuid}", ""), placeholder="YYYY-MM-DD"))
@@ -221,9 +221,9 @@ class WizardScreen(BaseScreen):
         if draft and draft.get("rows"):
             rows = [tuple(r) for r in draft["rows"]]
         else:
-            people = self.store.select("people", "state = 'active' AND json_extract(data, '$.affiliation') = 'internal'", order_by="seq")
+            people = self.store.records("people", {"state": "active", "affiliation": "internal"})
             for p in people:
-                held = self.store.select("role_assignments", "person = ? AND state = 'active'", [p.uuid])
+                held = self.store.records("role_assignments", {"person": p.uuid, "state": "active"})
                 rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
         if not rows:
             rows = [(None, self.app.operator, "", "SM")]
@@ -411,8 +411,8 @@ class WizardScreen(BaseScreen):
 
     def _stored_rows(self) -> list[tuple[str | None, str, str, str]]:
         rows = []
-        for p in self.store.select("people", "state = 'active' AND json_extract(data, '$.affiliation') = 'internal'", order_by="seq"):
-            held = self.store.select("role_assignments", "person = ? AND state = 'active'", [p.uuid])
+        for p in self.store.records("people", {"state": "active", "affiliation": "internal"}):
+            held = self.store.records("role_assignments", {"person": p.uuid, "state": "active"})
             rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
         return rows
 

@@ -11,11 +11,28 @@ from typing import Any, Iterator
 
 HASHED = ("seq", "at", "kind", "record", "record_id", "action", "field", "old_value", "new_value",
           "operator", "os_user", "host", "task", "version")
+# Columns added later: hashed when set, so rows written before them keep their hash.
+HASHED_IF_SET = ("person", "via", "occurred_at")
+ALL_HASHED = HASHED + HASHED_IF_SET
+
+
+def history_value(value: Any) -> str | None:
+    """A field's value as the history holds it: text as it is, anything else as sorted JSON. The one
+    serialiser of the write path, the merge and the verification."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def row_hash(prev_hash: str | None, values: dict[str, Any]) -> str:
     """sha256 over the previous row's hash and this row's content, in a fixed canonical form."""
-    payload = json.dumps([prev_hash or ""] + [values.get(k) for k in HASHED], ensure_ascii=False, separators=(",", ":"))
+    items: list[Any] = [prev_hash or ""] + [values.get(k) for k in HASHED]
+    extra = {k: values[k] for k in HASHED_IF_SET if values.get(k) is not None}
+    if extra:
+        items.append(extra)
+    payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -30,13 +47,13 @@ class Problem:
 
 def _history_rows(conn, batch: int = 5000) -> Iterator[dict[str, Any]]:
     last = 0
-    cols = ", ".join(HASHED + ("hash", "prev_hash"))
+    cols = ", ".join(ALL_HASHED + ("hash", "prev_hash"))
     while True:
         rows = conn.execute(f"SELECT {cols} FROM history WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)).fetchall()
         if not rows:
             return
         for r in rows:
-            yield dict(zip(HASHED + ("hash", "prev_hash"), r))
+            yield dict(zip(ALL_HASHED + ("hash", "prev_hash"), r))
         last = rows[-1][0]
 
 
@@ -52,14 +69,6 @@ def verify_history(conn) -> list[Problem]:
             problems.append(Problem(f"history {row['seq']}", "its content was changed after it was written"))
         prev = row["hash"]
     return problems
-
-
-def _as_history_value(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _empty(value: Any) -> bool:
@@ -82,7 +91,7 @@ def verify_records(store) -> list[Problem]:
                 "SELECT record, action, field, new_value FROM history WHERE kind = ? ORDER BY seq", (kind,)):
             if action == "create":
                 snapshot = json.loads(new) if new else {}
-                replay[record] = {k: _as_history_value(v) for k, v in snapshot.items()}
+                replay[record] = {k: history_value(v) for k, v in snapshot.items()}
             elif action == "update" and record in replay and field:
                 replay[record][field] = new
         for rec in store.iter_all(kind):
@@ -98,7 +107,7 @@ def verify_records(store) -> list[Problem]:
             for name, value in current.items():
                 if name in ("version", "updated_at", "updated_by", "created_at", "created_by"):
                     continue
-                now_value = _as_history_value(value)
+                now_value = history_value(value)
                 want = expected.get(name)
                 if _empty(now_value) and _empty(want):
                     continue

@@ -2,7 +2,7 @@
 schema is current needs only the sqlite3 module."""
 
 APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
-SCHEMA_VERSION = 6  # the number of migrations in schema.py (a test checks they agree)
+SCHEMA_VERSION = 7  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {
@@ -49,5 +49,25 @@ PROMOTED_V5: dict[str, dict[str, type]] = {
     "attachments": {"record": str, "sha256": str},
 }
 
+# 0007: columns added to existing tables (the old ticket key, who has it, a person's login).
+ADDED_V7: dict[str, dict[str, type]] = {
+    "incidents": {"external_ref": str, "assignee": str},
+    "change_requests": {"assignee": str},
+    "feedback": {"assignee": str},
+    "people": {"os_user": str},
+}
+
 # Every record table and its promoted columns, as the current schema has them.
-PROMOTED: dict[str, dict[str, type]] = {**PROMOTED_V1, **PROMOTED_V4, **PROMOTED_V5}
+PROMOTED: dict[str, dict[str, type]] = {
+    kind: {**cols, **ADDED_V7.get(kind, {})} for kind, cols in {**PROMOTED_V1, **PROMOTED_V4, **PROMOTED_V5}.items()}
+
+# The search index numbers its rows kind by kind: a kind keeps its number for good (new kinds go last).
+SEARCH_KINDS: tuple[str, ...] = (
+    "customers", "suppliers", "people", "role_assignments", "training", "acknowledgements", "attachments",
+    "business_goals", "scopes", "role_lists", "policies", "cx_approaches", "data_procedures", "feedback",
+    "improvement_reports", "configuration_items", "change_requests", "schedule_items", "change_schedules",
+    "built_changes", "service_designs", "procedures", "secure_procedures", "test_reports", "services",
+    "customer_agreements", "supplier_agreements", "performance_reports", "incidents",
+)
+SEARCH_KEYS = {"incidents": "new.external_ref", "customers": "json_extract(new.data, '$.short')",
+               "suppliers": "json_extract(new.data, '$.short')"}

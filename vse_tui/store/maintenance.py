@@ -22,9 +22,7 @@ NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "fuse.sshfs", "9p",
 def backup_folder(store: Store) -> Path:
     """Where backups go: the folder the data and document management procedure (WP.05) names,
     else beside the database."""
-    row = store.conn.execute(
-        "SELECT json_extract(data, '$.backup_folder') FROM data_procedures WHERE status = 'approved' "
-        "ORDER BY seq DESC LIMIT 1").fetchone()
+    row = store.row("data_procedures", ["backup_folder"], {"status": "approved"})
     if row and row[0] and str(row[0]).strip():
         return Path(str(row[0]).strip()).expanduser()
     return store.path.parent

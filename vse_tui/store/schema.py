@@ -129,4 +129,47 @@ def m0006(db: Database) -> None:
     db.execute("CREATE INDEX conflicts_open ON conflicts(state, id)")
 
 
+@migrations(name="0007_people_origins_prefs_search")
+def m0007(db: Database) -> None:
+    """History rows name the person who wrote them (beside the login), where a change came from
+    (typed, imported, merged, demo) and, for imported events, when they happened in the source.
+    Preferences of the person at the keyboard leave the versioned settings. The old ticket key,
+    who has an incident, change or feedback entry, and a person's login get their own columns.
+    Records get a full-text index (FTS5, trigram) over their id, title and keys."""
+    from .columns import ADDED_V7, SEARCH_KEYS, SEARCH_KINDS
+
+    for name in ("person", "via", "occurred_at"):
+        db.execute(f"ALTER TABLE history ADD COLUMN {name} TEXT")
+    db["prefs"].create({"key": str, "value": str}, pk="key")
+    db.execute("INSERT INTO prefs(key, value) SELECT key, value FROM settings WHERE key IN "
+               "('last_customer', 'last_service', 'wizard_step', 'last_feedback_company') OR key LIKE 'wizard_draft:%'")
+    db.execute("DELETE FROM settings WHERE key IN ('last_customer', 'last_service', 'wizard_step', "
+               "'last_feedback_company') OR key LIKE 'wizard_draft:%'")
+    for table, cols in ADDED_V7.items():
+        for name in cols:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT")
+            db.execute(f"UPDATE {table} SET {name} = json_extract(data, '$.{name}'), "
+                       f"data = json_remove(data, '$.{name}') WHERE json_extract(data, '$.{name}') IS NOT NULL")
+    db.execute("CREATE INDEX incidents_external_ref ON incidents(external_ref) WHERE external_ref IS NOT NULL")
+    db.execute("CREATE INDEX incidents_assignee ON incidents(assignee, priority, opened_at) WHERE status != 'closed'")
+    db.execute("CREATE INDEX people_os_user ON people(os_user) WHERE os_user IS NOT NULL")
+    db.execute("CREATE VIRTUAL TABLE record_search USING fts5(id, title, keys, kind UNINDEXED, uuid UNINDEXED, "
+               "tokenize = 'trigram')")
+    for number, table in enumerate(SEARCH_KINDS, start=1):
+        rowid = f"{number} * 1099511627776 + new.rowid"
+        keys = SEARCH_KEYS.get(table, "''")
+        insert = (f"INSERT INTO record_search(rowid, id, title, keys, kind, uuid) "
+                  f"VALUES ({rowid}, new.id, new.title, COALESCE({keys}, ''), '{table}', new.uuid);")
+        db.execute(f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN {insert} END")
+        changed = f"({keys.replace('new.', 'old.')}) IS NOT ({keys})"
+        db.execute(f"CREATE TRIGGER {table}_search_update AFTER UPDATE ON {table} WHEN old.id IS NOT new.id "
+                   f"OR old.title IS NOT new.title OR {changed} BEGIN "
+                   f"DELETE FROM record_search WHERE rowid = {number} * 1099511627776 + old.rowid; {insert} END")
+        db.execute(f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table} BEGIN "
+                   f"DELETE FROM record_search WHERE rowid = {number} * 1099511627776 + old.rowid; END")
+        old_keys = keys.replace("new.", "")
+        db.execute(f"INSERT INTO record_search(rowid, id, title, keys, kind, uuid) SELECT {number} * 1099511627776 + "
+                   f"rowid, id, title, COALESCE({old_keys}, ''), '{table}', uuid FROM {table}")
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -34,12 +34,13 @@ from typing import Any
 
 from ..core import clock
 from ..core.errors import InputError, NotFound
-from .chain import HASHED, row_hash
+from .chain import ALL_HASHED, history_value, row_hash
+from .writes import Event, dump
 
 FORMAT = "vse-tui-bundle"
 VERSION = 1
 SYNCED_SETTINGS = {"shop_name"}
-EVENT_COLUMNS = HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
+EVENT_COLUMNS = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
 
 
 # ---------------------------------------------------------------- peers and clones
@@ -237,8 +238,7 @@ def import_bundle(store, path: str | Path) -> ImportResult:
             store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
                                (body["from_site"], renamed))
             known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
-        for e in body["events"]:
-            merger.apply(e)
+        merger.apply_all(body["events"])
         peer = known[body["from_site"]]
         if body.get("ack_site") in (None, store.site_id):
             acked = ack if renamed is not None else max(peer["acked"] or 0, ack)
@@ -282,19 +282,41 @@ def _from_history(model, name: str, text: str | None) -> Any:
 
 
 class _Merger:
+    """Applies a bundle's events through the store's one write path, each keeping its identity."""
+
     def __init__(self, store, body: dict[str, Any], result: ImportResult) -> None:
         self.store, self.body, self.result = store, body, result
         self.closed_before: dict[str, bool] = {}
+        self.via = f"merged from {body.get('from_name') or 'a copy'} (site {body['from_site'][:8]})"
 
     def _seen(self, e) -> bool:
         return self.store.conn.execute("SELECT 1 FROM history WHERE origin_site = ? AND origin_seq = ?",
                                        (e["origin_site"], e["origin_seq"])).fetchone() is not None
 
+    def _event(self, e) -> Event:
+        return Event(site=e["origin_site"], seq=e["origin_seq"], at=clock.parse_datetime(e["at"]),
+                     operator=e["operator"], os_user=e.get("os_user"), host=e.get("host"), person=e.get("person"),
+                     via=e.get("via") or self.via, occurred_at=e.get("occurred_at"))
+
     def _row(self, e, action: str, old=None, new=None, record_id=None) -> None:
-        self.store._history(e["kind"], e["record"], record_id or e["record_id"], action, e["field"],
-                            old if action != "create" else None, new if new is not None else e["new_value"],
-                            e["task"], e["version"], at=clock.parse_datetime(e["at"]), operator=e["operator"],
-                            origin=(e["origin_site"], e["origin_seq"]))
+        self.store.log_event(e["kind"], None, action, e["field"], old, new if new is not None else e["new_value"],
+                             e["task"], self._event(e), record_uuid=e["record"], record_id=record_id or e["record_id"])
+
+    def apply_all(self, events: list[dict[str, Any]]) -> None:
+        """Apply the events in order; the field updates of one version of a record go together, so
+        that a status and its state move as one (a lifecycle checks them together)."""
+        group: list[dict[str, Any]] = []
+        for e in events:
+            if group and (e["action"] != "update" or not e["field"]
+                          or (e["record"], e["version"]) != (group[0]["record"], group[0]["version"])):
+                self._update_version(group)
+                group = []
+            if e["action"] == "update" and e["field"] and e["kind"] != "settings":
+                group.append(e)
+            else:
+                self.apply(e)
+        if group:
+            self._update_version(group)
 
     def apply(self, e: dict[str, Any]) -> None:
         from ..core.records import KINDS
@@ -304,9 +326,7 @@ class _Merger:
             return
         if e["kind"] == "settings":
             if e["record"] in SYNCED_SETTINGS and e["new_value"] is not None:
-                self.store.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
-                                        (e["record"], e["new_value"]))
-                self._row(e, "update", e["old_value"], e["new_value"])
+                self.store.set_setting(e["record"], e["new_value"], task=e["task"], event=self._event(e))
                 self.result.applied += 1
             return
         if e["kind"] not in KINDS:
@@ -314,86 +334,85 @@ class _Merger:
         if e["action"] == "create":
             self._create(e)
         elif e["action"] == "update" and e["field"]:
-            self._update(e)
+            self._update_version([e])
         else:  # resolutions, conflicts and notes written elsewhere: keep the trace, change nothing
             self._row(e, e["action"], e["old_value"], e["new_value"])
 
     def _create(self, e) -> None:
         from ..core.records import model_for
-        from .db import _format_id
 
         store = self.store
         model = model_for(e["kind"])
-        if store.conn.execute(f"SELECT 1 FROM {e['kind']} WHERE uuid = ?", (e["record"],)).fetchone():
+        if store.exists(e["kind"], {"uuid": e["record"]}):
             self._row(e, "merged")
             self.result.skipped += 1
             return
         snapshot = json.loads(e["new_value"] or "{}")
-        rid = snapshot.get("id")
-        if rid and store.conn.execute(f"SELECT 1 FROM {e['kind']} WHERE id = ?", (rid,)).fetchone():
-            new_id = _format_id(model.PREFIX, store._next_seq(model))
-            store.conn.execute("INSERT OR REPLACE INTO aliases(alias, kind, uuid, site, at) VALUES (?, ?, ?, ?, ?)",
-                               (rid, e["kind"], e["record"], e["origin_site"], clock.iso(clock.now())))
-            self.result.renumbered.append((rid, new_id))
-            snapshot["id"] = rid = new_id
         record = model.model_validate(snapshot)
-        row = store._row(record)
-        row["chain"] = None
-        cols = ", ".join(row)
-        store.conn.execute(f"INSERT INTO {e['kind']} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-        self._row(e, "create", new=json.dumps(snapshot, ensure_ascii=False, sort_keys=True), record_id=rid)
+        stored = store.add(record, e["task"], event=self._event(e), renumber=True)
+        if record.id and stored.id != record.id:
+            store.add_alias(record.id, e["kind"], stored.uuid, e["origin_site"])
+            self.result.renumbered.append((record.id, stored.id))
         self.result.created += 1
         self.result.applied += 1
 
-    def _update(self, e) -> None:
+    def _update_version(self, group: list[dict[str, Any]]) -> None:
+        """One version of a record made elsewhere: the fields that still hold what the other side
+        changed them from apply together; the others are conflicts (or notes on a closed record)."""
         from ..core.records import model_for
-        from ..core.standard import load_standard
-        from .db import _dump, _history_value
 
-        store, kind, name = self.store, e["kind"], e["field"]
+        group = [e for e in group if not self._seen(e) or self._skip(e)]
+        if not group:
+            return
+        store, kind, uuid = self.store, group[0]["kind"], group[0]["record"]
         model = model_for(kind)
         try:
-            current = store.get(kind, e["record"])
+            current = store.get(kind, uuid)
         except NotFound:
-            self._conflict(e, None, "the record is not in this database")
+            for e in group:
+                self._conflict(e, None, "the record is not in this database")
             return
-        if e["record"] not in self.closed_before:
-            self.closed_before[e["record"]] = bool(model.WP) and current.status == "closed"
-        data = _dump(current)
-        local = _history_value(data.get(name))
-        if local == e["new_value"]:
-            self._row(e, "merged", local, e["new_value"])
-            self.result.skipped += 1
-            return
-        if self.closed_before[e["record"]] and not (name == "status" and e["old_value"] == "closed"):
-            note = (f"After closure, {e['operator']} changed {name.replace('_', ' ')} to {_short(e['new_value'])} "
-                    f"on another copy ({clock.local_text(clock.parse_datetime(e['at']))}); not applied.")
-            self._row(e, "held", local, e["new_value"])
-            self._conflict(e, local, "changed elsewhere after it was closed here (kept as a note)", log=False)
-            store.update(kind, current.uuid, {"notes": (current.notes + "\n" + note).strip()}, task=None)
-            self.result.notes += 1
-            return
-        if local != e["old_value"] and not (_empty(local) and _empty(e["old_value"])):
-            self._conflict(e, local, "changed on both sides")
-            return
-        value = _from_history(model, name, e["new_value"])
-        if name == "status" and model.WP and not load_standard().wp(model.WP).can_move(current.status, value):
-            self._conflict(e, local, f"the move {current.status} → {value} is not in the lifecycle")
-            return
-        merged = {**current.model_dump(), name: value, "version": current.version + 1,
-                  "updated_by": e["operator"], "updated_at": clock.parse_datetime(e["at"])}
-        from pydantic import ValidationError  # loaded with `model`
+        if uuid not in self.closed_before:
+            self.closed_before[uuid] = bool(model.WP) and current.status == "closed"
+        data = dump(current)
+        changes: dict[str, Any] = {}
+        events: dict[str, Event] = {}
+        applied: list[dict[str, Any]] = []
+        notes: list[str] = []
+        for e in group:
+            name = e["field"]
+            local = history_value(data.get(name))
+            if local == e["new_value"]:
+                self._row(e, "merged", local, e["new_value"])
+                self.result.skipped += 1
+            elif self.closed_before[uuid] and not (name == "status" and e["old_value"] == "closed"):
+                notes.append(f"After closure, {e['operator']} changed {name.replace('_', ' ')} to "
+                             f"{_short(e['new_value'])} on another copy "
+                             f"({clock.local_text(clock.parse_datetime(e['at']))}); not applied.")
+                self._row(e, "held", local, e["new_value"])
+                self._conflict(e, local, "changed elsewhere after it was closed here (kept as a note)", log=False)
+                self.result.notes += 1
+            elif local != e["old_value"] and not (_empty(local) and _empty(e["old_value"])):
+                self._conflict(e, local, "changed on both sides")
+            else:
+                changes[name] = _from_history(model, name, e["new_value"])
+                events[name] = self._event(e)
+                applied.append(e)
+        if changes:
+            try:
+                store.update(kind, uuid, changes, applied[0]["task"], events=events)
+                self.result.applied += len(applied)
+            except InputError as exc:  # a move the lifecycle refuses, or values this record cannot hold
+                for e in applied:
+                    self._conflict(e, history_value(data.get(e["field"])), f"not applied: {exc}")
+        if notes:
+            current = store.get(kind, uuid)
+            store.update(kind, uuid, {"notes": (current.notes + "\n" + "\n".join(notes)).strip()}, task=None,
+                         via=self.via)
 
-        try:
-            new = model.model_validate(merged)
-        except ValidationError:
-            self._conflict(e, local, "the value does not fit this record")
-            return
-        row = store._row(new)
-        sets = ", ".join(f"{c} = ?" for c in row if c != "uuid")
-        store.conn.execute(f"UPDATE {kind} SET {sets} WHERE uuid = ?", [v for c, v in row.items() if c != "uuid"] + [new.uuid])
-        self._row(e, "update", local, e["new_value"], record_id=current.id)
-        self.result.applied += 1
+    def _skip(self, e) -> bool:
+        self.result.skipped += 1
+        return False
 
     def _conflict(self, e, local, reason: str, log: bool = True) -> None:
         if log:
@@ -449,8 +468,7 @@ def resolve(store, conflict_id: int, choice: str):
         current = store.get(kind, record)
         if choice == "remote" and name:
             store.update(kind, current.uuid, {name: _from_history(model, name, remote)}, task="sync")
-        store._history(kind, current.uuid, current.id, "resolve", name, local, remote if choice == "remote" else local,
-                       "sync", current.version)
+        store.log_event(kind, current, "resolve", name, local, remote if choice == "remote" else local, "sync")
         store.conn.execute("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ? "
                            "WHERE id = ?", (choice, store.actor.operator, clock.iso(clock.now()), conflict_id))
     return store.get(kind, record)

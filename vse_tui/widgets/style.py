@@ -16,5 +16,16 @@ def plain(value) -> Text:
     return Text("" if value is None else str(value))
 
 
+def time_left(clk) -> Text:
+    """What is left to an incident's resolution target, as the lists show it: "-2h" when late,
+    in red when the incident breached a target (its response may have been late)."""
+    from ..core import clock
+
+    if clk.remaining is None:
+        return Text("")
+    text = ("-" if clk.late else "") + clock.human_duration(clk.remaining)
+    return Text(text, style="bold red" if clk.breached else "")
+
+
 def mark(breached: bool) -> Text:
     return Text("!", style="bold red") if breached else Text(" ")

@@ -68,6 +68,7 @@ class ChangeRequest(Record):
     template_from: str | None = None  # uuid of the pre-approved type this change was made from
     review: str = ""  # post-deployment review (CO.3.5)
     deployed_before_approval: bool = False  # an emergency change deployed first, approved after
+    assignee: str | None = None  # uuid of the person who has it
 
 
 

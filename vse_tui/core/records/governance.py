@@ -115,6 +115,7 @@ class FeedbackEntry(Record):
     signed_off_at: Instant | None = None
     incidents: list[str] = []
     changes: list[str] = []
+    assignee: str | None = None  # uuid of the person who has it
 
 
 class ImprovementReport(Document):

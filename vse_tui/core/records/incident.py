@@ -74,7 +74,8 @@ class Incident(Record):
     waiting_minutes: int = Field(default=0, ge=0)
     waiting_since: Instant | None = None
     problem: bool = False  # a potential problem (IN.1.3) rather than a reported failure
-    external_ref: str = ""  # the ticket number in the tool it was imported from
+    external_ref: str | None = None  # the ticket key in the tool it was imported from
+    assignee: str | None = None  # uuid of the person who has it
 
     @property
     def time_to_resolve_minutes(self) -> int | None:

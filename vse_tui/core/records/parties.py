@@ -45,6 +45,7 @@ class Person(Record):
     phone: str = ""
     affiliation: Literal["internal", "customer", "supplier"] = "internal"
     organisation: str | None = None  # uuid of a customer or supplier
+    os_user: str | None = None  # the login this person uses, so that their writes are theirs
 
 
 class RoleAssignment(Record):

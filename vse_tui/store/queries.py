@@ -1,0 +1,295 @@
+"""Named reads that need more than a filter: the incident lists and their counts, search, the
+evidence map's indexes, time spent in a period, attached files. Each is one or a few indexed
+queries; the SQL stays here."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from ..core import clock
+from ..core.records import KINDS, model_for
+
+if TYPE_CHECKING:
+    from ..core.incident_lists import IncidentQuery, IncidentRow
+
+SORTS = {
+    "newest": "seq DESC",
+    "oldest": "seq ASC",
+    "priority": "priority ASC, opened_at ASC, seq ASC",
+    "opened": "opened_at DESC, seq DESC",
+    "urgent": "priority ASC, opened_at ASC",
+}
+
+_ROW_SELECT = ("SELECT uuid, id, title, priority, status, state, customer, service, opened_at, restored_at, closed_at, "
+               "json_extract(data, '$.waiting_minutes'), json_extract(data, '$.waiting_since'), security, version, "
+               "json_extract(data, '$.responded_at'), external_ref, assignee, problem, "
+               "json_extract(data, '$.reopened') FROM incidents")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _moment(text: str | None) -> datetime | None:
+    return clock.parse_datetime(text) if text else None
+
+
+class NamedReads:
+    conn: sqlite3.Connection
+    path: Path
+
+    # ------------------------------------------------------------ incidents
+    def _incident_where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
+        from ..core.incidents import OPEN_STATES
+
+        where: list[str] = []
+        params: list[Any] = []
+        if q.open_only:
+            where.append("status != 'closed'")
+        if q.status:
+            where.append("state = ?" if q.status in OPEN_STATES or q.status == "closed" else "status = ?")
+            params.append(q.status)
+        for col, value in (("priority", q.priority), ("customer", q.customer), ("service", q.service)):
+            if value:
+                where.append(f"{col} = ?")
+                params.append(value)
+        if q.problems is not None:
+            where.append("problem = ?")
+            params.append(1 if q.problems else 0)
+        if q.assignee is not None:
+            if q.assignee == "":
+                where.append("assignee IS NULL")
+            else:
+                where.append("assignee = ?")
+                params.append(q.assignee)
+        for col, (lo, hi) in (("opened_at", q.opened), ("restored_at", q.restored), ("closed_at", q.closed)):
+            if lo is not None:
+                where.append(f"{col} >= ?")
+                params.append(clock.iso(lo))
+            if hi is not None:
+                where.append(f"{col} < ?")
+                params.append(clock.iso(hi))
+        if q.ci:
+            where.append("EXISTS (SELECT 1 FROM json_each(json_extract(data, '$.cis')) WHERE value = ?)")
+            params.append(q.ci)
+        if q.search:
+            from .filters import text_match
+
+            sql, more = text_match("incidents", q.search)
+            where.append(sql)
+            params += more
+        return " AND ".join(where) or "1", params
+
+    def incident_rows(self, q: IncidentQuery | None = None, sort: str = "newest", limit: int | None = None,
+                      offset: int = 0) -> list[IncidentRow]:
+        """Incidents as plain rows: one query, no validation (lists, the dashboard, `incident list`)."""
+        from ..core.incident_lists import IncidentQuery, IncidentRow
+
+        where, params = self._incident_where(q or IncidentQuery())
+        sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {SORTS[sort]}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [IncidentRow(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7], _moment(r[8]), _moment(r[9]),
+                            _moment(r[10]), int(r[11] or 0), _moment(r[12]), bool(r[13]), r[14], _moment(r[15]),
+                            r[16], r[17], bool(r[18]), int(r[19] or 0))
+                for r in self.conn.execute(sql, params)]
+
+    def count_incidents(self, q: IncidentQuery | None = None) -> int:
+        from ..core.incident_lists import IncidentQuery
+
+        where, params = self._incident_where(q or IncidentQuery())
+        return self.conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
+
+    def incident_counts_between(self, column: str, bounds: list[datetime], q: IncidentQuery | None = None) -> list[int]:
+        """How many incidents (matching `q`) have `column` in each interval between consecutive
+        `bounds`: one index range count per interval, no date arithmetic per row."""
+        if column not in ("opened_at", "closed_at", "restored_at"):
+            raise ValueError(column)
+        where, params = self._incident_where(q) if q is not None else ("1", [])
+        edges = [clock.iso(b) for b in bounds]
+        sql = f"SELECT COUNT(*) FROM incidents WHERE {column} >= ? AND {column} < ? AND {where}"
+        return [self.conn.execute(sql, (a, b, *params)).fetchone()[0] for a, b in zip(edges, edges[1:])]
+
+    def known_external_refs(self, refs: Iterable[str] | None = None) -> set[str]:
+        """The ticket keys of the tools incidents were imported from, that are already here."""
+        if refs is None:
+            return {r for (r,) in self.conn.execute("SELECT external_ref FROM incidents WHERE external_ref IS NOT NULL")}
+        wanted = sorted(set(refs))
+        out: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            out.update(r for (r,) in self.conn.execute(
+                f"SELECT external_ref FROM incidents WHERE external_ref IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def time_spent_between(self, lo: datetime, hi: datetime, customer: str | None = None) -> list[tuple[str | None, int, bool]]:
+        """(customer, minutes, billable) of each time entry dated in [lo, hi), on incidents of any date."""
+        sql = ("SELECT i.customer, json_extract(e.value, '$.minutes'), json_extract(e.value, '$.billable') "
+               "FROM incidents i, json_each(i.data, '$.time_spent') e "
+               "WHERE json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
+        params: list[Any] = [clock.iso(lo), clock.iso(hi)]
+        if customer:
+            sql += " AND i.customer = ?"
+            params.append(customer)
+        return [(c, int(m or 0), b in (None, 1, True)) for c, m, b in self.conn.execute(sql, params)]
+
+    def count_history(self, *, kind: str | None = None, field: str | None = None, new_value: str | None = None,
+                      task: str | None = None, between: tuple[datetime, datetime] | None = None) -> int:
+        """How many history rows say this (e.g. change requests moved to rejected in a period)."""
+        where, params = [], []
+        for col, value in (("kind", kind), ("field", field), ("new_value", new_value), ("task", task)):
+            if value is not None:
+                where.append(f"{col} = ?")
+                params.append(value)
+        if between:
+            where.append("at >= ? AND at < ?")
+            params += [clock.iso(between[0]), clock.iso(between[1])]
+        sql = "SELECT COUNT(*) FROM history WHERE " + (" AND ".join(where) or "1")
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    # ------------------------------------------------------------ search
+    def _search_uuids(self, text: str, kind: str | None = None, limit: int = 5000) -> set[str] | None:
+        """uuids of records whose id, title or keys hold every word of `text` (FTS5 trigram index);
+        None when a word is too short for the index (the caller falls back to a plain scan)."""
+        words = [w for w in text.split() if w]
+        if not words or any(len(w) < 3 for w in words):
+            return None
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        sql = "SELECT uuid FROM record_search WHERE record_search MATCH ?"
+        params: list[Any] = [match]
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        sql += f" LIMIT {int(limit)}"
+        return {u for (u,) in self.conn.execute(sql, params)}
+
+    def search(self, text: str, limit: int = 30) -> list[tuple[str, str, str, str]]:
+        """(kind, uuid, human id, title) of records that `text` names: an exact id (or old number, or
+        the ticket key in the tool it came from) first, then records whose id, title or keys hold
+        every word. Answers from the FTS5 index; short words use the id's index."""
+        text = (text or "").strip()
+        if not text:
+            return []
+        out: list[tuple[str, str, str, str]] = []
+        seen: set[str] = set()
+
+        def add(kind: str, uuid: str, rid: str, title: str) -> None:
+            if uuid not in seen:
+                seen.add(uuid)
+                out.append((kind, uuid, rid, title or ""))
+
+        try:
+            exact = self.find(text)  # type: ignore[attr-defined]
+        except Exception:
+            exact = None
+        if exact is not None:
+            add(exact.KIND, exact.uuid, exact.id, exact.title_text)
+        words = text.split()
+        if words and all(len(w) >= 3 for w in words):
+            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+            for kind, uuid, rid, title in self.conn.execute(
+                    "SELECT kind, uuid, id, title FROM record_search WHERE record_search MATCH ? "
+                    "ORDER BY CASE WHEN id LIKE ? THEN 0 ELSE 1 END, rank LIMIT ?",
+                    (match, f"{_escape_like(text.upper())}%", limit)):
+                add(kind, uuid, rid, title)
+        else:  # a short word: ids that start with it
+            prefix = text.upper()
+            for kind in KINDS:
+                for uuid, rid, title in self.conn.execute(
+                        f"SELECT uuid, id, title FROM {kind} WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT ?",
+                        (f"{_escape_like(prefix)}%", limit)):
+                    add(kind, uuid, rid, title)
+                if len(out) >= limit:
+                    break
+        return out[:limit]
+
+    # ------------------------------------------------------------ evidence
+    def statuses_present(self) -> dict[str, dict[str, str]]:
+        """work product -> {status: latest record id in it}, one grouped query per work product table."""
+        out: dict[str, dict[str, str]] = {}
+        for kind in KINDS:
+            wp = model_for(kind).WP
+            if not wp:
+                continue
+            rows = self.conn.execute(f"SELECT status, MAX(seq), id FROM {kind} GROUP BY status").fetchall()
+            out[wp] = {status: rid for status, _, rid in rows if status}
+        return out
+
+    def tasks_with_history(self, codes: Iterable[str]) -> set[str]:
+        """Tasks with at least one history row: one index probe per task, whatever the history's size."""
+        return {code for code in codes
+                if self.conn.execute("SELECT 1 FROM history WHERE task = ? LIMIT 1", (code,)).fetchone()}
+
+    def task_rows(self, task: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """History rows tagged with a task, newest first."""
+        sql = "SELECT * FROM history WHERE task = ? ORDER BY at DESC, seq DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._fetch(sql, (task,))  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ attached files
+    @property
+    def files_dir(self) -> Path:
+        return self.path.with_name(self.path.name + ".files")
+
+    def file_path(self, sha256: str) -> Path:
+        return self.files_dir / sha256[:2] / sha256
+
+    def keep_file(self, source: Path, max_bytes: int) -> tuple[str, int]:
+        """Copy a file beside the database under the sha256 of its content (once, whatever how
+        often it is attached): private, written whole. Returns (sha256, size)."""
+        import shutil
+
+        from ..core.errors import InputError
+        from .files import atomic_file, private_folder
+
+        size = source.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{source.name} is {size / 2**20:.0f} MiB; attach files up to {max_bytes // 2**20} MiB "
+                             "(keep larger ones in your document store and note where)")
+        sha, size = file_hash(source)
+        target = self.file_path(sha)
+        if not target.exists():
+            try:
+                private_folder(target.parent)
+                with open(source, "rb") as src, atomic_file(target, binary=True, what="attached file") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            except OSError as exc:
+                raise InputError(f"Cannot store {source.name} beside the database: {exc.strerror or exc}") from None
+        return sha, size
+
+    def missing_files(self) -> list[tuple[str, str, str]]:
+        """(attachment id, name, what is wrong) for every attached file missing or changed."""
+        out = []
+        for rid, name, sha in self.conn.execute("SELECT id, title, sha256 FROM attachments ORDER BY seq"):
+            path = self.file_path(sha)
+            if not path.exists():
+                out.append((rid, name, "missing"))
+            elif file_hash(path)[0] != sha:
+                out.append((rid, name, "changed"))
+        return out
+
+    # ------------------------------------------------------------ sync's own tables, for the export
+    def sync_state(self) -> dict[str, list[dict[str, Any]]]:
+        out = {}
+        for table, order in (("peers", "site"), ("aliases", "alias, uuid"), ("conflicts", "id")):
+            out[table] = self._fetch(f"SELECT * FROM {table} ORDER BY {order}")  # type: ignore[attr-defined]
+        return out
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+__all__ = ["NamedReads", "SORTS", "file_hash", "os"]

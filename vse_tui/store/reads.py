@@ -1,0 +1,244 @@
+"""Reading records: by id, by filter (see store.filters), as whole records (pydantic models) or as
+plain rows of a few fields (lists and the dashboard, which never build a model)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+from ..core.errors import DatabaseError, NotFound, describe_validation_error
+from ..core.records import KINDS, PREFIXES, model_for
+from . import filters as F
+from .columns import PROMOTED
+from .writes import COMMON_FIELDS, seq_of
+
+if TYPE_CHECKING:
+    from ..core.records import Record
+
+JSON_SUFFIX = ":json"
+
+
+def _record(model: type[Record], row: dict[str, Any]) -> Record:
+    row = dict(row)
+    data = json.loads(row.pop("data") or "{}")
+    for name in PROMOTED[model.KIND]:
+        value = row.get(name)
+        if value is not None and isinstance(value, str) and value[:1] in "[{":
+            value = json.loads(value)
+        data[name] = value
+    for name in COMMON_FIELDS:
+        data[name] = row.get(name)
+    from pydantic import ValidationError  # loaded already: `model` is a pydantic model
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DatabaseError(
+            f"{row.get('id') or model.LABEL} is stored in a form this vse-tui cannot read "
+            f"({describe_validation_error(exc, 'stored record')}); run 'vse-tui export' to keep a copy") from None
+
+
+class Reads:
+    """The read half of the Store."""
+
+    conn: sqlite3.Connection
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, list(params))
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+    # ------------------------------------------------------------ one record
+    def get(self, kind: str, ref: str) -> Record:
+        """A record by its human id (INC-0042, case-insensitive) or its UUID."""
+        model = model_for(kind)
+        rows = self._fetch(f"SELECT * FROM {kind} WHERE id = ? OR uuid = ?", (ref.upper(), ref))
+        if not rows:
+            found = self._by_alias(ref)
+            if found and found[0] == kind:
+                rows = self._fetch(f"SELECT * FROM {kind} WHERE uuid = ?", (found[1],))
+        if not rows:
+            raise NotFound(f"No {model.LABEL.lower()} {ref}")
+        return _record(model, rows[0])
+
+    def _by_alias(self, ref: str) -> tuple[str, str] | None:
+        row = self.conn.execute("SELECT kind, uuid FROM aliases WHERE alias = ?", (ref.upper(),)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def find(self, ref: str) -> Record:
+        """A record of any kind by its human id (or an id it had before a merge renumbered it), or an
+        incident by the ticket key it had in the tool it was imported from."""
+        ref = (ref or "").strip()
+        prefix = ref.upper().split("-", 1)[0]
+        kind = PREFIXES.get(prefix)
+        if kind is not None:
+            try:
+                return self.get(kind, ref)
+            except NotFound:
+                pass
+        alias = self._by_alias(ref)
+        if alias:
+            return self.get(alias[0], alias[1])
+        row = self.conn.execute("SELECT uuid FROM incidents WHERE external_ref = ? ORDER BY seq LIMIT 1",
+                                (ref,)).fetchone()
+        if row:
+            return self.get("incidents", row[0])
+        if kind is None:
+            raise NotFound(f"No record {ref} (unknown id prefix {prefix!r})")
+        raise NotFound(f"No {model_for(kind).LABEL.lower()} {ref}")
+
+    def kind_of(self, uuid: str) -> str | None:
+        """Which table holds the record with this uuid."""
+        for kind in KINDS:
+            if self.conn.execute(f"SELECT 1 FROM {kind} WHERE uuid = ?", (uuid,)).fetchone():
+                return kind
+        return None
+
+    # ------------------------------------------------------------ many records
+    def records(self, kind: str, where: F.Filter | None = None, order: str | Sequence[str] | None = "seq",
+                limit: int | None = None, offset: int = 0) -> list[Record]:
+        """Whole records of `kind` matching a filter, in order."""
+        model = model_for(kind)
+        cond, params = F.where(kind, where)
+        sql = f"SELECT * FROM {kind} WHERE {cond} ORDER BY {F.order(kind, order)}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [_record(model, r) for r in self._fetch(sql, params)]
+
+    def rows(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
+             order: str | Sequence[str] | None = "seq", limit: int | None = None, offset: int = 0) -> list[tuple]:
+        """Plain values of a few fields, no model built. A field named "targets:json" is decoded
+        from JSON (lists and objects of a record's data)."""
+        cols, decode = [], []
+        for f in fields:
+            name = f.removesuffix(JSON_SUFFIX)
+            cols.append(F.column(kind, name))
+            decode.append(f.endswith(JSON_SUFFIX))
+        cond, params = F.where(kind, where)
+        sql = f"SELECT {', '.join(cols)} FROM {kind} WHERE {cond} ORDER BY {F.order(kind, order)}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        out = []
+        for r in self.conn.execute(sql, params):
+            if any(decode):
+                r = tuple(json.loads(v) if d and isinstance(v, str) else v for v, d in zip(r, decode))
+            out.append(r)
+        return out
+
+    def row(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
+            order: str | Sequence[str] | None = "-seq") -> tuple | None:
+        """The first of `rows` (by default the newest), or None."""
+        found = self.rows(kind, fields, where, order, limit=1)
+        return found[0] if found else None
+
+    def iter_all(self, kind: str, batch: int = 2000) -> Iterator[Record]:
+        """Every record of a kind in id order, read in batches (keyset paging)."""
+        last = 0
+        while True:
+            found = self.records(kind, {"seq__gt": last}, "seq", limit=batch)
+            if not found:
+                return
+            yield from found
+            last = seq_of(found[-1].id)
+
+    def count(self, kind: str, where: F.Filter | None = None) -> int:
+        cond, params = F.where(kind, where)
+        return self.conn.execute(f"SELECT COUNT(*) FROM {kind} WHERE {cond}", params).fetchone()[0]
+
+    def exists(self, kind: str, where: F.Filter | None = None) -> bool:
+        cond, params = F.where(kind, where)
+        return self.conn.execute(f"SELECT 1 FROM {kind} WHERE {cond} LIMIT 1", params).fetchone() is not None
+
+    def latest(self, kind: str, where: F.Filter | None = None, order: str | Sequence[str] = "-seq") -> Record | None:
+        found = self.records(kind, where, order, limit=1)
+        return found[0] if found else None
+
+    def group_count(self, kind: str, by: str, where: F.Filter | None = None) -> dict[Any, int]:
+        cond, params = F.where(kind, where)
+        col = F.column(kind, by)
+        return {k: n for k, n in self.conn.execute(f"SELECT {col}, COUNT(*) FROM {kind} WHERE {cond} GROUP BY {col}",
+                                                   params)}
+
+    # ------------------------------------------------------------ names, for lists and pickers
+    def titles(self, kind: str, where: F.Filter | None = None) -> dict[str, str]:
+        """uuid -> title (name) for a small table (customers, services, people)."""
+        return {u: t for u, t in self.rows(kind, ["uuid", "title"], where, order="title")}
+
+    def choices(self, kind: str, where: F.Filter | None = None) -> list[tuple[str, str, str]]:
+        """(uuid, human id, title) of the records of `kind`, by title: what a picker offers."""
+        return [(u, i, t or "") for u, i, t in self.rows(kind, ["uuid", "id", "title"], where, order="title")]
+
+    def customer_codes(self) -> dict[str, str]:
+        """customer uuid -> short code (falling back to the name)."""
+        return {u: code or t for u, t, code in self.rows("customers", ["uuid", "title", "short"])}
+
+    def match_names(self, kind: str, text: str, limit: int = 3) -> tuple[str | None, list[tuple[str, str]]]:
+        """What `text` names among records of `kind`: (uuid of an exact match by id, uuid, name or short
+        code, case-insensitive; else None, [(uuid, title)] of up to `limit` names containing it)."""
+        text = text.strip()
+        row = self.conn.execute(f"SELECT uuid FROM {kind} WHERE id = ? OR uuid = ? OR lower(title) = lower(?)",
+                                (text.upper(), text, text)).fetchone()
+        if row:
+            return row[0], []
+        if kind in ("customers", "suppliers"):
+            row = self.conn.execute(f"SELECT uuid FROM {kind} WHERE lower(json_extract(data, '$.short')) = lower(?)",
+                                    (text,)).fetchone()
+            if row:
+                return row[0], []
+        like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.conn.execute(f"SELECT uuid, title FROM {kind} WHERE title LIKE ? ESCAPE '\\' ORDER BY title LIMIT ?",
+                                 (f"%{like}%", limit)).fetchall()
+        return None, [(u, t) for u, t in rows]
+
+    def ids_for(self, values: Iterable[Any], kind: str | None = None) -> dict[str, tuple[str, str]]:
+        """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
+        from ..core.display import UUID
+
+        wanted = sorted({v for v in values if isinstance(v, str) and UUID.match(v)})
+        out: dict[str, tuple[str, str]] = {}
+        if not wanted:
+            return out
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in [kind] if kind else KINDS:
+                for u, rid, title in self.conn.execute(f"SELECT uuid, id, title FROM {table} WHERE uuid IN ({marks})",
+                                                       chunk):
+                    out[u] = (rid, title or "")
+        return out
+
+    # ------------------------------------------------------------ history
+    def history(self, record_uuid: str | None = None) -> list[dict[str, Any]]:
+        if record_uuid:
+            return self._fetch("SELECT * FROM history WHERE record = ? ORDER BY seq", (record_uuid,))
+        return self._fetch("SELECT * FROM history ORDER BY seq")
+
+    def history_batches(self, batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
+        """The whole history in order, a batch at a time."""
+        last = 0
+        while True:
+            rows = self._fetch("SELECT * FROM history WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch))
+            if not rows:
+                return
+            yield rows
+            last = rows[-1]["seq"]
+
+    def last_task_row(self, record_uuid: str, task: str) -> dict[str, Any] | None:
+        """The newest history row of a record tagged with a task: who did that step, and when."""
+        rows = self._fetch("SELECT * FROM history WHERE record = ? AND task = ? ORDER BY seq DESC LIMIT 1",
+                           (record_uuid, task))
+        return rows[0] if rows else None
+
+    def history_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+
+    # ------------------------------------------------------------ the database
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def is_empty(self) -> bool:
+        return all(self.count(kind) == 0 for kind in KINDS)
+
+
+__all__ = ["Reads"]

@@ -1,0 +1,382 @@
+"""The one write path: a record and its history rows in one transaction.
+
+Every change to a record, a setting that matters or the sync's bookkeeping goes through `add`,
+`add_many`, `update`, `set_setting` or `log_event`. Each appends history rows to the hash chain,
+attributed to the person writing (plus their login and host), dated by the store's clock, tagged
+with the task of the standard it performs and with where it came from (`via`: typed here,
+imported, merged from a copy, the demo). A change first written elsewhere (a merged bundle) keeps
+its own identity, time and author (`Event`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from ..core import clock
+from ..core.errors import BusyError, InputError, describe_validation_error
+from ..core.records import model_for
+from .chain import ALL_HASHED, history_value, row_hash
+from .columns import PROMOTED
+
+if TYPE_CHECKING:
+    from ..core.records import Record
+
+COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by")
+BATCH = 2000  # records per transaction in long writes, so that a quick write elsewhere waits a moment only
+
+
+@dataclass(frozen=True)
+class Event:
+    """A change first written elsewhere: its identity there (site and number), when and by whom."""
+
+    site: str
+    seq: int
+    at: datetime
+    operator: str
+    os_user: str | None = None
+    host: str | None = None
+    person: str | None = None
+    via: str | None = None
+    occurred_at: str | None = None
+
+
+def dump(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json")
+
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values (they read back as the field's empty default): keeps rows small."""
+    return {k: v for k, v in data.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def format_id(prefix: str, seq: int) -> str:
+    return f"{prefix}-{seq:04d}"
+
+
+def seq_of(human_id: str | None) -> int:
+    if not human_id or "-" not in human_id:
+        return 0
+    tail = human_id.rsplit("-", 1)[1]
+    return int(tail) if tail.isdigit() else 0
+
+
+class WritePath:
+    """The write half of the Store (see store.db.Store for the whole)."""
+
+    conn: sqlite3.Connection
+    actor: Any
+    path: Any
+    via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
+    on_wait = None  # called once when a write has to wait for another writer (the CLI says so)
+    _tip: tuple[int, str, str] | None = None
+    _site: str | None = None
+
+    # ------------------------------------------------------------ time
+    def now(self) -> datetime:
+        """The store's clock (the real one; the demo drives its own forward)."""
+        return self.clock()
+
+    def clock(self) -> datetime:  # replaced per store by a simulated clock in the demo
+        return clock.now()
+
+    # ------------------------------------------------------------ transactions
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, so two writers queue instead of failing; a writer held up by a long
+        write elsewhere waits (and says so once) up to WRITE_WAIT_SECONDS."""
+        import time
+
+        from . import db
+
+        deadline = time.monotonic() + db.WRITE_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                error = db._translate(exc, self.path)
+                if not isinstance(error, BusyError) or time.monotonic() >= deadline:
+                    raise error from None
+                if not told and self.on_wait is not None:
+                    self.on_wait()
+                    told = True
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: everything in it is stored together or not at all."""
+        from .db import _translate
+
+        if self.conn.in_transaction:
+            yield
+            return
+        self._begin()
+        self._tip = None  # the chain's last row, read once per transaction (we hold the write lock)
+        try:
+            yield
+        except sqlite3.Error as exc:
+            self.conn.rollback()
+            self._tip = None
+            raise _translate(exc, self.path) from None
+        except BaseException:
+            self.conn.rollback()
+            self._tip = None
+            raise
+        else:
+            try:
+                self.conn.commit()
+            except sqlite3.Error as exc:
+                self.conn.rollback()
+                raise _translate(exc, self.path) from None
+
+    # ------------------------------------------------------------ settings and preferences
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None, task: str | None = None, event: Event | None = None) -> None:
+        """A setting that matters (the shop's name, the site id): versioned, with its history row."""
+        with self.transaction():
+            old = self.setting(key)
+            if old == value:
+                return
+            if value is None:
+                self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+            self._history("settings", key, key, "update", key, old, value, task, None, event=event)
+
+    def pref(self, key: str, default: str | None = None) -> str | None:
+        """A preference of the person at the keyboard (last customer used, where the wizard was):
+        not a record, no history."""
+        row = self.conn.execute("SELECT value FROM prefs WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_pref(self, key: str, value: str | None) -> None:
+        if self.conn.in_transaction:
+            self._set_pref(key, value)
+            return
+        with self.transaction():
+            self._set_pref(key, value)
+
+    def _set_pref(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.conn.execute("DELETE FROM prefs WHERE key = ?", (key,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO prefs(key, value) VALUES (?, ?)", (key, value))
+
+    # ------------------------------------------------------------ the site (sync)
+    @property
+    def site_id(self) -> str:
+        """This database's site id (copies made with `sync clone` have their own)."""
+        if self._site is None:
+            self._site = self.setting("site_id") or ""
+        return self._site
+
+    def forget_cached(self) -> None:
+        """Read the site id and the chain's tip afresh (after a restore replaced the content)."""
+        self._site = None
+        self._tip = None
+
+    def set_site(self, site: str, lineage: list[str]) -> None:
+        """A new site id (a new epoch of the sync), the old ones kept as its lineage; rows written
+        from here on carry the new id."""
+        with self.transaction():
+            self._site = site
+            self.set_setting("site_lineage", json.dumps(lineage), task=None)
+            self.set_setting("site_id", site, task=None)
+
+    # ------------------------------------------------------------ history
+    def _chain_tip(self) -> tuple[int, str, str] | None:
+        if self.conn.in_transaction and self._tip is not None:
+            return self._tip
+        row = self.conn.execute("SELECT seq, hash, at FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def write_time(self) -> datetime:
+        """When a change made now is dated: the store's clock, never before the last row of the
+        history (a clock set back cannot backdate a change)."""
+        now = self.now()
+        tip = self._chain_tip()
+        if tip and tip[2] and clock.iso(now) < tip[2]:
+            return clock.parse_datetime(tip[2])
+        return now
+
+    def _history(self, kind: str, record_uuid: str, record_id: str | None, action: str, field_name: str | None,
+                 old: Any, new: Any, task: str | None, version: int | None, event: Event | None = None,
+                 at: datetime | None = None, via: str | None = None) -> None:
+        """Append one history row, chained to the previous one; the record points at it."""
+        tip = self._chain_tip()
+        values: dict[str, Any] = {
+            "seq": (tip[0] if tip else 0) + 1, "kind": kind, "record": record_uuid, "record_id": record_id,
+            "action": action, "field": field_name, "old_value": history_value(old), "new_value": history_value(new),
+            "task": task, "version": version,
+        }
+        if event is not None:
+            values.update(at=clock.iso(event.at), operator=event.operator, os_user=event.os_user, host=event.host,
+                          person=event.person, via=event.via, occurred_at=event.occurred_at)
+            site, number = event.site, event.seq
+        else:
+            values.update(at=clock.iso(at or self.write_time()), operator=self.actor.operator,
+                          os_user=self.actor.os_user, host=self.actor.host, person=self.actor.person,
+                          via=via or self.via, occurred_at=None)
+            site, number = self.site_id, values["seq"]
+        prev = tip[1] if tip else None
+        digest = row_hash(prev, values)
+        cols = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
+        self.conn.execute(
+            f"INSERT INTO history({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            (*(values[k] for k in ALL_HASHED), digest, prev, site, number))
+        self._tip = (values["seq"], digest, values["at"])
+        if kind in PROMOTED:
+            self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (digest, record_uuid))
+
+    def log_event(self, kind: str, record: Record | None, action: str, field: str | None, old: Any, new: Any,
+                  task: str | None = None, event: Event | None = None, record_uuid: str | None = None,
+                  record_id: str | None = None) -> None:
+        """A history row that changes no record: a conflict met, a choice made, a note kept."""
+        with self.transaction():
+            self._history(kind, record.uuid if record else record_uuid or "", record.id if record else record_id,
+                          action, field, old, new, task, record.version if record else None, event=event)
+
+    # ------------------------------------------------------------ rows <-> records
+    def _row(self, record: Record, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        data = data if data is not None else dump(record)
+        promoted = PROMOTED[record.KIND]
+        row = {k: data.get(k) for k in COMMON_FIELDS}
+        row["title"] = record.title_text
+        row["seq"] = seq_of(record.id)
+        for name in promoted:
+            row[name] = _column_value(data.get(name))
+        rest = {k: v for k, v in data.items() if k not in COMMON_FIELDS and k not in promoted}
+        row["data"] = json.dumps(compact(rest), ensure_ascii=False, sort_keys=True)
+        return row
+
+    def _next_seq(self, model: type[Record]) -> int:
+        row = self.conn.execute(f"SELECT MAX(seq) FROM {model.KIND}").fetchone()
+        return (row[0] or 0) + 1
+
+    # ------------------------------------------------------------ writes
+    def add(self, record: Record, task: str | None = None, *, via: str | None = None,
+            event: Event | None = None, renumber: bool = False) -> Record:
+        """Store a new record and its 'create' history row in one transaction. `renumber`: a
+        record arriving from elsewhere whose human id is taken here gets the next free one."""
+        with self.transaction():
+            return self._insert(record, task, via=via, event=event, renumber=renumber)
+
+    def add_many(self, records: Iterable[Record], task: str | None = None, *, via: str | None = None,
+                 batch: int = BATCH) -> int:
+        """Store many records (imports): one history row each, committed every `batch` records so
+        that a quick write elsewhere waits a moment only. Returns how many were stored."""
+        count = 0
+        pending = iter(records)
+        while True:
+            with self.transaction():
+                done = 0
+                for record in pending:
+                    self._insert(record, task, via=via)
+                    done += 1
+                    if done >= batch:
+                        break
+            count += done
+            if done < batch:
+                return count
+
+    def _insert(self, record: Record, task: str | None, via: str | None = None, event: Event | None = None,
+                renumber: bool = False, at: datetime | None = None) -> Record:
+        model = type(record)
+        when = event.at if event else (at or self.write_time())
+        who = event.operator if event else self.actor.operator
+        update: dict[str, Any] = {}
+        if record.id is None or (renumber and self._id_taken(model, record.id)):
+            update["id"] = format_id(model.PREFIX, self._next_seq(model))
+        if record.created_at is None:
+            update["created_at"] = when
+        if record.updated_at is None:
+            update["updated_at"] = update.get("created_at", record.created_at)
+        if record.created_by is None:
+            update["created_by"] = who
+        if record.updated_by is None:
+            update["updated_by"] = who
+        if update:
+            record = record.model_copy(update=update)
+        dumped = dump(record)
+        row = self._row(record, dumped)
+        row["chain"] = None
+        try:
+            self.conn.execute(f"INSERT INTO {model.KIND} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                              list(row.values()))
+        except sqlite3.IntegrityError as exc:
+            raise InputError(f"{model.LABEL} {record.id} already exists ({exc})") from None
+        self._history(model.KIND, record.uuid, record.id, "create", None, None, compact(dumped), task, record.version,
+                      event=event, at=when, via=via)
+        return record
+
+    def _id_taken(self, model: type[Record], human_id: str) -> bool:
+        return self.conn.execute(f"SELECT 1 FROM {model.KIND} WHERE id = ?", (human_id,)).fetchone() is not None
+
+    def update(self, kind: str, ref: str, changes: dict[str, Any], task: str | None = None,
+               expected_version: int | None = None, *, via: str | None = None, event: Event | None = None,
+               events: dict[str, Event] | None = None) -> Record:
+        """Apply `changes` to a record as a new version; one history row per changed field. The
+        status may only move as the work product's lifecycle allows. A version merged from
+        elsewhere names each field's own event (`events`), or one for all (`event`)."""
+        if events:
+            event = next(iter(events.values()))
+        model = model_for(kind)
+        from pydantic import ValidationError  # loaded with the model
+
+        with self.transaction():
+            old = self.get(kind, ref)  # type: ignore[attr-defined]
+            if expected_version is not None and old.version != expected_version:
+                raise InputError(
+                    f"{old.id} was changed by someone else (version {old.version}, you edited {expected_version}); "
+                    "reload it")
+            unknown = set(changes) - set(model.model_fields)
+            if unknown:
+                raise InputError(f"{model.LABEL} has no field {', '.join(sorted(unknown))}")
+            before = dump(old)
+            merged = {**old.model_dump(), **changes}
+            merged["version"] = old.version + 1
+            merged["updated_at"] = event.at if event else self.write_time()
+            merged["updated_by"] = event.operator if event else self.actor.operator
+            try:
+                new = model.model_validate(merged)
+            except ValidationError as exc:
+                raise InputError(describe_validation_error(exc, f"{old.id}")) from None
+            from ..core.lifecycle import check_move
+
+            check_move(old, new)
+            after = dump(new)
+            changed = [k for k in after if k not in ("version", "updated_at", "updated_by")
+                       and after[k] != before.get(k)]
+            if not changed:
+                return old
+            row = self._row(new)
+            sets = ", ".join(f"{c} = ?" for c in row if c != "uuid")
+            self.conn.execute(f"UPDATE {kind} SET {sets} WHERE uuid = ?",
+                              [v for c, v in row.items() if c != "uuid"] + [new.uuid])
+            for name in changed:
+                self._history(kind, new.uuid, new.id, "update", name, before.get(name), after[name], task,
+                              new.version, event=(events or {}).get(name, event), at=merged["updated_at"], via=via)
+            return new
+
+    def add_alias(self, alias: str, kind: str, uuid: str, site: str) -> None:
+        """Keep a renumbered record's old human id findable (sync)."""
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO aliases(alias, kind, uuid, site, at) VALUES (?, ?, ?, ?, ?)",
+                              (alias, kind, uuid, site, clock.iso(self.write_time())))
+
+
+__all__ = ["BATCH", "COMMON_FIELDS", "Event", "WritePath", "compact", "dump", "format_id", "seq_of"]
