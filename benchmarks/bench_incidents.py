@@ -155,7 +155,7 @@ def main() -> None:
     a, f = statistics.median(add_times), statistics.median(floor_times)
     ratio = statistics.median(x / y for x, y in zip(add_times, floor_times))
     print(f"\n{'incident add (CLI)':28}{f:>12.3f}s {a:>9.3f}s {ratio:>7.2f}x   (floor: import pydantic, sqlite_utils)")
-    print(f"\ntargets: dashboard ready <= 1.5x, peak memory <= 1.5x, incident add <= 1.25x")
+    print("\ntargets: dashboard ready <= 1.5x, peak memory <= 1.5x, incident add <= 1.25x")
     if args.keep:
         print(f"database kept: {db} (again with --db)")
     else:

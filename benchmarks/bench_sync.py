@@ -29,8 +29,7 @@ def main() -> None:
     from vse_tui.core import clock
     from vse_tui.core import incidents as core
     from vse_tui.demo import build_demo
-    from vse_tui.store import Actor, open_store
-    from vse_tui.store import sync
+    from vse_tui.store import Actor, open_store, sync
     from vse_tui.store.maintenance import backup
 
     folder = Path(tempfile.mkdtemp(prefix="vse-sync-"))

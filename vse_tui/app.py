@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from .config import Config, load_config
-from .screens.palette import RecordsProvider
 from .core.errors import VseError
+from .screens.palette import RecordsProvider
 from .store.db import Store, open_store
 
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
@@ -189,11 +189,10 @@ class VseApp(App):
 def run_app(args=None) -> int:
     """Open the TUI on the database the command line names (default: VSE_TUI_DB or the user data
     folder), as the person at the keyboard."""
-    from .cli.common import db_path
-    from .cli.people import actor_for
+    from .session import actor_for, database
 
     config = load_config()
-    store = open_store(db_path(args), actor_for(args))
+    store = open_store(database(args), actor_for(args))
     try:
         VseApp(store, config).run()
     finally:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from .core.errors import InputError
 from .paths import config_path
-from .store.db import os_user
+from .store.connection import os_user
 
 THEMES = ("dark", "light")
 
@@ -47,7 +47,7 @@ class Config:
             raise InputError("; ".join(problems))
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "Config":
+    def from_dict(cls, raw: dict[str, Any]) -> Config:
         """Known keys only; others (from a newer version, say) are ignored."""
         return cls(**{f.name: raw[f.name] for f in fields(cls) if f.name in raw})
 

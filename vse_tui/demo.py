@@ -7,17 +7,47 @@ Each history row is dated when the fictional work happened and attributed to who
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from .core import policy
 from .core.records import (
-    Approval, BusinessGoals, BuiltChange, ChangeProcedure, ChangeSchedule, ChangeRequest, ConfigurationItem,
-    Confirmation, Customer, CustomerAgreement, CustomerExperienceApproach, DataDocumentProcedure,
-    FeedbackEntry, ImprovementReport, Incident, Notification, PerformanceReport, Person,
-    PriorityTarget, Record, RoleAcknowledgement, RoleAssignment, RoleList, SecureComponentProcedure,
-    Service, ServiceDeliveryScope, ServiceDesign, ServiceHours, ServicePolicy, ServiceTarget,
-    ScheduleItem, Supplier, SupplierAgreement, TestReport, TimeEntry, TrainingRecord,
+    Approval,
+    BuiltChange,
+    BusinessGoals,
+    ChangeProcedure,
+    ChangeRequest,
+    ChangeSchedule,
+    ConfigurationItem,
+    Confirmation,
+    Customer,
+    CustomerAgreement,
+    CustomerExperienceApproach,
+    DataDocumentProcedure,
+    FeedbackEntry,
+    ImprovementReport,
+    Incident,
+    Notification,
+    PerformanceReport,
+    Person,
+    PriorityTarget,
+    Record,
+    RoleAcknowledgement,
+    RoleAssignment,
+    RoleList,
+    ScheduleItem,
+    SecureComponentProcedure,
+    Service,
+    ServiceDeliveryScope,
+    ServiceDesign,
+    ServiceHours,
+    ServicePolicy,
+    ServiceTarget,
+    Supplier,
+    SupplierAgreement,
+    TestReport,
+    TimeEntry,
+    TrainingRecord,
 )
 from .core.standard import load_standard
 from .reports import performance
@@ -57,7 +87,7 @@ CATEGORIES = ("hardware", "software", "network", "access", "security", "request"
 
 def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """A local wall-clock moment on `day`, as UTC."""
-    return datetime.combine(day, time(hour, minute)).astimezone().astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute)).astimezone().astimezone(UTC)
 
 
 class _Builder:

@@ -150,7 +150,8 @@ def test_incident_add_loads_only_what_it_needs(tmp_path):
             " 'importlib.metadata'))), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "INC-0002"
-    assert out.stderr.strip().splitlines()[-1] == "['vse_tui.core.records.base', 'vse_tui.core.records.incident']"
+    assert out.stderr.strip().splitlines()[-1] == ("['vse_tui.core.records.base', 'vse_tui.core.records.incident', "
+                                                   "'vse_tui.core.records.registry']")
 
 
 def test_pydantic_plugin_loader_stand_in():

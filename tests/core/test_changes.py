@@ -1,7 +1,7 @@
 """Service control: the change path, emergency changes, pre-approved types, the schedule's warnings,
 configuration items (timeline, impact, import)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -73,7 +73,7 @@ def test_the_schedule_is_one_document_that_records_its_updates(shop):
     assert (entry.item_type, entry.change) == ("change", ch.uuid)
     changes.schedule(store, ch.id, "2026-11-29 07:00")  # moved, not added twice
     assert store.count("schedule_items") == 1
-    assert store.get("change_requests", ch.id).planned_at == datetime(2026, 11, 29, 7, tzinfo=timezone.utc)
+    assert store.get("change_requests", ch.id).planned_at == datetime(2026, 11, 29, 7, tzinfo=UTC)
 
 
 def test_an_emergency_change_deployed_before_approval_shows_as_such(shop):
@@ -184,7 +184,7 @@ def test_schedule_warnings(shop):
     _, warnings = changes.schedule(store, b.id, "2026-11-30 10:00")
     assert "during the business event 'Month-end close'" in warnings
     # the recurring window shows in a month's slots every Saturday
-    lo = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    lo = datetime(2026, 12, 1, tzinfo=UTC)
     windows = [s for s in changes.slots(store, lo, lo + timedelta(days=31)) if s.kind == "change window"]
     assert [s.starts.day for s in windows] == [5, 12, 19, 26]
 

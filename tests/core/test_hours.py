@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from vse_tui.core.hours import Hours, add_working_minutes, working_minutes
@@ -14,7 +14,7 @@ def local(y, m, d, hh, mm=0):
 def test_friday_evening_starts_on_monday_morning():
     # Friday 2026-11-27 18:30, 4 working hours -> Monday 2026-11-30 13:00
     due = add_working_minutes(local(2026, 11, 27, 18, 30), 240, OFFICE, BRU)
-    assert due == local(2026, 11, 30, 13, 0).astimezone(timezone.utc)
+    assert due == local(2026, 11, 30, 13, 0).astimezone(UTC)
 
 
 def test_across_a_weekend():

@@ -1,6 +1,5 @@
 """Importing incidents from a ServiceNow-like export with bad rows, and from a real event log."""
 
-import json
 from pathlib import Path
 
 import pytest

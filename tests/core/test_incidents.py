@@ -2,12 +2,11 @@ from datetime import timedelta
 
 import pytest
 
-from vse_tui.core import clock
+from vse_tui.core import clock, targets
 from vse_tui.core import incident_lists as lists
 from vse_tui.core import incidents as core
-from vse_tui.core import targets
 from vse_tui.core.errors import InputError
-from vse_tui.core.records import Customer, CustomerAgreement, Service, ServicePolicy, ServiceTarget, PriorityTarget
+from vse_tui.core.records import Customer, CustomerAgreement, PriorityTarget, Service, ServicePolicy, ServiceTarget
 
 
 def test_only_the_summary_is_required(store):

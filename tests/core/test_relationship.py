@@ -2,7 +2,7 @@
 catalogue's change control, and the field text forms and the CLI share."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -11,14 +11,24 @@ from vse_tui.core import documents, fields, relationship
 from vse_tui.core.errors import InputError
 from vse_tui.core.governance import approval
 from vse_tui.core.records import (
-    ChangeRequest, Customer, CustomerAgreement, FeedbackEntry, Incident, PerformanceReport, Service, ServiceHours,
-    ServiceTarget, Supplier, TestReport, TimeEntry,
+    ChangeRequest,
+    Customer,
+    CustomerAgreement,
+    FeedbackEntry,
+    Incident,
+    PerformanceReport,
+    Service,
+    ServiceHours,
+    ServiceTarget,
+    Supplier,
+    TestReport,
+    TimeEntry,
 )
 from vse_tui.reports import performance
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 @pytest.fixture

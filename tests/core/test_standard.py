@@ -72,3 +72,28 @@ def test_every_work_product_has_a_model_holding_its_fields():
         known = set(model.model_fields) | {n for n in dir(model) if isinstance(getattr(model, n, None), property)}
         missing = [f for f in wp.fields if f not in known]
         assert not missing, (wp.code, missing)
+
+
+def test_the_data_and_the_models_agree():
+    """One source for each fact of the standard: the work product of each kind, its id prefix, its
+    statuses and its fields come from data/standard; the models follow it."""
+    from vse_tui.core.data import role_codes, work_product_prefixes
+    from vse_tui.core.records import KINDS, PREFIXES, model_for
+
+    standard = load_standard()
+    wps = {w.code: w for w in standard.work_products}
+    covered = set()
+    for kind, (_module, _cls, wp) in KINDS.items():
+        model = model_for(kind)
+        assert model.KIND == kind and model.WP == wp, kind
+        assert PREFIXES[model.PREFIX] == kind
+        if wp:
+            covered.add(wp)
+            assert model.PREFIX == wps[wp].prefix == work_product_prefixes()[wp]
+            properties = {n for n in dir(model) if isinstance(getattr(model, n, None), property)}
+            missing = set(wps[wp].fields) - set(model.model_fields) - properties
+            assert not missing, (wp, missing)
+    assert covered == set(wps)  # every one of the 21 work products has its records
+    assert len(set(PREFIXES)) == len(KINDS)
+    assert role_codes() == tuple(r.code for r in standard.roles)
+    assert set(role_codes(external=False)) == {r.code for r in standard.roles if not r.external}

@@ -4,7 +4,6 @@ import stat
 
 from vse_tui.cli import main
 from vse_tui.core import incidents as core
-from vse_tui.store import open_store
 from vse_tui.store.maintenance import backup, describe, doctor, restore, unsafe_location
 
 

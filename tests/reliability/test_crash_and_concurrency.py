@@ -39,7 +39,7 @@ def test_killed_writers_lose_nothing_they_reported(tmp_path):
     for round_ in range(kills):
         child = subprocess.Popen([sys.executable, str(script), str(db), f"w{round_}"], stdout=subprocess.PIPE, text=True)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
+        reader = threading.Thread(target=lambda lines=lines, child=child: lines.extend(child.stdout), daemon=True)
         reader.start()
         time.sleep(rng.uniform(0.4, 1.2))  # somewhere in the middle of a write, most likely
         child.send_signal(signal.SIGKILL)
@@ -86,7 +86,7 @@ def test_a_writer_that_waits_too_long_gets_a_clear_busy_message(tmp_path, monkey
 
     from vse_tui.core.errors import BusyError
     from vse_tui.core.incidents import log_incident
-    from vse_tui.store import db as dbmod
+    from vse_tui.store import connection as dbmod
 
     path = tmp_path / "busy.db"
     open_store(path).close()
@@ -106,7 +106,7 @@ def test_a_writer_that_waits_too_long_gets_a_clear_busy_message(tmp_path, monkey
 
 
 def test_sqlite_errors_become_plain_messages():
-    from vse_tui.store.db import _translate
+    from vse_tui.store.connection import translate as _translate
 
     assert "read-only" in str(_translate(sqlite3.OperationalError("attempt to write a readonly database")))
     assert "busy" in str(_translate(sqlite3.OperationalError("database is locked")))

@@ -2,8 +2,6 @@
 checks the backup and starts a new sync epoch; a new database appears only complete; a
 mistyped path is not a new database; a full disk is reported as a full disk."""
 
-import gzip
-import json
 import os
 import shutil
 import sqlite3
@@ -17,8 +15,7 @@ import pytest
 
 from vse_tui.cli import main
 from vse_tui.core import incidents as core
-from vse_tui.store import Actor, open_store
-from vse_tui.store import sync
+from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.maintenance import backup, doctor, restore
 
 

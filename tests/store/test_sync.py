@@ -9,8 +9,7 @@ import pytest
 from vse_tui.cli import main
 from vse_tui.core import incidents as core
 from vse_tui.core.errors import InputError
-from vse_tui.store import Actor, open_store
-from vse_tui.store import sync
+from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
 
 

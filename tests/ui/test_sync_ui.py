@@ -2,8 +2,7 @@
 
 from vse_tui.core import incidents as core
 from vse_tui.screens.conflict import ConflictScreen
-from vse_tui.store import Actor, open_store
-from vse_tui.store import sync
+from vse_tui.store import Actor, open_store, sync
 from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE

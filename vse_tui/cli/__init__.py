@@ -10,12 +10,13 @@ parser of the command it was given, loading only the modules that register under
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import __version__
 from ..core.errors import VseError
+from ..store.connection import UnreadableDatabase
 from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, common_options
 
 # top-level command -> the modules that register under it (in help order)
@@ -48,7 +49,7 @@ MODULE_ORDER = ("incidents", "control", "relationship", "governance", "data")
 class _Unused:
     """Stands in for the parser of a command this run does not use: takes every call, keeps nothing."""
 
-    def __getattr__(self, name: str) -> Callable[..., "_Unused"]:
+    def __getattr__(self, name: str) -> Callable[..., _Unused]:
         return lambda *args, **kwargs: self
 
 
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except sqlite3.DatabaseError as exc:
+    except UnreadableDatabase as exc:
         print(f"vse-tui: the database cannot be read ({exc}); run 'vse-tui doctor', and restore from a backup "
               "only if it reports damage", file=sys.stderr)
         return EXIT_REFUSED

@@ -10,9 +10,10 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from ..core.errors import InputError, VseError
 from ..core.text import json_safe, visible
@@ -112,17 +113,16 @@ def add_yes(p: argparse.ArgumentParser, help: str = "do not ask for confirmation
 
 
 def db_path(args) -> Path:
-    from ..paths import resolve_db
+    from ..session import database
 
-    return resolve_db(getattr(args, "db", None))
+    return database(args)
 
 
 def open_store(args, *, must_exist: bool = False):
     """The database named by --db (or the default), opened as the person at the keyboard.
     `must_exist`: a read-only command on a missing file says so instead of creating one."""
+    from ..session import actor_for
     from ..store.db import open_store as open_
-
-    from .people import actor_for
 
     store = open_(db_path(args), actor_for(args), create=not must_exist)
     store.on_wait = lambda: print("vse-tui: waiting for another vse-tui to finish writing...", file=sys.stderr)

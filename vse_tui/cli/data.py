@@ -10,8 +10,23 @@ from pathlib import Path
 
 from ..core.errors import InputError, VseError
 from ..core.text import one_line
-from .common import (EXIT_OK, EXIT_REFUSED, add_format, add_out, add_yes, confirm, count_arg, date_arg, db_path,
-                     dump_json, need_file, open_store, output, print_rows, say)
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    add_format,
+    add_out,
+    add_yes,
+    confirm,
+    count_arg,
+    date_arg,
+    db_path,
+    dump_json,
+    need_file,
+    open_store,
+    output,
+    print_rows,
+    say,
+)
 
 
 def cmd_verify(args) -> int:
@@ -105,7 +120,8 @@ def cmd_demo(args) -> int:
     from ..core.clock import parse_datetime
     from ..demo import build_demo
     from ..paths import demo_db_path
-    from ..store.db import Actor, open_store as open_
+    from ..store.db import Actor
+    from ..store.db import open_store as open_
 
     if args.as_of:
         os.environ["VSE_TUI_NOW"] = parse_datetime(f"{args.as_of.isoformat()}T09:30:00").isoformat()

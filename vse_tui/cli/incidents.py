@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ..core import clock
-from .common import (EXIT_OK, add_format, add_limit, add_out, add_yes, dump_json, open_store, output,
-                     print_rows, say)
 from ..core.text import visible
+from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, dump_json, open_store, output, print_rows, say
 
 
 def cmd_incident_add(args) -> int:

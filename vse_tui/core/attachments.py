@@ -12,17 +12,21 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError, NotFound
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 MAX_BYTES = 200 * 2**20  # a larger file belongs in the shop's document store, linked from a note
 
 
-def stored_path(store, sha256: str) -> Path:
+def stored_path(store: StorePort, sha256: str) -> Path:
     return store.file_path(sha256)
 
 
-def attach(store, ref: str, file: str | os.PathLike, note: str = "", follow: bool = False):
+def attach(store: StorePort, ref: str, file: str | os.PathLike, note: str = "", follow: bool = False):
     """Attach a file to the record `ref` (a human id of any kind). The file is copied first, then
     the attachment record is written with its history row; a failed copy stores nothing. A
     symbolic link is refused unless `follow` (what it points at may not be what the user meant);
@@ -51,11 +55,11 @@ def attach(store, ref: str, file: str | os.PathLike, note: str = "", follow: boo
     return store.add(Attachment(record=record.uuid, name=path.name[:255], sha256=sha, size=size, note=note.strip()))
 
 
-def attachments_of(store, record_uuid: str) -> list:
+def attachments_of(store: StorePort, record_uuid: str) -> list:
     return store.records("attachments", {"record": record_uuid})
 
 
-def attachment_rows(store, ref: str) -> list[dict]:
+def attachment_rows(store: StorePort, ref: str) -> list[dict]:
     """The files attached to the record `ref`, as rows for a list."""
     from . import clock
 
@@ -68,7 +72,7 @@ def attachment_rows(store, ref: str) -> list[dict]:
             for a in attachments_of(store, record.uuid)]
 
 
-def open_with_viewer(store, attachment) -> Path:
+def open_with_viewer(store: StorePort, attachment) -> Path:
     """Open a copy of the file (under its own name) with the system's viewer; returns the copy."""
     source = stored_path(store, attachment.sha256)
     if not source.exists():
@@ -101,7 +105,7 @@ class FileProblem:
         return f"{self.ref}: {self.what}"
 
 
-def check_files(store) -> list[FileProblem]:
+def check_files(store: StorePort) -> list[FileProblem]:
     """Every attachment's file is present and still has the content it was attached with."""
     return [FileProblem(rid, f"the file of {name} is missing" if what == "missing"
                         else f"the file of {name} was changed after it was attached")

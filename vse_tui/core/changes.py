@@ -14,9 +14,10 @@ change is made from a template: a change that went once through the whole normal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,11 +25,14 @@ from . import clock
 from .errors import InputError, describe_validation_error
 from .records import Approval
 
+if TYPE_CHECKING:
+    from .ports import StorePort
+
 STEPS = ("requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed")
 CLOSED_STATES = ("deployed", "reviewed", "cancelled")
 
 
-def _get(store, ref: str):
+def _get(store: StorePort, ref: str):
     return store.get("change_requests", ref)
 
 
@@ -59,7 +63,7 @@ def _at(text_or_dt) -> datetime | None:
 
 # ---------------------------------------------------------------- pre-approved types
 
-def full_normal_path_gaps(store, change) -> list[str]:
+def full_normal_path_gaps(store: StorePort, change) -> list[str]:
     """What a change still lacks to have gone through the whole normal path (empty when it has)."""
     gaps = []
     if change.change_type != "normal":
@@ -81,7 +85,7 @@ def full_normal_path_gaps(store, change) -> list[str]:
     return gaps
 
 
-def make_template(store, ref: str):
+def make_template(store: StorePort, ref: str):
     """Make a change's kind a pre-approved type. Allowed only after one full normal pass (the
     standard's note to CO.2.1): the refusal names each missing step."""
     change = _get(store, ref)
@@ -92,13 +96,13 @@ def make_template(store, ref: str):
     return store.update("change_requests", change.uuid, {"template": True}, task="CO.1.1")
 
 
-def templates(store) -> list:
+def templates(store: StorePort) -> list:
     return store.records("change_requests", {"template": True}, order="title")
 
 
 # ---------------------------------------------------------------- CO.2.1 request and evaluate
 
-def request(store, title: str, *, change_type: str = "normal", cis: list[str] = (), purpose: str = "",
+def request(store: StorePort, title: str, *, change_type: str = "normal", cis: Sequence[str] = (), purpose: str = "",
             priority: str = "P3", risk: str = "medium", customer: str | None = None, service: str | None = None,
             date_needed: str | date | None = None, template: str | None = None, **fields: Any):
     """Record a change request (WP.11 draft). A pre-approved change must name its template (a
@@ -147,14 +151,14 @@ def request(store, title: str, *, change_type: str = "normal", cis: list[str] = 
     return store.add(change, task="CO.2.1" if status == "approved" else "CO.1.2")
 
 
-def request_warnings(store, change) -> list[str]:
+def request_warnings(store: StorePort, change) -> list[str]:
     out = []
     if change.change_type == "emergency":
         out.append("an emergency change may be deployed before it is approved; have it approved straight after")
     return out
 
 
-def evaluate(store, ref: str, approve: bool, approval: Approval | None = None, reason: str = ""):
+def evaluate(store: StorePort, ref: str, approve: bool, approval: Approval | None = None, reason: str = ""):
     """CO.2.1: approve or reject a draft request, recording who, when and how."""
     change = _get(store, ref)
     if change.status != "draft":
@@ -174,7 +178,7 @@ def evaluate(store, ref: str, approve: bool, approval: Approval | None = None, r
 
 # ---------------------------------------------------------------- the schedule (WP.12)
 
-def schedule_document(store, create: bool = True):
+def schedule_document(store: StorePort, create: bool = True):
     """The change schedule document; made (initial) the first time the schedule is used."""
     doc = store.latest("change_schedules")
     if doc is None and create:
@@ -184,7 +188,7 @@ def schedule_document(store, create: bool = True):
     return doc
 
 
-def _schedule_touched(store, task: str) -> None:
+def _schedule_touched(store: StorePort, task: str) -> None:
     doc = schedule_document(store)
     if doc.status in ("approved", "initial"):
         store.update("change_schedules", doc.uuid, {"status": "updated"}, task=task)
@@ -228,7 +232,7 @@ def _occurrences(item, lo: datetime, hi: datetime):
                 continue
 
 
-def slots(store, lo: datetime, hi: datetime) -> list[Slot]:
+def slots(store: StorePort, lo: datetime, hi: datetime) -> list[Slot]:
     """Every schedule entry (recurring ones expanded) that overlaps [lo, hi), in time order."""
     out: list[Slot] = []
     changes = {c.uuid: c for c in store.records(
@@ -259,14 +263,18 @@ def slots(store, lo: datetime, hi: datetime) -> list[Slot]:
     return out
 
 
-def clash_warnings(store, starts: datetime, ends: datetime, cis: list[str], change_id: str | None = None) -> list[str]:
+def clash_warnings(store: StorePort, starts: datetime, ends: datetime, cis: list[str], change_id: str | None = None,
+                   around: list[Slot] | None = None, has_windows: bool | None = None) -> list[str]:
     """Why a change planned at [starts, ends) deserves a second look: outside every window, during
-    a business event, or on the same day as another change to the same item."""
+    a business event, or on the same day as another change to the same item. `around`: the slots
+    of the days around it, when the caller read them already (the calendar reads a month once)."""
     out = []
-    day_lo = clock.ensure_utc(datetime.combine(clock.to_local(starts).date(), datetime.min.time()))
-    around = slots(store, min(day_lo, starts) - timedelta(days=1), ends + timedelta(days=1))
+    if around is None:
+        day_lo = clock.ensure_utc(datetime.combine(clock.to_local(starts).date(), datetime.min.time()))
+        around = slots(store, min(day_lo, starts) - timedelta(days=1), ends + timedelta(days=1))
     windows = [s for s in around if s.kind in ("change window", "maintenance window")]
-    has_windows = store.exists("schedule_items", {"item_type": ("change window", "maintenance window")})
+    if has_windows is None:
+        has_windows = store.exists("schedule_items", {"item_type": ("change window", "maintenance window")})
     if has_windows and not any(w.starts <= starts and ends <= w.ends for w in windows):
         out.append("planned outside every change or maintenance window")
     for ev in (s for s in around if s.kind == "business event"):
@@ -283,7 +291,20 @@ def clash_warnings(store, starts: datetime, ends: datetime, cis: list[str], chan
     return out
 
 
-def schedule(store, ref: str, starts_at, ends_at=None, resources: str = "") -> tuple[Any, list[str]]:
+def calendar(store: StorePort, lo: datetime, hi: datetime) -> tuple[list[Slot], dict[str, list[str]]]:
+    """The schedule's entries overlapping [lo, hi) and, for each change not yet deployed, its clash
+    warnings: read once for the whole range (a month of the calendar is one read, not one per change)."""
+    entries = slots(store, lo, hi)
+    around = slots(store, lo - timedelta(days=2), hi + timedelta(days=2))
+    has_windows = store.exists("schedule_items", {"item_type": ("change window", "maintenance window")})
+    warned: dict[str, list[str]] = {}
+    for s in entries:
+        if s.kind == "change" and s.change and not s.deployed and s.change not in warned:
+            warned[s.change] = clash_warnings(store, s.starts, s.ends, list(s.cis), s.change, around, has_windows)
+    return entries, warned
+
+
+def schedule(store: StorePort, ref: str, starts_at, ends_at=None, resources: str = "") -> tuple[Any, list[str]]:
     """CO.2.2: put an approved change on the schedule (or move it). Returns the change and the
     warnings (outside a window, during a business event, same item the same day): they inform,
     they do not stop."""
@@ -315,7 +336,7 @@ def schedule(store, ref: str, starts_at, ends_at=None, resources: str = "") -> t
     return change, warnings
 
 
-def add_entry(store, title: str, item_type: str, starts_at, ends_at=None, recurrence: str = "none"):
+def add_entry(store: StorePort, title: str, item_type: str, starts_at, ends_at=None, recurrence: str = "none"):
     """A window or a business event on the schedule."""
     if item_type == "change":
         raise InputError("A change goes on the schedule from the change itself (s on the change)")
@@ -326,7 +347,7 @@ def add_entry(store, title: str, item_type: str, starts_at, ends_at=None, recurr
     return entry
 
 
-def confirm_schedule(store, ref: str, resources: str):
+def confirm_schedule(store: StorePort, ref: str, resources: str):
     """CO.3.3: confirm the date and the resources of a scheduled change."""
     change = _get(store, ref)
     entry = store.latest("schedule_items", {"change": change.uuid})
@@ -356,7 +377,7 @@ def _advance(change, state: str) -> dict[str, Any]:
     return {"state": state}
 
 
-def design(store, ref: str, *, scope: str = "", approval: Approval | None = None, **fields: Any):
+def design(store: StorePort, ref: str, *, scope: str = "", approval: Approval | None = None, **fields: Any):
     """CO.2.3: the service design (WP.16), approved as it is recorded (its only status)."""
     change = _get(store, ref)
     _must_be_approved(change, "design")
@@ -371,7 +392,7 @@ def design(store, ref: str, *, scope: str = "", approval: Approval | None = None
     return doc
 
 
-def build(store, ref: str, *, built_by: str, master_copy: str = "", description: str = ""):
+def build(store: StorePort, ref: str, *, built_by: str, master_copy: str = "", description: str = ""):
     """CO.2.4: the built change (WP.13 initial), kept as a master copy; who built it is remembered
     for the separation-of-duties check at approval."""
     change = _get(store, ref)
@@ -391,7 +412,7 @@ def build(store, ref: str, *, built_by: str, master_copy: str = "", description:
 
 # ---------------------------------------------------------------- CO.3.1 test, CO.3.2 approve deployment
 
-def test(store, ref: str, *, summary: str, result: str, tested_by: str = "", levels_and_types: str = "",
+def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: str = "", levels_and_types: str = "",
          errors: str = "", validated_by: str = ""):
     """CO.3.1: the test report (WP.20, published), pass or fail. A failed test keeps the change at built."""
     change = _get(store, ref)
@@ -414,7 +435,7 @@ def test(store, ref: str, *, summary: str, result: str, tested_by: str = "", lev
     return doc
 
 
-def builder_approves(store, change, approver: str):
+def builder_approves(store: StorePort, change, approver: str):
     """The role rule at the moment of work: the builder approving their own change's deployment."""
     from .roles import RoleWarning
 
@@ -425,7 +446,7 @@ def builder_approves(store, change, approver: str):
     return None
 
 
-def approve_deployment(store, ref: str, approval: Approval, mitigation: str | None = None):
+def approve_deployment(store: StorePort, ref: str, approval: Approval, mitigation: str | None = None):
     """CO.3.2: review the test report and approve deployment: WP.11 becomes updated and the build
     final. When the approver built the change, the warning must be acknowledged with a mitigation
     (stored with the change); without one nothing is saved."""
@@ -456,7 +477,7 @@ def approve_deployment(store, ref: str, approval: Approval, mitigation: str | No
 
 # ---------------------------------------------------------------- CO.3.4 deploy, CO.3.5 review
 
-def deploy(store, ref: str, at: datetime | None = None, note: str = ""):
+def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = ""):
     """CO.3.4: deploy. Each impacted configuration item records the change (WP.02 updated); a change
     to a service updates its catalogue entry (WP.10). An emergency change may come before its
     approval and then shows as deployed before approval."""
@@ -489,7 +510,7 @@ def deploy(store, ref: str, at: datetime | None = None, note: str = ""):
     return change
 
 
-def review(store, ref: str, outcome: str):
+def review(store: StorePort, ref: str, outcome: str):
     """CO.3.5: the post-deployment review: did it do what it should, what do we change next time."""
     change = _get(store, ref)
     if not change.deployed_at:
@@ -499,7 +520,7 @@ def review(store, ref: str, outcome: str):
     return store.update("change_requests", change.uuid, {"review": outcome.strip(), "state": "reviewed"}, task="CO.3.5")
 
 
-def cancel(store, ref: str, reason: str):
+def cancel(store: StorePort, ref: str, reason: str):
     change = _get(store, ref)
     if change.deployed_at:
         raise InputError(f"{change.id} is deployed; raise a new change to undo it")
@@ -511,7 +532,7 @@ def cancel(store, ref: str, reason: str):
 
 # ---------------------------------------------------------------- where a change stands
 
-def path(store, change) -> list[tuple[str, str, str, str]]:
+def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
     """(task, step, what shows it was done or '', record id) for each step of the path: read from
     the change's own history and the records made for it."""
     def last_row(task: str) -> dict | None:
@@ -545,7 +566,7 @@ def path(store, change) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def list_rows(store, scheduled: bool = False, open_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+def list_rows(store: StorePort, scheduled: bool = False, open_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
     where: dict[str, Any] = {}
     if scheduled:
         where["planned_at__isnull"] = False
@@ -560,7 +581,7 @@ def list_rows(store, scheduled: bool = False, open_only: bool = False, limit: in
     return rows
 
 
-def request_from_values(store, values: dict[str, Any]):
+def request_from_values(store: StorePort, values: dict[str, Any]):
     """A change request from the screen's form (field text as typed, plus an optional template id)."""
     from .fields import parse
 

@@ -3,18 +3,19 @@ and the import of a shop's existing spreadsheet."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from . import clock
 from .errors import describe_validation_error
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 TYPES = ("hardware", "software", "network", "document", "service component", "other")
 TYPE_WORDS = {
@@ -50,7 +51,7 @@ DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
 
 # ---------------------------------------------------------------- list, timeline, impact
 
-def list_rows(store, limit: int | None = None) -> list[dict[str, Any]]:
+def list_rows(store: StorePort, limit: int | None = None) -> list[dict[str, Any]]:
     people = store.titles("people")
     rows = []
     for ci in store.records("configuration_items", order="title", limit=limit):
@@ -69,7 +70,7 @@ class Event:
     text: str
 
 
-def timeline(store, ref: str) -> list[Event]:
+def timeline(store: StorePort, ref: str) -> list[Event]:
     """Changes proposed and deployed on the item (with their type) and incidents that named it, newest first."""
     ci = store.get("configuration_items", ref)
     out: list[Event] = []
@@ -81,13 +82,14 @@ def timeline(store, ref: str) -> list[Event]:
     from .incident_lists import IncidentQuery
 
     for inc in store.incident_rows(IncidentQuery(ci=ci.uuid), sort="oldest"):
-        out.append(Event(inc.opened_at, "incident", inc.id, f"{inc.priority} · {inc.summary}"))
+        if inc.opened_at:
+            out.append(Event(inc.opened_at, "incident", inc.id, f"{inc.priority} · {inc.summary}"))
     rank = {"change proposed": 0, "incident": 1, "change deployed": 2}
     out.sort(key=lambda e: (e.at, rank[e.kind], e.ref), reverse=True)
     return out
 
 
-def affected_by(store, ref: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def affected_by(store: StorePort, ref: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """What fails with this item: the items that depend on it, directly or through others, and
     the services of all of them. Returns ([(CI id, name)], [(SVC id, name)])."""
     ci = store.get("configuration_items", ref)
@@ -106,9 +108,9 @@ def affected_by(store, ref: str) -> tuple[list[tuple[str, str]], list[tuple[str,
             continue
         seen.append(u)
         todo.extend(deps.get(u, []))
-    services: list[str] = list(dict.fromkeys([*info[ci.uuid][2], *(s for u in seen for s in info[u][2])]))
+    reached: list[str] = list(dict.fromkeys([*info[ci.uuid][2], *(s for u in seen for s in info[u][2])]))
     names = {u: (rid, t) for u, rid, t in store.choices("services")}
-    return ([(info[u][0], info[u][1]) for u in seen], [names[s] for s in services if s in names])
+    return ([(info[u][0], info[u][1]) for u in seen], [names[s] for s in reached if s in names])
 
 
 # ---------------------------------------------------------------- import
@@ -124,7 +126,7 @@ class CIPlan:
 
 
 def _date(value: str | None, column: str) -> date | None:
-    if empty(value):
+    if value is None or empty(value):
         return None
     text = value.strip()
     try:
@@ -140,7 +142,7 @@ def _date(value: str | None, column: str) -> date | None:
 
 
 def _type(value: str | None) -> str:
-    if empty(value):
+    if value is None or empty(value):
         return "other"
     text = value.strip().lower()
     if text in TYPE_WORDS:
@@ -151,11 +153,11 @@ def _type(value: str | None) -> str:
     raise ValueError(f"type: {value!r} is not one of {', '.join(TYPES)} (or a word such as laptop, router, licence)")
 
 
-def plan_import(store, path: Path) -> CIPlan:
+def plan_import(store: StorePort, path: Path) -> CIPlan:
     """Read a CSV of configuration items: good rows become items, bad rows are reported with
     their line number and why. Nothing is stored here."""
-    from .lookup import resolve
     from .errors import NotFound
+    from .lookup import resolve
     from .records.control import ConfigurationItem
 
     header, rows = read_rows(path)
@@ -169,10 +171,10 @@ def plan_import(store, path: Path) -> CIPlan:
     existing = {t.lower() for t in store.titles("configuration_items").values()}
     seen: set[str] = set()
     for line, row in rows:
-        def get(name: str) -> str | None:
+        def get(name: str, row: dict[str, str] = row) -> str | None:
             column = mapping.get(name)
             value = row.get(column) if column else None
-            return None if empty(value) else value.strip()
+            return None if value is None or empty(value) else value.strip()
 
         try:
             name = check_new_name(get("name"), existing, seen, "already a configuration item")
@@ -225,6 +227,6 @@ def plan_import(store, path: Path) -> CIPlan:
     return plan
 
 
-def apply_import(store, plan: CIPlan) -> int:
+def apply_import(store: StorePort, plan: CIPlan) -> int:
     """Store the planned items in one transaction, each with its CO.1.4 history row."""
     return store.add_many(plan.items, task="CO.1.4")

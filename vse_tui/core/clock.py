@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 
 def now() -> datetime:
@@ -11,7 +11,7 @@ def now() -> datetime:
     frozen = os.environ.get("VSE_TUI_NOW")
     if frozen:
         return parse_datetime(frozen)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def today() -> date:
@@ -23,14 +23,14 @@ def parse_datetime(text: str) -> datetime:
     value = datetime.fromisoformat(text.strip())
     if value.tzinfo is None:
         value = value.astimezone()
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def ensure_utc(value: datetime) -> datetime:
     """An aware datetime in UTC without microseconds; naive values are taken as local time."""
     if value.tzinfo is None:
         value = value.astimezone()
-    return value.astimezone(timezone.utc).replace(microsecond=0)
+    return value.astimezone(UTC).replace(microsecond=0)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -38,12 +38,12 @@ def iso(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.astimezone()
-    return value.astimezone(timezone.utc).isoformat()
+    return value.astimezone(UTC).isoformat()
 
 
 def to_local(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone()
 
 

@@ -27,6 +27,19 @@ def work_product_statuses() -> dict[str, list[str]]:
 
 
 @cache
+def work_product_prefixes() -> dict[str, str]:
+    """work product code -> the prefix of its records' human ids (INC for WP.18)."""
+    return {w["code"]: w["prefix"] for w in _read("work_products.toml")["work_products"]}
+
+
+@cache
+def role_codes(external: bool = True) -> tuple[str, ...]:
+    """The role codes of the standard, in the order roles.toml gives them (SM, CM, IM, ...); without
+    `external`, only those held by people of the shop (not the customer's or supplier's)."""
+    return tuple(r["code"] for r in _read("roles.toml")["roles"] if external or not r.get("external"))
+
+
+@cache
 def task_codes() -> dict[str, list[str]]:
     """process code -> its task codes in order, straight from the TOML (no model building)."""
     out: dict[str, list[str]] = {}

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clock
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def find_uuids(store, values: list[str], kind: str | None = None) -> dict[str, tuple[str, str]]:
+def find_uuids(store: StorePort, values: list[str], kind: str | None = None) -> dict[str, tuple[str, str]]:
     """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
     return store.ids_for(values, kind)
 
 
-def uuid_labels(store, values: list[str]) -> dict[str, str]:
+def uuid_labels(store: StorePort, values: list[str]) -> dict[str, str]:
     """uuid -> 'ID name' for the uuids found, across every record table."""
     return {u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, values).items()}
 

@@ -3,13 +3,16 @@ in history and can be compared), each approval records who, when and how."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from .errors import InputError, describe_validation_error
 from .records import Approval, model_for
 from .standard import load_standard
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 # The task an edit or an approval of a work product performs, where the standard names one.
 EDIT_TASK = {
@@ -43,7 +46,7 @@ def editable_fields(kind: str) -> list[tuple[str, str]]:
     return [(s.name, s.how) for s in field_specs(kind)]
 
 
-def create(store, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any):
+def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any):
     """A new record of `kind` from what a person typed (plus `fixed` values the app sets)."""
     from .fields import field_specs, parse
 
@@ -74,7 +77,7 @@ def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
     return status
 
 
-def edit(store, kind: str, ref: str, changes: dict[str, Any]):
+def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
     """A new version of a record from what a person typed. An approved catalogue entry changes
     through a change request (RE.1.3): one is raised and linked when none is named."""
     from .fields import parse
@@ -104,7 +107,7 @@ def edit(store, kind: str, ref: str, changes: dict[str, Any]):
         return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
 
 
-def approve(store, kind: str, ref: str, approval: Approval):
+def approve(store: StorePort, kind: str, ref: str, approval: Approval):
     """Record an approval on the current version; a draft becomes approved."""
     rec = store.get(kind, ref)
     changes: dict[str, Any] = {"approvals": [*rec.approvals, approval]}

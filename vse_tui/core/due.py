@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from . import clock
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 HORIZON_DAYS = 45  # how far ahead an upcoming review is shown
 YEAR = 365
@@ -27,13 +31,12 @@ class DueItem:
         return {"due": self.due.isoformat(), "days": d, "overdue": d < 0, "kind": self.kind, "ref": self.ref, "title": self.title}
 
 
-def _parse(value) -> date | None:
-    if not value:
-        return None
+def _parse(value) -> date:
+    """A stored date (or the date of a stored moment); only called on a value that is set."""
     return date.fromisoformat(str(value)[:10])
 
 
-def due_items(store, today: date | None = None, horizon: int = HORIZON_DAYS) -> list[DueItem]:
+def due_items(store: StorePort, today: date | None = None, horizon: int = HORIZON_DAYS) -> list[DueItem]:
     """Overdue and upcoming reviews, most overdue first. A few indexed queries, no table scans."""
     today = today or clock.today()
     limit = (today + timedelta(days=horizon)).isoformat()
@@ -54,7 +57,7 @@ def due_items(store, today: date | None = None, horizon: int = HORIZON_DAYS) -> 
                     items.append(DueItem(_parse(end), kind, rid, f"{title}: ends, renew or let go"))
     row = store.row("policies", ["id", "title", "review_date", "updated_at"], {"status": ("approved", "updated")})
     if row:
-        due = _parse(row[2]) or (_parse(row[3]) + timedelta(days=YEAR))
+        due = _parse(row[2]) if row[2] else _parse(row[3]) + timedelta(days=YEAR)
         items.append(DueItem(due, "policy", row[0], "Policy yearly review"))
     row = store.row("services", ["review_date", "id"], {"status__ne": "draft", "review_date__isnull": False},
                     order="review_date")
@@ -62,7 +65,7 @@ def due_items(store, today: date | None = None, horizon: int = HORIZON_DAYS) -> 
         items.append(DueItem(_parse(row[0]), "catalogue", row[1], "Service catalogue review"))
     row = store.row("improvement_reports", ["id", "period_end", "updated_at"], {"status": "approved"})
     if row:
-        items.append(DueItem((_parse(row[1]) or _parse(row[2])) + timedelta(days=YEAR), "improvement report", row[0],
+        items.append(DueItem(_parse(row[1] or row[2]) + timedelta(days=YEAR), "improvement report", row[0],
                              "Yearly improvement report"))
     elif store.exists("policies"):
         items.append(DueItem(today, "improvement report", "", "First improvement report (GO.4.1)"))

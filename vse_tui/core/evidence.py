@@ -6,20 +6,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .data import task_codes
 
+if TYPE_CHECKING:
+    from .ports import StorePort
+
 STATES = ("done", "partly done", "not started", "stale")
 
 
-def evidenced_tasks(store) -> set[str]:
+def evidenced_tasks(store: StorePort) -> set[str]:
     """Tasks with at least one history row: one index probe per task (40), whatever the history's size."""
     return store.tasks_with_history([code for codes in task_codes().values() for code in codes])
 
 
-def progress(store) -> dict[str, tuple[int, int]]:
+def progress(store: StorePort) -> dict[str, tuple[int, int]]:
     """process code -> (tasks with evidence, tasks), plus "all"."""
     done = evidenced_tasks(store)
     out: dict[str, tuple[int, int]] = {}
@@ -29,9 +32,9 @@ def progress(store) -> dict[str, tuple[int, int]]:
     return out
 
 
-def governance_complete(store) -> bool:
+def governance_complete(store: StorePort) -> bool:
     """Setup is complete when every step of the governance wizard is done (one definition, there)."""
-    from .governance import first_open_step, STEPS
+    from .governance import STEPS, first_open_step
 
     return first_open_step(store) == len(STEPS)
 
@@ -82,7 +85,7 @@ class TaskEvidence:
         return out
 
 
-def _status_index(store) -> dict[str, dict[str, str]]:
+def _status_index(store: StorePort) -> dict[str, dict[str, str]]:
     """work product -> {status: latest record id in it}."""
     return store.statuses_present()
 
@@ -103,7 +106,7 @@ def _check(io, statuses: dict[str, dict[str, str]], standard) -> ProductCheck:
     return ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, bool(ok), ref)
 
 
-def _holders(store) -> dict[str, list[str]]:
+def _holders(store: StorePort) -> dict[str, list[str]]:
     names = store.titles("people")
     out: dict[str, list[str]] = {}
     for role, person in store.rows("role_assignments", ["role", "person"], {"state": "active"}):
@@ -118,7 +121,7 @@ def _holders(store) -> dict[str, list[str]]:
     return out
 
 
-def _latest_evidence(store, code: str) -> dict[str, Any] | None:
+def _latest_evidence(store: StorePort, code: str) -> dict[str, Any] | None:
     rows = store.task_rows(code, limit=1)
     if not rows:
         return None
@@ -127,7 +130,7 @@ def _latest_evidence(store, code: str) -> dict[str, Any] | None:
             "what": "created" if row["action"] == "create" else f"{row['field']} changed"}
 
 
-def evidence_map(store, now: datetime | None = None) -> list[TaskEvidence]:
+def evidence_map(store: StorePort, now: datetime | None = None) -> list[TaskEvidence]:
     from .standard import load_standard
 
     standard = load_standard()

@@ -14,11 +14,14 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import clock
 from .errors import InputError, NotFound
 from .records import model_for
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 # field name -> kind of record it links to (None: any kind, named by its id)
 REFS: dict[str, str | None] = {
@@ -132,10 +135,10 @@ def parse_targets(text: str) -> list[dict[str, Any]]:
         m = re.fullmatch(r"(P[1-5])\s*[: ]\s*(\S+)\s*/\s*(\S+)", part, re.IGNORECASE)
         if not m:
             raise InputError(f"targets: {part!r} should read like 'P1 30m/4h' (priority, respond/resolve)")
-        out.append({"priority": m.group(1).upper(), "respond_minutes": parse_duration(m.group(2)),
-                    "resolve_minutes": parse_duration(m.group(3))})
-        if out[-1]["respond_minutes"] <= 0 or out[-1]["resolve_minutes"] <= 0:
+        respond, resolve = parse_duration(m.group(2)), parse_duration(m.group(3))
+        if respond <= 0 or resolve <= 0:
             raise InputError(f"targets: {part!r}: times must be more than zero")
+        out.append({"priority": m.group(1).upper(), "respond_minutes": respond, "resolve_minutes": resolve})
     if len({t["priority"] for t in out}) != len(out):
         raise InputError("targets: each priority once")
     return out
@@ -201,7 +204,7 @@ def parse_hours(text: str) -> dict[str, Any] | None:
 
 # ---------------------------------------------------------------- links
 
-def refs_text(store, uuids: list[str], kind: str | None) -> str:
+def refs_text(store: StorePort, uuids: list[str], kind: str | None) -> str:
     """The human ids of linked records ('CI-0003, CI-0007'); a uuid not found stays as it is."""
     from .display import find_uuids
 
@@ -209,13 +212,13 @@ def refs_text(store, uuids: list[str], kind: str | None) -> str:
     return ", ".join(found[u][0] if u in found else u for u in uuids)
 
 
-def resolve_ref(store, kind: str | None, text: str, label: str) -> str:
+def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> str:
     from .lookup import resolve
 
     text = text.strip()
     try:
         if kind:
-            return resolve(store, kind, text)
+            return resolve(store, kind, text) or ""
         return store.find(text).uuid
     except NotFound as exc:
         raise InputError(f"{label}: {exc}") from None
@@ -223,7 +226,7 @@ def resolve_ref(store, kind: str | None, text: str, label: str) -> str:
 
 # ---------------------------------------------------------------- whole records
 
-def show(store, kind: str, record) -> dict[str, Any]:
+def show(store: StorePort, kind: str, record) -> dict[str, Any]:
     """What a form shows for each field of `record` (or the defaults of a new one, record=None)."""
     out: dict[str, Any] = {}
     model = model_for(kind)
@@ -254,7 +257,7 @@ def show(store, kind: str, record) -> dict[str, Any]:
     return out
 
 
-def parse(store, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Field values from what was typed; raises InputError naming the field."""
     specs = {s.name: s for s in field_specs(kind)}
     out: dict[str, Any] = {}

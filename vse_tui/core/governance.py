@@ -14,6 +14,7 @@ from .errors import InputError, describe_validation_error
 from .records import model_for  # models (and pydantic) load per step, not when the app starts
 
 if TYPE_CHECKING:
+    from .ports import StorePort
     from .records import Approval
 
 
@@ -78,11 +79,11 @@ DEFAULT_DOCUMENTS = {
 # ---------------------------------------------------------------- where the wizard stands
 
 
-def _exists(store, table: str, statuses: tuple[str, ...]) -> bool:
+def _exists(store: StorePort, table: str, statuses: tuple[str, ...]) -> bool:
     return store.exists(table, {"status": statuses})
 
 
-def step_done(store, key: str) -> bool:
+def step_done(store: StorePort, key: str) -> bool:
     if key == "goals":
         return _exists(store, "business_goals", ("approved",))
     if key == "scope":
@@ -102,20 +103,20 @@ def step_done(store, key: str) -> bool:
     raise KeyError(key)
 
 
-def progress(store) -> dict[str, bool]:
+def progress(store: StorePort) -> dict[str, bool]:
     return {key: step_done(store, key) for key in STEP_KEYS}
 
 
-def first_open_step(store) -> int:
+def first_open_step(store: StorePort) -> int:
     done = progress(store)
     return next((i for i, key in enumerate(STEP_KEYS) if not done[key]), len(STEPS))
 
 
-def setup_started(store) -> bool:
+def setup_started(store: StorePort) -> bool:
     return any(progress(store).values())
 
 
-def resume_step(store) -> int:
+def resume_step(store: StorePort) -> int:
     """Where to reopen the wizard: where the user was, never past the first unfinished step."""
     first = first_open_step(store)
     saved = store.pref("wizard_step")
@@ -124,28 +125,28 @@ def resume_step(store) -> int:
     return min(first, len(STEPS) - 1)
 
 
-def remember_step(store, index: int) -> None:
+def remember_step(store: StorePort, index: int) -> None:
     store.set_pref("wizard_step", STEP_KEYS[index])
 
 
-def save_draft(store, key: str, values: dict[str, Any]) -> None:
+def save_draft(store: StorePort, key: str, values: dict[str, Any]) -> None:
     """Unsaved typing of a step, kept so that a quit or a crash loses nothing. Not a work product."""
     store.set_pref(f"wizard_draft:{key}", json.dumps(values, ensure_ascii=False, default=str))
 
 
-def load_draft(store, key: str) -> dict[str, Any] | None:
+def load_draft(store: StorePort, key: str) -> dict[str, Any] | None:
     raw = store.pref(f"wizard_draft:{key}")
     return json.loads(raw) if raw else None
 
 
-def drop_draft(store, key: str) -> None:
+def drop_draft(store: StorePort, key: str) -> None:
     store.set_pref(f"wizard_draft:{key}", None)
 
 
 # ---------------------------------------------------------------- the current documents
 
 
-def current(store, table: str):
+def current(store: StorePort, table: str):
     return store.latest(table)
 
 
@@ -160,7 +161,7 @@ def approval(by: str, how: str, noted_by: str | None = None) -> Approval:
         raise InputError(describe_validation_error(exc, "approval")) from None
 
 
-def _save_document(store, table: str, model, fields: dict[str, Any], task: str | None, status: str,
+def _save_document(store: StorePort, table: str, model, fields: dict[str, Any], task: str | None, status: str,
                    approved: Approval | None):
     """Create the document, or store a new version of it (the previous one stays in history)."""
     from pydantic import ValidationError  # loaded with `model`
@@ -182,7 +183,7 @@ def _save_document(store, table: str, model, fields: dict[str, Any], task: str |
 # ---------------------------------------------------------------- the steps
 
 
-def save_goals(store, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
+def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
                shop_name: str = ""):
     if not goals.strip():
         raise InputError("Goals: write at least one goal")
@@ -197,7 +198,7 @@ def save_goals(store, *, goals: str, objectives: str, provider_type: str, approv
     return rec
 
 
-def save_scope(store, *, services_offered: str, customers: str, boundaries: str, technology: str,
+def save_scope(store: StorePort, *, services_offered: str, customers: str, boundaries: str, technology: str,
                exclusions: str, approved: Approval):
     """GO.1.1. `customers` is one name per line or comma-separated; new names become customer records."""
     if not services_offered.strip():
@@ -208,7 +209,7 @@ def save_scope(store, *, services_offered: str, customers: str, boundaries: str,
         known = {t.lower(): u for u, t in store.titles("customers").items()}
         for name in names:
             found = known.get(name.lower())
-            uuids.append(found or store.add(model_for("customers")(name=name), task="GO.1.1").uuid)
+            uuids.append(found or store.add(model_for("customers").model_validate({"name": name}), task="GO.1.1").uuid)
         present = list(store.titles("customers", {"state__ne": "former"}))
         missing = [u for u in present if u not in uuids]
         rec = _save_document(store, "scopes", model_for("scopes"), {
@@ -219,7 +220,7 @@ def save_scope(store, *, services_offered: str, customers: str, boundaries: str,
     return rec
 
 
-def save_roles(store, people_roles: list[tuple[str | None, str, str, str]], approved: Approval | None):
+def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, str]], approved: Approval | None):
     """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
     'SM,CM,PT:change'). Without a Service Manager the step is refused."""
     from .roles import add_person, parse_roles, set_roles
@@ -252,7 +253,7 @@ def save_roles(store, people_roles: list[tuple[str | None, str, str, str]], appr
     return rec
 
 
-def role_warnings_for(store, rows: list[tuple[str | None, str, str, str]]):
+def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, str]]):
     """Live warnings for the roles as typed, before they are saved (acknowledgements of stored people count)."""
     from .records.parties import Person, RoleAssignment
     from .roles import check_combinations, parse_roles
@@ -292,7 +293,7 @@ def policy_defaults(today: date | None = None) -> dict[str, Any]:
     }
 
 
-def save_policy_draft(store, fields: dict[str, Any]):
+def save_policy_draft(store: StorePort, fields: dict[str, Any]):
     """GO.2.1: the policy as a draft (a new version when one exists and is still a draft)."""
     fields = dict(fields)
     if isinstance(fields.get("review_date"), str):
@@ -317,7 +318,7 @@ def save_policy_draft(store, fields: dict[str, Any]):
     return rec
 
 
-def approve_policy(store, approved: Approval):
+def approve_policy(store: StorePort, approved: Approval):
     """GO.2.2: approve and deploy the policy."""
     existing = store.latest("policies")
     if existing is None:
@@ -327,7 +328,7 @@ def approve_policy(store, approved: Approval):
                         task="GO.2.2")
 
 
-def save_experience(store, fields: dict[str, str], approved: Approval):
+def save_experience(store: StorePort, fields: dict[str, str], approved: Approval):
     """GO.2.3: the customer experience approach, approved."""
     if not any(v.strip() for v in fields.values()):
         raise InputError("Describe at least how feedback is received and answered")
@@ -339,7 +340,7 @@ def save_experience(store, fields: dict[str, str], approved: Approval):
     return rec
 
 
-def save_resources(store, needs: list[tuple[str, str, str]], training_needs: str):
+def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str):
     """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated'.
     needs: (assignment uuid, requirement, due date YYYY-MM-DD or '')."""
     role_list = store.latest("role_lists")
@@ -354,8 +355,9 @@ def save_resources(store, needs: list[tuple[str, str, str]], training_needs: str
             except ValueError:
                 raise InputError(f"Due: {due!r} is not a date (use YYYY-MM-DD)") from None
             a = store.get("role_assignments", assignment_uuid)
-            store.add(model_for("training")(assignment=a.uuid, person=a.person, requirement=requirement.strip(),
-                                     due_on=due_on, state="planned"), task="GO.3.1")
+            store.add(model_for("training").model_validate({
+                "assignment": a.uuid, "person": a.person, "requirement": requirement.strip(), "due_on": due_on,
+                "state": "planned"}), task="GO.3.1")
         rec = store.update("role_lists", role_list.uuid, {"status": "updated", "training_needs": training_needs.strip(),
                                                           "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]},
                            task="GO.3.1")
@@ -363,7 +365,7 @@ def save_resources(store, needs: list[tuple[str, str, str]], training_needs: str
     return rec
 
 
-def save_documents(store, fields: dict[str, str], approved: Approval):
+def save_documents(store: StorePort, fields: dict[str, str], approved: Approval):
     """GO.3.2: the data and document management procedure, drafted and approved."""
     if not fields.get("backup", "").strip():
         raise InputError("Backup: say how and where backups are made")
@@ -371,8 +373,8 @@ def save_documents(store, fields: dict[str, str], approved: Approval):
     with store.transaction():
         existing = store.latest("data_procedures")
         if existing is None:
-            draft = store.add(model_for("data_procedures")(title="Data and document management procedure", status="draft", **clean),
-                              task="GO.3.2")
+            draft = store.add(model_for("data_procedures").model_validate(
+                {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
             rec = store.update("data_procedures", draft.uuid, {"status": "approved", "approvals": [approved]}, task="GO.3.2")
         else:
             rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2", "approved", approved)

@@ -6,8 +6,8 @@ Service hours are local wall-clock times of the shop; moments are stored in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta, timezone
 
 MAX_DAYS = 3 * 366  # a target further than this is treated as never reached
 
@@ -21,7 +21,7 @@ class Hours:
     always: bool = False
 
     @classmethod
-    def from_data(cls, data: dict | None) -> "Hours | None":
+    def from_data(cls, data: dict | None) -> Hours | None:
         """From a stored ServiceHours (days, start, end, holidays, always); None for none given."""
         if not data:
             return None
@@ -37,7 +37,7 @@ class Hours:
             return None
         opens = datetime.combine(day, self.start, tzinfo=tz)
         closes = datetime.combine(day, self.end, tzinfo=tz)
-        return opens.astimezone(timezone.utc), closes.astimezone(timezone.utc)
+        return opens.astimezone(UTC), closes.astimezone(UTC)
 
 
 def _local_tz():
@@ -52,7 +52,7 @@ def _window(hours: Hours, day: date, tz) -> tuple[datetime, datetime] | None:
 
 @lru_cache(maxsize=65536)
 def _midnight(day: date, tz) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
 def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=None) -> datetime:
@@ -61,7 +61,7 @@ def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=N
         return start + timedelta(minutes=minutes)
     tz = tz or _local_tz()
     remaining = timedelta(minutes=max(0, minutes))
-    current = start.astimezone(timezone.utc)
+    current = start.astimezone(UTC)
     day = current.astimezone(tz).date()
     for _ in range(MAX_DAYS):
         win = _window(hours, day, tz)

@@ -11,14 +11,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from . import clock
 from .errors import InputError, describe_validation_error
 from .records.incident import Incident
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 FIELDS = ("ref", "summary", "opened_at", "restored_at", "closed_at", "impact", "urgency", "priority", "state",
           "reporter", "resolver", "group", "category", "details", "product", "event_time")
@@ -80,7 +84,7 @@ def _code(value: str) -> str:
 
 
 def level(value: str | None) -> str | None:
-    if empty(value):
+    if value is None or empty(value):
         return None
     text = _code(value)
     for part in re.split(r"\s*[-:]\s*|\s+", text):
@@ -90,7 +94,7 @@ def level(value: str | None) -> str | None:
 
 
 def priority(value: str | None) -> str | None:
-    if empty(value):
+    if value is None or empty(value):
         return None
     text = _code(value).removeprefix("p")
     for part in re.split(r"\s*[-:]\s*|\s+", text):
@@ -101,7 +105,7 @@ def priority(value: str | None) -> str | None:
 
 def moment(value: str | None) -> datetime | None:
     """ISO 8601 or a common day-first form; naive values are local time."""
-    if empty(value):
+    if value is None or empty(value):
         return None
     text = value.strip()
     try:
@@ -110,14 +114,14 @@ def moment(value: str | None) -> datetime | None:
         pass
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).astimezone().astimezone(timezone.utc)
+            return datetime.strptime(text, fmt).astimezone().astimezone(UTC)
         except ValueError:
             continue
     raise ValueError(f"{value!r} is not a date and time we can read (use YYYY-MM-DD HH:MM or DD-MM-YYYY HH:MM)")
 
 
 def state_of(value: str | None) -> str | None:
-    if empty(value):
+    if value is None or empty(value):
         return None
     text = value.strip().lower()
     if any(w in text for w in CLOSED):
@@ -192,7 +196,7 @@ def auto_mapping(header: list[str], overrides: dict[str, str] | None = None) -> 
     return mapping
 
 
-def plan_incidents(store, path: Path, overrides: dict[str, str] | None = None) -> ImportPlan:
+def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | None = None) -> ImportPlan:
     header, rows = read_rows(path)
     mapping = auto_mapping(header, overrides)
     plan = ImportPlan(mapping, rows=len(rows))
@@ -203,7 +207,7 @@ def plan_incidents(store, path: Path, overrides: dict[str, str] | None = None) -
     def get(row: dict[str, str], name: str) -> str | None:
         column = mapping.get(name)
         value = row.get(column) if column else None
-        return None if empty(value) else value.strip()
+        return None if value is None or empty(value) else value.strip()
 
     # group the rows of one ticket (an event log has many); a file without numbers has one per row
     tickets: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -270,6 +274,6 @@ def _incident(ref: str, events, get) -> Incident:
     )
 
 
-def apply(store, plan: ImportPlan) -> int:
+def apply(store: StorePort, plan: ImportPlan) -> int:
     """Store the planned incidents, one transaction, each with its IN.2.1 history row."""
     return store.add_many(plan.incidents, task="IN.2.1")

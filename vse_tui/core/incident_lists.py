@@ -3,70 +3,24 @@ as plain rows (no model, no validation), and the dashboard's weekly trends."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import clock
 
 if TYPE_CHECKING:
+    from .ports import StorePort
     from .records.incident import Incident
     from .targets import Clock
 
-SORTS = ("newest", "oldest", "priority", "opened")
-NEVER: tuple[datetime | None, datetime | None] = (None, None)
+from .incident_rows import NEVER, SORTS, IncidentQuery, IncidentRow  # noqa: F401
 
 
-@dataclass(frozen=True)
-class IncidentQuery:
-    """Which incidents a list shows. `assignee`: a person's uuid, "" for nobody, None for anyone."""
-
-    open_only: bool = False
-    status: str | None = None
-    priority: str | None = None
-    customer: str | None = None
-    service: str | None = None
-    search: str | None = None
-    problems: bool | None = None
-    assignee: str | None = None
-    ci: str | None = None
-    opened: tuple[datetime | None, datetime | None] = NEVER
-    restored: tuple[datetime | None, datetime | None] = NEVER
-    closed: tuple[datetime | None, datetime | None] = NEVER
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentRow:
-    """What lists and the dashboard show of an incident, read from its row without building the
-    model: the same attribute names as `Incident`, so the target functions take either."""
-
-    uuid: str
-    id: str
-    summary: str
-    priority: str | None
-    status: str
-    state: str | None
-    customer: str | None
-    service: str | None
-    opened_at: datetime | None
-    restored_at: datetime | None
-    closed_at: datetime | None
-    waiting_minutes: int
-    waiting_since: datetime | None
-    security: bool
-    version: int
-    responded_at: datetime | None = None
-    external_ref: str | None = None
-    assignee: str | None = None
-    problem: bool = False
-    reopened: int = 0
-
-
-def page(store, q: IncidentQuery, sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
+def page(store: StorePort, q: IncidentQuery, sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
     return store.incident_rows(q, sort=sort, limit=limit, offset=offset)
 
 
-def open_incidents(store, limit: int = 50) -> list[IncidentRow]:
+def open_incidents(store: StorePort, limit: int = 50) -> list[IncidentRow]:
     """Open incidents, most urgent first (uses the partial index on open incidents)."""
     return store.incident_rows(IncidentQuery(open_only=True), sort="urgent", limit=limit)
 
@@ -88,12 +42,12 @@ def row_dict(inc: Incident | IncidentRow, customers: dict[str, str], services: d
     return out
 
 
-def weekly_counts(store, column: str, start: datetime, weeks: int) -> list[int]:
+def weekly_counts(store: StorePort, column: str, start: datetime, weeks: int) -> list[int]:
     """Incidents opened (`opened_at`) or closed (`closed_at`) in each of `weeks` weeks from `start`."""
     return store.incident_counts_between(column, [start + timedelta(weeks=i) for i in range(weeks + 1)])
 
 
-def weekly_breaches(store, start: datetime, weeks: int, now: datetime | None = None) -> list[int]:
+def weekly_breaches(store: StorePort, start: datetime, weeks: int, now: datetime | None = None) -> list[int]:
     """Incidents restored in each week from `start` that breached their target: the one verdict
     of `targets.assess`, incident by incident, as the performance report gives it."""
     from .targets import assess, target_for
@@ -103,14 +57,14 @@ def weekly_breaches(store, start: datetime, weeks: int, now: datetime | None = N
     cache: dict = {}
     now = now or clock.now()
     for inc in store.incident_rows(IncidentQuery(restored=(start, end), problems=False), sort="oldest"):
-        if assess(inc, target_for(store, inc, cache), now).breached:
+        if inc.restored_at and assess(inc, target_for(store, inc, cache), now).breached:
             w = int((inc.restored_at - start).total_seconds() // (7 * 86400))
             if 0 <= w < weeks:
                 counts[w] += 1
     return counts
 
 
-def list_dicts(store, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
+def list_dicts(store: StorePort, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
                customer: str | None = None, search: str | None = None, sort: str = "newest",
                limit: int | None = None, assignee: str | None = None) -> list[dict[str, Any]]:
     """Incidents as flat dicts with their target clock, for `incident list` (table, JSON, CSV)."""

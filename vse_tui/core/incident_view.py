@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clock
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 
 @dataclass
@@ -45,7 +48,7 @@ class IncidentView:
         return "\n".join(lines) + "\n"
 
 
-def incident_view(store, ref: str) -> IncidentView:
+def incident_view(store: StorePort, ref: str) -> IncidentView:
     """The incident `ref` (its id, or the ticket key it had in the tool it came from)."""
     from . import targets
 

@@ -7,7 +7,6 @@ in `incident_lists`: logging an incident from a script needs neither.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from .errors import InputError, describe_validation_error
 from .lookup import resolve
 
 if TYPE_CHECKING:
+    from .ports import StorePort
     from .records.control import ChangeRequest
     from .records.incident import Incident
 
@@ -29,12 +29,12 @@ WAITING = ("waiting for customer", "waiting for supplier")
 # ---------------------------------------------------------------- the policy in force
 
 
-def current_policy(store):
+def current_policy(store: StorePort):
     """The shop's policy in force (approved or updated), or None."""
     return store.latest("policies", {"status": ("approved", "updated")})
 
 
-def priority_matrix(store) -> dict[str, str]:
+def priority_matrix(store: StorePort) -> dict[str, str]:
     """The policy's impact x urgency matrix, defaults where it is silent (read from the row: logging
     an incident never builds the policy model)."""
     row = store.row("policies", ["priority_matrix:json"], {"status": ("approved", "updated")})
@@ -89,20 +89,20 @@ def log_incident(
         raise InputError(describe_validation_error(exc, "incident")) from None
     with store.transaction():
         stored = store.add(record, task="IN.1.3" if problem else "IN.2.1")
-        for key, value in (("last_customer", customer_uuid), ("last_service", service_uuid)):
-            if value:
-                store.set_pref(key, value)
+        for key, chosen in (("last_customer", customer_uuid), ("last_service", service_uuid)):
+            if chosen:
+                store.set_pref(key, chosen)
     return stored
 
 
 # ---------------------------------------------------------------- IN.2.2 - IN.2.5
 
 
-def _get(store, ref: str) -> Incident:
+def _get(store: StorePort, ref: str) -> Incident:
     return store.get("incidents", ref)
 
 
-def classify(store, ref: str, *, category: str | None = None, impact: str | None = None,
+def classify(store: StorePort, ref: str, *, category: str | None = None, impact: str | None = None,
              urgency: str | None = None, cis: list[str] | None = None, related: list[str] | None = None,
              changes: list[str] | None = None, root_cause: str | None = None, security: bool | None = None) -> Incident:
     """IN.2.2: classify and link the incident to items, changes and other incidents."""
@@ -129,7 +129,7 @@ def classify(store, ref: str, *, category: str | None = None, impact: str | None
     return store.update("incidents", inc.uuid, changes_, task="IN.2.2")
 
 
-def message_for(store, inc: Incident, template: str, operator: str = "") -> str:
+def message_for(store: StorePort, inc: Incident, template: str, operator: str = "") -> str:
     """The policy's standard message for this incident, filled in, ready to copy."""
     pol = current_policy(store)
     templates = (pol.templates if pol and pol.templates else None) or policy.DEFAULT_TEMPLATES
@@ -157,7 +157,7 @@ class _Defaulting(dict):
 NOTIFY_TEMPLATE = {"IN.2.3": "incident_investigating", "IN.2.4": "incident_restored", "IN.2.5": "incident_closed"}
 
 
-def notify(store, ref: str, *, task: str, to: str, how: str = "email", message: str | None = None,
+def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email", message: str | None = None,
            at: datetime | None = None) -> Incident:
     """IN.2.3/IN.2.4: record that the affected party was told (who, when, how, what)."""
     inc = _get(store, ref)
@@ -184,7 +184,7 @@ def notify(store, ref: str, *, task: str, to: str, how: str = "email", message: 
     return store.update("incidents", inc.uuid, changes, task=task)
 
 
-def restore(store, ref: str, *, solution: str, steps_taken: str | None = None) -> Incident:
+def restore(store: StorePort, ref: str, *, solution: str, steps_taken: str | None = None) -> Incident:
     """IN.2.4: the service works again."""
     inc = _get(store, ref)
     _must_be_open(inc, "restore")
@@ -221,7 +221,7 @@ def closes_own_work(inc: Incident, closer: str) -> bool:
     return bool(inc.resolver.strip()) and inc.resolver.strip().lower() == (closer or "").strip().lower()
 
 
-def close(store, ref: str, *, confirmed_by: str, how: str = "phone", at: datetime | None = None,
+def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", at: datetime | None = None,
           solution: str | None = None, root_cause: str | None = None, no_change_reason: str | None = None,
           acknowledgement: str | None = None) -> Incident:
     """IN.2.5: close with the resolution and the affected party's confirmation. A significant
@@ -262,11 +262,12 @@ def close(store, ref: str, *, confirmed_by: str, how: str = "phone", at: datetim
         if own:
             from .roles import RoleWarning, acknowledge
 
-            acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement, record=inc.uuid)
+            acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement or "",
+                        record=inc.uuid)
         return store.update("incidents", inc.uuid, updates, task="IN.2.5")
 
 
-def set_waiting(store, ref: str, on: str | None) -> Incident:
+def set_waiting(store: StorePort, ref: str, on: str | None) -> Incident:
     """Pause the target clock while waiting for the customer or a supplier; None resumes."""
     inc = _get(store, ref)
     _must_be_open(inc, "put on hold")
@@ -292,7 +293,7 @@ def _stop_waiting(inc: Incident, now: datetime) -> dict[str, Any]:
     return {"waiting_minutes": inc.waiting_minutes + max(0, waited), "waiting_since": None}
 
 
-def reopen(store, ref: str, reason: str) -> Incident:
+def reopen(store: StorePort, ref: str, reason: str) -> Incident:
     inc = _get(store, ref)
     if inc.status != "closed":
         raise InputError(f"{inc.id} is not closed")
@@ -305,7 +306,7 @@ def reopen(store, ref: str, reason: str) -> Incident:
     }, task="IN.2.2")
 
 
-def log_time(store, ref: str, *, who: str, minutes: int, billable: bool = True, note: str = "") -> Incident:
+def log_time(store: StorePort, ref: str, *, who: str, minutes: int, billable: bool = True, note: str = "") -> Incident:
     inc = _get(store, ref)
     from pydantic import ValidationError
 
@@ -318,7 +319,7 @@ def log_time(store, ref: str, *, who: str, minutes: int, billable: bool = True, 
     return store.update("incidents", inc.uuid, {"time_spent": [*inc.time_spent, entry]}, task=None)
 
 
-def raise_change(store, ref: str, *, title: str | None = None, change_type: str = "normal") -> tuple[Incident, ChangeRequest]:
+def raise_change(store: StorePort, ref: str, *, title: str | None = None, change_type: str = "normal") -> tuple[Incident, ChangeRequest]:
     """Raise a change request for the mitigating solution or permanent fix, prefilled from the
     incident and linked both ways (IN.2.2 / IN.1.3)."""
     from .records.control import ChangeRequest

@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from .errors import InputError, describe_validation_error
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 ORG_ALIASES = {
     "name": ("name", "company", "customer", "supplier", "organisation", "organization", "client", "account"),
@@ -45,7 +49,7 @@ class PartyPlan:
     rows: int = 0
 
 
-def plan_parties(store, kind: str, path: Path) -> PartyPlan:
+def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
     """Read customers, suppliers or people from a CSV; nothing is stored here."""
     from .records import model_for
     from .roles import parse_roles
@@ -64,10 +68,10 @@ def plan_parties(store, kind: str, path: Path) -> PartyPlan:
     orgs.update({t.lower(): (u, "supplier") for u, t in store.titles("suppliers").items()})
     seen: set[str] = set()
     for line, row in rows:
-        def get(name: str) -> str:
+        def get(name: str, row: dict[str, str] = row) -> str:
             column = mapping.get(name)
             value = row.get(column) if column else None
-            return "" if empty(value) else value.strip()
+            return "" if value is None or empty(value) else value.strip()
 
         try:
             name = check_new_name(get("name"), existing, seen)
@@ -112,7 +116,7 @@ def plan_parties(store, kind: str, path: Path) -> PartyPlan:
     return plan
 
 
-def apply_parties(store, plan: PartyPlan) -> int:
+def apply_parties(store: StorePort, plan: PartyPlan) -> int:
     """Store the planned records (and people's roles) in one transaction, each with its history row."""
     from .records.parties import RoleAssignment
 

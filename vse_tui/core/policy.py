@@ -7,6 +7,10 @@ catalogue (WP.10) and agreements (WP.03) override them, most specific first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .hours import Hours
 
 LEVELS = ("high", "medium", "low")
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
@@ -68,7 +72,7 @@ class Target:
     respond_minutes: int
     resolve_minutes: int
     source: str  # e.g. "agreement AGR-0001", "service SVC-0002", "policy", "default"
-    hours: object = None  # core.hours.Hours the clock counts in; None: every minute
+    hours: Hours | None = None  # the hours the clock counts in; None: every minute
 
 
 def default_target(priority: str) -> Target:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import clock
 from .errors import InputError, NotFound
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 # The steps of the customer experience approach (WP.04) an entry moves through, and where
 # each may go next. Escalation is a side road from any open step.
@@ -21,7 +23,7 @@ FEEDBACK_NEXT: dict[str, tuple[str, ...]] = {
 FEEDBACK_TASK = "RE.2.3"
 
 
-def catalogue_change(store, service, fields: list[str]) -> list[str]:
+def catalogue_change(store: StorePort, service, fields: list[str]) -> list[str]:
     """An approved catalogue entry changes through a change request (the note to RE.1.3): link
     the open one raised for it, or raise one now. Returns the entry's list of change requests."""
     from .records.control import ChangeRequest
@@ -38,7 +40,7 @@ def catalogue_change(store, service, fields: list[str]) -> list[str]:
     return [*linked, change.uuid]
 
 
-def log_feedback(store, description: str, *, feedback_type: str = "comment", source: str = "customer",
+def log_feedback(store: StorePort, description: str, *, feedback_type: str = "comment", source: str = "customer",
                  company: str | None = None, contact: str = "", special_needs: str = "",
                  received_at: datetime | None = None, incidents: list[str] | None = None,
                  changes: list[str] | None = None):
@@ -65,7 +67,7 @@ def log_feedback(store, description: str, *, feedback_type: str = "comment", sou
     return saved
 
 
-def feedback_step(store, ref: str, step: str, *, outcome: str = "", signed_off_by: str | None = None):
+def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "", signed_off_by: str | None = None):
     """Move a feedback entry to its next step. Investigating records the outcome; closing needs a
     sign-off (who, and now). The log's status goes from maintained to updated on the first move."""
     entry = store.get("feedback", ref)
@@ -88,14 +90,14 @@ def feedback_step(store, ref: str, step: str, *, outcome: str = "", signed_off_b
     return store.update("feedback", entry.uuid, changes, task=FEEDBACK_TASK)
 
 
-def last_feedback_company(store) -> str | None:
+def last_feedback_company(store: StorePort) -> str | None:
     value = store.pref("last_feedback_company")
     if value and (store.exists("customers", {"uuid": value}) or store.exists("suppliers", {"uuid": value})):
         return value
     return None
 
 
-def company_name(store, uuid: str | None) -> str:
+def company_name(store: StorePort, uuid: str | None) -> str:
     if not uuid:
         return ""
     for table in ("customers", "suppliers"):

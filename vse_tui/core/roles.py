@@ -3,12 +3,18 @@ warning. Warnings inform; a tiny shop may knowingly accept one with a written mi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from .data import role_codes
 from .errors import InputError, describe_validation_error
 from .records.parties import Person, RoleAcknowledgement, RoleAssignment
+
+if TYPE_CHECKING:
+    from .ports import StorePort
 
 MANAGER_AREA = {"CM": "change", "IM": "incident", "RM": "relationship"}
 AREAS = ("change", "incident", "relationship")
@@ -93,7 +99,7 @@ def holdings(people: list[Person], assignments: list[RoleAssignment]) -> list[Ho
 
 
 def check_combinations(people: list[Person], assignments: list[RoleAssignment],
-                       acknowledgements: list[RoleAcknowledgement] = ()) -> list[RoleWarning]:
+                       acknowledgements: Sequence[RoleAcknowledgement] = ()) -> list[RoleWarning]:
     """The warnings for a set of role assignments (rules 1-4 of MODEL.md section 2)."""
     acks = {(a.rule, a.person): a for a in acknowledgements if a.record is None}
     out: list[RoleWarning] = []
@@ -112,29 +118,31 @@ def check_combinations(people: list[Person], assignments: list[RoleAssignment],
     return out
 
 
-def load(store) -> tuple[list[Person], list[RoleAssignment], list[RoleAcknowledgement]]:
+def load(store: StorePort) -> tuple[list[Person], list[RoleAssignment], list[RoleAcknowledgement]]:
     people = store.records("people", {"state": "active"}, order="title")
     assignments = store.records("role_assignments", {"state": "active"})
     acks = store.records("acknowledgements")
     return people, assignments, acks
 
 
-def warnings(store) -> list[RoleWarning]:
+def warnings(store: StorePort) -> list[RoleWarning]:
     return check_combinations(*load(store))
 
 
 def parse_roles(text: str) -> list[tuple[str, str | None]]:
     """'SM,CM,PT:change' -> [('SM', None), ('CM', None), ('PT', 'change')], with clear errors."""
-    out = []
+    out: list[tuple[str, str | None]] = []
     for part in (text or "").split(","):
         part = part.strip()
         if not part:
             continue
-        role, _, area = part.partition(":")
-        role = role.strip().upper()
-        area = area.strip().lower() or None
-        if role not in ("SM", "CM", "IM", "RM", "PT", "MGT", "CUS", "SUP"):
-            raise InputError(f"roles: {part!r} is not a role (use SM, CM, IM, RM, PT, MGT, CUS or SUP; PT:change for an area)")
+        role_text, _, area_text = part.partition(":")
+        role = role_text.strip().upper()
+        area = area_text.strip().lower() or None
+        codes = role_codes()
+        if role not in codes:
+            raise InputError(f"roles: {part!r} is not a role (use {', '.join(codes[:-1])} or {codes[-1]}; "
+                             "PT:change for an area)")
         if area and role != "PT":
             raise InputError(f"roles: only PT takes an area ({part!r})")
         if area and area not in AREAS:
@@ -143,7 +151,7 @@ def parse_roles(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def add_person(store, name: str, *, email: str = "", phone: str = "", affiliation: str = "internal",
+def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "", affiliation: str = "internal",
                roles: str = "") -> tuple[Person, list[RoleAssignment]]:
     """A person and their roles (GO.1.2), in one transaction."""
     wanted = parse_roles(roles)
@@ -157,7 +165,7 @@ def add_person(store, name: str, *, email: str = "", phone: str = "", affiliatio
     return person, added
 
 
-def set_roles(store, person_uuid: str, wanted: list[tuple[str, str | None]]) -> list[RoleAssignment]:
+def set_roles(store: StorePort, person_uuid: str, wanted: list[tuple[str, str | None]]) -> list[RoleAssignment]:
     """Make a person's active roles exactly `wanted`: new ones added, dropped ones ended (kept in history)."""
     current = store.records("role_assignments", {"person": person_uuid, "state": "active"})
     have = {(a.role, a.area): a for a in current}
@@ -171,7 +179,7 @@ def set_roles(store, person_uuid: str, wanted: list[tuple[str, str | None]]) -> 
     return store.records("role_assignments", {"person": person_uuid, "state": "active"})
 
 
-def acknowledge(store, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:
+def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:
     """Accept a warning knowingly, with a written mitigation; stored with who and when."""
     if len((mitigation or "").strip()) < 3:
         raise InputError("Mitigation: say how the risk is covered (e.g. 'the customer signs off every change test')")
@@ -180,7 +188,7 @@ def acknowledge(store, warning: RoleWarning, mitigation: str, record: str | None
                      task="GO.1.2" if record is None else None)
 
 
-def role_rows(store) -> list[dict]:
+def role_rows(store: StorePort) -> list[dict]:
     """People of the shop and the roles they hold, for `roles list`."""
     people, assignments, _ = load(store)
     by_person: dict[str, list[str]] = {}

@@ -101,7 +101,7 @@ class Standard(BaseModel):
     areas: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _check_references(self) -> "Standard":
+    def _check_references(self) -> Standard:
         wps = {w.code: w for w in self.work_products}
         roles = {r.code for r in self.roles}
         acts = {a.code for a in self.activities}

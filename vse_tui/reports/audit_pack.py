@@ -117,11 +117,11 @@ def _render_md(page: Page) -> str:
 
 def build_pages(store, files: dict[str, str]) -> list[Page]:
     """Every page of the pack. `files` maps attachment uuid -> its path inside the pack."""
+    from ..core.display import uuid_labels
     from ..core.evidence import evidence_map, summary
     from ..core.records import BY_WP, KINDS, model_for
     from ..core.roles import warnings
     from ..core.standard import load_standard
-    from ..core.display import uuid_labels
 
     standard = load_standard()
     pages: list[Page] = []

@@ -6,7 +6,8 @@ visibly. Numbers stay numbers."""
 from __future__ import annotations
 
 import csv
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 from ..core.text import visible
 

@@ -19,18 +19,16 @@ Definitions (README repeats them):
 from __future__ import annotations
 
 import calendar
-import csv
 import io
 import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..core import clock
 from ..core.errors import InputError
-from ..core.hours import add_working_minutes, working_minutes
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
@@ -64,10 +62,10 @@ class Period:
         lo, hi = self.moments()
         return clock.iso(lo) or "", clock.iso(hi) or ""
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return _shift(self, -1)
 
-    def next(self) -> "Period":
+    def next(self) -> Period:
         return _shift(self, 1)
 
 

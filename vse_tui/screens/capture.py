@@ -6,15 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-
-from .base import OnceModal
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
-from ..core import clock, policy
+from ..core import clock, policy, targets
 from ..core import incidents as core
-from ..core import targets
 from ..core.errors import VseError
 from ..core.records import Incident
+from .base import OnceModal
 from .forms import ConfirmScreen
 
 LEVELS = ("high", "medium", "low")

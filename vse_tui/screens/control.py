@@ -385,22 +385,19 @@ class CalendarScreen(BaseScreen):
         return start, end
 
     def reload(self) -> None:
-        from ..core.changes import clash_warnings, schedule_document, slots
+        from ..core.changes import calendar, schedule_document
 
         lo_day, hi_day = self._range()
         lo = clock.ensure_utc(datetime.combine(lo_day, datetime.min.time()))
         hi = clock.ensure_utc(datetime.combine(hi_day, datetime.min.time()))
-        entries = slots(self.store, lo, hi)
+        entries, warned = calendar(self.store, lo, hi)
         by_day: dict[date, list] = {}
-        warned: dict[str, list[str]] = {}
         for s in entries:
             first, last = clock.to_local(s.starts).date(), clock.to_local(s.ends - timedelta(seconds=1)).date()
             d = max(first, lo_day)
             while d <= last and d < hi_day:
                 by_day.setdefault(d, []).append(s)
                 d += timedelta(days=1)
-            if s.kind == "change" and s.change and not s.deployed and s.change not in warned:
-                warned[s.change] = clash_warnings(self.store, s.starts, s.ends, list(s.cis), s.change)
         table = Table(expand=True, show_lines=True, box=box.SQUARE, padding=(0, 0))
         for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
             table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)

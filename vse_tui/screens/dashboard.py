@@ -10,9 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ..core import clock
+from ..core import clock, targets
 from ..core import incident_lists as lists
-from ..core import targets
 from ..core.due import due_items
 from ..core.evidence import governance_complete, progress
 from ..widgets.rowlist import RowList

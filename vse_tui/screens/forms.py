@@ -4,18 +4,18 @@ something was typed). Nothing is saved until the core function accepts the whole
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-
-from .base import OnceModal
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from ..core.errors import VseError
+from .base import OnceModal
 
 
 @dataclass

@@ -10,13 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..core import clock
+from ..core import clock, targets
 from ..core import incidents as core
-from ..core import targets
 from ..core.errors import VseError
 from ..core.records import Incident
-from ..widgets.style import PRIORITY_STYLE
 from ..widgets.history import HistoryTable, record_panels
+from ..widgets.style import PRIORITY_STYLE
 from .base import BaseScreen, go_back
 from .forms import ConfirmScreen, Field, FormScreen
 

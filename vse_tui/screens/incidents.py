@@ -8,9 +8,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ..core import clock
+from ..core import clock, targets
 from ..core import incident_lists as lists
-from ..core import targets
 from ..widgets.paged_table import PagedTable
 from ..widgets.style import mark, plain, priority_text, time_left
 from .base import SearchableList
@@ -127,7 +126,7 @@ class IncidentsScreen(SearchableList):
             parts.append(f"search: {self.search_text!r}")
         if self.customer or self.service:
             cust = self.store.customer_codes().get(self.customer or "", "") if self.customer else ""
-            svc = names(self.store, "services").get(self.service or "", "") if self.service else ""
+            svc = self.store.titles("services").get(self.service or "", "") if self.service else ""
             parts.append("for: " + " / ".join(p for p in (cust, svc) if p))
         if self.problems_only:
             parts.append("potential problems only")

@@ -7,13 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-
-from .base import OnceModal
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..core import clock
 from ..core.due import due_items
+from .base import OnceModal
 
 
 class TrainingDueScreen(OnceModal):

@@ -9,11 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-
-from .base import OnceModal
 from textual.widgets import Static
 
 from ..core import clock
+from .base import OnceModal
 
 
 def _pretty(value: str | None) -> str:

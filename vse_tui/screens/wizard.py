@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from ..core import governance as gov
+from ..core.data import role_codes
 from ..core.errors import VseError
 from ..core.records.base import HOW_APPROVED
 from ..core.roles import RULES, label
@@ -32,7 +33,7 @@ class RoleBox(Checkbox):
     def _button(self):
         self.BUTTON_INNER = "■" if self.value else "·"
         return super()._button
-ROLE_CODES = ("SM", "CM", "IM", "RM", "MGT", "PT")
+ROLE_CODES = role_codes(external=False)  # from data/standard/roles.toml
 AREAS = [("all areas", ""), ("change", "change"), ("incident", "incident"), ("relationship", "relationship")]
 
 
@@ -131,7 +132,7 @@ class WizardScreen(BaseScreen):
             first.first().focus()
 
     def _policy_updated(self) -> bool:
-        return gov._exists(self.store, "policies", ("updated",))
+        return self.store.exists("policies", {"status": "updated"})
 
     def _approval_fields(self, draft: dict | None) -> list[Field]:
         d = draft or {}

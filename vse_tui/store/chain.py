@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 HASHED = ("seq", "at", "kind", "record", "record_id", "action", "field", "old_value", "new_value",
           "operator", "os_user", "host", "task", "version")

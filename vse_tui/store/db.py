@@ -3,62 +3,21 @@ one write path) is store.writes, its reads store.reads and store.queries."""
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..core import clock
-from ..core.errors import BusyError, DatabaseError
+from ..core.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
+from .connection import SQLITE_MAGIC, Actor, connect, host_name, os_user, translate
 from .queries import NamedReads
 from .reads import Reads
 from .writes import WritePath
 
 if TYPE_CHECKING:
     from ..core.ports import StorePort
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 2000  # one wait for the write lock; a writer waits up to WRITE_WAIT_SECONDS in all
-WRITE_WAIT_SECONDS = 60.0  # long writes (imports, the demo) commit in batches well within this
-
-
-def os_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some containers and Windows services
-        return "unknown"
-
-
-def host_name() -> str:
-    try:
-        return os.uname().nodename  # what socket.gethostname() answers on POSIX, without loading socket
-    except AttributeError:
-        import socket
-
-        return socket.gethostname()
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who writes: the person of the shop (their uuid in People, when known) and their name, plus the
-    OS user and host for the audit trail."""
-
-    operator: str = field(default_factory=os_user)
-    os_user: str = field(default_factory=os_user)
-    host: str = field(default_factory=host_name)
-    person: str | None = None
-
-    @classmethod
-    def claiming(cls, claim: str | None) -> "Actor":
-        """An actor who says who they are (a person's id or name, or nothing: the login)."""
-        return cls(operator=(claim or "").strip() or os_user())
-
 
 def _check_file(path: Path) -> str:
     """Refuse what is not ours before SQLite touches it: "missing", "empty" or "present"."""
@@ -95,7 +54,7 @@ def _create(path: Path, replace_empty: bool) -> None:
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o600)
     try:
-        conn = _connect(tmp)
+        conn = connect(tmp)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # ours from the first page on
             _prepare_schema(conn, tmp)
@@ -113,22 +72,13 @@ def _create(path: Path, replace_empty: bool) -> None:
                 if not path.exists():
                     os.replace(tmp, path)
     except sqlite3.DatabaseError as exc:
-        raise _translate(exc, path) from None
+        raise translate(exc, path) from None
     except OSError as exc:
         raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             if leftover.exists():
                 leftover.unlink()
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    # 1 MiB of page cache: the lists and the dashboard read through indexes, a page or two at a time
-    conn.execute("PRAGMA cache_size = -1024")
-    return conn
 
 
 def backup_copy(conn: sqlite3.Connection, target: Path, force: bool = False, database: Path | None = None) -> Path:
@@ -170,7 +120,7 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
     try:
         migrations.apply(db)
     except sqlite3.OperationalError as exc:
-        raise _translate(exc, path) from None
+        raise translate(exc, path) from None
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -184,20 +134,7 @@ def _half_built(conn: sqlite3.Connection, tables: set[str]) -> bool:
     return names == {"vse-tui"}
 
 
-def _translate(exc: sqlite3.Error, path: Path | None = None) -> DatabaseError:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return BusyError("The database is busy (another vse-tui is writing); try again in a moment")
-    if "full" in text:
-        return DatabaseError(f"The disk holding {path or 'the database'} is full; nothing was saved".replace("  ", " "))
-    if "readonly" in text or "read-only" in text:
-        return DatabaseError(f"The database {path or ''} is read-only; nothing was saved".replace("  ", " "))
-    if "malformed" in text or "not a database" in text:
-        return DatabaseError(f"The database {path or ''} is damaged ({text})")
-    return DatabaseError(f"Database error: {text}")
-
-
-def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True) -> "Store":
+def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True) -> Store:
     """Open the database at `path`, migrated to the current schema. A missing (or empty) file is
     created when `create`, else refused: a read-only command never makes a database at a typo."""
     if not str(path).strip():
@@ -209,16 +146,16 @@ def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: b
             raise DatabaseError(f"There is no vse-tui database at {path} (nothing was created); check --db or VSE_TUI_DB")
         _create(path, replace_empty=state == "empty")
     try:
-        conn = _connect(path)
+        conn = connect(path)
         _prepare_schema(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
-        raise _translate(exc, path) from None
+        raise translate(exc, path) from None
     return Store(conn, path, actor or Actor())
 
 
-def open_memory_store(actor: Actor | None = None) -> "Store":
+def open_memory_store(actor: Actor | None = None) -> Store:
     """An empty database in memory: planning an import against nothing, creating no file."""
     conn = sqlite3.connect(":memory:")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -242,13 +179,13 @@ class Store(WritePath, Reads, NamedReads):
             pass
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def reopen(self) -> "Store":
+    def reopen(self) -> Store:
         """The same database on a new connection (a thread reading apart from the UI)."""
         other = open_store(self.path, self.actor, create=False)
         other.clock = self.clock  # type: ignore[method-assign]
@@ -260,4 +197,4 @@ if TYPE_CHECKING:  # the core types against StorePort; this says the Store is on
         return store
 
 
-__all__ = ["Actor", "Store", "open_store", "open_memory_store", "backup_copy"]
+__all__ = ["Actor", "SQLITE_MAGIC", "Store", "backup_copy", "host_name", "open_memory_store", "open_store", "os_user"]

@@ -13,9 +13,10 @@ import errno
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from ..core.errors import InputError, VseError
 
@@ -88,12 +89,12 @@ def private_folder(folder: Path) -> Path:
         except FileExistsError:
             pass
         except OSError as exc:
-            raise _translated(exc, made, "folder") from None
+            raise translated(exc, made, "folder") from None
         os.chmod(made, 0o700)
     return folder
 
 
-def _translated(exc: OSError, path: Path, what: str) -> VseError:
+def translated(exc: OSError, path: Path, what: str) -> VseError:
     if exc.errno in FULL_ERRNOS:
         return DiskFull(f"Cannot write the {what} {path}: the disk is full; nothing was written "
                         "(the database itself is unchanged)")
@@ -105,7 +106,7 @@ def _temp_beside(target: Path, what: str) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise _translated(exc, target, what) from None
+        raise translated(exc, target, what) from None
     os.close(fd)
     os.chmod(tmp, 0o600)
     return Path(tmp)
@@ -145,7 +146,7 @@ def atomic_file(path: str | os.PathLike, *, binary: bool = False, database: Path
                 os.fsync(fh.fileno())
             _place(tmp, target, force)
         except OSError as exc:
-            raise _translated(exc, target, what) from None
+            raise translated(exc, target, what) from None
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -186,7 +187,7 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: 
         raise InputError(f"Cannot write the {what} {target}: {exc}; nothing was written "
                          "(the database itself is unchanged)") from None
     except OSError as exc:
-        raise _translated(exc, target, what) from None
+        raise translated(exc, target, what) from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             if leftover.exists():

@@ -16,8 +16,9 @@ with json_extract). A sort order is a field name, "-field" for descending, or a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from .columns import COMMON, PROMOTED
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core import clock
 from ..core.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
-from .db import SQLITE_MAGIC, Store, backup_copy
+from .db import SQLITE_MAGIC, Store
 
 SYNCED = ("dropbox", "onedrive", "icloud", "mobile documents", "google drive", "googledrive", "box sync", "nextcloud",
           "owncloud", "syncthing")
@@ -59,9 +59,9 @@ def backup(store: Store, out: str | os.PathLike | None = None, force: bool = Fal
         except OSError as exc:
             target.unlink(missing_ok=True)
             shutil.rmtree(dest, ignore_errors=True)
-            from .files import _translated
+            from .files import translated
 
-            raise _translated(exc, target, "backup") from None
+            raise translated(exc, target, "backup") from None
     return target
 
 

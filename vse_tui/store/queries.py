@@ -7,15 +7,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.records import KINDS, model_for
 
 if TYPE_CHECKING:
-    from ..core.incident_lists import IncidentQuery, IncidentRow
+    from ..core.incident_rows import IncidentQuery, IncidentRow
 
 SORTS = {
     "newest": "seq DESC",
@@ -88,7 +89,7 @@ class NamedReads:
     def incident_rows(self, q: IncidentQuery | None = None, sort: str = "newest", limit: int | None = None,
                       offset: int = 0) -> list[IncidentRow]:
         """Incidents as plain rows: one query, no validation (lists, the dashboard, `incident list`)."""
-        from ..core.incident_lists import IncidentQuery, IncidentRow
+        from ..core.incident_rows import IncidentQuery, IncidentRow
 
         where, params = self._incident_where(q or IncidentQuery())
         sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {SORTS[sort]}"
@@ -100,7 +101,7 @@ class NamedReads:
                 for r in self.conn.execute(sql, params)]
 
     def count_incidents(self, q: IncidentQuery | None = None) -> int:
-        from ..core.incident_lists import IncidentQuery
+        from ..core.incident_rows import IncidentQuery
 
         where, params = self._incident_where(q or IncidentQuery())
         return self.conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
@@ -141,7 +142,8 @@ class NamedReads:
     def count_history(self, *, kind: str | None = None, field: str | None = None, new_value: str | None = None,
                       task: str | None = None, between: tuple[datetime, datetime] | None = None) -> int:
         """How many history rows say this (e.g. change requests moved to rejected in a period)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         for col, value in (("kind", kind), ("field", field), ("new_value", new_value), ("task", task)):
             if value is not None:
                 where.append(f"{col} = ?")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DatabaseError, NotFound, describe_validation_error
 from ..core.records import KINDS, PREFIXES, model_for

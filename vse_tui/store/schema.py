@@ -13,10 +13,10 @@ migrations = Migrations("vse-tui")
 @migrations(name="0001_records_and_history")
 def m0001(db: Database) -> None:
     for table, extra in PROMOTED_V1.items():
-        db[table].create({**COMMON, **extra}, pk="uuid", not_null={"id", "seq", "version", "data"})
-        db[table].create_index(["id"], unique=True)
-        db[table].create_index(["seq"])
-    db["history"].create(
+        db.table(table).create({**COMMON, **extra}, pk="uuid", not_null={"id", "seq", "version", "data"})
+        db.table(table).create_index(["id"], unique=True)
+        db.table(table).create_index(["seq"])
+    db.table("history").create(
         {
             "seq": int, "at": str, "kind": str, "record": str, "record_id": str, "action": str,
             "field": str, "old_value": str, "new_value": str, "operator": str, "os_user": str,
@@ -42,7 +42,7 @@ def m0001(db: Database) -> None:
     db.execute("CREATE INDEX agreements_review ON customer_agreements(review_date)")
     db.execute("CREATE INDEX supplier_agreements_review ON supplier_agreements(review_date)")
     db.execute("CREATE INDEX cis_expiry ON configuration_items(expiry_date)")
-    db["settings"].create({"key": str, "value": str}, pk="key")
+    db.table("settings").create({"key": str, "value": str}, pk="key")
 
 
 @migrations(name="0002_incidents_restored_index")
@@ -85,9 +85,9 @@ def m0004(db: Database) -> None:
     from .columns import PROMOTED_V4
 
     for table, extra in PROMOTED_V4.items():
-        db[table].create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
-        db[table].create_index(["id"], unique=True)
-        db[table].create_index(["seq"])
+        db.table(table).create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
+        db.table(table).create_index(["id"], unique=True)
+        db.table(table).create_index(["seq"])
     db.execute("CREATE INDEX schedule_change ON schedule_items(change)")
 
 
@@ -98,9 +98,9 @@ def m0005(db: Database) -> None:
     from .columns import PROMOTED_V5
 
     for table, extra in PROMOTED_V5.items():
-        db[table].create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
-        db[table].create_index(["id"], unique=True)
-        db[table].create_index(["seq"])
+        db.table(table).create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
+        db.table(table).create_index(["id"], unique=True)
+        db.table(table).create_index(["seq"])
     db.execute("CREATE INDEX attachments_record ON attachments(record, seq)")
     db.execute("CREATE INDEX attachments_hash ON attachments(sha256)")
 
@@ -119,10 +119,10 @@ def m0006(db: Database) -> None:
     db.execute("ALTER TABLE history ADD COLUMN origin_seq INTEGER")
     db.execute("UPDATE history SET origin_site = ?, origin_seq = seq", (site,))
     db.execute("CREATE UNIQUE INDEX history_origin ON history(origin_site, origin_seq)")
-    db["aliases"].create({"alias": str, "kind": str, "uuid": str, "site": str, "at": str}, pk=("alias", "uuid"))
-    db["peers"].create({"site": str, "name": str, "relation": str, "acked": int, "received": int,
+    db.table("aliases").create({"alias": str, "kind": str, "uuid": str, "site": str, "at": str}, pk=("alias", "uuid"))
+    db.table("peers").create({"site": str, "name": str, "relation": str, "acked": int, "received": int,
                         "last_export": str, "last_import": str}, pk="site")
-    db["conflicts"].create({"id": int, "kind": str, "record": str, "record_id": str, "field": str,
+    db.table("conflicts").create({"id": int, "kind": str, "record": str, "record_id": str, "field": str,
                             "reason": str, "local_value": str, "remote_value": str, "remote_site": str,
                             "remote_seq": int, "remote_operator": str, "remote_at": str, "state": str,
                             "resolution": str, "resolved_by": str, "resolved_at": str}, pk="id")
@@ -140,7 +140,7 @@ def m0007(db: Database) -> None:
 
     for name in ("person", "via", "occurred_at"):
         db.execute(f"ALTER TABLE history ADD COLUMN {name} TEXT")
-    db["prefs"].create({"key": str, "value": str}, pk="key")
+    db.table("prefs").create({"key": str, "value": str}, pk="key")
     db.execute("INSERT INTO prefs(key, value) SELECT key, value FROM settings WHERE key IN "
                "('last_customer', 'last_service', 'wizard_step', 'last_feedback_company') OR key LIKE 'wizard_draft:%'")
     db.execute("DELETE FROM settings WHERE key IN ('last_customer', 'last_service', 'wizard_step', "

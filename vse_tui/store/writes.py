@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.errors import BusyError, InputError, describe_validation_error
@@ -79,7 +80,7 @@ class WritePath:
     actor: Any
     path: Any
     via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
-    on_wait = None  # called once when a write has to wait for another writer (the CLI says so)
+    on_wait: Callable[[], None] | None = None  # called once when a write waits for another writer
     _tip: tuple[int, str, str] | None = None
     _site: str | None = None
 
@@ -97,16 +98,16 @@ class WritePath:
         write elsewhere waits (and says so once) up to WRITE_WAIT_SECONDS."""
         import time
 
-        from . import db
+        from . import connection
 
-        deadline = time.monotonic() + db.WRITE_WAIT_SECONDS
+        deadline = time.monotonic() + connection.WRITE_WAIT_SECONDS
         told = False
         while True:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                error = db._translate(exc, self.path)
+                error = connection.translate(exc, self.path)
                 if not isinstance(error, BusyError) or time.monotonic() >= deadline:
                     raise error from None
                 if not told and self.on_wait is not None:
@@ -116,7 +117,7 @@ class WritePath:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction: everything in it is stored together or not at all."""
-        from .db import _translate
+        from .connection import translate as _translate
 
         if self.conn.in_transaction:
             yield
@@ -209,7 +210,7 @@ class WritePath:
         history (a clock set back cannot backdate a change)."""
         now = self.now()
         tip = self._chain_tip()
-        if tip and tip[2] and clock.iso(now) < tip[2]:
+        if tip and tip[2] and (clock.iso(now) or "") < tip[2]:
             return clock.parse_datetime(tip[2])
         return now
 

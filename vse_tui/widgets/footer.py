@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-
 DIM = Style(dim=True)
 
 

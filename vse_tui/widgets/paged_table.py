@@ -10,7 +10,7 @@ from .rowlist import RowList
 
 class PagedTable(RowList):
     class PageRequest(Message):
-        def __init__(self, table: "PagedTable", step: int) -> None:
+        def __init__(self, table: PagedTable, step: int) -> None:
             super().__init__()
             self.table = table
             self.step = step

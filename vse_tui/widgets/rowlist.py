@@ -8,7 +8,8 @@ survives a refresh, the usual movement keys, Enter or a click to open a row."""
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from collections.abc import Hashable
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -57,13 +58,13 @@ class RowList(ScrollView, can_focus=True):
     class Selected(Message):
         """Enter or a click on a row."""
 
-        def __init__(self, row_list: "RowList", key: Hashable) -> None:
+        def __init__(self, row_list: RowList, key: Hashable) -> None:
             super().__init__()
             self.row_list = row_list
             self.key = key
 
         @property
-        def control(self) -> "RowList":
+        def control(self) -> RowList:
             return self.row_list
 
     def __init__(self, **kwargs) -> None:

@@ -10,8 +10,8 @@ the store and the dashboard read rows without paying for validation they do not 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
     from .base import Approval, Document, Instant, Level, Record, new_uuid  # noqa: F401
@@ -21,54 +21,13 @@ if TYPE_CHECKING:  # for readers and type checkers; at run time the names load o
     from .parties import *  # noqa: F403
     from .relationship import *  # noqa: F403
 
-# kind (table and export key) -> (module, class), in export order
-KINDS: dict[str, tuple[str, str]] = {
-    "customers": ("parties", "Customer"),
-    "suppliers": ("parties", "Supplier"),
-    "people": ("parties", "Person"),
-    "role_assignments": ("parties", "RoleAssignment"),
-    "training": ("parties", "TrainingRecord"),
-    "acknowledgements": ("parties", "RoleAcknowledgement"),
-    "attachments": ("parties", "Attachment"),
-    "business_goals": ("governance", "BusinessGoals"),
-    "scopes": ("governance", "ServiceDeliveryScope"),
-    "role_lists": ("governance", "RoleList"),
-    "policies": ("governance", "ServicePolicy"),
-    "cx_approaches": ("governance", "CustomerExperienceApproach"),
-    "data_procedures": ("governance", "DataDocumentProcedure"),
-    "feedback": ("governance", "FeedbackEntry"),
-    "improvement_reports": ("governance", "ImprovementReport"),
-    "configuration_items": ("control", "ConfigurationItem"),
-    "change_requests": ("control", "ChangeRequest"),
-    "schedule_items": ("control", "ScheduleItem"),
-    "change_schedules": ("control", "ChangeSchedule"),
-    "built_changes": ("control", "BuiltChange"),
-    "service_designs": ("control", "ServiceDesign"),
-    "procedures": ("control", "ChangeProcedure"),
-    "secure_procedures": ("control", "SecureComponentProcedure"),
-    "test_reports": ("control", "TestReport"),
-    "services": ("relationship", "Service"),
-    "customer_agreements": ("relationship", "CustomerAgreement"),
-    "supplier_agreements": ("relationship", "SupplierAgreement"),
-    "performance_reports": ("relationship", "PerformanceReport"),
-    "incidents": ("incident", "Incident"),
-}
-MODULES = ("parties", "governance", "control", "relationship", "incident")
-PREFIXES = {  # human id prefix -> kind, so that finding "INC-0042" loads one module only
-    "CUS": "customers", "SUP": "suppliers", "PER": "people", "RA": "role_assignments", "TRN": "training",
-    "ACK": "acknowledgements", "ATT": "attachments", "BGO": "business_goals", "SCO": "scopes", "ROL": "role_lists", "POL": "policies",
-    "CXA": "cx_approaches", "DDP": "data_procedures", "FB": "feedback", "IMP": "improvement_reports",
-    "CI": "configuration_items", "CHG": "change_requests", "SCH": "schedule_items", "CSC": "change_schedules", "BLD": "built_changes",
-    "DES": "service_designs", "PRC": "procedures", "SEC": "secure_procedures", "TST": "test_reports",
-    "SVC": "services", "AGR": "customer_agreements", "SAG": "supplier_agreements", "PRF": "performance_reports",
-    "INC": "incidents",
-}
+from .registry import KINDS, MODULES, OTHER_PREFIXES, PREFIXES, kind_of_wp, prefix_of  # noqa: F401
 
 
 def model_for(kind: str) -> type[Record]:
     """The model of a kind of record, loading only its module."""
     try:
-        module, name = KINDS[kind]
+        module, name, _wp = KINDS[kind]
     except KeyError:
         raise KeyError(f"unknown kind of record {kind!r}") from None
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
@@ -111,7 +70,7 @@ def export_key(model: type[Record]) -> str:
 
 
 # class name -> module, for `from vse_tui.core.records import Incident` (loads that module only)
-NAMES: dict[str, str] = {cls: module for module, cls in KINDS.values()} | {
+NAMES: dict[str, str] = {cls: module for module, cls, _wp in KINDS.values()} | {
     "Approval": "base", "Document": "base", "Instant": "base", "Level": "base", "Record": "base", "new_uuid": "base",
     "Organisation": "parties", "PriorityTarget": "governance", "ServiceTarget": "relationship",
     "ServiceHours": "relationship", "Agreement": "relationship", "Notification": "incident",

@@ -39,7 +39,7 @@ class Approval(BaseModel):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _verbal_needs_witness(self) -> "Approval":
+    def _verbal_needs_witness(self) -> Approval:
         if self.how == "verbal" and not self.noted_by:
             raise ValueError("a verbal approval needs noted_by: who noted it")
         return self
@@ -69,8 +69,18 @@ class Record(BaseModel):
     approvals: list[Approval] = []
     notes: str = ""
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs) -> None:
+        """A record's id prefix is the one data/standard gives its work product (or, for records
+        that are not a work product, the registry's)."""
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.KIND:
+            from .registry import prefix_of
+
+            cls.PREFIX = prefix_of(cls.KIND)
+
     @model_validator(mode="after")
-    def _status_in_lifecycle(self) -> "Record":
+    def _status_in_lifecycle(self) -> Record:
         if self.WP:
             statuses = work_product_statuses()[self.WP]
             if self.status is None:

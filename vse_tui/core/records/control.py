@@ -13,7 +13,6 @@ from .base import Document, Instant, Record
 class ConfigurationItem(Record):
     KIND: ClassVar[str] = "configuration_items"
     WP: ClassVar[str | None] = "WP.02"
-    PREFIX: ClassVar[str] = "CI"
     LABEL: ClassVar[str] = "Configuration item"
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("in service", "planned", "retired")
@@ -34,7 +33,6 @@ class ConfigurationItem(Record):
 class ChangeRequest(Record):
     KIND: ClassVar[str] = "change_requests"
     WP: ClassVar[str | None] = "WP.11"
-    PREFIX: ClassVar[str] = "CHG"
     LABEL: ClassVar[str] = "Change request"
     STATES: ClassVar[tuple[str, ...]] = (
         "requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed", "cancelled",
@@ -77,7 +75,6 @@ class ChangeSchedule(Document):
 
     KIND: ClassVar[str] = "change_schedules"
     WP: ClassVar[str | None] = "WP.12"
-    PREFIX: ClassVar[str] = "CSC"
     LABEL: ClassVar[str] = "Change schedule"
     rules: str = ""  # how the shop plans changes: windows, freezes, who confirms resources
 
@@ -91,7 +88,6 @@ class ScheduleItem(Record):
     """One entry of the change schedule: a planned change, a change or maintenance window, a business event."""
 
     KIND: ClassVar[str] = "schedule_items"
-    PREFIX: ClassVar[str] = "SCH"
     LABEL: ClassVar[str] = "Schedule entry"
     title: str = Field(min_length=1)
     item_type: Literal["change", "change window", "maintenance window", "business event"] = "change"
@@ -102,7 +98,7 @@ class ScheduleItem(Record):
     resources: str = ""  # who and what the change needs, confirmed in CO.3.3
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> "ScheduleItem":
+    def _ends_after_start(self) -> ScheduleItem:
         if self.ends_at and self.ends_at < self.starts_at:
             raise ValueError("ends_at must not be before starts_at")
         return self
@@ -111,7 +107,6 @@ class ScheduleItem(Record):
 class BuiltChange(Document):
     KIND: ClassVar[str] = "built_changes"
     WP: ClassVar[str | None] = "WP.13"
-    PREFIX: ClassVar[str] = "BLD"
     LABEL: ClassVar[str] = "Built change"
     change: str | None = None
     master_copy: str = ""
@@ -122,7 +117,6 @@ class BuiltChange(Document):
 class ServiceDesign(Document):
     KIND: ClassVar[str] = "service_designs"
     WP: ClassVar[str | None] = "WP.16"
-    PREFIX: ClassVar[str] = "DES"
     LABEL: ClassVar[str] = "Service design"
     change: str | None = None
     issue_date: date | None = None
@@ -143,7 +137,6 @@ class ServiceDesign(Document):
 class ChangeProcedure(Document):
     KIND: ClassVar[str] = "procedures"
     WP: ClassVar[str | None] = "WP.17"
-    PREFIX: ClassVar[str] = "PRC"
     LABEL: ClassVar[str] = "Design, build, test and deployment procedure"
     raising_changes: str = ""
     updating_schedule: str = ""
@@ -155,7 +148,6 @@ class ChangeProcedure(Document):
 class SecureComponentProcedure(Document):
     KIND: ClassVar[str] = "secure_procedures"
     WP: ClassVar[str | None] = "WP.09"
-    PREFIX: ClassVar[str] = "SEC"
     LABEL: ClassVar[str] = "Secure component procedure"
     storage_rule: str = ""
     steps: str = ""
@@ -166,7 +158,6 @@ class TestReport(Document):
     __test__ = False  # not a pytest test class
     KIND: ClassVar[str] = "test_reports"
     WP: ClassVar[str | None] = "WP.20"
-    PREFIX: ClassVar[str] = "TST"
     LABEL: ClassVar[str] = "Test report"
     change: str | None = None
     summary: str = ""

@@ -13,7 +13,6 @@ from .base import Document, Instant, Record
 class BusinessGoals(Document):
     KIND: ClassVar[str] = "business_goals"
     WP: ClassVar[str | None] = "WP.01"
-    PREFIX: ClassVar[str] = "BGO"
     LABEL: ClassVar[str] = "Business goals and objectives"
     goals: str = ""
     objectives: str = ""
@@ -23,7 +22,6 @@ class BusinessGoals(Document):
 class ServiceDeliveryScope(Document):
     KIND: ClassVar[str] = "scopes"
     WP: ClassVar[str | None] = "WP.15"
-    PREFIX: ClassVar[str] = "SCO"
     LABEL: ClassVar[str] = "Service delivery scope"
     services_offered: str = ""
     customers: list[str] = []  # uuids: all present customers at a minimum
@@ -35,7 +33,6 @@ class ServiceDeliveryScope(Document):
 class RoleList(Document):
     KIND: ClassVar[str] = "role_lists"
     WP: ClassVar[str | None] = "WP.08"
-    PREFIX: ClassVar[str] = "ROL"
     LABEL: ClassVar[str] = "List of assigned roles"
     assignments: list[str] = []  # uuids of role assignments in force when approved
     training_needs: str = ""
@@ -51,7 +48,6 @@ class PriorityTarget(BaseModel):
 class ServicePolicy(Document):
     KIND: ClassVar[str] = "policies"
     WP: ClassVar[str | None] = "WP.14"
-    PREFIX: ClassVar[str] = "POL"
     LABEL: ClassVar[str] = "Service delivery policy"
     objectives: str = ""
     plans: str = ""
@@ -68,7 +64,6 @@ class ServicePolicy(Document):
 class CustomerExperienceApproach(Document):
     KIND: ClassVar[str] = "cx_approaches"
     WP: ClassVar[str | None] = "WP.04"
-    PREFIX: ClassVar[str] = "CXA"
     LABEL: ClassVar[str] = "Customer experience approach"
     measurement: str = ""
     receiving: str = ""
@@ -84,7 +79,6 @@ class CustomerExperienceApproach(Document):
 class DataDocumentProcedure(Document):
     KIND: ClassVar[str] = "data_procedures"
     WP: ClassVar[str | None] = "WP.05"
-    PREFIX: ClassVar[str] = "DDP"
     LABEL: ClassVar[str] = "Data and document management procedure"
     controls: str = ""
     location: str = ""
@@ -97,7 +91,6 @@ class DataDocumentProcedure(Document):
 class FeedbackEntry(Record):
     KIND: ClassVar[str] = "feedback"
     WP: ClassVar[str | None] = "WP.06"
-    PREFIX: ClassVar[str] = "FB"
     LABEL: ClassVar[str] = "Feedback entry"
     TITLE_FIELD: ClassVar[str] = "description"
     STATES: ClassVar[tuple[str, ...]] = (
@@ -121,7 +114,6 @@ class FeedbackEntry(Record):
 class ImprovementReport(Document):
     KIND: ClassVar[str] = "improvement_reports"
     WP: ClassVar[str | None] = "WP.07"
-    PREFIX: ClassVar[str] = "IMP"
     LABEL: ClassVar[str] = "Improvement report"
     period_start: date | None = None
     period_end: date | None = None

@@ -38,7 +38,6 @@ class Confirmation(BaseModel):
 class Incident(Record):
     KIND: ClassVar[str] = "incidents"
     WP: ClassVar[str | None] = "WP.18"
-    PREFIX: ClassVar[str] = "INC"
     LABEL: ClassVar[str] = "Incident"
     TITLE_FIELD: ClassVar[str] = "summary"
     STATES: ClassVar[tuple[str, ...]] = (
@@ -88,7 +87,7 @@ class Incident(Record):
         return self.priority in ("P1", "P2") or self.security
 
     @model_validator(mode="after")
-    def _times_in_order(self) -> "Incident":
+    def _times_in_order(self) -> Incident:
         if self.opened_at and self.restored_at and self.restored_at < self.opened_at:
             raise ValueError("restored_at must not be before opened_at")
         if self.opened_at and self.closed_at and self.closed_at < self.opened_at:

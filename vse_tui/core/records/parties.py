@@ -7,8 +7,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Record
 from ..standard import load_standard
+from .base import Record
 
 
 class Organisation(Record):
@@ -23,20 +23,17 @@ class Organisation(Record):
 
 class Customer(Organisation):
     KIND: ClassVar[str] = "customers"
-    PREFIX: ClassVar[str] = "CUS"
     LABEL: ClassVar[str] = "Customer"
 
 
 class Supplier(Organisation):
     KIND: ClassVar[str] = "suppliers"
-    PREFIX: ClassVar[str] = "SUP"
     LABEL: ClassVar[str] = "Supplier"
     supplies: str = ""
 
 
 class Person(Record):
     KIND: ClassVar[str] = "people"
-    PREFIX: ClassVar[str] = "PER"
     LABEL: ClassVar[str] = "Person"
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("active", "former")
@@ -50,7 +47,6 @@ class Person(Record):
 
 class RoleAssignment(Record):
     KIND: ClassVar[str] = "role_assignments"
-    PREFIX: ClassVar[str] = "RA"
     LABEL: ClassVar[str] = "Role assignment"
     TITLE_FIELD: ClassVar[str] = "role"
     STATES: ClassVar[tuple[str, ...]] = ("active", "ended")
@@ -69,7 +65,7 @@ class RoleAssignment(Record):
         return value
 
     @model_validator(mode="after")
-    def _area_only_for_practitioner(self) -> "RoleAssignment":
+    def _area_only_for_practitioner(self) -> RoleAssignment:
         if self.area and self.role != "PT":
             raise ValueError("only a practitioner (PT) assignment carries an area")
         return self
@@ -79,7 +75,6 @@ class TrainingRecord(Record):
     """Training or competence required for a role assignment, when met and when due again."""
 
     KIND: ClassVar[str] = "training"
-    PREFIX: ClassVar[str] = "TRN"
     LABEL: ClassVar[str] = "Training"
     TITLE_FIELD: ClassVar[str] = "requirement"
     STATES: ClassVar[tuple[str, ...]] = ("planned", "met", "lapsed")
@@ -94,7 +89,6 @@ class RoleAcknowledgement(Record):
     """A role-combination warning knowingly accepted, with its written mitigation."""
 
     KIND: ClassVar[str] = "acknowledgements"
-    PREFIX: ClassVar[str] = "ACK"
     LABEL: ClassVar[str] = "Acknowledged warning"
     TITLE_FIELD: ClassVar[str] = "rule"
     rule: str
@@ -108,7 +102,6 @@ class Attachment(Record):
     """A file kept as evidence with a record: stored beside the database under its content hash."""
 
     KIND: ClassVar[str] = "attachments"
-    PREFIX: ClassVar[str] = "ATT"
     LABEL: ClassVar[str] = "Attachment"
     TITLE_FIELD: ClassVar[str] = "name"
     record: str  # uuid of the record it belongs to

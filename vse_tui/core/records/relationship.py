@@ -31,7 +31,6 @@ class ServiceHours(BaseModel):
 class Service(Record):
     KIND: ClassVar[str] = "services"
     WP: ClassVar[str | None] = "WP.10"
-    PREFIX: ClassVar[str] = "SVC"
     LABEL: ClassVar[str] = "Service"
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("live", "planned", "retired")
@@ -68,7 +67,7 @@ class Agreement(Record):
     warranty: str = ""
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Agreement":
+    def _dates_in_order(self) -> Agreement:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError("end_date must not be before start_date")
         return self
@@ -77,7 +76,6 @@ class Agreement(Record):
 class CustomerAgreement(Agreement):
     KIND: ClassVar[str] = "customer_agreements"
     WP: ClassVar[str | None] = "WP.03"
-    PREFIX: ClassVar[str] = "AGR"
     LABEL: ClassVar[str] = "Customer agreement"
     customer: str  # uuid
     requirements: str = ""
@@ -94,7 +92,6 @@ class CustomerAgreement(Agreement):
 class SupplierAgreement(Agreement):
     KIND: ClassVar[str] = "supplier_agreements"
     WP: ClassVar[str | None] = "WP.21"
-    PREFIX: ClassVar[str] = "SAG"
     LABEL: ClassVar[str] = "Supplier agreement"
     supplier: str  # uuid
     deliverables: str = ""
@@ -111,7 +108,6 @@ class SupplierAgreement(Agreement):
 class PerformanceReport(Document):
     KIND: ClassVar[str] = "performance_reports"
     WP: ClassVar[str | None] = "WP.19"
-    PREFIX: ClassVar[str] = "PRF"
     LABEL: ClassVar[str] = "Performance report"
     period_start: date | None = None
     period_end: date | None = None

@@ -1,0 +1,77 @@
+"""The connection itself: how a database file is opened by SQLite, who writes, and SQLite's errors
+in words an operator can act on. Below the Store; imports nothing of it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import BusyError, DatabaseError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+UnreadableDatabase = sqlite3.DatabaseError  # what SQLite raises on a file it cannot read
+BUSY_TIMEOUT_MS = 2000  # one wait for the write lock; a writer waits up to WRITE_WAIT_SECONDS in all
+WRITE_WAIT_SECONDS = 60.0  # long writes (imports, the demo) commit in batches well within this
+
+
+def os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some containers and Windows services
+        return "unknown"
+
+
+def host_name() -> str:
+    try:
+        return os.uname().nodename  # what socket.gethostname() answers on POSIX, without loading socket
+    except AttributeError:
+        import socket
+
+        return socket.gethostname()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: the person of the shop (their uuid in People, when known) and their name, plus the
+    OS user and host for the audit trail."""
+
+    operator: str = field(default_factory=os_user)
+    os_user: str = field(default_factory=os_user)
+    host: str = field(default_factory=host_name)
+    person: str | None = None
+
+    @classmethod
+    def claiming(cls, claim: str | None) -> Actor:
+        """An actor who says who they are (a person's id or name, or nothing: the login)."""
+        return cls(operator=(claim or "").strip() or os_user())
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # 1 MiB of page cache: the lists and the dashboard read through indexes, a page or two at a time
+    conn.execute("PRAGMA cache_size = -1024")
+    return conn
+
+
+def translate(exc: sqlite3.Error, path: Path | None = None) -> DatabaseError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return BusyError("The database is busy (another vse-tui is writing); try again in a moment")
+    if "full" in text:
+        return DatabaseError(f"The disk holding {path or 'the database'} is full; nothing was saved".replace("  ", " "))
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"The database {path or ''} is read-only; nothing was saved".replace("  ", " "))
+    if "malformed" in text or "not a database" in text:
+        return DatabaseError(f"The database {path or ''} is damaged ({text})")
+    return DatabaseError(f"Database error: {text}")
+
+
+
+__all__ = ["Actor", "BUSY_TIMEOUT_MS", "SQLITE_MAGIC", "WRITE_WAIT_SECONDS", "connect", "host_name", "os_user",
+           "translate"]
