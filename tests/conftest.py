@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -30,13 +31,50 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("VSE_TUI_NOW", FROZEN_NOW)
 
 
+def as_person(store, name: str, roles: str = "", login: str | None = None, **kwargs):
+    """Add a person of the shop (with roles) and write as them from now on."""
+    from vse_tui.core.roles import add_person
+
+    person, _ = add_person(store, name, roles=roles, os_user=login, **kwargs)
+    store.actor = store.actor.as_person(person.uuid, person.name)
+    return person
+
+
+@contextlib.contextmanager
+def acting(store, person):
+    """Write as another person for a moment (a colleague restores, the Incident Manager closes)."""
+    before = store.actor
+    store.actor = before.as_person(person.uuid, person.name)
+    try:
+        yield
+    finally:
+        store.actor = before
+
+
 @pytest.fixture
-def store(tmp_path):
+def sam(store):
+    """Sam, a practitioner for incidents, beside Tester."""
+    from vse_tui.core.roles import add_person
+
+    return add_person(store, "Sam", roles="PT:incident", os_user="sam")[0]
+
+
+@pytest.fixture
+def bare_store(tmp_path):
+    """A new database with nobody in it yet: writes come from a login mapped to no person."""
     from vse_tui.store import Actor, open_store
 
     s = open_store(tmp_path / "t.db", Actor(operator="Tester", os_user="tester", host="testhost"))
     yield s
     s.close()
+
+
+@pytest.fixture
+def store(bare_store):
+    """A new database where the person at the keyboard is Tester, who holds SM, CM, RM, MGT and is a
+    practitioner for incidents (no combination warning)."""
+    as_person(bare_store, "Tester", "SM,CM,RM,MGT,PT:incident", login="tester")
+    return bare_store
 
 
 @pytest.fixture(scope="session")

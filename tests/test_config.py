@@ -10,7 +10,7 @@ from vse_tui.paths import config_path, default_db_path
 
 def test_defaults_without_a_file():
     cfg = load_config()
-    assert cfg.operator and cfg.theme == "dark"
+    assert cfg.operator is None and cfg.theme == "dark"  # who you are comes from your login unless named
 
 
 def test_save_is_atomic_private_and_round_trips(tmp_path):

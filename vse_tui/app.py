@@ -11,7 +11,7 @@ from textual.screen import Screen
 from .config import Config, load_config
 from .core.errors import VseError
 from .screens.palette import RecordsProvider
-from .store.db import Store, open_store
+from .store.db import Store
 
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
@@ -46,7 +46,7 @@ class VseApp(App):
         self.open_wizard = open_wizard
         self.store = store
         self.config = config or Config()
-        self.operator = self.config.operator
+        self.operator = store.actor.operator
         self.shop_name = store.setting("shop_name", "") or "(shop not named yet)"
         self.db_label = store.path.name
         self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
@@ -189,10 +189,10 @@ class VseApp(App):
 def run_app(args=None) -> int:
     """Open the TUI on the database the command line names (default: VSE_TUI_DB or the user data
     folder), as the person at the keyboard."""
-    from .session import actor_for, database
+    from .session import open_as
 
     config = load_config()
-    store = open_store(database(args), actor_for(args))
+    store = open_as(args)
     try:
         VseApp(store, config).run()
     finally:

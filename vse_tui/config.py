@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from .core.errors import InputError
 from .paths import config_path
-from .store.connection import os_user
 
 THEMES = ("dark", "light")
 
@@ -21,7 +20,7 @@ class Config:
     """What the config file may say. Checked by hand (a handful of keys), so that opening the app
     or logging an incident from a script does not wait for a validation library to load."""
 
-    operator: str = field(default_factory=os_user)
+    operator: str | None = None  # who you are: a person's id or name (default: the person your login maps to)
     theme: Literal["dark", "light"] = "dark"
     default_customer: str | None = None
     default_service: str | None = None
@@ -30,8 +29,8 @@ class Config:
 
     def __post_init__(self) -> None:
         problems = []
-        if not isinstance(self.operator, str) or not self.operator.strip():
-            problems.append(f"operator: a name is needed (got {self.operator!r})")
+        if self.operator is not None and (not isinstance(self.operator, str) or not self.operator.strip()):
+            problems.append(f"operator: a person's id or name is needed (got {self.operator!r})")
         if self.theme not in THEMES:
             problems.append(f"theme: expected \"dark\" or \"light\" (got {self.theme!r})")
         for name in ("default_customer", "default_service"):

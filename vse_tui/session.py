@@ -15,9 +15,41 @@ def database(args=None) -> Path:
     return resolve_db(getattr(args, "db", None))
 
 
-def actor_for(args=None):
+def claim(args=None) -> tuple[str | None, bool]:
+    """What the person at the keyboard says they are, and whether they said it for this run
+    (--as, VSE_TUI_OPERATOR: a name that matches nobody is refused) or once in the config."""
+    given = getattr(args, "as_person", None) or os.environ.get("VSE_TUI_OPERATOR")
+    if given:
+        return given, True
     from .config import load_config
+
+    return load_config().operator, False
+
+
+def actor_for(args=None):
+    """The actor before the database is open: the login, and the claim (resolved by `identify`)."""
     from .store.connection import Actor
 
-    claim = getattr(args, "as_person", None) or os.environ.get("VSE_TUI_OPERATOR") or load_config().operator
-    return Actor.claiming(claim)
+    return Actor.claiming(claim(args)[0])
+
+
+def identify(store, args=None) -> None:
+    """Make the store's actor the person at the keyboard (see core.people.identify)."""
+    from .core.people import identify as who
+
+    text, explicit = claim(args)
+    found = who(store, text, store.actor.os_user, explicit)
+    store.actor = store.actor.as_person(found.person, found.name)
+
+
+def open_as(args=None, *, create: bool = True):
+    """The database the command line names, opened as the person at the keyboard."""
+    from .store.db import open_store
+
+    store = open_store(database(args), actor_for(args), create=create)
+    try:
+        identify(store, args)
+    except BaseException:
+        store.close()
+        raise
+    return store

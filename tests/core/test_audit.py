@@ -7,7 +7,6 @@ import pytest
 from vse_tui.cli import main
 from vse_tui.core import attachments, documents
 from vse_tui.core.errors import InputError
-from vse_tui.core.governance import approval
 from vse_tui.core.parties_import import apply_parties, plan_parties
 from vse_tui.core.records import Customer
 from vse_tui.reports import audit_pack, improvement, performance
@@ -102,7 +101,7 @@ def test_the_improvement_report_is_drafted_from_the_records_and_approved(demo_db
         assert "Incidents opened per quarter: 2026-Q1" in rep.provider_view
         assert "acknowledged" in rep.issues
         rep = documents.edit(store, "improvement_reports", rep.id, {"actions": "Monitor backups daily"})
-        rep = documents.approve(store, "improvement_reports", rep.id, approval("Kim Lee", "signature"))
+        rep = documents.approve(store, "improvement_reports", rep.id, "Kim Lee", how="signature")
         assert rep.status == "approved"
         tasks = [h["task"] for h in store.history(rep.uuid)]
         assert tasks[0] == "GO.4.1" and tasks[-1] == "GO.4.2"
@@ -138,9 +137,9 @@ def test_import_customers_and_people_with_their_roles(store, tmp_path):
     reasons = {r.line: r.reason for r in plan.rejected}
     assert "'XX' is not a role" in reasons[4] and "'Nowhere Ltd' is not a customer or supplier" in reasons[5]
     apply_parties(store, plan)
-    dana = store.get("people", "PER-0001")
+    dana = next(p for p in store.records("people") if p.name.startswith("Dana"))
     assert (dana.affiliation, dana.organisation) == ("customer", store.get("customers", "CUS-0001").uuid)
-    pat = store.get("people", "PER-0002")
+    pat = next(p for p in store.records("people") if p.name == "Pat Lee")
     roles = sorted((a.role, a.area) for a in store.records("role_assignments", {"person": pat.uuid}))
     assert roles == [("CM", None), ("PT", "change")]
     assert verify(store) == []

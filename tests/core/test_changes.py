@@ -8,13 +8,16 @@ import pytest
 from vse_tui.core import changes, cis, clock
 from vse_tui.core import incidents as inc_core
 from vse_tui.core.errors import InputError
-from vse_tui.core.governance import approval
 from vse_tui.core.records import ConfigurationItem, Customer, Service
 from vse_tui.store.chain import verify
 
 
 @pytest.fixture
 def shop(store):
+    from vse_tui.core.roles import add_person
+
+    for name, roles in (("Kim", "CM,MGT"), ("Sam", "PT:change"), ("Alex", "PT:change")):
+        add_person(store, name, roles=roles)
     svc = store.add(Service(name="E-mail", status="approved"))
     nas = store.add(ConfigurationItem(name="NAS", ci_type="hardware", services=[svc.uuid]))
     fw = store.add(ConfigurationItem(name="Firewall", ci_type="network", depends_on=[nas.uuid]))
@@ -23,9 +26,9 @@ def shop(store):
 
 
 def _through_test(store, ref: str, builder: str = "Alex") -> None:
-    changes.evaluate(store, ref, True, approval("Kim", "email"))
+    changes.evaluate(store, ref, True, who="Kim", how="email")
     changes.schedule(store, ref, "2026-11-28 07:00", "2026-11-28 08:00")
-    changes.design(store, ref, scope="Swap one disk", approval=approval("Kim", "signature"))
+    changes.design(store, ref, scope="Swap one disk", who="Kim", how="signature")
     changes.build(store, ref, built_by=builder, master_copy="store/nas-disk")
     changes.test(store, ref, summary="Array rebuilt, shares readable", result="pass", tested_by="Sam")
 
@@ -38,11 +41,13 @@ def test_a_normal_change_from_request_to_review(shop):
         changes.deploy(store, ch.id)
     _through_test(store, ch.id)
     ch = store.get("change_requests", ch.id)
-    assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", "Alex")
+    from vse_tui.core.people import find_person
+
+    assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", find_person(store, "Alex")[0])
     assert store.records("service_designs")[0].status == "approved"
     assert store.records("built_changes")[0].status == "initial"
     assert store.records("test_reports")[0].status == "published"
-    ch = changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+    ch = changes.approve_deployment(store, ch.id, who="Kim", how="email")
     assert (ch.status, ch.state) == ("updated", "ready")
     assert store.records("built_changes")[0].status == "final"
     ch = changes.deploy(store, ch.id)
@@ -65,7 +70,7 @@ def test_a_normal_change_from_request_to_review(shop):
 def test_the_schedule_is_one_document_that_records_its_updates(shop):
     store = shop[0]
     ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
-    changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    changes.evaluate(store, ch.id, True, who="Kim", how="email")
     changes.schedule(store, ch.id, "2026-11-28 07:00")
     doc = changes.schedule_document(store, create=False)
     assert doc.status == "updated" and doc.id == "CSC-0001"
@@ -84,7 +89,7 @@ def test_an_emergency_change_deployed_before_approval_shows_as_such(shop):
     assert ch.state == "deployed" and ch.status == "draft" and ch.deployed_before_approval
     path = dict((task, done) for task, _s, done, _r in changes.path(store, ch))
     assert "before approval" in path["CO.3.4"] and path["CO.2.1"] == ""
-    ch = changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    ch = changes.evaluate(store, ch.id, True, who="Kim", how="email")
     assert ch.status == "approved" and ch.deployed_before_approval  # still shows it came first
 
 
@@ -93,13 +98,13 @@ def test_a_normal_change_cannot_skip_steps(shop):
     ch = changes.request(store, "Upgrade mail server")
     with pytest.raises(InputError, match="approve the request"):
         changes.design(store, ch.id)
-    changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+    changes.evaluate(store, ch.id, True, who="Kim", how="email")
     with pytest.raises(InputError, match="no design yet"):
         changes.build(store, ch.id, built_by="Alex")
     with pytest.raises(InputError, match="has not been built"):
         changes.test(store, ch.id, summary="x", result="pass")
     with pytest.raises(InputError, match="no test report"):
-        changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+        changes.approve_deployment(store, ch.id, who="Kim", how="email")
 
 
 def test_a_failed_test_blocks_deployment_until_a_pass(shop):
@@ -110,15 +115,15 @@ def test_a_failed_test_blocks_deployment_until_a_pass(shop):
         changes.test(store, ch.id, summary="Rebuild failed", result="fail")
     changes.test(store, ch.id, summary="Rebuild failed", result="fail", errors="Array degraded")
     with pytest.raises(InputError, match="failed"):
-        changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+        changes.approve_deployment(store, ch.id, who="Kim", how="email")
 
 
 def test_a_rejected_change_needs_a_reason_and_is_cancelled(shop):
     store = shop[0]
     ch = changes.request(store, "Replace every laptop")
     with pytest.raises(InputError, match="Reason"):
-        changes.evaluate(store, ch.id, False, approval("Kim", "email"))
-    ch = changes.evaluate(store, ch.id, False, approval("Kim", "email"), reason="No budget this year")
+        changes.evaluate(store, ch.id, False, who="Kim", how="email")
+    ch = changes.evaluate(store, ch.id, False, who="Kim", how="email", reason="No budget this year")
     assert (ch.status, ch.state) == ("rejected", "cancelled")
     with pytest.raises(InputError, match="rejected"):
         changes.deploy(store, ch.id)
@@ -129,9 +134,9 @@ def test_the_builder_approving_the_deployment_warns_and_records_the_acknowledgem
     ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
     _through_test(store, ch.id, builder="Kim")
     with pytest.raises(InputError, match="built a change should not approve"):
-        changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+        changes.approve_deployment(store, ch.id, who="Kim", how="email")
     assert store.get("change_requests", ch.id).state == "tested"  # nothing saved
-    ch = changes.approve_deployment(store, ch.id, approval("Kim", "email"),
+    ch = changes.approve_deployment(store, ch.id, who="Kim", how="email",
                                     mitigation="The customer checked the test result by phone")
     ack = store.records("acknowledgements")[0]
     assert (ack.rule, ack.record, ack.mitigation) == ("builder-approves", ch.uuid, "The customer checked the test result by phone")
@@ -148,13 +153,13 @@ def test_a_type_becomes_pre_approved_only_after_one_full_normal_pass(shop):
         changes.make_template(store, first.id)
     with pytest.raises(InputError, match="not a pre-approved type"):
         changes.request(store, "New laptop for Dana", template=first.id)
-    changes.approve_deployment(store, first.id, approval("Kim", "email"))
+    changes.approve_deployment(store, first.id, who="Kim", how="email")
     changes.deploy(store, first.id)
     changes.review(store, first.id, "Fine; write the checklist down")
     assert changes.make_template(store, first.id).template
     laptop = changes.request(store, "New laptop for Dana", template=first.id)
     assert (laptop.change_type, laptop.status, laptop.template_from) == ("pre-approved", "approved", first.uuid)
-    assert laptop.approvals[0].note == f"pre-approved type {first.id}"
+    assert laptop.approvals[0].note.startswith(f"pre-approved type {first.id}")
 
 
 def test_an_emergency_change_cannot_earn_a_pre_approved_type(shop):
@@ -173,7 +178,7 @@ def test_schedule_warnings(shop):
     a = changes.request(store, "Swap NAS disk", cis=["NAS"])
     b = changes.request(store, "NAS firmware", cis=["NAS"])
     for ch in (a, b):
-        changes.evaluate(store, ch.id, True, approval("Kim", "email"))
+        changes.evaluate(store, ch.id, True, who="Kim", how="email")
     _, warnings = changes.schedule(store, a.id, f"{sat} 07:00", f"{sat} 08:00")
     assert warnings == []
     _, warnings = changes.schedule(store, b.id, f"{sat} 09:30", f"{sat} 11:00")
@@ -207,7 +212,7 @@ def test_deploying_a_service_change_updates_the_catalogue(shop):
     store, svc, *_ = shop
     ch = changes.request(store, "Add shared calendars", service="E-mail", updates_catalogue=True)
     _through_test(store, ch.id)
-    changes.approve_deployment(store, ch.id, approval("Kim", "email"))
+    changes.approve_deployment(store, ch.id, who="Kim", how="email")
     changes.deploy(store, ch.id)
     svc = store.get("services", svc.id)
     assert svc.status == "updated" and svc.change_requests == [ch.uuid]

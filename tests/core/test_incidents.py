@@ -8,6 +8,8 @@ from vse_tui.core import incidents as core
 from vse_tui.core.errors import InputError
 from vse_tui.core.records import Customer, CustomerAgreement, PriorityTarget, Service, ServicePolicy, ServiceTarget
 
+from ..conftest import acting
+
 
 def test_only_the_summary_is_required(store):
     with pytest.raises(InputError, match="Summary"):
@@ -64,7 +66,7 @@ def test_waiting_pauses_the_target_clock(store, monkeypatch):
     assert clk.due_at == start + timedelta(minutes=3 * 24 * 60 + 180)
 
 
-def test_the_whole_flow_writes_each_task_in_history(store):
+def test_the_whole_flow_writes_each_task_in_history(store, sam):
     inc = core.log_incident(store, "VPN drops", reporter="Dana")
     inc = core.classify(store, inc.id, category="network")
     assert (inc.status, inc.state, inc.category) == ("updated", "in progress", "network")
@@ -72,8 +74,9 @@ def test_the_whole_flow_writes_each_task_in_history(store):
     assert inc.notifications[0].message.startswith("Hello Dana") and inc.responded_at is not None
     with pytest.raises(InputError, match="cannot close yet"):
         core.close(store, inc.id, confirmed_by="Dana")
-    inc = core.restore(store, inc.id, solution="Replaced the router")
-    assert inc.state == "restored" and inc.restored_at is not None
+    with acting(store, sam):
+        inc = core.restore(store, inc.id, solution="Replaced the router")
+    assert inc.state == "restored" and inc.restored_at is not None and inc.resolver == sam.uuid
     inc = core.notify(store, inc.id, task="IN.2.4", to="Dana")
     inc = core.close(store, inc.id, confirmed_by="Dana", how="email")
     assert (inc.status, inc.state, inc.confirmation.by) == ("closed", "closed", "Dana")
@@ -82,10 +85,11 @@ def test_the_whole_flow_writes_each_task_in_history(store):
         assert task in tasks
 
 
-def test_a_significant_incident_needs_root_cause_and_change_or_reason(store):
+def test_a_significant_incident_needs_root_cause_and_change_or_reason(store, sam):
     inc = core.log_incident(store, "Mail server down", impact="high", urgency="high")
     assert inc.significant
-    core.restore(store, inc.id, solution="Restarted the server")
+    with acting(store, sam):
+        core.restore(store, inc.id, solution="Restarted the server")
     with pytest.raises(InputError) as err:
         core.close(store, inc.id, confirmed_by="Dana")
     assert "root cause" in str(err.value) and "change request" in str(err.value)
@@ -99,24 +103,28 @@ def test_a_significant_incident_needs_root_cause_and_change_or_reason(store):
     assert closed.status == "closed"
 
 
-def test_a_recorded_reason_can_replace_the_change_request(store):
+def test_a_recorded_reason_can_replace_the_change_request(store, sam):
     inc = core.log_incident(store, "Breach", security=True)
-    core.restore(store, inc.id, solution="Password reset")
+    with acting(store, sam):
+        core.restore(store, inc.id, solution="Password reset")
     closed = core.close(store, inc.id, confirmed_by="Dana", root_cause="Phishing",
                         no_change_reason="Training already planned; no system change")
     assert closed.status == "closed"
 
 
-def test_reopen_counts_and_time_entries(store):
+def test_reopen_counts_and_time_entries(store, sam):
     inc = core.log_incident(store, "x")
-    core.restore(store, inc.id, solution="fixed")
+    with acting(store, sam):
+        core.restore(store, inc.id, solution="fixed")
     core.close(store, inc.id, confirmed_by="Dana")
     with pytest.raises(InputError):
         core.reopen(store, inc.id, "")
     inc = core.reopen(store, inc.id, "Came back")
     assert (inc.status, inc.state, inc.reopened, inc.closed_at) == ("updated", "in progress", 1, None)
     inc = core.log_time(store, inc.id, who="Sam", minutes=45, billable=False)
-    assert inc.time_spent[0].minutes == 45 and not inc.time_spent[0].billable
+    assert inc.time_spent[0].minutes == 45 and not inc.time_spent[0].billable and inc.time_spent[0].who == sam.uuid
+    with pytest.raises(InputError, match="no person 'Nobody'"):
+        core.log_time(store, inc.id, who="Nobody", minutes=5)
     with pytest.raises(InputError, match="minutes"):
         core.log_time(store, inc.id, who="Sam", minutes=-5)
 
@@ -133,8 +141,8 @@ def test_search_and_filters(store):
 
 def test_closing_ones_own_resolution_records_an_acknowledgement(store):
     inc = core.log_incident(store, "Printer")
-    store.update("incidents", inc.id, {"resolver": "Tester"})
-    core.restore(store, inc.id, solution="Cleared the queue")
+    restored = core.restore(store, inc.id, solution="Cleared the queue")
+    assert restored.resolver == store.actor.person  # the one who restored it is its resolver
     with pytest.raises(InputError, match="resolved INC-0001 yourself"):
         core.close(store, inc.id, confirmed_by="Dana")
     assert store.get("incidents", inc.id).status != "closed" and store.count("acknowledgements") == 0

@@ -9,7 +9,6 @@ import pytest
 from vse_tui.cli import main
 from vse_tui.core import documents, fields, relationship
 from vse_tui.core.errors import InputError
-from vse_tui.core.governance import approval
 from vse_tui.core.records import (
     ChangeRequest,
     Customer,
@@ -169,8 +168,11 @@ def test_feedback_moves_through_the_steps_and_closes_with_a_sign_off(store):
     relationship.feedback_step(store, entry.id, "answered", outcome="Thanked Dana by mail")
     with pytest.raises(InputError, match="Signed off by"):
         relationship.feedback_step(store, entry.id, "closed")
+    from vse_tui.core.roles import add_person
+
+    kim, _ = add_person(store, "Kim", roles="RM")
     done = relationship.feedback_step(store, entry.id, "closed", signed_off_by="Kim")
-    assert (done.status, done.state, done.signed_off_by) == ("updated", "closed", "Kim")
+    assert (done.status, done.state, done.signed_off_by) == ("updated", "closed", kim.uuid)
     assert done.investigation_outcome == "Toner was replaced with the right model\nThanked Dana by mail"
     assert {h["task"] for h in store.history(done.uuid)} == {"RE.2.3"}
     assert relationship.last_feedback_company(store) == acme.uuid
@@ -185,7 +187,10 @@ def test_an_approved_catalogue_entry_changes_through_a_change_request(store):
     assert store.history(svc.uuid)[0]["task"] == "RE.1.1"
     svc = documents.edit(store, "services", svc.id, {"description": "Nightly copies"})
     assert svc.change_requests == []  # a draft changes freely
-    svc = documents.approve(store, "services", svc.id, approval("Kim", "email"))
+    from vse_tui.core.roles import add_person
+
+    add_person(store, "Kim", roles="RM")
+    svc = documents.approve(store, "services", svc.id, "Kim", how="email")
     assert svc.status == "approved"
     svc = documents.edit(store, "services", svc.id, {"description": "Nightly and weekly copies"})
     assert svc.status == "updated" and len(svc.change_requests) == 1

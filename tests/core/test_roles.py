@@ -5,6 +5,13 @@ from vse_tui.core.errors import InputError
 from vse_tui.core.records import Person, RoleAssignment
 
 
+@pytest.fixture
+def store(bare_store):
+    """These tests count what they write from an empty database: nobody in People yet."""
+    return bare_store
+
+
+
 def shop(*specs):
     """specs: (name, 'SM,CM,PT:change') -> people and assignments, not stored."""
     people, assignments = [], []

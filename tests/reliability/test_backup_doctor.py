@@ -2,9 +2,18 @@ import os
 import sqlite3
 import stat
 
+import pytest
+
 from vse_tui.cli import main
 from vse_tui.core import incidents as core
 from vse_tui.store.maintenance import backup, describe, doctor, restore, unsafe_location
+
+
+@pytest.fixture
+def store(bare_store):
+    """These tests count what they write from an empty database: nobody in People yet."""
+    return bare_store
+
 
 
 def test_backup_while_open_and_restore_with_a_safety_copy(store, tmp_path):

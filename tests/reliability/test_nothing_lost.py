@@ -259,3 +259,28 @@ def test_a_full_disk_says_so_and_leaves_nothing(db, tmp_path, command):
     assert "disk is full" in res.stderr and "damaged" not in res.stderr and "restore" not in res.stderr
     listing = res.stdout.split("rc=1", 1)[1].split()
     assert listing == []  # nothing left behind
+
+
+def test_reading_the_open_database_as_a_file_never_drops_its_locks(db, tmp_path):
+    """SQLite's locks are per process: closing any descriptor of the file drops them. A second
+    connection, a file given as input or as --out that is the open database never opens it again."""
+    import subprocess as sp
+
+    from vse_tui.core.errors import InputError
+    from vse_tui.core.incident_lists import IncidentQuery
+
+    store = open_store(db)
+    other = store.reopen()  # a second connection (a thread of the TUI), opened and closed
+    other.close()
+    for bad in (lambda: sync.import_bundle(store, db),
+                lambda: __import__("vse_tui.core.attachments", fromlist=["x"]).attach(store, "INC-0001", db)):
+        with pytest.raises(InputError, match="open vse-tui database"):
+            bad()
+    writer = ("import sys; from vse_tui.cli import main\n"
+              "for i in range(5):\n    assert main(['incident', 'add', f'w{i}', '--db', sys.argv[1]]) == 0\n")
+    procs = [sp.Popen([sys.executable, "-c", writer, str(db)], stdout=sp.DEVNULL) for _ in range(3)]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    assert store.count_incidents(IncidentQuery()) == 16
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()

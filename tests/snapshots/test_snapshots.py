@@ -72,9 +72,9 @@ def test_wizard_roles_step_with_a_warning(snap_compare, empty_app):
 
         store = pilot.app.store
         gov.save_goals(store, goals="Keep small offices running", objectives="", provider_type="external",
-                       approved=gov.approval("Kim Lee", "signature"))
+                       approved=gov.approval(store, "Kim Lee", "signature"))
         gov.save_scope(store, services_offered="Managed workstations", customers="Acme Bakery", boundaries="",
-                       technology="", exclusions="", approved=gov.approval("Kim Lee", "signature"))
+                       technology="", exclusions="", approved=gov.approval(store, "Kim Lee", "signature"))
         await pilot.pause()
         screen = pilot.app.screen
         await screen.show_step(2)

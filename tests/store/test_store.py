@@ -10,6 +10,13 @@ from vse_tui.store import Actor, open_store
 from vse_tui.store.columns import SCHEMA_VERSION
 
 
+@pytest.fixture
+def store(bare_store):
+    """These tests count what they write from an empty database: nobody in People yet."""
+    return bare_store
+
+
+
 def test_add_assigns_ids_that_sort_numerically_and_writes_history(store):
     first = store.add(Incident(summary="Mail down"), task="IN.2.1")
     assert first.id == "INC-0001" and first.version == 1 and first.status == "opened"

@@ -53,7 +53,7 @@ def test_both_sides_change_then_merge_in_both_directions(pair):
     tech.update("incidents", "INC-0002", {"details": "Every tray, driver error 0x1"})
     # closed at the shop, updated on the laptop
     core.restore(shop, "INC-0003", solution="Renewed the VPN certificate")
-    core.close(shop, "INC-0003", confirmed_by="Dana at Acme")
+    core.close(shop, "INC-0003", confirmed_by="Dana at Acme", acknowledgement="Dana tested the tunnel with us")
     tech.update("incidents", "INC-0003", {"steps_taken": "Checked the tunnel logs"})
 
     to_shop, _ = exchange(tech, shop, folder, "t1")

@@ -111,10 +111,9 @@ async def test_a_type_cannot_be_made_pre_approved_before_a_full_normal_pass(make
 async def test_the_builder_approving_the_deployment_needs_a_mitigation(make_app, tmp_path):
     app = make_app(tmp_path / "x.db")
     store = app.store
-    from vse_tui.core.governance import approval
 
     ch = changes.request(store, "Swap NAS disk")
-    changes.evaluate(store, ch.id, True, approval("Kim Lee", "email"))
+    changes.evaluate(store, ch.id, True, who="Kim Lee", how="email")
     changes.design(store, ch.id)
     changes.build(store, ch.id, built_by="Kim Lee")
     changes.test(store, ch.id, summary="ok", result="pass")

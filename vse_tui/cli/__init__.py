@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "feedback": ("relationship",),
     "people": ("governance",),
     "roles": ("governance",),
+    "approve": ("governance",),
+    "audit": ("governance",),
     "due": ("governance",),
     "report": ("governance", "relationship"),
     "audit-pack": ("governance",),

@@ -121,10 +121,9 @@ def db_path(args) -> Path:
 def open_store(args, *, must_exist: bool = False):
     """The database named by --db (or the default), opened as the person at the keyboard.
     `must_exist`: a read-only command on a missing file says so instead of creating one."""
-    from ..session import actor_for
-    from ..store.db import open_store as open_
+    from ..session import open_as
 
-    store = open_(db_path(args), actor_for(args), create=not must_exist)
+    store = open_as(args, create=not must_exist)
     store.on_wait = lambda: print("vse-tui: waiting for another vse-tui to finish writing...", file=sys.stderr)
     return store
 

@@ -30,11 +30,12 @@ from .common import (
 
 
 def cmd_verify(args) -> int:
+    from ..core.approvals import check_signatures
     from ..core.attachments import check_files
     from ..store.chain import verify
 
     with open_store(args, must_exist=True) as store:
-        problems = verify(store) + check_files(store)
+        problems = verify(store) + check_files(store) + check_signatures(store)
         rows = store.count("history")
         files = store.count("attachments")
     if not problems:

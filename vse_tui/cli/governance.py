@@ -7,7 +7,35 @@ import sys
 
 from ..core import clock
 from ..core.text import one_line
-from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, dump_json, open_store, output, print_rows
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    add_format,
+    add_limit,
+    add_out,
+    add_yes,
+    dump_json,
+    open_store,
+    output,
+    print_rows,
+)
+
+
+def _read_key(path: str | None) -> str | None:
+    if not path:
+        return None
+    from pathlib import Path
+
+    from ..core.errors import InputError
+
+    file = Path(path).expanduser()
+    try:
+        text = file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read the public key {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not text.startswith(("ssh-", "ecdsa-", "sk-")) or len(text.split()) < 2 or "PRIVATE KEY" in text:
+        raise InputError(f"{file} is not an SSH public key (give the .pub file, e.g. ~/.ssh/id_ed25519.pub)")
+    return text.splitlines()[0]
 
 
 def cmd_people_add(args) -> int:
@@ -15,9 +43,68 @@ def cmd_people_add(args) -> int:
 
     with open_store(args) as store:
         person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
-                                   affiliation=args.affiliation, roles=args.roles or "")
+                                   affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
+                                   ssh_key=_read_key(args.ssh_key), organisation=args.organisation)
     print(person.id + (f"  {' '.join(label(a) for a in added)}" if added else ""))
     return EXIT_OK
+
+
+def cmd_people_list(args) -> int:
+    from ..core.roles import people_rows
+
+    with open_store(args, must_exist=True) as store:
+        rows = people_rows(store)
+    print_rows(args, rows, ["id", "name", "affiliation", "login", "roles", "key"] if args.format == "table"
+               else ["id", "uuid", "name", "affiliation", "organisation", "email", "login", "roles", "key"])
+    return EXIT_OK
+
+
+def cmd_people_login(args) -> int:
+    from ..core.people import set_login
+
+    with open_store(args) as store:
+        person = set_login(store, args.person, args.login)
+    print(f"{person.id} {person.name}: login {person.os_user or '(none)'}")
+    return EXIT_OK
+
+
+def cmd_people_key(args) -> int:
+    from ..core.errors import NotFound
+    from ..core.people import find_person
+
+    with open_store(args) as store:
+        found = find_person(store, args.person)
+        if not found:
+            raise NotFound(f"No person {args.person!r}")
+        person = store.update("people", found[0], {"ssh_key": _read_key(args.file)}, task="GO.1.2")
+    print(f"{person.id} {person.name}: their approvals can be signed with this key")
+    return EXIT_OK
+
+
+def cmd_approve(args) -> int:
+    from ..core.approvals import approve
+    from ..core.approvals import state as approval_state
+
+    with open_store(args) as store:
+        rec = store.find(args.ref)
+        done = approve(store, rec.KIND, rec.uuid, args.by, how=args.how, meaning=args.meaning, noted_by=args.noted_by,
+                       note=args.note, mitigation=args.mitigation, sign=args.sign, key=args.key)
+    print(one_line(f"{done.id}: {approval_state(done).text}"))
+    return EXIT_OK
+
+
+def cmd_audit_check(args) -> int:
+    from ..core.audit_check import audit_check, to_markdown
+
+    with open_store(args, must_exist=True) as store:
+        findings = audit_check(store)
+        shop = store.setting("shop_name", "") or ""
+    with output(args) as out:
+        if args.format == "json":
+            dump_json({"findings": [f.as_dict() for f in findings], "count": len(findings)}, out)
+        else:
+            out.write(to_markdown(findings, shop))
+    return EXIT_REFUSED if findings else EXIT_OK
 
 
 def cmd_roles_list(args) -> int:
@@ -118,6 +205,38 @@ def register(reg) -> None:
     p.add_argument("--phone", metavar="P")
     p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal")
     p.add_argument("--roles", metavar="ROLES", help="comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship")
+    p.add_argument("--os-user", metavar="LOGIN", help="the login this person uses: their writes are theirs")
+    p.add_argument("--ssh-key", metavar="FILE.pub", help="their SSH public key, to sign approvals")
+    p.add_argument("--organisation", metavar="CUSTOMER", help="for a contact: the customer or supplier they work for")
+    p = reg.action("people", "list", "people with their logins, roles and keys", cmd_people_list)
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
+    p = reg.action("people", "login", "map a login to a person (their writes are attributed to them)", cmd_people_login)
+    p.add_argument("person", help="the person's id or name")
+    p.add_argument("login", help="the login (empty string: none)")
+    p = reg.action("people", "key", "register a person's SSH public key (to sign approvals)", cmd_people_key)
+    p.add_argument("person")
+    p.add_argument("file", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
+
+    p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
+    p.add_argument("ref", help="the record's id, e.g. POL-0001")
+    p.add_argument("--by", metavar="PERSON", help="who approved (default: you); a contact for an acceptance")
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature")
+    p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
+                   default="approved")
+    p.add_argument("--noted-by", metavar="PERSON", help="for a verbal approval: who noted it")
+    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--mitigation", metavar="TEXT", help="when the approver holds none of the task's roles: how the "
+                                                         "risk is covered")
+    p.add_argument("--sign", action="store_true", help="sign it with the approver's SSH key (ssh-keygen -Y sign)")
+    p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh matching "
+                                                 "the registered public key)")
+
+    p = reg.action("audit", "check", "what an assessor would question: findings with their records (exit 1 if any)",
+                   cmd_audit_check, "the shop's own pre-assessment")
+    add_format(p, "md", "json")
+    add_out(p)
 
     p = reg.action("roles", "list", "people and their roles", cmd_roles_list,
                    "who holds which role, and the combination warnings")

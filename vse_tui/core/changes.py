@@ -129,8 +129,11 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
             data.setdefault(name, getattr(tpl, name))
         data["template_from"] = tpl.uuid
         title = title or tpl.title
-        approvals = [Approval(by=store.actor.operator, at=store.write_time(), how="other",
-                              note=f"pre-approved type {tpl.id}")]
+        made = store.last_task_row(tpl.uuid, "CO.1.1")  # who made the change a pre-approved type
+        person = (made or {}).get("person") or store.actor.person
+        approvals = [Approval(by=(made or {}).get("operator") or store.actor.operator, person=person,
+                              at=store.write_time(), how="other",
+                              note=f"pre-approved type {tpl.id}: approved by its type")]
         status = "approved"
     if isinstance(date_needed, str):
         try:
@@ -144,10 +147,15 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
         data["customer"] = resolve(store, "customers", customer)
     if service:
         data["service"] = resolve(store, "services", service)
-    data.setdefault("requested_by", store.actor.operator)
+    from .approvals import bind
+    from .people import person_ref
+
+    requested = data.pop("requested_by", None)
+    data["requested_by"] = person_ref(store, requested, "Requested by", None) if requested else store.actor.person or ""
     change = _make("change_requests", title=title, change_type=change_type, impacted_cis=ci_uuids, priority=priority,
-                   risk=data.pop("risk", risk), date_needed=date_needed, status=status, state=state,
-                   approvals=approvals, **data)
+                   risk=data.pop("risk", risk), date_needed=date_needed, status=status, state=state, **data)
+    if approvals:
+        change = change.model_copy(update={"approvals": [bind(a, change) for a in approvals]})
     return store.add(change, task="CO.2.1" if status == "approved" else "CO.1.2")
 
 
@@ -158,22 +166,28 @@ def request_warnings(store: StorePort, change) -> list[str]:
     return out
 
 
-def evaluate(store: StorePort, ref: str, approve: bool, approval: Approval | None = None, reason: str = ""):
-    """CO.2.1: approve or reject a draft request, recording who, when and how."""
+def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = None, how: str = "other",
+             noted_by: str | None = None, reason: str = "", mitigation: str | None = None):
+    """CO.2.1: approve or reject a draft request: a signature of who decided, when and how, bound
+    to the version decided on. A decision by someone without the task's role needs a mitigation."""
+    from .approvals import bind, check_role, new
+    from .roles import acknowledge
+
     change = _get(store, ref)
     if change.status != "draft":
         raise InputError(f"{change.id} is {change.status}; only a draft request is evaluated")
-    if approval is None:
-        approval = Approval(by=store.actor.operator, at=store.write_time(), how="other")
-    if reason:
-        approval = approval.model_copy(update={"note": reason})
-    changes: dict[str, Any] = {"approvals": [*change.approvals, approval],
-                               "status": "approved" if approve else "rejected"}
+    if not approve and not reason.strip():
+        raise InputError("Reason: say why the change is rejected (the requester will ask)")
+    approval = new(store, who, how, "approved" if approve else "reviewed", noted_by, reason)
+    warning = check_role(store, "WP.11", approval, mitigation)
+    changes: dict[str, Any] = {"status": "approved" if approve else "rejected"}
     if not approve:
-        if not reason.strip():
-            raise InputError("Reason: say why the change is rejected (the requester will ask)")
         changes["state"] = "cancelled"
-    return store.update("change_requests", change.uuid, changes, task="CO.2.1")
+    changes["approvals"] = [*change.approvals, bind(approval, change)]
+    with store.transaction():
+        if warning:
+            acknowledge(store, warning, mitigation or "", record=change.uuid)
+        return store.update("change_requests", change.uuid, changes, task="CO.2.1")
 
 
 # ---------------------------------------------------------------- the schedule (WP.12)
@@ -188,10 +202,15 @@ def schedule_document(store: StorePort, create: bool = True):
     return doc
 
 
-def _schedule_touched(store: StorePort, task: str) -> None:
+def _schedule_touched(store: StorePort, task: str, entry: str | None = None) -> None:
+    """The schedule document records that an entry went on it or changed (its latest entry), under
+    the task that did it; an approved schedule becomes updated."""
     doc = schedule_document(store)
+    changes: dict[str, Any] = {"last_change": f"{task} {entry}"} if entry else {}
     if doc.status in ("approved", "initial"):
-        store.update("change_schedules", doc.uuid, {"status": "updated"}, task=task)
+        changes["status"] = "updated"
+    if changes:
+        store.update("change_schedules", doc.uuid, changes, task=task)
 
 
 @dataclass(frozen=True)
@@ -323,12 +342,13 @@ def schedule(store: StorePort, ref: str, starts_at, ends_at=None, resources: str
     with store.transaction():
         entry = store.latest("schedule_items", {"change": change.uuid})
         if entry is None:
-            store.add(_make("schedule_items", title=change.title, item_type="change", starts_at=starts, ends_at=ends,
-                            change=change.uuid, resources=resources), task="CO.2.2")
+            entry = store.add(_make("schedule_items", title=change.title, item_type="change", starts_at=starts,
+                                    ends_at=ends, change=change.uuid, resources=resources), task="CO.2.2")
         else:
-            store.update("schedule_items", entry.uuid, {"starts_at": starts, "ends_at": ends,
-                                                        **({"resources": resources} if resources else {})}, task="CO.2.2")
-        _schedule_touched(store, "CO.2.2")
+            entry = store.update("schedule_items", entry.uuid, {"starts_at": starts, "ends_at": ends,
+                                                                **({"resources": resources} if resources else {})},
+                                 task="CO.2.2")
+        _schedule_touched(store, "CO.2.2", entry.id)
         updates: dict[str, Any] = {"planned_at": starts, "planned_end": ends}
         if change.state == "requested":
             updates["state"] = "scheduled"
@@ -343,7 +363,7 @@ def add_entry(store: StorePort, title: str, item_type: str, starts_at, ends_at=N
     with store.transaction():
         entry = store.add(_make("schedule_items", title=(title or "").strip(), item_type=item_type,
                                 starts_at=_at(starts_at), ends_at=_at(ends_at), recurrence=recurrence), task="CO.2.2")
-        _schedule_touched(store, "CO.2.2")
+        _schedule_touched(store, "CO.2.2", entry.id)
     return entry
 
 
@@ -357,7 +377,7 @@ def confirm_schedule(store: StorePort, ref: str, resources: str):
         raise InputError("Resources: say who does the work and what it needs")
     with store.transaction():
         store.update("schedule_items", entry.uuid, {"resources": resources.strip()}, task="CO.3.3")
-        _schedule_touched(store, "CO.3.3")
+        _schedule_touched(store, "CO.3.3", entry.id)
     return store.get("schedule_items", entry.uuid)
 
 
@@ -377,29 +397,39 @@ def _advance(change, state: str) -> dict[str, Any]:
     return {"state": state}
 
 
-def design(store: StorePort, ref: str, *, scope: str = "", approval: Approval | None = None, **fields: Any):
-    """CO.2.3: the service design (WP.16), approved as it is recorded (its only status)."""
+def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = None, how: str = "other",
+           noted_by: str | None = None, mitigation: str | None = None, **fields: Any):
+    """CO.2.3: the service design (WP.16), approved as it is recorded (its only status): the
+    approver's signature binds this design's content."""
+    from .approvals import bind, check_role, new
+    from .roles import acknowledge
+
     change = _get(store, ref)
     _must_be_approved(change, "design")
-    approval = approval or Approval(by=store.actor.operator, at=store.write_time(), how="other")
+    approval = new(store, who, how, noted_by=noted_by)
+    warning = check_role(store, "WP.16", approval, mitigation)
+    doc = _make("service_designs", title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
+                issue_date=clock.today(), scope=scope or change.scope or change.purpose,
+                issuer=store.actor.person or store.actor.operator, approval_authority=approval.person,
+                status="approved", **fields)
+    doc = doc.model_copy(update={"approvals": [bind(approval, doc)]})
     with store.transaction():
-        doc = store.add(_make("service_designs", title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
-                              issue_date=clock.today(), scope=scope or change.scope or change.purpose,
-                              issuer=store.actor.operator, approval_authority=approval.by, status="approved",
-                              approvals=[approval], **fields), task="CO.2.3")
+        doc = store.add(doc, task="CO.2.3")
+        if warning:
+            acknowledge(store, warning, mitigation or "", record=doc.uuid)
         if _advance(change, "designed"):
             store.update("change_requests", change.uuid, _advance(change, "designed"), task="CO.2.3")
     return doc
 
 
-def build(store: StorePort, ref: str, *, built_by: str, master_copy: str = "", description: str = ""):
+def build(store: StorePort, ref: str, *, built_by: str | None = None, master_copy: str = "", description: str = ""):
     """CO.2.4: the built change (WP.13 initial), kept as a master copy; who built it is remembered
     for the separation-of-duties check at approval."""
     change = _get(store, ref)
     _must_be_approved(change, "build")
-    who = (built_by or "").strip()
-    if not who:
-        raise InputError("Built by: required (the approval of the deployment checks it)")
+    from .people import me, person_ref
+
+    who = person_ref(store, built_by, "Built by") if (built_by or "").strip() else me(store, "Built by")
     if not store.exists("service_designs", {"change": change.uuid}) and change.change_type == "normal":
         raise InputError(f"{change.id} has no design yet: design it first (CO.2.3)")
     with store.transaction():
@@ -425,31 +455,36 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
         raise InputError("Summary: say what was tested and what happened")
     if result == "fail" and not (errors or "").strip():
         raise InputError("Errors: a failed test names the errors found")
+    from .people import me, person_ref
+
+    tester = person_ref(store, tested_by, "Tested by", None) if (tested_by or "").strip() else me(store, "Tested by")
+    validator = person_ref(store, validated_by, "Validated by", None, required=False)
     with store.transaction():
         doc = store.add(_make("test_reports", title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
-                              summary=summary.strip(), result=result, tested_by=(tested_by or store.actor.operator).strip(),
+                              summary=summary.strip(), result=result, tested_by=tester,
                               tested_at=store.write_time(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
-                              validated_by=validated_by.strip()), task="CO.3.1")
+                              validated_by=validator or ""), task="CO.3.1")
         if result == "pass" and _advance(change, "tested"):
             store.update("change_requests", change.uuid, _advance(change, "tested"), task="CO.3.1")
     return doc
 
 
-def builder_approves(store: StorePort, change, approver: str):
+def builder_approves(store: StorePort, change, approval: Approval):
     """The role rule at the moment of work: the builder approving their own change's deployment."""
     from .roles import RoleWarning
 
-    if change.built_by and approver.strip().lower() == change.built_by.strip().lower():
-        person, _ = store.match_names("people", approver.strip())
-        return RoleWarning("builder-approves", person, approver.strip(), ("PT:change", "CM"),
+    if change.built_by and change.built_by in (approval.person, approval.by):
+        return RoleWarning("builder-approves", approval.person, approval.by, ("PT:change", "CM"),
                            detail=f" on {change.id}")
     return None
 
 
-def approve_deployment(store: StorePort, ref: str, approval: Approval, mitigation: str | None = None):
+def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, how: str = "other",
+                       noted_by: str | None = None, mitigation: str | None = None):
     """CO.3.2: review the test report and approve deployment: WP.11 becomes updated and the build
     final. When the approver built the change, the warning must be acknowledged with a mitigation
     (stored with the change); without one nothing is saved."""
+    from .approvals import bind, new, role_warning
     from .roles import acknowledge
 
     change = _get(store, ref)
@@ -459,14 +494,17 @@ def approve_deployment(store: StorePort, ref: str, approval: Approval, mitigatio
         raise InputError(f"{change.id} has no test report yet (CO.3.1)")
     if report.result != "pass":
         raise InputError(f"{change.id}'s last test ({report.id}) failed: fix, rebuild and test again before deployment")
-    warning = builder_approves(store, change, approval.by)
-    if warning and not (mitigation or "").strip():
-        raise InputError(f"{warning.text.name}: {approval.by} built {change.id}. {warning.text.instead} "
-                         "To go ahead anyway, give a mitigation.")
+    approval = new(store, who, how, noted_by=noted_by)
+    warnings = [w for w in (builder_approves(store, change, approval), role_warning(store, None, approval, "CO.3.2")) if w]
+    if warnings and not (mitigation or "").strip():
+        first = warnings[0]
+        why = (f"{approval.by} built {change.id}" if first.rule == "builder-approves"
+               else f"{approval.by} holds none of {', '.join(first.roles)}")
+        raise InputError(f"{first.text.name}: {why}. {first.text.instead} To go ahead anyway, give a mitigation.")
     with store.transaction():
-        if warning:
+        for warning in warnings:
             acknowledge(store, warning, mitigation or "", record=change.uuid)
-        updates: dict[str, Any] = {"approvals": [*change.approvals, approval], **_advance(change, "ready")}
+        updates: dict[str, Any] = {"approvals": [*change.approvals, bind(approval, change)], **_advance(change, "ready")}
         if change.status == "approved":
             updates["status"] = "updated"
         change = store.update("change_requests", change.uuid, updates, task="CO.3.2")
@@ -486,7 +524,9 @@ def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = "
         raise InputError(f"{change.id} was deployed on {clock.local_text(change.deployed_at)}")
     if change.status == "rejected" or change.state == "cancelled":
         raise InputError(f"{change.id} was rejected or cancelled; it cannot be deployed")
-    if change.change_type != "emergency" and change.state != "ready":
+    if change.change_type == "pre-approved" and change.state in ("scheduled", "ready"):
+        pass  # made from an earned type: its design, build and test are the type's
+    elif change.change_type != "emergency" and change.state != "ready":
         nxt = "approve the request" if change.status == "draft" else {
             "requested": "schedule it", "scheduled": "design it", "designed": "build it", "built": "test it",
             "tested": "approve the deployment"}.get(change.state or "", "finish the earlier steps")

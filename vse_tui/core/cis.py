@@ -160,6 +160,7 @@ def plan_import(store: StorePort, path: Path) -> CIPlan:
     from .lookup import resolve
     from .records.control import ConfigurationItem
 
+    store.guard_input(path)
     header, rows = read_rows(path)
     mapping = match_columns(header, ALIASES)
     plan = CIPlan(mapping, rows=len(rows), ignored=[h for h in header if h not in mapping.values()])

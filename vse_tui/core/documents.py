@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from .approvals import APPROVE_TASK  # noqa: F401  (the task an approval performs, by work product)
 from .errors import InputError, describe_validation_error
-from .records import Approval, model_for
+from .records import model_for
 from .standard import load_standard
 
 if TYPE_CHECKING:
@@ -19,11 +20,6 @@ EDIT_TASK = {
     "WP.15": "GO.1.1", "WP.08": "GO.3.1", "WP.14": "GO.2.4", "WP.04": "GO.2.3", "WP.05": "GO.3.2",
     "WP.07": "GO.4.1", "WP.17": "CO.3.5", "WP.09": "CO.1.5", "WP.10": "RE.1.3", "WP.03": "RE.2.5",
     "WP.21": "RE.2.5", "WP.12": "CO.2.2", "WP.02": "CO.1.4", "WP.19": "RE.2.4",
-}
-APPROVE_TASK = {
-    "WP.14": "GO.2.2", "WP.04": "GO.2.3", "WP.05": "GO.3.2", "WP.07": "GO.4.2", "WP.17": "CO.1.3",
-    "WP.09": "CO.1.5", "WP.10": "RE.1.2", "WP.03": "RE.2.2", "WP.21": "RE.2.2", "WP.19": "RE.2.4",
-    "WP.11": "CO.2.1", "WP.08": "GO.1.2", "WP.15": "GO.1.1", "WP.16": "CO.2.3", "WP.12": "CO.1.3",
 }
 
 # The task that creating a record of a work product performs.
@@ -81,8 +77,12 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
     """A new version of a record from what a person typed. An approved catalogue entry changes
     through a change request (RE.1.3): one is raised and linked when none is named."""
     from .fields import parse
+    from .lifecycle import closed_to_editing
 
     rec = store.get(kind, ref)
+    closed = closed_to_editing(rec)
+    if closed:
+        raise InputError(closed)
     clean = parse(store, kind, changes)
     model = type(rec)
     if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
@@ -107,14 +107,11 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
         return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
 
 
-def approve(store: StorePort, kind: str, ref: str, approval: Approval):
-    """Record an approval on the current version; a draft becomes approved."""
-    rec = store.get(kind, ref)
-    changes: dict[str, Any] = {"approvals": [*rec.approvals, approval]}
-    if rec.WP:
-        wp = load_standard().wp(rec.WP)
-        if rec.status != "approved" and wp.can_move(rec.status, "approved"):
-            changes["status"] = "approved"
-        elif rec.status not in ("approved", "updated", "draft"):
-            raise InputError(f"{rec.id} is {rec.status}; only a draft, approved or updated {wp.name.lower()} takes an approval")
-    return store.update(kind, rec.uuid, changes, task=APPROVE_TASK.get(rec.WP or ""))
+def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
+            meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
+            mitigation: str | None = None, sign: bool = False, key: str | None = None):
+    """Record an approval of the current version (see core.approvals); a draft becomes approved."""
+    from .approvals import approve as approve_version
+
+    return approve_version(store, kind, ref, who, how=how, meaning=meaning, noted_by=noted_by, note=note,
+                           mitigation=mitigation, sign=sign, key=key)

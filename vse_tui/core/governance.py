@@ -150,15 +150,12 @@ def current(store: StorePort, table: str):
     return store.latest(table)
 
 
-def approval(by: str, how: str, noted_by: str | None = None) -> Approval:
-    from pydantic import ValidationError
+def approval(store: StorePort, by: str | None, how: str = "signature", noted_by: str | None = None) -> Approval:
+    """An approval by a person of the shop (default: the person at the keyboard), bound to the version
+    it approves when the step is saved."""
+    from .approvals import new
 
-    from .records import Approval
-
-    try:
-        return Approval(by=(by or "").strip(), at=clock.now(), how=how, noted_by=(noted_by or "").strip() or None)
-    except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "approval")) from None
+    return new(store, by, how or "signature", noted_by=noted_by)
 
 
 def _save_document(store: StorePort, table: str, model, fields: dict[str, Any], task: str | None, status: str,
@@ -166,15 +163,22 @@ def _save_document(store: StorePort, table: str, model, fields: dict[str, Any], 
     """Create the document, or store a new version of it (the previous one stays in history)."""
     from pydantic import ValidationError  # loaded with `model`
 
+    from .approvals import bind, check_role
+
     existing = store.latest(table)
     try:
         if existing is None:
-            record = model(**fields, status=status, approvals=[approved] if approved else [])
+            record = model(**fields, status=status)
+            if approved:
+                check_role(store, model.WP, approved, None)
+                record = record.model_copy(update={"approvals": [bind(approved, record)]})
             return store.add(record, task=task)
         changes = dict(fields)
         changes["status"] = status
         if approved:
-            changes["approvals"] = [*existing.approvals, approved]
+            check_role(store, model.WP, approved, None)
+            candidate = model.model_validate({**existing.model_dump(), **changes, "version": existing.version + 1})
+            changes["approvals"] = [*existing.approvals, bind(approved, candidate)]
         return store.update(table, existing.uuid, changes, task=task)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, model.LABEL)) from None
@@ -323,8 +327,13 @@ def approve_policy(store: StorePort, approved: Approval):
     existing = store.latest("policies")
     if existing is None:
         raise InputError("There is no policy to approve yet: draft it first (GO.2.1)")
+    from .approvals import bind, check_role
+
     status = "approved" if existing.status == "draft" else existing.status
-    return store.update("policies", existing.uuid, {"status": status, "approvals": [*existing.approvals, approved]},
+    check_role(store, "WP.14", approved, None)
+    candidate = existing.model_copy(update={"status": status})
+    return store.update("policies", existing.uuid, {"status": status, "approvals": [*existing.approvals,
+                                                                                    bind(approved, candidate)]},
                         task="GO.2.2")
 
 
@@ -340,9 +349,10 @@ def save_experience(store: StorePort, fields: dict[str, str], approved: Approval
     return rec
 
 
-def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str):
-    """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated'.
-    needs: (assignment uuid, requirement, due date YYYY-MM-DD or '')."""
+def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str,
+                   approved: Approval | None = None):
+    """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated' and
+    is approved again in its new version. needs: (assignment uuid, requirement, due date or '')."""
     role_list = store.latest("role_lists")
     if role_list is None:
         raise InputError("Assign roles first (GO.1.2)")
@@ -358,9 +368,17 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
             store.add(model_for("training").model_validate({
                 "assignment": a.uuid, "person": a.person, "requirement": requirement.strip(), "due_on": due_on,
                 "state": "planned"}), task="GO.3.1")
-        rec = store.update("role_lists", role_list.uuid, {"status": "updated", "training_needs": training_needs.strip(),
-                                                          "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]},
-                           task="GO.3.1")
+        changes: dict[str, Any] = {
+            "status": "updated", "training_needs": training_needs.strip(),
+            "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]}
+        if approved is not None:
+            from .approvals import bind, check_role
+
+            check_role(store, "WP.08", approved, None, task="GO.3.1")
+            candidate = model_for("role_lists").model_validate({**role_list.model_dump(), **changes,
+                                                                "version": role_list.version + 1})
+            changes["approvals"] = [*role_list.approvals, bind(approved, candidate)]
+        rec = store.update("role_lists", role_list.uuid, changes, task="GO.3.1")
         drop_draft(store, "resources")
     return rec
 
@@ -375,7 +393,12 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval)
         if existing is None:
             draft = store.add(model_for("data_procedures").model_validate(
                 {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
-            rec = store.update("data_procedures", draft.uuid, {"status": "approved", "approvals": [approved]}, task="GO.3.2")
+            from .approvals import bind, check_role
+
+            check_role(store, "WP.05", approved, None)
+            candidate = draft.model_copy(update={"status": "approved"})
+            rec = store.update("data_procedures", draft.uuid, {"status": "approved",
+                                                               "approvals": [bind(approved, candidate)]}, task="GO.3.2")
         else:
             rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2", "approved", approved)
         drop_draft(store, "documents")

@@ -197,6 +197,7 @@ def auto_mapping(header: list[str], overrides: dict[str, str] | None = None) -> 
 
 
 def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | None = None) -> ImportPlan:
+    store.guard_input(path)
     header, rows = read_rows(path)
     mapping = auto_mapping(header, overrides)
     plan = ImportPlan(mapping, rows=len(rows))

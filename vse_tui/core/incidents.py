@@ -126,7 +126,14 @@ def classify(store: StorePort, ref: str, *, category: str | None = None, impact:
         changes_["root_cause"] = root_cause.strip()
     if security is not None:
         changes_["security"] = security
-    return store.update("incidents", inc.uuid, changes_, task="IN.2.2")
+    with store.transaction():
+        updated = store.update("incidents", inc.uuid, changes_, task="IN.2.2")
+        for ci_uuid in set(updated.cis) - set(inc.cis):  # each item linked records the incident (WP.02)
+            ci = store.get("configuration_items", ci_uuid)
+            if inc.uuid not in ci.incidents:
+                store.update("configuration_items", ci.uuid, {"incidents": [*ci.incidents, inc.uuid], "status": "updated"},
+                             task="IN.2.2")
+    return updated
 
 
 def message_for(store: StorePort, inc: Incident, template: str, operator: str = "") -> str:
@@ -166,12 +173,18 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
     if not (to or "").strip():
         raise InputError("Notified: name who was told")
     text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
+    if not (text or "").strip():
+        raise InputError("Message: a notification keeps the text that was sent (the policy's standard message)")
     from pydantic import ValidationError
 
+    from .people import find_person
     from .records.incident import Notification
 
+    contact = find_person(store, to)
     try:
-        note = Notification(task=task, to=to.strip(), how=how, at=at or store.write_time(), by=store.actor.operator, message=text)
+        note = Notification(task=task, to=to.strip(), how=how, at=at or store.write_time(),
+                            by=store.actor.person or store.actor.operator, message=text,
+                            to_person=contact[0] if contact else None)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "notification")) from None
     changes: dict[str, Any] = {"notifications": [*inc.notifications, note]}
@@ -191,7 +204,8 @@ def restore(store: StorePort, ref: str, *, solution: str, steps_taken: str | Non
     if not (solution or "").strip():
         raise InputError("Solution: say what restored the service")
     now = store.write_time()
-    changes: dict[str, Any] = {"status": "updated", "state": "restored", "solution": solution.strip(), "restored_at": now}
+    changes: dict[str, Any] = {"status": "updated", "state": "restored", "solution": solution.strip(), "restored_at": now,
+                               "resolver": store.actor.person or store.actor.operator}
     changes.update(_stop_waiting(inc, now))
     if steps_taken is not None:
         changes["steps_taken"] = steps_taken.strip()
@@ -215,10 +229,11 @@ def closure_problems(inc: Incident) -> list[str]:
     return problems
 
 
-def closes_own_work(inc: Incident, closer: str) -> bool:
+def closes_own_work(inc: Incident, closer: str | None, closer_name: str = "") -> bool:
     """The separation-of-duties rule at the moment of work: the practitioner who resolved the
-    incident is also the one closing it for the provider."""
-    return bool(inc.resolver.strip()) and inc.resolver.strip().lower() == (closer or "").strip().lower()
+    incident is also the one closing it for the provider (`closer`: their person uuid)."""
+    resolver = (inc.resolver or "").strip()
+    return bool(resolver) and resolver.lower() in {(closer or "").lower(), closer_name.strip().lower()} - {""}
 
 
 def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", at: datetime | None = None,
@@ -228,7 +243,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     incident also needs its root cause and a change request (or the reason none is needed).
     Closing an incident one resolved oneself needs an acknowledgement, recorded on the incident."""
     inc = _get(store, ref)
-    own = closes_own_work(inc, store.actor.operator)
+    own = closes_own_work(inc, store.actor.person, store.actor.operator)
     if own and not (acknowledgement or "").strip():
         raise InputError(f"You resolved {inc.id} yourself: say how the fix was checked (an acknowledgement is recorded)")
     if inc.status == "closed":
@@ -244,10 +259,16 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     if (confirmed_by or "").strip():
         from pydantic import ValidationError
 
+        from .people import find_person
         from .records.incident import Confirmation
 
+        confirmer = find_person(store, confirmed_by)
+        if confirmer and confirmer[0] in (store.actor.person, inc.resolver):
+            raise InputError("Confirmed by: the affected party confirms (the reporter or a contact of the customer), "
+                             "not the person closing or resolving it")
         try:
-            updates["confirmation"] = Confirmation(by=confirmed_by.strip(), at=at or now, how=how)
+            updates["confirmation"] = Confirmation(by=confirmed_by.strip(), at=at or now, how=how,
+                                                   person=confirmer[0] if confirmer else None)
         except ValidationError as exc:
             raise InputError(describe_validation_error(exc, "confirmation")) from None
     candidate = inc.model_copy(update=updates)
@@ -306,14 +327,18 @@ def reopen(store: StorePort, ref: str, reason: str) -> Incident:
     }, task="IN.2.2")
 
 
-def log_time(store: StorePort, ref: str, *, who: str, minutes: int, billable: bool = True, note: str = "") -> Incident:
+def log_time(store: StorePort, ref: str, *, minutes: int, who: str | None = None, billable: bool = True,
+             note: str = "") -> Incident:
+    """Time spent on an incident, by a person of the shop (default: the person at the keyboard)."""
     inc = _get(store, ref)
     from pydantic import ValidationError
 
+    from .people import me, person_ref
     from .records.incident import TimeEntry
 
+    person = person_ref(store, who, "Who") if (who or "").strip() else me(store, "Who")
     try:
-        entry = TimeEntry(who=who, at=store.write_time(), minutes=minutes, billable=billable, note=note)
+        entry = TimeEntry(who=person or "", at=store.write_time(), minutes=minutes, billable=billable, note=note)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "time spent")) from None
     return store.update("incidents", inc.uuid, {"time_spent": [*inc.time_spent, entry]}, task=None)
@@ -333,7 +358,7 @@ def raise_change(store: StorePort, ref: str, *, title: str | None = None, change
             problem=inc.root_cause or inc.details or inc.summary,
             priority=inc.priority, change_type=change_type, impacted_cis=list(inc.cis),
             incidents=[inc.uuid], service=inc.service, customer=inc.customer,
-            requested_by=store.actor.operator, contact=inc.reporter,
+            requested_by=store.actor.person or "", contact=inc.reporter,
         ), task=task)
         updated = store.update("incidents", inc.uuid, {"changes": [*inc.changes, change.uuid], "status": "updated"}, task=task)
     return updated, change

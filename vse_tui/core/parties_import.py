@@ -57,6 +57,7 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
     if kind not in ("customers", "suppliers", "people"):
         raise InputError(f"cannot import {kind!r}: customers, suppliers or people")
     model = model_for(kind)
+    store.guard_input(path)
     header, rows = read_rows(path)
     mapping = match_columns(header, PEOPLE_ALIASES if kind == "people" else ORG_ALIASES)
     plan = PartyPlan(kind, mapping, rows=len(rows), ignored=[h for h in header if h not in mapping.values()])

@@ -35,7 +35,7 @@ def catalogue_change(store: StorePort, service, fields: list[str]) -> list[str]:
         title=f"Catalogue change: {service.name}"[:300],
         purpose=f"Change the catalogue entry {service.id} ({', '.join(f.replace('_', ' ') for f in fields)}).",
         scope=f"Service catalogue entry {service.id}", service=service.uuid, change_type="normal", risk="low",
-        requested_by=store.actor.operator,
+        requested_by=store.actor.person or "",
     ), task="RE.1.3")
     return [*linked, change.uuid]
 
@@ -83,9 +83,11 @@ def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "", s
     if step == "investigated" and not (outcome or entry.investigation_outcome):
         raise InputError("Outcome: say what the investigation found")
     if step == "closed":
-        who = (signed_off_by or "").strip()
-        if not who:
+        from .people import person_ref
+
+        if not (signed_off_by or "").strip():
             raise InputError("Signed off by: required to close an entry (who agrees it is dealt with)")
+        who = person_ref(store, signed_off_by, "Signed off by", None)
         changes.update(signed_off_by=who, signed_off_at=store.write_time())
     return store.update("feedback", entry.uuid, changes, task=FEEDBACK_TASK)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from .data import role_codes
 from .errors import InputError, describe_validation_error
-from .records.parties import Person, RoleAcknowledgement, RoleAssignment
+from .records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
 
 if TYPE_CHECKING:
     from .ports import StorePort
@@ -45,6 +46,11 @@ RULES = {
         "builder-approves", "The person who built a change should not approve its test report or deployment",
         "A builder approving their own change removes the independent check before deployment.",
         "Ask another person or the customer to approve, or record how the change was checked independently."),
+    "approver-without-role": RuleText(
+        "approver-without-role", "An approval by someone who holds none of the task's roles",
+        "The standard gives each approval to certain roles; an approval by someone else is weaker evidence that the "
+        "right person looked.",
+        "Have a holder of the role approve, or write who checked it and why this approver may sign."),
     "resolver-closes": RuleText(
         "resolver-closes", "The practitioner who resolved an incident should not confirm its closure for the provider",
         "Closing your own work without a second look can hide an incomplete fix.",
@@ -152,13 +158,31 @@ def parse_roles(text: str) -> list[tuple[str, str | None]]:
 
 
 def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "", affiliation: str = "internal",
-               roles: str = "") -> tuple[Person, list[RoleAssignment]]:
-    """A person and their roles (GO.1.2), in one transaction."""
+               roles: str = "", os_user: str | None = None, ssh_key: str | None = None,
+               organisation: str | None = None) -> tuple[Person, list[RoleAssignment]]:
+    """A person and their roles (GO.1.2), in one transaction. `os_user`: the login whose writes are
+    theirs; `organisation`: for a contact, the customer or supplier they work for."""
+    from .lookup import resolve
+
     wanted = parse_roles(roles)
+    login = (os_user or "").strip() or None
+    if login:
+        other = store.row("people", ["id", "title"], {"os_user": login})
+        if other:
+            raise InputError(f"The login {login!r} is already {other[1]}'s ({other[0]})")
+    org = None
+    if organisation:
+        kind = "suppliers" if affiliation == "supplier" else "customers"
+        org = resolve(store, kind, organisation)
+        affiliation = "supplier" if kind == "suppliers" else "customer"
     try:
-        person = Person(name=(name or "").strip(), email=email.strip(), phone=phone.strip(), affiliation=affiliation)
+        person = Person(name=(name or "").strip(), email=email.strip(), phone=phone.strip(), affiliation=affiliation,
+                        os_user=login, ssh_key=ssh_key, organisation=org)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "person")) from None
+    if login and not store.actor.person and store.actor.os_user == login:
+        # someone adding themself, mapped to their login: from this write on, they write as themself
+        store.actor = store.actor.as_person(person.uuid, person.name)
     with store.transaction():
         person = store.add(person, task="GO.1.2")
         added = [store.add(RoleAssignment(person=person.uuid, role=r, area=a), task="GO.1.2") for r, a in wanted]
@@ -196,3 +220,48 @@ def role_rows(store: StorePort) -> list[dict]:
         by_person.setdefault(a.person, []).append(label(a))
     return [{"id": h.person.id, "name": h.person.name, "affiliation": h.person.affiliation,
              "roles": " ".join(by_person.get(h.person.uuid, []))} for h in holdings(people, assignments)]
+
+
+def people_rows(store: StorePort) -> list[dict]:
+    """Everyone in People, with their login, roles and whether they can sign, for `people list`."""
+    people = store.records("people", order="title")
+    roles: dict[str, list[str]] = {}
+    for a in store.records("role_assignments", {"state": "active"}):
+        roles.setdefault(a.person, []).append(label(a))
+    orgs = {**store.titles("customers"), **store.titles("suppliers")}
+    return [{"id": p.id, "uuid": p.uuid, "name": p.name, "affiliation": p.affiliation,
+             "organisation": orgs.get(p.organisation or "", ""), "email": p.email, "login": p.os_user or "",
+             "roles": " ".join(roles.get(p.uuid, [])), "key": "yes" if p.ssh_key else ""} for p in people]
+
+
+def record_training(store: StorePort, ref: str, *, met_on: date | None = None, due_on: date | None = None,
+                    note: str = "") -> TrainingRecord:
+    """IN.1.1: a training or competence need recorded as met (today unless told), with when it is
+    due again. Done by someone who holds SM (or the trainee's customer or supplier)."""
+    from . import clock
+
+    rec = store.get("training", ref)
+    met = met_on or clock.to_local(store.write_time()).date()
+    changes: dict[str, Any] = {"met_on": met, "state": "met"}
+    if due_on is not None:
+        if due_on <= met:
+            raise InputError(f"Due again: {due_on} must come after the day it was met ({met})")
+        changes["due_on"] = due_on
+    if note.strip():
+        changes["notes"] = (rec.notes + "\n" + note.strip()).strip()
+    return store.update("training", rec.uuid, changes, task="IN.1.1")
+
+
+def renew_competence(store: StorePort, ref: str, *, due_on: date, met_on: date | None = None,
+                     note: str = "") -> TrainingRecord:
+    """IN.1.2: competence kept current: the need is met again and its next due date set."""
+    from . import clock
+
+    rec = store.get("training", ref)
+    met = met_on or clock.to_local(store.write_time()).date()
+    if due_on <= met:
+        raise InputError(f"Due again: {due_on} must come after the day it was renewed ({met})")
+    changes: dict[str, Any] = {"met_on": met, "due_on": due_on, "state": "met"}
+    if note.strip():
+        changes["notes"] = (rec.notes + "\n" + note.strip()).strip()
+    return store.update("training", rec.uuid, changes, task="IN.1.2")

@@ -49,6 +49,18 @@ class WorkProduct(BaseModel):
     transitions: list[tuple[str, str]] = []
     passes: dict[str, list[str]] = {}
     fields: list[str]
+    required: list[str] = []
+    required_when: dict[str, list[str]] = {}
+    lifecycle_fields: list[str] = []
+
+    def required_in(self, status: str | None) -> list[str]:
+        """The content items a record in `status` must have filled."""
+        return [*self.required, *self.required_when.get(status or "", [])]
+
+    @property
+    def approved_status(self) -> bool:
+        """Whether records of this work product are approved (and an approval binds their content)."""
+        return "approved" in self.statuses
 
     @property
     def initial_status(self) -> str:

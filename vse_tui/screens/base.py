@@ -57,9 +57,7 @@ class BaseScreen(Screen):
         its thread), then `show(result)` on the screen; a newer run of the group replaces it."""
 
         def work() -> None:
-            from ..store.db import open_store
-
-            store = open_store(self.store.path, self.store.actor)
+            store = self.store.reopen()
             try:
                 result = compute(store)
             finally:

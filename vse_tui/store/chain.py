@@ -91,7 +91,12 @@ def verify_records(store) -> list[Problem]:
         for record, action, field, new in conn.execute(
                 "SELECT record, action, field, new_value FROM history WHERE kind = ? ORDER BY seq", (kind,)):
             if action == "create":
-                snapshot = json.loads(new) if new else {}
+                try:
+                    snapshot = json.loads(new) if new else {}
+                except ValueError:  # a creation row no longer holding the record it made
+                    snapshot = {"": "unreadable"}
+                if not isinstance(snapshot, dict):
+                    snapshot = {"": "unreadable"}
                 replay[record] = {k: history_value(v) for k, v in snapshot.items()}
             elif action == "update" and record in replay and field:
                 replay[record][field] = new

@@ -11,6 +11,47 @@ from pathlib import Path
 from ..core.errors import BusyError, DatabaseError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Files this process has a connection to. SQLite's locks are POSIX advisory locks, which a process
+# loses on a file as soon as it closes *any* descriptor of it: reading a database's header with
+# open() while a connection holds it would drop that connection's locks and let another process
+# corrupt it. So a file open here is never opened again by anything but SQLite.
+_OPEN: dict[tuple[int, int], int] = {}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def held(path: Path) -> bool:
+    """A connection of this process has this file open."""
+    key = _identity(path)
+    return key is not None and _OPEN.get(key, 0) > 0
+
+
+def hold(path: Path) -> None:
+    key = _identity(path)
+    if key is not None:
+        _OPEN[key] = _OPEN.get(key, 0) + 1
+
+
+def release(path: Path) -> None:
+    key = _identity(path)
+    if key is not None and _OPEN.get(key):
+        _OPEN[key] -= 1
+
+
+def header(path: Path) -> bytes:
+    """The first 16 bytes of a file, read without ever closing a descriptor of a database this
+    process holds (for one it holds, the magic it was opened with)."""
+    if held(path):
+        return SQLITE_MAGIC
+    with open(path, "rb") as fh:
+        return fh.read(16)
 UnreadableDatabase = sqlite3.DatabaseError  # what SQLite raises on a file it cannot read
 BUSY_TIMEOUT_MS = 2000  # one wait for the write lock; a writer waits up to WRITE_WAIT_SECONDS in all
 WRITE_WAIT_SECONDS = 60.0  # long writes (imports, the demo) commit in batches well within this
@@ -46,8 +87,12 @@ class Actor:
 
     @classmethod
     def claiming(cls, claim: str | None) -> Actor:
-        """An actor who says who they are (a person's id or name, or nothing: the login)."""
+        """An actor who says who they are (a person's id or name, or nothing: the login); the
+        session maps the claim to a person of the shop once the database is open."""
         return cls(operator=(claim or "").strip() or os_user())
+
+    def as_person(self, person: str | None, name: str) -> Actor:
+        return Actor(operator=name, os_user=self.os_user, host=self.host, person=person)
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..core import clock
 from ..core.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
-from .connection import SQLITE_MAGIC, Actor, connect, host_name, os_user, translate
+from .connection import SQLITE_MAGIC, Actor, connect, header, hold, host_name, os_user, release, translate
 from .queries import NamedReads
 from .reads import Reads
 from .writes import WritePath
@@ -28,8 +28,7 @@ def _check_file(path: Path) -> str:
     try:
         if path.stat().st_size == 0:
             return "empty"
-        with open(path, "rb") as fh:
-            head = fh.read(16)
+        head = header(path)
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from None
     if head != SQLITE_MAGIC:
@@ -58,6 +57,9 @@ def _create(path: Path, replace_empty: bool) -> None:
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # ours from the first page on
             _prepare_schema(conn, tmp)
+            if os.environ.get("VSE_TUI_NOW"):  # born on a frozen clock: a test's or a demo's, for good
+                with conn:
+                    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('clock', 'simulated')")
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
@@ -152,6 +154,7 @@ def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: b
             conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
         raise translate(exc, path) from None
+    hold(path)
     return Store(conn, path, actor or Actor())
 
 
@@ -178,6 +181,7 @@ class Store(WritePath, Reads, NamedReads):
         except sqlite3.Error:
             pass
         self.conn.close()
+        release(self.path)
 
     def __enter__(self) -> Store:
         return self

@@ -29,9 +29,10 @@ class DiskFull(VseError):
 
 
 def is_sqlite_file(path: Path) -> bool:
+    from .connection import header
+
     try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
+        return header(path) == SQLITE_MAGIC
     except OSError:
         return False
 

@@ -91,9 +91,10 @@ def describe(path: Path) -> Summary:
     path = Path(path).expanduser()
     if not path.is_file():
         raise DatabaseError(f"{path} does not exist")
-    with open(path, "rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise DatabaseError(f"{path} is not a vse-tui database (it is not an SQLite file)")
+    from .connection import header
+
+    if header(path) != SQLITE_MAGIC:
+        raise DatabaseError(f"{path} is not a vse-tui database (it is not an SQLite file)")
     conn = read_only(path)
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
@@ -242,6 +243,12 @@ def startup_warnings(store: Store, config_file: Path | None = None) -> list[str]
     loose = permission_problems([store.path] + ([config_file] if config_file else []))
     if loose:
         out.append("Readable by other users: " + ", ".join(loose) + ". Make them private with chmod 600.")
+    behind = store.clock_behind()
+    if behind:
+        now, last = behind
+        out.append(f"This computer's clock reads {clock.local_text(now)}, earlier than the last change recorded "
+                   f"({clock.local_text(last)}). Changes are dated {clock.local_text(last)} until the clock catches up: "
+                   "set the clock right.")
     return out
 
 

@@ -227,6 +227,55 @@ class NamedReads:
         return {code for code in codes
                 if self.conn.execute("SELECT 1 FROM history WHERE task = ? LIMIT 1", (code,)).fetchone()}
 
+    def first_status_time(self, kind: str, statuses: Iterable[str]) -> str | None:
+        """When a record of `kind` first stood in one of `statuses` (by its history), or None."""
+        wanted = list(statuses)
+        if not wanted:
+            return None
+        marks = ",".join("?" * len(wanted))
+        row = self.conn.execute(
+            f"SELECT MIN(at) FROM history WHERE kind = ? AND ((field = 'status' AND new_value IN ({marks})) OR "
+            f"(action = 'create' AND json_extract(new_value, '$.status') IN ({marks})))",
+            (kind, *wanted, *wanted)).fetchone()
+        return row[0] if row else None
+
+    def history_going_back(self) -> list[tuple[str, int, str | None, str, str]]:
+        """(site, seq, record id, at, the time of the row before it) for every history row dated
+        before the row written just ahead of it on the same copy (origin site)."""
+        return self.conn.execute(
+            "SELECT origin_site, seq, record_id, at, prev FROM (SELECT origin_site, seq, record_id, at, "
+            "LAG(at) OVER (PARTITION BY origin_site ORDER BY origin_seq) AS prev FROM history) "
+            "WHERE prev IS NOT NULL AND at < prev ORDER BY seq").fetchall()
+
+    def unattributed_writes(self) -> list[tuple[str, int, str]]:
+        """(login, how many writes, first time) of writes attributed to no person (imported events
+        keep the source's names and are not counted)."""
+        return self.conn.execute(
+            "SELECT COALESCE(os_user, operator), COUNT(*), MIN(at) FROM history WHERE person IS NULL "
+            "AND (via IS NULL OR (via NOT LIKE 'imported%' AND via NOT LIKE 'merged%')) "
+            "AND kind != 'settings' GROUP BY 1 ORDER BY 3").fetchall()
+
+    def status_moves(self) -> list[tuple[str, str | None, str | None, str | None, int]]:
+        """(kind, record id, old, new, seq) of every status change the history holds."""
+        return self.conn.execute("SELECT kind, record_id, old_value, new_value, seq FROM history "
+                                 "WHERE action = 'update' AND field = 'status' ORDER BY seq").fetchall()
+
+    def last_status_row(self, record_uuid: str, status: str) -> dict[str, Any] | None:
+        """The history row that last moved a record into `status`."""
+        rows = self._fetch("SELECT * FROM history WHERE record = ? AND field = 'status' AND new_value = ? "  # type: ignore[attr-defined]
+                           "ORDER BY seq DESC LIMIT 1", (record_uuid, status))
+        return rows[0] if rows else None
+
+    def task_records(self, kind: str, tasks: Iterable[str], limit: int = 100) -> list[str]:
+        """uuids of records of `kind` with a history row tagged with one of `tasks`, the most
+        recently tagged first."""
+        wanted = list(tasks)
+        marks = ",".join("?" * len(wanted))
+        rows = self.conn.execute(
+            f"SELECT record, MAX(seq) AS last FROM history WHERE task IN ({marks}) AND kind = ? "
+            "GROUP BY record ORDER BY last DESC LIMIT ?", (*wanted, kind, limit)).fetchall()
+        return [r[0] for r in rows]
+
     def task_rows(self, task: str, limit: int | None = None) -> list[dict[str, Any]]:
         """History rows tagged with a task, newest first."""
         sql = "SELECT * FROM history WHERE task = ? ORDER BY at DESC, seq DESC"
@@ -242,6 +291,17 @@ class NamedReads:
     def file_path(self, sha256: str) -> Path:
         return self.files_dir / sha256[:2] / sha256
 
+    def guard_input(self, source: Path) -> None:
+        """Refuse to read a file that is a database this process holds (or its journal): reading it
+        as a document would drop SQLite's locks on it (see store.connection.header)."""
+        from ..core.errors import InputError
+        from .connection import held
+
+        source = Path(source)
+        base = source.with_name(source.name.removesuffix("-wal").removesuffix("-shm").removesuffix("-journal"))
+        if held(source) or held(base):
+            raise InputError(f"{source} is an open vse-tui database, not a file to read in")
+
     def keep_file(self, source: Path, max_bytes: int) -> tuple[str, int]:
         """Copy a file beside the database under the sha256 of its content (once, whatever how
         often it is attached): private, written whole. Returns (sha256, size)."""
@@ -250,6 +310,7 @@ class NamedReads:
         from ..core.errors import InputError
         from .files import atomic_file, private_folder
 
+        self.guard_input(source)
         size = source.stat().st_size
         if size > max_bytes:
             raise InputError(f"{source.name} is {size / 2**20:.0f} MiB; attach files up to {max_bytes // 2**20} MiB "

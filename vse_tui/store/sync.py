@@ -212,6 +212,7 @@ def import_bundle(store, path: str | Path) -> ImportResult:
     """Merge a bundle from a known peer, in one transaction (all or nothing)."""
     from ..core.attachments import stored_path
 
+    store.guard_input(Path(path).expanduser())
     body = read_bundle(path)
     known = {p["site"]: p for p in peers(store)}
     mine = {store.site_id, *lineage(store)}

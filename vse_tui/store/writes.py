@@ -89,8 +89,34 @@ class WritePath:
         """The store's clock (the real one; the demo drives its own forward)."""
         return self.clock()
 
+    _simulated: bool | None = None
+
     def clock(self) -> datetime:  # replaced per store by a simulated clock in the demo
+        """The real time. A frozen clock (VSE_TUI_NOW) dates changes only in a database born on one
+        (a test's or the demo's): a real shop's history cannot be backdated by the environment."""
+        import os
+
+        if os.environ.get("VSE_TUI_NOW"):
+            if self._simulated is None:
+                self._simulated = self.setting("clock") == "simulated"
+            if not self._simulated:
+                from ..core.errors import DatabaseError
+
+                raise DatabaseError("VSE_TUI_NOW is set, but this database runs on the real clock: its changes are "
+                                    "dated as they happen. Unset VSE_TUI_NOW (it is for tests and the demo)")
         return clock.now()
+
+    def clock_behind(self) -> tuple[datetime, datetime] | None:
+        """(now, the last change's time) when the clock reads earlier than the last change recorded
+        here by more than five minutes: changes are dated at that last time until it catches up."""
+        from datetime import timedelta
+
+        tip = self._chain_tip()
+        if not tip or not tip[2]:
+            return None
+        last = clock.parse_datetime(tip[2])
+        now = clock.now()
+        return (now, last) if now < last - timedelta(minutes=5) else None
 
     # ------------------------------------------------------------ transactions
     def _begin(self) -> None:

@@ -21,7 +21,8 @@ from ..data import work_product_statuses
 Instant = Annotated[datetime, AfterValidator(ensure_utc), PlainSerializer(lambda v: v.isoformat(), when_used="json")]
 
 Level = Literal["high", "medium", "low"]
-HOW_APPROVED = ("email", "signature", "verbal", "meeting", "other")
+HOW_APPROVED = ("signature", "email", "meeting", "verbal", "other")
+MEANINGS = ("approved", "reviewed", "accepted by the customer", "accepted by the supplier")
 
 
 def new_uuid() -> str:
@@ -29,14 +30,23 @@ def new_uuid() -> str:
 
 
 class Approval(BaseModel):
-    """Who approved, when and how; a verbal approval names who noted it."""
+    """A signature on one version of a record (after 21 CFR Part 11, 11.50 and 11.70): the person
+    (their printed name as it was), when, what it means, how it was given, and the version and
+    content hash of what was approved, so that it cannot move to another record or version. A
+    verbal approval names who noted it. It may carry an SSH signature over `core.approvals.text`."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
-    by: str = Field(min_length=1)
+    by: str = Field(min_length=1)  # the printed name
     at: Instant
-    how: Literal["email", "signature", "verbal", "meeting", "other"]
-    noted_by: str | None = None
+    how: Literal["signature", "email", "meeting", "verbal", "other"]
+    noted_by: str | None = None  # the person (uuid) who noted a verbal approval
     note: str | None = None
+    person: str | None = None  # uuid of the person who approved
+    meaning: Literal["approved", "reviewed", "accepted by the customer", "accepted by the supplier"] = "approved"
+    version: int | None = None  # the version of the record approved
+    content: str | None = None  # sha256 of its content items at that version
+    signature: str | None = None  # an SSH signature (ssh-keygen -Y sign -n vse-tui) over its text
+    key: str | None = None  # the fingerprint of the key that signed
 
     @model_validator(mode="after")
     def _verbal_needs_witness(self) -> Approval:

@@ -23,6 +23,7 @@ class ConfigurationItem(Record):
     owner_person: str | None = None
     location: str = ""
     changes: list[str] = []  # uuids of the change requests deployed on it (CO.3.4)
+    incidents: list[str] = []  # uuids of the incidents linked to it (IN.2.2)
     in_service_date: date | None = None
     expiry_date: date | None = None
     expiry_kind: Literal["licence", "warranty", "certificate", "contract"] | None = None
@@ -77,6 +78,7 @@ class ChangeSchedule(Document):
     WP: ClassVar[str | None] = "WP.12"
     LABEL: ClassVar[str] = "Change schedule"
     rules: str = ""  # how the shop plans changes: windows, freezes, who confirms resources
+    last_change: str | None = None  # the entry last put on or changed in the schedule (uuid)
 
     @property
     def entries(self) -> str:

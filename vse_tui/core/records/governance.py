@@ -55,10 +55,12 @@ class ServicePolicy(Document):
     priority_matrix: dict[str, str] = {}  # "high/medium" -> "P2"
     targets: list[PriorityTarget] = []
     change_definitions: dict[str, str] = {}  # pre-approved / emergency / normal
+    change_request_method: str = ""  # how anyone asks for a change (CO.1.1)
     communication_practices: str = ""
     templates: dict[str, str] = {}  # incident_opened, incident_restored, ...
     security_measures: dict[str, str] = {}  # confidentiality / integrity / availability
     review_date: date | None = None
+    review_intervals: dict[str, int] = {}  # task -> days before its evidence is stale (the shop's own)
 
 
 class CustomerExperienceApproach(Document):

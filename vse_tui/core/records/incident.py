@@ -10,18 +10,23 @@ from .base import Instant, Level, Record
 
 
 class Notification(BaseModel):
+    """A message to the affected party: who was told (their words), by whom (a person of the shop),
+    how, when, and the text itself, as the policy's standard message filled in."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
     task: Literal["IN.2.3", "IN.2.4", "IN.2.5"]
     to: str = Field(min_length=1)
     at: Instant
     how: Literal["email", "phone", "chat", "in person", "other"] = "email"
-    by: str = ""
+    by: str = ""  # the person (uuid) who told them
     message: str = ""
+    to_person: str | None = None  # the contact told, when they are in People
+    message_id: str | None = None  # the Message-ID of the mail that carried it
 
 
 class TimeEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
-    who: str = Field(min_length=1)
+    who: str = Field(min_length=1)  # the person (uuid) who spent it
     at: Instant
     minutes: int = Field(gt=0, le=24 * 60)
     billable: bool = True
@@ -29,10 +34,14 @@ class TimeEntry(BaseModel):
 
 
 class Confirmation(BaseModel):
+    """The affected party's confirmation that the service works: their name as given, the contact
+    in People when known, how and when."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
     by: str = Field(min_length=1)
     at: Instant
     how: Literal["email", "phone", "chat", "in person", "other"] = "phone"
+    person: str | None = None  # the contact (uuid) who confirmed, when they are in People
 
 
 class Incident(Record):
@@ -48,7 +57,7 @@ class Incident(Record):
     service: str | None = None  # uuid
     reporter: str = ""
     reporter_contact: str = ""
-    resolver: str = ""
+    resolver: str = ""  # the person (uuid) who restored the service
     details: str = ""
     cis: list[str] = []  # uuids of configuration items
     impact: Level = "medium"

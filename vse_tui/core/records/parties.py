@@ -43,6 +43,7 @@ class Person(Record):
     affiliation: Literal["internal", "customer", "supplier"] = "internal"
     organisation: str | None = None  # uuid of a customer or supplier
     os_user: str | None = None  # the login this person uses, so that their writes are theirs
+    ssh_key: str | None = None  # their SSH public key: approvals they make can be signed with it
 
 
 class RoleAssignment(Record):
