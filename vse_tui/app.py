@@ -41,9 +41,11 @@ class VseApp(App):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, **kwargs) -> None:
+    def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.open_wizard = open_wizard
+        self.ask_who = ask_who
         self.store = store
         self.config = config or Config()
         self.operator = store.actor.operator
@@ -72,7 +74,17 @@ class VseApp(App):
             self.set_keymap(self.config.keys)
         self.switch_mode("dashboard")
         self.call_after_refresh(self._startup_checks)
+        self.warm = False  # the record models are loaded (what counting the evidence needs)
         self.set_timer(WARM_UP_AFTER, self._warm_up)
+        if not self.store.actor.person and self.ask_who:
+            from .screens.who import WhoScreen
+
+            # who is at the keyboard, asked once for a login mapped to nobody; then the setup
+            self.push_screen(WhoScreen(), lambda _: (self.refresh_top(), self._open_setup()))
+        else:
+            self._open_setup()
+
+    def _open_setup(self) -> None:
         if self.open_wizard:
             from .core.evidence import governance_complete
 
@@ -80,12 +92,25 @@ class VseApp(App):
             if not governance_complete(self.store):
                 self.action_wizard()
 
+    def refresh_top(self) -> None:
+        """The top bar of every screen after the shop's name or the person at the keyboard changed."""
+        from .widgets.topbar import TopBar
+
+        self.operator = self.store.actor.operator
+        for screen in self.screen_stack:
+            for bar in screen.query(TopBar):
+                bar.refresh_text()
+
     def _warm_up(self) -> None:
         """The first screen needs no record models; the first record opened does. Loading them in
         a thread once the first screen is up spares that first opening a tenth of a second."""
         from .core.records import all_models
 
-        self.run_worker(all_models, thread=True, group="warm-up", exit_on_error=False)
+        def load() -> None:
+            all_models()
+            self.warm = True
+
+        self.run_worker(load, thread=True, group="warm-up", exit_on_error=False)
 
     def _startup_checks(self) -> None:
         """Warn about an unsafe place or loose permissions; make the daily backup if asked to."""

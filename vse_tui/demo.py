@@ -87,8 +87,9 @@ class SimClock:
         return self.moment
 
     def set(self, when: datetime) -> None:
-        if when > self.moment:
-            self.moment = when
+        if when < self.moment:
+            raise RuntimeError(f"the demo's clock cannot go back from {self.moment} to {when}")
+        self.moment = when
 
 
 @dataclass(order=True)
@@ -117,11 +118,15 @@ class _Demo:
     def at(self, when: datetime, who: str | None, act: Callable[[], Any]) -> None:
         """Do `act` at `when` (never after the demo's "now"), as the person `who` (a staff key, a
         contact's name, or None for the unmapped front desk)."""
+        when = min(when, self.now)
+        if when < self.clock():
+            raise RuntimeError(f"a demo step at {when} was planned after the clock passed it ({self.clock()})")
         self.order += 1
-        heapq.heappush(self.queue, _Step(min(when, self.now), self.order, who, act))
+        heapq.heappush(self.queue, _Step(when, self.order, who, act))
 
-    def run(self) -> None:
-        while self.queue:
+    def run(self, until: datetime | None = None) -> None:
+        """Play the planned steps in time order (up to `until`: later ones stay planned)."""
+        while self.queue and (until is None or self.queue[0].when <= until):
             step = heapq.heappop(self.queue)
             self.clock.set(step.when)
             self._as(step.who)
@@ -151,15 +156,14 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
     store.set_setting("clock", "simulated")
     store._simulated = True
     _setup(d)
-    d.run()  # governance first: the rest needs its people and records
     _catalogue_and_agreements(d)
     _control(d)
-    d.run()
+    _feedback(d)
+    _reviews(d)
+    d.run(until=d.start + timedelta(days=49))  # changes and incidents are planned on the items and services
     _changes(d)
     lived = min(incidents, DETAILED_MAX)
     _incidents(d, lived)
-    _feedback(d)
-    _reviews(d)
     d.run()
     if incidents > lived:
         _imported_incidents(d, incidents - lived)
@@ -402,14 +406,18 @@ def _control(d: _Demo) -> None:
             "steps": "Add, move, change or remove a component through a change request.",
             "authorisation": "The Control Manager authorises every entry and exit."})
         approve(store, "secure_procedures", sec.id, how="signature")
+        d.refs["procedure"] = prc.id
+
+    d.at(t0, "kim", procedures)
+
+    def schedule_rules() -> None:  # CO.1.3, once the first change requests are on the schedule
         doc = co.schedule_document(store)
         edit(store, "change_schedules", doc.id, {"rules": "Normal changes go in the Saturday morning window; none "
                                                           "during a customer's month-end close. Resources are confirmed "
                                                           "the day before."})
         approve(store, "change_schedules", doc.id, how="signature")
-        d.refs["procedure"] = prc.id
 
-    d.at(t0, "kim", procedures)
+    d.at(_at(d.day(316), 9), "kim", schedule_rules)
 
     def windows() -> None:
         first_sat = d.as_of + timedelta(days=(5 - d.as_of.weekday()) % 7 - 7 * 28)
@@ -584,7 +592,7 @@ def _incidents(d: _Demo, count: int) -> None:
     weights = {"P1": 2, "P2": 8, "P3": 45, "P4": 30, "P5": 15}
     levels = {"P1": ("high", "high"), "P2": ("high", "medium"), "P3": ("medium", "medium"),
               "P4": ("medium", "low"), "P5": ("low", "low")}
-    span = 360 * 24 * 60
+    span = 300 * 24 * 60  # from two months after the start, once services and items exist
     open_target = max(7, min(60, count // 40))
     for n in range(count):
         is_open = n >= count - open_target
@@ -623,8 +631,12 @@ def _incidents(d: _Demo, count: int) -> None:
         d.at(opened + timedelta(minutes=8), handler, lambda s=s, ci=ci, category=category, cause=cause, link=link,
              problem=problem: inc_core.classify(store, s["id"], category=category, cis=[ci.id] if link else None,
                                                root_cause=cause if s.get("significant") or problem else None))
-        if problem:
+        if problem:  # a change request removes the cause; a workaround restores the service meanwhile
             d.at(opened + timedelta(days=1), "kim", lambda s=s: inc_core.raise_change(store, s["id"]))
+            d.at(opened + timedelta(days=1, hours=2), "kim", lambda s=s: inc_core.restore(
+                store, s["id"], solution="Workaround in place; the linked change request removes the cause."))
+            d.at(opened + timedelta(days=3), "sam", lambda s=s, contact=contact: inc_core.close(
+                store, s["id"], confirmed_by=contact.name, how="email"))
             continue
         d.at(opened + timedelta(minutes=15), handler, lambda s=s, contact=contact: inc_core.notify(
             store, s["id"], task="IN.2.3", to=contact.name, how="email"))
@@ -632,8 +644,8 @@ def _incidents(d: _Demo, count: int) -> None:
             state = "in progress" if n == count - 1 else rng.choice(
                 ["in progress", "in progress", "waiting for customer", "waiting for supplier", "restored"])
             if state.startswith("waiting"):
-                d.at(opened + timedelta(minutes=30), handler, lambda s=s, on=state.split()[-1]: inc_core.set_waiting(
-                    store, s["id"], on))
+                on = state.split()[-1]
+                d.at(opened + timedelta(minutes=30), handler, lambda s=s, on=on: inc_core.set_waiting(store, s["id"], on))
             elif state == "restored":
                 d.at(d.now - timedelta(minutes=rng.randint(5, 10)), handler, lambda s=s: inc_core.restore(
                     store, s["id"], solution="Service restored; waiting for the customer to confirm."))

@@ -4,6 +4,7 @@ approval bound to the current version. The demo shop follows its own rules."""
 
 import shutil
 import subprocess
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,20 @@ def test_the_demo_obeys_its_own_rules_and_plants_exactly_its_findings(demo_store
     assert demo_store.history_going_back() == []
     s = states(demo_store)
     assert {k: v for k, v in s.items() if v != "done"} == {"IN.1.2": "partly done"}  # one training lapsed
+    # a year lived in order: every month of the year has its incidents, none dated by a clamp
+    months = {row[0][:7] for row in demo_store.rows("incidents", ["opened_at"])}
+    assert len(months) >= 10
+
+
+def test_the_demos_clock_never_goes_back():
+    from datetime import datetime
+
+    from vse_tui.demo import SimClock
+
+    c = SimClock(datetime(2026, 1, 2, tzinfo=UTC))
+    c.set(datetime(2026, 1, 3, tzinfo=UTC))
+    with pytest.raises(RuntimeError):
+        c.set(datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def test_the_demo_is_made_through_the_core_only():

@@ -169,7 +169,7 @@ def test_list_rows_agree_with_the_records(demo_store):
     compute must be what the full record says (waiting and closed ones included)."""
     rows = demo_store.incident_rows()
     records = {inc.uuid: inc for inc in demo_store.records("incidents")}
-    assert len(rows) == len(records) == 300
+    assert len(rows) == len(records) == 301
     assert {r.state for r in rows} >= {"waiting for customer", "closed", "in progress"}
     assert any(r.restored_at for r in rows) and any(r.waiting_since for r in rows)
     now = clock.now()

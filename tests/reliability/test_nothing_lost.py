@@ -184,8 +184,10 @@ def test_a_start_killed_while_creating_leaves_no_file(tmp_path, monkeypatch):
     open_store(tmp_path / "new.db").close()  # and the next start builds it whole
 
 
-def test_a_database_half_built_by_an_older_version_is_finished_not_refused(tmp_path):
+def test_a_database_half_built_by_an_older_version_is_finished_not_refused(tmp_path, monkeypatch):
     from sqlite_utils import Database
+
+    monkeypatch.delenv("VSE_TUI_NOW")  # a real shop's file, on the real clock
 
     from vse_tui.store.schema import migrations
 
@@ -200,6 +202,7 @@ def test_a_database_half_built_by_an_older_version_is_finished_not_refused(tmp_p
     conn.close()
     with open_store(path) as s:
         core.log_incident(s, "works")
+        assert s.get("incidents", "INC-0001").summary == "works"
 
 
 def test_mistyped_paths_are_refused(tmp_path, capsys):

@@ -18,7 +18,7 @@ WRITER = ("import sys; from vse_tui.cli import main\n"
 async def test_three_writers_and_a_refreshing_tui(tmp_path):
     path = tmp_path / "shared.db"
     store = open_store(path, Actor(operator="Kim"))
-    app = VseApp(store, Config(operator="Kim"), open_wizard=False)
+    app = VseApp(store, Config(operator="Kim"), open_wizard=False, ask_who=False)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("i")

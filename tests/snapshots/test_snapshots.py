@@ -13,9 +13,26 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def demo_app(demo_db):
+    from vse_tui.session import identify
+
     store = open_store(demo_db, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+    identify(store)  # the login kim is Kim Lee's in the demo shop
     yield VseApp(store, Config(operator="Kim Lee"))
     store.close()
+
+
+async def _settled(pilot):
+    """Once the start's warm-up has loaded the models and the evidence is counted."""
+    import asyncio
+
+    for _ in range(100):
+        if pilot.app.warm:
+            break
+        await asyncio.sleep(0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _no_blink(pilot):
@@ -25,7 +42,7 @@ async def _no_blink(pilot):
 
 
 def test_dashboard(snap_compare, demo_app):
-    assert snap_compare(demo_app, terminal_size=SIZE)
+    assert snap_compare(demo_app, run_before=_settled, terminal_size=SIZE)
 
 
 def test_incident_list(snap_compare, demo_app):
@@ -50,8 +67,30 @@ def test_incident_detail(snap_compare, demo_app):
 
 
 @pytest.fixture
+def first_start(tmp_path):
+    """A new shop's first start: nobody is known yet."""
+    store = open_store(tmp_path / "new.db", Actor(operator="kim", os_user="kim", host="laptop"))
+    yield VseApp(store, Config())
+    store.close()
+
+
+def test_who_is_at_the_keyboard_on_the_first_start(snap_compare, first_start):
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press(*list("Kim Lee"))
+        await _no_blink(pilot)
+
+    assert snap_compare(first_start, run_before=before, terminal_size=SIZE)
+
+
+@pytest.fixture
 def empty_app(tmp_path):
+    """A new shop whose owner has said who she is (the first start's question)."""
+    from vse_tui.core.roles import add_person
+
     store = open_store(tmp_path / "new.db", Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+    add_person(store, "Kim Lee", roles="SM,MGT", os_user="kim")
     yield VseApp(store, Config(operator="Kim Lee"))
     store.close()
 
@@ -72,9 +111,9 @@ def test_wizard_roles_step_with_a_warning(snap_compare, empty_app):
 
         store = pilot.app.store
         gov.save_goals(store, goals="Keep small offices running", objectives="", provider_type="external",
-                       approved=gov.approval(store, "Kim Lee", "signature"))
+                       approved=gov.approval(store, None, "signature"))
         gov.save_scope(store, services_offered="Managed workstations", customers="Acme Bakery", boundaries="",
-                       technology="", exclusions="", approved=gov.approval(store, "Kim Lee", "signature"))
+                       technology="", exclusions="", approved=gov.approval(store, None, "signature"))
         await pilot.pause()
         screen = pilot.app.screen
         await screen.show_step(2)
@@ -106,7 +145,8 @@ def test_change_request_form(snap_compare, demo_app):
 def test_change_with_its_path(snap_compare, demo_app):
     async def before(pilot):
         await pilot.pause()
-        pilot.app.open_record("CHG-0060")  # the emergency change deployed before approval
+        store = pilot.app.store  # the last emergency change, deployed before its approval
+        pilot.app.open_record(store.records("change_requests", {"change_type": "emergency"}, order="-seq", limit=1)[0].id)
         await pilot.pause()
 
     assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)

@@ -10,11 +10,18 @@ SIZE = (120, 40)
 async def type_into(pilot, selector: str, text: str) -> None:
     """Type into a field as a user would: focus it, clear it, enter the text. All but the last
     character are pasted (keeps the suite quick); the last one is a real key press."""
-    from textual.widgets import TextArea
+    from textual.widgets import Select, TextArea
 
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     await pilot.pause()
+    if isinstance(widget, Select):  # a picker: the option whose label starts with the text
+        options = [(str(label), value) for label, value in widget._options if value is not Select.NULL]
+        matches = [value for label, value in options if label.lower().startswith(text.lower())]
+        assert matches, f"{text!r} is none of {[label for label, _ in options]}"
+        widget.value = matches[0]
+        await pilot.pause()
+        return
     head, last = text[:-1], text[-1:]
     if isinstance(widget, TextArea):
         widget.text = head
@@ -31,10 +38,20 @@ def make_app():
     """An app on a given database, closed after the test."""
     stores = []
 
-    def make(path, operator: str = "Kim Lee", open_wizard: bool = False) -> VseApp:
+    def make(path, operator: str = "Kim Lee", open_wizard: bool = False, ask_who: bool = False) -> VseApp:
+        from vse_tui.core.people import identify
+
         store = open_store(path, Actor(operator=operator, os_user="kim", host="laptop"))
+        found = identify(store, operator, "kim")
+        if found.person:
+            store.actor = store.actor.as_person(found.person, found.name)
+        elif not ask_who:
+            # the person at the keyboard, known to the shop with the roles of its owner (as after the first start)
+            from vse_tui.core.roles import add_person
+
+            add_person(store, operator, roles="SM,CM,RM,MGT,PT:incident", os_user="kim")
         stores.append(store)
-        return VseApp(store, Config(operator=operator), open_wizard=open_wizard)
+        return VseApp(store, Config(operator=operator), open_wizard=open_wizard, ask_who=ask_who)
 
     yield make
     for s in stores:

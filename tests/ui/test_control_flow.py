@@ -5,6 +5,7 @@ from textual.widgets import Static
 
 from vse_tui.core import changes
 from vse_tui.core.records import ConfigurationItem
+from vse_tui.core.roles import add_person
 from vse_tui.screens.control import CalendarScreen, ChangeScreen, ConfigurationItemScreen
 from vse_tui.screens.forms import ConfirmScreen, FormScreen
 
@@ -27,6 +28,7 @@ def path_lines(app) -> list[str]:
 async def test_a_normal_change_from_request_to_post_deployment_review(make_app, tmp_path):
     app = make_app(tmp_path / "x.db")
     nas = app.store.add(ConfigurationItem(name="NAS", ci_type="hardware"))
+    alex, _ = add_person(app.store, "Alex Moreau", roles="PT:change")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -46,11 +48,12 @@ async def test_a_normal_change_from_request_to_post_deployment_review(make_app, 
         await pilot.press("w")  # CO.2.3 design
         await save_form(pilot)
         await pilot.press("b")  # CO.2.4 build, by Alex
-        await save_form(pilot, built_by="Alex", master_copy="secure-store/nas")
+        await save_form(pilot, built_by="Alex Moreau", master_copy="secure-store/nas")
         await pilot.press("t")  # CO.3.1 test report
         await save_form(pilot, summary="Array rebuilt; shares readable")
         ch = store.get("change_requests", "CHG-0001")
-        assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", "Alex")
+        assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", alex.uuid)
+        assert "by Alex Moreau" in "\n".join(path_lines(app))
         await pilot.press("y")  # CO.3.2 approve deployment (Kim Lee, not the builder)
         await save_form(pilot)
         await pilot.press("p")  # CO.3.4 deploy, after a confirmation

@@ -89,6 +89,12 @@ async def test_walk_an_incident_from_capture_to_close(make_app, tmp_path):
         await fill(pilot, "by", "Dana Wells")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        # the one who restored it closes it: separation of duty asks how the fix was checked
+        assert "Checked by" in str(app.screen.query_one("#form-error").render())
+        assert store.get("incidents", "INC-0001").status != "closed"
+        await fill(pilot, "ack", "Dana tested the VPN with me for an hour")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         inc = store.get("incidents", "INC-0001")
         assert (inc.status, inc.state, inc.confirmation.by) == ("closed", "closed", "Dana Wells")
         tasks = [h["task"] for h in store.history(inc.uuid)]
@@ -109,12 +115,15 @@ async def test_significant_incident_cannot_close_without_root_cause_and_change(m
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
+        await fill(pilot, "ack", "Dana checked her mail came through")
         await pilot.press("ctrl+s")
         await pilot.pause()
         error = str(app.screen.query_one("#form-error").render())
         assert "root cause" in error and "change request" in error
         assert app.store.get("incidents", "INC-0001").status != "closed"
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed text: asked before it is thrown away
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         await pilot.press("h")  # raise a change request, prefilled
         await pilot.pause()
@@ -125,6 +134,7 @@ async def test_significant_incident_cannot_close_without_root_cause_and_change(m
         await pilot.press("x")
         await pilot.pause()
         await fill(pilot, "root_cause", "Disk full")
+        await fill(pilot, "ack", "Dana checked her mail came through")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.store.get("incidents", "INC-0001").status == "closed"

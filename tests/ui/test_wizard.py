@@ -3,6 +3,7 @@
 from textual.widgets import Checkbox, Input, TextArea
 
 from vse_tui.core import governance as gov
+from vse_tui.screens.who import WhoScreen
 from vse_tui.screens.wizard import WizardScreen
 
 from .conftest import SIZE, type_into
@@ -13,13 +14,27 @@ async def save(pilot) -> None:
     await pilot.pause()
 
 
+async def first_person(pilot, name: str = "Kim Lee") -> None:
+    """A new shop: the app asks who is at the keyboard before anything else."""
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, WhoScreen)
+    await type_into(pilot, "#who-name", name)
+    await save(pilot)
+    await pilot.pause()
+
+
 async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path):
-    app = make_app(tmp_path / "new.db", open_wizard=True)
+    app = make_app(tmp_path / "new.db", open_wizard=True, ask_who=True)
     store = app.store
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await first_person(pilot)
+        assert "you: Kim Lee" in str(app.screen.query_one("#topbar").render())
+        person = store.records("people")[0]
+        assert person.name == "Kim Lee"
+        assert person.os_user == "kim" and store.actor.person == person.uuid
+        assert {a.role for a in store.records("role_assignments")} == {"SM", "MGT"}
         assert isinstance(app.screen, WizardScreen)
-        assert store.is_empty()  # defaults are offered, nothing is stored before a save
+        assert store.count("business_goals") == 0  # defaults are offered, nothing is stored before a save
         await save(pilot)
         assert "Goals" in str(app.screen.query_one("#step-error").render())
         assert store.count("business_goals") == 0
@@ -41,7 +56,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         await pilot.pause()
         warnings = str(app.screen.query_one("#step-warnings").render())
         assert "Control Manager and Incident Manager" in warnings
-        assert store.count("role_assignments") == 0
+        assert store.count("role_assignments") == 2  # only the SM and MGT given at the start
         await pilot.press("ctrl+k")  # acknowledge with a mitigation
         await pilot.pause()
         await type_into(pilot, "#f-mitigation", "The customer reviews every change linked to an incident")
@@ -71,7 +86,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
     assert store.latest("policies").approvals[0].how == "signature"
     assert sorted(c.name for c in store.records("customers")) == ["Acme Bakery", "Bolt Logistics"]
     assert len(store.latest("scopes").customers) == 2
-    assert {a.role for a in store.records("role_assignments")} == {"SM", "CM", "IM"}
+    assert {a.role for a in store.records("role_assignments", {"state": "active"})} == {"SM", "MGT", "CM", "IM"}
     assert store.records("training")[0].requirement == "Service management foundation"
     tasks = {h["task"] for h in store.history()}
     assert {"GO.1.1", "GO.1.2", "GO.2.1", "GO.2.2", "GO.2.3", "GO.3.1", "GO.3.2"} <= tasks
@@ -82,15 +97,15 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
 
 async def test_quitting_midway_resumes_at_the_same_step_with_the_data(make_app, tmp_path):
     path = tmp_path / "half.db"
-    app = make_app(path, open_wizard=True)
+    app = make_app(path, open_wizard=True, ask_who=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await first_person(pilot)
         await type_into(pilot, "#f-goals", "Fast help for small offices")
         await save(pilot)
         await type_into(pilot, "#f-services_offered", "Network and Wi-Fi")
         await pilot.pause()
         app.exit()  # quit before saving the scope step
-    app2 = make_app(path, open_wizard=True)
+    app2 = make_app(path, open_wizard=True, ask_who=True)  # the login is now Kim's: not asked again
     async with app2.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.pause()
@@ -104,8 +119,9 @@ async def test_quitting_midway_resumes_at_the_same_step_with_the_data(make_app, 
 
 
 async def test_roles_step_refuses_a_list_without_service_manager(make_app, tmp_path):
-    app = make_app(tmp_path / "x.db")
+    app = make_app(tmp_path / "x.db", ask_who=True)
     async with app.run_test(size=SIZE) as pilot:
+        await first_person(pilot)
         app.push_screen(WizardScreen(start=2))
         await pilot.pause()
         await pilot.pause()

@@ -585,6 +585,8 @@ def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
     def first(kind: str, field: str) -> tuple | None:
         return store.row(kind, ["id", field], {"change": change.uuid})
 
+    from .people import name_of
+
     out = []
     evaluated = change.status in ("approved", "rejected", "updated")
     out.append(("CO.2.1", "Evaluate request", f"{'rejected' if change.status == 'rejected' else 'approved'} "
@@ -594,7 +596,7 @@ def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
     d = first("service_designs", "status")
     out.append(("CO.2.3", "Design (WP.16)", f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
     b = first("built_changes", "status")
-    out.append(("CO.2.4", "Build (WP.13)", f"{b[0]} {b[1]}" + (f" by {change.built_by}" if change.built_by else "") if b else "",
+    out.append(("CO.2.4", "Build (WP.13)", f"{b[0]} {b[1]}" + (f" by {name_of(store, change.built_by)}" if change.built_by else "") if b else "",
                 b[0] if b else ""))
     t = first("test_reports", "result")
     out.append(("CO.3.1", "Test report (WP.20)", f"{t[0]} {t[1]}" if t else "", t[0] if t else ""))

@@ -21,8 +21,13 @@ def find_uuids(store: StorePort, values: list[str], kind: str | None = None) -> 
 
 
 def uuid_labels(store: StorePort, values: list[str]) -> dict[str, str]:
-    """uuid -> 'ID name' for the uuids found, across every record table."""
-    return {u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, values).items()}
+    """uuid -> what a reader knows it by: a person's name; for any other record, 'ID title'."""
+    wanted = [v for v in values if isinstance(v, str) and UUID.match(v)]
+    people = find_uuids(store, wanted, "people")
+    out = {u: title for u, (_rid, title) in people.items()}
+    rest = [v for v in wanted if v not in people]
+    out.update({u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, rest).items()} if rest else {})
+    return out
 
 
 def walk(value: Any) -> list[str]:

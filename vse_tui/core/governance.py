@@ -66,6 +66,9 @@ DEFAULT_CX = {
     "log_contents": "Contact, company, special needs (language, accessibility), description, dates, outcome and sign-off.",
 }
 
+DEFAULT_REQUEST_METHOD = ("Anyone asks the service desk by phone or e-mail; the desk raises the change request "
+                          "the same day and the Control Manager evaluates it within two working days.")
+
 DEFAULT_DOCUMENTS = {
     "controls": "Records are kept in vse-tui; only staff accounts can change them and every change keeps its history.",
     "location": "The vse-tui database on the shop's laptop, in the user data folder.",
@@ -289,6 +292,7 @@ def policy_defaults(today: date | None = None) -> dict[str, Any]:
         "priority_matrix": dict(policy.DEFAULT_MATRIX),
         "targets": [{"priority": p, "respond_minutes": r, "resolve_minutes": s} for p, (r, s) in policy.DEFAULT_TARGETS.items()],
         "change_definitions": dict(policy.DEFAULT_CHANGE_DEFINITIONS),
+        "change_request_method": DEFAULT_REQUEST_METHOD,
         "communication_practices": "Customers hear from us when an incident is logged, restored and closed, and two "
                                    "working days before a change that affects them.",
         "templates": dict(policy.DEFAULT_TEMPLATES),

@@ -327,6 +327,22 @@ def reopen(store: StorePort, ref: str, reason: str) -> Incident:
     }, task="IN.2.2")
 
 
+def edit_details(store: StorePort, ref: str, *, summary: str, details: str = "", reporter: str = "",
+                 reporter_contact: str = "", resolver: str | None = None) -> Incident:
+    """Correct what was recorded (IN.2.2): the summary, details, who reported it and how to reach
+    them, and who works on it (a person of the shop, or nobody yet)."""
+    from .people import person_ref
+
+    inc = _get(store, ref)
+    if not (summary or "").strip():
+        raise InputError("Summary: say in a few words what is wrong")
+    who = person_ref(store, resolver, "Resolver") if (resolver or "").strip() else None
+    return store.update("incidents", inc.uuid, {
+        "summary": summary.strip(), "details": details or "", "reporter": (reporter or "").strip(),
+        "reporter_contact": (reporter_contact or "").strip(), "resolver": who,
+        **({"status": "updated"} if inc.status == "opened" else {})}, task="IN.2.2")
+
+
 def log_time(store: StorePort, ref: str, *, minutes: int, who: str | None = None, billable: bool = True,
              note: str = "") -> Incident:
     """Time spent on an incident, by a person of the shop (default: the person at the keyboard)."""

@@ -33,6 +33,8 @@ class BaseScreen(Screen):
     def on_screen_resume(self) -> None:
         for footer in self.query(KeyFooter):
             footer.refresh_if_stale()
+        for bar in self.query(TopBar):  # the shop's name or the person may have changed meanwhile
+            bar.refresh_text()
         # Coming back to a screen shows what others wrote meanwhile; not twice on first show.
         if time.monotonic() - self._last_load > 1.0:
             self._reload()

@@ -15,19 +15,12 @@ from textual.widgets import Static
 from ..core import clock
 from ..core.errors import VseError
 from .base import BaseScreen, go_back
-from .forms import ConfirmScreen, Field, FormScreen, spec_fields
+from .forms import ConfirmScreen, Field, FormScreen, approval_args, approval_fields, person_field, spec_fields
 from .record import RecordScreen
 
-HOW = [(h, h) for h in ("email", "signature", "verbal", "meeting", "other")]
 CHANGE_FORM = ["title", "change_type", "priority", "risk", "purpose", "impacted_cis", "customer", "service",
                "date_needed", "problem", "business_impact", "scope", "benefits", "backout_plan", "contact",
                "assumptions", "constraints", "cost", "updates_catalogue", "incidents"]
-
-
-def _approval(values, operator: str):
-    from ..core.governance import approval
-
-    return approval(values.get("by") or operator, values.get("how") or "signature", values.get("noted_by"))
 
 
 def new_change(screen) -> None:
@@ -147,24 +140,22 @@ class ChangeScreen(RecordScreen):
         self.app.push_screen(FormScreen(form_fields, submit, title, info=info), done)
 
     def _approval_fields(self) -> list[Field]:
-        return [Field("by", "Approved by", value=self.app.operator, required=True),
-                Field("how", "How", "radio", "signature", HOW),
-                Field("noted_by", "Noted by", value="", placeholder="for a verbal approval: who noted it")]
+        return approval_fields(self)
 
     def action_approve(self) -> None:
         from ..core.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", "Note", value="")],
-                  lambda v: evaluate(self.store, rec.id, True, _approval(v, self.app.operator), v["reason"] or ""),
+                  lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **approval_args(v)),
                   f"Approve {rec.id} (CO.2.1)", ok=f"{rec.id} approved")
 
     def action_reject(self) -> None:
         from ..core.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
-        self._run(self._approval_fields()[:2] + [Field("reason", "Reason", "text", "", required=True)],
-                  lambda v: evaluate(self.store, rec.id, False, _approval(v, self.app.operator), v["reason"]),
+        self._run(self._approval_fields() + [Field("reason", "Reason", "text", "", required=True)],
+                  lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **approval_args(v)),
                   f"Reject {rec.id} (CO.2.1)", ok=f"{rec.id} rejected")
 
     def action_schedule(self) -> None:
@@ -202,15 +193,14 @@ class ChangeScreen(RecordScreen):
                   *self._approval_fields()]
         self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
                                            resources=v["resources"], risks=v["risks"],
-                                           quality_measures=v["quality_measures"],
-                                           approval=_approval(v, self.app.operator)),
+                                           quality_measures=v["quality_measures"], **approval_args(v)),
                   f"Design {rec.id} (CO.2.3, WP.16)", ok="Design recorded and approved")
 
     def action_build(self) -> None:
         from ..core.changes import build
 
         rec = self.store.get(self.kind, self.ref)
-        fields = [Field("built_by", "Built by", value=self.app.operator, required=True),
+        fields = [person_field(self.store, "built_by", "Built by", self.store.actor.person, required=True),
                   Field("master_copy", "Master copy", value="", placeholder="where the built change is kept"),
                   Field("description", "What was built", "text", "")]
         self._run(fields, lambda v: build(self.store, rec.id, built_by=v["built_by"], master_copy=v["master_copy"],
@@ -225,11 +215,11 @@ class ChangeScreen(RecordScreen):
                   Field("result", "Result", "radio", "pass", [("pass", "pass"), ("fail", "fail")]),
                   Field("levels", "Levels, types", value="", placeholder="e.g. functional check, user acceptance"),
                   Field("errors", "Errors", "text", ""),
-                  Field("tested_by", "Tested by", value=self.app.operator),
-                  Field("validated_by", "Validated by", value="", placeholder="e.g. the customer's contact")]
+                  person_field(self.store, "tested_by", "Tested by", self.store.actor.person, required=True),
+                  person_field(self.store, "validated_by", "Validated by", affiliation=None)]
         self._run(fields, lambda v: test(self.store, rec.id, summary=v["summary"], result=v["result"] or "pass",
                                          tested_by=v["tested_by"], levels_and_types=v["levels"], errors=v["errors"],
-                                         validated_by=v["validated_by"]),
+                                         validated_by=v["validated_by"] or ""),
                   f"Test report for {rec.id} (CO.3.1, WP.20)", ok="Test report published")
 
     def action_approve_deploy(self) -> None:
@@ -238,10 +228,12 @@ class ChangeScreen(RecordScreen):
         rec = self.store.get(self.kind, self.ref)
         info = "The person who built the change should not approve its deployment."
         if rec.built_by:
-            info = f"Built by {rec.built_by}. " + info + " If you must, give a mitigation; it is kept with the change."
-        fields = self._approval_fields() + [Field("mitigation", "Mitigation", "text", "")]
-        self._run(fields, lambda v: approve_deployment(self.store, rec.id, _approval(v, self.app.operator),
-                                                       v["mitigation"] or None),
+            from ..core.people import name_of
+
+            info = (f"Built by {name_of(self.store, rec.built_by)}. " + info
+                    + " If you must, give a mitigation; it is kept with the change.")
+        fields = self._approval_fields()
+        self._run(fields, lambda v: approve_deployment(self.store, rec.id, **approval_args(v)),
                   f"Approve deployment of {rec.id} (CO.3.2)", info=info, ok="Deployment approved; the build is final")
 
     def action_deploy(self) -> None:

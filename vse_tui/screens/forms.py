@@ -29,13 +29,61 @@ class Field:
     placeholder: str = ""
 
 
+def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[Text, str]]:
+    """People to choose from (a picker: type to jump): the shop's, or contacts (of one organisation)."""
+    where: dict[str, Any] = {"state": "active"}
+    if affiliation:
+        where["affiliation"] = affiliation
+    if organisation:
+        where["organisation"] = organisation
+    orgs = {**store.titles("customers"), **store.titles("suppliers")} if affiliation != "internal" else {}
+    out = []
+    for uuid, _pid, name, org in store.rows("people", ["uuid", "id", "title", "organisation"], where, order="title"):
+        label = f"{name} ({orgs[org]})" if org in orgs else name
+        out.append((Text(label), uuid))
+    return out
+
+
+def person_field(store, name: str, label: str, value: str | None = None, required: bool = False,
+                 affiliation: str | None = "internal") -> Field:
+    """A "who" field: a person picked from People, never typed (default: `value`)."""
+    options = person_options(store, affiliation)
+    if value not in {v for _, v in options}:
+        value = None
+    return Field(name, label, "select", value, options, required=required)
+
+
+APPROVAL_HOW = [("signature", "signature"), ("e-mail", "email"), ("meeting", "meeting"), ("verbal", "verbal"),
+                ("other", "other")]
+
+
+def approval_fields(screen, who: str | None = None, how: str = "signature", mitigation: bool = True) -> list[Field]:
+    """Who approves (a person, default the one at the keyboard), how, who noted a verbal approval,
+    and the mitigation asked for when the approver holds none of the task's roles."""
+    store = screen.app.store
+    out = [person_field(store, "who", "Approved by", who or store.actor.person, required=True),
+           Field("how", "How", "radio", how, APPROVAL_HOW),
+           person_field(store, "noted_by", "Noted by")]
+    if mitigation:
+        out.append(Field("mitigation", "Mitigation", "text", "",
+                         placeholder="only when the approver holds none of the task's roles: how the risk is covered"))
+    return out
+
+
+def approval_args(values: dict[str, Any]) -> dict[str, Any]:
+    return {"who": values.get("who"), "how": values.get("how") or "signature", "noted_by": values.get("noted_by"),
+            "mitigation": values.get("mitigation") or None}
+
+
 def build_widget(f: Field):
     """The input widget for a field, with id f-<name>."""
     wid = f"f-{f.name}"
     if f.kind == "text":
         return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False)
     if f.kind == "select":
-        return Select(f.options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True)
+        options = [(Text(label) if isinstance(label, str) else label, value) for label, value in f.options]
+        return Select(options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True,
+                      type_to_search=True)
     if f.kind == "radio":
         return RadioSet(*[RadioButton(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid)
     if f.kind == "switch":

@@ -128,6 +128,8 @@ class IncidentDetailScreen(BaseScreen):
         return "Next: x close it once the affected party confirms."
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
+        from ..core.people import name_of
+
         store = self.store
         customers, services = store.customer_codes(), store.titles("services")
         cis = store.titles("configuration_items")
@@ -145,7 +147,7 @@ class IncidentDetailScreen(BaseScreen):
         row("customer", customers.get(inc.customer or "", ""))
         row("service", services.get(inc.service or "", ""))
         row("reporter", " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
-        row("resolver", inc.resolver)
+        row("resolver", name_of(store, inc.resolver))
         row("category", inc.category)
         row("items", ", ".join(cis.get(u, u) for u in inc.cis))
         row("details", inc.details)
@@ -169,7 +171,7 @@ class IncidentDetailScreen(BaseScreen):
             found = store.ids_for(inc.related_incidents, "incidents")
             row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
         for n in inc.notifications:
-            row(f"notified {n.task}", f"{n.to} by {n.how}, {clock.local_text(n.at)} ({n.by})")
+            row(f"notified {n.task}", f"{n.to} by {n.how}, {clock.local_text(n.at)}, by {name_of(store, n.by)}")
         if inc.confirmation:
             c = inc.confirmation
             row("confirmed", f"{c.by} by {c.how}, {clock.local_text(c.at)}")
@@ -183,7 +185,7 @@ class IncidentDetailScreen(BaseScreen):
         self.query_one("#fields", Static).update(grid)
 
     def _history(self, inc: Incident) -> None:
-        self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid))
+        self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid), self.store)
 
     # ------------------------------------------------------------ which actions apply
     def check_action(self, action: str, parameters) -> bool | None:
@@ -277,7 +279,7 @@ class IncidentDetailScreen(BaseScreen):
             fields += [Field("root_cause", "Root cause", "text", inc.root_cause),
                        Field("no_change", "No change because", "text", inc.no_change_reason,
                              placeholder="only if no change request is needed")]
-        own = core.closes_own_work(inc, self.store.actor.operator)
+        own = core.closes_own_work(inc, self.store.actor.person, self.store.actor.operator)
         if own:
             fields.append(Field("ack", "Checked by", "text", "", required=True,
                                 placeholder="how the fix was checked, e.g. the customer tested it with me"))
@@ -327,7 +329,9 @@ class IncidentDetailScreen(BaseScreen):
 
     def action_log_time(self) -> None:
         inc = self.incident
-        fields = [Field("who", "Who", value=self.app.operator, required=True),
+        from .forms import person_field
+
+        fields = [person_field(self.store, "who", "Who", self.store.actor.person, required=True),
                   Field("minutes", "Minutes", "int", 30, required=True),
                   Field("billable", "Billable", "switch", True),
                   Field("note", "Note", value="")]
@@ -344,15 +348,17 @@ class IncidentDetailScreen(BaseScreen):
         self._run(FormScreen(fields, submit, f"Time spent on {inc.id}"), "Time logged")
 
     def action_edit(self) -> None:
+        from .forms import person_field
+
         inc = self.incident
-        fields = [Field("reporter", "Reporter", value=inc.reporter), Field("contact", "Contact", value=inc.reporter_contact),
-                  Field("resolver", "Resolver", value=inc.resolver), Field("summary", "Summary", value=inc.summary, required=True),
-                  Field("details", "Details", "text", inc.details)]
+        fields = [Field("summary", "Summary", value=inc.summary, required=True),
+                  Field("details", "Details", "text", inc.details),
+                  Field("reporter", "Reporter", value=inc.reporter), Field("contact", "Contact", value=inc.reporter_contact),
+                  person_field(self.store, "resolver", "Resolver", inc.resolver)]
 
         def submit(v):
-            return self.store.update("incidents", inc.id, {
-                "reporter": v["reporter"].strip(), "reporter_contact": v["contact"].strip(), "resolver": v["resolver"].strip(),
-                "summary": v["summary"].strip(), "details": v["details"], "status": "updated"}, task="IN.2.2")
+            return core.edit_details(self.store, inc.id, summary=v["summary"], details=v["details"],
+                                     reporter=v["reporter"], reporter_contact=v["contact"], resolver=v["resolver"])
 
         self._run(FormScreen(fields, submit, f"Edit {inc.id}"), "{id} saved")
 

@@ -52,11 +52,17 @@ class RecordScreen(BaseScreen):
         rec = store.get(self.kind, self.ref)
         model = BY_KIND[self.kind]
         wp = load_standard().wp(model.WP) if model.WP else None
+        from ..core.approvals import state as approval_state
+
+        signed = approval_state(rec) if wp and wp.approved_status else None
         self.query_one("#head", Static).update(Text.assemble(
             (f"{rec.id}  ", "bold"), (rec.title_text, "bold"), "   ",
             (f"{wp.code} {wp.name} · " if wp else f"{model.LABEL} · ", "dim"),
             (f"status {rec.status}" if rec.status else "", "green" if rec.status in ("approved", "updated", "published", "final") else ""),
-            (f" · {rec.state}" if rec.state else "", ""), (f" · version {rec.version}", "dim")))
+            (f" · {rec.state}" if rec.state else "", ""), (f" · version {rec.version}", "dim"),
+            *(((("\n" + ("▲ " if signed.needs_approval else "")) + signed.text,
+                "bold dark_orange" if signed.needs_approval else ("green" if signed.current else "dim")),)
+              if signed else ())))
         data = rec.model_dump(mode="json")
         labels = uuid_labels(store, walk(data))
         grid = Table.grid(padding=(0, 2))
@@ -75,18 +81,22 @@ class RecordScreen(BaseScreen):
             else:
                 shown = render_value(value, labels)
             grid.add_row(name.replace("_", " "), Text(shown))
+        from ..core.people import name_of
+
         for a in rec.approvals:
-            grid.add_row("approved", Text(f"{a.by}, {clock.local_text(a.at)}, by {a.how}"
-                                          + (f" (noted by {a.noted_by})" if a.noted_by else "")))
+            grid.add_row(a.meaning, Text(
+                f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
+                + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
+                + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
         files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
         if files:
             grid.add_row("files", Text(f"{files} attached (f lists them)"))
-        grid.add_row("created", Text(f"{clock.local_text(rec.created_at)} by {rec.created_by}"))
-        grid.add_row("updated", Text(f"{clock.local_text(rec.updated_at)} by {rec.updated_by}"))
+        grid.add_row("created", Text(f"{clock.local_text(rec.created_at)} by {name_of(store, rec.created_by)}"))
+        grid.add_row("updated", Text(f"{clock.local_text(rec.updated_at)} by {name_of(store, rec.updated_by)}"))
         self.query_one("#fields", Static).update(grid)
         self.query_one("#fields-panel").border_title = model.LABEL + (f" ({model.WP})" if model.WP else "")
         self.query_one("#history-panel").border_title = "History"
-        self.query_one("#history", HistoryTable).show(store.history(rec.uuid))
+        self.query_one("#history", HistoryTable).show(store.history(rec.uuid), store)
         self.reload_extra(rec)
 
     def action_back(self) -> None:
@@ -128,23 +138,35 @@ class RecordScreen(BaseScreen):
                                         info=info), done)
 
     def action_approve(self) -> None:
+        from ..core.approvals import state as approval_state
         from ..core.documents import approve
-        from ..core.governance import approval
-        from .forms import Field, FormScreen
+        from .forms import Field, FormScreen, approval_args, approval_fields, person_field
 
         rec = self.store.get(self.kind, self.ref)
-        fields = [Field("by", "Approved by", value=self.app.operator, required=True),
-                  Field("how", "How", "radio", "signature", [(h, h) for h in ("email", "signature", "verbal", "meeting", "other")]),
-                  Field("noted_by", "Noted by", value="", placeholder="for a verbal approval: who noted it")]
+        meanings = [("approved", "approved"), ("reviewed", "reviewed")]
+        if self.kind == "customer_agreements":
+            meanings.append(("accepted by the customer", "accepted by the customer"))
+        if self.kind == "supplier_agreements":
+            meanings.append(("accepted by the supplier", "accepted by the supplier"))
+        fields = approval_fields(self)
+        fields[0] = person_field(self.store, "who", "Approved by", self.store.actor.person, required=True,
+                                 affiliation=None)
+        fields.insert(1, Field("meaning", "Meaning", "radio", "approved", meanings))
+        fields.append(Field("sign", "Sign (SSH)", "switch", False))
+        fields.append(Field("note", "Note", value=""))
+        info = (f"You approve version {rec.version} of {rec.id}: the approval is bound to its content, and an edit "
+                "afterwards needs a new approval. " + approval_state(rec).text.capitalize() + ".")
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{result.id} approved ({result.status})")
+                self.notify(f"{result.id}: {approval_state(result).text}")
                 self.reload()
 
-        self.app.push_screen(FormScreen(fields, lambda v: approve(self.store, self.kind, rec.id,
-                                                                  approval(v["by"], v["how"] or "signature", v["noted_by"])),
-                                        f"Approve {rec.id}"), done)
+        def submit(v):
+            return approve(self.store, self.kind, rec.id, meaning=v["meaning"] or "approved", note=v["note"],
+                           sign=bool(v["sign"]), **approval_args(v))
+
+        self.app.push_screen(FormScreen(fields, submit, f"Approve {rec.id} (version {rec.version})", info=info), done)
 
     def action_files(self) -> None:
         from .attachments import AttachmentsScreen

@@ -16,9 +16,10 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
 from ..core import clock
 from ..core.errors import VseError
+from ..core.people import name_of
 from ..widgets.sparkline import sparkline
 from .base import BaseScreen, OnceModal, go_back
-from .forms import ConfirmScreen, Field, FormScreen
+from .forms import ConfirmScreen, Field, FormScreen, person_field
 from .record import RecordScreen
 
 TYPES = ("compliment", "complaint", "comment")
@@ -126,7 +127,8 @@ class FeedbackScreen(RecordScreen):
             line.append("   escalated", style="bold dark_orange")
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
         line.append(f"   s: {' / '.join(nxt)}" if nxt else "   closed" + (
-            f" · signed off by {rec.signed_off_by}, {clock.local_text(rec.signed_off_at)}" if rec.signed_off_by else ""),
+            f" · signed off by {name_of(self.store, rec.signed_off_by)}, {clock.local_text(rec.signed_off_at)}"
+            if rec.signed_off_by else ""),
             style="dim")
         self.query_one("#steps", Static).update(line)
 
@@ -145,7 +147,7 @@ class FeedbackScreen(RecordScreen):
             return
         fields = [Field("step", "Step", "radio", nxt[0], [(s, s) for s in nxt]),
                   Field("outcome", "Outcome", "text", "", placeholder="what was found, answered or escalated to whom"),
-                  Field("signed_off_by", "Signed off by", value="", placeholder="to close: who agrees it is dealt with")]
+                  person_field(self.store, "signed_off_by", "Signed off by", affiliation=None)]
 
         def done(result) -> None:
             if result is not None:

@@ -17,13 +17,10 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from ..core import governance as gov
 from ..core.data import role_codes
 from ..core.errors import VseError
-from ..core.records.base import HOW_APPROVED
 from ..core.roles import RULES, label
 from ..core.standard import load_standard
 from .base import BaseScreen, go_back
 from .forms import Field, FormScreen, build_widget, read_value
-
-HOW = [(h, h) for h in HOW_APPROVED]
 
 
 class RoleBox(Checkbox):
@@ -54,6 +51,8 @@ class WizardScreen(BaseScreen):
         self.fields: list[Field] = []
         self.role_rows = 0
         self._loading = False
+        self.approver: str | None = None  # who approved the last step: offered again on the next
+        self.approved_how = "signature"
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -135,85 +134,24 @@ class WizardScreen(BaseScreen):
         return self.store.exists("policies", {"status": "updated"})
 
     def _approval_fields(self, draft: dict | None) -> list[Field]:
+        from .forms import APPROVAL_HOW, person_field
+
         d = draft or {}
-        return [Field("approved_by", "Approved by", value=d.get("approved_by", self.app.operator), required=True),
-                Field("how", "How", "radio", d.get("how", "signature"), HOW),
-                Field("noted_by", "Noted by", value=d.get("noted_by", ""), placeholder="for a verbal approval: who noted it")]
+        who = d.get("approved_by") or self.approver or self.store.actor.person
+        return [person_field(self.store, "approved_by", "Approved by", who, required=True),
+                Field("how", "How", "radio", d.get("how", self.approved_how), APPROVAL_HOW),
+                person_field(self.store, "noted_by", "Noted by", d.get("noted_by"))]
 
     def _fields(self, key: str, draft: dict | None) -> list[Field]:
-        store = self.store
-        d = draft or {}
+        """The step's fields as the core describes them, plus the approval's for a step that approves."""
+        from ..core.setup import APPROVES, fields
 
-        def val(name: str, default: Any = "") -> Any:
-            return d.get(name, default)
-
-        if key == "goals":
-            cur = store.latest("business_goals")
-            return [Field("shop_name", "Shop name", value=val("shop_name", store.setting("shop_name", "")),
-                          placeholder="as customers know it, e.g. Harbour Lane IT"),
-                    Field("goals", "Goals", "text", val("goals", cur.goals if cur else ""), required=True),
-                    Field("objectives", "Objectives", "text", val("objectives", cur.objectives if cur else "")),
-                    Field("provider_type", "Provider", "radio", val("provider_type", cur.provider_type if cur else "external"),
-                          [("external (we sell services)", "external"), ("internal (we serve our own organisation)", "internal")]),
-                    *self._approval_fields(d)]
-        if key == "scope":
-            cur = store.latest("scopes")
-            names = "\n".join(store.titles("customers", {"state__ne": "former"}).values())
-            return [Field("services_offered", "Services", "text", val("services_offered", cur.services_offered if cur else ""), required=True),
-                    Field("customers", "Customers", "text", val("customers", names)),
-                    Field("boundaries", "Boundaries", "text", val("boundaries", cur.boundaries if cur else "")),
-                    Field("technology", "Technology", "text", val("technology", cur.technology if cur else "")),
-                    Field("exclusions", "Not offered", "text", val("exclusions", cur.exclusions if cur else "")),
-                    *self._approval_fields(d)]
-        if key == "policy":
-            cur = store.latest("policies")
-            base = gov.policy_defaults()
-            if cur:
-                base.update(objectives=cur.objectives, plans=cur.plans, catalogue_creation=cur.catalogue_creation,
-                            change_definitions=dict(cur.change_definitions), communication_practices=cur.communication_practices,
-                            security_measures=dict(cur.security_measures),
-                            review_date=cur.review_date.isoformat() if cur.review_date else base["review_date"])
-            cd, sm = base["change_definitions"], base["security_measures"]
-            return [Field("objectives", "Objectives", "text", val("objectives", base["objectives"]), required=True),
-                    Field("plans", "Plans", "text", val("plans", base["plans"])),
-                    Field("catalogue_creation", "Catalogue", "text", val("catalogue_creation", base["catalogue_creation"])),
-                    Field("pre_approved", "Pre-approved change", "text", val("pre_approved", cd.get("pre-approved", ""))),
-                    Field("emergency", "Emergency change", "text", val("emergency", cd.get("emergency", ""))),
-                    Field("normal", "Normal change", "text", val("normal", cd.get("normal", ""))),
-                    Field("communication", "Communication", "text", val("communication", base["communication_practices"])),
-                    Field("confidentiality", "Confidentiality", "text", val("confidentiality", sm.get("confidentiality", ""))),
-                    Field("integrity", "Integrity", "text", val("integrity", sm.get("integrity", ""))),
-                    Field("availability", "Availability", "text", val("availability", sm.get("availability", ""))),
-                    Field("review_date", "Review by", value=val("review_date", base["review_date"]), required=True,
-                          placeholder="YYYY-MM-DD")]
-        if key == "approve":
-            return self._approval_fields(d)
-        if key == "experience":
-            cur = store.latest("cx_approaches")
-            labels = {"measurement": "Measuring", "receiving": "Receiving", "acknowledging": "Acknowledging",
-                      "recording": "Recording", "investigating": "Investigating", "answering": "Answering",
-                      "escalating": "Escalating", "closing": "Closing", "log_contents": "The log keeps"}
-            return [Field(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()] \
-                + self._approval_fields(d)
-        if key == "resources":
-            people = store.titles("people")
-            out = []
-            for a in store.records("role_assignments", {"state": "active"}):
-                out.append(Field(f"need_{a.uuid}", f"{people.get(a.person, '?')[:10]} {label(a)}", value=val(f"need_{a.uuid}", ""),
-                                 placeholder="training or competence this role needs"))
-                out.append(Field(f"due_{a.uuid}", "due", value=val(f"due_{a.uuid}", ""), placeholder="YYYY-MM-DD"))
-            cur = store.latest("role_lists")
-            out.append(Field("training_needs", "Overall", "text", val("training_needs", cur.training_needs if cur else "")))
-            return out
-        if key == "documents":
-            cur = store.latest("data_procedures")
-            labels = {"controls": "Controls", "location": "Location", "backup": "Backup", "archive": "Archive",
-                      "other_records": "Other records"}
-            return [Field(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_DOCUMENTS[k]), required=k == "backup")
-                    for k, lbl in labels.items()] + [
-                Field("backup_folder", "Backup folder", value=val("backup_folder", cur.backup_folder if cur else ""),
-                      placeholder="where vse-tui writes its backups (empty: beside the database)")] + self._approval_fields(d)
-        raise KeyError(key)
+        kinds = {"line": "input", "date": "input", "text": "text", "radio": "radio"}
+        out = [Field(f.name, f.label, kinds[f.kind], f.value, list(f.options), f.required, f.placeholder)
+               for f in fields(self.store, key, draft)]
+        if key in APPROVES and key != "roles":
+            out += self._approval_fields(draft)
+        return out
 
     # ------------------------------------------------------------ the roles grid
     async def _build_roles(self, form: VerticalScroll, draft: dict | None) -> None:
@@ -227,7 +165,7 @@ class WizardScreen(BaseScreen):
                 held = self.store.records("role_assignments", {"person": p.uuid, "state": "active"})
                 rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
         if not rows:
-            rows = [(None, self.app.operator, "", "SM")]
+            rows = [(self.store.actor.person, self.store.actor.operator, "", "SM,MGT")]
         await form.mount(Static(Text("Person               " + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " practitioner area",
                                      style="bold"), classes="roles-head"))
         self.role_rows = 0
@@ -322,47 +260,24 @@ class WizardScreen(BaseScreen):
 
     # ------------------------------------------------------------ actions
     def _approval(self, v: dict[str, Any]):
-        return gov.approval(v.get("approved_by", ""), v.get("how") or "signature", v.get("noted_by"))
+        from ..core.approvals import new
+
+        self.approver, self.approved_how = v.get("approved_by") or self.approver, v.get("how") or "signature"
+        return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
 
     def action_save(self) -> None:
+        from ..core.setup import APPROVES, save
+
         step, store = self.step, self.store
         try:
             v = self.values()
-            missing = [f.label for f in self.fields if f.required and not str(v.get(f.name) or "").strip()]
-            if missing:
-                raise VseError(f"{', '.join(missing)}: required")
+            approved = self._approval(v) if step.key in APPROVES and step.key != "roles" else None
+            if step.key == "roles":
+                approved = self._approval({"approved_by": self.approver or store.actor.person, "how": "signature"})
+            save(store, step.key, v, approved, roles=self.role_values() if step.key == "roles" else None)
             if step.key == "goals":
-                gov.save_goals(store, goals=v["goals"], objectives=v["objectives"], provider_type=v["provider_type"],
-                               approved=self._approval(v), shop_name=v.get("shop_name", ""))
                 self.app.shop_name = store.setting("shop_name", "") or self.app.shop_name
-                self.query_one("#topbar").refresh_text()
-            elif step.key == "scope":
-                gov.save_scope(store, services_offered=v["services_offered"], customers=v["customers"],
-                               boundaries=v["boundaries"], technology=v["technology"], exclusions=v["exclusions"],
-                               approved=self._approval(v))
-            elif step.key == "roles":
-                gov.save_roles(store, self.role_values(), gov.approval(self.app.operator, "signature"))
-            elif step.key == "policy":
-                defaults = gov.policy_defaults()
-                gov.save_policy_draft(store, {
-                    "objectives": v["objectives"], "plans": v["plans"], "catalogue_creation": v["catalogue_creation"],
-                    "change_definitions": {"pre-approved": v["pre_approved"], "emergency": v["emergency"], "normal": v["normal"]},
-                    "communication_practices": v["communication"],
-                    "security_measures": {"confidentiality": v["confidentiality"], "integrity": v["integrity"],
-                                          "availability": v["availability"]},
-                    "review_date": v["review_date"],
-                    **({} if store.latest("policies") else {"priority_matrix": defaults["priority_matrix"],
-                                                             "targets": defaults["targets"], "templates": defaults["templates"]}),
-                })
-            elif step.key == "approve":
-                gov.approve_policy(store, self._approval(v))
-            elif step.key == "experience":
-                gov.save_experience(store, {k: v[k] for k in gov.DEFAULT_CX}, self._approval(v))
-            elif step.key == "resources":
-                needs = [(f.name[5:], v[f.name], v.get(f"due_{f.name[5:]}", "")) for f in self.fields if f.name.startswith("need_")]
-                gov.save_resources(store, needs, v.get("training_needs", ""))
-            elif step.key == "documents":
-                gov.save_documents(store, {k: v[k] for k in gov.DEFAULT_DOCUMENTS}, self._approval(v))
+                self.app.refresh_top()
         except VseError as exc:
             self.query_one("#step-error", Static).update(Text(str(exc)))
             return

@@ -21,7 +21,11 @@ class HistoryTable(DataTable):
         self.add_column("task", width=6)
         self.add_column("what", width=22)
 
-    def show(self, rows: list[dict]) -> None:
+    def show(self, rows: list[dict], store=None) -> None:
+        """The rows of a record's history; a value naming a record or a person shows its name."""
+        from ..core.display import uuid_labels
+
+        labels = uuid_labels(store, [h["new_value"] for h in rows if h["new_value"]]) if store is not None else {}
         self.clear()
         for h in reversed(rows):
             if h["action"] == "create":
@@ -33,7 +37,12 @@ class HistoryTable(DataTable):
                         new = f"{len(json.loads(new))} entries"
                     except ValueError:
                         pass
-                what = f"{h['field']}: {new}"
+                elif new[:1] == '"':
+                    try:
+                        new = str(json.loads(new))
+                    except ValueError:
+                        pass
+                what = f"{h['field']}: {labels.get(new, new)}"
             self.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""),
                          h["task"] or "", Text(what[:80]))
 

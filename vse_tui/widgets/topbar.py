@@ -1,4 +1,4 @@
-"""The line at the top of every screen: the shop, the operator, the database and the screen."""
+"""The line at the top of every screen: the shop, who is at the keyboard, the database and the screen."""
 
 from __future__ import annotations
 
@@ -26,11 +26,15 @@ class TopBar(Static):
 
     def refresh_text(self) -> None:
         app = self.app
+        store = getattr(app, "store", None)
+        who = str(getattr(app, "operator", "") or getattr(getattr(store, "actor", None), "os_user", "") or "?")
+        unmapped = store is not None and not getattr(store.actor, "person", None)
         left = Text.assemble(
             (" vse-tui ", "bold reverse"), "  ",
-            (getattr(app, "shop_name", "") or "", "bold"),
-            (" · operator: ", "dim"), getattr(app, "operator", ""),
-            (" · ", "dim"), getattr(app, "db_label", ""),
+            (str(getattr(app, "shop_name", "") or ""), "bold"),
+            (" · you: ", "dim"), (who, "bold dark_orange" if unmapped else ""),
+            (" (login mapped to no person)" if unmapped else "", "dark_orange"),
+            (" · ", "dim"), str(getattr(app, "db_label", "") or ""),
         )
         width = max(10, self.size.width - 2) if self.size.width else 118
         right = Text(self.screen_title, style="bold")

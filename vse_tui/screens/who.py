@@ -1,0 +1,101 @@
+"""Who is at the keyboard, asked once when the login is mapped to nobody: in a new shop, the first
+person (the owner, usually Service Manager and management); in a shop with people, a choice among
+them, remembered for this login if wanted. Every write is then attributed to that person."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static, Switch
+
+from ..core.errors import VseError
+from .base import OnceModal
+
+
+class WhoScreen(OnceModal):
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="who_save", priority=True),
+                Binding("escape", "later", "Later", id="who_later")]
+    DEFAULT_CSS = """
+    WhoScreen { align: center middle; }
+    WhoScreen > Vertical { width: 76; height: auto; border: round $accent; background: $surface; padding: 1 2; }
+    WhoScreen .row { height: auto; }
+    WhoScreen .row > Label { width: 16; padding: 1 1 0 0; }
+    WhoScreen .row > Input, WhoScreen .row > Select { width: 1fr; }
+    WhoScreen #who-error { color: $error; height: auto; }
+    WhoScreen #who-roles { height: auto; padding-left: 2; }
+    WhoScreen #who-roles Checkbox { border: none; padding: 0; height: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        login = store.actor.os_user
+        self.people = store.titles("people", {"affiliation": "internal", "state": "active"})
+        with Vertical() as box:
+            box.border_title = "Who is at the keyboard?"
+            if self.people:
+                yield Static(Text(f"Your login {login!r} is not yet mapped to a person of the shop. Choose who you are: "
+                                  "your changes are attributed to you."))
+                with Horizontal(classes="row"):
+                    yield Label("I am")
+                    yield Select([(Text(n), u) for u, n in self.people.items()], id="who-person", allow_blank=True,
+                                 type_to_search=True)
+                with Horizontal(classes="row"):
+                    yield Label(f"Remember for {login}")
+                    yield Switch(True, id="who-remember")
+            else:
+                yield Static(Text("A new shop: you are its first person. Everything you record is attributed to you, "
+                                  "and your login will say so from now on. You can add the others in the setup's "
+                                  "Roles step."))
+                with Horizontal(classes="row"):
+                    yield Label("Your name *")
+                    yield Input(id="who-name", placeholder="e.g. Kim Lee")
+                with Horizontal(classes="row"):
+                    yield Label("E-mail")
+                    yield Input(id="who-email")
+                yield Static(Text("Your roles (the owner of a small shop usually holds the first and the last; "
+                                  "more can be given in the Roles step):"))
+                from ..core.standard import load_standard
+
+                with Vertical(id="who-roles"):
+                    for role in load_standard().roles:
+                        if role.external:
+                            continue
+                        yield Checkbox(f"{role.name} ({role.code})", role.code in ("SM", "MGT"), id=f"who-role-{role.code}")
+            yield Static("", id="who-error")
+            yield Static(Text("^s save   Esc later (your changes stay attributed to your login)", style="dim"))
+
+    def on_mount(self) -> None:
+        first = self.query("Input, Select")
+        if first:
+            first.first().focus()
+
+    def action_save(self) -> None:
+        store = self.app.store
+        try:
+            if self.people:
+                chosen = self.query_one("#who-person", Select).value
+                if chosen is Select.NULL:
+                    raise VseError("Choose who you are")
+                if self.query_one("#who-remember", Switch).value:
+                    from ..core.people import set_login
+
+                    set_login(store, str(chosen), store.actor.os_user)
+                store.actor = store.actor.as_person(str(chosen), self.people[str(chosen)])
+            else:
+                from ..core.roles import add_person
+
+                person, _ = add_person(store, self.query_one("#who-name", Input).value,
+                                       email=self.query_one("#who-email", Input).value,
+                                       roles=",".join(box.id.rsplit("-", 1)[1] for box in self.query("#who-roles Checkbox")
+                                                      if isinstance(box, Checkbox) and box.value and box.id),
+                                       os_user=store.actor.os_user)
+                store.actor = store.actor.as_person(person.uuid, person.name)
+        except VseError as exc:
+            self.query_one("#who-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(store.actor.person)
+
+    def action_later(self) -> None:
+        self.dismiss(None)
