@@ -196,7 +196,9 @@ def test_report_audit_json_on_an_empty_database(tmp_path, capsys):
     assert len(doc["tasks"]) == 40
     assert {t["state"] for t in doc["tasks"]} == {"not started"}
     first = doc["tasks"][0]
-    assert set(first) >= {"task", "state", "inputs", "outputs", "evidence"}
+    assert set(first) >= {"task", "state", "inputs", "outputs", "evidence", "rule", "why"}
+    assert "performed by a holder of" in first["rule"]
+    assert first["why"] and not any(w["ok"] for w in first["why"]) and "nothing recorded" in first["why"][0]["text"]
     assert doc["summary"]["all"] == {"done": 0, "tasks": 40}
 
 

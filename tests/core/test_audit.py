@@ -76,7 +76,7 @@ def test_the_audit_pack_has_a_page_per_work_product_and_links_only_inside_itself
     tst = (pack / "wp" / "WP.20.html").read_text(encoding="utf-8")
     assert f"{att.id}-test_log.txt" in tst and "CO.3.1" in tst  # the file and the history
     agr = (pack / "wp" / "WP.03.md").read_text(encoding="utf-8")
-    assert "| approved by | when | how | noted by |" in agr
+    assert "| approved by | meaning | when | how | version | content | signature |" in agr
 
 
 def test_the_audit_pack_refuses_a_folder_holding_other_files(store, tmp_path):

@@ -159,6 +159,7 @@ async def test_training_due_is_reachable_from_the_incidents_screen(make_app, dem
 
 async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, demo_db):
     from vse_tui.screens.evidence import EvidenceScreen
+    from vse_tui.screens.evidence_why import AuditFindingsScreen, TaskWhyScreen
 
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -170,9 +171,28 @@ async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, dem
         assert len([k for k in keys if not k.startswith("#")]) == 40
         assert "39 of 40" in str(app.screen.query_one("#evidence-summary").render())
         table.move_cursor(row=keys.index("GO.2.2"))
+        await pilot.press("enter")  # why GO.2.2 is done: each rule, with the records it is about
+        await pilot.pause()
+        assert isinstance(app.screen, TaskWhyScreen)
+        head = str(app.screen.query_one("#why-head").render())
+        assert "GO.2.2" in head and "done" in head
+        lines = app.screen.query_one("#why-lines", OptionList)
+        texts = [str(lines.get_option_at_index(i).prompt) for i in range(lines.option_count)]
+        assert any(t.startswith("✓") and "POL-" in t for t in texts), texts
+        lines.highlighted = next(i for i, t in enumerate(texts) if "POL-" in t)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "policies"
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        table.move_cursor(row=keys.index("GO.2.2"))
+        await pilot.press("o")  # straight to the evidence
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen) and app.screen.kind == "policies"
+        await pilot.press("escape", "a")  # the audit check: the demo's planted findings
+        await pilot.pause()
+        assert isinstance(app.screen, AuditFindingsScreen)
+        assert "4 findings" in str(app.screen.query_one("#why-head").render())
         await pilot.press("escape", "f")
         await pilot.pause()
         rows = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]

@@ -180,8 +180,11 @@ def cmd_audit_pack(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         result = write_pack(store, args.out)
+    tip = result["tip"]
     print(one_line(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work "
-                   f"products, {result['files']} attached files)"))
+                   f"products, {result['files']} attached files, {result['signatures']} signed approvals)"))
+    if tip:
+        print(one_line(f"history chain tip: {tip[0]} {tip[1]}"))
     return EXIT_OK
 
 

@@ -26,6 +26,12 @@ def uuid_labels(store: StorePort, values: list[str]) -> dict[str, str]:
     people = find_uuids(store, wanted, "people")
     out = {u: title for u, (_rid, title) in people.items()}
     rest = [v for v in wanted if v not in people]
+    if rest:  # a role held: who holds it (an assignment's own id means nothing to a reader)
+        rows = store.rows("role_assignments", ["uuid", "person", "role", "area"], {"uuid": rest})
+        if rows:
+            names = store.titles("people", {"uuid": [r[1] for r in rows]})
+            out.update({u: f"{names.get(p, '?')} {role}" + (f":{area}" if area else "") for u, p, role, area in rows})
+            rest = [v for v in rest if v not in out]
     out.update({u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, rest).items()} if rest else {})
     return out
 
@@ -41,7 +47,14 @@ def walk(value: Any) -> list[str]:
     return []
 
 
+HIDDEN_KEYS = {"content", "signature", "key"}  # hashes and signatures: shown where they are checked, not inline
+
+
 def render_value(value: Any, labels: dict[str, str]) -> str:
+    """A stored value as a person reads it: linked records and people by name, moments in local
+    time, lists joined, structured entries one per line as 'what: value' pairs."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
@@ -53,10 +66,51 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             except ValueError:
                 return value
         return value
+    if isinstance(value, (int, float)):
+        return str(value)
     if isinstance(value, list):
         if all(isinstance(v, str) for v in value):
             return ", ".join(render_value(v, labels) for v in value)
         return "\n".join(render_value(v, labels) for v in value)
     if isinstance(value, dict):
-        return "\n".join(f"{k}: {render_value(v, labels)}" for k, v in value.items())
+        parts = [(k, render_value(v, labels)) for k, v in value.items()
+                 if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
+        nested = any(isinstance(v, (dict, list)) for v in value.values())
+        long = any(len(text) > 40 for _k, text in parts)
+        return ("\n" if nested or long or len(parts) > 4 else "; ").join(f"{k.replace('_', ' ')}: {text}" for k, text in parts)
     return json.dumps(value, ensure_ascii=False)
+
+
+def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
+    """One content item of a record as a person reads it ("" when not recorded): targets as
+    'P1 15m/4h', service hours as 'Mon-Fri 08:30-17:30', a report's figures summed up."""
+    from .fields import field_specs, hours_text, targets_text
+
+    value = getattr(record, name, None)
+    if value in (None, "", [], {}):
+        return ""
+    how = {spec.name: spec.how for spec in field_specs(record.KIND)}.get(name)
+    if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
+        return targets_text(value)
+    if how == "hours" or name == "service_hours":
+        return hours_text(value) if hasattr(value, "always") else render_value(value, labels)
+    if name == "period_performance" and isinstance(value, dict):
+        total = value.get("total") or {}
+        if not total:
+            return "figures of the period (see the table)"
+        def pct(met: int, measured: int) -> str:
+            return f"{100 * met / measured:.0f}%" if measured else "-"
+        return (f"{total.get('incidents', 0)} incidents; response within target "
+                f"{pct(total.get('response_met', 0), total.get('response_measured', 0))}, resolution within target "
+                f"{pct(total.get('resolution_met', 0), total.get('resolution_measured', 0))}; "
+                f"{total.get('changes_deployed', 0)} changes deployed")
+    if name.endswith("_minutes") and isinstance(value, int) and not isinstance(value, bool):
+        return clock.human_duration(clock.timedelta(minutes=value)) if value else "0m"
+    data = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+    if isinstance(data, list):
+        data = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in data]
+    if isinstance(data, (list, dict)) or isinstance(value, str):
+        return render_value(data, labels)
+    if hasattr(value, "isoformat"):
+        return value.isoformat() if not hasattr(value, "hour") else clock.local_text(value)
+    return render_value(data, labels)

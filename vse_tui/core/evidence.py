@@ -81,12 +81,14 @@ class TaskEvidence:
     state: str
     why: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rule: str = ""  # the rule that derives the state, in words (describe)
 
     def as_dict(self) -> dict[str, Any]:
         return {"task": self.task, "process": self.process, "activity": self.activity, "title": self.title,
                 "state": self.state, "roles": self.roles, "holders": self.holders,
                 "inputs": [i.as_dict() for i in self.inputs], "outputs": [o.as_dict() for o in self.outputs],
-                "evidence": self.evidence, "why": [w.as_dict() for w in self.why], "notes": self.notes}
+                "evidence": self.evidence, "rule": self.rule, "why": [w.as_dict() for w in self.why],
+                "notes": self.notes}
 
     @property
     def missing(self) -> list[str]:
@@ -390,6 +392,65 @@ SPECIFIC: dict[str, list[tuple[str | None, Callable[[_Context, Any], list[str]]]
     "IN.2.5": [("WP.18", _closed_properly)],
 }
 
+# What each task-specific rule asks, in words (the evidence map's why screen, the audit pack, JSON).
+SPECIFIC_TEXT: dict[str, str] = {
+    "GO.1.1": "the scope lists every present customer",
+    "GO.1.2": "the role list names a Service Manager",
+    "GO.2.4": "feedback was logged to update the policy from",
+    "GO.3.1": "a training or competence need is planned for the role holders",
+    "CO.1.1": "the policy defines pre-approved, emergency and normal changes and how to request one",
+    "CO.1.4": "the configuration item is linked to a service",
+    "CO.2.2": "a change is on the schedule",
+    "CO.3.2": "the builder did not approve the deployment (or a mitigation was acknowledged)",
+    "CO.3.3": "a planned change has its resources confirmed",
+    "CO.3.4": "the deployed change updated every item it impacts",
+    "CO.3.5": "a deployment was reviewed",
+    "RE.1.3": "the catalogue's change went through a change request",
+    "RE.2.2": "the agreement was accepted by the customer or supplier, on its current version",
+    "IN.1.3": "a potential problem with its root cause and a change request raised to fix it",
+    "IN.2.2": "a category, and the root cause of a significant incident",
+    "IN.2.3": "the affected party was notified, with the message that was sent",
+    "IN.2.4": "restored with a solution, and the affected party notified with the message sent",
+    "IN.2.5": "closed with the affected party's confirmation, not by its own resolver without an acknowledgement",
+}
+
+
+def describe(task: Task, standard: Standard | None = None) -> str:
+    """The rule that derives `task`'s state, in words: what record, in what status, with what
+    filled, written by whom, with which inputs at the time, and what the task itself asks."""
+    from .standard import TaskIO, load_standard
+
+    standard = standard or load_standard()
+    if task.code == "IN.1.1":
+        return ("every holder of a role of the shop has training recorded as met (WP.08's training), recorded "
+                "with IN.1.1 by a holder of " + ", ".join(task.roles))
+    if task.code == "IN.1.2":
+        return ("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
+                + ", ".join(task.roles))
+    wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
+        if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
+    parts = []
+    for io in wanted:
+        wp = standard.wp(io.wp or "")
+        statuses = " or ".join(io.statuses) if io.any_of else " and ".join(io.statuses)
+        items = sorted({i for st in io.statuses for i in wp.required_in(st)})
+        text = f"a {wp.code} {wp.name} record written with {task.code}, {statuses}"
+        if items:
+            text += ", with " + ", ".join(i.replace("_", " ") for i in items) + " filled"
+        if wp.approved_status and all(st in ("approved", "updated") for st in _satisfying(wp, io)):
+            text += ", approved in its current content"
+        parts.append(text)
+    inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
+    out = "; ".join(parts) + f"; performed by a holder of {', '.join(task.roles)} (or with an acknowledged warning)"
+    if inputs:
+        out += "; with its inputs " + ", ".join(inputs) + " at that time"
+    if task.code in SPECIFIC_TEXT:
+        out += "; and " + SPECIFIC_TEXT[task.code]
+    if task.cadence_days:
+        out += f"; stale after the shop's review interval (default {task.cadence_days} days)"
+    return out
+
+
 # Tasks whose evidence is not (only) the outputs the tables name: what the app records when the
 # task is performed. CO.1.1 defines the change types in the approved policy; CO.1.3 approves the
 # procedures and the schedule (the change request and configuration record forms are the app's
@@ -567,7 +628,10 @@ def evidence_map(store: StorePort, now: datetime | None = None) -> list[TaskEvid
     statuses = store.statuses_present()
     holders = _holders(store)
     intervals = review_intervals(store)
-    return [evaluate(store, task, ctx, statuses, holders, intervals) for task in standard.tasks]
+    out = [evaluate(store, task, ctx, statuses, holders, intervals) for task in standard.tasks]
+    for task, found in zip(standard.tasks, out, strict=True):
+        found.rule = describe(task, standard)
+    return out
 
 
 def summary(tasks: list[TaskEvidence]) -> dict[str, tuple[int, int]]:

@@ -206,9 +206,7 @@ def parse_hours(text: str) -> dict[str, Any] | None:
 
 def refs_text(store: StorePort, uuids: list[str], kind: str | None) -> str:
     """The human ids of linked records ('CI-0003, CI-0007'); a uuid not found stays as it is."""
-    from .display import find_uuids
-
-    found = find_uuids(store, uuids, kind)
+    found = store.ids_for(uuids, kind)
     return ", ".join(found[u][0] if u in found else u for u in uuids)
 
 

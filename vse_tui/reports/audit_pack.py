@@ -1,30 +1,58 @@
-"""The audit pack: a folder an assessor browses offline. `index.html` at its root links the evidence
-map, the roles with their acknowledged warnings, one page per work product (each record's current
-version with its approvals and version history) and the attached files. Every document is written
-twice: Markdown and a self-contained HTML file (its style inline; nothing is loaded from anywhere,
-every link stays inside the folder)."""
+"""The audit pack: a folder an assessor browses offline, each page written as self-contained HTML
+and as Markdown. `index.html` links:
+
+- the evidence map of the 40 tasks (state as text and colour, the rule that derives it, why, the
+  latest evidence, inputs, outputs, role holders) and the audit check's findings;
+- people and roles with their warnings and acknowledgements;
+- one page per work product: every record with every content item of the work product (an empty
+  one says "not recorded"), people and parties by name, its approvals (whose, meaning, version,
+  typed or signed), attached files and history; long lists split by month;
+- the signatures: each signed approval's text and signature, the `allowed_signers` file and the one
+  command that checks them all with OpenSSH alone;
+- the chain's tip (sequence and hash) when the pack was written: an anchor for `vse-tui verify`.
+
+User text is data: escaped in HTML and in Markdown; nothing links outside the folder; an attached
+file a browser would run as a page (HTML, SVG, scripts) is kept under a `.txt` name and never
+opens as a page. Files and folders are private to the user (0600, 0700)."""
 
 from __future__ import annotations
 
 import html
-import json
 import os
-import shutil
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core import clock
 from ..core.errors import InputError
 
-DETAIL_LIMIT = 200  # records shown in full per work product; older ones are listed
+SPLIT_AT = 100  # a work product with more records gets one page per month
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 76em; padding: 0 1em; color: #222; }
 h1, h2, h3 { line-height: 1.2; } h3 { margin-top: 2em; border-top: 1px solid #ccc; padding-top: .8em; }
 table { border-collapse: collapse; margin: .5em 0 1em; } td, th { border: 1px solid #ccc; padding: .25em .5em;
 vertical-align: top; text-align: left; } th { background: #f3f3f3; } .dim { color: #666; } .ok { color: #17692c; }
-.no { color: #9c2b00; } pre { white-space: pre-wrap; margin: 0; font-family: inherit; } nav { margin-bottom: 1em; }
+.no { color: #9c2b00; font-weight: 600; } .part { color: #8a5a00; font-weight: 600; }
+pre { white-space: pre-wrap; margin: 0; font-family: inherit; } nav { margin-bottom: 1em; } code { font-size: 90%; }
 """
+# A browser shows these as what they are; anything else (HTML, SVG, XML, scripts, unknown) is kept as text.
+PASSIVE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".pdf", ".txt", ".csv", ".log", ".md", ".json", ".eml"}
+STATE_CLASS = {"done": "ok", "partly done": "part", "stale": "part", "not started": "no"}
+NOT_RECORDED = "not recorded"
+
+
+@dataclass
+class Link:
+    text: str
+    href: str  # inside the pack, without extension ("wp/WP.18-2026-05#INC-0042"), or a file under files/
+
+
+@dataclass
+class Mark:
+    text: str
+    cls: str  # ok | no | part | dim
 
 
 @dataclass
@@ -33,26 +61,65 @@ class Page:
 
     title: str
     path: str  # relative, without extension: "wp/WP.03"
-    blocks: list[tuple[str, Any]]
+    blocks: list[tuple[str, Any]] = field(default_factory=list)
     count: int = 0  # records the page is about
+    part: bool = False  # one month of a longer list (linked from the list's own page)
 
-    def depth_prefix(self) -> str:
+    def up(self) -> str:
         return "../" * self.path.count("/")
+
+
+# ---------------------------------------------------------------- rendering
 
 
 def _esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _md_cell(value: Any) -> str:
-    return ("" if value is None else str(value)).replace("|", "\\|").replace("\n", "<br>")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~])")
 
 
-def _render_html(page: Page, shop: str) -> str:
-    up = page.depth_prefix()
-    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{_esc(page.title)}</title>"
-           f"<style>{STYLE}</style></head><body>",
-           f"<nav><a href=\"{up}index.html\">Audit pack index</a> · <span class=\"dim\">{_esc(shop)}</span></nav>",
+def md_text(value: Any) -> str:
+    """User text made inert in Markdown: every character that could start a link, an image, raw
+    HTML, emphasis or a table cell is escaped; a line break becomes <br> (inside our tables)."""
+    text = "" if value is None else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _target(page: Page, href: str, ext: str) -> str:
+    if href.startswith("files/"):
+        return page.up() + href
+    base, _, anchor = href.partition("#")
+    return page.up() + base + ext + (f"#{anchor}" if anchor else "")
+
+
+def _html_cell(page: Page, cell: Any) -> str:
+    if isinstance(cell, Link):
+        return f"<a href=\"{_esc(_target(page, cell.href, '.html'))}\">{_esc(cell.text)}</a>"
+    if isinstance(cell, Mark):
+        return f"<span class=\"{cell.cls}\">{_esc(cell.text)}</span>"
+    if isinstance(cell, list):
+        return "<br>".join(_html_cell(page, c) for c in cell)
+    return f"<pre>{_esc(cell)}</pre>"
+
+
+def _md_cell(page: Page, cell: Any) -> str:
+    if isinstance(cell, Link):
+        return f"[{md_text(cell.text)}]({_target(page, cell.href, '.md')})"
+    if isinstance(cell, Mark):
+        return f"**{md_text(cell.text)}**" if cell.cls in ("no", "part") else md_text(cell.text)
+    if isinstance(cell, list):
+        return "<br>".join(_md_cell(page, c) for c in cell)
+    return md_text(cell)
+
+
+def render_html(page: Page, shop: str) -> str:
+    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+           "img-src 'self'\">",
+           f"<title>{_esc(page.title)}</title><style>{STYLE}</style></head><body>",
+           f"<nav><a href=\"{page.up()}index.html\">Audit pack index</a> · <span class=\"dim\">{_esc(shop)}</span></nav>",
            f"<h1>{_esc(page.title)}</h1>"]
     for kind, content in page.blocks:
         if kind == "h2":
@@ -61,234 +128,443 @@ def _render_html(page: Page, shop: str) -> str:
             anchor, text = content
             out.append(f"<h3 id=\"{_esc(anchor)}\">{_esc(text)}</h3>")
         elif kind == "p":
-            out.append(f"<p>{_esc(content)}</p>")
+            out.append(f"<p>{_html_cell(page, content) if isinstance(content, (Link, Mark, list)) else _esc(content)}</p>")
+        elif kind == "code":
+            out.append(f"<pre><code>{_esc(content)}</code></pre>")
         elif kind == "links":
-            out.append("<ul>" + "".join(f"<li><a href=\"{_esc(up + href + '.html' if not href.startswith('files/') else up + href)}\">"
-                                        f"{_esc(text)}</a>{_esc(extra)}</li>" for href, text, extra in content) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{_html_cell(page, link)}{_esc(extra)}</li>" for link, extra in content)
+                       + "</ul>")
         elif kind == "table":
             head, rows = content
             out.append("<table><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr>")
-            for row in rows:
-                cells = []
-                for cell in row:
-                    if isinstance(cell, tuple):  # (text, link)
-                        text, href = cell
-                        target = up + href if href.startswith("files/") else up + href + ".html" if "#" not in href \
-                            else up + href.replace("#", ".html#", 1)
-                        cells.append(f"<td><a href=\"{_esc(target)}\">{_esc(text)}</a></td>")
-                    else:
-                        cells.append(f"<td><pre>{_esc(cell)}</pre></td>")
-                out.append("<tr>" + "".join(cells) + "</tr>")
+            out += ["<tr>" + "".join(f"<td>{_html_cell(page, c)}</td>" for c in row) + "</tr>" for row in rows]
             out.append("</table>")
-    out.append(f"<p class=\"dim\">Generated by vse-tui on {_esc(clock.local_text(clock.now()))}.</p></body></html>")
+    out.append(f"<p class=\"dim\">Written by vse-tui on {_esc(clock.local_text(clock.now()))}.</p></body></html>")
     return "\n".join(out)
 
 
-def _render_md(page: Page) -> str:
-    up = page.depth_prefix()
-    out = [f"# {page.title}", ""]
+def render_md(page: Page) -> str:
+    out = [f"# {md_text(page.title)}", ""]
     for kind, content in page.blocks:
         if kind == "h2":
-            out += [f"## {content}", ""]
-        elif kind == "h3":
-            out += [f"### {content[1]}", ""]
+            out += [f"## {md_text(content)}", ""]
+        elif kind == "h3":  # an explicit anchor: a renderer's own heading ids differ
+            out += [f"<a id=\"{re.sub(r'[^A-Za-z0-9._-]', '', content[0])}\"></a>", "", f"### {md_text(content[1])}", ""]
         elif kind == "p":
-            out += [str(content), ""]
+            out += [_md_cell(page, content), ""]
+        elif kind == "code":
+            fence = "````" if "```" in str(content) else "```"
+            out += [fence, str(content).replace(fence, ""), fence, ""]
         elif kind == "links":
-            out += [f"- [{text}]({up + href + ('.md' if not href.startswith('files/') else '')}){extra}"
-                    for href, text, extra in content] + [""]
+            out += [f"- {_md_cell(page, link)}{md_text(extra)}" for link, extra in content] + [""]
         elif kind == "table":
             head, rows = content
-            out.append("| " + " | ".join(head) + " |")
+            out.append("| " + " | ".join(md_text(h) for h in head) + " |")
             out.append("|" + "---|" * len(head))
-            for row in rows:
-                cells = []
-                for cell in row:
-                    if isinstance(cell, tuple):
-                        text, href = cell
-                        target = up + href if href.startswith("files/") else up + href.split("#")[0] + ".md"
-                        cells.append(f"[{_md_cell(text)}]({target})")
-                    else:
-                        cells.append(_md_cell(cell))
-                out.append("| " + " | ".join(cells) + " |")
+            out += ["| " + " | ".join(_md_cell(page, c) for c in row) + " |" for row in rows]
             out.append("")
     return "\n".join(out) + "\n"
 
 
-def build_pages(store, files: dict[str, str]) -> list[Page]:
-    """Every page of the pack. `files` maps attachment uuid -> its path inside the pack."""
-    from ..core.display import uuid_labels
-    from ..core.evidence import evidence_map, summary
-    from ..core.records import BY_WP, KINDS, model_for
-    from ..core.roles import warnings
-    from ..core.standard import load_standard
-
-    standard = load_standard()
-    pages: list[Page] = []
-
-    # the evidence map
-    tasks = evidence_map(store)
-    s = summary(tasks)
-    rows = []
-    for t in tasks:
-        ev = t.evidence
-        rows.append([f"{t.task} {t.title}", t.state, (ev["record"], _record_href(store, ev["record"])) if ev and ev["record"]
-                     else "none", clock.local_text(clock.parse_datetime(ev["at"])) if ev else "", ev["by"] if ev else "",
-                     "; ".join(f"{o.wp} {'/'.join(o.needed)}: {'yes' if o.ok else 'no'}" for o in t.outputs if o.wp),
-                     "; ".join(f"{r}: {', '.join(h) or '-'}" for r, h in t.holders.items())])
-    pages.append(Page("Evidence map of the 40 tasks", "evidence-map", [
-        ("p", f"Tasks done: {s['all'][0]} of {s['all'][1]} (" + ", ".join(
-            f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all") + "). A task is done when its outputs exist "
-         "in the status the standard names and a dated, attributed record shows it was performed."),
-        ("table", (["task", "state", "latest evidence", "when", "who", "outputs", "roles and who holds them"], rows)),
-    ]))
-
-    # roles and their warnings
-    people = store.records("people", order="title")
-    assignments = store.records("role_assignments")
-    by_person: dict[str, list[str]] = {}
-    for a in assignments:
-        if a.state == "active":
-            by_person.setdefault(a.person, []).append(f"PT:{a.area}" if a.role == "PT" and a.area else a.role)
-    role_rows = [[p.name, p.affiliation, ", ".join(by_person.get(p.uuid, [])) or "-", p.state] for p in people]
-    warn_rows = [[w.text.name, w.person_name or "-", " and ".join(w.roles),
-                  f"acknowledged: {w.acknowledged.mitigation} ({w.acknowledged.created_by}, "
-                  f"{clock.local_text(w.acknowledged.created_at)})" if w.acknowledged else "open"] for w in warnings(store)]
-    ack_rows = [[a.id, a.rule, a.mitigation, a.created_by, clock.local_text(a.created_at)]
-                for a in store.records("acknowledgements")]
-    pages.append(Page("Roles, their holders and the combination warnings", "roles", [
-        ("table", (["person", "affiliation", "roles", "state"], role_rows)),
-        ("h2", "Warnings"), ("table", (["rule", "person", "roles", "status"], warn_rows or [["none", "", "", ""]])),
-        ("h2", "Acknowledgements (including those met at the moment of work)"),
-        ("table", (["id", "rule", "mitigation", "by", "when"], ack_rows or [["none", "", "", "", ""]])),
-    ]))
-
-    # one page per work product present
-    for wp in standard.work_products:
-        model = BY_WP[wp.code]
-        total = store.count(model.KIND)
-        if not total:
-            continue
-        records = store.records(model.KIND, order="-seq", limit=DETAIL_LIMIT)
-        listing = [[(r.id, f"wp/{wp.code}#{r.id}"), r.title_text, r.status or "", r.state or "", r.version,
-                    clock.local_text(r.updated_at)] for r in records]
-        blocks: list[tuple[str, Any]] = [
-            ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. {total} record(s)"
-             + (f"; the {DETAIL_LIMIT} most recent are shown in full (vse-tui export has them all)." if total > DETAIL_LIMIT
-                else ".")),
-            ("table", (["id", "title", "status", "state", "version", "updated"], listing)),
-        ]
-        for rec in records:
-            blocks += _record_blocks(store, rec, files, uuid_labels)
-        pages.append(Page(f"{wp.code} {wp.name}", f"wp/{wp.code}", blocks, total))
-
-    # the records that are not work products but carry evidence: parties and attachments
-    for kind in KINDS:
-        model = model_for(kind)
-        if model.WP or not store.count(kind):
-            continue
-        records = store.records(kind)
-        blocks = [("table", (["id", "title", "state", "updated"], [[(r.id, f"other/{kind}#{r.id}"), r.title_text,
-                                                                     r.state or "", clock.local_text(r.updated_at)]
-                                                                    for r in records]))]
-        for rec in records[:DETAIL_LIMIT]:
-            blocks += _record_blocks(store, rec, files, uuid_labels)
-        pages.append(Page("People" if kind == "people" else model.LABEL + "s", f"other/{kind}", blocks,
-                          len(records)))
-    return pages
+# ---------------------------------------------------------------- the pages
 
 
-def _record_href(store, rid: str) -> str:
-    from ..core.records import PREFIXES, model_for
+class _Pack:
+    """What every page needs, read once: names, where each record is shown, the signatures."""
 
-    kind = PREFIXES.get(rid.split("-", 1)[0])
-    if not kind:
-        return "index"
-    model = model_for(kind)
-    return f"wp/{model.WP}#{rid}" if model.WP else f"other/{kind}#{rid}"
+    def __init__(self, store, files: dict[str, str]) -> None:
+        from ..core.standard import load_standard
+
+        self.store, self.files = store, files
+        self.standard = load_standard()
+        self.people = store.titles("people")
+        self.where: dict[str, str] = {}  # record id -> page path holding it
+        self.signatures: list[dict[str, Any]] = []
+
+    def name(self, who: str | None) -> str:
+        return self.people.get(who or "", who or "")
+
+    def link(self, rid: str | None, text: str | None = None) -> Link | str:
+        if not rid:
+            return ""
+        page = self.where.get(rid)
+        return Link(text or rid, f"{page}#{rid}") if page else (text or rid)
+
+    def who_wrote(self, h: dict[str, Any]) -> str:
+        if h.get("person"):
+            return self.name(h["person"])
+        login = h.get("os_user") or h.get("operator") or "?"
+        if (h.get("via") or "").startswith(("imported", "merged")):
+            return f"{h.get('operator') or login} ({h['via']})"
+        return f"login {login} (mapped to no person)"
 
 
-def _record_blocks(store, rec, files: dict[str, str], uuid_labels) -> list[tuple[str, Any]]:
-    from ..core.display import render_value, walk
+def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Page]:
+    """The records of one kind: one page, or a page per month (of creation) under an index page."""
+    store = pack.store
+    total = store.count(kind)
+    if total <= SPLIT_AT:
+        for (rid,) in store.rows(kind, ["id"]):
+            pack.where[rid] = base
+        return [Page(title, base, count=total)]
+    by_month: dict[str, int] = defaultdict(int)
+    for rid, created in store.rows(kind, ["id", "created_at"]):
+        month = clock.local_text(clock.parse_datetime(created), with_time=False)[:7] if created else "undated"
+        by_month[month] += 1
+        pack.where[rid] = f"{base}-{month}"
+    index = Page(title, base, count=total, blocks=[
+        ("p", f"{total} records, one page per month of creation (local time)."),
+        ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]))])
+    return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True) for m, n in sorted(by_month.items()))]
 
-    data = rec.model_dump(mode="json")
-    labels = uuid_labels(store, walk(data))
-    skip = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by"}
-    rows = [[name.replace("_", " "), render_value(value, labels)] for name, value in data.items()
-            if name not in skip and value not in (None, "", [], {}) and value is not False
-            and name != "period_performance"]
-    rows.append(["version", f"{rec.version}, updated {clock.local_text(rec.updated_at)} by {rec.updated_by}"])
-    rows.append(["created", f"{clock.local_text(rec.created_at)} by {rec.created_by}"])
-    blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {rec.title_text}")), ("table", (["field", "value"], rows))]
+
+def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp) -> None:
+    """Put every record of `kind` on the page `pack.where` gives it, newest first."""
+    from ..core.display import uuid_labels, walk
+
+    store = pack.store
+    by_path = {p.path: p for p in pages}
+    listing: dict[str, list[list[Any]]] = defaultdict(list)
+    blocks: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    offset = 0
+    while True:
+        batch = store.records(kind, order="-seq", limit=500, offset=offset)
+        if not batch:
+            break
+        offset += len(batch)
+        labels = uuid_labels(store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
+        for rec in batch:
+            path = pack.where.get(rec.id or "", pages[0].path)
+            listing[path].append([Link(rec.id or "", f"{path}#{rec.id}"), rec.title_text, rec.status or "", rec.state or "",
+                                  str(rec.version), clock.local_text(rec.updated_at)])
+            blocks[path] += _record_blocks(pack, rec, wp, labels)
+    for path, rows in listing.items():
+        page = by_path[path]
+        page.blocks += [("table", (["id", "title", "status", "state", "version", "updated"], rows)), *blocks[path]]
+
+
+def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
+    from ..core.approvals import content_hash
+    from ..core.approvals import state as approval_state
+    from ..core.display import item_text
+
+    store = pack.store
+    names = list(wp.fields) if wp else [n for n in type(rec).model_fields
+                                         if n not in ("uuid", "id", "approvals", "version", "created_at", "updated_at",
+                                                      "created_by", "updated_by")]
+    rows: list[list[Any]] = []
+    required = set(wp.required_in(rec.status)) if wp else set()
+    for name in names:
+        text = item_text(rec, name, labels)
+        label = name.replace("_", " ") + (" *" if name in required else "")
+        rows.append([label, text if text else Mark(NOT_RECORDED, "no" if name in required else "dim")])
+    if wp:  # what the record holds beyond the standard's items (filled ones only)
+        for name in type(rec).model_fields:
+            if name in names or name in ("uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by",
+                                         "updated_by", "status", "state"):
+                continue
+            text = item_text(rec, name, labels)
+            if text:
+                rows.append([name.replace("_", " "), text])
+    rows.append(["status", f"{rec.status or '-'}" + (f" · {rec.state}" if rec.state else "")])
+    rows.append(["version", f"{rec.version}, last changed {clock.local_text(rec.updated_at)} by {pack.name(rec.updated_by)}"])
+    rows.append(["created", f"{clock.local_text(rec.created_at)} by {pack.name(rec.created_by)}"])
+    if rec.KIND == "performance_reports":
+        rows.append(["figures", "in the table below"])
+    blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {rec.title_text}")),
+                                     ("table", (["content item (* required in this status)", "value"], rows))]
+    if rec.KIND == "performance_reports" and rec.period_performance:
+        blocks += _performance_blocks(rec.period_performance)
+    if wp and wp.approved_status:
+        st = approval_state(rec)
+        blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
-        blocks.append(("table", (["approved by", "when", "how", "noted by"],
-                                 [[a.by, clock.local_text(a.at), a.how, a.noted_by or ""] for a in rec.approvals])))
+        current = content_hash(rec)
+        approval_rows = []
+        for n, a in enumerate(rec.approvals):
+            if a.signature:
+                stem = f"{rec.id}-v{a.version}-{n + 1}"
+                pack.signatures.append({"stem": stem, "record": rec, "approval": a})
+                signed: Any = Link(f"signed (SSH): signatures/{stem}.sig", "signatures")
+            else:
+                signed = "typed, not signed"
+            approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at),
+                                  a.how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
+                                  str(a.version or "-"),
+                                  Mark("this content", "ok") if a.content == current else
+                                  Mark("an earlier content", "part") if a.content else "not bound (older record)",
+                                  signed])
+        blocks.append(("table", (["approved by", "meaning", "when", "how", "version", "content", "signature"],
+                                 approval_rows)))
     attached = store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
     if attached:
-        blocks.append(("table", (["attached file", "by", "when"],
-                                 [[(a.name, files[a.uuid]) if a.uuid in files else a.name, a.created_by,
-                                   clock.local_text(a.created_at)] for a in attached])))
+        blocks.append(("table", (["attached file", "sha256", "bytes", "by", "when"],
+                                 [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
+                                   else Mark(f"{a.name} (file missing)", "no"), a.sha256, str(a.size),
+                                   pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
     history = store.history(rec.uuid)
     blocks.append(("table", (["when", "who", "task", "change"], [
-        [clock.local_text(clock.parse_datetime(h["at"])), h["operator"], h["task"] or "",
-         "created" if h["action"] == "create" else f"{h['field']}: {_short(h['old_value'])} → {_short(h['new_value'])}"]
+        [clock.local_text(clock.parse_datetime(h["at"])), pack.who_wrote(h), h["task"] or "",
+         "created" if h["action"] == "create" else
+         f"{h['field'].replace('_', ' ')}: {_short(h['old_value'], labels)} → {_short(h['new_value'], labels)}"]
         for h in history])))
     return blocks
 
 
-def _short(value: str | None, limit: int = 80) -> str:
+def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
+    from .performance import PRIORITIES, minutes_text, pct
+
+    rows = []
+    for r in [*report.get("rows", []), {"customer": "Total", **(report.get("total") or {})}]:
+        if "incidents" not in r:
+            continue
+        fb = r.get("feedback") or {}
+        rows.append([r.get("customer") or "", str(r["incidents"]),
+                     " ".join(f"{q}:{(r.get('by_priority') or {}).get(q, 0)}" for q in PRIORITIES),
+                     f"{pct(r['response_met'], r['response_measured'])} ({r['response_met']}/{r['response_measured']})",
+                     f"{pct(r['resolution_met'], r['resolution_measured'])} ({r['resolution_met']}/{r['resolution_measured']})",
+                     str(r["breached"]), minutes_text(r["mean_resolve_minutes"]), minutes_text(r["p90_resolve_minutes"]),
+                     str(r["reopened"]), f"{r['changes_deployed']} ({r['changes_failed']} failed)",
+                     f"{fb.get('compliment', 0)}/{fb.get('complaint', 0)}/{fb.get('comment', 0)}",
+                     f"{minutes_text(r['billable_minutes'])} / {minutes_text(r['non_billable_minutes'])}"])
+    period = report.get("period") or {}
+    return [("p", f"Figures for {period.get('from', '?')} to {period.get('to', '?')}, counted in each service's hours:"),
+            ("table", (["customer", "incidents", "by priority", "response within target", "resolution within target",
+                        "breached", "mean to resolve", "90% resolved within", "reopened", "changes deployed",
+                        "feedback +/-/=", "billable / not"], rows))]
+
+
+def _short(value: str | None, labels: dict[str, str], limit: int = 120) -> str:
+    import json
+
+    from ..core.display import render_value
+
     if value is None:
         return "(empty)"
-    if value[:1] in "[{":
-        try:
-            loaded = json.loads(value)
-            return f"{len(loaded)} entries" if isinstance(loaded, (list, dict)) else value
-        except ValueError:
-            pass
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    try:
+        loaded = json.loads(value) if value[:1] in '[{"' else value
+    except ValueError:
+        loaded = value
+    if isinstance(loaded, list) and loaded and isinstance(loaded[0], dict):
+        text = f"{len(loaded)} entr{'y' if len(loaded) == 1 else 'ies'}"
+    else:
+        text = render_value(loaded, labels) if isinstance(loaded, (str, list, dict)) else str(loaded)
+    if not text:
+        return "(empty)"
+    text = text.replace("\n", "; ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _evidence_pages(pack: _Pack) -> list[Page]:
+    from ..core.audit_check import RULES, audit_check
+    from ..core.evidence import evidence_map, review_intervals, summary
+
+    store = pack.store
+    tasks = evidence_map(store)
+    s = summary(tasks)
+    names = {p.code: p.name for p in pack.standard.processes}
+    intervals = review_intervals(store)
+    blocks: list[tuple[str, Any]] = [
+        ("p", f"Tasks done: {s['all'][0]} of {s['all'][1]} (" + ", ".join(
+            f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all") + "). The state of each task is derived from "
+         "the records the task produces, by the rule given with it; 'why' lists each check and its records. The "
+         "same function gives the counts on the dashboard, the evidence map and 'vse-tui report audit'."),
+        ("p", "Stale after (the shop's review intervals, days): "
+         + ", ".join(f"{t} {d}" for t, d in sorted(intervals.items()))),
+    ]
+    current = None
+    rows: list[list[Any]] = []
+    for t in tasks:
+        if t.process != current:
+            if rows:
+                blocks.append(("table", (["task", "state", "rule", "why", "latest evidence", "inputs", "outputs",
+                                          "roles and holders"], rows)))
+            current, rows = t.process, []
+            d, n = s[t.process]
+            blocks.append(("h2", f"{t.process} {names.get(t.process, '')}: {d} of {n} done"))
+        ev = t.evidence
+        why = [Mark(("✓ " if w.ok else "✗ ") + w.text, "ok" if w.ok else "no") for w in t.why] + \
+            [Mark(n, "dim") for n in t.notes]
+        rows.append([f"{t.task} {t.title}", Mark(t.state, STATE_CLASS.get(t.state, "dim")), t.rule, why,
+                     [pack.link(ev.get("record")), f"{clock.local_text(clock.parse_datetime(ev['at']))} by {ev['by']}"]
+                     if ev else Mark("none", "no"),
+                     "\n".join(f"{i.wp} {i.name}: {'/'.join(i.needed)} ({'yes' if i.ok else 'no'})" for i in t.inputs if i.wp),
+                     "\n".join(f"{o.wp} {o.name}: {'/'.join(o.needed)} ({'yes' if o.ok else 'no'})" for o in t.outputs if o.wp),
+                     "\n".join(f"{r}: {', '.join(h) or 'nobody'}" for r, h in t.holders.items())])
+    if rows:
+        blocks.append(("table", (["task", "state", "rule", "why", "latest evidence", "inputs", "outputs",
+                                  "roles and holders"], rows)))
+    findings = audit_check(store)
+    check = [("p", Mark(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", "no" if findings else "ok")),
+             ("p", "What an assessor reading these records would question, rule by rule (the same list as "
+                   "'vse-tui audit check'). The rules: " + "; ".join(f"{k}: {v}" for k, v in RULES.items()) + ".")]
+    if findings:
+        check.append(("table", (["rule", "records", "finding"],
+                                [[f.rule, [pack.link(r) for r in f.records], f.what] for f in findings])))
+    return [Page("Evidence map of the 40 tasks", "evidence-map", blocks, len(tasks)),
+            Page("Audit check", "audit-check", check, len(findings))]
+
+
+def _roles_page(pack: _Pack) -> Page:
+    from ..core.roles import warnings
+
+    store = pack.store
+    by_person: dict[str, list[str]] = defaultdict(list)
+    for a in store.records("role_assignments", {"state": "active"}):
+        by_person[a.person].append(f"PT:{a.area}" if a.role == "PT" and a.area else a.role)
+    people = store.records("people", order="title")
+    role_rows = [[pack.link(p.id, p.name), p.affiliation, ", ".join(by_person.get(p.uuid, [])) or "-",
+                  p.os_user or "-", "yes" if p.ssh_key else "no", p.state] for p in people]
+    warn_rows = [[w.text.name, w.person_name or "-", " and ".join(w.roles),
+                  Mark(f"acknowledged: {w.acknowledged.mitigation} ({pack.name(w.acknowledged.created_by)}, "
+                       f"{clock.local_text(w.acknowledged.created_at)})", "ok") if w.acknowledged else Mark("open", "no")]
+                 for w in warnings(store)]
+    ack_rows = []
+    for a in store.records("acknowledgements"):
+        about = store.ids_for([a.record], None).get(a.record or "", ("", ""))[0] if a.record else ""
+        ack_rows.append([a.id, a.rule, pack.link(about) if about else "-", a.mitigation, pack.name(a.created_by),
+                         clock.local_text(a.created_at)])
+    return Page("People, roles and the combination warnings", "roles", [
+        ("table", (["person", "affiliation", "roles", "login", "SSH key", "state"], role_rows)),
+        ("h2", "Warnings"), ("table", (["rule", "person", "roles", "status"], warn_rows or [["none", "", "", ""]])),
+        ("h2", "Acknowledgements (including those met at the moment of work)"),
+        ("table", (["id", "rule", "record", "mitigation", "by", "when"], ack_rows or [["none", "", "", "", "", ""]])),
+    ], len(people))
+
+
+VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do t="${s%.sig}.txt"; '
+                   'p=$(sed -n "s/^person: \\([^ ]*\\).*/\\1/p" "$t"); '
+                   'ssh-keygen -Y verify -f allowed_signers -n vse-tui -I "$p" -s "$s" < "$t" || echo "FAILED: $s"; done')
+
+
+def _signature_page(pack: _Pack, target: Path) -> Page:
+    from ..core.approvals import allowed_signers, text
+    from ..store.files import private_folder, write_text
+
+    rows = []
+    if pack.signatures:
+        folder = private_folder(target / "signatures")
+        write_text(folder / "allowed_signers", allowed_signers(pack.store), force=True, what="audit pack")
+        for sig in pack.signatures:
+            rec, a = sig["record"], sig["approval"]
+            write_text(folder / f"{sig['stem']}.txt", text(rec.KIND, rec.uuid, rec.id or "", a), force=True,
+                       what="audit pack")
+            write_text(folder / f"{sig['stem']}.sig", a.signature or "", force=True, what="audit pack")
+            rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, a.meaning,
+                         clock.local_text(a.at), f"signatures/{sig['stem']}.txt and .sig"])
+    blocks: list[tuple[str, Any]] = [
+        ("p", f"{len(pack.signatures)} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) "
+              "over the text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
+              "what, how and when. Approvals without one show as 'typed, not signed'."),
+    ]
+    if rows:
+        blocks += [("table", (["record", "version", "signed by", "meaning", "when", "files"], rows)),
+                   ("p", "To check every signature with OpenSSH alone (8.0 or later), from the pack's folder:"),
+                   ("code", VERIFY_ONE_LINE),
+                   ("p", "Each line printed says 'Good \"vse-tui\" signature for ...'; any other output names the "
+                         "signature that failed. signatures/allowed_signers lists the public keys the shop registered.")]
+    return Page("Signatures", "signatures", blocks, len(pack.signatures))
+
+
+def build_pages(store, files: dict[str, str], target: Path) -> tuple[list[Page], _Pack]:
+    """Every page of the pack but the index. `files` maps attachment uuid -> its path in the pack."""
+    from ..core.records import BY_WP, KINDS, model_for
+
+    pack = _Pack(store, files)
+    record_pages: list[tuple[str, list[Page], Any]] = []
+    for wp in pack.standard.work_products:
+        model = BY_WP[wp.code]
+        if store.count(model.KIND):
+            record_pages.append((model.KIND, _pages_of_records(pack, model.KIND, f"wp/{wp.code}", f"{wp.code} {wp.name}"),
+                                 wp))
+    for kind in KINDS:
+        model = model_for(kind)
+        if not model.WP and store.count(kind):
+            title = "People" if kind == "people" else model.LABEL + "s"
+            record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
+    for kind, pages, wp in record_pages:
+        first = pages[0]
+        if wp:
+            first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
+                                         f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
+                                         "required in the record's status; an empty item says 'not recorded')."))
+        _fill_record_pages(pack, kind, pages if len(pages) == 1 else pages[1:], wp)
+    pages = [*_evidence_pages(pack), _roles_page(pack)]
+    for _kind, kind_pages, _wp in record_pages:
+        pages += kind_pages
+    pages.append(_signature_page(pack, target))
+    return pages, pack
 
 
 def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
-    """Write the pack into the folder `out` (made if needed; must be empty or a previous pack)."""
+    """Write the pack into the folder `out` (made if needed; empty, or a previous pack)."""
     from ..core.attachments import stored_path
+    from ..store.files import private_folder, write_bytes, write_text
 
     target = Path(out).expanduser()
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} is a file; the audit pack is a folder")
     if target.exists() and any(target.iterdir()) and not (target / "index.html").exists():
         raise InputError(f"{target} is not empty and holds no earlier audit pack; choose an empty folder")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        files: dict[str, str] = {}
-        for a in store.records("attachments"):
-            source = stored_path(store, a.sha256)
-            if source.exists():
-                rel = f"files/{a.id}-{_safe_name(a.name)}"
-                (target / "files").mkdir(exist_ok=True)
-                shutil.copyfile(source, target / rel)
-                files[a.uuid] = rel
-        shop = store.setting("shop_name", "") or ""
-        pages = build_pages(store, files)
-        index = Page(f"Audit pack{': ' + shop if shop else ''}", "index", [
-            ("p", "ISO/IEC TR 29110-5-3 service delivery records, as stored on "
-             f"{clock.local_text(clock.now())}. Every page exists as HTML and as Markdown."),
-            ("h2", "Overview"),
-            ("links", [(p.path, p.title, "") for p in pages if "/" not in p.path]),
-            ("h2", "Work products"),
-            ("links", [(p.path, p.title, f" ({p.count} record{'' if p.count == 1 else 's'})") for p in pages
-                       if p.path.startswith("wp/")]),
-            ("h2", "Other records"),
-            ("links", [(p.path, p.title, "") for p in pages if p.path.startswith("other/")]),
-            ("h2", "Attached files"),
-            ("links", [(rel, Path(rel).name, "") for rel in files.values()] or []),
-        ])
-        for page in [index, *pages]:
-            base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
-            base.parent.mkdir(parents=True, exist_ok=True)
-            Path(f"{base}.html").write_text(_render_html(page, shop), encoding="utf-8")
-            Path(f"{base}.md").write_text(_render_md(page), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot write the audit pack in {target}: {exc.strerror or exc}") from None
+    database = getattr(store, "path", None)
+    private_folder(target)
+    files: dict[str, str] = {}
+    listed: list[tuple[Any, str]] = []
+    for a in store.records("attachments"):
+        source = stored_path(store, a.sha256)
+        if not source.exists():
+            continue
+        safe = _safe_name(a.name)
+        suffix = Path(safe).suffix.lower()
+        rel = f"files/{a.id}-{safe}" + ("" if suffix in PASSIVE else ".txt")  # never opens as a page
+        private_folder(target / "files")
+        write_bytes(target / rel, source.read_bytes(), force=True, database=database, what="audit pack")
+        files[a.uuid] = rel
+        listed.append((a, rel))
+    pages, pack = build_pages(store, files, target)
+    shop = store.setting("shop_name", "") or ""
+    tip = store.chain_tip()
+    from ..core.evidence import evidence_map, summary
+
+    counts = summary(evidence_map(store))["all"]
+    findings = next(p.count for p in pages if p.path == "audit-check")
+    index = Page(f"Audit pack{': ' + shop if shop else ''}", "index", [
+        ("p", f"ISO/IEC TR 29110-5-3 service delivery records of {shop or 'the shop'}, as stored on "
+              f"{clock.local_text(clock.now())}. Every page exists as HTML and as Markdown."),
+        ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
+                   "ok" if counts[0] == counts[1] and not findings else "part")),
+        ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "
+              "'vse-tui verify --anchor index.md' on the shop's database proves nothing up to it changed since."
+         if tip else "The history is empty."),
+        ("h2", "Overview"),
+        ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
+        ("h2", "Work products"),
+        ("links", [(Link(p.title, p.path), f" ({p.count} record{'' if p.count == 1 else 's'})") for p in pages
+                   if p.path.startswith("wp/") and not p.part]),
+        ("h2", "Other records"),
+        ("links", [(Link(p.title, p.path), f" ({p.count})") for p in pages
+                   if p.path.startswith("other/") and not p.part]),
+        ("h2", "Attached files"),
+        ("table", (["file", "attached to", "sha256", "bytes"],
+                   [[Link(rel.split("/", 1)[1], rel), pack.link(_record_id(store, a.record)), a.sha256, str(a.size)]
+                    for a, rel in listed] or [["none", "", "", ""]])),
+        ("p", "Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added to "
+              "their names, so they open as text."),
+    ])
+    for page in [index, *pages]:
+        base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
+        private_folder(base.parent)
+        write_text(f"{base}.html", render_html(page, shop), force=True, database=database, what="audit pack")
+        write_text(f"{base}.md", render_md(page), force=True, database=database, what="audit pack")
     return {"path": target / "index.html", "pages": len(pages) + 1, "files": len(files),
-            "work_products": sum(1 for p in pages if p.path.startswith("wp/"))}
+            "work_products": sum(1 for p in pages if p.path.startswith("wp/") and not p.part),
+            "signatures": len(pack.signatures), "tip": tip}
+
+
+def _record_id(store, uuid: str | None) -> str:
+    if not uuid:
+        return ""
+    return store.ids_for([uuid], None).get(uuid, ("", ""))[0]
 
 
 def _safe_name(name: str) -> str:

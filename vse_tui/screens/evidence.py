@@ -22,8 +22,10 @@ class EvidenceScreen(BaseScreen):
     TITLE_TEXT = "Evidence map"
     BINDINGS = [
         Binding("escape", "back", "Back", id="evidence_back"),
-        Binding("enter", "open", "Open evidence", id="evidence_open", show=False),
+        Binding("enter", "why", "Why", id="evidence_why"),
+        Binding("o", "open", "Open the evidence", id="evidence_open"),
         Binding("f", "cycle_filter", "Filter", id="evidence_filter"),
+        Binding("a", "audit_check", "Audit check", id="evidence_audit"),
         Binding("p", "audit_pack", "Write audit pack", id="evidence_pack"),
     ]
 
@@ -53,7 +55,7 @@ class EvidenceScreen(BaseScreen):
         self.tasks = {t.task: t for t in found}
         s = summary(found)
         self.query_one("#evidence-summary", Static).update(Text.assemble(
-            ("Done (inputs and outputs in place, with dated evidence): ", "dim"), (f"{s['all'][0]} of {s['all'][1]}", "bold"),
+            ("Tasks done (the evidence map's rules): ", "dim"), (f"{s['all'][0]} of {s['all'][1]}", "bold"),
             *[part for p, (d, n) in s.items() if p != "all" for part in (("  ·  ", "dim"), (f"{p} {d}/{n}", "green" if d == n else ""))],
             ("   filter: ", "dim"), self.filter))
         table = self.query_one("#evidence", DataTable)
@@ -95,11 +97,29 @@ class EvidenceScreen(BaseScreen):
         holders = "; ".join(f"{r} {', '.join(h) or '(nobody)'}" for r, h in t.holders.items())
         ins = ", ".join(f"{i.wp} {'/'.join(i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
         outs = ", ".join(f"{o.wp} {'/'.join(o.needed)} {'✓' if o.ok else '✗'}" for o in t.outputs if o.wp)
+        failing = [w.text for w in t.why if not w.ok]
         detail.update(Text(f"{t.task} {t.state} · roles: {holders}\ninputs: {ins or '-'} · outputs: {outs or '-'}"
-                           + (f"\n{'; '.join(t.notes)}" if t.notes else "")))
+                           + (f"\nnot yet: {failing[0]}" + (f" (and {len(failing) - 1} more)" if len(failing) > 1 else "")
+                              if failing else "") + "\nEnter: why   o: open the evidence   a: audit check"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self._open(event.row_key.value or "")
+        self._why(event.row_key.value or "")
+
+    def _why(self, key: str) -> None:
+        from .evidence_why import TaskWhyScreen
+
+        if key in self.tasks:
+            self.app.push_screen(TaskWhyScreen(key))
+
+    def action_why(self) -> None:
+        table = self.query_one("#evidence", DataTable)
+        if table.row_count:
+            self._why(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def action_audit_check(self) -> None:
+        from .evidence_why import AuditFindingsScreen
+
+        self.app.push_screen(AuditFindingsScreen())
 
     def _open(self, key: str) -> None:
         t = self.tasks.get(key)

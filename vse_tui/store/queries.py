@@ -247,6 +247,12 @@ class NamedReads:
             "LAG(at) OVER (PARTITION BY origin_site ORDER BY origin_seq) AS prev FROM history) "
             "WHERE prev IS NOT NULL AND at < prev ORDER BY seq").fetchall()
 
+    def chain_tip(self) -> tuple[int, str, str] | None:
+        """The last history row: (sequence, hash, time). An earlier copy of it, kept outside the
+        file (a backup, a bundle, an export, an audit pack), anchors the chain up to it."""
+        row = self.conn.execute("SELECT seq, hash, at FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
     def unattributed_writes(self) -> list[tuple[str, int, str]]:
         """(login, how many writes, first time) of writes attributed to no person (imported events
         keep the source's names and are not counted)."""

@@ -1,0 +1,175 @@
+"""The audit pack read as an assessor reads it: every page checked for raw structures, bare ids
+where a name exists and content items left out; user text inert; signatures checkable with
+OpenSSH alone; private files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vse_tui.core import attachments, documents
+from vse_tui.core import incidents as core
+from vse_tui.core.records import BY_WP
+from vse_tui.core.standard import load_standard
+from vse_tui.reports import audit_pack
+from vse_tui.session import identify
+from vse_tui.store import Actor, open_store
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+RAW = [
+    (re.compile(r"\{['\"]|\[\{|['\"]\}"), "a dict or list printed raw"),
+    (re.compile(r"\bdays: \[?\d"), "service hours as a structure"),
+    (re.compile(r"\balways: (yes|no|True|False)"), "service hours as a structure"),
+    (re.compile(r"\b(Approval|Target|Notification)\("), "a model printed raw"),
+    (re.compile(r"\bNone\b"), "None printed"),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d"), "a raw ISO time"),
+]
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory, demo_file):
+    """The demo's pack, with a hostile incident and hostile attachments added first."""
+    folder = tmp_path_factory.mktemp("pack")
+    db = folder / "shop.db"
+    shutil.copy(demo_file, db)
+    store = open_store(db, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+    try:
+        identify(store)
+        hostile = core.log_incident(store, "[click me](javascript:alert(1)) <script>alert(2)</script> ![x](http://e/x.png)",
+                                    details="<img src=x onerror=alert(3)> | cell | break", use_last=False)
+        page = folder / "evil page.html"
+        page.write_text("<script>alert('run')</script>", encoding="utf-8")
+        svg = folder / "logo.svg"
+        svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", encoding="utf-8")
+        note = folder / "test log.txt"
+        note.write_text("all checks passed", encoding="utf-8")
+        for f in (page, svg, note):
+            attachments.attach(store, hostile.id, f)
+        result = audit_pack.write_pack(store, folder / "out")
+        yield folder / "out", result, hostile.id
+    finally:
+        store.close()
+
+
+def pages(root: Path, suffix: str) -> list[Path]:
+    return sorted(root.rglob(f"*{suffix}"))
+
+
+def test_the_pack_has_every_work_product_split_by_month_when_long(pack):
+    root, result, _ = pack
+    for code in BY_WP:
+        assert (root / "wp" / f"{code}.html").exists() and (root / "wp" / f"{code}.md").exists(), code
+    months = sorted(p.name for p in (root / "wp").glob("WP.18-*.md"))
+    assert len(months) >= 10  # 300 incidents over the year: one page per month
+    assert "one page per month" in (root / "wp" / "WP.18.md").read_text()
+    assert result["pages"] == len(pages(root, ".html"))
+    assert len(pages(root, ".html")) == len(pages(root, ".md"))
+
+
+def test_no_page_prints_raw_structures_or_bare_ids(pack):
+    root, _, _ = pack
+    for page in pages(root, ".md") + pages(root, ".html"):
+        text = page.read_text(encoding="utf-8")
+        readable = re.sub(r"content-sha256|sha256|hash [0-9a-f]{64}", "", text)
+        for pattern, what in RAW:
+            found = pattern.search(readable)
+            assert not found, f"{page.relative_to(root)}: {what}: {readable[max(0, found.start() - 80):found.end() + 80]!r}"
+        assert not UUID.search(text), f"{page.relative_to(root)}: a bare uuid where a name exists"
+        # people and role assignments appear by name: their ids only on their own pages
+        visible = re.sub(r"<[^>]+>", "", re.sub(r"\]\([^)]*\)", "]", text))  # what a reader sees, not link targets
+        if not page.name.startswith(("people", "role_assignments", "training", "acknowledgements")):
+            for rid in re.findall(r"\b(?:PER|RA)-\d{4}\b", visible):
+                assert page.parent.name == "other", f"{page.relative_to(root)}: {rid} instead of a name"
+
+
+def test_every_content_item_is_listed_and_empty_ones_say_not_recorded(pack):
+    root, _, hostile = pack
+    standard = load_standard()
+    for code in BY_WP:
+        wp = standard.wp(code)
+        text = "".join(p.read_text() for p in [root / "wp" / f"{code}.md", *(root / "wp").glob(f"{code}-*.md")])
+        blocks = text.split("\n### ")[1:]
+        assert blocks, code
+        for block in blocks:
+            items = re.findall(r"^\| ([^|]+?)(?: \\\*)? \| ", block, flags=re.M)
+            for name in wp.fields:
+                assert name.replace("_", " ") in items, f"{code}: {name} missing from {block[:40]!r}"
+    front_desk = next(b for p in (root / "wp").glob("WP.18-*.md") for b in p.read_text().split("\n### ")
+                      if b.startswith("INC-0301 "))
+    assert re.search(r"^\| customer \\\* \| \*\*not recorded\*\* \|", front_desk, flags=re.M)
+    assert re.search(r"^\| reporter \\\* \| \*\*not recorded\*\* \|", front_desk, flags=re.M)
+
+
+def test_figures_hours_and_names_are_readable(pack):
+    root, _, _ = pack
+    perf = (root / "wp" / "WP.19.md").read_text()
+    assert perf.count("response within target") >= 4 and "| Total |" in perf  # each report's own figures
+    catalogue = (root / "wp" / "WP.10.md").read_text()
+    assert "Mon-Fri 08:30-17:30" in catalogue and "24x7" in catalogue and "P1 15m/4h" in catalogue
+    roles = (root / "roles.md").read_text()
+    assert "Kim Lee" in roles and "Sam Ortiz" in roles
+    evidence = (root / "evidence-map.md").read_text()
+    assert evidence.count("| done |") + evidence.count("**partly done**") == 40
+    assert "performed by a holder of" in evidence and "✓ " in evidence  # the rule and the why of each task
+    check = (root / "audit-check.md").read_text()
+    assert "**4 findings**" in check and "approval-stale" in check and "login frontdesk" in check
+    index = (root / "index.md").read_text()
+    assert re.search(r"History chain tip: sequence \d+, hash [0-9a-f]{64}", index)
+
+
+def test_user_text_is_inert_and_no_file_opens_as_a_page(pack):
+    root, _, hostile = pack
+    month = next(p for p in (root / "wp").glob("WP.18-*.md") if f"### {hostile} " in p.read_text())
+    md = month.read_text()
+    assert "](javascript:" not in md.replace("\\]", "")  # the only way a link starts is escaped
+    assert not re.search(r"(?<!\\)<(script|img)", md) and not re.search(r"(?<!\\)!\[", md)
+    assert r"\[click me\](javascript:alert(1))" in md and r"\<script\>" in md
+    html = month.with_suffix(".html").read_text()
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
+    files = sorted(p.name for p in (root / "files").iterdir())
+    assert files == sorted([f for f in files if f.endswith((".txt",))])  # the page and the SVG open as text
+    assert any(f.endswith("evil_page.html.txt") for f in files) and any(f.endswith("logo.svg.txt") for f in files)
+    assert any(f.endswith("test_log.txt") and not f.endswith(".txt.txt") for f in files)
+    for page in pages(root, ".html"):
+        text = page.read_text()
+        assert "Content-Security-Policy" in text
+        for target in re.findall(r'(?:href|src)="([^"]*)"', text):
+            assert not re.match(r"^[a-z]+:|^//|^/", target), (page, target)
+            assert not re.search(r"\.(html|svg|xml|js)$", target.split("#")[0]) or "/files/" not in f"/{target}", target
+            resolved = (page.parent / target.split("#")[0]).resolve()
+            assert resolved.is_relative_to(root.resolve()) and resolved.exists(), (page, target)
+
+
+def test_the_pack_is_private(pack):
+    root, _, _ = pack
+    for path in [root, *root.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not on this machine")
+def test_signatures_check_with_openssh_alone_from_the_pack(store, tmp_path):
+    from vse_tui.core import governance as gov
+
+    key = tmp_path / "kim"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kim", "-f", str(key)], check=True)
+    store.update("people", store.actor.person, {"ssh_key": key.with_suffix(".pub").read_text().strip()})
+    gov.save_policy_draft(store, gov.policy_defaults())
+    documents.approve(store, "policies", store.latest("policies").id, sign=True, key=str(key))
+    result = audit_pack.write_pack(store, tmp_path / "pack")
+    root = tmp_path / "pack"
+    assert result["signatures"] == 1 and (root / "signatures" / "allowed_signers").exists()
+    page = (root / "signatures.md").read_text()
+    command = next(line for line in page.splitlines() if line.startswith("cd signatures && "))
+    run = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True)
+    assert 'Good "vse-tui" signature' in run.stdout + run.stderr and "FAILED" not in run.stdout
+    # a forged text fails the same command
+    text = next((root / "signatures").glob("*.txt"))
+    text.write_text(text.read_text().replace("meaning: approved", "meaning: reviewed"))
+    run = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True)
+    assert "FAILED" in run.stdout

@@ -1,0 +1,139 @@
+"""Why a task has its state, and what an assessor would question: two lists whose lines name the
+records they are about (Enter opens the first one named)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..core.evidence import TaskEvidence
+from .base import BaseScreen, go_back
+
+STATE_STYLE = {"done": "green", "partly done": "dark_orange", "not started": "red", "stale": "dark_orange"}
+
+
+class _LinesScreen(BaseScreen):
+    """A heading over a list of lines; each line may name records."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="why_back"),
+        Binding("enter", "open", "Open the record", id="why_open", show=False),
+    ]
+    DEFAULT_CSS = """
+    _LinesScreen #why-head { height: auto; padding: 0 1; }
+    _LinesScreen #why-lines { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[list[str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="why-head")
+        yield OptionList(id="why-lines", classes="panel")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#why-lines", OptionList).focus()
+
+    def fill(self, head: Text, lines: list[tuple[Text, list[str]]]) -> None:
+        self.query_one("#why-head", Static).update(head)
+        box = self.query_one("#why-lines", OptionList)
+        keep = box.highlighted
+        box.clear_options()
+        self.records = []
+        for n, (text, records) in enumerate(lines):
+            if records:
+                text = text.copy()
+                text.append("  → " + ", ".join(records[:6]) + (f" and {len(records) - 6} more" if len(records) > 6 else ""),
+                            style="dim")
+            box.add_option(Option(text, id=str(n)))
+            self.records.append(records)
+        if lines:
+            box.highlighted = min(keep or 0, len(lines) - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(int(event.option.id or 0))
+
+    def action_open(self) -> None:
+        box = self.query_one("#why-lines", OptionList)
+        if box.highlighted is not None:
+            self._open(box.highlighted)
+
+    def _open(self, n: int) -> None:
+        records = self.records[n] if n < len(self.records) else []
+        ref = next((r for r in records if r[:1].isalpha() and "-" in r and " " not in r), None)
+        if ref:
+            self.app.open_record(ref)
+        else:
+            self.notify("This line names no record to open", severity="warning")
+
+    def action_back(self) -> None:
+        go_back(self)
+
+
+class TaskWhyScreen(_LinesScreen):
+    """One task of the evidence map: its state, each rule that decided it, its inputs and outputs."""
+
+    TITLE_TEXT = "Why this state"
+
+    def __init__(self, task: str) -> None:
+        super().__init__()
+        self.task_code = task
+
+    def reload(self) -> None:
+        from ..core.evidence import evidence_map
+
+        found: TaskEvidence | None = next((t for t in evidence_map(self.store) if t.task == self.task_code), None)
+        if found is None:
+            self.fill(Text(f"No task {self.task_code}"), [])
+            return
+        t = found
+        head = Text.assemble((f"{t.task}  ", "bold"), (t.title, "bold"), "   ",
+                             (t.state, f"bold {STATE_STYLE.get(t.state, '')}"), "\n",
+                             ("roles: ", "dim"),
+                             "; ".join(f"{r} {', '.join(h) or '(nobody holds it)'}" for r, h in t.holders.items()) or "-")
+        head.append_text(Text.assemble(("\nrule: ", "dim"), (t.rule, "italic")))
+        if t.evidence:
+            ev = t.evidence
+            head.append_text(Text.assemble(("\nlast performed: ", "dim"), f"{ev.get('record', '')} ",
+                                           (str(ev.get("at", ""))[:16].replace("T", " "), ""), f" by {ev.get('by', '')}"))
+        lines: list[tuple[Text, list[str]]] = []
+        for w in t.why:
+            lines.append((Text.assemble(("✓ " if w.ok else "✗ ", "green" if w.ok else "red"), w.text), list(w.records)))
+        for label, checks in (("input", t.inputs), ("output", t.outputs)):
+            for c in checks:
+                if not c.wp:
+                    continue
+                text = Text.assemble(("✓ " if c.ok else "✗ ", "green" if c.ok else "red"), (f"{label} ", "dim"),
+                                     f"{c.wp} {c.name}: needs {' or '.join(c.needed) if c.any_of else ', '.join(c.needed)}",
+                                     (f"; found {', '.join(c.found) or 'none'}", "dim"))
+                lines.append((text, [c.ref] if c.ref else []))
+        for note in t.notes:
+            lines.append((Text("· " + note, style="dim"), []))
+        self.fill(head, lines)
+
+
+class AuditFindingsScreen(_LinesScreen):
+    """The shop's own pre-assessment (`vse-tui audit check`): what an assessor would question."""
+
+    TITLE_TEXT = "Audit check"
+
+    def reload(self) -> None:
+        from ..core.audit_check import RULES, audit_check
+
+        findings = audit_check(self.store)
+        head = Text.assemble(("What an assessor reading these records would question: ", "dim"),
+                             (f"{len(findings)} finding{'s' if len(findings) != 1 else ''}",
+                              "bold dark_orange" if findings else "bold green"),
+                             ("   (the same list as 'vse-tui audit check'; Enter opens the record)", "dim"))
+        lines = [(Text.assemble((f"[{f.rule}] ", "bold dark_orange"), ", ".join(f.records) + ": ", f.what,
+                                (f"\n    rule: {RULES[f.rule]}", "dim")), list(f.records)) for f in findings]
+        if not findings:
+            lines = [(Text("Nothing to question: every rule of the audit check holds.", style="green"), [])]
+        self.fill(head, lines)
