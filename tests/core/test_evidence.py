@@ -99,6 +99,19 @@ def test_stale_uses_the_shops_own_review_interval(store):
     gov.approve_policy(store, gov.approval(store, None))
     assert review_intervals(store)["GO.4.1"] == 30
     assert evidence_map(store, now=clock.now() + timedelta(days=1))  # no error on a shop without a report
+    # typed on the policy's editor as a person writes it; a wrong task or number is named
+    from vse_tui.core import documents
+    from vse_tui.core.fields import parse, show
+
+    pol = store.latest("policies")
+    assert show(store, "policies", pol)["review_intervals"] == "GO.4.1 30"
+    documents.edit(store, "policies", pol.id, {"review_intervals": "RE.2.4 90, GO.4.1 180"})
+    assert review_intervals(store)["GO.4.1"] == 365  # not in force before it is approved again
+    gov.approve_policy(store, gov.approval(store, None))
+    assert review_intervals(store)["RE.2.4"] == 90 and review_intervals(store)["GO.4.1"] == 180
+    for wrong, said in (("XX.1.1 30", "not a task"), ("RE.2.4 0", "between 1 and 3660"), ("every year", "should read")):
+        with pytest.raises(InputError, match=said):
+            parse(store, "policies", {"review_intervals": wrong})
 
 
 def _keypair(folder: Path, name: str) -> Path:
@@ -166,3 +179,30 @@ def test_the_demo_is_made_through_the_core_only():
     source = (Path(__file__).resolve().parents[2] / "vse_tui" / "demo.py").read_text()
     for private in ("store._insert", "store._history", ".conn", "_row(", "INSERT", "UPDATE "):
         assert private not in source
+
+
+def test_a_real_database_cannot_be_backdated_and_warns_when_the_clock_is_behind(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from vse_tui.core import clock
+    from vse_tui.core.errors import DatabaseError
+    from vse_tui.store import Actor, open_store
+    from vse_tui.store.maintenance import startup_warnings
+
+    monkeypatch.delenv("VSE_TUI_NOW")  # a shop's database runs on the real clock
+    store = open_store(tmp_path / "real.db", Actor(operator="Kim", os_user="kim", host="laptop"))
+    try:
+        first = core.log_incident(store, "Printer jam")
+        monkeypatch.setenv("VSE_TUI_NOW", "2020-01-01T09:00:00+00:00")  # an attempt to date a change in the past
+        with pytest.raises(DatabaseError, match="runs on the real clock"):
+            core.log_incident(store, "Backdated")
+        monkeypatch.delenv("VSE_TUI_NOW")
+        assert store.count("incidents") == 1
+        # the machine's clock set back: warned at start, and changes are dated at the last one, never before
+        behind = clock.now() - timedelta(days=3)
+        store.clock = lambda: behind  # type: ignore[method-assign]
+        assert any("earlier than the last change recorded" in w for w in startup_warnings(store, None))
+        later = core.log_incident(store, "After the clock went back")
+        assert later.opened_at >= first.opened_at and store.history_going_back() == []
+    finally:
+        store.close()

@@ -69,14 +69,10 @@ def cmd_people_login(args) -> int:
 
 
 def cmd_people_key(args) -> int:
-    from ..core.errors import NotFound
-    from ..core.people import find_person
+    from ..core.people import set_key
 
     with open_store(args) as store:
-        found = find_person(store, args.person)
-        if not found:
-            raise NotFound(f"No person {args.person!r}")
-        person = store.update("people", found[0], {"ssh_key": _read_key(args.file)}, task="GO.1.2")
+        person = set_key(store, args.person, _read_key(args.file))
     print(f"{person.id} {person.name}: their approvals can be signed with this key")
     return EXIT_OK
 

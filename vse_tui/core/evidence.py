@@ -510,14 +510,16 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
 
 
 def review_intervals(store: StorePort) -> dict[str, int]:
-    """task -> days after which its evidence is stale: the policy's `review_intervals`, else the
-    shop's defaults (tasks.toml's cadence_days)."""
+    """task -> days after which its evidence is stale: the approved policy's `review_intervals`,
+    else the shop's defaults (tasks.toml's cadence_days). A policy edited and not yet approved
+    again is not in force: the defaults apply until it is."""
+    from .approvals import state as approval_state
     from .standard import load_standard
 
     out = {t.code: t.cadence_days for t in load_standard().tasks if t.cadence_days}
-    row = store.row("policies", ["review_intervals:json"], {"status": ("approved", "updated")})
-    if row and isinstance(row[0], dict):
-        out.update({k: int(v) for k, v in row[0].items() if str(v).isdigit()})
+    policy = store.latest("policies")
+    if policy is not None and approval_state(policy).current:  # the policy in force: its approved content
+        out.update({k: int(v) for k, v in (policy.review_intervals or {}).items() if str(v).isdigit()})
     return out
 
 

@@ -47,7 +47,7 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class FieldSpec:
     name: str
     label: str
-    how: str  # line | text | date | moment | choice | ref | refs | targets | hours | flag | int
+    how: str  # line | text | date | moment | choice | ref | refs | targets | hours | intervals | flag | int
     choices: tuple[str, ...] = ()
     ref_kind: str | None = None
     required: bool = False
@@ -96,6 +96,9 @@ def field_specs(kind: str, include_state: bool = True) -> list[FieldSpec]:
             out.append(FieldSpec(name, _label(name), "int"))
         elif origin is list and getattr(typing.get_args(base)[0], "__name__", "") in ("ServiceTarget", "PriorityTarget"):
             out.append(FieldSpec(name, "Targets", "targets", hint="P1 30m/4h, P2 1h/8h (respond/resolve)"))
+        elif name == "review_intervals":
+            out.append(FieldSpec(name, "Review intervals", "intervals",
+                                 hint="task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)"))
         elif getattr(base, "__name__", "") == "ServiceHours":
             out.append(FieldSpec(name, "Service hours", "hours", hint="Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)"))
     if include_state and model.STATES:
@@ -166,6 +169,29 @@ def hours_text(hours) -> str:
     if hours.holidays:
         text += "; holidays " + ", ".join(d.isoformat() for d in sorted(hours.holidays))
     return text
+
+
+def intervals_text(intervals: dict[str, int]) -> str:
+    return ", ".join(f"{task} {days}" for task, days in sorted(intervals.items()))
+
+
+def parse_intervals(text: str) -> dict[str, int]:
+    """'RE.2.4 90, GO.4.1 365' -> {task: days}: how old a task's evidence may be before it is stale."""
+    from .data import task_codes
+
+    known = {code for codes in task_codes().values() for code in codes}
+    out: dict[str, int] = {}
+    for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
+        m = re.fullmatch(r"([A-Za-z]{2}\.\d\.\d)\s*[: ]\s*(\d+)\s*(?:d|days?)?", part)
+        if not m:
+            raise InputError(f"review intervals: {part!r} should read like 'RE.2.4 90' (a task and its days)")
+        task, days = m.group(1).upper(), int(m.group(2))
+        if task not in known:
+            raise InputError(f"review intervals: {task} is not a task of the standard")
+        if not 1 <= days <= 3660:
+            raise InputError(f"review intervals: {task}: between 1 and 3660 days")
+        out[task] = days
+    return out
 
 
 def parse_hours(text: str) -> dict[str, Any] | None:
@@ -248,6 +274,8 @@ def show(store: StorePort, kind: str, record) -> dict[str, Any]:
             out[spec.name] = targets_text(value or [])
         elif spec.how == "hours":
             out[spec.name] = hours_text(value) if record is not None else ""
+        elif spec.how == "intervals":
+            out[spec.name] = intervals_text(value or {})
         elif spec.how in ("flag", "int", "choice"):
             out[spec.name] = value
         else:
@@ -288,6 +316,8 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
             out[name] = parse_targets(text or "")
         elif spec.how == "hours":
             out[name] = parse_hours(text or "")
+        elif spec.how == "intervals":
+            out[name] = parse_intervals(text or "")
         elif spec.how == "choice":
             if text in (None, "") and not spec.required:
                 if name != "state":

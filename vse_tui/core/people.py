@@ -130,4 +130,26 @@ def set_login(store: StorePort, person_ref_text: str, login: str | None):
     return store.update("people", found[0], {"os_user": login}, task="GO.1.2")
 
 
-__all__ = ["Identity", "find_person", "identify", "me", "name_of", "person_ref", "roles_of", "set_login"]
+def check_public_key(text: str | None) -> str | None:
+    """An OpenSSH public key line ('ssh-ed25519 AAAA... comment'), or a clear refusal (a private key
+    is refused outright: it must never be stored)."""
+    key = (text or "").strip()
+    if not key:
+        return None
+    if "PRIVATE KEY" in key:
+        raise InputError("This is a private key: give the public one (the .pub file)")
+    if not key.startswith(("ssh-", "ecdsa-", "sk-")) or len(key.split()) < 2 or "\n" in key:
+        raise InputError("Not an OpenSSH public key (one line starting with ssh-ed25519, ssh-rsa, ecdsa-...)")
+    return key
+
+
+def set_key(store: StorePort, person_ref_text: str, public_key: str | None):
+    """Register (or remove, with None) the SSH public key a person signs approvals with."""
+    found = find_person(store, person_ref_text)
+    if not found:
+        raise NotFound(f"No person {person_ref_text!r}")
+    return store.update("people", found[0], {"ssh_key": check_public_key(public_key)}, task="GO.1.2")
+
+
+__all__ = ["Identity", "check_public_key", "find_person", "identify", "me", "name_of", "person_ref", "roles_of",
+           "set_key", "set_login"]

@@ -175,6 +175,9 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
         kind = "suppliers" if affiliation == "supplier" else "customers"
         org = resolve(store, kind, organisation)
         affiliation = "supplier" if kind == "suppliers" else "customer"
+    from .people import check_public_key
+
+    ssh_key = check_public_key(ssh_key)
     try:
         person = Person(name=(name or "").strip(), email=email.strip(), phone=phone.strip(), affiliation=affiliation,
                         os_user=login, ssh_key=ssh_key, organisation=org)
