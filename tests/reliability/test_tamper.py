@@ -1,6 +1,9 @@
 """Tamper evidence: rows edited, deleted or inserted behind the app's back are each reported."""
 
+import re
+import shutil
 import sqlite3
+import subprocess
 
 import pytest
 
@@ -77,3 +80,203 @@ def test_a_record_inserted_behind_the_back_is_reported(db, capsys):
                  "('u-1', 'CUS-0009', 9, 1, '{\"name\": \"Ghost\"}', 'Ghost')")
     code, text = problems(db, capsys)
     assert code == 1 and "CUS-0009: it has no history" in text
+
+
+# ---------------------------------------------------------------- what verify used to miss (issue: nothing forged)
+
+
+def test_a_record_row_deleted_is_reported(db, capsys):
+    intruder(db, "DELETE FROM incidents WHERE id = 'INC-0002'")
+    code, text = problems(db, capsys)
+    assert code == 1 and "INC-0002: its history says it exists, but its row is gone" in text
+
+
+def test_the_last_rows_cut_off_with_their_records_are_reported(db, capsys):
+    # the last incident and every row about it, as if it had never been logged
+    intruder(db, "DELETE FROM history WHERE record = (SELECT uuid FROM incidents WHERE id = 'INC-0003')",
+             "DELETE FROM incidents WHERE id = 'INC-0003'")
+    code, text = problems(db, capsys)
+    assert code == 1 and "rows were cut off or added" in text
+
+
+@pytest.mark.parametrize("column, value", [
+    ("version", "7"), ("created_by", "'Mallory'"), ("updated_by", "'Mallory'"),
+    ("created_at", "'2020-01-01T00:00:00+00:00'"), ("updated_at", "'2020-01-01T00:00:00+00:00'")])
+def test_a_changed_common_field_is_reported(db, capsys, column, value):
+    intruder(db, f"UPDATE incidents SET {column} = {value} WHERE id = 'INC-0001'")
+    code, text = problems(db, capsys)
+    assert code == 1 and "INC-0001: its" in text and "differs from what its history says" in text
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE settings SET value = 'aaaaaaaa-0000-4000-8000-000000000000' WHERE key = 'site_id'",
+    "DELETE FROM settings WHERE key = 'clock'",  # a test database made to look like a real one
+    "INSERT OR REPLACE INTO settings(key, value) VALUES ('shop_name', 'Forged Ltd')"])
+def test_a_setting_changed_behind_the_back_is_reported(db, capsys, sql):
+    intruder(db, sql)
+    code, text = problems(db, capsys)
+    assert code == 1 and "setting " in text and "differs from what its history says" in text
+
+
+def test_a_real_database_made_to_accept_a_frozen_clock_is_reported(tmp_path, capsys, monkeypatch):
+    from vse_tui.store import open_store
+
+    monkeypatch.delenv("VSE_TUI_NOW")
+    path = tmp_path / "real.db"
+    with open_store(path) as s:
+        core.log_incident(s, "Printer jam")
+    intruder(path, "INSERT INTO settings(key, value) VALUES ('clock', 'simulated')")
+    code, text = problems(path, capsys)
+    assert code == 1 and "setting clock" in text
+
+
+def test_the_policy_targets_changed_behind_the_back_are_reported(store, capsys):
+    from vse_tui.core import governance as gov
+
+    gov.save_policy_draft(store, gov.policy_defaults())
+    path = store.path
+    intruder(path, "UPDATE policies SET data = json_set(data, '$.targets[0].resolve_minutes', 99999)")
+    code, text = problems(path, capsys)
+    assert code == 1 and "POL-0001: field targets differs" in text
+
+
+def test_history_going_back_in_time_is_reported(db, capsys):
+    from vse_tui.store.chain import row_hash
+
+    # a forger rewrites the last row's time to the past and re-hashes it (and the tip) carefully
+    conn = sqlite3.connect(db)
+    cols = ("seq", "at", "kind", "record", "record_id", "action", "field", "old_value", "new_value", "operator",
+            "os_user", "host", "task", "version", "person", "via", "occurred_at", "prev_hash")
+    row = dict(zip(cols, conn.execute(f"SELECT {', '.join(cols)} FROM history ORDER BY seq DESC LIMIT 1").fetchone()))
+    row["at"] = "2020-01-01T00:00:00+00:00"
+    digest = row_hash(row["prev_hash"], row)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE history SET at = ?, hash = ? WHERE seq = ?", (row["at"], digest, row["seq"]))
+    conn.execute("UPDATE chain_tip SET hash = ?", (digest,))
+    conn.execute("UPDATE incidents SET chain = ?, updated_at = ? WHERE uuid = ?", (digest, row["at"], row["record"]))
+    conn.commit()
+    conn.close()
+    code, text = problems(db, capsys)
+    assert code == 1 and f"history {row['seq']}: dated 2020-01-01" in text
+
+
+# ---------------------------------------------------------------- anchors outside the file
+
+
+def rewrite_everything(path):
+    """The careful forger: change a record and its history, recompute every hash and the tip."""
+    from vse_tui.store.chain import ALL_HASHED, row_hash
+
+    conn = sqlite3.connect(path)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE history SET new_value = replace(new_value, 'Mail down', 'Mail fine') WHERE new_value LIKE '%Mail down%'")
+    conn.execute("UPDATE incidents SET title = 'Mail fine', data = replace(data, 'Mail down', 'Mail fine')")
+    prev = None
+    for values in [dict(zip(ALL_HASHED, r)) for r in conn.execute(f"SELECT {', '.join(ALL_HASHED)} FROM history ORDER BY seq")]:
+        digest = row_hash(prev, values)
+        conn.execute("UPDATE history SET hash = ?, prev_hash = ? WHERE seq = ?", (digest, prev, values["seq"]))
+        prev = digest
+    for kind, record, digest in conn.execute("SELECT kind, record, hash FROM history h WHERE seq = (SELECT MAX(seq) "
+                                             "FROM history WHERE record = h.record)").fetchall():
+        if kind == "incidents":
+            conn.execute("UPDATE incidents SET chain = ? WHERE uuid = ?", (digest, record))
+    conn.execute("UPDATE chain_tip SET hash = ?", (prev,))
+    conn.commit()
+    conn.close()
+
+
+def test_verify_prints_the_tip_and_an_anchor_catches_a_full_rewrite(db, tmp_path, capsys):
+    code, text = problems(db, capsys)
+    tip = re.search(r"tip: (\d+) ([0-9a-f]{64})", text)
+    assert code == 0 and tip
+    # anchors kept elsewhere: a printed tip, a backup, an export, an audit pack, a tip file
+    (tmp_path / "tip.txt").write_text(f"{tip.group(1)} {tip.group(2)}\n")
+    assert main(["backup", "--out", str(tmp_path / "b.db"), "--db", str(db)]) == 0
+    assert main(["export", "--out", str(tmp_path / "e.json"), "--db", str(db)]) == 0
+    assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", str(db)]) == 0
+    assert main(["verify", "--tip-out", str(tmp_path / "tip2.txt"), "--db", str(db)]) == 0
+    anchors = [tmp_path / n for n in ("tip.txt", "b.db", "e.json", "pack", "tip2.txt")]
+    capsys.readouterr()
+    for anchor in anchors:
+        assert main(["verify", "--anchor", str(anchor), "--db", str(db)]) == 0, anchor
+        assert f"nothing up to row {tip.group(1)} changed" in capsys.readouterr().out
+    rewrite_everything(db)
+    code, text = problems(db, capsys)
+    assert code == 0  # a rewrite with every hash recomputed passes alone, as expected of a chain with no key
+    for anchor in anchors:
+        assert main(["verify", "--anchor", str(anchor), "--db", str(db)]) == 1, anchor
+        assert f"row {tip.group(1)} does not have the anchor's hash" in capsys.readouterr().out
+
+
+def test_a_bundle_carries_its_senders_tip(tmp_path, capsys):
+    from vse_tui.store import Actor, open_store, sync
+
+    shop = open_store(tmp_path / "shop.db", Actor(operator="Kim"))
+    try:
+        core.log_incident(shop, "Mail down")
+        sync.clone(shop, tmp_path / "laptop.db", "laptop")
+        core.log_incident(shop, "Printer jam")
+        sync.export_bundle(shop, tmp_path / "to-laptop.vsb")
+        tip = shop.chain_tip()
+    finally:
+        shop.close()
+    assert main(["verify", "--anchor", str(tmp_path / "to-laptop.vsb"), "--db", str(tmp_path / "shop.db")]) == 0
+    assert f"nothing up to row {tip[0]} changed" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not on this machine")
+def test_a_signed_tip_file_is_checked(store, tmp_path, capsys):
+    key = tmp_path / "kim"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kim", "-f", str(key)], check=True)
+    from vse_tui.core.people import set_key
+
+    set_key(store, store.actor.person, key.with_suffix(".pub").read_text())
+    path = str(store.path)
+    store.close()
+    out = tmp_path / "tip.txt"
+    assert main(["verify", "--tip-out", str(out), "--sign", "--key", str(key), "--db", path, "--as", "Tester"]) == 0
+    assert (tmp_path / "tip.txt.sig").exists()
+    capsys.readouterr()
+    assert main(["verify", "--anchor", str(out), "--db", path]) == 0
+    assert "is signed by" in capsys.readouterr().out
+    out.write_text(out.read_text().replace("at: ", "at: 1999 "))  # edited after signing
+    assert main(["verify", "--anchor", str(out), "--db", path]) == 1
+    assert "does not verify" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- one snapshot
+
+
+def test_verify_and_doctor_with_writers_running_never_cry_wolf(db, capsys):
+    import threading
+
+    from vse_tui.store import Actor, open_store
+
+    stop = threading.Event()
+
+    def write() -> None:
+        with open_store(db, Actor(operator="Writer")) as s:
+            n = 0
+            while not stop.is_set():
+                inc = core.log_incident(s, f"Busy {n}")
+                core.classify(s, inc.id, category="network")
+                n += 1
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for w in writers:
+        w.start()
+    try:
+        alarms = 0
+        for _ in range(12):
+            code, text = problems(db, capsys)
+            alarms += code != 0
+            assert main(["doctor", "--db", str(db)]) in (0, 1)
+            doctor = capsys.readouterr().out
+            alarms += "behind the app's back" in doctor
+    finally:
+        stop.set()
+        for w in writers:
+            w.join()
+    assert alarms == 0

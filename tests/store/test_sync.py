@@ -138,7 +138,8 @@ def test_damaged_truncated_foreign_and_tampered_bundles_are_refused_whole(pair, 
     with pytest.raises(InputError, match="damaged"):
         sync.import_bundle(shop, folder / "cut.vsb")
     doc = json.loads(gzip.decompress(data))
-    doc["body"]["events"][2]["new_value"] = doc["body"]["events"][2]["new_value"].replace("Ticket 2", "Ticket 9")
+    event = next(e for e in doc["body"]["events"] if "Ticket 2" in (e["new_value"] or ""))
+    event["new_value"] = event["new_value"].replace("Ticket 2", "Ticket 9")
     (folder / "edited.vsb").write_bytes(gzip.compress(json.dumps(doc).encode()))
     with pytest.raises(InputError, match="checksum"):
         sync.import_bundle(shop, folder / "edited.vsb")

@@ -32,15 +32,33 @@ from .common import (
 def cmd_verify(args) -> int:
     from ..core.approvals import check_signatures
     from ..core.attachments import check_files
+    from ..store.anchor import read_anchor
     from ..store.chain import verify
 
+    anchors = [read_anchor(a) for a in args.anchor or []]
     with open_store(args, must_exist=True) as store:
         problems = verify(store) + check_files(store) + check_signatures(store)
         rows = store.count("history")
         files = store.count("attachments")
+        tip = store.chain_tip()
+        held = [(a, store.anchor_problem(a)) for a in anchors]
+        signed_anchors = [_check_tip_signature(store, a) for a in args.anchor or []]
+        if args.tip_out and tip:
+            _write_tip(store, args, tip)
+    for _anchor, why in held:
+        if why:
+            problems.append(_AnchorProblem(why))
+    problems += [_AnchorProblem(why) for why in signed_anchors if why and not why.startswith("ok")]
     if not problems:
         say(f"ok: {rows} history rows chained, every record matches its history"
             + (f", {files} attached files intact" if files else ""))
+        for anchor, _ in held:
+            say(f"ok: nothing up to row {anchor.seq} changed since {anchor.source} was made")
+        for why in signed_anchors:
+            if why:
+                say(why)
+        if tip:
+            say(f"tip: {tip[0]} {tip[1]}")
         return EXIT_OK
     for p in problems[:50]:
         say(one_line(p.line()))
@@ -48,6 +66,50 @@ def cmd_verify(args) -> int:
         say(f"... and {len(problems) - 50} more")
     say(f"vse-tui: {len(problems)} problem(s); the first is {one_line(problems[0].line())}", err=True)
     return EXIT_REFUSED
+
+
+class _AnchorProblem:
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def line(self) -> str:
+        return f"anchor: {self.what}"
+
+
+def _write_tip(store, args, tip) -> None:
+    """The tip as a small text file kept elsewhere (a USB stick, a mail to yourself), signed with
+    the person's SSH key when asked."""
+    from ..core.approvals import find_private_key, public_key_of, sign_text
+    from ..store.anchor import tip_text
+    from ..store.files import write_text
+
+    text = tip_text(store.site_id, tip[0], tip[1], tip[2], store.actor.person, store.actor.operator)
+    signature = None
+    if args.sign:
+        public = public_key_of(store, store.actor.person)
+        if not public:
+            raise InputError("You have no SSH public key registered ('vse-tui people key PERSON FILE.pub'); "
+                             "the tip was not written")
+        signature = sign_text(text, find_private_key(public, args.key))
+    write_text(args.tip_out, text, database=store.path, force=args.force, what="tip")
+    if signature:
+        write_text(f"{args.tip_out}.sig", signature, database=store.path, force=args.force, what="signature")
+    say(f"tip written to {args.tip_out}" + (" with its signature (.sig)" if signature else ""), err=True)
+
+
+def _check_tip_signature(store, anchor_path: str) -> str | None:
+    """A tip file signed with a person's key: the signature must verify against the keys the
+    shop registered (an assessor may check it with their own copy of allowed_signers)."""
+    from ..core.approvals import allowed_signers, verify_signature
+
+    sig = Path(f"{anchor_path}.sig").expanduser()
+    if not sig.is_file():
+        return None
+    text = Path(anchor_path).expanduser().read_text(encoding="utf-8", errors="replace")
+    person = next((line.split()[1] for line in text.splitlines() if line.startswith("person: ")), "-")
+    why = verify_signature(text, sig.read_text(encoding="utf-8", errors="replace"), person, allowed_signers(store))
+    return f"the signature of {Path(anchor_path).name} does not verify ({why})" if why else \
+        f"ok: {Path(anchor_path).name} is signed by {person}"
 
 
 def cmd_backup(args) -> int:
@@ -229,7 +291,15 @@ def cmd_serve(args) -> int:
 
 
 def register(reg) -> None:
-    reg.command("verify", "check the history's hash chain and every record against its history", cmd_verify)
+    p = reg.command("verify", "check the history's hash chain and every record against its history; print its tip",
+                    cmd_verify)
+    p.add_argument("--anchor", action="append", metavar="FILE",
+                   help="a tip kept elsewhere (a backup, bundle, export, audit pack or tip file): prove nothing up to "
+                        "it changed (may be repeated)")
+    p.add_argument("--tip-out", metavar="FILE", help="also write the tip to FILE, to keep elsewhere")
+    p.add_argument("--sign", action="store_true", help="sign the tip file with your SSH key (see 'people key')")
+    p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh)")
+    p.add_argument("--force", action="store_true", help="replace an existing tip file")
     p = reg.command("backup", "make a consistent copy of the database, even while the app is open", cmd_backup)
     add_out(p, help="where to write it (default: the backup folder or beside the database, dated)")
     p = reg.command("restore", "replace the database with a backup (checked first; a copy of the current one is kept)",

@@ -275,7 +275,7 @@ def verify_signature(data: str, signature: str, principal: str, signers: str) ->
         allowed = Path(tmp) / "allowed_signers"
         allowed.write_text(signers, encoding="utf-8")
         sig = Path(tmp) / "approval.sig"
-        sig.write_text(signature, encoding="ascii")
+        sig.write_text(signature, encoding="utf-8")
         res = subprocess.run([ssh_keygen(), "-Y", "verify", "-f", str(allowed), "-I", principal, "-n", NAMESPACE,
                               "-s", str(sig)], input=data.encode("utf-8"), capture_output=True, timeout=60)
     if res.returncode == 0:

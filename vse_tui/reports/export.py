@@ -35,9 +35,11 @@ def export_document(store: Store) -> dict[str, Any]:
     for model in RECORD_TYPES:
         records[export_key(model)] = [_exported(r) for r in store.iter_all(model.KIND)]
     records["history"] = [{k: row[k] for k in HISTORY_FIELDS} for row in store.history()]
+    tip = store.chain_tip()
     return {
         "schema_version": store.schema_version(),
         "exported_at": clock.iso(clock.now()),
+        "chain_tip": {"seq": tip[0], "hash": tip[1], "at": tip[2]} if tip else None,
         "records": records,
         "sync": {"site": store.site_id, **store.sync_state()},
     }

@@ -1,8 +1,13 @@
 """The shape of the record tables, known without loading sqlite-utils: opening a database whose
 schema is current needs only the sqlite3 module."""
 
+from datetime import UTC, datetime
+
 APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
-SCHEMA_VERSION = 7  # the number of migrations in schema.py (a test checks they agree)
+
+# when a database born on a frozen clock (a test's, the demo's) says it was made: before its made-up past
+SIMULATED_BIRTH = datetime(1970, 1, 1, tzinfo=UTC)
+SCHEMA_VERSION = 8  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {

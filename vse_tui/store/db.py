@@ -58,8 +58,13 @@ def _create(path: Path, replace_empty: bool) -> None:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # ours from the first page on
             _prepare_schema(conn, tmp)
             if os.environ.get("VSE_TUI_NOW"):  # born on a frozen clock: a test's or a demo's, for good
-                with conn:
-                    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('clock', 'simulated')")
+                from .columns import SIMULATED_BIRTH
+
+                born = Store(conn, tmp, Actor(operator="vse-tui"))
+                born._simulated = True
+                born.clock = lambda: SIMULATED_BIRTH  # type: ignore[method-assign]
+                born.via = "created"
+                born.set_setting("clock", "simulated")
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()

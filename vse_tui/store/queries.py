@@ -253,6 +253,12 @@ class NamedReads:
         row = self.conn.execute("SELECT seq, hash, at FROM history ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1], row[2]) if row else None
 
+    def anchor_problem(self, tip) -> str | None:
+        """None when the history still holds an anchor's row with its hash (store.anchor)."""
+        from .anchor import check_anchor
+
+        return check_anchor(self.conn, tip)
+
     def unattributed_writes(self) -> list[tuple[str, int, str]]:
         """(login, how many writes, first time) of writes attributed to no person (imported events
         keep the source's names and are not counted)."""

@@ -172,4 +172,47 @@ def m0007(db: Database) -> None:
                    f"rowid, id, title, COALESCE({old_keys}, ''), '{table}', uuid FROM {table}")
 
 
+@migrations(name="0008_chain_tip_and_settings_provenance")
+def m0008(db: Database) -> None:
+    """The chain's tip (last sequence, its hash, the number of rows) is kept in a row of its own,
+    moved by every history row, so that cutting the last rows off together with their records is
+    found. Settings that hold a value with no history row of their own (the site id made at
+    creation, a frozen clock) get one, chained, so that any later change made behind the app's back
+    is found by `verify`."""
+    import getpass
+    import os
+    import socket
+
+    from ..core import clock
+    from .chain import ALL_HASHED, row_hash
+    from .columns import SIMULATED_BIRTH
+
+    db.execute("CREATE TABLE chain_tip (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, "
+               "hash TEXT, rows INTEGER NOT NULL)")
+    last = db.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, None)
+    site = (db.execute("SELECT value FROM settings WHERE key = 'site_id'").fetchone() or [None])[0]
+    try:
+        login = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on this system
+        login = "unknown"
+    # A database born on a frozen clock (a test's, the demo's) lives a made-up past: its birth rows
+    # are dated before anything in it; a real one is dated as it happens.
+    born = clock.iso(SIMULATED_BIRTH if os.environ.get("VSE_TUI_NOW") and not last else clock.now())
+    for key, value in db.execute("SELECT key, value FROM settings WHERE key NOT IN "
+                                 "(SELECT DISTINCT record FROM history WHERE kind = 'settings') ORDER BY key").fetchall():
+        seq += 1
+        values = {"seq": seq, "at": born, "kind": "settings", "record": key, "record_id": key,
+                  "action": "update", "field": key, "old_value": None, "new_value": value, "operator": "vse-tui",
+                  "os_user": login, "host": socket.gethostname(), "task": None, "version": None, "person": None,
+                  "via": "created", "occurred_at": None}
+        digest = row_hash(prev, values)
+        cols = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
+        db.execute(f"INSERT INTO history({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                   [*(values[k] for k in ALL_HASHED), digest, prev, site, seq])
+        prev = digest
+    count = db.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+    db.execute("INSERT INTO chain_tip(id, seq, hash, rows) VALUES (1, ?, ?, ?)", (seq, prev, count))
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -23,7 +23,6 @@ import base64
 import gzip
 import hashlib
 import json
-import sqlite3
 import types
 import typing
 import uuid as uuidlib
@@ -83,16 +82,18 @@ def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
     upto = _max_seq(store.conn)  # rows written meanwhile reach the copy twice and are skipped there
     backup_copy(store.conn, target, database=store.path)
     copy_site = str(uuidlib.uuid4())
-    conn = sqlite3.connect(str(target))
-    try:
-        with conn:
-            conn.execute("UPDATE settings SET value = ? WHERE key = 'site_id'", (copy_site,))
-            conn.execute("DELETE FROM settings WHERE key = 'site_lineage'")
-            conn.execute("DELETE FROM peers")
-            conn.execute("INSERT INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'origin', ?, ?)",
-                         (store.site_id, store.setting("shop_name", "") or "shop", upto, upto))
+    from .db import open_store
+
+    copy = open_store(target, store.actor, create=False)
+    try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
+        copy.clock = store.clock  # type: ignore[method-assign]
+        with copy.transaction():
+            copy.set_site(copy_site, [])
+            copy.conn.execute("DELETE FROM peers")
+            copy.conn.execute("INSERT INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'origin', ?, ?)",
+                              (store.site_id, store.setting("shop_name", "") or "shop", upto, upto))
     finally:
-        conn.close()
+        copy.close()
     with store.transaction():
         store.conn.execute("INSERT OR REPLACE INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'clone', ?, ?)",
                            (copy_site, name, upto, upto))
@@ -101,6 +102,12 @@ def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
         shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("open", "*.part"))
     return {"path": target, "site": copy_site, "name": name, "events": upto}
+
+
+def _tip(conn) -> dict[str, Any] | None:
+    """The sender's chain tip: the bundle is an anchor of its history ('vse-tui verify --anchor')."""
+    row = conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+    return {"seq": row[0], "hash": row[1]} if row else None
 
 
 def _peer(store, ref: str | None) -> dict[str, Any]:
@@ -140,7 +147,8 @@ def export_bundle(store, out: str | Path, to: str | None = None, force: bool = F
     body = {"format": FORMAT, "version": VERSION, "from_site": store.site_id,
             "from_name": store.setting("shop_name", "") or "", "to_site": peer["site"],
             "created_at": clock.iso(clock.now()), "upto": _max_seq(store.conn), "ack": peer["received"] or 0,
-            "ack_site": peer["site"], "lineage": lineage(store), "events": events, "files": files}
+            "ack_site": peer["site"], "lineage": lineage(store), "events": events, "files": files,
+            "chain_tip": _tip(store.conn)}
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     wrapped = json.dumps({"sha256": hashlib.sha256(payload).hexdigest(), "body": body}, ensure_ascii=False,
                          sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -271,6 +271,7 @@ class WritePath:
             f"INSERT INTO history({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             (*(values[k] for k in ALL_HASHED), digest, prev, site, number))
         self._tip = (values["seq"], digest, values["at"])
+        self.conn.execute("UPDATE chain_tip SET seq = ?, hash = ?, rows = rows + 1 WHERE id = 1", (values["seq"], digest))
         if kind in PROMOTED:
             self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (digest, record_uuid))
 
