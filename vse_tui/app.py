@@ -43,6 +43,9 @@ class VseApp(App):
 
     def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,
                  **kwargs) -> None:
+        from .widgets.safety import show_controls_visibly
+
+        show_controls_visibly()  # user text never reaches the terminal as a command
         super().__init__(**kwargs)
         self.open_wizard = open_wizard
         self.ask_who = ask_who
@@ -91,6 +94,12 @@ class VseApp(App):
             # The one thing that opens by itself: the first-time setup, until it is finished.
             if not governance_complete(self.store):
                 self.action_wizard()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Every toast shows its text as written: record titles and paths are data, never markup
+        (a title holding "[/]" would otherwise break the toast or vanish from it)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def refresh_top(self) -> None:
         """The top bar of every screen after the shop's name or the person at the keyboard changed."""

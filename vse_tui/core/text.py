@@ -28,6 +28,13 @@ def _show(match: re.Match) -> str:
     return f"\\u{code:04x}"
 
 
+def visible_table() -> dict[int, str]:
+    """codepoint -> how it is shown, for every character `visible` replaces (newline and tab kept):
+    a str.translate table, for the renderers that translate rather than substitute."""
+    codes = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    return {c: _CONTROL.sub(_show, chr(c)) for c in codes}
+
+
 def visible(text: str | None, keep_newlines: bool = True) -> str:
     """`text` with every control character shown as printable characters; newlines kept (or shown
     as ↵ when a value must stay on one line)."""

@@ -46,5 +46,9 @@ def export_document(store: Store) -> dict[str, Any]:
 
 
 def write_export(store: Store, out: IO[str]) -> None:
-    json.dump(export_document(store), out, ensure_ascii=False, indent=1)
+    """The export as JSON; the controls JSON would leave raw (C1, bidi marks) written as \\uXXXX:
+    the same JSON value, harmless on a terminal."""
+    from ..core.text import json_safe
+
+    out.write(json_safe(json.dumps(export_document(store), ensure_ascii=False, indent=1)))
     out.write("\n")

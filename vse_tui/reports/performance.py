@@ -308,6 +308,19 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
     return "\n".join(lines)
 
 
+def write_exports(folder, name: str, report: dict[str, Any], shop: str = "") -> tuple[Any, Any]:
+    """The report on screen as Markdown and CSV in `folder`: private files written whole (an
+    existing export of the same name is replaced)."""
+    from pathlib import Path
+
+    from ..store.files import private_folder, write_text
+
+    folder = private_folder(Path(folder))
+    md = write_text(folder / f"{name}.md", to_markdown(report, shop), force=True, what="report")
+    csv_file = write_text(folder / f"{name}.csv", to_csv(report), force=True, what="report")
+    return md, csv_file
+
+
 def save(store, period: Period, customer: str | None = None, proposed_actions: str = "", title: str | None = None,
          report: dict | None = None):
     """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record.

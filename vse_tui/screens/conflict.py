@@ -43,8 +43,8 @@ class ConflictScreen(OnceModal):
             grid = Table.grid(padding=(0, 2))
             grid.add_column(style="dim")
             grid.add_column()
-            grid.add_row("field", (c["field"] or "").replace("_", " "))
-            grid.add_row("why", c["reason"])
+            grid.add_row("field", Text((c["field"] or "").replace("_", " ")))
+            grid.add_row("why", Text(c["reason"] or ""))
             grid.add_row("here", Text(c["local_value"] or "(empty)"))
             when = clock.local_text(clock.parse_datetime(c["remote_at"])) if c["remote_at"] else ""
             grid.add_row("other copy", Text(f"{c['remote_value'] or '(empty)'}   ({c['remote_operator']}, {when})"))

@@ -371,12 +371,11 @@ class PerformanceScreen(BaseScreen):
         folder = export_dir()
         name = f"performance-{self.period.label.replace('..', '_')}" + (
             f"-{self.report['customer'].lower().replace(' ', '-')}" if self.report["customer"] else "")
+        from ..core.errors import VseError
+
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            md = folder / f"{name}.md"
-            md.write_text(perf.to_markdown(self.report, self.store.setting("shop_name", "") or ""), encoding="utf-8")
-            (folder / f"{name}.csv").write_text(perf.to_csv(self.report), encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"Cannot write to {folder}: {exc.strerror or exc}", severity="error")
+            md, _ = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")
+        except VseError as exc:
+            self.notify(str(exc), severity="error")
             return
         self.notify(f"Written {md} and {Path(md).with_suffix('.csv').name}", title="Exported", timeout=10)

@@ -42,7 +42,7 @@ class WhoScreen(OnceModal):
                     yield Select([(Text(n), u) for u, n in self.people.items()], id="who-person", allow_blank=True,
                                  type_to_search=True)
                 with Horizontal(classes="row"):
-                    yield Label(f"Remember for {login}")
+                    yield Label(Text(f"Remember for {login}"))
                     yield Switch(True, id="who-remember")
             else:
                 yield Static(Text("A new shop: you are its first person. Everything you record is attributed to you, "

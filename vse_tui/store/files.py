@@ -205,6 +205,18 @@ def _disk_full_near(target: Path) -> bool:
         return False
 
 
+def private_tree(root: Path) -> None:
+    """Every folder under `root` (itself included) 0700 and every file 0600: a copied tree of shop
+    data (attached files) readable by its owner only, whatever the umask or the source's modes."""
+    root = Path(root)
+    if not root.exists():
+        return
+    for folder, _dirs, files in os.walk(root):
+        os.chmod(folder, 0o700)
+        for name in files:
+            private_file(Path(folder) / name)
+
+
 def private_file(path: Path) -> None:
     """chmod 0600, for a file another component created (SQLite's own files)."""
     try:
@@ -214,4 +226,5 @@ def private_file(path: Path) -> None:
 
 
 __all__ = ["DiskFull", "atomic_file", "check_target", "database_files", "is_sqlite_file", "private_folder",
+           "private_tree",
            "sqlite_copy", "write_bytes", "write_text"]

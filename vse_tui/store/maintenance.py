@@ -46,7 +46,7 @@ def backup(store: Store, out: str | os.PathLike | None = None, force: bool = Fal
     """A consistent copy of the open database (SQLite's backup API), readable by the owner only,
     with its attached files in `<backup>.files/`. Written whole or not at all; never over the
     database or another SQLite file; over an existing file only with `force`."""
-    from .files import private_folder, sqlite_copy
+    from .files import private_folder, private_tree, sqlite_copy
 
     target = Path(out).expanduser() if out else default_backup_path(store)
     sqlite_copy(store.conn, target, database=store.path, force=force, what="backup")
@@ -56,6 +56,7 @@ def backup(store: Store, out: str | os.PathLike | None = None, force: bool = Fal
         try:
             private_folder(dest)
             shutil.copytree(files, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("open", "*.part"))
+            private_tree(dest)
         except OSError as exc:
             target.unlink(missing_ok=True)
             shutil.rmtree(dest, ignore_errors=True)
@@ -154,6 +155,7 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
     import tempfile
 
     from .db import open_store
+    from .files import private_tree
     from .sync import new_epoch
 
     source = Path(source).expanduser()
@@ -187,6 +189,7 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
     if files.is_dir():  # the backup's attached files join the database's (content-named: nothing overwritten)
         try:
             shutil.copytree(files, store.path.with_name(store.path.name + ".files"), dirs_exist_ok=True)
+            private_tree(store.path.with_name(store.path.name + ".files"))
         except OSError as exc:
             raise DatabaseError(f"The records were restored but not all attached files ({exc})") from None
     return safety, incoming

@@ -99,8 +99,11 @@ def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
                            (copy_site, name, upto, upto))
     files = store.path.with_name(store.path.name + ".files")
     if files.is_dir():
+        from .files import private_tree
+
         shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("open", "*.part"))
+        private_tree(target.with_name(target.name + ".files"))
     return {"path": target, "site": copy_site, "name": name, "events": upto}
 
 
