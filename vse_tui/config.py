@@ -64,6 +64,10 @@ def load_config(path: Path | None = None) -> Config:
             raw = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"The config file {path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"The config file {path} is not text (TOML is UTF-8 text); fix or remove it") from None
+    except RecursionError:
+        raise InputError(f"The config file {path} nests values too deeply to read; fix or remove it") from None
     except OSError as exc:
         raise InputError(f"Cannot read the config file {path}: {exc.strerror or exc}") from None
     try:

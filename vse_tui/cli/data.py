@@ -242,11 +242,11 @@ def cmd_sync(args) -> int:
             say(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
                 "as its origin")
         elif action == "export":
-            done = sync.export_bundle(store, args.out, args.to, force=args.force)
+            done = sync.export_bundle(store, args.out, args.to, force=args.force, sign=_bundle_signer(store, args))
             say(f"bundle written: {done['path']} for {done['to']}: {done['events']} events on {done['records']} "
-                f"records, {done['files']} files")
+                f"records, {done['files']} files" + (", signed" if done["signed"] else ", not signed"))
         elif action == "import":
-            result = sync.import_bundle(store, args.bundle)
+            result = sync.import_bundle(store, args.bundle, require_signature=args.require_signature)
             say(f"merged: {result.line()}")
         elif action == "conflicts":
             rows = sync.open_conflicts(store)
@@ -263,6 +263,28 @@ def cmd_sync(args) -> int:
                 say(one_line(f"{p['name']:<20} {p['relation']:<7} site {p['site'][:8]}  sent up to {p['acked']}, "
                              f"received up to {p['received']}"))
     return EXIT_OK
+
+
+def _bundle_signer(store, args):
+    """Sign the bundle with the person's SSH key when they registered one (--no-sign: never)."""
+    from ..core.approvals import find_private_key, public_key_of, sign_text
+
+    if args.no_sign:
+        return None
+    public = public_key_of(store, store.actor.person)
+    if not public:
+        if args.sign:
+            raise InputError("You have no SSH public key registered ('vse-tui people key PERSON FILE.pub'); "
+                             "nothing was written")
+        return None
+    try:
+        key = find_private_key(public, args.key)
+    except InputError as exc:
+        if args.sign:
+            raise
+        say(f"warning: the bundle is not signed: {exc}", err=True)
+        return None
+    return lambda text: (store.actor.person, sign_text(text, key))
 
 
 def cmd_serve(args) -> int:
@@ -339,8 +361,14 @@ def register(reg) -> None:
     p = reg.action("sync", "export", "a bundle of what the other side has not seen yet", cmd_sync)
     add_out(p, "BUNDLE", required=True, help="the bundle file to write")
     p.add_argument("--to", metavar="PEER", help="which copy (needed when there are several)")
+    p.add_argument("--sign", action="store_true", help="sign it with your SSH key, or fail (default: sign when you "
+                                                       "registered a key and its private key is found)")
+    p.add_argument("--no-sign", action="store_true", help="do not sign it")
+    p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh)")
     p = reg.action("sync", "import", "merge a bundle from the other side", cmd_sync)
     p.add_argument("bundle")
+    p.add_argument("--require-signature", action="store_true",
+                   help="refuse a bundle not signed by a person whose SSH key this database knows")
     reg.action("sync", "conflicts", "list the conflicts waiting for a choice", cmd_sync)
     p = reg.action("sync", "resolve", "settle a conflict", cmd_sync)
     p.add_argument("conflict", type=int)

@@ -26,6 +26,7 @@ import json
 import types
 import typing
 import uuid as uuidlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -130,7 +131,8 @@ def _peer(store, ref: str | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- export
 
-def export_bundle(store, out: str | Path, to: str | None = None, force: bool = False) -> dict[str, Any]:
+def export_bundle(store, out: str | Path, to: str | None = None, force: bool = False,
+                  sign: Any = None) -> dict[str, Any]:
     """Write what the peer has not acknowledged yet: history events (not those that came from it),
     the files of attachments among them, and our acknowledgement of what we received from it."""
     from ..core.attachments import stored_path
@@ -153,15 +155,19 @@ def export_bundle(store, out: str | Path, to: str | None = None, force: bool = F
             "ack_site": peer["site"], "lineage": lineage(store), "events": events, "files": files,
             "chain_tip": _tip(store.conn)}
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    wrapped = json.dumps({"sha256": hashlib.sha256(payload).hexdigest(), "body": body}, ensure_ascii=False,
-                         sort_keys=True, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(payload).hexdigest()
+    doc: dict[str, Any] = {"sha256": digest, "body": body}
+    if sign is not None:  # sign(text) -> (person uuid, OpenSSH signature)
+        person, signature = sign(signature_text(digest))
+        doc["signature"] = {"person": person, "sig": signature}
+    wrapped = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     from .files import write_bytes
 
     target = write_bytes(out, gzip.compress(wrapped, mtime=0), database=store.path, force=force, what="bundle")
     with store.transaction():
         store.conn.execute("UPDATE peers SET last_export = ? WHERE site = ?", (clock.iso(clock.now()), peer["site"]))
     return {"path": target, "events": len(events), "files": len(files), "to": peer["name"],
-            "records": len({e["record"] for e in events})}
+            "records": len({e["record"] for e in events}), "signed": "signature" in doc}
 
 
 # ---------------------------------------------------------------- import
@@ -187,12 +193,66 @@ class ImportResult:
         return "; ".join(parts)
 
 
+MAX_BUNDLE_BYTES = 512 << 20  # a bundle's size once decompressed; past it, it is refused (a gzip bomb)
+_EVENT_TYPES: dict[str, tuple[type, ...]] = {
+    "seq": (int,), "at": (str,), "kind": (str,), "record": (str,), "record_id": (str, type(None)),
+    "action": (str,), "field": (str, type(None)), "old_value": (str, type(None)), "new_value": (str, type(None)),
+    "operator": (str, type(None)), "os_user": (str, type(None)), "host": (str, type(None)), "task": (str, type(None)),
+    "version": (int, type(None)), "person": (str, type(None)), "via": (str, type(None)),
+    "occurred_at": (str, type(None)), "hash": (str,), "prev_hash": (str, type(None)), "origin_site": (str, type(None)),
+    "origin_seq": (int, type(None)),
+}
+
+
+def _decompress(source: Path, limit: int | None = None) -> bytes:
+    """The bundle's JSON, decompressed a piece at a time and refused past `limit` bytes."""
+    import zlib
+
+    limit = limit or MAX_BUNDLE_BYTES
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip framing
+    out = bytearray()
+    with open(source, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            out += inflate.decompress(chunk, limit + 1 - len(out))
+            if len(out) > limit or inflate.unconsumed_tail:
+                raise InputError(f"{source.name} decompresses to more than {limit >> 20} MiB: it is not a bundle "
+                                 "vse-tui wrote; nothing was applied")
+        out += inflate.flush()
+    if not inflate.eof:
+        raise EOFError("truncated")
+    return bytes(out)
+
+
+def _check_shape(name: str, body: dict[str, Any]) -> None:
+    """Every field of the bundle of the type vse-tui writes, before anything is applied."""
+    def bad(what: str) -> InputError:
+        return InputError(f"{name}: {what}; nothing was applied")
+
+    top: dict[str, tuple[type, ...]] = {
+        "from_site": (str,), "upto": (int,), "events": (list,), "files": (dict,), "lineage": (list, type(None)),
+        "to_site": (str, type(None)), "ack_site": (str, type(None))}
+    for key, kinds in top.items():
+        if key in body and not isinstance(body[key], kinds) or key in ("from_site", "events") and key not in body:
+            raise bad(f"its {key} is missing or of the wrong kind")
+    for n, e in enumerate(body["events"], start=1):
+        if not isinstance(e, dict):
+            raise bad(f"event {n} is not an event")
+        for key, types_ in _EVENT_TYPES.items():
+            if not isinstance(e.get(key), types_) or isinstance(e.get(key), bool):
+                raise bad(f"event {n} has no valid {key}")
+    for sha, data in body.get("files", {}).items():
+        if not isinstance(sha, str) or not isinstance(data, str) or len(sha) != 64:
+            raise bad("an attached file is malformed")
+
+
 def read_bundle(path: str | Path) -> dict[str, Any]:
-    """The bundle's body, checked whole: format, checksum, and each event's hash."""
+    """The bundle's body, checked whole before anything is applied: its size once decompressed,
+    format, checksum, the shape of every event, each event's hash, every attached file's content."""
+    import binascii
+
     source = Path(path).expanduser()
     try:
-        raw = gzip.decompress(source.read_bytes())
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(_decompress(source).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{source} does not exist") from None
     except (OSError, EOFError, ValueError, UnicodeDecodeError, gzip.BadGzipFile):
@@ -206,6 +266,7 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     if hashlib.sha256(payload).hexdigest() != doc.get("sha256"):
         raise InputError(f"{source.name} is damaged (its checksum does not match); nothing was applied")
+    _check_shape(source.name, body)
     previous = None
     for e in body["events"]:
         if row_hash(e["prev_hash"], e) != e["hash"]:
@@ -214,17 +275,46 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
             raise InputError(f"{source.name}: the chain breaks at event {e['seq']}; nothing was applied")
         previous = e
     for sha, data in body.get("files", {}).items():
-        if hashlib.sha256(base64.b64decode(data)).hexdigest() != sha:
+        try:
+            content = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError(f"{source.name}: an attached file is not valid base64; nothing was applied") from None
+        if hashlib.sha256(content).hexdigest() != sha:
             raise InputError(f"{source.name}: an attached file does not match its hash; nothing was applied")
+    body["_signature"] = doc.get("signature")
+    body["_sha256"] = doc.get("sha256")
     return body
 
 
-def import_bundle(store, path: str | Path) -> ImportResult:
-    """Merge a bundle from a known peer, in one transaction (all or nothing)."""
+def signature_text(sha256: str) -> str:
+    """What a bundle's signature covers: its checksum, which covers every byte of its body."""
+    return f"vse-tui bundle v1\nsha256: {sha256}\n"
+
+
+def check_bundle_signature(store, body: dict[str, Any], require: bool) -> str | None:
+    """None when the bundle is signed by a person whose key this database knows (or when it is
+    unsigned and no signature is required); else why it is refused."""
+    from ..core.approvals import allowed_signers, verify_signature
+
+    sig = body.get("_signature")
+    if not sig:
+        return "it is not signed (the sender has no SSH key registered, or signed nothing)" if require else None
+    if not isinstance(sig, dict) or not isinstance(sig.get("person"), str) or not isinstance(sig.get("sig"), str):
+        return "its signature is malformed"
+    why = verify_signature(signature_text(body["_sha256"]), sig["sig"], sig["person"], allowed_signers(store))
+    return f"its signature does not verify ({why})" if why else None
+
+
+def import_bundle(store, path: str | Path, require_signature: bool = False) -> ImportResult:
+    """Merge a bundle from a known peer, in one transaction (all or nothing). A signed bundle must
+    verify; `require_signature` refuses an unsigned one."""
     from ..core.attachments import stored_path
 
     store.guard_input(Path(path).expanduser())
     body = read_bundle(path)
+    refused = check_bundle_signature(store, body, require_signature)
+    if refused:
+        raise InputError(f"{Path(path).name}: {refused}; nothing was applied")
     known = {p["site"]: p for p in peers(store)}
     mine = {store.site_id, *lineage(store)}
     if body["from_site"] in mine:
@@ -245,7 +335,9 @@ def import_bundle(store, path: str | Path) -> ImportResult:
                          "nothing was applied")
     result = ImportResult()
     merger = _Merger(store, body, result)
-    with store.transaction():
+    from pydantic import ValidationError
+
+    with _invalid_records_refused(ValidationError), store.transaction():
         if renamed is not None:  # its numbers restart: what it received from us counts again
             store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
                                (body["from_site"], renamed))
@@ -268,6 +360,18 @@ def import_bundle(store, path: str | Path) -> ImportResult:
             write_bytes(target, base64.b64decode(data), what="attached file")
             result.files += 1
     return result
+
+
+@contextmanager
+def _invalid_records_refused(validation_error: type[Exception]):
+    """A record the bundle would make invalid refuses the whole bundle with a plain message."""
+    try:
+        yield
+    except (validation_error, KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        first = str(exc).splitlines()[0][:200]
+        raise InputError(f"the bundle holds an event that makes no valid record ({first}); nothing was applied") from None
 
 
 def _unwrap(annotation):
