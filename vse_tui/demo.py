@@ -764,7 +764,7 @@ def _imported_incidents(d: _Demo, count: int) -> None:
     from .core.importer import demo_archive
 
     d._as("kim")
-    demo_archive(d.store, count, d.rng, d.refs, d.now)
+    demo_archive(d.store, count, d.rng, d.refs, d.start)
 
 
 def dump_counts(store: Store) -> dict[str, int]:

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core.importer import apply, level, moment, plan_incidents, priority
+from vse_tui.core.dates import DateError, DateReader
+from vse_tui.core.importer import apply, plan_incidents
 
 SNOW = """number,short_description,opened_at,resolved_at,closed_at,impact,urgency,priority,state,assignment_group,caller_id
 INC0010001,Email not syncing on phone,2026-03-02 09:15:00,2026-03-02 11:00:00,2026-03-03 08:00:00,2 - Medium,2 - Medium,3 - Moderate,Closed,Service Desk,Dana Wells
@@ -19,13 +20,16 @@ INC0010006,Guest Wi-Fi slow,2026-03-06 16:30:00,2026-03-06 17:00:00,,3 - Low,2 -
 BPIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bpic2013-problems-events.csv"
 
 
-def test_values_in_the_forms_exports_use():
-    assert level("2 - Medium") == "medium" and level("Major") == "high" and level("?") is None
-    assert priority("1 - Critical") == "P1" and priority("P4") == "P4" and priority("NULL") is None
-    assert moment("11-01-2006 15:49:42").isoformat() == "2006-01-11T15:49:42+00:00"  # day first (TZ=UTC in tests)
-    assert moment("2026-03-02T09:15:00Z").isoformat() == "2026-03-02T09:15:00+00:00"
-    with pytest.raises(ValueError):
-        moment("2026-02-30 10:00:00")
+def test_the_one_date_reader():
+    day_first = DateReader.for_values(["11-01-2006 15:49:42", "15-03-2012 11:53:52"])
+    assert day_first.day_first and "13/01" in day_first.decided
+    assert day_first.read("11-01-2006 15:49:42").isoformat() == "2006-01-11T15:49:42+00:00"  # TZ=UTC in tests
+    assert DateReader().read("2026-03-02T09:15:00Z").isoformat() == "2026-03-02T09:15:00+00:00"
+    assert not DateReader.for_values(["12/31/2026 8:00 PM"]).day_first
+    with pytest.raises(DateError):
+        DateReader().read("2026-02-30 10:00:00")
+    with pytest.raises(DateError, match="mixes day-first"):
+        DateReader.for_values(["13/01/2026", "01/13/2026"])
 
 
 def test_a_servicenow_like_export_with_bad_rows(store, tmp_path):
@@ -34,8 +38,9 @@ def test_a_servicenow_like_export_with_bad_rows(store, tmp_path):
     plan = plan_incidents(store, path)
     reasons = {r.line: r.reason for r in plan.rejected}
     assert sorted(reasons) == [5, 6]
-    assert "is not a date" in reasons[5] and "'enormous' is not high, medium or low" in reasons[6]
-    by_ref = {i.external_ref: i for i in plan.incidents}
+    assert "not a real date" in reasons[5] and "impact: 'enormous' is not high, medium or low" in reasons[6]
+    assert apply(store, plan) == 4
+    by_ref = {i.external_ref: i for i in store.records("incidents")}
     assert set(by_ref) == {"INC0010001", "INC0010002", "INC0010003", "INC0010006"}
     first = by_ref["INC0010001"]
     assert (first.status, first.state, first.priority, first.reporter) == ("closed", "closed", "P3", "Dana Wells")
@@ -46,10 +51,11 @@ def test_a_servicenow_like_export_with_bad_rows(store, tmp_path):
     assert second.opened_at.isoformat() == "2026-03-02T10:00:00+00:00"  # 02/03/2026 read day first
     assert by_ref["INC0010003"].summary == "Imported ticket INC0010003"  # no summary: named by its number
     assert by_ref["INC0010006"].state == "restored" and by_ref["INC0010006"].priority == "P4"
-    assert apply(store, plan) == 4
-    assert {h["task"] for h in store.history() if h["kind"] == "incidents"} == {"IN.2.1"}
+    rows = [h for h in store.history() if h["kind"] == "incidents"]
+    assert {h["task"] for h in rows} == {"IN.2.1"}  # one row each: a row says how the ticket stands
+    assert all(h["via"].startswith("imported:") and h["occurred_at"] for h in rows)
     again = plan_incidents(store, path)
-    assert (len(again.incidents), again.skipped_known) == (0, 4)  # never the same ticket twice
+    assert (len(again.tickets), again.skipped_known) == (0, 4)  # never the same ticket twice
 
 
 def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsys):
@@ -73,8 +79,8 @@ def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsy
 def test_a_real_event_log_becomes_one_incident_per_ticket(store):
     plan = plan_incidents(store, BPIC)
     assert plan.event_log and plan.rows == 6660
-    assert len(plan.incidents) == 1487 and not plan.rejected
-    first = next(i for i in plan.incidents if i.external_ref == "1-109135791")
-    assert first.opened_at.isoformat() == "2006-01-11T15:49:42+00:00" and first.state == "closed"
+    assert len(plan.tickets) == 1487 and not plan.rejected
     apply(store, plan)
+    first = store.get("incidents", "1-109135791")
+    assert first.opened_at.isoformat() == "2006-01-11T15:49:42+00:00" and first.state == "closed"
     assert plan_incidents(store, BPIC).skipped_known == 1487

@@ -50,3 +50,102 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
         store.close()
     print(f"imported {count} {noun}" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
     return EXIT_OK
+
+
+class Progress:
+    """A progress line on a terminal (rows per second, time left); nothing when not on one."""
+
+    def __init__(self, what: str, total: int | None = None, unit: str = "rows") -> None:
+        import time
+
+        self.what, self.total, self.unit = what, total, unit
+        self.start = self.last = time.monotonic()
+        self.shown = sys.stderr.isatty()
+
+    def update(self, done: int) -> None:
+        import time
+
+        if not self.shown:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-6)
+        line = f"{self.what}: {done:,} {self.unit} ({rate:,.0f}/s)"
+        if self.total:
+            left = (self.total - done) / rate if rate else 0
+            filled = int(30 * done / self.total)
+            line = f"{self.what} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} {self.unit} " \
+                   f"({rate:,.0f}/s, {left:,.0f} s left)"
+        print("\r" + line[:100].ljust(100), end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.shown:
+            print("\r" + " " * 100 + "\r", end="", file=sys.stderr, flush=True)
+
+
+def open_for_import(args):
+    """The database to plan against: a dry run on a missing database plans against an empty one
+    in memory, creating nothing."""
+    if getattr(args, "dry_run", False) and not db_path(args).exists():
+        from ..store.db import open_memory_store
+
+        return open_memory_store()
+    return open_store(args, must_exist=getattr(args, "dry_run", False))
+
+
+def preview_incidents(plan, path) -> None:
+    """What an incident import will do: the layout, the columns taken, how dates read, the value
+    words, the first tickets, the counts, each rejected row (the first 20)."""
+    out = sys.stderr
+
+    def say(text: str) -> None:
+        print(one_line(text), file=out)
+
+    kind = " (an event log: one incident per ticket)" if plan.event_log else ""
+    say(f"{path.name}: {plan.rows} rows, {plan.ticket_count} tickets{kind}")
+    say(f"layout: {plan.layout}")
+    key = plan.mapping.get("ref")
+    say(f"ticket key: column {key!r}" if key else "ticket key: none found (rows are fingerprinted by content)")
+    say("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items() if f != "ref"))
+    if plan.ignored:
+        say("ignored columns: " + ", ".join(plan.ignored))
+    unused = [h for h in plan.header if h not in plan.mapping.values() and h not in plan.ignored]
+    if unused:
+        say("not used: " + ", ".join(unused))
+    for name, how in plan.dates.items():
+        say(f"dates in {plan.mapping[name]!r}: {how}")
+    for name, used in plan.values_used.items():
+        words = sorted({w.split(" -> ")[0] + " -> " + w.split(" -> ")[1] for w in used})
+        say(f"{name} words: " + ", ".join(words[:12]) + (f" and {len(words) - 12} more" if len(words) > 12 else ""))
+    for note in plan.notes:
+        say(f"note: {note}")
+    for ticket in plan.preview[:5]:
+        i = ticket.initial
+        say(f"  {ticket.key or '-':<16} {i['priority']} {ticket.final_state:<22} {i['summary'][:56]}"
+            + (f" ({ticket.rows} events)" if ticket.rows > 1 else ""))
+    if plan.to_import > 5:
+        say(f"  ... and {plan.to_import - 5} more")
+    if plan.unknown_customers:
+        names = ", ".join(f"{n} ({c})" for n, c in plan.unknown_customers.most_common(5))
+        say(f"organisations that are not customers here (kept in the details; import customers first to link "
+            f"them): {names}" + (f" and {len(plan.unknown_customers) - 5} more" if len(plan.unknown_customers) > 5 else ""))
+    say(f"to import: {plan.to_import} tickets; already imported (skipped): {plan.skipped_known}; "
+        f"rejected: {len(plan.rejected)} rows ({plan.rejected_tickets} tickets not imported)")
+    for r in plan.rejected[:SHOWN]:
+        say(f"  line {r.line}: {r.reason}")
+    if len(plan.rejected) > SHOWN:
+        say(f"  ... and {len(plan.rejected) - SHOWN} more (--rejects FILE.csv writes them all)")
+
+
+def write_rejects(plan, target, force: bool = False) -> None:
+    """Every rejected row as it was, with its line and reason: fix it and import the file again."""
+    from ..reports.csvfile import write_csv
+    from ..store.files import atomic_file
+
+    with atomic_file(target, force=force, what="rejects file") as fh:
+        width = len(plan.header)
+        write_csv(fh, [*plan.header, "vse-tui line", "vse-tui reason"],
+                  ([*(r.values + [""] * width)[:width], r.line, r.reason] for r in plan.rejected))
+    print(one_line(f"rejected rows written to {target} ({len(plan.rejected)})"), file=sys.stderr)

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from ..core import clock
+from ..core.errors import VseError
 from ..core.text import visible
-from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, dump_json, open_store, output, print_rows, say
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    add_format,
+    add_limit,
+    add_out,
+    add_yes,
+    confirm,
+    dump_json,
+    need_file,
+    open_store,
+    output,
+    print_rows,
+    say,
+)
 
 
 def cmd_incident_add(args) -> int:
@@ -31,6 +46,8 @@ def cmd_incident_list(args) -> int:
     finally:
         store.close()
     columns = ["id", "priority", "state", "customer", "service", "summary", "opened_at"]
+    if any(r.get("external_ref") for r in rows):  # imported tickets: the key they had, beside ours
+        columns.insert(1, "external_ref")
     if args.format != "table":
         columns = list(rows[0]) if rows else columns
     else:
@@ -57,21 +74,31 @@ def cmd_incident_show(args) -> int:
 
 
 def cmd_import_incidents(args) -> int:
-    from ..core.errors import InputError
-    from ..core.importer import apply, plan_incidents
-    from .imports import run_import
+    from ..core.importer import Options, apply, plan_incidents
+    from .imports import Progress, open_for_import, preview_incidents, write_rejects
 
-    overrides = {}
-    for item in args.map or []:
-        column, sep, name = item.partition("=")
-        if not sep:
-            raise InputError(f"--map {item!r}: use COLUMN=field, e.g. --map 'Ticket ID=ref'")
-        overrides[column.strip()] = name.strip()
-    return run_import(
-        args, "incidents", lambda store, path: plan_incidents(store, path, overrides), lambda plan: plan.incidents,
-        lambda plan, i, inc: f"{inc.external_ref or '-':<14} {inc.priority} {inc.state:<22} {inc.summary[:60]}", apply,
-        header_note=lambda plan: " (an event log: one incident per ticket)" if plan.event_log else "",
-        known_note=lambda plan: f"already imported (skipped): {plan.skipped_known}; ")
+    options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates)
+    path = need_file(args.file)
+    store = open_for_import(args)
+    try:
+        meter = Progress("reading", unit="rows")
+        plan = plan_incidents(store, path, options=options, progress=meter.update)
+        meter.done()
+        preview_incidents(plan, path)
+        if args.rejects:
+            write_rejects(plan, args.rejects, force=args.force)
+        if args.dry_run or not plan.to_import:
+            return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
+        if not confirm(args, f"Import {plan.to_import} incidents?"):
+            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        meter = Progress("storing", total=plan.to_import, unit="incidents")
+        count = apply(store, plan, progress=meter.update)
+        meter.done()
+    finally:
+        store.close()
+    say(f"imported {count} incidents" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} tickets "
+                                        "not imported)" if plan.rejected else ""))
+    return EXIT_OK
 
 
 def register(reg) -> None:
@@ -107,6 +134,13 @@ def register(reg) -> None:
                    cmd_import_incidents, "bring existing records in from the tool you use now")
     p.add_argument("file")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="match a column to a field yourself")
+    p.add_argument("--ignore", action="append", metavar="COLUMN", help="leave a column out (repeatable)")
+    p.add_argument("--map-value", action="append", metavar="FIELD:WORD=VALUE",
+                   help="what a word means here, e.g. priority:Highest=P1 or state:'On hold'='waiting for customer'")
+    p.add_argument("--dates", metavar="FORMAT", help="how dates read: day-first, month-first or a strptime format "
+                                                     "such as '%%d/%%b/%%y %%I:%%M %%p' (default: decided from the file)")
+    p.add_argument("--rejects", metavar="FILE.csv", help="write every rejected row with its line and reason")
+    p.add_argument("--force", action="store_true", help="replace an existing rejects file")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
     add_yes(p, "import without asking")
 

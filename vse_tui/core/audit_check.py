@@ -34,8 +34,17 @@ RULES = {
     "lifecycle": "every status move is one the work product's lifecycle allows",
     "content": "the content items a record's status requires are filled",
     "person": "every write is attributed to a person of the shop",
+    "imported": "records brought in from another tool hold what the standard asks (or say why not)",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
+# incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
+HERE: dict[str, Any] = {"external_ref__isnull": True, "fingerprint__isnull": True}
+
+
+def _imported(store: StorePort, where: dict[str, Any]) -> int:
+    """How many incidents brought in from another tool match `where`."""
+    return (store.count("incidents", {**where, "external_ref__isnull": False})
+            + store.count("incidents", {**where, "fingerprint__isnull": False}))
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,11 @@ def _incidents(store: StorePort) -> list[Finding]:
 
     out = []
     acks = {rec for (rec,) in store.rows("acknowledgements", ["record"], {"rule": "resolver-closes"})}
-    for inc in store.records("incidents", {"status": "closed"}, order="-seq", limit=SCAN):
+    imported = _imported(store, {"status": "closed", "confirmation__isnull": True})
+    if imported:  # the tool they came from kept no confirmation: one finding for all of them
+        out.append(Finding("imported", (f"{imported} imported incidents",),
+                           "closed without the affected party's confirmation in the tool they came from"))
+    for inc in store.records("incidents", {"status": "closed", **HERE}, order="-seq", limit=SCAN):
         if inc.confirmation is None:
             out.append(Finding("unconfirmed", (inc.id,), "closed without the affected party's confirmation"))
         closing = store.last_status_row(inc.uuid, "closed")
@@ -150,6 +163,7 @@ def _content(store: StorePort, standard) -> list[Finding]:
     from .records import KINDS
 
     out = []
+    imported: dict[str, int] = {}
     for kind, (_m, _c, wp_code) in KINDS.items():
         if not wp_code:
             continue
@@ -160,15 +174,26 @@ def _content(store: StorePort, standard) -> list[Finding]:
             if not needed:
                 continue
             fields = ["id", *needed]
-            for row in store.rows(kind, [f"{f}:json" if f in _JSON_FIELDS else f for f in fields], {"status": status},
+            where = {"status": status, **(HERE if kind == "incidents" else {})}
+            for row in store.rows(kind, [f"{f}:json" if f in _JSON_FIELDS else f for f in fields], where,
                                   order="-seq", limit=SCAN):
                 rid, values = row[0], row[1:]
                 empty = [n.replace("_", " ") for n, v in zip(needed, values) if v in (None, "", [], {}, "[]", "{}")]
                 if empty:
                     by_status.setdefault(", ".join(empty), []).append(rid)
+            if kind == "incidents":
+                for name in needed:
+                    missing = (_imported(store, {"status": status, f"{name}__isnull": True})
+                               + _imported(store, {"status": status, name: ""}))
+                    if missing:
+                        imported.setdefault(name.replace("_", " "), 0)
+                        imported[name.replace("_", " ")] += missing
         for text, ids in by_status.items():
             shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
             out.append(Finding("content", shown, f"{text} not recorded ({wp.code} {wp.name})"))
+    for name, n in imported.items():
+        out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came from "
+                                                                     "(WP.18 Service incident record)"))
     return out
 
 

@@ -114,3 +114,38 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat() if not hasattr(value, "hour") else clock.local_text(value)
     return render_value(data, labels)
+
+
+def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> str:
+    """What one history row changed, as a person reads it ('created', 'state: new → in progress')."""
+    if h["action"] == "create":
+        return "created"
+
+    def short(value: str | None) -> str:
+        if value is None or value == "":
+            return "(empty)"
+        try:
+            loaded = json.loads(value) if value[:1] in '[{"' else value
+        except ValueError:
+            loaded = value
+        if isinstance(loaded, list) and loaded and isinstance(loaded[0], dict):
+            text = f"{len(loaded)} entr{'y' if len(loaded) == 1 else 'ies'}"
+        else:
+            text = render_value(loaded, labels) if isinstance(loaded, (str, list, dict)) else str(loaded)
+        text = (text or "(empty)").replace("\n", "; ")
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    field = (h.get("field") or "").replace("_", " ")
+    if h["action"] != "update":
+        return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
+    if h.get("old_value") in (None, "", "[]", "{}"):
+        return f"{field}: {short(h.get('new_value'))}"
+    return f"{field}: {short(h.get('old_value'))} → {short(h.get('new_value'))}"
+
+
+def when_text(h: dict[str, Any]) -> str:
+    """When a history row's change happened: in the tool it was imported from when it came from
+    one (marked *), else when it was written here."""
+    if h.get("occurred_at"):
+        return clock.local_text(clock.parse_datetime(h["occurred_at"])) + "*"
+    return clock.local_text(clock.parse_datetime(h["at"]))

@@ -18,6 +18,8 @@ class IncidentView:
     target: Any
     customer: str
     service: str
+    names: dict[str, str]
+    labels: dict[str, str]
 
     def as_json(self) -> dict[str, Any]:
         return {**self.incident.model_dump(mode="json"), "history": self.history}
@@ -39,12 +41,14 @@ class IncidentView:
                              ("solution", inc.solution), ("root cause", inc.root_cause)):
             if value:
                 lines.append(f"  {label}: {value}")
+        from .display import change_text, when_text
+
         lines.append("history:")
         for h in self.history:
-            what = ("created" if h["action"] == "create"
-                    else f"{h['field']}: {h['old_value'] or ''} -> {h['new_value'] or ''}")
-            lines.append(f"  {clock.local_text(clock.parse_datetime(h['at']))}  {h['operator']:<12} {h['task'] or '':7} "
-                         f"{what[:80]}")
+            lines.append(f"  {when_text(h):17} {self.names.get(h.get('person') or '', h['operator']):<14} "
+                         f"{h['task'] or '':7} {change_text(h, self.labels, 80)}")
+        if any(h.get("occurred_at") for h in self.history):
+            lines.append("  * when it happened in the tool it was imported from")
         return "\n".join(lines) + "\n"
 
 
@@ -54,6 +58,10 @@ def incident_view(store: StorePort, ref: str) -> IncidentView:
 
     inc = store.get("incidents", ref)
     tgt = targets.target_clock(inc, targets.target_for(store, inc))
+    from .display import uuid_labels
+
     customers, services = store.customer_codes(), store.titles("services")
-    return IncidentView(inc, store.history(inc.uuid), tgt, customers.get(inc.customer or "", ""),
-                        services.get(inc.service or "", ""))
+    history = store.history(inc.uuid)
+    return IncidentView(inc, history, tgt, customers.get(inc.customer or "", ""), services.get(inc.service or "", ""),
+                        store.titles("people"), uuid_labels(store, [h["new_value"] for h in history if h["new_value"]]
+                                                            + [h["old_value"] for h in history if h["old_value"]]))

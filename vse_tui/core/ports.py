@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,6 +17,17 @@ if TYPE_CHECKING:
 
 Filter = dict[str, Any]
 Order = str | Sequence[str] | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who made a change in the tool a record was imported from, and when it happened there: the
+    history row is written here and now, and keeps both (the store's add_story)."""
+
+    operator: str
+    person: str | None
+    via: str
+    occurred_at: str | None
 
 
 class StorePort(Protocol):
@@ -39,6 +51,9 @@ class StorePort(Protocol):
     # the one write path
     def add(self, record: Record, task: str | None = None, *, via: str | None = None, event: Any = None,
             renumber: bool = False) -> Any: ...
+    def add_stories(self, kind: str, stories: Iterable[tuple[dict[str, Any], list[tuple[dict[str, Any], Source,
+                                                                                         str | None]], Source]],
+                    task: str | None = None) -> int: ...
     def add_many(self, records: Iterable[Record], task: str | None = None, *, via: str | None = None,
                  batch: int = ...) -> int: ...
     def update(self, kind: str, ref: str, changes: dict[str, Any], task: str | None = None,
@@ -90,6 +105,7 @@ class StorePort(Protocol):
     def count_incidents(self, q: IncidentQuery | None = None) -> int: ...
     def incident_counts_between(self, column: str, bounds: list[datetime], q: IncidentQuery | None = None) -> list[int]: ...
     def known_external_refs(self, refs: Iterable[str] | None = None) -> set[str]: ...
+    def known_fingerprints(self) -> set[str]: ...
     def time_spent_between(self, lo: datetime, hi: datetime, customer: str | None = None) -> list[tuple[str | None, int, bool]]: ...
     def search(self, text: str, limit: int = 30) -> list[tuple[str, str, str, str]]: ...
 

@@ -302,12 +302,11 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                                  [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
                                    else Mark(f"{a.name} (file missing)", "no"), a.sha256, str(a.size),
                                    pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
+    from ..core.display import change_text, when_text
+
     history = store.history(rec.uuid)
-    blocks.append(("table", (["when", "who", "task", "change"], [
-        [clock.local_text(clock.parse_datetime(h["at"])), pack.who_wrote(h), h["task"] or "",
-         "created" if h["action"] == "create" else
-         f"{h['field'].replace('_', ' ')}: {_short(h['old_value'], labels)} → {_short(h['new_value'], labels)}"]
-        for h in history])))
+    blocks.append(("table", (["when (* in the tool it came from)", "who", "task", "change"], [
+        [when_text(h), pack.who_wrote(h), h["task"] or "", change_text(h, labels)] for h in history])))
     return blocks
 
 
@@ -332,27 +331,6 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
             ("table", (["customer", "incidents", "by priority", "response within target", "resolution within target",
                         "breached", "mean to resolve", "90% resolved within", "reopened", "changes deployed",
                         "feedback +/-/=", "billable / not"], rows))]
-
-
-def _short(value: str | None, labels: dict[str, str], limit: int = 120) -> str:
-    import json
-
-    from ..core.display import render_value
-
-    if value is None:
-        return "(empty)"
-    try:
-        loaded = json.loads(value) if value[:1] in '[{"' else value
-    except ValueError:
-        loaded = value
-    if isinstance(loaded, list) and loaded and isinstance(loaded[0], dict):
-        text = f"{len(loaded)} entr{'y' if len(loaded) == 1 else 'ies'}"
-    else:
-        text = render_value(loaded, labels) if isinstance(loaded, (str, list, dict)) else str(loaded)
-    if not text:
-        return "(empty)"
-    text = text.replace("\n", "; ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:

@@ -104,9 +104,14 @@ class ChangeScreen(RecordScreen):
         table.add_column(width=20)
         table.add_column()
         next_marked = False
-        for task, step, done, _ref in path(self.store, rec):
+        steps = path(self.store, rec)
+        last_done = max((i for i, (_t, _s, done, _r) in enumerate(steps) if done), default=-1)
+        for i, (task, step, done, _ref) in enumerate(steps):
             if done:
                 table.add_row(Text("✓", style="green"), task, step, Text(done))
+            elif i < last_done:  # passed over (an emergency change deploys first)
+                why = "skipped: deployed as an emergency change" if rec.change_type == "emergency" else "skipped"
+                table.add_row(Text("–", style="dim"), task, Text(step, style="dim"), Text(why, style="dim"))
             elif not next_marked and rec.state != "cancelled" and rec.status != "rejected":
                 table.add_row(Text("▶", style="bold yellow"), task, Text(step, style="bold"), Text("next", style="yellow"))
                 next_marked = True

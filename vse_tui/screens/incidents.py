@@ -33,6 +33,7 @@ class IncidentsScreen(SearchableList):
         Binding("x", "clear_filters", "Clear filters", id="incidents_clear", show=False),
         Binding("b", "problems", "Problems", id="incidents_problems", show=False),
         Binding("t", "training", "Training due", id="incidents_training"),
+        Binding("I", "import_export", "Import from another tool", id="incidents_import"),
         Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
     ]
 
@@ -101,7 +102,9 @@ class IncidentsScreen(SearchableList):
                 else:
                     left = time_left(clk)
             state = Text(inc.state or "", style="green" if inc.state == "closed" else "")
-            lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, plain(inc.summary),
+            summary = Text.assemble((f"{inc.external_ref} ", "dim"), plain(inc.summary)) if inc.external_ref \
+                else plain(inc.summary)  # the key it had in the tool it was imported from, first
+            lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, summary,
                                    plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
                                    clock.local_text(inc.opened_at), left)))
         table.set_rows(lines)  # a refresh (keep) leaves the cursor on the same incident while it is listed
@@ -173,6 +176,11 @@ class IncidentsScreen(SearchableList):
         self.customer = self.service = None
         self.problems_only = False
         self.load_page(0)
+
+    def action_import_export(self) -> None:
+        from .import_incidents import ImportScreen
+
+        self.app.push_screen(ImportScreen(), lambda _: self.reload())
 
     def action_training(self) -> None:
         from .training import TrainingDueScreen

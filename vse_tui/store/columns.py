@@ -7,7 +7,7 @@ APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
 
 # when a database born on a frozen clock (a test's, the demo's) says it was made: before its made-up past
 SIMULATED_BIRTH = datetime(1970, 1, 1, tzinfo=UTC)
-SCHEMA_VERSION = 8  # the number of migrations in schema.py (a test checks they agree)
+SCHEMA_VERSION = 9  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {
@@ -62,9 +62,15 @@ ADDED_V7: dict[str, dict[str, type]] = {
     "people": {"os_user": str},
 }
 
+# 0009: an imported row's content fingerprint, when its export gave no ticket key (no duplicate twice).
+ADDED_V9: dict[str, dict[str, type]] = {
+    "incidents": {"fingerprint": str},
+}
+
 # Every record table and its promoted columns, as the current schema has them.
 PROMOTED: dict[str, dict[str, type]] = {
-    kind: {**cols, **ADDED_V7.get(kind, {})} for kind, cols in {**PROMOTED_V1, **PROMOTED_V4, **PROMOTED_V5}.items()}
+    kind: {**cols, **ADDED_V7.get(kind, {}), **ADDED_V9.get(kind, {})}
+    for kind, cols in {**PROMOTED_V1, **PROMOTED_V4, **PROMOTED_V5}.items()}
 
 # The search index numbers its rows kind by kind: a kind keeps its number for good (new kinds go last).
 SEARCH_KINDS: tuple[str, ...] = (

@@ -128,6 +128,10 @@ class NamedReads:
                 f"SELECT external_ref FROM incidents WHERE external_ref IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
+    def known_fingerprints(self) -> set[str]:
+        """The content fingerprints of incidents imported from exports without ticket keys."""
+        return {r for (r,) in self.conn.execute("SELECT fingerprint FROM incidents WHERE fingerprint IS NOT NULL")}
+
     def time_spent_between(self, lo: datetime, hi: datetime, customer: str | None = None) -> list[tuple[str | None, int, bool]]:
         """(customer, minutes, billable) of each time entry dated in [lo, hi), on incidents of any date."""
         sql = ("SELECT i.customer, json_extract(e.value, '$.minutes'), json_extract(e.value, '$.billable') "
@@ -279,13 +283,14 @@ class NamedReads:
         return rows[0] if rows else None
 
     def task_records(self, kind: str, tasks: Iterable[str], limit: int = 100) -> list[str]:
-        """uuids of records of `kind` with a history row tagged with one of `tasks`, the most
-        recently tagged first."""
+        """uuids of records of `kind` with a history row tagged with one of `tasks`, written here
+        (not brought in from another tool), the most recently tagged first."""
         wanted = list(tasks)
         marks = ",".join("?" * len(wanted))
         rows = self.conn.execute(
             f"SELECT record, MAX(seq) AS last FROM history WHERE task IN ({marks}) AND kind = ? "
-            "GROUP BY record ORDER BY last DESC LIMIT ?", (*wanted, kind, limit)).fetchall()
+            "AND (via IS NULL OR via NOT LIKE 'imported%') GROUP BY record ORDER BY last DESC LIMIT ?",
+            (*wanted, kind, limit)).fetchall()
         return [r[0] for r in rows]
 
     def task_rows(self, task: str, limit: int | None = None) -> list[dict[str, Any]]:

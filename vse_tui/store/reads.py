@@ -59,6 +59,8 @@ class Reads:
             found = self._by_alias(ref)
             if found and found[0] == kind:
                 rows = self._fetch(f"SELECT * FROM {kind} WHERE uuid = ?", (found[1],))
+        if not rows and kind == "incidents":  # the key it had in the tool it was imported from
+            rows = self._fetch("SELECT * FROM incidents WHERE external_ref = ? ORDER BY seq LIMIT 1", (ref.strip(),))
         if not rows:
             raise NotFound(f"No {model.LABEL.lower()} {ref}")
         return _record(model, rows[0])

@@ -215,4 +215,18 @@ def m0008(db: Database) -> None:
     db.execute("INSERT INTO chain_tip(id, seq, hash, rows) VALUES (1, ?, ?, ?)", (seq, prev, count))
 
 
+@migrations(name="0009_import_fingerprints")
+def m0009(db: Database) -> None:
+    """An incident imported from an export without ticket keys keeps its row's content fingerprint,
+    indexed, so that importing the same file again adds nothing."""
+    from .columns import ADDED_V9
+
+    for table, cols in ADDED_V9.items():
+        for name in cols:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT")
+            db.execute(f"UPDATE {table} SET {name} = json_extract(data, '$.{name}'), "
+                       f"data = json_remove(data, '$.{name}') WHERE json_extract(data, '$.{name}') IS NOT NULL")
+    db.execute("CREATE INDEX incidents_fingerprint ON incidents(fingerprint) WHERE fingerprint IS NOT NULL")
+
+
 MIGRATION_COUNT = len(migrations._migrations)

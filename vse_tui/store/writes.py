@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.errors import BusyError, InputError, describe_validation_error
+from ..core.ports import Source
 from ..core.records import model_for
 from .chain import ALL_HASHED, history_value, row_hash
 from .columns import PROMOTED
@@ -47,6 +48,37 @@ class Event:
 
 def dump(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json")
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _json_defaults(model: type[Record]) -> dict[str, Any]:
+    """A model's field defaults as its JSON dump holds them (read once per model)."""
+    if model.KIND not in _DEFAULTS:
+        from pydantic_core import PydanticUndefined
+
+        out: dict[str, Any] = {}
+        for name, info in model.model_fields.items():
+            if info.default is not PydanticUndefined:
+                out[name] = _json_value(info.default)
+            elif info.default_factory is not None and name != "uuid":
+                out[name] = _json_value(info.default_factory())  # type: ignore[call-arg]
+        _DEFAULTS[model.KIND] = out
+    return dict(_DEFAULTS[model.KIND])
+
+
+def _json_value(value: Any) -> Any:
+    """A field's value as a record's JSON dump holds it."""
+    if value is None or type(value) in (str, int, bool):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
 
 
 def compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +114,7 @@ class WritePath:
     via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
     on_wait: Callable[[], None] | None = None  # called once when a write waits for another writer
     _tip: tuple[int, str, str] | None = None
+    _tip_rows = 0  # history rows written in this transaction, not yet counted in the chain's tip row
     _site: str | None = None
 
     # ------------------------------------------------------------ time
@@ -155,8 +188,10 @@ class WritePath:
             return
         self._begin()
         self._tip = None  # the chain's last row, read once per transaction (we hold the write lock)
+        self._tip_rows = 0
         try:
             yield
+            self._move_tip()
         except sqlite3.Error as exc:
             self.conn.rollback()
             self._tip = None
@@ -236,6 +271,13 @@ class WritePath:
         row = self.conn.execute("SELECT seq, hash, at FROM history ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1], row[2]) if row else None
 
+    def _move_tip(self) -> None:
+        """The chain's tip row follows the rows this transaction wrote (once, before it commits)."""
+        if self._tip_rows and self._tip is not None:
+            self.conn.execute("UPDATE chain_tip SET seq = ?, hash = ?, rows = rows + ? WHERE id = 1",
+                              (self._tip[0], self._tip[1], self._tip_rows))
+            self._tip_rows = 0
+
     def write_time(self) -> datetime:
         """When a change made now is dated: the store's clock, never before the last row of the
         history (a clock set back cannot backdate a change)."""
@@ -245,10 +287,24 @@ class WritePath:
             return clock.parse_datetime(tip[2])
         return now
 
+    _HISTORY_INSERT = (f"INSERT INTO history({', '.join(ALL_HASHED + ('hash', 'prev_hash', 'origin_site', 'origin_seq'))}) "
+                       f"VALUES ({', '.join('?' * (len(ALL_HASHED) + 4))})")
+
     def _history(self, kind: str, record_uuid: str, record_id: str | None, action: str, field_name: str | None,
                  old: Any, new: Any, task: str | None, version: int | None, event: Event | None = None,
-                 at: datetime | None = None, via: str | None = None) -> None:
+                 at: datetime | None = None, via: str | None = None, source: Source | None = None,
+                 point: bool = True) -> None:
         """Append one history row, chained to the previous one; the record points at it."""
+        row = self._history_row(kind, record_uuid, record_id, action, field_name, old, new, task, version, event, at,
+                                via, source)
+        self.conn.execute(self._HISTORY_INSERT, row)
+        if kind in PROMOTED and point:
+            self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (row[-4], record_uuid))
+
+    def _history_row(self, kind: str, record_uuid: str, record_id: str | None, action: str, field_name: str | None,
+                     old: Any, new: Any, task: str | None, version: int | None, event: Event | None = None,
+                     at: datetime | None = None, via: str | None = None, source: Source | None = None) -> tuple:
+        """The next history row's values (chained to the tip, which it becomes), ready to insert."""
         tip = self._chain_tip()
         values: dict[str, Any] = {
             "seq": (tip[0] if tip else 0) + 1, "kind": kind, "record": record_uuid, "record_id": record_id,
@@ -259,6 +315,10 @@ class WritePath:
             values.update(at=clock.iso(event.at), operator=event.operator, os_user=event.os_user, host=event.host,
                           person=event.person, via=event.via, occurred_at=event.occurred_at)
             site, number = event.site, event.seq
+        elif source is not None:
+            values.update(at=clock.iso(at or self.write_time()), operator=source.operator, os_user=self.actor.os_user,
+                          host=self.actor.host, person=source.person, via=source.via, occurred_at=source.occurred_at)
+            site, number = self.site_id, values["seq"]
         else:
             values.update(at=clock.iso(at or self.write_time()), operator=self.actor.operator,
                           os_user=self.actor.os_user, host=self.actor.host, person=self.actor.person,
@@ -266,14 +326,9 @@ class WritePath:
             site, number = self.site_id, values["seq"]
         prev = tip[1] if tip else None
         digest = row_hash(prev, values)
-        cols = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
-        self.conn.execute(
-            f"INSERT INTO history({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            (*(values[k] for k in ALL_HASHED), digest, prev, site, number))
         self._tip = (values["seq"], digest, values["at"])
-        self.conn.execute("UPDATE chain_tip SET seq = ?, hash = ?, rows = rows + 1 WHERE id = 1", (values["seq"], digest))
-        if kind in PROMOTED:
-            self.conn.execute(f"UPDATE {kind} SET chain = ? WHERE uuid = ?", (digest, record_uuid))
+        self._tip_rows += 1  # the chain's tip row is moved once, when the transaction commits
+        return (*(values[k] for k in ALL_HASHED), digest, prev, site, number)
 
     def log_event(self, kind: str, record: Record | None, action: str, field: str | None, old: Any, new: Any,
                   task: str | None = None, event: Event | None = None, record_uuid: str | None = None,
@@ -355,6 +410,89 @@ class WritePath:
         self._history(model.KIND, record.uuid, record.id, "create", None, None, compact(dumped), task, record.version,
                       event=event, at=when, via=via)
         return record
+
+    def add_stories(self, kind: str, stories: Iterable[tuple[dict[str, Any], list[tuple[dict[str, Any], Source,
+                                                                                          str | None]], Source]],
+                    task: str | None = None) -> int:
+        """Records that arrive with their past (imported tickets), in one transaction: each created
+        as it first was (`data`: its fields), then each step of its story (the fields it changed, who
+        did it and when there, the task) as a version of its own; every row chained and dated now,
+        keeping when and by whom it happened there. Each record is validated once, as it ends up; a
+        step that changes nothing is skipped. Returns how many records were stored."""
+        import uuid as uuidlib
+
+        from pydantic import ValidationError  # loaded with the model
+
+        model = model_for(kind)
+        defaults = _json_defaults(model)
+        with self.transaction():
+            when = self.write_time()
+            at = clock.iso(when)
+            seq = self._next_seq(model)
+            records: list[list[Any]] = []
+            history: list[tuple] = []
+            columns: list[str] | None = None
+            for data, steps, first in stories:
+                current = {**defaults, **{k: _json_value(v) for k, v in data.items()},
+                           "uuid": data.get("uuid") or str(uuidlib.uuid4()), "id": format_id(model.PREFIX, seq),
+                           "version": 1, "created_at": at, "updated_at": at, "created_by": first.operator,
+                           "updated_by": first.operator}
+                seq += 1
+                rows = [self._history_row(kind, current["uuid"], current["id"], "create", None, None, compact(current),
+                                          task, 1, at=when, source=first)]
+                for changes, source, step_task in steps:
+                    changed = [(name, current.get(name), new) for name, new in
+                               ((n, _json_value(v)) for n, v in changes.items()) if current.get(name) != new]
+                    if not changed:
+                        continue
+                    version = current["version"] + 1
+                    for name, old, new in changed:
+                        current[name] = new
+                        rows.append(self._history_row(kind, current["uuid"], current["id"], "update", name, old, new,
+                                                      step_task, version, at=when, source=source))
+                    current["version"], current["updated_by"] = version, source.operator
+                try:
+                    final = model.model_validate(current)
+                except ValidationError as exc:
+                    raise InputError(describe_validation_error(exc, f"{current['id']}")) from None
+                row = self._row(final, current)
+                row["chain"] = rows[-1][-4]  # its latest history row's hash
+                columns = columns or list(row)
+                records.append(list(row.values()))
+                history.extend(rows)
+            if records and columns:
+                with self._indexed_after(kind, len(records)):
+                    try:
+                        self.conn.executemany(f"INSERT INTO {kind} ({', '.join(columns)}) "
+                                              f"VALUES ({', '.join('?' * len(columns))})", records)
+                    except sqlite3.IntegrityError as exc:
+                        raise InputError(f"{model.LABEL}: a record already exists ({exc})") from None
+                self.conn.executemany(self._HISTORY_INSERT, history)
+        return len(records)
+
+    @contextmanager
+    def _indexed_after(self, kind: str, count: int) -> Iterator[None]:
+        """Many records inserted at once are added to the search index in one statement after them
+        (row by row through its trigger costs four times as much); inside the caller's transaction,
+        so the trigger is back before anyone else can write."""
+        from .columns import SEARCH_KEYS, SEARCH_KINDS
+
+        name = f"{kind}_search_insert"
+        found = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()
+        if count < 50 or found is None or kind not in SEARCH_KINDS:
+            yield
+            return
+        last = self.conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {kind}").fetchone()[0]
+        self.conn.execute(f"DROP TRIGGER {name}")
+        try:
+            yield
+            number = SEARCH_KINDS.index(kind) + 1
+            keys = SEARCH_KEYS.get(kind, "''").replace("new.", "")
+            self.conn.execute(f"INSERT INTO record_search(rowid, id, title, keys, kind, uuid) SELECT {number} * "
+                              f"1099511627776 + rowid, id, title, COALESCE({keys}, ''), '{kind}', uuid FROM {kind} "
+                              "WHERE rowid > ?", (last,))
+        finally:
+            self.conn.execute(found[0])
 
     def _id_taken(self, model: type[Record], human_id: str) -> bool:
         return self.conn.execute(f"SELECT 1 FROM {model.KIND} WHERE id = ?", (human_id,)).fetchone() is not None

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.text import Text
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
-
-from ..core import clock
 
 
 class HistoryTable(DataTable):
@@ -16,35 +12,23 @@ class HistoryTable(DataTable):
         super().__init__(cursor_type="row", show_cursor=False, **kwargs)
 
     def on_mount(self) -> None:
-        self.add_column("when", width=16)
+        self.add_column("when", width=17)
         self.add_column("who", width=10)
         self.add_column("task", width=6)
         self.add_column("what", width=22)
 
     def show(self, rows: list[dict], store=None) -> None:
-        """The rows of a record's history; a value naming a record or a person shows its name."""
-        from ..core.display import uuid_labels
+        """The rows of a record's history; a value naming a record or a person shows its name, a
+        change imported from another tool its own time (marked *)."""
+        from ..core.display import change_text, uuid_labels, when_text
 
-        labels = uuid_labels(store, [h["new_value"] for h in rows if h["new_value"]]) if store is not None else {}
+        labels = uuid_labels(store, [v for h in rows for v in (h["new_value"], h["old_value"]) if v]) \
+            if store is not None else {}
+        names = store.titles("people") if store is not None else {}
         self.clear()
         for h in reversed(rows):
-            if h["action"] == "create":
-                what = "created"
-            else:
-                new = h["new_value"] or ""
-                if new[:1] in "[{":
-                    try:
-                        new = f"{len(json.loads(new))} entries"
-                    except ValueError:
-                        pass
-                elif new[:1] == '"':
-                    try:
-                        new = str(json.loads(new))
-                    except ValueError:
-                        pass
-                what = f"{h['field']}: {labels.get(new, new)}"
-            self.add_row(clock.local_text(clock.parse_datetime(h["at"])), Text(h["operator"] or ""),
-                         h["task"] or "", Text(what[:80]))
+            who = names.get(h.get("person") or "", h["operator"] or "")
+            self.add_row(when_text(h), Text(who), h["task"] or "", Text(change_text(h, labels, 80)))
 
 
 def record_panels() -> Horizontal:

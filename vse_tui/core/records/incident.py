@@ -83,6 +83,7 @@ class Incident(Record):
     waiting_since: Instant | None = None
     problem: bool = False  # a potential problem (IN.1.3) rather than a reported failure
     external_ref: str | None = None  # the ticket key in the tool it was imported from
+    fingerprint: str | None = None  # an imported row's content hash, when its export had no ticket key
     assignee: str | None = None  # uuid of the person who has it
 
     @property

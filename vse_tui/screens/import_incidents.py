@@ -1,0 +1,297 @@
+"""Importing a helpdesk's export from the TUI: choose the file, see what was recognised (the tool,
+the ticket key, which column gives which field, what each value word means), change any of it,
+read the preview and the rejected rows, then confirm. The same planner and import as
+`vse-tui import incidents`, run apart from the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Select, Static
+
+from .base import BaseScreen, go_back
+from .forms import ConfirmScreen
+
+TARGETS = {
+    "priority": ["P1", "P2", "P3", "P4", "P5"],
+    "impact": ["high", "medium", "low"],
+    "urgency": ["high", "medium", "low"],
+    "state": ["new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed"],
+}
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+class ExportTree(DirectoryTree):
+    """Folders and the files that may be exports (CSV, TSV, text); hidden ones left out."""
+
+    def filter_paths(self, paths):
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in CSV_SUFFIXES)]
+
+
+class ImportScreen(BaseScreen):
+    TITLE_TEXT = "Import incidents"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="import_back"),
+        Binding("ctrl+r", "replan", "Read again with these choices", id="import_replan"),
+        Binding("ctrl+s", "run_import", "Import", id="import_run"),
+    ]
+    DEFAULT_CSS = """
+    ImportScreen #import-body { height: 1fr; }
+    ImportScreen #import-left { width: 42; }
+    ImportScreen #import-tree { height: 1fr; }
+    ImportScreen #import-right { width: 1fr; padding: 0 1; }
+    ImportScreen #import-columns, ImportScreen #import-values { height: auto; }
+    ImportScreen .import-row { height: 3; }
+    ImportScreen .import-row > Label { width: 28; padding: 1 1 0 0; }
+    ImportScreen .import-row > Select { width: 1fr; }
+    ImportScreen .import-head { margin-top: 1; text-style: bold; }
+    ImportScreen #import-progress { display: none; }
+    ImportScreen #import-progress.busy { display: block; }
+    """
+
+    def __init__(self, start: str | Path | None = None) -> None:
+        super().__init__()
+        self.start = Path(start or Path.cwd()).expanduser()
+        self.path: Path | None = None
+        self.plan: Any = None
+        self.columns: dict[str, str] = {}  # column -> field ("" : not used)
+        self.values: dict[str, dict[str, str]] = {}
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with Horizontal(id="import-body"):
+            with Vertical(id="import-left", classes="panel"):
+                yield Input(placeholder="path of the export (CSV), or choose below", id="import-path")
+                yield ExportTree(str(self.start if self.start.is_dir() else self.start.parent), id="import-tree")
+            with VerticalScroll(id="import-right", classes="panel"):
+                yield Static(Text("Choose the export of the tool you use now: Enter on a file, or type its path.",
+                                  style="dim"), id="import-summary")
+                yield ProgressBar(id="import-progress", show_eta=False)
+                yield Static("", id="import-columns-head", classes="import-head")
+                yield Vertical(id="import-columns")
+                yield Static("", id="import-values-head", classes="import-head")
+                yield Vertical(id="import-values")
+                yield Static("", id="import-preview")
+                yield Static("", id="import-rejects")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#import-right").border_title = "What the import will do"
+        self.query_one("#import-left").border_title = "Export file"
+        self.query_one("#import-path").focus()  # type a path, or Tab to the folders below
+        if self.start.is_file():
+            self.choose(self.start)
+
+    # ------------------------------------------------------------ choosing the file
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.choose(Path(event.path))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "import-path" and event.value.strip():
+            path = Path(event.value.strip()).expanduser()
+            if not path.is_file():
+                self.notify(f"No file {path}", severity="error")
+                return
+            self.choose(path)
+
+    def choose(self, path: Path) -> None:
+        self.path = path
+        self.columns, self.values = {}, {}
+        self.query_one("#import-path", Input).value = str(path)
+        self.plan_now()
+
+    # ------------------------------------------------------------ planning
+    def options(self):
+        from ..core.importer import Options
+
+        plan = self.plan
+        maps, ignore = [], []
+        if plan is not None:
+            current = {column: name for name, column in plan.mapping.items()}
+            for column, name in self.columns.items():
+                if name == "" and column in current:
+                    ignore.append(column)
+                elif name and current.get(column) != name:
+                    maps.append(f"{column}={name}")
+        values = [f"{name}:{word}={value}" for name, words in self.values.items() for word, value in words.items()]
+        return Options.parse(maps, ignore, values)
+
+    def plan_now(self) -> None:
+        from ..core.errors import VseError
+        from ..core.importer import plan_incidents
+
+        if self.path is None:
+            return
+        path = self.path
+        try:
+            options = self.options()
+        except VseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#import-summary", Static).update(Text(f"Reading {path.name}…", style="dim"))
+
+        def compute(apart):
+            try:
+                return plan_incidents(apart, path, options=options)
+            except VseError as exc:
+                return exc
+
+        self.run_apart(compute, self.show_plan, "import-plan", exit_on_error=False)
+
+    def show_plan(self, plan) -> None:
+        from ..core.errors import VseError
+
+        if isinstance(plan, VseError):
+            self.plan = None
+            self.query_one("#import-summary", Static).update(Text(str(plan), style="bold red"))
+            for box in ("#import-columns", "#import-values"):
+                self.query_one(box).remove_children()
+            for box in ("#import-columns-head", "#import-values-head", "#import-preview", "#import-rejects"):
+                self.query_one(box, Static).update("")
+            return
+        self.plan = plan
+        key = plan.mapping.get("ref")
+        lines = Text.assemble(
+            ("File ", "dim"), (plan.source, "bold"), (f": {plan.rows} rows, {plan.ticket_count} tickets", ""),
+            (" (an event log: one incident per ticket)" if plan.event_log else "", "dim"), "\n",
+            ("Recognised as ", "dim"), (plan.layout, "bold"), "\n",
+            ("Ticket key: ", "dim"), (f"column {key!r}" if key else "none (rows are fingerprinted by content)", ""),
+            "\n",
+            *[part for name, how in plan.dates.items() for part in
+              ((f"Dates in {plan.mapping[name]!r}: ", "dim"), (how + "\n", ""))],
+            *[part for note in plan.notes for part in (("Note: ", "dim"), (note + "\n", ""))],
+            ("To import: ", "dim"), (f"{plan.to_import} tickets", "bold green" if plan.to_import else "bold"),
+            ("   already here (skipped): ", "dim"), (str(plan.skipped_known), ""),
+            ("   rejected: ", "dim"), (f"{len(plan.rejected)} rows ({plan.rejected_tickets} tickets)",
+                                       "bold red" if plan.rejected else ""))
+        self.query_one("#import-summary", Static).update(lines)
+        self._columns(plan)
+        self._values(plan)
+        self._preview(plan)
+
+    def _columns(self, plan) -> None:
+        from ..core.import_layouts import FIELDS
+
+        box = self.query_one("#import-columns")
+        box.remove_children()
+        self.query_one("#import-columns-head", Static).update("Columns (which field each gives; change, then ^r)")
+        taken = {column: name for name, column in plan.mapping.items()}
+        options = [(Text("not used"), "")] + [(Text(f), f) for f in FIELDS]
+        rows = []
+        for n, column in enumerate(plan.header):
+            value = self.columns.get(column, taken.get(column, ""))
+            select = Select(options, value=value, allow_blank=False, id=f"import-col-{n}")
+            select.column_name = column  # type: ignore[attr-defined]
+            rows.append(Horizontal(Label(Text(column[:26])), select, classes="import-row"))
+        box.mount_all(rows)
+
+    def _values(self, plan) -> None:
+        box = self.query_one("#import-values")
+        box.remove_children()
+        words: list[tuple[str, str, str]] = []
+        for name, used in plan.values_used.items():
+            for entry in sorted(used):
+                word, _, value = entry.partition(" -> ")
+                words.append((name, word, self.values.get(name, {}).get(word.lower(), value)))
+        failing = sorted({(r.reason.split(":")[0], r.reason.split("'")[1]) for r in plan.rejected
+                          if r.reason.split(":")[0] in TARGETS and r.reason.count("'") >= 2})
+        words += [(name, word, self.values.get(name, {}).get(word.lower(), "")) for name, word in failing]
+        self.query_one("#import-values-head", Static).update(
+            "Value words (what each means here; change, then ^r)" if words else "")
+        rows = []
+        for n, (name, word, value) in enumerate(words[:60]):
+            options = [(Text(v), v) for v in TARGETS[name]]
+            select = Select(options, value=value if value in TARGETS[name] else Select.NULL, id=f"import-val-{n}",
+                            prompt="choose")
+            select.word = (name, word)  # type: ignore[attr-defined]
+            rows.append(Horizontal(Label(Text(f"{name}: {word}"[:26])), select, classes="import-row"))
+        box.mount_all(rows)
+
+    def _preview(self, plan) -> None:
+        text = Text("First tickets\n", style="bold")
+        for t in plan.preview[:10]:
+            text.append(f"  {t.key or '-':<14} {t.initial['priority']} {t.final_state:<22} ")
+            text.append(str(t.initial["summary"])[:50])
+            text.append(f" ({t.rows} events)\n" if t.rows > 1 else "\n", style="dim")
+        if plan.to_import > 10:
+            text.append(f"  … and {plan.to_import - 10} more\n", style="dim")
+        self.query_one("#import-preview", Static).update(text if plan.preview else "")
+        rejects = Text()
+        if plan.rejected:
+            rejects.append("Rejected rows (their tickets are not imported)\n", style="bold red")
+            for r in plan.rejected[:20]:
+                rejects.append(f"  line {r.line}: ", style="dim")
+                rejects.append(r.reason + "\n")
+            if len(plan.rejected) > 20:
+                rejects.append(f"  … and {len(plan.rejected) - 20} more (vse-tui import incidents --rejects "
+                               "FILE.csv writes them all)\n", style="dim")
+        self.query_one("#import-rejects", Static).update(rejects)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        select = event.select
+        if hasattr(select, "column_name"):
+            self.columns[select.column_name] = "" if event.value is Select.NULL else str(event.value)
+        elif hasattr(select, "word") and event.value is not Select.NULL:
+            name, word = select.word
+            self.values.setdefault(name, {})[word.lower()] = str(event.value)
+
+    def action_replan(self) -> None:
+        if self.path is None:
+            self.notify("Choose the export first", severity="warning")
+            return
+        self.plan_now()
+
+    # ------------------------------------------------------------ importing
+    def action_run_import(self) -> None:
+        plan = self.plan
+        if plan is None or self.busy:
+            self.notify("Choose the export first" if plan is None else "The import is running", severity="warning")
+            return
+        if not plan.to_import:
+            self.notify("Nothing to import: every ticket is rejected or already here", severity="warning")
+            return
+        question = f"Import {plan.to_import} incidents from {plan.source}?"
+        if plan.rejected:
+            question += f" {len(plan.rejected)} rejected rows stay out."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import(plan)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def _import(self, plan) -> None:
+        from ..core.importer import apply
+
+        self.busy = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.add_class("busy")
+        bar.update(total=plan.to_import, progress=0)
+
+        def compute(apart):
+            try:
+                return apply(apart, plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+            except Exception as exc:  # noqa: BLE001 - shown to the user, the import is one transaction per batch
+                return exc
+
+        def done(result) -> None:
+            self.busy = False
+            bar.remove_class("busy")
+            if isinstance(result, Exception):
+                self.notify(f"The import stopped: {result}. What was stored stays; run it again to finish.",
+                            severity="error", timeout=15)
+            else:
+                self.notify(f"{result} incidents imported from {plan.source}", title="Import done", timeout=10)
+                self.plan_now()  # the same file again: all of it is now already here
+
+        self.run_apart(compute, done, "import-run", exit_on_error=False)
+
+    def action_back(self) -> None:
+        go_back(self)
