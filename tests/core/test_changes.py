@@ -243,7 +243,7 @@ def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
     assert sorted(reasons) == [4, 5, 6, 7, 8, 9, 10]
     assert "name is empty" in reasons[4]
     assert "'toaster' is not one of" in reasons[5]
-    assert "not a date" in reasons[6]
+    assert "not a real date" in reasons[6] and "2027-02-30" in reasons[6]
     assert "No service 'Payroll'" in reasons[7]
     assert "appears twice" in reasons[8]
     assert "already a configuration item" in reasons[9]

@@ -46,7 +46,6 @@ ALIASES = {
     "services": ("service", "services"),
     "depends_on": ("depends on", "depends_on", "dependencies", "parent"),
 }
-DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
 
 
 # ---------------------------------------------------------------- list, timeline, impact
@@ -126,19 +125,16 @@ class CIPlan:
 
 
 def _date(value: str | None, column: str) -> date | None:
+    """A date as a spreadsheet writes it, read by the project's one date reader (day-first unless
+    the value says otherwise)."""
+    from .dates import DateError, DateReader
+
     if value is None or empty(value):
         return None
-    text = value.strip()
     try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{column}: {value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        return DateReader(years_ahead=100).read_date(value)
+    except DateError as exc:
+        raise ValueError(f"{column}: {exc} (use YYYY-MM-DD or DD/MM/YYYY)") from None
 
 
 def _type(value: str | None) -> str:

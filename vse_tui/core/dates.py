@@ -82,6 +82,7 @@ class DateReader:
     day_first: bool = True
     decided: str = "no numeric dates"  # how the order was decided, for the preview
     forced: str | None = None  # a strptime format given with --dates
+    years_ahead: int = 1  # how far past this year a date may lie (events: next year; expiry dates: far more)
     _last: tuple[str, re.Pattern] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -129,8 +130,8 @@ class DateReader:
                 parsed = datetime.strptime(text, self.forced)
             except ValueError:
                 raise DateError(f"{value!r} does not fit {self.forced}") from None
-            _check_year(parsed.year, value)
-            return _checked(_aware(parsed), value)
+            _check_year(parsed.year, value, self.years_ahead)
+            return _aware(parsed)
         last = self._last
         if last is not None:  # a column keeps to one form: try the one that read the value before first
             m = last[1].match(text)
@@ -168,7 +169,7 @@ class DateReader:
             if not 1 <= hour <= 12:
                 raise DateError(f"{raw!r}: {hour} is not an hour of a 12-hour clock")
             hour = hour % 12 + (12 if ampm == "pm" else 0)
-        _check_year(year, raw)
+        _check_year(year, raw, self.years_ahead)
         try:
             moment = datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
@@ -222,21 +223,16 @@ def _month(name: str, raw: str) -> int:
 _LATEST: list[int] = []  # next year, read once per process (a date reader runs for every value of a file)
 
 
-def _check_year(year: int, raw: str) -> None:
+def _check_year(year: int, raw: str, years_ahead: int = 1) -> None:
     if EARLIEST_YEAR <= year <= 2000:  # the common case needs no clock
         return
     if not _LATEST:
         from . import clock
 
-        _LATEST.append(clock.now().year + 1)
-    latest = _LATEST[0]
+        _LATEST.append(clock.now().year)
+    latest = _LATEST[0] + years_ahead
     if not EARLIEST_YEAR <= year <= latest:
         raise DateError(f"{raw!r}: the year {year} is out of range ({EARLIEST_YEAR} to {latest})")
-
-
-def _checked(moment: datetime, raw: str) -> datetime:
-    _check_year(moment.year, raw)
-    return moment
 
 
 def read_moment(value: str | None, day_first: bool = True) -> datetime | None:

@@ -285,6 +285,8 @@ def show(store: StorePort, kind: str, record) -> dict[str, Any]:
 
 def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Field values from what was typed; raises InputError naming the field."""
+    from .dates import DateError, DateReader
+
     specs = {s.name: s for s in field_specs(kind)}
     out: dict[str, Any] = {}
     for name, raw in values.items():
@@ -297,13 +299,13 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
             raise InputError(f"{label}: required")
         if spec.how == "date":
             try:
-                out[name] = date.fromisoformat(text) if text else None
-            except ValueError:
+                out[name] = DateReader(years_ahead=100).read_date(text) if text else None
+            except DateError:
                 raise InputError(f"{label}: {text!r} is not a date (use YYYY-MM-DD)") from None
         elif spec.how == "moment":
             try:
-                out[name] = clock.parse_datetime(text.replace(" ", "T", 1)) if text else None
-            except ValueError:
+                out[name] = DateReader(years_ahead=10).read(text) if text else None
+            except DateError:
                 raise InputError(f"{label}: {text!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
         elif spec.how == "ref":
             out[name] = resolve_ref(store, spec.ref_kind, text, label) if text else None
