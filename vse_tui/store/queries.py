@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.records import KINDS, model_for
+from .columns import SEARCH_KINDS
 
 if TYPE_CHECKING:
     from ..core.incident_rows import IncidentQuery, IncidentRow
@@ -198,17 +199,25 @@ class NamedReads:
         words = text.split()
         if words and all(len(w) >= 3 for w in words):
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+            incidents = (SEARCH_KINDS.index("incidents") + 1) << 40
+            # every kind but incidents, best match first (they are few); then incidents, newest
+            # first, read from the index in its own order so that a common word stops at the limit
             for kind, uuid, rid, title in self.conn.execute(
-                    "SELECT kind, uuid, id, title FROM record_search WHERE record_search MATCH ? "
+                    "SELECT kind, uuid, id, title FROM record_search WHERE record_search MATCH ? AND rowid < ? "
                     "ORDER BY CASE WHEN id LIKE ? THEN 0 ELSE 1 END, rank LIMIT ?",
-                    (match, f"{_escape_like(text.upper())}%", limit)):
+                    (match, incidents, f"{_escape_like(text.upper())}%", limit)):
                 add(kind, uuid, rid, title)
-        else:  # a short word: ids that start with it
+            for kind, uuid, rid, title in self.conn.execute(
+                    "SELECT kind, uuid, id, title FROM record_search WHERE record_search MATCH ? AND rowid >= ? "
+                    "ORDER BY rowid DESC LIMIT ?", (match, incidents, limit)):
+                add(kind, uuid, rid, title)
+        else:  # a short word: ids that start with it, through each table's index on its id
             prefix = text.upper()
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
             for kind in KINDS:
                 for uuid, rid, title in self.conn.execute(
-                        f"SELECT uuid, id, title FROM {kind} WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT ?",
-                        (f"{_escape_like(prefix)}%", limit)):
+                        f"SELECT uuid, id, title FROM {kind} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                        (prefix, upper, limit)):
                     add(kind, uuid, rid, title)
                 if len(out) >= limit:
                     break
