@@ -26,6 +26,7 @@ class Config:
     default_service: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key, e.g. new_incident = "ctrl+i"
     daily_backup: bool = False  # back the database up on the first start of each day
+    mail: dict[str, Any] = field(default_factory=dict)  # [mail]: see MailSettings
 
     def __post_init__(self) -> None:
         problems = []
@@ -42,6 +43,13 @@ class Config:
             problems.append(f"keys: expected a table of binding id = \"key\" (got {self.keys!r})")
         if not isinstance(self.daily_backup, bool):
             problems.append(f"daily_backup: expected true or false (got {self.daily_backup!r})")
+        if not isinstance(self.mail, dict):
+            problems.append(f"mail: expected a [mail] table (got {self.mail!r})")
+        else:
+            try:
+                MailSettings.from_dict(self.mail)
+            except InputError as exc:
+                problems.append(str(exc))
         if problems:
             raise InputError("; ".join(problems))
 
@@ -51,7 +59,64 @@ class Config:
         return cls(**{f.name: raw[f.name] for f in fields(cls) if f.name in raw})
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and v != {}}
+
+    @property
+    def mail_settings(self) -> MailSettings:
+        return MailSettings.from_dict(self.mail)
+
+
+@dataclass
+class MailSettings:
+    """The [mail] section: where mail comes in (a Maildir, mbox or folder of .eml files that a mail
+    fetcher fills), the shop's address, and the SMTP server the outbox is delivered through."""
+
+    sender: str = ""  # `from` in the file: the shop's address, From: of every message
+    maildir: str = ""  # where incoming mail is read (M on the incident list, `mail import` by default)
+    smtp_host: str = ""
+    smtp_port: int = 0  # default: 465 for ssl, 587 for starttls, 25 for none
+    smtp_user: str = ""
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    password_command: str = ""  # e.g. "pass show smtp"; else VSE_TUI_SMTP_PASSWORD
+    send: Literal["queue", "now"] = "queue"  # now: the TUI sends a notification at once when it can
+    max_attachment_mb: int = 25
+    own: list[str] = field(default_factory=list)  # other addresses of the shop (never a new incident)
+
+    KEYS = {"from": "sender", "maildir": "maildir", "smtp_host": "smtp_host", "smtp_port": "smtp_port",
+            "smtp_user": "smtp_user", "security": "security", "password_command": "password_command",
+            "send": "send", "max_attachment_mb": "max_attachment_mb", "own": "own"}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> MailSettings:
+        unknown = sorted(set(raw) - set(cls.KEYS))
+        if unknown:
+            raise InputError(f"mail: unknown setting {', '.join(unknown)} (known: {', '.join(cls.KEYS)})")
+        out = cls(**{cls.KEYS[k]: v for k, v in raw.items()})
+        problems = []
+        for name in ("sender", "maildir", "smtp_host", "smtp_user", "password_command"):
+            if not isinstance(getattr(out, name), str):
+                problems.append(f"mail.{name}: expected text")
+        if out.security not in ("starttls", "ssl", "none"):
+            problems.append(f"mail.security: expected \"starttls\", \"ssl\" or \"none\" (got {out.security!r})")
+        if out.send not in ("queue", "now"):
+            problems.append(f"mail.send: expected \"queue\" or \"now\" (got {out.send!r})")
+        if not isinstance(out.smtp_port, int) or not 0 <= out.smtp_port < 65536:
+            problems.append(f"mail.smtp_port: expected a port number (got {out.smtp_port!r})")
+        if not isinstance(out.max_attachment_mb, int) or out.max_attachment_mb <= 0:
+            problems.append(f"mail.max_attachment_mb: expected a positive number (got {out.max_attachment_mb!r})")
+        if not isinstance(out.own, list) or not all(isinstance(a, str) for a in out.own):
+            problems.append("mail.own: expected a list of addresses")
+        if problems:
+            raise InputError("; ".join(problems))
+        return out
+
+    @property
+    def port(self) -> int:
+        return self.smtp_port or {"ssl": 465, "starttls": 587}.get(self.security, 25)
+
+    @property
+    def own_addresses(self) -> set[str]:
+        return {a.lower() for a in [self.sender, *self.own] if a}
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -21,7 +21,8 @@ from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, commo
 
 # top-level command -> the modules that register under it (in help order)
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "incident": ("incidents",),
+    "incident": ("incidents", "mail"),
+    "mail": ("mail",),
     "change": ("control",),
     "ci": ("control",),
     "feedback": ("relationship",),
@@ -45,7 +46,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "standard": ("data",),
     "serve": ("data",),
 }
-MODULE_ORDER = ("incidents", "control", "relationship", "governance", "data")
+MODULE_ORDER = ("incidents", "control", "relationship", "governance", "data", "mail")
 
 
 class _Unused:

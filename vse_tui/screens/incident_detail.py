@@ -247,19 +247,58 @@ class IncidentDetailScreen(BaseScreen):
         if inc.status == "closed":
             task = "IN.2.5"
         message = core.message_for(self.store, inc, core.NOTIFY_TEMPLATE[task], operator=self.app.operator)
+        settings = self.app.config.mail_settings
+        can_mail = bool(settings.sender) and "@" in (inc.reporter_contact or "")
         fields = [
-            Field("to", "Told", value=inc.reporter, required=True, placeholder="who was told"),
+            Field("to", "Told", value=inc.reporter or inc.reporter_contact, required=True, placeholder="who was told"),
             Field("how", "How", "radio", "email", HOW),
+            Field("mail", f"Send by e-mail to {inc.reporter_contact}" if can_mail else "Send by e-mail", "switch",
+                  can_mail),
             Field("message", "Message", "text", message),
         ]
 
         def submit(v):
+            if v.get("mail"):
+                from ..core.mail_intake import notify_by_mail
+
+                if not settings.sender:
+                    from ..core.errors import InputError
+
+                    raise InputError("Set the shop's address (from) in the config's [mail] section to send mail")
+                updated, _path = notify_by_mail(self.store, inc.id, task=task, sender=settings.sender,
+                                                message=v["message"])
+                if settings.send == "now":
+                    self._send_outbox()
+                return updated
             self.app.copy_to_clipboard(v["message"])
             return core.notify(self.store, inc.id, task=task, to=v["to"], how=v["how"], message=v["message"])
 
-        self._run(FormScreen(fields, submit, f"Notify about {inc.id} ({task})",
-                             info="The message comes from the policy's templates; it is copied to the clipboard "
-                             "when you save, and the notification is recorded."), "Notification recorded; message copied")
+        info = ("The message comes from the policy's templates. With 'Send by e-mail' it goes to the outbox as a real "
+                "message ([" + (inc.id or "") + "] in its subject); else it is copied to the clipboard. Either way the "
+                "notification is recorded.")
+        self._run(FormScreen(fields, submit, f"Notify about {inc.id} ({task})", info=info), "Notification recorded")
+
+    def _send_outbox(self) -> None:
+        """Deliver the outbox apart from the screen; say how it went."""
+        from ..mailer import send_outbox
+
+        settings = self.app.config.mail_settings
+
+        def compute(apart):
+            try:
+                return send_outbox(apart, settings)
+            except Exception as exc:  # noqa: BLE001 - shown; the message stays queued
+                return 0, [str(exc)]
+
+        def show(result) -> None:
+            sent, errors = result
+            if errors:
+                self.notify(f"Queued; not sent yet: {errors[0]}", severity="warning", timeout=10)
+            elif sent:
+                self.notify(f"{sent} message(s) sent", title="Mail")
+            self.reload()
+
+        self.run_apart(compute, show, "mail-send", exit_on_error=False)
 
     def action_restore(self) -> None:
         inc = self.incident

@@ -34,6 +34,7 @@ class IncidentsScreen(SearchableList):
         Binding("b", "problems", "Problems", id="incidents_problems", show=False),
         Binding("t", "training", "Training due", id="incidents_training"),
         Binding("I", "import_export", "Import from another tool", id="incidents_import"),
+        Binding("M", "mail_in", "Mail in", id="incidents_mail"),
         Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
     ]
 
@@ -176,6 +177,31 @@ class IncidentsScreen(SearchableList):
         self.customer = self.service = None
         self.problems_only = False
         self.load_page(0)
+
+    def action_mail_in(self) -> None:
+        """Read the configured Maildir (a mail fetcher fills it) into incidents and replies."""
+        from ..mailer import intake
+
+        settings = self.app.config.mail_settings
+        if not settings.maildir:
+            self.notify("Set maildir in the config's [mail] section (where mbsync or getmail deliver)",
+                        severity="warning", timeout=10)
+            return
+
+        def compute(apart):
+            try:
+                return intake(apart, settings.maildir, settings)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                return exc
+
+        def show(result) -> None:
+            if isinstance(result, Exception):
+                self.notify(str(result), severity="error", timeout=10)
+            else:
+                self.notify(result.line(), title="Mail in", timeout=10)
+            self.reload()
+
+        self.run_apart(compute, show, "mail-in", exit_on_error=False)
 
     def action_import_export(self) -> None:
         from .import_incidents import ImportScreen

@@ -328,6 +328,103 @@ class NamedReads:
         if held(source) or held(base):
             raise InputError(f"{source} is an open vse-tui database, not a file to read in")
 
+    def keep_bytes(self, data: bytes, max_bytes: int) -> tuple[str, int]:
+        """Keep content (a mail's attachment) beside the database under its sha256, as keep_file."""
+        from ..core.errors import InputError
+        from .files import atomic_file, private_folder
+
+        if len(data) > max_bytes:
+            raise InputError(f"{len(data) / 2**20:.0f} MiB is more than {max_bytes // 2**20} MiB")
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.file_path(sha)
+        if not target.exists():
+            private_folder(target.parent)
+            with atomic_file(target, binary=True, what="attached file") as dst:
+                dst.write(data)
+        return sha, len(data)
+
+    # ------------------------------------------------------------ mail
+    def mail_ids(self) -> set[str]:
+        """Every Message-ID the shop has seen (incoming mail) or sent (notifications)."""
+        rows = self.conn.execute(
+            "SELECT json_extract(m.value, '$.message_id') FROM incidents, json_each(incidents.data, '$.mail') m "
+            "UNION SELECT json_extract(n.value, '$.message_id') FROM incidents, json_each(incidents.data, "
+            "'$.notifications') n WHERE json_extract(n.value, '$.message_id') IS NOT NULL").fetchall()
+        return {r[0] for r in rows if r[0]}
+
+    def incident_for_messages(self, ids: list[str]) -> str | None:
+        """The incident a message refers to: the newest one whose mail or notifications hold one of `ids`."""
+        if not ids:
+            return None
+        marks = ",".join("?" * len(ids))
+        row = self.conn.execute(
+            f"SELECT uuid FROM (SELECT incidents.uuid, incidents.seq FROM incidents, json_each(incidents.data, '$.mail') m "
+            f"WHERE json_extract(m.value, '$.message_id') IN ({marks}) UNION SELECT incidents.uuid, incidents.seq "
+            f"FROM incidents, json_each(incidents.data, '$.notifications') n "
+            f"WHERE json_extract(n.value, '$.message_id') IN ({marks})) ORDER BY seq DESC LIMIT 1",
+            (*ids, *ids)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ the outbox (a Maildir beside the database)
+    @property
+    def outbox_dir(self) -> Path:
+        return self.path.with_name(self.path.name + ".outbox")
+
+    def queue_mail(self, raw: bytes, meta: dict[str, Any]) -> Path:
+        """Put a message in the outbox (private, written whole): new/NAME holds it, NAME.json what
+        it is for (the incident, the notification) and how its delivery went."""
+        import json
+        import uuid as uuidlib
+
+        from .files import private_folder, write_bytes, write_text
+
+        for sub in ("tmp", "new", "cur"):
+            private_folder(self.outbox_dir / sub)
+        name = f"{int(clock.now().timestamp())}.{uuidlib.uuid4().hex}.eml"
+        target = write_bytes(self.outbox_dir / "new" / name, raw, what="outbox message")
+        write_text(self.outbox_dir / "new" / f"{name}.json", json.dumps(meta, ensure_ascii=False), what="outbox note")
+        return target
+
+    def outbox(self) -> list[tuple[Path, dict[str, Any]]]:
+        """What waits to be sent, oldest first: (the message file, its note)."""
+        import json
+
+        folder = self.outbox_dir / "new"
+        if not folder.is_dir():
+            return []
+        out = []
+        for path in sorted(folder.glob("*.eml")):
+            note = path.with_name(path.name + ".json")
+            try:
+                meta = json.loads(note.read_text(encoding="utf-8")) if note.exists() else {}
+            except (OSError, ValueError):
+                meta = {}
+            out.append((path, meta))
+        return out
+
+    def outbox_done(self, path: Path, meta: dict[str, Any]) -> None:
+        """A message delivered: moved to cur/ (kept, as a sent folder keeps it), its note with it."""
+        import json
+        import os as _os
+
+        from .files import write_text
+
+        note = path.with_name(path.name + ".json")
+        target = self.outbox_dir / "cur" / path.name
+        _os.replace(path, target)
+        write_text(target.with_name(target.name + ".json"), json.dumps(meta, ensure_ascii=False), force=True,
+                   what="outbox note")
+        note.unlink(missing_ok=True)
+
+    def outbox_note(self, path: Path, meta: dict[str, Any]) -> None:
+        """A message not delivered: its note says why; it stays in new/ for the next attempt."""
+        import json
+
+        from .files import write_text
+
+        write_text(path.with_name(path.name + ".json"), json.dumps(meta, ensure_ascii=False), force=True,
+                   what="outbox note")
+
     def keep_file(self, source: Path, max_bytes: int) -> tuple[str, int]:
         """Copy a file beside the database under the sha256 of its content (once, whatever how
         often it is attached): private, written whole. Returns (sha256, size)."""

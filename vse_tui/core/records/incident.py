@@ -22,6 +22,23 @@ class Notification(BaseModel):
     message: str = ""
     to_person: str | None = None  # the contact told, when they are in People
     message_id: str | None = None  # the Message-ID of the mail that carried it
+    address: str = ""  # the e-mail address it was sent to
+    sent_at: Instant | None = None  # when the mail left the outbox over SMTP
+    delivery: str = ""  # queued, sent, or why the last attempt failed
+
+
+class Mail(BaseModel):
+    """A message that came in on the incident: the one that opened it, or a reply."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    message_id: str = Field(min_length=1)  # its Message-ID (or sha256:... of its content when it had none)
+    sender: str = ""  # the address
+    sender_name: str = ""
+    subject: str = ""
+    at: Instant  # the Date it carries, else when it arrived
+    received_at: Instant
+    text: str = ""
+    kind: Literal["new", "reply"] = "new"
 
 
 class TimeEntry(BaseModel):
@@ -82,6 +99,7 @@ class Incident(Record):
     waiting_minutes: int = Field(default=0, ge=0)
     waiting_since: Instant | None = None
     problem: bool = False  # a potential problem (IN.1.3) rather than a reported failure
+    mail: list[Mail] = []  # messages that came in on it (the first one opened it)
     external_ref: str | None = None  # the ticket key in the tool it was imported from
     fingerprint: str | None = None  # an imported row's content hash, when its export had no ticket key
     assignee: str | None = None  # uuid of the person who has it

@@ -1,0 +1,184 @@
+"""What a message that came in does: a new incident (IN.2.1), or the customer's reply on one.
+
+A new message becomes an incident with its subject as the summary, its text as the details, its
+sender as the reporter (name and address kept; the customer found from a contact's address or
+the customer's domain), its attachments as the incident's files and its Message-ID kept. A reply
+(`[INC-0042]` in the subject, or In-Reply-To/References naming a message of ours) is added to
+that incident as the customer's reply; an incident waiting for the customer resumes, a closed one
+is reopened (no more than REOPENS_PER_HOUR times an hour by mail: a loop stops there). The same
+message never makes two incidents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from . import clock
+from .errors import InputError, NotFound, VseError
+from .mail import REOPENS_PER_HOUR, Incoming
+
+if TYPE_CHECKING:
+    from .ports import StorePort
+
+
+@dataclass
+class Outcome:
+    """What became of one message: "new", "reply", "known" (seen before), "skipped" (never an
+    incident: `why`), "unreadable" (left in place: `why`)."""
+
+    what: str
+    incident: str | None = None
+    why: str = ""
+
+
+@dataclass
+class IntakeResult:
+    outcomes: list[tuple[str, Outcome]] = field(default_factory=list)  # (the message's name, what became of it)
+
+    def count(self, what: str) -> int:
+        return sum(1 for _, o in self.outcomes if o.what == what)
+
+    def line(self) -> str:
+        return (f"{self.count('new')} new incidents, {self.count('reply')} replies, {self.count('known')} already "
+                f"here, {self.count('skipped')} skipped (automatic or bulk), {self.count('unreadable')} unreadable")
+
+
+def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: int = 25 << 20) -> Outcome:
+    """Turn one message into an incident or a reply (see the module's doc). `known`: the message
+    ids already here (updated)."""
+    if mail.error:
+        return Outcome("unreadable", why=mail.error)
+    if mail.key in known:
+        return Outcome("known")
+    if mail.skip:
+        return Outcome("skipped", why=mail.skip)
+    target = _replied_to(store, mail)
+    if target is not None:
+        outcome = _reply(store, target, mail)
+    else:
+        outcome = _new(store, mail, max_attachment)
+    known.add(mail.key)
+    return outcome
+
+
+def _replied_to(store: StorePort, mail: Incoming):
+    if mail.ticket:
+        try:
+            return store.get("incidents", mail.ticket)
+        except NotFound:
+            pass
+    uuid = store.incident_for_messages(mail.references)
+    return store.get("incidents", uuid) if uuid else None
+
+
+def _entry(mail: Incoming, kind: str):
+    from .records.incident import Mail
+
+    now = clock.now()
+    return Mail(message_id=mail.key, sender=mail.sender, sender_name=mail.sender_name, subject=mail.subject,
+                at=mail.date or now, received_at=now, text=mail.text, kind=kind)
+
+
+def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
+    from .incidents import log_incident
+
+    customer = _customer_for(store, mail.sender)
+    reporter = mail.sender_name or mail.sender
+    with store.transaction():
+        inc = log_incident(store, mail.subject or "(no subject)", customer=customer, use_last=False,
+                           reporter=reporter, reporter_contact=mail.sender,
+                           details=mail.text or "(the message had no text)")
+        store.update("incidents", inc.uuid, {"mail": [_entry(mail, "new")]}, task="IN.2.1")
+        for name, data in mail.attachments:
+            _attach(store, inc, name, data, max_attachment)
+    return Outcome("new", inc.id)
+
+
+def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
+    from .incidents import reopen, set_waiting
+
+    with store.transaction():
+        current = store.get("incidents", inc.uuid)
+        store.update("incidents", current.uuid, {"mail": [*current.mail, _entry(mail, "reply")]}, task="IN.2.2")
+        current = store.get("incidents", inc.uuid)
+        if current.state == "waiting for customer":
+            set_waiting(store, current.id, None)  # the customer answered: the clock runs again
+        elif current.status == "closed":
+            hour_ago = clock.now() - timedelta(hours=1)
+            recent = [m for m in current.mail if m.kind == "reply" and m.received_at >= hour_ago]
+            if len(recent) <= REOPENS_PER_HOUR:
+                reopen(store, current.id, f"the customer replied by mail: {mail.subject or '(no subject)'}")
+    return Outcome("reply", inc.id)
+
+
+def _attach(store: StorePort, inc, name: str, data: bytes, max_attachment: int) -> None:
+    from .records.parties import Attachment
+
+    safe = "".join(c for c in name if c.isprintable() and c not in "/\\")[:255] or "attachment.bin"
+    try:
+        sha, size = store.keep_bytes(data, max_attachment)
+    except InputError:
+        return
+    store.add(Attachment(record=inc.uuid, name=safe, sha256=sha, size=size, note="came with the message"))
+
+
+def _customer_for(store: StorePort, address: str) -> str | None:
+    """The customer a sender belongs to: a contact's address, else the customer's own domain."""
+    if not address:
+        return None
+    row = store.row("people", ["organisation"], {"email": address, "affiliation": "customer"})
+    if row and row[0]:
+        return row[0]
+    domain = address.rsplit("@", 1)[-1]
+    for uuid, email in store.rows("customers", ["uuid", "email"]):
+        if email and email.lower().rsplit("@", 1)[-1] == domain:
+            return uuid
+    return None
+
+
+def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, message: str | None = None,
+                   to: str | None = None) -> tuple:
+    """IN.2.3/IN.2.4/IN.2.5 by e-mail: the policy's message filled in, recorded as the notification
+    (with its Message-ID and address) and queued in the outbox as a real message. Returns the
+    incident and the queued file."""
+    from .incidents import NOTIFY_TEMPLATE, _get, message_for, notify
+    from .mail import outgoing
+
+    inc = _get(store, ref)
+    address = (to or inc.reporter_contact or "").strip()
+    if "@" not in address:
+        contact = store.row("people", ["email"], {"name": inc.reporter}) if inc.reporter else None
+        address = (contact[0] if contact else "") or address
+    text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
+    first = next((m.message_id for m in inc.mail if m.kind == "new"), None)
+    msg = outgoing(inc, to=address, to_name=inc.reporter, sender=sender,
+                   shop=store.setting("shop_name", "") or "", text=text, in_reply_to=first)
+    mid = str(msg["Message-ID"])
+    with store.transaction():
+        updated = notify(store, inc.id or inc.uuid, task=task, to=inc.reporter or address, how="email", message=text)
+        notes = list(updated.notifications)
+        notes[-1] = notes[-1].model_copy(update={"message_id": mid, "address": address, "delivery": "queued"})
+        updated = store.update("incidents", updated.uuid, {"notifications": notes}, task=task)
+        try:
+            path = store.queue_mail(bytes(msg), {"incident": updated.uuid, "id": updated.id, "message_id": mid,
+                                                 "task": task, "to": address, "attempts": 0, "error": ""})
+        except VseError:
+            raise
+    return updated, path
+
+
+def delivered(store: StorePort, incident_uuid: str, message_id: str, sent: bool, detail: str) -> None:
+    """Record a delivery attempt on the notification it carried: sent (when, through what) or the
+    error; a history row like every other change."""
+    inc = store.get("incidents", incident_uuid)
+    notes = list(inc.notifications)
+    for i, n in enumerate(notes):
+        if n.message_id == message_id:
+            notes[i] = n.model_copy(update={"sent_at": clock.now() if sent else n.sent_at,
+                                            "delivery": detail[:300]})
+            store.update("incidents", inc.uuid, {"notifications": notes}, task=n.task)
+            return
+
+
+__all__ = ["IntakeResult", "Outcome", "delivered", "notify_by_mail", "receive"]
