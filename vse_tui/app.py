@@ -154,11 +154,11 @@ class VseApp(App):
 
     # ------------------------------------------------------------ actions
     def action_go(self, mode: str) -> None:
+        """A screen key (d, g, c, r, i) shows that screen itself, never a record left open on it."""
         if self.current_mode != mode:
             self.switch_mode(mode)
-        else:
-            while len(self.screen_stack) > 1 and not self.screen.is_modal:
-                self.pop_screen()
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
 
     def action_new_incident(self) -> None:
         from .screens.capture import QuickCapture
@@ -203,19 +203,68 @@ class VseApp(App):
 
             self.push_screen(RecordScreen(record.KIND, record.id))
 
+    # what the palette offers from any screen: (title, help, mode to show first, action there)
+    GLOBAL_COMMANDS: tuple[tuple[str, str, str | None, str], ...] = (
+        ("Dashboard", "open incidents, scheduled changes, reviews due", None, "go('dashboard')"),
+        ("Governance", "goals, scope, roles, policy, documents (GO)", None, "go('governance')"),
+        ("Control", "changes, configuration items, the schedule (CO)", None, "go('control')"),
+        ("Relationship", "catalogue, agreements, feedback, reports (RE)", None, "go('relationship')"),
+        ("Incidents", "the incident list (IN)", None, "go('incidents')"),
+        ("New incident", "log an incident: the summary is enough", None, "new_incident"),
+        ("Setup wizard", "the governance setup, step by step (GO.1.1 to GO.3.2)", None, "wizard"),
+        ("Evidence map", "the 40 tasks: done or not, and why", None, "evidence"),
+        ("Audit check", "what an assessor would question", None, "audit_check"),
+        ("Write the audit pack", "a folder an assessor browses offline", None, "audit_pack"),
+        ("Performance report", "the service performance report of a period (WP.19)", "relationship", "performance"),
+        ("Log feedback", "a compliment, complaint or comment (RE.2.3)", "relationship", "new_feedback"),
+        ("Change calendar", "the change schedule by month or week (WP.12)", "control", "calendar"),
+        ("Import incidents", "from the export of the tool you use now", "incidents", "import_export"),
+        ("Mail in", "read the Maildir into incidents and replies", "incidents", "mail_in"),
+        ("Training due", "training and competence that falls due (IN.1.1, IN.1.2)", "incidents", "training"),
+        ("Keys", "every key of the current screen", None, "keys"),
+        ("Quit", "leave the app (everything is saved as it is entered)", None, "quit"),
+    )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers the app's commands plus every action of the current screen."""
-        yield from super().get_system_commands(screen)
+        """Every screen's commands from anywhere (each shows its screen first), then the current
+        screen's own keys; each once, named in words, with the key that does it."""
         seen: set[str] = set()
-        for target, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
-            for binding in bindings:
-                if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                yield SystemCommand(
-                    binding.description, f"key {binding.key}",
-                    lambda action=binding.action, target=target: self.run_action(action, target),
-                )
+        keys = {b.action: self.get_key_display(b) for b in self.BINDINGS if isinstance(b, Binding)}
+        for title, help_text, mode, action in self.GLOBAL_COMMANDS:
+            seen.add(title.lower())
+            shown = f"{help_text} ({keys[action]})" if action in keys else help_text
+            yield SystemCommand(title, shown, lambda mode=mode, action=action: self._run_global(mode, action))
+        for binding in getattr(screen, "BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.description.lower() in seen or binding.action in ("back", "close_search", "open"):
+                continue
+            seen.add(binding.description.lower())
+            yield SystemCommand(binding.description, f"on this screen ({self.get_key_display(binding)})",
+                                lambda action=binding.action, target=screen: self.run_action(action, target))
+        for cmd in super().get_system_commands(screen):  # the theme and the like, minus what is here already
+            if cmd.title.lower() not in seen and cmd.title.lower() not in ("quit", "keys"):
+                seen.add(cmd.title.lower())
+                yield cmd
+
+    def _run_global(self, mode: str | None, action: str) -> None:
+        if mode is not None:
+            self.action_go(mode)
+            self.call_after_refresh(lambda: self.run_action(action, self.screen))
+        else:
+            self.run_action(action)
+
+    def action_audit_check(self) -> None:
+        from .screens.evidence_why import AuditFindingsScreen
+
+        self.push_screen(AuditFindingsScreen())
+
+    def action_audit_pack(self) -> None:
+        from .screens.evidence import EvidenceScreen
+
+        screen = EvidenceScreen()
+        self.push_screen(screen)
+        self.call_after_refresh(screen.action_audit_pack)
 
     COMMANDS = App.COMMANDS | {RecordsProvider}
 

@@ -26,6 +26,7 @@ class Config:
     default_service: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key, e.g. new_incident = "ctrl+i"
     daily_backup: bool = False  # back the database up on the first start of each day
+    assign_new: Literal["nobody", "me"] = "nobody"  # who a new incident goes to when nobody is chosen
     mail: dict[str, Any] = field(default_factory=dict)  # [mail]: see MailSettings
 
     def __post_init__(self) -> None:
@@ -43,6 +44,8 @@ class Config:
             problems.append(f"keys: expected a table of binding id = \"key\" (got {self.keys!r})")
         if not isinstance(self.daily_backup, bool):
             problems.append(f"daily_backup: expected true or false (got {self.daily_backup!r})")
+        if self.assign_new not in ("nobody", "me"):
+            problems.append(f"assign_new: expected \"nobody\" or \"me\" (got {self.assign_new!r})")
         if not isinstance(self.mail, dict):
             problems.append(f"mail: expected a [mail] table (got {self.mail!r})")
         else:

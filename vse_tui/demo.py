@@ -615,11 +615,12 @@ def _incidents(d: _Demo, count: int) -> None:
         s: dict[str, Any] = {}
 
         def log(s=s, summary=summary, cust=cust, service=service, contact=contact, impact=impact, urgency=urgency,
-                problem=problem) -> None:
+                problem=problem, handler=handler) -> None:
             inc = inc_core.log_incident(store, ("Potential problem: " + summary.lower()) if problem else summary,
                                         customer=cust.id, service=service.id, impact=impact, urgency=urgency,
                                         reporter=contact.name, reporter_contact=contact.email, problem=problem,
-                                        details=f"{contact.name} reported: {summary.lower()}.")
+                                        details=f"{contact.name} reported: {summary.lower()}.",
+                                        assignee=d.people[handler].name)  # who works it from the start
             s["id"] = inc.id
             s["significant"] = inc.significant
 

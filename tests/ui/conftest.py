@@ -12,9 +12,17 @@ async def type_into(pilot, selector: str, text: str) -> None:
     character are pasted (keeps the suite quick); the last one is a real key press."""
     from textual.widgets import Select, TextArea
 
+    from vse_tui.widgets.picker import Picker
+
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     await pilot.pause()
+    if isinstance(widget, Picker):  # the first match for the text, as the picker's filter finds it
+        matches = widget.search(text)
+        assert matches, f"{text!r} matches nothing in {widget.id}"
+        widget.value = [matches[0][0]] if widget.multiple else matches[0][0]
+        await pilot.pause()
+        return
     if isinstance(widget, Select):  # a picker: the option whose label starts with the text
         options = [(str(label), value) for label, value in widget._options if value is not Select.NULL]
         matches = [value for label, value in options if label.lower().startswith(text.lower())]

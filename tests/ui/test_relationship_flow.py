@@ -8,6 +8,7 @@ from vse_tui.core.records import Customer
 from vse_tui.screens.forms import FormScreen
 from vse_tui.screens.record import RecordScreen
 from vse_tui.screens.relationship import FeedbackCapture, FeedbackScreen, PerformanceScreen
+from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE, type_into, widget_text
@@ -17,7 +18,7 @@ async def save_form(pilot, **values) -> None:
     assert isinstance(pilot.app.screen, FormScreen), pilot.app.screen
     for name, value in values.items():
         widget = pilot.app.screen.query_one(f"#f-{name}")
-        if isinstance(widget, Select):
+        if isinstance(widget, (Select, Picker)):
             widget.value = value
             await pilot.pause()
         else:
@@ -88,7 +89,7 @@ async def test_feedback_is_logged_in_seconds_and_moves_through_its_steps(make_ap
         await pilot.press("r", "f")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackCapture) and app.focused.id == "description"
-        app.screen.query_one("#company", Select).value = acme.uuid
+        app.screen.query_one("#company", Picker).value = acme.uuid
         await pilot.press(*list("Invoices arrive late"), "ctrl+s")
         await pilot.pause()
         entry = app.store.get("feedback", "FB-0001")
@@ -100,7 +101,7 @@ async def test_feedback_is_logged_in_seconds_and_moves_through_its_steps(make_ap
         await pilot.press("s")
         await save_form(pilot)  # acknowledged (the first next step)
         assert app.store.get("feedback", "FB-0001").state == "acknowledged"
-        assert "s: investigated / escalated" in widget_text(app, "#steps")
+        assert "next: investigated or escalated: press s" in widget_text(app, "#steps")
 
 
 async def test_the_performance_report_on_screen_and_saved_as_a_draft(make_app, demo_db):

@@ -68,11 +68,18 @@ class Registry:
     def wanted(self, name: str) -> bool:
         return self._only is None or self._only == name
 
-    def command(self, name: str, help: str, func: Callable[[Any], int] | None = None):
-        """A top-level command (`verify`), or the parent of actions (`incident` add/list/show)."""
+    def command(self, name: str, help: str, func: Callable[[Any], int] | None = None, db_help: str | None = None):
+        """A top-level command (`verify`), or the parent of actions (`incident` add/list/show).
+        `db_help`: what --db means for this command (the demo keeps to its own file)."""
         if not self.wanted(name):
             return _Unused()
-        p = self._sub.add_parser(name, parents=[self.options], help=help, description=help)
+        options = self.options
+        if db_help:
+            options = common_options()
+            for action in options._actions:
+                if action.dest == "db":
+                    action.help = db_help
+        p = self._sub.add_parser(name, parents=[options], help=help, description=help)
         if func is not None:
             p.set_defaults(func=func)
         return p

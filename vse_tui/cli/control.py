@@ -22,6 +22,15 @@ def cmd_change_add(args) -> int:
     return EXIT_OK
 
 
+def cmd_change_make_template(args) -> int:
+    from ..core import changes
+
+    with open_store(args, must_exist=True) as store:
+        change = changes.make_template(store, args.change)
+    print(f"{change.id} is a pre-approved type: vse-tui change add TITLE --template {change.id}")
+    return EXIT_OK
+
+
 def cmd_change_list(args) -> int:
     from ..core import changes
 
@@ -72,6 +81,9 @@ def register(reg) -> None:
     p.add_argument("--service", metavar="S")
     p.add_argument("--needed", metavar="DATE", help="date needed (YYYY-MM-DD)")
     p.add_argument("--template", metavar="CHG", help="a pre-approved change to copy (its type must be earned)")
+    p = reg.action(g, "make-template", "make a change that went through the full normal path a pre-approved type",
+                   cmd_change_make_template)
+    p.add_argument("change", metavar="CHG")
     p = reg.action(g, "list", "list change requests", cmd_change_list)
     p.add_argument("--scheduled", action="store_true", help="only changes with a planned date, soonest first")
     p.add_argument("--open", action="store_true", help="only changes not deployed, rejected or cancelled")

@@ -338,7 +338,8 @@ def register(reg) -> None:
     add_out(p)
 
     p = reg.command("demo", "create a demo database of a fictional three-person shop and open it (its own file: "
-                    "demo.db in the user data folder, or --db; VSE_TUI_DB is not used)", cmd_demo)
+                    "demo.db in the user data folder, or --db; VSE_TUI_DB is not used)", cmd_demo,
+                    db_help="where to write the demo (default: demo.db in the user data folder; VSE_TUI_DB is not used)")
     p.add_argument("--no-open", action="store_true", help="only create the database")
     p.add_argument("--incidents", type=count_arg, default=300, metavar="N", help="number of incidents (default 300)")
     p.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day the demo history ends (default today)")

@@ -29,7 +29,7 @@ def cmd_incident_add(args) -> int:
     try:
         inc = log_incident(store, args.summary, customer=args.customer, service=args.service, impact=args.impact,
                            urgency=args.urgency, reporter=args.reporter or "", cis=args.ci or [],
-                           security=args.security, details=args.details or "")
+                           security=args.security, details=args.details or "", assignee=args.assign)
     finally:
         store.close()
     print(inc.id)
@@ -41,11 +41,21 @@ def cmd_incident_list(args) -> int:
 
     store = open_store(args, must_exist=True)
     try:
+        from ..core.assign import who
+
+        assignee = None
+        if args.mine:
+            assignee = who(store, "me")
+        elif args.assignee:
+            assignee = who(store, args.assignee)
+        elif args.unassigned:
+            assignee = ""
         rows = lists.list_dicts(store, open_only=args.open, priority=args.priority, status=args.status,
-                                customer=args.customer, search=args.search, sort=args.sort, limit=args.limit)
+                                customer=args.customer, search=args.search, sort=args.sort, limit=args.limit,
+                                assignee=assignee)
     finally:
         store.close()
-    columns = ["id", "priority", "state", "customer", "service", "summary", "opened_at"]
+    columns = ["id", "priority", "state", "assignee", "customer", "service", "summary", "opened_at"]
     if any(r.get("external_ref") for r in rows):  # imported tickets: the key they had, beside ours
         columns.insert(1, "external_ref")
     if args.format != "table":
@@ -54,6 +64,20 @@ def cmd_incident_list(args) -> int:
         for r in rows:
             r["opened_at"] = clock.local_text(clock.parse_datetime(r["opened_at"])) if r["opened_at"] else ""
     print_rows(args, rows, columns)
+    return EXIT_OK
+
+
+def cmd_incident_assign(args) -> int:
+    from ..core.assign import assign
+    from ..core.errors import InputError
+    from ..core.people import name_of
+
+    if not args.person and not args.nobody:
+        raise InputError("Say who (a person, or me), or --nobody")
+    with open_store(args, must_exist=True) as store:
+        inc = assign(store, "incidents", args.id, None if args.nobody else args.person)
+        who = name_of(store, inc.assignee) if inc.assignee else "nobody"
+    say(f"{inc.id}: assigned to {who}")
     return EXIT_OK
 
 
@@ -113,6 +137,7 @@ def register(reg) -> None:
     p.add_argument("--details", metavar="TEXT")
     p.add_argument("--ci", action="append", metavar="CI", help="configuration item involved (repeatable)")
     p.add_argument("--security", action="store_true", help="an information security incident")
+    p.add_argument("--assign", metavar="PERSON", help="who has it: a person of the shop, or me")
 
     p = reg.action(group, "list", "list incidents", cmd_incident_list)
     p.add_argument("--open", action="store_true", help="only incidents not closed")
@@ -120,10 +145,19 @@ def register(reg) -> None:
     p.add_argument("--status", metavar="S", help="a status (opened, updated, closed) or state (new, in progress, ...)")
     p.add_argument("--customer", metavar="C")
     p.add_argument("--search", metavar="WORDS")
+    whose = p.add_mutually_exclusive_group()
+    whose.add_argument("--mine", action="store_true", help="only incidents assigned to you")
+    whose.add_argument("--assignee", metavar="PERSON", help="only incidents assigned to PERSON")
+    whose.add_argument("--unassigned", action="store_true", help="only incidents nobody has")
     p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest")
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
+
+    p = reg.action(group, "assign", "give an incident to a person (or --nobody)", cmd_incident_assign)
+    p.add_argument("id")
+    p.add_argument("person", nargs="?", help="a person of the shop, or me")
+    p.add_argument("--nobody", action="store_true", help="nobody has it")
 
     p = reg.action(group, "show", "show one incident with its history", cmd_incident_show)
     p.add_argument("id", help="INC-0042, or the ticket key it had in the tool it was imported from")

@@ -123,7 +123,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
             gaps = full_normal_path_gaps(store, tpl)
             raise InputError(f"{tpl.id} is not a pre-approved type" + (
                 f": it has not gone through the full normal path (missing: {'; '.join(gaps)})" if gaps else
-                " yet: make it one first (t on the change)"))
+                f" yet: make it one first (vse-tui change make-template {tpl.id}, or Make pre-approved type on its screen)"))
         change_type = "pre-approved"
         for name in ("purpose", "scope", "risk", "backout_plan", "assumptions", "constraints", "benefits", "cost", "service"):
             data.setdefault(name, getattr(tpl, name))
@@ -578,14 +578,23 @@ def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
     def last_row(task: str) -> dict | None:
         return store.last_task_row(change.uuid, task)
 
+    from .people import name_of
+
     def by(task: str) -> str:
+        """Who did the step: the approver an approval names (not who typed it), else the writer."""
         row = last_row(task)
-        return f"by {row['operator']}, {clock.local_text(clock.parse_datetime(row['at']))}" if row else ""
+        if not row:
+            return ""
+        if task in ("CO.2.1", "CO.3.2") and change.approvals:
+            at = row["at"]
+            approval = min(change.approvals, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
+            how = f" ({approval.how})" if approval.how != "signature" else ""
+            return f"by {name_of(store, approval.person) or approval.by}{how}, {clock.local_text(approval.at)}"
+        who = name_of(store, row.get("person")) if row.get("person") else row["operator"]
+        return f"by {who}, {clock.local_text(clock.parse_datetime(row['at']))}"
 
     def first(kind: str, field: str) -> tuple | None:
         return store.row(kind, ["id", field], {"change": change.uuid})
-
-    from .people import name_of
 
     out = []
     evaluated = change.status in ("approved", "rejected", "updated")

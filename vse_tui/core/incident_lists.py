@@ -25,6 +25,20 @@ def open_incidents(store: StorePort, limit: int = 50) -> list[IncidentRow]:
     return store.incident_rows(IncidentQuery(open_only=True), sort="urgent", limit=limit)
 
 
+def open_incidents_for(store: StorePort, person: str | None, limit: int = 50) -> list[IncidentRow]:
+    """Open incidents as the dashboard shows them to `person`: theirs first, then those nobody has,
+    then everyone else's, each most urgent first."""
+    out: list[IncidentRow] = []
+    seen: set[str] = set()
+    for assignee in ([person] if person else []) + ["", None]:
+        for row in store.incident_rows(IncidentQuery(open_only=True, assignee=assignee), sort="urgent",
+                                       limit=limit + len(out)):
+            if row.uuid not in seen and len(out) < limit:
+                seen.add(row.uuid)
+                out.append(row)
+    return out
+
+
 def row_dict(inc: Incident | IncidentRow, customers: dict[str, str], services: dict[str, str],
              target: Clock | None = None, people: dict[str, str] | None = None) -> dict[str, Any]:
     """A flat dict of an incident for tables, CSV and JSON lists."""

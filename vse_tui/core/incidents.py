@@ -62,6 +62,7 @@ def log_incident(
     security: bool = False,
     problem: bool = False,
     use_last: bool = True,
+    assignee: str | None = None,
 ) -> Incident:
     """IN.2.1: record an incident. Only the summary is required; the customer and service default
     to the last used, the priority comes from the policy's matrix."""
@@ -71,6 +72,9 @@ def log_incident(
     customer_uuid = resolve(store, "customers", customer) if customer else (store.pref("last_customer") if use_last else None)
     service_uuid = resolve(store, "services", service) if service else (store.pref("last_service") if use_last else None)
     ci_uuids = [resolve(store, "configuration_items", c) for c in (cis or [])]
+    from .assign import who
+
+    assignee_uuid = who(store, assignee) if assignee else None
     for name, value in (("impact", impact), ("urgency", urgency)):
         if value not in policy.LEVELS:
             raise InputError(f"{name}: expected high, medium or low (got {value!r})")
@@ -83,7 +87,7 @@ def log_incident(
             summary=summary, customer=customer_uuid, service=service_uuid, impact=impact, urgency=urgency,
             priority=policy.priority_for(impact, urgency, priority_matrix(store)), reporter=reporter,
             reporter_contact=reporter_contact, details=details, cis=ci_uuids, security=security,
-            problem=problem, opened_at=store.write_time(),
+            problem=problem, opened_at=store.write_time(), assignee=assignee_uuid,
         )
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "incident")) from None

@@ -61,3 +61,30 @@ def has_control(text: str) -> bool:
 
 
 __all__ = ["has_control", "json_safe", "one_line", "visible"]
+
+
+_IRREGULAR = {"person": "people", "entry": "entries", "summary": "summaries", "ticket": "tickets"}
+
+
+def plural(word: str, n: int = 2) -> str:
+    """'entry' -> 'entries', 'Schedule entry' -> 'Schedule entries', 'record' -> 'records'; the word
+    itself when n is 1."""
+    if n == 1 or not word:
+        return word
+    head, _, last = word.rpartition(" ")
+    lower = last.lower()
+    if lower in _IRREGULAR:
+        out = _IRREGULAR[lower]
+        out = out[0].upper() + out[1:] if last[0].isupper() else out
+    elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        out = last[:-1] + "ies"
+    elif lower.endswith(("s", "x", "ch", "sh")):
+        out = last + "es" if not lower.endswith("s") else last
+    else:
+        out = last + "s"
+    return f"{head} {out}" if head else out
+
+
+def count(n: int, word: str) -> str:
+    """'1 record', '2 records', '0 entries'."""
+    return f"{n} {plural(word, n)}"

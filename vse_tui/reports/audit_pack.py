@@ -213,7 +213,7 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
         by_month[month] += 1
         pack.where[rid] = f"{base}-{month}"
     index = Page(title, base, count=total, blocks=[
-        ("p", f"{total} records, one page per month of creation (local time)."),
+        ("p", f"{total} records, one page per month of creation (local time)."),  # always many here
         ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]))])
     return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True) for m, n in sorted(by_month.items()))]
 
@@ -458,7 +458,9 @@ def build_pages(store, files: dict[str, str], target: Path) -> tuple[list[Page],
     for kind in KINDS:
         model = model_for(kind)
         if not model.WP and store.count(kind):
-            title = "People" if kind == "people" else model.LABEL + "s"
+            from ..core.text import plural
+
+            title = plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
     for kind, pages, wp in record_pages:
         first = pages[0]

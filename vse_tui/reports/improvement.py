@@ -63,8 +63,10 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
               f"{pct(t['resolution_met'], t['resolution_measured'])}; {t['breached']} breached a target; "
               f"{t['reopened']} reopened.")
     fb = t["feedback"]
-    customer = (f"Feedback received: {fb['compliment']} compliments, {fb['complaint']} complaints, "
-                f"{fb['comment']} comments.")
+    from ..core.text import count
+
+    customer = (f"Feedback received: {count(fb['compliment'], 'compliment')}, {count(fb['complaint'], 'complaint')}, "
+                f"{count(fb['comment'], 'comment')}.")
     if data["complaints"]:
         counted: dict[str, int] = {}
         for c in data["complaints"]:

@@ -88,10 +88,15 @@ def parse_period(text: str) -> Period:
         return Period(date(y, 1, 1), date(y, 12, 31), text)
     if ".." in text:
         a, _, b = text.partition("..")
-        try:
-            start, end = date.fromisoformat(a.strip()), date.fromisoformat(b.strip())
-        except ValueError:
-            raise InputError(f"period: {text!r}: write dates as YYYY-MM-DD..YYYY-MM-DD") from None
+        days = []
+        for part in (a.strip(), b.strip()):
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):
+                raise InputError(f"period: {text!r}: write dates as YYYY-MM-DD..YYYY-MM-DD")
+            try:
+                days.append(date.fromisoformat(part))
+            except ValueError:
+                raise InputError(f"period: {part} does not exist (no such day in that month)") from None
+        start, end = days
         if end < start:
             raise InputError(f"period: {text!r} ends before it starts")
         return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from ..core import clock
 from ..core.errors import VseError
+from ..widgets.keys import KeyHint
 from .base import OnceModal
 from .forms import Field, FormScreen
 
@@ -36,7 +37,8 @@ class AttachmentsScreen(OnceModal):
         with Vertical() as box:
             box.border_title = f"Files attached to {self.ref}"
             yield DataTable(id="att", cursor_type="row")
-            yield Static(Text("a attach a file · Enter open with the system's viewer · Esc close"), id="att-help")
+            yield KeyHint([("attach", "attach a file"), ("open", "open with the system's viewer"), ("close", "close")],
+                          id="att-help")
 
     def on_mount(self) -> None:
         table = self.query_one("#att", DataTable)

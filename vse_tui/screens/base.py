@@ -9,6 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from ..widgets.footer import KeyFooter
+from ..widgets.keys import key_of
 from ..widgets.topbar import TopBar
 
 REFRESH_SECONDS = 10
@@ -53,6 +54,12 @@ class BaseScreen(Screen):
     @property
     def store(self):
         return self.app.store
+
+    next_actions: tuple[str, ...] = ()  # the actions of the steps possible now: first in the key bar
+
+    def key_for(self, action: str) -> str:
+        """The key that runs `action` on this screen as the user's keymap has it (for hints)."""
+        return key_of(self, action)
 
     def run_apart(self, compute, show, group: str, exit_on_error: bool = True) -> None:
         """`compute(store)` in a thread on its own read connection (an SQLite connection stays in
@@ -109,6 +116,10 @@ class OnceModal(ModalScreen):
     (Textual would otherwise deliver a second result and pop the screen beneath)."""
 
     _answered = False
+
+    def key_for(self, action: str) -> str:
+        """The key that runs `action` here as the user's keymap has it (for the hints)."""
+        return key_of(self, action)
 
     def dismiss(self, result=None):
         if self._answered or self.app.screen is not self:

@@ -6,12 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from ..core import clock, policy, targets
 from ..core import incidents as core
 from ..core.errors import VseError
 from ..core.records import Incident
+from ..widgets.choice import Choice
+from ..widgets.picker import Picker
 from .base import OnceModal
 from .forms import ConfirmScreen
 
@@ -29,7 +31,7 @@ class QuickCapture(OnceModal):
     QuickCapture .row { height: auto; }
     QuickCapture .row > Label { width: 10; padding: 1 1 0 0; }
     QuickCapture #summary { width: 1fr; }
-    QuickCapture Select { width: 1fr; }
+    QuickCapture Picker { width: 1fr; }
     QuickCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; }
     QuickCapture #priority { padding: 1 0 0 2; width: 1fr; }
     QuickCapture #target, QuickCapture #keys { color: $text-muted; padding: 0 0 0 10; }
@@ -38,12 +40,14 @@ class QuickCapture(OnceModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        customers = [(t, u) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
-        services = [(t, u) for u, t in store.titles("services", {"status__ne": "draft"}).items()]
+        customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
+        services = [(u, t) for u, t in store.titles("services", {"status__ne": "draft"}).items()]
+        people = [(u, t) for u, t in store.titles("people", {"affiliation": "internal", "state": "active"}).items()]
+        me = store.actor.person if getattr(self.app.config, "assign_new", "nobody") == "me" else None
         last_c, last_s = store.pref("last_customer"), store.pref("last_service")
-        if last_c not in {u for _, u in customers}:
+        if last_c not in {u for u, _ in customers}:
             last_c = None
-        if last_s not in {u for _, u in services}:
+        if last_s not in {u for u, _ in services}:
             last_s = None
         self.border_title = "New incident"
         with Vertical() as box:
@@ -53,23 +57,30 @@ class QuickCapture(OnceModal):
                 yield Input(id="summary", placeholder="What is wrong, in a few words", max_length=300)
             with Horizontal(classes="row"):
                 yield Label("Customer")
-                yield Select(customers, value=last_c or Select.NULL, id="customer", prompt="(none)")
+                yield Picker(customers, value=last_c, id="customer", prompt="(none)", title="Customer")
             with Horizontal(classes="row"):
                 yield Label("Service")
-                yield Select(services, value=last_s or Select.NULL, id="service", prompt="(none)")
+                yield Picker(services, value=last_s, id="service", prompt="(none)", title="Service")
+            with Horizontal(classes="row"):
+                yield Label("Assign to")
+                yield Picker(people, value=me if me in {u for u, _ in people} else None, id="assignee",
+                             prompt="(nobody yet)", title="Assign to")
             with Horizontal(classes="row"):
                 yield Label("Impact")
-                yield RadioSet(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="impact")
+                yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="impact")
             with Horizontal(classes="row"):
                 yield Label("Urgency")
-                yield RadioSet(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
+                yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
                 yield Static("", id="priority")
             yield Static("", id="target")
             yield Static("", id="error")
-            yield Static(Text("^s Save   Esc Cancel   Tab next field", style="dim"), id="keys")
+            yield Static("", id="keys")
 
     def on_mount(self) -> None:
         self.matrix = core.priority_matrix(self.app.store)
+        self.query_one("#keys", Static).update(Text(
+            f"{self.key_for('save')} Save   {self.key_for('cancel')} Cancel   tab next field   "
+            "type a name in a list to narrow it", style="dim"))
         self.query_one("#summary", Input).focus()
         self._update_priority()
 
@@ -81,10 +92,9 @@ class QuickCapture(OnceModal):
         impact, urgency = self._level("impact"), self._level("urgency")
         prio = policy.priority_for(impact, urgency, self.matrix)
         self.query_one("#priority", Static).update(Text.assemble("→ Priority ", (prio, "bold")))
-        c = self.query_one("#customer", Select).value
-        s = self.query_one("#service", Select).value
-        probe = Incident(summary="probe", priority=prio, customer=None if c is Select.NULL else c,
-                         service=None if s is Select.NULL else s, opened_at=clock.now())
+        c = self.query_one("#customer", Picker).value
+        s = self.query_one("#service", Picker).value
+        probe = Incident(summary="probe", priority=prio, customer=c, service=s, opened_at=clock.now())
         tgt = targets.target_for(self.app.store, probe)
         self.query_one("#target", Static).update(
             f"Target  respond {clock.human_duration(clock.timedelta(minutes=tgt.respond_minutes))}"
@@ -93,18 +103,18 @@ class QuickCapture(OnceModal):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._update_priority()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_picker_changed(self, event: Picker.Changed) -> None:
         self._update_priority()
 
     def action_save(self) -> None:
         summary = self.query_one("#summary", Input).value
-        c = self.query_one("#customer", Select).value
-        s = self.query_one("#service", Select).value
+        c = self.query_one("#customer", Picker).value
+        s = self.query_one("#service", Picker).value
+        a = self.query_one("#assignee", Picker).value
         try:
             inc = core.log_incident(
-                self.app.store, summary, customer=None if c is Select.NULL else c,
-                service=None if s is Select.NULL else s, impact=self._level("impact"), urgency=self._level("urgency"),
-                use_last=False)
+                self.app.store, summary, customer=c, service=s, impact=self._level("impact"),
+                urgency=self._level("urgency"), use_last=False, assignee=a)
         except VseError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))
             self.query_one("#summary", Input).focus()

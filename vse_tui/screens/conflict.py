@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from ..core import clock
 from ..core.errors import VseError
+from ..widgets.keys import KeyHint
 from .base import OnceModal
 
 
@@ -49,8 +50,8 @@ class ConflictScreen(OnceModal):
             when = clock.local_text(clock.parse_datetime(c["remote_at"])) if c["remote_at"] else ""
             grid.add_row("other copy", Text(f"{c['remote_value'] or '(empty)'}   ({c['remote_operator']}, {when})"))
             yield Static(grid)
-            yield Static(Text("l keep the value here · r take the other copy's value · o open the record · "
-                              "Esc decide later", style="dim"))
+            yield KeyHint([("choose('local')", "keep the value here"), ("choose('remote')", "take the other copy's value"),
+                           ("open", "open the record"), ("close", "decide later")])
 
     def action_choose(self, choice: str) -> None:
         from ..store.sync import resolve

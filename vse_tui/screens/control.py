@@ -71,6 +71,14 @@ def new_entry(screen) -> None:
                                       info="A change goes on the schedule from the change itself (s on the change)."), done)
 
 
+# the task of each step of a change's path -> the actions that do it (their keys come from the keymap)
+STEP_ACTIONS: dict[str, tuple[str, ...]] = {
+    "CO.2.1": ("approve", "reject"), "CO.2.2": ("schedule",), "CO.2.3": ("design",), "CO.2.4": ("build",),
+    "CO.3.1": ("test",), "CO.3.2": ("approve_deploy",), "CO.3.3": ("resources",), "CO.3.4": ("deploy",),
+    "CO.3.5": ("review",),
+}
+
+
 class ChangeScreen(RecordScreen):
     """A change request with its whole path; one key per step."""
 
@@ -104,6 +112,7 @@ class ChangeScreen(RecordScreen):
         table.add_column(width=20)
         table.add_column()
         next_marked = False
+        self.next_actions = ()
         steps = path(self.store, rec)
         last_done = max((i for i, (_t, _s, done, _r) in enumerate(steps) if done), default=-1)
         for i, (task, step, done, _ref) in enumerate(steps):
@@ -113,7 +122,12 @@ class ChangeScreen(RecordScreen):
                 why = "skipped: deployed as an emergency change" if rec.change_type == "emergency" else "skipped"
                 table.add_row(Text("–", style="dim"), task, Text(step, style="dim"), Text(why, style="dim"))
             elif not next_marked and rec.state != "cancelled" and rec.status != "rejected":
-                table.add_row(Text("▶", style="bold yellow"), task, Text(step, style="bold"), Text("next", style="yellow"))
+                actions = STEP_ACTIONS.get(task, ())
+                keys = " or ".join(self.key_for(a) for a in actions)
+                table.add_row(Text("▶", style="bold yellow"), task, Text(step, style="bold"),
+                              Text(f"next: press {keys}" if keys else "next", style="yellow"))
+                self.next_actions = actions + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
+                                               else ())
                 next_marked = True
             else:
                 table.add_row("·", task, Text(step, style="dim"), "")
@@ -132,6 +146,7 @@ class ChangeScreen(RecordScreen):
         from rich.console import Group
 
         box.update(Group(table, *notes))
+        self.refresh_bindings()  # the key bar leads with the steps possible now
 
     # ---------------------------------------------------------------- steps
     def _run(self, form_fields, submit, title: str, info: str = "", ok: str = "Saved") -> None:
@@ -284,10 +299,31 @@ class ChangeScreen(RecordScreen):
         self.notify(f"{rec.id} is now a pre-approved type")
         self.reload()
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Steps that cannot be taken now are shown dimmed (and say why when pressed)."""
+        if action in ("cancel_change", "deploy", "build", "design", "schedule", "test", "approve_deploy", "review",
+                      "resources", "reject", "make_template"):
+            try:
+                rec = self.store.get(self.kind, self.ref)
+            except Exception:  # noqa: BLE001 - before the first load
+                return True
+            finished = rec.state == "cancelled" or rec.status == "rejected"
+            if action == "cancel_change":
+                return None if (rec.deployed_at or finished) else True  # None: shown dimmed
+            if action == "review":
+                return True if rec.deployed_at and not finished else None
+            if action in ("deploy", "build", "design", "schedule", "test", "approve_deploy", "resources", "reject"):
+                return None if (finished or rec.deployed_at) else True
+        return super().check_action(action, parameters)
+
     def action_cancel_change(self) -> None:
         from ..core.changes import cancel
 
         rec = self.store.get(self.kind, self.ref)
+        if rec.deployed_at:
+            self.notify(f"{rec.id} is deployed: it cannot be cancelled; raise a new change to undo it",
+                        severity="warning")
+            return
         self._run([Field("reason", "Reason", "text", "", required=True)], lambda v: cancel(self.store, rec.id, v["reason"]),
                   f"Cancel {rec.id}", ok=f"{rec.id} cancelled")
 

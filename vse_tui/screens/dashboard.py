@@ -49,7 +49,8 @@ class DashboardScreen(BaseScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#open-incidents", RowList)
-        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("summary", 23), ("age", 4), ("left", 8), ("cust", 5)):
+        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("summary", 23), ("who", 3), ("age", 4), ("left", 8),
+                             ("cust", 5)):
             t.add_column(label, width)
         c = self.query_one("#changes", RowList)
         for label, width in (("when", 8), ("id", 8), ("change", 12), ("type", 10)):
@@ -83,8 +84,11 @@ class DashboardScreen(BaseScreen):
         table = self.query_one("#open-incidents", RowList)
         empty = self.query_one("#incidents-empty", Static)
         table.border_title = empty.border_title = f"Open incidents ({count})"
-        rows = lists.open_incidents(store, limit=40)
+        rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
+        from ..core.assign import initials
+
+        people = {u: initials(n) for u, n in store.titles("people").items()}
         cache: dict = {}
         lines = []
         for inc in rows:
@@ -96,8 +100,11 @@ class DashboardScreen(BaseScreen):
                 left = Text("restored", style="green")
             else:
                 left = time_left(clk)
+            who = people.get(inc.assignee or "", "")
             lines.append((inc.id, (mark(clk.breached and not clk.paused), inc.id, priority_text(inc.priority),
-                                   plain(inc.summary), age, left, plain(customers.get(inc.customer or "", "")))))
+                                   plain(inc.summary), Text(who, style="bold" if inc.assignee == store.actor.person
+                                                            and who else ""), age, left,
+                                   plain(customers.get(inc.customer or "", "")))))
         table.set_rows(lines)
         empty.display = not lines
         table.display = bool(lines)
@@ -196,6 +203,11 @@ class DashboardScreen(BaseScreen):
 
         self.run_apart(count, lambda prog: self._show_setup(prog, complete), "setup", exit_on_error=False)
 
+    NARROW = 100  # columns: below, the panels stack (the incidents get the whole width)
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+
     def on_screen_resume(self) -> None:
         self._setup_at = -1e9
         super().on_screen_resume()
@@ -208,7 +220,7 @@ class DashboardScreen(BaseScreen):
         for proc in ("GO", "CO", "RE", "IN"):
             d, t = prog[proc]
             parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
-        parts += [("     e ", "bold"), ("evidence map", "dim")]
+        parts += [(f"     {self.key_for('app.evidence')} ", "bold"), ("evidence map", "dim")]
         if not complete:
             parts += [("   governance not set up yet: ", "dim"), ("g", "bold"), (" then ", "dim"), ("w", "bold"),
                       (" runs the setup", "dim")]

@@ -15,6 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from ..core.errors import VseError
+from ..widgets.choice import Choice
+from ..widgets.keys import KeyHint
+from ..widgets.picker import Picker
 from .base import OnceModal
 
 
@@ -27,9 +30,12 @@ class Field:
     options: list[tuple[str, Any]] = field(default_factory=list)
     required: bool = False
     placeholder: str = ""
+    search: Callable[[str], list[tuple[Any, str]]] | None = None  # a long list, read as the filter changes
+    labels: dict[Any, str] = field(default_factory=dict)  # what the chosen values are called
+    as_text: bool = False  # a picker whose value is read as ids joined by commas (core.fields parses it)
 
 
-def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[Text, str]]:
+def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[str, str]]:
     """People to choose from (a picker: type to jump): the shop's, or contacts (of one organisation)."""
     where: dict[str, Any] = {"state": "active"}
     if affiliation:
@@ -40,7 +46,7 @@ def person_options(store, affiliation: str | None = "internal", organisation: st
     out = []
     for uuid, _pid, name, org in store.rows("people", ["uuid", "id", "title", "organisation"], where, order="title"):
         label = f"{name} ({orgs[org]})" if org in orgs else name
-        out.append((Text(label), uuid))
+        out.append((label, uuid))
     return out
 
 
@@ -50,7 +56,7 @@ def person_field(store, name: str, label: str, value: str | None = None, require
     options = person_options(store, affiliation)
     if value not in {v for _, v in options}:
         value = None
-    return Field(name, label, "select", value, options, required=required)
+    return Field(name, label, "pick", value, options, required=required, placeholder="(nobody)")
 
 
 APPROVAL_HOW = [("signature", "signature"), ("e-mail", "email"), ("meeting", "meeting"), ("verbal", "verbal"),
@@ -84,8 +90,20 @@ def build_widget(f: Field):
         options = [(Text(label) if isinstance(label, str) else label, value) for label, value in f.options]
         return Select(options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True,
                       type_to_search=True)
+    if f.kind in ("pick", "picks"):
+        multiple = f.kind == "picks"
+        value = f.value
+        if f.as_text:
+            parts = [p.strip() for p in str(value or "").split(",") if p.strip()]
+            value = parts if multiple else (parts[0] if parts else None)
+        return Picker([(v, str(label)) for label, v in f.options] if f.options else None, search=f.search,
+                      value=value, multiple=multiple, prompt=f.placeholder or "(none)", title=f.label,
+                      labels=f.labels, id=wid)
     if f.kind == "radio":
-        return RadioSet(*[RadioButton(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid)
+        # choices too long for one line are listed one under the other (never cut at the edge)
+        stacked = sum(len(str(label)) + 6 for label, _ in f.options) > 60
+        return Choice(*[RadioButton(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid,
+                      classes="-stacked" if stacked else None)
     if f.kind == "switch":
         return Switch(bool(f.value), id=wid)
     return Input(str(f.value if f.value is not None else ""), id=wid, placeholder=f.placeholder,
@@ -93,6 +111,11 @@ def build_widget(f: Field):
 
 
 def read_value(widget, f: Field) -> Any:
+    if isinstance(widget, Picker):
+        value = widget.value
+        if f.as_text:
+            return ", ".join(value) if isinstance(value, list) else (value or "")
+        return value
     if isinstance(widget, TextArea):
         return widget.text
     if isinstance(widget, Select):
@@ -120,7 +143,7 @@ class ConfirmScreen(OnceModal):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
-            yield Static(Text("y yes   n / Esc no", style="dim"))
+            yield KeyHint([("answer(True)", "yes"), ("answer(False)", "no")])
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -135,13 +158,17 @@ class FormScreen(OnceModal):
     ]
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
-    FormScreen > Vertical { width: 84; height: auto; max-height: 95%; border: round $accent; background: $surface; padding: 0 1; }
+    FormScreen > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%; border: round $accent;
+                            background: $surface; padding: 0 1; }
     FormScreen .form-title { text-style: bold; padding: 0 0 1 0; }
+    FormScreen #form-fields { height: auto; }
     FormScreen .row { height: auto; }
-    FormScreen .row > Label { width: 14; padding: 1 1 0 0; }
-    FormScreen .row > Input, FormScreen .row > Select { width: 1fr; }
+    FormScreen .row > Label { width: 16; padding: 1 1 0 0; }
+    FormScreen .row > Input, FormScreen .row > Select, FormScreen .row > Picker { width: 1fr; }
     FormScreen .row > TextArea { width: 1fr; height: 5; }
     FormScreen .row > RadioSet { width: 1fr; height: auto; layout: horizontal; border: none; padding: 0; }
+    FormScreen .field-error { color: $error; height: auto; display: none; }
+    FormScreen .field-error.-shown { display: block; }
     FormScreen #form-error { color: $error; height: auto; }
     FormScreen #form-info { color: $text-muted; height: auto; }
     FormScreen .buttons { height: 3; align-horizontal: right; }
@@ -160,24 +187,34 @@ class FormScreen(OnceModal):
         self._initial: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
+        # the labels' column is as wide as the longest label needs (up to 24), so none is cut
+        width = min(24, max([len(f.label) + 2 for f in self.fields] + [12]) + 2)
         with Vertical():
             yield Static(self.form_title, classes="form-title")
-            with VerticalScroll():
+            with VerticalScroll(id="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="row"):
-                        yield Label(f.label + (" *" if f.required else ""))
+                        label = Label(f.label + (" *" if f.required else ""))
+                        label.styles.width = width
+                        yield label
                         yield self._widget(f)
+                    error = Static("", id=f"e-{f.name}", classes="field-error")
+                    error.styles.padding = (0, 0, 0, width)
+                    yield error
             yield Static(Text(self.info), id="form-info")
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save ^s", id="save", variant="primary")
-                yield Button("Cancel Esc", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
 
     def _widget(self, f: Field):
         return build_widget(f)
 
     def on_mount(self) -> None:
+        self.query_one("#save", Button).label = f"Save {self.key_for('save')}"
+        self.query_one("#cancel", Button).label = f"Cancel {self.key_for('cancel')}"
         self._initial = self.values()
+        self.call_after_refresh(self._fit)
         first = self.query(f"#f-{self.fields[0].name}") if self.fields else None
         if first:
             first.first().focus()
@@ -185,17 +222,58 @@ class FormScreen(OnceModal):
     def values(self) -> dict[str, Any]:
         return {f.name: read_value(self.query_one(f"#f-{f.name}"), f) for f in self.fields}
 
+    def _fit(self) -> None:
+        """The fields scroll in the room the screen leaves once the title, the notes and the buttons
+        are drawn, so Save and the error line are always in view (a long form at 80x24)."""
+        scroll = self.query_one("#form-fields", VerticalScroll)
+        box = scroll.parent
+        if not isinstance(box, Vertical):
+            return
+        others = sum(child.outer_size.height for child in box.children if child is not scroll and child.display)
+        room = max(3, self.size.height - others - 2)  # 2: the frame's border
+        if scroll.styles.max_height is None or scroll.styles.max_height.value != room:
+            scroll.styles.max_height = room
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
     def dirty(self) -> bool:
         return self.values() != self._initial
 
-    def show_error(self, message: str) -> None:
+    def field_named(self, message: str) -> Field | None:
+        """The field an error names ("Customer: required", "customer: ...", "service: customer: ...")."""
+        head = message.lower()
+        best: tuple[int, Field] | None = None
+        for f in self.fields:
+            for name in {f.label.rstrip("…").lower(), f.name.lower(), f.name.replace("_", " ").lower()}:
+                at = head.find(name + ":") if name else -1
+                if at >= 0 and (at == 0 or not head[at - 1].isalnum()) and (best is None or at < best[0]):
+                    best = (at, f)
+        return best[1] if best else None
+
+    def show_error(self, message: str, field: Field | None = None) -> None:
+        """The error under the field it names (which takes the focus, scrolled into view), and in
+        the line above the buttons, which is always on screen."""
+        for shown in self.query(".field-error.-shown"):
+            shown.remove_class("-shown")
+        field = field or self.field_named(message)
         self.query_one("#form-error", Static).update(Text(message))
+        self.call_after_refresh(self._fit)
+        if field is None:
+            return
+        error = self.query_one(f"#e-{field.name}", Static)
+        error.update(Text(message))
+        error.add_class("-shown")
+        widget = self.query_one(f"#f-{field.name}")
+        widget.focus()
+        self.call_after_refresh(widget.scroll_visible, animate=False)
 
     def action_save(self) -> None:
         values = self.values()
-        missing = [f.label for f in self.fields if f.required and not str(values.get(f.name) or "").strip()]
+        missing = [f for f in self.fields if f.required and not str(values.get(f.name) or "").strip()]
         if missing:
-            self.show_error(f"{', '.join(missing)}: required")
+            self.show_error(f"{missing[0].label}: required" + (
+                f" (and {', '.join(f.label for f in missing[1:])})" if missing[1:] else ""), missing[0])
             return
         try:
             result = self.submit(values)
@@ -245,7 +323,7 @@ class PartyFilter(OnceModal):
             yield Select(customers, value=self.customer or Select.NULL, id="customer", prompt="any customer")
             yield Label("Service")
             yield Select(services, value=self.service or Select.NULL, id="service", prompt="any service")
-            yield Static(Text("^s apply   Esc cancel", style="dim"))
+            yield KeyHint([("apply", "apply"), ("cancel", "cancel")])
 
     def action_apply(self) -> None:
         c = self.query_one("#customer", Select).value
@@ -271,7 +349,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
     for spec in field_specs(kind):
         if only is not None and spec.name not in only:
             continue
-        label = spec.label if len(spec.label) <= 13 else spec.label[:12] + "…"
+        label = spec.label
         value = shown.get(spec.name)
         if spec.how == "text":
             out.append(Field(spec.name, label, "text", value, required=spec.required))
@@ -281,9 +359,53 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
             out.append(Field(spec.name, label, "switch", bool(value)))
         elif spec.how == "int":
             out.append(Field(spec.name, label, "int", value))
-        elif spec.how == "ref" and spec.ref_kind in SMALL_TABLES:
-            options = [(f"{t} ({rid})", rid) for _, rid, t in store.choices(spec.ref_kind)]
-            out.append(Field(spec.name, label, "select", value or None, options, required=spec.required))
+        elif spec.how in ("ref", "refs") and spec.ref_kind:
+            out.append(ref_field(store, spec.name, label, spec.ref_kind, value, spec.how == "refs", spec.required))
         else:
             out.append(Field(spec.name, label, "input", value, required=spec.required, placeholder=spec.hint))
-    return out
+    return sorted(out, key=lambda f: not f.required)  # what must be filled first (the order kept otherwise)
+
+
+def ref_field(store, name: str, label: str, kind: str, value: str | None, multiple: bool = False,
+              required: bool = False) -> Field:
+    """A link to other records, picked from a list that narrows as you type: the few customers,
+    suppliers, services and people listed whole, longer tables (items, incidents, changes) read from
+    the database as the filter changes. The value is the records' ids ("CI-0003, CI-0007")."""
+    chosen = [p.strip() for p in str(value or "").split(",") if p.strip()]
+    labels = {rid: f"{rid} {t}" for _, rid, t in store.choices(kind, {"id": chosen})} if chosen else {}
+    if kind in SMALL_TABLES:
+        options = [(f"{rid} {t}", rid) for _, rid, t in store.choices(kind)]
+        return Field(name, label, "picks" if multiple else "pick", value, options, required=required,
+                     placeholder="(none)", labels=labels, as_text=True)
+
+    def search(text: str) -> list[tuple[Any, str]]:
+        return [(rid, f"{rid} {t}") for _, rid, t in store.pick(kind, text)]
+
+    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder="(none)",
+                 search=search, labels=labels, as_text=True)
+
+
+def assign_action(screen, kind: str, ref: str, done=None) -> None:
+    """`A` on an incident, a change request or a feedback entry: choose who has it (or nobody)."""
+    from ..core.assign import assign
+
+    store = screen.app.store
+    record = store.get(kind, ref)
+    field = person_field(store, "who", "Assign to", getattr(record, "assignee", None))
+    field.placeholder = "nobody"
+
+    def submit(values):
+        return assign(store, kind, record.id, values.get("who") or None)
+
+    def finished(result) -> None:
+        if result is not None:
+            from ..core.people import name_of
+
+            screen.notify(f"{result.id}: " + (f"assigned to {name_of(store, result.assignee)}" if result.assignee
+                                               else "assigned to nobody"))
+        if done:
+            done(result)
+
+    screen.app.push_screen(FormScreen([field], submit, f"Who has {record.id}?",
+                                      info="Empty: nobody has it yet. The change is recorded with its history row."),
+                           finished)

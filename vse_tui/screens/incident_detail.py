@@ -37,6 +37,7 @@ class IncidentDetailScreen(BaseScreen):
         Binding("e", "edit", "Edit", id="incident_edit"),
         Binding("o", "reopen", "Reopen", id="incident_reopen"),
         Binding("f", "files", "Files", id="incident_files"),
+        Binding("A", "assign", "Assign", id="incident_assign"),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -67,19 +68,11 @@ class IncidentDetailScreen(BaseScreen):
         self.ref = inc.id
         store = self.store
         now = clock.now()
-        clk = targets.target_clock(inc, targets.target_for(store, inc), now)
+        target = targets.target_for(store, inc)
+        clk = targets.target_clock(inc, target, now)
+        verdict = targets.assess(inc, target, now)
         age = clock.human_duration(now - inc.opened_at) if inc.opened_at else "?"
-        if inc.status == "closed":
-            tail = Text(f"closed {clock.relative(inc.closed_at, now)}", style="green") if inc.closed_at else Text("closed")
-        elif clk.paused:
-            tail = Text(f"target paused ({inc.state})", style="dim")
-        elif clk.late:
-            tail = Text(f"resolution target passed {clock.human_duration(clk.remaining)} ago", style="bold red")
-        elif clk.breached:
-            tail = Text(f"response target missed · {clock.human_duration(clk.remaining)} left to resolve",
-                        style="bold red")
-        else:
-            tail = Text(f"{clock.human_duration(clk.remaining)} left to target")
+        tail = Text.assemble(*self._target_text(inc, target, clk, verdict, now))
         self.query_one("#head", Static).update(Text.assemble(
             (f"{inc.id}  ", "bold"), Text(inc.summary, style="bold"), "   ",
             (inc.priority, PRIORITY_STYLE.get(inc.priority, "")), f" · opened {age} ago · ", tail,
@@ -102,6 +95,7 @@ class IncidentDetailScreen(BaseScreen):
         msg = self._next_hint(inc, done)
         why.display = bool(msg)
         why.update(Text(msg))
+        self.refresh_bindings()  # the key bar leads with the next step
 
     @staticmethod
     def _done(inc: Incident) -> dict[str, bool]:
@@ -114,18 +108,56 @@ class IncidentDetailScreen(BaseScreen):
         }
 
     def _next_hint(self, inc: Incident, done: dict[str, bool]) -> str:
+        k = self.key_for
         if inc.status == "closed":
+            self.next_actions = ("reopen",)
             return ""
         if not done["IN.2.2"]:
-            return "Next: k classify it (category, items involved, links)."
+            self.next_actions = ("classify",)
+            return f"Next: IN.2.2 classify it (category, items involved, links): press {k('classify')}."
         if not done["IN.2.3"]:
-            return "Next: m notify the affected party with the policy's standard message."
+            self.next_actions = ("notify_party",)
+            return f"Next: IN.2.3 notify the affected party with the policy's message: press {k('notify_party')}."
         if not done["IN.2.4"]:
-            return "Next: t record what restored the service."
+            self.next_actions = ("restore", "notify_party")
+            return f"Next: IN.2.4 record what restored the service: press {k('restore')}."
         needs = [p for p in core.closure_problems(inc) if "confirmation" not in p]
+        self.next_actions = ("close_incident", "raise_change")
         if needs:
-            return "Before closing, this incident needs " + "; ".join(needs) + ". (h raises the change request.)"
-        return "Next: x close it once the affected party confirms."
+            return ("Before closing, this incident needs " + "; ".join(needs)
+                    + f". ({k('raise_change')} raises the change request.)")
+        return f"Next: IN.2.5 close it once the affected party confirms: press {k('close_incident')}."
+
+    @staticmethod
+    def _target_text(inc, target, clk, verdict, now) -> list:
+        """Both targets in full: respond (P1 15m) and resolve, each met, late by how much, or the
+        time left; after the restoration, met or late, never a countdown."""
+        def span(minutes: int) -> str:
+            return clock.human_duration(clock.timedelta(minutes=minutes))
+
+        parts: list = [("respond ", "dim"), (span(target.respond_minutes), ""), (": ", "dim")]
+        if verdict.response_met is True:
+            parts.append(("met", "green"))
+        elif verdict.response_met is False:
+            late = verdict.response_late_by or (now - verdict.respond_due)
+            parts.append((f"late by {clock.human_duration(late)}", "bold red"))
+        else:
+            parts.append((f"{clock.human_duration(verdict.respond_due - now)} left", ""))
+        parts += [(" · resolve ", "dim"), (span(target.resolve_minutes), ""), (": ", "dim")]
+        if inc.restored_at is not None:
+            if verdict.resolution_met:
+                parts.append(("met", "green"))
+            else:
+                parts.append((f"late by {clock.human_duration(inc.restored_at - verdict.resolve_due)}", "bold red"))
+        elif clk.paused:
+            parts.append((f"paused ({inc.state})", "dim"))
+        elif clk.late:
+            parts.append((f"late by {clock.human_duration(-clk.remaining)}", "bold red"))
+        elif clk.remaining is not None:
+            parts.append((f"{clock.human_duration(clk.remaining)} left", ""))
+        if inc.status == "closed" and inc.closed_at:
+            parts += [(" · ", "dim"), (f"closed {clock.relative(inc.closed_at, now)}", "green")]
+        return parts
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
         from ..core.people import name_of
@@ -147,6 +179,7 @@ class IncidentDetailScreen(BaseScreen):
         row("customer", customers.get(inc.customer or "", ""))
         row("service", services.get(inc.service or "", ""))
         row("reporter", " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
+        row("assigned to", name_of(store, inc.assignee) if inc.assignee else "nobody yet")
         row("resolver", name_of(store, inc.resolver))
         row("category", inc.category)
         row("items", ", ".join(cis.get(u, u) for u in inc.cis))
@@ -330,6 +363,12 @@ class IncidentDetailScreen(BaseScreen):
 
         info = ("A significant incident needs its root cause and a linked change request (h), "
                 "or the reason none is needed. " if inc.significant else "")
+        done = self._done(inc)
+        skipped = [name for task, name in (("IN.2.2", "classified"), ("IN.2.3", "the affected party notified"),
+                                           ("IN.2.4", "restored with a solution")) if not done[task]]
+        if skipped:
+            info = (f"▲ This {inc.priority} incident was never " + " nor ".join(skipped) + ": an assessor will ask "
+                    "why. Close anyway, or Esc and do it first. ") + info
         if own:
             from ..core.roles import RULES
 
@@ -400,6 +439,11 @@ class IncidentDetailScreen(BaseScreen):
                                      reporter=v["reporter"], reporter_contact=v["contact"], resolver=v["resolver"])
 
         self._run(FormScreen(fields, submit, f"Edit {inc.id}"), "{id} saved")
+
+    def action_assign(self) -> None:
+        from .forms import assign_action
+
+        assign_action(self, "incidents", self.ref, lambda _r: self.reload())
 
     def action_reopen(self) -> None:
         inc = self.incident

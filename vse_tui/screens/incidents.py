@@ -35,6 +35,8 @@ class IncidentsScreen(SearchableList):
         Binding("t", "training", "Training due", id="incidents_training"),
         Binding("I", "import_export", "Import from another tool", id="incidents_import"),
         Binding("M", "mail_in", "Mail in", id="incidents_mail"),
+        Binding("A", "assign", "Assign", id="incidents_assign"),
+        Binding("w", "cycle_whose", "Mine/unassigned/all", id="incidents_whose"),
         Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
     ]
 
@@ -47,6 +49,7 @@ class IncidentsScreen(SearchableList):
         self.customer: str | None = None
         self.service: str | None = None
         self.problems_only = False
+        self.whose = "everyone"  # everyone | mine | unassigned
         self.page_offset = 0
         self.total_rows = 0
 
@@ -62,8 +65,8 @@ class IncidentsScreen(SearchableList):
 
     def on_mount(self) -> None:
         t = self.query_one("#list", PagedTable)
-        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("state", 14), ("summary", 29), ("cust", 5),
-                             ("service", 12), ("opened", 16), ("left", 8)):
+        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("state", 14), ("summary", 29), ("who", 3),
+                             ("cust", 5), ("service", 12), ("opened", 16), ("left", 8)):
             t.add_column(label, width)
         t.focus()
 
@@ -73,7 +76,9 @@ class IncidentsScreen(SearchableList):
         return lists.IncidentQuery(
             open_only=status == "open", status=None if status in ("open", "all") else status,
             priority=self.priority_filter, customer=self.customer, service=self.service,
-            search=self.search_text or None, problems=True if self.problems_only else None)
+            search=self.search_text or None, problems=True if self.problems_only else None,
+            assignee=None if self.whose == "everyone" else ("" if self.whose == "unassigned"
+                                                            else (self.store.actor.person or "-")))
 
     def reload(self) -> None:
         self.load_page(self.page_offset, keep=True)
@@ -86,6 +91,9 @@ class IncidentsScreen(SearchableList):
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = store.customer_codes(), store.titles("services")
+        from ..core.assign import initials
+
+        people = {u: initials(n) for u, n in store.titles("people").items()}
         table = self.query_one("#list", PagedTable)
         now = clock.now()
         lines = []
@@ -106,6 +114,7 @@ class IncidentsScreen(SearchableList):
             summary = Text.assemble((f"{inc.external_ref} ", "dim"), plain(inc.summary)) if inc.external_ref \
                 else plain(inc.summary)  # the key it had in the tool it was imported from, first
             lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, summary,
+                                   Text(people.get(inc.assignee or "", "")),
                                    plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
                                    clock.local_text(inc.opened_at), left)))
         table.set_rows(lines)  # a refresh (keep) leaves the cursor on the same incident while it is listed
@@ -134,6 +143,8 @@ class IncidentsScreen(SearchableList):
             parts.append("for: " + " / ".join(p for p in (cust, svc) if p))
         if self.problems_only:
             parts.append("potential problems only")
+        if self.whose != "everyone":
+            parts.append("whose: " + self.whose)
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
         self.query_one("#list-panel").border_title = "Incidents" + (" (potential problems)" if self.problems_only else "")
 
@@ -177,6 +188,22 @@ class IncidentsScreen(SearchableList):
         self.customer = self.service = None
         self.problems_only = False
         self.load_page(0)
+
+    def action_cycle_whose(self) -> None:
+        """Everyone's incidents, mine, the ones nobody has."""
+        order = ("everyone", "mine", "unassigned")
+        self.whose = order[(order.index(self.whose) + 1) % len(order)]
+        if self.whose == "mine" and not self.store.actor.person:
+            self.notify("Your login is mapped to no person: nothing is yours yet", severity="warning")
+        self.load_page(0)
+
+    def action_assign(self) -> None:
+        from .forms import assign_action
+
+        table = self.query_one("#list", PagedTable)
+        key = table.cursor_key if table.row_count else None
+        if key:
+            assign_action(self, "incidents", str(key), lambda _r: self.reload())
 
     def action_mail_in(self) -> None:
         """Read the configured Maildir (a mail fetcher fills it) into incidents and replies."""

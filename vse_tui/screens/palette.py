@@ -36,7 +36,8 @@ class RecordsProvider(Provider):
             label = BY_KIND[kind].LABEL
             text = one_line(f"{rid}  {title}")
             exact = rid.lower() == query.lower()
-            score = 1.0 if exact or rank == 0 and not matcher.match(text) else (matcher.match(text) or 0.5)
+            # an exact id first; else a command whose name matches as well comes before a record
+            score = 1.0 if exact else 0.9 * (1.0 if rank == 0 and not matcher.match(text) else (matcher.match(text) or 0.5))
             yield Hit(score, highlight(matcher, text), partial(self.app.open_record, rid), text=text,
                       help=f"Open this {label.lower()}")
 

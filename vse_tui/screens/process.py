@@ -145,8 +145,12 @@ class ProcessScreen(SearchableList):
         if not rows:
             about.update(Text(f"{head}\nNothing recorded yet" + (f" matching {self.search_text!r}." if self.search_text else ".")))
         else:
-            about.update(Text(f"{head} · {shown} records" + (f" matching {self.search_text!r}" if self.search_text else "")))
-        self.query_one("#records-panel").border_title = model.LABEL + ("s" if not model.LABEL.endswith("s") else "")
+            from ..core.text import plural
+
+            about.update(Text(f"{head} · {shown} {plural('record', total)}" + (f" matching {self.search_text!r}" if self.search_text else "")))
+        from ..core.text import plural
+
+        self.query_one("#records-panel").border_title = plural(model.LABEL)
         self.after_fill(about)
 
     def after_fill(self, about: Static) -> None:
@@ -177,6 +181,12 @@ class ProcessScreen(SearchableList):
         if action == "focus_records":
             return isinstance(self.focused, OptionList)
         return True
+
+    def key_label(self, action: str) -> str | None:
+        """The key bar says which work product `a` adds to (the one highlighted on the left)."""
+        if action == "add":
+            return f"Add {BY_KIND[self.kind].LABEL.lower()}"
+        return None
 
     def action_add(self) -> None:
         """A new record of the highlighted kind: its own flow where it has one, else the generic form."""

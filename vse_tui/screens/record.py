@@ -26,6 +26,7 @@ class RecordScreen(BaseScreen):
         Binding("a", "approve", "Approve", id="record_approve"),
         Binding("v", "compare", "Compare versions", id="record_compare"),
         Binding("f", "files", "Files", id="record_files"),
+        Binding("A", "assign", "Assign", id="record_assign"),
     ]
 
     def __init__(self, kind: str, ref: str) -> None:
@@ -111,6 +112,10 @@ class RecordScreen(BaseScreen):
             return True if BY_KIND[self.kind].WP else None
         if action == "files":
             return None if self.kind == "attachments" else True
+        if action == "assign":
+            from ..core.assign import ASSIGNABLE
+
+            return True if self.kind in ASSIGNABLE else False  # hidden: nothing to assign here
         return True
 
     def action_edit(self) -> None:
@@ -167,6 +172,11 @@ class RecordScreen(BaseScreen):
                            sign=bool(v["sign"]), **approval_args(v))
 
         self.app.push_screen(FormScreen(fields, submit, f"Approve {rec.id} (version {rec.version})", info=info), done)
+
+    def action_assign(self) -> None:
+        from .forms import assign_action
+
+        assign_action(self, self.kind, self.ref, lambda _r: self.reload())
 
     def action_files(self) -> None:
         from .attachments import AttachmentsScreen

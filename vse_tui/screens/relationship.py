@@ -12,11 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from ..core import clock
 from ..core.errors import VseError
 from ..core.people import name_of
+from ..widgets.choice import Choice
+from ..widgets.picker import Picker
 from ..widgets.sparkline import sparkline
 from .base import BaseScreen, OnceModal, go_back
 from .forms import ConfirmScreen, Field, FormScreen, person_field
@@ -37,7 +39,7 @@ class FeedbackCapture(OnceModal):
     FeedbackCapture > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
     FeedbackCapture .row { height: auto; }
     FeedbackCapture .row > Label { width: 10; padding: 1 1 0 0; }
-    FeedbackCapture #description, FeedbackCapture #contact, FeedbackCapture Select { width: 1fr; }
+    FeedbackCapture #description, FeedbackCapture #contact, FeedbackCapture Picker { width: 1fr; }
     FeedbackCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; margin: 1 0 0 0; }
     FeedbackCapture #keys { color: $text-muted; padding: 0 0 0 10; }
     FeedbackCapture #error { color: $error; height: auto; padding: 0 0 0 10; }
@@ -47,8 +49,8 @@ class FeedbackCapture(OnceModal):
         from ..core.relationship import last_feedback_company
 
         store = self.app.store
-        companies = [(f"{t} (customer)", u) for u, t in store.titles("customers").items()]
-        companies += [(f"{t} (supplier)", u) for u, t in store.titles("suppliers").items()]
+        companies = [(u, f"{t} (customer)") for u, t in store.titles("customers").items()]
+        companies += [(u, f"{t} (supplier)") for u, t in store.titles("suppliers").items()]
         last = last_feedback_company(store)
         with Vertical() as box:
             box.border_title = "Log feedback (WP.06)"
@@ -57,17 +59,19 @@ class FeedbackCapture(OnceModal):
                 yield Input(id="description", placeholder="What they said, in their words")
             with Horizontal(classes="row"):
                 yield Label("Type")
-                yield RadioSet(*[RadioButton(t, value=t == "comment", name=t) for t in TYPES], id="type")
+                yield Choice(*[RadioButton(t, value=t == "comment", name=t) for t in TYPES], id="type")
             with Horizontal(classes="row"):
                 yield Label("From")
-                yield Select(companies, value=last or Select.NULL, id="company", prompt="(someone else)")
+                yield Picker(companies, value=last, id="company", prompt="(someone else)", title="From")
             with Horizontal(classes="row"):
                 yield Label("Contact")
                 yield Input(id="contact", placeholder="name, phone or e-mail")
             yield Static("", id="error")
-            yield Static(Text("^s Save   Esc Cancel   Tab next field", style="dim"), id="keys")
+            yield Static("", id="keys")
 
     def on_mount(self) -> None:
+        self.query_one("#keys", Static).update(Text(
+            f"{self.key_for('save')} Save   {self.key_for('cancel')} Cancel   tab next field", style="dim"))
         self.query_one("#description", Input).focus()
 
     def action_save(self) -> None:
@@ -75,8 +79,7 @@ class FeedbackCapture(OnceModal):
 
         store = self.app.store
         btn = self.query_one("#type", RadioSet).pressed_button
-        company = self.query_one("#company", Select).value
-        company = None if company is Select.NULL else company
+        company = self.query_one("#company", Picker).value
         source = "other"
         if company:
             source = "supplier" if store.exists("suppliers", {"uuid": company}) else "customer"
@@ -126,11 +129,15 @@ class FeedbackScreen(RecordScreen):
         if rec.state == "escalated":
             line.append("   escalated", style="bold dark_orange")
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
-        line.append(f"   s: {' / '.join(nxt)}" if nxt else "   closed" + (
-            f" · signed off by {name_of(self.store, rec.signed_off_by)}, {clock.local_text(rec.signed_off_at)}"
-            if rec.signed_off_by else ""),
-            style="dim")
+        if nxt:
+            line.append(f"   ▶ next: {' or '.join(nxt)}: press {self.key_for('step')}", style="yellow")
+        else:
+            line.append("   closed" + (
+                f" · signed off by {name_of(self.store, rec.signed_off_by)}, {clock.local_text(rec.signed_off_at)}"
+                if rec.signed_off_by else ""), style="dim")
+        self.next_actions = ("step",) if nxt else ()
         self.query_one("#steps", Static).update(line)
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "approve":

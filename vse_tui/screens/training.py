@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from ..core import clock
 from ..core.due import due_items
+from ..widgets.keys import KeyHint
 from .base import OnceModal
 
 
@@ -32,7 +33,7 @@ class TrainingDueScreen(OnceModal):
                 yield OptionList(*options, id="training")
             else:
                 yield Static(Text("Nothing due. Training needs are set per role in the setup (g, w: Resources).", style="dim"))
-            yield Static(Text("Enter opens the record · Esc closes", style="dim"))
+            yield KeyHint([("close", "closes")], extra="enter opens the record")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..core import clock
+from ..widgets.keys import KeyHint
 from .base import OnceModal
 
 
@@ -50,7 +51,7 @@ class VersionsScreen(OnceModal):
                               Text(_pretty(h["old_value"])[:600], style="red"), Text(_pretty(h["new_value"])[:600], style="green"))
         with VerticalScroll():
             yield Static(table)
-            yield Static(Text("Esc closes", style="dim"))
+            yield KeyHint([("dismiss_screen", "closes")])
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static, Switch
+from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from ..core.errors import VseError
+from ..widgets.picker import Picker
 from .base import OnceModal
 
 
@@ -22,7 +23,7 @@ class WhoScreen(OnceModal):
     WhoScreen > Vertical { width: 76; height: auto; border: round $accent; background: $surface; padding: 1 2; }
     WhoScreen .row { height: auto; }
     WhoScreen .row > Label { width: 16; padding: 1 1 0 0; }
-    WhoScreen .row > Input, WhoScreen .row > Select { width: 1fr; }
+    WhoScreen .row > Input, WhoScreen .row > Picker { width: 1fr; }
     WhoScreen #who-error { color: $error; height: auto; }
     WhoScreen #who-roles { height: auto; padding-left: 2; }
     WhoScreen #who-roles Checkbox { border: none; padding: 0; height: 1; }
@@ -39,8 +40,8 @@ class WhoScreen(OnceModal):
                                   "your changes are attributed to you."))
                 with Horizontal(classes="row"):
                     yield Label("I am")
-                    yield Select([(Text(n), u) for u, n in self.people.items()], id="who-person", allow_blank=True,
-                                 type_to_search=True)
+                    yield Picker(list(self.people.items()), id="who-person", prompt="(choose your name)",
+                                 title="I am")
                 with Horizontal(classes="row"):
                     yield Label(Text(f"Remember for {login}"))
                     yield Switch(True, id="who-remember")
@@ -64,10 +65,13 @@ class WhoScreen(OnceModal):
                             continue
                         yield Checkbox(f"{role.name} ({role.code})", role.code in ("SM", "MGT"), id=f"who-role-{role.code}")
             yield Static("", id="who-error")
-            yield Static(Text("^s save   Esc later (your changes stay attributed to your login)", style="dim"))
+            yield Static("", id="who-keys")
 
     def on_mount(self) -> None:
-        first = self.query("Input, Select")
+        self.query_one("#who-keys", Static).update(Text(
+            f"{self.key_for('save')} save   {self.key_for('later')} later (your changes stay attributed to your login)",
+            style="dim"))
+        first = self.query("Input, Picker")
         if first:
             first.first().focus()
 
@@ -75,8 +79,8 @@ class WhoScreen(OnceModal):
         store = self.app.store
         try:
             if self.people:
-                chosen = self.query_one("#who-person", Select).value
-                if chosen is Select.NULL:
+                chosen = self.query_one("#who-person", Picker).value
+                if chosen is None:
                     raise VseError("Choose who you are")
                 if self.query_one("#who-remember", Switch).value:
                     from ..core.people import set_login

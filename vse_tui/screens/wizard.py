@@ -19,6 +19,7 @@ from ..core.data import role_codes
 from ..core.errors import VseError
 from ..core.roles import RULES, label
 from ..core.standard import load_standard
+from ..widgets.keys import hint_text
 from .base import BaseScreen, go_back
 from .forms import Field, FormScreen, build_widget, read_value
 
@@ -117,10 +118,10 @@ class WizardScreen(BaseScreen):
             await form.mount_all([Horizontal(Label(f.label + (" *" if f.required else "")), build_widget(f), classes="row")
                                   for f in self.fields])
         self._after_build()
-        keys = "^s Save & next   ^b Back   Esc leave (saved steps are kept)"
+        pairs = [("save", "save & next"), ("back", "back"), ("leave", "leave (saved steps are kept)")]
         if step.key == "roles":
-            keys = "^r Add person   ^k Acknowledge a warning   " + keys
-        self.query_one("#step-keys", Static).update(keys)
+            pairs = [("add_person", "add a person"), ("acknowledge", "acknowledge a warning"), *pairs]
+        self.query_one("#step-keys", Static).update(Text(hint_text(self, pairs)))
         self.refresh_bindings()
 
     def _after_build(self) -> None:
@@ -253,7 +254,7 @@ class WizardScreen(BaseScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("add_person", "acknowledge"):
-            return True if self.step.key == "roles" else None
+            return True if self.step.key == "roles" else False  # hidden on the other steps
         if action == "back":
             return True if self.index > 0 else None
         return True

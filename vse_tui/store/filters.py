@@ -95,7 +95,7 @@ def where(kind: str, filters: Filter | None) -> tuple[str, list[Any]]:
     return " AND ".join(parts), params
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -111,7 +111,7 @@ def text_match(kind: str, text: str) -> tuple[str, list[Any]]:
     parts, params = [], []
     for w in words:
         parts.append("(id LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
-        params += [_like(w.upper()), _like(w)]
+        params += [like_pattern(w.upper()), like_pattern(w)]
     return " AND ".join(parts), params
 
 

@@ -194,6 +194,24 @@ class Reads:
                                  (f"%{like}%", limit)).fetchall()
         return None, [(u, t) for u, t in rows]
 
+    def pick(self, kind: str, text: str, limit: int = 50, where: F.Filter | None = None) -> list[tuple[str, str, str]]:
+        """(uuid, human id, title) of the records of `kind` whose id or title holds every word of
+        `text`, for a picker: an exact id first, then the newest (tickets) or by title (the rest)."""
+        words = text.split()[:8]
+        sql, params = F.where(kind, where)
+        clauses = [sql] if sql else []
+        for w in words:
+            like = F.like_pattern(w)
+            clauses.append("(id LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
+            params += [like, like]
+        cond = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        newest = kind in ("incidents", "change_requests", "feedback", "problems")
+        order = "rowid DESC" if newest else "title COLLATE NOCASE, id"
+        exact = text.strip().upper()
+        rows = self.conn.execute(f"SELECT uuid, id, title FROM {kind} {cond} "
+                                 f"ORDER BY id = ? DESC, {order} LIMIT ?", [*params, exact, limit]).fetchall()
+        return [(u, i, t or "") for u, i, t in rows]
+
     def ids_for(self, values: Iterable[Any], kind: str | None = None) -> dict[str, tuple[str, str]]:
         """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
         from ..core.display import UUID

@@ -24,6 +24,7 @@ class Key(NamedTuple):
     display: str
     description: str
     enabled: bool
+    action: str = ""
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -79,11 +80,16 @@ class KeyFooter(Widget, can_focus=False):
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            key = Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+            label = getattr(self.screen, "key_label", None)  # a screen may name what a key does now
+            description = (label(binding.action) if label else None) or binding.description
+            key = Key(binding.key, app.get_key_display(binding), description, enabled, binding.action)
             if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
                 palette = key
             else:
                 keys.append(key)
+        first = getattr(self.screen, "next_actions", ())  # the steps possible now lead the bar
+        if first:
+            keys.sort(key=lambda k: first.index(k.action) if k.action in first else len(first))
         return tuple(keys), palette
 
     def bindings_changed(self, screen) -> None:

@@ -3,8 +3,9 @@
 Each row is drawn as one line of text in one go. Textual's DataTable renders every cell on its
 own (a Rich render per cell), which made the dashboard's first frame, some 260 cells, the largest
 part of opening the app. The panels hold a few dozen rows that are read, moved through and
-opened, never sorted or edited, so they need only this: fixed-width columns, a cursor that
-survives a refresh, the usual movement keys, Enter or a click to open a row."""
+opened, never sorted or edited, so they need only this: columns sized to what they hold and to the
+terminal, a cursor that survives a refresh, the usual movement keys, Enter or a click to open a
+row."""
 
 from __future__ import annotations
 
@@ -67,9 +68,20 @@ class RowList(ScrollView, can_focus=True):
         def control(self) -> RowList:
             return self.row_list
 
+    # Columns are as wide as what they hold when there is room; when there is not, the others give
+    # back to their set width first, then these flexible ones down to MIN_FLEX, then the DROP ones
+    # are left out in that order (a summary is cut only when nothing else can give).
+    FLEX = {"summary", "title", "change", "review", "name", "what", "description", "subject"}
+    MIN_FLEX = 12
+    MAX_FLEX = 90  # wider than this a line is no longer read at a glance
+    MAX_OTHER = 32
+    DROP = ("service", "opened", "type", "catalogue", "task", "age", "state")
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.columns: list[tuple[str, int]] = []  # (label, width)
+        self.columns: list[tuple[str, int]] = []  # (label, set width)
+        self._natural: list[int] = []  # what each column holds at most (its label, its cells)
+        self._fitted: tuple[int, list[int]] | None = None  # (for this width, the widths drawn)
         self._rows: list[tuple[Hashable, tuple[Any, ...]]] = []
         self._index: dict[Hashable, int] = {}
         self.cursor_row = 0
@@ -79,12 +91,14 @@ class RowList(ScrollView, can_focus=True):
     # ------------------------------------------------------------ content
     def add_column(self, label: str, width: int) -> None:
         self.columns.append((label, width))
+        self._measure()
         self._changed()
 
     def set_columns(self, columns: list[tuple[str, int]]) -> None:
         """Replace the columns (label, width); the rows go with them."""
         self.columns = list(columns)
         self._rows, self._index, self.cursor_row = [], {}, 0
+        self._measure()
         self._changed()
 
     def set_rows(self, rows: list[tuple[Hashable, tuple[Any, ...]]]) -> None:
@@ -92,6 +106,7 @@ class RowList(ScrollView, can_focus=True):
         old = self.cursor_key
         self._rows = list(rows)
         self._index = {key: n for n, (key, _) in enumerate(self._rows)}
+        self._measure()
         self.cursor_row = self._index.get(old, min(self.cursor_row, max(0, len(self._rows) - 1)))
         self._changed()
         self._show_cursor()
@@ -118,9 +133,57 @@ class RowList(ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._lines.clear()
-        width = sum(w + 2 for _, w in self.columns)
+        self._fitted = None
+        width = sum(w + 2 for w in self._widths(self.size.width) if w)
         self.virtual_size = Size(width, len(self._rows) + 1)
         self.refresh()
+
+    def _measure(self) -> None:
+        natural = [len(label) for label, _ in self.columns]
+        for _, cells in self._rows:
+            for i, cell in enumerate(cells[:len(natural)]):
+                n = cell.cell_len if isinstance(cell, Text) else len(str(cell)) if cell is not None else 0
+                if n > natural[i]:
+                    natural[i] = n
+        self._natural = natural
+
+    def _widths(self, room: int) -> list[int]:
+        """Each column's width at this terminal width (see FLEX)."""
+        if self._fitted and self._fitted[0] == room:
+            return self._fitted[1]
+        labels = [label.strip().lower() for label, _ in self.columns]
+        flex = [i for i, name in enumerate(labels) if name in self.FLEX]
+        base = [w for _, w in self.columns]
+        natural = self._natural if len(self._natural) == len(base) else base
+        widths = [min(max(b, n), self.MAX_FLEX if i in flex else max(b, self.MAX_OTHER))
+                  for i, (b, n) in enumerate(zip(base, natural))]
+        if room:
+            spare = room - sum(w + 2 for w in widths) - 1
+            # too little room: the other columns back to their set width, the flexible ones down to
+            # MIN_FLEX, then columns left out
+            for i in [i for i in range(len(widths)) if i not in flex] + flex:
+                if spare >= 0:
+                    break
+                floor = min(base[i], self.MIN_FLEX) if i in flex else base[i]
+                give = min(-spare, max(0, widths[i] - floor))
+                widths[i] -= give
+                spare += give
+            for name in self.DROP:
+                if spare >= 0:
+                    break
+                if name in labels and widths[labels.index(name)] and len(widths) > 2:
+                    i = labels.index(name)
+                    spare += widths[i] + 2
+                    widths[i] = 0
+            for i in flex:  # what was left out goes back to what had to be cut
+                if spare <= 0:
+                    break
+                want = min(natural[i], self.MAX_FLEX) - widths[i]
+                if want > 0:
+                    widths[i] += min(want, spare)
+                    spare -= min(want, spare)
+        self._fitted = (room, widths)
+        return widths
 
     # ------------------------------------------------------------ drawing
     def notify_style_update(self) -> None:
@@ -128,11 +191,13 @@ class RowList(ScrollView, can_focus=True):
         self._lines.clear()
 
     def on_resize(self) -> None:
-        self._lines.clear()
+        self._changed()
 
     def _line_text(self, cells: tuple[Any, ...]) -> Text:
         line = Text(no_wrap=True, end="")
-        for cell, (_, width) in zip(cells, self.columns):
+        for cell, width in zip(cells, self._widths(self.size.width)):
+            if not width:
+                continue
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell) if cell is not None else "")
             text.truncate(width, overflow="crop", pad=True)
             line.append(" ")

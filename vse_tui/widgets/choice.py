@@ -1,0 +1,35 @@
+"""One of a few choices, chosen with the arrow keys: moving is choosing (as radio groups do in
+every other program), and the chosen one is marked apart from the cursor, so that "high" never
+looks chosen while "medium" is."""
+
+from __future__ import annotations
+
+from textual.widgets import RadioSet
+
+
+class Choice(RadioSet):
+    DEFAULT_CSS = """
+    Choice > RadioButton.-on { text-style: bold; color: $success; }
+    Choice > RadioButton.-on > .toggle--label { text-style: bold underline; }
+    Choice:blur > RadioButton.-selected > .toggle--label { background: transparent; }
+    """
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._cursor_on_choice)
+
+    def _cursor_on_choice(self) -> None:
+        if self.pressed_index >= 0:  # the cursor starts on the chosen one
+            self._selected = self.pressed_index
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        if self.has_focus:  # a key, not the set being mounted
+            self.action_toggle_button()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        if self.has_focus:
+            self.action_toggle_button()
+
+
+__all__ = ["Choice"]
