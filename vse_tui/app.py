@@ -39,6 +39,10 @@ class VseApp(App):
         Binding("question_mark", "keys", "Keys", id="keys"),
         Binding("ctrl+p", "command_palette", "Palette", id="palette"),
         Binding("q", "quit", "Quit", id="quit"),
+        # Tab moves the focus as soon as it arrives, before the keys after it are handed out: in a
+        # burst of keys the text typed after a Tab goes to the next field, never the previous one
+        Binding("tab", "focus_next", "Next field", id="next_field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", id="previous_field", show=False, priority=True),
     ]
 
     def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,

@@ -57,6 +57,16 @@ def test_capture_form(snap_compare, demo_app):
     assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)
 
 
+def test_capture_form_picking_a_customer(snap_compare, demo_app):
+    """A picker open in place: the filter typed so far and the matches under it."""
+
+    async def before(pilot):
+        await pilot.press("i", "n", *list("Printer jam"), "tab", "r", "i")
+        await _no_blink(pilot)
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SIZE)
+
+
 def test_incident_detail(snap_compare, demo_app):
     async def before(pilot):
         await pilot.pause()

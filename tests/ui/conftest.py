@@ -76,3 +76,27 @@ def widget_text(app, selector: str, width: int = 120) -> str:
     console = Console(width=width, record=True, color_system=None)
     console.print(content)
     return console.export_text()
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys as a terminal delivers a burst (a fast typist, a paste of keystrokes, SSH): all sent at
+    once, before the app has handled the first, as the terminal driver does; then wait."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        original = REPLACED_KEYS.get(key, key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(original))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    for _ in range(4):
+        await pilot.pause()

@@ -214,6 +214,32 @@ async def test_keys_typed_at_full_speed_all_land_in_their_fields(make_app, tmp_p
         assert app.screen.query_one("#f-objectives", TextArea).text == objectives
 
 
+async def test_a_burst_of_keys_lands_each_in_its_field(make_app, tmp_path):
+    """As a terminal delivers keys from a fast typist or over SSH: all at once, before the first is
+    handled. Text after a Tab goes to the next field; letters typed into a list narrow it."""
+    from vse_tui.core.records import Customer, Service
+
+    from .conftest import burst
+
+    app = make_app(tmp_path / "x.db")
+    store = app.store
+    for name in ("Acme Bakery", "Bolt Logistics", "Riverside Library"):
+        store.add(Customer(name=name))
+    store.add(Service(name="Network and Wi-Fi", status="approved"))
+    store.add(Service(name="E-mail", status="approved"))
+    sam, _ = add_person(store, "Sam Ortiz", roles="IM,PT:incident")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await burst(pilot, *"VPN drops", "tab", *"riv", "enter", "tab", *"netw", "enter", "tab", *"sam", "enter",
+                    "tab", "left", "ctrl+s")
+        inc = store.records("incidents")[0]
+        assert inc.summary == "VPN drops"
+        assert store.get("customers", inc.customer).name == "Riverside Library"
+        assert store.get("services", inc.service).name == "Network and Wi-Fi"
+        assert inc.assignee == sam.uuid and inc.impact == "high"
+
+
 async def test_a_picker_narrows_as_you_type_even_at_full_speed(make_app, tmp_path):
     from vse_tui.core.records import Customer, Service
 

@@ -128,6 +128,42 @@ class OnceModal(ModalScreen):
         return super().dismiss(result)
 
 
+def after_typing(screen: Screen, callback) -> None:
+    """Run `callback` once the keys already sent to `screen` are all handled. A terminal delivers a
+    burst of keys (a fast typist, SSH) before the app handles the first, and a save bound to ctrl+s
+    is handled at once: without this it could read a field whose last keys still wait in a queue.
+    Each widget's queue is first in, first out, so a callback queued behind the keys runs after
+    them; a key a widget leaves to a binding bubbles up one parent (one queue) at a time, so the
+    rounds are as many as the widgets are deep."""
+    widgets = [w for w in screen.query("*") if w.focusable]
+    nodes: list = []
+    for widget in widgets:
+        for node in widget.ancestors_with_self:
+            if node not in nodes:
+                nodes.append(node)
+    if not nodes:
+        callback()
+        return
+    depth = max(len(w.ancestors_with_self) for w in widgets) if widgets else 1
+
+    def run_round(left: int) -> None:
+        if left <= 0:
+            if screen.is_attached and screen in screen.app.screen_stack:  # not closed meanwhile
+                callback()
+            return
+        pending = set(range(len(nodes)))
+
+        def done(n: int) -> None:
+            pending.discard(n)
+            if not pending:
+                run_round(left - 1)
+
+        for n, node in enumerate(nodes):
+            node.call_later(done, n)
+
+    run_round(depth)
+
+
 def go_back(screen: Screen) -> None:
     """Pop `screen` if it is still the one on top (a queued second Esc must not pop another)."""
     if screen.app.screen is screen and len(screen.app.screen_stack) > 1:

@@ -14,7 +14,7 @@ from ..core.errors import VseError
 from ..core.records import Incident
 from ..widgets.choice import Choice
 from ..widgets.picker import Picker
-from .base import OnceModal
+from .base import OnceModal, after_typing
 from .forms import ConfirmScreen
 
 LEVELS = ("high", "medium", "low")
@@ -107,6 +107,9 @@ class QuickCapture(OnceModal):
         self._update_priority()
 
     def action_save(self) -> None:
+        after_typing(self, self.save_now)  # the keys typed before ctrl+s first
+
+    def save_now(self) -> None:
         summary = self.query_one("#summary", Input).value
         c = self.query_one("#customer", Picker).value
         s = self.query_one("#service", Picker).value

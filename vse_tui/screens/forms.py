@@ -18,7 +18,7 @@ from ..core.errors import VseError
 from ..widgets.choice import Choice
 from ..widgets.keys import KeyHint
 from ..widgets.picker import Picker
-from .base import OnceModal
+from .base import OnceModal, after_typing
 
 
 @dataclass
@@ -269,6 +269,9 @@ class FormScreen(OnceModal):
         self.call_after_refresh(widget.scroll_visible, animate=False)
 
     def action_save(self) -> None:
+        after_typing(self, self.save_now)  # the keys typed before ctrl+s first
+
+    def save_now(self) -> None:
         values = self.values()
         missing = [f for f in self.fields if f.required and not str(values.get(f.name) or "").strip()]
         if missing:

@@ -20,7 +20,7 @@ from ..core.people import name_of
 from ..widgets.choice import Choice
 from ..widgets.picker import Picker
 from ..widgets.sparkline import sparkline
-from .base import BaseScreen, OnceModal, go_back
+from .base import BaseScreen, OnceModal, after_typing, go_back
 from .forms import ConfirmScreen, Field, FormScreen, person_field
 from .record import RecordScreen
 
@@ -75,6 +75,9 @@ class FeedbackCapture(OnceModal):
         self.query_one("#description", Input).focus()
 
     def action_save(self) -> None:
+        after_typing(self, self.save_now)  # the keys typed before ctrl+s first
+
+    def save_now(self) -> None:
         from ..core.relationship import log_feedback
 
         store = self.app.store

@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from ..core.errors import VseError
 from ..widgets.picker import Picker
-from .base import OnceModal
+from .base import OnceModal, after_typing
 
 
 class WhoScreen(OnceModal):
@@ -76,6 +76,9 @@ class WhoScreen(OnceModal):
             first.first().focus()
 
     def action_save(self) -> None:
+        after_typing(self, self.save_now)  # the keys typed before ctrl+s first
+
+    def save_now(self) -> None:
         store = self.app.store
         try:
             if self.people:

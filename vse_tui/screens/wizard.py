@@ -20,7 +20,7 @@ from ..core.errors import VseError
 from ..core.roles import RULES, label
 from ..core.standard import load_standard
 from ..widgets.keys import hint_text
-from .base import BaseScreen, go_back
+from .base import BaseScreen, after_typing, go_back
 from .forms import Field, FormScreen, build_widget, read_value
 
 
@@ -267,6 +267,9 @@ class WizardScreen(BaseScreen):
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
 
     def action_save(self) -> None:
+        after_typing(self, self.save_now)  # the keys typed before ctrl+s first
+
+    def save_now(self) -> None:
         from ..core.setup import APPROVES, save
 
         step, store = self.step, self.store
