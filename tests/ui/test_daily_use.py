@@ -192,6 +192,8 @@ async def test_keys_typed_at_full_speed_all_land_in_their_fields(make_app, tmp_p
 
     from vse_tui.screens.wizard import WizardScreen
 
+    from .conftest import burst
+
     app = make_app(tmp_path / "x.db")
     summary = "Router reboots every night at 2am"
     async with app.run_test(size=SIZE) as pilot:
@@ -208,8 +210,7 @@ async def test_keys_typed_at_full_speed_all_land_in_their_fields(make_app, tmp_p
         goals, objectives = "Keep every office online, fix fast", "Restore 95% within target"
         keys = ["tab", *[k if k != " " else "space" for k in goals], "tab",
                 *[k if k != " " else "space" for k in objectives]]
-        await pilot.press(*keys)
-        await pilot.pause()
+        await burst(pilot, *keys)  # all at once, as a terminal delivers them
         assert app.screen.query_one("#f-goals", TextArea).text == goals
         assert app.screen.query_one("#f-objectives", TextArea).text == objectives
 
