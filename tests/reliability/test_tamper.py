@@ -280,3 +280,31 @@ def test_verify_and_doctor_with_writers_running_never_cry_wolf(db, capsys):
         for w in writers:
             w.join()
     assert alarms == 0
+
+
+# ---------------------------------------------------------------- records written by an older model
+
+
+def test_a_field_added_since_a_record_was_made_is_no_problem_but_a_changed_value_is():
+    """A record made before a field (or a nested entry's field) existed, and rewritten since with the
+    field's empty default, verifies; a value that really differs does not."""
+    from vse_tui.store.chain import _record_problem
+
+    then = {"id": "INC-0001", "summary": "Mail down", "notifications": [{"to": "Dana", "at": "2026-01-01T10:00:00+00:00"}],
+            "version": 1, "created_at": "2026-01-01T10:00:00+00:00", "created_by": "Kim",
+            "updated_at": "2026-01-01T10:00:00+00:00", "updated_by": "Kim"}
+    replay = {"snapshot": then, "updates": {}, "hash": "h",
+              "last": {"version": 1, "at": {then["updated_at"]}, "by": {"Kim"}}}
+    now = dict(then, notifications=[{"to": "Dana", "at": "2026-01-01T10:00:00+00:00", "message": "", "sent": None}],
+               assignee=None)
+    assert _record_problem(now, "h", replay) is None
+    forged = dict(now, notifications=[{"to": "Dana", "at": "2026-01-01T10:00:00+00:00", "message": "forged"}])
+    assert "field notifications differs" in (_record_problem(forged, "h", replay) or "")
+    assert "does not point at its latest" in (_record_problem(now, "other", replay) or "")
+
+
+def test_verify_reads_history_through_its_index_by_kind(store):
+    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT record, seq FROM history WHERE kind = ? "
+                              "ORDER BY record, seq", ("incidents",)).fetchall()
+    assert any("USING INDEX" in str(row) or "COVERING INDEX" in str(row) for row in plan)
+    assert not any("TEMP B-TREE" in str(row) for row in plan)

@@ -27,14 +27,16 @@ def history_value(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def row_hash(prev_hash: str | None, values: dict[str, Any]) -> str:
     """sha256 over the previous row's hash and this row's content, in a fixed canonical form."""
     items: list[Any] = [prev_hash or ""] + [values.get(k) for k in HASHED]
     extra = {k: values[k] for k in HASHED_IF_SET if values.get(k) is not None}
     if extra:
         items.append(extra)
-    payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL(items).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -130,74 +132,163 @@ def _same_moment(a: Any, b: Any) -> bool:
         return False
 
 
+def _loose_equal(a: Any, b: Any) -> bool:
+    """Equal as values, where a key one side lacks reads as empty on it: a record written before a
+    field (or a field of a nested entry) existed, and rewritten since with the field's empty default,
+    is the same record. Changed values are never equal."""
+    if a == b:
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(_loose_equal(a.get(k), b.get(k)) for k in set(a) | set(b))
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_loose_equal(x, y) for x, y in zip(a, b))
+    if _is_empty(a) and _is_empty(b):
+        return True
+    if isinstance(a, str) and isinstance(b, str) and a[:2].isdigit() and b[:2].isdigit():
+        return _same_moment(a, b)  # one moment written two ways
+    return False
+
+
+def _is_empty(value: Any) -> bool:
+    """None, False, "", [] or {} (a 0 is a value)."""
+    return value is None or value is False or (type(value) in _CONTAINERS and not value)
+
+
+_CONTAINERS = (str, list, dict)
+
+
+def _matches_text(current: Any, text: str | None) -> bool:
+    """`current` (a value as stored) against a history row's text for it (see history_value)."""
+    if text is None or text in ("", "[]", "{}"):
+        return _is_empty(current)
+    if isinstance(current, str):
+        return current == text or _loose_equal(current, text)
+    try:
+        return _loose_equal(current, json.loads(text))
+    except ValueError:
+        return str(current) == text
+
+
+def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str, Any]:
+    """A record's values as its row holds them (no model: verification must not depend on the
+    model of today reading a record written by the model of then)."""
+    values = dict(zip(names, row))
+    current = json.loads(values.pop("data") or "{}")
+    for name in promoted:
+        value = values.get(name)
+        if isinstance(value, str) and value[:1] in "[{":
+            value = json.loads(value)
+        current[name] = value
+    for name in ("uuid", "id", "status", "state", *COMMON):
+        current[name] = values.get(name)
+    return current
+
+
 def verify_records(store) -> list[Problem]:
     """Each record's chain must point at its latest history row; replaying its history must give
     its current values, its version, when and by whom it was made and last changed; a record its
-    history made must still be there."""
+    history made must still be there. Per kind, the records and their history are read side by
+    side in one pass each, ordered by record (memory stays flat whatever the size)."""
     from ..core.records import KINDS
+    from .columns import PROMOTED
 
     problems: list[Problem] = []
     conn = store.conn
     for kind in KINDS:
-        latest = {r: h for r, h in conn.execute(
-            "SELECT record, hash FROM history WHERE kind = ? AND seq IN "
-            "(SELECT MAX(seq) FROM history WHERE kind = ? GROUP BY record)", (kind, kind))}
-        replay: dict[str, dict[str, Any]] = {}
-        last: dict[str, dict[str, Any]] = {}  # record -> version, the times and writers of its last version
-        ids: dict[str, str] = {}
-        for record, record_id, action, field, new, version, at, operator in conn.execute(
-                "SELECT record, record_id, action, field, new_value, version, at, operator FROM history "
-                "WHERE kind = ? ORDER BY seq", (kind,)):
-            if action == "create":
-                try:
-                    snapshot = json.loads(new) if new else {}
-                except ValueError:  # a creation row no longer holding the record it made
-                    snapshot = {"": "unreadable"}
-                if not isinstance(snapshot, dict):
-                    snapshot = {"": "unreadable"}
-                replay[record] = {k: history_value(v) for k, v in snapshot.items()}
-                last[record] = {"version": snapshot.get("version", version), "at": {snapshot.get("updated_at")},
-                                "by": {snapshot.get("updated_by")}}
-                ids[record] = record_id or snapshot.get("id") or record
-            elif action == "update" and record in replay and field:
-                replay[record][field] = new
-                if version is not None and version != last[record]["version"]:
-                    last[record] = {"version": version, "at": set(), "by": set()}
-                last[record]["at"].add(at)
-                last[record]["by"].add(operator)
-        present: set[str] = set()
-        for rec in store.iter_all(kind):
-            present.add(rec.uuid)
-            if rec.uuid not in latest:
-                problems.append(Problem(rec.id, "it has no history: it was inserted behind the app's back"))
+        promoted = tuple(p for p in PROMOTED[kind] if p not in ("status", "state"))
+        names = ["uuid", "id", "chain", "status", "state", *COMMON, *promoted, "data"]
+        records = conn.execute(f"SELECT {', '.join(names)} FROM {kind} ORDER BY uuid")
+        history = conn.execute(
+            "SELECT record, record_id, action, field, new_value, version, at, operator, hash FROM history "
+            "WHERE kind = ? ORDER BY record, seq", (kind,))
+        pending = next(history, None)
+        row = next(records, None)
+        while row is not None or pending is not None:
+            key = row[0] if row is not None else None
+            hkey = pending[0] if pending is not None else None
+            if hkey is not None and (key is None or hkey < key):  # history of a record that is gone
+                group, pending = _group(history, pending)
+                replay = _replay(group)
+                if replay["made"]:
+                    problems.append(Problem(replay["id"] or hkey, "its history says it exists, but its row is gone "
+                                                                  "(deleted behind the app's back)"))
                 continue
-            chain = conn.execute(f"SELECT chain FROM {kind} WHERE uuid = ?", (rec.uuid,)).fetchone()[0]
-            if chain != latest[rec.uuid]:
-                problems.append(Problem(rec.id, "it does not point at its latest history row "
-                                        "(history rows about it were removed or added)"))
-            expected = replay.get(rec.uuid, {})
-            current = rec.model_dump(mode="json")
-            for name, value in current.items():
-                if name in COMMON:
-                    continue
-                now_value = history_value(value)
-                want = expected.get(name)
-                if _empty(now_value) and _empty(want):
-                    continue
-                if now_value != want:
-                    problems.append(Problem(rec.id, f"field {name} differs from what its history says "
-                                            "(changed behind the app's back)"))
-                    break
-            else:
-                wrong = _common_problem(current, expected, last.get(rec.uuid))
-                if wrong:
-                    problems.append(Problem(rec.id, f"its {wrong} differs from what its history says "
-                                                    "(changed behind the app's back)"))
-        for uuid in replay:
-            if uuid not in present:
-                problems.append(Problem(ids.get(uuid, uuid), "its history says it exists, but its row is gone "
-                                                            "(deleted behind the app's back)"))
+            current = _stored(row, names, promoted)
+            if hkey != key:
+                problems.append(Problem(current["id"], "it has no history: it was inserted behind the app's back"))
+                row = next(records, None)
+                continue
+            group, pending = _group(history, pending)
+            replay = _replay(group)
+            problem = _record_problem(current, row[2], replay)
+            if problem:
+                problems.append(Problem(current["id"], problem))
+            row = next(records, None)
     return problems
+
+
+def _group(cursor, first: tuple) -> tuple[list[tuple], tuple | None]:
+    """The history rows of one record (the cursor is ordered by record), and the next one's first."""
+    rows = [first]
+    for r in cursor:
+        if r[0] != first[0]:
+            return rows, r
+        rows.append(r)
+    return rows, None
+
+
+def _replay(rows: list[tuple]) -> dict[str, Any]:
+    snapshot: dict[str, Any] = {}
+    updates: dict[str, str | None] = {}
+    last: dict[str, Any] | None = None
+    made = False
+    record_id = None
+    for _record, rid, action, field, new, version, at, operator, _hash in rows:
+        record_id = rid or record_id
+        if action == "create":
+            try:
+                loaded = json.loads(new) if new else {}
+            except ValueError:  # a creation row no longer holding the record it made
+                loaded = {"": "unreadable"}
+            snapshot = loaded if isinstance(loaded, dict) else {"": "unreadable"}
+            updates = {}
+            made = True
+            last = {"version": snapshot.get("version", version), "at": {snapshot.get("updated_at")},
+                    "by": {snapshot.get("updated_by")}}
+            record_id = record_id or snapshot.get("id")
+        elif action == "update" and made and field and last is not None:
+            updates[field] = new
+            if version is not None and version != last["version"]:
+                last = {"version": version, "at": set(), "by": set()}
+            last["at"].add(at)
+            last["by"].add(operator)
+    return {"snapshot": snapshot, "updates": updates, "last": last, "made": made, "id": record_id,
+            "hash": rows[-1][8]}
+
+
+def _record_problem(current: dict[str, Any], chain: str | None, replay: dict[str, Any]) -> str | None:
+    if chain != replay["hash"]:
+        return "it does not point at its latest history row (history rows about it were removed or added)"
+    snapshot, updates = replay["snapshot"], replay["updates"]
+    if not updates:  # most records: made once, never changed; one comparison of the two as a whole
+        now = {k: v for k, v in current.items() if k not in COMMON and not _is_empty(v)}
+        then = {k: v for k, v in snapshot.items() if k not in COMMON and not _is_empty(v)}
+        if now == then:
+            wrong = _common_problem(current, snapshot, replay["last"])
+            return f"its {wrong} differs from what its history says (changed behind the app's back)" if wrong else None
+    for name in set(current) | set(snapshot) | set(updates):
+        if name in COMMON or name == "":
+            if name == "":
+                return "field  differs from what its history says (changed behind the app's back)"
+            continue
+        value = current.get(name)
+        same = _matches_text(value, updates[name]) if name in updates else _loose_equal(value, snapshot.get(name))
+        if not same:
+            return f"field {name} differs from what its history says (changed behind the app's back)"
+    wrong = _common_problem(current, snapshot, replay["last"])
+    if wrong:
+        return f"its {wrong} differs from what its history says (changed behind the app's back)"
+    return None
 
 
 def _common_problem(current: dict[str, Any], created: dict[str, Any], last: dict[str, Any] | None) -> str | None:
