@@ -201,20 +201,21 @@ def verify_records(store) -> list[Problem]:
         history = conn.execute(
             "SELECT record, record_id, action, field, new_value, version, at, operator, hash FROM history "
             "WHERE kind = ? ORDER BY record, seq", (kind,))
-        pending = next(history, None)
-        row = next(records, None)
+        pending: tuple | None = next(history, None)
+        row: tuple | None = next(records, None)
         while row is not None or pending is not None:
-            key = row[0] if row is not None else None
-            hkey = pending[0] if pending is not None else None
-            if hkey is not None and (key is None or hkey < key):  # history of a record that is gone
+            key: str = row[0] if row is not None else ""
+            hkey: str = pending[0] if pending is not None else ""
+            if pending is not None and (row is None or hkey < key):  # history of a record that is gone
                 group, pending = _group(history, pending)
                 replay = _replay(group)
                 if replay["made"]:
                     problems.append(Problem(replay["id"] or hkey, "its history says it exists, but its row is gone "
                                                                   "(deleted behind the app's back)"))
                 continue
+            assert row is not None
             current = _stored(row, names, promoted)
-            if hkey != key:
+            if pending is None or hkey != key:
                 problems.append(Problem(current["id"], "it has no history: it was inserted behind the app's back"))
                 row = next(records, None)
                 continue
