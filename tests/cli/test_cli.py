@@ -117,6 +117,13 @@ def test_demo_then_export_gives_the_records_of_every_process(tmp_path, capsys):
     assert {r["change_type"] for r in records["WP.11"]} == {"normal", "emergency", "pre-approved"}
     assert {r["status"] for r in records["WP.11"]} == {"draft", "approved", "rejected", "updated"}
     assert all(r["status"] in ("approved", "updated") for r in records["WP.14"])
+    # written as read, without a model per record, yet the same document the models give
+    from vse_tui.reports.export import export_document
+    from vse_tui.store.db import open_store
+
+    with open_store(db) as store:
+        whole = json.loads(json.dumps(export_document(store)))
+    assert {k: v for k, v in doc.items() if k != "exported_at"} == {k: v for k, v in whole.items() if k != "exported_at"}
 
 
 def test_demo_refuses_to_replace_records_without_yes(tmp_path, capsys):

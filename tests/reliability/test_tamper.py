@@ -308,3 +308,15 @@ def test_verify_reads_history_through_its_index_by_kind(store):
                               "ORDER BY record, seq", ("incidents",)).fetchall()
     assert any("USING INDEX" in str(row) or "COVERING INDEX" in str(row) for row in plan)
     assert not any("TEMP B-TREE" in str(row) for row in plan)
+
+
+def test_a_long_chain_checked_in_a_second_process_finds_the_same_problems(db, monkeypatch):
+    from vse_tui.store import chain
+    from vse_tui.store.db import open_store
+
+    intruder(db, "UPDATE history SET new_value = 'hardware' WHERE seq = 2")
+    monkeypatch.setattr(chain, "PARALLEL_FROM", 1)
+    with open_store(db) as s:
+        alone, together = chain.verify(s), chain.verify(s, parallel=True)
+    assert [p.line() for p in together] == [p.line() for p in alone]
+    assert any("history 2: its content was changed" in p.line() for p in together)

@@ -13,6 +13,7 @@ from ..core.text import one_line
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
+    Progress,
     add_format,
     add_out,
     add_yes,
@@ -37,7 +38,10 @@ def cmd_verify(args) -> int:
 
     anchors = [read_anchor(a) for a in args.anchor or []]
     with open_store(args, must_exist=True) as store:
-        problems = verify(store) + check_files(store) + check_signatures(store)
+        meter = Progress("checking records", total=store.record_count(), unit="records")
+        problems = verify(store, parallel=True, progress=meter.update)
+        meter.done()
+        problems += check_files(store) + check_signatures(store)
         rows = store.count("history")
         files = store.count("attachments")
         tip = store.chain_tip()
@@ -157,8 +161,10 @@ def cmd_export(args) -> int:
     from ..reports.export import write_export
 
     with open_store(args, must_exist=True) as store:
+        meter = Progress("exporting", total=store.record_count() + store.history_count(), unit="rows")
         with output(args, store.path) as out:
-            write_export(store, out)
+            write_export(store, out, progress=meter.update)
+        meter.done()
     return EXIT_OK
 
 

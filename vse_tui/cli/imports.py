@@ -52,39 +52,6 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
     return EXIT_OK
 
 
-class Progress:
-    """A progress line on a terminal (rows per second, time left); nothing when not on one."""
-
-    def __init__(self, what: str, total: int | None = None, unit: str = "rows") -> None:
-        import time
-
-        self.what, self.total, self.unit = what, total, unit
-        self.start = self.last = time.monotonic()
-        self.shown = sys.stderr.isatty()
-
-    def update(self, done: int) -> None:
-        import time
-
-        if not self.shown:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.2:
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-6)
-        line = f"{self.what}: {done:,} {self.unit} ({rate:,.0f}/s)"
-        if self.total:
-            left = (self.total - done) / rate if rate else 0
-            filled = int(30 * done / self.total)
-            line = f"{self.what} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} {self.unit} " \
-                   f"({rate:,.0f}/s, {left:,.0f} s left)"
-        print("\r" + line[:100].ljust(100), end="", file=sys.stderr, flush=True)
-
-    def done(self) -> None:
-        if self.shown:
-            print("\r" + " " * 100 + "\r", end="", file=sys.stderr, flush=True)
-
-
 def open_for_import(args):
     """The database to plan against: a dry run on a missing database plans against an empty one
     in memory, creating nothing."""

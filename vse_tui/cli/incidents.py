@@ -99,7 +99,8 @@ def cmd_incident_show(args) -> int:
 
 def cmd_import_incidents(args) -> int:
     from ..core.importer import Options, apply, plan_incidents
-    from .imports import Progress, open_for_import, preview_incidents, write_rejects
+    from .common import Progress
+    from .imports import open_for_import, preview_incidents, write_rejects
 
     options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates)
     path = need_file(args.file)

@@ -28,6 +28,8 @@ def parse_datetime(text: str) -> datetime:
 
 def ensure_utc(value: datetime) -> datetime:
     """An aware datetime in UTC without microseconds; naive values are taken as local time."""
+    if value.tzinfo is UTC and not value.microsecond:
+        return value  # as stored: the common case when a record is read
     if value.tzinfo is None:
         value = value.astimezone()
     return value.astimezone(UTC).replace(microsecond=0)

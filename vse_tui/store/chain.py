@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +48,13 @@ class Problem:
         return f"{self.where}: {self.what}"
 
 
-def _history_rows(conn, batch: int = 5000) -> Iterator[dict[str, Any]]:
+def _history_rows(conn, batch: int = 5000, upto: int | None = None) -> Iterator[dict[str, Any]]:
     last = 0
     cols = ", ".join(ALL_HASHED + ("hash", "prev_hash"))
+    end = upto if upto is not None else 1 << 62
     while True:
-        rows = conn.execute(f"SELECT {cols} FROM history WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)).fetchall()
+        rows = conn.execute(f"SELECT {cols} FROM history WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                            (last, end, batch)).fetchall()
         if not rows:
             return
         for r in rows:
@@ -60,11 +62,12 @@ def _history_rows(conn, batch: int = 5000) -> Iterator[dict[str, Any]]:
         last = rows[-1][0]
 
 
-def verify_history(conn) -> list[Problem]:
-    """Walk the chain from the first row; report every row whose link or content does not check out."""
+def verify_history(conn, upto: int | None = None) -> list[Problem]:
+    """Walk the chain from the first row (to `upto`); report every row whose link or content does
+    not check out."""
     problems: list[Problem] = []
     prev = None
-    for row in _history_rows(conn):
+    for row in _history_rows(conn, upto=upto):
         if (row["prev_hash"] or None) != prev:
             problems.append(Problem(f"history {row['seq']}", "the link to the previous row is broken "
                                     "(a row before it was deleted, inserted or changed)"))
@@ -176,6 +179,8 @@ def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str
     current = json.loads(values.pop("data") or "{}")
     for name in promoted:
         value = values.get(name)
+        if value is None:
+            continue  # an empty column reads as a field never set
         if isinstance(value, str) and value[:1] in "[{":
             value = json.loads(value)
         current[name] = value
@@ -184,7 +189,7 @@ def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str
     return current
 
 
-def verify_records(store) -> list[Problem]:
+def verify_records(store, progress: Callable[[int], None] | None = None) -> list[Problem]:
     """Each record's chain must point at its latest history row; replaying its history must give
     its current values, its version, when and by whom it was made and last changed; a record its
     history made must still be there. Per kind, the records and their history are read side by
@@ -194,6 +199,7 @@ def verify_records(store) -> list[Problem]:
 
     problems: list[Problem] = []
     conn = store.conn
+    checked = 0
     for kind in KINDS:
         promoted = tuple(p for p in PROMOTED[kind] if p not in ("status", "state"))
         names = ["uuid", "id", "chain", "status", "state", *COMMON, *promoted, "data"]
@@ -225,6 +231,9 @@ def verify_records(store) -> list[Problem]:
             if problem:
                 problems.append(Problem(current["id"], problem))
             row = next(records, None)
+            checked += 1
+            if progress and not checked % 5000:
+                progress(checked)
     return problems
 
 
@@ -271,7 +280,10 @@ def _record_problem(current: dict[str, Any], chain: str | None, replay: dict[str
     if chain != replay["hash"]:
         return "it does not point at its latest history row (history rows about it were removed or added)"
     snapshot, updates = replay["snapshot"], replay["updates"]
-    if not updates:  # most records: made once, never changed; one comparison of the two as a whole
+    if not updates and current == snapshot:  # most records: made once, never changed, stored as made
+        wrong = _common_problem(current, snapshot, replay["last"])
+        return f"its {wrong} differs from what its history says (changed behind the app's back)" if wrong else None
+    if not updates:  # made once, stored with empty fields written another way
         now = {k: v for k, v in current.items() if k not in COMMON and not _is_empty(v)}
         then = {k: v for k, v in snapshot.items() if k not in COMMON and not _is_empty(v)}
         if now == then:
@@ -309,16 +321,60 @@ def _common_problem(current: dict[str, Any], created: dict[str, Any], last: dict
     return None
 
 
-def verify(store) -> list[Problem]:
+PARALLEL_FROM = 50_000  # history rows from which the chain is hashed in a second process
+
+
+def verify(store, parallel: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
     """Everything `vse-tui verify` checks, read from one snapshot of the database: other instances
-    writing meanwhile are neither half seen nor taken for an intruder."""
+    writing meanwhile are neither half seen nor taken for an intruder. With `parallel` (the command
+    line, on a machine of two cores or more) a long chain is hashed in a second process while this
+    one checks the records: the chain only grows, so its rows up to this snapshot's last are the
+    same in the other process's view."""
     conn = store.conn
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")  # a read transaction: every read below sees the same snapshot
     try:
-        return (verify_history(conn) + verify_tip(conn) + verify_time(conn) + verify_settings(conn)
-                + verify_records(store))
+        last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
+        chain = _chain_elsewhere(store.path, last) if parallel and last >= PARALLEL_FROM else None
+        if chain is None:
+            problems = verify_history(conn, upto=last)
+        rest = verify_tip(conn) + verify_time(conn) + verify_settings(conn) + verify_records(store, progress)
+        if chain is not None:
+            try:
+                problems = chain.result()
+            except Exception:  # the other process could not run: check the chain here instead
+                problems = verify_history(conn, upto=last)
+        return problems + rest
     finally:
         if own:
             conn.rollback()
+
+
+def _chain_elsewhere(path, last: int):
+    """The chain's check started in another process (a future), or None where that cannot be."""
+    import os
+
+    if (os.cpu_count() or 1) < 2 or not path:
+        return None
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(_verify_history_at, str(path), last)
+        pool.shutdown(wait=False)
+        return future
+    except (OSError, RuntimeError):
+        return None
+
+
+def _verify_history_at(path: str, last: int) -> list[Problem]:
+    import sqlite3
+    from pathlib import Path
+
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return verify_history(conn, upto=last)
+    finally:
+        conn.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DatabaseError, NotFound, describe_validation_error
@@ -145,6 +146,23 @@ class Reads:
             yield from found
             last = seq_of(found[-1].id)
 
+    def stored_values(self, kind: str, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """Every record of a kind in id order as its row holds it: no model built, so a record
+        written by an older or newer model comes out as written (exports, checks)."""
+        promoted = [p for p in PROMOTED[kind] if p not in COMMON_FIELDS]
+        names = [*COMMON_FIELDS, *promoted, "data"]
+        cursor = self.conn.execute(f"SELECT {', '.join(names)} FROM {kind} ORDER BY seq")
+        common = len(COMMON_FIELDS)
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                values = dict(zip(COMMON_FIELDS, row[:common]))
+                values.update(json.loads(row[-1] or "{}"))
+                for name, value in zip(promoted, row[common:-1]):
+                    if isinstance(value, str) and value[:1] in "[{":
+                        value = json.loads(value)
+                    values[name] = value
+                yield values
+
     def count(self, kind: str, where: F.Filter | None = None) -> int:
         cond, params = F.where(kind, where)
         return self.conn.execute(f"SELECT COUNT(*) FROM {kind} WHERE {cond}", params).fetchone()[0]
@@ -235,6 +253,26 @@ class Reads:
             return self._fetch("SELECT * FROM history WHERE record = ? ORDER BY seq", (record_uuid,))
         return self._fetch("SELECT * FROM history ORDER BY seq")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the same state of the database, whatever
+        other instances write meanwhile (a long export or check never mixes two moments)."""
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if own:
+                self.conn.rollback()  # it only read
+
+    def history_values(self, fields: Sequence[str], batch: int = 5000) -> Iterator[tuple]:
+        """The whole history in order as plain tuples of `fields`, read a batch at a time."""
+        cols = ", ".join(f for f in fields if f.isidentifier())
+        cursor = self.conn.execute(f"SELECT {cols} FROM history ORDER BY seq")
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+
     def history_batches(self, batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """The whole history in order, a batch at a time."""
         last = 0
@@ -250,6 +288,10 @@ class Reads:
         rows = self._fetch("SELECT * FROM history WHERE record = ? AND task = ? ORDER BY seq DESC LIMIT 1",
                            (record_uuid, task))
         return rows[0] if rows else None
+
+    def record_count(self) -> int:
+        """Records of every kind together."""
+        return sum(self.conn.execute(f"SELECT COUNT(*) FROM {kind}").fetchone()[0] for kind in KINDS)
 
     def history_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]

@@ -76,7 +76,7 @@ class Record(BaseModel):
     updated_at: Instant | None = None
     created_by: str | None = None
     updated_by: str | None = None
-    approvals: list[Approval] = []
+    approvals: list[Approval] = Field(default_factory=list)
     notes: str = ""
 
     @classmethod

@@ -94,7 +94,7 @@ class RoleAcknowledgement(Record):
     TITLE_FIELD: ClassVar[str] = "rule"
     rule: str
     person: str | None = None
-    roles: list[str] = []
+    roles: list[str] = Field(default_factory=list)
     record: str | None = None  # uuid of a record, for a rule met at the moment of work
     mitigation: str = Field(min_length=3)
 
