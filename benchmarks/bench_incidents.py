@@ -33,6 +33,7 @@ marks = {}
 
 async def pilot(p):
     marks["ready"] = time.time()
+    marks["rss_ready_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     await p.press("i")
     await p.pause()
     await p.app.workers.wait_for_complete()
@@ -41,6 +42,8 @@ async def pilot(p):
         await p.press("pagedown")
         await p.pause()
     marks["pages"] = time.time()
+    await p.press("enter")  # open the record under the cursor (the bare app has none to open)
+    await p.pause()
     p.app.exit()
 
 if mode == "bare":
