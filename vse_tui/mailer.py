@@ -200,6 +200,10 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
 def _record(store, meta: dict, sent: bool, detail: str, delivered) -> None:
     if meta.get("incident") and meta.get("message_id"):
         delivered(store, meta["incident"], meta["message_id"], sent, detail)
+    elif meta.get("kind") and meta.get("record") and meta.get("message_id"):
+        from .core.mail_intake import delivered_about
+
+        delivered_about(store, meta["kind"], meta["record"], meta["message_id"], sent, detail)
 
 
 def _reason(exc: BaseException) -> str:

@@ -267,3 +267,74 @@ def test_a_thousand_messages_are_read_in_seconds(store, settings):
     elapsed = time.perf_counter() - started
     assert result.count("new") == 1000
     assert elapsed < 120  # a guard against a blow-up, not the figure (see the closing note)
+
+
+def test_a_feedback_answer_and_a_change_notice_go_out_as_mail(store, settings, smtp_server):
+    """The other two messages a shop sends: each queued as a real message, its history kept on the
+    record (queued, then sent), received by a real server on loopback."""
+    from email.parser import BytesParser
+
+    from vse_tui.core import changes
+    from vse_tui.core.display import change_text
+    from vse_tui.core.mail_intake import mail_about
+    from vse_tui.core.relationship import feedback_step, log_feedback
+
+    handler, port = smtp_server()
+    settings.smtp_port = port
+    acme = store.add(Customer(name="Acme Bakery", email="office@acme.example"))
+    add_person(store, "Dana Wells", email="dana@acme.example", affiliation="customer", organisation=acme.uuid)
+    entry = log_feedback(store, "The invoice portal is slow", feedback_type="complaint", company=acme.uuid)
+    with pytest.raises(Exception, match="no investigation outcome"):
+        mail_about(store, "feedback", entry.id, sender=settings.sender)
+    feedback_step(store, entry.id, "acknowledged")
+    feedback_step(store, entry.id, "investigated", outcome="A report ran every minute; it now runs at night.")
+    change = changes.request(store, "Move mail to the new server", customer=acme.uuid,
+                             business_impact="Mail is read-only for ten minutes")
+    _, _, to_feedback = mail_about(store, "feedback", entry.id, sender=settings.sender)
+    _, _, to_change = mail_about(store, "change_requests", change.id, sender=settings.sender, to="it@acme.example")
+    assert (to_feedback, to_change) == ("dana@acme.example", "it@acme.example")
+    assert send_outbox(store, settings) == (2, [])
+    got = {rcpts[0]: BytesParser(policy=SMTP_POLICY).parsebytes(raw) for _, rcpts, raw in handler.received}
+    answer, notice = got["dana@acme.example"], got["it@acme.example"]
+    assert answer["Subject"].startswith(f"[{entry.id}] Your complaint") and answer["Auto-Submitted"] == "auto-generated"
+    assert "it now runs at night" in answer.get_content() and "Hello Dana Wells" in answer.get_content()
+    assert notice["Subject"] == f"[{change.id}] Planned change: Move mail to the new server"
+    assert "not scheduled yet" in notice.get_content() and "read-only for ten minutes" in notice.get_content()
+    for record in (entry, change):
+        rows = [h for h in store.history(record.uuid) if h["action"] == "mail"]
+        texts = [change_text(h, {}) for h in rows]
+        assert texts[0].startswith("mail queued to ") and texts[1].startswith("mail sent: sent to ")
+    assert verify(store) == []
+
+
+def test_a_change_notice_without_an_address_says_where_one_comes_from(store, settings):
+    from vse_tui.core import changes
+    from vse_tui.core.mail_intake import mail_about
+
+    change = changes.request(store, "Replace the firewall")
+    with pytest.raises(Exception, match="no e-mail address for .*a contact of the change's customer"):
+        mail_about(store, "change_requests", change.id, sender=settings.sender)
+    assert store.outbox() == []
+
+
+def test_the_command_line_answers_feedback_and_notifies_a_change(tmp_path, capsys):
+    import os
+
+    from vse_tui.cli import main
+
+    config = Path(os.environ["VSE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[mail]\nfrom = "{SHOP}"\n')
+    db = str(tmp_path / "shop.db")
+    assert main(["feedback", "add", "Great service on Monday", "--type", "compliment", "--db", db]) == 0
+    assert main(["change", "add", "New firewall", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["feedback", "answer", "FB-0001", "--to", "dana@acme.example", "--message",
+                 "Thank you!\\nKim", "--db", db]) == 0
+    assert "FB-0001: answer queued for dana@acme.example" in capsys.readouterr().out
+    assert main(["change", "notify", "CHG-0001", "--db", db]) == 1  # no customer: no address
+    assert "no e-mail address for CHG-0001" in capsys.readouterr().err
+    assert main(["change", "notify", "CHG-0001", "--to", "it@acme.example", "--db", db]) == 0
+    assert main(["mail", "outbox", "--db", db]) == 0
+    listed = capsys.readouterr().out
+    assert "FB-0001" in listed and "CHG-0001" in listed

@@ -43,3 +43,32 @@ async def test_mail_in_with_M_and_a_notification_by_mail_with_m(make_app, tmp_pa
         assert len(outbox) == 1 and outbox[0][1]["to"] == "dana@acme.example"
         note = app.store.get("incidents", inc.id).notifications[-1]
         assert note.delivery == "queued" and note.message_id
+
+
+async def test_m_on_a_feedback_entry_mails_the_answer_to_its_company_contact(make_app, tmp_path):
+    from vse_tui.core.records import Customer
+    from vse_tui.core.relationship import feedback_step, log_feedback
+    from vse_tui.core.roles import add_person
+
+    app = make_app(tmp_path / "x.db")
+    app.config = Config(mail={"from": "desk@shop.example"})
+    store = app.store
+    acme = store.add(Customer(name="Acme Bakery"))
+    add_person(store, "Dana Wells", email="dana@acme.example", affiliation="customer", organisation=acme.uuid)
+    entry = log_feedback(store, "Invoices arrive twice", feedback_type="complaint", company=acme.uuid)
+    feedback_step(store, entry.id, "acknowledged")
+    feedback_step(store, entry.id, "investigated", outcome="The mail rule sent each invoice twice; fixed.")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(entry.id)
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    queued = store.outbox()
+    assert len(queued) == 1 and queued[0][1]["to"] == "dana@acme.example" and queued[0][1]["id"] == entry.id
+    raw = queued[0][0].read_text()
+    assert "Hello Dana Wells" in raw and "sent each invoice twice" in raw
+    assert [h for h in store.history(entry.uuid) if h["action"] == "mail"]

@@ -78,6 +78,28 @@ def cmd_incident_notify(args) -> int:
     return EXIT_OK
 
 
+def _cmd_mail_about(kind: str):
+    def command(args) -> int:
+        from ..core.mail_intake import mail_about
+
+        settings = _settings()
+        message = args.message.replace("\\n", "\n") if args.message else None
+        with open_store(args, must_exist=True) as store:
+            record, _path, address = mail_about(store, kind, args.id, sender=settings.sender, to=args.to,
+                                                message=message)
+            sent_now = ""
+            if args.send:
+                from ..mailer import send_outbox
+
+                sent, errors = send_outbox(store, settings)
+                sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
+        what = "answer" if kind == "feedback" else "notice"
+        say(one_line(f"{record.id}: {what} queued for {address}{sent_now}"))
+        return EXIT_OK
+
+    return command
+
+
 def register(reg) -> None:
     p = reg.action("mail", "import", "turn the messages a mail fetcher left into incidents and replies",
                    cmd_mail_import, "mail in from a Maildir, an mbox or .eml files; mail out over SMTP")
@@ -93,3 +115,13 @@ def register(reg) -> None:
                    help="IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed")
     p.add_argument("--to", metavar="ADDRESS", help="another address than the reporter's")
     p.add_argument("--send", action="store_true", help="also deliver the outbox now")
+    for group, kind, name, help_, default in (
+            ("feedback", "feedback", "answer", "answer a feedback entry by mail (queued in the outbox)",
+             "thanks and the investigation's outcome"),
+            ("change", "change_requests", "notify", "tell the change's customer about it by mail (queued in the outbox)",
+             "the change, when, what it means, how it is undone")):
+        p = reg.action(group, name, help_, _cmd_mail_about(kind))
+        p.add_argument("id")
+        p.add_argument("--to", metavar="ADDRESS", help="another address than the contact's")
+        p.add_argument("--message", metavar="TEXT", help=f"the text to send (default: {default}); \\n starts a line")
+        p.add_argument("--send", action="store_true", help="also deliver the outbox now")

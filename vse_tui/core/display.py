@@ -136,6 +136,15 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     field = (h.get("field") or "").replace("_", " ")
+    if h["action"] == "mail":  # a message queued, sent or not sent (see core.mail_intake.mail_about)
+        try:
+            sent = json.loads(h.get("new_value") or "{}")
+        except ValueError:
+            sent = {}
+        if isinstance(sent, dict) and sent.get("state") == "queued":
+            return f"mail queued to {sent.get('to', '')}: {sent.get('subject', '')}"[:limit]
+        if isinstance(sent, dict):
+            return f"mail {sent.get('state', '')}: {sent.get('detail', '')}"[:limit]
     if h["action"] != "update":
         return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
     if h.get("old_value") in (None, "", "[]", "{}"):

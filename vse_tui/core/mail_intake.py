@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .errors import InputError, NotFound, VseError
@@ -181,4 +181,112 @@ def delivered(store: StorePort, incident_uuid: str, message_id: str, sent: bool,
             return
 
 
-__all__ = ["IntakeResult", "Outcome", "delivered", "notify_by_mail", "receive"]
+# ---------------------------------------------------------------- a feedback answer, a change notice
+
+
+def _contact_address(store: StorePort, organisation: str | None) -> tuple[str, str]:
+    """(address, name) of the first contact with an address at a customer or supplier, else the
+    organisation's own address; ("", "") when there is none."""
+    if not organisation:
+        return "", ""
+    for name, email in store.rows("people", ["name", "email"], {"organisation": organisation}, order="name"):
+        if email and "@" in email:
+            return email.strip(), name
+    for kind in ("customers", "suppliers"):
+        row = store.row(kind, ["email", "name"], {"uuid": organisation})
+        if row and row[0] and "@" in row[0]:
+            return row[0].strip(), row[1] or ""
+    return "", ""
+
+
+def feedback_answer_text(store: StorePort, entry, who: str, greeting: str = "") -> str:
+    outcome = (entry.investigation_outcome or "").strip()
+    if not outcome:
+        raise InputError(f"{entry.id} has no investigation outcome yet: record what was found (or give the "
+                         "message to send)")
+    greeting = greeting or (entry.contact if entry.contact and "@" not in entry.contact else "")
+    when = clock.to_local(entry.received_at).strftime("%Y-%m-%d") if entry.received_at else ""
+    shop = store.setting("shop_name", "") or ""
+    return (f"Hello{' ' + greeting if greeting else ''},\n\n"
+            f"Thank you for your {entry.feedback_type}{' of ' + when if when else ''} ({entry.id}).\n"
+            f"{entry.description.strip()}\n\nWhat we found and did:\n{outcome}\n\n"
+            f"{who}{', ' + shop if shop else ''}")
+
+
+def change_notice_text(store: StorePort, change, who: str) -> str:
+    def moment(value) -> str:
+        return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    start, end = moment(change.planned_at), moment(change.planned_end)
+    when = f"{start} to {end}" if start and end else start or "not scheduled yet; we will write again when it is"
+    service = store.row("services", ["name"], {"uuid": change.service}) if change.service else None
+    lines = [f"Hello,\n\nWe plan a change that concerns you: {change.id} {change.title}.", f"When: {when}"]
+    if service:
+        lines.append(f"Service: {service[0]}")
+    if change.business_impact.strip():
+        lines.append(f"What it means for you: {change.business_impact.strip()}")
+    if change.backout_plan.strip():
+        lines.append(f"If it has to be undone: {change.backout_plan.strip()}")
+    shop = store.setting("shop_name", "") or ""
+    lines.append(f"\nReply to this message with any question.\n\n{who}{', ' + shop if shop else ''}")
+    return "\n".join(lines)
+
+
+def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: bool = True) -> dict[str, Any]:
+    """What a feedback entry's answer or a change's notice would say and to whom: the record, the
+    address found ("" when none), the name, the subject and the text (an error when the text has
+    nothing to say yet: a feedback entry not investigated)."""
+    if kind not in ("feedback", "change_requests"):
+        raise InputError(f"mail about a {kind} record is not something we send")
+    record = store.get(kind, ref)
+    who = who or store.actor.operator
+    if kind == "feedback":
+        address, name = ((record.contact.strip(), "") if "@" in (record.contact or "")
+                         else _contact_address(store, record.company))
+        name = name or (record.contact if "@" not in (record.contact or "") else "")
+        return {"record": record, "address": address, "name": name, "where": "the entry's contact, or a contact of "
+                "its company", "subject": f"Your {record.feedback_type}: "
+                f"{record.description.strip().splitlines()[0][:80]}",
+                "text": feedback_answer_text(store, record, who, name) if with_text else ""}
+    address, name = _contact_address(store, record.customer)
+    return {"record": record, "address": address, "name": name, "where": "a contact of the change's customer",
+            "subject": f"Planned change: {record.title}",
+            "text": change_notice_text(store, record, who) if with_text else ""}
+
+
+def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str = "", to: str | None = None,
+               message: str | None = None) -> tuple[Any, Any, str]:
+    """A feedback entry's answer or a change's notice as a real message, queued in the outbox; the
+    record's history keeps what was queued, to whom, with its Message-ID, and later each delivery
+    or failure. Returns the record, the queued file and the address."""
+    from .mail import outgoing
+
+    if message is not None and not message.strip():
+        raise InputError("Message: say something")
+    draft = mail_draft(store, kind, ref, who, with_text=message is None)
+    record = draft["record"]
+    text = message if message is not None else draft["text"]
+    address = (to or draft["address"] or "").strip()
+    if not address:
+        raise InputError(f"To: no e-mail address for {record.id} ({draft['where']}); give one")
+    msg = outgoing(record, to=address, to_name=draft["name"], sender=sender,
+                   shop=store.setting("shop_name", "") or "", text=text, subject=draft["subject"])
+    mid = str(msg["Message-ID"])
+    with store.transaction():
+        store.log_event(kind, record, "mail", None, None,
+                        {"state": "queued", "to": address, "message_id": mid, "subject": str(msg["Subject"]),
+                         "text": text})
+        path = store.queue_mail(bytes(msg), {"kind": kind, "record": record.uuid, "id": record.id,
+                                             "message_id": mid, "task": "answer" if kind == "feedback" else "notice",
+                                             "to": address, "attempts": 0, "error": ""})
+    return record, path, address
+
+
+def delivered_about(store: StorePort, kind: str, record_uuid: str, message_id: str, sent: bool, detail: str) -> None:
+    """A delivery attempt of a feedback answer or a change notice, kept in the record's history."""
+    record = store.get(kind, record_uuid)
+    store.log_event(kind, record, "mail", None, None,
+                    {"state": "sent" if sent else "not sent", "message_id": message_id, "detail": detail[:300]})
+
+
+__all__ = ["IntakeResult", "Outcome", "delivered", "delivered_about", "mail_about", "mail_draft", "notify_by_mail", "receive"]

@@ -93,7 +93,8 @@ class ChangeScreen(RecordScreen):
         Binding("p", "deploy", "Deploy", id="change_deploy"),
         Binding("o", "review", "Review", id="change_review"),
         Binding("u", "resources", "Confirm resources", id="change_resources", show=False),
-        Binding("m", "make_template", "Make pre-approved type", id="change_template", show=False),
+        Binding("m", "mail", "Mail notice", id="change_mail", show=False),
+        Binding("T", "make_template", "Make pre-approved type", id="change_template", show=False),
         Binding("x", "cancel_change", "Cancel change", id="change_cancel", show=False),
     ]
 

@@ -178,6 +178,65 @@ class RecordScreen(BaseScreen):
 
         assign_action(self, self.kind, self.ref, lambda _r: self.reload())
 
+    def action_mail(self) -> None:
+        """A feedback entry's answer or a change's notice by e-mail: the draft in a form (address,
+        text), queued in the outbox, sent at once when the config says so."""
+        from ..core.errors import InputError
+        from ..core.mail_intake import mail_about, mail_draft
+        from .forms import Field, FormScreen
+
+        settings = self.app.config.mail_settings
+        if not settings.sender:
+            self.notify("Set the shop's address (from) in the config's [mail] section to send mail",
+                        severity="warning", timeout=10)
+            return
+        try:
+            draft = mail_draft(self.store, self.kind, self.ref, self.app.operator)
+        except InputError as exc:
+            self.notify(str(exc), severity="warning", timeout=10)
+            return
+        rec = draft["record"]
+        what = "answer" if self.kind == "feedback" else "notice"
+        fields = [Field("to", "To", value=draft["address"], required=True, placeholder="name@example.org"),
+                  Field("message", "Message", "text", draft["text"], required=True)]
+
+        def submit(v):
+            return mail_about(self.store, self.kind, rec.id, sender=settings.sender, to=v["to"],
+                              message=v["message"], who=self.app.operator)
+
+        def done(result) -> None:
+            if result is None:
+                return
+            self.notify(f"{rec.id}: {what} queued for {result[2]} (vse-tui mail send delivers it)", title="Mail")
+            if settings.send == "now":
+                self._send_outbox()
+            self.reload()
+
+        info = (f"The {what} goes to the outbox as a real message ([{rec.id}] in its subject); the record's history "
+                "keeps what was sent, to whom and when.")
+        self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
+
+    def _send_outbox(self) -> None:
+        from ..mailer import send_outbox
+
+        settings = self.app.config.mail_settings
+
+        def compute(apart):
+            try:
+                return send_outbox(apart, settings)
+            except Exception as exc:  # noqa: BLE001 - shown; the message stays queued
+                return 0, [str(exc)]
+
+        def show(result) -> None:
+            sent, errors = result
+            if errors:
+                self.notify(f"Queued; not sent yet: {errors[0]}", severity="warning", timeout=10)
+            elif sent:
+                self.notify(f"{sent} message(s) sent", title="Mail")
+            self.reload()
+
+        self.run_apart(compute, show, "mail-send", exit_on_error=False)
+
     def action_files(self) -> None:
         from .attachments import AttachmentsScreen
 

@@ -110,7 +110,8 @@ class FeedbackScreen(RecordScreen):
     """A feedback entry and the steps of the customer experience approach."""
 
     TITLE_TEXT = "Feedback"
-    BINDINGS = RecordScreen.BINDINGS + [Binding("s", "step", "Next step", id="feedback_step")]
+    BINDINGS = RecordScreen.BINDINGS + [Binding("s", "step", "Next step", id="feedback_step"),
+                                        Binding("m", "mail", "Mail answer", id="feedback_mail")]
 
     def __init__(self, ref: str) -> None:
         super().__init__("feedback", ref)
