@@ -155,7 +155,7 @@ def screens(db: str, tmp: Path, runs: int) -> dict[str, tuple[float, float]]:
             subprocess.run([sys.executable, str(script), mode, db, str(out)], check=True, timeout=600,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             m = json.loads(out.read_text())
-            got[mode].append({"ready": m["ready"] - t0, "list": m["list"] - m["ready"], "pages": m["pages"] - m["list"],
+            got[mode].append({"ready": m["ready"] - t0, "list": m["list"] - m["ready"], "pages": m["pages"] - m["paging"],
                               "rss_ready": m.get("rss_ready_kb", m["maxrss_kb"]) / 1024,
                               "rss_opened": m["maxrss_kb"] / 1024})
     med = {mode: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for mode, rs in got.items()}

@@ -416,3 +416,17 @@ async def test_bugs_found_on_the_way_change_incident_and_feedback(make_app, tmp_
     assert main(["--db", str(tmp_path / "x.db"), "change", "add", "Another disk", "--template", ch.id]) == 1
     err = capsys.readouterr().err
     assert "missing:" in err and "(t on" not in err
+
+
+async def test_a_radio_set_opens_with_its_cursor_on_the_chosen_value(make_app, tmp_path):
+    from vse_tui.screens.forms import Field
+    from vse_tui.widgets.choice import Choice
+
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        options = [("low", "low"), ("medium", "medium"), ("high", "high")]
+        app.push_screen(FormScreen([Field("level", "Level", "radio", "high", options)], lambda v: v, "Pick"))
+        await pilot.pause()
+        await pilot.pause()
+        choice = app.screen.query_one(Choice)
+        assert choice.pressed_index == 2 and choice._selected == 2  # one place, not two that look chosen
