@@ -211,3 +211,17 @@ def test_every_kind_and_prefix_maps_to_its_model():
         assert model.KIND == kind
         for column in PROMOTED[kind]:
             assert column in model.model_fields, (kind, column)
+
+
+def test_the_evidence_questions_go_through_their_indexes(store):
+    """The evidence map's questions read only the rows concerned, however many incidents the shop
+    imported or logged: each is answered through an index, never by a scan of the history."""
+    conn = store.conn
+    local = "(via IS NULL OR via NOT LIKE 'imported%')"
+    for sql in (f"SELECT record, seq FROM history WHERE task = 'IN.2.1' AND kind = 'incidents' AND {local} "
+                "ORDER BY seq DESC",
+                "SELECT MIN(at) FROM history WHERE field = 'status' AND kind = 'incidents' AND new_value IN ('closed')",
+                "SELECT MIN(at) FROM history WHERE action = 'create' AND kind = 'incidents' "
+                "AND json_extract(new_value, '$.status') IN ('closed')"):
+        plan = " ".join(str(row) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "USING INDEX" in plan and "SCAN" not in plan, (sql, plan)

@@ -104,7 +104,7 @@ async def test_a_type_cannot_be_made_pre_approved_before_a_full_normal_pass(make
     async with app.run_test(size=SIZE) as pilot:
         app.open_record(ch.id)
         await pilot.pause()
-        await pilot.press("m")
+        await pilot.press("T")
         await pilot.pause()
         message = " ".join(str(n.message) for n in app._notifications)
         assert "not gone through the full normal path" in message and "a passed test report" in message

@@ -246,11 +246,13 @@ class NamedReads:
         if not wanted:
             return None
         marks = ",".join("?" * len(wanted))
-        row = self.conn.execute(
-            f"SELECT MIN(at) FROM history WHERE kind = ? AND ((field = 'status' AND new_value IN ({marks})) OR "
-            f"(action = 'create' AND json_extract(new_value, '$.status') IN ({marks})))",
-            (kind, *wanted, *wanted)).fetchone()
-        return row[0] if row else None
+        # two questions, each through its own partial index (history_status_moves, history_created_status)
+        moved = self.conn.execute(f"SELECT MIN(at) FROM history WHERE field = 'status' AND kind = ? "
+                                  f"AND new_value IN ({marks})", (kind, *wanted)).fetchone()[0]
+        made = self.conn.execute(f"SELECT MIN(at) FROM history WHERE action = 'create' AND kind = ? "
+                                 f"AND json_extract(new_value, '$.status') IN ({marks})", (kind, *wanted)).fetchone()[0]
+        found = [t for t in (moved, made) if t]
+        return min(found) if found else None
 
     def history_going_back(self) -> list[tuple[str, int, str | None, str, str]]:
         """(site, seq, record id, at, the time of the row before it) for every history row dated
@@ -294,13 +296,24 @@ class NamedReads:
     def task_records(self, kind: str, tasks: Iterable[str], limit: int = 100) -> list[str]:
         """uuids of records of `kind` with a history row tagged with one of `tasks`, written here
         (not brought in from another tool), the most recently tagged first."""
-        wanted = list(tasks)
-        marks = ",".join("?" * len(wanted))
-        rows = self.conn.execute(
-            f"SELECT record, MAX(seq) AS last FROM history WHERE task IN ({marks}) AND kind = ? "
-            "AND (via IS NULL OR via NOT LIKE 'imported%') GROUP BY record ORDER BY last DESC LIMIT ?",
-            (*wanted, kind, limit)).fetchall()
-        return [r[0] for r in rows]
+        from .schema import LOCAL
+
+        # per task, newest first through the partial index history_task_local, stopping once
+        # `limit` records are found (a task tagged on a million rows reads only its newest)
+        latest: dict[str, int] = {}
+        for task in dict.fromkeys(tasks):
+            cursor = self.conn.execute(f"SELECT record, seq FROM history WHERE task = ? AND kind = ? AND {LOCAL} "
+                                       "ORDER BY seq DESC", (task, kind))
+            seen: set[str] = set()
+            while len(seen) < limit and (rows := cursor.fetchmany(500)):
+                for record, seq in rows:
+                    if record not in seen:
+                        seen.add(record)
+                        latest[record] = max(seq, latest.get(record, 0))
+                        if len(seen) == limit:
+                            break
+            cursor.close()
+        return sorted(latest, key=lambda r: -latest[r])[:limit]
 
     def task_rows(self, task: str, limit: int | None = None) -> list[dict[str, Any]]:
         """History rows tagged with a task, newest first."""
