@@ -225,3 +225,19 @@ def test_the_evidence_questions_go_through_their_indexes(store):
                 "AND json_extract(new_value, '$.status') IN ('closed')"):
         plan = " ".join(str(row) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "USING INDEX" in plan and "SCAN" not in plan, (sql, plan)
+
+
+def test_search_orders_what_it_finds_without_weighing_the_whole_index(store):
+    """An exact id first; then the few records of other kinds, those whose title starts with the
+    words before those holding them; then incidents, newest first."""
+    from vse_tui.core import incidents as core
+    from vse_tui.core.records import ConfigurationItem
+
+    store.add(ConfigurationItem(name="Office printer paper tray", ci_type="hardware"))
+    store.add(ConfigurationItem(name="Printer GRN-19", ci_type="hardware"))
+    old = core.log_incident(store, "Printer jams on floor 2")
+    new = core.log_incident(store, "The printer is offline")
+    found = store.search("printer")
+    assert [f[3] for f in found[:2]] == ["Printer GRN-19", "Office printer paper tray"]
+    assert [f[2] for f in found[2:]] == [new.id, old.id]
+    assert store.search(old.id)[0][2] == old.id
