@@ -430,3 +430,23 @@ async def test_a_radio_set_opens_with_its_cursor_on_the_chosen_value(make_app, t
         await pilot.pause()
         choice = app.screen.query_one(Choice)
         assert choice.pressed_index == 2 and choice._selected == 2  # one place, not two that look chosen
+
+
+async def test_the_dashboard_counts_breaches_again_only_after_a_write(make_app, tmp_path, monkeypatch):
+    from vse_tui.core import incident_lists
+
+    calls = []
+    real = incident_lists.weekly_breaches
+    monkeypatch.setattr(incident_lists, "weekly_breaches", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.reload()
+        screen.reload()
+        await pilot.pause()
+        assert len(calls) == 1  # refreshes without a write reuse the count
+        core.log_incident(app.store, "Printer jam")
+        screen.reload()
+        await pilot.pause()
+        assert len(calls) == 2

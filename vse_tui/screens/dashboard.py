@@ -159,14 +159,36 @@ class DashboardScreen(BaseScreen):
         store = self.store
         opened = lists.weekly_counts(store, "opened_at", start, WEEKS)
         closed = lists.weekly_counts(store, "closed_at", start, WEEKS)
-        self._show_trends(opened, closed, None)
-        # The breach count judges every incident restored in the period (targets.assess): with
-        # many, it runs in a thread on its own connection and the line fills in when it is done.
+        # The breach count judges every incident restored in the period (targets.assess): it is
+        # counted again only when something was written since (the chain's tip moved) or the last
+        # count is ten minutes old, not at every refresh; with many incidents it runs in a thread
+        # on its own connection and the line fills in when it is done.
+        import time as _time
+
+        tip = store.chain_tip()
+        key = tip[0] if tip else 0
+        cached = self._breaches
+        if cached is not None and cached[0] == key and _time.monotonic() - cached[1] < self.BREACHES_EVERY:
+            self._show_trends(opened, closed, cached[2])
+            return
+        self._show_trends(opened, closed, cached[2] if cached is not None else None)
+        if self._counting == key:
+            return  # this count is under way: its result fills the line
+
+        def keep(breaches: list[int]) -> None:
+            self._breaches, self._counting = (key, _time.monotonic(), breaches), None
+            self._show_trends(opened, closed, breaches)
+
         if sum(closed) > BACKGROUND_FROM:
-            self.run_apart(lambda apart: lists.weekly_breaches(apart, start, WEEKS),
-                           lambda breaches: self._show_trends(opened, closed, breaches), "trends", exit_on_error=False)
+            self._counting = key
+            self.run_apart(lambda apart: lists.weekly_breaches(apart, start, WEEKS), keep, "trends",
+                           exit_on_error=False)
         else:
-            self._show_trends(opened, closed, lists.weekly_breaches(store, start, WEEKS))
+            keep(lists.weekly_breaches(store, start, WEEKS))
+
+    BREACHES_EVERY = 600.0  # seconds a breach count stands while nothing is written
+    _breaches: tuple[int, float, list[int]] | None = None
+    _counting: int | None = None  # the tip a count in a thread is under way for
 
     def _show_trends(self, opened: list[int], closed: list[int], breaches: list[int] | None) -> None:
         panel = self.query_one("#trends", Static)
