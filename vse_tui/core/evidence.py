@@ -434,7 +434,8 @@ def describe(task: Task, standard: Standard | None = None) -> str:
         wp = standard.wp(io.wp or "")
         statuses = " or ".join(io.statuses) if io.any_of else " and ".join(io.statuses)
         items = sorted({i for st in io.statuses for i in wp.required_in(st)})
-        text = f"a {wp.code} {wp.name} record written with {task.code}, {statuses}"
+        noun = "" if wp.name.lower().endswith("record") else " record"  # "Service incident record" says it already
+        text = f"a {wp.code} {wp.name}{noun} written with {task.code}, {statuses}"
         if items:
             text += ", with " + ", ".join(i.replace("_", " ") for i in items) + " filled"
         if wp.approved_status and all(st in ("approved", "updated") for st in _satisfying(wp, io)):
