@@ -338,3 +338,18 @@ def test_the_command_line_answers_feedback_and_notifies_a_change(tmp_path, capsy
     assert main(["mail", "outbox", "--db", db]) == 0
     listed = capsys.readouterr().out
     assert "FB-0001" in listed and "CHG-0001" in listed
+
+
+def test_a_feedback_answer_goes_to_the_person_who_gave_it(store, settings):
+    from vse_tui.core.mail_intake import mail_draft
+    from vse_tui.core.relationship import feedback_step, log_feedback
+
+    bolt = store.add(Customer(name="Bolt Logistics"))
+    add_person(store, "Marco Rossi", email="marco@bolt.example", affiliation="customer", organisation=bolt.uuid)
+    add_person(store, "Omar Haddad", email="omar@bolt.example", affiliation="customer", organisation=bolt.uuid)
+    entry = log_feedback(store, "The laptop came without its software", feedback_type="complaint",
+                         company=bolt.uuid, contact="Omar Haddad")
+    feedback_step(store, entry.id, "acknowledged")
+    feedback_step(store, entry.id, "investigated", outcome="Installed it the same day.")
+    draft = mail_draft(store, "feedback", entry.id)
+    assert draft["address"] == "omar@bolt.example" and draft["text"].startswith("Hello Omar Haddad,")

@@ -241,8 +241,14 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     record = store.get(kind, ref)
     who = who or store.actor.operator
     if kind == "feedback":
-        address, name = ((record.contact.strip(), "") if "@" in (record.contact or "")
-                         else _contact_address(store, record.company))
+        contact = (record.contact or "").strip()
+        named = store.row("people", ["email", "name"], {"name": contact}) if contact and "@" not in contact else None
+        if "@" in contact:
+            address, name = contact, ""
+        elif named and named[0] and "@" in named[0]:  # the person who gave it, by name
+            address, name = named[0].strip(), named[1]
+        else:
+            address, name = _contact_address(store, record.company)
         name = name or (record.contact if "@" not in (record.contact or "") else "")
         return {"record": record, "address": address, "name": name, "where": "the entry's contact, or a contact of "
                 "its company", "subject": f"Your {record.feedback_type}: "
