@@ -213,14 +213,15 @@ def feedback_answer_text(store: StorePort, entry, who: str, greeting: str = "") 
             f"{who}{', ' + shop if shop else ''}")
 
 
-def change_notice_text(store: StorePort, change, who: str) -> str:
+def change_notice_text(store: StorePort, change, who: str, greeting: str = "") -> str:
     def moment(value) -> str:
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     start, end = moment(change.planned_at), moment(change.planned_end)
     when = f"{start} to {end}" if start and end else start or "not scheduled yet; we will write again when it is"
     service = store.row("services", ["name"], {"uuid": change.service}) if change.service else None
-    lines = [f"Hello,\n\nWe plan a change that concerns you: {change.id} {change.title}.", f"When: {when}"]
+    lines = [f"Hello{' ' + greeting if greeting else ''},\n\nWe plan a change that concerns you: {change.id} "
+             f"{change.title}.", f"When: {when}"]
     if service:
         lines.append(f"Service: {service[0]}")
     if change.business_impact.strip():
@@ -257,7 +258,7 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     address, name = _contact_address(store, record.customer)
     return {"record": record, "address": address, "name": name, "where": "a contact of the change's customer",
             "subject": f"Planned change: {record.title}",
-            "text": change_notice_text(store, record, who) if with_text else ""}
+            "text": change_notice_text(store, record, who, name) if with_text else ""}
 
 
 def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str = "", to: str | None = None,
