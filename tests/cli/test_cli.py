@@ -255,3 +255,21 @@ def test_serve_stays_local_unless_confirmed(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_textual_serve)
     assert main(["serve", "--db", str(tmp_path / "x.db")]) == 1
     assert "pip install 'vse-tui[web]'" in capsys.readouterr().err
+
+
+def test_each_command_parsed_alone_knows_all_its_actions():
+    """The quick parser of one command (built for its speed) offers what the whole parser does:
+    `vse-tui feedback --help` lists `answer`, `change --help` lists `notify`."""
+    import argparse
+
+    from vse_tui.cli import COMMANDS, build_parser
+
+    def actions(parser, command):
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        inner = sub.choices[command]
+        found = [a for a in inner._actions if isinstance(a, argparse._SubParsersAction)]
+        return sorted(found[0].choices) if found else []
+
+    whole = build_parser()
+    for command in COMMANDS:
+        assert actions(build_parser(only=command), command) == actions(whole, command), command

@@ -23,9 +23,9 @@ from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, commo
 COMMANDS: dict[str, tuple[str, ...]] = {
     "incident": ("incidents", "mail"),
     "mail": ("mail",),
-    "change": ("control",),
+    "change": ("control", "mail"),
     "ci": ("control",),
-    "feedback": ("relationship",),
+    "feedback": ("relationship", "mail"),
     "people": ("governance",),
     "roles": ("governance",),
     "approve": ("governance",),
