@@ -228,3 +228,30 @@ def test_the_layouts_table_in_the_readme_names_every_layout():
     for layout in LAYOUTS:
         assert layout.name in readme, layout.name
     assert os.path.exists(FIXTURES / "event_log.csv")
+
+
+def test_a_file_of_bad_rows_keeps_few_in_memory_and_writes_every_one(tmp_path, monkeypatch, capsys):
+    import csv as csvmod
+
+    from vse_tui.cli import main
+    from vse_tui.core import importer
+
+    monkeypatch.setattr(importer, "KEEP_REJECTED_VALUES", 3)
+    source = tmp_path / "bad.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        w = csvmod.writer(fh)
+        w.writerow(["Issue key", "Summary", "Created"])
+        w.writerow(["ITSD-1", "Good one", "2026-01-05 10:00"])
+        for n in range(2, 12):
+            w.writerow([f"ITSD-{n}", f"Bad {n}", f"not a date {n}"])
+    rejects = tmp_path / "rejects.csv"
+    assert main(["import", "incidents", str(source), "--dry-run", "--rejects", str(rejects),
+                 "--db", str(tmp_path / "x.db")]) == 0
+    with open(rejects, newline="", encoding="utf-8") as fh:
+        rows = list(csvmod.reader(fh))[1:]
+    assert [r[0] for r in rows] == [f"ITSD-{n}" for n in range(2, 12)]  # every one, with its values
+    assert all(r[2] == f"not a date {n}" for r, n in zip(rows, range(2, 12)))
+    from vse_tui.store.db import open_memory_store
+
+    plan = importer.plan_incidents(open_memory_store(), source)
+    assert sum(1 for r in plan.rejected if r.values) == 3 and len(plan.rejected) == 10

@@ -114,5 +114,5 @@ def write_rejects(plan, target, force: bool = False) -> None:
     with atomic_file(target, force=force, what="rejects file") as fh:
         width = len(plan.header)
         write_csv(fh, [*plan.header, "vse-tui line", "vse-tui reason"],
-                  ([*(r.values + [""] * width)[:width], r.line, r.reason] for r in plan.rejected))
+                  ([*(values + [""] * width)[:width], r.line, r.reason] for r, values in plan.rejected_rows()))
     print(one_line(f"rejected rows written to {target} ({len(plan.rejected)})"), file=sys.stderr)

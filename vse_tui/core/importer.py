@@ -59,6 +59,10 @@ class Rejected:
     line: int
     reason: str
     values: list[str] = field(default_factory=list)  # the row as it was, for --rejects
+    dropped: bool = False  # its values were not kept (past the first thousand): read again for --rejects
+
+
+KEEP_REJECTED_VALUES = 1000  # rejected rows whose values are kept in memory; the others are read again
 
 
 # ---------------------------------------------------------------- reading a CSV file
@@ -252,6 +256,17 @@ class ImportPlan:
     source: str = ""
     reading: Any = None  # how to read the tickets again (_Reading)
     kept: list[Ticket] | None = None  # the tickets, when few enough to keep
+
+    def rejected_rows(self) -> Iterator[tuple[Rejected, list[str]]]:
+        """Each rejected row with its values as the file has them (those not kept are read again)."""
+        wanted = {r.line for r in self.rejected if r.dropped}
+        found: dict[int, list[str]] = {}
+        if wanted and self.reading is not None:
+            for line, values in self.reading.source.rows():
+                if line in wanted:
+                    found[line] = values
+        for r in self.rejected:
+            yield r, (found.get(r.line, []) if r.dropped else r.values)
 
     def walk(self) -> Iterator[Ticket]:
         """Every ticket the import will store (kept from the plan, or read from the file again)."""
@@ -493,7 +508,8 @@ def _walk(reading: _Reading, sink: Any, keys: set[str] | None = None) -> Iterato
         try:
             builder.add(line, row, reading.readers, reading.words)
         except (ValueError, InputError) as exc:
-            sink.rejected.append(Rejected(line, str(exc), values))
+            keep = len(sink.rejected) < KEEP_REJECTED_VALUES  # a file of bad rows never fills the memory
+            sink.rejected.append(Rejected(line, str(exc), values if keep else [], dropped=not keep))
             bad.add(key)
             del builders[key]
             continue
