@@ -241,3 +241,10 @@ def test_search_orders_what_it_finds_without_weighing_the_whole_index(store):
     assert [f[3] for f in found[:2]] == ["Printer GRN-19", "Office printer paper tray"]
     assert [f[2] for f in found[2:]] == [new.id, old.id]
     assert store.search(old.id)[0][2] == old.id
+
+
+def test_the_latest_record_per_status_hops_the_index_and_agrees_with_a_grouped_count(demo_store):
+    for kind in ("incidents", "change_requests"):
+        grouped = {status: rid for status, _, rid in demo_store.conn.execute(
+            f"SELECT status, MAX(seq), id FROM {kind} GROUP BY status") if status}
+        assert demo_store._latest_by_status(kind) == grouped and grouped
