@@ -28,7 +28,6 @@ left out and said so. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
@@ -39,12 +38,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_import import write_jira  # noqa: E402  (the same Jira export the import benchmark reads)
 from bench_incidents import CHILD  # noqa: E402  (the bare app and the app, driven the same way)
 
 # A child that runs one vse-tui command in-process and reports its peak memory.
@@ -110,10 +109,6 @@ for word in ["printer", "vpn", "mail", "INC-0042", "acme", "disk", "wi", "backup
     times.append(time.perf_counter() - t)
 print(statistics.median(times) * 1000)
 """
-SUMMARIES = ["Printer jams", "VPN drops", "Mail bounces", "Laptop slow", "Wi-Fi down", "Password reset",
-             "Disk full", "Screen flickers", "App crashes", "Backup failed"]
-
-
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Seconds from start to end of a child process, its peak memory in MiB, its last output line."""
     t = time.perf_counter()
@@ -131,25 +126,6 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 def app(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     seconds, mib, _ = run(["-c", APP, *argv], env)
     return seconds, mib
-
-
-def write_jira(path: Path, rows: int) -> None:
-    rng = random.Random(7)
-    start = datetime(2019, 1, 1, 8, 10)
-    step = max(1, 7 * 365 * 24 * 60 // rows)  # seven years of tickets, whatever their number: none in the future
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Summary", "Issue key", "Issue Type", "Status", "Priority", "Assignee", "Reporter", "Created",
-                    "Updated", "Resolved", "Component/s"])
-        for n in range(rows):
-            created = start + timedelta(minutes=n * step)
-            resolved = created + timedelta(hours=rng.randint(1, 60))
-            status = rng.choice(["Closed", "Closed", "Resolved", "In Progress", "Waiting for customer"])
-            w.writerow([rng.choice(SUMMARIES), f"ITSD-{n + 1}", "Incident", status,
-                        rng.choice(["Highest", "High", "Medium", "Low", "Lowest"]), rng.choice(["Sam", "Alex", "Kim"]),
-                        f"User {n % 500}", created.strftime("%d/%b/%y %I:%M %p"), resolved.strftime("%d/%b/%y %I:%M %p"),
-                        resolved.strftime("%d/%b/%y %I:%M %p") if status in ("Closed", "Resolved") else "",
-                        rng.choice(["Mail", "Network", "Printing"])])
 
 
 def screens(db: str, tmp: Path, runs: int) -> dict[str, tuple[float, float]]:
@@ -230,7 +206,7 @@ def measure(n: int, db: str, tmp: Path, env: dict[str, str], runs: int, with_scr
     out["sync export (new work since a clone)"] = fig(*app(["sync", "export", "--db", copy, "--out",
                                                             str(work / "s.bundle"), "--force"], env), floor=libs[0])
     csv_file = work / "import.csv"
-    write_jira(csv_file, n)
+    write_jira(csv_file, n, random.Random(7))
     floor = best(lambda: run(["-c", CSV_FLOOR, str(csv_file), str(work / f"floor{time.time_ns()}.db")], env)[:2], 1)
     target = work / "imported.db"
     for suffix in ("", "-wal", "-shm"):

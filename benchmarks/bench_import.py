@@ -50,12 +50,13 @@ SUMMARIES = ["Printer jams", "VPN drops", "Mail bounces", "Laptop slow", "Wi-Fi 
 
 def write_jira(path: Path, rows: int, rng: random.Random) -> None:
     start = datetime(2019, 1, 1, 8, 0)
+    step = max(1, 7 * 365 * 24 * 60 // rows)  # seven years of tickets, whatever their number: none in the future
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["Summary", "Issue key", "Issue Type", "Status", "Priority", "Assignee", "Reporter", "Created",
                     "Updated", "Resolved", "Component/s"])
         for n in range(rows):
-            created = start + timedelta(minutes=n * 25 + rng.randint(0, 20))
+            created = start + timedelta(minutes=n * step + rng.randint(0, min(20, step - 1)))
             resolved = created + timedelta(hours=rng.randint(1, 72))
             status = rng.choice(["Closed", "Closed", "Resolved", "In Progress", "Waiting for customer"])
             w.writerow([rng.choice(SUMMARIES), f"ITSD-{n + 1}", "Incident", status,

@@ -75,6 +75,28 @@ class BaseScreen(Screen):
 
         self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=exit_on_error)
 
+    def send_outbox_apart(self) -> None:
+        """Deliver the outbox apart from the screen (send = "now"); say how it went, then reload."""
+        from ..mailer import send_outbox
+
+        settings = self.app.config.mail_settings
+
+        def compute(apart):
+            try:
+                return send_outbox(apart, settings)
+            except Exception as exc:  # noqa: BLE001 - shown; the message stays queued
+                return 0, [str(exc)]
+
+        def show(result) -> None:
+            sent, errors = result
+            if errors:
+                self.notify(f"Queued; not sent yet: {errors[0]}", severity="warning", timeout=10)
+            elif sent:
+                self.notify(f"{sent} message(s) sent", title="Mail")
+            self.reload()
+
+        self.run_apart(compute, show, "mail-send", exit_on_error=False)
+
 
 class SearchableList(BaseScreen):
     """A screen with one list and a search box that `/` opens: filters as you type, Enter or Esc

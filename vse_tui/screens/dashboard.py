@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from rich.text import Text
@@ -163,12 +164,10 @@ class DashboardScreen(BaseScreen):
         # counted again only when something was written since (the chain's tip moved) or the last
         # count is ten minutes old, not at every refresh; with many incidents it runs in a thread
         # on its own connection and the line fills in when it is done.
-        import time as _time
-
         tip = store.chain_tip()
         key = tip[0] if tip else 0
         cached = self._breaches
-        if cached is not None and cached[0] == key and _time.monotonic() - cached[1] < self.BREACHES_EVERY:
+        if cached is not None and cached[0] == key and time.monotonic() - cached[1] < self.BREACHES_EVERY:
             self._show_trends(opened, closed, cached[2])
             return
         self._show_trends(opened, closed, cached[2] if cached is not None else None)
@@ -176,7 +175,7 @@ class DashboardScreen(BaseScreen):
             return  # this count is under way: its result fills the line
 
         def keep(breaches: list[int]) -> None:
-            self._breaches, self._counting = (key, _time.monotonic(), breaches), None
+            self._breaches, self._counting = (key, time.monotonic(), breaches), None
             self._show_trends(opened, closed, breaches)
 
         if sum(closed) > BACKGROUND_FROM:
@@ -205,8 +204,6 @@ class DashboardScreen(BaseScreen):
 
     def _fill_setup(self) -> None:
         """The evidence count of the 40 tasks: the evidence map's own function, counted apart."""
-        import time
-
         if time.monotonic() - self._setup_at < self.SETUP_EVERY:
             return
         if not getattr(self.app, "warm", True):

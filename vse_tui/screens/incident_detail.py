@@ -301,7 +301,7 @@ class IncidentDetailScreen(BaseScreen):
                 updated, _path = notify_by_mail(self.store, inc.id, task=task, sender=settings.sender,
                                                 message=v["message"])
                 if settings.send == "now":
-                    self._send_outbox()
+                    self.send_outbox_apart()
                 return updated
             self.app.copy_to_clipboard(v["message"])
             return core.notify(self.store, inc.id, task=task, to=v["to"], how=v["how"], message=v["message"])
@@ -310,28 +310,6 @@ class IncidentDetailScreen(BaseScreen):
                 "message ([" + (inc.id or "") + "] in its subject); else it is copied to the clipboard. Either way the "
                 "notification is recorded.")
         self._run(FormScreen(fields, submit, f"Notify about {inc.id} ({task})", info=info), "Notification recorded")
-
-    def _send_outbox(self) -> None:
-        """Deliver the outbox apart from the screen; say how it went."""
-        from ..mailer import send_outbox
-
-        settings = self.app.config.mail_settings
-
-        def compute(apart):
-            try:
-                return send_outbox(apart, settings)
-            except Exception as exc:  # noqa: BLE001 - shown; the message stays queued
-                return 0, [str(exc)]
-
-        def show(result) -> None:
-            sent, errors = result
-            if errors:
-                self.notify(f"Queued; not sent yet: {errors[0]}", severity="warning", timeout=10)
-            elif sent:
-                self.notify(f"{sent} message(s) sent", title="Mail")
-            self.reload()
-
-        self.run_apart(compute, show, "mail-send", exit_on_error=False)
 
     def action_restore(self) -> None:
         inc = self.incident

@@ -209,33 +209,12 @@ class RecordScreen(BaseScreen):
                 return
             self.notify(f"{rec.id}: {what} queued for {result[2]} (vse-tui mail send delivers it)", title="Mail")
             if settings.send == "now":
-                self._send_outbox()
+                self.send_outbox_apart()
             self.reload()
 
         info = (f"The {what} goes to the outbox as a real message ([{rec.id}] in its subject); the record's history "
                 "keeps what was sent, to whom and when.")
         self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
-
-    def _send_outbox(self) -> None:
-        from ..mailer import send_outbox
-
-        settings = self.app.config.mail_settings
-
-        def compute(apart):
-            try:
-                return send_outbox(apart, settings)
-            except Exception as exc:  # noqa: BLE001 - shown; the message stays queued
-                return 0, [str(exc)]
-
-        def show(result) -> None:
-            sent, errors = result
-            if errors:
-                self.notify(f"Queued; not sent yet: {errors[0]}", severity="warning", timeout=10)
-            elif sent:
-                self.notify(f"{sent} message(s) sent", title="Mail")
-            self.reload()
-
-        self.run_apart(compute, show, "mail-send", exit_on_error=False)
 
     def action_files(self) -> None:
         from .attachments import AttachmentsScreen

@@ -331,10 +331,7 @@ def verify(store, parallel: bool = False, progress: Callable[[int], None] | None
     one checks the records: the chain only grows, so its rows up to this snapshot's last are the
     same in the other process's view."""
     conn = store.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")  # a read transaction: every read below sees the same snapshot
-    try:
+    with store.snapshot():
         last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
         chain = _chain_elsewhere(store.path, last) if parallel and last >= PARALLEL_FROM else None
         if chain is None:
@@ -346,9 +343,6 @@ def verify(store, parallel: bool = False, progress: Callable[[int], None] | None
             except Exception:  # the other process could not run: check the chain here instead
                 problems = verify_history(conn, upto=last)
         return problems + rest
-    finally:
-        if own:
-            conn.rollback()
 
 
 def _chain_elsewhere(path, last: int):

@@ -273,16 +273,6 @@ class Reads:
         while rows := cursor.fetchmany(batch):
             yield from rows
 
-    def history_batches(self, batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
-        """The whole history in order, a batch at a time."""
-        last = 0
-        while True:
-            rows = self._fetch("SELECT * FROM history WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch))
-            if not rows:
-                return
-            yield rows
-            last = rows[-1]["seq"]
-
     def last_task_row(self, record_uuid: str, task: str) -> dict[str, Any] | None:
         """The newest history row of a record tagged with a task: who did that step, and when."""
         rows = self._fetch("SELECT * FROM history WHERE record = ? AND task = ? ORDER BY seq DESC LIMIT 1",
