@@ -155,18 +155,19 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
     store.set_setting("demo", "1")
     store.set_setting("clock", "simulated")
     store._simulated = True
-    _setup(d)
-    _catalogue_and_agreements(d)
-    _control(d)
-    _feedback(d)
-    _reviews(d)
-    d.run(until=d.start + timedelta(days=49))  # changes and incidents are planned on the items and services
-    _changes(d)
-    lived = min(incidents, DETAILED_MAX)
-    _incidents(d, lived)
-    d.run()
-    if incidents > lived:
-        _imported_incidents(d, incidents - lived)
+    with store.bulk():  # thousands of transactions into a new file: flushed to the disk once, at the end
+        _setup(d)
+        _catalogue_and_agreements(d)
+        _control(d)
+        _feedback(d)
+        _reviews(d)
+        d.run(until=d.start + timedelta(days=49))  # changes and incidents are planned on the items and services
+        _changes(d)
+        lived = min(incidents, DETAILED_MAX)
+        _incidents(d, lived)
+        d.run()
+        if incidents > lived:
+            _imported_incidents(d, incidents - lived)
     store.via = None
     return {kind: store.count(kind) for kind in ("incidents", "change_requests", "configuration_items", "services")}
 

@@ -58,6 +58,33 @@ def test_a_servicenow_like_export_with_bad_rows(store, tmp_path):
     assert (len(again.tickets), again.skipped_known) == (0, 4)  # never the same ticket twice
 
 
+def test_an_import_told_to_go_on_builds_each_ticket_once_and_reports_after(store, tmp_path, capsys):
+    """--yes: no preview to read first, so the tickets are built, checked and counted while they are
+    stored (one walk over the file instead of two); the same incidents, the same rejections."""
+    path = tmp_path / "export.csv"
+    path.write_text(SNOW)
+    checked = plan_incidents(store, path)
+    unchecked = plan_incidents(store, path, check=False)
+    assert (unchecked.to_import, unchecked.rejected, unchecked.expected()) == (0, [], 6)  # nothing built yet
+    assert apply(store, unchecked) == 4
+    assert (unchecked.to_import, unchecked.ticket_count, unchecked.rejected_tickets) == (checked.to_import, 6, 2)
+    assert [(r.line, r.reason) for r in unchecked.rejected] == [(r.line, r.reason) for r in checked.rejected]
+    assert [t.key for t in unchecked.preview] == [t.key for t in checked.preview]
+    assert {i.external_ref for i in store.records("incidents")} == {"INC0010001", "INC0010002", "INC0010003",
+                                                                      "INC0010006"}
+    db = str(tmp_path / "cli.db")
+    assert main(["import", "incidents", str(path), "--yes", "--db", db]) == 0
+    captured = capsys.readouterr()
+    assert "imported 4 incidents; 2 rows rejected (2 tickets not imported)" in captured.out
+    assert "to import: 4 tickets" in captured.err and "line 5: " in captured.err  # what was read, shown after
+    bad = tmp_path / "bad.csv"
+    bad.write_text(SNOW.splitlines()[0] + "\n" + SNOW.splitlines()[4] + "\n")
+    assert main(["import", "incidents", str(bad), "--yes", "--db", db]) == 1  # every row rejected: refused
+    assert "imported 0 incidents" not in capsys.readouterr().out
+    assert main(["incident", "list", "--format", "csv", "--db", db]) == 0
+    assert capsys.readouterr().out.count("INC-") == 4  # nothing more stored
+
+
 def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsys):
     path = tmp_path / "sheet.csv"
     path.write_text("Ref;What happened;When\nA-1;Server slow;2026-04-01 10:00\nA-2;Disk full;2026-04-02 11:00\n")

@@ -105,20 +105,28 @@ def cmd_import_incidents(args) -> int:
     options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates)
     path = need_file(args.file)
     store = open_for_import(args)
+    # told to go on (--yes) with no preview to read first: the tickets are built, checked and counted
+    # once, while they are stored, and what was read is shown after
+    at_once = bool(args.yes) and not args.dry_run and not args.rejects
     try:
         meter = Progress("reading", unit="rows")
-        plan = plan_incidents(store, path, options=options, progress=meter.update)
+        plan = plan_incidents(store, path, options=options, progress=meter.update, check=not at_once)
         meter.done()
-        preview_incidents(plan, path)
-        if args.rejects:
-            write_rejects(plan, args.rejects, force=args.force)
-        if args.dry_run or not plan.to_import:
-            return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
-        if not confirm(args, f"Import {plan.to_import} incidents?"):
-            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
-        meter = Progress("storing", total=plan.to_import, unit="incidents")
+        if not at_once:
+            preview_incidents(plan, path)
+            if args.rejects:
+                write_rejects(plan, args.rejects, force=args.force)
+            if args.dry_run or not plan.to_import:
+                return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
+            if not confirm(args, f"Import {plan.to_import} incidents?"):
+                raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        meter = Progress("storing", total=plan.expected(), unit="incidents")
         count = apply(store, plan, progress=meter.update)
         meter.done()
+        if at_once:
+            preview_incidents(plan, path)
+            if plan.rejected and not plan.to_import:
+                return EXIT_REFUSED
     finally:
         store.close()
     say(f"imported {count} incidents" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} tickets "

@@ -256,6 +256,7 @@ class ImportPlan:
     source: str = ""
     reading: Any = None  # how to read the tickets again (_Reading)
     kept: list[Ticket] | None = None  # the tickets, when few enough to keep
+    checked: bool = False  # every ticket built and counted while planning (else while storing: `apply`)
 
     def rejected_rows(self) -> Iterator[tuple[Rejected, list[str]]]:
         """Each rejected row with its values as the file has them (those not kept are read again)."""
@@ -269,10 +270,43 @@ class ImportPlan:
             yield r, (found.get(r.line, []) if r.dropped else r.values)
 
     def walk(self) -> Iterator[Ticket]:
-        """Every ticket the import will store (kept from the plan, or read from the file again)."""
+        """Every ticket the import will store (kept from the plan, or read from the file again; on a
+        plan made without its check, the one walk that builds, checks and counts them)."""
+        if not self.checked:
+            return self._counted()
         if self.kept is not None:
             return iter(self.kept)
         return _walk(self.reading, _Sink())
+
+    def expected(self) -> int:
+        """How many tickets the import will store, or (before they are checked) at most."""
+        if self.checked:
+            return self.to_import
+        counts = self.reading.key_counts
+        return len(counts) - (None in counts) + counts.get(None, 0) if self.keyed else self.rows  # a row with no key: one ticket
+
+    def _counted(self) -> Iterator[Ticket]:
+        """Build every ticket once, counting what the preview shows (to import, rejected, the first
+        few) as they pass."""
+        keys: set[str] = set()
+        kept: list[Ticket] | None = []
+        for ticket in _walk(self.reading, self, keys):
+            self.to_import += 1
+            self.event_log = self.event_log or ticket.rows > 1
+            if len(self.preview) < PREVIEW:
+                self.preview.append(ticket)
+            if kept is not None:
+                kept.append(ticket)
+                if len(kept) > KEEP:  # a big file: its tickets are read again if stored later
+                    kept = None
+            yield ticket
+        self.checked, self.kept = True, kept
+        self.reading.words = _Words(self.reading.words.layout, self.reading.words.options, _Sink())
+        self.ticket_count = len(keys)
+        self.skipped_known = len(keys & self.reading.known)
+        self.rejected_tickets = len(self.reading.bad)
+        self.event_log = self.event_log or any(n > 1 for n in self.reading.key_counts.values() if n)
+        self.rejected.sort(key=lambda r: r.line)
 
     @property
     def tickets(self) -> list[Ticket]:
@@ -399,8 +433,11 @@ def mapping_for(header: list[str], layout: Layout | None, options: Options) -> d
 
 
 def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | None = None,
-                   options: Options | None = None, progress: Callable[[int], None] | None = None) -> ImportPlan:
-    """Read the file and decide everything an import would store; nothing is written."""
+                   options: Options | None = None, progress: Callable[[int], None] | None = None,
+                   check: bool = True) -> ImportPlan:
+    """Read the file and decide everything an import would store; nothing is written. Without
+    `check` (an import that goes on without a preview), only how the file reads is decided: the
+    tickets are built, checked and counted once, by the import itself."""
     options = options or Options()
     if overrides:
         options.columns.update(overrides)
@@ -456,25 +493,9 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         store.known_external_refs() if plan.keyed else {"fp:" + f for f in store.known_fingerprints()}, set(),
         {name.lower(): uuid for uuid, name in store.titles("people").items()}, customers,
         {name.lower(): uuid for uuid, name in store.titles("services").items()}, progress)
-    # the second pass: every ticket built and checked once, the first few kept for the preview
-    keys: set[str] = set()
-    kept: list[Ticket] | None = []
-    for ticket in _walk(plan.reading, plan, keys):
-        plan.to_import += 1
-        plan.event_log = plan.event_log or ticket.rows > 1
-        if len(plan.preview) < PREVIEW:
-            plan.preview.append(ticket)
-        if kept is not None:
-            kept.append(ticket)
-            if len(kept) > KEEP:  # a big file: its tickets are read again when stored
-                kept = None
-    plan.kept = kept
-    plan.reading.words = _Words(layout, options, _Sink())  # the import's walk counts nothing twice
-    plan.ticket_count = len(keys)
-    plan.skipped_known = len(keys & plan.reading.known)
-    plan.rejected_tickets = len(plan.reading.bad)
-    plan.event_log = plan.event_log or any(n > 1 for n in key_counts.values() if n)
-    plan.rejected.sort(key=lambda r: r.line)
+    if check:  # the second pass: every ticket built and checked once, the first few kept for the preview
+        for _ticket in plan.walk():
+            pass
     return plan
 
 
@@ -711,8 +732,8 @@ BATCH = 2000  # tickets per transaction: a quarter of a second or so; a short wr
 def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | None = None) -> int:
     """Store the planned tickets, a few hundred per transaction (a quick write elsewhere waits a
     moment only; an import stopped half-way is resumed by running it again: what is stored is
-    known by its key or fingerprint). The file is read again, a batch at a time. Returns how many
-    incidents were stored."""
+    known by its key or fingerprint). The file is read again, a batch at a time (once only, for a
+    plan made without its check). Returns how many incidents were stored."""
     people = {name: uuid for uuid, name in store.titles("people").items()}
     via = f"imported:{plan.layout} {plan.source}"[:200]
     default_who = f"{plan.layout} export"
@@ -721,23 +742,24 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
                                                else {"fp:" + f for f in store.known_fingerprints()})
     count = 0
     stories: list = []
-    for ticket in plan.walk():
-        if ticket.key in plan.reading.known or ("fp:" + (ticket.fingerprint or "")) in plan.reading.known:
-            continue  # stored meanwhile (another import of the same file)
-        first_who = next((s[2] for s in ticket.steps if s[2]), None) or default_who
-        first = _source(people, first_who, via, ticket.initial["opened_at"])
-        steps = [(changes, _source(people, who or default_who, via, when), task)
-                 for changes, _state, who, task, when in ticket.steps]
-        stories.append((ticket.initial, steps, first))
-        if len(stories) >= BATCH:
+    with store.bulk():
+        for ticket in plan.walk():
+            if ticket.key in plan.reading.known or ("fp:" + (ticket.fingerprint or "")) in plan.reading.known:
+                continue  # stored meanwhile (another import of the same file)
+            first_who = next((s[2] for s in ticket.steps if s[2]), None) or default_who
+            first = _source(people, first_who, via, ticket.initial["opened_at"])
+            steps = [(changes, _source(people, who or default_who, via, when), task)
+                     for changes, _state, who, task, when in ticket.steps]
+            stories.append((ticket.initial, steps, first))
+            if len(stories) >= BATCH:
+                count += store.add_stories("incidents", stories, task="IN.2.1")
+                stories = []
+                if progress:
+                    progress(count)
+        if stories:
             count += store.add_stories("incidents", stories, task="IN.2.1")
-            stories = []
-            if progress:
-                progress(count)
-    if stories:
-        count += store.add_stories("incidents", stories, task="IN.2.1")
-    if progress:
-        progress(count)
+        if progress:
+            progress(count)
     return count
 
 
@@ -784,7 +806,7 @@ def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before
                               rng.choice(["Kim Lee", "Sam Ortiz", "Alex Moreau"]), "Support",
                               opened.strftime(fmt), responded.strftime(fmt), resolved.strftime(fmt),
                               closed.strftime(fmt), rng.choice(contacts), rng.choice(customers)])
-        plan = plan_incidents(store, path)
+        plan = plan_incidents(store, path, check=False)  # built and checked once, as they are stored
         return apply(store, plan)
     finally:
         path.unlink(missing_ok=True)
