@@ -140,6 +140,8 @@ def screens(db: str, tmp: Path, runs: int) -> dict[str, tuple[float, float]]:
             subprocess.run([sys.executable, str(script), mode, db, str(out)], check=True, timeout=600,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             m = json.loads(out.read_text())
+            if mode == "vse" and m.get("screen") != "IncidentsScreen":
+                raise SystemExit(f"the keys went to {m.get('screen')}, not the incident list")
             got[mode].append({"ready": m["ready"] - t0, "list": m["list"] - m["ready"], "pages": m["pages"] - m["paging"],
                               "rss_ready": m.get("rss_ready_kb", m["maxrss_kb"]) / 1024,
                               "rss_opened": m["maxrss_kb"] / 1024})

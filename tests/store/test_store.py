@@ -227,6 +227,19 @@ def test_the_evidence_questions_go_through_their_indexes(store):
         assert "USING INDEX" in plan and "SCAN" not in plan, (sql, plan)
 
 
+def test_every_order_of_the_incident_list_is_read_from_an_index(store):
+    """A page of the incident list, in any of its orders and for all incidents, is read through an
+    index: never a sort of the whole table, whose cost would grow with the database."""
+    from vse_tui.core.incident_rows import IncidentQuery
+    from vse_tui.store.queries import SORTS
+
+    where, params = store._incident_where(IncidentQuery())
+    for sort in ("newest", "oldest", "priority", "opened"):
+        sql = f"SELECT id FROM incidents WHERE {where} ORDER BY {SORTS[sort]} LIMIT 100 OFFSET 100"
+        plan = " ".join(str(row) for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "TEMP B-TREE" not in plan, (sort, plan)
+
+
 def test_search_orders_what_it_finds_without_weighing_the_whole_index(store):
     """An exact id first; then the few records of other kinds, those whose title starts with the
     words before those holding them; then incidents, newest first."""

@@ -69,14 +69,22 @@ async def test_incident_list_pages_from_sqlite(make_app, demo_db):
         assert isinstance(screen, IncidentsScreen)
         table = screen.query_one("#list", PagedTable)
         assert screen.total_rows == app.store.count("incidents") > 200 and table.row_count == 100
+        counted = []
+        count = app.store.count_incidents
+        app.store.count_incidents = lambda q=None: counted.append(q) or count(q)
+        first = [table.get_row_at(i)[1] for i in range(100)]
         await pilot.press("end", "down")
         await pilot.pause()
         assert screen.page_offset == 100 and table.row_count == 100 and table.cursor_row == 0
+        second = [table.get_row_at(i)[1] for i in range(100)]
+        assert not set(first) & set(second)  # the next hundred, by priority then age
         await pilot.press("up")
         await pilot.pause()
         assert screen.page_offset == 0 and table.cursor_row == 99
+        assert counted == []  # paging keeps the list's count: it does not grow with the database
         await pilot.press("p")  # priority P1
         await pilot.pause()
+        assert len(counted) == 1  # another filter: counted again
         assert all(str(table.get_row_at(i)[2]) == "P1" for i in range(table.row_count))
         await pilot.press("x", "slash", *list("printer"), "enter")
         await pilot.pause()

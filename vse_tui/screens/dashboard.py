@@ -206,10 +206,17 @@ class DashboardScreen(BaseScreen):
         """The evidence count of the 40 tasks: the evidence map's own function, counted apart."""
         if time.monotonic() - self._setup_at < self.SETUP_EVERY:
             return
+        waiting = Text("Counting the evidence of the 40 tasks…", style="dim")
+        if self.app.screen is not self:
+            # counted when the dashboard shows again (on_screen_resume), not while another screen
+            # is used over it (its thread would slow that screen's keys)
+            if self._setup_at < 0:
+                self.query_one("#setup", Static).update(waiting)
+            return
         if not getattr(self.app, "warm", True):
             # counting reads every task's records with their models: after the start's warm-up
             # has loaded them, not on the first screen's path
-            self.query_one("#setup", Static).update(Text("Counting the evidence of the 40 tasks…", style="dim"))
+            self.query_one("#setup", Static).update(waiting)
             self.set_timer(0.5, self._fill_setup)
             return
         self._setup_at = time.monotonic()

@@ -83,10 +83,17 @@ class IncidentsScreen(SearchableList):
     def reload(self) -> None:
         self.load_page(self.page_offset, keep=True)
 
-    def load_page(self, offset: int, keep: bool = False, cursor: int | None = None) -> None:
+    _counted: tuple = (None, 0)  # the query last counted, and its count
+
+    def load_page(self, offset: int, keep: bool = False, cursor: int | None = None, recount: bool = True) -> None:
+        """Show the page at `offset`. Moving to the next or previous page of the same list keeps the
+        count it had (`recount=False`): counting a million incidents at every page would make
+        paging grow with the database; a reload or another filter counts again."""
         store = self.store
         q = self._query()
-        self.total_rows = store.count_incidents(q)
+        if recount or self._counted[0] != q:
+            self._counted = (q, store.count_incidents(q))
+        self.total_rows = self._counted[1]
         offset = max(0, min(offset, max(0, (self.total_rows - 1) // PAGE * PAGE)))
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
@@ -151,9 +158,9 @@ class IncidentsScreen(SearchableList):
     # ------------------------------------------------------------ events and actions
     def on_paged_table_page_request(self, event: PagedTable.PageRequest) -> None:
         if event.step > 0:
-            self.load_page(self.page_offset + PAGE, cursor=0)
+            self.load_page(self.page_offset + PAGE, cursor=0, recount=False)
         else:
-            self.load_page(self.page_offset - PAGE, cursor=PAGE - 1)
+            self.load_page(self.page_offset - PAGE, cursor=PAGE - 1, recount=False)
 
     def on_row_list_selected(self, event: PagedTable.Selected) -> None:
         if event.key:

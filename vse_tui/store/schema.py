@@ -251,4 +251,13 @@ def m0011(db: Database) -> None:
                "WHERE action = 'create'")
 
 
+
+@migrations(name="0012_incidents_by_priority")
+def m0012(db: Database) -> None:
+    """The incident list's first order (priority, then oldest first) over every incident, not only
+    the open ones: read a page at a time from an index instead of sorting the whole table for each
+    page (0.3 s a page at 1,000,000 incidents)."""
+    db.execute("CREATE INDEX incidents_priority ON incidents(priority, opened_at, seq)")
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -127,7 +127,10 @@ class RowList(ScrollView, can_focus=True):
 
     def move_cursor(self, row: int) -> None:
         if self._rows:
-            self.cursor_row = max(0, min(row, len(self._rows) - 1))
+            row = max(0, min(row, len(self._rows) - 1))
+            if row == self.cursor_row:
+                return  # already there (page down on the last row): nothing to draw again
+            self.cursor_row = row
             self._show_cursor()
             self.refresh()
 
