@@ -59,7 +59,7 @@ keys = SEARCH_KEYS.get("incidents", "''").replace("new.", "")
 number = SEARCH_KINDS.index("incidents") + 1
 trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'incidents_search_insert'").fetchone()[0]
 t = time.perf_counter()
-conn.execute(f"PRAGMA cache_size = -65536")
+conn.execute("PRAGMA cache_size = -32768")
 conn.execute("PRAGMA synchronous = NORMAL")
 first = conn.execute("SELECT MIN(seq) FROM src.history WHERE kind = 'incidents'").fetchone()[0]
 for i in range(0, len(stored), 2000):

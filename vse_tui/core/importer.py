@@ -273,7 +273,7 @@ class ImportPlan:
         """Every ticket the import will store (kept from the plan, or read from the file again; on a
         plan made without its check, the one walk that builds, checks and counts them)."""
         if not self.checked:
-            return self._counted()
+            return self._counted(keep=False)  # stored as they come: none kept
         if self.kept is not None:
             return iter(self.kept)
         return _walk(self.reading, _Sink())
@@ -285,11 +285,11 @@ class ImportPlan:
         counts = self.reading.key_counts
         return len(counts) - (None in counts) + counts.get(None, 0) if self.keyed else self.rows  # a row with no key: one ticket
 
-    def _counted(self) -> Iterator[Ticket]:
+    def _counted(self, keep: bool) -> Iterator[Ticket]:
         """Build every ticket once, counting what the preview shows (to import, rejected, the first
-        few) as they pass."""
+        few) as they pass; `keep`: hold them (a few thousand at most) for the import to come."""
         keys: set[str] = set()
-        kept: list[Ticket] | None = []
+        kept: list[Ticket] | None = [] if keep else None
         for ticket in _walk(self.reading, self, keys):
             self.to_import += 1
             self.event_log = self.event_log or ticket.rows > 1
@@ -494,7 +494,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         {name.lower(): uuid for uuid, name in store.titles("people").items()}, customers,
         {name.lower(): uuid for uuid, name in store.titles("services").items()}, progress)
     if check:  # the second pass: every ticket built and checked once, the first few kept for the preview
-        for _ticket in plan.walk():
+        for _ticket in plan._counted(keep=True):
             pass
     return plan
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..core.records import Record
 
 COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by")
-BULK_CACHE_KIB = -65536  # 64 MiB of pages while an import writes
+BULK_CACHE_KIB = -32768  # 32 MiB of pages while an import writes
 _NOT_IN_DATA: dict[str, frozenset[str]] = {}  # per kind: the fields kept in columns of their own
 BATCH = 2000  # records per transaction in long writes, so that a quick write elsewhere waits a moment only
 
