@@ -194,7 +194,8 @@ def measure(n: int, db: str, tmp: Path, env: dict[str, str], runs: int, with_scr
     out["report audit"] = fig(*best(lambda: app(["report", "audit", "--db", copy, "--out", str(work / "a.json"),
                                                  "--force"], env)), floor=libs[0])
     copied = best(lambda: run(["-c", BACKUP_FLOOR, copy, str(work / f"plain{time.time_ns()}.db")], env)[:2])
-    out["backup"] = fig(*best(lambda: app(["backup", "--db", copy, "--out", str(work / "b.db"), "--force"], env)),
+    # a new name each run: a backup never replaces an SQLite file, --force or not
+    out["backup"] = fig(*best(lambda: app(["backup", "--db", copy, "--out", str(work / f"b{time.time_ns()}.db")], env)),
                         floor=copied[0])
     out["incident add"] = fig(*best(lambda: app(["incident", "add", "Growth bench", "--db", copy], env), max(3, runs)),
                               floor=libs[0])
