@@ -28,7 +28,6 @@ left out and said so. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -43,8 +42,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_import import FLOOR as CSV_FLOOR  # noqa: E402  (the import's floor: csv + plain inserts)
 from bench_import import write_jira  # noqa: E402  (the same Jira export the import benchmark reads)
-from bench_incidents import CHILD  # noqa: E402  (the bare app and the app, driven the same way)
+from bench_incidents import run_child  # noqa: E402  (the bare app and the app, driven the same way)
 
 # A child that runs one vse-tui command in-process and reports its peak memory.
 APP = r"""
@@ -80,17 +80,6 @@ while rows := cursor.fetchmany(5000):
     digest.update(repr(rows).encode())
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
-CSV_FLOOR = r"""
-import csv, resource, sqlite3, sys
-conn = sqlite3.connect(sys.argv[2])
-conn.execute("CREATE TABLE t (a, b, c, d, e, f, g, h, i, j, k)")
-with open(sys.argv[1], newline="", encoding="utf-8") as fh:
-    rows = csv.reader(fh)
-    next(rows)
-    with conn:
-        conn.executemany("INSERT INTO t VALUES (?,?,?,?,?,?,?,?,?,?,?)", ((r + [None] * 11)[:11] for r in rows))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
 BACKUP_FLOOR = r"""
 import resource, sqlite3, sys
 source, target = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
@@ -110,7 +99,8 @@ for word in ["printer", "vpn", "mail", "INC-0042", "acme", "disk", "wi", "backup
 print(statistics.median(times) * 1000)
 """
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Seconds from start to end of a child process, its peak memory in MiB, its last output line."""
+    """Seconds from start to end of a child process, its peak memory in MiB (the last word it
+    prints), its last output line."""
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - t
@@ -118,7 +108,7 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
         raise RuntimeError(f"{' '.join(args[:4])}: {proc.stderr.strip()[-400:]}")
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "0"
     try:
-        return seconds, int(last) / 1024, last
+        return seconds, int(last.split()[-1]) / 1024, last
     except ValueError:
         return seconds, 0.0, last
 
@@ -130,21 +120,12 @@ def app(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def screens(db: str, tmp: Path, runs: int) -> dict[str, tuple[float, float]]:
     """(app, bare) medians of the screen figures, from the driver bench_incidents uses."""
-    script = tmp / "child.py"
-    script.write_text(CHILD)
+    names = {"ready": "ready", "list": "list", "pages": "pages", "rss_ready": "rss_ready_mb", "rss_opened": "maxrss_mb"}
     got: dict[str, list[dict]] = {"bare": [], "vse": []}
     for _ in range(runs):
         for mode in ("bare", "vse"):
-            out = tmp / f"{mode}.json"
-            t0 = time.time()
-            subprocess.run([sys.executable, str(script), mode, db, str(out)], check=True, timeout=600,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            m = json.loads(out.read_text())
-            if mode == "vse" and m.get("screen") != "IncidentsScreen":
-                raise SystemExit(f"the keys went to {m.get('screen')}, not the incident list")
-            got[mode].append({"ready": m["ready"] - t0, "list": m["list"] - m["ready"], "pages": m["pages"] - m["paging"],
-                              "rss_ready": m.get("rss_ready_kb", m["maxrss_kb"]) / 1024,
-                              "rss_opened": m["maxrss_kb"] / 1024})
+            figures = run_child(mode, db, tmp)
+            got[mode].append({key: figures[name] for key, name in names.items()})
     med = {mode: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for mode, rs in got.items()}
     return {k: (med["vse"][k], med["bare"][k]) for k in med["vse"]}
 

@@ -109,7 +109,7 @@ def run_child(mode: str, db: str, tmp: Path) -> dict:
     if mode == "vse" and m.get("screen") != "IncidentsScreen":
         raise SystemExit(f"the keys went to {m.get('screen')}, not the incident list")
     return {"ready": m["ready"] - t0, "list": m["list"] - m["ready"], "pages": m["pages"] - m["paging"],
-            "maxrss_mb": m["maxrss_kb"] / 1024}
+            "rss_ready_mb": m["rss_ready_kb"] / 1024, "maxrss_mb": m["maxrss_kb"] / 1024}
 
 
 def timed(cmd: list[str], env=None) -> float:
