@@ -11,6 +11,16 @@ from vse_tui.screens.incident_detail import IncidentDetailScreen
 from .conftest import SIZE
 
 
+async def mail_with_m(pilot) -> None:
+    """`m` opens the mail form over the record; ^s queues the message and closes it."""
+    await pilot.press("m")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, FormScreen)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert not isinstance(pilot.app.screen, FormScreen)
+
+
 async def test_mail_in_with_M_and_a_notification_by_mail_with_m(make_app, tmp_path):
     maildir = tmp_path / "Maildir"
     box = mailbox.Maildir(str(maildir), create=True)
@@ -33,12 +43,7 @@ async def test_mail_in_with_M_and_a_notification_by_mail_with_m(make_app, tmp_pa
         app.open_record(inc.id)
         await pilot.pause()
         assert isinstance(app.screen, IncidentDetailScreen)
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, FormScreen)
+        await mail_with_m(pilot)
         outbox = app.store.outbox()
         assert len(outbox) == 1 and outbox[0][1]["to"] == "dana@acme.example"
         note = app.store.get("incidents", inc.id).notifications[-1]
@@ -61,12 +66,7 @@ async def test_m_on_a_feedback_entry_mails_the_answer_to_its_company_contact(mak
     async with app.run_test(size=SIZE) as pilot:
         app.open_record(entry.id)
         await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, FormScreen)
+        await mail_with_m(pilot)
     queued = store.outbox()
     assert len(queued) == 1 and queued[0][1]["to"] == "dana@acme.example" and queued[0][1]["id"] == entry.id
     raw = queued[0][0].read_text()
