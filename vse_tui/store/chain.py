@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +32,14 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_ke
 
 def row_hash(prev_hash: str | None, values: dict[str, Any]) -> str:
     """sha256 over the previous row's hash and this row's content, in a fixed canonical form."""
-    items: list[Any] = [prev_hash or ""] + [values.get(k) for k in HASHED]
-    extra = {k: values[k] for k in HASHED_IF_SET if values.get(k) is not None}
+    return _digest(prev_hash, [values.get(k) for k in HASHED], [values.get(k) for k in HASHED_IF_SET])
+
+
+def _digest(prev_hash: str | None, hashed: Sequence[Any], late: Sequence[Any]) -> str:
+    """The canonical form: the previous hash, the HASHED values in order, then those of
+    HASHED_IF_SET that are set, by name."""
+    items: list[Any] = [prev_hash or "", *hashed]
+    extra = {k: v for k, v in zip(HASHED_IF_SET, late) if v is not None}
     if extra:
         items.append(extra)
     return hashlib.sha256(_CANONICAL(items).encode("utf-8")).hexdigest()
@@ -64,22 +70,16 @@ def _history_rows(conn, batch: int = 5000, upto: int | None = None) -> Iterator[
 
 def verify_history(conn, upto: int | None = None) -> list[Problem]:
     """Walk the chain from the first row (to `upto`); report every row whose link or content does
-    not check out. Each row is hashed from its columns as read (the same canonical form as
-    `row_hash`, without building a dict per row)."""
+    not check out. Each row is hashed from its columns as read (no dict per row)."""
     problems: list[Problem] = []
     prev = None
-    width, late = len(HASHED), HASHED_IF_SET
-    encode, sha256 = _CANONICAL, hashlib.sha256
+    width, late = len(HASHED), len(HASHED) + len(HASHED_IF_SET)
     for row in _history_rows(conn, upto=upto):
         digest, prev_hash = row[-2], row[-1]
         if (prev_hash or None) != prev:
             problems.append(Problem(f"history {row[0]}", "the link to the previous row is broken "
                                     "(a row before it was deleted, inserted or changed)"))
-        items: list[Any] = [prev_hash or "", *row[:width]]
-        extra = {k: v for k, v in zip(late, row[width:width + len(late)]) if v is not None}
-        if extra:
-            items.append(extra)
-        if digest != sha256(encode(items).encode("utf-8")).hexdigest():
+        if digest != _digest(prev_hash, row[:width], row[width:late]):
             problems.append(Problem(f"history {row[0]}", "its content was changed after it was written"))
         prev = digest
     return problems
@@ -197,18 +197,14 @@ def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str
     return current
 
 
-def verify_records(store, progress: Callable[[int], None] | None = None) -> list[Problem]:
+def verify_records(conn, progress: Callable[[int], None] | None = None, since: str = "",
+                   before: str | None = None) -> list[Problem]:
     """Each record's chain must point at its latest history row; replaying its history must give
     its current values, its version, when and by whom it was made and last changed; a record its
     history made must still be there. Per kind, the records and their history are read side by
-    side in one pass each, ordered by record (memory stays flat whatever the size)."""
-    return _verify_records(store.conn, progress)
-
-
-def _verify_records(conn, progress: Callable[[int], None] | None = None, since: str = "",
-                    before: str | None = None) -> list[Problem]:
-    """verify_records over the records whose uuid is in [since, before) (all by default): two
-    processes can share the work, each on one read snapshot of its own."""
+    side in one pass each, ordered by record (memory stays flat whatever the size). Only the
+    records whose uuid is in [since, before) (all by default): two processes can share the work,
+    each on one read snapshot of its own."""
     from ..core.records import KINDS
     from .columns import PROMOTED
 
@@ -357,10 +353,10 @@ def verify(store, parallel: bool = False, progress: Callable[[int], None] | None
         apart = _elsewhere(store.path, last) if parallel and last >= PARALLEL_FROM else None
         if apart is None:
             problems = verify_history(conn, upto=last)
-            mine = _verify_records(conn, progress)
+            mine = verify_records(conn, progress)
         else:
             share = int(APART_FROM, 16) / 256  # of the records, checked here (uuids are random)
-            mine = _verify_records(conn, (lambda n: progress(int(n / share))) if progress else None,
+            mine = verify_records(conn, (lambda n: progress(int(n / share))) if progress else None,
                                    before=APART_FROM)
         rest = verify_tip(conn) + verify_time(conn) + verify_settings(conn)
         if apart is not None:
@@ -368,7 +364,7 @@ def verify(store, parallel: bool = False, progress: Callable[[int], None] | None
                 problems, theirs = apart.result()
             except Exception:  # the other process could not run: its share is checked here instead
                 problems = verify_history(conn, upto=last)
-                theirs = _verify_records(conn, since=APART_FROM)
+                theirs = verify_records(conn, since=APART_FROM)
             mine = mine + theirs
         return problems + rest + mine
 
@@ -401,6 +397,6 @@ def _verify_apart(path: str, last: int) -> tuple[list[Problem], list[Problem]]:
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("BEGIN")
-        return verify_history(conn, upto=last), _verify_records(conn, since=APART_FROM)
+        return verify_history(conn, upto=last), verify_records(conn, since=APART_FROM)
     finally:
         conn.close()
