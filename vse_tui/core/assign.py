@@ -53,4 +53,9 @@ def initials(name: str) -> str:
     return "".join(p[0].upper() for p in parts[:2]) if parts else ""
 
 
-__all__ = ["ASSIGNABLE", "assign", "initials", "who"]
+def initials_by_person(store: StorePort) -> dict[str, str]:
+    """Each person's uuid -> their initials (the lists' "who" column)."""
+    return {uuid: initials(name) for uuid, name in store.titles("people").items()}
+
+
+__all__ = ["ASSIGNABLE", "assign", "initials", "initials_by_person", "who"]

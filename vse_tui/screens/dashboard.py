@@ -87,9 +87,9 @@ class DashboardScreen(BaseScreen):
         table.border_title = empty.border_title = f"Open incidents ({count})"
         rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
-        from ..core.assign import initials
+        from ..core.assign import initials_by_person
 
-        people = {u: initials(n) for u, n in store.titles("people").items()}
+        people = initials_by_person(store)
         cache: dict = {}
         lines = []
         for inc in rows:

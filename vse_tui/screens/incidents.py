@@ -98,9 +98,9 @@ class IncidentsScreen(SearchableList):
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = store.customer_codes(), store.titles("services")
-        from ..core.assign import initials
+        from ..core.assign import initials_by_person
 
-        people = {u: initials(n) for u, n in store.titles("people").items()}
+        people = initials_by_person(store)
         table = self.query_one("#list", PagedTable)
         now = clock.now()
         lines = []
