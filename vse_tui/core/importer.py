@@ -738,8 +738,9 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
     via = f"imported:{plan.layout} {plan.source}"[:200]
     default_who = f"{plan.layout} export"
     plan.reading.progress = None
-    plan.reading.known = plan.reading.known | (store.known_external_refs() if plan.keyed
-                                               else {"fp:" + f for f in store.known_fingerprints()})
+    if plan.checked:  # a preview was read first: what was stored meanwhile is skipped too
+        plan.reading.known = plan.reading.known | (store.known_external_refs() if plan.keyed
+                                                   else {"fp:" + f for f in store.known_fingerprints()})
     count = 0
     stories: list = []
     with store.bulk():
