@@ -171,6 +171,9 @@ def open_memory_store(actor: Actor | None = None) -> Store:
     return Store(conn, Path(":memory:"), actor or Actor())
 
 
+ANALYSIS_LIMIT = 400  # rows sampled per index when statistics are refreshed (SQLite's advice)
+
+
 class Store(WritePath, Reads, NamedReads):
     """The database: every write goes through the one write path (store.writes), every read
     through a named read; nothing outside vse_tui/store/ speaks SQL."""
@@ -182,6 +185,11 @@ class Store(WritePath, Reads, NamedReads):
 
     def close(self) -> None:
         try:
+            # The query planner's statistics brought up to date where they are stale, each index
+            # sampled (a few hundred rows) rather than read whole: without the limit, a table with
+            # an empty partial index (no statistics row, e.g. no fingerprints) was read again at
+            # every close, 0.08 s at 100,000 incidents, ten times that at 1,000,000.
+            self.conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
             self.conn.execute("PRAGMA optimize")
         except sqlite3.Error:
             pass
