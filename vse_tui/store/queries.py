@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.records import KINDS, model_for
-from .columns import SEARCH_KINDS
+from .columns import SEARCH_KINDS, TIME_SPENT_SET
 
 if TYPE_CHECKING:
     from ..core.incident_rows import IncidentQuery, IncidentRow
@@ -136,8 +136,8 @@ class NamedReads:
     def time_spent_between(self, lo: datetime, hi: datetime, customer: str | None = None) -> list[tuple[str | None, int, bool]]:
         """(customer, minutes, billable) of each time entry dated in [lo, hi), on incidents of any date."""
         sql = ("SELECT i.customer, json_extract(e.value, '$.minutes'), json_extract(e.value, '$.billable') "
-               "FROM incidents i, json_each(i.data, '$.time_spent') e "
-               "WHERE json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
+               f"FROM incidents i INDEXED BY incidents_time_spent, json_each(i.data, '$.time_spent') e "
+               f"WHERE {TIME_SPENT_SET.replace('(data', '(i.data')} AND json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
         params: list[Any] = [clock.iso(lo), clock.iso(hi)]
         if customer:
             sql += " AND i.customer = ?"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .columns import COMMON, PROMOTED_V1
+from .columns import COMMON, PROMOTED_V1, TIME_SPENT_SET
 
 migrations = Migrations("vse-tui")
 
@@ -258,6 +258,13 @@ def m0012(db: Database) -> None:
     the open ones: read a page at a time from an index instead of sorting the whole table for each
     page (0.3 s a page at 1,000,000 incidents)."""
     db.execute("CREATE INDEX incidents_priority ON incidents(priority, opened_at, seq)")
+
+
+@migrations(name="0013_incidents_with_time_spent")
+def m0013(db: Database) -> None:
+    """The incidents that carry time entries (a few of them in most shops): the performance report's
+    time spent reads those, not every incident's JSON (0.11 s at 100,000 incidents, growing)."""
+    db.execute(f"CREATE INDEX incidents_time_spent ON incidents(customer) WHERE {TIME_SPENT_SET}")
 
 
 MIGRATION_COUNT = len(migrations._migrations)
