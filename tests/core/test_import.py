@@ -6,7 +6,7 @@ import pytest
 
 from vse_tui.cli import main
 from vse_tui.core.dates import DateError, DateReader
-from vse_tui.core.importer import apply, plan_incidents
+from vse_tui.core.importer import Options, apply, plan_incidents
 
 SNOW = """number,short_description,opened_at,resolved_at,closed_at,impact,urgency,priority,state,assignment_group,caller_id
 INC0010001,Email not syncing on phone,2026-03-02 09:15:00,2026-03-02 11:00:00,2026-03-03 08:00:00,2 - Medium,2 - Medium,3 - Moderate,Closed,Service Desk,Dana Wells
@@ -83,6 +83,35 @@ def test_an_import_told_to_go_on_builds_each_ticket_once_and_reports_after(store
     assert "imported 0 incidents" not in capsys.readouterr().out
     assert main(["incident", "list", "--format", "csv", "--db", db]) == 0
     assert capsys.readouterr().out.count("INC-") == 4  # nothing more stored
+
+
+def test_the_plan_counts_every_ticket_but_keeps_only_the_keys_met_on_several_rows(store, tmp_path):
+    """A file of a million one-row tickets is not held in memory while it is imported: the first
+    pass sums the keys up, then keeps those of tickets with more rows (the walk must know when
+    their last row is read). The counts shown stay whole: tickets, already here, rows without a key."""
+    head = "Ref,What happened,When,Status\n"
+    rows = ["A-1,Server slow,2026-04-01 10:00,New", "A-2,Disk full,2026-04-02 11:00,New",
+            "A-1,Server slow,2026-04-01 12:00,Resolved", "A-3,Mail down,2026-04-03 09:00,New",
+            ",Printer jams,2026-04-04 09:00,New", ",Scanner lost,2026-04-05 09:00,New"]
+    first = tmp_path / "first.csv"
+    first.write_text(head + rows[1] + "\n")  # A-2 is here before the file comes
+    apply(store, plan_incidents(store, first, options=Options(columns=dict(MAPPED))))
+    path = tmp_path / "log.csv"
+    path.write_text(head + "\n".join(rows) + "\n")
+    plan = plan_incidents(store, path, options=Options(columns=dict(MAPPED)))
+    assert dict(plan.reading.key_counts) == {"A-1": 2}  # the one-row keys are not kept
+    assert (plan.ticket_count, plan.skipped_known, plan.expected(), plan.to_import) == (5, 1, 4, 4)
+    assert plan.event_log
+    assert apply(store, plan) == 4
+    by_ref = {i.external_ref or i.summary: i for i in store.records("incidents")}
+    assert by_ref["A-1"].state == "restored"  # its two rows made one incident
+    assert {"A-2", "A-3", "Printer jams", "Scanner lost"} <= set(by_ref)
+    unchecked = plan_incidents(store, path, options=Options(columns=dict(MAPPED)), check=False)
+    assert apply(store, unchecked) == 0  # everything here now
+    assert (unchecked.ticket_count, unchecked.skipped_known) == (5, 5)
+
+
+MAPPED = {"Ref": "ref", "What happened": "summary", "When": "opened_at", "Status": "state"}
 
 
 def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsys):

@@ -282,13 +282,12 @@ class ImportPlan:
         """How many tickets the import will store, or (before they are checked) at most."""
         if self.checked:
             return self.to_import
-        counts = self.reading.key_counts
-        return len(counts) - (None in counts) + counts.get(None, 0) if self.keyed else self.rows  # a row with no key: one ticket
+        return self.reading.named + self.reading.unnamed if self.keyed else self.rows  # a row with no key: one ticket
 
     def _counted(self, keep: bool) -> Iterator[Ticket]:
         """Build every ticket once, counting what the preview shows (to import, rejected, the first
         few) as they pass; `keep`: hold them (a few thousand at most) for the import to come."""
-        keys: set[str] = set()
+        keys: set[str] = set()  # the fingerprints of rows without a ticket key (the keys are counted already)
         kept: list[Ticket] | None = [] if keep else None
         for ticket in _walk(self.reading, self, keys):
             self.to_import += 1
@@ -302,10 +301,10 @@ class ImportPlan:
             yield ticket
         self.checked, self.kept = True, kept
         self.reading.words = _Words(self.reading.words.layout, self.reading.words.options, _Sink())
-        self.ticket_count = len(keys)
-        self.skipped_known = len(keys & self.reading.known)
+        self.ticket_count = self.reading.named + len(keys)
+        self.skipped_known = self.reading.named_known + len(keys & self.reading.known)
         self.rejected_tickets = len(self.reading.bad)
-        self.event_log = self.event_log or any(n > 1 for n in self.reading.key_counts.values() if n)
+        self.event_log = self.event_log or any(n > 1 for k, n in self.reading.key_counts.items() if k)
         self.rejected.sort(key=lambda r: r.line)
 
     @property
@@ -330,13 +329,16 @@ class _Reading:
     readers: dict[str, DateReader]
     words: Any
     keyed: bool
-    key_counts: Counter
+    key_counts: Counter  # the ticket keys found on more than one row, with their rows (others have one)
     known: set[str]
     bad: set[str]
     people: dict[str, str]
     customers: dict[str, str]
     services: dict[str, str]
     progress: Callable[[int], None] | None = None
+    named: int = 0  # distinct ticket keys in the file
+    unnamed: int = 0  # rows without a ticket key (each one ticket)
+    named_known: int = 0  # of the keys, those already here
 
 
 class _Words:
@@ -488,11 +490,18 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         customers[name.lower()] = uuid
     for uuid, short in store.customer_codes().items():
         customers.setdefault(short.lower(), uuid)
+    known = _known(store, plan.keyed)
+    # Summed up, the counts of keys on one row only are dropped: the walk needs the others (when
+    # a ticket's last row is read), and a file of a million one-row tickets is not held twice.
+    named = len(key_counts) - (None in key_counts)
+    unnamed = key_counts.pop(None, 0)
+    named_known = sum(1 for k in key_counts if k in known) if known else 0
+    key_counts = Counter({k: n for k, n in key_counts.items() if n > 1})
     plan.reading = _Reading(
-        source, index, readers, _Words(layout, options, plan), plan.keyed, key_counts,
-        store.known_external_refs() if plan.keyed else {"fp:" + f for f in store.known_fingerprints()}, set(),
+        source, index, readers, _Words(layout, options, plan), plan.keyed, key_counts, known, set(),
         {name.lower(): uuid for uuid, name in store.titles("people").items()}, customers,
-        {name.lower(): uuid for uuid, name in store.titles("services").items()}, progress)
+        {name.lower(): uuid for uuid, name in store.titles("services").items()}, progress,
+        named, unnamed, named_known)
     if check:  # the second pass: every ticket built and checked once, the first few kept for the preview
         for _ticket in plan._counted(keep=True):
             pass
@@ -518,8 +527,8 @@ def _walk(reading: _Reading, sink: Any, keys: set[str] | None = None) -> Iterato
         key = row.get("ref")
         if not reading.keyed or key is None:
             key = "fp:" + hashlib.sha256("\x1f".join(v.strip() for v in values).encode("utf-8")).hexdigest()[:32]
-        if keys is not None:
-            keys.add(key)
+            if keys is not None:
+                keys.add(key)
         if key in known or key in bad:
             continue
         builder = builders.get(key)
@@ -739,8 +748,7 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
     default_who = f"{plan.layout} export"
     plan.reading.progress = None
     if plan.checked:  # a preview was read first: what was stored meanwhile is skipped too
-        plan.reading.known = plan.reading.known | (store.known_external_refs() if plan.keyed
-                                                   else {"fp:" + f for f in store.known_fingerprints()})
+        plan.reading.known = plan.reading.known | _known(store, plan.keyed)
     count = 0
     stories: list = []
     with store.bulk():
@@ -762,6 +770,13 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
         if progress:
             progress(count)
     return count
+
+
+def _known(store: StorePort, keyed: bool) -> set[str]:
+    """The tickets already here: their keys, and the fingerprints of those that came without one
+    (a row without a key in a file with keys is fingerprinted too, so it is not brought in twice)."""
+    fingerprints = {"fp:" + f for f in store.known_fingerprints()}
+    return store.known_external_refs() | fingerprints if keyed else fingerprints
 
 
 def _source(people: dict[str, str], who: str, via: str, when: datetime | None):
