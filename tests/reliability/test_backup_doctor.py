@@ -28,6 +28,32 @@ def test_backup_while_open_and_restore_with_a_safety_copy(store, tmp_path):
     assert describe(safety).records == 2  # nothing lost: the replaced state is kept
 
 
+def test_a_backup_followed_step_by_step_copies_one_moment_while_another_writes(store, tmp_path, monkeypatch):
+    """On a terminal the backup is copied a few pages at a time, to show how far it is; a write
+    from elsewhere between two steps neither enters the copy half-way nor starts it over."""
+    from vse_tui.store import files
+    from vse_tui.store.db import open_store
+    from vse_tui.store.maintenance import check_backup
+
+    for n in range(40):
+        core.log_incident(store, f"incident {n}", details="words " * 200)
+    monkeypatch.setattr(files, "COPY_STEP_PAGES", 8)
+    steps: list[tuple[int, int]] = []
+    other = open_store(store.path, store.actor)
+
+    def told(done: int, total: int) -> None:
+        steps.append((done, total))
+        if len(steps) == 2:  # half-way: someone else logs an incident
+            core.log_incident(other, "logged during the backup")
+
+    copy = backup(store, tmp_path / "copy.db", progress=told)
+    other.close()
+    assert len(steps) > 3 and steps[-1][0] == steps[-1][1] and all(a <= b for (a, _), (b, _) in zip(steps, steps[1:]))
+    assert describe(copy).records == 40  # the moment the copy began
+    assert store.count("incidents") == 41  # the write was not lost either
+    assert check_backup(copy, tmp_path / "check.db", store.actor) == []
+
+
 def test_restore_needs_confirmation_without_a_terminal(tmp_path, capsys):
     db, copy = str(tmp_path / "x.db"), str(tmp_path / "copy.db")
     assert main(["incident", "add", "one", "--db", db]) == 0

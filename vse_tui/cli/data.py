@@ -120,7 +120,14 @@ def cmd_backup(args) -> int:
     from ..store.maintenance import backup
 
     with open_store(args, must_exist=True) as store:
-        path = backup(store, args.out, force=args.force)
+        meter = Progress("backing up", unit="MiB")
+
+        def copied(done: int, total: int) -> None:
+            meter.total = total // 2**20 or None
+            meter.update(done // 2**20)
+
+        path = backup(store, args.out, force=args.force, progress=copied if meter.shown else None)
+        meter.done()
     say(str(path))
     return EXIT_OK
 

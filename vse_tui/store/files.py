@@ -13,7 +13,7 @@ import errno
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -165,16 +165,24 @@ def write_text(path: str | os.PathLike, text: str, **kwargs) -> Path:
     return Path(path).expanduser()
 
 
+COPY_STEP_PAGES = 4096  # pages copied between two progress reports (16 MiB of 4 KiB pages)
+
+
 def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: Path | None = None,
-                force: bool = False, what: str = "backup") -> Path:
+                force: bool = False, what: str = "backup",
+                progress: Callable[[int, int], None] | None = None) -> Path:
     """A consistent copy of the open database `conn` through SQLite's backup API, written whole or
-    not at all, mode 0600. `force` never replaces another SQLite file (check_target refuses it)."""
+    not at all, mode 0600. `force` never replaces another SQLite file (check_target refuses it).
+    `progress(bytes copied, bytes in all)`: told after each step of the copy."""
     target = check_target(path, database=database, force=force, what=what)
     tmp = _temp_beside(target, what)
     try:
         dest = sqlite3.connect(str(tmp))
         try:
-            conn.backup(dest)
+            if progress is None:
+                conn.backup(dest)
+            else:
+                _copy_in_steps(conn, dest, progress)
         finally:
             dest.close()
         with open(tmp, "rb+") as fh:
@@ -194,6 +202,23 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: 
             if leftover.exists():
                 leftover.unlink()
     return target
+
+
+def _copy_in_steps(conn: sqlite3.Connection, dest: sqlite3.Connection, progress: Callable[[int, int], None]) -> None:
+    """The backup a step at a time (so that a progress line can follow it), every step read from
+    one snapshot: a read transaction is held on `conn` from the first step to the last, so a write
+    from another connection meanwhile neither enters the copy half-way nor starts it over."""
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot is taken at the first read
+    try:
+        conn.backup(dest, pages=COPY_STEP_PAGES,
+                    progress=lambda _status, remaining, total: progress((total - remaining) * size, total * size))
+    finally:
+        if began:
+            conn.rollback()
 
 
 def _disk_full_near(target: Path) -> bool:

@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,14 +43,16 @@ def daily_backup(store: Store) -> Path | None:
     return backup(store)
 
 
-def backup(store: Store, out: str | os.PathLike | None = None, force: bool = False) -> Path:
+def backup(store: Store, out: str | os.PathLike | None = None, force: bool = False,
+           progress: Callable[[int, int], None] | None = None) -> Path:
     """A consistent copy of the open database (SQLite's backup API), readable by the owner only,
     with its attached files in `<backup>.files/`. Written whole or not at all; never over the
-    database or another SQLite file; over an existing file only with `force`."""
+    database or another SQLite file; over an existing file only with `force`. `progress(bytes
+    copied, bytes in all)` follows the copy of the database."""
     from .files import private_folder, private_tree, sqlite_copy
 
     target = Path(out).expanduser() if out else default_backup_path(store)
-    sqlite_copy(store.conn, target, database=store.path, force=force, what="backup")
+    sqlite_copy(store.conn, target, database=store.path, force=force, what="backup", progress=progress)
     files = store.path.with_name(store.path.name + ".files")
     if files.is_dir():  # attached files travel with the backup, in its own .files folder
         dest = target.with_name(target.name + ".files")
