@@ -144,8 +144,10 @@ class _Demo:
         self.store.actor = Actor(operator=person.name, os_user=login, host="laptop", person=person.uuid)
 
 
-def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) -> dict[str, int]:
-    """Fill an empty database with the demo shop. Returns counts per kind."""
+def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
+               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Fill an empty database with the demo shop. Returns counts per kind. `progress(incidents
+    stored)`: told as the shop's year is lived and as the old helpdesk's tickets come in."""
     from .core import clock
 
     as_of = as_of or clock.today()
@@ -166,8 +168,10 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300) ->
         lived = min(incidents, DETAILED_MAX)
         _incidents(d, lived)
         d.run()
+        if progress:
+            progress(lived)
         if incidents > lived:
-            _imported_incidents(d, incidents - lived)
+            _imported_incidents(d, incidents - lived, (lambda n: progress(lived + n)) if progress else None)
     store.via = None
     return {kind: store.count(kind) for kind in ("incidents", "change_requests", "configuration_items", "services")}
 
@@ -761,12 +765,12 @@ def _reviews(d: _Demo) -> None:
     d.at(_at(d.day(18), 10), "kim", improvement_report)
 
 
-def _imported_incidents(d: _Demo, count: int) -> None:
+def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | None = None) -> None:
     """The tickets of the helpdesk the shop used before: brought in with the importer, at the end."""
     from .core.importer import demo_archive
 
     d._as("kim")
-    demo_archive(d.store, count, d.rng, d.refs, d.start)
+    demo_archive(d.store, count, d.rng, d.refs, d.start, progress)
 
 
 def dump_counts(store: Store) -> dict[str, int]:

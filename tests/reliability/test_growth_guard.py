@@ -33,12 +33,22 @@ def clocked(fn) -> float:
     return time.perf_counter() - start
 
 
+TOLD: list[int] = []  # what the demo told of its progress while the big database was built
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     path = tmp_path_factory.mktemp("growth") / "big.db"
     with open_store(path) as store:
-        build_demo(store, incidents=N)
+        build_demo(store, incidents=N, progress=TOLD.append)
     return path
+
+
+def test_the_demo_tells_how_many_incidents_it_has_stored_as_it_goes(big):
+    assert len(TOLD) > 5 and TOLD == sorted(TOLD)  # the year lived, then each batch of the archive
+    assert TOLD[0] < N // 10 and TOLD[-1] == N
+    with open_store(big) as store:
+        assert store.count("incidents") >= N
 
 
 def test_verify_and_export_stay_near_a_plain_read_of_the_same_rows(big):

@@ -121,15 +121,20 @@ def cmd_backup(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         meter = Progress("backing up", unit="MiB")
-
-        def copied(done: int, total: int) -> None:
-            meter.total = total // 2**20 or None
-            meter.update(done // 2**20)
-
-        path = backup(store, args.out, force=args.force, progress=copied if meter.shown else None)
+        path = backup(store, args.out, force=args.force, progress=_in_mib(meter) if meter.shown else None)
         meter.done()
     say(str(path))
     return EXIT_OK
+
+
+def _in_mib(meter: Progress):
+    """A copy's progress (bytes copied, bytes in all) on `meter`, in MiB."""
+
+    def told(done: int, total: int) -> None:
+        meter.total = total // 2**20 or None
+        meter.update(done // 2**20)
+
+    return told
 
 
 def cmd_restore(args) -> int:
@@ -212,9 +217,12 @@ def cmd_demo(args) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     store = open_(path, Actor(operator="demo"))
+    meter = Progress("building the demo", total=args.incidents, unit="incidents")
     try:
-        counts = build_demo(store, as_of=args.as_of, incidents=args.incidents)
+        counts = build_demo(store, as_of=args.as_of, incidents=args.incidents,
+                            progress=meter.update if meter.shown else None)
     finally:
+        meter.done()
         store.close()
     say(f"Demo shop written to {path}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()),
         err=True)
@@ -251,7 +259,9 @@ def cmd_sync(args) -> int:
     action = args.sync_action
     with open_store(args, must_exist=action != "import") as store:
         if action == "clone":
-            made = sync.clone(store, args.out, args.name or "")
+            meter = Progress("copying", unit="MiB")
+            made = sync.clone(store, args.out, args.name or "", progress=_in_mib(meter) if meter.shown else None)
+            meter.done()
             say(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
                 "as its origin")
         elif action == "export":

@@ -792,7 +792,8 @@ __all__ = ["CsvFile", "ImportPlan", "Options", "Rejected", "Ticket", "apply", "c
 # ---------------------------------------------------------------- the demo's archive
 
 
-def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before: datetime) -> int:
+def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before: datetime,
+                 progress: Callable[[int], None] | None = None) -> int:
     """The tickets of the helpdesk the demo shop used before it moved in: written as that tool's
     export (Freshdesk's layout) into a private temporary file and brought in with the importer,
     as a shop would. Their dates run back from the demo's first day."""
@@ -823,6 +824,6 @@ def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before
                               opened.strftime(fmt), responded.strftime(fmt), resolved.strftime(fmt),
                               closed.strftime(fmt), rng.choice(contacts), rng.choice(customers)])
         plan = plan_incidents(store, path, check=False)  # built and checked once, as they are stored
-        return apply(store, plan)
+        return apply(store, plan, progress)
     finally:
         path.unlink(missing_ok=True)

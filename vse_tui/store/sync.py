@@ -26,6 +26,7 @@ import json
 import types
 import typing
 import uuid as uuidlib
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -71,17 +72,18 @@ def new_epoch(store) -> str:
     return new
 
 
-def clone(store, out: str | Path, name: str = "") -> dict[str, Any]:
+def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """A full copy of the database that knows it is a copy: its own site id, the shop as its
-    origin; the shop remembers the copy as a peer. Attached files are copied too."""
+    origin; the shop remembers the copy as a peer. Attached files are copied too. `progress(bytes
+    copied, bytes in all)` follows the copy of the database."""
     import shutil
 
-    from .db import backup_copy
+    from .files import sqlite_copy
 
     target = Path(out).expanduser()
     name = name.strip() or target.stem
     upto = _max_seq(store.conn)  # rows written meanwhile reach the copy twice and are skipped there
-    backup_copy(store.conn, target, database=store.path)
+    sqlite_copy(store.conn, target, database=store.path, what="copy", progress=progress)
     copy_site = str(uuidlib.uuid4())
     from .db import open_store
 
