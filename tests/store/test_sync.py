@@ -117,8 +117,11 @@ def test_the_same_bundle_twice_changes_nothing(pair):
     assert first.applied == 2
     rows = shop.count("history")
     before = shop.get("incidents", "INC-0001").version
-    again = sync.import_bundle(shop, bundle)
+    told: list[tuple[int, int]] = []
+    again = sync.import_bundle(shop, bundle, progress=lambda done, total: told.append((done, total)))
     assert (again.applied, again.skipped, again.created) == (0, 2, 0)
+    total = told[-1][1]  # every event of the bundle, those already here included
+    assert total >= 2 and told == [(0, total), (total, total)]  # how far the merge is, first to last
     assert shop.count("history") == rows and shop.get("incidents", "INC-0001").version == before
     # and the shop's next bundle does not send the laptop's own events back
     core.log_incident(shop, "Wi-Fi slow")

@@ -269,7 +269,15 @@ def cmd_sync(args) -> int:
             say(f"bundle written: {done['path']} for {done['to']}: {done['events']} events on {done['records']} "
                 f"records, {done['files']} files" + (", signed" if done["signed"] else ", not signed"))
         elif action == "import":
-            result = sync.import_bundle(store, args.bundle, require_signature=args.require_signature)
+            meter = Progress("merging", unit="events")
+
+            def merged(done: int, total: int) -> None:
+                meter.total = total
+                meter.update(done)
+
+            result = sync.import_bundle(store, args.bundle, require_signature=args.require_signature,
+                                        progress=merged if meter.shown else None)
+            meter.done()
             say(f"merged: {result.line()}")
         elif action == "conflicts":
             rows = sync.open_conflicts(store)

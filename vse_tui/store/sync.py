@@ -195,6 +195,7 @@ class ImportResult:
         return "; ".join(parts)
 
 
+PROGRESS_EVERY = 500  # events merged between two progress reports
 MAX_BUNDLE_BYTES = 512 << 20  # a bundle's size once decompressed; past it, it is refused (a gzip bomb)
 _EVENT_TYPES: dict[str, tuple[type, ...]] = {
     "seq": (int,), "at": (str,), "kind": (str,), "record": (str,), "record_id": (str, type(None)),
@@ -307,9 +308,11 @@ def check_bundle_signature(store, body: dict[str, Any], require: bool) -> str | 
     return f"its signature does not verify ({why})" if why else None
 
 
-def import_bundle(store, path: str | Path, require_signature: bool = False) -> ImportResult:
+def import_bundle(store, path: str | Path, require_signature: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Merge a bundle from a known peer, in one transaction (all or nothing). A signed bundle must
-    verify; `require_signature` refuses an unsigned one."""
+    verify; `require_signature` refuses an unsigned one. `progress(events merged, events in all)`
+    is told every few hundred events."""
     from ..core.attachments import stored_path
 
     store.guard_input(Path(path).expanduser())
@@ -344,7 +347,7 @@ def import_bundle(store, path: str | Path, require_signature: bool = False) -> I
             store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
                                (body["from_site"], renamed))
             known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
-        merger.apply_all(body["events"])
+        merger.apply_all(body["events"], progress)
         peer = known[body["from_site"]]
         if body.get("ack_site") in (None, store.site_id):
             acked = ack if renamed is not None else max(peer["acked"] or 0, ack)
@@ -420,11 +423,13 @@ class _Merger:
         self.store.log_event(e["kind"], None, action, e["field"], old, new if new is not None else e["new_value"],
                              e["task"], self._event(e), record_uuid=e["record"], record_id=record_id or e["record_id"])
 
-    def apply_all(self, events: list[dict[str, Any]]) -> None:
+    def apply_all(self, events: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None) -> None:
         """Apply the events in order; the field updates of one version of a record go together, so
         that a status and its state move as one (a lifecycle checks them together)."""
         group: list[dict[str, Any]] = []
-        for e in events:
+        for n, e in enumerate(events):
+            if progress and n % PROGRESS_EVERY == 0:
+                progress(n, len(events))
             if group and (e["action"] != "update" or not e["field"]
                           or (e["record"], e["version"]) != (group[0]["record"], group[0]["version"])):
                 self._update_version(group)
@@ -435,6 +440,8 @@ class _Merger:
                 self.apply(e)
         if group:
             self._update_version(group)
+        if progress:
+            progress(len(events), len(events))
 
     def apply(self, e: dict[str, Any]) -> None:
         from ..core.records import KINDS
