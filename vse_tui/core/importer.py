@@ -304,7 +304,7 @@ class ImportPlan:
         self.ticket_count = self.reading.named + len(keys)
         self.skipped_known = self.reading.named_known + len(keys & self.reading.known)
         self.rejected_tickets = len(self.reading.bad)
-        self.event_log = self.event_log or any(n > 1 for k, n in self.reading.key_counts.items() if k)
+        self.event_log = self.event_log or bool(self.reading.key_counts)  # a key met on several rows
         self.rejected.sort(key=lambda r: r.line)
 
     @property
