@@ -111,6 +111,21 @@ def test_the_plan_counts_every_ticket_but_keeps_only_the_keys_met_on_several_row
     assert (unchecked.ticket_count, unchecked.skipped_known) == (5, 5)
 
 
+def test_tickets_stored_while_a_preview_was_read_are_not_stored_twice(store, tmp_path):
+    """Two people import the same export at once: the one who read the preview first stores only
+    what the other did not (asked of the database as it stores, not from a list of every key)."""
+    path = tmp_path / "export.csv"
+    path.write_text(SNOW)
+    previewed = plan_incidents(store, path)  # the first person reads the preview...
+    assert previewed.to_import == 4
+    half = tmp_path / "half.csv"
+    half.write_text("\n".join(SNOW.splitlines()[:3]) + "\n")  # ...while the other imports the first two
+    assert apply(store, plan_incidents(store, half, check=False)) == 2
+    assert apply(store, previewed) == 2  # the other two
+    assert sorted(i.external_ref for i in store.records("incidents")) == ["INC0010001", "INC0010002", "INC0010003",
+                                                                          "INC0010006"]
+
+
 MAPPED = {"Ref": "ref", "What happened": "summary", "When": "opened_at", "Status": "state"}
 
 

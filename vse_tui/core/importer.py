@@ -490,7 +490,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         customers[name.lower()] = uuid
     for uuid, short in store.customer_codes().items():
         customers.setdefault(short.lower(), uuid)
-    known = _known(store, plan.keyed)
+    known = _known(store, plan.keyed, (k for k in key_counts if k is not None))
     # Summed up, the counts of keys on one row only are dropped: the walk needs the others (when
     # a ticket's last row is read), and a file of a million one-row tickets is not held twice.
     named = len(key_counts) - (None in key_counts)
@@ -747,36 +747,51 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
     via = f"imported:{plan.layout} {plan.source}"[:200]
     default_who = f"{plan.layout} export"
     plan.reading.progress = None
-    if plan.checked:  # a preview was read first: what was stored meanwhile is skipped too
-        plan.reading.known = plan.reading.known | _known(store, plan.keyed)
+    # A preview was read first: what was stored meanwhile (another import of the same file) is
+    # skipped too, asked of the database a batch at a time.
+    meanwhile = plan.checked
+    fingerprints = _known(store, False) if meanwhile else set()
     count = 0
-    stories: list = []
-    with store.bulk():
-        for ticket in plan.walk():
-            if ticket.key in plan.reading.known or ("fp:" + (ticket.fingerprint or "")) in plan.reading.known:
-                continue  # stored meanwhile (another import of the same file)
+    batch: list[Ticket] = []
+
+    def store_batch() -> int:
+        tickets = batch
+        if meanwhile:
+            here = store.known_external_refs([t.key for t in tickets if t.key])
+            tickets = [t for t in tickets if t.key not in here and "fp:" + (t.fingerprint or "") not in fingerprints]
+        stories = []
+        for ticket in tickets:
             first_who = next((s[2] for s in ticket.steps if s[2]), None) or default_who
             first = _source(people, first_who, via, ticket.initial["opened_at"])
             steps = [(changes, _source(people, who or default_who, via, when), task)
                      for changes, _state, who, task, when in ticket.steps]
             stories.append((ticket.initial, steps, first))
-            if len(stories) >= BATCH:
-                count += store.add_stories("incidents", stories, task="IN.2.1")
-                stories = []
+        return store.add_stories("incidents", stories, task="IN.2.1") if stories else 0
+
+    with store.bulk():
+        for ticket in plan.walk():
+            if ticket.key in plan.reading.known or ("fp:" + (ticket.fingerprint or "")) in plan.reading.known:
+                continue  # here when the file was read
+            batch.append(ticket)
+            if len(batch) >= BATCH:
+                count += store_batch()
+                batch = []
                 if progress:
                     progress(count)
-        if stories:
-            count += store.add_stories("incidents", stories, task="IN.2.1")
+        if batch:
+            count += store_batch()
         if progress:
             progress(count)
     return count
 
 
-def _known(store: StorePort, keyed: bool) -> set[str]:
-    """The tickets already here: their keys, and the fingerprints of those that came without one
-    (a row without a key in a file with keys is fingerprinted too, so it is not brought in twice)."""
+def _known(store: StorePort, keyed: bool, keys: Iterable[str] = ()) -> set[str]:
+    """The tickets already here: the fingerprints of those that came without a key (a row without
+    a key in a file with keys is fingerprinted too, so it is not brought in twice), and of `keys`
+    (the file's ticket keys), those already imported. Only the file's keys are asked for: a shop
+    of a million imported tickets does not load them all to import a few more."""
     fingerprints = {"fp:" + f for f in store.known_fingerprints()}
-    return store.known_external_refs() | fingerprints if keyed else fingerprints
+    return store.known_external_refs(keys) | fingerprints if keyed else fingerprints
 
 
 def _source(people: dict[str, str], who: str, via: str, when: datetime | None):

@@ -121,7 +121,7 @@ class NamedReads:
         """The ticket keys of the tools incidents were imported from, that are already here."""
         if refs is None:
             return {r for (r,) in self.conn.execute("SELECT external_ref FROM incidents WHERE external_ref IS NOT NULL")}
-        wanted = sorted(set(refs))
+        wanted = sorted(refs)  # in index order (a key given twice is asked twice: no copy of them all)
         out: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
