@@ -111,6 +111,7 @@ class _Demo:
         self.people: dict[str, Any] = {}  # key -> Person
         self.refs: dict[str, Any] = {}
         self.login = store.actor
+        self.progress: Callable[[int], None] | None = None  # told the incidents stored as the year is lived
 
     def day(self, days_ago: int) -> date:
         return self.as_of - timedelta(days=days_ago)
@@ -126,11 +127,15 @@ class _Demo:
 
     def run(self, until: datetime | None = None) -> None:
         """Play the planned steps in time order (up to `until`: later ones stay planned)."""
+        played = 0
         while self.queue and (until is None or self.queue[0].when <= until):
             step = heapq.heappop(self.queue)
             self.clock.set(step.when)
             self._as(step.who)
             step.act()
+            played += 1
+            if self.progress and played % 200 == 0:
+                self.progress(self.store.count("incidents"))
         self._as("kim")
 
     def _as(self, who: str | None) -> None:
@@ -153,6 +158,7 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
     as_of = as_of or clock.today()
     now = clock.now() if as_of == clock.today() else _at(as_of, 9, 30)
     d = _Demo(store, as_of, now, random.Random(SEED))
+    d.progress = progress
     store.via = "demo"
     store.set_setting("demo", "1")
     store.set_setting("clock", "simulated")
@@ -168,10 +174,11 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
         lived = min(incidents, DETAILED_MAX)
         _incidents(d, lived)
         d.run()
+        stored = store.count("incidents")
         if progress:
-            progress(lived)
+            progress(stored)
         if incidents > lived:
-            _imported_incidents(d, incidents - lived, (lambda n: progress(lived + n)) if progress else None)
+            _imported_incidents(d, incidents - lived, (lambda n: progress(stored + n)) if progress else None)
     store.via = None
     return {kind: store.count(kind) for kind in ("incidents", "change_requests", "configuration_items", "services")}
 

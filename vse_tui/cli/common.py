@@ -241,6 +241,8 @@ class Progress:
         if now - self.last < 0.2:
             return
         self.last = now
+        if self.total:
+            done = min(done, self.total)  # a total known beforehand is an estimate (a demo may hold one more)
         rate = done / max(now - self.start, 1e-6)
         line = f"{self.what}: {done:,} {self.unit} ({rate:,.0f}/s)"
         if self.total:
