@@ -121,18 +121,18 @@ def cmd_backup(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         meter = Progress("backing up", unit="MiB")
-        path = backup(store, args.out, force=args.force, progress=_in_mib(meter) if meter.shown else None)
+        path = backup(store, args.out, force=args.force, progress=_told(meter, 2**20) if meter.shown else None)
         meter.done()
     say(str(path))
     return EXIT_OK
 
 
-def _in_mib(meter: Progress):
-    """A copy's progress (bytes copied, bytes in all) on `meter`, in MiB."""
+def _told(meter: Progress, per: int = 1):
+    """A progress callback (done, in all) shown on `meter`, in units of `per` (2**20: bytes as MiB)."""
 
     def told(done: int, total: int) -> None:
-        meter.total = total // 2**20 or None
-        meter.update(done // 2**20)
+        meter.total = total // per or None
+        meter.update(done // per)
 
     return told
 
@@ -260,7 +260,7 @@ def cmd_sync(args) -> int:
     with open_store(args, must_exist=action != "import") as store:
         if action == "clone":
             meter = Progress("copying", unit="MiB")
-            made = sync.clone(store, args.out, args.name or "", progress=_in_mib(meter) if meter.shown else None)
+            made = sync.clone(store, args.out, args.name or "", progress=_told(meter, 2**20) if meter.shown else None)
             meter.done()
             say(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
                 "as its origin")
@@ -270,13 +270,8 @@ def cmd_sync(args) -> int:
                 f"records, {done['files']} files" + (", signed" if done["signed"] else ", not signed"))
         elif action == "import":
             meter = Progress("merging", unit="events")
-
-            def merged(done: int, total: int) -> None:
-                meter.total = total
-                meter.update(done)
-
             result = sync.import_bundle(store, args.bundle, require_signature=args.require_signature,
-                                        progress=merged if meter.shown else None)
+                                        progress=_told(meter) if meter.shown else None)
             meter.done()
             say(f"merged: {result.line()}")
         elif action == "conflicts":

@@ -173,7 +173,9 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: 
                 progress: Callable[[int, int], None] | None = None) -> Path:
     """A consistent copy of the open database `conn` through SQLite's backup API, written whole or
     not at all, mode 0600. `force` never replaces another SQLite file (check_target refuses it).
-    `progress(bytes copied, bytes in all)`: told after each step of the copy."""
+    With `progress(bytes copied, bytes in all)` the copy goes a few pages at a time and is told after
+    each step; the caller holds a read snapshot of `conn` (`Store.snapshot`), so every step copies the
+    same moment (a write from another connection meanwhile neither enters it nor starts it over)."""
     target = check_target(path, database=database, force=force, what=what)
     tmp = _temp_beside(target, what)
     try:
@@ -182,7 +184,9 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: 
             if progress is None:
                 conn.backup(dest)
             else:
-                _copy_in_steps(conn, dest, progress)
+                size = conn.execute("PRAGMA page_size").fetchone()[0]
+                conn.backup(dest, pages=COPY_STEP_PAGES,
+                            progress=lambda _status, left, total: progress((total - left) * size, total * size))
         finally:
             dest.close()
         with open(tmp, "rb+") as fh:
@@ -202,23 +206,6 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: 
             if leftover.exists():
                 leftover.unlink()
     return target
-
-
-def _copy_in_steps(conn: sqlite3.Connection, dest: sqlite3.Connection, progress: Callable[[int, int], None]) -> None:
-    """The backup a step at a time (so that a progress line can follow it), every step read from
-    one snapshot: a read transaction is held on `conn` from the first step to the last, so a write
-    from another connection meanwhile neither enters the copy half-way nor starts it over."""
-    size = conn.execute("PRAGMA page_size").fetchone()[0]
-    began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot is taken at the first read
-    try:
-        conn.backup(dest, pages=COPY_STEP_PAGES,
-                    progress=lambda _status, remaining, total: progress((total - remaining) * size, total * size))
-    finally:
-        if began:
-            conn.rollback()
 
 
 def _disk_full_near(target: Path) -> bool:

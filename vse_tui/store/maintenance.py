@@ -52,7 +52,8 @@ def backup(store: Store, out: str | os.PathLike | None = None, force: bool = Fal
     from .files import private_folder, private_tree, sqlite_copy
 
     target = Path(out).expanduser() if out else default_backup_path(store)
-    sqlite_copy(store.conn, target, database=store.path, force=force, what="backup", progress=progress)
+    with store.snapshot():  # a copy shown step by step copies one moment
+        sqlite_copy(store.conn, target, database=store.path, force=force, what="backup", progress=progress)
     files = store.path.with_name(store.path.name + ".files")
     if files.is_dir():  # attached files travel with the backup, in its own .files folder
         dest = target.with_name(target.name + ".files")

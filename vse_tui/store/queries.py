@@ -117,10 +117,8 @@ class NamedReads:
         sql = f"SELECT COUNT(*) FROM incidents WHERE {column} >= ? AND {column} < ? AND {where}"
         return [self.conn.execute(sql, (a, b, *params)).fetchone()[0] for a, b in zip(edges, edges[1:])]
 
-    def known_external_refs(self, refs: Iterable[str] | None = None) -> set[str]:
-        """The ticket keys of the tools incidents were imported from, that are already here."""
-        if refs is None:
-            return {r for (r,) in self.conn.execute("SELECT external_ref FROM incidents WHERE external_ref IS NOT NULL")}
+    def known_external_refs(self, refs: Iterable[str]) -> set[str]:
+        """Of the ticket keys `refs` (of the tools incidents were imported from), those already here."""
         wanted = sorted(refs)  # in index order (a key given twice is asked twice: no copy of them all)
         out: set[str] = set()
         for start in range(0, len(wanted), 500):

@@ -260,6 +260,9 @@ class Reads:
         own = not self.conn.in_transaction
         if own:
             self.conn.execute("BEGIN")
+            # a deferred BEGIN takes its snapshot at the first read: taken here, so that a step of
+            # SQLite's backup (which reads outside a transaction of its own) sees this moment too
+            self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
         try:
             yield
         finally:

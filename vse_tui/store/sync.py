@@ -83,7 +83,8 @@ def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int],
     target = Path(out).expanduser()
     name = name.strip() or target.stem
     upto = _max_seq(store.conn)  # rows written meanwhile reach the copy twice and are skipped there
-    sqlite_copy(store.conn, target, database=store.path, what="copy", progress=progress)
+    with store.snapshot():  # a copy shown step by step copies one moment
+        sqlite_copy(store.conn, target, database=store.path, what="copy", progress=progress)
     copy_site = str(uuidlib.uuid4())
     from .db import open_store
 
