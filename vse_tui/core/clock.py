@@ -26,10 +26,15 @@ def parse_datetime(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+_ZERO = timedelta(0)
+
+
 def ensure_utc(value: datetime) -> datetime:
     """An aware datetime in UTC without microseconds; naive values are taken as local time."""
     if value.tzinfo is UTC and not value.microsecond:
         return value  # as stored: the common case when a record is read
+    if value.utcoffset() == _ZERO:  # UTC by another name (a parsed "+00:00"): no arithmetic needed
+        return value.replace(tzinfo=UTC, microsecond=0)
     if value.tzinfo is None:
         value = value.astimezone()
     return value.astimezone(UTC).replace(microsecond=0)

@@ -197,21 +197,24 @@ def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str
     return current
 
 
-def verify_records(conn, progress: Callable[[int], None] | None = None, since: str = "",
-                   before: str | None = None) -> list[Problem]:
+def verify_records(conn, progress: Callable[[int], None] | None = None, split: dict[str, str] | None = None,
+                   upper: bool = False) -> list[Problem]:
     """Each record's chain must point at its latest history row; replaying its history must give
     its current values, its version, when and by whom it was made and last changed; a record its
     history made must still be there. Per kind, the records and their history are read side by
-    side in one pass each, ordered by record (memory stays flat whatever the size). Only the
-    records whose uuid is in [since, before) (all by default): two processes can share the work,
-    each on one read snapshot of its own."""
+    side in one pass each, ordered by record (memory stays flat whatever the size). With `split`
+    (kind -> uuid, see `split_points`), only the records whose uuid sorts below it, or (`upper`)
+    from it on: two processes can share the work, each on one read snapshot of its own."""
     from ..core.records import KINDS
     from .columns import PROMOTED
 
     problems: list[Problem] = []
     checked = 0
-    end = before if before is not None else "\uffff"
     for kind in KINDS:
+        since, end = "", _PAST_ANY_UUID
+        if split is not None:
+            point = split.get(kind, _PAST_ANY_UUID)
+            since, end = (point, _PAST_ANY_UUID) if upper else ("", point)
         promoted = tuple(p for p in PROMOTED[kind] if p not in ("status", "state"))
         names = ["uuid", "id", "chain", "status", "state", *COMMON, *promoted, "data"]
         records = conn.execute(f"SELECT {', '.join(names)} FROM {kind} WHERE uuid >= ? AND uuid < ? ORDER BY uuid",
@@ -334,10 +337,25 @@ def _common_problem(current: dict[str, Any], created: dict[str, Any], last: dict
 
 
 PARALLEL_FROM = 50_000  # history rows from which a second process shares the work
-# Records whose uuid sorts from here on are checked by the second process, after it has hashed the
-# chain: uuids are random, so this one checks about 73% of the records, the other the rest and the
-# chain (measured at 100,000 and 1,000,000 incidents: the two then end together).
-APART_FROM = "bc"
+# Of each kind's records, the share checked by this process; the other hashes the chain first, then
+# checks the rest (measured at 100,000 and 1,000,000 incidents: the two then end together).
+SHARE_HERE = 0.73
+_PAST_ANY_UUID = "\uffff"  # sorts after every uuid
+
+
+def split_points(conn) -> dict[str, str]:
+    """Per kind, the uuid from which the second process checks the records: the one found at
+    SHARE_HERE of them in uuid order (read through the uuid's index). Uuids made in time order share
+    their first digits for years, so a fixed point would send every record to one side."""
+    from ..core.records import KINDS
+
+    out: dict[str, str] = {}
+    for kind in KINDS:
+        count = conn.execute(f"SELECT COUNT(*) FROM {kind}").fetchone()[0]
+        row = conn.execute(f"SELECT uuid FROM {kind} ORDER BY uuid LIMIT 1 OFFSET ?",
+                           (int(count * SHARE_HERE),)).fetchone()
+        out[kind] = row[0] if row else _PAST_ANY_UUID
+    return out
 
 
 def verify(store, parallel: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
@@ -350,26 +368,25 @@ def verify(store, parallel: bool = False, progress: Callable[[int], None] | None
     conn = store.conn
     with store.snapshot():
         last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
-        apart = _elsewhere(store.path, last) if parallel and last >= PARALLEL_FROM else None
+        split = split_points(conn) if parallel and last >= PARALLEL_FROM else None
+        apart = _elsewhere(store.path, last, split) if split is not None else None
         if apart is None:
             problems = verify_history(conn, upto=last)
             mine = verify_records(conn, progress)
         else:
-            share = int(APART_FROM, 16) / 256  # of the records, checked here (uuids are random)
-            mine = verify_records(conn, (lambda n: progress(int(n / share))) if progress else None,
-                                   before=APART_FROM)
+            mine = verify_records(conn, (lambda n: progress(int(n / SHARE_HERE))) if progress else None, split)
         rest = verify_tip(conn) + verify_time(conn) + verify_settings(conn)
         if apart is not None:
             try:
                 problems, theirs = apart.result()
             except Exception:  # the other process could not run: its share is checked here instead
                 problems = verify_history(conn, upto=last)
-                theirs = verify_records(conn, since=APART_FROM)
+                theirs = verify_records(conn, split=split, upper=True)
             mine = mine + theirs
         return problems + rest + mine
 
 
-def _elsewhere(path, last: int):
+def _elsewhere(path, last: int, split: dict[str, str]):
     """The chain's check (and a share of the records) started in another process (a future), or
     None where that cannot be."""
     import os
@@ -381,15 +398,15 @@ def _elsewhere(path, last: int):
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        future = pool.submit(_verify_apart, str(path), last)
+        future = pool.submit(_verify_apart, str(path), last, split)
         pool.shutdown(wait=False)
         return future
     except (OSError, RuntimeError):
         return None
 
 
-def _verify_apart(path: str, last: int) -> tuple[list[Problem], list[Problem]]:
-    """In the second process: the chain up to `last`, then the records from APART_FROM on, both
+def _verify_apart(path: str, last: int, split: dict[str, str]) -> tuple[list[Problem], list[Problem]]:
+    """In the second process: the chain up to `last`, then the records from `split` on, both
     in one read transaction."""
     import sqlite3
     from pathlib import Path
@@ -397,6 +414,6 @@ def _verify_apart(path: str, last: int) -> tuple[list[Problem], list[Problem]]:
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("BEGIN")
-        return verify_history(conn, upto=last), verify_records(conn, since=APART_FROM)
+        return verify_history(conn, upto=last), verify_records(conn, split=split, upper=True)
     finally:
         conn.close()

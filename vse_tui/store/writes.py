@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.errors import BusyError, InputError, describe_validation_error
+from ..core.ids import new_uuid
 from ..core.ports import Source
 from ..core.records import model_for
 from .chain import ALL_HASHED, history_value, row_hash
@@ -442,8 +443,6 @@ class WritePath:
         did it and when there, the task) as a version of its own; every row chained and dated now,
         keeping when and by whom it happened there. Each record is validated once, as it ends up; a
         step that changes nothing is skipped. Returns how many records were stored."""
-        import uuid as uuidlib
-
         from pydantic import ValidationError  # loaded with the model
 
         model = model_for(kind)
@@ -457,7 +456,7 @@ class WritePath:
             columns: list[str] | None = None
             for data, steps, first in stories:
                 current = {**defaults, **{k: _json_value(v) for k, v in data.items()},
-                           "uuid": data.get("uuid") or str(uuidlib.uuid4()), "id": format_id(model.PREFIX, seq),
+                           "uuid": data.get("uuid") or new_uuid(), "id": format_id(model.PREFIX, seq),
                            "version": 1, "created_at": at, "updated_at": at, "created_by": first.operator,
                            "updated_by": first.operator}
                 seq += 1

@@ -8,7 +8,6 @@ configuration item) lives in `state`.
 
 from __future__ import annotations
 
-import uuid as uuidlib
 from datetime import datetime
 from typing import Annotated, ClassVar, Literal
 
@@ -16,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 
 from ..clock import ensure_utc
 from ..data import work_product_statuses
+from ..ids import new_uuid
 
 # A moment in time, always held in UTC (naive input is taken as local time).
 Instant = Annotated[datetime, AfterValidator(ensure_utc), PlainSerializer(lambda v: v.isoformat(), when_used="json")]
@@ -23,10 +23,6 @@ Instant = Annotated[datetime, AfterValidator(ensure_utc), PlainSerializer(lambda
 Level = Literal["high", "medium", "low"]
 HOW_APPROVED = ("signature", "email", "meeting", "verbal", "other")
 MEANINGS = ("approved", "reviewed", "accepted by the customer", "accepted by the supplier")
-
-
-def new_uuid() -> str:
-    return str(uuidlib.uuid4())
 
 
 class Approval(BaseModel):
