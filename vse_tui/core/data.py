@@ -15,7 +15,9 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+@cache
 def _read(name: str) -> dict:
+    """One data file, parsed once per process (callers read it, never change it)."""
     with open(data_dir() / "standard" / name, "rb") as fh:
         return tomllib.load(fh)
 
