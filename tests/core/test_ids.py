@@ -30,3 +30,12 @@ def test_records_logged_one_after_another_have_uuids_in_that_order(store):
     logged = [core.log_incident(store, f"Printer jam {n}") for n in range(30)]
     assert [i.uuid for i in logged] == sorted(i.uuid for i in logged)
     assert all(uuid.UUID(i.uuid).version == 7 for i in logged)
+
+
+def test_a_seed_set_elsewhere_does_not_make_two_runs_give_the_same_uuids():
+    import random
+
+    random.seed(1)
+    first = ids.new_uuid()
+    random.seed(1)
+    assert ids.new_uuid()[19:] != first[19:]  # the random part (after the counter) differs
