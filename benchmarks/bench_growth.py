@@ -180,6 +180,7 @@ def measure(n: int, db: str, tmp: Path, env: dict[str, str], runs: int, with_scr
     # a new name each run: a backup never replaces an SQLite file, --force or not
     out["backup"] = fig(*best(lambda: app(["backup", "--db", copy, "--out", str(work / f"b{time.time_ns()}.db")], env)),
                         floor=copied[0])
+    os.sync()  # the backups just written are flushed first: the commit's own flush would wait for them
     out["incident add"] = fig(*best(lambda: app(["incident", "add", "Growth bench", "--db", copy], env), short),
                               floor=libs[0])
     out["palette search"] = fig(float(run(["-c", SEARCH, copy], env)[2]), unit="ms")

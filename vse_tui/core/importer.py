@@ -827,17 +827,18 @@ def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before
             out.writerow(["Ticket ID", "Subject", "Status", "Priority", "Agent", "Group", "Created time",
                           "Initial response time", "Resolved time", "Closed time", "Requester Name", "Company Name"])
             span = 3 * 365 * 24 * 60  # three years of the old helpdesk, before the demo's year
+            first = before.replace(microsecond=0, tzinfo=None)  # the digits strftime wrote, no zone
             for n in range(count):
-                opened = before - timedelta(minutes=span - int(span * n / max(count, 1)) + rng.randint(0, 300))
+                opened = first - timedelta(minutes=span - int(span * n / max(count, 1)) + rng.randint(0, 300))
                 responded = opened + timedelta(minutes=rng.randint(5, 240))
                 resolved = responded + timedelta(minutes=rng.randint(30, 4000))
                 closed = resolved + timedelta(hours=rng.randint(1, 72))
-                fmt = "%Y-%m-%d %H:%M:%S"
                 out.writerow([f"FD-{n + 1}", rng.choice(summaries), "Closed",
                               rng.choice(["Urgent", "High", "Medium", "Medium", "Low", "Low"]),
                               rng.choice(["Kim Lee", "Sam Ortiz", "Alex Moreau"]), "Support",
-                              opened.strftime(fmt), responded.strftime(fmt), resolved.strftime(fmt),
-                              closed.strftime(fmt), rng.choice(contacts), rng.choice(customers)])
+                              # 2023-05-06 07:08:09, as strftime would write it (four times quicker)
+                              opened.isoformat(" "), responded.isoformat(" "), resolved.isoformat(" "),
+                              closed.isoformat(" "), rng.choice(contacts), rng.choice(customers)])
         plan = plan_incidents(store, path, check=False)  # built and checked once, as they are stored
         return apply(store, plan, progress)
     finally:
