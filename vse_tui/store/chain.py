@@ -32,12 +32,12 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_ke
 
 def row_hash(prev_hash: str | None, values: dict[str, Any]) -> str:
     """sha256 over the previous row's hash and this row's content, in a fixed canonical form."""
-    return _digest(prev_hash, [values.get(k) for k in HASHED], [values.get(k) for k in HASHED_IF_SET])
+    return digest_of(prev_hash, [values.get(k) for k in HASHED], [values.get(k) for k in HASHED_IF_SET])
 
 
-def _digest(prev_hash: str | None, hashed: Sequence[Any], late: Sequence[Any]) -> str:
+def digest_of(prev_hash: str | None, hashed: Sequence[Any], late: Sequence[Any]) -> str:
     """The canonical form: the previous hash, the HASHED values in order, then those of
-    HASHED_IF_SET that are set, by name."""
+    HASHED_IF_SET (`late`, in their order) that are set, by name."""
     items: list[Any] = [prev_hash or "", *hashed]
     extra = {k: v for k, v in zip(HASHED_IF_SET, late) if v is not None}
     if extra:
@@ -79,7 +79,7 @@ def verify_history(conn, upto: int | None = None) -> list[Problem]:
         if (prev_hash or None) != prev:
             problems.append(Problem(f"history {row[0]}", "the link to the previous row is broken "
                                     "(a row before it was deleted, inserted or changed)"))
-        if digest != _digest(prev_hash, row[:width], row[width:late]):
+        if digest != digest_of(prev_hash, row[:width], row[width:late]):
             problems.append(Problem(f"history {row[0]}", "its content was changed after it was written"))
         prev = digest
     return problems

@@ -22,7 +22,7 @@ from ..core.errors import BusyError, InputError, describe_validation_error
 from ..core.ids import new_uuid
 from ..core.ports import Source
 from ..core.records import model_for
-from .chain import ALL_HASHED, history_value, row_hash
+from .chain import ALL_HASHED, digest_of, history_value
 from .columns import PROMOTED
 
 if TYPE_CHECKING:
@@ -327,31 +327,29 @@ class WritePath:
     def _history_row(self, kind: str, record_uuid: str, record_id: str | None, action: str, field_name: str | None,
                      old: Any, new: Any, task: str | None, version: int | None, event: Event | None = None,
                      at: datetime | None = None, via: str | None = None, source: Source | None = None) -> tuple:
-        """The next history row's values (chained to the tip, which it becomes), ready to insert."""
+        """The next history row's values (chained to the tip, which it becomes), ready to insert:
+        the columns of ALL_HASHED in their order, then hash, prev_hash, origin_site, origin_seq."""
         tip = self._chain_tip()
-        values: dict[str, Any] = {
-            "seq": (tip[0] if tip else 0) + 1, "kind": kind, "record": record_uuid, "record_id": record_id,
-            "action": action, "field": field_name, "old_value": history_value(old), "new_value": history_value(new),
-            "task": task, "version": version,
-        }
-        if event is not None:
-            values.update(at=clock.iso(event.at), operator=event.operator, os_user=event.os_user, host=event.host,
-                          person=event.person, via=event.via, occurred_at=event.occurred_at)
+        seq = (tip[0] if tip else 0) + 1
+        if event is not None:  # a change first written elsewhere keeps its own identity
+            moment, operator, os_user, host = clock.iso(event.at), event.operator, event.os_user, event.host
+            late = (event.person, event.via, event.occurred_at)
             site, number = event.site, event.seq
-        elif source is not None:
-            values.update(at=clock.iso(at or self.write_time()), operator=source.operator, os_user=self.actor.os_user,
-                          host=self.actor.host, person=source.person, via=source.via, occurred_at=source.occurred_at)
-            site, number = self.site_id, values["seq"]
         else:
-            values.update(at=clock.iso(at or self.write_time()), operator=self.actor.operator,
-                          os_user=self.actor.os_user, host=self.actor.host, person=self.actor.person,
-                          via=via or self.via, occurred_at=None)
-            site, number = self.site_id, values["seq"]
+            actor = self.actor
+            moment, os_user, host = clock.iso(at or self.write_time()), actor.os_user, actor.host
+            if source is not None:
+                operator, late = source.operator, (source.person, source.via, source.occurred_at)
+            else:
+                operator, late = actor.operator, (actor.person, via or self.via, None)
+            site, number = self.site_id, seq
+        hashed = (seq, moment, kind, record_uuid, record_id, action, field_name, history_value(old), history_value(new),
+                  operator, os_user, host, task, version)  # in the order of chain.HASHED
         prev = tip[1] if tip else None
-        digest = row_hash(prev, values)
-        self._tip = (values["seq"], digest, values["at"])
+        digest = digest_of(prev, hashed, late)
+        self._tip = (seq, digest, moment)
         self._tip_rows += 1  # the chain's tip row is moved once, when the transaction commits
-        return (*(values[k] for k in ALL_HASHED), digest, prev, site, number)
+        return (*hashed, *late, digest, prev, site, number)
 
     def log_event(self, kind: str, record: Record | None, action: str, field: str | None, old: Any, new: Any,
                   task: str | None = None, event: Event | None = None, record_uuid: str | None = None,
