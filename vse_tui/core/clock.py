@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, timedelta
+from typing import overload
 
 
 def now() -> datetime:
@@ -40,7 +41,14 @@ def ensure_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
+@overload
+def iso(value: datetime) -> str: ...
+@overload
+def iso(value: None) -> None: ...
+@overload
+def iso(value: datetime | None) -> str | None: ...
 def iso(value: datetime | None) -> str | None:
+    """A moment as stored: ISO 8601 in UTC with its offset (a naive one is taken as local time)."""
     if value is None:
         return None
     if value.tzinfo is None:
