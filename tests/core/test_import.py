@@ -87,8 +87,9 @@ def test_an_import_told_to_go_on_builds_each_ticket_once_and_reports_after(store
 
 def test_the_plan_counts_every_ticket_but_keeps_only_the_keys_met_on_several_rows(store, tmp_path):
     """A file of a million one-row tickets is not held in memory while it is imported: the first
-    pass sums the keys up, then keeps those of tickets with more rows (the walk must know when
-    their last row is read). The counts shown stay whole: tickets, already here, rows without a key."""
+    pass keeps a hash of each key, then a count for the keys of tickets with more rows (the walk
+    must know when their last row is read). The counts shown stay whole: tickets, already here,
+    rows without a key."""
     head = "Ref,What happened,When,Status\n"
     rows = ["A-1,Server slow,2026-04-01 10:00,New", "A-2,Disk full,2026-04-02 11:00,New",
             "A-1,Server slow,2026-04-01 12:00,Resolved", "A-3,Mail down,2026-04-03 09:00,New",
@@ -99,7 +100,7 @@ def test_the_plan_counts_every_ticket_but_keeps_only_the_keys_met_on_several_row
     path = tmp_path / "log.csv"
     path.write_text(head + "\n".join(rows) + "\n")
     plan = plan_incidents(store, path, options=Options(columns=dict(MAPPED)))
-    assert dict(plan.reading.key_counts) == {"A-1": 2}  # the one-row keys are not kept
+    assert dict(plan.reading.key_counts) == {hash("A-1"): 2}  # no key is held; the one-row keys not even counted
     assert (plan.ticket_count, plan.skipped_known, plan.expected(), plan.to_import) == (5, 1, 4, 4)
     assert plan.event_log
     assert apply(store, plan) == 4
@@ -155,3 +156,28 @@ def test_a_real_event_log_becomes_one_incident_per_ticket(store):
     first = store.get("incidents", "1-109135791")
     assert first.opened_at.isoformat() == "2006-01-11T15:49:42+00:00" and first.state == "closed"
     assert plan_incidents(store, BPIC).skipped_known == 1487
+
+
+def test_keys_already_here_are_asked_as_the_file_is_read_and_colliding_hashes_lose_nothing(store, tmp_path,
+                                                                                           monkeypatch):
+    """The first pass asks the database which keys are here a few thousand at a time (2 here); two
+    keys whose hashes collide (all of them, here) only make their tickets finish at the end."""
+    from vse_tui.core import importer
+
+    head = "Ref,What happened,When,Status\n"
+    rows = ["A-1,Server slow,2026-04-01 10:00,New", "A-2,Disk full,2026-04-02 11:00,New",
+            "A-1,Server slow,2026-04-01 12:00,Resolved", "A-3,Mail down,2026-04-03 09:00,New",
+            "A-4,VPN drops,2026-04-03 10:00,New", "A-2,Disk full,2026-04-02 15:00,Resolved"]
+    path = tmp_path / "log.csv"
+    path.write_text(head + "\n".join(rows) + "\n")
+    monkeypatch.setattr(importer, "ASK_EVERY", 2)
+    monkeypatch.setattr(importer, "hash", lambda key: 7, raising=False)  # every key the same hash
+    plan = plan_incidents(store, path, options=Options(columns=dict(MAPPED)))
+    assert (plan.ticket_count, plan.to_import) == (4, 4)  # one distinct hash: the tickets are still whole
+    assert apply(store, plan) == 4
+    by_ref = {i.external_ref: i for i in store.records("incidents")}
+    assert (by_ref["A-1"].state, by_ref["A-2"].state, by_ref["A-3"].state) == ("restored", "restored", "new")
+    again = plan_incidents(store, path, options=Options(columns=dict(MAPPED)), check=False)
+    assert again.reading.named_known == 4  # all four asked, two at a time, and found here
+    assert apply(store, again) == 0
+    assert (again.ticket_count, again.skipped_known) == (4, 4)

@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -301,9 +302,9 @@ class ImportPlan:
             yield ticket
         self.checked, self.kept = True, kept
         self.reading.words = _Words(self.reading.words.layout, self.reading.words.options, _Sink())
-        self.ticket_count = self.reading.named + len(keys)
         self.skipped_known = self.reading.named_known + len(keys & self.reading.known)
         self.rejected_tickets = len(self.reading.bad)
+        self.ticket_count = self.to_import + self.rejected_tickets + self.skipped_known  # each ticket is one of these
         self.event_log = self.event_log or bool(self.reading.key_counts)  # a key met on several rows
         self.rejected.sort(key=lambda r: r.line)
 
@@ -329,7 +330,7 @@ class _Reading:
     readers: dict[str, DateReader]
     words: Any
     keyed: bool
-    key_counts: Counter  # the ticket keys found on more than one row, with their rows (others have one)
+    key_counts: Counter  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
     known: set[str]
     bad: set[str]
     people: dict[str, str]
@@ -466,12 +467,26 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
     from .dates import Evidence
 
     evidence = {n: Evidence() for n in DATE_FIELDS if n in index}
-    key_counts: Counter = Counter()
+    # The ticket keys are not held: each keyed row leaves the hash of its key (8 bytes, in one of 256
+    # arrays by its low bits), and the keys already here are asked of the database as they come.
+    hashes = [array("q") for _ in range(256)]
+    asked: list[str] = []
+    known_keys: set[str] = set()
+    unnamed = 0  # keyed rows without a key: each is one ticket
     ref = index.get("ref")
     for _line, values in source.rows():
         plan.rows += 1
         if ref is not None and ref < len(values):
-            key_counts[_cell(values, ref)] += 1
+            key = _cell(values, ref)
+            if key is None:
+                unnamed += 1
+            else:
+                h = hash(key)
+                hashes[h & 255].append(h)
+                asked.append(key)
+                if len(asked) >= ASK_EVERY:
+                    known_keys |= store.known_external_refs(asked)
+                    asked.clear()
         for name, seen in evidence.items():
             i = index[name]
             if i < len(values):
@@ -490,13 +505,20 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         customers[name.lower()] = uuid
     for uuid, short in store.customer_codes().items():
         customers.setdefault(short.lower(), uuid)
-    known = _known(store, plan.keyed, (k for k in key_counts if k is not None))
-    # Summed up, the counts of keys on one row only are dropped: the walk needs the others (when
-    # a ticket's last row is read), and a file of a million one-row tickets is not held twice.
-    named = len(key_counts) - (None in key_counts)
-    unnamed = key_counts.pop(None, 0)
-    named_known = sum(1 for k in key_counts if k in known) if known else 0
-    key_counts = Counter({k: n for k, n in key_counts.items() if n > 1})
+    if asked:
+        known_keys |= store.known_external_refs(asked)
+    # Summed up a bucket at a time, only the keys met on several rows keep their count: the walk
+    # needs it to know when such a ticket's last row is read. Two keys of the same hash (one in
+    # billions of pairs) only make their tickets wait for the end of the file to be finished.
+    key_counts: Counter = Counter()
+    named = 0
+    for bucket in hashes:
+        counted = Counter(bucket)
+        named += len(counted)
+        key_counts.update({h: n for h, n in counted.items() if n > 1})
+    del hashes
+    named_known = len(known_keys)
+    known = known_keys | _known_fingerprints(store)  # and the fingerprints of tickets that came without a key
     plan.reading = _Reading(
         source, index, readers, _Words(layout, options, plan), plan.keyed, key_counts, known, set(),
         {name.lower(): uuid for uuid, name in store.titles("people").items()}, customers,
@@ -509,6 +531,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
 
 
 PREVIEW = 20
+ASK_EVERY = 5_000  # ticket keys read between two questions to the database: which are here already
 KEEP = 20_000  # tickets kept between the plan and the import; past it, the file is read again
 
 
@@ -543,7 +566,7 @@ def _walk(reading: _Reading, sink: Any, keys: set[str] | None = None) -> Iterato
             bad.add(key)
             del builders[key]
             continue
-        if reading.keyed and row.get("ref") is not None and builder.rows < counts.get(key, 1):
+        if reading.keyed and row.get("ref") is not None and builder.rows < counts.get(hash(key), 1):
             continue  # more rows of this ticket to come
         del builders[key]
         ticket = _finish(builder, reading, sink)
@@ -750,7 +773,7 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
     # A preview was read first: what was stored meanwhile (another import of the same file) is
     # skipped too, asked of the database a batch at a time.
     meanwhile = plan.checked
-    fingerprints = _known(store, False) if meanwhile else set()
+    fingerprints = _known_fingerprints(store) if meanwhile else set()
     count = 0
     batch: list[Ticket] = []
 
@@ -785,13 +808,10 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
     return count
 
 
-def _known(store: StorePort, keyed: bool, keys: Iterable[str] = ()) -> set[str]:
-    """The tickets already here: the fingerprints of those that came without a key (a row without
-    a key in a file with keys is fingerprinted too, so it is not brought in twice), and of `keys`
-    (the file's ticket keys), those already imported. Only the file's keys are asked for: a shop
-    of a million imported tickets does not load them all to import a few more."""
-    fingerprints = {"fp:" + f for f in store.known_fingerprints()}
-    return store.known_external_refs(keys) | fingerprints if keyed else fingerprints
+def _known_fingerprints(store: StorePort) -> set[str]:
+    """The tickets already here that came without a key, by their fingerprint (a row without a key
+    in a file with keys is fingerprinted too, so it is not brought in twice)."""
+    return {"fp:" + f for f in store.known_fingerprints()}
 
 
 def _source(people: dict[str, str], who: str, via: str, when: datetime | None):
