@@ -135,7 +135,7 @@ class NamedReads:
         """(customer, minutes, billable) of each time entry dated in [lo, hi), on incidents of any date."""
         sql = ("SELECT i.customer, json_extract(e.value, '$.minutes'), json_extract(e.value, '$.billable') "
                f"FROM incidents i INDEXED BY incidents_time_spent, json_each(i.data, '$.time_spent') e "
-               f"WHERE {TIME_SPENT_SET.replace('(data', '(i.data')} AND json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
+               f"WHERE {TIME_SPENT_SET} AND json_extract(e.value, '$.at') >= ? AND json_extract(e.value, '$.at') < ?")
         params: list[Any] = [clock.iso(lo), clock.iso(hi)]
         if customer:
             sql += " AND i.customer = ?"
