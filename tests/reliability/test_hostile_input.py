@@ -6,7 +6,6 @@ forged, items 18 and 20)."""
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import shutil
 import subprocess
@@ -16,7 +15,9 @@ import pytest
 from vse_tui.cli import main
 from vse_tui.core import incidents as core
 from vse_tui.core.errors import InputError
-from vse_tui.store import Actor, open_store, sync
+from vse_tui.store import Actor, bundle, open_store, sync
+
+from .. import bundles
 
 
 @pytest.fixture
@@ -35,23 +36,14 @@ def pair(tmp_path):
 
 def rewrite(source, target, change, unsigned: bool = False) -> None:
     """A bundle edited by someone who recomputes its checksum (and, if asked, the events' hashes)."""
-    doc = json.loads(gzip.decompress(source.read_bytes()))
+    doc = bundles.load(source)
     if unsigned:
         doc.pop("signature", None)
     change(doc["body"])
-    payload = json.dumps(doc["body"], ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    doc["sha256"] = hashlib.sha256(payload).hexdigest()
-    target.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    bundles.save(doc, target)
 
 
-def rehash(body) -> None:
-    from vse_tui.store.chain import row_hash
-
-    prev = body["events"][0]["prev_hash"]
-    for e in body["events"]:
-        e["prev_hash"] = prev
-        e["hash"] = row_hash(prev, e)
-        prev = e["hash"]
+rehash = bundles.rehash
 
 
 def set_first_create(body, **values) -> None:
@@ -63,7 +55,9 @@ CASES = {
     "an event that is not a dict": (lambda b: b["events"].insert(0, "boom"), "event 1 is not an event"),
     "an event without its kind": (lambda b: b["events"][0].pop("kind"), "has no valid kind"),
     "a sequence number as text": (lambda b: b["events"][0].update(seq="7"), "has no valid seq"),
-    "events that are not a list": (lambda b: b.update(events={"a": 1}), "events is missing or of the wrong kind"),
+    "a header naming more events than it holds": (lambda b: b.update(_declared=len(b["events"]) + 1),
+                                                  r"it holds (\d+) events of the \d+ its header names"),
+    "a sender that is not text": (lambda b: b.update(from_site=7), "from_site is missing or of the wrong kind"),
     "a file that is not base64": (lambda b: b["files"].update({"a" * 64: "!!not base64!!"}), "not valid base64"),
     "an event making an invalid record": (
         lambda b: (set_first_create(b, new_value=json.dumps({"summary": "", "impact": "catastrophic"})), rehash(b)),
@@ -98,7 +92,7 @@ def test_a_gzip_bomb_is_refused_without_eating_the_memory(pair, monkeypatch):
         for _ in range(256):  # 256 MiB of zeros, a quarter of a MB on disk
             fh.write(block)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    monkeypatch.setattr(sync, "MAX_BUNDLE_BYTES", 64 << 20)
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 64 << 20)
     with pytest.raises(InputError, match="decompresses to more than 64 MiB"):
         sync.import_bundle(shop, bomb)
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
@@ -130,12 +124,10 @@ def test_signed_bundles_verify_and_can_be_required(pair, capsys):
     assert main(["sync", "import", str(unsigned), "--require-signature", "--db", shop_path]) == 1
     assert "it is not signed" in capsys.readouterr().err
     forged = folder / "forged.vsb"
-    doc = json.loads(gzip.decompress((folder / "signed.vsb").read_bytes()))
+    doc = bundles.load(folder / "signed.vsb")
     doc["body"]["events"][-1]["new_value"] = (doc["body"]["events"][-1]["new_value"] or "") + "x"
     rehash(doc["body"])  # a careful forger: every hash recomputed
-    rewrite_doc = json.dumps(doc["body"], ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    doc["sha256"] = hashlib.sha256(rewrite_doc).hexdigest()  # checksum fixed, the signature kept: it no longer fits
-    forged.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    bundles.save(doc, forged)  # checksum fixed, the signature kept: it no longer fits
     assert main(["sync", "import", str(forged), "--db", shop_path]) == 1
     assert "signature does not verify" in capsys.readouterr().err
     assert main(["sync", "import", str(folder / "signed.vsb"), "--require-signature", "--db", shop_path]) == 0

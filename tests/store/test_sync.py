@@ -1,6 +1,7 @@
 """A shop database and a technician's copy both change, exchange bundles in both directions and end
 up holding the same records, with the conflicts listed exactly and both chains verifying."""
 
+import base64
 import gzip
 import json
 
@@ -11,6 +12,8 @@ from vse_tui.core import incidents as core
 from vse_tui.core.errors import InputError
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
+
+from .. import bundles
 
 
 @pytest.fixture
@@ -140,17 +143,18 @@ def test_damaged_truncated_foreign_and_tampered_bundles_are_refused_whole(pair, 
     (folder / "cut.vsb").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="damaged"):
         sync.import_bundle(shop, folder / "cut.vsb")
-    doc = json.loads(gzip.decompress(data))
+    doc = bundles.load(bundle)
     event = next(e for e in doc["body"]["events"] if "Ticket 2" in (e["new_value"] or ""))
     event["new_value"] = event["new_value"].replace("Ticket 2", "Ticket 9")
-    (folder / "edited.vsb").write_bytes(gzip.compress(json.dumps(doc).encode()))
-    with pytest.raises(InputError, match="checksum"):
+    bundles.save(doc, folder / "edited.vsb", checksum=False)
+    with pytest.raises(InputError, match=r"event \d+ does not hash as its chain says"):
         sync.import_bundle(shop, folder / "edited.vsb")
-    import hashlib
-
-    payload = json.dumps(doc["body"], ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    doc["sha256"] = hashlib.sha256(payload).hexdigest()  # a careful forger fixes the checksum: the chain still tells
-    (folder / "forged.vsb").write_bytes(gzip.compress(json.dumps(doc).encode()))
+    renamed = bundles.load(bundle)
+    renamed["body"]["from_name"] = "Someone else"  # in no event's hash: the checksum tells
+    bundles.save(renamed, folder / "renamed.vsb", checksum=False)
+    with pytest.raises(InputError, match="checksum does not match"):
+        sync.import_bundle(shop, folder / "renamed.vsb")
+    bundles.save(doc, folder / "forged.vsb")  # a careful forger fixes the checksum: the chain still tells
     with pytest.raises(InputError, match="does not hash as its chain says"):
         sync.import_bundle(shop, folder / "forged.vsb")
     stranger = open_store(tmp_path / "other.db", Actor(operator="X"))
@@ -178,3 +182,101 @@ def test_the_command_line_round_trip(tmp_path, capsys):
     assert "laptop" in capsys.readouterr().out
     assert main(["sync", "conflicts", "--db", shop_db]) == 0
     assert "no open conflicts" in capsys.readouterr().out
+
+
+def test_attached_files_travel_in_parts_and_arrive_whole_and_private(pair):
+    import os
+    import stat
+
+    from vse_tui.core.attachments import attach, stored_path
+    from vse_tui.store import bundle
+
+    shop, tech, folder = pair
+    content = os.urandom(2 * bundle.FILE_PART + 12345)  # three parts on three lines
+    scan = folder / "scan.pdf"
+    scan.write_bytes(content)
+    made = attach(tech, "INC-0001", scan, "the signed form")
+    out = folder / "files.vsb"
+    sent = sync.export_bundle(tech, out)
+    assert sent["files"] == 1
+    doc = bundles.load(out)
+    assert doc["body"]["version"] == 2 and len(doc["body"]["files"]) == 1
+    # a part changed, the checksum recomputed: the file no longer matches its hash, nothing applied
+    forged = bundles.load(out)
+    data = bytearray(base64.b64decode(forged["body"]["files"][made.sha256]))
+    data[bundle.FILE_PART + 7] ^= 1
+    forged["body"]["files"][made.sha256] = base64.b64encode(bytes(data)).decode()
+    bundles.save(forged, folder / "forged.vsb")
+    rows = shop.count("history")
+    with pytest.raises(InputError, match="an attached file does not match its hash"):
+        sync.import_bundle(shop, folder / "forged.vsb")
+    assert shop.count("history") == rows and not stored_path(shop, made.sha256).exists()
+    result = sync.import_bundle(shop, out)
+    arrived = stored_path(shop, made.sha256)
+    assert result.files == 1 and arrived.read_bytes() == content
+    assert stat.S_IMODE(arrived.stat().st_mode) == 0o600
+    assert [a.name for a in shop.records("attachments")] == ["scan.pdf"]
+    assert sync.import_bundle(shop, out).files == 0  # here already: not written again
+
+
+def test_a_bundle_from_an_earlier_version_still_merges(pair, capsys):
+    shop, tech, folder = pair
+    core.log_incident(tech, "Label printer offline")
+    sync.export_bundle(tech, folder / "new.vsb")
+    old = folder / "old.vsb"
+    bundles.save_v1(bundles.load(folder / "new.vsb"), old)  # as vse-tui wrote it before bundles were lines
+    assert sync.import_bundle(shop, old).created == 1
+    assert [i.summary for i in shop.records("incidents")][-1] == "Label printer offline"
+    tech_path = str(tech.path)
+    tech.close()
+    for anchor in (old, folder / "new.vsb"):  # each carries the sender's tip
+        assert main(["verify", "--anchor", str(anchor), "--db", tech_path]) == 0
+        assert "nothing up to row" in capsys.readouterr().out
+
+
+def test_a_big_bundle_is_written_and_merged_a_line_at_a_time(pair, monkeypatch):
+    """Nothing holds the whole bundle: export streams rows into the file, the merge reads it a
+    line at a time (here: a line longer than the limit is refused, and progress runs to the end)."""
+    from vse_tui.store import bundle
+
+    shop, tech, folder = pair
+    for i in range(30):
+        core.log_incident(tech, f"Ticket {i}")
+    told: list[tuple[int, int]] = []
+    monkeypatch.setattr(sync, "EXPORT_PROGRESS_EVERY", 10)
+    sent = sync.export_bundle(tech, folder / "big.vsb", progress=lambda done, total: told.append((done, total)))
+    n = sent["events"]  # the 30 incidents and the copy's own first rows (its site id)
+    assert n >= 30 and told == [(k, n) for k in range(10, n + 1, 10)] + [(n, n)]
+    lines = gzip.decompress((folder / "big.vsb").read_bytes()).splitlines()
+    assert [next(iter(json.loads(line))) for line in lines] == ["header"] + ["event"] * n + ["end"]
+    monkeypatch.setattr(bundle, "MAX_LINE_BYTES", max(len(line) for line in lines) - 1)
+    with pytest.raises(InputError, match="holds a line longer than"):
+        sync.import_bundle(shop, folder / "big.vsb")
+    assert shop.count("incidents") == 4
+    monkeypatch.undo()
+    assert sync.import_bundle(shop, folder / "big.vsb").created == 30
+
+
+def test_a_bundle_replaced_between_its_check_and_its_merge_is_refused_whole(pair, monkeypatch):
+    shop, tech, folder = pair
+    for i in range(3):
+        core.log_incident(tech, f"Ticket {i}")
+    bundle = folder / "t.vsb"
+    sync.export_bundle(tech, bundle)
+    forged = bundles.load(bundle)
+    forged["body"]["events"][-1]["new_value"] = forged["body"]["events"][-1]["new_value"].replace("Ticket", "Forged")
+    bundles.rehash(forged["body"])  # every hash and the checksum recomputed: whole in itself
+    opened = sync.open_bundle
+
+    def swapped_after_the_check(path):
+        checked = opened(path)
+        bundles.save(forged, bundle)
+        return checked
+
+    monkeypatch.setattr(sync, "open_bundle", swapped_after_the_check)
+    rows = shop.count("history")
+    with pytest.raises(InputError, match="changed while it was read"):
+        sync.import_bundle(shop, bundle)
+    assert shop.count("history") == rows and shop.count("incidents") == 4
+    monkeypatch.undo()
+    assert sync.import_bundle(shop, bundle).created == 3  # the forged file, read and checked on its own: whole

@@ -265,7 +265,10 @@ def cmd_sync(args) -> int:
             say(f"copy written: {made['path']} ({made['name']}, site {made['site'][:8]}); it knows this database "
                 "as its origin")
         elif action == "export":
-            done = sync.export_bundle(store, args.out, args.to, force=args.force, sign=_bundle_signer(store, args))
+            meter = Progress("writing", unit="events")
+            done = sync.export_bundle(store, args.out, args.to, force=args.force, sign=_bundle_signer(store, args),
+                                      progress=_told(meter) if meter.shown else None)
+            meter.done()
             say(f"bundle written: {done['path']} for {done['to']}: {done['events']} events on {done['records']} "
                 f"records, {done['files']} files" + (", signed" if done["signed"] else ", not signed"))
         elif action == "import":

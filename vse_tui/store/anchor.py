@@ -8,10 +8,10 @@ SSH key when they have one) carries a tip; `vse-tui verify --anchor FILE` reads 
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,22 +44,27 @@ def read_anchor(path: str | Path) -> Tip:
     if file.is_dir():  # an audit pack's folder
         file = file / "index.md"
     try:
-        if file.stat().st_size > MAX_ANCHOR_BYTES and file.suffix not in (".db", ".bak", ""):
-            raise InputError(f"{file} is too big to be an anchor")
         head = header(file)
+        if (file.stat().st_size > MAX_ANCHOR_BYTES and file.suffix not in (".db", ".bak", "")
+                and head[:2] != b"\x1f\x8b"):  # a bundle's tip is on its first line, whatever its size
+            raise InputError(f"{file} is too big to be an anchor")
     except OSError as exc:
         raise InputError(f"Cannot read the anchor {file}: {exc.strerror or exc}") from None
     if head == SQLITE_MAGIC:
         return _from_database(file)
-    raw = file.read_bytes()
-    if raw[:2] == b"\x1f\x8b":  # a sync bundle
+    if head[:2] == b"\x1f\x8b":  # a sync bundle: its tip is in its header (its first line)
+        from .bundle import decompress_v1, read_header
+
         try:
-            doc = json.loads(gzip.decompress(raw[:MAX_ANCHOR_BYTES]))
-            tip = doc["body"]["chain_tip"]
+            sent = read_header(file, MAX_ANCHOR_BYTES)
+            if sent is None:  # a bundle of version 1: one document, read whole (up to a bundle's limit)
+                sent = json.loads(decompress_v1(file))["body"]
+            tip = sent["chain_tip"]
             return Tip(int(tip["seq"]), str(tip["hash"]), f"the bundle {file.name}")
-        except (OSError, EOFError, ValueError, KeyError, TypeError):
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error):
             raise InputError(f"{file} is a compressed file holding no chain tip (a bundle from an older "
                              "vse-tui carries none)") from None
+    raw = file.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     if text.lstrip().startswith("{"):
         try:

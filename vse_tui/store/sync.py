@@ -19,14 +19,11 @@ The rules (README repeats them):
 
 from __future__ import annotations
 
-import base64
-import gzip
-import hashlib
 import json
 import types
 import typing
 import uuid as uuidlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,13 +32,11 @@ from typing import Any
 
 from ..core import clock
 from ..core.errors import InputError, NotFound
-from .chain import ALL_HASHED, history_value, row_hash
+from .bundle import EVENT_COLUMNS, Bundle, BundleWriter, open_bundle, signature_text
+from .chain import history_value
 from .writes import Event, dump
 
-FORMAT = "vse-tui-bundle"
-VERSION = 1
 SYNCED_SETTINGS = {"shop_name"}
-EVENT_COLUMNS = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
 
 
 # ---------------------------------------------------------------- peers and clones
@@ -135,42 +130,44 @@ def _peer(store, ref: str | None) -> dict[str, Any]:
 # ---------------------------------------------------------------- export
 
 def export_bundle(store, out: str | Path, to: str | None = None, force: bool = False,
-                  sign: Any = None) -> dict[str, Any]:
+                  sign: Any = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write what the peer has not acknowledged yet: history events (not those that came from it),
-    the files of attachments among them, and our acknowledgement of what we received from it."""
+    the files of attachments among them, and our acknowledgement of what we received from it.
+    Written as it is read, from one moment of the database: memory stays flat however many events.
+    `progress(events written, events in all)` is told every few thousand events."""
     from ..core.attachments import stored_path
+    from .files import atomic_file
 
     peer = _peer(store, to)
-    rows = store.conn.execute(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM history WHERE seq > ? AND (origin_site IS NULL OR origin_site != ?) "
-        "ORDER BY seq", (peer["acked"] or 0, peer["site"])).fetchall()
-    events = [dict(zip(EVENT_COLUMNS, r)) for r in rows]
-    files = {}
-    for e in events:
-        if e["kind"] == "attachments" and e["action"] == "create" and e["new_value"]:
-            sha = json.loads(e["new_value"]).get("sha256")
-            path = stored_path(store, sha) if sha else None
-            if path and path.exists():
-                files[sha] = base64.b64encode(path.read_bytes()).decode("ascii")
-    body = {"format": FORMAT, "version": VERSION, "from_site": store.site_id,
-            "from_name": store.setting("shop_name", "") or "", "to_site": peer["site"],
-            "created_at": clock.iso(clock.now()), "upto": _max_seq(store.conn), "ack": peer["received"] or 0,
-            "ack_site": peer["site"], "lineage": lineage(store), "events": events, "files": files,
-            "chain_tip": _tip(store.conn)}
-    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    digest = hashlib.sha256(payload).hexdigest()
-    doc: dict[str, Any] = {"sha256": digest, "body": body}
-    if sign is not None:  # sign(text) -> (person uuid, OpenSSH signature)
-        person, signature = sign(signature_text(digest))
-        doc["signature"] = {"person": person, "sig": signature}
-    wrapped = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    from .files import write_bytes
-
-    target = write_bytes(out, gzip.compress(wrapped, mtime=0), database=store.path, force=force, what="bundle")
+    where = "FROM history WHERE seq > ? AND (origin_site IS NULL OR origin_site != ?)"
+    args = (peer["acked"] or 0, peer["site"])
+    with store.snapshot():
+        count, records = store.conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT record) {where}", args).fetchone()
+        head = {"from_site": store.site_id, "from_name": store.setting("shop_name", "") or "", "to_site": peer["site"],
+                "created_at": clock.iso(clock.now()), "upto": _max_seq(store.conn), "ack": peer["received"] or 0,
+                "ack_site": peer["site"], "lineage": lineage(store), "chain_tip": _tip(store.conn), "events": count}
+        files: dict[str, Path] = {}
+        with atomic_file(out, binary=True, database=store.path, force=force, what="bundle") as fh:
+            writer = BundleWriter(fh, head)
+            for row in store.conn.execute(f"SELECT {', '.join(EVENT_COLUMNS)} {where} ORDER BY seq", args):
+                e = dict(zip(EVENT_COLUMNS, row))
+                writer.event(e)
+                if progress and writer.events % EXPORT_PROGRESS_EVERY == 0:
+                    progress(writer.events, count)
+                if e["kind"] == "attachments" and e["action"] == "create" and e["new_value"]:
+                    sha = json.loads(e["new_value"]).get("sha256")
+                    path = stored_path(store, sha) if sha else None
+                    if sha not in files and path and path.exists():
+                        files[sha] = path
+            for sha, path in files.items():
+                writer.file(sha, path)
+            writer.finish(sign=sign)
+    if progress:
+        progress(count, count)
     with store.transaction():
         store.conn.execute("UPDATE peers SET last_export = ? WHERE site = ?", (clock.iso(clock.now()), peer["site"]))
-    return {"path": target, "events": len(events), "files": len(files), "to": peer["name"],
-            "records": len({e["record"] for e in events}), "signed": "signature" in doc}
+    return {"path": Path(out).expanduser(), "events": count, "files": len(files), "to": peer["name"],
+            "records": records, "signed": sign is not None}
 
 
 # ---------------------------------------------------------------- import
@@ -197,115 +194,21 @@ class ImportResult:
 
 
 PROGRESS_EVERY = 500  # events merged between two progress reports
-MAX_BUNDLE_BYTES = 512 << 20  # a bundle's size once decompressed; past it, it is refused (a gzip bomb)
-_EVENT_TYPES: dict[str, tuple[type, ...]] = {
-    "seq": (int,), "at": (str,), "kind": (str,), "record": (str,), "record_id": (str, type(None)),
-    "action": (str,), "field": (str, type(None)), "old_value": (str, type(None)), "new_value": (str, type(None)),
-    "operator": (str, type(None)), "os_user": (str, type(None)), "host": (str, type(None)), "task": (str, type(None)),
-    "version": (int, type(None)), "person": (str, type(None)), "via": (str, type(None)),
-    "occurred_at": (str, type(None)), "hash": (str,), "prev_hash": (str, type(None)), "origin_site": (str, type(None)),
-    "origin_seq": (int, type(None)),
-}
+EXPORT_PROGRESS_EVERY = 5000  # events written between two progress reports
 
 
-def _decompress(source: Path, limit: int | None = None) -> bytes:
-    """The bundle's JSON, decompressed a piece at a time and refused past `limit` bytes."""
-    import zlib
-
-    limit = limit or MAX_BUNDLE_BYTES
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip framing
-    out = bytearray()
-    with open(source, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            out += inflate.decompress(chunk, limit + 1 - len(out))
-            if len(out) > limit or inflate.unconsumed_tail:
-                raise InputError(f"{source.name} decompresses to more than {limit >> 20} MiB: it is not a bundle "
-                                 "vse-tui wrote; nothing was applied")
-        out += inflate.flush()
-    if not inflate.eof:
-        raise EOFError("truncated")
-    return bytes(out)
-
-
-def _check_shape(name: str, body: dict[str, Any]) -> None:
-    """Every field of the bundle of the type vse-tui writes, before anything is applied."""
-    def bad(what: str) -> InputError:
-        return InputError(f"{name}: {what}; nothing was applied")
-
-    top: dict[str, tuple[type, ...]] = {
-        "from_site": (str,), "upto": (int,), "events": (list,), "files": (dict,), "lineage": (list, type(None)),
-        "to_site": (str, type(None)), "ack_site": (str, type(None))}
-    for key, kinds in top.items():
-        if key in body and not isinstance(body[key], kinds) or key in ("from_site", "events") and key not in body:
-            raise bad(f"its {key} is missing or of the wrong kind")
-    for n, e in enumerate(body["events"], start=1):
-        if not isinstance(e, dict):
-            raise bad(f"event {n} is not an event")
-        for key, types_ in _EVENT_TYPES.items():
-            if not isinstance(e.get(key), types_) or isinstance(e.get(key), bool):
-                raise bad(f"event {n} has no valid {key}")
-    for sha, data in body.get("files", {}).items():
-        if not isinstance(sha, str) or not isinstance(data, str) or len(sha) != 64:
-            raise bad("an attached file is malformed")
-
-
-def read_bundle(path: str | Path) -> dict[str, Any]:
-    """The bundle's body, checked whole before anything is applied: its size once decompressed,
-    format, checksum, the shape of every event, each event's hash, every attached file's content."""
-    import binascii
-
-    source = Path(path).expanduser()
-    try:
-        doc = json.loads(_decompress(source).decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{source} does not exist") from None
-    except (OSError, EOFError, ValueError, UnicodeDecodeError, gzip.BadGzipFile):
-        raise InputError(f"{source.name} is damaged or not a vse-tui bundle (it cannot be read whole); nothing was applied") from None
-    body = doc.get("body") if isinstance(doc, dict) else None
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise InputError(f"{source.name} is not a vse-tui bundle; nothing was applied")
-    if body.get("version") != VERSION:
-        raise InputError(f"{source.name} was written by another version of vse-tui (bundle {body.get('version')}); "
-                         "nothing was applied")
-    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    if hashlib.sha256(payload).hexdigest() != doc.get("sha256"):
-        raise InputError(f"{source.name} is damaged (its checksum does not match); nothing was applied")
-    _check_shape(source.name, body)
-    previous = None
-    for e in body["events"]:
-        if row_hash(e["prev_hash"], e) != e["hash"]:
-            raise InputError(f"{source.name}: event {e['seq']} does not hash as its chain says; nothing was applied")
-        if previous and e["seq"] == previous["seq"] + 1 and e["prev_hash"] != previous["hash"]:
-            raise InputError(f"{source.name}: the chain breaks at event {e['seq']}; nothing was applied")
-        previous = e
-    for sha, data in body.get("files", {}).items():
-        try:
-            content = base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError):
-            raise InputError(f"{source.name}: an attached file is not valid base64; nothing was applied") from None
-        if hashlib.sha256(content).hexdigest() != sha:
-            raise InputError(f"{source.name}: an attached file does not match its hash; nothing was applied")
-    body["_signature"] = doc.get("signature")
-    body["_sha256"] = doc.get("sha256")
-    return body
-
-
-def signature_text(sha256: str) -> str:
-    """What a bundle's signature covers: its checksum, which covers every byte of its body."""
-    return f"vse-tui bundle v1\nsha256: {sha256}\n"
-
-
-def check_bundle_signature(store, body: dict[str, Any], require: bool) -> str | None:
+def check_bundle_signature(store, bundle: Bundle, require: bool) -> str | None:
     """None when the bundle is signed by a person whose key this database knows (or when it is
     unsigned and no signature is required); else why it is refused."""
     from ..core.approvals import allowed_signers, verify_signature
 
-    sig = body.get("_signature")
+    sig = bundle.signature
     if not sig:
         return "it is not signed (the sender has no SSH key registered, or signed nothing)" if require else None
     if not isinstance(sig, dict) or not isinstance(sig.get("person"), str) or not isinstance(sig.get("sig"), str):
         return "its signature is malformed"
-    why = verify_signature(signature_text(body["_sha256"]), sig["sig"], sig["person"], allowed_signers(store))
+    why = verify_signature(signature_text(bundle.sha256, bundle.version), sig["sig"], sig["person"],
+                           allowed_signers(store))
     return f"its signature does not verify ({why})" if why else None
 
 
@@ -317,8 +220,9 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
     from ..core.attachments import stored_path
 
     store.guard_input(Path(path).expanduser())
-    body = read_bundle(path)
-    refused = check_bundle_signature(store, body, require_signature)
+    bundle = open_bundle(path)  # read through and checked whole before anything is applied
+    body = bundle.head
+    refused = check_bundle_signature(store, bundle, require_signature)
     if refused:
         raise InputError(f"{Path(path).name}: {refused}; nothing was applied")
     known = {p["site"]: p for p in peers(store)}
@@ -348,7 +252,7 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
             store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
                                (body["from_site"], renamed))
             known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
-        merger.apply_all(body["events"], progress)
+        merger.apply_all(bundle.events(), bundle.count, progress)
         peer = known[body["from_site"]]
         if body.get("ack_site") in (None, store.site_id):
             acked = ack if renamed is not None else max(peer["acked"] or 0, ack)
@@ -357,14 +261,8 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
         store.conn.execute(
             "UPDATE peers SET received = ?, acked = ?, last_import = ? WHERE site = ?",
             (max(peer["received"] or 0, body["upto"]), acked, clock.iso(clock.now()), body["from_site"]))
-    for sha, data in body.get("files", {}).items():  # content-named, written once everything merged
-        target = stored_path(store, sha)
-        if not target.exists():
-            from .files import private_folder, write_bytes
-
-            private_folder(target.parent)
-            write_bytes(target, base64.b64decode(data), what="attached file")
-            result.files += 1
+    # content-named, written once everything merged (those already here are left as they are)
+    result.files = bundle.write_files(lambda sha: None if stored_path(store, sha).exists() else stored_path(store, sha))
     return result
 
 
@@ -424,13 +322,14 @@ class _Merger:
         self.store.log_event(e["kind"], None, action, e["field"], old, new if new is not None else e["new_value"],
                              e["task"], self._event(e), record_uuid=e["record"], record_id=record_id or e["record_id"])
 
-    def apply_all(self, events: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None) -> None:
-        """Apply the events in order; the field updates of one version of a record go together, so
-        that a status and its state move as one (a lifecycle checks them together)."""
+    def apply_all(self, events: Iterable[dict[str, Any]], total: int,
+                  progress: Callable[[int, int], None] | None = None) -> None:
+        """Apply the events in order (`total` of them); the field updates of one version of a record
+        go together, so that a status and its state move as one (a lifecycle checks them together)."""
         group: list[dict[str, Any]] = []
         for n, e in enumerate(events):
             if progress and n % PROGRESS_EVERY == 0:
-                progress(n, len(events))
+                progress(n, total)
             if group and (e["action"] != "update" or not e["field"]
                           or (e["record"], e["version"]) != (group[0]["record"], group[0]["version"])):
                 self._update_version(group)
@@ -442,7 +341,7 @@ class _Merger:
         if group:
             self._update_version(group)
         if progress:
-            progress(len(events), len(events))
+            progress(total, total)
 
     def apply(self, e: dict[str, Any]) -> None:
         from ..core.records import KINDS
