@@ -1,5 +1,6 @@
 """Tamper evidence: rows edited, deleted or inserted behind the app's back are each reported."""
 
+import json
 import re
 import shutil
 import sqlite3
@@ -224,6 +225,22 @@ def test_a_bundle_carries_its_senders_tip(tmp_path, capsys):
         shop.close()
     assert main(["verify", "--anchor", str(tmp_path / "to-laptop.vsb"), "--db", str(tmp_path / "shop.db")]) == 0
     assert f"nothing up to row {tip[0]} changed" in capsys.readouterr().out
+
+
+def test_an_export_or_bundle_of_any_size_is_an_anchor(db, tmp_path, capsys, monkeypatch):
+    """An export's tip is on its first lines, a bundle's in its first line: read without reading the
+    rest, however big the file (a shop of 100,000 incidents exports hundreds of MiB)."""
+    from vse_tui.store import anchor
+
+    assert main(["export", "--out", str(tmp_path / "e.json"), "--db", str(db)]) == 0
+    (tmp_path / "other.json").write_text(json.dumps({"records": {"x": "y" * 4096}, "chain_tip": None}))
+    capsys.readouterr()
+    monkeypatch.setattr(anchor, "MAX_ANCHOR_BYTES", 1024)  # every file here is "big"
+    assert (tmp_path / "e.json").stat().st_size > 1024
+    assert main(["verify", "--anchor", str(tmp_path / "e.json"), "--db", str(db)]) == 0
+    assert "changed since the export e.json was made" in capsys.readouterr().out
+    assert main(["verify", "--anchor", str(tmp_path / "other.json"), "--db", str(db)]) == 1
+    assert "too big to be an anchor" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not on this machine")

@@ -20,6 +20,9 @@ from .connection import SQLITE_MAGIC, header
 
 TIP_TEXT = re.compile(r"(?:sequence|seq:?)\s*(\d+)\s*,?\s*(?:hash:?)?\s*([0-9a-f]{64})", re.IGNORECASE)
 MAX_ANCHOR_BYTES = 64 * 1024 * 1024
+HEAD_BYTES = 64 * 1024  # an export's head (its tip comes before any record)
+# at the start of a line, so inside the head only: user text is escaped in JSON, never a line of its own
+EXPORT_TIP_LINE = re.compile(r'^"chain_tip":\s*', re.M)
 
 
 @dataclass(frozen=True)
@@ -39,32 +42,30 @@ def tip_text(site: str, seq: int, digest: str, at: str, person: str | None, name
 
 
 def read_anchor(path: str | Path) -> Tip:
-    """The tip held by a backup, bundle, export, audit pack (its folder or index) or tip file."""
+    """The tip held by a backup, bundle, export, audit pack (its folder or index) or tip file.
+    Whatever its size: a backup's tip is its last row, a bundle's is in its first line, an export's
+    in its first lines."""
     file = Path(path).expanduser()
     if file.is_dir():  # an audit pack's folder
         file = file / "index.md"
     try:
         head = header(file)
-        if (file.stat().st_size > MAX_ANCHOR_BYTES and file.suffix not in (".db", ".bak", "")
-                and head[:2] != b"\x1f\x8b"):  # a bundle's tip is on its first line, whatever its size
+        size = file.stat().st_size
+        if head == SQLITE_MAGIC:
+            return _from_database(file)
+        if head[:2] == b"\x1f\x8b":
+            return _from_bundle(file)
+        with open(file, "rb") as fh:
+            start = fh.read(HEAD_BYTES).decode("utf-8", errors="replace")
+        if start.lstrip().startswith("{"):
+            exported = _export_head(start)
+            if exported is not None:
+                return Tip(int(exported["seq"]), str(exported["hash"]), f"the export {file.name}")
+        if size > MAX_ANCHOR_BYTES and file.suffix not in (".db", ".bak", ""):
             raise InputError(f"{file} is too big to be an anchor")
+        raw = file.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read the anchor {file}: {exc.strerror or exc}") from None
-    if head == SQLITE_MAGIC:
-        return _from_database(file)
-    if head[:2] == b"\x1f\x8b":  # a sync bundle: its tip is in its header (its first line)
-        from .bundle import decompress_v1, read_header
-
-        try:
-            sent = read_header(file, MAX_ANCHOR_BYTES)
-            if sent is None:  # a bundle of version 1: one document, read whole (up to a bundle's limit)
-                sent = json.loads(decompress_v1(file))["body"]
-            tip = sent["chain_tip"]
-            return Tip(int(tip["seq"]), str(tip["hash"]), f"the bundle {file.name}")
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error):
-            raise InputError(f"{file} is a compressed file holding no chain tip (a bundle from an older "
-                             "vse-tui carries none)") from None
-    raw = file.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     if text.lstrip().startswith("{"):
         try:
@@ -76,6 +77,37 @@ def read_anchor(path: str | Path) -> Tip:
     if not found:
         raise InputError(f"{file} holds no chain tip (a sequence number and a 64-digit hash)")
     return Tip(int(found.group(1)), found.group(2), f"{file.name}")
+
+
+def _from_bundle(file: Path) -> Tip:
+    """A sync bundle's tip: in its header, its first line (a bundle of version 1: one document,
+    read whole up to a bundle's limit)."""
+    from .bundle import decompress_v1, read_header
+
+    try:
+        sent = read_header(file, MAX_ANCHOR_BYTES)
+        if sent is None:
+            sent = json.loads(decompress_v1(file))["body"]
+        tip = sent["chain_tip"]
+        return Tip(int(tip["seq"]), str(tip["hash"]), f"the bundle {file.name}")
+    except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error):
+        raise InputError(f"{file} is a compressed file holding no chain tip (a bundle from an older "
+                         "vse-tui carries none)") from None
+
+
+def _export_head(start: str) -> dict | None:
+    """The tip an export writes on a line of its own at its start (`"chain_tip": {...},`), before
+    any record; None when the text does not begin that way (a whole JSON document is read then)."""
+    found = EXPORT_TIP_LINE.search(start)
+    if not found:
+        return None
+    try:
+        tip, _end = json.JSONDecoder().raw_decode(start, found.end())
+        if isinstance(tip, dict) and isinstance(tip.get("seq"), int) and isinstance(tip.get("hash"), str):
+            return tip
+    except ValueError:
+        pass
+    return None
 
 
 def _from_database(file: Path) -> Tip:
