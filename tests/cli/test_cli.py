@@ -147,6 +147,29 @@ def test_list_limit_and_csv(tmp_path, capsys):
     assert lines[0].startswith("id,") and len(lines) == 4
 
 
+def test_a_long_list_is_printed_as_it_is_read(tmp_path, capsys, monkeypatch):
+    """`incident list` never holds the whole list: JSON is written item by item (the same text as
+    one array), a table takes its column widths from its first rows and cuts longer cells below."""
+    from vse_tui.cli import common
+
+    db = str(tmp_path / "x.db")
+    for summary in ("Short", "Tiny", "A much longer summary than the first two"):
+        main(["incident", "add", summary, "--db", db])
+    capsys.readouterr()
+    assert main(["incident", "list", "--db", db, "--format", "json", "--sort", "oldest"]) == 0
+    text = capsys.readouterr().out
+    items = json.loads(text)
+    assert [i["summary"] for i in items] == ["Short", "Tiny", "A much longer summary than the first two"]
+    assert text == json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+    monkeypatch.setattr(common, "TABLE_SAMPLE", 2)
+    assert main(["incident", "list", "--db", db, "--sort", "oldest"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["ID", "PRIORITY", "STATE"] and len(lines) == 4
+    assert "A much" in lines[3] and "first two" not in lines[3]  # cut at the width of the first rows
+    assert main(["incident", "list", "--db", db, "--format", "json", "--status", "closed"]) == 0
+    assert capsys.readouterr().out == "[]\n"
+
+
 def test_incident_add_loads_only_what_it_needs(tmp_path):
     """The capture path stays quick: no Textual, no sqlite-utils on a current schema, one model module."""
     db = str(tmp_path / "x.db")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -170,15 +171,28 @@ def dump_json(value: Any, out: IO[str]) -> None:
     out.write("\n")
 
 
-def print_rows(args, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """Print records as a table, JSON (one array) or CSV, per --format and --limit."""
+def dump_json_list(values: Iterable[Any], out: IO[str]) -> None:
+    """A JSON array written as its items come, the same text as `dump_json` of the whole list."""
+    first = True
+    for value in values:
+        item = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        out.write(("[\n " if first else ",\n ") + json_safe(item))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+TABLE_SAMPLE = 1000  # rows read before a table's column widths are set; the rest are printed as they come
+
+
+def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+    """Print records as a table, JSON (one array) or CSV, per --format and --limit, as they come."""
     fmt = getattr(args, "format", "table")
     limit = getattr(args, "limit", None)
     if limit is not None:
-        rows = rows[:limit]
+        rows = itertools.islice(rows, limit)
     with output(args) as out:
         if fmt == "json":
-            dump_json(rows, out)
+            dump_json_list(rows, out)
         elif fmt == "csv":
             from ..reports.csvfile import write_csv
 
@@ -187,14 +201,18 @@ def print_rows(args, rows: list[dict[str, Any]], columns: list[str]) -> None:
             write_table(out, rows, columns)
 
 
-def write_table(out: IO[str], rows: list[dict[str, Any]], columns: list[str]) -> None:
-    if not rows:
+def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+    """A table whose column widths fit the first TABLE_SAMPLE rows (at most 60 characters); longer
+    cells further down are cut at that width."""
+    pending = iter(rows)
+    sample = [[visible(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
+    if not sample:
         out.write("(none)\n")
         return
-    cells = [[visible(cell(r.get(c))) for c in columns] for r in rows]
-    widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    widths = [min(60, max(len(c), *(len(row[i]) for row in sample))) for i, c in enumerate(columns)]
     out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
-    for row in cells:
+    rest = ([visible(cell(r.get(c))) for c in columns] for r in pending)
+    for row in itertools.chain(sample, rest):
         out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
 
 
@@ -217,8 +235,8 @@ def need_file(text: str, what: str = "file") -> Path:
 
 __all__ = [
     "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "Parser", "UsageError", "add_format", "add_limit", "add_out", "add_yes",
-    "cell", "common_options", "confirm", "count_arg", "date_arg", "db_path", "dump_json", "need_file", "open_store",
-    "output", "print_rows", "say", "write_table",
+    "cell", "common_options", "confirm", "count_arg", "date_arg", "db_path", "dump_json", "dump_json_list", "need_file",
+    "open_store", "output", "print_rows", "say", "write_table",
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ..core import clock
 from ..core.errors import VseError
 from ..core.text import visible
@@ -50,21 +52,28 @@ def cmd_incident_list(args) -> int:
             assignee = who(store, args.assignee)
         elif args.unassigned:
             assignee = ""
-        rows = lists.list_dicts(store, open_only=args.open, priority=args.priority, status=args.status,
-                                customer=args.customer, search=args.search, sort=args.sort, limit=args.limit,
-                                assignee=assignee)
+        columns = ["id", "priority", "state", "assignee", "customer", "service", "summary", "opened_at"]
+        if store.any_external_ref():  # imported tickets: the key they had, beside ours
+            columns.insert(1, "external_ref")
+        with store.snapshot():  # printed as read, from one moment: memory does not grow with the list
+            rows = lists.each_dict(store, open_only=args.open, priority=args.priority, status=args.status,
+                                   customer=args.customer, search=args.search, sort=args.sort, limit=args.limit,
+                                   assignee=assignee)
+            if args.format != "table":
+                first = next(rows, None)
+                columns = list(first) if first else columns
+                rows = itertools.chain([first] if first else [], rows)
+            else:
+                rows = (_local_opened(r) for r in rows)
+            print_rows(args, rows, columns)
     finally:
         store.close()
-    columns = ["id", "priority", "state", "assignee", "customer", "service", "summary", "opened_at"]
-    if any(r.get("external_ref") for r in rows):  # imported tickets: the key they had, beside ours
-        columns.insert(1, "external_ref")
-    if args.format != "table":
-        columns = list(rows[0]) if rows else columns
-    else:
-        for r in rows:
-            r["opened_at"] = clock.local_text(clock.parse_datetime(r["opened_at"])) if r["opened_at"] else ""
-    print_rows(args, rows, columns)
     return EXIT_OK
+
+
+def _local_opened(row: dict) -> dict:
+    row["opened_at"] = clock.local_text(clock.parse_datetime(row["opened_at"])) if row["opened_at"] else ""
+    return row
 
 
 def cmd_incident_assign(args) -> int:

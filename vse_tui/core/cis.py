@@ -80,7 +80,7 @@ def timeline(store: StorePort, ref: str) -> list[Event]:
                              f"{c.change_type} · {c.title}" + (" · before approval" if c.deployed_before_approval else "")))
     from .incident_lists import IncidentQuery
 
-    for inc in store.incident_rows(IncidentQuery(ci=ci.uuid), sort="oldest"):
+    for inc in store.each_incident_row(IncidentQuery(ci=ci.uuid), sort="oldest"):
         if inc.opened_at:
             out.append(Event(inc.opened_at, "incident", inc.id, f"{inc.priority} · {inc.summary}"))
     rank = {"change proposed": 0, "incident": 1, "change deployed": 2}

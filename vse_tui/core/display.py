@@ -84,12 +84,12 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
 def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     """One content item of a record as a person reads it ("" when not recorded): targets as
     'P1 15m/4h', service hours as 'Mon-Fri 08:30-17:30', a report's figures summed up."""
-    from .fields import field_specs, hours_text, targets_text
+    from .fields import field_hows, hours_text, targets_text
 
     value = getattr(record, name, None)
     if value in (None, "", [], {}):
         return ""
-    how = {spec.name: spec.how for spec in field_specs(record.KIND)}.get(name)
+    how = field_hows(record.KIND).get(name)
     if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
         return targets_text(value)
     if how == "hours" or name == "service_hours":

@@ -14,6 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import clock
@@ -68,6 +69,19 @@ def _label(name: str) -> str:
 
 def field_specs(kind: str, include_state: bool = True) -> list[FieldSpec]:
     """The fields a person fills for a record of `kind`, in the model's order."""
+    return list(_specs(kind, include_state))
+
+
+@cache
+def field_hows(kind: str) -> dict[str, str]:
+    """Field name -> how it is typed and shown, for a record of `kind` (read once per kind: a list
+    or an audit pack asks it for every item of every record)."""
+    return {spec.name: spec.how for spec in _specs(kind, True)}
+
+
+@cache
+def _specs(kind: str, include_state: bool) -> tuple[FieldSpec, ...]:
+    """field_specs, worked out once per kind from its model (models do not change while running)."""
     model = model_for(kind)
     out: list[FieldSpec] = []
     for name, info in model.model_fields.items():
@@ -103,7 +117,7 @@ def field_specs(kind: str, include_state: bool = True) -> list[FieldSpec]:
             out.append(FieldSpec(name, "Service hours", "hours", hint="Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)"))
     if include_state and model.STATES:
         out.append(FieldSpec("state", "State", "choice", tuple(model.STATES)))
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- durations, targets, hours

@@ -3,6 +3,7 @@ as plain rows (no model, no validation), and the dashboard's weekly trends."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,7 @@ def weekly_breaches(store: StorePort, start: datetime, weeks: int, now: datetime
     counts = [0] * weeks
     cache: dict = {}
     now = now or clock.now()
-    for inc in store.incident_rows(IncidentQuery(restored=(start, end), problems=False), sort="oldest"):
+    for inc in store.each_incident_row(IncidentQuery(restored=(start, end), problems=False), sort="oldest"):
         if inc.restored_at and assess(inc, target_for(store, inc, cache), now).breached:
             w = int((inc.restored_at - start).total_seconds() // (7 * 86400))
             if 0 <= w < weeks:
@@ -78,10 +79,11 @@ def weekly_breaches(store: StorePort, start: datetime, weeks: int, now: datetime
     return counts
 
 
-def list_dicts(store: StorePort, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
-               customer: str | None = None, search: str | None = None, sort: str = "newest",
-               limit: int | None = None, assignee: str | None = None) -> list[dict[str, Any]]:
-    """Incidents as flat dicts with their target clock, for `incident list` (table, JSON, CSV)."""
+def each_dict(store: StorePort, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
+              customer: str | None = None, search: str | None = None, sort: str = "newest",
+              limit: int | None = None, assignee: str | None = None) -> Iterator[dict[str, Any]]:
+    """Incidents as flat dicts with their target clock, for `incident list` (table, JSON, CSV), one
+    at a time as they are read."""
     from . import targets
     from .lookup import resolve
 
@@ -90,8 +92,6 @@ def list_dicts(store: StorePort, *, open_only: bool = False, priority: str | Non
                       assignee=assignee)
     customers, services, people = store.customer_codes(), store.titles("services"), store.titles("people")
     cache: dict = {}
-    out = []
-    for inc in store.incident_rows(q, sort=sort, limit=limit):
+    for inc in store.each_incident_row(q, sort=sort, limit=limit):
         tgt = targets.target_clock(inc, targets.target_for(store, inc, cache)) if inc.status != "closed" else None
-        out.append(row_dict(inc, customers, services, tgt, people))
-    return out
+        yield row_dict(inc, customers, services, tgt, people)

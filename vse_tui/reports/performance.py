@@ -163,7 +163,8 @@ def compute(store, period: Period, customer: str | None = None, now: datetime | 
         group(customer)
     cache: dict = {}
     # plain rows, not whole records: a quarter of a busy shop is tens of thousands of them
-    for inc in store.incident_rows(IncidentQuery(opened=(lo, hi), customer=customer, problems=False), sort="oldest"):
+    for inc in store.each_incident_row(IncidentQuery(opened=(lo, hi), customer=customer, problems=False),
+                                       sort="oldest"):
         g = group(inc.customer)
         g["incidents"] += 1
         g["by_priority"][inc.priority] += 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,17 +89,27 @@ class NamedReads:
 
     def incident_rows(self, q: IncidentQuery | None = None, sort: str = "newest", limit: int | None = None,
                       offset: int = 0) -> list[IncidentRow]:
-        """Incidents as plain rows: one query, no validation (lists, the dashboard, `incident list`)."""
+        """Incidents as plain rows: one query, no validation (lists, the dashboard)."""
+        return list(self.each_incident_row(q, sort, limit, offset))
+
+    def each_incident_row(self, q: IncidentQuery | None = None, sort: str = "newest", limit: int | None = None,
+                          offset: int = 0) -> Iterator[IncidentRow]:
+        """The same rows one at a time, as SQLite reads them (`incident list`, reports: memory does not
+        grow with the number of incidents)."""
         from ..core.incident_rows import IncidentQuery, IncidentRow
 
         where, params = self._incident_where(q or IncidentQuery())
         sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {SORTS[sort]}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [IncidentRow(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7], _moment(r[8]), _moment(r[9]),
-                            _moment(r[10]), int(r[11] or 0), _moment(r[12]), bool(r[13]), r[14], _moment(r[15]),
-                            r[16], r[17], bool(r[18]), int(r[19] or 0))
-                for r in self.conn.execute(sql, params)]
+        for r in self.conn.execute(sql, params):
+            yield IncidentRow(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7], _moment(r[8]), _moment(r[9]),
+                              _moment(r[10]), int(r[11] or 0), _moment(r[12]), bool(r[13]), r[14], _moment(r[15]),
+                              r[16], r[17], bool(r[18]), int(r[19] or 0))
+
+    def any_external_ref(self) -> bool:
+        """Whether any incident came from another tool with its key there (its index answers)."""
+        return self.conn.execute("SELECT 1 FROM incidents WHERE external_ref IS NOT NULL LIMIT 1").fetchone() is not None
 
     def count_incidents(self, q: IncidentQuery | None = None) -> int:
         from ..core.incident_rows import IncidentQuery
