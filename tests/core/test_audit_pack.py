@@ -173,3 +173,39 @@ def test_signatures_check_with_openssh_alone_from_the_pack(store, tmp_path):
     text.write_text(text.read_text().replace("meaning: approved", "meaning: reviewed"))
     run = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True)
     assert "FAILED" in run.stdout
+
+
+def test_an_archive_imported_in_one_day_is_split_by_the_month_each_incident_was_opened(tmp_path, monkeypatch):
+    """A shop that brings in years of tickets in one afternoon gets a page per month they cover,
+    not one page of every ticket; each page is written as soon as it is filled."""
+    from vse_tui.cli import main
+
+    source = tmp_path / "jira.csv"
+    rows = ["Summary,Issue key,Issue Type,Status,Priority,Assignee,Reporter,Created,Updated,Resolved"]
+    for n, (month, day) in enumerate([("Jan", 10), ("Jan", 20), ("Feb", 12), ("Mar", 3), ("Mar", 15)], start=1):
+        rows.append(f"{month} ticket {n},ITSD-{n},Incident,Closed,Medium,Sam,Dana,{day:02d}/{month}/25 10:00 AM,"
+                    f"{day:02d}/{month}/25 11:00 AM,{day:02d}/{month}/25 11:00 AM")
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = str(tmp_path / "shop.db")
+    assert main(["import", "incidents", str(source), "--yes", "--db", db]) == 0
+    monkeypatch.setattr(audit_pack, "SPLIT_AT", 2)
+    written: list[str] = []
+    render = audit_pack.render_md
+
+    def noted(page):
+        written.append(page.path)
+        return render(page)
+
+    monkeypatch.setattr(audit_pack, "render_md", noted)
+    assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db]) == 0
+    wp = tmp_path / "pack" / "wp"
+    assert sorted(p.name for p in wp.glob("WP.18-*.md")) == ["WP.18-2025-01.md", "WP.18-2025-02.md", "WP.18-2025-03.md"]
+    assert "one page per month opened" in (wp / "WP.18.md").read_text()
+    for page, summaries in (("2025-01", ["Jan ticket 1", "Jan ticket 2"]), ("2025-02", ["Feb ticket 3"]),
+                            ("2025-03", ["Mar ticket 4", "Mar ticket 5"])):
+        text = (wp / f"WP.18-{page}.md").read_text()
+        assert [s for s in ("Jan ticket 1", "Jan ticket 2", "Feb ticket 3", "Mar ticket 4", "Mar ticket 5")
+                if s in text] == sorted(summaries), page
+    # the month pages went out as they were filled, before the pages written at the end
+    assert written[:3] == ["wp/WP.18-2025-01", "wp/WP.18-2025-02", "wp/WP.18-2025-03"]
+    assert {"index", "evidence-map", "wp/WP.18"} <= set(written[3:])

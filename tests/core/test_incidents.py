@@ -218,7 +218,7 @@ def test_one_breach_rule_everywhere_incident_by_incident(demo_store):
     for r in rows:  # the incident screen reads the full record; the lists read rows
         clk = targets.target_clock(records[r.uuid], targets.target_for(demo_store, records[r.uuid]), now)
         assert clk.breached == verdict[r.uuid].breached, r.id
-    listed = {d["uuid"]: d["breached"] for d in lists.list_dicts(demo_store, open_only=True)}
+    listed = {d["uuid"]: d["breached"] for d in lists.each_dict(demo_store, open_only=True)}
     assert listed and all(listed[u] == verdict[u].breached for u in listed)
     period = performance.parse_period("2025-11-01..2026-11-26")
     report = performance.compute(demo_store, period, now=now)

@@ -21,6 +21,7 @@ import html
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from ..core import clock
 from ..core.errors import InputError
 
 SPLIT_AT = 100  # a work product with more records gets one page per month
+SPLIT_BY = {"incidents": "opened_at"}  # the month a record's page is; others: the month it was created
+UNDATED = "undated"
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 76em; padding: 0 1em; color: #222; }
 h1, h2, h3 { line-height: 1.2; } h3 { margin-top: 2em; border-top: 1px solid #ccc; padding-top: .8em; }
@@ -64,6 +67,8 @@ class Page:
     blocks: list[tuple[str, Any]] = field(default_factory=list)
     count: int = 0  # records the page is about
     part: bool = False  # one month of a longer list (linked from the list's own page)
+    month: tuple[str, str] | None = None  # (field, YYYY-MM) of the records of a month's page
+    written: bool = False  # written already (record pages are written as soon as they are filled)
 
     def up(self) -> str:
         return "../" * self.path.count("/")
@@ -200,47 +205,69 @@ class _Pack:
 
 
 def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Page]:
-    """The records of one kind: one page, or a page per month (of creation) under an index page."""
+    """The records of one kind: one page, or a page per month under an index page (incidents by the
+    month they were opened, others by the month they were created: an archive imported in one day
+    is still spread over the months it covers)."""
     store = pack.store
     total = store.count(kind)
     if total <= SPLIT_AT:
         for (rid,) in store.rows(kind, ["id"]):
             pack.where[rid] = base
         return [Page(title, base, count=total)]
+    field = SPLIT_BY.get(kind, "created_at")
     by_month: dict[str, int] = defaultdict(int)
-    for rid, created in store.rows(kind, ["id", "created_at"]):
-        month = clock.local_text(clock.parse_datetime(created), with_time=False)[:7] if created else "undated"
+    paths: dict[str, str] = {}  # one string per month page, shared by its records
+    for rid, moment in store.rows(kind, ["id", field]):
+        month = clock.local_text(clock.parse_datetime(moment), with_time=False)[:7] if moment else UNDATED
         by_month[month] += 1
-        pack.where[rid] = f"{base}-{month}"
+        pack.where[rid] = paths.get(month) or paths.setdefault(month, f"{base}-{month}")
+    what = "opened" if field == "opened_at" else "of creation"
     index = Page(title, base, count=total, blocks=[
-        ("p", f"{total} records, one page per month of creation (local time)."),  # always many here
+        ("p", f"{total} records, one page per month {what} (local time)."),  # always many here
         ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]))])
-    return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True) for m, n in sorted(by_month.items()))]
+    return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True, month=(field, m))
+                     for m, n in sorted(by_month.items()))]
 
 
-def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp) -> None:
-    """Put every record of `kind` on the page `pack.where` gives it, newest first."""
+def _month_filter(field: str, month: str) -> dict[str, Any]:
+    """The records of one page: `field` within the local calendar month `month` (YYYY-MM)."""
+    from datetime import datetime
+
+    if month == UNDATED:
+        return {f"{field}__isnull": True}
+    year, number = int(month[:4]), int(month[5:7])
+    start = datetime(year, number, 1)  # local midnight: iso() takes a naive moment as local time
+    end = datetime(year + number // 12, number % 12 + 1, 1)
+    return {f"{field}__ge": clock.iso(start), f"{field}__lt": clock.iso(end)}
+
+
+def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp, write: Callable[[Page], None]) -> None:
+    """Fill each page with its records, newest first, and hand it to `write` at once: one page's
+    records are in memory at a time, whatever the number of records of the kind."""
     from ..core.display import uuid_labels, walk
 
-    store = pack.store
-    by_path = {p.path: p for p in pages}
-    listing: dict[str, list[list[Any]]] = defaultdict(list)
-    blocks: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for page in pages:
+        where = _month_filter(*page.month) if page.month else None
+        listing: list[list[Any]] = []
+        blocks: list[tuple[str, Any]] = []
+        for batch in _batches(pack.store, kind, where):
+            labels = uuid_labels(pack.store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
+            for rec in batch:
+                listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, rec.status or "",
+                                rec.state or "", str(rec.version), clock.local_text(rec.updated_at)])
+                blocks += _record_blocks(pack, rec, wp, labels)
+        if listing:
+            page.blocks += [("table", (["id", "title", "status", "state", "version", "updated"], listing)), *blocks]
+        write(page)
+
+
+def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
+    """The records of a page in batches, newest first (read in order of their number, which only
+    grows)."""
     offset = 0
-    while True:
-        batch = store.records(kind, order="-seq", limit=500, offset=offset)
-        if not batch:
-            break
+    while batch := store.records(kind, where, order="-seq", limit=size, offset=offset):
         offset += len(batch)
-        labels = uuid_labels(store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
-        for rec in batch:
-            path = pack.where.get(rec.id or "", pages[0].path)
-            listing[path].append([Link(rec.id or "", f"{path}#{rec.id}"), rec.title_text, rec.status or "", rec.state or "",
-                                  str(rec.version), clock.local_text(rec.updated_at)])
-            blocks[path] += _record_blocks(pack, rec, wp, labels)
-    for path, rows in listing.items():
-        page = by_path[path]
-        page.blocks += [("table", (["id", "title", "status", "state", "version", "updated"], rows)), *blocks[path]]
+        yield batch
 
 
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
@@ -444,8 +471,11 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
     return Page("Signatures", "signatures", blocks, len(pack.signatures))
 
 
-def build_pages(store, files: dict[str, str], target: Path) -> tuple[list[Page], _Pack]:
-    """Every page of the pack but the index. `files` maps attachment uuid -> its path in the pack."""
+def build_pages(store, files: dict[str, str], target: Path,
+                write: Callable[[Page], None] | None = None) -> tuple[list[Page], _Pack]:
+    """Every page of the pack but the index. `files` maps attachment uuid -> its path in the pack.
+    `write(page)` is handed each page of records as soon as it is filled (its blocks may then be
+    dropped); without it they are all kept."""
     from ..core.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files)
@@ -468,7 +498,7 @@ def build_pages(store, files: dict[str, str], target: Path) -> tuple[list[Page],
             first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
                                          f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
                                          "required in the record's status; an empty item says 'not recorded')."))
-        _fill_record_pages(pack, kind, pages if len(pages) == 1 else pages[1:], wp)
+        _fill_record_pages(pack, kind, pages if len(pages) == 1 else pages[1:], wp, write or (lambda page: None))
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:
         pages += kind_pages
@@ -501,41 +531,48 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
         write_bytes(target / rel, source.read_bytes(), force=True, database=database, what="audit pack")
         files[a.uuid] = rel
         listed.append((a, rel))
-    pages, pack = build_pages(store, files, target)
     shop = store.setting("shop_name", "") or ""
-    tip = store.chain_tip()
-    from ..core.evidence import evidence_map, summary
 
-    counts = summary(evidence_map(store))["all"]
-    findings = next(p.count for p in pages if p.path == "audit-check")
-    index = Page(f"Audit pack{': ' + shop if shop else ''}", "index", [
-        ("p", f"ISO/IEC TR 29110-5-3 service delivery records of {shop or 'the shop'}, as stored on "
-              f"{clock.local_text(clock.now())}. Every page exists as HTML and as Markdown."),
-        ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
-                   "ok" if counts[0] == counts[1] and not findings else "part")),
-        ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "
-              "'vse-tui verify --anchor index.md' on the shop's database proves nothing up to it changed since."
-         if tip else "The history is empty."),
-        ("h2", "Overview"),
-        ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
-        ("h2", "Work products"),
-        ("links", [(Link(p.title, p.path), f" ({p.count} record{'' if p.count == 1 else 's'})") for p in pages
-                   if p.path.startswith("wp/") and not p.part]),
-        ("h2", "Other records"),
-        ("links", [(Link(p.title, p.path), f" ({p.count})") for p in pages
-                   if p.path.startswith("other/") and not p.part]),
-        ("h2", "Attached files"),
-        ("table", (["file", "attached to", "sha256", "bytes"],
-                   [[Link(rel.split("/", 1)[1], rel), pack.link(_record_id(store, a.record)), a.sha256, str(a.size)]
-                    for a, rel in listed] or [["none", "", "", ""]])),
-        ("p", "Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added to "
-              "their names, so they open as text."),
-    ])
-    for page in [index, *pages]:
+    def write(page: Page) -> None:
         base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
         private_folder(base.parent)
         write_text(f"{base}.html", render_html(page, shop), force=True, database=database, what="audit pack")
         write_text(f"{base}.md", render_md(page), force=True, database=database, what="audit pack")
+        page.blocks, page.written = [], True  # written: its records leave the memory
+
+    with store.snapshot():  # every page from one moment of the database
+        pages, pack = build_pages(store, files, target, write)
+        tip = store.chain_tip()
+        from ..core.evidence import evidence_map, summary
+
+        counts = summary(evidence_map(store))["all"]
+        findings = next(p.count for p in pages if p.path == "audit-check")
+        index = Page(f"Audit pack{': ' + shop if shop else ''}", "index", [
+            ("p", f"ISO/IEC TR 29110-5-3 service delivery records of {shop or 'the shop'}, as stored on "
+                  f"{clock.local_text(clock.now())}. Every page exists as HTML and as Markdown."),
+            ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
+                       "ok" if counts[0] == counts[1] and not findings else "part")),
+            ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "
+                  "'vse-tui verify --anchor index.md' on the shop's database proves nothing up to it changed since."
+             if tip else "The history is empty."),
+            ("h2", "Overview"),
+            ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
+            ("h2", "Work products"),
+            ("links", [(Link(p.title, p.path), f" ({p.count} record{'' if p.count == 1 else 's'})") for p in pages
+                       if p.path.startswith("wp/") and not p.part]),
+            ("h2", "Other records"),
+            ("links", [(Link(p.title, p.path), f" ({p.count})") for p in pages
+                       if p.path.startswith("other/") and not p.part]),
+            ("h2", "Attached files"),
+            ("table", (["file", "attached to", "sha256", "bytes"],
+                       [[Link(rel.split("/", 1)[1], rel), pack.link(_record_id(store, a.record)), a.sha256, str(a.size)]
+                        for a, rel in listed] or [["none", "", "", ""]])),
+            ("p", "Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added to "
+                  "their names, so they open as text."),
+        ])
+        for page in [index, *pages]:
+            if not page.written:
+                write(page)
     return {"path": target / "index.html", "pages": len(pages) + 1, "files": len(files),
             "work_products": sum(1 for p in pages if p.path.startswith("wp/") and not p.part),
             "signatures": len(pack.signatures), "tip": tip}
