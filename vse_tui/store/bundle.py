@@ -127,9 +127,9 @@ class Bundle:
     _body: dict[str, Any] | None = None  # a version 1 bundle, read whole
 
     def events(self) -> Iterator[dict[str, Any]]:
-        """The events in order, each checked again as it is read; the checksum is checked once the
-        last is read (before the caller's transaction commits): a file changed since it was opened
-        is refused."""
+        """The events in order, each checked again for its shape as it is read; the checksum is
+        checked once the last is read (before the caller's transaction commits): a file changed
+        since it was opened is refused."""
         if self._body is not None:
             yield from self._body["events"]
             return
@@ -143,9 +143,9 @@ class Bundle:
         matched its hash. Returns how many were written."""
         from .files import atomic_file
 
-        written = 0
         if not self.files:
             return 0  # no need to read it again
+        written = 0
         for sha, parts in groupby(self._file_parts(), key=lambda value: value["sha256"]):
             target = place(sha)
             if target is None:
