@@ -207,6 +207,23 @@ async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, dem
         assert [k for k in rows if not k.startswith("#")] == ["IN.1.2"]  # a competence lapsed in the demo
 
 
+async def test_the_audit_pack_is_written_apart_from_the_screen(make_app, demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("VSE_TUI_EXPORT_DIR", str(tmp_path / "exports"))
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("Writing the audit pack" in m for m in said), said
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        packs = list((tmp_path / "exports").glob("audit-pack-*/index.html"))
+        assert len(packs) == 1 and (packs[0].parent / "wp" / "WP.18.md").exists()
+        assert any(str(packs[0]) in n.message for n in app._notifications)
+
+
 def test_dashboard_and_list_open_without_the_validation_library(demo_db):
     """The first screen and the incident list read plain rows; pydantic and the models load when
     a record is opened (this is what keeps the start quick; see benchmarks/)."""

@@ -149,13 +149,23 @@ class EvidenceScreen(BaseScreen):
         from ..reports.audit_pack import write_pack
 
         folder = export_dir() / f"audit-pack-{clock.now():%Y%m%d-%H%M}"
-        try:
-            result = write_pack(self.store, folder)
-        except VseError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        self.notify(f"{result['path']} ({result['pages']} pages, {result['files']} files): open it in a browser",
-                    title="Audit pack written", timeout=15)
+
+        def compute(apart):  # apart from the screen: a big shop's pack takes a while
+            try:
+                return write_pack(apart, folder), None
+            except VseError as exc:
+                return None, str(exc)
+
+        def show(outcome) -> None:
+            result, error = outcome
+            if error:
+                self.notify(error, severity="error", timeout=10)
+                return
+            self.notify(f"{result['path']} ({result['pages']} pages, {result['files']} files): open it in a browser",
+                        title="Audit pack written", timeout=15)
+
+        self.notify(f"Writing the audit pack to {folder}; you can go on meanwhile", title="Audit pack", timeout=5)
+        self.run_apart(compute, show, "audit-pack", exit_on_error=False)
 
     def action_back(self) -> None:
         go_back(self)
