@@ -200,6 +200,8 @@ async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, dem
         await pilot.press("escape", "a")  # the audit check: the demo's planted findings
         await pilot.pause()
         assert isinstance(app.screen, AuditFindingsScreen)
+        await app.workers.wait_for_complete()  # the check runs apart from the screen
+        await pilot.pause()
         assert "4 findings" in str(app.screen.query_one("#why-head").render())
         await pilot.press("escape", "f")
         await pilot.pause()

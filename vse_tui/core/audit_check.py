@@ -41,10 +41,21 @@ SCAN = 5000  # records of one kind examined for content and closure findings, ne
 HERE: dict[str, Any] = {"external_ref__isnull": True, "fingerprint__isnull": True}
 
 
-def _imported(store: StorePort, where: dict[str, Any]) -> int:
-    """How many incidents brought in from another tool match `where`."""
-    return (store.count("incidents", {**where, "external_ref__isnull": False})
-            + store.count("incidents", {**where, "fingerprint__isnull": False}))
+def _imported_empty(store: StorePort, standard) -> dict[str, dict[str, int]]:
+    """Of the incidents brought in from another tool (by the ticket key they had there, or their
+    row's fingerprint): per status, how many leave each item empty that a status requires, and
+    the confirmation. Every item in one reading of the table per marker, whatever their number."""
+    from .records import KINDS
+
+    wp = standard.wp(KINDS["incidents"][2])
+    items = sorted({name for status in wp.statuses for name in wp.required_in(status)} | {"confirmation"})
+    out: dict[str, dict[str, int]] = {}
+    for marker in ("external_ref", "fingerprint"):
+        for status, counts in store.empty_counts("incidents", items, "status", {f"{marker}__isnull": False}).items():
+            into = out.setdefault(status, {})
+            for name, n in counts.items():
+                into[name] = into.get(name, 0) + n
+    return out
 
 
 @dataclass(frozen=True)
@@ -70,8 +81,9 @@ def audit_check(store: StorePort) -> list[Finding]:
     findings += _people(store)
     findings += _lifecycle(store, standard)
     findings += _approvals(store, standard)
-    findings += _incidents(store)
-    findings += _content(store, standard)
+    imported = _imported_empty(store, standard)
+    findings += _incidents(store, imported)
+    findings += _content(store, standard, imported)
     return findings
 
 
@@ -136,12 +148,12 @@ def _approvals(store: StorePort, standard) -> list[Finding]:
     return out
 
 
-def _incidents(store: StorePort) -> list[Finding]:
+def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     from .incidents import closes_own_work
 
     out = []
     acks = {rec for (rec,) in store.rows("acknowledgements", ["record"], {"rule": "resolver-closes"})}
-    imported = _imported(store, {"status": "closed", "confirmation__isnull": True})
+    imported = imported_empty.get("closed", {}).get("confirmation", 0)
     if imported:  # the tool they came from kept no confirmation: one finding for all of them
         out.append(Finding("imported", (f"{imported} imported incidents",),
                            "closed without the affected party's confirmation in the tool they came from"))
@@ -159,7 +171,7 @@ def _incidents(store: StorePort) -> list[Finding]:
     return out
 
 
-def _content(store: StorePort, standard) -> list[Finding]:
+def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     from .records import KINDS
 
     out = []
@@ -183,8 +195,7 @@ def _content(store: StorePort, standard) -> list[Finding]:
                     by_status.setdefault(", ".join(empty), []).append(rid)
             if kind == "incidents":
                 for name in needed:
-                    missing = (_imported(store, {"status": status, f"{name}__isnull": True})
-                               + _imported(store, {"status": status, name: ""}))
+                    missing = imported_empty.get(status, {}).get(name, 0)
                     if missing:
                         imported.setdefault(name.replace("_", " "), 0)
                         imported[name.replace("_", " ")] += missing
