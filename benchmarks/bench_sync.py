@@ -95,7 +95,7 @@ def main() -> None:
             inc = core.log_incident(tech, f"Day {day} ticket {n}")
             core.classify(tech, inc.id, category="workstation")
             core.restore(tech, inc.id, solution="Fixed on site")
-            core.close(tech, inc.id, confirmed_by="the user")
+            core.close(tech, inc.id, confirmed_by="the user", acknowledgement="the user tested it with us")
     for ref in ("INC-0001", "INC-0002", "INC-0003"):
         shop.update("incidents", ref, {"category": "reviewed"})
     built = time.perf_counter() - t0
