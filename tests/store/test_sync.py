@@ -280,3 +280,33 @@ def test_a_bundle_replaced_between_its_check_and_its_merge_is_refused_whole(pair
     assert shop.count("history") == rows and shop.count("incidents") == 4
     monkeypatch.undo()
     assert sync.import_bundle(shop, bundle).created == 3  # the forged file, read and checked on its own: whole
+
+
+def test_a_big_merge_fills_the_search_index_once_as_records_end_up(pair, monkeypatch):
+    """From BULK_MERGE events the merge indexes its new records for search at its end, in one
+    statement per kind (row by row costs a third of a big merge): each is found once, by its last
+    title; the triggers are back afterwards, and after a merge refused half-way."""
+    shop, tech, folder = pair
+    monkeypatch.setattr(sync, "BULK_MERGE", 1)
+    renamed = core.log_incident(tech, "Scanner jams on tray 2")
+    tech.update("incidents", renamed.id, {"summary": "Scanner feeds two sheets"})
+    core.log_incident(tech, "Projector flickers")
+    triggers = shop.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+    sync.export_bundle(tech, folder / "t.vsb")
+    bad = bundles.load(folder / "t.vsb")
+    create = next(e for e in bad["body"]["events"] if e["action"] == "create" and "Projector" in e["new_value"])
+    create["new_value"] = json.dumps({**json.loads(create["new_value"]), "impact": "catastrophic"})
+    bundles.rehash(bad["body"])
+    bundles.save(bad, folder / "bad.vsb")
+    with pytest.raises(InputError, match="makes no valid record"):
+        sync.import_bundle(shop, folder / "bad.vsb")
+    assert shop.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall() == triggers
+    assert sync.import_bundle(shop, folder / "t.vsb").created == 2
+    assert shop.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall() == triggers
+    found = [title for _kind, _uuid, _id, title in shop.search("scanner")]
+    assert found == ["Scanner feeds two sheets"]
+    assert [title for _kind, _uuid, _id, title in shop.search("projector")] == ["Projector flickers"]
+    indexed = shop.conn.execute("SELECT COUNT(*) FROM record_search WHERE kind = 'incidents'").fetchone()[0]
+    assert indexed == shop.count("incidents")  # every incident once, the old ones too
+    core.log_incident(shop, "Toner low")  # a record made afterwards goes in through the trigger again
+    assert [title for _kind, _uuid, _id, title in shop.search("toner")] == ["Toner low"]

@@ -195,6 +195,7 @@ class ImportResult:
 
 PROGRESS_EVERY = 500  # events merged between two progress reports
 EXPORT_PROGRESS_EVERY = 5000  # events written between two progress reports
+BULK_MERGE = 200  # events from which a merge fills the search index at its end
 
 
 def check_bundle_signature(store, bundle: Bundle, require: bool) -> str | None:
@@ -252,7 +253,11 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
             store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
                                (body["from_site"], renamed))
             known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
-        merger.apply_all(bundle.events(), bundle.count, progress)
+        if bundle.count >= BULK_MERGE:  # the search index filled once at the end, not row by row
+            with store.search_indexed_after():
+                merger.apply_all(bundle.events(), bundle.count, progress)
+        else:
+            merger.apply_all(bundle.events(), bundle.count, progress)
         peer = known[body["from_site"]]
         if body.get("ack_site") in (None, store.site_id):
             acked = ack if renamed is not None else max(peer["acked"] or 0, ack)

@@ -32,6 +32,7 @@ COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "upda
 BULK_CACHE_KIB = -32768  # 32 MiB of pages while an import writes
 _NOT_IN_DATA: dict[str, frozenset[str]] = {}  # per kind: the fields kept in columns of their own
 BATCH = 2000  # records per transaction in long writes, so that a quick write elsewhere waits a moment only
+SEARCH_ROWIDS = 1099511627776  # the search index's rowids of one kind: (its number) * this + the record's rowid
 
 
 @dataclass(frozen=True)
@@ -492,27 +493,45 @@ class WritePath:
 
     @contextmanager
     def _indexed_after(self, kind: str, count: int) -> Iterator[None]:
-        """Many records inserted at once are added to the search index in one statement after them
-        (row by row through its trigger costs four times as much); inside the caller's transaction,
-        so the trigger is back before anyone else can write."""
-        from .columns import SEARCH_KEYS, SEARCH_KINDS
-
-        name = f"{kind}_search_insert"
-        found = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()
-        if count < 50 or found is None or kind not in SEARCH_KINDS:
+        """Many records inserted at once are added to the search index after them (see below)."""
+        if count < 50:
             yield
             return
-        last = self.conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {kind}").fetchone()[0]
-        self.conn.execute(f"DROP TRIGGER {name}")
+        with self.search_indexed_after((kind,)):
+            yield
+
+    @contextmanager
+    def search_indexed_after(self, kinds: Iterable[str] | None = None) -> Iterator[None]:
+        """Records inserted inside are added to the search index in one statement per kind when it
+        ends (row by row through its trigger costs four times as much: an import, a merge). Inside
+        the caller's transaction, so the triggers are back before anyone else can write; a record
+        inserted and then changed inside is indexed once, as it ends up."""
+        from .columns import SEARCH_KEYS, SEARCH_KINDS
+
+        if not self.conn.in_transaction:
+            raise RuntimeError("search_indexed_after needs the caller's write transaction")
+        held: list[tuple[str, int, str]] = []  # kind, its last rowid before, its trigger's text
+        for kind in kinds if kinds is not None else SEARCH_KINDS:
+            name = f"{kind}_search_insert"
+            found = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                      (name,)).fetchone()
+            if found is None or kind not in SEARCH_KINDS:
+                continue
+            last = self.conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {kind}").fetchone()[0]
+            self.conn.execute(f"DROP TRIGGER {name}")
+            held.append((kind, last, found[0]))
         try:
             yield
-            number = SEARCH_KINDS.index(kind) + 1
-            keys = SEARCH_KEYS.get(kind, "''").replace("new.", "")
-            self.conn.execute(f"INSERT INTO record_search(rowid, id, title, keys, kind, uuid) SELECT {number} * "
-                              f"1099511627776 + rowid, id, title, COALESCE({keys}, ''), '{kind}', uuid FROM {kind} "
-                              "WHERE rowid > ?", (last,))
+            for kind, last, _trigger in held:
+                base = (SEARCH_KINDS.index(kind) + 1) * SEARCH_ROWIDS
+                keys = SEARCH_KEYS.get(kind, "''").replace("new.", "")
+                # a record inserted here and changed since went in through the update trigger: once only
+                self.conn.execute("DELETE FROM record_search WHERE rowid > ? AND rowid < ?", (base + last, base + SEARCH_ROWIDS))
+                self.conn.execute(f"INSERT INTO record_search(rowid, id, title, keys, kind, uuid) SELECT {base} + rowid, "
+                                  f"id, title, COALESCE({keys}, ''), '{kind}', uuid FROM {kind} WHERE rowid > ?", (last,))
         finally:
-            self.conn.execute(found[0])
+            for _kind, _last, trigger in held:
+                self.conn.execute(trigger)
 
     def _id_taken(self, model: type[Record], human_id: str) -> bool:
         return self.conn.execute(f"SELECT 1 FROM {model.KIND} WHERE id = ?", (human_id,)).fetchone() is not None
