@@ -160,7 +160,7 @@ def cmd_doctor(args) -> int:
     from ..paths import config_path
     from ..store.maintenance import doctor
 
-    checks = doctor(db_path(args), config_path())
+    checks = doctor(db_path(args), config_path(), parallel=True)
     failed = False
     for c in checks:
         mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")

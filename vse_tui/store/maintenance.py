@@ -263,9 +263,10 @@ def permission_problems(paths: list[Path]) -> list[str]:
     return [str(p) for p in paths if p.exists() and not _mode_ok(p)]
 
 
-def doctor(path: Path, config_file: Path | None = None) -> list[Check]:
+def doctor(path: Path, config_file: Path | None = None, parallel: bool = False) -> list[Check]:
     """Every check of the database at `path`, reported one by one: a damaged file is reported as
-    damaged (and the checks that cannot run say so), never a crash."""
+    damaged (and the checks that cannot run say so), never a crash. `parallel`: the history is
+    verified as `vse-tui verify` does it (a long chain hashed in a second process)."""
     from .chain import verify
     from .db import open_store
 
@@ -299,7 +300,7 @@ def doctor(path: Path, config_file: Path | None = None) -> list[Check]:
             mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
             checks.append(Check("journal", mode == "wal", f"journal mode {mode}"))
             try:
-                problems = verify(store)
+                problems = verify(store, parallel=parallel)
             except sqlite3.DatabaseError as exc:
                 checks.append(Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})"))
             else:
