@@ -101,3 +101,21 @@ def test_doctor_reports_loose_permissions_and_damage(tmp_path, capsys):
 def test_synced_folders_are_flagged(tmp_path):
     assert unsafe_location(tmp_path / "Dropbox" / "vse.db") is not None
     assert unsafe_location(tmp_path / "vse.db") is None
+
+
+def test_doctor_gives_each_check_as_soon_as_it_is_done(tmp_path, monkeypatch):
+    """A big shop's doctor takes a while: the file's own check is told before the history is read."""
+    from vse_tui.store import chain
+    from vse_tui.store.maintenance import doctor_checks
+
+    db = tmp_path / "x.db"
+    assert main(["incident", "add", "x", "--db", str(db)]) == 0
+    read: list[str] = []
+    real = chain.verify
+    monkeypatch.setattr(chain, "verify", lambda store, **kw: read.append("history") or real(store, **kw))
+    checks = doctor_checks(db)
+    first = next(checks)
+    assert (first.name, first.ok, read) == ("integrity", True, [])
+    rest = list(checks)
+    assert read == ["history"] and [c.name for c in rest][:4] == ["schema", "journal", "history", "attachments"]
+    assert all(c.ok for c in rest)

@@ -158,14 +158,15 @@ def cmd_restore(args) -> int:
 
 def cmd_doctor(args) -> int:
     from ..paths import config_path
-    from ..store.maintenance import doctor
+    from ..store.maintenance import doctor_checks
 
-    checks = doctor(db_path(args), config_path(), parallel=True)
+    meter = Progress("checking records", unit="records")  # the history's check, the longest
     failed = False
-    for c in checks:
+    for c in doctor_checks(db_path(args), config_path(), parallel=True, progress=meter.update):
+        meter.done()
         mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
         failed |= not c.ok and not c.warning
-        say(f"{mark}  {c.name:<12} {one_line(c.message)}")
+        say(f"{mark}  {c.name:<12} {one_line(c.message)}")  # each as soon as it is done
     return EXIT_REFUSED if failed else EXIT_OK
 
 

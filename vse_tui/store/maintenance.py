@@ -6,7 +6,7 @@ import os
 import shutil
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -264,16 +264,23 @@ def permission_problems(paths: list[Path]) -> list[str]:
 
 
 def doctor(path: Path, config_file: Path | None = None, parallel: bool = False) -> list[Check]:
-    """Every check of the database at `path`, reported one by one: a damaged file is reported as
-    damaged (and the checks that cannot run say so), never a crash. `parallel`: the history is
-    verified as `vse-tui verify` does it (a long chain hashed in a second process)."""
+    """Every check of the database at `path` (see `doctor_checks`)."""
+    return list(doctor_checks(path, config_file, parallel))
+
+
+def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = False,
+                  progress: Callable[[int], None] | None = None) -> Iterator[Check]:
+    """Every check of the database at `path`, each given as soon as it is done (a big shop's take
+    a while): a damaged file is reported as damaged (and the checks that cannot run say so), never
+    a crash. `parallel`: the history is verified as `vse-tui verify` does it (a long chain hashed
+    in a second process); `progress(records checked)` follows that check."""
     from .chain import verify
     from .db import open_store
 
     path = Path(path).expanduser()
-    checks: list[Check] = []
     if not path.exists():
-        return [Check("file", False, f"there is no database at {path}")]
+        yield Check("file", False, f"there is no database at {path}")
+        return
     try:
         conn = read_only(path)
         try:
@@ -283,34 +290,34 @@ def doctor(path: Path, config_file: Path | None = None, parallel: bool = False) 
     except sqlite3.DatabaseError as exc:
         result = [f"the file cannot be read ({exc})"]
     intact = result == ["ok"]
-    checks.append(Check("integrity", intact, "SQLite integrity check: " + "; ".join(result[:3])))
+    yield Check("integrity", intact, "SQLite integrity check: " + "; ".join(result[:3]))
     store = None
     if intact:
         try:
             store = open_store(path, create=False)
         except DatabaseError as exc:
-            checks.append(Check("schema", False, str(exc)))
+            yield Check("schema", False, str(exc))
     if store is None:
-        checks.append(Check("history", False, "not checked: the file must pass the integrity check first "
-                            "(restore the latest good backup with 'vse-tui restore')"))
+        yield Check("history", False, "not checked: the file must pass the integrity check first "
+                    "(restore the latest good backup with 'vse-tui restore')")
     else:
         try:
             version = store.schema_version()
-            checks.append(Check("schema", version == SCHEMA_VERSION, f"schema version {version} (this vse-tui: {SCHEMA_VERSION})"))
+            yield Check("schema", version == SCHEMA_VERSION, f"schema version {version} (this vse-tui: {SCHEMA_VERSION})")
             mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-            checks.append(Check("journal", mode == "wal", f"journal mode {mode}"))
+            yield Check("journal", mode == "wal", f"journal mode {mode}")
             try:
-                problems = verify(store, parallel=parallel)
+                problems = verify(store, parallel=parallel, progress=progress)
             except sqlite3.DatabaseError as exc:
-                checks.append(Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})"))
+                yield Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})")
             else:
-                checks.append(Check("history", not problems, "history chain and records verified" if not problems else
-                                    f"{len(problems)} problem(s); first: {problems[0].line()}"))
+                yield Check("history", not problems, "history chain and records verified" if not problems else
+                            f"{len(problems)} problem(s); first: {problems[0].line()}")
                 from ..core.attachments import check_files
 
                 missing = check_files(store)
-                checks.append(Check("attachments", not missing, f"{store.count('attachments')} attached files present and "
-                                    "unchanged" if not missing else f"{len(missing)} problem(s); first: {missing[0].line()}"))
+                yield Check("attachments", not missing, f"{store.count('attachments')} attached files present and "
+                            "unchanged" if not missing else f"{len(missing)} problem(s); first: {missing[0].line()}")
             private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
                        *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
         finally:
@@ -318,13 +325,12 @@ def doctor(path: Path, config_file: Path | None = None, parallel: bool = False) 
         if config_file is not None:
             private.append(config_file)
         loose = permission_problems(private)
-        checks.append(Check("permissions", not loose, "database, backups and config readable by their owner only"
-                            if not loose else "readable by others: " + ", ".join(map(str, loose)) + " (chmod 600 them)",
-                            warning=True))
+        yield Check("permissions", not loose, "database, backups and config readable by their owner only"
+                    if not loose else "readable by others: " + ", ".join(map(str, loose)) + " (chmod 600 them)",
+                    warning=True)
     where = unsafe_location(path)
-    checks.append(Check("location", where is None, where or "on a local disk", warning=True))
-    checks.append(Check("size", True, f"{path.stat().st_size / 2**20:.1f} MiB"))
-    return checks
+    yield Check("location", where is None, where or "on a local disk", warning=True)
+    yield Check("size", True, f"{path.stat().st_size / 2**20:.1f} MiB")
 
 
 def fix_permissions(paths: list[Path]) -> None:
