@@ -174,6 +174,8 @@ async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, dem
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EvidenceScreen)
+        await app.workers.wait_for_complete()  # the map is read apart from the screen
+        await pilot.pause()
         table = app.screen.query_one("#evidence", DataTable)
         keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
         assert len([k for k in keys if not k.startswith("#")]) == 40

@@ -50,8 +50,41 @@ class EvidenceScreen(BaseScreen):
         t.add_column("evidence or what is missing", key="evidence", width=52)
         t.focus()
 
+    _reading = False
+    _found: list[TaskEvidence] | None = None
+
     def reload(self) -> None:
-        found = evidence_map(self.store)
+        """The map reads the records of every task: apart from the screen (a big shop's takes a
+        moment), once at a time; the map shown stays until the new one is read."""
+        if self._reading:
+            return
+        self._reading = True
+
+        def read(apart):
+            try:
+                return evidence_map(apart)
+            except Exception as exc:  # noqa: BLE001 - shown; read again at the next reload
+                return exc
+
+        self.run_apart(read, self._read, "evidence", exit_on_error=False)
+
+    def _read(self, found) -> None:
+        from textual.css.query import NoMatches
+
+        self._reading = False
+        if isinstance(found, Exception):
+            self.notify(f"The evidence map could not be read: {found}", severity="error", timeout=10)
+            return
+        self._found = found
+        try:
+            self._fill()
+        except NoMatches:  # the screen was closed meanwhile
+            pass
+
+    def _fill(self) -> None:
+        found = self._found
+        if found is None:
+            return
         self.tasks = {t.task: t for t in found}
         s = summary(found)
         self.query_one("#evidence-summary", Static).update(Text.assemble(
@@ -141,7 +174,7 @@ class EvidenceScreen(BaseScreen):
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self.reload()
+        self._fill()  # the map read last, filtered again
 
     def action_audit_pack(self) -> None:
         from ..core.errors import VseError
