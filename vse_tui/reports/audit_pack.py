@@ -183,7 +183,8 @@ class _Pack:
         self.store, self.files = store, files
         self.standard = load_standard()
         self.people = store.titles("people")
-        self.where: dict[str, str] = {}  # record id -> page path holding it
+        self.where: dict[str, str] = {}  # record id -> page path holding it (kinds of one page)
+        self.split: dict[str, tuple[str, str]] = {}  # kind -> (base path, field) of kinds paged by month
         self.signatures: list[dict[str, Any]] = []
 
     def name(self, who: str | None) -> str:
@@ -192,8 +193,20 @@ class _Pack:
     def link(self, rid: str | None, text: str | None = None) -> Link | str:
         if not rid:
             return ""
-        page = self.where.get(rid)
+        page = self.where.get(rid) or self._month_page(rid)
         return Link(text or rid, f"{page}#{rid}") if page else (text or rid)
+
+    def _month_page(self, rid: str) -> str | None:
+        """The page of a record of a kind paged by month, asked of the database (by its id's
+        index) when a link to it is made: no map of every record of a big kind is kept."""
+        from ..core.records.registry import PREFIXES
+
+        kind = PREFIXES.get(rid.rsplit("-", 1)[0])
+        if kind not in self.split:
+            return None
+        base, field = self.split[kind]
+        found = self.store.row(kind, [field], {"id": rid})
+        return f"{base}-{_month_of(found[0])}" if found else None
 
     def who_wrote(self, h: dict[str, Any]) -> str:
         if h.get("person"):
@@ -216,17 +229,20 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
         return [Page(title, base, count=total)]
     field = SPLIT_BY.get(kind, "created_at")
     by_month: dict[str, int] = defaultdict(int)
-    paths: dict[str, str] = {}  # one string per month page, shared by its records
-    for rid, moment in store.rows(kind, ["id", field]):
-        month = clock.local_text(clock.parse_datetime(moment), with_time=False)[:7] if moment else UNDATED
-        by_month[month] += 1
-        pack.where[rid] = paths.get(month) or paths.setdefault(month, f"{base}-{month}")
+    for (moment,) in store.each_row(kind, [field]):  # counted as read: nothing kept per record
+        by_month[_month_of(moment)] += 1
+    pack.split[kind] = (base, field)
     what = "opened" if field == "opened_at" else "of creation"
     index = Page(title, base, count=total, blocks=[
         ("p", f"{total} records, one page per month {what} (local time)."),  # always many here
         ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]))])
     return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True, month=(field, m))
                      for m, n in sorted(by_month.items()))]
+
+
+def _month_of(moment: str | None) -> str:
+    """The local calendar month (YYYY-MM) of a stored moment: the page a record of a long list is on."""
+    return clock.local_text(clock.parse_datetime(moment), with_time=False)[:7] if moment else UNDATED
 
 
 def _month_filter(field: str, month: str) -> dict[str, Any]:

@@ -114,6 +114,13 @@ class Reads:
              order: str | Sequence[str] | None = "seq", limit: int | None = None, offset: int = 0) -> list[tuple]:
         """Plain values of a few fields, no model built. A field named "targets:json" is decoded
         from JSON (lists and objects of a record's data)."""
+        return list(self.each_row(kind, fields, where, order, limit, offset))
+
+    def each_row(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
+                 order: str | Sequence[str] | None = "seq", limit: int | None = None,
+                 offset: int = 0) -> Iterator[tuple]:
+        """The same values one row at a time, as SQLite reads them (memory does not grow with the
+        table)."""
         cols, decode = [], []
         for f in fields:
             name = f.removesuffix(JSON_SUFFIX)
@@ -123,12 +130,11 @@ class Reads:
         sql = f"SELECT {', '.join(cols)} FROM {kind} WHERE {cond} ORDER BY {F.order(kind, order)}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        out = []
+        decoding = any(decode)
         for r in self.conn.execute(sql, params):
-            if any(decode):
+            if decoding:
                 r = tuple(json.loads(v) if d and isinstance(v, str) else v for v, d in zip(r, decode))
-            out.append(r)
-        return out
+            yield r
 
     def row(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
             order: str | Sequence[str] | None = "-seq") -> tuple | None:
