@@ -190,13 +190,13 @@ def test_an_archive_imported_in_one_day_is_split_by_the_month_each_incident_was_
     assert main(["import", "incidents", str(source), "--yes", "--db", db]) == 0
     monkeypatch.setattr(audit_pack, "SPLIT_AT", 2)
     written: list[str] = []
-    render = audit_pack.render_md
+    write = audit_pack.write_page
 
-    def noted(page):
+    def noted(base, page, *args, **kwargs):
         written.append(page.path)
-        return render(page)
+        return write(base, page, *args, **kwargs)
 
-    monkeypatch.setattr(audit_pack, "render_md", noted)
+    monkeypatch.setattr(audit_pack, "write_page", noted)
     assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db]) == 0
     wp = tmp_path / "pack" / "wp"
     assert sorted(p.name for p in wp.glob("WP.18-*.md")) == ["WP.18-2025-01.md", "WP.18-2025-02.md", "WP.18-2025-03.md"]

@@ -120,55 +120,117 @@ def _md_cell(page: Page, cell: Any) -> str:
 
 
 def render_html(page: Page, shop: str) -> str:
-    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-           "img-src 'self'\">",
-           f"<title>{_esc(page.title)}</title><style>{STYLE}</style></head><body>",
-           f"<nav><a href=\"{page.up()}index.html\">Audit pack index</a> · <span class=\"dim\">{_esc(shop)}</span></nav>",
-           f"<h1>{_esc(page.title)}</h1>"]
-    for kind, content in page.blocks:
-        if kind == "h2":
-            out.append(f"<h2>{_esc(content)}</h2>")
-        elif kind == "h3":
-            anchor, text = content
-            out.append(f"<h3 id=\"{_esc(anchor)}\">{_esc(text)}</h3>")
-        elif kind == "p":
-            out.append(f"<p>{_html_cell(page, content) if isinstance(content, (Link, Mark, list)) else _esc(content)}</p>")
-        elif kind == "code":
-            out.append(f"<pre><code>{_esc(content)}</code></pre>")
-        elif kind == "links":
-            out.append("<ul>" + "".join(f"<li>{_html_cell(page, link)}{_esc(extra)}</li>" for link, extra in content)
-                       + "</ul>")
-        elif kind == "table":
-            head, rows = content
-            out.append("<table><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr>")
-            out += ["<tr>" + "".join(f"<td>{_html_cell(page, c)}</td>" for c in row) + "</tr>" for row in rows]
-            out.append("</table>")
-    out.append(f"<p class=\"dim\">Written by vse-tui on {_esc(clock.local_text(clock.now()))}.</p></body></html>")
-    return "\n".join(out)
+    return "\n".join([_html_head(page, shop), *(_html_block(page, b) for b in page.blocks), _html_foot()])
+
+
+def _html_head(page: Page, shop: str) -> str:
+    return "\n".join([
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src 'self'\">",
+        f"<title>{_esc(page.title)}</title><style>{STYLE}</style></head><body>",
+        f"<nav><a href=\"{page.up()}index.html\">Audit pack index</a> · <span class=\"dim\">{_esc(shop)}</span></nav>",
+        f"<h1>{_esc(page.title)}</h1>"])
+
+
+def _html_foot() -> str:
+    return f"<p class=\"dim\">Written by vse-tui on {_esc(clock.local_text(clock.now()))}.</p></body></html>"
+
+
+def _html_block(page: Page, block: tuple[str, Any]) -> str:
+    kind, content = block
+    if kind == "h2":
+        return f"<h2>{_esc(content)}</h2>"
+    if kind == "h3":
+        anchor, text = content
+        return f"<h3 id=\"{_esc(anchor)}\">{_esc(text)}</h3>"
+    if kind == "p":
+        return f"<p>{_html_cell(page, content) if isinstance(content, (Link, Mark, list)) else _esc(content)}</p>"
+    if kind == "code":
+        return f"<pre><code>{_esc(content)}</code></pre>"
+    if kind == "links":
+        return "<ul>" + "".join(f"<li>{_html_cell(page, link)}{_esc(extra)}</li>" for link, extra in content) + "</ul>"
+    head, rows = content  # a table
+    return "\n".join(["<table><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr>",
+                      *("<tr>" + "".join(f"<td>{_html_cell(page, c)}</td>" for c in row) + "</tr>" for row in rows),
+                      "</table>"])
 
 
 def render_md(page: Page) -> str:
-    out = [f"# {md_text(page.title)}", ""]
-    for kind, content in page.blocks:
-        if kind == "h2":
-            out += [f"## {md_text(content)}", ""]
-        elif kind == "h3":  # an explicit anchor: a renderer's own heading ids differ
-            out += [f"<a id=\"{re.sub(r'[^A-Za-z0-9._-]', '', content[0])}\"></a>", "", f"### {md_text(content[1])}", ""]
-        elif kind == "p":
-            out += [_md_cell(page, content), ""]
-        elif kind == "code":
-            fence = "````" if "```" in str(content) else "```"
-            out += [fence, str(content).replace(fence, ""), fence, ""]
-        elif kind == "links":
-            out += [f"- {_md_cell(page, link)}{md_text(extra)}" for link, extra in content] + [""]
-        elif kind == "table":
-            head, rows = content
-            out.append("| " + " | ".join(md_text(h) for h in head) + " |")
-            out.append("|" + "---|" * len(head))
-            out += ["| " + " | ".join(_md_cell(page, c) for c in row) + " |" for row in rows]
-            out.append("")
-    return "\n".join(out) + "\n"
+    return "\n".join([_md_head(page), *(_md_block(page, b) for b in page.blocks)]) + "\n"
+
+
+def _md_head(page: Page) -> str:
+    return f"# {md_text(page.title)}\n"
+
+
+def _md_block(page: Page, block: tuple[str, Any]) -> str:
+    kind, content = block
+    out: list[str] = []
+    if kind == "h2":
+        out += [f"## {md_text(content)}", ""]
+    elif kind == "h3":  # an explicit anchor: a renderer's own heading ids differ
+        out += [f"<a id=\"{re.sub(r'[^A-Za-z0-9._-]', '', content[0])}\"></a>", "", f"### {md_text(content[1])}", ""]
+    elif kind == "p":
+        out += [_md_cell(page, content), ""]
+    elif kind == "code":
+        fence = "````" if "```" in str(content) else "```"
+        out += [fence, str(content).replace(fence, ""), fence, ""]
+    elif kind == "links":
+        out += [f"- {_md_cell(page, link)}{md_text(extra)}" for link, extra in content] + [""]
+    elif kind == "table":
+        head, rows = content
+        out.append("| " + " | ".join(md_text(h) for h in head) + " |")
+        out.append("|" + "---|" * len(head))
+        out += ["| " + " | ".join(_md_cell(page, c) for c in row) + " |" for row in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+class Sections:
+    """The record sections of one page, rendered as each record is read into two unnamed temporary
+    files beside the pack (HTML and Markdown): a month of a big shop is never held in memory."""
+
+    def __init__(self, folder: Path, page: Page) -> None:
+        import tempfile
+
+        self.page = page
+        self.html = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder)
+        self.md = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder)
+
+    def add(self, blocks: list[tuple[str, Any]]) -> None:
+        for block in blocks:
+            self.html.write("\n" + _html_block(self.page, block))
+            self.md.write("\n" + _md_block(self.page, block))
+
+    def close(self) -> None:
+        self.html.close()
+        self.md.close()
+
+
+def write_page(base: Path, page: Page, shop: str, sections: Sections | None = None, **where: Any) -> None:
+    """A page as HTML and Markdown (`base` + .html, .md), its blocks then its record sections, each
+    file whole or not at all (`where`: atomic_file's database and force)."""
+    import shutil
+
+    from ..store.files import atomic_file
+
+    with atomic_file(f"{base}.html", what="audit pack", **where) as fh:
+        fh.write(_html_head(page, shop))
+        for block in page.blocks:
+            fh.write("\n" + _html_block(page, block))
+        if sections is not None:
+            sections.html.seek(0)
+            shutil.copyfileobj(sections.html, fh)
+        fh.write("\n" + _html_foot())
+    with atomic_file(f"{base}.md", what="audit pack", **where) as fh:
+        fh.write(_md_head(page))
+        for block in page.blocks:
+            fh.write("\n" + _md_block(page, block))
+        if sections is not None:
+            sections.md.seek(0)
+            shutil.copyfileobj(sections.md, fh)
+        fh.write("\n")
 
 
 # ---------------------------------------------------------------- the pages
@@ -257,24 +319,29 @@ def _month_filter(field: str, month: str) -> dict[str, Any]:
     return {f"{field}__ge": clock.iso(start), f"{field}__lt": clock.iso(end)}
 
 
-def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp, write: Callable[[Page], None]) -> None:
-    """Fill each page with its records, newest first, and hand it to `write` at once: one page's
-    records are in memory at a time, whatever the number of records of the kind."""
+def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
+                       write: Callable[[Page, Sections | None], None], folder: Path) -> None:
+    """Fill each page with its records, newest first, and hand it to `write` at once: the list of
+    a page's records is kept (a line each), their sections go to temporary files as they are
+    rendered, so memory does not grow with the records of a page either."""
     from ..core.display import uuid_labels, walk
 
     for page in pages:
         where = _month_filter(*page.month) if page.month else None
         listing: list[list[Any]] = []
-        blocks: list[tuple[str, Any]] = []
-        for batch in _batches(pack.store, kind, where):
-            labels = uuid_labels(pack.store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
-            for rec in batch:
-                listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, rec.status or "",
-                                rec.state or "", str(rec.version), clock.local_text(rec.updated_at)])
-                blocks += _record_blocks(pack, rec, wp, labels)
-        if listing:
-            page.blocks += [("table", (["id", "title", "status", "state", "version", "updated"], listing)), *blocks]
-        write(page)
+        sections = Sections(folder, page)
+        try:
+            for batch in _batches(pack.store, kind, where):
+                labels = uuid_labels(pack.store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
+                for rec in batch:
+                    listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, rec.status or "",
+                                    rec.state or "", str(rec.version), clock.local_text(rec.updated_at)])
+                    sections.add(_record_blocks(pack, rec, wp, labels))
+            if listing:
+                page.blocks.append(("table", (["id", "title", "status", "state", "version", "updated"], listing)))
+            write(page, sections)
+        finally:
+            sections.close()
 
 
 def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
@@ -488,10 +555,10 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
 
 
 def build_pages(store, files: dict[str, str], target: Path,
-                write: Callable[[Page], None] | None = None) -> tuple[list[Page], _Pack]:
+                write: Callable[[Page, Sections | None], None]) -> tuple[list[Page], _Pack]:
     """Every page of the pack but the index. `files` maps attachment uuid -> its path in the pack.
-    `write(page)` is handed each page of records as soon as it is filled (its blocks may then be
-    dropped); without it they are all kept."""
+    `write(page, sections)` is handed each page of records as soon as it is filled (the pages
+    after the records are returned, to be written by the caller)."""
     from ..core.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files)
@@ -514,7 +581,7 @@ def build_pages(store, files: dict[str, str], target: Path,
             first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
                                          f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
                                          "required in the record's status; an empty item says 'not recorded')."))
-        _fill_record_pages(pack, kind, pages if len(pages) == 1 else pages[1:], wp, write or (lambda page: None))
+        _fill_record_pages(pack, kind, pages if len(pages) == 1 else pages[1:], wp, write, target)
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:
         pages += kind_pages
@@ -525,7 +592,7 @@ def build_pages(store, files: dict[str, str], target: Path,
 def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
     """Write the pack into the folder `out` (made if needed; empty, or a previous pack)."""
     from ..core.attachments import stored_path
-    from ..store.files import private_folder, write_bytes, write_text
+    from ..store.files import private_folder, write_bytes
 
     target = Path(out).expanduser()
     if target.exists() and not target.is_dir():
@@ -549,11 +616,10 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
         listed.append((a, rel))
     shop = store.setting("shop_name", "") or ""
 
-    def write(page: Page) -> None:
+    def write(page: Page, sections: Sections | None = None) -> None:
         base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
         private_folder(base.parent)
-        write_text(f"{base}.html", render_html(page, shop), force=True, database=database, what="audit pack")
-        write_text(f"{base}.md", render_md(page), force=True, database=database, what="audit pack")
+        write_page(base, page, shop, sections, force=True, database=database)
         page.blocks, page.written = [], True  # written: its records leave the memory
 
     with store.snapshot():  # every page from one moment of the database
