@@ -34,6 +34,14 @@ def exchange(a, b, folder, name):
     return sync.import_bundle(b, out), out
 
 
+def tickets_sent(tech, bundle, count):
+    """`count` tickets logged on the copy, then its bundle written to `bundle`."""
+    for i in range(count):
+        core.log_incident(tech, f"Ticket {i}")
+    sync.export_bundle(tech, bundle)
+    return bundle
+
+
 def records(store):
     """uuid -> the fields both sides must agree on (the human id may differ after a renumbering)."""
     skip = {"id", "version", "updated_at", "updated_by", "notes"}
@@ -134,10 +142,7 @@ def test_the_same_bundle_twice_changes_nothing(pair):
 
 def test_damaged_truncated_foreign_and_tampered_bundles_are_refused_whole(pair, tmp_path):
     shop, tech, folder = pair
-    for i in range(5):
-        core.log_incident(tech, f"Ticket {i}")
-    bundle = folder / "t1.vsb"
-    sync.export_bundle(tech, bundle)
+    bundle = tickets_sent(tech, folder / "t1.vsb", 5)
     rows = shop.count("history")
     data = bundle.read_bytes()
     (folder / "cut.vsb").write_bytes(data[: len(data) // 2])
@@ -259,10 +264,7 @@ def test_a_big_bundle_is_written_and_merged_a_line_at_a_time(pair, monkeypatch):
 
 def test_a_bundle_replaced_between_its_check_and_its_merge_is_refused_whole(pair, monkeypatch):
     shop, tech, folder = pair
-    for i in range(3):
-        core.log_incident(tech, f"Ticket {i}")
-    bundle = folder / "t.vsb"
-    sync.export_bundle(tech, bundle)
+    bundle = tickets_sent(tech, folder / "t.vsb", 3)
     forged = bundles.load(bundle)
     forged["body"]["events"][-1]["new_value"] = forged["body"]["events"][-1]["new_value"].replace("Ticket", "Forged")
     bundles.rehash(forged["body"])  # every hash and the checksum recomputed: whole in itself

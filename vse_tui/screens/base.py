@@ -75,6 +75,41 @@ class BaseScreen(Screen):
 
         self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=exit_on_error)
 
+    _reads_apart: set[str] | None = None  # the groups of `read_apart` under way
+
+    def read_apart(self, compute, show, group: str, failed) -> bool:
+        """`run_apart` for a long read shown on this screen, once at a time: asked again while one
+        runs (a refresh), it is not started twice (returns False); an error is handed to
+        `failed(text)` instead of stopping the app; a screen closed meanwhile shows nothing."""
+        if self._reads_apart is None:
+            self._reads_apart = set()
+        running = self._reads_apart
+        if group in running:
+            return False
+        running.add(group)
+
+        def guarded(apart):
+            try:
+                return compute(apart), None
+            except Exception as exc:  # noqa: BLE001 - shown by `failed`; the next refresh tries again
+                return None, str(exc)
+
+        def done(outcome) -> None:
+            from textual.css.query import NoMatches
+
+            running.discard(group)
+            result, error = outcome
+            try:
+                if error is None:
+                    show(result)
+                else:
+                    failed(error)
+            except NoMatches:  # the screen was closed meanwhile
+                pass
+
+        self.run_apart(guarded, done, group, exit_on_error=False)
+        return True
+
     def send_outbox_apart(self) -> None:
         """Deliver the outbox apart from the screen (send = "now"); say how it went, then reload."""
         from ..mailer import send_outbox

@@ -50,36 +50,17 @@ class EvidenceScreen(BaseScreen):
         t.add_column("evidence or what is missing", key="evidence", width=52)
         t.focus()
 
-    _reading = False
     _found: list[TaskEvidence] | None = None
 
     def reload(self) -> None:
         """The map reads the records of every task: apart from the screen (a big shop's takes a
-        moment), once at a time; the map shown stays until the new one is read."""
-        if self._reading:
-            return
-        self._reading = True
+        moment); the map shown stays until the new one is read."""
+        self.read_apart(evidence_map, self._read, "evidence", lambda error: self.notify(
+            f"The evidence map could not be read: {error}", severity="error", timeout=10))
 
-        def read(apart):
-            try:
-                return evidence_map(apart)
-            except Exception as exc:  # noqa: BLE001 - shown; read again at the next reload
-                return exc
-
-        self.run_apart(read, self._read, "evidence", exit_on_error=False)
-
-    def _read(self, found) -> None:
-        from textual.css.query import NoMatches
-
-        self._reading = False
-        if isinstance(found, Exception):
-            self.notify(f"The evidence map could not be read: {found}", severity="error", timeout=10)
-            return
+    def _read(self, found: list[TaskEvidence]) -> None:
         self._found = found
-        try:
-            self._fill()
-        except NoMatches:  # the screen was closed meanwhile
-            pass
+        self._fill()
 
     def _fill(self) -> None:
         found = self._found
@@ -177,28 +158,19 @@ class EvidenceScreen(BaseScreen):
         self._fill()  # the map read last, filtered again
 
     def action_audit_pack(self) -> None:
-        from ..core.errors import VseError
         from ..paths import export_dir
         from ..reports.audit_pack import write_pack
 
         folder = export_dir() / f"audit-pack-{clock.now():%Y%m%d-%H%M}"
 
-        def compute(apart):  # apart from the screen: a big shop's pack takes a while
-            try:
-                return write_pack(apart, folder), None
-            except VseError as exc:
-                return None, str(exc)
-
-        def show(outcome) -> None:
-            result, error = outcome
-            if error:
-                self.notify(error, severity="error", timeout=10)
-                return
+        def show(result) -> None:
             self.notify(f"{result['path']} ({result['pages']} pages, {result['files']} files): open it in a browser",
                         title="Audit pack written", timeout=15)
 
-        self.notify(f"Writing the audit pack to {folder}; you can go on meanwhile", title="Audit pack", timeout=5)
-        self.run_apart(compute, show, "audit-pack", exit_on_error=False)
+        # apart from the screen: a big shop's pack takes a while (once at a time)
+        if self.read_apart(lambda apart: write_pack(apart, folder), show, "audit-pack",
+                           lambda error: self.notify(error, severity="error", timeout=10)):
+            self.notify(f"Writing the audit pack to {folder}; you can go on meanwhile", title="Audit pack", timeout=5)
 
     def action_back(self) -> None:
         go_back(self)

@@ -123,43 +123,21 @@ class AuditFindingsScreen(_LinesScreen):
     """The shop's own pre-assessment (`vse-tui audit check`): what an assessor would question."""
 
     TITLE_TEXT = "Audit check"
-    _checking = False
     _checked = False
 
     def reload(self) -> None:
-        """The check reads every record: it runs apart from the screen (a big shop's takes seconds),
-        once at a time; the findings shown stay until the next check is done."""
+        """The check reads every record: it runs apart from the screen (a big shop's takes seconds);
+        the findings shown stay until the next check is done."""
         from ..core.audit_check import audit_check
-
-        if self._checking:
-            return
-        def check(apart):
-            try:
-                return audit_check(apart)
-            except Exception as exc:  # noqa: BLE001 - shown on the screen, checked again at the next reload
-                return exc
 
         if not self._checked:
             self.fill(Text("Checking the records…", style="dim"), [])
-        self._checking = True
-        self.run_apart(check, self._show, "audit-check", exit_on_error=False)
+        self.read_apart(audit_check, self._show, "audit-check", lambda error: self.fill(
+            Text(f"The audit check could not run: {error}", style="bold red"), []))
 
     def _show(self, findings) -> None:
-        from textual.css.query import NoMatches
-
-        try:
-            self._fill_findings(findings)
-        except NoMatches:  # the screen was closed meanwhile
-            pass
-        finally:
-            self._checking = False
-
-    def _fill_findings(self, findings) -> None:
         from ..core.audit_check import RULES
 
-        if isinstance(findings, Exception):
-            self.fill(Text(f"The audit check could not run: {findings}", style="bold red"), [])
-            return
         self._checked = True
         head = Text.assemble(("What an assessor reading these records would question: ", "dim"),
                              (f"{len(findings)} finding{'s' if len(findings) != 1 else ''}",

@@ -75,7 +75,6 @@ class BundleWriter:
         self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=6, mtime=0)
         self._digest = hashlib.sha256()
         self.events = 0
-        self.files = 0
         self._put("header", {**head, "format": FORMAT, "version": VERSION})
 
     def _put(self, kind: str, value: Any) -> None:
@@ -94,7 +93,6 @@ class BundleWriter:
             while chunk := fh.read(FILE_PART):
                 self._put("file", {"sha256": sha256, "part": part, "data": base64.b64encode(chunk).decode("ascii")})
                 part += 1
-        self.files += 1
 
     def finish(self, sign: Callable[[str], tuple[str, str]] | None = None) -> str:
         """Write the end line (the checksum, signed by `sign(text) -> (person, signature)` if
@@ -123,7 +121,7 @@ class Bundle:
     sha256: str
     signature: Any = None
     count: int = 0  # events
-    files: dict[str, int] = field(default_factory=dict)  # sha256 -> size of each attached file
+    files: set[str] = field(default_factory=set)  # the sha256 of each attached file
     _body: dict[str, Any] | None = None  # a version 1 bundle, read whole
 
     def events(self) -> Iterator[dict[str, Any]]:
@@ -309,13 +307,13 @@ def _checked(source: Path, expect: str | None = None) -> Iterator[tuple[str, Any
 
 def _open_v2(source: Path) -> Bundle:
     head: dict[str, Any] = {}
-    files: dict[str, int] = {}
+    files: set[str] = set()
     end: dict[str, Any] = {}
-    content: Any = None  # the hash of the file being read
+    content = hashlib.sha256()  # of the file being read
     sha = ""
 
     def file_done() -> None:
-        if content is not None and content.hexdigest() != sha:
+        if sha and content.hexdigest() != sha:
             raise _bad(source, "an attached file does not match its hash")
 
     for kind, value in _checked(source):
@@ -326,14 +324,13 @@ def _open_v2(source: Path) -> Bundle:
                 file_done()
                 if value["sha256"] in files:
                     raise _bad(source, "an attached file comes twice")
-                sha, content, files[value["sha256"]] = value["sha256"], hashlib.sha256(), 0
+                sha, content = value["sha256"], hashlib.sha256()
+                files.add(sha)
             try:
                 chunk = base64.b64decode(value["data"], validate=True)
             except (binascii.Error, ValueError):
                 raise _bad(source, "an attached file is not valid base64") from None
-            assert content is not None
             content.update(chunk)
-            files[sha] += len(chunk)
         elif kind == "end":
             end = value
     file_done()
@@ -364,7 +361,7 @@ def _open_v1(source: Path) -> Bundle:
         check_event(source, n, e)
         _chained(source, e, previous)
         previous = e
-    files = {}
+    files = set()
     for sha, data in body.get("files", {}).items():
         if not isinstance(sha, str) or not isinstance(data, str) or len(sha) != 64:
             raise _bad(source, "an attached file is malformed")
@@ -374,7 +371,7 @@ def _open_v1(source: Path) -> Bundle:
             raise _bad(source, "an attached file is not valid base64") from None
         if hashlib.sha256(content).hexdigest() != sha:
             raise _bad(source, "an attached file does not match its hash")
-        files[sha] = len(content)
+        files.add(sha)
     head = {k: v for k, v in body.items() if k not in ("events", "files")}
     return Bundle(source, 1, head, doc["sha256"], doc.get("signature"), len(body["events"]), files, body)
 

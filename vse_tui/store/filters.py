@@ -85,7 +85,8 @@ def where(kind: str, filters: Filter | None) -> tuple[str, list[Any]]:
             parts.append(f"{col} IN ({marks})" if op == "in" else f"({col} IS NULL OR {col} NOT IN ({marks}))")
             params.extend(values)
         elif op == "isnull":
-            parts.append(f"({col} IS NULL OR {col} = '')" if value else f"({col} IS NOT NULL AND {col} != '')")
+            # set: said so that SQLite sees `IS NOT NULL` (the partial indexes are on it)
+            parts.append(empty(col) if value else f"({col} IS NOT NULL AND {col} != '')")
         elif op == "has":
             source = name if name in PROMOTED[kind] else f"json_extract(data, '$.{name}')"
             parts.append(f"EXISTS (SELECT 1 FROM json_each({source}) WHERE value = ?)")
@@ -93,6 +94,11 @@ def where(kind: str, filters: Filter | None) -> tuple[str, list[Any]]:
         else:
             raise ValueError(f"unknown filter lookup {op!r} (use one of {', '.join(LOOKUPS)})")
     return " AND ".join(parts), params
+
+
+def empty(col: str) -> str:
+    """The condition of an empty field (the lookup `isnull`): no value, or empty text."""
+    return f"({col} IS NULL OR {col} = '')"
 
 
 def like_pattern(text: str) -> str:
@@ -127,4 +133,4 @@ def order(kind: str, sort: str | Iterable[str] | None) -> str:
     return ", ".join(out)
 
 
-__all__ = ["Filter", "column", "order", "where"]
+__all__ = ["Filter", "column", "empty", "order", "where"]

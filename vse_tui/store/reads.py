@@ -103,12 +103,22 @@ class Reads:
     def records(self, kind: str, where: F.Filter | None = None, order: str | Sequence[str] | None = "seq",
                 limit: int | None = None, offset: int = 0) -> list[Record]:
         """Whole records of `kind` matching a filter, in order."""
+        return list(self.each_record(kind, where, order, limit, offset))
+
+    def each_record(self, kind: str, where: F.Filter | None = None, order: str | Sequence[str] | None = "seq",
+                    limit: int | None = None, offset: int = 0, batch: int = 500) -> Iterator[Record]:
+        """The same records one at a time, from one query read `batch` rows at a time (a long
+        selection is sorted once, not once per page of it)."""
         model = model_for(kind)
         cond, params = F.where(kind, where)
         sql = f"SELECT * FROM {kind} WHERE {cond} ORDER BY {F.order(kind, order)}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [_record(model, r) for r in self._fetch(sql, params)]
+        cursor = self.conn.execute(sql, list(params))
+        names = [c[0] for c in cursor.description]
+        while rows := cursor.fetchmany(batch):
+            for r in rows:
+                yield _record(model, dict(zip(names, r)))
 
     def rows(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
              order: str | Sequence[str] | None = "seq", limit: int | None = None, offset: int = 0) -> list[tuple]:
@@ -189,8 +199,7 @@ class Reads:
             return {}
         cond, params = F.where(kind, where)
         col = F.column(kind, by)
-        sums = ", ".join(f"SUM(CASE WHEN {c} IS NULL OR {c} = '' THEN 1 ELSE 0 END)"
-                         for c in (F.column(kind, f) for f in fields))
+        sums = ", ".join(f"SUM(CASE WHEN {F.empty(F.column(kind, f))} THEN 1 ELSE 0 END)" for f in fields)
         return {row[0]: dict(zip(fields, row[1:])) for row in
                 self.conn.execute(f"SELECT {col}, {sums} FROM {kind} WHERE {cond} GROUP BY {col}", params)}
 

@@ -24,7 +24,7 @@ import types
 import typing
 import uuid as uuidlib
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -253,10 +253,8 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
             store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
                                (body["from_site"], renamed))
             known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
-        if bundle.count >= BULK_MERGE:  # the search index filled once at the end, not row by row
-            with store.search_indexed_after():
-                merger.apply_all(bundle.events(), bundle.count, progress)
-        else:
+        # a big merge fills the search index once at its end, not row by row
+        with store.search_indexed_after() if bundle.count >= BULK_MERGE else nullcontext():
             merger.apply_all(bundle.events(), bundle.count, progress)
         peer = known[body["from_site"]]
         if body.get("ack_site") in (None, store.site_id):
