@@ -209,3 +209,63 @@ def test_an_archive_imported_in_one_day_is_split_by_the_month_each_incident_was_
     # the month pages went out as they were filled, before the pages written at the end
     assert written[:3] == ["wp/WP.18-2025-01", "wp/WP.18-2025-02", "wp/WP.18-2025-03"]
     assert {"index", "evidence-map", "wp/WP.18"} <= set(written[3:])
+
+
+def test_a_period_keeps_the_incidents_opened_in_it_and_the_refreshed_pack_drops_the_rest(tmp_path):
+    """An assessor audits a period: the pack holds the incidents opened in it (a page per month,
+    even for a short list), says how many it leaves out, links no incident it does not hold, and a
+    pack written again into the same folder keeps no page of the earlier one."""
+    from vse_tui.cli import main
+
+    source = tmp_path / "jira.csv"
+    rows = ["Summary,Issue key,Issue Type,Status,Priority,Assignee,Reporter,Created,Updated,Resolved"]
+    for n, (month, day) in enumerate([("Jan", 10), ("Jan", 20), ("Feb", 12), ("Mar", 3), ("Mar", 15)], start=1):
+        rows.append(f"{month} ticket {n},ITSD-{n},Incident,Closed,Medium,Sam,Dana,{day:02d}/{month}/25 10:00 AM,"
+                    f"{day:02d}/{month}/25 11:00 AM,{day:02d}/{month}/25 11:00 AM")
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = str(tmp_path / "shop.db")
+    assert main(["import", "incidents", str(source), "--yes", "--db", db]) == 0
+    assert main(["incident", "add", "Printer jammed today", "--db", db]) == 0  # the evidence map links it
+    out = tmp_path / "pack"
+    assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
+    wp = out / "wp"
+    assert sorted(p.name for p in wp.glob("WP.18*.md")) == ["WP.18.md"]  # six incidents: one page
+    assert main(["audit-pack", "--out", str(out), "--db", db, "--period", "2025-02-01..2025-03-10"]) == 0
+    assert sorted(p.name for p in wp.glob("WP.18*.md")) == ["WP.18-2025-02.md", "WP.18-2025-03.md", "WP.18.md"]
+    assert sorted(p.name for p in wp.glob("WP.18*.html")) == ["WP.18-2025-02.html", "WP.18-2025-03.html",
+                                                              "WP.18.html"]
+    listing = (wp / "WP.18.md").read_text()
+    assert "2 of 6 records: those opened from 2025-02-01 to 2025-03-10" in listing
+    assert "The other 4 are not in this pack." in listing
+    march = (wp / "WP.18-2025-03.md").read_text()
+    assert "Mar ticket 4" in march and "Mar ticket 5" not in march  # the 15th is after the period
+    assert "Feb ticket 3" in (wp / "WP.18-2025-02.md").read_text()
+    index = (out / "index.md").read_text()
+    assert "Period of this pack: 2025-02-01 to 2025-03-10" in index
+    assert "(2 of 6 records in the period)" in index
+    every = "".join(p.read_text() for p in out.rglob("*.md"))
+    assert "INC-0006" in (out / "evidence-map.md").read_text()  # named, not linked
+    for outside in ("Jan ticket 1", "Jan ticket 2", "Mar ticket 5", "Printer jammed"):
+        assert outside not in every
+    # no link leads to a page, or a record, the pack does not hold
+    linked = 0
+    for page in out.rglob("*.md"):
+        for target, anchor in re.findall(r"\]\(([^)#]+\.md)#?([^)]*)\)", page.read_text()):
+            held = (page.parent / target).resolve()
+            assert held.exists(), (page, target)
+            if anchor.startswith("INC-"):
+                linked += 1
+                assert f'id="{anchor}"' in held.read_text(), (page, anchor)
+    assert linked
+
+
+def test_a_period_that_is_not_one_is_refused_before_anything_is_written(tmp_path, capsys):
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "shop.db")
+    assert main(["incident", "add", "Printer jammed", "--db", db]) == 0
+    for bad, said in (("2026-13", "there is no month 13"), ("2026-05-01..2026-04-01", "ends before it starts"),
+                      ("last year", "is not a period")):
+        assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db, "--period", bad]) != 0
+        assert said in capsys.readouterr().err
+        assert not (tmp_path / "pack").exists()

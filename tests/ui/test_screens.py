@@ -217,7 +217,12 @@ async def test_the_audit_pack_is_written_apart_from_the_screen(make_app, demo_db
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press("p")
+        await pilot.press("p")  # the period first: a word that is not one is refused in the form
+        await pilot.pause()
+        await pilot.press(*"last year", "ctrl+s")
+        await pilot.pause()
+        assert "is not a period" in str(app.screen.query_one("#form-error").render())
+        await pilot.press(*["backspace"] * 9, *"2026-11", "ctrl+s")
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert any("Writing the audit pack" in m for m in said), said
@@ -225,6 +230,7 @@ async def test_the_audit_pack_is_written_apart_from_the_screen(make_app, demo_db
         await pilot.pause()
         packs = list((tmp_path / "exports").glob("audit-pack-*/index.html"))
         assert len(packs) == 1 and (packs[0].parent / "wp" / "WP.18.md").exists()
+        assert "Period of this pack: 2026-11" in (packs[0].parent / "index.md").read_text()
         assert any(str(packs[0]) in n.message for n in app._notifications)
 
 

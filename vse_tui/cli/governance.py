@@ -173,9 +173,11 @@ def cmd_report_improvement(args) -> int:
 
 def cmd_audit_pack(args) -> int:
     from ..reports.audit_pack import write_pack
+    from ..reports.performance import parse_period
 
+    period = parse_period(args.period) if args.period else None
     with open_store(args, must_exist=True) as store:
-        result = write_pack(store, args.out)
+        result = write_pack(store, args.out, period)
     tip = result["tip"]
     print(one_line(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work "
                    f"products, {result['files']} attached files, {result['signatures']} signed approvals)"))
@@ -263,6 +265,8 @@ def register(reg) -> None:
     p = reg.command("audit-pack", "write a folder an assessor can browse offline (index.html, Markdown too)",
                     cmd_audit_pack)
     p.add_argument("--out", metavar="DIR", required=True, help="an empty folder (or an earlier pack to refresh)")
+    p.add_argument("--period", metavar="P", help="the audit's period: only the incidents opened in it (2026, "
+                   "2026-Q3, 2026-09 or FROM..TO dates; default: every incident); other records are all there")
 
     for kind, what in (("customers", "customers"), ("suppliers", "suppliers"), ("people", "people, with their roles")):
         p = reg.action("import", kind, f"{what} from a spreadsheet (CSV)", cmd_import_parties)

@@ -11,6 +11,11 @@ and as Markdown. `index.html` links:
   command that checks them all with OpenSSH alone;
 - the chain's tip (sequence and hash) when the pack was written: an anchor for `vse-tui verify`.
 
+An audit covers a period: with one, the incidents are those opened in it (paged by month; the
+months outside are counted, not shown) and every other record is there whole (the shop's standing
+records and the evidence of its tasks). A pack written again into its folder replaces the pages of
+the earlier one: a page it does not write again is removed.
+
 User text is data: escaped in HTML and in Markdown; nothing links outside the folder; an attached
 file a browser would run as a page (HTML, SVG, scripts) is kept under a `.txt` name and never
 opens as a page. Files and folders are private to the user (0600, 0700)."""
@@ -25,10 +30,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.errors import InputError
+
+if TYPE_CHECKING:
+    from .performance import Period
 
 SPLIT_AT = 100  # a work product with more records gets one page per month
 SPLIT_BY = {"incidents": "opened_at"}  # the month a record's page is; others: the month it was created
@@ -67,6 +75,7 @@ class Page:
     path: str  # relative, without extension: "wp/WP.03"
     blocks: list[tuple[str, Any]] = field(default_factory=list)
     count: int = 0  # records the page is about
+    of: int | None = None  # with a period: the records of the kind, in it or not
     part: bool = False  # one month of a longer list (linked from the list's own page)
     month: tuple[str, str] | None = None  # (field, YYYY-MM) of the records of a month's page
     written: bool = False  # written already (record pages are written as soon as they are filled)
@@ -240,10 +249,12 @@ def write_page(base: Path, page: Page, shop: str, sections: Sections | None = No
 class _Pack:
     """What every page needs, read once: names, where each record is shown, the signatures."""
 
-    def __init__(self, store, files: dict[str, str]) -> None:
+    def __init__(self, store, files: dict[str, str], period: Period | None = None) -> None:
         from ..core.standard import load_standard
 
         self.store, self.files = store, files
+        self.period = period
+        self.bounds = period.bounds() if period else None  # [from, to) as stored text
         self.standard = load_standard()
         self.people = store.titles("people")
         self.where: dict[str, str] = {}  # record id -> page path holding it (kinds of one page)
@@ -269,7 +280,22 @@ class _Pack:
             return None
         base, field = self.split[kind]
         found = self.store.row(kind, [field], {"id": rid})
-        return f"{base}-{_month_of(found[0])}" if found else None
+        if not found or not self.in_period(kind, found[0]):
+            return None  # not in this pack: its id, unlinked
+        return f"{base}-{_month_of(found[0])}"
+
+    def in_period(self, kind: str, moment: str | None) -> bool:
+        """Whether a record of `kind` dated `moment` is in the pack (a period chooses incidents only)."""
+        if self.bounds is None or kind not in SPLIT_BY:
+            return True
+        return moment is not None and self.bounds[0] <= moment < self.bounds[1]
+
+    def period_filter(self, kind: str) -> dict[str, Any]:
+        """The records of `kind` the period keeps, as a filter (none: all of them)."""
+        if self.bounds is None or kind not in SPLIT_BY:
+            return {}
+        field = SPLIT_BY[kind]
+        return {f"{field}__ge": self.bounds[0], f"{field}__lt": self.bounds[1]}
 
     def who_wrote(self, h: dict[str, Any]) -> str:
         if h.get("person"):
@@ -286,21 +312,36 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     is still spread over the months it covers)."""
     store = pack.store
     total = store.count(kind)
-    if total <= SPLIT_AT:
+    kept = pack.period_filter(kind)
+    if total <= SPLIT_AT and not kept:
         for (rid,) in store.rows(kind, ["id"]):
             pack.where[rid] = base
         return [Page(title, base, count=total)]
     field = SPLIT_BY.get(kind, "created_at")
     by_month: dict[str, int] = defaultdict(int)
-    for (moment,) in store.each_row(kind, [field]):  # counted as read: nothing kept per record
+    for (moment,) in store.each_row(kind, [field], kept or None, order=None):  # counted as read: nothing kept per record
         by_month[_month_of(moment)] += 1
     pack.split[kind] = (base, field)
     what = "opened" if field == "opened_at" else "of creation"
-    index = Page(title, base, count=total, blocks=[
-        ("p", f"{total} records, one page per month {what} (local time)."),  # always many here
-        ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]))])
+    inside = sum(by_month.values())
+    if kept and pack.period is not None:
+        during = f"from {_period_text(pack.period)}" if ".." in pack.period.label else f"in {_period_text(pack.period)}"
+        first = (f"{inside} of {total} records: those {what} {during}, the period of this pack, one page per "
+                 f"month {what} (local time). The other {total - inside} are not in this pack.")
+    else:
+        first = f"{total} records, one page per month {what} (local time)."  # always many here
+    index = Page(title, base, count=inside, of=total if kept else None, blocks=[
+        ("p", first),
+        ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
+                   or [["none", "0"]]))])
     return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True, month=(field, m))
                      for m, n in sorted(by_month.items()))]
+
+
+def _period_text(period: Period) -> str:
+    """A period as the pages say it: its label, with its first and last day when it is not plain."""
+    span = f"{period.start.isoformat()} to {period.end.isoformat()}"
+    return span if ".." in period.label else f"{period.label} ({span})"
 
 
 def _month_of(moment: str | None) -> str:
@@ -320,6 +361,17 @@ def _month_filter(field: str, month: str) -> dict[str, Any]:
     return {f"{field}__ge": clock.iso(start), f"{field}__lt": clock.iso(end)}
 
 
+def _within(month: dict[str, Any], period: dict[str, Any]) -> dict[str, Any]:
+    """A month's filter narrowed to the period's (the later start, the earlier end)."""
+    out = dict(month)
+    for key, value in period.items():
+        if key in out:
+            out[key] = max(out[key], value) if key.endswith("__ge") else min(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
                        write: Callable[[Page, Sections | None], None], folder: Path) -> None:
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
@@ -328,7 +380,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
     from ..core.display import uuid_labels, walk
 
     for page in pages:
-        where = _month_filter(*page.month) if page.month else None
+        where = _within(_month_filter(*page.month), pack.period_filter(kind)) if page.month else None
         listing: list[list[Any]] = []
         sections = Sections(folder, page)
         try:
@@ -555,13 +607,14 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
 
 
 def build_pages(store, files: dict[str, str], target: Path,
-                write: Callable[[Page, Sections | None], None]) -> tuple[list[Page], _Pack]:
+                write: Callable[[Page, Sections | None], None], period: Period | None = None) -> tuple[list[Page], _Pack]:
     """Every page of the pack but the index. `files` maps attachment uuid -> its path in the pack.
     `write(page, sections)` is handed each page of records as soon as it is filled (the pages
-    after the records are returned, to be written by the caller)."""
+    after the records are returned, to be written by the caller). `period`: the incidents opened
+    in it only."""
     from ..core.records import BY_WP, KINDS, model_for
 
-    pack = _Pack(store, files)
+    pack = _Pack(store, files, period)
     record_pages: list[tuple[str, list[Page], Any]] = []
     for wp in pack.standard.work_products:
         model = BY_WP[wp.code]
@@ -581,7 +634,7 @@ def build_pages(store, files: dict[str, str], target: Path,
             first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
                                          f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
                                          "required in the record's status; an empty item says 'not recorded')."))
-        _fill_record_pages(pack, kind, pages if len(pages) == 1 else pages[1:], wp, write, target)
+        _fill_record_pages(pack, kind, pages[1:] if kind in pack.split else pages, wp, write, target)
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:
         pages += kind_pages
@@ -589,8 +642,10 @@ def build_pages(store, files: dict[str, str], target: Path,
     return pages, pack
 
 
-def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
-    """Write the pack into the folder `out` (made if needed; empty, or a previous pack)."""
+def write_pack(store, out: str | os.PathLike, period: Period | None = None) -> dict[str, Any]:
+    """Write the pack into the folder `out` (made if needed; empty, or a previous pack, whose pages
+    not written again are removed). `period`: the incidents opened in it only (the other records
+    are all there)."""
     from ..core.attachments import stored_path
     from ..store.files import private_folder, write_bytes
 
@@ -615,15 +670,17 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
         files[a.uuid] = rel
         listed.append((a, rel))
     shop = store.setting("shop_name", "") or ""
+    written: set[str] = set()
 
     def write(page: Page, sections: Sections | None = None) -> None:
         base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
         private_folder(base.parent)
         write_page(base, page, shop, sections, force=True, database=database)
         page.blocks, page.written = [], True  # written: its records leave the memory
+        written.add(page.path)
 
     with store.snapshot():  # every page from one moment of the database
-        pages, pack = build_pages(store, files, target, write)
+        pages, pack = build_pages(store, files, target, write, period)
         tip = store.chain_tip()
         from ..core.evidence import evidence_map, summary
 
@@ -632,6 +689,9 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
         index = Page(f"Audit pack{': ' + shop if shop else ''}", "index", [
             ("p", f"ISO/IEC TR 29110-5-3 service delivery records of {shop or 'the shop'}, as stored on "
                   f"{clock.local_text(clock.now())}. Every page exists as HTML and as Markdown."),
+            *([("p", Mark(f"Period of this pack: {_period_text(period)}. The incidents are those opened in it; "
+                          "every other record is here whole. The evidence map, the audit check and the counts "
+                          "below are of the whole database.", "part"))] if period else []),
             ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
                        "ok" if counts[0] == counts[1] and not findings else "part")),
             ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "
@@ -640,10 +700,10 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
             ("h2", "Overview"),
             ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
             ("h2", "Work products"),
-            ("links", [(Link(p.title, p.path), f" ({p.count} record{'' if p.count == 1 else 's'})") for p in pages
+            ("links", [(Link(p.title, p.path), f" ({_counted(p, ' records', ' record')})") for p in pages
                        if p.path.startswith("wp/") and not p.part]),
             ("h2", "Other records"),
-            ("links", [(Link(p.title, p.path), f" ({p.count})") for p in pages
+            ("links", [(Link(p.title, p.path), f" ({_counted(p)})") for p in pages
                        if p.path.startswith("other/") and not p.part]),
             ("h2", "Attached files"),
             ("table", (["file", "attached to", "sha256", "bytes"],
@@ -655,9 +715,27 @@ def write_pack(store, out: str | os.PathLike) -> dict[str, Any]:
         for page in [index, *pages]:
             if not page.written:
                 write(page)
+    _remove_stale(target, written)
     return {"path": target / "index.html", "pages": len(pages) + 1, "files": len(files),
             "work_products": sum(1 for p in pages if p.path.startswith("wp/") and not p.part),
             "signatures": len(pack.signatures), "tip": tip}
+
+
+def _counted(page: Page, many: str = "", one: str = "") -> str:
+    """A list's count on the index: "12 records", or with a period "12 of 300 records in the period"."""
+    if page.of is not None:
+        return f"{page.count} of {page.of}{many} in the period"
+    return f"{page.count}{one if page.count == 1 else many}"
+
+
+def _remove_stale(target: Path, written: set[str]) -> None:
+    """The pages of an earlier pack in this folder that this one did not write again (a month
+    outside its period, a record kind since emptied): removed, so the folder is this pack only."""
+    for folder in ("wp", "other"):
+        for path in (target / folder).glob("*"):
+            if path.suffix in (".html", ".md") and path.is_file() and \
+                    f"{folder}/{path.name[:-len(path.suffix)]}" not in written:
+                path.unlink()
 
 
 def _record_id(store, uuid: str | None) -> str:

@@ -158,6 +158,26 @@ class EvidenceScreen(BaseScreen):
         self._fill()  # the map read last, filtered again
 
     def action_audit_pack(self) -> None:
+        """Ask the audit's period (blank: every incident), then write the pack apart from the screen."""
+        from ..reports.performance import parse_period
+        from .forms import Field, FormScreen
+
+        fields = [Field("period", "Period", value="", placeholder="blank: every incident; or 2026, 2026-Q3, 2026-09, "
+                                                            "2026-01-01..2026-06-30")]
+
+        def submit(values):
+            text = (values["period"] or "").strip()
+            return ("period", parse_period(text) if text else None)
+
+        def chosen(result) -> None:
+            if result is not None:
+                self._write_pack(result[1])
+
+        self.app.push_screen(FormScreen(fields, submit, "Write the audit pack",
+                                        info="The incidents opened in the period go in the pack (blank: all of "
+                                             "them); every other record is there whole."), chosen)
+
+    def _write_pack(self, period) -> None:
         from ..paths import export_dir
         from ..reports.audit_pack import write_pack
 
@@ -168,7 +188,7 @@ class EvidenceScreen(BaseScreen):
                         title="Audit pack written", timeout=15)
 
         # apart from the screen: a big shop's pack takes a while (once at a time)
-        if self.read_apart(lambda apart: write_pack(apart, folder), show, "audit-pack",
+        if self.read_apart(lambda apart: write_pack(apart, folder, period), show, "audit-pack",
                            lambda error: self.notify(error, severity="error", timeout=10)):
             self.notify(f"Writing the audit pack to {folder}; you can go on meanwhile", title="Audit pack", timeout=5)
 
