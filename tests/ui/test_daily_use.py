@@ -450,3 +450,22 @@ async def test_the_dashboard_counts_breaches_again_only_after_a_write(make_app, 
         screen.reload()
         await pilot.pause()
         assert len(calls) == 2
+
+
+async def test_enter_in_a_form_goes_to_the_next_line_and_saves_from_the_last(make_app, tmp_path):
+    from vse_tui.screens.forms import Field
+
+    app = make_app(tmp_path / "x.db")
+    got: list = []
+    async with app.run_test(size=SIZE) as pilot:
+        form = FormScreen([Field("first", "First"), Field("second", "Second")], lambda v: v, "Two lines")
+        app.push_screen(form, got.append)
+        await pilot.pause()
+        await pilot.press(*"one", "enter")
+        await pilot.pause()
+        assert app.screen is form and not got  # the next line, nothing saved yet
+        assert app.focused is form.query_one("#f-second")
+        await pilot.press(*"two", "enter")
+        await pilot.pause()
+        assert got == [{"first": "one", "second": "two"}]
+        assert app.screen is not form

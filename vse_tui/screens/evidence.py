@@ -162,8 +162,8 @@ class EvidenceScreen(BaseScreen):
         from ..reports.performance import parse_period
         from .forms import Field, FormScreen
 
-        fields = [Field("period", "Period", value="", placeholder="blank: every incident; or 2026, 2026-Q3, 2026-09, "
-                                                            "2026-01-01..2026-06-30")]
+        fields = [Field("period", "Period", value="", placeholder="blank: all · 2026, 2026-Q3, 2026-09 or "
+                                                                  "2026-01-01..2026-06-30")]
 
         def submit(values):
             text = (values["period"] or "").strip()

@@ -302,6 +302,15 @@ class FormScreen(OnceModal):
         else:
             self.action_cancel()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a line of the form: the next field, or from the last one, save."""
+        event.stop()
+        last = self.query_one(f"#f-{self.fields[-1].name}") if self.fields else None
+        if event.input is last:
+            self.action_save()
+        else:
+            self.focus_next()
+
 
 class PartyFilter(OnceModal):
     """Choose a customer and/or a service to filter a list by."""
