@@ -257,6 +257,21 @@ def test_a_period_keeps_the_incidents_opened_in_it_and_the_refreshed_pack_drops_
                 linked += 1
                 assert f'id="{anchor}"' in held.read_text(), (page, anchor)
     assert linked
+    # the records are counted as they are written: up to all of them, or the period's incidents
+    from vse_tui.core.records import KINDS
+    from vse_tui.reports.performance import parse_period
+
+    store = open_store(db, Actor(operator="Kim Lee"))
+    try:
+        every = sum(store.count(kind) for kind in KINDS)
+        for period, expected in ((None, every), (parse_period("2025-02"), every - store.count("incidents") + 1)):
+            calls: list[tuple[int, int]] = []
+            audit_pack.write_pack(store, tmp_path / f"progress-{bool(period)}", period,
+                                  lambda done, total: calls.append((done, total)))
+            assert calls and calls[-1] == (expected, expected), (period, calls)
+            assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    finally:
+        store.close()
 
 
 def test_a_period_that_is_not_one_is_refused_before_anything_is_written(tmp_path, capsys):

@@ -174,10 +174,20 @@ def cmd_report_improvement(args) -> int:
 def cmd_audit_pack(args) -> int:
     from ..reports.audit_pack import write_pack
     from ..reports.performance import parse_period
+    from .common import Progress
 
     period = parse_period(args.period) if args.period else None
-    with open_store(args, must_exist=True) as store:
-        result = write_pack(store, args.out, period)
+    meter = Progress("writing the audit pack", unit="records")
+
+    def progress(done: int, total: int) -> None:
+        meter.total = total
+        meter.update(done)
+
+    try:
+        with open_store(args, must_exist=True) as store:
+            result = write_pack(store, args.out, period, progress)
+    finally:
+        meter.done()
     tip = result["tip"]
     print(one_line(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work "
                    f"products, {result['files']} attached files, {result['signatures']} signed approvals)"))

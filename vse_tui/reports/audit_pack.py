@@ -373,7 +373,8 @@ def _within(month: dict[str, Any], period: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
-                       write: Callable[[Page, Sections | None], None], folder: Path) -> None:
+                       write: Callable[[Page, Sections | None], None], folder: Path,
+                       counted: Callable[[int], None] = lambda n: None) -> None:
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
     a page's records is kept (a line each), their sections go to temporary files as they are
     rendered, so memory does not grow with the records of a page either."""
@@ -390,6 +391,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
                     listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, rec.status or "",
                                     rec.state or "", str(rec.version), clock.local_text(rec.updated_at)])
                     sections.add(_record_blocks(pack, rec, wp, labels))
+                counted(len(batch))
             if listing:
                 page.blocks.append(("table", (["id", "title", "status", "state", "version", "updated"], listing)))
             write(page, sections)
@@ -607,11 +609,12 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
 
 
 def build_pages(store, files: dict[str, str], target: Path,
-                write: Callable[[Page, Sections | None], None], period: Period | None = None) -> tuple[list[Page], _Pack]:
+                write: Callable[[Page, Sections | None], None], period: Period | None = None,
+                progress: Callable[[int, int], None] | None = None) -> tuple[list[Page], _Pack]:
     """Every page of the pack but the index. `files` maps attachment uuid -> its path in the pack.
     `write(page, sections)` is handed each page of records as soon as it is filled (the pages
     after the records are returned, to be written by the caller). `period`: the incidents opened
-    in it only."""
+    in it only. `progress(records written, records to write)` is told as the records go."""
     from ..core.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files, period)
@@ -628,13 +631,23 @@ def build_pages(store, files: dict[str, str], target: Path,
 
             title = plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
-    for kind, pages, wp in record_pages:
+    filled = [(kind, pages[1:] if kind in pack.split else pages) for kind, pages, _wp in record_pages]
+    total = sum(p.count for _kind, pages in filled for p in pages)
+    done = 0
+
+    def counted(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    for (kind, pages, wp), (_kind, to_fill) in zip(record_pages, filled, strict=True):
         first = pages[0]
         if wp:
             first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
                                          f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
                                          "required in the record's status; an empty item says 'not recorded')."))
-        _fill_record_pages(pack, kind, pages[1:] if kind in pack.split else pages, wp, write, target)
+        _fill_record_pages(pack, kind, to_fill, wp, write, target, counted)
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:
         pages += kind_pages
@@ -642,10 +655,11 @@ def build_pages(store, files: dict[str, str], target: Path,
     return pages, pack
 
 
-def write_pack(store, out: str | os.PathLike, period: Period | None = None) -> dict[str, Any]:
+def write_pack(store, out: str | os.PathLike, period: Period | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write the pack into the folder `out` (made if needed; empty, or a previous pack, whose pages
     not written again are removed). `period`: the incidents opened in it only (the other records
-    are all there)."""
+    are all there). `progress(records written, records to write)`, as they go."""
     from ..core.attachments import stored_path
     from ..store.files import private_folder, write_bytes
 
@@ -680,7 +694,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None) -> d
         written.add(page.path)
 
     with store.snapshot():  # every page from one moment of the database
-        pages, pack = build_pages(store, files, target, write, period)
+        pages, pack = build_pages(store, files, target, write, period, progress)
         tip = store.chain_tip()
         from ..core.evidence import evidence_map, summary
 
