@@ -746,6 +746,8 @@ def _remove_stale(target: Path, written: set[str]) -> None:
     """The pages of an earlier pack in this folder that this one did not write again (a month
     outside its period, a record kind since emptied): removed, so the folder is this pack only."""
     for folder in ("wp", "other"):
+        if (target / folder).is_symlink():
+            continue  # pointing elsewhere: not ours to clean
         for path in (target / folder).glob("*"):
             if path.suffix in (".html", ".md") and path.is_file() and \
                     f"{folder}/{path.name[:-len(path.suffix)]}" not in written:
