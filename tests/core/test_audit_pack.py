@@ -267,7 +267,7 @@ def test_a_period_keeps_the_incidents_opened_in_it_and_the_refreshed_pack_drops_
         for period, expected in ((None, every), (parse_period("2025-02"), every - store.count("incidents") + 1)):
             calls: list[tuple[int, int]] = []
             audit_pack.write_pack(store, tmp_path / f"progress-{bool(period)}", period,
-                                  lambda done, total: calls.append((done, total)))
+                                  lambda done, total, calls=calls: calls.append((done, total)))
             assert calls and calls[-1] == (expected, expected), (period, calls)
             assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     finally:

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Document, Instant, Record
+from .base import Document, Instant, Record, new_list
 
 
 class ConfigurationItem(Record):
@@ -22,13 +22,13 @@ class ConfigurationItem(Record):
     owner: str = ""
     owner_person: str | None = None
     location: str = ""
-    changes: list[str] = Field(default_factory=list)  # uuids of the change requests deployed on it (CO.3.4)
-    incidents: list[str] = Field(default_factory=list)  # uuids of the incidents linked to it (IN.2.2)
+    changes: list[str] = Field(default_factory=new_list)  # uuids of the change requests deployed on it (CO.3.4)
+    incidents: list[str] = Field(default_factory=new_list)  # uuids of the incidents linked to it (IN.2.2)
     in_service_date: date | None = None
     expiry_date: date | None = None
     expiry_kind: Literal["licence", "warranty", "certificate", "contract"] | None = None
-    services: list[str] = Field(default_factory=list)  # uuids of services
-    depends_on: list[str] = Field(default_factory=list)  # uuids of other items
+    services: list[str] = Field(default_factory=new_list)  # uuids of services
+    depends_on: list[str] = Field(default_factory=new_list)  # uuids of other items
 
 
 class ChangeRequest(Record):
@@ -42,7 +42,7 @@ class ChangeRequest(Record):
     purpose: str = ""
     priority: Literal["P1", "P2", "P3", "P4", "P5"] = "P3"
     date_needed: date | None = None
-    impacted_cis: list[str] = Field(default_factory=list)
+    impacted_cis: list[str] = Field(default_factory=new_list)
     problem: str = ""
     business_impact: str = ""
     contact: str = ""
@@ -54,7 +54,7 @@ class ChangeRequest(Record):
     change_type: Literal["pre-approved", "emergency", "normal"] = "normal"
     risk: Literal["low", "medium", "high"] = "medium"
     backout_plan: str = ""
-    incidents: list[str] = Field(default_factory=list)
+    incidents: list[str] = Field(default_factory=new_list)
     service: str | None = None
     customer: str | None = None
     requested_by: str = ""

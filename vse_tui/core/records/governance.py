@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .base import Document, Instant, Record
+from .base import Document, Instant, Record, new_dict, new_list
 
 
 class BusinessGoals(Document):
@@ -24,7 +24,7 @@ class ServiceDeliveryScope(Document):
     WP: ClassVar[str | None] = "WP.15"
     LABEL: ClassVar[str] = "Service delivery scope"
     services_offered: str = ""
-    customers: list[str] = Field(default_factory=list)  # uuids: all present customers at a minimum
+    customers: list[str] = Field(default_factory=new_list)  # uuids: all present customers at a minimum
     boundaries: str = ""
     technology: str = ""
     exclusions: str = ""
@@ -34,7 +34,7 @@ class RoleList(Document):
     KIND: ClassVar[str] = "role_lists"
     WP: ClassVar[str | None] = "WP.08"
     LABEL: ClassVar[str] = "List of assigned roles"
-    assignments: list[str] = Field(default_factory=list)  # uuids of role assignments in force when approved
+    assignments: list[str] = Field(default_factory=new_list)  # uuids of role assignments in force when approved
     training_needs: str = ""
 
 
@@ -52,15 +52,15 @@ class ServicePolicy(Document):
     objectives: str = ""
     plans: str = ""
     catalogue_creation: str = ""
-    priority_matrix: dict[str, str] = Field(default_factory=dict)  # "high/medium" -> "P2"
-    targets: list[PriorityTarget] = Field(default_factory=list)
-    change_definitions: dict[str, str] = Field(default_factory=dict)  # pre-approved / emergency / normal
+    priority_matrix: dict[str, str] = Field(default_factory=new_dict)  # "high/medium" -> "P2"
+    targets: list[PriorityTarget] = Field(default_factory=new_list)
+    change_definitions: dict[str, str] = Field(default_factory=new_dict)  # pre-approved / emergency / normal
     change_request_method: str = ""  # how anyone asks for a change (CO.1.1)
     communication_practices: str = ""
-    templates: dict[str, str] = Field(default_factory=dict)  # incident_opened, incident_restored, ...
-    security_measures: dict[str, str] = Field(default_factory=dict)  # confidentiality / integrity / availability
+    templates: dict[str, str] = Field(default_factory=new_dict)  # incident_opened, incident_restored, ...
+    security_measures: dict[str, str] = Field(default_factory=new_dict)  # confidentiality / integrity / availability
     review_date: date | None = None
-    review_intervals: dict[str, int] = Field(default_factory=dict)  # task -> days before its evidence is stale (the shop's own)
+    review_intervals: dict[str, int] = Field(default_factory=new_dict)  # task -> days before its evidence is stale (the shop's own)
 
 
 class CustomerExperienceApproach(Document):
@@ -108,8 +108,8 @@ class FeedbackEntry(Record):
     investigation_outcome: str = ""
     signed_off_by: str | None = None
     signed_off_at: Instant | None = None
-    incidents: list[str] = Field(default_factory=list)
-    changes: list[str] = Field(default_factory=list)
+    incidents: list[str] = Field(default_factory=new_list)
+    changes: list[str] = Field(default_factory=new_list)
     assignee: str | None = None  # uuid of the person who has it
 
 

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import Instant, Level, Record
+from .base import Instant, Level, Record, new_list
 
 
 class Notification(BaseModel):
@@ -76,7 +76,7 @@ class Incident(Record):
     reporter_contact: str = ""
     resolver: str = ""  # the person (uuid) who restored the service
     details: str = ""
-    cis: list[str] = Field(default_factory=list)  # uuids of configuration items
+    cis: list[str] = Field(default_factory=new_list)  # uuids of configuration items
     impact: Level = "medium"
     urgency: Level = "medium"
     priority: Literal["P1", "P2", "P3", "P4", "P5"] = "P3"
@@ -90,16 +90,16 @@ class Incident(Record):
     root_cause: str = ""
     no_change_reason: str = ""
     security: bool = False
-    changes: list[str] = Field(default_factory=list)  # uuids of change requests
-    related_incidents: list[str] = Field(default_factory=list)
-    notifications: list[Notification] = Field(default_factory=list)
-    time_spent: list[TimeEntry] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=new_list)  # uuids of change requests
+    related_incidents: list[str] = Field(default_factory=new_list)
+    notifications: list[Notification] = Field(default_factory=new_list)
+    time_spent: list[TimeEntry] = Field(default_factory=new_list)
     confirmation: Confirmation | None = None
     reopened: int = Field(default=0, ge=0)
     waiting_minutes: int = Field(default=0, ge=0)
     waiting_since: Instant | None = None
     problem: bool = False  # a potential problem (IN.1.3) rather than a reported failure
-    mail: list[Mail] = Field(default_factory=list)  # messages that came in on it (the first one opened it)
+    mail: list[Mail] = Field(default_factory=new_list)  # messages that came in on it (the first one opened it)
     external_ref: str | None = None  # the ticket key in the tool it was imported from
     fingerprint: str | None = None  # an imported row's content hash, when its export had no ticket key
     assignee: str | None = None  # uuid of the person who has it

@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..standard import load_standard
-from .base import Record
+from .base import Record, new_list
 
 
 class Organisation(Record):
@@ -94,7 +94,7 @@ class RoleAcknowledgement(Record):
     TITLE_FIELD: ClassVar[str] = "rule"
     rule: str
     person: str | None = None
-    roles: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=new_list)
     record: str | None = None  # uuid of a record, for a rule met at the moment of work
     mitigation: str = Field(min_length=3)
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import Document, Record
+from .base import Document, Record, new_dict, new_list
 
 
 class ServiceTarget(BaseModel):
@@ -24,7 +24,7 @@ class ServiceHours(BaseModel):
     days: list[int] = [0, 1, 2, 3, 4]
     start: str = "09:00"
     end: str = "17:00"
-    holidays: list[date] = Field(default_factory=list)
+    holidays: list[date] = Field(default_factory=new_list)
     always: bool = False  # 24x7
 
 
@@ -39,14 +39,14 @@ class Service(Record):
     description: str = ""
     service_hours: ServiceHours = ServiceHours()
     quality_measures: str = ""
-    targets: list[ServiceTarget] = Field(default_factory=list)
+    targets: list[ServiceTarget] = Field(default_factory=new_list)
     how_to_use: str = ""
     costs: str = ""
-    dependencies: list[str] = Field(default_factory=list)
+    dependencies: list[str] = Field(default_factory=new_list)
     standards: str = ""
     feedback_handling: str = ""
     review_date: date | None = None
-    change_requests: list[str] = Field(default_factory=list)  # uuids of the change requests that changed an approved entry
+    change_requests: list[str] = Field(default_factory=new_list)  # uuids of the change requests that changed an approved entry
 
 
 class Agreement(Record):
@@ -60,8 +60,8 @@ class Agreement(Record):
     provider_owner: str = ""
     party_owner: str = ""
     communication_methods: str = ""
-    services: list[str] = Field(default_factory=list)  # uuids of services covered
-    targets: list[ServiceTarget] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=new_list)  # uuids of services covered
+    targets: list[ServiceTarget] = Field(default_factory=new_list)
     service_hours: ServiceHours | None = None
     acceptance_criteria: str = ""
     warranty: str = ""
@@ -112,6 +112,6 @@ class PerformanceReport(Document):
     period_start: date | None = None
     period_end: date | None = None
     customer: str | None = None
-    period_performance: dict[str, Any] = Field(default_factory=dict)
+    period_performance: dict[str, Any] = Field(default_factory=new_dict)
     previous_actions: str = ""
     proposed_actions: str = ""
