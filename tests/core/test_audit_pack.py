@@ -175,9 +175,9 @@ def test_signatures_check_with_openssh_alone_from_the_pack(store, tmp_path):
     assert "FAILED" in run.stdout
 
 
-def test_an_archive_imported_in_one_day_is_split_by_the_month_each_incident_was_opened(tmp_path, monkeypatch):
-    """A shop that brings in years of tickets in one afternoon gets a page per month they cover,
-    not one page of every ticket; each page is written as soon as it is filled."""
+def _archive_of_five(tmp_path: Path) -> str:
+    """A database holding five tickets imported from a Jira export: two opened in January 2025, one
+    in February, two in March (the 3rd and the 15th)."""
     from vse_tui.cli import main
 
     source = tmp_path / "jira.csv"
@@ -188,6 +188,15 @@ def test_an_archive_imported_in_one_day_is_split_by_the_month_each_incident_was_
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     db = str(tmp_path / "shop.db")
     assert main(["import", "incidents", str(source), "--yes", "--db", db]) == 0
+    return db
+
+
+def test_an_archive_imported_in_one_day_is_split_by_the_month_each_incident_was_opened(tmp_path, monkeypatch):
+    """A shop that brings in years of tickets in one afternoon gets a page per month they cover,
+    not one page of every ticket; each page is written as soon as it is filled."""
+    from vse_tui.cli import main
+
+    db = _archive_of_five(tmp_path)
     monkeypatch.setattr(audit_pack, "SPLIT_AT", 2)
     written: list[str] = []
     write = audit_pack.write_page
@@ -217,14 +226,7 @@ def test_a_period_keeps_the_incidents_opened_in_it_and_the_refreshed_pack_drops_
     pack written again into the same folder keeps no page of the earlier one."""
     from vse_tui.cli import main
 
-    source = tmp_path / "jira.csv"
-    rows = ["Summary,Issue key,Issue Type,Status,Priority,Assignee,Reporter,Created,Updated,Resolved"]
-    for n, (month, day) in enumerate([("Jan", 10), ("Jan", 20), ("Feb", 12), ("Mar", 3), ("Mar", 15)], start=1):
-        rows.append(f"{month} ticket {n},ITSD-{n},Incident,Closed,Medium,Sam,Dana,{day:02d}/{month}/25 10:00 AM,"
-                    f"{day:02d}/{month}/25 11:00 AM,{day:02d}/{month}/25 11:00 AM")
-    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    db = str(tmp_path / "shop.db")
-    assert main(["import", "incidents", str(source), "--yes", "--db", db]) == 0
+    db = _archive_of_five(tmp_path)
     assert main(["incident", "add", "Printer jammed today", "--db", db]) == 0  # the evidence map links it
     out = tmp_path / "pack"
     assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
