@@ -131,3 +131,20 @@ async def test_roles_step_refuses_a_list_without_service_manager(make_app, tmp_p
         await save(pilot)
         assert "Service Manager" in str(app.screen.query_one("#step-error").render())
         assert app.store.count("role_lists") == 0
+
+
+async def test_the_first_person_is_typed_line_by_line_with_enter(make_app, tmp_path):
+    """A new owner types the name, Enter, the e-mail, Enter: the next line, then saved (nothing of
+    the e-mail lands in the name)."""
+    app = make_app(tmp_path / "new.db", open_wizard=False, ask_who=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WhoScreen)
+        await pilot.press(*"Kim Lee", "enter", *"kim@example.com")
+        await pilot.pause()
+        assert isinstance(app.screen, WhoScreen)  # not saved before the last line
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, WhoScreen)
+        person = app.store.records("people")[0]
+        assert (person.name, person.email) == ("Kim Lee", "kim@example.com")

@@ -78,6 +78,14 @@ class WhoScreen(OnceModal):
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter after the name goes to the e-mail; after the e-mail, saves (the roles as ticked)."""
+        event.stop()
+        if event.input.id == "who-name":
+            self.query_one("#who-email", Input).focus()
+        else:
+            self.action_save()
+
     def save_now(self) -> None:
         store = self.app.store
         try:
