@@ -6,7 +6,7 @@ from vse_tui.core import governance as gov
 from vse_tui.screens.who import WhoScreen
 from vse_tui.screens.wizard import WizardScreen
 
-from .conftest import SIZE, type_into
+from .conftest import SIZE, burst, type_into
 
 
 async def save(pilot) -> None:
@@ -140,11 +140,23 @@ async def test_the_first_person_is_typed_line_by_line_with_enter(make_app, tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, WhoScreen)
-        await pilot.press(*"Kim Lee", "enter", *"kim@example.com")
-        await pilot.pause()
+        await burst(pilot, *"Kim Lee", "enter", *"kim@example.com")  # as fast as a terminal sends them
         assert isinstance(app.screen, WhoScreen)  # not saved before the last line
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, WhoScreen)
         person = app.store.records("people")[0]
         assert (person.name, person.email) == ("Kim Lee", "kim@example.com")
+
+
+async def test_enter_in_a_line_of_the_wizard_goes_to_the_next_field(make_app, tmp_path):
+    app = make_app(tmp_path / "new.db", open_wizard=True, ask_who=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await first_person(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        app.screen.query_one("#f-shop_name", Input).focus()
+        await pilot.pause()
+        await burst(pilot, *"Harbour Lane IT", "enter", *"Keep offices running")
+        assert app.screen.query_one("#f-shop_name", Input).value == "Harbour Lane IT"
+        assert app.screen.query_one("#f-goals", TextArea).text == "Keep offices running"
+        assert app.store.count("business_goals") == 0  # Enter moved on; nothing saved

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -110,6 +111,19 @@ def build_widget(f: Field):
                  type="integer" if f.kind == "int" else "text")
 
 
+def next_line(screen, fields: list[Field]) -> None:
+    """Enter in a one-line field of a form (bound on its screen, so it is handled as the key
+    arrives and the keys typed after it go to the next line): the next field, or from the last
+    one, save. Elsewhere (a picker, a choice, a text, a button) Enter does what it does there."""
+    focused = screen.focused
+    if not isinstance(focused, Input) or not (focused.id or "").startswith("f-"):
+        raise SkipAction()
+    if fields and focused.id == f"f-{fields[-1].name}":
+        screen.action_save()
+    else:
+        screen.focus_next()  # at once (a widget's focus() waits its turn behind the keys)
+
+
 def read_value(widget, f: Field) -> Any:
     if isinstance(widget, Picker):
         value = widget.value
@@ -155,6 +169,7 @@ class FormScreen(OnceModal):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
+        Binding("enter", "next_line", "Next line (save from the last)", id="form_next", priority=True, show=False),
     ]
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
@@ -302,14 +317,8 @@ class FormScreen(OnceModal):
         else:
             self.action_cancel()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a line of the form: the next field, or from the last one, save."""
-        event.stop()
-        last = self.query_one(f"#f-{self.fields[-1].name}") if self.fields else None
-        if event.input is last:
-            self.action_save()
-        else:
-            self.focus_next()
+    def action_next_line(self) -> None:
+        next_line(self, self.fields)
 
 
 class PartyFilter(OnceModal):

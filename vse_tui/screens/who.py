@@ -5,6 +5,7 @@ them, remembered for this login if wanted. Every write is then attributed to tha
 from __future__ import annotations
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,7 +18,9 @@ from .base import OnceModal, after_typing
 
 class WhoScreen(OnceModal):
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="who_save", priority=True),
-                Binding("escape", "later", "Later", id="who_later")]
+                Binding("escape", "later", "Later", id="who_later"),
+                Binding("enter", "next_line", "Next line (save from the last)", id="who_next", priority=True,
+                        show=False)]
     DEFAULT_CSS = """
     WhoScreen { align: center middle; }
     WhoScreen > Vertical { width: 76; height: auto; border: round $accent; background: $surface; padding: 1 2; }
@@ -78,11 +81,14 @@ class WhoScreen(OnceModal):
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter after the name goes to the e-mail; after the e-mail, saves (the roles as ticked)."""
-        event.stop()
-        if event.input.id == "who-name":
-            self.query_one("#who-email", Input).focus()
+    def action_next_line(self) -> None:
+        """Enter after the name goes to the e-mail; after the e-mail, saves (the roles as ticked).
+        A binding, so the keys typed after Enter go to the e-mail even when they come in one burst."""
+        focused = self.focused
+        if not isinstance(focused, Input):
+            raise SkipAction()
+        if focused.id == "who-name":
+            self.set_focus(self.query_one("#who-email", Input))  # at once (focus() waits its turn)
         else:
             self.action_save()
 

@@ -21,7 +21,7 @@ from ..core.roles import RULES, label
 from ..core.standard import load_standard
 from ..widgets.keys import hint_text
 from .base import BaseScreen, after_typing, go_back
-from .forms import Field, FormScreen, build_widget, read_value
+from .forms import Field, FormScreen, build_widget, next_line, read_value
 
 
 class RoleBox(Checkbox):
@@ -43,6 +43,7 @@ class WizardScreen(BaseScreen):
         Binding("ctrl+r", "add_person", "Add person", id="wizard_add_person", priority=True),
         Binding("ctrl+k", "acknowledge", "Acknowledge warning", id="wizard_acknowledge", priority=True),
         Binding("escape", "leave", "Leave (saved steps are kept)", id="wizard_leave"),
+        Binding("enter", "next_line", "Next line (save from the last)", id="wizard_next", priority=True, show=False),
     ]
 
     def __init__(self, start: int | None = None) -> None:
@@ -265,6 +266,9 @@ class WizardScreen(BaseScreen):
 
         self.approver, self.approved_how = v.get("approved_by") or self.approver, v.get("how") or "signature"
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
+
+    def action_next_line(self) -> None:
+        next_line(self, self.fields)
 
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
