@@ -162,8 +162,7 @@ class EvidenceScreen(BaseScreen):
         from ..reports.performance import parse_period
         from .forms import Field, FormScreen
 
-        fields = [Field("period", "Period", value="", placeholder="blank: all · 2026, 2026-Q3, 2026-09 or "
-                                                                  "2026-01-01..2026-06-30")]
+        fields = [Field("period", "Period", value="", placeholder="blank: all, or e.g. 2026-Q3")]
 
         def submit(values):
             text = (values["period"] or "").strip()
@@ -174,8 +173,9 @@ class EvidenceScreen(BaseScreen):
                 self._write_pack(result[1])
 
         self.app.push_screen(FormScreen(fields, submit, "Write the audit pack",
-                                        info="The incidents opened in the period go in the pack (blank: all of "
-                                             "them); every other record is there whole."), chosen)
+                                        info="The incidents opened in the period go in the pack (2026, 2026-Q3, "
+                                             "2026-09 or 2026-01-01..2026-06-30; blank: all of them); every other "
+                                             "record is there whole."), chosen)
 
     def _write_pack(self, period) -> None:
         from ..paths import export_dir
