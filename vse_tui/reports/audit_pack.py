@@ -279,16 +279,8 @@ class _Pack:
         if kind not in self.split:
             return None
         base, field = self.split[kind]
-        found = self.store.row(kind, [field], {"id": rid})
-        if not found or not self.in_period(kind, found[0]):
-            return None  # not in this pack: its id, unlinked
-        return f"{base}-{_month_of(found[0])}"
-
-    def in_period(self, kind: str, moment: str | None) -> bool:
-        """Whether a record of `kind` dated `moment` is in the pack (a period chooses incidents only)."""
-        if self.bounds is None or kind not in SPLIT_BY:
-            return True
-        return moment is not None and self.bounds[0] <= moment < self.bounds[1]
+        found = self.store.row(kind, [field], {"id": rid, **self.period_filter(kind)})
+        return f"{base}-{_month_of(found[0])}" if found else None  # not in this pack: its id, unlinked
 
     def period_filter(self, kind: str) -> dict[str, Any]:
         """The records of `kind` the period keeps, as a filter (none: all of them)."""
@@ -374,7 +366,7 @@ def _within(month: dict[str, Any], period: dict[str, Any]) -> dict[str, Any]:
 
 def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
                        write: Callable[[Page, Sections | None], None], folder: Path,
-                       counted: Callable[[int], None] = lambda n: None) -> None:
+                       counted: Callable[[int], None]) -> None:
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
     a page's records is kept (a line each), their sections go to temporary files as they are
     rendered, so memory does not grow with the records of a page either."""
@@ -631,8 +623,7 @@ def build_pages(store, files: dict[str, str], target: Path,
 
             title = plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
-    filled = [(kind, pages[1:] if kind in pack.split else pages) for kind, pages, _wp in record_pages]
-    total = sum(p.count for _kind, pages in filled for p in pages)
+    total = sum(pages[0].count for _kind, pages, _wp in record_pages)  # a list's first page counts its records
     done = 0
 
     def counted(n: int) -> None:
@@ -641,13 +632,13 @@ def build_pages(store, files: dict[str, str], target: Path,
         if progress:
             progress(done, total)
 
-    for (kind, pages, wp), (_kind, to_fill) in zip(record_pages, filled, strict=True):
+    for kind, pages, wp in record_pages:
         first = pages[0]
         if wp:
             first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
                                          f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
                                          "required in the record's status; an empty item says 'not recorded')."))
-        _fill_record_pages(pack, kind, to_fill, wp, write, target, counted)
+        _fill_record_pages(pack, kind, pages[1:] if kind in pack.split else pages, wp, write, target, counted)
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:
         pages += kind_pages
@@ -714,10 +705,10 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
             ("h2", "Overview"),
             ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
             ("h2", "Work products"),
-            ("links", [(Link(p.title, p.path), f" ({_counted(p, ' records', ' record')})") for p in pages
+            ("links", [(Link(p.title, p.path), f" ({_count_text(p, ' records', ' record')})") for p in pages
                        if p.path.startswith("wp/") and not p.part]),
             ("h2", "Other records"),
-            ("links", [(Link(p.title, p.path), f" ({_counted(p)})") for p in pages
+            ("links", [(Link(p.title, p.path), f" ({_count_text(p)})") for p in pages
                        if p.path.startswith("other/") and not p.part]),
             ("h2", "Attached files"),
             ("table", (["file", "attached to", "sha256", "bytes"],
@@ -735,7 +726,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
             "signatures": len(pack.signatures), "tip": tip}
 
 
-def _counted(page: Page, many: str = "", one: str = "") -> str:
+def _count_text(page: Page, many: str = "", one: str = "") -> str:
     """A list's count on the index: "12 records", or with a period "12 of 300 records in the period"."""
     if page.of is not None:
         return f"{page.count} of {page.of}{many} in the period"

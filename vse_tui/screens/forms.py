@@ -111,17 +111,23 @@ def build_widget(f: Field):
                  type="integer" if f.kind == "int" else "text")
 
 
-def next_line(screen, fields: list[Field]) -> None:
-    """Enter in a one-line field of a form (bound on its screen, so it is handled as the key
-    arrives and the keys typed after it go to the next line): the next field, or from the last
-    one, save. Elsewhere (a picker, a choice, a text, a button) Enter does what it does there."""
+def next_line(screen, last: str | None, prefix: str = "f-") -> None:
+    """Enter in a one-line field of a form (its fields' ids start with `prefix`; bound on its screen,
+    so it is handled as the key arrives and the keys typed after it go to the next line): the next
+    field, or from the field `last`, save. Elsewhere (a picker, a choice, a text, a button) Enter
+    does what it does there."""
     focused = screen.focused
-    if not isinstance(focused, Input) or not (focused.id or "").startswith("f-"):
+    if not isinstance(focused, Input) or not (focused.id or "").startswith(prefix):
         raise SkipAction()
-    if fields and focused.id == f"f-{fields[-1].name}":
+    if focused.id == last:
         screen.action_save()
     else:
         screen.focus_next()  # at once (a widget's focus() waits its turn behind the keys)
+
+
+def last_line(fields: list[Field]) -> str | None:
+    """The id of a form's last field (Enter there saves)."""
+    return f"f-{fields[-1].name}" if fields else None
 
 
 def read_value(widget, f: Field) -> Any:
@@ -318,7 +324,7 @@ class FormScreen(OnceModal):
             self.action_cancel()
 
     def action_next_line(self) -> None:
-        next_line(self, self.fields)
+        next_line(self, last_line(self.fields))
 
 
 class PartyFilter(OnceModal):

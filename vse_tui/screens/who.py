@@ -5,7 +5,6 @@ them, remembered for this login if wanted. Every write is then attributed to tha
 from __future__ import annotations
 
 from rich.text import Text
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 from ..core.errors import VseError
 from ..widgets.picker import Picker
 from .base import OnceModal, after_typing
+from .forms import next_line
 
 
 class WhoScreen(OnceModal):
@@ -82,15 +82,8 @@ class WhoScreen(OnceModal):
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
     def action_next_line(self) -> None:
-        """Enter after the name goes to the e-mail; after the e-mail, saves (the roles as ticked).
-        A binding, so the keys typed after Enter go to the e-mail even when they come in one burst."""
-        focused = self.focused
-        if not isinstance(focused, Input):
-            raise SkipAction()
-        if focused.id == "who-name":
-            self.set_focus(self.query_one("#who-email", Input))  # at once (focus() waits its turn)
-        else:
-            self.action_save()
+        """Enter after the name goes to the e-mail; after the e-mail, saves (the roles as ticked)."""
+        next_line(self, "who-email", prefix="who-")
 
     def save_now(self) -> None:
         store = self.app.store

@@ -21,7 +21,7 @@ from ..core.roles import RULES, label
 from ..core.standard import load_standard
 from ..widgets.keys import hint_text
 from .base import BaseScreen, after_typing, go_back
-from .forms import Field, FormScreen, build_widget, next_line, read_value
+from .forms import Field, FormScreen, build_widget, last_line, next_line, read_value
 
 
 class RoleBox(Checkbox):
@@ -268,7 +268,7 @@ class WizardScreen(BaseScreen):
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
 
     def action_next_line(self) -> None:
-        next_line(self, self.fields)
+        next_line(self, last_line(self.fields))
 
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
