@@ -312,3 +312,45 @@ def test_a_big_merge_fills_the_search_index_once_as_records_end_up(pair, monkeyp
     assert indexed == shop.count("incidents")  # every incident once, the old ones too
     core.log_incident(shop, "Toner low")  # a record made afterwards goes in through the trigger again
     assert [title for _kind, _uuid, _id, title in shop.search("toner")] == ["Toner low"]
+
+
+def test_a_copy_whose_clock_runs_ahead_never_pulls_the_shops_dates_forward(pair):
+    """A laptop whose clock runs 400 days ahead syncs once: its changes are held as conflicts (and
+    listed by the audit check), the shop's own changes keep being dated by the shop's clock."""
+    from datetime import timedelta
+
+    from vse_tui.core import audit_check, clock
+
+    shop, tech, folder = pair
+    now = clock.now()
+    tech.clock = lambda: now + timedelta(days=400)  # type: ignore[method-assign]
+    core.log_incident(tech, "Typed on the laptop far ahead")
+    result, _ = exchange(tech, shop, folder, "ahead")
+    assert result.conflicts == 1 and result.created == 0
+    assert shop.count("incidents", {"summary": "Typed on the laptop far ahead"}) == 0
+    later = core.log_incident(shop, "Typed at the shop afterwards")
+    assert later.opened_at == now
+    found = [f for f in audit_check.audit_check(shop) if f.rule == "time"]
+    assert len(found) == 1 and "ahead of this computer's clock" in found[0].what
+    # the same bundle again holds nothing twice
+    again = sync.import_bundle(shop, folder / "ahead.vsb")
+    assert again.conflicts == 0
+    assert len([f for f in audit_check.audit_check(shop) if f.rule == "time"]) == 1
+
+
+def test_a_change_merged_from_a_copy_a_little_ahead_keeps_its_time_and_leaves_the_clock_alone(pair):
+    from datetime import timedelta
+
+    from vse_tui.core import audit_check, clock
+
+    shop, tech, folder = pair
+    now = clock.now()
+    tech.clock = lambda: now + timedelta(minutes=4)  # type: ignore[method-assign]
+    made = core.log_incident(tech, "Typed on a laptop four minutes ahead")
+    result, _ = exchange(tech, shop, folder, "close")
+    assert result.created == 1 and result.conflicts == 0
+    merged = shop.records("incidents", {"summary": "Typed on a laptop four minutes ahead"})[0]
+    assert merged.created_at == made.created_at == now + timedelta(minutes=4)  # its own time
+    later = core.log_incident(shop, "Typed at the shop afterwards")
+    assert later.opened_at == now  # the shop's clock, not the merged change's
+    assert [f for f in audit_check.audit_check(shop) if f.rule == "time"] == []

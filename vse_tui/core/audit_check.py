@@ -3,7 +3,8 @@ with its rule and the records it is about. `vse-tui audit check` lists them (exi
 any), the evidence map shows them, and the audit pack includes them.
 
 The rules:
-- time: the history of one copy never goes back in time;
+- time: the history of one copy never goes back in time; no change from another copy dated ahead of
+  this computer's clock is left held unchecked;
 - approval: a record changed after its approval is approved again; an approval is by a holder of
   the task's role or carries an acknowledged warning;
 - agreement: an approved customer (supplier) agreement was accepted by that customer (supplier);
@@ -93,6 +94,10 @@ def _time(store: StorePort) -> list[Finding]:
         out.append(Finding("time", (record_id or f"history {seq}",),
                            f"history row {seq} is dated {at}, before the row written just ahead of it on the same copy "
                            f"({before})"))
+    for conflict, record_id, site, who, at in store.held_from_the_future():
+        out.append(Finding("time", (record_id or f"conflict {conflict}",),
+                           f"a change by {who} on copy {site[:8]} is dated {at}, ahead of this computer's clock: held "
+                           f"as conflict {conflict} (check both clocks, then choose on the dashboard)"))
     return out
 
 

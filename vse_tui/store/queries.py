@@ -305,6 +305,15 @@ class NamedReads:
             "LAG(at) OVER (PARTITION BY origin_site ORDER BY origin_seq) AS prev FROM history) "
             "WHERE prev IS NOT NULL AND at < prev ORDER BY seq").fetchall()
 
+    def held_from_the_future(self) -> list[tuple[int, str | None, str, str, str]]:
+        """(conflict id, record id, the other copy's site, who, when) of every event still held
+        because it was dated ahead of this computer's clock when it came (store.sync)."""
+        from .writes import FUTURE_REASON
+
+        return self.conn.execute(
+            "SELECT id, record_id, remote_site, remote_operator, remote_at FROM conflicts "
+            "WHERE state = 'open' AND reason LIKE ? ORDER BY id", (FUTURE_REASON + "%",)).fetchall()
+
     def chain_tip(self) -> tuple[int, str, str] | None:
         """The last history row: (sequence, hash, time). An earlier copy of it, kept outside the
         file (a backup, a bundle, an export, an audit pack), anchors the chain up to it."""

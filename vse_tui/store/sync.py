@@ -34,9 +34,10 @@ from ..core import clock
 from ..core.errors import InputError, NotFound
 from .bundle import EVENT_COLUMNS, Bundle, BundleWriter, open_bundle, signature_text
 from .chain import history_value
-from .writes import Event, dump
+from .writes import FUTURE_REASON, Event, dump
 
 SYNCED_SETTINGS = {"shop_name"}
+AHEAD = 600  # seconds an event may be dated ahead of this computer's clock (clocks differ a little)
 
 
 # ---------------------------------------------------------------- peers and clones
@@ -310,6 +311,7 @@ class _Merger:
     def __init__(self, store, body: dict[str, Any], result: ImportResult) -> None:
         self.store, self.body, self.result = store, body, result
         self.closed_before: dict[str, bool] = {}
+        self.now: datetime | None = None  # this computer's clock when the merge began
         self.via = f"merged from {body.get('from_name') or 'a copy'} (site {body['from_site'][:8]})"
 
     def _seen(self, e) -> bool:
@@ -333,6 +335,8 @@ class _Merger:
         for n, e in enumerate(events):
             if progress and n % PROGRESS_EVERY == 0:
                 progress(n, total)
+            if self._from_the_future(e):
+                continue
             if group and (e["action"] != "update" or not e["field"]
                           or (e["record"], e["version"]) != (group[0]["record"], group[0]["version"])):
                 self._update_version(group)
@@ -437,6 +441,23 @@ class _Merger:
             current = store.get(kind, uuid)
             store.update(kind, uuid, {"notes": (current.notes + "\n" + "\n".join(notes)).strip()}, task=None,
                          via=self.via)
+
+    def _from_the_future(self, e) -> bool:
+        """An event dated ahead of this computer's clock is not applied: it is held as a conflict
+        (once), for a person to check the clocks and choose; it writes no row dated in the future
+        into this copy's history, and never moves this copy's clock."""
+        if self.now is None:
+            self.now = self.store.now()
+        at = clock.parse_datetime(e["at"])
+        if (at - self.now).total_seconds() <= AHEAD:
+            return False
+        if not self._seen(e) and self.store.conn.execute(
+                "SELECT 1 FROM conflicts WHERE remote_site = ? AND remote_seq = ?",
+                (e["origin_site"], e["origin_seq"])).fetchone() is None:
+            self._conflict(e, None, f"{FUTURE_REASON} ({clock.local_text(self.now)}): held until the clocks are "
+                                    "checked", log=False)
+        self.result.skipped += 1
+        return True
 
     def _skip(self, e) -> bool:
         self.result.skipped += 1

@@ -32,6 +32,7 @@ COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "upda
 BULK_CACHE_KIB = -32768  # 32 MiB of pages while an import writes
 _NOT_IN_DATA: dict[str, frozenset[str]] = {}  # per kind: the fields kept in columns of their own
 BATCH = 2000  # records per transaction in long writes, so that a quick write elsewhere waits a moment only
+FUTURE_REASON = "dated ahead of this computer's clock"  # a merged change held as a conflict (store.sync)
 SEARCH_ROWIDS = 1099511627776  # the search index's rowids of one kind: (its number) * this + the record's rowid
 
 
@@ -121,6 +122,7 @@ class WritePath:
     via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
     on_wait: Callable[[], None] | None = None  # called once when a write waits for another writer
     _tip: tuple[int, str, str] | None = None
+    _local_at: str | None = None  # the time of the last row written here (not merged), read once per transaction
     _tip_rows = 0  # history rows written in this transaction, not yet counted in the chain's tip row
     _site: str | None = None
 
@@ -147,16 +149,15 @@ class WritePath:
         return clock.now()
 
     def clock_behind(self) -> tuple[datetime, datetime] | None:
-        """(now, the last change's time) when the clock reads earlier than the last change recorded
+        """(now, the last change's time) when the clock reads earlier than the last change written
         here by more than five minutes: changes are dated at that last time until it catches up."""
         from datetime import timedelta
 
-        tip = self._chain_tip()
-        if not tip or not tip[2]:
+        last = self._local_last()
+        if last is None:
             return None
         from ..core.errors import VseError
 
-        last = clock.parse_datetime(tip[2])
         try:
             now = self.now()
         except VseError:  # a frozen clock on a real database: writes say so themselves
@@ -195,17 +196,18 @@ class WritePath:
             return
         self._begin()
         self._tip = None  # the chain's last row, read once per transaction (we hold the write lock)
+        self._local_at = None
         self._tip_rows = 0
         try:
             yield
             self._move_tip()
         except sqlite3.Error as exc:
             self.conn.rollback()
-            self._tip = None
+            self._tip = self._local_at = None
             raise _translate(exc, self.path) from None
         except BaseException:
             self.conn.rollback()
-            self._tip = None
+            self._tip = self._local_at = None
             raise
         else:
             try:
@@ -279,6 +281,7 @@ class WritePath:
         """Read the site id and the chain's tip afresh (after a restore replaced the content)."""
         self._site = None
         self._tip = None
+        self._local_at = None
 
     def set_site(self, site: str, lineage: list[str]) -> None:
         """A new site id (a new epoch of the sync), the old ones kept as its lineage; rows written
@@ -302,13 +305,37 @@ class WritePath:
                               (self._tip[0], self._tip[1], self._tip_rows))
             self._tip_rows = 0
 
+    def _local_last(self) -> datetime | None:
+        """The time of the last history row written on this copy (under its site id or an earlier
+        one of its lineage): a change merged from another copy keeps its own time and does not
+        count, so a peer whose clock runs ahead cannot pull this copy's dates forward."""
+        if self.conn.in_transaction and self._local_at is not None:
+            return clock.parse_datetime(self._local_at)
+        sites = [self.site_id]
+        lineage = self.setting("site_lineage")
+        if lineage:
+            try:
+                sites += [s for s in json.loads(lineage) if isinstance(s, str) and s not in sites]
+            except ValueError:
+                pass
+        latest: str | None = None
+        for site in sites:
+            row = self.conn.execute("SELECT at FROM history WHERE origin_site = ? ORDER BY origin_seq DESC LIMIT 1",
+                                    (site,)).fetchone()
+            if row and row[0] and (latest is None or row[0] > latest):
+                latest = row[0]
+        if self.conn.in_transaction:
+            self._local_at = latest
+        return clock.parse_datetime(latest) if latest else None
+
     def write_time(self) -> datetime:
-        """When a change made now is dated: the store's clock, never before the last row of the
-        history (a clock set back cannot backdate a change)."""
+        """When a change made now is dated: the store's clock, never before the last change written
+        on this copy (a clock set back cannot backdate a change). Changes merged from another copy
+        keep their own times and never move this clock."""
         now = self.now()
-        tip = self._chain_tip()
-        if tip and tip[2] and (clock.iso(now) or "") < tip[2]:
-            return clock.parse_datetime(tip[2])
+        last = self._local_last()
+        if last is not None and now < last:
+            return last
         return now
 
     _HISTORY_INSERT = (f"INSERT INTO history({', '.join(ALL_HASHED + ('hash', 'prev_hash', 'origin_site', 'origin_seq'))}) "
@@ -344,6 +371,7 @@ class WritePath:
             else:
                 operator, late = actor.operator, (actor.person, via or self.via, None)
             site, number = self.site_id, seq
+            self._local_at = moment
         hashed = (seq, moment, kind, record_uuid, record_id, action, field_name, history_value(old), history_value(new),
                   operator, os_user, host, task, version)  # in the order of chain.HASHED
         prev = tip[1] if tip else None
