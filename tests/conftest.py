@@ -81,15 +81,12 @@ def store(bare_store):
 def demo_file(tmp_path_factory) -> Path:
     from datetime import date
 
-    from vse_tui.demo import build_demo
-    from vse_tui.store import Actor, open_store
+    from vse_tui.demo import install_demo, make_demo
 
     os.environ["VSE_TUI_NOW"] = FROZEN_NOW
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    s = open_store(path, Actor(operator="demo"))
-    build_demo(s, as_of=date.fromisoformat(AS_OF))
-    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    s.close()
+    built, _counts = make_demo(path, as_of=date.fromisoformat(AS_OF))
+    install_demo(built, path, keep_previous=False)
     return path
 
 

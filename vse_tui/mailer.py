@@ -197,6 +197,41 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
     return sent, errors
 
 
+def deliver_to_file(store, mbox: str | os.PathLike) -> int:
+    """Deliver what waits in the outbox into a local mbox file instead of a server (the demo's
+    mail: real messages, no network); each delivery is recorded like one over SMTP. Returns how
+    many were delivered."""
+    from .core import clock
+    from .core.mail_intake import delivered
+
+    waiting = store.outbox()
+    if not waiting:
+        return 0
+    target = Path(mbox)
+    for path, meta in waiting:
+        _append_mbox(target, path.read_bytes())
+        meta.update(attempts=int(meta.get("attempts", 0)) + 1, error="", sent_at=clock.iso(store.now()),
+                    via=f"file {target.name}")
+        store.outbox_done(path, meta)
+        _record(store, meta, True, f"delivered to {meta.get('to')} (the mail file {target.name})", delivered)
+    return len(waiting)
+
+
+def _append_mbox(target: Path, raw: bytes) -> None:
+    """One message appended to an mbox file (mboxrd: a body line starting with 'From ' is quoted)."""
+    import re
+
+    from .core import clock
+
+    data = re.sub(rb"(?m)^(>*From )", rb">\1", raw.replace(b"\r\n", b"\n"))
+    stamp = clock.now().strftime("%a %b %d %H:%M:%S %Y").encode()
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, b"From vse-tui " + stamp + b"\n" + data.rstrip(b"\n") + b"\n\n")
+    finally:
+        os.close(fd)
+
+
 def _record(store, meta: dict, sent: bool, detail: str, delivered) -> None:
     if meta.get("incident") and meta.get("message_id"):
         delivered(store, meta["incident"], meta["message_id"], sent, detail)
@@ -218,4 +253,4 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-__all__ = ["Source", "intake", "password", "read_messages", "send_outbox", "watch"]
+__all__ = ["Source", "deliver_to_file", "intake", "password", "read_messages", "send_outbox", "watch"]

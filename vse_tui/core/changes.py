@@ -443,8 +443,9 @@ def build(store: StorePort, ref: str, *, built_by: str | None = None, master_cop
 # ---------------------------------------------------------------- CO.3.1 test, CO.3.2 approve deployment
 
 def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: str = "", levels_and_types: str = "",
-         errors: str = "", validated_by: str = ""):
-    """CO.3.1: the test report (WP.20, published), pass or fail. A failed test keeps the change at built."""
+         errors: str = "", validated_by: str = "", measurement: str = "", interpreted_by: str = ""):
+    """CO.3.1: the test report (WP.20, published), pass or fail: what was measured, who interpreted
+    the results and who validated them. A failed test keeps the change at built."""
     change = _get(store, ref)
     _must_be_approved(change, "test")
     if not store.exists("built_changes", {"change": change.uuid}):
@@ -459,11 +460,13 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
 
     tester = person_ref(store, tested_by, "Tested by", None) if (tested_by or "").strip() else me(store, "Tested by")
     validator = person_ref(store, validated_by, "Validated by", None, required=False)
+    interpreter = person_ref(store, interpreted_by, "Interpreted by", None, required=False)
     with store.transaction():
         doc = store.add(_make("test_reports", title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
                               summary=summary.strip(), result=result, tested_by=tester,
                               tested_at=store.write_time(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
-                              validated_by=validator or ""), task="CO.3.1")
+                              validated_by=validator or "", measurement=(measurement or "").strip(),
+                              interpreted_by=interpreter or ""), task="CO.3.1")
         if result == "pass" and _advance(change, "tested"):
             store.update("change_requests", change.uuid, _advance(change, "tested"), task="CO.3.1")
     return doc

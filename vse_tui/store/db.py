@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,10 +37,13 @@ def _check_file(path: Path) -> str:
     return "present"
 
 
-def _create(path: Path, replace_empty: bool) -> None:
+def _create(path: Path, replace_empty: bool, born: datetime | None = None) -> None:
     """Build a new database under a temporary name and give it its name only once it is complete:
-    a start killed half-way leaves no file that later looks like another program's."""
+    a start killed half-way leaves no file that later looks like another program's. `born`: the
+    moment a database on a simulated clock (the demo's) is born at."""
     import tempfile
+
+    from .schema import BIRTH
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,15 +60,19 @@ def _create(path: Path, replace_empty: bool) -> None:
         conn = connect(tmp)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # ours from the first page on
-            _prepare_schema(conn, tmp)
-            if os.environ.get("VSE_TUI_NOW"):  # born on a frozen clock: a test's or a demo's, for good
+            token = BIRTH.set(born)
+            try:
+                _prepare_schema(conn, tmp)
+            finally:
+                BIRTH.reset(token)
+            if born is not None or os.environ.get("VSE_TUI_NOW"):  # a simulated clock: a test's or a demo's, for good
                 from .columns import SIMULATED_BIRTH
 
-                born = Store(conn, tmp, Actor(operator="vse-tui"))
-                born._simulated = True
-                born.clock = lambda: SIMULATED_BIRTH  # type: ignore[method-assign]
-                born.via = "created"
-                born.set_setting("clock", "simulated")
+                first = Store(conn, tmp, Actor(operator="vse-tui"))
+                first._simulated = True
+                first.clock = lambda: born or SIMULATED_BIRTH  # type: ignore[method-assign]
+                first.via = "created"
+                first.set_setting("clock", "simulated")
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
@@ -86,6 +94,24 @@ def _create(path: Path, replace_empty: bool) -> None:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             if leftover.exists():
                 leftover.unlink()
+
+
+def set_aside(path: Path, target: Path) -> Path:
+    """Move a database (whole: its log checkpointed into it first) to `target`, replacing an
+    earlier file there and its log; the database's name is free afterwards."""
+    conn = connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.DatabaseError as exc:
+        raise translate(exc, path) from None
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return target
 
 
 def backup_copy(conn: sqlite3.Connection, target: Path, force: bool = False, database: Path | None = None) -> Path:
@@ -141,9 +167,11 @@ def _half_built(conn: sqlite3.Connection, tables: set[str]) -> bool:
     return names == {"vse-tui"}
 
 
-def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True) -> Store:
+def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True,
+               born: datetime | None = None) -> Store:
     """Open the database at `path`, migrated to the current schema. A missing (or empty) file is
-    created when `create`, else refused: a read-only command never makes a database at a typo."""
+    created when `create`, else refused: a read-only command never makes a database at a typo.
+    `born`: a new database lives on a simulated clock (the demo's), its first rows dated then."""
     if not str(path).strip():
         raise DatabaseError("An empty path names no database; give --db a file name")
     path = Path(path).expanduser()
@@ -151,7 +179,7 @@ def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: b
     if state != "present":
         if not create:
             raise DatabaseError(f"There is no vse-tui database at {path} (nothing was created); check --db or VSE_TUI_DB")
-        _create(path, replace_empty=state == "empty")
+        _create(path, replace_empty=state == "empty", born=born)
     try:
         conn = connect(path)
         _prepare_schema(conn, path)
@@ -214,4 +242,5 @@ if TYPE_CHECKING:  # the core types against StorePort; this says the Store is on
         return store
 
 
-__all__ = ["Actor", "SQLITE_MAGIC", "Store", "backup_copy", "host_name", "open_memory_store", "open_store", "os_user"]
+__all__ = ["Actor", "SQLITE_MAGIC", "Store", "backup_copy", "host_name", "open_memory_store", "open_store", "os_user",
+           "set_aside"]

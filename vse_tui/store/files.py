@@ -13,6 +13,7 @@ import errno
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,6 +130,23 @@ def _place(tmp: Path, target: Path, force: bool) -> None:
     os.unlink(tmp)
 
 
+_DEFERRED = threading.local()  # inside deferred_sync(): files are flushed to the disk once, at its end
+
+
+@contextmanager
+def deferred_sync() -> Iterator[None]:
+    """Many files written in a row on this thread (the demo's outbox): each is still written whole
+    under its name, but flushed to the disk once at the end rather than one by one."""
+    depth = getattr(_DEFERRED, "depth", 0)
+    _DEFERRED.depth = depth + 1
+    try:
+        yield
+    finally:
+        _DEFERRED.depth = depth
+        if not depth:
+            os.sync()
+
+
 @contextmanager
 def atomic_file(path: str | os.PathLike, *, binary: bool = False, database: Path | None = None,
                 force: bool = False, what: str = "file") -> Iterator[IO]:
@@ -144,7 +162,8 @@ def atomic_file(path: str | os.PathLike, *, binary: bool = False, database: Path
             with fh:
                 yield fh
                 fh.flush()
-                os.fsync(fh.fileno())
+                if not getattr(_DEFERRED, "depth", 0):
+                    os.fsync(fh.fileno())
             _place(tmp, target, force)
         except OSError as exc:
             raise translated(exc, target, what) from None

@@ -3,10 +3,17 @@ change the schema by adding a migration, never by editing an old one."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from datetime import datetime
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .columns import COMMON, PROMOTED_V1, TIME_SPENT_SET
+
+# The moment a database being created is born at, when its creator lives a made-up past (the demo,
+# whose year starts before today): its first rows are dated then, not now (see open_store's `born`).
+BIRTH: ContextVar[datetime | None] = ContextVar("BIRTH", default=None)
 
 migrations = Migrations("vse-tui")
 
@@ -198,7 +205,8 @@ def m0008(db: Database) -> None:
         login = "unknown"
     # A database born on a frozen clock (a test's, the demo's) lives a made-up past: its birth rows
     # are dated before anything in it; a real one is dated as it happens.
-    born = clock.iso(SIMULATED_BIRTH if os.environ.get("VSE_TUI_NOW") and not last else clock.now())
+    birth = BIRTH.get() if not last else None
+    born = clock.iso(birth or (SIMULATED_BIRTH if os.environ.get("VSE_TUI_NOW") and not last else clock.now()))
     for key, value in db.execute("SELECT key, value FROM settings WHERE key NOT IN "
                                  "(SELECT DISTINCT record FROM history WHERE kind = 'settings') ORDER BY key").fetchall():
         seq += 1
