@@ -130,7 +130,7 @@ def test_demo_refuses_to_replace_records_without_yes(tmp_path, capsys):
     db = str(tmp_path / "x.db")
     assert main(["incident", "add", "Real work", "--db", db]) == 0
     assert main(["demo", "--no-open", "--db", db]) == 1
-    assert "already holds records" in capsys.readouterr().err
+    assert "holds a shop's records, not a demo" in capsys.readouterr().err
     assert main(["incident", "list", "--db", db, "--format", "json"]) == 0
     assert [r["summary"] for r in json.loads(capsys.readouterr().out)] == ["Real work"]
 

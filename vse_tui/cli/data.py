@@ -200,33 +200,36 @@ def cmd_standard(args) -> int:
 
 def cmd_demo(args) -> int:
     from ..core.clock import parse_datetime
-    from ..demo import build_demo
+    from ..demo import install_demo, make_demo
     from ..paths import demo_db_path
-    from ..store.db import Actor
     from ..store.db import open_store as open_
 
     if args.as_of:
         os.environ["VSE_TUI_NOW"] = parse_datetime(f"{args.as_of.isoformat()}T09:30:00").isoformat()
     path = Path(args.db).expanduser() if getattr(args, "db", None) else demo_db_path()
+    replacing = False
     if path.exists() and path.stat().st_size > 0:
-        store = open_(path)
-        empty = store.is_empty()
-        store.close()
+        store = open_(path, create=False)
+        try:
+            empty, demo = store.is_empty(), store.setting("demo") == "1"
+        finally:
+            store.close()
+        if not empty and not demo:
+            raise VseError(f"{path} holds a shop's records, not a demo: the demo never replaces it; nothing was "
+                           "changed (give --db another file)")
         if not empty and getattr(args, "db", None) and not confirm(
-                args, f"{path} already holds records. Replace it with the demo shop?"):
-            raise VseError(f"{path} already holds records; nothing was changed (use --yes to replace it)")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = open_(path, Actor(operator="demo"))
+                args, f"{path} holds an earlier demo shop. Replace it (a copy is kept)?"):
+            raise VseError(f"{path} holds an earlier demo shop; nothing was changed (use --yes to replace it)")
+        replacing = not empty
     meter = Progress("building the demo", total=args.incidents, unit="incidents")
     try:
-        counts = build_demo(store, as_of=args.as_of, incidents=args.incidents,
-                            progress=meter.update if meter.shown else None)
+        built, counts = make_demo(path, as_of=args.as_of, incidents=args.incidents,
+                                  progress=meter.update if meter.shown else None)
     finally:
         meter.done()
-        store.close()
-    say(f"Demo shop written to {path}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()),
-        err=True)
+    kept = install_demo(built, path, keep_previous=replacing)
+    say(f"Demo shop written to {path}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+        + (f" (the earlier demo kept as {kept.name})" if kept else ""), err=True)
     if args.no_open:
         return EXIT_OK
     from ..app import run_app
@@ -373,7 +376,7 @@ def register(reg) -> None:
     p.add_argument("--no-open", action="store_true", help="only create the database")
     p.add_argument("--incidents", type=count_arg, default=300, metavar="N", help="number of incidents (default 300)")
     p.add_argument("--as-of", type=date_arg, metavar="DATE", help="the day the demo history ends (default today)")
-    add_yes(p, "replace an existing database without asking")
+    add_yes(p, "replace an earlier demo database without asking (a copy is kept; a shop's database is never replaced)")
 
     p = reg.command("attach", "attach a file to any record as evidence; prints the attachment's id", cmd_attach)
     p.add_argument("ref", help="the record's id, e.g. AGR-0001")

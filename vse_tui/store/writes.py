@@ -223,11 +223,14 @@ class WritePath:
         keep a screen's memory low), and the log is flushed to the disk once at the end rather than
         at every commit (a stop half-way loses at most the last batches, which running the import
         again brings in; a finished import is on the disk before it says so)."""
+        from .files import deferred_sync
+
         cache, sync = (self.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("cache_size", "synchronous"))
         self.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            yield
+            with deferred_sync():  # files written meanwhile (attachments, the outbox): flushed once, at the end
+                yield
         finally:
             self.conn.execute(f"PRAGMA synchronous = {int(sync)}")
             self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
