@@ -136,7 +136,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     field = (h.get("field") or "").replace("_", " ")
-    if h["action"] == "mail":  # a message queued, sent or not sent (see core.mail_intake.mail_about)
+    if h["action"] == "mail":  # a message queued, sent or not sent (see core.intake.mail_intake.mail_about)
         try:
             sent = json.loads(h.get("new_value") or "{}")
         except ValueError:
