@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Protocol
 
 from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import one_line
@@ -39,9 +40,9 @@ def cmd_verify(args) -> int:
     anchors = [read_anchor(a) for a in args.anchor or []]
     with open_store(args, must_exist=True) as store:
         meter = Progress("checking records", total=store.record_count(), unit="records")
-        problems = verify(store, parallel=True, progress=meter.update)
+        problems: list[_Finding] = [*verify(store, parallel=True, progress=meter.update)]
         meter.done()
-        problems += check_files(store) + check_signatures(store)
+        problems += [*check_files(store), *check_signatures(store)]
         rows = store.count("history")
         files = store.count("attachments")
         tip = store.chain_tip()
@@ -70,6 +71,12 @@ def cmd_verify(args) -> int:
         say(f"... and {len(problems) - 50} more")
     say(f"vse-tui: {len(problems)} problem(s); the first is {one_line(problems[0].line())}", err=True)
     return EXIT_REFUSED
+
+
+class _Finding(Protocol):
+    """What `verify` reports of each check's findings: one line."""
+
+    def line(self) -> str: ...
 
 
 class _AnchorProblem:

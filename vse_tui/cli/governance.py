@@ -45,7 +45,7 @@ def cmd_people_add(args) -> int:
         person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
                                    affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
                                    ssh_key=_read_key(args.ssh_key), organisation=args.organisation)
-    print(person.id + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    print((person.id or "") + (f"  {' '.join(label(a) for a in added)}" if added else ""))
     return EXIT_OK
 
 
