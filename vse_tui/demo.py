@@ -41,13 +41,14 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
-from .core import changes as co
-from .core import governance as gov
-from .core import incidents as inc_core
-from .core import policy, relationship
-from .core import roles as roles_core
-from .core.approvals import approve
-from .core.documents import create, edit
+from .core.control import changes as co
+from .core.governance import process as gov
+from .core.governance import roles as roles_core
+from .core.governance.approvals import approve
+from .core.governance.documents import create, edit
+from .core.incidents import policy
+from .core.incidents import process as inc_core
+from .core.relationship import process as relationship
 from .demo_material import (
     ANSWERS,
     CHANGES,
@@ -199,7 +200,7 @@ class _Demo:
                          meaning: str = "accepted by the customer") -> None:
         """A customer's (supplier's) acceptance by e-mail, recorded by the relationship manager (Sam,
         at the keyboard) on their behalf, the message attached to the record."""
-        from .core.attachments import attach
+        from .core.evidence.attachments import attach
 
         mail = self.customer_mail(contact, subject, body)
         approve(self.store, kind, ref, contact.name, how="email", meaning=meaning, noted_by=self.store.actor.operator,
@@ -212,7 +213,7 @@ def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
     """Build the demo shop in a new folder beside `path` (a database born at the start of the
     demo's year, with its attached files and its mail file); returns the folder's database and
     the counts. The caller puts it in place (`install_demo`)."""
-    from .core import clock
+    from .core.kernel import clock
 
     as_of = as_of or clock.today()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,7 +278,7 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
     """Fill an empty database with the demo shop. Returns counts per kind. `progress(incidents
     stored)`: told as the shop's year is lived and as the old helpdesk's tickets come in. The
     database must not hold history after the demo's year begins (make_demo makes one born then)."""
-    from .core import clock
+    from .core.kernel import clock
 
     as_of = as_of or clock.today()
     now = clock.now() if as_of == clock.today() else _at(as_of, 9, 30)
@@ -977,7 +978,7 @@ def _tell(d: _Demo, s: dict[str, Any], task: str, phone: bool, said: str) -> Non
     if phone:
         inc_core.notify(d.store, s["id"], task=task, to=s["contact"].name, how="phone", message=said)
         return
-    from .core.mail_intake import notify_by_mail
+    from .core.intake.mail_intake import notify_by_mail
 
     notify_by_mail(d.store, s["id"], task=task, sender=SHOP_MAIL)
     d.send_mail()
@@ -1104,14 +1105,14 @@ def _reviews(d: _Demo) -> None:
 
 def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | None = None) -> None:
     """The tickets of the helpdesk the shop used before: brought in with the importer, at the end."""
-    from .core.importer import demo_archive
+    from .core.intake.importer import demo_archive
 
     d._as("kim")
     demo_archive(d.store, count, d.rng, d.refs, d.start, progress)
 
 
 def dump_counts(store: Store) -> dict[str, int]:
-    from .core.records import KINDS as RECORD_KINDS
+    from .core.model.records import KINDS as RECORD_KINDS
 
     return {kind: store.count(kind) for kind in RECORD_KINDS}
 

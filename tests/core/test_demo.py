@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.bench_demo import figures
 from vse_tui.cli import main
-from vse_tui.core import audit_check
+from vse_tui.core.evidence import audit_check
 from vse_tui.store import Actor, open_store
 
 
@@ -82,7 +82,7 @@ def test_the_default_demo_holds_together(default_demo):
     store = open_store(path, create=False)
     try:  # the catalogue changed after its change request was deployed
         email = store.records("services", {"name": "E-mail and collaboration"})[0]
-        from vse_tui.core.approvals import state
+        from vse_tui.core.governance.approvals import state
 
         assert state(email).current and email.change_requests
         request = store.get("change_requests", email.change_requests[-1])
@@ -104,7 +104,7 @@ def test_the_default_demo_reads_like_a_shop_wrote_it(default_demo):
     try:
         policy = store.latest("policies")
         approach = store.latest("cx_approaches")
-        from vse_tui.core import governance
+        from vse_tui.core.governance import process as governance
 
         assert policy.objectives != governance.policy_defaults()["objectives"]
         assert all(getattr(approach, k) != v for k, v in governance.DEFAULT_CX.items())
@@ -145,18 +145,18 @@ def test_duties_are_split_and_evidence_is_made(default_demo):
         store.close()
 
 
-def test_the_default_demo_plants_exactly_the_findings_readme_names(default_demo):
+def test_the_default_demo_plants_exactly_the_findings_its_page_names(default_demo):
     path, _before, _after = default_demo
     store = open_store(path, Actor(operator="Kim Lee", os_user="kim", host="laptop"), create=False)
     try:
         found = {(f.rule, f.records) for f in audit_check.audit_check(store)}
     finally:
         store.close()
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    page = (Path(__file__).resolve().parents[2] / "docs" / "evidence.md").read_text()
     assert found == {("person", ("login frontdesk",)), ("approval-stale", ("AGR-0004",)),
                      ("agreement", ("SAG-0002",)), ("content", ("INC-0301",))}
     for _rule, records in found:
-        assert f"`{records[0]}`" in readme
+        assert f"`{records[0]}`" in page
 
 
 def test_with_as_of_the_demo_begins_a_year_before_that_day(tmp_path):

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
 
@@ -193,7 +193,7 @@ def test_attached_files_travel_in_parts_and_arrive_whole_and_private(pair):
     import os
     import stat
 
-    from vse_tui.core.attachments import attach, stored_path
+    from vse_tui.core.evidence.attachments import attach, stored_path
     from vse_tui.store import bundle
 
     shop, tech, folder = pair
@@ -319,7 +319,8 @@ def test_a_copy_whose_clock_runs_ahead_never_pulls_the_shops_dates_forward(pair)
     listed by the audit check), the shop's own changes keep being dated by the shop's clock."""
     from datetime import timedelta
 
-    from vse_tui.core import audit_check, clock
+    from vse_tui.core.evidence import audit_check
+    from vse_tui.core.kernel import clock
 
     shop, tech, folder = pair
     now = clock.now()
@@ -341,7 +342,8 @@ def test_a_copy_whose_clock_runs_ahead_never_pulls_the_shops_dates_forward(pair)
 def test_a_change_merged_from_a_copy_a_little_ahead_keeps_its_time_and_leaves_the_clock_alone(pair):
     from datetime import timedelta
 
-    from vse_tui.core import audit_check, clock
+    from vse_tui.core.evidence import audit_check
+    from vse_tui.core.kernel import clock
 
     shop, tech, folder = pair
     now = clock.now()
