@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import approvals, audit_check, documents
-from vse_tui.core import governance as gov
-from vse_tui.core.errors import InputError
-from vse_tui.core.keys import fingerprint, key_rows, set_key
-from vse_tui.core.roles import add_person
+from vse_tui.core.evidence import audit_check
+from vse_tui.core.governance import approvals, documents
+from vse_tui.core.governance import process as gov
+from vse_tui.core.governance.keys import fingerprint, key_rows, set_key
+from vse_tui.core.governance.roles import add_person
+from vse_tui.core.kernel.errors import InputError
 
 
 @contextlib.contextmanager
@@ -193,7 +194,7 @@ def test_a_name_cannot_add_a_line_to_allowed_signers(store, tmp_path, capsys):
     assert main(["people", "add", injected, "--db", str(store.path)]) == 1
     assert "a line break" in capsys.readouterr().err
     # a name of an older database, and Mallory's own key: nothing of the name reaches the file
-    from vse_tui.core.records import model_for
+    from vse_tui.core.model.records import model_for
 
     mallory = store.add(model_for("people")(name=injected, os_user="mallory"))
     with acting(store, mallory):
@@ -225,7 +226,7 @@ def test_look_alike_and_duplicate_names_are_refused(store):
 
 
 def test_a_people_import_refuses_look_alikes(store, tmp_path):
-    from vse_tui.core.parties_import import plan_parties
+    from vse_tui.core.intake.parties import plan_parties
 
     add_person(store, "Alice Moss", os_user="alice")
     csv = tmp_path / "people.csv"
