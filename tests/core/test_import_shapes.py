@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from vse_tui.cli import main
-from vse_tui.core.importer import Options, apply, plan_incidents
+from vse_tui.core.intake.importer import Options, apply, plan_incidents
 from vse_tui.reports import performance
 from vse_tui.store.chain import verify
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from ..core.errors import VseError
-from ..core.text import one_line
+from ..core.kernel.errors import VseError
+from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, confirm, db_path, need_file, open_store
 
 SHOWN = 20  # rejected rows listed on the screen; --rejects writes them all
@@ -55,7 +55,7 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
 def backup_before_import(store):
     """A backup of the database before an import stores anything (kept with the other backups,
     named for the import); None for a database that is not a file (a dry run's)."""
-    from ..core import clock
+    from ..core.kernel import clock
     from ..store.maintenance import backup, backup_folder
 
     if getattr(store, "path", None) is None or not store.path.exists():
