@@ -198,3 +198,14 @@ def test_update_mends_an_earlier_import_as_new_versions_and_every_import_makes_a
         assert report(store, "2026-04")["resolved"] == 1 and verify(store) == []
     finally:
         store.close()
+
+
+def test_audit_check_never_blames_the_source_for_a_date_it_has(store):
+    from vse_tui.core.evidence.audit_check import audit_check
+
+    imported(store, "jira_event_log.csv")  # its times are in Updated and Resolved: every date taken
+    dates = [f.what for f in audit_check(store) if f.rule == "imported" and " at " in f.what]
+    assert dates == []
+    imported(store, "osticket.csv")  # a list with no close date: left empty, and said without blame
+    dates = [f for f in audit_check(store) if f.rule == "imported" and " at " in f.what]
+    assert dates and all("tool they came from" not in f.what and "--update" in f.what for f in dates)

@@ -53,21 +53,10 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
 
 
 def backup_before_import(store):
-    """A backup of the database before an import stores anything (kept with the other backups,
-    named for the import); None for a database that is not a file (a dry run's)."""
-    from ..core.kernel import clock
-    from ..store.maintenance import backup, backup_folder
+    """A backup of the database before an import stores anything (see store.maintenance)."""
+    from ..store.maintenance import backup_before
 
-    if getattr(store, "path", None) is None or not store.path.exists():
-        return None
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    folder = backup_folder(store)
-    target = folder / f"{store.path.stem}-backup-{stamp}-before-import.db"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{store.path.stem}-backup-{stamp}-before-import-{n}.db"
-    return backup(store, target)
+    return backup_before(store, "import")
 
 
 def open_for_import(args):
