@@ -35,6 +35,7 @@ RULES = {
     "content": "the content items a record's status requires are filled",
     "person": "every write is attributed to a person of the shop",
     "imported": "records brought in from another tool hold what the standard asks (or say why not)",
+    "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
@@ -84,7 +85,20 @@ def audit_check(store: StorePort) -> list[Finding]:
     imported = _imported_empty(store, standard)
     findings += _incidents(store, imported)
     findings += _content(store, standard, imported)
+    findings += _signatures(store)
     return findings
+
+
+def _signatures(store: StorePort) -> list[Finding]:
+    """What `verify` says of signatures and keys, as findings (one function decides: core.approvals)."""
+    from ..governance.approvals import check_signatures
+    from ..kernel.errors import InputError
+
+    try:
+        problems = check_signatures(store)
+    except InputError as exc:  # signatures to check, and no ssh-keygen here
+        return [Finding("signature", ("signed approvals",), f"not checked: {exc}")]
+    return [Finding("signature", (p.ref,), p.what) for p in problems]
 
 
 def _time(store: StorePort) -> list[Finding]:
