@@ -478,11 +478,15 @@ class _Words:
     def state(self, raw: str | None, sub: str | None, category: str | None = None) -> str | None:
         """A state here; None for a row that says nothing about it (kept as it was); UNKNOWN for a
         word no table knows and no category places. A sub status says more than its status: it is
-        read first, whole, then the status."""
-        for text in (sub, raw):
+        read first, whole, then the status (the user's words first: `Status / Sub status` as the
+        preview shows a pair, then each)."""
+        pair = f"{raw.strip()} / {sub.strip()}" if raw and raw.strip() and sub and sub.strip() else None
+        for n, text in enumerate((pair, sub, raw)):
             if text is None or not text.strip():
                 continue
             given = self._user("state", text)
+            if not given and n == 0:  # the pair is the user's word only
+                continue
             if given:
                 if given not in STATES:
                     raise ValueError(f"--map-value state:{text}={given}: use new, in progress, waiting for customer, "
