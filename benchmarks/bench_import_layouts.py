@@ -75,7 +75,7 @@ def jira(path: Path, n: int, rng: random.Random, language: str) -> Truth:
                           rng.choice(["High", "Medium", "Low"] if not es else ["Alta", "Media", "Baja"]),
                           jira_date(opened, months), jira_date(updated, months),
                           jira_date(restored, months) if restored else "",
-                          f'Said "it beeps"\r\nthen "it stops"' if i % 3 == 0 else ""])
+                          'Said "it beeps"\r\nthen "it stops"' if i % 3 == 0 else ""])
             truth.add(f"SD-{i + 1}", opened, restored)
     return truth
 
