@@ -246,3 +246,13 @@ def test_ids_grouped_by_thousands_and_utf16_without_a_bom(store, tmp_path):
         "Écran noir", "restored", "P2", at("2025-11-03 10:00"))
     assert (store.get("incidents", "12554").state, store.get("incidents", "12554").priority) == ("in progress", "P1")
     assert report(store, "2025-11")["mean_resolve_minutes"] == 45
+
+
+def test_a_date_column_with_no_evidence_reads_as_the_files_other_date_columns(store, tmp_path):
+    path = tmp_path / "ost.csv"
+    path.write_text("Ticket Number,Date Created,Subject,Current Status,Last Updated,Closed Date\n"
+                    "700,11/26/26 9:30 AM,Printer,Closed,12/03/26 8:00 AM,12/01/26 10:00 AM\n", encoding="utf-8")
+    plan = plan_incidents(store, path)
+    assert plan.dates["closed_at"].startswith("month-first, as the file's other date columns say")
+    apply(store, plan)
+    assert store.get("incidents", "700").closed_at == at("2026-12-01 10:00")  # December the 1st, not January the 12th

@@ -597,11 +597,19 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         if progress and plan.rows % 5000 == 0:
             progress(plan.rows)
     readers: dict[str, DateReader] = {}
+    day_first = sum(e.day_first for e in evidence.values())
+    month_first = sum(e.month_first for e in evidence.values())
     for name, seen in evidence.items():
         try:
             readers[name] = seen.reader(options.dates)
         except DateError as exc:
             raise InputError(f"{mapping[name]}: {exc}") from None
+        if (not options.dates and seen.numeric and not seen.day_first and not seen.month_first
+                and bool(day_first) != bool(month_first)):  # one tool writes all its dates alike
+            first = bool(day_first)
+            readers[name] = DateReader(first, f"{'day' if first else 'month'}-first, as the file's other date "
+                                              f"columns say ({day_first or month_first} dates such as "
+                                              f"{'13/01' if first else '01/13'})")
         plan.dates[name] = readers[name].decided
     key_counts: Counter = Counter()
     named = 0

@@ -112,7 +112,7 @@ class DateReader:
         if day_evidence:
             return cls(True, f"day-first ({day_evidence} of {numeric} numeric dates, such as 13/01, say so)")
         return cls(True, f"day-first (none of {numeric} numeric dates says otherwise; --dates month-first to change)"
-                   if numeric else "no numeric dates")
+                   if numeric else "ISO or with a month's name: no day or month order to decide")
 
     def read(self, value: str | None) -> datetime | None:
         """The moment `value` names, in UTC; None for an empty value; DateError if unreadable."""
