@@ -141,7 +141,7 @@ def _half_built(conn: sqlite3.Connection, tables: set[str]) -> bool:
     return names == {"vse-tui"}
 
 
-def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True) -> Store:
+def open_store(path: str | os.PathLike[str], actor: Actor | None = None, *, create: bool = True) -> Store:
     """Open the database at `path`, migrated to the current schema. A missing (or empty) file is
     created when `create`, else refused: a read-only command never makes a database at a typo."""
     if not str(path).strip():
@@ -199,7 +199,7 @@ class Store(WritePath, Reads, NamedReads):
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def reopen(self) -> Store:

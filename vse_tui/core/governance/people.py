@@ -16,6 +16,7 @@ from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.parties import Person
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def roles_of(store: StorePort, person: str | None, at: Any = None) -> set[str]:
     return out
 
 
-def set_login(store: StorePort, person_ref_text: str, login: str | None):
+def set_login(store: StorePort, person_ref_text: str, login: str | None) -> Person:
     """Map a login to a person (their writes are theirs from now on); one login, one person."""
     found = find_person(store, person_ref_text)
     if not found:
@@ -143,7 +144,7 @@ def check_public_key(text: str | None) -> str | None:
     return key
 
 
-def set_key(store: StorePort, person_ref_text: str, public_key: str | None):
+def set_key(store: StorePort, person_ref_text: str, public_key: str | None) -> Person:
     """Register (or remove, with None) the SSH public key a person signs approvals with."""
     found = find_person(store, person_ref_text)
     if not found:

@@ -215,7 +215,7 @@ def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record:
                      task="GO.1.2" if record is None else None)
 
 
-def role_rows(store: StorePort) -> list[dict]:
+def role_rows(store: StorePort) -> list[dict[str, Any]]:
     """People of the shop and the roles they hold, for `roles list`."""
     people, assignments, _ = load(store)
     by_person: dict[str, list[str]] = {}
@@ -225,7 +225,7 @@ def role_rows(store: StorePort) -> list[dict]:
              "roles": " ".join(by_person.get(h.person.uuid, []))} for h in holdings(people, assignments)]
 
 
-def people_rows(store: StorePort) -> list[dict]:
+def people_rows(store: StorePort) -> list[dict[str, Any]]:
     """Everyone in People, with their login, roles and whether they can sign, for `people list`."""
     people = store.records("people", order="title")
     roles: dict[str, list[str]] = {}

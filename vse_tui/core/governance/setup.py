@@ -16,7 +16,7 @@ from . import process as gov
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
-    from ..model.records import Approval
+    from ..model.records import Approval, Record
 
 
 @dataclass
@@ -118,7 +118,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
 
 
 def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval | None,
-         roles: list[tuple[str | None, str, str, str]] | None = None):
+         roles: list[tuple[str | None, str, str, str]] | None = None) -> Record | None:
     """Save step `key` from what was typed (and the approval, for a step that approves)."""
     missing = [f.label for f in fields(store, key, values) if f.required and not str(values.get(f.name) or "").strip()]
     if missing:

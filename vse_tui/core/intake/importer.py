@@ -44,7 +44,9 @@ from .layouts import (
 )
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    import random
+
+    from ..model.ports import Source, StorePort
 
 EMPTY = {"", "?", "null", "none", "n/a", "na", "-", "--", "(empty)", "(none)"}
 MAX_FIELD = 1 << 20  # a value longer than this is refused with its line (a CSV quoting gone wrong)
@@ -252,8 +254,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    unknown_customers: Counter = field(default_factory=Counter)
-    values_used: dict[str, Counter] = field(default_factory=dict)  # field -> "word -> value" counts
+    unknown_customers: Counter[str] = field(default_factory=Counter)
+    values_used: dict[str, Counter[str]] = field(default_factory=dict)  # field -> "word -> value" counts
     source: str = ""
     reading: Any = None  # how to read the tickets again (_Reading)
     kept: list[Ticket] | None = None  # the tickets, when few enough to keep
@@ -319,8 +321,8 @@ class _Sink:
 
     def __init__(self) -> None:
         self.rejected: list[Rejected] = []
-        self.unknown_customers: Counter = Counter()
-        self.values_used: dict[str, Counter] = {}
+        self.unknown_customers: Counter[str] = Counter()
+        self.values_used: dict[str, Counter[str]] = {}
 
 
 @dataclass
@@ -330,7 +332,7 @@ class _Reading:
     readers: dict[str, DateReader]
     words: Any
     keyed: bool
-    key_counts: Counter  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
+    key_counts: Counter[int]  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
     known: set[str]
     bad: set[str]
     people: dict[str, str]
@@ -510,7 +512,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
     # Summed up a bucket at a time, only the keys met on several rows keep their count: the walk
     # needs it to know when such a ticket's last row is read. Two keys of the same hash (one in
     # billions of pairs) only make their tickets wait for the end of the file to be finished.
-    key_counts: Counter = Counter()
+    key_counts: Counter[int] = Counter()
     named = 0
     for bucket in hashes:
         counted = Counter(bucket)
@@ -682,7 +684,7 @@ class _Builder:
         return Ticket(key, self.key[3:] if self.key.startswith("fp:") else None, self.line, self.rows, initial, steps, state, final)
 
 
-def _story(timeline, first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
+def _story(timeline: list[tuple[datetime | None, int, str | None, str | None]], first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
            log: bool) -> tuple[list[tuple[dict[str, Any], str, str | None, str | None, datetime | None]], dict[str, Any]]:
     """The steps of a ticket's life (the fields each changed, its state, who, the task, when) and
     the fields it ends with."""
@@ -814,7 +816,7 @@ def _known_fingerprints(store: StorePort) -> set[str]:
     return {"fp:" + f for f in store.known_fingerprints()}
 
 
-def _source(people: dict[str, str], who: str, via: str, when: datetime | None):
+def _source(people: dict[str, str], who: str, via: str, when: datetime | None) -> Source:
     from ..model.ports import Source
 
     return Source(operator=who[:120], person=people.get(who), via=via, occurred_at=clock.iso(when) if when else None)
@@ -827,7 +829,7 @@ __all__ = ["CsvFile", "ImportPlan", "Options", "Rejected", "Ticket", "apply", "c
 # ---------------------------------------------------------------- the demo's archive
 
 
-def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before: datetime,
+def demo_archive(store: StorePort, count: int, rng: random.Random, refs: dict[str, Any], before: datetime,
                  progress: Callable[[int], None] | None = None) -> int:
     """The tickets of the helpdesk the demo shop used before it moved in: written as that tool's
     export (Freshdesk's layout) into a private temporary file and brought in with the importer,
