@@ -123,7 +123,7 @@ class WritePath:
     path: Path
 
     if TYPE_CHECKING:  # from the read half (store.reads.Reads) this class is mixed with
-        def get(self, kind: str, ref: str) -> Record: ...
+        def get(self, kind: str, ref: str) -> Any: ...
     via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
     on_wait: Callable[[], None] | None = None  # called once when a write waits for another writer
     _tip: tuple[int, str, str] | None = None

@@ -89,7 +89,7 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
     if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
         raise InputError(f"The state of a {model.LABEL.lower()} moves through {FLOW_STATES[kind]}, not by editing")
     clean = {k: v for k, v in clean.items() if not (k == "state" and kind in FLOW_STATES)}
-    if kind == "change_requests" and clean.get("change_type") == "pre-approved" and rec.change_type != "pre-approved":
+    if kind == "change_requests" and clean.get("change_type") == "pre-approved" and getattr(rec, "change_type", None) != "pre-approved":
         raise InputError("A change becomes pre-approved only by being made from a pre-approved type (one that went "
                          "through the full normal path once); raise a new change from that type instead")
     current = rec.model_dump()
@@ -102,9 +102,11 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
     clean["status"] = status_after_edit(rec.WP, rec.status)
     with store.transaction():
         if kind == "services" and rec.status in ("approved", "updated"):
+            from ..model.records.relationship import Service
             from ..relationship.process import catalogue_change
 
-            clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
+            if isinstance(rec, Service):
+                clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
         return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
 
 
