@@ -126,7 +126,7 @@ class DashboardScreen(BaseScreen):
         def day(value: str) -> str:
             return clock.to_local(clock.parse_datetime(value)).strftime("%a %d")
 
-        lines = [(cid, (Text("! " + day(planned), style="dark_orange"), cid, plain(title),
+        lines: list[tuple[str, tuple[Text | str, ...]]] = [(cid, (Text("! " + day(planned), style="dark_orange"), cid, plain(title),
                         Text("not deployed", style="dark_orange"))) for cid, title, planned, _ in overdue]
         lines += [(cid, (day(planned), cid, plain(title), ctype or "")) for cid, title, planned, ctype in coming]
         if not lines:
@@ -143,7 +143,7 @@ class DashboardScreen(BaseScreen):
         conflicts = open_conflicts(self.store)
         table.border_title = f"Reviews due ({overdue} overdue)" + (
             f" · {len(conflicts)} merge conflicts" if conflicts else "")
-        lines = [(f"conflict:{c['id']}#c", (Text("≠", style="bold red"),
+        lines: list[tuple[str, tuple[Text | str, ...]]] = [(f"conflict:{c['id']}#c", (Text("≠", style="bold red"),
                                              plain(f"Merge: {c['ref']} {c['field'] or ''} ({c['reason']})"),
                                              Text("choose", style="red"))) for c in conflicts]
         for n, item in enumerate(items):
