@@ -46,6 +46,7 @@ def terminal_width() -> int:
     except (KeyError, ValueError):
         pass
     try:
+        # no stdout at all (None): the AttributeError below
         return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
     except (AttributeError, ValueError, OSError):
         return 80

@@ -62,7 +62,7 @@ def _create(path: Path, replace_empty: bool) -> None:
 
                 born = Store(conn, tmp, Actor(operator="vse-tui"))
                 born._simulated = True
-                born.clock = lambda: SIMULATED_BIRTH  # type: ignore[method-assign]
+                born.clock = lambda: SIMULATED_BIRTH  # type: ignore[method-assign]  # a clock per store, by design
                 born.via = "created"
                 born.set_setting("clock", "simulated")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -205,7 +205,7 @@ class Store(WritePath, Reads, NamedReads):
     def reopen(self) -> Store:
         """The same database on a new connection (a thread reading apart from the UI)."""
         other = open_store(self.path, self.actor, create=False)
-        other.clock = self.clock  # type: ignore[method-assign]
+        other.clock = self.clock  # type: ignore[method-assign]  # a clock per store: the reader's is ours
         return other
 
 

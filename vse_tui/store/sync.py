@@ -93,7 +93,7 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
 
     copy = open_store(target, store.actor, create=False)
     try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
-        copy.clock = store.clock  # type: ignore[method-assign]
+        copy.clock = store.clock  # type: ignore[method-assign]  # a clock per store: the copy's is ours
         with copy.transaction():
             copy.set_site(copy_site, [])
             copy.conn.execute("DELETE FROM peers")

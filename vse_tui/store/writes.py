@@ -70,6 +70,7 @@ def _json_defaults(model: type[Record]) -> dict[str, Any]:
             if info.default is not PydanticUndefined:
                 out[name] = _json_value(info.default)
             elif info.default_factory is not None and name != "uuid":
+                # pydantic also allows a factory taking the validated data; ours take nothing
                 out[name] = _json_value(info.default_factory())  # type: ignore[call-arg]
         _DEFAULTS[model.KIND] = out
     return dict(_DEFAULTS[model.KIND])

@@ -85,8 +85,8 @@ def open_with_viewer(store: StorePort, attachment: Attachment) -> Path:
     os.chmod(copy, 0o600)
     if sys.platform.startswith("darwin"):
         command = ["open", str(copy)]
-    elif os.name == "nt":
-        os.startfile(str(copy))  # type: ignore[attr-defined]
+    elif sys.platform == "win32":
+        os.startfile(str(copy))
         return copy
     else:
         command = ["xdg-open", str(copy)]

@@ -198,6 +198,7 @@ def _body(msg: Message, max_attachment: int) -> tuple[str, list[tuple[str, bytes
 def _decoded(part: Message) -> str:
     """A text part's content; an unknown or lying charset is read as UTF-8 with replacements."""
     try:
+        # read with policy=default, a part is an EmailMessage (a Message without it: AttributeError)
         return str(part.get_content())  # type: ignore[attr-defined]
     except (LookupError, UnicodeError, AttributeError):
         data = part.get_payload(decode=True) or b""
