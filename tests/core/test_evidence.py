@@ -57,6 +57,7 @@ def test_one_classification_is_not_prevention(store):
 def test_an_edit_after_approval_needs_a_new_approval(store):
     fields = gov.policy_defaults()
     fields["change_request_method"] = "By phone to the desk"
+    fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
     gov.save_policy_draft(store, fields)
     pol = gov.approve_policy(store, gov.approval(store, None))
     assert approvals.state(pol).current and states(store)["GO.2.2"] == "done"

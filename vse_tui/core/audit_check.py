@@ -11,7 +11,8 @@ The rules:
   without an acknowledgement;
 - message: a notification keeps the message that was sent;
 - lifecycle: every status move is one the work product's lifecycle allows;
-- content: the content items a record's status requires are filled;
+- content: the content items a record's status requires say something (core.substance: filled,
+  no placeholder text, no pasted text, not the app's starting text where the shop's own is asked);
 - person: every write is attributed to a person of the shop, not to a login mapped to nobody.
 """
 
@@ -32,7 +33,8 @@ RULES = {
     "unconfirmed": "an incident is closed with the affected party's confirmation",
     "message": "a notification keeps the message that was sent",
     "lifecycle": "every status move is one the work product's lifecycle allows",
-    "content": "the content items a record's status requires are filled",
+    "content": "the content items a record's status requires say something: filled, no placeholder text, no text "
+               "pasted from another item or document, not the app's starting text where the shop's own is asked",
     "person": "every write is attributed to a person of the shop",
     "imported": "records brought in from another tool hold what the standard asks (or say why not)",
 }
@@ -172,8 +174,12 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
 
 
 def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
+    """Required items empty, placeholder text, text pasted from another item or document, the
+    app's starting text left unchanged: core.substance decides, as for the evidence map."""
     from .records import KINDS
+    from .substance import Index, problems
 
+    index = Index(store)
     out = []
     imported: dict[str, int] = {}
     for kind, (_m, _c, wp_code) in KINDS.items():
@@ -190,9 +196,9 @@ def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int
             for row in store.rows(kind, [f"{f}:json" if f in _JSON_FIELDS else f for f in fields], where,
                                   order="-seq", limit=SCAN):
                 rid, values = row[0], row[1:]
-                empty = [n.replace("_", " ") for n, v in zip(needed, values) if v in (None, "", [], {}, "[]", "{}")]
-                if empty:
-                    by_status.setdefault(", ".join(empty), []).append(rid)
+                found = problems(index, wp, dict(zip(needed, values, strict=True)), status, rid)
+                if found:
+                    by_status.setdefault("; ".join(found), []).append(rid)
             if kind == "incidents":
                 for name in needed:
                     missing = imported_empty.get(status, {}).get(name, 0)
@@ -201,7 +207,7 @@ def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int
                         imported[name.replace("_", " ")] += missing
         for text, ids in by_status.items():
             shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
-            out.append(Finding("content", shown, f"{text} not recorded ({wp.code} {wp.name})"))
+            out.append(Finding("content", shown, f"{text} ({wp.code} {wp.name})"))
     for name, n in imported.items():
         out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came from "
                                                                      "(WP.18 Service incident record)"))
