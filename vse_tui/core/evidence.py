@@ -141,7 +141,10 @@ class _Context:
     def acknowledged(self, record_uuid: str) -> bool:
         """A role warning met on this record was acknowledged with a written mitigation."""
         if self._acks is None:
-            self._acks = {(r, rec) for r, rec in self.store.rows("acknowledgements", ["rule", "record"])}
+            from .duties import counts
+
+            self._acks = {(r, rec) for r, rec, text in self.store.rows("acknowledgements", ["rule", "record", "mitigation"])
+                          if counts(text)}
         return any(rec == record_uuid for _r, rec in self._acks)
 
 

@@ -270,7 +270,7 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
         elif kind == "after":
             before = data.get(arg)
             this, that = (_moment(value), _moment(before)) if "T" in str(value) else (_date(value), _date(before))
-            if this is not None and that is not None and type(this) is type(that) and this < that:  # type: ignore[operator]
+            if this is not None and that is not None and type(this) is type(that) and this < that:
                 return f"before its {label(arg)}"
     if isinstance(value, str) and placeholder(value):
         return "placeholder text"
