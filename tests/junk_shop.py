@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from vse_tui.core import changes as co
-from vse_tui.core import clock, policy, relationship
-from vse_tui.core import governance as gov
-from vse_tui.core import incidents as inc_core
-from vse_tui.core import roles as roles_core
-from vse_tui.core.approvals import approve
-from vse_tui.core.documents import create, edit
+from vse_tui.core.control import changes as co
+from vse_tui.core.governance import process as gov
+from vse_tui.core.governance import roles as roles_core
+from vse_tui.core.governance.approvals import approve
+from vse_tui.core.governance.documents import create, edit
+from vse_tui.core.incidents import policy
+from vse_tui.core.incidents import process as inc_core
+from vse_tui.core.kernel import clock
+from vse_tui.core.relationship import process as relationship
 
 X = "x"
 TBD = "tbd"

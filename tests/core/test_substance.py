@@ -4,11 +4,11 @@ field "x", every mitigation "tbd", one person in every role approving her own wo
 
 import pytest
 
-from vse_tui.core import audit_check
-from vse_tui.core import governance as gov
-from vse_tui.core.evidence import evidence_map, summary
-from vse_tui.core.standard import load_standard
-from vse_tui.core.substance import Index, placeholder, problems
+from vse_tui.core.evidence import audit_check
+from vse_tui.core.evidence.substance import Index, placeholder, problems
+from vse_tui.core.evidence.tasks import evidence_map, summary
+from vse_tui.core.governance import process as gov
+from vse_tui.core.model.standard import load_standard
 from vse_tui.store import Actor, open_store
 
 from ..junk_shop import build_junk
@@ -85,7 +85,7 @@ def test_the_junk_shop_is_not_done_and_the_check_names_every_junk_record(junk):
     findings = audit_check.audit_check(store)
     named = {r for f in findings for r in f.records}
     # every record holding a required item typed as "x" is named, with what is wrong
-    from vse_tui.core.records import BY_WP
+    from vse_tui.core.model.records import BY_WP
 
     for wp in load_standard().work_products:
         for rec in store.records(BY_WP[wp.code].KIND):
@@ -115,8 +115,8 @@ def test_the_junk_shop_check_lists_the_self_approvals_the_tbd_mitigations_and_th
 
 
 def test_a_mitigation_names_a_check_the_app_counts_and_the_records_show_it(store):
-    from vse_tui.core import duties
-    from vse_tui.core import incidents as inc_core
+    from vse_tui.core.evidence import duties
+    from vse_tui.core.incidents import process as inc_core
 
     assert duties.mitigation_problem("tbd") == "its mitigation is placeholder text"
     assert "names no check" in duties.mitigation_problem("We are careful")
@@ -130,14 +130,14 @@ def test_a_mitigation_names_a_check_the_app_counts_and_the_records_show_it(store
                    no_change_reason="Cause removed by the restart", root_cause="A full disk")
     from datetime import timedelta
 
-    from vse_tui.core import clock
+    from vse_tui.core.kernel import clock
 
     why = duties.evidence_problem(store, "The customer confirms each P1/P2 closure", clock.now() - timedelta(days=1))
     assert why and "1 of 1 P1/P2 closure(s) in the period had no second person" in why
 
 
 def test_self_approval_while_a_colleague_holds_the_role_is_a_finding(store):
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     add_person(store, "Sam", roles="SM")
     fields = gov.policy_defaults()
