@@ -435,23 +435,27 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         st = approval_state(rec)
         blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
+        from ..core.evidence.signoffs import signoffs
+
         current = content_hash(rec)
         approval_rows = []
-        for n, a in enumerate(rec.approvals):
+        for n, (a, s) in enumerate(zip(rec.approvals, signoffs(store, rec), strict=True)):
             if a.signature:
                 stem = f"{rec.id}-v{a.version}-{n + 1}"
                 pack.signatures.append({"stem": stem, "record": rec, "approval": a})
                 signed: Any = Link(f"signed (SSH): signatures/{stem}.sig", "signatures")
             else:
                 signed = "typed, not signed"
-            approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at),
-                                  a.how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
+            how = a.how if a.how != "signature" or a.signature else "typed as a signature (no SSH signature)"
+            approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark("no role", "no"), s.meaning,
+                                  clock.local_text(a.at), how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
                                   str(a.version or "-"),
-                                  Mark("this content", "ok") if a.content == current else
-                                  Mark("an earlier content", "part") if a.content else "not bound (older record)",
-                                  signed])
-        blocks.append(("table", (["approved by", "meaning", "when", "how", "version", "content", "signature"],
-                                 approval_rows)))
+                                  Mark(f"this content ({a.content[:12]})", "ok") if a.content == current else
+                                  Mark(f"an earlier content ({a.content[:12]})", "part") if a.content
+                                  else "not bound (older record)",
+                                  s.recorded_by, signed])
+        blocks.append(("table", (["approved by", "role held", "meaning", "when", "how", "version", "content sha256",
+                                  "recorded by (login@host)", "signature"], approval_rows)))
     attached = store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
     if attached:
         blocks.append(("table", (["attached file", "sha256", "bytes", "by", "when"],
