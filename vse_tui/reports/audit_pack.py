@@ -494,8 +494,9 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:
-    from ..core.evidence.audit_check import RULES, audit_check
+    from ..core.evidence.audit_check import RULES
     from ..core.evidence.tasks import evidence_map, review_intervals, summary
+    from .figures import audit_findings
 
     store = pack.store
     tasks = evidence_map(store)
@@ -532,7 +533,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
     if rows:
         blocks.append(("table", (["task", "state", "rule", "why", "latest evidence", "inputs", "outputs",
                                   "roles and holders"], rows)))
-    findings = audit_check(store)
+    findings = audit_findings(store)
     check = [("p", Mark(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", "no" if findings else "ok")),
              ("p", "What an assessor reading these records would question, rule by rule (the same list as "
                    "'vse-tui audit check'). The rules: " + "; ".join(f"{k}: {v}" for k, v in RULES.items()) + ".")]

@@ -41,6 +41,8 @@ RULES = {
                      "countable check as its mitigation",
     "mitigation": "a mitigation names a check the app can count, and the records show it in the period",
     "role-warning": "every role warning is acknowledged with a mitigation",
+    "report": "an approved performance or improvement report's figures agree with the records of its period "
+              "(recomputed by reports.figures)",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
