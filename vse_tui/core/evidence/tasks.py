@@ -520,7 +520,9 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                           else (f"lapsed: {', '.join(lapsed)}" if lapsed else "no training or competence recorded"),
                           lapsed))
     lines.append(Line(latest is not None, f"recorded with {task.code}" if latest else
-                      f"nothing recorded with {task.code} yet (record training on the incident screen: t)"))
+                      f"nothing recorded with {task.code} yet (the incidents list: t, then "
+                      f"{'m: met' if task.code == 'IN.1.1' else 'n: renew'}; or vse-tui training "
+                      f"{'met' if task.code == 'IN.1.1' else 'renew'})"))
     ok = all(line.ok for line in lines)
     state = "done" if ok else ("partly done" if rows or latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
