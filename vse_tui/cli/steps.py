@@ -129,7 +129,7 @@ def cmd_change_evaluate(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.evaluate(store, args.change, not args.reject, who=args.by, how=args.how, noted_by=args.noted_by,
                            reason=args.reason or "", mitigation=args.mitigation)
-    return _done(done, done.status)
+    return _done(done, done.status or "")
 
 
 def cmd_change_schedule(args) -> int:
