@@ -570,7 +570,7 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         _carry(d, s, d.clock(), d.clock() + timedelta(days=6), "reviewed",
                after=lambda: approve(store, "services", svc.id, how="signature"))
 
-    d.at(_at(d.day(60), 10), "kim", review_catalogue)
+    d.at(_at(d.day(60), 10), "sam", review_catalogue)  # Sam (RM) writes the review's change; Kim approves it
 
 
 # ---------------------------------------------------------------- control: procedures, items, schedule
