@@ -286,3 +286,29 @@ def test_a_period_that_is_not_one_is_refused_before_anything_is_written(tmp_path
         assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db, "--period", bad]) != 0
         assert said in capsys.readouterr().err
         assert not (tmp_path / "pack").exists()
+
+
+def test_a_pack_never_writes_over_or_removes_files_it_did_not_write(tmp_path, capsys):
+    """The attack wrote a pack into a folder holding someone's index.html: it was replaced without
+    --force, and the user's own .html/.md files in wp/ and other/ were deleted by the refresh."""
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "shop.db")
+    assert main(["incident", "add", "Printer jammed", "--db", db]) == 0
+    theirs = tmp_path / "site"
+    theirs.mkdir()
+    (theirs / "index.html").write_text("<h1>My own page</h1>")
+    assert main(["audit-pack", "--out", str(theirs), "--db", db]) == 1
+    assert "holds no audit pack written by vse-tui" in capsys.readouterr().err
+    assert (theirs / "index.html").read_text() == "<h1>My own page</h1>" and len(list(theirs.iterdir())) == 1
+    # a pack written, then the user keeps notes beside its pages; written again, they stay
+    out = tmp_path / "pack"
+    assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
+    assert (out / "anchor.json").is_file() and (out / ".vse-tui-pack").is_file()
+    notes = [out / "wp" / "my-notes.md", out / "wp" / "review.html", out / "other" / "todo.md", out / "mine.md"]
+    (out / "other").mkdir(exist_ok=True)
+    for note in notes:
+        note.write_text("the assessor's notes")
+    assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
+    assert all(n.read_text() == "the assessor's notes" for n in notes)
+    assert (out / "index.html").is_file() and (out / "wp" / "WP.18.md").is_file()
