@@ -275,7 +275,8 @@ def cmd_sync(args) -> int:
         elif action == "import":
             meter = Progress("merging", unit="events")
             result = sync.import_bundle(store, args.bundle, require_signature=args.require_signature,
-                                        progress=_told(meter) if meter.shown else None)
+                                        progress=_told(meter) if meter.shown else None,
+                                        allow_unsigned=args.allow_unsigned, pair=args.pair)
             meter.done()
             say(f"merged: {result.line()}")
         elif action == "conflicts":
@@ -399,7 +400,13 @@ def register(reg) -> None:
     p = reg.action("sync", "import", "merge a bundle from the other side", cmd_sync)
     p.add_argument("bundle")
     p.add_argument("--require-signature", action="store_true",
-                   help="refuse a bundle not signed by a person whose SSH key this database knows")
+                   help="refuse a bundle not signed by a person whose SSH key this database knows (the default "
+                        "once anyone of the shop registered a key)")
+    p.add_argument("--allow-unsigned", action="store_true",
+                   help="take an unsigned bundle although people of the shop have SSH keys")
+    p.add_argument("--pair", action="store_true",
+                   help="pair again a copy this database no longer knows (it was restored from a backup older "
+                        "than the copy): its bundle must be written for this database")
     reg.action("sync", "conflicts", "list the conflicts waiting for a choice", cmd_sync)
     p = reg.action("sync", "resolve", "settle a conflict", cmd_sync)
     p.add_argument("conflict", type=int)
