@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .config import Config, load_config
-from .core.errors import VseError
+from .core.kernel.errors import VseError
 from .screens.palette import RecordsProvider
 from .store.db import Store
 
@@ -93,7 +93,7 @@ class VseApp(App):
 
     def _open_setup(self) -> None:
         if self.open_wizard:
-            from .core.evidence import governance_complete
+            from .core.evidence.tasks import governance_complete
 
             # The one thing that opens by itself: the first-time setup, until it is finished.
             if not governance_complete(self.store):
@@ -117,7 +117,7 @@ class VseApp(App):
     def _warm_up(self) -> None:
         """The first screen needs no record models; the first record opened does. Loading them in
         a thread once the first screen is up spares that first opening a tenth of a second."""
-        from .core.records import all_models
+        from .core.model.records import all_models
 
         def load() -> None:
             all_models()

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from .core.errors import InputError
+from .core.kernel.errors import InputError
 from .paths import config_path
 
 THEMES = ("dark", "light")

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from vse_tui.core import incidents as core
+from vse_tui.core.incidents import process as core
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
 
@@ -39,7 +39,7 @@ def full_shop(tmp_path_factory):
     sync.export_bundle(tech, folder / "t.vsb")
     result = sync.import_bundle(shop, folder / "t.vsb")
     assert result.renumbered and result.conflicts
-    from vse_tui.core.attachments import attach
+    from vse_tui.core.evidence.attachments import attach
 
     (folder / "minutes.txt").write_text("Review minutes\n")
     attach(shop, first, str(folder / "minutes.txt"), "the review's minutes")

@@ -13,8 +13,8 @@ import subprocess
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
 
@@ -36,8 +36,8 @@ def pair(tmp_path):
 def test_once_the_shop_has_keys_an_unsigned_bundle_is_refused_by_default(pair, capsys):
     """Row 7: a bundle with forged content and recomputed hashes was taken unless
     --require-signature was given, even when every person had a key."""
-    from vse_tui.core.people import set_key
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.people import set_key
+    from vse_tui.core.governance.roles import add_person
 
     shop, tech, folder = pair
     key = folder / "kim"

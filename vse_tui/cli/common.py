@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.errors import InputError, VseError
-from ..core.text import json_safe, visible
+from ..core.kernel.errors import InputError, VseError
+from ..core.kernel.text import json_safe, visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 

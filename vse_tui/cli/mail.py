@@ -3,8 +3,8 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
-from ..core.errors import InputError
-from ..core.text import one_line
+from ..core.kernel.errors import InputError
+from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, open_store, say
 
 
@@ -63,7 +63,7 @@ def cmd_mail_outbox(args) -> int:
 
 
 def cmd_incident_notify(args) -> int:
-    from ..core.mail_intake import notify_by_mail
+    from ..core.intake.mail_intake import notify_by_mail
 
     settings = _settings()
     with open_store(args, must_exist=True) as store:
@@ -80,7 +80,7 @@ def cmd_incident_notify(args) -> int:
 
 def _cmd_mail_about(kind: str):
     def command(args) -> int:
-        from ..core.mail_intake import mail_about
+        from ..core.intake.mail_intake import mail_about
 
         settings = _settings()
         message = args.message.replace("\\n", "\n") if args.message else None

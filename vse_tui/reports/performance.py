@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..core import clock
-from ..core.errors import InputError
+from ..core.kernel import clock
+from ..core.kernel.errors import InputError
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
@@ -146,8 +146,8 @@ def _p90(values: list[int]) -> int | None:
 def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the report, per customer (named) and in total. `customer` is a uuid. The
     verdict on each incident is `targets.assess`, the one the dashboard and the lists use."""
-    from ..core.incident_lists import IncidentQuery
-    from ..core.targets import assess, target_for
+    from ..core.incidents.lists import IncidentQuery
+    from ..core.incidents.targets import assess, target_for
 
     now = now or clock.now()
     lo, hi = period.moments()
@@ -331,7 +331,7 @@ def save(store, period: Period, customer: str | None = None, proposed_actions: s
          report: dict | None = None):
     """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record.
     `report`: the figures already computed for this period and customer (what the user reviewed)."""
-    from ..core.records import model_for
+    from ..core.model.records import model_for
 
     report = report or compute(store, period, customer)
     model = model_for("performance_reports")

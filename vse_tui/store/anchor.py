@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.kernel.errors import InputError
 from .connection import SQLITE_MAGIC, header
 
 # A tip is read from its own fields, never searched for in text that may hold user text (a shop's

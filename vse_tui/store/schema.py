@@ -183,7 +183,7 @@ def m0008(db: Database) -> None:
     import os
     import socket
 
-    from ..core import clock
+    from ..core.kernel import clock
     from .chain import ALL_HASHED, row_hash
     from .columns import SIMULATED_BIRTH
 
@@ -279,7 +279,7 @@ def m0014(db: Database) -> None:
     import json
     import socket
 
-    from ..core import clock
+    from ..core.kernel import clock
     from .chain import ALL_HASHED, MATTERING_PREFS, ORIGINS_SEALED, SIDE_TABLES, digest_of, origin_line, side_key
 
     last = db.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
