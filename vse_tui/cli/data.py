@@ -320,7 +320,6 @@ def _bundle_signer(store, args):
 
 def cmd_serve(args) -> int:
     import ipaddress
-    import shlex
 
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
@@ -333,13 +332,13 @@ def cmd_serve(args) -> int:
         if not confirm(args, "Serve on that address anyway?"):
             raise InputError(f"not serving on {args.host} (use --yes to confirm)")
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401
     except ImportError:
         raise InputError("serving in a browser needs the web extra: pip install 'vse-tui[web]'") from None
-    command = [sys.executable, "-m", "vse_tui"]
-    if getattr(args, "db", None):
-        command += ["--db", args.db]
-    Server(shlex.join(command), host=args.host, port=args.port, title="vse-tui").serve()
+    from ..serve import make_server, serve_command
+
+    command = serve_command(getattr(args, "db", None), getattr(args, "as_person", None))
+    make_server(command, args.host, args.port, local_only=loopback).serve()
     return EXIT_OK
 
 

@@ -247,8 +247,6 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
     mine = {store.site_id, *lineage(store)}
     if body["from_site"] in mine:
         raise InputError("This bundle was written by this very database; nothing was applied")
-    if body.get("to_site") and body["to_site"] not in mine:
-        raise InputError("This bundle was written for another database; nothing was applied")
     renamed = None
     if body["from_site"] not in known:
         # the other side was restored from a backup and started a new epoch: same peer, new id
@@ -263,6 +261,8 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
                       if body.get("to_site") in mine else "")
             raise InputError("This bundle comes from a database this one does not know (not its origin nor a copy "
                              "made from it); nothing was applied." + paired)
+    if body.get("to_site") and body["to_site"] not in mine:
+        raise InputError("This bundle was written for another database; nothing was applied")
     _check_numbers(Path(path).name, body, bundle)
     ack = body.get("ack") or 0
     if not isinstance(ack, int) or ack < 0 or (body.get("ack_site") in (None, store.site_id)
