@@ -93,12 +93,11 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
 
 def draft(store, period: Period, title: str | None = None):
     """Store the draft WP.07 for the period (GO.4.1); the owner completes and approves it."""
-    from ..core.model.records import model_for
+    from ..core.model.records.governance import ImprovementReport
 
     data = gather(store, period)
     fields = draft_text(data)
-    model = model_for("improvement_reports")
-    rec = model(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
+    rec = ImprovementReport(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
                 actions="", **fields)
     return store.add(rec, task="GO.4.1")
 

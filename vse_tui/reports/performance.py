@@ -331,12 +331,11 @@ def save(store, period: Period, customer: str | None = None, proposed_actions: s
          report: dict | None = None):
     """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record.
     `report`: the figures already computed for this period and customer (what the user reviewed)."""
-    from ..core.model.records import model_for
+    from ..core.model.records.relationship import PerformanceReport
 
     report = report or compute(store, period, customer)
-    model = model_for("performance_reports")
     name = report["customer"] or "all customers"
-    rec = model(title=title or f"Service performance {period.label}, {name}", period_start=period.start,
+    rec = PerformanceReport(title=title or f"Service performance {period.label}, {name}", period_start=period.start,
                 period_end=period.end, customer=customer, period_performance=report,
                 previous_actions=report["previous_actions"], proposed_actions=proposed_actions.strip())
     return store.add(rec, task="RE.2.4")

@@ -103,12 +103,12 @@ def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
         store.update("incidents", current.uuid, {"mail": [*current.mail, _entry(mail, "reply")]}, task="IN.2.2")
         current = store.get("incidents", inc.uuid)
         if current.state == "waiting for customer":
-            set_waiting(store, current.id, None)  # the customer answered: the clock runs again
+            set_waiting(store, current.uuid, None)  # the customer answered: the clock runs again
         elif current.status == "closed":
             hour_ago = clock.now() - timedelta(hours=1)
             recent = [m for m in current.mail if m.kind == "reply" and m.received_at >= hour_ago]
             if len(recent) <= REOPENS_PER_HOUR:
-                reopen(store, current.id, f"the customer replied by mail: {mail.subject or '(no subject)'}")
+                reopen(store, current.uuid, f"the customer replied by mail: {mail.subject or '(no subject)'}")
     return Outcome("reply", inc.id)
 
 
@@ -239,7 +239,7 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     nothing to say yet: a feedback entry not investigated)."""
     if kind not in ("feedback", "change_requests"):
         raise InputError(f"mail about a {kind} record is not something we send")
-    record = store.get(kind, ref)
+    record: Any = store.get(kind, ref)  # a feedback entry or a change request, as kind says
     who = who or store.actor.operator
     if kind == "feedback":
         contact = (record.contact or "").strip()
