@@ -349,3 +349,39 @@ def test_a_first_start_killed_half_way_leaves_no_litter_after_the_next(tmp_path)
     busy.write_bytes(b"")
     open_store(path).close()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "shop.db") == [busy.name]
+
+
+def test_a_file_still_being_written_is_stored_as_it_was_read(db, tmp_path):
+    """Row 24 of the second attack: a file attached while it was still being written was stored
+    with content other than its hash (hashed in one read, copied in another); verify then cried
+    tampering. It is read once, copied and hashed from that read."""
+    from vse_tui.core.evidence.attachments import attach, check_files
+    from vse_tui.store.queries import file_hash
+
+    growing = tmp_path / "scan.pdf"
+    growing.write_bytes(b"%PDF" + b"\0" * (4 << 20))
+    stop = threading.Event()
+
+    started = threading.Event()
+
+    def writer():
+        with open(growing, "ab") as fh:
+            n = 0
+            while not stop.is_set() and n < 1000:  # a scanner writing: 64 KiB a millisecond, at most 64 MiB
+                fh.write(bytes([n % 251]) * (64 << 10))
+                fh.flush()
+                n += 1
+                started.set()
+                time.sleep(0.001)
+
+    t = threading.Thread(target=writer)
+    with open_store(db) as store:
+        t.start()
+        started.wait(10)
+        try:
+            made = attach(store, "INC-0001", growing)
+        finally:
+            stop.set()
+            t.join()
+        assert check_files(store) == []
+        assert file_hash(store.file_path(made.sha256)) == (made.sha256, made.size)
