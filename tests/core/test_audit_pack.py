@@ -313,3 +313,21 @@ def test_a_pack_never_writes_over_or_removes_files_it_did_not_write(tmp_path, ca
     assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
     assert all(n.read_text() == "the assessor's notes" for n in notes)
     assert (out / "index.html").is_file() and (out / "wp" / "WP.18.md").is_file()
+
+
+def test_terminal_escapes_and_bidi_overrides_in_user_text_never_reach_a_page_raw(tmp_path):
+    """Row 25 of the second attack: a page holding terminal escapes or right-to-left overrides ran
+    them when read with `cat`. They are shown as they are on screen (^[ , \\u202e)."""
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "shop.db")
+    hostile = "Printer \x1b]0;owned\x07 jam \x1b[2J\u202egnp.exe\x9b31m"
+    assert main(["incident", "add", hostile, "--details", "line one\r\nline two\x1b[1A", "--db", db]) == 0
+    assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db]) == 0
+    for page in (tmp_path / "pack").rglob("*"):
+        if page.suffix in (".md", ".html"):
+            text = page.read_text(encoding="utf-8")
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), page
+    every = "".join(p.read_text() for p in (tmp_path / "pack" / "wp").glob("WP.18*.md"))
+    assert "^\\[\\]0;owned^G" in every or "^[]0;owned^G" in every.replace("\\", "")
+    assert "\\\\u202egnp.exe" in every or "\\u202egnp.exe" in every

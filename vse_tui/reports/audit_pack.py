@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
+from ..core.kernel.text import visible
 
 if TYPE_CHECKING:
     from .performance import Period
@@ -90,7 +91,9 @@ class Page:
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    """User text made inert in HTML, its control characters shown as they are on screen (a page
+    read with `cat` runs no terminal escape, no bidi override reorders it)."""
+    return html.escape(visible(("" if value is None else str(value)).replace("\r\n", "\n")))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~])")
@@ -99,7 +102,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~])")
 def md_text(value: Any) -> str:
     """User text made inert in Markdown: every character that could start a link, an image, raw
     HTML, emphasis or a table cell is escaped; a line break becomes <br> (inside our tables)."""
-    text = "" if value is None else str(value)
+    text = visible(("" if value is None else str(value)).replace("\r\n", "\n"))  # controls shown, never run
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 
