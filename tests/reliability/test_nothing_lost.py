@@ -385,3 +385,24 @@ def test_a_file_still_being_written_is_stored_as_it_was_read(db, tmp_path):
             t.join()
         assert check_files(store) == []
         assert file_hash(store.file_path(made.sha256)) == (made.sha256, made.size)
+
+
+def test_a_full_disk_during_a_clone_or_a_pack_leaves_nothing_half_made(db, tmp_path):
+    """Row 21 of the second attack: a full disk during `sync clone` left a half clone (an attached
+    file truncated, readable by others) already registered as a peer; during `audit-pack`,
+    "unexpected error: OSError" and a partial pack."""
+    tiny = _tiny_disk(tmp_path)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(os.urandom(2 << 20))  # does not compress: larger than what is left
+    assert main(["attach", "INC-0001", str(scan), "--db", str(db)]) == 0
+    room = (db.stat().st_size + (1 << 20)) // 1024
+    for command, out in ((["sync", "clone"], "copy.db"), (["audit-pack"], "pack")):
+        script = (f"mount -t tmpfs -o size={room}k tmpfs {tiny} && {sys.executable} -m vse_tui {' '.join(command)} "
+                  f"--db {db} --out {tiny}/{out}; echo rc=$?; ls -A {tiny}")
+        res = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True,
+                             env=os.environ.copy(), timeout=120)
+        assert "rc=1" in res.stdout, (command, res.stdout, res.stderr)
+        assert "disk is full" in res.stderr and "unexpected" not in res.stderr, (command, res.stderr)
+        assert res.stdout.split("rc=1", 1)[1].split() == [], command  # nothing half-made left behind
+    with open_store(db) as store:
+        assert sync.peers(store) == []  # the copy that could not be made is no peer

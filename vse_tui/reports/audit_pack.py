@@ -667,7 +667,8 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     try:
         result = _write_pack(store, target, database, before, written_files, period, progress)
     except BaseException as exc:
-        _undo(target, written_files - before, made)  # a pack stopped half-way leaves nothing half-made
+        # a pack stopped half-way leaves nothing half-made (nor its marker, in a folder it began)
+        _undo(target, (written_files - before) | (set() if before else {PACK_MARKER}), made)
         if isinstance(exc, OSError):
             from ..store.files import translated
 

@@ -73,10 +73,10 @@ def new_epoch(store) -> str:
 
 def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """A full copy of the database that knows it is a copy: its own site id, the shop as its
-    origin; the shop remembers the copy as a peer. Attached files are copied too. `progress(bytes
-    copied, bytes in all)` follows the copy of the database."""
-    import shutil
-
+    origin; the shop remembers the copy as a peer once the copy is whole. Attached files are copied
+    too (private from their first byte). A copy that cannot be finished (a full disk) is removed,
+    and the shop registers nothing. `progress(bytes copied, bytes in all)` follows the copy of the
+    database."""
     from .files import sqlite_copy
 
     target = Path(out).expanduser()
@@ -85,28 +85,61 @@ def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int],
     with store.snapshot():  # a copy shown step by step copies one moment
         sqlite_copy(store.conn, target, database=store.path, what="copy", progress=progress)
     copy_site = str(uuidlib.uuid4())
-    from .db import open_store
-
-    copy = open_store(target, store.actor, create=False)
-    try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
-        copy.clock = store.clock  # type: ignore[method-assign]
-        with copy.transaction():
-            copy.set_site(copy_site, [])
-            for (site,) in copy.conn.execute("SELECT site FROM peers").fetchall():
-                copy.side_delete("peers", {"site": site})
-            copy.side_put("peers", {"site": store.site_id, "name": store.setting("shop_name", "") or "shop",
-                                    "relation": "origin", "acked": upto, "received": upto})
-    finally:
-        copy.close()
-    store.side_put("peers", {"site": copy_site, "name": name, "relation": "clone", "acked": upto, "received": upto})
     files = store.path.with_name(store.path.name + ".files")
-    if files.is_dir():
-        from .files import private_tree
+    copied = target.with_name(target.name + ".files")
+    try:
+        from .db import open_store
 
-        shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("open", "*.part"))
-        private_tree(target.with_name(target.name + ".files"))
+        copy = open_store(target, store.actor, create=False)
+        try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
+            copy.clock = store.clock  # type: ignore[method-assign]
+            with copy.transaction():
+                copy.set_site(copy_site, [])
+                for (site,) in copy.conn.execute("SELECT site FROM peers").fetchall():
+                    copy.side_delete("peers", {"site": site})
+                copy.side_put("peers", {"site": store.site_id, "name": store.setting("shop_name", "") or "shop",
+                                        "relation": "origin", "acked": upto, "received": upto})
+        finally:
+            copy.close()
+        if files.is_dir():
+            copy_private_tree(files, copied)
+    except BaseException as exc:
+        import shutil
+
+        for leftover in (target, *(Path(f"{target}{s}") for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(copied, ignore_errors=True)
+        if isinstance(exc, OSError):
+            from .files import translated
+
+            raise translated(exc, target, "copy") from None
+        raise
+    store.side_put("peers", {"site": copy_site, "name": name, "relation": "clone", "acked": upto, "received": upto})
     return {"path": target, "site": copy_site, "name": name, "events": upto}
+
+
+def copy_private_tree(source: Path, target: Path) -> None:
+    """Copy the attached files under `source` to `target`, each file and folder private (0600,
+    0700) from the moment it exists; working files (an `open` folder, `*.part`) are left out."""
+    import os
+    import shutil
+
+    from .files import private_folder
+
+    private_folder(target)
+    for folder, dirs, names in os.walk(source):
+        dirs[:] = [d for d in dirs if d != "open"]
+        here = target / Path(folder).relative_to(source)
+        private_folder(here)
+        for name in names:
+            if name.endswith(".part"):
+                continue
+            dest = here / name
+            if dest.exists():
+                continue
+            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(Path(folder) / name, "rb") as src, os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
 
 
 def _tip(conn) -> dict[str, Any] | None:
