@@ -36,7 +36,7 @@ def pair(tmp_path):
 def test_once_the_shop_has_keys_an_unsigned_bundle_is_refused_by_default(pair, capsys):
     """Row 7: a bundle with forged content and recomputed hashes was taken unless
     --require-signature was given, even when every person had a key."""
-    from vse_tui.core.governance.people import set_key
+    from vse_tui.core.governance.keys import set_key
     from vse_tui.core.governance.roles import add_person
 
     shop, tech, folder = pair
