@@ -45,12 +45,16 @@ from .layouts import (
 )
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    import random
+
+    from ..model.ports import Source, StorePort
 
 EMPTY = {"", "?", "null", "none", "n/a", "na", "-", "--", "(empty)", "(none)"}
 MAX_FIELD = 1 << 20  # a value longer than this is refused with its line (a CSV quoting gone wrong)
 SHOWN = 20
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# one row's part in a ticket's story: when, seq, line, state, who, the status word as written
+Event = tuple[datetime | None, int, int, str | None, str | None, str]
 ACTIVE = ("new", "in progress", "waiting for customer", "waiting for supplier")
 STEP_TASK = {"new": "IN.2.2", "in progress": "IN.2.2", "waiting for customer": "IN.2.2",
              "waiting for supplier": "IN.2.2", "restored": "IN.2.4", "closed": "IN.2.5"}
@@ -318,8 +322,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    unknown_customers: Counter = field(default_factory=Counter)
-    values_used: dict[str, Counter] = field(default_factory=dict)  # field -> "word -> value" counts
+    unknown_customers: Counter[str] = field(default_factory=Counter)
+    values_used: dict[str, Counter[str]] = field(default_factory=dict)  # field -> "word -> value" counts
     source: str = ""
     reading: Any = None  # how to read the tickets again (_Reading)
     kept: list[Ticket] | None = None  # the tickets, when few enough to keep
@@ -327,7 +331,7 @@ class ImportPlan:
     encoding: str = ""  # how the file's encoding was decided
     delimiter: str = ","
     event_time: str = ""  # which column gives an event log's row times, and why
-    placed: Counter = field(default_factory=Counter)  # (word, state, how) -> rows: unknown status words placed
+    placed: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (word, state, how) -> rows: unknown status words placed
     no_close_date: int = 0  # closed tickets whose export gives no close date (left empty, never guessed)
     update: bool = False  # --update: tickets imported before from this file are brought up to date
     to_update: int = 0  # of the tickets in the file, those already here (--update compares them)
@@ -393,9 +397,9 @@ class _Sink:
 
     def __init__(self) -> None:
         self.rejected: list[Rejected] = []
-        self.unknown_customers: Counter = Counter()
-        self.values_used: dict[str, Counter] = {}
-        self.placed: Counter = Counter()
+        self.unknown_customers: Counter[str] = Counter()
+        self.values_used: dict[str, Counter[str]] = {}
+        self.placed: Counter[tuple[str, str, str]] = Counter()
         self.no_close_date = 0
 
 
@@ -406,7 +410,7 @@ class _Reading:
     readers: dict[str, DateReader]
     words: Any
     keyed: bool
-    key_counts: Counter  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
+    key_counts: Counter[int]  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
     known: set[str]
     bad: set[str]
     people: dict[str, str]
@@ -599,7 +603,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         except DateError as exc:
             raise InputError(f"{mapping[name]}: {exc}") from None
         plan.dates[name] = readers[name].decided
-    key_counts: Counter = Counter()
+    key_counts: Counter[int] = Counter()
     named = 0
     for bucket in hashes:
         counted = Counter(bucket)
@@ -646,8 +650,8 @@ def _choose_event_time(source: CsvFile, index: dict[str, int], readers: dict[str
         return
     last: dict[str, dict[str, tuple[datetime, int]]] = {n: {} for n in candidates}
     varies: dict[str, set[str]] = {n: set() for n in candidates}
-    forward: Counter = Counter()
-    back: Counter = Counter()
+    forward: Counter[str] = Counter()
+    back: Counter[str] = Counter()
     seq = index.get("sequence")  # a modification count: the order the tool made the rows in
     for _line, values in source.rows():
         key = _key(_cell(values, ref))
@@ -885,7 +889,7 @@ class _Builder:
         return Ticket(key, self.key[3:] if self.key.startswith("fp:") else None, self.line, self.rows, initial, steps, state, final)
 
 
-def _place_unknown(timeline, last: dict[str, Any], log: bool, plan: Any):
+def _place_unknown(timeline: list[Event], last: dict[str, Any], log: bool, plan: Any) -> list[Event]:
     """Status words no table knows, placed where they stand: in an event log by their place in the
     ticket's events (the first event is new; after it, work in progress; after a resolution, the
     ticket stays as it was); on a one-row ticket by its own dates (a close date, a resolution
@@ -933,7 +937,7 @@ def _duration(text: str, name: str) -> timedelta:
     raise ValueError(f"{name.replace('_', ' ')}: {text!r} is not a duration we can read")
 
 
-def _story(timeline, first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
+def _story(timeline: list[Event], first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
            log: bool) -> tuple[list[tuple[dict[str, Any], str, str | None, str | None, datetime | None]], dict[str, Any]]:
     """The steps of a ticket's life (the fields each changed, its state, who, the task, when) and
     the fields it ends with."""
@@ -1115,7 +1119,7 @@ def _known_fingerprints(store: StorePort) -> set[str]:
     return {"fp:" + f for f in store.known_fingerprints()}
 
 
-def _source(people: dict[str, str], who: str, via: str, when: datetime | None):
+def _source(people: dict[str, str], who: str, via: str, when: datetime | None) -> Source:
     from ..model.ports import Source
 
     return Source(operator=who[:120], person=people.get(who), via=via, occurred_at=clock.iso(when) if when else None)
@@ -1128,7 +1132,7 @@ __all__ = ["CsvFile", "ImportPlan", "Options", "Rejected", "Ticket", "apply", "c
 # ---------------------------------------------------------------- the demo's archive
 
 
-def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before: datetime,
+def demo_archive(store: StorePort, count: int, rng: random.Random, refs: dict[str, Any], before: datetime,
                  progress: Callable[[int], None] | None = None) -> int:
     """The tickets of the helpdesk the demo shop used before it moved in: written as that tool's
     export (Freshdesk's layout) into a private temporary file and brought in with the importer,

@@ -79,7 +79,7 @@ class DateReader:
     decided: str = "no numeric dates"  # how the order was decided, for the preview
     forced: str | None = None  # a strptime format given with --dates
     years_ahead: int = 1  # how far past this year a date may lie (events: next year; expiry dates: far more)
-    _last: tuple[str, re.Pattern] | None = field(default=None, repr=False, compare=False)
+    _last: tuple[str, re.Pattern[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def for_values(cls, values: Iterable[str | None], forced: str | None = None) -> DateReader:
@@ -145,7 +145,7 @@ class DateReader:
         moment = self.read(value)
         return moment.astimezone().date() if moment else None
 
-    def _build(self, name: str, m: re.Match, raw: str) -> datetime:
+    def _build(self, name: str, m: re.Match[str], raw: str) -> datetime:
         g = m.groupdict()
         if name in ("iso", "ymd"):
             year, month, day = int(g["Y"]), int(g["m"]), int(g["d"])
