@@ -482,11 +482,15 @@ class _Words:
     def state(self, raw: str | None, sub: str | None, category: str | None = None) -> str | None:
         """A state here; None for a row that says nothing about it (kept as it was); UNKNOWN for a
         word no table knows and no category places. A sub status says more than its status: it is
-        read first, whole, then the status."""
-        for text in (sub, raw):
+        read first, whole, then the status (the user's words first: `Status / Sub status` as the
+        preview shows a pair, then each)."""
+        pair = f"{raw.strip()} / {sub.strip()}" if raw and raw.strip() and sub and sub.strip() else None
+        for n, text in enumerate((pair, sub, raw)):
             if text is None or not text.strip():
                 continue
             given = self._user("state", text)
+            if not given and n == 0:  # the pair is the user's word only
+                continue
             if given:
                 if given not in STATES:
                     raise ValueError(f"--map-value state:{text}={given}: use new, in progress, waiting for customer, "
@@ -597,11 +601,19 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         if progress and plan.rows % 5000 == 0:
             progress(plan.rows)
     readers: dict[str, DateReader] = {}
+    day_first = sum(e.day_first for e in evidence.values())
+    month_first = sum(e.month_first for e in evidence.values())
     for name, seen in evidence.items():
         try:
             readers[name] = seen.reader(options.dates)
         except DateError as exc:
             raise InputError(f"{mapping[name]}: {exc}") from None
+        if (not options.dates and seen.numeric and not seen.day_first and not seen.month_first
+                and bool(day_first) != bool(month_first)):  # one tool writes all its dates alike
+            first = bool(day_first)
+            readers[name] = DateReader(first, f"{'day' if first else 'month'}-first, as the file's other date "
+                                              f"columns say ({day_first or month_first} dates such as "
+                                              f"{'13/01' if first else '01/13'})")
         plan.dates[name] = readers[name].decided
     key_counts: Counter[int] = Counter()
     named = 0

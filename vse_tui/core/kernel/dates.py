@@ -108,11 +108,11 @@ class DateReader:
             raise DateError(f"the column mixes day-first dates ({day_evidence}) and month-first ones "
                             f"({month_evidence}); say which with --dates day-first or --dates month-first")
         if month_evidence:
-            return cls(False, f"month-first ({month_evidence} dates such as 01/13 say so)")
+            return cls(False, f"month-first ({month_evidence} of {numeric} numeric dates, such as 01/13, say so)")
         if day_evidence:
-            return cls(True, f"day-first ({day_evidence} dates such as 13/01 say so)")
-        return cls(True, "day-first (nothing says otherwise; --dates month-first to change)" if numeric
-                   else "no numeric dates")
+            return cls(True, f"day-first ({day_evidence} of {numeric} numeric dates, such as 13/01, say so)")
+        return cls(True, f"day-first (none of {numeric} numeric dates says otherwise; --dates month-first to change)"
+                   if numeric else "ISO or with a month's name: no day or month order to decide")
 
     def read(self, value: str | None) -> datetime | None:
         """The moment `value` names, in UTC; None for an empty value; DateError if unreadable."""
