@@ -80,10 +80,10 @@ def test_the_audit_pack_has_a_page_per_work_product_and_links_only_inside_itself
     assert ("| approved by | role held | meaning | when | how | version | content sha256 | recorded by (login@host) "
             "| signature |") in agr
     # Kim approved under her login on her laptop, holding her roles; the customer's contact holds CUS
-    assert re.search(r"^\| Kim Lee \| CM, MGT, RM, SM \| approved \| .* \| kim@laptop \(Kim Lee\) \|", agr, flags=re.M), agr
-    assert re.search(r"^\| [^|]+ \| CUS \| accepted by the customer \|", agr, flags=re.M)
+    assert re.search(r"^\| Kim Lee \| CM, MGT, SM \| approved \| .* \| kim@kim-laptop \(Kim Lee\) \|", agr, flags=re.M), agr
+    assert re.search(r"^\| [^|]+ \| CUS \| accepted by the customer \(Accepted by e-mail", agr, flags=re.M)  # noted by the shop
     chg = (pack / "wp" / "WP.11.md").read_text(encoding="utf-8")
-    assert "| rejected: Not needed: the customer found another way. |" in chg  # a rejection shows its reason
+    assert "| rejected: Covered by the vendor's own update next month. |" in chg  # a rejection shows its reason
 
 
 def test_the_audit_pack_refuses_a_folder_holding_other_files(store, tmp_path):
