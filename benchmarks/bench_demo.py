@@ -114,8 +114,10 @@ def figures(path: str | os.PathLike, now: datetime | None = None) -> dict:
                     accepted += 1
                     on_record += bool(a.get("noted_by"))
                     continue
-                internal += 1
-                other += a.get("person") != author.get((rec["uuid"], a.get("version")))
+                internal += 1  # an approval names the version it makes: the content is the one before it
+                version = a.get("version") or 1
+                wrote = author.get((rec["uuid"], version - 1)) if version > 1 else author.get((rec["uuid"], version))
+                other += a.get("person") != wrote
     out["approvals"] = {"internal": internal, "by_someone_other_than_the_author": other,
                         "acceptances_by_a_customer_or_supplier": accepted, "acceptances_recorded_by_the_shop": on_record,
                         "writes_under_a_customers_login": q(
