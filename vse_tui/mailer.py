@@ -1,6 +1,6 @@
 """Mail at the edges: reading the messages a mail fetcher left (a Maildir, an mbox file, a folder of
 .eml files or one .eml) and delivering the outbox over SMTP. What a message means for an
-incident is the core's (core.mail, core.mail_intake); this module only moves bytes.
+incident is the core's (core.intake.mail, core.intake.mail_intake); this module only moves bytes.
 
 The app never speaks IMAP: mbsync, offlineimap, getmail or fetchmail fill a local Maildir, and
 `vse-tui mail import` reads its new messages, marking each one it has dealt with as seen (moved to
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import MailSettings
-from .core.errors import InputError
+from .core.kernel.errors import InputError
 
 
 @dataclass
@@ -85,8 +85,8 @@ def _maildir(place: Path) -> Iterator[Source]:
 def intake(store, path: str | Path, settings: MailSettings, progress: Callable[[int], None] | None = None):
     """Every message at `path` through the core's intake; each dealt with is marked seen, each that
     cannot be read stays where it is."""
-    from .core import mail
-    from .core.mail_intake import IntakeResult, Outcome, receive
+    from .core.intake import mail
+    from .core.intake.mail_intake import IntakeResult, Outcome, receive
 
     result = IntakeResult()
     known = store.mail_ids()
@@ -154,8 +154,8 @@ def _connect(settings: MailSettings, timeout: float) -> smtplib.SMTP:
 def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int, list[str]]:
     """Deliver what waits in the outbox; each delivery (or failure) is recorded on its incident's
     notification. Returns (sent, errors). A failed message stays queued with its error."""
-    from .core import clock
-    from .core.mail_intake import delivered
+    from .core.intake.mail_intake import delivered
+    from .core.kernel import clock
 
     waiting = store.outbox()
     if not waiting:
@@ -201,7 +201,7 @@ def _record(store, meta: dict, sent: bool, detail: str, delivered) -> None:
     if meta.get("incident") and meta.get("message_id"):
         delivered(store, meta["incident"], meta["message_id"], sent, detail)
     elif meta.get("kind") and meta.get("record") and meta.get("message_id"):
-        from .core.mail_intake import delivered_about
+        from .core.intake.mail_intake import delivered_about
 
         delivered_about(store, meta["kind"], meta["record"], meta["message_id"], sent, detail)
 

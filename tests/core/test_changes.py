@@ -5,16 +5,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from vse_tui.core import changes, cis, clock
-from vse_tui.core import incidents as inc_core
-from vse_tui.core.errors import InputError
-from vse_tui.core.records import ConfigurationItem, Customer, Service
+from vse_tui.core.control import changes, cis
+from vse_tui.core.incidents import process as inc_core
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import ConfigurationItem, Customer, Service
 from vse_tui.store.chain import verify
 
 
 @pytest.fixture
 def shop(store):
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     for name, roles in (("Kim", "CM,MGT"), ("Sam", "PT:change"), ("Alex", "PT:change")):
         add_person(store, name, roles=roles)
@@ -41,7 +42,7 @@ def test_a_normal_change_from_request_to_review(shop):
         changes.deploy(store, ch.id)
     _through_test(store, ch.id)
     ch = store.get("change_requests", ch.id)
-    from vse_tui.core.people import find_person
+    from vse_tui.core.governance.people import find_person
 
     assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", find_person(store, "Alex")[0])
     assert store.records("service_designs")[0].status == "approved"
@@ -221,7 +222,7 @@ def test_deploying_a_service_change_updates_the_catalogue(shop):
 def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
     store, svc, *_ = shop
     store.add(Customer(name="Acme"))
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     add_person(store, "Sam Ortiz", roles="PT")
     csv_file = tmp_path / "assets.csv"
@@ -259,7 +260,7 @@ def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
 
 
 def test_the_editor_cannot_skip_the_path_or_make_a_change_pre_approved(shop):
-    from vse_tui.core import documents
+    from vse_tui.core.governance import documents
 
     store = shop[0]
     ch = changes.request(store, "Swap NAS disk")
@@ -269,3 +270,28 @@ def test_the_editor_cannot_skip_the_path_or_make_a_change_pre_approved(shop):
         documents.edit(store, "change_requests", ch.id, {"change_type": "pre-approved"})
     edited = documents.edit(store, "change_requests", ch.id, {"backout_plan": "Put the old disk back"})
     assert (edited.backout_plan, edited.state, edited.version) == ("Put the old disk back", "requested", 2)
+
+
+def test_an_overdue_change_is_one_rule_for_the_dashboard_and_the_command_line(shop, monkeypatch, capsys):
+    """Approved for a moment now past and not deployed: overdue; a draft or a deployed change is not."""
+    from vse_tui.cli import main
+    from vse_tui.core.control.schedule import coming_changes, overdue_changes
+
+    store = shop[0]
+    late = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    changes.evaluate(store, late.id, True, who="Kim", how="email")
+    changes.schedule(store, late.id, "2026-11-28 07:00", "2026-11-28 08:00")
+    soon = changes.request(store, "Patch firewall", cis=["Firewall"])
+    changes.evaluate(store, soon.id, True, who="Kim", how="email")
+    changes.schedule(store, soon.id, "2026-12-01 07:00", "2026-12-01 08:00")
+    now = clock.now()  # the suite's clock: 2026-11-26 09:30
+    assert [c.id for c in overdue_changes(store, now)] == []
+    assert [c.id for c in coming_changes(store, now)] == [late.id, soon.id]
+    later = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    assert [(c.id, c.overdue) for c in overdue_changes(store, later)] == [(late.id, True)]
+    assert [c.id for c in coming_changes(store, later)] == [soon.id]
+    monkeypatch.setenv("VSE_TUI_NOW", later.isoformat())
+    assert main(["change", "list", "--overdue", "--format", "json", "--db", str(store.path)]) == 0
+    import json
+
+    assert [row["id"] for row in json.loads(capsys.readouterr().out)] == [late.id]

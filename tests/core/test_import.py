@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core.dates import DateError, DateReader
-from vse_tui.core.importer import Options, apply, plan_incidents
+from vse_tui.core.intake.importer import Options, apply, plan_incidents
+from vse_tui.core.kernel.dates import DateError, DateReader
 
 SNOW = """number,short_description,opened_at,resolved_at,closed_at,impact,urgency,priority,state,assignment_group,caller_id
 INC0010001,Email not syncing on phone,2026-03-02 09:15:00,2026-03-02 11:00:00,2026-03-03 08:00:00,2 - Medium,2 - Medium,3 - Moderate,Closed,Service Desk,Dana Wells
@@ -76,7 +76,7 @@ def test_an_import_told_to_go_on_builds_each_ticket_once_and_reports_after(store
     assert main(["import", "incidents", str(path), "--yes", "--db", db]) == 0
     captured = capsys.readouterr()
     assert "imported 4 incidents; 2 rows rejected (2 tickets not imported)" in captured.out
-    assert "to import: 4 tickets" in captured.err and "line 5: " in captured.err  # what was read, shown after
+    assert "to import: 4 tickets" in captured.out and "line 5: " in captured.out  # what was read, shown after
     bad = tmp_path / "bad.csv"
     bad.write_text(SNOW.splitlines()[0] + "\n" + SNOW.splitlines()[4] + "\n")
     assert main(["import", "incidents", str(bad), "--yes", "--db", db]) == 1  # every row rejected: refused
@@ -136,7 +136,7 @@ def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsy
     db = str(tmp_path / "x.db")
     assert main(["import", "incidents", str(path), "--dry-run", "--db", db,
                  "--map", "Ref=ref", "--map", "What happened=summary", "--map", "When=opened_at"]) == 0
-    assert "to import: 2" in capsys.readouterr().err
+    assert "to import: 2" in capsys.readouterr().out  # the preview on standard output
     assert not (tmp_path / "x.db").exists()  # a dry run creates nothing
     assert main(["incident", "list", "--format", "json", "--db", db]) == 1
     assert main(["import", "incidents", str(path), "--db", db, "--map", "What happened=summary",
@@ -162,7 +162,7 @@ def test_keys_already_here_are_asked_as_the_file_is_read_and_colliding_hashes_lo
                                                                                            monkeypatch):
     """The first pass asks the database which keys are here a few thousand at a time (2 here); two
     keys whose hashes collide (all of them, here) only make their tickets finish at the end."""
-    from vse_tui.core import importer
+    from vse_tui.core.intake import importer
 
     head = "Ref,What happened,When,Status\n"
     rows = ["A-1,Server slow,2026-04-01 10:00,New", "A-2,Disk full,2026-04-02 11:00,New",

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from vse_tui.config import MailSettings
-from vse_tui.core import incidents as core
-from vse_tui.core import mail
-from vse_tui.core.mail_intake import notify_by_mail
-from vse_tui.core.records import Customer
-from vse_tui.core.roles import add_person
+from vse_tui.core.governance.roles import add_person
+from vse_tui.core.incidents import process as core
+from vse_tui.core.intake import mail
+from vse_tui.core.intake.mail_intake import notify_by_mail
+from vse_tui.core.model.records import Customer
 from vse_tui.mailer import intake, send_outbox
 from vse_tui.store.chain import verify
 
@@ -90,7 +90,7 @@ def test_the_corpus_through_the_intake(store, settings):
     store.add(Customer(name="Acme Bakery", email="office@acme.example"))
     add_person(store, "Dana Wells", email="dana@acme.example", affiliation="customer", organisation="Acme Bakery")
     known = store.mail_ids()
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.intake.mail_intake import receive
 
     outcomes = {}
     for name, (raw, expected) in corpus().items():
@@ -274,10 +274,10 @@ def test_a_feedback_answer_and_a_change_notice_go_out_as_mail(store, settings, s
     record (queued, then sent), received by a real server on loopback."""
     from email.parser import BytesParser
 
-    from vse_tui.core import changes
-    from vse_tui.core.display import change_text
-    from vse_tui.core.mail_intake import mail_about
-    from vse_tui.core.relationship import feedback_step, log_feedback
+    from vse_tui.core.control import changes
+    from vse_tui.core.intake.mail_intake import mail_about
+    from vse_tui.core.present.display import change_text
+    from vse_tui.core.relationship.process import feedback_step, log_feedback
 
     handler, port = smtp_server()
     settings.smtp_port = port
@@ -308,8 +308,8 @@ def test_a_feedback_answer_and_a_change_notice_go_out_as_mail(store, settings, s
 
 
 def test_a_change_notice_without_an_address_says_where_one_comes_from(store, settings):
-    from vse_tui.core import changes
-    from vse_tui.core.mail_intake import mail_about
+    from vse_tui.core.control import changes
+    from vse_tui.core.intake.mail_intake import mail_about
 
     change = changes.request(store, "Replace the firewall")
     with pytest.raises(Exception, match="no e-mail address for .*a contact of the change's customer"):
@@ -341,8 +341,8 @@ def test_the_command_line_answers_feedback_and_notifies_a_change(tmp_path, capsy
 
 
 def test_a_feedback_answer_goes_to_the_person_who_gave_it(store, settings):
-    from vse_tui.core.mail_intake import mail_draft
-    from vse_tui.core.relationship import feedback_step, log_feedback
+    from vse_tui.core.intake.mail_intake import mail_draft
+    from vse_tui.core.relationship.process import feedback_step, log_feedback
 
     bolt = store.add(Customer(name="Bolt Logistics"))
     add_person(store, "Marco Rossi", email="marco@bolt.example", affiliation="customer", organisation=bolt.uuid)

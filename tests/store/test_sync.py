@@ -8,8 +8,8 @@ import json
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
 
@@ -193,7 +193,7 @@ def test_attached_files_travel_in_parts_and_arrive_whole_and_private(pair):
     import os
     import stat
 
-    from vse_tui.core.attachments import attach, stored_path
+    from vse_tui.core.evidence.attachments import attach, stored_path
     from vse_tui.store import bundle
 
     shop, tech, folder = pair

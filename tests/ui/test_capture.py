@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from vse_tui.core.evidence import evidence_map
-from vse_tui.core.roles import add_person
+from vse_tui.core.evidence.tasks import evidence_map
+from vse_tui.core.governance.roles import add_person
 from vse_tui.screens.capture import QuickCapture
 from vse_tui.widgets.picker import Picker
 
@@ -15,7 +15,7 @@ from .conftest import SIZE
 
 
 def _shop(store):
-    from vse_tui.core.records import Customer, Service
+    from vse_tui.core.model.records import Customer, Service
 
     acme = store.add(Customer(name="Acme Bakery"))
     bolt = store.add(Customer(name="Bolt Logistics"))

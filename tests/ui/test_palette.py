@@ -67,8 +67,8 @@ async def _run(app, pilot, command) -> None:
 @pytest.fixture
 def small_shop(tmp_path):
     """A shop with one customer, one service, an incident and a change: every screen has a record."""
-    from vse_tui.core import changes
-    from vse_tui.core import incidents as core
+    from vse_tui.core.control import changes
+    from vse_tui.core.incidents import process as core
     from vse_tui.store import Actor, open_store
 
     path = tmp_path / "shop.db"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from ..core import clock
-from ..core.text import one_line
+from ..core.kernel import clock
+from ..core.kernel.text import one_line
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -26,7 +26,7 @@ def _read_key(path: str | None) -> str | None:
         return None
     from pathlib import Path
 
-    from ..core.errors import InputError
+    from ..core.kernel.errors import InputError
 
     file = Path(path).expanduser()
     try:
@@ -39,18 +39,18 @@ def _read_key(path: str | None) -> str | None:
 
 
 def cmd_people_add(args) -> int:
-    from ..core.roles import add_person, label
+    from ..core.governance.roles import add_person, label
 
     with open_store(args) as store:
         person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
                                    affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
                                    ssh_key=_read_key(args.ssh_key), organisation=args.organisation)
-    print(person.id + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    print((person.id or "") + (f"  {' '.join(label(a) for a in added)}" if added else ""))
     return EXIT_OK
 
 
 def cmd_people_list(args) -> int:
-    from ..core.roles import people_rows
+    from ..core.governance.roles import people_rows
 
     with open_store(args, must_exist=True) as store:
         rows = people_rows(store)
@@ -60,7 +60,7 @@ def cmd_people_list(args) -> int:
 
 
 def cmd_people_login(args) -> int:
-    from ..core.people import set_login
+    from ..core.governance.people import set_login
 
     with open_store(args) as store:
         person = set_login(store, args.person, args.login)
@@ -69,17 +69,37 @@ def cmd_people_login(args) -> int:
 
 
 def cmd_people_key(args) -> int:
-    from ..core.people import set_key
+    from ..core.governance.keys import set_key
+    from ..core.kernel.errors import InputError
 
-    with open_store(args) as store:
-        person = set_key(store, args.person, _read_key(args.file))
-    print(f"{person.id} {person.name}: their approvals can be signed with this key")
+    if args.revoke == bool(args.file):
+        raise InputError("Give the public key file to register, or --revoke (not both)")
+    with open_store(args, must_exist=args.revoke) as store:
+        person = set_key(store, args.person, None if args.revoke else _read_key(args.file), old_key=args.old_key,
+                         approver_key=args.key)
+    proof = person.key_proof or {}
+    if args.revoke:
+        print(one_line(f"{person.id} {person.name}: key revoked; signatures made with it before stay valid"))
+    else:
+        how = {"self": "registered by its owner", "old key": "replacement signed with the old key",
+               "service manager": "replacement approved by the Service Manager"}.get(proof.get("how", ""), "")
+        print(one_line(f"{person.id} {person.name}: key {proof.get('fingerprint', '')} ({how}); their approvals can "
+                       "be signed with it"))
+    return EXIT_OK
+
+
+def cmd_people_keys(args) -> int:
+    from ..core.governance.keys import key_rows
+
+    with open_store(args, must_exist=True) as store:
+        rows = key_rows(store)
+    print_rows(args, rows, ["at", "person", "name", "key", "how", "by", "login", "host", "problem"])
     return EXIT_OK
 
 
 def cmd_approve(args) -> int:
-    from ..core.approvals import approve
-    from ..core.approvals import state as approval_state
+    from ..core.governance.approvals import approve
+    from ..core.governance.approvals import state as approval_state
 
     with open_store(args) as store:
         rec = store.find(args.ref)
@@ -90,7 +110,7 @@ def cmd_approve(args) -> int:
 
 
 def cmd_audit_check(args) -> int:
-    from ..core.audit_check import audit_check, to_markdown
+    from ..core.evidence.audit_check import audit_check, to_markdown
 
     with open_store(args, must_exist=True) as store:
         findings = audit_check(store)
@@ -104,7 +124,7 @@ def cmd_audit_check(args) -> int:
 
 
 def cmd_roles_list(args) -> int:
-    from ..core.roles import role_rows
+    from ..core.governance.roles import role_rows
 
     with open_store(args, must_exist=True) as store:
         rows = role_rows(store)
@@ -113,7 +133,7 @@ def cmd_roles_list(args) -> int:
 
 
 def cmd_roles_check(args) -> int:
-    from ..core.roles import warnings
+    from ..core.governance.roles import warnings
 
     with open_store(args, must_exist=True) as store:
         found = warnings(store)
@@ -126,7 +146,7 @@ def cmd_roles_check(args) -> int:
 
 
 def cmd_due(args) -> int:
-    from ..core.due import due_items
+    from ..core.evidence.due import due_items
 
     with open_store(args, must_exist=True) as store:
         today = clock.today()
@@ -142,7 +162,7 @@ def cmd_due(args) -> int:
 
 
 def cmd_report_audit(args) -> int:
-    from ..core.evidence import evidence_map
+    from ..core.evidence.tasks import evidence_map
     from ..reports.audit import audit_json, write_markdown
 
     with open_store(args, must_exist=True) as store:
@@ -197,7 +217,7 @@ def cmd_audit_pack(args) -> int:
 
 
 def cmd_import_parties(args) -> int:
-    from ..core.parties_import import apply_parties, plan_parties
+    from ..core.intake.parties import apply_parties, plan_parties
     from .imports import run_import
 
     def preview(plan, i, rec) -> str:
@@ -211,10 +231,11 @@ def cmd_import_parties(args) -> int:
 def register(reg) -> None:
     p = reg.action("people", "add", "add a person with their roles; prints the new id", cmd_people_add,
                    "people of the shop, customers' and suppliers' contacts (GO.1.2)")
-    p.add_argument("name")
-    p.add_argument("--email", metavar="E")
-    p.add_argument("--phone", metavar="P")
-    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal")
+    p.add_argument("name", help="the person's full name")
+    p.add_argument("--email", metavar="E", help="their e-mail address")
+    p.add_argument("--phone", metavar="P", help="their phone number")
+    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal",
+                   help="the shop's own (default), or a contact of a customer or supplier")
     p.add_argument("--roles", metavar="ROLES", help="comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship")
     p.add_argument("--os-user", metavar="LOGIN", help="the login this person uses: their writes are theirs")
     p.add_argument("--ssh-key", metavar="FILE.pub", help="their SSH public key, to sign approvals")
@@ -226,18 +247,31 @@ def register(reg) -> None:
     p = reg.action("people", "login", "map a login to a person (their writes are attributed to them)", cmd_people_login)
     p.add_argument("person", help="the person's id or name")
     p.add_argument("login", help="the login (empty string: none)")
-    p = reg.action("people", "key", "register a person's SSH public key (to sign approvals)", cmd_people_key)
-    p.add_argument("person")
-    p.add_argument("file", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
+    p = reg.action("people", "key", "register (or revoke) a person's SSH public key, to sign approvals: the first "
+                   "by its owner, a replacement signed with the old key or by the Service Manager", cmd_people_key)
+    p.add_argument("person", help="a person's id or name")
+    p.add_argument("file", nargs="?", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
+    p.add_argument("--old-key", metavar="FILE", help="replacing your own key: the old private key that signs the "
+                                                     "replacement (default: found in ~/.ssh)")
+    p.add_argument("--key", metavar="FILE", help="the Service Manager approving someone's replacement: your private "
+                                                 "key (default: found in ~/.ssh)")
+    p.add_argument("--revoke", action="store_true", help="revoke the key (lost or compromised): by its owner or the "
+                                                         "Service Manager")
+    p = reg.action("people", "keys", "every key registration: whose, how, by whom, from which login and host, when",
+                   cmd_people_keys)
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
 
     p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
     p.add_argument("ref", help="the record's id, e.g. POL-0001")
     p.add_argument("--by", metavar="PERSON", help="who approved (default: you); a contact for an acceptance")
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature")
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
+                   help="how the approval was given (default: signature)")
     p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
-                   default="approved")
+                   default="approved", help="what the approval means (default: approved)")
     p.add_argument("--noted-by", metavar="PERSON", help="for a verbal approval: who noted it")
-    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--note", metavar="TEXT", help="a note kept with the approval")
     p.add_argument("--mitigation", metavar="TEXT", help="when the approver holds none of the task's roles: how the "
                                                          "risk is covered")
     p.add_argument("--sign", action="store_true", help="sign it with the approver's SSH key (ssh-keygen -Y sign)")
@@ -280,7 +314,7 @@ def register(reg) -> None:
 
     for kind, what in (("customers", "customers"), ("suppliers", "suppliers"), ("people", "people, with their roles")):
         p = reg.action("import", kind, f"{what} from a spreadsheet (CSV)", cmd_import_parties)
-        p.add_argument("file")
+        p.add_argument("file", help="the CSV file to read")
         p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
         add_yes(p, "import without asking")
         p.set_defaults(kind=kind)

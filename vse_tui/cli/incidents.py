@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from ..core import clock
-from ..core.errors import VseError
-from ..core.text import visible
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
+from ..core.kernel.text import visible
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -25,7 +25,7 @@ from .common import (
 
 
 def cmd_incident_add(args) -> int:
-    from ..core.incidents import log_incident
+    from ..core.incidents.process import log_incident
 
     store = open_store(args)
     try:
@@ -39,11 +39,11 @@ def cmd_incident_add(args) -> int:
 
 
 def cmd_incident_list(args) -> int:
-    from ..core import incident_lists as lists
+    from ..core.incidents import lists
 
     store = open_store(args, must_exist=True)
     try:
-        from ..core.assign import who
+        from ..core.governance.assign import who
 
         assignee = None
         if args.mine:
@@ -77,9 +77,9 @@ def _local_opened(row: dict) -> dict:
 
 
 def cmd_incident_assign(args) -> int:
-    from ..core.assign import assign
-    from ..core.errors import InputError
-    from ..core.people import name_of
+    from ..core.governance.assign import assign
+    from ..core.governance.people import name_of
+    from ..core.kernel.errors import InputError
 
     if not args.person and not args.nobody:
         raise InputError("Say who (a person, or me), or --nobody")
@@ -91,7 +91,7 @@ def cmd_incident_assign(args) -> int:
 
 
 def cmd_incident_show(args) -> int:
-    from ..core.incident_view import incident_view
+    from ..core.incidents.view import incident_view
 
     store = open_store(args, must_exist=True)
     try:
@@ -107,11 +107,12 @@ def cmd_incident_show(args) -> int:
 
 
 def cmd_import_incidents(args) -> int:
-    from ..core.importer import Options, apply, plan_incidents
+    from ..core.intake.importer import Options, apply, plan_incidents
     from .common import Progress
-    from .imports import open_for_import, preview_incidents, write_rejects
+    from .imports import backup_before_import, open_for_import, preview_incidents, write_rejects
 
-    options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates)
+    options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates, args.encoding,
+                            args.update)
     path = need_file(args.file)
     store = open_for_import(args)
     # told to go on (--yes) with no preview to read first: the tickets are built, checked and counted
@@ -129,6 +130,9 @@ def cmd_import_incidents(args) -> int:
                 return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
             if not confirm(args, f"Import {plan.to_import} incidents?"):
                 raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        saved = backup_before_import(store)
+        if saved is not None:
+            say(f"backup before the import: {saved}")
         meter = Progress("storing", total=plan.expected(), unit="incidents")
         count = apply(store, plan, progress=meter.update)
         meter.done()
@@ -138,42 +142,44 @@ def cmd_import_incidents(args) -> int:
                 return EXIT_REFUSED
     finally:
         store.close()
-    say(f"imported {count} incidents" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} tickets "
-                                        "not imported)" if plan.rejected else ""))
+    mended = f"; brought up to date: {plan.updated} already imported" if plan.update else ""
+    say(f"imported {count} incidents{mended}" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} "
+                                                 "tickets not imported)" if plan.rejected else ""))
     return EXIT_OK
 
 
 def register(reg) -> None:
     group = "incident"
     p = reg.action(group, "add", "record an incident (IN.2.1); prints its id", cmd_incident_add)
-    p.add_argument("summary")
+    p.add_argument("summary", help="what is wrong, in a line")
     p.add_argument("--customer", metavar="C", help="customer id, short code or name (default: last used)")
     p.add_argument("--service", metavar="S", help="service id or name (default: last used)")
-    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium")
-    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium")
-    p.add_argument("--reporter", metavar="R")
-    p.add_argument("--details", metavar="TEXT")
+    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", help="how much it affects (default: medium)")
+    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", help="how soon it hurts (default: medium)")
+    p.add_argument("--reporter", metavar="R", help="who reported it: a contact's id or name")
+    p.add_argument("--details", metavar="TEXT", help="what the reporter said, in full")
     p.add_argument("--ci", action="append", metavar="CI", help="configuration item involved (repeatable)")
     p.add_argument("--security", action="store_true", help="an information security incident")
     p.add_argument("--assign", metavar="PERSON", help="who has it: a person of the shop, or me")
 
     p = reg.action(group, "list", "list incidents", cmd_incident_list)
     p.add_argument("--open", action="store_true", help="only incidents not closed")
-    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"])
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], help="only this priority")
     p.add_argument("--status", metavar="S", help="a status (opened, updated, closed) or state (new, in progress, ...)")
-    p.add_argument("--customer", metavar="C")
-    p.add_argument("--search", metavar="WORDS")
+    p.add_argument("--customer", metavar="C", help="only this customer's: id, short code or name")
+    p.add_argument("--search", metavar="WORDS", help="only those whose text holds these words")
     whose = p.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true", help="only incidents assigned to you")
     whose.add_argument("--assignee", metavar="PERSON", help="only incidents assigned to PERSON")
     whose.add_argument("--unassigned", action="store_true", help="only incidents nobody has")
-    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest")
+    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest",
+                   help="order of the list (default: newest first)")
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
 
     p = reg.action(group, "assign", "give an incident to a person (or --nobody)", cmd_incident_assign)
-    p.add_argument("id")
+    p.add_argument("id", help="the incident, e.g. INC-0042")
     p.add_argument("person", nargs="?", help="a person of the shop, or me")
     p.add_argument("--nobody", action="store_true", help="nobody has it")
 
@@ -184,13 +190,17 @@ def register(reg) -> None:
 
     p = reg.action("import", "incidents", "incidents from a spreadsheet or helpdesk export (CSV)",
                    cmd_import_incidents, "bring existing records in from the tool you use now")
-    p.add_argument("file")
+    p.add_argument("file", help="the export file to read (CSV)")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="match a column to a field yourself")
     p.add_argument("--ignore", action="append", metavar="COLUMN", help="leave a column out (repeatable)")
     p.add_argument("--map-value", action="append", metavar="FIELD:WORD=VALUE",
                    help="what a word means here, e.g. priority:Highest=P1 or state:'On hold'='waiting for customer'")
     p.add_argument("--dates", metavar="FORMAT", help="how dates read: day-first, month-first or a strptime format "
                                                      "such as '%%d/%%b/%%y %%I:%%M %%p' (default: decided from the file)")
+    p.add_argument("--encoding", metavar="NAME", help="the file's encoding (utf-8, cp1252, latin-1, utf-16; default: "
+                                                     "decided from the whole file)")
+    p.add_argument("--update", action="store_true", help="bring the tickets imported before from this file up to "
+                                                         "date (dates, states, priorities) as new versions")
     p.add_argument("--rejects", metavar="FILE.csv", help="write every rejected row with its line and reason")
     p.add_argument("--force", action="store_true", help="replace an existing rejects file")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")

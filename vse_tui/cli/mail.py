@@ -3,8 +3,8 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
-from ..core.errors import InputError
-from ..core.text import one_line
+from ..core.kernel.errors import InputError
+from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, open_store, say
 
 
@@ -63,7 +63,7 @@ def cmd_mail_outbox(args) -> int:
 
 
 def cmd_incident_notify(args) -> int:
-    from ..core.mail_intake import notify_by_mail
+    from ..core.intake.mail_intake import notify_by_mail
 
     settings = _settings()
     with open_store(args, must_exist=True) as store:
@@ -80,7 +80,7 @@ def cmd_incident_notify(args) -> int:
 
 def _cmd_mail_about(kind: str):
     def command(args) -> int:
-        from ..core.mail_intake import mail_about
+        from ..core.intake.mail_intake import mail_about
 
         settings = _settings()
         message = args.message.replace("\\n", "\n") if args.message else None
@@ -110,7 +110,7 @@ def register(reg) -> None:
     reg.action("mail", "outbox", "what waits to be sent", cmd_mail_outbox)
     p = reg.action("incident", "notify", "notify the reporter by mail with the policy's message (queued in the outbox)",
                    cmd_incident_notify)
-    p.add_argument("id")
+    p.add_argument("id", help="the record, e.g. INC-0042")
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], default="IN.2.3",
                    help="IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed")
     p.add_argument("--to", metavar="ADDRESS", help="another address than the reporter's")
@@ -121,7 +121,7 @@ def register(reg) -> None:
             ("change", "change_requests", "notify", "tell the change's customer about it by mail (queued in the outbox)",
              "the change, when, what it means, how it is undone")):
         p = reg.action(group, name, help_, _cmd_mail_about(kind))
-        p.add_argument("id")
+        p.add_argument("id", help="the record, e.g. INC-0042")
         p.add_argument("--to", metavar="ADDRESS", help="another address than the contact's")
         p.add_argument("--message", metavar="TEXT", help=f"the text to send (default: {default}); \\n starts a line")
         p.add_argument("--send", action="store_true", help="also deliver the outbox now")

@@ -8,8 +8,8 @@ from .common import EXIT_OK, add_format, add_out, open_store, output
 
 
 def cmd_feedback_add(args) -> int:
-    from ..core.lookup import resolve
-    from ..core.relationship import log_feedback
+    from ..core.model.lookup import resolve
+    from ..core.relationship.process import log_feedback
 
     with open_store(args) as store:
         company = None
@@ -24,7 +24,7 @@ def cmd_feedback_add(args) -> int:
 
 
 def cmd_report_performance(args) -> int:
-    from ..core.lookup import resolve
+    from ..core.model.lookup import resolve
     from ..reports import performance
 
     period = performance.parse_period(args.period) if args.period else performance.current_quarter()
@@ -48,12 +48,13 @@ def cmd_report_performance(args) -> int:
 def register(reg) -> None:
     p = reg.action("feedback", "add", "log a compliment, complaint or comment; prints its id", cmd_feedback_add,
                    "the feedback log (WP.06, RE.2.3)")
-    p.add_argument("description")
-    p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment")
+    p.add_argument("description", help="what they said")
+    p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment",
+                   help="the kind of feedback (default: comment)")
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--customer", metavar="C")
-    who.add_argument("--supplier", metavar="S")
-    p.add_argument("--contact", metavar="NAME")
+    who.add_argument("--customer", metavar="C", help="the customer it came from")
+    who.add_argument("--supplier", metavar="S", help="the supplier it came from")
+    p.add_argument("--contact", metavar="NAME", help="the contact who gave it")
 
     p = reg.action("report", "performance", "the service performance report (WP.19) of a period, per customer",
                    cmd_report_performance, "reports built from the records")

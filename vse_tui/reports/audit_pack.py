@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core import clock
-from ..core.errors import InputError
+from ..core.kernel import clock
+from ..core.kernel.errors import InputError
 
 if TYPE_CHECKING:
     from .performance import Period
@@ -246,11 +246,24 @@ def write_page(base: Path, page: Page, shop: str, sections: Sections | None = No
 # ---------------------------------------------------------------- the pages
 
 
+def _signature_verdicts(store) -> tuple[dict[tuple[str, int], str], str | None]:
+    """(record uuid, approval's place) -> why its signature does not hold, as `verify` says; and why
+    the signatures could not be checked here, if so."""
+    from ..core.governance.approvals import check_signatures
+    from ..core.kernel.errors import InputError
+
+    try:
+        problems = check_signatures(store)
+    except InputError as exc:
+        return {}, str(exc)
+    return {(p.record, p.index): p.what for p in problems if p.record is not None and p.index is not None}, None
+
+
 class _Pack:
     """What every page needs, read once: names, where each record is shown, the signatures."""
 
     def __init__(self, store, files: dict[str, str], period: Period | None = None) -> None:
-        from ..core.standard import load_standard
+        from ..core.model.standard import load_standard
 
         self.store, self.files = store, files
         self.period = period
@@ -260,6 +273,7 @@ class _Pack:
         self.where: dict[str, str] = {}  # record id -> page path holding it (kinds of one page)
         self.split: dict[str, tuple[str, str]] = {}  # kind -> (base path, field) of kinds paged by month
         self.signatures: list[dict[str, Any]] = []
+        self.bad_signatures, self.signatures_unchecked = _signature_verdicts(store)
 
     def name(self, who: str | None) -> str:
         return self.people.get(who or "", who or "")
@@ -273,7 +287,7 @@ class _Pack:
     def _month_page(self, rid: str) -> str | None:
         """The page of a record of a kind paged by month, asked of the database (by its id's
         index) when a link to it is made: no map of every record of a big kind is kept."""
-        from ..core.records.registry import PREFIXES
+        from ..core.model.records.registry import PREFIXES
 
         kind = PREFIXES.get(rid.rsplit("-", 1)[0])
         if kind not in self.split:
@@ -370,7 +384,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
     a page's records is kept (a line each), their sections go to temporary files as they are
     rendered, so memory does not grow with the records of a page either."""
-    from ..core.display import uuid_labels, walk
+    from ..core.present.display import uuid_labels, walk
 
     for page in pages:
         where = _within(_month_filter(*page.month), pack.period_filter(kind)) if page.month else None
@@ -400,9 +414,9 @@ def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
 
 
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
-    from ..core.approvals import content_hash
-    from ..core.approvals import state as approval_state
-    from ..core.display import item_text
+    from ..core.governance.approvals import content_hash
+    from ..core.governance.approvals import state as approval_state
+    from ..core.present.display import item_text
 
     store = pack.store
     names = list(wp.fields) if wp else [n for n in type(rec).model_fields
@@ -433,15 +447,21 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         blocks += _performance_blocks(rec.period_performance)
     if wp and wp.approved_status:
         st = approval_state(rec)
-        blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
+        place = next((n for n, a in enumerate(rec.approvals) if a is st.latest), None)
+        if (rec.uuid, place) in pack.bad_signatures:  # never "signed" for a signature that does not hold
+            blocks.append(("p", Mark(st.text.replace("(signed)", "(its signature does not verify)"), "no")))
+        else:
+            blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
         current = content_hash(rec)
         approval_rows = []
         for n, a in enumerate(rec.approvals):
             if a.signature:
                 stem = f"{rec.id}-v{a.version}-{n + 1}"
-                pack.signatures.append({"stem": stem, "record": rec, "approval": a})
+                pack.signatures.append({"stem": stem, "record": rec, "approval": a, "index": n})
                 signed: Any = Link(f"signed (SSH): signatures/{stem}.sig", "signatures")
+                if (rec.uuid, n) in pack.bad_signatures:
+                    signed = Mark(f"the signature does not verify (signatures/{stem}.sig)", "no")
             else:
                 signed = "typed, not signed"
             approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at),
@@ -458,7 +478,7 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                                  [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
                                    else Mark(f"{a.name} (file missing)", "no"), a.sha256, str(a.size),
                                    pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
-    from ..core.display import change_text, when_text
+    from ..core.present.display import change_text, when_text
 
     history = store.history(rec.uuid)
     blocks.append(("table", (["when (* in the tool it came from)", "who", "task", "change"], [
@@ -490,8 +510,8 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:
-    from ..core.audit_check import RULES, audit_check
-    from ..core.evidence import evidence_map, review_intervals, summary
+    from ..core.evidence.audit_check import RULES, audit_check
+    from ..core.evidence.tasks import evidence_map, review_intervals, summary
 
     store = pack.store
     tasks = evidence_map(store)
@@ -540,7 +560,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
 
 
 def _roles_page(pack: _Pack) -> Page:
-    from ..core.roles import warnings
+    from ..core.governance.roles import warnings
 
     store = pack.store
     by_person: dict[str, list[str]] = defaultdict(list)
@@ -566,37 +586,64 @@ def _roles_page(pack: _Pack) -> Page:
     ], len(people))
 
 
-VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do t="${s%.sig}.txt"; '
-                   'p=$(sed -n "s/^person: \\([^ ]*\\).*/\\1/p" "$t"); '
-                   'ssh-keygen -Y verify -f allowed_signers -n vse-tui -I "$p" -s "$s" < "$t" || echo "FAILED: $s"; done')
+VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do b="${s%.sig}"; '
+                   'p=$(sed -n "s/^person: \\([^ ]*\\).*/\\1/p" "$b.txt"); '
+                   'c=$(sed -n "s/^content-sha256: //p" "$b.txt"); '
+                   'ssh-keygen -Y verify -f "$b.allowed_signers" -n vse-tui -I "$p" -s "$s" < "$b.txt" '
+                   '&& echo "$c  $b.content.json" | sha256sum -c - || echo "FAILED: $b"; done')
 
 
 def _signature_page(pack: _Pack, target: Path) -> Page:
-    from ..core.approvals import allowed_signers, text
-    from ..store.files import private_folder, write_text
+    from ..core.governance.approvals import allowed_signers, signed_files
+    from ..core.governance.keys import Keys, key_rows
+    from ..store.files import private_folder, write_bytes, write_text
 
     rows = []
     if pack.signatures:
         folder = private_folder(target / "signatures")
         write_text(folder / "allowed_signers", allowed_signers(pack.store), force=True, what="audit pack")
+        keys = Keys(pack.store)
+        files: dict[str, Any] = {}
         for sig in pack.signatures:
-            rec, a = sig["record"], sig["approval"]
-            write_text(folder / f"{sig['stem']}.txt", text(rec.KIND, rec.uuid, rec.id or "", a), force=True,
+            rec, a, n = sig["record"], sig["approval"], sig["index"]
+            if rec.uuid not in files:
+                files[rec.uuid] = signed_files(pack.store, rec, keys)
+            made = files[rec.uuid].get(n)
+            stem = sig["stem"]
+            write_text(folder / f"{stem}.txt", made.text if made else "", force=True, what="audit pack")
+            write_text(folder / f"{stem}.sig", a.signature or "", force=True, what="audit pack")
+            write_text(folder / f"{stem}.allowed_signers", (made.signers if made else None) or "", force=True,
                        what="audit pack")
-            write_text(folder / f"{sig['stem']}.sig", a.signature or "", force=True, what="audit pack")
+            write_bytes(folder / f"{stem}.content.json", (made.content if made else None) or b"", force=True,
+                        what="audit pack")
+            bad = pack.bad_signatures.get((rec.uuid, n))
             rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, a.meaning,
-                         clock.local_text(a.at), f"signatures/{sig['stem']}.txt and .sig"])
+                         clock.local_text(a.at), a.key or "-",
+                         Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark("verifies", "ok")),
+                         f"signatures/{stem}.txt, .sig, .allowed_signers, .content.json"])
     blocks: list[tuple[str, Any]] = [
         ("p", f"{len(pack.signatures)} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) "
               "over the text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
               "what, how and when. Approvals without one show as 'typed, not signed'."),
     ]
     if rows:
-        blocks += [("table", (["record", "version", "signed by", "meaning", "when", "files"], rows)),
-                   ("p", "To check every signature with OpenSSH alone (8.0 or later), from the pack's folder:"),
+        blocks += [("table", (["record", "version", "signed by", "meaning", "when", "key", "check", "files"], rows)),
+                   ("p", "Beside each signature (.sig): the exact text signed (.txt), the key its signer held when "
+                         "signing (.allowed_signers) and the content approved (.content.json, whose SHA-256 the text "
+                         "names). To check every signature with OpenSSH (8.0 or later) and sha256sum alone, from the "
+                         "pack's folder:"),
                    ("code", VERIFY_ONE_LINE),
-                   ("p", "Each line printed says 'Good \"vse-tui\" signature for ...'; any other output names the "
-                         "signature that failed. signatures/allowed_signers lists the public keys the shop registered.")]
+                   ("p", "Each signature prints 'Good \"vse-tui\" signature for ...' and '....content.json: OK'; any "
+                         "other output names the one that failed. signatures/allowed_signers lists the keys people "
+                         "hold now.")]
+    key_list = key_rows(pack.store)
+    blocks += [("h2", "Keys: who registered each, how, and when"),
+               ("p", "A person's first key is registered by that person at the keyboard; a replacement is signed with "
+                     "the old key or approved by the Service Manager with theirs; one key, one person."),
+               ("table", (["when", "person", "key", "how", "registered by", "approved by", "login", "host", "check"],
+                          [[r["at"], pack.link(r["person"], r["name"]), r["key"], r["how"], r["by"], r["approver"] or "-",
+                            r["login"] or "-", r["host"] or "-", Mark(r["problem"], "no") if r["problem"] else
+                            Mark("ok", "ok")] for r in key_list] or [["none", "", "", "", "", "", "", "", ""]]))]
     return Page("Signatures", "signatures", blocks, len(pack.signatures))
 
 
@@ -607,7 +654,7 @@ def build_pages(store, files: dict[str, str], target: Path,
     `write(page, sections)` is handed each page of records as soon as it is filled (the pages
     after the records are returned, to be written by the caller). `period`: the incidents opened
     in it only. `progress(records written, records to write)` is told as the records go."""
-    from ..core.records import BY_WP, KINDS, model_for
+    from ..core.model.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files, period)
     record_pages: list[tuple[str, list[Page], Any]] = []
@@ -619,7 +666,7 @@ def build_pages(store, files: dict[str, str], target: Path,
     for kind in KINDS:
         model = model_for(kind)
         if not model.WP and store.count(kind):
-            from ..core.text import plural
+            from ..core.kernel.text import plural
 
             title = plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
@@ -651,7 +698,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     """Write the pack into the folder `out` (made if needed; empty, or a previous pack, whose pages
     not written again are removed). `period`: the incidents opened in it only (the other records
     are all there). `progress(records written, records to write)`, as they go."""
-    from ..core.attachments import stored_path
+    from ..core.evidence.attachments import stored_path
     from ..store.files import private_folder, write_bytes
 
     target = Path(out).expanduser()
@@ -687,7 +734,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     with store.snapshot():  # every page from one moment of the database
         pages, pack = build_pages(store, files, target, write, period, progress)
         tip = store.chain_tip()
-        from ..core.evidence import evidence_map, summary
+        from ..core.evidence.tasks import evidence_map, summary
 
         counts = summary(evidence_map(store))["all"]
         findings = next(p.count for p in pages if p.path == "audit-check")

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from ..core import clock, policy, targets
-from ..core import incidents as core
-from ..core.errors import VseError
-from ..core.records import Incident
+from ..core.incidents import policy, targets
+from ..core.incidents import process as core
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
+from ..core.model.records import Incident
 from ..widgets.choice import Choice
 from ..widgets.picker import Picker, filter_options
 from .base import OnceModal, after_typing
@@ -50,7 +51,7 @@ class QuickCapture(OnceModal):
     """
 
     def compose(self) -> ComposeResult:
-        from ..core.people import callers
+        from ..core.governance.people import callers
 
         store = self.app.store
         customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]

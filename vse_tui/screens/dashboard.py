@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ..core import clock, targets
-from ..core import incident_lists as lists
-from ..core.due import due_items
-from ..core.evidence import governance_complete
+from ..core.evidence.due import due_items
+from ..core.evidence.tasks import governance_complete
+from ..core.incidents import lists, targets
+from ..core.kernel import clock
 from ..widgets.rowlist import RowList
 from ..widgets.sparkline import sparkline
 from ..widgets.style import mark, plain, priority_text, time_left
@@ -87,7 +87,7 @@ class DashboardScreen(BaseScreen):
         table.border_title = empty.border_title = f"Open incidents ({count})"
         rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
-        from ..core.assign import initials_by_person
+        from ..core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         cache: dict = {}
@@ -114,21 +114,15 @@ class DashboardScreen(BaseScreen):
     def _fill_changes(self, now) -> None:
         table = self.query_one("#changes", RowList)
         table.border_title = "Scheduled changes (next 14 days)"
-        columns = ["id", "title", "planned_at", "change_type"]
-        pending = {"deployed_at__isnull": True, "state__ne": "cancelled"}
-        overdue = self.store.rows("change_requests", columns, {**pending, "planned_at__lt": now,
-                                                               "status": ("approved", "updated")},
-                                  order="planned_at", limit=10)
-        coming = self.store.rows("change_requests", columns, {**pending, "planned_at__ge": now,
-                                                              "planned_at__le": now + timedelta(days=14)},
-                                 order="planned_at", limit=30)
+        from ..core.control.schedule import coming_changes, overdue_changes
 
-        def day(value: str) -> str:
-            return clock.to_local(clock.parse_datetime(value)).strftime("%a %d")
+        def day(moment) -> str:
+            return clock.to_local(moment).strftime("%a %d")
 
-        lines = [(cid, (Text("! " + day(planned), style="dark_orange"), cid, plain(title),
-                        Text("not deployed", style="dark_orange"))) for cid, title, planned, _ in overdue]
-        lines += [(cid, (day(planned), cid, plain(title), ctype or "")) for cid, title, planned, ctype in coming]
+        lines = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
+                         Text("not deployed", style="dark_orange"))) for c in overdue_changes(self.store, now)]
+        lines += [(c.id, (day(c.planned_at), c.id, plain(c.title), c.change_type or ""))
+                  for c in coming_changes(self.store, now)]
         if not lines:
             lines = [("-", ("", "", Text("(none)", style="dim"), ""))]
         table.set_rows(lines)
@@ -223,7 +217,7 @@ class DashboardScreen(BaseScreen):
         complete = governance_complete(self.store)
 
         def count(apart):
-            from ..core.evidence import evidence_map, summary
+            from ..core.evidence.tasks import evidence_map, summary
 
             return summary(evidence_map(apart))
 

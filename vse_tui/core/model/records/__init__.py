@@ -1,0 +1,87 @@
+"""Everything the app stores, as pydantic models: the 21 work products, parties and roles.
+
+The models live in one module per process; this package loads a module only when one of its
+models is first needed, so that a command such as `vse-tui incident add` stays quick. Importing
+the package itself loads no model and not pydantic: the tables below are plain data, which lets
+the store and the dashboard read rows without paying for validation they do not use.
+`model_for(kind)` loads one; `BY_KIND`, `BY_WP`, `BY_PREFIX` and `RECORD_TYPES` load them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
+    from .base import Approval, Document, Instant, Level, Record, new_uuid  # noqa: F401
+    from .control import *  # noqa: F403
+    from .governance import *  # noqa: F403
+    from .incident import *  # noqa: F403
+    from .parties import *  # noqa: F403
+    from .relationship import *  # noqa: F403
+
+from .registry import KINDS, MODULES, OTHER_PREFIXES, PREFIXES, kind_of_wp, prefix_of  # noqa: F401
+
+
+def model_for(kind: str) -> type[Record]:
+    """The model of a kind of record, loading only its module."""
+    try:
+        module, name, _wp = KINDS[kind]
+    except KeyError:
+        raise KeyError(f"unknown kind of record {kind!r}") from None
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def all_models() -> tuple[type[Record], ...]:
+    return tuple(model_for(kind) for kind in KINDS)
+
+
+class _Registry(Mapping):
+    """A mapping filled on first use, with every model loaded."""
+
+    def __init__(self, key) -> None:
+        self._key = key
+        self._data: dict | None = None
+
+    def _load(self) -> dict:
+        if self._data is None:
+            self._data = {self._key(m): m for m in all_models() if self._key(m)}
+        return self._data
+
+    def __getitem__(self, key: str) -> type[Record]:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+BY_KIND: Mapping[str, type[Record]] = _Registry(lambda m: m.KIND)
+BY_WP: Mapping[str, type[Record]] = _Registry(lambda m: m.WP)
+BY_PREFIX: Mapping[str, type[Record]] = _Registry(lambda m: m.PREFIX)
+
+
+def export_key(model: type[Record]) -> str:
+    """Records of a work product export under its code ("WP.18"), the others under their kind."""
+    return model.WP or model.KIND
+
+
+# class name -> module, for `from vse_tui.core.model.records import Incident` (loads that module only)
+NAMES: dict[str, str] = {cls: module for module, cls, _wp in KINDS.values()} | {
+    "Approval": "base", "Document": "base", "Instant": "base", "Level": "base", "Record": "base", "new_uuid": "base",
+    "Organisation": "parties", "PriorityTarget": "governance", "ServiceTarget": "relationship",
+    "ServiceHours": "relationship", "Agreement": "relationship", "Notification": "incident",
+    "TimeEntry": "incident", "Confirmation": "incident",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RECORD_TYPES":
+        return all_models()
+    module = NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
