@@ -175,8 +175,9 @@ class VseApp(App[None]):
 
     def action_new_incident(self) -> None:
         from .screens.capture import QuickCapture
+        from .screens.forms import ConfirmScreen
 
-        if isinstance(self.screen, QuickCapture):
+        if isinstance(self.screen, (QuickCapture, ConfirmScreen)):  # a question waits for its answer first
             return
         self.push_screen(QuickCapture(), self._captured)
 

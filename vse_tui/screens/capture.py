@@ -55,7 +55,9 @@ class QuickCapture(OnceModal):
 
         store = self.app.store
         customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
-        services = [(u, t) for u, t in store.titles("services", {"status__ne": "draft"}).items()]
+        # a draft of the catalogue (the setup's Services box makes them) is offered too, and said to be one
+        services = [(u, f"{t} (draft)" if st == "draft" else t)
+                    for u, t, st in store.rows("services", ["uuid", "title", "status"], {"state__ne": "retired"})]
         people = [(u, t) for u, t in store.titles("people", {"affiliation": "internal", "state": "active"}).items()]
         self.callers = {c.uuid: c for c in callers(store)}
         me = store.actor.person if getattr(self.app.config, "assign_new", "nobody") == "me" else None

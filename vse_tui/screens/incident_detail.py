@@ -361,11 +361,15 @@ class IncidentDetailScreen(BaseScreen):
                 "or the reason none is needed. " if inc.significant else "")
         from ..core.evidence.guide import record_steps
 
-        skipped = [f"{step.task} ({'; '.join(step.missing)})" for step in record_steps(self.store, inc)
-                   if step.task in ("IN.2.2", "IN.2.3", "IN.2.4") and step.missing]
-        if skipped:
-            info = (f"▲ The evidence of this {inc.priority} incident still lacks " + ", ".join(skipped) + ": an "
-                    "assessor will ask why. Close anyway, or Esc and do it first. ") + info
+        names = {"IN.2.2": "classified", "IN.2.3": "the affected party notified", "IN.2.4": "restored with a solution"}
+        steps = [s for s in record_steps(self.store, inc) if s.task in names]
+        skipped = [names[s.task] for s in steps if not s.performed]
+        lacking = [f"{s.task}: {'; '.join(s.new)}" for s in steps if s.performed and s.new]
+        if skipped or lacking:
+            said = (f"was never {' nor '.join(skipped)}" if skipped else "") + (
+                ("; its evidence lacks " if skipped else "lacks for its evidence ") + "; ".join(lacking) if lacking else "")
+            info = (f"▲ This {inc.priority} incident {said}: an assessor will ask why. Close anyway, or Esc and do "
+                    "it first. ") + info
         if own:
             from ..core.governance.roles import RULES
 
