@@ -100,3 +100,23 @@ async def test_nothing_is_prefilled_the_last_customer_and_service_are_offered_fi
         await pilot.press(*"Second call", "tab", "tab", "tab", "enter", "enter")  # open the list: the last one first
         await pilot.pause()
         assert customer.value == bolt.uuid
+
+
+async def test_the_discard_prompt_answers_y_or_esc_and_n_does_not_answer(make_app, tmp_path):
+    from vse_tui.screens.forms import ConfirmScreen
+
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Half a thought", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # "new incident" elsewhere: here neither an answer nor a second capture
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and len(app.screen_stack) == 3
+        await pilot.press("escape")  # no: back to what was typed
+        await pilot.pause()
+        assert isinstance(app.screen, QuickCapture) and app.screen.query_one("#summary", Input).value == "Half a thought"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (QuickCapture, ConfirmScreen))
+    assert not app.store.records("incidents")
