@@ -194,8 +194,11 @@ class QuickCapture(OnceModal):
         if not any(self.query_one(f"#{w}", Input).value.strip() for w in ("summary", "details", "reach")):
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."),
-                             lambda yes: self.dismiss(None) if yes else None)
+        self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."), self._discard)
+
+    def _discard(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)
 
 
 def _last_first(options: list[tuple[str, str]], last: str | None) -> tuple[list[tuple[str, str]], str]:
