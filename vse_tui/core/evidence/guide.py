@@ -44,8 +44,9 @@ class Step:
 
     @property
     def mark(self) -> str:
-        """● counted, ◐ performed but the evidence lacks something, ○ not performed: read without colour."""
-        return "●" if self.done else ("◐" if self.performed else "○")
+        """● performed with nothing missing for this step, ◐ performed but its evidence lacks something
+        no earlier step lacks already, ○ not performed: read without colour."""
+        return "○" if not self.performed else ("◐" if self.new else "●")
 
 
 def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> list[Step]:
