@@ -40,7 +40,7 @@ LANDS = {
     "Change calendar": (CalendarScreen, ControlScreen),
     "Import incidents": (ImportScreen, IncidentsScreen),
     "Mail in": (IncidentsScreen, None),  # no Maildir set: it says where to set one (below)
-    "Training due": (TrainingDueScreen, IncidentsScreen),
+    "Training": (TrainingDueScreen, IncidentsScreen),
     "Keys": (KeysScreen, None),
 }
 
