@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from ..core.kernel.errors import InputError, VseError
-from ..core.kernel.text import json_safe, visible
+from ..core.kernel.text import json_safe, one_line, visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -125,11 +125,31 @@ def db_path(args) -> Path:
     return database(args)
 
 
+MADE_HERE: list[Path] = []  # databases this command created (a mistyped --db included)
+
+
+def forget_made_here(failed: bool) -> None:
+    """A command that failed leaves no database it created: one holding no record is removed with
+    its files (a mistyped --db given to a write command that then failed)."""
+    made = list(MADE_HERE)
+    MADE_HERE.clear()
+    if not failed:
+        return
+    from ..store.maintenance import discard_if_empty
+
+    for path in made:
+        discard_if_empty(path)
+
+
 def open_store(args, *, must_exist: bool = False):
     """The database named by --db (or the default), opened as the person at the keyboard.
     `must_exist`: a read-only command on a missing file says so instead of creating one."""
-    from ..session import open_as
+    from ..session import database, open_as
 
+    if not must_exist:
+        path = database(args)
+        if not path.exists():
+            MADE_HERE.append(path)  # removed again if the command fails (see forget_if_failed)
     store = open_as(args, create=not must_exist)
     store.on_wait = lambda: print("vse-tui: waiting for another vse-tui to finish writing...", file=sys.stderr)
     return store
@@ -211,13 +231,13 @@ def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]
     """A table whose column widths fit the first TABLE_SAMPLE rows (at most 60 characters); longer
     cells further down are cut at that width."""
     pending = iter(rows)
-    sample = [[visible(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
+    sample = [[one_line(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
     if not sample:
         out.write("(none)\n")
         return
     widths = [min(60, max(len(c), *(len(row[i]) for row in sample))) for i, c in enumerate(columns)]
     out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
-    rest = ([visible(cell(r.get(c))) for c in columns] for r in pending)
+    rest = ([one_line(cell(r.get(c))) for c in columns] for r in pending)  # a cell is one line: ↵ for a break
     for row in itertools.chain(sample, rest):
         out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
 
