@@ -224,18 +224,29 @@ def test_mistyped_paths_are_refused(tmp_path, capsys):
 def test_a_short_write_waits_for_a_long_one_and_says_so(db):
     holder = sqlite3.connect(db, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")  # a long import holding the write lock
+    child = subprocess.Popen([sys.executable, "-m", "vse_tui", "incident", "add", "while importing", "--db", str(db)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said: list[str] = []
+    waiting = threading.Event()
 
-    def release():
-        time.sleep(4)
+    def read_stderr():
+        for line in child.stderr:
+            said.append(line)
+            if "waiting for another vse-tui" in line:
+                waiting.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        # the lock is let go once the writer says it waits, however slowly a busy machine starts it
+        assert waiting.wait(timeout=120), "".join(said)
+    finally:
         holder.rollback()
-
-    t = threading.Thread(target=release)
-    t.start()
-    res = run("incident", "add", "while importing", "--db", str(db))
-    t.join()
-    holder.close()
-    assert res.returncode == 0 and res.stdout.strip() == "INC-0002"
-    assert "waiting for another vse-tui" in res.stderr
+        holder.close()
+    out = child.stdout.read()
+    assert child.wait(timeout=120) == 0
+    reader.join(timeout=10)
+    assert out.strip() == "INC-0002"
 
 
 def _tiny_disk(tmp_path):
