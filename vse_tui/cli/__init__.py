@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "ci": ("control",),
     "feedback": ("relationship", "mail"),
     "people": ("governance",),
+    "ssh-session": ("governance",),
     "roles": ("governance",),
     "approve": ("governance",),
     "audit": ("governance",),
