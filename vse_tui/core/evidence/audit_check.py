@@ -217,8 +217,15 @@ def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int
             shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
             out.append(Finding("content", shown, f"{text} not recorded ({wp.code} {wp.name})"))
     for name, n in imported.items():
-        out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came from "
-                                                                     "(WP.18 Service incident record)"))
+        if name.endswith(" at"):  # a date: the import may have missed a column the export has; no blame
+            out.append(Finding("imported", (f"{n} imported incidents",), f"{name} empty since their import: their "
+                                                                         "export gave no value the import could read "
+                                                                         "(name its column with --map and import the "
+                                                                         "file again with --update to mend them; "
+                                                                         "WP.18 Service incident record)"))
+        else:
+            out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came "
+                                                                         "from (WP.18 Service incident record)"))
     return out
 
 
