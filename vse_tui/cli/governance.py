@@ -168,7 +168,7 @@ def cmd_approve(args) -> int:
     with open_store(args) as store:
         rec = store.find(args.ref)
         done = approve(store, rec.KIND, rec.uuid, args.by, how=args.how, meaning=args.meaning, noted_by=args.noted_by,
-                       note=args.note, mitigation=args.mitigation, sign=args.sign, key=args.key)
+                       note=args.note, mitigation=args.mitigation, sign=args.sign, key=args.key, evidence=args.evidence)
     print(one_line(f"{done.id}: {approval_state(done).text}"))
     return EXIT_OK
 
@@ -340,7 +340,7 @@ def register(reg) -> None:
     p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
     p.add_argument("ref", help="the record's id, e.g. POL-0001")
     p.add_argument("--by", metavar="PERSON", help="who approved (default: you); a contact for an acceptance")
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
                    help="how the approval was given (default: signature)")
     p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
                    default="approved", help="what the approval means (default: approved)")
@@ -348,6 +348,8 @@ def register(reg) -> None:
     p.add_argument("--note", metavar="TEXT", help="a note kept with the approval")
     p.add_argument("--mitigation", metavar="TEXT", help="when the approver holds none of the task's roles: how the "
                                                          "risk is covered")
+    p.add_argument("--evidence", metavar="FILE", help="recording someone else's approval (--by, --how email or "
+                                                      "paper): the message (.eml) or the scan that shows it, attached")
     p.add_argument("--sign", action="store_true", help="sign it with the approver's SSH key (ssh-keygen -Y sign)")
     p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh matching "
                                                  "the registered public key)")

@@ -464,8 +464,13 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                     signed = Mark(f"the signature does not verify (signatures/{stem}.sig)", "no")
             else:
                 signed = "typed, not signed"
-            approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at),
-                                  a.how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
+            how: Any = a.how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else "")
+            if a.recorded_by or a.evidence:  # given elsewhere: who recorded it, and what shows it
+                shown = {"email": "e-mail"}.get(a.how, a.how)
+                how = f"recorded by {pack.name(a.recorded_by) or '?'} for {pack.name(a.person) or a.by}, how: {shown}"
+                how = Link(how + ", attached", pack.files[a.evidence]) if a.evidence in pack.files else \
+                    Mark(how + ", nothing attached", "no")
+            approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at), how,
                                   str(a.version or "-"),
                                   Mark("this content", "ok") if a.content == current else
                                   Mark("an earlier content", "part") if a.content else "not bound (older record)",

@@ -158,6 +158,8 @@ class RecordScreen(BaseScreen):
                                  affiliation=None)
         fields.insert(1, Field("meaning", "Meaning", "radio", "approved", meanings))
         fields.append(Field("sign", "Sign (SSH)", "switch", False))
+        fields.append(Field("evidence", "Shown by", value="",
+                            placeholder="for someone else's approval: the e-mail (.eml) or scan file"))
         fields.append(Field("note", "Note", value=""))
         info = (f"You approve version {rec.version} of {rec.id}: the approval is bound to its content, and an edit "
                 "afterwards needs a new approval. " + approval_state(rec).text.capitalize() + ".")
@@ -169,7 +171,7 @@ class RecordScreen(BaseScreen):
 
         def submit(v):
             return approve(self.store, self.kind, rec.id, meaning=v["meaning"] or "approved", note=v["note"],
-                           sign=bool(v["sign"]), **approval_args(v))
+                           sign=bool(v["sign"]), evidence=v.get("evidence") or None, **approval_args(v))
 
         self.app.push_screen(FormScreen(fields, submit, f"Approve {rec.id} (version {rec.version})", info=info), done)
 

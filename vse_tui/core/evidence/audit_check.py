@@ -36,6 +36,7 @@ RULES = {
     "person": "every write is attributed to a person of the shop",
     "imported": "records brought in from another tool hold what the standard asks (or say why not)",
     "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
+    "on-behalf": "an approval recorded for someone else shows how it was given: the e-mail or the scan, attached",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
@@ -91,14 +92,15 @@ def audit_check(store: StorePort) -> list[Finding]:
 
 def _signatures(store: StorePort) -> list[Finding]:
     """What `verify` says of signatures and keys, as findings (one function decides: core.approvals)."""
-    from ..governance.approvals import check_signatures
+    from ..governance.approvals import check_on_behalf, check_signatures
     from ..kernel.errors import InputError
 
+    behalf = [Finding("on-behalf", (p.ref,), p.what) for p in check_on_behalf(store)]
     try:
         problems = check_signatures(store)
     except InputError as exc:  # signatures to check, and no ssh-keygen here
-        return [Finding("signature", ("signed approvals",), f"not checked: {exc}")]
-    return [Finding("signature", (p.ref,), p.what) for p in problems]
+        return [Finding("signature", ("signed approvals",), f"not checked: {exc}"), *behalf]
+    return [Finding("signature", (p.ref,), p.what) for p in problems] + behalf
 
 
 def _time(store: StorePort) -> list[Finding]:
