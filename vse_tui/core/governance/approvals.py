@@ -24,6 +24,7 @@ from .keys import NAMESPACE, find_private_key, sign_text, ssh_keygen, verify_sig
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records import Approval, Record
+    from .roles import RoleWarning
 
 HOW = ("signature", "email", "meeting", "verbal", "other", "paper")
 ON_BEHALF_HOW = ("email", "paper")  # how an approval given elsewhere is shown: its message, or its scan
@@ -94,7 +95,8 @@ def bind(approval: Approval, record: Record) -> Approval:
     return approval.model_copy(update={"version": record.version, "content": content_hash(record)})
 
 
-def role_warning(store: StorePort, wp: str | None, approval: Approval, task: str | None = None):
+def role_warning(store: StorePort, wp: str | None, approval: Approval,
+                 task: str | None = None) -> RoleWarning | None:
     """The role rule at the moment of approval: the approver holds none of the roles the standard
     gives the task (the approval of `wp`, or `task`). None when they hold one."""
     from ..model.standard import load_standard
@@ -113,7 +115,7 @@ def role_warning(store: StorePort, wp: str | None, approval: Approval, task: str
 
 
 def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation: str | None,
-               task: str | None = None):
+               task: str | None = None) -> RoleWarning | None:
     """Refuse an approval by someone without the task's role unless a mitigation is written."""
     warning = role_warning(store, wp, approval, task)
     if warning and not (mitigation or "").strip():
@@ -160,7 +162,8 @@ def _given(a: Approval) -> str:
 
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
             meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
-            mitigation: str | None = None, sign: bool = False, key: str | None = None, evidence: str | None = None):
+            mitigation: str | None = None, sign: bool = False, key: str | None = None,
+            evidence: str | None = None) -> Record:
     """Approve the current version of a record: the approval binds its version and content; a draft
     becomes approved. An approval by someone without the task's role needs a mitigation (kept as an
     acknowledgement); `sign` adds an SSH signature with the approver's key. An approval given by
@@ -200,14 +203,35 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
     task = APPROVE_TASK.get(rec.WP or "")
     with store.transaction():
         if behalf:
-            from ..evidence.attachments import attach
-
-            shown = attach(store, rec.id or rec.uuid, evidence or "",
-                           note=f"{approval.by}'s {approval.meaning} of version {rec.version}, by {how}")
-            approval = approval.model_copy(update={"evidence": shown.uuid})
+            shown = _keep_evidence(store, rec, evidence or "",
+                                   f"{approval.by}'s {approval.meaning} of version {rec.version}, by {how}")
+            approval = approval.model_copy(update={"evidence": shown})
         if warning:
             acknowledge(store, warning, mitigation or "", record=rec.uuid)
         return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task)
+
+
+EVIDENCE_MAX_BYTES = 200 * 2**20  # a message or a scan; the limit of any attached file
+
+
+def _keep_evidence(store: StorePort, rec: Record, path: str, note: str) -> str:
+    """Attach the message or scan that shows an approval to the record (kept beside the database
+    under its SHA-256, like any attached file); the attachment's uuid."""
+    from pathlib import Path
+
+    from ..model.records.parties import Attachment
+
+    file = Path(path).expanduser()
+    if file.is_symlink() or not file.is_file():
+        raise InputError(f"{file} is not a file: give the message (.eml) or the scan itself")
+    try:
+        sha, size = store.keep_file(file, EVIDENCE_MAX_BYTES)
+    except OSError as exc:
+        raise InputError(f"Cannot read {file}: {exc.strerror or exc}") from None
+    same = store.row("attachments", ["uuid"], {"record": rec.uuid, "sha256": sha})
+    if same:
+        return str(same[0])
+    return store.add(Attachment(record=rec.uuid, name=file.name[:255], sha256=sha, size=size, note=note)).uuid
 
 
 def _check_on_behalf(approval: Approval, how: str, sign: bool, evidence: str | None) -> None:
@@ -379,14 +403,14 @@ def check_on_behalf(store: StorePort) -> list[Problem]:
     return problems
 
 
-def _approval_key(entry: dict[str, Any]) -> tuple:
+def _approval_key(entry: dict[str, Any]) -> tuple[Any, ...]:
     return (entry.get("person"), str(entry.get("at") or "")[:19], entry.get("version"), entry.get("meaning"),
             entry.get("how"))
 
 
-def _approval_writers(history: list[dict[str, Any]]) -> dict[tuple, str | None]:
+def _approval_writers(history: list[dict[str, Any]]) -> dict[tuple[Any, ...], str | None]:
     """approval -> the person who wrote the history row that first held it."""
-    out: dict[tuple, str | None] = {}
+    out: dict[tuple[Any, ...], str | None] = {}
     for row in history:
         if not row["new_value"] or not ((row["action"] == "update" and row["field"] == "approvals")
                                         or row["action"] == "create"):
@@ -487,7 +511,7 @@ def signed_files(store: StorePort, record: Record, keys: Any = None) -> dict[int
     return out
 
 
-def _value(model, name: str, raw: str | None) -> Any:
+def _value(model: type[Record], name: str, raw: str | None) -> Any:
     if raw is None:
         return None
     info = model.model_fields.get(name)

@@ -11,7 +11,7 @@ message never makes two incidents."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
@@ -20,6 +20,9 @@ from .mail import REOPENS_PER_HOUR, Incoming
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.control import ChangeRequest
+    from ..model.records.governance import FeedbackEntry
+    from ..model.records.incident import Incident, Mail
 
 
 @dataclass
@@ -62,7 +65,7 @@ def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: i
     return outcome
 
 
-def _replied_to(store: StorePort, mail: Incoming):
+def _replied_to(store: StorePort, mail: Incoming) -> Incident | None:
     if mail.ticket:
         try:
             return store.get("incidents", mail.ticket)
@@ -72,7 +75,7 @@ def _replied_to(store: StorePort, mail: Incoming):
     return store.get("incidents", uuid) if uuid else None
 
 
-def _entry(mail: Incoming, kind: str):
+def _entry(mail: Incoming, kind: str) -> Mail:
     from ..model.records.incident import Mail
 
     now = clock.now()
@@ -95,7 +98,7 @@ def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
     return Outcome("new", inc.id)
 
 
-def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
+def _reply(store: StorePort, inc: Incident, mail: Incoming) -> Outcome:
     from ..incidents.process import reopen, set_waiting
 
     with store.transaction():
@@ -112,7 +115,7 @@ def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
     return Outcome("reply", inc.id)
 
 
-def _attach(store: StorePort, inc, name: str, data: bytes, max_attachment: int) -> None:
+def _attach(store: StorePort, inc: Incident, name: str, data: bytes, max_attachment: int) -> None:
     from ..model.records.parties import Attachment
 
     safe = "".join(c for c in name if c.isprintable() and c not in "/\\")[:255] or "attachment.bin"
@@ -138,7 +141,7 @@ def _customer_for(store: StorePort, address: str) -> str | None:
 
 
 def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, message: str | None = None,
-                   to: str | None = None) -> tuple:
+                   to: str | None = None) -> tuple[Any, ...]:
     """IN.2.3/IN.2.4/IN.2.5 by e-mail: the policy's message filled in, recorded as the notification
     (with its Message-ID and address) and queued in the outbox as a real message. Returns the
     incident and the queued file."""
@@ -199,7 +202,7 @@ def _contact_address(store: StorePort, organisation: str | None) -> tuple[str, s
     return "", ""
 
 
-def feedback_answer_text(store: StorePort, entry, who: str, greeting: str = "") -> str:
+def feedback_answer_text(store: StorePort, entry: FeedbackEntry, who: str, greeting: str = "") -> str:
     outcome = (entry.investigation_outcome or "").strip()
     if not outcome:
         raise InputError(f"{entry.id} has no investigation outcome yet: record what was found (or give the "
@@ -213,8 +216,8 @@ def feedback_answer_text(store: StorePort, entry, who: str, greeting: str = "") 
             f"{who}{', ' + shop if shop else ''}")
 
 
-def change_notice_text(store: StorePort, change, who: str, greeting: str = "") -> str:
-    def moment(value) -> str:
+def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeting: str = "") -> str:
+    def moment(value: datetime | None) -> str:
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     start, end = moment(change.planned_at), moment(change.planned_end)
