@@ -95,6 +95,14 @@ def bind(approval: Approval, record: Record) -> Approval:
     return approval.model_copy(update={"version": record.version, "content": content_hash(record)})
 
 
+def bind_next(approval: Approval, record: Record) -> Approval:
+    """The approval of this record's content, recorded by the write that makes its next version:
+    it names that version, which holds the same content (recording an approval changes no content
+    item), so a record reads "approved in v4" at v4, not at v5. The write passes
+    `expected_version=record.version`."""
+    return approval.model_copy(update={"version": record.version + 1, "content": content_hash(record)})
+
+
 def role_warning(store: StorePort, wp: str | None, approval: Approval,
                  task: str | None = None) -> RoleWarning | None:
     """The role rule at the moment of approval: the approver holds none of the roles the standard
@@ -191,7 +199,7 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
         warning = None
         _check_party(store, rec, approval, party)
     candidate = model.model_validate({**rec.model_dump(), **changes, "version": rec.version})
-    approval = bind(approval, candidate)
+    approval = bind_next(approval, candidate)
     behalf = approval.person != getattr(store.actor, "person", None)
     if behalf:
         _check_on_behalf(approval, how, sign, evidence)
@@ -208,7 +216,8 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
             approval = approval.model_copy(update={"evidence": shown})
         if warning:
             acknowledge(store, warning, mitigation or "", record=rec.uuid)
-        return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task)
+        return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task,
+                            expected_version=rec.version)
 
 
 EVIDENCE_MAX_BYTES = 200 * 2**20  # a message or a scan; the limit of any attached file
@@ -523,6 +532,6 @@ def _value(model: type[Record], name: str, raw: str | None) -> Any:
         return raw
 
 
-__all__ = ["APPROVE_TASK", "HOW", "ON_BEHALF_HOW", "check_approvals", "check_on_behalf", "NAMESPACE", "Problem", "State", "allowed_signers", "approve", "bind",
-           "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
+__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "Problem", "State", "allowed_signers", "approve", "bind",
+           "bind_next", "check_approvals", "check_on_behalf", "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
            "text", "verify_signature"]
