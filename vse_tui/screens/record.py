@@ -89,6 +89,13 @@ class RecordScreen(BaseScreen):
                 f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
+        if self.kind in ("feedback", "change_requests"):
+            from ..core.mail_delivery import messages_of
+
+            for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
+                body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
+                grid.add_row("mail", Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
+                                                         if body.strip() else "")))
         files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
         if files:
             grid.add_row("files", Text(f"{files} attached (f lists them)"))
