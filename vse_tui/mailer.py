@@ -99,14 +99,17 @@ def find_messages(path: str | Path, everything: bool = False) -> Found:
 
 
 def _from_line_date(line: bytes) -> datetime | None:
-    """The date of an mbox From_ line (`From sender Thu Nov 26 08:15:00 2026`), in UTC."""
+    """The date of an mbox From_ line (`From dana at acme.example  Thu Nov 26 08:15:00 2026`), in UTC."""
+    import re
+
     from .core import clock
 
-    words = line.decode("ascii", "replace").split()
-    if len(words) < 7:
+    found = re.search(r"([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}:\d\d:\d\d) +(\d{4})",
+                      line.decode("ascii", "replace"))
+    if not found:
         return None
     try:
-        when = datetime.strptime(" ".join(words[2:7]), "%a %b %d %H:%M:%S %Y")
+        when = datetime.strptime(" ".join(found.groups()), "%a %b %d %H:%M:%S %Y")
     except ValueError:
         return None
     return clock.ensure_utc(when.replace(tzinfo=UTC))

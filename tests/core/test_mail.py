@@ -732,3 +732,158 @@ def test_messages_queued_in_the_same_second_go_out_in_order(store, settings, smt
         notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender)
     assert send_outbox(store, settings) == (8, [])
     assert [r[1][0] for r in handler.received] == [f"u{n}@acme.example" for n in range(8)]
+
+
+# ---------------------------------------------------------------- mail keeps its time and its people
+
+
+def test_an_incident_from_mail_opens_at_the_messages_date_within_sane_bounds(store, settings):
+    from vse_tui.core import clock
+    from vse_tui.core.mail_intake import receive
+
+    known = store.mail_ids()
+    cases = {  # Date header -> when the incident opens (the test's clock: 2026-11-26 09:30 UTC)
+        "Thu, 26 Nov 2026 08:15:00 +0000": "2026-11-26T08:15:00+00:00",
+        "Thu, 26 Nov 2026 09:15:00 +0100": "2026-11-26T08:15:00+00:00",  # its zone kept
+        "Fri, 27 Nov 2026 08:15:00 +0000": "2026-11-26T09:30:00+00:00",  # the future: when it came
+        "Thu, 01 Jan 1970 00:00:00 +0000": "2026-11-26T09:30:00+00:00",  # before anyone could send it
+    }
+    for n, (date, opened) in enumerate(cases.items()):
+        raw = message(subject=f"Case {n}", message_id=f"<d{n}@acme.example>").replace(
+            b"Thu, 26 Nov 2026 08:15:00 +0000", date.encode())
+        outcome = receive(store, mail.parse(raw), known)
+        inc = store.get("incidents", outcome.incident)
+        assert inc.opened_at == clock.parse_datetime(opened), date
+    # a Date long before the first server saw it: the server's time
+    raw = (b"Received: from mx.acme.example by mx.harbourlane.example; Wed, 25 Nov 2026 10:00:00 +0000\n"
+           + message(subject="Old clock", message_id="<d9@acme.example>").replace(
+               b"Thu, 26 Nov 2026 08:15:00 +0000", b"Sat, 01 Jan 2000 10:00:00 +0000"))
+    inc = store.get("incidents", receive(store, mail.parse(raw), known).incident)
+    assert inc.opened_at == clock.parse_datetime("2026-11-25T10:00:00+00:00")
+
+
+def test_senders_keep_their_names_however_they_are_written(store):
+    from vse_tui.core.mail_intake import receive
+
+    known = store.mail_ids()
+    senders = {
+        "dana@acme.example (Dana Wells)": ("Dana Wells", "dana@acme.example"),
+        "dana at acme.example (Dana Wells)": ("Dana Wells", "dana@acme.example"),
+        "=?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <Juergen@Acme.example>": ("Jürgen Müller", "juergen@acme.example"),
+        "=?iso-8859-1?q?Ren=E9e?= Dubois <renee@acme.example>": ("Renée Dubois", "renee@acme.example"),
+        "omar at bolt.example": ("", "omar@bolt.example"),
+    }
+    for n, (sender, expected) in enumerate(senders.items()):
+        raw = message(subject=f"From {n}", sender=sender, message_id=f"<s{n}@acme.example>")
+        inc = store.get("incidents", receive(store, mail.parse(raw), known).incident)
+        name, address = expected
+        assert (inc.reporter, inc.reporter_contact) == (name or address, address), sender
+
+
+def test_a_maildir_is_read_in_new_and_unseen_cur_and_an_empty_import_says_why(store, settings, tmp_path):
+    """As mutt leaves a Maildir: unread mail moved to cur/ without the S flag."""
+    root = Path(settings.maildir)
+    for sub in ("new", "cur", "tmp"):
+        (root / sub).mkdir(parents=True)
+    (root / "cur" / "1764145000.M1P1.host:2,").write_bytes(message(subject="Unread in cur", message_id="<c1@a>"))
+    (root / "cur" / "1764145001.M2P1.host:2,F").write_bytes(message(subject="Flagged, unread", message_id="<c2@a>"))
+    (root / "cur" / "1764145002.M3P1.host:2,S").write_bytes(message(subject="Read already", message_id="<c3@a>"))
+    (root / "new" / "1764145003.M4P1.host").write_bytes(message(subject="New one", message_id="<c4@a>"))
+    result = intake(store, root, settings)
+    assert sorted(i.summary for i in store.records("incidents")) == ["Flagged, unread", "New one", "Unread in cur"]
+    assert sorted(p.name.split(":2,")[1] for p in (root / "cur").iterdir()) == ["FS", "S", "S", "S"]
+    again = intake(store, root, settings)
+    assert again.outcomes == [] and "no message" in again.line() and "4 in cur/ already marked seen" in again.line()
+    assert "--all" in again.line()
+    assert intake(store, root, settings, everything=True).count("new") == 1  # the one read already, on request
+    assert result.count("new") == 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no .eml file" in intake(store, empty, settings).line()
+    text = tmp_path / "notes.txt"
+    text.write_text("Subject: not an mbox\n\nhello\n")
+    assert "not an mbox file" in intake(store, text, settings).line()
+
+
+def test_an_mbox_archive_keeps_each_messages_date_and_sender(store, settings, tmp_path):
+    from vse_tui.core import clock
+
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(
+        b"From dana at acme.example  Tue Nov 10 16:51:00 2026\n"
+        b"From: dana at acme.example (Dana Wells)\nSubject: Backups fail\nMessage-ID: <a1@acme.example>\n"
+        b"Date: Tue, 10 Nov 2026 16:50:12 +0000\n\nThe nightly backup fails.\n\n"
+        b"From omar at bolt.example  Wed Nov 11 09:00:00 2026\n"
+        b"From: omar at bolt.example (Omar Haddad)\nSubject: No date here\nMessage-ID: <a2@bolt.example>\n\n"
+        b"Printer offline.\n")
+    result = intake(store, archive, settings)
+    assert result.count("new") == 2
+    by = {i.summary: i for i in store.records("incidents")}
+    assert (by["Backups fail"].reporter, by["Backups fail"].reporter_contact) == ("Dana Wells", "dana@acme.example")
+    assert by["Backups fail"].opened_at == clock.parse_datetime("2026-11-10T16:50:12+00:00")
+    assert by["No date here"].opened_at == clock.parse_datetime("2026-11-11T09:00:00+00:00")  # the From_ line's
+
+
+def test_a_strangers_mail_never_reopens_a_closed_incident_it_waits_for_a_person(store, settings, tmp_path):
+    """Issue 34 row 13: the tag is in every mail we send; knowing it is not enough."""
+    from vse_tui.core.incident_view import incident_view
+    from vse_tui.core.mail_intake import accept_held
+
+    acme = store.add(Customer(name="Acme Bakery", email="office@acme.example"))
+    inc = core.log_incident(store, "Printer jam", reporter="Dana", reporter_contact="dana@acme.example",
+                            customer=acme.uuid)
+    core.restore(store, inc.id, solution="Cleared the tray")
+    core.close(store, inc.id, confirmed_by="Dana", acknowledgement="Dana printed a page with me")
+    box = mailbox.Maildir(settings.maildir, create=True)
+    box.add(message(subject=f"Re: [{inc.id}] Printer jam", body="Click this link.", sender="mallory@evil.example",
+                    message_id="<evil1@evil.example>"))
+    result = intake(store, settings.maildir, settings)
+    assert [o.what for _, o in result.outcomes] == ["held"] and "held for a person" in result.line()
+    held = store.get("incidents", inc.id)
+    assert held.status == "closed" and held.reopened == 0 and held.mail[-1].kind == "held"
+    assert "mail from mallory@evil.example: HELD" in incident_view(store, inc.id).as_text()
+    box.add(message(subject=f"Re: [{inc.id}] Printer jam", body="It jams again.", sender="Kim <kim@acme.example>",
+                    message_id="<kim1@acme.example>"))  # a colleague at the customer (its domain)
+    intake(store, settings.maildir, settings)
+    assert store.get("incidents", inc.id).status != "closed"
+    core.restore(store, inc.id, solution="New roller")
+    core.close(store, inc.id, confirmed_by="Dana", acknowledgement="Printed again")
+    reopened = accept_held(store, inc.id)
+    assert reopened.status != "closed" and [m.kind for m in reopened.mail] == ["reply", "reply"]
+
+
+def test_a_thousand_replies_grow_the_database_linearly(store, settings):
+    """Issue 34 row 5: each reply stores the reply, not the whole thread again (the history of the
+    thread's 1,000 replies holds each once), and `incident show` stays quick."""
+    import os
+
+    from vse_tui.core.incident_view import incident_view
+    from vse_tui.core.mail_intake import receive
+
+    known = store.mail_ids()
+    first = receive(store, mail.parse(message(subject="Shared drive slow", message_id="<t0@acme.example>")), known)
+    inc = store.get("incidents", first.incident)
+    body = "The shared drive is still slow this morning; opening a spreadsheet takes a minute. " * 15  # ~1.3 KB
+    sizes = {}
+
+    def size() -> int:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return os.path.getsize(store.path)
+
+    sizes[0] = size()
+    template = message(subject=f"Re: [{inc.id}] Shared drive slow", body=f"NNNN: {body}", message_id="<tNNNN@acme.example>")
+    with store.bulk():  # as an import of a mailbox runs: no flush to the disk at every message
+        for n in range(1, 1001):
+            raw = template.replace(b"NNNN", str(n).zfill(4).encode())
+            assert receive(store, mail.parse(raw), known).what == "reply"
+            if n in (250, 1000):
+                sizes[n] = size()
+    first_quarter = (sizes[250] - sizes[0]) / 250
+    rest = (sizes[1000] - sizes[250]) / 750
+    assert rest < 2 * first_quarter + 4096, sizes  # linear: a later reply costs what an early one did
+    stored = sum(len(h["new_value"] or "") + len(h["old_value"] or "") for h in store.history(inc.uuid))
+    assert stored < 3 * 1000 * len(body), stored  # each reply's text about once (quadratic: ~500 times)
+    started = time.perf_counter()
+    text = incident_view(store, inc.id).as_text()
+    assert time.perf_counter() - started < 30 and text.count("mail from Dana Wells <dana@acme.example>: a reply") == 1000
+    assert verify(store) == []

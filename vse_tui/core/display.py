@@ -143,8 +143,21 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
             sent = {}
         if isinstance(sent, dict) and sent.get("state") == "queued":
             return f"mail queued to {sent.get('to', '')}: {sent.get('subject', '')}"[:limit]
+        if isinstance(sent, dict) and sent.get("state") == "reply":
+            return f"mail from {sent.get('from', '')}: {sent.get('subject', '')}"[:limit]
         if isinstance(sent, dict):
             return f"mail {sent.get('state', '')}: {sent.get('detail', '')}"[:limit]
+    if h["action"] == "append":  # messages added to a record's mail
+        try:
+            added = json.loads(h.get("new_value") or "[]")
+        except ValueError:
+            added = []
+        if isinstance(added, list) and added and all(isinstance(m, dict) for m in added):
+            kinds = {"new": "mail in", "reply": "mail reply", "held": "mail held for a person"}
+            text = "; ".join(f"{kinds.get(str(m.get('kind')), 'mail')} from {m.get('sender', '')}: "
+                             f"{m.get('subject', '')}" for m in added)
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+        return f"{field}: + {short(h.get('new_value'))}"
     if h["action"] != "update":
         return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
     if h.get("old_value") in (None, "", "[]", "{}"):

@@ -115,6 +115,23 @@ def _header(msg: Message, name: str) -> str:
         return str(raw[0]) if raw else ""
 
 
+def _raw_header(msg: Message, name: str) -> str:
+    """A header's value as it was written (unfolded, encoded words kept): a comment in it is kept."""
+    for key, value in msg.raw_items() if hasattr(msg, "raw_items") else msg.items():
+        if key.lower() == name.lower():
+            return " ".join(str(value).split())
+    return ""
+
+
+def _decoded_words(text: str) -> str:
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(text)))
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return text
+
+
 def skip_reason(msg: Message, sender: str, own: set[str]) -> str | None:
     """Why a message must never become an incident nor be answered, or None."""
     auto = _header(msg, "Auto-Submitted").lower()
@@ -157,7 +174,7 @@ def sender_of(value: str) -> tuple[str, str]:
     if hidden:
         rest = hidden.group(3).strip()
         name = rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
-        return header_text(name), f"{hidden.group(1)}@{hidden.group(2)}".lower()
+        return header_text(_decoded_words(name)), f"{hidden.group(1)}@{hidden.group(2)}".lower()
     try:
         from email.headerregistry import HeaderRegistry
 
@@ -170,7 +187,7 @@ def sender_of(value: str) -> tuple[str, str]:
         name = first.display_name or ""
         if not name:  # `addr (Name)`: the comment is the name
             comment = re.search(r"\(([^()]*)\)\s*$", value)
-            name = comment.group(1) if comment else ""
+            name = _decoded_words(comment.group(1)) if comment else ""
         return header_text(name), first.addr_spec.strip().lower()
     pairs = getaddresses([value])
     name, address = pairs[0] if pairs else ("", "")
@@ -224,7 +241,7 @@ def parse(raw: bytes, own: set[str] | None = None, max_attachment: int = 25 << 2
         mid = _header(msg, "Message-ID")
         out.message_id = mid.strip() or None
         out.subject = " ".join(_header(msg, "Subject").split())[:300]
-        out.sender_name, out.sender = sender_of(_header(msg, "From"))
+        out.sender_name, out.sender = sender_of(_raw_header(msg, "From") or _header(msg, "From"))
         when = _header(msg, "Date")
         written = None
         if when:

@@ -180,15 +180,35 @@ class Message:
         return line
 
 
+def mail_texts(store: StorePort, uuid: str) -> dict[str, str]:
+    """Message-ID -> text of each message on an incident: kept once, in the history row that added
+    it (the incident's row keeps the message without its text)."""
+    import json
+
+    out: dict[str, str] = {}
+    for row in store.history(uuid):
+        if row.get("action") != "append" or row.get("field") != "mail":
+            continue
+        try:
+            items = json.loads(row.get("new_value") or "[]")
+        except ValueError:
+            continue
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("message_id"):
+                out[str(item["message_id"])] = str(item.get("text", ""))
+    return out
+
+
 def messages_of(store: StorePort, kind: str, record: Any) -> list[Message]:
     """Every message on a record, oldest first: for an incident the mail that came in and each
     notification (with its delivery state); for a change or a feedback entry the notices or answers
     sent (each with its last state) and the replies, from its history."""
     out: list[Message] = []
     if kind == "incidents":
+        texts = mail_texts(store, record.uuid) if any(not m.text for m in record.mail) else {}
         for m in record.mail:
             out.append(Message(m.at, "from", f"{m.sender_name} <{m.sender}>" if m.sender_name else m.sender, m.kind,
-                               subject=m.subject, text=m.text))
+                               subject=m.subject, text=m.text or texts.get(m.message_id, "")))
         for n in record.notifications:
             state = delivery_state(n)
             who = f"{n.to} <{n.address}>" if n.address and n.address != n.to else (n.address or n.to)
@@ -306,5 +326,5 @@ def bounced(store: StorePort, report: Bounce) -> tuple[dict[str, Any] | None, st
     return meta, reason
 
 
-__all__ = ["FAILED", "STATES", "Message", "bounced", "delivery_state", "drop", "find_message", "first_response", "messages_of", "reached",
+__all__ = ["FAILED", "STATES", "Message", "bounced", "delivery_state", "drop", "find_message", "first_response", "mail_texts", "messages_of", "reached",
            "record_state", "retry", "told_at"]

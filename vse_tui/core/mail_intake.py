@@ -87,6 +87,12 @@ def _replied_to(store: StorePort, mail: Incoming) -> tuple[str, Any] | None:
 
     if mail.ticket:
         kind = PREFIXES.get(mail.ticket.split("-", 1)[0])
+        row = store.row("incidents", ["uuid", "id", "status", "state"], {"id": mail.ticket}) if kind == "incidents" \
+            else None
+        if kind and row:  # the common case, read without the incident's whole thread
+            from types import SimpleNamespace
+
+            return kind, SimpleNamespace(uuid=row[0], id=row[1], status=row[2], state=row[3])
         if kind:
             try:
                 return kind, store.get(kind, mail.ticket)
@@ -101,12 +107,13 @@ def _replied_to(store: StorePort, mail: Incoming) -> tuple[str, Any] | None:
     return None
 
 
-def _entry(mail: Incoming, kind: str):
+def _entry(mail: Incoming, kind: str) -> dict[str, Any]:
+    """A message as an incident's mail keeps it (checked by the model), in its stored form."""
     from .records.incident import Mail
 
     now = clock.now()
     return Mail(message_id=mail.key, sender=mail.sender, sender_name=mail.sender_name, subject=mail.subject,
-                at=mail.date or now, received_at=now, text=mail.text, kind=kind)
+                at=mail.date or now, received_at=now, text=mail.text, kind=kind).model_dump(mode="json")
 
 
 def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
@@ -118,7 +125,7 @@ def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
         inc = log_incident(store, mail.subject or "(no subject)", customer=customer, use_last=False,
                            reporter=reporter, reporter_contact=mail.sender,
                            details=mail.text or "(the message had no text)", opened_at=mail.date)
-        store.update("incidents", inc.uuid, {"mail": [_entry(mail, "new")]}, task="IN.2.1")
+        store.append("incidents", inc.uuid, "mail", [_entry(mail, "new")], task="IN.2.1")
         for name, data in mail.attachments:
             _attach(store, inc, name, data, max_attachment)
     return Outcome("new", inc.id)
@@ -141,19 +148,25 @@ def may_reopen(store: StorePort, inc, sender: str) -> bool:
 
 
 def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
+    """A reply on an incident: added to its mail (the message once, never the thread again); an
+    incident waiting for the customer resumes; a closed one reopens when the sender may reopen it
+    (may_reopen), else the message is held for a person."""
     from .incidents import reopen, set_waiting
 
     with store.transaction():
-        current = store.get("incidents", inc.uuid)
-        if current.status == "closed" and not may_reopen(store, current, mail.sender):
-            store.update("incidents", current.uuid, {"mail": [*current.mail, _entry(mail, "held")]}, task="IN.2.2")
-            return Outcome("held", inc.id, why=f"{mail.sender or 'no address'} is not the reporter nor a contact of "
-                                               f"its customer (vse-tui mail accept {inc.id})")
-        store.update("incidents", current.uuid, {"mail": [*current.mail, _entry(mail, "reply")]}, task="IN.2.2")
-        current = store.get("incidents", inc.uuid)
-        if current.state == "waiting for customer":
-            set_waiting(store, current.id, None)  # the customer answered: the clock runs again
-        elif current.status == "closed":
+        row = store.row("incidents", ["status", "state"], {"uuid": inc.uuid})
+        status, state = (row[0], row[1]) if row else (inc.status, inc.state)
+        if status == "closed":
+            current = store.get("incidents", inc.uuid)
+            if not may_reopen(store, current, mail.sender):
+                store.append("incidents", inc.uuid, "mail", [_entry(mail, "held")], task="IN.2.2")
+                return Outcome("held", inc.id, why=f"{mail.sender or 'no address'} is not the reporter nor a "
+                                                   f"contact of its customer (vse-tui mail accept {inc.id})")
+        store.append("incidents", inc.uuid, "mail", [_entry(mail, "reply")], task="IN.2.2")
+        if state == "waiting for customer":
+            set_waiting(store, inc.id or inc.uuid, None)  # the customer answered: the clock runs again
+        elif status == "closed":
+            current = store.get("incidents", inc.uuid)
             hour_ago = clock.now() - timedelta(hours=1)
             recent = [m for m in current.mail if m.kind == "reply" and m.received_at >= hour_ago]
             if len(recent) <= REOPENS_PER_HOUR:
