@@ -76,8 +76,8 @@ def main() -> None:
         big(args.imported)
         return
     os.environ.setdefault("VSE_TUI_NOW", "2026-11-26T09:30:00+00:00")
-    from vse_tui.core import clock
-    from vse_tui.core import incidents as core
+    from vse_tui.core.incidents import process as core
+    from vse_tui.core.kernel import clock
     from vse_tui.demo import build_demo
     from vse_tui.store import Actor, open_store, sync
     from vse_tui.store.maintenance import backup

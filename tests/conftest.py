@@ -33,7 +33,7 @@ def _isolated(tmp_path, monkeypatch):
 
 def as_person(store, name: str, roles: str = "", login: str | None = None, **kwargs):
     """Add a person of the shop (with roles) and write as them from now on."""
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     person, _ = add_person(store, name, roles=roles, os_user=login, **kwargs)
     store.actor = store.actor.as_person(person.uuid, person.name)
@@ -54,7 +54,7 @@ def acting(store, person):
 @pytest.fixture
 def sam(store):
     """Sam, a practitioner for incidents, beside Tester."""
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     return add_person(store, "Sam", roles="PT:incident", os_user="sam")[0]
 

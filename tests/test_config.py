@@ -4,7 +4,7 @@ import stat
 import pytest
 
 from vse_tui.config import Config, load_config, save_config
-from vse_tui.core.errors import InputError
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.paths import config_path, default_db_path
 
 

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from .config import Config, load_config
-from .core.errors import VseError
+from .core.kernel.errors import VseError
 from .screens.palette import RecordsProvider
 from .store.db import Store
 
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
 
-class VseApp(App):
+class VseApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "vse-tui"
 
@@ -60,11 +61,15 @@ class VseApp(App):
         self.db_label = store.path.name
         self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
 
-    def _load_mode(self, name: str) -> Screen:
-        module, _, cls = self.MODES[name].partition(":")
-        import importlib
+    def _load_mode(self, name: str) -> Screen[object]:
+        spec = self.MODES[name]
+        if isinstance(spec, str):
+            import importlib
 
-        screen = getattr(importlib.import_module(module), cls)()
+            module, _, cls = spec.partition(":")
+            screen: Screen[object] = getattr(importlib.import_module(module), cls)()
+        else:
+            screen = spec()
         # A new screen gets the current stylesheet when it mounts. Textual 8.2 marks a mode's new
         # screen as out of date all the same and re-parses every CSS source, twice at start and
         # again on the first visit of each screen (~15 ms each); saying it is current avoids that.
@@ -87,13 +92,17 @@ class VseApp(App):
             from .screens.who import WhoScreen
 
             # who is at the keyboard, asked once for a login mapped to nobody; then the setup
-            self.push_screen(WhoScreen(), lambda _: (self.refresh_top(), self._open_setup()))
+            self.push_screen(WhoScreen(), self._after_who)
         else:
             self._open_setup()
 
+    def _after_who(self, _chosen: object) -> None:
+        self.refresh_top()
+        self._open_setup()
+
     def _open_setup(self) -> None:
         if self.open_wizard:
-            from .core.evidence import governance_complete
+            from .core.evidence.tasks import governance_complete
 
             # The one thing that opens by itself: the first-time setup, until it is finished.
             if not governance_complete(self.store):
@@ -117,7 +126,7 @@ class VseApp(App):
     def _warm_up(self) -> None:
         """The first screen needs no record models; the first record opened does. Loading them in
         a thread once the first screen is up spares that first opening a tenth of a second."""
-        from .core.records import all_models
+        from .core.model.records import all_models
 
         def load() -> None:
             all_models()
@@ -154,7 +163,7 @@ class VseApp(App):
             self.push_screen(WizardScreen())
 
     def add_mode_screen(self, name: str) -> None:
-        self._modes[name] = lambda name=name: self._load_mode(name)
+        self._modes[name] = partial(self._load_mode, name)
 
     # ------------------------------------------------------------ actions
     def action_go(self, mode: str) -> None:
@@ -194,18 +203,18 @@ class VseApp(App):
         if record.KIND == "incidents":
             from .screens.incident_detail import IncidentDetailScreen
 
-            self.push_screen(IncidentDetailScreen(record.id))
+            self.push_screen(IncidentDetailScreen(record.id or ref))
         elif record.KIND in ("change_requests", "configuration_items", "feedback"):
             from .screens.control import ChangeScreen, ConfigurationItemScreen
             from .screens.relationship import FeedbackScreen
 
             screen = {"change_requests": ChangeScreen, "configuration_items": ConfigurationItemScreen,
                       "feedback": FeedbackScreen}[record.KIND]
-            self.push_screen(screen(record.id))
+            self.push_screen(screen(record.id or ref))
         else:
             from .screens.record import RecordScreen
 
-            self.push_screen(RecordScreen(record.KIND, record.id))
+            self.push_screen(RecordScreen(record.KIND, record.id or ref))
 
     # what the palette offers from any screen: (title, help, mode to show first, action there)
     GLOBAL_COMMANDS: tuple[tuple[str, str, str | None, str], ...] = (

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from .core.errors import InputError
+from .core.kernel.errors import InputError
 from .paths import config_path
 
 THEMES = ("dark", "light")
@@ -31,6 +31,10 @@ class Config:
     mail: dict[str, Any] = field(default_factory=dict)  # [mail]: see MailSettings
 
     def __post_init__(self) -> None:
+        # The fields say what a valid file holds; a TOML file may hold anything, so each value is
+        # checked as the object it is.
+        daily_backup: object = self.daily_backup
+        mail: object = self.mail
         problems = []
         if self.operator is not None and (not isinstance(self.operator, str) or not self.operator.strip()):
             problems.append(f"operator: a person's id or name is needed (got {self.operator!r})")
@@ -43,15 +47,15 @@ class Config:
         if not isinstance(self.keys, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                       for k, v in self.keys.items()):
             problems.append(f"keys: expected a table of binding id = \"key\" (got {self.keys!r})")
-        if not isinstance(self.daily_backup, bool):
-            problems.append(f"daily_backup: expected true or false (got {self.daily_backup!r})")
+        if not isinstance(daily_backup, bool):
+            problems.append(f"daily_backup: expected true or false (got {daily_backup!r})")
         if self.assign_new not in ("nobody", "me"):
             problems.append(f"assign_new: expected \"nobody\" or \"me\" (got {self.assign_new!r})")
-        if not isinstance(self.mail, dict):
-            problems.append(f"mail: expected a [mail] table (got {self.mail!r})")
+        if not isinstance(mail, dict):
+            problems.append(f"mail: expected a [mail] table (got {mail!r})")
         else:
             try:
-                MailSettings.from_dict(self.mail)
+                MailSettings.from_dict(mail)
             except InputError as exc:
                 problems.append(str(exc))
         if problems:

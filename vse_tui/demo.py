@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from .core import changes as co
-from .core import governance as gov
-from .core import incidents as inc_core
-from .core import policy, relationship
-from .core import roles as roles_core
-from .core.approvals import approve
-from .core.documents import create, edit
+from .core.control import changes as co
+from .core.governance import process as gov
+from .core.governance import roles as roles_core
+from .core.governance.approvals import approve
+from .core.governance.documents import create, edit
+from .core.incidents import policy
+from .core.incidents import process as inc_core
+from .core.relationship import process as relationship
 from .store.db import Store
 
 SEED = 29110
@@ -153,7 +154,7 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
                progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Fill an empty database with the demo shop. Returns counts per kind. `progress(incidents
     stored)`: told as the shop's year is lived and as the old helpdesk's tickets come in."""
-    from .core import clock
+    from .core.kernel import clock
 
     as_of = as_of or clock.today()
     now = clock.now() if as_of == clock.today() else _at(as_of, 9, 30)
@@ -774,14 +775,14 @@ def _reviews(d: _Demo) -> None:
 
 def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | None = None) -> None:
     """The tickets of the helpdesk the shop used before: brought in with the importer, at the end."""
-    from .core.importer import demo_archive
+    from .core.intake.importer import demo_archive
 
     d._as("kim")
     demo_archive(d.store, count, d.rng, d.refs, d.start, progress)
 
 
 def dump_counts(store: Store) -> dict[str, int]:
-    from .core.records import KINDS
+    from .core.model.records import KINDS
 
     return {kind: store.count(kind) for kind in KINDS}
 

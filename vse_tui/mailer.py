@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import MailSettings
-from .core.errors import InputError
+from .core.kernel.errors import InputError
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _from_line_date(line: bytes) -> datetime | None:
     """The date of an mbox From_ line (`From dana at acme.example  Thu Nov 26 08:15:00 2026`), in UTC."""
     import re
 
-    from .core import clock
+    from .core.kernel import clock
 
     found = re.search(r"([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}:\d\d:\d\d) +(\d{4})",
                       line.decode("ascii", "replace"))
@@ -157,8 +157,9 @@ def intake(store, path: str | Path, settings: MailSettings, progress: Callable[[
            everything: bool = False):
     """Every unseen message at `path` through the core's intake; each dealt with is marked seen,
     each that cannot be read stays where it is. When nothing is found the result says why."""
-    from .core import clock, mail
-    from .core.mail_intake import IntakeResult, Outcome, receive
+    from .core.intake import mail
+    from .core.intake.mail_intake import IntakeResult, Outcome, receive
+    from .core.kernel import clock
 
     result = IntakeResult()
     known = store.mail_ids()
@@ -303,9 +304,9 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
     `mail retry`), never tried again by itself; a temporary failure (4xx, no connection) leaves it
     queued, noted in the outbox only. Each change of state is one history row on its record.
     Returns (sent, errors)."""
-    from .core import clock
-    from .core.mail import on_the_wire
-    from .core.mail_delivery import record_state
+    from .core.intake.mail import on_the_wire
+    from .core.intake.mail_delivery import record_state
+    from .core.kernel import clock
 
     waiting = store.outbox()
     if not waiting:

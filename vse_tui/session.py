@@ -35,7 +35,7 @@ def actor_for(args=None):
 
 def identify(store, args=None) -> None:
     """Make the store's actor the person at the keyboard (see core.people.identify)."""
-    from .core.people import identify as who
+    from .core.governance.people import identify as who
 
     text, explicit = claim(args)
     found = who(store, text, store.actor.os_user, explicit)

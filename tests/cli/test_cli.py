@@ -176,12 +176,12 @@ def test_incident_add_loads_only_what_it_needs(tmp_path):
     assert main(["incident", "add", "first", "--db", db]) == 0
     code = ("import sys; from vse_tui.cli import main; "
             f"main(['incident', 'add', 'Mail down', '--db', {db!r}]); "
-            "print(sorted(m for m in sys.modules if m.startswith(('textual', 'sqlite_utils', 'vse_tui.core.records.',"
+            "print(sorted(m for m in sys.modules if m.startswith(('textual', 'sqlite_utils', 'vse_tui.core.model.records.',"
             " 'importlib.metadata'))), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "INC-0002"
-    assert out.stderr.strip().splitlines()[-1] == ("['vse_tui.core.records.base', 'vse_tui.core.records.incident', "
-                                                   "'vse_tui.core.records.registry']")
+    assert out.stderr.strip().splitlines()[-1] == ("['vse_tui.core.model.records.base', 'vse_tui.core.model.records.incident', "
+                                                   "'vse_tui.core.model.records.registry']")
 
 
 def test_pydantic_plugin_loader_stand_in():

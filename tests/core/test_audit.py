@@ -5,10 +5,11 @@ import re
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import attachments, documents
-from vse_tui.core.errors import InputError
-from vse_tui.core.parties_import import apply_parties, plan_parties
-from vse_tui.core.records import Customer
+from vse_tui.core.evidence import attachments
+from vse_tui.core.governance import documents
+from vse_tui.core.intake.parties import apply_parties, plan_parties
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import Customer
 from vse_tui.reports import audit_pack, improvement, performance
 from vse_tui.store import Actor, open_store
 from vse_tui.store.chain import verify
@@ -50,7 +51,7 @@ def test_the_audit_pack_has_a_page_per_work_product_and_links_only_inside_itself
         proof = tmp_path / "test log.txt"
         proof.write_text("all checks passed", encoding="utf-8")
         att = attachments.attach(store, "TST-0001", proof)
-        from vse_tui.core.records import BY_WP
+        from vse_tui.core.model.records import BY_WP
 
         present = {wp for wp, model in BY_WP.items() if store.count(model.KIND)}
         result = audit_pack.write_pack(store, tmp_path / "pack")

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from vse_tui.core import attachments, documents
-from vse_tui.core import incidents as core
-from vse_tui.core.records import BY_WP
-from vse_tui.core.standard import load_standard
+from vse_tui.core.evidence import attachments
+from vse_tui.core.governance import documents
+from vse_tui.core.incidents import process as core
+from vse_tui.core.model.records import BY_WP
+from vse_tui.core.model.standard import load_standard
 from vse_tui.reports import audit_pack
 from vse_tui.session import identify
 from vse_tui.store import Actor, open_store
@@ -154,7 +155,7 @@ def test_the_pack_is_private(pack):
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not on this machine")
 def test_signatures_check_with_openssh_alone_from_the_pack(store, tmp_path):
-    from vse_tui.core import governance as gov
+    from vse_tui.core.governance import process as gov
 
     key = tmp_path / "kim"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kim", "-f", str(key)], check=True)
@@ -260,7 +261,7 @@ def test_a_period_keeps_the_incidents_opened_in_it_and_the_refreshed_pack_drops_
                 assert f'id="{anchor}"' in held.read_text(), (page, anchor)
     assert linked
     # the records are counted as they are written: up to all of them, or the period's incidents
-    from vse_tui.core.records import KINDS
+    from vse_tui.core.model.records import KINDS
     from vse_tui.reports.performance import parse_period
 
     store = open_store(db, Actor(operator="Kim Lee"))

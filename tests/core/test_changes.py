@@ -5,16 +5,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from vse_tui.core import changes, cis, clock
-from vse_tui.core import incidents as inc_core
-from vse_tui.core.errors import InputError
-from vse_tui.core.records import ConfigurationItem, Customer, Service
+from vse_tui.core.control import changes, cis
+from vse_tui.core.incidents import process as inc_core
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import ConfigurationItem, Customer, Service
 from vse_tui.store.chain import verify
 
 
 @pytest.fixture
 def shop(store):
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     for name, roles in (("Kim", "CM,MGT"), ("Sam", "PT:change"), ("Alex", "PT:change")):
         add_person(store, name, roles=roles)
@@ -41,7 +42,7 @@ def test_a_normal_change_from_request_to_review(shop):
         changes.deploy(store, ch.id)
     _through_test(store, ch.id)
     ch = store.get("change_requests", ch.id)
-    from vse_tui.core.people import find_person
+    from vse_tui.core.governance.people import find_person
 
     assert (ch.status, ch.state, ch.built_by) == ("approved", "tested", find_person(store, "Alex")[0])
     assert store.records("service_designs")[0].status == "approved"
@@ -221,7 +222,7 @@ def test_deploying_a_service_change_updates_the_catalogue(shop):
 def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
     store, svc, *_ = shop
     store.add(Customer(name="Acme"))
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     add_person(store, "Sam Ortiz", roles="PT")
     csv_file = tmp_path / "assets.csv"
@@ -259,7 +260,7 @@ def test_import_cis_stores_good_rows_and_reports_bad_ones(tmp_path, shop):
 
 
 def test_the_editor_cannot_skip_the_path_or_make_a_change_pre_approved(shop):
-    from vse_tui.core import documents
+    from vse_tui.core.governance import documents
 
     store = shop[0]
     ch = changes.request(store, "Swap NAS disk")

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from vse_tui.core import approvals, audit_check
-from vse_tui.core import governance as gov
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
-from vse_tui.core.evidence import evidence_map, summary
-from vse_tui.core.roles import add_person
+from vse_tui.core.evidence import audit_check
+from vse_tui.core.evidence.tasks import evidence_map, summary
+from vse_tui.core.governance import approvals
+from vse_tui.core.governance import process as gov
+from vse_tui.core.governance.roles import add_person
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
 
 from ..conftest import acting
 
@@ -60,7 +61,7 @@ def test_an_edit_after_approval_needs_a_new_approval(store):
     gov.save_policy_draft(store, fields)
     pol = gov.approve_policy(store, gov.approval(store, None))
     assert approvals.state(pol).current and states(store)["GO.2.2"] == "done"
-    from vse_tui.core import documents
+    from vse_tui.core.governance import documents
 
     pol = documents.edit(store, "policies", pol.id, {"plans": "A new plan"})
     st = approvals.state(pol)
@@ -76,7 +77,7 @@ def test_an_approval_without_the_role_needs_a_mitigation(store):
     gov.save_policy_draft(store, gov.policy_defaults())
     with pytest.raises(InputError, match="Pat holds none of the roles.*mitigation"):
         gov.approve_policy(store, gov.approval(store, "Pat"))
-    from vse_tui.core import documents
+    from vse_tui.core.governance import documents
 
     pol = store.latest("policies")
     pol = documents.approve(store, "policies", pol.id, "Pat", mitigation="Kim was away; she reads it on Monday")
@@ -89,8 +90,8 @@ def test_an_approval_without_the_role_needs_a_mitigation(store):
 def test_stale_uses_the_shops_own_review_interval(store):
     from datetime import timedelta
 
-    from vse_tui.core import clock
-    from vse_tui.core.evidence import review_intervals
+    from vse_tui.core.evidence.tasks import review_intervals
+    from vse_tui.core.kernel import clock
 
     assert review_intervals(store)["GO.4.1"] == 365  # the shop's default
     fields = gov.policy_defaults()
@@ -100,8 +101,8 @@ def test_stale_uses_the_shops_own_review_interval(store):
     assert review_intervals(store)["GO.4.1"] == 30
     assert evidence_map(store, now=clock.now() + timedelta(days=1))  # no error on a shop without a report
     # typed on the policy's editor as a person writes it; a wrong task or number is named
-    from vse_tui.core import documents
-    from vse_tui.core.fields import parse, show
+    from vse_tui.core.governance import documents
+    from vse_tui.core.present.fields import parse, show
 
     pol = store.latest("policies")
     assert show(store, "policies", pol)["review_intervals"] == "GO.4.1 30"
@@ -127,7 +128,7 @@ def test_a_signed_approval_verifies_with_openssh_and_breaks_when_tampered(store,
     store.update("people", store.actor.person, {"ssh_key": key.with_suffix(".pub").read_text().strip()})
     gov.save_policy_draft(store, gov.policy_defaults())
     pol = store.latest("policies")
-    from vse_tui.core import documents
+    from vse_tui.core.governance import documents
 
     pol = documents.approve(store, "policies", pol.id, sign=True, key=str(key))
     a = pol.approvals[-1]
@@ -184,8 +185,8 @@ def test_the_demo_is_made_through_the_core_only():
 def test_a_real_database_cannot_be_backdated_and_warns_when_the_clock_is_behind(tmp_path, monkeypatch):
     from datetime import timedelta
 
-    from vse_tui.core import clock
-    from vse_tui.core.errors import DatabaseError
+    from vse_tui.core.kernel import clock
+    from vse_tui.core.kernel.errors import DatabaseError
     from vse_tui.store import Actor, open_store
     from vse_tui.store.maintenance import startup_warnings
 

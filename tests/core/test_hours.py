@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from vse_tui.core.hours import Hours, add_working_minutes, working_minutes
+from vse_tui.core.incidents.hours import Hours, add_working_minutes, working_minutes
 
 BRU = ZoneInfo("Europe/Brussels")
 OFFICE = Hours(days=(0, 1, 2, 3, 4), start=time(9), end=time(17))

@@ -2,8 +2,8 @@
 
 import uuid
 
-from vse_tui.core import ids
-from vse_tui.core import incidents as core
+from vse_tui.core.incidents import process as core
+from vse_tui.core.model import ids
 
 
 def test_uuids_are_version_7_unique_and_sort_in_the_order_they_were_made():

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core.dates import DateError, DateReader
-from vse_tui.core.importer import Options, apply, plan_incidents
+from vse_tui.core.intake.importer import Options, apply, plan_incidents
+from vse_tui.core.kernel.dates import DateError, DateReader
 
 SNOW = """number,short_description,opened_at,resolved_at,closed_at,impact,urgency,priority,state,assignment_group,caller_id
 INC0010001,Email not syncing on phone,2026-03-02 09:15:00,2026-03-02 11:00:00,2026-03-03 08:00:00,2 - Medium,2 - Medium,3 - Moderate,Closed,Service Desk,Dana Wells
@@ -162,7 +162,7 @@ def test_keys_already_here_are_asked_as_the_file_is_read_and_colliding_hashes_lo
                                                                                            monkeypatch):
     """The first pass asks the database which keys are here a few thousand at a time (2 here); two
     keys whose hashes collide (all of them, here) only make their tickets finish at the end."""
-    from vse_tui.core import importer
+    from vse_tui.core.intake import importer
 
     head = "Ref,What happened,When,Status\n"
     rows = ["A-1,Server slow,2026-04-01 10:00,New", "A-2,Disk full,2026-04-02 11:00,New",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import importer
-from vse_tui.core.importer import Options, apply, plan_incidents
+from vse_tui.core.intake import importer
+from vse_tui.core.intake.importer import Options, apply, plan_incidents
 from vse_tui.store.chain import verify
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
@@ -61,7 +61,7 @@ TOOLS = {
 
 @pytest.mark.parametrize("name", TOOLS)
 def test_each_tools_default_export_imports_with_no_options(store, name):
-    from vse_tui.core.records import Customer
+    from vse_tui.core.model.records import Customer
 
     for customer in ("Acme Bakery", "Bolt Logistics"):
         store.add(Customer(name=customer))
@@ -126,7 +126,7 @@ def test_an_event_log_keeps_its_story(store):
 
 
 def test_people_of_the_export_are_matched_to_the_shops(store):
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     sam, _ = add_person(store, "Sam Ortiz", roles="PT:incident")
     imported(store, "event_log.csv")
@@ -222,7 +222,7 @@ def test_the_real_event_log(store):
 
 
 def test_the_layouts_table_in_the_readme_names_every_layout():
-    from vse_tui.core.import_layouts import LAYOUTS
+    from vse_tui.core.intake.layouts import LAYOUTS
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for layout in LAYOUTS:
@@ -234,7 +234,7 @@ def test_a_file_of_bad_rows_keeps_few_in_memory_and_writes_every_one(tmp_path, m
     import csv as csvmod
 
     from vse_tui.cli import main
-    from vse_tui.core import importer
+    from vse_tui.core.intake import importer
 
     monkeypatch.setattr(importer, "KEEP_REJECTED_VALUES", 3)
     source = tmp_path / "bad.csv"

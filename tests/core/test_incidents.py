@@ -2,11 +2,18 @@ from datetime import timedelta
 
 import pytest
 
-from vse_tui.core import clock, targets
-from vse_tui.core import incident_lists as lists
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
-from vse_tui.core.records import Customer, CustomerAgreement, PriorityTarget, Service, ServicePolicy, ServiceTarget
+from vse_tui.core.incidents import lists, targets
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import (
+    Customer,
+    CustomerAgreement,
+    PriorityTarget,
+    Service,
+    ServicePolicy,
+    ServiceTarget,
+)
 
 from ..conftest import acting
 
@@ -153,7 +160,7 @@ def test_closing_ones_own_resolution_records_an_acknowledgement(store):
 
 
 def test_the_target_counts_in_the_service_hours(store, monkeypatch):
-    from vse_tui.core.records import ServiceHours
+    from vse_tui.core.model.records import ServiceHours
 
     office = store.add(Service(name="Desktops", status="approved", service_hours=ServiceHours(days=[0, 1, 2, 3, 4], start="09:00", end="17:00"),
                                targets=[ServiceTarget(priority="P3", respond_minutes=60, resolve_minutes=240)]))

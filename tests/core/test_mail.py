@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from vse_tui.config import MailSettings
-from vse_tui.core import incidents as core
-from vse_tui.core import mail
-from vse_tui.core.mail_intake import notify_by_mail
-from vse_tui.core.records import Customer
-from vse_tui.core.roles import add_person
+from vse_tui.core.governance.roles import add_person
+from vse_tui.core.incidents import process as core
+from vse_tui.core.intake import mail
+from vse_tui.core.intake.mail_intake import notify_by_mail
+from vse_tui.core.model.records import Customer
 from vse_tui.mailer import intake, send_outbox
 from vse_tui.store.chain import verify
 
@@ -90,7 +90,7 @@ def test_the_corpus_through_the_intake(store, settings):
     store.add(Customer(name="Acme Bakery", email="office@acme.example"))
     add_person(store, "Dana Wells", email="dana@acme.example", affiliation="customer", organisation="Acme Bakery")
     known = store.mail_ids()
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.intake.mail_intake import receive
 
     outcomes = {}
     for name, (raw, expected) in corpus().items():
@@ -282,10 +282,10 @@ def test_a_feedback_answer_and_a_change_notice_go_out_as_mail(store, settings, s
     record (queued, then sent), received by a real server on loopback."""
     from email.parser import BytesParser
 
-    from vse_tui.core import changes
-    from vse_tui.core.display import change_text
-    from vse_tui.core.mail_intake import mail_about
-    from vse_tui.core.relationship import feedback_step, log_feedback
+    from vse_tui.core.control import changes
+    from vse_tui.core.intake.mail_intake import mail_about
+    from vse_tui.core.present.display import change_text
+    from vse_tui.core.relationship.process import feedback_step, log_feedback
 
     handler, port = smtp_server()
     settings.smtp_port = port
@@ -316,8 +316,8 @@ def test_a_feedback_answer_and_a_change_notice_go_out_as_mail(store, settings, s
 
 
 def test_a_change_notice_without_an_address_says_where_one_comes_from(store, settings):
-    from vse_tui.core import changes
-    from vse_tui.core.mail_intake import mail_about
+    from vse_tui.core.control import changes
+    from vse_tui.core.intake.mail_intake import mail_about
 
     change = changes.request(store, "Replace the firewall")
     with pytest.raises(Exception, match="no e-mail address for .*a contact of the change's customer"):
@@ -349,8 +349,8 @@ def test_the_command_line_answers_feedback_and_notifies_a_change(tmp_path, capsy
 
 
 def test_a_feedback_answer_goes_to_the_person_who_gave_it(store, settings):
-    from vse_tui.core.mail_intake import mail_draft
-    from vse_tui.core.relationship import feedback_step, log_feedback
+    from vse_tui.core.intake.mail_intake import mail_draft
+    from vse_tui.core.relationship.process import feedback_step, log_feedback
 
     bolt = store.add(Customer(name="Bolt Logistics"))
     add_person(store, "Marco Rossi", email="marco@bolt.example", affiliation="customer", organisation=bolt.uuid)
@@ -446,7 +446,7 @@ def test_user_text_never_becomes_a_header_or_a_recipient(store, settings, strict
     from email.parser import BytesParser
     from email.utils import getaddresses
 
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.intake.mail_intake import receive
 
     handler = Strict()
     settings.smtp_port = strict_server(handler)
@@ -482,9 +482,9 @@ def test_a_permanent_refusal_is_held_with_the_servers_words_then_redirected_or_d
                                                                                        strict_server):
     """554 stops retrying; `mail outbox` lists every message with its state; `mail retry --to`
     sends it elsewhere; `mail drop` gives one up; one history row per change of state."""
-    from vse_tui.core import changes
-    from vse_tui.core.mail_delivery import drop, retry
-    from vse_tui.core.mail_intake import mail_about
+    from vse_tui.core.control import changes
+    from vse_tui.core.intake.mail_delivery import drop, retry
+    from vse_tui.core.intake.mail_intake import mail_about
 
     handler = Strict(gone={"gone@acme.example", "old@acme.example"}, later={"busy@acme.example"})
     settings.smtp_port = strict_server(handler)
@@ -512,7 +512,7 @@ def test_a_permanent_refusal_is_held_with_the_servers_words_then_redirected_or_d
     from email.parser import BytesParser
 
     assert BytesParser(policy=SMTP_POLICY).parsebytes(handler.received[-1][2])["To"] == "it@acme.example"
-    from vse_tui.core.display import change_text
+    from vse_tui.core.present.display import change_text
 
     texts = [change_text(h, {}) for h in store.history(change.uuid) if h["action"] == "mail"]
     assert [t.split(":")[0] for t in texts] == ["mail queued to gone@acme.example", "mail refused",
@@ -607,8 +607,8 @@ Printer jam text.
 def test_a_bounce_after_acceptance_comes_back_onto_its_notice(store, settings, smtp_server, headers_only):
     """The notice was accepted (a response, for a moment); the bounce matched by Message-ID takes
     that back, says why on the incident, and `audit check` lists it."""
-    from vse_tui.core.audit_check import audit_check
-    from vse_tui.core.incident_view import incident_view
+    from vse_tui.core.evidence.audit_check import audit_check
+    from vse_tui.core.incidents.view import incident_view
 
     handler, port = smtp_server()
     settings.smtp_port = port
@@ -637,7 +637,7 @@ def test_a_bounce_after_acceptance_comes_back_onto_its_notice(store, settings, s
 
 def test_the_response_time_is_when_a_notice_was_accepted_or_a_call_recorded(store, settings, smtp_server,
                                                                              monkeypatch):
-    from vse_tui.core import clock
+    from vse_tui.core.kernel import clock
 
     handler, port = smtp_server()
     settings.smtp_port = port
@@ -655,10 +655,10 @@ def test_the_response_time_is_when_a_notice_was_accepted_or_a_call_recorded(stor
 
 
 def test_replies_to_a_change_notice_and_a_feedback_answer_land_on_them(store, settings, smtp_server):
-    from vse_tui.core import changes
-    from vse_tui.core.mail_delivery import messages_of
-    from vse_tui.core.mail_intake import mail_about
-    from vse_tui.core.relationship import feedback_step, log_feedback
+    from vse_tui.core.control import changes
+    from vse_tui.core.intake.mail_delivery import messages_of
+    from vse_tui.core.intake.mail_intake import mail_about
+    from vse_tui.core.relationship.process import feedback_step, log_feedback
 
     handler, port = smtp_server()
     settings.smtp_port = port
@@ -738,8 +738,8 @@ def test_messages_queued_in_the_same_second_go_out_in_order(store, settings, smt
 
 
 def test_an_incident_from_mail_opens_at_the_messages_date_within_sane_bounds(store, settings):
-    from vse_tui.core import clock
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.intake.mail_intake import receive
+    from vse_tui.core.kernel import clock
 
     known = store.mail_ids()
     cases = {  # Date header -> when the incident opens (the test's clock: 2026-11-26 09:30 UTC)
@@ -763,7 +763,7 @@ def test_an_incident_from_mail_opens_at_the_messages_date_within_sane_bounds(sto
 
 
 def test_senders_keep_their_names_however_they_are_written(store):
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.intake.mail_intake import receive
 
     known = store.mail_ids()
     senders = {
@@ -806,7 +806,7 @@ def test_a_maildir_is_read_in_new_and_unseen_cur_and_an_empty_import_says_why(st
 
 
 def test_an_mbox_archive_keeps_each_messages_date_and_sender(store, settings, tmp_path):
-    from vse_tui.core import clock
+    from vse_tui.core.kernel import clock
 
     archive = tmp_path / "list.mbox"
     archive.write_bytes(
@@ -826,8 +826,8 @@ def test_an_mbox_archive_keeps_each_messages_date_and_sender(store, settings, tm
 
 def test_a_strangers_mail_never_reopens_a_closed_incident_it_waits_for_a_person(store, settings, tmp_path):
     """Issue 34 row 13: the tag is in every mail we send; knowing it is not enough."""
-    from vse_tui.core.incident_view import incident_view
-    from vse_tui.core.mail_intake import accept_held
+    from vse_tui.core.incidents.view import incident_view
+    from vse_tui.core.intake.mail_intake import accept_held
 
     acme = store.add(Customer(name="Acme Bakery", email="office@acme.example"))
     inc = core.log_incident(store, "Printer jam", reporter="Dana", reporter_contact="dana@acme.example",
@@ -857,8 +857,8 @@ def test_a_thousand_replies_grow_the_database_linearly(store, settings):
     thread's 1,000 replies holds each once), and `incident show` stays quick."""
     import os
 
-    from vse_tui.core.incident_view import incident_view
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.incidents.view import incident_view
+    from vse_tui.core.intake.mail_intake import receive
 
     known = store.mail_ids()
     first = receive(store, mail.parse(message(subject="Shared drive slow", message_id="<t0@acme.example>")), known)

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import documents, fields, relationship
-from vse_tui.core.errors import InputError
-from vse_tui.core.records import (
+from vse_tui.core.governance import documents
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import (
     ChangeRequest,
     Customer,
     CustomerAgreement,
@@ -23,6 +23,8 @@ from vse_tui.core.records import (
     TestReport,
     TimeEntry,
 )
+from vse_tui.core.present import fields
+from vse_tui.core.relationship import process as relationship
 from vse_tui.reports import performance
 
 
@@ -168,7 +170,7 @@ def test_feedback_moves_through_the_steps_and_closes_with_a_sign_off(store):
     relationship.feedback_step(store, entry.id, "answered", outcome="Thanked Dana by mail")
     with pytest.raises(InputError, match="Signed off by"):
         relationship.feedback_step(store, entry.id, "closed")
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     kim, _ = add_person(store, "Kim", roles="RM")
     done = relationship.feedback_step(store, entry.id, "closed", signed_off_by="Kim")
@@ -187,7 +189,7 @@ def test_an_approved_catalogue_entry_changes_through_a_change_request(store):
     assert store.history(svc.uuid)[0]["task"] == "RE.1.1"
     svc = documents.edit(store, "services", svc.id, {"description": "Nightly copies"})
     assert svc.change_requests == []  # a draft changes freely
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     add_person(store, "Kim", roles="RM")
     svc = documents.approve(store, "services", svc.id, "Kim", how="email")

@@ -1,8 +1,8 @@
 import pytest
 
-from vse_tui.core import roles
-from vse_tui.core.errors import InputError
-from vse_tui.core.records import Person, RoleAssignment
+from vse_tui.core.governance import roles
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import Person, RoleAssignment
 
 
 @pytest.fixture
@@ -99,8 +99,8 @@ def test_set_roles_ends_dropped_roles_and_keeps_history(store):
 def test_training_is_met_through_the_generic_editor(store):
     from datetime import date
 
-    from vse_tui.core.documents import edit, editable_fields
-    from vse_tui.core.records import TrainingRecord
+    from vse_tui.core.governance.documents import edit, editable_fields
+    from vse_tui.core.model.records import TrainingRecord
 
     person, added = roles.add_person(store, "Sam", roles="IM")
     trn = store.add(TrainingRecord(assignment=added[0].uuid, person=person.uuid, requirement="Major incidents"))

@@ -1,5 +1,5 @@
-from vse_tui.core.records import BY_WP
-from vse_tui.core.standard import load_standard
+from vse_tui.core.model.records import BY_WP
+from vse_tui.core.model.standard import load_standard
 
 
 def test_counts_match_the_standard():
@@ -77,8 +77,8 @@ def test_every_work_product_has_a_model_holding_its_fields():
 def test_the_data_and_the_models_agree():
     """One source for each fact of the standard: the work product of each kind, its id prefix, its
     statuses and its fields come from data/standard; the models follow it."""
-    from vse_tui.core.data import role_codes, work_product_prefixes
-    from vse_tui.core.records import KINDS, PREFIXES, model_for
+    from vse_tui.core.model.data import role_codes, work_product_prefixes
+    from vse_tui.core.model.records import KINDS, PREFIXES, model_for
 
     standard = load_standard()
     wps = {w.code: w for w in standard.work_products}

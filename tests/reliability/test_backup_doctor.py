@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
+from vse_tui.core.incidents import process as core
 from vse_tui.store.maintenance import backup, describe, doctor, restore, unsafe_location
 
 
@@ -72,7 +72,7 @@ def test_restore_needs_confirmation_without_a_terminal(tmp_path, capsys):
 def test_restore_refuses_a_file_that_is_not_ours(store, tmp_path):
     import pytest
 
-    from vse_tui.core.errors import DatabaseError
+    from vse_tui.core.kernel.errors import DatabaseError
 
     bad = tmp_path / "notes.db"
     bad.write_text("hello")

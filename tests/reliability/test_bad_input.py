@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core import roles
-from vse_tui.core.errors import DatabaseError, InputError, NotFound, VseError
+from vse_tui.core.governance import roles
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import DatabaseError, InputError, NotFound, VseError
 from vse_tui.store import Actor, open_store
 from vse_tui.store.chain import verify
 
@@ -54,7 +54,7 @@ def test_time_spent_entries(store, minutes, who):
     except InputError:
         assert len(store.get("incidents", inc.id).time_spent) == before
     else:
-        from vse_tui.core.people import find_person
+        from vse_tui.core.governance.people import find_person
 
         assert 0 < minutes <= 24 * 60 and (not who.strip() or find_person(store, who))
         assert len(store.get("incidents", inc.id).time_spent) == before + 1

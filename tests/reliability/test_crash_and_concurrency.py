@@ -14,7 +14,7 @@ from vse_tui.store.chain import verify
 
 WRITER = r'''
 import sys
-from vse_tui.core.incidents import log_incident, classify
+from vse_tui.core.incidents.process import classify, log_incident
 from vse_tui.store import Actor, open_store
 store = open_store(sys.argv[1], Actor(operator=sys.argv[2]))
 n = 0
@@ -39,9 +39,20 @@ def test_killed_writers_lose_nothing_they_reported(tmp_path):
     for round_ in range(kills):
         child = subprocess.Popen([sys.executable, str(script), str(db), f"w{round_}"], stdout=subprocess.PIPE, text=True)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda lines=lines, child=child: lines.extend(child.stdout), daemon=True)
+        first = threading.Event()
+
+        def read(lines=lines, child=child, first=first):
+            for line in child.stdout:
+                lines.append(line)
+                first.set()
+            first.set()
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        time.sleep(rng.uniform(0.4, 1.2))  # somewhere in the middle of a write, most likely
+        # Killed once it has reported a write (however slow the machine), then somewhere in the
+        # middle of a later one, most likely.
+        assert first.wait(timeout=60), "the writer reported nothing"
+        time.sleep(rng.uniform(0.0, 0.3))
         child.send_signal(signal.SIGKILL)
         child.wait()
         reader.join(timeout=5)
@@ -84,8 +95,8 @@ def test_two_writers_at_once_both_land(tmp_path):
 def test_a_writer_that_waits_too_long_gets_a_clear_busy_message(tmp_path, monkeypatch):
     import pytest
 
-    from vse_tui.core.errors import BusyError
-    from vse_tui.core.incidents import log_incident
+    from vse_tui.core.incidents.process import log_incident
+    from vse_tui.core.kernel.errors import BusyError
     from vse_tui.store import connection as dbmod
 
     path = tmp_path / "busy.db"

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from vse_tui.core.importer import apply, plan_incidents
+from vse_tui.core.intake.importer import apply, plan_incidents
 from vse_tui.demo import build_demo
 from vse_tui.reports.export import write_export
 from vse_tui.store.chain import verify

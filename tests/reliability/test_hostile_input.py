@@ -13,8 +13,8 @@ import subprocess
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.store import Actor, bundle, open_store, sync
 
 from .. import bundles
@@ -101,8 +101,8 @@ def test_a_gzip_bomb_is_refused_without_eating_the_memory(pair, monkeypatch):
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not on this machine")
 def test_signed_bundles_verify_and_can_be_required(pair, capsys):
-    from vse_tui.core.people import set_key
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.people import set_key
+    from vse_tui.core.governance.roles import add_person
 
     shop, tech, folder = pair
     key = folder / "sam"

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import attachments, changes, relationship
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
-from vse_tui.core.records import ConfigurationItem, Customer
+from vse_tui.core.control import changes
+from vse_tui.core.evidence import attachments
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.model.records import ConfigurationItem, Customer
+from vse_tui.core.relationship import process as relationship
 
 OSC = "\x1b]52;c;ZWNobyBwd25lZA==\x07"  # writes the clipboard
 RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\x08")

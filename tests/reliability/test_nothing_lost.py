@@ -14,7 +14,7 @@ import time
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
+from vse_tui.core.incidents import process as core
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.maintenance import backup, doctor, restore
 
@@ -269,14 +269,14 @@ def test_reading_the_open_database_as_a_file_never_drops_its_locks(db, tmp_path)
     connection, a file given as input or as --out that is the open database never opens it again."""
     import subprocess as sp
 
-    from vse_tui.core.errors import InputError
-    from vse_tui.core.incident_lists import IncidentQuery
+    from vse_tui.core.incidents.lists import IncidentQuery
+    from vse_tui.core.kernel.errors import InputError
 
     store = open_store(db)
     other = store.reopen()  # a second connection (a thread of the TUI), opened and closed
     other.close()
     for bad in (lambda: sync.import_bundle(store, db),
-                lambda: __import__("vse_tui.core.attachments", fromlist=["x"]).attach(store, "INC-0001", db)):
+                lambda: __import__("vse_tui.core.evidence.attachments", fromlist=["x"]).attach(store, "INC-0001", db)):
         with pytest.raises(InputError, match="open vse-tui database"):
             bad()
     writer = ("import sys; from vse_tui.cli import main\n"

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
+from vse_tui.core.incidents import process as core
 from vse_tui.store.chain import verify
 
 
@@ -132,7 +132,7 @@ def test_a_real_database_made_to_accept_a_frozen_clock_is_reported(tmp_path, cap
 
 
 def test_the_policy_targets_changed_behind_the_back_are_reported(store, capsys):
-    from vse_tui.core import governance as gov
+    from vse_tui.core.governance import process as gov
 
     gov.save_policy_draft(store, gov.policy_defaults())
     path = store.path
@@ -247,7 +247,7 @@ def test_an_export_or_bundle_of_any_size_is_an_anchor(db, tmp_path, capsys, monk
 def test_a_signed_tip_file_is_checked(store, tmp_path, capsys):
     key = tmp_path / "kim"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kim", "-f", str(key)], check=True)
-    from vse_tui.core.people import set_key
+    from vse_tui.core.governance.people import set_key
 
     set_key(store, store.actor.person, key.with_suffix(".pub").read_text())
     path = str(store.path)

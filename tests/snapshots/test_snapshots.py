@@ -103,7 +103,7 @@ def test_who_is_at_the_keyboard_on_the_first_start(snap_compare, first_start):
 @pytest.fixture
 def empty_app(tmp_path):
     """A new shop whose owner has said who she is (the first start's question)."""
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
 
     store = open_store(tmp_path / "new.db", Actor(operator="Kim Lee", os_user="kim", host="laptop"))
     add_person(store, "Kim Lee", roles="SM,MGT", os_user="kim")
@@ -123,7 +123,7 @@ def test_wizard_roles_step_with_a_warning(snap_compare, empty_app):
     from textual.widgets import Checkbox
 
     async def before(pilot):
-        from vse_tui.core import governance as gov
+        from vse_tui.core.governance import process as gov
 
         store = pilot.app.store
         gov.save_goals(store, goals="Keep small offices running", objectives="", provider_type="external",

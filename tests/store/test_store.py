@@ -4,8 +4,8 @@ import stat
 
 import pytest
 
-from vse_tui.core.errors import DatabaseError, InputError, NotFound
-from vse_tui.core.records import ChangeRequest, Customer, Incident
+from vse_tui.core.kernel.errors import DatabaseError, InputError, NotFound
+from vse_tui.core.model.records import ChangeRequest, Customer, Incident
 from vse_tui.store import Actor, open_store
 from vse_tui.store.columns import SCHEMA_VERSION
 
@@ -200,7 +200,7 @@ def test_an_older_database_is_copied_then_migrated(tmp_path):
 
 
 def test_every_kind_and_prefix_maps_to_its_model():
-    from vse_tui.core.records import KINDS, PREFIXES, all_models, model_for
+    from vse_tui.core.model.records import KINDS, PREFIXES, all_models, model_for
     from vse_tui.store.columns import PROMOTED
 
     models = all_models()
@@ -230,7 +230,7 @@ def test_the_evidence_questions_go_through_their_indexes(store):
 def test_every_order_of_the_incident_list_is_read_from_an_index(store):
     """A page of the incident list, in any of its orders and for all incidents, is read through an
     index: never a sort of the whole table, whose cost would grow with the database."""
-    from vse_tui.core.incident_rows import IncidentQuery
+    from vse_tui.core.model.incident_rows import IncidentQuery
     from vse_tui.store.queries import SORTS
 
     where, params = store._incident_where(IncidentQuery())
@@ -243,8 +243,8 @@ def test_every_order_of_the_incident_list_is_read_from_an_index(store):
 def test_search_orders_what_it_finds_without_weighing_the_whole_index(store):
     """An exact id first; then the few records of other kinds, those whose title starts with the
     words before those holding them; then incidents, newest first."""
-    from vse_tui.core import incidents as core
-    from vse_tui.core.records import ConfigurationItem
+    from vse_tui.core.incidents import process as core
+    from vse_tui.core.model.records import ConfigurationItem
 
     store.add(ConfigurationItem(name="Office printer paper tray", ci_type="hardware"))
     store.add(ConfigurationItem(name="Printer GRN-19", ci_type="hardware"))

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core.errors import InputError
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
 
@@ -193,7 +193,7 @@ def test_attached_files_travel_in_parts_and_arrive_whole_and_private(pair):
     import os
     import stat
 
-    from vse_tui.core.attachments import attach, stored_path
+    from vse_tui.core.evidence.attachments import attach, stored_path
     from vse_tui.store import bundle
 
     shop, tech, folder = pair
@@ -319,9 +319,9 @@ def test_mail_that_came_in_on_both_copies_merges_without_a_conflict(pair):
     both end up on the incident on both sides, each once, with their texts; verify holds."""
     from email.message import EmailMessage
 
-    from vse_tui.core import mail
-    from vse_tui.core.mail_delivery import messages_of
-    from vse_tui.core.mail_intake import receive
+    from vse_tui.core.intake import mail
+    from vse_tui.core.intake.mail_delivery import messages_of
+    from vse_tui.core.intake.mail_intake import receive
 
     shop, tech, folder = pair
 

@@ -47,7 +47,7 @@ def make_app():
     stores = []
 
     def make(path, operator: str = "Kim Lee", open_wizard: bool = False, ask_who: bool = False) -> VseApp:
-        from vse_tui.core.people import identify
+        from vse_tui.core.governance.people import identify
 
         store = open_store(path, Actor(operator=operator, os_user="kim", host="laptop"))
         found = identify(store, operator, "kim")
@@ -55,7 +55,7 @@ def make_app():
             store.actor = store.actor.as_person(found.person, found.name)
         elif not ask_who:
             # the person at the keyboard, known to the shop with the roles of its owner (as after the first start)
-            from vse_tui.core.roles import add_person
+            from vse_tui.core.governance.roles import add_person
 
             add_person(store, operator, roles="SM,CM,RM,MGT,PT:incident", os_user="kim")
         stores.append(store)

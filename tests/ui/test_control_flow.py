@@ -3,9 +3,9 @@ keyboard alone, an emergency change deployed first, a type that cannot be pre-ap
 
 from textual.widgets import Static
 
-from vse_tui.core import changes
-from vse_tui.core.records import ConfigurationItem
-from vse_tui.core.roles import add_person
+from vse_tui.core.control import changes
+from vse_tui.core.governance.roles import add_person
+from vse_tui.core.model.records import ConfigurationItem
 from vse_tui.screens.control import CalendarScreen, ChangeScreen, ConfigurationItemScreen
 from vse_tui.screens.forms import ConfirmScreen, FormScreen
 

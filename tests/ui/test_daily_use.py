@@ -2,8 +2,8 @@
 go where they say, and the bugs found on the way."""
 
 from vse_tui.cli import main
-from vse_tui.core import incidents as core
-from vse_tui.core.roles import add_person
+from vse_tui.core.governance.roles import add_person
+from vse_tui.core.incidents import process as core
 from vse_tui.screens.capture import QuickCapture
 from vse_tui.screens.forms import FormScreen
 from vse_tui.screens.incident_detail import IncidentDetailScreen
@@ -91,7 +91,7 @@ async def test_screen_keys_go_to_the_screen_not_a_record_left_open(make_app, dem
 
 async def test_the_next_step_names_its_key_and_leads_the_key_bar(make_app, tmp_path):
     from vse_tui.config import Config
-    from vse_tui.core import changes
+    from vse_tui.core.control import changes
     from vse_tui.widgets.footer import KeyFooter
 
     app = make_app(tmp_path / "x.db")
@@ -120,7 +120,7 @@ async def test_the_next_step_names_its_key_and_leads_the_key_bar(make_app, tmp_p
 
 
 async def test_a_deployed_change_cannot_be_cancelled_and_says_so_before_any_typing(make_app, tmp_path):
-    from vse_tui.core import changes
+    from vse_tui.core.control import changes
     from vse_tui.widgets.footer import KeyFooter
 
     app = make_app(tmp_path / "x.db")
@@ -168,7 +168,7 @@ async def test_the_palette_offers_every_screens_commands_from_the_dashboard(make
 async def test_the_incident_shows_both_targets_met_or_late_by_how_much(make_app, tmp_path, monkeypatch):
     from datetime import timedelta
 
-    from vse_tui.core import clock
+    from vse_tui.core.kernel import clock
 
     app = make_app(tmp_path / "x.db")
     store = app.store
@@ -216,7 +216,7 @@ async def test_keys_typed_at_full_speed_all_land_in_their_fields(make_app, tmp_p
 async def test_a_burst_of_keys_lands_each_in_its_field(make_app, tmp_path):
     """As a terminal delivers keys from a fast typist or over SSH: all at once, before the first is
     handled. Text after a Tab goes to the next field; letters typed into a list narrow it."""
-    from vse_tui.core.records import Customer, Service
+    from vse_tui.core.model.records import Customer, Service
 
     from .conftest import burst
 
@@ -240,7 +240,7 @@ async def test_a_burst_of_keys_lands_each_in_its_field(make_app, tmp_path):
 
 
 async def test_a_picker_narrows_as_you_type_even_at_full_speed(make_app, tmp_path):
-    from vse_tui.core.records import Customer, Service
+    from vse_tui.core.model.records import Customer, Service
 
     app = make_app(tmp_path / "x.db")
     store = app.store
@@ -264,7 +264,7 @@ async def test_a_picker_narrows_as_you_type_even_at_full_speed(make_app, tmp_pat
 async def test_a_long_form_at_80x24_keeps_save_in_view_and_shows_the_error_beside_its_field(make_app, tmp_path):
     from textual.widgets import Button, OptionList
 
-    from vse_tui.core.records import Customer
+    from vse_tui.core.model.records import Customer
 
     app = make_app(tmp_path / "x.db")
     app.store.add(Customer(name="Riverside Library"))
@@ -330,9 +330,9 @@ async def test_columns_use_the_room_there_is_at_80_120_and_200_columns(make_app,
 
 
 async def test_bugs_found_on_the_way_wizard_and_dashboard(make_app, tmp_path):
-    from vse_tui.core import setup
-    from vse_tui.core.approvals import new
-    from vse_tui.core.errors import InputError
+    from vse_tui.core.governance import setup
+    from vse_tui.core.governance.approvals import new
+    from vse_tui.core.kernel.errors import InputError
     from vse_tui.screens.dashboard import DashboardScreen
     from vse_tui.screens.wizard import WizardScreen
 
@@ -373,8 +373,8 @@ async def test_bugs_found_on_the_way_wizard_and_dashboard(make_app, tmp_path):
 
 
 async def test_bugs_found_on_the_way_change_incident_and_feedback(make_app, tmp_path, capsys):
-    from vse_tui.core import changes
-    from vse_tui.core.relationship import log_feedback
+    from vse_tui.core.control import changes
+    from vse_tui.core.relationship.process import log_feedback
     from vse_tui.screens.forms import ConfirmScreen
 
     app = make_app(tmp_path / "x.db")
@@ -431,7 +431,7 @@ async def test_a_radio_set_opens_with_its_cursor_on_the_chosen_value(make_app, t
 
 
 async def test_the_dashboard_counts_breaches_again_only_after_a_write(make_app, tmp_path, monkeypatch):
-    from vse_tui.core import incident_lists
+    from vse_tui.core.incidents import lists as incident_lists
 
     calls = []
     real = incident_lists.weekly_breaches

@@ -105,7 +105,7 @@ async def test_walk_an_incident_from_capture_to_close(make_app, tmp_path):
 
 
 async def test_significant_incident_cannot_close_without_root_cause_and_change(make_app, tmp_path):
-    from vse_tui.core.incidents import log_incident, restore
+    from vse_tui.core.incidents.process import log_incident, restore
 
     app = make_app(tmp_path / "x.db")
     log_incident(app.store, "Mail server down", impact="high", urgency="high", reporter="Dana")
@@ -141,7 +141,7 @@ async def test_significant_incident_cannot_close_without_root_cause_and_change(m
 
 
 async def test_markup_in_user_text_is_shown_as_typed(make_app, tmp_path):
-    from vse_tui.core.incidents import log_incident
+    from vse_tui.core.incidents.process import log_incident
 
     app = make_app(tmp_path / "x.db")
     log_incident(app.store, "[bold]not bold[/bold] and [red]x")

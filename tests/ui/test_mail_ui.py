@@ -51,9 +51,9 @@ async def test_mail_in_with_M_and_a_notification_by_mail_with_m(make_app, tmp_pa
 
 
 async def test_m_on_a_feedback_entry_mails_the_answer_to_its_company_contact(make_app, tmp_path):
-    from vse_tui.core.records import Customer
-    from vse_tui.core.relationship import feedback_step, log_feedback
-    from vse_tui.core.roles import add_person
+    from vse_tui.core.governance.roles import add_person
+    from vse_tui.core.model.records import Customer
+    from vse_tui.core.relationship.process import feedback_step, log_feedback
 
     app = make_app(tmp_path / "x.db")
     app.config = Config(mail={"from": "desk@shop.example"})

@@ -4,7 +4,7 @@ report on screen and saved."""
 
 from textual.widgets import OptionList, Select
 
-from vse_tui.core.records import Customer
+from vse_tui.core.model.records import Customer
 from vse_tui.screens.forms import FormScreen
 from vse_tui.screens.record import RecordScreen
 from vse_tui.screens.relationship import FeedbackCapture, FeedbackScreen, PerformanceScreen

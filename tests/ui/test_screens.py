@@ -347,10 +347,13 @@ identify(store)  # VSE_TUI_OPERATOR: Kim Lee, a person of the demo shop
 app = VseApp(store, Config(operator="Kim Lee"))
 async def pilot(p):
     await p.pause()
-    before = "vse_tui.core.records.control" in sys.modules
-    await asyncio.sleep(1.3)
+    before = "vse_tui.core.model.records.control" in sys.modules
+    for _ in range(1200):  # the warm-up's own signal, however busy the machine (at most a minute)
+        if p.app.warm:
+            break
+        await asyncio.sleep(0.05)
     await p.app.workers.wait_for_complete()
-    print(before, "vse_tui.core.records.control" in sys.modules)
+    print(before, "vse_tui.core.model.records.control" in sys.modules)
     p.app.exit()
 app.run(headless=True, size=(120, 40), auto_pilot=pilot)
 """

@@ -2,7 +2,7 @@
 
 from textual.widgets import Checkbox, Input, TextArea
 
-from vse_tui.core import governance as gov
+from vse_tui.core.governance import process as gov
 from vse_tui.screens.who import WhoScreen
 from vse_tui.screens.wizard import WizardScreen
 

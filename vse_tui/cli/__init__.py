@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
-from ..core.errors import VseError
+from ..core.kernel.errors import VseError
 from ..store.connection import UnreadableDatabase
 from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, common_options
 
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vse-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except VseError as exc:
-        from ..core.text import one_line
+        from ..core.kernel.text import one_line
 
         print(f"vse-tui: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_REFUSED
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print("vse-tui: the input is nested too deeply to read", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        from ..core.text import one_line
+        from ..core.kernel.text import one_line
 
         print(f"vse-tui: unexpected error: {type(exc).__name__}: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_REFUSED

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.errors import InputError, VseError
-from ..core.text import json_safe, visible
+from ..core.kernel.errors import InputError, VseError
+from ..core.kernel.text import json_safe, visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -33,7 +33,10 @@ class Parser(argparse.ArgumentParser):
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse builds a formatter for every argument it adds, and asks shutil for the terminal's
         # width each time (importing shutil, with bz2 and lzma: 3 ms of every command).
-        return self.formatter_class(prog=self.prog, width=terminal_width() - 2)
+        formatter_class = self.formatter_class
+        if isinstance(formatter_class, type) and issubclass(formatter_class, argparse.HelpFormatter):
+            return formatter_class(prog=self.prog, width=terminal_width() - 2)
+        return formatter_class(prog=self.prog)
 
 
 def terminal_width() -> int:

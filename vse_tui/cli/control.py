@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from ..core import clock
-from ..core.text import one_line
+from ..core.kernel import clock
+from ..core.kernel.text import one_line
 from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
 
 
 def cmd_change_add(args) -> int:
-    from ..core import changes
+    from ..core.control import changes
 
     with open_store(args) as store:
         change = changes.request(store, args.title, change_type=args.type, cis=args.ci or [], purpose=args.purpose or "",
@@ -23,7 +23,7 @@ def cmd_change_add(args) -> int:
 
 
 def cmd_change_make_template(args) -> int:
-    from ..core import changes
+    from ..core.control import changes
 
     with open_store(args, must_exist=True) as store:
         change = changes.make_template(store, args.change)
@@ -32,7 +32,7 @@ def cmd_change_make_template(args) -> int:
 
 
 def cmd_change_list(args) -> int:
-    from ..core import changes
+    from ..core.control import changes
 
     with open_store(args, must_exist=True) as store:
         rows = changes.list_rows(store, scheduled=args.scheduled, open_only=args.open)
@@ -47,7 +47,7 @@ def cmd_change_list(args) -> int:
 
 
 def cmd_ci_list(args) -> int:
-    from ..core import cis
+    from ..core.control import cis
 
     with open_store(args, must_exist=True) as store:
         rows = cis.list_rows(store)
@@ -59,7 +59,7 @@ def cmd_ci_list(args) -> int:
 
 
 def cmd_import_cis(args) -> int:
-    from ..core import cis
+    from ..core.control import cis
     from .imports import run_import
 
     return run_import(args, "configuration items", cis.plan_import, lambda plan: plan.items,

@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Protocol
 
-from ..core.errors import InputError, VseError
-from ..core.text import one_line
+from ..core.kernel.errors import InputError, VseError
+from ..core.kernel.text import one_line
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -31,17 +32,17 @@ from .common import (
 
 
 def cmd_verify(args) -> int:
-    from ..core.approvals import check_signatures
-    from ..core.attachments import check_files
+    from ..core.evidence.attachments import check_files
+    from ..core.governance.approvals import check_signatures
     from ..store.anchor import read_anchor
     from ..store.chain import verify
 
     anchors = [read_anchor(a) for a in args.anchor or []]
     with open_store(args, must_exist=True) as store:
         meter = Progress("checking records", total=store.record_count(), unit="records")
-        problems = verify(store, parallel=True, progress=meter.update)
+        problems: list[_Finding] = [*verify(store, parallel=True, progress=meter.update)]
         meter.done()
-        problems += check_files(store) + check_signatures(store)
+        problems += [*check_files(store), *check_signatures(store)]
         rows = store.count("history")
         files = store.count("attachments")
         tip = store.chain_tip()
@@ -72,6 +73,12 @@ def cmd_verify(args) -> int:
     return EXIT_REFUSED
 
 
+class _Finding(Protocol):
+    """What `verify` reports of each check's findings: one line."""
+
+    def line(self) -> str: ...
+
+
 class _AnchorProblem:
     def __init__(self, what: str) -> None:
         self.what = what
@@ -83,7 +90,7 @@ class _AnchorProblem:
 def _write_tip(store, args, tip) -> None:
     """The tip as a small text file kept elsewhere (a USB stick, a mail to yourself), signed with
     the person's SSH key when asked."""
-    from ..core.approvals import find_private_key, public_key_of, sign_text
+    from ..core.governance.approvals import find_private_key, public_key_of, sign_text
     from ..store.anchor import tip_text
     from ..store.files import write_text
 
@@ -104,7 +111,7 @@ def _write_tip(store, args, tip) -> None:
 def _check_tip_signature(store, anchor_path: str) -> str | None:
     """A tip file signed with a person's key: the signature must verify against the keys the
     shop registered (an assessor may check it with their own copy of allowed_signers)."""
-    from ..core.approvals import allowed_signers, verify_signature
+    from ..core.governance.approvals import allowed_signers, verify_signature
 
     sig = Path(f"{anchor_path}.sig").expanduser()
     if not sig.is_file():
@@ -138,7 +145,7 @@ def _told(meter: Progress, per: int = 1):
 
 
 def cmd_restore(args) -> int:
-    from ..core.errors import DatabaseError
+    from ..core.kernel.errors import DatabaseError
     from ..store.maintenance import describe, restore
 
     source = need_file(args.file, "backup file")
@@ -182,7 +189,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_standard(args) -> int:
-    from ..core.standard import load_standard
+    from ..core.model.standard import load_standard
 
     model = load_standard()
     with output(args) as out:
@@ -199,7 +206,7 @@ def cmd_standard(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from ..core.clock import parse_datetime
+    from ..core.kernel.clock import parse_datetime
     from ..demo import build_demo
     from ..paths import demo_db_path
     from ..store.db import Actor
@@ -236,7 +243,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_attach(args) -> int:
-    from ..core.attachments import attach
+    from ..core.evidence.attachments import attach
 
     with open_store(args) as store:
         att = attach(store, args.ref, args.file, args.note or "", follow=args.follow)
@@ -245,7 +252,7 @@ def cmd_attach(args) -> int:
 
 
 def cmd_attachments(args) -> int:
-    from ..core.attachments import attachment_rows
+    from ..core.evidence.attachments import attachment_rows
 
     with open_store(args, must_exist=True) as store:
         rows = attachment_rows(store, args.ref)
@@ -297,7 +304,7 @@ def cmd_sync(args) -> int:
 
 def _bundle_signer(store, args):
     """Sign the bundle with the person's SSH key when they registered one (--no-sign: never)."""
-    from ..core.approvals import find_private_key, public_key_of, sign_text
+    from ..core.governance.approvals import find_private_key, public_key_of, sign_text
 
     if args.no_sign:
         return None

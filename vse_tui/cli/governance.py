@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from ..core import clock
-from ..core.text import one_line
+from ..core.kernel import clock
+from ..core.kernel.text import one_line
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -26,7 +26,7 @@ def _read_key(path: str | None) -> str | None:
         return None
     from pathlib import Path
 
-    from ..core.errors import InputError
+    from ..core.kernel.errors import InputError
 
     file = Path(path).expanduser()
     try:
@@ -39,18 +39,18 @@ def _read_key(path: str | None) -> str | None:
 
 
 def cmd_people_add(args) -> int:
-    from ..core.roles import add_person, label
+    from ..core.governance.roles import add_person, label
 
     with open_store(args) as store:
         person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
                                    affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
                                    ssh_key=_read_key(args.ssh_key), organisation=args.organisation)
-    print(person.id + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    print((person.id or "") + (f"  {' '.join(label(a) for a in added)}" if added else ""))
     return EXIT_OK
 
 
 def cmd_people_list(args) -> int:
-    from ..core.roles import people_rows
+    from ..core.governance.roles import people_rows
 
     with open_store(args, must_exist=True) as store:
         rows = people_rows(store)
@@ -60,7 +60,7 @@ def cmd_people_list(args) -> int:
 
 
 def cmd_people_login(args) -> int:
-    from ..core.people import set_login
+    from ..core.governance.people import set_login
 
     with open_store(args) as store:
         person = set_login(store, args.person, args.login)
@@ -69,7 +69,7 @@ def cmd_people_login(args) -> int:
 
 
 def cmd_people_key(args) -> int:
-    from ..core.people import set_key
+    from ..core.governance.people import set_key
 
     with open_store(args) as store:
         person = set_key(store, args.person, _read_key(args.file))
@@ -78,8 +78,8 @@ def cmd_people_key(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from ..core.approvals import approve
-    from ..core.approvals import state as approval_state
+    from ..core.governance.approvals import approve
+    from ..core.governance.approvals import state as approval_state
 
     with open_store(args) as store:
         rec = store.find(args.ref)
@@ -90,7 +90,7 @@ def cmd_approve(args) -> int:
 
 
 def cmd_audit_check(args) -> int:
-    from ..core.audit_check import audit_check, to_markdown
+    from ..core.evidence.audit_check import audit_check, to_markdown
 
     with open_store(args, must_exist=True) as store:
         findings = audit_check(store)
@@ -104,7 +104,7 @@ def cmd_audit_check(args) -> int:
 
 
 def cmd_roles_list(args) -> int:
-    from ..core.roles import role_rows
+    from ..core.governance.roles import role_rows
 
     with open_store(args, must_exist=True) as store:
         rows = role_rows(store)
@@ -113,7 +113,7 @@ def cmd_roles_list(args) -> int:
 
 
 def cmd_roles_check(args) -> int:
-    from ..core.roles import warnings
+    from ..core.governance.roles import warnings
 
     with open_store(args, must_exist=True) as store:
         found = warnings(store)
@@ -126,7 +126,7 @@ def cmd_roles_check(args) -> int:
 
 
 def cmd_due(args) -> int:
-    from ..core.due import due_items
+    from ..core.evidence.due import due_items
 
     with open_store(args, must_exist=True) as store:
         today = clock.today()
@@ -142,7 +142,7 @@ def cmd_due(args) -> int:
 
 
 def cmd_report_audit(args) -> int:
-    from ..core.evidence import evidence_map
+    from ..core.evidence.tasks import evidence_map
     from ..reports.audit import audit_json, write_markdown
 
     with open_store(args, must_exist=True) as store:
@@ -197,7 +197,7 @@ def cmd_audit_pack(args) -> int:
 
 
 def cmd_import_parties(args) -> int:
-    from ..core.parties_import import apply_parties, plan_parties
+    from ..core.intake.parties import apply_parties, plan_parties
     from .imports import run_import
 
     def preview(plan, i, rec) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from ..core.errors import VseError
-from ..core.text import one_line
+from ..core.kernel.errors import VseError
+from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, confirm, db_path, need_file, open_store
 
 SHOWN = 20  # rejected rows listed on the screen; --rejects writes them all

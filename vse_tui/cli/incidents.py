@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from ..core import clock
-from ..core.errors import VseError
-from ..core.text import visible
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
+from ..core.kernel.text import visible
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -25,7 +25,7 @@ from .common import (
 
 
 def cmd_incident_add(args) -> int:
-    from ..core.incidents import log_incident
+    from ..core.incidents.process import log_incident
 
     store = open_store(args)
     try:
@@ -39,11 +39,11 @@ def cmd_incident_add(args) -> int:
 
 
 def cmd_incident_list(args) -> int:
-    from ..core import incident_lists as lists
+    from ..core.incidents import lists
 
     store = open_store(args, must_exist=True)
     try:
-        from ..core.assign import who
+        from ..core.governance.assign import who
 
         assignee = None
         if args.mine:
@@ -77,9 +77,9 @@ def _local_opened(row: dict) -> dict:
 
 
 def cmd_incident_assign(args) -> int:
-    from ..core.assign import assign
-    from ..core.errors import InputError
-    from ..core.people import name_of
+    from ..core.governance.assign import assign
+    from ..core.governance.people import name_of
+    from ..core.kernel.errors import InputError
 
     if not args.person and not args.nobody:
         raise InputError("Say who (a person, or me), or --nobody")
@@ -91,7 +91,7 @@ def cmd_incident_assign(args) -> int:
 
 
 def cmd_incident_show(args) -> int:
-    from ..core.incident_view import incident_view
+    from ..core.incidents.view import incident_view
 
     store = open_store(args, must_exist=True)
     try:
@@ -107,7 +107,7 @@ def cmd_incident_show(args) -> int:
 
 
 def cmd_import_incidents(args) -> int:
-    from ..core.importer import Options, apply, plan_incidents
+    from ..core.intake.importer import Options, apply, plan_incidents
     from .common import Progress
     from .imports import open_for_import, preview_incidents, write_rejects
 

@@ -3,8 +3,8 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
-from ..core.errors import InputError
-from ..core.text import one_line
+from ..core.kernel.errors import InputError
+from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, open_store, say
 
 
@@ -88,7 +88,7 @@ def cmd_mail_outbox(args) -> int:
 
 
 def cmd_mail_drop(args) -> int:
-    from ..core.mail_delivery import drop
+    from ..core.intake.mail_delivery import drop
 
     with open_store(args, must_exist=True) as store:
         meta = drop(store, args.key)
@@ -98,7 +98,7 @@ def cmd_mail_drop(args) -> int:
 
 
 def cmd_mail_retry(args) -> int:
-    from ..core.mail_delivery import retry
+    from ..core.intake.mail_delivery import retry
 
     with open_store(args, must_exist=True) as store:
         meta = retry(store, args.key, args.to)
@@ -114,7 +114,7 @@ def cmd_mail_retry(args) -> int:
 
 
 def cmd_mail_accept(args) -> int:
-    from ..core.mail_intake import accept_held
+    from ..core.intake.mail_intake import accept_held
 
     with open_store(args, must_exist=True) as store:
         inc = accept_held(store, args.id, args.message)
@@ -124,7 +124,7 @@ def cmd_mail_accept(args) -> int:
 
 
 def cmd_incident_notify(args) -> int:
-    from ..core.mail_intake import notify_by_mail
+    from ..core.intake.mail_intake import notify_by_mail
 
     settings = _settings()
     with open_store(args, must_exist=True) as store:
@@ -143,7 +143,7 @@ def cmd_incident_notify(args) -> int:
 
 def _cmd_mail_about(kind: str):
     def command(args) -> int:
-        from ..core.mail_intake import mail_about
+        from ..core.intake.mail_intake import mail_about
 
         settings = _settings()
         message = args.message.replace("\\n", "\n") if args.message else None

@@ -8,8 +8,8 @@ from .common import EXIT_OK, add_format, add_out, open_store, output
 
 
 def cmd_feedback_add(args) -> int:
-    from ..core.lookup import resolve
-    from ..core.relationship import log_feedback
+    from ..core.model.lookup import resolve
+    from ..core.relationship.process import log_feedback
 
     with open_store(args) as store:
         company = None
@@ -24,7 +24,7 @@ def cmd_feedback_add(args) -> int:
 
 
 def cmd_report_performance(args) -> int:
-    from ..core.lookup import resolve
+    from ..core.model.lookup import resolve
     from ..reports import performance
 
     period = performance.parse_period(args.period) if args.period else performance.current_quarter()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..core import clock
-from ..core.evidence import TaskEvidence, summary
+from ..core.evidence.tasks import TaskEvidence, summary
+from ..core.kernel import clock
 
 
 def audit_json(tasks: list[TaskEvidence]) -> dict:

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core import clock
-from ..core.errors import InputError
+from ..core.kernel import clock
+from ..core.kernel.errors import InputError
 
 if TYPE_CHECKING:
     from .performance import Period
@@ -250,7 +250,7 @@ class _Pack:
     """What every page needs, read once: names, where each record is shown, the signatures."""
 
     def __init__(self, store, files: dict[str, str], period: Period | None = None) -> None:
-        from ..core.standard import load_standard
+        from ..core.model.standard import load_standard
 
         self.store, self.files = store, files
         self.period = period
@@ -273,7 +273,7 @@ class _Pack:
     def _month_page(self, rid: str) -> str | None:
         """The page of a record of a kind paged by month, asked of the database (by its id's
         index) when a link to it is made: no map of every record of a big kind is kept."""
-        from ..core.records.registry import PREFIXES
+        from ..core.model.records.registry import PREFIXES
 
         kind = PREFIXES.get(rid.rsplit("-", 1)[0])
         if kind not in self.split:
@@ -370,7 +370,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
     a page's records is kept (a line each), their sections go to temporary files as they are
     rendered, so memory does not grow with the records of a page either."""
-    from ..core.display import uuid_labels, walk
+    from ..core.present.display import uuid_labels, walk
 
     for page in pages:
         where = _within(_month_filter(*page.month), pack.period_filter(kind)) if page.month else None
@@ -400,9 +400,9 @@ def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
 
 
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
-    from ..core.approvals import content_hash
-    from ..core.approvals import state as approval_state
-    from ..core.display import item_text
+    from ..core.governance.approvals import content_hash
+    from ..core.governance.approvals import state as approval_state
+    from ..core.present.display import item_text
 
     store = pack.store
     names = list(wp.fields) if wp else [n for n in type(rec).model_fields
@@ -458,7 +458,7 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                                  [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
                                    else Mark(f"{a.name} (file missing)", "no"), a.sha256, str(a.size),
                                    pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
-    from ..core.display import change_text, when_text
+    from ..core.present.display import change_text, when_text
 
     history = store.history(rec.uuid)
     blocks.append(("table", (["when (* in the tool it came from)", "who", "task", "change"], [
@@ -490,8 +490,8 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:
-    from ..core.audit_check import RULES, audit_check
-    from ..core.evidence import evidence_map, review_intervals, summary
+    from ..core.evidence.audit_check import RULES, audit_check
+    from ..core.evidence.tasks import evidence_map, review_intervals, summary
 
     store = pack.store
     tasks = evidence_map(store)
@@ -540,7 +540,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
 
 
 def _roles_page(pack: _Pack) -> Page:
-    from ..core.roles import warnings
+    from ..core.governance.roles import warnings
 
     store = pack.store
     by_person: dict[str, list[str]] = defaultdict(list)
@@ -572,7 +572,7 @@ VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do t="${s%.sig}.txt"; '
 
 
 def _signature_page(pack: _Pack, target: Path) -> Page:
-    from ..core.approvals import allowed_signers, text
+    from ..core.governance.approvals import allowed_signers, text
     from ..store.files import private_folder, write_text
 
     rows = []
@@ -607,7 +607,7 @@ def build_pages(store, files: dict[str, str], target: Path,
     `write(page, sections)` is handed each page of records as soon as it is filled (the pages
     after the records are returned, to be written by the caller). `period`: the incidents opened
     in it only. `progress(records written, records to write)` is told as the records go."""
-    from ..core.records import BY_WP, KINDS, model_for
+    from ..core.model.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files, period)
     record_pages: list[tuple[str, list[Page], Any]] = []
@@ -619,7 +619,7 @@ def build_pages(store, files: dict[str, str], target: Path,
     for kind in KINDS:
         model = model_for(kind)
         if not model.WP and store.count(kind):
-            from ..core.text import plural
+            from ..core.kernel.text import plural
 
             title = plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
@@ -651,7 +651,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     """Write the pack into the folder `out` (made if needed; empty, or a previous pack, whose pages
     not written again are removed). `period`: the incidents opened in it only (the other records
     are all there). `progress(records written, records to write)`, as they go."""
-    from ..core.attachments import stored_path
+    from ..core.evidence.attachments import stored_path
     from ..store.files import private_folder, write_bytes
 
     target = Path(out).expanduser()
@@ -687,7 +687,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     with store.snapshot():  # every page from one moment of the database
         pages, pack = build_pages(store, files, target, write, period, progress)
         tip = store.chain_tip()
-        from ..core.evidence import evidence_map, summary
+        from ..core.evidence.tasks import evidence_map, summary
 
         counts = summary(evidence_map(store))["all"]
         findings = next(p.count for p in pages if p.path == "audit-check")

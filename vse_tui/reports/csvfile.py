@@ -9,7 +9,7 @@ import csv
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..core.text import visible
+from ..core.kernel.text import visible
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

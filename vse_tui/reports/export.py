@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from ..core import clock
-from ..core.records import RECORD_TYPES, Record, export_key
+from ..core.kernel import clock
+from ..core.model.records import RECORD_TYPES, Record, export_key
 from ..store.db import Store
 
 HISTORY_FIELDS = (
@@ -95,7 +95,7 @@ def write_export(store: Store, out: IO[str], progress: Callable[[int], None] | N
     document as export_document, one record or history row per line, from one snapshot of the
     database. The controls JSON would leave raw (C1, bidi marks) are written as \\uXXXX: the same
     JSON value, harmless on a terminal."""
-    from ..core.text import json_safe
+    from ..core.kernel.text import json_safe
 
     def dump(value: Any) -> str:
         return json_safe(json.dumps(value, ensure_ascii=False))

@@ -7,17 +7,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..core import clock
+from ..core.kernel import clock
 from .performance import Period, compute, pct
 
 
 def gather(store, period: Period) -> dict[str, Any]:
     """The figures the draft is written from (also what `--format json` prints)."""
-    from ..core.due import due_items
-    from ..core.roles import warnings
+    from ..core.evidence.due import due_items
+    from ..core.governance.roles import warnings
 
     perf = compute(store, period)
-    from ..core.incident_lists import IncidentQuery
+    from ..core.incidents.lists import IncidentQuery
 
     lo, hi = period.moments()
     policy = store.row("policies", ["id", "objectives"], {"status": ("approved", "updated")})
@@ -63,7 +63,7 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
               f"{pct(t['resolution_met'], t['resolution_measured'])}; {t['breached']} breached a target; "
               f"{t['reopened']} reopened.")
     fb = t["feedback"]
-    from ..core.text import count
+    from ..core.kernel.text import count
 
     customer = (f"Feedback received: {count(fb['compliment'], 'compliment')}, {count(fb['complaint'], 'complaint')}, "
                 f"{count(fb['comment'], 'comment')}.")
@@ -93,12 +93,11 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
 
 def draft(store, period: Period, title: str | None = None):
     """Store the draft WP.07 for the period (GO.4.1); the owner completes and approves it."""
-    from ..core.records import model_for
+    from ..core.model.records.governance import ImprovementReport
 
     data = gather(store, period)
     fields = draft_text(data)
-    model = model_for("improvement_reports")
-    rec = model(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
+    rec = ImprovementReport(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
                 actions="", **fields)
     return store.add(rec, task="GO.4.1")
 

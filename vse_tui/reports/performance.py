@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..core import clock
-from ..core.errors import InputError
+from ..core.kernel import clock
+from ..core.kernel.errors import InputError
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
@@ -146,8 +146,8 @@ def _p90(values: list[int]) -> int | None:
 def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the report, per customer (named) and in total. `customer` is a uuid. The
     verdict on each incident is `targets.assess`, the one the dashboard and the lists use."""
-    from ..core.incident_lists import IncidentQuery
-    from ..core.targets import assess, target_for
+    from ..core.incidents.lists import IncidentQuery
+    from ..core.incidents.targets import assess, target_for
 
     now = now or clock.now()
     lo, hi = period.moments()
@@ -331,12 +331,11 @@ def save(store, period: Period, customer: str | None = None, proposed_actions: s
          report: dict | None = None):
     """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record.
     `report`: the figures already computed for this period and customer (what the user reviewed)."""
-    from ..core.records import model_for
+    from ..core.model.records.relationship import PerformanceReport
 
     report = report or compute(store, period, customer)
-    model = model_for("performance_reports")
     name = report["customer"] or "all customers"
-    rec = model(title=title or f"Service performance {period.label}, {name}", period_start=period.start,
+    rec = PerformanceReport(title=title or f"Service performance {period.label}, {name}", period_start=period.start,
                 period_end=period.end, customer=customer, period_performance=report,
                 previous_actions=report["previous_actions"], proposed_actions=proposed_actions.strip())
     return store.add(rec, task="RE.2.4")

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from ..core import clock, policy, targets
-from ..core import incidents as core
-from ..core.errors import VseError
-from ..core.records import Incident
+from ..core.incidents import policy, targets
+from ..core.incidents import process as core
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
+from ..core.model.records import Incident
 from ..widgets.choice import Choice
 from ..widgets.picker import Picker
 from .base import OnceModal, after_typing

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from ..core import clock
-from ..core.errors import VseError
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
 from ..widgets.keys import KeyHint
 from .base import OnceModal
 

@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ..core import clock, targets
-from ..core import incident_lists as lists
-from ..core.due import due_items
-from ..core.evidence import governance_complete
+from ..core.evidence.due import due_items
+from ..core.evidence.tasks import governance_complete
+from ..core.incidents import lists, targets
+from ..core.kernel import clock
 from ..widgets.rowlist import RowList
 from ..widgets.sparkline import sparkline
 from ..widgets.style import mark, plain, priority_text, time_left
@@ -87,7 +87,7 @@ class DashboardScreen(BaseScreen):
         table.border_title = empty.border_title = f"Open incidents ({count})"
         rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
-        from ..core.assign import initials_by_person
+        from ..core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         cache: dict = {}
@@ -223,7 +223,7 @@ class DashboardScreen(BaseScreen):
         complete = governance_complete(self.store)
 
         def count(apart):
-            from ..core.evidence import evidence_map, summary
+            from ..core.evidence.tasks import evidence_map, summary
 
             return summary(evidence_map(apart))
 

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from ..core import clock
-from ..core.evidence import TaskEvidence, evidence_map, summary
-from ..core.standard import load_standard
+from ..core.evidence.tasks import TaskEvidence, evidence_map, summary
+from ..core.kernel import clock
+from ..core.model.standard import load_standard
 from .base import BaseScreen, go_back
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),

@@ -109,7 +109,7 @@ class ImportScreen(BaseScreen):
 
     # ------------------------------------------------------------ planning
     def options(self):
-        from ..core.importer import Options
+        from ..core.intake.importer import Options
 
         plan = self.plan
         maps, ignore = [], []
@@ -124,8 +124,8 @@ class ImportScreen(BaseScreen):
         return Options.parse(maps, ignore, values)
 
     def plan_now(self) -> None:
-        from ..core.errors import VseError
-        from ..core.importer import plan_incidents
+        from ..core.intake.importer import plan_incidents
+        from ..core.kernel.errors import VseError
 
         if self.path is None:
             return
@@ -146,7 +146,7 @@ class ImportScreen(BaseScreen):
         self.run_apart(compute, self.show_plan, "import-plan", exit_on_error=False)
 
     def show_plan(self, plan) -> None:
-        from ..core.errors import VseError
+        from ..core.kernel.errors import VseError
 
         if isinstance(plan, VseError):
             self.plan = None
@@ -177,7 +177,7 @@ class ImportScreen(BaseScreen):
         self._preview(plan)
 
     def _columns(self, plan) -> None:
-        from ..core.import_layouts import FIELDS
+        from ..core.intake.layouts import FIELDS
 
         box = self.query_one("#import-columns")
         box.remove_children()
@@ -268,7 +268,7 @@ class ImportScreen(BaseScreen):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _import(self, plan) -> None:
-        from ..core.importer import apply
+        from ..core.intake.importer import apply
 
         self.busy = True
         bar = self.query_one("#import-progress", ProgressBar)

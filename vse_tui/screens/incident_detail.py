@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..core import clock, targets
-from ..core import incidents as core
-from ..core.errors import VseError
-from ..core.records import Incident
+from ..core.incidents import process as core
+from ..core.incidents import targets
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
+from ..core.model.records import Incident
 from ..widgets.history import HistoryTable, record_panels
 from ..widgets.style import PRIORITY_STYLE
 from .base import BaseScreen, go_back
@@ -160,7 +161,7 @@ class IncidentDetailScreen(BaseScreen):
         return parts
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
-        from ..core.people import name_of
+        from ..core.governance.people import name_of
 
         store = self.store
         customers, services = store.customer_codes(), store.titles("services")
@@ -203,7 +204,7 @@ class IncidentDetailScreen(BaseScreen):
         if inc.related_incidents:
             found = store.ids_for(inc.related_incidents, "incidents")
             row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
-        from ..core.mail_delivery import messages_of
+        from ..core.intake.mail_delivery import messages_of
 
         for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
             body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
@@ -296,10 +297,10 @@ class IncidentDetailScreen(BaseScreen):
 
         def submit(v):
             if v.get("mail"):
-                from ..core.mail_intake import notify_by_mail
+                from ..core.intake.mail_intake import notify_by_mail
 
                 if not settings.sender:
-                    from ..core.errors import InputError
+                    from ..core.kernel.errors import InputError
 
                     raise InputError("Set the shop's address (from) in the config's [mail] section to send mail")
                 updated, _path = notify_by_mail(self.store, inc.id, task=task, sender=settings.sender,
@@ -352,7 +353,7 @@ class IncidentDetailScreen(BaseScreen):
             info = (f"▲ This {inc.priority} incident was never " + " nor ".join(skipped) + ": an assessor will ask "
                     "why. Close anyway, or Esc and do it first. ") + info
         if own:
-            from ..core.roles import RULES
+            from ..core.governance.roles import RULES
 
             rule = RULES["resolver-closes"]
             info += f"▲ {rule.name}: {rule.why} {rule.instead} Your note is recorded on {inc.id}."
@@ -400,7 +401,7 @@ class IncidentDetailScreen(BaseScreen):
             try:
                 minutes = int(v["minutes"])
             except (TypeError, ValueError):
-                from ..core.errors import InputError
+                from ..core.kernel.errors import InputError
 
                 raise InputError("Minutes: a whole number of minutes, e.g. 45") from None
             return core.log_time(self.store, inc.id, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])

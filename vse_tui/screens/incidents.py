@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ..core import clock, targets
-from ..core import incident_lists as lists
+from ..core.incidents import lists, targets
+from ..core.kernel import clock
 from ..widgets.paged_table import PagedTable
 from ..widgets.style import mark, plain, priority_text, time_left
 from .base import SearchableList
@@ -98,7 +98,7 @@ class IncidentsScreen(SearchableList):
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = store.customer_codes(), store.titles("services")
-        from ..core.assign import initials_by_person
+        from ..core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         table = self.query_one("#list", PagedTable)

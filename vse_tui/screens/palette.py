@@ -9,8 +9,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from ..core.records import BY_KIND
-from ..core.text import one_line
+from ..core.kernel.text import one_line
+from ..core.model.records import BY_KIND
 
 
 def highlight(matcher, text: str) -> Content:

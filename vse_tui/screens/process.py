@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core import clock
-from ..core.records import BY_KIND
-from ..core.standard import load_standard
+from ..core.kernel import clock
+from ..core.model.records import BY_KIND
+from ..core.model.standard import load_standard
 from ..widgets.rowlist import RowList
 from .base import SearchableList
 
@@ -28,8 +28,8 @@ def _day(value):
 
 
 def _hours(value):
-    from ..core.fields import hours_text
-    from ..core.records import ServiceHours
+    from ..core.model.records import ServiceHours
+    from ..core.present.fields import hours_text
 
     return hours_text(ServiceHours.model_validate(value)) if value else ""
 
@@ -145,10 +145,10 @@ class ProcessScreen(SearchableList):
         if not rows:
             about.update(Text(f"{head}\nNothing recorded yet" + (f" matching {self.search_text!r}." if self.search_text else ".")))
         else:
-            from ..core.text import plural
+            from ..core.kernel.text import plural
 
             about.update(Text(f"{head} · {shown} {plural('record', total)}" + (f" matching {self.search_text!r}" if self.search_text else "")))
-        from ..core.text import plural
+        from ..core.kernel.text import plural
 
         self.query_one("#records-panel").border_title = plural(model.LABEL)
         self.after_fill(about)
@@ -202,8 +202,8 @@ class ProcessScreen(SearchableList):
             self.notify("These come from the roles step of the setup (w) and the k key; nothing to add by hand here",
                         severity="warning")
             return
-        from ..core.documents import create
-        from ..core.starting_text import starting_values
+        from ..core.governance.documents import create
+        from ..core.governance.starting_text import starting_values
 
         model = BY_KIND[kind]
         fields = spec_fields(store, kind, values=starting_values(kind))
@@ -286,7 +286,7 @@ class GovernanceScreen(ProcessScreen):
     def after_fill(self, about: Static) -> None:
         if self.kind not in self.ROLE_KINDS:
             return
-        from ..core.roles import warnings
+        from ..core.governance.roles import warnings
 
         found = warnings(self.store)
         if not found:
@@ -308,7 +308,7 @@ class GovernanceScreen(ProcessScreen):
         return super().check_action(action, parameters)
 
     def action_acknowledge(self) -> None:
-        from ..core.roles import acknowledge, warnings
+        from ..core.governance.roles import acknowledge, warnings
         from .forms import Field, FormScreen
 
         open_ = [w for w in warnings(self.store) if not w.acknowledged]

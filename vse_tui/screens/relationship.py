@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from ..core import clock
-from ..core.errors import VseError
-from ..core.people import name_of
+from ..core.governance.people import name_of
+from ..core.kernel import clock
+from ..core.kernel.errors import VseError
 from ..widgets.choice import Choice
 from ..widgets.picker import Picker
 from ..widgets.sparkline import sparkline
@@ -46,7 +46,7 @@ class FeedbackCapture(OnceModal):
     """
 
     def compose(self) -> ComposeResult:
-        from ..core.relationship import last_feedback_company
+        from ..core.relationship.process import last_feedback_company
 
         store = self.app.store
         companies = [(u, f"{t} (customer)") for u, t in store.titles("customers").items()]
@@ -78,7 +78,7 @@ class FeedbackCapture(OnceModal):
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
     def save_now(self) -> None:
-        from ..core.relationship import log_feedback
+        from ..core.relationship.process import log_feedback
 
         store = self.app.store
         btn = self.query_one("#type", RadioSet).pressed_button
@@ -120,7 +120,7 @@ class FeedbackScreen(RecordScreen):
         yield Static("", id="steps")
 
     def reload_extra(self, rec) -> None:
-        from ..core.relationship import FEEDBACK_NEXT
+        from ..core.relationship.process import FEEDBACK_NEXT
 
         order = ("received", "acknowledged", "investigated", "answered", "closed")
         line = Text("Steps: ")
@@ -149,7 +149,7 @@ class FeedbackScreen(RecordScreen):
         return super().check_action(action, parameters)
 
     def action_step(self) -> None:
-        from ..core.relationship import FEEDBACK_NEXT, feedback_step
+        from ..core.relationship.process import FEEDBACK_NEXT, feedback_step
 
         rec = self.store.get(self.kind, self.ref)
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
@@ -226,7 +226,7 @@ class PerformanceScreen(BaseScreen):
         from ..reports import performance as perf
 
         store = self.store
-        from ..core.incident_lists import IncidentQuery
+        from ..core.incidents.lists import IncidentQuery
 
         many = store.count_incidents(IncidentQuery(opened=self.period.moments()))
         if many < self.BACKGROUND_FROM:
@@ -313,7 +313,7 @@ class PerformanceScreen(BaseScreen):
 
     def _weekly(self) -> list[int]:
         """Incidents opened per week of the period, weeks starting at the period's first local day."""
-        from ..core.incident_lists import IncidentQuery
+        from ..core.incidents.lists import IncidentQuery
 
         p = self.period
         lo, hi = p.moments()
@@ -335,7 +335,7 @@ class PerformanceScreen(BaseScreen):
         self.reload()
 
     def action_period(self) -> None:
-        from ..core.lookup import resolve
+        from ..core.model.lookup import resolve
         from ..reports.performance import parse_period
 
         store = self.store
@@ -382,7 +382,7 @@ class PerformanceScreen(BaseScreen):
         folder = export_dir()
         name = f"performance-{self.period.label.replace('..', '_')}" + (
             f"-{self.report['customer'].lower().replace(' ', '-')}" if self.report["customer"] else "")
-        from ..core.errors import VseError
+        from ..core.kernel.errors import VseError
 
         try:
             md, _ = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core import clock
-from ..core.due import due_items
+from ..core.evidence.due import due_items
+from ..core.kernel import clock
 from ..widgets.keys import KeyHint
 from .base import OnceModal
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..core import clock
+from ..core.kernel import clock
 from ..widgets.keys import KeyHint
 from .base import OnceModal
 

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
-from ..core.errors import VseError
+from ..core.kernel.errors import VseError
 from ..widgets.picker import Picker
 from .base import OnceModal, after_typing
 from .forms import next_line
@@ -60,7 +60,7 @@ class WhoScreen(OnceModal):
                     yield Input(id="who-email")
                 yield Static(Text("Your roles (the owner of a small shop usually holds the first and the last; "
                                   "more can be given in the Roles step):"))
-                from ..core.standard import load_standard
+                from ..core.model.standard import load_standard
 
                 with Vertical(id="who-roles"):
                     for role in load_standard().roles:
@@ -93,12 +93,12 @@ class WhoScreen(OnceModal):
                 if chosen is None:
                     raise VseError("Choose who you are")
                 if self.query_one("#who-remember", Switch).value:
-                    from ..core.people import set_login
+                    from ..core.governance.people import set_login
 
                     set_login(store, str(chosen), store.actor.os_user)
                 store.actor = store.actor.as_person(str(chosen), self.people[str(chosen)])
             else:
-                from ..core.roles import add_person
+                from ..core.governance.roles import add_person
 
                 person, _ = add_person(store, self.query_one("#who-name", Input).value,
                                        email=self.query_one("#who-email", Input).value,

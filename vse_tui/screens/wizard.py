@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from ..core import governance as gov
-from ..core.data import role_codes
-from ..core.errors import VseError
-from ..core.roles import RULES, label
-from ..core.standard import load_standard
+from ..core.governance import process as gov
+from ..core.governance.roles import RULES, label
+from ..core.kernel.errors import VseError
+from ..core.model.data import role_codes
+from ..core.model.standard import load_standard
 from ..widgets.keys import hint_text
 from .base import BaseScreen, after_typing, go_back
 from .forms import Field, FormScreen, build_widget, last_line, next_line, read_value
@@ -146,7 +146,7 @@ class WizardScreen(BaseScreen):
 
     def _fields(self, key: str, draft: dict | None) -> list[Field]:
         """The step's fields as the core describes them, plus the approval's for a step that approves."""
-        from ..core.setup import APPROVES, fields
+        from ..core.governance.setup import APPROVES, fields
 
         kinds = {"line": "input", "date": "input", "text": "text", "radio": "radio"}
         out = [Field(f.name, f.label, kinds[f.kind], f.value, list(f.options), f.required, f.placeholder)
@@ -262,7 +262,7 @@ class WizardScreen(BaseScreen):
 
     # ------------------------------------------------------------ actions
     def _approval(self, v: dict[str, Any]):
-        from ..core.approvals import new
+        from ..core.governance.approvals import new
 
         self.approver, self.approved_how = v.get("approved_by") or self.approver, v.get("how") or "signature"
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
@@ -274,7 +274,7 @@ class WizardScreen(BaseScreen):
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
     def save_now(self) -> None:
-        from ..core.setup import APPROVES, save
+        from ..core.governance.setup import APPROVES, save
 
         step, store = self.step, self.store
         try:
@@ -324,7 +324,7 @@ class WizardScreen(BaseScreen):
                         if not w.acknowledged and w.rule == open_[0].rule and w.person_name == open_[0].person_name), None)
         if warning is None:
             return
-        from ..core.roles import acknowledge
+        from ..core.governance.roles import acknowledge
 
         rule = RULES[warning.rule]
         self.app.push_screen(FormScreen(

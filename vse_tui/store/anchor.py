@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.kernel.errors import InputError
 from .connection import SQLITE_MAGIC, header
 
 TIP_TEXT = re.compile(r"(?:sequence|seq:?)\s*(\d+)\s*,?\s*(?:hash:?)?\s*([0-9a-f]{64})", re.IGNORECASE)

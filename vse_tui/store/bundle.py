@@ -31,7 +31,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.errors import InputError
+from ..core.kernel.errors import InputError
 from .chain import ALL_HASHED, row_hash
 
 FORMAT = "vse-tui-bundle"

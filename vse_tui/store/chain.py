@@ -148,7 +148,7 @@ COMMON = ("version", "created_at", "created_by", "updated_at", "updated_by")
 
 
 def _same_moment(a: Any, b: Any) -> bool:
-    from ..core import clock
+    from ..core.kernel import clock
 
     if a == b:
         return True
@@ -220,7 +220,7 @@ def verify_records(conn, progress: Callable[[int], None] | None = None, split: d
     side in one pass each, ordered by record (memory stays flat whatever the size). With `split`
     (kind -> uuid, see `split_points`), only the records whose uuid sorts below it, or (`upper`)
     from it on: two processes can share the work, each on one read snapshot of its own."""
-    from ..core.records import KINDS
+    from ..core.model.records import KINDS
     from .columns import PROMOTED
 
     problems: list[Problem] = []
@@ -386,7 +386,7 @@ def split_points(conn) -> dict[str, str]:
     """Per kind, the uuid from which the second process checks the records: the one found at
     SHARE_HERE of them in uuid order (read through the uuid's index). Uuids made in time order share
     their first digits for years, so a fixed point would send every record to one side."""
-    from ..core.records import KINDS
+    from ..core.model.records import KINDS
 
     out: dict[str, str] = {}
     for kind in KINDS:

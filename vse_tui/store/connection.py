@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import BusyError, DatabaseError
+from ..core.kernel.errors import BusyError, DatabaseError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core import clock
-from ..core.errors import DatabaseError
+from ..core.kernel import clock
+from ..core.kernel.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
 from .connection import SQLITE_MAGIC, Actor, connect, header, hold, host_name, os_user, release, translate
 from .queries import NamedReads
@@ -17,7 +17,7 @@ from .reads import Reads
 from .writes import WritePath
 
 if TYPE_CHECKING:
-    from ..core.ports import StorePort
+    from ..core.model.ports import StorePort
 
 def _check_file(path: Path) -> str:
     """Refuse what is not ours before SQLite touches it: "missing", "empty" or "present"."""

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ..core.errors import InputError, VseError
+from ..core.kernel.errors import InputError, VseError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}

@@ -39,7 +39,7 @@ def _param(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):
-        from ..core import clock
+        from ..core.kernel import clock
 
         return clock.iso(value)
     if isinstance(value, date):

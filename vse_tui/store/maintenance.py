@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import clock
-from ..core.errors import DatabaseError
+from ..core.kernel import clock
+from ..core.kernel.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
 from .db import SQLITE_MAGIC, Store
 
@@ -91,7 +91,7 @@ def read_only(path: Path) -> sqlite3.Connection:
 
 def describe(path: Path) -> Summary:
     """What a database file holds, read without changing it; refuses what is not a vse-tui database."""
-    from ..core.records import KINDS
+    from ..core.model.records import KINDS
 
     path = Path(path).expanduser()
     if not path.is_file():
@@ -313,7 +313,7 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
             else:
                 yield Check("history", not problems, "history chain and records verified" if not problems else
                             f"{len(problems)} problem(s); first: {problems[0].line()}")
-                from ..core.attachments import check_files
+                from ..core.evidence.attachments import check_files
 
                 missing = check_files(store)
                 yield Check("attachments", not missing, f"{store.count('attachments')} attached files present and "

@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core import clock
-from ..core.records import KINDS, model_for
+from ..core.kernel import clock
+from ..core.model.records import KINDS, model_for
 from .columns import SEARCH_KINDS, TIME_SPENT_SET
 
 if TYPE_CHECKING:
-    from ..core.incident_rows import IncidentQuery, IncidentRow
+    from ..core.model.incident_rows import IncidentQuery, IncidentRow
 
 SORTS = {
     "newest": "seq DESC",
@@ -47,7 +47,7 @@ class NamedReads:
 
     # ------------------------------------------------------------ incidents
     def _incident_where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
-        from ..core.incidents import OPEN_STATES
+        from ..core.incidents.process import OPEN_STATES
 
         where: list[str] = []
         params: list[Any] = []
@@ -96,7 +96,7 @@ class NamedReads:
                           offset: int = 0) -> Iterator[IncidentRow]:
         """The same rows one at a time, as SQLite reads them (`incident list`, reports: memory does not
         grow with the number of incidents)."""
-        from ..core.incident_rows import IncidentQuery, IncidentRow
+        from ..core.model.incident_rows import IncidentQuery, IncidentRow
 
         where, params = self._incident_where(q or IncidentQuery())
         sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {SORTS[sort]}"
@@ -112,7 +112,7 @@ class NamedReads:
         return self.conn.execute("SELECT 1 FROM incidents WHERE external_ref IS NOT NULL LIMIT 1").fetchone() is not None
 
     def count_incidents(self, q: IncidentQuery | None = None) -> int:
-        from ..core.incident_rows import IncidentQuery
+        from ..core.model.incident_rows import IncidentQuery
 
         where, params = self._incident_where(q or IncidentQuery())
         return self.conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
@@ -376,7 +376,7 @@ class NamedReads:
     def guard_input(self, source: Path) -> None:
         """Refuse to read a file that is a database this process holds (or its journal): reading it
         as a document would drop SQLite's locks on it (see store.connection.header)."""
-        from ..core.errors import InputError
+        from ..core.kernel.errors import InputError
         from .connection import held
 
         source = Path(source)
@@ -386,7 +386,7 @@ class NamedReads:
 
     def keep_bytes(self, data: bytes, max_bytes: int) -> tuple[str, int]:
         """Keep content (a mail's attachment) beside the database under its sha256, as keep_file."""
-        from ..core.errors import InputError
+        from ..core.kernel.errors import InputError
         from .files import atomic_file, private_folder
 
         if len(data) > max_bytes:
@@ -455,7 +455,7 @@ class NamedReads:
         order the messages were queued (a time-ordered uuid), so they go out in that order."""
         import json
 
-        from ..core.ids import new_uuid
+        from ..core.model.ids import new_uuid
         from .files import private_folder, write_bytes, write_text
 
         for sub in ("tmp", *self.OUTBOX_FOLDERS):
@@ -531,7 +531,7 @@ class NamedReads:
         often it is attached): private, written whole. Returns (sha256, size)."""
         import shutil
 
-        from ..core.errors import InputError
+        from ..core.kernel.errors import InputError
         from .files import atomic_file, private_folder
 
         self.guard_input(source)

@@ -9,14 +9,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import DatabaseError, NotFound, describe_validation_error
-from ..core.records import KINDS, PREFIXES, model_for
+from ..core.kernel.errors import DatabaseError, NotFound, describe_validation_error
+from ..core.model.records import KINDS, PREFIXES, model_for
 from . import filters as F
 from .columns import PROMOTED
 from .writes import COMMON_FIELDS, seq_of
 
 if TYPE_CHECKING:
-    from ..core.records import Record
+    from ..core.model.records import Record
 
 JSON_SUFFIX = ":json"
 
@@ -260,7 +260,7 @@ class Reads:
 
     def ids_for(self, values: Iterable[Any], kind: str | None = None) -> dict[str, tuple[str, str]]:
         """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
-        from ..core.display import UUID
+        from ..core.present.display import UUID
 
         wanted = sorted({v for v in values if isinstance(v, str) and UUID.match(v)})
         out: dict[str, tuple[str, str]] = {}

@@ -183,7 +183,7 @@ def m0008(db: Database) -> None:
     import os
     import socket
 
-    from ..core import clock
+    from ..core.kernel import clock
     from .chain import ALL_HASHED, row_hash
     from .columns import SIMULATED_BIRTH
 

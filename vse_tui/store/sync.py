@@ -30,8 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..core import clock
-from ..core.errors import InputError, NotFound
+from ..core.kernel import clock
+from ..core.kernel.errors import InputError, NotFound
 from .bundle import EVENT_COLUMNS, Bundle, BundleWriter, open_bundle, signature_text
 from .chain import envelope, history_value
 from .writes import Event, dump
@@ -135,7 +135,7 @@ def export_bundle(store, out: str | Path, to: str | None = None, force: bool = F
     the files of attachments among them, and our acknowledgement of what we received from it.
     Written as it is read, from one moment of the database: memory stays flat however many events.
     `progress(events written, events in all)` is told every few thousand events."""
-    from ..core.attachments import stored_path
+    from ..core.evidence.attachments import stored_path
     from .files import atomic_file
 
     peer = _peer(store, to)
@@ -201,7 +201,7 @@ BULK_MERGE = 200  # events from which a merge fills the search index at its end
 def check_bundle_signature(store, bundle: Bundle, require: bool) -> str | None:
     """None when the bundle is signed by a person whose key this database knows (or when it is
     unsigned and no signature is required); else why it is refused."""
-    from ..core.approvals import allowed_signers, verify_signature
+    from ..core.governance.approvals import allowed_signers, verify_signature
 
     sig = bundle.signature
     if not sig:
@@ -218,7 +218,7 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
     """Merge a bundle from a known peer, in one transaction (all or nothing). A signed bundle must
     verify; `require_signature` refuses an unsigned one. `progress(events merged, events in all)`
     is told every few hundred events."""
-    from ..core.attachments import stored_path
+    from ..core.evidence.attachments import stored_path
 
     store.guard_input(Path(path).expanduser())
     bundle = open_bundle(path)  # read through and checked whole before anything is applied
@@ -347,7 +347,7 @@ class _Merger:
             progress(total, total)
 
     def apply(self, e: dict[str, Any]) -> None:
-        from ..core.records import KINDS
+        from ..core.model.records import KINDS
 
         if self._seen(e):
             self.result.skipped += 1
@@ -369,7 +369,7 @@ class _Merger:
             self._row(e, e["action"], e["old_value"], e["new_value"])
 
     def _create(self, e) -> None:
-        from ..core.records import model_for
+        from ..core.model.records import model_for
 
         store = self.store
         model = model_for(e["kind"])
@@ -389,7 +389,7 @@ class _Merger:
     def _update_version(self, group: list[dict[str, Any]]) -> None:
         """One version of a record made elsewhere: the fields that still hold what the other side
         changed them from apply together; the others are conflicts (or notes on a closed record)."""
-        from ..core.records import model_for
+        from ..core.model.records import model_for
 
         group = [e for e in group if not self._seen(e) or self._skip(e)]
         if not group:
@@ -512,7 +512,7 @@ def open_conflicts(store) -> list[dict[str, Any]]:
 def resolve(store, conflict_id: int, choice: str):
     """Settle a conflict: keep the local value or take the remote one. The choice is a history row
     (and, for the remote value, the field's update)."""
-    from ..core.records import model_for
+    from ..core.model.records import model_for
 
     row = store.conn.execute("SELECT kind, record, field, local_value, remote_value, state, reason FROM conflicts "
                              "WHERE id = ?", (conflict_id,)).fetchone()

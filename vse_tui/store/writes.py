@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..core import clock
-from ..core.errors import BusyError, InputError, NotFound, describe_validation_error
-from ..core.ids import new_uuid
-from ..core.ports import Source
-from ..core.records import model_for
+from ..core.kernel import clock
+from ..core.kernel.errors import BusyError, InputError, NotFound, describe_validation_error
+from ..core.model.ids import new_uuid
+from ..core.model.ports import Source
+from ..core.model.records import model_for
 from .chain import ALL_HASHED, APPEND_ONLY, digest_of, envelope, history_value
 from .columns import PROMOTED
 
 if TYPE_CHECKING:
-    from ..core.records import Record
+    from ..core.model.records import Record
 
 COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by")
 BULK_CACHE_KIB = -32768  # 32 MiB of pages while an import writes
@@ -140,7 +140,7 @@ class WritePath:
             if self._simulated is None:
                 self._simulated = self.setting("clock") == "simulated"
             if not self._simulated:
-                from ..core.errors import DatabaseError
+                from ..core.kernel.errors import DatabaseError
 
                 raise DatabaseError("VSE_TUI_NOW is set, but this database runs on the real clock: its changes are "
                                     "dated as they happen. Unset VSE_TUI_NOW (it is for tests and the demo)")
@@ -154,7 +154,7 @@ class WritePath:
         tip = self._chain_tip()
         if not tip or not tip[2]:
             return None
-        from ..core.errors import VseError
+        from ..core.kernel.errors import VseError
 
         last = clock.parse_datetime(tip[2])
         try:
@@ -565,7 +565,7 @@ class WritePath:
                 new = model.model_validate(merged)
             except ValidationError as exc:
                 raise InputError(describe_validation_error(exc, f"{old.id}")) from None
-            from ..core.lifecycle import check_move
+            from ..core.model.lifecycle import check_move
 
             check_move(old, new)
             after = dump(new)

@@ -154,10 +154,10 @@ class KeyFooter(Widget, can_focus=False):
         return len(key.display) + 2 + (len(key.description) + 1 if key.description else 0)
 
     @staticmethod
-    def _parts(key: Key, key_style, description_style) -> list[tuple[str, object]]:
+    def _parts(key: Key, key_style: Style, description_style: Style) -> list[tuple[str, Style]]:
         if not key.enabled:
             key_style, description_style = key_style + DIM, description_style + DIM
-        parts: list[tuple[str, object]] = [(f" {key.display} ", key_style)]
+        parts: list[tuple[str, Style]] = [(f" {key.display} ", key_style)]
         if key.description:
             parts.append((f"{key.description} ", description_style))
         return parts

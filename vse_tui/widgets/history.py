@@ -20,7 +20,7 @@ class HistoryTable(DataTable):
     def show(self, rows: list[dict], store=None) -> None:
         """The rows of a record's history; a value naming a record or a person shows its name, a
         change imported from another tool its own time (marked *)."""
-        from ..core.display import change_text, uuid_labels, when_text
+        from ..core.present.display import change_text, uuid_labels, when_text
 
         labels = uuid_labels(store, [v for h in rows for v in (h["new_value"], h["old_value"]) if v]) \
             if store is not None else {}

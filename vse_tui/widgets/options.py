@@ -6,6 +6,8 @@ The guard falls back to the first or last option instead. Installed once, by the
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.widgets import OptionList
 
 _installed = False
@@ -17,7 +19,7 @@ def guard_page_keys() -> None:
         return
     original = OptionList._move_page
 
-    def _move_page(self, direction) -> None:
+    def _move_page(self: OptionList, direction: Literal[-1, 1]) -> None:
         try:
             original(self, direction)
         except (KeyError, IndexError):
@@ -26,5 +28,7 @@ def guard_page_keys() -> None:
             else:
                 self.action_first()
 
-    OptionList._move_page = _move_page
+    # A patch of Textual's own method, for every option list at once (no subclass reaches the
+    # palette's or Select's lists).
+    OptionList._move_page = _move_page  # type: ignore[method-assign]
     _installed = True

@@ -28,7 +28,8 @@ SHOWN = 8  # matches shown at once
 def filter_options(options: Iterable[tuple[Any, str]], text: str, limit: int = LIMIT) -> list[tuple[Any, str]]:
     """The options whose label holds every word of `text` (any case): labels starting with it first."""
     words = text.lower().split()
-    first, rest = [], []
+    first: list[tuple[Any, str]] = []
+    rest: list[tuple[Any, str]] = []
     for value, label in options:
         low = label.lower()
         if all(w in low for w in words):

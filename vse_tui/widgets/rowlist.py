@@ -86,7 +86,7 @@ class RowList(ScrollView, can_focus=True):
         self._index: dict[Hashable, int] = {}
         self.cursor_row = 0
         # drawn lines, until the rows, size or styles change; the cursor's state is part of the key
-        self._lines: dict[tuple, Strip] = {}
+        self._lines: dict[tuple[object, ...], Strip] = {}
 
     # ------------------------------------------------------------ content
     def add_column(self, label: str, width: int) -> None:
@@ -212,6 +212,7 @@ class RowList(ScrollView, can_focus=True):
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y - 1
+        key: tuple[object, ...]
         if y == 0:
             key = ("header", width, scroll_x)
         elif 0 <= row < len(self._rows):

@@ -18,7 +18,7 @@ def show_controls_visibly() -> None:
     import rich.control
     import textual.content
 
-    from ..core.text import visible_table
+    from ..core.kernel.text import visible_table
 
     table = visible_table()
     for module, name in ((rich.control, "_CONTROL_STRIP_TRANSLATE"), (textual.content, "_CONTROL_STRIP_TRANSLATE")):

@@ -19,7 +19,7 @@ def plain(value) -> Text:
 def time_left(clk) -> Text:
     """What is left to an incident's resolution target, as the lists show it: "-2h" when late,
     in red when the incident breached a target (its response may have been late)."""
-    from ..core import clock
+    from ..core.kernel import clock
 
     if clk.remaining is None:
         return Text("")

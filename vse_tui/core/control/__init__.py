@@ -1,0 +1,1 @@
+"""Service Control (CO): changes from request to review, the schedule, configuration items."""

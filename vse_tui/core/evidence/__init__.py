@@ -1,0 +1,1 @@
+"""Evidence: the map of the 40 tasks, approvals, the audit check, attachments, what is due."""

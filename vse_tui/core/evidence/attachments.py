@@ -1,0 +1,112 @@
+"""Files attached to records as evidence: a signed agreement, a test log, a screenshot.
+
+The store keeps each file beside the database, named by the sha256 of its content, so that the
+same file attached twice is stored once and a file changed behind the app's back is found
+(`check_files`). Each attachment is a record (ATT-…) with who attached it and when in its history."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..kernel.errors import InputError, NotFound
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+MAX_BYTES = 200 * 2**20  # a larger file belongs in the shop's document store, linked from a note
+
+
+def stored_path(store: StorePort, sha256: str) -> Path:
+    return store.file_path(sha256)
+
+
+def attach(store: StorePort, ref: str, file: str | os.PathLike, note: str = "", follow: bool = False):
+    """Attach a file to the record `ref` (a human id of any kind). The file is copied first, then
+    the attachment record is written with its history row; a failed copy stores nothing. A
+    symbolic link is refused unless `follow` (what it points at may not be what the user meant);
+    the size limit is checked before a byte is read."""
+    from ..model.records.parties import Attachment
+
+    path = Path(file).expanduser()
+    if path.is_symlink() and not follow:
+        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); attach the file itself, or say "
+                         "--follow to attach what it points at")
+    if not path.is_file():
+        raise InputError(f"{path} is not a file")
+    try:
+        record = store.find(ref)
+    except NotFound as exc:
+        raise InputError(str(exc)) from None
+    if record.KIND == "attachments":
+        raise InputError("An attachment cannot carry attachments of its own")
+    try:
+        sha, size = store.keep_file(path, MAX_BYTES)
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    same = store.row("attachments", ["id"], {"record": record.uuid, "sha256": sha})
+    if same:
+        raise InputError(f"This file is already attached to {record.id} as {same[0]}")
+    return store.add(Attachment(record=record.uuid, name=path.name[:255], sha256=sha, size=size, note=note.strip()))
+
+
+def attachments_of(store: StorePort, record_uuid: str) -> list:
+    return store.records("attachments", {"record": record_uuid})
+
+
+def attachment_rows(store: StorePort, ref: str) -> list[dict]:
+    """The files attached to the record `ref`, as rows for a list."""
+    from ..kernel import clock
+
+    try:
+        record = store.find(ref)
+    except NotFound as exc:
+        raise InputError(str(exc)) from None
+    return [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256, "attached_at": clock.iso(a.created_at),
+             "by": a.created_by, "note": a.note, "path": str(stored_path(store, a.sha256))}
+            for a in attachments_of(store, record.uuid)]
+
+
+def open_with_viewer(store: StorePort, attachment) -> Path:
+    """Open a copy of the file (under its own name) with the system's viewer; returns the copy."""
+    source = stored_path(store, attachment.sha256)
+    if not source.exists():
+        raise InputError(f"The file of {attachment.id} is missing from {store.files_dir}")
+    view_dir = store.files_dir / "open"
+    view_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    copy = view_dir / f"{attachment.id}-{attachment.name}"
+    shutil.copyfile(source, copy)
+    os.chmod(copy, 0o600)
+    if sys.platform.startswith("darwin"):
+        command = ["open", str(copy)]
+    elif os.name == "nt":
+        os.startfile(str(copy))  # type: ignore[attr-defined]
+        return copy
+    else:
+        command = ["xdg-open", str(copy)]
+    try:
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        raise InputError(f"No viewer to open it with here; the file is at {copy}") from None
+    return copy
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    ref: str
+    what: str
+
+    def line(self) -> str:
+        return f"{self.ref}: {self.what}"
+
+
+def check_files(store: StorePort) -> list[FileProblem]:
+    """Every attachment's file is present and still has the content it was attached with."""
+    return [FileProblem(rid, f"the file of {name} is missing" if what == "missing"
+                        else f"the file of {name} was changed after it was attached")
+            for rid, name, what in store.missing_files()]

@@ -1,0 +1,86 @@
+"""What is overdue or coming up (MODEL.md section 5): the dashboard's review list and `vse-tui due`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from ..kernel import clock
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+HORIZON_DAYS = 45  # how far ahead an upcoming review is shown
+YEAR = 365
+
+
+@dataclass(frozen=True)
+class DueItem:
+    due: date
+    kind: str  # agreement, supplier agreement, policy, catalogue, improvement report, performance report, training, licence...
+    ref: str  # human id of the record to open
+    title: str
+
+    def days(self, today: date | None = None) -> int:
+        """Days until due; negative when overdue."""
+        return (self.due - (today or clock.today())).days
+
+    def as_dict(self, today: date | None = None) -> dict:
+        d = self.days(today)
+        return {"due": self.due.isoformat(), "days": d, "overdue": d < 0, "kind": self.kind, "ref": self.ref, "title": self.title}
+
+
+def _parse(value) -> date:
+    """A stored date (or the date of a stored moment); only called on a value that is set."""
+    return date.fromisoformat(str(value)[:10])
+
+
+def due_items(store: StorePort, today: date | None = None, horizon: int = HORIZON_DAYS) -> list[DueItem]:
+    """Overdue and upcoming reviews, most overdue first. A few indexed queries, no table scans."""
+    today = today or clock.today()
+    limit = (today + timedelta(days=horizon)).isoformat()
+    items: list[DueItem] = []
+    for kind, table, label in (("agreement", "customer_agreements", "agreement review"),
+                               ("supplier agreement", "supplier_agreements", "supplier agreement review")):
+        in_force = {"status__ne": "draft", "state__in": ("in force",)}
+        seen = set()
+        for field in ("review_date", "end_date"):
+            for rid, title, review, end in store.rows(table, ["id", "title", "review_date", "end_date"],
+                                                      {**in_force, f"{field}__le": limit}):
+                if rid in seen:
+                    continue
+                seen.add(rid)
+                if review and review <= limit:
+                    items.append(DueItem(_parse(review), kind, rid, f"{title}: {label}"))
+                if end and end <= limit:
+                    items.append(DueItem(_parse(end), kind, rid, f"{title}: ends, renew or let go"))
+    row = store.row("policies", ["id", "title", "review_date", "updated_at"], {"status": ("approved", "updated")})
+    if row:
+        due = _parse(row[2]) if row[2] else _parse(row[3]) + timedelta(days=YEAR)
+        items.append(DueItem(due, "policy", row[0], "Policy yearly review"))
+    row = store.row("services", ["review_date", "id"], {"status__ne": "draft", "review_date__isnull": False},
+                    order="review_date")
+    if row:
+        items.append(DueItem(_parse(row[0]), "catalogue", row[1], "Service catalogue review"))
+    row = store.row("improvement_reports", ["id", "period_end", "updated_at"], {"status": "approved"})
+    if row:
+        items.append(DueItem(_parse(row[1] or row[2]) + timedelta(days=YEAR), "improvement report", row[0],
+                             "Yearly improvement report"))
+    elif store.exists("policies"):
+        items.append(DueItem(today, "improvement report", "", "First improvement report (GO.4.1)"))
+    row = store.row("performance_reports", ["id", "period_end"], {"status": "approved"}, order="-period_end")
+    if row and row[1]:
+        items.append(DueItem(_parse(row[1]) + timedelta(days=92 + 14), "performance report", row[0],
+                             "Next service performance report"))
+    people = store.titles("people")
+    for rid, req, due, person in store.rows("training", ["id", "title", "due_on", "person"],
+                                            {"due_on__isnull": False, "due_on__le": limit}, order="due_on"):
+        items.append(DueItem(_parse(due), "training", rid, f"Training: {people.get(person, '?')}, {req}"))
+    for rid, name, expiry, kind in store.rows("configuration_items", ["id", "title", "expiry_date", "expiry_kind"],
+                                              {"expiry_date__isnull": False, "expiry_date__le": limit,
+                                               "state__ne": "retired"}, order="expiry_date"):
+        items.append(DueItem(_parse(expiry), kind or "expiry", rid, f"{name}: {kind or 'expiry'}"))
+    items = [i for i in items if i.due <= today + timedelta(days=horizon)]
+    items.sort(key=lambda i: (i.due, i.ref))
+    return items

@@ -1,0 +1,667 @@
+"""The evidence map: for each of the 40 tasks, whether the shop's records show it was performed,
+derived from the content of the records the task produces, never from a tag alone.
+
+A record of an output work product counts as evidence of a task when:
+- it is in the status the task leaves it in (data/standard/tasks.toml);
+- the content items data/standard/work_products.toml requires for that status are filled;
+- where the status is an approved one, an approval binds its current content;
+- a write on it performs the task (its history row carries the task), made by a person who holds
+  one of the task's roles then (or with a role warning acknowledged in writing), never by a login
+  mapped to no person;
+- the task's inputs were in the status the standard lists when it was performed (a new shop runs
+  GO.3.1 and GO.3.2 on the approved policy until feedback updates it: the evidence says so);
+- what the task itself asks holds (the rules of `SPECIFIC` below: an incident closed with the
+  affected party's confirmation and not by its own resolver unchecked; a notification that keeps
+  the message sent; every impacted item updated on deployment ...).
+
+A task is done when each of its outputs has such a record, partly done when some record or output
+is there, not started when none is, and stale when done but performed longer ago than the review
+interval the shop sets in its policy (`review_intervals`; the shop's defaults come from the
+`cadence_days` of tasks.toml). Every state carries its why. One function counts (`summary`): the
+dashboard, the evidence map, `report audit` and the audit pack print the same numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+from ..model.data import task_codes
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.standard import Standard, Task, TaskIO, WorkProduct
+
+STATES = ("done", "partly done", "not started", "stale")
+SCAN = 25  # candidate records examined per output, newest first
+FIRST_PASS_TASKS = ("GO.3.1", "GO.3.2")
+
+
+@dataclass
+class Line:
+    """One line of a task's why: a rule, whether it holds, and the records it is about."""
+
+    ok: bool
+    text: str
+    records: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "text": self.text, "records": self.records}
+
+
+@dataclass
+class ProductCheck:
+    wp: str | None
+    name: str
+    needed: list[str]
+    any_of: bool
+    condition: str | None
+    found: list[str]  # statuses present among the stored records
+    ok: bool
+    ref: str | None = None  # the record that meets it (or the latest one)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"wp": self.wp, "name": self.name, "needed": self.needed, "any_of": self.any_of,
+                "condition": self.condition, "found": self.found, "ok": self.ok, "ref": self.ref}
+
+
+@dataclass
+class TaskEvidence:
+    task: str
+    process: str
+    activity: str
+    title: str
+    roles: list[str]
+    holders: dict[str, list[str]]
+    inputs: list[ProductCheck]
+    outputs: list[ProductCheck]
+    evidence: dict[str, Any] | None  # the write that performed it last: record, at, by, kind, what
+    state: str
+    why: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rule: str = ""  # the rule that derives the state, in words (describe)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "process": self.process, "activity": self.activity, "title": self.title,
+                "state": self.state, "roles": self.roles, "holders": self.holders,
+                "inputs": [i.as_dict() for i in self.inputs], "outputs": [o.as_dict() for o in self.outputs],
+                "evidence": self.evidence, "rule": self.rule, "why": [w.as_dict() for w in self.why],
+                "notes": self.notes}
+
+    @property
+    def missing(self) -> list[str]:
+        """What a user would do next: the rules that do not hold yet."""
+        return [w.text for w in self.why if not w.ok]
+
+
+# ---------------------------------------------------------------- the context of one evaluation
+
+
+class _Context:
+    """What the rules read more than once, read once per evaluation."""
+
+    def __init__(self, store: StorePort, standard: Standard, now: datetime) -> None:
+        self.store, self.standard, self.now = store, standard, now
+        self._first: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._history: dict[str, list[dict[str, Any]]] = {}
+        self._roles: dict[tuple[str | None, str], set[str]] = {}
+        self._names: dict[str, str] | None = None
+        self._acks: set[tuple[str, str | None]] | None = None
+
+    def history(self, uuid: str) -> list[dict[str, Any]]:
+        if uuid not in self._history:
+            self._history[uuid] = self.store.history(uuid)
+        return self._history[uuid]
+
+    def first_in(self, kind: str, statuses: tuple[str, ...]) -> str | None:
+        """When a record of `kind` first stood in one of `statuses` (ISO time), or None."""
+        key = (kind, statuses)
+        if key not in self._first:
+            self._first[key] = self.store.first_status_time(kind, statuses)
+        return self._first[key]
+
+    def roles(self, person: str | None, at: str) -> set[str]:
+        from ..governance.people import roles_of
+
+        key = (person, at)
+        if key not in self._roles:
+            self._roles[key] = roles_of(self.store, person, clock.parse_datetime(at))
+        return self._roles[key]
+
+    def name(self, person: str | None) -> str:
+        if self._names is None:
+            self._names = self.store.titles("people")
+        return self._names.get(person or "", person or "?")
+
+    def acknowledged(self, record_uuid: str) -> bool:
+        """A role warning met on this record was acknowledged with a written mitigation."""
+        if self._acks is None:
+            self._acks = {(r, rec) for r, rec in self.store.rows("acknowledgements", ["rule", "record"])}
+        return any(rec == record_uuid for _r, rec in self._acks)
+
+
+# ---------------------------------------------------------------- evaluating one output record
+
+
+def _satisfying(wp: WorkProduct, io: TaskIO) -> tuple[str, ...]:
+    """The statuses of `wp` that meet what the task asks (any of them, or all)."""
+    if io.any_of:
+        return tuple(s for s in wp.statuses if any(wp.satisfies(s, r) for r in io.statuses))
+    return tuple(s for s in wp.statuses if all(wp.satisfies(s, r) for r in io.statuses))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _tags(task: Task) -> tuple[str, ...]:
+    return (task.code, *ALSO_TAGS.get(task.code, ()))
+
+
+def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> dict[str, Any] | None:
+    """The history row on `rec` that performs the task: its first one where the task leaves the
+    record in its initial status (the report is prepared once; later edits do not redo it), else
+    its latest."""
+    tags = _tags(task)
+    rows = [r for r in ctx.history(rec.uuid) if r["task"] in tags]
+    if not rows:
+        return None
+    creates = wp.initial_status in io.statuses
+    return rows[0] if creates else rows[-1]
+
+
+def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> tuple[list[str], dict | None]:
+    """Why `rec` is not evidence of `task` (empty: it is), and the write that performed it."""
+    from ..governance.approvals import state as approval_state
+
+    problems = []
+    data = rec.model_dump(mode="json")
+    empty = [n.replace("_", " ") for n in wp.required_in(rec.status) if _empty(data.get(n))]
+    if empty:
+        problems.append(f"{', '.join(empty)} not recorded")
+    needs_approval = wp.approved_status and all(s in ("approved", "updated") for s in _satisfying(wp, io))
+    performer: str | None = None
+    row = _performing_write(ctx, task, io, wp, rec)
+    if needs_approval:
+        st = approval_state(rec)
+        if not st.current:
+            problems.append(st.text)
+        else:  # the approver is who performed it: one holding the task's role, if any did
+            from ..governance.approvals import content_hash
+
+            current = content_hash(rec)
+            signers = [a.person for a in rec.approvals if a.content == current and a.person]
+            at = row["at"] if row else clock.iso(ctx.now) or ""
+            performer = next((p for p in reversed(signers) if ctx.roles(p, at) & set(task.roles)),
+                             signers[-1] if signers else None)
+    if row is None:
+        problems.append(f"no write on it performs {task.code}")
+        return problems, None
+    at = row["at"]
+    performer = performer or row.get("person")
+    if not performer:
+        problems.append(f"written by the login {row.get('os_user') or row['operator']}, mapped to no person")
+    else:
+        held = ctx.roles(performer, at)
+        if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
+            problems.append(f"{ctx.name(performer)} held none of {', '.join(task.roles)} "
+                            "and no warning was acknowledged")
+    problems += _input_problems(ctx, task, io.wp, at)
+    return problems, {"record": rec.id, "at": at, "by": ctx.name(performer) if performer else row["operator"],
+                      "kind": rec.KIND, "what": "created" if row["action"] == "create" else f"{row['field']} changed"}
+
+
+def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -> list[str]:
+    """The task's inputs that were not in the status the standard lists when it was performed."""
+    from ..model.records import kind_of_wp
+
+    out = []
+    for io in task.inputs:
+        if io.wp is None or io.condition or io.wp == output_wp:
+            continue
+        wp = ctx.standard.wp(io.wp)
+        statuses = _satisfying(wp, io)
+        first = ctx.first_in(kind_of_wp(io.wp), statuses)
+        if first is not None and first <= at:
+            continue
+        if task.code in FIRST_PASS_TASKS and io.wp == "WP.14":
+            approved = ctx.first_in("policies", ("approved", "updated"))
+            if approved is not None and approved <= at:
+                continue  # the first pass runs on the approved policy (said in the notes)
+        when = f" (first on {clock.local_text(clock.parse_datetime(first), with_time=False)})" if first else ""
+        out.append(f"its input {io.wp} was not {io.status_text} yet{when}")
+    return out
+
+
+# ---------------------------------------------------------------- what each task itself asks
+
+
+def _scope_has_every_customer(ctx: _Context, rec: Any) -> list[str]:
+    present = set(ctx.store.titles("customers", {"state__ne": "former"}))
+    missing = present - set(rec.customers or [])
+    return [f"{len(missing)} present customer(s) are not in it"] if missing else []
+
+
+def _role_list_has_sm(ctx: _Context, rec: Any) -> list[str]:
+    held = {r for (r,) in ctx.store.rows("role_assignments", ["role"], {"uuid": list(rec.assignments or [])})}
+    return [] if "SM" in held else ["it names no Service Manager"]
+
+
+def _feedback_before(ctx: _Context, rec: Any) -> list[str]:
+    return [] if ctx.store.exists("feedback") else ["no feedback was logged to update it from"]
+
+
+def _training_planned(ctx: _Context, rec: Any) -> list[str]:
+    return [] if ctx.store.exists("training") else ["no training or competence need is planned for the role holders"]
+
+
+def _change_definitions(ctx: _Context, rec: Any) -> list[str]:
+    defs = rec.change_definitions or {}
+    missing = [t for t in ("pre-approved", "emergency", "normal") if not (defs.get(t) or "").strip()]
+    out = [f"no definition of a {t} change" for t in missing]
+    if not (getattr(rec, "change_request_method", "") or "").strip():
+        out.append("how to request a change is not written")
+    return out
+
+
+def _ci_in_a_service(ctx: _Context, rec: Any) -> list[str]:
+    return [] if rec.services else ["it is not linked to a service"]
+
+
+def _schedule_has_change(ctx: _Context, rec: Any) -> list[str]:
+    return [] if ctx.store.exists("schedule_items", {"item_type": "change"}) else ["no change is on it"]
+
+
+def _resources_confirmed(ctx: _Context, rec: Any) -> list[str]:
+    return [] if ctx.store.exists("schedule_items", {"item_type": "change", "resources__isnull": False}) \
+        else ["no planned change has its resources confirmed"]
+
+
+def _deployment_not_by_builder(ctx: _Context, rec: Any) -> list[str]:
+    from ..governance.approvals import state as approval_state
+
+    latest = approval_state(rec).latest
+    if rec.built_by and latest and rec.built_by == latest.person and not ctx.acknowledged(rec.uuid):
+        return ["its builder approved its deployment, with no mitigation acknowledged"]
+    return []
+
+
+def _impacted_items_updated(ctx: _Context, rec: Any) -> list[str]:
+    """CO.3.4 on a configuration item: the deployed change that updated it updated all its items."""
+    changes = ctx.store.records("change_requests", {"uuid": list(rec.changes or []), "deployed_at__isnull": False})
+    for ch in changes:
+        missing = [u for u in ch.impacted_cis
+                   if not ctx.store.exists("configuration_items", {"uuid": u, "changes__has": ch.uuid})]
+        if missing:
+            return [f"{ch.id} was deployed but {len(missing)} of its items do not record it"]
+    return [] if changes else ["no deployed change is recorded on it"]
+
+
+def _catalogue_change_request(ctx: _Context, rec: Any) -> list[str]:
+    return [] if rec.change_requests else ["its change did not go through a change request"]
+
+
+def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
+    from ..governance.approvals import content_hash
+
+    party = "customer" if rec.KIND == "customer_agreements" else "supplier"
+    current = content_hash(rec)
+    if any(a.meaning == f"accepted by the {party}" and a.content == current for a in rec.approvals):
+        return []
+    return [f"not accepted by the {party} (an acceptance by one of their contacts, on this version)"]
+
+
+def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
+    from ..incidents.process import closes_own_work
+
+    out = []
+    if rec.confirmation is None:
+        out.append("closed without the affected party's confirmation")
+    else:
+        who = rec.confirmation.person
+        internal = who and ctx.store.exists("people", {"uuid": who, "affiliation": "internal"})
+        if internal:
+            out.append("confirmed by a person of the shop, not by the affected party")
+    closing = next((r for r in reversed(ctx.history(rec.uuid)) if r["field"] == "status" and r["new_value"] == "closed"),
+                   None)
+    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not ctx.acknowledged(rec.uuid):
+        out.append("closed by its own resolver without an acknowledgement")
+    return out
+
+
+def _classified(ctx: _Context, rec: Any) -> list[str]:
+    out = [] if (rec.category or "").strip() else ["no category"]
+    if rec.significant and not (rec.root_cause or "").strip():
+        out.append("a significant incident without its root cause")
+    return out
+
+
+def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
+    def check(ctx: _Context, rec: Any) -> list[str]:
+        from ..intake.mail_delivery import reached
+
+        sent = [n for n in rec.notifications if n.task == task and reached(n)]
+        if not sent:
+            waiting = [n for n in rec.notifications if n.task == task]
+            if waiting:  # a mail of ours that no server accepted yet, or that was refused or came back
+                return [f"the {task} notice did not reach anyone (mail {', '.join(sorted({n.state for n in waiting}))})"]
+            return [f"nobody was notified ({task})"]
+        if not any((n.message or "").strip() for n in sent):
+            return ["the notification keeps no message"]
+        return []
+
+    return check
+
+
+def _restored(ctx: _Context, rec: Any) -> list[str]:
+    out = [] if rec.restored_at and (rec.solution or "").strip() else ["not restored with a solution"]
+    return out + _notified("IN.2.4")(ctx, rec)
+
+
+def _problem_fixed(ctx: _Context, rec: Any) -> list[str]:
+    out = []
+    if not rec.problem:
+        out.append("not a potential problem")
+    if not (rec.root_cause or "").strip():
+        out.append("no root cause")
+    if not rec.changes:
+        out.append("no change request raised to fix it")
+    return out
+
+
+def _reviewed_change(ctx: _Context, rec: Any) -> list[str]:
+    return [] if ctx.store.exists("change_requests", {"state": "reviewed"}) else ["no deployment was reviewed"]
+
+
+# task -> (output work product it applies to, or None for all) -> rule
+SPECIFIC: dict[str, list[tuple[str | None, Callable[[_Context, Any], list[str]]]]] = {
+    "GO.1.1": [("WP.15", _scope_has_every_customer)],
+    "GO.1.2": [("WP.08", _role_list_has_sm)],
+    "GO.2.4": [("WP.14", _feedback_before)],
+    "GO.3.1": [("WP.08", _training_planned)],
+    "CO.1.1": [("WP.14", _change_definitions)],
+    "CO.1.4": [("WP.02", _ci_in_a_service)],
+    "CO.2.2": [("WP.12", _schedule_has_change)],
+    "CO.3.2": [("WP.11", _deployment_not_by_builder)],
+    "CO.3.3": [("WP.12", _resources_confirmed)],
+    "CO.3.4": [("WP.02", _impacted_items_updated)],
+    "CO.3.5": [("WP.17", _reviewed_change)],
+    "RE.1.3": [("WP.10", _catalogue_change_request)],
+    "RE.2.2": [("WP.03", _accepted_by_party), ("WP.21", _accepted_by_party)],
+    "IN.1.3": [("WP.18", _problem_fixed)],
+    "IN.2.2": [("WP.18", _classified)],
+    "IN.2.3": [("WP.18", _notified("IN.2.3"))],
+    "IN.2.4": [("WP.18", _restored)],
+    "IN.2.5": [("WP.18", _closed_properly)],
+}
+
+# What each task-specific rule asks, in words (the evidence map's why screen, the audit pack, JSON).
+SPECIFIC_TEXT: dict[str, str] = {
+    "GO.1.1": "the scope lists every present customer",
+    "GO.1.2": "the role list names a Service Manager",
+    "GO.2.4": "feedback was logged to update the policy from",
+    "GO.3.1": "a training or competence need is planned for the role holders",
+    "CO.1.1": "the policy defines pre-approved, emergency and normal changes and how to request one",
+    "CO.1.4": "the configuration item is linked to a service",
+    "CO.2.2": "a change is on the schedule",
+    "CO.3.2": "the builder did not approve the deployment (or a mitigation was acknowledged)",
+    "CO.3.3": "a planned change has its resources confirmed",
+    "CO.3.4": "the deployed change updated every item it impacts",
+    "CO.3.5": "a deployment was reviewed",
+    "RE.1.3": "the catalogue's change went through a change request",
+    "RE.2.2": "the agreement was accepted by the customer or supplier, on its current version",
+    "IN.1.3": "a potential problem with its root cause and a change request raised to fix it",
+    "IN.2.2": "a category, and the root cause of a significant incident",
+    "IN.2.3": "the affected party was notified, with the message that was sent",
+    "IN.2.4": "restored with a solution, and the affected party notified with the message sent",
+    "IN.2.5": "closed with the affected party's confirmation, not by its own resolver without an acknowledgement",
+}
+
+
+def describe(task: Task, standard: Standard | None = None) -> str:
+    """The rule that derives `task`'s state, in words: what record, in what status, with what
+    filled, written by whom, with which inputs at the time, and what the task itself asks."""
+    from ..model.standard import TaskIO, load_standard
+
+    standard = standard or load_standard()
+    if task.code == "IN.1.1":
+        return ("every holder of a role of the shop has training recorded as met (WP.08's training), recorded "
+                "with IN.1.1 by a holder of " + ", ".join(task.roles))
+    if task.code == "IN.1.2":
+        return ("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
+                + ", ".join(task.roles))
+    wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
+        if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
+    parts = []
+    for io in wanted:
+        wp = standard.wp(io.wp or "")
+        statuses = " or ".join(io.statuses) if io.any_of else " and ".join(io.statuses)
+        items = sorted({i for st in io.statuses for i in wp.required_in(st)})
+        noun = "" if wp.name.lower().endswith("record") else " record"  # "Service incident record" says it already
+        text = f"a {wp.code} {wp.name}{noun} written with {task.code}, {statuses}"
+        if items:
+            text += ", with " + ", ".join(i.replace("_", " ") for i in items) + " filled"
+        if wp.approved_status and all(st in ("approved", "updated") for st in _satisfying(wp, io)):
+            text += ", approved in its current content"
+        parts.append(text)
+    inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
+    out = "; ".join(parts) + f"; performed by a holder of {', '.join(task.roles)} (or with an acknowledged warning)"
+    if inputs:
+        out += "; with its inputs " + ", ".join(inputs) + " at that time"
+    if task.code in SPECIFIC_TEXT:
+        out += "; and " + SPECIFIC_TEXT[task.code]
+    if task.cadence_days:
+        out += f"; stale after the shop's review interval (default {task.cadence_days} days)"
+    return out
+
+
+# Tasks whose evidence is not (only) the outputs the tables name: what the app records when the
+# task is performed. CO.1.1 defines the change types in the approved policy; CO.1.3 approves the
+# procedures and the schedule (the change request and configuration record forms are the app's
+# own); CO.3.2 approves the deployment on the change and makes its build final (the test report
+# it reviews stays as published); CO.3.4 updates the catalogue only for a new or changed service.
+OUTPUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "CO.1.1": [("WP.14", ("approved",))],
+    "CO.1.3": [("WP.17", ("approved",)), ("WP.12", ("approved",))],
+    "CO.3.2": [("WP.11", ("approved", "updated")), ("WP.13", ("final",))],
+    "CO.3.4": [("WP.02", ("updated",))],
+}
+# History tags that perform a task besides its own code: the change types are defined when the
+# policy is drafted, approved or updated.
+ALSO_TAGS: dict[str, tuple[str, ...]] = {"CO.1.1": ("GO.2.1", "GO.2.2", "GO.2.4")}
+
+
+# ---------------------------------------------------------------- training (IN.1.1, IN.1.2)
+
+
+def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str, list[Line], dict | None]:
+    """IN.1.1: every holder of a role of the shop has their training recorded as met; IN.1.2:
+    nobody's competence has lapsed, and a renewal was recorded within the review interval."""
+    store = ctx.store
+    holders = {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})}
+    names = store.titles("people")
+    training = store.rows("training", ["uuid", "id", "person", "met_on", "due_on"])
+    lines: list[Line] = []
+    latest: dict | None = None
+    for rec_uuid, rid, _person, _met, _due in training:
+        for row in ctx.history(rec_uuid):
+            if row["task"] == task.code and (latest is None or row["at"] > latest["at"]):
+                latest = {"record": rid, "at": row["at"], "by": names.get(row.get("person") or "", row["operator"]),
+                          "kind": "training", "what": "training recorded"}
+    today = clock.to_local(ctx.now).date().isoformat()
+    if task.code == "IN.1.1":
+        met = {p for _u, _i, p, m, _d in training if m}
+        missing = sorted(names.get(p, p) for p in holders - met)
+        lines.append(Line(not missing and bool(holders), "every role holder's training recorded as met" if not missing
+                          else f"no training recorded as met for {', '.join(missing) or 'anyone'}",
+                          [i for _u, i, _p, m, _d in training if m]))
+    else:
+        lapsed = [i for _u, i, _p, m, d in training if d and d < today]
+        lines.append(Line(bool(training) and not lapsed, "no competence lapsed" if training and not lapsed
+                          else (f"lapsed: {', '.join(lapsed)}" if lapsed else "no training or competence recorded"),
+                          lapsed))
+    lines.append(Line(latest is not None, f"recorded with {task.code}" if latest else
+                      f"nothing recorded with {task.code} yet (record training on the incident screen: t)"))
+    ok = all(line.ok for line in lines)
+    state = "done" if ok else ("partly done" if training or latest else "not started")
+    if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
+        state = "stale"
+        lines.append(Line(False, f"last recorded more than {interval} days ago"))
+    return state, lines, latest
+
+
+# ---------------------------------------------------------------- the map
+
+
+def review_intervals(store: StorePort) -> dict[str, int]:
+    """task -> days after which its evidence is stale: the approved policy's `review_intervals`,
+    else the shop's defaults (tasks.toml's cadence_days). A policy edited and not yet approved
+    again is not in force: the defaults apply until it is."""
+    from ..governance.approvals import state as approval_state
+    from ..model.standard import load_standard
+
+    out = {t.code: t.cadence_days for t in load_standard().tasks if t.cadence_days}
+    policy = store.latest("policies")
+    if policy is not None and approval_state(policy).current:  # the policy in force: its approved content
+        out.update({k: int(v) for k, v in (policy.review_intervals or {}).items() if str(v).isdigit()})
+    return out
+
+
+def _holders(store: StorePort) -> dict[str, list[str]]:
+    names = store.titles("people")
+    out: dict[str, list[str]] = {}
+    for role, person in store.rows("role_assignments", ["role", "person"], {"state": "active"}):
+        name = names.get(person)
+        out.setdefault(role, [])
+        if name and name not in out[role]:
+            out[role].append(name)
+    for kind, code in (("customers", "CUS"), ("suppliers", "SUP")):
+        n = store.count(kind)
+        if n:
+            out.setdefault(code, []).append(f"{n} {kind}")
+    return out
+
+
+def _check(io: TaskIO, statuses: dict[str, dict[str, str]], standard: Standard) -> ProductCheck:
+    if io.wp is None:
+        return ProductCheck(None, io.communication or "", [], False, io.condition, [], True)
+    wp = standard.wp(io.wp)
+    present = statuses.get(io.wp, {})
+    found = sorted(present, key=wp.statuses.index)
+    ok = bool(set(found) & set(_satisfying(wp, io)))
+    ref = next((present[s] for s in found if s in _satisfying(wp, io)), None) or (present[found[-1]] if found else None)
+    return ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref)
+
+
+def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, dict[str, str]],
+             holders: dict[str, list[str]], intervals: dict[str, int]) -> TaskEvidence:
+    from ..model.records import kind_of_wp
+    from ..model.standard import TaskIO
+
+    standard = ctx.standard
+    inputs = [_check(io, statuses, standard) for io in task.inputs]
+    outputs = [_check(io, statuses, standard) for io in task.outputs]
+    notes: list[str] = []
+    if task.first_pass_note and not statuses.get("WP.14", {}).get("updated") and statuses.get("WP.14", {}).get("approved"):
+        notes.append("first pass: run on the approved policy, as no policy update from feedback exists yet")
+    if task.code in ("IN.1.1", "IN.1.2"):
+        state, lines, latest = _training_task(ctx, task, intervals.get(task.code))
+        return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
+                            {r: holders.get(r, []) for r in task.roles}, inputs, outputs, latest, state, lines, notes)
+    wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
+        if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
+    why: list[Line] = []
+    performed: list[dict] = []
+    any_candidate = False
+    for io in wanted:
+        wp = standard.wp(io.wp or "")
+        kind = kind_of_wp(wp.code)
+        statuses_ok = _satisfying(wp, io)
+        tagged = store.task_records(kind, _tags(task), limit=SCAN * 4)
+        candidates = [r for r in store.records(kind, {"uuid": tagged, "status": statuses_ok}) if r.uuid in tagged] \
+            if statuses_ok and tagged else []
+        candidates.sort(key=lambda r: tagged.index(r.uuid))
+        candidates = candidates[:SCAN]
+        any_candidate = any_candidate or bool(tagged)
+        rules = [rule for target, rule in SPECIFIC.get(task.code, []) if target in (None, wp.code)]
+        best = None
+        rejected: list[tuple[str, list[str]]] = []
+        for rec in candidates:
+            problems, write = _record_problems(ctx, task, io, wp, rec)
+            for rule in rules:
+                problems += rule(ctx, rec)
+            if not problems and write is not None:
+                if best is None or write["at"] > best["at"]:
+                    best = write
+                if wp.initial_status in io.statuses:
+                    break  # one qualifying record is enough; the newest ones come first
+            elif len(rejected) < 3:
+                rejected.append((rec.id or rec.uuid, problems))
+        label = f"{wp.code} {wp.name} ({' or '.join(io.statuses) if io.any_of else ' and '.join(io.statuses)})"
+        if best is not None:
+            performed.append(best)
+            why.append(Line(True, f"{label}: {best['record']}, {best['by']}, "
+                                  f"{clock.local_text(clock.parse_datetime(best['at']), with_time=False)}",
+                            [best["record"]]))
+        elif rejected:
+            why.append(Line(False, f"{label}: " + "; ".join(f"{rid}: {', '.join(p)}" for rid, p in rejected),
+                            [rid for rid, _ in rejected]))
+        elif tagged:
+            why.append(Line(False, f"{label}: the records written by {task.code} are not in that status"))
+        else:
+            why.append(Line(False, f"{label}: nothing recorded by {task.code} yet"))
+    done = bool(wanted) and len(performed) == len(wanted)
+    evidence = max(performed, key=lambda w: w["at"]) if performed else None
+    if done:
+        state = "done"
+        interval = intervals.get(task.code)
+        last = min(w["at"] for w in performed)
+        if interval and ctx.now - clock.parse_datetime(last) > timedelta(days=interval):
+            state = "stale"
+            why.append(Line(False, f"performed more than {interval} days ago (the shop's review interval)"))
+    else:
+        state = "partly done" if performed or any_candidate else "not started"
+    return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
+                        {r: holders.get(r, []) for r in task.roles}, inputs, outputs, evidence, state, why, notes)
+
+
+def evidence_map(store: StorePort, now: datetime | None = None) -> list[TaskEvidence]:
+    """Every task of the standard, in order, with its state and why."""
+    from ..model.standard import load_standard
+
+    standard = load_standard()
+    ctx = _Context(store, standard, now or clock.now())
+    statuses = store.statuses_present()
+    holders = _holders(store)
+    intervals = review_intervals(store)
+    out = [evaluate(store, task, ctx, statuses, holders, intervals) for task in standard.tasks]
+    for task, found in zip(standard.tasks, out, strict=True):
+        found.rule = describe(task, standard)
+    return out
+
+
+def summary(tasks: list[TaskEvidence]) -> dict[str, tuple[int, int]]:
+    """process -> (tasks done, tasks), plus "all": the one count everywhere."""
+    out: dict[str, tuple[int, int]] = {}
+    for t in tasks:
+        d, n = out.get(t.process, (0, 0))
+        out[t.process] = (d + (t.state == "done"), n + 1)
+    out["all"] = (sum(v[0] for v in out.values()), sum(v[1] for v in out.values()))
+    return out
+
+
+def governance_complete(store: StorePort) -> bool:
+    """Setup is complete when every step of the governance wizard is done (one definition, there)."""
+    from ..governance.process import STEPS, first_open_step
+
+    return first_open_step(store) == len(STEPS)
+
+
+def all_tasks() -> list[str]:
+    return [code for codes in task_codes().values() for code in codes]
+
+
+__all__ = ["STATES", "Line", "ProductCheck", "TaskEvidence", "evidence_map", "governance_complete", "review_intervals",
+           "summary"]

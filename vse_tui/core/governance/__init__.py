@@ -1,0 +1,1 @@
+"""Governance (GO): the guided setup, documents, roles and people."""

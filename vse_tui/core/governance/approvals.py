@@ -1,0 +1,368 @@
+"""Approvals are signatures on one version of a record.
+
+An approval records the person, their printed name, what it means, how it was given, when, and
+the version and content hash of the record approved (the content items data/standard lists for
+its work product). Editing an approved record makes a new version whose content no longer matches:
+it shows "approved in v2, changed in v3: needs approval" until someone approves it again.
+Approving a task the standard gives to roles the approver does not hold is a role warning that
+needs a written mitigation. A person who registered an SSH public key may sign their approvals
+with OpenSSH (`ssh-keygen -Y sign -n vse-tui`, as git signs commits); `vse-tui verify` checks
+every signature, and the audit pack gives an assessor what they need to check them with OpenSSH
+alone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+from ..kernel.errors import InputError, describe_validation_error
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.records import Approval, Record
+
+NAMESPACE = "vse-tui"
+HOW = ("signature", "email", "meeting", "verbal", "other")
+
+# The task an approval of a work product performs (the standard names who may do it).
+APPROVE_TASK = {
+    "WP.14": "GO.2.2", "WP.04": "GO.2.3", "WP.05": "GO.3.2", "WP.07": "GO.4.2", "WP.17": "CO.1.3",
+    "WP.09": "CO.1.5", "WP.10": "RE.1.2", "WP.03": "RE.2.2", "WP.21": "RE.2.2", "WP.19": "RE.2.4",
+    "WP.11": "CO.2.1", "WP.08": "GO.1.2", "WP.15": "GO.1.1", "WP.16": "CO.2.3", "WP.12": "CO.1.3",
+    "WP.01": "GO.1.1",
+}
+
+
+def content_items(record: Record) -> dict[str, Any]:
+    """The record's content items (data/standard's fields of its work product), as stored."""
+    from ..model.standard import load_standard
+
+    data = record.model_dump(mode="json")
+    if not record.WP:
+        return {k: v for k, v in data.items() if k not in ("approvals", "version", "updated_at", "updated_by")}
+    wp = load_standard().wp(record.WP)
+    return {name: data[name] for name in wp.fields if name in data and name not in wp.lifecycle_fields}
+
+
+def content_hash(record: Record) -> str:
+    payload = json.dumps(content_items(record), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def text(record_kind: str, record_uuid: str, record_id: str, a: Approval) -> str:
+    """The canonical bytes an SSH signature covers: what was approved (record, version, content
+    hash), by whom, meaning what, how and when."""
+    return (f"vse-tui approval v1\nrecord: {record_kind} {record_uuid} {record_id}\nversion: {a.version}\n"
+            f"content-sha256: {a.content}\nperson: {a.person} {a.by}\nmeaning: {a.meaning}\nhow: {a.how}\n"
+            f"at: {clock.iso(a.at)}\n")
+
+
+# ---------------------------------------------------------------- making an approval
+
+
+def new(store: StorePort, who: str | None = None, how: str = "signature", meaning: str = "approved",
+        noted_by: str | None = None, note: str | None = None, affiliation: str | None = "internal") -> Approval:
+    """An approval by `who` (a person's id or name; default the person at the keyboard), not yet
+    bound to a version (see `bind`)."""
+    from pydantic import ValidationError
+
+    from ..model.records import Approval
+    from .people import me, name_of, person_ref
+
+    person = person_ref(store, who, "Approved by", affiliation) if (who or "").strip() else me(store, "Approved by")
+    witness = person_ref(store, noted_by, "Noted by", "internal", required=False) if (noted_by or "").strip() else None
+    try:
+        return Approval(by=name_of(store, person), person=person, at=store.write_time(), how=how, meaning=meaning,
+                        noted_by=witness, note=(note or "").strip() or None)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, "approval")) from None
+
+
+def bind(approval: Approval, record: Record) -> Approval:
+    """The approval of exactly this version of this record's content."""
+    return approval.model_copy(update={"version": record.version, "content": content_hash(record)})
+
+
+def role_warning(store: StorePort, wp: str | None, approval: Approval, task: str | None = None):
+    """The role rule at the moment of approval: the approver holds none of the roles the standard
+    gives the task (the approval of `wp`, or `task`). None when they hold one."""
+    from ..model.standard import load_standard
+    from .people import roles_of
+    from .roles import RoleWarning
+
+    task_code = task or APPROVE_TASK.get(wp or "")
+    if not task_code:
+        return None
+    the_task = load_standard().task(task_code)
+    held = roles_of(store, approval.person)
+    if held & set(the_task.roles):
+        return None
+    return RoleWarning("approver-without-role", approval.person, approval.by, tuple(the_task.roles),
+                       detail=f" ({the_task.code} {the_task.title}; holds {', '.join(sorted(held)) or 'no role'})")
+
+
+def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation: str | None,
+               task: str | None = None):
+    """Refuse an approval by someone without the task's role unless a mitigation is written."""
+    warning = role_warning(store, wp, approval, task)
+    if warning and not (mitigation or "").strip():
+        raise InputError(f"{approval.by} holds none of the roles of {warning.detail.strip(' ()').split(';')[0]} "
+                         f"({', '.join(warning.roles)}): write how the risk is covered (a mitigation) to approve anyway")
+    return warning
+
+
+@dataclass(frozen=True)
+class State:
+    """Where a record stands with its approvals."""
+
+    latest: Approval | None
+    current: bool  # the latest approval covers the current content
+    text: str
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.latest is not None and not self.current
+
+
+def state(record: Record) -> State:
+    """'approved in v2', 'approved in v2, changed in v3: needs approval', or 'not approved'."""
+    bound = [a for a in record.approvals if a.content]
+    if bound:
+        latest = bound[-1]
+        if latest.content == content_hash(record):
+            return State(latest, True, f"{latest.meaning} in v{latest.version} by {latest.by} "
+                                       f"({'signed' if latest.signature else 'typed, not signed'})")
+        return State(latest, False, f"{latest.meaning} in v{latest.version}, changed in v{record.version}: needs approval")
+    if record.approvals:
+        return State(record.approvals[-1], False, f"approved by {record.approvals[-1].by} before approvals were bound "
+                                                  "to versions: approve the current version")
+    return State(None, False, "not approved")
+
+
+def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
+            meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
+            mitigation: str | None = None, sign: bool = False, key: str | None = None):
+    """Approve the current version of a record: the approval binds its version and content; a draft
+    becomes approved. An approval by someone without the task's role needs a mitigation (kept as an
+    acknowledgement); `sign` adds an SSH signature with the approver's key."""
+    from ..model.records import model_for
+    from ..model.standard import load_standard
+    from .roles import acknowledge
+
+    rec = store.get(kind, ref)
+    model = model_for(kind)
+    changes: dict[str, Any] = {}
+    if rec.WP:
+        wp = load_standard().wp(rec.WP)
+        if rec.status != "approved" and wp.can_move(rec.status, "approved"):
+            changes["status"] = "approved"
+        elif rec.status not in ("approved", "updated", "draft", "initial"):
+            raise InputError(f"{rec.id} is {rec.status}; only a draft, approved or updated {wp.name.lower()} takes an approval")
+    party = {"accepted by the customer": "customer", "accepted by the supplier": "supplier"}.get(meaning, "internal")
+    approval = new(store, who, how, meaning, noted_by, note, affiliation=party)
+    if party == "internal":
+        warning = check_role(store, rec.WP, approval, mitigation)
+    else:
+        warning = None
+        _check_party(store, rec, approval, party)
+    candidate = model.model_validate({**rec.model_dump(), **changes, "version": rec.version})
+    approval = bind(approval, candidate)
+    if sign:
+        approval = signed(store, kind, rec, approval, key)
+    task = APPROVE_TASK.get(rec.WP or "")
+    with store.transaction():
+        if warning:
+            acknowledge(store, warning, mitigation or "", record=rec.uuid)
+        return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task)
+
+
+def _check_party(store: StorePort, record: Record, approval: Approval, party: str) -> None:
+    """An acceptance by a customer (supplier) is given by one of that customer's (supplier's) contacts."""
+    org = getattr(record, party, None)
+    if org is None:
+        return
+    row = store.row("people", ["organisation", "title"], {"uuid": approval.person})
+    if not row or row[0] != org:
+        raise InputError(f"{approval.by} is not a contact of this {party}; an acceptance is given by one of theirs")
+
+
+# ---------------------------------------------------------------- SSH signatures
+
+
+def ssh_keygen() -> str:
+    found = shutil.which("ssh-keygen")
+    if not found:
+        raise InputError("Signing needs OpenSSH's ssh-keygen (OpenSSH 8.0 or later), which is not on this machine; "
+                         "the approval can be recorded without a signature")
+    return found
+
+
+def public_key_of(store: StorePort, person: str | None) -> str | None:
+    row = store.row("people", ["ssh_key"], {"uuid": person}) if person else None
+    return (row[0] or "").strip() or None if row else None
+
+
+def _key_body(public_key: str) -> str:
+    parts = public_key.split()
+    return " ".join(parts[:2]) if len(parts) >= 2 else public_key
+
+
+def find_private_key(public_key: str, given: str | None = None) -> Path:
+    """The private key that goes with a registered public key: the one given, or one of ~/.ssh's."""
+    if given:
+        path = Path(given).expanduser()
+        if not path.exists():
+            raise InputError(f"No key file {path}")
+        return path
+    ssh_dir = Path(os.environ.get("VSE_TUI_SSH_DIR") or Path.home() / ".ssh")
+    want = _key_body(public_key)
+    for pub in sorted(ssh_dir.glob("*.pub")):
+        try:
+            if _key_body(pub.read_text(encoding="utf-8").strip()) == want and pub.with_suffix("").exists():
+                return pub.with_suffix("")
+        except OSError:
+            continue
+    raise InputError(f"No private key for the registered public key was found in {ssh_dir}; give it with --key FILE")
+
+
+def fingerprint(public_key: str) -> str:
+    import base64
+
+    blob = base64.b64decode(public_key.split()[1])
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
+
+
+def sign_text(data: str, private_key: Path) -> str:
+    res = subprocess.run([ssh_keygen(), "-Y", "sign", "-q", "-f", str(private_key), "-n", NAMESPACE],
+                         input=data.encode("utf-8"), capture_output=True, timeout=60)
+    if res.returncode != 0 or b"BEGIN SSH SIGNATURE" not in res.stdout:
+        reason = res.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"ssh-keygen could not sign ({reason[-1] if reason else 'no reason given'})")
+    return res.stdout.decode("ascii")
+
+
+def signed(store: StorePort, kind: str, record: Record, approval: Approval, key: str | None = None) -> Approval:
+    """The approval with the approver's SSH signature over its canonical text."""
+    public = public_key_of(store, approval.person)
+    if not public:
+        raise InputError(f"{approval.by} has no SSH public key registered; add one with "
+                         "'vse-tui people key PERSON FILE.pub' to sign approvals")
+    signature = sign_text(text(kind, record.uuid, record.id or "", approval), find_private_key(public, key))
+    return approval.model_copy(update={"signature": signature, "key": fingerprint(public)})
+
+
+def allowed_signers(store: StorePort) -> str:
+    """OpenSSH's allowed_signers file for everyone who registered a key (principal: the person's
+    uuid), limited to this app's namespace."""
+    lines = []
+    for uuid, pid, name, key in store.rows("people", ["uuid", "id", "title", "ssh_key"], {"ssh_key__isnull": False}):
+        lines.append(f"# {pid} {name}")
+        lines.append(f'{uuid} namespaces="{NAMESPACE}" {_key_body(key)}')
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def verify_signature(data: str, signature: str, principal: str, signers: str) -> str | None:
+    """None when OpenSSH accepts the signature, else why not."""
+    with tempfile.TemporaryDirectory() as tmp:
+        allowed = Path(tmp) / "allowed_signers"
+        allowed.write_text(signers, encoding="utf-8")
+        sig = Path(tmp) / "approval.sig"
+        sig.write_text(signature, encoding="utf-8")
+        res = subprocess.run([ssh_keygen(), "-Y", "verify", "-f", str(allowed), "-I", principal, "-n", NAMESPACE,
+                              "-s", str(sig)], input=data.encode("utf-8"), capture_output=True, timeout=60)
+    if res.returncode == 0:
+        return None
+    reason = (res.stderr or res.stdout).decode("utf-8", "replace").strip().splitlines()
+    return reason[-1] if reason else "the signature does not verify"
+
+
+@dataclass(frozen=True)
+class Problem:
+    ref: str
+    what: str
+
+    def line(self) -> str:
+        return f"{self.ref}: {self.what}"
+
+
+def check_signatures(store: StorePort) -> list[Problem]:
+    """Every signed approval verifies with OpenSSH against the keys the database keeps, and the
+    content hash it signed is the content the record had at that version (its history says)."""
+    from ..model.records import KINDS, model_for
+
+    problems: list[Problem] = []
+    signers = None
+    for kind in KINDS:
+        model = model_for(kind)
+        if not model.WP:
+            continue
+        for rec in store.records(kind, {"approvals__isnull": False}):
+            signed_ones = [a for a in rec.approvals if a.signature]
+            if not signed_ones:
+                continue
+            if signers is None:
+                ssh_keygen()
+                signers = allowed_signers(store)
+            versions = _content_by_version(store, rec)
+            for a in signed_ones:
+                reason = verify_signature(text(kind, rec.uuid, rec.id or "", a), a.signature or "", a.person or "",
+                                          signers)
+                if reason:
+                    problems.append(Problem(rec.id or rec.uuid, f"the signature of {a.by}'s approval does not verify "
+                                                                f"({reason})"))
+                elif versions.get(a.version or 0) not in (None, a.content):
+                    problems.append(Problem(rec.id or rec.uuid, f"{a.by} signed content that version {a.version} of "
+                                                                "the record did not have"))
+    return problems
+
+
+def _content_by_version(store: StorePort, record: Record) -> dict[int, str]:
+    """version -> content hash of the record at that version, replayed from its history."""
+    from ..model.records import model_for
+
+    model = type(record)
+    out: dict[int, str] = {}
+    state: dict[str, Any] = {}
+    version = 0
+    for row in store.history(record.uuid):
+        if row["action"] == "create" and row["new_value"]:
+            state = json.loads(row["new_value"])
+        elif row["action"] == "update" and row["field"]:
+            state[row["field"]] = _value(model, row["field"], row["new_value"])
+        elif row["action"] == "append" and row["field"]:  # items added to a list (a record's mail): envelopes
+            state[row["field"]] = [*(state.get(row["field"]) or []),
+                                   *({k: v for k, v in item.items() if k != "text"} if isinstance(item, dict) else item
+                                     for item in json.loads(row["new_value"] or "[]"))]
+        else:
+            continue
+        version = row["version"] or version
+        try:
+            out[version] = content_hash(model_for(record.KIND).model_validate({**state, "version": version}))
+        except Exception:  # a version the model cannot read today: not checked
+            continue
+    return out
+
+
+def _value(model, name: str, raw: str | None) -> Any:
+    if raw is None:
+        return None
+    info = model.model_fields.get(name)
+    if info is not None and info.annotation in (str, str | None):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "Problem", "State", "allowed_signers", "approve", "bind",
+           "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
+           "text", "verify_signature"]

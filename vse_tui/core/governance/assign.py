@@ -1,0 +1,61 @@
+"""Who has it: incidents, change requests and feedback entries are assigned to a person of the
+shop (or to nobody). Assigning is a change like any other: a new version with its history row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..kernel.errors import InputError
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+ASSIGNABLE = {"incidents": "IN.2.2", "change_requests": None, "feedback": "RE.2.3"}
+
+
+def who(store: StorePort, text: str | None) -> str | None:
+    """The uuid of the active person of the shop `text` names ("me": the person at the keyboard;
+    empty or "nobody": None)."""
+    from .people import find_person
+
+    text = (text or "").strip()
+    if not text or text.lower() in ("nobody", "none", "-"):
+        return None
+    if text.lower() == "me":
+        if not store.actor.person:
+            raise InputError("'me': your login is mapped to no person of the shop (vse-tui people login)")
+        return str(store.actor.person)
+    found = find_person(store, text)
+    if not found:
+        raise InputError(f"Assignee: no person {text!r}")
+    row = store.row("people", ["affiliation", "state", "title"], {"uuid": found[0]})
+    if not row or row[0] != "internal":
+        raise InputError(f"Assignee: {row[2] if row else text} is not a person of the shop")
+    if row[1] != "active":
+        raise InputError(f"Assignee: {row[2]} is no longer active")
+    return found[0]
+
+
+def assign(store: StorePort, kind: str, ref: str, person: str | None) -> Any:
+    """Give the record `ref` of `kind` to `person` (a name, id, "me", or nobody)."""
+    if kind not in ASSIGNABLE:
+        raise InputError(f"{kind} cannot be assigned")
+    target = who(store, person)
+    record = store.get(kind, ref)
+    if getattr(record, "assignee", None) == target:
+        return record
+    return store.update(kind, record.uuid, {"assignee": target}, task=ASSIGNABLE[kind])
+
+
+def initials(name: str) -> str:
+    """'Sam Ortiz' -> 'SO' (what a narrow column shows of who has it)."""
+    parts = [p for p in name.replace("-", " ").split() if p]
+    return "".join(p[0].upper() for p in parts[:2]) if parts else ""
+
+
+def initials_by_person(store: StorePort) -> dict[str, str]:
+    """Each person's uuid -> their initials (the lists' "who" column)."""
+    return {uuid: initials(name) for uuid, name in store.titles("people").items()}
+
+
+__all__ = ["ASSIGNABLE", "assign", "initials", "initials_by_person", "who"]

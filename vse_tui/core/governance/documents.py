@@ -1,0 +1,117 @@
+"""Editing and approving a stored work product: each edit is a new version (the previous one stays
+in history and can be compared), each approval records who, when and how."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..kernel.errors import InputError, describe_validation_error
+from ..model.records import model_for
+from ..model.standard import load_standard
+from .approvals import APPROVE_TASK  # noqa: F401  (the task an approval performs, by work product)
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+# The task an edit or an approval of a work product performs, where the standard names one.
+EDIT_TASK = {
+    "WP.15": "GO.1.1", "WP.08": "GO.3.1", "WP.14": "GO.2.4", "WP.04": "GO.2.3", "WP.05": "GO.3.2",
+    "WP.07": "GO.4.1", "WP.17": "CO.3.5", "WP.09": "CO.1.5", "WP.10": "RE.1.3", "WP.03": "RE.2.5",
+    "WP.21": "RE.2.5", "WP.12": "CO.2.2", "WP.02": "CO.1.4", "WP.19": "RE.2.4",
+}
+
+# The task that creating a record of a work product performs.
+CREATE_TASK = {
+    "WP.10": "RE.1.1", "WP.03": "RE.2.1", "WP.21": "RE.2.1", "WP.06": "RE.2.3", "WP.19": "RE.2.4",
+    "WP.11": "CO.1.2", "WP.12": "CO.1.2", "WP.17": "CO.1.2", "WP.02": "CO.1.4", "WP.09": "CO.1.5",
+    "WP.16": "CO.2.3", "WP.13": "CO.2.4", "WP.20": "CO.3.1", "WP.07": "GO.4.1",
+}
+
+
+# Kinds whose operational state moves through their own steps, never through the generic editor.
+FLOW_STATES = {"change_requests": "its steps (a, s, w, b, t, y, p, o on the change)",
+               "feedback": "its steps (s on the entry)", "incidents": "its steps on the incident screen"}
+
+
+def editable_fields(kind: str) -> list[tuple[str, str]]:
+    """(field, how it is typed) for the generic editor, in model order (see core.fields)."""
+    from ..present.fields import field_specs
+
+    return [(s.name, s.how) for s in field_specs(kind)]
+
+
+def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any):
+    """A new record of `kind` from what a person typed (plus `fixed` values the app sets)."""
+    from ..present.fields import field_specs, parse
+
+    model = model_for(kind)
+    for spec in field_specs(kind):
+        given = values.get(spec.name)
+        if spec.required and spec.name not in fixed and (given is None or (isinstance(given, str) and not given.strip())):
+            raise InputError(f"{spec.label}: required")
+    data = {k: v for k, v in parse(store, kind, values).items() if v is not None or k in fixed}
+    data.update(fixed)
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, model.LABEL.lower())) from None
+    return store.add(record, task=task or CREATE_TASK.get(model.WP or ""))
+
+
+def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
+    """An approved document edited becomes 'updated' where the work product has that status, or goes
+    back to 'draft' where it must be approved again; otherwise it keeps its status (a new version)."""
+    if not wp_code or status is None:
+        return status
+    wp = load_standard().wp(wp_code)
+    if status in ("approved", "updated") and "updated" in wp.statuses and wp.can_move(status, "updated"):
+        return "updated"
+    if status == "approved" and wp.can_move("approved", "draft"):
+        return "draft"
+    return status
+
+
+def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
+    """A new version of a record from what a person typed. An approved catalogue entry changes
+    through a change request (RE.1.3): one is raised and linked when none is named."""
+    from ..model.lifecycle import closed_to_editing
+    from ..present.fields import parse
+
+    rec = store.get(kind, ref)
+    closed = closed_to_editing(rec)
+    if closed:
+        raise InputError(closed)
+    clean = parse(store, kind, changes)
+    model = type(rec)
+    if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
+        raise InputError(f"The state of a {model.LABEL.lower()} moves through {FLOW_STATES[kind]}, not by editing")
+    clean = {k: v for k, v in clean.items() if not (k == "state" and kind in FLOW_STATES)}
+    if kind == "change_requests" and clean.get("change_type") == "pre-approved" and rec.change_type != "pre-approved":
+        raise InputError("A change becomes pre-approved only by being made from a pre-approved type (one that went "
+                         "through the full normal path once); raise a new change from that type instead")
+    current = rec.model_dump()
+    try:
+        probe = model.model_validate({**current, **clean})
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, rec.id or model.LABEL)) from None
+    if all(getattr(probe, k) == getattr(rec, k) for k in clean):
+        return rec
+    clean["status"] = status_after_edit(rec.WP, rec.status)
+    with store.transaction():
+        if kind == "services" and rec.status in ("approved", "updated"):
+            from ..relationship.process import catalogue_change
+
+            clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
+        return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
+
+
+def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
+            meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
+            mitigation: str | None = None, sign: bool = False, key: str | None = None):
+    """Record an approval of the current version (see core.approvals); a draft becomes approved."""
+    from .approvals import approve as approve_version
+
+    return approve_version(store, kind, ref, who, how=how, meaning=meaning, noted_by=noted_by, note=note,
+                           mitigation=mitigation, sign=sign, key=key)

@@ -1,0 +1,155 @@
+"""People are the actors: every write is attributed to a person of the shop (WP.14's people, the
+role holders of WP.08), with the login and host kept beside.
+
+Who is at the keyboard: the person a claim names (--as PERSON, VSE_TUI_OPERATOR or the config's
+`operator`: a person's id, name or login), else the person the login is mapped to (`os_user`),
+else nobody: the write is still stored, attributed to the login, and the audit check flags it.
+Every "who" of a record (approved by, built by, tested by, signed off by, resolver, assignee) is
+a person, never free text; a customer's or supplier's contact is a person too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..kernel.errors import InputError, NotFound
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a claim or a login names: a person (uuid and name), or nobody (the login itself)."""
+
+    person: str | None
+    name: str
+    how: str  # "claimed", "login", "unmapped"
+
+
+def find_person(store: StorePort, text: str, affiliation: str | None = None) -> tuple[str, str] | None:
+    """(uuid, name) of the person `text` names (id, uuid, name or login, case-insensitive), or None;
+    with `affiliation`, only people of it (internal, customer, supplier)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    where: dict[str, Any] = {"state": "active"}
+    if affiliation:
+        where["affiliation"] = affiliation
+    for uuid, pid, name, login in store.rows("people", ["uuid", "id", "title", "os_user"], where):
+        if text in (uuid, pid) or text.upper() == pid or text.lower() == (name or "").lower() \
+                or (login and text == login):
+            return uuid, name
+    return None
+
+
+def identify(store: StorePort, claim: str | None, login: str, explicit: bool = False) -> Identity:
+    """Who writes. An explicit claim (--as, VSE_TUI_OPERATOR) that names nobody is refused: a
+    script must not write as someone who does not exist."""
+    if claim:
+        found = find_person(store, claim)
+        if found:
+            return Identity(found[0], found[1], "claimed")
+        if explicit:
+            names = ", ".join(n for _, n in store.titles("people", {"affiliation": "internal", "state": "active"}).items())
+            raise InputError(f"No person {claim!r} in this shop (people: {names or 'none yet'}); add them with "
+                             "'vse-tui people add NAME --os-user LOGIN'")
+    found = find_person(store, login) if login else None
+    if found:
+        return Identity(found[0], found[1], "login")
+    return Identity(None, login, "unmapped")
+
+
+def person_ref(store: StorePort, text: str | None, label: str, affiliation: str | None = "internal",
+               required: bool = True) -> str | None:
+    """The uuid of the person a "who" field names, or a clear error (never free text kept)."""
+    if not (text or "").strip():
+        if required:
+            raise InputError(f"{label}: choose a person")
+        return None
+    found = find_person(store, text or "", affiliation)
+    if found is None:
+        where = {"internal": "of the shop", "customer": "among the customer's contacts",
+                 "supplier": "among the supplier's contacts"}.get(affiliation or "", "")
+        raise InputError(f"{label}: no person {text!r} {where} (people are added in GO.1.2, or with "
+                         "'vse-tui people add')".replace("  ", " "))
+    return found[0]
+
+
+def me(store: StorePort, label: str = "You") -> str:
+    """The uuid of the person at the keyboard, or a clear error when the login is mapped to nobody."""
+    person = getattr(store.actor, "person", None)
+    if not person:
+        raise InputError(f"{label}: you ({store.actor.operator}) are not a person of this shop yet; add yourself "
+                         "with 'vse-tui people add NAME --os-user LOGIN' (or in the setup's Roles step)")
+    return person
+
+
+def name_of(store: StorePort, uuid_or_text: str | None) -> str:
+    """A person's name for a uuid; any other text (an older free-text value) as it is."""
+    if not uuid_or_text:
+        return ""
+    found = store.ids_for([uuid_or_text], "people")
+    return found[uuid_or_text][1] if uuid_or_text in found else uuid_or_text
+
+
+def roles_of(store: StorePort, person: str | None, at: Any = None) -> set[str]:
+    """The role codes a person held (at a moment, when given): PT:area counts as PT. A customer's
+    contact holds CUS, a supplier's SUP."""
+    if not person:
+        return set()
+    row = store.row("people", ["affiliation"], {"uuid": person})
+    out: set[str] = set()
+    if row and row[0] == "customer":
+        out.add("CUS")
+    if row and row[0] == "supplier":
+        out.add("SUP")
+    from ..kernel import clock
+
+    moment = clock.iso(at) if at is not None else None
+    for role, state, created, updated in store.rows("role_assignments", ["role", "state", "created_at", "updated_at"],
+                                                    {"person": person}):
+        if moment is None:
+            if state == "active":
+                out.add(role)
+        elif (created or "") <= moment and (state == "active" or (updated or "") > moment):
+            out.add(role)
+    return out
+
+
+def set_login(store: StorePort, person_ref_text: str, login: str | None):
+    """Map a login to a person (their writes are theirs from now on); one login, one person."""
+    found = find_person(store, person_ref_text)
+    if not found:
+        raise NotFound(f"No person {person_ref_text!r}")
+    login = (login or "").strip() or None
+    if login:
+        other = store.row("people", ["id", "title"], {"os_user": login, "uuid__ne": found[0]})
+        if other:
+            raise InputError(f"The login {login!r} is already {other[1]}'s ({other[0]})")
+    return store.update("people", found[0], {"os_user": login}, task="GO.1.2")
+
+
+def check_public_key(text: str | None) -> str | None:
+    """An OpenSSH public key line ('ssh-ed25519 AAAA... comment'), or a clear refusal (a private key
+    is refused outright: it must never be stored)."""
+    key = (text or "").strip()
+    if not key:
+        return None
+    if "PRIVATE KEY" in key:
+        raise InputError("This is a private key: give the public one (the .pub file)")
+    if not key.startswith(("ssh-", "ecdsa-", "sk-")) or len(key.split()) < 2 or "\n" in key:
+        raise InputError("Not an OpenSSH public key (one line starting with ssh-ed25519, ssh-rsa, ecdsa-...)")
+    return key
+
+
+def set_key(store: StorePort, person_ref_text: str, public_key: str | None):
+    """Register (or remove, with None) the SSH public key a person signs approvals with."""
+    found = find_person(store, person_ref_text)
+    if not found:
+        raise NotFound(f"No person {person_ref_text!r}")
+    return store.update("people", found[0], {"ssh_key": check_public_key(public_key)}, task="GO.1.2")
+
+
+__all__ = ["Identity", "check_public_key", "find_person", "identify", "me", "name_of", "person_ref", "roles_of",
+           "set_key", "set_login"]

@@ -1,0 +1,410 @@
+"""The Governance process (GO) as a guided first-time setup: each step of the wizard performs one
+task and leaves its work product in the status the standard gives it. Defaults are offered by the
+screens but stored only when the user saves a step."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..incidents import policy
+from ..kernel import clock
+from ..kernel.errors import InputError, describe_validation_error
+from ..model.records import model_for
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.records import Approval
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    task: str | None
+    title: str
+    wp: str
+    why: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step("goals", None, "Business goals", "WP.01",
+         "Everything else hangs on why the shop exists and what it wants to achieve. Write a few plain "
+         "sentences; an external provider (selling to customers) states its own goals."),
+    Step("scope", "GO.1.1", "Scope", "WP.15",
+         "Which services you offer, to whom, where and with what technology. Every customer you serve today "
+         "belongs in it; what you do not do is worth writing down too."),
+    Step("roles", "GO.1.2", "Roles", "WP.08",
+         "Who does what. A Service Manager is required; the other roles can be combined in a small shop, "
+         "with care: the warnings below say where a second pair of eyes is missing."),
+    Step("policy", "GO.2.1", "Policy draft", "WP.14",
+         "The house rules: objectives, how priorities are set, what each kind of change means, how you keep "
+         "customers informed and how you protect data. The defaults suit a small shop; edit what does not fit."),
+    Step("approve", "GO.2.2", "Policy approval", "WP.14",
+         "Signing the policy off makes it the reference everyone works from. Record who approved it and how."),
+    Step("experience", "GO.2.3", "Customer voice", "WP.04",
+         "How praise, complaints and comments reach you and are answered. The feedback log follows these steps."),
+    Step("resources", "GO.3.1", "Resources", "WP.08",
+         "The skills each role needs and when they are due; the dashboard reminds you before they lapse."),
+    Step("documents", "GO.3.2", "Documents", "WP.05",
+         "Where records live, who may change them, how they are backed up and how long they are kept."),
+)
+STEP_KEYS = tuple(s.key for s in STEPS)
+
+FIRST_PASS = ("First pass: the standard has this task read the policy as updated from customer feedback "
+              "(GO.2.4); a new shop has no feedback yet, so it runs on the approved policy and the evidence says so.")
+
+DEFAULT_CX = {
+    "measurement": "A short survey after each closed incident of priority P1 to P3, and a yearly conversation with each customer.",
+    "receiving": "By e-mail, phone or in person; anyone in the shop may take it and logs it the same day.",
+    "acknowledging": "Within one working day, by the Relationship Manager (or the Service Manager).",
+    "recording": "Every compliment, complaint and comment goes in the feedback log.",
+    "investigating": "Complaints are looked into within five working days.",
+    "answering": "A written answer to the customer, with what will change.",
+    "escalating": "A complaint not settled goes to the Service Manager, then to an agreed mediator.",
+    "closing": "Closed when the customer accepts the answer; the sign-off is recorded.",
+    "log_contents": "Contact, company, special needs (language, accessibility), description, dates, outcome and sign-off.",
+}
+
+DEFAULT_REQUEST_METHOD = ("Anyone asks the service desk by phone or e-mail; the desk raises the change request "
+                          "the same day and the Control Manager evaluates it within two working days.")
+
+DEFAULT_DOCUMENTS = {
+    "controls": "Records are kept in vse-tui; only staff accounts can change them and every change keeps its history.",
+    "location": "The vse-tui database on the shop's laptop, in the user data folder.",
+    "backup": "A copy every night to the office NAS and every week off site, kept 90 days; a restore is tested every quarter.",
+    "backup_folder": "",
+    "archive": "Closed records are kept seven years, then deleted.",
+    "other_records": "Invoices and personnel files live in the accounting system under the same rules.",
+}
+
+
+# ---------------------------------------------------------------- where the wizard stands
+
+
+def _exists(store: StorePort, table: str, statuses: tuple[str, ...]) -> bool:
+    return store.exists(table, {"status": statuses})
+
+
+def step_done(store: StorePort, key: str) -> bool:
+    if key == "goals":
+        return _exists(store, "business_goals", ("approved",))
+    if key == "scope":
+        return _exists(store, "scopes", ("approved",))
+    if key == "roles":
+        return _exists(store, "role_lists", ("approved", "updated"))
+    if key == "policy":
+        return _exists(store, "policies", ("draft", "approved", "updated"))
+    if key == "approve":
+        return _exists(store, "policies", ("approved", "updated"))
+    if key == "experience":
+        return _exists(store, "cx_approaches", ("approved",))
+    if key == "resources":
+        return _exists(store, "role_lists", ("updated",))
+    if key == "documents":
+        return _exists(store, "data_procedures", ("approved",))
+    raise KeyError(key)
+
+
+def progress(store: StorePort) -> dict[str, bool]:
+    return {key: step_done(store, key) for key in STEP_KEYS}
+
+
+def first_open_step(store: StorePort) -> int:
+    done = progress(store)
+    return next((i for i, key in enumerate(STEP_KEYS) if not done[key]), len(STEPS))
+
+
+def setup_started(store: StorePort) -> bool:
+    return any(progress(store).values())
+
+
+def resume_step(store: StorePort) -> int:
+    """Where to reopen the wizard: where the user was, never past the first unfinished step."""
+    first = first_open_step(store)
+    saved = store.pref("wizard_step")
+    if saved in STEP_KEYS:
+        return min(STEP_KEYS.index(saved), first)
+    return min(first, len(STEPS) - 1)
+
+
+def remember_step(store: StorePort, index: int) -> None:
+    store.set_pref("wizard_step", STEP_KEYS[index])
+
+
+def save_draft(store: StorePort, key: str, values: dict[str, Any]) -> None:
+    """Unsaved typing of a step, kept so that a quit or a crash loses nothing. Not a work product."""
+    store.set_pref(f"wizard_draft:{key}", json.dumps(values, ensure_ascii=False, default=str))
+
+
+def load_draft(store: StorePort, key: str) -> dict[str, Any] | None:
+    raw = store.pref(f"wizard_draft:{key}")
+    return json.loads(raw) if raw else None
+
+
+def drop_draft(store: StorePort, key: str) -> None:
+    store.set_pref(f"wizard_draft:{key}", None)
+
+
+# ---------------------------------------------------------------- the current documents
+
+
+def current(store: StorePort, table: str):
+    return store.latest(table)
+
+
+def approval(store: StorePort, by: str | None, how: str = "signature", noted_by: str | None = None) -> Approval:
+    """An approval by a person of the shop (default: the person at the keyboard), bound to the version
+    it approves when the step is saved."""
+    from .approvals import new
+
+    return new(store, by, how or "signature", noted_by=noted_by)
+
+
+def _save_document(store: StorePort, table: str, model, fields: dict[str, Any], task: str | None, status: str,
+                   approved: Approval | None):
+    """Create the document, or store a new version of it (the previous one stays in history)."""
+    from pydantic import ValidationError  # loaded with `model`
+
+    from .approvals import bind, check_role
+
+    existing = store.latest(table)
+    try:
+        if existing is None:
+            record = model(**fields, status=status)
+            if approved:
+                check_role(store, model.WP, approved, None)
+                record = record.model_copy(update={"approvals": [bind(approved, record)]})
+            return store.add(record, task=task)
+        changes = dict(fields)
+        changes["status"] = status
+        if approved:
+            check_role(store, model.WP, approved, None)
+            candidate = model.model_validate({**existing.model_dump(), **changes, "version": existing.version + 1})
+            changes["approvals"] = [*existing.approvals, bind(approved, candidate)]
+        return store.update(table, existing.uuid, changes, task=task)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, model.LABEL)) from None
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
+               shop_name: str = ""):
+    if not goals.strip():
+        raise InputError("Goals: write at least one goal")
+    with store.transaction():
+        if shop_name.strip() and shop_name.strip() != store.setting("shop_name"):
+            store.set_setting("shop_name", shop_name.strip(), task=None)
+        rec = _save_document(store, "business_goals", model_for("business_goals"),
+                             {"title": title or "Business goals and objectives", "goals": goals.strip(),
+                              "objectives": objectives.strip(), "provider_type": provider_type or "external"},
+                             None, "approved", approved)
+        drop_draft(store, "goals")
+    return rec
+
+
+def save_scope(store: StorePort, *, services_offered: str, customers: str, boundaries: str, technology: str,
+               exclusions: str, approved: Approval):
+    """GO.1.1. `customers` is one name per line or comma-separated; new names become customer records."""
+    if not services_offered.strip():
+        raise InputError("Services offered: list what you offer")
+    names = [n.strip() for n in customers.replace("\n", ",").split(",") if n.strip()]
+    with store.transaction():
+        uuids = []
+        known = {t.lower(): u for u, t in store.titles("customers").items()}
+        for name in names:
+            found = known.get(name.lower())
+            uuids.append(found or store.add(model_for("customers").model_validate({"name": name}), task="GO.1.1").uuid)
+        present = list(store.titles("customers", {"state__ne": "former"}))
+        missing = [u for u in present if u not in uuids]
+        rec = _save_document(store, "scopes", model_for("scopes"), {
+            "title": "Service delivery scope", "services_offered": services_offered.strip(),
+            "customers": uuids + missing, "boundaries": boundaries.strip(), "technology": technology.strip(),
+            "exclusions": exclusions.strip()}, "GO.1.1", "approved", approved)
+        drop_draft(store, "scope")
+    return rec
+
+
+def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, str]], approved: Approval | None):
+    """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
+    'SM,CM,PT:change'). Without a Service Manager the step is refused."""
+    from .roles import add_person, parse_roles, set_roles
+
+    parsed = []
+    for uuid, name, email, text in people_roles:
+        if not name.strip():
+            if text.strip():
+                raise InputError("Roles: a row with roles needs the person's name")
+            continue
+        parsed.append((uuid, name.strip(), email.strip(), parse_roles(text)))
+    if not any(role == "SM" for *_, wanted in parsed for role, _ in wanted):
+        raise InputError("Roles: name a Service Manager (SM); the setup cannot be completed without one")
+    with store.transaction():
+        for uuid, name, email, wanted in parsed:
+            if uuid:
+                person = store.get("people", uuid)
+                if (person.name, person.email) != (name, email):
+                    store.update("people", uuid, {"name": name, "email": email}, task="GO.1.2")
+                set_roles(store, uuid, wanted)
+            else:
+                add_person(store, name, email=email, roles=",".join(f"{r}:{a}" if a else r for r, a in wanted))
+        assignments = [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]
+        rec = None
+        if approved is not None:  # a first list is approved; a later one is a new, updated version
+            status = "approved" if store.latest("role_lists") is None else "updated"
+            rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": "List of assigned roles", "assignments": assignments},
+                                 "GO.1.2", status, approved)
+        drop_draft(store, "roles")
+    return rec
+
+
+def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, str]]):
+    """Live warnings for the roles as typed, before they are saved (acknowledgements of stored people count)."""
+    from ..model.records.parties import Person, RoleAssignment
+    from .roles import check_combinations, parse_roles
+    from .roles import load as load_roles
+
+    people, assignments = [], []
+    _, _, acks = load_roles(store)
+    for uuid, name, _email, text in rows:
+        if not name.strip():
+            continue
+        try:
+            wanted = parse_roles(text)
+        except InputError:
+            continue
+        person = Person(name=name.strip(), **({"uuid": uuid} if uuid else {}))
+        people.append(person)
+        assignments += [RoleAssignment(person=person.uuid, role=r, area=a) for r, a in wanted]
+    return check_combinations(people, assignments, acks)
+
+
+def policy_defaults(today: date | None = None) -> dict[str, Any]:
+    today = today or clock.today()
+    return {
+        "objectives": "Restore service within the agreed targets for at least 95% of incidents; "
+                      "no more than one failed change per quarter; customers rate us 4 out of 5 or better.",
+        "plans": "Quarterly performance report to each customer; a yearly improvement report; "
+                 "a restore test every quarter; training plans reviewed every year.",
+        "catalogue_creation": "The Relationship Manager keeps the service catalogue and reviews it at least yearly.",
+        "priority_matrix": dict(policy.DEFAULT_MATRIX),
+        "targets": [{"priority": p, "respond_minutes": r, "resolve_minutes": s} for p, (r, s) in policy.DEFAULT_TARGETS.items()],
+        "change_definitions": dict(policy.DEFAULT_CHANGE_DEFINITIONS),
+        "change_request_method": DEFAULT_REQUEST_METHOD,
+        "communication_practices": "Customers hear from us when an incident is logged, restored and closed, and two "
+                                   "working days before a change that affects them.",
+        "templates": dict(policy.DEFAULT_TEMPLATES),
+        "security_measures": dict(policy.DEFAULT_SECURITY_MEASURES),
+        "review_date": (today + timedelta(days=365)).isoformat(),
+    }
+
+
+def save_policy_draft(store: StorePort, fields: dict[str, Any]):
+    """GO.2.1: the policy as a draft (a new version when one exists and is still a draft)."""
+    fields = dict(fields)
+    if isinstance(fields.get("review_date"), str):
+        try:
+            fields["review_date"] = date.fromisoformat(fields["review_date"].strip())
+        except ValueError:
+            raise InputError(f"Review date: {fields['review_date']!r} is not a date (use YYYY-MM-DD)") from None
+    if "targets" in fields:
+        from ..model.records.governance import PriorityTarget as target
+
+        fields["targets"] = [target(**t) if isinstance(t, dict) else t for t in fields["targets"]]
+    if not str(fields.get("objectives", "")).strip():
+        raise InputError("Objectives: write at least one objective")
+    existing = store.latest("policies")
+    status = "draft" if existing is None or existing.status == "draft" else "updated"
+    has_feedback = store.count("feedback") > 0
+    task = "GO.2.4" if status == "updated" and has_feedback else "GO.2.1"
+    with store.transaction():
+        rec = _save_document(store, "policies", model_for("policies"), {"title": "Service delivery and information security policy", **fields},
+                             task, status, None)
+        drop_draft(store, "policy")
+    return rec
+
+
+def approve_policy(store: StorePort, approved: Approval):
+    """GO.2.2: approve and deploy the policy."""
+    existing = store.latest("policies")
+    if existing is None:
+        raise InputError("There is no policy to approve yet: draft it first (GO.2.1)")
+    from .approvals import bind, check_role
+
+    status = "approved" if existing.status == "draft" else existing.status
+    check_role(store, "WP.14", approved, None)
+    candidate = existing.model_copy(update={"status": status})
+    return store.update("policies", existing.uuid, {"status": status, "approvals": [*existing.approvals,
+                                                                                    bind(approved, candidate)]},
+                        task="GO.2.2")
+
+
+def save_experience(store: StorePort, fields: dict[str, str], approved: Approval):
+    """GO.2.3: the customer experience approach, approved."""
+    if not any(v.strip() for v in fields.values()):
+        raise InputError("Describe at least how feedback is received and answered")
+    with store.transaction():
+        rec = _save_document(store, "cx_approaches", model_for("cx_approaches"),
+                             {"title": "Customer experience approach", **{k: v.strip() for k, v in fields.items()}},
+                             "GO.2.3", "approved", approved)
+        drop_draft(store, "experience")
+    return rec
+
+
+def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str,
+                   approved: Approval | None = None):
+    """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated' and
+    is approved again in its new version. needs: (assignment uuid, requirement, due date or '')."""
+    role_list = store.latest("role_lists")
+    if role_list is None:
+        raise InputError("Assign roles first (GO.1.2)")
+    with store.transaction():
+        for assignment_uuid, requirement, due in needs:
+            if not requirement.strip():
+                continue
+            try:
+                due_on = date.fromisoformat(due.strip()) if due.strip() else None
+            except ValueError:
+                raise InputError(f"Due: {due!r} is not a date (use YYYY-MM-DD)") from None
+            a = store.get("role_assignments", assignment_uuid)
+            store.add(model_for("training").model_validate({
+                "assignment": a.uuid, "person": a.person, "requirement": requirement.strip(), "due_on": due_on,
+                "state": "planned"}), task="GO.3.1")
+        changes: dict[str, Any] = {
+            "status": "updated", "training_needs": training_needs.strip(),
+            "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]}
+        if approved is not None:
+            from .approvals import bind, check_role
+
+            check_role(store, "WP.08", approved, None, task="GO.3.1")
+            candidate = model_for("role_lists").model_validate({**role_list.model_dump(), **changes,
+                                                                "version": role_list.version + 1})
+            changes["approvals"] = [*role_list.approvals, bind(approved, candidate)]
+        rec = store.update("role_lists", role_list.uuid, changes, task="GO.3.1")
+        drop_draft(store, "resources")
+    return rec
+
+
+def save_documents(store: StorePort, fields: dict[str, str], approved: Approval):
+    """GO.3.2: the data and document management procedure, drafted and approved."""
+    if not fields.get("backup", "").strip():
+        raise InputError("Backup: say how and where backups are made")
+    clean = {k: v.strip() for k, v in fields.items()}
+    with store.transaction():
+        existing = store.latest("data_procedures")
+        if existing is None:
+            draft = store.add(model_for("data_procedures").model_validate(
+                {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
+            from .approvals import bind, check_role
+
+            check_role(store, "WP.05", approved, None)
+            candidate = draft.model_copy(update={"status": "approved"})
+            rec = store.update("data_procedures", draft.uuid, {"status": "approved",
+                                                               "approvals": [bind(approved, candidate)]}, task="GO.3.2")
+        else:
+            rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2", "approved", approved)
+        drop_draft(store, "documents")
+    return rec

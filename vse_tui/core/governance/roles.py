@@ -1,0 +1,270 @@
+"""Roles and the combination rules of clause 10: who holds what, and which combinations deserve a
+warning. Warnings inform; a tiny shop may knowingly accept one with a written mitigation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..kernel.errors import InputError, describe_validation_error
+from ..model.data import role_codes
+from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+MANAGER_AREA = {"CM": "change", "IM": "incident", "RM": "relationship"}
+AREAS = ("change", "incident", "relationship")
+
+
+@dataclass(frozen=True)
+class RuleText:
+    code: str
+    name: str
+    why: str
+    instead: str
+
+
+RULES = {
+    "service-manager": RuleText(
+        "service-manager", "A Service Manager is required",
+        "Someone has to own the policy, the plans and the improvement of the services; the setup is not complete without one.",
+        "Name the owner or lead technician as Service Manager; in a one-person shop that is you."),
+    "control-and-incident": RuleText(
+        "control-and-incident", "Control Manager and Incident Manager should be different people",
+        "The person who approves changes would also judge the incidents those changes cause: nobody checks the checker.",
+        "Give one of the two roles to someone else, or have the customer or a peer review every change linked to an incident."),
+    "manager-and-practitioner": RuleText(
+        "manager-and-practitioner", "A manager should not also be a practitioner in the same area",
+        "Whoever approves the work would be approving their own work.",
+        "Let another person do or approve that work, or have the customer sign off each piece (for example every change test)."),
+    "builder-approves": RuleText(
+        "builder-approves", "The person who built a change should not approve its test report or deployment",
+        "A builder approving their own change removes the independent check before deployment.",
+        "Ask another person or the customer to approve, or record how the change was checked independently."),
+    "approver-without-role": RuleText(
+        "approver-without-role", "An approval by someone who holds none of the task's roles",
+        "The standard gives each approval to certain roles; an approval by someone else is weaker evidence that the "
+        "right person looked.",
+        "Have a holder of the role approve, or write who checked it and why this approver may sign."),
+    "resolver-closes": RuleText(
+        "resolver-closes", "The practitioner who resolved an incident should not confirm its closure for the provider",
+        "Closing your own work without a second look can hide an incomplete fix.",
+        "Have the Incident Manager or the customer confirm, or note who checked the resolution."),
+}
+
+
+@dataclass(frozen=True)
+class RoleWarning:
+    rule: str
+    person: str | None  # uuid
+    person_name: str
+    roles: tuple[str, ...]
+    acknowledged: RoleAcknowledgement | None = None
+    detail: str = ""
+
+    @property
+    def text(self) -> RuleText:
+        return RULES[self.rule]
+
+    def line(self) -> str:
+        """One line: the rule, the person and the roles (as `vse-tui roles check` prints it)."""
+        who = f"{self.person_name}: " if self.person_name else ""
+        roles = f" ({' and '.join(self.roles)})" if self.roles else ""
+        ack = f" [acknowledged: {self.acknowledged.mitigation}]" if self.acknowledged else ""
+        return f"{self.rule}: {who}{self.text.name}{roles}{self.detail}{ack}"
+
+
+@dataclass
+class Holding:
+    """What one person holds: role codes, and the areas of their practitioner roles."""
+
+    person: Person
+    roles: set[str] = field(default_factory=set)
+    practitioner_areas: set[str] = field(default_factory=set)
+
+
+def label(a: RoleAssignment) -> str:
+    return f"PT:{a.area}" if a.role == "PT" and a.area else a.role
+
+
+def holdings(people: list[Person], assignments: list[RoleAssignment]) -> list[Holding]:
+    by_uuid = {p.uuid: Holding(p) for p in people}
+    for a in assignments:
+        if a.state != "active" or a.person not in by_uuid:
+            continue
+        h = by_uuid[a.person]
+        h.roles.add(a.role)
+        if a.role == "PT":
+            h.practitioner_areas.update([a.area] if a.area else AREAS)
+    return list(by_uuid.values())
+
+
+def check_combinations(people: list[Person], assignments: list[RoleAssignment],
+                       acknowledgements: Sequence[RoleAcknowledgement] = ()) -> list[RoleWarning]:
+    """The warnings for a set of role assignments (rules 1-4 of MODEL.md section 2)."""
+    acks = {(a.rule, a.person): a for a in acknowledgements if a.record is None}
+    out: list[RoleWarning] = []
+    held = holdings(people, assignments)
+    if not any("SM" in h.roles for h in held):
+        out.append(RoleWarning("service-manager", None, "", ("SM",), acks.get(("service-manager", None))))
+    for h in held:
+        name = h.person.name
+        if {"CM", "IM"} <= h.roles:
+            out.append(RoleWarning("control-and-incident", h.person.uuid, name, ("CM", "IM"),
+                                   acks.get(("control-and-incident", h.person.uuid))))
+        for manager, area in MANAGER_AREA.items():
+            if manager in h.roles and area in h.practitioner_areas:
+                out.append(RoleWarning("manager-and-practitioner", h.person.uuid, name, (manager, f"PT:{area}"),
+                                       acks.get(("manager-and-practitioner", h.person.uuid))))
+    return out
+
+
+def load(store: StorePort) -> tuple[list[Person], list[RoleAssignment], list[RoleAcknowledgement]]:
+    people = store.records("people", {"state": "active"}, order="title")
+    assignments = store.records("role_assignments", {"state": "active"})
+    acks = store.records("acknowledgements")
+    return people, assignments, acks
+
+
+def warnings(store: StorePort) -> list[RoleWarning]:
+    return check_combinations(*load(store))
+
+
+def parse_roles(text: str) -> list[tuple[str, str | None]]:
+    """'SM,CM,PT:change' -> [('SM', None), ('CM', None), ('PT', 'change')], with clear errors."""
+    out: list[tuple[str, str | None]] = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        role_text, _, area_text = part.partition(":")
+        role = role_text.strip().upper()
+        area = area_text.strip().lower() or None
+        codes = role_codes()
+        if role not in codes:
+            raise InputError(f"roles: {part!r} is not a role (use {', '.join(codes[:-1])} or {codes[-1]}; "
+                             "PT:change for an area)")
+        if area and role != "PT":
+            raise InputError(f"roles: only PT takes an area ({part!r})")
+        if area and area not in AREAS:
+            raise InputError(f"roles: the area of {part!r} must be change, incident or relationship")
+        out.append((role, area))
+    return out
+
+
+def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "", affiliation: str = "internal",
+               roles: str = "", os_user: str | None = None, ssh_key: str | None = None,
+               organisation: str | None = None) -> tuple[Person, list[RoleAssignment]]:
+    """A person and their roles (GO.1.2), in one transaction. `os_user`: the login whose writes are
+    theirs; `organisation`: for a contact, the customer or supplier they work for."""
+    from ..model.lookup import resolve
+
+    wanted = parse_roles(roles)
+    login = (os_user or "").strip() or None
+    if login:
+        other = store.row("people", ["id", "title"], {"os_user": login})
+        if other:
+            raise InputError(f"The login {login!r} is already {other[1]}'s ({other[0]})")
+    org = None
+    if organisation:
+        kind = "suppliers" if affiliation == "supplier" else "customers"
+        org = resolve(store, kind, organisation)
+        affiliation = "supplier" if kind == "suppliers" else "customer"
+    from .people import check_public_key
+
+    ssh_key = check_public_key(ssh_key)
+    try:
+        person = Person(name=(name or "").strip(), email=email.strip(), phone=phone.strip(), affiliation=affiliation,
+                        os_user=login, ssh_key=ssh_key, organisation=org)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, "person")) from None
+    if login and not store.actor.person and store.actor.os_user == login:
+        # someone adding themself, mapped to their login: from this write on, they write as themself
+        store.actor = store.actor.as_person(person.uuid, person.name)
+    with store.transaction():
+        person = store.add(person, task="GO.1.2")
+        added = [store.add(RoleAssignment(person=person.uuid, role=r, area=a), task="GO.1.2") for r, a in wanted]
+    return person, added
+
+
+def set_roles(store: StorePort, person_uuid: str, wanted: list[tuple[str, str | None]]) -> list[RoleAssignment]:
+    """Make a person's active roles exactly `wanted`: new ones added, dropped ones ended (kept in history)."""
+    current = store.records("role_assignments", {"person": person_uuid, "state": "active"})
+    have = {(a.role, a.area): a for a in current}
+    with store.transaction():
+        for key, a in have.items():
+            if key not in wanted:
+                store.update("role_assignments", a.uuid, {"state": "ended"}, task="GO.1.2")
+        for role, area in wanted:
+            if (role, area) not in have:
+                store.add(RoleAssignment(person=person_uuid, role=role, area=area), task="GO.1.2")
+    return store.records("role_assignments", {"person": person_uuid, "state": "active"})
+
+
+def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:
+    """Accept a warning knowingly, with a written mitigation; stored with who and when."""
+    if len((mitigation or "").strip()) < 3:
+        raise InputError("Mitigation: say how the risk is covered (e.g. 'the customer signs off every change test')")
+    return store.add(RoleAcknowledgement(rule=warning.rule, person=warning.person, roles=list(warning.roles),
+                                         record=record, mitigation=mitigation.strip()),
+                     task="GO.1.2" if record is None else None)
+
+
+def role_rows(store: StorePort) -> list[dict]:
+    """People of the shop and the roles they hold, for `roles list`."""
+    people, assignments, _ = load(store)
+    by_person: dict[str, list[str]] = {}
+    for a in assignments:
+        by_person.setdefault(a.person, []).append(label(a))
+    return [{"id": h.person.id, "name": h.person.name, "affiliation": h.person.affiliation,
+             "roles": " ".join(by_person.get(h.person.uuid, []))} for h in holdings(people, assignments)]
+
+
+def people_rows(store: StorePort) -> list[dict]:
+    """Everyone in People, with their login, roles and whether they can sign, for `people list`."""
+    people = store.records("people", order="title")
+    roles: dict[str, list[str]] = {}
+    for a in store.records("role_assignments", {"state": "active"}):
+        roles.setdefault(a.person, []).append(label(a))
+    orgs = {**store.titles("customers"), **store.titles("suppliers")}
+    return [{"id": p.id, "uuid": p.uuid, "name": p.name, "affiliation": p.affiliation,
+             "organisation": orgs.get(p.organisation or "", ""), "email": p.email, "login": p.os_user or "",
+             "roles": " ".join(roles.get(p.uuid, [])), "key": "yes" if p.ssh_key else ""} for p in people]
+
+
+def record_training(store: StorePort, ref: str, *, met_on: date | None = None, due_on: date | None = None,
+                    note: str = "") -> TrainingRecord:
+    """IN.1.1: a training or competence need recorded as met (today unless told), with when it is
+    due again. Done by someone who holds SM (or the trainee's customer or supplier)."""
+    from ..kernel import clock
+
+    rec = store.get("training", ref)
+    met = met_on or clock.to_local(store.write_time()).date()
+    changes: dict[str, Any] = {"met_on": met, "state": "met"}
+    if due_on is not None:
+        if due_on <= met:
+            raise InputError(f"Due again: {due_on} must come after the day it was met ({met})")
+        changes["due_on"] = due_on
+    if note.strip():
+        changes["notes"] = (rec.notes + "\n" + note.strip()).strip()
+    return store.update("training", rec.uuid, changes, task="IN.1.1")
+
+
+def renew_competence(store: StorePort, ref: str, *, due_on: date, met_on: date | None = None,
+                     note: str = "") -> TrainingRecord:
+    """IN.1.2: competence kept current: the need is met again and its next due date set."""
+    from ..kernel import clock
+
+    rec = store.get("training", ref)
+    met = met_on or clock.to_local(store.write_time()).date()
+    if due_on <= met:
+        raise InputError(f"Due again: {due_on} must come after the day it was renewed ({met})")
+    changes: dict[str, Any] = {"met_on": met, "due_on": due_on, "state": "met"}
+    if note.strip():
+        changes["notes"] = (rec.notes + "\n" + note.strip()).strip()
+    return store.update("training", rec.uuid, changes, task="IN.1.2")

@@ -1,0 +1,178 @@
+"""The governance setup's steps as forms: what each step asks (its fields, with their defaults or the
+current document's values, or the draft typed so far) and how it is saved (the core function of
+its task). The wizard screen is a generic stepper over these: it shows the fields, keeps drafts,
+and calls `save`.
+
+A field's kind is how it is typed: line, text (several lines), radio (one of a few), date. Steps
+that approve their work product add the approval's fields (who, how, noted by) on screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..kernel.errors import InputError
+from . import process as gov
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.records import Approval
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    kind: str = "line"  # line | text | radio | date
+    value: Any = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    required: bool = False
+    placeholder: str = ""
+
+
+APPROVES = {"goals", "scope", "roles", "approve", "experience", "resources", "documents"}
+
+
+def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[FormField]:
+    """The fields of step `key`: the draft's values first, then the current document's, then the
+    defaults a small shop can accept."""
+    d = draft or {}
+
+    def val(name: str, default: Any = "") -> Any:
+        return d.get(name, default)
+
+    if key == "goals":
+        cur = store.latest("business_goals")
+        return [FormField("shop_name", "Shop name", value=val("shop_name", store.setting("shop_name", "")),
+                          placeholder="as customers know it, e.g. Harbour Lane IT"),
+                FormField("goals", "Goals", "text", val("goals", cur.goals if cur else ""), required=True),
+                FormField("objectives", "Objectives", "text", val("objectives", cur.objectives if cur else "")),
+                FormField("provider_type", "Provider", "radio",
+                          val("provider_type", cur.provider_type if cur else "external"),
+                          [("external (we sell services)", "external"),
+                           ("internal (we serve our own organisation)", "internal")])]
+    if key == "scope":
+        cur = store.latest("scopes")
+        names = "\n".join(store.titles("customers", {"state__ne": "former"}).values())
+        return [FormField("services_offered", "Services", "text",
+                          val("services_offered", cur.services_offered if cur else ""), required=True),
+                FormField("customers", "Customers", "text", val("customers", names),
+                          placeholder="one per line: every customer you serve today"),
+                FormField("boundaries", "Boundaries", "text", val("boundaries", cur.boundaries if cur else "")),
+                FormField("technology", "Technology", "text", val("technology", cur.technology if cur else "")),
+                FormField("exclusions", "Not offered", "text", val("exclusions", cur.exclusions if cur else ""))]
+    if key == "policy":
+        cur = store.latest("policies")
+        base = gov.policy_defaults()
+        if cur:
+            base.update(objectives=cur.objectives, plans=cur.plans, catalogue_creation=cur.catalogue_creation,
+                        change_definitions=dict(cur.change_definitions), change_request_method=cur.change_request_method,
+                        communication_practices=cur.communication_practices, security_measures=dict(cur.security_measures),
+                        review_date=cur.review_date.isoformat() if cur.review_date else base["review_date"])
+        cd, sm = base["change_definitions"], base["security_measures"]
+        return [FormField("objectives", "Objectives", "text", val("objectives", base["objectives"]), required=True),
+                FormField("plans", "Plans", "text", val("plans", base["plans"])),
+                FormField("catalogue_creation", "Catalogue", "text", val("catalogue_creation", base["catalogue_creation"])),
+                FormField("pre_approved", "Pre-approved change", "text", val("pre_approved", cd.get("pre-approved", ""))),
+                FormField("emergency", "Emergency change", "text", val("emergency", cd.get("emergency", ""))),
+                FormField("normal", "Normal change", "text", val("normal", cd.get("normal", ""))),
+                FormField("request_method", "Asking for a change", "text",
+                          val("request_method", base.get("change_request_method") or gov.DEFAULT_REQUEST_METHOD)),
+                FormField("communication", "Communication", "text",
+                          val("communication", base["communication_practices"])),
+                FormField("confidentiality", "Confidentiality", "text", val("confidentiality", sm.get("confidentiality", ""))),
+                FormField("integrity", "Integrity", "text", val("integrity", sm.get("integrity", ""))),
+                FormField("availability", "Availability", "text", val("availability", sm.get("availability", ""))),
+                FormField("review_date", "Review by", "date", val("review_date", base["review_date"]), required=True,
+                          placeholder="YYYY-MM-DD")]
+    if key in ("approve", "roles"):
+        return []  # the roles step is a table of people and their roles (save's `roles`), not fields
+    if key == "experience":
+        cur = store.latest("cx_approaches")
+        labels = {"measurement": "Measuring", "receiving": "Receiving", "acknowledging": "Acknowledging",
+                  "recording": "Recording", "investigating": "Investigating", "answering": "Answering",
+                  "escalating": "Escalating", "closing": "Closing", "log_contents": "The log keeps"}
+        return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()]
+    if key == "resources":
+        from .roles import label
+
+        people = store.titles("people")
+        out = []
+        for a in store.records("role_assignments", {"state": "active"}):
+            out.append(FormField(f"need_{a.uuid}", f"{people.get(a.person, '?')[:12]} {label(a)}",
+                                 value=val(f"need_{a.uuid}", ""), placeholder="training or competence this role needs"))
+            out.append(FormField(f"due_{a.uuid}", "due by", "date", value=val(f"due_{a.uuid}", ""),
+                                 placeholder="YYYY-MM-DD"))
+        cur = store.latest("role_lists")
+        out.append(FormField("training_needs", "Overall", "text", val("training_needs", cur.training_needs if cur else "")))
+        return out
+    if key == "documents":
+        cur = store.latest("data_procedures")
+        labels = {"controls": "Controls", "location": "Location", "backup": "Backup", "archive": "Archive",
+                  "other_records": "Other records"}
+        return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_DOCUMENTS[k]),
+                          required=k == "backup") for k, lbl in labels.items()] + [
+            FormField("backup_folder", "Backup folder", value=val("backup_folder", cur.backup_folder if cur else ""),
+                      placeholder="where vse-tui writes its backups (empty: beside the database)")]
+    raise KeyError(key)
+
+
+def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval | None,
+         roles: list[tuple[str | None, str, str, str]] | None = None):
+    """Save step `key` from what was typed (and the approval, for a step that approves)."""
+    missing = [f.label for f in fields(store, key, values) if f.required and not str(values.get(f.name) or "").strip()]
+    if missing:
+        raise InputError(f"{', '.join(missing)}: required")
+    if key in APPROVES and approved is None:
+        raise InputError("Approved by: choose who approves this step")
+    v = values
+    if key == "goals":
+        return gov.save_goals(store, goals=v["goals"], objectives=v.get("objectives", ""),
+                              provider_type=v.get("provider_type") or "external", approved=approved,  # type: ignore[arg-type]
+                              shop_name=v.get("shop_name", ""))
+    if key == "scope":
+        return gov.save_scope(store, services_offered=v["services_offered"], customers=v.get("customers", ""),
+                              boundaries=v.get("boundaries", ""), technology=v.get("technology", ""),
+                              exclusions=v.get("exclusions", ""), approved=approved)  # type: ignore[arg-type]
+    if key == "roles":
+        return gov.save_roles(store, roles or [], approved)
+    if key == "policy":
+        defaults = gov.policy_defaults()
+        return gov.save_policy_draft(store, {
+            "objectives": v["objectives"], "plans": v.get("plans", ""), "catalogue_creation": v.get("catalogue_creation", ""),
+            "change_definitions": {"pre-approved": v.get("pre_approved", ""), "emergency": v.get("emergency", ""),
+                                   "normal": v.get("normal", "")},
+            "change_request_method": v.get("request_method", ""),
+            "communication_practices": v.get("communication", ""),
+            "security_measures": {"confidentiality": v.get("confidentiality", ""), "integrity": v.get("integrity", ""),
+                                  "availability": v.get("availability", "")},
+            "review_date": v["review_date"],
+            **({} if store.latest("policies") else {"priority_matrix": defaults["priority_matrix"],
+                                                     "targets": defaults["targets"], "templates": defaults["templates"]}),
+        })
+    if key == "approve":
+        return gov.approve_policy(store, approved)  # type: ignore[arg-type]
+    if key == "experience":
+        return gov.save_experience(store, {k: v.get(k, "") for k in gov.DEFAULT_CX}, approved)  # type: ignore[arg-type]
+    if key == "resources":
+        needs = [(name[5:], value or "", v.get(f"due_{name[5:]}", "") or "") for name, value in v.items()
+                 if name.startswith("need_")]
+        for _assignment, need, due in needs:
+            if (due or "").strip() and not (need or "").strip():
+                raise InputError("A due date needs the training or competence it is for (the row's first field)")
+            if need.strip() and _looks_like_a_date(need):
+                raise InputError(f"{need!r} looks like a date: write the training or competence in the first field "
+                                 "and its due date in 'due by'")
+        return gov.save_resources(store, needs, v.get("training_needs", ""), approved)
+    if key == "documents":
+        return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, approved)  # type: ignore[arg-type]
+    raise KeyError(key)
+
+
+def _looks_like_a_date(text: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*", text))
+
+
+__all__ = ["APPROVES", "FormField", "fields", "save"]

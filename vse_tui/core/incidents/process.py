@@ -1,0 +1,397 @@
+"""The Service Incident process (IN): logging, the IN.2 flow and prevention.
+
+Every function takes the store, performs one task of the standard, and writes the record and its
+history in one transaction, tagged with the task id. Targets live in `targets`, lists and trends
+in `incident_lists`: logging an incident from a script needs neither.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+from ..kernel.errors import InputError, describe_validation_error
+from ..model.lookup import resolve
+from . import policy
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.records.control import ChangeRequest
+    from ..model.records.incident import Incident
+
+# The models (and pydantic) load when a record is built or read in full; the dashboard and the
+# incident list read plain rows (`incident_lists.IncidentRow`) and never need them.
+
+OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
+WAITING = ("waiting for customer", "waiting for supplier")
+
+
+# ---------------------------------------------------------------- the policy in force
+
+
+def current_policy(store: StorePort):
+    """The shop's policy in force (approved or updated), or None."""
+    return store.latest("policies", {"status": ("approved", "updated")})
+
+
+def priority_matrix(store: StorePort) -> dict[str, str]:
+    """The policy's impact x urgency matrix, defaults where it is silent (read from the row: logging
+    an incident never builds the policy model)."""
+    row = store.row("policies", ["priority_matrix:json"], {"status": ("approved", "updated")})
+    matrix = dict(policy.DEFAULT_MATRIX)
+    if row and row[0]:
+        matrix.update(row[0])
+    return matrix
+
+
+# ---------------------------------------------------------------- IN.2.1 record
+
+
+def log_incident(
+    store,
+    summary: str,
+    *,
+    customer: str | None = None,
+    service: str | None = None,
+    impact: str = "medium",
+    urgency: str = "medium",
+    reporter: str = "",
+    reporter_contact: str = "",
+    details: str = "",
+    cis: list[str] | None = None,
+    security: bool = False,
+    problem: bool = False,
+    use_last: bool = True,
+    assignee: str | None = None,
+    opened_at: datetime | None = None,
+) -> Incident:
+    """IN.2.1: record an incident. Only the summary is required; the customer and service default
+    to the last used, the priority comes from the policy's matrix. `opened_at`: when it was
+    reported, when that was earlier than now (a message's date); never later than now."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise InputError("Summary: describe the incident in a few words (it is the only required field)")
+    customer_uuid = resolve(store, "customers", customer) if customer else (store.pref("last_customer") if use_last else None)
+    service_uuid = resolve(store, "services", service) if service else (store.pref("last_service") if use_last else None)
+    ci_uuids = [resolve(store, "configuration_items", c) for c in (cis or [])]
+    from ..governance.assign import who
+
+    assignee_uuid = who(store, assignee) if assignee else None
+    for name, value in (("impact", impact), ("urgency", urgency)):
+        if value not in policy.LEVELS:
+            raise InputError(f"{name}: expected high, medium or low (got {value!r})")
+    from pydantic import ValidationError
+
+    from ..model.records.incident import Incident
+
+    try:
+        record = Incident(
+            summary=summary, customer=customer_uuid, service=service_uuid, impact=impact, urgency=urgency,
+            priority=policy.priority_for(impact, urgency, priority_matrix(store)), reporter=reporter,
+            reporter_contact=reporter_contact, details=details, cis=ci_uuids, security=security,
+            problem=problem, opened_at=min(opened_at, store.write_time()) if opened_at else store.write_time(),
+            assignee=assignee_uuid,
+        )
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, "incident")) from None
+    with store.transaction():
+        stored = store.add(record, task="IN.1.3" if problem else "IN.2.1")
+        for key, chosen in (("last_customer", customer_uuid), ("last_service", service_uuid)):
+            if chosen:
+                store.set_pref(key, chosen)
+    return stored
+
+
+# ---------------------------------------------------------------- IN.2.2 - IN.2.5
+
+
+def _get(store: StorePort, ref: str) -> Incident:
+    return store.get("incidents", ref)
+
+
+def classify(store: StorePort, ref: str, *, category: str | None = None, impact: str | None = None,
+             urgency: str | None = None, cis: list[str] | None = None, related: list[str] | None = None,
+             changes: list[str] | None = None, root_cause: str | None = None, security: bool | None = None) -> Incident:
+    """IN.2.2: classify and link the incident to items, changes and other incidents."""
+    inc = _get(store, ref)
+    _must_be_open(inc, "classify")
+    changes_: dict[str, Any] = {"status": "updated"}
+    if inc.state == "new":
+        changes_["state"] = "in progress"
+    if category is not None:
+        changes_["category"] = category.strip()
+    if impact or urgency:
+        imp, urg = impact or inc.impact, urgency or inc.urgency
+        changes_.update(impact=imp, urgency=urg, priority=policy.priority_for(imp, urg, priority_matrix(store)))
+    if cis is not None:
+        changes_["cis"] = [resolve(store, "configuration_items", c) for c in cis]
+    if related is not None:
+        changes_["related_incidents"] = [_get(store, r).uuid for r in related]
+    if changes is not None:
+        changes_["changes"] = [store.get("change_requests", c).uuid for c in changes]
+    if root_cause is not None:
+        changes_["root_cause"] = root_cause.strip()
+    if security is not None:
+        changes_["security"] = security
+    with store.transaction():
+        updated = store.update("incidents", inc.uuid, changes_, task="IN.2.2")
+        for ci_uuid in set(updated.cis) - set(inc.cis):  # each item linked records the incident (WP.02)
+            ci = store.get("configuration_items", ci_uuid)
+            if inc.uuid not in ci.incidents:
+                store.update("configuration_items", ci.uuid, {"incidents": [*ci.incidents, inc.uuid], "status": "updated"},
+                             task="IN.2.2")
+    return updated
+
+
+def message_for(store: StorePort, inc: Incident, template: str, operator: str = "") -> str:
+    """The policy's standard message for this incident, filled in, ready to copy."""
+    pol = current_policy(store)
+    templates = (pol.templates if pol and pol.templates else None) or policy.DEFAULT_TEMPLATES
+    text = templates.get(template) or policy.DEFAULT_TEMPLATES.get(template, "")
+    from .targets import target_clock, target_for
+
+    tgt = target_clock(inc, target_for(store, inc))
+    values = {
+        "id": inc.id, "summary": inc.summary, "priority": inc.priority, "reporter": inc.reporter or "there",
+        "details": inc.details or inc.summary, "solution": inc.solution or "(see below)",
+        "target": clock.local_text(tgt.due_at) if tgt.due_at else "as soon as possible",
+        "operator": operator or store.actor.operator, "shop": store.setting("shop_name", "the service desk"),
+    }
+    try:
+        return text.format_map(_Defaulting(values))
+    except (ValueError, IndexError):  # a malformed template: show it unfilled rather than fail
+        return text
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+NOTIFY_TEMPLATE = {"IN.2.3": "incident_investigating", "IN.2.4": "incident_restored", "IN.2.5": "incident_closed"}
+
+
+def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email", message: str | None = None,
+           at: datetime | None = None, mail: dict[str, Any] | None = None) -> Incident:
+    """IN.2.3/IN.2.4: record that the affected party was told (who, when, how, what). `mail`: the
+    message of ours that carries it (message_id, address, state "queued"): then the response time
+    waits for a server to accept it (core.mail_delivery), it is no evidence of a response yet."""
+    inc = _get(store, ref)
+    if task not in NOTIFY_TEMPLATE:
+        raise InputError(f"task: expected IN.2.3, IN.2.4 or IN.2.5 (got {task!r})")
+    if not (to or "").strip():
+        raise InputError("Notified: name who was told")
+    text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
+    if not (text or "").strip():
+        raise InputError("Message: a notification keeps the text that was sent (the policy's standard message)")
+    from pydantic import ValidationError
+
+    from ..governance.people import find_person
+    from ..model.records.incident import Notification
+
+    contact = find_person(store, to)
+    try:
+        note = Notification(task=task, to=to.strip(), how=how, at=at or store.write_time(),
+                            by=store.actor.person or store.actor.operator, message=text,
+                            to_person=contact[0] if contact else None, **(mail or {}))
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, "notification")) from None
+    changes: dict[str, Any] = {"notifications": [*inc.notifications, note]}
+    if inc.status != "closed":
+        changes["status"] = "updated"
+    from ..intake.mail_delivery import told_at
+
+    if task == "IN.2.3" and inc.responded_at is None and told_at(note) is not None:
+        changes["responded_at"] = told_at(note)
+    if inc.state == "new":
+        changes["state"] = "in progress"
+    return store.update("incidents", inc.uuid, changes, task=task)
+
+
+def restore(store: StorePort, ref: str, *, solution: str, steps_taken: str | None = None) -> Incident:
+    """IN.2.4: the service works again."""
+    inc = _get(store, ref)
+    _must_be_open(inc, "restore")
+    if not (solution or "").strip():
+        raise InputError("Solution: say what restored the service")
+    now = store.write_time()
+    changes: dict[str, Any] = {"status": "updated", "state": "restored", "solution": solution.strip(), "restored_at": now,
+                               "resolver": store.actor.person or store.actor.operator}
+    changes.update(_stop_waiting(inc, now))
+    if steps_taken is not None:
+        changes["steps_taken"] = steps_taken.strip()
+    if inc.responded_at is None:
+        changes["responded_at"] = now
+    return store.update("incidents", inc.uuid, changes, task="IN.2.4")
+
+
+def closure_problems(inc: Incident) -> list[str]:
+    """What still stands in the way of closing (IN.2.5); empty when it may close."""
+    problems = []
+    if not inc.solution.strip():
+        problems.append("a resolution (restore it first)")
+    if inc.confirmation is None:
+        problems.append("the affected party's confirmation")
+    if inc.significant:
+        if not inc.root_cause.strip():
+            problems.append("a root cause (significant incident)")
+        if not inc.changes and not inc.no_change_reason.strip():
+            problems.append("a change request for the mitigating solution, or the reason none is needed")
+    return problems
+
+
+def closes_own_work(inc: Incident, closer: str | None, closer_name: str = "") -> bool:
+    """The separation-of-duties rule at the moment of work: the practitioner who resolved the
+    incident is also the one closing it for the provider (`closer`: their person uuid)."""
+    resolver = (inc.resolver or "").strip()
+    return bool(resolver) and resolver.lower() in {(closer or "").lower(), closer_name.strip().lower()} - {""}
+
+
+def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", at: datetime | None = None,
+          solution: str | None = None, root_cause: str | None = None, no_change_reason: str | None = None,
+          acknowledgement: str | None = None) -> Incident:
+    """IN.2.5: close with the resolution and the affected party's confirmation. A significant
+    incident also needs its root cause and a change request (or the reason none is needed).
+    Closing an incident one resolved oneself needs an acknowledgement, recorded on the incident."""
+    inc = _get(store, ref)
+    own = closes_own_work(inc, store.actor.person, store.actor.operator)
+    if own and not (acknowledgement or "").strip():
+        raise InputError(f"You resolved {inc.id} yourself: say how the fix was checked (an acknowledgement is recorded)")
+    if inc.status == "closed":
+        raise InputError(f"{inc.id} is already closed")
+    now = store.write_time()
+    updates: dict[str, Any] = {}
+    if solution:
+        updates["solution"] = solution.strip()
+    if root_cause:
+        updates["root_cause"] = root_cause.strip()
+    if no_change_reason:
+        updates["no_change_reason"] = no_change_reason.strip()
+    if (confirmed_by or "").strip():
+        from pydantic import ValidationError
+
+        from ..governance.people import find_person
+        from ..model.records.incident import Confirmation
+
+        confirmer = find_person(store, confirmed_by)
+        if confirmer and confirmer[0] in (store.actor.person, inc.resolver):
+            raise InputError("Confirmed by: the affected party confirms (the reporter or a contact of the customer), "
+                             "not the person closing or resolving it")
+        try:
+            updates["confirmation"] = Confirmation(by=confirmed_by.strip(), at=at or now, how=how,
+                                                   person=confirmer[0] if confirmer else None)
+        except ValidationError as exc:
+            raise InputError(describe_validation_error(exc, "confirmation")) from None
+    candidate = inc.model_copy(update=updates)
+    missing = closure_problems(candidate)
+    if missing:
+        raise InputError(f"{inc.id} cannot close yet: it needs " + "; ".join(missing))
+    updates.update(status="closed", state="closed", closed_at=now)
+    if inc.restored_at is None:
+        updates["restored_at"] = now
+    updates.update(_stop_waiting(inc, now))
+    with store.transaction():
+        if own:
+            from ..governance.roles import RoleWarning, acknowledge
+
+            acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement or "",
+                        record=inc.uuid)
+        return store.update("incidents", inc.uuid, updates, task="IN.2.5")
+
+
+def set_waiting(store: StorePort, ref: str, on: str | None) -> Incident:
+    """Pause the target clock while waiting for the customer or a supplier; None resumes."""
+    inc = _get(store, ref)
+    _must_be_open(inc, "put on hold")
+    now = store.write_time()
+    if on is None:
+        if inc.state not in WAITING:
+            return inc
+        changes = {"state": "in progress", **_stop_waiting(inc, now)}
+    else:
+        if on not in ("customer", "supplier"):
+            raise InputError(f"waiting: expected customer or supplier (got {on!r})")
+        changes = {"state": f"waiting for {on}", "waiting_since": now, "status": "updated"}
+        if inc.state in WAITING:
+            changes.update(_stop_waiting(inc, now))
+            changes["waiting_since"] = now
+    return store.update("incidents", inc.uuid, changes, task="IN.2.3")
+
+
+def _stop_waiting(inc: Incident, now: datetime) -> dict[str, Any]:
+    if inc.state not in WAITING or inc.waiting_since is None:
+        return {}
+    waited = int((now - inc.waiting_since).total_seconds() // 60)
+    return {"waiting_minutes": inc.waiting_minutes + max(0, waited), "waiting_since": None}
+
+
+def reopen(store: StorePort, ref: str, reason: str) -> Incident:
+    inc = _get(store, ref)
+    if inc.status != "closed":
+        raise InputError(f"{inc.id} is not closed")
+    if not (reason or "").strip():
+        raise InputError("Reason: say why the incident is reopened")
+    steps = (inc.steps_taken + "\n" if inc.steps_taken else "") + f"Reopened: {reason.strip()}"
+    return store.update("incidents", inc.uuid, {
+        "status": "updated", "state": "in progress", "closed_at": None, "restored_at": None,
+        "confirmation": None, "reopened": inc.reopened + 1, "steps_taken": steps,
+    }, task="IN.2.2")
+
+
+def edit_details(store: StorePort, ref: str, *, summary: str, details: str = "", reporter: str = "",
+                 reporter_contact: str = "", resolver: str | None = None) -> Incident:
+    """Correct what was recorded (IN.2.2): the summary, details, who reported it and how to reach
+    them, and who works on it (a person of the shop, or nobody yet)."""
+    from ..governance.people import person_ref
+
+    inc = _get(store, ref)
+    if not (summary or "").strip():
+        raise InputError("Summary: say in a few words what is wrong")
+    who = person_ref(store, resolver, "Resolver") if (resolver or "").strip() else None
+    return store.update("incidents", inc.uuid, {
+        "summary": summary.strip(), "details": details or "", "reporter": (reporter or "").strip(),
+        "reporter_contact": (reporter_contact or "").strip(), "resolver": who,
+        **({"status": "updated"} if inc.status == "opened" else {})}, task="IN.2.2")
+
+
+def log_time(store: StorePort, ref: str, *, minutes: int, who: str | None = None, billable: bool = True,
+             note: str = "") -> Incident:
+    """Time spent on an incident, by a person of the shop (default: the person at the keyboard)."""
+    inc = _get(store, ref)
+    from pydantic import ValidationError
+
+    from ..governance.people import me, person_ref
+    from ..model.records.incident import TimeEntry
+
+    person = person_ref(store, who, "Who") if (who or "").strip() else me(store, "Who")
+    try:
+        entry = TimeEntry(who=person or "", at=store.write_time(), minutes=minutes, billable=billable, note=note)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, "time spent")) from None
+    return store.update("incidents", inc.uuid, {"time_spent": [*inc.time_spent, entry]}, task=None)
+
+
+def raise_change(store: StorePort, ref: str, *, title: str | None = None, change_type: str = "normal") -> tuple[Incident, ChangeRequest]:
+    """Raise a change request for the mitigating solution or permanent fix, prefilled from the
+    incident and linked both ways (IN.2.2 / IN.1.3)."""
+    from ..model.records.control import ChangeRequest
+
+    inc = _get(store, ref)
+    task = "IN.1.3" if inc.problem else ("IN.2.5" if inc.state == "restored" else "IN.2.2")
+    with store.transaction():
+        change = store.add(ChangeRequest(
+            title=title or f"Fix for {inc.id}: {inc.summary}"[:300],
+            purpose=f"Mitigating solution for incident {inc.id}.",
+            problem=inc.root_cause or inc.details or inc.summary,
+            priority=inc.priority, change_type=change_type, impacted_cis=list(inc.cis),
+            incidents=[inc.uuid], service=inc.service, customer=inc.customer,
+            requested_by=store.actor.person or "", contact=inc.reporter,
+        ), task=task)
+        updated = store.update("incidents", inc.uuid, {"changes": [*inc.changes, change.uuid], "status": "updated"}, task=task)
+    return updated, change
+
+
+def _must_be_open(inc: Incident, verb: str) -> None:
+    if inc.status == "closed":
+        raise InputError(f"{inc.id} is closed; reopen it before you {verb} it")

@@ -1,0 +1,168 @@
+"""Incident targets, and the one definition of a breach used everywhere (the incident list and
+screen, the dashboard's trend, the performance report).
+
+Which target applies: the customer's agreement for the service, then the catalogue's measure for
+the service, then the policy's matrix, then the built-in default. The clock counts in the service's
+hours (or the agreement's, where it sets its own) and stands still while the incident waits for
+the customer or a supplier.
+
+An incident's verdict (`assess`):
+- response: met when the first response (or the restoration, if it came first) is within the
+  respond target; missed when it came later, or when there is none yet and the target passed;
+- resolution: met when restored within the resolve target (waiting time added to it); missed when
+  restored later, or not restored and the target passed;
+- breached: a response or a resolution missed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+from . import policy
+from .hours import Hours, add_working_minutes, working_minutes
+
+if TYPE_CHECKING:
+    from ..model.incident_rows import IncidentRow
+    from ..model.ports import StorePort
+    from ..model.records.incident import Incident
+
+WAITING = ("waiting for customer", "waiting for supplier")
+IN_FORCE = ("approved", "updated")
+
+
+def _pair(targets: Any, prio: str | None) -> tuple[int, int] | None:
+    for t in targets or []:
+        if t.get("priority") == prio:
+            return int(t["respond_minutes"]), int(t["resolve_minutes"])
+    return None
+
+
+def policy_targets(store: StorePort, cache: dict | None = None) -> tuple[str, Any] | None:
+    """(id, targets) of the policy in force, or None."""
+    cache = cache if cache is not None else {}
+    if "policy" not in cache:
+        cache["policy"] = store.row("policies", ["id", "targets:json"], {"status": IN_FORCE}) or False
+    return cache["policy"] or None
+
+
+def target_for(store: StorePort, incident: Incident | IncidentRow, cache: dict | None = None) -> policy.Target:
+    """The target of an incident, from the most specific source (a few indexed reads, cached per
+    screen refresh or report)."""
+    cache = cache if cache is not None else {}
+    prio = incident.priority
+    key = (incident.customer, incident.service, prio)
+    if key in cache:
+        return cache[key]
+    found = None
+    svc = None
+    if incident.service:
+        skey = ("service", incident.service)
+        if skey not in cache:
+            cache[skey] = store.row("services", ["id", "targets:json", "service_hours:json"],
+                                    {"uuid": incident.service}) or False
+        svc = cache[skey]
+    hours = Hours.from_data(svc[2]) if svc and svc[2] else None
+    if incident.customer:
+        akey = ("agreements", incident.customer)
+        if akey not in cache:
+            cache[akey] = store.rows("customer_agreements", ["id", "services:json", "targets:json", "service_hours:json"],
+                                     {"customer": incident.customer, "status": IN_FORCE}, order="-seq")
+        for agr_id, services, targets, agr_hours in cache[akey]:
+            covered = services or []
+            if incident.service and covered and incident.service not in covered:
+                continue
+            if agr_hours:
+                hours = Hours.from_data(agr_hours)
+            t = _pair(targets, prio)
+            if t:
+                found = policy.Target(t[0], t[1], f"agreement {agr_id}", hours)
+                break
+    if found is None and svc:
+        t = _pair(svc[1], prio)
+        if t:
+            found = policy.Target(t[0], t[1], f"service {svc[0]}", hours)
+    if found is None:
+        pol = policy_targets(store, cache)
+        t = _pair(pol[1], prio) if pol else None
+        d = policy.default_target(prio or "P3")
+        found = (policy.Target(t[0], t[1], f"policy {pol[0]}", hours) if t and pol
+                 else policy.Target(d.respond_minutes, d.resolve_minutes, d.source, hours))
+    cache[key] = found
+    return found
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where an incident stands against its resolution target."""
+
+    due_at: datetime | None
+    remaining: timedelta | None  # negative when late
+    breached: bool
+    paused: bool
+    source: str
+
+    @property
+    def late(self) -> bool:
+        """Past the resolution target (not only the response one)."""
+        return self.remaining is not None and self.remaining.total_seconds() < 0
+
+
+def _waited(incident, now: datetime) -> tuple[int, bool]:
+    waited = incident.waiting_minutes
+    paused = incident.state in WAITING
+    if paused and incident.waiting_since:
+        waited += max(0, int((now - incident.waiting_since).total_seconds() // 60))
+    return waited, paused
+
+
+def target_clock(incident: Incident | IncidentRow, target: policy.Target, now: datetime | None = None) -> Clock:
+    """The resolution target clock, counted in the service hours and moved on by the time spent
+    waiting. `breached` is the incident's verdict (response or resolution missed)."""
+    if incident.opened_at is None:
+        return Clock(None, None, False, False, target.source)
+    now = now or clock.now()
+    verdict = assess(incident, target, now)
+    _, paused = _waited(incident, now)
+    end = incident.restored_at or now
+    return Clock(verdict.resolve_due, verdict.resolve_due - end, verdict.breached, paused, target.source)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    respond_due: datetime
+    responded_at: datetime | None  # the first response, or the restoration if that came first
+    response_met: bool | None  # None: not measurable yet
+    resolve_due: datetime
+    resolution_met: bool | None
+    breached: bool
+    resolve_minutes: int | None  # service-hours minutes from opening to restoration, waiting left out
+
+    @property
+    def response_late_by(self) -> timedelta | None:
+        if self.responded_at and self.response_met is False:
+            return self.responded_at - self.respond_due
+        return None
+
+
+def assess(incident: Incident | IncidentRow, target: policy.Target, now: datetime | None = None) -> Assessment:
+    """The verdict on one incident against its target (see the module's docstring)."""
+    now = now or clock.now()
+    opened = incident.opened_at or now
+    waited, _ = _waited(incident, now)
+    first = min([t for t in (incident.responded_at, incident.restored_at) if t], default=None)
+    respond_due = add_working_minutes(opened, target.respond_minutes, target.hours)
+    resolve_due = add_working_minutes(opened, target.resolve_minutes + waited, target.hours)
+    response_met = (first <= respond_due) if first else (False if now > respond_due else None)
+    restored = incident.restored_at
+    resolution_met = (restored <= resolve_due) if restored else (False if now > resolve_due else None)
+    spent = None
+    if restored is not None:
+        spent = max(0, working_minutes(opened, restored, target.hours) - incident.waiting_minutes)
+    return Assessment(respond_due, first, response_met, resolve_due, resolution_met,
+                      response_met is False or resolution_met is False, spent)
+
+
+__all__ = ["Assessment", "Clock", "WAITING", "assess", "policy_targets", "target_clock", "target_for"]

@@ -1,0 +1,62 @@
+"""The lifecycle rules of a record, in one place: which status moves the standard allows for its
+work product, which status and operational state go together, and when a record is closed to
+editing. The store checks every write against `check_move`; the screens and the CLI ask
+`closed_to_editing` before they offer an edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..kernel.errors import InputError
+
+# Operational states that only go with one status (and that status only with them).
+PAIRED = {
+    "incidents": ("closed", "closed"),  # status closed <-> state closed
+}
+
+
+def allowed_next(wp_code: str, status: str) -> list[str]:
+    from .standard import load_standard
+
+    wp = load_standard().wp(wp_code)
+    return [b for a, b in wp.transitions if a == status]
+
+
+def move_problem(old: Any, new: Any) -> str | None:
+    """Why going from `old` to `new` breaks the lifecycle, or None."""
+    if old.WP and old.status != new.status:
+        from .standard import load_standard
+
+        if not load_standard().wp(old.WP).can_move(old.status, new.status):
+            nxt = allowed_next(old.WP, old.status)
+            return (f"{old.id} cannot go from {old.status} to {new.status}"
+                    + (f" (next: {', '.join(nxt)})" if nxt else " (its status is final)"))
+    return state_problem(new)
+
+
+def state_problem(record: Any) -> str | None:
+    """Why a record's status and operational state do not go together, or None."""
+    pair = PAIRED.get(record.KIND)
+    if pair:
+        status, state = pair
+        if (record.status == status) != (record.state == state):
+            return (f"{record.id or record.LABEL} would be {record.status} with state {record.state}; "
+                    f"status {status} goes with state {state} only")
+    return None
+
+
+def check_move(old: Any, new: Any) -> None:
+    problem = move_problem(old, new)
+    if problem:
+        raise InputError(problem)
+
+
+def closed_to_editing(record: Any) -> str | None:
+    """Why the generic editor must not change this record now, or None. A closed incident is
+    reopened (with a reason) before it changes; its closure stays what was confirmed."""
+    if record.KIND == "incidents" and record.status == "closed":
+        return f"{record.id} is closed; reopen it (with the reason) before you change it"
+    return None
+
+
+__all__ = ["allowed_next", "check_move", "closed_to_editing", "move_problem", "state_problem"]

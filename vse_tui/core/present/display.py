@@ -1,0 +1,173 @@
+"""Field values as a person reads them: links shown as 'ID name', moments in local time, lists
+joined. Shared by the record screens and the audit pack."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def find_uuids(store: StorePort, values: list[str], kind: str | None = None) -> dict[str, tuple[str, str]]:
+    """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
+    return store.ids_for(values, kind)
+
+
+def uuid_labels(store: StorePort, values: list[str]) -> dict[str, str]:
+    """uuid -> what a reader knows it by: a person's name; for any other record, 'ID title'."""
+    wanted = [v for v in values if isinstance(v, str) and UUID.match(v)]
+    people = find_uuids(store, wanted, "people")
+    out = {u: title for u, (_rid, title) in people.items()}
+    rest = [v for v in wanted if v not in people]
+    if rest:  # a role held: who holds it (an assignment's own id means nothing to a reader)
+        rows = store.rows("role_assignments", ["uuid", "person", "role", "area"], {"uuid": rest})
+        if rows:
+            names = store.titles("people", {"uuid": [r[1] for r in rows]})
+            out.update({u: f"{names.get(p, '?')} {role}" + (f":{area}" if area else "") for u, p, role, area in rows})
+            rest = [v for v in rest if v not in out]
+    out.update({u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, rest).items()} if rest else {})
+    return out
+
+
+def walk(value: Any) -> list[str]:
+    """Every string inside a value (lists and dicts included)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in walk(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in walk(v)]
+    return []
+
+
+HIDDEN_KEYS = {"content", "signature", "key"}  # hashes and signatures: shown where they are checked, not inline
+
+
+def render_value(value: Any, labels: dict[str, str]) -> str:
+    """A stored value as a person reads it: linked records and people by name, moments in local
+    time, lists joined, structured entries one per line as 'what: value' pairs."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        if UUID.match(value):
+            return labels.get(value, value)
+        if re.match(r"^\d{4}-\d{2}-\d{2}T", value):
+            try:
+                return clock.local_text(clock.parse_datetime(value))
+            except ValueError:
+                return value
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return ", ".join(render_value(v, labels) for v in value)
+        return "\n".join(render_value(v, labels) for v in value)
+    if isinstance(value, dict):
+        parts = [(k, render_value(v, labels)) for k, v in value.items()
+                 if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
+        nested = any(isinstance(v, (dict, list)) for v in value.values())
+        long = any(len(text) > 40 for _k, text in parts)
+        return ("\n" if nested or long or len(parts) > 4 else "; ").join(f"{k.replace('_', ' ')}: {text}" for k, text in parts)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
+    """One content item of a record as a person reads it ("" when not recorded): targets as
+    'P1 15m/4h', service hours as 'Mon-Fri 08:30-17:30', a report's figures summed up."""
+    from .fields import field_hows, hours_text, targets_text
+
+    value = getattr(record, name, None)
+    if value in (None, "", [], {}):
+        return ""
+    how = field_hows(record.KIND).get(name)
+    if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
+        return targets_text(value)
+    if how == "hours" or name == "service_hours":
+        return hours_text(value) if hasattr(value, "always") else render_value(value, labels)
+    if name == "period_performance" and isinstance(value, dict):
+        total = value.get("total") or {}
+        if not total:
+            return "figures of the period (see the table)"
+        def pct(met: int, measured: int) -> str:
+            return f"{100 * met / measured:.0f}%" if measured else "-"
+        return (f"{total.get('incidents', 0)} incidents; response within target "
+                f"{pct(total.get('response_met', 0), total.get('response_measured', 0))}, resolution within target "
+                f"{pct(total.get('resolution_met', 0), total.get('resolution_measured', 0))}; "
+                f"{total.get('changes_deployed', 0)} changes deployed")
+    if name.endswith("_minutes") and isinstance(value, int) and not isinstance(value, bool):
+        return clock.human_duration(clock.timedelta(minutes=value)) if value else "0m"
+    data = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+    if isinstance(data, list):
+        data = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in data]
+    if isinstance(data, (list, dict)) or isinstance(value, str):
+        return render_value(data, labels)
+    if hasattr(value, "isoformat"):
+        return value.isoformat() if not hasattr(value, "hour") else clock.local_text(value)
+    return render_value(data, labels)
+
+
+def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> str:
+    """What one history row changed, as a person reads it ('created', 'state: new → in progress')."""
+    if h["action"] == "create":
+        return "created"
+
+    def short(value: str | None) -> str:
+        if value is None or value == "":
+            return "(empty)"
+        try:
+            loaded = json.loads(value) if value[:1] in '[{"' else value
+        except ValueError:
+            loaded = value
+        if isinstance(loaded, list) and loaded and isinstance(loaded[0], dict):
+            text = f"{len(loaded)} entr{'y' if len(loaded) == 1 else 'ies'}"
+        else:
+            text = render_value(loaded, labels) if isinstance(loaded, (str, list, dict)) else str(loaded)
+        text = (text or "(empty)").replace("\n", "; ")
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    field = (h.get("field") or "").replace("_", " ")
+    if h["action"] == "mail":  # a message queued, sent or not sent (see core.mail_intake.mail_about)
+        try:
+            sent = json.loads(h.get("new_value") or "{}")
+        except ValueError:
+            sent = {}
+        if isinstance(sent, dict) and sent.get("state") == "queued":
+            return f"mail queued to {sent.get('to', '')}: {sent.get('subject', '')}"[:limit]
+        if isinstance(sent, dict) and sent.get("state") == "reply":
+            return f"mail from {sent.get('from', '')}: {sent.get('subject', '')}"[:limit]
+        if isinstance(sent, dict):
+            return f"mail {sent.get('state', '')}: {sent.get('detail', '')}"[:limit]
+    if h["action"] == "append":  # messages added to a record's mail
+        try:
+            added = json.loads(h.get("new_value") or "[]")
+        except ValueError:
+            added = []
+        if isinstance(added, list) and added and all(isinstance(m, dict) for m in added):
+            kinds = {"new": "mail in", "reply": "mail reply", "held": "mail held for a person"}
+            text = "; ".join(f"{kinds.get(str(m.get('kind')), 'mail')} from {m.get('sender', '')}: "
+                             f"{m.get('subject', '')}" for m in added)
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+        return f"{field}: + {short(h.get('new_value'))}"
+    if h["action"] != "update":
+        return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
+    if h.get("old_value") in (None, "", "[]", "{}"):
+        return f"{field}: {short(h.get('new_value'))}"
+    return f"{field}: {short(h.get('old_value'))} → {short(h.get('new_value'))}"
+
+
+def when_text(h: dict[str, Any]) -> str:
+    """When a history row's change happened: in the tool it was imported from when it came from
+    one (marked *), else when it was written here."""
+    if h.get("occurred_at"):
+        return clock.local_text(clock.parse_datetime(h["occurred_at"])) + "*"
+    return clock.local_text(clock.parse_datetime(h["at"]))

@@ -1,0 +1,354 @@
+"""How each field of a record is typed by a person and shown back: the one description the
+screens' forms and the CLI share. A field is a line or a text, a date, a moment, a choice,
+a link to another record (by its human id), a list of links, the targets per priority
+("P1 30m/4h, P2 1h/8h") or service hours ("Mon-Fri 08:00-18:00; holidays 2026-12-25").
+
+`field_specs(kind)` lists them; `show(store, kind, record)` gives the text a form starts with;
+`parse(store, kind, values)` turns what was typed back into field values, with an error that
+names the field and what it expects. Nothing here knows about Textual."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..kernel import clock
+from ..kernel.errors import InputError, NotFound
+from ..model.records import model_for
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+# field name -> kind of record it links to (None: any kind, named by its id)
+REFS: dict[str, str | None] = {
+    "customer": "customers", "supplier": "suppliers", "service": "services", "services": "services",
+    "impacted_cis": "configuration_items", "depends_on": "configuration_items", "cis": "configuration_items",
+    "incidents": "incidents", "related_incidents": "incidents", "changes": "change_requests",
+    "change": "change_requests", "owner_person": "people", "person": "people", "customers": "customers",
+    "company": None, "dependencies": None, "organisation": None, "assignment": "role_assignments",
+    "assignee": "people",
+}
+# fields the app fills through its own steps, never typed in a generic form
+MANAGED = {"id", "uuid", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by",
+           "approvals", "notes", "period_performance", "signed_off_by", "signed_off_at", "deployed_at", "planned_at",
+           "built_by", "planned_end", "template", "template_from", "review", "deployed_before_approval", "sha256", "size", "record", "assignments", "priority_matrix", "targets_policy", "templates", "security_measures",
+           "change_definitions", "time_entries", "notifications", "confirmations", "change_requests"}
+LINE_NAMES = {"title", "name", "contact", "owner", "location", "requested_by", "tested_by", "interpreted_by",
+              "validated_by", "issuer", "approval_authority", "master_copy", "catalogue", "provider_owner",
+              "party_owner", "email", "phone", "short", "cost", "budget", "schedule", "role_title"}
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    how: str  # line | text | date | moment | choice | ref | refs | targets | hours | intervals | flag | int
+    choices: tuple[str, ...] = ()
+    ref_kind: str | None = None
+    required: bool = False
+    hint: str = ""
+
+
+def _args(annotation) -> tuple:
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return typing.get_args(annotation)
+    return (annotation,)
+
+
+def _label(name: str) -> str:
+    return {"ci_type": "Type", "impacted_cis": "Items", "cis": "Items", "depends_on": "Depends on",
+            "change_type": "Change type", "feedback_type": "Type", "item_type": "Type"}.get(
+        name, name.replace("_", " ").capitalize())
+
+
+def field_specs(kind: str, include_state: bool = True) -> list[FieldSpec]:
+    """The fields a person fills for a record of `kind`, in the model's order."""
+    return list(_specs(kind, include_state))
+
+
+@cache
+def field_hows(kind: str) -> dict[str, str]:
+    """Field name -> how it is typed and shown, for a record of `kind` (read once per kind: a list
+    or an audit pack asks it for every item of every record)."""
+    return {spec.name: spec.how for spec in _specs(kind, True)}
+
+
+@cache
+def _specs(kind: str, include_state: bool) -> tuple[FieldSpec, ...]:
+    """field_specs, worked out once per kind from its model (models do not change while running)."""
+    model = model_for(kind)
+    out: list[FieldSpec] = []
+    for name, info in model.model_fields.items():
+        if name in MANAGED:
+            continue
+        args = [a for a in _args(info.annotation) if a is not type(None)]
+        base = args[0] if len(args) == 1 else None
+        origin = typing.get_origin(base)
+        required = info.is_required() or any(getattr(m, "min_length", 0) for m in info.metadata)
+        if name in REFS and (base is str or (origin is list and typing.get_args(base) == (str,))):
+            how = "refs" if origin is list else "ref"
+            out.append(FieldSpec(name, _label(name), how, ref_kind=REFS[name], required=info.is_required(),
+                                 hint="ids, comma separated" if how == "refs" else "an id or a name"))
+        elif base is str:
+            short = name in LINE_NAMES or any(getattr(m, "max_length", 10_000) <= 300 for m in info.metadata)
+            out.append(FieldSpec(name, _label(name), "line" if short else "text", required=required))
+        elif base is date:
+            out.append(FieldSpec(name, _label(name), "date", required=info.is_required(), hint="YYYY-MM-DD"))
+        elif base is not None and (base is datetime or datetime in typing.get_args(base)):
+            out.append(FieldSpec(name, _label(name), "moment", required=info.is_required(), hint="YYYY-MM-DD HH:MM"))
+        elif origin is Literal:
+            out.append(FieldSpec(name, _label(name), "choice", tuple(typing.get_args(base)), required=info.is_required()))
+        elif base is bool:
+            out.append(FieldSpec(name, _label(name), "flag"))
+        elif base is int:
+            out.append(FieldSpec(name, _label(name), "int"))
+        elif origin is list and getattr(typing.get_args(base)[0], "__name__", "") in ("ServiceTarget", "PriorityTarget"):
+            out.append(FieldSpec(name, "Targets", "targets", hint="P1 30m/4h, P2 1h/8h (respond/resolve)"))
+        elif name == "review_intervals":
+            out.append(FieldSpec(name, "Review intervals", "intervals",
+                                 hint="task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)"))
+        elif getattr(base, "__name__", "") == "ServiceHours":
+            out.append(FieldSpec(name, "Service hours", "hours", hint="Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)"))
+    if include_state and model.STATES:
+        out.append(FieldSpec("state", "State", "choice", tuple(model.STATES)))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- durations, targets, hours
+
+def duration_text(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+def parse_duration(text: str) -> int:
+    """'30m', '4h', '2d', '1h30m' or plain minutes -> minutes."""
+    text = text.strip().lower().replace(" ", "")
+    if text.isdigit():
+        return int(text)
+    parts = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?", text)
+    if not text or not parts or not any(parts.groups()):
+        raise InputError(f"{text!r} is not a duration (write 30m, 4h, 2d or 1h30m)")
+    d, h, m = (int(g or 0) for g in parts.groups())
+    return d * 1440 + h * 60 + m
+
+
+def targets_text(targets: list) -> str:
+    return ", ".join(f"{t.priority} {duration_text(t.respond_minutes)}/{duration_text(t.resolve_minutes)}" for t in targets)
+
+
+def parse_targets(text: str) -> list[dict[str, Any]]:
+    out = []
+    for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
+        m = re.fullmatch(r"(P[1-5])\s*[: ]\s*(\S+)\s*/\s*(\S+)", part, re.IGNORECASE)
+        if not m:
+            raise InputError(f"targets: {part!r} should read like 'P1 30m/4h' (priority, respond/resolve)")
+        respond, resolve = parse_duration(m.group(2)), parse_duration(m.group(3))
+        if respond <= 0 or resolve <= 0:
+            raise InputError(f"targets: {part!r}: times must be more than zero")
+        out.append({"priority": m.group(1).upper(), "respond_minutes": respond, "resolve_minutes": resolve})
+    if len({t["priority"] for t in out}) != len(out):
+        raise InputError("targets: each priority once")
+    return out
+
+
+def _day_ranges(days: list[int]) -> str:
+    days = sorted(set(days))
+    out, i = [], 0
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
+            j += 1
+        a, b = DAY_NAMES[days[i]].capitalize(), DAY_NAMES[days[j]].capitalize()
+        out.append(a if i == j else f"{a}-{b}")
+        i = j + 1
+    return ",".join(out)
+
+
+def hours_text(hours) -> str:
+    if hours is None:
+        return ""
+    if hours.always:
+        return "24x7"
+    text = f"{_day_ranges(hours.days)} {hours.start}-{hours.end}"
+    if hours.holidays:
+        text += "; holidays " + ", ".join(d.isoformat() for d in sorted(hours.holidays))
+    return text
+
+
+def intervals_text(intervals: dict[str, int]) -> str:
+    return ", ".join(f"{task} {days}" for task, days in sorted(intervals.items()))
+
+
+def parse_intervals(text: str) -> dict[str, int]:
+    """'RE.2.4 90, GO.4.1 365' -> {task: days}: how old a task's evidence may be before it is stale."""
+    from ..model.data import task_codes
+
+    known = {code for codes in task_codes().values() for code in codes}
+    out: dict[str, int] = {}
+    for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
+        m = re.fullmatch(r"([A-Za-z]{2}\.\d\.\d)\s*[: ]\s*(\d+)\s*(?:d|days?)?", part)
+        if not m:
+            raise InputError(f"review intervals: {part!r} should read like 'RE.2.4 90' (a task and its days)")
+        task, days = m.group(1).upper(), int(m.group(2))
+        if task not in known:
+            raise InputError(f"review intervals: {task} is not a task of the standard")
+        if not 1 <= days <= 3660:
+            raise InputError(f"review intervals: {task}: between 1 and 3660 days")
+        out[task] = days
+    return out
+
+
+def parse_hours(text: str) -> dict[str, Any] | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.lower().replace(" ", "") in ("24x7", "24/7", "always"):
+        return {"always": True}
+    head, _, rest = text.partition(";")
+    m = re.fullmatch(r"\s*([A-Za-z,\- ]+?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", head)
+    if not m:
+        raise InputError(f"service hours: {head.strip()!r} should read like 'Mon-Fri 09:00-17:00' (or 24x7)")
+    days: list[int] = []
+    for chunk in m.group(1).lower().replace(" ", "").split(","):
+        a, _, b = chunk.partition("-")
+        try:
+            first = DAY_NAMES.index(a[:3])
+            last = DAY_NAMES.index(b[:3]) if b else first
+        except ValueError:
+            raise InputError(f"service hours: {chunk!r} is not a day (Mon, Tue ... Sun)") from None
+        days.extend(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
+    start, end = (f"{int(t.split(':')[0]):02d}:{t.split(':')[1]}" for t in (m.group(2), m.group(3)))
+    if end <= start:
+        raise InputError(f"service hours: the end {end} must come after the start {start}")
+    holidays = []
+    rest = rest.strip()
+    if rest:
+        rest = re.sub(r"^holidays?\s*:?\s*", "", rest, flags=re.IGNORECASE)
+        for part in [p.strip() for p in rest.split(",") if p.strip()]:
+            try:
+                holidays.append(date.fromisoformat(part).isoformat())
+            except ValueError:
+                raise InputError(f"service hours: holiday {part!r} is not a date (YYYY-MM-DD)") from None
+    return {"days": sorted(set(days)), "start": start, "end": end, "holidays": holidays}
+
+
+# ---------------------------------------------------------------- links
+
+def refs_text(store: StorePort, uuids: list[str], kind: str | None) -> str:
+    """The human ids of linked records ('CI-0003, CI-0007'); a uuid not found stays as it is."""
+    found = store.ids_for(uuids, kind)
+    return ", ".join(found[u][0] if u in found else u for u in uuids)
+
+
+def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> str:
+    from ..model.lookup import resolve
+
+    text = text.strip()
+    try:
+        if kind:
+            return resolve(store, kind, text) or ""
+        return store.find(text).uuid
+    except NotFound as exc:
+        raise InputError(f"{label}: {exc}") from None
+
+
+# ---------------------------------------------------------------- whole records
+
+def show(store: StorePort, kind: str, record) -> dict[str, Any]:
+    """What a form shows for each field of `record` (or the defaults of a new one, record=None)."""
+    out: dict[str, Any] = {}
+    model = model_for(kind)
+    for spec in field_specs(kind):
+        if record is not None:
+            value = getattr(record, spec.name)
+        else:
+            info = model.model_fields.get(spec.name)
+            value = None if info is None or info.is_required() else info.get_default(call_default_factory=True)
+            if spec.name == "state":
+                value = model.STATES[0]
+        if spec.how == "date":
+            out[spec.name] = value.isoformat() if value else ""
+        elif spec.how == "moment":
+            out[spec.name] = clock.local_text(value) if value else ""
+        elif spec.how == "ref":
+            out[spec.name] = refs_text(store, [value], spec.ref_kind) if value else ""
+        elif spec.how == "refs":
+            out[spec.name] = refs_text(store, list(value or []), spec.ref_kind)
+        elif spec.how == "targets":
+            out[spec.name] = targets_text(value or [])
+        elif spec.how == "hours":
+            out[spec.name] = hours_text(value) if record is not None else ""
+        elif spec.how == "intervals":
+            out[spec.name] = intervals_text(value or {})
+        elif spec.how in ("flag", "int", "choice"):
+            out[spec.name] = value
+        else:
+            out[spec.name] = value or ""
+    return out
+
+
+def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Field values from what was typed; raises InputError naming the field."""
+    from ..kernel.dates import DateError, DateReader
+
+    specs = {s.name: s for s in field_specs(kind)}
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            raise InputError(f"{model_for(kind).LABEL} has no field {name}")
+        text = raw.strip() if isinstance(raw, str) else raw
+        label = spec.label
+        if spec.required and (text is None or text == ""):
+            raise InputError(f"{label}: required")
+        if spec.how == "date":
+            try:
+                out[name] = DateReader(years_ahead=100).read_date(text) if text else None
+            except DateError:
+                raise InputError(f"{label}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        elif spec.how == "moment":
+            try:
+                out[name] = DateReader(years_ahead=10).read(text) if text else None
+            except DateError:
+                raise InputError(f"{label}: {text!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
+        elif spec.how == "ref":
+            out[name] = resolve_ref(store, spec.ref_kind, text, label) if text else None
+        elif spec.how == "refs":
+            items = [p for p in re.split(r"[,\s]+", text or "") if p]
+            if spec.ref_kind in ("customers", "suppliers", "services", "people"):
+                items = [p.strip() for p in (text or "").split(",") if p.strip()]
+            out[name] = list(dict.fromkeys(resolve_ref(store, spec.ref_kind, p, label) for p in items))
+        elif spec.how == "targets":
+            out[name] = parse_targets(text or "")
+        elif spec.how == "hours":
+            out[name] = parse_hours(text or "")
+        elif spec.how == "intervals":
+            out[name] = parse_intervals(text or "")
+        elif spec.how == "choice":
+            if text in (None, "") and not spec.required:
+                if name != "state":
+                    out[name] = model_for(kind).model_fields[name].default
+                continue
+            if text not in spec.choices:
+                raise InputError(f"{label}: {text!r} is not one of {', '.join(spec.choices)}")
+            out[name] = text
+        elif spec.how == "int":
+            try:
+                out[name] = int(text) if text not in (None, "") else 0
+            except (TypeError, ValueError):
+                raise InputError(f"{label}: {text!r} is not a whole number") from None
+        elif spec.how == "flag":
+            out[name] = bool(raw)
+        else:
+            out[name] = text or ""
+    return out

@@ -1,0 +1,1 @@
+"""Service Relationship (RE): the catalogue's change control and the feedback log."""
