@@ -206,10 +206,11 @@ class IncidentDetailScreen(BaseScreen):
             row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
         from ..core.intake.mail_delivery import messages_of
 
+        people = store.titles("people")
         for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
             body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
             row("mail in" if m.way == "from" else f"notified {m.task}",
-                m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…") if body.strip() else ""))
+                m.heading(people) + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…") if body.strip() else ""))
         if inc.confirmation:
             c = inc.confirmation
             row("confirmed", f"{c.by} by {c.how}, {clock.local_text(c.at)}")

@@ -45,7 +45,7 @@ class IncidentView:
         if self.messages:
             lines.append("mail and notifications:")
             for m in self.messages:
-                lines.append(f"  {m.heading()}")
+                lines.append(f"  {m.heading(self.names)}")
                 if m.subject:
                     lines.append(f"    subject: {m.subject}")
                 lines.extend(f"    | {line}" for line in (m.text or "").splitlines())

@@ -166,8 +166,10 @@ class Message:
     subject: str = ""
     text: str = ""
     task: str = ""
+    by: str = ""  # the person of the shop who told them (a notification)
 
-    def heading(self) -> str:
+    def heading(self, names: dict[str, str] | None = None) -> str:
+        """One line: when, which way, with whom, what became of it (`names`: person uuid -> name)."""
         when = clock.local_text(self.at) if self.at else ""
         what = {"new": "opened it", "reply": "a reply", "held": "HELD for a person (not the reporter nor a contact "
                 "of the customer)"}.get(self.state, self.state)
@@ -177,6 +179,8 @@ class Message:
             line = f"{when}  {self.task + ' ' if self.task else ''}to {self.who}: {what}"
         if self.detail and self.detail != self.state:
             line += f" ({self.detail})"
+        if self.by:
+            line += f", by {(names or {}).get(self.by, self.by)}"
         return line
 
 
@@ -213,7 +217,8 @@ def messages_of(store: StorePort, kind: str, record: Any) -> list[Message]:
             state = delivery_state(n)
             who = f"{n.to} <{n.address}>" if n.address and n.address != n.to else (n.address or n.to)
             out.append(Message(n.sent_at if state == "sent" and n.sent_at else n.at, "to", who,
-                               state or f"told by {n.how}", n.delivery if state else "", text=n.message, task=n.task))
+                               state or f"told by {n.how}", n.delivery if state else "", text=n.message, task=n.task,
+                               by=n.by))
     else:
         import json
 
