@@ -19,6 +19,9 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ["VSE_TUI_NOW"] = FROZEN_NOW
 os.environ.pop("VSE_TUI_DB", None)
 os.environ.pop("NO_COLOR", None)
+# The tests start Python afresh many times (the CLI, writers killed mid-write): let those keep the
+# compiled modules instead of compiling every module each time (a tenth of the CPU of the CLI tests).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 if hasattr(time, "tzset"):
     time.tzset()
 

@@ -1,6 +1,6 @@
 """Mail at the edges: reading the messages a mail fetcher left (a Maildir, an mbox file, a folder of
 .eml files or one .eml) and delivering the outbox over SMTP. What a message means for an
-incident is the core's (core.mail, core.mail_intake); this module only moves bytes.
+incident is the core's (core.intake.mail, core.intake.mail_intake); this module only moves bytes.
 
 The app never speaks IMAP: mbsync, offlineimap, getmail or fetchmail fill a local Maildir, and
 `vse-tui mail import` reads its unseen messages (in new/, and in cur/ without the S flag, where a

@@ -34,7 +34,7 @@ def actor_for(args=None):
 
 
 def identify(store, args=None) -> None:
-    """Make the store's actor the person at the keyboard (see core.people.identify)."""
+    """Make the store's actor the person at the keyboard (see core.governance.people.identify)."""
     from .core.governance.people import identify as who
 
     text, explicit = claim(args)

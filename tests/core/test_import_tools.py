@@ -221,10 +221,10 @@ def test_the_real_event_log(store):
     assert verify(store) == []
 
 
-def test_the_layouts_table_in_the_readme_names_every_layout():
+def test_the_layouts_table_in_the_docs_names_every_layout():
     from vse_tui.core.intake.layouts import LAYOUTS
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "imports.md").read_text()
     for layout in LAYOUTS:
         assert layout.name in readme, layout.name
     assert os.path.exists(FIXTURES / "event_log.csv")

@@ -144,9 +144,17 @@ def cmd_tui(args) -> int:
     return run_app(args)
 
 
+def debugging(argv: list[str]) -> bool:
+    """--debug anywhere on the line, or VSE_TUI_DEBUG set to anything but 0 or empty."""
+    import os
+
+    return "--debug" in argv or os.environ.get("VSE_TUI_DEBUG", "0") not in ("", "0")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parse(sys.argv[1:] if argv is None else list(argv))
+        args = _parse(argv)
         func = getattr(args, "func", None) or cmd_tui
         return func(args)
     except UsageError as exc:
@@ -169,10 +177,17 @@ def main(argv: list[str] | None = None) -> int:
     except RecursionError:
         print("vse-tui: the input is nested too deeply to read", file=sys.stderr)
         return EXIT_REFUSED
-    except Exception as exc:  # the last line of defence: one line, never a traceback
+    except Exception as exc:  # the last line of defence: one line, and the traceback only when asked
         from ..core.kernel.text import one_line
 
-        print(f"vse-tui: unexpected error: {type(exc).__name__}: {one_line(str(exc))}", file=sys.stderr)
+        if debugging(argv):
+            import traceback
+
+            traceback.print_exc()
+            hint = ""
+        else:
+            hint = " (--debug shows where)"
+        print(f"vse-tui: unexpected error: {type(exc).__name__}: {one_line(str(exc))}{hint}", file=sys.stderr)
         return EXIT_REFUSED
 
 

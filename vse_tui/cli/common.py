@@ -86,17 +86,19 @@ def db_arg(text: str) -> str:
 
 
 def common_options() -> Parser:
-    """--db and --as, accepted before or after the command."""
+    """--db, --as and --debug, accepted before or after the command."""
     p = Parser(add_help=False)
     p.add_argument("--db", metavar="PATH", type=db_arg, default=argparse.SUPPRESS,
                    help="database file (default: VSE_TUI_DB or the user data folder)")
     p.add_argument("--as", dest="as_person", metavar="PERSON", default=argparse.SUPPRESS,
                    help="who is writing: a person's id or name (default: VSE_TUI_OPERATOR, the config, your login)")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="on an unexpected error, print its traceback too (or set VSE_TUI_DEBUG=1)")
     return p
 
 
 def add_format(p: argparse.ArgumentParser, *choices: str) -> None:
-    p.add_argument("--format", choices=list(choices), default=choices[0])
+    p.add_argument("--format", choices=list(choices), default=choices[0], help=f"output format (default: {choices[0]})")
 
 
 def add_out(p: argparse.ArgumentParser, metavar: str = "FILE", required: bool = False, help: str | None = None) -> None:

@@ -71,19 +71,20 @@ def register(reg) -> None:
     g = "change"
     p = reg.action(g, "add", "request a change (WP.11, draft); prints its id", cmd_change_add,
                    "request and list changes (CO)")
-    p.add_argument("title")
-    p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal")
+    p.add_argument("title", help="what the change is, in a line")
+    p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal",
+                   help="the kind of change (default: normal; pre-approved only from a type, see --template)")
     p.add_argument("--ci", action="append", metavar="CI", help="configuration item affected (repeatable)")
-    p.add_argument("--purpose", metavar="TEXT")
-    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3")
-    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium")
-    p.add_argument("--customer", metavar="C")
-    p.add_argument("--service", metavar="S")
+    p.add_argument("--purpose", metavar="TEXT", help="why the change is asked for")
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3", help="how urgent (default: P3)")
+    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium", help="the risk of making it (default: medium)")
+    p.add_argument("--customer", metavar="C", help="the customer it is for: id, short code or name")
+    p.add_argument("--service", metavar="S", help="the service it changes: id or name")
     p.add_argument("--needed", metavar="DATE", help="date needed (YYYY-MM-DD)")
     p.add_argument("--template", metavar="CHG", help="a pre-approved change to copy (its type must be earned)")
     p = reg.action(g, "make-template", "make a change that went through the full normal path a pre-approved type",
                    cmd_change_make_template)
-    p.add_argument("change", metavar="CHG")
+    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
     p = reg.action(g, "list", "list change requests", cmd_change_list)
     p.add_argument("--scheduled", action="store_true", help="only changes with a planned date, soonest first")
     p.add_argument("--open", action="store_true", help="only changes not deployed, rejected or cancelled")
@@ -97,6 +98,6 @@ def register(reg) -> None:
     add_out(p)
 
     p = reg.action("import", "cis", "configuration items from a spreadsheet (CSV)", cmd_import_cis)
-    p.add_argument("file")
+    p.add_argument("file", help="the CSV file to read")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
     add_yes(p, "import without asking")

@@ -363,11 +363,11 @@ def register(reg) -> None:
     add_out(p, help="where to write it (default: the backup folder or beside the database, dated)")
     p = reg.command("restore", "replace the database with a backup (checked first; a copy of the current one is kept)",
                     cmd_restore)
-    p.add_argument("file")
+    p.add_argument("file", help="the backup file to restore")
     add_yes(p)
     reg.command("doctor", "check the database, its history, permissions and location", cmd_doctor)
     p = reg.command("export", "export everything stored", cmd_export)
-    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--format", choices=["json"], default="json", help="output format (JSON only)")
     add_out(p)
 
     p = reg.command("standard", "print the reference model of the standard the app uses", cmd_standard)
@@ -384,17 +384,17 @@ def register(reg) -> None:
 
     p = reg.command("attach", "attach a file to any record as evidence; prints the attachment's id", cmd_attach)
     p.add_argument("ref", help="the record's id, e.g. AGR-0001")
-    p.add_argument("file")
-    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("file", help="the file to attach (copied beside the database)")
+    p.add_argument("--note", metavar="TEXT", help="what the file is, kept beside it")
     p.add_argument("--follow", action="store_true", help="attach what a symbolic link points at")
     p = reg.command("attachments", "list the files attached to a record", cmd_attachments)
-    p.add_argument("ref")
+    p.add_argument("ref", help="the record, e.g. AGR-0001")
     add_format(p, "table", "json", "csv")
     add_out(p)
 
     help_ = "offline copies and merging (clone, export, import, conflicts)"
     p = reg.action("sync", "clone", "a full copy for a technician, which knows it is a copy", cmd_sync, help_)
-    p.add_argument("--out", metavar="FILE", required=True)
+    p.add_argument("--out", metavar="FILE", required=True, help="where to write it")
     p.add_argument("--name", metavar="NAME", help="what to call the copy (default: the file's name)")
     p = reg.action("sync", "export", "a bundle of what the other side has not seen yet", cmd_sync)
     add_out(p, "BUNDLE", required=True, help="the bundle file to write")
@@ -404,18 +404,18 @@ def register(reg) -> None:
     p.add_argument("--no-sign", action="store_true", help="do not sign it")
     p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh)")
     p = reg.action("sync", "import", "merge a bundle from the other side", cmd_sync)
-    p.add_argument("bundle")
+    p.add_argument("bundle", help="the bundle file another copy exported")
     p.add_argument("--require-signature", action="store_true",
                    help="refuse a bundle not signed by a person whose SSH key this database knows")
     reg.action("sync", "conflicts", "list the conflicts waiting for a choice", cmd_sync)
     p = reg.action("sync", "resolve", "settle a conflict", cmd_sync)
-    p.add_argument("conflict", type=int)
-    p.add_argument("--keep", choices=["local", "remote"], required=True)
+    p.add_argument("conflict", type=int, help="the conflict's number, as sync conflicts lists it")
+    p.add_argument("--keep", choices=["local", "remote"], required=True, help="which side's value to keep")
     reg.action("sync", "peers", "the copies this database exchanges with", cmd_sync)
 
     p = reg.command("serve", "serve the app in a browser (needs pip install 'vse-tui[web]')", cmd_serve)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     add_yes(p, "confirm a non-local address")
 
 

@@ -211,10 +211,11 @@ def cmd_import_parties(args) -> int:
 def register(reg) -> None:
     p = reg.action("people", "add", "add a person with their roles; prints the new id", cmd_people_add,
                    "people of the shop, customers' and suppliers' contacts (GO.1.2)")
-    p.add_argument("name")
-    p.add_argument("--email", metavar="E")
-    p.add_argument("--phone", metavar="P")
-    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal")
+    p.add_argument("name", help="the person's full name")
+    p.add_argument("--email", metavar="E", help="their e-mail address")
+    p.add_argument("--phone", metavar="P", help="their phone number")
+    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal",
+                   help="the shop's own (default), or a contact of a customer or supplier")
     p.add_argument("--roles", metavar="ROLES", help="comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship")
     p.add_argument("--os-user", metavar="LOGIN", help="the login this person uses: their writes are theirs")
     p.add_argument("--ssh-key", metavar="FILE.pub", help="their SSH public key, to sign approvals")
@@ -227,17 +228,18 @@ def register(reg) -> None:
     p.add_argument("person", help="the person's id or name")
     p.add_argument("login", help="the login (empty string: none)")
     p = reg.action("people", "key", "register a person's SSH public key (to sign approvals)", cmd_people_key)
-    p.add_argument("person")
+    p.add_argument("person", help="a person's id or name")
     p.add_argument("file", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
 
     p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
     p.add_argument("ref", help="the record's id, e.g. POL-0001")
     p.add_argument("--by", metavar="PERSON", help="who approved (default: you); a contact for an acceptance")
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature")
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
+                   help="how the approval was given (default: signature)")
     p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
-                   default="approved")
+                   default="approved", help="what the approval means (default: approved)")
     p.add_argument("--noted-by", metavar="PERSON", help="for a verbal approval: who noted it")
-    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--note", metavar="TEXT", help="a note kept with the approval")
     p.add_argument("--mitigation", metavar="TEXT", help="when the approver holds none of the task's roles: how the "
                                                          "risk is covered")
     p.add_argument("--sign", action="store_true", help="sign it with the approver's SSH key (ssh-keygen -Y sign)")
@@ -280,7 +282,7 @@ def register(reg) -> None:
 
     for kind, what in (("customers", "customers"), ("suppliers", "suppliers"), ("people", "people, with their roles")):
         p = reg.action("import", kind, f"{what} from a spreadsheet (CSV)", cmd_import_parties)
-        p.add_argument("file")
+        p.add_argument("file", help="the CSV file to read")
         p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
         add_yes(p, "import without asking")
         p.set_defaults(kind=kind)

@@ -146,34 +146,35 @@ def cmd_import_incidents(args) -> int:
 def register(reg) -> None:
     group = "incident"
     p = reg.action(group, "add", "record an incident (IN.2.1); prints its id", cmd_incident_add)
-    p.add_argument("summary")
+    p.add_argument("summary", help="what is wrong, in a line")
     p.add_argument("--customer", metavar="C", help="customer id, short code or name (default: last used)")
     p.add_argument("--service", metavar="S", help="service id or name (default: last used)")
-    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium")
-    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium")
-    p.add_argument("--reporter", metavar="R")
-    p.add_argument("--details", metavar="TEXT")
+    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", help="how much it affects (default: medium)")
+    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", help="how soon it hurts (default: medium)")
+    p.add_argument("--reporter", metavar="R", help="who reported it: a contact's id or name")
+    p.add_argument("--details", metavar="TEXT", help="what the reporter said, in full")
     p.add_argument("--ci", action="append", metavar="CI", help="configuration item involved (repeatable)")
     p.add_argument("--security", action="store_true", help="an information security incident")
     p.add_argument("--assign", metavar="PERSON", help="who has it: a person of the shop, or me")
 
     p = reg.action(group, "list", "list incidents", cmd_incident_list)
     p.add_argument("--open", action="store_true", help="only incidents not closed")
-    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"])
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], help="only this priority")
     p.add_argument("--status", metavar="S", help="a status (opened, updated, closed) or state (new, in progress, ...)")
-    p.add_argument("--customer", metavar="C")
-    p.add_argument("--search", metavar="WORDS")
+    p.add_argument("--customer", metavar="C", help="only this customer's: id, short code or name")
+    p.add_argument("--search", metavar="WORDS", help="only those whose text holds these words")
     whose = p.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true", help="only incidents assigned to you")
     whose.add_argument("--assignee", metavar="PERSON", help="only incidents assigned to PERSON")
     whose.add_argument("--unassigned", action="store_true", help="only incidents nobody has")
-    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest")
+    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest",
+                   help="order of the list (default: newest first)")
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
 
     p = reg.action(group, "assign", "give an incident to a person (or --nobody)", cmd_incident_assign)
-    p.add_argument("id")
+    p.add_argument("id", help="the incident, e.g. INC-0042")
     p.add_argument("person", nargs="?", help="a person of the shop, or me")
     p.add_argument("--nobody", action="store_true", help="nobody has it")
 
@@ -184,7 +185,7 @@ def register(reg) -> None:
 
     p = reg.action("import", "incidents", "incidents from a spreadsheet or helpdesk export (CSV)",
                    cmd_import_incidents, "bring existing records in from the tool you use now")
-    p.add_argument("file")
+    p.add_argument("file", help="the export file to read (CSV)")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="match a column to a field yourself")
     p.add_argument("--ignore", action="append", metavar="COLUMN", help="leave a column out (repeatable)")
     p.add_argument("--map-value", action="append", metavar="FIELD:WORD=VALUE",

@@ -189,7 +189,7 @@ def register(reg) -> None:
     p.add_argument("--message", metavar="MESSAGE-ID", help="which held message (default: the latest)")
     p = reg.action("incident", "notify", "notify the reporter by mail with the policy's message (queued in the outbox)",
                    cmd_incident_notify)
-    p.add_argument("id")
+    p.add_argument("id", help="the record, e.g. INC-0042")
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], default="IN.2.3",
                    help="IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed")
     p.add_argument("--to", metavar="ADDRESS", help="another address than the reporter's")
@@ -200,7 +200,7 @@ def register(reg) -> None:
             ("change", "change_requests", "notify", "tell the change's customer about it by mail (queued in the outbox)",
              "the change, when, what it means, how it is undone")):
         p = reg.action(group, name, help_, _cmd_mail_about(kind))
-        p.add_argument("id")
+        p.add_argument("id", help="the record, e.g. INC-0042")
         p.add_argument("--to", metavar="ADDRESS", help="another address than the contact's")
         p.add_argument("--message", metavar="TEXT", help=f"the text to send (default: {default}); \\n starts a line")
         p.add_argument("--send", action="store_true", help="also deliver the outbox now")

@@ -48,12 +48,13 @@ def cmd_report_performance(args) -> int:
 def register(reg) -> None:
     p = reg.action("feedback", "add", "log a compliment, complaint or comment; prints its id", cmd_feedback_add,
                    "the feedback log (WP.06, RE.2.3)")
-    p.add_argument("description")
-    p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment")
+    p.add_argument("description", help="what they said")
+    p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment",
+                   help="the kind of feedback (default: comment)")
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--customer", metavar="C")
-    who.add_argument("--supplier", metavar="S")
-    p.add_argument("--contact", metavar="NAME")
+    who.add_argument("--customer", metavar="C", help="the customer it came from")
+    who.add_argument("--supplier", metavar="S", help="the supplier it came from")
+    p.add_argument("--contact", metavar="NAME", help="the contact who gave it")
 
     p = reg.action("report", "performance", "the service performance report (WP.19) of a period, per customer",
                    cmd_report_performance, "reports built from the records")

@@ -33,7 +33,7 @@ class Field:
     placeholder: str = ""
     search: Callable[[str], list[tuple[Any, str]]] | None = None  # a long list, read as the filter changes
     labels: dict[Any, str] = field(default_factory=dict)  # what the chosen values are called
-    as_text: bool = False  # a picker whose value is read as ids joined by commas (core.fields parses it)
+    as_text: bool = False  # a picker whose value is read as ids joined by commas (core.present.fields parses it)
 
 
 def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[str, str]]:

@@ -52,8 +52,9 @@ class Reads:
         return [dict(zip(names, r)) for r in cursor.fetchall()]
 
     # ------------------------------------------------------------ one record
-    def get(self, kind: str, ref: str) -> Record:
-        """A record by its human id (INC-0042, case-insensitive) or its UUID."""
+    def get(self, kind: str, ref: str) -> Any:
+        """A record by its human id (INC-0042, case-insensitive) or its UUID: the model of `kind`
+        (core.model.ports.StorePort.get names the type of each kind for the type checker)."""
         model = model_for(kind)
         rows = self._fetch(f"SELECT * FROM {kind} WHERE id = ? OR uuid = ?", (ref.upper(), ref))
         if not rows:

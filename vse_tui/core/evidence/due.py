@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..kernel import clock
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reads
 
 HORIZON_DAYS = 45  # how far ahead an upcoming review is shown
 YEAR = 365
@@ -36,7 +36,7 @@ def _parse(value) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def due_items(store: StorePort, today: date | None = None, horizon: int = HORIZON_DAYS) -> list[DueItem]:
+def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DAYS) -> list[DueItem]:
     """Overdue and upcoming reviews, most overdue first. A few indexed queries, no table scans."""
     today = today or clock.today()
     limit = (today + timedelta(days=horizon)).isoformat()

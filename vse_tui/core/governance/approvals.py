@@ -162,7 +162,7 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
     changes: dict[str, Any] = {}
     if rec.WP:
         wp = load_standard().wp(rec.WP)
-        if rec.status != "approved" and wp.can_move(rec.status, "approved"):
+        if rec.status != "approved" and wp.can_move(rec.status or "", "approved"):
             changes["status"] = "approved"
         elif rec.status not in ("approved", "updated", "draft", "initial"):
             raise InputError(f"{rec.id} is {rec.status}; only a draft, approved or updated {wp.name.lower()} takes an approval")

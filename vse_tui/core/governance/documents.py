@@ -88,7 +88,7 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
     if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
         raise InputError(f"The state of a {model.LABEL.lower()} moves through {FLOW_STATES[kind]}, not by editing")
     clean = {k: v for k, v in clean.items() if not (k == "state" and kind in FLOW_STATES)}
-    if kind == "change_requests" and clean.get("change_type") == "pre-approved" and rec.change_type != "pre-approved":
+    if kind == "change_requests" and clean.get("change_type") == "pre-approved" and getattr(rec, "change_type", None) != "pre-approved":
         raise InputError("A change becomes pre-approved only by being made from a pre-approved type (one that went "
                          "through the full normal path once); raise a new change from that type instead")
     current = rec.model_dump()

@@ -10,23 +10,23 @@ from typing import TYPE_CHECKING, Any
 from ..kernel import clock
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reads
     from ..model.records.incident import Incident
     from .targets import Clock
 
 from ..model.incident_rows import IncidentQuery, IncidentRow
 
 
-def page(store: StorePort, q: IncidentQuery, sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
+def page(store: Reads, q: IncidentQuery, sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
     return store.incident_rows(q, sort=sort, limit=limit, offset=offset)
 
 
-def open_incidents(store: StorePort, limit: int = 50) -> list[IncidentRow]:
+def open_incidents(store: Reads, limit: int = 50) -> list[IncidentRow]:
     """Open incidents, most urgent first (uses the partial index on open incidents)."""
     return store.incident_rows(IncidentQuery(open_only=True), sort="urgent", limit=limit)
 
 
-def open_incidents_for(store: StorePort, person: str | None, limit: int = 50) -> list[IncidentRow]:
+def open_incidents_for(store: Reads, person: str | None, limit: int = 50) -> list[IncidentRow]:
     """Open incidents as the dashboard shows them to `person`: theirs first, then those nobody has,
     then everyone else's, each most urgent first."""
     out: list[IncidentRow] = []
@@ -57,12 +57,12 @@ def row_dict(inc: Incident | IncidentRow, customers: dict[str, str], services: d
     return out
 
 
-def weekly_counts(store: StorePort, column: str, start: datetime, weeks: int) -> list[int]:
+def weekly_counts(store: Reads, column: str, start: datetime, weeks: int) -> list[int]:
     """Incidents opened (`opened_at`) or closed (`closed_at`) in each of `weeks` weeks from `start`."""
     return store.incident_counts_between(column, [start + timedelta(weeks=i) for i in range(weeks + 1)])
 
 
-def weekly_breaches(store: StorePort, start: datetime, weeks: int, now: datetime | None = None) -> list[int]:
+def weekly_breaches(store: Reads, start: datetime, weeks: int, now: datetime | None = None) -> list[int]:
     """Incidents restored in each week from `start` that breached their target: the one verdict
     of `targets.assess`, incident by incident, as the performance report gives it."""
     from .targets import assess, target_for
@@ -79,7 +79,7 @@ def weekly_breaches(store: StorePort, start: datetime, weeks: int, now: datetime
     return counts
 
 
-def each_dict(store: StorePort, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
+def each_dict(store: Reads, *, open_only: bool = False, priority: str | None = None, status: str | None = None,
               customer: str | None = None, search: str | None = None, sort: str = "newest",
               limit: int | None = None, assignee: str | None = None) -> Iterator[dict[str, Any]]:
     """Incidents as flat dicts with their target clock, for `incident list` (table, JSON, CSV), one

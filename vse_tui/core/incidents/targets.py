@@ -26,7 +26,7 @@ from .hours import Hours, add_working_minutes, working_minutes
 
 if TYPE_CHECKING:
     from ..model.incident_rows import IncidentRow
-    from ..model.ports import StorePort
+    from ..model.ports import Reads
     from ..model.records.incident import Incident
 
 WAITING = ("waiting for customer", "waiting for supplier")
@@ -40,7 +40,7 @@ def _pair(targets: Any, prio: str | None) -> tuple[int, int] | None:
     return None
 
 
-def policy_targets(store: StorePort, cache: dict | None = None) -> tuple[str, Any] | None:
+def policy_targets(store: Reads, cache: dict | None = None) -> tuple[str, Any] | None:
     """(id, targets) of the policy in force, or None."""
     cache = cache if cache is not None else {}
     if "policy" not in cache:
@@ -48,7 +48,7 @@ def policy_targets(store: StorePort, cache: dict | None = None) -> tuple[str, An
     return cache["policy"] or None
 
 
-def target_for(store: StorePort, incident: Incident | IncidentRow, cache: dict | None = None) -> policy.Target:
+def target_for(store: Reads, incident: Incident | IncidentRow, cache: dict | None = None) -> policy.Target:
     """The target of an incident, from the most specific source (a few indexed reads, cached per
     screen refresh or report)."""
     cache = cache if cache is not None else {}

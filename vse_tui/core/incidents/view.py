@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..kernel import clock
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reader
 
 
 @dataclass
@@ -60,7 +60,7 @@ class IncidentView:
         return "\n".join(lines) + "\n"
 
 
-def incident_view(store: StorePort, ref: str) -> IncidentView:
+def incident_view(store: Reader, ref: str) -> IncidentView:
     """The incident `ref` (its id, or the ticket key it had in the tool it came from)."""
     from . import targets
 

@@ -1,9 +1,9 @@
 """Moving in from the tool a shop uses now: its CSV export, as the tool writes it.
 
 The layout is recognised from the header (Jira Service Management, ServiceNow, Zammad, GLPI,
-Freshdesk, osTicket, Request Tracker, iTop, a ticket event log; see core.import_layouts), else the
+Freshdesk, osTicket, Request Tracker, iTop, a ticket event log; see core.intake.layouts), else the
 common names of all of them are tried; `--map COLUMN=field`, `--ignore COLUMN` and
-`--map-value field:WORD=VALUE` adjust it. Dates are read by the one date reader (core.dates), each
+`--map-value field:WORD=VALUE` adjust it. Dates are read by the one date reader (core.kernel.dates), each
 column deciding its own day or month order from all its values.
 
 A ticket's rows (an event log has one per status change) become one incident whose history tells

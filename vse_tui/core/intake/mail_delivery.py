@@ -24,7 +24,7 @@ from ..kernel.errors import InputError, NotFound
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ..model.ports import StorePort
+    from ..model.ports import Reader, StorePort
     from .mail import Bounce
 
 STATES = ("queued", "sent", "refused", "bounced", "dropped")
@@ -184,7 +184,7 @@ class Message:
         return line
 
 
-def mail_texts(store: StorePort, uuid: str) -> dict[str, str]:
+def mail_texts(store: Reader, uuid: str) -> dict[str, str]:
     """Message-ID -> text of each message on an incident: kept once, in the history row that added
     it (the incident's row keeps the message without its text)."""
     import json
@@ -203,7 +203,7 @@ def mail_texts(store: StorePort, uuid: str) -> dict[str, str]:
     return out
 
 
-def messages_of(store: StorePort, kind: str, record: Any) -> list[Message]:
+def messages_of(store: Reader, kind: str, record: Any) -> list[Message]:
     """Every message on a record, oldest first: for an incident the mail that came in and each
     notification (with its delivery state); for a change or a feedback entry the notices or answers
     sent (each with its last state) and the replies, from its history."""

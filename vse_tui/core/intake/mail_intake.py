@@ -170,7 +170,7 @@ def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
             hour_ago = clock.now() - timedelta(hours=1)
             recent = [m for m in current.mail if m.kind == "reply" and m.received_at >= hour_ago]
             if len(recent) <= REOPENS_PER_HOUR:
-                reopen(store, current.id, f"the customer replied by mail: {mail.subject or '(no subject)'}")
+                reopen(store, current.uuid, f"the customer replied by mail: {mail.subject or '(no subject)'}")
     return Outcome("reply", inc.id)
 
 
@@ -190,8 +190,8 @@ def accept_held(store: StorePort, ref: str, message_id: str | None = None):
     with store.transaction():
         store.update("incidents", inc.uuid, {"mail": entries}, task="IN.2.2")
         if inc.status == "closed":
-            reopen(store, inc.id, f"{store.actor.operator} accepted mail from {entry.sender}: "
-                                  f"{entry.subject or '(no subject)'}")
+            reopen(store, inc.uuid, f"{store.actor.operator} accepted mail from {entry.sender}: "
+                                   f"{entry.subject or '(no subject)'}")
     return store.get("incidents", inc.uuid)
 
 
@@ -316,7 +316,7 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     nothing to say yet: a feedback entry not investigated)."""
     if kind not in ("feedback", "change_requests"):
         raise InputError(f"mail about a {kind} record is not something we send")
-    record = store.get(kind, ref)
+    record: Any = store.get(kind, ref)  # a feedback entry or a change request, as kind says
     who = who or store.actor.operator
     if kind == "feedback":
         contact = (record.contact or "").strip()

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from ..kernel.errors import NotFound
 
 if TYPE_CHECKING:
-    from .ports import StorePort
+    from .ports import Reads
 
 LABELS = {"customers": "customer", "suppliers": "supplier", "services": "service",
           "configuration_items": "configuration item", "people": "person"}
 
 
-def resolve(store: StorePort, kind: str, text: str | None) -> str | None:
+def resolve(store: Reads, kind: str, text: str | None) -> str | None:
     """The uuid of the record of `kind` that `text` names (id, uuid, short code, or unique name part)."""
     if not text:
         return None

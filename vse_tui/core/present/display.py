@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING, Any
 from ..kernel import clock
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reads
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def find_uuids(store: StorePort, values: list[str], kind: str | None = None) -> dict[str, tuple[str, str]]:
+def find_uuids(store: Reads, values: list[str], kind: str | None = None) -> dict[str, tuple[str, str]]:
     """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
     return store.ids_for(values, kind)
 
 
-def uuid_labels(store: StorePort, values: list[str]) -> dict[str, str]:
+def uuid_labels(store: Reads, values: list[str]) -> dict[str, str]:
     """uuid -> what a reader knows it by: a person's name; for any other record, 'ID title'."""
     wanted = [v for v in values if isinstance(v, str) and UUID.match(v)]
     people = find_uuids(store, wanted, "people")
@@ -136,7 +136,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     field = (h.get("field") or "").replace("_", " ")
-    if h["action"] == "mail":  # a message queued, sent or not sent (see core.mail_intake.mail_about)
+    if h["action"] == "mail":  # a message queued, sent or not sent (see core.intake.mail_intake.mail_about)
         try:
             sent = json.loads(h.get("new_value") or "{}")
         except ValueError:

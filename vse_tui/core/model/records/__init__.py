@@ -69,7 +69,7 @@ def export_key(model: type[Record]) -> str:
     return model.WP or model.KIND
 
 
-# class name -> module, for `from vse_tui.core.records import Incident` (loads that module only)
+# class name -> module, for `from vse_tui.core.model.records import Incident` (loads that module only)
 NAMES: dict[str, str] = {cls: module for module, cls, _wp in KINDS.values()} | {
     "Approval": "base", "Document": "base", "Instant": "base", "Level": "base", "Record": "base", "new_uuid": "base",
     "Organisation": "parties", "PriorityTarget": "governance", "ServiceTarget": "relationship",

@@ -41,7 +41,7 @@ class Approval(BaseModel):
     """A signature on one version of a record (after 21 CFR Part 11, 11.50 and 11.70): the person
     (their printed name as it was), when, what it means, how it was given, and the version and
     content hash of what was approved, so that it cannot move to another record or version. A
-    verbal approval names who noted it. It may carry an SSH signature over `core.approvals.text`."""
+    verbal approval names who noted it. It may carry an SSH signature over `core.governance.approvals.text`."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
     by: str = Field(min_length=1)  # the printed name

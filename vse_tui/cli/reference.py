@@ -1,0 +1,87 @@
+"""The command line's reference, written from the parser itself: every command, its arguments and
+options with their help. `docs/cli-reference.md` is this text; a test checks they are the same.
+
+    python -m vse_tui.cli.reference > docs/cli-reference.md
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+
+from . import GROUP_HELP, build_parser
+from .common import common_options
+
+HEADER = """# Command reference
+
+Every command and option of `vse-tui`, written from the program's own parser (`python -m
+vse_tui.cli.reference > docs/cli-reference.md`; a test fails when this page and the program
+disagree). Conventions and examples are in [cli.md](cli.md).
+"""
+
+
+def _common_dests() -> set[str]:
+    return {a.dest for a in common_options()._actions} | {"help"}
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str, argparse.ArgumentParser]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help or "" for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield name, GROUP_HELP.get(name) or helps.get(name, ""), sub
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _option(action: argparse.Action) -> str:
+    if not action.option_strings:
+        return f"`{action.metavar or action.dest.upper()}`"
+    flags = ", ".join(action.option_strings)
+    if action.nargs == 0:
+        return f"`{flags}`"
+    if action.choices:
+        return f"`{flags} {{{','.join(str(c) for c in action.choices)}}}`"
+    metavar = action.metavar or action.dest.upper()
+    return f"`{flags} {metavar if isinstance(metavar, str) else ' '.join(metavar)}`"
+
+
+def _section(path: list[str], help_text: str, parser: argparse.ArgumentParser, common: set[str]) -> list[str]:
+    out = [f"## vse-tui {' '.join(path)}", ""]
+    if help_text:
+        out += [help_text[0].upper() + help_text[1:] + ".", ""]
+    rows = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) or action.dest in common:
+            continue
+        if action.help == argparse.SUPPRESS:
+            continue
+        rows.append(f"| {_option(action)} | {_cell(action.help or '')} |")
+    subs = list(_subcommands(parser))
+    if subs:
+        out += ["| action | what it does |", "|---|---|"]
+        out += [f"| `{name}` | {_cell(h)} |" for name, h, _ in subs]
+        out.append("")
+    if rows:
+        out += ["| argument or option | what it does |", "|---|---|", *rows, ""]
+    for name, h, sub in subs:
+        out += _section([*path, name], h, sub, common)
+    return out
+
+
+def reference() -> str:
+    parser = build_parser()
+    common = _common_dests()
+    out = [HEADER, "## Options of every command", "", "Accepted before or after the command.", "",
+           "| option | what it does |", "|---|---|"]
+    out += [f"| {_option(a)} | {_cell(a.help or '')} |" for a in common_options()._actions]
+    out += ["| `--version` | print the version and stop |", ""]
+    for name, h, sub in _subcommands(parser):
+        out += _section([name], h, sub, common)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+if __name__ == "__main__":
+    print(reference(), end="")
