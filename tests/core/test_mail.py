@@ -887,3 +887,27 @@ def test_a_thousand_replies_grow_the_database_linearly(store, settings):
     text = incident_view(store, inc.id).as_text()
     assert time.perf_counter() - started < 30 and text.count("mail from Dana Wells <dana@acme.example>: a reply") == 1000
     assert verify(store) == []
+
+
+def test_a_notice_for_a_change_whose_window_is_past_says_so(tmp_path):
+    import os
+
+    from vse_tui.core.kernel import clock
+    from vse_tui.core.control import changes
+    from vse_tui.store import Actor, open_store
+
+    config = Path(os.environ["VSE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[mail]\nfrom = "{SHOP}"\n')
+    db = tmp_path / "shop.db"
+    store = open_store(db, Actor(operator="Kim", os_user="kim", host="desk"))
+    past = changes.request(store, "Replace the firewall")
+    store.update("change_requests", past.uuid, {"planned_at": clock.parse_datetime("2026-11-20T18:00:00+00:00"),
+                                                 "planned_end": clock.parse_datetime("2026-11-20T19:00:00+00:00")})
+    ahead = changes.request(store, "Move mail")
+    store.update("change_requests", ahead.uuid, {"planned_at": clock.parse_datetime("2026-12-20T18:00:00+00:00")})
+    store.close()
+    code, _, err = _cli("change", "notify", past.id, "--to", "it@acme.example", "--db", str(db))
+    assert code == 0 and "warning" in err and "already past" in err
+    code, _, err = _cli("change", "notify", ahead.id, "--to", "it@acme.example", "--db", str(db))
+    assert code == 0 and "warning" not in err

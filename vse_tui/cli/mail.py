@@ -158,6 +158,12 @@ def _cmd_mail_about(kind: str):
                 sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
         what = "answer" if kind == "feedback" else "notice"
         say(one_line(f"{record.id}: {what} queued for {address}{sent_now}"))
+        if kind == "change_requests":
+            from ..core.intake.mail_intake import window_past
+
+            warning = window_past(record)
+            if warning:
+                say(one_line(f"  warning: {warning}"), err=True)
         return EXIT_OK
 
     return command

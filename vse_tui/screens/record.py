@@ -220,7 +220,7 @@ class RecordScreen(BaseScreen):
             self.reload()
 
         info = (f"The {what} goes to the outbox as a real message ([{rec.id}] in its subject); the record's history "
-                "keeps what was sent, to whom and when.")
+                "keeps what was sent, to whom and when." + (f"\n▲ {draft['warning']}" if draft.get("warning") else ""))
         self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
 
     def action_files(self) -> None:

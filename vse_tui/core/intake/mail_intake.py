@@ -335,7 +335,19 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     address, name = _contact_address(store, record.customer)
     return {"record": record, "address": address, "name": name, "where": "a contact of the change's customer",
             "subject": f"Planned change: {record.title}",
-            "text": change_notice_text(store, record, who, name) if with_text else ""}
+            "text": change_notice_text(store, record, who, name) if with_text else "",
+            "warning": window_past(record)}
+
+
+def window_past(change) -> str:
+    """A warning when a change's window is already over (or began): a notice of a planned change
+    would then tell the customer of something that already happened. "" when it is ahead."""
+    end = change.planned_end or change.planned_at
+    if end is None or end > clock.now():
+        return ""
+    return (f"{change.id}'s window ({clock.local_text(change.planned_at)}"
+            + (f" to {clock.local_text(change.planned_end)}" if change.planned_end else "")
+            + ") is already past: the notice speaks of a planned change; reschedule it or say so in --message")
 
 
 def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str = "", to: str | None = None,
