@@ -892,8 +892,8 @@ def test_a_thousand_replies_grow_the_database_linearly(store, settings):
 def test_a_notice_for_a_change_whose_window_is_past_says_so(tmp_path):
     import os
 
-    from vse_tui.core.kernel import clock
     from vse_tui.core.control import changes
+    from vse_tui.core.kernel import clock
     from vse_tui.store import Actor, open_store
 
     config = Path(os.environ["VSE_TUI_CONFIG"])
