@@ -911,3 +911,102 @@ def test_a_notice_for_a_change_whose_window_is_past_says_so(tmp_path):
     assert code == 0 and "warning" in err and "already past" in err
     code, _, err = _cli("change", "notify", ahead.id, "--to", "it@acme.example", "--db", str(db))
     assert code == 0 and "warning" not in err
+
+
+MASTER_CF = """{port} inet n - n - - smtpd
+pickup unix n - n 60 1 pickup
+cleanup unix n - n - 0 cleanup
+qmgr unix n - n 300 1 qmgr
+rewrite unix - - n - - trivial-rewrite
+bounce unix - - n - 0 bounce
+defer unix - - n - 0 bounce
+trace unix - - n - 0 bounce
+verify unix - - n - 1 verify
+proxymap unix - - n - - proxymap
+error unix - - n - - error
+retry unix - - n - - error
+discard unix - - n - - discard
+anvil unix - - n - 1 anvil
+scache unix - - n - 1 scache
+postlog unix-dgram n - n - 1 postlogd
+"""
+
+
+@pytest.fixture
+def postfix():
+    """A Postfix of our own on loopback, hardened (bare LF refused), one recipient gone for good,
+    the rest accepted and discarded. Skipped when Postfix is not installed or we are not root."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    if not shutil.which("postfix") or os.geteuid() != 0:
+        pytest.skip("Postfix is not installed here (apt-get install postfix), or this is not root")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(tempfile.mkdtemp(prefix="vse-postfix-", dir="/tmp"))
+    os.chmod(root, 0o755)
+    for sub in ("conf", "queue", "data"):
+        (root / sub).mkdir()
+    shutil.chown(root / "data", "postfix")
+    (root / "conf" / "main.cf").write_text(f"""compatibility_level = 3.6
+queue_directory = {root}/queue
+data_directory = {root}/data
+maillog_file_prefixes = {root}
+maillog_file = {root}/maillog
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.acme.example
+mydestination =
+mynetworks = 127.0.0.0/8
+relay_domains = acme.example
+default_transport = discard
+relay_transport = discard
+smtpd_forbid_bare_newline = reject
+smtpd_forbid_bare_newline_exclusions =
+smtpd_recipient_restrictions = check_recipient_access inline:{{ {{gone@acme.example = 554 5.1.1 Mailbox gone}} }},
+    permit_mynetworks, reject
+""")
+    (root / "conf" / "master.cf").write_text(MASTER_CF.format(port=f"127.0.0.1:{port}"))
+    started = subprocess.run(["postfix", "-c", str(root / "conf"), "start"], capture_output=True, timeout=60)
+    if started.returncode != 0:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.skip(f"Postfix would not start here: {started.stderr.decode()[:200]}")
+    for _ in range(50):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    yield port, root
+    subprocess.run(["postfix", "-c", str(root / "conf"), "stop"], capture_output=True, timeout=60)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_real_postfix_that_refuses_bare_newlines_accepts_our_mail(store, settings, postfix):
+    import smtplib
+
+    port, root = postfix
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as strict:  # the server is as strict as it says
+        strict.ehlo()
+        strict.mail(SHOP)
+        strict.rcpt("dana@acme.example")
+        code, reply = strict.data(b"Subject: a bare newline\n\nbody\n")
+        assert code == 550 and b"bare <LF>" in reply
+    settings.smtp_port = port
+    settings.helo_name = "desk.harbourlane.example"
+    kept = core.log_incident(store, "Printer jam " * 12, reporter="Dana", reporter_contact="dana@acme.example",
+                             details="Long. " * 300)
+    gone = core.log_incident(store, "VPN drops", reporter="Old", reporter_contact="gone@acme.example")
+    notify_by_mail(store, kept.id, task="IN.2.3", sender=settings.sender)
+    notify_by_mail(store, gone.id, task="IN.2.3", sender=settings.sender)
+    sent, errors = send_outbox(store, settings)
+    assert sent == 1 and len(errors) == 1 and "554 5.1.1" in errors[0] and "Mailbox gone" in errors[0]
+    ok = store.get("incidents", kept.id).notifications[-1]
+    assert ok.state == "sent" and "250 2.0.0 Ok: queued as" in ok.delivery
+    refused = store.get("incidents", gone.id).notifications[-1]
+    assert refused.state == "refused" and "Recipient address rejected: Mailbox gone" in refused.delivery
+    log = (root / "maillog").read_text() if (root / "maillog").exists() else ""
+    assert "bare <LF>" in log and "helo=<desk.harbourlane.example>" in log

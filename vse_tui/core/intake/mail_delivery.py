@@ -326,7 +326,7 @@ def bounced(store: StorePort, report: Bounce) -> tuple[dict[str, Any] | None, st
     reason = " ".join(x for x in (report.status, report.reason) if x) or "returned by the receiving server"
     meta.update(state="bounced", bounced_at=clock.iso(store.write_time()), error=reason)
     with store.transaction():
-        record_state(store, meta, "bounced", f"bounced: {reason}")
+        record_state(store, meta, "bounced", reason)
         store.outbox_note(path, meta)
     return meta, reason
 
