@@ -270,3 +270,28 @@ def test_the_editor_cannot_skip_the_path_or_make_a_change_pre_approved(shop):
         documents.edit(store, "change_requests", ch.id, {"change_type": "pre-approved"})
     edited = documents.edit(store, "change_requests", ch.id, {"backout_plan": "Put the old disk back"})
     assert (edited.backout_plan, edited.state, edited.version) == ("Put the old disk back", "requested", 2)
+
+
+def test_an_overdue_change_is_one_rule_for_the_dashboard_and_the_command_line(shop, monkeypatch, capsys):
+    """Approved for a moment now past and not deployed: overdue; a draft or a deployed change is not."""
+    from vse_tui.cli import main
+    from vse_tui.core.control.schedule import coming_changes, overdue_changes
+
+    store = shop[0]
+    late = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    changes.evaluate(store, late.id, True, who="Kim", how="email")
+    changes.schedule(store, late.id, "2026-11-28 07:00", "2026-11-28 08:00")
+    soon = changes.request(store, "Patch firewall", cis=["Firewall"])
+    changes.evaluate(store, soon.id, True, who="Kim", how="email")
+    changes.schedule(store, soon.id, "2026-12-01 07:00", "2026-12-01 08:00")
+    now = clock.now()  # the suite's clock: 2026-11-26 09:30
+    assert [c.id for c in overdue_changes(store, now)] == []
+    assert [c.id for c in coming_changes(store, now)] == [late.id, soon.id]
+    later = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    assert [(c.id, c.overdue) for c in overdue_changes(store, later)] == [(late.id, True)]
+    assert [c.id for c in coming_changes(store, later)] == [soon.id]
+    monkeypatch.setenv("VSE_TUI_NOW", later.isoformat())
+    assert main(["change", "list", "--overdue", "--format", "json", "--db", str(store.path)]) == 0
+    import json
+
+    assert [row["id"] for row in json.loads(capsys.readouterr().out)] == [late.id]

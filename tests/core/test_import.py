@@ -76,7 +76,7 @@ def test_an_import_told_to_go_on_builds_each_ticket_once_and_reports_after(store
     assert main(["import", "incidents", str(path), "--yes", "--db", db]) == 0
     captured = capsys.readouterr()
     assert "imported 4 incidents; 2 rows rejected (2 tickets not imported)" in captured.out
-    assert "to import: 4 tickets" in captured.err and "line 5: " in captured.err  # what was read, shown after
+    assert "to import: 4 tickets" in captured.out and "line 5: " in captured.out  # what was read, shown after
     bad = tmp_path / "bad.csv"
     bad.write_text(SNOW.splitlines()[0] + "\n" + SNOW.splitlines()[4] + "\n")
     assert main(["import", "incidents", str(bad), "--yes", "--db", db]) == 1  # every row rejected: refused
@@ -136,7 +136,7 @@ def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsy
     db = str(tmp_path / "x.db")
     assert main(["import", "incidents", str(path), "--dry-run", "--db", db,
                  "--map", "Ref=ref", "--map", "What happened=summary", "--map", "When=opened_at"]) == 0
-    assert "to import: 2" in capsys.readouterr().err
+    assert "to import: 2" in capsys.readouterr().out  # the preview on standard output
     assert not (tmp_path / "x.db").exists()  # a dry run creates nothing
     assert main(["incident", "list", "--format", "json", "--db", db]) == 1
     assert main(["import", "incidents", str(path), "--db", db, "--map", "What happened=summary",

@@ -101,7 +101,7 @@ def test_a_gzip_bomb_is_refused_without_eating_the_memory(pair, monkeypatch):
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not on this machine")
 def test_signed_bundles_verify_and_can_be_required(pair, capsys):
-    from vse_tui.core.governance.people import set_key
+    from vse_tui.core.governance.keys import set_key
     from vse_tui.core.governance.roles import add_person
 
     shop, tech, folder = pair
@@ -109,6 +109,7 @@ def test_signed_bundles_verify_and_can_be_required(pair, capsys):
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "sam", "-f", str(key)], check=True)
     # Sam is a person of the shop with a key, known on both sides
     sam, _ = add_person(shop, "Sam Ortiz", roles="PT:incident", os_user="sam")
+    shop.actor = shop.actor.as_person(sam.uuid, sam.name)  # Sam registers his own key, at his keyboard
     set_key(shop, sam.uuid, key.with_suffix(".pub").read_text())
     sync.export_bundle(shop, folder / "people.vsb")
     sync.import_bundle(tech, folder / "people.vsb")

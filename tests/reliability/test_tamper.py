@@ -247,7 +247,7 @@ def test_an_export_or_bundle_of_any_size_is_an_anchor(db, tmp_path, capsys, monk
 def test_a_signed_tip_file_is_checked(store, tmp_path, capsys):
     key = tmp_path / "kim"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kim", "-f", str(key)], check=True)
-    from vse_tui.core.governance.people import set_key
+    from vse_tui.core.governance.keys import set_key
 
     set_key(store, store.actor.person, key.with_suffix(".pub").read_text())
     path = str(store.path)

@@ -52,4 +52,22 @@ async def test_choose_an_export_fix_a_word_and_import(make_app, tmp_path):
         await settle(pilot, app)
         assert app.store.count("incidents") == 5
         assert app.store.get("incidents", "ITSD-104").priority == "P5"
-        assert "already here (skipped): 5" in str(app.screen.query_one("#import-summary").render())
+        assert "already here (skipped; ^t brings them up to date): 5" in str(
+            app.screen.query_one("#import-summary").render())
+        assert len(list(tmp_path.glob("x-backup-*-before-import*.db"))) == 1  # a backup before it stored anything
+        # the export again, one ticket since resolved there: ^u brings it up to date as a new version
+        sheet.write_text(text.replace("Meh", "Lowest").replace(
+            "VPN drops every hour,ITSD-102,10102,Incident,Waiting for customer,", "VPN drops every hour,ITSD-102,"
+            "10102,Incident,Resolved,").replace("10/Oct/12 9:05 AM,10/Oct/12 9:30 AM,,", "10/Oct/12 9:05 AM,"
+                                                "10/Oct/12 9:30 AM,10/Oct/12 11:05 AM,"))
+        await pilot.press("ctrl+t")
+        await settle(pilot, app)
+        assert "already here, brought up to date (^t): 5" in str(app.screen.query_one("#import-summary").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot, app)
+        vpn = app.store.get("incidents", "ITSD-102")
+        assert (vpn.state, vpn.version, app.store.count("incidents")) == ("restored", 2, 5)
+        assert len(list(tmp_path.glob("x-backup-*-before-import*.db"))) == 2

@@ -35,7 +35,7 @@ def cmd_change_list(args) -> int:
     from ..core.control import changes
 
     with open_store(args, must_exist=True) as store:
-        rows = changes.list_rows(store, scheduled=args.scheduled, open_only=args.open)
+        rows = changes.list_rows(store, scheduled=args.scheduled, open_only=args.open, overdue=args.overdue)
     columns = ["id", "type", "status", "state", "priority", "planned", "title"]
     if args.format == "table":
         for r in rows:
@@ -87,6 +87,8 @@ def register(reg) -> None:
     p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
     p = reg.action(g, "list", "list change requests", cmd_change_list)
     p.add_argument("--scheduled", action="store_true", help="only changes with a planned date, soonest first")
+    p.add_argument("--overdue", action="store_true",
+                   help="only changes approved for a moment already past and not deployed (as the dashboard marks them)")
     p.add_argument("--open", action="store_true", help="only changes not deployed, rejected or cancelled")
     add_format(p, "table", "json", "csv")
     add_limit(p)

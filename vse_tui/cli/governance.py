@@ -69,11 +69,31 @@ def cmd_people_login(args) -> int:
 
 
 def cmd_people_key(args) -> int:
-    from ..core.governance.people import set_key
+    from ..core.governance.keys import set_key
+    from ..core.kernel.errors import InputError
 
-    with open_store(args) as store:
-        person = set_key(store, args.person, _read_key(args.file))
-    print(f"{person.id} {person.name}: their approvals can be signed with this key")
+    if args.revoke == bool(args.file):
+        raise InputError("Give the public key file to register, or --revoke (not both)")
+    with open_store(args, must_exist=args.revoke) as store:
+        person = set_key(store, args.person, None if args.revoke else _read_key(args.file), old_key=args.old_key,
+                         approver_key=args.key)
+    proof = person.key_proof or {}
+    if args.revoke:
+        print(one_line(f"{person.id} {person.name}: key revoked; signatures made with it before stay valid"))
+    else:
+        how = {"self": "registered by its owner", "old key": "replacement signed with the old key",
+               "service manager": "replacement approved by the Service Manager"}.get(proof.get("how", ""), "")
+        print(one_line(f"{person.id} {person.name}: key {proof.get('fingerprint', '')} ({how}); their approvals can "
+                       "be signed with it"))
+    return EXIT_OK
+
+
+def cmd_people_keys(args) -> int:
+    from ..core.governance.keys import key_rows
+
+    with open_store(args, must_exist=True) as store:
+        rows = key_rows(store)
+    print_rows(args, rows, ["at", "person", "name", "key", "how", "by", "login", "host", "problem"])
     return EXIT_OK
 
 
@@ -227,9 +247,21 @@ def register(reg) -> None:
     p = reg.action("people", "login", "map a login to a person (their writes are attributed to them)", cmd_people_login)
     p.add_argument("person", help="the person's id or name")
     p.add_argument("login", help="the login (empty string: none)")
-    p = reg.action("people", "key", "register a person's SSH public key (to sign approvals)", cmd_people_key)
+    p = reg.action("people", "key", "register (or revoke) a person's SSH public key, to sign approvals: the first "
+                   "by its owner, a replacement signed with the old key or by the Service Manager", cmd_people_key)
     p.add_argument("person", help="a person's id or name")
-    p.add_argument("file", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
+    p.add_argument("file", nargs="?", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
+    p.add_argument("--old-key", metavar="FILE", help="replacing your own key: the old private key that signs the "
+                                                     "replacement (default: found in ~/.ssh)")
+    p.add_argument("--key", metavar="FILE", help="the Service Manager approving someone's replacement: your private "
+                                                 "key (default: found in ~/.ssh)")
+    p.add_argument("--revoke", action="store_true", help="revoke the key (lost or compromised): by its owner or the "
+                                                         "Service Manager")
+    p = reg.action("people", "keys", "every key registration: whose, how, by whom, from which login and host, when",
+                   cmd_people_keys)
+    add_format(p, "table", "json", "csv")
+    add_limit(p)
+    add_out(p)
 
     p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
     p.add_argument("ref", help="the record's id, e.g. POL-0001")

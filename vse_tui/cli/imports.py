@@ -52,6 +52,13 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
     return EXIT_OK
 
 
+def backup_before_import(store):
+    """A backup of the database before an import stores anything (see store.maintenance)."""
+    from ..store.maintenance import backup_before
+
+    return backup_before(store, "import")
+
+
 def open_for_import(args):
     """The database to plan against: a dry run on a missing database plans against an empty one
     in memory, creating nothing."""
@@ -62,10 +69,12 @@ def open_for_import(args):
     return open_store(args, must_exist=getattr(args, "dry_run", False))
 
 
-def preview_incidents(plan, path) -> None:
-    """What an incident import will do: the layout, the columns taken, how dates read, the value
-    words, the first tickets, the counts, each rejected row (the first 20)."""
-    out = sys.stderr
+def preview_incidents(plan, path, out=None) -> None:
+    """What an incident import will do, on standard output (`--dry-run > preview.txt` keeps it): the
+    layout, how the file was read (encoding, delimiter), the columns taken, the event time and how
+    dates read (from how many values), the value words and where each goes, the first tickets, the
+    counts, each rejected row (the first 20)."""
+    out = out or sys.stdout
 
     def say(text: str) -> None:
         print(one_line(text), file=out)
@@ -73,6 +82,8 @@ def preview_incidents(plan, path) -> None:
     kind = " (an event log: one incident per ticket)" if plan.event_log else ""
     say(f"{path.name}: {plan.rows} rows, {plan.ticket_count} tickets{kind}")
     say(f"layout: {plan.layout}")
+    shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(plan.delimiter, repr(plan.delimiter))
+    say(f"read as: {plan.encoding}; values separated by {shown}; quotes as RFC 4180 (\"\" is a quote)")
     key = plan.mapping.get("ref")
     say(f"ticket key: column {key!r}" if key else "ticket key: none found (rows are fingerprinted by content)")
     say("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items() if f != "ref"))
@@ -81,11 +92,22 @@ def preview_incidents(plan, path) -> None:
     unused = [h for h in plan.header if h not in plan.mapping.values() and h not in plan.ignored]
     if unused:
         say("not used: " + ", ".join(unused))
+    if plan.event_time:
+        say(f"event time: {plan.event_time}")
     for name, how in plan.dates.items():
-        say(f"dates in {plan.mapping[name]!r}: {how}")
+        if name in plan.mapping:
+            say(f"dates in {plan.mapping[name]!r}: {how}")
     for name, used in plan.values_used.items():
-        words = sorted({w.split(" -> ")[0] + " -> " + w.split(" -> ")[1] for w in used})
+        words = sorted(f"{w} ({n})" for w, n in used.items())
         say(f"{name} words: " + ", ".join(words[:12]) + (f" and {len(words) - 12} more" if len(words) > 12 else ""))
+    if plan.placed:
+        say("status words no table knows, placed (the word is kept on each incident and in its history):")
+        for (word, state, how), n in sorted(plan.placed.items(), key=lambda item: -item[1])[:SHOWN]:
+            other = "waiting for customer" if state == "in progress" else "in progress"
+            say(f"  {word!r} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{word}={other}'")
+    if plan.no_close_date:
+        say(f"note: {plan.no_close_date} closed tickets have no close date in the file (no close or duration "
+            "column): their dates are left empty, never taken from a later update")
     for note in plan.notes:
         say(f"note: {note}")
     for ticket in plan.preview[:5]:
@@ -98,8 +120,13 @@ def preview_incidents(plan, path) -> None:
         names = ", ".join(f"{n} ({c})" for n, c in plan.unknown_customers.most_common(5))
         say(f"organisations that are not customers here (kept in the details; import customers first to link "
             f"them): {names}" + (f" and {len(plan.unknown_customers) - 5} more" if len(plan.unknown_customers) > 5 else ""))
-    say(f"to import: {plan.to_import} tickets; already imported (skipped): {plan.skipped_known}; "
-        f"rejected: {len(plan.rejected)} rows ({plan.rejected_tickets} tickets not imported)")
+    if plan.update:
+        say(f"to import: {plan.to_import - plan.to_update} new tickets; already imported (brought up to date, "
+            f"--update): {plan.to_update}; rejected: {len(plan.rejected)} rows ({plan.rejected_tickets} tickets "
+            "not imported)")
+    else:
+        say(f"to import: {plan.to_import} tickets; already imported (skipped; --update brings them up to date): "
+            f"{plan.skipped_known}; rejected: {len(plan.rejected)} rows ({plan.rejected_tickets} tickets not imported)")
     for r in plan.rejected[:SHOWN]:
         say(f"  line {r.line}: {r.reason}")
     if len(plan.rejected) > SHOWN:

@@ -109,9 +109,10 @@ def cmd_incident_show(args) -> int:
 def cmd_import_incidents(args) -> int:
     from ..core.intake.importer import Options, apply, plan_incidents
     from .common import Progress
-    from .imports import open_for_import, preview_incidents, write_rejects
+    from .imports import backup_before_import, open_for_import, preview_incidents, write_rejects
 
-    options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates)
+    options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates, args.encoding,
+                            args.update)
     path = need_file(args.file)
     store = open_for_import(args)
     # told to go on (--yes) with no preview to read first: the tickets are built, checked and counted
@@ -129,6 +130,9 @@ def cmd_import_incidents(args) -> int:
                 return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
             if not confirm(args, f"Import {plan.to_import} incidents?"):
                 raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        saved = backup_before_import(store)
+        if saved is not None:
+            say(f"backup before the import: {saved}")
         meter = Progress("storing", total=plan.expected(), unit="incidents")
         count = apply(store, plan, progress=meter.update)
         meter.done()
@@ -138,8 +142,9 @@ def cmd_import_incidents(args) -> int:
                 return EXIT_REFUSED
     finally:
         store.close()
-    say(f"imported {count} incidents" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} tickets "
-                                        "not imported)" if plan.rejected else ""))
+    mended = f"; brought up to date: {plan.updated} already imported" if plan.update else ""
+    say(f"imported {count} incidents{mended}" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} "
+                                                 "tickets not imported)" if plan.rejected else ""))
     return EXIT_OK
 
 
@@ -192,6 +197,10 @@ def register(reg) -> None:
                    help="what a word means here, e.g. priority:Highest=P1 or state:'On hold'='waiting for customer'")
     p.add_argument("--dates", metavar="FORMAT", help="how dates read: day-first, month-first or a strptime format "
                                                      "such as '%%d/%%b/%%y %%I:%%M %%p' (default: decided from the file)")
+    p.add_argument("--encoding", metavar="NAME", help="the file's encoding (utf-8, cp1252, latin-1, utf-16; default: "
+                                                     "decided from the whole file)")
+    p.add_argument("--update", action="store_true", help="bring the tickets imported before from this file up to "
+                                                         "date (dates, states, priorities) as new versions")
     p.add_argument("--rejects", metavar="FILE.csv", help="write every rejected row with its line and reason")
     p.add_argument("--force", action="store_true", help="replace an existing rejects file")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")

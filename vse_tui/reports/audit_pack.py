@@ -246,6 +246,19 @@ def write_page(base: Path, page: Page, shop: str, sections: Sections | None = No
 # ---------------------------------------------------------------- the pages
 
 
+def _signature_verdicts(store) -> tuple[dict[tuple[str, int], str], str | None]:
+    """(record uuid, approval's place) -> why its signature does not hold, as `verify` says; and why
+    the signatures could not be checked here, if so."""
+    from ..core.governance.approvals import check_signatures
+    from ..core.kernel.errors import InputError
+
+    try:
+        problems = check_signatures(store)
+    except InputError as exc:
+        return {}, str(exc)
+    return {(p.record, p.index): p.what for p in problems if p.record is not None and p.index is not None}, None
+
+
 class _Pack:
     """What every page needs, read once: names, where each record is shown, the signatures."""
 
@@ -260,6 +273,7 @@ class _Pack:
         self.where: dict[str, str] = {}  # record id -> page path holding it (kinds of one page)
         self.split: dict[str, tuple[str, str]] = {}  # kind -> (base path, field) of kinds paged by month
         self.signatures: list[dict[str, Any]] = []
+        self.bad_signatures, self.signatures_unchecked = _signature_verdicts(store)
 
     def name(self, who: str | None) -> str:
         return self.people.get(who or "", who or "")
@@ -433,15 +447,21 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         blocks += _performance_blocks(rec.period_performance)
     if wp and wp.approved_status:
         st = approval_state(rec)
-        blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
+        place = next((n for n, a in enumerate(rec.approvals) if a is st.latest), None)
+        if (rec.uuid, place) in pack.bad_signatures:  # never "signed" for a signature that does not hold
+            blocks.append(("p", Mark(st.text.replace("(signed)", "(its signature does not verify)"), "no")))
+        else:
+            blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
         current = content_hash(rec)
         approval_rows = []
         for n, a in enumerate(rec.approvals):
             if a.signature:
                 stem = f"{rec.id}-v{a.version}-{n + 1}"
-                pack.signatures.append({"stem": stem, "record": rec, "approval": a})
+                pack.signatures.append({"stem": stem, "record": rec, "approval": a, "index": n})
                 signed: Any = Link(f"signed (SSH): signatures/{stem}.sig", "signatures")
+                if (rec.uuid, n) in pack.bad_signatures:
+                    signed = Mark(f"the signature does not verify (signatures/{stem}.sig)", "no")
             else:
                 signed = "typed, not signed"
             approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at),
@@ -566,37 +586,64 @@ def _roles_page(pack: _Pack) -> Page:
     ], len(people))
 
 
-VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do t="${s%.sig}.txt"; '
-                   'p=$(sed -n "s/^person: \\([^ ]*\\).*/\\1/p" "$t"); '
-                   'ssh-keygen -Y verify -f allowed_signers -n vse-tui -I "$p" -s "$s" < "$t" || echo "FAILED: $s"; done')
+VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do b="${s%.sig}"; '
+                   'p=$(sed -n "s/^person: \\([^ ]*\\).*/\\1/p" "$b.txt"); '
+                   'c=$(sed -n "s/^content-sha256: //p" "$b.txt"); '
+                   'ssh-keygen -Y verify -f "$b.allowed_signers" -n vse-tui -I "$p" -s "$s" < "$b.txt" '
+                   '&& echo "$c  $b.content.json" | sha256sum -c - || echo "FAILED: $b"; done')
 
 
 def _signature_page(pack: _Pack, target: Path) -> Page:
-    from ..core.governance.approvals import allowed_signers, text
-    from ..store.files import private_folder, write_text
+    from ..core.governance.approvals import allowed_signers, signed_files
+    from ..core.governance.keys import Keys, key_rows
+    from ..store.files import private_folder, write_bytes, write_text
 
     rows = []
     if pack.signatures:
         folder = private_folder(target / "signatures")
         write_text(folder / "allowed_signers", allowed_signers(pack.store), force=True, what="audit pack")
+        keys = Keys(pack.store)
+        files: dict[str, Any] = {}
         for sig in pack.signatures:
-            rec, a = sig["record"], sig["approval"]
-            write_text(folder / f"{sig['stem']}.txt", text(rec.KIND, rec.uuid, rec.id or "", a), force=True,
+            rec, a, n = sig["record"], sig["approval"], sig["index"]
+            if rec.uuid not in files:
+                files[rec.uuid] = signed_files(pack.store, rec, keys)
+            made = files[rec.uuid].get(n)
+            stem = sig["stem"]
+            write_text(folder / f"{stem}.txt", made.text if made else "", force=True, what="audit pack")
+            write_text(folder / f"{stem}.sig", a.signature or "", force=True, what="audit pack")
+            write_text(folder / f"{stem}.allowed_signers", (made.signers if made else None) or "", force=True,
                        what="audit pack")
-            write_text(folder / f"{sig['stem']}.sig", a.signature or "", force=True, what="audit pack")
+            write_bytes(folder / f"{stem}.content.json", (made.content if made else None) or b"", force=True,
+                        what="audit pack")
+            bad = pack.bad_signatures.get((rec.uuid, n))
             rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, a.meaning,
-                         clock.local_text(a.at), f"signatures/{sig['stem']}.txt and .sig"])
+                         clock.local_text(a.at), a.key or "-",
+                         Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark("verifies", "ok")),
+                         f"signatures/{stem}.txt, .sig, .allowed_signers, .content.json"])
     blocks: list[tuple[str, Any]] = [
         ("p", f"{len(pack.signatures)} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) "
               "over the text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
               "what, how and when. Approvals without one show as 'typed, not signed'."),
     ]
     if rows:
-        blocks += [("table", (["record", "version", "signed by", "meaning", "when", "files"], rows)),
-                   ("p", "To check every signature with OpenSSH alone (8.0 or later), from the pack's folder:"),
+        blocks += [("table", (["record", "version", "signed by", "meaning", "when", "key", "check", "files"], rows)),
+                   ("p", "Beside each signature (.sig): the exact text signed (.txt), the key its signer held when "
+                         "signing (.allowed_signers) and the content approved (.content.json, whose SHA-256 the text "
+                         "names). To check every signature with OpenSSH (8.0 or later) and sha256sum alone, from the "
+                         "pack's folder:"),
                    ("code", VERIFY_ONE_LINE),
-                   ("p", "Each line printed says 'Good \"vse-tui\" signature for ...'; any other output names the "
-                         "signature that failed. signatures/allowed_signers lists the public keys the shop registered.")]
+                   ("p", "Each signature prints 'Good \"vse-tui\" signature for ...' and '....content.json: OK'; any "
+                         "other output names the one that failed. signatures/allowed_signers lists the keys people "
+                         "hold now.")]
+    key_list = key_rows(pack.store)
+    blocks += [("h2", "Keys: who registered each, how, and when"),
+               ("p", "A person's first key is registered by that person at the keyboard; a replacement is signed with "
+                     "the old key or approved by the Service Manager with theirs; one key, one person."),
+               ("table", (["when", "person", "key", "how", "registered by", "approved by", "login", "host", "check"],
+                          [[r["at"], pack.link(r["person"], r["name"]), r["key"], r["how"], r["by"], r["approver"] or "-",
+                            r["login"] or "-", r["host"] or "-", Mark(r["problem"], "no") if r["problem"] else
+                            Mark("ok", "ok")] for r in key_list] or [["none", "", "", "", "", "", "", "", ""]]))]
     return Page("Signatures", "signatures", blocks, len(pack.signatures))
 
 

@@ -114,21 +114,15 @@ class DashboardScreen(BaseScreen):
     def _fill_changes(self, now) -> None:
         table = self.query_one("#changes", RowList)
         table.border_title = "Scheduled changes (next 14 days)"
-        columns = ["id", "title", "planned_at", "change_type"]
-        pending = {"deployed_at__isnull": True, "state__ne": "cancelled"}
-        overdue = self.store.rows("change_requests", columns, {**pending, "planned_at__lt": now,
-                                                               "status": ("approved", "updated")},
-                                  order="planned_at", limit=10)
-        coming = self.store.rows("change_requests", columns, {**pending, "planned_at__ge": now,
-                                                              "planned_at__le": now + timedelta(days=14)},
-                                 order="planned_at", limit=30)
+        from ..core.control.schedule import coming_changes, overdue_changes
 
-        def day(value: str) -> str:
-            return clock.to_local(clock.parse_datetime(value)).strftime("%a %d")
+        def day(moment) -> str:
+            return clock.to_local(moment).strftime("%a %d")
 
-        lines = [(cid, (Text("! " + day(planned), style="dark_orange"), cid, plain(title),
-                        Text("not deployed", style="dark_orange"))) for cid, title, planned, _ in overdue]
-        lines += [(cid, (day(planned), cid, plain(title), ctype or "")) for cid, title, planned, ctype in coming]
+        lines = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
+                         Text("not deployed", style="dark_orange"))) for c in overdue_changes(self.store, now)]
+        lines += [(c.id, (day(c.planned_at), c.id, plain(c.title), c.change_type or ""))
+                  for c in coming_changes(self.store, now)]
         if not lines:
             lines = [("-", ("", "", Text("(none)", style="dim"), ""))]
         table.set_rows(lines)

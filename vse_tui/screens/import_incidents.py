@@ -39,6 +39,7 @@ class ImportScreen(BaseScreen):
         Binding("escape", "back", "Back", id="import_back"),
         Binding("ctrl+r", "replan", "Read again with these choices", id="import_replan"),
         Binding("ctrl+s", "run_import", "Import", id="import_run"),
+        Binding("ctrl+t", "toggle_update", "Bring earlier imports up to date", id="import_update"),
     ]
     DEFAULT_CSS = """
     ImportScreen #import-body { height: 1fr; }
@@ -62,6 +63,7 @@ class ImportScreen(BaseScreen):
         self.columns: dict[str, str] = {}  # column -> field ("" : not used)
         self.values: dict[str, dict[str, str]] = {}
         self.busy = False
+        self.update = False  # tickets imported before from this file are brought up to date (--update)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -121,7 +123,7 @@ class ImportScreen(BaseScreen):
                 elif name and current.get(column) != name:
                     maps.append(f"{column}={name}")
         values = [f"{name}:{word}={value}" for name, words in self.values.items() for word, value in words.items()]
-        return Options.parse(maps, ignore, values)
+        return Options.parse(maps, ignore, values, update=self.update)
 
     def plan_now(self) -> None:
         from ..core.intake.importer import plan_incidents
@@ -166,9 +168,18 @@ class ImportScreen(BaseScreen):
             "\n",
             *[part for name, how in plan.dates.items() for part in
               ((f"Dates in {plan.mapping[name]!r}: ", "dim"), (how + "\n", ""))],
+            ("Read as: ", "dim"), (plan.encoding, ""), "\n",
+            *([("Event time: ", "dim"), (plan.event_time + "\n", "")] if plan.event_time else []),
+            *[part for (word, state, how), n in sorted(plan.placed.items(), key=lambda i: -i[1])[:10] for part in
+              (("Status word no table knows: ", "dim"), (f"{word!r} -> {state}", "bold"),
+               (f" ({how}; {n} rows; change it below, then ^r)\n", "dim"))],
+            *([("Note: ", "dim"), (f"{plan.no_close_date} closed tickets have no close date in the file: "
+                                   "left empty, never taken from a later update\n", "")] if plan.no_close_date else []),
             *[part for note in plan.notes for part in (("Note: ", "dim"), (note + "\n", ""))],
-            ("To import: ", "dim"), (f"{plan.to_import} tickets", "bold green" if plan.to_import else "bold"),
-            ("   already here (skipped): ", "dim"), (str(plan.skipped_known), ""),
+            ("To import: ", "dim"), (f"{plan.to_import - plan.to_update} tickets",
+                                     "bold green" if plan.to_import else "bold"),
+            *([("   already here, brought up to date (^t): ", "dim"), (str(plan.to_update), "bold")] if plan.update
+              else [("   already here (skipped; ^t brings them up to date): ", "dim"), (str(plan.skipped_known), "")]),
             ("   rejected: ", "dim"), (f"{len(plan.rejected)} rows ({plan.rejected_tickets} tickets)",
                                        "bold red" if plan.rejected else ""))
         self.query_one("#import-summary", Static).update(lines)
@@ -257,7 +268,12 @@ class ImportScreen(BaseScreen):
         if not plan.to_import:
             self.notify("Nothing to import: every ticket is rejected or already here", severity="warning")
             return
-        question = f"Import {plan.to_import} incidents from {plan.source}?"
+        new = plan.to_import - plan.to_update
+        question = f"Import {new} incidents from {plan.source}?"
+        if plan.update and plan.to_update:
+            question = (f"Import {new} incidents and bring {plan.to_update} imported before up to date from "
+                        f"{plan.source}?")
+        question += " A backup is made first."
         if plan.rejected:
             question += f" {len(plan.rejected)} rejected rows stay out."
 
@@ -276,8 +292,12 @@ class ImportScreen(BaseScreen):
         bar.update(total=plan.to_import, progress=0)
 
         def compute(apart):
+            from ..store.maintenance import backup_before
+
             try:
-                return apply(apart, plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+                saved = backup_before(apart, "import")
+                count = apply(apart, plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))
+                return count, saved
             except Exception as exc:  # noqa: BLE001 - shown to the user, the import is one transaction per batch
                 return exc
 
@@ -288,10 +308,21 @@ class ImportScreen(BaseScreen):
                 self.notify(f"The import stopped: {result}. What was stored stays; run it again to finish.",
                             severity="error", timeout=15)
             else:
-                self.notify(f"{result} incidents imported from {plan.source}", title="Import done", timeout=10)
+                count, saved = result
+                mended = f"; {plan.updated} imported before brought up to date" if plan.update else ""
+                self.notify(f"{count} incidents imported from {plan.source}{mended}"
+                            + (f". Backup first: {saved}" if saved else ""), title="Import done", timeout=10)
                 self.plan_now()  # the same file again: all of it is now already here
 
         self.run_apart(compute, done, "import-run", exit_on_error=False)
+
+    def action_toggle_update(self) -> None:
+        """Bring the tickets imported before from this file up to date (as `--update` does), or not."""
+        self.update = not self.update
+        self.notify("Tickets imported before from this file will be brought up to date" if self.update
+                    else "Tickets imported before are skipped", timeout=4)
+        if self.path is not None:
+            self.plan_now()
 
     def action_back(self) -> None:
         go_back(self)

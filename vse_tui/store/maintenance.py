@@ -70,6 +70,21 @@ def backup(store: Store, out: str | os.PathLike | None = None, force: bool = Fal
     return target
 
 
+def backup_before(store: Store, what: str) -> Path | None:
+    """A backup made before `what` (an import) changes the database, kept with the other backups
+    and named for it; None for a database that is not a file (a dry run plans in memory)."""
+    if not store.path.exists():
+        return None
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    folder = backup_folder(store)
+    target = folder / f"{store.path.stem}-backup-{stamp}-before-{what}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{store.path.stem}-backup-{stamp}-before-{what}-{n}.db"
+    return backup(store, target)
+
+
 @dataclass(frozen=True)
 class Summary:
     path: Path

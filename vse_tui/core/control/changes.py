@@ -617,8 +617,13 @@ def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def list_rows(store: StorePort, scheduled: bool = False, open_only: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+def list_rows(store: StorePort, scheduled: bool = False, open_only: bool = False, limit: int | None = None,
+              overdue: bool = False) -> list[dict[str, Any]]:
     where: dict[str, Any] = {}
+    if overdue:
+        from .schedule import overdue_changes
+
+        where["id"] = tuple(c.id for c in overdue_changes(store, clock.now(), limit=None)) or ("",)
     if scheduled:
         where["planned_at__isnull"] = False
     if open_only:

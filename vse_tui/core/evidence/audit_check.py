@@ -36,6 +36,7 @@ RULES = {
     "content": "the content items a record's status requires are filled",
     "person": "every write is attributed to a person of the shop",
     "imported": "records brought in from another tool hold what the standard asks (or say why not)",
+    "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
@@ -85,7 +86,20 @@ def audit_check(store: StorePort) -> list[Finding]:
     imported = _imported_empty(store, standard)
     findings += _incidents(store, imported)
     findings += _content(store, standard, imported)
+    findings += _signatures(store)
     return findings
+
+
+def _signatures(store: StorePort) -> list[Finding]:
+    """What `verify` says of signatures and keys, as findings (one function decides: core.approvals)."""
+    from ..governance.approvals import check_signatures
+    from ..kernel.errors import InputError
+
+    try:
+        problems = check_signatures(store)
+    except InputError as exc:  # signatures to check, and no ssh-keygen here
+        return [Finding("signature", ("signed approvals",), f"not checked: {exc}")]
+    return [Finding("signature", (p.ref,), p.what) for p in problems]
 
 
 def _time(store: StorePort) -> list[Finding]:
@@ -216,8 +230,15 @@ def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int
             shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
             out.append(Finding("content", shown, f"{text} not recorded ({wp.code} {wp.name})"))
     for name, n in imported.items():
-        out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came from "
-                                                                     "(WP.18 Service incident record)"))
+        if name.endswith(" at"):  # a date: the import may have missed a column the export has; no blame
+            out.append(Finding("imported", (f"{n} imported incidents",), f"{name} empty since their import: their "
+                                                                         "export gave no value the import could read "
+                                                                         "(name its column with --map and import the "
+                                                                         "file again with --update to mend them; "
+                                                                         "WP.18 Service incident record)"))
+        else:
+            out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came "
+                                                                         "from (WP.18 Service incident record)"))
     return out
 
 

@@ -14,22 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
+from .keys import NAMESPACE, find_private_key, sign_text, ssh_keygen, verify_signature
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records import Approval, Record
 
-NAMESPACE = "vse-tui"
 HOW = ("signature", "email", "meeting", "verbal", "other")
 
 # The task an approval of a work product performs (the standard names who may do it).
@@ -59,10 +54,15 @@ def content_hash(record: Record) -> str:
 
 def text(record_kind: str, record_uuid: str, record_id: str, a: Approval) -> str:
     """The canonical bytes an SSH signature covers: what was approved (record, version, content
-    hash), by whom, meaning what, how and when."""
+    hash), by whom, meaning what, how and when. A name is data: a line break in one (refused
+    today, possible in an older database) is written escaped, so it cannot add a line."""
     return (f"vse-tui approval v1\nrecord: {record_kind} {record_uuid} {record_id}\nversion: {a.version}\n"
-            f"content-sha256: {a.content}\nperson: {a.person} {a.by}\nmeaning: {a.meaning}\nhow: {a.how}\n"
-            f"at: {clock.iso(a.at)}\n")
+            f"content-sha256: {a.content}\nperson: {a.person} {_one_line(a.by)}\nmeaning: {a.meaning}\n"
+            f"how: {a.how}\nat: {clock.iso(a.at)}\n")
+
+
+def _one_line(value: str) -> str:
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in value or "")
 
 
 # ---------------------------------------------------------------- making an approval
@@ -197,60 +197,29 @@ def _check_party(store: StorePort, record: Record, approval: Approval, party: st
 # ---------------------------------------------------------------- SSH signatures
 
 
-def ssh_keygen() -> str:
-    found = shutil.which("ssh-keygen")
-    if not found:
-        raise InputError("Signing needs OpenSSH's ssh-keygen (OpenSSH 8.0 or later), which is not on this machine; "
-                         "the approval can be recorded without a signature")
-    return found
-
-
 def public_key_of(store: StorePort, person: str | None) -> str | None:
     row = store.row("people", ["ssh_key"], {"uuid": person}) if person else None
     return (row[0] or "").strip() or None if row else None
 
 
 def _key_body(public_key: str) -> str:
-    parts = public_key.split()
-    return " ".join(parts[:2]) if len(parts) >= 2 else public_key
+    from .keys import key_body
 
-
-def find_private_key(public_key: str, given: str | None = None) -> Path:
-    """The private key that goes with a registered public key: the one given, or one of ~/.ssh's."""
-    if given:
-        path = Path(given).expanduser()
-        if not path.exists():
-            raise InputError(f"No key file {path}")
-        return path
-    ssh_dir = Path(os.environ.get("VSE_TUI_SSH_DIR") or Path.home() / ".ssh")
-    want = _key_body(public_key)
-    for pub in sorted(ssh_dir.glob("*.pub")):
-        try:
-            if _key_body(pub.read_text(encoding="utf-8").strip()) == want and pub.with_suffix("").exists():
-                return pub.with_suffix("")
-        except OSError:
-            continue
-    raise InputError(f"No private key for the registered public key was found in {ssh_dir}; give it with --key FILE")
+    return key_body(public_key)
 
 
 def fingerprint(public_key: str) -> str:
-    import base64
+    from .keys import fingerprint as of
 
-    blob = base64.b64decode(public_key.split()[1])
-    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
-
-
-def sign_text(data: str, private_key: Path) -> str:
-    res = subprocess.run([ssh_keygen(), "-Y", "sign", "-q", "-f", str(private_key), "-n", NAMESPACE],
-                         input=data.encode("utf-8"), capture_output=True, timeout=60)
-    if res.returncode != 0 or b"BEGIN SSH SIGNATURE" not in res.stdout:
-        reason = res.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"ssh-keygen could not sign ({reason[-1] if reason else 'no reason given'})")
-    return res.stdout.decode("ascii")
+    return of(public_key)
 
 
 def signed(store: StorePort, kind: str, record: Record, approval: Approval, key: str | None = None) -> Approval:
-    """The approval with the approver's SSH signature over its canonical text."""
+    """The approval with the approver's SSH signature over its canonical text: made by the approver
+    themself, at the keyboard (an approval recorded for someone else is never a signature)."""
+    if approval.person != getattr(store.actor, "person", None):
+        raise InputError(f"Only {approval.by} signs {approval.by}'s approval, at their own keyboard; an approval "
+                         "given elsewhere is recorded with its e-mail or signed paper attached")
     public = public_key_of(store, approval.person)
     if not public:
         raise InputError(f"{approval.by} has no SSH public key registered; add one with "
@@ -260,79 +229,110 @@ def signed(store: StorePort, kind: str, record: Record, approval: Approval, key:
 
 
 def allowed_signers(store: StorePort) -> str:
-    """OpenSSH's allowed_signers file for everyone who registered a key (principal: the person's
-    uuid), limited to this app's namespace."""
+    """OpenSSH's allowed_signers file for everyone who holds a key now (principal: the person's
+    uuid), limited to this app's namespace. Names stay out of it: a name is data, and a line
+    break in one must never add a line (a key) to this file; the comment is the person's id."""
     lines = []
-    for uuid, pid, name, key in store.rows("people", ["uuid", "id", "title", "ssh_key"], {"ssh_key__isnull": False}):
-        lines.append(f"# {pid} {name}")
-        lines.append(f'{uuid} namespaces="{NAMESPACE}" {_key_body(key)}')
+    for uuid, pid, key in store.rows("people", ["uuid", "id", "ssh_key"], {"ssh_key__isnull": False}):
+        body = _key_body(key or "")
+        if not body or any(not ch.isprintable() for ch in body + uuid + (pid or "")):
+            continue
+        lines.append(f"# {pid}")
+        lines.append(f'{uuid} namespaces="{NAMESPACE}" {body}')
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def verify_signature(data: str, signature: str, principal: str, signers: str) -> str | None:
-    """None when OpenSSH accepts the signature, else why not."""
-    with tempfile.TemporaryDirectory() as tmp:
-        allowed = Path(tmp) / "allowed_signers"
-        allowed.write_text(signers, encoding="utf-8")
-        sig = Path(tmp) / "approval.sig"
-        sig.write_text(signature, encoding="utf-8")
-        res = subprocess.run([ssh_keygen(), "-Y", "verify", "-f", str(allowed), "-I", principal, "-n", NAMESPACE,
-                              "-s", str(sig)], input=data.encode("utf-8"), capture_output=True, timeout=60)
-    if res.returncode == 0:
-        return None
-    reason = (res.stderr or res.stdout).decode("utf-8", "replace").strip().splitlines()
-    return reason[-1] if reason else "the signature does not verify"
 
 
 @dataclass(frozen=True)
 class Problem:
     ref: str
     what: str
+    record: str | None = None  # the record's uuid, and the approval's place in its list
+    index: int | None = None
 
     def line(self) -> str:
         return f"{self.ref}: {self.what}"
 
 
 def check_signatures(store: StorePort) -> list[Problem]:
-    """Every signed approval verifies with OpenSSH against the keys the database keeps, and the
-    content hash it signed is the content the record had at that version (its history says)."""
+    """Every signed approval verifies with OpenSSH against the key its signer held when signing
+    (their key history says which), that key is one they registered themself or a proven
+    replacement, and the content hash it signed is the content the record had at that version
+    (its history says). Then the keys themselves: registered by someone else, replaced without
+    proof, one key held by two people (core.governance.keys)."""
     from ..model.records import KINDS, model_for
+    from .keys import Keys
 
     problems: list[Problem] = []
-    signers = None
+    keys = None
     for kind in KINDS:
         model = model_for(kind)
         if not model.WP:
             continue
         for rec in store.records(kind, {"approvals__isnull": False}):
-            signed_ones = [a for a in rec.approvals if a.signature]
+            signed_ones = [(n, a) for n, a in enumerate(rec.approvals) if a.signature]
             if not signed_ones:
                 continue
-            if signers is None:
+            if keys is None:
                 ssh_keygen()
-                signers = allowed_signers(store)
-            versions = _content_by_version(store, rec)
-            for a in signed_ones:
-                reason = verify_signature(text(kind, rec.uuid, rec.id or "", a), a.signature or "", a.person or "",
-                                          signers)
+                keys = Keys(store)
+            history = store.history(rec.uuid)
+            versions = _content_by_version(store, rec, history)
+            first_seen = _signature_rows(history)
+            for n, a in signed_ones:
+                reason = keys.signature_problem(text(kind, rec.uuid, rec.id or "", a), a.signature or "", a.person,
+                                                a.at, a.key, first_seen.get(a.signature or ""))
                 if reason:
-                    problems.append(Problem(rec.id or rec.uuid, f"the signature of {a.by}'s approval does not verify "
-                                                                f"({reason})"))
+                    problems.append(Problem(rec.id or rec.uuid, f"the signature of {a.by}'s approval (v{a.version}) does not "
+                                                                f"verify as theirs: {reason}", rec.uuid, n))
                 elif versions.get(a.version or 0) not in (None, a.content):
                     problems.append(Problem(rec.id or rec.uuid, f"{a.by} signed content that version {a.version} of "
-                                                                "the record did not have"))
+                                                                "the record did not have", rec.uuid, n))
+    if keys is None and store.exists("people", {"ssh_key__isnull": False}):
+        keys = Keys(store)
+    if keys is not None:
+        problems += [Problem(p.ref, p.what) for p in keys.problems()]
     return problems
 
 
-def _content_by_version(store: StorePort, record: Record) -> dict[int, str]:
+def _signature_rows(history: list[dict[str, Any]]) -> dict[str, int]:
+    """signature -> the history row (seq) that first wrote it: the key its signer held is the one
+    registered before that row."""
+    out: dict[str, int] = {}
+    for row in history:
+        if row["action"] != "update" or row["field"] != "approvals" or not row["new_value"]:
+            continue
+        try:
+            entries = json.loads(row["new_value"])
+        except ValueError:
+            continue
+        for entry in entries if isinstance(entries, list) else []:
+            sig = entry.get("signature") if isinstance(entry, dict) else None
+            if isinstance(sig, str) and sig not in out:
+                out[sig] = row["seq"]
+    return out
+
+
+def _content_by_version(store: StorePort, record: Record, history: list[dict[str, Any]] | None = None) -> dict[int, str]:
     """version -> content hash of the record at that version, replayed from its history."""
+    return {version: hashlib.sha256(payload).hexdigest()
+            for version, payload in _content_bytes_by_version(store, record, history).items()}
+
+
+def content_bytes(record: Record) -> bytes:
+    """The exact bytes whose SHA-256 is the record's content hash (what `sha256sum` checks)."""
+    return json.dumps(content_items(record), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _content_bytes_by_version(store: StorePort, record: Record,
+                              history: list[dict[str, Any]] | None = None) -> dict[int, bytes]:
+    """version -> the content bytes of the record at that version, replayed from its history."""
     from ..model.records import model_for
 
     model = type(record)
-    out: dict[int, str] = {}
+    out: dict[int, bytes] = {}
     state: dict[str, Any] = {}
     version = 0
-    for row in store.history(record.uuid):
+    for row in store.history(record.uuid) if history is None else history:
         if row["action"] == "create" and row["new_value"]:
             state = json.loads(row["new_value"])
         elif row["action"] == "update" and row["field"]:
@@ -345,9 +345,41 @@ def _content_by_version(store: StorePort, record: Record) -> dict[int, str]:
             continue
         version = row["version"] or version
         try:
-            out[version] = content_hash(model_for(record.KIND).model_validate({**state, "version": version}))
+            out[version] = content_bytes(model_for(record.KIND).model_validate({**state, "version": version}))
         except Exception:  # a version the model cannot read today: not checked
             continue
+    return out
+
+
+@dataclass(frozen=True)
+class SignedFiles:
+    """What an outsider needs to check one signed approval with OpenSSH and sha256sum alone."""
+
+    text: str  # the exact bytes signed
+    signers: str | None  # an allowed_signers line: the key the signer held when signing (None: none)
+    content: bytes | None  # the content approved, whose SHA-256 the text names (None: not in the history)
+
+
+def signed_files(store: StorePort, record: Record, keys: Any = None) -> dict[int, SignedFiles]:
+    """For each signed approval of the record (by its place in the list): its text, the key its
+    signer held then, and the content it approved."""
+    from .keys import Keys, signers_line
+
+    keys = keys or Keys(store)
+    history = store.history(record.uuid)
+    first_seen = _signature_rows(history)
+    contents = _content_bytes_by_version(store, record, history)
+    out: dict[int, SignedFiles] = {}
+    for n, a in enumerate(record.approvals):
+        if not a.signature:
+            continue
+        held = keys.held_at(a.person or "", a.at, first_seen.get(a.signature)) if a.person else None
+        content = contents.get(a.version or 0)
+        if a.version == record.version or content is None or hashlib.sha256(content).hexdigest() != a.content:
+            current = content_bytes(record)
+            content = current if hashlib.sha256(current).hexdigest() == a.content else content
+        out[n] = SignedFiles(text(record.KIND, record.uuid, record.id or "", a),
+                             signers_line(a.person or "", held.key) if held and held.key else None, content)
     return out
 
 

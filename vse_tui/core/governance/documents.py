@@ -53,6 +53,10 @@ def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None
             raise InputError(f"{spec.label}: required")
     data = {k: v for k, v in parse(store, kind, values).items() if v is not None or k in fixed}
     data.update(fixed)
+    if kind == "people":
+        from .people import check_person_name
+
+        data["name"] = check_person_name(store, data.get("name"))
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
@@ -84,6 +88,10 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
     if closed:
         raise InputError(closed)
     clean = parse(store, kind, changes)
+    if kind == "people" and "name" in clean and clean["name"] != getattr(rec, "name", None):
+        from .people import check_person_name
+
+        clean["name"] = check_person_name(store, clean["name"], rec.uuid)
     model = type(rec)
     if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
         raise InputError(f"The state of a {model.LABEL.lower()} moves through {FLOW_STATES[kind]}, not by editing")

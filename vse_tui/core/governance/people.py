@@ -9,6 +9,7 @@ a person, never free text; a customer's or supplier's contact is a person too.""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,58 @@ class Identity:
     person: str | None
     name: str
     how: str  # "claimed", "login", "unmapped"
+
+
+# Letters of other scripts drawn like a Latin one (Cyrillic and Greek, the usual disguises), mapped to
+# that Latin letter when two names are compared; after Unicode's own compatibility folding (NFKC),
+# which already maps full-width, mathematical and ligature forms and the odd spaces.
+_LOOK_ALIKE = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ӏ": "l", "һ": "h",
+    "ԛ": "q", "ԝ": "w", "ɡ": "g", "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k",
+    "μ": "m", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ς": "c", "ı": "i",
+})
+
+
+def clean_name(text: str | None, label: str = "Name") -> str:
+    """A person's name as it is stored: Unicode's compatibility form (NFKC: a non-breaking or
+    full-width space is a space), runs of spaces as one, no space at either end. Refused when it
+    holds a line break, a control character or an invisible one (zero-width, direction marks):
+    a name is data, and goes into line-based files (allowed_signers, mail headers, CSV) as such."""
+    name = unicodedata.normalize("NFKC", text or "")
+    for ch in name:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
+            what = "a line break" if ch in "\r\n\u2028\u2029\x85" else (
+                "an invisible character" if category == "Cf" else "a control character")
+            raise InputError(f"{label}: {what} (U+{ord(ch):04X}) is not allowed in a name")
+    name = " ".join(name.split())
+    if not name:
+        raise InputError(f"{label}: required")
+    return name
+
+
+def name_key(text: str) -> str:
+    """What two names are compared by: NFKC, case folded, look-alike letters of other scripts as the
+    Latin one, accents and invisible characters dropped, spaces as one. Two people whose keys are equal
+    read as the same person in a list, so the second is refused."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold().translate(_LOOK_ALIKE)
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", folded)
+                   if unicodedata.category(ch) not in ("Mn", "Me", "Cf", "Cc"))
+    return " ".join(bare.split())
+
+
+def check_person_name(store: StorePort, text: str | None, uuid: str | None = None, label: str = "Name") -> str:
+    """The clean name for a new (or renamed, `uuid`) person, refused when it reads the same as someone
+    else's: the same name, another case, an accent or a letter of another script drawn alike."""
+    name = clean_name(text, label)
+    key = name_key(name)
+    for other, pid, title in store.rows("people", ["uuid", "id", "title"], {}):
+        if other != uuid and name_key(title or "") == key:
+            same = "is already" if (title or "") == name else "reads the same as"
+            raise InputError(f"{label}: {name!r} {same} {title!r} ({pid}); two people must be told apart at a "
+                             "glance: add a surname or an initial")
+    return name
 
 
 def find_person(store: StorePort, text: str, affiliation: str | None = None) -> tuple[str, str] | None:
@@ -143,13 +196,5 @@ def check_public_key(text: str | None) -> str | None:
     return key
 
 
-def set_key(store: StorePort, person_ref_text: str, public_key: str | None):
-    """Register (or remove, with None) the SSH public key a person signs approvals with."""
-    found = find_person(store, person_ref_text)
-    if not found:
-        raise NotFound(f"No person {person_ref_text!r}")
-    return store.update("people", found[0], {"ssh_key": check_public_key(public_key)}, task="GO.1.2")
-
-
-__all__ = ["Identity", "check_public_key", "find_person", "identify", "me", "name_of", "person_ref", "roles_of",
-           "set_key", "set_login"]
+__all__ = ["Identity", "check_person_name", "check_public_key", "clean_name", "find_person", "identify", "me",
+           "name_key", "name_of", "person_ref", "roles_of", "set_login"]

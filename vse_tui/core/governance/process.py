@@ -231,6 +231,7 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
 def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, str]], approved: Approval | None):
     """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
     'SM,CM,PT:change'). Without a Service Manager the step is refused."""
+    from .people import check_person_name
     from .roles import add_person, parse_roles, set_roles
 
     parsed = []
@@ -246,6 +247,8 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
         for uuid, name, email, wanted in parsed:
             if uuid:
                 person = store.get("people", uuid)
+                if person.name != name:
+                    name = check_person_name(store, name, uuid, "Roles")
                 if (person.name, person.email) != (name, email):
                     store.update("people", uuid, {"name": name, "email": email}, task="GO.1.2")
                 set_roles(store, uuid, wanted)

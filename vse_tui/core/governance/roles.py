@@ -175,21 +175,39 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
         kind = "suppliers" if affiliation == "supplier" else "customers"
         org = resolve(store, kind, organisation)
         affiliation = "supplier" if kind == "suppliers" else "customer"
-    from .people import check_public_key
+    from .people import check_person_name, check_public_key
 
     ssh_key = check_public_key(ssh_key)
+    name = check_person_name(store, name)
     try:
-        person = Person(name=(name or "").strip(), email=email.strip(), phone=phone.strip(), affiliation=affiliation,
+        person = Person(name=name, email=email.strip(), phone=phone.strip(), affiliation=affiliation,
                         os_user=login, ssh_key=ssh_key, organisation=org)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "person")) from None
     if login and not store.actor.person and store.actor.os_user == login:
         # someone adding themself, mapped to their login: from this write on, they write as themself
         store.actor = store.actor.as_person(person.uuid, person.name)
+    if ssh_key:
+        person = person.model_copy(update={"key_proof": _first_key(store, person)})
     with store.transaction():
         person = store.add(person, task="GO.1.2")
         added = [store.add(RoleAssignment(person=person.uuid, role=r, area=a), task="GO.1.2") for r, a in wanted]
     return person, added
+
+
+def _first_key(store: StorePort, person: Person) -> dict:
+    """A key given with a new person is their first: registered by them at the keyboard (adding
+    themself), never by someone else for them (core.governance.keys)."""
+    from .keys import fingerprint, key_body, owner_of
+
+    fp = fingerprint(key_body(person.ssh_key or ""))
+    other = owner_of(store, fp)
+    if other:
+        raise InputError(f"This key is registered for {other[2]} ({other[1]}): one key, one person")
+    if store.actor.person != person.uuid:
+        raise InputError(f"{person.name} registers their key themself, at their own keyboard ('vse-tui people key "
+                         f"{person.name!r} FILE.pub' from their login): add them without --ssh-key")
+    return {"how": "self", "fingerprint": fp, "login": store.actor.os_user, "host": store.actor.host}
 
 
 def set_roles(store: StorePort, person_uuid: str, wanted: list[tuple[str, str | None]]) -> list[RoleAssignment]:

@@ -17,6 +17,7 @@ and the value at fault; their ticket is not imported."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -33,14 +34,14 @@ from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError
 from .layouts import (
-    COMMON_NAMES,
     DATE_FIELDS,
     FIELDS,
-    GENERIC_LEVELS,
-    GENERIC_PRIORITIES,
-    GENERIC_STATES,
+    STATES,
     Layout,
+    common_names,
     detect,
+    generic_states,
+    generic_words,
 )
 
 if TYPE_CHECKING:
@@ -73,35 +74,73 @@ def empty(value: str | None) -> bool:
     return value is None or value.strip().lower() in EMPTY
 
 
-def _encoding(sample: bytes, name: str) -> str:
-    """The file's encoding from its first bytes: a BOM says it; else UTF-8 if it decodes, else cp1252."""
+def _encoding(path: Path, sample: bytes, name: str) -> tuple[str, str]:
+    """The file's encoding and why: a BOM says it; else UTF-8 if the whole file decodes as UTF-8
+    (read a MiB at a time: a Windows-1252 character may first appear far into the file), else
+    Windows-1252; UTF-16 without a BOM is known by its zero bytes."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+        return "utf-16", "UTF-16 (its byte order mark)"
     if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return "utf-8-sig", "UTF-8 (its byte order mark)"
     if b"\x00" in sample:
+        head = sample[:4000]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le", "UTF-16 (little-endian, no byte order mark)"
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be", "UTF-16 (big-endian, no byte order mark)"
         line = sample[:sample.index(b"\x00")].count(b"\n") + 1
         raise InputError(f"{name} holds binary data (a NUL byte on line {line}): it is not a CSV export")
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # a character cut by the sample's end
-            return "utf-8"
-        return "cp1252"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return "cp1252", f"Windows-1252 (byte {offset + exc.start:,} is not UTF-8; --encoding to say otherwise)"
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252", "Windows-1252 (the file ends inside a UTF-8 character)"
+    return "utf-8", "UTF-8 (the whole file reads as UTF-8)"
+
+
+class _Rfc4180(csv.Dialect):
+    """CSV as the tools write it (RFC 4180): a quote inside a quoted value is written twice."""
+
+    delimiter = ","
+    quotechar = '"'
+    doublequote = True
+    escapechar = None
+    skipinitialspace = False
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+    strict = True
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter: the one of , ; tab | the header line uses most outside quotes (a comma on a tie)."""
+    outside = re.sub(r'"(?:[^"]|"")*"', "", header_line)
+    counts = {d: outside.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 @dataclass
 class CsvFile:
-    """A CSV file read a row at a time: its encoding and delimiter found from its start."""
+    """A CSV file read a row at a time: its encoding (from the whole file) and delimiter (from its
+    header); quoting as RFC 4180 says."""
 
     path: Path
     encoding: str
     dialect: Any
     header: list[str]
+    encoding_why: str = ""
 
     @classmethod
-    def open(cls, path: str | Path) -> CsvFile:
+    def open(cls, path: str | Path, encoding: str | None = None) -> CsvFile:
         source = Path(path).expanduser()
         try:
             with open(source, "rb") as fh:
@@ -110,23 +149,37 @@ class CsvFile:
             raise InputError(f"Cannot read {source}: {exc.strerror or exc}") from None
         if not sample.strip():
             raise InputError(f"{source.name} is empty")
-        encoding = _encoding(sample, source.name)
-        text = sample.decode(encoding, errors="replace")
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
+        if encoding:
+            try:
+                encoding = codecs.lookup(encoding).name
+            except LookupError:
+                raise InputError(f"--encoding {encoding!r} is not an encoding Python knows (e.g. utf-8, cp1252, "
+                                 "latin-1, utf-16)") from None
+            why = f"{encoding} (--encoding)"
+            if encoding.startswith("utf-8") and sample.startswith(b"\xef\xbb\xbf"):
+                encoding = "utf-8-sig"
+        else:
+            encoding, why = _encoding(source, sample, source.name)
+        text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+        first_line = text.split("\n", 1)[0]
+        dialect = type("_Found", (_Rfc4180,), {"delimiter": _delimiter(first_line)})
         first = next(csv.reader(io.StringIO(text), dialect), [])
         header = [h.strip().lstrip("\ufeff") for h in first]
+        if header and not header[-1] and len(header) > 1:  # a trailing delimiter: an empty last column
+            header = header[:-1]
         if not any(header):
             raise InputError(f"{source.name} has no header line naming its columns")
-        return cls(source, encoding, dialect, header)
+        return cls(source, encoding, dialect, header, why)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the row starts, its values), skipping blank rows; a quoting error or an
         over-long value refuses the file with its line."""
         csv.field_size_limit(MAX_FIELD)
-        with open(self.path, encoding=self.encoding, errors="replace", newline="") as fh:
+        try:
+            fh = open(self.path, encoding=self.encoding, errors="replace", newline="")
+        except OSError as exc:
+            raise InputError(f"Cannot read {self.path}: {exc.strerror or exc}") from None
+        with fh:
             reader = csv.reader(fh, self.dialect, strict=True)
             end = 0
             try:
@@ -142,9 +195,20 @@ class CsvFile:
                     why = f"a value longer than {MAX_FIELD >> 20} MiB (a quote left open?)"
                 elif "end of data" in message or "EOF" in message:
                     why = "a quote opened here is never closed (the rest of the file would be one value)"
+                elif "expected" in message and "after" in message:
+                    why = ("a quote inside a quoted value is not doubled (RFC 4180 writes \"\" for one quote): "
+                           + message)
                 else:
                     why = message
                 raise InputError(f"{self.path.name}: line {end + 1}: {why}; nothing was imported") from None
+
+    def width_error(self, values: list[str]) -> str | None:
+        """Why a row does not fit the header (a value that was cut or run together), or None."""
+        width, n = len(self.header), len(values)
+        if n == width or (n > width and not any(v.strip() for v in values[width:])):
+            return None
+        return (f"the row has {n} values where the header names {width} columns (a delimiter or a quote "
+                "inside a value that is not quoted as RFC 4180 says?)")
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -191,11 +255,13 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     dates: str | None = None
+    encoding: str | None = None  # --encoding: the file's encoding, when the file does not say it right
+    update: bool = False  # --update: tickets imported before from this file are brought up to date
 
     @classmethod
     def parse(cls, maps: Iterable[str] = (), ignore: Iterable[str] = (), map_values: Iterable[str] = (),
-              dates: str | None = None) -> Options:
-        out = cls(ignore=[c.strip() for c in ignore], dates=dates)
+              dates: str | None = None, encoding: str | None = None, update: bool = False) -> Options:
+        out = cls(ignore=[c.strip() for c in ignore], dates=dates, encoding=encoding, update=update)
         for item in maps:
             column, sep, name = item.partition("=")
             if not sep or not column.strip() or not name.strip():
@@ -258,6 +324,14 @@ class ImportPlan:
     reading: Any = None  # how to read the tickets again (_Reading)
     kept: list[Ticket] | None = None  # the tickets, when few enough to keep
     checked: bool = False  # every ticket built and counted while planning (else while storing: `apply`)
+    encoding: str = ""  # how the file's encoding was decided
+    delimiter: str = ","
+    event_time: str = ""  # which column gives an event log's row times, and why
+    placed: Counter = field(default_factory=Counter)  # (word, state, how) -> rows: unknown status words placed
+    no_close_date: int = 0  # closed tickets whose export gives no close date (left empty, never guessed)
+    update: bool = False  # --update: tickets imported before from this file are brought up to date
+    to_update: int = 0  # of the tickets in the file, those already here (--update compares them)
+    updated: int = 0  # of those, the ones an --update changed
 
     def rejected_rows(self) -> Iterator[tuple[Rejected, list[str]]]:
         """Each rejected row with its values as the file has them (those not kept are read again)."""
@@ -302,7 +376,7 @@ class ImportPlan:
             yield ticket
         self.checked, self.kept = True, kept
         self.reading.words = _Words(self.reading.words.layout, self.reading.words.options, _Sink())
-        self.skipped_known = self.reading.named_known + len(keys & self.reading.known)
+        self.skipped_known = (0 if self.update else self.reading.named_known) + len(keys & self.reading.known)
         self.rejected_tickets = len(self.reading.bad)
         self.ticket_count = self.to_import + self.rejected_tickets + self.skipped_known  # each ticket is one of these
         self.event_log = self.event_log or bool(self.reading.key_counts)  # a key met on several rows
@@ -321,6 +395,8 @@ class _Sink:
         self.rejected: list[Rejected] = []
         self.unknown_customers: Counter = Counter()
         self.values_used: dict[str, Counter] = {}
+        self.placed: Counter = Counter()
+        self.no_close_date = 0
 
 
 @dataclass
@@ -342,14 +418,19 @@ class _Reading:
     named_known: int = 0  # of the keys, those already here
 
 
+UNKNOWN = "?"  # a state word no table knows: placed by the tool's category or its place in the ticket
+
+
 class _Words:
     """Value words of one layout (plus the user's) -> values here."""
 
     def __init__(self, layout: Layout | None, options: Options, plan: Any) -> None:
         self.layout, self.options, self.plan = layout, options, plan
-        self.priorities = {**GENERIC_PRIORITIES, **(layout.priorities if layout else {})}
-        self.levels = {**GENERIC_LEVELS, **(layout.levels if layout else {})}
+        self.priorities = {**generic_words("priorities"), **(layout.priorities if layout else {})}
+        self.levels = {**generic_words("levels"), **(layout.levels if layout else {})}
         self.states = dict(layout.states if layout else {})
+        self.categories = dict(layout.categories if layout else {})
+        self.generic = generic_states(layout.language if layout else None)
 
     def _used(self, name: str, raw: str, value: str) -> str:
         self.plan.values_used.setdefault(name, Counter())[f"{raw} -> {value}"] += 1
@@ -357,6 +438,15 @@ class _Words:
 
     def _user(self, name: str, raw: str) -> str | None:
         return self.options.values.get(name, {}).get(raw.strip().lower())
+
+    @staticmethod
+    def _readings(text: str) -> list[str]:
+        """A word as written, then by its meaning (the words without a number before them: OTRS's
+        "4 high" is high, ServiceNow's "1 - Critical" critical), then each part, then the number."""
+        words = re.sub(r"^\s*p?\d+\s*[-:.)]?\s*", "", text).strip()
+        parts = [p for p in re.split(r"\s*[-:.)]\s*|\s+", text) if p]
+        return [text, *([words] if words and words != text else []), *[p for p in parts if not p.isdigit()],
+                text.removeprefix("p"), *[p for p in parts if p.isdigit()]]
 
     def priority(self, raw: str) -> str:
         given = self._user("priority", raw)
@@ -368,7 +458,7 @@ class _Words:
         if self.layout is not None and self.layout.numeric_priority == "rt" and text.isdigit():
             n = int(text)
             return self._used("priority", raw, "P2" if n >= 67 else "P3" if n >= 34 else "P4")
-        for candidate in (text, text.removeprefix("p"), *re.split(r"\s*[-:.)]\s*|\s+", text)):
+        for candidate in self._readings(text):
             if candidate in self.priorities:
                 return self._used("priority", raw, self.priorities[candidate])
         raise ValueError(f"priority: {raw!r} is not a priority we know (map it: --map-value 'priority:{raw}=P2')")
@@ -380,32 +470,40 @@ class _Words:
                 raise ValueError(f"--map-value {name}:{raw}={given}: use high, medium or low")
             return self._used(name, raw, given.lower())
         text = raw.strip().lower()
-        for candidate in (text, *re.split(r"\s*[-:.)]\s*|\s+", text)):
+        for candidate in self._readings(text):
             if candidate in self.levels:
                 return self._used(name, raw, self.levels[candidate])
         raise ValueError(f"{name}: {raw!r} is not high, medium or low (map it: --map-value '{name}:{raw}=high')")
 
-    def state(self, raw: str | None, sub: str | None) -> str | None:
-        """A state here; None for a row that says nothing about it (kept as it was). A sub status
-        says more than its status: it is read first, whole, then the status."""
+    def state(self, raw: str | None, sub: str | None, category: str | None = None) -> str | None:
+        """A state here; None for a row that says nothing about it (kept as it was); UNKNOWN for a
+        word no table knows and no category places. A sub status says more than its status: it is
+        read first, whole, then the status."""
         for text in (sub, raw):
             if text is None or not text.strip():
                 continue
             given = self._user("state", text)
             if given:
-                if given not in ("new", "in progress", "waiting for customer", "waiting for supplier", "restored",
-                                 "closed"):
+                if given not in STATES:
                     raise ValueError(f"--map-value state:{text}={given}: use new, in progress, waiting for customer, "
                                      "waiting for supplier, restored or closed")
                 return self._used("state", text, given)
             key = text.strip().lower()
             if key in self.states:
                 return self._used("state", text, self.states[key]) if self.states[key] else None
-            for word, state in GENERIC_STATES:
+            for word, state in self.generic:
                 if word in key:
                     return self._used("state", text, state)
-        shown = sub or raw
-        raise ValueError(f"status: {shown!r} is not a state we know (map it: --map-value 'state:{shown}=closed')")
+        if category and category.strip():
+            key = category.strip().lower()
+            placed = self.categories.get(key) or next((s for w, s in self.categories.items() if w in key), None)
+            if placed:
+                self.placed(sub or raw or "", placed, f"the tool's own category ({category.strip()})")
+                return placed
+        return UNKNOWN
+
+    def placed(self, word: str, state: str, how: str) -> None:
+        self.plan.placed[(word, state, how)] += 1
 
 
 def mapping_for(header: list[str], layout: Layout | None, options: Options) -> dict[str, str]:
@@ -419,9 +517,9 @@ def mapping_for(header: list[str], layout: Layout | None, options: Options) -> d
                 out[name] = lowered[column]
                 taken.add(lowered[column])
                 break
-    for name, names in COMMON_NAMES.items():
-        if name in out or (layout and name in layout.columns and not layout.columns[name]):
-            continue
+    for name, names in common_names().items():
+        if name in out or (layout and name == "event_time" and name not in layout.columns):
+            continue  # a list export's "Date" is no event time
         for column in names:
             if column in lowered and lowered[column] not in taken:
                 out[name] = lowered[column]
@@ -445,15 +543,16 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
     if overrides:
         options.columns.update(overrides)
     store.guard_input(Path(path))
-    source = CsvFile.open(path)
+    source = CsvFile.open(path, options.encoding)
     header = source.header
     for column in options.ignore:
         if column not in header:
             raise InputError(f"--ignore {column!r}: the file has no such column")
     layout = detect(header)
     mapping = mapping_for(header, layout, options)
-    plan = ImportPlan(layout.name if layout else "common column names", mapping, header=header,
-                      ignored=list(options.ignore), source=source.path.name)
+    plan = ImportPlan(layout.title if layout else "common column names", mapping, header=header,
+                      ignored=list(options.ignore), source=source.path.name, encoding=source.encoding_why,
+                      delimiter=source.dialect.delimiter, update=options.update)
     if layout and layout.note:
         plan.notes.append(layout.note)
     if "summary" not in mapping and "ref" not in mapping:
@@ -477,7 +576,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
     for _line, values in source.rows():
         plan.rows += 1
         if ref is not None and ref < len(values):
-            key = _cell(values, ref)
+            key = _key(_cell(values, ref))
             if key is None:
                 unnamed += 1
             else:
@@ -500,16 +599,6 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         except DateError as exc:
             raise InputError(f"{mapping[name]}: {exc}") from None
         plan.dates[name] = readers[name].decided
-    customers: dict[str, str] = {}
-    for uuid, name in store.titles("customers").items():
-        customers[name.lower()] = uuid
-    for uuid, short in store.customer_codes().items():
-        customers.setdefault(short.lower(), uuid)
-    if asked:
-        known_keys |= store.known_external_refs(asked)
-    # Summed up a bucket at a time, only the keys met on several rows keep their count: the walk
-    # needs it to know when such a ticket's last row is read. Two keys of the same hash (one in
-    # billions of pairs) only make their tickets wait for the end of the file to be finished.
     key_counts: Counter = Counter()
     named = 0
     for bucket in hashes:
@@ -517,7 +606,22 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         named += len(counted)
         key_counts.update({h: n for h, n in counted.items() if n > 1})
     del hashes
+    if key_counts and ref is not None:  # an event log: which column gives each row's time
+        _choose_event_time(source, index, readers, ref, plan)
+    customers: dict[str, str] = {}
+    for uuid, name in store.titles("customers").items():
+        customers[name.lower()] = uuid
+    for uuid, short in store.customer_codes().items():
+        customers.setdefault(short.lower(), uuid)
+    if asked:
+        known_keys |= store.known_external_refs(asked)
+    # Summed up a bucket at a time (above), only the keys met on several rows keep their count: the
+    # walk needs it to know when such a ticket's last row is read. Two keys of the same hash (one in
+    # billions of pairs) only make their tickets wait for the end of the file to be finished.
     named_known = len(known_keys)
+    if options.update:  # brought up to date, not skipped: built like the others and compared when stored
+        plan.to_update = named_known
+        known_keys = set()
     known = known_keys | _known_fingerprints(store)  # and the fingerprints of tickets that came without a key
     plan.reading = _Reading(
         source, index, readers, _Words(layout, options, plan), plan.keyed, key_counts, known, set(),
@@ -529,6 +633,83 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
             pass
     return plan
 
+
+def _choose_event_time(source: CsvFile, index: dict[str, int], readers: dict[str, DateReader], ref: int,
+                       plan: ImportPlan) -> None:
+    """An event log's row time: of its date columns, the one that changes within most tickets and
+    never goes back (in the file's order, or never forward: a log written newest first). Said in
+    the preview with its evidence; `index` then reads it as the event time."""
+    candidates = [n for n in ("event_time", "updated_at", "restored_at", "closed_at", "responded_at", "opened_at")
+                  if n in index and n in readers]
+    if not candidates:
+        plan.event_time = "none: no date column changes within a ticket (rows keep the file's order)"
+        return
+    last: dict[str, dict[str, tuple[datetime, int]]] = {n: {} for n in candidates}
+    varies: dict[str, set[str]] = {n: set() for n in candidates}
+    forward: Counter = Counter()
+    back: Counter = Counter()
+    seq = index.get("sequence")  # a modification count: the order the tool made the rows in
+    for _line, values in source.rows():
+        key = _key(_cell(values, ref))
+        if key is None:
+            continue
+        count = _cell(values, seq) if seq is not None else None
+        n = int(count) if count and count.isdigit() else 0
+        for name in candidates:
+            raw = _cell(values, index[name])
+            if raw is None:
+                continue
+            try:
+                when = readers[name].read(raw)
+            except DateError:
+                continue
+            if when is None:
+                continue
+            before = last[name].get(key)
+            if before is not None and when != before[0]:
+                varies[name].add(key)
+                later = when > before[0]
+                if seq is not None and n < before[1]:
+                    later = not later  # a row the tool made earlier, written further down
+                if later:
+                    forward[name] += 1
+                else:
+                    back[name] += 1
+            last[name][key] = (when, n)
+
+    def score(name: str) -> tuple[bool, bool, int]:
+        steps = forward[name] + back[name]
+        steady = min(forward[name], back[name]) <= steps // 50  # one step in fifty may go the other way
+        return bool(varies[name]), steady, len(varies[name])
+
+    best = max(candidates, key=score)
+    tickets = len(last["event_time" if "event_time" in last else best]) or 1
+    if not varies[best]:
+        plan.event_time = "none: no date column changes within a ticket (rows keep the file's order)"
+        index.pop("event_time", None)
+        return
+    column = source.header[index[best]]
+    _varies, steady, n = score(best)
+    against = min(forward[best], back[best])
+    counted = " (in the order of its modification count)" if seq is not None else ""
+    order = (f"never goes back{counted}" if not against else f"goes the other way in {against} of "
+             f"{forward[best] + back[best]} steps; rows are put in its order") if steady else \
+        f"goes back in {against} of {forward[best] + back[best]} steps; rows are put in its order"
+    plan.event_time = f"{column!r} (changes within {n} of {len(last[best]) or tickets} tickets, {order})"
+    index["event_time"] = index[best]
+    plan.mapping["event_time"] = column
+    if best != "event_time":
+        readers["event_time"] = readers[best]
+
+
+def _key(text: str | None) -> str | None:
+    """A ticket key as the tool shows it: digits grouped by thousands (2 553, 2.553, 2,553) are the number."""
+    if text is not None and _GROUPED.match(text):
+        return re.sub(r"\D", "", text)
+    return text
+
+
+_GROUPED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+$")
 
 PREVIEW = 20
 ASK_EVERY = 5_000  # ticket keys read between two questions to the database: which are here already
@@ -547,6 +728,8 @@ def _walk(reading: _Reading, sink: Any, keys: set[str] | None = None) -> Iterato
             reading.progress(done)
         width = len(values)
         row = {name: _cell(values, i) if i < width else None for name, i in reading.index.items()}
+        if "ref" in row:
+            row["ref"] = _key(row["ref"])
         key = row.get("ref")
         if not reading.keyed or key is None:
             key = "fp:" + hashlib.sha256("\x1f".join(v.strip() for v in values).encode("utf-8")).hexdigest()[:32]
@@ -559,6 +742,9 @@ def _walk(reading: _Reading, sink: Any, keys: set[str] | None = None) -> Iterato
             builder = builders[key] = _Builder(key, line)
         builder.rows += 1
         try:
+            misfit = reading.source.width_error(values)
+            if misfit:
+                raise ValueError(misfit)
             builder.add(line, row, reading.readers, reading.words)
         except (ValueError, InputError) as exc:
             keep = len(sink.rejected) < KEEP_REJECTED_VALUES  # a file of bad rows never fills the memory
@@ -603,7 +789,8 @@ class _Builder:
 
     def __init__(self, key: str, line: int) -> None:
         self.key, self.line, self.rows, self.known = key, line, 0, False
-        self.events: list[tuple[datetime | None, int, str | None, str | None]] = []  # when, line, state, who
+        # when, modification count, line, state, who, the status word as the tool wrote it
+        self.events: list[tuple[datetime | None, int, int, str | None, str | None, str]] = []
         self.first: dict[str, Any] = {}  # the first value each field had
         self.last: dict[str, Any] = {}  # the last value each field had
 
@@ -621,7 +808,12 @@ class _Builder:
         for name in ("impact", "urgency"):
             if row.get(name):
                 parsed[name] = words.level(name, row[name] or "")
-        state = words.state(row.get("state"), row.get("substate")) if (row.get("state") or row.get("substate")) else None
+        for name in ("restore_duration", "close_duration"):
+            if row.get(name):
+                parsed[name] = _duration(row[name] or "", name)
+        raw_state, sub = row.get("state"), row.get("substate")
+        state = words.state(raw_state, sub, row.get("state_category")) if (raw_state or sub) else None
+        word = " / ".join(w for w in (raw_state, sub) if w)
         for name in ("summary", "details", "reporter", "reporter_contact", "resolver", "group", "category", "product",
                      "customer"):
             if row.get(name):
@@ -629,21 +821,25 @@ class _Builder:
         for name, value in parsed.items():
             self.first.setdefault(name, value)
             self.last[name] = value
+        seq = row.get("sequence") or ""
         when = parsed.get("event_time") or (parsed.get("opened_at") if self.rows == 1 else None)
-        self.events.append((when, line, state, row.get("actor") or row.get("resolver")))
+        self.events.append((when, int(seq) if seq.isdigit() else 0, line, state, row.get("actor") or row.get("resolver"),
+                            word))
 
     def finish(self, plan: Any, people: dict[str, str], customers: dict[str, str],
                services: dict[str, str]) -> Ticket:
         from ..incidents.policy import priority_for
 
         first, last = self.first, self.last
-        timeline = sorted(self.events, key=lambda e: (e[0] is None, e[0] or EPOCH, e[1])) \
+        timeline = sorted(self.events, key=lambda e: (e[0] is None, e[0] or EPOCH, e[1], e[2])) \
             if any(e[0] for e in self.events) else self.events
         times = [e[0] for e in timeline if e[0] is not None]
         opened = first.get("opened_at") or (min(times) if times else None)
         if opened is None:
             raise ValueError(f"ticket {self.key if not self.key.startswith('fp:') else ''}: no opening date "
                              "(a creation date or an event time)".replace("ticket : ", ""))
+        log = self.rows > 1 and bool(times)
+        timeline = _place_unknown(timeline, last, log, plan)
         key = None if self.key.startswith("fp:") else self.key
         summary = (first.get("summary") or last.get("summary") or
                    f"Imported ticket {key or ''}".strip() + (f" ({last['product']})" if last.get("product") else ""))
@@ -662,24 +858,79 @@ class _Builder:
         urgency = last.get("urgency") or impact
         resolver_name = last.get("resolver") or ""
         resolver = people.get(resolver_name.lower(), resolver_name)
-        initial = {
+        words = [e[5] for e in timeline if e[5]]
+        initial: dict[str, Any] = {
             "summary": str(summary)[:300], "details": details, "external_ref": key,
             "fingerprint": self.key[3:] if self.key.startswith("fp:") else None, "opened_at": opened,
             "impact": impact, "urgency": urgency, "priority": last.get("priority") or priority_for(impact, urgency),
             "reporter": first.get("reporter") or "", "reporter_contact": first.get("reporter_contact") or "",
             "category": last.get("category") or ("" if service else last.get("product") or ""),
             "customer": customer, "service": service, "status": "opened", "state": "new",
+            "source_status": (words[0] if log else words[-1]) if words else "",
         }
-        log = self.rows > 1 and bool(times)
         steps, final = _story(timeline, first, last, opened, resolver, log)
         state = final.get("state", "new")
         if not log:  # one row says how the ticket stands: it is stored as it stands, in one history row
             for changes, *_rest in steps:
                 initial.update(changes)
             steps = []
+            if state == "closed" and not initial.get("closed_at"):
+                plan.no_close_date += 1
+        elif state == "closed" and not final.get("closed_at"):
+            plan.no_close_date += 1
         if state in ACTIVE and resolver in people.values():
             initial["assignee"] = resolver  # who has it now, a person of the shop
+        elif state in ACTIVE and resolver_name:  # who has it there, not (yet) a person here: kept in words
+            initial["details"] = (initial["details"] + "\n" if initial["details"] else "") + f"Assigned to: {resolver_name}"
         return Ticket(key, self.key[3:] if self.key.startswith("fp:") else None, self.line, self.rows, initial, steps, state, final)
+
+
+def _place_unknown(timeline, last: dict[str, Any], log: bool, plan: Any):
+    """Status words no table knows, placed where they stand: in an event log by their place in the
+    ticket's events (the first event is new; after it, work in progress; after a resolution, the
+    ticket stays as it was); on a one-row ticket by its own dates (a close date, a resolution
+    date), else in progress. Never a closure guessed from a word."""
+    if not any(e[3] == UNKNOWN for e in timeline):
+        return timeline
+    out = []
+    current: str | None = None
+    for n, (when, seq, line, state, who, word) in enumerate(timeline):
+        if state == UNKNOWN:
+            if not log:
+                state = "closed" if last.get("closed_at") else "restored" if last.get("restored_at") else "in progress"
+                how = "the ticket's own dates" if state != "in progress" else "no date of the ticket says it ended"
+            elif current in ("restored", "closed"):
+                state, how = None, "after a resolution: the ticket stays as it was"
+            elif current is None and n == 0:
+                state, how = "new", "the first event of its ticket"
+            else:
+                state, how = "in progress", "its place in the ticket's events (after opening, before a resolution)"
+            plan.placed[(word, state or "unchanged", how)] += 1
+        if state:
+            current = state
+        out.append((when, seq, line, state, who, word))
+    return out
+
+
+def _duration(text: str, name: str) -> timedelta:
+    """A duration as tools write it: seconds (minutes for a column in minutes), H:MM[:SS], a date
+    counted from 1970-01-01 (ServiceNow's raw durations), or words (2 Days 3 Hours 4 Minutes)."""
+    value = text.strip().lower()
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", value):
+        n = float(value.replace(",", "."))
+        return timedelta(minutes=n) if "min" in name else timedelta(seconds=n)
+    m = re.fullmatch(r"(\d+):(\d{2})(?::(\d{2}))?", value)
+    if m:
+        return timedelta(hours=int(m.group(1)), minutes=int(m.group(2)), seconds=int(m.group(3) or 0))
+    m = re.fullmatch(r"1970-01-(\d{2})[ t](\d{2}):(\d{2}):(\d{2})", value)
+    if m:
+        return timedelta(days=int(m.group(1)) - 1, hours=int(m.group(2)), minutes=int(m.group(3)),
+                         seconds=int(m.group(4)))
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    parts = re.findall(r"(\d+)\s*([a-z]+)", value)
+    if parts and all(u[0] in units for _n, u in parts):
+        return timedelta(seconds=sum(int(n) * units[u[0]] for n, u in parts))
+    raise ValueError(f"{name.replace('_', ' ')}: {text!r} is not a duration we can read")
 
 
 def _story(timeline, first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
@@ -696,14 +947,23 @@ def _story(timeline, first: dict[str, Any], last: dict[str, Any], opened: dateti
         steps.append((changes, state, who, STEP_TASK.get(state), when))
         current = state
 
+    own_restored, own_closed = last.get("restored_at"), last.get("closed_at")  # the ticket's own columns
     if log:  # an event log: walk its rows in time order
         responded = restored = closed = None
         reopened = waited = 0
         waiting_since: datetime | None = None
-        for when, _line, state, who in timeline:
+        word_now = next((e[5] for e in timeline if e[5]), "")
+        for when, _seq, _line, state, who, word in timeline:
             if state is None or state == current:
+                if word and word != word_now:  # a new word for the same state: kept in the history, at its time
+                    word_now = word
+                    step({"source_status": word}, current, who, when)
                 continue
+            if state in ("restored", "closed") and when is None:
+                when = own_restored if state == "restored" else (own_closed or own_restored)
             changes: dict[str, Any] = {"state": state, "status": "closed" if state == "closed" else "updated"}
+            if word and word != word_now:
+                changes["source_status"] = word_now = word
             if waiting_since is not None and when is not None:
                 waited += max(0, int((when - waiting_since).total_seconds() // 60))
                 changes["waiting_minutes"] = waited
@@ -730,28 +990,37 @@ def _story(timeline, first: dict[str, Any], last: dict[str, Any], opened: dateti
                 changes["closed_at"] = closed
             step(changes, state, who, when)
         return steps, final
-    # one row per ticket: its columns say when it moved
-    state = next((e[2] for e in reversed(timeline) if e[2]), None) or "new"
-    who = next((e[3] for e in reversed(timeline) if e[3]), None)
-    restored, closed = last.get("restored_at"), last.get("closed_at")
-    updated = last.get("updated_at")
-    if state == "closed" and closed is None:  # the export gives no closing time: its last update, else the restore
-        closed = max(t for t in (updated, restored, opened) if t is not None)
+    # one row per ticket: its columns say when it moved; a close date is never guessed from an update
+    state = next((e[3] for e in reversed(timeline) if e[3]), None) or "new"
+    who = next((e[4] for e in reversed(timeline) if e[4]), None)
+    restored, closed = own_restored, own_closed
+    if closed is None and state == "closed" and last.get("event_time"):  # an event log's one row: its own time
+        closed = last["event_time"]
+    if restored is None and state == "restored" and last.get("event_time"):
+        restored = last["event_time"]
+    if restored is None and last.get("restore_duration") is not None:
+        restored = opened + last["restore_duration"]
+    if closed is None and last.get("close_duration") is not None:
+        closed = opened + last["close_duration"]
+    if state == "closed" and closed is None:  # no close date: the resolution's, else none (said in the preview)
+        closed = restored
     if state in ("restored", "closed") and restored is None:
-        restored = closed or updated or opened
+        restored = closed
+    when_known = last.get("updated_at") or opened  # when the history row is dated, when nothing else says
     responded = last.get("responded_at") or first.get("responded_at")
     if responded and responded >= opened:
         step({"state": "in progress", "status": "updated", "responded_at": responded}, "in progress", who, responded)
     if state in ("in progress", "waiting for customer", "waiting for supplier") and current != state:
         step({"state": state, "status": "updated", **({"waiting_since": opened} if state.startswith("waiting") else {})},
              state, who, opened)
-    if restored is not None and state in ("restored", "closed"):
-        at = max(restored, opened)
+    if state in ("restored", "closed"):
+        at = max(restored, opened) if restored is not None else None
         step({"state": "restored", "status": "updated", "restored_at": at,
-              **({"responded_at": at} if not responded else {}), **({"resolver": resolver} if resolver else {})},
-             "restored", who, at)
+              **({"responded_at": at} if not responded and at else {}), **({"resolver": resolver} if resolver else {})},
+             "restored", who, at or when_known)
     if state == "closed":
-        step({"state": "closed", "status": "closed", "closed_at": max(closed or opened, opened)}, "closed", who, closed)
+        at = max(closed, opened) if closed is not None else None
+        step({"state": "closed", "status": "closed", "closed_at": at}, "closed", who, at or when_known)
     return steps, final
 
 
@@ -779,6 +1048,12 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
 
     def store_batch() -> int:
         tickets = batch
+        if plan.update:
+            here = store.known_external_refs([t.key for t in tickets if t.key])
+            for ticket in tickets:
+                if ticket.key in here:
+                    plan.updated += _mend(store, ticket, via)
+            tickets = [t for t in tickets if t.key not in here]
         if meanwhile:
             here = store.known_external_refs([t.key for t in tickets if t.key])
             tickets = [t for t in tickets if t.key not in here and "fp:" + (t.fingerprint or "") not in fingerprints]
@@ -806,6 +1081,32 @@ def apply(store: StorePort, plan: ImportPlan, progress: Callable[[int], None] | 
         if progress:
             progress(count)
     return count
+
+
+MENDED = ("opened_at", "responded_at", "restored_at", "closed_at", "state", "status", "priority", "impact", "urgency",
+          "reopened", "waiting_minutes", "waiting_since", "source_status")
+
+
+def _mend(store: StorePort, ticket: Ticket, via: str) -> int:
+    """An incident imported before, brought to what the file says now (dates, states, priorities):
+    one new version, each changed field a history row of its own (the earlier values stay in the
+    history). 1 if it changed, else 0."""
+    old = store.get("incidents", ticket.key or "")
+    target = dict(ticket.initial)
+    for changes, *_rest in ticket.steps:
+        target.update(changes)
+    changes = {}
+    for name in MENDED:
+        if name in target and getattr(old, name) != target[name]:
+            changes[name] = target[name]
+    if changes.get("status") == "opened" and old.status != "opened":
+        changes["status"] = "updated"  # a status never goes back to opened: the incident was worked on
+    if changes.get("status") == old.status:
+        del changes["status"]
+    if not changes:
+        return 0
+    store.update("incidents", old.uuid, changes, task="IN.2.2", via=f"{via} (--update)"[:200])
+    return 1
 
 
 def _known_fingerprints(store: StorePort) -> set[str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from ..governance.people import clean_name, name_key
 from ..kernel.errors import InputError, describe_validation_error
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
@@ -65,6 +66,8 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
         plan.rejected.append(Rejected(1, "no name column (call it name, or company for an organisation)"))
         return plan
     existing = {t.lower() for t in store.titles(kind).values()}
+    existing_keys = {name_key(t) for t in store.titles(kind).values()} if kind == "people" else set()
+    seen_keys: set[str] = set()
     orgs = {t.lower(): (u, "customer") for u, t in store.titles("customers").items()}
     orgs.update({t.lower(): (u, "supplier") for u, t in store.titles("suppliers").items()})
     seen: set[str] = set()
@@ -75,7 +78,8 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
             return "" if value is None or empty(value) else value.strip()
 
         try:
-            name = check_new_name(get("name"), existing, seen)
+            name = _people_name(get("name"), existing_keys, seen_keys) if kind == "people" else \
+                check_new_name(get("name"), existing, seen)
             email = get("email")
             if email and not EMAIL.match(email):
                 raise ValueError(f"email: {email!r} is not an e-mail address")
@@ -111,10 +115,27 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
             plan.rejected.append(Rejected(line, describe_validation_error(exc, "row")))
             continue
         seen.add(name.lower())
+        seen_keys.add(name_key(name))
         if roles:
             plan.roles[len(plan.records)] = roles
         plan.records.append(record)
     return plan
+
+
+def _people_name(text: str, existing: set[str], seen: set[str]) -> str:
+    """A person's name from a row: clean (no line break, no invisible character), and reading unlike
+    every stored name and every earlier row's (case, accents, look-alike letters)."""
+    if not text:
+        raise ValueError("name is empty")
+    try:
+        name = clean_name(text)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    if name_key(name) in existing:
+        raise ValueError(f"{name!r} is already stored (or reads the same as a stored name)")
+    if name_key(name) in seen:
+        raise ValueError(f"{name!r} appears twice in the file (or reads the same as an earlier row)")
+    return name
 
 
 def apply_parties(store: StorePort, plan: PartyPlan) -> int:

@@ -22,15 +22,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cache
 
 MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-MONTH_NAMES = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-               "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
-               # the other languages' short names tools write most often
-               "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7,
-               "déc": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12}
-_TIME = r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
+_TIME = r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?)?"
 _ZONE = r"\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2})?"
 FORMS = [
     ("iso", re.compile(r"(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME + _ZONE + r"$")),
@@ -164,7 +160,7 @@ class DateReader:
             month = _month(g["mon"], raw)
             day, year = int(g["d"]), _year(g["y"])
         hour, minute, second = int(g.get("H") or 0), int(g.get("M") or 0), int(g.get("S") or 0)
-        ampm = (g.get("ampm") or "").replace(".", "").lower()
+        ampm = (g.get("ampm") or "").replace(".", "").replace(" ", "").lower()
         if ampm:
             if not 1 <= hour <= 12:
                 raise DateError(f"{raw!r}: {hour} is not an hour of a 12-hour clock")
@@ -213,11 +209,31 @@ def _year(text: str) -> int:
 
 def _month(name: str, raw: str) -> int:
     key = name.lower().rstrip(".")
-    if key in MONTH_NAMES:
-        return MONTH_NAMES[key]
+    names = _month_names()
+    if key in names:
+        return names[key]
     if key[:3] in MONTHS and (len(key) == 3 or key == "sept"):
         return MONTHS[key[:3]]
     raise DateError(f"{raw!r}: {name!r} is not a month")
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Month names and short names in the languages tools are used in, each language's `months`
+    of data/imports/words.toml (shipped inside the package, else beside it in the checkout)."""
+    import tomllib
+    from pathlib import Path
+
+    here = Path(__file__).resolve()
+    words = here.parents[2] / "data" / "imports" / "words.toml"
+    if not words.exists():
+        words = here.parents[3] / "data" / "imports" / "words.toml"
+    with open(words, "rb") as fh:
+        table = tomllib.load(fh)
+    out: dict[str, int] = {}
+    for language in table.values():
+        out.update({k.lower(): int(v) for k, v in language.get("months", {}).items()})
+    return out
 
 
 _LATEST: list[int] = []  # next year, read once per process (a date reader runs for every value of a file)

@@ -37,7 +37,8 @@ REFS: dict[str, str | None] = {
 MANAGED = {"id", "uuid", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by",
            "approvals", "notes", "period_performance", "signed_off_by", "signed_off_at", "deployed_at", "planned_at",
            "built_by", "planned_end", "template", "template_from", "review", "deployed_before_approval", "sha256", "size", "record", "assignments", "priority_matrix", "targets_policy", "templates", "security_measures",
-           "change_definitions", "time_entries", "notifications", "confirmations", "change_requests"}
+           "change_definitions", "time_entries", "notifications", "confirmations", "change_requests",
+           "ssh_key", "key_proof"}  # a key is registered by its rules (core.governance.keys), never typed over
 LINE_NAMES = {"title", "name", "contact", "owner", "location", "requested_by", "tested_by", "interpreted_by",
               "validated_by", "issuer", "approval_authority", "master_copy", "catalogue", "provider_owner",
               "party_owner", "email", "phone", "short", "cost", "budget", "schedule", "role_title"}

@@ -103,6 +103,7 @@ class Incident(Record):
     problem: bool = False  # a potential problem (IN.1.3) rather than a reported failure
     mail: list[Mail] = Field(default_factory=new_list)  # messages that came in on it (the first one opened it)
     external_ref: str | None = None  # the ticket key in the tool it was imported from
+    source_status: str = ""  # the status word it had in the tool it was imported from, as that tool wrote it
     fingerprint: str | None = None  # an imported row's content hash, when its export had no ticket key
     assignee: str | None = None  # uuid of the person who has it
 

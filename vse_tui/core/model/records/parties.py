@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -44,6 +44,7 @@ class Person(Record):
     organisation: str | None = None  # uuid of a customer or supplier
     os_user: str | None = None  # the login this person uses, so that their writes are theirs
     ssh_key: str | None = None  # their SSH public key: approvals they make can be signed with it
+    key_proof: dict[str, Any] | None = None  # how their key came to be theirs (core.governance.keys), written with it
 
 
 class RoleAssignment(Record):
