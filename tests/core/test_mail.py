@@ -615,10 +615,15 @@ def test_a_bounce_after_acceptance_comes_back_onto_its_notice(store, settings, s
     inc = core.log_incident(store, "Printer jam", reporter="Dana", reporter_contact="dana@acme.example")
     updated, _ = notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender)
     mid = updated.notifications[-1].message_id
-    assert store.get("incidents", inc.id).responded_at is None  # queued is no response
+    from vse_tui.core.evidence.tasks import _notified
+
+    queued = store.get("incidents", inc.id)
+    assert queued.responded_at is None  # queued is no response, nor evidence that anyone was told
+    assert _notified("IN.2.3")(None, queued) == ["the IN.2.3 notice did not reach anyone (mail queued)"]
     assert send_outbox(store, settings) == (1, [])
     sent = store.get("incidents", inc.id)
     assert sent.responded_at == sent.notifications[-1].sent_at is not None
+    assert _notified("IN.2.3")(None, sent) == []
     box = mailbox.Maildir(settings.maildir, create=True)
     box.add(dsn("<someone-else@acme.example>", "dana@acme.example", headers_only))  # not ours: skipped
     box.add(dsn(mid, "dana@acme.example", headers_only))
@@ -628,6 +633,7 @@ def test_a_bounce_after_acceptance_comes_back_onto_its_notice(store, settings, s
     note = after.notifications[-1]
     assert note.state == "bounced" and "5.1.1" in note.delivery and "User unknown" in note.delivery
     assert after.responded_at is None and store.count("incidents") == 1
+    assert _notified("IN.2.3")(None, after) == ["the IN.2.3 notice did not reach anyone (mail bounced)"]
     assert any(inc.id in f.records and "bounced" in f.line() for f in audit_check(store))
     text = incident_view(store, inc.id).as_text()
     assert "IN.2.3 to Dana <dana@acme.example>: bounced" in text

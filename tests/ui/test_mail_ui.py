@@ -100,6 +100,7 @@ async def test_the_incident_and_change_screens_show_each_message_with_its_state_
         app.open_record(inc.id)
         await pilot.pause()
         assert "IN.2.3 to Dana <dana@acme.example>: queued" in widget_text(app, "#fields")
+        assert "○ Notified IN.2.3" in widget_text(app, "#steps")  # queued is not told
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -115,6 +116,7 @@ async def test_the_incident_and_change_screens_show_each_message_with_its_state_
         await pilot.pause()
         shown = widget_text(app, "#fields")
         assert "IN.2.3 to Dana <dana@acme.example>: sent" in shown and "We are working on" in shown
+        assert "● Notified IN.2.3" in widget_text(app, "#steps")
         report = (b"From: MAILER-DAEMON@mx.acme.example\nSubject: Undelivered\nMessage-ID: <dsn1@mx>\n"
                   b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
                   b"--b\nContent-Type: text/plain\n\nGone.\n--b\nContent-Type: message/delivery-status\n\n"
@@ -130,6 +132,7 @@ async def test_the_incident_and_change_screens_show_each_message_with_its_state_
         await pilot.pause()
         shown = widget_text(app, "#fields")
         assert "IN.2.3 to Dana <dana@acme.example>: bounced" in shown and "User unknown" in shown
+        assert "○ Notified IN.2.3" in widget_text(app, "#steps")  # nobody was reached: the step is not done
         app.open_record(change.id)
         await pilot.pause()
         shown = widget_text(app, "#fields")

@@ -100,10 +100,12 @@ class IncidentDetailScreen(BaseScreen):
 
     @staticmethod
     def _done(inc: Incident) -> dict[str, bool]:
+        from ..core.intake.mail_delivery import reached
+
         return {
             "IN.2.1": True,
             "IN.2.2": bool(inc.category),
-            "IN.2.3": any(n.task == "IN.2.3" for n in inc.notifications),
+            "IN.2.3": any(n.task == "IN.2.3" and reached(n) for n in inc.notifications),  # a mail that arrived
             "IN.2.4": inc.restored_at is not None,
             "IN.2.5": inc.status == "closed",
         }
