@@ -40,49 +40,53 @@ def _noop() -> None:
     return None
 
 
-class Found(list):
-    """The messages found at a place, and (when there are none) where it looked and why none."""
+@dataclass
+class Found:
+    """What reading a place found: how many messages, and (when none) where it looked and why."""
 
+    count: int = 0
     why: str = ""
 
 
-def read_messages(path: str | Path, everything: bool = False) -> Iterator[Source]:
+def read_messages(path: str | Path, everything: bool = False, found: Found | None = None) -> Iterator[Source]:
     """The unseen messages of a Maildir (new/, and cur/ without the seen flag), every message of an
-    mbox file, every .eml of a folder, or one .eml. `everything`: a Maildir's seen messages too."""
-    yield from find_messages(path, everything)
-
-
-def find_messages(path: str | Path, everything: bool = False) -> Found:
-    """What read_messages reads, found first: a list of sources, with `why` when it is empty."""
+    mbox file, every .eml of a folder, or one .eml, one at a time (memory stays flat whatever the
+    mailbox's size). `everything`: a Maildir's seen messages too. `found`: filled as it goes; when
+    nothing was found, it says why."""
+    found = found if found is not None else Found()
     place = Path(path).expanduser()
-    found = Found()
     if not place.exists():
         raise InputError(f"{place} does not exist (a Maildir, an mbox file or .eml files)")
     if place.is_dir() and (place / "new").is_dir() and (place / "cur").is_dir():
-        seen = _maildir(place, found, everything)
-        if not found:
+        passed = [0]
+        for source in _maildir(place, everything, passed):
+            found.count += 1
+            yield source
+        if not found.count:
             found.why = (f"{place} is a Maildir with no unseen message in new/ or cur/"
-                         + (f" ({seen} in cur/ already marked seen: `vse-tui mail import --all` reads those too; "
-                            "a message already here is never read twice)" if seen else " (it is empty)"))
+                         + (f" ({passed[0]} in cur/ already marked seen: `vse-tui mail import --all` reads those "
+                            "too; a message already here is never read twice)" if passed[0] else " (it is empty)"))
     elif place.is_dir():
         for eml in sorted(place.glob("*.eml")):
-            found.append(Source(eml.name, eml.read_bytes(), _noop))
-        if not found:
+            found.count += 1
+            yield Source(eml.name, eml.read_bytes(), _noop)
+        if not found.count:
             others = sum(1 for p in place.iterdir() if p.is_file())
             found.why = (f"{place} is a folder with no .eml file" + (f" ({others} other files)" if others else "")
                          + " and not a Maildir (no new/ and cur/ in it)")
     elif place.suffix.lower() == ".eml":
-        found.append(Source(place.name, place.read_bytes(), _noop))
+        found.count += 1
+        yield Source(place.name, place.read_bytes(), _noop)
     else:
         with place.open("rb") as fh:
             head = fh.read(5)
         if head != b"From ":
             found.why = (f"{place} is not an mbox file (it does not start with a 'From ' line)" if head else
                          f"{place} is empty")
-            return found
+            return
         box = mailbox.mbox(str(place), create=False)
         try:
-            for n, key in enumerate(box.keys(), start=1):
+            for n, key in enumerate(box.iterkeys(), start=1):
                 arrived = None
                 try:
                     raw = box.get_bytes(key, from_=True)
@@ -90,12 +94,12 @@ def find_messages(path: str | Path, everything: bool = False) -> Found:
                     arrived = _from_line_date(first)
                 except Exception as exc:  # noqa: BLE001 - a damaged entry: reported by the intake
                     raw = f"X-Unreadable: {type(exc).__name__}\n\n".encode()
-                found.append(Source(f"{place.name} #{n}", raw, _noop, arrived))
+                found.count += 1
+                yield Source(f"{place.name} #{n}", raw, _noop, arrived)
         finally:
             box.close()
-        if not found:
+        if not found.count:
             found.why = f"{place} holds no message"
-    return found
 
 
 def _from_line_date(line: bytes) -> datetime | None:
@@ -119,18 +123,17 @@ def _flags(name: str) -> str:
     return name.split(":2,", 1)[1] if ":2," in name else ""
 
 
-def _maildir(place: Path, found: Found, everything: bool) -> int:
-    """Maildir's unseen messages into `found`, oldest first: those in new/ and those in cur/
-    without the S flag (a mail client that looked at the folder moves new mail to cur/ unread);
-    seen = moved to cur/ with the S flag added to its flags. Returns how many seen ones were passed."""
-    passed = 0
+def _maildir(place: Path, everything: bool, passed: list[int]) -> Iterator[Source]:
+    """Maildir's unseen messages, oldest first: those in new/ and those in cur/ without the S flag
+    (a mail client that looked at the folder moves new mail to cur/ unread); seen = moved to cur/
+    with the S flag added to its flags. `passed[0]` counts the seen ones left alone."""
     items = []
     for sub in ("new", "cur"):
         for item in (place / sub).iterdir():
             if item.name.startswith(".") or not item.is_file():
                 continue
             if sub == "cur" and "S" in _flags(item.name) and not everything:
-                passed += 1
+                passed[0] += 1
                 continue
             items.append(item)
     for item in sorted(items, key=lambda p: p.name):
@@ -149,8 +152,7 @@ def _maildir(place: Path, found: Found, everything: bool) -> int:
             raw = item.read_bytes()
         except OSError as exc:
             raw = f"X-Unreadable: {exc.strerror or exc}\n\n".encode()
-        found.append(Source(item.name, raw, seen))
-    return passed
+        yield Source(item.name, raw, seen)
 
 
 def intake(store, path: str | Path, settings: MailSettings, progress: Callable[[int], None] | None = None,
@@ -164,9 +166,8 @@ def intake(store, path: str | Path, settings: MailSettings, progress: Callable[[
     result = IntakeResult()
     known = store.mail_ids()
     limit = settings.max_attachment_mb << 20
-    found = find_messages(path, everything)
-    result.empty = found.why
-    for n, source in enumerate(found, start=1):
+    found = Found()
+    for n, source in enumerate(read_messages(path, everything, found), start=1):
         incoming = mail.parse(source.raw, settings.own_addresses, limit,
                               arrived=min(source.arrived, clock.now()) if source.arrived else None)
         try:
@@ -178,6 +179,7 @@ def intake(store, path: str | Path, settings: MailSettings, progress: Callable[[
             source.seen()
         if progress and n % 50 == 0:
             progress(n)
+    result.empty = found.why
     return result
 
 
@@ -374,4 +376,4 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-__all__ = ["Found", "Source", "find_messages", "helo_name", "intake", "password", "read_messages", "send_outbox", "watch"]
+__all__ = ["Found", "Source", "helo_name", "intake", "password", "read_messages", "send_outbox", "watch"]
