@@ -17,7 +17,7 @@ from .store.db import Store
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
 
-class VseApp(App[None]):
+class VseApp(App[object]):  # App[object], as Textual types every widget's app; it returns nothing
     CSS_PATH = "app.tcss"
     TITLE = "vse-tui"
 

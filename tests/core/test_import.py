@@ -1,6 +1,5 @@
 """Importing incidents from a ServiceNow-like export with bad rows, and from a real event log."""
 
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ INC0010005,Laptop battery swells,2026-03-05 14:00:00,,,enormous,2 - Medium,,New,
 INC0010006,Guest Wi-Fi slow,2026-03-06 16:30:00,2026-03-06 17:00:00,,3 - Low,2 - Medium,,Resolved,Network,Marco Rossi
 """
 
-BPIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bpic2013-problems-events.csv"
 
 
 def test_the_one_date_reader():
@@ -145,17 +143,6 @@ def test_the_cli_dry_run_stores_nothing_and_a_map_fixes_a_column(tmp_path, capsy
                  "--map", "When=opened_at", "--map", "Ref=ref"]) == 0
     assert "imported 2 incidents" in capsys.readouterr().out
     assert main(["import", "incidents", str(path), "--map", "Nope=summary", "--db", db]) == 1
-
-
-@pytest.mark.skipif(not BPIC.exists(), reason="the shared event log is not beside the project")
-def test_a_real_event_log_becomes_one_incident_per_ticket(store):
-    plan = plan_incidents(store, BPIC)
-    assert plan.event_log and plan.rows == 6660
-    assert len(plan.tickets) == 1487 and not plan.rejected
-    apply(store, plan)
-    first = store.get("incidents", "1-109135791")
-    assert first.opened_at.isoformat() == "2006-01-11T15:49:42+00:00" and first.state == "closed"
-    assert plan_incidents(store, BPIC).skipped_known == 1487
 
 
 def test_keys_already_here_are_asked_as_the_file_is_read_and_colliding_hashes_lose_nothing(store, tmp_path,

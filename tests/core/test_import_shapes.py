@@ -129,6 +129,11 @@ def test_queue_states_never_wait_for_the_customer_and_unknown_words_are_placed(s
     assert "Parked / Desk review" in history  # the word kept in its history
     assert ("Parked / Desk review", "in progress",
             "its place in the ticket's events (after opening, before a resolution)") in plan.placed
+    # the hint the preview gives, pasted, says where the word goes
+    again = plan_incidents(store, FIXTURES / "incident_log_sr.csv",
+                           options=Options.parse(map_values=["state:Parked / Desk review=waiting for customer"],
+                                                 update=True))
+    assert not again.placed and "Parked / Desk review -> waiting for customer" in again.values_used["state"]
     two = store.get("incidents", "1-500002")
     assert (two.waiting_minutes, two.responded_at) == (0, at("2026-02-03 12:00"))
     february = report(store, "2026-02")
@@ -209,3 +214,45 @@ def test_audit_check_never_blames_the_source_for_a_date_it_has(store):
     imported(store, "osticket.csv")  # a list with no close date: left empty, and said without blame
     dates = [f for f in audit_check(store) if f.rule == "imported" and " at " in f.what]
     assert dates and all("tool they came from" not in f.what and "--update" in f.what for f in dates)
+
+
+def test_every_tool_and_language_of_the_data_is_recognised_from_its_own_header():
+    from vse_tui.core.intake.layouts import LANGUAGES, LAYOUTS, detect
+
+    seen = set()
+    for layout in LAYOUTS:
+        header = [names[0] for names in layout.known_by]
+        header += [cols[0] for cols in layout.columns.values() if cols and cols[0] not in header]
+        found = detect(header)
+        assert found is not None and (found.name, found.variant) == (layout.name, layout.variant), layout.title
+        if found.language != layout.language:  # two languages writing the very same header: either reads it
+            assert {"pt-BR", "pt-PT"} >= {found.language, layout.language}, (layout.title, found.title)
+        seen.add((layout.name, layout.language))
+    tools = {name for name, _ in seen}
+    assert len(tools) == 10 and all((tool, lang) in seen for tool in tools - {"a ticket event log (one row per "
+                                                                             "status change)"} for lang in LANGUAGES)
+
+
+def test_ids_grouped_by_thousands_and_utf16_without_a_bom(store, tmp_path):
+    path = tmp_path / "glpi_fr.csv"
+    path.write_bytes(("ID;Titre;Statut;Priorité;Date d'ouverture;Date de résolution\n"
+                      "2.553;Écran noir;Résolu;Haute;03/11/2025 09:15;03/11/2025 10:00\n"
+                      "12,554;Réseau lent;En cours (Attribué);Très haute;13/11/2025 14:00;\n").encode("utf-16-le"))
+    plan = plan_incidents(store, path)
+    assert plan.layout == "GLPI (French)" and plan.encoding.startswith("UTF-16") and not plan.rejected
+    apply(store, plan)
+    screen = store.get("incidents", "2553")
+    assert (screen.summary, screen.state, screen.priority, screen.restored_at) == (
+        "Écran noir", "restored", "P2", at("2025-11-03 10:00"))
+    assert (store.get("incidents", "12554").state, store.get("incidents", "12554").priority) == ("in progress", "P1")
+    assert report(store, "2025-11")["mean_resolve_minutes"] == 45
+
+
+def test_a_date_column_with_no_evidence_reads_as_the_files_other_date_columns(store, tmp_path):
+    path = tmp_path / "ost.csv"
+    path.write_text("Ticket Number,Date Created,Subject,Current Status,Last Updated,Closed Date\n"
+                    "700,11/26/26 9:30 AM,Printer,Closed,12/03/26 8:00 AM,12/01/26 10:00 AM\n", encoding="utf-8")
+    plan = plan_incidents(store, path)
+    assert plan.dates["closed_at"].startswith("month-first, as the file's other date columns say")
+    apply(store, plan)
+    assert store.get("incidents", "700").closed_at == at("2026-12-01 10:00")  # December the 1st, not January the 12th

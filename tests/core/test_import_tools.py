@@ -221,9 +221,14 @@ def test_a_broken_csv_is_refused_in_one_line(store, tmp_path):
 
 @pytest.mark.skipif(not BPIC.exists(), reason="the real event log is not on this machine")
 def test_the_real_event_log(store):
+    """The real log, where it is beside the project (never copied into it): the fixture
+    event_log.csv is written in its shape, so the same layout is tried in every run."""
     plan = plan_incidents(store, BPIC)
-    assert (plan.rows, plan.ticket_count, len(plan.rejected)) == (6660, 1487, 0)
+    assert plan.event_log and (plan.rows, plan.ticket_count, len(plan.rejected)) == (6660, 1487, 0)
     assert apply(store, plan) == 1487
+    first = store.get("incidents", "1-109135791")
+    assert first.opened_at.isoformat() == "2006-01-11T15:49:42+00:00" and first.state == "closed"
+    assert plan_incidents(store, BPIC).skipped_known == 1487
     incidents = store.records("incidents")
     assert sum(i.reopened for i in incidents) == 81  # Completed followed by more work, counted from the file
     assert all(i.restored_at and i.restored_at <= (i.closed_at or i.restored_at) for i in incidents if i.closed_at)

@@ -21,6 +21,8 @@ from vse_tui.reports.export import write_export
 from vse_tui.store.chain import verify
 from vse_tui.store.db import open_store
 
+pytestmark = pytest.mark.slow
+
 N = 20_000
 # today on a 2-core laptop: verify ~4x its floor, export ~7x, import ~75x (it validates, numbers,
 # hashes and chains every ticket; the floor only copies text); a quadratic step would be thousands

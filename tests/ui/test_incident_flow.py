@@ -153,3 +153,21 @@ async def test_markup_in_user_text_is_shown_as_typed(make_app, tmp_path):
         app.open_record("INC-0001")
         await pilot.pause()
         assert "[bold]not bold[/bold]" in str(app.screen.query_one("#head").render())
+
+
+async def test_keys_on_an_incident_that_could_not_be_read_say_so(make_app, tmp_path):
+    """The incident screen opened on a reference whose first reading fails (gone since the list
+    was shown, say): every key of the screen answers with the reason, none stops the app."""
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(IncidentDetailScreen("INC-0404"))
+        await pilot.pause()
+        for key in ("k", "m", "t", "x", "h", "w", "l", "e", "o", "f", "A"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, IncidentDetailScreen), key
+            assert any("INC-0404" in str(n.message) for n in app._notifications), key
+        assert "INC-0404" in str(app.screen.query_one("#why").render())
+    assert app.return_code in (None, 0)

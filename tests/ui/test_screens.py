@@ -366,3 +366,29 @@ app.run(headless=True, size=(120, 40), auto_pilot=pilot)
                          env={**os.environ, "VSE_TUI_OPERATOR": "Kim Lee"}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[-2:] == ["False", "True"]
+
+
+async def test_a_refused_answer_can_be_awaited_like_any_dismissal(make_app, tmp_path):
+    """A modal answers once; a second answer, or one while another screen is on top of it, is
+    refused. Textual awaits a dismissal when it pops screens, so a refused one must be awaitable
+    too (it was None: awaiting it raised TypeError)."""
+    from vse_tui.screens.forms import ConfirmScreen
+
+    app = make_app(tmp_path / "x.db")
+    answers = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        below, above = ConfirmScreen("First?"), ConfirmScreen("Second?")
+        app.push_screen(below, answers.append)
+        await pilot.pause()
+        app.push_screen(above, answers.append)
+        await pilot.pause()
+        await below.dismiss(True)  # not the screen on top: refused
+        assert app.screen is above and answers == []
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is below and answers == [True]
+        await pilot.press("n")
+        await pilot.pause()
+        await below.dismiss(True)  # answered already: refused
+        assert answers == [True, False]

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import json_safe, visible
@@ -27,7 +27,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
     def _get_formatter(self) -> argparse.HelpFormatter:
@@ -46,6 +46,7 @@ def terminal_width() -> int:
     except (KeyError, ValueError):
         pass
     try:
+        # no stdout at all (None): the AttributeError below
         return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
     except (AttributeError, ValueError, OSError):
         return 80

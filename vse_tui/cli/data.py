@@ -90,7 +90,8 @@ class _AnchorProblem:
 def _write_tip(store, args, tip) -> None:
     """The tip as a small text file kept elsewhere (a USB stick, a mail to yourself), signed with
     the person's SSH key when asked."""
-    from ..core.governance.approvals import find_private_key, public_key_of, sign_text
+    from ..core.governance.approvals import public_key_of
+    from ..core.governance.keys import find_private_key, sign_text
     from ..store.anchor import tip_text
     from ..store.files import write_text
 
@@ -304,7 +305,8 @@ def cmd_sync(args) -> int:
 
 def _bundle_signer(store, args):
     """Sign the bundle with the person's SSH key when they registered one (--no-sign: never)."""
-    from ..core.governance.approvals import find_private_key, public_key_of, sign_text
+    from ..core.governance.approvals import public_key_of
+    from ..core.governance.keys import find_private_key, sign_text
 
     if args.no_sign:
         return None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, TypeVar
 
+from textual import getters
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
@@ -12,11 +15,18 @@ from ..widgets.footer import KeyFooter
 from ..widgets.keys import key_of
 from ..widgets.topbar import TopBar
 
+if TYPE_CHECKING:
+    from ..app import VseApp
+    from ..store.db import Store
+
 REFRESH_SECONDS = 10
 
 
-class BaseScreen(Screen):
+class BaseScreen(Screen[None]):
     TITLE_TEXT = ""
+
+    if TYPE_CHECKING:  # every screen runs in the one app: its store, config and person are typed
+        app = getters.app(VseApp)
 
     def compose_top(self) -> ComposeResult:
         yield TopBar(self.TITLE_TEXT, id="topbar")
@@ -52,7 +62,7 @@ class BaseScreen(Screen):
         """Re-read what the screen shows from the database (cheap, indexed queries)."""
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.app.store
 
     next_actions: tuple[str, ...] = ()  # the actions of the steps possible now: first in the key bar
@@ -168,9 +178,15 @@ class SearchableList(BaseScreen):
         """Refill the list for the new search text."""
 
 
-class OnceModal(ModalScreen):
+Answer = TypeVar("Answer")
+
+
+class OnceModal(ModalScreen[Answer]):
     """A modal that answers once: keys queued by a fast typist after the first answer are ignored
     (Textual would otherwise deliver a second result and pop the screen beneath)."""
+
+    if TYPE_CHECKING:  # every screen runs in the one app: its store, config and person are typed
+        app = getters.app(VseApp)
 
     _answered = False
 
@@ -178,9 +194,9 @@ class OnceModal(ModalScreen):
         """The key that runs `action` here as the user's keymap has it (for the hints)."""
         return key_of(self, action)
 
-    def dismiss(self, result=None):
+    def dismiss(self, result: Answer | None = None) -> AwaitComplete:
         if self._answered or self.app.screen is not self:
-            return None
+            return AwaitComplete.nothing()  # refused; still something a caller may await
         self._answered = True
         return super().dismiss(result)
 

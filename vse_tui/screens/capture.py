@@ -132,5 +132,8 @@ class QuickCapture(OnceModal):
         if not self.query_one("#summary", Input).value.strip():
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."),
-                             lambda yes: self.dismiss(None) if yes else None)
+        self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."), self._discard)
+
+    def _discard(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)

@@ -463,7 +463,7 @@ class CalendarScreen(BaseScreen):
         label = (f"{self.day:%B %Y}" if self.view == "month" else
                  f"week of {lo_day:%d %b %Y}")
         panel = self.query_one("#calendar", Static)
-        panel.border_title = f"{label} · {doc.id + ' ' + doc.status if doc else 'schedule not started'}"
+        panel.border_title = f"{label} · {f'{doc.id} {doc.status}' if doc else 'schedule not started'}"
         panel.border_subtitle = "▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed"
         panel.update(table)
         self._show_day(by_day.get(self.day, []), warned)

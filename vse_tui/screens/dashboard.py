@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from datetime import timedelta
 
 from rich.text import Text
@@ -119,7 +120,7 @@ class DashboardScreen(BaseScreen):
         def day(moment) -> str:
             return clock.to_local(moment).strftime("%a %d")
 
-        lines = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
+        lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
                          Text("not deployed", style="dark_orange"))) for c in overdue_changes(self.store, now)]
         lines += [(c.id, (day(c.planned_at), c.id, plain(c.title), c.change_type or ""))
                   for c in coming_changes(self.store, now)]
@@ -137,7 +138,7 @@ class DashboardScreen(BaseScreen):
         conflicts = open_conflicts(self.store)
         table.border_title = f"Reviews due ({overdue} overdue)" + (
             f" · {len(conflicts)} merge conflicts" if conflicts else "")
-        lines = [(f"conflict:{c['id']}#c", (Text("≠", style="bold red"),
+        lines: list[tuple[Hashable, tuple[object, ...]]] = [(f"conflict:{c['id']}#c", (Text("≠", style="bold red"),
                                              plain(f"Merge: {c['ref']} {c['field'] or ''} ({c['reason']})"),
                                              Text("choose", style="red"))) for c in conflicts]
         for n, item in enumerate(items):

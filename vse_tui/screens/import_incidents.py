@@ -211,6 +211,10 @@ class ImportScreen(BaseScreen):
             for entry in sorted(used):
                 word, _, value = entry.partition(" -> ")
                 words.append((name, word, self.values.get(name, {}).get(word.lower(), value)))
+        placed = sorted({(word, state) for (word, state, _how) in plan.placed if word})
+        known = {(name, word) for name, word, _value in words}
+        words += [("state", word, self.values.get("state", {}).get(word.lower(), state)) for word, state in placed
+                  if ("state", word) not in known]
         failing = sorted({(r.reason.split(":")[0], r.reason.split("'")[1]) for r in plan.rejected
                           if r.reason.split(":")[0] in TARGETS and r.reason.count("'") >= 2})
         words += [(name, word, self.values.get(name, {}).get(word.lower(), "")) for name, word in failing]

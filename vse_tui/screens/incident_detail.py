@@ -45,6 +45,14 @@ class IncidentDetailScreen(BaseScreen):
         super().__init__()
         self.ref = ref
         self.incident: Incident | None = None
+        self._unread = ""  # why the incident could not be read, until it is
+
+    def _shown(self) -> Incident | None:
+        """The incident on the screen; None, said in a message, while it could not be read."""
+        if self.incident is None:
+            self.notify(f"{self.ref} could not be read" + (f": {self._unread}" if self._unread else ""),
+                        severity="error")
+        return self.incident
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -64,9 +72,15 @@ class IncidentDetailScreen(BaseScreen):
             inc = self.store.get("incidents", self.ref)
         except VseError as exc:
             self.notify(str(exc), severity="error")
+            if self.incident is None:  # never read: the screen says why its keys do nothing
+                self._unread = str(exc)
+                why = self.query_one("#why", Static)
+                why.display = True
+                why.update(Text(f"{self.ref} could not be read: {exc}"))
             return
         self.incident = inc
-        self.ref = inc.id
+        self._unread = ""
+        self.ref = inc.id or self.ref
         store = self.store
         now = clock.now()
         target = targets.target_for(store, inc)
@@ -229,9 +243,9 @@ class IncidentDetailScreen(BaseScreen):
         self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid), self.store)
 
     # ------------------------------------------------------------ which actions apply
-    def check_action(self, action: str, parameters) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         inc = self.incident
-        if inc is None:
+        if inc is None:  # not read (yet): each key says so
             return True
         closed = inc.status == "closed"
         if action in ("classify", "restore", "waiting", "close_incident", "edit"):
@@ -253,13 +267,17 @@ class IncidentDetailScreen(BaseScreen):
     def action_files(self) -> None:
         from .attachments import AttachmentsScreen
 
+        if self._shown() is None:
+            return
         self.app.push_screen(AttachmentsScreen(self.ref), lambda _: self.reload())
 
     def action_back(self) -> None:
         go_back(self)
 
     def action_classify(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         store = self.store
         found = store.ids_for(inc.cis, "configuration_items")
         ci_ids = ", ".join(found[u][0] for u in inc.cis if u in found)
@@ -274,7 +292,7 @@ class IncidentDetailScreen(BaseScreen):
         ]
 
         def submit(v):
-            return core.classify(store, inc.id, category=v["category"], impact=v["impact"], urgency=v["urgency"],
+            return core.classify(store, inc.uuid, category=v["category"], impact=v["impact"], urgency=v["urgency"],
                                  cis=_ids(v["cis"]), related=_ids(v["related"]) or None,
                                  root_cause=v["root_cause"], security=v["security"])
 
@@ -283,7 +301,9 @@ class IncidentDetailScreen(BaseScreen):
                              "security) need a root cause and a change request before they close."), "{id} classified")
 
     def action_notify_party(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         task = "IN.2.4" if inc.restored_at else "IN.2.3"
         if inc.status == "closed":
             task = "IN.2.5"
@@ -306,13 +326,13 @@ class IncidentDetailScreen(BaseScreen):
                     from ..core.kernel.errors import InputError
 
                     raise InputError("Set the shop's address (from) in the config's [mail] section to send mail")
-                updated, _path = notify_by_mail(self.store, inc.id, task=task, sender=settings.sender,
+                updated, _path = notify_by_mail(self.store, inc.uuid, task=task, sender=settings.sender,
                                                 message=v["message"])
                 if settings.send == "now":
                     self.send_outbox_apart()
                 return updated
             self.app.copy_to_clipboard(v["message"])
-            return core.notify(self.store, inc.id, task=task, to=v["to"], how=v["how"], message=v["message"])
+            return core.notify(self.store, inc.uuid, task=task, to=v["to"], how=v["how"], message=v["message"])
 
         info = ("The message comes from the policy's templates. With 'Send by e-mail' it goes to the outbox as a real "
                 "message ([" + (inc.id or "") + "] in its subject); else it is copied to the clipboard. Either way the "
@@ -320,14 +340,18 @@ class IncidentDetailScreen(BaseScreen):
         self._run(FormScreen(fields, submit, f"Notify about {inc.id} ({task})", info=info), "Notification recorded")
 
     def action_restore(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         fields = [Field("solution", "Solution", "text", inc.solution, required=True),
                   Field("steps", "Steps taken", "text", inc.steps_taken)]
-        self._run(FormScreen(fields, lambda v: core.restore(self.store, inc.id, solution=v["solution"], steps_taken=v["steps"]),
+        self._run(FormScreen(fields, lambda v: core.restore(self.store, inc.uuid, solution=v["solution"], steps_taken=v["steps"]),
                              f"Restore {inc.id} (IN.2.4)"), "{id} restored")
 
     def action_close_incident(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         fields = [
             Field("by", "Confirmed by", value=inc.reporter, required=True, placeholder="the affected party"),
             Field("how", "How", "radio", "phone", HOW),
@@ -343,7 +367,7 @@ class IncidentDetailScreen(BaseScreen):
                                 placeholder="how the fix was checked, e.g. the customer tested it with me"))
 
         def submit(v):
-            return core.close(self.store, inc.id, confirmed_by=v["by"], how=v["how"], solution=v["solution"],
+            return core.close(self.store, inc.uuid, confirmed_by=v["by"], how=v["how"], solution=v["solution"],
                               root_cause=v.get("root_cause"), no_change_reason=v.get("no_change"),
                               acknowledgement=v.get("ack"))
 
@@ -363,13 +387,15 @@ class IncidentDetailScreen(BaseScreen):
         self._run(FormScreen(fields, submit, f"Close {inc.id} (IN.2.5)", info=info), "{id} closed")
 
     def action_raise_change(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                _, change = core.raise_change(self.store, inc.id)
+                _, change = core.raise_change(self.store, inc.uuid)
             except VseError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -379,20 +405,24 @@ class IncidentDetailScreen(BaseScreen):
         self.app.push_screen(ConfirmScreen(f"Raise a change request for {inc.id}, prefilled from it?"), answered)
 
     def action_waiting(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         if inc.state in core.WAITING:
             try:
-                core.set_waiting(self.store, inc.id, None)
+                core.set_waiting(self.store, inc.uuid, None)
             except VseError as exc:
                 self.notify(str(exc), severity="error")
             self.reload()
             return
         fields = [Field("on", "Waiting for", "radio", "customer", [("customer", "customer"), ("supplier", "supplier")])]
-        self._run(FormScreen(fields, lambda v: core.set_waiting(self.store, inc.id, v["on"] or "customer"),
+        self._run(FormScreen(fields, lambda v: core.set_waiting(self.store, inc.uuid, v["on"] or "customer"),
                              f"Put {inc.id} on hold", info="The target clock pauses while you wait; w again resumes it."))
 
     def action_log_time(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         from .forms import person_field
 
         fields = [person_field(self.store, "who", "Who", self.store.actor.person, required=True),
@@ -407,21 +437,23 @@ class IncidentDetailScreen(BaseScreen):
                 from ..core.kernel.errors import InputError
 
                 raise InputError("Minutes: a whole number of minutes, e.g. 45") from None
-            return core.log_time(self.store, inc.id, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])
+            return core.log_time(self.store, inc.uuid, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])
 
         self._run(FormScreen(fields, submit, f"Time spent on {inc.id}"), "Time logged")
 
     def action_edit(self) -> None:
         from .forms import person_field
 
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         fields = [Field("summary", "Summary", value=inc.summary, required=True),
                   Field("details", "Details", "text", inc.details),
                   Field("reporter", "Reporter", value=inc.reporter), Field("contact", "Contact", value=inc.reporter_contact),
                   person_field(self.store, "resolver", "Resolver", inc.resolver)]
 
         def submit(v):
-            return core.edit_details(self.store, inc.id, summary=v["summary"], details=v["details"],
+            return core.edit_details(self.store, inc.uuid, summary=v["summary"], details=v["details"],
                                      reporter=v["reporter"], reporter_contact=v["contact"], resolver=v["resolver"])
 
         self._run(FormScreen(fields, submit, f"Edit {inc.id}"), "{id} saved")
@@ -429,12 +461,16 @@ class IncidentDetailScreen(BaseScreen):
     def action_assign(self) -> None:
         from .forms import assign_action
 
+        if self._shown() is None:
+            return
         assign_action(self, "incidents", self.ref, lambda _r: self.reload())
 
     def action_reopen(self) -> None:
-        inc = self.incident
+        inc = self._shown()
+        if inc is None:
+            return
         self._run(FormScreen([Field("reason", "Reason", "text", "", required=True)],
-                             lambda v: core.reopen(self.store, inc.id, v["reason"]), f"Reopen {inc.id}"), "{id} reopened")
+                             lambda v: core.reopen(self.store, inc.uuid, v["reason"]), f"Reopen {inc.id}"), "{id} reopened")
 
 
 def _ids(text: str) -> list[str]:

@@ -5,12 +5,16 @@ answered by the store's full-text index. User text is shown as typed, never read
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from ..core.kernel.text import one_line
 from ..core.model.records import BY_KIND
+
+if TYPE_CHECKING:
+    from ..app import VseApp
 
 
 def highlight(matcher, text: str) -> Content:
@@ -26,6 +30,10 @@ def highlight(matcher, text: str) -> Content:
 
 class RecordsProvider(Provider):
     """Records matching an id (INC-0042) or words of their title ("printer")."""
+
+    if TYPE_CHECKING:  # the palette of the one app
+        @property
+        def app(self) -> VseApp: ...
 
     async def search(self, query: str) -> Hits:
         query = query.strip()

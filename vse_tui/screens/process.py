@@ -3,6 +3,9 @@ and their records; Enter opens a record with its versions and history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +26,10 @@ def _local(value):
     return clock.local_text(clock.parse_datetime(value)) if value else ""
 
 
+# a column of a list: (label, field as the store reads it, width, how a value is shown)
+Column = tuple[str, str, int, Callable[[Any], str] | None]
+
+
 def _day(value):
     return clock.local_text(clock.parse_datetime(value), with_time=False) if value and "T" in value else (value or "")
 
@@ -36,9 +43,9 @@ def _hours(value):
 
 # (label, field, width, formatter): the columns a list shows. A field "customer>customers" shows
 # the name of the customer it links to.
-BASE_COLUMNS = [("id", "id", 9, None), ("title", "title", 24, None), ("status", "status", 9, None),
+BASE_COLUMNS: list[Column] = [("id", "id", 9, None), ("title", "title", 24, None), ("status", "status", 9, None),
                 ("state", "state", 10, None), ("updated", "updated_at", 10, _day)]
-COLUMNS = {
+COLUMNS: dict[str, list[Column]] = {
     "services": [("id", "id", 8, None), ("name", "title", 18, None), ("catalogue", "catalogue", 10, None),
                  ("status", "status", 8, None), ("hours", "service_hours:json", 13, _hours),
                  ("review", "review_date", 10, None)],
@@ -91,7 +98,7 @@ class ProcessScreen(SearchableList):
     def on_mount(self) -> None:
         proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
         self.query_one("#kinds-panel").border_title = f"{proc.code}  {proc.name}"
-        self._columns_of = None
+        self._columns_of: str | None = None
         self.query_one("#records", RowList).focus()
 
     def reload(self) -> None:

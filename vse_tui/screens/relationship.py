@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -102,8 +103,11 @@ class FeedbackCapture(OnceModal):
         if not self.query_one("#description", Input).value.strip():
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmScreen("Discard this feedback? What you typed will be lost."),
-                             lambda yes: self.dismiss(None) if yes else None)
+        self.app.push_screen(ConfirmScreen("Discard this feedback? What you typed will be lost."), self._discard)
+
+    def _discard(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)
 
 
 class FeedbackScreen(RecordScreen):
@@ -206,7 +210,7 @@ class PerformanceScreen(BaseScreen):
         super().__init__()
         self.period = parse_period(period) if period else current_quarter()
         self.customer = customer
-        self.report = None
+        self.report: dict[str, Any] | None = None  # the figures on screen, once counted
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -306,7 +310,7 @@ class PerformanceScreen(BaseScreen):
             right.add_row(q, Text(_bar(n, top), style="yellow"), str(n))
         charts.add_row(left, right)
         weekly = self._weekly()
-        parts = [charts, Text.assemble(("Incidents opened per week  ", "bold"), (sparkline(weekly), "cyan"),
+        parts: list[RenderableType] = [charts, Text.assemble(("Incidents opened per week  ", "bold"), (sparkline(weekly), "cyan"),
                                        (f"  ({len(weekly)} weeks)", "dim"))]
         parts += [Text("Previous actions", style="bold"), Text(report["previous_actions"] or "None recorded.", style="dim")]
         return Group(*parts)

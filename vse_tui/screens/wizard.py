@@ -6,7 +6,7 @@ crash loses nothing, and the wizard reopens at the step where the user left."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +23,11 @@ from ..widgets.keys import hint_text
 from .base import BaseScreen, after_typing, go_back
 from .forms import Field, FormScreen, build_widget, last_line, next_line, read_value
 
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from ..store.db import Store
+
 
 class RoleBox(Checkbox):
     """A role tick that reads without colour: ■ held, · not held."""
@@ -33,6 +38,29 @@ class RoleBox(Checkbox):
         return super()._button
 ROLE_CODES = role_codes(external=False)  # from data/standard/roles.toml
 AREAS = [("all areas", ""), ("change", "change"), ("incident", "incident"), ("relationship", "relationship")]
+
+
+class RoleRow(Horizontal):
+    """One person's line of the roles grid: their name, a box per role, the practitioner area;
+    the person it stands for (None for a new name) and their e-mail ride along."""
+
+    def __init__(self, *children: Widget, person_uuid: str | None, email: str) -> None:
+        super().__init__(*children, classes="role-row")
+        self.person_uuid = person_uuid
+        self.email = email
+
+
+def stored_role_rows(store: Store) -> list[tuple[str | None, str, str, str]]:
+    """The active internal people as rows of the roles grid: (uuid, name, e-mail, roles)."""
+    from ..core.model.records.parties import Person, RoleAssignment
+
+    rows: list[tuple[str | None, str, str, str]] = []
+    for p in store.records("people", {"state": "active", "affiliation": "internal"}):
+        if isinstance(p, Person):
+            held = [a for a in store.records("role_assignments", {"person": p.uuid, "state": "active"})
+                    if isinstance(a, RoleAssignment)]
+            rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
+    return rows
 
 
 class WizardScreen(BaseScreen):
@@ -162,10 +190,7 @@ class WizardScreen(BaseScreen):
         if draft and draft.get("rows"):
             rows = [tuple(r) for r in draft["rows"]]
         else:
-            people = self.store.records("people", {"state": "active", "affiliation": "internal"})
-            for p in people:
-                held = self.store.records("role_assignments", {"person": p.uuid, "state": "active"})
-                rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
+            rows = stored_role_rows(self.store)
         if not rows:
             rows = [(self.store.actor.person, self.store.actor.operator, "", "SM,MGT")]
         await form.mount(Static(Text("Person               " + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " practitioner area",
@@ -184,23 +209,22 @@ class WizardScreen(BaseScreen):
             if role:
                 held[role.upper()] = area
         boxes = [RoleBox("", value=code in held, id=f"r{i}-{code}", compact=True) for code in ROLE_CODES]
-        area = Select(AREAS, value=held.get("PT", "") or "", id=f"r{i}-area", allow_blank=False, compact=True)
-        line = Horizontal(Input(name, id=f"r{i}-name", placeholder="name", compact=True), *boxes, area, classes="role-row")
-        line.person_uuid = uuid  # type: ignore[attr-defined]
-        line.email = email  # type: ignore[attr-defined]
+        area_pick = Select(AREAS, value=held.get("PT", "") or "", id=f"r{i}-area", allow_blank=False, compact=True)
+        line = RoleRow(Input(name, id=f"r{i}-name", placeholder="name", compact=True), *boxes, area_pick,
+                       person_uuid=uuid, email=email)
         await form.mount(line)
 
     def role_values(self) -> list[tuple[str | None, str, str, str]]:
         out = []
-        for line in self.query(".role-row"):
-            i = line.query_one(Input).id.split("-")[0][1:]
+        for line in self.query(RoleRow):
+            i = (line.query_one(Input).id or "").split("-")[0][1:]
             name = self.query_one(f"#r{i}-name", Input).value
             codes = []
             for code in ROLE_CODES:
                 if self.query_one(f"#r{i}-{code}", Checkbox).value:
                     area = self.query_one(f"#r{i}-area", Select).value if code == "PT" else ""
                     codes.append(f"PT:{area}" if code == "PT" and area else code)
-            out.append((getattr(line, "person_uuid", None), name, getattr(line, "email", ""), ",".join(codes)))
+            out.append((line.person_uuid, name, line.email, ",".join(codes)))
         return out
 
     # ------------------------------------------------------------ live state
@@ -334,11 +358,7 @@ class WizardScreen(BaseScreen):
             lambda result: self._update_warnings() if result else None)
 
     def _stored_rows(self) -> list[tuple[str | None, str, str, str]]:
-        rows = []
-        for p in self.store.records("people", {"state": "active", "affiliation": "internal"}):
-            held = self.store.records("role_assignments", {"person": p.uuid, "state": "active"})
-            rows.append((p.uuid, p.name, p.email, ",".join(label(a) for a in held)))
-        return rows
+        return stored_role_rows(self.store)
 
     def action_leave(self) -> None:
         go_back(self)

@@ -14,6 +14,7 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..core.kernel.errors import InputError
 from .connection import SQLITE_MAGIC, header
@@ -95,7 +96,7 @@ def _from_bundle(file: Path) -> Tip:
                          "vse-tui carries none)") from None
 
 
-def _export_head(start: str) -> dict | None:
+def _export_head(start: str) -> dict[str, Any] | None:
     """The tip an export writes on a line of its own at its start (`"chain_tip": {...},`), before
     any record; None when the text does not begin that way (a whole JSON document is read then)."""
     found = EXPORT_TIP_LINE.search(start)
@@ -130,7 +131,7 @@ def _quote(path: Path) -> str:
     return quote(str(path.resolve()))
 
 
-def check_anchor(conn, tip: Tip) -> str | None:
+def check_anchor(conn: sqlite3.Connection, tip: Tip) -> str | None:
     """None when the history still holds the anchor's row with the anchor's hash; else why not."""
     row = conn.execute("SELECT hash FROM history WHERE seq = ?", (tip.seq,)).fetchone()
     if row is None:

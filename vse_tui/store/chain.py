@@ -8,7 +8,16 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+    from concurrent.futures import Future
+    from pathlib import Path
+
+    from .db import Store
+
+Row = tuple[Any, ...]  # a row as SQLite gives it
 
 HASHED = ("seq", "at", "kind", "record", "record_id", "action", "field", "old_value", "new_value",
           "operator", "os_user", "host", "task", "version")
@@ -69,7 +78,7 @@ class Problem:
         return f"{self.where}: {self.what}"
 
 
-def _history_rows(conn, batch: int = 5000, upto: int | None = None) -> Iterator[tuple]:
+def _history_rows(conn: sqlite3.Connection, batch: int = 5000, upto: int | None = None) -> Iterator[Row]:
     """The history's hashed columns (ALL_HASHED, then hash and prev_hash) in order, a batch at a time."""
     last = 0
     cols = ", ".join(ALL_HASHED + ("hash", "prev_hash"))
@@ -83,7 +92,7 @@ def _history_rows(conn, batch: int = 5000, upto: int | None = None) -> Iterator[
         last = rows[-1][0]
 
 
-def verify_history(conn, upto: int | None = None) -> list[Problem]:
+def verify_history(conn: sqlite3.Connection, upto: int | None = None) -> list[Problem]:
     """Walk the chain from the first row (to `upto`); report every row whose link or content does
     not check out. Each row is hashed from its columns as read (no dict per row)."""
     problems: list[Problem] = []
@@ -104,7 +113,7 @@ def _empty(value: Any) -> bool:
     return value in (None, "", "[]", "{}", [], {})
 
 
-def verify_tip(conn) -> list[Problem]:
+def verify_tip(conn: sqlite3.Connection) -> list[Problem]:
     """The chain's tip row says how far the chain went: its last row and how many rows it holds.
     Rows cut off at the end (with the records they made) leave the tip ahead of the history."""
     last = conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
@@ -119,7 +128,7 @@ def verify_tip(conn) -> list[Problem]:
     return []
 
 
-def verify_time(conn) -> list[Problem]:
+def verify_time(conn: sqlite3.Connection) -> list[Problem]:
     """The rows written on one copy never go back in time (a clock set back, or rows forged)."""
     rows = conn.execute(
         "SELECT seq, record_id, at, prev FROM (SELECT origin_site, seq, record_id, at, "
@@ -129,7 +138,7 @@ def verify_time(conn) -> list[Problem]:
                     + (f" about {rid}" if rid else "")) for seq, rid, at, prev in rows]
 
 
-def verify_settings(conn) -> list[Problem]:
+def verify_settings(conn: sqlite3.Connection) -> list[Problem]:
     """Every setting holds the value its own history rows give it (the site id, the frozen clock of
     a demo, the shop's name): one changed, added or removed behind the app's back is found."""
     expected: dict[str, str | None] = {}
@@ -195,11 +204,11 @@ def _matches_text(current: Any, text: str | None) -> bool:
         return str(current) == text
 
 
-def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str, Any]:
+def _stored(row: Row, names: list[str], promoted: tuple[str, ...]) -> dict[str, Any]:
     """A record's values as its row holds them (no model: verification must not depend on the
     model of today reading a record written by the model of then)."""
     values = dict(zip(names, row))
-    current = json.loads(values.pop("data") or "{}")
+    current: dict[str, Any] = json.loads(values.pop("data") or "{}")
     for name in promoted:
         value = values.get(name)
         if value is None:
@@ -212,7 +221,7 @@ def _stored(row: tuple, names: list[str], promoted: tuple[str, ...]) -> dict[str
     return current
 
 
-def verify_records(conn, progress: Callable[[int], None] | None = None, split: dict[str, str] | None = None,
+def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | None = None, split: dict[str, str] | None = None,
                    upper: bool = False) -> list[Problem]:
     """Each record's chain must point at its latest history row; replaying its history must give
     its current values, its version, when and by whom it was made and last changed; a record its
@@ -237,8 +246,8 @@ def verify_records(conn, progress: Callable[[int], None] | None = None, split: d
         history = conn.execute(
             "SELECT record, record_id, action, field, new_value, version, at, operator, hash FROM history "
             "WHERE kind = ? AND record >= ? AND record < ? ORDER BY record, seq", (kind, since, end))
-        pending: tuple | None = next(history, None)
-        row: tuple | None = next(records, None)
+        pending: Row | None = next(history, None)
+        row: Row | None = next(records, None)
         while row is not None or pending is not None:
             key: str = row[0] if row is not None else ""
             hkey: str = pending[0] if pending is not None else ""
@@ -267,7 +276,7 @@ def verify_records(conn, progress: Callable[[int], None] | None = None, split: d
     return problems
 
 
-def _group(cursor, first: tuple) -> tuple[list[tuple], tuple | None]:
+def _group(cursor: Iterator[Row], first: Row) -> tuple[list[Row], Row | None]:
     """The history rows of one record (the cursor is ordered by record), and the next one's first."""
     rows = [first]
     for r in cursor:
@@ -277,7 +286,7 @@ def _group(cursor, first: tuple) -> tuple[list[tuple], tuple | None]:
     return rows, None
 
 
-def _replay(rows: list[tuple], kind: str = "") -> dict[str, Any]:
+def _replay(rows: list[Row], kind: str = "") -> dict[str, Any]:
     snapshot: dict[str, Any] = {}
     updates: dict[str, str | None] = {}
     appended: dict[str, list[Any]] = {}  # lists grown by "append" rows, as they stand
@@ -382,7 +391,7 @@ SHARE_HERE = 0.73
 _PAST_ANY_UUID = "\uffff"  # sorts after every uuid
 
 
-def split_points(conn) -> dict[str, str]:
+def split_points(conn: sqlite3.Connection) -> dict[str, str]:
     """Per kind, the uuid from which the second process checks the records: the one found at
     SHARE_HERE of them in uuid order (read through the uuid's index). Uuids made in time order share
     their first digits for years, so a fixed point would send every record to one side."""
@@ -397,7 +406,7 @@ def split_points(conn) -> dict[str, str]:
     return out
 
 
-def verify(store, parallel: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
+def verify(store: Store, parallel: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
     """Everything `vse-tui verify` checks, read from one snapshot of the database: other instances
     writing meanwhile are neither half seen nor taken for an intruder. With `parallel` (the command
     line, on a machine of two cores or more) a long chain is hashed in a second process, which then
@@ -425,7 +434,8 @@ def verify(store, parallel: bool = False, progress: Callable[[int], None] | None
         return problems + rest + mine
 
 
-def _elsewhere(path, last: int, split: dict[str, str]):
+def _elsewhere(path: Path | None, last: int,
+               split: dict[str, str]) -> Future[tuple[list[Problem], list[Problem]]] | None:
     """The chain's check (and a share of the records) started in another process (a future), or
     None where that cannot be."""
     import os

@@ -62,7 +62,7 @@ def _create(path: Path, replace_empty: bool) -> None:
 
                 born = Store(conn, tmp, Actor(operator="vse-tui"))
                 born._simulated = True
-                born.clock = lambda: SIMULATED_BIRTH  # type: ignore[method-assign]
+                born.clock = lambda: SIMULATED_BIRTH  # type: ignore[method-assign]  # a clock per store, by design
                 born.via = "created"
                 born.set_setting("clock", "simulated")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -141,7 +141,7 @@ def _half_built(conn: sqlite3.Connection, tables: set[str]) -> bool:
     return names == {"vse-tui"}
 
 
-def open_store(path: str | os.PathLike, actor: Actor | None = None, *, create: bool = True) -> Store:
+def open_store(path: str | os.PathLike[str], actor: Actor | None = None, *, create: bool = True) -> Store:
     """Open the database at `path`, migrated to the current schema. A missing (or empty) file is
     created when `create`, else refused: a read-only command never makes a database at a typo."""
     if not str(path).strip():
@@ -199,13 +199,13 @@ class Store(WritePath, Reads, NamedReads):
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def reopen(self) -> Store:
         """The same database on a new connection (a thread reading apart from the UI)."""
         other = open_store(self.path, self.actor, create=False)
-        other.clock = self.clock  # type: ignore[method-assign]
+        other.clock = self.clock  # type: ignore[method-assign]  # a clock per store: the reader's is ours
         return other
 
 

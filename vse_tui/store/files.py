@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..core.kernel.errors import InputError, VseError
 
@@ -43,7 +43,7 @@ def database_files(database: Path) -> list[Path]:
     return [db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))]
 
 
-def check_target(path: str | os.PathLike, *, database: Path | None = None, force: bool = False,
+def check_target(path: str | os.PathLike[str], *, database: Path | None = None, force: bool = False,
                  what: str = "file") -> Path:
     """The path to write `what` to, or an InputError saying why it must not be written there."""
     text = os.fspath(path)
@@ -130,15 +130,15 @@ def _place(tmp: Path, target: Path, force: bool) -> None:
 
 
 @contextmanager
-def atomic_file(path: str | os.PathLike, *, binary: bool = False, database: Path | None = None,
-                force: bool = False, what: str = "file") -> Iterator[IO]:
+def atomic_file(path: str | os.PathLike[str], *, binary: bool = False, database: Path | None = None,
+                force: bool = False, what: str = "file") -> Iterator[IO[Any]]:
     """Open a private temporary file beside `path` for writing; on success it becomes `path`."""
     target = check_target(path, database=database, force=force, what=what)
     tmp = _temp_beside(target, what)
     try:
         try:
             if binary:
-                fh: IO = open(tmp, "wb")
+                fh: IO[Any] = open(tmp, "wb")
             else:
                 fh = open(tmp, "w", encoding="utf-8", newline="")
             with fh:
@@ -153,14 +153,16 @@ def atomic_file(path: str | os.PathLike, *, binary: bool = False, database: Path
             tmp.unlink()
 
 
-def write_bytes(path: str | os.PathLike, data: bytes, **kwargs) -> Path:
-    with atomic_file(path, binary=True, **kwargs) as fh:
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, database: Path | None = None, force: bool = False,
+                what: str = "file") -> Path:
+    with atomic_file(path, binary=True, database=database, force=force, what=what) as fh:
         fh.write(data)
     return Path(path).expanduser()
 
 
-def write_text(path: str | os.PathLike, text: str, **kwargs) -> Path:
-    with atomic_file(path, **kwargs) as fh:
+def write_text(path: str | os.PathLike[str], text: str, *, database: Path | None = None, force: bool = False,
+               what: str = "file") -> Path:
+    with atomic_file(path, database=database, force=force, what=what) as fh:
         fh.write(text)
     return Path(path).expanduser()
 
@@ -168,7 +170,7 @@ def write_text(path: str | os.PathLike, text: str, **kwargs) -> Path:
 COPY_STEP_PAGES = 4096  # pages copied between two progress reports (16 MiB of 4 KiB pages)
 
 
-def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike, *, database: Path | None = None,
+def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike[str], *, database: Path | None = None,
                 force: bool = False, what: str = "backup",
                 progress: Callable[[int, int], None] | None = None) -> Path:
     """A consistent copy of the open database `conn` through SQLite's backup API, written whole or

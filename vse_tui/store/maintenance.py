@@ -13,6 +13,7 @@ from pathlib import Path
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
+from .connection import Actor
 from .db import SQLITE_MAGIC, Store
 
 SYNCED = ("dropbox", "onedrive", "icloud", "mobile documents", "google drive", "googledrive", "box sync", "nextcloud",
@@ -43,7 +44,7 @@ def daily_backup(store: Store) -> Path | None:
     return backup(store)
 
 
-def backup(store: Store, out: str | os.PathLike | None = None, force: bool = False,
+def backup(store: Store, out: str | os.PathLike[str] | None = None, force: bool = False,
            progress: Callable[[int, int], None] | None = None) -> Path:
     """A consistent copy of the open database (SQLite's backup API), readable by the owner only,
     with its attached files in `<backup>.files/`. Written whole or not at all; never over the
@@ -132,7 +133,7 @@ def describe(path: Path) -> Summary:
         conn.close()
 
 
-def check_backup(source: Path, work: Path, actor) -> list[str]:
+def check_backup(source: Path, work: Path, actor: Actor) -> list[str]:
     """Copy `source` to the private file `work` and check it whole: SQLite's integrity check, its
     schema (an older one is brought up to date in the copy), the history chain and every record
     against its history. Returns what is wrong (empty: it can be restored)."""

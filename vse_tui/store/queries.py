@@ -17,7 +17,11 @@ from ..core.model.records import KINDS, model_for
 from .columns import SEARCH_KINDS, TIME_SPENT_SET
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..core.model.incident_rows import IncidentQuery, IncidentRow
+    from ..core.model.records import Record
+    from .anchor import Tip
 
 SORTS = {
     "newest": "seq DESC",
@@ -44,6 +48,10 @@ def _moment(text: str | None) -> datetime | None:
 class NamedReads:
     conn: sqlite3.Connection
     path: Path
+
+    if TYPE_CHECKING:  # from the read half (store.reads.Reads) this class is mixed with
+        def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+        def find(self, ref: str) -> Record: ...
 
     # ------------------------------------------------------------ incidents
     def _incident_where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
@@ -115,7 +123,8 @@ class NamedReads:
         from ..core.model.incident_rows import IncidentQuery
 
         where, params = self._incident_where(q or IncidentQuery())
-        return self.conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
+        count: int = self.conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
+        return count
 
     def incident_counts_between(self, column: str, bounds: list[datetime], q: IncidentQuery | None = None) -> list[int]:
         """How many incidents (matching `q`) have `column` in each interval between consecutive
@@ -165,7 +174,8 @@ class NamedReads:
             where.append("at >= ? AND at < ?")
             params += [clock.iso(between[0]), clock.iso(between[1])]
         sql = "SELECT COUNT(*) FROM history WHERE " + (" AND ".join(where) or "1")
-        return self.conn.execute(sql, params).fetchone()[0]
+        count: int = self.conn.execute(sql, params).fetchone()[0]
+        return count
 
     # ------------------------------------------------------------ search
     def _search_uuids(self, text: str, kind: str | None = None, limit: int = 5000) -> set[str] | None:
@@ -201,11 +211,11 @@ class NamedReads:
                 out.append((kind, uuid, rid, title or ""))
 
         try:
-            exact = self.find(text)  # type: ignore[attr-defined]
+            exact = self.find(text)
         except Exception:
             exact = None
         if exact is not None:
-            add(exact.KIND, exact.uuid, exact.id, exact.title_text)
+            add(exact.KIND, exact.uuid, exact.id or "", exact.title_text)
         words = text.split()
         if words and all(len(w) >= 3 for w in words):
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
@@ -258,7 +268,7 @@ class NamedReads:
     def _latest_by_status(self, kind: str) -> dict[str, str]:
         """{status: latest record id} of a big table, read from its (status, state, seq) index by
         hopping from one value to the next (a few lookups, not a pass over a million rows)."""
-        def hop(column: str, where: str = "", args: tuple = ()) -> list[str]:
+        def hop(column: str, where: str = "", args: tuple[Any, ...] = ()) -> list[str]:
             cond = f"{where} AND " if where else ""
             return [v for (v,) in self.conn.execute(
                 f"WITH RECURSIVE s(v) AS (SELECT MIN({column}) FROM {kind} {'WHERE ' + where if where else ''} "
@@ -311,7 +321,7 @@ class NamedReads:
         row = self.conn.execute("SELECT seq, hash, at FROM history ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1], row[2]) if row else None
 
-    def anchor_problem(self, tip) -> str | None:
+    def anchor_problem(self, tip: Tip) -> str | None:
         """None when the history still holds an anchor's row with its hash (store.anchor)."""
         from .anchor import check_anchor
 
@@ -332,7 +342,7 @@ class NamedReads:
 
     def last_status_row(self, record_uuid: str, status: str) -> dict[str, Any] | None:
         """The history row that last moved a record into `status`."""
-        rows = self._fetch("SELECT * FROM history WHERE record = ? AND field = 'status' AND new_value = ? "  # type: ignore[attr-defined]
+        rows = self._fetch("SELECT * FROM history WHERE record = ? AND field = 'status' AND new_value = ? "
                            "ORDER BY seq DESC LIMIT 1", (record_uuid, status))
         return rows[0] if rows else None
 
@@ -363,7 +373,7 @@ class NamedReads:
         sql = "SELECT * FROM history WHERE task = ? ORDER BY at DESC, seq DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return self._fetch(sql, (task,))  # type: ignore[attr-defined]
+        return self._fetch(sql, (task,))
 
     # ------------------------------------------------------------ attached files
     @property
@@ -565,7 +575,7 @@ class NamedReads:
     def sync_state(self) -> dict[str, list[dict[str, Any]]]:
         out = {}
         for table, order in (("peers", "site"), ("aliases", "alias, uuid"), ("conflicts", "id")):
-            out[table] = self._fetch(f"SELECT * FROM {table} ORDER BY {order}")  # type: ignore[attr-defined]
+            out[table] = self._fetch(f"SELECT * FROM {table} ORDER BY {order}")
         return out
 
 

@@ -122,14 +122,14 @@ class Reads:
                 yield _record(model, dict(zip(names, r)))
 
     def rows(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
-             order: str | Sequence[str] | None = "seq", limit: int | None = None, offset: int = 0) -> list[tuple]:
+             order: str | Sequence[str] | None = "seq", limit: int | None = None, offset: int = 0) -> list[tuple[Any, ...]]:
         """Plain values of a few fields, no model built. A field named "targets:json" is decoded
         from JSON (lists and objects of a record's data)."""
         return list(self.each_row(kind, fields, where, order, limit, offset))
 
     def each_row(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
                  order: str | Sequence[str] | None = "seq", limit: int | None = None,
-                 offset: int = 0) -> Iterator[tuple]:
+                 offset: int = 0) -> Iterator[tuple[Any, ...]]:
         """The same values one row at a time, as SQLite reads them (memory does not grow with the
         table)."""
         cols, decode = [], []
@@ -148,7 +148,7 @@ class Reads:
             yield r
 
     def row(self, kind: str, fields: Sequence[str], where: F.Filter | None = None,
-            order: str | Sequence[str] | None = "-seq") -> tuple | None:
+            order: str | Sequence[str] | None = "-seq") -> tuple[Any, ...] | None:
         """The first of `rows` (by default the newest), or None."""
         found = self.rows(kind, fields, where, order, limit=1)
         return found[0] if found else None
@@ -182,7 +182,8 @@ class Reads:
 
     def count(self, kind: str, where: F.Filter | None = None) -> int:
         cond, params = F.where(kind, where)
-        return self.conn.execute(f"SELECT COUNT(*) FROM {kind} WHERE {cond}", params).fetchone()[0]
+        count: int = self.conn.execute(f"SELECT COUNT(*) FROM {kind} WHERE {cond}", params).fetchone()[0]
+        return count
 
     def exists(self, kind: str, where: F.Filter | None = None) -> bool:
         cond, params = F.where(kind, where)
@@ -298,7 +299,7 @@ class Reads:
             if own:
                 self.conn.rollback()  # it only read
 
-    def history_values(self, fields: Sequence[str], batch: int = 5000) -> Iterator[tuple]:
+    def history_values(self, fields: Sequence[str], batch: int = 5000) -> Iterator[tuple[Any, ...]]:
         """The whole history in order as plain tuples of `fields`, read a batch at a time."""
         cols = ", ".join(f for f in fields if f.isidentifier())
         cursor = self.conn.execute(f"SELECT {cols} FROM history ORDER BY seq")
@@ -316,11 +317,13 @@ class Reads:
         return sum(self.conn.execute(f"SELECT COUNT(*) FROM {kind}").fetchone()[0] for kind in KINDS)
 
     def history_count(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+        count: int = self.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+        return count
 
     # ------------------------------------------------------------ the database
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in KINDS)

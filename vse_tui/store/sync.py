@@ -23,12 +23,18 @@ import json
 import types
 import typing
 import uuid as uuidlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from ..core.model.records import Record
+    from .db import Store
 
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError, NotFound
@@ -41,21 +47,23 @@ SYNCED_SETTINGS = {"shop_name"}
 
 # ---------------------------------------------------------------- peers and clones
 
-def peers(store) -> list[dict[str, Any]]:
+def peers(store: Store) -> list[dict[str, Any]]:
     cols = ("site", "name", "relation", "acked", "received", "last_export", "last_import")
     return [dict(zip(cols, r)) for r in store.conn.execute(f"SELECT {', '.join(cols)} FROM peers ORDER BY name")]
 
 
-def _max_seq(conn) -> int:
-    return conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
+def _max_seq(conn: sqlite3.Connection) -> int:
+    seq: int = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM history").fetchone()[0]
+    return seq
 
 
-def lineage(store) -> list[str]:
+def lineage(store: Store) -> list[str]:
     """The site ids this database had before (a restore starts a new epoch with a new one)."""
-    return json.loads(store.setting("site_lineage") or "[]")
+    sites: list[str] = json.loads(store.setting("site_lineage") or "[]")
+    return sites
 
 
-def new_epoch(store) -> str:
+def new_epoch(store: Store) -> str:
     """Give the database a new site id, remembering the old ones. After a restore the history
     numbers restart from the backup's: under a new id, new events can never be taken by a copy for
     ones it already has, and copies learn from the bundle's lineage that it is the same shop."""
@@ -67,7 +75,7 @@ def new_epoch(store) -> str:
     return new
 
 
-def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """A full copy of the database that knows it is a copy: its own site id, the shop as its
     origin; the shop remembers the copy as a peer. Attached files are copied too. `progress(bytes
     copied, bytes in all)` follows the copy of the database."""
@@ -85,7 +93,7 @@ def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int],
 
     copy = open_store(target, store.actor, create=False)
     try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
-        copy.clock = store.clock  # type: ignore[method-assign]
+        copy.clock = store.clock  # type: ignore[method-assign]  # a clock per store: the copy's is ours
         with copy.transaction():
             copy.set_site(copy_site, [])
             copy.conn.execute("DELETE FROM peers")
@@ -106,13 +114,13 @@ def clone(store, out: str | Path, name: str = "", progress: Callable[[int, int],
     return {"path": target, "site": copy_site, "name": name, "events": upto}
 
 
-def _tip(conn) -> dict[str, Any] | None:
+def _tip(conn: sqlite3.Connection) -> dict[str, Any] | None:
     """The sender's chain tip: the bundle is an anchor of its history ('vse-tui verify --anchor')."""
     row = conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
     return {"seq": row[0], "hash": row[1]} if row else None
 
 
-def _peer(store, ref: str | None) -> dict[str, Any]:
+def _peer(store: Store, ref: str | None) -> dict[str, Any]:
     known = peers(store)
     if not known:
         raise InputError("This database has no peer yet: make a copy with 'vse-tui sync clone --out FILE' first")
@@ -129,7 +137,7 @@ def _peer(store, ref: str | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- export
 
-def export_bundle(store, out: str | Path, to: str | None = None, force: bool = False,
+def export_bundle(store: Store, out: str | Path, to: str | None = None, force: bool = False,
                   sign: Any = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write what the peer has not acknowledged yet: history events (not those that came from it),
     the files of attachments among them, and our acknowledgement of what we received from it.
@@ -198,7 +206,7 @@ EXPORT_PROGRESS_EVERY = 5000  # events written between two progress reports
 BULK_MERGE = 200  # events from which a merge fills the search index at its end
 
 
-def check_bundle_signature(store, bundle: Bundle, require: bool) -> str | None:
+def check_bundle_signature(store: Store, bundle: Bundle, require: bool) -> str | None:
     """None when the bundle is signed by a person whose key this database knows (or when it is
     unsigned and no signature is required); else why it is refused."""
     from ..core.governance.approvals import allowed_signers, verify_signature
@@ -213,7 +221,7 @@ def check_bundle_signature(store, bundle: Bundle, require: bool) -> str | None:
     return f"its signature does not verify ({why})" if why else None
 
 
-def import_bundle(store, path: str | Path, require_signature: bool = False,
+def import_bundle(store: Store, path: str | Path, require_signature: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Merge a bundle from a known peer, in one transaction (all or nothing). A signed bundle must
     verify; `require_signature` refuses an unsigned one. `progress(events merged, events in all)`
@@ -270,7 +278,7 @@ def import_bundle(store, path: str | Path, require_signature: bool = False,
 
 
 @contextmanager
-def _invalid_records_refused(validation_error: type[Exception]):
+def _invalid_records_refused(validation_error: type[Exception]) -> Iterator[None]:
     """A record the bundle would make invalid refuses the whole bundle with a plain message."""
     try:
         yield
@@ -281,14 +289,14 @@ def _invalid_records_refused(validation_error: type[Exception]):
         raise InputError(f"the bundle holds an event that makes no valid record ({first}); nothing was applied") from None
 
 
-def _unwrap(annotation):
+def _unwrap(annotation: object) -> object:
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return args[0] if len(args) == 1 else annotation
     return annotation
 
 
-def _from_history(model, name: str, text: str | None) -> Any:
+def _from_history(model: type[Record], name: str, text: str | None) -> Any:
     """A field's value from its history text (plain text for text, dates and choices; JSON else)."""
     if text is None:
         return None
@@ -307,21 +315,22 @@ def _from_history(model, name: str, text: str | None) -> Any:
 class _Merger:
     """Applies a bundle's events through the store's one write path, each keeping its identity."""
 
-    def __init__(self, store, body: dict[str, Any], result: ImportResult) -> None:
+    def __init__(self, store: Store, body: dict[str, Any], result: ImportResult) -> None:
         self.store, self.body, self.result = store, body, result
         self.closed_before: dict[str, bool] = {}
         self.via = f"merged from {body.get('from_name') or 'a copy'} (site {body['from_site'][:8]})"
 
-    def _seen(self, e) -> bool:
+    def _seen(self, e: dict[str, Any]) -> bool:
         return self.store.conn.execute("SELECT 1 FROM history WHERE origin_site = ? AND origin_seq = ?",
                                        (e["origin_site"], e["origin_seq"])).fetchone() is not None
 
-    def _event(self, e) -> Event:
+    def _event(self, e: dict[str, Any]) -> Event:
         return Event(site=e["origin_site"], seq=e["origin_seq"], at=clock.parse_datetime(e["at"]),
                      operator=e["operator"], os_user=e.get("os_user"), host=e.get("host"), person=e.get("person"),
                      via=e.get("via") or self.via, occurred_at=e.get("occurred_at"))
 
-    def _row(self, e, action: str, old=None, new=None, record_id=None) -> None:
+    def _row(self, e: dict[str, Any], action: str, old: object = None, new: object = None,
+             record_id: str | None = None) -> None:
         self.store.log_event(e["kind"], None, action, e["field"], old, new if new is not None else e["new_value"],
                              e["task"], self._event(e), record_uuid=e["record"], record_id=record_id or e["record_id"])
 
@@ -368,7 +377,7 @@ class _Merger:
         else:  # resolutions, conflicts and notes written elsewhere: keep the trace, change nothing
             self._row(e, e["action"], e["old_value"], e["new_value"])
 
-    def _create(self, e) -> None:
+    def _create(self, e: dict[str, Any]) -> None:
         from ..core.model.records import model_for
 
         store = self.store
@@ -380,7 +389,7 @@ class _Merger:
         snapshot = json.loads(e["new_value"] or "{}")
         record = model.model_validate(snapshot)
         stored = store.add(record, e["task"], event=self._event(e), renumber=True)
-        if record.id and stored.id != record.id:
+        if record.id and stored.id and stored.id != record.id:
             store.add_alias(record.id, e["kind"], stored.uuid, e["origin_site"])
             self.result.renumbered.append((record.id, stored.id))
         self.result.created += 1
@@ -440,7 +449,7 @@ class _Merger:
             store.update(kind, uuid, {"notes": (current.notes + "\n" + "\n".join(notes)).strip()}, task=None,
                          via=self.via)
 
-    def _append(self, e) -> None:
+    def _append(self, e: dict[str, Any]) -> None:
         """Items added to a list elsewhere (a record's mail): added here too, after what is here,
         each once (two copies that both received a message keep it once)."""
         store, kind, uuid, name = self.store, e["kind"], e["record"], e["field"]
@@ -450,9 +459,10 @@ class _Merger:
             self._conflict(e, None, "the record is not in this database")
             return
 
-        def identity(item):
-            return item.get("message_id") if isinstance(item, dict) and item.get("message_id") else \
-                json.dumps(envelope(kind, name, item), sort_keys=True)
+        def identity(item: Any) -> str:
+            if isinstance(item, dict) and item.get("message_id"):
+                return str(item["message_id"])
+            return json.dumps(envelope(kind, name, item), sort_keys=True)
 
         here = {identity(item) for item in dump(current).get(name) or []}
         try:
@@ -470,11 +480,11 @@ class _Merger:
         except (InputError, ValueError) as exc:
             self._conflict(e, None, f"not applied: {exc}")
 
-    def _skip(self, e) -> bool:
+    def _skip(self, e: dict[str, Any]) -> bool:
         self.result.skipped += 1
         return False
 
-    def _conflict(self, e, local, reason: str, log: bool = True) -> None:
+    def _conflict(self, e: dict[str, Any], local: object, reason: str, log: bool = True) -> None:
         if log:
             self._row(e, "conflict", local, e["new_value"])
         self.store.conn.execute(
@@ -485,7 +495,7 @@ class _Merger:
         self.result.conflicts += 1
 
 
-def _empty(value) -> bool:
+def _empty(value: object) -> bool:
     return value in (None, "", "[]", "{}")
 
 
@@ -496,7 +506,7 @@ def _short(text: str | None, limit: int = 60) -> str:
 
 # ---------------------------------------------------------------- conflicts
 
-def open_conflicts(store) -> list[dict[str, Any]]:
+def open_conflicts(store: Store) -> list[dict[str, Any]]:
     cols = ("id", "kind", "record", "record_id", "field", "reason", "local_value", "remote_value", "remote_operator",
             "remote_at")
     rows = store.conn.execute(f"SELECT {', '.join(cols)} FROM conflicts WHERE state = 'open' ORDER BY id").fetchall()
@@ -509,7 +519,7 @@ def open_conflicts(store) -> list[dict[str, Any]]:
     return out
 
 
-def resolve(store, conflict_id: int, choice: str):
+def resolve(store: Store, conflict_id: int, choice: str) -> Record:
     """Settle a conflict: keep the local value or take the remote one. The choice is a history row
     (and, for the remote value, the field's update)."""
     from ..core.model.records import model_for

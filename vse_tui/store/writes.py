@@ -26,7 +26,10 @@ from .chain import ALL_HASHED, APPEND_ONLY, digest_of, envelope, history_value
 from .columns import PROMOTED
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..core.model.records import Record
+    from .connection import Actor
 
 COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by")
 BULK_CACHE_KIB = -32768  # 32 MiB of pages while an import writes
@@ -67,6 +70,7 @@ def _json_defaults(model: type[Record]) -> dict[str, Any]:
             if info.default is not PydanticUndefined:
                 out[name] = _json_value(info.default)
             elif info.default_factory is not None and name != "uuid":
+                # pydantic also allows a factory taking the validated data; ours take nothing
                 out[name] = _json_value(info.default_factory())  # type: ignore[call-arg]
         _DEFAULTS[model.KIND] = out
     return dict(_DEFAULTS[model.KIND])
@@ -116,8 +120,11 @@ class WritePath:
     """The write half of the Store (see store.db.Store for the whole)."""
 
     conn: sqlite3.Connection
-    actor: Any
-    path: Any
+    actor: Actor
+    path: Path
+
+    if TYPE_CHECKING:  # from the read half (store.reads.Reads) this class is mixed with
+        def get(self, kind: str, ref: str) -> Any: ...
     via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
     on_wait: Callable[[], None] | None = None  # called once when a write waits for another writer
     _tip: tuple[int, str, str] | None = None
@@ -327,7 +334,7 @@ class WritePath:
 
     def _history_row(self, kind: str, record_uuid: str, record_id: str | None, action: str, field_name: str | None,
                      old: Any, new: Any, task: str | None, version: int | None, event: Event | None = None,
-                     at: datetime | None = None, via: str | None = None, source: Source | None = None) -> tuple:
+                     at: datetime | None = None, via: str | None = None, source: Source | None = None) -> tuple[Any, ...]:
         """The next history row's values (chained to the tip, which it becomes), ready to insert:
         the columns of ALL_HASHED in their order, then hash, prev_hash, origin_site, origin_seq."""
         tip = self._chain_tip()
@@ -451,7 +458,7 @@ class WritePath:
             at = clock.iso(when)
             seq = self._next_seq(model)
             records: list[list[Any]] = []
-            history: list[tuple] = []
+            history: list[tuple[Any, ...]] = []
             columns: list[str] | None = None
             for data, steps, first in stories:
                 current = {**defaults, **{k: _json_value(v) for k, v in data.items()},
@@ -548,7 +555,7 @@ class WritePath:
         from pydantic import ValidationError  # loaded with the model
 
         with self.transaction():
-            old = self.get(kind, ref)  # type: ignore[attr-defined]
+            old = self.get(kind, ref)
             if expected_version is not None and old.version != expected_version:
                 raise InputError(
                     f"{old.id} was changed by someone else (version {old.version}, you edited {expected_version}); "

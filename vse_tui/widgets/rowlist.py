@@ -9,7 +9,7 @@ row."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from rich.style import Style
@@ -101,7 +101,7 @@ class RowList(ScrollView, can_focus=True):
         self._measure()
         self._changed()
 
-    def set_rows(self, rows: list[tuple[Hashable, tuple[Any, ...]]]) -> None:
+    def set_rows(self, rows: Sequence[tuple[Hashable, tuple[object, ...]]]) -> None:
         """Replace the rows (key, cells); the cursor stays on the same key when it is still there."""
         old = self.cursor_key
         self._rows = list(rows)

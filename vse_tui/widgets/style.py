@@ -7,11 +7,11 @@ from rich.text import Text
 PRIORITY_STYLE = {"P1": "bold red", "P2": "dark_orange", "P3": "", "P4": "dim", "P5": "dim"}
 
 
-def priority_text(priority: str) -> Text:
-    return Text(priority, style=PRIORITY_STYLE.get(priority, ""))
+def priority_text(priority: str | None) -> Text:
+    return Text(priority or "", style=PRIORITY_STYLE.get(priority or "", ""))
 
 
-def plain(value) -> Text:
+def plain(value: object) -> Text:
     """User text shown exactly as typed: never interpreted as markup."""
     return Text("" if value is None else str(value))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import ValidationError
 
@@ -26,23 +26,34 @@ from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import Approval
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..governance.roles import RoleWarning
     from ..model.ports import StorePort
+    from ..model.records import Record
+    from ..model.records.control import (
+        BuiltChange,
+        ChangeRequest,
+        ChangeSchedule,
+        ScheduleItem,
+        TestReport,
+    )
 
 STEPS = ("requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed")
 CLOSED_STATES = ("deployed", "reviewed", "cancelled")
 
 
-def _get(store: StorePort, ref: str):
+def _get(store: StorePort, ref: str) -> ChangeRequest:
     return store.get("change_requests", ref)
 
 
-def _model(kind: str):
+def _model(kind: str) -> type[Record]:
     from ..model.records import model_for
 
     return model_for(kind)
 
 
-def _make(kind: str, **data):
+def _make(kind: str, **data: object) -> Record:
     model = _model(kind)
     try:
         return model(**data)
@@ -50,7 +61,7 @@ def _make(kind: str, **data):
         raise InputError(describe_validation_error(exc, model.LABEL.lower())) from None
 
 
-def _at(text_or_dt) -> datetime | None:
+def _at(text_or_dt: object) -> datetime | None:
     if text_or_dt in (None, ""):
         return None
     if isinstance(text_or_dt, datetime):
@@ -63,7 +74,7 @@ def _at(text_or_dt) -> datetime | None:
 
 # ---------------------------------------------------------------- pre-approved types
 
-def full_normal_path_gaps(store: StorePort, change) -> list[str]:
+def full_normal_path_gaps(store: StorePort, change: ChangeRequest) -> list[str]:
     """What a change still lacks to have gone through the whole normal path (empty when it has)."""
     gaps = []
     if change.change_type != "normal":
@@ -85,7 +96,7 @@ def full_normal_path_gaps(store: StorePort, change) -> list[str]:
     return gaps
 
 
-def make_template(store: StorePort, ref: str):
+def make_template(store: StorePort, ref: str) -> ChangeRequest:
     """Make a change's kind a pre-approved type. Allowed only after one full normal pass (the
     standard's note to CO.2.1): the refusal names each missing step."""
     change = _get(store, ref)
@@ -96,7 +107,7 @@ def make_template(store: StorePort, ref: str):
     return store.update("change_requests", change.uuid, {"template": True}, task="CO.1.1")
 
 
-def templates(store: StorePort) -> list:
+def templates(store: StorePort) -> list[ChangeRequest]:
     return store.records("change_requests", {"template": True}, order="title")
 
 
@@ -104,7 +115,7 @@ def templates(store: StorePort) -> list:
 
 def request(store: StorePort, title: str, *, change_type: str = "normal", cis: Sequence[str] = (), purpose: str = "",
             priority: str = "P3", risk: str = "medium", customer: str | None = None, service: str | None = None,
-            date_needed: str | date | None = None, template: str | None = None, **fields: Any):
+            date_needed: str | date | None = None, template: str | None = None, **fields: Any) -> ChangeRequest:
     """Record a change request (WP.11 draft). A pre-approved change must name its template (a
     change that earned the type); it is approved by that template at once."""
     from ..model.lookup import resolve
@@ -159,7 +170,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
     return store.add(change, task="CO.2.1" if status == "approved" else "CO.1.2")
 
 
-def request_warnings(store: StorePort, change) -> list[str]:
+def request_warnings(store: StorePort, change: ChangeRequest) -> list[str]:
     out = []
     if change.change_type == "emergency":
         out.append("an emergency change may be deployed before it is approved; have it approved straight after")
@@ -167,7 +178,7 @@ def request_warnings(store: StorePort, change) -> list[str]:
 
 
 def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = None, how: str = "other",
-             noted_by: str | None = None, reason: str = "", mitigation: str | None = None):
+             noted_by: str | None = None, reason: str = "", mitigation: str | None = None) -> ChangeRequest:
     """CO.2.1: approve or reject a draft request: a signature of who decided, when and how, bound
     to the version decided on. A decision by someone without the task's role needs a mitigation."""
     from ..governance.approvals import bind, check_role, new
@@ -192,7 +203,11 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
 
 # ---------------------------------------------------------------- the schedule (WP.12)
 
-def schedule_document(store: StorePort, create: bool = True):
+@overload
+def schedule_document(store: StorePort, create: Literal[True] = ...) -> ChangeSchedule: ...
+@overload
+def schedule_document(store: StorePort, create: bool) -> ChangeSchedule | None: ...
+def schedule_document(store: StorePort, create: bool = True) -> ChangeSchedule | None:
     """The change schedule document; made (initial) the first time the schedule is used."""
     doc = store.latest("change_schedules")
     if doc is None and create:
@@ -226,7 +241,7 @@ class Slot:
     deployed: bool = False
 
 
-def _occurrences(item, lo: datetime, hi: datetime):
+def _occurrences(item: ScheduleItem, lo: datetime, hi: datetime) -> Iterator[tuple[datetime, datetime]]:
     ends = item.ends_at or item.starts_at + timedelta(hours=1)
     length = ends - item.starts_at
     start = item.starts_at
@@ -323,7 +338,8 @@ def calendar(store: StorePort, lo: datetime, hi: datetime) -> tuple[list[Slot], 
     return entries, warned
 
 
-def schedule(store: StorePort, ref: str, starts_at, ends_at=None, resources: str = "") -> tuple[Any, list[str]]:
+def schedule(store: StorePort, ref: str, starts_at: object, ends_at: object = None,
+             resources: str = "") -> tuple[ChangeRequest, list[str]]:
     """CO.2.2: put an approved change on the schedule (or move it). Returns the change and the
     warnings (outside a window, during a business event, same item the same day): they inform,
     they do not stop."""
@@ -356,7 +372,8 @@ def schedule(store: StorePort, ref: str, starts_at, ends_at=None, resources: str
     return change, warnings
 
 
-def add_entry(store: StorePort, title: str, item_type: str, starts_at, ends_at=None, recurrence: str = "none"):
+def add_entry(store: StorePort, title: str, item_type: str, starts_at: object, ends_at: object = None,
+              recurrence: str = "none") -> ScheduleItem:
     """A window or a business event on the schedule."""
     if item_type == "change":
         raise InputError("A change goes on the schedule from the change itself (s on the change)")
@@ -367,7 +384,7 @@ def add_entry(store: StorePort, title: str, item_type: str, starts_at, ends_at=N
     return entry
 
 
-def confirm_schedule(store: StorePort, ref: str, resources: str):
+def confirm_schedule(store: StorePort, ref: str, resources: str) -> ScheduleItem:
     """CO.3.3: confirm the date and the resources of a scheduled change."""
     change = _get(store, ref)
     entry = store.latest("schedule_items", {"change": change.uuid})
@@ -383,14 +400,14 @@ def confirm_schedule(store: StorePort, ref: str, resources: str):
 
 # ---------------------------------------------------------------- CO.2.3 design, CO.2.4 build
 
-def _must_be_approved(change, step: str) -> None:
+def _must_be_approved(change: ChangeRequest, step: str) -> None:
     if change.status not in ("approved", "updated") and change.change_type != "emergency":
         raise InputError(f"{change.id} is {change.status}; approve the request (CO.2.1) before you {step} it")
     if change.state in ("deployed", "reviewed", "cancelled") and step != "review":
         raise InputError(f"{change.id} is {change.state}")
 
 
-def _advance(change, state: str) -> dict[str, Any]:
+def _advance(change: ChangeRequest, state: str) -> dict[str, Any]:
     """Move the change's state forward, never back."""
     if change.state in STEPS and STEPS.index(change.state) >= STEPS.index(state):
         return {}
@@ -398,7 +415,7 @@ def _advance(change, state: str) -> dict[str, Any]:
 
 
 def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = None, how: str = "other",
-           noted_by: str | None = None, mitigation: str | None = None, **fields: Any):
+           noted_by: str | None = None, mitigation: str | None = None, **fields: Any) -> Record:
     """CO.2.3: the service design (WP.16), approved as it is recorded (its only status): the
     approver's signature binds this design's content."""
     from ..governance.approvals import bind, check_role, new
@@ -422,7 +439,8 @@ def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = Non
     return doc
 
 
-def build(store: StorePort, ref: str, *, built_by: str | None = None, master_copy: str = "", description: str = ""):
+def build(store: StorePort, ref: str, *, built_by: str | None = None, master_copy: str = "",
+          description: str = "") -> BuiltChange:
     """CO.2.4: the built change (WP.13 initial), kept as a master copy; who built it is remembered
     for the separation-of-duties check at approval."""
     change = _get(store, ref)
@@ -443,7 +461,7 @@ def build(store: StorePort, ref: str, *, built_by: str | None = None, master_cop
 # ---------------------------------------------------------------- CO.3.1 test, CO.3.2 approve deployment
 
 def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: str = "", levels_and_types: str = "",
-         errors: str = "", validated_by: str = ""):
+         errors: str = "", validated_by: str = "") -> TestReport:
     """CO.3.1: the test report (WP.20, published), pass or fail. A failed test keeps the change at built."""
     change = _get(store, ref)
     _must_be_approved(change, "test")
@@ -469,7 +487,7 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
     return doc
 
 
-def builder_approves(store: StorePort, change, approval: Approval):
+def builder_approves(store: StorePort, change: ChangeRequest, approval: Approval) -> RoleWarning | None:
     """The role rule at the moment of work: the builder approving their own change's deployment."""
     from ..governance.roles import RoleWarning
 
@@ -480,7 +498,7 @@ def builder_approves(store: StorePort, change, approval: Approval):
 
 
 def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, how: str = "other",
-                       noted_by: str | None = None, mitigation: str | None = None):
+                       noted_by: str | None = None, mitigation: str | None = None) -> ChangeRequest:
     """CO.3.2: review the test report and approve deployment: WP.11 becomes updated and the build
     final. When the approver built the change, the warning must be acknowledged with a mitigation
     (stored with the change); without one nothing is saved."""
@@ -515,7 +533,7 @@ def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, ho
 
 # ---------------------------------------------------------------- CO.3.4 deploy, CO.3.5 review
 
-def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = ""):
+def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = "") -> ChangeRequest:
     """CO.3.4: deploy. Each impacted configuration item records the change (WP.02 updated); a change
     to a service updates its catalogue entry (WP.10). An emergency change may come before its
     approval and then shows as deployed before approval."""
@@ -550,7 +568,7 @@ def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = "
     return change
 
 
-def review(store: StorePort, ref: str, outcome: str):
+def review(store: StorePort, ref: str, outcome: str) -> ChangeRequest:
     """CO.3.5: the post-deployment review: did it do what it should, what do we change next time."""
     change = _get(store, ref)
     if not change.deployed_at:
@@ -560,7 +578,7 @@ def review(store: StorePort, ref: str, outcome: str):
     return store.update("change_requests", change.uuid, {"review": outcome.strip(), "state": "reviewed"}, task="CO.3.5")
 
 
-def cancel(store: StorePort, ref: str, reason: str):
+def cancel(store: StorePort, ref: str, reason: str) -> ChangeRequest:
     change = _get(store, ref)
     if change.deployed_at:
         raise InputError(f"{change.id} is deployed; raise a new change to undo it")
@@ -572,10 +590,10 @@ def cancel(store: StorePort, ref: str, reason: str):
 
 # ---------------------------------------------------------------- where a change stands
 
-def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
+def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, str]]:
     """(task, step, what shows it was done or '', record id) for each step of the path: read from
     the change's own history and the records made for it."""
-    def last_row(task: str) -> dict | None:
+    def last_row(task: str) -> dict[str, Any] | None:
         return store.last_task_row(change.uuid, task)
 
     from ..governance.people import name_of
@@ -593,14 +611,14 @@ def path(store: StorePort, change) -> list[tuple[str, str, str, str]]:
         who = name_of(store, row.get("person")) if row.get("person") else row["operator"]
         return f"by {who}, {clock.local_text(clock.parse_datetime(row['at']))}"
 
-    def first(kind: str, field: str) -> tuple | None:
+    def first(kind: str, field: str) -> tuple[Any, ...] | None:
         return store.row(kind, ["id", field], {"change": change.uuid})
 
     out = []
     evaluated = change.status in ("approved", "rejected", "updated")
     out.append(("CO.2.1", "Evaluate request", f"{'rejected' if change.status == 'rejected' else 'approved'} "
                 + (by("CO.2.1") or (f"by {change.approvals[0].by}" if change.approvals else "")) if evaluated else "",
-                change.id))
+                change.id or ""))
     out.append(("CO.2.2", "Schedule", clock.local_text(change.planned_at) if change.planned_at else "", ""))
     d = first("service_designs", "status")
     out.append(("CO.2.3", "Design (WP.16)", f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
@@ -637,7 +655,7 @@ def list_rows(store: StorePort, scheduled: bool = False, open_only: bool = False
     return rows
 
 
-def request_from_values(store: StorePort, values: dict[str, Any]):
+def request_from_values(store: StorePort, values: dict[str, Any]) -> ChangeRequest:
     """A change request from the screen's form (field text as typed, plus an optional template id)."""
     from ..present.fields import parse
 

@@ -16,6 +16,7 @@ from ..kernel.errors import describe_validation_error
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.control import ConfigurationItem
 
 TYPES = ("hardware", "software", "network", "document", "service component", "other")
 TYPE_WORDS = {
@@ -117,7 +118,7 @@ def affected_by(store: StorePort, ref: str) -> tuple[list[tuple[str, str]], list
 @dataclass
 class CIPlan:
     mapping: dict[str, str]
-    items: list = field(default_factory=list)
+    items: list[ConfigurationItem] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     rows: int = 0

@@ -12,12 +12,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.parties import Attachment
 
 MAX_BYTES = 200 * 2**20  # a larger file belongs in the shop's document store, linked from a note
 
@@ -26,7 +27,7 @@ def stored_path(store: StorePort, sha256: str) -> Path:
     return store.file_path(sha256)
 
 
-def attach(store: StorePort, ref: str, file: str | os.PathLike, note: str = "", follow: bool = False):
+def attach(store: StorePort, ref: str, file: str | os.PathLike[str], note: str = "", follow: bool = False) -> Attachment:
     """Attach a file to the record `ref` (a human id of any kind). The file is copied first, then
     the attachment record is written with its history row; a failed copy stores nothing. A
     symbolic link is refused unless `follow` (what it points at may not be what the user meant);
@@ -55,11 +56,11 @@ def attach(store: StorePort, ref: str, file: str | os.PathLike, note: str = "", 
     return store.add(Attachment(record=record.uuid, name=path.name[:255], sha256=sha, size=size, note=note.strip()))
 
 
-def attachments_of(store: StorePort, record_uuid: str) -> list:
+def attachments_of(store: StorePort, record_uuid: str) -> list[Attachment]:
     return store.records("attachments", {"record": record_uuid})
 
 
-def attachment_rows(store: StorePort, ref: str) -> list[dict]:
+def attachment_rows(store: StorePort, ref: str) -> list[dict[str, Any]]:
     """The files attached to the record `ref`, as rows for a list."""
     from ..kernel import clock
 
@@ -72,7 +73,7 @@ def attachment_rows(store: StorePort, ref: str) -> list[dict]:
             for a in attachments_of(store, record.uuid)]
 
 
-def open_with_viewer(store: StorePort, attachment) -> Path:
+def open_with_viewer(store: StorePort, attachment: Attachment) -> Path:
     """Open a copy of the file (under its own name) with the system's viewer; returns the copy."""
     source = stored_path(store, attachment.sha256)
     if not source.exists():
@@ -84,8 +85,8 @@ def open_with_viewer(store: StorePort, attachment) -> Path:
     os.chmod(copy, 0o600)
     if sys.platform.startswith("darwin"):
         command = ["open", str(copy)]
-    elif os.name == "nt":
-        os.startfile(str(copy))  # type: ignore[attr-defined]
+    elif sys.platform == "win32":
+        os.startfile(str(copy))
         return copy
     else:
         command = ["xdg-open", str(copy)]

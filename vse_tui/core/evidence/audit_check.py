@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.standard import Standard
 
 RULES = {
     "time": "the history of one copy never goes back in time",
@@ -43,13 +44,16 @@ SCAN = 5000  # records of one kind examined for content and closure findings, ne
 HERE: dict[str, Any] = {"external_ref__isnull": True, "fingerprint__isnull": True}
 
 
-def _imported_empty(store: StorePort, standard) -> dict[str, dict[str, int]]:
+def _imported_empty(store: StorePort, standard: Standard) -> dict[str, dict[str, int]]:
     """Of the incidents brought in from another tool (by the ticket key they had there, or their
     row's fingerprint): per status, how many leave each item empty that a status requires, and
     the confirmation. Every item in one reading of the table per marker, whatever their number."""
     from ..model.records import KINDS
 
-    wp = standard.wp(KINDS["incidents"][2])
+    code = KINDS["incidents"][2]
+    if code is None:  # incidents not a work product: nothing the standard asks of them
+        return {}
+    wp = standard.wp(code)
     items = sorted({name for status in wp.statuses for name in wp.required_in(status)} | {"confirmation"})
     out: dict[str, dict[str, int]] = {}
     for marker in ("external_ref", "fingerprint"):
@@ -119,7 +123,7 @@ def _people(store: StorePort) -> list[Finding]:
     return out
 
 
-def _lifecycle(store: StorePort, standard) -> list[Finding]:
+def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
     from ..model.records import KINDS
 
     wp_of = {kind: wp for kind, (_m, _c, wp) in KINDS.items() if wp}
@@ -132,7 +136,7 @@ def _lifecycle(store: StorePort, standard) -> list[Finding]:
     return out
 
 
-def _approvals(store: StorePort, standard) -> list[Finding]:
+def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
     from ..governance.approvals import content_hash, role_warning
     from ..governance.approvals import state as approval_state
     from ..model.records import KINDS, model_for
@@ -198,7 +202,7 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
     return out
 
 
-def _content(store: StorePort, standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
+def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     from ..model.records import KINDS
 
     out = []

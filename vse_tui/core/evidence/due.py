@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
 
@@ -26,12 +26,12 @@ class DueItem:
         """Days until due; negative when overdue."""
         return (self.due - (today or clock.today())).days
 
-    def as_dict(self, today: date | None = None) -> dict:
+    def as_dict(self, today: date | None = None) -> dict[str, Any]:
         d = self.days(today)
         return {"due": self.due.isoformat(), "days": d, "overdue": d < 0, "kind": self.kind, "ref": self.ref, "title": self.title}
 
 
-def _parse(value) -> date:
+def _parse(value: object) -> date:
     """A stored date (or the date of a stored moment); only called on a value that is set."""
     return date.fromisoformat(str(value)[:10])
 

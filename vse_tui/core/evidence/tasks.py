@@ -172,7 +172,7 @@ def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, re
     return rows[0] if creates else rows[-1]
 
 
-def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> tuple[list[str], dict | None]:
+def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> tuple[list[str], dict[str, Any] | None]:
     """Why `rec` is not evidence of `task` (empty: it is), and the write that performed it."""
     from ..governance.approvals import state as approval_state
 
@@ -476,7 +476,7 @@ ALSO_TAGS: dict[str, tuple[str, ...]] = {"CO.1.1": ("GO.2.1", "GO.2.2", "GO.2.4"
 # ---------------------------------------------------------------- training (IN.1.1, IN.1.2)
 
 
-def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str, list[Line], dict | None]:
+def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str, list[Line], dict[str, Any] | None]:
     """IN.1.1: every holder of a role of the shop has their training recorded as met; IN.1.2:
     nobody's competence has lapsed, and a renewal was recorded within the review interval."""
     store = ctx.store
@@ -484,7 +484,7 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
     names = store.titles("people")
     training = store.rows("training", ["uuid", "id", "person", "met_on", "due_on"])
     lines: list[Line] = []
-    latest: dict | None = None
+    latest: dict[str, Any] | None = None
     for rec_uuid, rid, _person, _met, _due in training:
         for row in ctx.history(rec_uuid):
             if row["task"] == task.code and (latest is None or row["at"] > latest["at"]):
@@ -573,7 +573,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     why: list[Line] = []
-    performed: list[dict] = []
+    performed: list[dict[str, Any]] = []
     any_candidate = False
     for io in wanted:
         wp = standard.wp(io.wp or "")

@@ -24,6 +24,7 @@ from .keys import NAMESPACE, find_private_key, sign_text, ssh_keygen, verify_sig
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records import Approval, Record
+    from .roles import RoleWarning
 
 HOW = ("signature", "email", "meeting", "verbal", "other")
 
@@ -91,7 +92,8 @@ def bind(approval: Approval, record: Record) -> Approval:
     return approval.model_copy(update={"version": record.version, "content": content_hash(record)})
 
 
-def role_warning(store: StorePort, wp: str | None, approval: Approval, task: str | None = None):
+def role_warning(store: StorePort, wp: str | None, approval: Approval,
+                 task: str | None = None) -> RoleWarning | None:
     """The role rule at the moment of approval: the approver holds none of the roles the standard
     gives the task (the approval of `wp`, or `task`). None when they hold one."""
     from ..model.standard import load_standard
@@ -110,7 +112,7 @@ def role_warning(store: StorePort, wp: str | None, approval: Approval, task: str
 
 
 def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation: str | None,
-               task: str | None = None):
+               task: str | None = None) -> RoleWarning | None:
     """Refuse an approval by someone without the task's role unless a mitigation is written."""
     warning = role_warning(store, wp, approval, task)
     if warning and not (mitigation or "").strip():
@@ -149,7 +151,7 @@ def state(record: Record) -> State:
 
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
             meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
-            mitigation: str | None = None, sign: bool = False, key: str | None = None):
+            mitigation: str | None = None, sign: bool = False, key: str | None = None) -> Record:
     """Approve the current version of a record: the approval binds its version and content; a draft
     becomes approved. An approval by someone without the task's role needs a mitigation (kept as an
     acknowledgement); `sign` adds an SSH signature with the approver's key."""
@@ -383,7 +385,7 @@ def signed_files(store: StorePort, record: Record, keys: Any = None) -> dict[int
     return out
 
 
-def _value(model, name: str, raw: str | None) -> Any:
+def _value(model: type[Record], name: str, raw: str | None) -> Any:
     if raw is None:
         return None
     info = model.model_fields.get(name)

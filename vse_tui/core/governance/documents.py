@@ -14,6 +14,7 @@ from .approvals import APPROVE_TASK  # noqa: F401  (the task an approval perform
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records import Record
 
 # The task an edit or an approval of a work product performs, where the standard names one.
 EDIT_TASK = {
@@ -42,7 +43,7 @@ def editable_fields(kind: str) -> list[tuple[str, str]]:
     return [(s.name, s.how) for s in field_specs(kind)]
 
 
-def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any):
+def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any) -> Record:
     """A new record of `kind` from what a person typed (plus `fixed` values the app sets)."""
     from ..present.fields import field_specs, parse
 
@@ -77,7 +78,7 @@ def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
     return status
 
 
-def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
+def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Record:
     """A new version of a record from what a person typed. An approved catalogue entry changes
     through a change request (RE.1.3): one is raised and linked when none is named."""
     from ..model.lifecycle import closed_to_editing
@@ -109,15 +110,17 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]):
     clean["status"] = status_after_edit(rec.WP, rec.status)
     with store.transaction():
         if kind == "services" and rec.status in ("approved", "updated"):
+            from ..model.records.relationship import Service
             from ..relationship.process import catalogue_change
 
-            clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
+            if isinstance(rec, Service):
+                clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
         return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
 
 
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
             meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
-            mitigation: str | None = None, sign: bool = False, key: str | None = None):
+            mitigation: str | None = None, sign: bool = False, key: str | None = None) -> Record:
     """Record an approval of the current version (see core.approvals); a draft becomes approved."""
     from .approvals import approve as approve_version
 

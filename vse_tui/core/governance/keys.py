@@ -34,6 +34,7 @@ from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.parties import Person
 
 NAMESPACE = "vse-tui"
 MANAGER = "SM"  # the role whose holder approves a replacement of someone else's key
@@ -244,7 +245,7 @@ def _at_own_keyboard(store: StorePort, person: str, name: str) -> None:
 
 
 def register(store: StorePort, person_text: str, public_key: str, *, old_key: str | None = None,
-             approver_key: str | None = None):
+             approver_key: str | None = None) -> Person:
     """Register `public_key` as the person's key, by the rules above. `old_key`: the private key
     file of the key being replaced (default: found in ~/.ssh); `approver_key`: the Service
     Manager's private key file when they approve someone else's replacement."""
@@ -292,14 +293,14 @@ def register(store: StorePort, person_text: str, public_key: str, *, old_key: st
 
 
 def set_key(store: StorePort, person_text: str, public_key: str | None, *, old_key: str | None = None,
-            approver_key: str | None = None):
+            approver_key: str | None = None) -> Person:
     """Register the key a person signs approvals with (None: revoke it), by the rules above."""
     if public_key is None:
         return revoke(store, person_text)
     return register(store, person_text, public_key, old_key=old_key, approver_key=approver_key)
 
 
-def revoke(store: StorePort, person_text: str):
+def revoke(store: StorePort, person_text: str) -> Person:
     """Revoke the person's key (lost, compromised): by its owner or the Service Manager. Signatures
     made with it before stay valid; a new key is then registered by the person themself."""
     from .people import roles_of

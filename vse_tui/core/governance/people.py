@@ -17,6 +17,7 @@ from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.parties import Person
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def roles_of(store: StorePort, person: str | None, at: Any = None) -> set[str]:
     return out
 
 
-def set_login(store: StorePort, person_ref_text: str, login: str | None):
+def set_login(store: StorePort, person_ref_text: str, login: str | None) -> Person:
     """Map a login to a person (their writes are theirs from now on); one login, one person."""
     found = find_person(store, person_ref_text)
     if not found:

@@ -16,7 +16,8 @@ from ..model.records import model_for
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
-    from ..model.records import Approval
+    from ..model.records import Approval, Record
+    from .roles import RoleWarning
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def drop_draft(store: StorePort, key: str) -> None:
 # ---------------------------------------------------------------- the current documents
 
 
-def current(store: StorePort, table: str):
+def current(store: StorePort, table: str) -> Record | None:
     return store.latest(table)
 
 
@@ -162,8 +163,8 @@ def approval(store: StorePort, by: str | None, how: str = "signature", noted_by:
     return new(store, by, how or "signature", noted_by=noted_by)
 
 
-def _save_document(store: StorePort, table: str, model, fields: dict[str, Any], task: str | None, status: str,
-                   approved: Approval | None):
+def _save_document(store: StorePort, table: str, model: type[Record], fields: dict[str, Any], task: str | None, status: str,
+                   approved: Approval | None) -> Record:
     """Create the document, or store a new version of it (the previous one stays in history)."""
     from pydantic import ValidationError  # loaded with `model`
 
@@ -192,7 +193,7 @@ def _save_document(store: StorePort, table: str, model, fields: dict[str, Any], 
 
 
 def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
-               shop_name: str = ""):
+               shop_name: str = "") -> Record:
     if not goals.strip():
         raise InputError("Goals: write at least one goal")
     with store.transaction():
@@ -207,7 +208,7 @@ def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: 
 
 
 def save_scope(store: StorePort, *, services_offered: str, customers: str, boundaries: str, technology: str,
-               exclusions: str, approved: Approval):
+               exclusions: str, approved: Approval) -> Record:
     """GO.1.1. `customers` is one name per line or comma-separated; new names become customer records."""
     if not services_offered.strip():
         raise InputError("Services offered: list what you offer")
@@ -228,7 +229,8 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
     return rec
 
 
-def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, str]], approved: Approval | None):
+def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, str]],
+               approved: Approval | None) -> Record | None:
     """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
     'SM,CM,PT:change'). Without a Service Manager the step is refused."""
     from .people import check_person_name
@@ -264,7 +266,7 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
     return rec
 
 
-def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, str]]):
+def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, str]]) -> list[RoleWarning]:
     """Live warnings for the roles as typed, before they are saved (acknowledgements of stored people count)."""
     from ..model.records.parties import Person, RoleAssignment
     from .roles import check_combinations, parse_roles
@@ -305,7 +307,7 @@ def policy_defaults(today: date | None = None) -> dict[str, Any]:
     }
 
 
-def save_policy_draft(store: StorePort, fields: dict[str, Any]):
+def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
     """GO.2.1: the policy as a draft (a new version when one exists and is still a draft)."""
     fields = dict(fields)
     if isinstance(fields.get("review_date"), str):
@@ -330,7 +332,7 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]):
     return rec
 
 
-def approve_policy(store: StorePort, approved: Approval):
+def approve_policy(store: StorePort, approved: Approval) -> Record:
     """GO.2.2: approve and deploy the policy."""
     existing = store.latest("policies")
     if existing is None:
@@ -345,7 +347,7 @@ def approve_policy(store: StorePort, approved: Approval):
                         task="GO.2.2")
 
 
-def save_experience(store: StorePort, fields: dict[str, str], approved: Approval):
+def save_experience(store: StorePort, fields: dict[str, str], approved: Approval) -> Record:
     """GO.2.3: the customer experience approach, approved."""
     if not any(v.strip() for v in fields.values()):
         raise InputError("Describe at least how feedback is received and answered")
@@ -358,7 +360,7 @@ def save_experience(store: StorePort, fields: dict[str, str], approved: Approval
 
 
 def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str,
-                   approved: Approval | None = None):
+                   approved: Approval | None = None) -> Record:
     """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated' and
     is approved again in its new version. needs: (assignment uuid, requirement, due date or '')."""
     role_list = store.latest("role_lists")
@@ -391,7 +393,7 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
     return rec
 
 
-def save_documents(store: StorePort, fields: dict[str, str], approved: Approval):
+def save_documents(store: StorePort, fields: dict[str, str], approved: Approval) -> Record:
     """GO.3.2: the data and document management procedure, drafted and approved."""
     if not fields.get("backup", "").strip():
         raise InputError("Backup: say how and where backups are made")

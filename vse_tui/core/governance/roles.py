@@ -195,7 +195,7 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
     return person, added
 
 
-def _first_key(store: StorePort, person: Person) -> dict:
+def _first_key(store: StorePort, person: Person) -> dict[str, Any]:
     """A key given with a new person is their first: registered by them at the keyboard (adding
     themself), never by someone else for them (core.governance.keys)."""
     from .keys import fingerprint, key_body, owner_of
@@ -233,7 +233,7 @@ def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record:
                      task="GO.1.2" if record is None else None)
 
 
-def role_rows(store: StorePort) -> list[dict]:
+def role_rows(store: StorePort) -> list[dict[str, Any]]:
     """People of the shop and the roles they hold, for `roles list`."""
     people, assignments, _ = load(store)
     by_person: dict[str, list[str]] = {}
@@ -243,7 +243,7 @@ def role_rows(store: StorePort) -> list[dict]:
              "roles": " ".join(by_person.get(h.person.uuid, []))} for h in holdings(people, assignments)]
 
 
-def people_rows(store: StorePort) -> list[dict]:
+def people_rows(store: StorePort) -> list[dict[str, Any]]:
     """Everyone in People, with their login, roles and whether they can sign, for `people list`."""
     people = store.records("people", order="title")
     roles: dict[str, list[str]] = {}

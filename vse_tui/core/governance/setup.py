@@ -16,7 +16,7 @@ from . import process as gov
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
-    from ..model.records import Approval
+    from ..model.records import Approval, Record
 
 
 @dataclass
@@ -118,7 +118,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
 
 
 def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval | None,
-         roles: list[tuple[str | None, str, str, str]] | None = None):
+         roles: list[tuple[str | None, str, str, str]] | None = None) -> Record | None:
     """Save step `key` from what was typed (and the approval, for a step that approves)."""
     missing = [f.label for f in fields(store, key, values) if f.required and not str(values.get(f.name) or "").strip()]
     if missing:
@@ -128,12 +128,12 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
     v = values
     if key == "goals":
         return gov.save_goals(store, goals=v["goals"], objectives=v.get("objectives", ""),
-                              provider_type=v.get("provider_type") or "external", approved=approved,  # type: ignore[arg-type]
+                              provider_type=v.get("provider_type") or "external", approved=_needed(approved),
                               shop_name=v.get("shop_name", ""))
     if key == "scope":
         return gov.save_scope(store, services_offered=v["services_offered"], customers=v.get("customers", ""),
                               boundaries=v.get("boundaries", ""), technology=v.get("technology", ""),
-                              exclusions=v.get("exclusions", ""), approved=approved)  # type: ignore[arg-type]
+                              exclusions=v.get("exclusions", ""), approved=_needed(approved))
     if key == "roles":
         return gov.save_roles(store, roles or [], approved)
     if key == "policy":
@@ -151,9 +151,9 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
                                                      "targets": defaults["targets"], "templates": defaults["templates"]}),
         })
     if key == "approve":
-        return gov.approve_policy(store, approved)  # type: ignore[arg-type]
+        return gov.approve_policy(store, _needed(approved))
     if key == "experience":
-        return gov.save_experience(store, {k: v.get(k, "") for k in gov.DEFAULT_CX}, approved)  # type: ignore[arg-type]
+        return gov.save_experience(store, {k: v.get(k, "") for k in gov.DEFAULT_CX}, _needed(approved))
     if key == "resources":
         needs = [(name[5:], value or "", v.get(f"due_{name[5:]}", "") or "") for name, value in v.items()
                  if name.startswith("need_")]
@@ -165,8 +165,15 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
                                  "and its due date in 'due by'")
         return gov.save_resources(store, needs, v.get("training_needs", ""), approved)
     if key == "documents":
-        return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, approved)  # type: ignore[arg-type]
+        return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved))
     raise KeyError(key)
+
+
+def _needed(approved: Approval | None) -> Approval:
+    """The approval of a step that approves (`save` asks for it first)."""
+    if approved is None:
+        raise InputError("Approved by: choose who approves this step")
+    return approved
 
 
 def _looks_like_a_date(text: str) -> bool:

@@ -6,8 +6,9 @@ Service hours are local wall-clock times of the shop; moments are stored in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import Any
 
 MAX_DAYS = 3 * 366  # a target further than this is treated as never reached
 
@@ -21,7 +22,7 @@ class Hours:
     always: bool = False
 
     @classmethod
-    def from_data(cls, data: dict | None) -> Hours | None:
+    def from_data(cls, data: dict[str, Any] | None) -> Hours | None:
         """From a stored ServiceHours (days, start, end, holidays, always); None for none given."""
         if not data:
             return None
@@ -31,7 +32,7 @@ class Hours:
                    start=time.fromisoformat(data.get("start", "09:00")), end=time.fromisoformat(data.get("end", "17:00")),
                    holidays=frozenset(date.fromisoformat(str(d)[:10]) for d in data.get("holidays", ())))
 
-    def window(self, day: date, tz) -> tuple[datetime, datetime] | None:
+    def window(self, day: date, tz: tzinfo | None) -> tuple[datetime, datetime] | None:
         """The staffed interval of a local day, in UTC, or None when closed."""
         if day.weekday() not in self.days or day in self.holidays or self.end <= self.start:
             return None
@@ -40,22 +41,22 @@ class Hours:
         return opens.astimezone(UTC), closes.astimezone(UTC)
 
 
-def _local_tz():
+def _local_tz() -> tzinfo | None:
     return datetime.now().astimezone().tzinfo
 
 
 @lru_cache(maxsize=65536)
-def _window(hours: Hours, day: date, tz) -> tuple[datetime, datetime] | None:
+def _window(hours: Hours, day: date, tz: tzinfo | None) -> tuple[datetime, datetime] | None:
     """Hours.window, remembered: reports walk the same days for thousands of incidents."""
     return hours.window(day, tz)
 
 
 @lru_cache(maxsize=65536)
-def _midnight(day: date, tz) -> datetime:
+def _midnight(day: date, tz: tzinfo | None) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=None) -> datetime:
+def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz: tzinfo | None = None) -> datetime:
     """The moment `minutes` of service hours after `start` (plain minutes without hours or 24x7)."""
     if hours is None or hours.always:
         return start + timedelta(minutes=minutes)
@@ -79,7 +80,7 @@ def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz=N
     return start + timedelta(days=MAX_DAYS)
 
 
-def working_minutes(start: datetime, end: datetime, hours: Hours | None, tz=None) -> int:
+def working_minutes(start: datetime, end: datetime, hours: Hours | None, tz: tzinfo | None = None) -> int:
     """Minutes of service hours between two moments."""
     if end <= start:
         return 0

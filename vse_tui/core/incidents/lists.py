@@ -12,9 +12,10 @@ from ..kernel import clock
 if TYPE_CHECKING:
     from ..model.ports import Reads
     from ..model.records.incident import Incident
-    from .targets import Clock
+    from .targets import Clock, TargetCache
 
-from ..model.incident_rows import IncidentQuery, IncidentRow
+from ..model.incident_rows import IncidentQuery as IncidentQuery
+from ..model.incident_rows import IncidentRow as IncidentRow
 
 
 def page(store: Reads, q: IncidentQuery, sort: str = "newest", limit: int = 100, offset: int = 0) -> list[IncidentRow]:
@@ -69,7 +70,7 @@ def weekly_breaches(store: Reads, start: datetime, weeks: int, now: datetime | N
 
     end = start + timedelta(weeks=weeks)
     counts = [0] * weeks
-    cache: dict = {}
+    cache: TargetCache = {}
     now = now or clock.now()
     for inc in store.each_incident_row(IncidentQuery(restored=(start, end), problems=False), sort="oldest"):
         if inc.restored_at and assess(inc, target_for(store, inc, cache), now).breached:
@@ -91,7 +92,7 @@ def each_dict(store: Reads, *, open_only: bool = False, priority: str | None = N
                       customer=resolve(store, "customers", customer) if customer else None, search=search,
                       assignee=assignee)
     customers, services, people = store.customer_codes(), store.titles("services"), store.titles("people")
-    cache: dict = {}
+    cache: TargetCache = {}
     for inc in store.each_incident_row(q, sort=sort, limit=limit):
         tgt = targets.target_clock(inc, targets.target_for(store, inc, cache)) if inc.status != "closed" else None
         yield row_dict(inc, customers, services, tgt, people)

@@ -18,6 +18,7 @@ from . import policy
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records.control import ChangeRequest
+    from ..model.records.governance import ServicePolicy
     from ..model.records.incident import Incident
 
 # The models (and pydantic) load when a record is built or read in full; the dashboard and the
@@ -30,7 +31,7 @@ WAITING = ("waiting for customer", "waiting for supplier")
 # ---------------------------------------------------------------- the policy in force
 
 
-def current_policy(store: StorePort):
+def current_policy(store: StorePort) -> ServicePolicy | None:
     """The shop's policy in force (approved or updated), or None."""
     return store.latest("policies", {"status": ("approved", "updated")})
 
@@ -49,7 +50,7 @@ def priority_matrix(store: StorePort) -> dict[str, str]:
 
 
 def log_incident(
-    store,
+    store: StorePort,
     summary: str,
     *,
     customer: str | None = None,
@@ -164,7 +165,7 @@ def message_for(store: StorePort, inc: Incident, template: str, operator: str = 
         return text
 
 
-class _Defaulting(dict):
+class _Defaulting(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from ..model.ports import Reads
     from ..model.records.incident import Incident
 
+TargetCache = dict[object, Any]  # what target_for keeps per screen refresh or report: the policy, each target
+
 WAITING = ("waiting for customer", "waiting for supplier")
 IN_FORCE = ("approved", "updated")
 
@@ -40,7 +42,7 @@ def _pair(targets: Any, prio: str | None) -> tuple[int, int] | None:
     return None
 
 
-def policy_targets(store: Reads, cache: dict | None = None) -> tuple[str, Any] | None:
+def policy_targets(store: Reads, cache: TargetCache | None = None) -> tuple[str, Any] | None:
     """(id, targets) of the policy in force, or None."""
     cache = cache if cache is not None else {}
     if "policy" not in cache:
@@ -48,7 +50,7 @@ def policy_targets(store: Reads, cache: dict | None = None) -> tuple[str, Any] |
     return cache["policy"] or None
 
 
-def target_for(store: Reads, incident: Incident | IncidentRow, cache: dict | None = None) -> policy.Target:
+def target_for(store: Reads, incident: Incident | IncidentRow, cache: TargetCache | None = None) -> policy.Target:
     """The target of an incident, from the most specific source (a few indexed reads, cached per
     screen refresh or report)."""
     cache = cache if cache is not None else {}
@@ -110,7 +112,7 @@ class Clock:
         return self.remaining is not None and self.remaining.total_seconds() < 0
 
 
-def _waited(incident, now: datetime) -> tuple[int, bool]:
+def _waited(incident: Incident | IncidentRow, now: datetime) -> tuple[int, bool]:
     waited = incident.waiting_minutes
     paused = incident.state in WAITING
     if paused and incident.waiting_since:

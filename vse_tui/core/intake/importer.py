@@ -45,12 +45,16 @@ from .layouts import (
 )
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    import random
+
+    from ..model.ports import Source, StorePort
 
 EMPTY = {"", "?", "null", "none", "n/a", "na", "-", "--", "(empty)", "(none)"}
 MAX_FIELD = 1 << 20  # a value longer than this is refused with its line (a CSV quoting gone wrong)
 SHOWN = 20
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# one row's part in a ticket's story: when, seq, line, state, who, the status word as written
+Event = tuple[datetime | None, int, int, str | None, str | None, str]
 ACTIVE = ("new", "in progress", "waiting for customer", "waiting for supplier")
 STEP_TASK = {"new": "IN.2.2", "in progress": "IN.2.2", "waiting for customer": "IN.2.2",
              "waiting for supplier": "IN.2.2", "restored": "IN.2.4", "closed": "IN.2.5"}
@@ -318,8 +322,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    unknown_customers: Counter = field(default_factory=Counter)
-    values_used: dict[str, Counter] = field(default_factory=dict)  # field -> "word -> value" counts
+    unknown_customers: Counter[str] = field(default_factory=Counter)
+    values_used: dict[str, Counter[str]] = field(default_factory=dict)  # field -> "word -> value" counts
     source: str = ""
     reading: Any = None  # how to read the tickets again (_Reading)
     kept: list[Ticket] | None = None  # the tickets, when few enough to keep
@@ -327,7 +331,7 @@ class ImportPlan:
     encoding: str = ""  # how the file's encoding was decided
     delimiter: str = ","
     event_time: str = ""  # which column gives an event log's row times, and why
-    placed: Counter = field(default_factory=Counter)  # (word, state, how) -> rows: unknown status words placed
+    placed: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (word, state, how) -> rows: unknown status words placed
     no_close_date: int = 0  # closed tickets whose export gives no close date (left empty, never guessed)
     update: bool = False  # --update: tickets imported before from this file are brought up to date
     to_update: int = 0  # of the tickets in the file, those already here (--update compares them)
@@ -393,9 +397,9 @@ class _Sink:
 
     def __init__(self) -> None:
         self.rejected: list[Rejected] = []
-        self.unknown_customers: Counter = Counter()
-        self.values_used: dict[str, Counter] = {}
-        self.placed: Counter = Counter()
+        self.unknown_customers: Counter[str] = Counter()
+        self.values_used: dict[str, Counter[str]] = {}
+        self.placed: Counter[tuple[str, str, str]] = Counter()
         self.no_close_date = 0
 
 
@@ -406,7 +410,7 @@ class _Reading:
     readers: dict[str, DateReader]
     words: Any
     keyed: bool
-    key_counts: Counter  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
+    key_counts: Counter[int]  # hash(ticket key) -> its rows, for keys met on more than one row (others have one)
     known: set[str]
     bad: set[str]
     people: dict[str, str]
@@ -478,11 +482,15 @@ class _Words:
     def state(self, raw: str | None, sub: str | None, category: str | None = None) -> str | None:
         """A state here; None for a row that says nothing about it (kept as it was); UNKNOWN for a
         word no table knows and no category places. A sub status says more than its status: it is
-        read first, whole, then the status."""
-        for text in (sub, raw):
+        read first, whole, then the status (the user's words first: `Status / Sub status` as the
+        preview shows a pair, then each)."""
+        pair = f"{raw.strip()} / {sub.strip()}" if raw and raw.strip() and sub and sub.strip() else None
+        for n, text in enumerate((pair, sub, raw)):
             if text is None or not text.strip():
                 continue
             given = self._user("state", text)
+            if not given and n == 0:  # the pair is the user's word only
+                continue
             if given:
                 if given not in STATES:
                     raise ValueError(f"--map-value state:{text}={given}: use new, in progress, waiting for customer, "
@@ -593,13 +601,21 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         if progress and plan.rows % 5000 == 0:
             progress(plan.rows)
     readers: dict[str, DateReader] = {}
+    day_first = sum(e.day_first for e in evidence.values())
+    month_first = sum(e.month_first for e in evidence.values())
     for name, seen in evidence.items():
         try:
             readers[name] = seen.reader(options.dates)
         except DateError as exc:
             raise InputError(f"{mapping[name]}: {exc}") from None
+        if (not options.dates and seen.numeric and not seen.day_first and not seen.month_first
+                and bool(day_first) != bool(month_first)):  # one tool writes all its dates alike
+            first = bool(day_first)
+            readers[name] = DateReader(first, f"{'day' if first else 'month'}-first, as the file's other date "
+                                              f"columns say ({day_first or month_first} dates such as "
+                                              f"{'13/01' if first else '01/13'})")
         plan.dates[name] = readers[name].decided
-    key_counts: Counter = Counter()
+    key_counts: Counter[int] = Counter()
     named = 0
     for bucket in hashes:
         counted = Counter(bucket)
@@ -646,8 +662,8 @@ def _choose_event_time(source: CsvFile, index: dict[str, int], readers: dict[str
         return
     last: dict[str, dict[str, tuple[datetime, int]]] = {n: {} for n in candidates}
     varies: dict[str, set[str]] = {n: set() for n in candidates}
-    forward: Counter = Counter()
-    back: Counter = Counter()
+    forward: Counter[str] = Counter()
+    back: Counter[str] = Counter()
     seq = index.get("sequence")  # a modification count: the order the tool made the rows in
     for _line, values in source.rows():
         key = _key(_cell(values, ref))
@@ -885,7 +901,7 @@ class _Builder:
         return Ticket(key, self.key[3:] if self.key.startswith("fp:") else None, self.line, self.rows, initial, steps, state, final)
 
 
-def _place_unknown(timeline, last: dict[str, Any], log: bool, plan: Any):
+def _place_unknown(timeline: list[Event], last: dict[str, Any], log: bool, plan: Any) -> list[Event]:
     """Status words no table knows, placed where they stand: in an event log by their place in the
     ticket's events (the first event is new; after it, work in progress; after a resolution, the
     ticket stays as it was); on a one-row ticket by its own dates (a close date, a resolution
@@ -933,7 +949,7 @@ def _duration(text: str, name: str) -> timedelta:
     raise ValueError(f"{name.replace('_', ' ')}: {text!r} is not a duration we can read")
 
 
-def _story(timeline, first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
+def _story(timeline: list[Event], first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,
            log: bool) -> tuple[list[tuple[dict[str, Any], str, str | None, str | None, datetime | None]], dict[str, Any]]:
     """The steps of a ticket's life (the fields each changed, its state, who, the task, when) and
     the fields it ends with."""
@@ -1115,7 +1131,7 @@ def _known_fingerprints(store: StorePort) -> set[str]:
     return {"fp:" + f for f in store.known_fingerprints()}
 
 
-def _source(people: dict[str, str], who: str, via: str, when: datetime | None):
+def _source(people: dict[str, str], who: str, via: str, when: datetime | None) -> Source:
     from ..model.ports import Source
 
     return Source(operator=who[:120], person=people.get(who), via=via, occurred_at=clock.iso(when) if when else None)
@@ -1128,7 +1144,7 @@ __all__ = ["CsvFile", "ImportPlan", "Options", "Rejected", "Ticket", "apply", "c
 # ---------------------------------------------------------------- the demo's archive
 
 
-def demo_archive(store: StorePort, count: int, rng, refs: dict[str, Any], before: datetime,
+def demo_archive(store: StorePort, count: int, rng: random.Random, refs: dict[str, Any], before: datetime,
                  progress: Callable[[int], None] | None = None) -> int:
     """The tickets of the helpdesk the demo shop used before it moved in: written as that tool's
     export (Freshdesk's layout) into a private temporary file and brought in with the importer,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from ..model.data import data_dir
 
@@ -53,12 +54,12 @@ class Layout:
         return self.name + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _lower(words: dict) -> dict[str, str]:
+def _lower(words: dict[str, Any]) -> dict[str, str]:
     return {str(k).strip().lower(): str(v) for k, v in words.items()}
 
 
 @cache
-def _words() -> dict:
+def _words() -> dict[str, Any]:
     with open(data_dir() / "imports" / "words.toml", "rb") as fh:
         return tomllib.load(fh)
 

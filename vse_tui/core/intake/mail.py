@@ -77,19 +77,19 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.skip = 0
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "head"):
             self.skip += 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")
 
-    def handle_endtag(self, tag) -> None:
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "head"):
             self.skip = max(0, self.skip - 1)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
 
-    def handle_data(self, data) -> None:
+    def handle_data(self, data: str) -> None:
         if not self.skip:
             self.parts.append(data)
 
@@ -362,6 +362,7 @@ def _body(msg: Message, max_attachment: int) -> tuple[str, list[tuple[str, bytes
 def _decoded(part: Message) -> str:
     """A text part's content; an unknown or lying charset is read as UTF-8 with replacements."""
     try:
+        # read with policy=default, a part is an EmailMessage (a Message without it: AttributeError)
         return str(part.get_content())  # type: ignore[attr-defined]
     except (LookupError, UnicodeError, AttributeError):
         data = part.get_payload(decode=True) or b""
@@ -386,7 +387,7 @@ def is_address(value: str | None) -> bool:
     return bool(ADDRESS.fullmatch((value or "").strip()))
 
 
-def _mailbox(name: str, address: str):
+def _mailbox(name: str, address: str) -> Any:
     """A name and an address as one header mailbox: the name quoted as needed, so that whatever it
     holds (commas, brackets, other addresses) it stays a name and never becomes a recipient."""
     from email.headerregistry import Address

@@ -11,7 +11,7 @@ message never makes two incidents."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
@@ -20,6 +20,9 @@ from .mail import REOPENS_PER_HOUR, Incoming
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.control import ChangeRequest
+    from ..model.records.governance import FeedbackEntry
+    from ..model.records.incident import Incident
 
 
 @dataclass
@@ -131,7 +134,7 @@ def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
     return Outcome("new", inc.id)
 
 
-def may_reopen(store: StorePort, inc, sender: str) -> bool:
+def may_reopen(store: StorePort, inc: Incident, sender: str) -> bool:
     """Whether mail from `sender` may reopen the closed incident `inc`: the reporter's address, an
     address that wrote on it before, or a contact (or the domain) of its customer. Anyone else's
     mail is held for a person to accept (a stranger who knows the tag cannot reopen it)."""
@@ -147,7 +150,7 @@ def may_reopen(store: StorePort, inc, sender: str) -> bool:
     return bool(inc.customer) and _customer_for(store, sender) == inc.customer
 
 
-def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
+def _reply(store: StorePort, inc: Any, mail: Incoming) -> Outcome:
     """A reply on an incident: added to its mail (the message once, never the thread again); an
     incident waiting for the customer resumes; a closed one reopens when the sender may reopen it
     (may_reopen), else the message is held for a person."""
@@ -174,7 +177,7 @@ def _reply(store: StorePort, inc, mail: Incoming) -> Outcome:
     return Outcome("reply", inc.id)
 
 
-def accept_held(store: StorePort, ref: str, message_id: str | None = None):
+def accept_held(store: StorePort, ref: str, message_id: str | None = None) -> Incident:
     """A person accepts a held message (the latest one, or the one with `message_id`): it becomes a
     reply on the incident, which reopens when closed. Returns the incident."""
     from ..incidents.process import reopen
@@ -195,7 +198,7 @@ def accept_held(store: StorePort, ref: str, message_id: str | None = None):
     return store.get("incidents", inc.uuid)
 
 
-def _reply_about(store: StorePort, kind: str, record, mail: Incoming) -> Outcome:
+def _reply_about(store: StorePort, kind: str, record: Any, mail: Incoming) -> Outcome:
     """A reply to a change notice or a feedback answer: kept in the record's history (who, when,
     the subject and the text)."""
     store.log_event(kind, record, "mail", None, None,
@@ -204,7 +207,7 @@ def _reply_about(store: StorePort, kind: str, record, mail: Incoming) -> Outcome
     return Outcome("reply", record.id)
 
 
-def _attach(store: StorePort, inc, name: str, data: bytes, max_attachment: int) -> None:
+def _attach(store: StorePort, inc: Any, name: str, data: bytes, max_attachment: int) -> None:
     from ..model.records.parties import Attachment
 
     safe = "".join(c for c in name if c.isprintable() and c not in "/\\")[:255] or "attachment.bin"
@@ -230,7 +233,7 @@ def _customer_for(store: StorePort, address: str) -> str | None:
 
 
 def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, message: str | None = None,
-                   to: str | None = None) -> tuple:
+                   to: str | None = None) -> tuple[Any, ...]:
     """IN.2.3/IN.2.4/IN.2.5 by e-mail: the policy's message filled in, recorded as the notification
     (with its Message-ID and address, state queued) and queued in the outbox as a real message. It
     counts as a response once a server accepted it (core.mail_delivery). Returns the incident and
@@ -276,7 +279,7 @@ def _contact_address(store: StorePort, organisation: str | None) -> tuple[str, s
     return "", ""
 
 
-def feedback_answer_text(store: StorePort, entry, who: str, greeting: str = "") -> str:
+def feedback_answer_text(store: StorePort, entry: FeedbackEntry, who: str, greeting: str = "") -> str:
     outcome = (entry.investigation_outcome or "").strip()
     if not outcome:
         raise InputError(f"{entry.id} has no investigation outcome yet: record what was found (or give the "
@@ -290,8 +293,8 @@ def feedback_answer_text(store: StorePort, entry, who: str, greeting: str = "") 
             f"{who}{', ' + shop if shop else ''}")
 
 
-def change_notice_text(store: StorePort, change, who: str, greeting: str = "") -> str:
-    def moment(value) -> str:
+def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeting: str = "") -> str:
+    def moment(value: datetime | None) -> str:
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     start, end = moment(change.planned_at), moment(change.planned_end)
@@ -339,7 +342,7 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
             "warning": window_past(record)}
 
 
-def window_past(change) -> str:
+def window_past(change: ChangeRequest) -> str:
     """A warning when a change's window is already over (or began): a notice of a planned change
     would then tell the customer of something that already happened. "" when it is ahead."""
     end = change.planned_end or change.planned_at

@@ -16,6 +16,7 @@ from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records import Record
 
 ORG_ALIASES = {
     "name": ("name", "company", "customer", "supplier", "organisation", "organization", "client", "account"),
@@ -43,7 +44,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class PartyPlan:
     kind: str
     mapping: dict[str, str]
-    records: list = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
     roles: dict[int, list[tuple[str, str | None]]] = field(default_factory=dict)  # index -> roles (people)
     rejected: list[Rejected] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)

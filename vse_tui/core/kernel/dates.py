@@ -79,7 +79,7 @@ class DateReader:
     decided: str = "no numeric dates"  # how the order was decided, for the preview
     forced: str | None = None  # a strptime format given with --dates
     years_ahead: int = 1  # how far past this year a date may lie (events: next year; expiry dates: far more)
-    _last: tuple[str, re.Pattern] | None = field(default=None, repr=False, compare=False)
+    _last: tuple[str, re.Pattern[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def for_values(cls, values: Iterable[str | None], forced: str | None = None) -> DateReader:
@@ -108,11 +108,11 @@ class DateReader:
             raise DateError(f"the column mixes day-first dates ({day_evidence}) and month-first ones "
                             f"({month_evidence}); say which with --dates day-first or --dates month-first")
         if month_evidence:
-            return cls(False, f"month-first ({month_evidence} dates such as 01/13 say so)")
+            return cls(False, f"month-first ({month_evidence} of {numeric} numeric dates, such as 01/13, say so)")
         if day_evidence:
-            return cls(True, f"day-first ({day_evidence} dates such as 13/01 say so)")
-        return cls(True, "day-first (nothing says otherwise; --dates month-first to change)" if numeric
-                   else "no numeric dates")
+            return cls(True, f"day-first ({day_evidence} of {numeric} numeric dates, such as 13/01, say so)")
+        return cls(True, f"day-first (none of {numeric} numeric dates says otherwise; --dates month-first to change)"
+                   if numeric else "ISO or with a month's name: no day or month order to decide")
 
     def read(self, value: str | None) -> datetime | None:
         """The moment `value` names, in UTC; None for an empty value; DateError if unreadable."""
@@ -145,7 +145,7 @@ class DateReader:
         moment = self.read(value)
         return moment.astimezone().date() if moment else None
 
-    def _build(self, name: str, m: re.Match, raw: str) -> datetime:
+    def _build(self, name: str, m: re.Match[str], raw: str) -> datetime:
         g = m.groupdict()
         if name in ("iso", "ymd"):
             year, month, day = int(g["Y"]), int(g["m"]), int(g["d"])

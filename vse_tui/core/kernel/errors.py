@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class VseError(Exception):
     """A refusal with a one-line reason for the operator (exit status 1 on the CLI)."""
@@ -23,7 +28,7 @@ class BusyError(DatabaseError):
     """Another program holds the write lock for too long."""
 
 
-def describe_validation_error(exc, what: str = "record") -> str:
+def describe_validation_error(exc: ValidationError, what: str = "record") -> str:
     """Turn a pydantic ValidationError into one line naming each field and what it expects."""
     parts = []
     for err in exc.errors():

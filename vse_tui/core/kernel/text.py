@@ -14,7 +14,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_NL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _show(match: re.Match) -> str:
+def _show(match: re.Match[str]) -> str:
     ch = match.group()
     code = ord(ch)
     if code == 0x0A:

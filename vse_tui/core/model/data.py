@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 def data_dir() -> Path:
@@ -16,7 +17,7 @@ def data_dir() -> Path:
 
 
 @cache
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     """One data file, parsed once per process (callers read it, never change it)."""
     with open(data_dir() / "standard" / name, "rb") as fh:
         return tomllib.load(fh)

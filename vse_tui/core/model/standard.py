@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -76,7 +77,7 @@ class WorkProduct(BaseModel):
         """True when a record in `status` meets a task's need for `required` (updated passes approved)."""
         return required in self.passed(status)
 
-    def can_move(self, old: str, new: str) -> bool:
+    def can_move(self, old: str, new: str | None) -> bool:
         return old == new or (old, new) in {tuple(t) for t in self.transitions}
 
 
@@ -149,14 +150,14 @@ class Standard(BaseModel):
             self.__dict__["_wp_cache"] = index
         return index
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
 
 _SPLIT = re.compile(r"\s*(?:,|&| or )\s*", re.IGNORECASE)
 
 
-def _normalise_io(raw: dict, synonyms: dict[str, dict[str, str]]) -> dict:
+def _normalise_io(raw: dict[str, Any], synonyms: dict[str, dict[str, str]]) -> dict[str, Any]:
     if "communication" in raw:
         return {"communication": raw["communication"], "condition": raw.get("condition")}
     text = raw["status"]

@@ -23,6 +23,9 @@ from ..model.records import model_for
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records import Record
+    from ..model.records.governance import PriorityTarget
+    from ..model.records.relationship import ServiceHours
 
 # field name -> kind of record it links to (None: any kind, named by its id)
 REFS: dict[str, str | None] = {
@@ -56,7 +59,7 @@ class FieldSpec:
     hint: str = ""
 
 
-def _args(annotation) -> tuple:
+def _args(annotation: object) -> tuple[Any, ...]:
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         return typing.get_args(annotation)
     return (annotation,)
@@ -143,7 +146,7 @@ def parse_duration(text: str) -> int:
     return d * 1440 + h * 60 + m
 
 
-def targets_text(targets: list) -> str:
+def targets_text(targets: list[PriorityTarget]) -> str:
     return ", ".join(f"{t.priority} {duration_text(t.respond_minutes)}/{duration_text(t.resolve_minutes)}" for t in targets)
 
 
@@ -175,7 +178,7 @@ def _day_ranges(days: list[int]) -> str:
     return ",".join(out)
 
 
-def hours_text(hours) -> str:
+def hours_text(hours: ServiceHours | None) -> str:
     if hours is None:
         return ""
     if hours.always:
@@ -265,7 +268,7 @@ def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> st
 
 # ---------------------------------------------------------------- whole records
 
-def show(store: StorePort, kind: str, record) -> dict[str, Any]:
+def show(store: StorePort, kind: str, record: Record | None) -> dict[str, Any]:
     """What a form shows for each field of `record` (or the defaults of a new one, record=None)."""
     out: dict[str, Any] = {}
     model = model_for(kind)

@@ -9,6 +9,8 @@ from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records.governance import FeedbackEntry
+    from ..model.records.relationship import Service
 
 # The steps of the customer experience approach (WP.04) an entry moves through, and where
 # each may go next. Escalation is a side road from any open step.
@@ -23,7 +25,7 @@ FEEDBACK_NEXT: dict[str, tuple[str, ...]] = {
 FEEDBACK_TASK = "RE.2.3"
 
 
-def catalogue_change(store: StorePort, service, fields: list[str]) -> list[str]:
+def catalogue_change(store: StorePort, service: Service, fields: list[str]) -> list[str]:
     """An approved catalogue entry changes through a change request (the note to RE.1.3): link
     the open one raised for it, or raise one now. Returns the entry's list of change requests."""
     from ..model.records.control import ChangeRequest
@@ -43,7 +45,7 @@ def catalogue_change(store: StorePort, service, fields: list[str]) -> list[str]:
 def log_feedback(store: StorePort, description: str, *, feedback_type: str = "comment", source: str = "customer",
                  company: str | None = None, contact: str = "", special_needs: str = "",
                  received_at: datetime | None = None, incidents: list[str] | None = None,
-                 changes: list[str] | None = None):
+                 changes: list[str] | None = None) -> FeedbackEntry:
     """A new entry in the feedback log (RE.2.3), received now unless told otherwise."""
     from pydantic import ValidationError
 
@@ -67,7 +69,8 @@ def log_feedback(store: StorePort, description: str, *, feedback_type: str = "co
     return saved
 
 
-def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "", signed_off_by: str | None = None):
+def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "",
+                  signed_off_by: str | None = None) -> FeedbackEntry:
     """Move a feedback entry to its next step. Investigating records the outcome; closing needs a
     sign-off (who, and now). The log's status goes from maintained to updated on the first move."""
     entry = store.get("feedback", ref)

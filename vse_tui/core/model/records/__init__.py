@@ -10,18 +10,28 @@ the store and the dashboard read rows without paying for validation they do not 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
-    from .base import Approval, Document, Instant, Level, Record, new_uuid  # noqa: F401
+    from ..ids import new_uuid as new_uuid
+    from .base import Approval as Approval
+    from .base import Document as Document
+    from .base import Instant as Instant
+    from .base import Level as Level
+    from .base import Record as Record
     from .control import *  # noqa: F403
     from .governance import *  # noqa: F403
     from .incident import *  # noqa: F403
     from .parties import *  # noqa: F403
     from .relationship import *  # noqa: F403
 
-from .registry import KINDS, MODULES, OTHER_PREFIXES, PREFIXES, kind_of_wp, prefix_of  # noqa: F401
+from .registry import KINDS as KINDS
+from .registry import MODULES as MODULES
+from .registry import OTHER_PREFIXES as OTHER_PREFIXES
+from .registry import PREFIXES as PREFIXES
+from .registry import kind_of_wp as kind_of_wp
+from .registry import prefix_of as prefix_of
 
 
 def model_for(kind: str) -> type[Record]:
@@ -37,16 +47,16 @@ def all_models() -> tuple[type[Record], ...]:
     return tuple(model_for(kind) for kind in KINDS)
 
 
-class _Registry(Mapping):
+class _Registry(Mapping[str, "type[Record]"]):
     """A mapping filled on first use, with every model loaded."""
 
-    def __init__(self, key) -> None:
+    def __init__(self, key: Callable[[type[Record]], str | None]) -> None:
         self._key = key
-        self._data: dict | None = None
+        self._data: dict[str, type[Record]] | None = None
 
-    def _load(self) -> dict:
+    def _load(self) -> dict[str, type[Record]]:
         if self._data is None:
-            self._data = {self._key(m): m for m in all_models() if self._key(m)}
+            self._data = {key: m for m in all_models() if (key := self._key(m))}
         return self._data
 
     def __getitem__(self, key: str) -> type[Record]:

@@ -9,7 +9,7 @@ configuration item) lives in `state`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -18,13 +18,13 @@ from ..data import work_product_statuses
 from ..ids import new_uuid
 
 
-def new_list() -> list:
+def new_list() -> list[Any]:
     """An empty list for a field's default: a plain function, whose signature pydantic reads at
     once (for the builtin `list` it parses a text signature, some milliseconds per model at start)."""
     return []
 
 
-def new_dict() -> dict:
+def new_dict() -> dict[str, Any]:
     """An empty dict for a field's default (as `new_list`)."""
     return {}
 
@@ -88,7 +88,7 @@ class Record(BaseModel):
     notes: str = ""
 
     @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs) -> None:
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         """A record's id prefix is the one data/standard gives its work product (or, for records
         that are not a work product, the registry's)."""
         super().__pydantic_init_subclass__(**kwargs)
