@@ -233,7 +233,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         ("Change calendar", "the change schedule by month or week (WP.12)", "control", "calendar"),
         ("Import incidents", "from the export of the tool you use now", "incidents", "import_export"),
         ("Mail in", "read the Maildir into incidents and replies", "incidents", "mail_in"),
-        ("Training due", "training and competence that falls due (IN.1.1, IN.1.2)", "incidents", "training"),
+        ("Training", "training and competence: record it met, renew it (IN.1.1, IN.1.2)", "incidents", "training"),
         ("Keys", "every key of the current screen", None, "keys"),
         ("Quit", "leave the app (everything is saved as it is entered)", None, "quit"),
     )

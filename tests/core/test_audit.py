@@ -77,7 +77,13 @@ def test_the_audit_pack_has_a_page_per_work_product_and_links_only_inside_itself
     tst = (pack / "wp" / "WP.20.html").read_text(encoding="utf-8")
     assert f"{att.id}-test_log.txt" in tst and "CO.3.1" in tst  # the file and the history
     agr = (pack / "wp" / "WP.03.md").read_text(encoding="utf-8")
-    assert "| approved by | meaning | when | how | version | content | signature |" in agr
+    assert ("| approved by | role held | meaning | when | how | version | content sha256 | recorded by (login@host) "
+            "| signature |") in agr
+    # Kim approved under her login on her laptop, holding her roles; the customer's contact holds CUS
+    assert re.search(r"^\| Kim Lee \| CM, MGT, RM, SM \| approved \| .* \| kim@laptop \(Kim Lee\) \|", agr, flags=re.M), agr
+    assert re.search(r"^\| [^|]+ \| CUS \| accepted by the customer \|", agr, flags=re.M)
+    chg = (pack / "wp" / "WP.11.md").read_text(encoding="utf-8")
+    assert "| rejected: Not needed: the customer found another way. |" in chg  # a rejection shows its reason
 
 
 def test_the_audit_pack_refuses_a_folder_holding_other_files(store, tmp_path):

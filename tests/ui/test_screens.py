@@ -8,7 +8,7 @@ from vse_tui.screens.record import RecordScreen
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.rowlist import RowList
 
-from .conftest import SIZE
+from .conftest import SIZE, type_into
 
 
 async def test_screen_keys_switch_and_title_names_the_screen(make_app, demo_db):
@@ -163,6 +163,40 @@ async def test_training_due_is_reachable_from_the_incidents_screen(make_app, dem
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "training"
+
+
+async def test_training_is_recorded_met_and_renewed_with_a_key(make_app, tmp_path):
+    from vse_tui.core.governance import process as gov
+    from vse_tui.screens.forms import FormScreen
+    from vse_tui.screens.training import TrainingDueScreen
+
+    app = make_app(tmp_path / "t.db")
+    store = app.store
+    gov.save_roles(store, [(store.actor.person, "Kim Lee", "", "SM,CM,RM,MGT,PT:incident")], gov.approval(store, None))
+    needs = [(a.uuid, "Service management foundation", "") for a in store.records("role_assignments")]
+    gov.save_resources(store, needs, "Foundation course for everyone", gov.approval(store, None))
+    first = store.records("training")[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingDueScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await type_into(pilot, "#f-due_on", "2027-11-20")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        met = store.get("training", first.id)
+        assert (met.state, str(met.due_on)) == ("met", "2027-11-20")
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_into(pilot, "#f-due_on", "2028-11-20")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert str(store.get("training", first.id).due_on) == "2028-11-20"
+    assert [h["task"] for h in store.history(first.uuid) if h["field"] == "due_on"] == ["IN.1.1", "IN.1.2"]
 
 
 async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, demo_db):

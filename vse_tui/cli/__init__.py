@@ -21,13 +21,16 @@ from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, commo
 
 # top-level command -> the modules that register under it (in help order)
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "incident": ("incidents", "mail"),
+    "incident": ("incidents", "steps", "mail"),
     "mail": ("mail",),
-    "change": ("control", "mail"),
+    "change": ("control", "steps", "mail"),
     "ci": ("control",),
-    "feedback": ("relationship", "mail"),
+    "feedback": ("relationship", "steps", "mail"),
+    "training": ("steps",),
+    "setup": ("steps",),
+    "record": ("steps",),
     "people": ("governance",),
-    "roles": ("governance",),
+    "roles": ("governance", "steps"),
     "approve": ("governance",),
     "audit": ("governance",),
     "due": ("governance",),
@@ -46,7 +49,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "standard": ("data",),
     "serve": ("data",),
 }
-MODULE_ORDER = ("incidents", "control", "relationship", "governance", "data", "mail")
+MODULE_ORDER = ("incidents", "control", "relationship", "governance", "steps", "data", "mail")
 
 
 class _Unused:

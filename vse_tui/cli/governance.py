@@ -110,10 +110,11 @@ def cmd_approve(args) -> int:
 
 
 def cmd_audit_check(args) -> int:
-    from ..core.evidence.audit_check import audit_check, to_markdown
+    from ..core.evidence.audit_check import to_markdown
+    from ..reports.figures import audit_findings
 
     with open_store(args, must_exist=True) as store:
-        findings = audit_check(store)
+        findings = audit_findings(store)
         shop = store.setting("shop_name", "") or ""
     with output(args) as out:
         if args.format == "json":

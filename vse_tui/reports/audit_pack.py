@@ -453,9 +453,11 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         else:
             blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
+        from ..core.evidence.signoffs import signoffs
+
         current = content_hash(rec)
         approval_rows = []
-        for n, a in enumerate(rec.approvals):
+        for n, (a, s) in enumerate(zip(rec.approvals, signoffs(store, rec), strict=True)):
             if a.signature:
                 stem = f"{rec.id}-v{a.version}-{n + 1}"
                 pack.signatures.append({"stem": stem, "record": rec, "approval": a, "index": n})
@@ -464,14 +466,16 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                     signed = Mark(f"the signature does not verify (signatures/{stem}.sig)", "no")
             else:
                 signed = "typed, not signed"
-            approval_rows.append([pack.name(a.person) or a.by, a.meaning, clock.local_text(a.at),
-                                  a.how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
+            how = a.how if a.how != "signature" or a.signature else "typed as a signature (no SSH signature)"
+            approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark("no role", "no"), s.meaning,
+                                  clock.local_text(a.at), how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
                                   str(a.version or "-"),
-                                  Mark("this content", "ok") if a.content == current else
-                                  Mark("an earlier content", "part") if a.content else "not bound (older record)",
-                                  signed])
-        blocks.append(("table", (["approved by", "meaning", "when", "how", "version", "content", "signature"],
-                                 approval_rows)))
+                                  Mark(f"this content ({a.content[:12]})", "ok") if a.content == current else
+                                  Mark(f"an earlier content ({a.content[:12]})", "part") if a.content
+                                  else "not bound (older record)",
+                                  s.recorded_by, signed])
+        blocks.append(("table", (["approved by", "role held", "meaning", "when", "how", "version", "content sha256",
+                                  "recorded by (login@host)", "signature"], approval_rows)))
     attached = store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
     if attached:
         blocks.append(("table", (["attached file", "sha256", "bytes", "by", "when"],
@@ -510,8 +514,9 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:
-    from ..core.evidence.audit_check import RULES, audit_check
+    from ..core.evidence.audit_check import RULES
     from ..core.evidence.tasks import evidence_map, review_intervals, summary
+    from .figures import audit_findings
 
     store = pack.store
     tasks = evidence_map(store)
@@ -548,7 +553,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
     if rows:
         blocks.append(("table", (["task", "state", "rule", "why", "latest evidence", "inputs", "outputs",
                                   "roles and holders"], rows)))
-    findings = audit_check(store)
+    findings = audit_findings(store)
     check = [("p", Mark(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", "no" if findings else "ok")),
              ("p", "What an assessor reading these records would question, rule by rule (the same list as "
                    "'vse-tui audit check'). The rules: " + "; ".join(f"{k}: {v}" for k, v in RULES.items()) + ".")]

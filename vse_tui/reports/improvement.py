@@ -97,8 +97,10 @@ def draft(store, period: Period, title: str | None = None):
 
     data = gather(store, period)
     fields = draft_text(data)
+    from .figures import improvement_figures
+
     rec = ImprovementReport(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
-                actions="", **fields)
+                actions="", figures=improvement_figures(store, period), **fields)
     return store.add(rec, task="GO.4.1")
 
 

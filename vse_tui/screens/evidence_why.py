@@ -128,7 +128,7 @@ class AuditFindingsScreen(_LinesScreen):
     def reload(self) -> None:
         """The check reads every record: it runs apart from the screen (a big shop's takes seconds);
         the findings shown stay until the next check is done."""
-        from ..core.evidence.audit_check import audit_check
+        from ..reports.figures import audit_findings as audit_check
 
         if not self._checked:
             self.fill(Text("Checking the records…", style="dim"), [])

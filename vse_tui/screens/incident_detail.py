@@ -37,6 +37,7 @@ class IncidentDetailScreen(BaseScreen):
         Binding("l", "log_time", "Log time", id="incident_time"),
         Binding("e", "edit", "Edit", id="incident_edit"),
         Binding("o", "reopen", "Reopen", id="incident_reopen"),
+        Binding("P", "problem", "Potential problem", id="incident_problem"),
         Binding("f", "files", "Files", id="incident_files"),
         Binding("A", "assign", "Assign", id="incident_assign"),
     ]
@@ -471,6 +472,17 @@ class IncidentDetailScreen(BaseScreen):
             return
         self._run(FormScreen([Field("reason", "Reason", "text", "", required=True)],
                              lambda v: core.reopen(self.store, inc.uuid, v["reason"]), f"Reopen {inc.id}"), "{id} reopened")
+
+
+    def action_problem(self) -> None:
+        inc = self._shown()
+        if inc is None:
+            return
+        self._run(FormScreen([Field("root_cause", "Root cause", "text", inc.root_cause or "")],
+                             lambda v: core.mark_problem(self.store, inc.uuid, root_cause=v["root_cause"]),
+                             f"Mark {inc.id} a potential problem (IN.1.3)",
+                             info="A cause that could bring incidents again; raise a change request to remove it (h)."),
+                  "{id} is a potential problem")
 
 
 def _ids(text: str) -> list[str]:

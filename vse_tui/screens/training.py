@@ -1,7 +1,9 @@
-"""Training and competence due (IN.1.1, IN.1.2): a view of the records kept with the role
-assignments on the Governance side; Enter opens one. Nothing is copied here."""
+"""Training and competence (IN.1.1, IN.1.2): the records kept with the role assignments on the
+Governance side, the soonest due first; m records one as met, n renews it, Enter opens it."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,30 +12,97 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core.evidence.due import due_items
 from ..core.kernel import clock
+from ..core.kernel.errors import InputError
 from ..widgets.keys import KeyHint
 from .base import OnceModal
 
 
 class TrainingDueScreen(OnceModal):
-    BINDINGS = [Binding("escape", "close", "Close", id="training_close")]
+    """Every training and competence need of the role holders, the soonest due first: m records
+    the highlighted one as met (IN.1.1), n renews it (IN.1.2), Enter opens its record."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="training_close"),
+                Binding("m", "met", "Met (IN.1.1)", id="training_met"),
+                Binding("n", "renew", "Renew (IN.1.2)", id="training_renew")]
 
     def compose(self) -> ComposeResult:
         today = clock.today()
-        items = [i for i in due_items(self.app.store, today, horizon=90) if i.kind == "training"]
+        store = self.app.store
+        names = store.titles("people")
+        rows = store.rows("training", ["id", "person", "requirement", "due_on", "met_on"])
+        rows.sort(key=lambda r: (r[3] or "9999-12-31", r[0] or ""))
         options = []
-        for item in items:
-            d = item.days(today)
-            when = Text(f"{-d}d overdue", style="dark_orange") if d < 0 else Text(f"in {d}d")
-            options.append(Option(Text.assemble(f"{item.ref:<9} ", Text(item.title[:52].ljust(53)), when), id=item.ref))
+        for rid, person, requirement, due_on, met_on in rows:
+            if due_on:
+                d = (date.fromisoformat(str(due_on)[:10]) - today).days
+                when = Text(f"{-d}d overdue", style="dark_orange") if d < 0 else Text(f"due in {d}d")
+            else:
+                when = Text("no due date", style="dim")
+            met = Text(" met" if met_on else " planned", style="green" if met_on else "dim")
+            label = f"{names.get(person, '?')[:16]}: {requirement}"
+            options.append(Option(Text.assemble(f"{rid:<9} ", Text(label[:44].ljust(45)), when, met), id=rid))
         with Vertical():
-            yield Static(Text("Training and competence due in the next 90 days (IN.1.1, IN.1.2)", style="bold"))
+            yield Static(Text("Training and competence of the role holders (IN.1.1, IN.1.2)", style="bold"))
             if options:
                 yield OptionList(*options, id="training")
             else:
-                yield Static(Text("Nothing due. Training needs are set per role in the setup (g, w: Resources).", style="dim"))
-            yield KeyHint([("close", "closes")], extra="enter opens the record")
+                yield Static(Text("No training recorded. Training needs are set per role in the setup (g, w: Resources).",
+                                  style="dim"))
+            yield KeyHint([("met", "records it met"), ("renew", "renews it"), ("close", "closes")],
+                          extra="enter opens the record")
+
+    def _highlighted(self) -> str | None:
+        try:
+            options = self.query_one("#training", OptionList)
+        except Exception:
+            return None
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def _form(self, renew: bool) -> None:
+        from ..core.governance import roles
+        from .forms import Field, FormScreen
+
+        ref = self._highlighted()
+        if ref is None:
+            self.notify("Nothing to record: no training is listed", severity="warning")
+            return
+        store = self.app.store
+        today = clock.today().isoformat()
+
+        def day(text: str):
+            try:
+                return date.fromisoformat(text.strip()) if (text or "").strip() else None
+            except ValueError:
+                raise InputError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+        def submit(v):
+            if renew:
+                due = day(v["due_on"])
+                if due is None:
+                    raise InputError("Due again: when is the renewed competence due next (YYYY-MM-DD)")
+                return roles.renew_competence(store, ref, due_on=due, met_on=day(v["met_on"]), note=v["note"])
+            return roles.record_training(store, ref, met_on=day(v["met_on"]), due_on=day(v["due_on"]), note=v["note"])
+
+        fields = [Field("met_on", "Met on" if not renew else "Renewed on", value=today, placeholder="YYYY-MM-DD"),
+                  Field("due_on", "Due again", value="", placeholder="YYYY-MM-DD", required=renew),
+                  Field("note", "Note", value="")]
+        title = f"{'Renew' if renew else 'Training met'}: {ref} ({'IN.1.2' if renew else 'IN.1.1'})"
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"{ref}: {'renewed' if renew else 'recorded as met'}")
+                self.dismiss(None)
+
+        self.app.push_screen(FormScreen(fields, submit, title), done)
+
+    def action_met(self) -> None:
+        self._form(renew=False)
+
+    def action_renew(self) -> None:
+        self._form(renew=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

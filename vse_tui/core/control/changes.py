@@ -181,7 +181,7 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
              noted_by: str | None = None, reason: str = "", mitigation: str | None = None) -> ChangeRequest:
     """CO.2.1: approve or reject a draft request: a signature of who decided, when and how, bound
     to the version decided on. A decision by someone without the task's role needs a mitigation."""
-    from ..governance.approvals import bind, check_role, new
+    from ..governance.approvals import bind_next, check_role, new
     from ..governance.roles import acknowledge
 
     change = _get(store, ref)
@@ -194,11 +194,11 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
     changes: dict[str, Any] = {"status": "approved" if approve else "rejected"}
     if not approve:
         changes["state"] = "cancelled"
-    changes["approvals"] = [*change.approvals, bind(approval, change)]
+    changes["approvals"] = [*change.approvals, bind_next(approval, change)]
     with store.transaction():
         if warning:
             acknowledge(store, warning, mitigation or "", record=change.uuid)
-        return store.update("change_requests", change.uuid, changes, task="CO.2.1")
+        return store.update("change_requests", change.uuid, changes, task="CO.2.1", expected_version=change.version)
 
 
 # ---------------------------------------------------------------- the schedule (WP.12)
@@ -502,7 +502,7 @@ def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, ho
     """CO.3.2: review the test report and approve deployment: WP.11 becomes updated and the build
     final. When the approver built the change, the warning must be acknowledged with a mitigation
     (stored with the change); without one nothing is saved."""
-    from ..governance.approvals import bind, new, role_warning
+    from ..governance.approvals import bind_next, new, role_warning
     from ..governance.roles import acknowledge
 
     change = _get(store, ref)
@@ -522,10 +522,11 @@ def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, ho
     with store.transaction():
         for warning in warnings:
             acknowledge(store, warning, mitigation or "", record=change.uuid)
-        updates: dict[str, Any] = {"approvals": [*change.approvals, bind(approval, change)], **_advance(change, "ready")}
+        updates: dict[str, Any] = {"approvals": [*change.approvals, bind_next(approval, change)],
+                                   **_advance(change, "ready")}
         if change.status == "approved":
             updates["status"] = "updated"
-        change = store.update("change_requests", change.uuid, updates, task="CO.3.2")
+        change = store.update("change_requests", change.uuid, updates, task="CO.3.2", expected_version=change.version)
         for b in store.records("built_changes", {"change": change.uuid, "status": "initial"}):
             store.update("built_changes", b.uuid, {"status": "final"}, task="CO.3.2")
     return change

@@ -11,7 +11,8 @@ The rules:
   without an acknowledgement;
 - message: a notification keeps the message that was sent;
 - lifecycle: every status move is one the work product's lifecycle allows;
-- content: the content items a record's status requires are filled;
+- content: the content items a record's status requires say something (core.evidence.substance: filled,
+  no placeholder text, no pasted text, not the app's starting text where the shop's own is asked);
 - person: every write is attributed to a person of the shop, not to a login mapped to nobody.
 """
 
@@ -34,9 +35,16 @@ RULES = {
     "message": "a notification keeps the message that was sent",
     "undelivered": "a notice that was refused or came back is sent again, or the party is told another way",
     "lifecycle": "every status move is one the work product's lifecycle allows",
-    "content": "the content items a record's status requires are filled",
+    "content": "the content items a record's status requires say something: filled, no placeholder text, no text "
+               "pasted from another item or document, not the app's starting text where the shop's own is asked",
     "person": "every write is attributed to a person of the shop",
     "imported": "records brought in from another tool hold what the standard asks (or say why not)",
+    "self-approval": "nobody approves content they wrote while another could; a shop of one person names a "
+                     "countable check as its mitigation",
+    "mitigation": "a mitigation names a check the app can count, and the records show it in the period",
+    "role-warning": "every role warning is acknowledged with a mitigation",
+    "report": "an approved performance or improvement report's figures agree with the records of its period "
+              "(recomputed by reports.figures)",
     "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
@@ -90,6 +98,8 @@ def audit_check(store: StorePort) -> list[Finding]:
     imported = _imported_empty(store, standard)
     findings += _incidents(store, imported)
     findings += _content(store, standard, imported)
+    findings += _parties(store)
+    findings += _duties(store)
     findings += _signatures(store)
     return findings
 
@@ -137,17 +147,28 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
 
 
 def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
-    from ..governance.approvals import content_hash, role_warning
+    from ..governance.approvals import APPROVE_TASK, content_hash, role_warning
     from ..governance.approvals import state as approval_state
     from ..model.records import KINDS, model_for
+    from .duties import counts, internal_people, self_approvals
 
     out = []
-    acks = {rec for (rec,) in store.rows("acknowledgements", ["record"], {"record__isnull": False})}
+    acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"record__isnull": False})
+            if counts(text)}
+    people = internal_people(store)
+    mitigated = _mitigated_people(store)
     for kind, (_m, _c, wp) in KINDS.items():
         if not wp or not standard.wp(wp).approved_status:
             continue
         model = model_for(kind)
-        for rec in store.records(kind, {"status": ("approved", "updated")}, order="-seq", limit=SCAN):
+        task_code = APPROVE_TASK.get(wp)
+        task_roles = set(standard.task(task_code).roles) if task_code else set()
+        for rec in store.records(kind, {"status": ("approved", "updated", "rejected")}, order="-seq", limit=SCAN):
+            if task_roles:
+                for s in self_approvals(store, rec, task_roles, people, mitigated):
+                    out.append(Finding("self-approval", (s.record,), s.why))
+            if rec.status == "rejected":
+                continue
             st = approval_state(rec)
             if not st.current:
                 out.append(Finding("approval-stale", (rec.id,), st.text))
@@ -171,7 +192,10 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
     from ..incidents.process import closes_own_work
 
     out = []
-    acks = {rec for (rec,) in store.rows("acknowledgements", ["record"], {"rule": "resolver-closes"})}
+    from .duties import counts
+
+    acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"rule": "resolver-closes"})
+            if counts(text)}
     imported = imported_empty.get("closed", {}).get("confirmation", 0)
     if imported:  # the tool they came from kept no confirmation: one finding for all of them
         out.append(Finding("imported", (f"{imported} imported incidents",),
@@ -203,8 +227,12 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
 
 
 def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
+    """Required items empty, placeholder text, text pasted from another item or document, the
+    app's starting text left unchanged: core.evidence.substance decides, as for the evidence map."""
     from ..model.records import KINDS
+    from .substance import Index, problems
 
+    index = Index(store)
     out = []
     imported: dict[str, int] = {}
     for kind, (_m, _c, wp_code) in KINDS.items():
@@ -221,9 +249,9 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
             for row in store.rows(kind, [f"{f}:json" if f in _JSON_FIELDS else f for f in fields], where,
                                   order="-seq", limit=SCAN):
                 rid, values = row[0], row[1:]
-                empty = [n.replace("_", " ") for n, v in zip(needed, values) if v in (None, "", [], {}, "[]", "{}")]
-                if empty:
-                    by_status.setdefault(", ".join(empty), []).append(rid)
+                found = problems(index, wp, dict(zip(needed, values, strict=True)), status, rid)
+                if found:
+                    by_status.setdefault("; ".join(found), []).append(rid)
             if kind == "incidents":
                 for name in needed:
                     missing = imported_empty.get(status, {}).get(name, 0)
@@ -232,7 +260,7 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
                         imported[name.replace("_", " ")] += missing
         for text, ids in by_status.items():
             shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
-            out.append(Finding("content", shown, f"{text} not recorded ({wp.code} {wp.name})"))
+            out.append(Finding("content", shown, f"{text} ({wp.code} {wp.name})"))
     for name, n in imported.items():
         if name.endswith(" at"):  # a date: the import may have missed a column the export has; no blame
             out.append(Finding("imported", (f"{n} imported incidents",), f"{name} empty since their import: their "
@@ -243,6 +271,49 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
         else:
             out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came "
                                                                          "from (WP.18 Service incident record)"))
+    return out
+
+
+def _mitigated_people(store: StorePort) -> set[str]:
+    """The people with an acknowledged mitigation that names a countable check."""
+    from .duties import check_of
+
+    return {p for p, text in store.rows("acknowledgements", ["person", "mitigation"]) if p and check_of(text)}
+
+
+def _parties(store: StorePort) -> list[Finding]:
+    """Customers, suppliers and people named with placeholder text; training needs written as one."""
+    from .substance import placeholder
+
+    out = []
+    for kind, name, label in (("customers", "name", "customer"), ("suppliers", "name", "supplier"),
+                              ("people", "name", "person"), ("training", "requirement", "training need")):
+        ids = [rid for rid, value in store.rows(kind, ["id", name], order="-seq", limit=SCAN) if placeholder(value)]
+        if ids:
+            shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
+            out.append(Finding("content", shown, f"{name}: placeholder text ({label})"))
+    return out
+
+
+def _duties(store: StorePort) -> list[Finding]:
+    """Mitigations that name no countable check or find no evidence in the period; role warnings
+    with no mitigation that counts."""
+    from ..governance.roles import warnings
+    from ..kernel import clock
+    from .duties import PERIOD_DAYS, counts, evidence_problem
+
+    out = []
+    now = clock.now()
+    for rid, text, created in store.rows("acknowledgements", ["id", "mitigation", "created_at"], order="seq"):
+        why = evidence_problem(store, text or "", clock.parse_datetime(created), now)
+        if why:
+            where = "" if "mitigation" in why else f" in the last {PERIOD_DAYS} days"
+            out.append(Finding("mitigation", (rid,), f"{text!r}: {why}{where}"))
+    for w in warnings(store):
+        if w.acknowledged is None or not counts(w.acknowledged.mitigation):
+            how = "not acknowledged" if w.acknowledged is None else "acknowledged with placeholder text only"
+            out.append(Finding("role-warning", (w.person_name or "?",), f"{w.text.name}"
+                               f"{' (' + ' and '.join(w.roles) + ')' if w.roles else ''}: {how}"))
     return out
 
 

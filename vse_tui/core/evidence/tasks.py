@@ -109,6 +109,9 @@ class _Context:
         self._roles: dict[tuple[str | None, str], set[str]] = {}
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
+        from .substance import Index
+
+        self.substance = Index(store, now)
 
     def history(self, uuid: str) -> list[dict[str, Any]]:
         if uuid not in self._history:
@@ -138,7 +141,10 @@ class _Context:
     def acknowledged(self, record_uuid: str) -> bool:
         """A role warning met on this record was acknowledged with a written mitigation."""
         if self._acks is None:
-            self._acks = {(r, rec) for r, rec in self.store.rows("acknowledgements", ["rule", "record"])}
+            from .duties import counts
+
+            self._acks = {(r, rec) for r, rec, text in self.store.rows("acknowledgements", ["rule", "record", "mitigation"])
+                          if counts(text)}
         return any(rec == record_uuid for _r, rec in self._acks)
 
 
@@ -150,10 +156,6 @@ def _satisfying(wp: WorkProduct, io: TaskIO) -> tuple[str, ...]:
     if io.any_of:
         return tuple(s for s in wp.statuses if any(wp.satisfies(s, r) for r in io.statuses))
     return tuple(s for s in wp.statuses if all(wp.satisfies(s, r) for r in io.statuses))
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
 
 
 def _tags(task: Task) -> tuple[str, ...]:
@@ -175,12 +177,9 @@ def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, re
 def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> tuple[list[str], dict[str, Any] | None]:
     """Why `rec` is not evidence of `task` (empty: it is), and the write that performed it."""
     from ..governance.approvals import state as approval_state
+    from .substance import problems as substance_problems
 
-    problems = []
-    data = rec.model_dump(mode="json")
-    empty = [n.replace("_", " ") for n in wp.required_in(rec.status) if _empty(data.get(n))]
-    if empty:
-        problems.append(f"{', '.join(empty)} not recorded")
+    problems = substance_problems(ctx.substance, wp, rec.model_dump(mode="json"), rec.status, rec.id)
     needs_approval = wp.approved_status and all(s in ("approved", "updated") for s in _satisfying(wp, io))
     performer: str | None = None
     row = _performing_write(ctx, task, io, wp, rec)
@@ -427,8 +426,8 @@ def describe(task: Task, standard: Standard | None = None) -> str:
 
     standard = standard or load_standard()
     if task.code == "IN.1.1":
-        return ("every holder of a role of the shop has training recorded as met (WP.08's training), recorded "
-                "with IN.1.1 by a holder of " + ", ".join(task.roles))
+        return ("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
+                "no placeholder text), recorded with IN.1.1 by a holder of " + ", ".join(task.roles))
     if task.code == "IN.1.2":
         return ("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
                 + ", ".join(task.roles))
@@ -442,7 +441,10 @@ def describe(task: Task, standard: Standard | None = None) -> str:
         noun = "" if wp.name.lower().endswith("record") else " record"  # "Service incident record" says it already
         text = f"a {wp.code} {wp.name}{noun} written with {task.code}, {statuses}"
         if items:
-            text += ", with " + ", ".join(i.replace("_", " ") for i in items) + " filled"
+            text += ", with " + ", ".join(f"{i.replace('_', ' ')} ({_substance_words(wp, i)})" for i in items)
+            text += " (no placeholder text, no text pasted from another item or document"
+            text += f", not the app's starting text for {', '.join(o.replace('_', ' ') for o in wp.own)})" \
+                if wp.own else ")"
         if wp.approved_status and all(st in ("approved", "updated") for st in _satisfying(wp, io)):
             text += ", approved in its current content"
         parts.append(text)
@@ -455,6 +457,19 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     if task.cadence_days:
         out += f"; stale after the shop's review interval (default {task.cadence_days} days)"
     return out
+
+
+def _substance_words(wp: WorkProduct, item: str) -> str:
+    """An item's substance rule (data/standard) in words."""
+    out = []
+    for token in wp.substance.get(item, "text").split():
+        kind, _, arg = token.partition(":")
+        out.append({"text": "written", "words": f"{arg} words or more" if arg != "1" else "written",
+                    "items": f"{arg} entries or more" if arg != "1" else "an entry or more",
+                    "date": "a date in range", "moment": "a time not in the future",
+                    "after": f"not before {arg.replace('_', ' ')}",
+                    "ref": f"an existing {' or '.join(k.replace('_', ' ').rstrip('s') for k in arg.split('|'))}"}[kind])
+    return ", ".join(out)
 
 
 # Tasks whose evidence is not (only) the outputs the tables name: what the app records when the
@@ -482,8 +497,15 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
     store = ctx.store
     holders = {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})}
     names = store.titles("people")
-    training = store.rows("training", ["uuid", "id", "person", "met_on", "due_on"])
+    from .substance import placeholder
+
+    rows = store.rows("training", ["uuid", "id", "person", "met_on", "due_on", "requirement"])
+    junk = [r[1] for r in rows if placeholder(r[5])]
+    training = [r[:5] for r in rows if not placeholder(r[5])]
     lines: list[Line] = []
+    if junk:
+        lines.append(Line(False, f"requirement: placeholder text in {', '.join(junk[:10])}"
+                                 + (f" and {len(junk) - 10} more" if len(junk) > 10 else ""), junk[:10]))
     latest: dict[str, Any] | None = None
     for rec_uuid, rid, _person, _met, _due in training:
         for row in ctx.history(rec_uuid):
@@ -503,9 +525,11 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                           else (f"lapsed: {', '.join(lapsed)}" if lapsed else "no training or competence recorded"),
                           lapsed))
     lines.append(Line(latest is not None, f"recorded with {task.code}" if latest else
-                      f"nothing recorded with {task.code} yet (record training on the incident screen: t)"))
+                      f"nothing recorded with {task.code} yet (the incidents list: t, then "
+                      f"{'m: met' if task.code == 'IN.1.1' else 'n: renew'}; or vse-tui training "
+                      f"{'met' if task.code == 'IN.1.1' else 'renew'})"))
     ok = all(line.ok for line in lines)
-    state = "done" if ok else ("partly done" if training or latest else "not started")
+    state = "done" if ok else ("partly done" if rows or latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
         state = "stale"
         lines.append(Line(False, f"last recorded more than {interval} days ago"))

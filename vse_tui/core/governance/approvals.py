@@ -92,6 +92,14 @@ def bind(approval: Approval, record: Record) -> Approval:
     return approval.model_copy(update={"version": record.version, "content": content_hash(record)})
 
 
+def bind_next(approval: Approval, record: Record) -> Approval:
+    """The approval of this record's content, recorded by the write that makes its next version:
+    it names that version, which holds the same content (recording an approval changes no content
+    item), so a record reads "approved in v4" at v4, not at v5. The write passes
+    `expected_version=record.version`."""
+    return approval.model_copy(update={"version": record.version + 1, "content": content_hash(record)})
+
+
 def role_warning(store: StorePort, wp: str | None, approval: Approval,
                  task: str | None = None) -> RoleWarning | None:
     """The role rule at the moment of approval: the approver holds none of the roles the standard
@@ -176,14 +184,15 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
         warning = None
         _check_party(store, rec, approval, party)
     candidate = model.model_validate({**rec.model_dump(), **changes, "version": rec.version})
-    approval = bind(approval, candidate)
+    approval = bind_next(approval, candidate)
     if sign:
         approval = signed(store, kind, rec, approval, key)
     task = APPROVE_TASK.get(rec.WP or "")
     with store.transaction():
         if warning:
             acknowledge(store, warning, mitigation or "", record=rec.uuid)
-        return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task)
+        return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task,
+                            expected_version=rec.version)
 
 
 def _check_party(store: StorePort, record: Record, approval: Approval, party: str) -> None:
@@ -397,6 +406,6 @@ def _value(model: type[Record], name: str, raw: str | None) -> Any:
         return raw
 
 
-__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "Problem", "State", "allowed_signers", "approve", "bind",
+__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "Problem", "State", "allowed_signers", "approve", "bind", "bind_next",
            "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
            "text", "verify_signature"]

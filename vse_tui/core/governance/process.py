@@ -337,14 +337,14 @@ def approve_policy(store: StorePort, approved: Approval) -> Record:
     existing = store.latest("policies")
     if existing is None:
         raise InputError("There is no policy to approve yet: draft it first (GO.2.1)")
-    from .approvals import bind, check_role
+    from .approvals import bind_next, check_role
 
     status = "approved" if existing.status == "draft" else existing.status
     check_role(store, "WP.14", approved, None)
     candidate = existing.model_copy(update={"status": status})
     return store.update("policies", existing.uuid, {"status": status, "approvals": [*existing.approvals,
-                                                                                    bind(approved, candidate)]},
-                        task="GO.2.2")
+                                                                                    bind_next(approved, candidate)]},
+                        task="GO.2.2", expected_version=existing.version)
 
 
 def save_experience(store: StorePort, fields: dict[str, str], approved: Approval) -> Record:
@@ -403,12 +403,13 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval)
         if existing is None:
             draft = store.add(model_for("data_procedures").model_validate(
                 {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
-            from .approvals import bind, check_role
+            from .approvals import bind_next, check_role
 
             check_role(store, "WP.05", approved, None)
             candidate = draft.model_copy(update={"status": "approved"})
             rec = store.update("data_procedures", draft.uuid, {"status": "approved",
-                                                               "approvals": [bind(approved, candidate)]}, task="GO.3.2")
+                                                               "approvals": [bind_next(approved, candidate)]},
+                               task="GO.3.2", expected_version=draft.version)
         else:
             rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2", "approved", approved)
         drop_draft(store, "documents")

@@ -340,6 +340,21 @@ def reopen(store: StorePort, ref: str, reason: str) -> Incident:
     }, task="IN.2.2")
 
 
+def mark_problem(store: StorePort, ref: str, *, root_cause: str = "") -> Incident:
+    """IN.1.3: mark an incident as a potential problem (a cause that could bring incidents again),
+    with its root cause when known; a change request that removes the cause follows
+    (`raise_change`)."""
+    inc = _get(store, ref)
+    if inc.problem:
+        raise InputError(f"{inc.id} is already a potential problem")
+    updates: dict[str, Any] = {"problem": True}
+    if root_cause.strip():
+        updates["root_cause"] = root_cause.strip()
+    if inc.status == "opened":
+        updates["status"] = "updated"
+    return store.update("incidents", inc.uuid, updates, task="IN.1.3")
+
+
 def edit_details(store: StorePort, ref: str, *, summary: str, details: str = "", reporter: str = "",
                  reporter_contact: str = "", resolver: str | None = None) -> Incident:
     """Correct what was recorded (IN.2.2): the summary, details, who reported it and how to reach

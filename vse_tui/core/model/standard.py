@@ -53,6 +53,8 @@ class WorkProduct(BaseModel):
     required: list[str] = []
     required_when: dict[str, list[str]] = {}
     lifecycle_fields: list[str] = []
+    substance: dict[str, str] = {}  # required item -> what counts as written (core/evidence/substance.py)
+    own: list[str] = []  # items the shop writes in its own words (starting text unchanged is not)
 
     def required_in(self, status: str | None) -> list[str]:
         """The content items a record in `status` must have filled."""
@@ -118,6 +120,16 @@ class Standard(BaseModel):
         wps = {w.code: w for w in self.work_products}
         roles = {r.code for r in self.roles}
         acts = {a.code for a in self.activities}
+        rules = ("text", "words", "items", "ref", "date", "moment", "after")
+        for w in self.work_products:
+            needed = {*w.required, *(n for names in w.required_when.values() for n in names)}
+            for name, rule in w.substance.items():
+                if name not in needed:
+                    raise ValueError(f"{w.code}: substance of {name}, which is not a required item")
+                if any(token.partition(":")[0] not in rules for token in rule.split()):
+                    raise ValueError(f"{w.code}: unknown substance rule {rule!r} for {name}")
+            if set(w.own) - needed:
+                raise ValueError(f"{w.code}: own items {sorted(set(w.own) - needed)} are not required items")
         for task in self.tasks:
             if task.activity not in acts:
                 raise ValueError(f"{task.code}: unknown activity {task.activity}")

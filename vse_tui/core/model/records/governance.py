@@ -124,3 +124,4 @@ class ImprovementReport(Document):
     issues: str = ""
     provider_view: str = ""
     actions: str = ""
+    figures: dict[str, int] = Field(default_factory=new_dict)  # the counts it is written from (reports.figures)

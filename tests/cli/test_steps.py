@@ -1,0 +1,43 @@
+"""The steps a person takes have their commands: training met and renewed (IN.1.1, IN.1.2), a
+potential problem marked (IN.1.3), a change along its path, a setup step."""
+
+from vse_tui.cli import main
+from vse_tui.core.governance import process as gov
+from vse_tui.store import Actor, open_store
+
+
+def _shop(path):
+    from vse_tui.core.governance.roles import add_person
+
+    store = open_store(path, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+    kim, _ = add_person(store, "Kim Lee", roles="SM,CM,MGT,PT:incident", os_user="kim")
+    store.actor = store.actor.as_person(kim.uuid, kim.name)
+    gov.save_roles(store, [(kim.uuid, "Kim Lee", "", "SM,CM,MGT,PT:incident")], gov.approval(store, None))
+    needs = [(a.uuid, "Service management foundation", "") for a in store.records("role_assignments")]
+    gov.save_resources(store, needs, "Foundation course for everyone", gov.approval(store, None))
+    store.close()
+
+
+def test_training_met_and_renewed_and_a_potential_problem_from_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "training", "met", "TRN-0001", "--on", "2026-11-20", "--due", "2027-11-20"]) == 0
+    assert main(["--db", db, "training", "renew", "TRN-0001", "--due", "2028-11-20"]) == 0
+    assert main(["--db", db, "incident", "add", "Backups fail every night"]) == 0
+    assert main(["--db", db, "incident", "problem", "INC-0001", "--root-cause", "The NAS disk is nearly full"]) == 0
+    out = capsys.readouterr().out
+    assert "TRN-0001: training recorded as met on 2026-11-20 (IN.1.1)" in out
+    assert "TRN-0001: competence renewed, due again 2028-11-20 (IN.1.2)" in out
+    store = open_store(tmp_path / "shop.db", Actor(operator="Kim Lee"))
+    try:
+        trn = store.get("training", "TRN-0001")
+        assert (str(trn.due_on), trn.state) == ("2028-11-20", "met")
+        assert [h["task"] for h in store.history(trn.uuid) if h["field"] == "due_on"] == ["IN.1.1", "IN.1.2"]
+        inc = store.get("incidents", "INC-0001")
+        assert inc.problem and inc.root_cause == "The NAS disk is nearly full" and inc.status == "updated"
+        assert {h["task"] for h in store.history(inc.uuid) if h["field"] == "problem"} == {"IN.1.3"}
+    finally:
+        store.close()
+    assert main(["--db", db, "incident", "problem", "INC-0001"]) == 1  # once is enough
+    assert "already a potential problem" in capsys.readouterr().err

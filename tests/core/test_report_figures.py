@@ -1,0 +1,53 @@
+"""Approved reports agree with the records: the figures a performance or improvement report was
+approved with are recomputed for its period, and each figure that differs is named by
+`audit check` and `verify`."""
+
+from datetime import UTC, date, datetime
+
+from vse_tui.cli import main
+from vse_tui.core.governance import documents
+from vse_tui.core.model.records.incident import Incident
+from vse_tui.reports import improvement, performance
+from vse_tui.reports.figures import audit_findings
+
+SEPTEMBER = performance.Period(date(2026, 9, 1), date(2026, 9, 30), "2026-09")
+
+
+def _september_incidents(store, n: int) -> None:
+    """Incidents of September that reach the records after the reports were approved (a late
+    import, or a row written behind the app's back): the approved figures no longer hold."""
+    for i in range(n):
+        store.add(Incident(summary=f"Printer jam {i}", priority="P3", reporter="Ann",
+                           opened_at=datetime(2026, 9, 10 + i, 9, tzinfo=UTC)), task="IN.2.1")
+
+
+def test_an_approved_report_the_records_contradict_is_named_by_audit_check_and_verify(store, capsys):
+    perf = performance.save(store, SEPTEMBER, proposed_actions="Replace the two oldest printers at the office.")
+    documents.approve(store, "performance_reports", perf.id)
+    imp = improvement.draft(store, SEPTEMBER)
+    documents.edit(store, "improvement_reports", imp.id, {"actions": "Buy a spare printer for the front office."})
+    documents.approve(store, "improvement_reports", imp.id)
+    assert [f for f in audit_findings(store) if f.rule == "report"] == []
+    _september_incidents(store, 3)
+    found = {f.records[0]: f.what for f in audit_findings(store) if f.rule == "report"}
+    assert set(found) == {perf.id, imp.id}
+    assert "incidents: 0 in the report, 3 in the records" in found[perf.id]
+    assert "priority P3: 0 in the report, 3 in the records" in found[perf.id]
+    assert "incidents: 0 in the report, 3 in the records" in found[imp.id]
+    db = str(store.path)
+    store.close()
+    assert main(["--db", db, "audit", "check"]) == 1
+    out = capsys.readouterr().out
+    assert f"- {perf.id}: approved figures the records contradict: incidents: 0 in the report, 3 in the records" in out
+    assert main(["--db", db, "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"[report] {perf.id}: approved figures the records contradict" in out
+
+
+def test_a_report_approved_before_its_period_ended_is_not_held_to_later_records(store):
+    perf = performance.save(store, performance.Period(date(2026, 11, 1), date(2026, 11, 30), "2026-11"),
+                            proposed_actions="Replace the two oldest printers at the office.")
+    documents.approve(store, "performance_reports", perf.id)
+    store.add(Incident(summary="Printer jam", priority="P3", reporter="Ann",
+                       opened_at=datetime(2026, 11, 26, 9, tzinfo=UTC)), task="IN.2.1")
+    assert [f for f in audit_findings(store) if f.rule == "report"] == []

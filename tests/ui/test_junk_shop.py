@@ -1,0 +1,135 @@
+"""The junk shop built the way a person would game the app: the guided setup typed through the
+TUI with "x" in every field, then the year's work through the command line, "x" again in every
+field and "tbd" as every mitigation, one person holding every role and approving her own work.
+At most three of the 40 tasks may read as done, and `audit check` names the junk."""
+
+from textual.widgets import Input, TextArea
+
+from vse_tui.cli import main
+from vse_tui.core.evidence.tasks import evidence_map, summary
+from vse_tui.reports.figures import audit_findings
+from vse_tui.screens.wizard import WizardScreen
+from vse_tui.store import Actor, open_store
+
+from .conftest import SIZE
+
+SKIP = ("review_date", "due_", "backup_folder")
+
+
+async def _fill_x_and_save(pilot) -> None:
+    """Every line and text of the step typed as "x" (dates left as offered), then saved."""
+    for widget in [*pilot.app.screen.query(Input), *pilot.app.screen.query(TextArea)]:
+        wid = widget.id or ""
+        if not wid.startswith("f-") or any(s in wid for s in SKIP):
+            continue
+        if isinstance(widget, TextArea):
+            widget.text = "x"
+        else:
+            widget.value = "x"
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def _cli(db: str, *args: str) -> str:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--db", db, *args])
+    assert code == 0, (args, out.getvalue())
+    return out.getvalue().strip()
+
+
+async def test_the_junk_shop_through_the_tui_and_the_cli(make_app, tmp_path, monkeypatch):
+    path = tmp_path / "junk.db"
+    app = make_app(path, operator="Jo", open_wizard=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        for _step in range(8):  # goals, scope, roles, policy, approval, experience, resources, documents
+            await _fill_x_and_save(pilot)
+        assert "Setup complete" in str(app.screen.query_one("#step-error").render())
+    app.store.close()
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Jo")
+    db = str(path)
+    x = ("--set", "title=x")
+    _cli(db, "people", "add", "xx", "--affiliation", "customer", "--organisation", "CUS-0001")
+    _cli(db, "record", "add", "suppliers", "--set", "name=xxx")
+    _cli(db, "people", "add", "xxxx", "--affiliation", "supplier", "--organisation", "SUP-0001")
+    for trn in ("TRN-0001",):
+        _cli(db, "training", "met", trn, "--due", "2027-11-20")
+        _cli(db, "training", "renew", trn, "--due", "2028-11-20")
+    svc = _cli(db, "record", "add", "services", "--set", "name=x", "--set", "description=x", "--set",
+               "service_hours=24x7", "--set", "targets=P1 1m/1h", "--set", "quality_measures=x", "--set",
+               "how_to_use=x", "--set", "costs=x").split(":")[0]
+    _cli(db, "approve", svc, "--mitigation", "tbd")
+    agr = _cli(db, "record", "add", "customer_agreements", *x, "--set", "customer=CUS-0001", "--set", "scope=x",
+               "--set", "start_date=2026-01-01", "--set", "review_date=2027-01-01", "--set", "provider_owner=x",
+               "--set", "party_owner=x", "--set", f"services={svc}", "--set", "targets=P1 1m/1h",
+               "--set", "change_and_incident_procedures=x").split(":")[0]
+    _cli(db, "approve", agr, "--mitigation", "tbd")
+    _cli(db, "approve", agr, "--by", "xx", "--meaning", "accepted by the customer")
+    sag = _cli(db, "record", "add", "supplier_agreements", *x, "--set", "supplier=SUP-0001", "--set", "scope=x",
+               "--set", "start_date=2026-01-01", "--set", "review_date=2027-01-01", "--set", "provider_owner=x",
+               "--set", "party_owner=x", "--set", "deliverables=x", "--set", "pricing=x").split(":")[0]
+    _cli(db, "approve", sag, "--mitigation", "tbd")
+    _cli(db, "approve", sag, "--by", "xxxx", "--meaning", "accepted by the supplier", "--how", "email")
+    prc = _cli(db, "record", "add", "procedures", *x, "--set", "raising_changes=x", "--set", "updating_schedule=x",
+               "--set", "emergency_changes=x", "--set", "removal=x", "--set", "steps=x").split(":")[0]
+    _cli(db, "approve", prc, "--mitigation", "tbd")
+    sec = _cli(db, "record", "add", "secure_procedures", *x, "--set", "storage_rule=x", "--set", "steps=x",
+               "--set", "authorisation=x").split(":")[0]
+    _cli(db, "approve", sec, "--mitigation", "tbd")
+    ci = _cli(db, "record", "add", "configuration_items", "--set", "name=x", "--set", "ci_type=hardware",
+              "--set", "owner=x", "--set", "location=x", "--set", "description=x", "--set",
+              f"services={svc}").split(":")[0]
+    chg = _cli(db, "change", "add", "x", "--ci", ci, "--purpose", "x", "--customer", "CUS-0001")
+    _cli(db, "change", "evaluate", chg, "--mitigation", "tbd")
+    _cli(db, "change", "schedule", chg, "2026-11-27 07:00", "2026-11-27 08:00")
+    _cli(db, "change", "design", chg, "--scope", "x", "--set", "risks=x", "--mitigation", "tbd")
+    _cli(db, "change", "build", chg, "--master-copy", "x")
+    _cli(db, "change", "test", chg, "--summary", "x", "--result", "pass", "--levels", "x")
+    _cli(db, "change", "confirm", chg, "x")
+    _cli(db, "change", "approve-deployment", chg, "--mitigation", "tbd")
+    _cli(db, "change", "deploy", chg)
+    _cli(db, "change", "review", chg, "x")
+    _cli(db, "record", "edit", "CSC-0001", "--set", "rules=x")
+    _cli(db, "approve", "CSC-0001", "--mitigation", "tbd")
+    fb = _cli(db, "feedback", "add", "x", "--customer", "CUS-0001", "--contact", "xx")
+    for step in ("acknowledged", "investigated", "answered", "closed"):
+        extra = ["--outcome", "x"] if step == "investigated" else (["--signed-off-by", "xx"] if step == "closed" else [])
+        _cli(db, "feedback", "step", fb, step, *extra)
+    inc = _cli(db, "incident", "add", "x", "--customer", "CUS-0001", "--service", svc, "--reporter", "xx")
+    _cli(db, "incident", "classify", inc, "--category", "x", "--root-cause", "x", "--ci", ci)
+    _cli(db, "incident", "notified", inc, "--task", "IN.2.3", "--to", "xx", "--message", "x")
+    _cli(db, "incident", "restore", inc, "--solution", "x")
+    _cli(db, "incident", "notified", inc, "--task", "IN.2.4", "--to", "xx", "--message", "x")
+    _cli(db, "incident", "close", inc, "--confirmed-by", "xx", "--acknowledgement", "tbd", "--no-change-reason", "x")
+    prob = _cli(db, "incident", "add", "xx", "--customer", "CUS-0001", "--service", svc, "--reporter", "xx")
+    _cli(db, "incident", "problem", prob, "--root-cause", "x")
+    _cli(db, "incident", "raise-change", prob)
+    _cli(db, "report", "performance", "--period", "2026-10", "--save")
+    _cli(db, "record", "edit", "PRF-0001", "--set", "proposed_actions=x")
+    _cli(db, "approve", "PRF-0001", "--mitigation", "tbd")
+    _cli(db, "report", "improvement", "--period", "2026-10", "--save")
+    _cli(db, "record", "edit", "IMP-0001", "--set", "customer_view=x", "--set", "goals_achieved=x", "--set",
+         "issues=x", "--set", "provider_view=x", "--set", "actions=x")
+    _cli(db, "approve", "IMP-0001", "--mitigation", "tbd")
+
+    store = open_store(path, Actor(operator="Jo"))
+    try:
+        tasks = evidence_map(store)
+        done, total = summary(tasks)["all"]
+        assert total == 40 and done <= 3, [t.task for t in tasks if t.state == "done"]
+        findings = audit_findings(store)
+    finally:
+        store.close()
+    named = {r for f in findings for r in f.records}
+    for rec in ("BGO-0001", "SCO-0001", "POL-0001", "CXA-0001", "DDP-0001", "ROL-0001", svc, agr, sag, prc, sec, ci,
+                chg, "CSC-0001", fb, inc, prob, "PRF-0001", "IMP-0001", "CUS-0001", "TRN-0001"):
+        assert rec in named, rec
+    self_approved = {f.records[0] for f in findings if f.rule == "self-approval"}
+    assert {"BGO-0001", "SCO-0001", "POL-0001", svc, agr, prc, "PRF-0001", "IMP-0001"} <= self_approved
+    assert any(f.rule == "mitigation" and "placeholder text" in f.what for f in findings)

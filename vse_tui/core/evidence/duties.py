@@ -1,0 +1,164 @@
+"""Separation of duties at the moment of approval, and mitigations that can be counted.
+
+- Approving content one wrote is a finding when another person of the shop holds one of the
+  roles the standard gives the approval (someone else could have approved it). In a shop of one
+  person it is a finding unless she acknowledged a mitigation that names a check the app counts.
+- A mitigation counts when it is not placeholder text and names a check the app can count from
+  the records (`CHECKS`); `audit check` lists each mitigation whose check finds no evidence in
+  the period (the last `PERIOD_DAYS` days, or since the mitigation was written)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.records import Approval, Record
+
+PERIOD_DAYS = 92
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    text: str  # what the app counts, in words
+    pattern: re.Pattern[str]
+    evidence: Callable[[StorePort, datetime, datetime], str | None]  # None: evidence found; else why not
+
+
+def _closures_reviewed(store: StorePort, since: datetime, until: datetime) -> str | None:
+    """Every P1/P2 incident closed in the period was closed or confirmed by someone other than
+    the person who restored it."""
+    closed = store.records("incidents", {"status": "closed", "priority": ("P1", "P2"),
+                                         "closed_at__ge": since, "closed_at__le": until}, order="-seq", limit=500)
+    if not closed:
+        return None
+    alone = []
+    for inc in closed:
+        rows = store.history(inc.uuid)
+        restorer = next((r.get("person") for r in reversed(rows) if r["field"] == "restored_at"), None)
+        closer = next((r.get("person") for r in reversed(rows) if r["field"] == "status" and r["new_value"] == "closed"),
+                      None)
+        confirmer = inc.confirmation.person if inc.confirmation else None
+        if not ({closer, confirmer} - {restorer, None}):
+            alone.append(inc.id or inc.uuid)
+    if alone:
+        return (f"{len(alone)} of {len(closed)} P1/P2 closure(s) in the period had no second person "
+                f"({', '.join(alone[:5])})")
+    return None
+
+
+def _changes_reviewed(store: StorePort, since: datetime, until: datetime) -> str | None:
+    deployed = store.count("change_requests", {"deployed_at__ge": since, "deployed_at__le": until})
+    if not deployed:
+        return None
+    reviewed = store.count("change_requests", {"deployed_at__ge": since - timedelta(days=31), "state": "reviewed"})
+    return None if reviewed else f"{deployed} change(s) deployed in the period, none reviewed"
+
+
+CHECKS = (
+    Check("closure-review", "a second person on each P1/P2 closure (closed or confirmed by someone other than who "
+                            "restored it)",
+          re.compile(r"(?=.*\b(p1|p2|incident|incidents|closure|closures|closed|close)\b)"
+                     r"(?=.*\b(review\w*|check\w*|confirm\w*|sign\w*)\b)", re.I | re.S), _closures_reviewed),
+    Check("change-review", "a review of the changes deployed (CO.3.5)",
+          re.compile(r"(?=.*\b(change|changes|deploy\w*)\b)(?=.*\b(review\w*)\b)", re.I | re.S), _changes_reviewed),
+)
+
+
+def check_of(mitigation: str | None) -> Check | None:
+    """The countable check a mitigation names, or None."""
+    from .substance import placeholder
+
+    if placeholder(mitigation):
+        return None
+    return next((c for c in CHECKS if c.pattern.search(mitigation or "")), None)
+
+
+def mitigation_problem(mitigation: str | None) -> str | None:
+    """Why a written mitigation does not count, or None when it names a countable check."""
+    from .substance import placeholder
+
+    if placeholder(mitigation):
+        return "its mitigation is placeholder text"
+    if check_of(mitigation) is None:
+        return ("its mitigation names no check the app can count (" + "; ".join(c.text for c in CHECKS) + ")")
+    return None
+
+
+def counts(mitigation: str | None) -> bool:
+    """A mitigation that may stand for an acknowledged warning: not placeholder text."""
+    from .substance import placeholder
+
+    return not placeholder(mitigation)
+
+
+def evidence_problem(store: StorePort, mitigation: str, written: datetime, now: datetime | None = None) -> str | None:
+    """None when the mitigation's check finds its evidence in the period, else why not."""
+    check = check_of(mitigation)
+    if check is None:
+        return mitigation_problem(mitigation)
+    now = now or clock.now()
+    since = max(written, now - timedelta(days=PERIOD_DAYS))
+    return check.evidence(store, since, now)
+
+
+def internal_people(store: StorePort) -> set[str]:
+    """The people of the shop holding a role now."""
+    internal = {u for (u,) in store.rows("people", ["uuid"], {"affiliation": "internal"})}
+    return {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})} & internal
+
+
+def _writers(store: StorePort, record: Record, before: Any) -> set[str]:
+    """The people who wrote the record's content up to a moment (creation, or an edit of a
+    content item)."""
+    from ..governance.approvals import content_items
+
+    items = set(content_items(record))
+    moment = clock.iso(before) or ""
+    return {r["person"] for r in store.history(record.uuid)
+            if r.get("person") and (r["at"] or "") <= moment
+            and (r["action"] == "create" or (r["action"] == "update" and r["field"] in items))}
+
+
+@dataclass(frozen=True)
+class SelfApproval:
+    record: str
+    approval: Approval
+    why: str
+
+
+def self_approvals(store: StorePort, record: Record, task_roles: set[str],
+                   people: set[str] | None = None, mitigated: set[str] | None = None) -> list[SelfApproval]:
+    """The approvals of `record` given by someone who wrote its content, that separation of duties
+    does not allow: another person of the shop holds one of `task_roles`, or the shop is one
+    person with no mitigation acknowledged that names a countable check (`mitigated`: the people
+    with one)."""
+    from ..governance.people import roles_of
+
+    people = internal_people(store) if people is None else people
+    out = []
+    for a in record.approvals:
+        if a.meaning != "approved" or not a.person or not a.content:
+            continue
+        if a.person not in _writers(store, record, a.at):
+            continue
+        others = [p for p in people - {a.person} if roles_of(store, p) & task_roles]
+        if others:
+            out.append(SelfApproval(record.id or record.uuid, a, f"approved in v{a.version} by {a.by}, who wrote it, while another "
+                                                                    "person of the shop holds the approving role"))
+        elif len(people) <= 1 and a.person not in (mitigated or set()):
+            out.append(SelfApproval(record.id or record.uuid, a, f"approved in v{a.version} by {a.by}, who wrote it, in a one-person "
+                                                                    "shop with no mitigation acknowledged that names a "
+                                                                    "check the app can count"))
+    return out
+
+
+__all__ = ["CHECKS", "PERIOD_DAYS", "Check", "SelfApproval", "check_of", "counts", "evidence_problem",
+           "internal_people", "mitigation_problem", "self_approvals"]

@@ -1,0 +1,280 @@
+"""Substance, not filled fields: whether a record's required content items say something.
+
+data/standard/work_products.toml says, per required item of each work product, what counts as
+written (`substance`) and which items the shop must write in its own words (`own`). One function,
+`problems`, decides it for a record; the evidence map (and so the dashboard and the audit pack)
+and `audit check` call it, so a task's why and the check's findings name the same items:
+
+- placeholder text: x, tbd, n/a, todo, -, ..., a repeated character, lorem ipsum, no letters;
+- too little: fewer words or entries than the item asks;
+- a date out of range, a time in the future, a date before the one it follows;
+- a reference to a record that does not exist;
+- the app's own starting text left unchanged where the shop's own is asked;
+- text pasted unchanged: the same text in two items of one record, or in two of the shop's
+  documents (the documents a shop writes once: policy, scope, procedures...)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..kernel import clock
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+    from ..model.standard import WorkProduct
+
+# Words people type to fill a field they have nothing for (compared lower-cased, trimmed of
+# surrounding punctuation and spaces).
+PLACEHOLDERS = frozenset({
+    "x", "xx", "xxx", "tbd", "tba", "tbc", "to be done", "to be decided", "to be defined", "to be confirmed",
+    "n/a", "na", "n.a", "n.a.", "not applicable", "todo", "to do", "fixme", "placeholder", "test", "testing",
+    "asdf", "qwerty", "foo", "bar", "foobar", "dummy", "sample", "example", "blah", "etc", "same", "same as above",
+    "see above", "ditto", "later", "fill in", "fill in later", "nil", "null", "none", "nothing", "?", "-", "...",
+    "abc", "aaa", "xyz", "something", "stuff", "whatever", "lorem", "lorem ipsum",
+})
+_WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*", re.UNICODE)
+EARLIEST = date(2000, 1, 1)
+DOCUMENT = "document"
+
+
+def normalise(text: str) -> str:
+    return " ".join(str(text).split()).strip().lower()
+
+
+def placeholder(text: Any) -> bool:
+    """Text that stands in for content: a placeholder word, one repeated character, lorem ipsum,
+    or no letter or digit at all."""
+    if text is None:
+        return True
+    norm = normalise(str(text))
+    if not norm:
+        return True
+    bare = norm.strip(" .,;:!-_*#/\\|'\"()[]{}<>~")
+    if norm in PLACEHOLDERS or bare in PLACEHOLDERS:
+        return True
+    if "lorem ipsum" in norm:
+        return True
+    squeezed = norm.replace(" ", "")
+    if len(set(squeezed)) == 1:
+        return True
+    return not any(ch.isalnum() for ch in norm)
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(str(text)))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {} or value in ("[]", "{}")
+
+
+def _entries(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [v for v in value.values()]
+    if isinstance(value, list):
+        return list(value)
+    return [value]
+
+
+def _entry_text(entry: Any) -> str:
+    if isinstance(entry, dict):  # a target row: its text values read as one text
+        return " ".join(str(v) for v in entry.values() if isinstance(v, str))
+    return "" if entry is None else str(entry)
+
+
+def _placeholder_entry(entry: Any) -> bool:
+    """An entry of a list or table that stands in for content: placeholder text, or a row whose
+    every text is placeholder text. Figures (numbers, rows of numbers) are content."""
+    if isinstance(entry, str):
+        return placeholder(entry)
+    if isinstance(entry, dict):
+        texts = [v for v in entry.values() if isinstance(v, str)]
+        return bool(texts) and all(placeholder(t) for t in texts)
+    return False
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return clock.parse_datetime(str(value))
+    except (ValueError, TypeError):
+        return None
+
+
+@cache
+def starting_texts() -> dict[str, frozenset[str]]:
+    """item -> the app's own starting texts for it (the wizard's defaults, a new document's
+    starting text), normalised."""
+    from ..governance.process import DEFAULT_CX, DEFAULT_DOCUMENTS, policy_defaults
+    from ..governance.starting_text import STARTING_TEXT
+
+    out: dict[str, set[str]] = {}
+
+    def add(name: str, value: Any) -> None:
+        if isinstance(value, str) and value.strip():
+            out.setdefault(name, set()).add(normalise(value))
+
+    for values in STARTING_TEXT.values():
+        for name, value in values.items():
+            add(name, value)
+    for source in (DEFAULT_CX, DEFAULT_DOCUMENTS, policy_defaults(date(2000, 1, 1))):
+        for name, value in source.items():
+            add(name, value)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+class Index:
+    """What the rules read from the store, read once per evaluation: which references exist, and
+    the text of the shop's documents (to find text pasted from one to another)."""
+
+    def __init__(self, store: StorePort, now: datetime | None = None) -> None:
+        self.store = store
+        self._exists: dict[tuple[str, str], bool] = {}
+        self._documents: dict[str, list[tuple[str, str, str]]] | None = None
+        self.now = now or clock.now()
+        self.today = clock.to_local(self.now).date()
+
+    def exists(self, kinds: tuple[str, ...], uuid: str) -> bool:
+        for kind in kinds:
+            key = (kind, uuid)
+            if key not in self._exists:
+                self._exists[key] = self.store.exists(kind, {"uuid": uuid})
+            if self._exists[key]:
+                return True
+        return False
+
+    def documents(self) -> dict[str, list[tuple[str, str, str]]]:
+        """normalised text -> (work product, record id, item) of every text item of the shop's
+        current documents (the latest of each document kind)."""
+        if self._documents is None:
+            from ..model.records import BY_WP
+            from ..model.standard import load_standard
+
+            found: dict[str, list[tuple[str, str, str]]] = {}
+            for wp in load_standard().work_products:
+                if wp.kind != DOCUMENT:
+                    continue
+                rec = self.store.latest(BY_WP[wp.code].KIND)
+                if rec is None:
+                    continue
+                data = rec.model_dump(mode="json")
+                for name in wp.required:
+                    value = data.get(name)
+                    if isinstance(value, str) and _prose(wp, name) and not placeholder(value):
+                        found.setdefault(normalise(value), []).append((wp.code, rec.id or rec.uuid, name))
+            self._documents = found
+        return self._documents
+
+
+def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | None,
+             record_id: str | None = None) -> list[str]:
+    """What a record of `wp` in `status` lacks in substance: the empty items in one phrase
+    ("customer, reporter not recorded"), then one phrase per other item ("objectives: placeholder
+    text"); empty when every required item says something. `data`: its content as
+    JSON values (the model's dump, or the store's rows)."""
+    out: list[str] = []
+    empty: list[str] = []
+    seen: dict[str, str] = {}  # normalised text -> the first item holding it, in this record
+    for name in wp.required_in(status):
+        value = data.get(name)
+        if _empty(value):
+            empty.append(label(name))
+            continue
+        why = _item(index, wp, name, value, data, wp.substance.get(name, "text"))
+        if why:
+            out.append(f"{label(name)}: {why}")
+            continue
+        if isinstance(value, str) and _prose(wp, name):
+            norm = normalise(value)
+            if norm in seen:
+                out.append(f"{label(name)}: the same text as {label(seen[norm])}")
+                continue
+            seen[norm] = name
+            if name in wp.own and norm in starting_texts().get(name, ()):
+                out.append(f"{label(name)}: the app's starting text, unchanged")
+                continue
+            if wp.kind == DOCUMENT:
+                others = [(code, rid, item) for code, rid, item in index.documents().get(norm, [])
+                          if (code, item) != (wp.code, name)]
+                if others:
+                    code, rid, item = others[0]
+                    out.append(f"{label(name)}: the same text as {label(item)} of {rid} ({code})")
+    return ([f"{', '.join(empty)} not recorded"] if empty else []) + out
+
+
+def _prose(wp: WorkProduct, name: str) -> bool:
+    """An item written in sentences (its rule asks for three words or more): the same text in two
+    of them was pasted; two short items (an owner's name, a supply and its deliverables) may well
+    agree."""
+    return any(t.startswith("words:") and int(t.split(":")[1]) >= 3 for t in wp.substance.get(name, "").split())
+
+
+def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, Any], rule: str) -> str | None:
+    """Why one item's value lacks substance by its rule, or None."""
+    for token in rule.split():
+        kind, _, arg = token.partition(":")
+        if kind in ("text", "words"):
+            if placeholder(value) if not isinstance(value, list | dict) else all(_placeholder_entry(e)
+                                                                                    for e in _entries(value)):
+                return "placeholder text"
+            need = int(arg or 1)
+            if kind == "words" and words(_entry_text(value) if not isinstance(value, str) else value) < need:
+                return f"fewer than {need} words"
+        elif kind == "items":
+            entries = [e for e in _entries(value) if not _empty(e)]
+            real = [e for e in entries if not _placeholder_entry(e)]
+            if entries and not real:
+                return "placeholder text"
+            if len(real) < int(arg or 1):
+                return f"fewer than {arg or 1} entries" if real else "no entries"
+            if len(real) < len(entries):
+                return f"{len(entries) - len(real)} of its entries are placeholder text"
+        elif kind == "ref":
+            kinds = tuple(arg.split("|"))
+            missing = [str(v) for v in _entries(value) if not _empty(v) and not index.exists(kinds, str(v))]
+            if missing:
+                return f"names no existing {' or '.join(k.rstrip('s').replace('_', ' ') for k in kinds)}"
+        elif kind == "date":
+            day = _date(value)
+            if day is None:
+                return "not a date"
+            if not EARLIEST <= day <= index.today + timedelta(days=366 * 20):
+                return f"{day.isoformat()} is out of range"
+        elif kind == "moment":
+            when = _moment(value)
+            if when is None:
+                return "not a time"
+            if when > index.now + timedelta(minutes=5):
+                return "in the future"
+            if when.date() < EARLIEST:
+                return "out of range"
+        elif kind == "after":
+            before = data.get(arg)
+            this, that = (_moment(value), _moment(before)) if "T" in str(value) else (_date(value), _date(before))
+            if this is not None and that is not None and type(this) is type(that) and this < that:
+                return f"before its {label(arg)}"
+    if isinstance(value, str) and placeholder(value):
+        return "placeholder text"
+    return None
+
+
+__all__ = ["Index", "PLACEHOLDERS", "normalise", "placeholder", "problems", "starting_texts", "words"]
