@@ -163,7 +163,7 @@ async def test_keys_on_an_incident_that_could_not_be_read_say_so(make_app, tmp_p
         await pilot.pause()
         app.push_screen(IncidentDetailScreen("INC-0404"))
         await pilot.pause()
-        for key in ("k", "m", "t", "x", "h", "w", "l", "e", "o", "f", "A"):
+        for key in ("k", "m", "t", "x", "h", "w", "l", "e", "o", "P", "f", "A"):
             app.clear_notifications()
             await pilot.press(key)
             await pilot.pause()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.kernel import clock
 from ..core.kernel.errors import BusyError, InputError, NotFound, describe_validation_error
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from .connection import Actor
 
 COMMON_FIELDS = ("uuid", "id", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by")
+R = TypeVar("R", bound="Record")  # a record of one kind: what is added comes back as that kind
+
 BULK_CACHE_KIB = -32768  # 32 MiB of pages while an import writes
 _NOT_IN_DATA: dict[str, frozenset[str]] = {}  # per kind: the fields kept in columns of their own
 BATCH = 2000  # records per transaction in long writes, so that a quick write elsewhere waits a moment only
@@ -386,8 +388,8 @@ class WritePath:
         return (row[0] or 0) + 1
 
     # ------------------------------------------------------------ writes
-    def add(self, record: Record, task: str | None = None, *, via: str | None = None,
-            event: Event | None = None, renumber: bool = False) -> Record:
+    def add(self, record: R, task: str | None = None, *, via: str | None = None,
+            event: Event | None = None, renumber: bool = False) -> R:
         """Store a new record and its 'create' history row in one transaction. `renumber`: a
         record arriving from elsewhere whose human id is taken here gets the next free one."""
         with self.transaction():
@@ -411,8 +413,8 @@ class WritePath:
             if done < batch:
                 return count
 
-    def _insert(self, record: Record, task: str | None, via: str | None = None, event: Event | None = None,
-                renumber: bool = False, at: datetime | None = None) -> Record:
+    def _insert(self, record: R, task: str | None, via: str | None = None, event: Event | None = None,
+                renumber: bool = False, at: datetime | None = None) -> R:
         model = type(record)
         when = event.at if event else (at or self.write_time())
         who = event.operator if event else self.actor.operator

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
         TestReport,
     )
 
+R = TypeVar("R", bound="Record")
+
 STEPS = ("requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed")
 CLOSED_STATES = ("deployed", "reviewed", "cancelled")
 
@@ -47,14 +49,7 @@ def _get(store: StorePort, ref: str) -> ChangeRequest:
     return store.get("change_requests", ref)
 
 
-def _model(kind: str) -> type[Record]:
-    from ..model.records import model_for
-
-    return model_for(kind)
-
-
-def _make(kind: str, **data: object) -> Record:
-    model = _model(kind)
+def _make(model: type[R], **data: object) -> R:
     try:
         return model(**data)
     except ValidationError as exc:
@@ -163,7 +158,8 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
 
     requested = data.pop("requested_by", None)
     data["requested_by"] = person_ref(store, requested, "Requested by", None) if requested else store.actor.person or ""
-    change = _make("change_requests", title=title, change_type=change_type, impacted_cis=ci_uuids, priority=priority,
+    from ..model.records import control as records
+    change = _make(records.ChangeRequest, title=title, change_type=change_type, impacted_cis=ci_uuids, priority=priority,
                    risk=data.pop("risk", risk), date_needed=date_needed, status=status, state=state, **data)
     if approvals:
         change = change.model_copy(update={"approvals": [bind(a, change) for a in approvals]})
@@ -211,7 +207,8 @@ def schedule_document(store: StorePort, create: bool = True) -> ChangeSchedule |
     """The change schedule document; made (initial) the first time the schedule is used."""
     doc = store.latest("change_schedules")
     if doc is None and create:
-        doc = store.add(_make("change_schedules", title="Change schedule", status="initial",
+        from ..model.records import control as records
+        doc = store.add(_make(records.ChangeSchedule, title="Change schedule", status="initial",
                               rules="Normal changes go in an agreed change window; none during a business event."),
                         task="CO.1.2")
     return doc
@@ -358,7 +355,8 @@ def schedule(store: StorePort, ref: str, starts_at: object, ends_at: object = No
     with store.transaction():
         entry = store.latest("schedule_items", {"change": change.uuid})
         if entry is None:
-            entry = store.add(_make("schedule_items", title=change.title, item_type="change", starts_at=starts,
+            from ..model.records import control as records
+            entry = store.add(_make(records.ScheduleItem, title=change.title, item_type="change", starts_at=starts,
                                     ends_at=ends, change=change.uuid, resources=resources), task="CO.2.2")
         else:
             entry = store.update("schedule_items", entry.uuid, {"starts_at": starts, "ends_at": ends,
@@ -378,7 +376,8 @@ def add_entry(store: StorePort, title: str, item_type: str, starts_at: object, e
     if item_type == "change":
         raise InputError("A change goes on the schedule from the change itself (s on the change)")
     with store.transaction():
-        entry = store.add(_make("schedule_items", title=(title or "").strip(), item_type=item_type,
+        from ..model.records import control as records
+        entry = store.add(_make(records.ScheduleItem, title=(title or "").strip(), item_type=item_type,
                                 starts_at=_at(starts_at), ends_at=_at(ends_at), recurrence=recurrence), task="CO.2.2")
         _schedule_touched(store, "CO.2.2", entry.id)
     return entry
@@ -425,7 +424,8 @@ def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = Non
     _must_be_approved(change, "design")
     approval = new(store, who, how, noted_by=noted_by)
     warning = check_role(store, "WP.16", approval, mitigation)
-    doc = _make("service_designs", title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
+    from ..model.records import control as records
+    doc = _make(records.ServiceDesign, title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
                 issue_date=clock.today(), scope=scope or change.scope or change.purpose,
                 issuer=store.actor.person or store.actor.operator, approval_authority=approval.person,
                 status="approved", **fields)
@@ -451,7 +451,8 @@ def build(store: StorePort, ref: str, *, built_by: str | None = None, master_cop
     if not store.exists("service_designs", {"change": change.uuid}) and change.change_type == "normal":
         raise InputError(f"{change.id} has no design yet: design it first (CO.2.3)")
     with store.transaction():
-        doc = store.add(_make("built_changes", title=f"Build of {change.id}: {change.title}"[:300], change=change.uuid,
+        from ..model.records import control as records
+        doc = store.add(_make(records.BuiltChange, title=f"Build of {change.id}: {change.title}"[:300], change=change.uuid,
                               built_by=who, master_copy=master_copy.strip(), description=description.strip(),
                               status="initial"), task="CO.2.4")
         store.update("change_requests", change.uuid, {"built_by": who, **_advance(change, "built")}, task="CO.2.4")
@@ -478,7 +479,8 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
     tester = person_ref(store, tested_by, "Tested by", None) if (tested_by or "").strip() else me(store, "Tested by")
     validator = person_ref(store, validated_by, "Validated by", None, required=False)
     with store.transaction():
-        doc = store.add(_make("test_reports", title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
+        from ..model.records import control as records
+        doc = store.add(_make(records.TestReport, title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
                               summary=summary.strip(), result=result, tested_by=tester,
                               tested_at=store.write_time(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
                               validated_by=validator or ""), task="CO.3.1")

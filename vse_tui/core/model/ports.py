@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload
 
 if TYPE_CHECKING:
     from .incident_rows import IncidentQuery, IncidentRow
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .records.relationship import CustomerAgreement, PerformanceReport, Service, SupplierAgreement
 
 Filter = dict[str, Any]
+R = TypeVar("R", bound="Record")  # a record of one kind: what is added comes back as that kind
 Order = str | Sequence[str] | None
 
 
@@ -218,8 +219,8 @@ class Writes(Protocol):
     def set_pref(self, key: str, value: str | None) -> None: ...
 
     # records
-    def add(self, record: Record, task: str | None = None, *, via: str | None = None, event: Any = None,
-            renumber: bool = False) -> Any: ...
+    def add(self, record: R, task: str | None = None, *, via: str | None = None, event: Any = None,
+            renumber: bool = False) -> R: ...
     def add_stories(self, kind: str, stories: Iterable[tuple[dict[str, Any], list[tuple[dict[str, Any], Source,
                                                                                          str | None]], Source]],
                     task: str | None = None) -> int: ...
