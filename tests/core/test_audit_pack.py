@@ -287,3 +287,47 @@ def test_a_period_that_is_not_one_is_refused_before_anything_is_written(tmp_path
         assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db, "--period", bad]) != 0
         assert said in capsys.readouterr().err
         assert not (tmp_path / "pack").exists()
+
+
+def test_a_pack_never_writes_over_or_removes_files_it_did_not_write(tmp_path, capsys):
+    """The attack wrote a pack into a folder holding someone's index.html: it was replaced without
+    --force, and the user's own .html/.md files in wp/ and other/ were deleted by the refresh."""
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "shop.db")
+    assert main(["incident", "add", "Printer jammed", "--db", db]) == 0
+    theirs = tmp_path / "site"
+    theirs.mkdir()
+    (theirs / "index.html").write_text("<h1>My own page</h1>")
+    assert main(["audit-pack", "--out", str(theirs), "--db", db]) == 1
+    assert "holds no audit pack written by vse-tui" in capsys.readouterr().err
+    assert (theirs / "index.html").read_text() == "<h1>My own page</h1>" and len(list(theirs.iterdir())) == 1
+    # a pack written, then the user keeps notes beside its pages; written again, they stay
+    out = tmp_path / "pack"
+    assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
+    assert (out / "anchor.json").is_file() and (out / ".vse-tui-pack").is_file()
+    notes = [out / "wp" / "my-notes.md", out / "wp" / "review.html", out / "other" / "todo.md", out / "mine.md"]
+    (out / "other").mkdir(exist_ok=True)
+    for note in notes:
+        note.write_text("the assessor's notes")
+    assert main(["audit-pack", "--out", str(out), "--db", db]) == 0
+    assert all(n.read_text() == "the assessor's notes" for n in notes)
+    assert (out / "index.html").is_file() and (out / "wp" / "WP.18.md").is_file()
+
+
+def test_terminal_escapes_and_bidi_overrides_in_user_text_never_reach_a_page_raw(tmp_path):
+    """Row 25 of the second attack: a page holding terminal escapes or right-to-left overrides ran
+    them when read with `cat`. They are shown as they are on screen (^[ , \\u202e)."""
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "shop.db")
+    hostile = "Printer \x1b]0;owned\x07 jam \x1b[2J\u202egnp.exe\x9b31m"
+    assert main(["incident", "add", hostile, "--details", "line one\r\nline two\x1b[1A", "--db", db]) == 0
+    assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", db]) == 0
+    for page in (tmp_path / "pack").rglob("*"):
+        if page.suffix in (".md", ".html"):
+            text = page.read_text(encoding="utf-8")
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), page
+    every = "".join(p.read_text() for p in (tmp_path / "pack" / "wp").glob("WP.18*.md"))
+    assert "^\\[\\]0;owned^G" in every or "^[]0;owned^G" in every.replace("\\", "")
+    assert "\\\\u202egnp.exe" in every or "\\u202egnp.exe" in every

@@ -234,3 +234,11 @@ def test_one_breach_rule_everywhere_incident_by_incident(demo_store):
     assert report["total"]["incidents"] == len(expected)
     assert report["total"]["breached"] == sum(verdict[r.uuid].breached for r in expected) > 0
     assert report["total"]["resolution_met"] == sum(verdict[r.uuid].resolution_met is True for r in expected)
+
+
+def test_an_incident_whose_resolver_is_nobody_can_be_edited(store):
+    """Row 23 of the second attack: the edit form's resolver left at "(nobody)" (the picker gives
+    None) could not be saved: "resolver: Input should be a valid string"."""
+    inc = core.log_incident(store, "Printer jam")
+    edited = core.edit_details(store, inc.id, summary="Printer jam on floor 2", resolver=None)
+    assert (edited.summary, edited.resolver) == ("Printer jam on floor 2", "")

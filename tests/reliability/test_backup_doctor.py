@@ -119,3 +119,49 @@ def test_doctor_gives_each_check_as_soon_as_it_is_done(tmp_path, monkeypatch):
     rest = list(checks)
     assert read == ["history"] and [c.name for c in rest][:4] == ["schema", "journal", "history", "attachments"]
     assert all(c.ok for c in rest)
+
+
+def _flip(path, sql):
+    if sql.startswith("bytes:"):  # bytes changed in the file itself, as a bad disk or an editor does
+        old, new = (part.encode() for part in sql[len("bytes:"):].split("=>"))
+        data = path.read_bytes()
+        assert old in data
+        path.write_bytes(data.replace(old, new))
+        return
+    conn = sqlite3.connect(path)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("flip", [
+    "UPDATE incidents SET data = substr(data, 1, 5) || '#' || substr(data, 7) WHERE rowid = 1",
+    "UPDATE history SET new_value = substr(new_value, 1, 3) || '#' || substr(new_value, 5) "
+    "WHERE action = 'create' AND kind = 'incidents'",
+    "UPDATE record_search SET title = 'Mail fine' WHERE title = 'Mail down'",
+    'bytes:"Mail down"=>"Mail down#',
+    'bytes:"Mail down",=>"Mail down"}',
+])
+def test_flipped_bytes_in_a_backup_are_named_never_an_unexpected_error(tmp_path, capsys, flip):
+    """Row 20 of the second attack: flipped bytes in a backup's record JSON stopped restore, verify
+    and doctor with "unexpected error: JSONDecodeError" (doctor never gave its verdict); flips in the
+    search index were restored silently."""
+    from vse_tui.cli import main
+
+    db = tmp_path / "shop.db"
+    assert main(["incident", "add", "Mail down", "--db", str(db)]) == 0
+    assert main(["backup", "--out", str(tmp_path / "b.db"), "--db", str(db)]) == 0
+    _flip(tmp_path / "b.db", flip)
+    capsys.readouterr()
+    assert main(["restore", str(tmp_path / "b.db"), "--yes", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be restored" in err and "unexpected" not in err
+    for command in (["verify"], ["doctor"]):
+        assert main([*command, "--db", str(tmp_path / "b.db")]) == 1
+        text = "".join(capsys.readouterr())
+        assert "unexpected" not in text and "Traceback" not in text, text
+    assert main(["doctor", "--db", str(tmp_path / "b.db")]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  history" in out and "size" in out  # its verdict, to the last check

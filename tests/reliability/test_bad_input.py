@@ -152,3 +152,17 @@ def test_a_missing_directory_is_created(tmp_path):
     s.close()
     assert (tmp_path / "a" / "b" / "c" / "vse.db").exists()
 
+
+
+@pytest.mark.parametrize("period", ["0000", "9999-Q4", "9999", "0001-01-01..0001-12-31", "9999-12-01..9999-12-31"])
+def test_a_period_at_the_ends_of_the_calendar_is_refused_in_words(tmp_path, capsys, period):
+    """Row 22 of the second attack: the periods 0000 and 9999-Q4 gave 'unexpected error'."""
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "shop.db")
+    assert main(["incident", "add", "Printer jammed", "--db", db]) == 0
+    capsys.readouterr()
+    for command in (["report", "performance"], ["report", "improvement"], ["audit-pack", "--out", str(tmp_path / "p")]):
+        assert main([*command, "--period", period, "--db", db]) == 1, command
+        err = capsys.readouterr().err
+        assert "out of range" in err and "unexpected" not in err, (command, err)

@@ -224,18 +224,29 @@ def test_mistyped_paths_are_refused(tmp_path, capsys):
 def test_a_short_write_waits_for_a_long_one_and_says_so(db):
     holder = sqlite3.connect(db, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")  # a long import holding the write lock
+    child = subprocess.Popen([sys.executable, "-m", "vse_tui", "incident", "add", "while importing", "--db", str(db)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said: list[str] = []
+    waiting = threading.Event()
 
-    def release():
-        time.sleep(4)
+    def read_stderr():
+        for line in child.stderr:
+            said.append(line)
+            if "waiting for another vse-tui" in line:
+                waiting.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        # the lock is let go once the writer says it waits, however slowly a busy machine starts it
+        assert waiting.wait(timeout=120), "".join(said)
+    finally:
         holder.rollback()
-
-    t = threading.Thread(target=release)
-    t.start()
-    res = run("incident", "add", "while importing", "--db", str(db))
-    t.join()
-    holder.close()
-    assert res.returncode == 0 and res.stdout.strip() == "INC-0002"
-    assert "waiting for another vse-tui" in res.stderr
+        holder.close()
+    out = child.stdout.read()
+    assert child.wait(timeout=120) == 0
+    reader.join(timeout=10)
+    assert out.strip() == "INC-0002"
 
 
 def _tiny_disk(tmp_path):
@@ -287,3 +298,122 @@ def test_reading_the_open_database_as_a_file_never_drops_its_locks(db, tmp_path)
     assert store.count_incidents(IncidentQuery()) == 16
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
+
+
+def test_no_output_replaces_another_databases_journal(db, tmp_path, capsys):
+    """Row 10 of the second attack: `--force --out other.db-wal` replaced another database's hot
+    write-ahead log (its last committed rows lost), and `import --rejects` did not know the database."""
+    other = tmp_path / "other.db"
+    live = sqlite3.connect(other)
+    live.execute("PRAGMA journal_mode = WAL")
+    live.execute("PRAGMA wal_autocheckpoint = 0")
+    live.execute("CREATE TABLE t (n)")
+    live.executemany("INSERT INTO t VALUES (?)", [(n,) for n in range(300)])
+    live.commit()  # committed into the -wal, which holds them until a checkpoint
+    wal = tmp_path / "other.db-wal"
+    before = wal.read_bytes()
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("summary,opened\n,2026-11-01 10:00\n")
+    for command in (["backup"], ["incident", "list", "--format", "csv"], ["export"]):
+        assert main([*command, "--db", str(db), "--out", str(wal), "--force"]) == 1, command
+        assert "journal" in capsys.readouterr().err
+    assert main(["verify", "--tip-out", str(wal), "--force", "--db", str(db)]) == 1
+    assert main(["import", "incidents", str(csv_file), "--rejects", str(wal), "--force", "--dry-run",
+                 "--db", str(db)]) == 1
+    assert main(["import", "incidents", str(csv_file), "--rejects", f"{db}-shm", "--force", "--dry-run",
+                 "--db", str(db)]) == 1
+    capsys.readouterr()
+    assert wal.read_bytes() == before
+    assert live.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 300
+    live.close()
+
+
+@pytest.mark.parametrize("command", [
+    ["sync", "import", "missing.vsb"], ["mail", "import", "missing-maildir"], ["attach", "INC-0001", "missing.pdf"],
+    ["approve", "POL-0009"], ["incident", "close", "INC-0007"],
+])
+def test_a_write_command_that_fails_creates_no_database(tmp_path, capsys, command):
+    """Row 26: a write command that failed left an empty database at the mistyped path."""
+    typo = tmp_path / "typo.db"
+    assert main([*command, "--db", str(typo)]) != 0
+    assert not list(tmp_path.glob("typo*")), capsys.readouterr().err
+    # one that succeeds keeps the database it made
+    assert main(["incident", "add", "Printer jam", "--db", str(typo)]) == 0
+    assert typo.exists()
+    assert main([*command, "--db", str(typo)]) != 0
+    assert summaries(typo) == ["Printer jam"]
+
+
+def test_a_first_start_killed_half_way_leaves_no_litter_after_the_next(tmp_path):
+    """Row 27: a first start killed mid-way left `.NAME.XXXX.new` files (and their -wal, -shm)."""
+    path = tmp_path / "shop.db"
+    code = ("import os, sys\nfrom vse_tui.store import db\n"
+            "def killed(conn, path):\n    conn.execute('CREATE TABLE x (a)')\n    conn.commit()\n    os._exit(9)\n"
+            "db._prepare_schema = killed\ndb.open_store(sys.argv[1])\n")
+    res = subprocess.run([sys.executable, "-c", code, str(path)], env=os.environ.copy(), timeout=60)
+    assert res.returncode == 9
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".new")], list(tmp_path.iterdir())
+    old = tmp_path / ".shop.db.k2j4h1x9.new"  # an earlier vse-tui's, an hour old
+    old.write_bytes(b"")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    busy = tmp_path / f".shop.db.{os.getpid()}.abcdefgh.new"  # a start still running (this process)
+    busy.write_bytes(b"")
+    open_store(path).close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "shop.db") == [busy.name]
+
+
+def test_a_file_still_being_written_is_stored_as_it_was_read(db, tmp_path):
+    """Row 24 of the second attack: a file attached while it was still being written was stored
+    with content other than its hash (hashed in one read, copied in another); verify then cried
+    tampering. It is read once, copied and hashed from that read."""
+    from vse_tui.core.evidence.attachments import attach, check_files
+    from vse_tui.store.queries import file_hash
+
+    growing = tmp_path / "scan.pdf"
+    growing.write_bytes(b"%PDF" + b"\0" * (4 << 20))
+    stop = threading.Event()
+
+    started = threading.Event()
+
+    def writer():
+        with open(growing, "ab") as fh:
+            n = 0
+            while not stop.is_set() and n < 1000:  # a scanner writing: 64 KiB a millisecond, at most 64 MiB
+                fh.write(bytes([n % 251]) * (64 << 10))
+                fh.flush()
+                n += 1
+                started.set()
+                time.sleep(0.001)
+
+    t = threading.Thread(target=writer)
+    with open_store(db) as store:
+        t.start()
+        started.wait(10)
+        try:
+            made = attach(store, "INC-0001", growing)
+        finally:
+            stop.set()
+            t.join()
+        assert check_files(store) == []
+        assert file_hash(store.file_path(made.sha256)) == (made.sha256, made.size)
+
+
+def test_a_full_disk_during_a_clone_or_a_pack_leaves_nothing_half_made(db, tmp_path):
+    """Row 21 of the second attack: a full disk during `sync clone` left a half clone (an attached
+    file truncated, readable by others) already registered as a peer; during `audit-pack`,
+    "unexpected error: OSError" and a partial pack."""
+    tiny = _tiny_disk(tmp_path)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(os.urandom(2 << 20))  # does not compress: larger than what is left
+    assert main(["attach", "INC-0001", str(scan), "--db", str(db)]) == 0
+    room = (db.stat().st_size + (1 << 20)) // 1024
+    for command, out in ((["sync", "clone"], "copy.db"), (["audit-pack"], "pack")):
+        script = (f"mount -t tmpfs -o size={room}k tmpfs {tiny} && {sys.executable} -m vse_tui {' '.join(command)} "
+                  f"--db {db} --out {tiny}/{out}; echo rc=$?; ls -A {tiny}")
+        res = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True,
+                             env=os.environ.copy(), timeout=120)
+        assert "rc=1" in res.stdout, (command, res.stdout, res.stderr)
+        assert "disk is full" in res.stderr and "unexpected" not in res.stderr, (command, res.stderr)
+        assert res.stdout.split("rc=1", 1)[1].split() == [], command  # nothing half-made left behind
+    with open_store(db) as store:
+        assert sync.peers(store) == []  # the copy that could not be made is no peer

@@ -147,10 +147,11 @@ def test_history_going_back_in_time_is_reported(db, capsys):
     # a forger rewrites the last row's time to the past and re-hashes it (and the tip) carefully
     conn = sqlite3.connect(db)
     cols = ("seq", "at", "kind", "record", "record_id", "action", "field", "old_value", "new_value", "operator",
-            "os_user", "host", "task", "version", "person", "via", "occurred_at", "prev_hash")
+            "os_user", "host", "task", "version", "person", "via", "occurred_at", "prev_hash", "origin_site",
+            "origin_seq")
     row = dict(zip(cols, conn.execute(f"SELECT {', '.join(cols)} FROM history ORDER BY seq DESC LIMIT 1").fetchone()))
     row["at"] = "2020-01-01T00:00:00+00:00"
-    digest = row_hash(row["prev_hash"], row)
+    digest = row_hash(row["prev_hash"], row, origin=True)
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute("UPDATE history SET at = ?, hash = ? WHERE seq = ?", (row["at"], digest, row["seq"]))
@@ -167,16 +168,20 @@ def test_history_going_back_in_time_is_reported(db, capsys):
 
 def rewrite_everything(path):
     """The careful forger: change a record and its history, recompute every hash and the tip."""
-    from vse_tui.store.chain import ALL_HASHED, row_hash
+    from vse_tui.store.chain import ALL_HASHED, ORIGIN, _seal, row_hash
 
     conn = sqlite3.connect(path)
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute("UPDATE history SET new_value = replace(new_value, 'Mail down', 'Mail fine') WHERE new_value LIKE '%Mail down%'")
-    conn.execute("UPDATE incidents SET title = 'Mail fine', data = replace(data, 'Mail down', 'Mail fine')")
+    conn.execute("UPDATE incidents SET title = replace(title, 'Mail down', 'Mail fine'), "
+                 "data = replace(data, 'Mail down', 'Mail fine')")
+    conn.execute("UPDATE record_search SET title = 'Mail fine' WHERE title = 'Mail down'")
     prev = None
-    for values in [dict(zip(ALL_HASHED, r)) for r in conn.execute(f"SELECT {', '.join(ALL_HASHED)} FROM history ORDER BY seq")]:
-        digest = row_hash(prev, values)
+    sealed = _seal(conn)[0]
+    cols = ALL_HASHED + ORIGIN
+    for values in [dict(zip(cols, r)) for r in conn.execute(f"SELECT {', '.join(cols)} FROM history ORDER BY seq")]:
+        digest = row_hash(prev, values, origin=values["seq"] > sealed)
         conn.execute("UPDATE history SET hash = ?, prev_hash = ? WHERE seq = ?", (digest, prev, values["seq"]))
         prev = digest
     for kind, record, digest in conn.execute("SELECT kind, record, hash FROM history h WHERE seq = (SELECT MAX(seq) "
@@ -205,7 +210,7 @@ def test_verify_prints_the_tip_and_an_anchor_catches_a_full_rewrite(db, tmp_path
         assert f"nothing up to row {tip.group(1)} changed" in capsys.readouterr().out
     rewrite_everything(db)
     code, text = problems(db, capsys)
-    assert code == 0  # a rewrite with every hash recomputed passes alone, as expected of a chain with no key
+    assert code == 0, text  # a rewrite with every hash recomputed passes alone, as expected of a chain with no key
     for anchor in anchors:
         assert main(["verify", "--anchor", str(anchor), "--db", str(db)]) == 1, anchor
         assert f"row {tip.group(1)} does not have the anchor's hash" in capsys.readouterr().out
@@ -219,8 +224,8 @@ def test_a_bundle_carries_its_senders_tip(tmp_path, capsys):
         core.log_incident(shop, "Mail down")
         sync.clone(shop, tmp_path / "laptop.db", "laptop")
         core.log_incident(shop, "Printer jam")
+        tip = shop.chain_tip()  # the bundle's tip: exporting then notes the peer's last export, a row after it
         sync.export_bundle(shop, tmp_path / "to-laptop.vsb")
-        tip = shop.chain_tip()
     finally:
         shop.close()
     assert main(["verify", "--anchor", str(tmp_path / "to-laptop.vsb"), "--db", str(tmp_path / "shop.db")]) == 0
@@ -351,3 +356,31 @@ def test_a_long_chain_checked_in_a_second_process_finds_the_same_problems(store,
     assert any("history 2: its content was changed" in line for line in lines)
     for forged in (here, there):
         assert f"{forged.id}: field summary differs from what its history says (changed behind the app's back)" in lines
+
+
+def test_a_shop_name_holding_a_tip_cannot_stand_in_for_the_packs_anchor(db, store, tmp_path, capsys):
+    """The attack named the shop "... sequence 1, hash <row 1's hash>": the pack's anchor was read
+    from that text, and after a full rewrite of the history `verify --anchor pack/` said ok. A
+    pack's tip is read from its anchor file (JSON), never searched for in its text."""
+    conn = sqlite3.connect(db)
+    first = conn.execute("SELECT hash FROM history WHERE seq = 1").fetchone()[0]
+    conn.close()
+    store.set_setting("shop_name", f"Acme sequence 1, hash {first}")
+    assert main(["audit-pack", "--out", str(tmp_path / "pack"), "--db", str(db)]) == 0
+    capsys.readouterr()
+    rewrite_everything(db)
+    for anchor in ("pack", "pack/index.md", "pack/index.html"):
+        assert main(["verify", "--anchor", str(tmp_path / anchor), "--db", str(db)]) == 1, anchor
+        assert "does not have the anchor's hash" in capsys.readouterr().out
+
+
+def test_a_tip_is_never_searched_for_in_text(tmp_path):
+    from vse_tui.core.kernel.errors import InputError
+    from vse_tui.store.anchor import read_anchor
+
+    note = tmp_path / "note.txt"
+    note.write_text("Our shop, sequence 12, hash " + "a" * 64 + "\nmore text\n")
+    with pytest.raises(InputError, match="holds no chain tip"):
+        read_anchor(note)
+    note.write_text("tip: 12 " + "b" * 64 + "\n")  # as verify prints it
+    assert (read_anchor(note).seq, read_anchor(note).hash) == (12, "b" * 64)

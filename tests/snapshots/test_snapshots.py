@@ -31,9 +31,10 @@ async def _settled(pilot):
         setup, trends = (str(screen.query_one(f"#{name}").content) for name in ("setup", "trends"))
         return "Tasks done" in setup and "restored with a target missed" in trends
 
-    for _ in range(400):
-        if pilot.app.warm and filled():
-            break
+    import time
+
+    end = time.monotonic() + 180  # however busy the machine: the picture waits for the text
+    while not (pilot.app.warm and filled()) and time.monotonic() < end:
         await pilot.pause(0.05)
     assert filled(), "the dashboard never finished counting"
     await pilot.app.workers.wait_for_complete()
@@ -42,6 +43,14 @@ async def _settled(pilot):
 
 
 async def _no_blink(pilot):
+    """No blinking cursor, and the app at rest: the models' warm-up and every reading thread done,
+    so a busy machine takes the same picture as an idle one."""
+    import time
+
+    end = time.monotonic() + 180
+    while not pilot.app.warm and time.monotonic() < end:
+        await pilot.pause(0.05)
+    await pilot.app.workers.wait_for_complete()
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
     await pilot.pause()

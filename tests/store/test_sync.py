@@ -133,7 +133,9 @@ def test_the_same_bundle_twice_changes_nothing(pair):
     assert (again.applied, again.skipped, again.created) == (0, 2, 0)
     total = told[-1][1]  # every event of the bundle, those already here included
     assert total >= 2 and told == [(0, total), (total, total)]  # how far the merge is, first to last
-    assert shop.count("history") == rows and shop.get("incidents", "INC-0001").version == before
+    # no record changes; the history notes only the peer's last import (the sync state, verifiable)
+    assert shop.count("history") == rows + 1 and shop.get("incidents", "INC-0001").version == before
+    assert shop.conn.execute("SELECT kind FROM history ORDER BY seq DESC LIMIT 1").fetchone()[0] == "peers"
     # and the shop's next bundle does not send the laptop's own events back
     core.log_incident(shop, "Wi-Fi slow")
     back = sync.export_bundle(shop, folder / "s1.vsb")

@@ -7,6 +7,30 @@ from vse_tui.store import Actor, open_store
 SIZE = (120, 40)
 
 
+async def until(pilot, check, timeout: float = 120.0) -> None:
+    """Wait for what the app does (a worker's result, a notice, a screen), however busy the machine:
+    checked between pauses, failing only after `timeout` seconds."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, "the app did not get there in time"
+        await pilot.pause(0.05)
+
+
+def told(app) -> list[str]:
+    """Every notice the app gives from now on, kept (a notice on screen expires after a few seconds)."""
+    said: list[str] = []
+    notify = app.notify
+
+    def keep(message, *args, **kwargs):
+        said.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = keep
+    return said
+
+
 async def type_into(pilot, selector: str, text: str) -> None:
     """Type into a field as a user would: focus it, clear it, enter the text. All but the last
     character are pasted (keeps the suite quick); the last one is a real key press."""

@@ -148,3 +148,27 @@ async def test_a_big_period_is_counted_apart_and_saved_as_shown(make_app, demo_d
         await pilot.press("s")
         await save_form(pilot, proposed_actions="none")
         assert app.store.latest("performance_reports").period_performance["total"] == shown["total"]
+
+
+async def test_a_period_out_of_range_is_refused_in_the_form_never_a_traceback(make_app, demo_db):
+    """Row 22 of the second attack: the period 9999-Q4 typed in the performance report's form ended
+    the app with a full traceback."""
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "p")
+        await pilot.pause()
+        for typed in ("9999-Q4", "0000"):
+            await pilot.press("slash")
+            await pilot.pause()
+            await type_into(pilot, "#f-period", typed)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert "out of range" in str(app.screen.query_one("#form-error").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            if isinstance(app.screen, FormScreen) is False and not isinstance(app.screen, PerformanceScreen):
+                await pilot.press("y")  # discard what was typed
+                await pilot.pause()
+        assert isinstance(app.screen, PerformanceScreen) and app.is_running
+        assert app.screen.report["period"]["label"] == "2026-Q4"

@@ -8,7 +8,7 @@ from vse_tui.screens.record import RecordScreen
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.rowlist import RowList
 
-from .conftest import SIZE, type_into
+from .conftest import SIZE, told, type_into, until
 
 
 async def test_screen_keys_switch_and_title_names_the_screen(make_app, demo_db):
@@ -256,16 +256,14 @@ async def test_the_audit_pack_is_written_apart_from_the_screen(make_app, demo_db
         await pilot.press(*"last year", "ctrl+s")
         await pilot.pause()
         assert "is not a period" in str(app.screen.query_one("#form-error").render())
+        said = told(app)
         await pilot.press(*["backspace"] * 9, *"2026-11", "enter")  # Enter in the form's one line saves
-        await pilot.pause()
-        said = [n.message for n in app._notifications]
-        assert any("Writing the audit pack" in m for m in said), said
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: any("Writing the audit pack" in m for m in said))
+        await until(pilot, lambda: any("index.html" in m for m in said))  # the worker's own word that it is done
         packs = list((tmp_path / "exports").glob("audit-pack-*/index.html"))
         assert len(packs) == 1 and (packs[0].parent / "wp" / "WP.18.md").exists()
         assert "Period of this pack: 2026-11" in (packs[0].parent / "index.md").read_text()
-        assert any(str(packs[0]) in n.message for n in app._notifications)
+        assert any(str(packs[0]) in m for m in said)
 
 
 def test_dashboard_and_list_open_without_the_validation_library(demo_db):
@@ -387,7 +385,7 @@ def spy(self):  # what was loaded when the warm-up began, however late a busy ma
 VseApp._warm_up = spy
 async def pilot(p):
     await p.pause()
-    for _ in range(1200):  # the warm-up's own signal, however busy the machine (at most a minute)
+    for _ in range(6000):  # the warm-up's own signal, however busy the machine (at most five minutes)
         if p.app.warm:
             break
         await asyncio.sleep(0.05)

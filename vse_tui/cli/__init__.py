@@ -156,6 +156,14 @@ def debugging(argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    code = _main(argv)
+    from .common import forget_made_here
+
+    forget_made_here(failed=code != EXIT_OK)
+    return code
+
+
+def _main(argv: list[str]) -> int:
     try:
         args = _parse(argv)
         func = getattr(args, "func", None) or cmd_tui

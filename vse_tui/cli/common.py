@@ -125,11 +125,31 @@ def db_path(args) -> Path:
     return database(args)
 
 
+MADE_HERE: list[Path] = []  # databases this command created (a mistyped --db included)
+
+
+def forget_made_here(failed: bool) -> None:
+    """A command that failed leaves no database it created: one holding no record is removed with
+    its files (a mistyped --db given to a write command that then failed)."""
+    made = list(MADE_HERE)
+    MADE_HERE.clear()
+    if not failed:
+        return
+    from ..store.maintenance import discard_if_empty
+
+    for path in made:
+        discard_if_empty(path)
+
+
 def open_store(args, *, must_exist: bool = False):
     """The database named by --db (or the default), opened as the person at the keyboard.
     `must_exist`: a read-only command on a missing file says so instead of creating one."""
-    from ..session import open_as
+    from ..session import database, open_as
 
+    if not must_exist:
+        path = database(args)
+        if not path.exists():
+            MADE_HERE.append(path)  # removed again if the command fails (see forget_if_failed)
     store = open_as(args, create=not must_exist)
     store.on_wait = lambda: print("vse-tui: waiting for another vse-tui to finish writing...", file=sys.stderr)
     return store

@@ -284,7 +284,8 @@ def cmd_sync(args) -> int:
         elif action == "import":
             meter = Progress("merging", unit="events")
             result = sync.import_bundle(store, args.bundle, require_signature=args.require_signature,
-                                        progress=_told(meter) if meter.shown else None)
+                                        progress=_told(meter) if meter.shown else None,
+                                        allow_unsigned=args.allow_unsigned, pair=args.pair)
             meter.done()
             say(f"merged: {result.line()}")
         elif action == "conflicts":
@@ -329,7 +330,6 @@ def _bundle_signer(store, args):
 
 def cmd_serve(args) -> int:
     import ipaddress
-    import shlex
 
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
@@ -342,13 +342,13 @@ def cmd_serve(args) -> int:
         if not confirm(args, "Serve on that address anyway?"):
             raise InputError(f"not serving on {args.host} (use --yes to confirm)")
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401
     except ImportError:
         raise InputError("serving in a browser needs the web extra: pip install 'vse-tui[web]'") from None
-    command = [sys.executable, "-m", "vse_tui"]
-    if getattr(args, "db", None):
-        command += ["--db", args.db]
-    Server(shlex.join(command), host=args.host, port=args.port, title="vse-tui").serve()
+    from ..serve import make_server, serve_command
+
+    command = serve_command(getattr(args, "db", None), getattr(args, "as_person", None))
+    make_server(command, args.host, args.port, local_only=loopback).serve()
     return EXIT_OK
 
 
@@ -409,7 +409,13 @@ def register(reg) -> None:
     p = reg.action("sync", "import", "merge a bundle from the other side", cmd_sync)
     p.add_argument("bundle", help="the bundle file another copy exported")
     p.add_argument("--require-signature", action="store_true",
-                   help="refuse a bundle not signed by a person whose SSH key this database knows")
+                   help="refuse a bundle not signed by a person whose SSH key this database knows (the default "
+                        "once anyone of the shop registered a key)")
+    p.add_argument("--allow-unsigned", action="store_true",
+                   help="take an unsigned bundle although people of the shop have SSH keys")
+    p.add_argument("--pair", action="store_true",
+                   help="pair again a copy this database no longer knows (it was restored from a backup older "
+                        "than the copy): its bundle must be written for this database")
     reg.action("sync", "conflicts", "list the conflicts waiting for a choice", cmd_sync)
     p = reg.action("sync", "resolve", "settle a conflict", cmd_sync)
     p.add_argument("conflict", type=int, help="the conflict's number, as sync conflicts lists it")

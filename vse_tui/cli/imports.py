@@ -133,12 +133,12 @@ def preview_incidents(plan, path, out=None) -> None:
         say(f"  ... and {len(plan.rejected) - SHOWN} more (--rejects FILE.csv writes them all)")
 
 
-def write_rejects(plan, target, force: bool = False) -> None:
+def write_rejects(plan, target, force: bool = False, database=None) -> None:
     """Every rejected row as it was, with its line and reason: fix it and import the file again."""
     from ..reports.csvfile import write_csv
     from ..store.files import atomic_file
 
-    with atomic_file(target, force=force, what="rejects file") as fh:
+    with atomic_file(target, force=force, database=database, what="rejects file") as fh:
         width = len(plan.header)
         write_csv(fh, [*plan.header, "vse-tui line", "vse-tui reason"],
                   ([*(values + [""] * width)[:width], r.line, r.reason] for r, values in plan.rejected_rows()))

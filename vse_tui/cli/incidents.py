@@ -125,7 +125,7 @@ def cmd_import_incidents(args) -> int:
         if not at_once:
             preview_incidents(plan, path)
             if args.rejects:
-                write_rejects(plan, args.rejects, force=args.force)
+                write_rejects(plan, args.rejects, force=args.force, database=getattr(store, "path", None))
             if args.dry_run or not plan.to_import:
                 return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
             if not confirm(args, f"Import {plan.to_import} incidents?"):

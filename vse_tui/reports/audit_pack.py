@@ -13,8 +13,10 @@ and as Markdown. `index.html` links:
 
 An audit covers a period: with one, the incidents are those opened in it (paged by month; the
 months outside are counted, not shown) and every other record is there whole (the shop's standing
-records and the evidence of its tasks). A pack written again into its folder replaces the pages of
-the earlier one: a page it does not write again is removed.
+records and the evidence of its tasks). A pack is written into an empty folder or one holding a pack
+written before (its marker file lists the files it wrote): the pages of the earlier one are replaced,
+those it does not write again removed; a file the pack did not write is never touched. A pack
+stopped half-way (a full disk) removes what it wrote.
 
 User text is data: escaped in HTML and in Markdown; nothing links outside the folder; an attached
 file a browser would run as a page (HTML, SVG, scripts) is kept under a `.txt` name and never
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
+from ..core.kernel.text import visible
 
 if TYPE_CHECKING:
     from .performance import Period
@@ -88,7 +91,9 @@ class Page:
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    """User text made inert in HTML, its control characters shown as they are on screen (a page
+    read with `cat` runs no terminal escape, no bidi override reorders it)."""
+    return html.escape(visible(("" if value is None else str(value)).replace("\r\n", "\n")))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~])")
@@ -97,7 +102,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~])")
 def md_text(value: Any) -> str:
     """User text made inert in Markdown: every character that could start a link, an image, raw
     HTML, emphasis or a table cell is escaped; a line break becomes <br> (inside our tables)."""
-    text = "" if value is None else str(value)
+    text = visible(("" if value is None else str(value)).replace("\r\n", "\n"))  # controls shown, never run
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 
@@ -703,16 +708,100 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     """Write the pack into the folder `out` (made if needed; empty, or a previous pack, whose pages
     not written again are removed). `period`: the incidents opened in it only (the other records
     are all there). `progress(records written, records to write)`, as they go."""
-    from ..core.evidence.attachments import stored_path
-    from ..store.files import private_folder, write_bytes
 
     target = Path(out).expanduser()
     if target.exists() and not target.is_dir():
         raise InputError(f"{target} is a file; the audit pack is a folder")
-    if target.exists() and any(target.iterdir()) and not (target / "index.html").exists():
-        raise InputError(f"{target} is not empty and holds no earlier audit pack; choose an empty folder")
+    before = _earlier_pack(target)
     database = getattr(store, "path", None)
+    made = not target.exists()
+    written_files: set[str] = set()
+    try:
+        result = _write_pack(store, target, database, before, written_files, period, progress)
+    except BaseException as exc:
+        # a pack stopped half-way leaves nothing half-made (nor its marker, in a folder it began)
+        _undo(target, (written_files - before) | (set() if before else {PACK_MARKER}), made)
+        if isinstance(exc, OSError):
+            from ..store.files import translated
+
+            raise translated(exc, target, "audit pack") from None
+        raise
+    for rel in sorted(before - written_files):  # the earlier pack's pages this one did not write again
+        _remove_ours(target, rel)
+    _write_marker(target, written_files, database)
+    return result
+
+
+PACK_MARKER = ".vse-tui-pack"  # the files an audit pack wrote into its folder (JSON): the folder is a pack
+
+
+def _earlier_pack(target: Path) -> set[str]:
+    """The files the pack written before into `target` wrote (empty for a new or empty folder); a
+    folder holding anything else is refused: a pack never writes over files it did not write."""
+    import json
+
+    if not target.exists() or not any(target.iterdir()):
+        return set()
+    marker = target / PACK_MARKER
+    if not marker.is_file() or marker.is_symlink():
+        raise InputError(f"{target} is not empty and holds no audit pack written by vse-tui; choose an empty folder "
+                         "(nothing was written)")
+    try:
+        listed = json.loads(marker.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        listed = []
+    return {p for p in listed if isinstance(p, str) and _inside(p)}
+
+
+def _inside(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+
+
+def _write_marker(target: Path, files: set[str], database) -> None:
+    import json
+
+    from ..store.files import write_text
+
+    write_text(target / PACK_MARKER, json.dumps({"format": "vse-tui audit pack", "files": sorted(files)}, indent=1)
+               + "\n", force=True, database=database, what="audit pack")
+
+
+def _remove_ours(target: Path, rel: str) -> None:
+    path = target / rel
+    if path.is_file() and not path.is_symlink() and not any(p.is_symlink() for p in path.parents if target in
+                                                            p.parents):
+        path.unlink()
+
+
+def _undo(target: Path, rels: set[str], made: bool) -> None:
+    for rel in rels:
+        try:
+            _remove_ours(target, rel)
+        except OSError:
+            pass
+    if made:  # the folders this run made, emptied, go too (never a file it did not write)
+        for folder in sorted((p for p in target.rglob("*") if p.is_dir() and not p.is_symlink()),
+                             key=lambda p: len(p.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        try:
+            target.rmdir()
+        except OSError:
+            pass
+
+
+def _write_pack(store, target: Path, database, before: set[str], written_files: set[str],
+                period: Period | None, progress: Callable[[int, int], None] | None) -> dict[str, Any]:
+    from ..core.evidence.attachments import stored_path
+    from ..store.anchor import PACK_ANCHOR, pack_anchor
+    from ..store.files import private_folder, write_bytes, write_text
+
     private_folder(target)
+    if not before:
+        _write_marker(target, set(), database)  # the folder is a pack from its first file on
     files: dict[str, str] = {}
     listed: list[tuple[Any, str]] = []
     for a in store.records("attachments"):
@@ -723,18 +812,18 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
         suffix = Path(safe).suffix.lower()
         rel = f"files/{a.id}-{safe}" + ("" if suffix in PASSIVE else ".txt")  # never opens as a page
         private_folder(target / "files")
-        write_bytes(target / rel, source.read_bytes(), force=True, database=database, what="audit pack")
+        written_files.add(rel)
+        write_bytes(target / rel, source.read_bytes(), force=rel in before, database=database, what="audit pack")
         files[a.uuid] = rel
         listed.append((a, rel))
     shop = store.setting("shop_name", "") or ""
-    written: set[str] = set()
 
     def write(page: Page, sections: Sections | None = None) -> None:
         base = target / page.path  # names such as WP.03 hold a dot: append, never replace, a suffix
         private_folder(base.parent)
-        write_page(base, page, shop, sections, force=True, database=database)
+        written_files.update((f"{page.path}.html", f"{page.path}.md"))
+        write_page(base, page, shop, sections, force=f"{page.path}.html" in before, database=database)
         page.blocks, page.written = [], True  # written: its records leave the memory
-        written.add(page.path)
 
     with store.snapshot():  # every page from one moment of the database
         pages, pack = build_pages(store, files, target, write, period, progress)
@@ -752,7 +841,8 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
             ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
                        "ok" if counts[0] == counts[1] and not findings else "part")),
             ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "
-                  "'vse-tui verify --anchor index.md' on the shop's database proves nothing up to it changed since."
+                  f"It is kept in {PACK_ANCHOR} too: 'vse-tui verify --anchor' with this folder on the shop's database "
+                  "proves nothing up to it changed since."
              if tip else "The history is empty."),
             ("h2", "Overview"),
             ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
@@ -769,10 +859,13 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
             ("p", "Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added to "
                   "their names, so they open as text."),
         ])
+        if tip:
+            written_files.add(PACK_ANCHOR)
+            write_text(target / PACK_ANCHOR, pack_anchor(store.site_id, tip[0], tip[1], tip[2]),
+                       force=PACK_ANCHOR in before, database=database, what="audit pack")
         for page in [index, *pages]:
             if not page.written:
                 write(page)
-    _remove_stale(target, written)
     return {"path": target / "index.html", "pages": len(pages) + 1, "files": len(files),
             "work_products": sum(1 for p in pages if p.path.startswith("wp/") and not p.part),
             "signatures": len(pack.signatures), "tip": tip}
@@ -783,18 +876,6 @@ def _count_text(page: Page, many: str = "", one: str = "") -> str:
     if page.of is not None:
         return f"{page.count} of {page.of}{many} in the period"
     return f"{page.count}{one if page.count == 1 else many}"
-
-
-def _remove_stale(target: Path, written: set[str]) -> None:
-    """The pages of an earlier pack in this folder that this one did not write again (a month
-    outside its period, a record kind since emptied): removed, so the folder is this pack only."""
-    for folder in ("wp", "other"):
-        if (target / folder).is_symlink():
-            continue  # pointing elsewhere: not ours to clean
-        for path in (target / folder).glob("*"):
-            if path.suffix in (".html", ".md") and path.is_file() and \
-                    f"{folder}/{path.name[:-len(path.suffix)]}" not in written:
-                path.unlink()
 
 
 def _record_id(store, uuid: str | None) -> str:

@@ -69,9 +69,15 @@ class Period:
         return _shift(self, 1)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # a period's year (the one before and after it exist too)
+
+
 def parse_period(text: str) -> Period:
     """'2026-Q3', '2026-09', '2026' or 'FROM..TO' (dates, both included)."""
     text = (text or "").strip()
+    for year in re.findall(r"(?<!\d)\d{4}(?!\d)", text)[:2]:
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR:  # a report compares with the period before and after
+            raise InputError(f"period: {text!r}: the year {year} is out of range (from {FIRST_YEAR} to {LAST_YEAR})")
     m = re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.IGNORECASE)
     if m:
         y, q = int(m.group(1)), int(m.group(2))

@@ -335,7 +335,13 @@ class PerformanceScreen(BaseScreen):
         go_back(self)
 
     def action_shift(self, step: int) -> None:
-        self.period = self.period.next() if step > 0 else self.period.previous()
+        from ..core.kernel.errors import VseError
+
+        try:
+            self.period = self.period.next() if step > 0 else self.period.previous()
+        except VseError as exc:  # past the last year a period may have
+            self.notify(str(exc), severity="warning")
+            return
         self.reload()
 
     def action_period(self) -> None:

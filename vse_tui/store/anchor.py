@@ -19,7 +19,14 @@ from typing import Any
 from ..core.kernel.errors import InputError
 from .connection import SQLITE_MAGIC, header
 
-TIP_TEXT = re.compile(r"(?:sequence|seq:?)\s*(\d+)\s*,?\s*(?:hash:?)?\s*([0-9a-f]{64})", re.IGNORECASE)
+# A tip is read from its own fields, never searched for in text that may hold user text (a shop's
+# name "... sequence 1, hash ..." would be found first): a tip file's third and fourth lines, a
+# printed tip alone in its file, an audit pack's anchor file (JSON).
+TIP_FILE_HEAD = "vse-tui chain tip v1"
+PRINTED_TIP = re.compile(r"(?:tip:\s*)?(\d+)\s+([0-9a-f]{64})")
+PACK_ANCHOR = "anchor.json"  # an audit pack's tip, as JSON beside its index
+# the line an audit pack of an earlier vse-tui wrote in its index.md (user text never starts a line there)
+OLD_PACK_LINE = re.compile(r"^History chain tip: sequence (\d+), hash ([0-9a-f]{64}) \(", re.M)
 MAX_ANCHOR_BYTES = 64 * 1024 * 1024
 HEAD_BYTES = 64 * 1024  # an export's head (its tip comes before any record)
 # at the start of a line, so inside the head only: user text is escaped in JSON, never a line of its own
@@ -38,7 +45,7 @@ class Tip:
 
 def tip_text(site: str, seq: int, digest: str, at: str, person: str | None, name: str) -> str:
     """The canonical text of a tip, as `--tip-out` writes (and signs) it."""
-    return (f"vse-tui chain tip v1\ndatabase: {site}\nseq: {seq}\nhash: {digest}\nat: {at}\n"
+    return (f"{TIP_FILE_HEAD}\ndatabase: {site}\nseq: {seq}\nhash: {digest}\nat: {at}\n"
             f"person: {person or '-'} {name}\n")
 
 
@@ -47,8 +54,12 @@ def read_anchor(path: str | Path) -> Tip:
     Whatever its size: a backup's tip is its last row, a bundle's is in its first line, an export's
     in its first lines."""
     file = Path(path).expanduser()
-    if file.is_dir():  # an audit pack's folder
-        file = file / "index.md"
+    if file.is_dir() or file.name in ("index.md", "index.html", PACK_ANCHOR):  # an audit pack
+        folder = file if file.is_dir() else file.parent
+        if (folder / PACK_ANCHOR).is_file():
+            file = folder / PACK_ANCHOR
+        elif file.is_dir():
+            file = folder / "index.md"
     try:
         head = header(file)
         size = file.stat().st_size
@@ -74,24 +85,34 @@ def read_anchor(path: str | Path) -> Tip:
             return Tip(int(tip["seq"]), str(tip["hash"]), f"the export {file.name}")
         except (ValueError, KeyError, TypeError):
             raise InputError(f"{file} is JSON holding no chain tip") from None
-    found = TIP_TEXT.search(text.replace("\\", "")) or re.search(r"^\s*(\d+)\s+([0-9a-f]{64})\s*$", text, re.M)
+    lines = text.splitlines()
+    if lines and lines[0] == TIP_FILE_HEAD:  # written by --tip-out: the number and hash on their own lines
+        seq = lines[2][len("seq: "):] if len(lines) > 3 and lines[2].startswith("seq: ") else ""
+        digest = lines[3][len("hash: "):] if len(lines) > 3 and lines[3].startswith("hash: ") else ""
+        if not seq.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise InputError(f"{file} is a tip file whose number or hash is malformed")
+        return Tip(int(seq), digest, f"{file.name}")
+    found = PRINTED_TIP.fullmatch(text.strip())
+    if not found and file.name == "index.md":
+        found = OLD_PACK_LINE.search(text)
     if not found:
-        raise InputError(f"{file} holds no chain tip (a sequence number and a 64-digit hash)")
+        raise InputError(f"{file} holds no chain tip (a tip file, a printed tip alone in its file, an audit pack, "
+                         "a backup, a bundle or an export)")
     return Tip(int(found.group(1)), found.group(2), f"{file.name}")
 
 
 def _from_bundle(file: Path) -> Tip:
     """A sync bundle's tip: in its header, its first line (a bundle of version 1: one document,
     read whole up to a bundle's limit)."""
-    from .bundle import decompress_v1, read_header
+    from .bundle import MAX_LINE_BYTES, decompress_v1, read_header
 
     try:
-        sent = read_header(file, MAX_ANCHOR_BYTES)
+        sent = read_header(file, MAX_LINE_BYTES)
         if sent is None:
             sent = json.loads(decompress_v1(file))["body"]
         tip = sent["chain_tip"]
         return Tip(int(tip["seq"]), str(tip["hash"]), f"the bundle {file.name}")
-    except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error):
+    except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error, RecursionError, MemoryError):
         raise InputError(f"{file} is a compressed file holding no chain tip (a bundle from an older "
                          "vse-tui carries none)") from None
 
@@ -143,4 +164,10 @@ def check_anchor(conn: sqlite3.Connection, tip: Tip) -> str | None:
     return None
 
 
-__all__ = ["Tip", "check_anchor", "read_anchor", "tip_text"]
+def pack_anchor(site: str, seq: int, digest: str, at: str) -> str:
+    """An audit pack's anchor file: its tip as JSON (read by `read_anchor`)."""
+    return json.dumps({"chain_tip": {"seq": seq, "hash": digest, "at": at}, "database": site,
+                       "format": "vse-tui audit pack anchor"}, indent=1, sort_keys=True) + "\n"
+
+
+__all__ = ["PACK_ANCHOR", "Tip", "check_anchor", "pack_anchor", "read_anchor", "tip_text"]

@@ -14,7 +14,7 @@ each line of the kind expected where it stands, every event of the shape vse-tui
 as its chain says, every file matching its hash, the checksum right. The merge then reads it again
 (`Bundle.events`), checking each line as it goes and the checksum before its transaction commits, so
 a file changed between the two readings is refused too. A version 1 bundle (one JSON document, from
-an earlier vse-tui) is still read, whole, up to MAX_BUNDLE_BYTES.
+an earlier vse-tui) is still read, whole, up to MAX_BUNDLE_BYTES (a version 2 line's cap).
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ from .chain import ALL_HASHED, row_hash
 
 FORMAT = "vse-tui-bundle"
 VERSION = 2  # what export writes; version 1 is still read
-MAX_BUNDLE_BYTES = 512 << 20  # a version 1 bundle is read whole: refused past this size decompressed (a gzip bomb)
 MAX_LINE_BYTES = 16 << 20  # a version 2 bundle is read a line at a time: no line may be longer
+# A version 1 bundle is one JSON document read whole: held to a version 2 line's cap (its parsed form
+# takes many times its size; a bigger one is refused, to be exported again by a current vse-tui)
+MAX_BUNDLE_BYTES = MAX_LINE_BYTES
 FILE_PART = 1 << 20  # an attached file travels in parts of this many bytes, one line each
 EVENT_COLUMNS = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
 _EVENT_TYPES: dict[str, tuple[type, ...]] = {
@@ -123,6 +125,7 @@ class Bundle:
     count: int = 0  # events
     files: set[str] = field(default_factory=set)  # the sha256 of each attached file
     _body: dict[str, Any] | None = None  # a version 1 bundle, read whole
+    last_seq: int = 0  # the sender's number of its last event
 
     def events(self) -> Iterator[dict[str, Any]]:
         """The events in order, each checked again for its shape as it is read; the checksum is
@@ -237,7 +240,8 @@ def check_head(source: Path, head: dict[str, Any], top: dict[str, tuple[type, ..
 
 
 def _chained(source: Path, e: dict[str, Any], previous: dict[str, Any] | None) -> None:
-    if row_hash(e["prev_hash"], e) != e["hash"]:
+    # rows hash their origin since schema 14; rows written before, and by an earlier vse-tui, do not
+    if row_hash(e["prev_hash"], e, origin=True) != e["hash"] and row_hash(e["prev_hash"], e) != e["hash"]:
         raise _bad(source, f"event {e['seq']} does not hash as its chain says")
     if previous and e["seq"] == previous["seq"] + 1 and e["prev_hash"] != previous["hash"]:
         raise _bad(source, f"the chain breaks at event {e['seq']}")
@@ -316,8 +320,11 @@ def _open_v2(source: Path) -> Bundle:
         if sha and content.hexdigest() != sha:
             raise _bad(source, "an attached file does not match its hash")
 
+    last = 0
     for kind, value in _checked(source):
-        if kind == "header":
+        if kind == "event":
+            last = max(last, value["seq"])
+        elif kind == "header":
             head = value
         elif kind == "file":
             if value["sha256"] != sha:
@@ -334,7 +341,7 @@ def _open_v2(source: Path) -> Bundle:
         elif kind == "end":
             end = value
     file_done()
-    return Bundle(source, VERSION, head, end["sha256"], end.get("signature"), head["events"], files)
+    return Bundle(source, VERSION, head, end["sha256"], end.get("signature"), head["events"], files, last_seq=last)
 
 
 def _open_v1(source: Path) -> Bundle:
@@ -373,7 +380,8 @@ def _open_v1(source: Path) -> Bundle:
             raise _bad(source, "an attached file does not match its hash")
         files.add(sha)
     head = {k: v for k, v in body.items() if k not in ("events", "files")}
-    return Bundle(source, 1, head, doc["sha256"], doc.get("signature"), len(body["events"]), files, body)
+    return Bundle(source, 1, head, doc["sha256"], doc.get("signature"), len(body["events"]), files, body,
+                  max((e["seq"] for e in body["events"]), default=0))
 
 
 def decompress_v1(source: Path, limit: int | None = None) -> bytes:
@@ -385,8 +393,9 @@ def decompress_v1(source: Path, limit: int | None = None) -> bytes:
         while chunk := fh.read(1 << 20):
             out += inflate.decompress(chunk, limit + 1 - len(out))
             if len(out) > limit or inflate.unconsumed_tail:
-                raise InputError(f"{source.name} decompresses to more than {limit >> 20} MiB: it is not a bundle "
-                                 "vse-tui wrote; nothing was applied")
+                raise InputError(f"{source.name} decompresses to more than {limit >> 20} MiB, more than a bundle of "
+                                 "the old format (version 1) may hold: have it exported again by a current vse-tui; "
+                                 "nothing was applied")
         out += inflate.flush()
     if not inflate.eof:
         raise EOFError("truncated")

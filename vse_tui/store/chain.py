@@ -4,6 +4,7 @@ current values, so that a row edited, deleted or inserted behind the app's back 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,16 @@ HASHED = ("seq", "at", "kind", "record", "record_id", "action", "field", "old_va
 # Columns added later: hashed when set, so rows written before them keep their hash.
 HASHED_IF_SET = ("person", "via", "occurred_at")
 ALL_HASHED = HASHED + HASHED_IF_SET
+# Where a row was first written (its site, its number there): hashed in every row written after the
+# rows sealed by migration 14 (`ORIGINS_SEALED`); those before it are covered by the seal's digest.
+ORIGIN = ("origin_site", "origin_seq")
+ORIGINS_SEALED = "origins_sealed"  # the setting: {"upto": last row sealed, "sha256": digest of their origins}
+# Tables of sync state written beside the records (their key columns): each change to one of their
+# rows is a history row of that kind holding the whole row, so that `verify` can tell it was made
+# by the app. Of the preferences, those that decide where a new record goes.
+SIDE_TABLES: dict[str, tuple[str, ...]] = {"peers": ("site",), "aliases": ("alias", "uuid"), "conflicts": ("id",)}
+MATTERING_PREFS = ("last_customer", "last_service")
+NOT_SYNCED = (*SIDE_TABLES, "prefs")  # kinds of history rows that stay in their database
 
 
 # Lists that only grow through Store.append: each addition is one "append" history row holding the
@@ -54,19 +65,35 @@ def history_value(value: Any) -> str | None:
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
-def row_hash(prev_hash: str | None, values: dict[str, Any]) -> str:
-    """sha256 over the previous row's hash and this row's content, in a fixed canonical form."""
-    return digest_of(prev_hash, [values.get(k) for k in HASHED], [values.get(k) for k in HASHED_IF_SET])
+def row_hash(prev_hash: str | None, values: dict[str, Any], origin: bool = False) -> str:
+    """sha256 over the previous row's hash and this row's content, in a fixed canonical form
+    (`origin`: with its origin, as rows are hashed since migration 14)."""
+    return digest_of(prev_hash, [values.get(k) for k in HASHED], [values.get(k) for k in HASHED_IF_SET],
+                     (values.get("origin_site"), values.get("origin_seq")) if origin else None)
 
 
-def digest_of(prev_hash: str | None, hashed: Sequence[Any], late: Sequence[Any]) -> str:
+def digest_of(prev_hash: str | None, hashed: Sequence[Any], late: Sequence[Any],
+              origin: Sequence[Any] | None = None) -> str:
     """The canonical form: the previous hash, the HASHED values in order, then those of
-    HASHED_IF_SET (`late`, in their order) that are set, by name."""
+    HASHED_IF_SET (`late`, in their order) that are set, by name, and the origin (site, number)
+    when given."""
     items: list[Any] = [prev_hash or "", *hashed]
-    extra = {k: v for k, v in zip(HASHED_IF_SET, late) if v is not None}
+    extra: dict[str, Any] = {k: v for k, v in zip(HASHED_IF_SET, late) if v is not None}
+    if origin is not None:
+        extra["origin"] = [origin[0], origin[1]]
     if extra:
         items.append(extra)
     return hashlib.sha256(_CANONICAL(items).encode("utf-8")).hexdigest()
+
+
+def origin_line(seq: int, site: Any, number: Any) -> bytes:
+    """One sealed row's origin as the seal's digest reads it."""
+    return _CANONICAL([seq, site, number]).encode("utf-8") + b"\n"
+
+
+def side_key(table: str, row: dict[str, Any]) -> str:
+    """The history's name (its `record`) for a row of a side table: its key columns' values."""
+    return _CANONICAL([row.get(k) for k in SIDE_TABLES[table]])
 
 
 @dataclass(frozen=True)
@@ -79,9 +106,10 @@ class Problem:
 
 
 def _history_rows(conn: sqlite3.Connection, batch: int = 5000, upto: int | None = None) -> Iterator[Row]:
-    """The history's hashed columns (ALL_HASHED, then hash and prev_hash) in order, a batch at a time."""
+    """The history's hashed columns (ALL_HASHED, then hash, prev_hash and the origin) in order, a
+    batch at a time."""
     last = 0
-    cols = ", ".join(ALL_HASHED + ("hash", "prev_hash"))
+    cols = ", ".join(ALL_HASHED + ("hash", "prev_hash") + ORIGIN)
     end = upto if upto is not None else 1 << 62
     while True:
         rows = conn.execute(f"SELECT {cols} FROM history WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
@@ -98,15 +126,40 @@ def verify_history(conn: sqlite3.Connection, upto: int | None = None) -> list[Pr
     problems: list[Problem] = []
     prev = None
     width, late = len(HASHED), len(HASHED) + len(HASHED_IF_SET)
+    sealed, seal = _seal(conn)
+    origins = hashlib.sha256()
+    reached = False
     for row in _history_rows(conn, upto=upto):
-        digest, prev_hash = row[-2], row[-1]
+        digest, prev_hash = row[late], row[late + 1]
+        origin: Row | None = row[late + 2:]
         if (prev_hash or None) != prev:
             problems.append(Problem(f"history {row[0]}", "the link to the previous row is broken "
                                     "(a row before it was deleted, inserted or changed)"))
-        if digest != digest_of(prev_hash, row[:width], row[width:late]):
-            problems.append(Problem(f"history {row[0]}", "its content was changed after it was written"))
+        if row[0] <= sealed:
+            origins.update(origin_line(row[0], row[late + 2], row[late + 3]))
+            reached = reached or row[0] == sealed
+            if row[0] == sealed and origins.hexdigest() != seal:
+                problems.append(Problem(f"history up to {sealed}", "the origin (site and number) of a row was "
+                                        "changed after it was written"))
+            origin = None
+        if digest != digest_of(prev_hash, row[:width], row[width:late], origin):
+            problems.append(Problem(f"history {row[0]}", "its content was changed after it was written (or where it came from)"))
         prev = digest
+    if sealed and not reached and (upto is None or upto >= sealed):
+        problems.append(Problem(f"history up to {sealed}", "rows whose origin is sealed are missing"))
     return problems
+
+
+def _seal(conn: sqlite3.Connection) -> tuple[int, str | None]:
+    """The last row whose origin is sealed by migration 14's digest (not by its own hash), and
+    the digest; a seal that cannot be read seals nothing (its setting's own check says why)."""
+    row = conn.execute("SELECT new_value FROM history WHERE kind = 'settings' AND record = ? ORDER BY seq DESC "
+                       "LIMIT 1", (ORIGINS_SEALED,)).fetchone()
+    try:
+        seal = json.loads(row[0]) if row and row[0] else {}
+        return int(seal["upto"]), str(seal["sha256"])
+    except (ValueError, KeyError, TypeError):
+        return 0, None
 
 
 def _empty(value: Any) -> bool:
@@ -150,6 +203,75 @@ def verify_settings(conn: sqlite3.Connection) -> list[Problem]:
         if expected.get(key) != actual.get(key):
             problems.append(Problem(f"setting {key}", "its value differs from what its history says "
                                                       "(changed behind the app's back)"))
+    return problems
+
+
+def verify_side_tables(conn: sqlite3.Connection) -> list[Problem]:
+    """Every row of the sync state beside the records (peers, aliases, conflicts) and every
+    preference that decides where a new record goes holds what its own history rows say: a row
+    changed, added or removed behind the app's back is found, with the column that differs."""
+    problems: list[Problem] = []
+    tables: list[tuple[str, Callable[[dict[str, Any]], str], str]] = [
+        (t, functools.partial(side_key, t), f"SELECT * FROM {t}") for t in SIDE_TABLES]
+    marks = ", ".join("?" * len(MATTERING_PREFS))
+    tables.append(("prefs", lambda row: str(row["key"]), f"SELECT * FROM prefs WHERE key IN ({marks})"))
+    for table, key_of, query in tables:
+        expected: dict[str, str | None] = {}
+        for record, new in conn.execute("SELECT record, new_value FROM history WHERE kind = ? ORDER BY seq", (table,)):
+            expected[record] = new
+        cursor = conn.execute(query, MATTERING_PREFS if table == "prefs" else ())
+        names = [d[0] for d in cursor.description]
+        actual: dict[str, dict[str, Any]] = {}
+        for values in cursor:
+            found = dict(zip(names, values))
+            actual[key_of(found)] = found
+        for key in sorted(set(expected) | set(actual), key=str):
+            text, row = expected.get(key), actual.get(key)
+            if table == "prefs":
+                want: Any = None if text is None else {"key": key, "value": text}
+            else:
+                try:
+                    want = json.loads(text) if text else None
+                except ValueError:
+                    want = {"": "unreadable"}
+            if want == row:
+                continue
+            label = f"{table} {key}"
+            if row is None:
+                what = "its row is gone (removed behind the app's back)"
+            elif want is None:
+                what = "it has no history: it was added or renamed behind the app's back"
+            else:
+                columns = sorted(k for k in set(want) | set(row) if want.get(k) != row.get(k))
+                what = f"its {', '.join(columns)} differs from what its history says (changed behind the app's back)"
+            problems.append(Problem(label, what))
+    return problems
+
+
+def verify_search(conn: sqlite3.Connection) -> list[Problem]:
+    """The search index holds each record's id, title and keys as its row does (a list found by
+    searching shows what the index holds): a row of it changed, added or removed is found."""
+    from .columns import SEARCH_KEYS, SEARCH_KINDS
+
+    problems: list[Problem] = []
+    for number, kind in enumerate(SEARCH_KINDS, start=1):
+        keys = SEARCH_KEYS.get(kind, "''").replace("new.", "")
+        base = number * 1099511627776
+        own = (f"SELECT {base} + rowid, id, title, COALESCE({keys}, ''), uuid FROM {kind}")
+        held = ("SELECT rowid, id, title, keys, uuid FROM record_search WHERE rowid >= ? AND rowid < ? "
+                "AND kind = ?")
+        args = (base, base + 1099511627776, kind)
+        odd = conn.execute(f"SELECT * FROM ({held} EXCEPT {own}) UNION ALL SELECT * FROM ({own} EXCEPT {held}) "
+                           "LIMIT 1", (*args, *args)).fetchone()
+        if odd is not None:
+            problems.append(Problem(f"search index ({kind})", f"its entry for {odd[1]} differs from the record "
+                                    "(changed behind the app's back; searches would show it)"))
+    stray = conn.execute("SELECT id, kind FROM record_search WHERE rowid < ? OR rowid >= ? OR kind NOT IN "
+                         f"({', '.join('?' * len(SEARCH_KINDS))}) LIMIT 1",
+                         (1099511627776, (len(SEARCH_KINDS) + 1) * 1099511627776, *SEARCH_KINDS)).fetchone()
+    if stray is not None:
+        problems.append(Problem("search index", f"it holds an entry ({stray[0]}) of no record "
+                                "(added behind the app's back)"))
     return problems
 
 
@@ -208,13 +330,21 @@ def _stored(row: Row, names: list[str], promoted: tuple[str, ...]) -> dict[str, 
     """A record's values as its row holds them (no model: verification must not depend on the
     model of today reading a record written by the model of then)."""
     values = dict(zip(names, row))
-    current: dict[str, Any] = json.loads(values.pop("data") or "{}")
+    try:
+        current: Any = json.loads(values.pop("data") or "{}")
+    except ValueError:
+        current = None
+    if not isinstance(current, dict):  # bytes changed behind the app's back: reported, never a crash
+        current = {"": "unreadable"}
     for name in promoted:
         value = values.get(name)
         if value is None:
             continue  # an empty column reads as a field never set
         if isinstance(value, str) and value[:1] in "[{":
-            value = json.loads(value)
+            try:
+                value = json.loads(value)
+            except ValueError:
+                current[""] = "unreadable"
         current[name] = value
     for name in ("uuid", "id", "status", "state", *COMMON):
         current[name] = values.get(name)
@@ -229,18 +359,19 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
     side in one pass each, ordered by record (memory stays flat whatever the size). With `split`
     (kind -> uuid, see `split_points`), only the records whose uuid sorts below it, or (`upper`)
     from it on: two processes can share the work, each on one read snapshot of its own."""
-    from ..core.model.records import KINDS
+    from ..core.model.records import KINDS, model_for
     from .columns import PROMOTED
 
     problems: list[Problem] = []
     checked = 0
     for kind in KINDS:
+        title_field = model_for(kind).TITLE_FIELD
         since, end = "", _PAST_ANY_UUID
         if split is not None:
             point = split.get(kind, _PAST_ANY_UUID)
             since, end = (point, _PAST_ANY_UUID) if upper else ("", point)
         promoted = tuple(p for p in PROMOTED[kind] if p not in ("status", "state"))
-        names = ["uuid", "id", "chain", "status", "state", *COMMON, *promoted, "data"]
+        names = ["uuid", "id", "chain", "status", "state", *COMMON, *promoted, "title", "seq", "data"]
         records = conn.execute(f"SELECT {', '.join(names)} FROM {kind} WHERE uuid >= ? AND uuid < ? ORDER BY uuid",
                                (since, end))
         history = conn.execute(
@@ -266,7 +397,7 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
                 continue
             group, pending = _group(history, pending)
             replay = _replay(group, kind)
-            problem = _record_problem(current, row[2], replay)
+            problem = _record_problem(current, row[2], replay) or _derived_problem(current, row, title_field)
             if problem:
                 problems.append(Problem(current["id"], problem))
             row = next(records, None)
@@ -274,6 +405,21 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
             if progress and not checked % 5000:
                 progress(checked)
     return problems
+
+
+def _derived_problem(current: dict[str, Any], row: Row, title_field: str) -> str | None:
+    """The columns made from a record's fields (its title shown in lists, its number's sequence)
+    must be what its fields make: a title forged in the file would show in every list."""
+    title, seq = row[-3], row[-2]
+    if "" in current:
+        return "its content cannot be read (changed behind the app's back)"
+    if title != str(current.get(title_field) or ""):
+        return "its title (shown in lists) differs from its fields (changed behind the app's back)"
+    number = current.get("id") or ""
+    tail = number.rsplit("-", 1)[1] if "-" in number else ""
+    if seq != (int(tail) if tail.isdigit() else 0):
+        return "its sequence number differs from its id (changed behind the app's back)"
+    return None
 
 
 def _group(cursor: Iterator[Row], first: Row) -> tuple[list[Row], Row | None]:
@@ -423,7 +569,8 @@ def verify(store: Store, parallel: bool = False, progress: Callable[[int], None]
             mine = verify_records(conn, progress)
         else:
             mine = verify_records(conn, (lambda n: progress(int(n / SHARE_HERE))) if progress else None, split)
-        rest = verify_tip(conn) + verify_time(conn) + verify_settings(conn)
+        rest = (verify_tip(conn) + verify_time(conn) + verify_settings(conn) + verify_side_tables(conn)
+                + verify_search(conn))
         if apart is not None:
             try:
                 problems, theirs = apart.result()

@@ -7,7 +7,7 @@ APPLICATION_ID = 0x56534531  # "VSE1": marks a file as a vse-tui database
 
 # when a database born on a frozen clock (a test's, the demo's) says it was made: before its made-up past
 SIMULATED_BIRTH = datetime(1970, 1, 1, tzinfo=UTC)
-SCHEMA_VERSION = 13  # the number of migrations in schema.py (a test checks they agree)
+SCHEMA_VERSION = 14  # the number of migrations in schema.py (a test checks they agree)
 
 # Columns every record table has; the record's other fields live in `data` (JSON).
 COMMON = {

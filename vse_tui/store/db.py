@@ -46,7 +46,7 @@ def _create(path: Path, replace_empty: bool) -> None:
     except OSError as exc:
         raise DatabaseError(f"Cannot create the folder {path.parent}: {exc.strerror or exc}") from None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".new", dir=path.parent)
     except OSError as exc:
         raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
     os.close(fd)
@@ -86,6 +86,51 @@ def _create(path: Path, replace_empty: bool) -> None:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             if leftover.exists():
                 leftover.unlink()
+
+
+LITTER_AGE = 3600  # seconds after which a half-built file of an older vse-tui (no process id in its name) is litter
+
+
+def _sweep_litter(path: Path) -> None:
+    """The half-built files a start killed half-way left beside the database (`.NAME.PID.XXXX.new`
+    and its -wal, -shm, -journal): removed once the process that made them is gone."""
+    import time
+
+    try:
+        found = list(path.parent.glob(f".{glob_escape(path.name)}.*.new*"))
+    except OSError:
+        return
+    for file in found:
+        rest = file.name[len(path.name) + 2:]
+        stem, _, tail = rest.partition(".new")
+        if tail not in ("", "-wal", "-shm", "-journal"):
+            continue
+        pid = stem.split(".", 1)[0]
+        try:
+            if pid.isdigit() and "." in stem:
+                if _alive(int(pid)):
+                    continue
+            elif time.time() - file.stat().st_mtime < LITTER_AGE:
+                continue
+            file.unlink()
+        except OSError:
+            pass
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def backup_copy(conn: sqlite3.Connection, target: Path, force: bool = False, database: Path | None = None) -> Path:
@@ -147,6 +192,7 @@ def open_store(path: str | os.PathLike[str], actor: Actor | None = None, *, crea
     if not str(path).strip():
         raise DatabaseError("An empty path names no database; give --db a file name")
     path = Path(path).expanduser()
+    _sweep_litter(path)
     state = _check_file(path)
     if state != "present":
         if not create:

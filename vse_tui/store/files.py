@@ -37,6 +37,21 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+
+
+def is_journal_file(path: Path) -> bool:
+    """A write-ahead log, whatever its name (its first bytes say so)."""
+    try:
+        if not path.is_file():
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(4) in WAL_MAGIC
+    except OSError:
+        return False
+
+
 def database_files(database: Path) -> list[Path]:
     """The open database and the files that belong to it, resolved."""
     db = Path(database).expanduser().resolve()
@@ -65,6 +80,11 @@ def check_target(path: str | os.PathLike[str], *, database: Path | None = None, 
             pass
     if target.is_dir():
         raise InputError(f"{target} is a folder; name a file to write the {what} to")
+    journal = next((s for s in JOURNAL_SUFFIXES if target.name.endswith(s)), None)
+    if journal or is_journal_file(target):
+        # a database's -wal holds its last committed changes: replaced, they are lost (--force or not)
+        raise InputError(f"{target} is named as an SQLite database's journal ({journal or 'its content'}); "
+                         "choose another name (it was left untouched)")
     if target.exists() or target.is_symlink():
         if is_sqlite_file(target):
             raise InputError(f"{target} is an SQLite database; choose another name (it was left untouched)")

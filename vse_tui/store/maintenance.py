@@ -349,6 +349,29 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
     yield Check("size", True, f"{path.stat().st_size / 2**20:.1f} MiB")
 
 
+def discard_if_empty(path: Path) -> bool:
+    """Remove a database that holds no record (and its files): one a failed command created at a
+    mistyped path. Returns whether it was removed."""
+    from ..core.model.records import KINDS
+
+    try:
+        conn = read_only(path)
+        try:
+            held = sum(conn.execute(f"SELECT COUNT(*) FROM {kind}").fetchone()[0] for kind in KINDS)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # not one we can read: left as it is
+    if held:
+        return False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    files = path.with_name(path.name + ".files")
+    if files.is_dir() and not any(p.is_file() for p in files.rglob("*")):
+        shutil.rmtree(files, ignore_errors=True)
+    return True
+
+
 def fix_permissions(paths: list[Path]) -> None:
     for p in paths:
         if p.exists():

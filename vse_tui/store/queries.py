@@ -539,25 +539,50 @@ class NamedReads:
     def keep_file(self, source: Path, max_bytes: int) -> tuple[str, int]:
         """Copy a file beside the database under the sha256 of its content (once, whatever how
         often it is attached): private, written whole. Returns (sha256, size)."""
-        import shutil
-
         from ..core.kernel.errors import InputError
-        from .files import atomic_file, private_folder
+        from .files import private_folder
 
         self.guard_input(source)
         size = source.stat().st_size
         if size > max_bytes:
             raise InputError(f"{source.name} is {size / 2**20:.0f} MiB; attach files up to {max_bytes // 2**20} MiB "
                              "(keep larger ones in your document store and note where)")
-        sha, size = file_hash(source)
-        target = self.file_path(sha)
-        if not target.exists():
-            try:
+        # read once: copied and hashed from the same read, so a file still being written is stored
+        # as it was read, under the hash of what was stored
+        import hashlib
+        import os
+        import tempfile
+
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            private_folder(self.files_dir)
+            fd, name = tempfile.mkstemp(prefix=".attach.", suffix=".part", dir=self.files_dir)
+        except OSError as exc:
+            raise InputError(f"Cannot store {source.name} beside the database: {exc.strerror or exc}") from None
+        tmp = Path(name)
+        try:
+            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise InputError(f"{source.name} grew past {max_bytes // 2**20} MiB while it was read; "
+                                         "attach it once it is complete")
+                    digest.update(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            sha = digest.hexdigest()
+            target = self.file_path(sha)
+            if not target.exists():
                 private_folder(target.parent)
-                with open(source, "rb") as src, atomic_file(target, binary=True, what="attached file") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-            except OSError as exc:
-                raise InputError(f"Cannot store {source.name} beside the database: {exc.strerror or exc}") from None
+                os.replace(tmp, target)
+        except OSError as exc:
+            from .files import translated
+
+            raise translated(exc, source, "attached file") from None
+        finally:
+            tmp.unlink(missing_ok=True)
         return sha, size
 
     def missing_files(self) -> list[tuple[str, str, str]]:

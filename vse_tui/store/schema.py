@@ -267,4 +267,61 @@ def m0013(db: Database) -> None:
     db.execute(f"CREATE INDEX incidents_time_spent ON incidents(customer) WHERE {TIME_SPENT_SET}")
 
 
+@migrations(name="0014_origins_and_sync_state_verified")
+def m0014(db: Database) -> None:
+    """Every byte that matters is verifiable. Rows written from here on hash their origin (site and
+    number); the origins of the rows written before are sealed by one digest, kept as a setting
+    with its own history row. The sync state beside the records (peers, aliases, conflicts) and
+    the preferences that decide where a new record goes get a history row holding each row as it
+    is now: from here on every change to them writes one, and `verify` compares."""
+    import getpass
+    import hashlib
+    import json
+    import socket
+
+    from ..core.kernel import clock
+    from .chain import ALL_HASHED, MATTERING_PREFS, ORIGINS_SEALED, SIDE_TABLES, digest_of, origin_line, side_key
+
+    last = db.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, None)
+    origins = hashlib.sha256()
+    for row in db.execute("SELECT seq, origin_site, origin_seq FROM history ORDER BY seq"):
+        origins.update(origin_line(*row))
+    site = (db.execute("SELECT value FROM settings WHERE key = 'site_id'").fetchone() or [None])[0]
+    try:
+        login = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on this system
+        login = "unknown"
+    tip_at, made = db.execute("SELECT MAX(at), COUNT(*) FILTER (WHERE via IS NOT 'created') FROM history").fetchone()
+    # a database just made (its birth rows only) is dated with them, as 0008 dates them; else now,
+    # never before the chain's tip
+    born = tip_at if tip_at and not made else max(clock.iso(clock.now()) or "", tip_at or "")
+    seal = json.dumps({"upto": seq, "sha256": origins.hexdigest()}, sort_keys=True)
+    rows: list[tuple[str, str, str | None, str | None]] = [("settings", ORIGINS_SEALED, ORIGINS_SEALED, seal)]
+    for table in SIDE_TABLES:
+        cursor = db.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            rows.append((table, side_key(table, row), None, json.dumps(row, ensure_ascii=False, sort_keys=True)))
+    marks = ", ".join("?" * len(MATTERING_PREFS))
+    for key, value in db.execute(f"SELECT key, value FROM prefs WHERE key IN ({marks}) ORDER BY key",
+                                 MATTERING_PREFS).fetchall():
+        rows.append(("prefs", key, key, value))
+    db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (ORIGINS_SEALED, seal))
+    cols = ALL_HASHED + ("hash", "prev_hash", "origin_site", "origin_seq")
+    for kind, record, name, value in rows:
+        seq += 1
+        values = {"seq": seq, "at": born, "kind": kind, "record": record, "record_id": name if kind == "settings"
+                  else None, "action": "update", "field": name, "old_value": None, "new_value": value,
+                  "operator": "vse-tui", "os_user": login, "host": socket.gethostname(), "task": None,
+                  "version": None, "person": None, "via": "created", "occurred_at": None}
+        digest = digest_of(prev, [values[k] for k in ALL_HASHED[:14]], [values[k] for k in ALL_HASHED[14:]],
+                           (site, seq))
+        db.execute(f"INSERT INTO history({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                   [*(values[k] for k in ALL_HASHED), digest, prev, site, seq])
+        prev = digest
+    db.execute("UPDATE chain_tip SET seq = ?, hash = ?, rows = rows + ? WHERE id = 1", (seq, prev, len(rows)))
+
+
 MIGRATION_COUNT = len(migrations._migrations)

@@ -39,13 +39,17 @@ if TYPE_CHECKING:
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError, NotFound
 from .bundle import EVENT_COLUMNS, Bundle, BundleWriter, open_bundle, signature_text
-from .chain import envelope, history_value
+from .chain import NOT_SYNCED, envelope, history_value
 from .writes import Event, dump
 
 SYNCED_SETTINGS = {"shop_name"}
 
 
 # ---------------------------------------------------------------- peers and clones
+
+def peers_by_site(store: Store) -> dict[str, dict[str, Any]]:
+    return {p["site"]: p for p in peers(store)}
+
 
 def peers(store: Store) -> list[dict[str, Any]]:
     cols = ("site", "name", "relation", "acked", "received", "last_export", "last_import")
@@ -77,10 +81,10 @@ def new_epoch(store: Store) -> str:
 
 def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """A full copy of the database that knows it is a copy: its own site id, the shop as its
-    origin; the shop remembers the copy as a peer. Attached files are copied too. `progress(bytes
-    copied, bytes in all)` follows the copy of the database."""
-    import shutil
-
+    origin; the shop remembers the copy as a peer once the copy is whole. Attached files are copied
+    too (private from their first byte). A copy that cannot be finished (a full disk) is removed,
+    and the shop registers nothing. `progress(bytes copied, bytes in all)` follows the copy of the
+    database."""
     from .files import sqlite_copy
 
     target = Path(out).expanduser()
@@ -89,29 +93,61 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
     with store.snapshot():  # a copy shown step by step copies one moment
         sqlite_copy(store.conn, target, database=store.path, what="copy", progress=progress)
     copy_site = str(uuidlib.uuid4())
-    from .db import open_store
-
-    copy = open_store(target, store.actor, create=False)
-    try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
-        copy.clock = store.clock  # type: ignore[method-assign]  # a clock per store: the copy's is ours
-        with copy.transaction():
-            copy.set_site(copy_site, [])
-            copy.conn.execute("DELETE FROM peers")
-            copy.conn.execute("INSERT INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'origin', ?, ?)",
-                              (store.site_id, store.setting("shop_name", "") or "shop", upto, upto))
-    finally:
-        copy.close()
-    with store.transaction():
-        store.conn.execute("INSERT OR REPLACE INTO peers(site, name, relation, acked, received) VALUES (?, ?, 'clone', ?, ?)",
-                           (copy_site, name, upto, upto))
     files = store.path.with_name(store.path.name + ".files")
-    if files.is_dir():
-        from .files import private_tree
+    copied = target.with_name(target.name + ".files")
+    try:
+        from .db import open_store
 
-        shutil.copytree(files, target.with_name(target.name + ".files"), dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("open", "*.part"))
-        private_tree(target.with_name(target.name + ".files"))
+        copy = open_store(target, store.actor, create=False)
+        try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
+            copy.clock = store.clock  # type: ignore[method-assign]  # a clock per store: the copy's is ours
+            with copy.transaction():
+                copy.set_site(copy_site, [])
+                for (site,) in copy.conn.execute("SELECT site FROM peers").fetchall():
+                    copy.side_delete("peers", {"site": site})
+                copy.side_put("peers", {"site": store.site_id, "name": store.setting("shop_name", "") or "shop",
+                                        "relation": "origin", "acked": upto, "received": upto})
+        finally:
+            copy.close()
+        if files.is_dir():
+            copy_private_tree(files, copied)
+    except BaseException as exc:
+        import shutil
+
+        for leftover in (target, *(Path(f"{target}{s}") for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(copied, ignore_errors=True)
+        if isinstance(exc, OSError):
+            from .files import translated
+
+            raise translated(exc, target, "copy") from None
+        raise
+    store.side_put("peers", {"site": copy_site, "name": name, "relation": "clone", "acked": upto, "received": upto})
     return {"path": target, "site": copy_site, "name": name, "events": upto}
+
+
+def copy_private_tree(source: Path, target: Path) -> None:
+    """Copy the attached files under `source` to `target`, each file and folder private (0600,
+    0700) from the moment it exists; working files (an `open` folder, `*.part`) are left out."""
+    import os
+    import shutil
+
+    from .files import private_folder
+
+    private_folder(target)
+    for folder, dirs, names in os.walk(source):
+        dirs[:] = [d for d in dirs if d != "open"]
+        here = target / Path(folder).relative_to(source)
+        private_folder(here)
+        for name in names:
+            if name.endswith(".part"):
+                continue
+            dest = here / name
+            if dest.exists():
+                continue
+            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(Path(folder) / name, "rb") as src, os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
 
 
 def _tip(conn: sqlite3.Connection) -> dict[str, Any] | None:
@@ -147,8 +183,9 @@ def export_bundle(store: Store, out: str | Path, to: str | None = None, force: b
     from .files import atomic_file
 
     peer = _peer(store, to)
-    where = "FROM history WHERE seq > ? AND (origin_site IS NULL OR origin_site != ?)"
-    args = (peer["acked"] or 0, peer["site"])
+    where = (f"FROM history WHERE seq > ? AND (origin_site IS NULL OR origin_site != ?) "
+             f"AND kind NOT IN ({', '.join('?' * len(NOT_SYNCED))})")
+    args = (peer["acked"] or 0, peer["site"], *NOT_SYNCED)
     with store.snapshot():
         count, records = store.conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT record) {where}", args).fetchone()
         head = {"from_site": store.site_id, "from_name": store.setting("shop_name", "") or "", "to_site": peer["site"],
@@ -172,8 +209,7 @@ def export_bundle(store: Store, out: str | Path, to: str | None = None, force: b
             writer.finish(sign=sign)
     if progress:
         progress(count, count)
-    with store.transaction():
-        store.conn.execute("UPDATE peers SET last_export = ? WHERE site = ?", (clock.iso(clock.now()), peer["site"]))
+    store.side_set("peers", {"site": peer["site"]}, {"last_export": clock.iso(clock.now())})
     return {"path": Path(out).expanduser(), "events": count, "files": len(files), "to": peer["name"],
             "records": records, "signed": sign is not None}
 
@@ -206,14 +242,25 @@ EXPORT_PROGRESS_EVERY = 5000  # events written between two progress reports
 BULK_MERGE = 200  # events from which a merge fills the search index at its end
 
 
-def check_bundle_signature(store: Store, bundle: Bundle, require: bool) -> str | None:
+def shop_has_keys(store: Store) -> bool:
+    """Whether anyone of the shop registered an SSH key: from then on a bundle must be signed."""
+    return store.row("people", ["uuid"], {"ssh_key__isnull": False}) is not None
+
+
+def check_bundle_signature(store: Store, bundle: Bundle, require: bool, allow_unsigned: bool = False) -> str | None:
     """None when the bundle is signed by a person whose key this database knows (or when it is
-    unsigned and no signature is required); else why it is refused."""
+    unsigned and no signature is required: nobody of the shop has a key, or `allow_unsigned`);
+    else why it is refused."""
     from ..core.governance.approvals import allowed_signers, verify_signature
 
     sig = bundle.signature
     if not sig:
-        return "it is not signed (the sender has no SSH key registered, or signed nothing)" if require else None
+        if require:
+            return "it is not signed (the sender has no SSH key registered, or signed nothing)"
+        if shop_has_keys(store) and not allow_unsigned:
+            return ("it is not signed, and people of this shop have SSH keys: anyone could have written it "
+                    "(sign it when exporting; --allow-unsigned takes it all the same)")
+        return None
     if not isinstance(sig, dict) or not isinstance(sig.get("person"), str) or not isinstance(sig.get("sig"), str):
         return "its signature is malformed"
     why = verify_signature(signature_text(bundle.sha256, bundle.version), sig["sig"], sig["person"],
@@ -222,16 +269,19 @@ def check_bundle_signature(store: Store, bundle: Bundle, require: bool) -> str |
 
 
 def import_bundle(store: Store, path: str | Path, require_signature: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                  progress: Callable[[int, int], None] | None = None, allow_unsigned: bool = False,
+                  pair: bool = False) -> ImportResult:
     """Merge a bundle from a known peer, in one transaction (all or nothing). A signed bundle must
-    verify; `require_signature` refuses an unsigned one. `progress(events merged, events in all)`
-    is told every few hundred events."""
+    verify; an unsigned one is refused with `require_signature`, or once people of the shop have
+    SSH keys (unless `allow_unsigned`). `pair`: a bundle written for this database by a copy it no
+    longer knows (this database was restored from a backup older than the copy) pairs it again.
+    `progress(events merged, events in all)` is told every few hundred events."""
     from ..core.evidence.attachments import stored_path
 
     store.guard_input(Path(path).expanduser())
     bundle = open_bundle(path)  # read through and checked whole before anything is applied
     body = bundle.head
-    refused = check_bundle_signature(store, bundle, require_signature)
+    refused = check_bundle_signature(store, bundle, require_signature, allow_unsigned)
     if refused:
         raise InputError(f"{Path(path).name}: {refused}; nothing was applied")
     known = {p["site"]: p for p in peers(store)}
@@ -242,11 +292,19 @@ def import_bundle(store: Store, path: str | Path, require_signature: bool = Fals
     if body["from_site"] not in known:
         # the other side was restored from a backup and started a new epoch: same peer, new id
         renamed = next((site for site in body.get("lineage") or [] if site in known), None)
-        if renamed is None:
+        if renamed is None and pair and body.get("to_site") in mine:
+            store.side_put("peers", {"site": body["from_site"], "name": f"copy {body['from_site'][:8]}",
+                                     "relation": "clone", "acked": 0, "received": 0})
+            known[body["from_site"]] = peers_by_site(store)[body["from_site"]]
+        elif renamed is None:
+            paired = (" It was written for this database by a copy this one no longer knows (a backup older "
+                      "than the copy was restored): import it with --pair to pair the copy again."
+                      if body.get("to_site") in mine else "")
             raise InputError("This bundle comes from a database this one does not know (not its origin nor a copy "
-                             "made from it); nothing was applied")
+                             "made from it); nothing was applied." + paired)
     if body.get("to_site") and body["to_site"] not in mine:
         raise InputError("This bundle was written for another database; nothing was applied")
+    _check_numbers(Path(path).name, body, bundle)
     ack = body.get("ack") or 0
     if not isinstance(ack, int) or ack < 0 or (body.get("ack_site") in (None, store.site_id)
                                                 and ack > _max_seq(store.conn)):
@@ -258,23 +316,39 @@ def import_bundle(store: Store, path: str | Path, require_signature: bool = Fals
 
     with _invalid_records_refused(ValidationError), store.transaction():
         if renamed is not None:  # its numbers restart: what it received from us counts again
-            store.conn.execute("UPDATE peers SET site = ?, received = 0, acked = 0 WHERE site = ?",
-                               (body["from_site"], renamed))
-            known[body["from_site"]] = {**known.pop(renamed), "received": 0, "acked": 0}
+            was = known.pop(renamed)
+            store.side_delete("peers", {"site": renamed})
+            known[body["from_site"]] = store.side_put("peers", {**was, "site": body["from_site"], "received": 0,
+                                                                "acked": 0})
         # a big merge fills the search index once at its end, not row by row
         with store.search_indexed_after() if bundle.count >= BULK_MERGE else nullcontext():
             merger.apply_all(bundle.events(), bundle.count, progress)
         peer = known[body["from_site"]]
+        # what we received counts up to the last event it holds of its own history, never the number
+        # its header claims: an impossible claim acknowledged back would make it refuse us for good
+        received = max(peer["received"] or 0, min(body["upto"], bundle.last_seq))
         if body.get("ack_site") in (None, store.site_id):
             acked = ack if renamed is not None else max(peer["acked"] or 0, ack)
         else:  # an acknowledgement of an earlier epoch of ours: its numbers mean nothing now
             acked = peer["acked"] or 0
-        store.conn.execute(
-            "UPDATE peers SET received = ?, acked = ?, last_import = ? WHERE site = ?",
-            (max(peer["received"] or 0, body["upto"]), acked, clock.iso(clock.now()), body["from_site"]))
+        store.side_set("peers", {"site": body["from_site"]},
+                       {"received": received, "acked": acked,
+                        "last_import": clock.iso(clock.now())})
     # content-named, written once everything merged (those already here are left as they are)
     result.files = bundle.write_files(lambda sha: None if stored_path(store, sha).exists() else stored_path(store, sha))
     return result
+
+
+def _check_numbers(name: str, body: dict[str, Any], bundle: Bundle) -> None:
+    """A header's numbers must agree with its events: its last number (`upto`) with its chain tip
+    and at least its last event's; events of the sender's own history numbered as they were there."""
+    tip = body.get("chain_tip")
+    if isinstance(tip, dict) and tip.get("seq") != body["upto"]:
+        raise InputError(f"{name}: its header's last number ({body['upto']}) is not its chain tip's; nothing was "
+                         "applied")
+    if bundle.last_seq > body["upto"]:
+        raise InputError(f"{name}: it holds event {bundle.last_seq}, past the last number its header gives "
+                         f"({body['upto']}); nothing was applied")
 
 
 @contextmanager
@@ -487,11 +561,10 @@ class _Merger:
     def _conflict(self, e: dict[str, Any], local: object, reason: str, log: bool = True) -> None:
         if log:
             self._row(e, "conflict", local, e["new_value"])
-        self.store.conn.execute(
-            "INSERT INTO conflicts(kind, record, record_id, field, reason, local_value, remote_value, remote_site, "
-            "remote_seq, remote_operator, remote_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'open')",
-            (e["kind"], e["record"], e["record_id"], e["field"], reason, local, e["new_value"], e["origin_site"],
-             e["origin_seq"], e["operator"], e["at"]))
+        self.store.side_put("conflicts", {
+            "kind": e["kind"], "record": e["record"], "record_id": e["record_id"], "field": e["field"],
+            "reason": reason, "local_value": local, "remote_value": e["new_value"], "remote_site": e["origin_site"],
+            "remote_seq": e["origin_seq"], "remote_operator": e["operator"], "remote_at": e["at"], "state": "open"})
         self.result.conflicts += 1
 
 
@@ -539,6 +612,7 @@ def resolve(store: Store, conflict_id: int, choice: str) -> Record:
         if choice == "remote" and name:
             store.update(kind, current.uuid, {name: _from_history(model, name, remote)}, task="sync")
         store.log_event(kind, current, "resolve", name, local, remote if choice == "remote" else local, "sync")
-        store.conn.execute("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ? "
-                           "WHERE id = ?", (choice, store.actor.operator, clock.iso(clock.now()), conflict_id))
+        store.side_set("conflicts", {"id": conflict_id}, {"state": "resolved", "resolution": choice,
+                                                          "resolved_by": store.actor.operator,
+                                                          "resolved_at": clock.iso(clock.now())})
     return store.get(kind, record)

@@ -22,7 +22,7 @@ from ..core.kernel.errors import BusyError, InputError, NotFound, describe_valid
 from ..core.model.ids import new_uuid
 from ..core.model.ports import Source
 from ..core.model.records import model_for
-from .chain import ALL_HASHED, APPEND_ONLY, digest_of, envelope, history_value
+from .chain import ALL_HASHED, APPEND_ONLY, MATTERING_PREFS, SIDE_TABLES, digest_of, envelope, history_value, side_key
 from .columns import PROMOTED
 
 if TYPE_CHECKING:
@@ -271,10 +271,53 @@ class WritePath:
             self._set_pref(key, value)
 
     def _set_pref(self, key: str, value: str | None) -> None:
+        old = self.pref(key) if key in MATTERING_PREFS else None
         if value is None:
             self.conn.execute("DELETE FROM prefs WHERE key = ?", (key,))
         else:
             self.conn.execute("INSERT OR REPLACE INTO prefs(key, value) VALUES (?, ?)", (key, value))
+        if key in MATTERING_PREFS and old != value:  # it decides where a new record goes: verifiable
+            self._history("prefs", key, None, "update", key, old, value, None, None)
+
+    # ------------------------------------------------------------ sync state beside the records
+    def side_put(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Add (or replace) a row of a side table (peers, aliases, conflicts), with the history row
+        that lets `verify` check it. Returns the row as stored (a conflict's new id included)."""
+        with self.transaction():
+            cols = list(values)
+            cursor = self.conn.execute(f"INSERT OR REPLACE INTO {table}({', '.join(cols)}) "
+                                       f"VALUES ({', '.join('?' * len(cols))})", [values[c] for c in cols])
+            keys = SIDE_TABLES[table]
+            where = dict(values) if all(k in values for k in keys) else {"rowid": cursor.lastrowid}
+            return self._side_logged(table, where)  # type: ignore[return-value]
+
+    def side_set(self, table: str, key: dict[str, Any], changes: dict[str, Any]) -> None:
+        """Change columns of a side table's row (`key`: its key columns), with its history row."""
+        with self.transaction():
+            sets = ", ".join(f"{c} = ?" for c in changes)
+            where = " AND ".join(f"{c} = ?" for c in key)
+            self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*changes.values(), *key.values()])
+            self._side_logged(table, {**key, **{k: v for k, v in changes.items() if k in key}})
+
+    def side_delete(self, table: str, key: dict[str, Any]) -> None:
+        """Remove a row of a side table, with its history row."""
+        with self.transaction():
+            where = " AND ".join(f"{c} = ?" for c in key)
+            self.conn.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
+            self._history(table, side_key(table, key), None, "delete", None, None, None, None, None)
+
+    def _side_logged(self, table: str, where: dict[str, Any]) -> dict[str, Any] | None:
+        keys = SIDE_TABLES[table]
+        clause = " AND ".join(f"{c} = ?" for c in where if c in keys or c == "rowid")
+        args = [v for c, v in where.items() if c in keys or c == "rowid"]
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {clause}", args)
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        row = dict(zip(names, found))
+        self._history(table, side_key(table, row), None, "update", None, None, row, None, None)
+        return row
 
     # ------------------------------------------------------------ the site (sync)
     @property
@@ -356,7 +399,7 @@ class WritePath:
         hashed = (seq, moment, kind, record_uuid, record_id, action, field_name, history_value(old), history_value(new),
                   operator, os_user, host, task, version)  # in the order of chain.HASHED
         prev = tip[1] if tip else None
-        digest = digest_of(prev, hashed, late)
+        digest = digest_of(prev, hashed, late, (site, number))
         self._tip = (seq, digest, moment)
         self._tip_rows += 1  # the chain's tip row is moved once, when the transaction commits
         return (*hashed, *late, digest, prev, site, number)
@@ -625,9 +668,8 @@ class WritePath:
 
     def add_alias(self, alias: str, kind: str, uuid: str, site: str) -> None:
         """Keep a renumbered record's old human id findable (sync)."""
-        with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO aliases(alias, kind, uuid, site, at) VALUES (?, ?, ?, ?, ?)",
-                              (alias, kind, uuid, site, clock.iso(self.write_time())))
+        self.side_put("aliases", {"alias": alias, "kind": kind, "uuid": uuid, "site": site,
+                                  "at": clock.iso(self.write_time())})
 
 
 __all__ = ["BATCH", "COMMON_FIELDS", "Event", "WritePath", "compact", "dump", "format_id", "seq_of"]

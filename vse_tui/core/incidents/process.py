@@ -367,7 +367,7 @@ def edit_details(store: StorePort, ref: str, *, summary: str, details: str = "",
     who = person_ref(store, resolver, "Resolver") if (resolver or "").strip() else None
     return store.update("incidents", inc.uuid, {
         "summary": summary.strip(), "details": details or "", "reporter": (reporter or "").strip(),
-        "reporter_contact": (reporter_contact or "").strip(), "resolver": who,
+        "reporter_contact": (reporter_contact or "").strip(), "resolver": who or "",
         **({"status": "updated"} if inc.status == "opened" else {})}, task="IN.2.2")
 
 
