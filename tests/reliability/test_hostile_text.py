@@ -181,3 +181,32 @@ def test_a_json_export_keeps_the_text_as_typed(hostile_db, tmp_path, capsys):
     assert main(["export", "--out", str(tmp_path / "e.json"), "--db", str(path)]) == 0
     doc = json.loads((tmp_path / "e.json").read_text())
     assert doc["records"]["WP.18"][0]["summary"] == HOSTILE  # data kept exactly; only shown visibly
+
+
+def test_a_line_break_in_a_summary_stays_inside_its_row(tmp_path, capsys):
+    """A summary imported with a line break (as a GLPI title can hold) is one line in a list, in
+    `incident show`'s title and in the TUI's rows: shown as ↵, never breaking the table."""
+    from vse_tui.cli import main
+
+    source = tmp_path / "glpi.csv"
+    source.write_bytes(b'Summary,Issue key,Issue id,Status,Created,Priority\n'
+                       b'"Servidor lento\r\nurgente",HD-3,10003,Open,09/Oct/26 2:50 PM,High\n')
+    db = str(tmp_path / "t.db")
+    assert main(["import", "incidents", str(source), "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["incident", "list", "--db", db]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and "Servidor lento^M↵urgente" in listed[1]
+    assert main(["incident", "show", "HD-3", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "INC-0001  Servidor lento^M↵urgente"
+
+
+def test_a_row_of_the_tui_lists_is_one_line_whatever_its_cells_hold():
+    from rich.text import Text
+
+    from vse_tui.widgets.rowlist import RowList
+
+    rows = RowList()
+    rows.add_column("summary", 30)
+    line = rows._line_text((Text("Servidor lento\r\nurgente"),))
+    assert "\n" not in line.plain and "↵" in line.plain

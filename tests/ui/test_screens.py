@@ -424,3 +424,22 @@ async def test_a_refused_answer_can_be_awaited_like_any_dismissal(make_app, tmp_
         await pilot.pause()
         await below.dismiss(True)  # answered already: refused
         assert answers == [True, False]
+
+
+async def test_the_evidence_map_takes_a_highlight_of_no_row(make_app, tmp_path):
+    """A table refilled under its cursor announces a highlighted row that is none (row -1, no
+    key): the map shows no task's detail instead of stopping the app (the keyboard fuzz met it)."""
+    from vse_tui.screens.evidence import EvidenceScreen
+
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#evidence", DataTable)
+        table.post_message(DataTable.RowHighlighted(table, -1, None))
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, EvidenceScreen)
+        assert str(app.screen.query_one("#evidence-detail").render()).strip() == ""

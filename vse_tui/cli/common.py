@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from ..core.kernel.errors import InputError, VseError
-from ..core.kernel.text import json_safe, visible
+from ..core.kernel.text import json_safe, one_line, visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -231,13 +231,13 @@ def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]
     """A table whose column widths fit the first TABLE_SAMPLE rows (at most 60 characters); longer
     cells further down are cut at that width."""
     pending = iter(rows)
-    sample = [[visible(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
+    sample = [[one_line(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
     if not sample:
         out.write("(none)\n")
         return
     widths = [min(60, max(len(c), *(len(row[i]) for row in sample))) for i, c in enumerate(columns)]
     out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
-    rest = ([visible(cell(r.get(c))) for c in columns] for r in pending)
+    rest = ([one_line(cell(r.get(c))) for c in columns] for r in pending)  # a cell is one line: ↵ for a break
     for row in itertools.chain(sample, rest):
         out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
 

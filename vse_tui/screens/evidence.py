@@ -103,7 +103,10 @@ class EvidenceScreen(BaseScreen):
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        t = self.tasks.get(event.row_key.value or "")
+        # a table refilled under its cursor announces a row that is none (cursor -1, no key),
+        # whatever Textual's annotation says
+        row_key: object = event.row_key
+        t = self.tasks.get(event.row_key.value or "") if row_key is not None else None
         detail = self.query_one("#evidence-detail", Static)
         if not t:
             detail.update("")

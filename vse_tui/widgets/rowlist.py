@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..core.kernel.text import one_line
+
 
 class RowList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"row-list--header", "row-list--cursor"}
@@ -202,6 +204,8 @@ class RowList(ScrollView, can_focus=True):
             if not width:
                 continue
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell) if cell is not None else "")
+            if "\n" in text.plain or "\r" in text.plain:  # a row is one line: a break inside a cell shows as ↵
+                text = Text(one_line(text.plain), style=text.style)
             text.truncate(width, overflow="crop", pad=True)
             line.append(" ")
             line.append_text(text)

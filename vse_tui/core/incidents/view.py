@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
+from ..kernel.text import one_line
 
 if TYPE_CHECKING:
     from ..model.ports import Reader
@@ -27,7 +28,7 @@ class IncidentView:
 
     def as_text(self) -> str:
         inc, tgt = self.incident, self.target
-        lines = [f"{inc.id}  {inc.summary}",
+        lines = [f"{inc.id}  {one_line(inc.summary)}",  # the title line stays one line
                  f"  priority {inc.priority} (impact {inc.impact}, urgency {inc.urgency})   status {inc.status}   "
                  f"state {inc.state}",
                  f"  customer {self.customer or '-'}   service {self.service or '-'}",
