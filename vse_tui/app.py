@@ -175,8 +175,9 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def action_new_incident(self) -> None:
         from .screens.capture import QuickCapture
+        from .screens.forms import ConfirmScreen
 
-        if isinstance(self.screen, QuickCapture):
+        if isinstance(self.screen, (QuickCapture, ConfirmScreen)):  # a question waits for its answer first
             return
         self.push_screen(QuickCapture(), self._captured)
 
@@ -246,26 +247,47 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         for title, help_text, mode, action in self.GLOBAL_COMMANDS:
             seen.add(title.lower())
             shown = f"{help_text} ({keys[action]})" if action in keys else help_text
-            yield SystemCommand(title, shown, lambda mode=mode, action=action: self._run_global(mode, action))
+            yield SystemCommand(title, shown, partial(self._run_global, mode, action))
         for binding in getattr(screen, "BINDINGS", []):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             if binding.description.lower() in seen or binding.action in ("back", "close_search", "open"):
                 continue
+            if not self._applies(screen, binding.action):  # as the key bar: only what can run now
+                continue
             seen.add(binding.description.lower())
             yield SystemCommand(binding.description, f"on this screen ({self.get_key_display(binding)})",
-                                lambda action=binding.action, target=screen: self.run_action(action, target))
+                                partial(self.run_action, binding.action, screen))
         for cmd in super().get_system_commands(screen):  # the theme and the like, minus what is here already
             if cmd.title.lower() not in seen and cmd.title.lower() not in ("quit", "keys"):
                 seen.add(cmd.title.lower())
                 yield cmd
 
-    def _run_global(self, mode: str | None, action: str) -> None:
+    @staticmethod
+    def _applies(screen: Screen, action: str) -> bool:
+        from textual.actions import parse
+
+        namespace, name, params = parse(action)
+        if namespace == "app":
+            return True
+        try:
+            return bool(screen.check_action(name, params))
+        except Exception:  # noqa: BLE001 - a check that cannot answer (widgets not there yet) hides nothing
+            return True
+
+    async def _run_global(self, mode: str | None, action: str) -> None:
+        """A palette command: its screen shown first where it has one, then its action, awaited
+        (`run_action` is a coroutine: one called and not awaited does nothing at all). The action
+        on another screen runs once that screen is laid out: a callback, never awaited here, where
+        it would wait on the very message loop that is running this command."""
         if mode is not None:
             self.action_go(mode)
-            self.call_after_refresh(lambda: self.run_action(action, self.screen))
+            self.call_after_refresh(partial(self._run_on_screen, action))
         else:
-            self.run_action(action)
+            await self.run_action(action)
+
+    async def _run_on_screen(self, action: str) -> None:
+        await self.run_action(action, self.screen)
 
     def action_audit_check(self) -> None:
         from .screens.evidence_why import AuditFindingsScreen

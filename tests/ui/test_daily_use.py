@@ -195,7 +195,8 @@ async def test_keys_typed_at_full_speed_all_land_in_their_fields(make_app, tmp_p
     app = make_app(tmp_path / "x.db")
     summary = "Router reboots every night at 2am"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", *list(summary), "tab", "tab", "tab", "tab", "right", "tab", "right", "right")
+        await pilot.press("n", *list(summary), "tab", "tab", "tab", "tab", "tab", "tab", "right", "tab", "right",
+                          "right")
         await pilot.pause()
         assert app.screen.query_one("#summary").value == summary
         await pilot.press("ctrl+s")
@@ -230,7 +231,7 @@ async def test_a_burst_of_keys_lands_each_in_its_field(make_app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await pilot.pause()
-        await burst(pilot, *"VPN drops", "tab", *"riv", "enter", "tab", *"netw", "enter", "tab", *"sam", "enter",
+        await burst(pilot, *"VPN drops", "tab", "tab", "tab", *"riv", "enter", "tab", *"netw", "enter", "tab", *"sam", "enter",
                     "tab", "left", "ctrl+s")
         inc = store.records("incidents")[0]
         assert inc.summary == "VPN drops"
@@ -250,7 +251,8 @@ async def test_a_picker_narrows_as_you_type_even_at_full_speed(make_app, tmp_pat
     sam, _ = add_person(store, "Sam Ortiz", roles="IM,PT:incident")
     async with app.run_test(size=SIZE) as pilot:
         # one burst: the summary, then "riv" + Enter in the customer's list, "net" in the service's, "sa" for who
-        await pilot.press("n", *list("Printer jam"), "tab", "r", "i", "v", "enter", "tab", "n", "e", "t", "enter",
+        await pilot.press("n", *list("Printer jam"), "tab", "tab", "tab", "r", "i", "v", "enter", "tab", "n", "e", "t",
+                          "enter",
                           "tab", "s", "a", "enter", "ctrl+s")
         await pilot.pause()
         await pilot.pause()

@@ -8,6 +8,7 @@ from textual.widgets import Input, TextArea
 from vse_tui.cli import main
 from vse_tui.core.evidence.tasks import evidence_map, summary
 from vse_tui.reports.figures import audit_findings
+from vse_tui.screens.forms import ConfirmScreen
 from vse_tui.screens.wizard import WizardScreen
 from vse_tui.store import Actor, open_store
 
@@ -50,6 +51,9 @@ async def test_the_junk_shop_through_the_tui_and_the_cli(make_app, tmp_path, mon
         assert isinstance(app.screen, WizardScreen)
         for _step in range(8):  # goals, scope, roles, policy, approval, experience, resources, documents
             await _fill_x_and_save(pilot)
+            if isinstance(app.screen, ConfirmScreen):  # the scope's lists, shown before they are saved
+                await pilot.press("y")
+                await pilot.pause()
         assert "Setup complete" in str(app.screen.query_one("#step-error").render())
     app.store.close()
     monkeypatch.setenv("VSE_TUI_OPERATOR", "Jo")

@@ -420,7 +420,7 @@ async def test_a_refused_answer_can_be_awaited_like_any_dismissal(make_app, tmp_
         await pilot.press("y")
         await pilot.pause()
         assert app.screen is below and answers == [True]
-        await pilot.press("n")
+        await pilot.press("escape")  # no (n is "new incident", never an answer)
         await pilot.pause()
         await below.dismiss(True)  # answered already: refused
         assert answers == [True, False]

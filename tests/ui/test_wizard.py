@@ -1,6 +1,6 @@
 """Pilot tests of the governance wizard: a first pass on an empty database, and a resume."""
 
-from textual.widgets import Checkbox, Input, TextArea
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from vse_tui.core.governance import process as gov
 from vse_tui.screens.who import WhoScreen
@@ -44,10 +44,19 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         await save(pilot)  # WP.01
         assert "Harbour Lane IT" in str(app.screen.query_one("#topbar").render())
         assert app.screen.step.key == "scope"
-        await type_into(pilot, "#f-services_offered", "Managed workstations")
-        await type_into(pilot, "#f-customers", "Acme Bakery, Bolt Logistics")
-        await save(pilot)  # GO.1.1
+        await type_into(pilot, "#f-services_offered", "Managed workstations\nNetwork and Wi-Fi")
+        await type_into(pilot, "#f-customers", "Baker & Sons, Ltd\nBolt Logistics")
+        await save(pilot)  # GO.1.1: the lists are shown name by name before they become records
+        preview = str(app.screen.query_one(Static).render())
+        assert "· Baker & Sons, Ltd\n" in preview and "· Bolt Logistics" in preview and "· Network and Wi-Fi" in preview
+        assert store.count("customers") == 0
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
         assert app.screen.step.key == "roles"
+        assert sorted(store.titles("customers").values()) == ["Baker & Sons, Ltd", "Bolt Logistics"]  # no comma split
+        assert sorted((s.name, s.status) for s in store.records("services")) == [
+            ("Managed workstations", "draft"), ("Network and Wi-Fi", "draft")]  # the Services box makes services
 
         # one person holding CM and IM: a live warning before anything is saved
         assert app.screen.query_one("#r0-SM", Checkbox).value  # the operator is offered as Service Manager
@@ -84,7 +93,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         assert rec is not None and rec.status == status, table
     assert store.latest("business_goals").approvals[0].by == "Kim Lee"
     assert store.latest("policies").approvals[0].how == "signature"
-    assert sorted(c.name for c in store.records("customers")) == ["Acme Bakery", "Bolt Logistics"]
+    assert sorted(c.name for c in store.records("customers")) == ["Baker & Sons, Ltd", "Bolt Logistics"]
     assert len(store.latest("scopes").customers) == 2
     assert {a.role for a in store.records("role_assignments", {"state": "active"})} == {"SM", "MGT", "CM", "IM"}
     assert store.records("training")[0].requirement == "Service management foundation"
@@ -160,3 +169,17 @@ async def test_enter_in_a_line_of_the_wizard_goes_to_the_next_field(make_app, tm
         assert app.screen.query_one("#f-shop_name", Input).value == "Harbour Lane IT"
         assert app.screen.query_one("#f-goals", TextArea).text == "Keep offices running"
         assert app.store.count("business_goals") == 0  # Enter moved on; nothing saved
+
+
+def test_prose_in_a_list_is_refused_and_nothing_is_stored(store):
+    import pytest
+
+    from vse_tui.core.governance import process as gov
+    from vse_tui.core.governance.approvals import new
+    from vse_tui.core.kernel.errors import InputError
+
+    with pytest.raises(InputError, match="reads as a sentence"):
+        gov.save_scope(store, services_offered="Managed workstations",
+                       customers="Small offices in Northgate: Baker & Sons Accounting\nOak Tree Nursery",
+                       boundaries="", technology="", exclusions="", approved=new(store, store.actor.person))
+    assert store.count("customers") == 0 and store.count("services") == 0 and store.count("scopes") == 0

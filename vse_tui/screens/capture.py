@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from ..core.incidents import policy, targets
@@ -14,54 +14,78 @@ from ..core.kernel import clock
 from ..core.kernel.errors import VseError
 from ..core.model.records import Incident
 from ..widgets.choice import Choice
-from ..widgets.picker import Picker
+from ..widgets.picker import Picker, filter_options
 from .base import OnceModal, after_typing
 from .forms import ConfirmScreen
 
 LEVELS = ("high", "medium", "low")
 
 
+NEW = "new:"  # the caller picker's value for a contact typed in for the first time
+
+
 class QuickCapture(OnceModal):
+    """Summary, caller, ctrl+s: who reported it, for whom, what. The caller narrows over the
+    customers' contacts (or is typed in new, with a phone or e-mail); the customer comes from the
+    caller. Nothing is chosen for the user: the last customer and service are offered first."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="capture_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="capture_cancel"),
     ]
     DEFAULT_CSS = """
     QuickCapture { align: center middle; }
-    QuickCapture > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    QuickCapture > VerticalScroll { width: 80; max-width: 100%; height: auto; max-height: 100%;
+                                    border: round $accent; background: $surface; padding: 0 1; }
     QuickCapture .row { height: auto; }
     QuickCapture .row > Label { width: 10; padding: 1 1 0 0; }
-    QuickCapture #summary { width: 1fr; }
+    QuickCapture .row > Label.second { width: 9; padding: 1 1 0 1; }
+    QuickCapture #summary, QuickCapture #details { width: 1fr; }
     QuickCapture Picker { width: 1fr; }
+    QuickCapture #reach { width: 24; display: none; }
+    QuickCapture.-new-caller #reach { display: block; }
     QuickCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; }
     QuickCapture #priority { padding: 1 0 0 2; width: 1fr; }
-    QuickCapture #target, QuickCapture #keys { color: $text-muted; padding: 0 0 0 10; }
+    QuickCapture #target, QuickCapture #keys, QuickCapture #needs { color: $text-muted; padding: 0 0 0 10; }
     QuickCapture #error { color: $error; height: auto; padding: 0 0 0 10; }
     """
 
     def compose(self) -> ComposeResult:
+        from ..core.governance.people import callers
+
         store = self.app.store
         customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
-        services = [(u, t) for u, t in store.titles("services", {"status__ne": "draft"}).items()]
+        # a draft of the catalogue (the setup's Services box makes them) is offered too, and said to be one
+        services = [(u, f"{t} (draft)" if st == "draft" else t)
+                    for u, t, st in store.rows("services", ["uuid", "title", "status"], {"state__ne": "retired"})]
         people = [(u, t) for u, t in store.titles("people", {"affiliation": "internal", "state": "active"}).items()]
+        self.callers = {c.uuid: c for c in callers(store)}
         me = store.actor.person if getattr(self.app.config, "assign_new", "nobody") == "me" else None
         last_c, last_s = store.pref("last_customer"), store.pref("last_service")
-        if last_c not in {u for u, _ in customers}:
-            last_c = None
-        if last_s not in {u for u, _ in services}:
-            last_s = None
+        customers, last_c_name = _last_first(customers, last_c)
+        services, last_s_name = _last_first(services, last_s)
         self.border_title = "New incident"
-        with Vertical() as box:
+        with VerticalScroll() as box:
             box.border_title = "New incident"
+            box.can_focus = False
             with Horizontal(classes="row"):
                 yield Label("Summary *")
                 yield Input(id="summary", placeholder="What is wrong, in a few words", max_length=300)
             with Horizontal(classes="row"):
-                yield Label("Customer")
-                yield Picker(customers, value=last_c, id="customer", prompt="(none)", title="Customer")
+                yield Label("Caller")
+                yield Picker(search=self._search_callers, id="caller", title="Caller",
+                             prompt="(type a name: a contact, or a new one)")
+                yield Input(id="reach", placeholder="phone or e-mail *", max_length=200)
             with Horizontal(classes="row"):
-                yield Label("Service")
-                yield Picker(services, value=last_s, id="service", prompt="(none)", title="Service")
+                yield Label("Details")
+                yield Input(id="details", placeholder="What the caller said, what they see", max_length=4000)
+            with Horizontal(classes="row"):
+                yield Label("Customer")
+                yield Picker(customers, id="customer", title="Customer",
+                             prompt=f"(none · last: {last_c_name})" if last_c_name else "(none)")
+                yield Label("Service", classes="second")
+                yield Picker(services, id="service", title="Service",
+                             prompt=f"(none · last: {last_s_name})" if last_s_name else "(none)")
             with Horizontal(classes="row"):
                 yield Label("Assign to")
                 yield Picker(people, value=me if me in {u for u, _ in people} else None, id="assignee",
@@ -74,8 +98,21 @@ class QuickCapture(OnceModal):
                 yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
                 yield Static("", id="priority")
             yield Static("", id="target")
+            yield Static("", id="needs")
             yield Static("", id="error")
             yield Static("", id="keys")
+
+    def _search_callers(self, text: str) -> list[tuple[str, str]]:
+        """The contacts whose name, customer or phone/e-mail hold every word typed (the chosen
+        customer's first), and the typed name as a new contact when it is nobody's name."""
+        customer = self.query_one("#customer", Picker).value if self.is_mounted else None
+        ordered = sorted(self.callers.values(), key=lambda c: (customer is not None and c.customer != customer,
+                                                                c.name.lower()))
+        found = filter_options([(c.uuid, c.label) for c in ordered], text)
+        typed = text.strip()
+        if typed and not any(c.name.lower() == typed.lower() for c in self.callers.values()):
+            found.append((NEW + typed, f"+ new contact: {typed}"))
+        return found
 
     def on_mount(self) -> None:
         self.matrix = core.priority_matrix(self.app.store)
@@ -84,6 +121,7 @@ class QuickCapture(OnceModal):
             "type a name in a list to narrow it", style="dim"))
         self.query_one("#summary", Input).focus()
         self._update_priority()
+        self._update_needs()
 
     def _level(self, wid: str) -> str:
         btn = self.query_one(f"#{wid}", RadioSet).pressed_button
@@ -105,7 +143,25 @@ class QuickCapture(OnceModal):
         self._update_priority()
 
     def on_picker_changed(self, event: Picker.Changed) -> None:
+        if event.picker.id == "caller":
+            value = event.value or ""
+            self.set_class(value.startswith(NEW), "-new-caller")
+            contact = self.callers.get(value)
+            if contact is not None and contact.customer:  # the customer comes from the caller
+                self.query_one("#customer", Picker).value = contact.customer
+            if value.startswith(NEW):
+                self.call_after_refresh(self.query_one("#reach", Input).focus)
         self._update_priority()
+        self._update_needs()
+
+    def _update_needs(self) -> None:
+        """What the evidence of IN.2.1 still lacks (who reported it, for whom), said before saving."""
+        caller = self.query_one("#caller", Picker).value
+        missing = [name for name, value in (("a caller", caller), ("a customer", self.query_one("#customer", Picker).value))
+                   if not value]
+        self.query_one("#needs", Static).update(
+            Text("The evidence also needs " + " and ".join(missing) + " (who reported it, for whom)", style="italic")
+            if missing else "")
 
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
@@ -115,13 +171,19 @@ class QuickCapture(OnceModal):
         c = self.query_one("#customer", Picker).value
         s = self.query_one("#service", Picker).value
         a = self.query_one("#assignee", Picker).value
+        caller = self.query_one("#caller", Picker).value or ""
+        new = caller[len(NEW):] if caller.startswith(NEW) else ""
         try:
             inc = core.log_incident(
                 self.app.store, summary, customer=c, service=s, impact=self._level("impact"),
-                urgency=self._level("urgency"), use_last=False, assignee=a)
+                urgency=self._level("urgency"), use_last=False, assignee=a,
+                caller=None if new or not caller else caller, new_caller=new,
+                new_caller_reach=self.query_one("#reach", Input).value if new else "",
+                details=self.query_one("#details", Input).value.strip())
         except VseError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))
-            self.query_one("#summary", Input).focus()
+            text = str(exc)
+            self.query_one("#reach" if text.startswith("Phone or e-mail") else "#summary", Input).focus()
             return
         self.dismiss(inc.id)
 
@@ -129,7 +191,7 @@ class QuickCapture(OnceModal):
         self.action_save()
 
     def action_cancel(self) -> None:
-        if not self.query_one("#summary", Input).value.strip():
+        if not any(self.query_one(f"#{w}", Input).value.strip() for w in ("summary", "details", "reach")):
             self.dismiss(None)
             return
         self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."), self._discard)
@@ -137,3 +199,11 @@ class QuickCapture(OnceModal):
     def _discard(self, yes: bool | None) -> None:
         if yes:
             self.dismiss(None)
+
+
+def _last_first(options: list[tuple[str, str]], last: str | None) -> tuple[list[tuple[str, str]], str]:
+    """The options with the one used last first (offered, not chosen), and its name."""
+    chosen = next(((u, t) for u, t in options if u == last), None)
+    if chosen is None:
+        return options, ""
+    return [chosen] + [o for o in options if o[0] != last], chosen[1]

@@ -218,11 +218,14 @@ class DashboardScreen(BaseScreen):
         complete = governance_complete(self.store)
 
         def count(apart):
+            from ..core.evidence.guide import audit_ready
             from ..core.evidence.tasks import evidence_map, summary
 
-            return summary(evidence_map(apart))
+            tasks = evidence_map(apart)
+            return summary(tasks), audit_ready(tasks)
 
-        self.run_apart(count, lambda prog: self._show_setup(prog, complete), "setup", exit_on_error=False)
+        self.run_apart(count, lambda found: self._show_setup(found[0], complete, found[1]), "setup",
+                       exit_on_error=False)
 
     NARROW = 100  # columns: below, the panels stack (the incidents get the whole width)
 
@@ -233,11 +236,29 @@ class DashboardScreen(BaseScreen):
         self._setup_at = -1e9
         super().on_screen_resume()
 
-    def _show_setup(self, prog, complete: bool) -> None:
+    def where_to_add(self, item) -> str:
+        """The keys that reach the list where the missing record is added: its screen, its list, a."""
+        from ..core.model.records import BY_KIND, kind_of_wp
+        from .process import ControlScreen, GovernanceScreen, RelationshipScreen
+
+        try:
+            kind = "training" if item.task in ("IN.1.1", "IN.1.2") else kind_of_wp(item.wp or "")
+        except StopIteration:
+            return ""
+        if kind == "incidents":
+            return "i, then the incident"
+        for key, screen in (("g", GovernanceScreen), ("c", ControlScreen), ("r", RelationshipScreen)):
+            if kind in screen.KINDS:
+                return f"{key} → {BY_KIND[kind].LABEL} → a"
+        return ""
+
+    def _show_setup(self, prog, complete: bool, ready=()) -> None:
         done, total = prog["all"]
         setup = self.query_one("#setup", Static)
-        setup.border_title = "Evidence" if complete else "Setup"
-        parts = [("Tasks done (the evidence map's rules): ", "dim"), (f"{done} of {total}", "bold")]
+        setup.border_title = "To be audit-ready" if complete and ready else ("Evidence" if complete else "Setup")
+        setup.set_class(bool(complete and ready), "-ready")
+        parts: list[str | Text | tuple[str, str]] = [("Tasks done (the evidence map's rules): ", "dim"),
+                                                     (f"{done} of {total}", "bold")]
         for proc in ("GO", "CO", "RE", "IN"):
             d, t = prog[proc]
             parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
@@ -245,6 +266,13 @@ class DashboardScreen(BaseScreen):
         if not complete:
             parts += [("   governance not set up yet: ", "dim"), ("g", "bold"), (" then ", "dim"), ("w", "bold"),
                       (" runs the setup", "dim")]
+        else:  # after the setup: the next missing record of each process, from the map
+            for item in ready:
+                others = len(item.completes) - 1
+                gain = f"completes {item.task}" + (f" and unblocks {others}" if others else "")
+                parts += ["\n", (f"{item.process}  ", "bold"), plain(f"{item.task} {item.title}: "),
+                          Text(item.missing, style="dark_orange"), ("   ", ""), (self.where_to_add(item), "bold"),
+                          ("   " + gain, "dim")]
         setup.update(Text.assemble(*parts))
 
     # ------------------------------------------------------------ actions

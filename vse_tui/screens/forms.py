@@ -150,7 +150,7 @@ def read_value(widget, f: Field) -> Any:
 
 class ConfirmScreen(OnceModal):
     BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-                Binding("n,escape", "answer(False)", "No", id="confirm_no")]
+                Binding("escape", "answer(False)", "No", id="confirm_no")]  # never n: it is "new incident" too
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 60; height: auto; border: round $warning; padding: 1 2; background: $surface; }

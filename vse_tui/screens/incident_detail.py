@@ -99,52 +99,67 @@ class IncidentDetailScreen(BaseScreen):
         self.refresh_bindings()
 
     def _steps(self, inc: Incident) -> None:
-        done = self._done(inc)
+        """The flow's steps, each done only when the evidence map counts this incident for its task
+        (the same rules): a step the evidence still needs is what the line below asks for."""
+        from ..core.evidence.guide import record_steps
+
+        steps = record_steps(self.store, inc)
         parts = []
-        for label, task in (("Recorded", "IN.2.1"), ("Classified", "IN.2.2"), ("Notified", "IN.2.3"),
-                            ("Restored", "IN.2.4"), ("Closed", "IN.2.5")):
-            ok = done[task]
-            parts.append(Text.assemble(("● " if ok else "○ ", "green" if ok else "dim"), (label, "bold" if ok else ""),
-                                       (f" {task}   ", "dim")))
+        for step in steps:
+            style = {"●": "green", "◐": "yellow"}.get(step.mark, "dim")
+            parts.append(Text.assemble((f"{step.mark} ", style), (step.label, "bold" if step.performed else ""),
+                                       (f" {step.task}   ", "dim")))
         self.query_one("#steps", Static).update(Text.assemble(*parts))
         why = self.query_one("#why", Static)
-        msg = self._next_hint(inc, done)
+        msg = self._next_hint(inc, steps)
         why.display = bool(msg)
         why.update(Text(msg))
         self.refresh_bindings()  # the key bar leads with the next step
 
-    @staticmethod
-    def _done(inc: Incident) -> dict[str, bool]:
-        from ..core.intake.mail_delivery import reached
+    # the action that performs each step's task; a missing notification is always `notify_party`
+    STEP_ACTION = {"IN.2.1": "edit", "IN.2.2": "classify", "IN.2.3": "notify_party", "IN.2.4": "restore",
+                   "IN.2.5": "close_incident"}
 
-        return {
-            "IN.2.1": True,
-            "IN.2.2": bool(inc.category),
-            "IN.2.3": any(n.task == "IN.2.3" and reached(n) for n in inc.notifications),  # a mail that arrived
-            "IN.2.4": inc.restored_at is not None,
-            "IN.2.5": inc.status == "closed",
-        }
-
-    def _next_hint(self, inc: Incident, done: dict[str, bool]) -> str:
+    def _next_hint(self, inc: Incident, steps) -> str:
+        """The next step of the flow, as the evidence judges it (a restored incident whose party was
+        not told is asked to notify before it is closed), then what the record itself lacks, then
+        what the shop lacks for this incident's evidence."""
         k = self.key_for
         if inc.status == "closed":
             self.next_actions = ("reopen",)
             return ""
-        if not done["IN.2.2"]:
+        first = next((s for s in steps if s.task == "IN.2.1"), None)
+        gaps = [m for m in (first.new if first else []) if not m.startswith("no write on it performs")]
+        lacks = f" It lacks {'; '.join(gaps)} for IN.2.1: {k('edit')} to fill it in." if gaps else ""
+        shop = next((s for s in steps if s.inputs), None)
+        waits = (f" The evidence of {shop.task} also waits on the shop: " + "; ".join(shop.inputs) + " (the dashboard "
+                 "lists what to record).") if shop else ""
+        by = {s.task: s for s in steps}
+        step = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
+        if step is None and "nobody was notified (IN.2.4)" in (by["IN.2.4"].missing if "IN.2.4" in by else []):
+            self.next_actions = ("notify_party",)  # restored: the party is told before it is closed
+            return (f"Next: IN.2.4 tell the affected party it is restored, with the message: press "
+                    f"{k('notify_party')} (then {k('close_incident')} to close)." + lacks + waits)
+        if step is not None and step.task == "IN.2.2":
             self.next_actions = ("classify",)
-            return f"Next: IN.2.2 classify it (category, items involved, links): press {k('classify')}."
-        if not done["IN.2.3"]:
+            return (f"Next: IN.2.2 classify it (category, items involved, links): press {k('classify')}."
+                    + lacks + waits)
+        if step is not None and step.task == "IN.2.3":
             self.next_actions = ("notify_party",)
-            return f"Next: IN.2.3 notify the affected party with the policy's message: press {k('notify_party')}."
-        if not done["IN.2.4"]:
+            return (f"Next: IN.2.3 notify the affected party with the policy's message: press "
+                    f"{k('notify_party')}." + lacks + waits)
+        if step is not None:
             self.next_actions = ("restore", "notify_party")
-            return f"Next: IN.2.4 record what restored the service: press {k('restore')}."
+            return f"Next: IN.2.4 record what restored the service: press {k('restore')}." + lacks + waits
+        if gaps:
+            self.next_actions = ("edit", "close_incident")
+            return f"Before closing: IN.2.1 is not complete ({'; '.join(gaps)}): press {k('edit')}." + waits
         needs = [p for p in core.closure_problems(inc) if "confirmation" not in p]
         self.next_actions = ("close_incident", "raise_change")
         if needs:
             return ("Before closing, this incident needs " + "; ".join(needs)
-                    + f". ({k('raise_change')} raises the change request.)")
-        return f"Next: IN.2.5 close it once the affected party confirms: press {k('close_incident')}."
+                    + f". ({k('raise_change')} raises the change request.)") + waits
+        return f"Next: IN.2.5 close it once the affected party confirms: press {k('close_incident')}." + waits
 
     @staticmethod
     def _target_text(inc, target, clk, verdict, now) -> list:
@@ -374,12 +389,17 @@ class IncidentDetailScreen(BaseScreen):
 
         info = ("A significant incident needs its root cause and a linked change request (h), "
                 "or the reason none is needed. " if inc.significant else "")
-        done = self._done(inc)
-        skipped = [name for task, name in (("IN.2.2", "classified"), ("IN.2.3", "the affected party notified"),
-                                           ("IN.2.4", "restored with a solution")) if not done[task]]
-        if skipped:
-            info = (f"▲ This {inc.priority} incident was never " + " nor ".join(skipped) + ": an assessor will ask "
-                    "why. Close anyway, or Esc and do it first. ") + info
+        from ..core.evidence.guide import record_steps
+
+        names = {"IN.2.2": "classified", "IN.2.3": "the affected party notified", "IN.2.4": "restored with a solution"}
+        steps = [s for s in record_steps(self.store, inc) if s.task in names]
+        skipped = [names[s.task] for s in steps if not s.performed]
+        lacking = [f"{s.task}: {'; '.join(s.new)}" for s in steps if s.performed and s.new]
+        if skipped or lacking:
+            said = (f"was never {' nor '.join(skipped)}" if skipped else "") + (
+                ("; its evidence lacks " if skipped else "lacks for its evidence ") + "; ".join(lacking) if lacking else "")
+            info = (f"▲ This {inc.priority} incident {said}: an assessor will ask why. Close anyway, or Esc and do "
+                    "it first. ") + info
         if own:
             from ..core.governance.roles import RULES
 

@@ -297,12 +297,46 @@ class WizardScreen(BaseScreen):
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
+    _previewed: str | None = None  # the scope's lists as confirmed by the person
+
+    def _preview_lists(self, v) -> bool:
+        """The Scope step's lists, shown name by name before they become records. True: go on saving."""
+        from ..core.governance.process import list_lines
+        from .forms import ConfirmScreen
+
+        store = self.store
+        names = list_lines(v.get("customers", ""), "Customers")
+        services = list_lines(v.get("services_offered", ""), "Services")
+        known_c = {t.lower() for t in store.titles("customers").values()}
+        known_s = {t.lower() for t in store.titles("services").values()}
+        new_c = [n for n in names if n.lower() not in known_c]
+        new_s = [n for n in services if n.lower() not in known_s]
+        key = repr((new_c, new_s))
+        if not (new_c or new_s) or self._previewed == key:
+            return True
+        lines = []
+        if new_c:
+            lines.append(f"New customers ({len(new_c)}):\n" + "\n".join(f"  · {n}" for n in new_c))
+        if new_s:
+            lines.append(f"New services, drafts of the catalogue to confirm there ({len(new_s)}):\n"
+                         + "\n".join(f"  · {n}" for n in new_s))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._previewed = key
+                self.save_now()
+
+        self.app.push_screen(ConfirmScreen("\n\n".join(lines) + "\n\nSave these as records?"), answered)
+        return False
+
     def save_now(self) -> None:
         from ..core.governance.setup import APPROVES, save
 
         step, store = self.step, self.store
         try:
             v = self.values()
+            if step.key == "scope" and not self._preview_lists(v):
+                return
             approved = self._approval(v) if step.key in APPROVES and step.key != "roles" else None
             if step.key == "roles":
                 approved = self._approval({"approved_by": self.approver or store.actor.person, "how": "signature"})

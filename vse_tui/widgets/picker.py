@@ -192,7 +192,7 @@ class Picker(Widget, can_focus=True):
         self.matches = ([(None, self.prompt)] if blank else []) + found
         current = None if self.multiple else self._value
         values = [v for v, _ in self.matches]
-        self.cursor = values.index(current) if not text.strip() and current in values else (
+        self.cursor = values.index(current) if not text.strip() and current is not None and current in values else (
             1 if blank and len(values) > 1 and current is None else 0)
         self.refresh(layout=True)
 

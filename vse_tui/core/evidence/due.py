@@ -67,8 +67,14 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
     if row:
         items.append(DueItem(_parse(row[1] or row[2]) + timedelta(days=YEAR), "improvement report", row[0],
                              "Yearly improvement report"))
-    elif store.exists("policies"):
-        items.append(DueItem(today, "improvement report", "", "First improvement report (GO.4.1)"))
+    else:
+        first = store.row("policies", ["created_at"], {}, order="created_at")
+        if first and first[0]:  # from the shop's first day plus the review interval, never on day one
+            from .tasks import review_intervals
+
+            interval = review_intervals(store).get("GO.4.1") or YEAR  # type: ignore[arg-type]
+            items.append(DueItem(_parse(first[0]) + timedelta(days=interval), "improvement report", "",
+                                 "First improvement report (GO.4.1)"))
     row = store.row("performance_reports", ["id", "period_end"], {"status": "approved"}, order="-period_end")
     if row and row[1]:
         items.append(DueItem(_parse(row[1]) + timedelta(days=92 + 14), "performance report", row[0],

@@ -197,5 +197,50 @@ def check_public_key(text: str | None) -> str | None:
     return key
 
 
-__all__ = ["Identity", "check_person_name", "check_public_key", "clean_name", "find_person", "identify", "me",
-           "name_key", "name_of", "person_ref", "roles_of", "set_login"]
+# ---------------------------------------------------------------- callers (who reports an incident)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A customer's contact as the person who reports an incident: their name, how to reach them
+    (phone or e-mail) and the customer they work for."""
+
+    uuid: str
+    name: str
+    reach: str  # phone, else e-mail
+    email: str
+    phone: str
+    customer: str | None  # uuid
+    customer_name: str
+
+    @property
+    def label(self) -> str:
+        return " · ".join(p for p in (self.name, self.customer_name, self.reach) if p)
+
+
+def callers(store: StorePort, customer: str | None = None) -> list[Caller]:
+    """The active contacts of the shop's customers (of `customer` first, when one is chosen)."""
+    names = store.titles("customers")
+    rows = store.rows("people", ["uuid", "title", "phone", "email", "organisation"],
+                      {"affiliation": "customer", "state": "active"})
+    out = [Caller(u, n or "", (p or e or ""), e or "", p or "", o, names.get(o or "", "")) for u, n, p, e, o in rows]
+    out.sort(key=lambda c: (customer is not None and c.customer != customer, c.name.lower()))
+    return out
+
+
+def split_reach(text: str) -> tuple[str, str]:
+    """(e-mail, phone) from what was typed as a new caller's contact: an address has an @."""
+    text = (text or "").strip()
+    if not text:
+        return "", ""
+    if "@" in text:
+        if " " in text or text.startswith("@") or text.endswith("@"):
+            raise InputError(f"Phone or e-mail: {text!r} is not an e-mail address (name@example.com)")
+        return text, ""
+    if not any(ch.isdigit() for ch in text):
+        raise InputError(f"Phone or e-mail: {text!r} is neither a phone number nor an e-mail address")
+    return "", text
+
+
+__all__ = ["Caller", "Identity", "callers", "check_person_name", "check_public_key", "clean_name", "find_person",
+           "identify", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach"]

@@ -207,18 +207,41 @@ def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: 
     return rec
 
 
+def list_lines(text: str, label: str) -> list[str]:
+    """The names of a list typed one a line, each once; a line that reads as a sentence (a colon,
+    or many words) is refused with its text, so that no prose becomes a record."""
+    out: list[str] = []
+    for line in (text or "").splitlines():
+        name = line.strip().lstrip("-*• ").strip()
+        if not name:
+            continue
+        if ": " in name or name.endswith(":") or len(name.split()) > 8:
+            raise InputError(f"{label}: one name a line; {name[:60]!r} reads as a sentence, not a name")
+        if name.lower() not in {n.lower() for n in out}:
+            out.append(name)
+    return out
+
+
 def save_scope(store: StorePort, *, services_offered: str, customers: str, boundaries: str, technology: str,
-               exclusions: str, approved: Approval) -> Record:
-    """GO.1.1. `customers` is one name per line or comma-separated; new names become customer records."""
+               exclusions: str, approved: Approval, make_services: bool = False) -> Record:
+    """GO.1.1. `customers` and `services_offered` are lists, one name a line (never split from
+    prose: a comma belongs to a name such as "Baker & Sons, Ltd"); a new customer name becomes a
+    customer record. With `make_services` (the setup's Services box), each new service name becomes
+    a draft entry of the catalogue (RE.1.1) whose hours and targets are confirmed there."""
     if not services_offered.strip():
         raise InputError("Services offered: list what you offer")
-    names = [n.strip() for n in customers.replace("\n", ",").split(",") if n.strip()]
+    services = list_lines(services_offered, "Services") if make_services else []
+    names = list_lines(customers, "Customers")
     with store.transaction():
         uuids = []
         known = {t.lower(): u for u, t in store.titles("customers").items()}
         for name in names:
             found = known.get(name.lower())
             uuids.append(found or store.add(model_for("customers").model_validate({"name": name}), task="GO.1.1").uuid)
+        offered = {t.lower() for t in store.titles("services").values()}
+        for name in services:
+            if name.lower() not in offered:
+                store.add(model_for("services").model_validate({"name": name, "status": "draft"}), task="RE.1.1")
         present = list(store.titles("customers", {"state__ne": "former"}))
         missing = [u for u in present if u not in uuids]
         rec = _save_document(store, "scopes", model_for("scopes"), {

@@ -55,7 +55,8 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         cur = store.latest("scopes")
         names = "\n".join(store.titles("customers", {"state__ne": "former"}).values())
         return [FormField("services_offered", "Services", "text",
-                          val("services_offered", cur.services_offered if cur else ""), required=True),
+                          val("services_offered", cur.services_offered if cur else ""), required=True,
+                          placeholder="one a line: each new one becomes a draft service of the catalogue"),
                 FormField("customers", "Customers", "text", val("customers", names),
                           placeholder="one per line: every customer you serve today"),
                 FormField("boundaries", "Boundaries", "text", val("boundaries", cur.boundaries if cur else "")),
@@ -133,7 +134,8 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
     if key == "scope":
         return gov.save_scope(store, services_offered=v["services_offered"], customers=v.get("customers", ""),
                               boundaries=v.get("boundaries", ""), technology=v.get("technology", ""),
-                              exclusions=v.get("exclusions", ""), approved=_needed(approved))
+                              exclusions=v.get("exclusions", ""), approved=_needed(approved),
+                              make_services=True)
     if key == "roles":
         return gov.save_roles(store, roles or [], approved)
     if key == "policy":

@@ -66,13 +66,39 @@ def log_incident(
     use_last: bool = True,
     assignee: str | None = None,
     opened_at: datetime | None = None,
+    caller: str | None = None,
+    new_caller: str = "",
+    new_caller_reach: str = "",
 ) -> Incident:
     """IN.2.1: record an incident. Only the summary is required; the customer and service default
-    to the last used, the priority comes from the policy's matrix. `opened_at`: when it was
-    reported, when that was earlier than now (a message's date); never later than now."""
+    to the last used, the priority comes from the policy's matrix.
+
+    `caller` is a customer's contact (a person's id or uuid): the reporter, how to reach them and,
+    unless given, the customer come from them. `new_caller` is a contact typed in for the first
+    time, with `new_caller_reach` (phone or e-mail, required): they are added to the customer's
+    contacts in the same transaction as the incident. `opened_at`: when it was reported, when
+    that was earlier than now (a message's date); never later than now."""
     summary = (summary or "").strip()
     if not summary:
         raise InputError("Summary: describe the incident in a few words (it is the only required field)")
+    contact = None
+    if caller:
+        from ..governance.people import callers, person_ref
+
+        uuid = person_ref(store, caller, "Caller", affiliation="customer")
+        contact = next((c for c in callers(store) if c.uuid == uuid), None)
+        if contact is not None:
+            reporter, reporter_contact = contact.name, contact.email or contact.phone
+            customer = customer or contact.customer
+    new_person = None
+    if (new_caller or "").strip():
+        from ..governance.people import split_reach
+
+        if not (new_caller_reach or "").strip():
+            raise InputError(f"Phone or e-mail of {new_caller.strip()}: how to reach the caller (a new contact)")
+        email, phone = split_reach(new_caller_reach)
+        reporter, reporter_contact = new_caller.strip(), email or phone
+        new_person = (reporter, email, phone)
     customer_uuid = resolve(store, "customers", customer) if customer else (store.pref("last_customer") if use_last else None)
     service_uuid = resolve(store, "services", service) if service else (store.pref("last_service") if use_last else None)
     ci_uuids = [resolve(store, "configuration_items", c) for c in (cis or [])]
@@ -97,6 +123,11 @@ def log_incident(
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "incident")) from None
     with store.transaction():
+        if new_person is not None:
+            from ..governance.roles import add_person
+
+            name, email, phone = new_person
+            add_person(store, name, email=email, phone=phone, affiliation="customer", organisation=customer_uuid)
         stored = store.add(record, task="IN.1.3" if problem else "IN.2.1")
         for key, chosen in (("last_customer", customer_uuid), ("last_service", service_uuid)):
             if chosen:

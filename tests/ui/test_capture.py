@@ -1,0 +1,122 @@
+"""Quick capture makes a complete incident in a few keys: the summary, the caller (one of the
+customers' contacts, or a new one typed in with a phone or e-mail), details; the customer comes from
+the caller; nothing is chosen silently (the last customer and service are offered first)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from vse_tui.core.evidence.tasks import evidence_map
+from vse_tui.core.governance.roles import add_person
+from vse_tui.screens.capture import QuickCapture
+from vse_tui.widgets.picker import Picker
+
+from .conftest import SIZE
+
+
+def _shop(store):
+    from vse_tui.core.model.records import Customer, Service
+
+    acme = store.add(Customer(name="Acme Bakery"))
+    bolt = store.add(Customer(name="Bolt Logistics"))
+    store.add(Service(name="E-mail", status="approved"))
+    add_person(store, "Dana Wells", phone="+44 20 7946 0101", organisation=acme.uuid, affiliation="customer")
+    add_person(store, "Dan Brook", email="dan@bolt.example", organisation=bolt.uuid, affiliation="customer")
+    return acme, bolt
+
+
+def _record_complete(store) -> bool:
+    """IN.2.1's evidence finds every item the record needs (its inputs, the agreements, are another matter)."""
+    task = next(t for t in evidence_map(store) if t.task == "IN.2.1")
+    return not any("not recorded" in line for line in task.missing)
+
+
+async def test_a_call_from_a_known_contact_is_complete_for_the_evidence(make_app, tmp_path):
+    app = make_app(tmp_path / "x.db")
+    acme, _ = _shop(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Mail is down", "tab", *"dana", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#customer", Picker).value == acme.uuid  # filled from the caller
+        await pilot.press("tab", *"Outlook says disconnected since 9:10", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickCapture)
+    inc = app.store.records("incidents")[0]
+    assert (inc.reporter, inc.reporter_contact, inc.customer) == ("Dana Wells", "+44 20 7946 0101", acme.uuid)
+    assert inc.details == "Outlook says disconnected since 9:10"
+    assert _record_complete(app.store)
+
+
+async def test_the_callers_list_narrows_over_the_chosen_customers_contacts_first(make_app, tmp_path):
+    app = make_app(tmp_path / "x.db")
+    _, bolt = _shop(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Parcel labels do not print", "tab", "tab", "tab", *"bolt", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#customer", Picker).value == bolt.uuid
+        picker = app.screen.query_one("#caller", Picker)
+        labels = [label for _value, label in picker.search("da")]
+        assert labels[0].startswith("Dan Brook · Bolt Logistics · dan@bolt.example")
+        assert any(label.startswith("Dana Wells · Acme Bakery · +44") for label in labels)
+
+
+async def test_a_new_caller_is_typed_inline_with_a_phone_or_email_and_kept_as_a_contact(make_app, tmp_path):
+    app = make_app(tmp_path / "x.db")
+    acme, _ = _shop(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Till printer offline", "tab", *"Lee Park", "enter")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "reach"  # asked at once, beside the name
+        await pilot.press("ctrl+s")  # without a way to reach them: said, nothing saved
+        await pilot.pause()
+        assert isinstance(app.screen, QuickCapture)
+        assert "Phone or e-mail" in str(app.screen.query_one("#error").render())
+        assert not app.store.records("incidents")
+        await pilot.press(*"lee@acme.example", "tab", "tab", *"acme", "enter", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickCapture)
+    inc = app.store.records("incidents")[0]
+    assert (inc.reporter, inc.reporter_contact, inc.customer) == ("Lee Park", "lee@acme.example", acme.uuid)
+    lee = next(p for p in app.store.records("people") if p.name == "Lee Park")
+    assert (lee.affiliation, lee.organisation, lee.email) == ("customer", acme.uuid, "lee@acme.example")
+    assert _record_complete(app.store)
+
+
+async def test_nothing_is_prefilled_the_last_customer_and_service_are_offered_first(make_app, tmp_path):
+    app = make_app(tmp_path / "x.db")
+    _, bolt = _shop(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Scanner jams", "tab", *"dan b", "enter", "tab", "tab", "tab", *"mail", "enter", "ctrl+s")
+        await pilot.pause()
+        first = app.store.records("incidents")[0]
+        assert first.customer == bolt.uuid and first.service
+        await pilot.press("n")
+        await pilot.pause()
+        customer = app.screen.query_one("#customer", Picker)
+        service = app.screen.query_one("#service", Picker)
+        assert customer.value is None and service.value is None  # not chosen for the user
+        assert "last: Bolt Logistics" in str(customer.render()) and "last: E-mail" in str(service.render())
+        assert "needs a caller and a customer" in str(app.screen.query_one("#needs").render())
+        await pilot.press(*"Second call", "tab", "tab", "tab", "enter", "enter")  # open the list: the last one first
+        await pilot.pause()
+        assert customer.value == bolt.uuid
+
+
+async def test_the_discard_prompt_answers_y_or_esc_and_n_does_not_answer(make_app, tmp_path):
+    from vse_tui.screens.forms import ConfirmScreen
+
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Half a thought", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # "new incident" elsewhere: here neither an answer nor a second capture
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and len(app.screen_stack) == 3
+        await pilot.press("escape")  # no: back to what was typed
+        await pilot.pause()
+        assert isinstance(app.screen, QuickCapture) and app.screen.query_one("#summary", Input).value == "Half a thought"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (QuickCapture, ConfirmScreen))
+    assert not app.store.records("incidents")
