@@ -358,6 +358,15 @@ def test_a_long_chain_checked_in_a_second_process_finds_the_same_problems(store,
         assert f"{forged.id}: field summary differs from what its history says (changed behind the app's back)" in lines
 
 
+def test_an_audit_pack_of_a_tampered_database_says_so_on_its_first_page(db, tmp_path, capsys):
+    intruder(db, "UPDATE incidents SET priority = 'P1' WHERE id = 'INC-0002'")
+    assert main(["audit-pack", "--db", str(db), "--out", str(tmp_path / "pack")]) == 0
+    assert "fails verification (1 problem(s))" in capsys.readouterr().err
+    front = (tmp_path / "pack" / "index.md").read_text(encoding="utf-8")
+    first = front.index("This database FAILS verification: 1 problem(s)")
+    assert first < front.index("Tasks done:") and "INC-0002" in front[first:front.index("Tasks done:")]
+
+
 def test_a_shop_name_holding_a_tip_cannot_stand_in_for_the_packs_anchor(db, store, tmp_path, capsys):
     """The attack named the shop "... sequence 1, hash <row 1's hash>": the pack's anchor was read
     from that text, and after a full rewrite of the history `verify --anchor pack/` said ok. A

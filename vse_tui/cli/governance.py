@@ -192,6 +192,18 @@ def cmd_report_improvement(args) -> int:
     return EXIT_OK
 
 
+def _verify_lines(store) -> list[str]:
+    """What `verify` finds wrong: the history chain and every record against it, attached files,
+    signatures (tampering, not editing)."""
+    from ..core.evidence.attachments import check_files
+    from ..core.governance.approvals import check_signatures
+    from ..store.chain import verify
+
+    lines = [p.line() for p in verify(store)]
+    lines += [p.line() for p in check_files(store)]
+    return lines + [p.line() for p in check_signatures(store)]
+
+
 def cmd_audit_pack(args) -> int:
     from ..reports.audit_pack import write_pack
     from ..reports.performance import parse_period
@@ -206,9 +218,13 @@ def cmd_audit_pack(args) -> int:
 
     try:
         with open_store(args, must_exist=True) as store:
-            result = write_pack(store, args.out, period, progress)
+            failures = _verify_lines(store)
+            result = write_pack(store, args.out, period, progress, verify_failures=failures)
     finally:
         meter.done()
+    if failures:
+        print(one_line(f"warning: the database fails verification ({len(failures)} problem(s)); the pack's front "
+                       "page says so"), file=sys.stderr)
     tip = result["tip"]
     print(one_line(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work "
                    f"products, {result['files']} attached files, {result['signatures']} signed approvals)"))

@@ -704,10 +704,13 @@ def build_pages(store, files: dict[str, str], target: Path,
 
 
 def write_pack(store, out: str | os.PathLike, period: Period | None = None,
-               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+               progress: Callable[[int, int], None] | None = None,
+               verify_failures: list[str] | None = None) -> dict[str, Any]:
     """Write the pack into the folder `out` (made if needed; empty, or a previous pack, whose pages
     not written again are removed). `period`: the incidents opened in it only (the other records
-    are all there). `progress(records written, records to write)`, as they go."""
+    are all there). `progress(records written, records to write)`, as they go. `verify_failures`:
+    what `verify` found wrong with the database (tampering, not editing), written first on the
+    front page."""
 
     target = Path(out).expanduser()
     if target.exists() and not target.is_dir():
@@ -717,7 +720,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
     made = not target.exists()
     written_files: set[str] = set()
     try:
-        result = _write_pack(store, target, database, before, written_files, period, progress)
+        result = _write_pack(store, target, database, before, written_files, period, progress, verify_failures)
     except BaseException as exc:
         # a pack stopped half-way leaves nothing half-made (nor its marker, in a folder it began)
         _undo(target, (written_files - before) | (set() if before else {PACK_MARKER}), made)
@@ -794,7 +797,8 @@ def _undo(target: Path, rels: set[str], made: bool) -> None:
 
 
 def _write_pack(store, target: Path, database, before: set[str], written_files: set[str],
-                period: Period | None, progress: Callable[[int, int], None] | None) -> dict[str, Any]:
+                period: Period | None, progress: Callable[[int, int], None] | None,
+                verify_failures: list[str] | None = None) -> dict[str, Any]:
     from ..core.evidence.attachments import stored_path
     from ..store.anchor import PACK_ANCHOR, pack_anchor
     from ..store.files import private_folder, write_bytes, write_text
@@ -838,6 +842,12 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
             *([("p", Mark(f"Period of this pack: {_period_text(period)}. The incidents are those opened in it; "
                           "every other record is here whole. The evidence map, the audit check and the counts "
                           "below are of the whole database.", "part"))] if period else []),
+            *([("p", Mark(f"This database FAILS verification: {len(verify_failures)} problem(s) that editing through "
+                          "the app cannot make (records or history changed behind its back). Nothing in this pack "
+                          "can be taken as the shop's record until they are explained.", "no")),
+               ("table", (["what verify found"], [[line] for line in verify_failures[:50]]
+                          + ([[f"... and {len(verify_failures) - 50} more"]] if len(verify_failures) > 50 else [])))]
+              if verify_failures else []),
             ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
                        "ok" if counts[0] == counts[1] and not findings else "part")),
             ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "

@@ -43,6 +43,10 @@ RULES = {
                      "countable check as its mitigation",
     "mitigation": "a mitigation names a check the app can count, and the records show it in the period",
     "role-warning": "every role warning is acknowledged with a mitigation",
+    "login": "one login writes as one person (a shared login hides who did what)",
+    "timing": "what happened takes time: an incident is not closed the second it opens, resources are confirmed "
+              "before the planned start, a normal change is not deployed before its planned start",
+    "significant": "a significant incident is closed with a change request or the reason none is needed",
     "report": "an approved performance or improvement report's figures agree with the records of its period "
               "(recomputed by reports.figures)",
     "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
@@ -100,6 +104,8 @@ def audit_check(store: StorePort) -> list[Finding]:
     findings += _content(store, standard, imported)
     findings += _parties(store)
     findings += _duties(store)
+    findings += _logins(store)
+    findings += _timing(store)
     findings += _signatures(store)
     return findings
 
@@ -271,6 +277,52 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
         else:
             out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came "
                                                                          "from (WP.18 Service incident record)"))
+    return out
+
+
+def _logins(store: StorePort) -> list[Finding]:
+    names = store.titles("people")
+    out = []
+    for login, host, people, count in store.logins_as_people():
+        who = sorted(names.get(p, p) for p in (people or "").split(",") if p)
+        out.append(Finding("login", (f"login {login}@{host or '?'}",),
+                           f"{count} write(s) as {len(who)} people ({', '.join(who)}): one login, one person "
+                           "(people login PERSON LOGIN; --as and VSE_TUI_OPERATOR only for scripts)"))
+    return out
+
+
+def _timing(store: StorePort) -> list[Finding]:
+    """Impossible timing, and significant incidents closed with neither a change nor a reason."""
+    from ..kernel import clock
+
+    out = []
+    zero, significant = [], []
+    for rid, opened, closed, priority, security, changes, reason in store.rows(
+            "incidents", ["id", "opened_at", "closed_at", "priority", "security", "changes:json", "no_change_reason"],
+            {"status": "closed", **HERE}, order="-seq", limit=SCAN):
+        if opened and closed and clock.parse_datetime(closed) <= clock.parse_datetime(opened):
+            zero.append(rid)
+        if (priority in ("P1", "P2") or security) and not changes and not (reason or "").strip():
+            significant.append(rid)
+    if zero:
+        out.append(Finding("timing", tuple(zero[:10]) + ((f"and {len(zero) - 10} more",) if len(zero) > 10 else ()),
+                           "closed the moment it was opened"))
+    if significant:
+        out.append(Finding("significant", tuple(significant[:10]) + (
+            (f"and {len(significant) - 10} more",) if len(significant) > 10 else ()),
+            "a significant incident closed with neither a change request nor the reason none is needed"))
+    for rid, ctype, planned, deployed in store.rows("change_requests", ["id", "change_type", "planned_at", "deployed_at"],
+                                                    {"deployed_at__isnull": False, "planned_at__isnull": False},
+                                                    order="-seq", limit=SCAN):
+        if ctype != "emergency" and clock.parse_datetime(deployed) < clock.parse_datetime(planned):
+            out.append(Finding("timing", (rid,), f"deployed {clock.local_text(clock.parse_datetime(deployed))}, "
+                                                 f"before its planned start {clock.local_text(clock.parse_datetime(planned))}"))
+    for uuid, rid, planned in store.rows("change_requests", ["uuid", "id", "planned_at"],
+                                         {"planned_at__isnull": False, "deployed_at__isnull": False},
+                                         order="-seq", limit=SCAN):
+        row = store.last_task_row(uuid, "CO.3.3")
+        if row and clock.parse_datetime(row["at"]) > clock.parse_datetime(planned):
+            out.append(Finding("timing", (rid,), "its resources were confirmed after its planned start"))
     return out
 
 

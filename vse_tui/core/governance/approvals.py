@@ -45,7 +45,8 @@ def content_items(record: Record) -> dict[str, Any]:
     if not record.WP:
         return {k: v for k, v in data.items() if k not in ("approvals", "version", "updated_at", "updated_by")}
     wp = load_standard().wp(record.WP)
-    return {name: data[name] for name in wp.fields if name in data and name not in wp.lifecycle_fields}
+    return {name: data[name] for name in wp.fields if name in data and name not in wp.lifecycle_fields
+            and not (name in wp.later_fields and data[name] in (None, "", [], {}))}
 
 
 def content_hash(record: Record) -> str:

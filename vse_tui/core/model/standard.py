@@ -55,6 +55,7 @@ class WorkProduct(BaseModel):
     lifecycle_fields: list[str] = []
     substance: dict[str, str] = {}  # required item -> what counts as written (core/evidence/substance.py)
     own: list[str] = []  # items the shop writes in its own words (starting text unchanged is not)
+    later_fields: list[str] = []  # items added after approvals were bound: hashed only when filled
 
     def required_in(self, status: str | None) -> list[str]:
         """The content items a record in `status` must have filled."""
