@@ -314,3 +314,33 @@ def test_a_big_merge_fills_the_search_index_once_as_records_end_up(pair, monkeyp
     assert indexed == shop.count("incidents")  # every incident once, the old ones too
     core.log_incident(shop, "Toner low")  # a record made afterwards goes in through the trigger again
     assert [title for _kind, _uuid, _id, title in shop.search("toner")] == ["Toner low"]
+
+
+def test_mail_that_came_in_on_both_copies_merges_without_a_conflict(pair):
+    """A record's mail grows by appending: a reply received at the shop and another on the laptop
+    both end up on the incident on both sides, each once, with their texts; verify holds."""
+    from email.message import EmailMessage
+
+    from vse_tui.core.intake import mail
+    from vse_tui.core.intake.mail_delivery import messages_of
+    from vse_tui.core.intake.mail_intake import receive
+
+    shop, tech, folder = pair
+
+    def reply(store, n, text):
+        msg = EmailMessage()
+        msg["From"], msg["Subject"], msg["Message-ID"] = "dana@acme.example", "Re: [INC-0001] Mail slow", f"<r{n}@a>"
+        msg.set_content(text)
+        assert receive(store, mail.parse(bytes(msg)), store.mail_ids()).what == "reply"
+
+    reply(shop, 1, "Still slow at the shop.")
+    reply(tech, 2, "Slow here too.")
+    to_shop, _ = exchange(tech, shop, folder, "t1")
+    to_tech, _ = exchange(shop, tech, folder, "s1")
+    assert (to_shop.conflicts, to_tech.conflicts) == (0, 0)
+    for store in (shop, tech):
+        inc = store.get("incidents", "INC-0001")
+        assert sorted(m.message_id for m in inc.mail) == ["<r1@a>", "<r2@a>"]
+        texts = sorted(m.text.strip() for m in messages_of(store, "incidents", inc))
+        assert texts == ["Slow here too.", "Still slow at the shop."]
+        assert verify(store) == []

@@ -89,6 +89,13 @@ class RecordScreen(BaseScreen):
                 f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
+        if self.kind in ("feedback", "change_requests"):
+            from ..core.intake.mail_delivery import messages_of
+
+            for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
+                body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
+                grid.add_row("mail", Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
+                                                         if body.strip() else "")))
         files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
         if files:
             grid.add_row("files", Text(f"{files} attached (f lists them)"))
@@ -215,7 +222,7 @@ class RecordScreen(BaseScreen):
             self.reload()
 
         info = (f"The {what} goes to the outbox as a real message ([{rec.id}] in its subject); the record's history "
-                "keeps what was sent, to whom and when.")
+                "keeps what was sent, to whom and when." + (f"\n▲ {draft['warning']}" if draft.get("warning") else ""))
         self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
 
     def action_files(self) -> None:

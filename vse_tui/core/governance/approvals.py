@@ -479,6 +479,10 @@ def _content_bytes_by_version(store: StorePort, record: Record,
             state = json.loads(row["new_value"])
         elif row["action"] == "update" and row["field"]:
             state[row["field"]] = _value(model, row["field"], row["new_value"])
+        elif row["action"] == "append" and row["field"]:  # items added to a list (a record's mail): envelopes
+            state[row["field"]] = [*(state.get(row["field"]) or []),
+                                   *({k: v for k, v in item.items() if k != "text"} if isinstance(item, dict) else item
+                                     for item in json.loads(row["new_value"] or "[]"))]
         else:
             continue
         version = row["version"] or version
