@@ -74,19 +74,23 @@ def build_junk(store) -> dict[str, Any]:
         "review_date": clock.today().isoformat(), "provider_owner": X, "party_owner": X, "services": svc.id,
         "targets": "P1 1m/1h", "change_and_incident_procedures": X})
     approve(store, "customer_agreements", agr.id, how="signature", mitigation=TBD)
-    approve(store, "customer_agreements", agr.id, contact.name, how="signature", meaning="accepted by the customer")
+    approve(store, "customer_agreements", agr.id, contact.name, how="email", meaning="accepted by the customer",
+            evidence=_junk_mail(store))
     edit(store, "customer_agreements", agr.id, {"targets": "P1 2m/1h"})
     approve(store, "customer_agreements", agr.id, how="signature", mitigation=TBD)
-    approve(store, "customer_agreements", agr.id, contact.name, how="signature", meaning="accepted by the customer")
+    approve(store, "customer_agreements", agr.id, contact.name, how="email", meaning="accepted by the customer",
+            evidence=_junk_mail(store))
     sag = create(store, "supplier_agreements", {
         "title": X, "supplier": supplier.id, "scope": X, "start_date": clock.today().isoformat(),
         "review_date": clock.today().isoformat(), "provider_owner": X, "party_owner": X, "deliverables": X,
         "pricing": X})
     approve(store, "supplier_agreements", sag.id, how="signature", mitigation=TBD)
-    approve(store, "supplier_agreements", sag.id, supplier_contact.name, how="email", meaning="accepted by the supplier")
+    approve(store, "supplier_agreements", sag.id, supplier_contact.name, how="email", meaning="accepted by the supplier",
+            evidence=_junk_mail(store))
     edit(store, "supplier_agreements", sag.id, {"warranty": X})
     approve(store, "supplier_agreements", sag.id, how="signature", mitigation=TBD)
-    approve(store, "supplier_agreements", sag.id, supplier_contact.name, how="email", meaning="accepted by the supplier")
+    approve(store, "supplier_agreements", sag.id, supplier_contact.name, how="email", meaning="accepted by the supplier",
+            evidence=_junk_mail(store))
     # control: procedures, items, the schedule, one change along its whole path
     prc = create(store, "procedures", {"title": X, "raising_changes": X, "updating_schedule": X,
                                        "emergency_changes": X, "removal": X, "steps": X})
@@ -149,3 +153,12 @@ def build_junk(store) -> dict[str, Any]:
     refs.update(customer=customer, contact=contact, service=svc, agreement=agr, change=ch, incident=inc,
                 problem=prob, performance=rep, improvement=imp)
     return refs
+
+
+def _junk_mail(store) -> str:
+    """The 'message' a gamer attaches to an acceptance recorded for a contact: one line of junk."""
+    from pathlib import Path
+
+    path = Path(store.path).parent / "x.eml"
+    path.write_text("x\n")
+    return str(path)

@@ -4,6 +4,7 @@ atomically with tomli-w (a temp file renamed over the old one)."""
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -88,10 +89,13 @@ class MailSettings:
     send: Literal["queue", "now"] = "queue"  # now: the TUI sends a notification at once when it can
     max_attachment_mb: int = 25
     own: list[str] = field(default_factory=list)  # other addresses of the shop (never a new incident)
+    ca_file: str = ""  # the certificate authority the server's certificate is checked against (default: the system's)
+    helo_name: str = ""  # how we greet the server (EHLO); default: the host's full name, else the domain of `from`
 
     KEYS = {"from": "sender", "maildir": "maildir", "smtp_host": "smtp_host", "smtp_port": "smtp_port",
             "smtp_user": "smtp_user", "security": "security", "password_command": "password_command",
-            "send": "send", "max_attachment_mb": "max_attachment_mb", "own": "own"}
+            "send": "send", "max_attachment_mb": "max_attachment_mb", "own": "own", "ca_file": "ca_file",
+            "helo_name": "helo_name"}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> MailSettings:
@@ -100,7 +104,7 @@ class MailSettings:
             raise InputError(f"mail: unknown setting {', '.join(unknown)} (known: {', '.join(cls.KEYS)})")
         out = cls(**{cls.KEYS[k]: v for k, v in raw.items()})
         problems = []
-        for name in ("sender", "maildir", "smtp_host", "smtp_user", "password_command"):
+        for name in ("sender", "maildir", "smtp_host", "smtp_user", "password_command", "ca_file", "helo_name"):
             if not isinstance(getattr(out, name), str):
                 problems.append(f"mail.{name}: expected text")
         if out.security not in ("starttls", "ssl", "none"):
@@ -113,6 +117,9 @@ class MailSettings:
             problems.append(f"mail.max_attachment_mb: expected a positive number (got {out.max_attachment_mb!r})")
         if not isinstance(out.own, list) or not all(isinstance(a, str) for a in out.own):
             problems.append("mail.own: expected a list of addresses")
+        if isinstance(out.helo_name, str) and out.helo_name and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9.:A-Fa-f]+\]",
+                                                                                out.helo_name):
+            problems.append(f"mail.helo_name: expected a host name such as mail.example.org (got {out.helo_name!r})")
         if problems:
             raise InputError("; ".join(problems))
         return out

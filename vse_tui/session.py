@@ -1,11 +1,27 @@
 """Who is at the keyboard and which database they work in: what both doors (the command line and
 the TUI) need before they open the store. --as PERSON, else VSE_TUI_OPERATOR, else the config's
-operator, else the login; the store maps it to a person of the shop."""
+operator, else the login; the store maps it to a person of the shop.
+
+A session started by sshd from a line of `vse-tui people authorized-keys` is pinned to the person
+whose key opened it: --as, VSE_TUI_OPERATOR and the start-up picker are refused, and the person must
+still hold that very key."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+_PINNED: tuple[str, str] | None = None  # (person uuid, key fingerprint) of a session started by sshd
+
+
+def pin(person: str, key_fingerprint: str) -> None:
+    """This process runs for the person whose key sshd accepted (see cli's ssh-session)."""
+    global _PINNED
+    _PINNED = (person, key_fingerprint)
+
+
+def pinned() -> tuple[str, str] | None:
+    return _PINNED
 
 
 def database(args=None) -> Path:
@@ -18,6 +34,16 @@ def database(args=None) -> Path:
 def claim(args=None) -> tuple[str | None, bool]:
     """What the person at the keyboard says they are, and whether they said it for this run
     (--as, VSE_TUI_OPERATOR: a name that matches nobody is refused) or once in the config."""
+    if _PINNED is not None:
+        from .core.kernel.errors import InputError
+
+        if getattr(args, "as_person", None):
+            raise InputError("This session was opened over SSH with your key: --as is refused (you write as the "
+                             "person your key belongs to)")
+        if os.environ.get("VSE_TUI_OPERATOR"):
+            raise InputError("This session was opened over SSH with your key: VSE_TUI_OPERATOR is refused (you write "
+                             "as the person your key belongs to)")
+        return _PINNED[0], True
     given = getattr(args, "as_person", None) or os.environ.get("VSE_TUI_OPERATOR")
     if given:
         return given, True
@@ -38,8 +64,35 @@ def identify(store, args=None) -> None:
     from .core.governance.people import identify as who
 
     text, explicit = claim(args)
+    if _PINNED is not None:
+        _identify_pinned(store)
+        return
     found = who(store, text, store.actor.os_user, explicit)
     store.actor = store.actor.as_person(found.person, found.name)
+
+
+def _identify_pinned(store) -> None:
+    """The person whose key sshd accepted, if they are still active and still hold that key; the
+    host names the address the session came from."""
+    import dataclasses
+
+    from .core.governance.keys import fingerprint
+    from .core.kernel.errors import InputError
+
+    assert _PINNED is not None
+    person, fp = _PINNED
+    row = store.row("people", ["id", "title", "ssh_key", "state", "affiliation"], {"uuid": person})
+    if row is None or row[3] != "active" or row[4] != "internal":
+        raise InputError("This SSH key's line names no active person of this shop; print the lines again with "
+                         "'vse-tui people authorized-keys'")
+    if not row[2] or fingerprint(row[2]) != fp:
+        raise InputError(f"This authorized_keys line is for a key {row[1]} ({row[0]}) no longer holds; print the "
+                         "lines again with 'vse-tui people authorized-keys'")
+    client = (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or "").split()
+    actor = store.actor.as_person(person, row[1])
+    if client:
+        actor = dataclasses.replace(actor, host=f"{actor.host} (ssh from {client[0]})")
+    store.actor = actor
 
 
 def open_as(args=None, *, create: bool = True):

@@ -83,7 +83,10 @@ def test_an_approval_without_the_role_needs_a_mitigation(store):
     from vse_tui.core.governance import documents
 
     pol = store.latest("policies")
-    pol = documents.approve(store, "policies", pol.id, "Pat", mitigation="Kim was away; she reads it on Monday")
+    from tests.conftest import acting
+
+    with acting(store, pat):  # Pat approves at his keyboard
+        pol = documents.approve(store, "policies", pol.id, mitigation="Kim was away; she reads it on Monday")
     ack = store.records("acknowledgements")[-1]
     assert (ack.rule, ack.record, ack.mitigation) == ("approver-without-role", pol.uuid,
                                                       "Kim was away; she reads it on Monday")

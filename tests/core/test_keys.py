@@ -62,6 +62,7 @@ def policy(store):
 def forge_approval(store, kind: str, rec, person: str, private_key: Path, key_public: str):
     """What an older version let anyone do: an approval 'by' someone, signed with another's key."""
     a = approvals.bind(approvals.new(store, person), rec)
+    a = a.model_copy(update={"recorded_by": None})  # an older version kept no recorder
     a = a.model_copy(update={"signature": approvals.sign_text(approvals.text(kind, rec.uuid, rec.id, a), private_key),
                              "key": fingerprint(key_public)})
     return store.update(kind, rec.uuid, {"approvals": [*rec.approvals, a]})
@@ -235,3 +236,45 @@ def test_a_people_import_refuses_look_alikes(store, tmp_path):
     plan = plan_parties(store, "people", csv)
     assert [r.name for r in plan.records] == ["Dana Reyes"]
     assert [r.line for r in plan.rejected] == [2, 4, 5]
+
+
+def test_an_approval_recorded_for_someone_else_shows_how_it_was_given(store, tmp_path, capsys):
+    from vse_tui.core.model.records import Approval
+    from vse_tui.reports import audit_pack
+
+    add_person(store, "Sam Ortiz", roles="SM,MGT", os_user="sam")
+    ref = policy(store).id
+    db = str(store.path)
+    mail = tmp_path / "sam-approves.eml"
+    mail.write_bytes(b"From: Sam Ortiz <sam@shop.example>\r\nTo: tester@shop.example\r\nSubject: Re: POL-0001\r\n"
+                     b"Date: Thu, 26 Nov 2026 09:00:00 +0000\r\nMessage-ID: <1@shop.example>\r\n\r\nApproved. Sam\r\n")
+    # Tester at the keyboard records Sam's approval: not with nothing to show, not as a signature, not as 'typed'
+    assert main(["approve", ref, "--by", "Sam Ortiz", "--as", "Tester", "--db", db]) == 1
+    assert "attach what shows it" in capsys.readouterr().err
+    assert main(["approve", ref, "--by", "Sam Ortiz", "--how", "email", "--as", "Tester", "--db", db]) == 1
+    assert main(["approve", ref, "--by", "Sam Ortiz", "--how", "email", "--evidence", str(mail), "--sign",
+                 "--as", "Tester", "--db", db]) == 1
+    assert "never a signature" in capsys.readouterr().err
+    assert main(["approve", ref, "--by", "Sam Ortiz", "--how", "email", "--evidence", str(mail), "--as", "Tester",
+                 "--db", db]) == 0
+    said = capsys.readouterr().out
+    assert "by Sam Ortiz (recorded for them, how: e-mail, attached)" in said
+    pol = store.get("policies", ref)
+    a = pol.approvals[-1]
+    assert a.recorded_by == store.actor.person and a.person != a.recorded_by and a.how == "email" and a.evidence
+    assert store.get("attachments", a.evidence).name == "sam-approves.eml"
+    code, said = verify_says(store, capsys)
+    assert code == 0, said
+    assert [f for f in audit_check.audit_check(store) if f.rule == "on-behalf"] == []
+    audit_pack.write_pack(store, tmp_path / "pack")
+    page = (tmp_path / "pack" / "wp" / "WP.14.md").read_text() if (tmp_path / "pack" / "wp" / "WP.14.md").exists() \
+        else "\n".join(p.read_text() for p in (tmp_path / "pack").rglob("*.md"))
+    assert "recorded by Tester for Sam Ortiz, how: e-mail, attached" in page
+    # what an older version's 'approve --by' left: an approval by Sam written by Tester, nothing attached
+    legacy = Approval(by="Sam Ortiz", person=a.person, at=a.at, how="signature", version=pol.version,
+                      content=a.content)
+    store.update("policies", pol.uuid, {"approvals": [*pol.approvals, legacy]})
+    code, said = verify_says(store, capsys)
+    assert code == 1 and "recorded by Tester for Sam Ortiz (how: signature) has nothing attached" in said
+    found = [f for f in audit_check.audit_check(store) if f.rule == "on-behalf"]
+    assert len(found) == 1 and found[0].records == (ref,) and "nothing attached" in found[0].what

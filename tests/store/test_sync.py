@@ -358,3 +358,33 @@ def test_a_change_merged_from_a_copy_a_little_ahead_keeps_its_time_and_leaves_th
     later = core.log_incident(shop, "Typed at the shop afterwards")
     assert later.opened_at == now  # the shop's clock, not the merged change's
     assert [f for f in audit_check.audit_check(shop) if f.rule == "time"] == []
+
+
+def test_mail_that_came_in_on_both_copies_merges_without_a_conflict(pair):
+    """A record's mail grows by appending: a reply received at the shop and another on the laptop
+    both end up on the incident on both sides, each once, with their texts; verify holds."""
+    from email.message import EmailMessage
+
+    from vse_tui.core.intake import mail
+    from vse_tui.core.intake.mail_delivery import messages_of
+    from vse_tui.core.intake.mail_intake import receive
+
+    shop, tech, folder = pair
+
+    def reply(store, n, text):
+        msg = EmailMessage()
+        msg["From"], msg["Subject"], msg["Message-ID"] = "dana@acme.example", "Re: [INC-0001] Mail slow", f"<r{n}@a>"
+        msg.set_content(text)
+        assert receive(store, mail.parse(bytes(msg)), store.mail_ids()).what == "reply"
+
+    reply(shop, 1, "Still slow at the shop.")
+    reply(tech, 2, "Slow here too.")
+    to_shop, _ = exchange(tech, shop, folder, "t1")
+    to_tech, _ = exchange(shop, tech, folder, "s1")
+    assert (to_shop.conflicts, to_tech.conflicts) == (0, 0)
+    for store in (shop, tech):
+        inc = store.get("incidents", "INC-0001")
+        assert sorted(m.message_id for m in inc.mail) == ["<r1@a>", "<r2@a>"]
+        texts = sorted(m.text.strip() for m in messages_of(store, "incidents", inc))
+        assert texts == ["Slow here too.", "Still slow at the shop."]
+        assert verify(store) == []

@@ -3,6 +3,8 @@ TUI with "x" in every field, then the year's work through the command line, "x" 
 field and "tbd" as every mitigation, one person holding every role and approving her own work.
 At most three of the 40 tasks may read as done, and `audit check` names the junk."""
 
+from pathlib import Path
+
 from textual.widgets import Input, TextArea
 
 from vse_tui.cli import main
@@ -74,12 +76,16 @@ async def test_the_junk_shop_through_the_tui_and_the_cli(make_app, tmp_path, mon
                "--set", "party_owner=x", "--set", f"services={svc}", "--set", "targets=P1 1m/1h",
                "--set", "change_and_incident_procedures=x").split(":")[0]
     _cli(db, "approve", agr, "--mitigation", "tbd")
-    _cli(db, "approve", agr, "--by", "xx", "--meaning", "accepted by the customer")
+    junk_mail = Path(db).parent / "x.eml"
+    junk_mail.write_text("x\n")
+    _cli(db, "approve", agr, "--by", "xx", "--meaning", "accepted by the customer", "--how", "email", "--evidence",
+         str(junk_mail))
     sag = _cli(db, "record", "add", "supplier_agreements", *x, "--set", "supplier=SUP-0001", "--set", "scope=x",
                "--set", "start_date=2026-01-01", "--set", "review_date=2027-01-01", "--set", "provider_owner=x",
                "--set", "party_owner=x", "--set", "deliverables=x", "--set", "pricing=x").split(":")[0]
     _cli(db, "approve", sag, "--mitigation", "tbd")
-    _cli(db, "approve", sag, "--by", "xxxx", "--meaning", "accepted by the supplier", "--how", "email")
+    _cli(db, "approve", sag, "--by", "xxxx", "--meaning", "accepted by the supplier", "--how", "email", "--evidence",
+         str(junk_mail))
     prc = _cli(db, "record", "add", "procedures", *x, "--set", "raising_changes=x", "--set", "updating_schedule=x",
                "--set", "emergency_changes=x", "--set", "removal=x", "--set", "steps=x").split(":")[0]
     _cli(db, "approve", prc, "--mitigation", "tbd")

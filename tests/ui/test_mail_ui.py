@@ -72,3 +72,69 @@ async def test_m_on_a_feedback_entry_mails_the_answer_to_its_company_contact(mak
     raw = queued[0][0].read_text()
     assert "Hello Dana Wells" in raw and "sent each invoice twice" in raw
     assert [h for h in store.history(entry.uuid) if h["action"] == "mail"]
+
+
+async def test_the_incident_and_change_screens_show_each_message_with_its_state_and_text(make_app, tmp_path):
+    """A notice's life on the incident screen (queued, sent, bounced) and a reply on a change."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    from vse_tui.core.control import changes
+    from vse_tui.core.incidents import process as core
+    from vse_tui.core.intake import mail
+    from vse_tui.core.intake.mail_intake import mail_about, notify_by_mail, receive
+    from vse_tui.mailer import send_outbox
+
+    from .conftest import widget_text
+
+    app = make_app(tmp_path / "x.db")
+    app.config = Config(mail={"from": "desk@shop.example"})
+    store = app.store
+    inc = core.log_incident(store, "Scanner offline", reporter="Dana", reporter_contact="dana@acme.example")
+    updated, _ = notify_by_mail(store, inc.id, task="IN.2.3", sender="desk@shop.example")
+    change = changes.request(store, "Move mail to the new server")
+    mail_about(store, "change_requests", change.id, sender="desk@shop.example", to="it@acme.example")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(inc.id)
+        await pilot.pause()
+        assert "IN.2.3 to Dana <dana@acme.example>: queued" in widget_text(app, "#fields")
+        assert "● Notified IN.2.3" not in widget_text(app, "#steps")  # queued is not told
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = Controller(Sink(), hostname="127.0.0.1", port=port)
+        server.start()
+        try:
+            settings = app.config.mail_settings
+            settings.smtp_host, settings.smtp_port, settings.security = "127.0.0.1", port, "none"
+            assert send_outbox(store, settings) == (2, [])
+        finally:
+            server.stop()
+        app.screen.reload()
+        await pilot.pause()
+        shown = widget_text(app, "#fields")
+        assert "IN.2.3 to Dana <dana@acme.example>: sent" in shown and "We are working on" in shown
+        assert "● Notified IN.2.3" in widget_text(app, "#steps")
+        report = (b"From: MAILER-DAEMON@mx.acme.example\nSubject: Undelivered\nMessage-ID: <dsn1@mx>\n"
+                  b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+                  b"--b\nContent-Type: text/plain\n\nGone.\n--b\nContent-Type: message/delivery-status\n\n"
+                  b"Reporting-MTA: dns; mx.acme.example\n\nFinal-Recipient: rfc822; dana@acme.example\n"
+                  b"Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n\n"
+                  b"--b\nContent-Type: text/rfc822-headers\n\nMessage-ID: " + updated.notifications[-1].message_id.encode()
+                  + b"\n\n--b--\n")
+        assert receive(store, mail.parse(report), store.mail_ids()).what == "bounce"
+        reply = (b"From: IT <it@acme.example>\nSubject: Re: [" + change.id.encode() + b"] Planned change\n"
+                 b"Message-ID: <r1@acme.example>\n\nCan it wait until Friday?\n")
+        assert receive(store, mail.parse(reply), store.mail_ids()).what == "reply"
+        app.screen.reload()
+        await pilot.pause()
+        shown = widget_text(app, "#fields")
+        assert "IN.2.3 to Dana <dana@acme.example>: bounced" in shown and "User unknown" in shown
+        assert "● Notified IN.2.3" not in widget_text(app, "#steps")  # nobody was reached: the step is not done
+        app.open_record(change.id)
+        await pilot.pause()
+        shown = widget_text(app, "#fields")
+        assert "to it@acme.example: sent" in shown and "mail from IT <it@acme.example>: a reply" in shown
+        assert "Can it wait until Friday?" in shown

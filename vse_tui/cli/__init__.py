@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "setup": ("steps",),
     "record": ("steps",),
     "people": ("governance",),
+    "ssh-session": ("governance",),
     "roles": ("governance", "steps"),
     "approve": ("governance",),
     "audit": ("governance",),

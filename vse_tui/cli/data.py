@@ -33,7 +33,7 @@ from .common import (
 
 def cmd_verify(args) -> int:
     from ..core.evidence.attachments import check_files
-    from ..core.governance.approvals import check_signatures
+    from ..core.governance.approvals import check_approvals
     from ..reports.figures import contradictions
     from ..store.anchor import read_anchor
     from ..store.chain import verify
@@ -43,7 +43,7 @@ def cmd_verify(args) -> int:
         meter = Progress("checking records", total=store.record_count(), unit="records")
         problems: list[_Finding] = [*verify(store, parallel=True, progress=meter.update)]
         meter.done()
-        problems += [*check_files(store), *check_signatures(store), *contradictions(store)]
+        problems += [*check_files(store), *check_approvals(store), *contradictions(store)]
         rows = store.count("history")
         files = store.count("attachments")
         tip = store.chain_tip()

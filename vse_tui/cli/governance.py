@@ -97,6 +97,70 @@ def cmd_people_keys(args) -> int:
     return EXIT_OK
 
 
+def cmd_people_authorized_keys(args) -> int:
+    """One authorized_keys line per person of the shop who holds a key: sshd starts the app as that
+    person, on this database, whatever the login they share."""
+    import shlex
+    from pathlib import Path
+
+    from ..core.governance.keys import authorized_keys_entries
+    from ..core.kernel.errors import InputError
+
+    program = shlex.split(args.program) if args.program else [sys.executable, "-m", "vse_tui"]
+    with open_store(args, must_exist=True) as store:
+        entries = authorized_keys_entries(store)
+        db = Path(store.path).resolve()
+    lines = []
+    for pid, uuid, fp, key in entries:
+        command = "exec " + shlex.join([*program, "--db", str(db), "ssh-session", uuid, fp])
+        if any(ch in command for ch in '"\\') or not command.isprintable():
+            raise InputError(f"The command {command!r} holds a double quote, a backslash or a control character, which "
+                             "an authorized_keys line cannot carry; move the database or give --program")
+        lines.append(f'restrict,pty,command="{command}" {key} vse-tui:{pid}')
+    with output(args) as out:
+        for line in lines:
+            out.write(line + "\n")
+    if not lines:
+        print("vse-tui: nobody holds a key yet ('vse-tui people key PERSON FILE.pub')", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_ssh_session(args) -> int:
+    """Run by sshd from a line of 'people authorized-keys': the command the person asked for
+    (SSH_ORIGINAL_COMMAND; none: the TUI), on this database, as the person whose key opened it."""
+    import os
+    import shlex
+
+    from .. import session
+    from ..core.kernel.errors import InputError
+    from . import main
+
+    if session.pinned() is not None:
+        raise InputError("A session opened over SSH cannot open another")
+    try:
+        argv = shlex.split(os.environ.get("SSH_ORIGINAL_COMMAND") or "")
+    except ValueError as exc:
+        raise InputError(f"The command sent over SSH cannot be read ({exc})") from None
+    if argv and argv[0] in ("vse-tui", "vse_tui"):
+        argv = argv[1:]
+    for word in argv:
+        if word == "--":
+            break
+        for option in ("--as", "--db"):
+            if word == option or word.startswith(option + "="):
+                raise InputError(f"This session was opened over SSH with your key: {option} is refused (the line "
+                                 "names the person and the database)")
+    command = next((w for w in argv if not w.startswith("-")), None)
+    if command in ("ssh-session", "serve", "demo"):
+        raise InputError(f"'{command}' is not run in a session opened over SSH")
+    session.pin(args.person, args.fingerprint)
+    if os.environ.get("VSE_TUI_OPERATOR"):
+        raise InputError("This session was opened over SSH with your key: VSE_TUI_OPERATOR is refused (you write as "
+                         "the person your key belongs to)")
+    at = argv.index("--") if "--" in argv else len(argv)
+    return main([*argv[:at], f"--db={args.db}", *argv[at:]])
+
+
 def cmd_approve(args) -> int:
     from ..core.governance.approvals import approve
     from ..core.governance.approvals import state as approval_state
@@ -104,7 +168,7 @@ def cmd_approve(args) -> int:
     with open_store(args) as store:
         rec = store.find(args.ref)
         done = approve(store, rec.KIND, rec.uuid, args.by, how=args.how, meaning=args.meaning, noted_by=args.noted_by,
-                       note=args.note, mitigation=args.mitigation, sign=args.sign, key=args.key)
+                       note=args.note, mitigation=args.mitigation, sign=args.sign, key=args.key, evidence=args.evidence)
     print(one_line(f"{done.id}: {approval_state(done).text}"))
     return EXIT_OK
 
@@ -280,10 +344,20 @@ def register(reg) -> None:
     add_limit(p)
     add_out(p)
 
+    p = reg.action("people", "authorized-keys", "authorized_keys lines that start vse-tui as each person who holds a "
+                   "key (for one login shared over SSH)", cmd_people_authorized_keys)
+    p.add_argument("--program", metavar="COMMAND", help="how sshd starts vse-tui on this machine (default: this "
+                                                      "Python with -m vse_tui)")
+    add_out(p)
+    p = reg.command("ssh-session", "run by sshd from a line of 'people authorized-keys' (not typed by hand)",
+                    cmd_ssh_session)
+    p.add_argument("person", help="the person's uuid")
+    p.add_argument("fingerprint", help="the key's fingerprint")
+
     p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
     p.add_argument("ref", help="the record's id, e.g. POL-0001")
     p.add_argument("--by", metavar="PERSON", help="who approved (default: you); a contact for an acceptance")
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
                    help="how the approval was given (default: signature)")
     p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
                    default="approved", help="what the approval means (default: approved)")
@@ -291,6 +365,8 @@ def register(reg) -> None:
     p.add_argument("--note", metavar="TEXT", help="a note kept with the approval")
     p.add_argument("--mitigation", metavar="TEXT", help="when the approver holds none of the task's roles: how the "
                                                          "risk is covered")
+    p.add_argument("--evidence", metavar="FILE", help="recording someone else's approval (--by, --how email or "
+                                                      "paper): the message (.eml) or the scan that shows it, attached")
     p.add_argument("--sign", action="store_true", help="sign it with the approver's SSH key (ssh-keygen -Y sign)")
     p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh matching "
                                                  "the registered public key)")

@@ -28,13 +28,21 @@ def cmd_mail_import(args) -> int:
                 say(one_line(f"  {name}: {outcome.what}: {outcome.why}"), err=True)
             elif outcome.what in ("new", "reply"):
                 say(one_line(f"  {name}: {'new incident' if outcome.what == 'new' else 'reply on'} {outcome.incident}"))
+            elif outcome.what == "held":
+                say(one_line(f"  {name}: held on {outcome.incident}: {outcome.why}"))
+            elif outcome.what == "bounce":
+                say(one_line(f"  {name}: bounced, a message about {outcome.incident} to {outcome.why}"))
         say(one_line(f"mail: {result.line()}"))
 
+    from pathlib import Path
+
+    if not Path(path).expanduser().exists():  # said before any database is opened (or made)
+        raise InputError(f"{Path(path).expanduser()} does not exist (a Maildir, an mbox file or .eml files)")
     with open_store(args) as store:
         if args.watch:
             watch(store, path, settings, args.watch, report)
             return EXIT_OK
-        result = intake(store, path, settings)
+        result = intake(store, path, settings, everything=args.all)
     report(result)
     return EXIT_REFUSED if result.count("unreadable") else EXIT_OK
 
@@ -45,20 +53,73 @@ def cmd_mail_send(args) -> int:
     with open_store(args, must_exist=True) as store:
         sent, errors = send_outbox(store, _settings())
         waiting = len(store.outbox())
+        held = sum(1 for _, m in store.outbox_all() if m.get("state") == "refused")
     for error in errors:
         say(one_line(f"  not sent: {error}"), err=True)
-    say(f"mail: {sent} sent, {waiting} waiting in the outbox")
+    say(f"mail: {sent} sent, {waiting} waiting in the outbox" + (f", {held} refused and held for a person "
+                                                                  "(vse-tui mail outbox)" if held else ""))
     return EXIT_REFUSED if errors else EXIT_OK
+
+
+def outbox_line(meta: dict) -> str:
+    """One message of the outbox as `mail outbox` lists it: key, state, record, what, to whom, and
+    the last word of a server (its reply, its refusal, the bounce, the last failed attempt)."""
+    state = str(meta.get("state", "?"))
+    when = meta.get("sent_at") if state in ("sent", "bounced") else meta.get("tried_at")
+    detail = {"sent": meta.get("reply", ""), "bounced": meta.get("error", ""), "refused": meta.get("error", ""),
+              "dropped": f"by {meta.get('dropped_by', '?')}"}.get(state, "")
+    if state == "queued" and meta.get("attempts"):
+        detail = f"{meta.get('attempts')} attempt(s), last: {meta.get('error')}"
+    return one_line(f"{meta.get('key', '?'):<9} {state:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
+                    f"to {meta.get('to', '?')}" + (f"  {when[:16].replace('T', ' ')}" if when else "")
+                    + (f"  {detail}" if detail else ""))
 
 
 def cmd_mail_outbox(args) -> int:
     with open_store(args, must_exist=True) as store:
-        waiting = store.outbox()
-    if not waiting:
+        items = store.outbox_all()
+    if not args.all:
+        items = [(p, m) for p, m in items if m.get("state") != "dropped"]
+    if not items:
         say("the outbox is empty")
-    for path, meta in waiting:
-        tried = f"; {meta.get('attempts')} attempt(s), last: {meta.get('error')}" if meta.get("attempts") else ""
-        say(one_line(f"{meta.get('id', '?'):<10} {meta.get('task', ''):<7} to {meta.get('to', '?')}  {path.name}{tried}"))
+    for _path, meta in items:
+        say(outbox_line(meta))
+    return EXIT_OK
+
+
+def cmd_mail_drop(args) -> int:
+    from ..core.intake.mail_delivery import drop
+
+    with open_store(args, must_exist=True) as store:
+        meta = drop(store, args.key)
+    say(one_line(f"{meta.get('key')}: the message about {meta.get('id')} to {meta.get('to')} is dropped (kept in the "
+                 "outbox's dropped/ folder)"))
+    return EXIT_OK
+
+
+def cmd_mail_retry(args) -> int:
+    from ..core.intake.mail_delivery import retry
+
+    with open_store(args, must_exist=True) as store:
+        meta = retry(store, args.key, args.to)
+        sent_now = ""
+        if args.send:
+            from ..mailer import send_outbox
+
+            sent, errors = send_outbox(store, _settings())
+            sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
+    say(one_line(f"{meta.get('key')}: the message about {meta.get('id')} is queued again for {meta.get('to')}"
+                 f"{sent_now}"))
+    return EXIT_OK
+
+
+def cmd_mail_accept(args) -> int:
+    from ..core.intake.mail_intake import accept_held
+
+    with open_store(args, must_exist=True) as store:
+        inc = accept_held(store, args.id, args.message)
+    say(one_line(f"{inc.id}: the held message is a reply now" + ("; the incident is reopened" if inc.reopened and
+                                                                   inc.status != "closed" else "")))
     return EXIT_OK
 
 
@@ -75,6 +136,8 @@ def cmd_incident_notify(args) -> int:
             sent, errors = send_outbox(store, settings)
             sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
     say(one_line(f"{inc.id}: {args.task} notification queued for {inc.notifications[-1].address}{sent_now}"))
+    if inc.responded_at is None and args.task == "IN.2.3" and not args.send:
+        say("  it counts as the response once a mail server accepts it (vse-tui mail send)")
     return EXIT_OK
 
 
@@ -95,6 +158,12 @@ def _cmd_mail_about(kind: str):
                 sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
         what = "answer" if kind == "feedback" else "notice"
         say(one_line(f"{record.id}: {what} queued for {address}{sent_now}"))
+        if kind == "change_requests":
+            from ..core.intake.mail_intake import window_past
+
+            warning = window_past(record)
+            if warning:
+                say(one_line(f"  warning: {warning}"), err=True)
         return EXIT_OK
 
     return command
@@ -106,8 +175,24 @@ def register(reg) -> None:
     p.add_argument("path", nargs="?", help="a Maildir, an mbox file, a folder of .eml files or one .eml "
                                            "(default: maildir in [mail])")
     p.add_argument("--watch", type=float, metavar="SECONDS", help="keep reading a Maildir every SECONDS")
+    p.add_argument("--all", action="store_true", help="a Maildir's messages already marked seen too (a message "
+                                                     "already here is never read twice)")
     reg.action("mail", "send", "deliver the outbox over SMTP ([mail] in the config)", cmd_mail_send)
-    reg.action("mail", "outbox", "what waits to be sent", cmd_mail_outbox)
+    p = reg.action("mail", "outbox", "every message sent or to send, with its state (queued, sent, refused, bounced)",
+                   cmd_mail_outbox)
+    p.add_argument("--all", action="store_true", help="dropped messages too")
+    p = reg.action("mail", "drop", "give up a message that waits or was refused (kept, marked dropped on its record)",
+                   cmd_mail_drop)
+    p.add_argument("key", help="the message's key as `mail outbox` lists it, or its record's id")
+    p = reg.action("mail", "retry", "queue a refused or bounced message again, to the same or another address",
+                   cmd_mail_retry)
+    p.add_argument("key", help="the message's key as `mail outbox` lists it, or its record's id")
+    p.add_argument("--to", metavar="ADDRESS", help="another address to send it to")
+    p.add_argument("--send", action="store_true", help="also deliver the outbox now")
+    p = reg.action("mail", "accept", "accept a message held on a closed incident (a stranger's): it becomes a "
+                                     "reply and reopens the incident", cmd_mail_accept)
+    p.add_argument("id", help="the incident")
+    p.add_argument("--message", metavar="MESSAGE-ID", help="which held message (default: the latest)")
     p = reg.action("incident", "notify", "notify the reporter by mail with the policy's message (queued in the outbox)",
                    cmd_incident_notify)
     p.add_argument("id", help="the record, e.g. INC-0042")

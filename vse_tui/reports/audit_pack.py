@@ -471,9 +471,15 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                     signed = Mark(f"the signature does not verify (signatures/{stem}.sig)", "no")
             else:
                 signed = "typed, not signed"
-            how = a.how if a.how != "signature" or a.signature else "typed as a signature (no SSH signature)"
+            how: Any = a.how if a.how != "signature" or a.signature else "typed as a signature (no SSH signature)"
+            how += f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""
+            if a.recorded_by or a.evidence:  # given elsewhere: who recorded it, and what shows it
+                shown = {"email": "e-mail"}.get(a.how, a.how)
+                how = f"recorded by {pack.name(a.recorded_by) or '?'} for {pack.name(a.person) or a.by}, how: {shown}"
+                how = Link(how + ", attached", pack.files[a.evidence]) if a.evidence in pack.files else \
+                    Mark(how + ", nothing attached", "no")
             approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark("no role", "no"), s.meaning,
-                                  clock.local_text(a.at), how + (f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""),
+                                  clock.local_text(a.at), how,
                                   str(a.version or "-"),
                                   Mark(f"this content ({a.content[:12]})", "ok") if a.content == current else
                                   Mark(f"an earlier content ({a.content[:12]})", "part") if a.content

@@ -60,7 +60,7 @@ def person_field(store, name: str, label: str, value: str | None = None, require
     return Field(name, label, "pick", value, options, required=required, placeholder="(nobody)")
 
 
-APPROVAL_HOW = [("signature", "signature"), ("e-mail", "email"), ("meeting", "meeting"), ("verbal", "verbal"),
+APPROVAL_HOW = [("signature", "signature"), ("e-mail", "email"), ("paper", "paper"), ("meeting", "meeting"), ("verbal", "verbal"),
                 ("other", "other")]
 
 

@@ -236,8 +236,13 @@ class IncidentDetailScreen(BaseScreen):
         if inc.related_incidents:
             found = store.ids_for(inc.related_incidents, "incidents")
             row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
-        for n in inc.notifications:
-            row(f"notified {n.task}", f"{n.to} by {n.how}, {clock.local_text(n.at)}, by {name_of(store, n.by)}")
+        from ..core.intake.mail_delivery import messages_of
+
+        people = store.titles("people")
+        for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
+            body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
+            row("mail in" if m.way == "from" else f"notified {m.task}",
+                m.heading(people) + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…") if body.strip() else ""))
         if inc.confirmation:
             c = inc.confirmation
             row("confirmed", f"{c.by} by {c.how}, {clock.local_text(c.at)}")

@@ -89,6 +89,13 @@ class RecordScreen(BaseScreen):
                 f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
+        if self.kind in ("feedback", "change_requests"):
+            from ..core.intake.mail_delivery import messages_of
+
+            for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
+                body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
+                grid.add_row("mail", Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
+                                                         if body.strip() else "")))
         files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
         if files:
             grid.add_row("files", Text(f"{files} attached (f lists them)"))
@@ -158,6 +165,8 @@ class RecordScreen(BaseScreen):
                                  affiliation=None)
         fields.insert(1, Field("meaning", "Meaning", "radio", "approved", meanings))
         fields.append(Field("sign", "Sign (SSH)", "switch", False))
+        fields.append(Field("evidence", "Shown by", value="",
+                            placeholder="for someone else's approval: the e-mail (.eml) or scan file"))
         fields.append(Field("note", "Note", value=""))
         info = (f"You approve version {rec.version} of {rec.id}: the approval is bound to its content, and an edit "
                 "afterwards needs a new approval. " + approval_state(rec).text.capitalize() + ".")
@@ -169,7 +178,7 @@ class RecordScreen(BaseScreen):
 
         def submit(v):
             return approve(self.store, self.kind, rec.id, meaning=v["meaning"] or "approved", note=v["note"],
-                           sign=bool(v["sign"]), **approval_args(v))
+                           sign=bool(v["sign"]), evidence=v.get("evidence") or None, **approval_args(v))
 
         self.app.push_screen(FormScreen(fields, submit, f"Approve {rec.id} (version {rec.version})", info=info), done)
 
@@ -213,7 +222,7 @@ class RecordScreen(BaseScreen):
             self.reload()
 
         info = (f"The {what} goes to the outbox as a real message ([{rec.id}] in its subject); the record's history "
-                "keeps what was sent, to whom and when.")
+                "keeps what was sent, to whom and when." + (f"\n▲ {draft['warning']}" if draft.get("warning") else ""))
         self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
 
     def action_files(self) -> None:

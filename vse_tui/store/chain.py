@@ -37,6 +37,21 @@ MATTERING_PREFS = ("last_customer", "last_service")
 NOT_SYNCED = (*SIDE_TABLES, "prefs")  # kinds of history rows that stay in their database
 
 
+# Lists that only grow through Store.append: each addition is one "append" history row holding the
+# items whole, while the record's row keeps each item's envelope (a message without its text: the
+# text is kept once, in that history row; a thread of a thousand replies is never stored again).
+APPEND_ONLY = {("incidents", "mail")}
+HEAVY = {("incidents", "mail"): ("text",)}
+
+
+def envelope(kind: str, name: str, item: Any) -> Any:
+    """What a record's row keeps of an item added to an append-only list."""
+    heavy = HEAVY.get((kind, name), ())
+    if not heavy or not isinstance(item, dict):
+        return item
+    return {k: v for k, v in item.items() if k not in heavy}
+
+
 def history_value(value: Any) -> str | None:
     """A field's value as the history holds it: text as it is, anything else as sorted JSON. The one
     serialiser of the write path, the merge and the verification."""
@@ -369,7 +384,7 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
             hkey: str = pending[0] if pending is not None else ""
             if pending is not None and (row is None or hkey < key):  # history of a record that is gone
                 group, pending = _group(history, pending)
-                replay = _replay(group)
+                replay = _replay(group, kind)
                 if replay["made"]:
                     problems.append(Problem(replay["id"] or hkey, "its history says it exists, but its row is gone "
                                                                   "(deleted behind the app's back)"))
@@ -381,7 +396,7 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
                 row = next(records, None)
                 continue
             group, pending = _group(history, pending)
-            replay = _replay(group)
+            replay = _replay(group, kind)
             problem = _record_problem(current, row[2], replay) or _derived_problem(current, row, title_field)
             if problem:
                 problems.append(Problem(current["id"], problem))
@@ -417,9 +432,10 @@ def _group(cursor: Iterator[Row], first: Row) -> tuple[list[Row], Row | None]:
     return rows, None
 
 
-def _replay(rows: list[Row]) -> dict[str, Any]:
+def _replay(rows: list[Row], kind: str = "") -> dict[str, Any]:
     snapshot: dict[str, Any] = {}
     updates: dict[str, str | None] = {}
+    appended: dict[str, list[Any]] = {}  # lists grown by "append" rows, as they stand
     last: dict[str, Any] | None = None
     made = False
     record_id = None
@@ -431,17 +447,40 @@ def _replay(rows: list[Row]) -> dict[str, Any]:
             except ValueError:  # a creation row no longer holding the record it made
                 loaded = {"": "unreadable"}
             snapshot = loaded if isinstance(loaded, dict) else {"": "unreadable"}
-            updates = {}
+            updates, appended = {}, {}
             made = True
             last = {"version": snapshot.get("version", version), "at": {snapshot.get("updated_at")},
                     "by": {snapshot.get("updated_by")}}
             record_id = record_id or snapshot.get("id")
+        elif action == "append" and made and field and last is not None:  # items added to a list
+            base = appended.get(field)
+            if base is None:
+                start: Any = snapshot.get(field)
+                if updates.get(field):
+                    try:
+                        start = json.loads(updates[field] or "[]")
+                    except ValueError:
+                        start = [{"": "unreadable"}]
+                base = appended[field] = list(start) if isinstance(start, list) else []
+            try:
+                added = json.loads(new) if new else []
+            except ValueError:
+                added = [{"": "unreadable"}]
+            base.extend(envelope(kind, field, item) for item in (added if isinstance(added, list) else [added]))
+            updates.pop(field, None)
+            if version is not None and version != last["version"]:
+                last = {"version": version, "at": set(), "by": set()}
+            last["at"].add(at)
+            last["by"].add(operator)
         elif action == "update" and made and field and last is not None:
+            appended.pop(field, None)
             updates[field] = new
             if version is not None and version != last["version"]:
                 last = {"version": version, "at": set(), "by": set()}
             last["at"].add(at)
             last["by"].add(operator)
+    for field_name, items in appended.items():
+        updates[field_name] = history_value(items)
     return {"snapshot": snapshot, "updates": updates, "last": last, "made": made, "id": record_id,
             "hash": rows[-1][8]}
 

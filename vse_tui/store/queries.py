@@ -430,11 +430,14 @@ class NamedReads:
 
     # ------------------------------------------------------------ mail
     def mail_ids(self) -> set[str]:
-        """Every Message-ID the shop has seen (incoming mail) or sent (notifications)."""
+        """Every Message-ID the shop has seen (incoming mail) or sent (notifications, change notices,
+        feedback answers and the replies to them)."""
         rows = self.conn.execute(
             "SELECT json_extract(m.value, '$.message_id') FROM incidents, json_each(incidents.data, '$.mail') m "
             "UNION SELECT json_extract(n.value, '$.message_id') FROM incidents, json_each(incidents.data, "
-            "'$.notifications') n WHERE json_extract(n.value, '$.message_id') IS NOT NULL").fetchall()
+            "'$.notifications') n WHERE json_extract(n.value, '$.message_id') IS NOT NULL "
+            "UNION SELECT json_extract(new_value, '$.message_id') FROM history "
+            "WHERE kind IN ('change_requests', 'feedback') AND action = 'mail' AND json_valid(new_value)").fetchall()
         return {r[0] for r in rows if r[0]}
 
     def incident_for_messages(self, ids: list[str]) -> str | None:
@@ -450,31 +453,52 @@ class NamedReads:
             (*ids, *ids)).fetchone()
         return row[0] if row else None
 
+    def record_for_messages(self, ids: list[str]) -> tuple[str, str] | None:
+        """(kind, uuid) of the record a message refers to: an incident (see incident_for_messages),
+        else the change or feedback entry whose mail (sent or received) holds one of `ids`."""
+        if not ids:
+            return None
+        found = self.incident_for_messages(ids)
+        if found:
+            return "incidents", found
+        marks = ",".join("?" * len(ids))
+        row = self.conn.execute(
+            f"SELECT kind, record FROM history WHERE kind IN ('change_requests', 'feedback') AND action = 'mail' "
+            f"AND json_valid(new_value) AND json_extract(new_value, '$.message_id') IN ({marks}) "
+            f"ORDER BY seq DESC LIMIT 1", ids).fetchone()
+        return (row[0], row[1]) if row else None
+
     # ------------------------------------------------------------ the outbox (a Maildir beside the database)
+    # new/ holds what waits to be sent (queued), cur/ what a server accepted (sent, and later perhaps
+    # bounced), held/ what a server refused for good (it waits for a person: drop or retry), dropped/
+    # what a person dropped. Each message NAME.eml has its note NAME.eml.json beside it.
+    OUTBOX_FOLDERS = ("new", "held", "cur", "dropped")
+
     @property
     def outbox_dir(self) -> Path:
         return self.path.with_name(self.path.name + ".outbox")
 
     def queue_mail(self, raw: bytes, meta: dict[str, Any]) -> Path:
         """Put a message in the outbox (private, written whole): new/NAME holds it, NAME.json what
-        it is for (the incident, the notification) and how its delivery went."""
+        it is for (the incident, the notification) and how its delivery went. Names sort in the
+        order the messages were queued (a time-ordered uuid), so they go out in that order."""
         import json
-        import uuid as uuidlib
 
+        from ..core.model.ids import new_uuid
         from .files import private_folder, write_bytes, write_text
 
-        for sub in ("tmp", "new", "cur"):
+        for sub in ("tmp", *self.OUTBOX_FOLDERS):
             private_folder(self.outbox_dir / sub)
-        name = f"{int(clock.now().timestamp())}.{uuidlib.uuid4().hex}.eml"
+        name = f"{new_uuid().replace('-', '')}.eml"
+        meta = {"state": "queued", **meta, "key": name[-12:-4]}
         target = write_bytes(self.outbox_dir / "new" / name, raw, what="outbox message")
         write_text(self.outbox_dir / "new" / f"{name}.json", json.dumps(meta, ensure_ascii=False), what="outbox note")
         return target
 
-    def outbox(self) -> list[tuple[Path, dict[str, Any]]]:
-        """What waits to be sent, oldest first: (the message file, its note)."""
+    def _outbox_folder(self, sub: str) -> list[tuple[Path, dict[str, Any]]]:
         import json
 
-        folder = self.outbox_dir / "new"
+        folder = self.outbox_dir / sub
         if not folder.is_dir():
             return []
         out = []
@@ -484,25 +508,46 @@ class NamedReads:
                 meta = json.loads(note.read_text(encoding="utf-8")) if note.exists() else {}
             except (OSError, ValueError):
                 meta = {}
+            if not isinstance(meta, dict):
+                meta = {}
+            meta.setdefault("state", {"new": "queued", "cur": "sent", "held": "refused", "dropped": "dropped"}[sub])
+            meta.setdefault("key", path.name[-12:-4])
             out.append((path, meta))
         return out
 
-    def outbox_done(self, path: Path, meta: dict[str, Any]) -> None:
-        """A message delivered: moved to cur/ (kept, as a sent folder keeps it), its note with it."""
+    def outbox(self) -> list[tuple[Path, dict[str, Any]]]:
+        """What waits to be sent, oldest first: (the message file, its note)."""
+        return self._outbox_folder("new")
+
+    def outbox_all(self) -> list[tuple[Path, dict[str, Any]]]:
+        """Every message of the outbox, whatever became of it: waiting, refused, sent or bounced, dropped."""
+        return [item for sub in self.OUTBOX_FOLDERS for item in self._outbox_folder(sub)]
+
+    def outbox_move(self, path: Path, meta: dict[str, Any], sub: str, raw: bytes | None = None) -> Path:
+        """A message's note rewritten and the message moved to `sub` (new, held, cur, dropped);
+        `raw`: its new content (re-addressed). Returns where it now is."""
         import json
         import os as _os
 
-        from .files import write_text
+        from .files import private_folder, write_bytes, write_text
 
-        note = path.with_name(path.name + ".json")
-        target = self.outbox_dir / "cur" / path.name
-        _os.replace(path, target)
+        private_folder(self.outbox_dir / sub)
+        target = self.outbox_dir / sub / path.name
+        if raw is not None:
+            write_bytes(path, raw, force=True, what="outbox message")
         write_text(target.with_name(target.name + ".json"), json.dumps(meta, ensure_ascii=False), force=True,
                    what="outbox note")
-        note.unlink(missing_ok=True)
+        if target != path:
+            _os.replace(path, target)
+            path.with_name(path.name + ".json").unlink(missing_ok=True)
+        return target
+
+    def outbox_done(self, path: Path, meta: dict[str, Any]) -> None:
+        """A message delivered: moved to cur/ (kept, as a sent folder keeps it), its note with it."""
+        self.outbox_move(path, meta, "cur")
 
     def outbox_note(self, path: Path, meta: dict[str, Any]) -> None:
-        """A message not delivered: its note says why; it stays in new/ for the next attempt."""
+        """A message not delivered: its note says why; it stays where it is."""
         import json
 
         from .files import write_text

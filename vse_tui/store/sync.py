@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError, NotFound
 from .bundle import EVENT_COLUMNS, Bundle, BundleWriter, open_bundle, signature_text
-from .chain import NOT_SYNCED, history_value
+from .chain import NOT_SYNCED, envelope, history_value
 from .writes import FUTURE_REASON, Event, dump
 
 SYNCED_SETTINGS = {"shop_name"}
@@ -450,6 +450,8 @@ class _Merger:
             self._create(e)
         elif e["action"] == "update" and e["field"]:
             self._update_version([e])
+        elif e["action"] == "append" and e["field"]:
+            self._append(e)
         else:  # resolutions, conflicts and notes written elsewhere: keep the trace, change nothing
             self._row(e, e["action"], e["old_value"], e["new_value"])
 
@@ -541,6 +543,37 @@ class _Merger:
                                     "checked", log=False)
         self.result.skipped += 1
         return True
+
+    def _append(self, e: dict[str, Any]) -> None:
+        """Items added to a list elsewhere (a record's mail): added here too, after what is here,
+        each once (two copies that both received a message keep it once)."""
+        store, kind, uuid, name = self.store, e["kind"], e["record"], e["field"]
+        try:
+            current = store.get(kind, uuid)
+        except NotFound:
+            self._conflict(e, None, "the record is not in this database")
+            return
+
+        def identity(item: Any) -> str:
+            if isinstance(item, dict) and item.get("message_id"):
+                return str(item["message_id"])
+            return json.dumps(envelope(kind, name, item), sort_keys=True)
+
+        here = {identity(item) for item in dump(current).get(name) or []}
+        try:
+            added = json.loads(e["new_value"] or "[]")
+        except ValueError:
+            added = []
+        new = [item for item in (added if isinstance(added, list) else []) if identity(item) not in here]
+        if not new:
+            self._row(e, "merged", None, e["new_value"])
+            self.result.skipped += 1
+            return
+        try:
+            store.append(kind, uuid, name, new, e["task"], event=self._event(e))
+            self.result.applied += 1
+        except (InputError, ValueError) as exc:
+            self._conflict(e, None, f"not applied: {exc}")
 
     def _skip(self, e: dict[str, Any]) -> bool:
         self.result.skipped += 1

@@ -34,6 +34,7 @@ RULES = {
     "self-closed": "an incident closed by its own resolver carries an acknowledgement",
     "unconfirmed": "an incident is closed with the affected party's confirmation",
     "message": "a notification keeps the message that was sent",
+    "undelivered": "a notice that was refused or came back is sent again, or the party is told another way",
     "lifecycle": "every status move is one the work product's lifecycle allows",
     "content": "the content items a record's status requires say something: filled, no placeholder text, no text "
                "pasted from another item or document, not the app's starting text where the shop's own is asked",
@@ -50,6 +51,7 @@ RULES = {
     "report": "an approved performance or improvement report's figures agree with the records of its period "
               "(recomputed by reports.figures)",
     "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
+    "on-behalf": "an approval recorded for someone else shows how it was given: the e-mail or the scan, attached",
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
@@ -112,14 +114,15 @@ def audit_check(store: StorePort) -> list[Finding]:
 
 def _signatures(store: StorePort) -> list[Finding]:
     """What `verify` says of signatures and keys, as findings (one function decides: core.approvals)."""
-    from ..governance.approvals import check_signatures
+    from ..governance.approvals import check_on_behalf, check_signatures
     from ..kernel.errors import InputError
 
+    behalf = [Finding("on-behalf", (p.ref,), p.what) for p in check_on_behalf(store)]
     try:
         problems = check_signatures(store)
     except InputError as exc:  # signatures to check, and no ssh-keygen here
-        return [Finding("signature", ("signed approvals",), f"not checked: {exc}")]
-    return [Finding("signature", (p.ref,), p.what) for p in problems]
+        return [Finding("signature", ("signed approvals",), f"not checked: {exc}"), *behalf]
+    return [Finding("signature", (p.ref,), p.what) for p in problems] + behalf
 
 
 def _time(store: StorePort) -> list[Finding]:
@@ -216,11 +219,23 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         closing = store.last_status_row(inc.uuid, "closed")
         if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks:
             out.append(Finding("self-closed", (inc.id,), "closed by its own resolver without an acknowledgement"))
+    from ..intake.mail_delivery import FAILED, delivery_state, reached
+
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
         if empty:
             out.append(Finding("message", (inc.id,), f"{len(empty)} notification(s) ({', '.join(n.task for n in empty)}) "
                                                       "keep no message"))
+        for i, n in enumerate(inc.notifications):
+            later = inc.notifications[i + 1:]
+            if delivery_state(n) in FAILED[:2] and not any(m.task == n.task and reached(m) for m in later):
+                out.append(Finding("undelivered", (inc.id,), f"the {n.task} notice to {n.address} {delivery_state(n)} "
+                                                              f"({n.delivery}); nobody was told"))
+    for _path, meta in store.outbox_all():
+        if meta.get("kind") and meta.get("state") in FAILED[:2]:
+            out.append(Finding("undelivered", (str(meta.get("id", "?")),),
+                               f"the {meta.get('task', 'message')} to {meta.get('to')} {meta.get('state')} "
+                               f"({meta.get('error', '')})"))
     return out
 
 

@@ -339,8 +339,13 @@ def _classified(ctx: _Context, rec: Any) -> list[str]:
 
 def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
     def check(ctx: _Context, rec: Any) -> list[str]:
-        sent = [n for n in rec.notifications if n.task == task]
+        from ..intake.mail_delivery import reached
+
+        sent = [n for n in rec.notifications if n.task == task and reached(n)]
         if not sent:
+            waiting = [n for n in rec.notifications if n.task == task]
+            if waiting:  # a mail of ours that no server accepted yet, or that was refused or came back
+                return [f"the {task} notice did not reach anyone (mail {', '.join(sorted({n.state for n in waiting}))})"]
             return [f"nobody was notified ({task})"]
         if not any((n.message or "").strip() for n in sent):
             return ["the notification keeps no message"]

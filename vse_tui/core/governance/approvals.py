@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from ..model.records import Approval, Record
     from .roles import RoleWarning
 
-HOW = ("signature", "email", "meeting", "verbal", "other")
+HOW = ("signature", "email", "meeting", "verbal", "other", "paper")
+ON_BEHALF_HOW = ("email", "paper")  # how an approval given elsewhere is shown: its message, or its scan
 
 # The task an approval of a work product performs (the standard names who may do it).
 APPROVE_TASK = {
@@ -80,10 +81,12 @@ def new(store: StorePort, who: str | None = None, how: str = "signature", meanin
     from .people import me, name_of, person_ref
 
     person = person_ref(store, who, "Approved by", affiliation) if (who or "").strip() else me(store, "Approved by")
+    at_keyboard = getattr(store.actor, "person", None)
+    recorded_by = at_keyboard if at_keyboard and at_keyboard != person else None
     witness = person_ref(store, noted_by, "Noted by", "internal", required=False) if (noted_by or "").strip() else None
     try:
         return Approval(by=name_of(store, person), person=person, at=store.write_time(), how=how, meaning=meaning,
-                        noted_by=witness, note=(note or "").strip() or None)
+                        noted_by=witness, note=(note or "").strip() or None, recorded_by=recorded_by)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "approval")) from None
 
@@ -149,8 +152,7 @@ def state(record: Record) -> State:
     if bound:
         latest = bound[-1]
         if latest.content == content_hash(record):
-            return State(latest, True, f"{latest.meaning} in v{latest.version} by {latest.by} "
-                                       f"({'signed' if latest.signature else 'typed, not signed'})")
+            return State(latest, True, f"{latest.meaning} in v{latest.version} by {latest.by} ({_given(latest)})")
         return State(latest, False, f"{latest.meaning} in v{latest.version}, changed in v{record.version}: needs approval")
     if record.approvals:
         return State(record.approvals[-1], False, f"approved by {record.approvals[-1].by} before approvals were bound "
@@ -158,12 +160,25 @@ def state(record: Record) -> State:
     return State(None, False, "not approved")
 
 
+def _given(a: Approval) -> str:
+    if a.signature:
+        return "signed"
+    if a.recorded_by or a.evidence:
+        shown = {"email": "e-mail", "paper": "paper"}.get(a.how, a.how)
+        return f"recorded for them, how: {shown}, {'attached' if a.evidence else 'nothing attached'}"
+    return "typed, not signed"
+
+
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
             meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
-            mitigation: str | None = None, sign: bool = False, key: str | None = None) -> Record:
+            mitigation: str | None = None, sign: bool = False, key: str | None = None,
+            evidence: str | None = None) -> Record:
     """Approve the current version of a record: the approval binds its version and content; a draft
     becomes approved. An approval by someone without the task's role needs a mitigation (kept as an
-    acknowledgement); `sign` adds an SSH signature with the approver's key."""
+    acknowledgement); `sign` adds an SSH signature with the approver's key. An approval given by
+    someone other than the person at the keyboard is recorded on their behalf: how it was given
+    (e-mail or paper) and `evidence`, the message or the scan, attached to the record (required);
+    never a signature."""
     from ..model.records import model_for
     from ..model.standard import load_standard
     from .roles import acknowledge
@@ -186,14 +201,58 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
         _check_party(store, rec, approval, party)
     candidate = model.model_validate({**rec.model_dump(), **changes, "version": rec.version})
     approval = bind_next(approval, candidate)
+    behalf = approval.person != getattr(store.actor, "person", None)
+    if behalf:
+        _check_on_behalf(approval, how, sign, evidence)
+    elif (evidence or "").strip():
+        raise InputError("An attached message or scan is for an approval recorded on someone else's behalf; attach "
+                         "other files to the record itself")
     if sign:
         approval = signed(store, kind, rec, approval, key)
     task = APPROVE_TASK.get(rec.WP or "")
     with store.transaction():
+        if behalf:
+            shown = _keep_evidence(store, rec, evidence or "",
+                                   f"{approval.by}'s {approval.meaning} of version {rec.version}, by {how}")
+            approval = approval.model_copy(update={"evidence": shown})
         if warning:
             acknowledge(store, warning, mitigation or "", record=rec.uuid)
         return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task,
                             expected_version=rec.version)
+
+
+EVIDENCE_MAX_BYTES = 200 * 2**20  # a message or a scan; the limit of any attached file
+
+
+def _keep_evidence(store: StorePort, rec: Record, path: str, note: str) -> str:
+    """Attach the message or scan that shows an approval to the record (kept beside the database
+    under its SHA-256, like any attached file); the attachment's uuid."""
+    from pathlib import Path
+
+    from ..model.records.parties import Attachment
+
+    file = Path(path).expanduser()
+    if file.is_symlink() or not file.is_file():
+        raise InputError(f"{file} is not a file: give the message (.eml) or the scan itself")
+    try:
+        sha, size = store.keep_file(file, EVIDENCE_MAX_BYTES)
+    except OSError as exc:
+        raise InputError(f"Cannot read {file}: {exc.strerror or exc}") from None
+    same = store.row("attachments", ["uuid"], {"record": rec.uuid, "sha256": sha})
+    if same:
+        return str(same[0])
+    return store.add(Attachment(record=rec.uuid, name=file.name[:255], sha256=sha, size=size, note=note)).uuid
+
+
+def _check_on_behalf(approval: Approval, how: str, sign: bool, evidence: str | None) -> None:
+    """An approval recorded for someone else says how it was given and shows it (attached)."""
+    if sign:
+        raise InputError(f"Only {approval.by} signs {approval.by}'s approval, at their own keyboard; recorded for them, "
+                         "it is never a signature")
+    if how not in ON_BEHALF_HOW or not (evidence or "").strip():
+        raise InputError(f"You record {approval.by}'s approval on their behalf: say how it was given (e-mail or "
+                         "paper) and attach what shows it, the message (.eml) or the scan (--how email --evidence "
+                         "FILE)")
 
 
 def _check_party(store: StorePort, record: Record, approval: Approval, party: str) -> None:
@@ -306,6 +365,77 @@ def check_signatures(store: StorePort) -> list[Problem]:
     return problems
 
 
+def check_approvals(store: StorePort) -> list[Problem]:
+    """What verify and the audit check say of approvals: the signatures and keys
+    (`check_signatures`), and every approval recorded for someone else without what shows it."""
+    return check_signatures(store) + check_on_behalf(store)
+
+
+def check_on_behalf(store: StorePort) -> list[Problem]:
+    """Each approval written by someone other than its approver (recorded on their behalf, or an
+    older version's `--by`) shows how it was given by a message or scan attached to the record."""
+    from ..model.records import KINDS, model_for
+
+    problems: list[Problem] = []
+    names: dict[str, str] | None = None
+    for kind in KINDS:
+        if not model_for(kind).WP:
+            continue
+        for rec in store.records(kind, {"approvals__isnull": False}):
+            unsigned = [(n, a) for n, a in enumerate(rec.approvals) if not a.signature and a.person
+                        and not (n == 0 and getattr(rec, "template_from", None))]  # a pre-approved type's own
+            if not unsigned:
+                continue
+            writers = None
+            attached = None
+            for n, a in unsigned:
+                recorder = a.recorded_by
+                if recorder is None and not a.evidence:
+                    if writers is None:
+                        writers = _approval_writers(store.history(rec.uuid))
+                    writer = writers.get(_approval_key(a.model_dump(mode="json")))
+                    if not writer or writer == a.person:
+                        continue
+                    recorder = writer
+                if names is None:
+                    names = store.titles("people")
+                who = f"recorded by {names.get(recorder or '', 'someone')} for {a.by} (how: {a.how})"
+                if not a.evidence:
+                    problems.append(Problem(rec.id or rec.uuid, f"an approval {who} has nothing attached to show it "
+                                                                "was given (the e-mail or the signed paper's scan)",
+                                            rec.uuid, n))
+                    continue
+                if attached is None:
+                    attached = {u for (u,) in store.rows("attachments", ["uuid"], {"record": rec.uuid})}
+                if a.evidence not in attached:
+                    problems.append(Problem(rec.id or rec.uuid, f"an approval {who} names an attachment the record "
+                                                                "does not have", rec.uuid, n))
+    return problems
+
+
+def _approval_key(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (entry.get("person"), str(entry.get("at") or "")[:19], entry.get("version"), entry.get("meaning"),
+            entry.get("how"))
+
+
+def _approval_writers(history: list[dict[str, Any]]) -> dict[tuple[Any, ...], str | None]:
+    """approval -> the person who wrote the history row that first held it."""
+    out: dict[tuple[Any, ...], str | None] = {}
+    for row in history:
+        if not row["new_value"] or not ((row["action"] == "update" and row["field"] == "approvals")
+                                        or row["action"] == "create"):
+            continue
+        try:
+            value = json.loads(row["new_value"])
+        except ValueError:
+            continue
+        entries = value.get("approvals") if isinstance(value, dict) else value
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):
+                out.setdefault(_approval_key(entry), row.get("person"))
+    return out
+
+
 def _signature_rows(history: list[dict[str, Any]]) -> dict[str, int]:
     """signature -> the history row (seq) that first wrote it: the key its signer held is the one
     registered before that row."""
@@ -349,6 +479,10 @@ def _content_bytes_by_version(store: StorePort, record: Record,
             state = json.loads(row["new_value"])
         elif row["action"] == "update" and row["field"]:
             state[row["field"]] = _value(model, row["field"], row["new_value"])
+        elif row["action"] == "append" and row["field"]:  # items added to a list (a record's mail): envelopes
+            state[row["field"]] = [*(state.get(row["field"]) or []),
+                                   *({k: v for k, v in item.items() if k != "text"} if isinstance(item, dict) else item
+                                     for item in json.loads(row["new_value"] or "[]"))]
         else:
             continue
         version = row["version"] or version
@@ -403,6 +537,6 @@ def _value(model: type[Record], name: str, raw: str | None) -> Any:
         return raw
 
 
-__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "Problem", "State", "allowed_signers", "approve", "bind", "bind_next",
-           "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
+__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "Problem", "State", "allowed_signers", "approve", "bind",
+           "bind_next", "check_approvals", "check_on_behalf", "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
            "text", "verify_signature"]

@@ -120,9 +120,10 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
 
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
             meaning: str = "approved", noted_by: str | None = None, note: str | None = None,
-            mitigation: str | None = None, sign: bool = False, key: str | None = None) -> Record:
+            mitigation: str | None = None, sign: bool = False, key: str | None = None,
+            evidence: str | None = None) -> Record:
     """Record an approval of the current version (see core.approvals); a draft becomes approved."""
     from .approvals import approve as approve_version
 
     return approve_version(store, kind, ref, who, how=how, meaning=meaning, noted_by=noted_by, note=note,
-                           mitigation=mitigation, sign=sign, key=key)
+                           mitigation=mitigation, sign=sign, key=key, evidence=evidence)

@@ -470,6 +470,19 @@ def signers_line(principal: str, key: str) -> str:
 _signers = signers_line
 
 
+def authorized_keys_entries(store: StorePort) -> list[tuple[str, str, str, str]]:
+    """(id, uuid, fingerprint, key) of each active person of the shop who holds a key now: what an
+    authorized_keys line needs (the key without its comment: nothing typed by a person enters it)."""
+    out = []
+    for uuid, pid, key in store.rows("people", ["uuid", "id", "ssh_key"],
+                                     {"ssh_key__isnull": False, "state": "active", "affiliation": "internal"}):
+        body = key_body(key or "")
+        fp = _fingerprint_or_none(body)
+        if fp and body.isprintable() and len(body.split()) == 2:
+            out.append((pid or "", uuid, fp, body))
+    return out
+
+
 def key_rows(store: StorePort) -> list[dict[str, Any]]:
     """Every key registration of every person, for the pack and `people keys`: whose, which key,
     how it came to be theirs, who registered it, from which login and host, when, and whether its
@@ -486,6 +499,6 @@ def key_rows(store: StorePort) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["KeyProblem", "Keys", "NAMESPACE", "Registration", "find_private_key", "fingerprint", "held_at", "key_body",
+__all__ = ["KeyProblem", "Keys", "NAMESPACE", "Registration", "authorized_keys_entries", "find_private_key", "fingerprint", "held_at", "key_body",
            "key_rows", "owner_of", "proof_text", "register", "registrations", "revoke", "set_key", "sign_text",
            "signers_line", "ssh_keygen", "verify_signature"]

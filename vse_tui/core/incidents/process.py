@@ -65,6 +65,7 @@ def log_incident(
     problem: bool = False,
     use_last: bool = True,
     assignee: str | None = None,
+    opened_at: datetime | None = None,
     caller: str | None = None,
     new_caller: str = "",
     new_caller_reach: str = "",
@@ -75,7 +76,8 @@ def log_incident(
     `caller` is a customer's contact (a person's id or uuid): the reporter, how to reach them and,
     unless given, the customer come from them. `new_caller` is a contact typed in for the first
     time, with `new_caller_reach` (phone or e-mail, required): they are added to the customer's
-    contacts in the same transaction as the incident."""
+    contacts in the same transaction as the incident. `opened_at`: when it was reported, when
+    that was earlier than now (a message's date); never later than now."""
     summary = (summary or "").strip()
     if not summary:
         raise InputError("Summary: describe the incident in a few words (it is the only required field)")
@@ -115,7 +117,8 @@ def log_incident(
             summary=summary, customer=customer_uuid, service=service_uuid, impact=impact, urgency=urgency,
             priority=policy.priority_for(impact, urgency, priority_matrix(store)), reporter=reporter,
             reporter_contact=reporter_contact, details=details, cis=ci_uuids, security=security,
-            problem=problem, opened_at=store.write_time(), assignee=assignee_uuid,
+            problem=problem, opened_at=min(opened_at, store.write_time()) if opened_at else store.write_time(),
+            assignee=assignee_uuid,
         )
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "incident")) from None
@@ -202,8 +205,10 @@ NOTIFY_TEMPLATE = {"IN.2.3": "incident_investigating", "IN.2.4": "incident_resto
 
 
 def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email", message: str | None = None,
-           at: datetime | None = None) -> Incident:
-    """IN.2.3/IN.2.4: record that the affected party was told (who, when, how, what)."""
+           at: datetime | None = None, mail: dict[str, Any] | None = None) -> Incident:
+    """IN.2.3/IN.2.4: record that the affected party was told (who, when, how, what). `mail`: the
+    message of ours that carries it (message_id, address, state "queued"): then the response time
+    waits for a server to accept it (core.mail_delivery), it is no evidence of a response yet."""
     inc = _get(store, ref)
     if task not in NOTIFY_TEMPLATE:
         raise InputError(f"task: expected IN.2.3, IN.2.4 or IN.2.5 (got {task!r})")
@@ -221,14 +226,16 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
     try:
         note = Notification(task=task, to=to.strip(), how=how, at=at or store.write_time(),
                             by=store.actor.person or store.actor.operator, message=text,
-                            to_person=contact[0] if contact else None)
+                            to_person=contact[0] if contact else None, **(mail or {}))
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "notification")) from None
     changes: dict[str, Any] = {"notifications": [*inc.notifications, note]}
     if inc.status != "closed":
         changes["status"] = "updated"
-    if task == "IN.2.3" and inc.responded_at is None:
-        changes["responded_at"] = note.at
+    from ..intake.mail_delivery import told_at
+
+    if task == "IN.2.3" and inc.responded_at is None and told_at(note) is not None:
+        changes["responded_at"] = told_at(note)
     if inc.state == "new":
         changes["state"] = "in progress"
     return store.update("incidents", inc.uuid, changes, task=task)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
@@ -21,6 +21,7 @@ class IncidentView:
     service: str
     names: dict[str, str]
     labels: dict[str, str]
+    messages: list[Any] = field(default_factory=list)  # core.mail_delivery.Message, oldest first
 
     def as_json(self) -> dict[str, Any]:
         return {**self.incident.model_dump(mode="json"), "history": self.history}
@@ -42,6 +43,13 @@ class IncidentView:
                              ("solution", inc.solution), ("root cause", inc.root_cause)):
             if value:
                 lines.append(f"  {label}: {value}")
+        if self.messages:
+            lines.append("mail and notifications:")
+            for m in self.messages:
+                lines.append(f"  {m.heading(self.names)}")
+                if m.subject:
+                    lines.append(f"    subject: {m.subject}")
+                lines.extend(f"    | {line}" for line in (m.text or "").splitlines())
         from ..present.display import change_text, when_text
 
         lines.append("history:")
@@ -59,10 +67,12 @@ def incident_view(store: Reader, ref: str) -> IncidentView:
 
     inc = store.get("incidents", ref)
     tgt = targets.target_clock(inc, targets.target_for(store, inc))
+    from ..intake.mail_delivery import messages_of
     from ..present.display import uuid_labels
 
     customers, services = store.customer_codes(), store.titles("services")
     history = store.history(inc.uuid)
     return IncidentView(inc, history, tgt, customers.get(inc.customer or "", ""), services.get(inc.service or "", ""),
                         store.titles("people"), uuid_labels(store, [h["new_value"] for h in history if h["new_value"]]
-                                                            + [h["old_value"] for h in history if h["old_value"]]))
+                                                            + [h["old_value"] for h in history if h["old_value"]]),
+                        messages_of(store, "incidents", inc))

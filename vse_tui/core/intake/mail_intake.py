@@ -15,36 +15,44 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
-from ..kernel.errors import InputError, NotFound, VseError
+from ..kernel.errors import InputError, NotFound
 from .mail import REOPENS_PER_HOUR, Incoming
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records.control import ChangeRequest
     from ..model.records.governance import FeedbackEntry
-    from ..model.records.incident import Incident, Mail
+    from ..model.records.incident import Incident
 
 
 @dataclass
 class Outcome:
-    """What became of one message: "new", "reply", "known" (seen before), "skipped" (never an
-    incident: `why`), "unreadable" (left in place: `why`)."""
+    """What became of one message: "new", "reply", "held" (a stranger's mail to a closed incident,
+    kept for a person to accept), "bounce" (a delivery report about a message of ours), "known"
+    (seen before), "skipped" (never an incident: `why`), "unreadable" (left in place: `why`)."""
 
     what: str
-    incident: str | None = None
+    incident: str | None = None  # the record it landed on (an incident, a change, a feedback entry)
     why: str = ""
 
 
 @dataclass
 class IntakeResult:
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)  # (the message's name, what became of it)
+    empty: str = ""  # when nothing was found: where it looked and why it found nothing
 
     def count(self, what: str) -> int:
         return sum(1 for _, o in self.outcomes if o.what == what)
 
     def line(self) -> str:
-        return (f"{self.count('new')} new incidents, {self.count('reply')} replies, {self.count('known')} already "
-                f"here, {self.count('skipped')} skipped (automatic or bulk), {self.count('unreadable')} unreadable")
+        if not self.outcomes and self.empty:
+            return f"no message: {self.empty}"
+        extra = "".join(f", {self.count(w)} {label}" for w, label in (
+            ("held", "held for a person (a stranger's mail to a closed incident)"),
+            ("bounce", "bounced (delivery reports on messages we sent)")) if self.count(w))
+        return (f"{self.count('new')} new incidents, {self.count('reply')} replies{extra}, {self.count('known')} "
+                f"already here, {self.count('skipped')} skipped (automatic or bulk), {self.count('unreadable')} "
+                "unreadable")
 
 
 def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: int = 25 << 20) -> Outcome:
@@ -54,33 +62,61 @@ def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: i
         return Outcome("unreadable", why=mail.error)
     if mail.key in known:
         return Outcome("known")
+    if mail.bounce is not None:
+        from .mail_delivery import bounced
+
+        meta, why = bounced(store, mail.bounce)
+        known.add(mail.key)
+        if meta is None:
+            return Outcome("skipped", why=why)
+        return Outcome("bounce", meta.get("id"), why=f"{meta.get('to')}: {why}")
     if mail.skip:
         return Outcome("skipped", why=mail.skip)
     target = _replied_to(store, mail)
-    if target is not None:
-        outcome = _reply(store, target, mail)
+    if target is not None and target[0] == "incidents":
+        outcome = _reply(store, target[1], mail)
+    elif target is not None:
+        outcome = _reply_about(store, target[0], target[1], mail)
     else:
         outcome = _new(store, mail, max_attachment)
     known.add(mail.key)
     return outcome
 
 
-def _replied_to(store: StorePort, mail: Incoming) -> Incident | None:
+def _replied_to(store: StorePort, mail: Incoming) -> tuple[str, Any] | None:
+    """(kind, record) a message answers: the tag in its subject ([INC-n], [CHG-n], [FB-n]), else a
+    Message-ID of ours (or of a message on a record) in its In-Reply-To or References."""
+    from ..model.records.registry import PREFIXES
+
     if mail.ticket:
+        kind = PREFIXES.get(mail.ticket.split("-", 1)[0])
+        row = store.row("incidents", ["uuid", "id", "status", "state"], {"id": mail.ticket}) if kind == "incidents" \
+            else None
+        if kind and row:  # the common case, read without the incident's whole thread
+            from types import SimpleNamespace
+
+            return kind, SimpleNamespace(uuid=row[0], id=row[1], status=row[2], state=row[3])
+        if kind:
+            try:
+                return kind, store.get(kind, mail.ticket)
+            except NotFound:
+                pass
+    found = store.record_for_messages(mail.references)
+    if found:
         try:
-            return store.get("incidents", mail.ticket)
+            return found[0], store.get(found[0], found[1])
         except NotFound:
-            pass
-    uuid = store.incident_for_messages(mail.references)
-    return store.get("incidents", uuid) if uuid else None
+            return None
+    return None
 
 
-def _entry(mail: Incoming, kind: str) -> Mail:
+def _entry(mail: Incoming, kind: str) -> dict[str, Any]:
+    """A message as an incident's mail keeps it (checked by the model), in its stored form."""
     from ..model.records.incident import Mail
 
     now = clock.now()
     return Mail(message_id=mail.key, sender=mail.sender, sender_name=mail.sender_name, subject=mail.subject,
-                at=mail.date or now, received_at=now, text=mail.text, kind=kind)
+                at=mail.date or now, received_at=now, text=mail.text, kind=kind).model_dump(mode="json")
 
 
 def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
@@ -91,23 +127,49 @@ def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
     with store.transaction():
         inc = log_incident(store, mail.subject or "(no subject)", customer=customer, use_last=False,
                            reporter=reporter, reporter_contact=mail.sender,
-                           details=mail.text or "(the message had no text)")
-        store.update("incidents", inc.uuid, {"mail": [_entry(mail, "new")]}, task="IN.2.1")
+                           details=mail.text or "(the message had no text)", opened_at=mail.date)
+        store.append("incidents", inc.uuid, "mail", [_entry(mail, "new")], task="IN.2.1")
         for name, data in mail.attachments:
             _attach(store, inc, name, data, max_attachment)
     return Outcome("new", inc.id)
 
 
-def _reply(store: StorePort, inc: Incident, mail: Incoming) -> Outcome:
+def may_reopen(store: StorePort, inc: Incident, sender: str) -> bool:
+    """Whether mail from `sender` may reopen the closed incident `inc`: the reporter's address, an
+    address that wrote on it before, or a contact (or the domain) of its customer. Anyone else's
+    mail is held for a person to accept (a stranger who knows the tag cannot reopen it)."""
+    sender = (sender or "").strip().lower()
+    if not sender:
+        return False
+    if sender == (inc.reporter_contact or "").strip().lower():
+        return True
+    if any(m.sender == sender and m.kind != "held" for m in inc.mail):
+        return True
+    if any((n.address or "").lower() == sender for n in inc.notifications):
+        return True
+    return bool(inc.customer) and _customer_for(store, sender) == inc.customer
+
+
+def _reply(store: StorePort, inc: Any, mail: Incoming) -> Outcome:
+    """A reply on an incident: added to its mail (the message once, never the thread again); an
+    incident waiting for the customer resumes; a closed one reopens when the sender may reopen it
+    (may_reopen), else the message is held for a person."""
     from ..incidents.process import reopen, set_waiting
 
     with store.transaction():
-        current = store.get("incidents", inc.uuid)
-        store.update("incidents", current.uuid, {"mail": [*current.mail, _entry(mail, "reply")]}, task="IN.2.2")
-        current = store.get("incidents", inc.uuid)
-        if current.state == "waiting for customer":
-            set_waiting(store, current.uuid, None)  # the customer answered: the clock runs again
-        elif current.status == "closed":
+        row = store.row("incidents", ["status", "state"], {"uuid": inc.uuid})
+        status, state = (row[0], row[1]) if row else (inc.status, inc.state)
+        if status == "closed":
+            current = store.get("incidents", inc.uuid)
+            if not may_reopen(store, current, mail.sender):
+                store.append("incidents", inc.uuid, "mail", [_entry(mail, "held")], task="IN.2.2")
+                return Outcome("held", inc.id, why=f"{mail.sender or 'no address'} is not the reporter nor a "
+                                                   f"contact of its customer (vse-tui mail accept {inc.id})")
+        store.append("incidents", inc.uuid, "mail", [_entry(mail, "reply")], task="IN.2.2")
+        if state == "waiting for customer":
+            set_waiting(store, inc.id or inc.uuid, None)  # the customer answered: the clock runs again
+        elif status == "closed":
+            current = store.get("incidents", inc.uuid)
             hour_ago = clock.now() - timedelta(hours=1)
             recent = [m for m in current.mail if m.kind == "reply" and m.received_at >= hour_ago]
             if len(recent) <= REOPENS_PER_HOUR:
@@ -115,7 +177,37 @@ def _reply(store: StorePort, inc: Incident, mail: Incoming) -> Outcome:
     return Outcome("reply", inc.id)
 
 
-def _attach(store: StorePort, inc: Incident, name: str, data: bytes, max_attachment: int) -> None:
+def accept_held(store: StorePort, ref: str, message_id: str | None = None) -> Incident:
+    """A person accepts a held message (the latest one, or the one with `message_id`): it becomes a
+    reply on the incident, which reopens when closed. Returns the incident."""
+    from ..incidents.process import reopen
+
+    inc = store.get("incidents", ref)
+    held = [i for i, m in enumerate(inc.mail) if m.kind == "held" and (message_id is None or m.message_id == message_id)]
+    if not held:
+        raise InputError(f"{inc.id} holds no message waiting for a person" if message_id is None else
+                         f"{inc.id} holds no held message {message_id}")
+    entries = list(inc.mail)
+    entry = entries[held[-1]]
+    entries[held[-1]] = entry.model_copy(update={"kind": "reply"})
+    with store.transaction():
+        store.update("incidents", inc.uuid, {"mail": entries}, task="IN.2.2")
+        if inc.status == "closed":
+            reopen(store, inc.uuid, f"{store.actor.operator} accepted mail from {entry.sender}: "
+                                   f"{entry.subject or '(no subject)'}")
+    return store.get("incidents", inc.uuid)
+
+
+def _reply_about(store: StorePort, kind: str, record: Any, mail: Incoming) -> Outcome:
+    """A reply to a change notice or a feedback answer: kept in the record's history (who, when,
+    the subject and the text)."""
+    store.log_event(kind, record, "mail", None, None,
+                    {"state": "reply", "message_id": mail.key, "from": mail.sender, "name": mail.sender_name,
+                     "subject": mail.subject, "at": clock.iso(mail.date or clock.now()), "text": mail.text})
+    return Outcome("reply", record.id)
+
+
+def _attach(store: StorePort, inc: Any, name: str, data: bytes, max_attachment: int) -> None:
     from ..model.records.parties import Attachment
 
     safe = "".join(c for c in name if c.isprintable() and c not in "/\\")[:255] or "attachment.bin"
@@ -143,10 +235,12 @@ def _customer_for(store: StorePort, address: str) -> str | None:
 def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, message: str | None = None,
                    to: str | None = None) -> tuple[Any, ...]:
     """IN.2.3/IN.2.4/IN.2.5 by e-mail: the policy's message filled in, recorded as the notification
-    (with its Message-ID and address) and queued in the outbox as a real message. Returns the
-    incident and the queued file."""
+    (with its Message-ID and address, state queued) and queued in the outbox as a real message. It
+    counts as a response once a server accepted it (core.mail_delivery). Returns the incident and
+    the queued file."""
     from ..incidents.process import NOTIFY_TEMPLATE, _get, message_for, notify
-    from .mail import outgoing
+    from .mail import outgoing, wire
+    from .mail_delivery import _told
 
     inc = _get(store, ref)
     address = (to or inc.reporter_contact or "").strip()
@@ -155,33 +249,16 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
         address = (contact[0] if contact else "") or address
     text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
     first = next((m.message_id for m in inc.mail if m.kind == "new"), None)
-    msg = outgoing(inc, to=address, to_name=inc.reporter, sender=sender,
+    told = _told(store, inc, address)
+    msg = outgoing(inc, to=address, to_name=told if told != address else "", sender=sender,
                    shop=store.setting("shop_name", "") or "", text=text, in_reply_to=first)
-    mid = str(msg["Message-ID"])
+    mid = str(msg["Message-ID"]).strip()
     with store.transaction():
-        updated = notify(store, inc.id or inc.uuid, task=task, to=inc.reporter or address, how="email", message=text)
-        notes = list(updated.notifications)
-        notes[-1] = notes[-1].model_copy(update={"message_id": mid, "address": address, "delivery": "queued"})
-        updated = store.update("incidents", updated.uuid, {"notifications": notes}, task=task)
-        try:
-            path = store.queue_mail(bytes(msg), {"incident": updated.uuid, "id": updated.id, "message_id": mid,
-                                                 "task": task, "to": address, "attempts": 0, "error": ""})
-        except VseError:
-            raise
+        updated = notify(store, inc.id or inc.uuid, task=task, to=told, how="email", message=text,
+                         mail={"message_id": mid, "address": address, "state": "queued", "delivery": "queued"})
+        path = store.queue_mail(wire(msg), {"incident": updated.uuid, "id": updated.id, "message_id": mid,
+                                            "task": task, "to": address, "attempts": 0, "error": ""})
     return updated, path
-
-
-def delivered(store: StorePort, incident_uuid: str, message_id: str, sent: bool, detail: str) -> None:
-    """Record a delivery attempt on the notification it carried: sent (when, through what) or the
-    error; a history row like every other change."""
-    inc = store.get("incidents", incident_uuid)
-    notes = list(inc.notifications)
-    for i, n in enumerate(notes):
-        if n.message_id == message_id:
-            notes[i] = n.model_copy(update={"sent_at": clock.now() if sent else n.sent_at,
-                                            "delivery": detail[:300]})
-            store.update("incidents", inc.uuid, {"notifications": notes}, task=n.task)
-            return
 
 
 # ---------------------------------------------------------------- a feedback answer, a change notice
@@ -261,7 +338,19 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     address, name = _contact_address(store, record.customer)
     return {"record": record, "address": address, "name": name, "where": "a contact of the change's customer",
             "subject": f"Planned change: {record.title}",
-            "text": change_notice_text(store, record, who, name) if with_text else ""}
+            "text": change_notice_text(store, record, who, name) if with_text else "",
+            "warning": window_past(record)}
+
+
+def window_past(change: ChangeRequest) -> str:
+    """A warning when a change's window is already over (or began): a notice of a planned change
+    would then tell the customer of something that already happened. "" when it is ahead."""
+    end = change.planned_end or change.planned_at
+    if end is None or end > clock.now():
+        return ""
+    return (f"{change.id}'s window ({clock.local_text(change.planned_at)}"
+            + (f" to {clock.local_text(change.planned_end)}" if change.planned_end else "")
+            + ") is already past: the notice speaks of a planned change; reschedule it or say so in --message")
 
 
 def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str = "", to: str | None = None,
@@ -269,7 +358,7 @@ def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str =
     """A feedback entry's answer or a change's notice as a real message, queued in the outbox; the
     record's history keeps what was queued, to whom, with its Message-ID, and later each delivery
     or failure. Returns the record, the queued file and the address."""
-    from .mail import outgoing
+    from .mail import outgoing, wire
 
     if message is not None and not message.strip():
         raise InputError("Message: say something")
@@ -281,22 +370,16 @@ def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str =
         raise InputError(f"To: no e-mail address for {record.id} ({draft['where']}); give one")
     msg = outgoing(record, to=address, to_name=draft["name"], sender=sender,
                    shop=store.setting("shop_name", "") or "", text=text, subject=draft["subject"])
-    mid = str(msg["Message-ID"])
+    mid = str(msg["Message-ID"]).strip()
     with store.transaction():
         store.log_event(kind, record, "mail", None, None,
                         {"state": "queued", "to": address, "message_id": mid, "subject": str(msg["Subject"]),
                          "text": text})
-        path = store.queue_mail(bytes(msg), {"kind": kind, "record": record.uuid, "id": record.id,
+        path = store.queue_mail(wire(msg), {"kind": kind, "record": record.uuid, "id": record.id,
                                              "message_id": mid, "task": "answer" if kind == "feedback" else "notice",
                                              "to": address, "attempts": 0, "error": ""})
     return record, path, address
 
 
-def delivered_about(store: StorePort, kind: str, record_uuid: str, message_id: str, sent: bool, detail: str) -> None:
-    """A delivery attempt of a feedback answer or a change notice, kept in the record's history."""
-    record = store.get(kind, record_uuid)
-    store.log_event(kind, record, "mail", None, None,
-                    {"state": "sent" if sent else "not sent", "message_id": message_id, "detail": detail[:300]})
-
-
-__all__ = ["IntakeResult", "Outcome", "delivered", "delivered_about", "mail_about", "mail_draft", "notify_by_mail", "receive"]
+__all__ = ["IntakeResult", "Outcome", "accept_held", "mail_about", "mail_draft", "may_reopen", "notify_by_mail",
+           "receive"]

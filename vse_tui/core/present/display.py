@@ -143,13 +143,55 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
             sent = {}
         if isinstance(sent, dict) and sent.get("state") == "queued":
             return f"mail queued to {sent.get('to', '')}: {sent.get('subject', '')}"[:limit]
+        if isinstance(sent, dict) and sent.get("state") == "reply":
+            return f"mail from {sent.get('from', '')}: {sent.get('subject', '')}"[:limit]
         if isinstance(sent, dict):
             return f"mail {sent.get('state', '')}: {sent.get('detail', '')}"[:limit]
+    if h["action"] == "update" and h.get("field") == "notifications":
+        told = _notifications_change(h.get("old_value"), h.get("new_value"))
+        if told:
+            return told if len(told) <= limit else told[: limit - 1] + "…"
+    if h["action"] == "append":  # messages added to a record's mail
+        try:
+            added = json.loads(h.get("new_value") or "[]")
+        except ValueError:
+            added = []
+        if isinstance(added, list) and added and all(isinstance(m, dict) for m in added):
+            kinds = {"new": "mail in", "reply": "mail reply", "held": "mail held for a person"}
+            text = "; ".join(f"{kinds.get(str(m.get('kind')), 'mail')} from {m.get('sender', '')}: "
+                             f"{m.get('subject', '')}" for m in added)
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+        return f"{field}: + {short(h.get('new_value'))}"
     if h["action"] != "update":
         return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
     if h.get("old_value") in (None, "", "[]", "{}"):
         return f"{field}: {short(h.get('new_value'))}"
     return f"{field}: {short(h.get('old_value'))} → {short(h.get('new_value'))}"
+
+
+def _notifications_change(old: str | None, new: str | None) -> str:
+    """What changed in an incident's notifications, in words: who was told, or what became of the
+    mail that carried a notice (queued, sent, refused, bounced, dropped); "" when it cannot say."""
+    try:
+        before = json.loads(old) if old else []
+        after = json.loads(new) if new else []
+    except ValueError:
+        return ""
+    if not isinstance(before, list) or not isinstance(after, list) or not all(isinstance(n, dict) for n in after):
+        return ""
+    parts = []
+    for i, n in enumerate(after):
+        was = before[i] if i < len(before) and isinstance(before[i], dict) else None
+        if was == n:
+            continue
+        state, to = n.get("state") or "", n.get("address") or n.get("to") or ""
+        if was is None:
+            parts.append(f"notified {n.get('task', '')} {n.get('to', '')} by {n.get('how', '')}"
+                         + (f" (mail {state} to {to})" if state else ""))
+        elif state and state != (was.get("state") or ""):
+            detail = n.get("delivery") or ""
+            parts.append(f"{n.get('task', '')} mail {state} to {to}" + (f": {detail}" if detail else ""))
+    return "; ".join(parts)
 
 
 def when_text(h: dict[str, Any]) -> str:

@@ -46,7 +46,7 @@ class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     by: str = Field(min_length=1)  # the printed name
     at: Instant
-    how: Literal["signature", "email", "meeting", "verbal", "other"]
+    how: Literal["signature", "email", "meeting", "verbal", "other", "paper"]
     noted_by: str | None = None  # the person (uuid) who noted a verbal approval
     note: str | None = None
     person: str | None = None  # uuid of the person who approved
@@ -55,11 +55,15 @@ class Approval(BaseModel):
     content: str | None = None  # sha256 of its content items at that version
     signature: str | None = None  # an SSH signature (ssh-keygen -Y sign -n vse-tui) over its text
     key: str | None = None  # the fingerprint of the key that signed
+    recorded_by: str | None = None  # the person (uuid) who recorded it for the approver (given elsewhere)
+    evidence: str | None = None  # the attachment (uuid) that shows it: the e-mail, or the signed paper's scan
 
     @model_validator(mode="after")
     def _verbal_needs_witness(self) -> Approval:
         if self.how == "verbal" and not self.noted_by:
             raise ValueError("a verbal approval needs noted_by: who noted it")
+        if self.recorded_by and self.signature:
+            raise ValueError("an approval recorded for someone else is never a signature")
         return self
 
 

@@ -23,8 +23,10 @@ class Notification(BaseModel):
     to_person: str | None = None  # the contact told, when they are in People
     message_id: str | None = None  # the Message-ID of the mail that carried it
     address: str = ""  # the e-mail address it was sent to
-    sent_at: Instant | None = None  # when the mail left the outbox over SMTP
-    delivery: str = ""  # queued, sent, or why the last attempt failed
+    sent_at: Instant | None = None  # when a mail server accepted the mail
+    delivery: str = ""  # what the server said (its reply when it accepted, its code and words when it refused)
+    # what became of the mail (see core.mail_delivery): "" for a notification that was no mail of ours
+    state: Literal["", "queued", "sent", "refused", "bounced", "dropped"] = ""
 
 
 class Mail(BaseModel):
@@ -38,7 +40,7 @@ class Mail(BaseModel):
     at: Instant  # the Date it carries, else when it arrived
     received_at: Instant
     text: str = ""
-    kind: Literal["new", "reply"] = "new"
+    kind: Literal["new", "reply", "held"] = "new"  # held: a stranger's mail to a closed incident, for a person
 
 
 class TimeEntry(BaseModel):
