@@ -200,12 +200,10 @@ class _Demo:
                          meaning: str = "accepted by the customer") -> None:
         """A customer's (supplier's) acceptance by e-mail, recorded by the relationship manager (Sam,
         at the keyboard) on their behalf, the message attached to the record."""
-        from .core.evidence.attachments import attach
-
         mail = self.customer_mail(contact, subject, body)
         approve(self.store, kind, ref, contact.name, how="email", meaning=meaning, noted_by=self.store.actor.operator,
-                note=f"Accepted by e-mail on {self.clock().date().isoformat()}; the message is attached.")
-        attach(self.store, ref, mail, note=f"{contact.name}'s e-mail accepting it")
+                note=f"Accepted by e-mail on {self.clock().date().isoformat()}; the message is attached.",
+                evidence=str(mail))
 
 
 def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
