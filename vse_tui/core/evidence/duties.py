@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
+from .substance import placeholder
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -74,8 +75,6 @@ CHECKS = (
 
 def check_of(mitigation: str | None) -> Check | None:
     """The countable check a mitigation names, or None."""
-    from .substance import placeholder
-
     if placeholder(mitigation):
         return None
     return next((c for c in CHECKS if c.pattern.search(mitigation or "")), None)
@@ -83,8 +82,6 @@ def check_of(mitigation: str | None) -> Check | None:
 
 def mitigation_problem(mitigation: str | None) -> str | None:
     """Why a written mitigation does not count, or None when it names a countable check."""
-    from .substance import placeholder
-
     if placeholder(mitigation):
         return "its mitigation is placeholder text"
     if check_of(mitigation) is None:
@@ -94,8 +91,6 @@ def mitigation_problem(mitigation: str | None) -> str | None:
 
 def counts(mitigation: str | None) -> bool:
     """A mitigation that may stand for an acknowledged warning: not placeholder text."""
-    from .substance import placeholder
-
     return not placeholder(mitigation)
 
 
