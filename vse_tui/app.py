@@ -11,7 +11,7 @@ from textual.screen import Screen
 
 from .config import Config, load_config
 from .core.kernel.errors import VseError
-from .screens.palette import RecordsProvider
+from .screens.common.palette import RecordsProvider
 from .store.db import Store
 
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
@@ -23,10 +23,10 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     MODES = {
         "dashboard": "vse_tui.screens.dashboard:DashboardScreen",
-        "governance": "vse_tui.screens.process:GovernanceScreen",
-        "control": "vse_tui.screens.process:ControlScreen",
-        "relationship": "vse_tui.screens.process:RelationshipScreen",
-        "incidents": "vse_tui.screens.incidents:IncidentsScreen",
+        "governance": "vse_tui.screens.common.process:GovernanceScreen",
+        "control": "vse_tui.screens.common.process:ControlScreen",
+        "relationship": "vse_tui.screens.common.process:RelationshipScreen",
+        "incidents": "vse_tui.screens.incidents.list:IncidentsScreen",
     }
 
     BINDINGS = [
@@ -89,7 +89,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         self.warm = False  # the record models are loaded (what counting the evidence needs)
         self.set_timer(WARM_UP_AFTER, self._warm_up)
         if not self.store.actor.person and self.ask_who:
-            from .screens.who import WhoScreen
+            from .screens.common.who import WhoScreen
 
             # who is at the keyboard, asked once for a login mapped to nobody; then the setup
             self.push_screen(WhoScreen(), self._after_who)
@@ -151,13 +151,13 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
                     self.notify(f"Daily backup written to {made}", title="Backup")
 
     def action_evidence(self) -> None:
-        from .screens.evidence import EvidenceScreen
+        from .screens.evidence.map import EvidenceScreen
 
         if not isinstance(self.screen, EvidenceScreen):
             self.push_screen(EvidenceScreen())
 
     def action_wizard(self) -> None:
-        from .screens.wizard import WizardScreen
+        from .screens.governance.wizard import WizardScreen
 
         if not isinstance(self.screen, WizardScreen):
             self.push_screen(WizardScreen())
@@ -174,8 +174,8 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.pop_screen()
 
     def action_new_incident(self) -> None:
-        from .screens.capture import QuickCapture
-        from .screens.forms import ConfirmScreen
+        from .screens.common.forms import ConfirmScreen
+        from .screens.incidents.capture import QuickCapture
 
         if isinstance(self.screen, (QuickCapture, ConfirmScreen)):  # a question waits for its answer first
             return
@@ -189,7 +189,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
                 refresh()
 
     def action_keys(self) -> None:
-        from .screens.help import KeysScreen
+        from .screens.common.help import KeysScreen
 
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.screen))
@@ -202,18 +202,18 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.notify(str(exc), severity="error")
             return
         if record.KIND == "incidents":
-            from .screens.incident_detail import IncidentDetailScreen
+            from .screens.incidents.detail import IncidentDetailScreen
 
             self.push_screen(IncidentDetailScreen(record.id or ref))
         elif record.KIND in ("change_requests", "configuration_items", "feedback"):
-            from .screens.control import ChangeScreen, ConfigurationItemScreen
-            from .screens.relationship import FeedbackScreen
+            from .screens.control.records import ChangeScreen, ConfigurationItemScreen
+            from .screens.relationship.records import FeedbackScreen
 
             screen = {"change_requests": ChangeScreen, "configuration_items": ConfigurationItemScreen,
                       "feedback": FeedbackScreen}[record.KIND]
             self.push_screen(screen(record.id or ref))
         else:
-            from .screens.record import RecordScreen
+            from .screens.common.record import RecordScreen
 
             self.push_screen(RecordScreen(record.KIND, record.id or ref))
 
@@ -290,12 +290,12 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         await self.run_action(action, self.screen)
 
     def action_audit_check(self) -> None:
-        from .screens.evidence_why import AuditFindingsScreen
+        from .screens.evidence.why import AuditFindingsScreen
 
         self.push_screen(AuditFindingsScreen())
 
     def action_audit_pack(self) -> None:
-        from .screens.evidence import EvidenceScreen
+        from .screens.evidence.map import EvidenceScreen
 
         screen = EvidenceScreen()
         self.push_screen(screen)

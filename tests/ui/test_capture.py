@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from vse_tui.core.evidence.tasks import evidence_map
 from vse_tui.core.governance.roles import add_person
-from vse_tui.screens.capture import QuickCapture
+from vse_tui.screens.incidents.capture import QuickCapture
 from vse_tui.widgets.picker import Picker
 
 from .conftest import SIZE
@@ -103,7 +103,7 @@ async def test_nothing_is_prefilled_the_last_customer_and_service_are_offered_fi
 
 
 async def test_the_discard_prompt_answers_y_or_esc_and_n_does_not_answer(make_app, tmp_path):
-    from vse_tui.screens.forms import ConfirmScreen
+    from vse_tui.screens.common.forms import ConfirmScreen
 
     app = make_app(tmp_path / "x.db")
     async with app.run_test(size=SIZE) as pilot:

@@ -6,8 +6,8 @@ from textual.widgets import Static
 from vse_tui.core.control import changes
 from vse_tui.core.governance.roles import add_person
 from vse_tui.core.model.records import ConfigurationItem
-from vse_tui.screens.control import CalendarScreen, ChangeScreen, ConfigurationItemScreen
-from vse_tui.screens.forms import ConfirmScreen, FormScreen
+from vse_tui.screens.common.forms import ConfirmScreen, FormScreen
+from vse_tui.screens.control.records import CalendarScreen, ChangeScreen, ConfigurationItemScreen
 
 from .conftest import SIZE, type_into, widget_text
 

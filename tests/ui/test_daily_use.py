@@ -4,9 +4,9 @@ go where they say, and the bugs found on the way."""
 from vse_tui.cli import main
 from vse_tui.core.governance.roles import add_person
 from vse_tui.core.incidents import process as core
-from vse_tui.screens.capture import QuickCapture
-from vse_tui.screens.forms import FormScreen
-from vse_tui.screens.incident_detail import IncidentDetailScreen
+from vse_tui.screens.common.forms import FormScreen
+from vse_tui.screens.incidents.capture import QuickCapture
+from vse_tui.screens.incidents.detail import IncidentDetailScreen
 from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.rowlist import RowList
 
@@ -190,7 +190,7 @@ async def test_keys_typed_at_full_speed_all_land_in_their_fields(make_app, tmp_p
     """Keys arrive in bursts (over SSH, from a fast typist): none lost, none in the wrong field."""
     from textual.widgets import TextArea
 
-    from vse_tui.screens.wizard import WizardScreen
+    from vse_tui.screens.governance.wizard import WizardScreen
 
     app = make_app(tmp_path / "x.db")
     summary = "Router reboots every night at 2am"
@@ -336,7 +336,7 @@ async def test_bugs_found_on_the_way_wizard_and_dashboard(make_app, tmp_path):
     from vse_tui.core.governance.approvals import new
     from vse_tui.core.kernel.errors import InputError
     from vse_tui.screens.dashboard import DashboardScreen
-    from vse_tui.screens.wizard import WizardScreen
+    from vse_tui.screens.governance.wizard import WizardScreen
 
     from .conftest import type_into
 
@@ -377,7 +377,7 @@ async def test_bugs_found_on_the_way_wizard_and_dashboard(make_app, tmp_path):
 async def test_bugs_found_on_the_way_change_incident_and_feedback(make_app, tmp_path, capsys):
     from vse_tui.core.control import changes
     from vse_tui.core.relationship.process import log_feedback
-    from vse_tui.screens.forms import ConfirmScreen
+    from vse_tui.screens.common.forms import ConfirmScreen
 
     app = make_app(tmp_path / "x.db")
     store = app.store
@@ -419,7 +419,7 @@ async def test_bugs_found_on_the_way_change_incident_and_feedback(make_app, tmp_
 
 
 async def test_a_radio_set_opens_with_its_cursor_on_the_chosen_value(make_app, tmp_path):
-    from vse_tui.screens.forms import Field
+    from vse_tui.screens.common.forms import Field
     from vse_tui.widgets.choice import Choice
 
     app = make_app(tmp_path / "x.db")
@@ -453,7 +453,7 @@ async def test_the_dashboard_counts_breaches_again_only_after_a_write(make_app, 
 
 
 async def test_enter_in_a_form_goes_to_the_next_line_and_saves_from_the_last(make_app, tmp_path):
-    from vse_tui.screens.forms import Field
+    from vse_tui.screens.common.forms import Field
 
     app = make_app(tmp_path / "x.db")
     got: list = []

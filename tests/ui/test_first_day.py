@@ -10,11 +10,11 @@ from textual.widgets import Checkbox, Input
 
 from vse_tui.core.evidence.guide import audit_ready, record_steps
 from vse_tui.core.evidence.tasks import evidence_map
-from vse_tui.screens.capture import QuickCapture
-from vse_tui.screens.forms import ConfirmScreen, FormScreen
-from vse_tui.screens.incident_detail import IncidentDetailScreen
-from vse_tui.screens.relationship import PerformanceScreen
-from vse_tui.screens.wizard import WizardScreen
+from vse_tui.screens.common.forms import ConfirmScreen, FormScreen
+from vse_tui.screens.governance.wizard import WizardScreen
+from vse_tui.screens.incidents.capture import QuickCapture
+from vse_tui.screens.incidents.detail import IncidentDetailScreen
+from vse_tui.screens.relationship.records import PerformanceScreen
 
 from .conftest import type_into
 from .test_palette import LANDS, _run

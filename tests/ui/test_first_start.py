@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from vse_tui.screens.who import WhoScreen
+from vse_tui.screens.common.who import WhoScreen
 
 from .conftest import SIZE
 
@@ -19,7 +19,7 @@ async def test_the_first_start_on_the_default_path_and_the_real_clock(tmp_path, 
     from vse_tui.app import VseApp
     from vse_tui.cli import _parse
     from vse_tui.config import load_config
-    from vse_tui.screens.wizard import WizardScreen
+    from vse_tui.screens.governance.wizard import WizardScreen
     from vse_tui.session import open_as
     from vse_tui.store.chain import verify
 

@@ -2,8 +2,8 @@
 
 from textual.widgets import OptionList
 
-from vse_tui.screens.record import RecordScreen
-from vse_tui.screens.versions import VersionsScreen
+from vse_tui.screens.common.record import RecordScreen
+from vse_tui.screens.common.versions import VersionsScreen
 from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from textual.widgets import Select
 
-from vse_tui.screens.forms import ConfirmScreen
-from vse_tui.screens.import_incidents import ImportScreen
+from vse_tui.screens.common.forms import ConfirmScreen
+from vse_tui.screens.incidents.import_screen import ImportScreen
 
 from .conftest import SIZE
 

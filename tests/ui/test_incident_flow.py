@@ -2,9 +2,9 @@
 
 from textual.widgets import Input
 
-from vse_tui.screens.capture import QuickCapture
-from vse_tui.screens.forms import FormScreen
-from vse_tui.screens.incident_detail import IncidentDetailScreen
+from vse_tui.screens.common.forms import FormScreen
+from vse_tui.screens.incidents.capture import QuickCapture
+from vse_tui.screens.incidents.detail import IncidentDetailScreen
 
 from .conftest import SIZE, type_into
 

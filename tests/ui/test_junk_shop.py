@@ -10,8 +10,8 @@ from textual.widgets import Input, TextArea
 from vse_tui.cli import main
 from vse_tui.core.evidence.tasks import evidence_map, summary
 from vse_tui.reports.figures import audit_findings
-from vse_tui.screens.forms import ConfirmScreen
-from vse_tui.screens.wizard import WizardScreen
+from vse_tui.screens.common.forms import ConfirmScreen
+from vse_tui.screens.governance.wizard import WizardScreen
 from vse_tui.store import Actor, open_store
 
 from .conftest import SIZE

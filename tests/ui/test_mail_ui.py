@@ -5,8 +5,8 @@ import mailbox
 from email.message import EmailMessage
 
 from vse_tui.config import Config
-from vse_tui.screens.forms import FormScreen
-from vse_tui.screens.incident_detail import IncidentDetailScreen
+from vse_tui.screens.common.forms import FormScreen
+from vse_tui.screens.incidents.detail import IncidentDetailScreen
 
 from .conftest import SIZE
 

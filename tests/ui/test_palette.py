@@ -7,19 +7,19 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandPalette
 
-from vse_tui.screens.capture import QuickCapture
-from vse_tui.screens.control import CalendarScreen
+from vse_tui.screens.common.forms import FormScreen
+from vse_tui.screens.common.help import KeysScreen
+from vse_tui.screens.common.process import ControlScreen, GovernanceScreen, RelationshipScreen
+from vse_tui.screens.control.records import CalendarScreen
 from vse_tui.screens.dashboard import DashboardScreen
-from vse_tui.screens.evidence import EvidenceScreen
-from vse_tui.screens.evidence_why import AuditFindingsScreen
-from vse_tui.screens.forms import FormScreen
-from vse_tui.screens.help import KeysScreen
-from vse_tui.screens.import_incidents import ImportScreen
-from vse_tui.screens.incidents import IncidentsScreen
-from vse_tui.screens.process import ControlScreen, GovernanceScreen, RelationshipScreen
-from vse_tui.screens.relationship import FeedbackCapture, PerformanceScreen
-from vse_tui.screens.training import TrainingDueScreen
-from vse_tui.screens.wizard import WizardScreen
+from vse_tui.screens.evidence.map import EvidenceScreen
+from vse_tui.screens.evidence.why import AuditFindingsScreen
+from vse_tui.screens.governance.training import TrainingDueScreen
+from vse_tui.screens.governance.wizard import WizardScreen
+from vse_tui.screens.incidents.capture import QuickCapture
+from vse_tui.screens.incidents.import_screen import ImportScreen
+from vse_tui.screens.incidents.list import IncidentsScreen
+from vse_tui.screens.relationship.records import FeedbackCapture, PerformanceScreen
 
 from .conftest import SIZE
 

@@ -5,9 +5,9 @@ report on screen and saved."""
 from textual.widgets import OptionList, Select
 
 from vse_tui.core.model.records import Customer
-from vse_tui.screens.forms import FormScreen
-from vse_tui.screens.record import RecordScreen
-from vse_tui.screens.relationship import FeedbackCapture, FeedbackScreen, PerformanceScreen
+from vse_tui.screens.common.forms import FormScreen
+from vse_tui.screens.common.record import RecordScreen
+from vse_tui.screens.relationship.records import FeedbackCapture, FeedbackScreen, PerformanceScreen
 from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.rowlist import RowList
 

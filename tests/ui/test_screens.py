@@ -2,9 +2,9 @@
 
 from textual.widgets import DataTable, OptionList
 
-from vse_tui.screens.help import KeysScreen
-from vse_tui.screens.incidents import IncidentsScreen
-from vse_tui.screens.record import RecordScreen
+from vse_tui.screens.common.help import KeysScreen
+from vse_tui.screens.common.record import RecordScreen
+from vse_tui.screens.incidents.list import IncidentsScreen
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.rowlist import RowList
 
@@ -129,7 +129,7 @@ async def test_keys_help_lists_every_binding_of_the_screen(make_app, demo_db):
 async def test_keys_can_be_remapped_by_binding_id(make_app, tmp_path):
     from vse_tui.app import VseApp
     from vse_tui.config import Config
-    from vse_tui.screens.capture import QuickCapture
+    from vse_tui.screens.incidents.capture import QuickCapture
 
     app = make_app(tmp_path / "x.db")
     app.config = Config(operator="Kim", keys={"new_incident": "a"})
@@ -151,7 +151,7 @@ async def test_empty_database_says_what_to_do(make_app, tmp_path):
 
 
 async def test_training_due_is_reachable_from_the_incidents_screen(make_app, demo_db):
-    from vse_tui.screens.training import TrainingDueScreen
+    from vse_tui.screens.governance.training import TrainingDueScreen
 
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -167,8 +167,8 @@ async def test_training_due_is_reachable_from_the_incidents_screen(make_app, dem
 
 async def test_training_is_recorded_met_and_renewed_with_a_key(make_app, tmp_path):
     from vse_tui.core.governance import process as gov
-    from vse_tui.screens.forms import FormScreen
-    from vse_tui.screens.training import TrainingDueScreen
+    from vse_tui.screens.common.forms import FormScreen
+    from vse_tui.screens.governance.training import TrainingDueScreen
 
     app = make_app(tmp_path / "t.db")
     store = app.store
@@ -200,8 +200,8 @@ async def test_training_is_recorded_met_and_renewed_with_a_key(make_app, tmp_pat
 
 
 async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, demo_db):
-    from vse_tui.screens.evidence import EvidenceScreen
-    from vse_tui.screens.evidence_why import AuditFindingsScreen, TaskWhyScreen
+    from vse_tui.screens.evidence.map import EvidenceScreen
+    from vse_tui.screens.evidence.why import AuditFindingsScreen, TaskWhyScreen
 
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -404,7 +404,7 @@ async def test_a_refused_answer_can_be_awaited_like_any_dismissal(make_app, tmp_
     """A modal answers once; a second answer, or one while another screen is on top of it, is
     refused. Textual awaits a dismissal when it pops screens, so a refused one must be awaitable
     too (it was None: awaiting it raised TypeError)."""
-    from vse_tui.screens.forms import ConfirmScreen
+    from vse_tui.screens.common.forms import ConfirmScreen
 
     app = make_app(tmp_path / "x.db")
     answers = []
@@ -429,7 +429,7 @@ async def test_a_refused_answer_can_be_awaited_like_any_dismissal(make_app, tmp_
 async def test_the_evidence_map_takes_a_highlight_of_no_row(make_app, tmp_path):
     """A table refilled under its cursor announces a highlighted row that is none (row -1, no
     key): the map shows no task's detail instead of stopping the app (the keyboard fuzz met it)."""
-    from vse_tui.screens.evidence import EvidenceScreen
+    from vse_tui.screens.evidence.map import EvidenceScreen
 
     app = make_app(tmp_path / "x.db")
     async with app.run_test(size=SIZE) as pilot:

@@ -1,7 +1,7 @@
 """The dashboard lists merge conflicts; Enter shows both values and the operator chooses."""
 
 from vse_tui.core.incidents import process as core
-from vse_tui.screens.conflict import ConflictScreen
+from vse_tui.screens.common.conflict import ConflictScreen
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.widgets.rowlist import RowList
 

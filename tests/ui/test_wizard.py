@@ -3,8 +3,8 @@
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from vse_tui.core.governance import process as gov
-from vse_tui.screens.who import WhoScreen
-from vse_tui.screens.wizard import WizardScreen
+from vse_tui.screens.common.who import WhoScreen
+from vse_tui.screens.governance.wizard import WizardScreen
 
 from .conftest import SIZE, burst, type_into
 

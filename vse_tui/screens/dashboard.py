@@ -12,14 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ..core.evidence.due import due_items
-from ..core.evidence.tasks import governance_complete
-from ..core.incidents import lists, targets
-from ..core.kernel import clock
-from ..widgets.rowlist import RowList
-from ..widgets.sparkline import sparkline
-from ..widgets.style import mark, plain, priority_text, time_left
-from .base import BaseScreen
+from vse_tui.core.evidence.due import due_items
+from vse_tui.core.evidence.tasks import governance_complete
+from vse_tui.core.incidents import lists, targets
+from vse_tui.core.kernel import clock
+from vse_tui.screens.common.base import BaseScreen
+from vse_tui.widgets.rowlist import RowList
+from vse_tui.widgets.sparkline import sparkline
+from vse_tui.widgets.style import mark, plain, priority_text, time_left
 
 WEEKS = 12
 BACKGROUND_FROM = 5000  # incidents closed in the trend weeks: above this, breaches are counted apart
@@ -88,7 +88,7 @@ class DashboardScreen(BaseScreen):
         table.border_title = empty.border_title = f"Open incidents ({count})"
         rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
-        from ..core.governance.assign import initials_by_person
+        from vse_tui.core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         cache: dict = {}
@@ -115,7 +115,7 @@ class DashboardScreen(BaseScreen):
     def _fill_changes(self, now) -> None:
         table = self.query_one("#changes", RowList)
         table.border_title = "Scheduled changes (next 14 days)"
-        from ..core.control.schedule import coming_changes, overdue_changes
+        from vse_tui.core.control.schedule import coming_changes, overdue_changes
 
         def day(moment) -> str:
             return clock.to_local(moment).strftime("%a %d")
@@ -133,7 +133,7 @@ class DashboardScreen(BaseScreen):
         today = clock.today()
         items = due_items(self.store, today)
         overdue = sum(1 for i in items if i.days(today) < 0)
-        from ..store.sync import open_conflicts
+        from vse_tui.store.sync import open_conflicts
 
         conflicts = open_conflicts(self.store)
         table.border_title = f"Reviews due ({overdue} overdue)" + (
@@ -218,8 +218,8 @@ class DashboardScreen(BaseScreen):
         complete = governance_complete(self.store)
 
         def count(apart):
-            from ..core.evidence.guide import audit_ready
-            from ..core.evidence.tasks import evidence_map, summary
+            from vse_tui.core.evidence.guide import audit_ready
+            from vse_tui.core.evidence.tasks import evidence_map, summary
 
             tasks = evidence_map(apart)
             return summary(tasks), audit_ready(tasks)
@@ -238,8 +238,8 @@ class DashboardScreen(BaseScreen):
 
     def where_to_add(self, item) -> str:
         """The keys that reach the list where the missing record is added: its screen, its list, a."""
-        from ..core.model.records import BY_KIND, kind_of_wp
-        from .process import ControlScreen, GovernanceScreen, RelationshipScreen
+        from vse_tui.core.model.records import BY_KIND, kind_of_wp
+        from vse_tui.screens.common.process import ControlScreen, GovernanceScreen, RelationshipScreen
 
         try:
             kind = "training" if item.task in ("IN.1.1", "IN.1.2") else kind_of_wp(item.wp or "")
@@ -280,7 +280,7 @@ class DashboardScreen(BaseScreen):
         key = str(event.key or "")
         ref = key.split("#", 1)[0]
         if ref.startswith("conflict:"):
-            from .conflict import ConflictScreen
+            from vse_tui.screens.common.conflict import ConflictScreen
 
             self.app.push_screen(ConflictScreen(int(ref.split(":", 1)[1])), lambda _: self.reload())
         elif ref and ref != "-":

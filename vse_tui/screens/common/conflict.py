@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from ..core.kernel import clock
-from ..core.kernel.errors import VseError
-from ..widgets.keys import KeyHint
-from .base import OnceModal
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.screens.common.base import OnceModal
+from vse_tui.widgets.keys import KeyHint
 
 
 class ConflictScreen(OnceModal):
@@ -32,7 +32,7 @@ class ConflictScreen(OnceModal):
         self.conflict_id = conflict_id
 
     def compose(self) -> ComposeResult:
-        from ..store.sync import open_conflicts
+        from vse_tui.store.sync import open_conflicts
 
         c = next((c for c in open_conflicts(self.app.store) if c["id"] == self.conflict_id), None)
         self.conflict = c
@@ -54,7 +54,7 @@ class ConflictScreen(OnceModal):
                            ("open", "open the record"), ("close", "decide later")])
 
     def action_choose(self, choice: str) -> None:
-        from ..store.sync import resolve
+        from vse_tui.store.sync import resolve
 
         if self.conflict is None:
             self.dismiss(None)

@@ -14,19 +14,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from ..core.governance import process as gov
-from ..core.governance.roles import RULES, label
-from ..core.kernel.errors import VseError
-from ..core.model.data import role_codes
-from ..core.model.standard import load_standard
-from ..widgets.keys import hint_text
-from .base import BaseScreen, after_typing, go_back
-from .forms import Field, FormScreen, build_widget, last_line, next_line, read_value
+from vse_tui.core.governance import process as gov
+from vse_tui.core.governance.roles import RULES, label
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.model.data import role_codes
+from vse_tui.core.model.standard import load_standard
+from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
+from vse_tui.screens.common.forms import Field, FormScreen, build_widget, last_line, next_line, read_value
+from vse_tui.widgets.keys import hint_text
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from ..store.db import Store
+    from vse_tui.store.db import Store
 
 
 class RoleBox(Checkbox):
@@ -52,7 +52,7 @@ class RoleRow(Horizontal):
 
 def stored_role_rows(store: Store) -> list[tuple[str | None, str, str, str]]:
     """The active internal people as rows of the roles grid: (uuid, name, e-mail, roles)."""
-    from ..core.model.records.parties import Person, RoleAssignment
+    from vse_tui.core.model.records.parties import Person, RoleAssignment
 
     rows: list[tuple[str | None, str, str, str]] = []
     for p in store.records("people", {"state": "active", "affiliation": "internal"}):
@@ -164,7 +164,7 @@ class WizardScreen(BaseScreen):
         return self.store.exists("policies", {"status": "updated"})
 
     def _approval_fields(self, draft: dict | None) -> list[Field]:
-        from .forms import APPROVAL_HOW, person_field
+        from vse_tui.screens.common.forms import APPROVAL_HOW, person_field
 
         d = draft or {}
         who = d.get("approved_by") or self.approver or self.store.actor.person
@@ -174,7 +174,7 @@ class WizardScreen(BaseScreen):
 
     def _fields(self, key: str, draft: dict | None) -> list[Field]:
         """The step's fields as the core describes them, plus the approval's for a step that approves."""
-        from ..core.governance.setup import APPROVES, fields
+        from vse_tui.core.governance.setup import APPROVES, fields
 
         kinds = {"line": "input", "date": "input", "text": "text", "radio": "radio"}
         out = [Field(f.name, f.label, kinds[f.kind], f.value, list(f.options), f.required, f.placeholder)
@@ -286,7 +286,7 @@ class WizardScreen(BaseScreen):
 
     # ------------------------------------------------------------ actions
     def _approval(self, v: dict[str, Any]):
-        from ..core.governance.approvals import new
+        from vse_tui.core.governance.approvals import new
 
         self.approver, self.approved_how = v.get("approved_by") or self.approver, v.get("how") or "signature"
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
@@ -301,8 +301,8 @@ class WizardScreen(BaseScreen):
 
     def _preview_lists(self, v) -> bool:
         """The Scope step's lists, shown name by name before they become records. True: go on saving."""
-        from ..core.governance.process import list_lines
-        from .forms import ConfirmScreen
+        from vse_tui.core.governance.process import list_lines
+        from vse_tui.screens.common.forms import ConfirmScreen
 
         store = self.store
         names = list_lines(v.get("customers", ""), "Customers")
@@ -330,7 +330,7 @@ class WizardScreen(BaseScreen):
         return False
 
     def save_now(self) -> None:
-        from ..core.governance.setup import APPROVES, save
+        from vse_tui.core.governance.setup import APPROVES, save
 
         step, store = self.step, self.store
         try:
@@ -382,7 +382,7 @@ class WizardScreen(BaseScreen):
                         if not w.acknowledged and w.rule == open_[0].rule and w.person_name == open_[0].person_name), None)
         if warning is None:
             return
-        from ..core.governance.roles import acknowledge
+        from vse_tui.core.governance.roles import acknowledge
 
         rule = RULES[warning.rule]
         self.app.push_screen(FormScreen(

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from ..core.kernel.text import one_line
-from ..core.model.records import BY_KIND
+from vse_tui.core.kernel.text import one_line
+from vse_tui.core.model.records import BY_KIND
 
 if TYPE_CHECKING:
-    from ..app import VseApp
+    from vse_tui.app import VseApp
 
 
 def highlight(matcher, text: str) -> Content:

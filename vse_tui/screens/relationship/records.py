@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from ..core.governance.people import name_of
-from ..core.kernel import clock
-from ..core.kernel.errors import VseError
-from ..widgets.choice import Choice
-from ..widgets.picker import Picker
-from ..widgets.sparkline import sparkline
-from .base import BaseScreen, OnceModal, after_typing, go_back
-from .forms import ConfirmScreen, Field, FormScreen, person_field
-from .record import RecordScreen
+from vse_tui.core.governance.people import name_of
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing, go_back
+from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_field
+from vse_tui.screens.common.record import RecordScreen
+from vse_tui.widgets.choice import Choice
+from vse_tui.widgets.picker import Picker
+from vse_tui.widgets.sparkline import sparkline
 
 TYPES = ("compliment", "complaint", "comment")
 
@@ -47,7 +47,7 @@ class FeedbackCapture(OnceModal):
     """
 
     def compose(self) -> ComposeResult:
-        from ..core.relationship.process import last_feedback_company
+        from vse_tui.core.relationship.process import last_feedback_company
 
         store = self.app.store
         companies = [(u, f"{t} (customer)") for u, t in store.titles("customers").items()]
@@ -79,7 +79,7 @@ class FeedbackCapture(OnceModal):
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
     def save_now(self) -> None:
-        from ..core.relationship.process import log_feedback
+        from vse_tui.core.relationship.process import log_feedback
 
         store = self.app.store
         btn = self.query_one("#type", RadioSet).pressed_button
@@ -124,7 +124,7 @@ class FeedbackScreen(RecordScreen):
         yield Static("", id="steps")
 
     def reload_extra(self, rec) -> None:
-        from ..core.relationship.process import FEEDBACK_NEXT
+        from vse_tui.core.relationship.process import FEEDBACK_NEXT
 
         order = ("received", "acknowledged", "investigated", "answered", "closed")
         line = Text("Steps: ")
@@ -153,7 +153,7 @@ class FeedbackScreen(RecordScreen):
         return super().check_action(action, parameters)
 
     def action_step(self) -> None:
-        from ..core.relationship.process import FEEDBACK_NEXT, feedback_step
+        from vse_tui.core.relationship.process import FEEDBACK_NEXT, feedback_step
 
         rec = self.store.get(self.kind, self.ref)
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
@@ -205,7 +205,7 @@ class PerformanceScreen(BaseScreen):
     ]
 
     def __init__(self, period: str | None = None, customer: str | None = None) -> None:
-        from ..reports.performance import current_quarter, parse_period
+        from vse_tui.reports.performance import current_quarter, parse_period
 
         super().__init__()
         self.period = parse_period(period) if period else current_quarter()
@@ -227,10 +227,10 @@ class PerformanceScreen(BaseScreen):
         coming back to it, not every few seconds."""
 
     def reload(self) -> None:
-        from ..reports import performance as perf
+        from vse_tui.reports import performance as perf
 
         store = self.store
-        from ..core.incidents.lists import IncidentQuery
+        from vse_tui.core.incidents.lists import IncidentQuery
 
         many = store.count_incidents(IncidentQuery(opened=self.period.moments()))
         if many < self.BACKGROUND_FROM:
@@ -248,7 +248,7 @@ class PerformanceScreen(BaseScreen):
         self.run_apart(lambda apart: perf.compute(apart, period, customer), shown, "performance")
 
     def show(self, report) -> None:
-        from ..reports import performance as perf
+        from vse_tui.reports import performance as perf
 
         self.report = report
         p = report["period"]
@@ -281,7 +281,7 @@ class PerformanceScreen(BaseScreen):
         self.query_one("#perf-charts", Static).update(self._charts(report))
 
     def _charts(self, report) -> Group:
-        from ..reports import performance as perf
+        from vse_tui.reports import performance as perf
 
         total = report["total"]
         charts = Table.grid(padding=(0, 3))
@@ -317,7 +317,7 @@ class PerformanceScreen(BaseScreen):
 
     def _weekly(self) -> list[int]:
         """Incidents opened per week of the period, weeks starting at the period's first local day."""
-        from ..core.incidents.lists import IncidentQuery
+        from vse_tui.core.incidents.lists import IncidentQuery
 
         p = self.period
         lo, hi = p.moments()
@@ -335,7 +335,7 @@ class PerformanceScreen(BaseScreen):
         go_back(self)
 
     def action_shift(self, step: int) -> None:
-        from ..core.kernel.errors import VseError
+        from vse_tui.core.kernel.errors import VseError
 
         try:
             self.period = self.period.next() if step > 0 else self.period.previous()
@@ -345,8 +345,8 @@ class PerformanceScreen(BaseScreen):
         self.reload()
 
     def action_period(self) -> None:
-        from ..core.model.lookup import resolve
-        from ..reports.performance import parse_period
+        from vse_tui.core.model.lookup import resolve
+        from vse_tui.reports.performance import parse_period
 
         store = self.store
         customers = [(t, u) for u, t in store.titles("customers").items()]
@@ -365,7 +365,7 @@ class PerformanceScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields, submit, "Performance report: period and customer"), done)
 
     def action_save(self) -> None:
-        from ..reports.performance import save
+        from vse_tui.reports.performance import save
 
         if self.report is None:
             self.notify("Still counting; try again in a moment")
@@ -383,8 +383,8 @@ class PerformanceScreen(BaseScreen):
                                         f"Save the {self.period.label} report (RE.2.4, WP.19)"), done)
 
     def action_export(self) -> None:
-        from ..paths import export_dir
-        from ..reports import performance as perf
+        from vse_tui.paths import export_dir
+        from vse_tui.reports import performance as perf
 
         if self.report is None:
             self.notify("Still counting; try again in a moment")
@@ -392,7 +392,7 @@ class PerformanceScreen(BaseScreen):
         folder = export_dir()
         name = f"performance-{self.period.label.replace('..', '_')}" + (
             f"-{self.report['customer'].lower().replace(' ', '-')}" if self.report["customer"] else "")
-        from ..core.kernel.errors import VseError
+        from vse_tui.core.kernel.errors import VseError
 
         try:
             md, _ = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")

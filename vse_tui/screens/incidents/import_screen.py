@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Select, Static
 
-from .base import BaseScreen, go_back
-from .forms import ConfirmScreen
+from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.forms import ConfirmScreen
 
 TARGETS = {
     "priority": ["P1", "P2", "P3", "P4", "P5"],
@@ -111,7 +111,7 @@ class ImportScreen(BaseScreen):
 
     # ------------------------------------------------------------ planning
     def options(self):
-        from ..core.intake.importer import Options
+        from vse_tui.core.intake.importer import Options
 
         plan = self.plan
         maps, ignore = [], []
@@ -126,8 +126,8 @@ class ImportScreen(BaseScreen):
         return Options.parse(maps, ignore, values, update=self.update)
 
     def plan_now(self) -> None:
-        from ..core.intake.importer import plan_incidents
-        from ..core.kernel.errors import VseError
+        from vse_tui.core.intake.importer import plan_incidents
+        from vse_tui.core.kernel.errors import VseError
 
         if self.path is None:
             return
@@ -148,7 +148,7 @@ class ImportScreen(BaseScreen):
         self.run_apart(compute, self.show_plan, "import-plan", exit_on_error=False)
 
     def show_plan(self, plan) -> None:
-        from ..core.kernel.errors import VseError
+        from vse_tui.core.kernel.errors import VseError
 
         if isinstance(plan, VseError):
             self.plan = None
@@ -188,7 +188,7 @@ class ImportScreen(BaseScreen):
         self._preview(plan)
 
     def _columns(self, plan) -> None:
-        from ..core.intake.layouts import FIELDS
+        from vse_tui.core.intake.layouts import FIELDS
 
         box = self.query_one("#import-columns")
         box.remove_children()
@@ -288,7 +288,7 @@ class ImportScreen(BaseScreen):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _import(self, plan) -> None:
-        from ..core.intake.importer import apply
+        from vse_tui.core.intake.importer import apply
 
         self.busy = True
         bar = self.query_one("#import-progress", ProgressBar)
@@ -296,7 +296,7 @@ class ImportScreen(BaseScreen):
         bar.update(total=plan.to_import, progress=0)
 
         def compute(apart):
-            from ..store.maintenance import backup_before
+            from vse_tui.store.maintenance import backup_before
 
             try:
                 saved = backup_before(apart, "import")

@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
-from ..core.kernel.errors import VseError
-from ..widgets.choice import Choice
-from ..widgets.keys import KeyHint
-from ..widgets.picker import Picker
-from .base import OnceModal, after_typing
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.screens.common.base import OnceModal, after_typing
+from vse_tui.widgets.choice import Choice
+from vse_tui.widgets.keys import KeyHint
+from vse_tui.widgets.picker import Picker
 
 
 @dataclass
@@ -368,7 +368,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
                 values: dict[str, Any] | None = None) -> list[Field]:
     """Form fields for a record of `kind` from the core's field specs: links to small tables are
     choices, other links are typed as ids, targets and service hours as one line each."""
-    from ..core.present.fields import field_specs, show
+    from vse_tui.core.present.fields import field_specs, show
 
     shown = show(store, kind, record)
     shown.update(values or {})
@@ -414,7 +414,7 @@ def ref_field(store, name: str, label: str, kind: str, value: str | None, multip
 
 def assign_action(screen, kind: str, ref: str, done=None) -> None:
     """`A` on an incident, a change request or a feedback entry: choose who has it (or nobody)."""
-    from ..core.governance.assign import assign
+    from vse_tui.core.governance.assign import assign
 
     store = screen.app.store
     record = store.get(kind, ref)
@@ -426,7 +426,7 @@ def assign_action(screen, kind: str, ref: str, done=None) -> None:
 
     def finished(result) -> None:
         if result is not None:
-            from ..core.governance.people import name_of
+            from vse_tui.core.governance.people import name_of
 
             screen.notify(f"{result.id}: " + (f"assigned to {name_of(store, result.assignee)}" if result.assignee
                                                else "assigned to nobody"))

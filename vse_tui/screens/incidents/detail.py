@@ -10,15 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..core.incidents import process as core
-from ..core.incidents import targets
-from ..core.kernel import clock
-from ..core.kernel.errors import VseError
-from ..core.model.records import Incident
-from ..widgets.history import HistoryTable, record_panels
-from ..widgets.style import PRIORITY_STYLE
-from .base import BaseScreen, go_back
-from .forms import ConfirmScreen, Field, FormScreen
+from vse_tui.core.incidents import process as core
+from vse_tui.core.incidents import targets
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.model.records import Incident
+from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
+from vse_tui.widgets.history import HistoryTable, record_panels
+from vse_tui.widgets.style import PRIORITY_STYLE
 
 LEVELS = [("high", "high"), ("medium", "medium"), ("low", "low")]
 HOW = [("email", "email"), ("phone", "phone"), ("chat", "chat"), ("in person", "in person")]
@@ -101,7 +101,7 @@ class IncidentDetailScreen(BaseScreen):
     def _steps(self, inc: Incident) -> None:
         """The flow's steps, each done only when the evidence map counts this incident for its task
         (the same rules): a step the evidence still needs is what the line below asks for."""
-        from ..core.evidence.guide import record_steps
+        from vse_tui.core.evidence.guide import record_steps
 
         steps = record_steps(self.store, inc)
         parts = []
@@ -193,7 +193,7 @@ class IncidentDetailScreen(BaseScreen):
         return parts
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
-        from ..core.governance.people import name_of
+        from vse_tui.core.governance.people import name_of
 
         store = self.store
         customers, services = store.customer_codes(), store.titles("services")
@@ -236,7 +236,7 @@ class IncidentDetailScreen(BaseScreen):
         if inc.related_incidents:
             found = store.ids_for(inc.related_incidents, "incidents")
             row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
-        from ..core.intake.mail_delivery import messages_of
+        from vse_tui.core.intake.mail_delivery import messages_of
 
         people = store.titles("people")
         for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
@@ -281,7 +281,7 @@ class IncidentDetailScreen(BaseScreen):
         self.app.push_screen(form, finished)
 
     def action_files(self) -> None:
-        from .attachments import AttachmentsScreen
+        from vse_tui.screens.common.attachments import AttachmentsScreen
 
         if self._shown() is None:
             return
@@ -336,10 +336,10 @@ class IncidentDetailScreen(BaseScreen):
 
         def submit(v):
             if v.get("mail"):
-                from ..core.intake.mail_intake import notify_by_mail
+                from vse_tui.core.intake.mail_intake import notify_by_mail
 
                 if not settings.sender:
-                    from ..core.kernel.errors import InputError
+                    from vse_tui.core.kernel.errors import InputError
 
                     raise InputError("Set the shop's address (from) in the config's [mail] section to send mail")
                 updated, _path = notify_by_mail(self.store, inc.uuid, task=task, sender=settings.sender,
@@ -389,7 +389,7 @@ class IncidentDetailScreen(BaseScreen):
 
         info = ("A significant incident needs its root cause and a linked change request (h), "
                 "or the reason none is needed. " if inc.significant else "")
-        from ..core.evidence.guide import record_steps
+        from vse_tui.core.evidence.guide import record_steps
 
         names = {"IN.2.2": "classified", "IN.2.3": "the affected party notified", "IN.2.4": "restored with a solution"}
         steps = [s for s in record_steps(self.store, inc) if s.task in names]
@@ -401,7 +401,7 @@ class IncidentDetailScreen(BaseScreen):
             info = (f"▲ This {inc.priority} incident {said}: an assessor will ask why. Close anyway, or Esc and do "
                     "it first. ") + info
         if own:
-            from ..core.governance.roles import RULES
+            from vse_tui.core.governance.roles import RULES
 
             rule = RULES["resolver-closes"]
             info += f"▲ {rule.name}: {rule.why} {rule.instead} Your note is recorded on {inc.id}."
@@ -444,7 +444,7 @@ class IncidentDetailScreen(BaseScreen):
         inc = self._shown()
         if inc is None:
             return
-        from .forms import person_field
+        from vse_tui.screens.common.forms import person_field
 
         fields = [person_field(self.store, "who", "Who", self.store.actor.person, required=True),
                   Field("minutes", "Minutes", "int", 30, required=True),
@@ -455,7 +455,7 @@ class IncidentDetailScreen(BaseScreen):
             try:
                 minutes = int(v["minutes"])
             except (TypeError, ValueError):
-                from ..core.kernel.errors import InputError
+                from vse_tui.core.kernel.errors import InputError
 
                 raise InputError("Minutes: a whole number of minutes, e.g. 45") from None
             return core.log_time(self.store, inc.uuid, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])
@@ -463,7 +463,7 @@ class IncidentDetailScreen(BaseScreen):
         self._run(FormScreen(fields, submit, f"Time spent on {inc.id}"), "Time logged")
 
     def action_edit(self) -> None:
-        from .forms import person_field
+        from vse_tui.screens.common.forms import person_field
 
         inc = self._shown()
         if inc is None:
@@ -480,7 +480,7 @@ class IncidentDetailScreen(BaseScreen):
         self._run(FormScreen(fields, submit, f"Edit {inc.id}"), "{id} saved")
 
     def action_assign(self) -> None:
-        from .forms import assign_action
+        from vse_tui.screens.common.forms import assign_action
 
         if self._shown() is None:
             return

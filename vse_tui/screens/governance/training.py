@@ -12,10 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core.kernel import clock
-from ..core.kernel.errors import InputError
-from ..widgets.keys import KeyHint
-from .base import OnceModal
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.screens.common.base import OnceModal
+from vse_tui.widgets.keys import KeyHint
 
 
 class TrainingDueScreen(OnceModal):
@@ -62,8 +62,8 @@ class TrainingDueScreen(OnceModal):
         return options.get_option_at_index(options.highlighted).id
 
     def _form(self, renew: bool) -> None:
-        from ..core.governance import roles
-        from .forms import Field, FormScreen
+        from vse_tui.core.governance import roles
+        from vse_tui.screens.common.forms import Field, FormScreen
 
         ref = self._highlighted()
         if ref is None:

@@ -12,11 +12,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..core.kernel import clock
-from ..core.kernel.errors import VseError
-from .base import BaseScreen, go_back
-from .forms import ConfirmScreen, Field, FormScreen, approval_args, approval_fields, person_field, spec_fields
-from .record import RecordScreen
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.forms import (
+    ConfirmScreen,
+    Field,
+    FormScreen,
+    approval_args,
+    approval_fields,
+    person_field,
+    spec_fields,
+)
+from vse_tui.screens.common.record import RecordScreen
 
 CHANGE_FORM = ["title", "change_type", "priority", "risk", "purpose", "impacted_cis", "customer", "service",
                "date_needed", "problem", "business_impact", "scope", "benefits", "backout_plan", "contact",
@@ -25,7 +33,7 @@ CHANGE_FORM = ["title", "change_type", "priority", "risk", "purpose", "impacted_
 
 def new_change(screen) -> None:
     """The change request form (CO.2.1); a pre-approved change names its template."""
-    from ..core.control.changes import request_from_values, templates
+    from vse_tui.core.control.changes import request_from_values, templates
 
     store = screen.store
     fields = spec_fields(store, "change_requests", only=CHANGE_FORM)
@@ -50,7 +58,7 @@ def new_change(screen) -> None:
 
 def new_entry(screen) -> None:
     """A change window, maintenance window or business event on the schedule."""
-    from ..core.control.changes import add_entry
+    from vse_tui.core.control.changes import add_entry
 
     store = screen.store
     fields = [Field("title", "Title", required=True),
@@ -105,7 +113,7 @@ class ChangeScreen(RecordScreen):
         yield Static("", id="path", classes="panel")
 
     def reload_extra(self, rec) -> None:
-        from ..core.control.changes import clash_warnings, path
+        from vse_tui.core.control.changes import clash_warnings, path
 
         table = Table.grid(padding=(0, 1))
         table.add_column(width=2)
@@ -164,7 +172,7 @@ class ChangeScreen(RecordScreen):
         return approval_fields(self)
 
     def action_approve(self) -> None:
-        from ..core.control.changes import evaluate
+        from vse_tui.core.control.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", "Note", value="")],
@@ -172,7 +180,7 @@ class ChangeScreen(RecordScreen):
                   f"Approve {rec.id} (CO.2.1)", ok=f"{rec.id} approved")
 
     def action_reject(self) -> None:
-        from ..core.control.changes import evaluate
+        from vse_tui.core.control.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", "Reason", "text", "", required=True)],
@@ -180,7 +188,7 @@ class ChangeScreen(RecordScreen):
                   f"Reject {rec.id} (CO.2.1)", ok=f"{rec.id} rejected")
 
     def action_schedule(self) -> None:
-        from ..core.control.changes import schedule
+        from vse_tui.core.control.changes import schedule
 
         rec = self.store.get(self.kind, self.ref)
         start = rec.planned_at or _next_window(self.store)
@@ -194,15 +202,15 @@ class ChangeScreen(RecordScreen):
                   "the same day) are shown after saving; they inform, they do not stop.", ok=f"{rec.id} scheduled")
 
     def action_resources(self) -> None:
-        from ..core.control.changes import confirm_schedule
+        from vse_tui.core.control.changes import confirm_schedule
 
         rec = self.store.get(self.kind, self.ref)
         self._run([Field("resources", "Resources", "text", "", required=True)],
                   lambda v: confirm_schedule(self.store, rec.id, v["resources"]), f"Confirm resources for {rec.id} (CO.3.3)")
 
     def action_design(self) -> None:
-        from ..core.control.changes import design
-        from ..core.governance.starting_text import starting_values
+        from vse_tui.core.control.changes import design
+        from vse_tui.core.governance.starting_text import starting_values
 
         rec = self.store.get(self.kind, self.ref)
         start = starting_values("service_designs")
@@ -218,7 +226,7 @@ class ChangeScreen(RecordScreen):
                   f"Design {rec.id} (CO.2.3, WP.16)", ok="Design recorded and approved")
 
     def action_build(self) -> None:
-        from ..core.control.changes import build
+        from vse_tui.core.control.changes import build
 
         rec = self.store.get(self.kind, self.ref)
         fields = [person_field(self.store, "built_by", "Built by", self.store.actor.person, required=True),
@@ -229,7 +237,7 @@ class ChangeScreen(RecordScreen):
                   ok="Build recorded (initial)")
 
     def action_test(self) -> None:
-        from ..core.control.changes import test
+        from vse_tui.core.control.changes import test
 
         rec = self.store.get(self.kind, self.ref)
         fields = [Field("summary", "Summary", "text", "", required=True),
@@ -244,12 +252,12 @@ class ChangeScreen(RecordScreen):
                   f"Test report for {rec.id} (CO.3.1, WP.20)", ok="Test report published")
 
     def action_approve_deploy(self) -> None:
-        from ..core.control.changes import approve_deployment
+        from vse_tui.core.control.changes import approve_deployment
 
         rec = self.store.get(self.kind, self.ref)
         info = "The person who built the change should not approve its deployment."
         if rec.built_by:
-            from ..core.governance.people import name_of
+            from vse_tui.core.governance.people import name_of
 
             info = (f"Built by {name_of(self.store, rec.built_by)}. " + info
                     + " If you must, give a mitigation; it is kept with the change.")
@@ -258,7 +266,7 @@ class ChangeScreen(RecordScreen):
                   f"Approve deployment of {rec.id} (CO.3.2)", info=info, ok="Deployment approved; the build is final")
 
     def action_deploy(self) -> None:
-        from ..core.control.changes import deploy
+        from vse_tui.core.control.changes import deploy
 
         rec = self.store.get(self.kind, self.ref)
         found = self.store.ids_for(rec.impacted_cis, "configuration_items")
@@ -281,7 +289,7 @@ class ChangeScreen(RecordScreen):
                                            + f".{early}"), answered)
 
     def action_review(self) -> None:
-        from ..core.control.changes import review
+        from vse_tui.core.control.changes import review
 
         rec = self.store.get(self.kind, self.ref)
         self._run([Field("outcome", "Review", "text", rec.review, required=True)],
@@ -289,7 +297,7 @@ class ChangeScreen(RecordScreen):
                   info="Did it do what it should? What would you do differently?", ok="Review recorded")
 
     def action_make_template(self) -> None:
-        from ..core.control.changes import make_template
+        from vse_tui.core.control.changes import make_template
 
         rec = self.store.get(self.kind, self.ref)
         try:
@@ -318,7 +326,7 @@ class ChangeScreen(RecordScreen):
         return super().check_action(action, parameters)
 
     def action_cancel_change(self) -> None:
-        from ..core.control.changes import cancel
+        from vse_tui.core.control.changes import cancel
 
         rec = self.store.get(self.kind, self.ref)
         if rec.deployed_at:
@@ -330,7 +338,7 @@ class ChangeScreen(RecordScreen):
 
 
 def _next_window(store) -> datetime | None:
-    from ..core.control.changes import slots
+    from vse_tui.core.control.changes import slots
 
     now = clock.now()
     for s in slots(store, now, now + timedelta(days=35)):
@@ -353,7 +361,7 @@ class ConfigurationItemScreen(RecordScreen):
     def reload_extra(self, rec) -> None:
         from rich.console import Group
 
-        from ..core.control.cis import affected_by, timeline
+        from vse_tui.core.control.cis import affected_by, timeline
 
         items, services = affected_by(self.store, rec.id)
         head = Text.assemble(("If it fails: ", "bold"),
@@ -419,7 +427,7 @@ class CalendarScreen(BaseScreen):
         return start, end
 
     def reload(self) -> None:
-        from ..core.control.changes import calendar, schedule_document
+        from vse_tui.core.control.changes import calendar, schedule_document
 
         lo_day, hi_day = self._range()
         lo = clock.ensure_utc(datetime.combine(lo_day, datetime.min.time()))

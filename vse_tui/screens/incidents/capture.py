@@ -8,15 +8,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from ..core.incidents import policy, targets
-from ..core.incidents import process as core
-from ..core.kernel import clock
-from ..core.kernel.errors import VseError
-from ..core.model.records import Incident
-from ..widgets.choice import Choice
-from ..widgets.picker import Picker, filter_options
-from .base import OnceModal, after_typing
-from .forms import ConfirmScreen
+from vse_tui.core.incidents import policy, targets
+from vse_tui.core.incidents import process as core
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.model.records import Incident
+from vse_tui.screens.common.base import OnceModal, after_typing
+from vse_tui.screens.common.forms import ConfirmScreen
+from vse_tui.widgets.choice import Choice
+from vse_tui.widgets.picker import Picker, filter_options
 
 LEVELS = ("high", "medium", "low")
 
@@ -51,7 +51,7 @@ class QuickCapture(OnceModal):
     """
 
     def compose(self) -> ComposeResult:
-        from ..core.governance.people import callers
+        from vse_tui.core.governance.people import callers
 
         store = self.app.store
         customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]

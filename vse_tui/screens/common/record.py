@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..core.kernel import clock
-from ..core.model.records import BY_KIND
-from ..core.model.standard import load_standard
-from ..core.present.display import render_value, uuid_labels, walk
-from ..widgets.history import HistoryTable, record_panels
-from .base import BaseScreen, go_back
+from vse_tui.core.kernel import clock
+from vse_tui.core.model.records import BY_KIND
+from vse_tui.core.model.standard import load_standard
+from vse_tui.core.present.display import render_value, uuid_labels, walk
+from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.widgets.history import HistoryTable, record_panels
 
 SKIP = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by", "status", "state"}
 
@@ -53,7 +53,7 @@ class RecordScreen(BaseScreen):
         rec = store.get(self.kind, self.ref)
         model = BY_KIND[self.kind]
         wp = load_standard().wp(model.WP) if model.WP else None
-        from ..core.governance.approvals import state as approval_state
+        from vse_tui.core.governance.approvals import state as approval_state
 
         signed = approval_state(rec) if wp and wp.approved_status else None
         self.query_one("#head", Static).update(Text.assemble(
@@ -69,7 +69,7 @@ class RecordScreen(BaseScreen):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
-        from ..core.present.fields import field_specs, hours_text, targets_text
+        from vse_tui.core.present.fields import field_specs, hours_text, targets_text
 
         how = {spec.name: spec.how for spec in field_specs(self.kind)}
         for name, value in data.items():
@@ -82,7 +82,7 @@ class RecordScreen(BaseScreen):
             else:
                 shown = render_value(value, labels)
             grid.add_row(name.replace("_", " "), Text(shown))
-        from ..core.governance.people import name_of
+        from vse_tui.core.governance.people import name_of
 
         for a in rec.approvals:
             grid.add_row(a.meaning, Text(
@@ -90,7 +90,7 @@ class RecordScreen(BaseScreen):
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
         if self.kind in ("feedback", "change_requests"):
-            from ..core.intake.mail_delivery import messages_of
+            from vse_tui.core.intake.mail_delivery import messages_of
 
             for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
                 body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
@@ -112,7 +112,7 @@ class RecordScreen(BaseScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "edit":
-            from ..core.governance.documents import editable_fields
+            from vse_tui.core.governance.documents import editable_fields
 
             return True if editable_fields(self.kind) else None
         if action == "approve":
@@ -120,14 +120,14 @@ class RecordScreen(BaseScreen):
         if action == "files":
             return None if self.kind == "attachments" else True
         if action == "assign":
-            from ..core.governance.assign import ASSIGNABLE
+            from vse_tui.core.governance.assign import ASSIGNABLE
 
             return True if self.kind in ASSIGNABLE else False  # hidden: nothing to assign here
         return True
 
     def action_edit(self) -> None:
-        from ..core.governance.documents import edit
-        from .forms import FormScreen, spec_fields
+        from vse_tui.core.governance.documents import edit
+        from vse_tui.screens.common.forms import FormScreen, spec_fields
 
         rec = self.store.get(self.kind, self.ref)
         info = "Saving stores a new version; the previous one stays in the history (v compares them)."
@@ -142,7 +142,7 @@ class RecordScreen(BaseScreen):
                 self.notify(f"{result.id} saved as version {result.version} ({result.status}){extra}")
                 self.reload()
 
-        from ..core.governance.documents import FLOW_STATES
+        from vse_tui.core.governance.documents import FLOW_STATES
 
         fields = [f for f in spec_fields(self.store, self.kind, rec) if not (f.name == "state" and self.kind in FLOW_STATES)]
         self.app.push_screen(FormScreen(fields,
@@ -150,9 +150,9 @@ class RecordScreen(BaseScreen):
                                         info=info), done)
 
     def action_approve(self) -> None:
-        from ..core.governance.approvals import state as approval_state
-        from ..core.governance.documents import approve
-        from .forms import Field, FormScreen, approval_args, approval_fields, person_field
+        from vse_tui.core.governance.approvals import state as approval_state
+        from vse_tui.core.governance.documents import approve
+        from vse_tui.screens.common.forms import Field, FormScreen, approval_args, approval_fields, person_field
 
         rec = self.store.get(self.kind, self.ref)
         meanings = [("approved", "approved"), ("reviewed", "reviewed")]
@@ -183,16 +183,16 @@ class RecordScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields, submit, f"Approve {rec.id} (version {rec.version})", info=info), done)
 
     def action_assign(self) -> None:
-        from .forms import assign_action
+        from vse_tui.screens.common.forms import assign_action
 
         assign_action(self, self.kind, self.ref, lambda _r: self.reload())
 
     def action_mail(self) -> None:
         """A feedback entry's answer or a change's notice by e-mail: the draft in a form (address,
         text), queued in the outbox, sent at once when the config says so."""
-        from ..core.intake.mail_intake import mail_about, mail_draft
-        from ..core.kernel.errors import InputError
-        from .forms import Field, FormScreen
+        from vse_tui.core.intake.mail_intake import mail_about, mail_draft
+        from vse_tui.core.kernel.errors import InputError
+        from vse_tui.screens.common.forms import Field, FormScreen
 
         settings = self.app.config.mail_settings
         if not settings.sender:
@@ -226,13 +226,13 @@ class RecordScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
 
     def action_files(self) -> None:
-        from .attachments import AttachmentsScreen
+        from vse_tui.screens.common.attachments import AttachmentsScreen
 
         rec = self.store.get(self.kind, self.ref)
         self.app.push_screen(AttachmentsScreen(rec.id), lambda _: self.reload())
 
     def action_compare(self) -> None:
-        from .versions import VersionsScreen
+        from vse_tui.screens.common.versions import VersionsScreen
 
         rec = self.store.get(self.kind, self.ref)
         self.app.push_screen(VersionsScreen(rec.id, self.store.history(rec.uuid)))

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..core.kernel import clock
-from ..widgets.keys import KeyHint
-from .base import OnceModal
+from vse_tui.core.kernel import clock
+from vse_tui.screens.common.base import OnceModal
+from vse_tui.widgets.keys import KeyHint
 
 
 def _pretty(value: str | None) -> str:

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
-from ..core.kernel.errors import VseError
-from ..widgets.picker import Picker
-from .base import OnceModal, after_typing
-from .forms import next_line
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.screens.common.base import OnceModal, after_typing
+from vse_tui.screens.common.forms import next_line
+from vse_tui.widgets.picker import Picker
 
 
 class WhoScreen(OnceModal):
@@ -60,7 +60,7 @@ class WhoScreen(OnceModal):
                     yield Input(id="who-email")
                 yield Static(Text("Your roles (the owner of a small shop usually holds the first and the last; "
                                   "more can be given in the Roles step):"))
-                from ..core.model.standard import load_standard
+                from vse_tui.core.model.standard import load_standard
 
                 with Vertical(id="who-roles"):
                     for role in load_standard().roles:
@@ -93,12 +93,12 @@ class WhoScreen(OnceModal):
                 if chosen is None:
                     raise VseError("Choose who you are")
                 if self.query_one("#who-remember", Switch).value:
-                    from ..core.governance.people import set_login
+                    from vse_tui.core.governance.people import set_login
 
                     set_login(store, str(chosen), store.actor.os_user)
                 store.actor = store.actor.as_person(str(chosen), self.people[str(chosen)])
             else:
-                from ..core.governance.roles import add_person
+                from vse_tui.core.governance.roles import add_person
 
                 person, _ = add_person(store, self.query_one("#who-name", Input).value,
                                        email=self.query_one("#who-email", Input).value,

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .base import OnceModal
+from vse_tui.screens.common.base import OnceModal
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pagedown": "PgDn",
              "pageup": "PgUp", "ctrl+s": "^s", "ctrl+n": "^n", "ctrl+p": "^p"}

@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from ..core.kernel import clock
-from ..core.kernel.errors import VseError
-from ..widgets.keys import KeyHint
-from .base import OnceModal
-from .forms import Field, FormScreen
+from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import VseError
+from vse_tui.screens.common.base import OnceModal
+from vse_tui.screens.common.forms import Field, FormScreen
+from vse_tui.widgets.keys import KeyHint
 
 
 class AttachmentsScreen(OnceModal):
@@ -48,7 +48,7 @@ class AttachmentsScreen(OnceModal):
         table.focus()
 
     def reload(self) -> None:
-        from ..core.evidence.attachments import attachments_of
+        from vse_tui.core.evidence.attachments import attachments_of
 
         store = self.app.store
         record = store.find(self.ref)
@@ -66,7 +66,7 @@ class AttachmentsScreen(OnceModal):
         self.dismiss(None)
 
     def action_attach(self) -> None:
-        from ..core.evidence.attachments import attach
+        from vse_tui.core.evidence.attachments import attach
 
         def done(result) -> None:
             if result is not None:
@@ -80,7 +80,7 @@ class AttachmentsScreen(OnceModal):
                                         info="The file is copied beside the database, named by its content."), done)
 
     def action_open(self) -> None:
-        from ..core.evidence.attachments import open_with_viewer
+        from vse_tui.core.evidence.attachments import open_with_viewer
 
         table = self.query_one("#att", DataTable)
         if not self.items or table.cursor_row is None:

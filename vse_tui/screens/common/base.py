@@ -11,13 +11,13 @@ from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-from ..widgets.footer import KeyFooter
-from ..widgets.keys import key_of
-from ..widgets.topbar import TopBar
+from vse_tui.widgets.footer import KeyFooter
+from vse_tui.widgets.keys import key_of
+from vse_tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
-    from ..app import VseApp
-    from ..store.db import Store
+    from vse_tui.app import VseApp
+    from vse_tui.store.db import Store
 
 REFRESH_SECONDS = 10
 
@@ -122,7 +122,7 @@ class BaseScreen(Screen[None]):
 
     def send_outbox_apart(self) -> None:
         """Deliver the outbox apart from the screen (send = "now"); say how it went, then reload."""
-        from ..mailer import send_outbox
+        from vse_tui.mailer import send_outbox
 
         settings = self.app.config.mail_settings
 

@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ..core.incidents import lists, targets
-from ..core.kernel import clock
-from ..widgets.paged_table import PagedTable
-from ..widgets.style import mark, plain, priority_text, time_left
-from .base import SearchableList
+from vse_tui.core.incidents import lists, targets
+from vse_tui.core.kernel import clock
+from vse_tui.screens.common.base import SearchableList
+from vse_tui.widgets.paged_table import PagedTable
+from vse_tui.widgets.style import mark, plain, priority_text, time_left
 
 PAGE = 100
 STATUS_FILTERS = ("open", "all", "new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed")
@@ -98,7 +98,7 @@ class IncidentsScreen(SearchableList):
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = store.customer_codes(), store.titles("services")
-        from ..core.governance.assign import initials_by_person
+        from vse_tui.core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         table = self.query_one("#list", PagedTable)
@@ -205,7 +205,7 @@ class IncidentsScreen(SearchableList):
         self.load_page(0)
 
     def action_assign(self) -> None:
-        from .forms import assign_action
+        from vse_tui.screens.common.forms import assign_action
 
         table = self.query_one("#list", PagedTable)
         key = table.cursor_key if table.row_count else None
@@ -214,7 +214,7 @@ class IncidentsScreen(SearchableList):
 
     def action_mail_in(self) -> None:
         """Read the configured Maildir (a mail fetcher fills it) into incidents and replies."""
-        from ..mailer import intake
+        from vse_tui.mailer import intake
 
         settings = self.app.config.mail_settings
         if not settings.maildir:
@@ -238,12 +238,12 @@ class IncidentsScreen(SearchableList):
         self.run_apart(compute, show, "mail-in", exit_on_error=False)
 
     def action_import_export(self) -> None:
-        from .import_incidents import ImportScreen
+        from vse_tui.screens.incidents.import_screen import ImportScreen
 
         self.app.push_screen(ImportScreen(), lambda _: self.reload())
 
     def action_training(self) -> None:
-        from .training import TrainingDueScreen
+        from vse_tui.screens.governance.training import TrainingDueScreen
 
         def chosen(ref: str | None) -> None:
             if ref:
@@ -252,7 +252,7 @@ class IncidentsScreen(SearchableList):
         self.app.push_screen(TrainingDueScreen(), chosen)
 
     def action_party_filter(self) -> None:
-        from .forms import PartyFilter
+        from vse_tui.screens.common.forms import PartyFilter
 
         def done(result) -> None:
             if result is not None:

@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core.kernel import clock
-from ..core.model.records import BY_KIND
-from ..core.model.standard import load_standard
-from ..widgets.rowlist import RowList
-from .base import SearchableList
+from vse_tui.core.kernel import clock
+from vse_tui.core.model.records import BY_KIND
+from vse_tui.core.model.standard import load_standard
+from vse_tui.screens.common.base import SearchableList
+from vse_tui.widgets.rowlist import RowList
 
 LIMIT = 200
 
@@ -35,8 +35,8 @@ def _day(value):
 
 
 def _hours(value):
-    from ..core.model.records import ServiceHours
-    from ..core.present.fields import hours_text
+    from vse_tui.core.model.records import ServiceHours
+    from vse_tui.core.present.fields import hours_text
 
     return hours_text(ServiceHours.model_validate(value)) if value else ""
 
@@ -152,10 +152,10 @@ class ProcessScreen(SearchableList):
         if not rows:
             about.update(Text(f"{head}\nNothing recorded yet" + (f" matching {self.search_text!r}." if self.search_text else ".")))
         else:
-            from ..core.kernel.text import plural
+            from vse_tui.core.kernel.text import plural
 
             about.update(Text(f"{head} · {shown} {plural('record', total)}" + (f" matching {self.search_text!r}" if self.search_text else "")))
-        from ..core.kernel.text import plural
+        from vse_tui.core.kernel.text import plural
 
         self.query_one("#records-panel").border_title = plural(model.LABEL)
         self.after_fill(about)
@@ -197,7 +197,7 @@ class ProcessScreen(SearchableList):
 
     def action_add(self) -> None:
         """A new record of the highlighted kind: its own flow where it has one, else the generic form."""
-        from .forms import FormScreen, spec_fields
+        from vse_tui.screens.common.forms import FormScreen, spec_fields
 
         kind, store = self.kind, self.store
         special = {"change_requests": "new_change", "feedback": "new_feedback", "performance_reports": "performance",
@@ -209,8 +209,8 @@ class ProcessScreen(SearchableList):
             self.notify("These come from the roles step of the setup (w) and the k key; nothing to add by hand here",
                         severity="warning")
             return
-        from ..core.governance.documents import create
-        from ..core.governance.starting_text import starting_values
+        from vse_tui.core.governance.documents import create
+        from vse_tui.core.governance.starting_text import starting_values
 
         model = BY_KIND[kind]
         fields = spec_fields(store, kind, values=starting_values(kind))
@@ -227,12 +227,12 @@ class ProcessScreen(SearchableList):
                                         info=info), done)
 
     def action_new_change(self) -> None:
-        from .control import new_change
+        from vse_tui.screens.control.records import new_change
 
         new_change(self)
 
     def action_new_feedback(self) -> None:
-        from .relationship import FeedbackCapture
+        from vse_tui.screens.relationship.records import FeedbackCapture
 
         def done(result) -> None:
             if result:
@@ -242,15 +242,15 @@ class ProcessScreen(SearchableList):
         self.app.push_screen(FeedbackCapture(), done)
 
     def action_performance(self) -> None:
-        from .relationship import PerformanceScreen
+        from vse_tui.screens.relationship.records import PerformanceScreen
 
         self.app.push_screen(PerformanceScreen())
 
     def action_new_improvement(self) -> None:
         """GO.4.1: the app drafts the improvement report from the period's records."""
-        from ..reports.improvement import draft
-        from ..reports.performance import parse_period
-        from .forms import Field, FormScreen
+        from vse_tui.reports.improvement import draft
+        from vse_tui.reports.performance import parse_period
+        from vse_tui.screens.common.forms import Field, FormScreen
 
         def done(result) -> None:
             if result is not None:
@@ -267,7 +267,7 @@ class ProcessScreen(SearchableList):
                                         "role warnings; you add the assessments and actions."), done)
 
     def action_new_entry(self) -> None:
-        from .control import new_entry
+        from vse_tui.screens.control.records import new_entry
 
         new_entry(self)
 
@@ -293,7 +293,7 @@ class GovernanceScreen(ProcessScreen):
     def after_fill(self, about: Static) -> None:
         if self.kind not in self.ROLE_KINDS:
             return
-        from ..core.governance.roles import warnings
+        from vse_tui.core.governance.roles import warnings
 
         found = warnings(self.store)
         if not found:
@@ -315,8 +315,8 @@ class GovernanceScreen(ProcessScreen):
         return super().check_action(action, parameters)
 
     def action_acknowledge(self) -> None:
-        from ..core.governance.roles import acknowledge, warnings
-        from .forms import Field, FormScreen
+        from vse_tui.core.governance.roles import acknowledge, warnings
+        from vse_tui.screens.common.forms import Field, FormScreen
 
         open_ = [w for w in warnings(self.store) if not w.acknowledged]
         if not open_:
@@ -351,7 +351,7 @@ class ControlScreen(ProcessScreen):
     ]
 
     def action_calendar(self) -> None:
-        from .control import CalendarScreen
+        from vse_tui.screens.control.records import CalendarScreen
 
         self.app.push_screen(CalendarScreen())
 

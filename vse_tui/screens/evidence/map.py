@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from ..core.evidence.tasks import TaskEvidence, evidence_map, summary
-from ..core.kernel import clock
-from ..core.model.standard import load_standard
-from .base import BaseScreen, go_back
+from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map, summary
+from vse_tui.core.kernel import clock
+from vse_tui.core.model.standard import load_standard
+from vse_tui.screens.common.base import BaseScreen, go_back
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
         "stale": ("⟳", "dark_orange")}
@@ -123,7 +123,7 @@ class EvidenceScreen(BaseScreen):
         self._why(event.row_key.value or "")
 
     def _why(self, key: str) -> None:
-        from .evidence_why import TaskWhyScreen
+        from vse_tui.screens.evidence.why import TaskWhyScreen
 
         if key in self.tasks:
             self.app.push_screen(TaskWhyScreen(key))
@@ -134,7 +134,7 @@ class EvidenceScreen(BaseScreen):
             self._why(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
 
     def action_audit_check(self) -> None:
-        from .evidence_why import AuditFindingsScreen
+        from vse_tui.screens.evidence.why import AuditFindingsScreen
 
         self.app.push_screen(AuditFindingsScreen())
 
@@ -162,8 +162,8 @@ class EvidenceScreen(BaseScreen):
 
     def action_audit_pack(self) -> None:
         """Ask the audit's period (blank: every incident), then write the pack apart from the screen."""
-        from ..reports.performance import parse_period
-        from .forms import Field, FormScreen
+        from vse_tui.reports.performance import parse_period
+        from vse_tui.screens.common.forms import Field, FormScreen
 
         fields = [Field("period", "Period", value="", placeholder="blank: all, or e.g. 2026-Q3")]
 
@@ -181,8 +181,8 @@ class EvidenceScreen(BaseScreen):
                                              "record is there whole."), chosen)
 
     def _write_pack(self, period) -> None:
-        from ..paths import export_dir
-        from ..reports.audit_pack import write_pack
+        from vse_tui.paths import export_dir
+        from vse_tui.reports.audit_pack import write_pack
 
         folder = export_dir() / f"audit-pack-{clock.now():%Y%m%d-%H%M}"
 

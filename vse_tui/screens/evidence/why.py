@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core.evidence.tasks import TaskEvidence
-from .base import BaseScreen, go_back
+from vse_tui.core.evidence.tasks import TaskEvidence
+from vse_tui.screens.common.base import BaseScreen, go_back
 
 STATE_STYLE = {"done": "green", "partly done": "dark_orange", "not started": "red", "stale": "dark_orange"}
 
@@ -87,7 +87,7 @@ class TaskWhyScreen(_LinesScreen):
         self.task_code = task
 
     def reload(self) -> None:
-        from ..core.evidence.tasks import evidence_map
+        from vse_tui.core.evidence.tasks import evidence_map
 
         found: TaskEvidence | None = next((t for t in evidence_map(self.store) if t.task == self.task_code), None)
         if found is None:
@@ -128,7 +128,7 @@ class AuditFindingsScreen(_LinesScreen):
     def reload(self) -> None:
         """The check reads every record: it runs apart from the screen (a big shop's takes seconds);
         the findings shown stay until the next check is done."""
-        from ..reports.figures import audit_findings as audit_check
+        from vse_tui.reports.figures import audit_findings as audit_check
 
         if not self._checked:
             self.fill(Text("Checking the records…", style="dim"), [])
@@ -136,7 +136,7 @@ class AuditFindingsScreen(_LinesScreen):
             Text(f"The audit check could not run: {error}", style="bold red"), []))
 
     def _show(self, findings) -> None:
-        from ..core.evidence.audit_check import RULES
+        from vse_tui.core.evidence.audit_check import RULES
 
         self._checked = True
         head = Text.assemble(("What an assessor reading these records would question: ", "dim"),

@@ -1,0 +1,1 @@
+"""Service Control (CO): changes, configuration items, the calendar."""

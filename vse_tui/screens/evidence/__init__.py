@@ -1,0 +1,1 @@
+"""Evidence: the map of the 40 tasks, why a task is not done, the audit check."""

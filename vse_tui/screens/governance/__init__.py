@@ -1,0 +1,1 @@
+"""Governance (GO): the setup wizard, people's training."""

@@ -1,0 +1,1 @@
+"""Service Incident (IN): the list, one incident, quick capture, imports."""

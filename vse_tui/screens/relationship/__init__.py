@@ -1,0 +1,1 @@
+"""Service Relationship (RE): feedback, the performance screen."""
