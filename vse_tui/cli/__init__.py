@@ -94,6 +94,7 @@ class Registry:
             return _Unused()
         sub = self._groups.get(group)
         if sub is None:
+            group_help = group_help or GROUP_HELP.get(group, "")  # the group's own words, whoever registers first
             parent = self._sub.add_parser(group, parents=[self.options], help=group_help or group,
                                           description=group_help or group)
             sub = parent.add_subparsers(dest=f"{group}_action", metavar="ACTION", parser_class=Parser, required=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 
-from . import GROUP_HELP, build_parser
+from . import build_parser
 from .common import common_options
 
 HEADER = """# Command reference
@@ -29,7 +29,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str, ar
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help or "" for a in action._choices_actions}
             for name, sub in action.choices.items():
-                yield name, GROUP_HELP.get(name) or helps.get(name, ""), sub
+                yield name, helps.get(name, ""), sub  # each level's own help: `mail import` is not `import`
 
 
 def _cell(text: str) -> str:
