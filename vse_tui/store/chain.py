@@ -340,7 +340,7 @@ def _stored(row: Row, names: list[str], promoted: tuple[str, ...]) -> dict[str, 
         value = values.get(name)
         if value is None:
             continue  # an empty column reads as a field never set
-        if isinstance(value, str) and value[:1] in "[{":
+        if isinstance(value, str) and value[:1] in ("[", "{"):
             try:
                 value = json.loads(value)
             except ValueError:

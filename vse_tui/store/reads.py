@@ -26,7 +26,7 @@ def _record(model: type[Record], row: dict[str, Any]) -> Record:
     data = json.loads(row.pop("data") or "{}")
     for name in PROMOTED[model.KIND]:
         value = row.get(name)
-        if value is not None and isinstance(value, str) and value[:1] in "[{":
+        if isinstance(value, str) and value[:1] in ("[", "{"):  # never "": it is in every string
             value = json.loads(value)
         data[name] = value
     for name in COMMON_FIELDS:
@@ -175,7 +175,7 @@ class Reads:
                 values = dict(zip(COMMON_FIELDS, row[:common]))
                 values.update(json.loads(row[-1] or "{}"))
                 for name, value in zip(promoted, row[common:-1]):
-                    if isinstance(value, str) and value[:1] in "[{":
+                    if isinstance(value, str) and value[:1] in ("[", "{"):
                         value = json.loads(value)
                     values[name] = value
                 yield values

@@ -101,6 +101,8 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
         raise InputError("A change becomes pre-approved only by being made from a pre-approved type (one that went "
                          "through the full normal path once); raise a new change from that type instead")
     current = rec.model_dump()
+    # a field left blank that was never filled is unchanged: no "(empty)" version of it
+    clean = {k: v for k, v in clean.items() if not (v in ("", None) and current.get(k) in ("", None))}
     try:
         probe = model.model_validate({**current, **clean})
     except ValidationError as exc:

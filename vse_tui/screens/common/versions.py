@@ -19,7 +19,7 @@ from vse_tui.widgets.keys import KeyHint
 def _pretty(value: str | None) -> str:
     if value is None:
         return ""
-    if value[:1] in "[{":
+    if value[:1] in ("[", "{"):
         try:
             return json.dumps(json.loads(value), ensure_ascii=False, indent=1)
         except ValueError:
