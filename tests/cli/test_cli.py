@@ -237,8 +237,8 @@ def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
     csv_file = tmp_path / "assets.csv"
     csv_file.write_text("name,type,location\nNAS,hardware,Office\nRouter,router,Office\n,software,\n", encoding="utf-8")
     assert main(["import", "cis", str(csv_file), "--dry-run", "--db", db]) == 0
-    err = capsys.readouterr().err
-    assert "to import: 2; rejected: 1" in err and "line 4: name is empty" in err
+    out = capsys.readouterr().out  # the preview on standard output, to be kept with > preview.txt
+    assert "to import: 2; rejected: 1" in out and "line 4: name is empty" in out
     assert main(["import", "cis", str(csv_file), "--db", db]) == 1  # no terminal, no --yes: nothing stored
     assert "nothing was stored" in capsys.readouterr().err
     assert main(["import", "cis", str(csv_file), "--yes", "--db", db]) == 0

@@ -25,7 +25,7 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
         store = open_store(args, must_exist=dry)
     try:
         plan = make_plan(store, path)
-        out = sys.stderr
+        out = sys.stdout  # the preview is the output: `--dry-run > preview.txt` keeps it
         found = items(plan)
         print(one_line(f"{path.name}: {plan.rows} rows{header_note(plan) if header_note else ''}"), file=out)
         print(one_line("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items())), file=out)
