@@ -9,11 +9,16 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from vse_tui.i18n import N_, _
+
 from .config import Config, load_config
 from .core.kernel.errors import VseError
 from .screens.common.palette import RecordsProvider
 from .store.db import Store
 
+# what each warning at the start is about, as its title says (store.maintenance.startup_notices)
+STARTUP_TITLES = {"location": N_("Check where the database is"), "database": N_("Check your database's permissions"),
+                  "config": N_("Check your config file's permissions"), "clock": N_("Check this computer's clock")}
 WARM_UP_AFTER = 1.0  # seconds after the start: the models load in a thread, off the first screen's path
 
 
@@ -66,7 +71,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         if isinstance(spec, str):
             import importlib
 
-            module, _, cls = spec.partition(":")
+            module, _sep, cls = spec.partition(":")
             screen: Screen[object] = getattr(importlib.import_module(module), cls)()
         else:
             screen = spec()
@@ -85,6 +90,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self.switch_mode("dashboard")
+        self._watch_config()
         self.call_after_refresh(self._startup_checks)
         self.warm = False  # the record models are loaded (what counting the evidence needs)
         self.set_timer(WARM_UP_AFTER, self._warm_up)
@@ -95,6 +101,35 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.push_screen(WhoScreen(), self._after_who)
         else:
             self._open_setup()
+
+    CONFIG_CHECK_EVERY = 1.0  # seconds: a changed config file is read again while the app runs
+
+    def _watch_config(self) -> None:
+        from .paths import config_path
+
+        self._config_path = config_path()
+        self._config_seen = _file_stamp(self._config_path)
+        self.set_interval(self.CONFIG_CHECK_EVERY, self._reload_config_if_changed)
+
+    def _reload_config_if_changed(self) -> None:
+        """The config file changed on disk: read it again and apply what can change while the app
+        runs (theme, keys, mail, defaults). Who is at the keyboard stays who they are."""
+        stamp = _file_stamp(self._config_path)
+        if stamp == self._config_seen:
+            return
+        self._config_seen = stamp
+        try:
+            new = load_config(self._config_path)
+        except VseError as exc:
+            self.notify(str(exc), title=_("The config was not reloaded"), severity="error", timeout=15)
+            return
+        new.operator = self.config.operator
+        self.config = new
+        self.theme = "textual-light" if new.theme == "light" else "textual-dark"
+        self.set_keymap(new.keys)
+        for screen in self.screen_stack:
+            screen.refresh_bindings()
+        self.notify(_("Read again from {path}").format(path=self._config_path), title=_("Config reloaded"))
 
     def _after_who(self, _chosen: object) -> None:
         self.refresh_top()
@@ -137,10 +172,10 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
     def _startup_checks(self) -> None:
         """Warn about an unsafe place or loose permissions; make the daily backup if asked to."""
         from .paths import config_path
-        from .store.maintenance import daily_backup, startup_warnings
+        from .store.maintenance import daily_backup, startup_notices
 
-        for warning in startup_warnings(self.store, config_path()):
-            self.notify(warning, title="Check your database", severity="warning", timeout=15)
+        for topic, warning in startup_notices(self.store, config_path()):
+            self.notify(warning, title=_(STARTUP_TITLES[topic]), severity="warning", timeout=15)
         if self.config.daily_backup:
             try:
                 made = daily_backup(self.store)
@@ -302,6 +337,15 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         self.call_after_refresh(screen.action_audit_pack)
 
     COMMANDS = App.COMMANDS | {RecordsProvider}
+
+
+def _file_stamp(path) -> tuple[int, int] | None:
+    """When a file last changed and its size (None: there is none), to notice it was rewritten."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def run_app(args=None) -> int:

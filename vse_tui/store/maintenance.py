@@ -259,19 +259,26 @@ def unsafe_location(path: Path) -> str | None:
 
 def startup_warnings(store: Store, config_file: Path | None = None) -> list[str]:
     """The quick checks the app makes when it opens a database (the rest is `vse-tui doctor`)."""
+    return [text for _topic, text in startup_notices(store, config_file)]
+
+
+def startup_notices(store: Store, config_file: Path | None = None) -> list[tuple[str, str]]:
+    """`startup_warnings` with what each is about (a word the app titles it by): "location",
+    "database" (its permissions), "config" (the config file's permissions) or "clock"."""
     out = []
     where = unsafe_location(store.path)
     if where:
-        out.append(where[0].upper() + where[1:])
-    loose = permission_problems([store.path] + ([config_file] if config_file else []))
-    if loose:
-        out.append("Readable by other users: " + ", ".join(loose) + ". Make them private with chmod 600.")
+        out.append(("location", where[0].upper() + where[1:]))
+    if permission_problems([store.path]):
+        out.append(("database", f"Readable by other users: {store.path}. Make it private with chmod 600."))
+    if config_file and permission_problems([config_file]):
+        out.append(("config", f"Readable by other users: {config_file}. Make it private with chmod 600."))
     behind = store.clock_behind()
     if behind:
         now, last = behind
-        out.append(f"This computer's clock reads {clock.local_text(now)}, earlier than the last change recorded "
-                   f"({clock.local_text(last)}). Changes are dated {clock.local_text(last)} until the clock catches up: "
-                   "set the clock right.")
+        out.append(("clock", f"This computer's clock reads {clock.local_text(now)}, earlier than the last change "
+                    f"recorded ({clock.local_text(last)}). Changes are dated {clock.local_text(last)} until the clock "
+                    "catches up: set the clock right."))
     return out
 
 
