@@ -66,7 +66,9 @@ async def setup(pilot) -> None:
         box = app.screen.query_one(f"#r1-{code}", Checkbox)
         box.focus()
         await keys(pilot, "space")
-    await type_into(pilot, "#r1-area", "incident")
+    box = app.screen.query_one("#r1-area-incident", Checkbox)  # a practitioner in incidents only
+    box.focus()
+    await keys(pilot, "space")
     box = app.screen.query_one("#r0-CM", Checkbox)
     box.focus()
     await keys(pilot, "space")

@@ -57,3 +57,24 @@ async def test_the_config_is_read_again_when_the_file_changes(make_app, tmp_path
         config.write_text('theme = "purple"\n', encoding="utf-8")  # a mistake: said, and nothing changes
         await until(pilot, lambda: any(t == "The config was not reloaded" for t, _m in said))
         assert app.theme == "textual-light"
+
+
+async def test_chosen_and_ticked_read_without_colour(make_app, tmp_path):
+    from textual.widgets import Checkbox, RadioButton
+
+    app = make_app(tmp_path / "shop.db", ask_who=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "WhoScreen")
+        boxes = {box.id: str(box.render()) for box in app.screen.query(Checkbox)}
+        assert boxes and all(("✓" in text) != ("✗" in text) for text in boxes.values())
+        assert "✓" in boxes["who-role-SM"] and "✗" in boxes["who-role-IM"]
+        await pilot.press("escape")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "QuickCapture")
+        marks = {b.name: str(b.render()) for b in app.screen.query_one("#impact").query(RadioButton)}
+        assert "●" in marks["medium"] and "○" in marks["high"] and "○" in marks["low"]
+        app.screen.query_one("#impact").focus()
+        await pilot.press("up")  # moving is choosing: the mark moves with it
+        await pilot.pause()
+        marks = {b.name: str(b.render()) for b in app.screen.query_one("#impact").query(RadioButton)}
+        assert "●" in marks["high"] and "○" in marks["medium"]

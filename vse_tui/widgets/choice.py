@@ -4,7 +4,25 @@ looks chosen while "medium" is."""
 
 from __future__ import annotations
 
-from textual.widgets import RadioSet
+from textual.widgets import Checkbox, RadioButton, RadioSet
+
+
+class Mark(RadioButton):
+    """A choice that reads without colour: ● chosen, ○ not."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "●" if self.value else "○"
+        return super()._button
+
+
+class Tick(Checkbox):
+    """A box that reads without colour: ✓ ticked, ✗ not."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "✓" if self.value else "✗"
+        return super()._button
 
 
 class Choice(RadioSet):
@@ -18,6 +36,9 @@ class Choice(RadioSet):
         self.call_after_refresh(self._cursor_on_choice)
 
     def _cursor_on_choice(self) -> None:
+        button = self._pressed_button
+        if button is None or button not in self._nodes:  # removed meanwhile (a step left at once)
+            return
         if self.pressed_index >= 0:  # the cursor starts on the chosen one
             self._selected = self.pressed_index
 
@@ -32,4 +53,4 @@ class Choice(RadioSet):
             self.action_toggle_button()
 
 
-__all__ = ["Choice"]
+__all__ = ["Choice", "Mark", "Tick"]

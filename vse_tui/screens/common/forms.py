@@ -13,11 +13,11 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
+from textual.widgets import Button, Input, Label, RadioSet, Select, Static, Switch, TextArea
 
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.screens.common.base import OnceModal, after_typing
-from vse_tui.widgets.choice import Choice
+from vse_tui.widgets.choice import Choice, Mark
 from vse_tui.widgets.keys import KeyHint
 from vse_tui.widgets.picker import Picker
 
@@ -103,7 +103,7 @@ def build_widget(f: Field):
     if f.kind == "radio":
         # choices too long for one line are listed one under the other (never cut at the edge)
         stacked = sum(len(str(label)) + 6 for label, _ in f.options) > 60
-        return Choice(*[RadioButton(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid,
+        return Choice(*[Mark(label, value=(val == f.value), name=str(val)) for label, val in f.options], id=wid,
                       classes="-stacked" if stacked else None)
     if f.kind == "switch":
         return Switch(bool(f.value), id=wid)

@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.screens.common.forms import next_line
+from vse_tui.widgets.choice import Tick
 from vse_tui.widgets.picker import Picker
 
 
@@ -66,7 +67,7 @@ class WhoScreen(OnceModal):
                     for role in load_standard().roles:
                         if role.external:
                             continue
-                        yield Checkbox(f"{role.name} ({role.code})", role.code in ("SM", "MGT"), id=f"who-role-{role.code}")
+                        yield Tick(f"{role.name} ({role.code})", role.code in ("SM", "MGT"), id=f"who-role-{role.code}")
             yield Static("", id="who-error")
             yield Static("", id="who-keys")
 

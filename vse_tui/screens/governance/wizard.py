@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Static
 
 from vse_tui.core.governance import process as gov
 from vse_tui.core.governance.roles import RULES, label
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import role_codes
 from vse_tui.core.model.standard import load_standard
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
 from vse_tui.screens.common.forms import Field, FormScreen, build_widget, last_line, next_line, read_value
 from vse_tui.widgets.keys import hint_text
@@ -37,7 +38,14 @@ class RoleBox(Checkbox):
         self.BUTTON_INNER = "■" if self.value else "·"
         return super()._button
 ROLE_CODES = role_codes(external=False)  # from data/standard/roles.toml
-AREAS = [("all areas", ""), ("change", "change"), ("incident", "incident"), ("relationship", "relationship")]
+# a practitioner's areas, each a box of its own (several may be ticked; PT with none: every area)
+AREAS = [("change", N_("change")), ("incident", N_("incident")), ("relationship", N_("relationship"))]
+NAME_WIDTH = 18  # the grid's columns: the name, a box per role, a box per practitioner area
+BOX_WIDTH = 5
+
+
+def area_width(area_label: str) -> int:
+    return max(BOX_WIDTH, len(area_label) + 2)
 
 
 class RoleRow(Horizontal):
@@ -104,6 +112,11 @@ class WizardScreen(BaseScreen):
 
     def reload(self) -> None:
         self._step_list()
+
+    NARROW = 100  # columns: below, the list of steps gives the step its room
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     # ------------------------------------------------------------ building a step
     @property
@@ -193,37 +206,59 @@ class WizardScreen(BaseScreen):
             rows = stored_role_rows(self.store)
         if not rows:
             rows = [(self.store.actor.person, self.store.actor.operator, "", "SM,MGT")]
-        await form.mount(Static(Text("Person               " + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " practitioner area",
-                                     style="bold"), classes="roles-head"))
+        # The grid is wider than a small terminal: it scrolls sideways, and a focused box is
+        # scrolled into view (the screen does that for every focus), so Tab never lands out of sight.
+        grid = ScrollableContainer(id="roles-grid")
+        await form.mount(grid)
+        head = [Label(_("Person"), classes="role-name")]
+        head += [Label(code, classes="role-box") for code in ROLE_CODES]
+        head += [Label(_("PT in:"), classes="role-gap")]
+        head += [Label(_(word), classes="role-area").set_styles(f"width: {area_width(_(word))};")
+                 for _area, word in AREAS]
+        await grid.mount(Horizontal(*head, classes="roles-head"))
         self.role_rows = 0
         for row in rows:
-            await self._mount_role_row(form, row)
+            await self._mount_role_row(grid, row)
+        await form.mount(Static(Text(_("PT ticked with no area: a practitioner in every area. Ticking an area "
+                                       "makes the person a practitioner there."), style="dim"), classes="roles-note"))
 
-    async def _mount_role_row(self, form, row: tuple[str | None, str, str, str]) -> None:
+    async def _mount_role_row(self, grid, row: tuple[str | None, str, str, str]) -> None:
         uuid, name, email, text = row
         i = self.role_rows
         self.role_rows += 1
-        held = {}
+        held: dict[str, str] = {}
+        areas: set[str] = set()
         for part in (text or "").split(","):
-            role, _, area = part.strip().partition(":")
+            role, _sep, area = part.strip().partition(":")
             if role:
                 held[role.upper()] = area
-        boxes = [RoleBox("", value=code in held, id=f"r{i}-{code}", compact=True) for code in ROLE_CODES]
-        area_pick = Select(AREAS, value=held.get("PT", "") or "", id=f"r{i}-area", allow_blank=False, compact=True)
-        line = RoleRow(Input(name, id=f"r{i}-name", placeholder="name", compact=True), *boxes, area_pick,
-                       person_uuid=uuid, email=email)
-        await form.mount(line)
+                if role.upper() == "PT" and area:
+                    areas.add(area.strip().lower())
+        boxes = [RoleBox("", value=code in held, id=f"r{i}-{code}", compact=True, classes="role-box")
+                 for code in ROLE_CODES]
+        area_boxes = [RoleBox("", value=area in areas, id=f"r{i}-area-{area}", compact=True, classes="role-area")
+                      .set_styles(f"width: {area_width(_(word))};") for area, word in AREAS]
+        line = RoleRow(Input(name, id=f"r{i}-name", placeholder=_("name"), compact=True, classes="role-name"),
+                       *boxes, Label("", classes="role-gap"), *area_boxes, person_uuid=uuid, email=email)
+        await grid.mount(line)
 
     def role_values(self) -> list[tuple[str | None, str, str, str]]:
         out = []
         for line in self.query(RoleRow):
             i = (line.query_one(Input).id or "").split("-")[0][1:]
             name = self.query_one(f"#r{i}-name", Input).value
+            areas = [area for area, _word in AREAS if self.query_one(f"#r{i}-area-{area}", Checkbox).value]
+            if len(areas) == len(AREAS):
+                areas = []  # every area: one PT, as stored without an area
             codes = []
             for code in ROLE_CODES:
-                if self.query_one(f"#r{i}-{code}", Checkbox).value:
-                    area = self.query_one(f"#r{i}-area", Select).value if code == "PT" else ""
-                    codes.append(f"PT:{area}" if code == "PT" and area else code)
+                if code == "PT":
+                    if areas:
+                        codes += [f"PT:{area}" for area in areas]
+                    elif self.query_one(f"#r{i}-PT", Checkbox).value:
+                        codes.append("PT")
+                elif self.query_one(f"#r{i}-{code}", Checkbox).value:
+                    codes.append(code)
             out.append((line.person_uuid, name, line.email, ",".join(codes)))
         return out
 
@@ -246,6 +281,13 @@ class WizardScreen(BaseScreen):
         self._changed()
 
     def on_checkbox_changed(self, event) -> None:
+        box_id = event.checkbox.id or ""
+        row, _sep, rest = box_id.partition("-")
+        if rest.startswith("area-") and event.value:  # an area ticked: a practitioner there
+            self.query_one(f"#{row}-PT", Checkbox).value = True
+        elif rest == "PT" and not event.value:  # no longer a practitioner: in no area either
+            for area, _word in AREAS:
+                self.query_one(f"#{row}-area-{area}", Checkbox).value = False
         self._changed()
 
     def on_select_changed(self, event) -> None:
@@ -362,7 +404,7 @@ class WizardScreen(BaseScreen):
 
     async def action_add_person(self) -> None:
         if self.step.key == "roles":
-            await self._mount_role_row(self.query_one("#step-form"), (None, "", "", ""))
+            await self._mount_role_row(self.query_one("#roles-grid"), (None, "", "", ""))
             self.query_one(f"#r{self.role_rows - 1}-name", Input).focus()
 
     async def action_acknowledge(self) -> None:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from vse_tui.core.incidents import policy, targets
 from vse_tui.core.incidents import process as core
@@ -15,7 +15,7 @@ from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
-from vse_tui.widgets.choice import Choice
+from vse_tui.widgets.choice import Choice, Mark
 from vse_tui.widgets.picker import Picker, filter_options
 
 LEVELS = ("high", "medium", "low")
@@ -92,10 +92,10 @@ class QuickCapture(OnceModal):
                              prompt="(nobody yet)", title="Assign to")
             with Horizontal(classes="row"):
                 yield Label("Impact")
-                yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="impact")
+                yield Choice(*[Mark(level, value=level == "medium", name=level) for level in LEVELS], id="impact")
             with Horizontal(classes="row"):
                 yield Label("Urgency")
-                yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
+                yield Choice(*[Mark(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
                 yield Static("", id="priority")
             yield Static("", id="target")
             yield Static("", id="needs")

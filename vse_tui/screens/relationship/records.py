@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.kernel import clock
@@ -21,7 +21,7 @@ from vse_tui.core.kernel.errors import VseError
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_field
 from vse_tui.screens.common.record import RecordScreen
-from vse_tui.widgets.choice import Choice
+from vse_tui.widgets.choice import Choice, Mark
 from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.sparkline import sparkline
 
@@ -37,11 +37,12 @@ class FeedbackCapture(OnceModal):
     ]
     DEFAULT_CSS = """
     FeedbackCapture { align: center middle; }
-    FeedbackCapture > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    FeedbackCapture > Vertical { width: 80; max-width: 100%; height: auto; border: round $accent; background: $surface; padding: 0 1; }
     FeedbackCapture .row { height: auto; }
     FeedbackCapture .row > Label { width: 10; padding: 1 1 0 0; }
     FeedbackCapture #description, FeedbackCapture #contact, FeedbackCapture Picker { width: 1fr; }
-    FeedbackCapture RadioSet { layout: horizontal; border: none; height: auto; width: auto; padding: 0; margin: 1 0 0 0; }
+    FeedbackCapture RadioSet { layout: horizontal; border: none; height: auto; width: 1fr; padding: 0; margin: 1 0 0 0; }
+    FeedbackCapture RadioSet > RadioButton { width: auto; margin-right: 2; }
     FeedbackCapture #keys { color: $text-muted; padding: 0 0 0 10; }
     FeedbackCapture #error { color: $error; height: auto; padding: 0 0 0 10; }
     """
@@ -60,7 +61,7 @@ class FeedbackCapture(OnceModal):
                 yield Input(id="description", placeholder="What they said, in their words")
             with Horizontal(classes="row"):
                 yield Label("Type")
-                yield Choice(*[RadioButton(t, value=t == "comment", name=t) for t in TYPES], id="type")
+                yield Choice(*[Mark(t, value=t == "comment", name=t) for t in TYPES], id="type")
             with Horizontal(classes="row"):
                 yield Label("From")
                 yield Picker(companies, value=last, id="company", prompt="(someone else)", title="From")

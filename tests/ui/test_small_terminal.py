@@ -1,0 +1,171 @@
+"""At 80x24 every screen and form can be used: whatever has the focus is on screen (a Tab never
+lands on a field the person cannot see), and the Roles grid scrolls sideways to the box in focus."""
+
+from textual.errors import NoWidget
+from textual.widgets import Checkbox
+
+from .conftest import until
+
+SMALL = (80, 24)
+
+
+def focus_problem(app) -> str | None:
+    """None when the focused widget is wholly on screen (or, larger than its view, partly);
+    otherwise what is wrong."""
+    screen = app.screen
+    widget = screen.focused
+    if widget is None:
+        return None
+    try:
+        geometry = screen.find_widget(widget)
+    except NoWidget:
+        return f"{widget!r} has the focus but is not drawn"
+    region, clip = geometry.region, geometry.clip.intersection(screen.region)
+    seen = region.intersection(clip)
+    if not seen.area:
+        return f"{widget!r} has the focus but is out of view ({region} outside {clip})"
+    if seen.width < min(region.width, clip.width) or seen.height < min(region.height, clip.height):
+        return f"{widget!r} has the focus but is cut ({region} seen as {seen})"
+    return None
+
+
+class Walk:
+    """Opens screens and forms, tabs through each, and keeps every place where the focus is out of view."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.problems: list[str] = []
+        self.seen: list[str] = []
+
+    async def check(self, where: str, tabs: int = 4) -> None:
+        app = self.pilot.app
+        await self.pilot.pause()
+        self.seen.append(f"{where}: {type(app.screen).__name__}")
+        for n in range(tabs + 1):
+            if n:
+                await self.pilot.press("tab")
+                await self.pilot.pause()
+            problem = focus_problem(app)
+            if problem:
+                self.problems.append(f"{where} (after {n} tabs): {problem}")
+                return
+
+    async def keys(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+
+async def test_every_screen_and_form_keeps_the_focus_in_view_at_80x24(make_app, demo_db):
+    from vse_tui.screens.common.record import RecordScreen
+    from vse_tui.screens.incidents.detail import IncidentDetailScreen as IncidentScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SMALL) as pilot:
+        walk = Walk(pilot)
+        await until(pilot, lambda: app.screen.TITLE_TEXT == "Dashboard")
+        await walk.check("dashboard")
+        await walk.keys("escape", "d", "e")
+        await walk.check("evidence map")
+        await walk.keys("enter")
+        await walk.check("why a task")
+        await walk.keys("escape", "a")
+        await walk.check("audit check")
+        await walk.keys("escape", "escape")
+        for key, forms in (("g", ("a",)), ("c", ("a", "m")), ("r", ("a", "f", "p"))):
+            await walk.keys("d", key)
+            await walk.check(f"screen {key}", tabs=3)
+            for form in forms:
+                await walk.keys(form)
+                await walk.check(f"screen {key}, key {form}")
+                await walk.keys("escape", "escape")
+                await until(pilot, lambda: app.screen.TITLE_TEXT != "")
+            await walk.keys("d", key, "right", "enter")
+            await until(pilot, lambda: isinstance(app.screen, RecordScreen))
+            await walk.check(f"screen {key}, a record")
+            await walk.keys("e")
+            await walk.check(f"screen {key}, a record, edit")
+            await walk.keys("escape", "escape", "escape")
+        await walk.keys("d", "i")
+        await walk.check("incidents", tabs=2)
+        await walk.keys("slash")
+        await walk.check("incidents, search", tabs=2)
+        await walk.keys("escape", "escape", "d", "i", "enter")
+        await until(pilot, lambda: isinstance(app.screen, IncidentScreen))
+        await walk.check("an incident", tabs=3)
+        for form in ("k", "l", "e", "w", "A"):
+            await walk.keys(form)
+            await walk.check(f"an incident, key {form}")
+            while not isinstance(app.screen, IncidentScreen):
+                await walk.keys("escape")
+        await walk.keys("escape", "escape", "n")
+        await walk.check("quick capture")
+        await walk.keys("escape", "escape", "y")
+        await walk.keys("question_mark")
+        await walk.check("keys")
+        await walk.keys("escape", "ctrl+p")
+        await walk.check("palette", tabs=2)
+        await walk.keys("escape", "escape", "g", "w")
+        for _step in range(8):  # each step of the setup, as it stands in the demo shop
+            await walk.check(f"wizard step {app.screen.index + 1}", tabs=10)
+            if app.screen.index == 7:
+                break
+            step = app.screen.index + 1
+            app.screen.call_later(app.screen.show_step, step)
+            await until(pilot, lambda step=step: app.screen.index == step and not app.screen._loading)
+        assert not walk.problems, "\n".join(walk.problems)
+        assert len(walk.seen) > 25
+
+
+async def test_tab_through_the_roles_grid_shows_every_box_at_80x24(make_app, demo_db):
+    from vse_tui.screens.governance.wizard import ROLE_CODES
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("g", "w")
+        await until(pilot, lambda: getattr(app.screen, "index", None) is not None and app.screen.is_mounted)
+        app.screen.call_later(app.screen.show_step, 2)
+        await until(pilot, lambda: app.screen.query("#r0-name") and not app.screen._loading)
+        assert app.screen.step.key == "roles"
+        rows = app.screen.role_rows
+        assert rows >= 3
+        boxes = 0
+        grid = app.screen.query_one("#roles-grid")
+        app.screen.query_one("#r0-name").focus()
+        for _n in range(rows * (1 + len(ROLE_CODES) + 3)):
+            await pilot.press("tab")
+            await pilot.pause()
+            problem = focus_problem(app)
+            assert problem is None, problem
+            if isinstance(app.screen.focused, Checkbox):
+                boxes += 1
+        assert boxes >= (len(ROLE_CODES) + 3) * (rows - 1)
+        assert grid.max_scroll_x > 0  # wider than the terminal: it scrolled to get there
+        # the last column, relationship, reached and ticked from the keyboard
+        box = app.screen.query_one(f"#r{rows - 1}-area-relationship", Checkbox)
+        box.focus()
+        await pilot.pause()
+        assert focus_problem(app) is None and grid.scroll_x > 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value and app.screen.query_one(f"#r{rows - 1}-PT", Checkbox).value
+
+
+async def test_a_person_practises_in_several_areas(make_app, tmp_path):
+    from vse_tui.core.governance.roles import holdings, load
+
+    app = make_app(tmp_path / "shop.db", open_wizard=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: getattr(app.screen, "step", None) is not None and app.screen.query("#step-form"))
+        app.screen.call_later(app.screen.show_step, 2)
+        await until(pilot, lambda: app.screen.query("#r0-name"))
+        for area in ("change", "incident"):
+            app.screen.query_one(f"#r0-area-{area}", Checkbox).value = True
+        await pilot.pause()
+        assert app.screen.query_one("#r0-PT", Checkbox).value  # an area ticked: a practitioner
+        assert "PT:change,PT:incident" in app.screen.role_values()[0][3]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen.step.key != "roles" or str(app.screen.query_one("#step-error").render()))
+        assert app.screen.step.key != "roles", str(app.screen.query_one("#step-error").render())
+    people, assignments, _acks = load(app.store)
+    me = next(h for h in holdings(people, assignments) if h.person.name == "Kim Lee")
+    assert me.practitioner_areas == {"change", "incident"}
