@@ -78,3 +78,23 @@ async def test_chosen_and_ticked_read_without_colour(make_app, tmp_path):
         await pilot.pause()
         marks = {b.name: str(b.render()) for b in app.screen.query_one("#impact").query(RadioButton)}
         assert "●" in marks["high"] and "○" in marks["medium"]
+
+
+async def test_the_wizard_s_notices_leave_its_key_hints_in_view(make_app, demo_db):
+    from textual.widgets._toast import Toast
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("g", "w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WizardScreen" and app.screen.query("#step-form .row")
+                    and app.screen.focused is not None)
+        said = _titles(app)
+        await pilot.press("ctrl+s")  # a step saved: "... saved" is said
+        await until(pilot, lambda: said or str(app.screen.query_one("#step-error").render()))
+        assert said, str(app.screen.query_one("#step-error").render())
+        await until(pilot, lambda: app.screen.query(Toast))
+        await pilot.pause()
+        keys = app.screen.query_one("#step-keys").region
+        assert keys.area and "save" in str(app.screen.query_one("#step-keys").render())
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(keys), (toast.region, keys)
