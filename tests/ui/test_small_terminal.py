@@ -169,3 +169,58 @@ async def test_a_person_practises_in_several_areas(make_app, tmp_path):
     people, assignments, _acks = load(app.store)
     me = next(h for h in holdings(people, assignments) if h.person.name == "Kim Lee")
     assert me.practitioner_areas == {"change", "incident"}
+
+
+async def test_an_incident_s_header_and_history_read_whole_at_80x24_and_120x40(make_app, demo_db):
+    from textual.widgets import DataTable
+
+    from .conftest import widget_text
+
+    for size in (SMALL, (120, 40)):
+        app = make_app(demo_db)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("i", "enter")
+            await until(pilot, lambda app=app: type(app.screen).__name__ == "IncidentDetailScreen" and app.screen.incident)
+            await pilot.pause()
+            head = widget_text(app, "#head", width=size[0] - 2)
+            steps = widget_text(app, "#steps", width=size[0] - 2)
+            assert "resolve" in head and "targets count" in head, head
+            assert "Closed" in steps and "IN.2.5" in steps, steps
+            for name in ("#head", "#steps"):
+                region = app.screen.query_one(name).region
+                assert app.screen.region.contains_region(region)
+                assert region.height == len(widget_text(app, name, width=region.width - 2).rstrip("\n").splitlines())
+            table = app.screen.query_one("#history", DataTable)
+            assert table.row_count > 3
+            assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)  # nothing cut
+            what = table.columns[next(k for k in table.columns if k.value == "what")]
+            assert what.width >= 30  # what changed, readable (and wrapped, never cut)
+
+
+def test_a_target_says_what_it_counts():
+    from datetime import time
+
+    from vse_tui.core.incidents.hours import Hours, target_span, targets_words
+
+    office = Hours(start=time(8), end=time(18))
+    assert target_span(2 * 1440, office) == "48 service hours (Mon-Fri 08:00-18:00)"
+    assert target_span(30, office) == "30m of service hours (Mon-Fri 08:00-18:00)"
+    assert target_span(240, None) == "4h, round the clock"
+    assert targets_words(60, 480, office) == "respond 1 service hour · resolve 8 service hours (Mon-Fri 08:00-18:00)"
+    assert targets_words(15, 240, Hours(always=True)) == "respond 15m · resolve 4h, round the clock"
+
+
+async def test_capture_says_the_target_s_unit(make_app, demo_db):
+    from vse_tui.widgets.picker import Picker
+
+    from .conftest import widget_text
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "QuickCapture")
+        office = next(u for u, t in app.store.titles("services").items() if t.startswith("Managed work"))
+        app.screen.query_one("#service", Picker).value = office
+        await pilot.pause()
+        text = " ".join(widget_text(app, "#target").split())
+        assert "service hours (Mon-Fri" in text, text

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
+from vse_tui.i18n import N_, _, ngettext
+
 MAX_DAYS = 3 * 366  # a target further than this is treated as never reached
 
 
@@ -64,7 +66,7 @@ def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz: 
     remaining = timedelta(minutes=max(0, minutes))
     current = start.astimezone(UTC)
     day = current.astimezone(tz).date()
-    for _ in range(MAX_DAYS):
+    for _step in range(MAX_DAYS):
         win = _window(hours, day, tz)
         if win:
             opens, closes = win
@@ -98,3 +100,55 @@ def working_minutes(start: datetime, end: datetime, hours: Hours | None, tz: tzi
                 total += hi - lo
         day += timedelta(days=1)
     return int(total.total_seconds() // 60)
+
+
+_DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def hours_words(hours: Hours) -> str:
+    """The hours a clock counts, as a person reads them: 'Mon-Fri 08:00-18:00', '24x7'."""
+    if hours.always:
+        return "24x7"
+    days = sorted(set(hours.days))
+    ranges, i = [], 0
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
+            j += 1
+        first, last = _(_DAYS[days[i]]), _(_DAYS[days[j]])
+        ranges.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return f"{','.join(ranges)} {hours.start:%H:%M}-{hours.end:%H:%M}"
+
+
+def _service_span(minutes: int) -> str:
+    from ..kernel.clock import human_duration
+
+    if minutes % 60 == 0:
+        count = minutes // 60
+        return ngettext("{n} service hour", "{n} service hours", count).format(n=count)
+    return _("{span} of service hours").format(span=human_duration(timedelta(minutes=minutes)))
+
+
+def target_span(minutes: int, hours: Hours | None) -> str:
+    """How long a target is, with its unit said: '4h, round the clock' when every minute counts,
+    '48 service hours (Mon-Fri 08:00-18:00)' when only the staffed hours do (a "2d" target is two
+    days of service hours, not two calendar days)."""
+    from ..kernel.clock import human_duration
+
+    if hours is None or hours.always:
+        return _("{span}, round the clock").format(span=human_duration(timedelta(minutes=minutes)))
+    return _("{span} ({hours})").format(span=_service_span(minutes), hours=hours_words(hours))
+
+
+def targets_words(respond_minutes: int, resolve_minutes: int, hours: Hours | None) -> str:
+    """Both targets of an incident with their unit said once: 'respond 1 service hour · resolve
+    48 service hours (Mon-Fri 08:00-18:00)', or 'respond 15m · resolve 4h, round the clock'."""
+    from ..kernel.clock import human_duration
+
+    if hours is None or hours.always:
+        return _("respond {respond} · resolve {resolve}, round the clock").format(
+            respond=human_duration(timedelta(minutes=respond_minutes)),
+            resolve=human_duration(timedelta(minutes=resolve_minutes)))
+    return _("respond {respond} · resolve {resolve} ({hours})").format(
+        respond=_service_span(respond_minutes), resolve=_service_span(resolve_minutes), hours=hours_words(hours))

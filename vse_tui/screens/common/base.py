@@ -36,6 +36,13 @@ class BaseScreen(Screen[None]):
 
     _last_load = 0.0
 
+    NARROW = 100  # columns: below, a screen lays its panels out for a small terminal (class -narrow)
+    STACK_BELOW = 0  # columns: below, a record's fields stand above its history (class -stacked)
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.set_class(event.size.width < self.STACK_BELOW, "-stacked")
+
     def on_mount(self) -> None:
         self.title = self.TITLE_TEXT
         self._reload()

@@ -20,6 +20,7 @@ SKIP = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "creat
 
 class RecordScreen(BaseScreen):
     TITLE_TEXT = "Record"
+    STACK_BELOW = 140  # the history beside the fields only when both read whole
     BINDINGS = [
         Binding("escape", "back", "Back", id="record_back"),
         Binding("e", "edit", "Edit (new version)", id="record_edit"),

@@ -113,11 +113,6 @@ class WizardScreen(BaseScreen):
     def reload(self) -> None:
         self._step_list()
 
-    NARROW = 100  # columns: below, the list of steps gives the step its room
-
-    def on_resize(self, event) -> None:
-        self.set_class(event.size.width < self.NARROW, "-narrow")
-
     # ------------------------------------------------------------ building a step
     @property
     def step(self) -> gov.Step:

@@ -13,6 +13,7 @@ from vse_tui.core.incidents import process as core
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
+from vse_tui.i18n import _
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
 from vse_tui.widgets.choice import Choice, Mark
@@ -135,9 +136,10 @@ class QuickCapture(OnceModal):
         s = self.query_one("#service", Picker).value
         probe = Incident(summary="probe", priority=prio, customer=c, service=s, opened_at=clock.now())
         tgt = targets.target_for(self.app.store, probe)
-        self.query_one("#target", Static).update(
-            f"Target  respond {clock.human_duration(clock.timedelta(minutes=tgt.respond_minutes))}"
-            f" · resolve {clock.human_duration(clock.timedelta(minutes=tgt.resolve_minutes))}  ({tgt.source})")
+        from vse_tui.core.incidents.hours import targets_words
+
+        self.query_one("#target", Static).update(Text(_("Target  {targets}  ({source})").format(
+            targets=targets_words(tgt.respond_minutes, tgt.resolve_minutes, tgt.hours), source=tgt.source)))
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._update_priority()

@@ -15,6 +15,7 @@ from vse_tui.core.incidents import targets
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
+from vse_tui.i18n import _
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
 from vse_tui.widgets.history import HistoryTable, record_panels
@@ -24,8 +25,18 @@ LEVELS = [("high", "high"), ("medium", "medium"), ("low", "low")]
 HOW = [("email", "email"), ("phone", "phone"), ("chat", "chat"), ("in person", "in person")]
 
 
+def _units(hours) -> str:
+    """What the target times count: the service hours, or every hour."""
+    from vse_tui.core.incidents.hours import hours_words
+
+    if hours is None or hours.always:
+        return _("targets count every hour")
+    return _("targets count service hours, {hours}").format(hours=hours_words(hours))
+
+
 class IncidentDetailScreen(BaseScreen):
     TITLE_TEXT = "Incident"
+    STACK_BELOW = 140  # the history beside the fields only when both read whole
     BINDINGS = [
         Binding("escape", "back", "Back", id="incident_back"),
         Binding("k", "classify", "Classify", id="incident_classify"),
@@ -188,6 +199,7 @@ class IncidentDetailScreen(BaseScreen):
             parts.append((f"late by {clock.human_duration(-clk.remaining)}", "bold red"))
         elif clk.remaining is not None:
             parts.append((f"{clock.human_duration(clk.remaining)} left", ""))
+        parts.append((" · " + _units(target.hours), "dim"))  # "2d" is two days of service hours: said
         if inc.status == "closed" and inc.closed_at:
             parts += [(" · ", "dim"), (f"closed {clock.relative(inc.closed_at, now)}", "green")]
         return parts
@@ -416,7 +428,7 @@ class IncidentDetailScreen(BaseScreen):
             if not yes:
                 return
             try:
-                _, change = core.raise_change(self.store, inc.uuid)
+                _new, change = core.raise_change(self.store, inc.uuid)
             except VseError as exc:
                 self.notify(str(exc), severity="error")
                 return
