@@ -291,6 +291,56 @@ def cmd_record_edit(args) -> int:
     return _done(done, f"version {done.version} ({done.status})")
 
 
+def cmd_record_show(args) -> int:
+    """Any record as its screen shows it: every stored field, its approvals, its mail, its place on
+    the schedule (a change), its history. An incident prints as `incident show` does."""
+    from ..core.kernel import clock
+    from ..core.kernel.text import one_line
+    from ..core.present.display import change_text, record_lines, uuid_labels, when_text
+
+    with open_store(args, must_exist=True) as store:
+        rec = store.find(args.ref)
+        if rec.KIND == "incidents":
+            from ..core.incidents.view import incident_view
+
+            print(incident_view(store, rec.id).as_text(), end="")
+            return EXIT_OK
+        lines = [one_line(f"{rec.id}  {rec.title_text}"),
+                 "  " + " · ".join(p for p in (rec.LABEL, f"status {rec.status}" if rec.status else "",
+                                             rec.state or "", f"version {rec.version}") if p)]
+        for label, shown in record_lines(store, rec):
+            first, *rest = shown.splitlines() or [""]
+            lines.append(f"  {label}: {first}")
+            lines.extend(f"    {line}" for line in rest)
+        for a in rec.approvals:
+            lines.append(f"  {a.meaning}: {a.by}, {clock.local_text(a.at)}, by {a.how}"
+                         + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else ""))
+        if rec.KIND == "change_requests":
+            entry = store.latest("schedule_items", {"change": rec.uuid})
+            if entry is not None:
+                lines.append(f"  scheduled: {clock.local_text(entry.starts_at)}"
+                             + (f" - {clock.local_text(entry.ends_at)}" if entry.ends_at else ""))
+                if entry.resources:
+                    lines.append(f"  resources: {entry.resources}")
+        if rec.KIND in ("feedback", "change_requests"):
+            from ..core.intake.mail_delivery import messages_of
+
+            for m in messages_of(store, rec.KIND, rec):
+                lines.append(f"  mail: {m.heading()}")
+                if m.subject:
+                    lines.append(f"    subject: {m.subject}")
+                lines.extend(f"    | {line}" for line in (m.text or "").splitlines())
+        history = store.history(rec.uuid)
+        labels = uuid_labels(store, [v for h in history for v in (h["new_value"], h["old_value"]) if v])
+        names = store.titles("people")
+        lines.append("history:")
+        for h in history:
+            lines.append(f"  {when_text(h):17} {names.get(h.get('person') or '', h['operator']):<14} "
+                         f"{h['task'] or '':7} {change_text(h, labels, 200)}")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
 def register(reg) -> None:
     inc = "incident"
     p = reg.action(inc, "classify", "classify and link an incident (IN.2.2)", cmd_incident_classify)
@@ -438,6 +488,8 @@ def register(reg) -> None:
                    "add or edit any record (the generic editor's fields)")
     p.add_argument("kind", help="the kind, e.g. procedures, services, customer_agreements")
     p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="a field (repeatable)")
+    p = reg.action("record", "show", "show any record: every field, its approvals and history", cmd_record_show)
+    p.add_argument("ref", metavar="ID", help="the record, e.g. CHG-0012 or FB-0003")
     p = reg.action("record", "edit", "edit a record: a new version", cmd_record_edit)
     p.add_argument("ref", metavar="ID", help="the record, e.g. PRC-0001")
     p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="a field (repeatable)")

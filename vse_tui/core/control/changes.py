@@ -397,6 +397,13 @@ def confirm_schedule(store: StorePort, ref: str, resources: str) -> ScheduleItem
     return store.get("schedule_items", entry.uuid)
 
 
+def scheduled_resources(store: StorePort, change_uuid: str) -> str:
+    """The resources said for a change on the schedule (typed when scheduling, or confirmed in
+    CO.3.3); "" when it is not scheduled or none were said."""
+    entry = store.latest("schedule_items", {"change": change_uuid})
+    return str(getattr(entry, "resources", "") or "") if entry is not None else ""
+
+
 # ---------------------------------------------------------------- CO.2.3 design, CO.2.4 build
 
 def _must_be_approved(change: ChangeRequest, step: str) -> None:
@@ -425,6 +432,8 @@ def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = Non
     approval = new(store, who, how, noted_by=noted_by)
     warning = check_role(store, "WP.16", approval, mitigation)
     from ..model.records import control as records
+    if not str(fields.get("resources") or "").strip():  # what was said when it was scheduled, carried over
+        fields["resources"] = scheduled_resources(store, change.uuid)
     doc = _make(records.ServiceDesign, title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
                 issue_date=clock.today(), scope=scope or change.scope or change.purpose,
                 issuer=store.actor.person or store.actor.operator, approval_authority=approval.person,

@@ -34,13 +34,18 @@ class IncidentView:
                  f"  customer {self.customer or '-'}   service {self.service or '-'}",
                  f"  opened {clock.local_text(inc.opened_at)}   restored {clock.local_text(inc.restored_at) or '-'}"
                  f"   closed {clock.local_text(inc.closed_at) or '-'}"]
-        if inc.external_ref:
-            lines.append(f"  imported as {inc.external_ref}")
+        if inc.external_ref or inc.fingerprint:
+            lines.append("  imported as " + (inc.external_ref or "(no ticket key)")
+                         + (f" (content {inc.fingerprint[:16]})" if inc.fingerprint else "")
+                         + (f", its status there: {inc.source_status}" if inc.source_status else ""))
         if tgt.due_at and inc.status != "closed":
             state = "BREACHED" if tgt.breached else "due"
             lines.append(f"  target {state} {clock.local_text(tgt.due_at)} ({tgt.source})")
-        for label, value in (("reporter", inc.reporter), ("details", inc.details), ("category", inc.category),
-                             ("solution", inc.solution), ("root cause", inc.root_cause)):
+        for label, value in (("reporter", " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
+                             ("details", inc.details), ("category", inc.category),
+                             ("resolver", self.names.get(inc.resolver, inc.resolver)), ("steps taken", inc.steps_taken),
+                             ("solution", inc.solution), ("root cause", inc.root_cause),
+                             ("no change because", inc.no_change_reason)):
             if value:
                 lines.append(f"  {label}: {value}")
         if self.messages:
@@ -55,7 +60,7 @@ class IncidentView:
         lines.append("history:")
         for h in self.history:
             lines.append(f"  {when_text(h):17} {self.names.get(h.get('person') or '', h['operator']):<14} "
-                         f"{h['task'] or '':7} {change_text(h, self.labels, 80)}")
+                         f"{h['task'] or '':7} {change_text(h, self.labels, 300)}")
         if any(h.get("occurred_at") for h in self.history):
             lines.append("  * when it happened in the tool it was imported from")
         return "\n".join(lines) + "\n"

@@ -159,7 +159,9 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         if isinstance(added, list) and added and all(isinstance(m, dict) for m in added):
             kinds = {"new": "mail in", "reply": "mail reply", "held": "mail held for a person"}
             text = "; ".join(f"{kinds.get(str(m.get('kind')), 'mail')} from {m.get('sender', '')}: "
-                             f"{m.get('subject', '')}" for m in added)
+                             f"{m.get('subject', '')}" + (f": {m['text']}" if str(m.get("text") or "").strip() else "")
+                             for m in added)  # what it says, too: the reply is the customer's word
+            text = " ".join(text.split())
             return text if len(text) <= limit else text[: limit - 1] + "…"
         return f"{field}: + {short(h.get('new_value'))}"
     if h["action"] != "update":
@@ -200,3 +202,31 @@ def when_text(h: dict[str, Any]) -> str:
     if h.get("occurred_at"):
         return clock.local_text(clock.parse_datetime(h["occurred_at"])) + "*"
     return clock.local_text(clock.parse_datetime(h["at"]))
+
+
+# fields a record's screen and `record show` leave out: its identity and the heading say them
+NOT_LISTED = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by", "status",
+              "state"}
+
+
+def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
+    """Every field a record stores, as (label, value in words): the record's screen and `vse-tui
+    record show` list the same lines, so nothing stored goes unseen. Links show the record's id
+    and title or a person's name; targets and service hours read as they are typed."""
+    from .fields import field_specs, hours_text, targets_text
+
+    data = rec.model_dump(mode="json")
+    labels = uuid_labels(store, walk(data))
+    how = {spec.name: spec.how for spec in field_specs(rec.KIND)}
+    out = []
+    for name, value in data.items():
+        if name in NOT_LISTED or value in (None, "", [], {}) or value is False:
+            continue
+        if how.get(name) == "targets":
+            shown = targets_text(getattr(rec, name)) + "  (respond/resolve)"
+        elif how.get(name) == "hours":
+            shown = hours_text(getattr(rec, name))
+        else:
+            shown = render_value(value, labels)
+        out.append((name.replace("_", " "), shown))
+    return out

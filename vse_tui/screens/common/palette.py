@@ -12,6 +12,7 @@ from textual.content import Content
 
 from vse_tui.core.kernel.text import one_line
 from vse_tui.core.model.records import BY_KIND
+from vse_tui.i18n import _
 
 if TYPE_CHECKING:
     from vse_tui.app import VseApp
@@ -40,10 +41,18 @@ class RecordsProvider(Provider):
         if len(query) < 2:
             return
         matcher = self.matcher(query)
-        for rank, (kind, _uuid, rid, title) in enumerate(self.app.store.search(query, limit=40)):
+        store = self.app.store
+        found = store.search(query, limit=40)
+        # the key an incident had in the tool it came from, said on its line
+        incidents = [u for kind, u, _rid, _title in found if kind == "incidents"]
+        keys = dict(store.rows("incidents", ["uuid", "external_ref"], {"uuid": incidents, "external_ref__isnull": False})) \
+            if incidents else {}
+        for rank, (kind, uuid, rid, title) in enumerate(found):
             label = BY_KIND[kind].LABEL
             text = one_line(f"{rid}  {title}")
-            exact = rid.lower() == query.lower()
+            if keys.get(uuid):
+                text += one_line("  " + _("(was {key})").format(key=keys[uuid]))
+            exact = rid.lower() == query.lower() or (keys.get(uuid) or "").lower() == query.lower()
             # an exact id first; else a command whose name matches as well comes before a record
             score = 1.0 if exact else 0.9 * (1.0 if rank == 0 and not matcher.match(text) else (matcher.match(text) or 0.5))
             yield Hit(score, highlight(matcher, text), partial(self.app.open_record, rid), text=text,

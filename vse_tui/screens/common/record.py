@@ -11,11 +11,10 @@ from textual.widgets import Static
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
-from vse_tui.core.present.display import render_value, uuid_labels, walk
+from vse_tui.core.present.display import record_lines
+from vse_tui.i18n import _
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.widgets.history import HistoryTable, record_panels
-
-SKIP = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by", "status", "state"}
 
 
 class RecordScreen(BaseScreen):
@@ -65,24 +64,11 @@ class RecordScreen(BaseScreen):
             *(((("\n" + ("▲ " if signed.needs_approval else "")) + signed.text,
                 "bold dark_orange" if signed.needs_approval else ("green" if signed.current else "dim")),)
               if signed else ())))
-        data = rec.model_dump(mode="json")
-        labels = uuid_labels(store, walk(data))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
-        from vse_tui.core.present.fields import field_specs, hours_text, targets_text
-
-        how = {spec.name: spec.how for spec in field_specs(self.kind)}
-        for name, value in data.items():
-            if name in SKIP or value in (None, "", [], {}) or value is False:
-                continue
-            if how.get(name) == "targets":
-                shown = targets_text(getattr(rec, name)) + "  (respond/resolve)"
-            elif how.get(name) == "hours":
-                shown = hours_text(getattr(rec, name))
-            else:
-                shown = render_value(value, labels)
-            grid.add_row(name.replace("_", " "), Text(shown))
+        for label, shown in record_lines(store, rec):  # every stored field, as `record show` lists them
+            grid.add_row(label, Text(shown))
         from vse_tui.core.governance.people import name_of
 
         for a in rec.approvals:
@@ -90,6 +76,12 @@ class RecordScreen(BaseScreen):
                 f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
+        if self.kind == "change_requests":  # its place on the schedule, with the resources said for it
+            entry = store.latest("schedule_items", {"change": rec.uuid})
+            if entry is not None:
+                when = clock.local_text(entry.starts_at) + (f" – {clock.local_text(entry.ends_at)}" if entry.ends_at else "")
+                grid.add_row(_("scheduled"), Text(when + (("\n" + _("resources: {text}").format(text=entry.resources))
+                                                          if entry.resources else "")))
         if self.kind in ("feedback", "change_requests"):
             from vse_tui.core.intake.mail_delivery import messages_of
 

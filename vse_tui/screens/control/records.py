@@ -188,7 +188,7 @@ class ChangeScreen(RecordScreen):
                   f"Reject {rec.id} (CO.2.1)", ok=f"{rec.id} rejected")
 
     def action_schedule(self) -> None:
-        from vse_tui.core.control.changes import schedule
+        from vse_tui.core.control.changes import schedule, scheduled_resources
 
         rec = self.store.get(self.kind, self.ref)
         start = rec.planned_at or _next_window(self.store)
@@ -196,27 +196,27 @@ class ChangeScreen(RecordScreen):
         fields = [Field("starts", "Starts", value=clock.local_text(start) if start else "", placeholder="YYYY-MM-DD HH:MM",
                         required=True),
                   Field("ends", "Ends", value=clock.local_text(end) if end else "", placeholder="YYYY-MM-DD HH:MM"),
-                  Field("resources", "Resources", "text", "")]
+                  Field("resources", "Resources", "text", scheduled_resources(self.store, rec.uuid))]
         self._run(fields, lambda v: schedule(self.store, rec.id, v["starts"], v["ends"], v["resources"] or ""),
                   f"Schedule {rec.id} (CO.2.2)", info="Warnings (outside a window, a business event, the same item "
                   "the same day) are shown after saving; they inform, they do not stop.", ok=f"{rec.id} scheduled")
 
     def action_resources(self) -> None:
-        from vse_tui.core.control.changes import confirm_schedule
+        from vse_tui.core.control.changes import confirm_schedule, scheduled_resources
 
         rec = self.store.get(self.kind, self.ref)
-        self._run([Field("resources", "Resources", "text", "", required=True)],
+        self._run([Field("resources", "Resources", "text", scheduled_resources(self.store, rec.uuid), required=True)],
                   lambda v: confirm_schedule(self.store, rec.id, v["resources"]), f"Confirm resources for {rec.id} (CO.3.3)")
 
     def action_design(self) -> None:
-        from vse_tui.core.control.changes import design
+        from vse_tui.core.control.changes import design, scheduled_resources
         from vse_tui.core.governance.starting_text import starting_values
 
         rec = self.store.get(self.kind, self.ref)
         start = starting_values("service_designs")
         fields = [Field("scope", "Scope", "text", rec.scope or rec.purpose),
                   Field("schedule", "Schedule", value=clock.local_text(rec.planned_at) if rec.planned_at else ""),
-                  Field("resources", "Resources", "text", ""),
+                  Field("resources", "Resources", "text", scheduled_resources(self.store, rec.uuid)),
                   Field("risks", "Risks", "text", start.get("risks", "")),
                   Field("quality_measures", "Quality", "text", start.get("quality_measures", "")),
                   *self._approval_fields()]

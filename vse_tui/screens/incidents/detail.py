@@ -264,6 +264,10 @@ class IncidentDetailScreen(BaseScreen):
             row("time spent", f"{clock.human_duration(clock.timedelta(minutes=total))} "
                 f"({clock.human_duration(clock.timedelta(minutes=billable))} billable, {len(inc.time_spent)} entries)")
         row("reopened", f"{inc.reopened} times" if inc.reopened else "")
+        if inc.external_ref or inc.fingerprint:  # the key it had in the tool it was imported from (it finds it too)
+            row(_("imported as"), (inc.external_ref or _("(no ticket key)"))
+                + (" " + _("(content {fingerprint})").format(fingerprint=inc.fingerprint[:16]) if inc.fingerprint else "")
+                + (", " + _("its status there: {status}").format(status=inc.source_status) if inc.source_status else ""))
         row("version", f"{inc.version}, last by {inc.updated_by} {clock.local_text(inc.updated_at)}")
         self.query_one("#fields", Static).update(grid)
 
