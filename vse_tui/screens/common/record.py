@@ -77,8 +77,10 @@ class RecordScreen(BaseScreen):
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
         if self.kind == "change_requests":  # its place on the schedule, with the resources said for it
+            from vse_tui.core.model.records.control import ScheduleItem
+
             entry = store.latest("schedule_items", {"change": rec.uuid})
-            if entry is not None:
+            if isinstance(entry, ScheduleItem):
                 when = clock.local_text(entry.starts_at) + (f" – {clock.local_text(entry.ends_at)}" if entry.ends_at else "")
                 grid.add_row(_("scheduled"), Text(when + (("\n" + _("resources: {text}").format(text=entry.resources))
                                                           if entry.resources else "")))
