@@ -98,3 +98,28 @@ async def test_the_wizard_s_notices_leave_its_key_hints_in_view(make_app, demo_d
         assert keys.area and "save" in str(app.screen.query_one("#step-keys").render())
         for toast in app.screen.query(Toast):
             assert not toast.region.overlaps(keys), (toast.region, keys)
+
+
+async def test_search_offers_all_statuses(make_app, demo_db):
+    from vse_tui.widgets.paged_table import PagedTable
+
+    from .conftest import widget_text
+
+    app = make_app(demo_db)
+    closed = next(iter(app.store.records("incidents", {"status": "closed"}, limit=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "slash")
+        await pilot.pause()
+        assert "ctrl+t: search all statuses" in widget_text(app, "#status")
+        await pilot.press(*closed.id)
+        await pilot.pause()
+        table = app.screen.query_one("#list", PagedTable)
+        assert closed.id not in [table.get_row_at(i)[1] for i in range(table.row_count)]  # open only, as filtered
+        assert "ctrl+t to search all statuses" in widget_text(app, "#empty")
+        await pilot.press("ctrl+t")  # the same words over every status
+        await until(pilot, lambda: table.row_count and closed.id in [table.get_row_at(i)[1] for i in range(table.row_count)])
+        assert "status: all (searching)" in widget_text(app, "#status")
+        await pilot.press("ctrl+t")  # and back to the filter
+        await pilot.pause()
+        assert "status: open" in widget_text(app, "#status")
+        assert app.screen.status_filter == "open"

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
+from vse_tui.i18n import _
 from vse_tui.screens.common.base import SearchableList
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.style import mark, plain, priority_text, time_left
@@ -38,6 +39,7 @@ class IncidentsScreen(SearchableList):
         Binding("A", "assign", "Assign", id="incidents_assign"),
         Binding("w", "cycle_whose", "Mine/unassigned/all", id="incidents_whose"),
         Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
+        Binding("ctrl+t", "search_all_statuses", "All statuses", id="incidents_search_all", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -46,6 +48,7 @@ class IncidentsScreen(SearchableList):
         self.priority_filter: str | None = None
         self.sort = "priority"
         self.search_text = ""
+        self.search_all = False  # a search over every status, whatever the status filter says
         self.customer: str | None = None
         self.service: str | None = None
         self.problems_only = False
@@ -71,8 +74,11 @@ class IncidentsScreen(SearchableList):
         t.focus()
 
     # ------------------------------------------------------------ data
+    def _searching_all(self) -> bool:
+        return self.search_all and bool(self.search_text)
+
     def _query(self) -> lists.IncidentQuery:
-        status = self.status_filter
+        status = "all" if self._searching_all() else self.status_filter
         return lists.IncidentQuery(
             open_only=status == "open", status=None if status in ("open", "all") else status,
             priority=self.priority_filter, customer=self.customer, service=self.service,
@@ -136,14 +142,22 @@ class IncidentsScreen(SearchableList):
             if self.store.count("incidents") == 0:
                 empty.update("No incidents yet. Press n to log the first one; only a summary is needed.")
             else:
-                empty.update("No incident matches these filters. Press x to clear them.")
+                if self.search_text and not self._searching_all() and self.status_filter != "all":
+                    empty.update(_("No {status} incident matches. Press ctrl+t to search all statuses, or x to clear "
+                                   "the filters.").format(status=self.status_filter))
+                else:
+                    empty.update("No incident matches these filters. Press x to clear them.")
         self._status_line(len(rows))
 
     def _status_line(self, shown: int) -> None:
         parts = [f"{self.page_offset + 1 if shown else 0}-{self.page_offset + shown} of {self.total_rows}",
-                 f"status: {self.status_filter}", f"priority: {self.priority_filter or 'any'}", f"sort: {self.sort}"]
+                 _("status: all (searching)") if self._searching_all() else f"status: {self.status_filter}",
+                 f"priority: {self.priority_filter or 'any'}", f"sort: {self.sort}"]
         if self.search_text:
             parts.append(f"search: {self.search_text!r}")
+        if (self._search_open() or self.search_text) and self.status_filter != "all":
+            parts.append(_("ctrl+t: search {statuses}").format(
+                statuses=_("only {status}").format(status=self.status_filter) if self.search_all else _("all statuses")))
         if self.customer or self.service:
             cust = self.store.customer_codes().get(self.customer or "", "") if self.customer else ""
             svc = self.store.titles("services").get(self.service or "", "") if self.service else ""
@@ -171,6 +185,29 @@ class IncidentsScreen(SearchableList):
 
     def search_changed(self) -> None:
         self.load_page(0)
+
+    def _search_open(self) -> bool:
+        return self.query_one("#search", Input).has_class("visible")
+
+    def action_search_all_statuses(self) -> None:
+        """While searching: every status, or back to the status filter."""
+        self.search_all = not self.search_all
+        self.load_page(0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search_all_statuses":  # a key of the search box, while it is open
+            return self.is_mounted and bool(self.query("#search")) and (self._search_open() or bool(self.search_text))
+        return super().check_action(action, parameters)
+
+    def action_search(self) -> None:
+        super().action_search()
+        self._status_line(self.query_one("#list", PagedTable).row_count)
+        self.refresh_bindings()
+
+    def action_close_search(self) -> None:
+        super().action_close_search()
+        self._status_line(self.query_one("#list", PagedTable).row_count)
+        self.refresh_bindings()
 
     def action_cycle_status(self) -> None:
         self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]
