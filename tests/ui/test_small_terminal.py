@@ -224,3 +224,31 @@ async def test_capture_says_the_target_s_unit(make_app, demo_db):
         await pilot.pause()
         text = " ".join(widget_text(app, "#target").split())
         assert "service hours (Mon-Fri" in text, text
+
+
+async def test_the_evidence_map_and_the_performance_report_read_whole(make_app, demo_db):
+    from textual.widgets import DataTable
+
+    from .conftest import widget_text
+
+    for size in (SMALL, (120, 40)):
+        app = make_app(demo_db)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("e")
+            table = app.screen.query_one("#evidence", DataTable)
+            await until(pilot, lambda table=table: table.row_count > 40)
+            await pilot.pause()
+            assert table.virtual_size.width <= table.size.width, (size, table.virtual_size, table.size)
+            titles = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+            assert "Define change types and how to request a change" in titles  # whole, wrapped if need be
+            await pilot.press("escape", "r", "p")
+            await until(pilot, lambda app=app: getattr(app.screen, "report", None) is not None)
+            await pilot.pause()
+            width = app.screen.query_one("#perf-table").size.width
+            figures = widget_text(app, "#perf-table", width=width)
+            for heading in ("opened", "response", "resolved", "breached", "mean to", "p90 to", "changes", "feedback",
+                            "billable", "Bolt Logistics"):
+                assert heading in figures, (size, heading, figures)
+            assert "…" not in figures.split("\n", 2)[0] + figures.split("\n", 2)[1]  # no heading cut
+            charts = widget_text(app, "#perf-charts", width=width)
+            assert "met," in charts and "missed" in charts  # met and missed said in words beside the bars

@@ -50,6 +50,30 @@ class EvidenceScreen(BaseScreen):
         t.add_column("evidence or what is missing", key="evidence", width=52)
         t.focus()
 
+    def _fit_columns(self) -> bool:
+        """What a task is and what its evidence needs share the table's width (wrapping onto more
+        lines, never cut): True when the widths changed."""
+        from textual.widgets.data_table import ColumnKey
+
+        t = self.query_one("#evidence", DataTable)
+        room = max(40, t.size.width - 1 - 7 - 4 * 2 * t.cell_padding - 2)
+        title = max(20, room * 45 // 100)
+        widths = {"title": title, "evidence": room - title}
+        changed = False
+        for key, width in widths.items():
+            column = t.columns[ColumnKey(key)]
+            if column.width != width:
+                column.width, changed = width, True
+        return changed
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self._fit_columns():
+            self._fill()
+
     _found: list[TaskEvidence] | None = None
 
     def reload(self) -> None:
@@ -85,11 +109,11 @@ class EvidenceScreen(BaseScreen):
                 current_proc = t.process
                 d, n = s[t.process]
                 table.add_row("", Text(t.process, style="bold"), Text(f"{names[t.process]}  {d}/{n}", style="bold"), "",
-                              key=f"#{t.process}")
+                              key=f"#{t.process}", height=None)
             if t.activity != current_act:
                 current_act = t.activity
                 table.add_row("", Text(t.activity, style="dim"), Text(names[t.activity], style="dim italic"), "",
-                              key=f"#{t.activity}")
+                              key=f"#{t.activity}", height=None)
             mark, style = MARK[t.state]
             if t.evidence:
                 ev = Text(f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']), with_time=False)}"
@@ -98,7 +122,7 @@ class EvidenceScreen(BaseScreen):
                     ev.append(f" · needs {t.missing[0]}" if t.missing else "", style="dark_orange")
             else:
                 ev = Text("needs " + (t.missing[0] if t.missing else "evidence"), style="dim")
-            table.add_row(Text(mark, style=style), t.task, Text(t.title), ev, key=t.task)
+            table.add_row(Text(mark, style=style), t.task, Text(t.title), ev, key=t.task, height=None)
         if row is not None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 

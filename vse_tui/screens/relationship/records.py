@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, RadioSet, Static
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import _
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_field
 from vse_tui.screens.common.record import RecordScreen
@@ -186,10 +187,10 @@ def _short(minutes: int | None) -> str:
     return f"{h}h {m:02d}m" if h else f"{m}m"
 
 
-def _bar(value: int, top: int, width: int = 20) -> str:
+def _bar(value: int, top: int, block: str = "█", width: int = 20) -> str:
     if top <= 0 or value <= 0:
         return ""
-    return "█" * max(1, round(value / top * width))
+    return block * max(1, round(value / top * width))
 
 
 class PerformanceScreen(BaseScreen):
@@ -220,6 +221,13 @@ class PerformanceScreen(BaseScreen):
             yield Static("", id="perf-table")
             yield Static("", id="perf-charts")
         yield from self.compose_footer()
+
+    ONE_TABLE_FROM = 130  # columns: below, the figures are two tables and the charts one above the other
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.report is not None:
+            self.show(self.report)
 
     BACKGROUND_FROM = 5000  # incidents in the period: above this the figures are computed off the UI thread
 
@@ -260,24 +268,32 @@ class PerformanceScreen(BaseScreen):
         self.query_one("#perf-head", Static).update(Text.assemble(
             (f"{who}", "bold"), "  ·  response and resolution against the agreed targets, counted in each service's hours;"
             " times to resolve: mean and 90th percentile", style=""))
-        t = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
-        t.add_column("\ncustomer", no_wrap=True, ratio=1, min_width=12)
-        for col in ("\nopened", "response\nmet", "resolved\nin time", "\nbreached", "mean to\nresolve",
-                    "p90 to\nresolve", "re-\nopened", "changes\n/failed", "feedback\n+/-/=", "time\nbillable",
-                    "not\nbillable"):
-            t.add_column(col, justify="right", no_wrap=True)
+        columns = [("\nopened", lambda r: str(r["incidents"])),
+                   ("response\nmet", lambda r: perf.pct(r["response_met"], r["response_measured"])),
+                   ("resolved\nin time", lambda r: perf.pct(r["resolution_met"], r["resolution_measured"])),
+                   ("\nbreached", lambda r: Text(str(r["breached"]), style="bold red" if r["breached"] else "")),
+                   ("mean to\nresolve", lambda r: _short(r["mean_resolve_minutes"])),
+                   ("p90 to\nresolve", lambda r: _short(r["p90_resolve_minutes"])),
+                   ("re-\nopened", lambda r: str(r["reopened"])),
+                   ("changes\n/failed", lambda r: f"{r['changes_deployed']}/{r['changes_failed']}"),
+                   ("feedback\n+/-/=", lambda r: "{compliment}/{complaint}/{comment}".format(**r["feedback"])),
+                   ("time\nbillable", lambda r: _short(r["billable_minutes"])),
+                   ("not\nbillable", lambda r: _short(r["non_billable_minutes"]))]
         rows = [*report["rows"], {"customer": "Total", **report["total"]}]
-        for r in rows:
-            fb = r["feedback"]
-            style = "bold" if r["customer"] == "Total" else ""
-            t.add_row(Text(r["customer"], style=style, overflow="ellipsis"), str(r["incidents"]),
-                      perf.pct(r["response_met"], r["response_measured"]),
-                      perf.pct(r["resolution_met"], r["resolution_measured"]),
-                      Text(str(r["breached"]), style="bold red" if r["breached"] else ""),
-                      _short(r["mean_resolve_minutes"]), _short(r["p90_resolve_minutes"]),
-                      str(r["reopened"]), f"{r['changes_deployed']}/{r['changes_failed']}",
-                      f"{fb['compliment']}/{fb['complaint']}/{fb['comment']}", _short(r["billable_minutes"]),
-                      _short(r["non_billable_minutes"]), style=style)
+        # on a small terminal the figures come in two tables, so that every heading reads whole
+        parts = [columns] if self.size.width >= self.ONE_TABLE_FROM else [columns[:6], columns[6:]]
+        tables = []
+        for part in parts:
+            t = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
+            t.add_column("\ncustomer", no_wrap=True, ratio=1, min_width=12)
+            for heading, _value in part:
+                t.add_column(heading, justify="right", no_wrap=True)
+            for r in rows:
+                style = "bold" if r["customer"] == "Total" else ""
+                t.add_row(Text(r["customer"], style=style, overflow="ellipsis"), *[value(r) for _h, value in part],
+                          style=style)
+            tables.append(t)
+        t = Group(*tables)
         self.query_one("#perf-table", Static).update(t)
         self.query_one("#perf-charts", Static).update(self._charts(report))
 
@@ -303,13 +319,19 @@ class PerformanceScreen(BaseScreen):
         right.add_row(Text("Targets met", style="bold"), "", "")
         for label, met, measured in (("response", total["response_met"], total["response_measured"]),
                                      ("resolution", total["resolution_met"], total["resolution_measured"])):
-            right.add_row(label, Text(_bar(met, measured), style="green") + Text(_bar(measured - met, measured), style="red"),
-                          perf.pct(met, measured))
+            # met and missed read without colour: full blocks met, light ones missed, and the words beside
+            right.add_row(label, Text(_bar(met, measured), style="green")
+                          + Text(_bar(measured - met, measured, "░"), style="red"),
+                          _("{pct} met, {missed} missed").format(pct=perf.pct(met, measured), missed=measured - met))
         top = max(total["by_priority"].values(), default=0)
         right.add_row(Text("By priority", style="bold"), "", "")
         for q, n in total["by_priority"].items():
             right.add_row(q, Text(_bar(n, top), style="yellow"), str(n))
-        charts.add_row(left, right)
+        if self.size.width >= self.ONE_TABLE_FROM:
+            charts.add_row(left, right)
+        else:
+            charts.add_row(left)
+            charts.add_row(right)
         weekly = self._weekly()
         parts: list[RenderableType] = [charts, Text.assemble(("Incidents opened per week  ", "bold"), (sparkline(weekly), "cyan"),
                                        (f"  ({len(weekly)} weeks)", "dim"))]
@@ -396,7 +418,7 @@ class PerformanceScreen(BaseScreen):
         from vse_tui.core.kernel.errors import VseError
 
         try:
-            md, _ = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")
+            md, _csv = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")
         except VseError as exc:
             self.notify(str(exc), severity="error")
             return
