@@ -3,6 +3,7 @@ service performance report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -268,7 +269,8 @@ class PerformanceScreen(BaseScreen):
         self.query_one("#perf-head", Static).update(Text.assemble(
             (f"{who}", "bold"), "  ·  response and resolution against the agreed targets, counted in each service's hours;"
             " times to resolve: mean and 90th percentile", style=""))
-        columns = [("\nopened", lambda r: str(r["incidents"])),
+        columns: list[tuple[str, Callable[[dict[str, Any]], RenderableType]]] = [
+                   ("\nopened", lambda r: str(r["incidents"])),
                    ("response\nmet", lambda r: perf.pct(r["response_met"], r["response_measured"])),
                    ("resolved\nin time", lambda r: perf.pct(r["resolution_met"], r["resolution_measured"])),
                    ("\nbreached", lambda r: Text(str(r["breached"]), style="bold red" if r["breached"] else "")),
@@ -293,8 +295,7 @@ class PerformanceScreen(BaseScreen):
                 t.add_row(Text(r["customer"], style=style, overflow="ellipsis"), *[value(r) for _h, value in part],
                           style=style)
             tables.append(t)
-        t = Group(*tables)
-        self.query_one("#perf-table", Static).update(t)
+        self.query_one("#perf-table", Static).update(Group(*tables))
         self.query_one("#perf-charts", Static).update(self._charts(report))
 
     def _charts(self, report) -> Group:
