@@ -388,6 +388,9 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
             out.append(Field(spec.name, label, "int", value))
         elif spec.how in ("ref", "refs") and spec.ref_kind:
             out.append(ref_field(store, spec.name, label, spec.ref_kind, value, spec.how == "refs", spec.required))
+        elif spec.how in ("ref", "refs"):  # a link to a record of more than one kind: picked all the same
+            out.append(any_ref_field(store, spec.name, label, value, spec.how == "refs", spec.required,
+                                     kinds=PARTY_KINDS if spec.name in PARTY_LINKS else None))
         else:
             out.append(Field(spec.name, label, "input", value, required=spec.required, placeholder=spec.hint))
     return sorted(out, key=lambda f: not f.required)  # what must be filled first (the order kept otherwise)
@@ -407,6 +410,35 @@ def ref_field(store, name: str, label: str, kind: str, value: str | None, multip
 
     def search(text: str) -> list[tuple[Any, str]]:
         return [(rid, f"{rid} {t}") for _, rid, t in store.pick(kind, text)]
+
+    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder="(none)",
+                 search=search, labels=labels, as_text=True)
+
+
+PARTY_KINDS = ("customers", "suppliers")
+PARTY_LINKS = {"organisation", "company"}  # a customer or a supplier
+
+
+def any_ref_field(store, name: str, label: str, value: str | None, multiple: bool = False, required: bool = False,
+                  kinds: tuple[str, ...] | None = None) -> Field:
+    """A link to records of several kinds (a person's organisation: a customer or a supplier; a
+    service's dependencies: any record), picked from a list that narrows as you type over those
+    kinds. The value is the records' ids, as the core reads them."""
+    chosen = [p.strip() for p in str(value or "").split(",") if p.strip()]
+    labels: dict[str, str] = {}
+    for ref in chosen:
+        try:
+            rec = store.find(ref)
+        except VseError:
+            continue
+        labels[ref] = f"{rec.id} {rec.title_text}"
+    if kinds is not None:
+        options = [(f"{rid} {t}", rid) for kind in kinds for _u, rid, t in store.choices(kind)]
+        return Field(name, label, "picks" if multiple else "pick", value, options, required=required,
+                     placeholder="(none)", labels=labels, as_text=True)
+
+    def search(text: str) -> list[tuple[Any, str]]:
+        return [(rid, f"{rid} {title}") for _kind, _u, rid, title in store.search(text, limit=50) if rid]
 
     return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder="(none)",
                  search=search, labels=labels, as_text=True)

@@ -17,7 +17,7 @@ from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
 from vse_tui.i18n import _
 from vse_tui.screens.common.base import BaseScreen, go_back
-from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
+from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, ref_field
 from vse_tui.widgets.history import HistoryTable, record_panels
 from vse_tui.widgets.style import PRIORITY_STYLE
 
@@ -313,19 +313,22 @@ class IncidentDetailScreen(BaseScreen):
         store = self.store
         found = store.ids_for(inc.cis, "configuration_items")
         ci_ids = ", ".join(found[u][0] for u in inc.cis if u in found)
+        found = store.ids_for(inc.related_incidents, "incidents")
+        related_ids = ", ".join(found[u][0] for u in inc.related_incidents if u in found)
         fields = [
             Field("category", "Category", value=inc.category, placeholder="hardware, software, network, access ..."),
             Field("impact", "Impact", "radio", inc.impact, LEVELS),
             Field("urgency", "Urgency", "radio", inc.urgency, LEVELS),
-            Field("cis", "Items", value=ci_ids, placeholder="CI-0007, CI-0012"),
-            Field("related", "Related", value="", placeholder="other incidents: INC-0040"),
+            # links are picked from lists that narrow as you type, never ids typed from memory
+            ref_field(store, "cis", _("Items"), "configuration_items", ci_ids, multiple=True),
+            ref_field(store, "related", _("Related"), "incidents", related_ids, multiple=True),
             Field("root_cause", "Root cause", "text", inc.root_cause),
             Field("security", "Security", "switch", inc.security),
         ]
 
         def submit(v):
             return core.classify(store, inc.uuid, category=v["category"], impact=v["impact"], urgency=v["urgency"],
-                                 cis=_ids(v["cis"]), related=_ids(v["related"]) or None,
+                                 cis=_ids(v["cis"]), related=_ids(v["related"]),
                                  root_cause=v["root_cause"], security=v["security"])
 
         self._run(FormScreen(fields, submit, f"Classify {inc.id} (IN.2.2)",
