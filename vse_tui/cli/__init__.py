@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, pgettext
 
 from .. import __version__
 from ..core.kernel.errors import VseError
@@ -96,9 +96,9 @@ class Registry:
             return _Unused()
         sub = self._groups.get(group)
         if sub is None:
-            parent = self._sub.add_parser(group, parents=[self.options], help=group_help or group,
-                                          description=group_help or group)
-            sub = parent.add_subparsers(dest=f"{group}_action", metavar="ACTION", parser_class=Parser, required=True)
+            group_help = group_help or (_(GROUP_HELP[group]) if group in GROUP_HELP else group)
+            parent = self._sub.add_parser(group, parents=[self.options], help=group_help, description=group_help)
+            sub = parent.add_subparsers(dest=f"{group}_action", metavar=pgettext("metavar", "ACTION"), parser_class=Parser, required=True)
             self._groups[group] = sub
         p = sub.add_parser(name, parents=[self.options], help=help, description=help)
         p.set_defaults(func=func)
@@ -124,7 +124,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = Parser(prog="vse-tui", description=_("Run a small IT service shop the ISO/IEC TR 29110-5-3 way."),
                     parents=[common_options()])
     parser.add_argument("--version", action="version", version=f"vse-tui {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub = parser.add_subparsers(dest="command", metavar=pgettext("metavar", "COMMAND"), parser_class=Parser)
     registry = Registry(sub, only)
     modules = COMMANDS.get(only, ()) if only is not None else MODULE_ORDER
     for name in modules:

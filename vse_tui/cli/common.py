@@ -96,9 +96,9 @@ def db_arg(text: str) -> str:
 def common_options() -> Parser:
     """--db, --as and --debug, accepted before or after the command."""
     p = Parser(add_help=False)
-    p.add_argument("--db", metavar="PATH", type=db_arg, default=argparse.SUPPRESS,
+    p.add_argument("--db", metavar=pgettext("metavar", "PATH"), type=db_arg, default=argparse.SUPPRESS,
                    help=_("database file (default: VSE_TUI_DB or the user data folder)"))
-    p.add_argument("--as", dest="as_person", metavar="PERSON", default=argparse.SUPPRESS,
+    p.add_argument("--as", dest="as_person", metavar=pgettext("metavar", "PERSON"), default=argparse.SUPPRESS,
                    help=_("who is writing: a person's id or name (default: VSE_TUI_OPERATOR, the config, your login)"))
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                    help=_("on an unexpected error, print its traceback too (or set VSE_TUI_DEBUG=1)"))
@@ -109,14 +109,15 @@ def add_format(p: argparse.ArgumentParser, *choices: str) -> None:
     p.add_argument("--format", choices=list(choices), default=choices[0], help=_("output format (default: {default})").format(default=choices[0]))
 
 
-def add_out(p: argparse.ArgumentParser, metavar: str = "FILE", required: bool = False, help: str | None = None) -> None:
-    p.add_argument("--out", metavar=metavar, required=required,
+def add_out(p: argparse.ArgumentParser, metavar: str | None = None, required: bool = False,
+            help: str | None = None) -> None:
+    p.add_argument("--out", metavar=metavar or pgettext("metavar", "FILE"), required=required,
                    help=help or _("write to this file instead of the screen (refused over an existing file)"))
     p.add_argument("--force", action="store_true", help=_("replace an existing file given with --out (never a database)"))
 
 
 def add_limit(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--limit", type=count_arg, metavar="N", help=_("at most N rows"))
+    p.add_argument("--limit", type=count_arg, metavar=pgettext("metavar", "N"), help=_("at most N rows"))
 
 
 def add_yes(p: argparse.ArgumentParser, help: str | None = None) -> None:

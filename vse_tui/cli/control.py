@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, pgettext
 
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
@@ -76,17 +76,17 @@ def register(reg) -> None:
     p.add_argument("title", help=_("what the change is, in a line"))
     p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal",
                    help=_("the kind of change (default: normal; pre-approved only from a type, see --template)"))
-    p.add_argument("--ci", action="append", metavar="CI", help=_("configuration item affected (repeatable)"))
-    p.add_argument("--purpose", metavar="TEXT", help=_("why the change is asked for"))
+    p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item affected (repeatable)"))
+    p.add_argument("--purpose", metavar=pgettext("metavar", "TEXT"), help=_("why the change is asked for"))
     p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3", help=_("how urgent (default: P3)"))
     p.add_argument("--risk", choices=["low", "medium", "high"], default="medium", help=_("the risk of making it (default: medium)"))
-    p.add_argument("--customer", metavar="C", help=_("the customer it is for: id, short code or name"))
-    p.add_argument("--service", metavar="S", help=_("the service it changes: id or name"))
-    p.add_argument("--needed", metavar="DATE", help=_("date needed (YYYY-MM-DD)"))
-    p.add_argument("--template", metavar="CHG", help=_("a pre-approved change to copy (its type must be earned)"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("the customer it is for: id, short code or name"))
+    p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("the service it changes: id or name"))
+    p.add_argument("--needed", metavar=pgettext("metavar", "DATE"), help=_("date needed (YYYY-MM-DD)"))
+    p.add_argument("--template", metavar=pgettext("metavar", "CHG"), help=_("a pre-approved change to copy (its type must be earned)"))
     p = reg.action(g, "make-template", _("make a change that went through the full normal path a pre-approved type"),
                    cmd_change_make_template)
-    p.add_argument("change", metavar="CHG", help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p = reg.action(g, "list", _("list change requests"), cmd_change_list)
     p.add_argument("--scheduled", action="store_true", help=_("only changes with a planned date, soonest first"))
     p.add_argument("--overdue", action="store_true",

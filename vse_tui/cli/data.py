@@ -249,7 +249,7 @@ def cmd_demo(args) -> int:
     finally:
         meter.done()
     kept = install_demo(built, path, keep_previous=replacing)
-    made = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+    made = ", ".join(_counted(kind, n) for kind, n in counts.items())
     if kept:
         said = _("Demo shop written to {path}: {counts} (the earlier demo kept as {kept})").format(
             path=path, counts=made, kept=kept.name)
@@ -262,6 +262,19 @@ def cmd_demo(args) -> int:
 
     args.db = str(path)
     return run_app(args)
+
+
+def _counted(kind: str, n: int) -> str:
+    """'61 incidents': a count of the demo's records of one kind."""
+    if kind == "incidents":
+        return ngettext("{n} incident", "{n} incidents", n).format(n=n)
+    if kind == "change_requests":
+        return ngettext("{n} change request", "{n} change requests", n).format(n=n)
+    if kind == "configuration_items":
+        return ngettext("{n} configuration item", "{n} configuration items", n).format(n=n)
+    if kind == "services":
+        return ngettext("{n} service", "{n} services", n).format(n=n)
+    return f"{n} {kind.replace('_', ' ')}"
 
 
 def cmd_attach(args) -> int:
@@ -383,12 +396,12 @@ def cmd_serve(args) -> int:
 def register(reg) -> None:
     p = reg.command("verify", _("check the history's hash chain and every record against its history; print its tip"),
                     cmd_verify)
-    p.add_argument("--anchor", action="append", metavar="FILE",
+    p.add_argument("--anchor", action="append", metavar=pgettext("metavar", "FILE"),
                    help=_("a tip kept elsewhere (a backup, bundle, export, audit pack or tip file): prove nothing up to "
                         "it changed (may be repeated)"))
-    p.add_argument("--tip-out", metavar="FILE", help=_("also write the tip to FILE, to keep elsewhere"))
+    p.add_argument("--tip-out", metavar=pgettext("metavar", "FILE"), help=_("also write the tip to FILE, to keep elsewhere"))
     p.add_argument("--sign", action="store_true", help=_("sign the tip file with your SSH key (see 'people key')"))
-    p.add_argument("--key", metavar="FILE", help=_("the private key to sign with (default: the one in ~/.ssh)"))
+    p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the private key to sign with (default: the one in ~/.ssh)"))
     p.add_argument("--force", action="store_true", help=_("replace an existing tip file"))
     p = reg.command("backup", _("make a consistent copy of the database, even while the app is open"), cmd_backup)
     add_out(p, help=_("where to write it (default: the backup folder or beside the database, dated)"))
@@ -409,14 +422,14 @@ def register(reg) -> None:
                     "demo.db in the user data folder, or --db; VSE_TUI_DB is not used)"), cmd_demo,
                     db_help=_("where to write the demo (default: demo.db in the user data folder; VSE_TUI_DB is not used)"))
     p.add_argument("--no-open", action="store_true", help=_("only create the database"))
-    p.add_argument("--incidents", type=count_arg, default=300, metavar="N", help=_("number of incidents (default 300)"))
-    p.add_argument("--as-of", type=date_arg, metavar="DATE", help=_("the day the demo history ends (default today)"))
+    p.add_argument("--incidents", type=count_arg, default=300, metavar=pgettext("metavar", "N"), help=_("number of incidents (default 300)"))
+    p.add_argument("--as-of", type=date_arg, metavar=pgettext("metavar", "DATE"), help=_("the day the demo history ends (default today)"))
     add_yes(p, _("replace an earlier demo database without asking (a copy is kept; a shop's database is never replaced)"))
 
     p = reg.command("attach", _("attach a file to any record as evidence; prints the attachment's id"), cmd_attach)
     p.add_argument("ref", help=_("the record's id, e.g. AGR-0001"))
     p.add_argument("file", help=_("the file to attach (copied beside the database)"))
-    p.add_argument("--note", metavar="TEXT", help=_("what the file is, kept beside it"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("what the file is, kept beside it"))
     p.add_argument("--follow", action="store_true", help=_("attach what a symbolic link points at"))
     p = reg.command("attachments", _("list the files attached to a record"), cmd_attachments)
     p.add_argument("ref", help=_("the record, e.g. AGR-0001"))
@@ -425,15 +438,15 @@ def register(reg) -> None:
 
     help_ = _("offline copies and merging (clone, export, import, conflicts)")
     p = reg.action("sync", "clone", _("a full copy for a technician, which knows it is a copy"), cmd_sync, help_)
-    p.add_argument("--out", metavar="FILE", required=True, help=_("where to write it"))
-    p.add_argument("--name", metavar="NAME", help=_("what to call the copy (default: the file's name)"))
+    p.add_argument("--out", metavar=pgettext("metavar", "FILE"), required=True, help=_("where to write it"))
+    p.add_argument("--name", metavar=pgettext("metavar", "NAME"), help=_("what to call the copy (default: the file's name)"))
     p = reg.action("sync", "export", _("a bundle of what the other side has not seen yet"), cmd_sync)
-    add_out(p, "BUNDLE", required=True, help=_("the bundle file to write"))
-    p.add_argument("--to", metavar="PEER", help=_("which copy (needed when there are several)"))
+    add_out(p, pgettext("metavar", "BUNDLE"), required=True, help=_("the bundle file to write"))
+    p.add_argument("--to", metavar=pgettext("metavar", "PEER"), help=_("which copy (needed when there are several)"))
     p.add_argument("--sign", action="store_true", help=_("sign it with your SSH key, or fail (default: sign when you "
                                                        "registered a key and its private key is found)"))
     p.add_argument("--no-sign", action="store_true", help=_("do not sign it"))
-    p.add_argument("--key", metavar="FILE", help=_("the private key to sign with (default: the one in ~/.ssh)"))
+    p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the private key to sign with (default: the one in ~/.ssh)"))
     p = reg.action("sync", "import", _("merge a bundle from the other side"), cmd_sync)
     p.add_argument("bundle", help=_("the bundle file another copy exported"))
     p.add_argument("--require-signature", action="store_true",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
@@ -323,14 +323,14 @@ def register(reg) -> None:
     p = reg.action("people", "add", _("add a person with their roles; prints the new id"), cmd_people_add,
                    _("people of the shop, customers' and suppliers' contacts (GO.1.2)"))
     p.add_argument("name", help=_("the person's full name"))
-    p.add_argument("--email", metavar="E", help=_("their e-mail address"))
-    p.add_argument("--phone", metavar="P", help=_("their phone number"))
+    p.add_argument("--email", metavar=pgettext("metavar", "E"), help=_("their e-mail address"))
+    p.add_argument("--phone", metavar=pgettext("metavar", "P"), help=_("their phone number"))
     p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal",
                    help=_("the shop's own (default), or a contact of a customer or supplier"))
-    p.add_argument("--roles", metavar="ROLES", help=_("comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship"))
-    p.add_argument("--os-user", metavar="LOGIN", help=_("the login this person uses: their writes are theirs"))
-    p.add_argument("--ssh-key", metavar="FILE.pub", help=_("their SSH public key, to sign approvals"))
-    p.add_argument("--organisation", metavar="CUSTOMER", help=_("for a contact: the customer or supplier they work for"))
+    p.add_argument("--roles", metavar=pgettext("metavar", "ROLES"), help=_("comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship"))
+    p.add_argument("--os-user", metavar=pgettext("metavar", "LOGIN"), help=_("the login this person uses: their writes are theirs"))
+    p.add_argument("--ssh-key", metavar=pgettext("metavar", "FILE.pub"), help=_("their SSH public key, to sign approvals"))
+    p.add_argument("--organisation", metavar=pgettext("metavar", "CUSTOMER"), help=_("for a contact: the customer or supplier they work for"))
     p = reg.action("people", "list", _("people with their logins, roles and keys"), cmd_people_list)
     add_format(p, "table", "json", "csv")
     add_limit(p)
@@ -342,9 +342,9 @@ def register(reg) -> None:
                    "by its owner, a replacement signed with the old key or by the Service Manager"), cmd_people_key)
     p.add_argument("person", help=_("a person's id or name"))
     p.add_argument("file", nargs="?", help=_("the public key file, e.g. ~/.ssh/id_ed25519.pub"))
-    p.add_argument("--old-key", metavar="FILE", help=_("replacing your own key: the old private key that signs the "
+    p.add_argument("--old-key", metavar=pgettext("metavar", "FILE"), help=_("replacing your own key: the old private key that signs the "
                                                      "replacement (default: found in ~/.ssh)"))
-    p.add_argument("--key", metavar="FILE", help=_("the Service Manager approving someone's replacement: your private "
+    p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the Service Manager approving someone's replacement: your private "
                                                  "key (default: found in ~/.ssh)"))
     p.add_argument("--revoke", action="store_true", help=_("revoke the key (lost or compromised): by its owner or the "
                                                          "Service Manager"))
@@ -356,7 +356,7 @@ def register(reg) -> None:
 
     p = reg.action("people", "authorized-keys", _("authorized_keys lines that start vse-tui as each person who holds a "
                    "key (for one login shared over SSH)"), cmd_people_authorized_keys)
-    p.add_argument("--program", metavar="COMMAND", help=_("how sshd starts vse-tui on this machine (default: this "
+    p.add_argument("--program", metavar=pgettext("metavar", "COMMAND"), help=_("how sshd starts vse-tui on this machine (default: this "
                                                       "Python with -m vse_tui)"))
     add_out(p)
     p = reg.command("ssh-session", _("run by sshd from a line of 'people authorized-keys' (not typed by hand)"),
@@ -366,19 +366,19 @@ def register(reg) -> None:
 
     p = reg.command("approve", _("approve the current version of a record (a signature bound to its content)"), cmd_approve)
     p.add_argument("ref", help=_("the record's id, e.g. POL-0001"))
-    p.add_argument("--by", metavar="PERSON", help=_("who approved (default: you); a contact for an acceptance"))
+    p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who approved (default: you); a contact for an acceptance"))
     p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
                    help=_("how the approval was given (default: signature)"))
     p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
                    default="approved", help=_("what the approval means (default: approved)"))
-    p.add_argument("--noted-by", metavar="PERSON", help=_("for a verbal approval: who noted it"))
-    p.add_argument("--note", metavar="TEXT", help=_("a note kept with the approval"))
-    p.add_argument("--mitigation", metavar="TEXT", help=_("when the approver holds none of the task's roles: how the "
+    p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("for a verbal approval: who noted it"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with the approval"))
+    p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("when the approver holds none of the task's roles: how the "
                                                          "risk is covered"))
-    p.add_argument("--evidence", metavar="FILE", help=_("recording someone else's approval (--by, --how email or "
+    p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"), help=_("recording someone else's approval (--by, --how email or "
                                                       "paper): the message (.eml) or the scan that shows it, attached"))
     p.add_argument("--sign", action="store_true", help=_("sign it with the approver's SSH key (ssh-keygen -Y sign)"))
-    p.add_argument("--key", metavar="FILE", help=_("the private key to sign with (default: the one in ~/.ssh matching "
+    p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the private key to sign with (default: the one in ~/.ssh matching "
                                                  "the registered public key)"))
 
     p = reg.action("audit", "check", _("what an assessor would question: findings with their records (exit 1 if any)"),
@@ -404,15 +404,15 @@ def register(reg) -> None:
     add_out(p)
     p = reg.action("report", "improvement", _("the improvement report (WP.07) drafted from a period's records"),
                    cmd_report_improvement)
-    p.add_argument("--period", metavar="P", help=_("2026, 2026-Q3, 2026-09 or FROM..TO dates (default: this year)"))
+    p.add_argument("--period", metavar=pgettext("metavar", "P"), help=_("2026, 2026-Q3, 2026-09 or FROM..TO dates (default: this year)"))
     add_format(p, "md", "json")
     p.add_argument("--save", action="store_true", help=_("also store it as a draft report (GO.4.1)"))
     add_out(p)
 
     p = reg.command("audit-pack", _("write a folder an assessor can browse offline (index.html, Markdown too)"),
                     cmd_audit_pack)
-    p.add_argument("--out", metavar="DIR", required=True, help=_("an empty folder (or an earlier pack to refresh)"))
-    p.add_argument("--period", metavar="P", help=_("the audit's period: only the incidents opened in it (2026, "
+    p.add_argument("--out", metavar=pgettext("metavar", "DIR"), required=True, help=_("an empty folder (or an earlier pack to refresh)"))
+    p.add_argument("--period", metavar=pgettext("metavar", "P"), help=_("the audit's period: only the incidents opened in it (2026, "
                    "2026-Q3, 2026-09 or FROM..TO dates; default: every incident); other records are all there"))
 
     for kind, what in (("customers", _("customers from a spreadsheet (CSV)")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..core.kernel import clock
 from ..core.kernel.errors import VseError
@@ -163,25 +163,25 @@ def register(reg) -> None:
     group = "incident"
     p = reg.action(group, "add", _("record an incident (IN.2.1); prints its id"), cmd_incident_add)
     p.add_argument("summary", help=_("what is wrong, in a line"))
-    p.add_argument("--customer", metavar="C", help=_("customer id, short code or name (default: last used)"))
-    p.add_argument("--service", metavar="S", help=_("service id or name (default: last used)"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("customer id, short code or name (default: last used)"))
+    p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("service id or name (default: last used)"))
     p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", help=_("how much it affects (default: medium)"))
     p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", help=_("how soon it hurts (default: medium)"))
-    p.add_argument("--reporter", metavar="R", help=_("who reported it: a contact's id or name"))
-    p.add_argument("--details", metavar="TEXT", help=_("what the reporter said, in full"))
-    p.add_argument("--ci", action="append", metavar="CI", help=_("configuration item involved (repeatable)"))
+    p.add_argument("--reporter", metavar=pgettext("metavar", "R"), help=_("who reported it: a contact's id or name"))
+    p.add_argument("--details", metavar=pgettext("metavar", "TEXT"), help=_("what the reporter said, in full"))
+    p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item involved (repeatable)"))
     p.add_argument("--security", action="store_true", help=_("an information security incident"))
-    p.add_argument("--assign", metavar="PERSON", help=_("who has it: a person of the shop, or me"))
+    p.add_argument("--assign", metavar=pgettext("metavar", "PERSON"), help=_("who has it: a person of the shop, or me"))
 
     p = reg.action(group, "list", _("list incidents"), cmd_incident_list)
     p.add_argument("--open", action="store_true", help=_("only incidents not closed"))
     p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], help=_("only this priority"))
-    p.add_argument("--status", metavar="S", help=_("a status (opened, updated, closed) or state (new, in progress, ...)"))
-    p.add_argument("--customer", metavar="C", help=_("only this customer's: id, short code or name"))
-    p.add_argument("--search", metavar="WORDS", help=_("only those whose text holds these words"))
+    p.add_argument("--status", metavar=pgettext("metavar", "S"), help=_("a status (opened, updated, closed) or state (new, in progress, ...)"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("only this customer's: id, short code or name"))
+    p.add_argument("--search", metavar=pgettext("metavar", "WORDS"), help=_("only those whose text holds these words"))
     whose = p.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true", help=_("only incidents assigned to you"))
-    whose.add_argument("--assignee", metavar="PERSON", help=_("only incidents assigned to PERSON"))
+    whose.add_argument("--assignee", metavar=pgettext("metavar", "PERSON"), help=_("only incidents assigned to PERSON"))
     whose.add_argument("--unassigned", action="store_true", help=_("only incidents nobody has"))
     p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest",
                    help=_("order of the list (default: newest first)"))
@@ -202,17 +202,17 @@ def register(reg) -> None:
     p = reg.action("import", "incidents", _("incidents from a spreadsheet or helpdesk export (CSV)"),
                    cmd_import_incidents, _("bring existing records in from the tool you use now"))
     p.add_argument("file", help=_("the export file to read (CSV)"))
-    p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help=_("match a column to a field yourself"))
-    p.add_argument("--ignore", action="append", metavar="COLUMN", help=_("leave a column out (repeatable)"))
-    p.add_argument("--map-value", action="append", metavar="FIELD:WORD=VALUE",
+    p.add_argument("--map", action="append", metavar=pgettext("metavar", "COLUMN=FIELD"), help=_("match a column to a field yourself"))
+    p.add_argument("--ignore", action="append", metavar=pgettext("metavar", "COLUMN"), help=_("leave a column out (repeatable)"))
+    p.add_argument("--map-value", action="append", metavar=pgettext("metavar", "FIELD:WORD=VALUE"),
                    help=_("what a word means here, e.g. priority:Highest=P1 or state:'On hold'='waiting for customer'"))
-    p.add_argument("--dates", metavar="FORMAT", help=_("how dates read: day-first, month-first or a strptime format "
+    p.add_argument("--dates", metavar=pgettext("metavar", "FORMAT"), help=_("how dates read: day-first, month-first or a strptime format "
                                                      "such as '%%d/%%b/%%y %%I:%%M %%p' (default: decided from the file)"))
-    p.add_argument("--encoding", metavar="NAME", help=_("the file's encoding (utf-8, cp1252, latin-1, utf-16; default: "
+    p.add_argument("--encoding", metavar=pgettext("metavar", "NAME"), help=_("the file's encoding (utf-8, cp1252, latin-1, utf-16; default: "
                                                      "decided from the whole file)"))
     p.add_argument("--update", action="store_true", help=_("bring the tickets imported before from this file up to "
                                                          "date (dates, states, priorities) as new versions"))
-    p.add_argument("--rejects", metavar="FILE.csv", help=_("write every rejected row with its line and reason"))
+    p.add_argument("--rejects", metavar=pgettext("metavar", "FILE.csv"), help=_("write every rejected row with its line and reason"))
     p.add_argument("--force", action="store_true", help=_("replace an existing rejects file"))
     p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
     add_yes(p, _("import without asking"))

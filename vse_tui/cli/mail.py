@@ -3,7 +3,7 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, pgettext
 
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
@@ -89,7 +89,10 @@ def outbox_line(meta: dict) -> str:
               "dropped": _("by {person}").format(person=meta.get("dropped_by", "?"))}.get(state, "")
     if state == "queued" and meta.get("attempts"):
         detail = _("{n} attempt(s), last: {reason}").format(n=meta.get("attempts"), reason=meta.get("error"))
-    return one_line(f"{meta.get('key', '?'):<9} {state:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
+    shown = {"queued": pgettext("mail state", "queued"), "sent": pgettext("mail state", "sent"),
+             "refused": pgettext("mail state", "refused"), "bounced": pgettext("mail state", "bounced"),
+             "dropped": pgettext("mail state", "dropped")}.get(state, state)
+    return one_line(f"{meta.get('key', '?'):<9} {shown:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
                     + _("to {address}").format(address=meta.get("to", "?"))
                     + (f"  {when[:16].replace('T', ' ')}" if when else "")
                     + (f"  {detail}" if detail else ""))
@@ -197,7 +200,7 @@ def register(reg) -> None:
                    cmd_mail_import, _("mail in from a Maildir, an mbox or .eml files; mail out over SMTP"))
     p.add_argument("path", nargs="?", help=_("a Maildir, an mbox file, a folder of .eml files or one .eml "
                                            "(default: maildir in [mail])"))
-    p.add_argument("--watch", type=float, metavar="SECONDS", help=_("keep reading a Maildir every SECONDS"))
+    p.add_argument("--watch", type=float, metavar=pgettext("metavar", "SECONDS"), help=_("keep reading a Maildir every SECONDS"))
     p.add_argument("--all", action="store_true", help=_("a Maildir's messages already marked seen too (a message "
                                                      "already here is never read twice)"))
     reg.action("mail", "send", _("deliver the outbox over SMTP ([mail] in the config)"), cmd_mail_send)
@@ -210,18 +213,18 @@ def register(reg) -> None:
     p = reg.action("mail", "retry", _("queue a refused or bounced message again, to the same or another address"),
                    cmd_mail_retry)
     p.add_argument("key", help=_("the message's key as `mail outbox` lists it, or its record's id"))
-    p.add_argument("--to", metavar="ADDRESS", help=_("another address to send it to"))
+    p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address to send it to"))
     p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))
     p = reg.action("mail", "accept", _("accept a message held on a closed incident (a stranger's): it becomes a "
                                      "reply and reopens the incident"), cmd_mail_accept)
     p.add_argument("id", help=_("the incident"))
-    p.add_argument("--message", metavar="MESSAGE-ID", help=_("which held message (default: the latest)"))
+    p.add_argument("--message", metavar=pgettext("metavar", "MESSAGE-ID"), help=_("which held message (default: the latest)"))
     p = reg.action("incident", "notify", _("notify the reporter by mail with the policy's message (queued in the outbox)"),
                    cmd_incident_notify)
     p.add_argument("id", help=_("the record, e.g. INC-0042"))
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], default="IN.2.3",
                    help=_("IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed"))
-    p.add_argument("--to", metavar="ADDRESS", help=_("another address than the reporter's"))
+    p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address than the reporter's"))
     p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))
     for group, kind, name, help_, message_help in (
             ("feedback", "feedback", "answer", _("answer a feedback entry by mail (queued in the outbox)"),
@@ -231,6 +234,6 @@ def register(reg) -> None:
              _("the text to send (default: the change, when, what it means, how it is undone); \\n starts a line"))):
         p = reg.action(group, name, help_, _cmd_mail_about(kind))
         p.add_argument("id", help=_("the record, e.g. INC-0042"))
-        p.add_argument("--to", metavar="ADDRESS", help=_("another address than the contact's"))
-        p.add_argument("--message", metavar="TEXT", help=message_help)
+        p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address than the contact's"))
+        p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=message_help)
         p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))
