@@ -196,3 +196,19 @@ def test_mail_to_a_customer_in_the_language(language, speak, tmp_path, capsys):
     for wanted in MAIL[language]:
         assert wanted in (raw if wanted.startswith("Subject:") else text), wanted
     assert "Hello" not in text and "Thank you" not in text and "We call back within the hour now." in text
+
+
+@pytest.mark.parametrize(("language", "typed", "prompt"), [
+    ("es", "si", "[s/N]"), ("es", "Sí", "[s/N]"), ("pt_BR", "sim", "[s/N]"), ("fr", "o", "[o/N]"), ("fr", "oui", "[o/N]"),
+    ("fr", "yes", "[o/N]")])
+def test_a_confirmation_is_answered_in_the_language(language, typed, prompt, speak, monkeypatch):
+    from vse_tui.cli.common import confirm
+
+    asked = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda text: asked.append(text) or typed)
+    speak(language)
+    assert confirm(object(), "?") is True
+    assert asked == [f"? {prompt} "]
+    monkeypatch.setattr("builtins.input", lambda text: "n")
+    assert confirm(object(), "?") is False

@@ -123,7 +123,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     parser = Parser(prog="vse-tui", description=_("Run a small IT service shop the ISO/IEC TR 29110-5-3 way."),
                     parents=[common_options()])
-    parser.add_argument("--version", action="version", version=f"vse-tui {__version__}")
+    parser.add_argument("--version", action="version", version=f"vse-tui {__version__}",
+                        help=_("show program's version number and exit"))
     sub = parser.add_subparsers(dest="command", metavar=pgettext("metavar", "COMMAND"), parser_class=Parser)
     registry = Registry(sub, only)
     modules = COMMANDS.get(only, ()) if only is not None else MODULE_ORDER

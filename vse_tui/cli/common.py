@@ -191,8 +191,15 @@ def confirm(args, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    answer = input(_("{question} [y/N] ").format(question=question)).strip().lower()
-    return answer in ("y", "yes", pgettext("answer", "y"), pgettext("answer", "yes"))
+    answer = _plain(input(_("{question} [y/N] ").format(question=question)).strip().lower())
+    return answer in ("y", "yes", _plain(pgettext("answer", "y")), _plain(pgettext("answer", "yes")))
+
+
+def _plain(word: str) -> str:
+    """A word without its accents: 'si' is 'sí' when a person answers in a hurry."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def say(text: str = "", *, err: bool = False) -> None:
