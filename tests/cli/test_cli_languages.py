@@ -212,3 +212,12 @@ def test_a_confirmation_is_answered_in_the_language(language, typed, prompt, spe
     assert asked == [f"? {prompt} "]
     monkeypatch.setattr("builtins.input", lambda text: "n")
     assert confirm(object(), "?") is False
+
+
+def test_the_command_reference_stays_english(speak):
+    from vse_tui.cli.reference import reference
+
+    english = reference()
+    speak("es")
+    assert reference() == english and "registrar un incidente" not in english
+    assert i18n.language() == "es"
