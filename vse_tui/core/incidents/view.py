@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from ..kernel.text import one_line
 
@@ -35,9 +37,11 @@ class IncidentView:
                  f"  opened {clock.local_text(inc.opened_at)}   restored {clock.local_text(inc.restored_at) or '-'}"
                  f"   closed {clock.local_text(inc.closed_at) or '-'}"]
         if inc.external_ref or inc.fingerprint:
-            lines.append("  imported as " + (inc.external_ref or "(no ticket key)")
-                         + (f" (content {inc.fingerprint[:16]})" if inc.fingerprint else "")
-                         + (f", its status there: {inc.source_status}" if inc.source_status else ""))
+            lines.append("  " + _("imported as {key}").format(key=inc.external_ref or _("(no ticket key)"))
+                         + (" " + _("(content {fingerprint})").format(fingerprint=inc.fingerprint[:16])
+                            if inc.fingerprint else "")
+                         + (", " + _("its status there: {status}").format(status=inc.source_status)
+                            if inc.source_status else ""))
         if tgt.due_at and inc.status != "closed":
             state = "BREACHED" if tgt.breached else "due"
             lines.append(f"  target {state} {clock.local_text(tgt.due_at)} ({tgt.source})")
