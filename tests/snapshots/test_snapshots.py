@@ -196,3 +196,69 @@ def test_agreement(snap_compare, demo_app):
 
 def test_performance_report(snap_compare, demo_app):
     assert snap_compare(demo_app, press=["r", "p", "left_square_bracket"], terminal_size=SIZE)
+
+
+# The main screens on a small terminal (80x24): nothing cut, the focused field in view
+SMALL = (80, 24)
+
+
+def test_dashboard_at_80x24(snap_compare, demo_app):
+    assert snap_compare(demo_app, run_before=_settled, terminal_size=SMALL)
+
+
+def test_incident_list_at_80x24(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["i"], terminal_size=SMALL)
+
+
+def test_incident_detail_at_80x24(snap_compare, demo_app):
+    async def before(pilot):
+        await pilot.pause()
+        pilot.app.open_record("INC-0288")
+        await pilot.pause()
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SMALL)
+
+
+def test_capture_form_at_80x24(snap_compare, demo_app):
+    async def before(pilot):
+        await pilot.press("i", "n", *list("Printer jam"))
+        await _no_blink(pilot)
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SMALL)
+
+
+def test_wizard_roles_step_at_80x24_scrolled_to_the_last_box(snap_compare, empty_app):
+    async def before(pilot):
+        from vse_tui.core.governance import process as gov
+
+        store = pilot.app.store
+        gov.save_goals(store, goals="Keep small offices running", objectives="", provider_type="external",
+                       approved=gov.approval(store, None, "signature"))
+        gov.save_scope(store, services_offered="Managed workstations", customers="Acme Bakery", boundaries="",
+                       technology="", exclusions="", approved=gov.approval(store, None, "signature"))
+        await pilot.pause()
+        screen = pilot.app.screen
+        await screen.show_step(2)
+        await pilot.pause()
+        screen.query_one("#r0-area-relationship").focus()  # Tab's last stop: scrolled into view
+        await pilot.pause()
+        await _no_blink(pilot)
+
+    assert snap_compare(empty_app, run_before=before, terminal_size=SMALL)
+
+
+def test_evidence_map_at_80x24(snap_compare, demo_app):
+    async def before(pilot):
+        import time
+
+        await pilot.press("e")
+        end = time.monotonic() + 180
+        while pilot.app.screen.query_one("#evidence").row_count < 40 and time.monotonic() < end:
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(demo_app, run_before=before, terminal_size=SMALL)
+
+
+def test_performance_report_at_80x24(snap_compare, demo_app):
+    assert snap_compare(demo_app, press=["r", "p", "left_square_bracket"], terminal_size=SMALL)
