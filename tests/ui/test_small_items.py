@@ -123,3 +123,26 @@ async def test_search_offers_all_statuses(make_app, demo_db):
         await pilot.pause()
         assert "status: open" in widget_text(app, "#status")
         assert app.screen.status_filter == "open"
+
+
+async def test_enter_makes_a_new_line_in_a_multi_line_field_and_moves_on_in_a_one_line_one(make_app, demo_db):
+    from textual.widgets import Input, TextArea
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g", "w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WizardScreen" and app.screen.query("#step-form .row"))
+        app.screen.call_later(app.screen.show_step, 0)
+        await until(pilot, lambda: app.screen.index == 0 and app.screen.query("#f-goals"))
+        goals = app.screen.query_one("#f-goals", TextArea)
+        goals.focus()
+        goals.move_cursor(goals.document.end)
+        before = goals.text
+        await pilot.press("enter", "x")
+        await pilot.pause()
+        assert goals.text == before + "\nx" and app.screen.focused is goals and app.screen.index == 0
+        name = app.screen.query_one("#f-shop_name", Input)
+        name.focus()
+        await pilot.press("enter")  # a one-line field: the next field
+        await pilot.pause()
+        assert app.screen.focused is not name and app.screen.index == 0
