@@ -252,3 +252,21 @@ async def test_the_evidence_map_and_the_performance_report_read_whole(make_app, 
             assert "…" not in figures.split("\n", 2)[0] + figures.split("\n", 2)[1]  # no heading cut
             charts = widget_text(app, "#perf-charts", width=width)
             assert "met," in charts and "missed" in charts  # met and missed said in words beside the bars
+
+
+async def test_no_label_of_the_setup_is_cut_mid_word(make_app, demo_db):
+    from textual.widgets import Label
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WizardScreen" and app.screen.query("#step-form"))
+        for step in (0, 1, 3, 4, 5, 6, 7):
+            app.screen.call_later(app.screen.show_step, step)
+            await until(pilot, lambda step=step: app.screen.index == step and app.screen.query("#step-form .row"))
+            await pilot.pause()
+            for label in app.screen.query("#step-form .row > Label").results(Label):
+                text = str(label.render()).strip()
+                inner = label.content_region.width
+                longest = max((len(word) for word in text.split()), default=0)
+                assert longest <= inner, (step, text, inner)  # wrapped between words, never "Confidentialit/y"

@@ -152,8 +152,14 @@ class WizardScreen(BaseScreen):
             await self._build_roles(form, draft)
         else:
             self.fields = self._fields(step.key, draft)
-            await form.mount_all([Horizontal(Label(f.label + (" *" if f.required else "")), build_widget(f), classes="row")
-                                  for f in self.fields])
+            # the labels' column as wide as its longest label, so that none is cut mid-word
+            width = min(24, max([len(f.label) + (2 if f.required else 0) for f in self.fields] + [12]) + 3)
+            rows = []
+            for f in self.fields:
+                label = Label(f.label + (" *" if f.required else ""))
+                label.styles.width = width
+                rows.append(Horizontal(label, build_widget(f), classes="row"))
+            await form.mount_all(rows)
         self._after_build()
         pairs = [("save", "save & next"), ("back", "back"), ("leave", "leave (saved steps are kept)")]
         if step.key == "roles":
