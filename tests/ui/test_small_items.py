@@ -146,3 +146,17 @@ async def test_enter_makes_a_new_line_in_a_multi_line_field_and_moves_on_in_a_on
         await pilot.press("enter")  # a one-line field: the next field
         await pilot.pause()
         assert app.screen.focused is not name and app.screen.index == 0
+
+
+def test_every_duration_on_a_record_says_its_unit(demo_store):
+    import re
+
+    from vse_tui.core.present.display import record_lines
+
+    report = demo_store.records("performance_reports", limit=1)[0]
+    text = "\n".join(f"{label}: {shown}" for label, shown in record_lines(demo_store, report))
+    assert "billable minutes:" in text
+    bare = re.findall(r"minutes: (\d+)\b(?!h|m|d)", text)
+    assert not bare, bare  # "373" alone says nothing: "6h 13m" does
+    attached = demo_store.records("attachments", limit=1)[0]
+    assert any(label == "size" and shown.endswith("bytes") for label, shown in record_lines(demo_store, attached))

@@ -7,6 +7,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import ngettext
+
 from ..kernel import clock
 
 if TYPE_CHECKING:
@@ -50,6 +52,18 @@ def walk(value: Any) -> list[str]:
 HIDDEN_KEYS = {"content", "signature", "key"}  # hashes and signatures: shown where they are checked, not inline
 
 
+def _with_unit(key: str, value: Any) -> str:
+    """A figure whose name says its unit, with the unit said: '6h 13m', not '373' (minutes); ''
+    for any other value."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return ""
+    if key.endswith("_minutes"):
+        return clock.human_duration(clock.timedelta(minutes=value)) if value else "0m"
+    if key.endswith("_days"):
+        return ngettext("{n} day", "{n} days", value).format(n=value)
+    return ""
+
+
 def render_value(value: Any, labels: dict[str, str]) -> str:
     """A stored value as a person reads it: linked records and people by name, moments in local
     time, lists joined, structured entries one per line as 'what: value' pairs."""
@@ -73,7 +87,7 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             return ", ".join(render_value(v, labels) for v in value)
         return "\n".join(render_value(v, labels) for v in value)
     if isinstance(value, dict):
-        parts = [(k, render_value(v, labels)) for k, v in value.items()
+        parts = [(k, _with_unit(k, v) or render_value(v, labels)) for k, v in value.items()
                  if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
         nested = any(isinstance(v, (dict, list)) for v in value.values())
         long = any(len(text) > 40 for _k, text in parts)
@@ -226,7 +240,9 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
             shown = targets_text(getattr(rec, name)) + "  (respond/resolve)"
         elif how.get(name) == "hours":
             shown = hours_text(getattr(rec, name))
+        elif name == "size" and isinstance(value, int):  # an attached file's
+            shown = ngettext("{n} byte", "{n} bytes", value).format(n=f"{value:,}")
         else:
-            shown = render_value(value, labels)
+            shown = _with_unit(name, value) or render_value(value, labels)
         out.append((name.replace("_", " "), shown))
     return out
