@@ -20,8 +20,9 @@ def key_of(screen, action: str) -> str:
 
 
 def hint_text(screen, pairs: list[tuple[str, str]], extra: str = "") -> str:
-    """"^s Save · esc Cancel" from (action, what it does) pairs, with the keys the user's keymap has."""
-    parts = [f"{key_of(screen, action)} {what}" for action, what in pairs]
+    """"^s Save · esc Cancel" from (action, what it does) pairs, with the keys the user's keymap has
+    (an action written "key:s" is that key itself)."""
+    parts = [f"{action[4:] if action.startswith('key:') else key_of(screen, action)} {what}" for action, what in pairs]
     return " · ".join(parts + ([extra] if extra else []))
 
 

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..core.kernel.text import one_line
+from vse_tui.i18n import _ as translate
 
 
 class RowList(ScrollView, can_focus=True):
@@ -81,7 +82,9 @@ class RowList(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.columns: list[tuple[str, int]] = []  # (label, set width)
+        # (label, set width): the label as marked in the code (N_), translated where it is drawn; the
+        # English label names the column for FLEX and DROP
+        self.columns: list[tuple[str, int]] = []
         self._natural: list[int] = []  # what each column holds at most (its label, its cells)
         self._fitted: tuple[int, list[int]] | None = None  # (for this width, the widths drawn)
         self._rows: list[tuple[Hashable, tuple[Any, ...]]] = []
@@ -144,7 +147,7 @@ class RowList(ScrollView, can_focus=True):
         self.refresh()
 
     def _measure(self) -> None:
-        natural = [len(label) for label, _ in self.columns]
+        natural = [len(translate(label)) for label, _ in self.columns]
         for _, cells in self._rows:
             for i, cell in enumerate(cells[:len(natural)]):
                 n = cell.cell_len if isinstance(cell, Text) else len(str(cell)) if cell is not None else 0
@@ -232,7 +235,7 @@ class RowList(ScrollView, can_focus=True):
     def _draw(self, y: int, row: int, width: int, scroll_x: int) -> Strip:
         base = self.rich_style
         if y == 0:
-            text = self._line_text(tuple(label for label, _ in self.columns))
+            text = self._line_text(tuple(translate(label) for label, _ in self.columns))
             style = base + self.get_component_rich_style("row-list--header")
         elif 0 <= row < len(self._rows):
             text = self._line_text(self._rows[row][1])
