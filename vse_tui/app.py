@@ -9,9 +9,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from vse_tui.i18n import N_, _
+
 from .config import Config, load_config
 from .core.kernel.errors import VseError
-from vse_tui.i18n import N_, _
 from .screens.common.palette import RecordsProvider
 from .store.db import Store
 

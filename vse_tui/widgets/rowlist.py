@@ -21,8 +21,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..core.kernel.text import one_line
 from vse_tui.i18n import _ as translate
+
+from ..core.kernel.text import one_line
 
 
 class RowList(ScrollView, can_focus=True):

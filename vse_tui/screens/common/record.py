@@ -92,7 +92,6 @@ class RecordScreen(BaseScreen):
                 shown = render_value(value, labels)
             grid.add_row(_(names[name]).lower() if name in names else name.replace("_", " "), Text(shown))
         from vse_tui.core.governance.people import name_of
-
         from vse_tui.screens.common.forms import APPROVAL_HOW
 
         ways = {code: label for label, code in APPROVAL_HOW}
