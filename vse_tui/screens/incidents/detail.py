@@ -235,7 +235,7 @@ class IncidentDetailScreen(BaseScreen):
         from vse_tui.screens.incidents.list import shown
 
         row(_("status"), _("{status} (work product) · {state} (operational)").format(
-            status=_(inc.status), state=shown(inc.state)))
+            status=_(inc.status or ""), state=shown(inc.state or "")))
         row(_("priority"), _("{priority} from impact {impact} × urgency {urgency}").format(
             priority=inc.priority, impact=said(inc.impact, LEVELS), urgency=said(inc.urgency, LEVELS)))
         row(_("customer"), customers.get(inc.customer or "", ""))
