@@ -508,7 +508,7 @@ class CalendarScreen(BaseScreen):
         label = (f"{self.day:%B %Y}" if self.view == "month" else
                  _("week of {day}").format(day=f"{lo_day:%d %b %Y}"))
         panel = self.query_one("#calendar", Static)
-        panel.border_title = f"{label} · " + (f"{doc.id} {_(doc.status or "")}" if doc else _("schedule not started"))
+        panel.border_title = f"{label} · " + (f"{doc.id} {_(doc.status or '')}" if doc else _("schedule not started"))
         panel.border_subtitle = _("▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed")
         panel.update(table)
         self._show_day(by_day.get(self.day, []), warned)
