@@ -80,7 +80,7 @@ class RecordScreen(BaseScreen):
 
         specs = field_specs(self.kind)
         how = {spec.name: spec.how for spec in specs}
-        names = {spec.name: spec.label for spec in specs}
+
         for name, value in data.items():
             if name in SKIP or value in (None, "", [], {}) or value is False:
                 continue
@@ -90,7 +90,7 @@ class RecordScreen(BaseScreen):
                 shown = hours_text(getattr(rec, name))
             else:
                 shown = render_value(value, labels)
-            grid.add_row(_(names[name]).lower() if name in names else name.replace("_", " "), Text(shown))
+            grid.add_row(name.replace("_", " "), Text(shown))
         from vse_tui.core.governance.people import name_of
         from vse_tui.screens.common.forms import APPROVAL_HOW
 
