@@ -15,7 +15,7 @@ from vse_tui.core.incidents import targets
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
 from vse_tui.widgets.history import HistoryTable, record_panels
@@ -291,6 +291,13 @@ class IncidentDetailScreen(BaseScreen):
 
     def _history(self, inc: Incident) -> None:
         self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid), self.store)
+
+    def key_label(self, action: str) -> str | None:
+        """Closing an incident is its own verb in some languages (French clôture an incident and
+        ferme a window): the key bar says it so."""
+        if action == "close_incident":
+            return pgettext("closing an incident", "Close")
+        return None
 
     # ------------------------------------------------------------ which actions apply
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
