@@ -16,7 +16,7 @@ from vse_tui.core.evidence.due import due_items
 from vse_tui.core.evidence.tasks import governance_complete
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen
 from vse_tui.widgets.rowlist import RowList
 from vse_tui.widgets.sparkline import sparkline
@@ -101,7 +101,7 @@ class DashboardScreen(BaseScreen):
             if clk.paused:
                 left = Text(_("paused"), style="dim")
             elif inc.state == "restored":
-                left = Text(_("restored"), style="green")
+                left = Text(pgettext("the time-left column (8 letters)", "restored"), style="green")
             else:
                 left = time_left(clk)
             who = people.get(inc.assignee or "", "")
@@ -119,9 +119,11 @@ class DashboardScreen(BaseScreen):
         table = self.query_one("#changes", RowList)
         table.border_title = _("Scheduled changes (next 14 days)")
         from vse_tui.core.control.schedule import coming_changes, overdue_changes
+        from vse_tui.screens.control.records import WEEKDAYS
 
         def day(moment) -> str:
-            return clock.to_local(moment).strftime("%a %d")
+            local = clock.to_local(moment)
+            return f"{_(WEEKDAYS[local.weekday()])} {local:%d}"
 
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
                          Text(_("not deployed"), style="dark_orange"))) for c in overdue_changes(self.store, now)]

@@ -161,6 +161,8 @@ class RowList(ScrollView, can_focus=True):
         if self._fitted and self._fitted[0] == room:
             return self._fitted[1]
         labels = [label.strip().lower() for label, _ in self.columns]
+        # a header is never cut: its width in the language spoken is each column's least
+        shown = [len(translate(label).strip()) for label, _ in self.columns]
         flex = [i for i, name in enumerate(labels) if name in self.FLEX]
         base = [w for _, w in self.columns]
         natural = self._natural if len(self._natural) == len(base) else base
@@ -173,7 +175,7 @@ class RowList(ScrollView, can_focus=True):
             for i in [i for i in range(len(widths)) if i not in flex] + flex:
                 if spare >= 0:
                     break
-                floor = min(base[i], self.MIN_FLEX) if i in flex else base[i]
+                floor = min(base[i], self.MIN_FLEX) if i in flex else max(base[i], shown[i])
                 give = min(-spare, max(0, widths[i] - floor))
                 widths[i] -= give
                 spare += give

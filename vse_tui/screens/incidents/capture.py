@@ -13,7 +13,7 @@ from vse_tui.core.incidents import process as core
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
 from vse_tui.widgets.choice import Choice
@@ -21,6 +21,15 @@ from vse_tui.widgets.picker import Picker, filter_options
 
 LEVELS = ("high", "medium", "low")
 LEVEL_NAMES = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}  # as the form says them
+
+
+def level_label(field: str, level: str) -> str:
+    """An impact or urgency level as the forms say it: the word agrees with its field in languages
+    that give words a gender (Spanish impacto alto, urgencia alta)."""
+    if field == "urgency":
+        return {"high": pgettext("urgency", "high"), "medium": pgettext("urgency", "medium"),
+                "low": pgettext("urgency", "low")}.get(level, level)
+    return _(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level
 
 
 NEW = "new:"  # the caller picker's value for a contact typed in for the first time
@@ -94,11 +103,11 @@ class QuickCapture(OnceModal):
                              prompt=_("(nobody yet)"), title=_("Assign to"))
             with Horizontal(classes="row"):
                 yield Label(_("Impact"))
-                yield Choice(*[RadioButton(_(LEVEL_NAMES[level]), value=level == "medium", name=level)
+                yield Choice(*[RadioButton(level_label("impact", level), value=level == "medium", name=level)
                                for level in LEVELS], id="impact")
             with Horizontal(classes="row"):
                 yield Label(_("Urgency"))
-                yield Choice(*[RadioButton(_(LEVEL_NAMES[level]), value=level == "medium", name=level)
+                yield Choice(*[RadioButton(level_label("urgency", level), value=level == "medium", name=level)
                                for level in LEVELS], id="urgency")
                 yield Static("", id="priority")
             yield Static("", id="target")
@@ -211,6 +220,8 @@ class QuickCapture(OnceModal):
     def _fit_labels(self) -> None:
         """The labels' column as wide as the longest label needs (a language's words may be longer
         than English ones), and the lines under the fields indented to match."""
+        for second in self.query(".row > Label.second"):  # beside a field: its own width
+            second.styles.width = max(9, len(str(second.render())) + 2)
         labels = [label for label in self.query(".row > Label") if not label.has_class("second")]
         need = max([len(str(label.render())) + 1 for label in labels] + [10])
         if need == 10:

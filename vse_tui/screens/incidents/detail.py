@@ -18,6 +18,7 @@ from vse_tui.core.model.records import Incident
 from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
+from vse_tui.screens.incidents.capture import level_label
 from vse_tui.widgets.history import HistoryTable, record_panels
 from vse_tui.widgets.style import PRIORITY_STYLE
 
@@ -237,7 +238,8 @@ class IncidentDetailScreen(BaseScreen):
         row(_("status"), _("{status} (work product) · {state} (operational)").format(
             status=_(inc.status or ""), state=shown(inc.state or "")))
         row(_("priority"), _("{priority} from impact {impact} × urgency {urgency}").format(
-            priority=inc.priority, impact=said(inc.impact, LEVELS), urgency=said(inc.urgency, LEVELS)))
+            priority=inc.priority, impact=level_label("impact", inc.impact),
+            urgency=level_label("urgency", inc.urgency)))
         row(_("customer"), customers.get(inc.customer or "", ""))
         row(_("service"), services.get(inc.service or "", ""))
         row(_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
@@ -341,8 +343,8 @@ class IncidentDetailScreen(BaseScreen):
         fields = [
             Field("category", _("Category"), value=inc.category,
                   placeholder=_("hardware, software, network, access ...")),
-            Field("impact", _("Impact"), "radio", inc.impact, choices(LEVELS)),
-            Field("urgency", _("Urgency"), "radio", inc.urgency, choices(LEVELS)),
+            Field("impact", _("Impact"), "radio", inc.impact, [(level_label("impact", c), c) for _l, c in LEVELS]),
+            Field("urgency", _("Urgency"), "radio", inc.urgency, [(level_label("urgency", c), c) for _l, c in LEVELS]),
             Field("cis", _("Items"), value=ci_ids, placeholder="CI-0007, CI-0012"),
             Field("related", _("Related"), value="", placeholder=_("other incidents: INC-0040")),
             Field("root_cause", _("Root cause"), "text", inc.root_cause),

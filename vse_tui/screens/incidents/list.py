@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import SearchableList
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.style import mark, plain, priority_text, time_left
@@ -30,6 +30,16 @@ SHOWN = {"open": N_("open"), "all": N_("all"), "new": N_("new"), "in progress": 
 def shown(code: str) -> str:
     """A filter's value or an incident's state in the language spoken."""
     return _(SHOWN[code]) if code in SHOWN else code
+
+
+def short_state(code: str) -> str:
+    """An incident's state in the list's narrow column: the waiting states in fewer letters where a
+    language needs them (the customer or the supplier must still read)."""
+    if code == "waiting for customer":
+        return pgettext("the incident list's state column (14 letters)", "waiting for customer")
+    if code == "waiting for supplier":
+        return pgettext("the incident list's state column (14 letters)", "waiting for supplier")
+    return shown(code)
 
 
 class IncidentsScreen(SearchableList):
@@ -128,10 +138,10 @@ class IncidentsScreen(SearchableList):
                 if clk.paused:
                     left = Text(_("paused"), style="dim")
                 elif inc.state == "restored":
-                    left = Text(_("restored"), style="green")
+                    left = Text(pgettext("the time-left column (8 letters)", "restored"), style="green")
                 else:
                     left = time_left(clk)
-            state = Text(shown(inc.state) if inc.state else "", style="green" if inc.state == "closed" else "")
+            state = Text(short_state(inc.state) if inc.state else "", style="green" if inc.state == "closed" else "")
             summary = Text.assemble((f"{inc.external_ref} ", "dim"), plain(inc.summary)) if inc.external_ref \
                 else plain(inc.summary)  # the key it had in the tool it was imported from, first
             lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, summary,
