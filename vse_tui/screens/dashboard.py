@@ -199,7 +199,7 @@ class DashboardScreen(BaseScreen):
     def _show_trends(self, opened: list[int], closed: list[int], breaches: list[int] | None) -> None:
         panel = self.query_one("#trends", Static)
         panel.border_title = ngettext("Last {n} week", "Last {n} weeks", WEEKS).format(n=WEEKS)
-        names = [_("opened"), _("closed"), _("breaches")]
+        names = [pgettext("weekly counts", "opened"), pgettext("weekly counts", "closed"), _("breaches")]
         room = max(len(name) for name in names) + 1  # the sparklines start in one column
         breach_line = ((sparkline(breaches), "red"), f"  {sum(breaches)}",
                        (" " + _("restored with a target missed"), "dim")) \

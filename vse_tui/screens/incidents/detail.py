@@ -250,8 +250,8 @@ class IncidentDetailScreen(BaseScreen):
         row(_("details"), inc.details)
         row(_("opened"), clock.local_text(inc.opened_at))
         row(_("responded"), clock.local_text(inc.responded_at))
-        row(_("restored"), clock.local_text(inc.restored_at))
-        row(_("closed"), clock.local_text(inc.closed_at))
+        row(pgettext("a moment of the incident", "restored"), clock.local_text(inc.restored_at))
+        row(pgettext("a moment of the incident", "closed"), clock.local_text(inc.closed_at))
         if inc.time_to_resolve_minutes is not None:
             row(_("time to resolve"), clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
         if clk.due_at and inc.status != "closed":
