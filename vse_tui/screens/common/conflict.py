@@ -49,7 +49,7 @@ class ConflictScreen(OnceModal):
             grid.add_row(_("why"), Text(c["reason"] or ""))
             grid.add_row(_("here"), Text(c["local_value"] or _("(empty)")))
             when = clock.local_text(clock.parse_datetime(c["remote_at"])) if c["remote_at"] else ""
-            grid.add_row(_("other copy"), Text(f"{c['remote_value'] or _('(empty)')}   ({c['remote_operator']}, {when})"))
+            grid.add_row(_("other copy"), Text((c["remote_value"] or _("(empty)")) + f"   ({c['remote_operator']}, {when})"))
             yield Static(grid)
             yield KeyHint([("choose('local')", _("keep the value here")),
                            ("choose('remote')", _("take the other copy's value")),

@@ -117,7 +117,7 @@ class EvidenceScreen(BaseScreen):
         if not t:
             detail.update("")
             return
-        holders = "; ".join(f"{r} {', '.join(h) or _('(nobody)')}" for r, h in t.holders.items())
+        holders = "; ".join(f"{r} " + (", ".join(h) or _("(nobody)")) for r, h in t.holders.items())
         ins = ", ".join(f"{i.wp} {'/'.join(_(s) for s in i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
         outs = ", ".join(f"{o.wp} {'/'.join(_(s) for s in o.needed)} {'✓' if o.ok else '✗'}" for o in t.outputs if o.wp)
         failing = [w.text for w in t.why if not w.ok]

@@ -103,7 +103,7 @@ class TaskWhyScreen(_LinesScreen):
         head = Text.assemble((f"{t.task}  ", "bold"), (_(t.title), "bold"), "   ",
                              (_(STATE_NAMES.get(t.state, t.state)), f"bold {STATE_STYLE.get(t.state, '')}"), "\n",
                              (_("roles:") + " ", "dim"),
-                             "; ".join(f"{r} {', '.join(h) or _('(nobody holds it)')}" for r, h in t.holders.items())
+                             "; ".join(f"{r} " + (", ".join(h) or _("(nobody holds it)")) for r, h in t.holders.items())
                              or "-")
         head.append_text(Text.assemble(("\n" + _("rule:") + " ", "dim"), (t.rule, "italic")))
         if t.evidence:

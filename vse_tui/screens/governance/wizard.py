@@ -133,7 +133,7 @@ class WizardScreen(BaseScreen):
         step = self.step
         self._step_list()
         task = load_standard().task(step.task) if step.task else None
-        heading = f"{step.task}  {_(task.title)}" if task else f"{step.wp}  {_('Business goals and objectives')}"
+        heading = f"{step.task}  {_(task.title)}" if task else f"{step.wp}  " + _("Business goals and objectives")
         self.query_one("#wizard-step").border_title = heading
         why = Text(_(step.why))
         if step.key in ("resources", "documents") and not self._policy_updated():
@@ -200,7 +200,7 @@ class WizardScreen(BaseScreen):
             rows = stored_role_rows(self.store)
         if not rows:
             rows = [(self.store.actor.person, self.store.actor.operator, "", "SM,MGT")]
-        await form.mount(Static(Text(f"{_('Person'):<21}" + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " "
+        await form.mount(Static(Text(_("Person").ljust(21) + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " "
                                      + _("practitioner area"), style="bold"), classes="roles-head"))
         self.role_rows = 0
         for row in rows:
@@ -277,7 +277,7 @@ class WizardScreen(BaseScreen):
         for w in found:
             rule = RULES[w.rule]
             who = f"{w.person_name}: " if w.person_name else ""
-            text.append(f"▲ {who}{_(rule.name)}" + (f" ({_(' and ').join(w.roles)})" if w.roles else "") + "\n",
+            text.append(f"▲ {who}{_(rule.name)}" + (" (" + _(" and ").join(w.roles) + ")" if w.roles else "") + "\n",
                         style="bold")
             if w.acknowledged:
                 text.append("  " + _("acknowledged: {mitigation}").format(mitigation=w.acknowledged.mitigation) + "\n",
