@@ -18,6 +18,7 @@ from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
 from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen
+from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.rowlist import RowList
 from vse_tui.widgets.sparkline import sparkline
 from vse_tui.widgets.style import mark, plain, priority_text, time_left
@@ -113,17 +114,17 @@ class DashboardScreen(BaseScreen):
         empty.display = not lines
         table.display = bool(lines)
         empty.update(_("No open incidents. Press {key} to log one while the customer is on the phone.").format(
-            key=self.key_for("new_incident")))
+            key=key_of(self, "new_incident", shown=True)))
 
     def _fill_changes(self, now) -> None:
         table = self.query_one("#changes", RowList)
         table.border_title = _("Scheduled changes (next 14 days)")
         from vse_tui.core.control.schedule import coming_changes, overdue_changes
-        from vse_tui.screens.control.records import WEEKDAYS
+        from vse_tui.screens.common.days import weekday
 
         def day(moment) -> str:
             local = clock.to_local(moment)
-            return f"{_(WEEKDAYS[local.weekday()])} {local:%d}"
+            return f"{weekday(local)} {local:%d}"
 
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
                          Text(_("not deployed"), style="dark_orange"))) for c in overdue_changes(self.store, now)]

@@ -16,6 +16,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.days import WEEKDAYS
 from vse_tui.screens.common.forms import (
     ConfirmScreen,
     Field,
@@ -33,7 +34,7 @@ SAID = {"change window": N_("change window"), "maintenance window": N_("maintena
         "monthly": N_("monthly"), "pass": N_("pass"), "fail": N_("fail"), "change": N_("change"),
         "change deployed": N_("change deployed"), "incident": N_("incident"), "normal": N_("normal"),
         "emergency": N_("emergency"), "pre-approved": N_("pre-approved")}
-WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
 
 
 def said(code: str | None) -> str:

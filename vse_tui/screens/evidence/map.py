@@ -13,12 +13,10 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.evidence.words import STATE_NAMES
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
         "stale": ("⟳", "dark_orange")}
-# a task's state and the map's filters as the screen says them (the codes stay in English)
-STATE_NAMES = {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
-               "stale": N_("stale")}
 FILTERS = ("all", "not done", "done")
 FILTER_NAMES = {"all": N_("all"), "not done": N_("not done"), "done": N_("done")}
 

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from vse_tui.core.evidence.tasks import TaskEvidence
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
-from vse_tui.screens.evidence.map import STATE_NAMES
+from vse_tui.screens.evidence.words import STATE_NAMES
 
 STATE_STYLE = {"done": "green", "partly done": "dark_orange", "not started": "red", "stale": "dark_orange"}
 

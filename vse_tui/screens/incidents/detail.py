@@ -191,7 +191,7 @@ class IncidentDetailScreen(BaseScreen):
         def span(minutes: int) -> str:
             return clock.human_duration(clock.timedelta(minutes=minutes))
 
-        from vse_tui.screens.incidents.list import shown
+        from vse_tui.screens.incidents.words import shown
 
         parts: list = [(_("respond") + " ", "dim"), (span(target.respond_minutes), ""), (": ", "dim")]
         if verdict.response_met is True:
@@ -233,7 +233,7 @@ class IncidentDetailScreen(BaseScreen):
                 return
             grid.add_row(label, value if isinstance(value, Text) else Text(str(value)))
 
-        from vse_tui.screens.incidents.list import shown
+        from vse_tui.screens.incidents.words import shown
 
         row(_("status"), _("{status} (work product) · {state} (operational)").format(
             status=_(inc.status or ""), state=shown(inc.state or "")))

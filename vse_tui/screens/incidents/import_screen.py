@@ -240,7 +240,7 @@ class ImportScreen(BaseScreen):
         self.query_one("#import-values-head", Static).update(
             _("Value words (what each means here; change, then {key})").format(key=self.key_for("replan"))
             if words else "")
-        from vse_tui.screens.incidents.list import shown
+        from vse_tui.screens.incidents.words import shown
 
         rows = []
         for n, (name, word, value) in enumerate(words[:60]):
@@ -253,7 +253,7 @@ class ImportScreen(BaseScreen):
         box.mount_all(rows)
 
     def _preview(self, plan) -> None:
-        from vse_tui.screens.incidents.list import shown
+        from vse_tui.screens.incidents.words import shown
 
         text = Text(_("First tickets") + "\n", style="bold")
         for t in plan.preview[:10]:

@@ -12,6 +12,8 @@ from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
 from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import SearchableList
+from vse_tui.screens.incidents.words import short_state, shown
+from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.style import mark, plain, priority_text, time_left
 
@@ -20,26 +22,6 @@ STATUS_FILTERS = ("open", "all", "new", "in progress", "waiting for customer", "
 PRIORITY_FILTERS = (None, "P1", "P2", "P3", "P4", "P5")
 SORT_ORDER = ("priority", "newest", "oldest")
 WHOSE = ("everyone", "mine", "unassigned")
-# the filters' values and an incident's states as the screen says them (what is stored stays as it is)
-SHOWN = {"open": N_("open"), "all": N_("all"), "new": N_("new"), "in progress": N_("in progress"),
-         "waiting for customer": N_("waiting for customer"), "waiting for supplier": N_("waiting for supplier"),
-         "restored": N_("restored"), "closed": N_("closed"), "priority": N_("priority"), "newest": N_("newest"),
-         "oldest": N_("oldest"), "everyone": N_("everyone"), "mine": N_("mine"), "unassigned": N_("unassigned")}
-
-
-def shown(code: str) -> str:
-    """A filter's value or an incident's state in the language spoken."""
-    return _(SHOWN[code]) if code in SHOWN else code
-
-
-def short_state(code: str) -> str:
-    """An incident's state in the list's narrow column: the waiting states in fewer letters where a
-    language needs them (the customer or the supplier must still read)."""
-    if code == "waiting for customer":
-        return pgettext("the incident list's state column (14 letters)", "waiting for customer")
-    if code == "waiting for supplier":
-        return pgettext("the incident list's state column (14 letters)", "waiting for supplier")
-    return shown(code)
 
 
 class IncidentsScreen(SearchableList):
@@ -159,7 +141,7 @@ class IncidentsScreen(SearchableList):
         if not rows:
             if self.store.count("incidents") == 0:
                 empty.update(_("No incidents yet. Press {key} to log the first one; only a summary is needed.").format(
-                    key=self.key_for("new_incident")))
+                    key=key_of(self, "new_incident", shown=True)))
             else:
                 empty.update(_("No incident matches these filters. Press {key} to clear them.").format(
                     key=self.key_for("clear_filters")))
