@@ -7,6 +7,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from vse_tui.i18n import _
+
 
 class HistoryTable(DataTable):
     """The columns when, who and task keep their width; what changed takes the rest of the
@@ -22,7 +24,6 @@ class HistoryTable(DataTable):
         self._what_width = self.NARROWEST_WHAT
 
     def on_mount(self) -> None:
-        from vse_tui.i18n import _
 
         for label, width in self.FIXED:
             self.add_column(_(label), width=width, key=label)
