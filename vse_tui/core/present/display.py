@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import ngettext
+from vse_tui.i18n import _, ngettext
 
 from ..kernel import clock
 
@@ -237,7 +237,7 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
         if name in NOT_LISTED or value in (None, "", [], {}) or value is False:
             continue
         if how.get(name) == "targets":
-            shown = targets_text(getattr(rec, name)) + "  (respond/resolve)"
+            shown = targets_text(getattr(rec, name)) + "  " + _("(respond/resolve)")
         elif how.get(name) == "hours":
             shown = hours_text(getattr(rec, name))
         elif name == "size" and isinstance(value, int):  # an attached file's
