@@ -324,7 +324,7 @@ def policy_defaults(today: date | None = None) -> dict[str, Any]:
         "change_request_method": DEFAULT_REQUEST_METHOD,
         "communication_practices": "Customers hear from us when an incident is logged, restored and closed, and two "
                                    "working days before a change that affects them.",
-        "templates": dict(policy.DEFAULT_TEMPLATES),
+        "templates": policy.default_templates(),
         "security_measures": dict(policy.DEFAULT_SECURITY_MEASURES),
         "review_date": (today + timedelta(days=365)).isoformat(),
     }

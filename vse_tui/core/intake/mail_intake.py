@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _, using
+from vse_tui.i18n import language as language_now
+
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 from .mail import REOPENS_PER_HOUR, Incoming
@@ -238,6 +241,7 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     (with its Message-ID and address, state queued) and queued in the outbox as a real message. It
     counts as a response once a server accepted it (core.mail_delivery). Returns the incident and
     the queued file."""
+    from ..governance.people import language_of
     from ..incidents.process import NOTIFY_TEMPLATE, _get, message_for, notify
     from .mail import outgoing, wire
     from .mail_delivery import _told
@@ -247,7 +251,11 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     if "@" not in address:
         contact = store.row("people", ["email"], {"name": inc.reporter}) if inc.reporter else None
         address = (contact[0] if contact else "") or address
-    text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
+    if message is None:  # the policy's message, in the language of whoever it goes to
+        language = language_of(store, address, name=inc.reporter or "", organisation=inc.customer)
+        text = message_for(store, inc, NOTIFY_TEMPLATE[task], language=language or language_now())
+    else:
+        text = message
     first = next((m.message_id for m in inc.mail if m.kind == "new"), None)
     told = _told(store, inc, address)
     msg = outgoing(inc, to=address, to_name=told if told != address else "", sender=sender,
@@ -280,43 +288,56 @@ def _contact_address(store: StorePort, organisation: str | None) -> tuple[str, s
 
 
 def feedback_answer_text(store: StorePort, entry: FeedbackEntry, who: str, greeting: str = "") -> str:
+    """The answer to a feedback entry, in the current language (mail_draft chooses the contact's)."""
     outcome = (entry.investigation_outcome or "").strip()
     if not outcome:
-        raise InputError(f"{entry.id} has no investigation outcome yet: record what was found (or give the "
-                         "message to send)")
+        raise InputError(_("{id} has no investigation outcome yet: record what was found (or give the "
+                           "message to send)").format(id=entry.id))
     greeting = greeting or (entry.contact if entry.contact and "@" not in entry.contact else "")
     when = clock.to_local(entry.received_at).strftime("%Y-%m-%d") if entry.received_at else ""
     shop = store.setting("shop_name", "") or ""
-    return (f"Hello{' ' + greeting if greeting else ''},\n\n"
-            f"Thank you for your {entry.feedback_type}{' of ' + when if when else ''} ({entry.id}).\n"
-            f"{entry.description.strip()}\n\nWhat we found and did:\n{outcome}\n\n"
-            f"{who}{', ' + shop if shop else ''}")
+    kinds = {"compliment": _("compliment"), "complaint": _("complaint"), "comment": _("comment")}
+    thanks = (_("Thank you for your {kind} of {date} ({id}).") if when else _("Thank you for your {kind} ({id})."))
+    return "\n".join([
+        _("Hello {name},").format(name=greeting) if greeting else _("Hello,"), "",
+        thanks.format(kind=kinds.get(entry.feedback_type, entry.feedback_type), date=when, id=entry.id),
+        entry.description.strip(), "", _("What we found and did:"), outcome, "",
+        f"{who}, {shop}" if shop else who])
 
 
 def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeting: str = "") -> str:
+    """The notice of a planned change to its customer, in the current language (mail_draft chooses
+    the contact's)."""
     def moment(value: datetime | None) -> str:
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     start, end = moment(change.planned_at), moment(change.planned_end)
-    when = f"{start} to {end}" if start and end else start or "not scheduled yet; we will write again when it is"
+    if start and end:
+        when = _("{start} to {end}").format(start=start, end=end)
+    else:
+        when = start or _("not scheduled yet; we will write again when it is")
     service = store.row("services", ["name"], {"uuid": change.service}) if change.service else None
-    lines = [f"Hello{' ' + greeting if greeting else ''},\n\nWe plan a change that concerns you: {change.id} "
-             f"{change.title}.", f"When: {when}"]
+    lines = [_("Hello {name},").format(name=greeting) if greeting else _("Hello,"), "",
+             _("We plan a change that concerns you: {id} {title}.").format(id=change.id, title=change.title),
+             _("When: {when}").format(when=when)]
     if service:
-        lines.append(f"Service: {service[0]}")
+        lines.append(_("Service: {service}").format(service=service[0]))
     if change.business_impact.strip():
-        lines.append(f"What it means for you: {change.business_impact.strip()}")
+        lines.append(_("What it means for you: {impact}").format(impact=change.business_impact.strip()))
     if change.backout_plan.strip():
-        lines.append(f"If it has to be undone: {change.backout_plan.strip()}")
+        lines.append(_("If it has to be undone: {plan}").format(plan=change.backout_plan.strip()))
     shop = store.setting("shop_name", "") or ""
-    lines.append(f"\nReply to this message with any question.\n\n{who}{', ' + shop if shop else ''}")
+    lines += ["", _("Reply to this message with any question."), "", f"{who}, {shop}" if shop else who]
     return "\n".join(lines)
 
 
 def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: bool = True) -> dict[str, Any]:
     """What a feedback entry's answer or a change's notice would say and to whom: the record, the
-    address found ("" when none), the name, the subject and the text (an error when the text has
-    nothing to say yet: a feedback entry not investigated)."""
+    address found ("" when none), the name, the language it is written in (the contact's, else their
+    organisation's, else the shop's), the subject and the text (an error when the text has nothing to
+    say yet: a feedback entry not investigated)."""
+    from ..governance.people import language_of
+
     if kind not in ("feedback", "change_requests"):
         raise InputError(f"mail about a {kind} record is not something we send")
     record: Any = store.get(kind, ref)  # a feedback entry or a change request, as kind says
@@ -331,15 +352,23 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
         else:
             address, name = _contact_address(store, record.company)
         name = name or (record.contact if "@" not in (record.contact or "") else "")
-        return {"record": record, "address": address, "name": name, "where": "the entry's contact, or a contact of "
-                "its company", "subject": f"Your {record.feedback_type}: "
-                f"{record.description.strip().splitlines()[0][:80]}",
-                "text": feedback_answer_text(store, record, who, name) if with_text else ""}
+        language = language_of(store, address, name=name, organisation=record.company) or language_now()
+        with using(language):
+            kinds = {"compliment": _("compliment"), "complaint": _("complaint"), "comment": _("comment")}
+            return {"record": record, "address": address, "name": name, "language": language,
+                    "where": "the entry's contact, or a contact of its company",
+                    "subject": _("Your {kind}: {text}").format(
+                        kind=kinds.get(record.feedback_type, record.feedback_type),
+                        text=record.description.strip().splitlines()[0][:80]),
+                    "text": feedback_answer_text(store, record, who, name) if with_text else ""}
     address, name = _contact_address(store, record.customer)
-    return {"record": record, "address": address, "name": name, "where": "a contact of the change's customer",
-            "subject": f"Planned change: {record.title}",
-            "text": change_notice_text(store, record, who, name) if with_text else "",
-            "warning": window_past(record)}
+    language = language_of(store, address, name=name, organisation=record.customer) or language_now()
+    with using(language):
+        return {"record": record, "address": address, "name": name, "language": language,
+                "where": "a contact of the change's customer",
+                "subject": _("Planned change: {title}").format(title=record.title),
+                "text": change_notice_text(store, record, who, name) if with_text else "",
+                "warning": window_past(record)}
 
 
 def window_past(change: ChangeRequest) -> str:
