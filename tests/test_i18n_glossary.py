@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
+
+import pytest
 
 import vse_tui.i18n
 
@@ -32,3 +35,111 @@ def test_no_english_word_is_two_terms() -> None:
     for name, term in glossary().items():
         assert term["en"] not in seen, f"{name} and {seen.get(term['en'])} are both {term['en']!r}"
         seen[term["en"]] = name
+
+
+# ---------------------------------------------------------------- the catalogues keep the glossary
+
+LOCALE = Path(vse_tui.i18n.__file__).parent / "locale"
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]")
+
+
+def _inflected(word: str, lang: str) -> set[str]:
+    """A word and the forms a sentence may bend it into: plural, feminine (and both)."""
+    w = word.casefold()
+    forms = {w}
+    if lang == "es":
+        forms |= {w + "s", w + "es"}
+        if w.endswith("ión"):
+            forms.add(w[:-2] + "iones")
+        if w.endswith("z"):
+            forms.add(w[:-1] + "ces")
+        if w.endswith("o"):
+            forms |= {w[:-1] + "a", w[:-1] + "as"}
+        if w.endswith("or"):
+            forms |= {w + "a", w + "as"}
+    elif lang == "pt_BR":
+        forms |= {w + "s", w + "es"}
+        if w.endswith("ão"):
+            forms |= {w[:-2] + "ões", w[:-2] + "ães"}
+        if w.endswith("l"):
+            forms.add(w[:-1] + "is")
+        if w.endswith("m"):
+            forms.add(w[:-1] + "ns")
+        if w.endswith("o"):
+            forms |= {w[:-1] + "a", w[:-1] + "as"}
+    elif lang == "fr":
+        forms |= {w + "s", w + "x", w + "e", w + "es"}
+        if w.endswith("al"):
+            forms.add(w[:-2] + "aux")
+    return forms
+
+
+def _pattern(forms: list[str]) -> re.Pattern[str]:
+    alternatives = []
+    for form in forms:
+        if form.endswith("*"):
+            alternatives.append(re.escape(form[:-1].casefold()) + r"[\w-]*")
+        else:
+            alternatives.append(re.escape(form.casefold()))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?![\w-])",
+                      re.IGNORECASE)
+
+
+def term_checks() -> list[tuple[str, re.Pattern[str], dict[str, re.Pattern[str]]]]:
+    """For each term the check looks at: its name, what finds it in English, and per language what
+    its word looks like in a translation (the glossary's word bent, or one of its listed forms)."""
+    out = []
+    for name, term in glossary().items():
+        if term.get("check") is False:
+            continue
+        english = term.get("match") or [term["en"], term["en"] + "s"]
+        wanted = {}
+        for lang in TRANSLATED:
+            head = term[lang].split()[0].split("'")[-1]  # a phrase is known by its first word
+            forms = sorted(_inflected(term[lang], lang) | _inflected(head, lang)) + list(term.get(f"{lang}_forms", []))
+            wanted[lang] = _pattern(forms)
+        out.append((name, _pattern(english), wanted))
+    return out
+
+
+def glossary_misses(lang: str) -> list[str]:
+    """Every translated message of every area catalogue of `lang` whose English holds a glossary term
+    and whose translation does not hold that language's word for it."""
+    checks = term_checks()
+    misses = []
+    for path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
+        messages, _header = vse_tui.i18n.parse_po(path.read_text(encoding="utf-8"))
+        for key, forms in messages.items():
+            shown = key.split("\x04")[-1]
+            english = PLACEHOLDER.sub(" ", shown)  # {reporter} names a value, not a term
+            translated = " ".join(f for f in forms if f)
+            if not translated:
+                continue  # untranslated: the completeness check's business
+            for name, finds, wanted in checks:
+                if finds.search(english) and not wanted[lang].search(translated):
+                    misses.append(f"{path.name}: [{name} -> {glossary()[name][lang]}] {shown!r} -> {translated!r}")
+    return misses
+
+
+def test_the_check_finds_a_term_and_its_inflections() -> None:
+    checks = {name: (finds, wanted) for name, finds, wanted in term_checks()}
+    finds, wanted = checks["change_request"]
+    assert finds.search("Raise a change request") and finds.search("3 change requests")
+    assert not finds.search("--change-request") and not finds.search("change_request_method")
+    assert wanted["es"].search("Crear una solicitud de cambio") and wanted["es"].search("3 solicitudes de cambio")
+    assert not wanted["es"].search("Crear una petición de cambio")
+    assert wanted["pt_BR"].search("3 requisições de mudança") and not wanted["pt_BR"].search("pedido de mudança")
+    finds, wanted = checks["incident"]
+    assert wanted["fr"].search("l'incident INC-0042") and wanted["es"].search("Incidentes abiertos")
+    assert not wanted["es"].search("Incidencias abiertas")
+    finds, wanted = checks["approval"]
+    assert not finds.search("a pre-approved change") and finds.search("Approved by {who}")
+    assert wanted["es"].search("Aprobada por {who}") and wanted["pt_BR"].search("Aprovado por {who}")
+    finds, wanted = checks["configuration_item"]
+    assert wanted["fr"].search("Éléments de configuration") and wanted["pt_BR"].search("3 itens de configuração")
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_catalogues_keep_the_glossary(lang: str) -> None:
+    misses = glossary_misses(lang)
+    assert not misses, f"{len(misses)} messages leave the glossary's word:\n" + "\n".join(misses[:40])
