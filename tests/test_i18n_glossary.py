@@ -40,7 +40,17 @@ def test_no_english_word_is_two_terms() -> None:
 # ---------------------------------------------------------------- the catalogues keep the glossary
 
 LOCALE = Path(vse_tui.i18n.__file__).parent / "locale"
-PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]")
+# what names a value, a command or a key rather than a term: {reporter}, 'vse-tui audit check', JSON keys
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]|vse-tui(?: [a-z][\w-]*| --?[\w-]+| [A-Z][\w.-]*)*"
+                         r"|JSON \([^)]*\)")
+ABBREVIATION = re.compile(r"(?<![\w-])(\w{3,})\.")
+# stored codes and keys a message names and its translation keeps as they are: (default: comment),
+# PT:change|incident, priority:Highest=P1, risks=...
+CODES = re.compile(r"\(default: [^)]*\)|[:=]'[^']*'|[\w.-]+(?:[|:=][\w.'-]+)+|\w+=")
+QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|\([^()]*\)")
+# terms whose English word is also a plain verb ("if it reports damage"): a verb use is not the term
+VERB = re.compile(r"(?:\b(?:it|which|that|who|they|to|will|can|may|must|should)\s+)$", re.IGNORECASE)
+ALSO_VERBS = {"report", "impact", "target", "comment"}
 
 
 def _inflected(word: str, lang: str) -> set[str]:
@@ -50,7 +60,7 @@ def _inflected(word: str, lang: str) -> set[str]:
     if lang == "es":
         forms |= {w + "s", w + "es"}
         if w.endswith("ión"):
-            forms.add(w[:-2] + "iones")
+            forms.add(w[:-3] + "iones")
         if w.endswith("z"):
             forms.add(w[:-1] + "ces")
         if w.endswith("o"):
@@ -102,6 +112,14 @@ def term_checks() -> list[tuple[str, re.Pattern[str], dict[str, re.Pattern[str]]
     return out
 
 
+def _abbreviated(translated: str, term: dict, lang: str) -> bool:
+    """A narrow column's cut word ("restabl.", "fourniss.") that begins the language's word or a form."""
+    starts = [term[lang].casefold(), *(f.rstrip("*").casefold() for f in term.get(f"{lang}_forms", []))]
+    return any(len(cut) >= 3 and any(start.startswith(cut.casefold()) or cut.casefold().startswith(start)
+                                     for start in starts)
+               for cut in ABBREVIATION.findall(translated))
+
+
 def glossary_misses(lang: str) -> list[str]:
     """Every translated message of every area catalogue of `lang` whose English holds a glossary term
     and whose translation does not hold that language's word for it."""
@@ -111,12 +129,21 @@ def glossary_misses(lang: str) -> list[str]:
         messages, _header = vse_tui.i18n.parse_po(path.read_text(encoding="utf-8"))
         for key, forms in messages.items():
             shown = key.split("\x04")[-1]
-            english = PLACEHOLDER.sub(" ", shown)  # {reporter} names a value, not a term
+            english = CODES.sub(" ", PLACEHOLDER.sub(" ", shown))  # {reporter} names a value, not a term
             translated = " ".join(f for f in forms if f)
             if not translated:
                 continue  # untranslated: the completeness check's business
+            # a quoted or bracketed list the translation keeps word for word names codes, not terms
+            english = QUOTED.sub(lambda m, kept=translated: " " if m.group(0).strip("'\"()") in kept else m.group(0),
+                                 english)
             for name, finds, wanted in checks:
-                if finds.search(english) and not wanted[lang].search(translated):
+                found = [m for m in finds.finditer(english)
+                         if not (name in ALSO_VERBS and VERB.search(english[:m.start()]))
+                         # kept word for word: a code or a key the message names (English left in a
+                         # translation is the completeness checks' business)
+                         and not re.search(r"(?<![\w-])" + re.escape(m.group(0)) + r"(?![\w-])", translated)]
+                if found and not wanted[lang].search(translated) \
+                        and not _abbreviated(translated, glossary()[name], lang):
                     misses.append(f"{path.name}: [{name} -> {glossary()[name][lang]}] {shown!r} -> {translated!r}")
     return misses
 
@@ -137,6 +164,8 @@ def test_the_check_finds_a_term_and_its_inflections() -> None:
     assert wanted["es"].search("Aprobada por {who}") and wanted["pt_BR"].search("Aprovado por {who}")
     finds, wanted = checks["configuration_item"]
     assert wanted["fr"].search("Éléments de configuration") and wanted["pt_BR"].search("3 itens de configuração")
+    assert checks["version"][1]["es"].search("Comparar versiones")
+    assert checks["restore"][1]["es"].search("restabl.") is None and _abbreviated("restabl.", glossary()["restore"], "es")
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
