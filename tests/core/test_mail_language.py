@@ -97,7 +97,7 @@ def test_an_organisations_language_serves_its_contacts_and_the_shops_own_words_s
     assert send_outbox(store, settings) == (2, [])
     texts = [BytesParser(policy=SMTP_POLICY).parsebytes(raw).get_content().replace("\r\n", "\n")
              for _f, _r, raw in handler.received]
-    assert texts[0].startswith(f"Olá, Rui Costa.\n\nEstamos trabalhando em {inc.id}: Sem internet.")
+    assert texts[0].startswith(f"Olá, Rui Costa,\n\nEstamos trabalhando em {inc.id}: Sem internet.")
     assert texts[1].startswith(f"Dear Rui Costa, {inc.id} is in hand.")
 
 

@@ -48,13 +48,13 @@ DEFAULT_TEMPLATES: dict[str, str] = {
                           "Priority {priority}; we aim to restore service by {target}.\n\n{operator}, {shop}"),
     "incident_investigating": N_("Hello {reporter},\n\nWe are working on {id}: {summary}.\n"
                                  "What we know so far: {details}\nNext update by {target}.\n\n{operator}, {shop}"),
-    "incident_restored": N_("Hello {reporter},\n\nService is restored for {id}: {summary}.\nWhat we did: "
-                            "{solution}\nPlease tell us if all works as expected so we can close it.\n\n"
-                            "{operator}, {shop}"),
+    "incident_restored": N_("Hello {reporter},\n\nService is restored for {id}: {summary}.\n"
+                            "What we did: {solution}\nPlease tell us if all works as expected so we can close it."
+                            "\n\n{operator}, {shop}"),
     "incident_closed": N_("Hello {reporter},\n\nWe have closed {id}: {summary}. Thank you for confirming.\n\n"
                           "{operator}, {shop}"),
-    "change_scheduled": N_("Hello,\n\nChange {id}: {title} is planned for {planned}. Expected impact: "
-                           "{impact}.\n\n{operator}, {shop}"),
+    "change_scheduled": N_("Hello,\n\nChange {id}: {title} is planned for {planned}. Expected impact: {impact}."
+                           "\n\n{operator}, {shop}"),
     "change_deployed": N_("Hello,\n\nChange {id}: {title} was deployed on {deployed}.\n\n{operator}, {shop}"),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, using
+from vse_tui.i18n import pgettext, using
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -195,16 +195,21 @@ def message_for(store: StorePort, inc: Incident, template: str, operator: str = 
     with using(language):
         text = policy.template_text(pol.templates if pol else None, template)
         values = {
-            "id": inc.id, "summary": inc.summary, "priority": inc.priority, "reporter": inc.reporter or _("there"),
-            "details": inc.details or inc.summary, "solution": inc.solution or _("(see below)"),
-            "target": clock.local_text(tgt.due_at) if tgt.due_at else _("as soon as possible"),
+            "id": inc.id, "summary": inc.summary, "priority": inc.priority,
+            "reporter": inc.reporter or pgettext("mail", "there"),
+            "details": inc.details or inc.summary, "solution": inc.solution or pgettext("mail", "(see below)"),
+            "target": clock.local_text(tgt.due_at) if tgt.due_at else pgettext("mail", "as soon as possible"),
             "operator": operator or store.actor.operator,
-            "shop": store.setting("shop_name", "") or _("the service desk"),
+            "shop": _shop_or(store.setting("shop_name", None), pgettext("mail", "the service desk")),
         }
     try:
         return text.format_map(_Defaulting(values))
     except (ValueError, IndexError):  # a malformed template: show it unfilled rather than fail
         return text
+
+
+def _shop_or(name: str | None, default: str) -> str:
+    return default if name is None else name
 
 
 class _Defaulting(dict[str, object]):
