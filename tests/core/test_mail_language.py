@@ -142,7 +142,9 @@ def test_the_command_line_sets_a_contacts_and_a_customers_language(tmp_path) -> 
     from vse_tui.store import open_store
 
     db = str(tmp_path / "shop.db")
-    assert _cli("--db", db, "record", "add", "customers", "--set", "name=Acme Bakery")[0] == 0
+    code, _out, err = _cli("--db", db, "record", "add", "customers", "--set", "name=Acme Bakery", "--set",
+                           "language=es-MX")  # as people write it
+    assert code == 0, err
     code, out, err = _cli("--db", db, "people", "add", "Lucía Gómez", "--affiliation", "customer",
                           "--organisation", "Acme Bakery", "--email", "lucia@acme.example", "--language", "es-MX")
     assert code == 0, err
@@ -154,6 +156,8 @@ def test_the_command_line_sets_a_contacts_and_a_customers_language(tmp_path) -> 
         assert store.get("people", out.split()[0]).language == "es"
         assert store.get("customers", "CUS-0001").language == "fr"
         assert language_of(store, "LUCIA@acme.example") == "es"
+    code, _out, err = _cli("--db", db, "record", "edit", "CUS-0001", "--set", "language=Deutsch")
+    assert code != 0 and "'Deutsch' is not one of en, es, pt_BR, fr" in err
 
 
 def test_a_spreadsheet_of_contacts_brings_their_languages(store, tmp_path) -> None:

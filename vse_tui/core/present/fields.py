@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from vse_tui.i18n import SOURCE_LANGUAGE, language
+from vse_tui.i18n import SOURCE_LANGUAGE, language, match_language
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
@@ -351,6 +351,8 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
                 if name != "state":
                     out[name] = model_for(kind).model_fields[name].default
                 continue
+            if name == "language" and text not in spec.choices:  # es-MX, pt, Français: as people write it
+                text = match_language(text) or text
             if text not in spec.choices:
                 raise InputError(f"{label}: {text!r} is not one of {', '.join(spec.choices)}")
             out[name] = text
