@@ -148,3 +148,23 @@ def test_self_approval_while_a_colleague_holds_the_role_is_a_finding(store):
     assert [f.records for f in found] == [(pol.id,)] and "another person of the shop holds" in found[0].what
     gov.approve_policy(store, gov.approval(store, "Sam"))  # the colleague approves it too: hers is not a self-approval
     assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]
+
+
+def test_self_approval_in_a_shop_of_two_is_a_finding_even_when_nobody_else_holds_the_role(store):
+    """Tester (SM) approves the policy she wrote; Sam, the other person, holds only an incident role:
+    nobody else could approve it, and it is still a finding (only a one-person shop may cover it
+    with a mitigation)."""
+    from vse_tui.core.governance.roles import acknowledge, add_person, warnings
+
+    add_person(store, "Sam", roles="PT:incident")
+    fields = gov.policy_defaults()
+    fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
+    gov.save_policy_draft(store, fields)
+    pol = gov.approve_policy(store, gov.approval(store, None))
+    found = [f for f in audit_check.audit_check(store) if f.rule == "self-approval"]
+    assert [f.records for f in found] == [(pol.id,)]
+    assert "nobody else holds the approving role (SM)" in found[0].what
+    # a countable mitigation covers a self-approval only in a shop of one person
+    for warning in warnings(store):
+        acknowledge(store, warning, "A monthly review of the changes deployed")
+    assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]

@@ -383,7 +383,10 @@ async def test_bugs_found_on_the_way_change_incident_and_feedback(make_app, tmp_
     store = app.store
     sam, _ = add_person(store, "Sam Ortiz", roles="CM,IM,PT:incident")
     ch = changes.request(store, "Swap NAS disk")
-    changes.evaluate(store, ch.id, True, how="email", who=sam.uuid)  # Kim at the keyboard, Sam approved
+    mail = tmp_path / "sam.eml"
+    mail.write_text("From: Sam Ortiz <sam@shop.example>\nSubject: Re: Swap NAS disk\n\nApproved.\n")
+    # Kim at the keyboard, Sam approved by e-mail: recorded on his behalf, his message attached
+    changes.evaluate(store, ch.id, True, how="email", who=sam.uuid, evidence=str(mail))
     inc = core.log_incident(store, "Mail server down", impact="high", urgency="high")
     entry = log_feedback(store, "Invoices arrive late")
     async with app.run_test(size=SIZE) as pilot:

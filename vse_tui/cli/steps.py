@@ -128,7 +128,7 @@ def cmd_change_evaluate(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.evaluate(store, args.change, not args.reject, who=args.by, how=args.how, noted_by=args.noted_by,
-                           reason=args.reason or "", mitigation=args.mitigation)
+                           reason=args.reason or "", mitigation=args.mitigation, evidence=args.evidence)
     return _done(done, done.status or "")
 
 
@@ -148,7 +148,7 @@ def cmd_change_design(args) -> int:
     fields = _pairs(args.set)
     with open_store(args, must_exist=True) as store:
         done = co.design(store, args.change, scope=args.scope, who=args.by, how=args.how, noted_by=args.noted_by,
-                         mitigation=args.mitigation, **fields)
+                         mitigation=args.mitigation, evidence=args.evidence, **fields)
     return _done(done, "designed (CO.2.3)")
 
 
@@ -183,7 +183,7 @@ def cmd_change_approve_deployment(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.approve_deployment(store, args.change, who=args.by, how=args.how, noted_by=args.noted_by,
-                                     mitigation=args.mitigation)
+                                     mitigation=args.mitigation, evidence=args.evidence)
     return _done(done, "deployment approved (CO.3.2)")
 
 
@@ -347,10 +347,13 @@ def register(reg) -> None:
 
     def approver(p) -> None:
         p.add_argument("--by", metavar="PERSON", help="who decided (default: you)")
-        p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="other",
+        p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="other",
                        help="how the decision was given (default: other)")
         p.add_argument("--noted-by", metavar="PERSON", help="who noted a verbal decision")
         p.add_argument("--mitigation", metavar="TEXT", help="how the risk is covered, when a role rule warns")
+        p.add_argument("--evidence", metavar="FILE", help="recording someone else's decision (--by, --how email or "
+                                                          "paper): the message (.eml) or the scan that shows it, "
+                                                          "attached")
 
     p = reg.action(ch, "evaluate", "approve or reject a requested change (CO.2.1)", cmd_change_evaluate)
     p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import _
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import (
     ConfirmScreen,
@@ -169,14 +170,22 @@ class ChangeScreen(RecordScreen):
         self.app.push_screen(FormScreen(form_fields, submit, title, info=info), done)
 
     def _approval_fields(self) -> list[Field]:
-        return approval_fields(self)
+        """Who decided, how, and for a decision given by someone else (e-mail or paper), the file that
+        shows it: recorded on their behalf, the same rule as any approval."""
+        return [*approval_fields(self), Field("evidence", _("Shown by"), value="",
+                                              placeholder=_("for someone else's decision: the e-mail (.eml) or scan "
+                                                            "file"))]
+
+    @staticmethod
+    def _approval_args(values: dict) -> dict:
+        return {**approval_args(values), "evidence": values.get("evidence") or None}
 
     def action_approve(self) -> None:
         from vse_tui.core.control.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", "Note", value="")],
-                  lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **approval_args(v)),
+                  lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **self._approval_args(v)),
                   f"Approve {rec.id} (CO.2.1)", ok=f"{rec.id} approved")
 
     def action_reject(self) -> None:
@@ -184,7 +193,7 @@ class ChangeScreen(RecordScreen):
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", "Reason", "text", "", required=True)],
-                  lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **approval_args(v)),
+                  lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **self._approval_args(v)),
                   f"Reject {rec.id} (CO.2.1)", ok=f"{rec.id} rejected")
 
     def action_schedule(self) -> None:
@@ -222,7 +231,7 @@ class ChangeScreen(RecordScreen):
                   *self._approval_fields()]
         self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
                                            resources=v["resources"], risks=v["risks"],
-                                           quality_measures=v["quality_measures"], **approval_args(v)),
+                                           quality_measures=v["quality_measures"], **self._approval_args(v)),
                   f"Design {rec.id} (CO.2.3, WP.16)", ok="Design recorded and approved")
 
     def action_build(self) -> None:
@@ -262,7 +271,7 @@ class ChangeScreen(RecordScreen):
             info = (f"Built by {name_of(self.store, rec.built_by)}. " + info
                     + " If you must, give a mitigation; it is kept with the change.")
         fields = self._approval_fields()
-        self._run(fields, lambda v: approve_deployment(self.store, rec.id, **approval_args(v)),
+        self._run(fields, lambda v: approve_deployment(self.store, rec.id, **self._approval_args(v)),
                   f"Approve deployment of {rec.id} (CO.3.2)", info=info, ok="Deployment approved; the build is final")
 
     def action_deploy(self) -> None:
@@ -453,7 +462,7 @@ class CalendarScreen(BaseScreen):
         d = lo_day
         while d < hi_day:
             cells = []
-            for _ in range(7):
+            for _col in range(7):
                 cell = Text()
                 style = "bold reverse" if d == self.day else ("bold" if d == today else "")
                 dim = self.view == "month" and d.month != self.day.month
