@@ -270,7 +270,7 @@ def cmd_setup(args) -> int:
                 name, email, text = (row.split(";") + ["", ""])[:3]
                 uuid = store.row("people", ["uuid"], {"title": name.strip()})
                 roles.append((uuid[0] if uuid else None, name.strip(), email.strip(), text.strip()))
-        done = setup.save(store, args.step, values, approved, roles)
+        done = setup.save(store, args.step, values, approved, roles, evidence=args.evidence)
     return _done(done, f"setup step {args.step} saved") if done is not None else EXIT_OK
 
 
@@ -434,8 +434,11 @@ def register(reg) -> None:
     p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="a field of the step (repeatable)")
     p.add_argument("--person", action="append", metavar="NAME;EMAIL;ROLES", help="roles step: a person and roles")
     p.add_argument("--approved-by", metavar="PERSON", help="who approves the step (default: you)")
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
                    help="how the step was approved (default: signature)")
+    p.add_argument("--evidence", metavar="FILE", help="recording someone else's approval (--approved-by, --how email "
+                                                      "or paper): the message (.eml) or the scan that shows it, "
+                                                      "attached")
 
     p = reg.action("record", "add", "add a record of any kind through the generic editor", cmd_record_add,
                    "add or edit any record (the generic editor's fields)")
