@@ -489,7 +489,7 @@ def _reviews(store: StorePort) -> list[Finding]:
 def _competence(store: StorePort) -> list[Finding]:
     """Training or competence past its renewal date for a person who holds the role that needs it."""
     from ..kernel import clock
-    from .due import lapsed_training
+    from .lapsed import lapsed_training
 
     today = clock.today()
     return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "

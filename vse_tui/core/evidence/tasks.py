@@ -519,7 +519,7 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                           else f"no training recorded as met for {', '.join(missing) or 'anyone'}",
                           [i for _u, i, _p, m, _d in training if m]))
     else:
-        from .due import lapsed_training
+        from .lapsed import lapsed_training
 
         lapsing = {t.ref for t in lapsed_training(store, clock.to_local(ctx.now).date())}  # as the map's "today"
         lapsed = [i for _u, i, _p, _m, _d in training if i in lapsing]
