@@ -58,6 +58,13 @@ pre { white-space: pre-wrap; margin: 0; font-family: inherit; } nav { margin-bot
 PASSIVE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".pdf", ".txt", ".csv", ".log", ".md", ".json", ".eml"}
 STATE_CLASS = {"done": "ok", "partly done": "part", "stale": "part", "not started": "no"}
 NOT_RECORDED = N_("not recorded")
+# the pages of the records no work product holds, by kind (others: the model's label, made plural)
+OTHER_TITLES = {
+    "customers": N_("Customers"), "suppliers": N_("Suppliers"), "people": N_("People"),
+    "role_assignments": N_("Role assignments"), "training": N_("Trainings"),
+    "acknowledgements": N_("Acknowledged warnings"), "attachments": N_("Attachments"),
+    "schedule_items": N_("Schedule entries"),
+}
 
 
 @dataclass
@@ -750,7 +757,7 @@ def build_pages(store, files: dict[str, str], target: Path,
         if not model.WP and store.count(kind):
             from ..core.kernel.text import plural
 
-            title = plural(model.LABEL)
+            title = _(OTHER_TITLES[kind]) if kind in OTHER_TITLES else plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
     total = sum(pages[0].count for _kind, pages, _wp in record_pages)  # a list's first page counts its records
     done = 0
