@@ -148,12 +148,13 @@ def render_html(page: Page, shop: str) -> str:
 
 
 def _html_head(page: Page, shop: str) -> str:
+    index_link = _("Audit pack index")
     return "\n".join([
         f"<!DOCTYPE html><html lang=\"{language().replace('_', '-')}\"><head><meta charset=\"utf-8\">",
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src 'self'\">",
         f"<title>{_esc(page.title)}</title><style>{STYLE}</style></head><body>",
-        f"<nav><a href=\"{page.up()}index.html\">{_esc(_('Audit pack index'))}</a> · <span class=\"dim\">{_esc(shop)}"
+        f"<nav><a href=\"{page.up()}index.html\">{_esc(index_link)}</a> · <span class=\"dim\">{_esc(shop)}"
         "</span></nav>",
         f"<h1>{_esc(page.title)}</h1>"])
 
@@ -584,6 +585,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
             intervals=", ".join(f"{t} {d}" for t, d in sorted(intervals.items())))),
     ]
     current = None
+    nobody = _("nobody")
     rows: list[list[Any]] = []
     for t in tasks:
         if t.process != current:
@@ -602,7 +604,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
                      if ev else Mark(_("none"), "no"),
                      "\n".join(f"{i.wp} {i.name}: {'/'.join(i.needed)} ({_yes_no(i.ok)})" for i in t.inputs if i.wp),
                      "\n".join(f"{o.wp} {o.name}: {'/'.join(o.needed)} ({_yes_no(o.ok)})" for o in t.outputs if o.wp),
-                     "\n".join(f"{r}: {', '.join(h) or _('nobody')}" for r, h in t.holders.items())])
+                     "\n".join(f"{r}: {', '.join(h) or nobody}" for r, h in t.holders.items())])
     if rows:
         blocks.append(("table", (_task_head(), rows)))
     findings = audit_findings(store)
