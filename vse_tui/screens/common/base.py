@@ -39,10 +39,12 @@ class BaseScreen(Screen[None]):
 
     NARROW = 100  # columns: below, a screen lays its panels out for a small terminal (class -narrow)
     STACK_BELOW = 0  # columns: below, a record's fields stand above its history (class -stacked)
+    SHORT = 30  # rows: below, boxes that can grow long (warnings) keep to a few lines and scroll (class -short)
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < self.NARROW, "-narrow")
         self.set_class(event.size.width < self.STACK_BELOW, "-stacked")
+        self.set_class(event.size.height < self.SHORT, "-short")
 
     def on_mount(self) -> None:
         self.title = _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
