@@ -75,7 +75,7 @@ def cmd_incident_close(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = inc.close(store, args.incident, confirmed_by=args.confirmed_by, how=args.how, solution=args.solution,
                          root_cause=args.root_cause, no_change_reason=args.no_change_reason,
-                         acknowledgement=args.acknowledgement)
+                         acknowledgement=args.acknowledgement, checked_by=args.checked_by, check=args.check or "")
     return _done(done, "closed")
 
 
@@ -320,7 +320,9 @@ def register(reg) -> None:
     p.add_argument("--solution", metavar="TEXT", help="the resolution, if not recorded at the restore")
     p.add_argument("--root-cause", metavar="TEXT", help="what caused it, when known")
     p.add_argument("--no-change-reason", metavar="TEXT", help="why a significant incident needs no change request")
-    p.add_argument("--acknowledgement", metavar="TEXT", help="how the fix was checked, when you resolved it yourself")
+    p.add_argument("--checked-by", metavar="WHO", help="who checked the fix, when you resolved it yourself")
+    p.add_argument("--check", metavar="TEXT", help="how they checked it (with --checked-by)")
+    p.add_argument("--acknowledgement", metavar="TEXT", help="instead of --checked-by: why nobody else checked the fix")
     p = reg.action(inc, "problem", "mark an incident a potential problem (IN.1.3)", cmd_incident_problem)
     p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
     p.add_argument("--root-cause", metavar="TEXT", help="what caused it, when known")
