@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.widgets.choice import Choice
 from vse_tui.widgets.keys import KeyHint
@@ -60,7 +61,7 @@ def person_field(store, name: str, label: str, value: str | None = None, require
     return Field(name, label, "pick", value, options, required=required, placeholder="(nobody)")
 
 
-APPROVAL_HOW = [("signature", "signature"), ("e-mail", "email"), ("paper", "paper"), ("meeting", "meeting"), ("verbal", "verbal"),
+APPROVAL_HOW = [(N_("typed here, not signed"), "signature"), ("e-mail", "email"), ("paper", "paper"), ("meeting", "meeting"), ("verbal", "verbal"),
                 ("other", "other")]
 
 
@@ -69,7 +70,7 @@ def approval_fields(screen, who: str | None = None, how: str = "signature", miti
     and the mitigation asked for when the approver holds none of the task's roles."""
     store = screen.app.store
     out = [person_field(store, "who", "Approved by", who or store.actor.person, required=True),
-           Field("how", "How", "radio", how, APPROVAL_HOW),
+           Field("how", "How", "radio", how, [(_(label), value) for label, value in APPROVAL_HOW]),
            person_field(store, "noted_by", "Noted by")]
     if mitigation:
         out.append(Field("mitigation", "Mitigation", "text", "",
@@ -86,7 +87,7 @@ def build_widget(f: Field):
     """The input widget for a field, with id f-<name>."""
     wid = f"f-{f.name}"
     if f.kind == "text":
-        return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False)
+        return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False, placeholder=f.placeholder)
     if f.kind == "select":
         options = [(Text(label) if isinstance(label, str) else label, value) for label, value in f.options]
         return Select(options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True,

@@ -215,6 +215,10 @@ class ProcessScreen(SearchableList):
         model = BY_KIND[kind]
         fields = spec_fields(store, kind, values=starting_values(kind))
         fields = [f for f in fields if f.name != "state"]
+        from vse_tui.screens.common.guide import ask_for
+
+        if kind == "configuration_items":  # a short record: what the evidence needs of it is what the form asks
+            fields = ask_for(fields, model.WP)  # (a longer one's screen asks for what it still lacks, step by step)
 
         def done(result) -> None:
             if result is not None:

@@ -22,7 +22,8 @@ class RecordScreen(BaseScreen):
     TITLE_TEXT = "Record"
     BINDINGS = [
         Binding("escape", "back", "Back", id="record_back"),
-        Binding("e", "edit", "Edit (new version)", id="record_edit"),
+        Binding("e", "evidence_here", "Evidence", id="record_evidence"),
+        Binding("E", "edit", "Edit (new version)", id="record_edit"),
         Binding("a", "approve", "Approve", id="record_approve"),
         Binding("v", "compare", "Compare versions", id="record_compare"),
         Binding("f", "files", "Files", id="record_files"),
@@ -37,6 +38,8 @@ class RecordScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="head")
+        yield Static("", id="record-steps")
+        yield Static("", id="record-guide", classes="warning")
         yield from self.compose_extra()
         yield record_panels()
         yield from self.compose_footer()
@@ -86,7 +89,8 @@ class RecordScreen(BaseScreen):
 
         for a in rec.approvals:
             grid.add_row(a.meaning, Text(
-                f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
+                f"{a.by}, {clock.local_text(a.at)}" + (f", by {a.how}" if a.how != "signature" else "")
+                + (f", version {a.version}" if a.version else "")
                 + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
                 + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
         if self.kind in ("feedback", "change_requests"):
@@ -105,7 +109,50 @@ class RecordScreen(BaseScreen):
         self.query_one("#fields-panel").border_title = model.LABEL + (f" ({model.WP})" if model.WP else "")
         self.query_one("#history-panel").border_title = "History"
         self.query_one("#history", HistoryTable).show(store.history(rec.uuid), store)
+        self._guide(rec)
         self.reload_extra(rec)
+
+    # the action that performs each step's task on a record screen (a change has its own screen's)
+    STEP_ACTIONS: dict[str, tuple[str, ...]] = {"RE.2.1": ("edit",), "RE.2.2": ("approve",), "RE.2.3": ("step",)}
+
+    def _guide(self, rec) -> None:
+        """An agreement's or a feedback entry's steps as the evidence map judges them, and the line
+        saying what its evidence needs next (core.evidence.guide: the map's own rules)."""
+        from vse_tui.core.evidence.guide import FLOWS, record_steps
+        from vse_tui.screens.common.guide import marks, next_line
+
+        line, shown = self.query_one("#record-guide", Static), self.query_one("#record-steps", Static)
+        if self.kind not in FLOWS or self.kind == "change_requests":
+            line.display = shown.display = False
+            return
+        steps = record_steps(self.store, rec)
+        self.steps = steps
+        shown.update(marks(steps))
+        text, acts = next_line(self, steps, self.STEP_ACTIONS)
+        line.display = bool(text)
+        line.update(Text(text))
+        self.next_actions = acts
+
+    steps: list = []
+
+    def evidence_task(self) -> str | None:
+        """The task this screen is about: its first step the map does not count yet, else the task
+        the record's work product is made by."""
+        from vse_tui.core.governance.approvals import APPROVE_TASK
+        from vse_tui.core.governance.documents import CREATE_TASK
+
+        open_ = next((s.task for s in self.steps if not s.done), None)
+        if open_:
+            return open_
+        if self.steps:
+            return self.steps[-1].task
+        wp = BY_KIND[self.kind].WP or ""
+        return APPROVE_TASK.get(wp) or CREATE_TASK.get(wp)
+
+    def action_evidence_here(self) -> None:
+        from vse_tui.screens.evidence.map import EvidenceScreen
+
+        self.app.push_screen(EvidenceScreen(task=self.evidence_task()))
 
     def action_back(self) -> None:
         go_back(self)
