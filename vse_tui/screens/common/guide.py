@@ -66,18 +66,20 @@ DO = {"CO.2.1": N_("evaluate the request"), "CO.2.2": N_("put it on the schedule
       "RE.2.3": N_("take it to its next step")}
 
 
-def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "edit") -> tuple[str, tuple[str, ...]]:
+def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "edit",
+              after: int = -1) -> tuple[str, tuple[str, ...]]:
     """What the evidence needs next, one short sentence a line: the next step and its key, what
     the shop must record first, whose task it is; then the first step already taken whose evidence
     lacks something, and where to mend it. Returns the lines (empty when every step counts) and the
-    actions the key bar leads with."""
+    actions the key bar leads with. `after`: the next step is looked for after that index (a step
+    passed over is said on its own row)."""
     k = screen.key_for
     lines: list[str] = []
     acts: tuple[str, ...] = ()
     def waiting(s) -> bool:  # performed, but not yet in the status its task leaves it in: its key again
         return bool(s.new) and all(m.startswith("not ") and m.endswith(" yet") for m in s.new)
 
-    step = next((s for s in steps if not s.performed or waiting(s)), None)
+    step = next((s for i, s in enumerate(steps) if i > after and (not s.performed or waiting(s))), None)
     if step is not None:
         acts = actions.get(step.task, ())
         keys = _(" or ").join(k(a) for a in acts)

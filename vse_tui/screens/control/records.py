@@ -138,13 +138,19 @@ class ChangeScreen(RecordScreen):
         self.steps = steps
         last = max((i for i, s in enumerate(steps) if s.performed), default=-1)
         finished = rec.state == "cancelled" or rec.status == "rejected"
-        line, acts = next_line(self, steps, STEP_ACTIONS) if not finished else ("", ())
-        nxt = next((s for s in steps if not s.performed), None)
+        # the next step comes after the last one taken; one passed over says so on its own row
+        line, acts = next_line(self, steps, STEP_ACTIONS, after=last) if not finished else ("", ())
+        nxt = next((s for i, s in enumerate(steps) if i > last and not s.performed), None)
         procedure = self.store.latest("procedures")
-        if nxt is not None and nxt.task == "CO.3.5" and rec.state == "reviewed" and procedure is not None:
+        review = next((s for s in steps if s.task == "CO.3.5" and not s.performed), None)
+        if review is not None and rec.state == "reviewed":
             # the review is recorded: CO.3.5 is done when the procedure is updated from it
+            from vse_tui.screens.common.guide import where_to_add
+
             lesson = _("CO.3.5: update the procedure from the review: ctrl+p {ref} opens it, {edit} edits, "
-                       "a approves.").format(ref=procedure.id, edit=self.key_for("edit"))
+                       "a approves.").format(ref=procedure.id, edit=self.key_for("edit")) if procedure is not None \
+                else _("CO.3.5: write the change procedure ({where}), then update it from the review.").format(
+                    where=where_to_add("procedures"))
             line = "\n".join([lesson, *[x for x in line.splitlines() if not x.startswith("Next: CO.3.5")]])
             acts = ()
         for i, step in enumerate(steps):
@@ -158,7 +164,7 @@ class ChangeScreen(RecordScreen):
             elif i < last and rec.change_type == "emergency" and step.task != "CO.2.1":
                 table.add_row(Text("–", style="dim"), step.task, Text(label, style="dim"),
                               Text(_("skipped: deployed as an emergency change"), style="dim"))
-            elif step is nxt and step.task == "CO.3.5" and rec.state == "reviewed":
+            elif step.task == "CO.3.5" and rec.state == "reviewed":  # the review, not its lesson
                 table.add_row(Text("◐", style="yellow"), step.task, label,
                               Text(_("reviewed; the procedure is not updated from it yet"), style="dark_orange"))
             elif step is nxt and not finished:
@@ -166,9 +172,11 @@ class ChangeScreen(RecordScreen):
                 table.add_row(Text("▶", style="bold yellow"), step.task, Text(label, style="bold"),
                               Text(_("next: press {key}").format(key=keys) if keys else _("next"), style="yellow"))
             elif i < last and not finished:  # passed over: the evidence still asks for it
-                keys = _(" or ").join(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ()))
+                keys = _(" or ").join(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ())
+                                      if self.check_action(a, ()))
                 table.add_row(Text("○", style="dark_orange"), step.task, label,
-                              Text(_("not done: press {key}").format(key=keys), style="dark_orange"))
+                              Text(_("not done: press {key}").format(key=keys) if keys
+                                   else _("not done before the deployment"), style="dark_orange"))
             else:
                 table.add_row("·", step.task, Text(label, style="dim"), "")
         self.next_actions = acts + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at

@@ -183,7 +183,7 @@ class IncidentDetailScreen(BaseScreen):
             import re
 
             codes = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs))))
-            lines.append(_("{task} also waits on the shop's {records} (see the dashboard).").format(
+            lines.append(_("{task} waits on the shop's {records}: d lists them.").format(
                 task=shop.task, records=", ".join(codes)))
         return "\n".join(lines)
 
