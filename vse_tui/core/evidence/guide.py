@@ -123,6 +123,9 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
             elif about and about != rec.id and about not in others:
                 others.append(about)
             problems += [p for p in found if p not in problems]
+        if rec.KIND == "change_requests" and not _own_part(store, rec, code):
+            # the schedule and the procedure are the shop's: this change's part of the step comes first
+            performed, problems = False, [f"{NOT_PERFORMED} {code}"]
         needs: list[Need] = []
         roles: list[str] = []
         holders: list[str] = []
@@ -138,6 +141,25 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
                         needs, roles, holders, others))
         said.update(missing)
     return out
+
+
+def _own_part(store: StorePort, rec: Any, code: str) -> bool:
+    """Whether this change did its own part of a step performed on a shop document: it is on the
+    schedule (CO.2.2), its entry's resources were confirmed (CO.3.3), it was reviewed and the
+    procedure was updated after that review (CO.3.5)."""
+    if code == "CO.2.2":
+        return rec.planned_at is not None
+    if code == "CO.3.3":
+        entry = store.latest("schedule_items", {"change": rec.uuid})
+        return entry is not None and store.last_task_row(entry.uuid, "CO.3.3") is not None
+    if code == "CO.3.5":
+        if rec.state != "reviewed":
+            return False
+        reviewed = store.last_task_row(rec.uuid, "CO.3.5")
+        procedure = store.latest("procedures")
+        updated = store.last_task_row(procedure.uuid, "CO.3.5") if procedure is not None else None
+        return bool(reviewed and updated and updated["at"] >= reviewed["at"])
+    return True
 
 
 def _judge(ctx: _Context, task: Any, io: Any, wp: Any, records: list[Any]) -> tuple[list[str] | None, str | None]:
