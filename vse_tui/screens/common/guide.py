@@ -17,13 +17,23 @@ PLACES = {"procedures": ("c", N_("Procedures")), "secure_procedures": ("c", N_("
           "policies": ("g", N_("Policy")), "business_goals": ("g", N_("Business goals"))}
 
 
+# the kinds each process screen lists, by the key that opens it (the screens' KINDS are these)
+SCREEN_KINDS: dict[str, tuple[str, ...]] = {
+    "g": ("business_goals", "scopes", "role_lists", "people", "role_assignments", "training", "acknowledgements",
+          "policies", "cx_approaches", "data_procedures", "feedback", "improvement_reports"),
+    "c": ("change_requests", "schedule_items", "change_schedules", "configuration_items", "service_designs",
+          "built_changes", "test_reports", "procedures", "secure_procedures"),
+    "r": ("services", "customer_agreements", "supplier_agreements", "performance_reports", "feedback",
+          "customers", "suppliers"),
+}
+
+
 def where_to_add(kind: str) -> str:
     """The keys that reach the list where a record of `kind` is added."""
     from vse_tui.core.model.records import BY_KIND
-    from vse_tui.screens.common.process import ControlScreen, GovernanceScreen, RelationshipScreen
 
-    for key, screen in (("g", GovernanceScreen), ("c", ControlScreen), ("r", RelationshipScreen)):
-        if kind in screen.KINDS:
+    for key, kinds in SCREEN_KINDS.items():
+        if kind in kinds:
             return _("{key} → {list} → a").format(key=key, list=_(BY_KIND[kind].LABEL))
     return ""
 
