@@ -40,7 +40,7 @@ async def test_a_person_s_organisation_and_a_service_s_dependencies_are_picked(m
     async with app.run_test(size=SIZE) as pilot:
         app.open_record(person.id)
         await until(pilot, lambda: getattr(app.screen, "ref", None) == person.id)
-        await pilot.press("e")
+        await pilot.press("E")
         await until(pilot, lambda: type(app.screen).__name__ == "FormScreen")
         org = app.screen.query_one("#f-organisation", Picker)
         labels = [label for _v, label in org.search("")]
@@ -53,7 +53,7 @@ async def test_a_person_s_organisation_and_a_service_s_dependencies_are_picked(m
         app.pop_screen()
         app.open_record(service.id)
         await until(pilot, lambda: getattr(app.screen, "ref", None) == service.id)
-        await pilot.press("e")
+        await pilot.press("E")
         await until(pilot, lambda: type(app.screen).__name__ == "FormScreen")
         deps = app.screen.query_one("#f-dependencies", Picker)
         found = deps.search(item.title_text)
