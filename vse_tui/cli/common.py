@@ -18,6 +18,7 @@ from typing import IO, Any, NoReturn
 
 from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import json_safe, one_line, visible
+from ..i18n import _
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -87,8 +88,13 @@ def db_arg(text: str) -> str:
 
 
 def common_options() -> Parser:
-    """--db, --as and --debug, accepted before or after the command."""
+    """--db, --as, --lang and --debug, accepted before or after the command."""
     p = Parser(add_help=False)
+    # read before the parser is built (see cli.language_asked), so that --help itself is translated;
+    # named here so that --help lists it and the parser accepts it wherever it stands
+    p.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS,
+                   help=_("language of the screens, messages and reports: en, es, pt_BR or fr "
+                          "(default: the config's language, else LC_ALL, LC_MESSAGES or LANG)"))
     p.add_argument("--db", metavar="PATH", type=db_arg, default=argparse.SUPPRESS,
                    help="database file (default: VSE_TUI_DB or the user data folder)")
     p.add_argument("--as", dest="as_person", metavar="PERSON", default=argparse.SUPPRESS,

@@ -118,7 +118,9 @@ class DashboardScreen(BaseScreen):
         from vse_tui.core.control.schedule import coming_changes, overdue_changes
 
         def day(moment) -> str:
-            return clock.to_local(moment).strftime("%a %d")
+            from vse_tui.i18n.formats import day_and_weekday
+
+            return day_and_weekday(moment)
 
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
                          Text("not deployed", style="dark_orange"))) for c in overdue_changes(self.store, now)]
