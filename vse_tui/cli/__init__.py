@@ -177,6 +177,17 @@ def language_asked(argv: list[str]) -> str | None:
     return None
 
 
+def _safe_configured() -> str | None:
+    """The config's language, or None when the config cannot be read (it is reported later)."""
+    from ..config import configured_language
+    from ..core.kernel.errors import VseError
+
+    try:
+        return configured_language()
+    except VseError:
+        return None
+
+
 def choose_language(argv: list[str]) -> None:
     """Speak the language of --lang, else of the config, else of the environment (LC_ALL,
     LC_MESSAGES, LANG). An unknown --lang is a usage error; a note (pt_PT is spoken as pt_BR) goes
@@ -191,8 +202,10 @@ def choose_language(argv: list[str]) -> None:
         configured = configured_language()
     try:
         chosen, note = i18n.choose(flag, configured)  # the config's was checked when it was read
-    except i18n.UnknownLanguage as exc:
-        raise UsageError(str(exc)) from None
+    except i18n.UnknownLanguage:
+        # said in the language the person would otherwise get (the config's, else the environment's)
+        i18n.set_language(i18n.choose(None, configured if flag is None else _safe_configured())[0])
+        raise UsageError(str(i18n.UnknownLanguage(str(flag)))) from None
     i18n.set_language(chosen, note)
     if chosen != i18n.SOURCE_LANGUAGE:
         import argparse

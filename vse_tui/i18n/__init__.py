@@ -23,7 +23,6 @@ durations and yes/no answers the way the language does.
 
 from __future__ import annotations
 
-import ast
 import gettext as _gettext
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "es", "pt_BR", "fr")
 # each language by its own name, as the error for an unknown one and the docs list them
+PSEUDO = "en_XA"  # the pseudo-language of vse_tui.i18n.pseudo: for finding what is cut or not wrapped
 NAMES = {"en": "English", "es": "español", "pt_BR": "português do Brasil", "fr": "français"}
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -59,61 +59,12 @@ class Catalogue:
         return singular if n == 1 else plural
 
 
-def _unquote(text: str) -> str:
-    value = ast.literal_eval(text.strip())
-    if not isinstance(value, str):
-        raise ValueError(f"not a quoted text: {text!r}")
-    return value
-
-
 def parse_po(text: str) -> tuple[dict[str, list[str]], str]:
-    """The messages of a `.po` file (msgid, or context + EOT + msgid, to its forms) and its header."""
-    messages: dict[str, list[str]] = {}
-    entry: dict[str, str] = {}
-    forms: dict[int, str] = {}
-    current: tuple[str, int] | None = None
-    fuzzy = False
+    """The messages of a `.po` file (msgid, or context + EOT + msgid, to its forms; fuzzy ones left
+    out) and its header."""
+    from .compile import read_po
 
-    def flush() -> None:
-        nonlocal entry, forms, fuzzy
-        if "msgid" in entry and (not fuzzy or entry["msgid"] == ""):
-            key = entry["msgid"]
-            if "msgctxt" in entry:
-                key = entry["msgctxt"] + "\x04" + key
-            values = [forms[i] for i in sorted(forms)] if forms else [entry.get("msgstr", "")]
-            messages[key] = values
-        entry, forms, fuzzy = {}, {}, False
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("#"):
-            if line.startswith("#,") and "fuzzy" in line:
-                if "msgid" in entry:
-                    flush()
-                fuzzy = True
-            continue
-        if line.startswith('"') and current is not None:
-            name, index = current
-            if name == "msgstr[]":
-                forms[index] += _unquote(line)
-            else:
-                entry[name] += _unquote(line)
-            continue
-        keyword, _space, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and ("msgstr" in entry or forms or (keyword == "msgctxt" and "msgid" in entry)):
-            flush()
-        if keyword.startswith("msgstr["):
-            index = int(keyword[7:-1])
-            forms[index] = _unquote(rest)
-            current = ("msgstr[]", index)
-        elif keyword in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
-            entry[keyword] = _unquote(rest)
-            current = (keyword, 0)
-        else:
-            raise ValueError(f"a .po line not understood: {raw!r}")
-    flush()
+    messages = {key: forms for key, (_plural, forms) in read_po(text).items()}
     header = messages.pop("", [""])[0]
     return messages, header
 
@@ -165,6 +116,10 @@ def load(language: str) -> Catalogue | None:
     if language == SOURCE_LANGUAGE:
         return None
     found = _catalogues.get(language)
+    if found is None and language == PSEUDO:
+        from .pseudo import PseudoCatalogue
+
+        found = _catalogues[language] = PseudoCatalogue()
     if found is None:
         messages, header = _area_messages(LOCALE_DIR / language / "LC_MESSAGES")
         found = _catalogues[language] = Catalogue(messages, _plural_rule(header))
@@ -176,7 +131,8 @@ class UnknownLanguage(ValueError):
 
     def __init__(self, asked: str) -> None:
         available = ", ".join(f"{code} ({NAMES[code]})" for code in LANGUAGES)
-        super().__init__(f"unknown language {asked!r}: the languages available are {available}")
+        super().__init__(_("unknown language '{asked}': the languages available are {available}").format(
+            asked=asked, available=available))
         self.asked = asked
 
 
@@ -190,7 +146,7 @@ def normalize(tag: str) -> tuple[str | None, str]:
     base, _sep, region = text.partition("_")
     base = base.lower()
     exact = f"{base}_{region.upper()}" if region else base
-    if exact in LANGUAGES:
+    if exact in LANGUAGES or exact == PSEUDO:
         return exact, ""
     if base == "pt":
         return "pt_BR", tag.strip()
@@ -237,7 +193,7 @@ def set_language(language: str, asked: str = "") -> None:
     """Speak this language from now on (one of LANGUAGES); `asked`: the locale name it stands for
     when that needs a word (the second value of `choose`)."""
     global _language, _note
-    if language not in LANGUAGES:
+    if language not in LANGUAGES and language != PSEUDO:
         raise UnknownLanguage(language)
     _language = language
     _note = asked
@@ -275,5 +231,7 @@ def pgettext(context: str, message: str) -> str:
     catalogue = load(_language)
     if catalogue is None:
         return message
+    if language() == PSEUDO:
+        return catalogue.gettext(message)
     found = catalogue.gettext(context + "\x04" + message)
     return message if found == context + "\x04" + message else found
