@@ -57,14 +57,20 @@ def terminal_width() -> int:
 
 
 def date_arg(text: str) -> date:
+    """A date as the person's language writes it (25/12/2026, 25 dic 2026) or ISO (2026-12-25)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         import re
 
+        from ..i18n import formats
+
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise argparse.ArgumentTypeError(f"{text!r} is not a day of the calendar") from None
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        try:
+            return formats.parse_date(text)
+        except formats.ParseError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def count_arg(text: str) -> int:
@@ -189,8 +195,10 @@ def confirm(args, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    answer = input(f"{question} [y/N] ").strip().lower()
-    return answer in ("y", "yes")
+    from ..i18n.formats import parse_yes_no, yes_no_hint
+
+    # y/N in English, s/N in Spanish and Portuguese, o/N in French; y and n are understood everywhere
+    return parse_yes_no(input(f"{question} {yes_no_hint()} ")) is True
 
 
 def say(text: str = "", *, err: bool = False) -> None:

@@ -320,6 +320,29 @@ def parse_date(text: str, lang: str | None = None) -> date:
             text=raw, expected=_expect_date(lang))) from None
 
 
+_MOMENT = re.compile(r"(.+?)[\sT,]+(?:(?:à|a las|às|at)\s+)?(\d{1,2})[:h](\d{2})(?:\s*h)?")
+
+
+def parse_moment(text: str, lang: str | None = None) -> datetime:
+    """A day and a time of day as a person of the language types them (`25/12/2026 15:07`,
+    `25 déc. 2026 à 15h07`, `2026-12-25 15:07`), in the person's time zone: an aware moment.
+    ParseError says what is expected."""
+    from . import _
+
+    raw = text.strip()
+    found = _MOMENT.fullmatch(raw)
+    try:
+        if not found:
+            raise ParseError(raw)
+        day = parse_date(found.group(1), lang)
+        hour, minute = int(found.group(2)), int(found.group(3))
+        return datetime(day.year, day.month, day.day, hour, minute).astimezone()
+    except ValueError:
+        example = datetime(2026, 12, 25, 15, 7)
+        raise ParseError(_("'{text}' is not a date and time: expected {expected}").format(
+            text=raw, expected=f"{date_text(example.date(), lang)} 15:07")) from None
+
+
 def parse_number(text: str, lang: str | None = None) -> float:
     """A number as a person of the language types it: 2.5 (en); 2,5 or 1.234,5 (es, pt_BR);
     2,5 or 1 234,5 (fr). In a language with a decimal comma a point is read as the decimal mark too
