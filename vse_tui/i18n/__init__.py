@@ -95,6 +95,24 @@ def read_mo(data: bytes) -> tuple[dict[str, list[str]], str]:
     return messages, header
 
 
+class PseudoCatalogue(Catalogue):
+    """The pseudo-language (see .pseudo): every message pseudo-translated when it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__({}, lambda n: int(n != 1))
+
+    def gettext(self, message: str) -> str:
+        found = self.messages.get(message)
+        if found is None:
+            from .pseudo import pseudo
+
+            found = self.messages[message] = [pseudo(message)]
+        return found[0]
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
 def _area_messages(folder: Path) -> tuple[dict[str, list[str]], str]:
     """Every area of one language's folder: each `.mo` that is not older than its `.po`, else the `.po`."""
     messages: dict[str, list[str]] = {}
@@ -117,8 +135,6 @@ def load(language: str) -> Catalogue | None:
         return None
     found = _catalogues.get(language)
     if found is None and language == PSEUDO:
-        from .pseudo import PseudoCatalogue
-
         found = _catalogues[language] = PseudoCatalogue()
     if found is None:
         messages, header = _area_messages(LOCALE_DIR / language / "LC_MESSAGES")

@@ -36,6 +36,7 @@ class Locale:
     weekdays: tuple[str, ...]  # Monday first
     weekdays_short: tuple[str, ...]
     long_date: str  # {d} {month} {y}: the day not padded
+    month_year: str  # {month} {y}
     medium_date: str  # {d} {mon} {y}
     units: tuple[str, str, str]  # day, hour, minute, written right after the number
     future: str  # "in {duration}"
@@ -55,7 +56,7 @@ LOCALES: dict[str, Locale] = {
         months_short=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
         weekdays=("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
         weekdays_short=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        long_date="{d} {month} {y}", medium_date="{d} {mon} {y}", units=("d", "h", "m"),
+        long_date="{d} {month} {y}", medium_date="{d} {mon} {y}", month_year="{month} {y}", units=("d", "h", "m"),
         future="in {duration}", past="{duration} ago", yes=("y", "yes"), no=("n", "no"), day_first=False,
     ),
     "es": Locale(
@@ -65,7 +66,8 @@ LOCALES: dict[str, Locale] = {
         months_short=("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
         weekdays=("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
         weekdays_short=("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
-        long_date="{d} de {month} de {y}", medium_date="{d} {mon} {y}", units=("d", "h", "min"),
+        long_date="{d} de {month} de {y}", medium_date="{d} {mon} {y}", month_year="{month} de {y}",
+        units=("d", "h", "min"),
         future="en {duration}", past="hace {duration}", yes=("s", "si", "y", "yes"), no=("n", "no"),
         day_first=True,
     ),
@@ -77,7 +79,8 @@ LOCALES: dict[str, Locale] = {
         weekdays=("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado",
                   "domingo"),
         weekdays_short=("seg", "ter", "qua", "qui", "sex", "sáb", "dom"),
-        long_date="{d} de {month} de {y}", medium_date="{d} {mon} {y}", units=("d", "h", "min"),
+        long_date="{d} de {month} de {y}", medium_date="{d} {mon} {y}", month_year="{month} de {y}",
+        units=("d", "h", "min"),
         future="em {duration}", past="há {duration}", yes=("s", "sim", "y", "yes"), no=("n", "nao", "no"),
         day_first=True,
     ),
@@ -89,7 +92,7 @@ LOCALES: dict[str, Locale] = {
                       "déc."),
         weekdays=("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
         weekdays_short=("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
-        long_date="{d} {month} {y}", medium_date="{d} {mon} {y}", units=("j", "h", "min"),
+        long_date="{d} {month} {y}", medium_date="{d} {mon} {y}", month_year="{month} {y}", units=("j", "h", "min"),
         future="dans {duration}", past="il y a {duration}", yes=("o", "oui", "y", "yes"), no=("n", "non", "no"),
         day_first=True,
     ),
@@ -146,6 +149,13 @@ def medium_date(value: date, lang: str | None = None) -> str:
         value = _local(value).date()
     loc = locale(lang)
     return loc.medium_date.format(d=value.day, mon=loc.months_short[value.month - 1], y=value.year)
+
+
+def month_and_year(value: date, lang: str | None = None) -> str:
+    """A month as a calendar's title: December 2026, Diciembre de 2026, Dezembro de 2026, Décembre 2026."""
+    loc = locale(lang)
+    text = loc.month_year.format(month=loc.months[value.month - 1], y=value.year)
+    return text[:1].upper() + text[1:]
 
 
 def month_name(month: int, lang: str | None = None, short: bool = False) -> str:
@@ -389,7 +399,7 @@ def yes_no_hint(default: bool = False, lang: str | None = None) -> str:
 
 __all__ = [
     "LOCALES", "Locale", "ParseError", "date_text", "datetime_text", "day_and_weekday", "duration",
-    "first_weekday", "locale", "long_date", "medium_date", "minutes", "month_name", "number", "parse_date",
+    "first_weekday", "locale", "long_date", "medium_date", "minutes", "month_and_year", "month_name", "number", "parse_date",
     "parse_number", "parse_yes_no", "percent", "relative", "time_text", "week_start", "weekday_name",
     "weekdays_in_order", "yes_no_hint",
 ]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from . import Catalogue
-
 PSEUDO = "en_XA"
 OPEN, CLOSE = "«", "»"
 _ACCENTS = str.maketrans("aeiouyAEIOUYcnCNszSZ", "àéîõüýÀÉÎÕÜÝçñÇÑšžŠŽ")
@@ -33,20 +31,3 @@ def pseudo(message: str) -> str:
             letters += len(part)
     padding = _PAD * max(1, round(letters * 0.4) - 2)
     return OPEN + "".join(out) + padding + CLOSE
-
-
-class PseudoCatalogue(Catalogue):
-    """Every message, pseudo-translated when it is asked for."""
-
-    def __init__(self) -> None:
-        super().__init__({}, lambda n: int(n != 1))
-        self.cache: dict[str, str] = {}
-
-    def gettext(self, message: str) -> str:
-        found = self.cache.get(message)
-        if found is None:
-            found = self.cache[message] = pseudo(message)
-        return found
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)

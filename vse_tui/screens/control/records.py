@@ -417,13 +417,16 @@ class CalendarScreen(BaseScreen):
         yield from self.compose_footer()
 
     def _range(self) -> tuple[date, date]:
+        from vse_tui.i18n.formats import week_start
+
+        # weeks start on the day the person's language starts them (Sunday in Brazil)
         if self.view == "week":
-            first = self.day - timedelta(days=self.day.weekday())
+            first = week_start(self.day)
             return first, first + timedelta(days=7)
         first = self.day.replace(day=1)
-        start = first - timedelta(days=first.weekday())
+        start = week_start(first)
         nxt = (first + timedelta(days=32)).replace(day=1)
-        end = nxt + timedelta(days=(7 - nxt.weekday()) % 7)
+        end = nxt if week_start(nxt) == nxt else week_start(nxt) + timedelta(days=7)
         return start, end
 
     def reload(self) -> None:
@@ -441,7 +444,9 @@ class CalendarScreen(BaseScreen):
                 by_day.setdefault(d, []).append(s)
                 d += timedelta(days=1)
         table = Table(expand=True, show_lines=True, box=box.SQUARE, padding=(0, 0))
-        for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+        from vse_tui.i18n import formats
+
+        for name in formats.weekdays_in_order():
             table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)
         today = clock.today()
         weeks = max(1, (hi_day - lo_day).days // 7)
@@ -468,8 +473,8 @@ class CalendarScreen(BaseScreen):
                 d += timedelta(days=1)
             table.add_row(*cells)
         doc = schedule_document(self.store, create=False)
-        label = (f"{self.day:%B %Y}" if self.view == "month" else
-                 f"week of {lo_day:%d %b %Y}")
+        label = (formats.month_and_year(self.day) if self.view == "month" else
+                 f"week of {formats.medium_date(lo_day)}")
         panel = self.query_one("#calendar", Static)
         panel.border_title = f"{label} · {f'{doc.id} {doc.status}' if doc else 'schedule not started'}"
         panel.border_subtitle = "▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed"
