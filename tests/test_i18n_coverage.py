@@ -44,12 +44,22 @@ def test_every_text_a_person_reads_is_wrapped() -> None:
 
 def _fields(text: str) -> list[str]:
     """The fields ({ref}, %(n)d, %s) and markup ([b], [/]) of a message, sorted."""
-    return sorted(re.findall(r"\{[^{}]*\}|%\(\w+\)[sdr]|%[sdr]|\[/?[a-z@#$][^\]]*\]|\[/\]", text))
+    return sorted(re.findall(r"\{[^{}]*\}|%\(\w+\)[sdr]|%[sdr]|\[/?[a-z@#$][\w .=#@$:-]*\]|\[/\]", text))
 
 
 def _catalogue(language: str, area: str) -> dict[str, list[str]]:
     path = LOCALE / language / "LC_MESSAGES" / f"{area}.po"
     return i18n.parse_po(path.read_text(encoding="utf-8"))[0] if path.exists() else {}
+
+
+def _plurals(language: str, area: str) -> dict[str, str]:
+    """msgid -> msgid_plural of the plural messages of one catalogue."""
+    from vse_tui.i18n.compile import read_po
+
+    path = LOCALE / language / "LC_MESSAGES" / f"{area}.po"
+    if not path.exists():
+        return {}
+    return {key: plural for key, (plural, _forms) in read_po(path.read_text(encoding="utf-8")).items() if plural}
 
 
 AREAS = sorted({p.stem for p in LOCALE.glob("*/LC_MESSAGES/*.po")})
@@ -68,8 +78,17 @@ def test_every_message_is_translated_in_every_language_with_the_same_fields(area
             if not all(forms):
                 problems.append(f"{lang}/{area}: not translated {shown!r}")
                 continue
+            plural = _plurals(lang, area).get(msgid)
             for form in forms:
-                if _fields(form) != _fields(shown) and not (len(forms) > 1 and _fields(form) == []):
+                got = _fields(form)
+                if plural is None:
+                    if got != _fields(shown):
+                        problems.append(f"{lang}/{area}: fields or markup differ in {shown!r}: {form!r}")
+                    continue
+                # a plural's form takes the fields of the singular or the plural (the "one" form may
+                # leave the count out, or keep it)
+                one, many = set(_fields(shown)), set(_fields(plural))
+                if not (one & many) <= set(got) <= (one | many):
                     problems.append(f"{lang}/{area}: fields or markup differ in {shown!r}: {form!r}")
     assert not problems, "\n".join(problems)
 
