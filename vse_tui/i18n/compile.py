@@ -18,6 +18,21 @@ from pathlib import Path
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+def _unquote(text: str) -> str:
+    """A .po string's value: "..." with C escapes (read by Python's own literal reader only when
+    there is an escape in it: most lines have none, and the reader is slow)."""
+    text = text.strip()
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        raise ValueError(f"not a quoted text: {text!r}")
+    inner = text[1:-1]
+    if "\\" not in inner:
+        return inner
+    value = ast.literal_eval(text)
+    if not isinstance(value, str):
+        raise ValueError(f"not a quoted text: {text!r}")
+    return value
+
+
 def read_po(text: str) -> dict[str, tuple[str, list[str]]]:
     """msgid key (context EOT msgid) -> (msgid_plural or "", the forms); fuzzy entries left out
     (the header excepted). The same reading as vse_tui.i18n.parse_po, kept here so that this file
@@ -51,19 +66,19 @@ def read_po(text: str) -> dict[str, tuple[str, list[str]]]:
         if line.startswith('"') and current is not None:
             name, index = current
             if name == "msgstr[]":
-                forms[index] += ast.literal_eval(line)
+                forms[index] += _unquote(line)
             else:
-                entry[name] += ast.literal_eval(line)
+                entry[name] += _unquote(line)
             continue
         keyword, _space, rest = line.partition(" ")
         if keyword in ("msgctxt", "msgid") and ("msgstr" in entry or forms or (keyword == "msgctxt" and "msgid" in entry)):
             flush()
         if keyword.startswith("msgstr["):
             index = int(keyword[7:-1])
-            forms[index] = ast.literal_eval(rest)
+            forms[index] = _unquote(rest)
             current = ("msgstr[]", index)
         elif keyword in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
-            entry[keyword] = ast.literal_eval(rest)
+            entry[keyword] = _unquote(rest)
             current = (keyword, 0)
         else:
             raise ValueError(f"a .po line not understood: {raw!r}")
