@@ -24,7 +24,8 @@ durations and yes/no answers the way the language does.
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 SOURCE_LANGUAGE = "en"
@@ -124,7 +125,8 @@ def _area_messages(folder: Path) -> tuple[dict[str, list[str]], str]:
             part, part_header = read_mo(mo.read_bytes())
         else:
             part, part_header = parse_po(po.read_text(encoding="utf-8"))
-        messages.update(part)
+        # an area that leaves a text untranslated never hides another area's translation of it
+        messages.update({key: forms for key, forms in part.items() if forms and forms[0]})
         header = header or part_header
     return messages, header
 
@@ -224,6 +226,37 @@ def language_note() -> str:
 
 def language() -> str:
     return _language
+
+
+@contextmanager
+def using(language: str | None) -> Iterator[None]:
+    """Speak `language` inside the block, then the language spoken before (mail to a customer in the
+    customer's language); None or "" changes nothing."""
+    global _language
+    before = _language
+    if language:
+        set_language(language)
+    try:
+        yield
+    finally:
+        _language = before
+
+
+def match_language(tag: str | None) -> str | None:
+    """One of LANGUAGES for a language as people write it ("es", "es-MX", "pt_BR", "pt", "fr_CA.UTF-8",
+    "Español"); None when it is none of them."""
+    text = (tag or "").strip().split(".", 1)[0].replace("-", "_").lower()
+    if not text:
+        return None
+    names = {"english": "en", "inglés": "en", "español": "es", "spanish": "es", "castellano": "es",
+             "português": "pt_BR", "portugues": "pt_BR", "portuguese": "pt_BR", "français": "fr",
+             "francais": "fr", "french": "fr"}
+    if text in names:
+        return names[text]
+    base = text.split("_", 1)[0]
+    if base == "pt":
+        return "pt_BR"
+    return base if base in LANGUAGES else None
 
 
 def _(message: str) -> str:
