@@ -628,7 +628,8 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
         if task in ("CO.2.1", "CO.3.2") and change.approvals:
             at = row["at"]
             approval = min(change.approvals, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
-            how = f" ({approval.how})" if approval.how != "signature" else ""
+            how = " (signed)" if approval.signature else (" (typed, not signed)" if approval.how == "signature"
+                                                           else f" ({approval.how}, typed, not signed)")
             return f"by {name_of(store, approval.person) or approval.by}{how}, {clock.local_text(approval.at)}"
         who = name_of(store, row.get("person")) if row.get("person") else row["operator"]
         return f"by {who}, {clock.local_text(clock.parse_datetime(row['at']))}"
