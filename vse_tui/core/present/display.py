@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, formats, ngettext
 
 from ..kernel import clock
 
@@ -80,7 +80,9 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             except ValueError:
                 return value
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return formats.number(value)  # 2,5 in Spanish
+    if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
         if all(isinstance(v, str) for v in value):
@@ -113,7 +115,7 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
         if not total:
             return "figures of the period (see the table)"
         def pct(met: int, measured: int) -> str:
-            return f"{100 * met / measured:.0f}%" if measured else "-"
+            return formats.percent(100 * met / measured) if measured else "-"
         return (f"{total.get('incidents', 0)} incidents; response within target "
                 f"{pct(total.get('response_met', 0), total.get('response_measured', 0))}, resolution within target "
                 f"{pct(total.get('resolution_met', 0), total.get('resolution_measured', 0))}; "
