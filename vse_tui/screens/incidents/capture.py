@@ -14,7 +14,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
 from vse_tui.i18n import N_, _, pgettext
-from vse_tui.screens.common.base import OnceModal, after_typing
+from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
 from vse_tui.widgets.choice import Choice, Mark
 from vse_tui.widgets.picker import Picker, filter_options
@@ -101,11 +101,11 @@ class QuickCapture(OnceModal):
                 yield Label(_("Assign to"))
                 yield Picker(people, value=me if me in {u for u, _name in people} else None, id="assignee",
                              prompt=_("(nobody yet)"), title=_("Assign to"))
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row choices"):
                 yield Label(_("Impact"))
                 yield Choice(*[Mark(level_label("impact", level), value=level == "medium", name=level)
                                for level in LEVELS], id="impact")
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row choices"):
                 yield Label(_("Urgency"))
                 yield Choice(*[Mark(level_label("urgency", level), value=level == "medium", name=level)
                                for level in LEVELS], id="urgency")
@@ -126,6 +126,11 @@ class QuickCapture(OnceModal):
         if typed and not any(c.name.lower() == typed.lower() for c in self.callers.values()):
             found.append((NEW + typed, _("+ new contact: {name}").format(name=typed)))
         return found
+
+    def on_resize(self, event) -> None:
+        # a short terminal (80x24): the two choice rows lose the blank line above them, so that
+        # what the evidence still needs reads under the form instead of below the screen's edge
+        self.set_class(event.size.height < BaseScreen.SHORT, "-short")
 
     def on_mount(self) -> None:
         self.matrix = core.priority_matrix(self.app.store)
