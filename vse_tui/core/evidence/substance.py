@@ -231,7 +231,7 @@ def _prose(wp: WorkProduct, name: str) -> bool:
 def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, Any], rule: str) -> str | None:
     """Why one item's value lacks substance by its rule, or None."""
     for token in rule.split():
-        kind, _, arg = token.partition(":")
+        kind, _sep, arg = token.partition(":")
         if kind in ("text", "words"):
             if placeholder(value) if not isinstance(value, list | dict) else all(_placeholder_entry(e)
                                                                                     for e in _entries(value)):

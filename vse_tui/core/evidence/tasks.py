@@ -463,7 +463,7 @@ def _substance_words(wp: WorkProduct, item: str) -> str:
     """An item's substance rule (data/standard) in words."""
     out = []
     for token in wp.substance.get(item, "text").split():
-        kind, _, arg = token.partition(":")
+        kind, _sep, arg = token.partition(":")
         out.append({"text": "written", "words": f"{arg} words or more" if arg != "1" else "written",
                     "items": f"{arg} entries or more" if arg != "1" else "an entry or more",
                     "date": "a date in range", "moment": "a time not in the future",

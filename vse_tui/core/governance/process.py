@@ -296,7 +296,7 @@ def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, s
     from .roles import load as load_roles
 
     people, assignments = [], []
-    _, _, acks = load_roles(store)
+    _unused, _unused2, acks = load_roles(store)
     for uuid, name, _email, text in rows:
         if not name.strip():
             continue

@@ -142,7 +142,7 @@ def parse_roles(text: str) -> list[tuple[str, str | None]]:
         part = part.strip()
         if not part:
             continue
-        role_text, _, area_text = part.partition(":")
+        role_text, _sep, area_text = part.partition(":")
         role = role_text.strip().upper()
         area = area_text.strip().lower() or None
         codes = role_codes()

@@ -127,7 +127,7 @@ def target_clock(incident: Incident | IncidentRow, target: policy.Target, now: d
         return Clock(None, None, False, False, target.source)
     now = now or clock.now()
     verdict = assess(incident, target, now)
-    _, paused = _waited(incident, now)
+    _unused, paused = _waited(incident, now)
     end = incident.restored_at or now
     return Clock(verdict.resolve_due, verdict.resolve_due - end, verdict.breached, paused, target.source)
 

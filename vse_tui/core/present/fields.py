@@ -218,13 +218,13 @@ def parse_hours(text: str) -> dict[str, Any] | None:
         return None
     if text.lower().replace(" ", "") in ("24x7", "24/7", "always"):
         return {"always": True}
-    head, _, rest = text.partition(";")
+    head, _sep, rest = text.partition(";")
     m = re.fullmatch(r"\s*([A-Za-z,\- ]+?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", head)
     if not m:
         raise InputError(f"service hours: {head.strip()!r} should read like 'Mon-Fri 09:00-17:00' (or 24x7)")
     days: list[int] = []
     for chunk in m.group(1).lower().replace(" ", "").split(","):
-        a, _, b = chunk.partition("-")
+        a, _sep, b = chunk.partition("-")
         try:
             first = DAY_NAMES.index(a[:3])
             last = DAY_NAMES.index(b[:3]) if b else first
