@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError
@@ -614,7 +616,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
             readers[name] = DateReader(first, f"{'day' if first else 'month'}-first, as the file's other date "
                                               f"columns say ({day_first or month_first} dates such as "
                                               f"{'13/01' if first else '01/13'})")
-        plan.dates[name] = readers[name].decided
+        plan.dates[name] = _(readers[name].decided)
     key_counts: Counter[int] = Counter()
     named = 0
     for bucket in hashes:
