@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vse_tui.i18n import _
+
 if TYPE_CHECKING:
     from .hours import Hours
 
@@ -77,4 +79,4 @@ class Target:
 
 def default_target(priority: str) -> Target:
     respond, resolve = DEFAULT_TARGETS[priority]
-    return Target(respond, resolve, "default")
+    return Target(respond, resolve, _("default"))
