@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _
+
 from ..kernel import clock
 from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _record_problems, _satisfying
 
@@ -19,12 +21,19 @@ if TYPE_CHECKING:
 
 # the steps of a record's flow: (task, label)
 FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
-    "incidents": (("IN.2.1", "Recorded"), ("IN.2.2", "Classified"), ("IN.2.3", "Notified"), ("IN.2.4", "Restored"),
-                  ("IN.2.5", "Closed")),
+    "incidents": (("IN.2.1", N_("Recorded")), ("IN.2.2", N_("Classified")), ("IN.2.3", N_("Notified")),
+                  ("IN.2.4", N_("Restored")), ("IN.2.5", N_("Closed"))),
 }
 
-INPUT_PROBLEM = "its input "
-NOT_PERFORMED = "no write on it performs"  # how the map words an input that was not ready when the task was performed
+# How the map words an input that was not ready when the task was performed, and a record no write
+# performed the task on: the words its texts begin with, in the language spoken now.
+INPUT_PROBLEM = N_("its input {wp} was not {statuses} yet")
+NOT_PERFORMED = N_("no write on it performs {code}")
+
+
+def _begins(text: str) -> str:
+    """The words a map text begins with before its first value, translated."""
+    return _(text).split("{", 1)[0]
 
 
 @dataclass
@@ -40,7 +49,7 @@ class Step:
 
     @property
     def performed(self) -> bool:
-        return not any(m.startswith(NOT_PERFORMED) for m in self.missing)
+        return not any(m.startswith(_begins(NOT_PERFORMED)) for m in self.missing)
 
     @property
     def mark(self) -> str:
@@ -67,15 +76,15 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
             continue
         wp = standard.wp(io.wp or "")
         problems, _write = _record_problems(ctx, task, io, wp, rec)
-        if not any(p.startswith(NOT_PERFORMED) for p in problems):
+        if not any(p.startswith(_begins(NOT_PERFORMED)) for p in problems):
             for target, rule in SPECIFIC.get(code, []):
                 if target in (None, wp.code):
                     problems += rule(ctx, rec)
         if rec.status not in _satisfying(wp, io) and not problems:
-            problems.append(f"not {(io.status_text or '').lower()} yet")
-        inputs = [p for p in problems if p.startswith(INPUT_PROBLEM)]
-        missing = [p for p in problems if not p.startswith(INPUT_PROBLEM)]
-        out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said]))
+            problems.append(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()))
+        inputs = [p for p in problems if p.startswith(_begins(INPUT_PROBLEM))]
+        missing = [p for p in problems if not p.startswith(_begins(INPUT_PROBLEM))]
+        out.append(Step(code, _(label), not problems, missing, inputs, [m for m in missing if m not in said]))
         said.update(missing)
     return out
 

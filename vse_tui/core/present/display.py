@@ -139,10 +139,9 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         text = (text or _("(empty)")).replace("\n", "; ")
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    from .labels import field_label
+    from .labels import field_words
 
-    label = field_label(h["field"]) if h.get("field") else ""
-    field = label[:1].lower() + label[1:]
+    field = field_words(h["field"]) if h.get("field") else ""
     if h["action"] == "mail":  # a message queued, sent or not sent (see core.intake.mail_intake.mail_about)
         try:
             sent = json.loads(h.get("new_value") or "{}")

@@ -3,7 +3,7 @@ name, translated where it is shown (`field_label`). The field names themselves a
 
 from __future__ import annotations
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, SOURCE_LANGUAGE, _, language
 
 FIELD_LABELS: dict[str, str] = {
     "acceptance_criteria": N_("Acceptance criteria"),
@@ -240,3 +240,12 @@ def field_label(name: str) -> str:
     """The label of a field in the language spoken now (a field of no model: its name in words)."""
     label = FIELD_LABELS.get(name)
     return _(label) if label else name.replace("_", " ").capitalize()
+
+
+def field_words(name: str) -> str:
+    """A field's name as it reads inside a sentence ("root cause: placeholder text"): in English its
+    name in words, in another language its label with a small first letter."""
+    if language() == SOURCE_LANGUAGE or name not in FIELD_LABELS:
+        return name.replace("_", " ")
+    label = _(FIELD_LABELS[name])
+    return label[:1].lower() + label[1:]
