@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from vse_tui.i18n import _
+
 from .core.kernel.errors import InputError
 from .paths import config_path
 
@@ -37,22 +39,22 @@ class Config:
         mail: object = self.mail
         problems = []
         if self.operator is not None and (not isinstance(self.operator, str) or not self.operator.strip()):
-            problems.append(f"operator: a person's id or name is needed (got {self.operator!r})")
+            problems.append(_("operator: a person's id or name is needed (got {operator})").format(operator=repr(self.operator)))
         if self.theme not in THEMES:
-            problems.append(f"theme: expected \"dark\" or \"light\" (got {self.theme!r})")
+            problems.append(_("theme: expected \"dark\" or \"light\" (got {theme})").format(theme=repr(self.theme)))
         for name in ("default_customer", "default_service"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
-                problems.append(f"{name}: expected text such as CUS-0001 (got {value!r})")
+                problems.append(_("{name}: expected text such as CUS-0001 (got {value})").format(name=name, value=repr(value)))
         if not isinstance(self.keys, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                       for k, v in self.keys.items()):
-            problems.append(f"keys: expected a table of binding id = \"key\" (got {self.keys!r})")
+            problems.append(_("keys: expected a table of binding id = \"key\" (got {keys})").format(keys=repr(self.keys)))
         if not isinstance(daily_backup, bool):
-            problems.append(f"daily_backup: expected true or false (got {daily_backup!r})")
+            problems.append(_("daily_backup: expected true or false (got {daily_backup})").format(daily_backup=repr(daily_backup)))
         if self.assign_new not in ("nobody", "me"):
-            problems.append(f"assign_new: expected \"nobody\" or \"me\" (got {self.assign_new!r})")
+            problems.append(_("assign_new: expected \"nobody\" or \"me\" (got {assign_new})").format(assign_new=repr(self.assign_new)))
         if not isinstance(mail, dict):
-            problems.append(f"mail: expected a [mail] table (got {mail!r})")
+            problems.append(_("mail: expected a [mail] table (got {mail})").format(mail=repr(mail)))
         else:
             try:
                 MailSettings.from_dict(mail)
@@ -101,25 +103,25 @@ class MailSettings:
     def from_dict(cls, raw: dict[str, Any]) -> MailSettings:
         unknown = sorted(set(raw) - set(cls.KEYS))
         if unknown:
-            raise InputError(f"mail: unknown setting {', '.join(unknown)} (known: {', '.join(cls.KEYS)})")
+            raise InputError(_("mail: unknown setting {unknown} (known: {known})").format(unknown=', '.join(unknown), known=', '.join(cls.KEYS)))
         out = cls(**{cls.KEYS[k]: v for k, v in raw.items()})
         problems = []
         for name in ("sender", "maildir", "smtp_host", "smtp_user", "password_command", "ca_file", "helo_name"):
             if not isinstance(getattr(out, name), str):
-                problems.append(f"mail.{name}: expected text")
+                problems.append(_("mail.{name}: expected text").format(name=name))
         if out.security not in ("starttls", "ssl", "none"):
-            problems.append(f"mail.security: expected \"starttls\", \"ssl\" or \"none\" (got {out.security!r})")
+            problems.append(_("mail.security: expected \"starttls\", \"ssl\" or \"none\" (got {security})").format(security=repr(out.security)))
         if out.send not in ("queue", "now"):
-            problems.append(f"mail.send: expected \"queue\" or \"now\" (got {out.send!r})")
+            problems.append(_("mail.send: expected \"queue\" or \"now\" (got {send})").format(send=repr(out.send)))
         if not isinstance(out.smtp_port, int) or not 0 <= out.smtp_port < 65536:
-            problems.append(f"mail.smtp_port: expected a port number (got {out.smtp_port!r})")
+            problems.append(_("mail.smtp_port: expected a port number (got {smtp_port})").format(smtp_port=repr(out.smtp_port)))
         if not isinstance(out.max_attachment_mb, int) or out.max_attachment_mb <= 0:
-            problems.append(f"mail.max_attachment_mb: expected a positive number (got {out.max_attachment_mb!r})")
+            problems.append(_("mail.max_attachment_mb: expected a positive number (got {max_attachment_mb})").format(max_attachment_mb=repr(out.max_attachment_mb)))
         if not isinstance(out.own, list) or not all(isinstance(a, str) for a in out.own):
-            problems.append("mail.own: expected a list of addresses")
+            problems.append(_("mail.own: expected a list of addresses"))
         if isinstance(out.helo_name, str) and out.helo_name and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9.:A-Fa-f]+\]",
                                                                                 out.helo_name):
-            problems.append(f"mail.helo_name: expected a host name such as mail.example.org (got {out.helo_name!r})")
+            problems.append(_("mail.helo_name: expected a host name such as mail.example.org (got {helo_name})").format(helo_name=repr(out.helo_name)))
         if problems:
             raise InputError("; ".join(problems))
         return out
@@ -142,17 +144,17 @@ def load_config(path: Path | None = None) -> Config:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"The config file {path} is not valid TOML: {exc}") from None
+        raise InputError(_("The config file {path} is not valid TOML: {exc}").format(path=path, exc=exc)) from None
     except UnicodeDecodeError:
-        raise InputError(f"The config file {path} is not text (TOML is UTF-8 text); fix or remove it") from None
+        raise InputError(_("The config file {path} is not text (TOML is UTF-8 text); fix or remove it").format(path=path)) from None
     except RecursionError:
-        raise InputError(f"The config file {path} nests values too deeply to read; fix or remove it") from None
+        raise InputError(_("The config file {path} nests values too deeply to read; fix or remove it").format(path=path)) from None
     except OSError as exc:
-        raise InputError(f"Cannot read the config file {path}: {exc.strerror or exc}") from None
+        raise InputError(_("Cannot read the config file {path}: {value}").format(path=path, value=exc.strerror or exc)) from None
     try:
         return Config.from_dict(raw)
     except InputError as exc:
-        raise InputError(f"config {path}: {exc}") from None
+        raise InputError(_("config {path}: {exc}").format(path=path, exc=exc)) from None
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

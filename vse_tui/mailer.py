@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from vse_tui.i18n import _
+
 from .config import MailSettings
 from .core.kernel.errors import InputError
 
@@ -56,24 +58,27 @@ def read_messages(path: str | Path, everything: bool = False, found: Found | Non
     found = found if found is not None else Found()
     place = Path(path).expanduser()
     if not place.exists():
-        raise InputError(f"{place} does not exist (a Maildir, an mbox file or .eml files)")
+        raise InputError(_("{place} does not exist (a Maildir, an mbox file or .eml files)").format(place=place))
     if place.is_dir() and (place / "new").is_dir() and (place / "cur").is_dir():
         passed = [0]
         for source in _maildir(place, everything, passed):
             found.count += 1
             yield source
         if not found.count:
-            found.why = (f"{place} is a Maildir with no unseen message in new/ or cur/"
-                         + (f" ({passed[0]} in cur/ already marked seen: `vse-tui mail import --all` reads those "
-                            "too; a message already here is never read twice)" if passed[0] else " (it is empty)"))
+            found.why = (_("{place} is a Maildir with no unseen message in new/ or cur/ ({n} in cur/ already marked "
+                           "seen: `vse-tui mail import --all` reads those too; a message already here is never read "
+                           "twice)").format(place=place, n=passed[0]) if passed[0] else
+                         _("{place} is a Maildir with no unseen message in new/ or cur/ (it is empty)").format(place=place))
     elif place.is_dir():
         for eml in sorted(place.glob("*.eml")):
             found.count += 1
             yield Source(eml.name, eml.read_bytes(), _noop)
         if not found.count:
             others = sum(1 for p in place.iterdir() if p.is_file())
-            found.why = (f"{place} is a folder with no .eml file" + (f" ({others} other files)" if others else "")
-                         + " and not a Maildir (no new/ and cur/ in it)")
+            found.why = (_("{place} is a folder with no .eml file ({n} other files) and not a Maildir (no new/ and cur/ "
+                           "in it)").format(place=place, n=others) if others else
+                         _("{place} is a folder with no .eml file and not a Maildir (no new/ and cur/ in it)").format(
+                             place=place))
     elif place.suffix.lower() == ".eml":
         found.count += 1
         yield Source(place.name, place.read_bytes(), _noop)
@@ -81,8 +86,8 @@ def read_messages(path: str | Path, everything: bool = False, found: Found | Non
         with place.open("rb") as fh:
             head = fh.read(5)
         if head != b"From ":
-            found.why = (f"{place} is not an mbox file (it does not start with a 'From ' line)" if head else
-                         f"{place} is empty")
+            found.why = (_("{place} is not an mbox file (it does not start with a 'From ' line)") if head else
+                         _("{place} is empty")).format(place=place)
             return
         box = mailbox.mbox(str(place), create=False)
         try:
@@ -90,7 +95,7 @@ def read_messages(path: str | Path, everything: bool = False, found: Found | Non
                 arrived = None
                 try:
                     raw = box.get_bytes(key, from_=True)
-                    first, _, raw = raw.partition(b"\n")
+                    first, _sep, raw = raw.partition(b"\n")
                     arrived = _from_line_date(first)
                 except Exception as exc:  # noqa: BLE001 - a damaged entry: reported by the intake
                     raw = f"X-Unreadable: {type(exc).__name__}\n\n".encode()
@@ -99,7 +104,7 @@ def read_messages(path: str | Path, everything: bool = False, found: Found | Non
         finally:
             box.close()
         if not found.count:
-            found.why = f"{place} holds no message"
+            found.why = _("{place} holds no message").format(place=place)
 
 
 def _from_line_date(line: bytes) -> datetime | None:
@@ -207,9 +212,9 @@ def password(settings: MailSettings) -> str | None:
         try:
             out = subprocess.run(shlex.split(settings.password_command), capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise InputError(f"mail.password_command could not run: {exc}") from None
+            raise InputError(_("mail.password_command could not run: {exc}").format(exc=exc)) from None
         if out.returncode != 0:
-            raise InputError(f"mail.password_command failed: {out.stderr.strip()[:200]}")
+            raise InputError(_("mail.password_command failed: {reason}").format(reason=out.stderr.strip()[:200]))
         return out.stdout.splitlines()[0] if out.stdout else ""
     return None
 
@@ -235,17 +240,17 @@ def _context(settings: MailSettings) -> ssl.SSLContext:
     if settings.ca_file:
         place = Path(settings.ca_file).expanduser()
         if not place.is_file():
-            raise InputError(f"mail.ca_file: {place} is not a file (the certificate authority, PEM)")
+            raise InputError(_("mail.ca_file: {place} is not a file (the certificate authority, PEM)").format(place=place))
         try:
             return ssl.create_default_context(cafile=str(place))
         except ssl.SSLError as exc:
-            raise InputError(f"mail.ca_file: {place} holds no certificate that can be read ({exc.reason or exc})") from None
+            raise InputError(_("mail.ca_file: {place} holds no certificate that can be read ({reason})").format(place=place, reason=exc.reason or exc)) from None
     return ssl.create_default_context()
 
 
 def _connect(settings: MailSettings, timeout: float) -> smtplib.SMTP:
     if not settings.smtp_host:
-        raise InputError("No SMTP server: set smtp_host in the config's [mail] section")
+        raise InputError(_("No SMTP server: set smtp_host in the config's [mail] section"))
     context = _context(settings)
     greeting = helo_name(settings)
     if settings.security == "ssl":
@@ -336,17 +341,16 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
                     with store.transaction():
                         record_state(store, meta, "refused", f"refused by {where}: {exc.code} {exc.text}")
                         store.outbox_move(path, meta, "held")
-                    errors.append(f"{meta.get('id', path.name)} to {to}: refused for good: {exc.code} {exc.text} "
-                                  f"(held: vse-tui mail retry {meta.get('key')} --to ADDRESS, or mail drop "
-                                  f"{meta.get('key')})")
+                    errors.append(_("{ref} to {to}: refused for good: {code} {text} (held: vse-tui mail retry {key} --to ADDRESS, "
+                                    "or mail drop {key})").format(ref=meta.get('id', path.name), to=to, code=exc.code, text=exc.text, key=meta.get('key')))
                 else:
                     store.outbox_note(path, meta)
-                    errors.append(f"{meta.get('id', path.name)} to {to}: {exc.code} {exc.text} (tried again later)")
+                    errors.append(_("{ref} to {to}: {code} {text} (tried again later)").format(ref=meta.get('id', path.name), to=to, code=exc.code, text=exc.text))
                 continue
             except (OSError, smtplib.SMTPException) as exc:
                 meta["error"] = _reason(exc)
                 store.outbox_note(path, meta)
-                errors.append(f"{meta.get('id', path.name)} to {to}: {meta['error']} (tried again later)")
+                errors.append(_("{ref} to {to}: {error} (tried again later)").format(ref=meta.get('id', path.name), to=to, error=meta['error']))
                 continue
             meta.update(state="sent", error="", sent_at=clock.iso(clock.now()), via=where, reply=reply)
             with store.transaction():

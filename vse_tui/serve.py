@@ -18,6 +18,8 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+from vse_tui.i18n import _
+
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -34,12 +36,12 @@ def serve_command(db: str | None, as_person: str | None) -> list[str]:
 def same_origin(origin: str | None, host: str | None, scheme: str, local_only: bool) -> str | None:
     """None when a WebSocket request comes from the app's own page; else why it is refused."""
     if not origin or not host:
-        return "the request names no origin (only the app's own page may open it)"
+        return _("the request names no origin (only the app's own page may open it)")
     if origin.rstrip("/") != f"{scheme}://{host}":
-        return f"the request comes from another site ({origin})"
+        return _("the request comes from another site ({origin})").format(origin=origin)
     name = urlsplit(f"{scheme}://{host}").hostname or ""
     if local_only and name not in LOCAL_NAMES:
-        return f"the request names a host that is not this machine ({host})"
+        return _("the request names a host that is not this machine ({host})").format(host=host)
     return None
 
 
@@ -72,13 +74,12 @@ def make_server(command: list[str], host: str, port: int, token: str | None = No
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             why = same_origin(request.headers.get("Origin"), request.headers.get("Host"), request.scheme, local_only)
             if why:
-                raise web.HTTPForbidden(text=f"vse-tui: refused: {why}\n")
+                raise web.HTTPForbidden(text=_("vse-tui: refused: {reason}").format(reason=why) + "\n")
             return await super().handle_websocket(request)
 
         async def on_startup(self, app: web.Application) -> None:
-            print(f"Serving vse-tui on {self.public_url}/{secret}/\n"
-                  "Open that address in your browser; the app answers there only (keep it to yourself). "
-                  "Ctrl+C stops it.", flush=True)
+            print(_("Serving vse-tui on {public_url}/{secret}/\nOpen that address in your browser; the app answers "
+                    "there only (keep it to yourself). Ctrl+C stops it.").format(public_url=self.public_url, secret=secret), flush=True)
 
     return GuardedServer(shlex.join(command), host=host, port=port, title="vse-tui")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vse_tui.i18n import _
+
 _PINNED: tuple[str, str] | None = None  # (person uuid, key fingerprint) of a session started by sshd
 
 
@@ -38,11 +40,11 @@ def claim(args=None) -> tuple[str | None, bool]:
         from .core.kernel.errors import InputError
 
         if getattr(args, "as_person", None):
-            raise InputError("This session was opened over SSH with your key: --as is refused (you write as the "
-                             "person your key belongs to)")
+            raise InputError(_("This session was opened over SSH with your key: --as is refused (you write as the person your "
+                               "key belongs to)"))
         if os.environ.get("VSE_TUI_OPERATOR"):
-            raise InputError("This session was opened over SSH with your key: VSE_TUI_OPERATOR is refused (you write "
-                             "as the person your key belongs to)")
+            raise InputError(_("This session was opened over SSH with your key: VSE_TUI_OPERATOR is refused (you write as the "
+                               "person your key belongs to)"))
         return _PINNED[0], True
     given = getattr(args, "as_person", None) or os.environ.get("VSE_TUI_OPERATOR")
     if given:
@@ -83,11 +85,11 @@ def _identify_pinned(store) -> None:
     person, fp = _PINNED
     row = store.row("people", ["id", "title", "ssh_key", "state", "affiliation"], {"uuid": person})
     if row is None or row[3] != "active" or row[4] != "internal":
-        raise InputError("This SSH key's line names no active person of this shop; print the lines again with "
-                         "'vse-tui people authorized-keys'")
+        raise InputError(_("This SSH key's line names no active person of this shop; print the lines again with 'vse-tui "
+                           "people authorized-keys'"))
     if not row[2] or fingerprint(row[2]) != fp:
-        raise InputError(f"This authorized_keys line is for a key {row[1]} ({row[0]}) no longer holds; print the "
-                         "lines again with 'vse-tui people authorized-keys'")
+        raise InputError(_("This authorized_keys line is for a key {name} ({ref}) no longer holds; print the lines "
+                           "again with 'vse-tui people authorized-keys'").format(name=row[1], ref=row[0]))
     client = (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or "").split()
     actor = store.actor.as_person(person, row[1])
     if client:

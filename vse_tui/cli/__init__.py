@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from vse_tui.i18n import N_, _, pgettext
+
 from .. import __version__
 from ..core.kernel.errors import VseError
 from ..store.connection import UnreadableDatabase
@@ -94,9 +96,9 @@ class Registry:
             return _Unused()
         sub = self._groups.get(group)
         if sub is None:
-            parent = self._sub.add_parser(group, parents=[self.options], help=group_help or group,
-                                          description=group_help or group)
-            sub = parent.add_subparsers(dest=f"{group}_action", metavar="ACTION", parser_class=Parser, required=True)
+            group_help = group_help or (_(GROUP_HELP[group]) if group in GROUP_HELP else group)
+            parent = self._sub.add_parser(group, parents=[self.options], help=group_help, description=group_help)
+            sub = parent.add_subparsers(dest=f"{group}_action", metavar=pgettext("metavar", "ACTION"), parser_class=Parser, required=True)
             self._groups[group] = sub
         p = sub.add_parser(name, parents=[self.options], help=help, description=help)
         p.set_defaults(func=func)
@@ -104,12 +106,12 @@ class Registry:
 
 
 GROUP_HELP = {
-    "incident": "log, list and work incidents (IN)", "change": "request and list changes (CO)",
-    "ci": "configuration items (WP.02)", "feedback": "the feedback log (WP.06, RE.2.3)",
-    "people": "people of the shop, customers' and suppliers' contacts (GO.1.2)",
-    "roles": "who holds which role, and the combination warnings", "report": "reports built from the records",
-    "import": "bring existing records in from the tool you use now", "sync": "offline copies and merging",
-    "audit": "the shop's own pre-assessment", "mail": "mail in from a Maildir or mbox, mail out over SMTP",
+    "incident": N_("log, list and work incidents (IN)"), "change": N_("request and list changes (CO)"),
+    "ci": N_("configuration items (WP.02)"), "feedback": N_("the feedback log (WP.06, RE.2.3)"),
+    "people": N_("people of the shop, customers' and suppliers' contacts (GO.1.2)"),
+    "roles": N_("who holds which role, and the combination warnings"), "report": N_("reports built from the records"),
+    "import": N_("bring existing records in from the tool you use now"), "sync": N_("offline copies and merging"),
+    "audit": N_("the shop's own pre-assessment"), "mail": N_("mail in from a Maildir or mbox, mail out over SMTP"),
 }
 
 
@@ -119,10 +121,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for all of them, a good part of a quick `vse-tui incident add`."""
     import importlib
 
-    parser = Parser(prog="vse-tui", description="Run a small IT service shop the ISO/IEC TR 29110-5-3 way.",
+    parser = Parser(prog="vse-tui", description=_("Run a small IT service shop the ISO/IEC TR 29110-5-3 way."),
                     parents=[common_options()])
-    parser.add_argument("--version", action="version", version=f"vse-tui {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"vse-tui {__version__}",
+                        help=_("show program's version number and exit"))
+    sub = parser.add_subparsers(dest="command", metavar=pgettext("metavar", "COMMAND"), parser_class=Parser)
     registry = Registry(sub, only)
     modules = COMMANDS.get(only, ()) if only is not None else MODULE_ORDER
     for name in modules:
@@ -178,16 +181,16 @@ def _main(argv: list[str]) -> int:
         print(f"vse-tui: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
-        print("vse-tui: interrupted", file=sys.stderr)
+        print(_("vse-tui: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except UnreadableDatabase as exc:
-        print(f"vse-tui: the database cannot be read ({exc}); run 'vse-tui doctor', and restore from a backup "
-              "only if it reports damage", file=sys.stderr)
+        print(_("vse-tui: the database cannot be read ({reason}); run 'vse-tui doctor', and restore from a backup "
+                "only if it reports damage").format(reason=exc), file=sys.stderr)
         return EXIT_REFUSED
     except RecursionError:
-        print("vse-tui: the input is nested too deeply to read", file=sys.stderr)
+        print(_("vse-tui: the input is nested too deeply to read"), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: one line, and the traceback only when asked
         from ..core.kernel.text import one_line
@@ -198,8 +201,9 @@ def _main(argv: list[str]) -> int:
             traceback.print_exc()
             hint = ""
         else:
-            hint = " (--debug shows where)"
-        print(f"vse-tui: unexpected error: {type(exc).__name__}: {one_line(str(exc))}{hint}", file=sys.stderr)
+            hint = _(" (--debug shows where)")
+        print(_("vse-tui: unexpected error: {error}: {reason}{hint}").format(
+            error=type(exc).__name__, reason=one_line(str(exc)), hint=hint), file=sys.stderr)
         return EXIT_REFUSED
 
 

@@ -16,10 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from vse_tui.i18n import _, ngettext, pgettext
+
 from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import json_safe, one_line, visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+# argparse's own words (usage:, options, the errors it writes) come from the same catalogues: it
+# looks its texts up through the module's `_` and `ngettext` each time it uses one.
+argparse._ = _  # type: ignore[attr-defined]
+argparse.ngettext = ngettext  # type: ignore[attr-defined]
 
 
 class UsageError(Exception):
@@ -28,7 +35,7 @@ class UsageError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise UsageError(_("{message} (see '{prog} --help')").format(message=message, prog=self.prog))
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse builds a formatter for every argument it adds, and asks shutil for the terminal's
@@ -62,8 +69,8 @@ def date_arg(text: str) -> date:
         import re
 
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a day of the calendar") from None
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+            raise argparse.ArgumentTypeError(_("{text} is not a day of the calendar").format(text=repr(text))) from None
+        raise argparse.ArgumentTypeError(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
 
 
 def count_arg(text: str) -> int:
@@ -71,15 +78,15 @@ def count_arg(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("{text} is not a whole number").format(text=repr(text))) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+        raise argparse.ArgumentTypeError(_("{text} must not be negative").format(text=repr(text)))
     return value
 
 
 def db_arg(text: str) -> str:
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path names no database")
+        raise argparse.ArgumentTypeError(_("an empty path names no database"))
     return text
 
 
@@ -89,31 +96,32 @@ def db_arg(text: str) -> str:
 def common_options() -> Parser:
     """--db, --as and --debug, accepted before or after the command."""
     p = Parser(add_help=False)
-    p.add_argument("--db", metavar="PATH", type=db_arg, default=argparse.SUPPRESS,
-                   help="database file (default: VSE_TUI_DB or the user data folder)")
-    p.add_argument("--as", dest="as_person", metavar="PERSON", default=argparse.SUPPRESS,
-                   help="who is writing: a person's id or name (default: VSE_TUI_OPERATOR, the config, your login)")
+    p.add_argument("--db", metavar=pgettext("metavar", "PATH"), type=db_arg, default=argparse.SUPPRESS,
+                   help=_("database file (default: VSE_TUI_DB or the user data folder)"))
+    p.add_argument("--as", dest="as_person", metavar=pgettext("metavar", "PERSON"), default=argparse.SUPPRESS,
+                   help=_("who is writing: a person's id or name (default: VSE_TUI_OPERATOR, the config, your login)"))
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                   help="on an unexpected error, print its traceback too (or set VSE_TUI_DEBUG=1)")
+                   help=_("on an unexpected error, print its traceback too (or set VSE_TUI_DEBUG=1)"))
     return p
 
 
 def add_format(p: argparse.ArgumentParser, *choices: str) -> None:
-    p.add_argument("--format", choices=list(choices), default=choices[0], help=f"output format (default: {choices[0]})")
+    p.add_argument("--format", choices=list(choices), default=choices[0], help=_("output format (default: {default})").format(default=choices[0]))
 
 
-def add_out(p: argparse.ArgumentParser, metavar: str = "FILE", required: bool = False, help: str | None = None) -> None:
-    p.add_argument("--out", metavar=metavar, required=required,
-                   help=help or "write to this file instead of the screen (refused over an existing file)")
-    p.add_argument("--force", action="store_true", help="replace an existing file given with --out (never a database)")
+def add_out(p: argparse.ArgumentParser, metavar: str | None = None, required: bool = False,
+            help: str | None = None) -> None:
+    p.add_argument("--out", metavar=metavar or pgettext("metavar", "FILE"), required=required,
+                   help=help or _("write to this file instead of the screen (refused over an existing file)"))
+    p.add_argument("--force", action="store_true", help=_("replace an existing file given with --out (never a database)"))
 
 
 def add_limit(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--limit", type=count_arg, metavar="N", help="at most N rows")
+    p.add_argument("--limit", type=count_arg, metavar=pgettext("metavar", "N"), help=_("at most N rows"))
 
 
-def add_yes(p: argparse.ArgumentParser, help: str = "do not ask for confirmation") -> None:
-    p.add_argument("--yes", action="store_true", help=help)
+def add_yes(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    p.add_argument("--yes", action="store_true", help=help or _("do not ask for confirmation"))
 
 
 # ---------------------------------------------------------------- store and output
@@ -151,7 +159,7 @@ def open_store(args, *, must_exist: bool = False):
         if not path.exists():
             MADE_HERE.append(path)  # removed again if the command fails (see forget_if_failed)
     store = open_as(args, create=not must_exist)
-    store.on_wait = lambda: print("vse-tui: waiting for another vse-tui to finish writing...", file=sys.stderr)
+    store.on_wait = lambda: print(_("vse-tui: waiting for another vse-tui to finish writing..."), file=sys.stderr)
     return store
 
 
@@ -183,8 +191,15 @@ def confirm(args, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    answer = input(f"{question} [y/N] ").strip().lower()
-    return answer in ("y", "yes")
+    answer = _plain(input(_("{question} [y/N] ").format(question=question)).strip().lower())
+    return answer in ("y", "yes", _plain(pgettext("answer", "y")), _plain(pgettext("answer", "yes")))
+
+
+def _plain(word: str) -> str:
+    """A word without its accents: 'si' is 'sí' when a person answers in a hurry."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def say(text: str = "", *, err: bool = False) -> None:
@@ -233,10 +248,12 @@ def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]
     pending = iter(rows)
     sample = [[one_line(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
     if not sample:
-        out.write("(none)\n")
+        out.write(_("(none)") + "\n")
         return
     widths = [min(60, max(len(c), *(len(row[i]) for row in sample))) for i, c in enumerate(columns)]
-    out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    titles = [column_title(c) for c in columns]
+    widths = [max(w, len(t)) if w < 60 else w for w, t in zip(widths, titles)]
+    out.write("  ".join(t.ljust(w) for t, w in zip(titles, widths)).rstrip() + "\n")
     rest = ([one_line(cell(r.get(c))) for c in columns] for r in pending)  # a cell is one line: ↵ for a break
     for row in itertools.chain(sample, rest):
         out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
@@ -246,17 +263,40 @@ def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return pgettext("value", "yes") if value else pgettext("value", "no")
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def need_file(text: str, what: str = "file") -> Path:
+def need_file(text: str, not_one: str | None = None) -> Path:
+    """The file named: `not_one` says what a path that is not a file is not ("{path} is not a backup file")."""
     path = Path(text).expanduser()
+    if not path.exists():
+        raise InputError(_("{path} does not exist").format(path=path))
     if not path.is_file():
-        raise InputError(f"{path} does not exist" if not path.exists() else f"{path} is not a {what}")
+        raise InputError((not_one or _("{path} is not a file")).format(path=path))
     return path
+
+
+def column_title(column: str) -> str:
+    """A table's column heading as a person reads it (JSON and CSV keep the field names)."""
+    titles = {
+        "id": pgettext("column", "ID"), "priority": pgettext("column", "PRIORITY"), "state": pgettext("column", "STATE"),
+        "assignee": pgettext("column", "ASSIGNEE"), "customer": pgettext("column", "CUSTOMER"),
+        "service": pgettext("column", "SERVICE"), "summary": pgettext("column", "SUMMARY"),
+        "opened_at": pgettext("column", "OPENED_AT"), "external_ref": pgettext("column", "EXTERNAL_REF"),
+        "type": pgettext("column", "TYPE"), "status": pgettext("column", "STATUS"), "planned": pgettext("column", "PLANNED"),
+        "title": pgettext("column", "TITLE"), "name": pgettext("column", "NAME"), "owner": pgettext("column", "OWNER"),
+        "location": pgettext("column", "LOCATION"), "expiry": pgettext("column", "EXPIRY"),
+        "affiliation": pgettext("column", "AFFILIATION"), "login": pgettext("column", "LOGIN"),
+        "roles": pgettext("column", "ROLES"), "key": pgettext("column", "KEY"), "at": pgettext("column", "AT"),
+        "person": pgettext("column", "PERSON"), "how": pgettext("column", "HOW"), "by": pgettext("column", "BY"),
+        "host": pgettext("column", "HOST"), "problem": pgettext("column", "PROBLEM"), "when": pgettext("column", "WHEN"),
+        "due": pgettext("column", "DUE"), "kind": pgettext("column", "KIND"), "ref": pgettext("column", "REF"),
+        "size": pgettext("column", "SIZE"), "attached_at": pgettext("column", "ATTACHED_AT"),
+    }
+    return titles.get(column) or column.upper()
 
 
 __all__ = [
@@ -288,12 +328,14 @@ class Progress:
         if self.total:
             done = min(done, self.total)  # a total known beforehand is an estimate (a demo may hold one more)
         rate = done / max(now - self.start, 1e-6)
-        line = f"{self.what}: {done:,} {self.unit} ({rate:,.0f}/s)"
+        line = _("{what}: {done} {unit} ({rate}/s)").format(what=self.what, done=f"{done:,}", unit=self.unit,
+                                                            rate=f"{rate:,.0f}")
         if self.total:
             left = (self.total - done) / rate if rate else 0
             filled = int(30 * done / self.total)
-            line = f"{self.what} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} {self.unit} " \
-                   f"({rate:,.0f}/s, {left:,.0f} s left)"
+            line = _("{what} [{bar}] {done}/{total} {unit} ({rate}/s, {left} s left)").format(
+                what=self.what, bar="#" * filled + "." * (30 - filled), done=f"{done:,}", total=f"{self.total:,}",
+                unit=self.unit, rate=f"{rate:,.0f}", left=f"{left:,.0f}")
         print("\r" + line[:100].ljust(100), end="", file=sys.stderr, flush=True)
 
     def done(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from vse_tui.i18n import _, pgettext
+
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
@@ -17,7 +19,7 @@ def cmd_change_add(args) -> int:
                                  priority=args.priority, risk=args.risk, customer=args.customer, service=args.service,
                                  date_needed=args.needed, template=args.template)
         for warning in changes.request_warnings(store, change):
-            print(one_line(f"warning: {warning}"), file=sys.stderr)
+            print(one_line(_("warning: {warning}").format(warning=warning)), file=sys.stderr)
     print(change.id)
     return EXIT_OK
 
@@ -27,7 +29,7 @@ def cmd_change_make_template(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         change = changes.make_template(store, args.change)
-    print(f"{change.id} is a pre-approved type: vse-tui change add TITLE --template {change.id}")
+    print(_("{ref} is a pre-approved type: vse-tui change add TITLE --template {ref}").format(ref=change.id))
     return EXIT_OK
 
 
@@ -62,44 +64,44 @@ def cmd_import_cis(args) -> int:
     from ..core.control import cis
     from .imports import run_import
 
-    return run_import(args, "configuration items", cis.plan_import, lambda plan: plan.items,
+    return run_import(args, "cis", cis.plan_import, lambda plan: plan.items,
                       lambda plan, i, item: f"{item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}",
                       cis.apply_import)
 
 
 def register(reg) -> None:
     g = "change"
-    p = reg.action(g, "add", "request a change (WP.11, draft); prints its id", cmd_change_add,
-                   "request and list changes (CO)")
-    p.add_argument("title", help="what the change is, in a line")
+    p = reg.action(g, "add", _("request a change (WP.11, draft); prints its id"), cmd_change_add,
+                   _("request and list changes (CO)"))
+    p.add_argument("title", help=_("what the change is, in a line"))
     p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal",
-                   help="the kind of change (default: normal; pre-approved only from a type, see --template)")
-    p.add_argument("--ci", action="append", metavar="CI", help="configuration item affected (repeatable)")
-    p.add_argument("--purpose", metavar="TEXT", help="why the change is asked for")
-    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3", help="how urgent (default: P3)")
-    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium", help="the risk of making it (default: medium)")
-    p.add_argument("--customer", metavar="C", help="the customer it is for: id, short code or name")
-    p.add_argument("--service", metavar="S", help="the service it changes: id or name")
-    p.add_argument("--needed", metavar="DATE", help="date needed (YYYY-MM-DD)")
-    p.add_argument("--template", metavar="CHG", help="a pre-approved change to copy (its type must be earned)")
-    p = reg.action(g, "make-template", "make a change that went through the full normal path a pre-approved type",
+                   help=_("the kind of change (default: normal; pre-approved only from a type, see --template)"))
+    p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item affected (repeatable)"))
+    p.add_argument("--purpose", metavar=pgettext("metavar", "TEXT"), help=_("why the change is asked for"))
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3", help=_("how urgent (default: P3)"))
+    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium", help=_("the risk of making it (default: medium)"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("the customer it is for: id, short code or name"))
+    p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("the service it changes: id or name"))
+    p.add_argument("--needed", metavar=pgettext("metavar", "DATE"), help=_("date needed (YYYY-MM-DD)"))
+    p.add_argument("--template", metavar=pgettext("metavar", "CHG"), help=_("a pre-approved change to copy (its type must be earned)"))
+    p = reg.action(g, "make-template", _("make a change that went through the full normal path a pre-approved type"),
                    cmd_change_make_template)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p = reg.action(g, "list", "list change requests", cmd_change_list)
-    p.add_argument("--scheduled", action="store_true", help="only changes with a planned date, soonest first")
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p = reg.action(g, "list", _("list change requests"), cmd_change_list)
+    p.add_argument("--scheduled", action="store_true", help=_("only changes with a planned date, soonest first"))
     p.add_argument("--overdue", action="store_true",
-                   help="only changes approved for a moment already past and not deployed (as the dashboard marks them)")
-    p.add_argument("--open", action="store_true", help="only changes not deployed, rejected or cancelled")
+                   help=_("only changes approved for a moment already past and not deployed (as the dashboard marks them)"))
+    p.add_argument("--open", action="store_true", help=_("only changes not deployed, rejected or cancelled"))
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
 
-    p = reg.action("ci", "list", "list configuration items", cmd_ci_list, "configuration items (WP.02)")
+    p = reg.action("ci", "list", _("list configuration items"), cmd_ci_list, _("configuration items (WP.02)"))
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
 
-    p = reg.action("import", "cis", "configuration items from a spreadsheet (CSV)", cmd_import_cis)
-    p.add_argument("file", help="the CSV file to read")
-    p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
-    add_yes(p, "import without asking")
+    p = reg.action("import", "cis", _("configuration items from a spreadsheet (CSV)"), cmd_import_cis)
+    p.add_argument("file", help=_("the CSV file to read"))
+    p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
+    add_yes(p, _("import without asking"))

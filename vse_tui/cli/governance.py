@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from vse_tui.i18n import _, ngettext, pgettext
+
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
 from .common import (
@@ -32,9 +34,11 @@ def _read_key(path: str | None) -> str | None:
     try:
         text = file.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Cannot read the public key {file}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise InputError(_("Cannot read the public key {file}: {reason}").format(
+            file=file, reason=getattr(exc, "strerror", None) or exc)) from None
     if not text.startswith(("ssh-", "ecdsa-", "sk-")) or len(text.split()) < 2 or "PRIVATE KEY" in text:
-        raise InputError(f"{file} is not an SSH public key (give the .pub file, e.g. ~/.ssh/id_ed25519.pub)")
+        raise InputError(_("{file} is not an SSH public key (give the .pub file, e.g. ~/.ssh/id_ed25519.pub)").format(
+            file=file))
     return text.splitlines()[0]
 
 
@@ -64,7 +68,7 @@ def cmd_people_login(args) -> int:
 
     with open_store(args) as store:
         person = set_login(store, args.person, args.login)
-    print(f"{person.id} {person.name}: login {person.os_user or '(none)'}")
+    print(_("{ref} {name}: login {login}").format(ref=person.id, name=person.name, login=person.os_user or _("(none)")))
     return EXIT_OK
 
 
@@ -73,18 +77,19 @@ def cmd_people_key(args) -> int:
     from ..core.kernel.errors import InputError
 
     if args.revoke == bool(args.file):
-        raise InputError("Give the public key file to register, or --revoke (not both)")
+        raise InputError(_("Give the public key file to register, or --revoke (not both)"))
     with open_store(args, must_exist=args.revoke) as store:
         person = set_key(store, args.person, None if args.revoke else _read_key(args.file), old_key=args.old_key,
                          approver_key=args.key)
     proof = person.key_proof or {}
     if args.revoke:
-        print(one_line(f"{person.id} {person.name}: key revoked; signatures made with it before stay valid"))
+        print(one_line(_("{ref} {name}: key revoked; signatures made with it before stay valid").format(
+            ref=person.id, name=person.name)))
     else:
-        how = {"self": "registered by its owner", "old key": "replacement signed with the old key",
-               "service manager": "replacement approved by the Service Manager"}.get(proof.get("how", ""), "")
-        print(one_line(f"{person.id} {person.name}: key {proof.get('fingerprint', '')} ({how}); their approvals can "
-                       "be signed with it"))
+        how = {"self": _("registered by its owner"), "old key": _("replacement signed with the old key"),
+               "service manager": _("replacement approved by the Service Manager")}.get(proof.get("how", ""), "")
+        print(one_line(_("{ref} {name}: key {fingerprint} ({how}); their approvals can be signed with it").format(
+            ref=person.id, name=person.name, fingerprint=proof.get("fingerprint", ""), how=how)))
     return EXIT_OK
 
 
@@ -114,14 +119,15 @@ def cmd_people_authorized_keys(args) -> int:
     for pid, uuid, fp, key in entries:
         command = "exec " + shlex.join([*program, "--db", str(db), "ssh-session", uuid, fp])
         if any(ch in command for ch in '"\\') or not command.isprintable():
-            raise InputError(f"The command {command!r} holds a double quote, a backslash or a control character, which "
-                             "an authorized_keys line cannot carry; move the database or give --program")
+            raise InputError(_("The command {command} holds a double quote, a backslash or a control character, "
+                               "which an authorized_keys line cannot carry; move the database or give --program").format(
+                                   command=repr(command)))
         lines.append(f'restrict,pty,command="{command}" {key} vse-tui:{pid}')
     with output(args) as out:
         for line in lines:
             out.write(line + "\n")
     if not lines:
-        print("vse-tui: nobody holds a key yet ('vse-tui people key PERSON FILE.pub')", file=sys.stderr)
+        print(_("vse-tui: nobody holds a key yet ('vse-tui people key PERSON FILE.pub')"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -136,11 +142,11 @@ def cmd_ssh_session(args) -> int:
     from . import main
 
     if session.pinned() is not None:
-        raise InputError("A session opened over SSH cannot open another")
+        raise InputError(_("A session opened over SSH cannot open another"))
     try:
         argv = shlex.split(os.environ.get("SSH_ORIGINAL_COMMAND") or "")
     except ValueError as exc:
-        raise InputError(f"The command sent over SSH cannot be read ({exc})") from None
+        raise InputError(_("The command sent over SSH cannot be read ({reason})").format(reason=exc)) from None
     if argv and argv[0] in ("vse-tui", "vse_tui"):
         argv = argv[1:]
     for word in argv:
@@ -148,15 +154,15 @@ def cmd_ssh_session(args) -> int:
             break
         for option in ("--as", "--db"):
             if word == option or word.startswith(option + "="):
-                raise InputError(f"This session was opened over SSH with your key: {option} is refused (the line "
-                                 "names the person and the database)")
+                raise InputError(_("This session was opened over SSH with your key: {option} is refused (the line "
+                                   "names the person and the database)").format(option=option))
     command = next((w for w in argv if not w.startswith("-")), None)
     if command in ("ssh-session", "serve", "demo"):
-        raise InputError(f"'{command}' is not run in a session opened over SSH")
+        raise InputError(_("'{command}' is not run in a session opened over SSH").format(command=command))
     session.pin(args.person, args.fingerprint)
     if os.environ.get("VSE_TUI_OPERATOR"):
-        raise InputError("This session was opened over SSH with your key: VSE_TUI_OPERATOR is refused (you write as "
-                         "the person your key belongs to)")
+        raise InputError(_("This session was opened over SSH with your key: VSE_TUI_OPERATOR is refused (you write "
+                           "as the person your key belongs to)"))
     at = argv.index("--") if "--" in argv else len(argv)
     return main([*argv[:at], f"--db={args.db}", *argv[at:]])
 
@@ -204,7 +210,7 @@ def cmd_roles_check(args) -> int:
         found = warnings(store)
     with output(args) as out:
         if not found:
-            out.write("no warnings\n")
+            out.write(_("no warnings") + "\n")
         for w in found:
             out.write(one_line(w.line()) + "\n")
     return EXIT_OK  # it informs, it does not fail
@@ -219,7 +225,8 @@ def cmd_due(args) -> int:
     if args.format == "table":
         for item in items:
             d = item["days"]
-            item["when"] = f"{-d}d overdue" if d < 0 else ("today" if d == 0 else f"in {d}d")
+            item["when"] = (_("{n}d overdue").format(n=-d) if d < 0
+                            else (_("today") if d == 0 else _("in {n}d").format(n=d)))
         print_rows(args, items, ["when", "due", "kind", "ref", "title"])
     else:
         print_rows(args, items, ["due", "days", "overdue", "kind", "ref", "title"])
@@ -252,7 +259,8 @@ def cmd_report_improvement(args) -> int:
     with output(args) as out:
         out.write(improvement.to_json(data) + "\n" if args.format == "json" else improvement.to_markdown(data, shop))
     if saved:
-        print(f"saved as {saved.id} (draft; write the actions and approve it on the Governance screen)", file=sys.stderr)
+        print(_("saved as {ref} (draft; write the actions and approve it on the Governance screen)").format(ref=saved.id),
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -274,7 +282,7 @@ def cmd_audit_pack(args) -> int:
     from .common import Progress
 
     period = parse_period(args.period) if args.period else None
-    meter = Progress("writing the audit pack", unit="records")
+    meter = Progress(_("writing the audit pack"), unit=_("records"))
 
     def progress(done: int, total: int) -> None:
         meter.total = total
@@ -287,13 +295,15 @@ def cmd_audit_pack(args) -> int:
     finally:
         meter.done()
     if failures:
-        print(one_line(f"warning: the database fails verification ({len(failures)} problem(s)); the pack's front "
-                       "page says so"), file=sys.stderr)
+        print(one_line(ngettext("warning: the database fails verification ({n} problem(s)); the pack's front page "
+                                "says so",
+                                "warning: the database fails verification ({n} problem(s)); the pack's front page "
+                                "says so", len(failures)).format(n=len(failures))), file=sys.stderr)
     tip = result["tip"]
-    print(one_line(f"audit pack written: {result['path']} ({result['pages']} pages, {result['work_products']} work "
-                   f"products, {result['files']} attached files, {result['signatures']} signed approvals)"))
+    print(one_line(_("audit pack written: {path} ({pages} pages, {work_products} work products, {files} attached "
+                     "files, {signatures} signed approvals)").format(**result)))
     if tip:
-        print(one_line(f"history chain tip: {tip[0]} {tip[1]}"))
+        print(one_line(_("history chain tip: {seq} {hash}").format(seq=tip[0], hash=tip[1])))
     return EXIT_OK
 
 
@@ -310,104 +320,106 @@ def cmd_import_parties(args) -> int:
 
 
 def register(reg) -> None:
-    p = reg.action("people", "add", "add a person with their roles; prints the new id", cmd_people_add,
-                   "people of the shop, customers' and suppliers' contacts (GO.1.2)")
-    p.add_argument("name", help="the person's full name")
-    p.add_argument("--email", metavar="E", help="their e-mail address")
-    p.add_argument("--phone", metavar="P", help="their phone number")
+    p = reg.action("people", "add", _("add a person with their roles; prints the new id"), cmd_people_add,
+                   _("people of the shop, customers' and suppliers' contacts (GO.1.2)"))
+    p.add_argument("name", help=_("the person's full name"))
+    p.add_argument("--email", metavar=pgettext("metavar", "E"), help=_("their e-mail address"))
+    p.add_argument("--phone", metavar=pgettext("metavar", "P"), help=_("their phone number"))
     p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal",
-                   help="the shop's own (default), or a contact of a customer or supplier")
-    p.add_argument("--roles", metavar="ROLES", help="comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship")
-    p.add_argument("--os-user", metavar="LOGIN", help="the login this person uses: their writes are theirs")
-    p.add_argument("--ssh-key", metavar="FILE.pub", help="their SSH public key, to sign approvals")
-    p.add_argument("--organisation", metavar="CUSTOMER", help="for a contact: the customer or supplier they work for")
-    p = reg.action("people", "list", "people with their logins, roles and keys", cmd_people_list)
+                   help=_("the shop's own (default), or a contact of a customer or supplier"))
+    p.add_argument("--roles", metavar=pgettext("metavar", "ROLES"), help=_("comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship"))
+    p.add_argument("--os-user", metavar=pgettext("metavar", "LOGIN"), help=_("the login this person uses: their writes are theirs"))
+    p.add_argument("--ssh-key", metavar=pgettext("metavar", "FILE.pub"), help=_("their SSH public key, to sign approvals"))
+    p.add_argument("--organisation", metavar=pgettext("metavar", "CUSTOMER"), help=_("for a contact: the customer or supplier they work for"))
+    p = reg.action("people", "list", _("people with their logins, roles and keys"), cmd_people_list)
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
-    p = reg.action("people", "login", "map a login to a person (their writes are attributed to them)", cmd_people_login)
-    p.add_argument("person", help="the person's id or name")
-    p.add_argument("login", help="the login (empty string: none)")
-    p = reg.action("people", "key", "register (or revoke) a person's SSH public key, to sign approvals: the first "
-                   "by its owner, a replacement signed with the old key or by the Service Manager", cmd_people_key)
-    p.add_argument("person", help="a person's id or name")
-    p.add_argument("file", nargs="?", help="the public key file, e.g. ~/.ssh/id_ed25519.pub")
-    p.add_argument("--old-key", metavar="FILE", help="replacing your own key: the old private key that signs the "
-                                                     "replacement (default: found in ~/.ssh)")
-    p.add_argument("--key", metavar="FILE", help="the Service Manager approving someone's replacement: your private "
-                                                 "key (default: found in ~/.ssh)")
-    p.add_argument("--revoke", action="store_true", help="revoke the key (lost or compromised): by its owner or the "
-                                                         "Service Manager")
-    p = reg.action("people", "keys", "every key registration: whose, how, by whom, from which login and host, when",
+    p = reg.action("people", "login", _("map a login to a person (their writes are attributed to them)"), cmd_people_login)
+    p.add_argument("person", help=_("the person's id or name"))
+    p.add_argument("login", help=_("the login (empty string: none)"))
+    p = reg.action("people", "key", _("register (or revoke) a person's SSH public key, to sign approvals: the first "
+                   "by its owner, a replacement signed with the old key or by the Service Manager"), cmd_people_key)
+    p.add_argument("person", help=_("a person's id or name"))
+    p.add_argument("file", nargs="?", help=_("the public key file, e.g. ~/.ssh/id_ed25519.pub"))
+    p.add_argument("--old-key", metavar=pgettext("metavar", "FILE"), help=_("replacing your own key: the old private key that signs the "
+                                                     "replacement (default: found in ~/.ssh)"))
+    p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the Service Manager approving someone's replacement: your private "
+                                                 "key (default: found in ~/.ssh)"))
+    p.add_argument("--revoke", action="store_true", help=_("revoke the key (lost or compromised): by its owner or the "
+                                                         "Service Manager"))
+    p = reg.action("people", "keys", _("every key registration: whose, how, by whom, from which login and host, when"),
                    cmd_people_keys)
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
 
-    p = reg.action("people", "authorized-keys", "authorized_keys lines that start vse-tui as each person who holds a "
-                   "key (for one login shared over SSH)", cmd_people_authorized_keys)
-    p.add_argument("--program", metavar="COMMAND", help="how sshd starts vse-tui on this machine (default: this "
-                                                      "Python with -m vse_tui)")
+    p = reg.action("people", "authorized-keys", _("authorized_keys lines that start vse-tui as each person who holds a "
+                   "key (for one login shared over SSH)"), cmd_people_authorized_keys)
+    p.add_argument("--program", metavar=pgettext("metavar", "COMMAND"), help=_("how sshd starts vse-tui on this machine (default: this "
+                                                      "Python with -m vse_tui)"))
     add_out(p)
-    p = reg.command("ssh-session", "run by sshd from a line of 'people authorized-keys' (not typed by hand)",
+    p = reg.command("ssh-session", _("run by sshd from a line of 'people authorized-keys' (not typed by hand)"),
                     cmd_ssh_session)
-    p.add_argument("person", help="the person's uuid")
-    p.add_argument("fingerprint", help="the key's fingerprint")
+    p.add_argument("person", help=_("the person's uuid"))
+    p.add_argument("fingerprint", help=_("the key's fingerprint"))
 
-    p = reg.command("approve", "approve the current version of a record (a signature bound to its content)", cmd_approve)
-    p.add_argument("ref", help="the record's id, e.g. POL-0001")
-    p.add_argument("--by", metavar="PERSON", help="who approved (default: you); a contact for an acceptance")
+    p = reg.command("approve", _("approve the current version of a record (a signature bound to its content)"), cmd_approve)
+    p.add_argument("ref", help=_("the record's id, e.g. POL-0001"))
+    p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who approved (default: you); a contact for an acceptance"))
     p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
-                   help="how the approval was given (default: signature)")
+                   help=_("how the approval was given (default: signature)"))
     p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
-                   default="approved", help="what the approval means (default: approved)")
-    p.add_argument("--noted-by", metavar="PERSON", help="for a verbal approval: who noted it")
-    p.add_argument("--note", metavar="TEXT", help="a note kept with the approval")
-    p.add_argument("--mitigation", metavar="TEXT", help="when the approver holds none of the task's roles: how the "
-                                                         "risk is covered")
-    p.add_argument("--evidence", metavar="FILE", help="recording someone else's approval (--by, --how email or "
-                                                      "paper): the message (.eml) or the scan that shows it, attached")
-    p.add_argument("--sign", action="store_true", help="sign it with the approver's SSH key (ssh-keygen -Y sign)")
-    p.add_argument("--key", metavar="FILE", help="the private key to sign with (default: the one in ~/.ssh matching "
-                                                 "the registered public key)")
+                   default="approved", help=_("what the approval means (default: approved)"))
+    p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("for a verbal approval: who noted it"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with the approval"))
+    p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("when the approver holds none of the task's roles: how the "
+                                                         "risk is covered"))
+    p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"), help=_("recording someone else's approval (--by, --how email or "
+                                                      "paper): the message (.eml) or the scan that shows it, attached"))
+    p.add_argument("--sign", action="store_true", help=_("sign it with the approver's SSH key (ssh-keygen -Y sign)"))
+    p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the private key to sign with (default: the one in ~/.ssh matching "
+                                                 "the registered public key)"))
 
-    p = reg.action("audit", "check", "what an assessor would question: findings with their records (exit 1 if any)",
-                   cmd_audit_check, "the shop's own pre-assessment")
+    p = reg.action("audit", "check", _("what an assessor would question: findings with their records (exit 1 if any)"),
+                   cmd_audit_check, _("the shop's own pre-assessment"))
     add_format(p, "md", "json")
     add_out(p)
 
-    p = reg.action("roles", "list", "people and their roles", cmd_roles_list,
-                   "who holds which role, and the combination warnings")
+    p = reg.action("roles", "list", _("people and their roles"), cmd_roles_list,
+                   _("who holds which role, and the combination warnings"))
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
-    p = reg.action("roles", "check", "print the role warnings, one line each (exit 0 either way)", cmd_roles_check)
+    p = reg.action("roles", "check", _("print the role warnings, one line each (exit 0 either way)"), cmd_roles_check)
     add_out(p)
 
-    p = reg.command("due", "list overdue and upcoming reviews, renewals and training (for a cron reminder)", cmd_due)
+    p = reg.command("due", _("list overdue and upcoming reviews, renewals and training (for a cron reminder)"), cmd_due)
     add_format(p, "table", "json")
     add_out(p)
 
-    p = reg.action("report", "audit", "the evidence map of the 40 tasks (JSON or Markdown)", cmd_report_audit,
-                   "reports built from the records")
+    p = reg.action("report", "audit", _("the evidence map of the 40 tasks (JSON or Markdown)"), cmd_report_audit,
+                   _("reports built from the records"))
     add_format(p, "md", "json")
     add_out(p)
-    p = reg.action("report", "improvement", "the improvement report (WP.07) drafted from a period's records",
+    p = reg.action("report", "improvement", _("the improvement report (WP.07) drafted from a period's records"),
                    cmd_report_improvement)
-    p.add_argument("--period", metavar="P", help="2026, 2026-Q3, 2026-09 or FROM..TO dates (default: this year)")
+    p.add_argument("--period", metavar=pgettext("metavar", "P"), help=_("2026, 2026-Q3, 2026-09 or FROM..TO dates (default: this year)"))
     add_format(p, "md", "json")
-    p.add_argument("--save", action="store_true", help="also store it as a draft report (GO.4.1)")
+    p.add_argument("--save", action="store_true", help=_("also store it as a draft report (GO.4.1)"))
     add_out(p)
 
-    p = reg.command("audit-pack", "write a folder an assessor can browse offline (index.html, Markdown too)",
+    p = reg.command("audit-pack", _("write a folder an assessor can browse offline (index.html, Markdown too)"),
                     cmd_audit_pack)
-    p.add_argument("--out", metavar="DIR", required=True, help="an empty folder (or an earlier pack to refresh)")
-    p.add_argument("--period", metavar="P", help="the audit's period: only the incidents opened in it (2026, "
-                   "2026-Q3, 2026-09 or FROM..TO dates; default: every incident); other records are all there")
+    p.add_argument("--out", metavar=pgettext("metavar", "DIR"), required=True, help=_("an empty folder (or an earlier pack to refresh)"))
+    p.add_argument("--period", metavar=pgettext("metavar", "P"), help=_("the audit's period: only the incidents opened in it (2026, "
+                   "2026-Q3, 2026-09 or FROM..TO dates; default: every incident); other records are all there"))
 
-    for kind, what in (("customers", "customers"), ("suppliers", "suppliers"), ("people", "people, with their roles")):
-        p = reg.action("import", kind, f"{what} from a spreadsheet (CSV)", cmd_import_parties)
-        p.add_argument("file", help="the CSV file to read")
-        p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
-        add_yes(p, "import without asking")
+    for kind, what in (("customers", _("customers from a spreadsheet (CSV)")),
+                       ("suppliers", _("suppliers from a spreadsheet (CSV)")),
+                       ("people", _("people, with their roles from a spreadsheet (CSV)"))):
+        p = reg.action("import", kind, what, cmd_import_parties)
+        p.add_argument("file", help=_("the CSV file to read"))
+        p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
+        add_yes(p, _("import without asking"))
         p.set_defaults(kind=kind)

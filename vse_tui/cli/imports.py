@@ -7,11 +7,38 @@ from __future__ import annotations
 
 import sys
 
+from vse_tui.i18n import _, ngettext
+
 from ..core.kernel.errors import VseError
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, confirm, db_path, need_file, open_store
 
 SHOWN = 20  # rejected rows listed on the screen; --rejects writes them all
+
+
+def _question(noun: str, n: int) -> str:
+    """Import N records of this kind? (`noun`: cis, customers, suppliers, people)"""
+    if noun == "cis":
+        return ngettext("Import {n} configuration items?", "Import {n} configuration items?", n).format(n=n)
+    if noun == "customers":
+        return ngettext("Import {n} customers?", "Import {n} customers?", n).format(n=n)
+    if noun == "suppliers":
+        return ngettext("Import {n} suppliers?", "Import {n} suppliers?", n).format(n=n)
+    return ngettext("Import {n} people?", "Import {n} people?", n).format(n=n)
+
+
+def _imported(noun: str, n: int) -> str:
+    if noun == "cis":
+        return ngettext("imported {n} configuration items", "imported {n} configuration items", n).format(n=n)
+    if noun == "customers":
+        return ngettext("imported {n} customers", "imported {n} customers", n).format(n=n)
+    if noun == "suppliers":
+        return ngettext("imported {n} suppliers", "imported {n} suppliers", n).format(n=n)
+    return ngettext("imported {n} people", "imported {n} people", n).format(n=n)
+
+
+def _more(n: int) -> str:
+    return ngettext("  ... and {n} more", "  ... and {n} more", n).format(n=n)
 
 
 def run_import(args, noun: str, make_plan, items, preview, apply, header_note=None, known_note=None) -> int:
@@ -27,28 +54,34 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
         plan = make_plan(store, path)
         out = sys.stderr
         found = items(plan)
-        print(one_line(f"{path.name}: {plan.rows} rows{header_note(plan) if header_note else ''}"), file=out)
-        print(one_line("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items())), file=out)
+        print(one_line(ngettext("{file}: {n} rows", "{file}: {n} rows", plan.rows).format(file=path.name, n=plan.rows)
+                       + (header_note(plan) if header_note else "")), file=out)
+        print(one_line(_("columns: {pairs}").format(pairs=", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()))),
+              file=out)
         if getattr(plan, "ignored", None):
-            print(one_line("ignored columns: " + ", ".join(plan.ignored)), file=out)
+            print(one_line(_("ignored columns: {names}").format(names=", ".join(plan.ignored))), file=out)
         for index, item in enumerate(found[:5]):
             print("  " + one_line(preview(plan, index, item)), file=out)
         if len(found) > 5:
-            print(f"  ... and {len(found) - 5} more", file=out)
-        print(f"to import: {len(found)}; {known_note(plan) if known_note else ''}rejected: {len(plan.rejected)}",
-              file=out)
+            print(_more(len(found) - 5), file=out)
+        print(_("to import: {n}; {known}rejected: {rejected}").format(
+            n=len(found), known=known_note(plan) if known_note else "", rejected=len(plan.rejected)), file=out)
         for r in plan.rejected[:SHOWN]:
-            print(one_line(f"  line {r.line}: {r.reason}"), file=out)
+            print(one_line(_("  line {line}: {reason}").format(line=r.line, reason=r.reason)), file=out)
         if len(plan.rejected) > SHOWN:
-            print(f"  ... and {len(plan.rejected) - SHOWN} more", file=out)
+            print(_more(len(plan.rejected) - SHOWN), file=out)
         if dry or not found:
             return EXIT_REFUSED if plan.rejected and not found else EXIT_OK
-        if not confirm(args, f"Import {len(found)} {noun}?"):
-            raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+        if not confirm(args, _question(noun, len(found))):
+            raise VseError(_("import cancelled; nothing was stored (use --yes to import without a prompt)"))
         count = apply(store, plan)
     finally:
         store.close()
-    print(f"imported {count} {noun}" + (f"; {len(plan.rejected)} rows rejected (listed above)" if plan.rejected else ""))
+    said = _imported(noun, count)
+    if plan.rejected:
+        said += ngettext("; {n} rows rejected (listed above)", "; {n} rows rejected (listed above)",
+                         len(plan.rejected)).format(n=len(plan.rejected))
+    print(said)
     return EXIT_OK
 
 
@@ -79,58 +112,77 @@ def preview_incidents(plan, path, out=None) -> None:
     def say(text: str) -> None:
         print(one_line(text), file=out)
 
-    kind = " (an event log: one incident per ticket)" if plan.event_log else ""
-    say(f"{path.name}: {plan.rows} rows, {plan.ticket_count} tickets{kind}")
-    say(f"layout: {plan.layout}")
-    shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(plan.delimiter, repr(plan.delimiter))
-    say(f"read as: {plan.encoding}; values separated by {shown}; quotes as RFC 4180 (\"\" is a quote)")
+    if plan.event_log:
+        say(_("{file}: {rows} rows, {tickets} tickets (an event log: one incident per ticket)").format(
+            file=path.name, rows=plan.rows, tickets=plan.ticket_count))
+    else:
+        say(_("{file}: {rows} rows, {tickets} tickets").format(file=path.name, rows=plan.rows, tickets=plan.ticket_count))
+    say(_("layout: {layout}").format(layout=plan.layout))
+    shown = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("bar")}.get(plan.delimiter,
+                                                                                     repr(plan.delimiter))
+    say(_("read as: {encoding}; values separated by {separator}; quotes as RFC 4180 (\"\" is a quote)").format(
+        encoding=plan.encoding, separator=shown))
     key = plan.mapping.get("ref")
-    say(f"ticket key: column {key!r}" if key else "ticket key: none found (rows are fingerprinted by content)")
-    say("columns: " + ", ".join(f"{c} -> {f}" for f, c in plan.mapping.items() if f != "ref"))
+    say(_("ticket key: column {column}").format(column=repr(key)) if key
+        else _("ticket key: none found (rows are fingerprinted by content)"))
+    say(_("columns: {pairs}").format(pairs=", ".join(f"{c} -> {f}" for f, c in plan.mapping.items() if f != "ref")))
     if plan.ignored:
-        say("ignored columns: " + ", ".join(plan.ignored))
+        say(_("ignored columns: {names}").format(names=", ".join(plan.ignored)))
     unused = [h for h in plan.header if h not in plan.mapping.values() and h not in plan.ignored]
     if unused:
-        say("not used: " + ", ".join(unused))
+        say(_("not used: {names}").format(names=", ".join(unused)))
     if plan.event_time:
-        say(f"event time: {plan.event_time}")
+        say(_("event time: {column}").format(column=plan.event_time))
     for name, how in plan.dates.items():
         if name in plan.mapping:
-            say(f"dates in {plan.mapping[name]!r}: {how}")
+            say(_("dates in {column}: {how}").format(column=repr(plan.mapping[name]), how=how))
     for name, used in plan.values_used.items():
         words = sorted(f"{w} ({n})" for w, n in used.items())
-        say(f"{name} words: " + ", ".join(words[:12]) + (f" and {len(words) - 12} more" if len(words) > 12 else ""))
+        listed = ", ".join(words[:12])
+        if len(words) > 12:
+            listed = _("{words} and {n} more").format(words=listed, n=len(words) - 12)
+        say(_("{field} words: {words}").format(field=name, words=listed))
     if plan.placed:
-        say("status words no table knows, placed (the word is kept on each incident and in its history):")
+        say(_("status words no table knows, placed (the word is kept on each incident and in its history):"))
         for (word, state, how), n in sorted(plan.placed.items(), key=lambda item: -item[1])[:SHOWN]:
             other = "waiting for customer" if state == "in progress" else "in progress"
-            say(f"  {word!r} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{word}={other}'")
+            say(ngettext("  {word} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{raw}={other}'",
+                         "  {word} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{raw}={other}'",
+                         n).format(word=repr(word), raw=word, state=state, how=how, n=n, other=other))
     if plan.no_close_date:
-        say(f"note: {plan.no_close_date} closed tickets have no close date in the file (no close or duration "
-            "column): their dates are left empty, never taken from a later update")
+        say(ngettext("note: {n} closed tickets have no close date in the file (no close or duration column): their "
+                     "dates are left empty, never taken from a later update",
+                     "note: {n} closed tickets have no close date in the file (no close or duration column): their "
+                     "dates are left empty, never taken from a later update", plan.no_close_date).format(
+                         n=plan.no_close_date))
     for note in plan.notes:
-        say(f"note: {note}")
+        say(_("note: {note}").format(note=note))
     for ticket in plan.preview[:5]:
         i = ticket.initial
         say(f"  {ticket.key or '-':<16} {i['priority']} {ticket.final_state:<22} {i['summary'][:56]}"
-            + (f" ({ticket.rows} events)" if ticket.rows > 1 else ""))
+            + (_(" ({n} events)").format(n=ticket.rows) if ticket.rows > 1 else ""))
     if plan.to_import > 5:
-        say(f"  ... and {plan.to_import - 5} more")
+        say(_more(plan.to_import - 5))
     if plan.unknown_customers:
         names = ", ".join(f"{n} ({c})" for n, c in plan.unknown_customers.most_common(5))
-        say(f"organisations that are not customers here (kept in the details; import customers first to link "
-            f"them): {names}" + (f" and {len(plan.unknown_customers) - 5} more" if len(plan.unknown_customers) > 5 else ""))
+        if len(plan.unknown_customers) > 5:
+            names = _("{words} and {n} more").format(words=names, n=len(plan.unknown_customers) - 5)
+        say(_("organisations that are not customers here (kept in the details; import customers first to link "
+              "them): {names}").format(names=names))
     if plan.update:
-        say(f"to import: {plan.to_import - plan.to_update} new tickets; already imported (brought up to date, "
-            f"--update): {plan.to_update}; rejected: {len(plan.rejected)} rows ({plan.rejected_tickets} tickets "
-            "not imported)")
+        say(_("to import: {new} new tickets; already imported (brought up to date, --update): {known}; rejected: "
+              "{rejected} rows ({tickets} tickets not imported)").format(
+                  new=plan.to_import - plan.to_update, known=plan.to_update, rejected=len(plan.rejected),
+                  tickets=plan.rejected_tickets))
     else:
-        say(f"to import: {plan.to_import} tickets; already imported (skipped; --update brings them up to date): "
-            f"{plan.skipped_known}; rejected: {len(plan.rejected)} rows ({plan.rejected_tickets} tickets not imported)")
+        say(_("to import: {new} tickets; already imported (skipped; --update brings them up to date): {known}; "
+              "rejected: {rejected} rows ({tickets} tickets not imported)").format(
+                  new=plan.to_import, known=plan.skipped_known, rejected=len(plan.rejected),
+                  tickets=plan.rejected_tickets))
     for r in plan.rejected[:SHOWN]:
-        say(f"  line {r.line}: {r.reason}")
+        say(_("  line {line}: {reason}").format(line=r.line, reason=r.reason))
     if len(plan.rejected) > SHOWN:
-        say(f"  ... and {len(plan.rejected) - SHOWN} more (--rejects FILE.csv writes them all)")
+        say(_("  ... and {n} more (--rejects FILE.csv writes them all)").format(n=len(plan.rejected) - SHOWN))
 
 
 def write_rejects(plan, target, force: bool = False, database=None) -> None:
@@ -142,4 +194,4 @@ def write_rejects(plan, target, force: bool = False, database=None) -> None:
         width = len(plan.header)
         write_csv(fh, [*plan.header, "vse-tui line", "vse-tui reason"],
                   ([*(values + [""] * width)[:width], r.line, r.reason] for r, values in plan.rejected_rows()))
-    print(one_line(f"rejected rows written to {target} ({len(plan.rejected)})"), file=sys.stderr)
+    print(one_line(_("rejected rows written to {file} ({n})").format(file=target, n=len(plan.rejected))), file=sys.stderr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from vse_tui.i18n import _, ngettext, pgettext
+
 from ..core.kernel import clock
 from ..core.kernel.errors import VseError
 from ..core.kernel.text import visible
@@ -82,11 +84,14 @@ def cmd_incident_assign(args) -> int:
     from ..core.kernel.errors import InputError
 
     if not args.person and not args.nobody:
-        raise InputError("Say who (a person, or me), or --nobody")
+        raise InputError(_("Say who (a person, or me), or --nobody"))
     with open_store(args, must_exist=True) as store:
         inc = assign(store, "incidents", args.id, None if args.nobody else args.person)
-        who = name_of(store, inc.assignee) if inc.assignee else "nobody"
-    say(f"{inc.id}: assigned to {who}")
+        if inc.assignee:
+            said = _("{ref}: assigned to {person}").format(ref=inc.id, person=name_of(store, inc.assignee))
+        else:
+            said = _("{ref}: assigned to nobody").format(ref=inc.id)
+    say(said)
     return EXIT_OK
 
 
@@ -119,7 +124,7 @@ def cmd_import_incidents(args) -> int:
     # once, while they are stored, and what was read is shown after
     at_once = bool(args.yes) and not args.dry_run and not args.rejects
     try:
-        meter = Progress("reading", unit="rows")
+        meter = Progress(_("reading"), unit=_("rows"))
         plan = plan_incidents(store, path, options=options, progress=meter.update, check=not at_once)
         meter.done()
         if not at_once:
@@ -128,12 +133,13 @@ def cmd_import_incidents(args) -> int:
                 write_rejects(plan, args.rejects, force=args.force, database=getattr(store, "path", None))
             if args.dry_run or not plan.to_import:
                 return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
-            if not confirm(args, f"Import {plan.to_import} incidents?"):
-                raise VseError("import cancelled; nothing was stored (use --yes to import without a prompt)")
+            if not confirm(args, ngettext("Import {n} incidents?", "Import {n} incidents?", plan.to_import).format(
+                    n=plan.to_import)):
+                raise VseError(_("import cancelled; nothing was stored (use --yes to import without a prompt)"))
         saved = backup_before_import(store)
         if saved is not None:
-            say(f"backup before the import: {saved}")
-        meter = Progress("storing", total=plan.expected(), unit="incidents")
+            say(_("backup before the import: {path}").format(path=saved))
+        meter = Progress(_("storing"), total=plan.expected(), unit=_("incidents"))
         count = apply(store, plan, progress=meter.update)
         meter.done()
         if at_once:
@@ -142,69 +148,74 @@ def cmd_import_incidents(args) -> int:
                 return EXIT_REFUSED
     finally:
         store.close()
-    mended = f"; brought up to date: {plan.updated} already imported" if plan.update else ""
-    say(f"imported {count} incidents{mended}" + (f"; {len(plan.rejected)} rows rejected ({plan.rejected_tickets} "
-                                                 "tickets not imported)" if plan.rejected else ""))
+    said = ngettext("imported {n} incidents", "imported {n} incidents", count).format(n=count)
+    if plan.update:
+        said += _("; brought up to date: {n} already imported").format(n=plan.updated)
+    if plan.rejected:
+        said += ngettext("; {n} rows rejected ({tickets} tickets not imported)",
+                         "; {n} rows rejected ({tickets} tickets not imported)",
+                         len(plan.rejected)).format(n=len(plan.rejected), tickets=plan.rejected_tickets)
+    say(said)
     return EXIT_OK
 
 
 def register(reg) -> None:
     group = "incident"
-    p = reg.action(group, "add", "record an incident (IN.2.1); prints its id", cmd_incident_add)
-    p.add_argument("summary", help="what is wrong, in a line")
-    p.add_argument("--customer", metavar="C", help="customer id, short code or name (default: last used)")
-    p.add_argument("--service", metavar="S", help="service id or name (default: last used)")
-    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", help="how much it affects (default: medium)")
-    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", help="how soon it hurts (default: medium)")
-    p.add_argument("--reporter", metavar="R", help="who reported it: a contact's id or name")
-    p.add_argument("--details", metavar="TEXT", help="what the reporter said, in full")
-    p.add_argument("--ci", action="append", metavar="CI", help="configuration item involved (repeatable)")
-    p.add_argument("--security", action="store_true", help="an information security incident")
-    p.add_argument("--assign", metavar="PERSON", help="who has it: a person of the shop, or me")
+    p = reg.action(group, "add", _("record an incident (IN.2.1); prints its id"), cmd_incident_add)
+    p.add_argument("summary", help=_("what is wrong, in a line"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("customer id, short code or name (default: last used)"))
+    p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("service id or name (default: last used)"))
+    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", help=_("how much it affects (default: medium)"))
+    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", help=_("how soon it hurts (default: medium)"))
+    p.add_argument("--reporter", metavar=pgettext("metavar", "R"), help=_("who reported it: a contact's id or name"))
+    p.add_argument("--details", metavar=pgettext("metavar", "TEXT"), help=_("what the reporter said, in full"))
+    p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item involved (repeatable)"))
+    p.add_argument("--security", action="store_true", help=_("an information security incident"))
+    p.add_argument("--assign", metavar=pgettext("metavar", "PERSON"), help=_("who has it: a person of the shop, or me"))
 
-    p = reg.action(group, "list", "list incidents", cmd_incident_list)
-    p.add_argument("--open", action="store_true", help="only incidents not closed")
-    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], help="only this priority")
-    p.add_argument("--status", metavar="S", help="a status (opened, updated, closed) or state (new, in progress, ...)")
-    p.add_argument("--customer", metavar="C", help="only this customer's: id, short code or name")
-    p.add_argument("--search", metavar="WORDS", help="only those whose text holds these words")
+    p = reg.action(group, "list", _("list incidents"), cmd_incident_list)
+    p.add_argument("--open", action="store_true", help=_("only incidents not closed"))
+    p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], help=_("only this priority"))
+    p.add_argument("--status", metavar=pgettext("metavar", "S"), help=_("a status (opened, updated, closed) or state (new, in progress, ...)"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("only this customer's: id, short code or name"))
+    p.add_argument("--search", metavar=pgettext("metavar", "WORDS"), help=_("only those whose text holds these words"))
     whose = p.add_mutually_exclusive_group()
-    whose.add_argument("--mine", action="store_true", help="only incidents assigned to you")
-    whose.add_argument("--assignee", metavar="PERSON", help="only incidents assigned to PERSON")
-    whose.add_argument("--unassigned", action="store_true", help="only incidents nobody has")
+    whose.add_argument("--mine", action="store_true", help=_("only incidents assigned to you"))
+    whose.add_argument("--assignee", metavar=pgettext("metavar", "PERSON"), help=_("only incidents assigned to PERSON"))
+    whose.add_argument("--unassigned", action="store_true", help=_("only incidents nobody has"))
     p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest",
-                   help="order of the list (default: newest first)")
+                   help=_("order of the list (default: newest first)"))
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
 
-    p = reg.action(group, "assign", "give an incident to a person (or --nobody)", cmd_incident_assign)
-    p.add_argument("id", help="the incident, e.g. INC-0042")
-    p.add_argument("person", nargs="?", help="a person of the shop, or me")
-    p.add_argument("--nobody", action="store_true", help="nobody has it")
+    p = reg.action(group, "assign", _("give an incident to a person (or --nobody)"), cmd_incident_assign)
+    p.add_argument("id", help=_("the incident, e.g. INC-0042"))
+    p.add_argument("person", nargs="?", help=_("a person of the shop, or me"))
+    p.add_argument("--nobody", action="store_true", help=_("nobody has it"))
 
-    p = reg.action(group, "show", "show one incident with its history", cmd_incident_show)
-    p.add_argument("id", help="INC-0042, or the ticket key it had in the tool it was imported from")
+    p = reg.action(group, "show", _("show one incident with its history"), cmd_incident_show)
+    p.add_argument("id", help=_("INC-0042, or the ticket key it had in the tool it was imported from"))
     add_format(p, "text", "json")
     add_out(p)
 
-    p = reg.action("import", "incidents", "incidents from a spreadsheet or helpdesk export (CSV)",
-                   cmd_import_incidents, "bring existing records in from the tool you use now")
-    p.add_argument("file", help="the export file to read (CSV)")
-    p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="match a column to a field yourself")
-    p.add_argument("--ignore", action="append", metavar="COLUMN", help="leave a column out (repeatable)")
-    p.add_argument("--map-value", action="append", metavar="FIELD:WORD=VALUE",
-                   help="what a word means here, e.g. priority:Highest=P1 or state:'On hold'='waiting for customer'")
-    p.add_argument("--dates", metavar="FORMAT", help="how dates read: day-first, month-first or a strptime format "
-                                                     "such as '%%d/%%b/%%y %%I:%%M %%p' (default: decided from the file)")
-    p.add_argument("--encoding", metavar="NAME", help="the file's encoding (utf-8, cp1252, latin-1, utf-16; default: "
-                                                     "decided from the whole file)")
-    p.add_argument("--update", action="store_true", help="bring the tickets imported before from this file up to "
-                                                         "date (dates, states, priorities) as new versions")
-    p.add_argument("--rejects", metavar="FILE.csv", help="write every rejected row with its line and reason")
-    p.add_argument("--force", action="store_true", help="replace an existing rejects file")
-    p.add_argument("--dry-run", action="store_true", help="show what would be imported and rejected; store nothing")
-    add_yes(p, "import without asking")
+    p = reg.action("import", "incidents", _("incidents from a spreadsheet or helpdesk export (CSV)"),
+                   cmd_import_incidents, _("bring existing records in from the tool you use now"))
+    p.add_argument("file", help=_("the export file to read (CSV)"))
+    p.add_argument("--map", action="append", metavar=pgettext("metavar", "COLUMN=FIELD"), help=_("match a column to a field yourself"))
+    p.add_argument("--ignore", action="append", metavar=pgettext("metavar", "COLUMN"), help=_("leave a column out (repeatable)"))
+    p.add_argument("--map-value", action="append", metavar=pgettext("metavar", "FIELD:WORD=VALUE"),
+                   help=_("what a word means here, e.g. priority:Highest=P1 or state:'On hold'='waiting for customer'"))
+    p.add_argument("--dates", metavar=pgettext("metavar", "FORMAT"), help=_("how dates read: day-first, month-first or a strptime format "
+                                                     "such as '%%d/%%b/%%y %%I:%%M %%p' (default: decided from the file)"))
+    p.add_argument("--encoding", metavar=pgettext("metavar", "NAME"), help=_("the file's encoding (utf-8, cp1252, latin-1, utf-16; default: "
+                                                     "decided from the whole file)"))
+    p.add_argument("--update", action="store_true", help=_("bring the tickets imported before from this file up to "
+                                                         "date (dates, states, priorities) as new versions"))
+    p.add_argument("--rejects", metavar=pgettext("metavar", "FILE.csv"), help=_("write every rejected row with its line and reason"))
+    p.add_argument("--force", action="store_true", help=_("replace an existing rejects file"))
+    p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
+    add_yes(p, _("import without asking"))
 
 
 __all__ = ["register", "say"]

@@ -3,9 +3,18 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
+from vse_tui.i18n import _, pgettext
+
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, EXIT_REFUSED, open_store, say
+
+
+def _sent_now(sent: int, errors: list) -> str:
+    """What sending the outbox right away did, said after the queued message."""
+    if errors:
+        return _("; not sent yet: {reason}").format(reason=errors[0])
+    return _("; sent now ({n})").format(n=sent)
 
 
 def _settings():
@@ -20,24 +29,31 @@ def cmd_mail_import(args) -> int:
     settings = _settings()
     path = args.path or settings.maildir
     if not path:
-        raise InputError("Say where the mail is (a Maildir, an mbox file or .eml files), or set maildir in [mail]")
+        raise InputError(_("Say where the mail is (a Maildir, an mbox file or .eml files), or set maildir in [mail]"))
 
     def report(result) -> None:
         for name, outcome in result.outcomes:
-            if outcome.what in ("skipped", "unreadable"):
-                say(one_line(f"  {name}: {outcome.what}: {outcome.why}"), err=True)
-            elif outcome.what in ("new", "reply"):
-                say(one_line(f"  {name}: {'new incident' if outcome.what == 'new' else 'reply on'} {outcome.incident}"))
+            if outcome.what == "skipped":
+                say(one_line(_("  {name}: skipped: {reason}").format(name=name, reason=outcome.why)), err=True)
+            elif outcome.what == "unreadable":
+                say(one_line(_("  {name}: unreadable: {reason}").format(name=name, reason=outcome.why)), err=True)
+            elif outcome.what == "new":
+                say(one_line(_("  {name}: new incident {ref}").format(name=name, ref=outcome.incident)))
+            elif outcome.what == "reply":
+                say(one_line(_("  {name}: reply on {ref}").format(name=name, ref=outcome.incident)))
             elif outcome.what == "held":
-                say(one_line(f"  {name}: held on {outcome.incident}: {outcome.why}"))
+                say(one_line(_("  {name}: held on {ref}: {reason}").format(name=name, ref=outcome.incident,
+                                                                           reason=outcome.why)))
             elif outcome.what == "bounce":
-                say(one_line(f"  {name}: bounced, a message about {outcome.incident} to {outcome.why}"))
-        say(one_line(f"mail: {result.line()}"))
+                say(one_line(_("  {name}: bounced, a message about {ref} to {address}").format(
+                    name=name, ref=outcome.incident, address=outcome.why)))
+        say(one_line(_("mail: {result}").format(result=result.line())))
 
     from pathlib import Path
 
     if not Path(path).expanduser().exists():  # said before any database is opened (or made)
-        raise InputError(f"{Path(path).expanduser()} does not exist (a Maildir, an mbox file or .eml files)")
+        raise InputError(_("{path} does not exist (a Maildir, an mbox file or .eml files)").format(
+            path=Path(path).expanduser()))
     with open_store(args) as store:
         if args.watch:
             watch(store, path, settings, args.watch, report)
@@ -53,11 +69,14 @@ def cmd_mail_send(args) -> int:
     with open_store(args, must_exist=True) as store:
         sent, errors = send_outbox(store, _settings())
         waiting = len(store.outbox())
-        held = sum(1 for _, m in store.outbox_all() if m.get("state") == "refused")
+        held = sum(1 for _path, m in store.outbox_all() if m.get("state") == "refused")
     for error in errors:
-        say(one_line(f"  not sent: {error}"), err=True)
-    say(f"mail: {sent} sent, {waiting} waiting in the outbox" + (f", {held} refused and held for a person "
-                                                                  "(vse-tui mail outbox)" if held else ""))
+        say(one_line(_("  not sent: {reason}").format(reason=error)), err=True)
+    if held:
+        say(_("mail: {sent} sent, {waiting} waiting in the outbox, {held} refused and held for a person (vse-tui mail "
+              "outbox)").format(sent=sent, waiting=waiting, held=held))
+    else:
+        say(_("mail: {sent} sent, {waiting} waiting in the outbox").format(sent=sent, waiting=waiting))
     return EXIT_REFUSED if errors else EXIT_OK
 
 
@@ -67,11 +86,15 @@ def outbox_line(meta: dict) -> str:
     state = str(meta.get("state", "?"))
     when = meta.get("sent_at") if state in ("sent", "bounced") else meta.get("tried_at")
     detail = {"sent": meta.get("reply", ""), "bounced": meta.get("error", ""), "refused": meta.get("error", ""),
-              "dropped": f"by {meta.get('dropped_by', '?')}"}.get(state, "")
+              "dropped": _("by {person}").format(person=meta.get("dropped_by", "?"))}.get(state, "")
     if state == "queued" and meta.get("attempts"):
-        detail = f"{meta.get('attempts')} attempt(s), last: {meta.get('error')}"
-    return one_line(f"{meta.get('key', '?'):<9} {state:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
-                    f"to {meta.get('to', '?')}" + (f"  {when[:16].replace('T', ' ')}" if when else "")
+        detail = _("{n} attempt(s), last: {reason}").format(n=meta.get("attempts"), reason=meta.get("error"))
+    shown = {"queued": pgettext("mail state", "queued"), "sent": pgettext("mail state", "sent"),
+             "refused": pgettext("mail state", "refused"), "bounced": pgettext("mail state", "bounced"),
+             "dropped": pgettext("mail state", "dropped")}.get(state, state)
+    return one_line(f"{meta.get('key', '?'):<9} {shown:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
+                    + _("to {address}").format(address=meta.get("to", "?"))
+                    + (f"  {when[:16].replace('T', ' ')}" if when else "")
                     + (f"  {detail}" if detail else ""))
 
 
@@ -81,7 +104,7 @@ def cmd_mail_outbox(args) -> int:
     if not args.all:
         items = [(p, m) for p, m in items if m.get("state") != "dropped"]
     if not items:
-        say("the outbox is empty")
+        say(_("the outbox is empty"))
     for _path, meta in items:
         say(outbox_line(meta))
     return EXIT_OK
@@ -92,8 +115,8 @@ def cmd_mail_drop(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         meta = drop(store, args.key)
-    say(one_line(f"{meta.get('key')}: the message about {meta.get('id')} to {meta.get('to')} is dropped (kept in the "
-                 "outbox's dropped/ folder)"))
+    say(one_line(_("{key}: the message about {ref} to {address} is dropped (kept in the outbox's dropped/ folder)").format(
+        key=meta.get("key"), ref=meta.get("id"), address=meta.get("to"))))
     return EXIT_OK
 
 
@@ -107,9 +130,9 @@ def cmd_mail_retry(args) -> int:
             from ..mailer import send_outbox
 
             sent, errors = send_outbox(store, _settings())
-            sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
-    say(one_line(f"{meta.get('key')}: the message about {meta.get('id')} is queued again for {meta.get('to')}"
-                 f"{sent_now}"))
+            sent_now = _sent_now(sent, errors)
+    say(one_line(_("{key}: the message about {ref} is queued again for {address}").format(
+        key=meta.get("key"), ref=meta.get("id"), address=meta.get("to")) + sent_now))
     return EXIT_OK
 
 
@@ -118,8 +141,10 @@ def cmd_mail_accept(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         inc = accept_held(store, args.id, args.message)
-    say(one_line(f"{inc.id}: the held message is a reply now" + ("; the incident is reopened" if inc.reopened and
-                                                                   inc.status != "closed" else "")))
+    if inc.reopened and inc.status != "closed":
+        say(one_line(_("{ref}: the held message is a reply now; the incident is reopened").format(ref=inc.id)))
+    else:
+        say(one_line(_("{ref}: the held message is a reply now").format(ref=inc.id)))
     return EXIT_OK
 
 
@@ -134,10 +159,11 @@ def cmd_incident_notify(args) -> int:
             from ..mailer import send_outbox
 
             sent, errors = send_outbox(store, settings)
-            sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
-    say(one_line(f"{inc.id}: {args.task} notification queued for {inc.notifications[-1].address}{sent_now}"))
+            sent_now = _sent_now(sent, errors)
+    say(one_line(_("{ref}: {task} notification queued for {address}").format(
+        ref=inc.id, task=args.task, address=inc.notifications[-1].address) + sent_now))
     if inc.responded_at is None and args.task == "IN.2.3" and not args.send:
-        say("  it counts as the response once a mail server accepts it (vse-tui mail send)")
+        say(_("  it counts as the response once a mail server accepts it (vse-tui mail send)"))
     return EXIT_OK
 
 
@@ -155,58 +181,59 @@ def _cmd_mail_about(kind: str):
                 from ..mailer import send_outbox
 
                 sent, errors = send_outbox(store, settings)
-                sent_now = f"; sent now ({sent})" if not errors else f"; not sent yet: {errors[0]}"
-        what = "answer" if kind == "feedback" else "notice"
-        say(one_line(f"{record.id}: {what} queued for {address}{sent_now}"))
+                sent_now = _sent_now(sent, errors)
+        queued = _("{ref}: answer queued for {address}") if kind == "feedback" else _("{ref}: notice queued for {address}")
+        say(one_line(queued.format(ref=record.id, address=address) + sent_now))
         if kind == "change_requests":
             from ..core.intake.mail_intake import window_past
 
             warning = window_past(record)
             if warning:
-                say(one_line(f"  warning: {warning}"), err=True)
+                say(one_line(_("  warning: {warning}").format(warning=warning)), err=True)
         return EXIT_OK
 
     return command
 
 
 def register(reg) -> None:
-    p = reg.action("mail", "import", "turn the messages a mail fetcher left into incidents and replies",
-                   cmd_mail_import, "mail in from a Maildir, an mbox or .eml files; mail out over SMTP")
-    p.add_argument("path", nargs="?", help="a Maildir, an mbox file, a folder of .eml files or one .eml "
-                                           "(default: maildir in [mail])")
-    p.add_argument("--watch", type=float, metavar="SECONDS", help="keep reading a Maildir every SECONDS")
-    p.add_argument("--all", action="store_true", help="a Maildir's messages already marked seen too (a message "
-                                                     "already here is never read twice)")
-    reg.action("mail", "send", "deliver the outbox over SMTP ([mail] in the config)", cmd_mail_send)
-    p = reg.action("mail", "outbox", "every message sent or to send, with its state (queued, sent, refused, bounced)",
+    p = reg.action("mail", "import", _("turn the messages a mail fetcher left into incidents and replies"),
+                   cmd_mail_import, _("mail in from a Maildir, an mbox or .eml files; mail out over SMTP"))
+    p.add_argument("path", nargs="?", help=_("a Maildir, an mbox file, a folder of .eml files or one .eml "
+                                           "(default: maildir in [mail])"))
+    p.add_argument("--watch", type=float, metavar=pgettext("metavar", "SECONDS"), help=_("keep reading a Maildir every SECONDS"))
+    p.add_argument("--all", action="store_true", help=_("a Maildir's messages already marked seen too (a message "
+                                                     "already here is never read twice)"))
+    reg.action("mail", "send", _("deliver the outbox over SMTP ([mail] in the config)"), cmd_mail_send)
+    p = reg.action("mail", "outbox", _("every message sent or to send, with its state (queued, sent, refused, bounced)"),
                    cmd_mail_outbox)
-    p.add_argument("--all", action="store_true", help="dropped messages too")
-    p = reg.action("mail", "drop", "give up a message that waits or was refused (kept, marked dropped on its record)",
+    p.add_argument("--all", action="store_true", help=_("dropped messages too"))
+    p = reg.action("mail", "drop", _("give up a message that waits or was refused (kept, marked dropped on its record)"),
                    cmd_mail_drop)
-    p.add_argument("key", help="the message's key as `mail outbox` lists it, or its record's id")
-    p = reg.action("mail", "retry", "queue a refused or bounced message again, to the same or another address",
+    p.add_argument("key", help=_("the message's key as `mail outbox` lists it, or its record's id"))
+    p = reg.action("mail", "retry", _("queue a refused or bounced message again, to the same or another address"),
                    cmd_mail_retry)
-    p.add_argument("key", help="the message's key as `mail outbox` lists it, or its record's id")
-    p.add_argument("--to", metavar="ADDRESS", help="another address to send it to")
-    p.add_argument("--send", action="store_true", help="also deliver the outbox now")
-    p = reg.action("mail", "accept", "accept a message held on a closed incident (a stranger's): it becomes a "
-                                     "reply and reopens the incident", cmd_mail_accept)
-    p.add_argument("id", help="the incident")
-    p.add_argument("--message", metavar="MESSAGE-ID", help="which held message (default: the latest)")
-    p = reg.action("incident", "notify", "notify the reporter by mail with the policy's message (queued in the outbox)",
+    p.add_argument("key", help=_("the message's key as `mail outbox` lists it, or its record's id"))
+    p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address to send it to"))
+    p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))
+    p = reg.action("mail", "accept", _("accept a message held on a closed incident (a stranger's): it becomes a "
+                                     "reply and reopens the incident"), cmd_mail_accept)
+    p.add_argument("id", help=_("the incident"))
+    p.add_argument("--message", metavar=pgettext("metavar", "MESSAGE-ID"), help=_("which held message (default: the latest)"))
+    p = reg.action("incident", "notify", _("notify the reporter by mail with the policy's message (queued in the outbox)"),
                    cmd_incident_notify)
-    p.add_argument("id", help="the record, e.g. INC-0042")
+    p.add_argument("id", help=_("the record, e.g. INC-0042"))
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], default="IN.2.3",
-                   help="IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed")
-    p.add_argument("--to", metavar="ADDRESS", help="another address than the reporter's")
-    p.add_argument("--send", action="store_true", help="also deliver the outbox now")
-    for group, kind, name, help_, default in (
-            ("feedback", "feedback", "answer", "answer a feedback entry by mail (queued in the outbox)",
-             "thanks and the investigation's outcome"),
-            ("change", "change_requests", "notify", "tell the change's customer about it by mail (queued in the outbox)",
-             "the change, when, what it means, how it is undone")):
+                   help=_("IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed"))
+    p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address than the reporter's"))
+    p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))
+    for group, kind, name, help_, message_help in (
+            ("feedback", "feedback", "answer", _("answer a feedback entry by mail (queued in the outbox)"),
+             _("the text to send (default: thanks and the investigation's outcome); \\n starts a line")),
+            ("change", "change_requests", "notify",
+             _("tell the change's customer about it by mail (queued in the outbox)"),
+             _("the text to send (default: the change, when, what it means, how it is undone); \\n starts a line"))):
         p = reg.action(group, name, help_, _cmd_mail_about(kind))
-        p.add_argument("id", help="the record, e.g. INC-0042")
-        p.add_argument("--to", metavar="ADDRESS", help="another address than the contact's")
-        p.add_argument("--message", metavar="TEXT", help=f"the text to send (default: {default}); \\n starts a line")
-        p.add_argument("--send", action="store_true", help="also deliver the outbox now")
+        p.add_argument("id", help=_("the record, e.g. INC-0042"))
+        p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address than the contact's"))
+        p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=message_help)
+        p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))

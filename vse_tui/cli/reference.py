@@ -72,6 +72,19 @@ def _section(path: list[str], help_text: str, parser: argparse.ArgumentParser, c
 
 
 def reference() -> str:
+    """The reference in English, whatever language the person running it speaks: the page is the
+    project's documentation of its commands and options."""
+    from vse_tui import i18n
+
+    spoken = i18n.language()
+    i18n.set_language("en")
+    try:
+        return _reference()
+    finally:
+        i18n.set_language(spoken)
+
+
+def _reference() -> str:
     parser = build_parser()
     common = _common_dests()
     out = [HEADER, "## Options of every command", "", "Accepted before or after the command.", "",

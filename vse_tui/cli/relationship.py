@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from vse_tui.i18n import _, pgettext
+
 from .common import EXIT_OK, add_format, add_out, open_store, output
 
 
@@ -41,25 +43,25 @@ def cmd_report_performance(args) -> int:
         else:
             out.write(performance.to_markdown(report, shop))
     if saved:
-        print(f"saved as {saved.id} (draft; approve it on the Relationship screen)", file=sys.stderr)
+        print(_("saved as {ref} (draft; approve it on the Relationship screen)").format(ref=saved.id), file=sys.stderr)
     return EXIT_OK
 
 
 def register(reg) -> None:
-    p = reg.action("feedback", "add", "log a compliment, complaint or comment; prints its id", cmd_feedback_add,
-                   "the feedback log (WP.06, RE.2.3)")
-    p.add_argument("description", help="what they said")
+    p = reg.action("feedback", "add", _("log a compliment, complaint or comment; prints its id"), cmd_feedback_add,
+                   _("the feedback log (WP.06, RE.2.3)"))
+    p.add_argument("description", help=_("what they said"))
     p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment",
-                   help="the kind of feedback (default: comment)")
+                   help=_("the kind of feedback (default: comment)"))
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--customer", metavar="C", help="the customer it came from")
-    who.add_argument("--supplier", metavar="S", help="the supplier it came from")
-    p.add_argument("--contact", metavar="NAME", help="the contact who gave it")
+    who.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("the customer it came from"))
+    who.add_argument("--supplier", metavar=pgettext("metavar", "S"), help=_("the supplier it came from"))
+    p.add_argument("--contact", metavar=pgettext("metavar", "NAME"), help=_("the contact who gave it"))
 
-    p = reg.action("report", "performance", "the service performance report (WP.19) of a period, per customer",
-                   cmd_report_performance, "reports built from the records")
-    p.add_argument("--period", metavar="P", help="2026-Q3, 2026-09, 2026 or FROM..TO dates (default: this quarter)")
-    p.add_argument("--customer", metavar="C", help="one customer (default: all, broken down by customer)")
+    p = reg.action("report", "performance", _("the service performance report (WP.19) of a period, per customer"),
+                   cmd_report_performance, _("reports built from the records"))
+    p.add_argument("--period", metavar=pgettext("metavar", "P"), help=_("2026-Q3, 2026-09, 2026 or FROM..TO dates (default: this quarter)"))
+    p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("one customer (default: all, broken down by customer)"))
     add_format(p, "md", "csv", "json")
-    p.add_argument("--save", action="store_true", help="also store it as a draft report (RE.2.4)")
+    p.add_argument("--save", action="store_true", help=_("also store it as a draft report (RE.2.4)"))
     add_out(p)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from vse_tui.i18n import _, ngettext, pgettext
+
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, open_store
 
 
 def _done(record: Any, what: str) -> int:
-    print(one_line(f"{record.id}: {what}"))
+    print(one_line(_("{ref}: {what}").format(ref=record.id, what=what)))
     return EXIT_OK
 
 
@@ -24,7 +26,7 @@ def _pairs(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"--set {item!r}: write FIELD=VALUE")
+            raise InputError(_("--set {item}: write FIELD=VALUE").format(item=repr(item)))
         out[name.strip()] = value
     return out
 
@@ -37,7 +39,7 @@ def _date(text: str | None):
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        raise InputError(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
 
 
 # ---------------------------------------------------------------- incidents (IN.1.3, IN.2)
@@ -50,7 +52,8 @@ def cmd_incident_classify(args) -> int:
         done = inc.classify(store, args.incident, category=args.category, impact=args.impact, urgency=args.urgency,
                             cis=args.ci, related=args.related, changes=args.change, root_cause=args.root_cause,
                             security=True if args.security else None)
-    return _done(done, f"classified ({done.category or 'no category'}, {done.priority})")
+    return _done(done, _("classified ({category}, {priority})").format(category=done.category or _("no category"),
+                                                                        priority=done.priority))
 
 
 def cmd_incident_notified(args) -> int:
@@ -58,7 +61,8 @@ def cmd_incident_notified(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = inc.notify(store, args.incident, task=args.task, to=args.to, how=args.how, message=args.message)
-    return _done(done, f"notification recorded ({args.task}, {args.how}, to {args.to})")
+    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=args.how,
+                                                                                   to=args.to))
 
 
 def cmd_incident_restore(args) -> int:
@@ -66,7 +70,7 @@ def cmd_incident_restore(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = inc.restore(store, args.incident, solution=args.solution, steps_taken=args.steps)
-    return _done(done, "restored")
+    return _done(done, _("restored"))
 
 
 def cmd_incident_close(args) -> int:
@@ -76,7 +80,7 @@ def cmd_incident_close(args) -> int:
         done = inc.close(store, args.incident, confirmed_by=args.confirmed_by, how=args.how, solution=args.solution,
                          root_cause=args.root_cause, no_change_reason=args.no_change_reason,
                          acknowledgement=args.acknowledgement)
-    return _done(done, "closed")
+    return _done(done, _("closed"))
 
 
 def cmd_incident_problem(args) -> int:
@@ -84,7 +88,7 @@ def cmd_incident_problem(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = inc.mark_problem(store, args.incident, root_cause=args.root_cause or "")
-    return _done(done, "marked a potential problem (IN.1.3)")
+    return _done(done, _("marked a potential problem (IN.1.3)"))
 
 
 def cmd_incident_raise_change(args) -> int:
@@ -92,7 +96,7 @@ def cmd_incident_raise_change(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done, change = inc.raise_change(store, args.incident, title=args.title, change_type=args.type)
-    return _done(done, f"change request {change.id} raised and linked")
+    return _done(done, _("change request {ref} raised and linked").format(ref=change.id))
 
 
 def cmd_incident_reopen(args) -> int:
@@ -100,7 +104,7 @@ def cmd_incident_reopen(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = inc.reopen(store, args.incident, args.reason)
-    return _done(done, "reopened")
+    return _done(done, _("reopened"))
 
 
 def cmd_incident_wait(args) -> int:
@@ -108,7 +112,7 @@ def cmd_incident_wait(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = inc.set_waiting(store, args.incident, None if args.on == "nobody" else args.on)
-    return _done(done, f"state: {done.state}")
+    return _done(done, _("state: {state}").format(state=done.state))
 
 
 def cmd_incident_time(args) -> int:
@@ -117,7 +121,7 @@ def cmd_incident_time(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = inc.log_time(store, args.incident, minutes=args.minutes, who=args.who,
                             billable=not args.not_billable, note=args.note or "")
-    return _done(done, f"{args.minutes} minute(s) logged")
+    return _done(done, ngettext("{n} minute(s) logged", "{n} minute(s) logged", args.minutes).format(n=args.minutes))
 
 
 # ---------------------------------------------------------------- changes (CO.2, CO.3) and the schedule
@@ -138,8 +142,8 @@ def cmd_change_schedule(args) -> int:
     with open_store(args, must_exist=True) as store:
         done, warnings = co.schedule(store, args.change, args.starts, args.ends, args.resources or "")
     for warning in warnings:
-        print(one_line(f"warning: {warning}"))
-    return _done(done, "scheduled")
+        print(one_line(_("warning: {warning}").format(warning=warning)))
+    return _done(done, _("scheduled"))
 
 
 def cmd_change_design(args) -> int:
@@ -149,7 +153,7 @@ def cmd_change_design(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.design(store, args.change, scope=args.scope, who=args.by, how=args.how, noted_by=args.noted_by,
                          mitigation=args.mitigation, **fields)
-    return _done(done, "designed (CO.2.3)")
+    return _done(done, _("designed (CO.2.3)"))
 
 
 def cmd_change_build(args) -> int:
@@ -158,7 +162,7 @@ def cmd_change_build(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.build(store, args.change, built_by=args.by, master_copy=args.master_copy,
                         description=args.description or "")
-    return _done(done, "built (CO.2.4)")
+    return _done(done, _("built (CO.2.4)"))
 
 
 def cmd_change_test(args) -> int:
@@ -167,7 +171,7 @@ def cmd_change_test(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.test(store, args.change, summary=args.summary, result=args.result, tested_by=args.by or "",
                        levels_and_types=args.levels or "", errors=args.errors or "", validated_by=args.validated_by or "")
-    return _done(done, f"tested: {args.result} (CO.3.1)")
+    return _done(done, _("tested: {result} (CO.3.1)").format(result=args.result))
 
 
 def cmd_change_confirm(args) -> int:
@@ -175,7 +179,7 @@ def cmd_change_confirm(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.confirm_schedule(store, args.change, args.resources)
-    return _done(done, "schedule and resources confirmed (CO.3.3)")
+    return _done(done, _("schedule and resources confirmed (CO.3.3)"))
 
 
 def cmd_change_approve_deployment(args) -> int:
@@ -184,7 +188,7 @@ def cmd_change_approve_deployment(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.approve_deployment(store, args.change, who=args.by, how=args.how, noted_by=args.noted_by,
                                      mitigation=args.mitigation)
-    return _done(done, "deployment approved (CO.3.2)")
+    return _done(done, _("deployment approved (CO.3.2)"))
 
 
 def cmd_change_deploy(args) -> int:
@@ -192,7 +196,7 @@ def cmd_change_deploy(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.deploy(store, args.change, note=args.note or "")
-    return _done(done, "deployed (CO.3.4)")
+    return _done(done, _("deployed (CO.3.4)"))
 
 
 def cmd_change_review(args) -> int:
@@ -200,7 +204,7 @@ def cmd_change_review(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.review(store, args.change, args.outcome)
-    return _done(done, "reviewed (CO.3.5)")
+    return _done(done, _("reviewed (CO.3.5)"))
 
 
 def cmd_schedule_entry(args) -> int:
@@ -208,7 +212,7 @@ def cmd_schedule_entry(args) -> int:
 
     with open_store(args) as store:
         done = co.add_entry(store, args.title, args.type, args.starts, args.ends, args.repeat)
-    return _done(done, f"{args.type} on the schedule")
+    return _done(done, _("{kind} on the schedule").format(kind=args.type))
 
 
 # ---------------------------------------------------------------- training (IN.1.1, IN.1.2)
@@ -220,7 +224,7 @@ def cmd_training_met(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = roles.record_training(store, args.training, met_on=_date(args.on), due_on=_date(args.due),
                                      note=args.note or "")
-    return _done(done, f"training recorded as met on {done.met_on} (IN.1.1)")
+    return _done(done, _("training recorded as met on {day} (IN.1.1)").format(day=done.met_on))
 
 
 def cmd_training_renew(args) -> int:
@@ -229,7 +233,7 @@ def cmd_training_renew(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = roles.renew_competence(store, args.training, due_on=_date(args.due), met_on=_date(args.on),
                                       note=args.note or "")
-    return _done(done, f"competence renewed, due again {done.due_on} (IN.1.2)")
+    return _done(done, _("competence renewed, due again {day} (IN.1.2)").format(day=done.due_on))
 
 
 # ---------------------------------------------------------------- feedback, roles, setup, any record
@@ -241,7 +245,7 @@ def cmd_feedback_step(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = rel.feedback_step(store, args.feedback, args.step, outcome=args.outcome or "",
                                  signed_off_by=args.signed_off_by)
-    return _done(done, f"now {done.state}")
+    return _done(done, _("now {state}").format(state=done.state))
 
 
 def cmd_roles_acknowledge(args) -> int:
@@ -250,10 +254,13 @@ def cmd_roles_acknowledge(args) -> int:
     with open_store(args, must_exist=True) as store:
         open_ones = [w for w in roles.warnings(store) if not w.acknowledged]
         if not 1 <= args.number <= len(open_ones):
-            raise InputError(f"Warning {args.number}: there are {len(open_ones)} open warning(s) "
-                             "(vse-tui roles check lists them, the open ones numbered in order)")
+            raise InputError(ngettext("Warning {number}: there are {n} open warning(s) (vse-tui roles check lists "
+                                      "them, the open ones numbered in order)",
+                                      "Warning {number}: there are {n} open warning(s) (vse-tui roles check lists "
+                                      "them, the open ones numbered in order)", len(open_ones)).format(
+                                          number=args.number, n=len(open_ones)))
         done = roles.acknowledge(store, open_ones[args.number - 1], args.mitigation)
-    return _done(done, "acknowledged")
+    return _done(done, _("acknowledged"))
 
 
 def cmd_setup(args) -> int:
@@ -271,7 +278,7 @@ def cmd_setup(args) -> int:
                 uuid = store.row("people", ["uuid"], {"title": name.strip()})
                 roles.append((uuid[0] if uuid else None, name.strip(), email.strip(), text.strip()))
         done = setup.save(store, args.step, values, approved, roles)
-    return _done(done, f"setup step {args.step} saved") if done is not None else EXIT_OK
+    return _done(done, _("setup step {step} saved").format(step=args.step)) if done is not None else EXIT_OK
 
 
 def cmd_record_add(args) -> int:
@@ -279,7 +286,7 @@ def cmd_record_add(args) -> int:
 
     with open_store(args) as store:
         done = documents.create(store, args.kind, _pairs(args.set))
-    return _done(done, "added")
+    return _done(done, _("added"))
 
 
 def cmd_record_edit(args) -> int:
@@ -288,156 +295,156 @@ def cmd_record_edit(args) -> int:
     with open_store(args, must_exist=True) as store:
         rec = store.find(args.ref)
         done = documents.edit(store, rec.KIND, rec.id, _pairs(args.set))
-    return _done(done, f"version {done.version} ({done.status})")
+    return _done(done, _("version {version} ({status})").format(version=done.version, status=done.status))
 
 
 def register(reg) -> None:
     inc = "incident"
-    p = reg.action(inc, "classify", "classify and link an incident (IN.2.2)", cmd_incident_classify)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("--category", metavar="TEXT", help="what kind of incident it is")
-    p.add_argument("--impact", choices=["high", "medium", "low"], help="how much it affects")
-    p.add_argument("--urgency", choices=["high", "medium", "low"], help="how soon it hurts")
-    p.add_argument("--ci", action="append", metavar="CI", help="a configuration item involved (repeatable)")
-    p.add_argument("--related", action="append", metavar="INC", help="a related incident (repeatable)")
-    p.add_argument("--change", action="append", metavar="CHG", help="a change request involved (repeatable)")
-    p.add_argument("--root-cause", metavar="TEXT", help="what caused it, when known")
-    p.add_argument("--security", action="store_true", help="a security incident")
-    p = reg.action(inc, "notified", "record that the affected party was told (IN.2.3, IN.2.4)", cmd_incident_notified)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], required=True, help="the step the message belongs to")
-    p.add_argument("--to", required=True, metavar="WHO", help="who was told")
-    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"], default="email", help="how they were told (default: email)")
-    p.add_argument("--message", metavar="TEXT", help="what was said (default: the policy's standard message)")
-    p = reg.action(inc, "restore", "restore the service with its solution (IN.2.4)", cmd_incident_restore)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("--solution", required=True, metavar="TEXT", help="what restored the service")
-    p.add_argument("--steps", metavar="TEXT", help="the steps taken")
-    p = reg.action(inc, "close", "close with the affected party's confirmation (IN.2.5)", cmd_incident_close)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("--confirmed-by", required=True, metavar="WHO", help="the affected party who confirmed it is fixed")
-    p.add_argument("--how", choices=["phone", "email", "in person", "other"], default="phone", help="how they confirmed (default: phone)")
-    p.add_argument("--solution", metavar="TEXT", help="the resolution, if not recorded at the restore")
-    p.add_argument("--root-cause", metavar="TEXT", help="what caused it, when known")
-    p.add_argument("--no-change-reason", metavar="TEXT", help="why a significant incident needs no change request")
-    p.add_argument("--acknowledgement", metavar="TEXT", help="how the fix was checked, when you resolved it yourself")
-    p = reg.action(inc, "problem", "mark an incident a potential problem (IN.1.3)", cmd_incident_problem)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("--root-cause", metavar="TEXT", help="what caused it, when known")
-    p = reg.action(inc, "raise-change", "raise a change request from an incident, linked both ways",
+    p = reg.action(inc, "classify", _("classify and link an incident (IN.2.2)"), cmd_incident_classify)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("--category", metavar=pgettext("metavar", "TEXT"), help=_("what kind of incident it is"))
+    p.add_argument("--impact", choices=["high", "medium", "low"], help=_("how much it affects"))
+    p.add_argument("--urgency", choices=["high", "medium", "low"], help=_("how soon it hurts"))
+    p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("a configuration item involved (repeatable)"))
+    p.add_argument("--related", action="append", metavar=pgettext("metavar", "INC"), help=_("a related incident (repeatable)"))
+    p.add_argument("--change", action="append", metavar=pgettext("metavar", "CHG"), help=_("a change request involved (repeatable)"))
+    p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))
+    p.add_argument("--security", action="store_true", help=_("a security incident"))
+    p = reg.action(inc, "notified", _("record that the affected party was told (IN.2.3, IN.2.4)"), cmd_incident_notified)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], required=True, help=_("the step the message belongs to"))
+    p.add_argument("--to", required=True, metavar=pgettext("metavar", "WHO"), help=_("who was told"))
+    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"], default="email", help=_("how they were told (default: email)"))
+    p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=_("what was said (default: the policy's standard message)"))
+    p = reg.action(inc, "restore", _("restore the service with its solution (IN.2.4)"), cmd_incident_restore)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("--solution", required=True, metavar=pgettext("metavar", "TEXT"), help=_("what restored the service"))
+    p.add_argument("--steps", metavar=pgettext("metavar", "TEXT"), help=_("the steps taken"))
+    p = reg.action(inc, "close", _("close with the affected party's confirmation (IN.2.5)"), cmd_incident_close)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("--confirmed-by", required=True, metavar=pgettext("metavar", "WHO"), help=_("the affected party who confirmed it is fixed"))
+    p.add_argument("--how", choices=["phone", "email", "in person", "other"], default="phone", help=_("how they confirmed (default: phone)"))
+    p.add_argument("--solution", metavar=pgettext("metavar", "TEXT"), help=_("the resolution, if not recorded at the restore"))
+    p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))
+    p.add_argument("--no-change-reason", metavar=pgettext("metavar", "TEXT"), help=_("why a significant incident needs no change request"))
+    p.add_argument("--acknowledgement", metavar=pgettext("metavar", "TEXT"), help=_("how the fix was checked, when you resolved it yourself"))
+    p = reg.action(inc, "problem", _("mark an incident a potential problem (IN.1.3)"), cmd_incident_problem)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))
+    p = reg.action(inc, "raise-change", _("raise a change request from an incident, linked both ways"),
                    cmd_incident_raise_change)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("--title", metavar="TEXT", help="the change request's title (default: from the incident)")
-    p.add_argument("--type", choices=["normal", "emergency"], default="normal", help="the kind of change (default: normal)")
-    p = reg.action(inc, "reopen", "reopen a closed incident", cmd_incident_reopen)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("reason", help="why it is reopened")
-    p = reg.action(inc, "wait", "wait for the customer or a supplier (the clock stops), or stop waiting",
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("--title", metavar=pgettext("metavar", "TEXT"), help=_("the change request's title (default: from the incident)"))
+    p.add_argument("--type", choices=["normal", "emergency"], default="normal", help=_("the kind of change (default: normal)"))
+    p = reg.action(inc, "reopen", _("reopen a closed incident"), cmd_incident_reopen)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("reason", help=_("why it is reopened"))
+    p = reg.action(inc, "wait", _("wait for the customer or a supplier (the clock stops), or stop waiting"),
                    cmd_incident_wait)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("on", choices=["customer", "supplier", "nobody"], help="who it waits for (nobody: stop waiting)")
-    p = reg.action(inc, "time", "log time spent on an incident", cmd_incident_time)
-    p.add_argument("incident", metavar="INC", help="the incident, e.g. INC-0042")
-    p.add_argument("minutes", type=int, help="minutes spent")
-    p.add_argument("--who", metavar="PERSON", help="who spent them (default: you)")
-    p.add_argument("--not-billable", action="store_true", help="time the customer is not billed for")
-    p.add_argument("--note", metavar="TEXT", help="a note kept with it")
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("on", choices=["customer", "supplier", "nobody"], help=_("who it waits for (nobody: stop waiting)"))
+    p = reg.action(inc, "time", _("log time spent on an incident"), cmd_incident_time)
+    p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("minutes", type=int, help=_("minutes spent"))
+    p.add_argument("--who", metavar=pgettext("metavar", "PERSON"), help=_("who spent them (default: you)"))
+    p.add_argument("--not-billable", action="store_true", help=_("time the customer is not billed for"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
 
     ch = "change"
 
     def approver(p) -> None:
-        p.add_argument("--by", metavar="PERSON", help="who decided (default: you)")
+        p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who decided (default: you)"))
         p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="other",
-                       help="how the decision was given (default: other)")
-        p.add_argument("--noted-by", metavar="PERSON", help="who noted a verbal decision")
-        p.add_argument("--mitigation", metavar="TEXT", help="how the risk is covered, when a role rule warns")
+                       help=_("how the decision was given (default: other)"))
+        p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("who noted a verbal decision"))
+        p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("how the risk is covered, when a role rule warns"))
 
-    p = reg.action(ch, "evaluate", "approve or reject a requested change (CO.2.1)", cmd_change_evaluate)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("--reject", action="store_true", help="reject it (default: approve)")
-    p.add_argument("--reason", metavar="TEXT", help="why (required to reject)")
+    p = reg.action(ch, "evaluate", _("approve or reject a requested change (CO.2.1)"), cmd_change_evaluate)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("--reject", action="store_true", help=_("reject it (default: approve)"))
+    p.add_argument("--reason", metavar=pgettext("metavar", "TEXT"), help=_("why (required to reject)"))
     approver(p)
-    p = reg.action(ch, "schedule", "give an approved change its planned time (CO.2.2)", cmd_change_schedule)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("starts", metavar="START", help="YYYY-MM-DD HH:MM")
-    p.add_argument("ends", metavar="END", nargs="?", help="YYYY-MM-DD HH:MM")
-    p.add_argument("--resources", metavar="TEXT", help="the people and tools the change needs")
-    p = reg.action(ch, "design", "design the change, approved as recorded (CO.2.3)", cmd_change_design)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("--scope", required=True, metavar="TEXT", help="what the change covers")
-    p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="another item of the design (risks=...)")
+    p = reg.action(ch, "schedule", _("give an approved change its planned time (CO.2.2)"), cmd_change_schedule)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("starts", metavar=pgettext("metavar", "START"), help=_("YYYY-MM-DD HH:MM"))
+    p.add_argument("ends", metavar=pgettext("metavar", "END"), nargs="?", help=_("YYYY-MM-DD HH:MM"))
+    p.add_argument("--resources", metavar=pgettext("metavar", "TEXT"), help=_("the people and tools the change needs"))
+    p = reg.action(ch, "design", _("design the change, approved as recorded (CO.2.3)"), cmd_change_design)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("--scope", required=True, metavar=pgettext("metavar", "TEXT"), help=_("what the change covers"))
+    p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("another item of the design (risks=...)"))
     approver(p)
-    p = reg.action(ch, "build", "record the built change and its master copy (CO.2.4)", cmd_change_build)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("--master-copy", required=True, metavar="WHERE", help="where the master copy of the build is kept")
-    p.add_argument("--by", metavar="PERSON", help="who built it (default: you)")
-    p.add_argument("--description", metavar="TEXT", help="what was built")
-    p = reg.action(ch, "test", "publish the test report, pass or fail (CO.3.1)", cmd_change_test)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("--summary", required=True, metavar="TEXT", help="what the test showed")
-    p.add_argument("--result", choices=["pass", "fail"], required=True, help="the verdict")
-    p.add_argument("--levels", metavar="TEXT", help="the levels and types of test")
-    p.add_argument("--errors", metavar="TEXT", help="what failed and how it was fixed")
-    p.add_argument("--by", metavar="WHO", help="who tested (default: you)")
-    p.add_argument("--validated-by", metavar="WHO", help="who validated the result (a customer's contact, say)")
-    p = reg.action(ch, "confirm", "confirm the schedule and the resources (CO.3.3)", cmd_change_confirm)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("resources", help="who and what is ready")
-    p = reg.action(ch, "approve-deployment", "review the test report and approve deployment (CO.3.2)",
+    p = reg.action(ch, "build", _("record the built change and its master copy (CO.2.4)"), cmd_change_build)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("--master-copy", required=True, metavar=pgettext("metavar", "WHERE"), help=_("where the master copy of the build is kept"))
+    p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who built it (default: you)"))
+    p.add_argument("--description", metavar=pgettext("metavar", "TEXT"), help=_("what was built"))
+    p = reg.action(ch, "test", _("publish the test report, pass or fail (CO.3.1)"), cmd_change_test)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("--summary", required=True, metavar=pgettext("metavar", "TEXT"), help=_("what the test showed"))
+    p.add_argument("--result", choices=["pass", "fail"], required=True, help=_("the verdict"))
+    p.add_argument("--levels", metavar=pgettext("metavar", "TEXT"), help=_("the levels and types of test"))
+    p.add_argument("--errors", metavar=pgettext("metavar", "TEXT"), help=_("what failed and how it was fixed"))
+    p.add_argument("--by", metavar=pgettext("metavar", "WHO"), help=_("who tested (default: you)"))
+    p.add_argument("--validated-by", metavar=pgettext("metavar", "WHO"), help=_("who validated the result (a customer's contact, say)"))
+    p = reg.action(ch, "confirm", _("confirm the schedule and the resources (CO.3.3)"), cmd_change_confirm)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("resources", help=_("who and what is ready"))
+    p = reg.action(ch, "approve-deployment", _("review the test report and approve deployment (CO.3.2)"),
                    cmd_change_approve_deployment)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     approver(p)
-    p = reg.action(ch, "deploy", "deploy (CO.3.4): the items it impacts record it", cmd_change_deploy)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("--note", metavar="TEXT", help="a note kept with it")
-    p = reg.action(ch, "review", "review the deployment (CO.3.5)", cmd_change_review)
-    p.add_argument("change", metavar="CHG", help="the change request, e.g. CHG-0004")
-    p.add_argument("outcome", help="did it do what it should; what changes next time")
-    p = reg.action(ch, "schedule-entry", "put a change window, maintenance window or business event on the schedule",
+    p = reg.action(ch, "deploy", _("deploy (CO.3.4): the items it impacts record it"), cmd_change_deploy)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
+    p = reg.action(ch, "review", _("review the deployment (CO.3.5)"), cmd_change_review)
+    p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p.add_argument("outcome", help=_("did it do what it should; what changes next time"))
+    p = reg.action(ch, "schedule-entry", _("put a change window, maintenance window or business event on the schedule"),
                    cmd_schedule_entry)
-    p.add_argument("title", help="what the entry is called")
-    p.add_argument("--type", choices=["change window", "maintenance window", "business event"], required=True, help="the kind of entry")
-    p.add_argument("starts", metavar="START", help="YYYY-MM-DD HH:MM")
-    p.add_argument("ends", metavar="END", nargs="?", help="YYYY-MM-DD HH:MM")
-    p.add_argument("--repeat", choices=["none", "weekly", "monthly"], default="none", help="how it recurs (default: none)")
+    p.add_argument("title", help=_("what the entry is called"))
+    p.add_argument("--type", choices=["change window", "maintenance window", "business event"], required=True, help=_("the kind of entry"))
+    p.add_argument("starts", metavar=pgettext("metavar", "START"), help=_("YYYY-MM-DD HH:MM"))
+    p.add_argument("ends", metavar=pgettext("metavar", "END"), nargs="?", help=_("YYYY-MM-DD HH:MM"))
+    p.add_argument("--repeat", choices=["none", "weekly", "monthly"], default="none", help=_("how it recurs (default: none)"))
 
-    p = reg.action("training", "met", "record training or a competence need as met (IN.1.1)", cmd_training_met,
-                   "training and competence of the role holders (IN.1.1, IN.1.2)")
-    p.add_argument("training", metavar="TRN", help="the training or competence need, e.g. TRN-0003")
-    p.add_argument("--on", metavar="DATE", help="the day it was met (default: today)")
-    p.add_argument("--due", metavar="DATE", help="when it is due again")
-    p.add_argument("--note", metavar="TEXT", help="a note kept with it")
-    p = reg.action("training", "renew", "renew a competence before it lapses (IN.1.2)", cmd_training_renew)
-    p.add_argument("training", metavar="TRN", help="the training or competence need, e.g. TRN-0003")
-    p.add_argument("--due", required=True, metavar="DATE", help="when it is due again")
-    p.add_argument("--on", metavar="DATE", help="the day it was renewed (default: today)")
-    p.add_argument("--note", metavar="TEXT", help="a note kept with it")
+    p = reg.action("training", "met", _("record training or a competence need as met (IN.1.1)"), cmd_training_met,
+                   _("training and competence of the role holders (IN.1.1, IN.1.2)"))
+    p.add_argument("training", metavar=pgettext("metavar", "TRN"), help=_("the training or competence need, e.g. TRN-0003"))
+    p.add_argument("--on", metavar=pgettext("metavar", "DATE"), help=_("the day it was met (default: today)"))
+    p.add_argument("--due", metavar=pgettext("metavar", "DATE"), help=_("when it is due again"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
+    p = reg.action("training", "renew", _("renew a competence before it lapses (IN.1.2)"), cmd_training_renew)
+    p.add_argument("training", metavar=pgettext("metavar", "TRN"), help=_("the training or competence need, e.g. TRN-0003"))
+    p.add_argument("--due", required=True, metavar=pgettext("metavar", "DATE"), help=_("when it is due again"))
+    p.add_argument("--on", metavar=pgettext("metavar", "DATE"), help=_("the day it was renewed (default: today)"))
+    p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
 
-    p = reg.action("feedback", "step", "move a feedback entry to its next step (RE.2.3)", cmd_feedback_step)
-    p.add_argument("feedback", metavar="FB", help="the feedback entry, e.g. FB-0007")
-    p.add_argument("step", choices=["acknowledged", "investigated", "answered", "escalated", "closed"], help="the step it moves to")
-    p.add_argument("--outcome", metavar="TEXT", help="what the investigation found")
-    p.add_argument("--signed-off-by", metavar="WHO", help="who signed the closure off")
+    p = reg.action("feedback", "step", _("move a feedback entry to its next step (RE.2.3)"), cmd_feedback_step)
+    p.add_argument("feedback", metavar=pgettext("metavar", "FB"), help=_("the feedback entry, e.g. FB-0007"))
+    p.add_argument("step", choices=["acknowledged", "investigated", "answered", "escalated", "closed"], help=_("the step it moves to"))
+    p.add_argument("--outcome", metavar=pgettext("metavar", "TEXT"), help=_("what the investigation found"))
+    p.add_argument("--signed-off-by", metavar=pgettext("metavar", "WHO"), help=_("who signed the closure off"))
 
-    p = reg.action("roles", "acknowledge", "acknowledge an open role warning with its mitigation",
+    p = reg.action("roles", "acknowledge", _("acknowledge an open role warning with its mitigation"),
                    cmd_roles_acknowledge)
-    p.add_argument("number", type=int, help="the open warning's number, in the order 'roles check' lists them")
-    p.add_argument("--mitigation", required=True, metavar="TEXT",
-                   help="the check that covers the risk, e.g. 'the customer confirms each P1/P2 closure'")
+    p.add_argument("number", type=int, help=_("the open warning's number, in the order 'roles check' lists them"))
+    p.add_argument("--mitigation", required=True, metavar=pgettext("metavar", "TEXT"),
+                   help=_("the check that covers the risk, e.g. 'the customer confirms each P1/P2 closure'"))
 
-    p = reg.command("setup", "save a step of the guided setup (the same steps as the setup screen)", cmd_setup)
+    p = reg.command("setup", _("save a step of the guided setup (the same steps as the setup screen)"), cmd_setup)
     p.add_argument("step", choices=["goals", "scope", "roles", "policy", "approve", "experience", "resources",
-                                    "documents"], help="the step to save")
-    p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="a field of the step (repeatable)")
-    p.add_argument("--person", action="append", metavar="NAME;EMAIL;ROLES", help="roles step: a person and roles")
-    p.add_argument("--approved-by", metavar="PERSON", help="who approves the step (default: you)")
+                                    "documents"], help=_("the step to save"))
+    p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field of the step (repeatable)"))
+    p.add_argument("--person", action="append", metavar=pgettext("metavar", "NAME;EMAIL;ROLES"), help=_("roles step: a person and roles"))
+    p.add_argument("--approved-by", metavar=pgettext("metavar", "PERSON"), help=_("who approves the step (default: you)"))
     p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
-                   help="how the step was approved (default: signature)")
+                   help=_("how the step was approved (default: signature)"))
 
-    p = reg.action("record", "add", "add a record of any kind through the generic editor", cmd_record_add,
-                   "add or edit any record (the generic editor's fields)")
-    p.add_argument("kind", help="the kind, e.g. procedures, services, customer_agreements")
-    p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="a field (repeatable)")
-    p = reg.action("record", "edit", "edit a record: a new version", cmd_record_edit)
-    p.add_argument("ref", metavar="ID", help="the record, e.g. PRC-0001")
-    p.add_argument("--set", action="append", metavar="FIELD=VALUE", help="a field (repeatable)")
+    p = reg.action("record", "add", _("add a record of any kind through the generic editor"), cmd_record_add,
+                   _("add or edit any record (the generic editor's fields)"))
+    p.add_argument("kind", help=_("the kind, e.g. procedures, services, customer_agreements"))
+    p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field (repeatable)"))
+    p = reg.action("record", "edit", _("edit a record: a new version"), cmd_record_edit)
+    p.add_argument("ref", metavar=pgettext("metavar", "ID"), help=_("the record, e.g. PRC-0001"))
+    p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field (repeatable)"))

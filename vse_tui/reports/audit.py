@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
+from vse_tui.i18n import _, pgettext
+
 from ..core.evidence.tasks import TaskEvidence, summary
 from ..core.kernel import clock
 
@@ -16,24 +18,26 @@ def audit_json(tasks: list[TaskEvidence]) -> dict:
 
 
 def _status(check) -> str:
-    need = (" or " if check.any_of else " & ").join(check.needed)
-    mark = "yes" if check.ok else "no"
+    need = (_(" or ") if check.any_of else " & ").join(check.needed)
+    mark = pgettext("value", "yes") if check.ok else pgettext("value", "no")
     cond = f" ({check.condition})" if check.condition else ""
     return f"{check.wp} {need}{cond}: {mark}"
 
 
 def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> None:
     s = summary(tasks)
-    out.write(f"# Evidence map{' - ' + shop if shop else ''}\n\n")
-    out.write(f"Generated {clock.local_text(clock.now())}. Tasks done: {s['all'][0]} of {s['all'][1]} "
-              + " · ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all") + ".\n\n")
+    out.write((_("# Evidence map - {shop}").format(shop=shop) if shop else _("# Evidence map")) + "\n\n")
+    out.write(_("Generated {when}. Tasks done: {done} of {total} {per_process}.").format(
+        when=clock.local_text(clock.now()), done=s["all"][0], total=s["all"][1],
+        per_process=" · ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all")) + "\n\n")
     current = None
     for t in tasks:
         if t.process != current:
             current = t.process
-            out.write(f"\n## {t.process}\n\n| task | state | evidence | inputs | outputs | roles |\n|---|---|---|---|---|---|\n")
+            out.write(f"\n## {t.process}\n\n" + _("| task | state | evidence | inputs | outputs | roles |")
+                      + "\n|---|---|---|---|---|---|\n")
         ev = (f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']))} {t.evidence['by']}"
-              if t.evidence else "none")
+              if t.evidence else _("none"))
         roles = "; ".join(f"{r}: {', '.join(h) or '-'}" for r, h in t.holders.items())
         cells = [f"{t.task} {t.title}", t.state + (f" ({'; '.join(t.notes)})" if t.notes else ""), ev,
                  "<br>".join(_status(i) for i in t.inputs if i.wp), "<br>".join(_status(o) for o in t.outputs if o.wp), roles]

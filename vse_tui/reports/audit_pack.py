@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _, language, ngettext, pgettext
+
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import visible
@@ -55,7 +57,7 @@ pre { white-space: pre-wrap; margin: 0; font-family: inherit; } nav { margin-bot
 # A browser shows these as what they are; anything else (HTML, SVG, XML, scripts, unknown) is kept as text.
 PASSIVE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".pdf", ".txt", ".csv", ".log", ".md", ".json", ".eml"}
 STATE_CLASS = {"done": "ok", "partly done": "part", "stale": "part", "not started": "no"}
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = N_("not recorded")
 
 
 @dataclass
@@ -110,7 +112,7 @@ def md_text(value: Any) -> str:
 def _target(page: Page, href: str, ext: str) -> str:
     if href.startswith("files/"):
         return page.up() + href
-    base, _, anchor = href.partition("#")
+    base, _sep, anchor = href.partition("#")
     return page.up() + base + ext + (f"#{anchor}" if anchor else "")
 
 
@@ -140,16 +142,18 @@ def render_html(page: Page, shop: str) -> str:
 
 def _html_head(page: Page, shop: str) -> str:
     return "\n".join([
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f"<!DOCTYPE html><html lang=\"{language().replace('_', '-')}\"><head><meta charset=\"utf-8\">",
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src 'self'\">",
         f"<title>{_esc(page.title)}</title><style>{STYLE}</style></head><body>",
-        f"<nav><a href=\"{page.up()}index.html\">Audit pack index</a> · <span class=\"dim\">{_esc(shop)}</span></nav>",
+        f"<nav><a href=\"{page.up()}index.html\">{_esc(_('Audit pack index'))}</a> · <span class=\"dim\">{_esc(shop)}"
+        "</span></nav>",
         f"<h1>{_esc(page.title)}</h1>"])
 
 
 def _html_foot() -> str:
-    return f"<p class=\"dim\">Written by vse-tui on {_esc(clock.local_text(clock.now()))}.</p></body></html>"
+    written = _("Written by vse-tui on {when}.").format(when=clock.local_text(clock.now()))
+    return f"<p class=\"dim\">{_esc(written)}</p></body></html>"
 
 
 def _html_block(page: Page, block: tuple[str, Any]) -> str:
@@ -314,7 +318,7 @@ class _Pack:
         login = h.get("os_user") or h.get("operator") or "?"
         if (h.get("via") or "").startswith(("imported", "merged")):
             return f"{h.get('operator') or login} ({h['via']})"
-        return f"login {login} (mapped to no person)"
+        return _("login {login} (mapped to no person)").format(login=login)
 
 
 def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Page]:
@@ -333,25 +337,36 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     for (moment,) in store.each_row(kind, [field], kept or None, order=None):  # counted as read: nothing kept per record
         by_month[_month_of(moment)] += 1
     pack.split[kind] = (base, field)
-    what = "opened" if field == "opened_at" else "of creation"
+    opened = field == "opened_at"
     inside = sum(by_month.values())
     if kept and pack.period is not None:
-        during = f"from {_period_text(pack.period)}" if ".." in pack.period.label else f"in {_period_text(pack.period)}"
-        first = (f"{inside} of {total} records: those {what} {during}, the period of this pack, one page per "
-                 f"month {what} (local time). The other {total - inside} are not in this pack.")
-    else:
-        first = f"{total} records, one page per month {what} (local time)."  # always many here
+        values = {"inside": inside, "total": total, "period": _period_text(pack.period), "other": total - inside}
+        if ".." in pack.period.label:
+            first = (_("{inside} of {total} records: those opened from {period}, the period of this pack, one page per "
+                       "month opened (local time). The other {other} are not in this pack.") if opened else
+                     _("{inside} of {total} records: those of creation from {period}, the period of this pack, one "
+                       "page per month of creation (local time). The other {other} are not in this pack."))
+        else:
+            first = (_("{inside} of {total} records: those opened in {period}, the period of this pack, one page per "
+                       "month opened (local time). The other {other} are not in this pack.") if opened else
+                     _("{inside} of {total} records: those of creation in {period}, the period of this pack, one page "
+                       "per month of creation (local time). The other {other} are not in this pack."))
+        first = first.format(**values)
+    else:  # always many here
+        first = (_("{total} records, one page per month opened (local time).") if opened else
+                 _("{total} records, one page per month of creation (local time).")).format(total=total)
     index = Page(title, base, count=inside, of=total if kept else None, blocks=[
         ("p", first),
-        ("table", (["month", "records"], [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
-                   or [["none", "0"]]))])
+        ("table", ([pgettext("audit pack", "month"), pgettext("audit pack", "records")],
+                   [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
+                   or [[_("none"), "0"]]))])
     return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True, month=(field, m))
                      for m, n in sorted(by_month.items()))]
 
 
 def _period_text(period: Period) -> str:
     """A period as the pages say it: its label, with its first and last day when it is not plain."""
-    span = f"{period.start.isoformat()} to {period.end.isoformat()}"
+    span = _("{start} to {end}").format(start=period.start.isoformat(), end=period.end.isoformat())
     return span if ".." in period.label else f"{period.label} ({span})"
 
 
@@ -404,7 +419,10 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
                     sections.add(_record_blocks(pack, rec, wp, labels))
                 counted(len(batch))
             if listing:
-                page.blocks.append(("table", (["id", "title", "status", "state", "version", "updated"], listing)))
+                page.blocks.append(("table", ([pgettext("audit pack", "id"), pgettext("audit pack", "title"),
+                                               pgettext("audit pack", "status"), pgettext("audit pack", "state"),
+                                               pgettext("audit pack", "version"), pgettext("audit pack", "updated")],
+                                              listing)))
             write(page, sections)
         finally:
             sections.close()
@@ -432,7 +450,7 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
     for name in names:
         text = item_text(rec, name, labels)
         label = name.replace("_", " ") + (" *" if name in required else "")
-        rows.append([label, text if text else Mark(NOT_RECORDED, "no" if name in required else "dim")])
+        rows.append([label, text if text else Mark(_(NOT_RECORDED), "no" if name in required else "dim")])
     if wp:  # what the record holds beyond the standard's items (filled ones only)
         for name in type(rec).model_fields:
             if name in names or name in ("uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by",
@@ -441,20 +459,23 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
             text = item_text(rec, name, labels)
             if text:
                 rows.append([name.replace("_", " "), text])
-    rows.append(["status", f"{rec.status or '-'}" + (f" · {rec.state}" if rec.state else "")])
-    rows.append(["version", f"{rec.version}, last changed {clock.local_text(rec.updated_at)} by {pack.name(rec.updated_by)}"])
-    rows.append(["created", f"{clock.local_text(rec.created_at)} by {pack.name(rec.created_by)}"])
+    rows.append([pgettext("audit pack", "status"), f"{rec.status or '-'}" + (f" · {rec.state}" if rec.state else "")])
+    rows.append([pgettext("audit pack", "version"), _("{version}, last changed {when} by {person}").format(
+        version=rec.version, when=clock.local_text(rec.updated_at), person=pack.name(rec.updated_by))])
+    rows.append([pgettext("audit pack", "created"), _("{when} by {person}").format(
+        when=clock.local_text(rec.created_at), person=pack.name(rec.created_by))])
     if rec.KIND == "performance_reports":
-        rows.append(["figures", "in the table below"])
+        rows.append([pgettext("audit pack", "figures"), _("in the table below")])
     blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {rec.title_text}")),
-                                     ("table", (["content item (* required in this status)", "value"], rows))]
+                                     ("table", ([_("content item (* required in this status)"),
+                                                 pgettext("audit pack", "value")], rows))]
     if rec.KIND == "performance_reports" and rec.period_performance:
         blocks += _performance_blocks(rec.period_performance)
     if wp and wp.approved_status:
         st = approval_state(rec)
         place = next((n for n, a in enumerate(rec.approvals) if a is st.latest), None)
         if (rec.uuid, place) in pack.bad_signatures:  # never "signed" for a signature that does not hold
-            blocks.append(("p", Mark(st.text.replace("(signed)", "(its signature does not verify)"), "no")))
+            blocks.append(("p", Mark(st.text.replace(_("(signed)"), _("(its signature does not verify)")), "no")))
         else:
             blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
@@ -466,37 +487,44 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
             if a.signature:
                 stem = f"{rec.id}-v{a.version}-{n + 1}"
                 pack.signatures.append({"stem": stem, "record": rec, "approval": a, "index": n})
-                signed: Any = Link(f"signed (SSH): signatures/{stem}.sig", "signatures")
+                signed: Any = Link(_("signed (SSH): signatures/{stem}.sig").format(stem=stem), "signatures")
                 if (rec.uuid, n) in pack.bad_signatures:
-                    signed = Mark(f"the signature does not verify (signatures/{stem}.sig)", "no")
+                    signed = Mark(_("the signature does not verify (signatures/{stem}.sig)").format(stem=stem), "no")
             else:
-                signed = "typed, not signed"
-            how: Any = a.how if a.how != "signature" or a.signature else "typed as a signature (no SSH signature)"
-            how += f", noted by {pack.name(a.noted_by)}" if a.noted_by else ""
+                signed = _("typed, not signed")
+            how: Any = a.how if a.how != "signature" or a.signature else _("typed as a signature (no SSH signature)")
+            how += _(", noted by {person}").format(person=pack.name(a.noted_by)) if a.noted_by else ""
             if a.recorded_by or a.evidence:  # given elsewhere: who recorded it, and what shows it
-                shown = {"email": "e-mail"}.get(a.how, a.how)
-                how = f"recorded by {pack.name(a.recorded_by) or '?'} for {pack.name(a.person) or a.by}, how: {shown}"
-                how = Link(how + ", attached", pack.files[a.evidence]) if a.evidence in pack.files else \
-                    Mark(how + ", nothing attached", "no")
-            approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark("no role", "no"), s.meaning,
-                                  clock.local_text(a.at), how,
+                shown = {"email": _("e-mail")}.get(a.how, a.how)
+                values = {"recorder": pack.name(a.recorded_by) or "?", "person": pack.name(a.person) or a.by,
+                          "how": shown}
+                how = Link(_("recorded by {recorder} for {person}, how: {how}, attached").format(**values),
+                           pack.files[a.evidence]) if a.evidence in pack.files else \
+                    Mark(_("recorded by {recorder} for {person}, how: {how}, nothing attached").format(**values), "no")
+            approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark(_("no role"), "no"),
+                                  s.meaning, clock.local_text(a.at), how,
                                   str(a.version or "-"),
-                                  Mark(f"this content ({a.content[:12]})", "ok") if a.content == current else
-                                  Mark(f"an earlier content ({a.content[:12]})", "part") if a.content
-                                  else "not bound (older record)",
+                                  Mark(_("this content ({sha})").format(sha=a.content[:12]), "ok")
+                                  if a.content == current else
+                                  Mark(_("an earlier content ({sha})").format(sha=a.content[:12]), "part") if a.content
+                                  else _("not bound (older record)"),
                                   s.recorded_by, signed])
-        blocks.append(("table", (["approved by", "role held", "meaning", "when", "how", "version", "content sha256",
-                                  "recorded by (login@host)", "signature"], approval_rows)))
+        blocks.append(("table", ([_("approved by"), _("role held"), pgettext("audit pack", "meaning"),
+                                  pgettext("audit pack", "when"), pgettext("audit pack", "how"),
+                                  pgettext("audit pack", "version"), _("content sha256"), _("recorded by (login@host)"),
+                                  pgettext("audit pack", "signature")], approval_rows)))
     attached = store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
     if attached:
-        blocks.append(("table", (["attached file", "sha256", "bytes", "by", "when"],
+        blocks.append(("table", ([_("attached file"), "sha256", pgettext("audit pack", "bytes"),
+                                  pgettext("audit pack", "by"), pgettext("audit pack", "when")],
                                  [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
-                                   else Mark(f"{a.name} (file missing)", "no"), a.sha256, str(a.size),
+                                   else Mark(_("{name} (file missing)").format(name=a.name), "no"), a.sha256, str(a.size),
                                    pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
     from ..core.present.display import change_text, when_text
 
     history = store.history(rec.uuid)
-    blocks.append(("table", (["when (* in the tool it came from)", "who", "task", "change"], [
+    blocks.append(("table", ([_("when (* in the tool it came from)"), pgettext("audit pack", "who"),
+                              pgettext("audit pack", "task"), pgettext("audit pack", "change")], [
         [when_text(h), pack.who_wrote(h), h["task"] or "", change_text(h, labels)] for h in history])))
     return blocks
 
@@ -505,23 +533,28 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
     from .performance import PRIORITIES, minutes_text, pct
 
     rows = []
-    for r in [*report.get("rows", []), {"customer": "Total", **(report.get("total") or {})}]:
+    from .performance import _shown
+
+    for r in [*report.get("rows", []), {"customer": _("Total"), **(report.get("total") or {})}]:
         if "incidents" not in r:
             continue
         fb = r.get("feedback") or {}
-        rows.append([r.get("customer") or "", str(r["incidents"]),
+        rows.append([_shown(r.get("customer") or ""), str(r["incidents"]),
                      " ".join(f"{q}:{(r.get('by_priority') or {}).get(q, 0)}" for q in PRIORITIES),
                      f"{pct(r['response_met'], r['response_measured'])} ({r['response_met']}/{r['response_measured']})",
                      f"{pct(r['resolution_met'], r['resolution_measured'])} ({r['resolution_met']}/{r['resolution_measured']})",
                      str(r["breached"]), minutes_text(r["mean_resolve_minutes"]), minutes_text(r["p90_resolve_minutes"]),
-                     str(r["reopened"]), f"{r['changes_deployed']} ({r['changes_failed']} failed)",
+                     str(r["reopened"]), _("{deployed} ({failed} failed)").format(deployed=r["changes_deployed"],
+                                                                                  failed=r["changes_failed"]),
                      f"{fb.get('compliment', 0)}/{fb.get('complaint', 0)}/{fb.get('comment', 0)}",
                      f"{minutes_text(r['billable_minutes'])} / {minutes_text(r['non_billable_minutes'])}"])
     period = report.get("period") or {}
-    return [("p", f"Figures for {period.get('from', '?')} to {period.get('to', '?')}, counted in each service's hours:"),
-            ("table", (["customer", "incidents", "by priority", "response within target", "resolution within target",
-                        "breached", "mean to resolve", "90% resolved within", "reopened", "changes deployed",
-                        "feedback +/-/=", "billable / not"], rows))]
+    return [("p", _("Figures for {start} to {end}, counted in each service's hours:").format(
+                start=period.get("from", "?"), end=period.get("to", "?"))),
+            ("table", ([pgettext("audit pack", "customer"), pgettext("audit pack", "incidents"), _("by priority"),
+                        _("response within target"), _("resolution within target"), pgettext("audit pack", "breached"),
+                        _("mean to resolve"), _("90% resolved within"), pgettext("audit pack", "reopened"),
+                        _("changes deployed"), _("feedback +/-/="), _("billable / not")], rows))]
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:
@@ -535,44 +568,58 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
     names = {p.code: p.name for p in pack.standard.processes}
     intervals = review_intervals(store)
     blocks: list[tuple[str, Any]] = [
-        ("p", f"Tasks done: {s['all'][0]} of {s['all'][1]} (" + ", ".join(
-            f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all") + "). The state of each task is derived from "
-         "the records the task produces, by the rule given with it; 'why' lists each check and its records. The "
-         "same function gives the counts on the dashboard, the evidence map and 'vse-tui report audit'."),
-        ("p", "Stale after (the shop's review intervals, days): "
-         + ", ".join(f"{t} {d}" for t, d in sorted(intervals.items()))),
+        ("p", _("Tasks done: {done} of {total} ({per_process}). The state of each task is derived from the records "
+                "the task produces, by the rule given with it; 'why' lists each check and its records. The same "
+                "function gives the counts on the dashboard, the evidence map and 'vse-tui report audit'.").format(
+                    done=s["all"][0], total=s["all"][1],
+                    per_process=", ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all"))),
+        ("p", _("Stale after (the shop's review intervals, days): {intervals}").format(
+            intervals=", ".join(f"{t} {d}" for t, d in sorted(intervals.items())))),
     ]
     current = None
     rows: list[list[Any]] = []
     for t in tasks:
         if t.process != current:
             if rows:
-                blocks.append(("table", (["task", "state", "rule", "why", "latest evidence", "inputs", "outputs",
-                                          "roles and holders"], rows)))
+                blocks.append(("table", (_task_head(), rows)))
             current, rows = t.process, []
             d, n = s[t.process]
-            blocks.append(("h2", f"{t.process} {names.get(t.process, '')}: {d} of {n} done"))
+            blocks.append(("h2", _("{process} {name}: {done} of {total} done").format(
+                process=t.process, name=names.get(t.process, ""), done=d, total=n)))
         ev = t.evidence
         why = [Mark(("✓ " if w.ok else "✗ ") + w.text, "ok" if w.ok else "no") for w in t.why] + \
             [Mark(n, "dim") for n in t.notes]
         rows.append([f"{t.task} {t.title}", Mark(t.state, STATE_CLASS.get(t.state, "dim")), t.rule, why,
-                     [pack.link(ev.get("record")), f"{clock.local_text(clock.parse_datetime(ev['at']))} by {ev['by']}"]
-                     if ev else Mark("none", "no"),
-                     "\n".join(f"{i.wp} {i.name}: {'/'.join(i.needed)} ({'yes' if i.ok else 'no'})" for i in t.inputs if i.wp),
-                     "\n".join(f"{o.wp} {o.name}: {'/'.join(o.needed)} ({'yes' if o.ok else 'no'})" for o in t.outputs if o.wp),
-                     "\n".join(f"{r}: {', '.join(h) or 'nobody'}" for r, h in t.holders.items())])
+                     [pack.link(ev.get("record")), _("{when} by {person}").format(
+                         when=clock.local_text(clock.parse_datetime(ev["at"])), person=ev["by"])]
+                     if ev else Mark(_("none"), "no"),
+                     "\n".join(f"{i.wp} {i.name}: {'/'.join(i.needed)} ({_yes_no(i.ok)})" for i in t.inputs if i.wp),
+                     "\n".join(f"{o.wp} {o.name}: {'/'.join(o.needed)} ({_yes_no(o.ok)})" for o in t.outputs if o.wp),
+                     "\n".join(f"{r}: {', '.join(h) or _('nobody')}" for r, h in t.holders.items())])
     if rows:
-        blocks.append(("table", (["task", "state", "rule", "why", "latest evidence", "inputs", "outputs",
-                                  "roles and holders"], rows)))
+        blocks.append(("table", (_task_head(), rows)))
     findings = audit_findings(store)
-    check = [("p", Mark(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", "no" if findings else "ok")),
-             ("p", "What an assessor reading these records would question, rule by rule (the same list as "
-                   "'vse-tui audit check'). The rules: " + "; ".join(f"{k}: {v}" for k, v in RULES.items()) + ".")]
+    check = [("p", Mark(ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
+                        "no" if findings else "ok")),
+             ("p", _("What an assessor reading these records would question, rule by rule (the same list as "
+                     "'vse-tui audit check'). The rules: {rules}.").format(
+                         rules="; ".join(f"{k}: {_(v)}" for k, v in RULES.items())))]
     if findings:
-        check.append(("table", (["rule", "records", "finding"],
+        check.append(("table", ([pgettext("audit pack", "rule"), pgettext("audit pack", "records"),
+                                 pgettext("audit pack", "finding")],
                                 [[f.rule, [pack.link(r) for r in f.records], f.what] for f in findings])))
-    return [Page("Evidence map of the 40 tasks", "evidence-map", blocks, len(tasks)),
-            Page("Audit check", "audit-check", check, len(findings))]
+    return [Page(_("Evidence map of the 40 tasks"), "evidence-map", blocks, len(tasks)),
+            Page(_("Audit check"), "audit-check", check, len(findings))]
+
+
+def _yes_no(ok: bool) -> str:
+    return pgettext("value", "yes") if ok else pgettext("value", "no")
+
+
+def _task_head() -> list[str]:
+    return [pgettext("audit pack", "task"), pgettext("audit pack", "state"), pgettext("audit pack", "rule"),
+            pgettext("audit pack", "why"), _("latest evidence"), pgettext("audit pack", "inputs"),
+            pgettext("audit pack", "outputs"), _("roles and holders")]
 
 
 def _roles_page(pack: _Pack) -> Page:
@@ -584,21 +631,29 @@ def _roles_page(pack: _Pack) -> Page:
         by_person[a.person].append(f"PT:{a.area}" if a.role == "PT" and a.area else a.role)
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), p.affiliation, ", ".join(by_person.get(p.uuid, [])) or "-",
-                  p.os_user or "-", "yes" if p.ssh_key else "no", p.state] for p in people]
-    warn_rows = [[w.text.name, w.person_name or "-", " and ".join(w.roles),
-                  Mark(f"acknowledged: {w.acknowledged.mitigation} ({pack.name(w.acknowledged.created_by)}, "
-                       f"{clock.local_text(w.acknowledged.created_at)})", "ok") if w.acknowledged else Mark("open", "no")]
+                  p.os_user or "-", _yes_no(bool(p.ssh_key)), p.state] for p in people]
+    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles),
+                  Mark(_("acknowledged: {mitigation} ({person}, {when})").format(
+                      mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
+                      when=clock.local_text(w.acknowledged.created_at)), "ok")
+                  if w.acknowledged else Mark(pgettext("warning", "open"), "no")]
                  for w in warnings(store)]
     ack_rows = []
     for a in store.records("acknowledgements"):
         about = store.ids_for([a.record], None).get(a.record or "", ("", ""))[0] if a.record else ""
         ack_rows.append([a.id, a.rule, pack.link(about) if about else "-", a.mitigation, pack.name(a.created_by),
                          clock.local_text(a.created_at)])
-    return Page("People, roles and the combination warnings", "roles", [
-        ("table", (["person", "affiliation", "roles", "login", "SSH key", "state"], role_rows)),
-        ("h2", "Warnings"), ("table", (["rule", "person", "roles", "status"], warn_rows or [["none", "", "", ""]])),
-        ("h2", "Acknowledgements (including those met at the moment of work)"),
-        ("table", (["id", "rule", "record", "mitigation", "by", "when"], ack_rows or [["none", "", "", "", "", ""]])),
+    return Page(_("People, roles and the combination warnings"), "roles", [
+        ("table", ([pgettext("audit pack", "person"), pgettext("audit pack", "affiliation"),
+                    pgettext("audit pack", "roles"), pgettext("audit pack", "login"), _("SSH key"),
+                    pgettext("audit pack", "state")], role_rows)),
+        ("h2", _("Warnings")), ("table", ([pgettext("audit pack", "rule"), pgettext("audit pack", "person"),
+                                          pgettext("audit pack", "roles"), pgettext("audit pack", "status")],
+                                         warn_rows or [[_("none"), "", "", ""]])),
+        ("h2", _("Acknowledgements (including those met at the moment of work)")),
+        ("table", ([pgettext("audit pack", "id"), pgettext("audit pack", "rule"), pgettext("audit pack", "record"),
+                    pgettext("audit pack", "mitigation"), pgettext("audit pack", "by"), pgettext("audit pack", "when")],
+                   ack_rows or [[_("none"), "", "", "", "", ""]])),
     ], len(people))
 
 
@@ -635,32 +690,43 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
             bad = pack.bad_signatures.get((rec.uuid, n))
             rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, a.meaning,
                          clock.local_text(a.at), a.key or "-",
-                         Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark("verifies", "ok")),
+                         Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark(_("verifies"), "ok")),
                          f"signatures/{stem}.txt, .sig, .allowed_signers, .content.json"])
     blocks: list[tuple[str, Any]] = [
-        ("p", f"{len(pack.signatures)} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) "
-              "over the text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
-              "what, how and when. Approvals without one show as 'typed, not signed'."),
+        ("p", ngettext("{n} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
+                       "text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
+                       "what, how and when. Approvals without one show as 'typed, not signed'.",
+                       "{n} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
+                       "text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
+                       "what, how and when. Approvals without one show as 'typed, not signed'.",
+                       len(pack.signatures)).format(n=len(pack.signatures))),
     ]
     if rows:
-        blocks += [("table", (["record", "version", "signed by", "meaning", "when", "key", "check", "files"], rows)),
-                   ("p", "Beside each signature (.sig): the exact text signed (.txt), the key its signer held when "
-                         "signing (.allowed_signers) and the content approved (.content.json, whose SHA-256 the text "
-                         "names). To check every signature with OpenSSH (8.0 or later) and sha256sum alone, from the "
-                         "pack's folder:"),
+        blocks += [("table", ([pgettext("audit pack", "record"), pgettext("audit pack", "version"), _("signed by"),
+                               pgettext("audit pack", "meaning"), pgettext("audit pack", "when"),
+                               pgettext("audit pack", "key"), pgettext("audit pack", "check"),
+                               pgettext("audit pack", "files")], rows)),
+                   ("p", _("Beside each signature (.sig): the exact text signed (.txt), the key its signer held when "
+                           "signing (.allowed_signers) and the content approved (.content.json, whose SHA-256 the text "
+                           "names). To check every signature with OpenSSH (8.0 or later) and sha256sum alone, from the "
+                           "pack's folder:")),
                    ("code", VERIFY_ONE_LINE),
-                   ("p", "Each signature prints 'Good \"vse-tui\" signature for ...' and '....content.json: OK'; any "
-                         "other output names the one that failed. signatures/allowed_signers lists the keys people "
-                         "hold now.")]
+                   ("p", _("Each signature prints 'Good \"vse-tui\" signature for ...' and '....content.json: OK'; "
+                           "any other output names the one that failed. signatures/allowed_signers lists the keys "
+                           "people hold now."))]
     key_list = key_rows(pack.store)
-    blocks += [("h2", "Keys: who registered each, how, and when"),
-               ("p", "A person's first key is registered by that person at the keyboard; a replacement is signed with "
-                     "the old key or approved by the Service Manager with theirs; one key, one person."),
-               ("table", (["when", "person", "key", "how", "registered by", "approved by", "login", "host", "check"],
+    blocks += [("h2", _("Keys: who registered each, how, and when")),
+               ("p", _("A person's first key is registered by that person at the keyboard; a replacement is signed "
+                       "with the old key or approved by the Service Manager with theirs; one key, one person.")),
+               ("table", ([pgettext("audit pack", "when"), pgettext("audit pack", "person"),
+                           pgettext("audit pack", "key"), pgettext("audit pack", "how"), _("registered by"),
+                           _("approved by"), pgettext("audit pack", "login"), pgettext("audit pack", "host"),
+                           pgettext("audit pack", "check")],
                           [[r["at"], pack.link(r["person"], r["name"]), r["key"], r["how"], r["by"], r["approver"] or "-",
                             r["login"] or "-", r["host"] or "-", Mark(r["problem"], "no") if r["problem"] else
-                            Mark("ok", "ok")] for r in key_list] or [["none", "", "", "", "", "", "", "", ""]]))]
-    return Page("Signatures", "signatures", blocks, len(pack.signatures))
+                            Mark(pgettext("check", "ok"), "ok")] for r in key_list]
+                          or [[_("none"), "", "", "", "", "", "", "", ""]]))]
+    return Page(_("Signatures"), "signatures", blocks, len(pack.signatures))
 
 
 def build_pages(store, files: dict[str, str], target: Path,
@@ -698,9 +764,11 @@ def build_pages(store, files: dict[str, str], target: Path,
     for kind, pages, wp in record_pages:
         first = pages[0]
         if wp:
-            first.blocks.insert(0, ("p", f"{wp.code} {wp.name}. Statuses: {', '.join(wp.statuses)}. Content items: "
-                                         f"{', '.join(f.replace('_', ' ') for f in wp.fields)} (those marked * are "
-                                         "required in the record's status; an empty item says 'not recorded')."))
+            first.blocks.insert(0, ("p", _("{code} {name}. Statuses: {statuses}. Content items: {items} (those "
+                                           "marked * are required in the record's status; an empty item says 'not "
+                                           "recorded').").format(
+                                               code=wp.code, name=wp.name, statuses=", ".join(wp.statuses),
+                                               items=", ".join(f.replace("_", " ") for f in wp.fields))))
         _fill_record_pages(pack, kind, pages[1:] if kind in pack.split else pages, wp, write, target, counted)
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:
@@ -720,7 +788,7 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
 
     target = Path(out).expanduser()
     if target.exists() and not target.is_dir():
-        raise InputError(f"{target} is a file; the audit pack is a folder")
+        raise InputError(_("{path} is a file; the audit pack is a folder").format(path=target))
     before = _earlier_pack(target)
     database = getattr(store, "path", None)
     made = not target.exists()
@@ -753,8 +821,8 @@ def _earlier_pack(target: Path) -> set[str]:
         return set()
     marker = target / PACK_MARKER
     if not marker.is_file() or marker.is_symlink():
-        raise InputError(f"{target} is not empty and holds no audit pack written by vse-tui; choose an empty folder "
-                         "(nothing was written)")
+        raise InputError(_("{path} is not empty and holds no audit pack written by vse-tui; choose an empty folder "
+                           "(nothing was written)").format(path=target))
     try:
         listed = json.loads(marker.read_text(encoding="utf-8")).get("files", [])
     except (OSError, ValueError, AttributeError):
@@ -842,38 +910,48 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
 
         counts = summary(evidence_map(store))["all"]
         findings = next(p.count for p in pages if p.path == "audit-check")
-        index = Page(f"Audit pack{': ' + shop if shop else ''}", "index", [
-            ("p", f"ISO/IEC TR 29110-5-3 service delivery records of {shop or 'the shop'}, as stored on "
-                  f"{clock.local_text(clock.now())}. Every page exists as HTML and as Markdown."),
-            *([("p", Mark(f"Period of this pack: {_period_text(period)}. The incidents are those opened in it; "
-                          "every other record is here whole. The evidence map, the audit check and the counts "
-                          "below are of the whole database.", "part"))] if period else []),
-            *([("p", Mark(f"This database FAILS verification: {len(verify_failures)} problem(s) that editing through "
-                          "the app cannot make (records or history changed behind its back). Nothing in this pack "
-                          "can be taken as the shop's record until they are explained.", "no")),
-               ("table", (["what verify found"], [[line] for line in verify_failures[:50]]
-                          + ([[f"... and {len(verify_failures) - 50} more"]] if len(verify_failures) > 50 else [])))]
+        index = Page(_("Audit pack: {shop}").format(shop=shop) if shop else _("Audit pack"), "index", [
+            ("p", (_("ISO/IEC TR 29110-5-3 service delivery records of {shop}, as stored on {when}. Every page exists "
+                     "as HTML and as Markdown.") if shop else
+                   _("ISO/IEC TR 29110-5-3 service delivery records of the shop, as stored on {when}. Every page "
+                     "exists as HTML and as Markdown.")).format(shop=shop, when=clock.local_text(clock.now()))),
+            *([("p", Mark(_("Period of this pack: {period}. The incidents are those opened in it; every other record "
+                            "is here whole. The evidence map, the audit check and the counts below are of the whole "
+                            "database.").format(period=_period_text(period)), "part"))] if period else []),
+            *([("p", Mark(ngettext("This database FAILS verification: {n} problem(s) that editing through the app "
+                                   "cannot make (records or history changed behind its back). Nothing in this pack "
+                                   "can be taken as the shop's record until they are explained.",
+                                   "This database FAILS verification: {n} problem(s) that editing through the app "
+                                   "cannot make (records or history changed behind its back). Nothing in this pack "
+                                   "can be taken as the shop's record until they are explained.",
+                                   len(verify_failures)).format(n=len(verify_failures)), "no")),
+               ("table", ([_("what verify found")], [[line] for line in verify_failures[:50]]
+                          + ([[_("... and {n} more").format(n=len(verify_failures) - 50)]]
+                             if len(verify_failures) > 50 else [])))]
               if verify_failures else []),
-            ("p", Mark(f"Tasks done: {counts[0]} of {counts[1]}. Audit check: {findings} finding(s).",
+            ("p", Mark(ngettext("Tasks done: {done} of {total}. Audit check: {n} finding(s).",
+                                "Tasks done: {done} of {total}. Audit check: {n} finding(s).", findings).format(
+                                    done=counts[0], total=counts[1], n=findings),
                        "ok" if counts[0] == counts[1] and not findings else "part")),
-            ("p", f"History chain tip: sequence {tip[0]}, hash {tip[1]} (last change {clock.local_text(clock.parse_datetime(tip[2]))}). "
-                  f"It is kept in {PACK_ANCHOR} too: 'vse-tui verify --anchor' with this folder on the shop's database "
-                  "proves nothing up to it changed since."
-             if tip else "The history is empty."),
-            ("h2", "Overview"),
+            ("p", _("History chain tip: sequence {seq}, hash {hash} (last change {when}). It is kept in {anchor} too: "
+                    "'vse-tui verify --anchor' with this folder on the shop's database proves nothing up to it changed "
+                    "since.").format(seq=tip[0], hash=tip[1], when=clock.local_text(clock.parse_datetime(tip[2])),
+                                     anchor=PACK_ANCHOR)
+             if tip else _("The history is empty.")),
+            ("h2", _("Overview")),
             ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
-            ("h2", "Work products"),
-            ("links", [(Link(p.title, p.path), f" ({_count_text(p, ' records', ' record')})") for p in pages
+            ("h2", _("Work products")),
+            ("links", [(Link(p.title, p.path), f" ({_count_text(p, records=True)})") for p in pages
                        if p.path.startswith("wp/") and not p.part]),
-            ("h2", "Other records"),
+            ("h2", _("Other records")),
             ("links", [(Link(p.title, p.path), f" ({_count_text(p)})") for p in pages
                        if p.path.startswith("other/") and not p.part]),
-            ("h2", "Attached files"),
-            ("table", (["file", "attached to", "sha256", "bytes"],
+            ("h2", _("Attached files")),
+            ("table", ([pgettext("audit pack", "file"), _("attached to"), "sha256", pgettext("audit pack", "bytes")],
                        [[Link(rel.split("/", 1)[1], rel), pack.link(_record_id(store, a.record)), a.sha256, str(a.size)]
-                        for a, rel in listed] or [["none", "", "", ""]])),
-            ("p", "Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added to "
-                  "their names, so they open as text."),
+                        for a, rel in listed] or [[_("none"), "", "", ""]])),
+            ("p", _("Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added "
+                    "to their names, so they open as text.")),
         ])
         if tip:
             written_files.add(PACK_ANCHOR)
@@ -887,11 +965,16 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
             "signatures": len(pack.signatures), "tip": tip}
 
 
-def _count_text(page: Page, many: str = "", one: str = "") -> str:
+def _count_text(page: Page, records: bool = False) -> str:
     """A list's count on the index: "12 records", or with a period "12 of 300 records in the period"."""
     if page.of is not None:
-        return f"{page.count} of {page.of}{many} in the period"
-    return f"{page.count}{one if page.count == 1 else many}"
+        if records:
+            return ngettext("{n} of {total} records in the period", "{n} of {total} records in the period",
+                            page.of).format(n=page.count, total=page.of)
+        return _("{n} of {total} in the period").format(n=page.count, total=page.of)
+    if records:
+        return ngettext("{n} record", "{n} records", page.count).format(n=page.count)
+    return str(page.count)
 
 
 def _record_id(store, uuid: str | None) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..core.evidence.audit_check import Finding
 from ..core.kernel import clock
 from .performance import Period, compute
@@ -59,7 +61,7 @@ def differences(stored: dict[str, Any], now: dict[str, int]) -> list[str]:
     for name, value in now.items():
         was = stored.get(name)
         if isinstance(was, int) and was != value:
-            out.append(f"{name}: {was} in the report, {value} in the records")
+            out.append(_("{name}: {was} in the report, {value} in the records").format(name=name, was=was, value=value))
     return out
 
 
@@ -72,18 +74,21 @@ def contradictions(store: StorePort) -> list[Finding]:
         period = Period(rec.period_start, rec.period_end, "")
         stored = stable_figures(rec.period_performance or {})
         now = stable_figures(compute(store, period, rec.customer))
-        diff = differences(stored, now) + [f"{name}: missing from the report" for name in now if name not in stored]
+        diff = differences(stored, now) + [_("{name}: missing from the report").format(name=name)
+                                           for name in now if name not in stored]
         if diff:
-            out.append(Finding("report", (rec.id,), "approved figures the records contradict: " + "; ".join(diff)))
+            out.append(Finding("report", (rec.id,), _("approved figures the records contradict: {differences}").format(
+                differences="; ".join(diff))))
     for rec in store.records("improvement_reports", {"status": "approved"}, order="-seq", limit=50):
         if not rec.period_start or not _approved_after_period(rec):
             continue
         if not rec.figures:
-            out.append(Finding("report", (rec.id,), "approved with no figures to check against the records"))
+            out.append(Finding("report", (rec.id,), _("approved with no figures to check against the records")))
             continue
         diff = differences(rec.figures, improvement_figures(store, Period(rec.period_start, rec.period_end, "")))
         if diff:
-            out.append(Finding("report", (rec.id,), "approved figures the records contradict: " + "; ".join(diff)))
+            out.append(Finding("report", (rec.id,), _("approved figures the records contradict: {differences}").format(
+                differences="; ".join(diff))))
     return out
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from vse_tui.i18n import _, ngettext
+
 from ..core.kernel import clock
 from .performance import Period, compute, pct
 
@@ -53,42 +55,55 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
     """The draft's fields, in plain words the owner can edit."""
     perf = data["performance"]
     t = perf["total"]
-    per_customer = "; ".join(
-        f"{r['customer']}: {r['incidents']} incidents, {pct(r['resolution_met'], r['resolution_measured'])} resolved in time, "
-        f"{r['breached']} breached" for r in perf["rows"]) or "no incidents"
-    goals = (f"Objectives ({data['policy']}): {data['objectives'].strip() or 'none written'}\n" if data["policy"]
-             else "No approved policy yet: objectives cannot be checked (GO.2.2).\n")
-    goals += (f"In {data['period']['label']}: {t['incidents']} incidents; response met "
-              f"{pct(t['response_met'], t['response_measured'])}, resolved in time "
-              f"{pct(t['resolution_met'], t['resolution_measured'])}; {t['breached']} breached a target; "
-              f"{t['reopened']} reopened.")
-    fb = t["feedback"]
-    from ..core.kernel.text import count
+    from .performance import _shown
 
-    customer = (f"Feedback received: {count(fb['compliment'], 'compliment')}, {count(fb['complaint'], 'complaint')}, "
-                f"{count(fb['comment'], 'comment')}.")
+    per_customer = "; ".join(
+        _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
+            customer=_shown(r["customer"]), incidents=r["incidents"],
+            resolved=pct(r["resolution_met"], r["resolution_measured"]), breached=r["breached"])
+        for r in perf["rows"]) or _("no incidents")
+    goals = (_("Objectives ({policy}): {objectives}").format(
+        policy=data["policy"], objectives=data["objectives"].strip() or _("none written")) + "\n" if data["policy"]
+             else _("No approved policy yet: objectives cannot be checked (GO.2.2).") + "\n")
+    goals += _("In {period}: {incidents} incidents; response met {response}, resolved in time {resolved}; {breached} "
+               "breached a target; {reopened} reopened.").format(
+                   period=data["period"]["label"], incidents=t["incidents"],
+                   response=pct(t["response_met"], t["response_measured"]),
+                   resolved=pct(t["resolution_met"], t["resolution_measured"]), breached=t["breached"],
+                   reopened=t["reopened"])
+    fb = t["feedback"]
+    customer = _("Feedback received: {compliments}, {complaints}, {comments}.").format(
+        compliments=ngettext("{n} compliment", "{n} compliments", fb["compliment"]).format(n=fb["compliment"]),
+        complaints=ngettext("{n} complaint", "{n} complaints", fb["complaint"]).format(n=fb["complaint"]),
+        comments=ngettext("{n} comment", "{n} comments", fb["comment"]).format(n=fb["comment"]))
     if data["complaints"]:
         counted: dict[str, int] = {}
         for c in data["complaints"]:
             key = c.strip().rstrip(".")
             counted[key] = counted.get(key, 0) + 1
-        customer += "\nComplaints: " + "; ".join(f"{c}" + (f" ({n} times)" if n > 1 else "")
-                                                 for c, n in list(counted.items())[:10]) + "."
-    customer += f"\nAgainst the agreements: {per_customer}."
+        listed = "; ".join(ngettext("{complaint}", "{complaint} ({n} times)", n).format(complaint=c, n=n)
+                           for c, n in list(counted.items())[:10])
+        customer += "\n" + _("Complaints: {complaints}.").format(complaints=listed)
+    customer += "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
     trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
-    deployed = ", ".join(f"{n} {k}" for k, n in sorted(data["changes_deployed"].items())) or "none"
-    provider = (f"Incidents opened per quarter: {trend}.\nChanges deployed: {deployed}; failed tests: "
-                f"{t['changes_failed']}; rejected requests: {data['changes_rejected']}.\n"
-                f"Time spent: {t['billable_minutes'] // 60}h billable, {t['non_billable_minutes'] // 60}h not billable.")
+    deployed = ", ".join(f"{n} {k}" for k, n in sorted(data["changes_deployed"].items())) or _("none")
+    provider = "\n".join((
+        _("Incidents opened per quarter: {trend}.").format(trend=trend),
+        _("Changes deployed: {deployed}; failed tests: {failed}; rejected requests: {rejected}.").format(
+            deployed=deployed, failed=t["changes_failed"], rejected=data["changes_rejected"]),
+        _("Time spent: {billable}h billable, {not_billable}h not billable.").format(
+            billable=t["billable_minutes"] // 60, not_billable=t["non_billable_minutes"] // 60)))
     issues = []
     if data["open_role_warnings"]:
-        issues.append("Role warnings not acknowledged: " + "; ".join(data["open_role_warnings"]))
+        issues.append(_("Role warnings not acknowledged: {warnings}").format(
+            warnings="; ".join(data["open_role_warnings"])))
     if data["acknowledged_role_warnings"]:
-        issues.append("Role warnings accepted with a mitigation: " + "; ".join(data["acknowledged_role_warnings"]))
+        issues.append(_("Role warnings accepted with a mitigation: {warnings}").format(
+            warnings="; ".join(data["acknowledged_role_warnings"])))
     if data["overdue_reviews"]:
-        issues.append("Overdue: " + "; ".join(data["overdue_reviews"]))
+        issues.append(_("Overdue: {items}").format(items="; ".join(data["overdue_reviews"])))
     return {"goals_achieved": goals, "customer_view": customer, "provider_view": provider,
-            "issues": "\n".join(issues) or "None found in the records."}
+            "issues": "\n".join(issues) or _("None found in the records.")}
 
 
 def draft(store, period: Period, title: str | None = None):
@@ -99,19 +114,21 @@ def draft(store, period: Period, title: str | None = None):
     fields = draft_text(data)
     from .figures import improvement_figures
 
-    rec = ImprovementReport(title=title or f"Improvement report {period.label}", period_start=period.start, period_end=period.end,
+    rec = ImprovementReport(title=title or _("Improvement report {period}").format(period=period.label), period_start=period.start, period_end=period.end,
                 actions="", figures=improvement_figures(store, period), **fields)
     return store.add(rec, task="GO.4.1")
 
 
 def to_markdown(data: dict[str, Any], shop: str = "") -> str:
     text = draft_text(data)
-    lines = [f"# Improvement report {data['period']['label']}" + (f": {shop}" if shop else ""), ""]
-    for heading, key in (("Service goals against the policy's objectives", "goals_achieved"),
-                         ("The customers' view", "customer_view"), ("The provider's view", "provider_view"),
-                         ("Issues", "issues")):
-        lines += [f"## {heading}", "", text[key], ""]
-    lines += ["## Improvement actions", "", "To be written by the service manager.", ""]
+    title = (_("# Improvement report {period}: {shop}").format(period=data["period"]["label"], shop=shop) if shop
+             else _("# Improvement report {period}").format(period=data["period"]["label"]))
+    lines = [title, ""]
+    for heading, key in ((_("## Service goals against the policy's objectives"), "goals_achieved"),
+                         (_("## The customers' view"), "customer_view"), (_("## The provider's view"), "provider_view"),
+                         (_("## Issues"), "issues")):
+        lines += [heading, "", text[key], ""]
+    lines += [_("## Improvement actions"), "", _("To be written by the service manager."), ""]
     return "\n".join(lines)
 
 

@@ -27,12 +27,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from vse_tui.i18n import _, pgettext
+
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
-NONE_CUSTOMER = "(no customer)"
+NONE_CUSTOMER = "(no customer)"  # stored in a saved report's figures: shown through _shown
+NO_SERVICE = "(no service)"
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def parse_period(text: str) -> Period:
     text = (text or "").strip()
     for year in re.findall(r"(?<!\d)\d{4}(?!\d)", text)[:2]:
         if not FIRST_YEAR <= int(year) <= LAST_YEAR:  # a report compares with the period before and after
-            raise InputError(f"period: {text!r}: the year {year} is out of range (from {FIRST_YEAR} to {LAST_YEAR})")
+            raise InputError(_("period: {text}: the year {year} is out of range (from {first} to {last})").format(text=repr(text), year=year, first=FIRST_YEAR, last=LAST_YEAR))
     m = re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.IGNORECASE)
     if m:
         y, q = int(m.group(1)), int(m.group(2))
@@ -87,26 +90,26 @@ def parse_period(text: str) -> Period:
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
         if not 1 <= mo <= 12:
-            raise InputError(f"period: {text!r}: there is no month {mo}")
+            raise InputError(_("period: {text}: there is no month {month}").format(text=repr(text), month=mo))
         return Period(date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), f"{y}-{mo:02d}")
     if re.fullmatch(r"\d{4}", text):
         y = int(text)
         return Period(date(y, 1, 1), date(y, 12, 31), text)
     if ".." in text:
-        a, _, b = text.partition("..")
+        a, _sep, b = text.partition("..")
         days = []
         for part in (a.strip(), b.strip()):
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):
-                raise InputError(f"period: {text!r}: write dates as YYYY-MM-DD..YYYY-MM-DD")
+                raise InputError(_("period: {text}: write dates as YYYY-MM-DD..YYYY-MM-DD").format(text=repr(text)))
             try:
                 days.append(date.fromisoformat(part))
             except ValueError:
-                raise InputError(f"period: {part} does not exist (no such day in that month)") from None
+                raise InputError(_("period: {part} does not exist (no such day in that month)").format(part=part)) from None
         start, end = days
         if end < start:
-            raise InputError(f"period: {text!r} ends before it starts")
+            raise InputError(_("period: {text} ends before it starts").format(text=repr(text)))
         return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
-    raise InputError(f"period: {text!r} is not a period (write 2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30)")
+    raise InputError(_("period: {text} is not a period (write 2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30)").format(text=repr(text)))
 
 
 def _shift(p: Period, step: int) -> Period:
@@ -174,7 +177,7 @@ def compute(store, period: Period, customer: str | None = None, now: datetime | 
         g = group(inc.customer)
         g["incidents"] += 1
         g["by_priority"][inc.priority] += 1
-        svc = services.get(inc.service, "(no service)") if inc.service else "(no service)"
+        svc = services.get(inc.service, NO_SERVICE) if inc.service else NO_SERVICE
         g["by_service"][svc] = g["by_service"].get(svc, 0) + 1
         g["reopened"] += 1 if inc.reopened else 0
         verdict = assess(inc, target_for(store, inc, cache), now)
@@ -282,29 +285,66 @@ def to_csv(report: dict[str, Any]) -> str:
     from .csvfile import write_csv
 
     services = sorted({s for r in report["rows"] for s in r["by_service"]})
-    head = ["customer", *SCALARS, *PRIORITIES, *(f"feedback_{t}" for t in FEEDBACK_TYPES),
-            *(f"service:{s}" for s in services)]
+    titles = csv_titles()
+    head = [titles["customer"], *(titles[k] for k in SCALARS), *PRIORITIES,
+            *(titles[f"feedback_{t}"] for t in FEEDBACK_TYPES),
+            *(_("service:{name}").format(name=_shown(s)) for s in services)]
     buf = io.StringIO()
     write_csv(buf, head, ([row["customer"], *("" if row[k] is None else row[k] for k in SCALARS),
                            *(row["by_priority"][p] for p in PRIORITIES), *(row["feedback"][t] for t in FEEDBACK_TYPES),
                            *(row["by_service"].get(s, 0) for s in services)]
-                          for row in [*report["rows"], {"customer": "TOTAL", **report["total"]}]))
+                          for row in [*({**r, "customer": _shown(r["customer"])} for r in report["rows"]),
+                                      {"customer": pgettext("csv", "TOTAL"), **report["total"]}]))
     return buf.getvalue()
+
+
+def csv_titles() -> dict[str, str]:
+    """The CSV's column headings as a person reads them in a spreadsheet."""
+    return {
+        "customer": pgettext("csv", "customer"), "incidents": pgettext("csv", "incidents"),
+        "response_measured": pgettext("csv", "response_measured"), "response_met": pgettext("csv", "response_met"),
+        "resolution_measured": pgettext("csv", "resolution_measured"),
+        "resolution_met": pgettext("csv", "resolution_met"), "breached": pgettext("csv", "breached"),
+        "resolved": pgettext("csv", "resolved"), "mean_resolve_minutes": pgettext("csv", "mean_resolve_minutes"),
+        "p90_resolve_minutes": pgettext("csv", "p90_resolve_minutes"), "reopened": pgettext("csv", "reopened"),
+        "changes_deployed": pgettext("csv", "changes_deployed"), "changes_failed": pgettext("csv", "changes_failed"),
+        "billable_minutes": pgettext("csv", "billable_minutes"),
+        "non_billable_minutes": pgettext("csv", "non_billable_minutes"),
+        "feedback_compliment": pgettext("csv", "feedback_compliment"),
+        "feedback_complaint": pgettext("csv", "feedback_complaint"),
+        "feedback_comment": pgettext("csv", "feedback_comment"),
+    }
+
+
+def _shown(name: str) -> str:
+    """A group's name as shown: the stand-ins for no customer and no service in the reader's language."""
+    if name == NONE_CUSTOMER:
+        return _("(no customer)")
+    if name == NO_SERVICE:
+        return _("(no service)")
+    return name
 
 
 def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = "") -> str:
     p = report["period"]
-    lines = [f"# Service performance report {p['label']}" + (f": {shop}" if shop else ""), "",
-             f"Period {p['from']} to {p['to']}" + (f", customer {report['customer']}" if report["customer"] else ", all customers")
-             + ". Times are counted in each service's hours.", ""]
-    rows = [*report["rows"], {"customer": "**Total**", **report["total"]}]
-    lines += ["| Customer | Incidents | P1 | P2 | P3 | P4 | P5 | Response met | Resolution met | Breached | Mean to resolve "
-              "| P90 to resolve | Reopened | Changes deployed | Failed | Feedback (+/-/=) | Billable | Not billable |",
+    title = (_("# Service performance report {period}: {shop}").format(period=p["label"], shop=shop) if shop
+             else _("# Service performance report {period}").format(period=p["label"]))
+    if report["customer"]:
+        scope = _("Period {start} to {end}, customer {customer}. Times are counted in each service's hours.").format(
+            start=p["from"], end=p["to"], customer=report["customer"])
+    else:
+        scope = _("Period {start} to {end}, all customers. Times are counted in each service's hours.").format(
+            start=p["from"], end=p["to"])
+    lines = [title, "", scope, ""]
+    rows = [*report["rows"], {"customer": _("**Total**"), **report["total"]}]
+    lines += [_("| Customer | Incidents | P1 | P2 | P3 | P4 | P5 | Response met | Resolution met | Breached | Mean to "
+                "resolve | P90 to resolve | Reopened | Changes deployed | Failed | Feedback (+/-/=) | Billable | Not "
+                "billable |"),
               "|" + "---|" * 18]
     for r in rows:
         fb = r["feedback"]
         lines.append(
-            f"| {r['customer']} | {r['incidents']} | " + " | ".join(str(r["by_priority"][q]) for q in PRIORITIES)
+            f"| {_shown(r['customer'])} | {r['incidents']} | " + " | ".join(str(r["by_priority"][q]) for q in PRIORITIES)
             + f" | {pct(r['response_met'], r['response_measured'])} ({r['response_met']}/{r['response_measured']})"
             f" | {pct(r['resolution_met'], r['resolution_measured'])} ({r['resolution_met']}/{r['resolution_measured']})"
             f" | {r['breached']} | {minutes_text(r['mean_resolve_minutes'])} | {minutes_text(r['p90_resolve_minutes'])}"
@@ -313,10 +353,10 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
             f" | {minutes_text(r['non_billable_minutes'])} |")
     services = report["total"]["by_service"]
     if services:
-        lines += ["", "## Incidents by service", "", "| Service | Incidents |", "|---|---|"]
-        lines += [f"| {s} | {n} |" for s, n in services.items()]
-    lines += ["", "## Previous actions", "", report.get("previous_actions") or "None recorded.", "",
-              "## Proposed actions", "", proposed_actions or "To be written by the relationship manager.", ""]
+        lines += ["", _("## Incidents by service"), "", _("| Service | Incidents |"), "|---|---|"]
+        lines += [f"| {_shown(s)} | {n} |" for s, n in services.items()]
+    lines += ["", _("## Previous actions"), "", report.get("previous_actions") or _("None recorded."), "",
+              _("## Proposed actions"), "", proposed_actions or _("To be written by the relationship manager."), ""]
     return "\n".join(lines)
 
 
@@ -340,8 +380,12 @@ def save(store, period: Period, customer: str | None = None, proposed_actions: s
     from ..core.model.records.relationship import PerformanceReport
 
     report = report or compute(store, period, customer)
-    name = report["customer"] or "all customers"
-    rec = PerformanceReport(title=title or f"Service performance {period.label}, {name}", period_start=period.start,
+    if report["customer"]:
+        title = title or _("Service performance {period}, {customer}").format(period=period.label,
+                                                                             customer=report["customer"])
+    else:
+        title = title or _("Service performance {period}, all customers").format(period=period.label)
+    rec = PerformanceReport(title=title, period_start=period.start,
                 period_end=period.end, customer=customer, period_performance=report,
                 previous_actions=report["previous_actions"], proposed_actions=proposed_actions.strip())
     return store.add(rec, task="RE.2.4")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vse_tui.i18n import _
+from vse_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from .hours import Hours
@@ -42,15 +42,20 @@ DEFAULT_CHANGE_DEFINITIONS: dict[str, str] = {
 }
 
 DEFAULT_TEMPLATES: dict[str, str] = {
-    "incident_opened": "Hello {reporter},\n\nWe have logged your report as {id}: {summary}.\n"
-    "Priority {priority}; we aim to restore service by {target}.\n\n{operator}, {shop}",
-    "incident_investigating": "Hello {reporter},\n\nWe are working on {id}: {summary}.\n"
-    "What we know so far: {details}\nNext update by {target}.\n\n{operator}, {shop}",
-    "incident_restored": "Hello {reporter},\n\nService is restored for {id}: {summary}.\n"
-    "What we did: {solution}\nPlease tell us if all works as expected so we can close it.\n\n{operator}, {shop}",
-    "incident_closed": "Hello {reporter},\n\nWe have closed {id}: {summary}. Thank you for confirming.\n\n{operator}, {shop}",
-    "change_scheduled": "Hello,\n\nChange {id}: {title} is planned for {planned}. Expected impact: {impact}.\n\n{operator}, {shop}",
-    "change_deployed": "Hello,\n\nChange {id}: {title} was deployed on {deployed}.\n\n{operator}, {shop}",
+    # the policy's standard messages as the app proposes them: a stored template that is still one of these
+    # is sent in the reader's language (core.incidents.process.message_for)
+    "incident_opened": N_("Hello {reporter},\n\nWe have logged your report as {id}: {summary}.\n"
+                          "Priority {priority}; we aim to restore service by {target}.\n\n{operator}, {shop}"),
+    "incident_investigating": N_("Hello {reporter},\n\nWe are working on {id}: {summary}.\n"
+                                 "What we know so far: {details}\nNext update by {target}.\n\n{operator}, {shop}"),
+    "incident_restored": N_("Hello {reporter},\n\nService is restored for {id}: {summary}.\n"
+                            "What we did: {solution}\nPlease tell us if all works as expected so we can close it."
+                            "\n\n{operator}, {shop}"),
+    "incident_closed": N_("Hello {reporter},\n\nWe have closed {id}: {summary}. Thank you for confirming.\n\n"
+                          "{operator}, {shop}"),
+    "change_scheduled": N_("Hello,\n\nChange {id}: {title} is planned for {planned}. Expected impact: {impact}."
+                           "\n\n{operator}, {shop}"),
+    "change_deployed": N_("Hello,\n\nChange {id}: {title} was deployed on {deployed}.\n\n{operator}, {shop}"),
 }
 
 DEFAULT_SECURITY_MEASURES: dict[str, str] = {

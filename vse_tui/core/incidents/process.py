@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, pgettext
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -183,19 +183,27 @@ def message_for(store: StorePort, inc: Incident, template: str, operator: str = 
     pol = current_policy(store)
     templates = (pol.templates if pol and pol.templates else None) or policy.DEFAULT_TEMPLATES
     text = templates.get(template) or policy.DEFAULT_TEMPLATES.get(template, "")
+    if text in policy.DEFAULT_TEMPLATES.values():  # the app's own wording, not the shop's: in the reader's language
+        text = _(text)
     from .targets import target_clock, target_for
 
     tgt = target_clock(inc, target_for(store, inc))
     values = {
-        "id": inc.id, "summary": inc.summary, "priority": inc.priority, "reporter": inc.reporter or "there",
-        "details": inc.details or inc.summary, "solution": inc.solution or "(see below)",
-        "target": clock.local_text(tgt.due_at) if tgt.due_at else "as soon as possible",
-        "operator": operator or store.actor.operator, "shop": store.setting("shop_name", "the service desk"),
+        "id": inc.id, "summary": inc.summary, "priority": inc.priority,
+        "reporter": inc.reporter or pgettext("mail", "there"),
+        "details": inc.details or inc.summary, "solution": inc.solution or pgettext("mail", "(see below)"),
+        "target": clock.local_text(tgt.due_at) if tgt.due_at else pgettext("mail", "as soon as possible"),
+        "operator": operator or store.actor.operator,
+        "shop": _shop_or(store.setting("shop_name", None), pgettext("mail", "the service desk")),
     }
     try:
         return text.format_map(_Defaulting(values))
     except (ValueError, IndexError):  # a malformed template: show it unfilled rather than fail
         return text
+
+
+def _shop_or(name: str | None, default: str) -> str:
+    return default if name is None else name
 
 
 class _Defaulting(dict[str, object]):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
@@ -293,10 +293,22 @@ def feedback_answer_text(store: StorePort, entry: FeedbackEntry, who: str, greet
     greeting = greeting or (entry.contact if entry.contact and "@" not in entry.contact else "")
     when = clock.to_local(entry.received_at).strftime("%Y-%m-%d") if entry.received_at else ""
     shop = store.setting("shop_name", "") or ""
-    return (f"Hello{' ' + greeting if greeting else ''},\n\n"
-            f"Thank you for your {entry.feedback_type}{' of ' + when if when else ''} ({entry.id}).\n"
-            f"{entry.description.strip()}\n\nWhat we found and did:\n{outcome}\n\n"
+    if when:
+        thanks = {"compliment": pgettext("mail", "Thank you for your compliment of {day} ({ref})."),
+                  "complaint": pgettext("mail", "Thank you for your complaint of {day} ({ref})."),
+                  }.get(entry.feedback_type, pgettext("mail", "Thank you for your comment of {day} ({ref})."))
+    else:
+        thanks = {"compliment": pgettext("mail", "Thank you for your compliment ({ref})."),
+                  "complaint": pgettext("mail", "Thank you for your complaint ({ref})."),
+                  }.get(entry.feedback_type, pgettext("mail", "Thank you for your comment ({ref})."))
+    return (_hello(greeting) + "\n\n" + thanks.format(day=when, ref=entry.id) + "\n"
+            + f"{entry.description.strip()}\n\n" + pgettext("mail", "What we found and did:") + f"\n{outcome}\n\n"
             f"{who}{', ' + shop if shop else ''}")
+
+
+def _hello(name: str) -> str:
+    """The first line of a mail to a customer."""
+    return pgettext("mail", "Hello {name},").format(name=name) if name else pgettext("mail", "Hello,")
 
 
 def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeting: str = "") -> str:
@@ -304,18 +316,20 @@ def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeti
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     start, end = moment(change.planned_at), moment(change.planned_end)
-    when = f"{start} to {end}" if start and end else start or "not scheduled yet; we will write again when it is"
+    when = (pgettext("mail", "{start} to {end}").format(start=start, end=end) if start and end
+            else start or pgettext("mail", "not scheduled yet; we will write again when it is"))
     service = store.row("services", ["name"], {"uuid": change.service}) if change.service else None
-    lines = [f"Hello{' ' + greeting if greeting else ''},\n\nWe plan a change that concerns you: {change.id} "
-             f"{change.title}.", f"When: {when}"]
+    lines = [_hello(greeting) + "\n\n" + pgettext("mail", "We plan a change that concerns you: {ref} {title}.").format(
+        ref=change.id, title=change.title), pgettext("mail", "When: {when}").format(when=when)]
     if service:
-        lines.append(f"Service: {service[0]}")
+        lines.append(pgettext("mail", "Service: {service}").format(service=service[0]))
     if change.business_impact.strip():
-        lines.append(f"What it means for you: {change.business_impact.strip()}")
+        lines.append(pgettext("mail", "What it means for you: {impact}").format(impact=change.business_impact.strip()))
     if change.backout_plan.strip():
-        lines.append(f"If it has to be undone: {change.backout_plan.strip()}")
+        lines.append(pgettext("mail", "If it has to be undone: {backout}").format(backout=change.backout_plan.strip()))
     shop = store.setting("shop_name", "") or ""
-    lines.append(f"\nReply to this message with any question.\n\n{who}{', ' + shop if shop else ''}")
+    lines.append("\n" + pgettext("mail", "Reply to this message with any question.")
+                 + f"\n\n{who}{', ' + shop if shop else ''}")
     return "\n".join(lines)
 
 
@@ -337,12 +351,16 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
         else:
             address, name = _contact_address(store, record.company)
         name = name or (record.contact if "@" not in (record.contact or "") else "")
-        return {"record": record, "address": address, "name": name, "where": _("the entry's contact, or a contact of its company"), "subject": f"Your {record.feedback_type}: "
-                f"{record.description.strip().splitlines()[0][:80]}",
+        return {"record": record, "address": address, "name": name,
+                "where": _("the entry's contact, or a contact of its company"), "subject": {
+                    "compliment": pgettext("mail", "Your compliment: {text}"),
+                    "complaint": pgettext("mail", "Your complaint: {text}"),
+                }.get(record.feedback_type, pgettext("mail", "Your comment: {text}")).format(
+                    text=record.description.strip().splitlines()[0][:80]),
                 "text": feedback_answer_text(store, record, who, name) if with_text else ""}
     address, name = _contact_address(store, record.customer)
     return {"record": record, "address": address, "name": name, "where": _("a contact of the change's customer"),
-            "subject": f"Planned change: {record.title}",
+            "subject": pgettext("mail", "Planned change: {title}").format(title=record.title),
             "text": change_notice_text(store, record, who, name) if with_text else "",
             "warning": window_past(record)}
 
