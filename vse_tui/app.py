@@ -9,6 +9,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from vse_tui.i18n import N_, _
+
 from .config import Config, load_config
 from .core.kernel.errors import VseError
 from .screens.common.palette import RecordsProvider
@@ -30,20 +32,20 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
     }
 
     BINDINGS = [
-        Binding("d", "go('dashboard')", "Dashboard", id="dashboard"),
-        Binding("g", "go('governance')", "Governance", id="governance"),
-        Binding("c", "go('control')", "Control", id="control"),
-        Binding("r", "go('relationship')", "Relationship", id="relationship"),
-        Binding("i", "go('incidents')", "Incidents", id="incidents"),
-        Binding("n", "new_incident", "New incident", id="new_incident"),
-        Binding("ctrl+n", "new_incident", "New incident", id="new_incident_anywhere", show=False, priority=True),
-        Binding("question_mark", "keys", "Keys", id="keys"),
-        Binding("ctrl+p", "command_palette", "Palette", id="palette"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("d", "go('dashboard')", N_("Dashboard"), id="dashboard"),
+        Binding("g", "go('governance')", N_("Governance"), id="governance"),
+        Binding("c", "go('control')", N_("Control"), id="control"),
+        Binding("r", "go('relationship')", N_("Relationship"), id="relationship"),
+        Binding("i", "go('incidents')", N_("Incidents"), id="incidents"),
+        Binding("n", "new_incident", N_("New incident"), id="new_incident"),
+        Binding("ctrl+n", "new_incident", N_("New incident"), id="new_incident_anywhere", show=False, priority=True),
+        Binding("question_mark", "keys", N_("Keys"), id="keys"),
+        Binding("ctrl+p", "command_palette", N_("Palette"), id="palette"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
         # Tab moves the focus as soon as it arrives, before the keys after it are handed out: in a
         # burst of keys the text typed after a Tab goes to the next field, never the previous one
-        Binding("tab", "focus_next", "Next field", id="next_field", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Previous field", id="previous_field", show=False, priority=True),
+        Binding("tab", "focus_next", N_("Next field"), id="next_field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", N_("Previous field"), id="previous_field", show=False, priority=True),
     ]
 
     def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,
@@ -57,7 +59,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         self.store = store
         self.config = config or Config()
         self.operator = store.actor.operator
-        self.shop_name = store.setting("shop_name", "") or "(shop not named yet)"
+        self.shop_name = store.setting("shop_name", "") or _("(shop not named yet)")
         self.db_label = store.path.name
         self.theme = "textual-light" if self.config.theme == "light" else "textual-dark"
 
@@ -140,15 +142,15 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         from .store.maintenance import daily_backup, startup_warnings
 
         for warning in startup_warnings(self.store, config_path()):
-            self.notify(warning, title="Check your database", severity="warning", timeout=15)
+            self.notify(warning, title=_("Check your database"), severity="warning", timeout=15)
         if self.config.daily_backup:
             try:
                 made = daily_backup(self.store)
             except VseError as exc:
-                self.notify(str(exc), title="Daily backup failed", severity="error", timeout=15)
+                self.notify(str(exc), title=_("Daily backup failed"), severity="error", timeout=15)
             else:
                 if made:
-                    self.notify(f"Daily backup written to {made}", title="Backup")
+                    self.notify(_("Daily backup written to {path}").format(path=made), title=_("Backup"))
 
     def action_evidence(self) -> None:
         from .screens.evidence.map import EvidenceScreen
@@ -183,7 +185,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def _captured(self, incident_id: str | None) -> None:
         if incident_id:
-            self.notify(f"Saved {incident_id}", title="Incident recorded")
+            self.notify(_("Saved {ref}").format(ref=incident_id), title=_("Incident recorded"))
             refresh = getattr(self.screen, "reload", None)
             if refresh:
                 refresh()
@@ -219,25 +221,34 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     # what the palette offers from any screen: (title, help, mode to show first, action there)
     GLOBAL_COMMANDS: tuple[tuple[str, str, str | None, str], ...] = (
-        ("Dashboard", "open incidents, scheduled changes, reviews due", None, "go('dashboard')"),
-        ("Governance", "goals, scope, roles, policy, documents (GO)", None, "go('governance')"),
-        ("Control", "changes, configuration items, the schedule (CO)", None, "go('control')"),
-        ("Relationship", "catalogue, agreements, feedback, reports (RE)", None, "go('relationship')"),
-        ("Incidents", "the incident list (IN)", None, "go('incidents')"),
-        ("New incident", "log an incident: the summary is enough", None, "new_incident"),
-        ("Setup wizard", "the governance setup, step by step (GO.1.1 to GO.3.2)", None, "wizard"),
-        ("Evidence map", "the 40 tasks: done or not, and why", None, "evidence"),
-        ("Audit check", "what an assessor would question", None, "audit_check"),
-        ("Write the audit pack", "a folder an assessor browses offline", None, "audit_pack"),
-        ("Performance report", "the service performance report of a period (WP.19)", "relationship", "performance"),
-        ("Log feedback", "a compliment, complaint or comment (RE.2.3)", "relationship", "new_feedback"),
-        ("Change calendar", "the change schedule by month or week (WP.12)", "control", "calendar"),
-        ("Import incidents", "from the export of the tool you use now", "incidents", "import_export"),
-        ("Mail in", "read the Maildir into incidents and replies", "incidents", "mail_in"),
-        ("Training", "training and competence: record it met, renew it (IN.1.1, IN.1.2)", "incidents", "training"),
-        ("Keys", "every key of the current screen", None, "keys"),
-        ("Quit", "leave the app (everything is saved as it is entered)", None, "quit"),
+        (N_("Dashboard"), N_("open incidents, scheduled changes, reviews due"), None, "go('dashboard')"),
+        (N_("Governance"), N_("goals, scope, roles, policy, documents (GO)"), None, "go('governance')"),
+        (N_("Control"), N_("changes, configuration items, the schedule (CO)"), None, "go('control')"),
+        (N_("Relationship"), N_("catalogue, agreements, feedback, reports (RE)"), None, "go('relationship')"),
+        (N_("Incidents"), N_("the incident list (IN)"), None, "go('incidents')"),
+        (N_("New incident"), N_("log an incident: the summary is enough"), None, "new_incident"),
+        (N_("Setup wizard"), N_("the governance setup, step by step (GO.1.1 to GO.3.2)"), None, "wizard"),
+        (N_("Evidence map"), N_("the 40 tasks: done or not, and why"), None, "evidence"),
+        (N_("Audit check"), N_("what an assessor would question"), None, "audit_check"),
+        (N_("Write the audit pack"), N_("a folder an assessor browses offline"), None, "audit_pack"),
+        (N_("Performance report"), N_("the service performance report of a period (WP.19)"), "relationship",
+         "performance"),
+        (N_("Log feedback"), N_("a compliment, complaint or comment (RE.2.3)"), "relationship", "new_feedback"),
+        (N_("Change calendar"), N_("the change schedule by month or week (WP.12)"), "control", "calendar"),
+        (N_("Import incidents"), N_("from the export of the tool you use now"), "incidents", "import_export"),
+        (N_("Mail in"), N_("read the Maildir into incidents and replies"), "incidents", "mail_in"),
+        (N_("Training"), N_("training and competence: record it met, renew it (IN.1.1, IN.1.2)"), "incidents",
+         "training"),
+        (N_("Keys"), N_("every key of the current screen"), None, "keys"),
+        (N_("Quit"), N_("leave the app (everything is saved as it is entered)"), None, "quit"),
     )
+    # Textual's own palette commands, in the language spoken: (title, help) by Textual's English title
+    TEXTUAL_COMMANDS = {
+        "Theme": (N_("Theme"), N_("Change the current theme")),
+        "Minimize": (N_("Minimize"), N_("Minimize the widget and restore to normal size")),
+        "Maximize": (N_("Maximize"), N_("Maximize the focused widget")),
+        "Screenshot": (N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen")),
+    }
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen's commands from anywhere (each shows its screen first), then the current
@@ -245,21 +256,28 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         seen: set[str] = set()
         keys = {b.action: self.get_key_display(b) for b in self.BINDINGS if isinstance(b, Binding)}
         for title, help_text, mode, action in self.GLOBAL_COMMANDS:
+            title, help_text = _(title), _(help_text)
             seen.add(title.lower())
             shown = f"{help_text} ({keys[action]})" if action in keys else help_text
             yield SystemCommand(title, shown, partial(self._run_global, mode, action))
         for binding in getattr(screen, "BINDINGS", []):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            if binding.description.lower() in seen or binding.action in ("back", "close_search", "open"):
+            description = _(binding.description)
+            if description.lower() in seen or binding.action in ("back", "close_search", "open"):
                 continue
             if not self._applies(screen, binding.action):  # as the key bar: only what can run now
                 continue
-            seen.add(binding.description.lower())
-            yield SystemCommand(binding.description, f"on this screen ({self.get_key_display(binding)})",
+            seen.add(description.lower())
+            yield SystemCommand(description, _("on this screen ({key})").format(key=self.get_key_display(binding)),
                                 partial(self.run_action, binding.action, screen))
         for cmd in super().get_system_commands(screen):  # the theme and the like, minus what is here already
-            if cmd.title.lower() not in seen and cmd.title.lower() not in ("quit", "keys"):
+            if cmd.title.lower() in ("quit", "keys"):
+                continue
+            if cmd.title in self.TEXTUAL_COMMANDS:
+                title, help_text = self.TEXTUAL_COMMANDS[cmd.title]
+                cmd = SystemCommand(_(title), _(help_text), cmd.callback, cmd.discover)
+            if cmd.title.lower() not in seen:
                 seen.add(cmd.title.lower())
                 yield cmd
 
@@ -300,6 +318,13 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         screen = EvidenceScreen()
         self.push_screen(screen)
         self.call_after_refresh(screen.action_audit_pack)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search line in the language spoken."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     COMMANDS = App.COMMANDS | {RecordsProvider}
 

@@ -38,7 +38,7 @@ async def test_choose_an_export_fix_a_word_and_import(make_app, tmp_path):
         await settle(pilot, app)
         summary = str(app.screen.query_one("#import-summary").render())
         assert "Jira Service Management" in summary and "column 'Issue key'" in summary
-        assert "To import: 4 tickets" in summary and "rejected: 1 rows" in summary
+        assert "To import: 4 tickets" in summary and "rejected: 1 row" in summary
         assert "priority: 'Meh'" in str(app.screen.query_one("#import-rejects").render())
         meh = next(s for s in app.screen.query(Select) if getattr(s, "word", None) == ("priority", "Meh"))
         meh.value = "P5"

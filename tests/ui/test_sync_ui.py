@@ -24,7 +24,7 @@ async def test_a_conflict_is_listed_on_the_dashboard_and_settled_there(make_app,
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reviews = app.screen.query_one("#reviews", RowList)
-        assert "1 merge conflicts" in str(app.screen.query_one("#reviews").border_title)
+        assert "1 merge conflict" in str(app.screen.query_one("#reviews").border_title)
         assert "Merge: INC-0001 details (changed on both sides)" in str(reviews.get_row_at(0)[1])
         reviews.focus()
         reviews.move_cursor(0)

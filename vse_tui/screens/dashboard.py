@@ -16,7 +16,9 @@ from vse_tui.core.evidence.due import due_items
 from vse_tui.core.evidence.tasks import governance_complete
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen
+from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.rowlist import RowList
 from vse_tui.widgets.sparkline import sparkline
 from vse_tui.widgets.style import mark, plain, priority_text, time_left
@@ -26,13 +28,13 @@ BACKGROUND_FROM = 5000  # incidents closed in the trend weeks: above this, breac
 
 
 class DashboardScreen(BaseScreen):
-    TITLE_TEXT = "Dashboard"
+    TITLE_TEXT = N_("Dashboard")
     BINDINGS = [
-        Binding("enter", "open", "Open", id="dashboard_open", show=False),
-        Binding("tab", "app.focus_next", "Next panel", id="dashboard_next", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous panel", id="dashboard_previous", show=False),
-        Binding("slash", "search", "Find", id="dashboard_find"),
-        Binding("e", "app.evidence", "Evidence map", id="dashboard_evidence"),
+        Binding("enter", "open", N_("Open"), id="dashboard_open", show=False),
+        Binding("tab", "app.focus_next", N_("Next panel"), id="dashboard_next", show=False),
+        Binding("shift+tab", "app.focus_previous", N_("Previous panel"), id="dashboard_previous", show=False),
+        Binding("slash", "search", N_("Find"), id="dashboard_find"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="dashboard_evidence"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -51,14 +53,15 @@ class DashboardScreen(BaseScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#open-incidents", RowList)
-        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("summary", 23), ("who", 3), ("age", 4), ("left", 8),
-                             ("cust", 5)):
+        # the column labels are marked here and translated where the list draws them
+        for label, width in ((" ", 1), (N_("id"), 9), (N_("pri"), 3), (N_("summary"), 23), (N_("who"), 3),
+                             (N_("age"), 4), (N_("left"), 8), (N_("cust"), 5)):
             t.add_column(label, width)
         c = self.query_one("#changes", RowList)
-        for label, width in (("when", 8), ("id", 8), ("change", 12), ("type", 10)):
+        for label, width in ((N_("when"), 8), (N_("id"), 8), (N_("change"), 12), (N_("type"), 10)):
             c.add_column(label, width)
         r = self.query_one("#reviews", RowList)
-        for label, width in ((" ", 1), ("review", 27), ("when", 11)):
+        for label, width in ((" ", 1), (N_("review"), 27), (N_("when"), 11)):
             r.add_column(label, width)
         t.focus()
 
@@ -85,7 +88,7 @@ class DashboardScreen(BaseScreen):
         count = store.count_incidents(lists.IncidentQuery(open_only=True))
         table = self.query_one("#open-incidents", RowList)
         empty = self.query_one("#incidents-empty", Static)
-        table.border_title = empty.border_title = f"Open incidents ({count})"
+        table.border_title = empty.border_title = _("Open incidents ({n})").format(n=count)
         rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
         from vse_tui.core.governance.assign import initials_by_person
@@ -97,9 +100,9 @@ class DashboardScreen(BaseScreen):
             clk = targets.target_clock(inc, targets.target_for(store, inc, cache), now)
             age = clock.human_duration(now - inc.opened_at, units=1) if inc.opened_at else ""
             if clk.paused:
-                left = Text("paused", style="dim")
+                left = Text(_("paused"), style="dim")
             elif inc.state == "restored":
-                left = Text("restored", style="green")
+                left = Text(pgettext("the time-left column (8 letters)", "restored"), style="green")
             else:
                 left = time_left(clk)
             who = people.get(inc.assignee or "", "")
@@ -110,22 +113,25 @@ class DashboardScreen(BaseScreen):
         table.set_rows(lines)
         empty.display = not lines
         table.display = bool(lines)
-        empty.update("No open incidents. Press n to log one while the customer is on the phone.")
+        empty.update(_("No open incidents. Press {key} to log one while the customer is on the phone.").format(
+            key=key_of(self, "new_incident", shown=True)))
 
     def _fill_changes(self, now) -> None:
         table = self.query_one("#changes", RowList)
-        table.border_title = "Scheduled changes (next 14 days)"
+        table.border_title = _("Scheduled changes (next 14 days)")
         from vse_tui.core.control.schedule import coming_changes, overdue_changes
+        from vse_tui.screens.common.days import weekday
 
         def day(moment) -> str:
-            return clock.to_local(moment).strftime("%a %d")
+            local = clock.to_local(moment)
+            return f"{weekday(local)} {local:%d}"
 
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
-                         Text("not deployed", style="dark_orange"))) for c in overdue_changes(self.store, now)]
-        lines += [(c.id, (day(c.planned_at), c.id, plain(c.title), c.change_type or ""))
+                         Text(_("not deployed"), style="dark_orange"))) for c in overdue_changes(self.store, now)]
+        lines += [(c.id, (day(c.planned_at), c.id, plain(c.title), _(c.change_type) if c.change_type else ""))
                   for c in coming_changes(self.store, now)]
         if not lines:
-            lines = [("-", ("", "", Text("(none)", style="dim"), ""))]
+            lines = [("-", ("", "", Text(_("(none)"), style="dim"), ""))]
         table.set_rows(lines)
 
     def _fill_reviews(self) -> None:
@@ -136,18 +142,25 @@ class DashboardScreen(BaseScreen):
         from vse_tui.store.sync import open_conflicts
 
         conflicts = open_conflicts(self.store)
-        table.border_title = f"Reviews due ({overdue} overdue)" + (
-            f" · {len(conflicts)} merge conflicts" if conflicts else "")
+        title = _("Reviews due ({n} overdue)").format(n=overdue)
+        if conflicts:
+            title += " · " + ngettext("{n} merge conflict", "{n} merge conflicts", len(conflicts)).format(
+                n=len(conflicts))
+        table.border_title = title
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(f"conflict:{c['id']}#c", (Text("≠", style="bold red"),
-                                             plain(f"Merge: {c['ref']} {c['field'] or ''} ({c['reason']})"),
-                                             Text("choose", style="red"))) for c in conflicts]
+                                             plain(_("Merge: {ref} {field} ({reason})").format(
+                                                 ref=c["ref"], field=c["field"] or "", reason=c["reason"])),
+                                             Text(_("choose"), style="red"))) for c in conflicts]
         for n, item in enumerate(items):
             d = item.days(today)
-            when = Text(f"{-d}d overdue", style="dark_orange") if d < 0 else Text("today" if d == 0 else f"in {d}d")
+            if d < 0:
+                when = Text(ngettext("{n}d overdue", "{n}d overdue", -d).format(n=-d), style="dark_orange")
+            else:
+                when = Text(_("today") if d == 0 else ngettext("in {n}d", "in {n}d", d).format(n=d))
             lines.append((f"{item.ref or '-'}#{n}", (Text("!", style="bold dark_orange") if d < 0 else " ",
                                                      plain(item.title), when)))
         if not items:
-            lines.append(("-", (" ", Text("Nothing due soon", style="dim"), "")))
+            lines.append(("-", (" ", Text(_("Nothing due soon"), style="dim"), "")))
         table.set_rows(lines)
 
     def _fill_trends(self, now) -> None:
@@ -186,13 +199,16 @@ class DashboardScreen(BaseScreen):
 
     def _show_trends(self, opened: list[int], closed: list[int], breaches: list[int] | None) -> None:
         panel = self.query_one("#trends", Static)
-        panel.border_title = f"Last {WEEKS} weeks"
-        breach_line = ((sparkline(breaches), "red"), f"  {sum(breaches)}", (" restored with a target missed", "dim")) \
-            if breaches is not None else (("counting…", "dim"),)
+        panel.border_title = ngettext("Last {n} week", "Last {n} weeks", WEEKS).format(n=WEEKS)
+        names = [pgettext("weekly counts", "opened"), pgettext("weekly counts", "closed"), _("breaches")]
+        room = max(len(name) for name in names) + 1  # the sparklines start in one column
+        breach_line = ((sparkline(breaches), "red"), f"  {sum(breaches)}",
+                       (" " + _("restored with a target missed"), "dim")) \
+            if breaches is not None else ((_("counting…"), "dim"),)
         panel.update(Text.assemble(
-            ("opened   ", "dim"), sparkline(opened), f"  {sum(opened)}\n",
-            ("closed   ", "dim"), sparkline(closed), f"  {sum(closed)}\n",
-            ("breaches ", "dim"), *breach_line))
+            (names[0].ljust(room), "dim"), sparkline(opened), f"  {sum(opened)}\n",
+            (names[1].ljust(room), "dim"), sparkline(closed), f"  {sum(closed)}\n",
+            (names[2].ljust(room), "dim"), *breach_line))
 
     SETUP_EVERY = 60.0  # seconds between two counts of the evidence (it reads the records of 40 tasks)
     _setup_at = -1e9
@@ -201,7 +217,7 @@ class DashboardScreen(BaseScreen):
         """The evidence count of the 40 tasks: the evidence map's own function, counted apart."""
         if time.monotonic() - self._setup_at < self.SETUP_EVERY:
             return
-        waiting = Text("Counting the evidence of the 40 tasks…", style="dim")
+        waiting = Text(_("Counting the evidence of the 40 tasks…"), style="dim")
         if self.app.screen is not self:
             # counted when the dashboard shows again (on_screen_resume), not while another screen
             # is used over it (its thread would slow that screen's keys)
@@ -246,30 +262,33 @@ class DashboardScreen(BaseScreen):
         except StopIteration:
             return ""
         if kind == "incidents":
-            return "i, then the incident"
+            return _("i, then the incident")
         for key, screen in (("g", GovernanceScreen), ("c", ControlScreen), ("r", RelationshipScreen)):
             if kind in screen.KINDS:
-                return f"{key} → {BY_KIND[kind].LABEL} → a"
+                return f"{key} → {_(BY_KIND[kind].LABEL)} → a"
         return ""
 
     def _show_setup(self, prog, complete: bool, ready=()) -> None:
         done, total = prog["all"]
         setup = self.query_one("#setup", Static)
-        setup.border_title = "To be audit-ready" if complete and ready else ("Evidence" if complete else "Setup")
+        setup.border_title = _("To be audit-ready") if complete and ready else (
+            _("Evidence") if complete else _("Setup"))
         setup.set_class(bool(complete and ready), "-ready")
-        parts: list[str | Text | tuple[str, str]] = [("Tasks done (the evidence map's rules): ", "dim"),
-                                                     (f"{done} of {total}", "bold")]
+        parts: list[str | Text | tuple[str, str]] = [(_("Tasks done (the evidence map's rules):") + " ", "dim"),
+                                                     (_("{done} of {total}").format(done=done, total=total), "bold")]
         for proc in ("GO", "CO", "RE", "IN"):
             d, t = prog[proc]
             parts += [("  ·  ", "dim"), (f"{proc} {d}/{t}", "green" if d == t else "")]
-        parts += [(f"     {self.key_for('app.evidence')} ", "bold"), ("evidence map", "dim")]
+        parts += [(f"     {self.key_for('app.evidence')} ", "bold"), (_("evidence map"), "dim")]
         if not complete:
-            parts += [("   governance not set up yet: ", "dim"), ("g", "bold"), (" then ", "dim"), ("w", "bold"),
-                      (" runs the setup", "dim")]
+            parts += [("   " + _("governance not set up yet: {screen} then {wizard} runs the setup").format(
+                screen="g", wizard="w"), "dim")]
         else:  # after the setup: the next missing record of each process, from the map
             for item in ready:
                 others = len(item.completes) - 1
-                gain = f"completes {item.task}" + (f" and unblocks {others}" if others else "")
+                gain = (ngettext("completes {task} and unblocks {n}", "completes {task} and unblocks {n}",
+                                 others).format(task=item.task, n=others) if others
+                        else _("completes {task}").format(task=item.task))
                 parts += ["\n", (f"{item.process}  ", "bold"), plain(f"{item.task} {item.title}: "),
                           Text(item.missing, style="dark_orange"), ("   ", ""), (self.where_to_add(item), "bold"),
                           ("   " + gain, "dim")]

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from vse_tui.i18n import _
+
 DIM = Style(dim=True)
 
 
@@ -76,12 +78,14 @@ class KeyFooter(Widget, can_focus=False):
         keys: list[Key] = []
         actions: set[str] = set()
         palette = None
-        for _, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for _key, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
             label = getattr(self.screen, "key_label", None)  # a screen may name what a key does now
-            description = (label(binding.action) if label else None) or binding.description
+            # a Binding's description is marked at import time and translated here, where it is shown
+            description = (label(binding.action) if label else None) or (
+                _(binding.description) if binding.description else "")
             key = Key(binding.key, app.get_key_display(binding), description, enabled, binding.action)
             if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
                 palette = key

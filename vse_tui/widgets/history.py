@@ -6,16 +6,18 @@ from rich.text import Text
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from vse_tui.i18n import _
+
 
 class HistoryTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", show_cursor=False, **kwargs)
 
     def on_mount(self) -> None:
-        self.add_column("when", width=17)
-        self.add_column("who", width=10)
-        self.add_column("task", width=6)
-        self.add_column("what", width=22)
+        self.add_column(_("when"), width=17)
+        self.add_column(_("who"), width=10)
+        self.add_column(_("task"), width=6)
+        self.add_column(_("what"), width=22)
 
     def show(self, rows: list[dict], store=None) -> None:
         """The rows of a record's history; a value naming a record or a person shows its name, a

@@ -8,11 +8,18 @@ from rich.text import Text
 from textual.widgets import Static
 
 
-def key_of(screen, action: str) -> str:
-    """The key (as the key bar shows it) that runs `action` on `screen`, or "?" if none does."""
+def key_of(screen, action: str, shown: bool = False) -> str:
+    """The key (as the key bar shows it) that runs `action` on `screen`, or "?" if none does;
+    `shown`: the one the key bar shows, where a hidden one does the same (n, not ctrl+n)."""
     for _key, binding, _enabled, _tooltip in screen.active_bindings.values():
-        if binding.action == action:
+        if binding.action == action and (binding.show or not shown):
             return screen.app.get_key_display(binding)
+    if shown:  # not active yet (the screen is still being mounted): the app's own, as remapped
+        for bindings in screen.app._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.action == action and binding.show:
+                    return screen.app.get_key_display(binding)
+        return key_of(screen, action)
     for binding in getattr(screen, "BINDINGS", ()):
         if getattr(binding, "action", None) == action:
             return screen.app.get_key_display(binding)
@@ -20,8 +27,9 @@ def key_of(screen, action: str) -> str:
 
 
 def hint_text(screen, pairs: list[tuple[str, str]], extra: str = "") -> str:
-    """"^s Save · esc Cancel" from (action, what it does) pairs, with the keys the user's keymap has."""
-    parts = [f"{key_of(screen, action)} {what}" for action, what in pairs]
+    """"^s Save · esc Cancel" from (action, what it does) pairs, with the keys the user's keymap has
+    (an action written "key:s" is that key itself)."""
+    parts = [f"{action[4:] if action.startswith('key:') else key_of(screen, action)} {what}" for action, what in pairs]
     return " · ".join(parts + ([extra] if extra else []))
 
 

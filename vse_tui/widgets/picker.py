@@ -20,6 +20,8 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
+from vse_tui.i18n import _, ngettext
+
 Search = Callable[[str], list[tuple[Any, str]]]  # filter text -> [(value, label)], best first
 LIMIT = 50
 SHOWN = 8  # matches shown at once
@@ -62,7 +64,7 @@ class Picker(Widget, can_focus=True):
             return self.picker
 
     def __init__(self, options: Iterable[tuple[Any, str | Text]] | None = None, *, search: Search | None = None,
-                 value: Any = None, multiple: bool = False, prompt: str = "(none)", title: str = "Choose",
+                 value: Any = None, multiple: bool = False, prompt: str | None = None, title: str | None = None,
                  labels: dict[Any, str] | None = None, allow_blank: bool = True, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -71,7 +73,9 @@ class Picker(Widget, can_focus=True):
         self.labels.update(labels or {})
         self.search = search or (lambda text: filter_options(self.options, text))
         self.multiple = multiple
-        self.prompt, self.title, self.allow_blank = prompt, title, allow_blank
+        self.prompt = _("(none)") if prompt is None else prompt
+        self.title = _("Choose") if title is None else title
+        self.allow_blank = allow_blank
         self._value: Any = list(value or []) if multiple else value
         self.expanded = False
         self.filter = ""
@@ -112,10 +116,10 @@ class Picker(Widget, can_focus=True):
         out.append(self.filter)
         out.append("▏", style="reverse" if self.has_focus else "")
         if self.multiple:
-            out.append("   enter adds or removes · esc done · chosen: "
-                       + (", ".join(self.label_of(v) for v in chosen) or "nothing yet"), style="dim")
+            out.append("   " + _("enter adds or removes · esc done · chosen: {chosen}").format(
+                chosen=", ".join(self.label_of(v) for v in chosen) or _("nothing yet")), style="dim")
         else:
-            out.append("   ↑↓ move · enter takes · esc keeps what was chosen", style="dim")
+            out.append("   " + _("↑↓ move · enter takes · esc keeps what was chosen"), style="dim")
         top = max(0, min(self.cursor - SHOWN + 1, len(self.matches) - SHOWN))
         for n, (value, label) in enumerate(self.matches[top:top + SHOWN], start=top):
             out.append("\n")
@@ -128,10 +132,12 @@ class Picker(Widget, can_focus=True):
             out.append_text(line)
         if not self.matches:
             out.append("\n")
-            out.append("no match", style="dim italic")
+            out.append(_("no match"), style="dim italic")
         elif len(self.matches) > SHOWN:
             out.append("\n")
-            out.append(f"{len(self.matches)} matches: type more to narrow, ↑↓ to move", style="dim")
+            out.append(ngettext("{n} match: type more to narrow, ↑↓ to move",
+                                "{n} matches: type more to narrow, ↑↓ to move",
+                                len(self.matches)).format(n=len(self.matches)), style="dim")
         return out
 
     # ------------------------------------------------------------ keys (all here, in order)

@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from vse_tui.i18n import _ as translate
+
 from ..core.kernel.text import one_line
 
 
@@ -81,7 +83,9 @@ class RowList(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.columns: list[tuple[str, int]] = []  # (label, set width)
+        # (label, set width): the label as marked in the code (N_), translated where it is drawn; the
+        # English label names the column for FLEX and DROP
+        self.columns: list[tuple[str, int]] = []
         self._natural: list[int] = []  # what each column holds at most (its label, its cells)
         self._fitted: tuple[int, list[int]] | None = None  # (for this width, the widths drawn)
         self._rows: list[tuple[Hashable, tuple[Any, ...]]] = []
@@ -144,7 +148,7 @@ class RowList(ScrollView, can_focus=True):
         self.refresh()
 
     def _measure(self) -> None:
-        natural = [len(label) for label, _ in self.columns]
+        natural = [len(translate(label)) for label, _ in self.columns]
         for _, cells in self._rows:
             for i, cell in enumerate(cells[:len(natural)]):
                 n = cell.cell_len if isinstance(cell, Text) else len(str(cell)) if cell is not None else 0
@@ -157,6 +161,8 @@ class RowList(ScrollView, can_focus=True):
         if self._fitted and self._fitted[0] == room:
             return self._fitted[1]
         labels = [label.strip().lower() for label, _ in self.columns]
+        # a header is never cut: its width in the language spoken is each column's least
+        shown = [len(translate(label).strip()) for label, _ in self.columns]
         flex = [i for i, name in enumerate(labels) if name in self.FLEX]
         base = [w for _, w in self.columns]
         natural = self._natural if len(self._natural) == len(base) else base
@@ -169,7 +175,7 @@ class RowList(ScrollView, can_focus=True):
             for i in [i for i in range(len(widths)) if i not in flex] + flex:
                 if spare >= 0:
                     break
-                floor = min(base[i], self.MIN_FLEX) if i in flex else base[i]
+                floor = min(base[i], self.MIN_FLEX) if i in flex else max(base[i], shown[i])
                 give = min(-spare, max(0, widths[i] - floor))
                 widths[i] -= give
                 spare += give
@@ -232,7 +238,7 @@ class RowList(ScrollView, can_focus=True):
     def _draw(self, y: int, row: int, width: int, scroll_x: int) -> Strip:
         base = self.rich_style
         if y == 0:
-            text = self._line_text(tuple(label for label, _ in self.columns))
+            text = self._line_text(tuple(translate(label) for label, _ in self.columns))
             style = base + self.get_component_rich_style("row-list--header")
         elif 0 <= row < len(self._rows):
             text = self._line_text(self._rows[row][1])

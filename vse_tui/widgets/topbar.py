@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from vse_tui.i18n import _
+
 
 class TopBar(Static):
     DEFAULT_CSS = """
@@ -32,8 +34,8 @@ class TopBar(Static):
         left = Text.assemble(
             (" vse-tui ", "bold reverse"), "  ",
             (str(getattr(app, "shop_name", "") or ""), "bold"),
-            (" · you: ", "dim"), (who, "bold dark_orange" if unmapped else ""),
-            (" (login mapped to no person)" if unmapped else "", "dark_orange"),
+            (" · " + _("you:") + " ", "dim"), (who, "bold dark_orange" if unmapped else ""),
+            (" " + _("(login mapped to no person)") if unmapped else "", "dark_orange"),
             (" · ", "dim"), str(getattr(app, "db_label", "") or ""),
         )
         width = max(10, self.size.width - 2) if self.size.width else 118

@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.screens.common.forms import Field, FormScreen
 from vse_tui.widgets.keys import KeyHint
@@ -17,9 +18,9 @@ from vse_tui.widgets.keys import KeyHint
 
 class AttachmentsScreen(OnceModal):
     BINDINGS = [
-        Binding("escape", "close", "Close", id="attachments_close"),
-        Binding("a", "attach", "Attach a file", id="attachments_add"),
-        Binding("enter", "open", "Open with the viewer", id="attachments_open"),
+        Binding("escape", "close", N_("Close"), id="attachments_close"),
+        Binding("a", "attach", N_("Attach a file"), id="attachments_add"),
+        Binding("enter", "open", N_("Open with the viewer"), id="attachments_open"),
     ]
     DEFAULT_CSS = """
     AttachmentsScreen { align: center middle; }
@@ -35,15 +36,16 @@ class AttachmentsScreen(OnceModal):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"Files attached to {self.ref}"
+            box.border_title = _("Files attached to {ref}").format(ref=self.ref)
             yield DataTable(id="att", cursor_type="row")
-            yield KeyHint([("attach", "attach a file"), ("open", "open with the system's viewer"), ("close", "close")],
-                          id="att-help")
+            yield KeyHint([("attach", _("attach a file")), ("open", _("open with the system's viewer")),
+                           ("close", _("close"))], id="att-help")
 
     def on_mount(self) -> None:
         table = self.query_one("#att", DataTable)
-        for label, width in (("id", 9), ("file", 34), ("size", 9), ("attached", 16), ("by", 14)):
-            table.add_column(label, key=label, width=width)
+        for key, label, width in (("id", _("id"), 9), ("file", _("file"), 34), ("size", _("size"), 9),
+                                  ("attached", _("attached"), 16), ("by", _("by"), 14)):
+            table.add_column(label, key=key, width=width)
         self.reload()
         table.focus()
 
@@ -60,7 +62,8 @@ class AttachmentsScreen(OnceModal):
                     else f"{a.size} B")
             table.add_row(a.id, Text(a.name), size, clock.local_text(a.created_at), Text(a.created_by or ""), key=a.id)
         if not self.items:
-            table.add_row("", Text("No file attached yet: a attaches one", style="dim"), "", "", "", key="-")
+            table.add_row("", Text(_("No file attached yet: {key} attaches one").format(key=self.key_for("attach")),
+                                   style="dim"), "", "", "", key="-")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -70,14 +73,15 @@ class AttachmentsScreen(OnceModal):
 
         def done(result) -> None:
             if result is not None:
-                self.app.notify(f"{result.name} attached as {result.id}")
+                self.app.notify(_("{name} attached as {ref}").format(name=result.name, ref=result.id))
                 self.reload()
 
-        self.app.push_screen(FormScreen([Field("path", "File", required=True, placeholder="path of the file to attach"),
-                                         Field("note", "Note", value="")],
+        self.app.push_screen(FormScreen([Field("path", _("File"), required=True,
+                                               placeholder=_("path of the file to attach")),
+                                         Field("note", _("Note"), value="")],
                                         lambda v: attach(self.app.store, self.ref, v["path"].strip(), v["note"] or ""),
-                                        f"Attach a file to {self.ref}",
-                                        info="The file is copied beside the database, named by its content."), done)
+                                        _("Attach a file to {ref}").format(ref=self.ref),
+                                        info=_("The file is copied beside the database, named by its content.")), done)
 
     def action_open(self) -> None:
         from vse_tui.core.evidence.attachments import open_with_viewer
@@ -91,7 +95,7 @@ class AttachmentsScreen(OnceModal):
         except VseError as exc:
             self.app.notify(str(exc), severity="warning", timeout=10)
             return
-        self.app.notify(f"Opened {copy.name}")
+        self.app.notify(_("Opened {name}").format(name=copy.name))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()

@@ -11,6 +11,7 @@ from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from vse_tui.i18n import _, ngettext
 from vse_tui.widgets.footer import KeyFooter
 from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.topbar import TopBar
@@ -29,7 +30,7 @@ class BaseScreen(Screen[None]):
         app = getters.app(VseApp)
 
     def compose_top(self) -> ComposeResult:
-        yield TopBar(self.TITLE_TEXT, id="topbar")
+        yield TopBar(_(self.TITLE_TEXT) if self.TITLE_TEXT else "", id="topbar")
 
     def compose_footer(self) -> ComposeResult:
         yield KeyFooter()
@@ -37,7 +38,7 @@ class BaseScreen(Screen[None]):
     _last_load = 0.0
 
     def on_mount(self) -> None:
-        self.title = self.TITLE_TEXT
+        self.title = _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
         self._reload()
         self.set_interval(REFRESH_SECONDS, self._tick)
 
@@ -135,9 +136,9 @@ class BaseScreen(Screen[None]):
         def show(result) -> None:
             sent, errors = result
             if errors:
-                self.notify(f"Queued; not sent yet: {errors[0]}", severity="warning", timeout=10)
+                self.notify(_("Queued; not sent yet: {error}").format(error=errors[0]), severity="warning", timeout=10)
             elif sent:
-                self.notify(f"{sent} message(s) sent", title="Mail")
+                self.notify(ngettext("{n} message sent", "{n} messages sent", sent).format(n=sent), title=_("Mail"))
             self.reload()
 
         self.run_apart(compute, show, "mail-send", exit_on_error=False)

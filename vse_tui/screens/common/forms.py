@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.widgets.choice import Choice
 from vse_tui.widgets.keys import KeyHint
@@ -57,23 +58,25 @@ def person_field(store, name: str, label: str, value: str | None = None, require
     options = person_options(store, affiliation)
     if value not in {v for _, v in options}:
         value = None
-    return Field(name, label, "pick", value, options, required=required, placeholder="(nobody)")
+    return Field(name, label, "pick", value, options, required=required, placeholder=_("(nobody)"))
 
 
-APPROVAL_HOW = [("signature", "signature"), ("e-mail", "email"), ("paper", "paper"), ("meeting", "meeting"), ("verbal", "verbal"),
-                ("other", "other")]
+# how an approval was given: (what the form shows, the code stored)
+APPROVAL_HOW = [(N_("signature"), "signature"), (N_("e-mail"), "email"), (N_("paper"), "paper"),
+                (N_("meeting"), "meeting"), (N_("verbal"), "verbal"), (N_("other"), "other")]
 
 
 def approval_fields(screen, who: str | None = None, how: str = "signature", mitigation: bool = True) -> list[Field]:
     """Who approves (a person, default the one at the keyboard), how, who noted a verbal approval,
     and the mitigation asked for when the approver holds none of the task's roles."""
     store = screen.app.store
-    out = [person_field(store, "who", "Approved by", who or store.actor.person, required=True),
-           Field("how", "How", "radio", how, APPROVAL_HOW),
-           person_field(store, "noted_by", "Noted by")]
+    out = [person_field(store, "who", _("Approved by"), who or store.actor.person, required=True),
+           Field("how", _("How"), "radio", how, [(_(label), code) for label, code in APPROVAL_HOW]),
+           person_field(store, "noted_by", _("Noted by"))]
     if mitigation:
-        out.append(Field("mitigation", "Mitigation", "text", "",
-                         placeholder="only when the approver holds none of the task's roles: how the risk is covered"))
+        out.append(Field("mitigation", _("Mitigation"), "text", "",
+                         placeholder=_("only when the approver holds none of the task's roles: how the risk is "
+                                       "covered")))
     return out
 
 
@@ -98,7 +101,7 @@ def build_widget(f: Field):
             parts = [p.strip() for p in str(value or "").split(",") if p.strip()]
             value = parts if multiple else (parts[0] if parts else None)
         return Picker([(v, str(label)) for label, v in f.options] if f.options else None, search=f.search,
-                      value=value, multiple=multiple, prompt=f.placeholder or "(none)", title=f.label,
+                      value=value, multiple=multiple, prompt=f.placeholder or _("(none)"), title=f.label,
                       labels=f.labels, id=wid)
     if f.kind == "radio":
         # choices too long for one line are listed one under the other (never cut at the edge)
@@ -148,9 +151,16 @@ def read_value(widget, f: Field) -> Any:
     return widget.value
 
 
+def yes_key() -> str:
+    """The key that answers yes in the language spoken (y in English, s in Spanish and Portuguese,
+    o in French); y answers yes in every language as well."""
+    key = pgettext("the key that answers yes", "y").strip().lower()
+    return key if len(key) == 1 and key.isalpha() and key != "n" else "y"
+
+
 class ConfirmScreen(OnceModal):
-    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-                Binding("escape", "answer(False)", "No", id="confirm_no")]  # never n: it is "new incident" too
+    BINDINGS = [Binding("y", "answer(True)", N_("Yes"), id="confirm_yes"),
+                Binding("escape", "answer(False)", N_("No"), id="confirm_no")]  # never n: it is "new incident" too
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 60; height: auto; border: round $warning; padding: 1 2; background: $surface; }
@@ -159,11 +169,15 @@ class ConfirmScreen(OnceModal):
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
+        self.yes = yes_key()
+        if self.yes != "y":  # the language's own key answers yes too
+            self._bindings.bind(self.yes, "answer(True)", _("Yes"), show=False)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
-            yield KeyHint([("answer(True)", "yes"), ("answer(False)", "no")])
+            yes = "answer(True)" if self.yes == "y" else f"key:{self.yes}"  # the language's key shown
+            yield KeyHint([(yes, _("yes")), ("answer(False)", _("no"))])
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -173,9 +187,9 @@ class FormScreen(OnceModal):
     """A form over the current screen. `submit(values)` returns the result or raises VseError."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form_cancel"),
-        Binding("enter", "next_line", "Next line (save from the last)", id="form_next", priority=True, show=False),
+        Binding("ctrl+s", "save", N_("Save"), id="form_save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form_cancel"),
+        Binding("enter", "next_line", N_("Next line (save from the last)"), id="form_next", priority=True, show=False),
     ]
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
@@ -195,7 +209,7 @@ class FormScreen(OnceModal):
     FormScreen .buttons { height: 3; align-horizontal: right; }
     """
 
-    form_title = "Form"
+    form_title = N_("Form")
     info: str = ""
 
     def __init__(self, fields: list[Field], submit: Callable[[dict[str, Any]], Any], title: str | None = None,
@@ -203,7 +217,7 @@ class FormScreen(OnceModal):
         super().__init__()
         self.fields = fields
         self.submit = submit
-        self.form_title = title or self.form_title
+        self.form_title = title or _(self.form_title)
         self.info = info or self.info
         self._initial: dict[str, Any] = {}
 
@@ -225,15 +239,15 @@ class FormScreen(OnceModal):
             yield Static(Text(self.info), id="form-info")
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
 
     def _widget(self, f: Field):
         return build_widget(f)
 
     def on_mount(self) -> None:
-        self.query_one("#save", Button).label = f"Save {self.key_for('save')}"
-        self.query_one("#cancel", Button).label = f"Cancel {self.key_for('cancel')}"
+        self.query_one("#save", Button).label = _("Save {key}").format(key=self.key_for("save"))
+        self.query_one("#cancel", Button).label = _("Cancel {key}").format(key=self.key_for("cancel"))
         self._initial = self.values()
         self.call_after_refresh(self._fit)
         first = self.query(f"#f-{self.fields[0].name}") if self.fields else None
@@ -296,8 +310,12 @@ class FormScreen(OnceModal):
         values = self.values()
         missing = [f for f in self.fields if f.required and not str(values.get(f.name) or "").strip()]
         if missing:
-            self.show_error(f"{missing[0].label}: required" + (
-                f" (and {', '.join(f.label for f in missing[1:])})" if missing[1:] else ""), missing[0])
+            if missing[1:]:
+                message = _("{field}: required (and {others})")
+            else:
+                message = _("{field}: required")
+            self.show_error(message.format(field=missing[0].label, others=", ".join(f.label for f in missing[1:])),
+                            missing[0])
             return
         try:
             result = self.submit(values)
@@ -315,7 +333,7 @@ class FormScreen(OnceModal):
             if yes:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard what you typed?"), answered)
+        self.app.push_screen(ConfirmScreen(_("Discard what you typed?")), answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -330,8 +348,8 @@ class FormScreen(OnceModal):
 class PartyFilter(OnceModal):
     """Choose a customer and/or a service to filter a list by."""
 
-    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="party_apply", priority=True),
-                Binding("escape", "cancel", "Cancel", id="party_cancel")]
+    BINDINGS = [Binding("ctrl+s", "apply", N_("Apply"), id="party_apply", priority=True),
+                Binding("escape", "cancel", N_("Cancel"), id="party_cancel")]
     DEFAULT_CSS = """
     PartyFilter { align: center middle; }
     PartyFilter > Vertical { width: 64; height: auto; border: round $accent; background: $surface; padding: 1 2; }
@@ -346,11 +364,11 @@ class PartyFilter(OnceModal):
         customers = [(t, u) for u, t in store.titles("customers").items()]
         services = [(t, u) for u, t in store.titles("services").items()]
         with Vertical():
-            yield Label("Customer")
-            yield Select(customers, value=self.customer or Select.NULL, id="customer", prompt="any customer")
-            yield Label("Service")
-            yield Select(services, value=self.service or Select.NULL, id="service", prompt="any service")
-            yield KeyHint([("apply", "apply"), ("cancel", "cancel")])
+            yield Label(_("Customer"))
+            yield Select(customers, value=self.customer or Select.NULL, id="customer", prompt=_("any customer"))
+            yield Label(_("Service"))
+            yield Select(services, value=self.service or Select.NULL, id="service", prompt=_("any service"))
+            yield KeyHint([("apply", _("apply")), ("cancel", _("cancel"))])
 
     def action_apply(self) -> None:
         c = self.query_one("#customer", Select).value
@@ -376,7 +394,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
     for spec in field_specs(kind):
         if only is not None and spec.name not in only:
             continue
-        label = spec.label
+        label = _(spec.label)
         value = shown.get(spec.name)
         if spec.how == "text":
             out.append(Field(spec.name, label, "text", value, required=spec.required))
@@ -389,7 +407,8 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
         elif spec.how in ("ref", "refs") and spec.ref_kind:
             out.append(ref_field(store, spec.name, label, spec.ref_kind, value, spec.how == "refs", spec.required))
         else:
-            out.append(Field(spec.name, label, "input", value, required=spec.required, placeholder=spec.hint))
+            out.append(Field(spec.name, label, "input", value, required=spec.required,
+                             placeholder=_(spec.hint) if spec.hint else ""))
     return sorted(out, key=lambda f: not f.required)  # what must be filled first (the order kept otherwise)
 
 
@@ -403,12 +422,12 @@ def ref_field(store, name: str, label: str, kind: str, value: str | None, multip
     if kind in SMALL_TABLES:
         options = [(f"{rid} {t}", rid) for _, rid, t in store.choices(kind)]
         return Field(name, label, "picks" if multiple else "pick", value, options, required=required,
-                     placeholder="(none)", labels=labels, as_text=True)
+                     placeholder=_("(none)"), labels=labels, as_text=True)
 
     def search(text: str) -> list[tuple[Any, str]]:
         return [(rid, f"{rid} {t}") for _, rid, t in store.pick(kind, text)]
 
-    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder="(none)",
+    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder=_("(none)"),
                  search=search, labels=labels, as_text=True)
 
 
@@ -418,8 +437,8 @@ def assign_action(screen, kind: str, ref: str, done=None) -> None:
 
     store = screen.app.store
     record = store.get(kind, ref)
-    field = person_field(store, "who", "Assign to", getattr(record, "assignee", None))
-    field.placeholder = "nobody"
+    field = person_field(store, "who", _("Assign to"), getattr(record, "assignee", None))
+    field.placeholder = _("nobody")
 
     def submit(values):
         return assign(store, kind, record.id, values.get("who") or None)
@@ -428,11 +447,15 @@ def assign_action(screen, kind: str, ref: str, done=None) -> None:
         if result is not None:
             from vse_tui.core.governance.people import name_of
 
-            screen.notify(f"{result.id}: " + (f"assigned to {name_of(store, result.assignee)}" if result.assignee
-                                               else "assigned to nobody"))
+            if result.assignee:
+                screen.notify(_("{ref}: assigned to {person}").format(ref=result.id,
+                                                                      person=name_of(store, result.assignee)))
+            else:
+                screen.notify(_("{ref}: assigned to nobody").format(ref=result.id))
         if done:
             done(result)
 
-    screen.app.push_screen(FormScreen([field], submit, f"Who has {record.id}?",
-                                      info="Empty: nobody has it yet. The change is recorded with its history row."),
+    screen.app.push_screen(FormScreen([field], submit, _("Who has {ref}?").format(ref=record.id),
+                                      info=_("Empty: nobody has it yet. The change is recorded with its history "
+                                             "row.")),
                            finished)

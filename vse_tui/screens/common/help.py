@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pagedown": "PgDn",
@@ -20,7 +21,7 @@ def key_label(key: str) -> str:
 
 
 class KeysScreen(OnceModal):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="keys_close")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("Close"), id="keys_close")]
     DEFAULT_CSS = """
     KeysScreen { align: center middle; }
     KeysScreen > VerticalScroll { width: 72; height: auto; max-height: 90%; border: round $accent; padding: 1 2; background: $surface; }
@@ -33,8 +34,9 @@ class KeysScreen(OnceModal):
     def compose(self) -> ComposeResult:
         keymap = getattr(self.app, "_keymap", {}) or {}
         text = Text()
-        sections = [(getattr(self.target, "TITLE_TEXT", None) or type(self.target).__name__, self.target.BINDINGS),
-                    ("Everywhere", self.app.BINDINGS)]
+        title = getattr(self.target, "TITLE_TEXT", None)
+        sections = [(_(title) if title else type(self.target).__name__, self.target.BINDINGS),
+                    (_("Everywhere"), self.app.BINDINGS)]
         for title, bindings in sections:
             text.append(f"{title}\n", style="bold underline")
             for b in bindings:
@@ -42,9 +44,9 @@ class KeysScreen(OnceModal):
                     continue
                 key = keymap.get(b.id, b.key) if b.id else b.key
                 text.append(f"  {key_label(key):<14}", style="bold")
-                text.append(f"{b.description}\n")
+                text.append(f"{_(b.description)}\n")
             text.append("\n")
-        text.append("Esc goes back; Enter opens the line under the cursor.", style="dim")
+        text.append(_("Esc goes back; Enter opens the line under the cursor."), style="dim")
         with VerticalScroll():
             yield Static(text)
 

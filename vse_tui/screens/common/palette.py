@@ -12,6 +12,7 @@ from textual.content import Content
 
 from vse_tui.core.kernel.text import one_line
 from vse_tui.core.model.records import BY_KIND
+from vse_tui.i18n import _
 
 if TYPE_CHECKING:
     from vse_tui.app import VseApp
@@ -47,7 +48,7 @@ class RecordsProvider(Provider):
             # an exact id first; else a command whose name matches as well comes before a record
             score = 1.0 if exact else 0.9 * (1.0 if rank == 0 and not matcher.match(text) else (matcher.match(text) or 0.5))
             yield Hit(score, highlight(matcher, text), partial(self.app.open_record, rid), text=text,
-                      help=f"Open this {label.lower()}")
+                      help=_("Open this record ({kind})").format(kind=_(label).lower()))
 
     async def discover(self) -> Hits:
-        yield DiscoveryHit("Find a record", lambda: None, help="Type an id such as INC-0042, or words of a title")
+        yield DiscoveryHit(_("Find a record"), lambda: None, help=_("Type an id such as INC-0042, or words of a title"))

@@ -16,7 +16,9 @@ from textual.widgets.option_list import Option
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import SearchableList
+from vse_tui.screens.common.kinds import kind_name, kinds_name
 from vse_tui.widgets.rowlist import RowList
 
 LIMIT = 200
@@ -42,28 +44,37 @@ def _hours(value):
 
 
 # (label, field, width, formatter): the columns a list shows. A field "customer>customers" shows
-# the name of the customer it links to.
-BASE_COLUMNS: list[Column] = [("id", "id", 9, None), ("title", "title", 24, None), ("status", "status", 9, None),
-                ("state", "state", 10, None), ("updated", "updated_at", 10, _day)]
+# the name of the customer it links to. The labels are marked here and translated where the list
+# draws them (the English label names the column for the list's widths).
+BASE_COLUMNS: list[Column] = [(N_("id"), "id", 9, None), (N_("title"), "title", 24, None),
+                              (N_("status"), "status", 9, None), (N_("state"), "state", 10, None),
+                              (N_("updated"), "updated_at", 10, _day)]
 COLUMNS: dict[str, list[Column]] = {
-    "services": [("id", "id", 8, None), ("name", "title", 18, None), ("catalogue", "catalogue", 10, None),
-                 ("status", "status", 8, None), ("hours", "service_hours:json", 13, _hours),
-                 ("review", "review_date", 10, None)],
-    "customer_agreements": [("id", "id", 8, None), ("title", "title", 18, None), ("customer", "customer>customers", 14, None),
-                            ("status", "status", 8, None), ("review", "review_date", 10, None), ("ends", "end_date", 10, None)],
-    "supplier_agreements": [("id", "id", 8, None), ("title", "title", 18, None), ("supplier", "supplier>suppliers", 14, None),
-                            ("status", "status", 8, None), ("review", "review_date", 10, None), ("ends", "end_date", 10, None)],
-    "change_requests": [("id", "id", 8, None), ("title", "title", 22, None), ("type", "change_type", 9, None),
-                        ("status", "status", 8, None), ("state", "state", 9, None), ("planned", "planned_at", 10, _day)],
-    "configuration_items": [("id", "id", 8, None), ("name", "title", 22, None), ("type", "ci_type", 10, None),
-                            ("status", "status", 8, None), ("state", "state", 10, None), ("expiry", "expiry_date", 10, None)],
-    "feedback": [("id", "id", 7, None), ("what they said", "title", 30, None), ("type", "feedback_type", 10, None),
-                 ("step", "state", 12, None), ("received", "received_at", 10, _day)],
-    "schedule_items": [("id", "id", 8, None), ("title", "title", 20, None), ("type", "item_type", 12, None),
-                       ("starts", "starts_at", 16, _local), ("repeats", "recurrence", 7, None)],
-    "performance_reports": [("id", "id", 8, None), ("title", "title", 34, None), ("status", "status", 8, None),
-                            ("period end", "period_end", 10, None)],
+    "services": [(N_("id"), "id", 8, None), (N_("name"), "title", 18, None), (N_("catalogue"), "catalogue", 10, None),
+                 (N_("status"), "status", 8, None), (N_("hours"), "service_hours:json", 13, _hours),
+                 (N_("review"), "review_date", 10, None)],
+    "customer_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
+                            (N_("customer"), "customer>customers", 14, None), (N_("status"), "status", 8, None),
+                            (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
+    "supplier_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
+                            (N_("supplier"), "supplier>suppliers", 14, None), (N_("status"), "status", 8, None),
+                            (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
+    "change_requests": [(N_("id"), "id", 8, None), (N_("title"), "title", 22, None), (N_("type"), "change_type", 9, None),
+                        (N_("status"), "status", 8, None), (N_("state"), "state", 9, None),
+                        (N_("planned"), "planned_at", 10, _day)],
+    "configuration_items": [(N_("id"), "id", 8, None), (N_("name"), "title", 22, None), (N_("type"), "ci_type", 10, None),
+                            (N_("status"), "status", 8, None), (N_("state"), "state", 10, None),
+                            (N_("expiry"), "expiry_date", 10, None)],
+    "feedback": [(N_("id"), "id", 7, None), (N_("what they said"), "title", 30, None),
+                 (N_("type"), "feedback_type", 10, None), (N_("step"), "state", 12, None),
+                 (N_("received"), "received_at", 10, _day)],
+    "schedule_items": [(N_("id"), "id", 8, None), (N_("title"), "title", 20, None), (N_("type"), "item_type", 12, None),
+                       (N_("starts"), "starts_at", 16, _local), (N_("repeats"), "recurrence", 7, None)],
+    "performance_reports": [(N_("id"), "id", 8, None), (N_("title"), "title", 34, None),
+                            (N_("status"), "status", 8, None), (N_("period end"), "period_end", 10, None)],
 }
+# the columns whose values are codes the app shows in words (the value stored stays as it is)
+CODED = {"status", "state", "type", "step", "catalogue", "repeats"}
 
 
 class ProcessScreen(SearchableList):
@@ -71,12 +82,12 @@ class ProcessScreen(SearchableList):
     PROCESS = ""
     KINDS: tuple[str, ...] = ()
     BINDINGS = [
-        Binding("enter", "open", "Open", id="process_open", show=False),
-        Binding("slash", "search", "Search", id="process_search"),
-        Binding("escape", "close_search", "Close search", id="process_close_search", show=False),
-        Binding("a", "add", "Add", id="process_add"),
-        Binding("left", "focus_kinds", "Work products", id="process_left", show=False, priority=True),
-        Binding("right", "focus_records", "Records", id="process_right", show=False, priority=True),
+        Binding("enter", "open", N_("Open"), id="process_open", show=False),
+        Binding("slash", "search", N_("Search"), id="process_search"),
+        Binding("escape", "close_search", N_("Close search"), id="process_close_search", show=False),
+        Binding("a", "add", N_("Add"), id="process_add"),
+        Binding("left", "focus_kinds", N_("Work products"), id="process_left", show=False, priority=True),
+        Binding("right", "focus_records", N_("Records"), id="process_right", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -86,7 +97,8 @@ class ProcessScreen(SearchableList):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        yield Input(placeholder="Search this list: id or words of the title (Esc to close)", id="search", classes="search")
+        yield Input(placeholder=_("Search this list: id or words of the title (Esc to close)"), id="search",
+                    classes="search")
         with Horizontal():
             with Vertical(id="kinds-panel", classes="panel"):
                 yield OptionList(id="kinds")
@@ -97,7 +109,7 @@ class ProcessScreen(SearchableList):
 
     def on_mount(self) -> None:
         proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
-        self.query_one("#kinds-panel").border_title = f"{proc.code}  {proc.name}"
+        self.query_one("#kinds-panel").border_title = f"{proc.code}  {_(proc.name)}"
         self._columns_of: str | None = None
         self.query_one("#records", RowList).focus()
 
@@ -108,7 +120,8 @@ class ProcessScreen(SearchableList):
         for kind in self.KINDS:
             model = BY_KIND[kind]
             count = self.store.count(kind)
-            name = model.LABEL if len(model.LABEL) <= 20 else model.LABEL[:19] + "…"
+            label_text = kind_name(kind)
+            name = label_text if len(label_text) <= 20 else label_text[:19] + "…"
             label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<20}", (f"{count:>5}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
         kinds.highlighted = highlighted if highlighted is not None else 0
@@ -137,6 +150,8 @@ class ProcessScreen(SearchableList):
             for (label, _field, _w, fmt), value in zip(columns, row):
                 text = fmt(value) if fmt else ("" if value is None else str(value))
                 style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
+                if label in CODED and text:
+                    text = _(text)
                 cells.append(Text(text, style=style))
             lines.append((row[labels.index("id")], tuple(cells)))
         table.set_rows(lines)  # the cursor stays on the same record while it is listed
@@ -145,19 +160,26 @@ class ProcessScreen(SearchableList):
         if wp:
             main_line = [st for st in wp.statuses if st not in wp.passes]
             side = [st for st in wp.statuses if st in wp.passes]
-            head = f"{wp.code} {wp.name}: statuses {' → '.join(main_line)}" + (f" (or {', '.join(side)})" if side else "")
+            head = _("{code} {name}: statuses {statuses}").format(
+                code=wp.code, name=_(wp.name), statuses=" → ".join(_(st) for st in main_line))
+            if side:
+                head += " " + _("(or {statuses})").format(statuses=", ".join(_(st) for st in side))
         else:
-            head = model.LABEL
-        shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"
+            head = kind_name(kind)
         if not rows:
-            about.update(Text(f"{head}\nNothing recorded yet" + (f" matching {self.search_text!r}." if self.search_text else ".")))
+            empty = (_("Nothing recorded yet matching {text}.").format(text=repr(self.search_text)) if self.search_text
+                     else _("Nothing recorded yet."))
+            about.update(Text(f"{head}\n{empty}"))
         else:
-            from vse_tui.core.kernel.text import plural
-
-            about.update(Text(f"{head} · {shown} {plural('record', total)}" + (f" matching {self.search_text!r}" if self.search_text else "")))
-        from vse_tui.core.kernel.text import plural
-
-        self.query_one("#records-panel").border_title = plural(model.LABEL)
+            if total > len(rows):
+                count = ngettext("{shown} of {n} record", "{shown} of {n} records", total).format(shown=len(rows),
+                                                                                              n=total)
+            else:
+                count = ngettext("{n} record", "{n} records", total).format(n=total)
+            if self.search_text:
+                count = _("{records} matching {text}").format(records=count, text=repr(self.search_text))
+            about.update(Text(f"{head} · {count}"))
+        self.query_one("#records-panel").border_title = kinds_name(kind)
         self.after_fill(about)
 
     def after_fill(self, about: Static) -> None:
@@ -192,7 +214,7 @@ class ProcessScreen(SearchableList):
     def key_label(self, action: str) -> str | None:
         """The key bar says which work product `a` adds to (the one highlighted on the left)."""
         if action == "add":
-            return f"Add {BY_KIND[self.kind].LABEL.lower()}"
+            return _("Add {kind}").format(kind=kind_name(self.kind).lower())
         return None
 
     def action_add(self) -> None:
@@ -206,8 +228,8 @@ class ProcessScreen(SearchableList):
             getattr(self, f"action_{special[kind]}")()
             return
         if kind in ("acknowledgements", "role_lists", "role_assignments", "training"):
-            self.notify("These come from the roles step of the setup (w) and the k key; nothing to add by hand here",
-                        severity="warning")
+            self.notify(_("These come from the roles step of the setup (w) and the k key; nothing to add by hand "
+                          "here"), severity="warning")
             return
         from vse_tui.core.governance.documents import create
         from vse_tui.core.governance.starting_text import starting_values
@@ -218,13 +240,15 @@ class ProcessScreen(SearchableList):
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"Saved {result.id}" + (f" ({result.status})" if result.status else ""), title=model.LABEL)
+                saved = (_("Saved {ref} ({status})").format(ref=result.id, status=_(result.status)) if result.status
+                         else _("Saved {ref}").format(ref=result.id))
+                self.notify(saved, title=_(model.LABEL))
                 self.reload()
                 self.app.open_record(result.id)
 
-        info = "Starting text is offered: rewrite it to match how your shop works." if starting_values(kind) else ""
-        self.app.push_screen(FormScreen(fields, lambda v: create(store, kind, v), f"New {model.LABEL.lower()}",
-                                        info=info), done)
+        info = _("Starting text is offered: rewrite it to match how your shop works.") if starting_values(kind) else ""
+        self.app.push_screen(FormScreen(fields, lambda v: create(store, kind, v),
+                                        _("New {kind}").format(kind=_(model.LABEL).lower()), info=info), done)
 
     def action_new_change(self) -> None:
         from vse_tui.screens.control.records import new_change
@@ -236,7 +260,7 @@ class ProcessScreen(SearchableList):
 
         def done(result) -> None:
             if result:
-                self.notify(f"Saved {result}", title="Feedback logged")
+                self.notify(_("Saved {ref}").format(ref=result), title=_("Feedback logged"))
                 self.reload()
 
         self.app.push_screen(FeedbackCapture(), done)
@@ -254,17 +278,18 @@ class ProcessScreen(SearchableList):
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"Drafted {result.id}: write the actions (e), then approve it (a)", title="Improvement report")
+                self.notify(_("Drafted {ref}: write the actions (e), then approve it (a)").format(ref=result.id),
+                            title=_("Improvement report"))
                 self.reload()
                 self.app.open_record(result.id)
 
         year = clock.today().year
-        self.app.push_screen(FormScreen([Field("period", "Period", value=str(year), required=True,
-                                               placeholder="2026, 2026-Q3 or 2025-12-01..2026-11-30")],
+        self.app.push_screen(FormScreen([Field("period", _("Period"), value=str(year), required=True,
+                                               placeholder=_("2026, 2026-Q3 or 2025-12-01..2026-11-30"))],
                                         lambda v: draft(self.store, parse_period(v["period"])),
-                                        "Draft the improvement report (GO.4.1, WP.07)",
-                                        info="Drafted from the period's incidents, changes, feedback, agreements and "
-                                        "role warnings; you add the assessments and actions."), done)
+                                        _("Draft the improvement report (GO.4.1, WP.07)"),
+                                        info=_("Drafted from the period's incidents, changes, feedback, agreements "
+                                               "and role warnings; you add the assessments and actions.")), done)
 
     def action_new_entry(self) -> None:
         from vse_tui.screens.control.records import new_entry
@@ -282,11 +307,11 @@ class ProcessScreen(SearchableList):
 
 
 class GovernanceScreen(ProcessScreen):
-    TITLE_TEXT = "Governance"
+    TITLE_TEXT = N_("Governance")
     BINDINGS = ProcessScreen.BINDINGS + [
-        Binding("w", "app.wizard", "Setup wizard", id="governance_wizard"),
-        Binding("e", "app.evidence", "Evidence map", id="governance_evidence"),
-        Binding("k", "acknowledge", "Acknowledge warning", id="governance_acknowledge"),
+        Binding("w", "app.wizard", N_("Setup wizard"), id="governance_wizard"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="governance_evidence"),
+        Binding("k", "acknowledge", N_("Acknowledge warning"), id="governance_acknowledge"),
     ]
     ROLE_KINDS = ("people", "role_assignments", "role_lists", "acknowledgements", "training")
 
@@ -301,12 +326,14 @@ class GovernanceScreen(ProcessScreen):
         text = Text(str(about.render()) + "\n")
         for w in found:
             who = f"{w.person_name}: " if w.person_name else ""
+            roles = _(" and ").join(w.roles)
             if w.acknowledged:
-                text.append(f"▲ {who}{w.text.name} ({' and '.join(w.roles)}) · acknowledged: {w.acknowledged.mitigation}\n",
-                            style="green")
+                text.append("▲ " + who + _("{warning} ({roles}) · acknowledged: {mitigation}").format(
+                    warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation) + "\n", style="green")
             else:
-                text.append(f"▲ {who}{w.text.name} ({' and '.join(w.roles)}): {w.text.why} Instead: {w.text.instead} "
-                            "(k acknowledges)\n", style="bold dark_orange")
+                text.append("▲ " + who + _("{warning} ({roles}): {why} Instead: {instead} ({key} acknowledges)").format(
+                    warning=w.text.name, roles=roles, why=w.text.why, instead=w.text.instead,
+                    key=self.key_for("acknowledge")) + "\n", style="bold dark_orange")
         about.update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -320,34 +347,35 @@ class GovernanceScreen(ProcessScreen):
 
         open_ = [w for w in warnings(self.store) if not w.acknowledged]
         if not open_:
-            self.notify("No role warning waits for an acknowledgement")
+            self.notify(_("No role warning waits for an acknowledgement"))
             return
         w = open_[0]
         if w.rule == "service-manager":
-            self.notify("A Service Manager cannot be waived: name one (w opens the setup at the roles step)",
+            self.notify(_("A Service Manager cannot be waived: name one (w opens the setup at the roles step)"),
                         severity="warning")
             return
 
         def done(result) -> None:
             if result is not None:
-                self.notify("Warning acknowledged; it stays visible with your mitigation")
+                self.notify(_("Warning acknowledged; it stays visible with your mitigation"))
                 self.reload()
 
-        self.app.push_screen(FormScreen([Field("mitigation", "Mitigation", "text", "", required=True)],
+        self.app.push_screen(FormScreen([Field("mitigation", _("Mitigation"), "text", "", required=True)],
                                         lambda v: acknowledge(self.store, w, v["mitigation"]),
-                                        f"Acknowledge: {w.text.name}", info=f"{w.person_name}: {w.text.why}"), done)
+                                        _("Acknowledge: {warning}").format(warning=w.text.name),
+                                        info=f"{w.person_name}: {w.text.why}"), done)
     PROCESS = "GO"
     KINDS = ("business_goals", "scopes", "role_lists", "people", "role_assignments", "training", "acknowledgements",
              "policies", "cx_approaches", "data_procedures", "feedback", "improvement_reports")
 
 
 class ControlScreen(ProcessScreen):
-    TITLE_TEXT = "Control"
+    TITLE_TEXT = N_("Control")
     PROCESS = "CO"
     KINDS = ("change_requests", "schedule_items", "change_schedules", "configuration_items", "service_designs",
              "built_changes", "test_reports", "procedures", "secure_procedures")
     BINDINGS = ProcessScreen.BINDINGS + [
-        Binding("m", "calendar", "Change calendar", id="control_calendar"),
+        Binding("m", "calendar", N_("Change calendar"), id="control_calendar"),
     ]
 
     def action_calendar(self) -> None:
@@ -357,11 +385,11 @@ class ControlScreen(ProcessScreen):
 
 
 class RelationshipScreen(ProcessScreen):
-    TITLE_TEXT = "Relationship"
+    TITLE_TEXT = N_("Relationship")
     PROCESS = "RE"
     BINDINGS = ProcessScreen.BINDINGS + [
-        Binding("f", "new_feedback", "Log feedback", id="relationship_feedback"),
-        Binding("p", "performance", "Performance report", id="relationship_performance"),
+        Binding("f", "new_feedback", N_("Log feedback"), id="relationship_feedback"),
+        Binding("p", "performance", N_("Performance report"), id="relationship_performance"),
     ]
     KINDS = ("services", "customer_agreements", "supplier_agreements", "performance_reports", "feedback",
              "customers", "suppliers")

@@ -12,21 +12,27 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.display import render_value, uuid_labels, walk
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.widgets.history import HistoryTable, record_panels
+
+# what an approval meant, as the record shows it (the meaning stored stays in English)
+MEANINGS = {"approved": N_("approved"), "reviewed": N_("reviewed"),
+            "accepted by the customer": N_("accepted by the customer"),
+            "accepted by the supplier": N_("accepted by the supplier")}
 
 SKIP = {"uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by", "status", "state"}
 
 
 class RecordScreen(BaseScreen):
-    TITLE_TEXT = "Record"
+    TITLE_TEXT = N_("Record")
     BINDINGS = [
-        Binding("escape", "back", "Back", id="record_back"),
-        Binding("e", "edit", "Edit (new version)", id="record_edit"),
-        Binding("a", "approve", "Approve", id="record_approve"),
-        Binding("v", "compare", "Compare versions", id="record_compare"),
-        Binding("f", "files", "Files", id="record_files"),
-        Binding("A", "assign", "Assign", id="record_assign"),
+        Binding("escape", "back", N_("Back"), id="record_back"),
+        Binding("e", "edit", N_("Edit (new version)"), id="record_edit"),
+        Binding("a", "approve", N_("Approve"), id="record_approve"),
+        Binding("v", "compare", N_("Compare versions"), id="record_compare"),
+        Binding("f", "files", N_("Files"), id="record_files"),
+        Binding("A", "assign", N_("Assign"), id="record_assign"),
     ]
 
     def __init__(self, kind: str, ref: str) -> None:
@@ -58,9 +64,10 @@ class RecordScreen(BaseScreen):
         signed = approval_state(rec) if wp and wp.approved_status else None
         self.query_one("#head", Static).update(Text.assemble(
             (f"{rec.id}  ", "bold"), (rec.title_text, "bold"), "   ",
-            (f"{wp.code} {wp.name} · " if wp else f"{model.LABEL} · ", "dim"),
-            (f"status {rec.status}" if rec.status else "", "green" if rec.status in ("approved", "updated", "published", "final") else ""),
-            (f" · {rec.state}" if rec.state else "", ""), (f" · version {rec.version}", "dim"),
+            (f"{wp.code} {_(wp.name)} · " if wp else f"{_(model.LABEL)} · ", "dim"),
+            (_("status {status}").format(status=_(rec.status)) if rec.status else "",
+             "green" if rec.status in ("approved", "updated", "published", "final") else ""),
+            (f" · {_(rec.state)}" if rec.state else "", ""), (_(" · version {version}").format(version=rec.version), "dim"),
             *(((("\n" + ("▲ " if signed.needs_approval else "")) + signed.text,
                 "bold dark_orange" if signed.needs_approval else ("green" if signed.current else "dim")),)
               if signed else ())))
@@ -71,39 +78,52 @@ class RecordScreen(BaseScreen):
         grid.add_column()
         from vse_tui.core.present.fields import field_specs, hours_text, targets_text
 
-        how = {spec.name: spec.how for spec in field_specs(self.kind)}
+        specs = field_specs(self.kind)
+        how = {spec.name: spec.how for spec in specs}
+
         for name, value in data.items():
             if name in SKIP or value in (None, "", [], {}) or value is False:
                 continue
             if how.get(name) == "targets":
-                shown = targets_text(getattr(rec, name)) + "  (respond/resolve)"
+                shown = targets_text(getattr(rec, name)) + "  " + _("(respond/resolve)")
             elif how.get(name) == "hours":
                 shown = hours_text(getattr(rec, name))
             else:
                 shown = render_value(value, labels)
             grid.add_row(name.replace("_", " "), Text(shown))
         from vse_tui.core.governance.people import name_of
+        from vse_tui.screens.common.forms import APPROVAL_HOW
 
+        ways = {code: label for label, code in APPROVAL_HOW}
         for a in rec.approvals:
-            grid.add_row(a.meaning, Text(
-                f"{a.by}, {clock.local_text(a.at)}, by {a.how}" + (f", version {a.version}" if a.version else "")
-                + (f", noted by {name_of(store, a.noted_by)}" if a.noted_by else "")
-                + (", signed (SSH)" if a.signature else ", typed, not signed") + (f": {a.note}" if a.note else "")))
+            line = _("{person}, {when}, by {how}").format(person=a.by, when=clock.local_text(a.at),
+                                                          how=_(ways.get(a.how, a.how)))
+            if a.version:
+                line += _(", version {version}").format(version=a.version)
+            if a.noted_by:
+                line += _(", noted by {person}").format(person=name_of(store, a.noted_by))
+            line += _(", signed (SSH)") if a.signature else _(", typed, not signed")
+            if a.note:
+                line += f": {a.note}"
+            grid.add_row(_(MEANINGS.get(a.meaning, a.meaning)), Text(line))
         if self.kind in ("feedback", "change_requests"):
             from vse_tui.core.intake.mail_delivery import messages_of
 
             for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
-                body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
-                grid.add_row("mail", Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
+                body = (_("subject: {subject}").format(subject=m.subject) + "\n" if m.subject else "") + (m.text or "")
+                grid.add_row(_("mail"), Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
                                                          if body.strip() else "")))
         files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
         if files:
-            grid.add_row("files", Text(f"{files} attached (f lists them)"))
-        grid.add_row("created", Text(f"{clock.local_text(rec.created_at)} by {name_of(store, rec.created_by)}"))
-        grid.add_row("updated", Text(f"{clock.local_text(rec.updated_at)} by {name_of(store, rec.updated_by)}"))
+            grid.add_row(_("files"), Text(ngettext("{n} attached ({key} lists them)", "{n} attached ({key} lists them)",
+                                                   files).format(n=files, key=self.key_for("files"))))
+        grid.add_row(_("created"), Text(_("{when} by {person}").format(when=clock.local_text(rec.created_at),
+                                                                        person=name_of(store, rec.created_by))))
+        grid.add_row(_("updated"), Text(_("{when} by {person}").format(when=clock.local_text(rec.updated_at),
+                                                                        person=name_of(store, rec.updated_by))))
         self.query_one("#fields", Static).update(grid)
-        self.query_one("#fields-panel").border_title = model.LABEL + (f" ({model.WP})" if model.WP else "")
-        self.query_one("#history-panel").border_title = "History"
+        self.query_one("#fields-panel").border_title = _(model.LABEL) + (f" ({model.WP})" if model.WP else "")
+        self.query_one("#history-panel").border_title = _("History")
         self.query_one("#history", HistoryTable).show(store.history(rec.uuid), store)
         self.reload_extra(rec)
 
@@ -130,23 +150,29 @@ class RecordScreen(BaseScreen):
         from vse_tui.screens.common.forms import FormScreen, spec_fields
 
         rec = self.store.get(self.kind, self.ref)
-        info = "Saving stores a new version; the previous one stays in the history (v compares them)."
+        info = _("Saving stores a new version; the previous one stays in the history ({key} compares them).").format(
+            key=self.key_for("compare"))
         if self.kind == "services" and rec.status in ("approved", "updated"):
-            info += " This entry is approved: the change goes through a change request, raised and linked for you."
+            info += " " + _("This entry is approved: the change goes through a change request, raised and linked "
+                            "for you.")
 
         def done(result) -> None:
             if result is not None:
-                extra = ""
                 if self.kind == "services" and result.change_requests != rec.change_requests:
-                    extra = f"; change request {self.store.get('change_requests', result.change_requests[-1]).id} linked"
-                self.notify(f"{result.id} saved as version {result.version} ({result.status}){extra}")
+                    self.notify(_("{ref} saved as version {version} ({status}); change request {change} linked").format(
+                        ref=result.id, version=result.version, status=_(result.status),
+                        change=self.store.get("change_requests", result.change_requests[-1]).id))
+                else:
+                    self.notify(_("{ref} saved as version {version} ({status})").format(
+                        ref=result.id, version=result.version, status=_(result.status)))
                 self.reload()
 
         from vse_tui.core.governance.documents import FLOW_STATES
 
         fields = [f for f in spec_fields(self.store, self.kind, rec) if not (f.name == "state" and self.kind in FLOW_STATES)]
         self.app.push_screen(FormScreen(fields,
-                                        lambda v: edit(self.store, self.kind, rec.id, v), f"Edit {rec.id}",
+                                        lambda v: edit(self.store, self.kind, rec.id, v),
+                                        _("Edit {ref}").format(ref=rec.id),
                                         info=info), done)
 
     def action_approve(self) -> None:
@@ -155,21 +181,25 @@ class RecordScreen(BaseScreen):
         from vse_tui.screens.common.forms import Field, FormScreen, approval_args, approval_fields, person_field
 
         rec = self.store.get(self.kind, self.ref)
-        meanings = [("approved", "approved"), ("reviewed", "reviewed")]
+        # (what the form shows, the meaning stored)
+        codes = ["approved", "reviewed"]
         if self.kind == "customer_agreements":
-            meanings.append(("accepted by the customer", "accepted by the customer"))
+            codes.append("accepted by the customer")
         if self.kind == "supplier_agreements":
-            meanings.append(("accepted by the supplier", "accepted by the supplier"))
+            codes.append("accepted by the supplier")
+        meanings = [(_(MEANINGS[code]), code) for code in codes]
         fields = approval_fields(self)
-        fields[0] = person_field(self.store, "who", "Approved by", self.store.actor.person, required=True,
+        fields[0] = person_field(self.store, "who", _("Approved by"), self.store.actor.person, required=True,
                                  affiliation=None)
-        fields.insert(1, Field("meaning", "Meaning", "radio", "approved", meanings))
-        fields.append(Field("sign", "Sign (SSH)", "switch", False))
-        fields.append(Field("evidence", "Shown by", value="",
-                            placeholder="for someone else's approval: the e-mail (.eml) or scan file"))
-        fields.append(Field("note", "Note", value=""))
-        info = (f"You approve version {rec.version} of {rec.id}: the approval is bound to its content, and an edit "
-                "afterwards needs a new approval. " + approval_state(rec).text.capitalize() + ".")
+        fields.insert(1, Field("meaning", _("Meaning"), "radio", "approved", meanings))
+        fields.append(Field("sign", _("Sign (SSH)"), "switch", False))
+        fields.append(Field("evidence", _("Shown by"), value="",
+                            placeholder=_("for someone else's approval: the e-mail (.eml) or scan file")))
+        fields.append(Field("note", _("Note"), value=""))
+        state_text = approval_state(rec).text
+        info = _("You approve version {version} of {ref}: the approval is bound to its content, and an edit "
+                 "afterwards needs a new approval. {state}.").format(
+            version=rec.version, ref=rec.id, state=state_text[:1].upper() + state_text[1:])
 
         def done(result) -> None:
             if result is not None:
@@ -180,7 +210,8 @@ class RecordScreen(BaseScreen):
             return approve(self.store, self.kind, rec.id, meaning=v["meaning"] or "approved", note=v["note"],
                            sign=bool(v["sign"]), evidence=v.get("evidence") or None, **approval_args(v))
 
-        self.app.push_screen(FormScreen(fields, submit, f"Approve {rec.id} (version {rec.version})", info=info), done)
+        self.app.push_screen(FormScreen(fields, submit, _("Approve {ref} (version {version})").format(
+            ref=rec.id, version=rec.version), info=info), done)
 
     def action_assign(self) -> None:
         from vse_tui.screens.common.forms import assign_action
@@ -196,7 +227,7 @@ class RecordScreen(BaseScreen):
 
         settings = self.app.config.mail_settings
         if not settings.sender:
-            self.notify("Set the shop's address (from) in the config's [mail] section to send mail",
+            self.notify(_("Set the shop's address (from) in the config's [mail] section to send mail"),
                         severity="warning", timeout=10)
             return
         try:
@@ -205,9 +236,9 @@ class RecordScreen(BaseScreen):
             self.notify(str(exc), severity="warning", timeout=10)
             return
         rec = draft["record"]
-        what = "answer" if self.kind == "feedback" else "notice"
-        fields = [Field("to", "To", value=draft["address"], required=True, placeholder="name@example.org"),
-                  Field("message", "Message", "text", draft["text"], required=True)]
+        answer = self.kind == "feedback"
+        fields = [Field("to", _("To"), value=draft["address"], required=True, placeholder=_("name@example.org")),
+                  Field("message", _("Message"), "text", draft["text"], required=True)]
 
         def submit(v):
             return mail_about(self.store, self.kind, rec.id, sender=settings.sender, to=v["to"],
@@ -216,14 +247,21 @@ class RecordScreen(BaseScreen):
         def done(result) -> None:
             if result is None:
                 return
-            self.notify(f"{rec.id}: {what} queued for {result[2]} (vse-tui mail send delivers it)", title="Mail")
+            queued = (_("{ref}: answer queued for {address} (vse-tui mail send delivers it)") if answer
+                      else _("{ref}: notice queued for {address} (vse-tui mail send delivers it)"))
+            self.notify(queued.format(ref=rec.id, address=result[2]), title=_("Mail"))
             if settings.send == "now":
                 self.send_outbox_apart()
             self.reload()
 
-        info = (f"The {what} goes to the outbox as a real message ([{rec.id}] in its subject); the record's history "
-                "keeps what was sent, to whom and when." + (f"\n▲ {draft['warning']}" if draft.get("warning") else ""))
-        self.app.push_screen(FormScreen(fields, submit, f"Mail the {what} for {rec.id}", info=info), done)
+        info = (_("The answer goes to the outbox as a real message ([{ref}] in its subject); the record's history "
+                  "keeps what was sent, to whom and when.") if answer else
+                _("The notice goes to the outbox as a real message ([{ref}] in its subject); the record's history "
+                  "keeps what was sent, to whom and when.")).format(ref=rec.id)
+        if draft.get("warning"):
+            info += f"\n▲ {draft['warning']}"
+        title = _("Mail the answer for {ref}") if answer else _("Mail the notice for {ref}")
+        self.app.push_screen(FormScreen(fields, submit, title.format(ref=rec.id), info=info), done)
 
     def action_files(self) -> None:
         from vse_tui.screens.common.attachments import AttachmentsScreen

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from vse_tui.core.kernel import clock
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.widgets.keys import KeyHint
 
@@ -28,7 +29,7 @@ def _pretty(value: str | None) -> str:
 
 
 class VersionsScreen(OnceModal):
-    BINDINGS = [Binding("escape,v", "dismiss_screen", "Close", id="versions_close")]
+    BINDINGS = [Binding("escape,v", "dismiss_screen", N_("Close"), id="versions_close")]
 
     def __init__(self, ref: str, history: list[dict]) -> None:
         super().__init__()
@@ -36,22 +37,23 @@ class VersionsScreen(OnceModal):
         self.rows = history
 
     def compose(self) -> ComposeResult:
-        table = Table(expand=True, show_lines=True, title=f"{self.ref}: versions and changes", title_justify="left")
-        table.add_column("version", width=7)
-        table.add_column("when / who / task", width=22)
-        table.add_column("field", width=14)
-        table.add_column("before", ratio=1)
-        table.add_column("after", ratio=1)
+        table = Table(expand=True, show_lines=True, title=_("{ref}: versions and changes").format(ref=self.ref),
+                      title_justify="left")
+        table.add_column(_("version"), width=7)
+        table.add_column(_("when / who / task"), width=22)
+        table.add_column(_("field"), width=14)
+        table.add_column(_("before"), ratio=1)
+        table.add_column(_("after"), ratio=1)
         for h in self.rows:
             when = f"{clock.local_text(clock.parse_datetime(h['at']))}\n{h['operator']}\n{h['task'] or ''}"
             if h["action"] == "create":
-                table.add_row(str(h["version"] or 1), Text(when), "created", "", Text(_pretty(h["new_value"])[:600]))
+                table.add_row(str(h["version"] or 1), Text(when), _("created"), "", Text(_pretty(h["new_value"])[:600]))
             else:
                 table.add_row(str(h["version"] or ""), Text(when), Text(h["field"] or ""),
                               Text(_pretty(h["old_value"])[:600], style="red"), Text(_pretty(h["new_value"])[:600], style="green"))
         with VerticalScroll():
             yield Static(table)
-            yield KeyHint([("dismiss_screen", "closes")])
+            yield KeyHint([("dismiss_screen", _("closes"))])
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)

@@ -11,15 +11,16 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.screens.common.forms import next_line
 from vse_tui.widgets.picker import Picker
 
 
 class WhoScreen(OnceModal):
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="who_save", priority=True),
-                Binding("escape", "later", "Later", id="who_later"),
-                Binding("enter", "next_line", "Next line (save from the last)", id="who_next", priority=True,
+    BINDINGS = [Binding("ctrl+s", "save", N_("Save"), id="who_save", priority=True),
+                Binding("escape", "later", N_("Later"), id="who_later"),
+                Binding("enter", "next_line", N_("Next line (save from the last)"), id="who_next", priority=True,
                         show=False)]
     DEFAULT_CSS = """
     WhoScreen { align: center middle; }
@@ -37,42 +38,44 @@ class WhoScreen(OnceModal):
         login = store.actor.os_user
         self.people = store.titles("people", {"affiliation": "internal", "state": "active"})
         with Vertical() as box:
-            box.border_title = "Who is at the keyboard?"
+            box.border_title = _("Who is at the keyboard?")
             if self.people:
-                yield Static(Text(f"Your login {login!r} is not yet mapped to a person of the shop. Choose who you are: "
-                                  "your changes are attributed to you."))
+                yield Static(Text(_("Your login {login} is not yet mapped to a person of the shop. Choose who you "
+                                    "are: your changes are attributed to you.").format(login=repr(login))))
                 with Horizontal(classes="row"):
-                    yield Label("I am")
-                    yield Picker(list(self.people.items()), id="who-person", prompt="(choose your name)",
-                                 title="I am")
+                    yield Label(_("I am"))
+                    yield Picker(list(self.people.items()), id="who-person", prompt=_("(choose your name)"),
+                                 title=_("I am"))
                 with Horizontal(classes="row"):
-                    yield Label(Text(f"Remember for {login}"))
+                    yield Label(Text(_("Remember for {login}").format(login=login)))
                     yield Switch(True, id="who-remember")
             else:
-                yield Static(Text("A new shop: you are its first person. Everything you record is attributed to you, "
-                                  "and your login will say so from now on. You can add the others in the setup's "
-                                  "Roles step."))
+                yield Static(Text(_("A new shop: you are its first person. Everything you record is attributed to "
+                                    "you, and your login will say so from now on. You can add the others in the "
+                                    "setup's Roles step.")))
                 with Horizontal(classes="row"):
-                    yield Label("Your name *")
-                    yield Input(id="who-name", placeholder="e.g. Kim Lee")
+                    yield Label(_("Your name *"))
+                    yield Input(id="who-name", placeholder=_("e.g. Kim Lee"))
                 with Horizontal(classes="row"):
-                    yield Label("E-mail")
+                    yield Label(_("E-mail"))
                     yield Input(id="who-email")
-                yield Static(Text("Your roles (the owner of a small shop usually holds the first and the last; "
-                                  "more can be given in the Roles step):"))
+                yield Static(Text(_("Your roles (the owner of a small shop usually holds the first and the last; "
+                                    "more can be given in the Roles step):")))
                 from vse_tui.core.model.standard import load_standard
 
                 with Vertical(id="who-roles"):
                     for role in load_standard().roles:
                         if role.external:
                             continue
-                        yield Checkbox(f"{role.name} ({role.code})", role.code in ("SM", "MGT"), id=f"who-role-{role.code}")
+                        yield Checkbox(f"{_(role.name)} ({role.code})", role.code in ("SM", "MGT"),
+                                       id=f"who-role-{role.code}")
             yield Static("", id="who-error")
             yield Static("", id="who-keys")
 
     def on_mount(self) -> None:
         self.query_one("#who-keys", Static).update(Text(
-            f"{self.key_for('save')} save   {self.key_for('later')} later (your changes stay attributed to your login)",
+            _("{save} save   {later} later (your changes stay attributed to your login)").format(
+                save=self.key_for("save"), later=self.key_for("later")),
             style="dim"))
         first = self.query("Input, Picker")
         if first:
@@ -91,7 +94,7 @@ class WhoScreen(OnceModal):
             if self.people:
                 chosen = self.query_one("#who-person", Picker).value
                 if chosen is None:
-                    raise VseError("Choose who you are")
+                    raise VseError(_("Choose who you are"))
                 if self.query_one("#who-remember", Switch).value:
                     from vse_tui.core.governance.people import set_login
 
@@ -100,7 +103,7 @@ class WhoScreen(OnceModal):
             else:
                 from vse_tui.core.governance.roles import add_person
 
-                person, _ = add_person(store, self.query_one("#who-name", Input).value,
+                person, _created = add_person(store, self.query_one("#who-name", Input).value,
                                        email=self.query_one("#who-email", Input).value,
                                        roles=",".join(box.id.rsplit("-", 1)[1] for box in self.query("#who-roles Checkbox")
                                                       if isinstance(box, Checkbox) and box.value and box.id),

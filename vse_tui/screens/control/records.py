@@ -14,7 +14,9 @@ from textual.widgets import Static
 
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.days import WEEKDAYS
 from vse_tui.screens.common.forms import (
     ConfirmScreen,
     Field,
@@ -25,6 +27,19 @@ from vse_tui.screens.common.forms import (
     spec_fields,
 )
 from vse_tui.screens.common.record import RecordScreen
+
+# the codes of the schedule's entries and tests as the forms say them (the codes stored stay in English)
+SAID = {"change window": N_("change window"), "maintenance window": N_("maintenance window"),
+        "business event": N_("business event"), "none": N_("none"), "weekly": N_("weekly"),
+        "monthly": N_("monthly"), "pass": N_("pass"), "fail": N_("fail"), "change": N_("change"),
+        "change deployed": N_("change deployed"), "incident": N_("incident"), "normal": N_("normal"),
+        "emergency": N_("emergency"), "pre-approved": N_("pre-approved")}
+
+
+
+def said(code: str | None) -> str:
+    return _(SAID[code]) if code in SAID else (code or "")
+
 
 CHANGE_FORM = ["title", "change_type", "priority", "risk", "purpose", "impacted_cis", "customer", "service",
                "date_needed", "problem", "business_impact", "scope", "benefits", "backout_plan", "contact",
@@ -40,19 +55,21 @@ def new_change(screen) -> None:
     order = {name: i for i, name in enumerate(CHANGE_FORM)}
     fields.sort(key=lambda f: order.get(f.name, 99))
     tpl = [(f"{t.id} {t.title}", t.id) for t in templates(store)]
-    fields.insert(2, Field("template", "Pre-approved", "select", None, tpl,
-                           placeholder="for a pre-approved change"))
+    fields.insert(2, Field("template", _("Pre-approved"), "select", None, tpl,
+                           placeholder=_("for a pre-approved change")))
 
     def done(result) -> None:
         if result is not None:
-            screen.notify(f"Saved {result.id} ({result.status})", title="Change requested")
+            screen.notify(_("Saved {ref} ({status})").format(ref=result.id, status=_(result.status)),
+                          title=_("Change requested"))
             screen.reload()
             screen.app.open_record(result.id)
 
-    info = ("Only the title is required. A pre-approved change is made from a type that went once through "
-            "the full normal path (choose it under Pre-approved); " + (
-                f"{len(tpl)} such type{' exists' if len(tpl) == 1 else 's exist'}." if tpl else "none exists yet."))
-    screen.app.push_screen(FormScreen(fields, lambda v: request_from_values(store, v), "New change request (WP.11)",
+    info = (_("Only the title is required. A pre-approved change is made from a type that went once through the full "
+              "normal path (choose it under Pre-approved);") + " "
+            + (ngettext("{n} such type exists.", "{n} such types exist.", len(tpl)).format(n=len(tpl)) if tpl
+               else _("none exists yet.")))
+    screen.app.push_screen(FormScreen(fields, lambda v: request_from_values(store, v), _("New change request (WP.11)"),
                                       info=info), done)
 
 
@@ -61,22 +78,23 @@ def new_entry(screen) -> None:
     from vse_tui.core.control.changes import add_entry
 
     store = screen.store
-    fields = [Field("title", "Title", required=True),
-              Field("item_type", "Type", "select", "change window",
-                    [(t, t) for t in ("change window", "maintenance window", "business event")]),
-              Field("starts_at", "Starts", placeholder="YYYY-MM-DD HH:MM", required=True),
-              Field("ends_at", "Ends", placeholder="YYYY-MM-DD HH:MM"),
-              Field("recurrence", "Repeats", "select", "none", [(r, r) for r in ("none", "weekly", "monthly")])]
+    fields = [Field("title", _("Title"), required=True),
+              Field("item_type", _("Type"), "select", "change window",
+                    [(said(t), t) for t in ("change window", "maintenance window", "business event")]),
+              Field("starts_at", _("Starts"), placeholder="YYYY-MM-DD HH:MM", required=True),
+              Field("ends_at", _("Ends"), placeholder="YYYY-MM-DD HH:MM"),
+              Field("recurrence", _("Repeats"), "select", "none", [(said(r), r) for r in ("none", "weekly", "monthly")])]
 
     def done(result) -> None:
         if result is not None:
-            screen.notify(f"Saved {result.id}", title="Schedule")
+            screen.notify(_("Saved {ref}").format(ref=result.id), title=_("Schedule"))
             screen.reload()
 
     screen.app.push_screen(FormScreen(fields, lambda v: add_entry(store, v["title"], v["item_type"] or "change window",
                                                                   v["starts_at"], v["ends_at"], v["recurrence"] or "none"),
-                                      "New schedule entry (WP.12)",
-                                      info="A change goes on the schedule from the change itself (s on the change)."), done)
+                                      _("New schedule entry (WP.12)"),
+                                      info=_("A change goes on the schedule from the change itself (s on the "
+                                             "change).")), done)
 
 
 # the task of each step of a change's path -> the actions that do it (their keys come from the keymap)
@@ -90,20 +108,20 @@ STEP_ACTIONS: dict[str, tuple[str, ...]] = {
 class ChangeScreen(RecordScreen):
     """A change request with its whole path; one key per step."""
 
-    TITLE_TEXT = "Change"
+    TITLE_TEXT = N_("Change")
     BINDINGS = RecordScreen.BINDINGS + [
-        Binding("j", "reject", "Reject", id="change_reject"),
-        Binding("s", "schedule", "Schedule", id="change_schedule"),
-        Binding("w", "design", "Design", id="change_design"),
-        Binding("b", "build", "Build", id="change_build"),
-        Binding("t", "test", "Test report", id="change_test"),
-        Binding("y", "approve_deploy", "Approve deploy", id="change_approve_deploy"),
-        Binding("p", "deploy", "Deploy", id="change_deploy"),
-        Binding("o", "review", "Review", id="change_review"),
-        Binding("u", "resources", "Confirm resources", id="change_resources", show=False),
-        Binding("m", "mail", "Mail notice", id="change_mail", show=False),
-        Binding("T", "make_template", "Make pre-approved type", id="change_template", show=False),
-        Binding("x", "cancel_change", "Cancel change", id="change_cancel", show=False),
+        Binding("j", "reject", N_("Reject"), id="change_reject"),
+        Binding("s", "schedule", N_("Schedule"), id="change_schedule"),
+        Binding("w", "design", N_("Design"), id="change_design"),
+        Binding("b", "build", N_("Build"), id="change_build"),
+        Binding("t", "test", N_("Test report"), id="change_test"),
+        Binding("y", "approve_deploy", N_("Approve deploy"), id="change_approve_deploy"),
+        Binding("p", "deploy", N_("Deploy"), id="change_deploy"),
+        Binding("o", "review", N_("Review"), id="change_review"),
+        Binding("u", "resources", N_("Confirm resources"), id="change_resources", show=False),
+        Binding("m", "mail", N_("Mail notice"), id="change_mail", show=False),
+        Binding("T", "make_template", N_("Make pre-approved type"), id="change_template", show=False),
+        Binding("x", "cancel_change", N_("Cancel change"), id="change_cancel", show=False),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -126,39 +144,44 @@ class ChangeScreen(RecordScreen):
         last_done = max((i for i, (_t, _s, done, _r) in enumerate(steps) if done), default=-1)
         for i, (task, step, done, _ref) in enumerate(steps):
             if done:
-                table.add_row(Text("✓", style="green"), task, step, Text(done))
+                table.add_row(Text("✓", style="green"), task, _(step), Text(done))
             elif i < last_done:  # passed over (an emergency change deploys first)
-                why = "skipped: deployed as an emergency change" if rec.change_type == "emergency" else "skipped"
-                table.add_row(Text("–", style="dim"), task, Text(step, style="dim"), Text(why, style="dim"))
+                why = _("skipped: deployed as an emergency change") if rec.change_type == "emergency" else _("skipped")
+                table.add_row(Text("–", style="dim"), task, Text(_(step), style="dim"), Text(why, style="dim"))
             elif not next_marked and rec.state != "cancelled" and rec.status != "rejected":
                 actions = STEP_ACTIONS.get(task, ())
-                keys = " or ".join(self.key_for(a) for a in actions)
-                table.add_row(Text("▶", style="bold yellow"), task, Text(step, style="bold"),
-                              Text(f"next: press {keys}" if keys else "next", style="yellow"))
+                keys = _(" or ").join(self.key_for(a) for a in actions)
+                table.add_row(Text("▶", style="bold yellow"), task, Text(_(step), style="bold"),
+                              Text(_("next: press {keys}").format(keys=keys) if keys else _("next"), style="yellow"))
                 self.next_actions = actions + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
                                                else ())
                 next_marked = True
             else:
-                table.add_row("·", task, Text(step, style="dim"), "")
+                table.add_row("·", task, Text(_(step), style="dim"), "")
         notes = []
         if rec.deployed_before_approval:
-            notes.append(Text("▲ emergency change deployed before approval"
-                              + ("; approve it now (a)" if rec.status == "draft" else ""), style="bold dark_orange"))
+            notes.append(Text(_("▲ emergency change deployed before approval; approve it now ({key})").format(
+                key=self.key_for("approve")) if rec.status == "draft"
+                else _("▲ emergency change deployed before approval"), style="bold dark_orange"))
         if rec.planned_at and not rec.deployed_at and rec.state != "cancelled":
             for w in clash_warnings(self.store, rec.planned_at, rec.planned_end or rec.planned_at + timedelta(hours=1),
                                     rec.impacted_cis, rec.id):
-                notes.append(Text(f"▲ schedule: {w}", style="dark_orange"))
+                notes.append(Text(_("▲ schedule: {warning}").format(warning=w), style="dark_orange"))
         if rec.template:
-            notes.append(Text("★ a pre-approved type: new changes of this kind can be made from it", style="green"))
+            notes.append(Text(_("★ a pre-approved type: new changes of this kind can be made from it"), style="green"))
         box = self.query_one("#path", Static)
-        box.border_title = f"Path of {'an' if rec.change_type == 'emergency' else 'a'} {rec.change_type} change"
+        box.border_title = {"emergency": _("Path of an emergency change"), "normal": _("Path of a normal change"),
+                            "pre-approved": _("Path of a pre-approved change")}.get(
+            rec.change_type or "", _("Path of a {type} change").format(type=said(rec.change_type)))
         from rich.console import Group
 
         box.update(Group(table, *notes))
         self.refresh_bindings()  # the key bar leads with the steps possible now
 
     # ---------------------------------------------------------------- steps
-    def _run(self, form_fields, submit, title: str, info: str = "", ok: str = "Saved") -> None:
+    def _run(self, form_fields, submit, title: str, info: str = "", ok: str | None = None) -> None:
+        ok = ok or _("Saved")
+
         def done(result) -> None:
             if result is not None:
                 message = result[1] if isinstance(result, tuple) else None
@@ -175,17 +198,17 @@ class ChangeScreen(RecordScreen):
         from vse_tui.core.control.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
-        self._run(self._approval_fields() + [Field("reason", "Note", value="")],
+        self._run(self._approval_fields() + [Field("reason", _("Note"), value="")],
                   lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **approval_args(v)),
-                  f"Approve {rec.id} (CO.2.1)", ok=f"{rec.id} approved")
+                  _("Approve {ref} (CO.2.1)").format(ref=rec.id), ok=_("{ref} approved").format(ref=rec.id))
 
     def action_reject(self) -> None:
         from vse_tui.core.control.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
-        self._run(self._approval_fields() + [Field("reason", "Reason", "text", "", required=True)],
+        self._run(self._approval_fields() + [Field("reason", _("Reason"), "text", "", required=True)],
                   lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **approval_args(v)),
-                  f"Reject {rec.id} (CO.2.1)", ok=f"{rec.id} rejected")
+                  _("Reject {ref} (CO.2.1)").format(ref=rec.id), ok=_("{ref} rejected").format(ref=rec.id))
 
     def action_schedule(self) -> None:
         from vse_tui.core.control.changes import schedule
@@ -193,20 +216,22 @@ class ChangeScreen(RecordScreen):
         rec = self.store.get(self.kind, self.ref)
         start = rec.planned_at or _next_window(self.store)
         end = rec.planned_end or (start + timedelta(hours=1) if start else None)
-        fields = [Field("starts", "Starts", value=clock.local_text(start) if start else "", placeholder="YYYY-MM-DD HH:MM",
-                        required=True),
-                  Field("ends", "Ends", value=clock.local_text(end) if end else "", placeholder="YYYY-MM-DD HH:MM"),
-                  Field("resources", "Resources", "text", "")]
+        fields = [Field("starts", _("Starts"), value=clock.local_text(start) if start else "",
+                        placeholder="YYYY-MM-DD HH:MM", required=True),
+                  Field("ends", _("Ends"), value=clock.local_text(end) if end else "", placeholder="YYYY-MM-DD HH:MM"),
+                  Field("resources", _("Resources"), "text", "")]
         self._run(fields, lambda v: schedule(self.store, rec.id, v["starts"], v["ends"], v["resources"] or ""),
-                  f"Schedule {rec.id} (CO.2.2)", info="Warnings (outside a window, a business event, the same item "
-                  "the same day) are shown after saving; they inform, they do not stop.", ok=f"{rec.id} scheduled")
+                  _("Schedule {ref} (CO.2.2)").format(ref=rec.id),
+                  info=_("Warnings (outside a window, a business event, the same item the same day) are shown after "
+                         "saving; they inform, they do not stop."), ok=_("{ref} scheduled").format(ref=rec.id))
 
     def action_resources(self) -> None:
         from vse_tui.core.control.changes import confirm_schedule
 
         rec = self.store.get(self.kind, self.ref)
-        self._run([Field("resources", "Resources", "text", "", required=True)],
-                  lambda v: confirm_schedule(self.store, rec.id, v["resources"]), f"Confirm resources for {rec.id} (CO.3.3)")
+        self._run([Field("resources", _("Resources"), "text", "", required=True)],
+                  lambda v: confirm_schedule(self.store, rec.id, v["resources"]),
+                  _("Confirm resources for {ref} (CO.3.3)").format(ref=rec.id))
 
     def action_design(self) -> None:
         from vse_tui.core.control.changes import design
@@ -214,64 +239,69 @@ class ChangeScreen(RecordScreen):
 
         rec = self.store.get(self.kind, self.ref)
         start = starting_values("service_designs")
-        fields = [Field("scope", "Scope", "text", rec.scope or rec.purpose),
-                  Field("schedule", "Schedule", value=clock.local_text(rec.planned_at) if rec.planned_at else ""),
-                  Field("resources", "Resources", "text", ""),
-                  Field("risks", "Risks", "text", start.get("risks", "")),
-                  Field("quality_measures", "Quality", "text", start.get("quality_measures", "")),
+        fields = [Field("scope", _("Scope"), "text", rec.scope or rec.purpose),
+                  Field("schedule", _("Schedule"), value=clock.local_text(rec.planned_at) if rec.planned_at else ""),
+                  Field("resources", _("Resources"), "text", ""),
+                  Field("risks", _("Risks"), "text", start.get("risks", "")),
+                  Field("quality_measures", _("Quality"), "text", start.get("quality_measures", "")),
                   *self._approval_fields()]
         self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
                                            resources=v["resources"], risks=v["risks"],
                                            quality_measures=v["quality_measures"], **approval_args(v)),
-                  f"Design {rec.id} (CO.2.3, WP.16)", ok="Design recorded and approved")
+                  _("Design {ref} (CO.2.3, WP.16)").format(ref=rec.id), ok=_("Design recorded and approved"))
 
     def action_build(self) -> None:
         from vse_tui.core.control.changes import build
 
         rec = self.store.get(self.kind, self.ref)
-        fields = [person_field(self.store, "built_by", "Built by", self.store.actor.person, required=True),
-                  Field("master_copy", "Master copy", value="", placeholder="where the built change is kept"),
-                  Field("description", "What was built", "text", "")]
+        fields = [person_field(self.store, "built_by", _("Built by"), self.store.actor.person, required=True),
+                  Field("master_copy", _("Master copy"), value="", placeholder=_("where the built change is kept")),
+                  Field("description", _("What was built"), "text", "")]
         self._run(fields, lambda v: build(self.store, rec.id, built_by=v["built_by"], master_copy=v["master_copy"],
-                                          description=v["description"]), f"Build {rec.id} (CO.2.4, WP.13)",
-                  ok="Build recorded (initial)")
+                                          description=v["description"]),
+                  _("Build {ref} (CO.2.4, WP.13)").format(ref=rec.id), ok=_("Build recorded (initial)"))
 
     def action_test(self) -> None:
         from vse_tui.core.control.changes import test
 
         rec = self.store.get(self.kind, self.ref)
-        fields = [Field("summary", "Summary", "text", "", required=True),
-                  Field("result", "Result", "radio", "pass", [("pass", "pass"), ("fail", "fail")]),
-                  Field("levels", "Levels, types", value="", placeholder="e.g. functional check, user acceptance"),
-                  Field("errors", "Errors", "text", ""),
-                  person_field(self.store, "tested_by", "Tested by", self.store.actor.person, required=True),
-                  person_field(self.store, "validated_by", "Validated by", affiliation=None)]
+        fields = [Field("summary", _("Summary"), "text", "", required=True),
+                  Field("result", _("Result"), "radio", "pass", [(said("pass"), "pass"), (said("fail"), "fail")]),
+                  Field("levels", _("Levels, types"), value="",
+                        placeholder=_("e.g. functional check, user acceptance")),
+                  Field("errors", _("Errors"), "text", ""),
+                  person_field(self.store, "tested_by", _("Tested by"), self.store.actor.person, required=True),
+                  person_field(self.store, "validated_by", _("Validated by"), affiliation=None)]
         self._run(fields, lambda v: test(self.store, rec.id, summary=v["summary"], result=v["result"] or "pass",
                                          tested_by=v["tested_by"], levels_and_types=v["levels"], errors=v["errors"],
                                          validated_by=v["validated_by"] or ""),
-                  f"Test report for {rec.id} (CO.3.1, WP.20)", ok="Test report published")
+                  _("Test report for {ref} (CO.3.1, WP.20)").format(ref=rec.id), ok=_("Test report published"))
 
     def action_approve_deploy(self) -> None:
         from vse_tui.core.control.changes import approve_deployment
 
         rec = self.store.get(self.kind, self.ref)
-        info = "The person who built the change should not approve its deployment."
+        info = _("The person who built the change should not approve its deployment.")
         if rec.built_by:
             from vse_tui.core.governance.people import name_of
 
-            info = (f"Built by {name_of(self.store, rec.built_by)}. " + info
-                    + " If you must, give a mitigation; it is kept with the change.")
+            info = _("Built by {person}. The person who built the change should not approve its deployment. If you "
+                     "must, give a mitigation; it is kept with the change.").format(
+                person=name_of(self.store, rec.built_by))
         fields = self._approval_fields()
         self._run(fields, lambda v: approve_deployment(self.store, rec.id, **approval_args(v)),
-                  f"Approve deployment of {rec.id} (CO.3.2)", info=info, ok="Deployment approved; the build is final")
+                  _("Approve deployment of {ref} (CO.3.2)").format(ref=rec.id), info=info,
+                  ok=_("Deployment approved; the build is final"))
 
     def action_deploy(self) -> None:
         from vse_tui.core.control.changes import deploy
 
         rec = self.store.get(self.kind, self.ref)
         found = self.store.ids_for(rec.impacted_cis, "configuration_items")
-        items = ", ".join(sorted(rid for rid, _ in found.values())) if rec.impacted_cis else "no configuration item"
-        early = " It is not approved yet: it will show as deployed before approval." if rec.status == "draft" else ""
+        items = (", ".join(sorted(rid for rid, _title in found.values())) if rec.impacted_cis
+                 else _("no configuration item"))
+        early = (" " + _("It is not approved yet: it will show as deployed before approval.")
+                 if rec.status == "draft" else "")
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -281,20 +311,21 @@ class ChangeScreen(RecordScreen):
             except VseError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
-            self.notify(f"{rec.id} deployed; {items} updated")
+            self.notify(_("{ref} deployed; {items} updated").format(ref=rec.id, items=items))
             self.reload()
 
-        self.app.push_screen(ConfirmScreen(f"Deploy {rec.id} now (CO.3.4)? It updates {items}"
-                                           + (" and the catalogue" if rec.updates_catalogue and rec.service else "")
-                                           + f".{early}"), answered)
+        question = (_("Deploy {ref} now (CO.3.4)? It updates {items} and the catalogue.")
+                    if rec.updates_catalogue and rec.service else _("Deploy {ref} now (CO.3.4)? It updates {items}."))
+        self.app.push_screen(ConfirmScreen(question.format(ref=rec.id, items=items) + early), answered)
 
     def action_review(self) -> None:
         from vse_tui.core.control.changes import review
 
         rec = self.store.get(self.kind, self.ref)
-        self._run([Field("outcome", "Review", "text", rec.review, required=True)],
-                  lambda v: review(self.store, rec.id, v["outcome"]), f"Post-deployment review of {rec.id} (CO.3.5)",
-                  info="Did it do what it should? What would you do differently?", ok="Review recorded")
+        self._run([Field("outcome", _("Review"), "text", rec.review, required=True)],
+                  lambda v: review(self.store, rec.id, v["outcome"]),
+                  _("Post-deployment review of {ref} (CO.3.5)").format(ref=rec.id),
+                  info=_("Did it do what it should? What would you do differently?"), ok=_("Review recorded"))
 
     def action_make_template(self) -> None:
         from vse_tui.core.control.changes import make_template
@@ -305,7 +336,7 @@ class ChangeScreen(RecordScreen):
         except VseError as exc:
             self.notify(str(exc), severity="warning", timeout=12)
             return
-        self.notify(f"{rec.id} is now a pre-approved type")
+        self.notify(_("{ref} is now a pre-approved type").format(ref=rec.id))
         self.reload()
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -330,11 +361,12 @@ class ChangeScreen(RecordScreen):
 
         rec = self.store.get(self.kind, self.ref)
         if rec.deployed_at:
-            self.notify(f"{rec.id} is deployed: it cannot be cancelled; raise a new change to undo it",
+            self.notify(_("{ref} is deployed: it cannot be cancelled; raise a new change to undo it").format(ref=rec.id),
                         severity="warning")
             return
-        self._run([Field("reason", "Reason", "text", "", required=True)], lambda v: cancel(self.store, rec.id, v["reason"]),
-                  f"Cancel {rec.id}", ok=f"{rec.id} cancelled")
+        self._run([Field("reason", _("Reason"), "text", "", required=True)],
+                  lambda v: cancel(self.store, rec.id, v["reason"]),
+                  _("Cancel {ref}").format(ref=rec.id), ok=_("{ref} cancelled").format(ref=rec.id))
 
 
 def _next_window(store) -> datetime | None:
@@ -350,7 +382,7 @@ def _next_window(store) -> datetime | None:
 class ConfigurationItemScreen(RecordScreen):
     """A configuration item: its fields, what depends on it and its timeline."""
 
-    TITLE_TEXT = "Configuration item"
+    TITLE_TEXT = N_("Configuration item")
 
     def __init__(self, ref: str) -> None:
         super().__init__("configuration_items", ref)
@@ -364,10 +396,12 @@ class ConfigurationItemScreen(RecordScreen):
         from vse_tui.core.control.cis import affected_by, timeline
 
         items, services = affected_by(self.store, rec.id)
-        head = Text.assemble(("If it fails: ", "bold"),
-                             ("services " + ", ".join(f"{i} {n}" for i, n in services) if services else "no service", ""),
+        head = Text.assemble((_("If it fails:") + " ", "bold"),
+                             (_("services {list}").format(list=", ".join(f"{i} {n}" for i, n in services)) if services
+                              else _("no service"), ""),
                              "; ",
-                             (f"items {', '.join(f'{i} {n}' for i, n in items)}" if items else "no item depends on it", ""))
+                             (_("items {list}").format(list=", ".join(f"{i} {n}" for i, n in items)) if items
+                              else _("no item depends on it"), ""))
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", width=16)
         table.add_column(width=16)
@@ -376,31 +410,33 @@ class ConfigurationItemScreen(RecordScreen):
         events = timeline(self.store, rec.id)
         for e in events[:8]:
             style = {"change deployed": "green", "incident": "dark_orange"}.get(e.kind, "")
-            table.add_row(clock.local_text(e.at), Text(e.kind, style=style), e.ref, Text(e.text))
-        parts = [head, table if events else Text("No change or incident names this item yet.", style="dim")]
+            table.add_row(clock.local_text(e.at), Text(said(e.kind), style=style), e.ref, Text(e.text))
+        parts = [head, table if events else Text(_("No change or incident names this item yet."), style="dim")]
         if len(events) > 8:
-            parts.append(Text(f"… and {len(events) - 8} older events", style="dim"))
+            older = len(events) - 8
+            parts.append(Text(ngettext("… and {n} older event", "… and {n} older events", older).format(n=older),
+                              style="dim"))
         box = self.query_one("#ci-extra", Static)
-        box.border_title = f"Timeline ({len(events)}) and impact"
+        box.border_title = _("Timeline ({n}) and impact").format(n=len(events))
         box.update(Group(*parts))
 
 
 class CalendarScreen(BaseScreen):
     """The change schedule as a month or a week: changes, windows and business events."""
 
-    TITLE_TEXT = "Change calendar"
+    TITLE_TEXT = N_("Change calendar")
     BINDINGS = [
-        Binding("escape", "back", "Back", id="calendar_back"),
-        Binding("w", "toggle_view", "Week/month", id="calendar_toggle"),
-        Binding("left", "move(-1)", "Day before", id="calendar_left", show=False),
-        Binding("right", "move(1)", "Day after", id="calendar_right", show=False),
-        Binding("up", "move(-7)", "Week before", id="calendar_up", show=False),
-        Binding("down", "move(7)", "Week after", id="calendar_down", show=False),
-        Binding("left_square_bracket", "page(-1)", "Previous", id="calendar_prev"),
-        Binding("right_square_bracket", "page(1)", "Next", id="calendar_next"),
-        Binding("t", "today", "Today", id="calendar_today"),
-        Binding("a", "add", "Add window/event", id="calendar_add"),
-        Binding("enter", "open", "Open change", id="calendar_open"),
+        Binding("escape", "back", N_("Back"), id="calendar_back"),
+        Binding("w", "toggle_view", N_("Week/month"), id="calendar_toggle"),
+        Binding("left", "move(-1)", N_("Day before"), id="calendar_left", show=False),
+        Binding("right", "move(1)", N_("Day after"), id="calendar_right", show=False),
+        Binding("up", "move(-7)", N_("Week before"), id="calendar_up", show=False),
+        Binding("down", "move(7)", N_("Week after"), id="calendar_down", show=False),
+        Binding("left_square_bracket", "page(-1)", N_("Previous"), id="calendar_prev"),
+        Binding("right_square_bracket", "page(1)", N_("Next"), id="calendar_next"),
+        Binding("t", "today", N_("Today"), id="calendar_today"),
+        Binding("a", "add", N_("Add window/event"), id="calendar_add"),
+        Binding("enter", "open", N_("Open change"), id="calendar_open"),
     ]
 
     def __init__(self, view: str = "month", day: date | None = None) -> None:
@@ -441,8 +477,8 @@ class CalendarScreen(BaseScreen):
                 by_day.setdefault(d, []).append(s)
                 d += timedelta(days=1)
         table = Table(expand=True, show_lines=True, box=box.SQUARE, padding=(0, 0))
-        for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
-            table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)
+        for name in WEEKDAYS:
+            table.add_column(_(name), ratio=1, overflow="ellipsis", no_wrap=True)
         today = clock.today()
         weeks = max(1, (hi_day - lo_day).days // 7)
         height = self.query_one("#calendar").size.height
@@ -453,26 +489,28 @@ class CalendarScreen(BaseScreen):
         d = lo_day
         while d < hi_day:
             cells = []
-            for _ in range(7):
+            for _weekday in range(7):
                 cell = Text()
                 style = "bold reverse" if d == self.day else ("bold" if d == today else "")
                 dim = self.view == "month" and d.month != self.day.month
-                cell.append(f"{d.day:>2}" + (" today" if d == today else ""), style=style or ("dim" if dim else ""))
+                cell.append(f"{d.day:>2}" + (" " + _("today") if d == today else ""),
+                            style=style or ("dim" if dim else ""))
                 todays = by_day.get(d, [])
                 for s in todays[:lines - 1]:
                     cell.append("\n")
                     cell.append_text(self._entry_text(s, d, warned))
                 if len(todays) > lines - 1:
-                    cell.append(f"\n+{len(todays) - lines + 1} more", style="dim")
+                    more = len(todays) - lines + 1
+                    cell.append("\n" + ngettext("+{n} more", "+{n} more", more).format(n=more), style="dim")
                 cells.append(cell)
                 d += timedelta(days=1)
             table.add_row(*cells)
         doc = schedule_document(self.store, create=False)
         label = (f"{self.day:%B %Y}" if self.view == "month" else
-                 f"week of {lo_day:%d %b %Y}")
+                 _("week of {day}").format(day=f"{lo_day:%d %b %Y}"))
         panel = self.query_one("#calendar", Static)
-        panel.border_title = f"{label} · {f'{doc.id} {doc.status}' if doc else 'schedule not started'}"
-        panel.border_subtitle = "▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed"
+        panel.border_title = f"{label} · " + (f"{doc.id} {_(doc.status or '')}" if doc else _("schedule not started"))
+        panel.border_subtitle = _("▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed")
         panel.update(table)
         self._show_day(by_day.get(self.day, []), warned)
 
@@ -494,18 +532,18 @@ class CalendarScreen(BaseScreen):
         box = self.query_one("#day", Static)
         box.border_title = f"{self.day:%A %d %B %Y}"
         if not entries:
-            box.update(Text("Nothing planned. a adds a window or a business event; a change is scheduled from the change (s).",
-                            style="dim"))
+            box.update(Text(_("Nothing planned. {key} adds a window or a business event; a change is scheduled from "
+                              "the change (s).").format(key=self.key_for("add")), style="dim"))
             return
         out = Text()
         for n, s in enumerate(entries, start=1):
             start, end = clock.local_text(s.starts), clock.local_text(s.ends)
             out.append(f"{n} ", style="bold")
             out.append(f"{start} → {end[-5:] if start[:10] == end[:10] else end}  ", style="dim")
-            out.append(f"{s.kind:<18}", style="dim")
+            out.append(f"{said(s.kind):<18}", style="dim")
             out.append(f"{(s.change or s.ref):<9} {s.title}")
             if s.change_type:
-                out.append(f" ({s.change_type})", style="dim")
+                out.append(f" ({said(s.change_type)})", style="dim")
             for w in warned.get(s.change or "", []) if not s.deployed else []:
                 out.append(f"\n   ▲ {w}", style="dark_orange")
             out.append("\n")
@@ -551,10 +589,11 @@ class CalendarScreen(BaseScreen):
 
     def action_open_nth(self, n: int = 1) -> None:
         if not self._day_entries:
-            self.notify("Nothing planned on this day")
+            self.notify(_("Nothing planned on this day"))
             return
         if n > len(self._day_entries):
-            self.notify(f"This day has {len(self._day_entries)} entries")
+            self.notify(ngettext("This day has {n} entry", "This day has {n} entries",
+                                 len(self._day_entries)).format(n=len(self._day_entries)))
             return
         s = self._day_entries[n - 1]
         self.app.open_record(s.change or s.ref)

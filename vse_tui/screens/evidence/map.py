@@ -11,22 +11,25 @@ from textual.widgets import DataTable, Static
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map, summary
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.standard import load_standard
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.evidence.words import STATE_NAMES
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
         "stale": ("⟳", "dark_orange")}
 FILTERS = ("all", "not done", "done")
+FILTER_NAMES = {"all": N_("all"), "not done": N_("not done"), "done": N_("done")}
 
 
 class EvidenceScreen(BaseScreen):
-    TITLE_TEXT = "Evidence map"
+    TITLE_TEXT = N_("Evidence map")
     BINDINGS = [
-        Binding("escape", "back", "Back", id="evidence_back"),
-        Binding("enter", "why", "Why", id="evidence_why"),
-        Binding("o", "open", "Open the evidence", id="evidence_open"),
-        Binding("f", "cycle_filter", "Filter", id="evidence_filter"),
-        Binding("a", "audit_check", "Audit check", id="evidence_audit"),
-        Binding("p", "audit_pack", "Write audit pack", id="evidence_pack"),
+        Binding("escape", "back", N_("Back"), id="evidence_back"),
+        Binding("enter", "why", N_("Why"), id="evidence_why"),
+        Binding("o", "open", N_("Open the evidence"), id="evidence_open"),
+        Binding("f", "cycle_filter", N_("Filter"), id="evidence_filter"),
+        Binding("a", "audit_check", N_("Audit check"), id="evidence_audit"),
+        Binding("p", "audit_pack", N_("Write audit pack"), id="evidence_pack"),
     ]
 
     def __init__(self) -> None:
@@ -45,9 +48,9 @@ class EvidenceScreen(BaseScreen):
     def on_mount(self) -> None:
         t = self.query_one("#evidence", DataTable)
         t.add_column(" ", key="mark", width=1)
-        t.add_column("task", key="task", width=7)
-        t.add_column("what", key="title", width=46)
-        t.add_column("evidence or what is missing", key="evidence", width=52)
+        t.add_column(_("task"), key="task", width=7)
+        t.add_column(_("what"), key="title", width=46)
+        t.add_column(_("evidence or what is missing"), key="evidence", width=52)
         t.focus()
 
     _found: list[TaskEvidence] | None = None
@@ -56,7 +59,7 @@ class EvidenceScreen(BaseScreen):
         """The map reads the records of every task: apart from the screen (a big shop's takes a
         moment); the map shown stays until the new one is read."""
         self.read_apart(evidence_map, self._read, "evidence", lambda error: self.notify(
-            f"The evidence map could not be read: {error}", severity="error", timeout=10))
+            _("The evidence map could not be read: {error}").format(error=error), severity="error", timeout=10))
 
     def _read(self, found: list[TaskEvidence]) -> None:
         self._found = found
@@ -69,9 +72,10 @@ class EvidenceScreen(BaseScreen):
         self.tasks = {t.task: t for t in found}
         s = summary(found)
         self.query_one("#evidence-summary", Static).update(Text.assemble(
-            ("Tasks done (the evidence map's rules): ", "dim"), (f"{s['all'][0]} of {s['all'][1]}", "bold"),
+            (_("Tasks done (the evidence map's rules):") + " ", "dim"),
+            (_("{done} of {total}").format(done=s["all"][0], total=s["all"][1]), "bold"),
             *[part for p, (d, n) in s.items() if p != "all" for part in (("  ·  ", "dim"), (f"{p} {d}/{n}", "green" if d == n else ""))],
-            ("   filter: ", "dim"), self.filter))
+            ("   " + _("filter:") + " ", "dim"), _(FILTER_NAMES[self.filter])))
         table = self.query_one("#evidence", DataTable)
         row = table.cursor_row
         table.clear()
@@ -84,21 +88,21 @@ class EvidenceScreen(BaseScreen):
             if t.process != current_proc:
                 current_proc = t.process
                 d, n = s[t.process]
-                table.add_row("", Text(t.process, style="bold"), Text(f"{names[t.process]}  {d}/{n}", style="bold"), "",
-                              key=f"#{t.process}")
+                table.add_row("", Text(t.process, style="bold"), Text(f"{_(names[t.process])}  {d}/{n}", style="bold"),
+                              "", key=f"#{t.process}")
             if t.activity != current_act:
                 current_act = t.activity
-                table.add_row("", Text(t.activity, style="dim"), Text(names[t.activity], style="dim italic"), "",
+                table.add_row("", Text(t.activity, style="dim"), Text(_(names[t.activity]), style="dim italic"), "",
                               key=f"#{t.activity}")
             mark, style = MARK[t.state]
             if t.evidence:
                 ev = Text(f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']), with_time=False)}"
                           f" {t.evidence['by']}")
-                if t.state != "done":
-                    ev.append(f" · needs {t.missing[0]}" if t.missing else "", style="dark_orange")
+                if t.state != "done" and t.missing:
+                    ev.append(" · " + _("needs {what}").format(what=t.missing[0]), style="dark_orange")
             else:
-                ev = Text("needs " + (t.missing[0] if t.missing else "evidence"), style="dim")
-            table.add_row(Text(mark, style=style), t.task, Text(t.title), ev, key=t.task)
+                ev = Text(_("needs {what}").format(what=t.missing[0] if t.missing else _("evidence")), style="dim")
+            table.add_row(Text(mark, style=style), t.task, Text(_(t.title)), ev, key=t.task)
         if row is not None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
@@ -111,13 +115,20 @@ class EvidenceScreen(BaseScreen):
         if not t:
             detail.update("")
             return
-        holders = "; ".join(f"{r} {', '.join(h) or '(nobody)'}" for r, h in t.holders.items())
-        ins = ", ".join(f"{i.wp} {'/'.join(i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
-        outs = ", ".join(f"{o.wp} {'/'.join(o.needed)} {'✓' if o.ok else '✗'}" for o in t.outputs if o.wp)
+        holders = "; ".join(f"{r} " + (", ".join(h) or _("(nobody)")) for r, h in t.holders.items())
+        ins = ", ".join(f"{i.wp} {'/'.join(_(s) for s in i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
+        outs = ", ".join(f"{o.wp} {'/'.join(_(s) for s in o.needed)} {'✓' if o.ok else '✗'}" for o in t.outputs if o.wp)
         failing = [w.text for w in t.why if not w.ok]
-        detail.update(Text(f"{t.task} {t.state} · roles: {holders}\ninputs: {ins or '-'} · outputs: {outs or '-'}"
-                           + (f"\nnot yet: {failing[0]}" + (f" (and {len(failing) - 1} more)" if len(failing) > 1 else "")
-                              if failing else "") + "\nEnter: why   o: open the evidence   a: audit check"))
+        lines = [_("{task} {state} · roles: {holders}").format(task=t.task, state=_(STATE_NAMES.get(t.state, t.state)),
+                                                               holders=holders),
+                 _("inputs: {inputs} · outputs: {outputs}").format(inputs=ins or "-", outputs=outs or "-")]
+        if failing:
+            more = len(failing) - 1
+            lines.append(ngettext("not yet: {why} (and {n} more)", "not yet: {why} (and {n} more)", more).format(
+                why=failing[0], n=more) if more else _("not yet: {why}").format(why=failing[0]))
+        lines.append(_("{why_key}: why   {open_key}: open the evidence   {audit_key}: audit check").format(
+            why_key="Enter", open_key="o", audit_key="a"))
+        detail.update(Text("\n".join(lines)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._why(event.row_key.value or "")
@@ -149,7 +160,8 @@ class EvidenceScreen(BaseScreen):
         if ref:
             self.app.open_record(ref)
         else:
-            self.notify(f"{t.task} needs {', '.join(t.missing)}", title="Not started yet")
+            self.notify(_("{task} needs {what}").format(task=t.task, what=", ".join(t.missing)),
+                        title=_("Not started yet"))
 
     def action_open(self) -> None:
         table = self.query_one("#evidence", DataTable)
@@ -165,7 +177,7 @@ class EvidenceScreen(BaseScreen):
         from vse_tui.reports.performance import parse_period
         from vse_tui.screens.common.forms import Field, FormScreen
 
-        fields = [Field("period", "Period", value="", placeholder="blank: all, or e.g. 2026-Q3")]
+        fields = [Field("period", _("Period"), value="", placeholder=_("blank: all, or e.g. 2026-Q3"))]
 
         def submit(values):
             text = (values["period"] or "").strip()
@@ -175,10 +187,10 @@ class EvidenceScreen(BaseScreen):
             if result is not None:
                 self._write_pack(result[1])
 
-        self.app.push_screen(FormScreen(fields, submit, "Write the audit pack",
-                                        info="The incidents opened in the period go in the pack (2026, 2026-Q3, "
-                                             "2026-09 or 2026-01-01..2026-06-30; blank: all of them); every other "
-                                             "record is there whole."), chosen)
+        self.app.push_screen(FormScreen(fields, submit, _("Write the audit pack"),
+                                        info=_("The incidents opened in the period go in the pack (2026, 2026-Q3, "
+                                               "2026-09 or 2026-01-01..2026-06-30; blank: all of them); every other "
+                                               "record is there whole.")), chosen)
 
     def _write_pack(self, period) -> None:
         from vse_tui.paths import export_dir
@@ -187,13 +199,16 @@ class EvidenceScreen(BaseScreen):
         folder = export_dir() / f"audit-pack-{clock.now():%Y%m%d-%H%M}"
 
         def show(result) -> None:
-            self.notify(f"{result['path']} ({result['pages']} pages, {result['files']} files): open it in a browser",
-                        title="Audit pack written", timeout=15)
+            self.notify(_("{path} ({pages}, {files}): open it in a browser").format(
+                path=result["path"], pages=ngettext("{n} page", "{n} pages", result["pages"]).format(n=result["pages"]),
+                files=ngettext("{n} file", "{n} files", result["files"]).format(n=result["files"])),
+                title=_("Audit pack written"), timeout=15)
 
         # apart from the screen: a big shop's pack takes a while (once at a time)
         if self.read_apart(lambda apart: write_pack(apart, folder, period), show, "audit-pack",
                            lambda error: self.notify(error, severity="error", timeout=10)):
-            self.notify(f"Writing the audit pack to {folder}; you can go on meanwhile", title="Audit pack", timeout=5)
+            self.notify(_("Writing the audit pack to {path}; you can go on meanwhile").format(path=folder),
+                        title=_("Audit pack"), timeout=5)
 
     def action_back(self) -> None:
         go_back(self)

@@ -10,7 +10,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from vse_tui.core.evidence.tasks import TaskEvidence
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.evidence.words import STATE_NAMES
 
 STATE_STYLE = {"done": "green", "partly done": "dark_orange", "not started": "red", "stale": "dark_orange"}
 
@@ -19,8 +21,8 @@ class _LinesScreen(BaseScreen):
     """A heading over a list of lines; each line may name records."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="why_back"),
-        Binding("enter", "open", "Open the record", id="why_open", show=False),
+        Binding("escape", "back", N_("Back"), id="why_back"),
+        Binding("enter", "open", N_("Open the record"), id="why_open", show=False),
     ]
     DEFAULT_CSS = """
     _LinesScreen #why-head { height: auto; padding: 0 1; }
@@ -50,8 +52,12 @@ class _LinesScreen(BaseScreen):
         for n, (text, records) in enumerate(lines):
             if records:
                 text = text.copy()
-                text.append("  → " + ", ".join(records[:6]) + (f" and {len(records) - 6} more" if len(records) > 6 else ""),
-                            style="dim")
+                more = len(records) - 6
+                shown = ", ".join(records[:6])
+                if more > 0:
+                    shown = ngettext("{records} and {n} more", "{records} and {n} more", more).format(records=shown,
+                                                                                                   n=more)
+                text.append("  → " + shown, style="dim")
             box.add_option(Option(text, id=str(n)))
             self.records.append(records)
         if lines:
@@ -71,7 +77,7 @@ class _LinesScreen(BaseScreen):
         if ref:
             self.app.open_record(ref)
         else:
-            self.notify("This line names no record to open", severity="warning")
+            self.notify(_("This line names no record to open"), severity="warning")
 
     def action_back(self) -> None:
         go_back(self)
@@ -80,7 +86,7 @@ class _LinesScreen(BaseScreen):
 class TaskWhyScreen(_LinesScreen):
     """One task of the evidence map: its state, each rule that decided it, its inputs and outputs."""
 
-    TITLE_TEXT = "Why this state"
+    TITLE_TEXT = N_("Why this state")
 
     def __init__(self, task: str) -> None:
         super().__init__()
@@ -91,28 +97,33 @@ class TaskWhyScreen(_LinesScreen):
 
         found: TaskEvidence | None = next((t for t in evidence_map(self.store) if t.task == self.task_code), None)
         if found is None:
-            self.fill(Text(f"No task {self.task_code}"), [])
+            self.fill(Text(_("No task {task}").format(task=self.task_code)), [])
             return
         t = found
-        head = Text.assemble((f"{t.task}  ", "bold"), (t.title, "bold"), "   ",
-                             (t.state, f"bold {STATE_STYLE.get(t.state, '')}"), "\n",
-                             ("roles: ", "dim"),
-                             "; ".join(f"{r} {', '.join(h) or '(nobody holds it)'}" for r, h in t.holders.items()) or "-")
-        head.append_text(Text.assemble(("\nrule: ", "dim"), (t.rule, "italic")))
+        head = Text.assemble((f"{t.task}  ", "bold"), (_(t.title), "bold"), "   ",
+                             (_(STATE_NAMES.get(t.state, t.state)), f"bold {STATE_STYLE.get(t.state, '')}"), "\n",
+                             (_("roles:") + " ", "dim"),
+                             "; ".join(f"{r} " + (", ".join(h) or _("(nobody holds it)")) for r, h in t.holders.items())
+                             or "-")
+        head.append_text(Text.assemble(("\n" + _("rule:") + " ", "dim"), (t.rule, "italic")))
         if t.evidence:
             ev = t.evidence
-            head.append_text(Text.assemble(("\nlast performed: ", "dim"), f"{ev.get('record', '')} ",
-                                           (str(ev.get("at", ""))[:16].replace("T", " "), ""), f" by {ev.get('by', '')}"))
+            head.append_text(Text.assemble(("\n" + _("last performed:") + " ", "dim"), f"{ev.get('record', '')} ",
+                                           (str(ev.get("at", ""))[:16].replace("T", " "), ""),
+                                           " " + _("by {person}").format(person=ev.get("by", ""))))
         lines: list[tuple[Text, list[str]]] = []
         for w in t.why:
             lines.append((Text.assemble(("✓ " if w.ok else "✗ ", "green" if w.ok else "red"), w.text), list(w.records)))
-        for label, checks in (("input", t.inputs), ("output", t.outputs)):
+        for label, checks in ((_("input"), t.inputs), (_("output"), t.outputs)):
             for c in checks:
                 if not c.wp:
                     continue
+                needed = [_(s) for s in c.needed]
+                needs = (_(" or ").join(needed) if c.any_of else ", ".join(needed))
+                found_text = ", ".join(_(s) for s in c.found) or _("none")
                 text = Text.assemble(("✓ " if c.ok else "✗ ", "green" if c.ok else "red"), (f"{label} ", "dim"),
-                                     f"{c.wp} {c.name}: needs {' or '.join(c.needed) if c.any_of else ', '.join(c.needed)}",
-                                     (f"; found {', '.join(c.found) or 'none'}", "dim"))
+                                     _("{wp} {name}: needs {statuses}").format(wp=c.wp, name=_(c.name), statuses=needs),
+                                     ("; " + _("found {statuses}").format(statuses=found_text), "dim"))
                 lines.append((text, [c.ref] if c.ref else []))
         for note in t.notes:
             lines.append((Text("· " + note, style="dim"), []))
@@ -122,7 +133,7 @@ class TaskWhyScreen(_LinesScreen):
 class AuditFindingsScreen(_LinesScreen):
     """The shop's own pre-assessment (`vse-tui audit check`): what an assessor would question."""
 
-    TITLE_TEXT = "Audit check"
+    TITLE_TEXT = N_("Audit check")
     _checked = False
 
     def reload(self) -> None:
@@ -131,20 +142,21 @@ class AuditFindingsScreen(_LinesScreen):
         from vse_tui.reports.figures import audit_findings as audit_check
 
         if not self._checked:
-            self.fill(Text("Checking the records…", style="dim"), [])
+            self.fill(Text(_("Checking the records…"), style="dim"), [])
         self.read_apart(audit_check, self._show, "audit-check", lambda error: self.fill(
-            Text(f"The audit check could not run: {error}", style="bold red"), []))
+            Text(_("The audit check could not run: {error}").format(error=error), style="bold red"), []))
 
     def _show(self, findings) -> None:
         from vse_tui.core.evidence.audit_check import RULES
 
         self._checked = True
-        head = Text.assemble(("What an assessor reading these records would question: ", "dim"),
-                             (f"{len(findings)} finding{'s' if len(findings) != 1 else ''}",
+        head = Text.assemble((_("What an assessor reading these records would question:") + " ", "dim"),
+                             (ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
                               "bold dark_orange" if findings else "bold green"),
-                             ("   (the same list as 'vse-tui audit check'; Enter opens the record)", "dim"))
+                             ("   " + _("(the same list as 'vse-tui audit check'; Enter opens the record)"), "dim"))
         lines = [(Text.assemble((f"[{f.rule}] ", "bold dark_orange"), ", ".join(f.records) + ": ", f.what,
-                                (f"\n    rule: {RULES[f.rule]}", "dim")), list(f.records)) for f in findings]
+                                ("\n    " + _("rule: {rule}").format(rule=_(RULES[f.rule])), "dim")), list(f.records))
+                 for f in findings]
         if not findings:
-            lines = [(Text("Nothing to question: every rule of the audit check holds.", style="green"), [])]
+            lines = [(Text(_("Nothing to question: every rule of the audit check holds."), style="green"), [])]
         self.fill(head, lines)

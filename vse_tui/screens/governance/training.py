@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.widgets.keys import KeyHint
 
@@ -22,9 +23,9 @@ class TrainingDueScreen(OnceModal):
     """Every training and competence need of the role holders, the soonest due first: m records
     the highlighted one as met (IN.1.1), n renews it (IN.1.2), Enter opens its record."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="training_close"),
-                Binding("m", "met", "Met (IN.1.1)", id="training_met"),
-                Binding("n", "renew", "Renew (IN.1.2)", id="training_renew")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="training_close"),
+                Binding("m", "met", N_("Met (IN.1.1)"), id="training_met"),
+                Binding("n", "renew", N_("Renew (IN.1.2)"), id="training_renew")]
 
     def compose(self) -> ComposeResult:
         today = clock.today()
@@ -36,21 +37,22 @@ class TrainingDueScreen(OnceModal):
         for rid, person, requirement, due_on, met_on in rows:
             if due_on:
                 d = (date.fromisoformat(str(due_on)[:10]) - today).days
-                when = Text(f"{-d}d overdue", style="dark_orange") if d < 0 else Text(f"due in {d}d")
+                when = (Text(ngettext("{n}d overdue", "{n}d overdue", -d).format(n=-d), style="dark_orange") if d < 0
+                        else Text(ngettext("due in {n}d", "due in {n}d", d).format(n=d)))
             else:
-                when = Text("no due date", style="dim")
-            met = Text(" met" if met_on else " planned", style="green" if met_on else "dim")
+                when = Text(_("no due date"), style="dim")
+            met = Text(" " + (_("met") if met_on else _("planned")), style="green" if met_on else "dim")
             label = f"{names.get(person, '?')[:16]}: {requirement}"
             options.append(Option(Text.assemble(f"{rid:<9} ", Text(label[:44].ljust(45)), when, met), id=rid))
         with Vertical():
-            yield Static(Text("Training and competence of the role holders (IN.1.1, IN.1.2)", style="bold"))
+            yield Static(Text(_("Training and competence of the role holders (IN.1.1, IN.1.2)"), style="bold"))
             if options:
                 yield OptionList(*options, id="training")
             else:
-                yield Static(Text("No training recorded. Training needs are set per role in the setup (g, w: Resources).",
-                                  style="dim"))
-            yield KeyHint([("met", "records it met"), ("renew", "renews it"), ("close", "closes")],
-                          extra="enter opens the record")
+                yield Static(Text(_("No training recorded. Training needs are set per role in the setup (g, w: "
+                                    "Resources)."), style="dim"))
+            yield KeyHint([("met", _("records it met")), ("renew", _("renews it")), ("close", _("closes"))],
+                          extra=_("enter opens the record"))
 
     def _highlighted(self) -> str | None:
         try:
@@ -67,7 +69,7 @@ class TrainingDueScreen(OnceModal):
 
         ref = self._highlighted()
         if ref is None:
-            self.notify("Nothing to record: no training is listed", severity="warning")
+            self.notify(_("Nothing to record: no training is listed"), severity="warning")
             return
         store = self.app.store
         today = clock.today().isoformat()
@@ -76,24 +78,24 @@ class TrainingDueScreen(OnceModal):
             try:
                 return date.fromisoformat(text.strip()) if (text or "").strip() else None
             except ValueError:
-                raise InputError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+                raise InputError(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
 
         def submit(v):
             if renew:
                 due = day(v["due_on"])
                 if due is None:
-                    raise InputError("Due again: when is the renewed competence due next (YYYY-MM-DD)")
+                    raise InputError(_("Due again: when is the renewed competence due next (YYYY-MM-DD)"))
                 return roles.renew_competence(store, ref, due_on=due, met_on=day(v["met_on"]), note=v["note"])
             return roles.record_training(store, ref, met_on=day(v["met_on"]), due_on=day(v["due_on"]), note=v["note"])
 
-        fields = [Field("met_on", "Met on" if not renew else "Renewed on", value=today, placeholder="YYYY-MM-DD"),
-                  Field("due_on", "Due again", value="", placeholder="YYYY-MM-DD", required=renew),
-                  Field("note", "Note", value="")]
-        title = f"{'Renew' if renew else 'Training met'}: {ref} ({'IN.1.2' if renew else 'IN.1.1'})"
+        fields = [Field("met_on", _("Met on") if not renew else _("Renewed on"), value=today, placeholder="YYYY-MM-DD"),
+                  Field("due_on", _("Due again"), value="", placeholder="YYYY-MM-DD", required=renew),
+                  Field("note", _("Note"), value="")]
+        title = (_("Renew: {ref} (IN.1.2)") if renew else _("Training met: {ref} (IN.1.1)")).format(ref=ref)
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{ref}: {'renewed' if renew else 'recorded as met'}")
+                self.notify((_("{ref}: renewed") if renew else _("{ref}: recorded as met")).format(ref=ref))
                 self.dismiss(None)
 
         self.app.push_screen(FormScreen(fields, submit, title), done)

@@ -19,6 +19,7 @@ from vse_tui.core.governance.roles import RULES, label
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import role_codes
 from vse_tui.core.model.standard import load_standard
+from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
 from vse_tui.screens.common.forms import Field, FormScreen, build_widget, last_line, next_line, read_value
 from vse_tui.widgets.keys import hint_text
@@ -37,7 +38,9 @@ class RoleBox(Checkbox):
         self.BUTTON_INNER = "■" if self.value else "·"
         return super()._button
 ROLE_CODES = role_codes(external=False)  # from data/standard/roles.toml
-AREAS = [("all areas", ""), ("change", "change"), ("incident", "incident"), ("relationship", "relationship")]
+# a practitioner's area: (what the grid shows, the code stored)
+AREAS = [(N_("all areas"), ""), (N_("change"), "change"), (N_("incident"), "incident"),
+         (N_("relationship"), "relationship")]
 
 
 class RoleRow(Horizontal):
@@ -64,14 +67,15 @@ def stored_role_rows(store: Store) -> list[tuple[str | None, str, str, str]]:
 
 
 class WizardScreen(BaseScreen):
-    TITLE_TEXT = "Governance setup"
+    TITLE_TEXT = N_("Governance setup")
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save & next", id="wizard_save", priority=True),
-        Binding("ctrl+b", "back", "Back", id="wizard_back", priority=True),
-        Binding("ctrl+r", "add_person", "Add person", id="wizard_add_person", priority=True),
-        Binding("ctrl+k", "acknowledge", "Acknowledge warning", id="wizard_acknowledge", priority=True),
-        Binding("escape", "leave", "Leave (saved steps are kept)", id="wizard_leave"),
-        Binding("enter", "next_line", "Next line (save from the last)", id="wizard_next", priority=True, show=False),
+        Binding("ctrl+s", "save", N_("Save & next"), id="wizard_save", priority=True),
+        Binding("ctrl+b", "back", N_("Back"), id="wizard_back", priority=True),
+        Binding("ctrl+r", "add_person", N_("Add person"), id="wizard_add_person", priority=True),
+        Binding("ctrl+k", "acknowledge", N_("Acknowledge warning"), id="wizard_acknowledge", priority=True),
+        Binding("escape", "leave", N_("Leave (saved steps are kept)"), id="wizard_leave"),
+        Binding("enter", "next_line", N_("Next line (save from the last)"), id="wizard_next", priority=True,
+                show=False),
     ]
 
     def __init__(self, start: int | None = None) -> None:
@@ -98,7 +102,7 @@ class WizardScreen(BaseScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#wizard-steps").border_title = "Setup"
+        self.query_one("#wizard-steps").border_title = _("Setup")
         self.index = self.start if self.start is not None else gov.resume_step(self.store)
         self.call_later(self.show_step, self.index)
 
@@ -116,11 +120,11 @@ class WizardScreen(BaseScreen):
         for i, step in enumerate(gov.STEPS):
             mark = "▶ " if i == self.index else ("✓ " if done[step.key] else "· ")
             style = "bold" if i == self.index else ("green" if done[step.key] else "dim")
-            text.append(f"{mark}{step.title:<16}", style=style)
+            text.append(f"{mark}{_(step.title):<16}", style=style)
             text.append(f"{step.task or step.wp}\n", style="dim")
-        text.append(f"\nstep {self.index + 1} of {len(gov.STEPS)}", style="dim")
+        text.append("\n" + _("step {n} of {total}").format(n=self.index + 1, total=len(gov.STEPS)), style="dim")
         if all(done.values()):
-            text.append("\n\nSetup complete.", style="bold green")
+            text.append("\n\n" + _("Setup complete."), style="bold green")
         self.query_one("#step-list", Static).update(text)
 
     async def show_step(self, index: int) -> None:
@@ -129,11 +133,11 @@ class WizardScreen(BaseScreen):
         step = self.step
         self._step_list()
         task = load_standard().task(step.task) if step.task else None
-        heading = f"{step.task}  {task.title}" if task else f"{step.wp}  Business goals and objectives"
+        heading = f"{step.task}  {_(task.title)}" if task else f"{step.wp}  " + _("Business goals and objectives")
         self.query_one("#wizard-step").border_title = heading
-        why = Text(step.why)
+        why = Text(_(step.why))
         if step.key in ("resources", "documents") and not self._policy_updated():
-            why.append("\n" + gov.FIRST_PASS, style="dim italic")
+            why.append("\n" + _(gov.FIRST_PASS), style="dim italic")
         self.query_one("#step-why", Static).update(why)
         self.query_one("#step-error", Static).update("")
         form = self.query_one("#step-form", VerticalScroll)
@@ -147,9 +151,9 @@ class WizardScreen(BaseScreen):
             await form.mount_all([Horizontal(Label(f.label + (" *" if f.required else "")), build_widget(f), classes="row")
                                   for f in self.fields])
         self._after_build()
-        pairs = [("save", "save & next"), ("back", "back"), ("leave", "leave (saved steps are kept)")]
+        pairs = [("save", _("save & next")), ("back", _("back")), ("leave", _("leave (saved steps are kept)"))]
         if step.key == "roles":
-            pairs = [("add_person", "add a person"), ("acknowledge", "acknowledge a warning"), *pairs]
+            pairs = [("add_person", _("add a person")), ("acknowledge", _("acknowledge a warning")), *pairs]
         self.query_one("#step-keys", Static).update(Text(hint_text(self, pairs)))
         self.refresh_bindings()
 
@@ -168,16 +172,19 @@ class WizardScreen(BaseScreen):
 
         d = draft or {}
         who = d.get("approved_by") or self.approver or self.store.actor.person
-        return [person_field(self.store, "approved_by", "Approved by", who, required=True),
-                Field("how", "How", "radio", d.get("how", self.approved_how), APPROVAL_HOW),
-                person_field(self.store, "noted_by", "Noted by", d.get("noted_by"))]
+        return [person_field(self.store, "approved_by", _("Approved by"), who, required=True),
+                Field("how", _("How"), "radio", d.get("how", self.approved_how),
+                      [(_(label), code) for label, code in APPROVAL_HOW]),
+                person_field(self.store, "noted_by", _("Noted by"), d.get("noted_by"))]
 
     def _fields(self, key: str, draft: dict | None) -> list[Field]:
         """The step's fields as the core describes them, plus the approval's for a step that approves."""
         from vse_tui.core.governance.setup import APPROVES, fields
 
         kinds = {"line": "input", "date": "input", "text": "text", "radio": "radio"}
-        out = [Field(f.name, f.label, kinds[f.kind], f.value, list(f.options), f.required, f.placeholder)
+        # the core describes the fields in English; the labels, choices and hints are shown translated
+        out = [Field(f.name, _(f.label), kinds[f.kind], f.value, [(_(label), value) for label, value in f.options],
+                     f.required, _(f.placeholder) if f.placeholder else "")
                for f in fields(self.store, key, draft)]
         if key in APPROVES and key != "roles":
             out += self._approval_fields(draft)
@@ -193,8 +200,8 @@ class WizardScreen(BaseScreen):
             rows = stored_role_rows(self.store)
         if not rows:
             rows = [(self.store.actor.person, self.store.actor.operator, "", "SM,MGT")]
-        await form.mount(Static(Text("Person               " + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " practitioner area",
-                                     style="bold"), classes="roles-head"))
+        await form.mount(Static(Text(_("Person").ljust(21) + "  ".join(f"{c:<5}" for c in ROLE_CODES) + " "
+                                     + _("practitioner area"), style="bold"), classes="roles-head"))
         self.role_rows = 0
         for row in rows:
             await self._mount_role_row(form, row)
@@ -205,12 +212,13 @@ class WizardScreen(BaseScreen):
         self.role_rows += 1
         held = {}
         for part in (text or "").split(","):
-            role, _, area = part.strip().partition(":")
+            role, _colon, area = part.strip().partition(":")
             if role:
                 held[role.upper()] = area
         boxes = [RoleBox("", value=code in held, id=f"r{i}-{code}", compact=True) for code in ROLE_CODES]
-        area_pick = Select(AREAS, value=held.get("PT", "") or "", id=f"r{i}-area", allow_blank=False, compact=True)
-        line = RoleRow(Input(name, id=f"r{i}-name", placeholder="name", compact=True), *boxes, area_pick,
+        area_pick = Select([(_(label), code) for label, code in AREAS], value=held.get("PT", "") or "",
+                           id=f"r{i}-area", allow_blank=False, compact=True)
+        line = RoleRow(Input(name, id=f"r{i}-name", placeholder=_("name"), compact=True), *boxes, area_pick,
                        person_uuid=uuid, email=email)
         await form.mount(line)
 
@@ -269,11 +277,14 @@ class WizardScreen(BaseScreen):
         for w in found:
             rule = RULES[w.rule]
             who = f"{w.person_name}: " if w.person_name else ""
-            text.append(f"▲ {who}{rule.name}" + (f" ({' and '.join(w.roles)})" if w.roles else "") + "\n", style="bold")
+            text.append(f"▲ {who}{_(rule.name)}" + (" (" + _(" and ").join(w.roles) + ")" if w.roles else "") + "\n",
+                        style="bold")
             if w.acknowledged:
-                text.append(f"  acknowledged: {w.acknowledged.mitigation}\n", style="green")
+                text.append("  " + _("acknowledged: {mitigation}").format(mitigation=w.acknowledged.mitigation) + "\n",
+                            style="green")
             else:
-                text.append(f"  {rule.why}\n  Instead: {rule.instead}  (^k acknowledge with a mitigation)\n")
+                text.append(f"  {_(rule.why)}\n  " + _("Instead: {instead}  ({key} acknowledge with a mitigation)").format(
+                    instead=_(rule.instead), key=self.key_for("acknowledge")) + "\n")
         box.update(text)
         box.display = True
 
@@ -305,8 +316,8 @@ class WizardScreen(BaseScreen):
         from vse_tui.screens.common.forms import ConfirmScreen
 
         store = self.store
-        names = list_lines(v.get("customers", ""), "Customers")
-        services = list_lines(v.get("services_offered", ""), "Services")
+        names = list_lines(v.get("customers", ""), _("Customers"))
+        services = list_lines(v.get("services_offered", ""), _("Services"))
         known_c = {t.lower() for t in store.titles("customers").values()}
         known_s = {t.lower() for t in store.titles("services").values()}
         new_c = [n for n in names if n.lower() not in known_c]
@@ -316,9 +327,9 @@ class WizardScreen(BaseScreen):
             return True
         lines = []
         if new_c:
-            lines.append(f"New customers ({len(new_c)}):\n" + "\n".join(f"  · {n}" for n in new_c))
+            lines.append(_("New customers ({n}):").format(n=len(new_c)) + "\n" + "\n".join(f"  · {n}" for n in new_c))
         if new_s:
-            lines.append(f"New services, drafts of the catalogue to confirm there ({len(new_s)}):\n"
+            lines.append(_("New services, drafts of the catalogue to confirm there ({n}):").format(n=len(new_s)) + "\n"
                          + "\n".join(f"  · {n}" for n in new_s))
 
         def answered(yes: bool | None) -> None:
@@ -326,7 +337,7 @@ class WizardScreen(BaseScreen):
                 self._previewed = key
                 self.save_now()
 
-        self.app.push_screen(ConfirmScreen("\n\n".join(lines) + "\n\nSave these as records?"), answered)
+        self.app.push_screen(ConfirmScreen("\n\n".join(lines) + "\n\n" + _("Save these as records?")), answered)
         return False
 
     def save_now(self) -> None:
@@ -347,14 +358,15 @@ class WizardScreen(BaseScreen):
         except VseError as exc:
             self.query_one("#step-error", Static).update(Text(str(exc)))
             return
-        self.notify(f"{step.title} saved ({step.task or step.wp})")
+        self.notify(_("{step} saved ({task})").format(step=_(step.title), task=step.task or step.wp))
         if self.index + 1 < len(gov.STEPS):
             self.call_later(self.show_step, self.index + 1)
         else:
             self._step_list()
             self.query_one("#step-error", Static).update(Text.assemble(
-                ("Setup complete. ", "bold green"),
-                "Every governance work product is stored and approved. Esc goes back; g opens them on the Governance screen."))
+                (_("Setup complete.") + " ", "bold green"),
+                _("Every governance work product is stored and approved. Esc goes back; g opens them on the "
+                  "Governance screen.")))
 
     def action_back(self) -> None:
         if self.index > 0:
@@ -370,7 +382,7 @@ class WizardScreen(BaseScreen):
             return
         open_ = [w for w in self.current_warnings() if not w.acknowledged]
         if not open_:
-            self.notify("No warning left to acknowledge")
+            self.notify(_("No warning left to acknowledge"))
             return
         try:  # people must exist before a warning about them can be acknowledged
             gov.save_roles(self.store, self.role_values(), None)
@@ -386,9 +398,10 @@ class WizardScreen(BaseScreen):
 
         rule = RULES[warning.rule]
         self.app.push_screen(FormScreen(
-            [Field("mitigation", "Mitigation", "text", "", required=True)],
+            [Field("mitigation", _("Mitigation"), "text", "", required=True)],
             lambda v: acknowledge(self.store, warning, v["mitigation"]),
-            f"Acknowledge: {rule.name}", info=f"{warning.person_name}: {rule.why} Write how the risk is covered."),
+            _("Acknowledge: {warning}").format(warning=_(rule.name)),
+            info=f"{warning.person_name}: {_(rule.why)} " + _("Write how the risk is covered.")),
             lambda result: self._update_warnings() if result else None)
 
     def _stored_rows(self) -> list[tuple[str | None, str, str, str]]:

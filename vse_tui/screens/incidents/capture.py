@@ -13,12 +13,23 @@ from vse_tui.core.incidents import process as core
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
+from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
 from vse_tui.widgets.choice import Choice
 from vse_tui.widgets.picker import Picker, filter_options
 
 LEVELS = ("high", "medium", "low")
+LEVEL_NAMES = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}  # as the form says them
+
+
+def level_label(field: str, level: str) -> str:
+    """An impact or urgency level as the forms say it: the word agrees with its field in languages
+    that give words a gender (Spanish impacto alto, urgencia alta)."""
+    if field == "urgency":
+        return {"high": pgettext("urgency", "high"), "medium": pgettext("urgency", "medium"),
+                "low": pgettext("urgency", "low")}.get(level, level)
+    return _(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level
 
 
 NEW = "new:"  # the caller picker's value for a contact typed in for the first time
@@ -30,8 +41,8 @@ class QuickCapture(OnceModal):
     caller. Nothing is chosen for the user: the last customer and service are offered first."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="capture_save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="capture_cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="capture_save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="capture_cancel"),
     ]
     DEFAULT_CSS = """
     QuickCapture { align: center middle; }
@@ -56,7 +67,7 @@ class QuickCapture(OnceModal):
         store = self.app.store
         customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
         # a draft of the catalogue (the setup's Services box makes them) is offered too, and said to be one
-        services = [(u, f"{t} (draft)" if st == "draft" else t)
+        services = [(u, _("{service} (draft)").format(service=t) if st == "draft" else t)
                     for u, t, st in store.rows("services", ["uuid", "title", "status"], {"state__ne": "retired"})]
         people = [(u, t) for u, t in store.titles("people", {"affiliation": "internal", "state": "active"}).items()]
         self.callers = {c.uuid: c for c in callers(store)}
@@ -64,38 +75,40 @@ class QuickCapture(OnceModal):
         last_c, last_s = store.pref("last_customer"), store.pref("last_service")
         customers, last_c_name = _last_first(customers, last_c)
         services, last_s_name = _last_first(services, last_s)
-        self.border_title = "New incident"
+        self.border_title = _("New incident")
         with VerticalScroll() as box:
-            box.border_title = "New incident"
+            box.border_title = _("New incident")
             box.can_focus = False
             with Horizontal(classes="row"):
-                yield Label("Summary *")
-                yield Input(id="summary", placeholder="What is wrong, in a few words", max_length=300)
+                yield Label(_("Summary *"))
+                yield Input(id="summary", placeholder=_("What is wrong, in a few words"), max_length=300)
             with Horizontal(classes="row"):
-                yield Label("Caller")
-                yield Picker(search=self._search_callers, id="caller", title="Caller",
-                             prompt="(type a name: a contact, or a new one)")
-                yield Input(id="reach", placeholder="phone or e-mail *", max_length=200)
+                yield Label(_("Caller"))
+                yield Picker(search=self._search_callers, id="caller", title=_("Caller"),
+                             prompt=_("(type a name: a contact, or a new one)"))
+                yield Input(id="reach", placeholder=_("phone or e-mail *"), max_length=200)
             with Horizontal(classes="row"):
-                yield Label("Details")
-                yield Input(id="details", placeholder="What the caller said, what they see", max_length=4000)
+                yield Label(_("Details"))
+                yield Input(id="details", placeholder=_("What the caller said, what they see"), max_length=4000)
             with Horizontal(classes="row"):
-                yield Label("Customer")
-                yield Picker(customers, id="customer", title="Customer",
-                             prompt=f"(none · last: {last_c_name})" if last_c_name else "(none)")
-                yield Label("Service", classes="second")
-                yield Picker(services, id="service", title="Service",
-                             prompt=f"(none · last: {last_s_name})" if last_s_name else "(none)")
+                yield Label(_("Customer"))
+                yield Picker(customers, id="customer", title=_("Customer"),
+                             prompt=_("(none · last: {name})").format(name=last_c_name) if last_c_name else _("(none)"))
+                yield Label(_("Service"), classes="second")
+                yield Picker(services, id="service", title=_("Service"),
+                             prompt=_("(none · last: {name})").format(name=last_s_name) if last_s_name else _("(none)"))
             with Horizontal(classes="row"):
-                yield Label("Assign to")
-                yield Picker(people, value=me if me in {u for u, _ in people} else None, id="assignee",
-                             prompt="(nobody yet)", title="Assign to")
+                yield Label(_("Assign to"))
+                yield Picker(people, value=me if me in {u for u, _name in people} else None, id="assignee",
+                             prompt=_("(nobody yet)"), title=_("Assign to"))
             with Horizontal(classes="row"):
-                yield Label("Impact")
-                yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="impact")
+                yield Label(_("Impact"))
+                yield Choice(*[RadioButton(level_label("impact", level), value=level == "medium", name=level)
+                               for level in LEVELS], id="impact")
             with Horizontal(classes="row"):
-                yield Label("Urgency")
-                yield Choice(*[RadioButton(level, value=level == "medium", name=level) for level in LEVELS], id="urgency")
+                yield Label(_("Urgency"))
+                yield Choice(*[RadioButton(level_label("urgency", level), value=level == "medium", name=level)
+                               for level in LEVELS], id="urgency")
                 yield Static("", id="priority")
             yield Static("", id="target")
             yield Static("", id="needs")
@@ -111,14 +124,15 @@ class QuickCapture(OnceModal):
         found = filter_options([(c.uuid, c.label) for c in ordered], text)
         typed = text.strip()
         if typed and not any(c.name.lower() == typed.lower() for c in self.callers.values()):
-            found.append((NEW + typed, f"+ new contact: {typed}"))
+            found.append((NEW + typed, _("+ new contact: {name}").format(name=typed)))
         return found
 
     def on_mount(self) -> None:
         self.matrix = core.priority_matrix(self.app.store)
         self.query_one("#keys", Static).update(Text(
-            f"{self.key_for('save')} Save   {self.key_for('cancel')} Cancel   tab next field   "
-            "type a name in a list to narrow it", style="dim"))
+            _("{save} Save   {cancel} Cancel   tab next field   type a name in a list to narrow it").format(
+                save=self.key_for("save"), cancel=self.key_for("cancel")), style="dim"))
+        self._fit_labels()
         self.query_one("#summary", Input).focus()
         self._update_priority()
         self._update_needs()
@@ -130,14 +144,15 @@ class QuickCapture(OnceModal):
     def _update_priority(self) -> None:
         impact, urgency = self._level("impact"), self._level("urgency")
         prio = policy.priority_for(impact, urgency, self.matrix)
-        self.query_one("#priority", Static).update(Text.assemble("→ Priority ", (prio, "bold")))
+        self.query_one("#priority", Static).update(Text.assemble("→ " + _("Priority") + " ", (prio, "bold")))
         c = self.query_one("#customer", Picker).value
         s = self.query_one("#service", Picker).value
         probe = Incident(summary="probe", priority=prio, customer=c, service=s, opened_at=clock.now())
         tgt = targets.target_for(self.app.store, probe)
-        self.query_one("#target", Static).update(
-            f"Target  respond {clock.human_duration(clock.timedelta(minutes=tgt.respond_minutes))}"
-            f" · resolve {clock.human_duration(clock.timedelta(minutes=tgt.resolve_minutes))}  ({tgt.source})")
+        self.query_one("#target", Static).update(Text(
+            _("Target  respond {respond} · resolve {resolve}  ({source})").format(
+                respond=clock.human_duration(clock.timedelta(minutes=tgt.respond_minutes)),
+                resolve=clock.human_duration(clock.timedelta(minutes=tgt.resolve_minutes)), source=tgt.source)))
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._update_priority()
@@ -157,11 +172,16 @@ class QuickCapture(OnceModal):
     def _update_needs(self) -> None:
         """What the evidence of IN.2.1 still lacks (who reported it, for whom), said before saving."""
         caller = self.query_one("#caller", Picker).value
-        missing = [name for name, value in (("a caller", caller), ("a customer", self.query_one("#customer", Picker).value))
-                   if not value]
-        self.query_one("#needs", Static).update(
-            Text("The evidence also needs " + " and ".join(missing) + " (who reported it, for whom)", style="italic")
-            if missing else "")
+        customer = self.query_one("#customer", Picker).value
+        if not caller and not customer:
+            needs = _("The evidence also needs a caller and a customer (who reported it, for whom)")
+        elif not caller:
+            needs = _("The evidence also needs a caller (who reported it, for whom)")
+        elif not customer:
+            needs = _("The evidence also needs a customer (who reported it, for whom)")
+        else:
+            needs = ""
+        self.query_one("#needs", Static).update(Text(needs, style="italic") if needs else "")
 
     def action_save(self) -> None:
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
@@ -183,7 +203,8 @@ class QuickCapture(OnceModal):
         except VseError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))
             text = str(exc)
-            self.query_one("#reach" if text.startswith("Phone or e-mail") else "#summary", Input).focus()
+            reach = text.startswith(("Phone or e-mail", _("Phone or e-mail")))
+            self.query_one("#reach" if reach else "#summary", Input).focus()
             return
         self.dismiss(inc.id)
 
@@ -194,7 +215,21 @@ class QuickCapture(OnceModal):
         if not any(self.query_one(f"#{w}", Input).value.strip() for w in ("summary", "details", "reach")):
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmScreen("Discard this incident? What you typed will be lost."), self._discard)
+        self.app.push_screen(ConfirmScreen(_("Discard this incident? What you typed will be lost.")), self._discard)
+
+    def _fit_labels(self) -> None:
+        """The labels' column as wide as the longest label needs (a language's words may be longer
+        than English ones), and the lines under the fields indented to match."""
+        for second in self.query(".row > Label.second"):  # beside a field: its own width
+            second.styles.width = max(9, len(str(second.render())) + 2)
+        labels = [label for label in self.query(".row > Label") if not label.has_class("second")]
+        need = max([len(str(label.render())) + 1 for label in labels] + [10])
+        if need == 10:
+            return
+        for label in labels:
+            label.styles.width = need
+        for wid in ("#target", "#keys", "#needs", "#error"):
+            self.query_one(wid).styles.padding = (0, 0, 0, need)
 
     def _discard(self, yes: bool | None) -> None:
         if yes:

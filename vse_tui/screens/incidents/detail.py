@@ -15,31 +15,45 @@ from vse_tui.core.incidents import targets
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
+from vse_tui.screens.incidents.capture import level_label
 from vse_tui.widgets.history import HistoryTable, record_panels
 from vse_tui.widgets.style import PRIORITY_STYLE
 
-LEVELS = [("high", "high"), ("medium", "medium"), ("low", "low")]
-HOW = [("email", "email"), ("phone", "phone"), ("chat", "chat"), ("in person", "in person")]
+# (what the form shows, the code stored)
+LEVELS = [(N_("high"), "high"), (N_("medium"), "medium"), (N_("low"), "low")]
+HOW = [(N_("email"), "email"), (N_("phone"), "phone"), (N_("chat"), "chat"), (N_("in person"), "in person")]
+WAITING_ON = [(N_("customer"), "customer"), (N_("supplier"), "supplier")]
+
+
+def choices(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label, code) choices with their labels in the language spoken."""
+    return [(_(label), code) for label, code in options]
+
+
+def said(code: str | None, options: list[tuple[str, str]]) -> str:
+    """A stored code shown in the language spoken (the code itself when it is none of the options)."""
+    return next((_(label) for label, value in options if value == code), code or "")
 
 
 class IncidentDetailScreen(BaseScreen):
-    TITLE_TEXT = "Incident"
+    TITLE_TEXT = N_("Incident")
     BINDINGS = [
-        Binding("escape", "back", "Back", id="incident_back"),
-        Binding("k", "classify", "Classify", id="incident_classify"),
-        Binding("m", "notify_party", "Notify", id="incident_notify"),
-        Binding("t", "restore", "Restore", id="incident_restore"),
-        Binding("x", "close_incident", "Close", id="incident_close"),
-        Binding("h", "raise_change", "Raise change", id="incident_change"),
-        Binding("w", "waiting", "Waiting", id="incident_waiting"),
-        Binding("l", "log_time", "Log time", id="incident_time"),
-        Binding("e", "edit", "Edit", id="incident_edit"),
-        Binding("o", "reopen", "Reopen", id="incident_reopen"),
-        Binding("P", "problem", "Potential problem", id="incident_problem"),
-        Binding("f", "files", "Files", id="incident_files"),
-        Binding("A", "assign", "Assign", id="incident_assign"),
+        Binding("escape", "back", N_("Back"), id="incident_back"),
+        Binding("k", "classify", N_("Classify"), id="incident_classify"),
+        Binding("m", "notify_party", N_("Notify"), id="incident_notify"),
+        Binding("t", "restore", N_("Restore"), id="incident_restore"),
+        Binding("x", "close_incident", N_("Close"), id="incident_close"),
+        Binding("h", "raise_change", N_("Raise change"), id="incident_change"),
+        Binding("w", "waiting", N_("Waiting"), id="incident_waiting"),
+        Binding("l", "log_time", N_("Log time"), id="incident_time"),
+        Binding("e", "edit", N_("Edit"), id="incident_edit"),
+        Binding("o", "reopen", N_("Reopen"), id="incident_reopen"),
+        Binding("P", "problem", N_("Potential problem"), id="incident_problem"),
+        Binding("f", "files", N_("Files"), id="incident_files"),
+        Binding("A", "assign", N_("Assign"), id="incident_assign"),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -51,8 +65,8 @@ class IncidentDetailScreen(BaseScreen):
     def _shown(self) -> Incident | None:
         """The incident on the screen; None, said in a message, while it could not be read."""
         if self.incident is None:
-            self.notify(f"{self.ref} could not be read" + (f": {self._unread}" if self._unread else ""),
-                        severity="error")
+            self.notify(_("{ref} could not be read: {error}").format(ref=self.ref, error=self._unread) if self._unread
+                        else _("{ref} could not be read").format(ref=self.ref), severity="error")
         return self.incident
 
     def compose(self) -> ComposeResult:
@@ -64,8 +78,8 @@ class IncidentDetailScreen(BaseScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#fields-panel").border_title = "Record (WP.18)"
-        self.query_one("#history-panel").border_title = "History"
+        self.query_one("#fields-panel").border_title = _("Record (WP.18)")
+        self.query_one("#history-panel").border_title = _("History")
 
     # ------------------------------------------------------------ display
     def reload(self) -> None:
@@ -77,7 +91,7 @@ class IncidentDetailScreen(BaseScreen):
                 self._unread = str(exc)
                 why = self.query_one("#why", Static)
                 why.display = True
-                why.update(Text(f"{self.ref} could not be read: {exc}"))
+                why.update(Text(_("{ref} could not be read: {error}").format(ref=self.ref, error=exc)))
             return
         self.incident = inc
         self._unread = ""
@@ -91,8 +105,9 @@ class IncidentDetailScreen(BaseScreen):
         tail = Text.assemble(*self._target_text(inc, target, clk, verdict, now))
         self.query_one("#head", Static).update(Text.assemble(
             (f"{inc.id}  ", "bold"), Text(inc.summary, style="bold"), "   ",
-            (inc.priority, PRIORITY_STYLE.get(inc.priority, "")), f" · opened {age} ago · ", tail,
-            (" · SECURITY" if inc.security else "", "bold red"), (" · potential problem" if inc.problem else "", "italic")))
+            (inc.priority, PRIORITY_STYLE.get(inc.priority, "")), " · " + _("opened {age} ago").format(age=age) + " · ",
+            tail, (" · " + _("SECURITY") if inc.security else "", "bold red"),
+            (" · " + _("potential problem") if inc.problem else "", "italic")))
         self._steps(inc)
         self._fields(inc, clk)
         self._history(inc)
@@ -107,7 +122,7 @@ class IncidentDetailScreen(BaseScreen):
         parts = []
         for step in steps:
             style = {"●": "green", "◐": "yellow"}.get(step.mark, "dim")
-            parts.append(Text.assemble((f"{step.mark} ", style), (step.label, "bold" if step.performed else ""),
+            parts.append(Text.assemble((f"{step.mark} ", style), (_(step.label), "bold" if step.performed else ""),
                                        (f" {step.task}   ", "dim")))
         self.query_one("#steps", Static).update(Text.assemble(*parts))
         why = self.query_one("#why", Static)
@@ -129,37 +144,45 @@ class IncidentDetailScreen(BaseScreen):
             self.next_actions = ("reopen",)
             return ""
         first = next((s for s in steps if s.task == "IN.2.1"), None)
-        gaps = [m for m in (first.new if first else []) if not m.startswith("no write on it performs")]
-        lacks = f" It lacks {'; '.join(gaps)} for IN.2.1: {k('edit')} to fill it in." if gaps else ""
+        not_performed = ("no write on it performs", _("no write on it performs"))
+        gaps = [m for m in (first.new if first else []) if not m.startswith(not_performed)]
+        lacks = (" " + _("It lacks {gaps} for IN.2.1: {key} to fill it in.").format(gaps="; ".join(gaps), key=k("edit"))
+                 if gaps else "")
         shop = next((s for s in steps if s.inputs), None)
-        waits = (f" The evidence of {shop.task} also waits on the shop: " + "; ".join(shop.inputs) + " (the dashboard "
-                 "lists what to record).") if shop else ""
+        waits = (" " + _("The evidence of {task} also waits on the shop: {inputs} (the dashboard lists what to "
+                         "record).").format(task=shop.task, inputs="; ".join(shop.inputs))) if shop else ""
         by = {s.task: s for s in steps}
         step = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
-        if step is None and "nobody was notified (IN.2.4)" in (by["IN.2.4"].missing if "IN.2.4" in by else []):
+        unnotified = {"nobody was notified (IN.2.4)", _("nobody was notified (IN.2.4)")}
+        if step is None and unnotified & set(by["IN.2.4"].missing if "IN.2.4" in by else []):
             self.next_actions = ("notify_party",)  # restored: the party is told before it is closed
-            return (f"Next: IN.2.4 tell the affected party it is restored, with the message: press "
-                    f"{k('notify_party')} (then {k('close_incident')} to close)." + lacks + waits)
+            return _("Next: IN.2.4 tell the affected party it is restored, with the message: press {key} (then "
+                     "{close_key} to close).").format(key=k("notify_party"), close_key=k("close_incident")) \
+                + lacks + waits
         if step is not None and step.task == "IN.2.2":
             self.next_actions = ("classify",)
-            return (f"Next: IN.2.2 classify it (category, items involved, links): press {k('classify')}."
-                    + lacks + waits)
+            return (_("Next: IN.2.2 classify it (category, items involved, links): press {key}.").format(
+                key=k("classify")) + lacks + waits)
         if step is not None and step.task == "IN.2.3":
             self.next_actions = ("notify_party",)
-            return (f"Next: IN.2.3 notify the affected party with the policy's message: press "
-                    f"{k('notify_party')}." + lacks + waits)
+            return (_("Next: IN.2.3 notify the affected party with the policy's message: press {key}.").format(
+                key=k("notify_party")) + lacks + waits)
         if step is not None:
             self.next_actions = ("restore", "notify_party")
-            return f"Next: IN.2.4 record what restored the service: press {k('restore')}." + lacks + waits
+            return _("Next: IN.2.4 record what restored the service: press {key}.").format(key=k("restore")) \
+                + lacks + waits
         if gaps:
             self.next_actions = ("edit", "close_incident")
-            return f"Before closing: IN.2.1 is not complete ({'; '.join(gaps)}): press {k('edit')}." + waits
-        needs = [p for p in core.closure_problems(inc) if "confirmation" not in p]
+            return _("Before closing: IN.2.1 is not complete ({gaps}): press {key}.").format(
+                gaps="; ".join(gaps), key=k("edit")) + waits
+        confirmation = ("the affected party's confirmation", _("the affected party's confirmation"))
+        needs = [p for p in core.closure_problems(inc) if p not in confirmation and "confirmation" not in p]
         self.next_actions = ("close_incident", "raise_change")
         if needs:
-            return ("Before closing, this incident needs " + "; ".join(needs)
-                    + f". ({k('raise_change')} raises the change request.)") + waits
-        return f"Next: IN.2.5 close it once the affected party confirms: press {k('close_incident')}." + waits
+            return _("Before closing, this incident needs {needs}. ({key} raises the change request.)").format(
+                needs="; ".join(needs), key=k("raise_change")) + waits
+        return _("Next: IN.2.5 close it once the affected party confirms: press {key}.").format(
+            key=k("close_incident")) + waits
 
     @staticmethod
     def _target_text(inc, target, clk, verdict, now) -> list:
@@ -168,28 +191,31 @@ class IncidentDetailScreen(BaseScreen):
         def span(minutes: int) -> str:
             return clock.human_duration(clock.timedelta(minutes=minutes))
 
-        parts: list = [("respond ", "dim"), (span(target.respond_minutes), ""), (": ", "dim")]
+        from vse_tui.screens.incidents.words import shown
+
+        parts: list = [(_("respond") + " ", "dim"), (span(target.respond_minutes), ""), (": ", "dim")]
         if verdict.response_met is True:
-            parts.append(("met", "green"))
+            parts.append((_("met"), "green"))
         elif verdict.response_met is False:
             late = verdict.response_late_by or (now - verdict.respond_due)
-            parts.append((f"late by {clock.human_duration(late)}", "bold red"))
+            parts.append((_("late by {duration}").format(duration=clock.human_duration(late)), "bold red"))
         else:
-            parts.append((f"{clock.human_duration(verdict.respond_due - now)} left", ""))
-        parts += [(" · resolve ", "dim"), (span(target.resolve_minutes), ""), (": ", "dim")]
+            parts.append((_("{duration} left").format(duration=clock.human_duration(verdict.respond_due - now)), ""))
+        parts += [(" · " + _("resolve") + " ", "dim"), (span(target.resolve_minutes), ""), (": ", "dim")]
         if inc.restored_at is not None:
             if verdict.resolution_met:
-                parts.append(("met", "green"))
+                parts.append((_("met"), "green"))
             else:
-                parts.append((f"late by {clock.human_duration(inc.restored_at - verdict.resolve_due)}", "bold red"))
+                parts.append((_("late by {duration}").format(
+                    duration=clock.human_duration(inc.restored_at - verdict.resolve_due)), "bold red"))
         elif clk.paused:
-            parts.append((f"paused ({inc.state})", "dim"))
+            parts.append((_("paused ({state})").format(state=shown(inc.state)), "dim"))
         elif clk.late:
-            parts.append((f"late by {clock.human_duration(-clk.remaining)}", "bold red"))
+            parts.append((_("late by {duration}").format(duration=clock.human_duration(-clk.remaining)), "bold red"))
         elif clk.remaining is not None:
-            parts.append((f"{clock.human_duration(clk.remaining)} left", ""))
+            parts.append((_("{duration} left").format(duration=clock.human_duration(clk.remaining)), ""))
         if inc.status == "closed" and inc.closed_at:
-            parts += [(" · ", "dim"), (f"closed {clock.relative(inc.closed_at, now)}", "green")]
+            parts += [(" · ", "dim"), (_("closed {when}").format(when=clock.relative(inc.closed_at, now)), "green")]
         return parts
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
@@ -207,56 +233,73 @@ class IncidentDetailScreen(BaseScreen):
                 return
             grid.add_row(label, value if isinstance(value, Text) else Text(str(value)))
 
-        row("status", f"{inc.status} (work product) · {inc.state} (operational)")
-        row("priority", f"{inc.priority} from impact {inc.impact} × urgency {inc.urgency}")
-        row("customer", customers.get(inc.customer or "", ""))
-        row("service", services.get(inc.service or "", ""))
-        row("reporter", " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
-        row("assigned to", name_of(store, inc.assignee) if inc.assignee else "nobody yet")
-        row("resolver", name_of(store, inc.resolver))
-        row("category", inc.category)
-        row("items", ", ".join(cis.get(u, u) for u in inc.cis))
-        row("details", inc.details)
-        row("opened", clock.local_text(inc.opened_at))
-        row("responded", clock.local_text(inc.responded_at))
-        row("restored", clock.local_text(inc.restored_at))
-        row("closed", clock.local_text(inc.closed_at))
+        from vse_tui.screens.incidents.words import shown
+
+        row(_("status"), _("{status} (work product) · {state} (operational)").format(
+            status=_(inc.status or ""), state=shown(inc.state or "")))
+        row(_("priority"), _("{priority} from impact {impact} × urgency {urgency}").format(
+            priority=inc.priority, impact=level_label("impact", inc.impact),
+            urgency=level_label("urgency", inc.urgency)))
+        row(_("customer"), customers.get(inc.customer or "", ""))
+        row(_("service"), services.get(inc.service or "", ""))
+        row(_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
+        row(_("assigned to"), name_of(store, inc.assignee) if inc.assignee else _("nobody yet"))
+        row(_("resolver"), name_of(store, inc.resolver))
+        row(_("category"), inc.category)
+        row(_("items"), ", ".join(cis.get(u, u) for u in inc.cis))
+        row(_("details"), inc.details)
+        row(_("opened"), clock.local_text(inc.opened_at))
+        row(_("responded"), clock.local_text(inc.responded_at))
+        row(pgettext("a moment of the incident", "restored"), clock.local_text(inc.restored_at))
+        row(pgettext("a moment of the incident", "closed"), clock.local_text(inc.closed_at))
         if inc.time_to_resolve_minutes is not None:
-            row("time to resolve", clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
+            row(_("time to resolve"), clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
         if clk.due_at and inc.status != "closed":
-            row("target", f"resolve by {clock.local_text(clk.due_at)} ({clk.source})")
-        row("waited", clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes)) if inc.waiting_minutes else "")
-        row("steps taken", inc.steps_taken)
-        row("solution", inc.solution)
-        row("root cause", inc.root_cause)
-        row("no change because", inc.no_change_reason)
+            row(_("target"), _("resolve by {when} ({source})").format(when=clock.local_text(clk.due_at),
+                                                                      source=clk.source))
+        row(_("waited"), clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes)) if inc.waiting_minutes else "")
+        row(_("steps taken"), inc.steps_taken)
+        row(_("solution"), inc.solution)
+        row(_("root cause"), inc.root_cause)
+        row(_("no change because"), inc.no_change_reason)
         if inc.changes:
             found = store.ids_for(inc.changes, "change_requests")
-            row("changes", ", ".join(found[u][0] for u in inc.changes if u in found))
+            row(_("changes"), ", ".join(found[u][0] for u in inc.changes if u in found))
         if inc.related_incidents:
             found = store.ids_for(inc.related_incidents, "incidents")
-            row("related", ", ".join(found[u][0] for u in inc.related_incidents if u in found))
+            row(_("related"), ", ".join(found[u][0] for u in inc.related_incidents if u in found))
         from vse_tui.core.intake.mail_delivery import messages_of
 
         people = store.titles("people")
         for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
-            body = (f"subject: {m.subject}\n" if m.subject else "") + (m.text or "")
-            row("mail in" if m.way == "from" else f"notified {m.task}",
+            body = (_("subject: {subject}").format(subject=m.subject) + "\n" if m.subject else "") + (m.text or "")
+            row(_("mail in") if m.way == "from" else _("notified {task}").format(task=m.task),
                 m.heading(people) + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…") if body.strip() else ""))
         if inc.confirmation:
             c = inc.confirmation
-            row("confirmed", f"{c.by} by {c.how}, {clock.local_text(c.at)}")
+            row(_("confirmed"), _("{person} by {how}, {when}").format(person=c.by, how=said(c.how, HOW),
+                                                                     when=clock.local_text(c.at)))
         if inc.time_spent:
             total = sum(t.minutes for t in inc.time_spent)
             billable = sum(t.minutes for t in inc.time_spent if t.billable)
-            row("time spent", f"{clock.human_duration(clock.timedelta(minutes=total))} "
-                f"({clock.human_duration(clock.timedelta(minutes=billable))} billable, {len(inc.time_spent)} entries)")
-        row("reopened", f"{inc.reopened} times" if inc.reopened else "")
-        row("version", f"{inc.version}, last by {inc.updated_by} {clock.local_text(inc.updated_at)}")
+            row(_("time spent"), ngettext("{total} ({billable} billable, {n} entry)",
+                                          "{total} ({billable} billable, {n} entries)", len(inc.time_spent)).format(
+                total=clock.human_duration(clock.timedelta(minutes=total)),
+                billable=clock.human_duration(clock.timedelta(minutes=billable)), n=len(inc.time_spent)))
+        row(_("reopened"), ngettext("{n} time", "{n} times", inc.reopened).format(n=inc.reopened) if inc.reopened else "")
+        row(_("version"), _("{version}, last by {person} {when}").format(
+            version=inc.version, person=inc.updated_by, when=clock.local_text(inc.updated_at)))
         self.query_one("#fields", Static).update(grid)
 
     def _history(self, inc: Incident) -> None:
         self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid), self.store)
+
+    def key_label(self, action: str) -> str | None:
+        """Closing an incident is its own verb in some languages (French clôture an incident and
+        ferme a window): the key bar says it so."""
+        if action == "close_incident":
+            return pgettext("closing an incident", "Close")
+        return None
 
     # ------------------------------------------------------------ which actions apply
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -275,7 +318,7 @@ class IncidentDetailScreen(BaseScreen):
         def finished(result) -> None:
             if result is not None:
                 if done_message:
-                    self.notify(done_message.format(id=self.ref))
+                    self.notify(done_message.format(ref=self.ref))
                 self.reload()
 
         self.app.push_screen(form, finished)
@@ -298,13 +341,14 @@ class IncidentDetailScreen(BaseScreen):
         found = store.ids_for(inc.cis, "configuration_items")
         ci_ids = ", ".join(found[u][0] for u in inc.cis if u in found)
         fields = [
-            Field("category", "Category", value=inc.category, placeholder="hardware, software, network, access ..."),
-            Field("impact", "Impact", "radio", inc.impact, LEVELS),
-            Field("urgency", "Urgency", "radio", inc.urgency, LEVELS),
-            Field("cis", "Items", value=ci_ids, placeholder="CI-0007, CI-0012"),
-            Field("related", "Related", value="", placeholder="other incidents: INC-0040"),
-            Field("root_cause", "Root cause", "text", inc.root_cause),
-            Field("security", "Security", "switch", inc.security),
+            Field("category", _("Category"), value=inc.category,
+                  placeholder=_("hardware, software, network, access ...")),
+            Field("impact", _("Impact"), "radio", inc.impact, [(level_label("impact", c), c) for _l, c in LEVELS]),
+            Field("urgency", _("Urgency"), "radio", inc.urgency, [(level_label("urgency", c), c) for _l, c in LEVELS]),
+            Field("cis", _("Items"), value=ci_ids, placeholder="CI-0007, CI-0012"),
+            Field("related", _("Related"), value="", placeholder=_("other incidents: INC-0040")),
+            Field("root_cause", _("Root cause"), "text", inc.root_cause),
+            Field("security", _("Security"), "switch", inc.security),
         ]
 
         def submit(v):
@@ -312,9 +356,10 @@ class IncidentDetailScreen(BaseScreen):
                                  cis=_ids(v["cis"]), related=_ids(v["related"]) or None,
                                  root_cause=v["root_cause"], security=v["security"])
 
-        self._run(FormScreen(fields, submit, f"Classify {inc.id} (IN.2.2)",
-                             info="The priority follows the policy's matrix. Significant incidents (P1, P2 or "
-                             "security) need a root cause and a change request before they close."), "{id} classified")
+        self._run(FormScreen(fields, submit, _("Classify {ref} (IN.2.2)").format(ref=inc.id),
+                             info=_("The priority follows the policy's matrix. Significant incidents (P1, P2 or "
+                                    "security) need a root cause and a change request before they close.")),
+                  _("{ref} classified"))
 
     def action_notify_party(self) -> None:
         inc = self._shown()
@@ -327,11 +372,12 @@ class IncidentDetailScreen(BaseScreen):
         settings = self.app.config.mail_settings
         can_mail = bool(settings.sender) and "@" in (inc.reporter_contact or "")
         fields = [
-            Field("to", "Told", value=inc.reporter or inc.reporter_contact, required=True, placeholder="who was told"),
-            Field("how", "How", "radio", "email", HOW),
-            Field("mail", f"Send by e-mail to {inc.reporter_contact}" if can_mail else "Send by e-mail", "switch",
-                  can_mail),
-            Field("message", "Message", "text", message),
+            Field("to", _("Told"), value=inc.reporter or inc.reporter_contact, required=True,
+                  placeholder=_("who was told")),
+            Field("how", _("How"), "radio", "email", choices(HOW)),
+            Field("mail", _("Send by e-mail to {address}").format(address=inc.reporter_contact) if can_mail
+                  else _("Send by e-mail"), "switch", can_mail),
+            Field("message", _("Message"), "text", message),
         ]
 
         def submit(v):
@@ -341,7 +387,7 @@ class IncidentDetailScreen(BaseScreen):
                 if not settings.sender:
                     from vse_tui.core.kernel.errors import InputError
 
-                    raise InputError("Set the shop's address (from) in the config's [mail] section to send mail")
+                    raise InputError(_("Set the shop's address (from) in the config's [mail] section to send mail"))
                 updated, _path = notify_by_mail(self.store, inc.uuid, task=task, sender=settings.sender,
                                                 message=v["message"])
                 if settings.send == "now":
@@ -350,62 +396,74 @@ class IncidentDetailScreen(BaseScreen):
             self.app.copy_to_clipboard(v["message"])
             return core.notify(self.store, inc.uuid, task=task, to=v["to"], how=v["how"], message=v["message"])
 
-        info = ("The message comes from the policy's templates. With 'Send by e-mail' it goes to the outbox as a real "
-                "message ([" + (inc.id or "") + "] in its subject); else it is copied to the clipboard. Either way the "
-                "notification is recorded.")
-        self._run(FormScreen(fields, submit, f"Notify about {inc.id} ({task})", info=info), "Notification recorded")
+        info = _("The message comes from the policy's templates. With 'Send by e-mail' it goes to the outbox as a "
+                 "real message ([{ref}] in its subject); else it is copied to the clipboard. Either way the "
+                 "notification is recorded.").format(ref=inc.id or "")
+        self._run(FormScreen(fields, submit, _("Notify about {ref} ({task})").format(ref=inc.id, task=task), info=info),
+                  _("Notification recorded"))
 
     def action_restore(self) -> None:
         inc = self._shown()
         if inc is None:
             return
-        fields = [Field("solution", "Solution", "text", inc.solution, required=True),
-                  Field("steps", "Steps taken", "text", inc.steps_taken)]
+        fields = [Field("solution", _("Solution"), "text", inc.solution, required=True),
+                  Field("steps", _("Steps taken"), "text", inc.steps_taken)]
         self._run(FormScreen(fields, lambda v: core.restore(self.store, inc.uuid, solution=v["solution"], steps_taken=v["steps"]),
-                             f"Restore {inc.id} (IN.2.4)"), "{id} restored")
+                             _("Restore {ref} (IN.2.4)").format(ref=inc.id)), _("{ref} restored"))
 
     def action_close_incident(self) -> None:
         inc = self._shown()
         if inc is None:
             return
         fields = [
-            Field("by", "Confirmed by", value=inc.reporter, required=True, placeholder="the affected party"),
-            Field("how", "How", "radio", "phone", HOW),
-            Field("solution", "Resolution", "text", inc.solution, required=True),
+            Field("by", _("Confirmed by"), value=inc.reporter, required=True, placeholder=_("the affected party")),
+            Field("how", _("How"), "radio", "phone", choices(HOW)),
+            Field("solution", _("Resolution"), "text", inc.solution, required=True),
         ]
         if inc.significant:
-            fields += [Field("root_cause", "Root cause", "text", inc.root_cause),
-                       Field("no_change", "No change because", "text", inc.no_change_reason,
-                             placeholder="only if no change request is needed")]
+            fields += [Field("root_cause", _("Root cause"), "text", inc.root_cause),
+                       Field("no_change", _("No change because"), "text", inc.no_change_reason,
+                             placeholder=_("only if no change request is needed"))]
         own = core.closes_own_work(inc, self.store.actor.person, self.store.actor.operator)
         if own:
-            fields.append(Field("ack", "Checked by", "text", "", required=True,
-                                placeholder="how the fix was checked, e.g. the customer tested it with me"))
+            fields.append(Field("ack", _("Checked by"), "text", "", required=True,
+                                placeholder=_("how the fix was checked, e.g. the customer tested it with me")))
 
         def submit(v):
             return core.close(self.store, inc.uuid, confirmed_by=v["by"], how=v["how"], solution=v["solution"],
                               root_cause=v.get("root_cause"), no_change_reason=v.get("no_change"),
                               acknowledgement=v.get("ack"))
 
-        info = ("A significant incident needs its root cause and a linked change request (h), "
-                "or the reason none is needed. " if inc.significant else "")
+        info = (_("A significant incident needs its root cause and a linked change request ({key}), or the reason "
+                  "none is needed.").format(key=self.key_for("raise_change")) + " " if inc.significant else "")
         from vse_tui.core.evidence.guide import record_steps
 
-        names = {"IN.2.2": "classified", "IN.2.3": "the affected party notified", "IN.2.4": "restored with a solution"}
+        names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
+                 "IN.2.4": N_("restored with a solution")}
         steps = [s for s in record_steps(self.store, inc) if s.task in names]
-        skipped = [names[s.task] for s in steps if not s.performed]
+        skipped = [_(names[s.task]) for s in steps if not s.performed]
         lacking = [f"{s.task}: {'; '.join(s.new)}" for s in steps if s.performed and s.new]
         if skipped or lacking:
-            said = (f"was never {' nor '.join(skipped)}" if skipped else "") + (
-                ("; its evidence lacks " if skipped else "lacks for its evidence ") + "; ".join(lacking) if lacking else "")
-            info = (f"▲ This {inc.priority} incident {said}: an assessor will ask why. Close anyway, or Esc and do "
-                    "it first. ") + info
+            never = _(" nor ").join(skipped)
+            lacks = "; ".join(lacking)
+            if skipped and lacking:
+                warning = _("▲ This {priority} incident was never {never}; its evidence lacks {lacks}: an assessor "
+                            "will ask why. Close anyway, or Esc and do it first.")
+            elif skipped:
+                warning = _("▲ This {priority} incident was never {never}: an assessor will ask why. Close anyway, "
+                            "or Esc and do it first.")
+            else:
+                warning = _("▲ This {priority} incident lacks for its evidence {lacks}: an assessor will ask why. "
+                            "Close anyway, or Esc and do it first.")
+            info = warning.format(priority=inc.priority, never=never, lacks=lacks) + " " + info
         if own:
             from vse_tui.core.governance.roles import RULES
 
             rule = RULES["resolver-closes"]
-            info += f"▲ {rule.name}: {rule.why} {rule.instead} Your note is recorded on {inc.id}."
-        self._run(FormScreen(fields, submit, f"Close {inc.id} (IN.2.5)", info=info), "{id} closed")
+            info += f"▲ {_(rule.name)}: {_(rule.why)} {_(rule.instead)} " + _("Your note is recorded on {ref}.").format(
+                ref=inc.id)
+        self._run(FormScreen(fields, submit, _("Close {ref} (IN.2.5)").format(ref=inc.id), info=info),
+                  _("{ref} closed"))
 
     def action_raise_change(self) -> None:
         inc = self._shown()
@@ -416,14 +474,16 @@ class IncidentDetailScreen(BaseScreen):
             if not yes:
                 return
             try:
-                _, change = core.raise_change(self.store, inc.uuid)
+                _incident, change = core.raise_change(self.store, inc.uuid)
             except VseError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"{change.id} raised and linked; the Control screen lists it", title="Change request")
+            self.notify(_("{ref} raised and linked; the Control screen lists it").format(ref=change.id),
+                        title=_("Change request"))
             self.reload()
 
-        self.app.push_screen(ConfirmScreen(f"Raise a change request for {inc.id}, prefilled from it?"), answered)
+        self.app.push_screen(ConfirmScreen(_("Raise a change request for {ref}, prefilled from it?").format(
+            ref=inc.id)), answered)
 
     def action_waiting(self) -> None:
         inc = self._shown()
@@ -436,9 +496,11 @@ class IncidentDetailScreen(BaseScreen):
                 self.notify(str(exc), severity="error")
             self.reload()
             return
-        fields = [Field("on", "Waiting for", "radio", "customer", [("customer", "customer"), ("supplier", "supplier")])]
+        fields = [Field("on", _("Waiting for"), "radio", "customer", choices(WAITING_ON))]
         self._run(FormScreen(fields, lambda v: core.set_waiting(self.store, inc.uuid, v["on"] or "customer"),
-                             f"Put {inc.id} on hold", info="The target clock pauses while you wait; w again resumes it."))
+                             _("Put {ref} on hold").format(ref=inc.id),
+                             info=_("The target clock pauses while you wait; {key} again resumes it.").format(
+                                 key=self.key_for("waiting"))))
 
     def action_log_time(self) -> None:
         inc = self._shown()
@@ -446,10 +508,10 @@ class IncidentDetailScreen(BaseScreen):
             return
         from vse_tui.screens.common.forms import person_field
 
-        fields = [person_field(self.store, "who", "Who", self.store.actor.person, required=True),
-                  Field("minutes", "Minutes", "int", 30, required=True),
-                  Field("billable", "Billable", "switch", True),
-                  Field("note", "Note", value="")]
+        fields = [person_field(self.store, "who", _("Who"), self.store.actor.person, required=True),
+                  Field("minutes", _("Minutes"), "int", 30, required=True),
+                  Field("billable", _("Billable"), "switch", True),
+                  Field("note", _("Note"), value="")]
 
         def submit(v):
             try:
@@ -457,10 +519,10 @@ class IncidentDetailScreen(BaseScreen):
             except (TypeError, ValueError):
                 from vse_tui.core.kernel.errors import InputError
 
-                raise InputError("Minutes: a whole number of minutes, e.g. 45") from None
+                raise InputError(_("Minutes: a whole number of minutes, e.g. 45")) from None
             return core.log_time(self.store, inc.uuid, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])
 
-        self._run(FormScreen(fields, submit, f"Time spent on {inc.id}"), "Time logged")
+        self._run(FormScreen(fields, submit, _("Time spent on {ref}").format(ref=inc.id)), _("Time logged"))
 
     def action_edit(self) -> None:
         from vse_tui.screens.common.forms import person_field
@@ -468,16 +530,17 @@ class IncidentDetailScreen(BaseScreen):
         inc = self._shown()
         if inc is None:
             return
-        fields = [Field("summary", "Summary", value=inc.summary, required=True),
-                  Field("details", "Details", "text", inc.details),
-                  Field("reporter", "Reporter", value=inc.reporter), Field("contact", "Contact", value=inc.reporter_contact),
-                  person_field(self.store, "resolver", "Resolver", inc.resolver)]
+        fields = [Field("summary", _("Summary"), value=inc.summary, required=True),
+                  Field("details", _("Details"), "text", inc.details),
+                  Field("reporter", _("Reporter"), value=inc.reporter),
+                  Field("contact", _("Contact"), value=inc.reporter_contact),
+                  person_field(self.store, "resolver", _("Resolver"), inc.resolver)]
 
         def submit(v):
             return core.edit_details(self.store, inc.uuid, summary=v["summary"], details=v["details"],
                                      reporter=v["reporter"], reporter_contact=v["contact"], resolver=v["resolver"])
 
-        self._run(FormScreen(fields, submit, f"Edit {inc.id}"), "{id} saved")
+        self._run(FormScreen(fields, submit, _("Edit {ref}").format(ref=inc.id)), _("{ref} saved"))
 
     def action_assign(self) -> None:
         from vse_tui.screens.common.forms import assign_action
@@ -490,19 +553,21 @@ class IncidentDetailScreen(BaseScreen):
         inc = self._shown()
         if inc is None:
             return
-        self._run(FormScreen([Field("reason", "Reason", "text", "", required=True)],
-                             lambda v: core.reopen(self.store, inc.uuid, v["reason"]), f"Reopen {inc.id}"), "{id} reopened")
+        self._run(FormScreen([Field("reason", _("Reason"), "text", "", required=True)],
+                             lambda v: core.reopen(self.store, inc.uuid, v["reason"]),
+                             _("Reopen {ref}").format(ref=inc.id)), _("{ref} reopened"))
 
 
     def action_problem(self) -> None:
         inc = self._shown()
         if inc is None:
             return
-        self._run(FormScreen([Field("root_cause", "Root cause", "text", inc.root_cause or "")],
+        self._run(FormScreen([Field("root_cause", _("Root cause"), "text", inc.root_cause or "")],
                              lambda v: core.mark_problem(self.store, inc.uuid, root_cause=v["root_cause"]),
-                             f"Mark {inc.id} a potential problem (IN.1.3)",
-                             info="A cause that could bring incidents again; raise a change request to remove it (h)."),
-                  "{id} is a potential problem")
+                             _("Mark {ref} a potential problem (IN.1.3)").format(ref=inc.id),
+                             info=_("A cause that could bring incidents again; raise a change request to remove it "
+                                    "({key}).").format(key=self.key_for("raise_change"))),
+                  _("{ref} is a potential problem"))
 
 
 def _ids(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Select, Static
 
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen
 
@@ -34,12 +35,12 @@ class ExportTree(DirectoryTree):
 
 
 class ImportScreen(BaseScreen):
-    TITLE_TEXT = "Import incidents"
+    TITLE_TEXT = N_("Import incidents")
     BINDINGS = [
-        Binding("escape", "back", "Back", id="import_back"),
-        Binding("ctrl+r", "replan", "Read again with these choices", id="import_replan"),
-        Binding("ctrl+s", "run_import", "Import", id="import_run"),
-        Binding("ctrl+t", "toggle_update", "Bring earlier imports up to date", id="import_update"),
+        Binding("escape", "back", N_("Back"), id="import_back"),
+        Binding("ctrl+r", "replan", N_("Read again with these choices"), id="import_replan"),
+        Binding("ctrl+s", "run_import", N_("Import"), id="import_run"),
+        Binding("ctrl+t", "toggle_update", N_("Bring earlier imports up to date"), id="import_update"),
     ]
     DEFAULT_CSS = """
     ImportScreen #import-body { height: 1fr; }
@@ -69,10 +70,10 @@ class ImportScreen(BaseScreen):
         yield from self.compose_top()
         with Horizontal(id="import-body"):
             with Vertical(id="import-left", classes="panel"):
-                yield Input(placeholder="path of the export (CSV), or choose below", id="import-path")
+                yield Input(placeholder=_("path of the export (CSV), or choose below"), id="import-path")
                 yield ExportTree(str(self.start if self.start.is_dir() else self.start.parent), id="import-tree")
             with VerticalScroll(id="import-right", classes="panel"):
-                yield Static(Text("Choose the export of the tool you use now: Enter on a file, or type its path.",
+                yield Static(Text(_("Choose the export of the tool you use now: Enter on a file, or type its path."),
                                   style="dim"), id="import-summary")
                 yield ProgressBar(id="import-progress", show_eta=False)
                 yield Static("", id="import-columns-head", classes="import-head")
@@ -85,8 +86,8 @@ class ImportScreen(BaseScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#import-right").border_title = "What the import will do"
-        self.query_one("#import-left").border_title = "Export file"
+        self.query_one("#import-right").border_title = _("What the import will do")
+        self.query_one("#import-left").border_title = _("Export file")
         self.query_one("#import-path").focus()  # type a path, or Tab to the folders below
         if self.start.is_file():
             self.choose(self.start)
@@ -99,7 +100,7 @@ class ImportScreen(BaseScreen):
         if event.input.id == "import-path" and event.value.strip():
             path = Path(event.value.strip()).expanduser()
             if not path.is_file():
-                self.notify(f"No file {path}", severity="error")
+                self.notify(_("No file {path}").format(path=path), severity="error")
                 return
             self.choose(path)
 
@@ -137,7 +138,7 @@ class ImportScreen(BaseScreen):
         except VseError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.query_one("#import-summary", Static).update(Text(f"Reading {path.name}…", style="dim"))
+        self.query_one("#import-summary", Static).update(Text(_("Reading {name}…").format(name=path.name), style="dim"))
 
         def compute(apart):
             try:
@@ -160,28 +161,45 @@ class ImportScreen(BaseScreen):
             return
         self.plan = plan
         key = plan.mapping.get("ref")
+
+        def rows(n: int) -> str:
+            return ngettext("{n} row", "{n} rows", n).format(n=n)
+
+        def tickets(n: int) -> str:
+            return ngettext("{n} ticket", "{n} tickets", n).format(n=n)
+
         lines = Text.assemble(
-            ("File ", "dim"), (plan.source, "bold"), (f": {plan.rows} rows, {plan.ticket_count} tickets", ""),
-            (" (an event log: one incident per ticket)" if plan.event_log else "", "dim"), "\n",
-            ("Recognised as ", "dim"), (plan.layout, "bold"), "\n",
-            ("Ticket key: ", "dim"), (f"column {key!r}" if key else "none (rows are fingerprinted by content)", ""),
+            (_("File") + " ", "dim"), (plan.source, "bold"),
+            (": " + _("{rows}, {tickets}").format(rows=rows(plan.rows), tickets=tickets(plan.ticket_count)), ""),
+            (" " + _("(an event log: one incident per ticket)") if plan.event_log else "", "dim"), "\n",
+            (_("Recognised as") + " ", "dim"), (plan.layout, "bold"), "\n",
+            (_("Ticket key:") + " ", "dim"),
+            (_("column {name}").format(name=repr(key)) if key else _("none (rows are fingerprinted by content)"), ""),
             "\n",
             *[part for name, how in plan.dates.items() for part in
-              ((f"Dates in {plan.mapping[name]!r}: ", "dim"), (how + "\n", ""))],
-            ("Read as: ", "dim"), (plan.encoding, ""), "\n",
-            *([("Event time: ", "dim"), (plan.event_time + "\n", "")] if plan.event_time else []),
+              ((_("Dates in {column}:").format(column=repr(plan.mapping[name])) + " ", "dim"), (how + "\n", ""))],
+            (_("Read as:") + " ", "dim"), (plan.encoding, ""), "\n",
+            *([(_("Event time:") + " ", "dim"), (plan.event_time + "\n", "")] if plan.event_time else []),
             *[part for (word, state, how), n in sorted(plan.placed.items(), key=lambda i: -i[1])[:10] for part in
-              (("Status word no table knows: ", "dim"), (f"{word!r} -> {state}", "bold"),
-               (f" ({how}; {n} rows; change it below, then ^r)\n", "dim"))],
-            *([("Note: ", "dim"), (f"{plan.no_close_date} closed tickets have no close date in the file: "
-                                   "left empty, never taken from a later update\n", "")] if plan.no_close_date else []),
-            *[part for note in plan.notes for part in (("Note: ", "dim"), (note + "\n", ""))],
-            ("To import: ", "dim"), (f"{plan.to_import - plan.to_update} tickets",
-                                     "bold green" if plan.to_import else "bold"),
-            *([("   already here, brought up to date (^t): ", "dim"), (str(plan.to_update), "bold")] if plan.update
-              else [("   already here (skipped; ^t brings them up to date): ", "dim"), (str(plan.skipped_known), "")]),
-            ("   rejected: ", "dim"), (f"{len(plan.rejected)} rows ({plan.rejected_tickets} tickets)",
-                                       "bold red" if plan.rejected else ""))
+              ((_("Status word no table knows:") + " ", "dim"), (f"{word!r} -> {state}", "bold"),
+               (" " + _("({how}; {rows}; change it below, then {key})").format(how=how, rows=rows(n),
+                                                                               key=self.key_for("replan")) + "\n",
+                "dim"))],
+            *([(_("Note:") + " ", "dim"),
+               (ngettext("{n} closed ticket has no close date in the file: left empty, never taken from a later "
+                         "update", "{n} closed tickets have no close date in the file: left empty, never taken from "
+                         "a later update", plan.no_close_date).format(n=plan.no_close_date) + "\n", "")]
+              if plan.no_close_date else []),
+            *[part for note in plan.notes for part in ((_("Note:") + " ", "dim"), (note + "\n", ""))],
+            (_("To import:") + " ", "dim"), (tickets(plan.to_import - plan.to_update),
+                                             "bold green" if plan.to_import else "bold"),
+            *([("   " + _("already here, brought up to date ({key}):").format(key=self.key_for("toggle_update"))
+                + " ", "dim"), (str(plan.to_update), "bold")] if plan.update
+              else [("   " + _("already here (skipped; {key} brings them up to date):").format(
+                  key=self.key_for("toggle_update")) + " ", "dim"), (str(plan.skipped_known), "")]),
+            ("   " + _("rejected:") + " ", "dim"),
+            (_("{rows} ({tickets})").format(rows=rows(len(plan.rejected)), tickets=tickets(plan.rejected_tickets)),
+             "bold red" if plan.rejected else ""))
         self.query_one("#import-summary", Static).update(lines)
         self._columns(plan)
         self._values(plan)
@@ -192,9 +210,10 @@ class ImportScreen(BaseScreen):
 
         box = self.query_one("#import-columns")
         box.remove_children()
-        self.query_one("#import-columns-head", Static).update("Columns (which field each gives; change, then ^r)")
+        self.query_one("#import-columns-head", Static).update(
+            _("Columns (which field each gives; change, then {key})").format(key=self.key_for("replan")))
         taken = {column: name for name, column in plan.mapping.items()}
-        options = [(Text("not used"), "")] + [(Text(f), f) for f in FIELDS]
+        options = [(Text(_("not used")), "")] + [(Text(f), f) for f in FIELDS]
         rows = []
         for n, column in enumerate(plan.header):
             value = self.columns.get(column, taken.get(column, ""))
@@ -209,7 +228,7 @@ class ImportScreen(BaseScreen):
         words: list[tuple[str, str, str]] = []
         for name, used in plan.values_used.items():
             for entry in sorted(used):
-                word, _, value = entry.partition(" -> ")
+                word, _arrow, value = entry.partition(" -> ")
                 words.append((name, word, self.values.get(name, {}).get(word.lower(), value)))
         placed = sorted({(word, state) for (word, state, _how) in plan.placed if word})
         known = {(name, word) for name, word, _value in words}
@@ -219,34 +238,44 @@ class ImportScreen(BaseScreen):
                           if r.reason.split(":")[0] in TARGETS and r.reason.count("'") >= 2})
         words += [(name, word, self.values.get(name, {}).get(word.lower(), "")) for name, word in failing]
         self.query_one("#import-values-head", Static).update(
-            "Value words (what each means here; change, then ^r)" if words else "")
+            _("Value words (what each means here; change, then {key})").format(key=self.key_for("replan"))
+            if words else "")
+        from vse_tui.screens.incidents.words import shown
+
         rows = []
         for n, (name, word, value) in enumerate(words[:60]):
-            options = [(Text(v), v) for v in TARGETS[name]]
+            options = [(Text(shown(v) if name == "state" else _(v) if name in ("impact", "urgency") else v), v)
+                       for v in TARGETS[name]]
             select = Select(options, value=value if value in TARGETS[name] else Select.NULL, id=f"import-val-{n}",
-                            prompt="choose")
+                            prompt=_("choose"))
             select.word = (name, word)  # type: ignore[attr-defined]
             rows.append(Horizontal(Label(Text(f"{name}: {word}"[:26])), select, classes="import-row"))
         box.mount_all(rows)
 
     def _preview(self, plan) -> None:
-        text = Text("First tickets\n", style="bold")
+        from vse_tui.screens.incidents.words import shown
+
+        text = Text(_("First tickets") + "\n", style="bold")
         for t in plan.preview[:10]:
-            text.append(f"  {t.key or '-':<14} {t.initial['priority']} {t.final_state:<22} ")
+            text.append(f"  {t.key or '-':<14} {t.initial['priority']} {shown(t.final_state):<22} ")
             text.append(str(t.initial["summary"])[:50])
-            text.append(f" ({t.rows} events)\n" if t.rows > 1 else "\n", style="dim")
+            text.append(" " + ngettext("({n} event)", "({n} events)", t.rows).format(n=t.rows) + "\n" if t.rows > 1
+                        else "\n", style="dim")
         if plan.to_import > 10:
-            text.append(f"  … and {plan.to_import - 10} more\n", style="dim")
+            more = plan.to_import - 10
+            text.append("  " + ngettext("… and {n} more", "… and {n} more", more).format(n=more) + "\n", style="dim")
         self.query_one("#import-preview", Static).update(text if plan.preview else "")
         rejects = Text()
         if plan.rejected:
-            rejects.append("Rejected rows (their tickets are not imported)\n", style="bold red")
+            rejects.append(_("Rejected rows (their tickets are not imported)") + "\n", style="bold red")
             for r in plan.rejected[:20]:
-                rejects.append(f"  line {r.line}: ", style="dim")
+                rejects.append("  " + _("line {n}:").format(n=r.line) + " ", style="dim")
                 rejects.append(r.reason + "\n")
             if len(plan.rejected) > 20:
-                rejects.append(f"  … and {len(plan.rejected) - 20} more (vse-tui import incidents --rejects "
-                               "FILE.csv writes them all)\n", style="dim")
+                more = len(plan.rejected) - 20
+                rejects.append("  " + ngettext("… and {n} more (vse-tui import incidents --rejects FILE.csv writes "
+                                               "them all)", "… and {n} more (vse-tui import incidents --rejects "
+                                               "FILE.csv writes them all)", more).format(n=more) + "\n", style="dim")
         self.query_one("#import-rejects", Static).update(rejects)
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -259,7 +288,7 @@ class ImportScreen(BaseScreen):
 
     def action_replan(self) -> None:
         if self.path is None:
-            self.notify("Choose the export first", severity="warning")
+            self.notify(_("Choose the export first"), severity="warning")
             return
         self.plan_now()
 
@@ -267,19 +296,23 @@ class ImportScreen(BaseScreen):
     def action_run_import(self) -> None:
         plan = self.plan
         if plan is None or self.busy:
-            self.notify("Choose the export first" if plan is None else "The import is running", severity="warning")
+            self.notify(_("Choose the export first") if plan is None else _("The import is running"),
+                        severity="warning")
             return
         if not plan.to_import:
-            self.notify("Nothing to import: every ticket is rejected or already here", severity="warning")
+            self.notify(_("Nothing to import: every ticket is rejected or already here"), severity="warning")
             return
         new = plan.to_import - plan.to_update
-        question = f"Import {new} incidents from {plan.source}?"
+        question = ngettext("Import {n} incident from {source}?", "Import {n} incidents from {source}?", new).format(
+            n=new, source=plan.source)
         if plan.update and plan.to_update:
-            question = (f"Import {new} incidents and bring {plan.to_update} imported before up to date from "
-                        f"{plan.source}?")
-        question += " A backup is made first."
+            question = ngettext("Import {n} incidents and bring {updated} imported before up to date from {source}?",
+                                "Import {n} incidents and bring {updated} imported before up to date from {source}?",
+                                new).format(n=new, updated=plan.to_update, source=plan.source)
+        question += " " + _("A backup is made first.")
         if plan.rejected:
-            question += f" {len(plan.rejected)} rejected rows stay out."
+            question += " " + ngettext("{n} rejected row stays out.", "{n} rejected rows stay out.",
+                                       len(plan.rejected)).format(n=len(plan.rejected))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -309,13 +342,17 @@ class ImportScreen(BaseScreen):
             self.busy = False
             bar.remove_class("busy")
             if isinstance(result, Exception):
-                self.notify(f"The import stopped: {result}. What was stored stays; run it again to finish.",
-                            severity="error", timeout=15)
+                self.notify(_("The import stopped: {error}. What was stored stays; run it again to finish.").format(
+                    error=result), severity="error", timeout=15)
             else:
                 count, saved = result
-                mended = f"; {plan.updated} imported before brought up to date" if plan.update else ""
-                self.notify(f"{count} incidents imported from {plan.source}{mended}"
-                            + (f". Backup first: {saved}" if saved else ""), title="Import done", timeout=10)
+                said = ngettext("{n} incidents imported from {source}", "{n} incidents imported from {source}",
+                                count).format(n=count, source=plan.source)
+                if plan.update:
+                    said += "; " + _("{n} imported before brought up to date").format(n=plan.updated)
+                if saved:
+                    said += ". " + _("Backup first: {path}").format(path=saved)
+                self.notify(said, title=_("Import done"), timeout=10)
                 self.plan_now()  # the same file again: all of it is now already here
 
         self.run_apart(compute, done, "import-run", exit_on_error=False)
@@ -323,8 +360,8 @@ class ImportScreen(BaseScreen):
     def action_toggle_update(self) -> None:
         """Bring the tickets imported before from this file up to date (as `--update` does), or not."""
         self.update = not self.update
-        self.notify("Tickets imported before from this file will be brought up to date" if self.update
-                    else "Tickets imported before are skipped", timeout=4)
+        self.notify(_("Tickets imported before from this file will be brought up to date") if self.update
+                    else _("Tickets imported before are skipped"), timeout=4)
         if self.path is not None:
             self.plan_now()
 

@@ -10,7 +10,10 @@ from textual.widgets import Input, Static
 
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
+from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import SearchableList
+from vse_tui.screens.incidents.words import short_state, shown
+from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.paged_table import PagedTable
 from vse_tui.widgets.style import mark, plain, priority_text, time_left
 
@@ -18,26 +21,27 @@ PAGE = 100
 STATUS_FILTERS = ("open", "all", "new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed")
 PRIORITY_FILTERS = (None, "P1", "P2", "P3", "P4", "P5")
 SORT_ORDER = ("priority", "newest", "oldest")
+WHOSE = ("everyone", "mine", "unassigned")
 
 
 class IncidentsScreen(SearchableList):
     LIST_ID = "list"
-    TITLE_TEXT = "Incidents"
+    TITLE_TEXT = N_("Incidents")
     BINDINGS = [
-        Binding("enter", "open", "Open", id="incidents_open", show=False),
-        Binding("slash", "search", "Search", id="incidents_search"),
-        Binding("f", "cycle_status", "Status filter", id="incidents_status"),
-        Binding("p", "cycle_priority", "Priority filter", id="incidents_priority"),
-        Binding("s", "cycle_sort", "Sort", id="incidents_sort"),
-        Binding("u", "party_filter", "Customer/service", id="incidents_party", show=False),
-        Binding("x", "clear_filters", "Clear filters", id="incidents_clear", show=False),
-        Binding("b", "problems", "Problems", id="incidents_problems", show=False),
-        Binding("t", "training", "Training due", id="incidents_training"),
-        Binding("I", "import_export", "Import from another tool", id="incidents_import"),
-        Binding("M", "mail_in", "Mail in", id="incidents_mail"),
-        Binding("A", "assign", "Assign", id="incidents_assign"),
-        Binding("w", "cycle_whose", "Mine/unassigned/all", id="incidents_whose"),
-        Binding("escape", "close_search", "Close search", id="incidents_close_search", show=False),
+        Binding("enter", "open", N_("Open"), id="incidents_open", show=False),
+        Binding("slash", "search", N_("Search"), id="incidents_search"),
+        Binding("f", "cycle_status", N_("Status filter"), id="incidents_status"),
+        Binding("p", "cycle_priority", N_("Priority filter"), id="incidents_priority"),
+        Binding("s", "cycle_sort", N_("Sort"), id="incidents_sort"),
+        Binding("u", "party_filter", N_("Customer/service"), id="incidents_party", show=False),
+        Binding("x", "clear_filters", N_("Clear filters"), id="incidents_clear", show=False),
+        Binding("b", "problems", N_("Problems"), id="incidents_problems", show=False),
+        Binding("t", "training", N_("Training due"), id="incidents_training"),
+        Binding("I", "import_export", N_("Import from another tool"), id="incidents_import"),
+        Binding("M", "mail_in", N_("Mail in"), id="incidents_mail"),
+        Binding("A", "assign", N_("Assign"), id="incidents_assign"),
+        Binding("w", "cycle_whose", N_("Mine/unassigned/all"), id="incidents_whose"),
+        Binding("escape", "close_search", N_("Close search"), id="incidents_close_search", show=False),
     ]
 
     def __init__(self) -> None:
@@ -55,7 +59,7 @@ class IncidentsScreen(SearchableList):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        yield Input(placeholder="Search: words of the summary or an id (Enter to apply, Esc to close)",
+        yield Input(placeholder=_("Search: words of the summary or an id (Enter to apply, Esc to close)"),
                     id="search", classes="search")
         with Vertical(classes="panel", id="list-panel"):
             yield PagedTable(id="list")
@@ -65,8 +69,10 @@ class IncidentsScreen(SearchableList):
 
     def on_mount(self) -> None:
         t = self.query_one("#list", PagedTable)
-        for label, width in ((" ", 1), ("id", 9), ("pri", 3), ("state", 14), ("summary", 29), ("who", 3),
-                             ("cust", 5), ("service", 12), ("opened", 16), ("left", 8)):
+        # the column labels are marked here and translated where the list draws them
+        for label, width in ((" ", 1), (N_("id"), 9), (N_("pri"), 3), (N_("state"), 14), (N_("summary"), 29),
+                             (N_("who"), 3), (N_("cust"), 5), (N_("service"), 12), (N_("opened"), 16),
+                             (N_("left"), 8)):
             t.add_column(label, width)
         t.focus()
 
@@ -112,12 +118,12 @@ class IncidentsScreen(SearchableList):
                 clk = targets.target_clock(inc, targets.target_for(store, inc, cache), now)
                 breached = clk.breached and not clk.paused
                 if clk.paused:
-                    left = Text("paused", style="dim")
+                    left = Text(_("paused"), style="dim")
                 elif inc.state == "restored":
-                    left = Text("restored", style="green")
+                    left = Text(pgettext("the time-left column (8 letters)", "restored"), style="green")
                 else:
                     left = time_left(clk)
-            state = Text(inc.state or "", style="green" if inc.state == "closed" else "")
+            state = Text(short_state(inc.state) if inc.state else "", style="green" if inc.state == "closed" else "")
             summary = Text.assemble((f"{inc.external_ref} ", "dim"), plain(inc.summary)) if inc.external_ref \
                 else plain(inc.summary)  # the key it had in the tool it was imported from, first
             lines.append((inc.id, (mark(breached), inc.id, priority_text(inc.priority), state, summary,
@@ -134,26 +140,32 @@ class IncidentsScreen(SearchableList):
         table.display = bool(rows)
         if not rows:
             if self.store.count("incidents") == 0:
-                empty.update("No incidents yet. Press n to log the first one; only a summary is needed.")
+                empty.update(_("No incidents yet. Press {key} to log the first one; only a summary is needed.").format(
+                    key=key_of(self, "new_incident", shown=True)))
             else:
-                empty.update("No incident matches these filters. Press x to clear them.")
+                empty.update(_("No incident matches these filters. Press {key} to clear them.").format(
+                    key=self.key_for("clear_filters")))
         self._status_line(len(rows))
 
-    def _status_line(self, shown: int) -> None:
-        parts = [f"{self.page_offset + 1 if shown else 0}-{self.page_offset + shown} of {self.total_rows}",
-                 f"status: {self.status_filter}", f"priority: {self.priority_filter or 'any'}", f"sort: {self.sort}"]
+    def _status_line(self, count: int) -> None:
+        parts = [_("{first}-{last} of {total}").format(first=self.page_offset + 1 if count else 0,
+                                                       last=self.page_offset + count, total=self.total_rows),
+                 _("status: {value}").format(value=shown(self.status_filter)),
+                 _("priority: {value}").format(value=self.priority_filter or _("any")),
+                 _("sort: {value}").format(value=shown(self.sort))]
         if self.search_text:
-            parts.append(f"search: {self.search_text!r}")
+            parts.append(_("search: {text}").format(text=repr(self.search_text)))
         if self.customer or self.service:
             cust = self.store.customer_codes().get(self.customer or "", "") if self.customer else ""
             svc = self.store.titles("services").get(self.service or "", "") if self.service else ""
-            parts.append("for: " + " / ".join(p for p in (cust, svc) if p))
+            parts.append(_("for: {who}").format(who=" / ".join(p for p in (cust, svc) if p)))
         if self.problems_only:
-            parts.append("potential problems only")
+            parts.append(_("potential problems only"))
         if self.whose != "everyone":
-            parts.append("whose: " + self.whose)
+            parts.append(_("whose: {value}").format(value=shown(self.whose)))
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
-        self.query_one("#list-panel").border_title = "Incidents" + (" (potential problems)" if self.problems_only else "")
+        self.query_one("#list-panel").border_title = (_("Incidents (potential problems)") if self.problems_only
+                                                      else _("Incidents"))
 
     # ------------------------------------------------------------ events and actions
     def on_paged_table_page_request(self, event: PagedTable.PageRequest) -> None:
@@ -198,10 +210,9 @@ class IncidentsScreen(SearchableList):
 
     def action_cycle_whose(self) -> None:
         """Everyone's incidents, mine, the ones nobody has."""
-        order = ("everyone", "mine", "unassigned")
-        self.whose = order[(order.index(self.whose) + 1) % len(order)]
+        self.whose = WHOSE[(WHOSE.index(self.whose) + 1) % len(WHOSE)]
         if self.whose == "mine" and not self.store.actor.person:
-            self.notify("Your login is mapped to no person: nothing is yours yet", severity="warning")
+            self.notify(_("Your login is mapped to no person: nothing is yours yet"), severity="warning")
         self.load_page(0)
 
     def action_assign(self) -> None:
@@ -218,7 +229,7 @@ class IncidentsScreen(SearchableList):
 
         settings = self.app.config.mail_settings
         if not settings.maildir:
-            self.notify("Set maildir in the config's [mail] section (where mbsync or getmail deliver)",
+            self.notify(_("Set maildir in the config's [mail] section (where mbsync or getmail deliver)"),
                         severity="warning", timeout=10)
             return
 
@@ -232,7 +243,7 @@ class IncidentsScreen(SearchableList):
             if isinstance(result, Exception):
                 self.notify(str(result), severity="error", timeout=10)
             else:
-                self.notify(result.line(), title="Mail in", timeout=10)
+                self.notify(result.line(), title=_("Mail in"), timeout=10)
             self.reload()
 
         self.run_apart(compute, show, "mail-in", exit_on_error=False)

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_field
 from vse_tui.screens.common.record import RecordScreen
@@ -26,14 +27,22 @@ from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.sparkline import sparkline
 
 TYPES = ("compliment", "complaint", "comment")
+# the feedback's types and steps as the screens say them (the codes stored stay in English)
+SAID = {"compliment": N_("compliment"), "complaint": N_("complaint"), "comment": N_("comment"),
+        "received": N_("received"), "acknowledged": N_("acknowledged"), "investigated": N_("investigated"),
+        "answered": N_("answered"), "closed": N_("closed"), "escalated": N_("escalated")}
+
+
+def said(code: str | None) -> str:
+    return _(SAID[code]) if code in SAID else (code or "")
 
 
 class FeedbackCapture(OnceModal):
     """Log what a customer or supplier said in seconds: the words, ctrl+s. The rest has defaults."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="feedback_save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="feedback_cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="feedback_save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="feedback_cancel"),
     ]
     DEFAULT_CSS = """
     FeedbackCapture { align: center middle; }
@@ -50,29 +59,30 @@ class FeedbackCapture(OnceModal):
         from vse_tui.core.relationship.process import last_feedback_company
 
         store = self.app.store
-        companies = [(u, f"{t} (customer)") for u, t in store.titles("customers").items()]
-        companies += [(u, f"{t} (supplier)") for u, t in store.titles("suppliers").items()]
+        companies = [(u, _("{name} (customer)").format(name=t)) for u, t in store.titles("customers").items()]
+        companies += [(u, _("{name} (supplier)").format(name=t)) for u, t in store.titles("suppliers").items()]
         last = last_feedback_company(store)
         with Vertical() as box:
-            box.border_title = "Log feedback (WP.06)"
+            box.border_title = _("Log feedback (WP.06)")
             with Horizontal(classes="row"):
-                yield Label("Said *")
-                yield Input(id="description", placeholder="What they said, in their words")
+                yield Label(_("Said *"))
+                yield Input(id="description", placeholder=_("What they said, in their words"))
             with Horizontal(classes="row"):
-                yield Label("Type")
-                yield Choice(*[RadioButton(t, value=t == "comment", name=t) for t in TYPES], id="type")
+                yield Label(_("Type"))
+                yield Choice(*[RadioButton(said(t), value=t == "comment", name=t) for t in TYPES], id="type")
             with Horizontal(classes="row"):
-                yield Label("From")
-                yield Picker(companies, value=last, id="company", prompt="(someone else)", title="From")
+                yield Label(_("From"))
+                yield Picker(companies, value=last, id="company", prompt=_("(someone else)"), title=_("From"))
             with Horizontal(classes="row"):
-                yield Label("Contact")
-                yield Input(id="contact", placeholder="name, phone or e-mail")
+                yield Label(_("Contact"))
+                yield Input(id="contact", placeholder=_("name, phone or e-mail"))
             yield Static("", id="error")
             yield Static("", id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#keys", Static).update(Text(
-            f"{self.key_for('save')} Save   {self.key_for('cancel')} Cancel   tab next field", style="dim"))
+            _("{save} Save   {cancel} Cancel   tab next field").format(save=self.key_for("save"),
+                                                                        cancel=self.key_for("cancel")), style="dim"))
         self.query_one("#description", Input).focus()
 
     def action_save(self) -> None:
@@ -103,7 +113,7 @@ class FeedbackCapture(OnceModal):
         if not self.query_one("#description", Input).value.strip():
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmScreen("Discard this feedback? What you typed will be lost."), self._discard)
+        self.app.push_screen(ConfirmScreen(_("Discard this feedback? What you typed will be lost.")), self._discard)
 
     def _discard(self, yes: bool | None) -> None:
         if yes:
@@ -113,9 +123,9 @@ class FeedbackCapture(OnceModal):
 class FeedbackScreen(RecordScreen):
     """A feedback entry and the steps of the customer experience approach."""
 
-    TITLE_TEXT = "Feedback"
-    BINDINGS = RecordScreen.BINDINGS + [Binding("s", "step", "Next step", id="feedback_step"),
-                                        Binding("m", "mail", "Mail answer", id="feedback_mail")]
+    TITLE_TEXT = N_("Feedback")
+    BINDINGS = RecordScreen.BINDINGS + [Binding("s", "step", N_("Next step"), id="feedback_step"),
+                                        Binding("m", "mail", N_("Mail answer"), id="feedback_mail")]
 
     def __init__(self, ref: str) -> None:
         super().__init__("feedback", ref)
@@ -127,21 +137,23 @@ class FeedbackScreen(RecordScreen):
         from vse_tui.core.relationship.process import FEEDBACK_NEXT
 
         order = ("received", "acknowledged", "investigated", "answered", "closed")
-        line = Text("Steps: ")
+        line = Text(_("Steps:") + " ")
         reached = order.index(rec.state) if rec.state in order else 2
         for i, step in enumerate(order):
             style = "bold green" if step == rec.state else ("green" if i < reached else "dim")
-            line.append(step, style=style)
+            line.append(said(step), style=style)
             if i < len(order) - 1:
                 line.append(" → ", style="dim")
         if rec.state == "escalated":
-            line.append("   escalated", style="bold dark_orange")
+            line.append("   " + said("escalated"), style="bold dark_orange")
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
         if nxt:
-            line.append(f"   ▶ next: {' or '.join(nxt)}: press {self.key_for('step')}", style="yellow")
+            line.append("   " + _("▶ next: {steps}: press {key}").format(
+                steps=_(" or ").join(said(s) for s in nxt), key=self.key_for("step")), style="yellow")
         else:
-            line.append("   closed" + (
-                f" · signed off by {name_of(self.store, rec.signed_off_by)}, {clock.local_text(rec.signed_off_at)}"
+            line.append("   " + said("closed") + (
+                " · " + _("signed off by {person}, {when}").format(person=name_of(self.store, rec.signed_off_by),
+                                                                 when=clock.local_text(rec.signed_off_at))
                 if rec.signed_off_by else ""), style="dim")
         self.next_actions = ("step",) if nxt else ()
         self.query_one("#steps", Static).update(line)
@@ -158,21 +170,22 @@ class FeedbackScreen(RecordScreen):
         rec = self.store.get(self.kind, self.ref)
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
         if not nxt:
-            self.notify(f"{rec.id} is closed")
+            self.notify(_("{ref} is closed").format(ref=rec.id))
             return
-        fields = [Field("step", "Step", "radio", nxt[0], [(s, s) for s in nxt]),
-                  Field("outcome", "Outcome", "text", "", placeholder="what was found, answered or escalated to whom"),
-                  person_field(self.store, "signed_off_by", "Signed off by", affiliation=None)]
+        fields = [Field("step", _("Step"), "radio", nxt[0], [(said(s), s) for s in nxt]),
+                  Field("outcome", _("Outcome"), "text", "",
+                        placeholder=_("what was found, answered or escalated to whom")),
+                  person_field(self.store, "signed_off_by", _("Signed off by"), affiliation=None)]
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{result.id} {result.state}")
+                self.notify(f"{result.id} {said(result.state)}")
                 self.reload()
 
         self.app.push_screen(FormScreen(fields, lambda v: feedback_step(self.store, rec.id, v["step"] or nxt[0],
                                                                         outcome=v["outcome"],
                                                                         signed_off_by=v["signed_off_by"]),
-                                        f"Next step for {rec.id} (RE.2.3)"), done)
+                                        _("Next step for {ref} (RE.2.3)").format(ref=rec.id)), done)
 
 
 def _short(minutes: int | None) -> str:
@@ -194,14 +207,14 @@ def _bar(value: int, top: int, width: int = 20) -> str:
 class PerformanceScreen(BaseScreen):
     """The service performance report of a period, per customer, counted in the service hours."""
 
-    TITLE_TEXT = "Service performance"
+    TITLE_TEXT = N_("Service performance")
     BINDINGS = [
-        Binding("escape", "back", "Back", id="performance_back"),
-        Binding("left_square_bracket", "shift(-1)", "Previous period", id="performance_prev"),
-        Binding("right_square_bracket", "shift(1)", "Next period", id="performance_next"),
-        Binding("slash", "period", "Period/customer", id="performance_period"),
-        Binding("s", "save", "Save as draft report", id="performance_save"),
-        Binding("x", "export", "Export Markdown and CSV", id="performance_export"),
+        Binding("escape", "back", N_("Back"), id="performance_back"),
+        Binding("left_square_bracket", "shift(-1)", N_("Previous period"), id="performance_prev"),
+        Binding("right_square_bracket", "shift(1)", N_("Next period"), id="performance_next"),
+        Binding("slash", "period", N_("Period/customer"), id="performance_period"),
+        Binding("s", "save", N_("Save as draft report"), id="performance_save"),
+        Binding("x", "export", N_("Export Markdown and CSV"), id="performance_export"),
     ]
 
     def __init__(self, period: str | None = None, customer: str | None = None) -> None:
@@ -237,8 +250,8 @@ class PerformanceScreen(BaseScreen):
             self.show(perf.compute(store, self.period, self.customer))
             return
         self.report = None  # the figures on screen are for another period until these are counted
-        self.query_one("#perf-head", Static).update(Text(f"Counting {many:,} incidents of {self.period.label}…",
-                                                         style="dim"))
+        self.query_one("#perf-head", Static).update(Text(_("Counting {n} incidents of {period}…").format(
+            n=f"{many:,}", period=self.period.label), style="dim"))
         period, customer = self.period, self.customer
 
         def shown(report) -> None:
@@ -253,23 +266,27 @@ class PerformanceScreen(BaseScreen):
         self.report = report
         p = report["period"]
         panel = self.query_one("#perf")
-        panel.border_title = f"Service performance {p['label']} ({p['from']} – {p['to']})"
-        panel.border_subtitle = "[ ] period · / choose · s save draft · x export"
-        who = report["customer"] or "all customers"
+        panel.border_title = _("Service performance {period} ({start} – {end})").format(
+            period=p["label"], start=p["from"], end=p["to"])
+        panel.border_subtitle = _("[ ] period · / choose · s save draft · x export")
+        who = report["customer"] or _("all customers")
         self.query_one("#perf-head", Static).update(Text.assemble(
-            (f"{who}", "bold"), "  ·  response and resolution against the agreed targets, counted in each service's hours;"
-            " times to resolve: mean and 90th percentile", style=""))
+            (f"{who}", "bold"), "  ·  " + _("response and resolution against the agreed targets, counted in each "
+                                             "service's hours; times to resolve: mean and 90th percentile"),
+            style=""))
         t = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
-        t.add_column("\ncustomer", no_wrap=True, ratio=1, min_width=12)
-        for col in ("\nopened", "response\nmet", "resolved\nin time", "\nbreached", "mean to\nresolve",
-                    "p90 to\nresolve", "re-\nopened", "changes\n/failed", "feedback\n+/-/=", "time\nbillable",
-                    "not\nbillable"):
-            t.add_column(col, justify="right", no_wrap=True)
-        rows = [*report["rows"], {"customer": "Total", **report["total"]}]
+        t.add_column("\n" + _("customer"), no_wrap=True, ratio=1, min_width=12)
+        # each header is two short lines
+        for col in (N_("\nopened"), N_("response\nmet"), N_("resolved\nin time"), N_("\nbreached"),
+                    N_("mean to\nresolve"), N_("p90 to\nresolve"), N_("re-\nopened"), N_("changes\n/failed"),
+                    N_("feedback\n+/-/="), N_("time\nbillable"), N_("not\nbillable")):
+            t.add_column(_(col), justify="right", no_wrap=True)
+        rows = [*report["rows"], {"customer": None, **report["total"]}]  # None: the total's row
         for r in rows:
             fb = r["feedback"]
-            style = "bold" if r["customer"] == "Total" else ""
-            t.add_row(Text(r["customer"], style=style, overflow="ellipsis"), str(r["incidents"]),
+            style = "bold" if r["customer"] is None else ""
+            t.add_row(Text(r["customer"] if r["customer"] is not None else _("Total"), style=style,
+                           overflow="ellipsis"), str(r["incidents"]),
                       perf.pct(r["response_met"], r["response_measured"]),
                       perf.pct(r["resolution_met"], r["resolution_measured"]),
                       Text(str(r["breached"]), style="bold red" if r["breached"] else ""),
@@ -291,7 +308,7 @@ class PerformanceScreen(BaseScreen):
         left.add_column(width=24)
         left.add_column(width=22)
         left.add_column(justify="right")
-        left.add_row(Text("By service", style="bold"), "", "")
+        left.add_row(Text(_("By service"), style="bold"), "", "")
         top = max(total["by_service"].values(), default=0)
         for name, n in sorted(total["by_service"].items(), key=lambda kv: -kv[1]):
             left.add_row(name[:24], Text(_bar(n, top), style="cyan"), str(n))
@@ -299,20 +316,24 @@ class PerformanceScreen(BaseScreen):
         right.add_column(width=16)
         right.add_column(width=22)
         right.add_column(justify="right")
-        right.add_row(Text("Targets met", style="bold"), "", "")
-        for label, met, measured in (("response", total["response_met"], total["response_measured"]),
-                                     ("resolution", total["resolution_met"], total["resolution_measured"])):
+        right.add_row(Text(_("Targets met"), style="bold"), "", "")
+        for label, met, measured in ((_("response"), total["response_met"], total["response_measured"]),
+                                     (_("resolution"), total["resolution_met"], total["resolution_measured"])):
             right.add_row(label, Text(_bar(met, measured), style="green") + Text(_bar(measured - met, measured), style="red"),
                           perf.pct(met, measured))
         top = max(total["by_priority"].values(), default=0)
-        right.add_row(Text("By priority", style="bold"), "", "")
+        right.add_row(Text(_("By priority"), style="bold"), "", "")
         for q, n in total["by_priority"].items():
             right.add_row(q, Text(_bar(n, top), style="yellow"), str(n))
         charts.add_row(left, right)
         weekly = self._weekly()
-        parts: list[RenderableType] = [charts, Text.assemble(("Incidents opened per week  ", "bold"), (sparkline(weekly), "cyan"),
-                                       (f"  ({len(weekly)} weeks)", "dim"))]
-        parts += [Text("Previous actions", style="bold"), Text(report["previous_actions"] or "None recorded.", style="dim")]
+        parts: list[RenderableType] = [charts, Text.assemble((_("Incidents opened per week") + "  ", "bold"),
+                                                             (sparkline(weekly), "cyan"),
+                                                             ("  " + ngettext("({n} week)", "({n} weeks)",
+                                                                              len(weekly)).format(n=len(weekly)),
+                                                              "dim"))]
+        parts += [Text(_("Previous actions"), style="bold"),
+                  Text(report["previous_actions"] or _("None recorded."), style="dim")]
         return Group(*parts)
 
     def _weekly(self) -> list[int]:
@@ -350,9 +371,9 @@ class PerformanceScreen(BaseScreen):
 
         store = self.store
         customers = [(t, u) for u, t in store.titles("customers").items()]
-        fields = [Field("period", "Period", value=self.period.label, placeholder="2026-Q3, 2026-09, 2026 or FROM..TO",
-                        required=True),
-                  Field("customer", "Customer", "select", self.customer, customers)]
+        fields = [Field("period", _("Period"), value=self.period.label,
+                        placeholder=_("2026-Q3, 2026-09, 2026 or FROM..TO"), required=True),
+                  Field("customer", _("Customer"), "select", self.customer, customers)]
 
         def submit(v):
             return parse_period(v["period"]), (resolve(store, "customers", v["customer"]) if v["customer"] else None)
@@ -362,32 +383,35 @@ class PerformanceScreen(BaseScreen):
                 self.period, self.customer = result
                 self.reload()
 
-        self.app.push_screen(FormScreen(fields, submit, "Performance report: period and customer"), done)
+        self.app.push_screen(FormScreen(fields, submit, _("Performance report: period and customer")), done)
 
     def action_save(self) -> None:
         from vse_tui.reports.performance import save
 
         if self.report is None:
-            self.notify("Still counting; try again in a moment")
+            self.notify(_("Still counting; try again in a moment"))
             return
         report = self.report  # saved as shown: not counted a second time
-        fields = [Field("proposed_actions", "Proposed", "text", "", placeholder="what you will do about what it shows")]
+        fields = [Field("proposed_actions", _("Proposed"), "text", "",
+                        placeholder=_("what you will do about what it shows"))]
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"Saved {result.id} as a draft; approve it on its record (a)", title="Performance report")
+                self.notify(_("Saved {ref} as a draft; approve it on its record (a)").format(ref=result.id),
+                            title=_("Performance report"))
                 self.app.open_record(result.id)
 
         self.app.push_screen(FormScreen(fields, lambda v: save(self.store, self.period, self.customer,
                                                               v["proposed_actions"] or "", report=report),
-                                        f"Save the {self.period.label} report (RE.2.4, WP.19)"), done)
+                                        _("Save the {period} report (RE.2.4, WP.19)").format(
+                                            period=self.period.label)), done)
 
     def action_export(self) -> None:
         from vse_tui.paths import export_dir
         from vse_tui.reports import performance as perf
 
         if self.report is None:
-            self.notify("Still counting; try again in a moment")
+            self.notify(_("Still counting; try again in a moment"))
             return
         folder = export_dir()
         name = f"performance-{self.period.label.replace('..', '_')}" + (
@@ -395,8 +419,9 @@ class PerformanceScreen(BaseScreen):
         from vse_tui.core.kernel.errors import VseError
 
         try:
-            md, _ = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")
+            md, _csv = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")
         except VseError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Written {md} and {Path(md).with_suffix('.csv').name}", title="Exported", timeout=10)
+        self.notify(_("Written {markdown} and {csv}").format(markdown=md, csv=Path(md).with_suffix(".csv").name),
+                    title=_("Exported"), timeout=10)
