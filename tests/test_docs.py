@@ -73,3 +73,17 @@ def test_debug_shows_the_traceback_an_unexpected_error_hides(monkeypatch, capsys
     monkeypatch.setenv("VSE_TUI_DEBUG", "1")
     assert cli.main(["--db", str(tmp_path / "x.db")]) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_the_page_of_the_40_tasks_is_written_from_the_evidence_maps_rules():
+    from vse_tui.core.evidence.rules import page
+    from vse_tui.core.evidence.tasks import describe
+    from vse_tui.core.model.standard import load_standard
+
+    written = (ROOT / "docs" / "tasks.md").read_text()
+    assert written == page(), "docs/tasks.md is out of date: python -m vse_tui.core.evidence.rules > docs/tasks.md"
+    standard = load_standard()
+    assert len(standard.tasks) == 40
+    for task in standard.tasks:  # every task, with the very rule the map states under its "why"
+        assert f"- **{task.code} {task.title}** ({', '.join(task.roles)}): {describe(task, standard)}.\n" in written
+    assert "(tasks.md)" in (ROOT / "docs" / "evidence.md").read_text()

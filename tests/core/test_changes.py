@@ -17,8 +17,10 @@ from vse_tui.store.chain import verify
 def shop(store):
     from vse_tui.core.governance.roles import add_person
 
-    for name, roles in (("Kim", "CM,MGT"), ("Sam", "PT:change"), ("Alex", "PT:change")):
-        add_person(store, name, roles=roles)
+    people = {name: add_person(store, name, roles=roles)[0]
+              for name, roles in (("Kim", "CM,MGT"), ("Sam", "PT:change"), ("Alex", "PT:change"))}
+    # Kim, the Change Manager, at the keyboard: her decisions are her own (who="Kim" is her)
+    store.actor = store.actor.as_person(people["Kim"].uuid, "Kim")
     svc = store.add(Service(name="E-mail", status="approved"))
     nas = store.add(ConfigurationItem(name="NAS", ci_type="hardware", services=[svc.uuid]))
     fw = store.add(ConfigurationItem(name="Firewall", ci_type="network", depends_on=[nas.uuid]))
@@ -295,3 +297,77 @@ def test_an_overdue_change_is_one_rule_for_the_dashboard_and_the_command_line(sh
     import json
 
     assert [row["id"] for row in json.loads(capsys.readouterr().out)] == [late.id]
+
+
+def _message(path, text: str):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Kim <kim@shop.example>", "Alex <alex@shop.example>", "Re: CHG-0001"
+    msg.set_content(text)
+    path.write_bytes(bytes(msg))
+    return str(path)
+
+
+def test_a_change_decision_by_someone_else_is_recorded_on_their_behalf_with_what_shows_it(shop, tmp_path):
+    """Alex at the keyboard records Kim's decisions: refused as typed, accepted by e-mail with her
+    message attached; never a decision in her name with nothing to show for it."""
+    from vse_tui.core.evidence.audit_check import audit_check
+    from vse_tui.core.governance.people import find_person
+
+    store = shop[0]
+    kim, alex = find_person(store, "Kim")[0], find_person(store, "Alex")[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"], purpose="A disk reports errors")
+    store.actor = store.actor.as_person(alex, "Alex")
+    before = store.get("change_requests", ch.id).version
+    for call in (lambda **kw: changes.evaluate(store, ch.id, True, who="Kim", **kw),):
+        with pytest.raises(InputError, match="on their behalf"):
+            call(how="signature")
+        with pytest.raises(InputError, match="on their behalf"):
+            call(how="email")  # nothing attached
+    assert store.get("change_requests", ch.id).version == before and store.count("attachments") == 0
+    ch = changes.evaluate(store, ch.id, True, who="Kim", how="email",
+                          evidence=_message(tmp_path / "ok.eml", "Approved, go ahead."))
+    decision = ch.approvals[-1]
+    assert (decision.person, decision.recorded_by, decision.how) == (kim, alex, "email")
+    attached = store.get("attachments", decision.evidence)
+    assert attached.record == ch.uuid and attached.name == "ok.eml"
+    changes.schedule(store, ch.id, "2026-11-28 07:00", "2026-11-28 08:00")
+    with pytest.raises(InputError, match="on their behalf"):
+        changes.design(store, ch.id, scope="Swap one disk", risks="The array rebuilds for hours", who="Kim",
+                       how="paper")
+    assert not store.records("service_designs")
+    design = changes.design(store, ch.id, scope="Swap one disk", risks="The array rebuilds for hours", who="Kim",
+                            how="paper", evidence=_message(tmp_path / "design.eml", "Design approved."))
+    assert design.issuer == alex and design.approvals[0].recorded_by == alex
+    assert store.get("attachments", design.approvals[0].evidence).record == design.uuid
+    changes.build(store, ch.id, built_by="Sam", master_copy="store/nas-disk")
+    changes.test(store, ch.id, summary="Array rebuilt, shares readable", result="pass", tested_by="Sam")
+    with pytest.raises(InputError, match="on their behalf"):
+        changes.approve_deployment(store, ch.id, who="Kim", how="email")
+    ch = changes.approve_deployment(store, ch.id, who="Kim", how="email",
+                                    evidence=_message(tmp_path / "deploy.eml", "Deploy on Saturday."))
+    assert ch.state == "ready" and ch.approvals[-1].recorded_by == alex
+    # one's own decision takes no such file: it belongs on the record
+    other = changes.request(store, "Replace the firewall", cis=["Firewall"], purpose="End of support")
+    store.actor = store.actor.as_person(kim, "Kim")
+    with pytest.raises(InputError, match="someone else's behalf"):
+        changes.evaluate(store, other.id, True, how="email", evidence=_message(tmp_path / "x.eml", "ok"))
+    assert not [f for f in audit_check(store) if f.rule == "on-behalf"]
+
+
+def test_a_change_decision_for_someone_else_from_the_command_line(tmp_path, capsys):
+    from vse_tui.cli import main
+
+    db = str(tmp_path / "x.db")
+    for name, roles in (("Kim", "SM,CM,MGT"), ("Alex", "PT:change")):
+        assert main(["people", "add", name, "--roles", roles, "--db", db]) == 0
+    assert main(["--as", "Alex", "change", "add", "Swap NAS disk", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--as", "Alex", "change", "evaluate", "CHG-0001", "--by", "Kim", "--db", db]) == 1
+    assert "on their behalf" in capsys.readouterr().err
+    mail = _message(tmp_path / "ok.eml", "Approved.")
+    assert main(["--as", "Alex", "change", "evaluate", "CHG-0001", "--by", "Kim", "--how", "email", "--evidence", mail,
+                 "--db", db]) == 0
+    assert main(["attachments", "CHG-0001", "--db", db]) == 0
+    assert "ok.eml" in capsys.readouterr().out

@@ -155,7 +155,8 @@ def test_the_default_demo_plants_exactly_the_findings_its_page_names(default_dem
         store.close()
     page = (Path(__file__).resolve().parents[2] / "docs" / "evidence.md").read_text()
     assert found == {("person", ("login frontdesk",)), ("approval-stale", ("AGR-0004",)),
-                     ("agreement", ("SAG-0002",)), ("content", ("INC-0301",))}
+                     ("agreement", ("SAG-0002",)), ("content", ("INC-0301",)), ("review", ("SAG-0002",)),
+                     ("review", ("AGR-0001",)), ("competence", ("TRN-0002",))}
     for _rule, records in found:
         assert f"`{records[0]}`" in page
 

@@ -162,6 +162,9 @@ def test_the_demo_obeys_its_own_rules_and_plants_exactly_its_findings(demo_store
         ("approval-stale", ("AGR-0004",)),
         ("agreement", ("SAG-0002",)),
         ("content", (frontdesk,)),
+        ("review", ("SAG-0002",)),  # past its review date, as the dashboard shows
+        ("review", ("AGR-0001",)),
+        ("competence", ("TRN-0002",)),  # the lapsed training that keeps IN.1.2 from done
     }
     assert demo_store.history_going_back() == []
     s = states(demo_store)

@@ -11,6 +11,7 @@ from vse_tui.core.governance import process as gov
 from vse_tui.core.model.standard import load_standard
 from vse_tui.store import Actor, open_store
 
+from ..conftest import acting
 from ..junk_shop import build_junk
 
 
@@ -139,12 +140,33 @@ def test_a_mitigation_names_a_check_the_app_counts_and_the_records_show_it(store
 def test_self_approval_while_a_colleague_holds_the_role_is_a_finding(store):
     from vse_tui.core.governance.roles import add_person
 
-    add_person(store, "Sam", roles="SM")
+    sam, _ = add_person(store, "Sam", roles="SM")
     fields = gov.policy_defaults()
     fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
     gov.save_policy_draft(store, fields)
     pol = gov.approve_policy(store, gov.approval(store, None))
     found = [f for f in audit_check.audit_check(store) if f.rule == "self-approval"]
     assert [f.records for f in found] == [(pol.id,)] and "another person of the shop holds" in found[0].what
-    gov.approve_policy(store, gov.approval(store, "Sam"))  # the colleague approves it too: hers is not a self-approval
+    with acting(store, sam):  # the colleague approves it too, at her keyboard: hers is not a self-approval
+        gov.approve_policy(store, gov.approval(store, None))
+    assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]
+
+
+def test_self_approval_in_a_shop_of_two_is_a_finding_even_when_nobody_else_holds_the_role(store):
+    """Tester (SM) approves the policy she wrote; Sam, the other person, holds only an incident role:
+    nobody else could approve it, and it is still a finding (only a one-person shop may cover it
+    with a mitigation)."""
+    from vse_tui.core.governance.roles import acknowledge, add_person, warnings
+
+    add_person(store, "Sam", roles="PT:incident")
+    fields = gov.policy_defaults()
+    fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
+    gov.save_policy_draft(store, fields)
+    pol = gov.approve_policy(store, gov.approval(store, None))
+    found = [f for f in audit_check.audit_check(store) if f.rule == "self-approval"]
+    assert [f.records for f in found] == [(pol.id,)]
+    assert "nobody else holds the approving role (SM)" in found[0].what
+    # a countable mitigation covers a self-approval only in a shop of one person
+    for warning in warnings(store):
+        acknowledge(store, warning, "A monthly review of the changes deployed")
     assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]

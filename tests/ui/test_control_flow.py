@@ -155,3 +155,37 @@ async def test_the_calendar_moves_by_month_and_week_and_opens_a_change(make_app,
         await pilot.press(str(first_change))
         await pilot.pause()
         assert isinstance(app.screen, ChangeScreen)
+
+
+async def test_a_decision_for_someone_else_on_the_screen_is_recorded_on_their_behalf(make_app, tmp_path):
+    """Alex at the keyboard approves a request for Kim: refused with nothing attached, saved with
+    her e-mail attached, as hers recorded by him."""
+    from vse_tui.widgets.picker import Picker
+
+    app = make_app(tmp_path / "x.db", operator="Alex Moreau")
+    store = app.store
+    kim, _ = add_person(store, "Kim Lee", roles="SM,CM,MGT")
+    ch = changes.request(store, "Swap NAS disk")
+    mail = tmp_path / "kim.eml"
+    mail.write_text("From: Kim Lee <kim@shop.example>\nSubject: Re: CHG-0001\n\nApproved, go ahead.\n")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(ch.id)
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        app.screen.query_one("#f-who", Picker).value = kim.uuid
+        next(b for b in app.screen.query("#f-how RadioButton") if b.name == "email").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert "on their behalf" in str(app.screen.query_one("#form-error").render())
+        assert store.get("change_requests", ch.id).status == "draft"
+        await type_into(pilot, "#f-evidence", str(mail))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen), str(app.screen.query_one("#form-error").render())
+    done = store.get("change_requests", ch.id)
+    decision = done.approvals[-1]
+    assert done.status == "approved" and decision.person == kim.uuid and decision.recorded_by == store.actor.person
+    assert store.get("attachments", decision.evidence).name == "kim.eml"

@@ -350,6 +350,13 @@ async def test_bugs_found_on_the_way_wizard_and_dashboard(make_app, tmp_path):
         await type_into(pilot, "#f-shop_name", "Harbour Lane IT")
         await type_into(pilot, "#f-goals", "Keep small offices running")
         app.screen.query_one("#f-approved_by", Picker).value = sam.uuid
+        await pilot.press("ctrl+s")  # Sam's approval, typed at Kim's keyboard with nothing to show it: refused
+        await pilot.pause()
+        assert app.screen.step.key == "goals" and "on their behalf" in widget_text(app, "#step-error")
+        next(b for b in app.screen.query("#f-how RadioButton") if b.name == "email").value = True
+        mail = tmp_path / "sam.eml"
+        mail.write_text("From: Sam Ortiz <sam@shop.example>\nSubject: Re: our goals\n\nApproved as written.\n")
+        await type_into(pilot, "#f-evidence", str(mail))
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.pause()
@@ -360,7 +367,9 @@ async def test_bugs_found_on_the_way_wizard_and_dashboard(make_app, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         assert "Harbour Lane IT" in widget_text(app, "#topbar")  # not "(shop not named yet)"
-    assert store.latest("business_goals").approvals[0].by == "Sam Ortiz"
+    goals = store.latest("business_goals").approvals[0]
+    assert (goals.by, goals.how, goals.recorded_by) == ("Sam Ortiz", "email", store.actor.person)
+    assert store.get("attachments", goals.evidence).name == "sam.eml"
     # resources: a due date with no training, and a date typed where the training goes, are refused
     assignment = store.records("role_assignments")[0]
     for values, words in (({f"need_{assignment.uuid}": "", f"due_{assignment.uuid}": "2026-12-31"}, "needs the training"),
@@ -383,7 +392,10 @@ async def test_bugs_found_on_the_way_change_incident_and_feedback(make_app, tmp_
     store = app.store
     sam, _ = add_person(store, "Sam Ortiz", roles="CM,IM,PT:incident")
     ch = changes.request(store, "Swap NAS disk")
-    changes.evaluate(store, ch.id, True, how="email", who=sam.uuid)  # Kim at the keyboard, Sam approved
+    mail = tmp_path / "sam.eml"
+    mail.write_text("From: Sam Ortiz <sam@shop.example>\nSubject: Re: Swap NAS disk\n\nApproved.\n")
+    # Kim at the keyboard, Sam approved by e-mail: recorded on his behalf, his message attached
+    changes.evaluate(store, ch.id, True, how="email", who=sam.uuid, evidence=str(mail))
     inc = core.log_incident(store, "Mail server down", impact="high", urgency="high")
     entry = log_feedback(store, "Invoices arrive late")
     async with app.run_test(size=SIZE) as pilot:

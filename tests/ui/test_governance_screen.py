@@ -51,4 +51,4 @@ async def test_role_warnings_show_where_roles_are_listed(make_app, demo_db):
         await pilot.pause()
         about = str(app.screen.query_one("#about").render())
         assert "Sam Ortiz" in about and "acknowledged" in about
-        assert app.screen.query_one("#records", RowList).row_count == 8
+        assert app.screen.query_one("#records", RowList).row_count == 10  # Kim 3, Sam 5 (her deputy: SM and CM too), Alex 2

@@ -238,7 +238,7 @@ async def test_evidence_map_lists_all_tasks_and_opens_the_evidence(make_app, dem
         assert isinstance(app.screen, AuditFindingsScreen)
         await app.workers.wait_for_complete()  # the check runs apart from the screen
         await pilot.pause()
-        assert "4 findings" in str(app.screen.query_one("#why-head").render())
+        assert "7 findings" in str(app.screen.query_one("#why-head").render())
         await pilot.press("escape", "f")
         await pilot.pause()
         rows = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]

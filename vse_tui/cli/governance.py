@@ -48,7 +48,8 @@ def cmd_people_add(args) -> int:
     with open_store(args) as store:
         person, added = add_person(store, args.name, email=args.email or "", phone=args.phone or "",
                                    affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
-                                   ssh_key=_read_key(args.ssh_key), organisation=args.organisation)
+                                   ssh_key=_read_key(args.ssh_key), organisation=args.organisation,
+                                   language=args.language)
     print((person.id or "") + (f"  {' '.join(label(a) for a in added)}" if added else ""))
     return EXIT_OK
 
@@ -331,6 +332,9 @@ def register(reg) -> None:
     p.add_argument("--os-user", metavar=pgettext("metavar", "LOGIN"), help=_("the login this person uses: their writes are theirs"))
     p.add_argument("--ssh-key", metavar=pgettext("metavar", "FILE.pub"), help=_("their SSH public key, to sign approvals"))
     p.add_argument("--organisation", metavar=pgettext("metavar", "CUSTOMER"), help=_("for a contact: the customer or supplier they work for"))
+    p.add_argument("--language", metavar=pgettext("metavar", "LANG"),
+                   help=_("for a contact: the language mail to them is written in (es, pt_BR, fr or en; default: "
+                          "their organisation's, else the shop's)"))
     p = reg.action("people", "list", _("people with their logins, roles and keys"), cmd_people_list)
     add_format(p, "table", "json", "csv")
     add_limit(p)

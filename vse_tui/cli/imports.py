@@ -170,13 +170,17 @@ def preview_incidents(plan, path, out=None) -> None:
         say(_("organisations that are not customers here (kept in the details; import customers first to link "
               "them): {names}").format(names=names))
     if plan.update:
-        say(_("to import: {new} new tickets; already imported (brought up to date, --update): {known}; rejected: "
-              "{rejected} rows ({tickets} tickets not imported)").format(
+        say(ngettext("to import: {new} new tickets; already imported (brought up to date, --update): {known}; "
+                     "rejected: {rejected} rows ({tickets} tickets not imported)",
+                     "to import: {new} new tickets; already imported (brought up to date, --update): {known}; "
+                     "rejected: {rejected} rows ({tickets} tickets not imported)", len(plan.rejected)).format(
                   new=plan.to_import - plan.to_update, known=plan.to_update, rejected=len(plan.rejected),
                   tickets=plan.rejected_tickets))
     else:
-        say(_("to import: {new} tickets; already imported (skipped; --update brings them up to date): {known}; "
-              "rejected: {rejected} rows ({tickets} tickets not imported)").format(
+        say(ngettext("to import: {new} tickets; already imported (skipped; --update brings them up to date): "
+                     "{known}; rejected: {rejected} rows ({tickets} tickets not imported)",
+                     "to import: {new} tickets; already imported (skipped; --update brings them up to date): "
+                     "{known}; rejected: {rejected} rows ({tickets} tickets not imported)", len(plan.rejected)).format(
                   new=plan.to_import, known=plan.skipped_known, rejected=len(plan.rejected),
                   tickets=plan.rejected_tickets))
     for r in plan.rejected[:SHOWN]:

@@ -132,7 +132,7 @@ def cmd_change_evaluate(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.evaluate(store, args.change, not args.reject, who=args.by, how=args.how, noted_by=args.noted_by,
-                           reason=args.reason or "", mitigation=args.mitigation)
+                           reason=args.reason or "", mitigation=args.mitigation, evidence=args.evidence)
     return _done(done, done.status or "")
 
 
@@ -152,7 +152,7 @@ def cmd_change_design(args) -> int:
     fields = _pairs(args.set)
     with open_store(args, must_exist=True) as store:
         done = co.design(store, args.change, scope=args.scope, who=args.by, how=args.how, noted_by=args.noted_by,
-                         mitigation=args.mitigation, **fields)
+                         mitigation=args.mitigation, evidence=args.evidence, **fields)
     return _done(done, _("designed (CO.2.3)"))
 
 
@@ -187,7 +187,7 @@ def cmd_change_approve_deployment(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         done = co.approve_deployment(store, args.change, who=args.by, how=args.how, noted_by=args.noted_by,
-                                     mitigation=args.mitigation)
+                                     mitigation=args.mitigation, evidence=args.evidence)
     return _done(done, _("deployment approved (CO.3.2)"))
 
 
@@ -277,7 +277,7 @@ def cmd_setup(args) -> int:
                 name, email, text = (row.split(";") + ["", ""])[:3]
                 uuid = store.row("people", ["uuid"], {"title": name.strip()})
                 roles.append((uuid[0] if uuid else None, name.strip(), email.strip(), text.strip()))
-        done = setup.save(store, args.step, values, approved, roles)
+        done = setup.save(store, args.step, values, approved, roles, evidence=args.evidence)
     return _done(done, _("setup step {step} saved").format(step=args.step)) if done is not None else EXIT_OK
 
 
@@ -354,10 +354,13 @@ def register(reg) -> None:
 
     def approver(p) -> None:
         p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who decided (default: you)"))
-        p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="other",
+        p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="other",
                        help=_("how the decision was given (default: other)"))
         p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("who noted a verbal decision"))
         p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("how the risk is covered, when a role rule warns"))
+        p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"),
+                       help=_("recording someone else's decision (--by, --how email or paper): the message (.eml) or "
+                              "the scan that shows it, attached"))
 
     p = reg.action(ch, "evaluate", _("approve or reject a requested change (CO.2.1)"), cmd_change_evaluate)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
@@ -438,8 +441,11 @@ def register(reg) -> None:
     p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field of the step (repeatable)"))
     p.add_argument("--person", action="append", metavar=pgettext("metavar", "NAME;EMAIL;ROLES"), help=_("roles step: a person and roles"))
     p.add_argument("--approved-by", metavar=pgettext("metavar", "PERSON"), help=_("who approves the step (default: you)"))
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other"], default="signature",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
                    help=_("how the step was approved (default: signature)"))
+    p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"),
+                   help=_("recording someone else's approval (--approved-by, --how email or paper): the message "
+                          "(.eml) or the scan that shows it, attached"))
 
     p = reg.action("record", "add", _("add a record of any kind through the generic editor"), cmd_record_add,
                    _("add or edit any record (the generic editor's fields)"))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import ast
 import gettext as _gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SOURCE_LANGUAGE = "en"
@@ -141,6 +142,37 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+@contextmanager
+def using(language: str | None) -> Iterator[None]:
+    """Speak `language` inside the block, then the language spoken before (mail to a customer in the
+    customer's language); None or "" changes nothing."""
+    global _language
+    before = _language
+    if language:
+        set_language(language)
+    try:
+        yield
+    finally:
+        _language = before
+
+
+def match_language(tag: str | None) -> str | None:
+    """One of LANGUAGES for a language as people write it ("es", "es-MX", "pt_BR", "pt", "fr_CA.UTF-8",
+    "Español"); None when it is none of them."""
+    text = (tag or "").strip().split(".", 1)[0].replace("-", "_").lower()
+    if not text:
+        return None
+    names = {"english": "en", "inglés": "en", "español": "es", "spanish": "es", "castellano": "es",
+             "português": "pt_BR", "portugues": "pt_BR", "portuguese": "pt_BR", "français": "fr",
+             "francais": "fr", "french": "fr"}
+    if text in names:
+        return names[text]
+    base = text.split("_", 1)[0]
+    if base == "pt":
+        return "pt_BR"
+    return base if base in LANGUAGES else None
 
 
 def _(message: str) -> str:

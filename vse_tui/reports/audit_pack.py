@@ -58,6 +58,13 @@ pre { white-space: pre-wrap; margin: 0; font-family: inherit; } nav { margin-bot
 PASSIVE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".pdf", ".txt", ".csv", ".log", ".md", ".json", ".eml"}
 STATE_CLASS = {"done": "ok", "partly done": "part", "stale": "part", "not started": "no"}
 NOT_RECORDED = N_("not recorded")
+# the pages of the records no work product holds, by kind (others: the model's label, made plural)
+OTHER_TITLES = {
+    "customers": N_("Customers"), "suppliers": N_("Suppliers"), "people": N_("People"),
+    "role_assignments": N_("Role assignments"), "training": N_("Trainings"),
+    "acknowledgements": N_("Acknowledged warnings"), "attachments": N_("Attachments"),
+    "schedule_items": N_("Schedule entries"),
+}
 
 
 @dataclass
@@ -141,12 +148,13 @@ def render_html(page: Page, shop: str) -> str:
 
 
 def _html_head(page: Page, shop: str) -> str:
+    index_link = _("Audit pack index")
     return "\n".join([
         f"<!DOCTYPE html><html lang=\"{language().replace('_', '-')}\"><head><meta charset=\"utf-8\">",
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src 'self'\">",
         f"<title>{_esc(page.title)}</title><style>{STYLE}</style></head><body>",
-        f"<nav><a href=\"{page.up()}index.html\">{_esc(_('Audit pack index'))}</a> · <span class=\"dim\">{_esc(shop)}"
+        f"<nav><a href=\"{page.up()}index.html\">{_esc(index_link)}</a> · <span class=\"dim\">{_esc(shop)}"
         "</span></nav>",
         f"<h1>{_esc(page.title)}</h1>"])
 
@@ -577,6 +585,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
             intervals=", ".join(f"{t} {d}" for t, d in sorted(intervals.items())))),
     ]
     current = None
+    nobody = _("nobody")
     rows: list[list[Any]] = []
     for t in tasks:
         if t.process != current:
@@ -595,7 +604,7 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
                      if ev else Mark(_("none"), "no"),
                      "\n".join(f"{i.wp} {i.name}: {'/'.join(i.needed)} ({_yes_no(i.ok)})" for i in t.inputs if i.wp),
                      "\n".join(f"{o.wp} {o.name}: {'/'.join(o.needed)} ({_yes_no(o.ok)})" for o in t.outputs if o.wp),
-                     "\n".join(f"{r}: {', '.join(h) or _('nobody')}" for r, h in t.holders.items())])
+                     "\n".join(f"{r}: {', '.join(h) or nobody}" for r, h in t.holders.items())])
     if rows:
         blocks.append(("table", (_task_head(), rows)))
     findings = audit_findings(store)
@@ -750,7 +759,7 @@ def build_pages(store, files: dict[str, str], target: Path,
         if not model.WP and store.count(kind):
             from ..core.kernel.text import plural
 
-            title = plural(model.LABEL)
+            title = _(OTHER_TITLES[kind]) if kind in OTHER_TITLES else plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
     total = sum(pages[0].count for _kind, pages, _wp in record_pages)  # a list's first page counts its records
     done = 0

@@ -346,15 +346,15 @@ class NamedReads:
             "AND (via IS NULL OR (via NOT LIKE 'imported%' AND via NOT LIKE 'merged%')) "
             "AND kind != 'settings' GROUP BY 1 ORDER BY 3").fetchall()
 
-    def logins_as_people(self) -> list[tuple[str, str, str, int]]:
+    def logins_as_people(self, at_least: int = 2) -> list[tuple[str, str, str, int]]:
         """(login, host, the people it wrote as, comma-separated uuids, how many writes) of each
-        login and host that wrote as more than one person (the shop's own writes: imported and
-        merged events keep their source's names)."""
+        login and host that wrote as `at_least` people or more (the shop's own writes: imported
+        and merged events keep their source's names)."""
         return self.conn.execute(
             "SELECT COALESCE(os_user, operator), COALESCE(host, ''), GROUP_CONCAT(DISTINCT person), COUNT(*) "
             "FROM history WHERE person IS NOT NULL "
             "AND (via IS NULL OR (via NOT LIKE 'imported%' AND via NOT LIKE 'merged%')) "
-            "GROUP BY 1, 2 HAVING COUNT(DISTINCT person) > 1 ORDER BY 1, 2").fetchall()
+            "GROUP BY 1, 2 HAVING COUNT(DISTINCT person) >= ? ORDER BY 1, 2", (at_least,)).fetchall()
 
     def status_moves(self) -> list[tuple[str, str | None, str | None, str | None, int]]:
         """(kind, record id, old, new, seq) of every status change the history holds."""

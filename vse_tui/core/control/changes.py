@@ -178,10 +178,13 @@ def request_warnings(store: StorePort, change: ChangeRequest) -> list[str]:
 
 
 def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = None, how: str = "other",
-             noted_by: str | None = None, reason: str = "", mitigation: str | None = None) -> ChangeRequest:
+             noted_by: str | None = None, reason: str = "", mitigation: str | None = None,
+             evidence: str | None = None) -> ChangeRequest:
     """CO.2.1: approve or reject a draft request: a signature of who decided, when and how, bound
-    to the version decided on. A decision by someone without the task's role needs a mitigation."""
-    from ..governance.approvals import bind_next, check_role, new
+    to the version decided on. A decision by someone without the task's role needs a mitigation;
+    one given by someone other than the person at the keyboard is recorded on their behalf (how:
+    e-mail or paper, with `evidence`, the message or the scan, attached)."""
+    from ..governance.approvals import attach_evidence, bind_next, check_role, new, on_behalf
     from ..governance.roles import acknowledge
 
     change = _get(store, ref)
@@ -191,11 +194,14 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
         raise InputError(_("Reason: say why the change is rejected (the requester will ask)"))
     approval = new(store, who, how, "approved" if approve else "reviewed", noted_by, reason)
     warning = check_role(store, "WP.11", approval, mitigation)
+    behalf = on_behalf(store, approval, how, evidence)
     changes: dict[str, Any] = {"status": "approved" if approve else "rejected"}
     if not approve:
         changes["state"] = "cancelled"
-    changes["approvals"] = [*change.approvals, bind_next(approval, change)]
     with store.transaction():
+        if behalf:
+            approval = attach_evidence(store, change, approval, evidence or "", change.version)
+        changes["approvals"] = [*change.approvals, bind_next(approval, change)]
         if warning:
             acknowledge(store, warning, mitigation or "", record=change.uuid)
         return store.update("change_requests", change.uuid, changes, task="CO.2.1", expected_version=change.version)
@@ -429,24 +435,29 @@ def _advance(change: ChangeRequest, state: str) -> dict[str, Any]:
 
 
 def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = None, how: str = "other",
-           noted_by: str | None = None, mitigation: str | None = None, **fields: Any) -> Record:
+           noted_by: str | None = None, mitigation: str | None = None, evidence: str | None = None,
+           **fields: Any) -> Record:
     """CO.2.3: the service design (WP.16), approved as it is recorded (its only status): the
-    approver's signature binds this design's content."""
-    from ..governance.approvals import bind, check_role, new
+    approver's signature binds this design's content. The person at the keyboard issues it; an
+    approver other than them is recorded on their behalf (how: e-mail or paper, with `evidence`,
+    the message or the scan, attached)."""
+    from ..governance.approvals import attach_evidence, bind, check_role, new, on_behalf
     from ..governance.roles import acknowledge
 
     change = _get(store, ref)
     _must_be_approved(change, "design")
     approval = new(store, who, how, noted_by=noted_by)
     warning = check_role(store, "WP.16", approval, mitigation)
+    behalf = on_behalf(store, approval, how, evidence)
     from ..model.records import control as records
     doc = _make(records.ServiceDesign, title=_("Design for {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
                 issue_date=clock.today(), scope=scope or change.scope or change.purpose,
                 issuer=store.actor.person or store.actor.operator, approval_authority=approval.person,
                 status="approved", **fields)
-    doc = doc.model_copy(update={"approvals": [bind(approval, doc)]})
     with store.transaction():
-        doc = store.add(doc, task="CO.2.3")
+        if behalf:
+            approval = attach_evidence(store, doc, approval, evidence or "", doc.version)
+        doc = store.add(doc.model_copy(update={"approvals": [bind(approval, doc)]}), task="CO.2.3")
         if warning:
             acknowledge(store, warning, mitigation or "", record=doc.uuid)
         if _advance(change, "designed"):
@@ -518,11 +529,13 @@ def builder_approves(store: StorePort, change: ChangeRequest, approval: Approval
 
 
 def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, how: str = "other",
-                       noted_by: str | None = None, mitigation: str | None = None) -> ChangeRequest:
+                       noted_by: str | None = None, mitigation: str | None = None,
+                       evidence: str | None = None) -> ChangeRequest:
     """CO.3.2: review the test report and approve deployment: WP.11 becomes updated and the build
     final. When the approver built the change, the warning must be acknowledged with a mitigation
-    (stored with the change); without one nothing is saved."""
-    from ..governance.approvals import bind_next, new, role_warning
+    (stored with the change); without one nothing is saved. An approver other than the person at
+    the keyboard is recorded on their behalf (how: e-mail or paper, with `evidence` attached)."""
+    from ..governance.approvals import attach_evidence, bind_next, new, on_behalf, role_warning
     from ..governance.roles import acknowledge
 
     change = _get(store, ref)
@@ -540,7 +553,10 @@ def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, ho
                else _("{who} holds none of {roles}").format(who=approval.by, roles=", ".join(first.roles)))
         raise InputError(_("{rule}: {why}. {instead} To go ahead anyway, give a mitigation.").format(
             rule=first.text.name, why=why, instead=first.text.instead))
+    behalf = on_behalf(store, approval, how, evidence)
     with store.transaction():
+        if behalf:
+            approval = attach_evidence(store, change, approval, evidence or "", change.version)
         for warning in warnings:
             acknowledge(store, warning, mitigation or "", record=change.uuid)
         updates: dict[str, Any] = {"approvals": [*change.approvals, bind_next(approval, change)],

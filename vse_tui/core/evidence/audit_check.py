@@ -20,6 +20,7 @@ The rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext
@@ -54,6 +55,11 @@ RULES = {
               "(recomputed by reports.figures)"),
     "signature": N_("a signature verifies with the key its signer registered and held when signing; one key, one person"),
     "on-behalf": N_("an approval recorded for someone else shows how it was given: the e-mail or the scan, attached"),
+    "draft": N_("a draft is approved (or withdrawn) before the records it governs are put to use"),
+    "review": N_("what the model schedules for review (the agreements, the policy, the catalogue, the reports) is "
+                 "reviewed by its date"),
+    "competence": N_("a person holding a role keeps the training or competence it needs current"),
+    "unsent": N_("a notification reaches the party: none left queued, none given up with nobody told"),
 }
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
@@ -111,6 +117,11 @@ def audit_check(store: StorePort) -> list[Finding]:
     findings += _logins(store)
     findings += _timing(store)
     findings += _signatures(store)
+    findings += _drafts(store)
+    findings += _reviews(store)
+    findings += _competence(store)
+    findings += _unsent(store)
+    findings += _instants(store)
     return findings
 
 
@@ -281,14 +292,28 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
 
 
 def _logins(store: StorePort) -> list[Finding]:
+    """One login, one person: a login (on one host) that wrote as several people, or as someone
+    other than the person the login belongs to (`--as`, VSE_TUI_OPERATOR or the start-up picker
+    used to write as a colleague from one's own login)."""
     names = store.titles("people")
+    owners = {login: uuid for uuid, login in store.rows("people", ["uuid", "os_user"], {"os_user__isnull": False})
+              if login}
     out = []
-    for login, host, people, count in store.logins_as_people():
-        who = sorted(names.get(p, p) for p in (people or "").split(",") if p)
-        out.append(Finding("login", (_("login {login}@{host}").format(login=login, host=host or "?"),),
-                           _("{count} write(s) as {n} people ({people}): one login, one person (people login PERSON "
-                             "LOGIN; --as and VSE_TUI_OPERATOR only for scripts)").format(
-                               count=count, n=len(who), people=", ".join(who))))
+    for login, host, people, count in store.logins_as_people(at_least=1):
+        wrote = {p for p in (people or "").split(",") if p}
+        owner = owners.get(login)
+        if len(wrote) < 2 and (owner is None or wrote <= {owner}):
+            continue
+        who = sorted(names.get(p, p) for p in wrote)
+        if len(wrote) > 1:
+            text = _("{count} write(s) as {n} people ({people}): one login, one person (people login PERSON LOGIN; "
+                     "--as and VSE_TUI_OPERATOR only for scripts)").format(count=count, n=len(who),
+                                                                           people=", ".join(who))
+        else:
+            text = _("{count} write(s) as {people}, from the login of {owner}: one login, one person (people login "
+                     "PERSON LOGIN; --as and VSE_TUI_OPERATOR only for scripts)").format(
+                count=count, people=", ".join(who), owner=names.get(owner or "", owner))
+        out.append(Finding("login", (_("login {login}@{host}").format(login=login, host=host or "?"),), text))
     return out
 
 
@@ -391,6 +416,149 @@ def to_markdown(findings: list[Finding], shop: str = "") -> str:
         lines += [f"- {', '.join(f.records)}: {f.what}" for f in mine]
         lines.append("")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- what an assessor asks next
+
+
+def _drafts(store: StorePort) -> list[Finding]:
+    """Drafts left behind by the records they govern: a catalogue entry still a draft while
+    incidents or configuration items name its service, an agreement still a draft while its
+    customer's incidents are handled, a policy never approved while incidents are prioritised by
+    it, a procedure still a draft while changes are deployed or built under it."""
+    out = []
+    for uuid, rid, name in store.rows("services", ["uuid", "id", "name"], {"status": "draft"}, order="-seq",
+                                      limit=SCAN):
+        used = store.count("incidents", {"service": uuid}) + store.count("configuration_items",
+                                                                         {"services__has": uuid})
+        if used:
+            out.append(Finding("draft", (rid,), _("the catalogue entry {name!r} is still a draft while {n} incident(s) "
+                                                  "and configuration item(s) name its service").format(name=name, n=used)))
+    for rid, customer, created in store.rows("customer_agreements", ["id", "customer", "created_at"],
+                                             {"status": "draft", "customer__isnull": False}, order="-seq", limit=SCAN):
+        handled = store.count("incidents", {"customer": customer, "opened_at__ge": created})
+        if handled:
+            out.append(Finding("draft", (rid,), _("still a draft while {n} incident(s) of its customer were logged "
+                                                  "since it was written").format(n=handled)))
+    for rid, created in store.rows("policies", ["id", "created_at"], {"status": "draft"}, limit=1):
+        logged = store.count("incidents", {"opened_at__ge": created, **HERE})
+        if logged:
+            out.append(Finding("draft", (rid,), _("the policy is still a draft while {n} incident(s) were logged and "
+                                                  "prioritised since it was written").format(n=logged)))
+    for kind, field, what in (("procedures", "deployed_at", N_("deployed")), ("secure_procedures", "built_by", None)):
+        for rid, created in store.rows(kind, ["id", "created_at"], {"status": "draft"}, order="-seq", limit=SCAN):
+            if what:
+                n = store.count("change_requests", {f"{field}__ge": created})
+                text = _("still a draft while {n} change(s) were deployed since it was written")
+            else:
+                n = store.count("built_changes", {"created_at__ge": created})
+                text = _("still a draft while {n} change(s) were built since it was written")
+            if n:
+                out.append(Finding("draft", (rid,), text.format(n=n)))
+    return out
+
+
+REVIEWED = ("agreement", "supplier agreement", "policy", "catalogue", "improvement report", "performance report")
+
+
+def _reviews(store: StorePort) -> list[Finding]:
+    """Reviews the model schedules (agreements, the policy, the catalogue, the yearly improvement
+    report, the quarterly performance report) that are past their date: core.evidence.due decides,
+    as for the dashboard and `vse-tui due`."""
+    from ..kernel import clock
+    from .due import due_items
+
+    today = clock.today()
+    out = []
+    for item in due_items(store, today, horizon=0):
+        days = -item.days(today)
+        if item.kind in REVIEWED and days > 0:
+            out.append(Finding("review", (item.ref or item.kind,), ngettext(
+                "{what}: due on {due}, {n} day overdue", "{what}: due on {due}, {n} days overdue", days).format(
+                what=item.title, due=item.due.isoformat(), n=days)))
+    return out
+
+
+def _competence(store: StorePort) -> list[Finding]:
+    """Training or competence past its renewal date for a person who holds the role that needs it."""
+    from ..kernel import clock
+    from .lapsed import lapsed_training
+
+    today = clock.today()
+    return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "
+                                              "while they hold {role}").format(
+        person=t.person_name, requirement=t.requirement, due=t.due.isoformat(), role=t.role))
+        for t in lapsed_training(store, today)]
+
+
+UNSENT_AFTER = timedelta(days=1)  # a notice still queued this long after it was written was never sent
+
+
+def _unsent(store: StorePort) -> list[Finding]:
+    """Notifications that never reached the party: still queued a day after they were written
+    (nobody sends the outbox), or given up (dropped) with no later notice of the same step."""
+    from ..intake.mail_delivery import delivery_state, reached
+    from ..kernel import clock
+
+    now = clock.now()
+    out = []
+    for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
+        for i, n in enumerate(inc.notifications):
+            state = delivery_state(n)
+            later = [m for m in inc.notifications[i + 1:] if m.task == n.task and reached(m)]
+            if state == "queued" and now - n.at > UNSENT_AFTER and not later:
+                out.append(Finding("unsent", (inc.id,), _("the {task} notice to {to} was queued on {at} and never "
+                                                          "sent: nobody was told").format(
+                    task=n.task, to=n.address or n.to, at=clock.local_text(n.at))))
+            elif state == "dropped" and not later:
+                out.append(Finding("unsent", (inc.id,), _("the {task} notice to {to} was given up (dropped) and no "
+                                                          "later notice told them").format(task=n.task,
+                                                                                           to=n.address or n.to)))
+    return out
+
+
+INSTANT = timedelta(minutes=10)  # a normal change's whole path, or a shop's whole year, in less: one sitting
+ONE_SITTING_KINDS = 12  # work products of this many kinds written in one sitting: not a year's work
+
+
+def _instants(store: StorePort) -> list[Finding]:
+    """Impossible timing beyond one record: a normal change requested and deployed within minutes
+    (its evaluation, design, build, test and approval take days), and a shop whose every work
+    product was written in one sitting."""
+    from ..kernel import clock
+    from ..model.records import KINDS
+
+    out = []
+    fast = []
+    for rid, created, deployed in store.rows("change_requests", ["id", "created_at", "deployed_at"],
+                                             {"deployed_at__isnull": False, "change_type": "normal"},
+                                             order="-seq", limit=SCAN):
+        took = clock.parse_datetime(deployed) - clock.parse_datetime(created)
+        if took < INSTANT:
+            fast.append((rid, int(took.total_seconds())))
+    for rid, seconds in fast[:10]:
+        out.append(Finding("timing", (rid,), ngettext(
+            "a normal change deployed {n} second after it was requested: evaluated, designed, built, tested and "
+            "approved in no time", "a normal change deployed {n} seconds after it was requested: evaluated, "
+            "designed, built, tested and approved in no time", max(seconds, 0)).format(n=max(seconds, 0))))
+    first, last, kinds = None, None, 0
+    for kind, (_m, _c, wp) in KINDS.items():
+        if not wp or kind == "incidents":
+            continue
+        lo = store.row(kind, ["created_at"], {}, order="created_at")
+        hi = store.row(kind, ["created_at"], {}, order="-created_at")
+        if not lo or not lo[0] or not hi or not hi[0]:
+            continue
+        kinds += 1
+        a, b = clock.parse_datetime(lo[0]), clock.parse_datetime(hi[0])
+        first = a if first is None or a < first else first
+        last = b if last is None or b > last else last
+    if first is not None and last is not None and kinds >= ONE_SITTING_KINDS and last - first < INSTANT:
+        out.append(Finding("timing", (_("the whole shop"),), ngettext(
+            "work products of {kinds} kinds, from the business goals to the reports, all written within {n} second",
+            "work products of {kinds} kinds, from the business goals to the reports, all written within {n} seconds",
+            int((last - first).total_seconds())).format(kinds=kinds, n=int((last - first).total_seconds()))))
+    return out
 
 
 __all__ = ["Finding", "RULES", "audit_check", "to_markdown"]

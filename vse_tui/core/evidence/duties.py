@@ -1,7 +1,8 @@
 """Separation of duties at the moment of approval, and mitigations that can be counted.
 
-- Approving content one wrote is a finding when another person of the shop holds one of the
-  roles the standard gives the approval (someone else could have approved it). In a shop of one
+- Approving content one wrote is a finding in a shop of two or more people, whether another person
+  holds one of the roles the standard gives the approval (she should have approved it) or nobody
+  else does (give the role to someone, or have someone else write the content). In a shop of one
   person it is a finding unless she acknowledged a mitigation that names a check the app counts.
 - A mitigation counts when it is not placeholder text and names a check the app can count from
   the records (`CHECKS`); `audit check` lists each mitigation whose check finds no evidence in
@@ -137,9 +138,9 @@ class SelfApproval:
 def self_approvals(store: StorePort, record: Record, task_roles: set[str],
                    people: set[str] | None = None, mitigated: set[str] | None = None) -> list[SelfApproval]:
     """The approvals of `record` given by someone who wrote its content, that separation of duties
-    does not allow: another person of the shop holds one of `task_roles`, or the shop is one
-    person with no mitigation acknowledged that names a countable check (`mitigated`: the people
-    with one)."""
+    does not allow: any, in a shop of two or more people (the text says whether another person
+    holds one of `task_roles`); in a shop of one person, those with no mitigation acknowledged that
+    names a countable check (`mitigated`: the people with one)."""
     from ..governance.people import roles_of
 
     people = internal_people(store) if people is None else people
@@ -149,11 +150,19 @@ def self_approvals(store: StorePort, record: Record, task_roles: set[str],
             continue
         if a.person not in _writers(store, record, a.at):
             continue
-        others = [p for p in people - {a.person} if roles_of(store, p) & task_roles]
-        if others:
-            out.append(SelfApproval(record.id or record.uuid, a, _("approved in v{version} by {by}, who wrote it, while another person of the shop holds the approving role").format(version=a.version, by=a.by)))
-        elif len(people) <= 1 and a.person not in (mitigated or set()):
-            out.append(SelfApproval(record.id or record.uuid, a, _("approved in v{version} by {by}, who wrote it, in a one-person shop with no mitigation acknowledged that names a check the app can count").format(version=a.version, by=a.by)))
+        if [p for p in people - {a.person} if roles_of(store, p) & task_roles]:
+            why = _("approved in v{version} by {person}, who wrote it, while another person of the shop holds the "
+                    "approving role").format(version=a.version, person=a.by)
+        elif people - {a.person}:
+            why = _("approved in v{version} by {person}, who wrote it, while nobody else holds the approving role "
+                    "({roles}): give one of these roles to someone else, or have someone else write it").format(
+                version=a.version, person=a.by, roles=", ".join(sorted(task_roles)))
+        elif a.person not in (mitigated or set()):
+            why = _("approved in v{version} by {person}, who wrote it, in a one-person shop with no mitigation "
+                    "acknowledged that names a check the app can count").format(version=a.version, person=a.by)
+        else:
+            continue
+        out.append(SelfApproval(record.id or record.uuid, a, why))
     return out
 
 

@@ -548,7 +548,6 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
             if row["task"] == task.code and (latest is None or row["at"] > latest["at"]):
                 latest = {"record": rid, "at": row["at"], "by": names.get(row.get("person") or "", row["operator"]),
                           "kind": "training", "what": _("training recorded")}
-    today = clock.to_local(ctx.now).date().isoformat()
     if task.code == "IN.1.1":
         met = {p for _u, _i, p, m, _d in training if m}
         missing = sorted(names.get(p, p) for p in holders - met)
@@ -556,7 +555,10 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                           else _("no training recorded as met for {people}").format(people=", ".join(missing)),
                           [i for _u, i, _p, m, _d in training if m]))
     else:
-        lapsed = [i for _u, i, _p, m, d in training if d and d < today]
+        from .lapsed import lapsed_training
+
+        lapsing = {t.ref for t in lapsed_training(store, clock.to_local(ctx.now).date())}  # as the map's "today"
+        lapsed = [i for _u, i, _p, _m, _d in training if i in lapsing]
         lines.append(Line(bool(training) and not lapsed, _("no competence lapsed") if training and not lapsed
                           else (_("lapsed: {records}").format(records=", ".join(lapsed)) if lapsed
                                 else _("no training or competence recorded")),

@@ -222,19 +222,13 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
         _check_party(store, rec, approval, party)
     candidate = model.model_validate({**rec.model_dump(), **changes, "version": rec.version})
     approval = bind_next(approval, candidate)
-    behalf = approval.person != getattr(store.actor, "person", None)
-    if behalf:
-        _check_on_behalf(approval, how, sign, evidence)
-    elif (evidence or "").strip():
-        raise InputError(_("An attached message or scan is for an approval recorded on someone else's behalf; attach other files to the record itself"))
+    behalf = on_behalf(store, approval, how, evidence, sign)
     if sign:
         approval = signed(store, kind, rec, approval, key)
     task = APPROVE_TASK.get(rec.WP or "")
     with store.transaction():
         if behalf:
-            shown = _keep_evidence(store, rec, evidence or "",
-                                   f"{approval.by}'s {approval.meaning} of version {rec.version}, by {how}")
-            approval = approval.model_copy(update={"evidence": shown})
+            approval = attach_evidence(store, rec, approval, evidence or "", rec.version)
         if warning:
             acknowledge(store, warning, mitigation or "", record=rec.uuid)
         return store.update(kind, rec.uuid, {**changes, "approvals": [*rec.approvals, approval]}, task=task,
@@ -262,6 +256,28 @@ def _keep_evidence(store: StorePort, rec: Record, path: str, note: str) -> str:
     if same:
         return str(same[0])
     return store.add(Attachment(record=rec.uuid, name=file.name[:255], sha256=sha, size=size, note=note)).uuid
+
+
+def on_behalf(store: StorePort, approval: Approval, how: str, evidence: str | None, sign: bool = False) -> bool:
+    """Whether `approval` is recorded on someone else's behalf: given by a person other than the
+    one at the keyboard. Such an approval says how it was given (e-mail or paper) and comes with
+    what shows it (`evidence`, a file), never a signature; a file given with one's own approval is
+    refused (attach it to the record itself). The one rule for every approval, of any record."""
+    behalf = approval.person != getattr(store.actor, "person", None)
+    if behalf:
+        _check_on_behalf(approval, how, sign, evidence)
+    elif (evidence or "").strip():
+        raise InputError(_("An attached message or scan is for an approval recorded on someone else's behalf; "
+                           "attach other files to the record itself"))
+    return behalf
+
+
+def attach_evidence(store: StorePort, record: Record, approval: Approval, evidence: str, version: int) -> Approval:
+    """Inside the write's transaction: the message or scan that shows an approval recorded on
+    someone's behalf, attached to `record` (which may be about to be created), named in the approval."""
+    shown = _keep_evidence(store, record, evidence, _("{person}'s {meaning} of version {version}, by {how}").format(
+        person=approval.by, meaning=approval.meaning, version=version, how=approval.how))
+    return approval.model_copy(update={"evidence": shown})
 
 
 def _check_on_behalf(approval: Approval, how: str, sign: bool, evidence: str | None) -> None:
@@ -552,6 +568,6 @@ def _value(model: type[Record], name: str, raw: str | None) -> Any:
         return raw
 
 
-__all__ = ["APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "Problem", "State", "allowed_signers", "approve", "bind",
+__all__ = ["attach_evidence", "on_behalf", "APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "Problem", "State", "allowed_signers", "approve", "bind",
            "bind_next", "check_approvals", "check_on_behalf", "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
            "text", "verify_signature"]

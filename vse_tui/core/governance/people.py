@@ -255,3 +255,27 @@ def split_reach(text: str) -> tuple[str, str]:
 
 __all__ = ["Caller", "Identity", "callers", "check_person_name", "check_public_key", "clean_name", "find_person",
            "identify", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach"]
+
+
+def language_of(store: StorePort, address: str = "", *, name: str = "",
+                organisation: str | None = None) -> str | None:
+    """The language to write to someone in: that of the person with this address (else this name),
+    else that of the customer or supplier they work for, else `organisation`'s (the customer a
+    record is about); None when nobody set one: the shop's language then."""
+    address, key = (address or "").strip().lower(), name_key(name) if (name or "").strip() else ""
+    found: tuple[Any, ...] | None = None
+    if address or key:
+        for row in store.rows("people", ["email", "title", "language", "organisation"]):
+            if address and (row[0] or "").strip().lower() == address:
+                found = row
+                break
+            if key and found is None and name_key(row[1] or "") == key:
+                found = row
+    if found and found[2]:
+        return str(found[2])
+    for org in ([found[3]] if found and found[3] else []) + ([organisation] if organisation else []):
+        for kind in ("customers", "suppliers"):
+            own = store.row(kind, ["language"], {"uuid": org})
+            if own and own[0]:
+                return str(own[0])
+    return None

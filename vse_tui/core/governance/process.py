@@ -161,8 +161,10 @@ def approval(store: StorePort, by: str | None, how: str = "signature", noted_by:
 
 
 def _save_document(store: StorePort, table: str, model: type[Record], fields: dict[str, Any], task: str | None, status: str,
-                   approved: Approval | None) -> Record:
-    """Create the document, or store a new version of it (the previous one stays in history)."""
+                   approved: Approval | None, evidence: str | None = None) -> Record:
+    """Create the document, or store a new version of it (the previous one stays in history). An
+    approval given by someone other than the person at the keyboard is recorded on their behalf:
+    `evidence`, the message or the scan that shows it, is attached (approvals.on_behalf)."""
     from pydantic import ValidationError  # loaded with `model`
 
     from .approvals import bind, check_role
@@ -173,6 +175,7 @@ def _save_document(store: StorePort, table: str, model: type[Record], fields: di
             record = model(**fields, status=status)
             if approved:
                 check_role(store, model.WP, approved, None)
+                approved = _shown(store, record, approved, evidence, record.version)
                 record = record.model_copy(update={"approvals": [bind(approved, record)]})
             return store.add(record, task=task)
         changes = dict(fields)
@@ -180,17 +183,29 @@ def _save_document(store: StorePort, table: str, model: type[Record], fields: di
         if approved:
             check_role(store, model.WP, approved, None)
             candidate = model.model_validate({**existing.model_dump(), **changes, "version": existing.version + 1})
+            approved = _shown(store, existing, approved, evidence, candidate.version)
             changes["approvals"] = [*existing.approvals, bind(approved, candidate)]
         return store.update(table, existing.uuid, changes, task=task)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, model.LABEL)) from None
 
 
+def _shown(store: StorePort, record: Record, approved: Approval, evidence: str | None, version: int) -> Approval:
+    """The approval as recorded: one given by someone else carries its attached message or scan
+    (refused without one, as every approval recorded on someone's behalf). Inside the write's
+    transaction."""
+    from .approvals import attach_evidence, on_behalf
+
+    if on_behalf(store, approved, approved.how, evidence):
+        return attach_evidence(store, record, approved, evidence or "", version)
+    return approved
+
+
 # ---------------------------------------------------------------- the steps
 
 
 def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
-               shop_name: str = "") -> Record:
+               shop_name: str = "", evidence: str | None = None) -> Record:
     if not goals.strip():
         raise InputError(_("Goals: write at least one goal"))
     with store.transaction():
@@ -199,7 +214,7 @@ def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: 
         rec = _save_document(store, "business_goals", model_for("business_goals"),
                              {"title": title or "Business goals and objectives", "goals": goals.strip(),
                               "objectives": objectives.strip(), "provider_type": provider_type or "external"},
-                             None, "approved", approved)
+                             None, "approved", approved, evidence)
         drop_draft(store, "goals")
     return rec
 
@@ -220,7 +235,8 @@ def list_lines(text: str, label: str) -> list[str]:
 
 
 def save_scope(store: StorePort, *, services_offered: str, customers: str, boundaries: str, technology: str,
-               exclusions: str, approved: Approval, make_services: bool = False) -> Record:
+               exclusions: str, approved: Approval, make_services: bool = False,
+               evidence: str | None = None) -> Record:
     """GO.1.1. `customers` and `services_offered` are lists, one name a line (never split from
     prose: a comma belongs to a name such as "Baker & Sons, Ltd"); a new customer name becomes a
     customer record. With `make_services` (the setup's Services box), each new service name becomes
@@ -244,13 +260,13 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
         rec = _save_document(store, "scopes", model_for("scopes"), {
             "title": "Service delivery scope", "services_offered": services_offered.strip(),
             "customers": uuids + missing, "boundaries": boundaries.strip(), "technology": technology.strip(),
-            "exclusions": exclusions.strip()}, "GO.1.1", "approved", approved)
+            "exclusions": exclusions.strip()}, "GO.1.1", "approved", approved, evidence)
         drop_draft(store, "scope")
     return rec
 
 
 def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, str]],
-               approved: Approval | None) -> Record | None:
+               approved: Approval | None, evidence: str | None = None) -> Record | None:
     """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
     'SM,CM,PT:change'). Without a Service Manager the step is refused."""
     from .people import check_person_name
@@ -281,7 +297,7 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
         if approved is not None:  # a first list is approved; a later one is a new, updated version
             status = "approved" if store.latest("role_lists") is None else "updated"
             rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": "List of assigned roles", "assignments": assignments},
-                                 "GO.1.2", status, approved)
+                                 "GO.1.2", status, approved, evidence)
         drop_draft(store, "roles")
     return rec
 
@@ -321,7 +337,7 @@ def policy_defaults(today: date | None = None) -> dict[str, Any]:
         "change_request_method": DEFAULT_REQUEST_METHOD,
         "communication_practices": "Customers hear from us when an incident is logged, restored and closed, and two "
                                    "working days before a change that affects them.",
-        "templates": dict(policy.DEFAULT_TEMPLATES),
+        "templates": policy.default_templates(),
         "security_measures": dict(policy.DEFAULT_SECURITY_MEASURES),
         "review_date": (today + timedelta(days=365)).isoformat(),
     }
@@ -352,7 +368,7 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
     return rec
 
 
-def approve_policy(store: StorePort, approved: Approval) -> Record:
+def approve_policy(store: StorePort, approved: Approval, evidence: str | None = None) -> Record:
     """GO.2.2: approve and deploy the policy."""
     existing = store.latest("policies")
     if existing is None:
@@ -362,25 +378,27 @@ def approve_policy(store: StorePort, approved: Approval) -> Record:
     status = "approved" if existing.status == "draft" else existing.status
     check_role(store, "WP.14", approved, None)
     candidate = existing.model_copy(update={"status": status})
-    return store.update("policies", existing.uuid, {"status": status, "approvals": [*existing.approvals,
-                                                                                    bind_next(approved, candidate)]},
-                        task="GO.2.2", expected_version=existing.version)
+    with store.transaction():
+        approved = _shown(store, existing, approved, evidence, existing.version + 1)
+        return store.update("policies", existing.uuid, {"status": status, "approvals": [*existing.approvals,
+                                                                                        bind_next(approved, candidate)]},
+                            task="GO.2.2", expected_version=existing.version)
 
 
-def save_experience(store: StorePort, fields: dict[str, str], approved: Approval) -> Record:
+def save_experience(store: StorePort, fields: dict[str, str], approved: Approval, evidence: str | None = None) -> Record:
     """GO.2.3: the customer experience approach, approved."""
     if not any(v.strip() for v in fields.values()):
         raise InputError(_("Describe at least how feedback is received and answered"))
     with store.transaction():
         rec = _save_document(store, "cx_approaches", model_for("cx_approaches"),
                              {"title": "Customer experience approach", **{k: v.strip() for k, v in fields.items()}},
-                             "GO.2.3", "approved", approved)
+                             "GO.2.3", "approved", approved, evidence)
         drop_draft(store, "experience")
     return rec
 
 
 def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str,
-                   approved: Approval | None = None) -> Record:
+                   approved: Approval | None = None, evidence: str | None = None) -> Record:
     """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated' and
     is approved again in its new version. needs: (assignment uuid, requirement, due date or '')."""
     role_list = store.latest("role_lists")
@@ -407,14 +425,17 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
             check_role(store, "WP.08", approved, None, task="GO.3.1")
             candidate = model_for("role_lists").model_validate({**role_list.model_dump(), **changes,
                                                                 "version": role_list.version + 1})
+            approved = _shown(store, role_list, approved, evidence, candidate.version)
             changes["approvals"] = [*role_list.approvals, bind(approved, candidate)]
         rec = store.update("role_lists", role_list.uuid, changes, task="GO.3.1")
         drop_draft(store, "resources")
     return rec
 
 
-def save_documents(store: StorePort, fields: dict[str, str], approved: Approval) -> Record:
-    """GO.3.2: the data and document management procedure, drafted and approved."""
+def save_documents(store: StorePort, fields: dict[str, str], approved: Approval | None,
+                   evidence: str | None = None) -> Record:
+    """GO.3.2: the data and document management procedure, drafted and approved (without an
+    approval it stays a draft, for its approver to approve as any record)."""
     if not fields.get("backup", "").strip():
         raise InputError(_("Backup: say how and where backups are made"))
     clean = {k: v.strip() for k, v in fields.items()}
@@ -423,14 +444,18 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval)
         if existing is None:
             draft = store.add(model_for("data_procedures").model_validate(
                 {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
-            from .approvals import bind_next, check_role
+            rec = draft
+            if approved is not None:
+                from .approvals import bind_next, check_role
 
-            check_role(store, "WP.05", approved, None)
-            candidate = draft.model_copy(update={"status": "approved"})
-            rec = store.update("data_procedures", draft.uuid, {"status": "approved",
-                                                               "approvals": [bind_next(approved, candidate)]},
-                               task="GO.3.2", expected_version=draft.version)
+                check_role(store, "WP.05", approved, None)
+                candidate = draft.model_copy(update={"status": "approved"})
+                approved = _shown(store, draft, approved, evidence, draft.version + 1)
+                rec = store.update("data_procedures", draft.uuid, {"status": "approved",
+                                                                   "approvals": [bind_next(approved, candidate)]},
+                                   task="GO.3.2", expected_version=draft.version)
         else:
-            rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2", "approved", approved)
+            rec = _save_document(store, "data_procedures", model_for("data_procedures"), clean, "GO.3.2",
+                                 "approved" if approved is not None else "draft", approved, evidence)
         drop_draft(store, "documents")
     return rec

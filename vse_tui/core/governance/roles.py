@@ -162,9 +162,10 @@ def parse_roles(text: str) -> list[tuple[str, str | None]]:
 
 def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "", affiliation: str = "internal",
                roles: str = "", os_user: str | None = None, ssh_key: str | None = None,
-               organisation: str | None = None) -> tuple[Person, list[RoleAssignment]]:
+               organisation: str | None = None, language: str | None = None) -> tuple[Person, list[RoleAssignment]]:
     """A person and their roles (GO.1.2), in one transaction. `os_user`: the login whose writes are
-    theirs; `organisation`: for a contact, the customer or supplier they work for."""
+    theirs; `organisation`: for a contact, the customer or supplier they work for; `language`: the
+    one mail to them is written in (es, pt_BR, fr, en; none: their organisation's, else the shop's)."""
     from ..model.lookup import resolve
 
     wanted = parse_roles(roles)
@@ -184,7 +185,7 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
     name = check_person_name(store, name)
     try:
         person = Person(name=name, email=email.strip(), phone=phone.strip(), affiliation=affiliation,
-                        os_user=login, ssh_key=ssh_key, organisation=org)
+                        os_user=login, ssh_key=ssh_key, organisation=org, language=language)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, "person")) from None
     if login and not store.actor.person and store.actor.os_user == login:

@@ -121,8 +121,10 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
 
 
 def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval | None,
-         roles: list[tuple[str | None, str, str, str]] | None = None) -> Record | None:
-    """Save step `key` from what was typed (and the approval, for a step that approves)."""
+         roles: list[tuple[str | None, str, str, str]] | None = None, evidence: str | None = None) -> Record | None:
+    """Save step `key` from what was typed (and the approval, for a step that approves; one given
+    by someone other than the person at the keyboard comes with `evidence`, the message or the
+    scan that shows it, attached)."""
     missing = [f.label for f in fields(store, key, values) if f.required and not str(values.get(f.name) or "").strip()]
     if missing:
         raise InputError(_("{fields}: required").format(fields=', '.join(missing)))
@@ -132,14 +134,14 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
     if key == "goals":
         return gov.save_goals(store, goals=v["goals"], objectives=v.get("objectives", ""),
                               provider_type=v.get("provider_type") or "external", approved=_needed(approved),
-                              shop_name=v.get("shop_name", ""))
+                              shop_name=v.get("shop_name", ""), evidence=evidence)
     if key == "scope":
         return gov.save_scope(store, services_offered=v["services_offered"], customers=v.get("customers", ""),
                               boundaries=v.get("boundaries", ""), technology=v.get("technology", ""),
                               exclusions=v.get("exclusions", ""), approved=_needed(approved),
-                              make_services=True)
+                              make_services=True, evidence=evidence)
     if key == "roles":
-        return gov.save_roles(store, roles or [], approved)
+        return gov.save_roles(store, roles or [], approved, evidence)
     if key == "policy":
         defaults = gov.policy_defaults()
         return gov.save_policy_draft(store, {
@@ -155,9 +157,9 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
                                                      "targets": defaults["targets"], "templates": defaults["templates"]}),
         })
     if key == "approve":
-        return gov.approve_policy(store, _needed(approved))
+        return gov.approve_policy(store, _needed(approved), evidence)
     if key == "experience":
-        return gov.save_experience(store, {k: v.get(k, "") for k in gov.DEFAULT_CX}, _needed(approved))
+        return gov.save_experience(store, {k: v.get(k, "") for k in gov.DEFAULT_CX}, _needed(approved), evidence)
     if key == "resources":
         needs = [(name[5:], value or "", v.get(f"due_{name[5:]}", "") or "") for name, value in v.items()
                  if name.startswith("need_")]
@@ -166,9 +168,9 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
                 raise InputError(_("A due date needs the training or competence it is for (the row's first field)"))
             if need.strip() and _looks_like_a_date(need):
                 raise InputError(_("{need!r} looks like a date: write the training or competence in the first field and its due date in 'due by'").format(need=need))
-        return gov.save_resources(store, needs, v.get("training_needs", ""), approved)
+        return gov.save_resources(store, needs, v.get("training_needs", ""), approved, evidence)
     if key == "documents":
-        return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved))
+        return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved), evidence)
     raise KeyError(key)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import LANGUAGES, N_, _, using
 
 if TYPE_CHECKING:
     from .hours import Hours
@@ -41,9 +41,9 @@ DEFAULT_CHANGE_DEFINITIONS: dict[str, str] = {
     "new service, an operating system upgrade or more capacity.",
 }
 
+# The standard messages a new policy starts with (WP.14's communication practices), written in the
+# shop's language when the policy is made and in a customer's language when a message goes to one.
 DEFAULT_TEMPLATES: dict[str, str] = {
-    # the policy's standard messages as the app proposes them: a stored template that is still one of these
-    # is sent in the reader's language (core.incidents.process.message_for)
     "incident_opened": N_("Hello {reporter},\n\nWe have logged your report as {id}: {summary}.\n"
                           "Priority {priority}; we aim to restore service by {target}.\n\n{operator}, {shop}"),
     "incident_investigating": N_("Hello {reporter},\n\nWe are working on {id}: {summary}.\n"
@@ -57,6 +57,32 @@ DEFAULT_TEMPLATES: dict[str, str] = {
                            "\n\n{operator}, {shop}"),
     "change_deployed": N_("Hello,\n\nChange {id}: {title} was deployed on {deployed}.\n\n{operator}, {shop}"),
 }
+
+
+def default_templates() -> dict[str, str]:
+    """The standard messages in the current language: what a new policy starts with."""
+    return {key: _(text) for key, text in DEFAULT_TEMPLATES.items()}
+
+
+def template_text(own: dict[str, str] | None, key: str) -> str:
+    """The standard message `key` to write now: the policy's own words when the shop wrote them;
+    the starting text, in the current language, when the policy holds it unchanged in any language
+    (so a customer who reads another language gets it in theirs)."""
+    default = DEFAULT_TEMPLATES.get(key, "")
+    text = (own or {}).get(key) or ""
+    if not text.strip() or (default and _same_as_default(text, default)):
+        return _(default)
+    return text
+
+
+def _same_as_default(text: str, default: str) -> bool:
+    wanted = " ".join(text.split())
+    for lang in LANGUAGES:
+        with using(lang):
+            if " ".join(_(default).split()) == wanted:
+                return True
+    return False
+
 
 DEFAULT_SECURITY_MEASURES: dict[str, str] = {
     "confidentiality": "Customer data only on encrypted disks; accounts personal, with multi-factor sign-in; "

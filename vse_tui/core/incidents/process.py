@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, pgettext
+from vse_tui.i18n import N_, _, pgettext, using
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -178,24 +178,30 @@ def classify(store: StorePort, ref: str, *, category: str | None = None, impact:
     return updated
 
 
-def message_for(store: StorePort, inc: Incident, template: str, operator: str = "") -> str:
-    """The policy's standard message for this incident, filled in, ready to copy."""
-    pol = current_policy(store)
-    templates = (pol.templates if pol and pol.templates else None) or policy.DEFAULT_TEMPLATES
-    text = templates.get(template) or policy.DEFAULT_TEMPLATES.get(template, "")
-    if text in policy.DEFAULT_TEMPLATES.values():  # the app's own wording, not the shop's: in the reader's language
-        text = _(text)
+def message_for(store: StorePort, inc: Incident, template: str, operator: str = "",
+                language: str | None = None) -> str:
+    """The policy's standard message for this incident, filled in, ready to copy: in `language`, else
+    in the reporter's (their contact's, else their customer's: core.governance.people.language_of),
+    else in the shop's."""
+    from ..governance.people import language_of
     from .targets import target_clock, target_for
 
+    if language is None:
+        contact = inc.reporter_contact or ""
+        language = language_of(store, contact if "@" in contact else "", name=inc.reporter or "",
+                               organisation=inc.customer)
+    pol = current_policy(store)
     tgt = target_clock(inc, target_for(store, inc))
-    values = {
-        "id": inc.id, "summary": inc.summary, "priority": inc.priority,
-        "reporter": inc.reporter or pgettext("mail", "there"),
-        "details": inc.details or inc.summary, "solution": inc.solution or pgettext("mail", "(see below)"),
-        "target": clock.local_text(tgt.due_at) if tgt.due_at else pgettext("mail", "as soon as possible"),
-        "operator": operator or store.actor.operator,
-        "shop": _shop_or(store.setting("shop_name", None), pgettext("mail", "the service desk")),
-    }
+    with using(language):
+        text = policy.template_text(pol.templates if pol else None, template)
+        values = {
+            "id": inc.id, "summary": inc.summary, "priority": inc.priority,
+            "reporter": inc.reporter or pgettext("mail", "there"),
+            "details": inc.details or inc.summary, "solution": inc.solution or pgettext("mail", "(see below)"),
+            "target": clock.local_text(tgt.due_at) if tgt.due_at else pgettext("mail", "as soon as possible"),
+            "operator": operator or store.actor.operator,
+            "shop": _shop_or(store.setting("shop_name", None), pgettext("mail", "the service desk")),
+        }
     try:
         return text.format_map(_Defaulting(values))
     except (ValueError, IndexError):  # a malformed template: show it unfilled rather than fail

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, ngettext, pgettext
+from vse_tui.i18n import _, ngettext, pgettext, using
+from vse_tui.i18n import language as language_now
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
@@ -245,6 +246,7 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     (with its Message-ID and address, state queued) and queued in the outbox as a real message. It
     counts as a response once a server accepted it (core.mail_delivery). Returns the incident and
     the queued file."""
+    from ..governance.people import language_of
     from ..incidents.process import NOTIFY_TEMPLATE, _get, message_for, notify
     from .mail import outgoing, wire
     from .mail_delivery import _told
@@ -254,7 +256,11 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     if "@" not in address:
         contact = store.row("people", ["email"], {"name": inc.reporter}) if inc.reporter else None
         address = (contact[0] if contact else "") or address
-    text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
+    if message is None:  # the policy's message, in the language of whoever it goes to
+        language = language_of(store, address, name=inc.reporter or "", organisation=inc.customer)
+        text = message_for(store, inc, NOTIFY_TEMPLATE[task], language=language or language_now())
+    else:
+        text = message
     first = next((m.message_id for m in inc.mail if m.kind == "new"), None)
     told = _told(store, inc, address)
     msg = outgoing(inc, to=address, to_name=told if told != address else "", sender=sender,
@@ -287,9 +293,11 @@ def _contact_address(store: StorePort, organisation: str | None) -> tuple[str, s
 
 
 def feedback_answer_text(store: StorePort, entry: FeedbackEntry, who: str, greeting: str = "") -> str:
+    """The answer to a feedback entry, in the current language (mail_draft chooses the contact's)."""
     outcome = (entry.investigation_outcome or "").strip()
     if not outcome:
-        raise InputError(_("{id} has no investigation outcome yet: record what was found (or give the message to send)").format(id=entry.id))
+        raise InputError(_("{id} has no investigation outcome yet: record what was found (or give the "
+                           "message to send)").format(id=entry.id))
     greeting = greeting or (entry.contact if entry.contact and "@" not in entry.contact else "")
     when = clock.to_local(entry.received_at).strftime("%Y-%m-%d") if entry.received_at else ""
     shop = store.setting("shop_name", "") or ""
@@ -312,6 +320,8 @@ def _hello(name: str) -> str:
 
 
 def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeting: str = "") -> str:
+    """The notice of a planned change to its customer, in the current language (mail_draft chooses
+    the contact's)."""
     def moment(value: datetime | None) -> str:
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -335,8 +345,11 @@ def change_notice_text(store: StorePort, change: ChangeRequest, who: str, greeti
 
 def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: bool = True) -> dict[str, Any]:
     """What a feedback entry's answer or a change's notice would say and to whom: the record, the
-    address found ("" when none), the name, the subject and the text (an error when the text has
-    nothing to say yet: a feedback entry not investigated)."""
+    address found ("" when none), the name, the language it is written in (the contact's, else their
+    organisation's, else the shop's), the subject and the text (an error when the text has nothing to
+    say yet: a feedback entry not investigated)."""
+    from ..governance.people import language_of
+
     if kind not in ("feedback", "change_requests"):
         raise InputError(_("mail about a {kind} record is not something we send").format(kind=kind))
     record: Any = store.get(kind, ref)  # a feedback entry or a change request, as kind says
@@ -351,18 +364,25 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
         else:
             address, name = _contact_address(store, record.company)
         name = name or (record.contact if "@" not in (record.contact or "") else "")
-        return {"record": record, "address": address, "name": name,
-                "where": _("the entry's contact, or a contact of its company"), "subject": {
-                    "compliment": pgettext("mail", "Your compliment: {text}"),
-                    "complaint": pgettext("mail", "Your complaint: {text}"),
-                }.get(record.feedback_type, pgettext("mail", "Your comment: {text}")).format(
-                    text=record.description.strip().splitlines()[0][:80]),
-                "text": feedback_answer_text(store, record, who, name) if with_text else ""}
+        where = _("the entry's contact, or a contact of its company")  # for the one at the keyboard
+        language = language_of(store, address, name=name, organisation=record.company) or language_now()
+        with using(language):
+            return {"record": record, "address": address, "name": name, "language": language,
+                    "where": where, "subject": {
+                        "compliment": pgettext("mail", "Your compliment: {text}"),
+                        "complaint": pgettext("mail", "Your complaint: {text}"),
+                    }.get(record.feedback_type, pgettext("mail", "Your comment: {text}")).format(
+                        text=record.description.strip().splitlines()[0][:80]),
+                    "text": feedback_answer_text(store, record, who, name) if with_text else ""}
     address, name = _contact_address(store, record.customer)
-    return {"record": record, "address": address, "name": name, "where": _("a contact of the change's customer"),
-            "subject": pgettext("mail", "Planned change: {title}").format(title=record.title),
-            "text": change_notice_text(store, record, who, name) if with_text else "",
-            "warning": window_past(record)}
+    where = _("a contact of the change's customer")
+    language = language_of(store, address, name=name, organisation=record.customer) or language_now()
+    with using(language):
+        return {"record": record, "address": address, "name": name, "language": language,
+                "where": where,
+                "subject": pgettext("mail", "Planned change: {title}").format(title=record.title),
+                "text": change_notice_text(store, record, who, name) if with_text else "",
+                "warning": window_past(record)}
 
 
 def window_past(change: ChangeRequest) -> str:

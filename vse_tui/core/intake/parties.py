@@ -28,6 +28,7 @@ ORG_ALIASES = {
     "email": ("email", "e-mail", "mail", "email address"),
     "state": ("state", "status", "active"),
     "supplies": ("supplies", "products", "what they supply"),
+    "language": ("language", "lang", "locale", "preferred language", "idioma", "langue"),
 }
 PEOPLE_ALIASES = {
     "name": ("name", "full name", "person", "contact", "employee", "user"),
@@ -36,6 +37,7 @@ PEOPLE_ALIASES = {
     "affiliation": ("affiliation", "type", "works for"),
     "organisation": ("company", "organisation", "organization", "customer", "supplier", "employer"),
     "roles": ("roles", "role", "29110 roles"),
+    "language": ("language", "lang", "locale", "preferred language", "idioma", "langue"),
 }
 STATE_WORDS = {"active": "active", "yes": "active", "current": "active", "1": "active", "true": "active",
                "former": "former", "inactive": "former", "no": "former", "0": "former", "false": "former", "ended": "former"}
@@ -89,7 +91,8 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
             state = get("state").lower()
             if state and state not in STATE_WORDS:
                 raise ValueError(_("state: {state!r} is not active or former").format(state=state))
-            data = {"name": name, "email": email, "phone": get("phone"), "state": STATE_WORDS.get(state, "active")}
+            data = {"name": name, "email": email, "phone": get("phone"), "state": STATE_WORDS.get(state, "active"),
+                    "language": get("language") or None}
             roles: list[tuple[str, str | None]] = []
             if kind == "people":
                 affiliation = get("affiliation").lower() or None

@@ -1,12 +1,20 @@
-"""The reference model of ISO/IEC TR 29110-5-3, loaded once from the TOML files in data/."""
+"""The reference model of ISO/IEC TR 29110-5-3, loaded once per language from the TOML files in data/.
+
+The names a person reads (processes, activities, tasks and their guidance, roles, work products,
+statuses, the labels of the records' fields) come in the current language from
+data/standard/names/<language>.toml; identifiers and stored codes (GO.1.1, WP.18, "approved")
+never change with the language."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
+
+from vse_tui.i18n import SOURCE_LANGUAGE, language
 
 from .data import _read, data_dir, work_product_statuses  # noqa: F401  (re-exported)
 
@@ -185,9 +193,91 @@ def _normalise_io(raw: dict[str, Any], synonyms: dict[str, dict[str, str]]) -> d
     }
 
 
-@cache
 def load_standard() -> Standard:
-    """Load and validate the reference model (once per process)."""
+    """The reference model, its names in the current language (read and validated once per language)."""
+    return _load_standard(language())
+
+
+def names(lang: str | None = None) -> dict[str, Any]:
+    """The standard's names in a language, the current one by default (data/standard/names/<language>.toml);
+    {} for English, whose names are the model's own."""
+    return _names(lang or language())
+
+
+@cache
+def _names(lang: str) -> dict[str, Any]:
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    path = data_dir() / "standard" / "names" / f"{lang}.toml"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def status_name(code: str | None) -> str:
+    """A work product's status as a person reads it in the current language ("aprobado" for approved)."""
+    if not code:
+        return ""
+    return str(names().get("statuses", {}).get(code, code))
+
+
+def state_name(code: str | None) -> str:
+    """A record's state as a person reads it in the current language ("en curso" for in progress)."""
+    if not code:
+        return ""
+    return str(names().get("states", {}).get(code, code))
+
+
+def field_label(name: str, english: str | None = None, lang: str | None = None) -> str:
+    """The label of a record's field in a language (the current one by default); `english` (else the
+    name, spaced and capitalised) where the language has none."""
+    found = names(lang).get("fields", {}).get(name)
+    if found:
+        return str(found)
+    return english if english is not None else name.replace("_", " ").capitalize()
+
+
+def _translated_io(io: dict[str, Any], words: dict[str, Any]) -> dict[str, Any]:
+    out = dict(io)
+    if out.get("condition"):
+        out["condition"] = words.get("conditions", {}).get(out["condition"], out["condition"])
+    if out.get("communication"):
+        out["communication"] = words.get("communications", {}).get(out["communication"], out["communication"])
+    if out.get("statuses"):
+        shown = [words.get("statuses", {}).get(code, code) for code in out["statuses"]]
+        out["status_text"] = " / ".join(shown)
+    return out
+
+
+def _translate(raw: dict[str, Any], words: dict[str, Any]) -> dict[str, Any]:
+    """The model's parts with every name a person reads replaced by the language's (codes kept)."""
+    if not words:
+        return raw
+    procs = words.get("processes", {})
+    objectives = words.get("objectives", {})
+    acts = words.get("activities", {})
+    tasks = words.get("tasks", {})
+    roles = words.get("roles", {})
+    areas = words.get("areas", {})
+    wps = words.get("work_products", {})
+    return {
+        "processes": [{**p, **procs.get(p["code"], {}),
+                       "objectives": [{**o, "text": objectives.get(o["code"], o["text"])} for o in p["objectives"]]}
+                      for p in raw["processes"]],
+        "activities": [{**a, "name": acts.get(a["code"], a["name"])} for a in raw["activities"]],
+        "tasks": [{**t, **tasks.get(t["code"], {}),
+                   "inputs": [_translated_io(i, words) for i in t["inputs"]],
+                   "outputs": [_translated_io(o, words) for o in t["outputs"]]} for t in raw["tasks"]],
+        "roles": [{**r, **roles.get(r["code"], {})} for r in raw["roles"]],
+        "areas": {code: {**area, "name": areas.get(code, area.get("name", code))} for code, area in raw["areas"].items()},
+        "work_products": [{**w, "name": wps.get(w["code"], w["name"])} for w in raw["work_products"]],
+    }
+
+
+@cache
+def _load_standard(lang: str) -> Standard:
+    """Load and validate the reference model (once per process and language)."""
     procs = _read("processes.toml")
     roles = _read("roles.toml")
     wps = _read("work_products.toml")
@@ -206,11 +296,12 @@ def load_standard() -> Standard:
                 "outputs": [_normalise_io(o, synonyms) for o in raw["outputs"]],
             }
         )
-    return Standard(
-        processes=procs["processes"],
-        activities=procs["activities"],
-        tasks=task_list,
-        roles=roles["roles"],
-        areas=roles.get("areas", {}),
-        work_products=wps["work_products"],
-    )
+    parts = _translate({
+        "processes": procs["processes"],
+        "activities": procs["activities"],
+        "tasks": task_list,
+        "roles": roles["roles"],
+        "areas": roles.get("areas", {}),
+        "work_products": wps["work_products"],
+    }, names(lang))
+    return Standard(**parts)

@@ -17,12 +17,12 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from vse_tui.i18n import SOURCE_LANGUAGE, _, language
+from vse_tui.i18n import SOURCE_LANGUAGE, _, language, match_language
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 from ..model.records import model_for
-from .labels import field_label
+from ..model.standard import field_label
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -68,12 +68,18 @@ def _args(annotation: object) -> tuple[Any, ...]:
     return (annotation,)
 
 
-def _label(name: str) -> str:
-    return field_label(name)
+def _label(name: str, lang: str | None = None) -> str:
+    """A field's label in the current language (the standard's names, data/standard/names)."""
+    english = {"ci_type": "Type", "impacted_cis": "Items", "cis": "Items", "depends_on": "Depends on",
+               "change_type": "Change type", "feedback_type": "Type", "item_type": "Type",
+               "targets": "Targets", "review_intervals": "Review intervals", "service_hours": "Service hours",
+               "state": "State"}.get(name, name.replace("_", " ").capitalize())
+    return field_label(name, english, lang)
 
 
 def field_specs(kind: str, include_state: bool = True) -> list[FieldSpec]:
-    """The fields a person fills for a record of `kind`, in the model's order."""
+    """The fields a person fills for a record of `kind`, in the model's order, labelled in the
+    current language."""
     return list(_specs(kind, include_state, language()))
 
 
@@ -85,9 +91,9 @@ def field_hows(kind: str) -> dict[str, str]:
 
 
 @cache
-def _specs(kind: str, include_state: bool, spoken: str) -> tuple[FieldSpec, ...]:
+def _specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, ...]:
     """field_specs, worked out once per kind and language from its model (models do not change while
-    running); `spoken` is the language the labels and hints are in."""
+    running; `lang` keys the cache: the labels are in that language, the current one when built)."""
     model = model_for(kind)
     out: list[FieldSpec] = []
     for name, info in model.model_fields.items():
@@ -99,32 +105,30 @@ def _specs(kind: str, include_state: bool, spoken: str) -> tuple[FieldSpec, ...]
         required = info.is_required() or any(getattr(m, "min_length", 0) for m in info.metadata)
         if name in REFS and (base is str or (origin is list and typing.get_args(base) == (str,))):
             how = "refs" if origin is list else "ref"
-            out.append(FieldSpec(name, _label(name), how, ref_kind=REFS[name], required=info.is_required(),
+            out.append(FieldSpec(name, _label(name, lang), how, ref_kind=REFS[name], required=info.is_required(),
                                  hint=_("ids, comma separated") if how == "refs" else _("an id or a name")))
         elif base is str:
             short = name in LINE_NAMES or any(getattr(m, "max_length", 10_000) <= 300 for m in info.metadata)
-            out.append(FieldSpec(name, _label(name), "line" if short else "text", required=required))
+            out.append(FieldSpec(name, _label(name, lang), "line" if short else "text", required=required))
         elif base is date:
-            out.append(FieldSpec(name, _label(name), "date", required=info.is_required(), hint=_("YYYY-MM-DD")))
+            out.append(FieldSpec(name, _label(name, lang), "date", required=info.is_required(), hint=_("YYYY-MM-DD")))
         elif base is not None and (base is datetime or datetime in typing.get_args(base)):
-            out.append(FieldSpec(name, _label(name), "moment", required=info.is_required(),
-                                 hint=_("YYYY-MM-DD HH:MM")))
+            out.append(FieldSpec(name, _label(name, lang), "moment", required=info.is_required(), hint=_("YYYY-MM-DD HH:MM")))
         elif origin is Literal:
-            out.append(FieldSpec(name, _label(name), "choice", tuple(typing.get_args(base)), required=info.is_required()))
+            out.append(FieldSpec(name, _label(name, lang), "choice", tuple(typing.get_args(base)), required=info.is_required()))
         elif base is bool:
-            out.append(FieldSpec(name, _label(name), "flag"))
+            out.append(FieldSpec(name, _label(name, lang), "flag"))
         elif base is int:
-            out.append(FieldSpec(name, _label(name), "int"))
+            out.append(FieldSpec(name, _label(name, lang), "int"))
         elif origin is list and getattr(typing.get_args(base)[0], "__name__", "") in ("ServiceTarget", "PriorityTarget"):
-            out.append(FieldSpec(name, _label(name), "targets", hint=_("P1 30m/4h, P2 1h/8h (respond/resolve)")))
+            out.append(FieldSpec(name, _label(name, lang), "targets", hint=_("P1 30m/4h, P2 1h/8h (respond/resolve)")))
         elif name == "review_intervals":
-            out.append(FieldSpec(name, _label(name), "intervals",
+            out.append(FieldSpec(name, _label(name, lang), "intervals",
                                  hint=_("task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)")))
         elif getattr(base, "__name__", "") == "ServiceHours":
-            out.append(FieldSpec(name, _label(name), "hours",
-                                 hint=_("Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)")))
+            out.append(FieldSpec(name, _label(name, lang), "hours", hint=_("Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)")))
     if include_state and model.STATES:
-        out.append(FieldSpec("state", _label("state"), "choice", tuple(model.STATES)))
+        out.append(FieldSpec("state", _label("state", lang), "choice", tuple(model.STATES)))
     return tuple(out)
 
 
@@ -347,6 +351,8 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
                 if name != "state":
                     out[name] = model_for(kind).model_fields[name].default
                 continue
+            if name == "language" and text not in spec.choices:  # es-MX, pt, Français: as people write it
+                text = match_language(text) or text
             if text not in spec.choices:
                 raise InputError(_("{label}: {text!r} is not one of {choices}").format(label=label, text=text, choices=', '.join(spec.choices)))
             out[name] = text

@@ -192,14 +192,22 @@ class ChangeScreen(RecordScreen):
         self.app.push_screen(FormScreen(form_fields, submit, title, info=info), done)
 
     def _approval_fields(self) -> list[Field]:
-        return approval_fields(self)
+        """Who decided, how, and for a decision given by someone else (e-mail or paper), the file that
+        shows it: recorded on their behalf, the same rule as any approval."""
+        return [*approval_fields(self), Field("evidence", _("Shown by"), value="",
+                                              placeholder=_("for someone else's decision: the e-mail (.eml) or scan "
+                                                            "file"))]
+
+    @staticmethod
+    def _approval_args(values: dict) -> dict:
+        return {**approval_args(values), "evidence": values.get("evidence") or None}
 
     def action_approve(self) -> None:
         from vse_tui.core.control.changes import evaluate
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", _("Note"), value="")],
-                  lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **approval_args(v)),
+                  lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **self._approval_args(v)),
                   _("Approve {ref} (CO.2.1)").format(ref=rec.id), ok=_("{ref} approved").format(ref=rec.id))
 
     def action_reject(self) -> None:
@@ -207,7 +215,7 @@ class ChangeScreen(RecordScreen):
 
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", _("Reason"), "text", "", required=True)],
-                  lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **approval_args(v)),
+                  lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **self._approval_args(v)),
                   _("Reject {ref} (CO.2.1)").format(ref=rec.id), ok=_("{ref} rejected").format(ref=rec.id))
 
     def action_schedule(self) -> None:
@@ -247,7 +255,7 @@ class ChangeScreen(RecordScreen):
                   *self._approval_fields()]
         self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
                                            resources=v["resources"], risks=v["risks"],
-                                           quality_measures=v["quality_measures"], **approval_args(v)),
+                                           quality_measures=v["quality_measures"], **self._approval_args(v)),
                   _("Design {ref} (CO.2.3, WP.16)").format(ref=rec.id), ok=_("Design recorded and approved"))
 
     def action_build(self) -> None:
@@ -289,7 +297,7 @@ class ChangeScreen(RecordScreen):
                      "must, give a mitigation; it is kept with the change.").format(
                 person=name_of(self.store, rec.built_by))
         fields = self._approval_fields()
-        self._run(fields, lambda v: approve_deployment(self.store, rec.id, **approval_args(v)),
+        self._run(fields, lambda v: approve_deployment(self.store, rec.id, **self._approval_args(v)),
                   _("Approve deployment of {ref} (CO.3.2)").format(ref=rec.id), info=info,
                   ok=_("Deployment approved; the build is final"))
 

@@ -87,6 +87,7 @@ class WizardScreen(BaseScreen):
         self._loading = False
         self.approver: str | None = None  # who approved the last step: offered again on the next
         self.approved_how = "signature"
+        self.approved_evidence = ""  # the message or scan of an approval given by someone else: offered again too
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -175,7 +176,9 @@ class WizardScreen(BaseScreen):
         return [person_field(self.store, "approved_by", _("Approved by"), who, required=True),
                 Field("how", _("How"), "radio", d.get("how", self.approved_how),
                       [(_(label), code) for label, code in APPROVAL_HOW]),
-                person_field(self.store, "noted_by", _("Noted by"), d.get("noted_by"))]
+                person_field(self.store, "noted_by", _("Noted by"), d.get("noted_by")),
+                Field("evidence", _("Shown by"), value=d.get("evidence", self.approved_evidence),
+                      placeholder=_("for someone else's approval: the e-mail (.eml) or scan file"))]
 
     def _fields(self, key: str, draft: dict | None) -> list[Field]:
         """The step's fields as the core describes them, plus the approval's for a step that approves."""
@@ -300,6 +303,7 @@ class WizardScreen(BaseScreen):
         from vse_tui.core.governance.approvals import new
 
         self.approver, self.approved_how = v.get("approved_by") or self.approver, v.get("how") or "signature"
+        self.approved_evidence = v.get("evidence") or ""
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
 
     def action_next_line(self) -> None:
@@ -350,8 +354,11 @@ class WizardScreen(BaseScreen):
                 return
             approved = self._approval(v) if step.key in APPROVES and step.key != "roles" else None
             if step.key == "roles":
-                approved = self._approval({"approved_by": self.approver or store.actor.person, "how": "signature"})
-            save(store, step.key, v, approved, roles=self.role_values() if step.key == "roles" else None)
+                approved = self._approval({"approved_by": self.approver or store.actor.person,
+                                           "how": self.approved_how if self.approver else "signature",
+                                           "evidence": self.approved_evidence})
+            save(store, step.key, v, approved, roles=self.role_values() if step.key == "roles" else None,
+                 evidence=(v.get("evidence") if step.key != "roles" else self.approved_evidence) or None)
             if step.key == "goals":
                 self.app.shop_name = store.setting("shop_name", "") or self.app.shop_name
                 self.app.refresh_top()

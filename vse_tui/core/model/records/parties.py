@@ -7,10 +7,23 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, match_language
 
 from ..standard import load_standard
 from .base import Record, new_list
+
+# The languages mail to a customer or supplier can be written in (vse_tui.i18n.LANGUAGES).
+Language = Literal["en", "es", "pt_BR", "fr"]
+
+
+def _language(value: Any) -> Any:
+    """A language as people write it (es-MX, pt, Français) stored as its code; empty: none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    found = match_language(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"language: {value!r} is not one we write in (en, es, pt_BR or fr)")
+    return found
 
 
 class Organisation(Record):
@@ -21,6 +34,9 @@ class Organisation(Record):
     address: str = ""
     phone: str = ""
     email: str = ""
+    language: Language | None = None  # mail to its contacts is written in it (else the shop's)
+
+    _check_language = field_validator("language", mode="before")(_language)
 
 
 class Customer(Organisation):
@@ -47,6 +63,9 @@ class Person(Record):
     os_user: str | None = None  # the login this person uses, so that their writes are theirs
     ssh_key: str | None = None  # their SSH public key: approvals they make can be signed with it
     key_proof: dict[str, Any] | None = None  # how their key came to be theirs (core.governance.keys), written with it
+    language: Language | None = None  # a contact's language: mail to them is written in it (else their organisation's)
+
+    _check_language = field_validator("language", mode="before")(_language)
 
 
 class RoleAssignment(Record):
