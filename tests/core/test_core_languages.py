@@ -57,7 +57,7 @@ def test_every_core_message_has_its_translation(speaking):
     for language in sorted(EXPECTED):
         path = i18n.LOCALE_DIR / language / "LC_MESSAGES" / "core.po"
         messages, _header = i18n.parse_po(path.read_text(encoding="utf-8"))
-        assert len(messages) > 1000
+        assert len(messages) > 900  # the field labels are the standard's names (data/standard/names)
         for msgid, forms in messages.items():
             assert all(forms), f"{language}: {msgid!r} is not translated"
             wanted = sorted(set(re.findall(r"\{[^{}]*\}", msgid)))
