@@ -120,3 +120,31 @@ async def test_the_discard_prompt_answers_y_or_esc_and_n_does_not_answer(make_ap
         await pilot.pause()
         assert not isinstance(app.screen, (QuickCapture, ConfirmScreen))
     assert not app.store.records("incidents")
+
+
+async def test_a_callers_name_typed_and_left_with_tab_or_ctrl_s_is_kept(make_app, tmp_path):
+    """A front desk types the caller's name and moves on without Enter: the name is not lost."""
+    app = make_app(tmp_path / "x.db")
+    acme, _ = _shop(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Scanner jams", "tab", *"Luisa Perez", "tab")
+        await pilot.pause()
+        assert app.screen.query_one("#caller", Picker).value == "new:Luisa Perez"
+        await pilot.press("ctrl+s")  # a new contact still needs a way to reach them: said, nothing saved
+        await pilot.pause()
+        assert isinstance(app.screen, QuickCapture)
+        assert not app.store.records("incidents")
+        app.screen.query_one("#reach", Input).value = "luisa@acme.example"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickCapture)
+        # a known contact typed, then ctrl+s at once: taken, shown, then saved on the next ctrl+s
+        await pilot.press("n", *"Mail is down", "tab", *"dana", "ctrl+s")
+        await pilot.pause()
+        assert app.screen.query_one("#caller", Picker).value is not None
+        assert app.screen.query_one("#customer", Picker).value == acme.uuid
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickCapture)
+    reporters = sorted(i.reporter for i in app.store.records("incidents"))
+    assert reporters == ["Dana Wells", "Luisa Perez"]

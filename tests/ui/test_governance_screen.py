@@ -17,7 +17,7 @@ async def test_edit_a_policy_makes_a_new_version_and_it_can_be_reapproved(make_a
         app.open_record(before.id)
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
-        await pilot.press("e")
+        await pilot.press("E")
         await pilot.pause()
         area = app.screen.query_one("#f-objectives")
         area.text = "Restore 97% of incidents within target."

@@ -27,7 +27,10 @@ async def test_after_restore_the_guide_asks_to_notify_before_closing(make_app, t
     acme = store.add(Customer(name="Acme Bakery"))
     inc = core.log_incident(store, "Mail down", reporter="Dana Wells", reporter_contact="dana@acme.example",
                             customer=acme.uuid)
-    core.classify(store, inc.id, category="mail")
+    from vse_tui.core.model.records import ConfigurationItem
+
+    server = store.add(ConfigurationItem(name="Mail server", ci_type="software"))
+    core.classify(store, inc.id, category="mail", cis=[server.uuid])
     core.notify(store, inc.id, task="IN.2.3", to="Dana Wells", message="We are on it")
     core.restore(store, inc.id, solution="Restarted the mail service")
     steps = {s.task: s for s in record_steps(store, store.get("incidents", inc.id))}
@@ -59,9 +62,9 @@ async def test_the_incident_says_what_the_shop_lacks_for_its_evidence(make_app, 
         app.open_record(inc.id)
         await pilot.pause()
         hint = _hint(app)
-        assert "IN.2.2 classify it" in hint  # the flow's next step first
-        assert "It lacks customer, reporter not recorded for IN.2.1: e to fill it in" in hint
-        assert "its input WP.03 was not Approved yet" in hint  # an approved customer agreement first
+        assert hint.splitlines()[0] == "Next: IN.2.2 classify it: press k."  # the flow's next step first
+        assert "IN.2.1 lacks customer, reporter not recorded: press E." in hint.splitlines()
+        assert "IN.2.1 waits on the shop's WP.03" in hint  # an approved customer agreement first
 
 
 def test_the_audit_ready_list_is_built_from_the_map(store):

@@ -79,7 +79,7 @@ def cmd_incident_close(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = inc.close(store, args.incident, confirmed_by=args.confirmed_by, how=args.how, solution=args.solution,
                          root_cause=args.root_cause, no_change_reason=args.no_change_reason,
-                         acknowledgement=args.acknowledgement)
+                         acknowledgement=args.acknowledgement, checked_by=args.checked_by, check=args.check or "")
     return _done(done, _("closed"))
 
 
@@ -327,7 +327,10 @@ def register(reg) -> None:
     p.add_argument("--solution", metavar=pgettext("metavar", "TEXT"), help=_("the resolution, if not recorded at the restore"))
     p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))
     p.add_argument("--no-change-reason", metavar=pgettext("metavar", "TEXT"), help=_("why a significant incident needs no change request"))
-    p.add_argument("--acknowledgement", metavar=pgettext("metavar", "TEXT"), help=_("how the fix was checked, when you resolved it yourself"))
+    p.add_argument("--checked-by", metavar=pgettext("metavar", "WHO"), help=_("who checked the fix, when you resolved it yourself"))
+    p.add_argument("--check", metavar=pgettext("metavar", "TEXT"), help=_("how they checked it (with --checked-by)"))
+    p.add_argument("--acknowledgement", metavar=pgettext("metavar", "TEXT"),
+                   help=_("instead of --checked-by: why nobody else checked the fix"))
     p = reg.action(inc, "problem", _("mark an incident a potential problem (IN.1.3)"), cmd_incident_problem)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))

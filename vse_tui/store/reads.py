@@ -28,7 +28,7 @@ def _record(model: type[Record], row: dict[str, Any]) -> Record:
     data = json.loads(row.pop("data") or "{}")
     for name in PROMOTED[model.KIND]:
         value = row.get(name)
-        if value is not None and isinstance(value, str) and value[:1] in "[{":
+        if value is not None and isinstance(value, str) and value[:1] in ("[", "{"):  # "" is in every string
             value = json.loads(value)
         data[name] = value
     for name in COMMON_FIELDS:

@@ -66,8 +66,11 @@ class Picker(Widget, can_focus=True):
     def __init__(self, options: Iterable[tuple[Any, str | Text]] | None = None, *, search: Search | None = None,
                  value: Any = None, multiple: bool = False, prompt: str | None = None, title: str | None = None,
                  labels: dict[Any, str] | None = None, allow_blank: bool = True, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 classes: str | None = None, keep_typed: bool = False) -> None:
         super().__init__(id=id, classes=classes)
+        # keep_typed: a name typed and then left (Tab, a click elsewhere, ctrl+s) is taken as the
+        # highlighted match, as Enter would take it, instead of being dropped with the list
+        self.keep_typed = keep_typed
         self.options = [(v, str(label)) for v, label in (options or [])]
         self.labels: dict[Hashable, str] = {v: label for v, label in self.options}
         self.labels.update(labels or {})
@@ -218,8 +221,18 @@ class Picker(Widget, can_focus=True):
         self.value = chosen
         self._type("")  # the filter starts again for the next one
 
+    def take_typed(self) -> bool:
+        """Take the highlighted match of a name typed and not yet taken (a picker that keeps what
+        is typed); True when something was taken."""
+        if not (self.keep_typed and self.expanded and self.filter.strip() and not self.multiple):
+            return False
+        if self.cursor >= len(self.matches) or self.matches[self.cursor][0] is None:
+            return False
+        self._take()
+        return True
+
     def on_blur(self) -> None:
-        if self.expanded:
+        if self.expanded and not self.take_typed():
             self.close()
 
     def on_click(self, event: events.Click) -> None:

@@ -645,11 +645,14 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
         if task in ("CO.2.1", "CO.3.2") and change.approvals:
             at = row["at"]
             approval = min(change.approvals, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
-            approver = name_of(store, approval.person) or approval.by
-            if approval.how != "signature":
-                return _("by {who} ({how}), {at}").format(who=approver, how=approval.how,
-                                                          at=clock.local_text(approval.at))
-            return _("by {who}, {at}").format(who=approver, at=clock.local_text(approval.at))
+            if approval.signature:
+                how = _("signed")
+            elif approval.how == "signature":
+                how = _("typed, not signed")
+            else:
+                how = _("{how}, typed, not signed").format(how=approval.how)
+            return _("by {who} ({how}), {at}").format(who=name_of(store, approval.person) or approval.by, how=how,
+                                                      at=clock.local_text(approval.at))
         who = name_of(store, row.get("person")) if row.get("person") else row["operator"]
         return _("by {who}, {at}").format(who=who, at=clock.local_text(clock.parse_datetime(row["at"])))
 

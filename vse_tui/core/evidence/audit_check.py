@@ -226,7 +226,9 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         if inc.confirmation is None:
             out.append(Finding("unconfirmed", (inc.id,), _("closed without the affected party's confirmation")))
         closing = store.last_status_row(inc.uuid, "closed")
-        if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks:
+        checked = inc.confirmation is not None and inc.confirmation.checked_by not in (None, inc.resolver)
+        if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
+                and not checked:
             out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
     from ..intake.mail_delivery import FAILED, delivery_state, reached
 

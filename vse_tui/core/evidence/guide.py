@@ -11,29 +11,40 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _
-
+from ...i18n import N_
 from ..kernel import clock
-from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _record_problems, _satisfying
+from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
 
-# the steps of a record's flow: (task, label)
+# the steps of a record's flow: (task, label). A change's steps are performed on the records made
+# for it (its design, build, test report, items) and on the shop's schedule and procedures.
+_AGREEMENT = (("RE.2.1", N_("Drafted")), ("RE.2.2", N_("Approved")))
 FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
-    "incidents": (("IN.2.1", N_("Recorded")), ("IN.2.2", N_("Classified")), ("IN.2.3", N_("Notified")),
-                  ("IN.2.4", N_("Restored")), ("IN.2.5", N_("Closed"))),
+    "incidents": (("IN.2.1", N_("Recorded")), ("IN.2.2", N_("Classified")), ("IN.2.3", N_("Notified")), ("IN.2.4", N_("Restored")),
+                  ("IN.2.5", N_("Closed"))),
+    "change_requests": (("CO.2.1", N_("Evaluated")), ("CO.2.2", N_("Scheduled")), ("CO.2.3", N_("Designed")), ("CO.2.4", N_("Built")),
+                        ("CO.3.1", N_("Tested")), ("CO.3.2", N_("Deployment approved")), ("CO.3.3", N_("Resources confirmed")),
+                        ("CO.3.4", N_("Deployed")), ("CO.3.5", N_("Reviewed"))),
+    "customer_agreements": _AGREEMENT,
+    "supplier_agreements": _AGREEMENT,
+    "feedback": (("RE.2.3", N_("Followed up")),),
 }
 
-# How the map words an input that was not ready when the task was performed, and a record no write
-# performed the task on: the words its texts begin with, in the language spoken now.
-INPUT_PROBLEM = N_("its input {wp} was not {statuses} yet")
-NOT_PERFORMED = N_("no write on it performs {code}")
+INPUT_PROBLEM = "its input "
+NOT_PERFORMED = "no write on it performs"  # how the map words an input that was not ready when the task was performed
 
 
-def _begins(text: str) -> str:
-    """The words a map text begins with before its first value, translated."""
-    return _(text).split("{", 1)[0]
+@dataclass
+class Need:
+    """A record the shop lacks for a step not performed yet: one of the task's inputs, not in the
+    status the standard lists (performing the step now would not count)."""
+
+    wp: str
+    name: str
+    status: str
+    kind: str
 
 
 @dataclass
@@ -46,10 +57,11 @@ class Step:
     missing: list[str] = field(default_factory=list)  # what the record itself lacks for the task
     inputs: list[str] = field(default_factory=list)  # what the shop lacked when it was performed
     new: list[str] = field(default_factory=list)  # of `missing`, what no earlier step lacks already
-
-    @property
-    def performed(self) -> bool:
-        return not any(m.startswith(_begins(NOT_PERFORMED)) for m in self.missing)
+    performed: bool = True
+    needs: list[Need] = field(default_factory=list)  # not performed: the inputs the shop still lacks
+    roles: list[str] = field(default_factory=list)  # not performed: the task's roles, when the person at the
+    holders: list[str] = field(default_factory=list)  # keyboard holds none of them, and who holds them
+    records: list[str] = field(default_factory=list)  # the other records `missing` is about (the schedule, an item)
 
     @property
     def mark(self) -> str:
@@ -58,34 +70,129 @@ class Step:
         return "○" if not self.performed else ("◐" if self.new else "●")
 
 
+def _related(store: StorePort, rec: Any, kind: str) -> list[Any]:
+    """The records of `kind` a step of `rec`'s flow is performed on, newest first: the record
+    itself, the records made for a change, a change's items, else the shop's one document."""
+    if kind == rec.KIND:
+        return [rec]
+    if rec.KIND == "incidents" and kind == "configuration_items":
+        return store.records(kind, {"uuid": list(rec.cis)}) if rec.cis else []
+    if rec.KIND == "change_requests":
+        if kind == "configuration_items":
+            return store.records(kind, {"uuid": list(rec.impacted_cis)}) if rec.impacted_cis else []
+        if kind in ("service_designs", "built_changes", "test_reports"):
+            return store.records(kind, {"change": rec.uuid}, order="-seq")
+    latest = store.latest(kind)
+    return [latest] if latest is not None else []
+
+
 def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> list[Step]:
-    """The steps of `rec`'s flow, each done only when the evidence map would count this record
-    as evidence of its task (and what is missing, in the map's words, when not)."""
+    """The steps of `rec`'s flow, each done only when the evidence map would count this record (or
+    the records made for it) as evidence of its task, and what is missing, in the map's words, when
+    not. A step not performed yet also says which of its inputs the shop still lacks and, when the
+    person at the keyboard holds none of its roles, who does."""
+    from ..model.records import kind_of_wp
     from ..model.standard import TaskIO, load_standard
 
     standard = load_standard()
     ctx = _Context(store, standard, now or clock.now())
+    at_now = clock.iso(ctx.now) or ""
+    mine = ctx.roles(store.actor.person, at_now) if store.actor.person else set()
     out: list[Step] = []
     said: set[str] = set()
     for code, label in FLOWS.get(rec.KIND, ()):
         task = standard.task(code)
         ios = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[code]] \
             if code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
-        io = next((i for i in ios if i.wp == rec.WP), None)
-        if io is None:
+        if rec.KIND == "incidents":  # its own record, and the items it names (IN.2.2 updates them)
+            ios = [io for io in ios if io.wp in (rec.WP, "WP.02")]
+        elif rec.KIND != "change_requests":  # an agreement or an entry: its own work product only
+            ios = [io for io in ios if io.wp == rec.WP]
+        if not ios:
             continue
-        wp = standard.wp(io.wp or "")
+        problems: list[str] = []
+        others: list[str] = []
+        performed = True
+        for io in ios:
+            wp = standard.wp(io.wp or "")
+            found, about = _judge(ctx, task, io, wp, _related(store, rec, kind_of_wp(wp.code)))
+            if found is None:
+                continue
+            if any(p.startswith(NOT_PERFORMED) for p in found):
+                performed = False
+            elif about and about != rec.id and about not in others:
+                others.append(about)
+            problems += [p for p in found if p not in problems]
+        if rec.KIND == "change_requests" and not _own_part(store, rec, code):
+            # the schedule and the procedure are the shop's: this change's part of the step comes first
+            performed, problems = False, [f"{NOT_PERFORMED} {code}"]
+        needs: list[Need] = []
+        roles: list[str] = []
+        holders: list[str] = []
+        if not performed:
+            needs = _needs(ctx, task, {io.wp for io in ios}, at_now)
+            if not mine & set(task.roles):
+                roles = list(task.roles)
+                holders = sorted({ctx.name(p) for (p,) in store.rows("role_assignments", ["person"],
+                                                                     {"state": "active", "role": roles})})
+        inputs = [p for p in problems if p.startswith(INPUT_PROBLEM)]
+        missing = [p for p in problems if not p.startswith(INPUT_PROBLEM)]
+        out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said], performed,
+                        needs, roles, holders, others))
+        said.update(missing)
+    return out
+
+
+def _own_part(store: StorePort, rec: Any, code: str) -> bool:
+    """Whether this change did its own part of a step performed on a shop document: it is on the
+    schedule (CO.2.2), its entry's resources were confirmed (CO.3.3), it was reviewed and the
+    procedure was updated after that review (CO.3.5)."""
+    if code == "CO.2.2":
+        return rec.planned_at is not None
+    if code == "CO.3.3":
+        entry = store.latest("schedule_items", {"change": rec.uuid})
+        return entry is not None and store.last_task_row(entry.uuid, "CO.3.3") is not None
+    if code == "CO.3.5":
+        if rec.state != "reviewed":
+            return False
+        reviewed = store.last_task_row(rec.uuid, "CO.3.5")
+        procedure = store.latest("procedures")
+        updated = store.last_task_row(procedure.uuid, "CO.3.5") if procedure is not None else None
+        return bool(reviewed and updated and updated["at"] >= reviewed["at"])
+    return True
+
+
+def _judge(ctx: _Context, task: Any, io: Any, wp: Any, records: list[Any]) -> tuple[list[str] | None, str | None]:
+    """Why none of `records` is evidence of `task` for the output `io` (None: one is), and the
+    record that is about: the newest record's problems, or the map's words for a record not made yet."""
+    first: list[str] | None = None
+    about: str | None = None
+    for rec in records:
         problems, _write = _record_problems(ctx, task, io, wp, rec)
-        if not any(p.startswith(_begins(NOT_PERFORMED)) for p in problems):
-            for target, rule in SPECIFIC.get(code, []):
+        if not any(p.startswith(NOT_PERFORMED) for p in problems):
+            for target, rule in SPECIFIC.get(task.code, []):
                 if target in (None, wp.code):
                     problems += rule(ctx, rec)
         if rec.status not in _satisfying(wp, io) and not problems:
-            problems.append(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()))
-        inputs = [p for p in problems if p.startswith(_begins(INPUT_PROBLEM))]
-        missing = [p for p in problems if not p.startswith(_begins(INPUT_PROBLEM))]
-        out.append(Step(code, _(label), not problems, missing, inputs, [m for m in missing if m not in said]))
-        said.update(missing)
+            problems.append(f"not {(io.status_text or '').lower()} yet")
+        if not problems:
+            return None, rec.id
+        if first is None:
+            first, about = problems, rec.id
+    return (first, about) if first is not None else ([f"{NOT_PERFORMED} {task.code} (no {wp.code} {wp.name} yet)"], None)
+
+
+def _needs(ctx: _Context, task: Any, outputs: set[str | None], at: str) -> list[Need]:
+    """The task's inputs that are not in the status the standard lists now."""
+    from ..model.records import kind_of_wp
+
+    out = []
+    for line in _input_problems(ctx, task, None, at):
+        code = line[len(INPUT_PROBLEM):].split()[0]
+        if code in outputs:
+            continue
+        io = next(i for i in task.inputs if i.wp == code)
+        out.append(Need(code, ctx.standard.wp(code).name, (io.status_text or "").lower(), kind_of_wp(code)))
     return out
 
 
@@ -127,4 +234,42 @@ def audit_ready(tasks: list[TaskEvidence]) -> list[NextRecord]:
     return out
 
 
-__all__ = ["FLOWS", "NextRecord", "Step", "audit_ready", "record_steps"]
+__all__ = ["FLOWS", "Need", "NextRecord", "SetupGap", "Step", "audit_ready", "record_steps", "setup_gaps"]
+
+
+# ---------------------------------------------------------------- the setup's documents
+
+
+@dataclass
+class SetupGap:
+    """A governance document the setup stored that the evidence map would not count for its substance."""
+
+    step: str  # the wizard's step that writes it
+    ref: str
+    problems: list[str]
+
+
+def setup_gaps(store: StorePort, now: datetime | None = None) -> list[SetupGap]:
+    """The wizard's documents whose content the map's substance rule refuses (the app's starting
+    text left unchanged, placeholder text, text pasted from another document): the setup is not
+    complete while one is. One rule with the map (`substance.problems`)."""
+    from ..governance.process import STEPS
+    from ..model.records import kind_of_wp
+    from ..model.standard import load_standard
+    from .substance import Index, problems
+
+    standard = load_standard()
+    index = Index(store, now)
+    out: list[SetupGap] = []
+    seen: set[str] = set()
+    for step in STEPS:
+        if step.wp in seen:
+            continue
+        seen.add(step.wp)
+        rec = store.latest(kind_of_wp(step.wp))
+        if rec is None:
+            continue
+        found = problems(index, standard.wp(step.wp), rec.model_dump(mode="json"), rec.status, rec.id)
+        if found:
+            out.append(SetupGap(step.key, rec.id or rec.uuid, found))
+    return out

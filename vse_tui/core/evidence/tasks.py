@@ -339,7 +339,9 @@ def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
             out.append(_("confirmed by a person of the shop, not by the affected party"))
     closing = next((r for r in reversed(ctx.history(rec.uuid)) if r["field"] == "status" and r["new_value"] == "closed"),
                    None)
-    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not ctx.acknowledged(rec.uuid):
+    checked = rec.confirmation is not None and rec.confirmation.checked_by not in (None, rec.resolver)
+    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not checked \
+            and not ctx.acknowledged(rec.uuid):
         out.append(_("closed by its own resolver without an acknowledgement"))
     return out
 

@@ -298,14 +298,25 @@ def closes_own_work(inc: Incident, closer: str | None, closer_name: str = "") ->
 
 def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", at: datetime | None = None,
           solution: str | None = None, root_cause: str | None = None, no_change_reason: str | None = None,
-          acknowledgement: str | None = None) -> Incident:
+          acknowledgement: str | None = None, checked_by: str | None = None, check: str = "") -> Incident:
     """IN.2.5: close with the resolution and the affected party's confirmation. A significant
     incident also needs its root cause and a change request (or the reason none is needed).
-    Closing an incident one resolved oneself needs an acknowledgement, recorded on the incident."""
+    Closing an incident one resolved oneself needs a second look: the person who checked the fix
+    (`checked_by`, recorded with the confirmation, with how they checked it), or an acknowledgement
+    of the rule, recorded on the incident."""
     inc = _get(store, ref)
     own = closes_own_work(inc, store.actor.person, store.actor.operator)
-    if own and not (acknowledgement or "").strip():
-        raise InputError(_("You resolved {id} yourself: say how the fix was checked (an acknowledgement is recorded)").format(id=inc.id))
+    checker = None
+    if (checked_by or "").strip():
+        from ..governance.people import person_ref
+
+        checker = person_ref(store, checked_by, _("Checked by"), None)
+        if checker in (inc.resolver, store.actor.person):
+            raise InputError(_("Checked by: someone else than who resolved and closes it (the second look)"))
+        if not (check or "").strip():
+            raise InputError(_("How it was checked: say how they checked the fix"))
+    if own and checker is None and not (acknowledgement or "").strip():
+        raise InputError(_("You resolved {id} yourself: name who checked the fix (or acknowledge the rule)").format(id=inc.id))
     if inc.status == "closed":
         raise InputError(_("{id} is already closed").format(id=inc.id))
     now = store.write_time()
@@ -327,7 +338,8 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
             raise InputError(_("Confirmed by: the affected party confirms (the reporter or a contact of the customer), not the person closing or resolving it"))
         try:
             updates["confirmation"] = Confirmation(by=confirmed_by.strip(), at=at or now, how=how,
-                                                   person=confirmer[0] if confirmer else None)
+                                                   person=confirmer[0] if confirmer else None, checked_by=checker,
+                                                   check=(check or "").strip() if checker else "")
         except ValidationError as exc:
             raise InputError(describe_validation_error(exc, N_("confirmation"))) from None
     candidate = inc.model_copy(update=updates)
@@ -339,7 +351,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
         updates["restored_at"] = now
     updates.update(_stop_waiting(inc, now))
     with store.transaction():
-        if own:
+        if own and checker is None:
             from ..governance.roles import RoleWarning, acknowledge
 
             acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement or "",

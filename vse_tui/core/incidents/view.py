@@ -49,6 +49,12 @@ class IncidentView:
                              (_("solution"), inc.solution), (_("root cause"), inc.root_cause)):
             if value:
                 lines.append(f"  {label}: {value}")
+        if inc.confirmation:
+            c = inc.confirmation
+            lines.append(f"  confirmed: {c.by} by {c.how}, {clock.local_text(c.at)}")
+            if c.checked_by:
+                lines.append(f"  fix checked by: {self.names.get(c.checked_by, c.checked_by)}"
+                             + (f" ({c.check})" if c.check else ""))
         if self.messages:
             lines.append(_("mail and notifications:"))
             for m in self.messages:

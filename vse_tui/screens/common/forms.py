@@ -62,7 +62,7 @@ def person_field(store, name: str, label: str, value: str | None = None, require
 
 
 # how an approval was given: (what the form shows, the code stored)
-APPROVAL_HOW = [(N_("signature"), "signature"), (N_("e-mail"), "email"), (N_("paper"), "paper"),
+APPROVAL_HOW = [(N_("typed here, not signed"), "signature"), (N_("e-mail"), "email"), (N_("paper"), "paper"),
                 (N_("meeting"), "meeting"), (N_("verbal"), "verbal"), (N_("other"), "other")]
 
 
@@ -89,7 +89,7 @@ def build_widget(f: Field):
     """The input widget for a field, with id f-<name>."""
     wid = f"f-{f.name}"
     if f.kind == "text":
-        return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False)
+        return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False, placeholder=f.placeholder)
     if f.kind == "select":
         options = [(Text(label) if isinstance(label, str) else label, value) for label, value in f.options]
         return Select(options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True,

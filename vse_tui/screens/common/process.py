@@ -18,6 +18,7 @@ from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import SearchableList
+from vse_tui.screens.common.guide import SCREEN_KINDS
 from vse_tui.screens.common.kinds import kind_name, kinds_name
 from vse_tui.widgets.rowlist import RowList
 
@@ -237,6 +238,10 @@ class ProcessScreen(SearchableList):
         model = BY_KIND[kind]
         fields = spec_fields(store, kind, values=starting_values(kind))
         fields = [f for f in fields if f.name != "state"]
+        from vse_tui.screens.common.guide import ask_for
+
+        if kind == "configuration_items":  # a short record: what the evidence needs of it is what the form asks
+            fields = ask_for(fields, model.WP)  # (a longer one's screen asks for what it still lacks, step by step)
 
         def done(result) -> None:
             if result is not None:
@@ -365,15 +370,13 @@ class GovernanceScreen(ProcessScreen):
                                         _("Acknowledge: {warning}").format(warning=w.text.name),
                                         info=f"{w.person_name}: {w.text.why}"), done)
     PROCESS = "GO"
-    KINDS = ("business_goals", "scopes", "role_lists", "people", "role_assignments", "training", "acknowledgements",
-             "policies", "cx_approaches", "data_procedures", "feedback", "improvement_reports")
+    KINDS = SCREEN_KINDS["g"]
 
 
 class ControlScreen(ProcessScreen):
     TITLE_TEXT = N_("Control")
     PROCESS = "CO"
-    KINDS = ("change_requests", "schedule_items", "change_schedules", "configuration_items", "service_designs",
-             "built_changes", "test_reports", "procedures", "secure_procedures")
+    KINDS = SCREEN_KINDS["c"]
     BINDINGS = ProcessScreen.BINDINGS + [
         Binding("m", "calendar", N_("Change calendar"), id="control_calendar"),
     ]
@@ -391,5 +394,4 @@ class RelationshipScreen(ProcessScreen):
         Binding("f", "new_feedback", N_("Log feedback"), id="relationship_feedback"),
         Binding("p", "performance", N_("Performance report"), id="relationship_performance"),
     ]
-    KINDS = ("services", "customer_agreements", "supplier_agreements", "performance_reports", "feedback",
-             "customers", "suppliers")
+    KINDS = SCREEN_KINDS["r"]

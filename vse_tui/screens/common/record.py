@@ -28,7 +28,8 @@ class RecordScreen(BaseScreen):
     TITLE_TEXT = N_("Record")
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="record_back"),
-        Binding("e", "edit", N_("Edit (new version)"), id="record_edit"),
+        Binding("e", "evidence_here", N_("Evidence"), id="record_evidence"),
+        Binding("E", "edit", N_("Edit (new version)"), id="record_edit"),
         Binding("a", "approve", N_("Approve"), id="record_approve"),
         Binding("v", "compare", N_("Compare versions"), id="record_compare"),
         Binding("f", "files", N_("Files"), id="record_files"),
@@ -43,6 +44,8 @@ class RecordScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="head")
+        yield Static("", id="record-steps")
+        yield Static("", id="record-guide", classes="warning")
         yield from self.compose_extra()
         yield record_panels()
         yield from self.compose_footer()
@@ -96,8 +99,9 @@ class RecordScreen(BaseScreen):
 
         ways = {code: label for label, code in APPROVAL_HOW}
         for a in rec.approvals:
-            line = _("{person}, {when}, by {how}").format(person=a.by, when=clock.local_text(a.at),
-                                                          how=_(ways.get(a.how, a.how)))
+            line = _("{person}, {when}").format(person=a.by, when=clock.local_text(a.at))
+            if a.how != "signature":
+                line += _(", by {how}").format(how=_(ways.get(a.how, a.how)))
             if a.version:
                 line += _(", version {version}").format(version=a.version)
             if a.noted_by:
@@ -125,7 +129,50 @@ class RecordScreen(BaseScreen):
         self.query_one("#fields-panel").border_title = _(model.LABEL) + (f" ({model.WP})" if model.WP else "")
         self.query_one("#history-panel").border_title = _("History")
         self.query_one("#history", HistoryTable).show(store.history(rec.uuid), store)
+        self._guide(rec)
         self.reload_extra(rec)
+
+    # the action that performs each step's task on a record screen (a change has its own screen's)
+    STEP_ACTIONS: dict[str, tuple[str, ...]] = {"RE.2.1": ("edit",), "RE.2.2": ("approve",), "RE.2.3": ("step",)}
+
+    def _guide(self, rec) -> None:
+        """An agreement's or a feedback entry's steps as the evidence map judges them, and the line
+        saying what its evidence needs next (core.evidence.guide: the map's own rules)."""
+        from vse_tui.core.evidence.guide import FLOWS, record_steps
+        from vse_tui.screens.common.guide import marks, next_line
+
+        line, shown = self.query_one("#record-guide", Static), self.query_one("#record-steps", Static)
+        if self.kind not in FLOWS or self.kind == "change_requests":
+            line.display = shown.display = False
+            return
+        steps = record_steps(self.store, rec)
+        self.steps = steps
+        shown.update(marks(steps))
+        text, acts = next_line(self, steps, self.STEP_ACTIONS)
+        line.display = bool(text)
+        line.update(Text(text))
+        self.next_actions = acts
+
+    steps: list = []
+
+    def evidence_task(self) -> str | None:
+        """The task this screen is about: its first step the map does not count yet, else the task
+        the record's work product is made by."""
+        from vse_tui.core.governance.approvals import APPROVE_TASK
+        from vse_tui.core.governance.documents import CREATE_TASK
+
+        open_ = next((s.task for s in self.steps if not s.done), None)
+        if open_:
+            return open_
+        if self.steps:
+            return self.steps[-1].task
+        wp = BY_KIND[self.kind].WP or ""
+        return APPROVE_TASK.get(wp) or CREATE_TASK.get(wp)
+
+    def action_evidence_here(self) -> None:
+        from vse_tui.screens.evidence.map import EvidenceScreen
+
+        self.app.push_screen(EvidenceScreen(task=self.evidence_task()))
 
     def action_back(self) -> None:
         go_back(self)

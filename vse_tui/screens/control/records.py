@@ -57,6 +57,9 @@ def new_change(screen) -> None:
     tpl = [(f"{t.id} {t.title}", t.id) for t in templates(store)]
     fields.insert(2, Field("template", _("Pre-approved"), "select", None, tpl,
                            placeholder=_("for a pre-approved change")))
+    from vse_tui.screens.common.guide import ask_for
+
+    fields = ask_for(fields, "WP.11")  # what the evidence needs (CO.2.1) is what the form asks
 
     def done(result) -> None:
         if result is not None:
@@ -65,8 +68,8 @@ def new_change(screen) -> None:
             screen.reload()
             screen.app.open_record(result.id)
 
-    info = (_("Only the title is required. A pre-approved change is made from a type that went once through the full "
-              "normal path (choose it under Pre-approved);") + " "
+    info = (_("A pre-approved change is made from a type that went once through the full normal path (choose it "
+              "under Pre-approved);") + " "
             + (ngettext("{n} such type exists.", "{n} such types exist.", len(tpl)).format(n=len(tpl)) if tpl
                else _("none exists yet.")))
     screen.app.push_screen(FormScreen(fields, lambda v: request_from_values(store, v), _("New change request (WP.11)"),
@@ -118,7 +121,7 @@ class ChangeScreen(RecordScreen):
         Binding("y", "approve_deploy", N_("Approve deploy"), id="change_approve_deploy"),
         Binding("p", "deploy", N_("Deploy"), id="change_deploy"),
         Binding("o", "review", N_("Review"), id="change_review"),
-        Binding("u", "resources", N_("Confirm resources"), id="change_resources", show=False),
+        Binding("u", "resources", N_("Confirm resources"), id="change_resources"),
         Binding("m", "mail", N_("Mail notice"), id="change_mail", show=False),
         Binding("T", "make_template", N_("Make pre-approved type"), id="change_template", show=False),
         Binding("x", "cancel_change", N_("Cancel change"), id="change_cancel", show=False),
@@ -131,34 +134,76 @@ class ChangeScreen(RecordScreen):
         yield Static("", id="path", classes="panel")
 
     def reload_extra(self, rec) -> None:
+        """The path as the evidence map judges it (core.evidence.guide, the map's own rules): each
+        step's mark, what shows it was done, and the one line saying what the evidence needs next:
+        the step's key, what the change or its records lack, what the shop must record first."""
         from vse_tui.core.control.changes import clash_warnings, path
+        from vse_tui.core.evidence.guide import record_steps
+        from vse_tui.screens.common.guide import next_line
 
         table = Table.grid(padding=(0, 1))
         table.add_column(width=2)
         table.add_column(style="dim", width=7)
         table.add_column(width=20)
         table.add_column()
-        next_marked = False
-        self.next_actions = ()
-        steps = path(self.store, rec)
-        last_done = max((i for i, (_t, _s, done, _r) in enumerate(steps) if done), default=-1)
-        for i, (task, step, done, _ref) in enumerate(steps):
-            if done:
-                table.add_row(Text("✓", style="green"), task, _(step), Text(done))
-            elif i < last_done:  # passed over (an emergency change deploys first)
-                why = _("skipped: deployed as an emergency change") if rec.change_type == "emergency" else _("skipped")
-                table.add_row(Text("–", style="dim"), task, Text(_(step), style="dim"), Text(why, style="dim"))
-            elif not next_marked and rec.state != "cancelled" and rec.status != "rejected":
-                actions = STEP_ACTIONS.get(task, ())
-                keys = _(" or ").join(self.key_for(a) for a in actions)
-                table.add_row(Text("▶", style="bold yellow"), task, Text(_(step), style="bold"),
-                              Text(_("next: press {keys}").format(keys=keys) if keys else _("next"), style="yellow"))
-                self.next_actions = actions + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
-                                               else ())
-                next_marked = True
+        shown = {task: text for task, _step, text, _ref in path(self.store, rec)}
+        entry = self.store.latest("schedule_items", {"change": rec.uuid})
+        resources = str(getattr(entry, "resources", "") or "")
+        if resources:
+            shown["CO.3.3"] = _("resources: {text}").format(text=resources.splitlines()[0][:60])
+        steps = record_steps(self.store, rec)
+        self.steps = steps
+        last = max((i for i, s in enumerate(steps) if s.performed), default=-1)
+        finished = rec.state == "cancelled" or rec.status == "rejected"
+        # the next step comes after the last one taken; one passed over says so on its own row
+        line, acts = next_line(self, steps, STEP_ACTIONS, after=last) if not finished else ("", ())
+        nxt = next((s for i, s in enumerate(steps) if i > last and not s.performed), None)
+        procedure = self.store.latest("procedures")
+        review = next((s for s in steps if s.task == "CO.3.5" and not s.performed), None)
+        if review is not None and rec.state == "reviewed":
+            # the review is recorded: CO.3.5 is done when the procedure is updated from it
+            from vse_tui.screens.common.guide import where_to_add
+
+            lesson = _("CO.3.5: update the procedure from the review: ctrl+p {ref} opens it, {edit} edits, "
+                       "a approves.").format(ref=procedure.id, edit=self.key_for("edit")) if procedure is not None \
+                else _("CO.3.5: write the change procedure ({where}), then update it from the review.").format(
+                    where=where_to_add("procedures"))
+            line = "\n".join([lesson, *[x for x in line.splitlines() if not x.startswith("Next: CO.3.5")]])
+            acts = ()
+        for i, step in enumerate(steps):
+            label = _(step.label)
+            if step.performed:
+                style = "green" if not step.new else "yellow"
+                what = Text(shown.get(step.task) or _("done"))
+                if step.new:
+                    what.append("  " + _("lacks {what}").format(what="; ".join(step.new)), style="dark_orange")
+                table.add_row(Text(step.mark, style=style), step.task, label, what)
+            elif i < last and rec.change_type == "emergency" and step.task != "CO.2.1":
+                table.add_row(Text("–", style="dim"), step.task, Text(label, style="dim"),
+                              Text(_("skipped: deployed as an emergency change"), style="dim"))
+            elif step.task == "CO.3.5" and rec.state == "reviewed":  # the review, not its lesson
+                table.add_row(Text("◐", style="yellow"), step.task, label,
+                              Text(_("reviewed; the procedure is not updated from it yet"), style="dark_orange"))
+            elif step is nxt and not finished:
+                keys = _(" or ").join(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ()))
+                table.add_row(Text("▶", style="bold yellow"), step.task, Text(label, style="bold"),
+                              Text(_("next: press {key}").format(key=keys) if keys else _("next"), style="yellow"))
+            elif i < last and not finished:  # passed over: the evidence still asks for it
+                keys = _(" or ").join(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ())
+                                      if self.check_action(a, ()))
+                table.add_row(Text("○", style="dark_orange"), step.task, label,
+                              Text(_("not done: press {key}").format(key=keys) if keys
+                                   else _("not done before the deployment"), style="dark_orange"))
             else:
-                table.add_row("·", task, Text(_(step), style="dim"), "")
+                table.add_row("·", step.task, Text(label, style="dim"), "")
+        self.next_actions = acts + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
+                                    and "deploy" not in acts else ())
         notes = []
+        if line:
+            notes.append(Text(line, style="bold dark_orange"))
+        if not rec.impacted_cis and not rec.deployed_at and not finished:
+            notes.append(Text(_("It names no configuration item: CO.3.4 records the deployment on the items it "
+                                "changes ({key} names them).").format(key=self.key_for("edit")), style="dark_orange"))
         if rec.deployed_before_approval:
             notes.append(Text(_("▲ emergency change deployed before approval; approve it now ({key})").format(
                 key=self.key_for("approve")) if rec.status == "draft"
@@ -250,9 +295,12 @@ class ChangeScreen(RecordScreen):
         fields = [Field("scope", _("Scope"), "text", rec.scope or rec.purpose),
                   Field("schedule", _("Schedule"), value=clock.local_text(rec.planned_at) if rec.planned_at else ""),
                   Field("resources", _("Resources"), "text", ""),
-                  Field("risks", _("Risks"), "text", start.get("risks", "")),
+                  Field("risks", _("Risks"), "text", "", placeholder=start.get("risks", "")),
                   Field("quality_measures", _("Quality"), "text", start.get("quality_measures", "")),
                   *self._approval_fields()]
+        from vse_tui.screens.common.guide import ask_for
+
+        fields = ask_for(fields, "WP.16")
         self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
                                            resources=v["resources"], risks=v["risks"],
                                            quality_measures=v["quality_measures"], **self._approval_args(v)),
@@ -265,6 +313,9 @@ class ChangeScreen(RecordScreen):
         fields = [person_field(self.store, "built_by", _("Built by"), self.store.actor.person, required=True),
                   Field("master_copy", _("Master copy"), value="", placeholder=_("where the built change is kept")),
                   Field("description", _("What was built"), "text", "")]
+        from vse_tui.screens.common.guide import ask_for
+
+        fields = ask_for(fields, "WP.13")
         self._run(fields, lambda v: build(self.store, rec.id, built_by=v["built_by"], master_copy=v["master_copy"],
                                           description=v["description"]),
                   _("Build {ref} (CO.2.4, WP.13)").format(ref=rec.id), ok=_("Build recorded (initial)"))
@@ -280,6 +331,9 @@ class ChangeScreen(RecordScreen):
                   Field("errors", _("Errors"), "text", ""),
                   person_field(self.store, "tested_by", _("Tested by"), self.store.actor.person, required=True),
                   person_field(self.store, "validated_by", _("Validated by"), affiliation=None)]
+        from vse_tui.screens.common.guide import ask_for
+
+        fields = ask_for(fields, "WP.20", names={"levels": "levels_and_types"})
         self._run(fields, lambda v: test(self.store, rec.id, summary=v["summary"], result=v["result"] or "pass",
                                          tested_by=v["tested_by"], levels_and_types=v["levels"], errors=v["errors"],
                                          validated_by=v["validated_by"] or ""),
@@ -308,8 +362,14 @@ class ChangeScreen(RecordScreen):
         found = self.store.ids_for(rec.impacted_cis, "configuration_items")
         items = (", ".join(sorted(rid for rid, _title in found.values())) if rec.impacted_cis
                  else _("no configuration item"))
-        early = (" " + _("It is not approved yet: it will show as deployed before approval.")
-                 if rec.status == "draft" else "")
+        warnings = []
+        if rec.status == "draft":
+            warnings.append(_("▲ It is not approved yet: it will show as deployed before approval."))
+        now = clock.now()
+        if rec.planned_at and now < rec.planned_at:
+            warnings.append(_("▲ It is scheduled to start {when}, in {left}: deploying now is before its scheduled "
+                              "start.").format(when=clock.local_text(rec.planned_at),
+                                               left=clock.human_duration(rec.planned_at - now)))
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -322,9 +382,10 @@ class ChangeScreen(RecordScreen):
             self.notify(_("{ref} deployed; {items} updated").format(ref=rec.id, items=items))
             self.reload()
 
-        question = (_("Deploy {ref} now (CO.3.4)? It updates {items} and the catalogue.")
-                    if rec.updates_catalogue and rec.service else _("Deploy {ref} now (CO.3.4)? It updates {items}."))
-        self.app.push_screen(ConfirmScreen(question.format(ref=rec.id, items=items) + early), answered)
+        question = (_("Deploy {ref} now (CO.3.4)? It updates {items} and the catalogue.") if rec.updates_catalogue
+                    and rec.service else _("Deploy {ref} now (CO.3.4)? It updates {items}.")).format(ref=rec.id,
+                                                                                                  items=items)
+        self.app.push_screen(ConfirmScreen(" ".join([question, *warnings])), answered)
 
     def action_review(self) -> None:
         from vse_tui.core.control.changes import review
@@ -360,7 +421,9 @@ class ChangeScreen(RecordScreen):
                 return None if (rec.deployed_at or finished) else True  # None: shown dimmed
             if action == "review":
                 return True if rec.deployed_at and not finished else None
-            if action in ("deploy", "build", "design", "schedule", "test", "approve_deploy", "resources", "reject"):
+            if action == "resources":  # CO.3.3 applies to a change on the schedule, until it is deployed
+                return True if rec.planned_at and not (finished or rec.deployed_at) else False
+            if action in ("deploy", "build", "design", "schedule", "test", "approve_deploy", "reject"):
                 return None if (finished or rec.deployed_at) else True
         return super().check_action(action, parameters)
 

@@ -32,8 +32,9 @@ class EvidenceScreen(BaseScreen):
         Binding("p", "audit_pack", N_("Write audit pack"), id="evidence_pack"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, task: str | None = None) -> None:
         super().__init__()
+        self.focus_task = task  # the task to show first (a record's screen opens the map at its step)
         self.filter = "all"
         self.tasks: dict[str, TaskEvidence] = {}
 
@@ -103,7 +104,10 @@ class EvidenceScreen(BaseScreen):
             else:
                 ev = Text(_("needs {what}").format(what=t.missing[0] if t.missing else _("evidence")), style="dim")
             table.add_row(Text(mark, style=style), t.task, Text(_(t.title)), ev, key=t.task)
-        if row is not None and table.row_count:
+        if self.focus_task in self.tasks and table.row_count:  # opened at a task: the cursor on it, once
+            table.move_cursor(row=table.get_row_index(self.focus_task), animate=False)
+            self.focus_task = None
+        elif row is not None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

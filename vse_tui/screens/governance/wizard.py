@@ -19,7 +19,7 @@ from vse_tui.core.governance.roles import RULES, label
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import role_codes
 from vse_tui.core.model.standard import load_standard
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
 from vse_tui.screens.common.forms import Field, FormScreen, build_widget, last_line, next_line, read_value
 from vse_tui.widgets.keys import hint_text
@@ -125,7 +125,15 @@ class WizardScreen(BaseScreen):
             text.append(f"{step.task or step.wp}\n", style="dim")
         text.append("\n" + _("step {n} of {total}").format(n=self.index + 1, total=len(gov.STEPS)), style="dim")
         if all(done.values()):
-            text.append("\n\n" + _("Setup complete."), style="bold green")
+            from vse_tui.core.evidence.guide import setup_gaps
+
+            gaps = setup_gaps(self.store)
+            if gaps:  # stored, but not in the shop's own words yet: the map would not count it
+                text.append("\n\n" + ngettext("{n} document still to write in your words",
+                                                "{n} documents still to write in your words", len(gaps)).format(
+                    n=len(gaps)), style="bold dark_orange")
+            else:
+                text.append("\n\n" + _("Setup complete."), style="bold green")
         self.query_one("#step-list", Static).update(text)
 
     async def show_step(self, index: int) -> None:
@@ -370,10 +378,24 @@ class WizardScreen(BaseScreen):
             self.call_later(self.show_step, self.index + 1)
         else:
             self._step_list()
-            self.query_one("#step-error", Static).update(Text.assemble(
-                (_("Setup complete.") + " ", "bold green"),
-                _("Every governance work product is stored and approved. Esc goes back; g opens them on the "
-                  "Governance screen.")))
+            self.query_one("#step-error", Static).update(self._complete_text())
+
+    def _complete_text(self) -> Text:
+        """"Setup complete" only when the evidence map would count every document for its substance
+        (the same rule): else which document still holds the app's starting text or a placeholder."""
+        from vse_tui.core.evidence.guide import setup_gaps
+
+        gaps = setup_gaps(self.store)
+        if not gaps:
+            return Text.assemble((_("Setup complete.") + " ", "bold green"),
+                                 _("Every governance work product is stored and approved. Esc goes back; g opens "
+                                   "them on the Governance screen."))
+        titles = {step.key: step.title for step in gov.STEPS}
+        lines = [_("Not complete yet: the evidence map counts a document written in your own words.")]
+        for gap in gaps:
+            lines.append(_("{ref} (step {step}): {what}").format(ref=gap.ref, step=_(titles[gap.step]),
+                                                                 what="; ".join(gap.problems)))
+        return Text("\n".join(lines), style="dark_orange")
 
     def action_back(self) -> None:
         if self.index > 0:

@@ -85,7 +85,7 @@ class QuickCapture(OnceModal):
             with Horizontal(classes="row"):
                 yield Label(_("Caller"))
                 yield Picker(search=self._search_callers, id="caller", title=_("Caller"),
-                             prompt=_("(type a name: a contact, or a new one)"))
+                             prompt=_("(type a name: a contact, or a new one)"), keep_typed=True)
                 yield Input(id="reach", placeholder=_("phone or e-mail *"), max_length=200)
             with Horizontal(classes="row"):
                 yield Label(_("Details"))
@@ -187,6 +187,8 @@ class QuickCapture(OnceModal):
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
     def save_now(self) -> None:
+        if self.query_one("#caller", Picker).take_typed():  # ctrl+s while a caller's name is typed
+            return  # a new caller's phone or e-mail is asked first; a known one is shown before saving
         summary = self.query_one("#summary", Input).value
         c = self.query_one("#customer", Picker).value
         s = self.query_one("#service", Picker).value

@@ -17,7 +17,7 @@ from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
 from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen, go_back
-from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen
+from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_options
 from vse_tui.screens.incidents.capture import level_label
 from vse_tui.widgets.history import HistoryTable, record_panels
 from vse_tui.widgets.style import PRIORITY_STYLE
@@ -49,7 +49,8 @@ class IncidentDetailScreen(BaseScreen):
         Binding("h", "raise_change", N_("Raise change"), id="incident_change"),
         Binding("w", "waiting", N_("Waiting"), id="incident_waiting"),
         Binding("l", "log_time", N_("Log time"), id="incident_time"),
-        Binding("e", "edit", N_("Edit"), id="incident_edit"),
+        Binding("E", "edit", N_("Edit"), id="incident_edit"),
+        Binding("e", "evidence_here", N_("Evidence"), id="incident_evidence"),
         Binding("o", "reopen", N_("Reopen"), id="incident_reopen"),
         Binding("P", "problem", N_("Potential problem"), id="incident_problem"),
         Binding("f", "files", N_("Files"), id="incident_files"),
@@ -119,6 +120,7 @@ class IncidentDetailScreen(BaseScreen):
         from vse_tui.core.evidence.guide import record_steps
 
         steps = record_steps(self.store, inc)
+        self.steps = steps
         parts = []
         for step in steps:
             style = {"●": "green", "◐": "yellow"}.get(step.mark, "dim")
@@ -135,6 +137,17 @@ class IncidentDetailScreen(BaseScreen):
     STEP_ACTION = {"IN.2.1": "edit", "IN.2.2": "classify", "IN.2.3": "notify_party", "IN.2.4": "restore",
                    "IN.2.5": "close_incident"}
 
+    steps: list = []
+
+    def action_evidence_here(self) -> None:
+        """The evidence map, at this incident's first step the map does not count yet."""
+        from vse_tui.screens.evidence.map import EvidenceScreen
+
+        if self._shown() is None:
+            return
+        task = next((s.task for s in self.steps if not s.done), self.steps[-1].task if self.steps else None)
+        self.app.push_screen(EvidenceScreen(task=task))
+
     def _next_hint(self, inc: Incident, steps) -> str:
         """The next step of the flow, as the evidence judges it (a restored incident whose party was
         not told is asked to notify before it is closed), then what the record itself lacks, then
@@ -143,46 +156,52 @@ class IncidentDetailScreen(BaseScreen):
         if inc.status == "closed":
             self.next_actions = ("reopen",)
             return ""
-        first = next((s for s in steps if s.task == "IN.2.1"), None)
-        not_performed = ("no write on it performs", _("no write on it performs"))
-        gaps = [m for m in (first.new if first else []) if not m.startswith(not_performed)]
-        lacks = (" " + _("It lacks {gaps} for IN.2.1: {key} to fill it in.").format(gaps="; ".join(gaps), key=k("edit"))
-                 if gaps else "")
-        shop = next((s for s in steps if s.inputs), None)
-        waits = (" " + _("The evidence of {task} also waits on the shop: {inputs} (the dashboard lists what to "
-                         "record).").format(task=shop.task, inputs="; ".join(shop.inputs))) if shop else ""
         by = {s.task: s for s in steps}
+        first = by.get("IN.2.1")
+        gaps = [m for m in (first.new if first else []) if not m.startswith(("no write on it performs", _("no write on it performs")))]
+        roles = [g for g in gaps if " held none of " in g]  # the writer's role: not mended by an edit
+        gaps = [g for g in gaps if g not in roles]
         step = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
+        lines: list[str] = []
         unnotified = {"nobody was notified (IN.2.4)", _("nobody was notified (IN.2.4)")}
         if step is None and unnotified & set(by["IN.2.4"].missing if "IN.2.4" in by else []):
             self.next_actions = ("notify_party",)  # restored: the party is told before it is closed
-            return _("Next: IN.2.4 tell the affected party it is restored, with the message: press {key} (then "
-                     "{close_key} to close).").format(key=k("notify_party"), close_key=k("close_incident")) \
-                + lacks + waits
-        if step is not None and step.task == "IN.2.2":
+            lines.append(_("Next: IN.2.4 tell the affected party it is restored: press {key}.").format(
+                key=k("notify_party")))
+        elif step is not None and step.task == "IN.2.2":
             self.next_actions = ("classify",)
-            return (_("Next: IN.2.2 classify it (category, items involved, links): press {key}.").format(
-                key=k("classify")) + lacks + waits)
-        if step is not None and step.task == "IN.2.3":
+            lines.append(_("Next: IN.2.2 name the items involved: press {key}.").format(key=k("classify"))
+                         if inc.category else _("Next: IN.2.2 classify it: press {key}.").format(key=k("classify")))
+        elif step is not None and step.task == "IN.2.3":
             self.next_actions = ("notify_party",)
-            return (_("Next: IN.2.3 notify the affected party with the policy's message: press {key}.").format(
-                key=k("notify_party")) + lacks + waits)
-        if step is not None:
+            lines.append(_("Next: IN.2.3 notify the affected party: press {key}.").format(key=k("notify_party")))
+        elif step is not None:
             self.next_actions = ("restore", "notify_party")
-            return _("Next: IN.2.4 record what restored the service: press {key}.").format(key=k("restore")) \
-                + lacks + waits
-        if gaps:
+            lines.append(_("Next: IN.2.4 record what restored the service: press {key}.").format(key=k("restore")))
+        elif gaps:
             self.next_actions = ("edit", "close_incident")
-            return _("Before closing: IN.2.1 is not complete ({gaps}): press {key}.").format(
-                gaps="; ".join(gaps), key=k("edit")) + waits
-        confirmation = ("the affected party's confirmation", _("the affected party's confirmation"))
-        needs = [p for p in core.closure_problems(inc) if p not in confirmation and "confirmation" not in p]
-        self.next_actions = ("close_incident", "raise_change")
-        if needs:
-            return _("Before closing, this incident needs {needs}. ({key} raises the change request.)").format(
-                needs="; ".join(needs), key=k("raise_change")) + waits
-        return _("Next: IN.2.5 close it once the affected party confirms: press {key}.").format(
-            key=k("close_incident")) + waits
+        else:
+            confirmation = ("the affected party's confirmation", _("the affected party's confirmation"))
+            needs = [p for p in core.closure_problems(inc) if p not in confirmation and "confirmation" not in p]
+            self.next_actions = ("close_incident", "raise_change")
+            if needs:
+                lines.append(_("Before closing it needs {what}.").format(what="; ".join(needs)))
+                lines.append(_("{key} raises the change request.").format(key=k("raise_change")))
+            else:
+                lines.append(_("Next: IN.2.5 close it once the affected party confirms: press {key}.").format(
+                    key=k("close_incident")))
+        if gaps:
+            lines.append(_("IN.2.1 lacks {what}: press {key}.").format(what="; ".join(gaps), key=k("edit")))
+        if roles:
+            lines.append(_("IN.2.1: {what}.").format(what="; ".join(roles)))
+        shop = next((s for s in steps if s.inputs), None)
+        if shop is not None:
+            import re
+
+            codes = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs))))
+            lines.append(_("{task} waits on the shop's {records}: {key} lists them.").format(
+                task=shop.task, records=", ".join(codes), key="d"))
+        return "\n".join(lines)
 
     @staticmethod
     def _target_text(inc, target, clk, verdict, now) -> list:
@@ -279,6 +298,9 @@ class IncidentDetailScreen(BaseScreen):
             c = inc.confirmation
             row(_("confirmed"), _("{person} by {how}, {when}").format(person=c.by, how=said(c.how, HOW),
                                                                      when=clock.local_text(c.at)))
+            if c.checked_by:
+                row(_("fix checked by"), _("{who}: {how}").format(who=people.get(c.checked_by, c.checked_by), how=c.check)
+                    if c.check else people.get(c.checked_by, c.checked_by))
         if inc.time_spent:
             total = sum(t.minutes for t in inc.time_spent)
             billable = sum(t.minutes for t in inc.time_spent if t.billable)
@@ -425,14 +447,20 @@ class IncidentDetailScreen(BaseScreen):
                        Field("no_change", _("No change because"), "text", inc.no_change_reason,
                              placeholder=_("only if no change request is needed"))]
         own = core.closes_own_work(inc, self.store.actor.person, self.store.actor.operator)
-        if own:
-            fields.append(Field("ack", _("Checked by"), "text", "", required=True,
+        others = [o for o in person_options(self.store, None) if o[1] not in (inc.resolver, self.store.actor.person)]
+        if own and others:  # a second look: who checked the fix, and how (recorded with the confirmation)
+            fields.append(Field("checked_by", _("Checked by"), "pick", None, others, required=True,
+                                placeholder=_("(nobody)")))
+            fields.append(Field("check", _("How they checked it"), "text", "", required=True,
+                                placeholder=_("e.g. Sam logged in as the user and sent a test mail")))
+        elif own:  # nobody else in the shop or among the contacts: the rule is acknowledged in writing
+            fields.append(Field("ack", _("Why nobody else checked it"), "text", "", required=True,
                                 placeholder=_("how the fix was checked, e.g. the customer tested it with me")))
 
         def submit(v):
             return core.close(self.store, inc.uuid, confirmed_by=v["by"], how=v["how"], solution=v["solution"],
                               root_cause=v.get("root_cause"), no_change_reason=v.get("no_change"),
-                              acknowledgement=v.get("ack"))
+                              checked_by=v.get("checked_by"), check=v.get("check") or "", acknowledgement=v.get("ack"))
 
         info = (_("A significant incident needs its root cause and a linked change request ({key}), or the reason "
                   "none is needed.").format(key=self.key_for("raise_change")) + " " if inc.significant else "")
@@ -460,8 +488,9 @@ class IncidentDetailScreen(BaseScreen):
             from vse_tui.core.governance.roles import RULES
 
             rule = RULES["resolver-closes"]
-            info += f"▲ {_(rule.name)}: {_(rule.why)} {_(rule.instead)} " + _("Your note is recorded on {ref}.").format(
-                ref=inc.id)
+            info += (_("▲ {rule}: {why} Name who checked the fix: it is recorded on {ref}.") if others else
+                     _("▲ {rule}: {why} {instead} Your note is recorded on {ref}.")).format(
+                rule=_(rule.name), why=_(rule.why), instead=_(rule.instead), ref=inc.id)
         self._run(FormScreen(fields, submit, _("Close {ref} (IN.2.5)").format(ref=inc.id), info=info),
                   _("{ref} closed"))
 

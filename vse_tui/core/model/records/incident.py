@@ -63,6 +63,8 @@ class Confirmation(BaseModel):
     at: Instant
     how: Literal["email", "phone", "chat", "in person", "other"] = "phone"
     person: str | None = None  # the contact (uuid) who confirmed, when they are in People
+    checked_by: str | None = None  # the person (uuid) who checked the fix, when its resolver closes it
+    check: str = ""  # how they checked it
 
 
 class Incident(Record):
