@@ -1,6 +1,7 @@
 """Speed and memory of vse-tui at 100,000 incidents, as ratios against a bare Textual app.
 
     python benchmarks/bench_incidents.py [--incidents 100000] [--runs 3] [--keep] [--db KEPT.db]
+                                         [--langs en,es,pt_BR,fr]
 
 Builds a demo database with `vse-tui demo --incidents N --no-open`, then starts each app
 headless in a child process the same way and measures, from process start: the time until the
@@ -13,6 +14,8 @@ list (the child says which screen the keys reached). It also times `vse-tui inci
 installed script) against `python -c "import pydantic, sqlite_utils"`, the floor our own
 libraries set. Times are medians of --runs; each ratio is the median of the runs' own ratios.
 Figures are printed, never asserted: shared machines are noisy; compare ratios within one run.
+The first screen and the peak memory are shown for each language of --langs (the app started in
+that language, its catalogue read as a person's start reads it), each against the same bare app.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 CHILD = r'''
 import json, resource, sys, time
 mode, db, out = sys.argv[1], sys.argv[2], sys.argv[3]
+lang = sys.argv[4] if len(sys.argv) > 4 else "en"
 marks = {}
 
 async def pilot(p):
@@ -87,6 +91,8 @@ else:
     from vse_tui.app import VseApp
     from vse_tui.config import Config
     from vse_tui.session import open_as
+    from vse_tui.i18n import set_language
+    set_language(lang)  # as `--lang` does before the app is built
     # as the shop's owner at the keyboard (`--as "Kim Lee"`): a login that names nobody would be
     # asked who they are first, and the keys would land in that question instead of the list
     store = open_as(argparse.Namespace(db=db, as_person="Kim Lee"), create=False)
@@ -98,12 +104,12 @@ json.dump(marks, open(out, "w"))
 '''
 
 
-def run_child(mode: str, db: str, tmp: Path) -> dict:
+def run_child(mode: str, db: str, tmp: Path, lang: str = "en") -> dict:
     out = tmp / f"{mode}.json"
     script = tmp / "child.py"
     script.write_text(CHILD)
     t0 = time.time()
-    subprocess.run([sys.executable, str(script), mode, db, str(out)], check=True, timeout=600,
+    subprocess.run([sys.executable, str(script), mode, db, str(out), lang], check=True, timeout=600,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     m = json.loads(out.read_text())
     if mode == "vse" and m.get("screen") != "IncidentsScreen":
@@ -128,7 +134,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the database built (it is removed otherwise)")
     ap.add_argument("--db", metavar="PATH", help="copy this database (built by an earlier run) instead of building one")
+    ap.add_argument("--langs", default="en,es,pt_BR,fr", help="the languages whose first screen is timed (comma-separated)")
     args = ap.parse_args()
+    langs = [x for x in args.langs.split(",") if x and x != "en"]
     # An installed package has its bytecode compiled by pip; an editable checkout run with
     # PYTHONDONTWRITEBYTECODE=1 would compile every module at each start and skew the ratios.
     import compileall
@@ -150,10 +158,12 @@ def main() -> None:
         t = timed([sys.executable, "-m", "vse_tui", "demo", "--no-open", "--incidents", str(args.incidents), "--db", db], env)
         print(f"demo database with {args.incidents} incidents built in {t:.1f} s ({os.path.getsize(db) / 2**20:.0f} MiB)")
 
-    results = {"bare": [], "vse": []}
+    results: dict[str, list[dict]] = {"bare": [], "vse": [], **{f"vse {lang}": [] for lang in langs}}
     for _ in range(args.runs):  # interleaved so that machine noise hits both alike
         for mode in ("bare", "vse"):
             results[mode].append(run_child(mode, db, tmp))
+        for lang in langs:
+            results[f"vse {lang}"].append(run_child("vse", db, tmp, lang))
     med = {mode: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for mode, runs in results.items()}
     # each run's pair started one after the other: on a machine whose speed drifts, like with like
     print(f"\n{'':28}{'bare Textual':>14}{'vse-tui':>12}{'ratio':>8}")
@@ -162,6 +172,11 @@ def main() -> None:
         b, v = med["bare"][key], med["vse"][key]
         ratio = statistics.median(rv[key] / rb[key] for rb, rv in zip(results["bare"], results["vse"]))
         print(f"{label:28}{b:>12.3f}{unit:>2}{v:>10.3f}{unit:>2}{ratio:>8.2f}x")
+    for lang in langs:  # the same start in each language: the catalogue is read as the first screen asks
+        for key, label, unit in (("ready", f"first screen ready ({lang})", "s"), ("maxrss_mb", f"peak memory ({lang})", "MiB")):
+            b, v = med["bare"][key], med[f"vse {lang}"][key]
+            ratio = statistics.median(rv[key] / rb[key] for rb, rv in zip(results["bare"], results[f"vse {lang}"]))
+            print(f"{label:28}{b:>12.3f}{unit:>2}{v:>10.3f}{unit:>2}{ratio:>8.2f}x")
 
     add_times, floor_times = [], []
     # The command a user or a monitoring hook runs: the installed `vse-tui` script (as pip makes

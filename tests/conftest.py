@@ -16,6 +16,11 @@ AS_OF = "2026-11-26"
 # Pinned before anything reads the clock or the time zone.
 os.environ["TZ"] = "UTC"
 os.environ["LANG"] = "C.UTF-8"
+# The suite speaks English whatever the machine's locale: the variables that would choose another
+# language (vse_tui.i18n.from_environment reads the first three) are removed, here and for every
+# process a test starts.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
 os.environ["VSE_TUI_NOW"] = FROZEN_NOW
 os.environ.pop("VSE_TUI_DB", None)
 os.environ.pop("NO_COLOR", None)
@@ -32,6 +37,10 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("VSE_TUI_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("VSE_TUI_DB", str(tmp_path / "default" / "vse.db"))
     monkeypatch.setenv("VSE_TUI_NOW", FROZEN_NOW)
+    yield
+    from vse_tui import i18n
+
+    i18n.set_language("en")  # a test that spoke another language leaves none behind
 
 
 def as_person(store, name: str, roles: str = "", login: str | None = None, **kwargs):

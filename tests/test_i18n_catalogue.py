@@ -71,3 +71,79 @@ def test_english_needs_no_catalogue() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language 'xx'"):
         i18n.set_language("xx")
+
+
+def test_a_compiled_catalogue_reads_as_its_po(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gettext
+    import io
+    import os
+
+    from vse_tui.i18n.compile import compile_all, mo_bytes
+
+    # the .mo is the one gettext itself reads, fuzzy and untranslated messages left out
+    compiled = gettext.GNUTranslations(io.BytesIO(mo_bytes(PO)))
+    assert compiled.gettext("Open incidents") == "Incidents ouverts"
+    assert compiled.pgettext("key bar", "Close") == "Clore"
+    assert compiled.ngettext("%(n)d incident", "%(n)d incidents", 2) == "%(n)d incidents"
+    assert compiled.gettext("Save") == "Save"
+    # the language is read from the .mo when it is there and not older than its .po
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "screens.po").write_text(PO, encoding="utf-8")
+    assert compile_all(tmp_path / "locale") == [folder / "screens.mo"]
+    (folder / "screens.po").write_text(PO.replace("Incidents ouverts", "changed in the .po"), encoding="utf-8")
+    os.utime(folder / "screens.po", (1, 1))  # older than the .mo
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    i18n.set_language("fr")
+    assert i18n._("Open incidents") == "Incidents ouverts"
+    assert i18n.ngettext("%(n)d incident", "%(n)d incidents", 0) % {"n": 0} == "0 incident"
+    # a .po edited after the .mo was compiled is read instead of the stale .mo
+    os.utime(folder / "screens.po")
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    assert i18n._("Open incidents") == "changed in the .po"
+
+
+def test_catalogues_are_read_lazily_one_language_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    i18n.set_language("es")
+    assert i18n._catalogues == {}  # choosing a language reads nothing
+    i18n._("usage: ")
+    assert list(i18n._catalogues) == ["es"]
+
+
+def test_the_build_hook_puts_every_catalogue_into_the_wheel(tmp_path: Path) -> None:
+    """What hatch_build.py does when `pip wheel .` builds the package: every .po compiled to the
+    .mo beside it in the wheel."""
+    import importlib.util
+    import sys
+    import types
+
+    root = Path(__file__).resolve().parents[1]
+    # hatchling is only in the build's own environment: its interface stands in here
+    interface = types.ModuleType("hatchling.builders.hooks.plugin.interface")
+
+    class BuildHookInterface:
+        def __init__(self, root: str, target_name: str) -> None:
+            self.root, self.target_name = root, target_name
+
+    interface.BuildHookInterface = BuildHookInterface  # type: ignore[attr-defined]
+    for name in ("hatchling", "hatchling.builders", "hatchling.builders.hooks", "hatchling.builders.hooks.plugin"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    sys.modules["hatchling.builders.hooks.plugin.interface"] = interface
+    spec = importlib.util.spec_from_file_location("_hatch_build", root / "hatch_build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    hook = module.CatalogueBuildHook(str(root), "wheel")
+    build_data: dict = {"force_include": {}}
+    hook.initialize("0", build_data)
+    try:
+        placed = sorted(build_data["force_include"].values())
+        sources = sorted(p.relative_to(root).with_suffix(".mo").as_posix()
+                         for p in (root / "vse_tui" / "i18n" / "locale").glob("*/LC_MESSAGES/*.po"))
+        assert placed == sources and len(placed) >= 6
+        for built in build_data["force_include"]:
+            assert Path(built).read_bytes()[:4] == b"\xde\x12\x04\x95"  # the .mo magic
+    finally:
+        hook.finalize("0", build_data, "")

@@ -143,6 +143,10 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
         for warning in startup_warnings(self.store, config_path()):
             self.notify(warning, title=_("Check your database"), severity="warning", timeout=15)
+        from .i18n import language_note
+
+        if language_note():  # LANG=pt_PT: spoken as pt_BR
+            self.notify(language_note(), timeout=10)
         if self.config.daily_backup:
             try:
                 made = daily_backup(self.store)

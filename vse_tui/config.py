@@ -31,6 +31,7 @@ class Config:
     daily_backup: bool = False  # back the database up on the first start of each day
     assign_new: Literal["nobody", "me"] = "nobody"  # who a new incident goes to when nobody is chosen
     mail: dict[str, Any] = field(default_factory=dict)  # [mail]: see MailSettings
+    language: str | None = None  # en, es, pt_BR or fr (default: LC_ALL, LC_MESSAGES or LANG); --lang wins
 
     def __post_init__(self) -> None:
         # The fields say what a valid file holds; a TOML file may hold anything, so each value is
@@ -53,6 +54,16 @@ class Config:
             problems.append(_("daily_backup: expected true or false (got {daily_backup})").format(daily_backup=repr(daily_backup)))
         if self.assign_new not in ("nobody", "me"):
             problems.append(_("assign_new: expected \"nobody\" or \"me\" (got {assign_new})").format(assign_new=repr(self.assign_new)))
+        language: object = self.language
+        if language is not None:
+            from .i18n import UnknownLanguage, resolve
+
+            try:
+                if not isinstance(language, str):
+                    raise UnknownLanguage(repr(language))
+                resolve(language)
+            except UnknownLanguage as exc:
+                problems.append(_("language: {reason}").format(reason=exc))
         if not isinstance(mail, dict):
             problems.append(_("mail: expected a [mail] table (got {mail})").format(mail=repr(mail)))
         else:
@@ -155,6 +166,15 @@ def load_config(path: Path | None = None) -> Config:
         return Config.from_dict(raw)
     except InputError as exc:
         raise InputError(_("config {path}: {exc}").format(path=path, exc=exc)) from None
+
+
+def configured_language() -> str | None:
+    """The config's `language` (None when the file or the key is absent), read before the command
+    line is parsed: a bad config is reported here with its path, as for any command."""
+    path = config_path()
+    if not path.exists():
+        return None
+    return load_config(path).language
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

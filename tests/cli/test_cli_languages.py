@@ -20,7 +20,7 @@ EXPECTED = {
                     "mostrar este mensaje de ayuda y salir", "--customer C", "--assign PERSONA"],
            "missing": "faltan los siguientes argumentos obligatorios: summary (vea 'vse-tui incident add --help')",
            "choice": "opción no válida: 'huge'",
-           "ours": "no es una fecha (use AAAA-MM-DD)",
+           "ours": "no es una fecha: se espera una fecha como 25/12/2026 o 25 dic 2026",
            "table": ["PRIORIDAD", "RESUMEN"],
            "report": ["# Informe de desempeño del servicio 2026-Q3", "## Acciones anteriores",
                       "A redactar por el gerente de relaciones."],
@@ -29,7 +29,7 @@ EXPECTED = {
                        "mostrar esta mensagem de ajuda e sair", "--assign PESSOA"],
               "missing": "os seguintes argumentos são obrigatórios: summary (veja 'vse-tui incident add --help')",
               "choice": "opção inválida: 'huge'",
-              "ours": "não é uma data (use AAAA-MM-DD)",
+              "ours": "não é uma data: esperava-se uma data como 25/12/2026 ou 25 dez 2026",
               "table": ["PRIORIDADE", "RESUMO"],
               "report": ["# Relatório de desempenho do serviço 2026-Q3", "## Ações anteriores",
                          "A ser escrito pelo gerente de relacionamento."],
@@ -38,7 +38,7 @@ EXPECTED = {
                     "afficher ce message d'aide et quitter", "--assign PERSONNE"],
            "missing": "les arguments suivants sont obligatoires : summary (voir « vse-tui incident add --help »)",
            "choice": "choix non valide : 'huge'",
-           "ours": "n'est pas une date (utilisez AAAA-MM-JJ)",
+           "ours": "n'est pas une date : attendu une date comme 25/12/2026 ou 25 déc. 2026",
            "table": ["PRIORITÉ", "RÉSUMÉ"],
            "report": ["# Rapport de performance du service 2026-Q3", "## Actions précédentes",
                       "À rédiger par le gestionnaire des relations."],
@@ -47,9 +47,10 @@ EXPECTED = {
 
 
 @pytest.fixture
-def speak():
+def speak(monkeypatch):
     def choose(language: str) -> None:
         i18n.set_language(language)
+        monkeypatch.setenv("LC_ALL", language)  # main() chooses the language of each run as a new process does
 
     yield choose
     i18n.set_language("en")

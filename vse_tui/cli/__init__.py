@@ -167,8 +167,56 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def language_asked(argv: list[str]) -> str | None:
+    """The value of --lang wherever it stands on the line (`--lang es`, `--lang=es`; not after
+    `--`), read before any parser is built so that the parsers' help texts are in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg[len("--lang="):]
+    return None
+
+
+def _safe_configured() -> str | None:
+    """The config's language, or None when the config cannot be read (it is reported later)."""
+    from ..config import configured_language
+    from ..core.kernel.errors import VseError
+
+    try:
+        return configured_language()
+    except VseError:
+        return None
+
+
+def choose_language(argv: list[str]) -> None:
+    """Speak the language of --lang, else of the config, else of the environment (LC_ALL,
+    LC_MESSAGES, LANG). An unknown --lang is a usage error; a note (pt_PT is spoken as pt_BR) goes
+    to stderr when a person asked for it by name."""
+    from .. import i18n
+
+    flag = language_asked(argv)
+    configured = None
+    if flag is None:
+        from ..config import configured_language
+
+        configured = configured_language()
+    try:
+        chosen, note = i18n.choose(flag, configured)  # the config's was checked when it was read
+    except i18n.UnknownLanguage:
+        # said in the language the person would otherwise get (the config's, else the environment's)
+        i18n.set_language(i18n.choose(None, configured if flag is None else _safe_configured())[0])
+        raise UsageError(str(i18n.UnknownLanguage(str(flag)))) from None
+    i18n.set_language(chosen, note)
+    if note and (flag is not None or configured):
+        print(f"vse-tui: {i18n.language_note()}", file=sys.stderr)
+
+
 def _main(argv: list[str]) -> int:
     try:
+        choose_language(argv)
         args = _parse(argv)
         func = getattr(args, "func", None) or cmd_tui
         return func(args)

@@ -63,14 +63,20 @@ def terminal_width() -> int:
 
 
 def date_arg(text: str) -> date:
+    """A date as the person's language writes it (25/12/2026, 25 dic 2026) or ISO (2026-12-25)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         import re
 
+        from ..i18n import formats
+
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise argparse.ArgumentTypeError(_("{text} is not a day of the calendar").format(text=repr(text))) from None
-        raise argparse.ArgumentTypeError(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
+        try:
+            return formats.parse_date(text)
+        except formats.ParseError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def count_arg(text: str) -> int:
@@ -94,8 +100,13 @@ def db_arg(text: str) -> str:
 
 
 def common_options() -> Parser:
-    """--db, --as and --debug, accepted before or after the command."""
+    """--db, --as, --lang and --debug, accepted before or after the command."""
     p = Parser(add_help=False)
+    # read before the parser is built (see cli.language_asked), so that --help itself is translated;
+    # named here so that --help lists it and the parser accepts it wherever it stands
+    p.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS,
+                   help=_("language of the screens, messages and reports: en, es, pt_BR or fr "
+                          "(default: the config's language, else LC_ALL, LC_MESSAGES or LANG)"))
     p.add_argument("--db", metavar=pgettext("metavar", "PATH"), type=db_arg, default=argparse.SUPPRESS,
                    help=_("database file (default: VSE_TUI_DB or the user data folder)"))
     p.add_argument("--as", dest="as_person", metavar=pgettext("metavar", "PERSON"), default=argparse.SUPPRESS,
@@ -191,15 +202,10 @@ def confirm(args, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    answer = _plain(input(_("{question} [y/N] ").format(question=question)).strip().lower())
-    return answer in ("y", "yes", _plain(pgettext("answer", "y")), _plain(pgettext("answer", "yes")))
+    from ..i18n.formats import parse_yes_no, yes_no_hint
 
-
-def _plain(word: str) -> str:
-    """A word without its accents: 'si' is 'sí' when a person answers in a hurry."""
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    # y/N in English, s/N in Spanish and Portuguese, o/N in French; y and n are understood everywhere
+    return parse_yes_no(input(f"{question} {yes_no_hint()} ")) is True
 
 
 def say(text: str = "", *, err: bool = False) -> None:

@@ -262,7 +262,10 @@ def _previous_actions(store, period: Period, customer: str | None) -> str:
 # ---------------------------------------------------------------- output
 
 def pct(met: int, measured: int) -> str:
-    return f"{100 * met / measured:.0f}%" if measured else "-"
+    """A share met, as the report's language writes it: 85% (en), 85 % (es, fr)."""
+    from ..i18n.formats import percent
+
+    return percent(100 * met / measured) if measured else "-"
 
 
 def minutes_text(value: int | None) -> str:

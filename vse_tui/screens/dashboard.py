@@ -120,11 +120,11 @@ class DashboardScreen(BaseScreen):
         table = self.query_one("#changes", RowList)
         table.border_title = _("Scheduled changes (next 14 days)")
         from vse_tui.core.control.schedule import coming_changes, overdue_changes
-        from vse_tui.screens.common.days import weekday
 
         def day(moment) -> str:
-            local = clock.to_local(moment)
-            return f"{weekday(local)} {local:%d}"
+            from vse_tui.i18n.formats import day_and_weekday
+
+            return day_and_weekday(moment)
 
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
                          Text(_("not deployed"), style="dark_orange"))) for c in overdue_changes(self.store, now)]

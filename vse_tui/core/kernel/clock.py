@@ -63,34 +63,30 @@ def to_local(value: datetime) -> datetime:
 
 
 def local_text(value: datetime | None, with_time: bool = True) -> str:
-    """An absolute date (and time) in the user's time zone, e.g. 2026-11-26 15:07."""
+    """An absolute date (and time) in the user's time zone, as their language writes it:
+    2026-11-26 15:07 (en), 26/11/2026 15:07 (es, pt_BR, fr). For people only: what is stored or
+    read back by a tool is `iso`."""
     if value is None:
         return ""
+    from ...i18n import formats
+
     local = to_local(value)
-    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    return formats.datetime_text(local) if with_time else formats.date_text(local.date())
 
 
 def human_duration(delta: timedelta, units: int = 2) -> str:
-    """'2h 10m', '3d 4h', '45m': as a person says it, two units at most (or one)."""
-    seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if units == 1:
-        return f"{days}d" if days else (f"{hours}h" if hours else f"{minutes}m")
-    if days:
-        return f"{days}d {hours}h" if hours and days < 10 else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m"
+    """'2h 10m', '3d 4h', '45m' (in English): as a person says it, two units at most (or one)."""
+    from ...i18n import formats
+
+    return formats.duration(delta, units)
 
 
 def relative(target: datetime, reference: datetime | None = None) -> str:
-    """'in 5d' or '3d ago' relative to now."""
+    """'in 5d' or '3d ago' relative to now (in the person's language)."""
+    from ...i18n import formats
+
     reference = reference or now()
-    delta = target - reference
-    text = human_duration(delta)
-    return f"in {text}" if delta.total_seconds() >= 0 else f"{text} ago"
+    return formats.relative(target - reference)
 
 
 def days_between(a: date, b: date) -> int:

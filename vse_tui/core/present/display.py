@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, formats, ngettext
 
 from ..kernel import clock
 
@@ -68,7 +68,9 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             except ValueError:
                 return value
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return formats.number(value)  # 2,5 in Spanish
+    if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
         if all(isinstance(v, str) for v in value):
@@ -101,7 +103,7 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
         if not total:
             return _("figures of the period (see the table)")
         def pct(met: int, measured: int) -> str:
-            return f"{100 * met / measured:.0f}%" if measured else "-"
+            return formats.percent(100 * met / measured) if measured else "-"
         return _("{incidents} incidents; response within target {response}, resolution within target "
                  "{resolution}; {changes} changes deployed").format(
             incidents=total.get("incidents", 0),
@@ -109,7 +111,7 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
             resolution=pct(total.get("resolution_met", 0), total.get("resolution_measured", 0)),
             changes=total.get("changes_deployed", 0))
     if name.endswith("_minutes") and isinstance(value, int) and not isinstance(value, bool):
-        return clock.human_duration(clock.timedelta(minutes=value)) if value else "0m"
+        return clock.human_duration(clock.timedelta(minutes=value))
     data = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
     if isinstance(data, list):
         data = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in data]

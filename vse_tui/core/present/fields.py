@@ -278,6 +278,8 @@ def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> st
 
 def show(store: StorePort, kind: str, record: Record | None) -> dict[str, Any]:
     """What a form shows for each field of `record` (or the defaults of a new one, record=None)."""
+    from ...i18n import formats
+
     out: dict[str, Any] = {}
     model = model_for(kind)
     for spec in field_specs(kind):
@@ -288,8 +290,8 @@ def show(store: StorePort, kind: str, record: Record | None) -> dict[str, Any]:
             value = None if info is None or info.is_required() else info.get_default(call_default_factory=True)
             if spec.name == "state":
                 value = model.STATES[0]
-        if spec.how == "date":
-            out[spec.name] = value.isoformat() if value else ""
+        if spec.how == "date":  # as the person types it back (ISO in English)
+            out[spec.name] = formats.date_text(value) if value else ""
         elif spec.how == "moment":
             out[spec.name] = clock.local_text(value) if value else ""
         elif spec.how == "ref":
@@ -311,6 +313,7 @@ def show(store: StorePort, kind: str, record: Record | None) -> dict[str, Any]:
 
 def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Field values from what was typed; raises InputError naming the field."""
+    from ...i18n import formats
     from ..kernel.dates import DateError, DateReader
 
     specs = {s.name: s for s in field_specs(kind)}
@@ -324,15 +327,22 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
         if spec.required and (text is None or text == ""):
             raise InputError(_("{label}: required").format(label=label))
         if spec.how == "date":
+            # as the person's language writes it (25/12/2026, 25 dic 2026), else the other forms we read
             try:
-                out[name] = DateReader(years_ahead=100).read_date(text) if text else None
-            except DateError:
-                raise InputError(_("{label}: {text!r} is not a date (use YYYY-MM-DD)").format(label=label, text=text)) from None
+                out[name] = formats.parse_date(text) if text else None
+            except formats.ParseError as exc:
+                try:
+                    out[name] = DateReader(years_ahead=100).read_date(text)
+                except DateError:
+                    raise InputError(_("{label}: {error}").format(label=label, error=exc)) from None
         elif spec.how == "moment":
             try:
-                out[name] = DateReader(years_ahead=10).read(text) if text else None
-            except DateError:
-                raise InputError(_("{label}: {text!r} is not a date and time (use YYYY-MM-DD HH:MM)").format(label=label, text=text)) from None
+                out[name] = clock.ensure_utc(formats.parse_moment(text)) if text else None
+            except formats.ParseError as exc:
+                try:
+                    out[name] = DateReader(years_ahead=10).read(text)
+                except DateError:
+                    raise InputError(_("{label}: {error}").format(label=label, error=exc)) from None
         elif spec.how == "ref":
             out[name] = resolve_ref(store, spec.ref_kind, text, label) if text else None
         elif spec.how == "refs":

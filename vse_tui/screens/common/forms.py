@@ -182,6 +182,14 @@ class ConfirmScreen(OnceModal):
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
 
+    def on_key(self, event) -> None:
+        """The language's own yes: s (sí, sim), o (oui); y is a binding in every language."""
+        from vse_tui.i18n.formats import parse_yes_no
+
+        if event.character and event.character != "y" and parse_yes_no(event.character) is True:
+            event.stop()
+            self.dismiss(True)
+
 
 class FormScreen(OnceModal):
     """A form over the current screen. `submit(values)` returns the result or raises VseError."""

@@ -16,7 +16,6 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
-from vse_tui.screens.common.days import WEEKDAYS
 from vse_tui.screens.common.forms import (
     ConfirmScreen,
     Field,
@@ -524,13 +523,16 @@ class CalendarScreen(BaseScreen):
         yield from self.compose_footer()
 
     def _range(self) -> tuple[date, date]:
+        from vse_tui.i18n.formats import week_start
+
+        # weeks start on the day the person's language starts them (Sunday in Brazil)
         if self.view == "week":
-            first = self.day - timedelta(days=self.day.weekday())
+            first = week_start(self.day)
             return first, first + timedelta(days=7)
         first = self.day.replace(day=1)
-        start = first - timedelta(days=first.weekday())
+        start = week_start(first)
         nxt = (first + timedelta(days=32)).replace(day=1)
-        end = nxt + timedelta(days=(7 - nxt.weekday()) % 7)
+        end = nxt if week_start(nxt) == nxt else week_start(nxt) + timedelta(days=7)
         return start, end
 
     def reload(self) -> None:
@@ -548,8 +550,10 @@ class CalendarScreen(BaseScreen):
                 by_day.setdefault(d, []).append(s)
                 d += timedelta(days=1)
         table = Table(expand=True, show_lines=True, box=box.SQUARE, padding=(0, 0))
-        for name in WEEKDAYS:
-            table.add_column(_(name), ratio=1, overflow="ellipsis", no_wrap=True)
+        from vse_tui.i18n import formats
+
+        for name in formats.weekdays_in_order():  # from the language's first day (Sunday in Brazil)
+            table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)
         today = clock.today()
         weeks = max(1, (hi_day - lo_day).days // 7)
         height = self.query_one("#calendar").size.height
@@ -577,8 +581,8 @@ class CalendarScreen(BaseScreen):
                 d += timedelta(days=1)
             table.add_row(*cells)
         doc = schedule_document(self.store, create=False)
-        label = (f"{self.day:%B %Y}" if self.view == "month" else
-                 _("week of {day}").format(day=f"{lo_day:%d %b %Y}"))
+        label = (formats.month_and_year(self.day) if self.view == "month" else
+                 _("week of {day}").format(day=formats.medium_date(lo_day)))
         panel = self.query_one("#calendar", Static)
         panel.border_title = f"{label} · " + (f"{doc.id} {_(doc.status or '')}" if doc else _("schedule not started"))
         panel.border_subtitle = _("▪ change  ◦ window  ■ business event  ▲ warning  ✓ deployed")
