@@ -66,7 +66,7 @@ def _at(text_or_dt: object) -> datetime | None:
     try:
         return clock.parse_datetime(str(text_or_dt).strip().replace(" ", "T", 1))
     except ValueError:
-        raise InputError(f"{text_or_dt!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
+        raise InputError(_("{text!r} is not a date and time (use YYYY-MM-DD HH:MM)").format(text=text_or_dt)) from None
 
 
 # ---------------------------------------------------------------- pre-approved types
