@@ -31,25 +31,29 @@ class IncidentView:
     def as_text(self) -> str:
         inc, tgt = self.incident, self.target
         lines = [f"{inc.id}  {one_line(inc.summary)}",  # the title line stays one line
-                 f"  priority {inc.priority} (impact {inc.impact}, urgency {inc.urgency})   status {inc.status}   "
-                 f"state {inc.state}",
-                 f"  customer {self.customer or '-'}   service {self.service or '-'}",
-                 f"  opened {clock.local_text(inc.opened_at)}   restored {clock.local_text(inc.restored_at) or '-'}"
-                 f"   closed {clock.local_text(inc.closed_at) or '-'}"]
-        if inc.external_ref or inc.fingerprint:
-            lines.append("  " + _("imported as {key}").format(key=inc.external_ref or _("(no ticket key)"))
+                 "  " + _("priority {priority} (impact {impact}, urgency {urgency})   status {status}   "
+                        "state {state}").format(priority=inc.priority, impact=inc.impact, urgency=inc.urgency,
+                                                status=inc.status, state=inc.state),
+                 "  " + _("customer {customer}   service {service}").format(customer=self.customer or "-",
+                                                                      service=self.service or "-"),
+                 "  " + _("opened {opened}   restored {restored}   closed {closed}").format(
+                     opened=clock.local_text(inc.opened_at), restored=clock.local_text(inc.restored_at) or "-",
+                     closed=clock.local_text(inc.closed_at) or "-")]
+        if inc.external_ref or inc.fingerprint:  # the old tool's key and what its content hashed to
+            lines.append("  " + _("imported as {ref}").format(ref=inc.external_ref or _("(no ticket key)"))
                          + (" " + _("(content {fingerprint})").format(fingerprint=inc.fingerprint[:16])
                             if inc.fingerprint else "")
                          + (", " + _("its status there: {status}").format(status=inc.source_status)
                             if inc.source_status else ""))
         if tgt.due_at and inc.status != "closed":
-            state = "BREACHED" if tgt.breached else "due"
-            lines.append(f"  target {state} {clock.local_text(tgt.due_at)} ({tgt.source})")
-        for label, value in (("reporter", " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
-                             ("details", inc.details), ("category", inc.category),
-                             ("resolver", self.names.get(inc.resolver, inc.resolver)), ("steps taken", inc.steps_taken),
-                             ("solution", inc.solution), ("root cause", inc.root_cause),
-                             ("no change because", inc.no_change_reason)):
+            due = clock.local_text(tgt.due_at)
+            lines.append("  " + (_("target BREACHED {due} ({source})") if tgt.breached else
+                                 _("target due {due} ({source})")).format(due=due, source=tgt.source))
+        for label, value in ((_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
+                             (_("details"), inc.details), (_("category"), inc.category),
+                             (_("resolver"), self.names.get(inc.resolver, inc.resolver)),
+                             (_("steps taken"), inc.steps_taken), (_("solution"), inc.solution),
+                             (_("root cause"), inc.root_cause), (_("no change because"), inc.no_change_reason)):
             if value:
                 lines.append(f"  {label}: {value}")
         if inc.confirmation:
@@ -59,20 +63,20 @@ class IncidentView:
                 lines.append(f"  fix checked by: {self.names.get(c.checked_by, c.checked_by)}"
                              + (f" ({c.check})" if c.check else ""))
         if self.messages:
-            lines.append("mail and notifications:")
+            lines.append(_("mail and notifications:"))
             for m in self.messages:
                 lines.append(f"  {m.heading(self.names)}")
                 if m.subject:
-                    lines.append(f"    subject: {m.subject}")
+                    lines.append("    " + _("subject: {subject}").format(subject=m.subject))
                 lines.extend(f"    | {line}" for line in (m.text or "").splitlines())
         from ..present.display import change_text, when_text
 
-        lines.append("history:")
+        lines.append(_("history:"))
         for h in self.history:
             lines.append(f"  {when_text(h):17} {self.names.get(h.get('person') or '', h['operator']):<14} "
                          f"{h['task'] or '':7} {change_text(h, self.labels, 300)}")
         if any(h.get("occurred_at") for h in self.history):
-            lines.append("  * when it happened in the tool it was imported from")
+            lines.append("  " + _("* when it happened in the tool it was imported from"))
         return "\n".join(lines) + "\n"
 
 
