@@ -103,6 +103,9 @@ def test_a_report_in_another_language_after_the_command(demo_db, capsys):
     assert main(["report", "performance", "--period", "2026-Q3", "--db", str(demo_db)]) == 0
     out = capsys.readouterr().out
     assert "Period 2026-07-01 to 2026-09-30" in out and re.search(r"\| \d+h \d{2}m \|", out)
+    assert main(["report", "improvement", "--period", "2026", "--db", str(demo_db), "--lang", "es"]) == 0
+    deployed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Cambios desplegados"))
+    assert "normal" in deployed and "emergencia" in deployed and "emergency" not in deployed
 
 
 def test_the_help_of_a_report_says_its_language_may_be_the_assessors(capsys):

@@ -1,5 +1,5 @@
 """The codes a report shows, as its reader's language says them: a task's state in the evidence map,
-a person's affiliation, what an approval meant and how it was given. What is stored stays in English;
+a person's affiliation, a change's type, what an approval meant and how it was given. What is stored stays in English;
 the work products' statuses, the records' states and the fields' labels are the standard's names
 (`core.model.standard`)."""
 
@@ -15,6 +15,7 @@ AFFILIATIONS = {"internal": N_("internal"), "customer": N_("customer"), "supplie
 MEANINGS = {"approved": N_("approved"), "reviewed": N_("reviewed"),
             "accepted by the customer": N_("accepted by the customer"),
             "accepted by the supplier": N_("accepted by the supplier")}
+CHANGE_TYPES = {"emergency": N_("emergency"), "normal": N_("normal"), "pre-approved": N_("pre-approved")}
 HOW = {"signature": N_("signature"), "email": N_("e-mail"), "paper": N_("paper"), "meeting": N_("meeting"),
        "verbal": N_("verbal"), "other": N_("other")}
 
@@ -34,6 +35,10 @@ def affiliation(code: str | None) -> str:
 
 def meaning(code: str | None) -> str:
     return _word(MEANINGS, code)
+
+
+def change_type(code: str | None) -> str:
+    return _word(CHANGE_TYPES, code)
 
 
 def how(code: str | None) -> str:
@@ -76,5 +81,5 @@ def day(value: Any) -> str:
     return date_text(value) if isinstance(value, date) else ("" if value is None else str(value))
 
 
-__all__ = ["AFFILIATIONS", "HOW", "MEANINGS", "TASK_STATES", "affiliation", "day", "field", "how", "meaning", "state",
+__all__ = ["AFFILIATIONS", "CHANGE_TYPES", "HOW", "change_type", "MEANINGS", "TASK_STATES", "affiliation", "day", "field", "how", "meaning", "state",
            "status", "task_state"]
