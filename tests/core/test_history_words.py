@@ -1,5 +1,5 @@
-"""A record's history says a status or a state as the language names it: what is stored stays the
-code (the history row itself is never rewritten)."""
+"""Codes stored in English said in the person's language: a status or a state in a record's history,
+what runs out on a configuration item, how a party was told; what is stored stays the code."""
 
 from __future__ import annotations
 
@@ -27,3 +27,29 @@ def test_a_status_and_a_state_changed_read_in_the_language() -> None:
     finally:
         i18n.set_language("en")
     assert json.loads(status["new_value"]) == "updated"  # the row as stored
+
+
+def test_what_runs_out_on_an_item_is_said_in_the_language(demo_store) -> None:
+    from vse_tui.core.evidence.due import due_items
+
+    english = [d.title for d in due_items(demo_store) if d.kind == "licence"]
+    assert english and all(t.endswith(": licence") for t in english)
+    try:
+        i18n.set_language("es")
+        spanish = [d.title for d in due_items(demo_store) if d.kind == "licence"]
+    finally:
+        i18n.set_language("en")
+    assert spanish == [t.replace(": licence", ": licencia") for t in english]
+
+
+def test_a_party_told_without_mail_is_told_in_the_language(demo_store) -> None:
+    from vse_tui.core.intake.mail_delivery import messages_of
+
+    incident = demo_store.get("incidents", "INC-0288")
+    try:
+        i18n.set_language("es")
+        lines = [m.heading({}) for m in messages_of(demo_store, "incidents", incident) if m.way == "to"]
+    finally:
+        i18n.set_language("en")
+    assert any("avisado por teléfono" in line for line in lines), lines
+    assert not any("phone" in line for line in lines)
