@@ -48,34 +48,34 @@ class EvidenceScreen(BaseScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#evidence", DataTable)
-        t.add_column(" ", key="mark", width=1)
-        t.add_column(_("task"), key="task", width=7)
-        t.add_column(_("what"), key="title", width=46)
-        t.add_column(_("evidence or what is missing"), key="evidence", width=52)
+        self._columns(t, self._widths(self.app.size.width))
         t.focus()
 
-    def _fit_columns(self) -> bool:
-        """What a task is and what its evidence needs share the table's width (wrapping onto more
-        lines, never cut): True when the widths changed."""
-        from textual.widgets.data_table import ColumnKey
+    _shaped: tuple[int, int] = (0, 0)
 
-        t = self.query_one("#evidence", DataTable)
-        room = max(40, t.size.width - 1 - 7 - 4 * 2 * t.cell_padding - 2)
-        title = max(20, room * 45 // 100)
-        widths = {"title": title, "evidence": room - title}
-        changed = False
-        for key, width in widths.items():
-            column = t.columns[ColumnKey(key)]
-            if column.width != width:
-                column.width, changed = width, True
-        return changed
+    @staticmethod
+    def _widths(screen_width: int) -> tuple[int, int]:
+        """The task's title and its evidence share what the screen leaves them (52 and 48 at 120
+        columns): a longer text wraps onto a second line of its row, never cut."""
+        rest = max(30, screen_width - 2 - 2 - 1 - 7 - 4 * 2)  # the panel, the scroll bar, mark, task, padding
+        title = rest * 52 // 100
+        return title, rest - title
+
+    def _columns(self, table: DataTable, widths: tuple[int, int]) -> None:
+        self._shaped = widths
+        heading = _("evidence or what is missing")
+        table.header_height = 1 if len(heading) <= widths[1] else 2  # a long heading on two lines
+        table.add_column(" ", key="mark", width=1)
+        table.add_column(_("task"), key="task", width=7)
+        table.add_column(_("what"), key="title", width=widths[0])
+        table.add_column(Text(heading), key="evidence", width=widths[1])
 
     def on_resize(self, event) -> None:
-        super().on_resize(event)
-        self.call_after_refresh(self._refit)
-
-    def _refit(self) -> None:
-        if self._fit_columns():
+        widths = self._widths(self.app.size.width)
+        if widths != self._shaped:  # the columns made again for the new width, the rows with them
+            table = self.query_one("#evidence", DataTable)
+            table.clear(columns=True)
+            self._columns(table, widths)
             self._fill()
 
     _found: list[TaskEvidence] | None = None
