@@ -230,7 +230,7 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
                 and not checked:
             out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
-    from ..intake.mail_delivery import FAILED, delivery_state, reached
+    from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
@@ -241,12 +241,12 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         for i, n in enumerate(inc.notifications):
             later = inc.notifications[i + 1:]
             if delivery_state(n) in FAILED[:2] and not any(m.task == n.task and reached(m) for m in later):
-                out.append(Finding("undelivered", (inc.id,), _("the {task} notice to {address} {n} ({delivery}); nobody was told").format(task=n.task, address=n.address, n=delivery_state(n), delivery=n.delivery)))
+                out.append(Finding("undelivered", (inc.id,), _("the {task} notice to {address} {n} ({delivery}); nobody was told").format(task=n.task, address=n.address, n=state_word(delivery_state(n)), delivery=n.delivery)))
     for _path, meta in store.outbox_all():
         if meta.get("kind") and meta.get("state") in FAILED[:2]:
             out.append(Finding("undelivered", (str(meta.get("id", "?")),),
                                _("the {what} to {to} {state} ({error})").format(what=meta.get("task") or _("message"), to=meta.get("to"),
-                                                                  state=meta.get("state"), error=meta.get("error", ""))))
+                                                                  state=state_word(meta.get("state")), error=meta.get("error", ""))))
     return out
 
 
@@ -362,15 +362,16 @@ def _mitigated_people(store: StorePort) -> set[str]:
 
 def _parties(store: StorePort) -> list[Finding]:
     """Customers, suppliers and people named with placeholder text; training needs written as one."""
+    from ..present.labels import field_words
     from .substance import placeholder
 
     out = []
-    for kind, name, label in (("customers", "name", "customer"), ("suppliers", "name", "supplier"),
-                              ("people", "name", "person"), ("training", "requirement", _("training need"))):
+    for kind, name, label in (("customers", "name", _("customer")), ("suppliers", "name", _("supplier")),
+                              ("people", "name", _("person")), ("training", "requirement", _("training need"))):
         ids = [rid for rid, value in store.rows(kind, ["id", name], order="-seq", limit=SCAN) if placeholder(value)]
         if ids:
             shown = tuple(ids[:10]) + ((_("and {n} more").format(n=len(ids) - 10),) if len(ids) > 10 else ())
-            out.append(Finding("content", shown, _("{name}: placeholder text ({label})").format(name=name, label=label)))
+            out.append(Finding("content", shown, _("{name}: placeholder text ({label})").format(name=field_words(name), label=label)))
     return out
 
 

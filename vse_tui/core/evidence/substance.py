@@ -140,6 +140,14 @@ def starting_texts() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
+    """Kinds of record inside a sentence, in the person's language: "role assignment or person"."""
+    from ..model.records import BY_KIND
+
+    return _(" or ").join(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
+                          for k in kinds)
+
+
 def label(name: str) -> str:
     from ..present.labels import field_words
 
@@ -257,7 +265,7 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
             kinds = tuple(arg.split("|"))
             missing = [str(v) for v in _entries(value) if not _empty(v) and not index.exists(kinds, str(v))]
             if missing:
-                return _("names no existing {kinds}").format(kinds=_(" or ").join(k.rstrip("s").replace("_", " ") for k in kinds))
+                return _("names no existing {kinds}").format(kinds=kinds_words(kinds))
         elif kind == "date":
             day = _date(value)
             if day is None:

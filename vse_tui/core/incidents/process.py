@@ -391,7 +391,7 @@ def reopen(store: StorePort, ref: str, reason: str) -> Incident:
         raise InputError(_("{id} is not closed").format(id=inc.id))
     if not (reason or "").strip():
         raise InputError(_("Reason: say why the incident is reopened"))
-    steps = (inc.steps_taken + "\n" if inc.steps_taken else "") + f"Reopened: {reason.strip()}"
+    steps = (inc.steps_taken + "\n" if inc.steps_taken else "") + _("Reopened: {reason}").format(reason=reason.strip())
     return store.update("incidents", inc.uuid, {
         "status": "updated", "state": "in progress", "closed_at": None, "restored_at": None,
         "confirmation": None, "reopened": inc.reopened + 1, "steps_taken": steps,
