@@ -58,8 +58,12 @@ async def _start(app, pilot, where: str) -> None:
 
 
 async def _run(app, pilot, command) -> None:
-    """As the palette does once a command is chosen: it is called after the palette closed."""
+    """As the palette does once a command is chosen: it is called after the palette closed. Waits
+    until it has run (a marker queued after it), however busy the machine, then for what it opened."""
+    ran: list[bool] = []
     app.call_later(command.callback)
+    app.call_later(ran.append, True)
+    await until(pilot, lambda: bool(ran))
     for _ in range(3):
         await pilot.pause()
 
