@@ -160,6 +160,18 @@ async def test_training_due_is_reachable_from_the_incidents_screen(make_app, dem
         assert isinstance(app.screen, TrainingDueScreen)
         options = app.screen.query_one("#training", OptionList)
         assert options.option_count >= 2
+        lines = {o.id: str(o.prompt) for o in options.options}
+        assert lines["TRN-0002"].endswith("1d overdue lapsed")  # Kim's lapsed competence, not "met"
+        assert lines["TRN-0001"].endswith(" met")
+        await pilot.press("escape", "g")  # the governance screen's list of training records says it too
+        await pilot.pause()
+        kinds = app.screen.query_one("#kinds", OptionList)
+        kinds.highlighted = next(n for n, o in enumerate(kinds.options) if o.id == "training")
+        await pilot.pause()
+        rows = dict(app.screen.query_one("#records", RowList)._rows)
+        assert [str(c) for c in rows["TRN-0002"]][3] == "lapsed" and [str(c) for c in rows["TRN-0001"]][3] == "met"
+        await pilot.press("i", "t")
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "training"
