@@ -69,6 +69,7 @@ from .demo_material import (
     SHOP,
     SHOP_MAIL,
     STEPS,
+    SUPPLY,
     WHY,
     Kind,
 )
@@ -560,10 +561,10 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         contact = d.refs["supplier_contacts"][i]
         agr = create(store, "supplier_agreements", {
             "title": f"Supply agreement with {sup.name}", "supplier": sup.id, "approval_form": "email",
-            "scope": sup.supplies, "start_date": d.day(340).isoformat(),
+            "scope": SUPPLY[i][0], "start_date": d.day(340).isoformat(),
             "review_date": (d.as_of + timedelta(days=(-30 if i == 1 else 120))).isoformat(),
             "end_date": (d.day(340) + timedelta(days=1095)).isoformat(), "provider_owner": "Kim Lee",
-            "party_owner": contact.name, "deliverables": sup.supplies, "pricing": "Monthly invoice", "reviews": "Yearly"})
+            "party_owner": contact.name, "deliverables": SUPPLY[i][1], "pricing": "Monthly invoice", "reviews": "Yearly"})
         d.refs.setdefault("supplier_agreements", []).append(agr.id)
         d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "supplier_agreements", agr.id, how="email"))
         if i == 0:  # Parts Direct never returned theirs (a planted finding)
