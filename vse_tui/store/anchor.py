@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vse_tui.i18n import _
+
 from ..core.kernel.errors import InputError
 from .connection import SQLITE_MAGIC, header
 
@@ -72,32 +74,31 @@ def read_anchor(path: str | Path) -> Tip:
         if start.lstrip().startswith("{"):
             exported = _export_head(start)
             if exported is not None:
-                return Tip(int(exported["seq"]), str(exported["hash"]), f"the export {file.name}")
+                return Tip(int(exported["seq"]), str(exported["hash"]), _("the export {name}").format(name=file.name))
         if size > MAX_ANCHOR_BYTES and file.suffix not in (".db", ".bak", ""):
-            raise InputError(f"{file} is too big to be an anchor")
+            raise InputError(_("{file} is too big to be an anchor").format(file=file))
         raw = file.read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read the anchor {file}: {exc.strerror or exc}") from None
+        raise InputError(_("Cannot read the anchor {file}: {problem}").format(file=file, problem=exc.strerror or exc)) from None
     text = raw.decode("utf-8", errors="replace")
     if text.lstrip().startswith("{"):
         try:
             tip = json.loads(text)["chain_tip"]
-            return Tip(int(tip["seq"]), str(tip["hash"]), f"the export {file.name}")
+            return Tip(int(tip["seq"]), str(tip["hash"]), _("the export {name}").format(name=file.name))
         except (ValueError, KeyError, TypeError):
-            raise InputError(f"{file} is JSON holding no chain tip") from None
+            raise InputError(_("{file} is JSON holding no chain tip").format(file=file)) from None
     lines = text.splitlines()
     if lines and lines[0] == TIP_FILE_HEAD:  # written by --tip-out: the number and hash on their own lines
         seq = lines[2][len("seq: "):] if len(lines) > 3 and lines[2].startswith("seq: ") else ""
         digest = lines[3][len("hash: "):] if len(lines) > 3 and lines[3].startswith("hash: ") else ""
         if not seq.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
-            raise InputError(f"{file} is a tip file whose number or hash is malformed")
+            raise InputError(_("{file} is a tip file whose number or hash is malformed").format(file=file))
         return Tip(int(seq), digest, f"{file.name}")
     found = PRINTED_TIP.fullmatch(text.strip())
     if not found and file.name == "index.md":
         found = OLD_PACK_LINE.search(text)
     if not found:
-        raise InputError(f"{file} holds no chain tip (a tip file, a printed tip alone in its file, an audit pack, "
-                         "a backup, a bundle or an export)")
+        raise InputError(_("{file} holds no chain tip (a tip file, a printed tip alone in its file, an audit pack, a backup, a bundle or an export)").format(file=file))
     return Tip(int(found.group(1)), found.group(2), f"{file.name}")
 
 
@@ -111,10 +112,9 @@ def _from_bundle(file: Path) -> Tip:
         if sent is None:
             sent = json.loads(decompress_v1(file))["body"]
         tip = sent["chain_tip"]
-        return Tip(int(tip["seq"]), str(tip["hash"]), f"the bundle {file.name}")
+        return Tip(int(tip["seq"]), str(tip["hash"]), _("the bundle {name}").format(name=file.name))
     except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error, RecursionError, MemoryError):
-        raise InputError(f"{file} is a compressed file holding no chain tip (a bundle from an older "
-                         "vse-tui carries none)") from None
+        raise InputError(_("{file} is a compressed file holding no chain tip (a bundle from an older vse-tui carries none)").format(file=file)) from None
 
 
 def _export_head(start: str) -> dict[str, Any] | None:
@@ -140,10 +140,10 @@ def _from_database(file: Path) -> Tip:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise InputError(f"Cannot read the backup {file} ({exc})") from None
+        raise InputError(_("Cannot read the backup {file} ({exc})").format(file=file, exc=exc)) from None
     if not row:
-        raise InputError(f"The backup {file} has no history yet")
-    return Tip(int(row[0]), str(row[1]), f"the backup {file.name}")
+        raise InputError(_("The backup {file} has no history yet").format(file=file))
+    return Tip(int(row[0]), str(row[1]), _("the backup {name}").format(name=file.name))
 
 
 def _quote(path: Path) -> str:
@@ -157,10 +157,9 @@ def check_anchor(conn: sqlite3.Connection, tip: Tip) -> str | None:
     row = conn.execute("SELECT hash FROM history WHERE seq = ?", (tip.seq,)).fetchone()
     if row is None:
         last = conn.execute("SELECT MAX(seq) FROM history").fetchone()[0] or 0
-        return (f"the history ends at number {last}, before the anchor's {tip.seq} ({tip.source}): rows were cut off "
-                "or the database was replaced by an older copy")
+        return (_("the history ends at number {last}, before the anchor's {seq} ({source}): rows were cut off or the database was replaced by an older copy").format(last=last, seq=tip.seq, source=tip.source))
     if row[0] != tip.hash:
-        return (f"row {tip.seq} does not have the anchor's hash ({tip.source}): the history up to it was rewritten")
+        return (_("row {seq} does not have the anchor's hash ({source}): the history up to it was rewritten").format(seq=tip.seq, source=tip.source))
     return None
 
 

@@ -31,6 +31,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
+from vse_tui.i18n import N_, _
+
 from ..core.kernel.errors import InputError
 from .chain import ALL_HASHED, row_hash
 
@@ -152,14 +154,13 @@ class Bundle:
             if target is None:
                 continue
             content = hashlib.sha256()
-            with atomic_file(target, binary=True, what="attached file") as fh:
+            with atomic_file(target, binary=True, what=_("attached file")) as fh:
                 for value in parts:
                     chunk = base64.b64decode(value["data"])
                     content.update(chunk)
                     fh.write(chunk)
                 if content.hexdigest() != sha:
-                    raise InputError(f"{self.path.name}: an attached file changed since the bundle was checked; it "
-                                     "was not written")
+                    raise InputError(_("{name}: an attached file changed since the bundle was checked; it was not written").format(name=self.path.name))
             written += 1
         return written
 
@@ -181,7 +182,7 @@ def open_bundle(path: str | Path) -> Bundle:
         with gzip.open(source, "rb") as fh:
             start = fh.read(10)
     except FileNotFoundError:
-        raise InputError(f"{source} does not exist") from None
+        raise InputError(_("{source} does not exist").format(source=source)) from None
     except (OSError, EOFError, zlib.error):
         raise _damaged(source) from None
     if start == b'{"header":':
@@ -201,12 +202,13 @@ def read_header(path: Path, limit: int) -> dict[str, Any] | None:
     return head if isinstance(head, dict) and head.get("format") == FORMAT else None
 
 
-def _damaged(source: Path, why: str = "it cannot be read whole") -> InputError:
-    return InputError(f"{source.name} is damaged or not a vse-tui bundle ({why}); nothing was applied")
+def _damaged(source: Path, why: str = N_("it cannot be read whole")) -> InputError:
+    return InputError(_("{name} is damaged or not a vse-tui bundle ({why}); nothing was applied").format(
+        name=source.name, why=_(why)))
 
 
 def _bad(source: Path, what: str) -> InputError:
-    return InputError(f"{source.name}: {what}; nothing was applied")
+    return InputError(_("{name}: {what}; nothing was applied").format(name=source.name, what=what))
 
 
 def _lines(source: Path) -> Iterator[bytes]:
@@ -215,11 +217,10 @@ def _lines(source: Path) -> Iterator[bytes]:
         with gzip.open(source, "rb") as fh:
             while line := fh.readline(MAX_LINE_BYTES + 1):
                 if len(line) > MAX_LINE_BYTES:
-                    raise InputError(f"{source.name} holds a line longer than {MAX_LINE_BYTES >> 20} MiB: it is not "
-                                     "a bundle vse-tui wrote; nothing was applied")
+                    raise InputError(_("{name} holds a line longer than {limit} MiB: it is not a bundle vse-tui wrote; nothing was applied").format(name=source.name, limit=MAX_LINE_BYTES >> 20))
                 yield line
     except FileNotFoundError:
-        raise InputError(f"{source} does not exist") from None
+        raise InputError(_("{source} does not exist").format(source=source)) from None
     except (OSError, EOFError, zlib.error):
         raise _damaged(source) from None
 
@@ -227,24 +228,24 @@ def _lines(source: Path) -> Iterator[bytes]:
 def check_event(source: Path, n: int, e: Any) -> None:
     """One event of the shape vse-tui writes (`n`: its place in the bundle, for the message)."""
     if type(e) is not dict:
-        raise _bad(source, f"event {n} is not an event")
+        raise _bad(source, _("event {n} is not an event").format(n=n))
     for key, types_ in _EVENT_TYPE_LIST:
         if type(e.get(key)) not in types_:  # exactly these types (JSON's true is no number here)
-            raise _bad(source, f"event {n} has no valid {key}")
+            raise _bad(source, _("event {n} has no valid {key}").format(n=n, key=key))
 
 
 def check_head(source: Path, head: dict[str, Any], top: dict[str, tuple[type, ...]]) -> None:
     for key, kinds in top.items():
         if key in head and not isinstance(head[key], kinds) or key == "from_site" and key not in head:
-            raise _bad(source, f"its {key} is missing or of the wrong kind")
+            raise _bad(source, _("its {key} is missing or of the wrong kind").format(key=key))
 
 
 def _chained(source: Path, e: dict[str, Any], previous: dict[str, Any] | None) -> None:
     # rows hash their origin since schema 14; rows written before, and by an earlier vse-tui, do not
     if row_hash(e["prev_hash"], e, origin=True) != e["hash"] and row_hash(e["prev_hash"], e) != e["hash"]:
-        raise _bad(source, f"event {e['seq']} does not hash as its chain says")
+        raise _bad(source, _("event {seq} does not hash as its chain says").format(seq=e['seq']))
     if previous and e["seq"] == previous["seq"] + 1 and e["prev_hash"] != previous["hash"]:
-        raise _bad(source, f"the chain breaks at event {e['seq']}")
+        raise _bad(source, _("the chain breaks at event {seq}").format(seq=e['seq']))
 
 
 def _checked(source: Path, expect: str | None = None) -> Iterator[tuple[str, Any]]:
@@ -259,34 +260,35 @@ def _checked(source: Path, expect: str | None = None) -> Iterator[tuple[str, Any
         try:
             line = json.loads(raw)
         except (ValueError, RecursionError):
-            raise _damaged(source, "a line is not JSON") from None
+            raise _damaged(source, _("a line is not JSON")) from None
         if not isinstance(line, dict) or len(line) != 1:
-            raise _damaged(source, "a line is not a bundle's line")
+            raise _damaged(source, _("a line is not a bundle's line"))
         kind, value = next(iter(line.items()))
         if kind == "end":
             if stage == "header":
-                raise _damaged(source, "it has no header")
+                raise _damaged(source, _("it has no header"))
             if not isinstance(value, dict) or not isinstance(value.get("sha256"), str):
-                raise _damaged(source, "its end is malformed")
+                raise _damaged(source, _("its end is malformed"))
             if next(lines, None) is not None:
-                raise _damaged(source, "there is more after its end")
+                raise _damaged(source, _("there is more after its end"))
             if count != expected:
-                raise _damaged(source, f"it holds {count} events of the {expected} its header names")
+                raise _damaged(source, _("it holds {count} events of the {expected} its header names").format(count=count, expected=expected))
             if digest.hexdigest() != value["sha256"] or (expect is not None and expect != value["sha256"]):
-                raise InputError(f"{source.name} is damaged (its checksum does not match"
-                                 f"{'' if expect is None else ', or it changed while it was read'}); nothing was applied")
+                raise InputError((_("{name} is damaged (its checksum does not match); nothing was applied")
+                                  if expect is None else
+                                  _("{name} is damaged (its checksum does not match, or it changed while it was read); "
+                                    "nothing was applied")).format(name=source.name))
             yield kind, value
             return
         digest.update(raw)
         if stage == "header":
             if kind != "header" or not isinstance(value, dict) or value.get("format") != FORMAT:
-                raise InputError(f"{source.name} is not a vse-tui bundle; nothing was applied")
+                raise InputError(_("{name} is not a vse-tui bundle; nothing was applied").format(name=source.name))
             if value.get("version") != VERSION:
-                raise InputError(f"{source.name} was written by another version of vse-tui (bundle "
-                                 f"{value.get('version')}); nothing was applied")
+                raise InputError(_("{name} was written by another version of vse-tui (bundle {version}); nothing was applied").format(name=source.name, version=value.get('version')))
             check_head(source, value, _HEAD_TYPES)
             if "events" not in value or value["events"] < 0:
-                raise _bad(source, "its events is missing or of the wrong kind")
+                raise _bad(source, _("its events is missing or of the wrong kind"))
             expected, stage = value["events"], "events"
         elif kind == "event" and stage == "events":
             count += 1
@@ -298,15 +300,15 @@ def _checked(source: Path, expect: str | None = None) -> Iterator[tuple[str, Any
             stage = "files"
             if (not isinstance(value, dict) or not isinstance(value.get("sha256"), str) or len(value["sha256"]) != 64
                     or not isinstance(value.get("data"), str) or not isinstance(value.get("part"), int)):
-                raise _bad(source, "an attached file is malformed")
+                raise _bad(source, _("an attached file is malformed"))
             expected_part = part + 1 if value["sha256"] == sha else 0
             if value["part"] != expected_part:
-                raise _bad(source, "an attached file's parts are out of order")
+                raise _bad(source, _("an attached file's parts are out of order"))
             sha, part = value["sha256"], value["part"]
         else:
-            raise _damaged(source, f"a {kind} line where none belongs")
+            raise _damaged(source, _("a {kind} line where none belongs").format(kind=kind))
         yield kind, value
-    raise _damaged(source, "it ends before its end" if stage != "header" else "it is empty")
+    raise _damaged(source, _("it ends before its end") if stage != "header" else _("it is empty"))
 
 
 def _open_v2(source: Path) -> Bundle:
@@ -318,7 +320,7 @@ def _open_v2(source: Path) -> Bundle:
 
     def file_done() -> None:
         if sha and content.hexdigest() != sha:
-            raise _bad(source, "an attached file does not match its hash")
+            raise _bad(source, _("an attached file does not match its hash"))
 
     last = 0
     for kind, value in _checked(source):
@@ -330,13 +332,13 @@ def _open_v2(source: Path) -> Bundle:
             if value["sha256"] != sha:
                 file_done()
                 if value["sha256"] in files:
-                    raise _bad(source, "an attached file comes twice")
+                    raise _bad(source, _("an attached file comes twice"))
                 sha, content = value["sha256"], hashlib.sha256()
                 files.add(sha)
             try:
                 chunk = base64.b64decode(value["data"], validate=True)
             except (binascii.Error, ValueError):
-                raise _bad(source, "an attached file is not valid base64") from None
+                raise _bad(source, _("an attached file is not valid base64")) from None
             content.update(chunk)
         elif kind == "end":
             end = value
@@ -352,17 +354,16 @@ def _open_v1(source: Path) -> Bundle:
         raise _damaged(source) from None
     body = doc.get("body") if isinstance(doc, dict) else None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise InputError(f"{source.name} is not a vse-tui bundle; nothing was applied")
+        raise InputError(_("{name} is not a vse-tui bundle; nothing was applied").format(name=source.name))
     if body.get("version") != 1:
-        raise InputError(f"{source.name} was written by another version of vse-tui (bundle {body.get('version')}); "
-                         "nothing was applied")
+        raise InputError(_("{name} was written by another version of vse-tui (bundle {version}); nothing was applied").format(name=source.name, version=body.get('version')))
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     if hashlib.sha256(payload).hexdigest() != doc.get("sha256"):
-        raise InputError(f"{source.name} is damaged (its checksum does not match); nothing was applied")
+        raise InputError(_("{name} is damaged (its checksum does not match); nothing was applied").format(name=source.name))
     check_head(source, body, {**{k: v for k, v in _HEAD_TYPES.items() if k != "events"}, "events": (list,),
                               "files": (dict,)})
     if "events" not in body:
-        raise _bad(source, "its events is missing or of the wrong kind")
+        raise _bad(source, _("its events is missing or of the wrong kind"))
     previous = None
     for n, e in enumerate(body["events"], start=1):
         check_event(source, n, e)
@@ -371,13 +372,13 @@ def _open_v1(source: Path) -> Bundle:
     files = set()
     for sha, data in body.get("files", {}).items():
         if not isinstance(sha, str) or not isinstance(data, str) or len(sha) != 64:
-            raise _bad(source, "an attached file is malformed")
+            raise _bad(source, _("an attached file is malformed"))
         try:
             content = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
-            raise _bad(source, "an attached file is not valid base64") from None
+            raise _bad(source, _("an attached file is not valid base64")) from None
         if hashlib.sha256(content).hexdigest() != sha:
-            raise _bad(source, "an attached file does not match its hash")
+            raise _bad(source, _("an attached file does not match its hash"))
         files.add(sha)
     head = {k: v for k, v in body.items() if k not in ("events", "files")}
     return Bundle(source, 1, head, doc["sha256"], doc.get("signature"), len(body["events"]), files, body,
@@ -393,9 +394,7 @@ def decompress_v1(source: Path, limit: int | None = None) -> bytes:
         while chunk := fh.read(1 << 20):
             out += inflate.decompress(chunk, limit + 1 - len(out))
             if len(out) > limit or inflate.unconsumed_tail:
-                raise InputError(f"{source.name} decompresses to more than {limit >> 20} MiB, more than a bundle of "
-                                 "the old format (version 1) may hold: have it exported again by a current vse-tui; "
-                                 "nothing was applied")
+                raise InputError(_("{name} decompresses to more than {limit} MiB, more than a bundle of the old format (version 1) may hold: have it exported again by a current vse-tui; nothing was applied").format(name=source.name, limit=limit >> 20))
         out += inflate.flush()
     if not inflate.eof:
         raise EOFError("truncated")

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 if TYPE_CHECKING:
     import sqlite3
     from concurrent.futures import Future
@@ -133,20 +135,18 @@ def verify_history(conn: sqlite3.Connection, upto: int | None = None) -> list[Pr
         digest, prev_hash = row[late], row[late + 1]
         origin: Row | None = row[late + 2:]
         if (prev_hash or None) != prev:
-            problems.append(Problem(f"history {row[0]}", "the link to the previous row is broken "
-                                    "(a row before it was deleted, inserted or changed)"))
+            problems.append(Problem(_("history {row}").format(row=row[0]), _("the link to the previous row is broken (a row before it was deleted, inserted or changed)")))
         if row[0] <= sealed:
             origins.update(origin_line(row[0], row[late + 2], row[late + 3]))
             reached = reached or row[0] == sealed
             if row[0] == sealed and origins.hexdigest() != seal:
-                problems.append(Problem(f"history up to {sealed}", "the origin (site and number) of a row was "
-                                        "changed after it was written"))
+                problems.append(Problem(_("history up to {sealed}").format(sealed=sealed), _("the origin (site and number) of a row was changed after it was written")))
             origin = None
         if digest != digest_of(prev_hash, row[:width], row[width:late], origin):
-            problems.append(Problem(f"history {row[0]}", "its content was changed after it was written (or where it came from)"))
+            problems.append(Problem(_("history {row}").format(row=row[0]), _("its content was changed after it was written (or where it came from)")))
         prev = digest
     if sealed and not reached and (upto is None or upto >= sealed):
-        problems.append(Problem(f"history up to {sealed}", "rows whose origin is sealed are missing"))
+        problems.append(Problem(_("history up to {sealed}").format(sealed=sealed), _("rows whose origin is sealed are missing")))
     return problems
 
 
@@ -173,11 +173,10 @@ def verify_tip(conn: sqlite3.Connection) -> list[Problem]:
     count = conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
     tip = conn.execute("SELECT seq, hash, rows FROM chain_tip WHERE id = 1").fetchone()
     if tip is None:
-        return [Problem("history", "the chain's tip row is missing (removed behind the app's back)")]
+        return [Problem("history", _("the chain's tip row is missing (removed behind the app's back)"))]
     seq, digest = (last[0], last[1]) if last else (0, None)
     if (tip[0], tip[1], tip[2]) != (seq, digest, count):
-        return [Problem("history", f"the chain's tip says {tip[2]} rows up to number {tip[0]}, the history holds "
-                                   f"{count} up to number {seq}: rows were cut off or added behind the app's back")]
+        return [Problem("history", _("the chain's tip says {tip} rows up to number {tip2}, the history holds {count} up to number {seq}: rows were cut off or added behind the app's back").format(tip=tip[2], tip2=tip[0], count=count, seq=seq))]
     return []
 
 
@@ -187,8 +186,8 @@ def verify_time(conn: sqlite3.Connection) -> list[Problem]:
         "SELECT seq, record_id, at, prev FROM (SELECT origin_site, seq, record_id, at, "
         "LAG(at) OVER (PARTITION BY origin_site ORDER BY origin_seq) AS prev FROM history) "
         "WHERE prev IS NOT NULL AND at < prev ORDER BY seq LIMIT 20").fetchall()
-    return [Problem(f"history {seq}", f"dated {at}, before the row written ahead of it ({prev})"
-                    + (f" about {rid}" if rid else "")) for seq, rid, at, prev in rows]
+    return [Problem(_("history {seq}").format(seq=seq), _("dated {at}, before the row written ahead of it ({prev})").format(at=at, prev=prev)
+                    + (_(" about {rid}").format(rid=rid) if rid else "")) for seq, rid, at, prev in rows]
 
 
 def verify_settings(conn: sqlite3.Connection) -> list[Problem]:
@@ -201,8 +200,7 @@ def verify_settings(conn: sqlite3.Connection) -> list[Problem]:
     problems = []
     for key in sorted(set(expected) | set(actual)):
         if expected.get(key) != actual.get(key):
-            problems.append(Problem(f"setting {key}", "its value differs from what its history says "
-                                                      "(changed behind the app's back)"))
+            problems.append(Problem(_("setting {key}").format(key=key), _("its value differs from what its history says (changed behind the app's back)")))
     return problems
 
 
@@ -236,14 +234,14 @@ def verify_side_tables(conn: sqlite3.Connection) -> list[Problem]:
                     want = {"": "unreadable"}
             if want == row:
                 continue
-            label = f"{table} {key}"
+            label = _("{table} {key}").format(table=table, key=key)
             if row is None:
-                what = "its row is gone (removed behind the app's back)"
+                what = _("its row is gone (removed behind the app's back)")
             elif want is None:
-                what = "it has no history: it was added or renamed behind the app's back"
+                what = _("it has no history: it was added or renamed behind the app's back")
             else:
                 columns = sorted(k for k in set(want) | set(row) if want.get(k) != row.get(k))
-                what = f"its {', '.join(columns)} differs from what its history says (changed behind the app's back)"
+                what = _("its {columns} differs from what its history says (changed behind the app's back)").format(columns=', '.join(columns))
             problems.append(Problem(label, what))
     return problems
 
@@ -264,14 +262,12 @@ def verify_search(conn: sqlite3.Connection) -> list[Problem]:
         odd = conn.execute(f"SELECT * FROM ({held} EXCEPT {own}) UNION ALL SELECT * FROM ({own} EXCEPT {held}) "
                            "LIMIT 1", (*args, *args)).fetchone()
         if odd is not None:
-            problems.append(Problem(f"search index ({kind})", f"its entry for {odd[1]} differs from the record "
-                                    "(changed behind the app's back; searches would show it)"))
+            problems.append(Problem(_("search index ({kind})").format(kind=kind), _("its entry for {odd} differs from the record (changed behind the app's back; searches would show it)").format(odd=odd[1])))
     stray = conn.execute("SELECT id, kind FROM record_search WHERE rowid < ? OR rowid >= ? OR kind NOT IN "
                          f"({', '.join('?' * len(SEARCH_KINDS))}) LIMIT 1",
                          (1099511627776, (len(SEARCH_KINDS) + 1) * 1099511627776, *SEARCH_KINDS)).fetchone()
     if stray is not None:
-        problems.append(Problem("search index", f"it holds an entry ({stray[0]}) of no record "
-                                "(added behind the app's back)"))
+        problems.append(Problem(_("search index"), _("it holds an entry ({stray}) of no record (added behind the app's back)").format(stray=stray[0])))
     return problems
 
 
@@ -386,13 +382,12 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
                 group, pending = _group(history, pending)
                 replay = _replay(group, kind)
                 if replay["made"]:
-                    problems.append(Problem(replay["id"] or hkey, "its history says it exists, but its row is gone "
-                                                                  "(deleted behind the app's back)"))
+                    problems.append(Problem(replay["id"] or hkey, _("its history says it exists, but its row is gone (deleted behind the app's back)")))
                 continue
             assert row is not None
             current = _stored(row, names, promoted)
             if pending is None or hkey != key:
-                problems.append(Problem(current["id"], "it has no history: it was inserted behind the app's back"))
+                problems.append(Problem(current["id"], _("it has no history: it was inserted behind the app's back")))
                 row = next(records, None)
                 continue
             group, pending = _group(history, pending)
@@ -412,13 +407,13 @@ def _derived_problem(current: dict[str, Any], row: Row, title_field: str) -> str
     must be what its fields make: a title forged in the file would show in every list."""
     title, seq = row[-3], row[-2]
     if "" in current:
-        return "its content cannot be read (changed behind the app's back)"
+        return _("its content cannot be read (changed behind the app's back)")
     if title != str(current.get(title_field) or ""):
-        return "its title (shown in lists) differs from its fields (changed behind the app's back)"
+        return _("its title (shown in lists) differs from its fields (changed behind the app's back)")
     number = current.get("id") or ""
     tail = number.rsplit("-", 1)[1] if "-" in number else ""
     if seq != (int(tail) if tail.isdigit() else 0):
-        return "its sequence number differs from its id (changed behind the app's back)"
+        return _("its sequence number differs from its id (changed behind the app's back)")
     return None
 
 
@@ -487,29 +482,29 @@ def _replay(rows: list[Row], kind: str = "") -> dict[str, Any]:
 
 def _record_problem(current: dict[str, Any], chain: str | None, replay: dict[str, Any]) -> str | None:
     if chain != replay["hash"]:
-        return "it does not point at its latest history row (history rows about it were removed or added)"
+        return _("it does not point at its latest history row (history rows about it were removed or added)")
     snapshot, updates = replay["snapshot"], replay["updates"]
     if not updates and current == snapshot:  # most records: made once, never changed, stored as made
         wrong = _common_problem(current, snapshot, replay["last"])
-        return f"its {wrong} differs from what its history says (changed behind the app's back)" if wrong else None
+        return _("its {wrong} differs from what its history says (changed behind the app's back)").format(wrong=wrong) if wrong else None
     if not updates:  # made once, stored with empty fields written another way
         now = {k: v for k, v in current.items() if k not in COMMON and not _is_empty(v)}
         then = {k: v for k, v in snapshot.items() if k not in COMMON and not _is_empty(v)}
         if now == then:
             wrong = _common_problem(current, snapshot, replay["last"])
-            return f"its {wrong} differs from what its history says (changed behind the app's back)" if wrong else None
+            return _("its {wrong} differs from what its history says (changed behind the app's back)").format(wrong=wrong) if wrong else None
     for name in set(current) | set(snapshot) | set(updates):
         if name in COMMON or name == "":
             if name == "":
-                return "field  differs from what its history says (changed behind the app's back)"
+                return _("field  differs from what its history says (changed behind the app's back)")
             continue
         value = current.get(name)
         same = _matches_text(value, updates[name]) if name in updates else _loose_equal(value, snapshot.get(name))
         if not same:
-            return f"field {name} differs from what its history says (changed behind the app's back)"
+            return _("field {name} differs from what its history says (changed behind the app's back)").format(name=name)
     wrong = _common_problem(current, snapshot, replay["last"])
     if wrong:
-        return f"its {wrong} differs from what its history says (changed behind the app's back)"
+        return _("its {wrong} differs from what its history says (changed behind the app's back)").format(wrong=wrong)
     return None
 
 
@@ -518,15 +513,15 @@ def _common_problem(current: dict[str, Any], created: dict[str, Any], last: dict
     if last is None:
         return None
     if str(current.get("version")) != str(last["version"]):
-        return "version"
+        return _("version")
     if not _same_moment(current.get("created_at"), created.get("created_at")):
-        return "creation time"
+        return _("creation time")
     if current.get("created_by") != created.get("created_by"):
-        return "creator"
+        return _("creator")
     if not any(_same_moment(current.get("updated_at"), at) for at in last["at"]):
-        return "time of its last change"
+        return _("time of its last change")
     if current.get("updated_by") not in last["by"]:
-        return "last writer"
+        return _("last writer")
     return None
 
 

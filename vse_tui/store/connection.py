@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vse_tui.i18n import _
+
 from ..core.kernel.errors import BusyError, DatabaseError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -107,14 +109,14 @@ def connect(path: Path) -> sqlite3.Connection:
 def translate(exc: sqlite3.Error, path: Path | None = None) -> DatabaseError:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return BusyError("The database is busy (another vse-tui is writing); try again in a moment")
+        return BusyError(_("The database is busy (another vse-tui is writing); try again in a moment"))
     if "full" in text:
-        return DatabaseError(f"The disk holding {path or 'the database'} is full; nothing was saved".replace("  ", " "))
+        return DatabaseError(_("The disk holding {path} is full; nothing was saved").format(path=path or _("the database")).replace("  ", " "))
     if "readonly" in text or "read-only" in text:
-        return DatabaseError(f"The database {path or ''} is read-only; nothing was saved".replace("  ", " "))
+        return DatabaseError(_("The database {path} is read-only; nothing was saved").format(path=path or "").replace("  ", " "))
     if "malformed" in text or "not a database" in text:
-        return DatabaseError(f"The database {path or ''} is damaged ({text})")
-    return DatabaseError(f"Database error: {text}")
+        return DatabaseError(_("The database {path} is damaged ({text})").format(path=path or "", text=text))
+    return DatabaseError(_("Database error: {text}").format(text=text))
 
 
 

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vse_tui.i18n import _
+
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 def _check_file(path: Path) -> str:
     """Refuse what is not ours before SQLite touches it: "missing", "empty" or "present"."""
     if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a database file")
+        raise DatabaseError(_("{path} is a folder, not a database file").format(path=path))
     if not path.exists():
         return "missing"
     try:
@@ -31,9 +33,9 @@ def _check_file(path: Path) -> str:
             return "empty"
         head = header(path)
     except OSError as exc:
-        raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(_("Cannot read {path}: {problem}").format(path=path, problem=exc.strerror or exc)) from None
     if head != SQLITE_MAGIC:
-        raise DatabaseError(f"{path} is not a vse-tui database (it is not an SQLite file); it was left untouched")
+        raise DatabaseError(_("{path} is not a vse-tui database (it is not an SQLite file); it was left untouched").format(path=path))
     return "present"
 
 
@@ -48,11 +50,11 @@ def _create(path: Path, replace_empty: bool, born: datetime | None = None) -> No
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseError(f"Cannot create the folder {path.parent}: {exc.strerror or exc}") from None
+        raise DatabaseError(_("Cannot create the folder {parent}: {problem}").format(parent=path.parent, problem=exc.strerror or exc)) from None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".new", dir=path.parent)
     except OSError as exc:
-        raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(_("Cannot create {path}: {problem}").format(path=path, problem=exc.strerror or exc)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o600)
@@ -89,7 +91,7 @@ def _create(path: Path, replace_empty: bool, born: datetime | None = None) -> No
     except sqlite3.DatabaseError as exc:
         raise translate(exc, path) from None
     except OSError as exc:
-        raise DatabaseError(f"Cannot create {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(_("Cannot create {path}: {problem}").format(path=path, problem=exc.strerror or exc)) from None
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             if leftover.exists():
@@ -128,7 +130,7 @@ def _sweep_litter(path: Path) -> None:
         return
     for file in found:
         rest = file.name[len(path.name) + 2:]
-        stem, _, tail = rest.partition(".new")
+        stem, _sep, tail = rest.partition(".new")
         if tail not in ("", "-wal", "-shm", "-journal"):
             continue
         pid = stem.split(".", 1)[0]
@@ -174,13 +176,12 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched") from None
+        raise DatabaseError(_("{path} is damaged or not a database ({exc}); it was left untouched").format(path=path, exc=exc)) from None
     if tables and app_id != APPLICATION_ID and not _half_built(conn, tables):
-        raise DatabaseError(f"{path} is an SQLite file of another program, not a vse-tui database; it was left untouched")
+        raise DatabaseError(_("{path} is an SQLite file of another program, not a vse-tui database; it was left untouched").format(path=path))
     if user_version > SCHEMA_VERSION:
         raise DatabaseError(
-            f"{path} was written by a newer vse-tui (schema {user_version}, this one knows {SCHEMA_VERSION}); "
-            "upgrade vse-tui to open it. The file was left untouched"
+            _("{path} was written by a newer vse-tui (schema {user_version}, this one knows {schema_version}); upgrade vse-tui to open it. The file was left untouched").format(path=path, user_version=user_version, schema_version=SCHEMA_VERSION)
         )
     if user_version == SCHEMA_VERSION and tables:
         return  # current: the common case, without loading sqlite-utils
@@ -218,13 +219,13 @@ def open_store(path: str | os.PathLike[str], actor: Actor | None = None, *, crea
     created when `create`, else refused: a read-only command never makes a database at a typo.
     `born`: a new database lives on a simulated clock (the demo's), its first rows dated then."""
     if not str(path).strip():
-        raise DatabaseError("An empty path names no database; give --db a file name")
+        raise DatabaseError(_("An empty path names no database; give --db a file name"))
     path = Path(path).expanduser()
     _sweep_litter(path)
     state = _check_file(path)
     if state != "present":
         if not create:
-            raise DatabaseError(f"There is no vse-tui database at {path} (nothing was created); check --db or VSE_TUI_DB")
+            raise DatabaseError(_("There is no vse-tui database at {path} (nothing was created); check --db or VSE_TUI_DB").format(path=path))
         _create(path, replace_empty=state == "empty", born=born)
     try:
         conn = connect(path)

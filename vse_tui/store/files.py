@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from vse_tui.i18n import _
+
 from ..core.kernel.errors import InputError, VseError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,33 +66,32 @@ def check_target(path: str | os.PathLike[str], *, database: Path | None = None, 
     """The path to write `what` to, or an InputError saying why it must not be written there."""
     text = os.fspath(path)
     if not str(text).strip():
-        raise InputError(f"The {what} needs a file name (got an empty path)")
+        raise InputError(_("The {what} needs a file name (got an empty path)").format(what=what))
     target = Path(text).expanduser()
     resolved = target.resolve()
     if database is not None:
         if resolved in database_files(database):
-            raise InputError(f"{target} is the open database (or its journal); nothing was written")
+            raise InputError(_("{target} is the open database (or its journal); nothing was written").format(target=target))
         files = database_files(database)[0]
         files = files.with_name(files.name + ".files")
         if resolved == files or files in resolved.parents:
-            raise InputError(f"{target} is inside the database's attached files ({files.name}); nothing was written")
+            raise InputError(_("{target} is inside the database's attached files ({name}); nothing was written").format(target=target, name=files.name))
         try:
             if target.exists() and Path(database).exists() and os.path.samefile(target, database):
-                raise InputError(f"{target} is the open database under another name; nothing was written")
+                raise InputError(_("{target} is the open database under another name; nothing was written").format(target=target))
         except OSError:
             pass
     if target.is_dir():
-        raise InputError(f"{target} is a folder; name a file to write the {what} to")
+        raise InputError(_("{target} is a folder; name a file to write the {what} to").format(target=target, what=what))
     journal = next((s for s in JOURNAL_SUFFIXES if target.name.endswith(s)), None)
     if journal or is_journal_file(target):
         # a database's -wal holds its last committed changes: replaced, they are lost (--force or not)
-        raise InputError(f"{target} is named as an SQLite database's journal ({journal or 'its content'}); "
-                         "choose another name (it was left untouched)")
+        raise InputError(_("{target} is named as an SQLite database's journal ({journal}); choose another name (it was left untouched)").format(target=target, journal=journal or _("its content")))
     if target.exists() or target.is_symlink():
         if is_sqlite_file(target):
-            raise InputError(f"{target} is an SQLite database; choose another name (it was left untouched)")
+            raise InputError(_("{target} is an SQLite database; choose another name (it was left untouched)").format(target=target))
         if not force:
-            raise InputError(f"{target} already exists; use --force to replace it (it was left untouched)")
+            raise InputError(_("{target} already exists; use --force to replace it (it was left untouched)").format(target=target))
     return target
 
 
@@ -118,9 +119,8 @@ def private_folder(folder: Path) -> Path:
 
 def translated(exc: OSError, path: Path, what: str) -> VseError:
     if exc.errno in FULL_ERRNOS:
-        return DiskFull(f"Cannot write the {what} {path}: the disk is full; nothing was written "
-                        "(the database itself is unchanged)")
-    return InputError(f"Cannot write the {what} {path}: {exc.strerror or exc}")
+        return DiskFull(_("Cannot write the {what} {path}: the disk is full; nothing was written (the database itself is unchanged)").format(what=what, path=path))
+    return InputError(_("Cannot write the {what} {path}: {problem}").format(what=what, path=path, problem=exc.strerror or exc))
 
 
 def _temp_beside(target: Path, what: str) -> Path:
@@ -143,7 +143,7 @@ def _place(tmp: Path, target: Path, force: bool) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError:
-        raise InputError(f"{target} appeared while it was written; nothing was replaced") from None
+        raise InputError(_("{target} appeared while it was written; nothing was replaced").format(target=target)) from None
     except OSError:  # a file system without hard links
         os.replace(tmp, target)
         return
@@ -236,10 +236,8 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike[str], *, datab
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc) \
                 or _disk_full_near(target):
-            raise DiskFull(f"Cannot write the {what} {target}: the disk is full; nothing was written "
-                           "(the database itself is unchanged)") from None
-        raise InputError(f"Cannot write the {what} {target}: {exc}; nothing was written "
-                         "(the database itself is unchanged)") from None
+            raise DiskFull(_("Cannot write the {what} {target}: the disk is full; nothing was written (the database itself is unchanged)").format(what=what, target=target)) from None
+        raise InputError(_("Cannot write the {what} {target}: {exc}; nothing was written (the database itself is unchanged)").format(what=what, target=target, exc=exc)) from None
     except OSError as exc:
         raise translated(exc, target, what) from None
     finally:

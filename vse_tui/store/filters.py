@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from vse_tui.i18n import _
+
 from .columns import COMMON, PROMOTED
 
 Filter = dict[str, Any]
@@ -29,7 +31,7 @@ LOOKUPS = ("ne", "lt", "le", "gt", "ge", "in", "notin", "isnull", "has")
 def column(kind: str, name: str) -> str:
     """The SQL expression of a field of a record table (field names are checked, never pasted raw)."""
     if not name.replace("_", "").isalnum():
-        raise ValueError(f"not a field name: {name!r}")
+        raise ValueError(_("not a field name: {name!r}").format(name=name))
     if name in COMMON or name in PROMOTED[kind]:
         return name
     return f"json_extract(data, '$.{name}')"
@@ -54,7 +56,7 @@ def where(kind: str, filters: Filter | None) -> tuple[str, list[Any]]:
     parts: list[str] = []
     params: list[Any] = []
     for key, value in filters.items():
-        name, _, op = key.partition("__")
+        name, _sep, op = key.partition("__")
         if name == "text" and op == "match":
             sql, more = text_match(kind, value)
             parts.append(sql)
@@ -92,7 +94,7 @@ def where(kind: str, filters: Filter | None) -> tuple[str, list[Any]]:
             parts.append(f"EXISTS (SELECT 1 FROM json_each({source}) WHERE value = ?)")
             params.append(_param(value))
         else:
-            raise ValueError(f"unknown filter lookup {op!r} (use one of {', '.join(LOOKUPS)})")
+            raise ValueError(_("unknown filter lookup {op!r} (use one of {lookups})").format(op=op, lookups=', '.join(LOOKUPS)))
     return " AND ".join(parts), params
 
 

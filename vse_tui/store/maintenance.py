@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vse_tui.i18n import _, ngettext
+
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
 from .columns import APPLICATION_ID, SCHEMA_VERSION
@@ -94,8 +96,9 @@ class Summary:
     last_change: str | None
 
     def line(self) -> str:
-        last = clock.local_text(clock.parse_datetime(self.last_change)) if self.last_change else "never"
-        return f"{self.path}: {self.records} records, {self.history} history rows, last change {last}"
+        last = clock.local_text(clock.parse_datetime(self.last_change)) if self.last_change else _("never")
+        return _("{path}: {records} records, {history} history rows, last change {last}").format(
+            path=self.path, records=self.records, history=self.history, last=last)
 
 
 def read_only(path: Path) -> sqlite3.Connection:
@@ -111,24 +114,24 @@ def describe(path: Path) -> Summary:
 
     path = Path(path).expanduser()
     if not path.is_file():
-        raise DatabaseError(f"{path} does not exist")
+        raise DatabaseError(_("{path} does not exist").format(path=path))
     from .connection import header
 
     if header(path) != SQLITE_MAGIC:
-        raise DatabaseError(f"{path} is not a vse-tui database (it is not an SQLite file)")
+        raise DatabaseError(_("{path} is not a vse-tui database (it is not an SQLite file)").format(path=path))
     conn = read_only(path)
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            raise DatabaseError(f"{path} is not a vse-tui database")
+            raise DatabaseError(_("{path} is not a vse-tui database").format(path=path))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise DatabaseError(f"{path} was written by a newer vse-tui (schema {version})")
+            raise DatabaseError(_("{path} was written by a newer vse-tui (schema {version})").format(path=path, version=version))
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         records = sum(conn.execute(f"SELECT COUNT(*) FROM {k}").fetchone()[0] for k in KINDS if k in tables)
         history, last = conn.execute("SELECT COUNT(*), MAX(at) FROM history").fetchone()
         return Summary(path, records, history, last)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} cannot be read as a database ({exc})") from None
+        raise DatabaseError(_("{path} cannot be read as a database ({exc})").format(path=path, exc=exc)) from None
     finally:
         conn.close()
 
@@ -144,14 +147,14 @@ def check_backup(source: Path, work: Path, actor: Actor) -> list[str]:
     try:
         result = src.execute("PRAGMA integrity_check").fetchall()
         if [r[0] for r in result] != ["ok"]:
-            return [f"SQLite's integrity check fails ({'; '.join(str(r[0]) for r in result[:3])})"]
+            return [_("SQLite's integrity check fails ({result})").format(result="; ".join(str(r[0]) for r in result[:3]))]
         dest = sqlite3.connect(str(work))
         try:
             src.backup(dest)
         finally:
             dest.close()
     except sqlite3.DatabaseError as exc:
-        return [f"it cannot be read ({exc})"]
+        return [_("it cannot be read ({exc})").format(exc=exc)]
     finally:
         src.close()
     os.chmod(work, 0o600)
@@ -162,7 +165,7 @@ def check_backup(source: Path, work: Path, actor: Actor) -> list[str]:
     try:
         return [p.line() for p in verify(copy)]
     except sqlite3.DatabaseError as exc:
-        return [f"its history or records cannot be read ({exc})"]
+        return [_("its history or records cannot be read ({exc})").format(exc=exc)]
     finally:
         copy.close()
 
@@ -186,9 +189,14 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
     try:
         problems = check_backup(source, work, store.actor)
         if problems:
-            raise DatabaseError(f"{source} cannot be restored: {problems[0]}"
-                                + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
-                                + "; nothing was changed")
+            if len(problems) > 1:
+                more = len(problems) - 1
+                raise DatabaseError(ngettext(
+                    "{source} cannot be restored: {problem} (and {n} more problems); nothing was changed",
+                    "{source} cannot be restored: {problem} (and {n} more problems); nothing was changed",
+                    more).format(source=source, problem=problems[0], n=more))
+            raise DatabaseError(_("{source} cannot be restored: {problem}; nothing was changed").format(
+                source=source, problem=problems[0]))
         with open_store(work, store.actor, create=False) as copy:
             new_epoch(copy)
             copy.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -198,7 +206,7 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
         try:
             src.backup(store.conn)
         except sqlite3.Error as exc:
-            raise DatabaseError(f"Restore failed ({exc}); the database was not changed, a copy is at {safety}") from None
+            raise DatabaseError(_("Restore failed ({exc}); the database was not changed, a copy is at {safety}").format(exc=exc, safety=safety)) from None
         finally:
             src.close()
         store.forget_cached()
@@ -211,7 +219,7 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
             shutil.copytree(files, store.path.with_name(store.path.name + ".files"), dirs_exist_ok=True)
             private_tree(store.path.with_name(store.path.name + ".files"))
         except OSError as exc:
-            raise DatabaseError(f"The records were restored but not all attached files ({exc})") from None
+            raise DatabaseError(_("The records were restored but not all attached files ({exc})").format(exc=exc)) from None
     return safety, incoming
 
 
@@ -248,12 +256,10 @@ def unsafe_location(path: Path) -> str | None:
     lowered = str(path.resolve()).lower()
     for word in SYNCED:
         if word in lowered:
-            return (f"the database is in a synced folder ({word}); syncing can copy it half-written and "
-                    "break locking. Keep it on a local disk and back it up with 'vse-tui backup' instead")
+            return (_("the database is in a synced folder ({word}); syncing can copy it half-written and break locking. Keep it on a local disk and back it up with 'vse-tui backup' instead").format(word=word))
     fstype = _mount_type(path)
     if fstype and fstype.lower() in NETWORK_FS:
-        return (f"the database is on a network share ({fstype}); SQLite's locking is unreliable there. "
-                "Keep it on the local disk of one machine and let others connect to that machine with SSH")
+        return (_("the database is on a network share ({fstype}); SQLite's locking is unreliable there. Keep it on the local disk of one machine and let others connect to that machine with SSH").format(fstype=fstype))
     return None
 
 
@@ -265,13 +271,11 @@ def startup_warnings(store: Store, config_file: Path | None = None) -> list[str]
         out.append(where[0].upper() + where[1:])
     loose = permission_problems([store.path] + ([config_file] if config_file else []))
     if loose:
-        out.append("Readable by other users: " + ", ".join(loose) + ". Make them private with chmod 600.")
+        out.append(_("Readable by other users: {files}. Make them private with chmod 600.").format(files=", ".join(loose)))
     behind = store.clock_behind()
     if behind:
         now, last = behind
-        out.append(f"This computer's clock reads {clock.local_text(now)}, earlier than the last change recorded "
-                   f"({clock.local_text(last)}). Changes are dated {clock.local_text(last)} until the clock catches up: "
-                   "set the clock right.")
+        out.append(_("This computer's clock reads {now}, earlier than the last change recorded ({last}). Changes are dated {last} until the clock catches up: set the clock right.").format(now=clock.local_text(now), last=clock.local_text(last)))
     return out
 
 
@@ -295,7 +299,7 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
 
     path = Path(path).expanduser()
     if not path.exists():
-        yield Check("file", False, f"there is no database at {path}")
+        yield Check("file", False, _("there is no database at {path}").format(path=path))
         return
     try:
         conn = read_only(path)
@@ -304,9 +308,9 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        result = [f"the file cannot be read ({exc})"]
+        result = [_("the file cannot be read ({exc})").format(exc=exc)]
     intact = result == ["ok"]
-    yield Check("integrity", intact, "SQLite integrity check: " + "; ".join(result[:3]))
+    yield Check("integrity", intact, _("SQLite integrity check: {result}").format(result="; ".join(result[:3])))
     store = None
     if intact:
         try:
@@ -314,26 +318,29 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
         except DatabaseError as exc:
             yield Check("schema", False, str(exc))
     if store is None:
-        yield Check("history", False, "not checked: the file must pass the integrity check first "
-                    "(restore the latest good backup with 'vse-tui restore')")
+        yield Check("history", False, _("not checked: the file must pass the integrity check first (restore the latest good backup with 'vse-tui restore')"))
     else:
         try:
             version = store.schema_version()
-            yield Check("schema", version == SCHEMA_VERSION, f"schema version {version} (this vse-tui: {SCHEMA_VERSION})")
+            yield Check("schema", version == SCHEMA_VERSION, _("schema version {version} (this vse-tui: {schema_version})").format(version=version, schema_version=SCHEMA_VERSION))
             mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-            yield Check("journal", mode == "wal", f"journal mode {mode}")
+            yield Check("journal", mode == "wal", _("journal mode {mode}").format(mode=mode))
             try:
                 problems = verify(store, parallel=parallel, progress=progress)
             except sqlite3.DatabaseError as exc:
-                yield Check("history", False, f"cannot read the history or the records: the file is damaged ({exc})")
+                yield Check("history", False, _("cannot read the history or the records: the file is damaged ({exc})").format(exc=exc))
             else:
-                yield Check("history", not problems, "history chain and records verified" if not problems else
-                            f"{len(problems)} problem(s); first: {problems[0].line()}")
+                yield Check("history", not problems, _("history chain and records verified") if not problems else
+                            ngettext("{n} problem(s); first: {first}", "{n} problem(s); first: {first}", len(problems)).format(
+                                n=len(problems), first=problems[0].line()))
                 from ..core.evidence.attachments import check_files
 
                 missing = check_files(store)
-                yield Check("attachments", not missing, f"{store.count('attachments')} attached files present and "
-                            "unchanged" if not missing else f"{len(missing)} problem(s); first: {missing[0].line()}")
+                yield Check("attachments", not missing, ngettext("{n} attached files present and unchanged", "{n} attached files present and unchanged",
+                                     store.count("attachments")).format(n=store.count("attachments"))
+                            if not missing else
+                            ngettext("{n} problem(s); first: {first}", "{n} problem(s); first: {first}", len(missing)).format(
+                                n=len(missing), first=missing[0].line()))
             private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
                        *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]
         finally:
@@ -341,12 +348,12 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
         if config_file is not None:
             private.append(config_file)
         loose = permission_problems(private)
-        yield Check("permissions", not loose, "database, backups and config readable by their owner only"
-                    if not loose else "readable by others: " + ", ".join(map(str, loose)) + " (chmod 600 them)",
+        yield Check("permissions", not loose, _("database, backups and config readable by their owner only")
+                    if not loose else _("readable by others: {files} (chmod 600 them)").format(files=", ".join(map(str, loose))),
                     warning=True)
     where = unsafe_location(path)
-    yield Check("location", where is None, where or "on a local disk", warning=True)
-    yield Check("size", True, f"{path.stat().st_size / 2**20:.1f} MiB")
+    yield Check("location", where is None, where or _("on a local disk"), warning=True)
+    yield Check("size", True, _("{size:.1f} MiB").format(size=path.stat().st_size / 2 ** 20))
 
 
 def discard_if_empty(path: Path) -> bool:

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..core.kernel import clock
 from ..core.model.records import KINDS, model_for
 from .columns import SEARCH_KINDS, TIME_SPENT_SET
@@ -411,7 +413,7 @@ class NamedReads:
         source = Path(source)
         base = source.with_name(source.name.removesuffix("-wal").removesuffix("-shm").removesuffix("-journal"))
         if held(source) or held(base):
-            raise InputError(f"{source} is an open vse-tui database, not a file to read in")
+            raise InputError(_("{source} is an open vse-tui database, not a file to read in").format(source=source))
 
     def keep_bytes(self, data: bytes, max_bytes: int) -> tuple[str, int]:
         """Keep content (a mail's attachment) beside the database under its sha256, as keep_file."""
@@ -419,12 +421,12 @@ class NamedReads:
         from .files import atomic_file, private_folder
 
         if len(data) > max_bytes:
-            raise InputError(f"{len(data) / 2**20:.0f} MiB is more than {max_bytes // 2**20} MiB")
+            raise InputError(_("{size:.0f} MiB is more than {limit} MiB").format(size=len(data) / 2 ** 20, limit=max_bytes // 2 ** 20))
         sha = hashlib.sha256(data).hexdigest()
         target = self.file_path(sha)
         if not target.exists():
             private_folder(target.parent)
-            with atomic_file(target, binary=True, what="attached file") as dst:
+            with atomic_file(target, binary=True, what=_("attached file")) as dst:
                 dst.write(data)
         return sha, len(data)
 
@@ -491,8 +493,8 @@ class NamedReads:
             private_folder(self.outbox_dir / sub)
         name = f"{new_uuid().replace('-', '')}.eml"
         meta = {"state": "queued", **meta, "key": name[-12:-4]}
-        target = write_bytes(self.outbox_dir / "new" / name, raw, what="outbox message")
-        write_text(self.outbox_dir / "new" / f"{name}.json", json.dumps(meta, ensure_ascii=False), what="outbox note")
+        target = write_bytes(self.outbox_dir / "new" / name, raw, what=_("outbox message"))
+        write_text(self.outbox_dir / "new" / f"{name}.json", json.dumps(meta, ensure_ascii=False), what=_("outbox note"))
         return target
 
     def _outbox_folder(self, sub: str) -> list[tuple[Path, dict[str, Any]]]:
@@ -534,9 +536,9 @@ class NamedReads:
         private_folder(self.outbox_dir / sub)
         target = self.outbox_dir / sub / path.name
         if raw is not None:
-            write_bytes(path, raw, force=True, what="outbox message")
+            write_bytes(path, raw, force=True, what=_("outbox message"))
         write_text(target.with_name(target.name + ".json"), json.dumps(meta, ensure_ascii=False), force=True,
-                   what="outbox note")
+                   what=_("outbox note"))
         if target != path:
             _os.replace(path, target)
             path.with_name(path.name + ".json").unlink(missing_ok=True)
@@ -553,7 +555,7 @@ class NamedReads:
         from .files import write_text
 
         write_text(path.with_name(path.name + ".json"), json.dumps(meta, ensure_ascii=False), force=True,
-                   what="outbox note")
+                   what=_("outbox note"))
 
     def keep_file(self, source: Path, max_bytes: int) -> tuple[str, int]:
         """Copy a file beside the database under the sha256 of its content (once, whatever how
@@ -564,8 +566,7 @@ class NamedReads:
         self.guard_input(source)
         size = source.stat().st_size
         if size > max_bytes:
-            raise InputError(f"{source.name} is {size / 2**20:.0f} MiB; attach files up to {max_bytes // 2**20} MiB "
-                             "(keep larger ones in your document store and note where)")
+            raise InputError(_("{name} is {size:.0f} MiB; attach files up to {limit} MiB (keep larger ones in your document store and note where)").format(name=source.name, size=size / 2 ** 20, limit=max_bytes // 2 ** 20))
         # read once: copied and hashed from the same read, so a file still being written is stored
         # as it was read, under the hash of what was stored
         import hashlib
@@ -578,15 +579,14 @@ class NamedReads:
             private_folder(self.files_dir)
             fd, name = tempfile.mkstemp(prefix=".attach.", suffix=".part", dir=self.files_dir)
         except OSError as exc:
-            raise InputError(f"Cannot store {source.name} beside the database: {exc.strerror or exc}") from None
+            raise InputError(_("Cannot store {name} beside the database: {problem}").format(name=source.name, problem=exc.strerror or exc)) from None
         tmp = Path(name)
         try:
             with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise InputError(f"{source.name} grew past {max_bytes // 2**20} MiB while it was read; "
-                                         "attach it once it is complete")
+                        raise InputError(_("{name} grew past {limit} MiB while it was read; attach it once it is complete").format(name=source.name, limit=max_bytes // 2 ** 20))
                     digest.update(chunk)
                     dst.write(chunk)
                 dst.flush()
@@ -599,7 +599,7 @@ class NamedReads:
         except OSError as exc:
             from .files import translated
 
-            raise translated(exc, source, "attached file") from None
+            raise translated(exc, source, _("attached file")) from None
         finally:
             tmp.unlink(missing_ok=True)
         return sha, size

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..core.kernel.errors import DatabaseError, NotFound, describe_validation_error
 from ..core.model.records import KINDS, PREFIXES, model_for
 from . import filters as F
@@ -37,8 +39,8 @@ def _record(model: type[Record], row: dict[str, Any]) -> Record:
         return model.model_validate(data)
     except ValidationError as exc:
         raise DatabaseError(
-            f"{row.get('id') or model.LABEL} is stored in a form this vse-tui cannot read "
-            f"({describe_validation_error(exc, 'stored record')}); run 'vse-tui export' to keep a copy") from None
+            _("{record} is stored in a form this vse-tui cannot read ({problem}); run 'vse-tui export' to keep a copy").format(
+                record=row.get("id") or _(model.LABEL), problem=describe_validation_error(exc, _("stored record")))) from None
 
 
 class Reads:
@@ -64,7 +66,7 @@ class Reads:
         if not rows and kind == "incidents":  # the key it had in the tool it was imported from
             rows = self._fetch("SELECT * FROM incidents WHERE external_ref = ? ORDER BY seq LIMIT 1", (ref.strip(),))
         if not rows:
-            raise NotFound(f"No {model.LABEL.lower()} {ref}")
+            raise NotFound(_("No {label} {ref}").format(label=_(model.LABEL).lower(), ref=ref))
         return _record(model, rows[0])
 
     def _by_alias(self, ref: str) -> tuple[str, str] | None:
@@ -90,8 +92,8 @@ class Reads:
         if row:
             return self.get("incidents", row[0])
         if kind is None:
-            raise NotFound(f"No record {ref} (unknown id prefix {prefix!r})")
-        raise NotFound(f"No {model_for(kind).LABEL.lower()} {ref}")
+            raise NotFound(_("No record {ref} (unknown id prefix {prefix!r})").format(ref=ref, prefix=prefix))
+        raise NotFound(_("No {label} {ref}").format(label=_(model_for(kind).LABEL).lower(), ref=ref))
 
     def kind_of(self, uuid: str) -> str | None:
         """Which table holds the record with this uuid."""

@@ -30,6 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _, ngettext
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -160,16 +162,16 @@ def _tip(conn: sqlite3.Connection) -> dict[str, Any] | None:
 def _peer(store: Store, ref: str | None) -> dict[str, Any]:
     known = peers(store)
     if not known:
-        raise InputError("This database has no peer yet: make a copy with 'vse-tui sync clone --out FILE' first")
+        raise InputError(_("This database has no peer yet: make a copy with 'vse-tui sync clone --out FILE' first"))
     if ref is None:
         if len(known) > 1:
             names = ", ".join(f"{p['name']} ({p['site'][:8]})" for p in known)
-            raise InputError(f"This database exchanges with several copies; say which with --to ({names})")
+            raise InputError(_("This database exchanges with several copies; say which with --to ({names})").format(names=names))
         return known[0]
     for p in known:
         if ref in (p["site"], p["name"]) or p["site"].startswith(ref):
             return p
-    raise InputError(f"No peer {ref!r}; known: " + ", ".join(p["name"] for p in known))
+    raise InputError(_("No peer {ref!r}; known: {names}").format(ref=ref, names=", ".join(p["name"] for p in known)))
 
 
 # ---------------------------------------------------------------- export
@@ -228,13 +230,17 @@ class ImportResult:
     files: int = 0
 
     def line(self) -> str:
-        parts = [f"{self.applied} events applied", f"{self.skipped} already here", f"{self.created} new records"]
+        parts = [ngettext("{n} events applied", "{n} events applied", self.applied).format(n=self.applied),
+                 _("{n} already here").format(n=self.skipped),
+                 ngettext("{n} new records", "{n} new records", self.created).format(n=self.created)]
         if self.renumbered:
-            parts.append("renumbered " + ", ".join(f"{a} → {b}" for a, b in self.renumbered))
+            parts.append(_("renumbered {changes}").format(changes=", ".join(f"{a} → {b}" for a, b in self.renumbered)))
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflicts to choose (dashboard)")
+            parts.append(ngettext("{n} conflicts to choose (dashboard)", "{n} conflicts to choose (dashboard)",
+                                  self.conflicts).format(n=self.conflicts))
         if self.notes:
-            parts.append(f"{self.notes} edits to closed records kept as notes")
+            parts.append(ngettext("{n} edits to closed records kept as notes",
+                                  "{n} edits to closed records kept as notes", self.notes).format(n=self.notes))
         return "; ".join(parts)
 
 
@@ -257,16 +263,15 @@ def check_bundle_signature(store: Store, bundle: Bundle, require: bool, allow_un
     sig = bundle.signature
     if not sig:
         if require:
-            return "it is not signed (the sender has no SSH key registered, or signed nothing)"
+            return _("it is not signed (the sender has no SSH key registered, or signed nothing)")
         if shop_has_keys(store) and not allow_unsigned:
-            return ("it is not signed, and people of this shop have SSH keys: anyone could have written it "
-                    "(sign it when exporting; --allow-unsigned takes it all the same)")
+            return (_("it is not signed, and people of this shop have SSH keys: anyone could have written it (sign it when exporting; --allow-unsigned takes it all the same)"))
         return None
     if not isinstance(sig, dict) or not isinstance(sig.get("person"), str) or not isinstance(sig.get("sig"), str):
-        return "its signature is malformed"
+        return _("its signature is malformed")
     why = verify_signature(signature_text(bundle.sha256, bundle.version), sig["sig"], sig["person"],
                            allowed_signers(store))
-    return f"its signature does not verify ({why})" if why else None
+    return _("its signature does not verify ({why})").format(why=why) if why else None
 
 
 def import_bundle(store: Store, path: str | Path, require_signature: bool = False,
@@ -284,11 +289,11 @@ def import_bundle(store: Store, path: str | Path, require_signature: bool = Fals
     body = bundle.head
     refused = check_bundle_signature(store, bundle, require_signature, allow_unsigned)
     if refused:
-        raise InputError(f"{Path(path).name}: {refused}; nothing was applied")
+        raise InputError(_("{name}: {refused}; nothing was applied").format(name=Path(path).name, refused=refused))
     known = {p["site"]: p for p in peers(store)}
     mine = {store.site_id, *lineage(store)}
     if body["from_site"] in mine:
-        raise InputError("This bundle was written by this very database; nothing was applied")
+        raise InputError(_("This bundle was written by this very database; nothing was applied"))
     renamed = None
     if body["from_site"] not in known:
         # the other side was restored from a backup and started a new epoch: same peer, new id
@@ -298,19 +303,16 @@ def import_bundle(store: Store, path: str | Path, require_signature: bool = Fals
                                      "relation": "clone", "acked": 0, "received": 0})
             known[body["from_site"]] = peers_by_site(store)[body["from_site"]]
         elif renamed is None:
-            paired = (" It was written for this database by a copy this one no longer knows (a backup older "
-                      "than the copy was restored): import it with --pair to pair the copy again."
+            paired = (_(" It was written for this database by a copy this one no longer knows (a backup older than the copy was restored): import it with --pair to pair the copy again.")
                       if body.get("to_site") in mine else "")
-            raise InputError("This bundle comes from a database this one does not know (not its origin nor a copy "
-                             "made from it); nothing was applied." + paired)
+            raise InputError(_("This bundle comes from a database this one does not know (not its origin nor a copy made from it); nothing was applied.") + paired)
     if body.get("to_site") and body["to_site"] not in mine:
-        raise InputError("This bundle was written for another database; nothing was applied")
+        raise InputError(_("This bundle was written for another database; nothing was applied"))
     _check_numbers(Path(path).name, body, bundle)
     ack = body.get("ack") or 0
     if not isinstance(ack, int) or ack < 0 or (body.get("ack_site") in (None, store.site_id)
                                                 and ack > _max_seq(store.conn)):
-        raise InputError(f"This bundle acknowledges events this database never wrote (up to {ack!r}); "
-                         "nothing was applied")
+        raise InputError(_("This bundle acknowledges events this database never wrote (up to {ack!r}); nothing was applied").format(ack=ack))
     result = ImportResult()
     merger = _Merger(store, body, result)
     from pydantic import ValidationError
@@ -345,11 +347,9 @@ def _check_numbers(name: str, body: dict[str, Any], bundle: Bundle) -> None:
     and at least its last event's; events of the sender's own history numbered as they were there."""
     tip = body.get("chain_tip")
     if isinstance(tip, dict) and tip.get("seq") != body["upto"]:
-        raise InputError(f"{name}: its header's last number ({body['upto']}) is not its chain tip's; nothing was "
-                         "applied")
+        raise InputError(_("{name}: its header's last number ({upto}) is not its chain tip's; nothing was applied").format(name=name, upto=body['upto']))
     if bundle.last_seq > body["upto"]:
-        raise InputError(f"{name}: it holds event {bundle.last_seq}, past the last number its header gives "
-                         f"({body['upto']}); nothing was applied")
+        raise InputError(_("{name}: it holds event {last_seq}, past the last number its header gives ({upto}); nothing was applied").format(name=name, last_seq=bundle.last_seq, upto=body['upto']))
 
 
 @contextmanager
@@ -361,7 +361,7 @@ def _invalid_records_refused(validation_error: type[Exception]) -> Iterator[None
         if isinstance(exc, InputError):
             raise
         first = str(exc).splitlines()[0][:200]
-        raise InputError(f"the bundle holds an event that makes no valid record ({first}); nothing was applied") from None
+        raise InputError(_("the bundle holds an event that makes no valid record ({first}); nothing was applied").format(first=first)) from None
 
 
 def _unwrap(annotation: object) -> object:
@@ -621,12 +621,12 @@ def resolve(store: Store, conflict_id: int, choice: str) -> Record:
     row = store.conn.execute("SELECT kind, record, field, local_value, remote_value, state, reason FROM conflicts "
                              "WHERE id = ?", (conflict_id,)).fetchone()
     if row is None:
-        raise InputError(f"No conflict {conflict_id}")
+        raise InputError(_("No conflict {conflict_id}").format(conflict_id=conflict_id))
     kind, record, name, local, remote, state, reason = row
     if state != "open":
-        raise InputError(f"Conflict {conflict_id} was already settled")
+        raise InputError(_("Conflict {conflict_id} was already settled").format(conflict_id=conflict_id))
     if choice not in ("local", "remote"):
-        raise InputError("Choose local or remote")
+        raise InputError(_("Choose local or remote"))
     model = model_for(kind)
     with store.transaction():
         current = store.get(kind, record)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from vse_tui.i18n import _
+
 from ..core.kernel import clock
 from ..core.kernel.errors import BusyError, InputError, NotFound, describe_validation_error
 from ..core.model.ids import new_uuid
@@ -153,8 +155,7 @@ class WritePath:
             if not self._simulated:
                 from ..core.kernel.errors import DatabaseError
 
-                raise DatabaseError("VSE_TUI_NOW is set, but this database runs on the real clock: its changes are "
-                                    "dated as they happen. Unset VSE_TUI_NOW (it is for tests and the demo)")
+                raise DatabaseError(_("VSE_TUI_NOW is set, but this database runs on the real clock: its changes are dated as they happen. Unset VSE_TUI_NOW (it is for tests and the demo)"))
         return clock.now()
 
     def clock_behind(self) -> tuple[datetime, datetime] | None:
@@ -512,7 +513,7 @@ class WritePath:
             self.conn.execute(f"INSERT INTO {model.KIND} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                               list(row.values()))
         except sqlite3.IntegrityError as exc:
-            raise InputError(f"{model.LABEL} {record.id} already exists ({exc})") from None
+            raise InputError(_("{label} {id} already exists ({exc})").format(label=_(model.LABEL), id=record.id, exc=exc)) from None
         self._history(model.KIND, record.uuid, record.id, "create", None, None, compact(dumped), task, record.version,
                       event=event, at=when, via=via)
         return record
@@ -570,7 +571,7 @@ class WritePath:
                         self.conn.executemany(f"INSERT INTO {kind} ({', '.join(columns)}) "
                                               f"VALUES ({', '.join('?' * len(columns))})", records)
                     except sqlite3.IntegrityError as exc:
-                        raise InputError(f"{model.LABEL}: a record already exists ({exc})") from None
+                        raise InputError(_("{label}: a record already exists ({exc})").format(label=_(model.LABEL), exc=exc)) from None
                 self.conn.executemany(self._HISTORY_INSERT, history)
         return len(records)
 
@@ -634,11 +635,10 @@ class WritePath:
             old = self.get(kind, ref)
             if expected_version is not None and old.version != expected_version:
                 raise InputError(
-                    f"{old.id} was changed by someone else (version {old.version}, you edited {expected_version}); "
-                    "reload it")
+                    _("{id} was changed by someone else (version {version}, you edited {expected_version}); reload it").format(id=old.id, version=old.version, expected_version=expected_version))
             unknown = set(changes) - set(model.model_fields)
             if unknown:
-                raise InputError(f"{model.LABEL} has no field {', '.join(sorted(unknown))}")
+                raise InputError(_("{label} has no field {unknown}").format(label=_(model.LABEL), unknown=', '.join(sorted(unknown))))
             before = dump(old)
             merged = {**old.model_dump(), **changes}
             merged["version"] = old.version + 1
@@ -680,7 +680,7 @@ class WritePath:
             row = self.conn.execute(f"SELECT uuid, id, version FROM {kind} WHERE id = ? OR uuid = ?",
                                     (ref.upper(), ref)).fetchone()
             if row is None:
-                raise NotFound(f"No {model_for(kind).LABEL.lower()} {ref}")
+                raise NotFound(_("No {label} {ref}").format(label=_(model_for(kind).LABEL).lower(), ref=ref))
             uuid, human_id, version = row[0], row[1], (row[2] or 0) + 1
             at = event.at if event else self.write_time()
             by = event.operator if event else self.actor.operator

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
+from vse_tui.i18n import N_, _
+
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import Approval
@@ -53,7 +55,7 @@ def _make(model: type[R], **data: object) -> R:
     try:
         return model(**data)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, model.LABEL.lower())) from None
+        raise InputError(describe_validation_error(exc, _(model.LABEL).lower())) from None
 
 
 def _at(text_or_dt: object) -> datetime | None:
@@ -64,7 +66,7 @@ def _at(text_or_dt: object) -> datetime | None:
     try:
         return clock.parse_datetime(str(text_or_dt).strip().replace(" ", "T", 1))
     except ValueError:
-        raise InputError(f"{text_or_dt!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
+        raise InputError(_("{text!r} is not a date and time (use YYYY-MM-DD HH:MM)").format(text=text_or_dt)) from None
 
 
 # ---------------------------------------------------------------- pre-approved types
@@ -73,21 +75,21 @@ def full_normal_path_gaps(store: StorePort, change: ChangeRequest) -> list[str]:
     """What a change still lacks to have gone through the whole normal path (empty when it has)."""
     gaps = []
     if change.change_type != "normal":
-        gaps.append(f"it is a {change.change_type} change, not a normal one")
+        gaps.append(_("it is a {type} change, not a normal one").format(type=change.change_type))
     if not change.approvals or change.status not in ("approved", "updated"):
-        gaps.append("approval of the request (CO.2.1)")
+        gaps.append(_("approval of the request (CO.2.1)"))
     if not change.planned_at:
-        gaps.append("a place on the schedule (CO.2.2)")
+        gaps.append(_("a place on the schedule (CO.2.2)"))
     if not store.exists("service_designs", {"change": change.uuid, "status": "approved"}):
-        gaps.append("an approved design (CO.2.3)")
+        gaps.append(_("an approved design (CO.2.3)"))
     if not store.exists("built_changes", {"change": change.uuid, "status": "final"}):
-        gaps.append("a final build (CO.2.4, CO.3.2)")
+        gaps.append(_("a final build (CO.2.4, CO.3.2)"))
     if not store.exists("test_reports", {"change": change.uuid, "result": "pass"}):
-        gaps.append("a passed test report (CO.3.1)")
+        gaps.append(_("a passed test report (CO.3.1)"))
     if not change.deployed_at:
-        gaps.append("deployment (CO.3.4)")
+        gaps.append(_("deployment (CO.3.4)"))
     if change.state != "reviewed":
-        gaps.append("a post-deployment review (CO.3.5)")
+        gaps.append(_("a post-deployment review (CO.3.5)"))
     return gaps
 
 
@@ -97,8 +99,8 @@ def make_template(store: StorePort, ref: str) -> ChangeRequest:
     change = _get(store, ref)
     gaps = full_normal_path_gaps(store, change)
     if gaps:
-        raise InputError(f"{change.id} cannot define a pre-approved type yet: it has not gone through the full "
-                         f"normal path once. Missing: {'; '.join(gaps)}")
+        raise InputError(_("{id} cannot define a pre-approved type yet: it has not gone through the full normal path "
+                           "once. Missing: {gaps}").format(id=change.id, gaps="; ".join(gaps)))
     return store.update("change_requests", change.uuid, {"template": True}, task="CO.1.1")
 
 
@@ -121,15 +123,17 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
     status, state = "draft", "requested"
     if change_type == "pre-approved" or template:
         if not template:
-            names = ", ".join(f"{t.id} {t.title}" for t in templates(store)) or "none yet"
-            raise InputError("A pre-approved change is made from a pre-approved type (--template CHG-…): a change of "
-                             "that kind that went once through the full normal path. Pre-approved types: " + names)
+            names = ", ".join(f"{t.id} {t.title}" for t in templates(store)) or _("none yet")
+            raise InputError(_("A pre-approved change is made from a pre-approved type (--template CHG-…): a change of "
+                               "that kind that went once through the full normal path. Pre-approved types: {names}"
+                               ).format(names=names))
         tpl = _get(store, template)
         if not tpl.template:
             gaps = full_normal_path_gaps(store, tpl)
-            raise InputError(f"{tpl.id} is not a pre-approved type" + (
-                f": it has not gone through the full normal path (missing: {'; '.join(gaps)})" if gaps else
-                f" yet: make it one first (vse-tui change make-template {tpl.id}, or Make pre-approved type on its screen)"))
+            raise InputError((_("{id} is not a pre-approved type: it has not gone through the full normal path "
+                                "(missing: {gaps})") if gaps else
+                              _("{id} is not a pre-approved type yet: make it one first (vse-tui change make-template "
+                                "{id}, or Make pre-approved type on its screen)")).format(id=tpl.id, gaps="; ".join(gaps)))
         change_type = "pre-approved"
         for name in ("purpose", "scope", "risk", "backout_plan", "assumptions", "constraints", "benefits", "cost", "service"):
             data.setdefault(name, getattr(tpl, name))
@@ -145,7 +149,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
         try:
             date_needed = date.fromisoformat(date_needed) if date_needed.strip() else None
         except ValueError:
-            raise InputError(f"date needed: {date_needed!r} is not a date (use YYYY-MM-DD)") from None
+            raise InputError(_("date needed: {date_needed!r} is not a date (use YYYY-MM-DD)").format(date_needed=date_needed)) from None
     ci_uuids = [resolve(store, "configuration_items", c) for c in cis]
     if purpose:
         data["purpose"] = purpose
@@ -157,7 +161,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
     from ..governance.people import person_ref
 
     requested = data.pop("requested_by", None)
-    data["requested_by"] = person_ref(store, requested, "Requested by", None) if requested else store.actor.person or ""
+    data["requested_by"] = person_ref(store, requested, _("Requested by"), None) if requested else store.actor.person or ""
     from ..model.records import control as records
     change = _make(records.ChangeRequest, title=title, change_type=change_type, impacted_cis=ci_uuids, priority=priority,
                    risk=data.pop("risk", risk), date_needed=date_needed, status=status, state=state, **data)
@@ -169,7 +173,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
 def request_warnings(store: StorePort, change: ChangeRequest) -> list[str]:
     out = []
     if change.change_type == "emergency":
-        out.append("an emergency change may be deployed before it is approved; have it approved straight after")
+        out.append(_("an emergency change may be deployed before it is approved; have it approved straight after"))
     return out
 
 
@@ -185,9 +189,9 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
 
     change = _get(store, ref)
     if change.status != "draft":
-        raise InputError(f"{change.id} is {change.status}; only a draft request is evaluated")
+        raise InputError(_("{id} is {status}; only a draft request is evaluated").format(id=change.id, status=change.status))
     if not approve and not reason.strip():
-        raise InputError("Reason: say why the change is rejected (the requester will ask)")
+        raise InputError(_("Reason: say why the change is rejected (the requester will ask)"))
     approval = new(store, who, how, "approved" if approve else "reviewed", noted_by, reason)
     warning = check_role(store, "WP.11", approval, mitigation)
     behalf = on_behalf(store, approval, how, evidence)
@@ -313,10 +317,10 @@ def clash_warnings(store: StorePort, starts: datetime, ends: datetime, cis: list
     if has_windows is None:
         has_windows = store.exists("schedule_items", {"item_type": ("change window", "maintenance window")})
     if has_windows and not any(w.starts <= starts and ends <= w.ends for w in windows):
-        out.append("planned outside every change or maintenance window")
+        out.append(_("planned outside every change or maintenance window"))
     for ev in (s for s in around if s.kind == "business event"):
         if ev.starts < ends and starts < ev.ends:
-            out.append(f"during the business event '{ev.title}'")
+            out.append(_("during the business event '{title}'").format(title=ev.title))
     day = clock.to_local(starts).date()
     for other in (s for s in around if s.kind == "change" and s.change and s.change != change_id):
         if clock.to_local(other.starts).date() == day:
@@ -324,7 +328,7 @@ def clash_warnings(store: StorePort, starts: datetime, ends: datetime, cis: list
             if shared:
                 found = store.ids_for(shared, "configuration_items")
                 names = ", ".join(sorted(found[u][0] for u in found))
-                out.append(f"{other.change} touches {names} on the same day")
+                out.append(_("{change} touches {names} on the same day").format(change=other.change, names=names))
     return out
 
 
@@ -348,15 +352,15 @@ def schedule(store: StorePort, ref: str, starts_at: object, ends_at: object = No
     they do not stop."""
     change = _get(store, ref)
     if change.status not in ("approved", "updated") and change.change_type != "emergency":
-        raise InputError(f"{change.id} is {change.status}; a change is scheduled once it is approved (CO.2.1)")
+        raise InputError(_("{id} is {status}; a change is scheduled once it is approved (CO.2.1)").format(id=change.id, status=change.status))
     if change.state in CLOSED_STATES:
-        raise InputError(f"{change.id} is {change.state}; it can no longer be scheduled")
+        raise InputError(_("{id} is {state}; it can no longer be scheduled").format(id=change.id, state=change.state))
     starts = _at(starts_at)
     if starts is None:
-        raise InputError("Starts: required (YYYY-MM-DD HH:MM)")
+        raise InputError(_("Starts: required (YYYY-MM-DD HH:MM)"))
     ends = _at(ends_at) or starts + timedelta(hours=1)
     if ends <= starts:
-        raise InputError("Ends: must come after the start")
+        raise InputError(_("Ends: must come after the start"))
     warnings = clash_warnings(store, starts, ends, change.impacted_cis, change.id)
     with store.transaction():
         entry = store.latest("schedule_items", {"change": change.uuid})
@@ -380,7 +384,7 @@ def add_entry(store: StorePort, title: str, item_type: str, starts_at: object, e
               recurrence: str = "none") -> ScheduleItem:
     """A window or a business event on the schedule."""
     if item_type == "change":
-        raise InputError("A change goes on the schedule from the change itself (s on the change)")
+        raise InputError(_("A change goes on the schedule from the change itself (s on the change)"))
     with store.transaction():
         from ..model.records import control as records
         entry = store.add(_make(records.ScheduleItem, title=(title or "").strip(), item_type=item_type,
@@ -394,9 +398,9 @@ def confirm_schedule(store: StorePort, ref: str, resources: str) -> ScheduleItem
     change = _get(store, ref)
     entry = store.latest("schedule_items", {"change": change.uuid})
     if entry is None:
-        raise InputError(f"{change.id} is not on the schedule yet (s schedules it)")
+        raise InputError(_("{id} is not on the schedule yet (s schedules it)").format(id=change.id))
     if not (resources or "").strip():
-        raise InputError("Resources: say who does the work and what it needs")
+        raise InputError(_("Resources: say who does the work and what it needs"))
     with store.transaction():
         store.update("schedule_items", entry.uuid, {"resources": resources.strip()}, task="CO.3.3")
         _schedule_touched(store, "CO.3.3", entry.id)
@@ -407,9 +411,20 @@ def confirm_schedule(store: StorePort, ref: str, resources: str) -> ScheduleItem
 
 def _must_be_approved(change: ChangeRequest, step: str) -> None:
     if change.status not in ("approved", "updated") and change.change_type != "emergency":
-        raise InputError(f"{change.id} is {change.status}; approve the request (CO.2.1) before you {step} it")
+        raise InputError(_(STEP_REFUSALS[step]).format(id=change.id, status=change.status))
     if change.state in ("deployed", "reviewed", "cancelled") and step != "review":
-        raise InputError(f"{change.id} is {change.state}")
+        raise InputError(_("{id} is {state}").format(id=change.id, state=change.state))
+
+
+# what a step asks of a change not approved yet, by the step's name (_must_be_approved)
+STEP_REFUSALS = {
+    "design": N_("{id} is {status}; approve the request (CO.2.1) before you design it"),
+    "build": N_("{id} is {status}; approve the request (CO.2.1) before you build it"),
+    "test": N_("{id} is {status}; approve the request (CO.2.1) before you test it"),
+    "approve the deployment of": N_("{id} is {status}; approve the request (CO.2.1) before you approve the deployment "
+                                    "of it"),
+    "review": N_("{id} is {status}; approve the request (CO.2.1) before you review it"),
+}
 
 
 def _advance(change: ChangeRequest, state: str) -> dict[str, Any]:
@@ -435,7 +450,7 @@ def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = Non
     warning = check_role(store, "WP.16", approval, mitigation)
     behalf = on_behalf(store, approval, how, evidence)
     from ..model.records import control as records
-    doc = _make(records.ServiceDesign, title=f"Design for {change.id}: {change.title}"[:300], change=change.uuid,
+    doc = _make(records.ServiceDesign, title=_("Design for {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
                 issue_date=clock.today(), scope=scope or change.scope or change.purpose,
                 issuer=store.actor.person or store.actor.operator, approval_authority=approval.person,
                 status="approved", **fields)
@@ -458,12 +473,12 @@ def build(store: StorePort, ref: str, *, built_by: str | None = None, master_cop
     _must_be_approved(change, "build")
     from ..governance.people import me, person_ref
 
-    who = person_ref(store, built_by, "Built by") if (built_by or "").strip() else me(store, "Built by")
+    who = person_ref(store, built_by, _("Built by")) if (built_by or "").strip() else me(store, _("Built by"))
     if not store.exists("service_designs", {"change": change.uuid}) and change.change_type == "normal":
-        raise InputError(f"{change.id} has no design yet: design it first (CO.2.3)")
+        raise InputError(_("{id} has no design yet: design it first (CO.2.3)").format(id=change.id))
     with store.transaction():
         from ..model.records import control as records
-        doc = store.add(_make(records.BuiltChange, title=f"Build of {change.id}: {change.title}"[:300], change=change.uuid,
+        doc = store.add(_make(records.BuiltChange, title=_("Build of {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
                               built_by=who, master_copy=master_copy.strip(), description=description.strip(),
                               status="initial"), task="CO.2.4")
         store.update("change_requests", change.uuid, {"built_by": who, **_advance(change, "built")}, task="CO.2.4")
@@ -479,21 +494,21 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
     change = _get(store, ref)
     _must_be_approved(change, "test")
     if not store.exists("built_changes", {"change": change.uuid}):
-        raise InputError(f"{change.id} has not been built yet (CO.2.4)")
+        raise InputError(_("{id} has not been built yet (CO.2.4)").format(id=change.id))
     if result not in ("pass", "fail"):
-        raise InputError("Result: pass or fail")
+        raise InputError(_("Result: pass or fail"))
     if not (summary or "").strip():
-        raise InputError("Summary: say what was tested and what happened")
+        raise InputError(_("Summary: say what was tested and what happened"))
     if result == "fail" and not (errors or "").strip():
-        raise InputError("Errors: a failed test names the errors found")
+        raise InputError(_("Errors: a failed test names the errors found"))
     from ..governance.people import me, person_ref
 
-    tester = person_ref(store, tested_by, "Tested by", None) if (tested_by or "").strip() else me(store, "Tested by")
-    validator = person_ref(store, validated_by, "Validated by", None, required=False)
-    interpreter = person_ref(store, interpreted_by, "Interpreted by", None, required=False)
+    tester = person_ref(store, tested_by, _("Tested by"), None) if (tested_by or "").strip() else me(store, _("Tested by"))
+    validator = person_ref(store, validated_by, _("Validated by"), None, required=False)
+    interpreter = person_ref(store, interpreted_by, _("Interpreted by"), None, required=False)
     with store.transaction():
         from ..model.records import control as records
-        doc = store.add(_make(records.TestReport, title=f"Test of {change.id}: {change.title}"[:300], change=change.uuid,
+        doc = store.add(_make(records.TestReport, title=_("Test of {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
                               summary=summary.strip(), result=result, tested_by=tester,
                               tested_at=store.write_time(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
                               validated_by=validator or "", measurement=(measurement or "").strip(),
@@ -527,16 +542,17 @@ def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, ho
     _must_be_approved(change, "approve the deployment of")
     report = store.latest("test_reports", {"change": change.uuid})
     if report is None:
-        raise InputError(f"{change.id} has no test report yet (CO.3.1)")
+        raise InputError(_("{id} has no test report yet (CO.3.1)").format(id=change.id))
     if report.result != "pass":
-        raise InputError(f"{change.id}'s last test ({report.id}) failed: fix, rebuild and test again before deployment")
+        raise InputError(_("{id}'s last test ({id2}) failed: fix, rebuild and test again before deployment").format(id=change.id, id2=report.id))
     approval = new(store, who, how, noted_by=noted_by)
     warnings = [w for w in (builder_approves(store, change, approval), role_warning(store, None, approval, "CO.3.2")) if w]
     if warnings and not (mitigation or "").strip():
         first = warnings[0]
-        why = (f"{approval.by} built {change.id}" if first.rule == "builder-approves"
-               else f"{approval.by} holds none of {', '.join(first.roles)}")
-        raise InputError(f"{first.text.name}: {why}. {first.text.instead} To go ahead anyway, give a mitigation.")
+        why = (_("{who} built {id}").format(who=approval.by, id=change.id) if first.rule == "builder-approves"
+               else _("{who} holds none of {roles}").format(who=approval.by, roles=", ".join(first.roles)))
+        raise InputError(_("{rule}: {why}. {instead} To go ahead anyway, give a mitigation.").format(
+            rule=first.text.name, why=why, instead=first.text.instead))
     behalf = on_behalf(store, approval, how, evidence)
     with store.transaction():
         if behalf:
@@ -561,16 +577,17 @@ def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = "
     approval and then shows as deployed before approval."""
     change = _get(store, ref)
     if change.deployed_at:
-        raise InputError(f"{change.id} was deployed on {clock.local_text(change.deployed_at)}")
+        raise InputError(_("{id} was deployed on {deployed_at}").format(id=change.id, deployed_at=clock.local_text(change.deployed_at)))
     if change.status == "rejected" or change.state == "cancelled":
-        raise InputError(f"{change.id} was rejected or cancelled; it cannot be deployed")
+        raise InputError(_("{id} was rejected or cancelled; it cannot be deployed").format(id=change.id))
     if change.change_type == "pre-approved" and change.state in ("scheduled", "ready"):
         pass  # made from an earned type: its design, build and test are the type's
     elif change.change_type != "emergency" and change.state != "ready":
-        nxt = "approve the request" if change.status == "draft" else {
-            "requested": "schedule it", "scheduled": "design it", "designed": "build it", "built": "test it",
-            "tested": "approve the deployment"}.get(change.state or "", "finish the earlier steps")
-        raise InputError(f"{change.id} is not ready to deploy ({change.state}): {nxt} first")
+        nxt = _("approve the request") if change.status == "draft" else {
+            "requested": _("schedule it"), "scheduled": _("design it"), "designed": _("build it"), "built": _("test it"),
+            "tested": _("approve the deployment")}.get(change.state or "", _("finish the earlier steps"))
+        raise InputError(_("{id} is not ready to deploy ({state}): {next} first").format(
+            id=change.id, state=change.state, next=nxt))
     when = clock.ensure_utc(at) if at else store.write_time()
     with store.transaction():
         for uuid in change.impacted_cis:
@@ -594,18 +611,18 @@ def review(store: StorePort, ref: str, outcome: str) -> ChangeRequest:
     """CO.3.5: the post-deployment review: did it do what it should, what do we change next time."""
     change = _get(store, ref)
     if not change.deployed_at:
-        raise InputError(f"{change.id} is not deployed yet; review it after deployment")
+        raise InputError(_("{id} is not deployed yet; review it after deployment").format(id=change.id))
     if not (outcome or "").strip():
-        raise InputError("Review: say how the deployment went and what to do differently")
+        raise InputError(_("Review: say how the deployment went and what to do differently"))
     return store.update("change_requests", change.uuid, {"review": outcome.strip(), "state": "reviewed"}, task="CO.3.5")
 
 
 def cancel(store: StorePort, ref: str, reason: str) -> ChangeRequest:
     change = _get(store, ref)
     if change.deployed_at:
-        raise InputError(f"{change.id} is deployed; raise a new change to undo it")
+        raise InputError(_("{id} is deployed; raise a new change to undo it").format(id=change.id))
     if not (reason or "").strip():
-        raise InputError("Reason: say why the change is cancelled")
+        raise InputError(_("Reason: say why the change is cancelled"))
     return store.update("change_requests", change.uuid, {"state": "cancelled",
                                                          "notes": (change.notes + f"\nCancelled: {reason.strip()}").strip()})
 
@@ -628,33 +645,40 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
         if task in ("CO.2.1", "CO.3.2") and change.approvals:
             at = row["at"]
             approval = min(change.approvals, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
-            how = " (signed)" if approval.signature else (" (typed, not signed)" if approval.how == "signature"
-                                                           else f" ({approval.how}, typed, not signed)")
-            return f"by {name_of(store, approval.person) or approval.by}{how}, {clock.local_text(approval.at)}"
+            if approval.signature:
+                how = _("signed")
+            elif approval.how == "signature":
+                how = _("typed, not signed")
+            else:
+                how = _("{how}, typed, not signed").format(how=approval.how)
+            return _("by {who} ({how}), {at}").format(who=name_of(store, approval.person) or approval.by, how=how,
+                                                      at=clock.local_text(approval.at))
         who = name_of(store, row.get("person")) if row.get("person") else row["operator"]
-        return f"by {who}, {clock.local_text(clock.parse_datetime(row['at']))}"
+        return _("by {who}, {at}").format(who=who, at=clock.local_text(clock.parse_datetime(row["at"])))
 
     def first(kind: str, field: str) -> tuple[Any, ...] | None:
         return store.row(kind, ["id", field], {"change": change.uuid})
 
     out = []
     evaluated = change.status in ("approved", "rejected", "updated")
-    out.append(("CO.2.1", "Evaluate request", f"{'rejected' if change.status == 'rejected' else 'approved'} "
-                + (by("CO.2.1") or (f"by {change.approvals[0].by}" if change.approvals else "")) if evaluated else "",
-                change.id or ""))
-    out.append(("CO.2.2", "Schedule", clock.local_text(change.planned_at) if change.planned_at else "", ""))
+    decided = by("CO.2.1") or (_("by {who}").format(who=change.approvals[0].by) if change.approvals else "")
+    verdict = (_("rejected {by}") if change.status == "rejected" else _("approved {by}")).format(by=decided)
+    out.append(("CO.2.1", _("Evaluate request"), verdict if evaluated else "", change.id or ""))
+    out.append(("CO.2.2", _("Schedule"), clock.local_text(change.planned_at) if change.planned_at else "", ""))
     d = first("service_designs", "status")
-    out.append(("CO.2.3", "Design (WP.16)", f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
+    out.append(("CO.2.3", _("Design (WP.16)"), f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
     b = first("built_changes", "status")
-    out.append(("CO.2.4", "Build (WP.13)", f"{b[0]} {b[1]}" + (f" by {name_of(store, change.built_by)}" if change.built_by else "") if b else "",
+    out.append(("CO.2.4", _("Build (WP.13)"), (_("{id} {status} by {who}").format(id=b[0], status=b[1], who=name_of(store, change.built_by))
+                                          if change.built_by else f"{b[0]} {b[1]}") if b else "",
                 b[0] if b else ""))
     t = first("test_reports", "result")
-    out.append(("CO.3.1", "Test report (WP.20)", f"{t[0]} {t[1]}" if t else "", t[0] if t else ""))
+    out.append(("CO.3.1", _("Test report (WP.20)"), f"{t[0]} {t[1]}" if t else "", t[0] if t else ""))
     approved_deploy = change.state in ("ready", "deployed", "reviewed") and (change.status == "updated" or last_row("CO.3.2"))
-    out.append(("CO.3.2", "Approve deployment", (by("CO.3.2") or "approved") if approved_deploy else "", ""))
-    out.append(("CO.3.4", "Deploy", (clock.local_text(change.deployed_at) + (" · before approval" if change.deployed_before_approval
+    out.append(("CO.3.2", _("Approve deployment"), (by("CO.3.2") or _("approved")) if approved_deploy else "", ""))
+    out.append(("CO.3.4", _("Deploy"), (clock.local_text(change.deployed_at) + (_(" · before approval") if change.deployed_before_approval
                                                                            else "")) if change.deployed_at else "", ""))
-    out.append(("CO.3.5", "Review", change.review[:70] if change.review else ("done" if change.state == "reviewed" else ""), ""))
+    out.append(("CO.3.5", _("Review"), change.review[:70] if change.review else
+                (_("done") if change.state == "reviewed" else ""), ""))
     return out
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from vse_tui.i18n import N_, _
+
 from ..intake.importer import Rejected, check_new_name, empty, match_columns, read_rows
 from ..kernel.errors import describe_validation_error
 
@@ -78,7 +80,7 @@ def timeline(store: StorePort, ref: str) -> list[Event]:
         out.append(Event(c.created_at, "change proposed", c.id, f"{c.change_type} · {c.title} ({c.status})"))
         if c.deployed_at:
             out.append(Event(c.deployed_at, "change deployed", c.id,
-                             f"{c.change_type} · {c.title}" + (" · before approval" if c.deployed_before_approval else "")))
+                             f"{c.change_type} · {c.title}" + (_(" · before approval") if c.deployed_before_approval else "")))
     from ..incidents.lists import IncidentQuery
 
     for inc in store.each_incident_row(IncidentQuery(ci=ci.uuid), sort="oldest"):
@@ -135,7 +137,7 @@ def _date(value: str | None, column: str) -> date | None:
     try:
         return DateReader(years_ahead=100).read_date(value)
     except DateError as exc:
-        raise ValueError(f"{column}: {exc} (use YYYY-MM-DD or DD/MM/YYYY)") from None
+        raise ValueError(_("{column}: {exc} (use YYYY-MM-DD or DD/MM/YYYY)").format(column=column, exc=exc)) from None
 
 
 def _type(value: str | None) -> str:
@@ -147,7 +149,7 @@ def _type(value: str | None) -> str:
     for word, kind in TYPE_WORDS.items():
         if re.search(rf"\b{re.escape(word)}\b", text):
             return kind
-    raise ValueError(f"type: {value!r} is not one of {', '.join(TYPES)} (or a word such as laptop, router, licence)")
+    raise ValueError(_("type: {value!r} is not one of {types} (or a word such as laptop, router, licence)").format(value=value, types=', '.join(TYPES)))
 
 
 def plan_import(store: StorePort, path: Path) -> CIPlan:
@@ -163,7 +165,7 @@ def plan_import(store: StorePort, path: Path) -> CIPlan:
     plan = CIPlan(mapping, rows=len(rows), ignored=[h for h in header if h not in mapping.values()])
     if "name" not in mapping:
         raise_missing = ", ".join(ALIASES["name"][:4])
-        plan.rejected.append(Rejected(1, f"no name column (call one of the columns {raise_missing})"))
+        plan.rejected.append(Rejected(1, _("no name column (call one of the columns {names})").format(names=raise_missing)))
         return plan
     people = {t.lower(): u for u, t in store.titles("people").items()}
     existing = {t.lower() for t in store.titles("configuration_items").values()}
@@ -175,16 +177,16 @@ def plan_import(store: StorePort, path: Path) -> CIPlan:
             return None if value is None or empty(value) else value.strip()
 
         try:
-            name = check_new_name(get("name"), existing, seen, "already a configuration item")
+            name = check_new_name(get("name"), existing, seen, N_("already a configuration item"))
             state = get("state")
             if state and state.lower() not in STATE_WORDS:
-                raise ValueError(f"state: {state!r} is not in service, planned or retired")
+                raise ValueError(_("state: {state!r} is not in service, planned or retired").format(state=state))
             services = []
             for part in [p.strip() for p in re.split(r"[;,]", get("services") or "") if p.strip()]:
                 try:
                     services.append(resolve(store, "services", part))
                 except NotFound as exc:
-                    raise ValueError(f"service: {exc}") from None
+                    raise ValueError(_("service: {exc}").format(exc=exc)) from None
             owner = get("owner") or ""
             expiry_kind = (get("expiry_kind") or "").lower() or None
             if expiry_kind is None and mapping.get("expiry_date"):
@@ -217,7 +219,7 @@ def plan_import(store: StorePort, path: Path) -> CIPlan:
         missing = [p for p in parents if p.lower() not in known]
         if missing:
             line = next(ln for ln, row in rows if (row.get(mapping["name"]) or "").strip() == item.name)
-            plan.rejected.append(Rejected(line, f"depends on {', '.join(repr(m) for m in missing)}, which is not an item"))
+            plan.rejected.append(Rejected(line, _("depends on {names}, which is not an item").format(names=", ".join(repr(m) for m in missing))))
             continue
         keep.append(item.model_copy(update={"depends_on": [known[p.lower()] for p in parents]}) if parents else item)
     plan.items = keep

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
@@ -36,23 +38,22 @@ def attach(store: StorePort, ref: str, file: str | os.PathLike[str], note: str =
 
     path = Path(file).expanduser()
     if path.is_symlink() and not follow:
-        raise InputError(f"{path} is a symbolic link (to {os.readlink(path)}); attach the file itself, or say "
-                         "--follow to attach what it points at")
+        raise InputError(_("{path} is a symbolic link (to {path2}); attach the file itself, or say --follow to attach what it points at").format(path=path, path2=os.readlink(path)))
     if not path.is_file():
-        raise InputError(f"{path} is not a file")
+        raise InputError(_("{path} is not a file").format(path=path))
     try:
         record = store.find(ref)
     except NotFound as exc:
         raise InputError(str(exc)) from None
     if record.KIND == "attachments":
-        raise InputError("An attachment cannot carry attachments of its own")
+        raise InputError(_("An attachment cannot carry attachments of its own"))
     try:
         sha, size = store.keep_file(path, MAX_BYTES)
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(_("Cannot read {path}: {problem}").format(path=path, problem=exc.strerror or exc)) from None
     same = store.row("attachments", ["id"], {"record": record.uuid, "sha256": sha})
     if same:
-        raise InputError(f"This file is already attached to {record.id} as {same[0]}")
+        raise InputError(_("This file is already attached to {id} as {same}").format(id=record.id, same=same[0]))
     return store.add(Attachment(record=record.uuid, name=path.name[:255], sha256=sha, size=size, note=note.strip()))
 
 
@@ -77,7 +78,7 @@ def open_with_viewer(store: StorePort, attachment: Attachment) -> Path:
     """Open a copy of the file (under its own name) with the system's viewer; returns the copy."""
     source = stored_path(store, attachment.sha256)
     if not source.exists():
-        raise InputError(f"The file of {attachment.id} is missing from {store.files_dir}")
+        raise InputError(_("The file of {id} is missing from {files_dir}").format(id=attachment.id, files_dir=store.files_dir))
     view_dir = store.files_dir / "open"
     view_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     copy = view_dir / f"{attachment.id}-{attachment.name}"
@@ -93,7 +94,7 @@ def open_with_viewer(store: StorePort, attachment: Attachment) -> Path:
     try:
         subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
-        raise InputError(f"No viewer to open it with here; the file is at {copy}") from None
+        raise InputError(_("No viewer to open it with here; the file is at {copy}").format(copy=copy)) from None
     return copy
 
 
@@ -108,6 +109,6 @@ class FileProblem:
 
 def check_files(store: StorePort) -> list[FileProblem]:
     """Every attachment's file is present and still has the content it was attached with."""
-    return [FileProblem(rid, f"the file of {name} is missing" if what == "missing"
-                        else f"the file of {name} was changed after it was attached")
+    return [FileProblem(rid, _("the file of {name} is missing").format(name=name) if what == "missing"
+                        else _("the file of {name} was changed after it was attached").format(name=name))
             for rid, name, what in store.missing_files()]

@@ -30,31 +30,31 @@ if TYPE_CHECKING:
     from ..model.standard import Standard
 
 RULES = {
-    "time": "the history of one copy never goes back in time",
-    "approval-stale": "a record changed after its approval is approved again",
-    "approval-role": "an approval is by a holder of the task's role, or its warning is acknowledged",
-    "agreement": "an approved agreement was accepted by its customer or supplier",
-    "self-closed": "an incident closed by its own resolver carries an acknowledgement",
-    "unconfirmed": "an incident is closed with the affected party's confirmation",
-    "message": "a notification keeps the message that was sent",
-    "undelivered": "a notice that was refused or came back is sent again, or the party is told another way",
-    "lifecycle": "every status move is one the work product's lifecycle allows",
-    "content": "the content items a record's status requires say something: filled, no placeholder text, no text "
-               "pasted from another item or document, not the app's starting text where the shop's own is asked",
-    "person": "every write is attributed to a person of the shop",
-    "imported": "records brought in from another tool hold what the standard asks (or say why not)",
-    "self-approval": "nobody approves content they wrote while another could; a shop of one person names a "
-                     "countable check as its mitigation",
-    "mitigation": "a mitigation names a check the app can count, and the records show it in the period",
-    "role-warning": "every role warning is acknowledged with a mitigation",
-    "login": "one login writes as one person (a shared login hides who did what)",
-    "timing": "what happened takes time: an incident is not closed the second it opens, resources are confirmed "
-              "before the planned start, a normal change is not deployed before its planned start",
-    "significant": "a significant incident is closed with a change request or the reason none is needed",
-    "report": "an approved performance or improvement report's figures agree with the records of its period "
-              "(recomputed by reports.figures)",
-    "signature": "a signature verifies with the key its signer registered and held when signing; one key, one person",
-    "on-behalf": "an approval recorded for someone else shows how it was given: the e-mail or the scan, attached",
+    "time": N_("the history of one copy never goes back in time"),
+    "approval-stale": N_("a record changed after its approval is approved again"),
+    "approval-role": N_("an approval is by a holder of the task's role, or its warning is acknowledged"),
+    "agreement": N_("an approved agreement was accepted by its customer or supplier"),
+    "self-closed": N_("an incident closed by its own resolver carries an acknowledgement"),
+    "unconfirmed": N_("an incident is closed with the affected party's confirmation"),
+    "message": N_("a notification keeps the message that was sent"),
+    "undelivered": N_("a notice that was refused or came back is sent again, or the party is told another way"),
+    "lifecycle": N_("every status move is one the work product's lifecycle allows"),
+    "content": N_("the content items a record's status requires say something: filled, no placeholder text, no text "
+               "pasted from another item or document, not the app's starting text where the shop's own is asked"),
+    "person": N_("every write is attributed to a person of the shop"),
+    "imported": N_("records brought in from another tool hold what the standard asks (or say why not)"),
+    "self-approval": N_("nobody approves content they wrote while another could; a shop of one person names a "
+                     "countable check as its mitigation"),
+    "mitigation": N_("a mitigation names a check the app can count, and the records show it in the period"),
+    "role-warning": N_("every role warning is acknowledged with a mitigation"),
+    "login": N_("one login writes as one person (a shared login hides who did what)"),
+    "timing": N_("what happened takes time: an incident is not closed the second it opens, resources are confirmed "
+              "before the planned start, a normal change is not deployed before its planned start"),
+    "significant": N_("a significant incident is closed with a change request or the reason none is needed"),
+    "report": N_("an approved performance or improvement report's figures agree with the records of its period "
+              "(recomputed by reports.figures)"),
+    "signature": N_("a signature verifies with the key its signer registered and held when signing; one key, one person"),
+    "on-behalf": N_("an approval recorded for someone else shows how it was given: the e-mail or the scan, attached"),
     "draft": N_("a draft is approved (or withdrawn) before the records it governs are put to use"),
     "review": N_("what the model schedules for review (the agreements, the policy, the catalogue, the reports) is "
                  "reviewed by its date"),
@@ -96,7 +96,7 @@ class Finding:
         return f"[{self.rule}] {', '.join(self.records)}: {self.what}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "rule_text": RULES[self.rule], "records": list(self.records), "what": self.what}
+        return {"rule": self.rule, "rule_text": _(RULES[self.rule]), "records": list(self.records), "what": self.what}
 
 
 def audit_check(store: StorePort) -> list[Finding]:
@@ -134,28 +134,25 @@ def _signatures(store: StorePort) -> list[Finding]:
     try:
         problems = check_signatures(store)
     except InputError as exc:  # signatures to check, and no ssh-keygen here
-        return [Finding("signature", ("signed approvals",), f"not checked: {exc}"), *behalf]
+        return [Finding("signature", (_("signed approvals"),), _("not checked: {exc}").format(exc=exc)), *behalf]
     return [Finding("signature", (p.ref,), p.what) for p in problems] + behalf
 
 
 def _time(store: StorePort) -> list[Finding]:
     out = []
     for _site, seq, record_id, at, before in store.history_going_back():
-        out.append(Finding("time", (record_id or f"history {seq}",),
-                           f"history row {seq} is dated {at}, before the row written just ahead of it on the same copy "
-                           f"({before})"))
+        out.append(Finding("time", (record_id or _("history {seq}").format(seq=seq),),
+                           _("history row {seq} is dated {at}, before the row written just ahead of it on the same copy ({before})").format(seq=seq, at=at, before=before)))
     for conflict, record_id, site, who, at in store.held_from_the_future():
-        out.append(Finding("time", (record_id or f"conflict {conflict}",),
-                           f"a change by {who} on copy {site[:8]} is dated {at}, ahead of this computer's clock: held "
-                           f"as conflict {conflict} (check both clocks, then choose on the dashboard)"))
+        out.append(Finding("time", (record_id or _("conflict {conflict}").format(conflict=conflict),),
+                           _("a change by {who} on copy {site} is dated {at}, ahead of this computer's clock: held as conflict {conflict} (check both clocks, then choose on the dashboard)").format(who=who, site=site[:8], at=at, conflict=conflict)))
     return out
 
 
 def _people(store: StorePort) -> list[Finding]:
     out = []
     for login, count, first in store.unattributed_writes():
-        out.append(Finding("person", (f"login {login}",), f"{count} write(s) by the login {login!r}, mapped to no person "
-                                                          f"(first on {first[:10]}); map it with 'vse-tui people login'"))
+        out.append(Finding("person", (_("login {login}").format(login=login),), _("{count} write(s) by the login {login!r}, mapped to no person (first on {first}); map it with 'vse-tui people login'").format(count=count, login=login, first=first[:10])))
     return out
 
 
@@ -167,8 +164,7 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
     for kind, record_id, old, new, seq in store.status_moves():
         wp = wp_of.get(kind)
         if wp and old is not None and not standard.wp(wp).can_move(old, new):
-            out.append(Finding("lifecycle", (record_id or "?",), f"its status went from {old} to {new} (history row {seq}); "
-                                                           f"{wp} does not allow that move"))
+            out.append(Finding("lifecycle", (record_id or "?",), _("its status went from {old} to {new} (history row {seq}); {wp} does not allow that move").format(old=old, new=new, seq=seq, wp=wp)))
     return out
 
 
@@ -203,14 +199,14 @@ def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
                     continue
                 warning = role_warning(store, model.WP, a)
                 if warning and rec.uuid not in acks:
-                    out.append(Finding("approval-role", (rec.id,), f"approved by {a.by}, who holds none of "
-                                                                   f"{', '.join(warning.roles)}, with no warning acknowledged"))
+                    out.append(Finding("approval-role", (rec.id,), _("approved by {by}, who holds none of {roles}, with no warning acknowledged").format(by=a.by, roles=', '.join(warning.roles))))
             if kind in ("customer_agreements", "supplier_agreements") and st.current:
                 party = "customer" if kind == "customer_agreements" else "supplier"
                 current = content_hash(rec)
                 if not any(a.meaning == f"accepted by the {party}" and a.content == current for a in rec.approvals):
-                    out.append(Finding("agreement", (rec.id,), f"approved, but never accepted by the {party} in this "
-                                                               "version"))
+                    out.append(Finding("agreement", (rec.id,), _("approved, but never accepted by the customer in this "
+                                                                 "version") if party == "customer" else
+                                       _("approved, but never accepted by the supplier in this version")))
     return out
 
 
@@ -224,33 +220,33 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
             if counts(text)}
     imported = imported_empty.get("closed", {}).get("confirmation", 0)
     if imported:  # the tool they came from kept no confirmation: one finding for all of them
-        out.append(Finding("imported", (f"{imported} imported incidents",),
-                           "closed without the affected party's confirmation in the tool they came from"))
+        out.append(Finding("imported", (_("{imported} imported incidents").format(imported=imported),),
+                           _("closed without the affected party's confirmation in the tool they came from")))
     for inc in store.records("incidents", {"status": "closed", **HERE}, order="-seq", limit=SCAN):
         if inc.confirmation is None:
-            out.append(Finding("unconfirmed", (inc.id,), "closed without the affected party's confirmation"))
+            out.append(Finding("unconfirmed", (inc.id,), _("closed without the affected party's confirmation")))
         closing = store.last_status_row(inc.uuid, "closed")
         checked = inc.confirmation is not None and inc.confirmation.checked_by not in (None, inc.resolver)
         if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
                 and not checked:
-            out.append(Finding("self-closed", (inc.id,), "closed by its own resolver without an acknowledgement"))
+            out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
     from ..intake.mail_delivery import FAILED, delivery_state, reached
 
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
         if empty:
-            out.append(Finding("message", (inc.id,), f"{len(empty)} notification(s) ({', '.join(n.task for n in empty)}) "
-                                                      "keep no message"))
+            out.append(Finding("message", (inc.id,), ngettext(
+                "{n} notification(s) ({tasks}) keep no message", "{n} notification(s) ({tasks}) keep no message",
+                len(empty)).format(n=len(empty), tasks=", ".join(n.task for n in empty))))
         for i, n in enumerate(inc.notifications):
             later = inc.notifications[i + 1:]
             if delivery_state(n) in FAILED[:2] and not any(m.task == n.task and reached(m) for m in later):
-                out.append(Finding("undelivered", (inc.id,), f"the {n.task} notice to {n.address} {delivery_state(n)} "
-                                                              f"({n.delivery}); nobody was told"))
+                out.append(Finding("undelivered", (inc.id,), _("the {task} notice to {address} {n} ({delivery}); nobody was told").format(task=n.task, address=n.address, n=delivery_state(n), delivery=n.delivery)))
     for _path, meta in store.outbox_all():
         if meta.get("kind") and meta.get("state") in FAILED[:2]:
             out.append(Finding("undelivered", (str(meta.get("id", "?")),),
-                               f"the {meta.get('task', 'message')} to {meta.get('to')} {meta.get('state')} "
-                               f"({meta.get('error', '')})"))
+                               _("the {what} to {to} {state} ({error})").format(what=meta.get("task") or _("message"), to=meta.get("to"),
+                                                                  state=meta.get("state"), error=meta.get("error", ""))))
     return out
 
 
@@ -287,18 +283,13 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
                         imported.setdefault(name.replace("_", " "), 0)
                         imported[name.replace("_", " ")] += missing
         for text, ids in by_status.items():
-            shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
-            out.append(Finding("content", shown, f"{text} ({wp.code} {wp.name})"))
+            shown = tuple(ids[:10]) + ((_("and {n} more").format(n=len(ids) - 10),) if len(ids) > 10 else ())
+            out.append(Finding("content", shown, _("{text} ({code} {name})").format(text=text, code=wp.code, name=wp.name)))
     for name, n in imported.items():
         if name.endswith(" at"):  # a date: the import may have missed a column the export has; no blame
-            out.append(Finding("imported", (f"{n} imported incidents",), f"{name} empty since their import: their "
-                                                                         "export gave no value the import could read "
-                                                                         "(name its column with --map and import the "
-                                                                         "file again with --update to mend them; "
-                                                                         "WP.18 Service incident record)"))
+            out.append(Finding("imported", (_("{n} imported incidents").format(n=n),), _("{name} empty since their import: their export gave no value the import could read (name its column with --map and import the file again with --update to mend them; WP.18 Service incident record)").format(name=name)))
         else:
-            out.append(Finding("imported", (f"{n} imported incidents",), f"{name} not recorded in the tool they came "
-                                                                         "from (WP.18 Service incident record)"))
+            out.append(Finding("imported", (_("{n} imported incidents").format(n=n),), _("{name} not recorded in the tool they came from (WP.18 Service incident record)").format(name=name)))
     return out
 
 
@@ -324,7 +315,7 @@ def _logins(store: StorePort) -> list[Finding]:
             text = _("{count} write(s) as {people}, from the login of {owner}: one login, one person (people login "
                      "PERSON LOGIN; --as and VSE_TUI_OPERATOR only for scripts)").format(
                 count=count, people=", ".join(who), owner=names.get(owner or "", owner))
-        out.append(Finding("login", (f"login {login}@{host or '?'}",), text))
+        out.append(Finding("login", (_("login {login}@{host}").format(login=login, host=host or "?"),), text))
     return out
 
 
@@ -342,24 +333,23 @@ def _timing(store: StorePort) -> list[Finding]:
         if (priority in ("P1", "P2") or security) and not changes and not (reason or "").strip():
             significant.append(rid)
     if zero:
-        out.append(Finding("timing", tuple(zero[:10]) + ((f"and {len(zero) - 10} more",) if len(zero) > 10 else ()),
-                           "closed the moment it was opened"))
+        out.append(Finding("timing", tuple(zero[:10]) + ((_("and {n} more").format(n=len(zero) - 10),) if len(zero) > 10 else ()),
+                           _("closed the moment it was opened")))
     if significant:
         out.append(Finding("significant", tuple(significant[:10]) + (
-            (f"and {len(significant) - 10} more",) if len(significant) > 10 else ()),
-            "a significant incident closed with neither a change request nor the reason none is needed"))
+            (_("and {n} more").format(n=len(significant) - 10),) if len(significant) > 10 else ()),
+            _("a significant incident closed with neither a change request nor the reason none is needed")))
     for rid, ctype, planned, deployed in store.rows("change_requests", ["id", "change_type", "planned_at", "deployed_at"],
                                                     {"deployed_at__isnull": False, "planned_at__isnull": False},
                                                     order="-seq", limit=SCAN):
         if ctype != "emergency" and clock.parse_datetime(deployed) < clock.parse_datetime(planned):
-            out.append(Finding("timing", (rid,), f"deployed {clock.local_text(clock.parse_datetime(deployed))}, "
-                                                 f"before its planned start {clock.local_text(clock.parse_datetime(planned))}"))
+            out.append(Finding("timing", (rid,), _("deployed {deployed}, before its planned start {planned}").format(deployed=clock.local_text(clock.parse_datetime(deployed)), planned=clock.local_text(clock.parse_datetime(planned)))))
     for uuid, rid, planned in store.rows("change_requests", ["uuid", "id", "planned_at"],
                                          {"planned_at__isnull": False, "deployed_at__isnull": False},
                                          order="-seq", limit=SCAN):
         row = store.last_task_row(uuid, "CO.3.3")
         if row and clock.parse_datetime(row["at"]) > clock.parse_datetime(planned):
-            out.append(Finding("timing", (rid,), "its resources were confirmed after its planned start"))
+            out.append(Finding("timing", (rid,), _("its resources were confirmed after its planned start")))
     return out
 
 
@@ -376,11 +366,11 @@ def _parties(store: StorePort) -> list[Finding]:
 
     out = []
     for kind, name, label in (("customers", "name", "customer"), ("suppliers", "name", "supplier"),
-                              ("people", "name", "person"), ("training", "requirement", "training need")):
+                              ("people", "name", "person"), ("training", "requirement", _("training need"))):
         ids = [rid for rid, value in store.rows(kind, ["id", name], order="-seq", limit=SCAN) if placeholder(value)]
         if ids:
-            shown = tuple(ids[:10]) + ((f"and {len(ids) - 10} more",) if len(ids) > 10 else ())
-            out.append(Finding("content", shown, f"{name}: placeholder text ({label})"))
+            shown = tuple(ids[:10]) + ((_("and {n} more").format(n=len(ids) - 10),) if len(ids) > 10 else ())
+            out.append(Finding("content", shown, _("{name}: placeholder text ({label})").format(name=name, label=label)))
     return out
 
 
@@ -389,20 +379,21 @@ def _duties(store: StorePort) -> list[Finding]:
     with no mitigation that counts."""
     from ..governance.roles import warnings
     from ..kernel import clock
-    from .duties import PERIOD_DAYS, counts, evidence_problem
+    from .duties import PERIOD_DAYS, check_of, counts, evidence_problem
 
     out = []
     now = clock.now()
     for rid, text, created in store.rows("acknowledgements", ["id", "mitigation", "created_at"], order="seq"):
         why = evidence_problem(store, text or "", clock.parse_datetime(created), now)
         if why:
-            where = "" if "mitigation" in why else f" in the last {PERIOD_DAYS} days"
-            out.append(Finding("mitigation", (rid,), f"{text!r}: {why}{where}"))
+            said = (_("{text!r}: {why}") if check_of(text or "") is None else
+                    _("{text!r}: {why} in the last {n} days")).format(text=text, why=why, n=PERIOD_DAYS)
+            out.append(Finding("mitigation", (rid,), said))
     for w in warnings(store):
         if w.acknowledged is None or not counts(w.acknowledged.mitigation):
-            how = "not acknowledged" if w.acknowledged is None else "acknowledged with placeholder text only"
-            out.append(Finding("role-warning", (w.person_name or "?",), f"{w.text.name}"
-                               f"{' (' + ' and '.join(w.roles) + ')' if w.roles else ''}: {how}"))
+            how = _("not acknowledged") if w.acknowledged is None else _("acknowledged with placeholder text only")
+            roles = " (" + _(" and ").join(w.roles) + ")" if w.roles else ""
+            out.append(Finding("role-warning", (w.person_name or "?",), f"{w.text.name}{roles}: {how}"))
     return out
 
 
@@ -412,10 +403,12 @@ _JSON_FIELDS = {"services", "targets", "customers", "assignments", "priority_mat
 
 
 def to_markdown(findings: list[Finding], shop: str = "") -> str:
-    lines = [f"# Audit check{': ' + shop if shop else ''}", ""]
+    lines = ["# " + (_("Audit check: {shop}").format(shop=shop) if shop else _("Audit check")), ""]
     if not findings:
-        return "\n".join(lines + ["No findings: nothing an assessor would question by these rules.", ""])
-    lines.append(f"{len(findings)} finding(s). Each names its rule and the records it is about.")
+        return "\n".join(lines + [_("No findings: nothing an assessor would question by these rules."), ""])
+    lines.append(ngettext("{n} finding(s). Each names its rule and the records it is about.",
+                          "{n} finding(s). Each names its rule and the records it is about.", len(findings)).format(
+        n=len(findings)))
     lines.append("")
     for rule, text in RULES.items():
         mine = [f for f in findings if f.rule == rule]

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 
 if TYPE_CHECKING:
@@ -41,8 +43,8 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
     today = today or clock.today()
     limit = (today + timedelta(days=horizon)).isoformat()
     items: list[DueItem] = []
-    for kind, table, label in (("agreement", "customer_agreements", "agreement review"),
-                               ("supplier agreement", "supplier_agreements", "supplier agreement review")):
+    for kind, table, label in (("agreement", "customer_agreements", _("{title}: agreement review")),
+                               ("supplier agreement", "supplier_agreements", _("{title}: supplier agreement review"))):
         in_force = {"status__ne": "draft", "state__in": ("in force",)}
         seen = set()
         for field in ("review_date", "end_date"):
@@ -52,21 +54,21 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
                     continue
                 seen.add(rid)
                 if review and review <= limit:
-                    items.append(DueItem(_parse(review), kind, rid, f"{title}: {label}"))
+                    items.append(DueItem(_parse(review), kind, rid, label.format(title=title)))
                 if end and end <= limit:
-                    items.append(DueItem(_parse(end), kind, rid, f"{title}: ends, renew or let go"))
+                    items.append(DueItem(_parse(end), kind, rid, _("{title}: ends, renew or let go").format(title=title)))
     row = store.row("policies", ["id", "title", "review_date", "updated_at"], {"status": ("approved", "updated")})
     if row:
         due = _parse(row[2]) if row[2] else _parse(row[3]) + timedelta(days=YEAR)
-        items.append(DueItem(due, "policy", row[0], "Policy yearly review"))
+        items.append(DueItem(due, "policy", row[0], _("Policy yearly review")))
     row = store.row("services", ["review_date", "id"], {"status__ne": "draft", "review_date__isnull": False},
                     order="review_date")
     if row:
-        items.append(DueItem(_parse(row[0]), "catalogue", row[1], "Service catalogue review"))
+        items.append(DueItem(_parse(row[0]), "catalogue", row[1], _("Service catalogue review")))
     row = store.row("improvement_reports", ["id", "period_end", "updated_at"], {"status": "approved"})
     if row:
         items.append(DueItem(_parse(row[1] or row[2]) + timedelta(days=YEAR), "improvement report", row[0],
-                             "Yearly improvement report"))
+                             _("Yearly improvement report")))
     else:
         first = store.row("policies", ["created_at"], {}, order="created_at")
         if first and first[0]:  # from the shop's first day plus the review interval, never on day one
@@ -74,19 +76,19 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
 
             interval = review_intervals(store).get("GO.4.1") or YEAR  # type: ignore[arg-type]
             items.append(DueItem(_parse(first[0]) + timedelta(days=interval), "improvement report", "",
-                                 "First improvement report (GO.4.1)"))
+                                 _("First improvement report (GO.4.1)")))
     row = store.row("performance_reports", ["id", "period_end"], {"status": "approved"}, order="-period_end")
     if row and row[1]:
         items.append(DueItem(_parse(row[1]) + timedelta(days=92 + 14), "performance report", row[0],
-                             "Next service performance report"))
+                             _("Next service performance report")))
     people = store.titles("people")
     for rid, req, due, person in store.rows("training", ["id", "title", "due_on", "person"],
                                             {"due_on__isnull": False, "due_on__le": limit}, order="due_on"):
-        items.append(DueItem(_parse(due), "training", rid, f"Training: {people.get(person, '?')}, {req}"))
+        items.append(DueItem(_parse(due), "training", rid, _("Training: {person}, {need}").format(person=people.get(person, "?"), need=req)))
     for rid, name, expiry, kind in store.rows("configuration_items", ["id", "title", "expiry_date", "expiry_kind"],
                                               {"expiry_date__isnull": False, "expiry_date__le": limit,
                                                "state__ne": "retired"}, order="expiry_date"):
-        items.append(DueItem(_parse(expiry), kind or "expiry", rid, f"{name}: {kind or 'expiry'}"))
+        items.append(DueItem(_parse(expiry), kind or "expiry", rid, f"{name}: {kind or _('expiry')}"))
     items = [i for i in items if i.due <= today + timedelta(days=horizon)]
     items.sort(key=lambda i: (i.due, i.ref))
     return items

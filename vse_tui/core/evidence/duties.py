@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import N_, _, ngettext
 
 from ..kernel import clock
 from .substance import placeholder
@@ -53,8 +53,9 @@ def _closures_reviewed(store: StorePort, since: datetime, until: datetime) -> st
         if not ({closer, confirmer} - {restorer, None}):
             alone.append(inc.id or inc.uuid)
     if alone:
-        return (f"{len(alone)} of {len(closed)} P1/P2 closure(s) in the period had no second person "
-                f"({', '.join(alone[:5])})")
+        return ngettext("{n} of {total} P1/P2 closure(s) in the period had no second person ({ids})",
+                        "{n} of {total} P1/P2 closure(s) in the period had no second person ({ids})", len(closed)).format(
+            n=len(alone), total=len(closed), ids=", ".join(alone[:5]))
     return None
 
 
@@ -63,15 +64,16 @@ def _changes_reviewed(store: StorePort, since: datetime, until: datetime) -> str
     if not deployed:
         return None
     reviewed = store.count("change_requests", {"deployed_at__ge": since - timedelta(days=31), "state": "reviewed"})
-    return None if reviewed else f"{deployed} change(s) deployed in the period, none reviewed"
+    return None if reviewed else ngettext("{n} change(s) deployed in the period, none reviewed",
+                                          "{n} change(s) deployed in the period, none reviewed", deployed).format(n=deployed)
 
 
 CHECKS = (
-    Check("closure-review", "a second person on each P1/P2 closure (closed or confirmed by someone other than who "
-                            "restored it)",
+    Check("closure-review", N_("a second person on each P1/P2 closure (closed or confirmed by someone other than "
+                               "who restored it)"),
           re.compile(r"(?=.*\b(p1|p2|incident|incidents|closure|closures|closed|close)\b)"
                      r"(?=.*\b(review\w*|check\w*|confirm\w*|sign\w*)\b)", re.I | re.S), _closures_reviewed),
-    Check("change-review", "a review of the changes deployed (CO.3.5)",
+    Check("change-review", N_("a review of the changes deployed (CO.3.5)"),
           re.compile(r"(?=.*\b(change|changes|deploy\w*)\b)(?=.*\b(review\w*)\b)", re.I | re.S), _changes_reviewed),
 )
 
@@ -86,9 +88,10 @@ def check_of(mitigation: str | None) -> Check | None:
 def mitigation_problem(mitigation: str | None) -> str | None:
     """Why a written mitigation does not count, or None when it names a countable check."""
     if placeholder(mitigation):
-        return "its mitigation is placeholder text"
+        return _("its mitigation is placeholder text")
     if check_of(mitigation) is None:
-        return ("its mitigation names no check the app can count (" + "; ".join(c.text for c in CHECKS) + ")")
+        return _("its mitigation names no check the app can count ({checks})").format(
+            checks="; ".join(_(c.text) for c in CHECKS))
     return None
 
 

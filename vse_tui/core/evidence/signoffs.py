@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records import Approval, Record
@@ -53,6 +55,7 @@ def recorded(store: StorePort, record: Record) -> list[dict[str, Any] | None]:
 
 
 def signoffs(store: StorePort, record: Record) -> list[Signoff]:
+    from ..governance.approvals import meaning_text
     from ..governance.people import roles_of
 
     rows = recorded(store, record)
@@ -62,17 +65,19 @@ def signoffs(store: StorePort, record: Record) -> list[Signoff]:
         meaning: str = a.meaning
         if a.meaning == "reviewed" and record.KIND == "change_requests" and a.note and record.status == "rejected" \
                 and a is record.approvals[-1]:
-            meaning = f"rejected: {a.note}"
+            meaning = _("rejected: {note}").format(note=a.note)
         elif a.note:
-            meaning = f"{a.meaning} ({a.note})"
+            meaning = f"{meaning_text(a.meaning)} ({a.note})"
+        else:
+            meaning = meaning_text(a.meaning)
         if row is None:
-            by = "not in the history"
+            by = _("not in the history")
         else:
             login = row.get("os_user") or row.get("operator") or "?"
             host = row.get("host") or "?"
             person = row.get("person")
             name = store.titles("people", {"uuid": person}).get(person, "") if person else ""
-            by = f"{login}@{host}" + (f" ({name})" if name else " (mapped to no person)")
+            by = f"{login}@{host} " + (f"({name})" if name else _("(mapped to no person)"))
         out.append(Signoff(a, roles, meaning, by, row["at"] if row else None))
     return out
 

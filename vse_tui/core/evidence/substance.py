@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _, ngettext
+
 from ..kernel import clock
 
 if TYPE_CHECKING:
@@ -142,7 +144,9 @@ def starting_texts() -> dict[str, frozenset[str]]:
 
 
 def label(name: str) -> str:
-    return name.replace("_", " ")
+    from ..present.labels import field_words
+
+    return field_words(name)
 
 
 class Index:
@@ -204,26 +208,26 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
             continue
         why = _item(index, wp, name, value, data, wp.substance.get(name, "text"))
         if why:
-            out.append(f"{label(name)}: {why}")
+            out.append(_("{name}: {why}").format(name=label(name), why=why))
             continue
         if isinstance(value, str) and _written(wp, name):
             norm = normalise(value)
             if norm in seen and (words(norm) >= PASTED_WORDS or _prose(wp, name) and _prose(wp, seen[norm])):
-                out.append(f"{label(name)}: the same text as {label(seen[norm])}")
+                out.append(_("{name}: the same text as {seen}").format(name=label(name), seen=label(seen[norm])))
                 continue
             seen.setdefault(norm, name)
             if not _prose(wp, name):
                 continue
             if name in wp.own and norm in starting_texts().get(name, ()):
-                out.append(f"{label(name)}: the app's starting text, unchanged")
+                out.append(_("{name}: the app's starting text, unchanged").format(name=label(name)))
                 continue
             if wp.kind == DOCUMENT:
                 others = [(code, rid, item) for code, rid, item in index.documents().get(norm, [])
                           if (code, item) != (wp.code, name)]
                 if others:
                     code, rid, item = others[0]
-                    out.append(f"{label(name)}: the same text as {label(item)} of {rid} ({code})")
-    return ([f"{', '.join(empty)} not recorded"] if empty else []) + out
+                    out.append(_("{name}: the same text as {item} of {rid} ({code})").format(name=label(name), item=label(item), rid=rid, code=code))
+    return ([_("{empty} not recorded").format(empty=', '.join(empty))] if empty else []) + out
 
 
 def _prose(wp: WorkProduct, name: str) -> bool:
@@ -242,49 +246,50 @@ def _written(wp: WorkProduct, name: str) -> bool:
 def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, Any], rule: str) -> str | None:
     """Why one item's value lacks substance by its rule, or None."""
     for token in rule.split():
-        kind, _, arg = token.partition(":")
+        kind, _sep, arg = token.partition(":")
         if kind in ("text", "words"):
             if placeholder(value) if not isinstance(value, list | dict) else all(_placeholder_entry(e)
                                                                                     for e in _entries(value)):
-                return "placeholder text"
+                return _("placeholder text")
             need = int(arg or 1)
             if kind == "words" and words(_entry_text(value) if not isinstance(value, str) else value) < need:
-                return f"fewer than {need} words"
+                return _("fewer than {need} words").format(need=need)
         elif kind == "items":
             entries = [e for e in _entries(value) if not _empty(e)]
             real = [e for e in entries if not _placeholder_entry(e)]
             if entries and not real:
-                return "placeholder text"
+                return _("placeholder text")
             if len(real) < int(arg or 1):
-                return f"fewer than {arg or 1} entries" if real else "no entries"
+                return _("fewer than {n} entries").format(n=arg or 1) if real else _("no entries")
             if len(real) < len(entries):
-                return f"{len(entries) - len(real)} of its entries are placeholder text"
+                return ngettext("{n} of its entries are placeholder text", "{n} of its entries are placeholder text",
+                                len(entries) - len(real)).format(n=len(entries) - len(real))
         elif kind == "ref":
             kinds = tuple(arg.split("|"))
             missing = [str(v) for v in _entries(value) if not _empty(v) and not index.exists(kinds, str(v))]
             if missing:
-                return f"names no existing {' or '.join(k.rstrip('s').replace('_', ' ') for k in kinds)}"
+                return _("names no existing {kinds}").format(kinds=_(" or ").join(k.rstrip("s").replace("_", " ") for k in kinds))
         elif kind == "date":
             day = _date(value)
             if day is None:
-                return "not a date"
+                return _("not a date")
             if not EARLIEST <= day <= index.today + timedelta(days=366 * 20):
-                return f"{day.isoformat()} is out of range"
+                return _("{day} is out of range").format(day=day.isoformat())
         elif kind == "moment":
             when = _moment(value)
             if when is None:
-                return "not a time"
+                return _("not a time")
             if when > index.now + timedelta(minutes=5):
-                return "in the future"
+                return _("in the future")
             if when.date() < EARLIEST:
-                return "out of range"
+                return _("out of range")
         elif kind == "after":
             before = data.get(arg)
             this, that = (_moment(value), _moment(before)) if "T" in str(value) else (_date(value), _date(before))
             if this is not None and that is not None and type(this) is type(that) and this < that:
-                return f"before its {label(arg)}"
+                return _("before its {arg}").format(arg=label(arg))
     if isinstance(value, str) and placeholder(value):
-        return "placeholder text"
+        return _("placeholder text")
     return None
 
 

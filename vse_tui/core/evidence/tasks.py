@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _, ngettext
+
 from ..kernel import clock
 from ..model.data import task_codes
+from ..present.labels import field_words
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -196,20 +199,21 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
             performer = next((p for p in reversed(signers) if ctx.roles(p, at) & set(task.roles)),
                              signers[-1] if signers else None)
     if row is None:
-        problems.append(f"no write on it performs {task.code}")
+        problems.append(_("no write on it performs {code}").format(code=task.code))
         return problems, None
     at = row["at"]
     performer = performer or row.get("person")
     if not performer:
-        problems.append(f"written by the login {row.get('os_user') or row['operator']}, mapped to no person")
+        problems.append(_("written by the login {login}, mapped to no person").format(login=row.get("os_user") or row["operator"]))
     else:
         held = ctx.roles(performer, at)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
-            problems.append(f"{ctx.name(performer)} held none of {', '.join(task.roles)} "
-                            "and no warning was acknowledged")
+            problems.append(_("{who} held none of {roles} and no warning was acknowledged").format(
+                who=ctx.name(performer), roles=", ".join(task.roles)))
     problems += _input_problems(ctx, task, io.wp, at)
     return problems, {"record": rec.id, "at": at, "by": ctx.name(performer) if performer else row["operator"],
-                      "kind": rec.KIND, "what": "created" if row["action"] == "create" else f"{row['field']} changed"}
+                      "kind": rec.KIND, "what": _("created") if row["action"] == "create" else
+                      _("{field} changed").format(field=row["field"])}
 
 
 def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -> list[str]:
@@ -229,8 +233,11 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
             approved = ctx.first_in("policies", ("approved", "updated"))
             if approved is not None and approved <= at:
                 continue  # the first pass runs on the approved policy (said in the notes)
-        when = f" (first on {clock.local_text(clock.parse_datetime(first), with_time=False)})" if first else ""
-        out.append(f"its input {io.wp} was not {io.status_text} yet{when}")
+        if first:
+            out.append(_("its input {wp} was not {statuses} yet (first on {day})").format(
+                wp=io.wp, statuses=io.status_text, day=clock.local_text(clock.parse_datetime(first), with_time=False)))
+        else:
+            out.append(_("its input {wp} was not {statuses} yet").format(wp=io.wp, statuses=io.status_text))
     return out
 
 
@@ -240,42 +247,45 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
 def _scope_has_every_customer(ctx: _Context, rec: Any) -> list[str]:
     present = set(ctx.store.titles("customers", {"state__ne": "former"}))
     missing = present - set(rec.customers or [])
-    return [f"{len(missing)} present customer(s) are not in it"] if missing else []
+    return [ngettext("{n} present customer(s) are not in it", "{n} present customer(s) are not in it",
+                     len(missing)).format(n=len(missing))] if missing else []
 
 
 def _role_list_has_sm(ctx: _Context, rec: Any) -> list[str]:
     held = {r for (r,) in ctx.store.rows("role_assignments", ["role"], {"uuid": list(rec.assignments or [])})}
-    return [] if "SM" in held else ["it names no Service Manager"]
+    return [] if "SM" in held else [_("it names no Service Manager")]
 
 
 def _feedback_before(ctx: _Context, rec: Any) -> list[str]:
-    return [] if ctx.store.exists("feedback") else ["no feedback was logged to update it from"]
+    return [] if ctx.store.exists("feedback") else [_("no feedback was logged to update it from")]
 
 
 def _training_planned(ctx: _Context, rec: Any) -> list[str]:
-    return [] if ctx.store.exists("training") else ["no training or competence need is planned for the role holders"]
+    return [] if ctx.store.exists("training") else [_("no training or competence need is planned for the role holders")]
 
 
 def _change_definitions(ctx: _Context, rec: Any) -> list[str]:
     defs = rec.change_definitions or {}
     missing = [t for t in ("pre-approved", "emergency", "normal") if not (defs.get(t) or "").strip()]
-    out = [f"no definition of a {t} change" for t in missing]
+    said = {"pre-approved": _("no definition of a pre-approved change"),
+            "emergency": _("no definition of a emergency change"), "normal": _("no definition of a normal change")}
+    out = [said[t] for t in missing]
     if not (getattr(rec, "change_request_method", "") or "").strip():
-        out.append("how to request a change is not written")
+        out.append(_("how to request a change is not written"))
     return out
 
 
 def _ci_in_a_service(ctx: _Context, rec: Any) -> list[str]:
-    return [] if rec.services else ["it is not linked to a service"]
+    return [] if rec.services else [_("it is not linked to a service")]
 
 
 def _schedule_has_change(ctx: _Context, rec: Any) -> list[str]:
-    return [] if ctx.store.exists("schedule_items", {"item_type": "change"}) else ["no change is on it"]
+    return [] if ctx.store.exists("schedule_items", {"item_type": "change"}) else [_("no change is on it")]
 
 
 def _resources_confirmed(ctx: _Context, rec: Any) -> list[str]:
     return [] if ctx.store.exists("schedule_items", {"item_type": "change", "resources__isnull": False}) \
-        else ["no planned change has its resources confirmed"]
+        else [_("no planned change has its resources confirmed")]
 
 
 def _deployment_not_by_builder(ctx: _Context, rec: Any) -> list[str]:
@@ -283,7 +293,7 @@ def _deployment_not_by_builder(ctx: _Context, rec: Any) -> list[str]:
 
     latest = approval_state(rec).latest
     if rec.built_by and latest and rec.built_by == latest.person and not ctx.acknowledged(rec.uuid):
-        return ["its builder approved its deployment, with no mitigation acknowledged"]
+        return [_("its builder approved its deployment, with no mitigation acknowledged")]
     return []
 
 
@@ -294,12 +304,14 @@ def _impacted_items_updated(ctx: _Context, rec: Any) -> list[str]:
         missing = [u for u in ch.impacted_cis
                    if not ctx.store.exists("configuration_items", {"uuid": u, "changes__has": ch.uuid})]
         if missing:
-            return [f"{ch.id} was deployed but {len(missing)} of its items do not record it"]
-    return [] if changes else ["no deployed change is recorded on it"]
+            return [ngettext("{id} was deployed but {n} of its items do not record it",
+                             "{id} was deployed but {n} of its items do not record it", len(missing)).format(
+                id=ch.id, n=len(missing))]
+    return [] if changes else [_("no deployed change is recorded on it")]
 
 
 def _catalogue_change_request(ctx: _Context, rec: Any) -> list[str]:
-    return [] if rec.change_requests else ["its change did not go through a change request"]
+    return [] if rec.change_requests else [_("its change did not go through a change request")]
 
 
 def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
@@ -309,7 +321,9 @@ def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
     current = content_hash(rec)
     if any(a.meaning == f"accepted by the {party}" and a.content == current for a in rec.approvals):
         return []
-    return [f"not accepted by the {party} (an acceptance by one of their contacts, on this version)"]
+    if party == "customer":
+        return [_("not accepted by the customer (an acceptance by one of their contacts, on this version)")]
+    return [_("not accepted by the supplier (an acceptance by one of their contacts, on this version)")]
 
 
 def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
@@ -317,25 +331,25 @@ def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
 
     out = []
     if rec.confirmation is None:
-        out.append("closed without the affected party's confirmation")
+        out.append(_("closed without the affected party's confirmation"))
     else:
         who = rec.confirmation.person
         internal = who and ctx.store.exists("people", {"uuid": who, "affiliation": "internal"})
         if internal:
-            out.append("confirmed by a person of the shop, not by the affected party")
+            out.append(_("confirmed by a person of the shop, not by the affected party"))
     closing = next((r for r in reversed(ctx.history(rec.uuid)) if r["field"] == "status" and r["new_value"] == "closed"),
                    None)
     checked = rec.confirmation is not None and rec.confirmation.checked_by not in (None, rec.resolver)
     if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not checked \
             and not ctx.acknowledged(rec.uuid):
-        out.append("closed by its own resolver without an acknowledgement")
+        out.append(_("closed by its own resolver without an acknowledgement"))
     return out
 
 
 def _classified(ctx: _Context, rec: Any) -> list[str]:
-    out = [] if (rec.category or "").strip() else ["no category"]
+    out = [] if (rec.category or "").strip() else [_("no category")]
     if rec.significant and not (rec.root_cause or "").strip():
-        out.append("a significant incident without its root cause")
+        out.append(_("a significant incident without its root cause"))
     return out
 
 
@@ -347,33 +361,34 @@ def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
         if not sent:
             waiting = [n for n in rec.notifications if n.task == task]
             if waiting:  # a mail of ours that no server accepted yet, or that was refused or came back
-                return [f"the {task} notice did not reach anyone (mail {', '.join(sorted({n.state for n in waiting}))})"]
-            return [f"nobody was notified ({task})"]
+                return [_("the {task} notice did not reach anyone (mail {states})").format(
+                    task=task, states=", ".join(sorted({n.state for n in waiting})))]
+            return [_("nobody was notified ({task})").format(task=task)]
         if not any((n.message or "").strip() for n in sent):
-            return ["the notification keeps no message"]
+            return [_("the notification keeps no message")]
         return []
 
     return check
 
 
 def _restored(ctx: _Context, rec: Any) -> list[str]:
-    out = [] if rec.restored_at and (rec.solution or "").strip() else ["not restored with a solution"]
+    out = [] if rec.restored_at and (rec.solution or "").strip() else [_("not restored with a solution")]
     return out + _notified("IN.2.4")(ctx, rec)
 
 
 def _problem_fixed(ctx: _Context, rec: Any) -> list[str]:
     out = []
     if not rec.problem:
-        out.append("not a potential problem")
+        out.append(_("not a potential problem"))
     if not (rec.root_cause or "").strip():
-        out.append("no root cause")
+        out.append(_("no root cause"))
     if not rec.changes:
-        out.append("no change request raised to fix it")
+        out.append(_("no change request raised to fix it"))
     return out
 
 
 def _reviewed_change(ctx: _Context, rec: Any) -> list[str]:
-    return [] if ctx.store.exists("change_requests", {"state": "reviewed"}) else ["no deployment was reviewed"]
+    return [] if ctx.store.exists("change_requests", {"state": "reviewed"}) else [_("no deployment was reviewed")]
 
 
 # task -> (output work product it applies to, or None for all) -> rule
@@ -400,24 +415,24 @@ SPECIFIC: dict[str, list[tuple[str | None, Callable[[_Context, Any], list[str]]]
 
 # What each task-specific rule asks, in words (the evidence map's why screen, the audit pack, JSON).
 SPECIFIC_TEXT: dict[str, str] = {
-    "GO.1.1": "the scope lists every present customer",
-    "GO.1.2": "the role list names a Service Manager",
-    "GO.2.4": "feedback was logged to update the policy from",
-    "GO.3.1": "a training or competence need is planned for the role holders",
-    "CO.1.1": "the policy defines pre-approved, emergency and normal changes and how to request one",
-    "CO.1.4": "the configuration item is linked to a service",
-    "CO.2.2": "a change is on the schedule",
-    "CO.3.2": "the builder did not approve the deployment (or a mitigation was acknowledged)",
-    "CO.3.3": "a planned change has its resources confirmed",
-    "CO.3.4": "the deployed change updated every item it impacts",
-    "CO.3.5": "a deployment was reviewed",
-    "RE.1.3": "the catalogue's change went through a change request",
-    "RE.2.2": "the agreement was accepted by the customer or supplier, on its current version",
-    "IN.1.3": "a potential problem with its root cause and a change request raised to fix it",
-    "IN.2.2": "a category, and the root cause of a significant incident",
-    "IN.2.3": "the affected party was notified, with the message that was sent",
-    "IN.2.4": "restored with a solution, and the affected party notified with the message sent",
-    "IN.2.5": "closed with the affected party's confirmation, not by its own resolver without an acknowledgement",
+    "GO.1.1": N_("the scope lists every present customer"),
+    "GO.1.2": N_("the role list names a Service Manager"),
+    "GO.2.4": N_("feedback was logged to update the policy from"),
+    "GO.3.1": N_("a training or competence need is planned for the role holders"),
+    "CO.1.1": N_("the policy defines pre-approved, emergency and normal changes and how to request one"),
+    "CO.1.4": N_("the configuration item is linked to a service"),
+    "CO.2.2": N_("a change is on the schedule"),
+    "CO.3.2": N_("the builder did not approve the deployment (or a mitigation was acknowledged)"),
+    "CO.3.3": N_("a planned change has its resources confirmed"),
+    "CO.3.4": N_("the deployed change updated every item it impacts"),
+    "CO.3.5": N_("a deployment was reviewed"),
+    "RE.1.3": N_("the catalogue's change went through a change request"),
+    "RE.2.2": N_("the agreement was accepted by the customer or supplier, on its current version"),
+    "IN.1.3": N_("a potential problem with its root cause and a change request raised to fix it"),
+    "IN.2.2": N_("a category, and the root cause of a significant incident"),
+    "IN.2.3": N_("the affected party was notified, with the message that was sent"),
+    "IN.2.4": N_("restored with a solution, and the affected party notified with the message sent"),
+    "IN.2.5": N_("closed with the affected party's confirmation, not by its own resolver without an acknowledgement"),
 }
 
 
@@ -425,39 +440,47 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     """The rule that derives `task`'s state, in words: what record, in what status, with what
     filled, written by whom, with which inputs at the time, and what the task itself asks."""
     from ..model.standard import TaskIO, load_standard
-
     standard = standard or load_standard()
     if task.code == "IN.1.1":
-        return ("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
-                "no placeholder text), recorded with IN.1.1 by a holder of " + ", ".join(task.roles))
+        return _("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
+                 "no placeholder text), recorded with IN.1.1 by a holder of {roles}").format(roles=", ".join(task.roles))
     if task.code == "IN.1.2":
-        return ("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
-                + ", ".join(task.roles))
+        return _("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
+                 "{roles}").format(roles=", ".join(task.roles))
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     parts = []
     for io in wanted:
         wp = standard.wp(io.wp or "")
-        statuses = " or ".join(io.statuses) if io.any_of else " and ".join(io.statuses)
+        statuses = _(" or ").join(io.statuses) if io.any_of else _(" and ").join(io.statuses)
         items = sorted({i for st in io.statuses for i in wp.required_in(st)})
-        noun = "" if wp.name.lower().endswith("record") else " record"  # "Service incident record" says it already
-        text = f"a {wp.code} {wp.name}{noun} written with {task.code}, {statuses}"
+        # "Service incident record" says "record" already
+        text = (_("a {code} {name} written with {task}, {statuses}") if wp.name.lower().endswith("record") else
+                _("a {code} {name} record written with {task}, {statuses}")).format(
+            code=wp.code, name=wp.name, task=task.code, statuses=statuses)
         if items:
-            text += ", with " + ", ".join(f"{i.replace('_', ' ')} ({_substance_words(wp, i)})" for i in items)
-            text += " (no placeholder text, no text pasted from another item or document"
-            text += f", not the app's starting text for {', '.join(o.replace('_', ' ') for o in wp.own)})" \
-                if wp.own else ")"
+            filled = ", ".join(f"{field_words(i)} ({_substance_words(wp, i)})" for i in items)
+            if wp.own:
+                text += _(", with {items} (no placeholder text, no text pasted from another item or document, not "
+                          "the app's starting text for {own})").format(
+                    items=filled, own=", ".join(field_words(o) for o in wp.own))
+            else:
+                text += _(", with {items} (no placeholder text, no text pasted from another item or document)").format(
+                    items=filled)
         if wp.approved_status and all(st in ("approved", "updated") for st in _satisfying(wp, io)):
-            text += ", approved in its current content"
+            text += _(", approved in its current content")
         parts.append(text)
     inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
-    out = "; ".join(parts) + f"; performed by a holder of {', '.join(task.roles)} (or with an acknowledged warning)"
+    out = "; ".join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
+        roles=", ".join(task.roles))
     if inputs:
-        out += "; with its inputs " + ", ".join(inputs) + " at that time"
+        out += _("; with its inputs {inputs} at that time").format(inputs=", ".join(inputs))
     if task.code in SPECIFIC_TEXT:
-        out += "; and " + SPECIFIC_TEXT[task.code]
+        out += _("; and {rule}").format(rule=_(SPECIFIC_TEXT[task.code]))
     if task.cadence_days:
-        out += f"; stale after the shop's review interval (default {task.cadence_days} days)"
+        out += ngettext("; stale after the shop's review interval (default {n} days)",
+                        "; stale after the shop's review interval (default {n} days)", task.cadence_days).format(
+            n=task.cadence_days)
     return out
 
 
@@ -465,12 +488,24 @@ def _substance_words(wp: WorkProduct, item: str) -> str:
     """An item's substance rule (data/standard) in words."""
     out = []
     for token in wp.substance.get(item, "text").split():
-        kind, _, arg = token.partition(":")
-        out.append({"text": "written", "words": f"{arg} words or more" if arg != "1" else "written",
-                    "items": f"{arg} entries or more" if arg != "1" else "an entry or more",
-                    "date": "a date in range", "moment": "a time not in the future",
-                    "after": f"not before {arg.replace('_', ' ')}",
-                    "ref": f"an existing {' or '.join(k.replace('_', ' ').rstrip('s') for k in arg.split('|'))}"}[kind])
+        kind, _sep, arg = token.partition(":")
+        if kind == "text" or (kind == "words" and arg == "1"):
+            out.append(_("written"))
+        elif kind == "words":
+            out.append(_("{n} words or more").format(n=arg))
+        elif kind == "items":
+            out.append(_("{n} entries or more").format(n=arg) if arg != "1" else _("an entry or more"))
+        elif kind == "date":
+            out.append(_("a date in range"))
+        elif kind == "moment":
+            out.append(_("a time not in the future"))
+        elif kind == "after":
+            out.append(_("not before {item}").format(item=field_words(arg)))
+        elif kind == "ref":
+            out.append(_("an existing {kinds}").format(
+                kinds=_(" or ").join(k.replace("_", " ").rstrip("s") for k in arg.split("|"))))
+        else:
+            raise KeyError(kind)
     return ", ".join(out)
 
 
@@ -506,37 +541,41 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
     training = [r[:5] for r in rows if not placeholder(r[5])]
     lines: list[Line] = []
     if junk:
-        lines.append(Line(False, f"requirement: placeholder text in {', '.join(junk[:10])}"
-                                 + (f" and {len(junk) - 10} more" if len(junk) > 10 else ""), junk[:10]))
+        lines.append(Line(False, (_("requirement: placeholder text in {records} and {n} more") if len(junk) > 10 else
+                                  _("requirement: placeholder text in {records}")).format(
+            records=", ".join(junk[:10]), n=len(junk) - 10), junk[:10]))
     latest: dict[str, Any] | None = None
     for rec_uuid, rid, _person, _met, _due in training:
         for row in ctx.history(rec_uuid):
             if row["task"] == task.code and (latest is None or row["at"] > latest["at"]):
                 latest = {"record": rid, "at": row["at"], "by": names.get(row.get("person") or "", row["operator"]),
-                          "kind": "training", "what": "training recorded"}
+                          "kind": "training", "what": _("training recorded")}
     if task.code == "IN.1.1":
         met = {p for _u, _i, p, m, _d in training if m}
         missing = sorted(names.get(p, p) for p in holders - met)
-        lines.append(Line(not missing and bool(holders), "every role holder's training recorded as met" if not missing
-                          else f"no training recorded as met for {', '.join(missing) or 'anyone'}",
+        lines.append(Line(not missing and bool(holders), _("every role holder's training recorded as met") if not missing
+                          else _("no training recorded as met for {people}").format(people=", ".join(missing)),
                           [i for _u, i, _p, m, _d in training if m]))
     else:
         from .lapsed import lapsed_training
 
         lapsing = {t.ref for t in lapsed_training(store, clock.to_local(ctx.now).date())}  # as the map's "today"
         lapsed = [i for _u, i, _p, _m, _d in training if i in lapsing]
-        lines.append(Line(bool(training) and not lapsed, "no competence lapsed" if training and not lapsed
-                          else (f"lapsed: {', '.join(lapsed)}" if lapsed else "no training or competence recorded"),
+        lines.append(Line(bool(training) and not lapsed, _("no competence lapsed") if training and not lapsed
+                          else (_("lapsed: {records}").format(records=", ".join(lapsed)) if lapsed
+                                else _("no training or competence recorded")),
                           lapsed))
-    lines.append(Line(latest is not None, f"recorded with {task.code}" if latest else
-                      f"nothing recorded with {task.code} yet (the incidents list: t, then "
-                      f"{'m: met' if task.code == 'IN.1.1' else 'n: renew'}; or vse-tui training "
-                      f"{'met' if task.code == 'IN.1.1' else 'renew'})"))
+    lines.append(Line(latest is not None, _("recorded with {task}").format(task=task.code) if latest else
+                      (_("nothing recorded with {task} yet (the incidents list: t, then m: met; or vse-tui training "
+                         "met)") if task.code == "IN.1.1" else
+                       _("nothing recorded with {task} yet (the incidents list: t, then n: renew; or vse-tui training "
+                         "renew)")).format(task=task.code)))
     ok = all(line.ok for line in lines)
     state = "done" if ok else ("partly done" if rows or latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
         state = "stale"
-        lines.append(Line(False, f"last recorded more than {interval} days ago"))
+        lines.append(Line(False, ngettext("last recorded more than {n} days ago", "last recorded more than {n} days ago",
+                                          interval).format(n=interval)))
     return state, lines, latest
 
 
@@ -568,7 +607,9 @@ def _holders(store: StorePort) -> dict[str, list[str]]:
     for kind, code in (("customers", "CUS"), ("suppliers", "SUP")):
         n = store.count(kind)
         if n:
-            out.setdefault(code, []).append(f"{n} {kind}")
+            counted = (ngettext("{n} customers", "{n} customers", n) if kind == "customers" else
+                       ngettext("{n} suppliers", "{n} suppliers", n))
+            out.setdefault(code, []).append(counted.format(n=n))
     return out
 
 
@@ -593,7 +634,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
     outputs = [_check(io, statuses, standard) for io in task.outputs]
     notes: list[str] = []
     if task.first_pass_note and not statuses.get("WP.14", {}).get("updated") and statuses.get("WP.14", {}).get("approved"):
-        notes.append("first pass: run on the approved policy, as no policy update from feedback exists yet")
+        notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet"))
     if task.code in ("IN.1.1", "IN.1.2"):
         state, lines, latest = _training_task(ctx, task, intervals.get(task.code))
         return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
@@ -627,7 +668,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                     break  # one qualifying record is enough; the newest ones come first
             elif len(rejected) < 3:
                 rejected.append((rec.id or rec.uuid, problems))
-        label = f"{wp.code} {wp.name} ({' or '.join(io.statuses) if io.any_of else ' and '.join(io.statuses)})"
+        label = f"{wp.code} {wp.name} ({_(' or ').join(io.statuses) if io.any_of else _(' and ').join(io.statuses)})"
         if best is not None:
             performed.append(best)
             why.append(Line(True, f"{label}: {best['record']}, {best['by']}, "
@@ -637,9 +678,10 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             why.append(Line(False, f"{label}: " + "; ".join(f"{rid}: {', '.join(p)}" for rid, p in rejected),
                             [rid for rid, _ in rejected]))
         elif tagged:
-            why.append(Line(False, f"{label}: the records written by {task.code} are not in that status"))
+            why.append(Line(False, _("{label}: the records written by {task} are not in that status").format(
+                label=label, task=task.code)))
         else:
-            why.append(Line(False, f"{label}: nothing recorded by {task.code} yet"))
+            why.append(Line(False, _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)))
     done = bool(wanted) and len(performed) == len(wanted)
     evidence = max(performed, key=lambda w: w["at"]) if performed else None
     if done:
@@ -648,7 +690,9 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
         last = min(w["at"] for w in performed)
         if interval and ctx.now - clock.parse_datetime(last) > timedelta(days=interval):
             state = "stale"
-            why.append(Line(False, f"performed more than {interval} days ago (the shop's review interval)"))
+            why.append(Line(False, ngettext("performed more than {n} days ago (the shop's review interval)",
+                                            "performed more than {n} days ago (the shop's review interval)",
+                                            interval).format(n=interval)))
     else:
         state = "partly done" if performed or any_candidate else "not started"
     return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),

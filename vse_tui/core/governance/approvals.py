@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import N_, _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -82,10 +82,10 @@ def new(store: StorePort, who: str | None = None, how: str = "signature", meanin
     from ..model.records import Approval
     from .people import me, name_of, person_ref
 
-    person = person_ref(store, who, "Approved by", affiliation) if (who or "").strip() else me(store, "Approved by")
+    person = person_ref(store, who, _("Approved by"), affiliation) if (who or "").strip() else me(store, _("Approved by"))
     at_keyboard = getattr(store.actor, "person", None)
     recorded_by = at_keyboard if at_keyboard and at_keyboard != person else None
-    witness = person_ref(store, noted_by, "Noted by", "internal", required=False) if (noted_by or "").strip() else None
+    witness = person_ref(store, noted_by, _("Noted by"), "internal", required=False) if (noted_by or "").strip() else None
     try:
         return Approval(by=name_of(store, person), person=person, at=store.write_time(), how=how, meaning=meaning,
                         noted_by=witness, note=(note or "").strip() or None, recorded_by=recorded_by)
@@ -122,7 +122,8 @@ def role_warning(store: StorePort, wp: str | None, approval: Approval,
     if held & set(the_task.roles):
         return None
     return RoleWarning("approver-without-role", approval.person, approval.by, tuple(the_task.roles),
-                       detail=f" ({the_task.code} {the_task.title}; holds {', '.join(sorted(held)) or 'no role'})")
+                       detail=" " + _("({task} {title}; holds {roles})").format(
+                           task=the_task.code, title=the_task.title, roles=", ".join(sorted(held)) or _("no role")))
 
 
 def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation: str | None,
@@ -130,8 +131,12 @@ def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation:
     """Refuse an approval by someone without the task's role unless a mitigation is written."""
     warning = role_warning(store, wp, approval, task)
     if warning and not (mitigation or "").strip():
-        raise InputError(f"{approval.by} holds none of the roles of {warning.detail.strip(' ()').split(';')[0]} "
-                         f"({', '.join(warning.roles)}): write how the risk is covered (a mitigation) to approve anyway")
+        from ..model.standard import load_standard
+
+        the_task = load_standard().task(task or APPROVE_TASK.get(wp or "") or "")
+        raise InputError(_("{who} holds none of the roles of {task} {title} ({roles}): write how the risk is covered "
+                           "(a mitigation) to approve anyway").format(who=approval.by, task=the_task.code,
+                                                                     title=the_task.title, roles=", ".join(warning.roles)))
     return warning
 
 
@@ -154,21 +159,34 @@ def state(record: Record) -> State:
     if bound:
         latest = bound[-1]
         if latest.content == content_hash(record):
-            return State(latest, True, f"{latest.meaning} in v{latest.version} by {latest.by} ({_given(latest)})")
-        return State(latest, False, f"{latest.meaning} in v{latest.version}, changed in v{record.version}: needs approval")
+            return State(latest, True, _("{meaning} in v{version} by {who} ({how})").format(
+                meaning=meaning_text(latest.meaning), version=latest.version, who=latest.by, how=_given(latest)))
+        return State(latest, False, _("{meaning} in v{version}, changed in v{current}: needs approval").format(
+            meaning=meaning_text(latest.meaning), version=latest.version, current=record.version))
     if record.approvals:
-        return State(record.approvals[-1], False, f"approved by {record.approvals[-1].by} before approvals were bound "
-                                                  "to versions: approve the current version")
-    return State(None, False, "not approved")
+        return State(record.approvals[-1], False, _("approved by {who} before approvals were bound to versions: "
+                                                    "approve the current version").format(who=record.approvals[-1].by))
+    return State(None, False, _("not approved"))
+
+
+MEANINGS = {"approved": N_("approved"), "reviewed": N_("reviewed"),
+            "accepted by the customer": N_("accepted by the customer"),
+            "accepted by the supplier": N_("accepted by the supplier")}
+
+
+def meaning_text(meaning: str) -> str:
+    """What an approval means (a stored code) in the language spoken now."""
+    return _(MEANINGS[meaning]) if meaning in MEANINGS else meaning
 
 
 def _given(a: Approval) -> str:
     if a.signature:
-        return "signed"
+        return _("signed")
     if a.recorded_by or a.evidence:
-        shown = {"email": "e-mail", "paper": "paper"}.get(a.how, a.how)
-        return f"recorded for them, how: {shown}, {'attached' if a.evidence else 'nothing attached'}"
-    return "typed, not signed"
+        shown = {"email": _("e-mail"), "paper": _("paper")}.get(a.how, a.how)
+        return (_("recorded for them, how: {how}, attached") if a.evidence else
+                _("recorded for them, how: {how}, nothing attached")).format(how=shown)
+    return _("typed, not signed")
 
 
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",
@@ -193,7 +211,8 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
         if rec.status != "approved" and wp.can_move(rec.status or "", "approved"):
             changes["status"] = "approved"
         elif rec.status not in ("approved", "updated", "draft", "initial"):
-            raise InputError(f"{rec.id} is {rec.status}; only a draft, approved or updated {wp.name.lower()} takes an approval")
+            raise InputError(_("{id} is {status}; only a draft, approved or updated {what} takes an approval").format(
+                id=rec.id, status=rec.status, what=wp.name.lower()))
     party = {"accepted by the customer": "customer", "accepted by the supplier": "supplier"}.get(meaning, "internal")
     approval = new(store, who, how, meaning, noted_by, note, affiliation=party)
     if party == "internal":
@@ -228,11 +247,11 @@ def _keep_evidence(store: StorePort, rec: Record, path: str, note: str) -> str:
 
     file = Path(path).expanduser()
     if file.is_symlink() or not file.is_file():
-        raise InputError(f"{file} is not a file: give the message (.eml) or the scan itself")
+        raise InputError(_("{file} is not a file: give the message (.eml) or the scan itself").format(file=file))
     try:
         sha, size = store.keep_file(file, EVIDENCE_MAX_BYTES)
     except OSError as exc:
-        raise InputError(f"Cannot read {file}: {exc.strerror or exc}") from None
+        raise InputError(_("Cannot read {file}: {problem}").format(file=file, problem=exc.strerror or exc)) from None
     same = store.row("attachments", ["uuid"], {"record": rec.uuid, "sha256": sha})
     if same:
         return str(same[0])
@@ -264,12 +283,9 @@ def attach_evidence(store: StorePort, record: Record, approval: Approval, eviden
 def _check_on_behalf(approval: Approval, how: str, sign: bool, evidence: str | None) -> None:
     """An approval recorded for someone else says how it was given and shows it (attached)."""
     if sign:
-        raise InputError(f"Only {approval.by} signs {approval.by}'s approval, at their own keyboard; recorded for them, "
-                         "it is never a signature")
+        raise InputError(_("Only {by} signs {by}'s approval, at their own keyboard; recorded for them, it is never a signature").format(by=approval.by))
     if how not in ON_BEHALF_HOW or not (evidence or "").strip():
-        raise InputError(f"You record {approval.by}'s approval on their behalf: say how it was given (e-mail or "
-                         "paper) and attach what shows it, the message (.eml) or the scan (--how email --evidence "
-                         "FILE)")
+        raise InputError(_("You record {by}'s approval on their behalf: say how it was given (e-mail or paper) and attach what shows it, the message (.eml) or the scan (--how email --evidence FILE)").format(by=approval.by))
 
 
 def _check_party(store: StorePort, record: Record, approval: Approval, party: str) -> None:
@@ -279,7 +295,10 @@ def _check_party(store: StorePort, record: Record, approval: Approval, party: st
         return
     row = store.row("people", ["organisation", "title"], {"uuid": approval.person})
     if not row or row[0] != org:
-        raise InputError(f"{approval.by} is not a contact of this {party}; an acceptance is given by one of theirs")
+        raise InputError((_("{who} is not a contact of this customer; an acceptance is given by one of theirs")
+                          if party == "customer" else
+                          _("{who} is not a contact of this supplier; an acceptance is given by one of theirs")
+                          ).format(who=approval.by))
 
 
 # ---------------------------------------------------------------- SSH signatures
@@ -306,12 +325,10 @@ def signed(store: StorePort, kind: str, record: Record, approval: Approval, key:
     """The approval with the approver's SSH signature over its canonical text: made by the approver
     themself, at the keyboard (an approval recorded for someone else is never a signature)."""
     if approval.person != getattr(store.actor, "person", None):
-        raise InputError(f"Only {approval.by} signs {approval.by}'s approval, at their own keyboard; an approval "
-                         "given elsewhere is recorded with its e-mail or signed paper attached")
+        raise InputError(_("Only {by} signs {by}'s approval, at their own keyboard; an approval given elsewhere is recorded with its e-mail or signed paper attached").format(by=approval.by))
     public = public_key_of(store, approval.person)
     if not public:
-        raise InputError(f"{approval.by} has no SSH public key registered; add one with "
-                         "'vse-tui people key PERSON FILE.pub' to sign approvals")
+        raise InputError(_("{by} has no SSH public key registered; add one with 'vse-tui people key PERSON FILE.pub' to sign approvals").format(by=approval.by))
     signature = sign_text(text(kind, record.uuid, record.id or "", approval), find_private_key(public, key))
     return approval.model_copy(update={"signature": signature, "key": fingerprint(public)})
 
@@ -370,11 +387,9 @@ def check_signatures(store: StorePort) -> list[Problem]:
                 reason = keys.signature_problem(text(kind, rec.uuid, rec.id or "", a), a.signature or "", a.person,
                                                 a.at, a.key, first_seen.get(a.signature or ""))
                 if reason:
-                    problems.append(Problem(rec.id or rec.uuid, f"the signature of {a.by}'s approval (v{a.version}) does not "
-                                                                f"verify as theirs: {reason}", rec.uuid, n))
+                    problems.append(Problem(rec.id or rec.uuid, _("the signature of {by}'s approval (v{version}) does not verify as theirs: {reason}").format(by=a.by, version=a.version, reason=reason), rec.uuid, n))
                 elif versions.get(a.version or 0) not in (None, a.content):
-                    problems.append(Problem(rec.id or rec.uuid, f"{a.by} signed content that version {a.version} of "
-                                                                "the record did not have", rec.uuid, n))
+                    problems.append(Problem(rec.id or rec.uuid, _("{by} signed content that version {version} of the record did not have").format(by=a.by, version=a.version), rec.uuid, n))
     if keys is None and store.exists("people", {"ssh_key__isnull": False}):
         keys = Keys(store)
     if keys is not None:
@@ -416,17 +431,16 @@ def check_on_behalf(store: StorePort) -> list[Problem]:
                     recorder = writer
                 if names is None:
                     names = store.titles("people")
-                who = f"recorded by {names.get(recorder or '', 'someone')} for {a.by} (how: {a.how})"
+                who = _("recorded by {recorder} for {by} (how: {how})").format(
+                    recorder=names.get(recorder or "", _("someone")), by=a.by, how=a.how)
                 if not a.evidence:
-                    problems.append(Problem(rec.id or rec.uuid, f"an approval {who} has nothing attached to show it "
-                                                                "was given (the e-mail or the signed paper's scan)",
+                    problems.append(Problem(rec.id or rec.uuid, _("an approval {who} has nothing attached to show it was given (the e-mail or the signed paper's scan)").format(who=who),
                                             rec.uuid, n))
                     continue
                 if attached is None:
                     attached = {u for (u,) in store.rows("attachments", ["uuid"], {"record": rec.uuid})}
                 if a.evidence not in attached:
-                    problems.append(Problem(rec.id or rec.uuid, f"an approval {who} names an attachment the record "
-                                                                "does not have", rec.uuid, n))
+                    problems.append(Problem(rec.id or rec.uuid, _("an approval {who} names an attachment the record does not have").format(who=who), rec.uuid, n))
     return problems
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel.errors import InputError
 
 if TYPE_CHECKING:
@@ -23,23 +25,23 @@ def who(store: StorePort, text: str | None) -> str | None:
         return None
     if text.lower() == "me":
         if not store.actor.person:
-            raise InputError("'me': your login is mapped to no person of the shop (vse-tui people login)")
+            raise InputError(_("'me': your login is mapped to no person of the shop (vse-tui people login)"))
         return str(store.actor.person)
     found = find_person(store, text)
     if not found:
-        raise InputError(f"Assignee: no person {text!r}")
+        raise InputError(_("Assignee: no person {text!r}").format(text=text))
     row = store.row("people", ["affiliation", "state", "title"], {"uuid": found[0]})
     if not row or row[0] != "internal":
-        raise InputError(f"Assignee: {row[2] if row else text} is not a person of the shop")
+        raise InputError(_("Assignee: {name} is not a person of the shop").format(name=row[2] if row else text))
     if row[1] != "active":
-        raise InputError(f"Assignee: {row[2]} is no longer active")
+        raise InputError(_("Assignee: {row} is no longer active").format(row=row[2]))
     return found[0]
 
 
 def assign(store: StorePort, kind: str, ref: str, person: str | None) -> Any:
     """Give the record `ref` of `kind` to `person` (a name, id, "me", or nobody)."""
     if kind not in ASSIGNABLE:
-        raise InputError(f"{kind} cannot be assigned")
+        raise InputError(_("{kind} cannot be assigned").format(kind=kind))
     target = who(store, person)
     record = store.get(kind, ref)
     if getattr(record, "assignee", None) == target:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from vse_tui.i18n import N_, _
+
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import model_for
 from ..model.standard import load_standard
@@ -32,8 +34,8 @@ CREATE_TASK = {
 
 
 # Kinds whose operational state moves through their own steps, never through the generic editor.
-FLOW_STATES = {"change_requests": "its steps (a, s, w, b, t, y, p, o on the change)",
-               "feedback": "its steps (s on the entry)", "incidents": "its steps on the incident screen"}
+FLOW_STATES = {"change_requests": N_("its steps (a, s, w, b, t, y, p, o on the change)"),
+               "feedback": N_("its steps (s on the entry)"), "incidents": N_("its steps on the incident screen")}
 
 
 def editable_fields(kind: str) -> list[tuple[str, str]]:
@@ -51,7 +53,7 @@ def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None
     for spec in field_specs(kind):
         given = values.get(spec.name)
         if spec.required and spec.name not in fixed and (given is None or (isinstance(given, str) and not given.strip())):
-            raise InputError(f"{spec.label}: required")
+            raise InputError(_("{label}: required").format(label=spec.label))
     data = {k: v for k, v in parse(store, kind, values).items() if v is not None or k in fixed}
     data.update(fixed)
     if kind == "people":
@@ -61,7 +63,7 @@ def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, model.LABEL.lower())) from None
+        raise InputError(describe_validation_error(exc, _(model.LABEL).lower())) from None
     return store.add(record, task=task or CREATE_TASK.get(model.WP or ""))
 
 
@@ -95,16 +97,16 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
         clean["name"] = check_person_name(store, clean["name"], rec.uuid)
     model = type(rec)
     if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
-        raise InputError(f"The state of a {model.LABEL.lower()} moves through {FLOW_STATES[kind]}, not by editing")
+        raise InputError(_("The state of a {what} moves through {steps}, not by editing").format(
+            what=_(model.LABEL).lower(), steps=_(FLOW_STATES[kind])))
     clean = {k: v for k, v in clean.items() if not (k == "state" and kind in FLOW_STATES)}
     if kind == "change_requests" and clean.get("change_type") == "pre-approved" and getattr(rec, "change_type", None) != "pre-approved":
-        raise InputError("A change becomes pre-approved only by being made from a pre-approved type (one that went "
-                         "through the full normal path once); raise a new change from that type instead")
+        raise InputError(_("A change becomes pre-approved only by being made from a pre-approved type (one that went through the full normal path once); raise a new change from that type instead"))
     current = rec.model_dump()
     try:
         probe = model.model_validate({**current, **clean})
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, rec.id or model.LABEL)) from None
+        raise InputError(describe_validation_error(exc, rec.id or _(model.LABEL))) from None
     if all(getattr(probe, k) == getattr(rec, k) for k in clean):
         return rec
     clean["status"] = status_after_edit(rec.WP, rec.status)

@@ -29,6 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 
@@ -51,7 +53,7 @@ def fingerprint(public_key: str) -> str:
     try:
         blob = base64.b64decode(public_key.split()[1], validate=True)
     except (IndexError, ValueError):
-        raise InputError("Not an OpenSSH public key (its second word is not base64)") from None
+        raise InputError(_("Not an OpenSSH public key (its second word is not base64)")) from None
     return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
 
 
@@ -158,8 +160,7 @@ def held_at(timeline: list[Registration], at: datetime) -> Registration | None:
 def ssh_keygen() -> str:
     found = shutil.which("ssh-keygen")
     if not found:
-        raise InputError("Signing needs OpenSSH's ssh-keygen (OpenSSH 8.0 or later), which is not on this machine; "
-                         "the approval can be recorded without a signature")
+        raise InputError(_("Signing needs OpenSSH's ssh-keygen (OpenSSH 8.0 or later), which is not on this machine; the approval can be recorded without a signature"))
     return found
 
 
@@ -168,7 +169,7 @@ def find_private_key(public_key: str, given: str | None = None, option: str = "-
     if given:
         path = Path(given).expanduser()
         if not path.exists():
-            raise InputError(f"No key file {path}")
+            raise InputError(_("No key file {path}").format(path=path))
         return path
     ssh_dir = Path(os.environ.get("VSE_TUI_SSH_DIR") or Path.home() / ".ssh")
     want = key_body(public_key)
@@ -178,7 +179,7 @@ def find_private_key(public_key: str, given: str | None = None, option: str = "-
                 return pub.with_suffix("")
         except OSError:
             continue
-    raise InputError(f"No private key for the registered public key was found in {ssh_dir}; give it with {option} FILE")
+    raise InputError(_("No private key for the registered public key was found in {ssh_dir}; give it with {option} FILE").format(ssh_dir=ssh_dir, option=option))
 
 
 def sign_text(data: str, private_key: Path) -> str:
@@ -186,7 +187,7 @@ def sign_text(data: str, private_key: Path) -> str:
                          input=data.encode("utf-8"), capture_output=True, timeout=60)
     if res.returncode != 0 or b"BEGIN SSH SIGNATURE" not in res.stdout:
         reason = res.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"ssh-keygen could not sign ({reason[-1] if reason else 'no reason given'})")
+        raise InputError(_("ssh-keygen could not sign ({reason})").format(reason=reason[-1] if reason else _("no reason given")))
     return res.stdout.decode("ascii")
 
 
@@ -202,7 +203,7 @@ def verify_signature(data: str, signature: str, principal: str, signers: str) ->
     if res.returncode == 0:
         return None
     reason = (res.stderr or res.stdout).decode("utf-8", "replace").strip().splitlines()
-    return reason[-1] if reason else "the signature does not verify"
+    return reason[-1] if reason else _("the signature does not verify")
 
 
 
@@ -214,7 +215,7 @@ def _person(store: StorePort, text: str) -> tuple[str, str]:
 
     found = find_person(store, text)
     if not found:
-        raise NotFound(f"No person {text!r}")
+        raise NotFound(_("No person {text!r}").format(text=text))
     return found
 
 
@@ -235,13 +236,11 @@ def _at_own_keyboard(store: StorePort, person: str, name: str) -> None:
 
     actor = store.actor
     if getattr(actor, "person", None) != person:
-        raise InputError(f"{name} registers their first key themself, at their own keyboard ('vse-tui people key "
-                         f"{name!r} FILE.pub' from their login); a replacement is signed with their old key or "
-                         "approved by the Service Manager")
+        raise InputError(_("{name} registers their first key themself, at their own keyboard ('vse-tui people key {name!r} FILE.pub' from their login); a replacement is signed with their old key or approved by the Service Manager").format(name=name))
     login = getattr(actor, "os_user", "") or ""
     mapped = find_person(store, login) if login else None
     if mapped and mapped[0] != person:
-        raise InputError(f"The login {login!r} is {mapped[1]}'s: {name} registers their key from their own login")
+        raise InputError(_("The login {login!r} is {mapped}'s: {name} registers their key from their own login").format(login=login, mapped=mapped[1], name=name))
 
 
 def register(store: StorePort, person_text: str, public_key: str, *, old_key: str | None = None,
@@ -254,17 +253,16 @@ def register(store: StorePort, person_text: str, public_key: str, *, old_key: st
     uuid, name = _person(store, person_text)
     key = check_public_key(public_key)
     if not key:
-        raise InputError("Give the public key to register (the .pub file)")
+        raise InputError(_("Give the public key to register (the .pub file)"))
     key = key_body(key)
     fp = fingerprint(key)
     other = owner_of(store, fp, other_than=uuid)
     if other:
-        raise InputError(f"This key is registered for {other[2]} ({other[1]}): one key, one person; {name} needs "
-                         "a key of their own")
+        raise InputError(_("This key is registered for {other} ({other2}): one key, one person; {name} needs a key of their own").format(other=other[2], other2=other[1], name=name))
     row = store.row("people", ["ssh_key"], {"uuid": uuid})
     current = key_body(row[0]) if row and row[0] else None
     if current == key:
-        raise InputError(f"{name} already holds this key")
+        raise InputError(_("{name} already holds this key").format(name=name))
     actor = getattr(store.actor, "person", None)
     at = store.write_time()
     where = {"login": getattr(store.actor, "os_user", "") or "", "host": getattr(store.actor, "host", "") or ""}
@@ -280,15 +278,13 @@ def register(store: StorePort, person_text: str, public_key: str, *, old_key: st
         found = store.row("people", ["ssh_key"], {"uuid": actor})
         mine = key_body(found[0]) if found and found[0] else None
         if not mine:
-            raise InputError("You approve a replacement with your own key, and you have none registered "
-                             "('vse-tui people key YOUR-NAME FILE.pub')")
+            raise InputError(_("You approve a replacement with your own key, and you have none registered ('vse-tui people key YOUR-NAME FILE.pub')"))
         text = proof_text(uuid, key, fingerprint(current), actor, at)
         proof = {"how": "service manager", "fingerprint": fp, "replaces": fingerprint(current), "approver": actor,
                  "approver_key": fingerprint(mine), "text": text,
                  "signature": sign_text(text, find_private_key(mine, approver_key)), **where}
     else:
-        raise InputError(f"{name} already has a key: a replacement is signed with the old key (by {name}, "
-                         "'--old-key FILE') or approved by the Service Manager with theirs")
+        raise InputError(_("{name} already has a key: a replacement is signed with the old key (by {name}, '--old-key FILE') or approved by the Service Manager with theirs").format(name=name))
     return store.update("people", uuid, {"ssh_key": key, "key_proof": proof}, task="GO.1.2")
 
 
@@ -308,10 +304,10 @@ def revoke(store: StorePort, person_text: str) -> Person:
     uuid, name = _person(store, person_text)
     row = store.row("people", ["ssh_key"], {"uuid": uuid})
     if not row or not row[0]:
-        raise InputError(f"{name} has no key to revoke")
+        raise InputError(_("{name} has no key to revoke").format(name=name))
     actor = getattr(store.actor, "person", None)
     if actor != uuid and not (actor and MANAGER in roles_of(store, actor)):
-        raise InputError(f"Only {name} or the Service Manager revokes {name}'s key")
+        raise InputError(_("Only {name} or the Service Manager revokes {name}'s key").format(name=name))
     proof = {"how": "revoked", "replaces": fingerprint(row[0]), "approver": actor,
              "login": getattr(store.actor, "os_user", "") or "", "host": getattr(store.actor, "host", "") or ""}
     return store.update("people", uuid, {"ssh_key": None, "key_proof": proof}, task="GO.1.2")
@@ -375,41 +371,39 @@ class Keys:
         from .people import roles_of
 
         who = self.name(reg.person)
-        writer = f"{self.name(reg.by)} (login {reg.login or '?'} on {reg.host or '?'}, {clock.iso(reg.at)})"
+        writer = _("{by} (login {login} on {host}, {at})").format(by=self.name(reg.by), login=reg.login or "?", host=reg.host or "?", at=clock.iso(reg.at))
         if reg.how == "revoked":
             if reg.by == reg.person or (reg.by and MANAGER in roles_of(self.store, reg.by, reg.at)):
                 return None
-            return f"{who}'s key was revoked by {writer}, neither {who} nor the Service Manager"
+            return _("{who}'s key was revoked by {writer}, neither {who} nor the Service Manager").format(who=who, writer=writer)
         if reg.how in ("self", "unchecked"):
             if reg.by == reg.person:
                 return None
-            return f"the key {reg.fingerprint} was registered for {who} by {writer}, not by {who}"
+            return _("the key {fingerprint} was registered for {who} by {writer}, not by {who}").format(fingerprint=reg.fingerprint, who=who, writer=writer)
         if reg.how in ("old key", "service manager"):
             proof = reg.proof or {}
             text, signature, approver = proof.get("text") or "", proof.get("signature") or "", proof.get("approver")
             wanted = {"person": reg.person, "key": reg.key, "approved-by": approver}
             said = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
             if any(said.get(k) != v for k, v in wanted.items()):
-                return f"the replacement of {who}'s key on {clock.iso(reg.at)} carries a proof for another key or person"
+                return _("the replacement of {who}'s key on {at} carries a proof for another key or person").format(who=who, at=clock.iso(reg.at))
             if reg.how == "old key":
                 previous = self._previous(reg)
                 if previous is None or not previous.key or approver != reg.person:
-                    return f"{who}'s key was replaced on {clock.iso(reg.at)} 'with the old key', but there was none"
+                    return _("{who}'s key was replaced on {at} 'with the old key', but there was none").format(who=who, at=clock.iso(reg.at))
                 signer_key = previous.key
             else:
                 if not approver or MANAGER not in roles_of(self.store, approver, reg.at):
-                    return (f"{who}'s key was replaced on {clock.iso(reg.at)}, approved by {self.name(approver)}, "
-                            "who was not the Service Manager then")
+                    return (_("{who}'s key was replaced on {at}, approved by {approver}, who was not the Service Manager then").format(who=who, at=clock.iso(reg.at), approver=self.name(approver)))
                 held = self.held_at(approver, reg.at)
                 if held is None or not held.key:
-                    return (f"{who}'s key was replaced on {clock.iso(reg.at)}, approved by {self.name(approver)}, "
-                            "who held no key then")
+                    return (_("{who}'s key was replaced on {at}, approved by {approver}, who held no key then").format(who=who, at=clock.iso(reg.at), approver=self.name(approver)))
                 signer_key = held.key
             why = verify_signature(text, signature, approver or "", _signers(approver or "", signer_key))
             if why:
-                return f"the replacement of {who}'s key on {clock.iso(reg.at)} is not signed as it claims ({why})"
+                return _("the replacement of {who}'s key on {at} is not signed as it claims ({why})").format(who=who, at=clock.iso(reg.at), why=why)
             return None
-        return f"{who}'s key changed on {clock.iso(reg.at)} in an unknown way ({reg.how})"
+        return _("{who}'s key changed on {at} in an unknown way ({how})").format(who=who, at=clock.iso(reg.at), how=reg.how)
 
     def problems(self) -> list[KeyProblem]:
         """Keys someone else registered, replacements without their proof, a key held by two people."""
@@ -426,7 +420,7 @@ class Keys:
             if len(uuids) > 1:
                 names = sorted(f"{self.name(u)} ({self.ref(u)})" for u in uuids)
                 out.append(KeyProblem(", ".join(self.ref(u) for u in sorted(uuids, key=self.ref)),
-                                      f"the key {fp} is registered for {' and '.join(names)}: one key, one person"))
+                                      _("the key {fp} is registered for {names}: one key, one person").format(fp=fp, names=_(" and ").join(names))))
         return out
 
     def signature_problem(self, data: str, signature: str, person: str | None, at: datetime,
@@ -435,19 +429,19 @@ class Keys:
         key they held then, and that key must be one they registered (or a proven replacement)."""
         who = self.name(person)
         if not person:
-            return "it names no person"
+            return _("it names no person")
         held = self.held_at(person, at, seq)
         if held is None or not held.key:
-            return f"{who} held no key when it was made ({clock.iso(at)})"
+            return _("{who} held no key when it was made ({at})").format(who=who, at=clock.iso(at))
         if claimed_key and claimed_key != held.fingerprint:
-            return f"it names the key {claimed_key}, but {who} held {held.fingerprint} then"
+            return _("it names the key {claimed_key}, but {who} held {fingerprint} then").format(claimed_key=claimed_key, who=who, fingerprint=held.fingerprint)
         why = verify_signature(data, signature, person, _signers(person, held.key))
         if why:
             other = self._made_by_other(data, signature, person, held.key)
-            return f"{why}; it was made with {other}" if other else why
+            return _("{why}; it was made with {other}").format(why=why, other=other) if other else why
         registered = self.registration_problem(held)
         if registered:
-            return f"it was made with a key someone else registered: {registered}"
+            return _("it was made with a key someone else registered: {registered}").format(registered=registered)
         return None
 
     def _made_by_other(self, data: str, signature: str, person: str, tried: str) -> str | None:
@@ -457,8 +451,8 @@ class Keys:
                 if not reg.key or reg.key == tried:
                     continue
                 if verify_signature(data, signature, uuid, _signers(uuid, reg.key)) is None:
-                    return f"{self.name(uuid)}'s key {reg.fingerprint}" if uuid != person else \
-                        f"{self.name(uuid)}'s other key {reg.fingerprint}, not the one held then"
+                    return _("{who}'s key {fingerprint}").format(who=self.name(uuid), fingerprint=reg.fingerprint) if uuid != person else \
+                        _("{who}'s other key {fingerprint}, not the one held then").format(who=self.name(uuid), fingerprint=reg.fingerprint)
         return None
 
 

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _
+
 from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ _LOOK_ALIKE = str.maketrans({
 })
 
 
-def clean_name(text: str | None, label: str = "Name") -> str:
+def clean_name(text: str | None, label: str = N_("Name")) -> str:
     """A person's name as it is stored: Unicode's compatibility form (NFKC: a non-breaking or
     full-width space is a space), runs of spaces as one, no space at either end. Refused when it
     holds a line break, a control character or an invisible one (zero-width, direction marks):
@@ -49,12 +51,13 @@ def clean_name(text: str | None, label: str = "Name") -> str:
     for ch in name:
         category = unicodedata.category(ch)
         if category in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
-            what = "a line break" if ch in "\r\n\u2028\u2029\x85" else (
-                "an invisible character" if category == "Cf" else "a control character")
-            raise InputError(f"{label}: {what} (U+{ord(ch):04X}) is not allowed in a name")
+            what = _("a line break") if ch in "\r\n\u2028\u2029\x85" else (
+                _("an invisible character") if category == "Cf" else _("a control character"))
+            raise InputError(_("{label}: {what} (U+{code:04X}) is not allowed in a name").format(
+                label=_(label), what=what, code=ord(ch)))
     name = " ".join(name.split())
     if not name:
-        raise InputError(f"{label}: required")
+        raise InputError(_("{label}: required").format(label=_(label)))
     return name
 
 
@@ -68,16 +71,18 @@ def name_key(text: str) -> str:
     return " ".join(bare.split())
 
 
-def check_person_name(store: StorePort, text: str | None, uuid: str | None = None, label: str = "Name") -> str:
+def check_person_name(store: StorePort, text: str | None, uuid: str | None = None, label: str = N_("Name")) -> str:
     """The clean name for a new (or renamed, `uuid`) person, refused when it reads the same as someone
     else's: the same name, another case, an accent or a letter of another script drawn alike."""
     name = clean_name(text, label)
     key = name_key(name)
     for other, pid, title in store.rows("people", ["uuid", "id", "title"], {}):
         if other != uuid and name_key(title or "") == key:
-            same = "is already" if (title or "") == name else "reads the same as"
-            raise InputError(f"{label}: {name!r} {same} {title!r} ({pid}); two people must be told apart at a "
-                             "glance: add a surname or an initial")
+            same = (_("{label}: {name!r} is already {title!r} ({pid}); two people must be told apart at a glance: "
+                      "add a surname or an initial") if (title or "") == name else
+                    _("{label}: {name!r} reads the same as {title!r} ({pid}); two people must be told apart at a "
+                      "glance: add a surname or an initial"))
+            raise InputError(same.format(label=_(label), name=name, title=title, pid=pid))
     return name
 
 
@@ -106,8 +111,9 @@ def identify(store: StorePort, claim: str | None, login: str, explicit: bool = F
             return Identity(found[0], found[1], "claimed")
         if explicit:
             names = ", ".join(n for _, n in store.titles("people", {"affiliation": "internal", "state": "active"}).items())
-            raise InputError(f"No person {claim!r} in this shop (people: {names or 'none yet'}); add them with "
-                             "'vse-tui people add NAME --os-user LOGIN'")
+            raise InputError(_("No person {claim!r} in this shop (people: {names}); add them with "
+                               "'vse-tui people add NAME --os-user LOGIN'").format(claim=claim,
+                                                                                   names=names or _("none yet")))
     found = find_person(store, login) if login else None
     if found:
         return Identity(found[0], found[1], "login")
@@ -119,23 +125,28 @@ def person_ref(store: StorePort, text: str | None, label: str, affiliation: str 
     """The uuid of the person a "who" field names, or a clear error (never free text kept)."""
     if not (text or "").strip():
         if required:
-            raise InputError(f"{label}: choose a person")
+            raise InputError(_("{label}: choose a person").format(label=_(label)))
         return None
     found = find_person(store, text or "", affiliation)
     if found is None:
-        where = {"internal": "of the shop", "customer": "among the customer's contacts",
-                 "supplier": "among the supplier's contacts"}.get(affiliation or "", "")
-        raise InputError(f"{label}: no person {text!r} {where} (people are added in GO.1.2, or with "
-                         "'vse-tui people add')".replace("  ", " "))
+        refusal = {"internal": _("{label}: no person {text!r} of the shop (people are added in GO.1.2, or with "
+                                 "'vse-tui people add')"),
+                   "customer": _("{label}: no person {text!r} among the customer's contacts (people are added in "
+                                 "GO.1.2, or with 'vse-tui people add')"),
+                   "supplier": _("{label}: no person {text!r} among the supplier's contacts (people are added in "
+                                 "GO.1.2, or with 'vse-tui people add')")}.get(
+            affiliation or "", _("{label}: no person {text!r} (people are added in GO.1.2, or with 'vse-tui people add')"))
+        raise InputError(refusal.format(label=_(label), text=text))
     return found[0]
 
 
-def me(store: StorePort, label: str = "You") -> str:
+def me(store: StorePort, label: str = N_("You")) -> str:
     """The uuid of the person at the keyboard, or a clear error when the login is mapped to nobody."""
     person = getattr(store.actor, "person", None)
     if not person:
-        raise InputError(f"{label}: you ({store.actor.operator}) are not a person of this shop yet; add yourself "
-                         "with 'vse-tui people add NAME --os-user LOGIN' (or in the setup's Roles step)")
+        raise InputError(_("{label}: you ({operator}) are not a person of this shop yet; add yourself with "
+                           "'vse-tui people add NAME --os-user LOGIN' (or in the setup's Roles step)").format(
+            label=_(label), operator=store.actor.operator))
     return person
 
 
@@ -175,12 +186,12 @@ def set_login(store: StorePort, person_ref_text: str, login: str | None) -> Pers
     """Map a login to a person (their writes are theirs from now on); one login, one person."""
     found = find_person(store, person_ref_text)
     if not found:
-        raise NotFound(f"No person {person_ref_text!r}")
+        raise NotFound(_("No person {person_ref_text!r}").format(person_ref_text=person_ref_text))
     login = (login or "").strip() or None
     if login:
         other = store.row("people", ["id", "title"], {"os_user": login, "uuid__ne": found[0]})
         if other:
-            raise InputError(f"The login {login!r} is already {other[1]}'s ({other[0]})")
+            raise InputError(_("The login {login!r} is already {other}'s ({other2})").format(login=login, other=other[1], other2=other[0]))
     return store.update("people", found[0], {"os_user": login}, task="GO.1.2")
 
 
@@ -191,9 +202,9 @@ def check_public_key(text: str | None) -> str | None:
     if not key:
         return None
     if "PRIVATE KEY" in key:
-        raise InputError("This is a private key: give the public one (the .pub file)")
+        raise InputError(_("This is a private key: give the public one (the .pub file)"))
     if not key.startswith(("ssh-", "ecdsa-", "sk-")) or len(key.split()) < 2 or "\n" in key:
-        raise InputError("Not an OpenSSH public key (one line starting with ssh-ed25519, ssh-rsa, ecdsa-...)")
+        raise InputError(_("Not an OpenSSH public key (one line starting with ssh-ed25519, ssh-rsa, ecdsa-...)"))
     return key
 
 
@@ -235,10 +246,10 @@ def split_reach(text: str) -> tuple[str, str]:
         return "", ""
     if "@" in text:
         if " " in text or text.startswith("@") or text.endswith("@"):
-            raise InputError(f"Phone or e-mail: {text!r} is not an e-mail address (name@example.com)")
+            raise InputError(_("Phone or e-mail: {text!r} is not an e-mail address (name@example.com)").format(text=text))
         return text, ""
     if not any(ch.isdigit() for ch in text):
-        raise InputError(f"Phone or e-mail: {text!r} is neither a phone number nor an e-mail address")
+        raise InputError(_("Phone or e-mail: {text!r} is neither a phone number nor an e-mail address").format(text=text))
     return "", text
 
 

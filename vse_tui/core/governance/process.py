@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _
+
 from ..incidents import policy
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -30,31 +32,26 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("goals", None, "Business goals", "WP.01",
-         "Everything else hangs on why the shop exists and what it wants to achieve. Write a few plain "
-         "sentences; an external provider (selling to customers) states its own goals."),
-    Step("scope", "GO.1.1", "Scope", "WP.15",
-         "Which services you offer, to whom, where and with what technology. Every customer you serve today "
-         "belongs in it; what you do not do is worth writing down too."),
-    Step("roles", "GO.1.2", "Roles", "WP.08",
-         "Who does what. A Service Manager is required; the other roles can be combined in a small shop, "
-         "with care: the warnings below say where a second pair of eyes is missing."),
-    Step("policy", "GO.2.1", "Policy draft", "WP.14",
-         "The house rules: objectives, how priorities are set, what each kind of change means, how you keep "
-         "customers informed and how you protect data. The defaults suit a small shop; edit what does not fit."),
-    Step("approve", "GO.2.2", "Policy approval", "WP.14",
-         "Signing the policy off makes it the reference everyone works from. Record who approved it and how."),
-    Step("experience", "GO.2.3", "Customer voice", "WP.04",
-         "How praise, complaints and comments reach you and are answered. The feedback log follows these steps."),
-    Step("resources", "GO.3.1", "Resources", "WP.08",
-         "The skills each role needs and when they are due; the dashboard reminds you before they lapse."),
-    Step("documents", "GO.3.2", "Documents", "WP.05",
-         "Where records live, who may change them, how they are backed up and how long they are kept."),
+    Step("goals", None, N_("Business goals"), "WP.01",
+         N_("Everything else hangs on why the shop exists and what it wants to achieve. Write a few plain sentences; an external provider (selling to customers) states its own goals.")),
+    Step("scope", "GO.1.1", N_("Scope"), "WP.15",
+         N_("Which services you offer, to whom, where and with what technology. Every customer you serve today belongs in it; what you do not do is worth writing down too.")),
+    Step("roles", "GO.1.2", N_("Roles"), "WP.08",
+         N_("Who does what. A Service Manager is required; the other roles can be combined in a small shop, with care: the warnings below say where a second pair of eyes is missing.")),
+    Step("policy", "GO.2.1", N_("Policy draft"), "WP.14",
+         N_("The house rules: objectives, how priorities are set, what each kind of change means, how you keep customers informed and how you protect data. The defaults suit a small shop; edit what does not fit.")),
+    Step("approve", "GO.2.2", N_("Policy approval"), "WP.14",
+         N_("Signing the policy off makes it the reference everyone works from. Record who approved it and how.")),
+    Step("experience", "GO.2.3", N_("Customer voice"), "WP.04",
+         N_("How praise, complaints and comments reach you and are answered. The feedback log follows these steps.")),
+    Step("resources", "GO.3.1", N_("Resources"), "WP.08",
+         N_("The skills each role needs and when they are due; the dashboard reminds you before they lapse.")),
+    Step("documents", "GO.3.2", N_("Documents"), "WP.05",
+         N_("Where records live, who may change them, how they are backed up and how long they are kept.")),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
 
-FIRST_PASS = ("First pass: the standard has this task read the policy as updated from customer feedback "
-              "(GO.2.4); a new shop has no feedback yet, so it runs on the approved policy and the evidence says so.")
+FIRST_PASS = (N_("First pass: the standard has this task read the policy as updated from customer feedback (GO.2.4); a new shop has no feedback yet, so it runs on the approved policy and the evidence says so."))
 
 DEFAULT_CX = {
     "measurement": "A short survey after each closed incident of priority P1 to P3, and a yearly conversation with each customer.",
@@ -210,7 +207,7 @@ def _shown(store: StorePort, record: Record, approved: Approval, evidence: str |
 def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: str, approved: Approval, title: str = "",
                shop_name: str = "", evidence: str | None = None) -> Record:
     if not goals.strip():
-        raise InputError("Goals: write at least one goal")
+        raise InputError(_("Goals: write at least one goal"))
     with store.transaction():
         if shop_name.strip() and shop_name.strip() != store.setting("shop_name"):
             store.set_setting("shop_name", shop_name.strip(), task=None)
@@ -231,7 +228,7 @@ def list_lines(text: str, label: str) -> list[str]:
         if not name:
             continue
         if ": " in name or name.endswith(":") or len(name.split()) > 8:
-            raise InputError(f"{label}: one name a line; {name[:60]!r} reads as a sentence, not a name")
+            raise InputError(_("{label}: one name a line; {name!r} reads as a sentence, not a name").format(label=label, name=name[:60]))
         if name.lower() not in {n.lower() for n in out}:
             out.append(name)
     return out
@@ -245,9 +242,9 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
     customer record. With `make_services` (the setup's Services box), each new service name becomes
     a draft entry of the catalogue (RE.1.1) whose hours and targets are confirmed there."""
     if not services_offered.strip():
-        raise InputError("Services offered: list what you offer")
-    services = list_lines(services_offered, "Services") if make_services else []
-    names = list_lines(customers, "Customers")
+        raise InputError(_("Services offered: list what you offer"))
+    services = list_lines(services_offered, _("Services")) if make_services else []
+    names = list_lines(customers, _("Customers"))
     with store.transaction():
         uuids = []
         known = {t.lower(): u for u, t in store.titles("customers").items()}
@@ -279,17 +276,17 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
     for uuid, name, email, text in people_roles:
         if not name.strip():
             if text.strip():
-                raise InputError("Roles: a row with roles needs the person's name")
+                raise InputError(_("Roles: a row with roles needs the person's name"))
             continue
         parsed.append((uuid, name.strip(), email.strip(), parse_roles(text)))
     if not any(role == "SM" for *_, wanted in parsed for role, _ in wanted):
-        raise InputError("Roles: name a Service Manager (SM); the setup cannot be completed without one")
+        raise InputError(_("Roles: name a Service Manager (SM); the setup cannot be completed without one"))
     with store.transaction():
         for uuid, name, email, wanted in parsed:
             if uuid:
                 person = store.get("people", uuid)
                 if person.name != name:
-                    name = check_person_name(store, name, uuid, "Roles")
+                    name = check_person_name(store, name, uuid, N_("Roles"))
                 if (person.name, person.email) != (name, email):
                     store.update("people", uuid, {"name": name, "email": email}, task="GO.1.2")
                 set_roles(store, uuid, wanted)
@@ -312,7 +309,7 @@ def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, s
     from .roles import load as load_roles
 
     people, assignments = [], []
-    _, _, acks = load_roles(store)
+    _unused, _unused2, acks = load_roles(store)
     for uuid, name, _email, text in rows:
         if not name.strip():
             continue
@@ -353,13 +350,13 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
         try:
             fields["review_date"] = date.fromisoformat(fields["review_date"].strip())
         except ValueError:
-            raise InputError(f"Review date: {fields['review_date']!r} is not a date (use YYYY-MM-DD)") from None
+            raise InputError(_("Review date: {review_date!r} is not a date (use YYYY-MM-DD)").format(review_date=fields['review_date'])) from None
     if "targets" in fields:
         from ..model.records.governance import PriorityTarget as target
 
         fields["targets"] = [target(**t) if isinstance(t, dict) else t for t in fields["targets"]]
     if not str(fields.get("objectives", "")).strip():
-        raise InputError("Objectives: write at least one objective")
+        raise InputError(_("Objectives: write at least one objective"))
     existing = store.latest("policies")
     status = "draft" if existing is None or existing.status == "draft" else "updated"
     has_feedback = store.count("feedback") > 0
@@ -375,7 +372,7 @@ def approve_policy(store: StorePort, approved: Approval, evidence: str | None = 
     """GO.2.2: approve and deploy the policy."""
     existing = store.latest("policies")
     if existing is None:
-        raise InputError("There is no policy to approve yet: draft it first (GO.2.1)")
+        raise InputError(_("There is no policy to approve yet: draft it first (GO.2.1)"))
     from .approvals import bind_next, check_role
 
     status = "approved" if existing.status == "draft" else existing.status
@@ -391,7 +388,7 @@ def approve_policy(store: StorePort, approved: Approval, evidence: str | None = 
 def save_experience(store: StorePort, fields: dict[str, str], approved: Approval, evidence: str | None = None) -> Record:
     """GO.2.3: the customer experience approach, approved."""
     if not any(v.strip() for v in fields.values()):
-        raise InputError("Describe at least how feedback is received and answered")
+        raise InputError(_("Describe at least how feedback is received and answered"))
     with store.transaction():
         rec = _save_document(store, "cx_approaches", model_for("cx_approaches"),
                              {"title": "Customer experience approach", **{k: v.strip() for k, v in fields.items()}},
@@ -406,7 +403,7 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
     is approved again in its new version. needs: (assignment uuid, requirement, due date or '')."""
     role_list = store.latest("role_lists")
     if role_list is None:
-        raise InputError("Assign roles first (GO.1.2)")
+        raise InputError(_("Assign roles first (GO.1.2)"))
     with store.transaction():
         for assignment_uuid, requirement, due in needs:
             if not requirement.strip():
@@ -414,7 +411,7 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
             try:
                 due_on = date.fromisoformat(due.strip()) if due.strip() else None
             except ValueError:
-                raise InputError(f"Due: {due!r} is not a date (use YYYY-MM-DD)") from None
+                raise InputError(_("Due: {due!r} is not a date (use YYYY-MM-DD)").format(due=due)) from None
             a = store.get("role_assignments", assignment_uuid)
             store.add(model_for("training").model_validate({
                 "assignment": a.uuid, "person": a.person, "requirement": requirement.strip(), "due_on": due_on,
@@ -440,7 +437,7 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval 
     """GO.3.2: the data and document management procedure, drafted and approved (without an
     approval it stays a draft, for its approver to approve as any record)."""
     if not fields.get("backup", "").strip():
-        raise InputError("Backup: say how and where backups are made")
+        raise InputError(_("Backup: say how and where backups are made"))
     clean = {k: v.strip() for k, v in fields.items()}
     with store.transaction():
         existing = store.latest("data_procedures")

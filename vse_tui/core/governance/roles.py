@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from vse_tui.i18n import N_, _
+
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.data import role_codes
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
@@ -31,30 +33,29 @@ class RuleText:
 
 RULES = {
     "service-manager": RuleText(
-        "service-manager", "A Service Manager is required",
-        "Someone has to own the policy, the plans and the improvement of the services; the setup is not complete without one.",
-        "Name the owner or lead technician as Service Manager; in a one-person shop that is you."),
+        "service-manager", N_("A Service Manager is required"),
+        N_("Someone has to own the policy, the plans and the improvement of the services; the setup is not complete without one."),
+        N_("Name the owner or lead technician as Service Manager; in a one-person shop that is you.")),
     "control-and-incident": RuleText(
-        "control-and-incident", "Control Manager and Incident Manager should be different people",
-        "The person who approves changes would also judge the incidents those changes cause: nobody checks the checker.",
-        "Give one of the two roles to someone else, or have the customer or a peer review every change linked to an incident."),
+        "control-and-incident", N_("Control Manager and Incident Manager should be different people"),
+        N_("The person who approves changes would also judge the incidents those changes cause: nobody checks the checker."),
+        N_("Give one of the two roles to someone else, or have the customer or a peer review every change linked to an incident.")),
     "manager-and-practitioner": RuleText(
-        "manager-and-practitioner", "A manager should not also be a practitioner in the same area",
-        "Whoever approves the work would be approving their own work.",
-        "Let another person do or approve that work, or have the customer sign off each piece (for example every change test)."),
+        "manager-and-practitioner", N_("A manager should not also be a practitioner in the same area"),
+        N_("Whoever approves the work would be approving their own work."),
+        N_("Let another person do or approve that work, or have the customer sign off each piece (for example every change test).")),
     "builder-approves": RuleText(
-        "builder-approves", "The person who built a change should not approve its test report or deployment",
-        "A builder approving their own change removes the independent check before deployment.",
-        "Ask another person or the customer to approve, or record how the change was checked independently."),
+        "builder-approves", N_("The person who built a change should not approve its test report or deployment"),
+        N_("A builder approving their own change removes the independent check before deployment."),
+        N_("Ask another person or the customer to approve, or record how the change was checked independently.")),
     "approver-without-role": RuleText(
-        "approver-without-role", "An approval by someone who holds none of the task's roles",
-        "The standard gives each approval to certain roles; an approval by someone else is weaker evidence that the "
-        "right person looked.",
-        "Have a holder of the role approve, or write who checked it and why this approver may sign."),
+        "approver-without-role", N_("An approval by someone who holds none of the task's roles"),
+        N_("The standard gives each approval to certain roles; an approval by someone else is weaker evidence that the right person looked."),
+        N_("Have a holder of the role approve, or write who checked it and why this approver may sign.")),
     "resolver-closes": RuleText(
-        "resolver-closes", "The practitioner who resolved an incident should not confirm its closure for the provider",
-        "Closing your own work without a second look can hide an incomplete fix.",
-        "Have the Incident Manager or the customer confirm, or note who checked the resolution."),
+        "resolver-closes", N_("The practitioner who resolved an incident should not confirm its closure for the provider"),
+        N_("Closing your own work without a second look can hide an incomplete fix."),
+        N_("Have the Incident Manager or the customer confirm, or note who checked the resolution.")),
 }
 
 
@@ -69,13 +70,16 @@ class RoleWarning:
 
     @property
     def text(self) -> RuleText:
-        return RULES[self.rule]
+        """The rule in words, in the language spoken now."""
+        rule = RULES[self.rule]
+        return RuleText(rule.code, _(rule.name), _(rule.why), _(rule.instead))
 
     def line(self) -> str:
         """One line: the rule, the person and the roles (as `vse-tui roles check` prints it)."""
         who = f"{self.person_name}: " if self.person_name else ""
-        roles = f" ({' and '.join(self.roles)})" if self.roles else ""
-        ack = f" [acknowledged: {self.acknowledged.mitigation}]" if self.acknowledged else ""
+        roles = f" ({_(' and ').join(self.roles)})" if self.roles else ""
+        ack = " [" + _("acknowledged: {mitigation}").format(mitigation=self.acknowledged.mitigation) + "]" \
+            if self.acknowledged else ""
         return f"{self.rule}: {who}{self.text.name}{roles}{self.detail}{ack}"
 
 
@@ -142,17 +146,16 @@ def parse_roles(text: str) -> list[tuple[str, str | None]]:
         part = part.strip()
         if not part:
             continue
-        role_text, _, area_text = part.partition(":")
+        role_text, _sep, area_text = part.partition(":")
         role = role_text.strip().upper()
         area = area_text.strip().lower() or None
         codes = role_codes()
         if role not in codes:
-            raise InputError(f"roles: {part!r} is not a role (use {', '.join(codes[:-1])} or {codes[-1]}; "
-                             "PT:change for an area)")
+            raise InputError(_("roles: {part!r} is not a role (use {codes} or {codes2}; PT:change for an area)").format(part=part, codes=', '.join(codes[:-1]), codes2=codes[-1]))
         if area and role != "PT":
-            raise InputError(f"roles: only PT takes an area ({part!r})")
+            raise InputError(_("roles: only PT takes an area ({part!r})").format(part=part))
         if area and area not in AREAS:
-            raise InputError(f"roles: the area of {part!r} must be change, incident or relationship")
+            raise InputError(_("roles: the area of {part!r} must be change, incident or relationship").format(part=part))
         out.append((role, area))
     return out
 
@@ -170,7 +173,7 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
     if login:
         other = store.row("people", ["id", "title"], {"os_user": login})
         if other:
-            raise InputError(f"The login {login!r} is already {other[1]}'s ({other[0]})")
+            raise InputError(_("The login {login!r} is already {other}'s ({other2})").format(login=login, other=other[1], other2=other[0]))
     org = None
     if organisation:
         kind = "suppliers" if affiliation == "supplier" else "customers"
@@ -204,10 +207,9 @@ def _first_key(store: StorePort, person: Person) -> dict[str, Any]:
     fp = fingerprint(key_body(person.ssh_key or ""))
     other = owner_of(store, fp)
     if other:
-        raise InputError(f"This key is registered for {other[2]} ({other[1]}): one key, one person")
+        raise InputError(_("This key is registered for {other} ({other2}): one key, one person").format(other=other[2], other2=other[1]))
     if store.actor.person != person.uuid:
-        raise InputError(f"{person.name} registers their key themself, at their own keyboard ('vse-tui people key "
-                         f"{person.name!r} FILE.pub' from their login): add them without --ssh-key")
+        raise InputError(_("{name} registers their key themself, at their own keyboard ('vse-tui people key {name!r} FILE.pub' from their login): add them without --ssh-key").format(name=person.name))
     return {"how": "self", "fingerprint": fp, "login": store.actor.os_user, "host": store.actor.host}
 
 
@@ -228,7 +230,7 @@ def set_roles(store: StorePort, person_uuid: str, wanted: list[tuple[str, str | 
 def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:
     """Accept a warning knowingly, with a written mitigation; stored with who and when."""
     if len((mitigation or "").strip()) < 3:
-        raise InputError("Mitigation: say how the risk is covered (e.g. 'the customer signs off every change test')")
+        raise InputError(_("Mitigation: say how the risk is covered (e.g. 'the customer signs off every change test')"))
     return store.add(RoleAcknowledgement(rule=warning.rule, person=warning.person, roles=list(warning.roles),
                                          record=record, mitigation=mitigation.strip()),
                      task="GO.1.2" if record is None else None)
@@ -267,7 +269,7 @@ def record_training(store: StorePort, ref: str, *, met_on: date | None = None, d
     changes: dict[str, Any] = {"met_on": met, "state": "met"}
     if due_on is not None:
         if due_on <= met:
-            raise InputError(f"Due again: {due_on} must come after the day it was met ({met})")
+            raise InputError(_("Due again: {due_on} must come after the day it was met ({met})").format(due_on=due_on, met=met))
         changes["due_on"] = due_on
     if note.strip():
         changes["notes"] = (rec.notes + "\n" + note.strip()).strip()
@@ -282,7 +284,7 @@ def renew_competence(store: StorePort, ref: str, *, due_on: date, met_on: date |
     rec = store.get("training", ref)
     met = met_on or clock.to_local(store.write_time()).date()
     if due_on <= met:
-        raise InputError(f"Due again: {due_on} must come after the day it was renewed ({met})")
+        raise InputError(_("Due again: {due_on} must come after the day it was renewed ({met})").format(due_on=due_on, met=met))
     changes: dict[str, Any] = {"met_on": met, "due_on": due_on, "state": "met"}
     if note.strip():
         changes["notes"] = (rec.notes + "\n" + note.strip()).strip()

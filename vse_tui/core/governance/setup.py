@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel.errors import InputError
 from . import process as gov
 
@@ -43,25 +45,25 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
 
     if key == "goals":
         cur = store.latest("business_goals")
-        return [FormField("shop_name", "Shop name", value=val("shop_name", store.setting("shop_name", "")),
-                          placeholder="as customers know it, e.g. Harbour Lane IT"),
-                FormField("goals", "Goals", "text", val("goals", cur.goals if cur else ""), required=True),
-                FormField("objectives", "Objectives", "text", val("objectives", cur.objectives if cur else "")),
-                FormField("provider_type", "Provider", "radio",
+        return [FormField("shop_name", _("Shop name"), value=val("shop_name", store.setting("shop_name", "")),
+                          placeholder=_("as customers know it, e.g. Harbour Lane IT")),
+                FormField("goals", _("Goals"), "text", val("goals", cur.goals if cur else ""), required=True),
+                FormField("objectives", _("Objectives"), "text", val("objectives", cur.objectives if cur else "")),
+                FormField("provider_type", _("Provider"), "radio",
                           val("provider_type", cur.provider_type if cur else "external"),
-                          [("external (we sell services)", "external"),
-                           ("internal (we serve our own organisation)", "internal")])]
+                          [(_("external (we sell services)"), "external"),
+                           (_("internal (we serve our own organisation)"), "internal")])]
     if key == "scope":
         cur = store.latest("scopes")
         names = "\n".join(store.titles("customers", {"state__ne": "former"}).values())
-        return [FormField("services_offered", "Services", "text",
+        return [FormField("services_offered", _("Services"), "text",
                           val("services_offered", cur.services_offered if cur else ""), required=True,
-                          placeholder="one a line: each new one becomes a draft service of the catalogue"),
-                FormField("customers", "Customers", "text", val("customers", names),
-                          placeholder="one per line: every customer you serve today"),
-                FormField("boundaries", "Boundaries", "text", val("boundaries", cur.boundaries if cur else "")),
-                FormField("technology", "Technology", "text", val("technology", cur.technology if cur else "")),
-                FormField("exclusions", "Not offered", "text", val("exclusions", cur.exclusions if cur else ""))]
+                          placeholder=_("one a line: each new one becomes a draft service of the catalogue")),
+                FormField("customers", _("Customers"), "text", val("customers", names),
+                          placeholder=_("one per line: every customer you serve today")),
+                FormField("boundaries", _("Boundaries"), "text", val("boundaries", cur.boundaries if cur else "")),
+                FormField("technology", _("Technology"), "text", val("technology", cur.technology if cur else "")),
+                FormField("exclusions", _("Not offered"), "text", val("exclusions", cur.exclusions if cur else ""))]
     if key == "policy":
         cur = store.latest("policies")
         base = gov.policy_defaults()
@@ -71,28 +73,28 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                         communication_practices=cur.communication_practices, security_measures=dict(cur.security_measures),
                         review_date=cur.review_date.isoformat() if cur.review_date else base["review_date"])
         cd, sm = base["change_definitions"], base["security_measures"]
-        return [FormField("objectives", "Objectives", "text", val("objectives", base["objectives"]), required=True),
-                FormField("plans", "Plans", "text", val("plans", base["plans"])),
-                FormField("catalogue_creation", "Catalogue", "text", val("catalogue_creation", base["catalogue_creation"])),
-                FormField("pre_approved", "Pre-approved change", "text", val("pre_approved", cd.get("pre-approved", ""))),
-                FormField("emergency", "Emergency change", "text", val("emergency", cd.get("emergency", ""))),
-                FormField("normal", "Normal change", "text", val("normal", cd.get("normal", ""))),
-                FormField("request_method", "Asking for a change", "text",
+        return [FormField("objectives", _("Objectives"), "text", val("objectives", base["objectives"]), required=True),
+                FormField("plans", _("Plans"), "text", val("plans", base["plans"])),
+                FormField("catalogue_creation", _("Catalogue"), "text", val("catalogue_creation", base["catalogue_creation"])),
+                FormField("pre_approved", _("Pre-approved change"), "text", val("pre_approved", cd.get("pre-approved", ""))),
+                FormField("emergency", _("Emergency change"), "text", val("emergency", cd.get("emergency", ""))),
+                FormField("normal", _("Normal change"), "text", val("normal", cd.get("normal", ""))),
+                FormField("request_method", _("Asking for a change"), "text",
                           val("request_method", base.get("change_request_method") or gov.DEFAULT_REQUEST_METHOD)),
-                FormField("communication", "Communication", "text",
+                FormField("communication", _("Communication"), "text",
                           val("communication", base["communication_practices"])),
-                FormField("confidentiality", "Confidentiality", "text", val("confidentiality", sm.get("confidentiality", ""))),
-                FormField("integrity", "Integrity", "text", val("integrity", sm.get("integrity", ""))),
-                FormField("availability", "Availability", "text", val("availability", sm.get("availability", ""))),
-                FormField("review_date", "Review by", "date", val("review_date", base["review_date"]), required=True,
-                          placeholder="YYYY-MM-DD")]
+                FormField("confidentiality", _("Confidentiality"), "text", val("confidentiality", sm.get("confidentiality", ""))),
+                FormField("integrity", _("Integrity"), "text", val("integrity", sm.get("integrity", ""))),
+                FormField("availability", _("Availability"), "text", val("availability", sm.get("availability", ""))),
+                FormField("review_date", _("Review by"), "date", val("review_date", base["review_date"]), required=True,
+                          placeholder=_("YYYY-MM-DD"))]
     if key in ("approve", "roles"):
         return []  # the roles step is a table of people and their roles (save's `roles`), not fields
     if key == "experience":
         cur = store.latest("cx_approaches")
-        labels = {"measurement": "Measuring", "receiving": "Receiving", "acknowledging": "Acknowledging",
-                  "recording": "Recording", "investigating": "Investigating", "answering": "Answering",
-                  "escalating": "Escalating", "closing": "Closing", "log_contents": "The log keeps"}
+        labels = {"measurement": _("Measuring"), "receiving": _("Receiving"), "acknowledging": _("Acknowledging"),
+                  "recording": _("Recording"), "investigating": _("Investigating"), "answering": _("Answering"),
+                  "escalating": _("Escalating"), "closing": _("Closing"), "log_contents": _("The log keeps")}
         return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()]
     if key == "resources":
         from .roles import label
@@ -101,20 +103,20 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         out = []
         for a in store.records("role_assignments", {"state": "active"}):
             out.append(FormField(f"need_{a.uuid}", f"{people.get(a.person, '?')[:12]} {label(a)}",
-                                 value=val(f"need_{a.uuid}", ""), placeholder="training or competence this role needs"))
-            out.append(FormField(f"due_{a.uuid}", "due by", "date", value=val(f"due_{a.uuid}", ""),
-                                 placeholder="YYYY-MM-DD"))
+                                 value=val(f"need_{a.uuid}", ""), placeholder=_("training or competence this role needs")))
+            out.append(FormField(f"due_{a.uuid}", _("due by"), "date", value=val(f"due_{a.uuid}", ""),
+                                 placeholder=_("YYYY-MM-DD")))
         cur = store.latest("role_lists")
-        out.append(FormField("training_needs", "Overall", "text", val("training_needs", cur.training_needs if cur else "")))
+        out.append(FormField("training_needs", _("Overall"), "text", val("training_needs", cur.training_needs if cur else "")))
         return out
     if key == "documents":
         cur = store.latest("data_procedures")
-        labels = {"controls": "Controls", "location": "Location", "backup": "Backup", "archive": "Archive",
-                  "other_records": "Other records"}
+        labels = {"controls": _("Controls"), "location": _("Location"), "backup": _("Backup"), "archive": _("Archive"),
+                  "other_records": _("Other records")}
         return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_DOCUMENTS[k]),
                           required=k == "backup") for k, lbl in labels.items()] + [
-            FormField("backup_folder", "Backup folder", value=val("backup_folder", cur.backup_folder if cur else ""),
-                      placeholder="where vse-tui writes its backups (empty: beside the database)")]
+            FormField("backup_folder", _("Backup folder"), value=val("backup_folder", cur.backup_folder if cur else ""),
+                      placeholder=_("where vse-tui writes its backups (empty: beside the database)"))]
     raise KeyError(key)
 
 
@@ -125,9 +127,9 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
     scan that shows it, attached)."""
     missing = [f.label for f in fields(store, key, values) if f.required and not str(values.get(f.name) or "").strip()]
     if missing:
-        raise InputError(f"{', '.join(missing)}: required")
+        raise InputError(_("{fields}: required").format(fields=', '.join(missing)))
     if key in APPROVES and approved is None:
-        raise InputError("Approved by: choose who approves this step")
+        raise InputError(_("Approved by: choose who approves this step"))
     v = values
     if key == "goals":
         return gov.save_goals(store, goals=v["goals"], objectives=v.get("objectives", ""),
@@ -163,10 +165,9 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
                  if name.startswith("need_")]
         for _assignment, need, due in needs:
             if (due or "").strip() and not (need or "").strip():
-                raise InputError("A due date needs the training or competence it is for (the row's first field)")
+                raise InputError(_("A due date needs the training or competence it is for (the row's first field)"))
             if need.strip() and _looks_like_a_date(need):
-                raise InputError(f"{need!r} looks like a date: write the training or competence in the first field "
-                                 "and its due date in 'due by'")
+                raise InputError(_("{need!r} looks like a date: write the training or competence in the first field and its due date in 'due by'").format(need=need))
         return gov.save_resources(store, needs, v.get("training_needs", ""), approved, evidence)
     if key == "documents":
         return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved), evidence)
@@ -176,7 +177,7 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
 def _needed(approved: Approval | None) -> Approval:
     """The approval of a step that approves (`save` asks for it first)."""
     if approved is None:
-        raise InputError("Approved by: choose who approves this step")
+        raise InputError(_("Approved by: choose who approves this step"))
     return approved
 
 

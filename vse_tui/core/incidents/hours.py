@@ -64,7 +64,7 @@ def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz: 
     remaining = timedelta(minutes=max(0, minutes))
     current = start.astimezone(UTC)
     day = current.astimezone(tz).date()
-    for _ in range(MAX_DAYS):
+    for _unused in range(MAX_DAYS):
         win = _window(hours, day, tz)
         if win:
             opens, closes = win

@@ -110,4 +110,4 @@ class Target:
 
 def default_target(priority: str) -> Target:
     respond, resolve = DEFAULT_TARGETS[priority]
-    return Target(respond, resolve, "default")
+    return Target(respond, resolve, _("default"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import pgettext, using
+from vse_tui.i18n import N_, _, pgettext, using
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -82,12 +82,12 @@ def log_incident(
     that was earlier than now (a message's date); never later than now."""
     summary = (summary or "").strip()
     if not summary:
-        raise InputError("Summary: describe the incident in a few words (it is the only required field)")
+        raise InputError(_("Summary: describe the incident in a few words (it is the only required field)"))
     contact = None
     if caller:
         from ..governance.people import callers, person_ref
 
-        uuid = person_ref(store, caller, "Caller", affiliation="customer")
+        uuid = person_ref(store, caller, _("Caller"), affiliation="customer")
         contact = next((c for c in callers(store) if c.uuid == uuid), None)
         if contact is not None:
             reporter, reporter_contact = contact.name, contact.email or contact.phone
@@ -97,7 +97,7 @@ def log_incident(
         from ..governance.people import split_reach
 
         if not (new_caller_reach or "").strip():
-            raise InputError(f"Phone or e-mail of {new_caller.strip()}: how to reach the caller (a new contact)")
+            raise InputError(_("Phone or e-mail of {new_caller}: how to reach the caller (a new contact)").format(new_caller=new_caller.strip()))
         email, phone = split_reach(new_caller_reach)
         reporter, reporter_contact = new_caller.strip(), email or phone
         new_person = (reporter, email, phone)
@@ -109,7 +109,7 @@ def log_incident(
     assignee_uuid = who(store, assignee) if assignee else None
     for name, value in (("impact", impact), ("urgency", urgency)):
         if value not in policy.LEVELS:
-            raise InputError(f"{name}: expected high, medium or low (got {value!r})")
+            raise InputError(_("{name}: expected high, medium or low (got {value!r})").format(name=name, value=value))
     from pydantic import ValidationError
 
     from ..model.records.incident import Incident
@@ -149,7 +149,7 @@ def classify(store: StorePort, ref: str, *, category: str | None = None, impact:
              changes: list[str] | None = None, root_cause: str | None = None, security: bool | None = None) -> Incident:
     """IN.2.2: classify and link the incident to items, changes and other incidents."""
     inc = _get(store, ref)
-    _must_be_open(inc, "classify")
+    _must_be_open(inc, N_("{id} is closed; reopen it before you classify it"))
     changes_: dict[str, Any] = {"status": "updated"}
     if inc.state == "new":
         changes_["state"] = "in progress"
@@ -227,12 +227,12 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
     waits for a server to accept it (core.mail_delivery), it is no evidence of a response yet."""
     inc = _get(store, ref)
     if task not in NOTIFY_TEMPLATE:
-        raise InputError(f"task: expected IN.2.3, IN.2.4 or IN.2.5 (got {task!r})")
+        raise InputError(_("task: expected IN.2.3, IN.2.4 or IN.2.5 (got {task!r})").format(task=task))
     if not (to or "").strip():
-        raise InputError("Notified: name who was told")
+        raise InputError(_("Notified: name who was told"))
     text = message if message is not None else message_for(store, inc, NOTIFY_TEMPLATE[task])
     if not (text or "").strip():
-        raise InputError("Message: a notification keeps the text that was sent (the policy's standard message)")
+        raise InputError(_("Message: a notification keeps the text that was sent (the policy's standard message)"))
     from pydantic import ValidationError
 
     from ..governance.people import find_person
@@ -260,9 +260,9 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
 def restore(store: StorePort, ref: str, *, solution: str, steps_taken: str | None = None) -> Incident:
     """IN.2.4: the service works again."""
     inc = _get(store, ref)
-    _must_be_open(inc, "restore")
+    _must_be_open(inc, N_("{id} is closed; reopen it before you restore it"))
     if not (solution or "").strip():
-        raise InputError("Solution: say what restored the service")
+        raise InputError(_("Solution: say what restored the service"))
     now = store.write_time()
     changes: dict[str, Any] = {"status": "updated", "state": "restored", "solution": solution.strip(), "restored_at": now,
                                "resolver": store.actor.person or store.actor.operator}
@@ -278,14 +278,14 @@ def closure_problems(inc: Incident) -> list[str]:
     """What still stands in the way of closing (IN.2.5); empty when it may close."""
     problems = []
     if not inc.solution.strip():
-        problems.append("a resolution (restore it first)")
+        problems.append(_("a resolution (restore it first)"))
     if inc.confirmation is None:
-        problems.append("the affected party's confirmation")
+        problems.append(_("the affected party's confirmation"))
     if inc.significant:
         if not inc.root_cause.strip():
-            problems.append("a root cause (significant incident)")
+            problems.append(_("a root cause (significant incident)"))
         if not inc.changes and not inc.no_change_reason.strip():
-            problems.append("a change request for the mitigating solution, or the reason none is needed")
+            problems.append(_("a change request for the mitigating solution, or the reason none is needed"))
     return problems
 
 
@@ -310,15 +310,15 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     if (checked_by or "").strip():
         from ..governance.people import person_ref
 
-        checker = person_ref(store, checked_by, "Checked by", None)
+        checker = person_ref(store, checked_by, _("Checked by"), None)
         if checker in (inc.resolver, store.actor.person):
-            raise InputError("Checked by: someone else than who resolved and closes it (the second look)")
+            raise InputError(_("Checked by: someone else than who resolved and closes it (the second look)"))
         if not (check or "").strip():
-            raise InputError("How it was checked: say how they checked the fix")
+            raise InputError(_("How it was checked: say how they checked the fix"))
     if own and checker is None and not (acknowledgement or "").strip():
-        raise InputError(f"You resolved {inc.id} yourself: name who checked the fix (or acknowledge the rule)")
+        raise InputError(_("You resolved {id} yourself: name who checked the fix (or acknowledge the rule)").format(id=inc.id))
     if inc.status == "closed":
-        raise InputError(f"{inc.id} is already closed")
+        raise InputError(_("{id} is already closed").format(id=inc.id))
     now = store.write_time()
     updates: dict[str, Any] = {}
     if solution:
@@ -335,18 +335,17 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
 
         confirmer = find_person(store, confirmed_by)
         if confirmer and confirmer[0] in (store.actor.person, inc.resolver):
-            raise InputError("Confirmed by: the affected party confirms (the reporter or a contact of the customer), "
-                             "not the person closing or resolving it")
+            raise InputError(_("Confirmed by: the affected party confirms (the reporter or a contact of the customer), not the person closing or resolving it"))
         try:
             updates["confirmation"] = Confirmation(by=confirmed_by.strip(), at=at or now, how=how,
                                                    person=confirmer[0] if confirmer else None, checked_by=checker,
                                                    check=(check or "").strip() if checker else "")
         except ValidationError as exc:
-            raise InputError(describe_validation_error(exc, "confirmation")) from None
+            raise InputError(describe_validation_error(exc, N_("confirmation"))) from None
     candidate = inc.model_copy(update=updates)
     missing = closure_problems(candidate)
     if missing:
-        raise InputError(f"{inc.id} cannot close yet: it needs " + "; ".join(missing))
+        raise InputError(_("{id} cannot close yet: it needs {missing}").format(id=inc.id, missing="; ".join(missing)))
     updates.update(status="closed", state="closed", closed_at=now)
     if inc.restored_at is None:
         updates["restored_at"] = now
@@ -363,7 +362,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
 def set_waiting(store: StorePort, ref: str, on: str | None) -> Incident:
     """Pause the target clock while waiting for the customer or a supplier; None resumes."""
     inc = _get(store, ref)
-    _must_be_open(inc, "put on hold")
+    _must_be_open(inc, N_("{id} is closed; reopen it before you put on hold it"))
     now = store.write_time()
     if on is None:
         if inc.state not in WAITING:
@@ -371,7 +370,7 @@ def set_waiting(store: StorePort, ref: str, on: str | None) -> Incident:
         changes = {"state": "in progress", **_stop_waiting(inc, now)}
     else:
         if on not in ("customer", "supplier"):
-            raise InputError(f"waiting: expected customer or supplier (got {on!r})")
+            raise InputError(_("waiting: expected customer or supplier (got {on!r})").format(on=on))
         changes = {"state": f"waiting for {on}", "waiting_since": now, "status": "updated"}
         if inc.state in WAITING:
             changes.update(_stop_waiting(inc, now))
@@ -389,9 +388,9 @@ def _stop_waiting(inc: Incident, now: datetime) -> dict[str, Any]:
 def reopen(store: StorePort, ref: str, reason: str) -> Incident:
     inc = _get(store, ref)
     if inc.status != "closed":
-        raise InputError(f"{inc.id} is not closed")
+        raise InputError(_("{id} is not closed").format(id=inc.id))
     if not (reason or "").strip():
-        raise InputError("Reason: say why the incident is reopened")
+        raise InputError(_("Reason: say why the incident is reopened"))
     steps = (inc.steps_taken + "\n" if inc.steps_taken else "") + f"Reopened: {reason.strip()}"
     return store.update("incidents", inc.uuid, {
         "status": "updated", "state": "in progress", "closed_at": None, "restored_at": None,
@@ -405,7 +404,7 @@ def mark_problem(store: StorePort, ref: str, *, root_cause: str = "") -> Inciden
     (`raise_change`)."""
     inc = _get(store, ref)
     if inc.problem:
-        raise InputError(f"{inc.id} is already a potential problem")
+        raise InputError(_("{id} is already a potential problem").format(id=inc.id))
     updates: dict[str, Any] = {"problem": True}
     if root_cause.strip():
         updates["root_cause"] = root_cause.strip()
@@ -422,8 +421,8 @@ def edit_details(store: StorePort, ref: str, *, summary: str, details: str = "",
 
     inc = _get(store, ref)
     if not (summary or "").strip():
-        raise InputError("Summary: say in a few words what is wrong")
-    who = person_ref(store, resolver, "Resolver") if (resolver or "").strip() else None
+        raise InputError(_("Summary: say in a few words what is wrong"))
+    who = person_ref(store, resolver, _("Resolver")) if (resolver or "").strip() else None
     return store.update("incidents", inc.uuid, {
         "summary": summary.strip(), "details": details or "", "reporter": (reporter or "").strip(),
         "reporter_contact": (reporter_contact or "").strip(), "resolver": who or "",
@@ -439,11 +438,11 @@ def log_time(store: StorePort, ref: str, *, minutes: int, who: str | None = None
     from ..governance.people import me, person_ref
     from ..model.records.incident import TimeEntry
 
-    person = person_ref(store, who, "Who") if (who or "").strip() else me(store, "Who")
+    person = person_ref(store, who, _("Who")) if (who or "").strip() else me(store, _("Who"))
     try:
         entry = TimeEntry(who=person or "", at=store.write_time(), minutes=minutes, billable=billable, note=note)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "time spent")) from None
+        raise InputError(describe_validation_error(exc, N_("time spent"))) from None
     return store.update("incidents", inc.uuid, {"time_spent": [*inc.time_spent, entry]}, task=None)
 
 
@@ -456,8 +455,8 @@ def raise_change(store: StorePort, ref: str, *, title: str | None = None, change
     task = "IN.1.3" if inc.problem else ("IN.2.5" if inc.state == "restored" else "IN.2.2")
     with store.transaction():
         change = store.add(ChangeRequest(
-            title=title or f"Fix for {inc.id}: {inc.summary}"[:300],
-            purpose=f"Mitigating solution for incident {inc.id}.",
+            title=title or _("Fix for {id}: {summary}").format(id=inc.id, summary=inc.summary)[:300],
+            purpose=_("Mitigating solution for incident {id}.").format(id=inc.id),
             problem=inc.root_cause or inc.details or inc.summary,
             priority=inc.priority, change_type=change_type, impacted_cis=list(inc.cis),
             incidents=[inc.uuid], service=inc.service, customer=inc.customer,
@@ -467,6 +466,7 @@ def raise_change(store: StorePort, ref: str, *, title: str | None = None, change
     return updated, change
 
 
-def _must_be_open(inc: Incident, verb: str) -> None:
+def _must_be_open(inc: Incident, refusal: str) -> None:
+    """Refuse to change a closed incident: `refusal` (an N_ text with {id}) says what was asked."""
     if inc.status == "closed":
-        raise InputError(f"{inc.id} is closed; reopen it before you {verb} it")
+        raise InputError(_(refusal).format(id=inc.id))

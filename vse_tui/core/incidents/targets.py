@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from . import policy
 from .hours import Hours, add_working_minutes, working_minutes
@@ -86,17 +88,17 @@ def target_of(store: Reads, customer: str | None, service: str | None, priority:
                 hours = Hours.from_data(agr_hours)
             t = _pair(targets, priority)
             if t:
-                found = policy.Target(t[0], t[1], f"agreement {agr_id}", hours)
+                found = policy.Target(t[0], t[1], _("agreement {id}").format(id=agr_id), hours)
                 break
     if found is None and svc:
         t = _pair(svc[1], priority)
         if t:
-            found = policy.Target(t[0], t[1], f"service {svc[0]}", hours)
+            found = policy.Target(t[0], t[1], _("service {id}").format(id=svc[0]), hours)
     if found is None:
         pol = policy_targets(store, cache)
         t = _pair(pol[1], priority) if pol else None
         d = policy.default_target(priority or "P3")
-        found = (policy.Target(t[0], t[1], f"policy {pol[0]}", hours) if t and pol
+        found = (policy.Target(t[0], t[1], _("policy {id}").format(id=pol[0]), hours) if t and pol
                  else policy.Target(d.respond_minutes, d.resolve_minutes, d.source, hours))
     cache[key] = found
     return found
@@ -163,7 +165,7 @@ def target_clock(incident: Incident | IncidentRow, target: policy.Target, now: d
         return Clock(None, None, False, False, target.source)
     now = now or clock.now()
     verdict = assess(incident, target, now)
-    _, paused = _waited(incident, now)
+    _unused, paused = _waited(incident, now)
     end = incident.restored_at or now
     return Clock(verdict.resolve_due, verdict.resolve_due - end, verdict.breached, paused, target.source)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from ..kernel.text import one_line
 
@@ -29,18 +31,22 @@ class IncidentView:
     def as_text(self) -> str:
         inc, tgt = self.incident, self.target
         lines = [f"{inc.id}  {one_line(inc.summary)}",  # the title line stays one line
-                 f"  priority {inc.priority} (impact {inc.impact}, urgency {inc.urgency})   status {inc.status}   "
-                 f"state {inc.state}",
-                 f"  customer {self.customer or '-'}   service {self.service or '-'}",
-                 f"  opened {clock.local_text(inc.opened_at)}   restored {clock.local_text(inc.restored_at) or '-'}"
-                 f"   closed {clock.local_text(inc.closed_at) or '-'}"]
+                 "  " + _("priority {priority} (impact {impact}, urgency {urgency})   status {status}   "
+                        "state {state}").format(priority=inc.priority, impact=inc.impact, urgency=inc.urgency,
+                                                status=inc.status, state=inc.state),
+                 "  " + _("customer {customer}   service {service}").format(customer=self.customer or "-",
+                                                                      service=self.service or "-"),
+                 "  " + _("opened {opened}   restored {restored}   closed {closed}").format(
+                     opened=clock.local_text(inc.opened_at), restored=clock.local_text(inc.restored_at) or "-",
+                     closed=clock.local_text(inc.closed_at) or "-")]
         if inc.external_ref:
-            lines.append(f"  imported as {inc.external_ref}")
+            lines.append("  " + _("imported as {ref}").format(ref=inc.external_ref))
         if tgt.due_at and inc.status != "closed":
-            state = "BREACHED" if tgt.breached else "due"
-            lines.append(f"  target {state} {clock.local_text(tgt.due_at)} ({tgt.source})")
-        for label, value in (("reporter", inc.reporter), ("details", inc.details), ("category", inc.category),
-                             ("solution", inc.solution), ("root cause", inc.root_cause)):
+            due = clock.local_text(tgt.due_at)
+            lines.append("  " + (_("target BREACHED {due} ({source})") if tgt.breached else
+                                 _("target due {due} ({source})")).format(due=due, source=tgt.source))
+        for label, value in ((_("reporter"), inc.reporter), (_("details"), inc.details), (_("category"), inc.category),
+                             (_("solution"), inc.solution), (_("root cause"), inc.root_cause)):
             if value:
                 lines.append(f"  {label}: {value}")
         if inc.confirmation:
@@ -50,20 +56,20 @@ class IncidentView:
                 lines.append(f"  fix checked by: {self.names.get(c.checked_by, c.checked_by)}"
                              + (f" ({c.check})" if c.check else ""))
         if self.messages:
-            lines.append("mail and notifications:")
+            lines.append(_("mail and notifications:"))
             for m in self.messages:
                 lines.append(f"  {m.heading(self.names)}")
                 if m.subject:
-                    lines.append(f"    subject: {m.subject}")
+                    lines.append("    " + _("subject: {subject}").format(subject=m.subject))
                 lines.extend(f"    | {line}" for line in (m.text or "").splitlines())
         from ..present.display import change_text, when_text
 
-        lines.append("history:")
+        lines.append(_("history:"))
         for h in self.history:
             lines.append(f"  {when_text(h):17} {self.names.get(h.get('person') or '', h['operator']):<14} "
                          f"{h['task'] or '':7} {change_text(h, self.labels, 80)}")
         if any(h.get("occurred_at") for h in self.history):
-            lines.append("  * when it happened in the tool it was imported from")
+            lines.append("  " + _("* when it happened in the tool it was imported from"))
         return "\n".join(lines) + "\n"
 
 

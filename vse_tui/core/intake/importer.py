@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _
+
 from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError
@@ -83,18 +85,18 @@ def _encoding(path: Path, sample: bytes, name: str) -> tuple[str, str]:
     (read a MiB at a time: a Windows-1252 character may first appear far into the file), else
     Windows-1252; UTF-16 without a BOM is known by its zero bytes."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16", "UTF-16 (its byte order mark)"
+        return "utf-16", _("UTF-16 (its byte order mark)")
     if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", "UTF-8 (its byte order mark)"
+        return "utf-8-sig", _("UTF-8 (its byte order mark)")
     if b"\x00" in sample:
         head = sample[:4000]
         odd, even = head[1::2].count(0), head[0::2].count(0)
         if odd > len(head) // 4 and even == 0:
-            return "utf-16-le", "UTF-16 (little-endian, no byte order mark)"
+            return "utf-16-le", _("UTF-16 (little-endian, no byte order mark)")
         if even > len(head) // 4 and odd == 0:
-            return "utf-16-be", "UTF-16 (big-endian, no byte order mark)"
+            return "utf-16-be", _("UTF-16 (big-endian, no byte order mark)")
         line = sample[:sample.index(b"\x00")].count(b"\n") + 1
-        raise InputError(f"{name} holds binary data (a NUL byte on line {line}): it is not a CSV export")
+        raise InputError(_("{name} holds binary data (a NUL byte on line {line}): it is not a CSV export").format(name=name, line=line))
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
     with open(path, "rb") as fh:
@@ -102,13 +104,13 @@ def _encoding(path: Path, sample: bytes, name: str) -> tuple[str, str]:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return "cp1252", f"Windows-1252 (byte {offset + exc.start:,} is not UTF-8; --encoding to say otherwise)"
+                return "cp1252", _("Windows-1252 (byte {offset:,} is not UTF-8; --encoding to say otherwise)").format(offset=offset + exc.start)
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252", "Windows-1252 (the file ends inside a UTF-8 character)"
-    return "utf-8", "UTF-8 (the whole file reads as UTF-8)"
+            return "cp1252", _("Windows-1252 (the file ends inside a UTF-8 character)")
+    return "utf-8", _("UTF-8 (the whole file reads as UTF-8)")
 
 
 class _Rfc4180(csv.Dialect):
@@ -150,16 +152,15 @@ class CsvFile:
             with open(source, "rb") as fh:
                 sample = fh.read(1 << 16)
         except OSError as exc:
-            raise InputError(f"Cannot read {source}: {exc.strerror or exc}") from None
+            raise InputError(_("Cannot read {source}: {problem}").format(source=source, problem=exc.strerror or exc)) from None
         if not sample.strip():
-            raise InputError(f"{source.name} is empty")
+            raise InputError(_("{name} is empty").format(name=source.name))
         if encoding:
             try:
                 encoding = codecs.lookup(encoding).name
             except LookupError:
-                raise InputError(f"--encoding {encoding!r} is not an encoding Python knows (e.g. utf-8, cp1252, "
-                                 "latin-1, utf-16)") from None
-            why = f"{encoding} (--encoding)"
+                raise InputError(_("--encoding {encoding!r} is not an encoding Python knows (e.g. utf-8, cp1252, latin-1, utf-16)").format(encoding=encoding)) from None
+            why = _("{encoding} (--encoding)").format(encoding=encoding)
             if encoding.startswith("utf-8") and sample.startswith(b"\xef\xbb\xbf"):
                 encoding = "utf-8-sig"
         else:
@@ -172,7 +173,7 @@ class CsvFile:
         if header and not header[-1] and len(header) > 1:  # a trailing delimiter: an empty last column
             header = header[:-1]
         if not any(header):
-            raise InputError(f"{source.name} has no header line naming its columns")
+            raise InputError(_("{name} has no header line naming its columns").format(name=source.name))
         return cls(source, encoding, dialect, header, why)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
@@ -182,7 +183,7 @@ class CsvFile:
         try:
             fh = open(self.path, encoding=self.encoding, errors="replace", newline="")
         except OSError as exc:
-            raise InputError(f"Cannot read {self.path}: {exc.strerror or exc}") from None
+            raise InputError(_("Cannot read {path}: {problem}").format(path=self.path, problem=exc.strerror or exc)) from None
         with fh:
             reader = csv.reader(fh, self.dialect, strict=True)
             end = 0
@@ -196,23 +197,22 @@ class CsvFile:
             except csv.Error as exc:
                 message = str(exc)
                 if "field larger" in message:
-                    why = f"a value longer than {MAX_FIELD >> 20} MiB (a quote left open?)"
+                    why = _("a value longer than {limit} MiB (a quote left open?)").format(limit=MAX_FIELD >> 20)
                 elif "end of data" in message or "EOF" in message:
-                    why = "a quote opened here is never closed (the rest of the file would be one value)"
+                    why = _("a quote opened here is never closed (the rest of the file would be one value)")
                 elif "expected" in message and "after" in message:
-                    why = ("a quote inside a quoted value is not doubled (RFC 4180 writes \"\" for one quote): "
+                    why = (_("a quote inside a quoted value is not doubled (RFC 4180 writes \"\" for one quote): ")
                            + message)
                 else:
                     why = message
-                raise InputError(f"{self.path.name}: line {end + 1}: {why}; nothing was imported") from None
+                raise InputError(_("{name}: line {line}: {why}; nothing was imported").format(name=self.path.name, line=end + 1, why=why)) from None
 
     def width_error(self, values: list[str]) -> str | None:
         """Why a row does not fit the header (a value that was cut or run together), or None."""
         width, n = len(self.header), len(values)
         if n == width or (n > width and not any(v.strip() for v in values[width:])):
             return None
-        return (f"the row has {n} values where the header names {width} columns (a delimiter or a quote "
-                "inside a value that is not quoted as RFC 4180 says?)")
+        return (_("the row has {n} values where the header names {width} columns (a delimiter or a quote inside a value that is not quoted as RFC 4180 says?)").format(n=n, width=width))
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -224,14 +224,14 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return header, rows
 
 
-def check_new_name(name: str | None, existing: set[str], seen: set[str], stored: str = "already stored") -> str:
+def check_new_name(name: str | None, existing: set[str], seen: set[str], stored: str = N_("already stored")) -> str:
     """A row's name, refused when empty, already stored or met earlier in the same file."""
     if not name:
-        raise ValueError("name is empty")
+        raise ValueError(_("name is empty"))
     if name.lower() in existing:
-        raise ValueError(f"{name!r} is {stored}")
+        raise ValueError(_("{name!r} is {stored}").format(name=name, stored=_(stored)))
     if name.lower() in seen:
-        raise ValueError(f"{name!r} appears twice in the file")
+        raise ValueError(_("{name!r} appears twice in the file").format(name=name))
     return name
 
 
@@ -269,18 +269,18 @@ class Options:
         for item in maps:
             column, sep, name = item.partition("=")
             if not sep or not column.strip() or not name.strip():
-                raise InputError(f"--map {item!r}: use COLUMN=field, e.g. --map 'Ticket ID=ref'")
+                raise InputError(_("--map {item!r}: use COLUMN=field, e.g. --map 'Ticket ID=ref'").format(item=item))
             if name.strip() not in FIELDS:
-                raise InputError(f"--map {item!r}: {name.strip()!r} is not a field (one of {', '.join(FIELDS)})")
+                raise InputError(_("--map {item!r}: {name!r} is not a field (one of {fields})").format(item=item, name=name.strip(), fields=', '.join(FIELDS)))
             out.columns[column.strip()] = name.strip()
         for item in map_values:
             target, sep, rest = item.partition(":")
             word, sep2, value = rest.partition("=")
             if not sep or not sep2 or not word.strip():
-                raise InputError(f"--map-value {item!r}: use field:WORD=VALUE, e.g. --map-value priority:Highest=P1")
+                raise InputError(_("--map-value {item!r}: use field:WORD=VALUE, e.g. --map-value priority:Highest=P1").format(item=item))
             name = target.strip()
             if name not in ("priority", "impact", "urgency", "state"):
-                raise InputError(f"--map-value {item!r}: values can be mapped for priority, impact, urgency and state")
+                raise InputError(_("--map-value {item!r}: values can be mapped for priority, impact, urgency and state").format(item=item))
             out.values.setdefault(name, {})[word.strip().lower()] = value.strip()
         return out
 
@@ -456,7 +456,7 @@ class _Words:
         given = self._user("priority", raw)
         if given:
             if given.upper() not in ("P1", "P2", "P3", "P4", "P5"):
-                raise ValueError(f"--map-value priority:{raw}={given}: a priority is P1 to P5")
+                raise ValueError(_("--map-value priority:{raw}={given}: a priority is P1 to P5").format(raw=raw, given=given))
             return self._used("priority", raw, given.upper())
         text = raw.strip().lower()
         if self.layout is not None and self.layout.numeric_priority == "rt" and text.isdigit():
@@ -465,19 +465,19 @@ class _Words:
         for candidate in self._readings(text):
             if candidate in self.priorities:
                 return self._used("priority", raw, self.priorities[candidate])
-        raise ValueError(f"priority: {raw!r} is not a priority we know (map it: --map-value 'priority:{raw}=P2')")
+        raise ValueError(_("priority: {raw!r} is not a priority we know (map it: --map-value 'priority:{raw}=P2')").format(raw=raw))
 
     def level(self, name: str, raw: str) -> str:
         given = self._user(name, raw)
         if given:
             if given.lower() not in ("high", "medium", "low"):
-                raise ValueError(f"--map-value {name}:{raw}={given}: use high, medium or low")
+                raise ValueError(_("--map-value {name}:{raw}={given}: use high, medium or low").format(name=name, raw=raw, given=given))
             return self._used(name, raw, given.lower())
         text = raw.strip().lower()
         for candidate in self._readings(text):
             if candidate in self.levels:
                 return self._used(name, raw, self.levels[candidate])
-        raise ValueError(f"{name}: {raw!r} is not high, medium or low (map it: --map-value '{name}:{raw}=high')")
+        raise ValueError(_("{name}: {raw!r} is not high, medium or low (map it: --map-value '{name}:{raw}=high')").format(name=name, raw=raw))
 
     def state(self, raw: str | None, sub: str | None, category: str | None = None) -> str | None:
         """A state here; None for a row that says nothing about it (kept as it was); UNKNOWN for a
@@ -493,8 +493,7 @@ class _Words:
                 continue
             if given:
                 if given not in STATES:
-                    raise ValueError(f"--map-value state:{text}={given}: use new, in progress, waiting for customer, "
-                                     "waiting for supplier, restored or closed")
+                    raise ValueError(_("--map-value state:{text}={given}: use new, in progress, waiting for customer, waiting for supplier, restored or closed").format(text=text, given=given))
                 return self._used("state", text, given)
             key = text.strip().lower()
             if key in self.states:
@@ -506,7 +505,7 @@ class _Words:
             key = category.strip().lower()
             placed = self.categories.get(key) or next((s for w, s in self.categories.items() if w in key), None)
             if placed:
-                self.placed(sub or raw or "", placed, f"the tool's own category ({category.strip()})")
+                self.placed(sub or raw or "", placed, _("the tool's own category ({category})").format(category=category.strip()))
                 return placed
         return UNKNOWN
 
@@ -535,7 +534,7 @@ def mapping_for(header: list[str], layout: Layout | None, options: Options) -> d
                 break
     for column, name in options.columns.items():
         if column not in header:
-            raise InputError(f"--map {column}={name}: the file has no column {column!r}")
+            raise InputError(_("--map {column}={name}: the file has no column {column!r}").format(column=column, name=name))
         out = {f: c for f, c in out.items() if c != column}
         out[name] = column
     return out
@@ -555,7 +554,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
     header = source.header
     for column in options.ignore:
         if column not in header:
-            raise InputError(f"--ignore {column!r}: the file has no such column")
+            raise InputError(_("--ignore {column!r}: the file has no such column").format(column=column))
     layout = detect(header)
     mapping = mapping_for(header, layout, options)
     plan = ImportPlan(layout.title if layout else "common column names", mapping, header=header,
@@ -564,11 +563,10 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
     if layout and layout.note:
         plan.notes.append(layout.note)
     if "summary" not in mapping and "ref" not in mapping:
-        raise InputError("No column gives a summary or a ticket number; name one with --map COLUMN=summary")
+        raise InputError(_("No column gives a summary or a ticket number; name one with --map COLUMN=summary"))
     plan.keyed = "ref" in mapping
     if not plan.keyed:
-        plan.notes.append("no ticket key column: each row is one ticket, fingerprinted by its content, so importing "
-                          "the same file again adds nothing")
+        plan.notes.append(_("no ticket key column: each row is one ticket, fingerprinted by its content, so importing the same file again adds nothing"))
     index = {name: header.index(column) for name, column in mapping.items()}
     # the first pass: how each date column reads (from all its values) and how many rows each ticket has
     from ..kernel.dates import Evidence
@@ -611,10 +609,11 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         if (not options.dates and seen.numeric and not seen.day_first and not seen.month_first
                 and bool(day_first) != bool(month_first)):  # one tool writes all its dates alike
             first = bool(day_first)
-            readers[name] = DateReader(first, f"{'day' if first else 'month'}-first, as the file's other date "
-                                              f"columns say ({day_first or month_first} dates such as "
-                                              f"{'13/01' if first else '01/13'})")
-        plan.dates[name] = readers[name].decided
+            readers[name] = DateReader(first, (
+                _("day-first, as the file's other date columns say ({n} dates such as 13/01)") if first else
+                _("month-first, as the file's other date columns say ({n} dates such as 01/13)")).format(
+                n=day_first or month_first))
+        plan.dates[name] = _(readers[name].decided)
     key_counts: Counter[int] = Counter()
     named = 0
     for bucket in hashes:
@@ -658,7 +657,7 @@ def _choose_event_time(source: CsvFile, index: dict[str, int], readers: dict[str
     candidates = [n for n in ("event_time", "updated_at", "restored_at", "closed_at", "responded_at", "opened_at")
                   if n in index and n in readers]
     if not candidates:
-        plan.event_time = "none: no date column changes within a ticket (rows keep the file's order)"
+        plan.event_time = _("none: no date column changes within a ticket (rows keep the file's order)")
         return
     last: dict[str, dict[str, tuple[datetime, int]]] = {n: {} for n in candidates}
     varies: dict[str, set[str]] = {n: set() for n in candidates}
@@ -701,17 +700,22 @@ def _choose_event_time(source: CsvFile, index: dict[str, int], readers: dict[str
     best = max(candidates, key=score)
     tickets = len(last["event_time" if "event_time" in last else best]) or 1
     if not varies[best]:
-        plan.event_time = "none: no date column changes within a ticket (rows keep the file's order)"
+        plan.event_time = _("none: no date column changes within a ticket (rows keep the file's order)")
         index.pop("event_time", None)
         return
     column = source.header[index[best]]
     _varies, steady, n = score(best)
     against = min(forward[best], back[best])
-    counted = " (in the order of its modification count)" if seq is not None else ""
-    order = (f"never goes back{counted}" if not against else f"goes the other way in {against} of "
-             f"{forward[best] + back[best]} steps; rows are put in its order") if steady else \
-        f"goes back in {against} of {forward[best] + back[best]} steps; rows are put in its order"
-    plan.event_time = f"{column!r} (changes within {n} of {len(last[best]) or tickets} tickets, {order})"
+    steps_n = forward[best] + back[best]
+    if steady and not against:
+        order = _("never goes back (in the order of its modification count)") if seq is not None else \
+            _("never goes back")
+    elif steady:
+        order = _("goes the other way in {n} of {steps} steps; rows are put in its order").format(n=against, steps=steps_n)
+    else:
+        order = _("goes back in {n} of {steps} steps; rows are put in its order").format(n=against, steps=steps_n)
+    plan.event_time = _("{column!r} (changes within {n} of {tickets} tickets, {order})").format(
+        column=column, n=n, tickets=len(last[best]) or tickets, order=order)
     index["event_time"] = index[best]
     plan.mapping["event_time"] = column
     if best != "event_time":
@@ -852,8 +856,9 @@ class _Builder:
         times = [e[0] for e in timeline if e[0] is not None]
         opened = first.get("opened_at") or (min(times) if times else None)
         if opened is None:
-            raise ValueError(f"ticket {self.key if not self.key.startswith('fp:') else ''}: no opening date "
-                             "(a creation date or an event time)".replace("ticket : ", ""))
+            if self.key.startswith("fp:"):
+                raise ValueError(_("no opening date (a creation date or an event time)"))
+            raise ValueError(_("ticket {key}: no opening date (a creation date or an event time)").format(key=self.key))
         log = self.rows > 1 and bool(times)
         timeline = _place_unknown(timeline, last, log, plan)
         key = None if self.key.startswith("fp:") else self.key
@@ -914,13 +919,13 @@ def _place_unknown(timeline: list[Event], last: dict[str, Any], log: bool, plan:
         if state == UNKNOWN:
             if not log:
                 state = "closed" if last.get("closed_at") else "restored" if last.get("restored_at") else "in progress"
-                how = "the ticket's own dates" if state != "in progress" else "no date of the ticket says it ended"
+                how = _("the ticket's own dates") if state != "in progress" else _("no date of the ticket says it ended")
             elif current in ("restored", "closed"):
-                state, how = None, "after a resolution: the ticket stays as it was"
+                state, how = None, _("after a resolution: the ticket stays as it was")
             elif current is None and n == 0:
-                state, how = "new", "the first event of its ticket"
+                state, how = "new", _("the first event of its ticket")
             else:
-                state, how = "in progress", "its place in the ticket's events (after opening, before a resolution)"
+                state, how = "in progress", _("its place in the ticket's events (after opening, before a resolution)")
             plan.placed[(word, state or "unchanged", how)] += 1
         if state:
             current = state
@@ -946,7 +951,7 @@ def _duration(text: str, name: str) -> timedelta:
     parts = re.findall(r"(\d+)\s*([a-z]+)", value)
     if parts and all(u[0] in units for _n, u in parts):
         return timedelta(seconds=sum(int(n) * units[u[0]] for n, u in parts))
-    raise ValueError(f"{name.replace('_', ' ')}: {text!r} is not a duration we can read")
+    raise ValueError(_("{name}: {text!r} is not a duration we can read").format(name=name.replace("_", " "), text=text))
 
 
 def _story(timeline: list[Event], first: dict[str, Any], last: dict[str, Any], opened: datetime, resolver: str,

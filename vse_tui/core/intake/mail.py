@@ -21,6 +21,8 @@ from email.utils import format_datetime, getaddresses, make_msgid, parsedate_to_
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from ..kernel.errors import InputError
 
@@ -136,26 +138,26 @@ def skip_reason(msg: Message, sender: str, own: set[str]) -> str | None:
     """Why a message must never become an incident nor be answered, or None."""
     auto = _header(msg, "Auto-Submitted").lower()
     if auto and auto != "no":
-        return f"an automatic message (Auto-Submitted: {auto})"
+        return _("an automatic message (Auto-Submitted: {auto})").format(auto=auto)
     if msg.get("X-Auto-Response-Suppress") is not None:
-        return "an automatic message (X-Auto-Response-Suppress)"
+        return _("an automatic message (X-Auto-Response-Suppress)")
     precedence = _header(msg, "Precedence").lower()
     if precedence in ("bulk", "list", "junk"):
-        return f"bulk mail (Precedence: {precedence})"
+        return _("bulk mail (Precedence: {precedence})").format(precedence=precedence)
     report = msg.get_param("report-type", "")
     if msg.get_content_type() == "multipart/report" and str(report).lower() in (
             "delivery-status", "disposition-notification"):
-        return "a delivery report (a bounce)"
+        return _("a delivery report (a bounce)")
     local = sender.split("@", 1)[0].lower()
     if local in ("mailer-daemon", "postmaster") or sender.lower().startswith("mailer-daemon"):
-        return "from a mailer daemon (a bounce)"
+        return _("from a mailer daemon (a bounce)")
     return_path = _header(msg, "Return-Path")
     if return_path.replace(" ", "") == "<>":
-        return "an empty return path (a bounce or an automatic message)"
+        return _("an empty return path (a bounce or an automatic message)")
     if sender.lower() in own:
-        return "from the shop's own address (it would answer itself)"
+        return _("from the shop's own address (it would answer itself)")
     if _header(msg, "List-Id") or _header(msg, "List-Unsubscribe"):
-        return "mailing list mail"
+        return _("mailing list mail")
     return None
 
 
@@ -232,11 +234,11 @@ def parse(raw: bytes, own: set[str] | None = None, max_attachment: int = 25 << 2
     try:
         msg = BytesParser(policy=policy.default).parsebytes(raw)
     except Exception as exc:  # noqa: BLE001 - any parser failure: listed, left in place
-        out.error = f"cannot be parsed ({type(exc).__name__})"
+        out.error = _("cannot be parsed ({name__})").format(name__=type(exc).__name__)
         return out
     try:
         if msg.defects and not msg.keys():
-            out.error = "malformed: no headers could be read"
+            out.error = _("malformed: no headers could be read")
             return out
         mid = _header(msg, "Message-ID")
         out.message_id = mid.strip() or None
@@ -258,12 +260,12 @@ def parse(raw: bytes, own: set[str] | None = None, max_attachment: int = 25 << 2
         out.bounce = delivery_report(msg)
         out.skip = skip_reason(msg, out.sender, {a.lower() for a in (own or set())})
         if not out.sender and not out.skip:
-            out.skip = "no sender address"
+            out.skip = _("no sender address")
         out.text, out.attachments, problem = _body(msg, max_attachment)
         if problem:
             out.error = problem
     except Exception as exc:  # noqa: BLE001 - an unknown charset, a broken part: listed, never a crash
-        out.error = f"cannot be read ({type(exc).__name__}: {str(exc)[:80]})"
+        out.error = _("cannot be read ({name__}: {exc})").format(name__=type(exc).__name__, exc=str(exc)[:80])
     return out
 
 
@@ -347,7 +349,7 @@ def _body(msg: Message, max_attachment: int) -> tuple[str, list[tuple[str, bytes
             payload = part.get_payload(decode=True) or b""
             data = payload if isinstance(payload, bytes) else str(payload).encode("utf-8")
             if len(data) > max_attachment:
-                return "", [], f"an attachment of {len(data) >> 20} MiB is over the limit ({max_attachment >> 20} MiB)"
+                return "", [], _("an attachment of {size} MiB is over the limit ({limit} MiB)").format(size=len(data) >> 20, limit=max_attachment >> 20)
             files.append((name or "attachment.bin", data))
             continue
         if kind == "text/plain" and not text:
@@ -418,9 +420,9 @@ def outgoing(inc: Any, *, to: str, to_name: str, sender: str, shop: str, text: s
     that comes from user text (a summary, a name, the shop's name) is one line; the To: header
     holds the one address `to`, whatever the name says."""
     if not is_address(to):
-        raise InputError(f"To: {to!r} is not an e-mail address (the reporter's contact, or a customer contact's)")
+        raise InputError(_("To: {to!r} is not an e-mail address (the reporter's contact, or a customer contact's)").format(to=to))
     if not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+", (sender or "").strip()):
-        raise InputError("From: set the shop's address in the config's [mail] section (from = \"desk@example.org\")")
+        raise InputError(_("From: set the shop's address in the config's [mail] section (from = \"desk@example.org\")"))
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = _mailbox(shop, sender) if header_text(shop) else sender.strip()
     msg["To"] = _mailbox(to_name, to) if header_text(to_name) and header_text(to_name) != to.strip() else to.strip()

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 
@@ -171,16 +173,18 @@ class Message:
     def heading(self, names: dict[str, str] | None = None) -> str:
         """One line: when, which way, with whom, what became of it (`names`: person uuid -> name)."""
         when = clock.local_text(self.at) if self.at else ""
-        what = {"new": "opened it", "reply": "a reply", "held": "HELD for a person (not the reporter nor a contact "
-                "of the customer)"}.get(self.state, self.state)
+        what = {"new": _("opened it"), "reply": _("a reply"), "held": _("HELD for a person (not the reporter nor a "
+                                                                         "contact of the customer)")}.get(self.state, self.state)
         if self.way == "from":
-            line = f"{when}  mail from {self.who}: {what}"
+            line = f"{when}  " + _("mail from {who}: {what}").format(who=self.who, what=what)
+        elif self.task:
+            line = f"{when}  " + _("{task} to {who}: {what}").format(task=self.task, who=self.who, what=what)
         else:
-            line = f"{when}  {self.task + ' ' if self.task else ''}to {self.who}: {what}"
+            line = f"{when}  " + _("to {who}: {what}").format(who=self.who, what=what)
         if self.detail and self.detail != self.state:
             line += f" ({self.detail})"
         if self.by:
-            line += f", by {(names or {}).get(self.by, self.by)}"
+            line += ", " + _("by {who}").format(who=(names or {}).get(self.by, self.by))
         return line
 
 
@@ -217,7 +221,7 @@ def messages_of(store: Reader, kind: str, record: Any) -> list[Message]:
             state = delivery_state(n)
             who = f"{n.to} <{n.address}>" if n.address and n.address != n.to else (n.address or n.to)
             out.append(Message(n.sent_at if state == "sent" and n.sent_at else n.at, "to", who,
-                               state or f"told by {n.how}", n.delivery if state else "", text=n.message, task=n.task,
+                               state or _("told by {how}").format(how=n.how), n.delivery if state else "", text=n.message, task=n.task,
                                by=n.by))
     else:
         import json
@@ -261,18 +265,19 @@ def find_message(store: StorePort, ref: str, *, states: tuple[str, ...] = STATES
     record's id when that record has one such message."""
     ref = (ref or "").strip()
     if not ref:
-        raise InputError("Say which message: its key as `vse-tui mail outbox` lists it, or its record's id")
+        raise InputError(_("Say which message: its key as `vse-tui mail outbox` lists it, or its record's id"))
     items = [(p, m) for p, m in store.outbox_all() if m.get("state") in states]
     by_key = [(p, m) for p, m in items if str(m.get("key", "")).lower().startswith(ref.lower())]
     by_record = [(p, m) for p, m in items if str(m.get("id", "")).upper() == ref.upper()]
     found = by_key or by_record
     if not found:
-        which = " or ".join(states) if states != STATES else "in the outbox"
-        raise InputError(f"No message {ref} {'that is ' + which if states != STATES else which} "
-                         "(see `vse-tui mail outbox`)")
+        if states != STATES:
+            raise InputError(_("No message {ref} that is {states} (see `vse-tui mail outbox`)").format(
+                ref=ref, states=_(" or ").join(states)))
+        raise InputError(_("No message {ref} in the outbox (see `vse-tui mail outbox`)").format(ref=ref))
     if len(found) > 1:
         keys = ", ".join(str(m.get("key")) for _, m in found)
-        raise InputError(f"{ref} names {len(found)} messages ({keys}): give the key of one")
+        raise InputError(_("{ref} names {n} messages ({keys}): give the key of one").format(ref=ref, n=len(found), keys=keys))
     return found[0]
 
 
@@ -296,7 +301,7 @@ def retry(store: StorePort, ref: str, to: str | None = None) -> dict[str, Any]:
     path, meta = find_message(store, ref, states=("queued", "refused", "bounced"))
     address = (to or meta.get("to") or "").strip()
     if not is_address(address):
-        raise InputError(f"--to: {address!r} is not an e-mail address")
+        raise InputError(_("--to: {address!r} is not an e-mail address").format(address=address))
     raw = None
     if address != meta.get("to"):
         raw = readdressed(path.read_bytes(), address)
@@ -312,7 +317,7 @@ def bounced(store: StorePort, report: Bounce) -> tuple[dict[str, Any] | None, st
     last message sent to its recipient), which becomes "bounced" on its record. Returns the
     message's note (None when none matches) and what was found."""
     if report.action != "failed":
-        return None, f"a delivery report saying {report.action or 'nothing'} (nothing to record)"
+        return None, _("a delivery report saying {action} (nothing to record)").format(action=report.action or _("nothing"))
     sent = [(p, m) for p, m in store.outbox_all() if m.get("state") == "sent"]
     match = None
     if report.message_id:
@@ -321,7 +326,7 @@ def bounced(store: StorePort, report: Bounce) -> tuple[dict[str, Any] | None, st
     if match is None and report.recipient and not report.message_id:
         match = next(((p, m) for p, m in reversed(sent) if str(m.get("to", "")).lower() == report.recipient), None)
     if match is None:
-        return None, "a delivery report about no message the outbox sent"
+        return None, _("a delivery report about no message the outbox sent")
     path, meta = match
     reason = " ".join(x for x in (report.status, report.reason) if x) or "returned by the receiving server"
     meta.update(state="bounced", bounced_at=clock.iso(store.write_time()), error=reason)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, pgettext, using
+from vse_tui.i18n import _, ngettext, pgettext, using
 from vse_tui.i18n import language as language_now
 
 from ..kernel import clock
@@ -49,13 +49,17 @@ class IntakeResult:
 
     def line(self) -> str:
         if not self.outcomes and self.empty:
-            return f"no message: {self.empty}"
-        extra = "".join(f", {self.count(w)} {label}" for w, label in (
-            ("held", "held for a person (a stranger's mail to a closed incident)"),
-            ("bounce", "bounced (delivery reports on messages we sent)")) if self.count(w))
-        return (f"{self.count('new')} new incidents, {self.count('reply')} replies{extra}, {self.count('known')} "
-                f"already here, {self.count('skipped')} skipped (automatic or bulk), {self.count('unreadable')} "
-                "unreadable")
+            return _("no message: {why}").format(why=self.empty)
+        parts = [ngettext("{n} new incidents", "{n} new incidents", self.count("new")).format(n=self.count("new")),
+                 ngettext("{n} replies", "{n} replies", self.count("reply")).format(n=self.count("reply"))]
+        if self.count("held"):
+            parts.append(_("{n} held for a person (a stranger's mail to a closed incident)").format(n=self.count("held")))
+        if self.count("bounce"):
+            parts.append(_("{n} bounced (delivery reports on messages we sent)").format(n=self.count("bounce")))
+        parts += [_("{n} already here").format(n=self.count("known")),
+                  _("{n} skipped (automatic or bulk)").format(n=self.count("skipped")),
+                  _("{n} unreadable").format(n=self.count("unreadable"))]
+        return ", ".join(parts)
 
 
 def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: int = 25 << 20) -> Outcome:
@@ -166,8 +170,9 @@ def _reply(store: StorePort, inc: Any, mail: Incoming) -> Outcome:
             current = store.get("incidents", inc.uuid)
             if not may_reopen(store, current, mail.sender):
                 store.append("incidents", inc.uuid, "mail", [_entry(mail, "held")], task="IN.2.2")
-                return Outcome("held", inc.id, why=f"{mail.sender or 'no address'} is not the reporter nor a "
-                                                   f"contact of its customer (vse-tui mail accept {inc.id})")
+                return Outcome("held", inc.id, why=_("{sender} is not the reporter nor a contact of its customer "
+                                                     "(vse-tui mail accept {id})").format(
+                    sender=mail.sender or _("no address"), id=inc.id))
         store.append("incidents", inc.uuid, "mail", [_entry(mail, "reply")], task="IN.2.2")
         if state == "waiting for customer":
             set_waiting(store, inc.id or inc.uuid, None)  # the customer answered: the clock runs again
@@ -188,8 +193,8 @@ def accept_held(store: StorePort, ref: str, message_id: str | None = None) -> In
     inc = store.get("incidents", ref)
     held = [i for i, m in enumerate(inc.mail) if m.kind == "held" and (message_id is None or m.message_id == message_id)]
     if not held:
-        raise InputError(f"{inc.id} holds no message waiting for a person" if message_id is None else
-                         f"{inc.id} holds no held message {message_id}")
+        raise InputError(_("{id} holds no message waiting for a person").format(id=inc.id) if message_id is None else
+                         _("{id} holds no held message {message_id}").format(id=inc.id, message_id=message_id))
     entries = list(inc.mail)
     entry = entries[held[-1]]
     entries[held[-1]] = entry.model_copy(update={"kind": "reply"})
@@ -346,7 +351,7 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     from ..governance.people import language_of
 
     if kind not in ("feedback", "change_requests"):
-        raise InputError(f"mail about a {kind} record is not something we send")
+        raise InputError(_("mail about a {kind} record is not something we send").format(kind=kind))
     record: Any = store.get(kind, ref)  # a feedback entry or a change request, as kind says
     who = who or store.actor.operator
     if kind == "feedback":
@@ -359,20 +364,22 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
         else:
             address, name = _contact_address(store, record.company)
         name = name or (record.contact if "@" not in (record.contact or "") else "")
+        where = _("the entry's contact, or a contact of its company")  # for the one at the keyboard
         language = language_of(store, address, name=name, organisation=record.company) or language_now()
         with using(language):
             return {"record": record, "address": address, "name": name, "language": language,
-                    "where": "the entry's contact, or a contact of its company", "subject": {
+                    "where": where, "subject": {
                         "compliment": pgettext("mail", "Your compliment: {text}"),
                         "complaint": pgettext("mail", "Your complaint: {text}"),
                     }.get(record.feedback_type, pgettext("mail", "Your comment: {text}")).format(
                         text=record.description.strip().splitlines()[0][:80]),
                     "text": feedback_answer_text(store, record, who, name) if with_text else ""}
     address, name = _contact_address(store, record.customer)
+    where = _("a contact of the change's customer")
     language = language_of(store, address, name=name, organisation=record.customer) or language_now()
     with using(language):
         return {"record": record, "address": address, "name": name, "language": language,
-                "where": "a contact of the change's customer",
+                "where": where,
                 "subject": pgettext("mail", "Planned change: {title}").format(title=record.title),
                 "text": change_notice_text(store, record, who, name) if with_text else "",
                 "warning": window_past(record)}
@@ -384,9 +391,12 @@ def window_past(change: ChangeRequest) -> str:
     end = change.planned_end or change.planned_at
     if end is None or end > clock.now():
         return ""
-    return (f"{change.id}'s window ({clock.local_text(change.planned_at)}"
-            + (f" to {clock.local_text(change.planned_end)}" if change.planned_end else "")
-            + ") is already past: the notice speaks of a planned change; reschedule it or say so in --message")
+    if change.planned_end:
+        return _("{id}'s window ({start} to {end}) is already past: the notice speaks of a planned change; reschedule "
+                 "it or say so in --message").format(id=change.id, start=clock.local_text(change.planned_at),
+                                                     end=clock.local_text(change.planned_end))
+    return _("{id}'s window ({start}) is already past: the notice speaks of a planned change; reschedule it or say so "
+             "in --message").format(id=change.id, start=clock.local_text(change.planned_at))
 
 
 def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str = "", to: str | None = None,
@@ -397,13 +407,13 @@ def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str =
     from .mail import outgoing, wire
 
     if message is not None and not message.strip():
-        raise InputError("Message: say something")
+        raise InputError(_("Message: say something"))
     draft = mail_draft(store, kind, ref, who, with_text=message is None)
     record = draft["record"]
     text = message if message is not None else draft["text"]
     address = (to or draft["address"] or "").strip()
     if not address:
-        raise InputError(f"To: no e-mail address for {record.id} ({draft['where']}); give one")
+        raise InputError(_("To: no e-mail address for {id} ({where}); give one").format(id=record.id, where=draft['where']))
     msg = outgoing(record, to=address, to_name=draft["name"], sender=sender,
                    shop=store.setting("shop_name", "") or "", text=text, subject=draft["subject"])
     mid = str(msg["Message-ID"]).strip()

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from vse_tui.i18n import _
+
 from ..governance.people import clean_name, name_key
 from ..kernel.errors import InputError, describe_validation_error
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
@@ -59,14 +61,14 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
     from ..model.records import model_for
 
     if kind not in ("customers", "suppliers", "people"):
-        raise InputError(f"cannot import {kind!r}: customers, suppliers or people")
+        raise InputError(_("cannot import {kind!r}: customers, suppliers or people").format(kind=kind))
     model = model_for(kind)
     store.guard_input(path)
     header, rows = read_rows(path)
     mapping = match_columns(header, PEOPLE_ALIASES if kind == "people" else ORG_ALIASES)
     plan = PartyPlan(kind, mapping, rows=len(rows), ignored=[h for h in header if h not in mapping.values()])
     if "name" not in mapping:
-        plan.rejected.append(Rejected(1, "no name column (call it name, or company for an organisation)"))
+        plan.rejected.append(Rejected(1, _("no name column (call it name, or company for an organisation)")))
         return plan
     existing = {t.lower() for t in store.titles(kind).values()}
     existing_keys = {name_key(t) for t in store.titles(kind).values()} if kind == "people" else set()
@@ -85,10 +87,10 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
                 check_new_name(get("name"), existing, seen)
             email = get("email")
             if email and not EMAIL.match(email):
-                raise ValueError(f"email: {email!r} is not an e-mail address")
+                raise ValueError(_("email: {email!r} is not an e-mail address").format(email=email))
             state = get("state").lower()
             if state and state not in STATE_WORDS:
-                raise ValueError(f"state: {state!r} is not active or former")
+                raise ValueError(_("state: {state!r} is not active or former").format(state=state))
             data = {"name": name, "email": email, "phone": get("phone"), "state": STATE_WORDS.get(state, "active"),
                     "language": get("language") or None}
             roles: list[tuple[str, str | None]] = []
@@ -97,11 +99,11 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
                 org_name = get("organisation")
                 if org_name:
                     if org_name.lower() not in orgs:
-                        raise ValueError(f"company: {org_name!r} is not a customer or supplier (import those first)")
+                        raise ValueError(_("company: {org_name!r} is not a customer or supplier (import those first)").format(org_name=org_name))
                     data["organisation"], found = orgs[org_name.lower()]
                     affiliation = affiliation or found
                 if affiliation and affiliation not in ("internal", "customer", "supplier"):
-                    raise ValueError(f"affiliation: {affiliation!r} is not internal, customer or supplier")
+                    raise ValueError(_("affiliation: {affiliation!r} is not internal, customer or supplier").format(affiliation=affiliation))
                 data["affiliation"] = affiliation or "internal"
                 try:
                     roles = parse_roles(get("roles").replace(";", ","))
@@ -130,15 +132,15 @@ def _people_name(text: str, existing: set[str], seen: set[str]) -> str:
     """A person's name from a row: clean (no line break, no invisible character), and reading unlike
     every stored name and every earlier row's (case, accents, look-alike letters)."""
     if not text:
-        raise ValueError("name is empty")
+        raise ValueError(_("name is empty"))
     try:
         name = clean_name(text)
     except InputError as exc:
         raise ValueError(str(exc)) from None
     if name_key(name) in existing:
-        raise ValueError(f"{name!r} is already stored (or reads the same as a stored name)")
+        raise ValueError(_("{name!r} is already stored (or reads the same as a stored name)").format(name=name))
     if name_key(name) in seen:
-        raise ValueError(f"{name!r} appears twice in the file (or reads the same as an earlier row)")
+        raise ValueError(_("{name!r} appears twice in the file (or reads the same as an earlier row)").format(name=name))
     return name
 
 

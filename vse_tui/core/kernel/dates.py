@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 
+from vse_tui.i18n import N_, _
+
 MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _TIME = r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?)?"
@@ -76,7 +78,7 @@ class DateReader:
     """How one column's dates are read: numeric dates day-first or month-first, or a forced format."""
 
     day_first: bool = True
-    decided: str = "no numeric dates"  # how the order was decided, for the preview
+    decided: str = N_("no numeric dates")  # how the order was decided, for the preview
     forced: str | None = None  # a strptime format given with --dates
     years_ahead: int = 1  # how far past this year a date may lie (events: next year; expiry dates: far more)
     _last: tuple[str, re.Pattern[str]] | None = field(default=None, repr=False, compare=False)
@@ -94,25 +96,23 @@ class DateReader:
         if forced:
             order = forced.strip().lower().replace("_", "-")
             if order in ("day-first", "dmy", "dd/mm"):
-                return cls(True, "day-first (--dates)")
+                return cls(True, _("day-first (--dates)"))
             if order in ("month-first", "mdy", "mm/dd"):
-                return cls(False, "month-first (--dates)")
+                return cls(False, _("month-first (--dates)"))
             if order in ("iso", "ymd"):
-                return cls(True, "ISO (--dates)")
+                return cls(True, _("ISO (--dates)"))
             if "%" not in forced:
-                raise DateError(f"--dates {forced!r}: give day-first, month-first or a format such as "
-                                "'%d/%b/%y %I:%M %p'")
-            return cls(True, f"{forced} (--dates)", forced)
+                raise DateError(_("--dates {forced!r}: give day-first, month-first or a format such as '%d/%b/%y %I:%M %p'").format(forced=forced))
+            return cls(True, _("{forced} (--dates)").format(forced=forced), forced)
         day_evidence, month_evidence, numeric = evidence.day_first, evidence.month_first, evidence.numeric
         if day_evidence and month_evidence:
-            raise DateError(f"the column mixes day-first dates ({day_evidence}) and month-first ones "
-                            f"({month_evidence}); say which with --dates day-first or --dates month-first")
+            raise DateError(_("the column mixes day-first dates ({day_evidence}) and month-first ones ({month_evidence}); say which with --dates day-first or --dates month-first").format(day_evidence=day_evidence, month_evidence=month_evidence))
         if month_evidence:
-            return cls(False, f"month-first ({month_evidence} of {numeric} numeric dates, such as 01/13, say so)")
+            return cls(False, _("month-first ({month_evidence} of {numeric} numeric dates, such as 01/13, say so)").format(month_evidence=month_evidence, numeric=numeric))
         if day_evidence:
-            return cls(True, f"day-first ({day_evidence} of {numeric} numeric dates, such as 13/01, say so)")
-        return cls(True, f"day-first (none of {numeric} numeric dates says otherwise; --dates month-first to change)"
-                   if numeric else "ISO or with a month's name: no day or month order to decide")
+            return cls(True, _("day-first ({day_evidence} of {numeric} numeric dates, such as 13/01, say so)").format(day_evidence=day_evidence, numeric=numeric))
+        return cls(True, _("day-first (none of {numeric} numeric dates says otherwise; --dates month-first to change)").format(numeric=numeric)
+                   if numeric else _("ISO or with a month's name: no day or month order to decide"))
 
     def read(self, value: str | None) -> datetime | None:
         """The moment `value` names, in UTC; None for an empty value; DateError if unreadable."""
@@ -125,7 +125,7 @@ class DateReader:
             try:
                 parsed = datetime.strptime(text, self.forced)
             except ValueError:
-                raise DateError(f"{value!r} does not fit {self.forced}") from None
+                raise DateError(_("{value!r} does not fit {forced}").format(value=value, forced=self.forced)) from None
             _check_year(parsed.year, value, self.years_ahead)
             return _aware(parsed)
         last = self._last
@@ -138,7 +138,7 @@ class DateReader:
             if m:
                 self._last = (name, form)
                 return self._build(name, m, value)
-        raise DateError(f"{value!r} is not a date and time we can read")
+        raise DateError(_("{value!r} is not a date and time we can read").format(value=value))
 
     def read_date(self, value: str | None) -> date | None:
         """A calendar date in local time (a time, if any, is dropped)."""
@@ -154,7 +154,7 @@ class DateReader:
             day, month = (a, b) if self.day_first else (b, a)
             if month > 12:
                 order = "day-first" if self.day_first else "month-first"
-                raise DateError(f"{raw!r}: {month} is not a month (this column reads {order})")
+                raise DateError(_("{raw!r}: {month} is not a month (this column reads {order})").format(raw=raw, month=month, order=order))
             year = _year(g["y"])
         else:
             month = _month(g["mon"], raw)
@@ -163,13 +163,13 @@ class DateReader:
         ampm = (g.get("ampm") or "").replace(".", "").replace(" ", "").lower()
         if ampm:
             if not 1 <= hour <= 12:
-                raise DateError(f"{raw!r}: {hour} is not an hour of a 12-hour clock")
+                raise DateError(_("{raw!r}: {hour} is not an hour of a 12-hour clock").format(raw=raw, hour=hour))
             hour = hour % 12 + (12 if ampm == "pm" else 0)
         _check_year(year, raw, self.years_ahead)
         try:
             moment = datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
-            raise DateError(f"{raw!r} is not a real date and time ({exc})") from None
+            raise DateError(_("{raw!r} is not a real date and time ({exc})").format(raw=raw, exc=exc)) from None
         zone = g.get("zone")
         if zone in (None, ""):
             return _aware(moment)
@@ -214,7 +214,7 @@ def _month(name: str, raw: str) -> int:
         return names[key]
     if key[:3] in MONTHS and (len(key) == 3 or key == "sept"):
         return MONTHS[key[:3]]
-    raise DateError(f"{raw!r}: {name!r} is not a month")
+    raise DateError(_("{raw!r}: {name!r} is not a month").format(raw=raw, name=name))
 
 
 @cache
@@ -248,7 +248,7 @@ def _check_year(year: int, raw: str, years_ahead: int = 1) -> None:
         _LATEST.append(clock.now().year)
     latest = _LATEST[0] + years_ahead
     if not EARLIEST_YEAR <= year <= latest:
-        raise DateError(f"{raw!r}: the year {year} is out of range ({EARLIEST_YEAR} to {latest})")
+        raise DateError(_("{raw!r}: the year {year} is out of range ({earliest_year} to {latest})").format(raw=raw, year=year, earliest_year=EARLIEST_YEAR, latest=latest))
 
 
 def read_moment(value: str | None, day_first: bool = True) -> datetime | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vse_tui.i18n import N_, _
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -28,17 +30,17 @@ class BusyError(DatabaseError):
     """Another program holds the write lock for too long."""
 
 
-def describe_validation_error(exc: ValidationError, what: str = "record") -> str:
+def describe_validation_error(exc: ValidationError, what: str = N_("record")) -> str:
     """Turn a pydantic ValidationError into one line naming each field and what it expects."""
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or what
-        msg = err.get("msg", "is not valid")
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or _(what)
+        msg = err.get("msg") or _("is not valid")
         msg = msg.removeprefix("Value error, ")
         value = err.get("input")
         shown = ""
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = str(value)
-            shown = f" (got {text[:40]!r}{'...' if len(text) > 40 else ''})"
+            shown = " " + _("(got {value!r})").format(value=text[:40] + ("..." if len(text) > 40 else ""))
         parts.append(f"{loc}: {msg}{shown}")
-    return f"{what}: " + "; ".join(parts)
+    return _("{what}: {problems}").format(what=_(what), problems="; ".join(parts))

@@ -71,7 +71,7 @@ def plural(word: str, n: int = 2) -> str:
     itself when n is 1."""
     if n == 1 or not word:
         return word
-    head, _, last = word.rpartition(" ")
+    head, _sep, last = word.rpartition(" ")
     lower = last.lower()
     if lower in _IRREGULAR:
         out = _IRREGULAR[lower]

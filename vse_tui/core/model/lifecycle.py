@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vse_tui.i18n import _
+
 from ..kernel.errors import InputError
 
 # Operational states that only go with one status (and that status only with them).
@@ -29,8 +31,11 @@ def move_problem(old: Any, new: Any) -> str | None:
 
         if not load_standard().wp(old.WP).can_move(old.status, new.status):
             nxt = allowed_next(old.WP, old.status)
-            return (f"{old.id} cannot go from {old.status} to {new.status}"
-                    + (f" (next: {', '.join(nxt)})" if nxt else " (its status is final)"))
+            if nxt:
+                return _("{id} cannot go from {old} to {new} (next: {next})").format(
+                    id=old.id, old=old.status, new=new.status, next=", ".join(nxt))
+            return _("{id} cannot go from {old} to {new} (its status is final)").format(
+                id=old.id, old=old.status, new=new.status)
     return state_problem(new)
 
 
@@ -40,8 +45,9 @@ def state_problem(record: Any) -> str | None:
     if pair:
         status, state = pair
         if (record.status == status) != (record.state == state):
-            return (f"{record.id or record.LABEL} would be {record.status} with state {record.state}; "
-                    f"status {status} goes with state {state} only")
+            return _("{record} would be {status} with state {state}; status {paired_status} goes with state "
+                     "{paired_state} only").format(record=record.id or _(record.LABEL), status=record.status,
+                                                   state=record.state, paired_status=status, paired_state=state)
     return None
 
 
@@ -55,7 +61,7 @@ def closed_to_editing(record: Any) -> str | None:
     """Why the generic editor must not change this record now, or None. A closed incident is
     reopened (with a reason) before it changes; its closure stays what was confirmed."""
     if record.KIND == "incidents" and record.status == "closed":
-        return f"{record.id} is closed; reopen it (with the reason) before you change it"
+        return _("{id} is closed; reopen it (with the reason) before you change it").format(id=record.id)
     return None
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vse_tui.i18n import N_, _
+
 from ..kernel.errors import NotFound
 
 if TYPE_CHECKING:
     from .ports import Reads
 
-LABELS = {"customers": "customer", "suppliers": "supplier", "services": "service",
-          "configuration_items": "configuration item", "people": "person"}
+LABELS = {"customers": N_("customer"), "suppliers": N_("supplier"), "services": N_("service"),
+          "configuration_items": N_("configuration item"), "people": N_("person")}
 
 
 def resolve(store: Reads, kind: str, text: str | None) -> str | None:
@@ -23,8 +25,9 @@ def resolve(store: Reads, kind: str, text: str | None) -> str | None:
         return exact
     if len(partial) == 1:
         return partial[0][0]
-    label = LABELS.get(kind, kind)
+    label = _(LABELS[kind]) if kind in LABELS else kind
     if partial:
         names = ", ".join(t for _, t in partial)
-        raise NotFound(f"{text!r} matches more than one {label} ({names}); be more specific")
-    raise NotFound(f"No {label} {text!r}")
+        raise NotFound(_("{text!r} matches more than one {label} ({names}); be more specific").format(
+            text=text, label=label, names=names))
+    raise NotFound(_("No {label} {text!r}").format(label=label, text=text))

@@ -7,7 +7,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from ...i18n import formats
+from vse_tui.i18n import _, formats, ngettext
+
 from ..kernel import clock
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str):
         if UUID.match(value):
             return labels.get(value, value)
@@ -100,15 +101,17 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if name == "period_performance" and isinstance(value, dict):
         total = value.get("total") or {}
         if not total:
-            return "figures of the period (see the table)"
+            return _("figures of the period (see the table)")
         def pct(met: int, measured: int) -> str:
             return formats.percent(100 * met / measured) if measured else "-"
-        return (f"{total.get('incidents', 0)} incidents; response within target "
-                f"{pct(total.get('response_met', 0), total.get('response_measured', 0))}, resolution within target "
-                f"{pct(total.get('resolution_met', 0), total.get('resolution_measured', 0))}; "
-                f"{total.get('changes_deployed', 0)} changes deployed")
+        return _("{incidents} incidents; response within target {response}, resolution within target "
+                 "{resolution}; {changes} changes deployed").format(
+            incidents=total.get("incidents", 0),
+            response=pct(total.get("response_met", 0), total.get("response_measured", 0)),
+            resolution=pct(total.get("resolution_met", 0), total.get("resolution_measured", 0)),
+            changes=total.get("changes_deployed", 0))
     if name.endswith("_minutes") and isinstance(value, int) and not isinstance(value, bool):
-        return clock.human_duration(clock.timedelta(minutes=value)) if value else "0m"
+        return clock.human_duration(clock.timedelta(minutes=value))
     data = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
     if isinstance(data, list):
         data = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in data]
@@ -122,34 +125,36 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
 def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> str:
     """What one history row changed, as a person reads it ('created', 'state: new → in progress')."""
     if h["action"] == "create":
-        return "created"
+        return _("created")
 
     def short(value: str | None) -> str:
         if value is None or value == "":
-            return "(empty)"
+            return _("(empty)")
         try:
             loaded = json.loads(value) if value[:1] in '[{"' else value
         except ValueError:
             loaded = value
         if isinstance(loaded, list) and loaded and isinstance(loaded[0], dict):
-            text = f"{len(loaded)} entr{'y' if len(loaded) == 1 else 'ies'}"
+            text = ngettext("{n} entry", "{n} entries", len(loaded)).format(n=len(loaded))
         else:
             text = render_value(loaded, labels) if isinstance(loaded, (str, list, dict)) else str(loaded)
-        text = (text or "(empty)").replace("\n", "; ")
+        text = (text or _("(empty)")).replace("\n", "; ")
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    field = (h.get("field") or "").replace("_", " ")
+    from .labels import field_words
+
+    field = field_words(h["field"]) if h.get("field") else ""
     if h["action"] == "mail":  # a message queued, sent or not sent (see core.intake.mail_intake.mail_about)
         try:
             sent = json.loads(h.get("new_value") or "{}")
         except ValueError:
             sent = {}
         if isinstance(sent, dict) and sent.get("state") == "queued":
-            return f"mail queued to {sent.get('to', '')}: {sent.get('subject', '')}"[:limit]
+            return _("mail queued to {to}: {subject}").format(to=sent.get("to", ""), subject=sent.get("subject", ""))[:limit]
         if isinstance(sent, dict) and sent.get("state") == "reply":
-            return f"mail from {sent.get('from', '')}: {sent.get('subject', '')}"[:limit]
+            return _("mail from {sender}: {subject}").format(sender=sent.get("from", ""), subject=sent.get("subject", ""))[:limit]
         if isinstance(sent, dict):
-            return f"mail {sent.get('state', '')}: {sent.get('detail', '')}"[:limit]
+            return _("mail {state}: {detail}").format(state=sent.get("state", ""), detail=sent.get("detail", ""))[:limit]
     if h["action"] == "update" and h.get("field") == "notifications":
         told = _notifications_change(h.get("old_value"), h.get("new_value"))
         if told:
@@ -160,9 +165,10 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         except ValueError:
             added = []
         if isinstance(added, list) and added and all(isinstance(m, dict) for m in added):
-            kinds = {"new": "mail in", "reply": "mail reply", "held": "mail held for a person"}
-            text = "; ".join(f"{kinds.get(str(m.get('kind')), 'mail')} from {m.get('sender', '')}: "
-                             f"{m.get('subject', '')}" for m in added)
+            kinds = {"new": _("mail in from {sender}: {subject}"), "reply": _("mail reply from {sender}: {subject}"),
+                     "held": _("mail held for a person from {sender}: {subject}")}
+            text = "; ".join(kinds.get(str(m.get("kind")), _("mail from {sender}: {subject}")).format(
+                sender=m.get("sender", ""), subject=m.get("subject", "")) for m in added)
             return text if len(text) <= limit else text[: limit - 1] + "…"
         return f"{field}: + {short(h.get('new_value'))}"
     if h["action"] != "update":
@@ -189,11 +195,14 @@ def _notifications_change(old: str | None, new: str | None) -> str:
             continue
         state, to = n.get("state") or "", n.get("address") or n.get("to") or ""
         if was is None:
-            parts.append(f"notified {n.get('task', '')} {n.get('to', '')} by {n.get('how', '')}"
-                         + (f" (mail {state} to {to})" if state else ""))
+            told = {"task": n.get("task", ""), "who": n.get("to", ""), "how": n.get("how", ""), "state": state, "to": to}
+            parts.append((_("notified {task} {who} by {how} (mail {state} to {to})") if state else
+                          _("notified {task} {who} by {how}")).format(**told))
         elif state and state != (was.get("state") or ""):
             detail = n.get("delivery") or ""
-            parts.append(f"{n.get('task', '')} mail {state} to {to}" + (f": {detail}" if detail else ""))
+            said = {"task": n.get("task", ""), "state": state, "to": to, "detail": detail}
+            parts.append((_("{task} mail {state} to {to}: {detail}") if detail else
+                          _("{task} mail {state} to {to}")).format(**said))
     return "; ".join(parts)
 
 

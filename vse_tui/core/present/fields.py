@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from vse_tui.i18n import SOURCE_LANGUAGE, language, match_language
+from vse_tui.i18n import SOURCE_LANGUAGE, _, language, match_language
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
@@ -106,14 +106,14 @@ def _specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, ...]:
         if name in REFS and (base is str or (origin is list and typing.get_args(base) == (str,))):
             how = "refs" if origin is list else "ref"
             out.append(FieldSpec(name, _label(name, lang), how, ref_kind=REFS[name], required=info.is_required(),
-                                 hint="ids, comma separated" if how == "refs" else "an id or a name"))
+                                 hint=_("ids, comma separated") if how == "refs" else _("an id or a name")))
         elif base is str:
             short = name in LINE_NAMES or any(getattr(m, "max_length", 10_000) <= 300 for m in info.metadata)
             out.append(FieldSpec(name, _label(name, lang), "line" if short else "text", required=required))
         elif base is date:
-            out.append(FieldSpec(name, _label(name, lang), "date", required=info.is_required(), hint="YYYY-MM-DD"))
+            out.append(FieldSpec(name, _label(name, lang), "date", required=info.is_required(), hint=_("YYYY-MM-DD")))
         elif base is not None and (base is datetime or datetime in typing.get_args(base)):
-            out.append(FieldSpec(name, _label(name, lang), "moment", required=info.is_required(), hint="YYYY-MM-DD HH:MM"))
+            out.append(FieldSpec(name, _label(name, lang), "moment", required=info.is_required(), hint=_("YYYY-MM-DD HH:MM")))
         elif origin is Literal:
             out.append(FieldSpec(name, _label(name, lang), "choice", tuple(typing.get_args(base)), required=info.is_required()))
         elif base is bool:
@@ -121,12 +121,12 @@ def _specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, ...]:
         elif base is int:
             out.append(FieldSpec(name, _label(name, lang), "int"))
         elif origin is list and getattr(typing.get_args(base)[0], "__name__", "") in ("ServiceTarget", "PriorityTarget"):
-            out.append(FieldSpec(name, _label(name, lang), "targets", hint="P1 30m/4h, P2 1h/8h (respond/resolve)"))
+            out.append(FieldSpec(name, _label(name, lang), "targets", hint=_("P1 30m/4h, P2 1h/8h (respond/resolve)")))
         elif name == "review_intervals":
             out.append(FieldSpec(name, _label(name, lang), "intervals",
-                                 hint="task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)"))
+                                 hint=_("task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)")))
         elif getattr(base, "__name__", "") == "ServiceHours":
-            out.append(FieldSpec(name, _label(name, lang), "hours", hint="Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)"))
+            out.append(FieldSpec(name, _label(name, lang), "hours", hint=_("Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)")))
     if include_state and model.STATES:
         out.append(FieldSpec("state", _label("state", lang), "choice", tuple(model.STATES)))
     return tuple(out)
@@ -149,7 +149,7 @@ def parse_duration(text: str) -> int:
         return int(text)
     parts = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?", text)
     if not text or not parts or not any(parts.groups()):
-        raise InputError(f"{text!r} is not a duration (write 30m, 4h, 2d or 1h30m)")
+        raise InputError(_("{text!r} is not a duration (write 30m, 4h, 2d or 1h30m)").format(text=text))
     d, h, m = (int(g or 0) for g in parts.groups())
     return d * 1440 + h * 60 + m
 
@@ -163,13 +163,13 @@ def parse_targets(text: str) -> list[dict[str, Any]]:
     for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
         m = re.fullmatch(r"(P[1-5])\s*[: ]\s*(\S+)\s*/\s*(\S+)", part, re.IGNORECASE)
         if not m:
-            raise InputError(f"targets: {part!r} should read like 'P1 30m/4h' (priority, respond/resolve)")
+            raise InputError(_("targets: {part!r} should read like 'P1 30m/4h' (priority, respond/resolve)").format(part=part))
         respond, resolve = parse_duration(m.group(2)), parse_duration(m.group(3))
         if respond <= 0 or resolve <= 0:
-            raise InputError(f"targets: {part!r}: times must be more than zero")
+            raise InputError(_("targets: {part!r}: times must be more than zero").format(part=part))
         out.append({"priority": m.group(1).upper(), "respond_minutes": respond, "resolve_minutes": resolve})
     if len({t["priority"] for t in out}) != len(out):
-        raise InputError("targets: each priority once")
+        raise InputError(_("targets: each priority once"))
     return out
 
 
@@ -210,12 +210,12 @@ def parse_intervals(text: str) -> dict[str, int]:
     for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
         m = re.fullmatch(r"([A-Za-z]{2}\.\d\.\d)\s*[: ]\s*(\d+)\s*(?:d|days?)?", part)
         if not m:
-            raise InputError(f"review intervals: {part!r} should read like 'RE.2.4 90' (a task and its days)")
+            raise InputError(_("review intervals: {part!r} should read like 'RE.2.4 90' (a task and its days)").format(part=part))
         task, days = m.group(1).upper(), int(m.group(2))
         if task not in known:
-            raise InputError(f"review intervals: {task} is not a task of the standard")
+            raise InputError(_("review intervals: {task} is not a task of the standard").format(task=task))
         if not 1 <= days <= 3660:
-            raise InputError(f"review intervals: {task}: between 1 and 3660 days")
+            raise InputError(_("review intervals: {task}: between 1 and 3660 days").format(task=task))
         out[task] = days
     return out
 
@@ -226,22 +226,22 @@ def parse_hours(text: str) -> dict[str, Any] | None:
         return None
     if text.lower().replace(" ", "") in ("24x7", "24/7", "always"):
         return {"always": True}
-    head, _, rest = text.partition(";")
+    head, _sep, rest = text.partition(";")
     m = re.fullmatch(r"\s*([A-Za-z,\- ]+?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", head)
     if not m:
-        raise InputError(f"service hours: {head.strip()!r} should read like 'Mon-Fri 09:00-17:00' (or 24x7)")
+        raise InputError(_("service hours: {head!r} should read like 'Mon-Fri 09:00-17:00' (or 24x7)").format(head=head.strip()))
     days: list[int] = []
     for chunk in m.group(1).lower().replace(" ", "").split(","):
-        a, _, b = chunk.partition("-")
+        a, _sep, b = chunk.partition("-")
         try:
             first = DAY_NAMES.index(a[:3])
             last = DAY_NAMES.index(b[:3]) if b else first
         except ValueError:
-            raise InputError(f"service hours: {chunk!r} is not a day (Mon, Tue ... Sun)") from None
+            raise InputError(_("service hours: {chunk!r} is not a day (Mon, Tue ... Sun)").format(chunk=chunk)) from None
         days.extend(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
     start, end = (f"{int(t.split(':')[0]):02d}:{t.split(':')[1]}" for t in (m.group(2), m.group(3)))
     if end <= start:
-        raise InputError(f"service hours: the end {end} must come after the start {start}")
+        raise InputError(_("service hours: the end {end} must come after the start {start}").format(end=end, start=start))
     holidays = []
     rest = rest.strip()
     if rest:
@@ -250,7 +250,7 @@ def parse_hours(text: str) -> dict[str, Any] | None:
             try:
                 holidays.append(date.fromisoformat(part).isoformat())
             except ValueError:
-                raise InputError(f"service hours: holiday {part!r} is not a date (YYYY-MM-DD)") from None
+                raise InputError(_("service hours: holiday {part!r} is not a date (YYYY-MM-DD)").format(part=part)) from None
     return {"days": sorted(set(days)), "start": start, "end": end, "holidays": holidays}
 
 
@@ -321,11 +321,11 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
     for name, raw in values.items():
         spec = specs.get(name)
         if spec is None:
-            raise InputError(f"{model_for(kind).LABEL} has no field {name}")
+            raise InputError(_("{label} has no field {name}").format(label=_(model_for(kind).LABEL), name=name))
         text = raw.strip() if isinstance(raw, str) else raw
         label = spec.label
         if spec.required and (text is None or text == ""):
-            raise InputError(f"{label}: required")
+            raise InputError(_("{label}: required").format(label=label))
         if spec.how == "date":
             # as the person's language writes it (25/12/2026, 25 dic 2026), else the other forms we read
             try:
@@ -334,7 +334,7 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
                 try:
                     out[name] = DateReader(years_ahead=100).read_date(text)
                 except DateError:
-                    raise InputError(f"{label}: {exc}") from None
+                    raise InputError(_("{label}: {error}").format(label=label, error=exc)) from None
         elif spec.how == "moment":
             try:
                 out[name] = clock.ensure_utc(formats.parse_moment(text)) if text else None
@@ -342,7 +342,7 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
                 try:
                     out[name] = DateReader(years_ahead=10).read(text)
                 except DateError:
-                    raise InputError(f"{label}: {exc}") from None
+                    raise InputError(_("{label}: {error}").format(label=label, error=exc)) from None
         elif spec.how == "ref":
             out[name] = resolve_ref(store, spec.ref_kind, text, label) if text else None
         elif spec.how == "refs":
@@ -364,13 +364,13 @@ def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]
             if name == "language" and text not in spec.choices:  # es-MX, pt, Français: as people write it
                 text = match_language(text) or text
             if text not in spec.choices:
-                raise InputError(f"{label}: {text!r} is not one of {', '.join(spec.choices)}")
+                raise InputError(_("{label}: {text!r} is not one of {choices}").format(label=label, text=text, choices=', '.join(spec.choices)))
             out[name] = text
         elif spec.how == "int":
             try:
                 out[name] = int(text) if text not in (None, "") else 0
             except (TypeError, ValueError):
-                raise InputError(f"{label}: {text!r} is not a whole number") from None
+                raise InputError(_("{label}: {text!r} is not a whole number").format(label=label, text=text)) from None
         elif spec.how == "flag":
             out[name] = bool(raw)
         else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import N_, _
+
 from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
@@ -34,9 +36,10 @@ def catalogue_change(store: StorePort, service: Service, fields: list[str]) -> l
     if linked and store.exists("change_requests", {"uuid": linked, "status": "draft", "state": "requested"}):
         return linked
     change = store.add(ChangeRequest(
-        title=f"Catalogue change: {service.name}"[:300],
-        purpose=f"Change the catalogue entry {service.id} ({', '.join(f.replace('_', ' ') for f in fields)}).",
-        scope=f"Service catalogue entry {service.id}", service=service.uuid, change_type="normal", risk="low",
+        title=_("Catalogue change: {name}").format(name=service.name)[:300],
+        purpose=_("Change the catalogue entry {id} ({fields}).").format(
+            id=service.id, fields=", ".join(f.replace("_", " ") for f in fields)),
+        scope=_("Service catalogue entry {id}").format(id=service.id), service=service.uuid, change_type="normal", risk="low",
         requested_by=store.actor.person or "",
     ), task="RE.1.3")
     return [*linked, change.uuid]
@@ -54,14 +57,14 @@ def log_feedback(store: StorePort, description: str, *, feedback_type: str = "co
 
     description = (description or "").strip()
     if not description:
-        raise InputError("Description: required (what did they say?)")
+        raise InputError(_("Description: required (what did they say?)"))
     try:
         entry = FeedbackEntry(description=description, feedback_type=feedback_type, source=source, company=company,
                               contact=contact.strip(), special_needs=special_needs.strip(),
                               received_at=received_at or store.write_time(), incidents=incidents or [],
                               changes=changes or [])
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "feedback entry")) from None
+        raise InputError(describe_validation_error(exc, N_("feedback entry"))) from None
     with store.transaction():
         saved = store.add(entry, task=FEEDBACK_TASK)
         if company:
@@ -76,21 +79,21 @@ def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "",
     entry = store.get("feedback", ref)
     allowed = FEEDBACK_NEXT.get(entry.state or "received", ())
     if step not in allowed:
-        nxt = ", ".join(allowed) if allowed else "none: the entry is closed"
-        raise InputError(f"{entry.id} is {entry.state}; it can go to {nxt}")
+        nxt = ", ".join(allowed) if allowed else _("none: the entry is closed")
+        raise InputError(_("{id} is {state}; it can go to {nxt}").format(id=entry.id, state=entry.state, nxt=nxt))
     changes: dict[str, Any] = {"state": step, "status": "updated"}
     outcome = (outcome or "").strip()
     if outcome:
         changes["investigation_outcome"] = (
             f"{entry.investigation_outcome}\n{outcome}".strip() if entry.investigation_outcome else outcome)
     if step == "investigated" and not (outcome or entry.investigation_outcome):
-        raise InputError("Outcome: say what the investigation found")
+        raise InputError(_("Outcome: say what the investigation found"))
     if step == "closed":
         from ..governance.people import person_ref
 
         if not (signed_off_by or "").strip():
-            raise InputError("Signed off by: required to close an entry (who agrees it is dealt with)")
-        who = person_ref(store, signed_off_by, "Signed off by", None)
+            raise InputError(_("Signed off by: required to close an entry (who agrees it is dealt with)"))
+        who = person_ref(store, signed_off_by, _("Signed off by"), None)
         changes.update(signed_off_by=who, signed_off_at=store.write_time())
     return store.update("feedback", entry.uuid, changes, task=FEEDBACK_TASK)
 
@@ -109,4 +112,4 @@ def company_name(store: StorePort, uuid: str | None) -> str:
         row = store.row(table, ["title"], {"uuid": uuid})
         if row:
             return row[0]
-    raise NotFound(f"No customer or supplier {uuid}")
+    raise NotFound(_("No customer or supplier {uuid}").format(uuid=uuid))

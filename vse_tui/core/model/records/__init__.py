@@ -13,6 +13,8 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
     from ..ids import new_uuid as new_uuid
     from .base import Approval as Approval
@@ -39,7 +41,7 @@ def model_for(kind: str) -> type[Record]:
     try:
         module, name, _wp = KINDS[kind]
     except KeyError:
-        raise KeyError(f"unknown kind of record {kind!r}") from None
+        raise KeyError(_("unknown kind of record {kind!r}").format(kind=kind)) from None
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
+from vse_tui.i18n import _
+
 from ...kernel.clock import ensure_utc
 from ..data import work_product_statuses
 from ..ids import new_uuid
@@ -61,9 +63,9 @@ class Approval(BaseModel):
     @model_validator(mode="after")
     def _verbal_needs_witness(self) -> Approval:
         if self.how == "verbal" and not self.noted_by:
-            raise ValueError("a verbal approval needs noted_by: who noted it")
+            raise ValueError(_("a verbal approval needs noted_by: who noted it"))
         if self.recorded_by and self.signature:
-            raise ValueError("an approval recorded for someone else is never a signature")
+            raise ValueError(_("an approval recorded for someone else is never a signature"))
         return self
 
 
@@ -109,13 +111,13 @@ class Record(BaseModel):
                 object.__setattr__(self, "status", statuses[0])
             elif self.status not in statuses:
                 raise ValueError(
-                    f"status must be one of {', '.join(statuses)} for {self.WP} (got {self.status!r})"
+                    _("status must be one of {statuses} for {wp} (got {status!r})").format(statuses=', '.join(statuses), wp=self.WP, status=self.status)
                 )
         if self.STATES:
             if self.state is None:
                 object.__setattr__(self, "state", self.STATES[0])
             elif self.state not in self.STATES:
-                raise ValueError(f"state must be one of {', '.join(self.STATES)} (got {self.state!r})")
+                raise ValueError(_("state must be one of {states} (got {state!r})").format(states=', '.join(self.STATES), state=self.state))
         return self
 
     @property

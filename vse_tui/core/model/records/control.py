@@ -7,13 +7,15 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from vse_tui.i18n import N_, _
+
 from .base import Document, Instant, Record, new_list
 
 
 class ConfigurationItem(Record):
     KIND: ClassVar[str] = "configuration_items"
     WP: ClassVar[str | None] = "WP.02"
-    LABEL: ClassVar[str] = "Configuration item"
+    LABEL: ClassVar[str] = N_("Configuration item")
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("in service", "planned", "retired")
     name: str = Field(min_length=1, max_length=200)
@@ -34,7 +36,7 @@ class ConfigurationItem(Record):
 class ChangeRequest(Record):
     KIND: ClassVar[str] = "change_requests"
     WP: ClassVar[str | None] = "WP.11"
-    LABEL: ClassVar[str] = "Change request"
+    LABEL: ClassVar[str] = N_("Change request")
     STATES: ClassVar[tuple[str, ...]] = (
         "requested", "scheduled", "designed", "built", "tested", "ready", "deployed", "reviewed", "cancelled",
     )
@@ -76,7 +78,7 @@ class ChangeSchedule(Document):
 
     KIND: ClassVar[str] = "change_schedules"
     WP: ClassVar[str | None] = "WP.12"
-    LABEL: ClassVar[str] = "Change schedule"
+    LABEL: ClassVar[str] = N_("Change schedule")
     rules: str = ""  # how the shop plans changes: windows, freezes, who confirms resources
     last_change: str | None = None  # the entry last put on or changed in the schedule (uuid)
 
@@ -90,7 +92,7 @@ class ScheduleItem(Record):
     """One entry of the change schedule: a planned change, a change or maintenance window, a business event."""
 
     KIND: ClassVar[str] = "schedule_items"
-    LABEL: ClassVar[str] = "Schedule entry"
+    LABEL: ClassVar[str] = N_("Schedule entry")
     title: str = Field(min_length=1)
     item_type: Literal["change", "change window", "maintenance window", "business event"] = "change"
     starts_at: Instant
@@ -102,14 +104,14 @@ class ScheduleItem(Record):
     @model_validator(mode="after")
     def _ends_after_start(self) -> ScheduleItem:
         if self.ends_at and self.ends_at < self.starts_at:
-            raise ValueError("ends_at must not be before starts_at")
+            raise ValueError(_("ends_at must not be before starts_at"))
         return self
 
 
 class BuiltChange(Document):
     KIND: ClassVar[str] = "built_changes"
     WP: ClassVar[str | None] = "WP.13"
-    LABEL: ClassVar[str] = "Built change"
+    LABEL: ClassVar[str] = N_("Built change")
     change: str | None = None
     master_copy: str = ""
     built_by: str = ""
@@ -119,7 +121,7 @@ class BuiltChange(Document):
 class ServiceDesign(Document):
     KIND: ClassVar[str] = "service_designs"
     WP: ClassVar[str | None] = "WP.16"
-    LABEL: ClassVar[str] = "Service design"
+    LABEL: ClassVar[str] = N_("Service design")
     change: str | None = None
     issue_date: date | None = None
     scope: str = ""
@@ -139,7 +141,7 @@ class ServiceDesign(Document):
 class ChangeProcedure(Document):
     KIND: ClassVar[str] = "procedures"
     WP: ClassVar[str | None] = "WP.17"
-    LABEL: ClassVar[str] = "Design, build, test and deployment procedure"
+    LABEL: ClassVar[str] = N_("Design, build, test and deployment procedure")
     raising_changes: str = ""
     updating_schedule: str = ""
     emergency_changes: str = ""
@@ -150,7 +152,7 @@ class ChangeProcedure(Document):
 class SecureComponentProcedure(Document):
     KIND: ClassVar[str] = "secure_procedures"
     WP: ClassVar[str | None] = "WP.09"
-    LABEL: ClassVar[str] = "Secure component procedure"
+    LABEL: ClassVar[str] = N_("Secure component procedure")
     storage_rule: str = ""
     steps: str = ""
     authorisation: str = ""
@@ -160,7 +162,7 @@ class TestReport(Document):
     __test__ = False  # not a pytest test class
     KIND: ClassVar[str] = "test_reports"
     WP: ClassVar[str | None] = "WP.20"
-    LABEL: ClassVar[str] = "Test report"
+    LABEL: ClassVar[str] = N_("Test report")
     change: str | None = None
     summary: str = ""
     levels_and_types: str = ""

@@ -7,13 +7,15 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vse_tui.i18n import N_
+
 from .base import Document, Instant, Record, new_dict, new_list
 
 
 class BusinessGoals(Document):
     KIND: ClassVar[str] = "business_goals"
     WP: ClassVar[str | None] = "WP.01"
-    LABEL: ClassVar[str] = "Business goals and objectives"
+    LABEL: ClassVar[str] = N_("Business goals and objectives")
     goals: str = ""
     objectives: str = ""
     provider_type: Literal["internal", "external"] = "external"
@@ -22,7 +24,7 @@ class BusinessGoals(Document):
 class ServiceDeliveryScope(Document):
     KIND: ClassVar[str] = "scopes"
     WP: ClassVar[str | None] = "WP.15"
-    LABEL: ClassVar[str] = "Service delivery scope"
+    LABEL: ClassVar[str] = N_("Service delivery scope")
     services_offered: str = ""
     customers: list[str] = Field(default_factory=new_list)  # uuids: all present customers at a minimum
     boundaries: str = ""
@@ -33,7 +35,7 @@ class ServiceDeliveryScope(Document):
 class RoleList(Document):
     KIND: ClassVar[str] = "role_lists"
     WP: ClassVar[str | None] = "WP.08"
-    LABEL: ClassVar[str] = "List of assigned roles"
+    LABEL: ClassVar[str] = N_("List of assigned roles")
     assignments: list[str] = Field(default_factory=new_list)  # uuids of role assignments in force when approved
     training_needs: str = ""
 
@@ -48,7 +50,7 @@ class PriorityTarget(BaseModel):
 class ServicePolicy(Document):
     KIND: ClassVar[str] = "policies"
     WP: ClassVar[str | None] = "WP.14"
-    LABEL: ClassVar[str] = "Service delivery policy"
+    LABEL: ClassVar[str] = N_("Service delivery policy")
     objectives: str = ""
     plans: str = ""
     catalogue_creation: str = ""
@@ -66,7 +68,7 @@ class ServicePolicy(Document):
 class CustomerExperienceApproach(Document):
     KIND: ClassVar[str] = "cx_approaches"
     WP: ClassVar[str | None] = "WP.04"
-    LABEL: ClassVar[str] = "Customer experience approach"
+    LABEL: ClassVar[str] = N_("Customer experience approach")
     measurement: str = ""
     receiving: str = ""
     acknowledging: str = ""
@@ -81,7 +83,7 @@ class CustomerExperienceApproach(Document):
 class DataDocumentProcedure(Document):
     KIND: ClassVar[str] = "data_procedures"
     WP: ClassVar[str | None] = "WP.05"
-    LABEL: ClassVar[str] = "Data and document management procedure"
+    LABEL: ClassVar[str] = N_("Data and document management procedure")
     controls: str = ""
     location: str = ""
     backup: str = ""
@@ -93,7 +95,7 @@ class DataDocumentProcedure(Document):
 class FeedbackEntry(Record):
     KIND: ClassVar[str] = "feedback"
     WP: ClassVar[str | None] = "WP.06"
-    LABEL: ClassVar[str] = "Feedback entry"
+    LABEL: ClassVar[str] = N_("Feedback entry")
     TITLE_FIELD: ClassVar[str] = "description"
     STATES: ClassVar[tuple[str, ...]] = (
         "received", "acknowledged", "investigated", "answered", "escalated", "closed",
@@ -116,7 +118,7 @@ class FeedbackEntry(Record):
 class ImprovementReport(Document):
     KIND: ClassVar[str] = "improvement_reports"
     WP: ClassVar[str | None] = "WP.07"
-    LABEL: ClassVar[str] = "Improvement report"
+    LABEL: ClassVar[str] = N_("Improvement report")
     period_start: date | None = None
     period_end: date | None = None
     customer_view: str = ""

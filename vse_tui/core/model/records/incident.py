@@ -6,6 +6,8 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vse_tui.i18n import N_, _
+
 from .base import Instant, Level, Record, new_list
 
 
@@ -68,7 +70,7 @@ class Confirmation(BaseModel):
 class Incident(Record):
     KIND: ClassVar[str] = "incidents"
     WP: ClassVar[str | None] = "WP.18"
-    LABEL: ClassVar[str] = "Incident"
+    LABEL: ClassVar[str] = N_("Incident")
     TITLE_FIELD: ClassVar[str] = "summary"
     STATES: ClassVar[tuple[str, ...]] = (
         "new", "in progress", "waiting for customer", "waiting for supplier", "restored", "closed",
@@ -122,7 +124,7 @@ class Incident(Record):
     @model_validator(mode="after")
     def _times_in_order(self) -> Incident:
         if self.opened_at and self.restored_at and self.restored_at < self.opened_at:
-            raise ValueError("restored_at must not be before opened_at")
+            raise ValueError(_("restored_at must not be before opened_at"))
         if self.opened_at and self.closed_at and self.closed_at < self.opened_at:
-            raise ValueError("closed_at must not be before opened_at")
+            raise ValueError(_("closed_at must not be before opened_at"))
         return self

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from vse_tui.i18n import match_language
+from vse_tui.i18n import N_, _, match_language
 
 from ..standard import load_standard
 from .base import Record, new_list
@@ -41,18 +41,18 @@ class Organisation(Record):
 
 class Customer(Organisation):
     KIND: ClassVar[str] = "customers"
-    LABEL: ClassVar[str] = "Customer"
+    LABEL: ClassVar[str] = N_("Customer")
 
 
 class Supplier(Organisation):
     KIND: ClassVar[str] = "suppliers"
-    LABEL: ClassVar[str] = "Supplier"
+    LABEL: ClassVar[str] = N_("Supplier")
     supplies: str = ""
 
 
 class Person(Record):
     KIND: ClassVar[str] = "people"
-    LABEL: ClassVar[str] = "Person"
+    LABEL: ClassVar[str] = N_("Person")
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("active", "former")
     name: str = Field(min_length=1, max_length=200)
@@ -70,7 +70,7 @@ class Person(Record):
 
 class RoleAssignment(Record):
     KIND: ClassVar[str] = "role_assignments"
-    LABEL: ClassVar[str] = "Role assignment"
+    LABEL: ClassVar[str] = N_("Role assignment")
     TITLE_FIELD: ClassVar[str] = "role"
     STATES: ClassVar[tuple[str, ...]] = ("active", "ended")
     person: str  # uuid
@@ -84,13 +84,13 @@ class RoleAssignment(Record):
         value = value.upper()
         codes = [r.code for r in load_standard().roles]
         if value not in codes:
-            raise ValueError(f"role must be one of {', '.join(codes)}")
+            raise ValueError(_("role must be one of {codes}").format(codes=', '.join(codes)))
         return value
 
     @model_validator(mode="after")
     def _area_only_for_practitioner(self) -> RoleAssignment:
         if self.area and self.role != "PT":
-            raise ValueError("only a practitioner (PT) assignment carries an area")
+            raise ValueError(_("only a practitioner (PT) assignment carries an area"))
         return self
 
 
@@ -98,7 +98,7 @@ class TrainingRecord(Record):
     """Training or competence required for a role assignment, when met and when due again."""
 
     KIND: ClassVar[str] = "training"
-    LABEL: ClassVar[str] = "Training"
+    LABEL: ClassVar[str] = N_("Training")
     TITLE_FIELD: ClassVar[str] = "requirement"
     STATES: ClassVar[tuple[str, ...]] = ("planned", "met", "lapsed")
     assignment: str  # uuid of the role assignment
@@ -112,7 +112,7 @@ class RoleAcknowledgement(Record):
     """A role-combination warning knowingly accepted, with its written mitigation."""
 
     KIND: ClassVar[str] = "acknowledgements"
-    LABEL: ClassVar[str] = "Acknowledged warning"
+    LABEL: ClassVar[str] = N_("Acknowledged warning")
     TITLE_FIELD: ClassVar[str] = "rule"
     rule: str
     person: str | None = None
@@ -125,7 +125,7 @@ class Attachment(Record):
     """A file kept as evidence with a record: stored beside the database under its content hash."""
 
     KIND: ClassVar[str] = "attachments"
-    LABEL: ClassVar[str] = "Attachment"
+    LABEL: ClassVar[str] = N_("Attachment")
     TITLE_FIELD: ClassVar[str] = "name"
     record: str  # uuid of the record it belongs to
     name: str = Field(min_length=1, max_length=255)  # the file's name when attached

@@ -7,6 +7,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vse_tui.i18n import N_, _
+
 from .base import Document, Record, new_dict, new_list
 
 
@@ -31,7 +33,7 @@ class ServiceHours(BaseModel):
 class Service(Record):
     KIND: ClassVar[str] = "services"
     WP: ClassVar[str | None] = "WP.10"
-    LABEL: ClassVar[str] = "Service"
+    LABEL: ClassVar[str] = N_("Service")
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("live", "planned", "retired")
     name: str = Field(min_length=1, max_length=200)
@@ -69,14 +71,14 @@ class Agreement(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Agreement:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
+            raise ValueError(_("end_date must not be before start_date"))
         return self
 
 
 class CustomerAgreement(Agreement):
     KIND: ClassVar[str] = "customer_agreements"
     WP: ClassVar[str | None] = "WP.03"
-    LABEL: ClassVar[str] = "Customer agreement"
+    LABEL: ClassVar[str] = N_("Customer agreement")
     customer: str  # uuid
     requirements: str = ""
     performance_measurement: str = ""
@@ -92,7 +94,7 @@ class CustomerAgreement(Agreement):
 class SupplierAgreement(Agreement):
     KIND: ClassVar[str] = "supplier_agreements"
     WP: ClassVar[str | None] = "WP.21"
-    LABEL: ClassVar[str] = "Supplier agreement"
+    LABEL: ClassVar[str] = N_("Supplier agreement")
     supplier: str  # uuid
     deliverables: str = ""
     terms: str = ""
@@ -108,7 +110,7 @@ class SupplierAgreement(Agreement):
 class PerformanceReport(Document):
     KIND: ClassVar[str] = "performance_reports"
     WP: ClassVar[str | None] = "WP.19"
-    LABEL: ClassVar[str] = "Performance report"
+    LABEL: ClassVar[str] = N_("Performance report")
     period_start: date | None = None
     period_end: date | None = None
     customer: str | None = None
