@@ -455,3 +455,23 @@ async def test_the_evidence_map_takes_a_highlight_of_no_row(make_app, tmp_path):
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, EvidenceScreen)
         assert str(app.screen.query_one("#evidence-detail").render()).strip() == ""
+
+
+async def test_a_refresh_tick_while_the_app_closes_does_nothing(make_app, tmp_path):
+    """The refresh timer can fire once more while the app is closing on a busy machine, its screens
+    already taken off: it has nothing to refresh and must not raise (it did: No screens on stack)."""
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        reloads = []
+        screen.reload = lambda: reloads.append(1)
+        screen._tick()
+        assert reloads == [1]  # on top: it re-reads
+        stacks = app._screen_stacks
+        app._screen_stacks = {mode: [] for mode in stacks}  # as the app leaves them while closing
+        try:
+            screen._tick()
+        finally:
+            app._screen_stacks = stacks
+        assert reloads == [1]
