@@ -19,11 +19,13 @@ The rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext
+
+from ..kernel.findings import Finding
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -114,18 +116,12 @@ def _imported_empty(store: StorePort, standard: Standard) -> dict[str, dict[str,
     return out
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    records: tuple[str, ...]
-    what: str
-
-    def line(self) -> str:
-        return f"[{self.rule}] {', '.join(self.records)}: {self.what}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "problem": _(PROBLEMS[self.rule]), "rule_text": _(RULES[self.rule]),
-                "records": list(self.records), "what": self.what}
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding of the audit check as `audit check --format json` gives it."""
+    rule = finding.rule or ""
+    return {"rule": rule, "problem": _(PROBLEMS[rule]) if rule in PROBLEMS else "",
+            "rule_text": _(RULES[rule]) if rule in RULES else "", "records": list(finding.records),
+            "what": finding.what}
 
 
 def audit_check(store: StorePort) -> list[Finding]:
@@ -159,12 +155,12 @@ def _signatures(store: StorePort) -> list[Finding]:
     from ..governance.approvals import check_on_behalf, check_signatures
     from ..kernel.errors import InputError
 
-    behalf = [Finding("on-behalf", (p.ref,), p.what) for p in check_on_behalf(store)]
+    behalf = [replace(p, rule="on-behalf") for p in check_on_behalf(store)]
     try:
         problems = check_signatures(store)
     except InputError as exc:  # signatures to check, and no ssh-keygen here
         return [Finding("signature", (_("signed approvals"),), _("not checked: {exc}").format(exc=exc)), *behalf]
-    return [Finding("signature", (p.ref,), p.what) for p in problems] + behalf
+    return [replace(p, rule="signature") for p in problems] + behalf
 
 
 def _time(store: StorePort) -> list[Finding]:
