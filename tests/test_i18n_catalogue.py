@@ -147,3 +147,41 @@ def test_the_build_hook_puts_every_catalogue_into_the_wheel(tmp_path: Path) -> N
             assert Path(built).read_bytes()[:4] == b"\xde\x12\x04\x95"  # the .mo magic
     finally:
         hook.finalize("0", build_data, "")
+
+
+def conflicts(locale: Path, language: str) -> list[str]:
+    """The messages (msgid, with its context) that two areas of one language translate differently:
+    all the areas are read as one catalogue, so the area read last would silently win."""
+    seen: dict[str, tuple[str, list[str]]] = {}
+    found = []
+    for po in sorted((locale / language / "LC_MESSAGES").glob("*.po")):
+        for key, forms in i18n.parse_po(po.read_text(encoding="utf-8"))[0].items():
+            if not forms or not forms[0]:
+                continue
+            if key not in seen:
+                seen[key] = (po.stem, forms)
+            elif seen[key][1] != forms:
+                shown = key.replace("\x04", " | ")
+                found.append(f"{shown!r}: {seen[key][0]} {seen[key][1]} but {po.stem} {forms}")
+    return found
+
+
+def test_the_conflict_check_sees_two_areas_disagree(tmp_path: Path) -> None:
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "core.po").write_text(head + 'msgid "Audit check"\nmsgstr "Revisión de auditoría"\n', encoding="utf-8")
+    (folder / "reports.po").write_text(head + 'msgid "Audit check"\nmsgstr "Verificación de auditoría"\n'
+                                       'msgctxt "x"\nmsgid "Open"\nmsgstr "Abrir"\n', encoding="utf-8")
+    (folder / "screens.po").write_text(head + 'msgid "Open"\nmsgstr "Abierto"\n', encoding="utf-8")
+    assert conflicts(tmp_path, "es") == [
+        "'Audit check': core ['Revisión de auditoría'] but reports ['Verificación de auditoría']"]
+
+
+@pytest.mark.parametrize("language", ["es", "pt_BR", "fr"])
+def test_one_message_is_one_translation_across_the_areas(language: str) -> None:
+    """A text written the same in two places of the code reads the same in every area's catalogue
+    (a text whose meaning differs by place takes a context: pgettext)."""
+    found = conflicts(i18n.LOCALE_DIR, language)
+    assert not found, "one msgid, different msgstr across the areas (make them agree, using the glossary's " \
+        "word, or give one a context with pgettext):\n" + "\n".join(found)

@@ -41,7 +41,9 @@ def expected() -> dict[str, set[str]]:
         "work_products": {w.code for w in std.work_products},
         "statuses": {s for w in std.work_products for s in w.statuses},
         "states": {s for kind in KINDS for s in model_for(kind).STATES},
-        "fields": {f for kind in KINDS for f in model_for(kind).model_fields},
+        # a record's fields, and the content items the work products list (the audit pack names each)
+        "fields": {f for kind in KINDS for f in model_for(kind).model_fields}
+        | {f for w in std.work_products for f in w.fields},
         "conditions": {io.condition for t in std.tasks for io in t.inputs + t.outputs if io.condition},
         "communications": {io.communication for t in std.tasks for io in t.inputs + t.outputs if io.communication},
     }

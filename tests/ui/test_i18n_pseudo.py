@@ -111,7 +111,7 @@ async def test_every_screen_in_the_pseudo_language(make_app, tmp_path, size) -> 
     if os.environ.get("VSE_TUI_PSEUDO_BASELINE") == "write":
         known = _load_baseline()
         known.update(found)
-        BASELINE.write_text(json.dumps(known, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        BASELINE.write_text(json.dumps(known, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         return
     known = _load_baseline()
     problems = []

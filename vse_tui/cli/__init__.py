@@ -52,6 +52,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "standard": ("data",),
     "serve": ("data",),
 }
+# the commands that write a report: their --lang is the language of what they write (an assessor's)
+REPORTS = ("report", "audit-pack")
 MODULE_ORDER = ("incidents", "control", "relationship", "governance", "steps", "data", "mail")
 
 
@@ -70,6 +72,7 @@ class Registry:
         self._only = only
         self._groups: dict[str, Any] = {}
         self.options = common_options()
+        self.report_options = common_options(report=True)  # --lang: the language the report is written in
 
     def wanted(self, name: str) -> bool:
         return self._only is None or self._only == name
@@ -80,6 +83,8 @@ class Registry:
         if not self.wanted(name):
             return _Unused()
         options = self.options
+        if name in REPORTS:
+            options = self.report_options
         if db_help:
             options = common_options()
             for action in options._actions:
@@ -95,12 +100,13 @@ class Registry:
         if not self.wanted(group):
             return _Unused()
         sub = self._groups.get(group)
+        options = self.report_options if group in REPORTS else self.options
         if sub is None:
             group_help = group_help or (_(GROUP_HELP[group]) if group in GROUP_HELP else group)
-            parent = self._sub.add_parser(group, parents=[self.options], help=group_help, description=group_help)
+            parent = self._sub.add_parser(group, parents=[options], help=group_help, description=group_help)
             sub = parent.add_subparsers(dest=f"{group}_action", metavar=pgettext("metavar", "ACTION"), parser_class=Parser, required=True)
             self._groups[group] = sub
-        p = sub.add_parser(name, parents=[self.options], help=help, description=help)
+        p = sub.add_parser(name, parents=[options], help=help, description=help)
         p.set_defaults(func=func)
         return p
 

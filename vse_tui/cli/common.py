@@ -99,14 +99,18 @@ def db_arg(text: str) -> str:
 # ---------------------------------------------------------------- options, defined once
 
 
-def common_options() -> Parser:
-    """--db, --as, --lang and --debug, accepted before or after the command."""
+def common_options(report: bool = False) -> Parser:
+    """--db, --as, --lang and --debug, accepted before or after the command (`report`: --lang says
+    it is the language of what the command writes, for the reports and the audit pack)."""
     p = Parser(add_help=False)
     # read before the parser is built (see cli.language_asked), so that --help itself is translated;
     # named here so that --help lists it and the parser accepts it wherever it stands
     p.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS,
-                   help=_("language of the screens, messages and reports: en, es, pt_BR or fr "
-                          "(default: the config's language, else LC_ALL, LC_MESSAGES or LANG)"))
+                   help=_("the language it is written in, which may be the assessor's rather than the shop's: en, "
+                          "es, pt_BR or fr; dates and numbers as that language writes them, stored values as they "
+                          "are (default: the config's language, else LC_ALL, LC_MESSAGES or LANG)") if report else
+                   _("language of the screens, messages and reports: en, es, pt_BR or fr "
+                     "(default: the config's language, else LC_ALL, LC_MESSAGES or LANG)"))
     p.add_argument("--db", metavar=pgettext("metavar", "PATH"), type=db_arg, default=argparse.SUPPRESS,
                    help=_("database file (default: VSE_TUI_DB or the user data folder)"))
     p.add_argument("--as", dest="as_person", metavar=pgettext("metavar", "PERSON"), default=argparse.SUPPRESS,

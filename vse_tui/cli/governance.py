@@ -226,8 +226,8 @@ def cmd_due(args) -> int:
     if args.format == "table":
         for item in items:
             d = item["days"]
-            item["when"] = (_("{n}d overdue").format(n=-d) if d < 0
-                            else (_("today") if d == 0 else _("in {n}d").format(n=d)))
+            item["when"] = (ngettext("{n}d overdue", "{n}d overdue", -d).format(n=-d) if d < 0
+                            else (_("today") if d == 0 else ngettext("in {n}d", "in {n}d", d).format(n=d)))
         print_rows(args, items, ["when", "due", "kind", "ref", "title"])
     else:
         print_rows(args, items, ["due", "days", "overdue", "kind", "ref", "title"])

@@ -20,8 +20,10 @@ disagree). Conventions and examples are in [cli.md](cli.md).
 """
 
 
-def _common_dests() -> set[str]:
-    return {a.dest for a in common_options()._actions} | {"help"}
+def _common_dests() -> dict[str, str | None]:
+    """The options of every command, with their usual help (one that says more for a command, such as
+    the reports' --lang, is listed with the command)."""
+    return {a.dest: a.help for a in common_options()._actions} | {"help": None}
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str, argparse.ArgumentParser]]:
@@ -48,13 +50,15 @@ def _option(action: argparse.Action) -> str:
     return f"`{flags} {metavar if isinstance(metavar, str) else ' '.join(metavar)}`"
 
 
-def _section(path: list[str], help_text: str, parser: argparse.ArgumentParser, common: set[str]) -> list[str]:
+def _section(path: list[str], help_text: str, parser: argparse.ArgumentParser, common: dict[str, str | None]) -> list[str]:
     out = [f"## vse-tui {' '.join(path)}", ""]
     if help_text:
         out += [help_text[0].upper() + help_text[1:] + ".", ""]
     rows = []
     for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) or action.dest in common:
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        if action.dest in common and (action.dest == "help" or action.help == common[action.dest]):
             continue
         if action.help == argparse.SUPPRESS:
             continue

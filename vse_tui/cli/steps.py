@@ -260,7 +260,7 @@ def cmd_roles_acknowledge(args) -> int:
                                       "them, the open ones numbered in order)", len(open_ones)).format(
                                           number=args.number, n=len(open_ones)))
         done = roles.acknowledge(store, open_ones[args.number - 1], args.mitigation)
-    return _done(done, _("acknowledged"))
+    return _done(done, pgettext("a role warning", "acknowledged"))
 
 
 def cmd_setup(args) -> int:

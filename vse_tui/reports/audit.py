@@ -8,6 +8,7 @@ from vse_tui.i18n import _, pgettext
 
 from ..core.evidence.tasks import TaskEvidence, summary
 from ..core.kernel import clock
+from . import words
 
 
 def audit_json(tasks: list[TaskEvidence]) -> dict:
@@ -18,7 +19,7 @@ def audit_json(tasks: list[TaskEvidence]) -> dict:
 
 
 def _status(check) -> str:
-    need = (_(" or ") if check.any_of else " & ").join(check.needed)
+    need = (_(" or ") if check.any_of else " & ").join(words.status(code) for code in check.needed)
     mark = pgettext("value", "yes") if check.ok else pgettext("value", "no")
     cond = f" ({check.condition})" if check.condition else ""
     return f"{check.wp} {need}{cond}: {mark}"
@@ -39,6 +40,6 @@ def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> N
         ev = (f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']))} {t.evidence['by']}"
               if t.evidence else _("none"))
         roles = "; ".join(f"{r}: {', '.join(h) or '-'}" for r, h in t.holders.items())
-        cells = [f"{t.task} {t.title}", t.state + (f" ({'; '.join(t.notes)})" if t.notes else ""), ev,
+        cells = [f"{t.task} {t.title}", words.task_state(t.state) + (f" ({'; '.join(t.notes)})" if t.notes else ""), ev,
                  "<br>".join(_status(i) for i in t.inputs if i.wp), "<br>".join(_status(o) for o in t.outputs if o.wp), roles]
         out.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")

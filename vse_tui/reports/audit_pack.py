@@ -39,6 +39,7 @@ from vse_tui.i18n import N_, _, language, ngettext, pgettext
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import visible
+from . import words
 
 if TYPE_CHECKING:
     from .performance import Period
@@ -366,21 +367,32 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     index = Page(title, base, count=inside, of=total if kept else None, blocks=[
         ("p", first),
         ("table", ([pgettext("audit pack", "month"), pgettext("audit pack", "records")],
-                   [[Link(m, f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
+                   [[Link(_month_text(m), f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
                    or [[_("none"), "0"]]))])
-    return [index, *(Page(f"{title}: {m}", f"{base}-{m}", count=n, part=True, month=(field, m))
+    return [index, *(Page(f"{title}: {_month_text(m)}", f"{base}-{m}", count=n, part=True, month=(field, m))
                      for m, n in sorted(by_month.items()))]
 
 
 def _period_text(period: Period) -> str:
     """A period as the pages say it: its label, with its first and last day when it is not plain."""
-    span = _("{start} to {end}").format(start=period.start.isoformat(), end=period.end.isoformat())
+    span = _("{start} to {end}").format(start=words.day(period.start), end=words.day(period.end))
     return span if ".." in period.label else f"{period.label} ({span})"
 
 
 def _month_of(moment: str | None) -> str:
     """The local calendar month (YYYY-MM) of a stored moment: the page a record of a long list is on."""
-    return clock.local_text(clock.parse_datetime(moment), with_time=False)[:7] if moment else UNDATED
+    return clock.to_local(clock.parse_datetime(moment)).strftime("%Y-%m") if moment else UNDATED
+
+
+def _month_text(month: str) -> str:
+    """A page's month (YYYY-MM) as the reader's language names it: September 2026, septembre 2026."""
+    if month == UNDATED:
+        return _("undated")
+    from datetime import date
+
+    from ..i18n.formats import month_and_year
+
+    return month_and_year(date(int(month[:4]), int(month[5:7]), 1))
 
 
 def _month_filter(field: str, month: str) -> dict[str, Any]:
@@ -426,8 +438,8 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
                     batch = [rec.model_copy(update={"state": states.get(rec.id or "", rec.state)}) for rec in batch]
                 labels = uuid_labels(pack.store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
                 for rec in batch:
-                    listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, rec.status or "",
-                                    rec.state or "", str(rec.version), clock.local_text(rec.updated_at)])
+                    listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, words.status(rec.status),
+                                    words.state(rec.state), str(rec.version), clock.local_text(rec.updated_at)])
                     sections.add(_record_blocks(pack, rec, wp, labels))
                 counted(len(batch))
             if listing:
@@ -461,7 +473,7 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
     required = set(wp.required_in(rec.status)) if wp else set()
     for name in names:
         text = item_text(rec, name, labels)
-        label = name.replace("_", " ") + (" *" if name in required else "")
+        label = words.field(name) + (" *" if name in required else "")
         rows.append([label, text if text else Mark(_(NOT_RECORDED), "no" if name in required else "dim")])
     if wp:  # what the record holds beyond the standard's items (filled ones only)
         for name in type(rec).model_fields:
@@ -470,8 +482,9 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                 continue
             text = item_text(rec, name, labels)
             if text:
-                rows.append([name.replace("_", " "), text])
-    rows.append([pgettext("audit pack", "status"), f"{rec.status or '-'}" + (f" · {rec.state}" if rec.state else "")])
+                rows.append([words.field(name), text])
+    rows.append([pgettext("audit pack", "status"),
+                 (words.status(rec.status) or "-") + (f" · {words.state(rec.state)}" if rec.state else "")])
     rows.append([pgettext("audit pack", "version"), _("{version}, last changed {when} by {person}").format(
         version=rec.version, when=clock.local_text(rec.updated_at), person=pack.name(rec.updated_by))])
     rows.append([pgettext("audit pack", "created"), _("{when} by {person}").format(
@@ -504,17 +517,17 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                     signed = Mark(_("the signature does not verify (signatures/{stem}.sig)").format(stem=stem), "no")
             else:
                 signed = _("typed, not signed")
-            how: Any = a.how if a.how != "signature" or a.signature else _("typed as a signature (no SSH signature)")
+            how: Any = words.how(a.how) if a.how != "signature" or a.signature else _("typed as a signature (no SSH signature)")
             how += _(", noted by {person}").format(person=pack.name(a.noted_by)) if a.noted_by else ""
             if a.recorded_by or a.evidence:  # given elsewhere: who recorded it, and what shows it
-                shown = {"email": _("e-mail")}.get(a.how, a.how)
+                shown = words.how(a.how)
                 values = {"recorder": pack.name(a.recorded_by) or "?", "person": pack.name(a.person) or a.by,
                           "how": shown}
                 how = Link(_("recorded by {recorder} for {person}, how: {how}, attached").format(**values),
                            pack.files[a.evidence]) if a.evidence in pack.files else \
                     Mark(_("recorded by {recorder} for {person}, how: {how}, nothing attached").format(**values), "no")
             approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark(_("no role"), "no"),
-                                  s.meaning, clock.local_text(a.at), how,
+                                  words.meaning(s.meaning), clock.local_text(a.at), how,
                                   str(a.version or "-"),
                                   Mark(_("this content ({sha})").format(sha=a.content[:12]), "ok")
                                   if a.content == current else
@@ -562,7 +575,7 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
                      f"{minutes_text(r['billable_minutes'])} / {minutes_text(r['non_billable_minutes'])}"])
     period = report.get("period") or {}
     return [("p", _("Figures for {start} to {end}, counted in each service's hours:").format(
-                start=period.get("from", "?"), end=period.get("to", "?"))),
+                start=words.day(period.get("from", "?")), end=words.day(period.get("to", "?")))),
             ("table", ([pgettext("audit pack", "customer"), pgettext("audit pack", "incidents"), _("by priority"),
                         _("response within target"), _("resolution within target"), pgettext("audit pack", "breached"),
                         _("mean to resolve"), _("90% resolved within"), pgettext("audit pack", "reopened"),
@@ -602,12 +615,12 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
         ev = t.evidence
         why = [Mark(("✓ " if w.ok else "✗ ") + w.text, "ok" if w.ok else "no") for w in t.why] + \
             [Mark(n, "dim") for n in t.notes]
-        rows.append([f"{t.task} {t.title}", Mark(t.state, STATE_CLASS.get(t.state, "dim")), t.rule, why,
+        rows.append([f"{t.task} {t.title}", Mark(words.task_state(t.state), STATE_CLASS.get(t.state, "dim")), t.rule, why,
                      [pack.link(ev.get("record")), _("{when} by {person}").format(
                          when=clock.local_text(clock.parse_datetime(ev["at"])), person=ev["by"])]
                      if ev else Mark(_("none"), "no"),
-                     "\n".join(f"{i.wp} {i.name}: {'/'.join(i.needed)} ({_yes_no(i.ok)})" for i in t.inputs if i.wp),
-                     "\n".join(f"{o.wp} {o.name}: {'/'.join(o.needed)} ({_yes_no(o.ok)})" for o in t.outputs if o.wp),
+                     "\n".join(f"{i.wp} {i.name}: {_needed(i.needed)} ({_yes_no(i.ok)})" for i in t.inputs if i.wp),
+                     "\n".join(f"{o.wp} {o.name}: {_needed(o.needed)} ({_yes_no(o.ok)})" for o in t.outputs if o.wp),
                      "\n".join(f"{r}: {', '.join(h) or nobody}" for r, h in t.holders.items())])
     if rows:
         blocks.append(("table", (_task_head(), rows)))
@@ -623,6 +636,10 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
                                 [[f.rule, [pack.link(r) for r in f.records], f.what] for f in findings])))
     return [Page(_("Evidence map of the 40 tasks"), "evidence-map", blocks, len(tasks)),
             Page(_("Audit check"), "audit-check", check, len(findings))]
+
+
+def _needed(statuses: list[str]) -> str:
+    return "/".join(words.status(code) for code in statuses)
 
 
 def _yes_no(ok: bool) -> str:
@@ -643,8 +660,8 @@ def _roles_page(pack: _Pack) -> Page:
     for a in store.records("role_assignments", {"state": "active"}):
         by_person[a.person].append(f"PT:{a.area}" if a.role == "PT" and a.area else a.role)
     people = store.records("people", order="title")
-    role_rows = [[pack.link(p.id, p.name), p.affiliation, ", ".join(by_person.get(p.uuid, [])) or "-",
-                  p.os_user or "-", _yes_no(bool(p.ssh_key)), p.state] for p in people]
+    role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
+                  p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]
     warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles),
                   Mark(_("acknowledged: {mitigation} ({person}, {when})").format(
                       mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
@@ -701,7 +718,7 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
             write_bytes(folder / f"{stem}.content.json", (made.content if made else None) or b"", force=True,
                         what="audit pack")
             bad = pack.bad_signatures.get((rec.uuid, n))
-            rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, a.meaning,
+            rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, words.meaning(a.meaning),
                          clock.local_text(a.at), a.key or "-",
                          Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark(_("verifies"), "ok")),
                          f"signatures/{stem}.txt, .sig, .allowed_signers, .content.json"])
@@ -780,8 +797,8 @@ def build_pages(store, files: dict[str, str], target: Path,
             first.blocks.insert(0, ("p", _("{code} {name}. Statuses: {statuses}. Content items: {items} (those "
                                            "marked * are required in the record's status; an empty item says 'not "
                                            "recorded').").format(
-                                               code=wp.code, name=wp.name, statuses=", ".join(wp.statuses),
-                                               items=", ".join(f.replace("_", " ") for f in wp.fields))))
+                                               code=wp.code, name=wp.name, statuses=", ".join(words.status(st) for st in wp.statuses),
+                                               items=", ".join(words.field(f) for f in wp.fields))))
         _fill_record_pages(pack, kind, pages[1:] if kind in pack.split else pages, wp, write, target, counted)
     pages = [*_evidence_pages(pack), _roles_page(pack)]
     for _kind, kind_pages, _wp in record_pages:

@@ -10,6 +10,7 @@ from typing import Any
 from vse_tui.i18n import _, ngettext
 
 from ..core.kernel import clock
+from . import words
 from .performance import Period, compute, pct
 
 
@@ -86,7 +87,7 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
         customer += "\n" + _("Complaints: {complaints}.").format(complaints=listed)
     customer += "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
     trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
-    deployed = ", ".join(f"{n} {k}" for k, n in sorted(data["changes_deployed"].items())) or _("none")
+    deployed = ", ".join(f"{n} {words.change_type(k)}" for k, n in sorted(data["changes_deployed"].items())) or _("none")
     provider = "\n".join((
         _("Incidents opened per quarter: {trend}.").format(trend=trend),
         _("Changes deployed: {deployed}; failed tests: {failed}; rejected requests: {rejected}.").format(

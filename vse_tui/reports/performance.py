@@ -31,6 +31,7 @@ from vse_tui.i18n import _, pgettext
 
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
+from . import words
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
@@ -271,8 +272,11 @@ def pct(met: int, measured: int) -> str:
 def minutes_text(value: int | None) -> str:
     if value is None:
         return "-"
+    from ..i18n.formats import locale, number
+
+    _day, hour, minute = locale().units
     h, m = divmod(int(value), 60)
-    return f"{h}h {m:02d}m" if h else f"{m}m"
+    return f"{number(h)}{hour} {m:02d}{minute}" if h else f"{m}{minute}"
 
 
 SCALARS = ("incidents", "response_measured", "response_met", "resolution_measured", "resolution_met", "breached",
@@ -334,10 +338,10 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
              else _("# Service performance report {period}").format(period=p["label"]))
     if report["customer"]:
         scope = _("Period {start} to {end}, customer {customer}. Times are counted in each service's hours.").format(
-            start=p["from"], end=p["to"], customer=report["customer"])
+            start=words.day(p["from"]), end=words.day(p["to"]), customer=report["customer"])
     else:
         scope = _("Period {start} to {end}, all customers. Times are counted in each service's hours.").format(
-            start=p["from"], end=p["to"])
+            start=words.day(p["from"]), end=words.day(p["to"]))
     lines = [title, "", scope, ""]
     rows = [*report["rows"], {"customer": _("**Total**"), **report["total"]}]
     lines += [_("| Customer | Incidents | P1 | P2 | P3 | P4 | P5 | Response met | Resolution met | Breached | Mean to "

@@ -53,9 +53,10 @@ class DashboardScreen(BaseScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#open-incidents", RowList)
-        # the column labels are marked here and translated where the list draws them
+        # the column labels are marked here and translated where the list draws them; an age is as
+        # wide as "10min", the minutes of the languages other than English
         for label, width in ((" ", 1), (N_("id"), 9), (N_("pri"), 3), (N_("summary"), 23), (N_("who"), 3),
-                             (N_("age"), 4), (N_("left"), 8), (N_("cust"), 5)):
+                             (N_("age"), 5), (N_("left"), 8), (N_("cust"), 5)):
             t.add_column(label, width)
         c = self.query_one("#changes", RowList)
         for label, width in ((N_("when"), 8), (N_("id"), 8), (N_("change"), 12), (N_("type"), 10)):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import N_, _
 
 from ..kernel import clock
 
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 HORIZON_DAYS = 45  # how far ahead an upcoming review is shown
 YEAR = 365
+# what runs out on a configuration item (stored in English), as its line says it
+EXPIRY_KINDS = {"licence": N_("licence"), "warranty": N_("warranty"), "certificate": N_("certificate"),
+                "contract": N_("contract")}
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,8 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
     for rid, name, expiry, kind in store.rows("configuration_items", ["id", "title", "expiry_date", "expiry_kind"],
                                               {"expiry_date__isnull": False, "expiry_date__le": limit,
                                                "state__ne": "retired"}, order="expiry_date"):
-        items.append(DueItem(_parse(expiry), kind or "expiry", rid, f"{name}: {kind or _('expiry')}"))
+        items.append(DueItem(_parse(expiry), kind or "expiry", rid,
+                             f"{name}: {_(EXPIRY_KINDS[kind]) if kind in EXPIRY_KINDS else kind or _('expiry')}"))
     items = [i for i in items if i.due <= today + timedelta(days=horizon)]
     items.sort(key=lambda i: (i.due, i.ref))
     return items

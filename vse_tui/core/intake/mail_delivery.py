@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import N_, _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 STATES = ("queued", "sent", "refused", "bounced", "dropped")
 FAILED = ("refused", "bounced", "dropped")
+# how a party was told without mail (stored in English), as a message's line says it
+TOLD_HOW = {"email": N_("email"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person")}
 
 
 def delivery_state(note: Any) -> str:
@@ -221,7 +223,8 @@ def messages_of(store: Reader, kind: str, record: Any) -> list[Message]:
             state = delivery_state(n)
             who = f"{n.to} <{n.address}>" if n.address and n.address != n.to else (n.address or n.to)
             out.append(Message(n.sent_at if state == "sent" and n.sent_at else n.at, "to", who,
-                               state or _("told by {how}").format(how=n.how), n.delivery if state else "", text=n.message, task=n.task,
+                               state or _("told by {how}").format(how=_(TOLD_HOW[n.how]) if n.how in TOLD_HOW else n.how),
+                               n.delivery if state else "", text=n.message, task=n.task,
                                by=n.by))
     else:
         import json

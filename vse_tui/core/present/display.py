@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _, formats, ngettext
@@ -173,9 +174,29 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         return f"{field}: + {short(h.get('new_value'))}"
     if h["action"] != "update":
         return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
+    value: Callable[[str | None], str] = short
+    if h.get("field") in ("status", "state"):  # a code stored in English, shown as the language names it
+        value = _code_words(h["field"], short)
     if h.get("old_value") in (None, "", "[]", "{}"):
-        return f"{field}: {short(h.get('new_value'))}"
-    return f"{field}: {short(h.get('old_value'))} → {short(h.get('new_value'))}"
+        return f"{field}: {value(h.get('new_value'))}"
+    return f"{field}: {value(h.get('old_value'))} → {value(h.get('new_value'))}"
+
+
+def _code_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """A history value of a record's status or state in the standard's name for it ("abierto" for
+    opened), else as `short` shows it."""
+    from ..model.standard import state_name, status_name
+
+    name = status_name if field == "status" else state_name
+
+    def shown(value: str | None) -> str:
+        try:
+            code = json.loads(value) if value and value[:1] == '"' else value
+        except ValueError:
+            code = value
+        return name(code) if isinstance(code, str) and code else short(value)
+
+    return shown
 
 
 def _notifications_change(old: str | None, new: str | None) -> str:

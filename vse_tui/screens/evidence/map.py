@@ -48,11 +48,35 @@ class EvidenceScreen(BaseScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#evidence", DataTable)
-        t.add_column(" ", key="mark", width=1)
-        t.add_column(_("task"), key="task", width=7)
-        t.add_column(_("what"), key="title", width=46)
-        t.add_column(_("evidence or what is missing"), key="evidence", width=52)
+        self._columns(t, self._widths(self.app.size.width))
         t.focus()
+
+    _shaped: tuple[int, int] = (0, 0)
+
+    @staticmethod
+    def _widths(screen_width: int) -> tuple[int, int]:
+        """The task's title and its evidence share what the screen leaves them (52 and 48 at 120
+        columns): a longer text wraps onto a second line of its row, never cut."""
+        rest = max(30, screen_width - 2 - 2 - 1 - 7 - 4 * 2)  # the panel, the scroll bar, mark, task, padding
+        title = rest * 52 // 100
+        return title, rest - title
+
+    def _columns(self, table: DataTable, widths: tuple[int, int]) -> None:
+        self._shaped = widths
+        heading = _("evidence or what is missing")
+        table.header_height = 1 if len(heading) <= widths[1] else 2  # a long heading on two lines
+        table.add_column(" ", key="mark", width=1)
+        table.add_column(_("task"), key="task", width=7)
+        table.add_column(_("what"), key="title", width=widths[0])
+        table.add_column(Text(heading), key="evidence", width=widths[1])
+
+    def on_resize(self) -> None:
+        widths = self._widths(self.app.size.width)
+        if widths != self._shaped:  # the columns made again for the new width, the rows with them
+            table = self.query_one("#evidence", DataTable)
+            table.clear(columns=True)
+            self._columns(table, widths)
+            self._fill()
 
     _found: list[TaskEvidence] | None = None
 
@@ -94,7 +118,7 @@ class EvidenceScreen(BaseScreen):
             if t.activity != current_act:
                 current_act = t.activity
                 table.add_row("", Text(t.activity, style="dim"), Text(_(names[t.activity]), style="dim italic"), "",
-                              key=f"#{t.activity}")
+                              key=f"#{t.activity}", height=None)
             mark, style = MARK[t.state]
             if t.evidence:
                 ev = Text(f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']), with_time=False)}"
@@ -103,7 +127,7 @@ class EvidenceScreen(BaseScreen):
                     ev.append(" · " + _("needs {what}").format(what=t.missing[0]), style="dark_orange")
             else:
                 ev = Text(_("needs {what}").format(what=t.missing[0] if t.missing else _("evidence")), style="dim")
-            table.add_row(Text(mark, style=style), t.task, Text(_(t.title)), ev, key=t.task)
+            table.add_row(Text(mark, style=style), t.task, Text(_(t.title)), ev, key=t.task, height=None)
         if self.focus_task in self.tasks and table.row_count:  # opened at a task: the cursor on it, once
             table.move_cursor(row=table.get_row_index(self.focus_task), animate=False)
             self.focus_task = None
