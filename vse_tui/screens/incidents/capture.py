@@ -202,8 +202,7 @@ class QuickCapture(OnceModal):
                 details=self.query_one("#details", Input).value.strip())
         except VseError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))
-            text = str(exc)
-            reach = text.startswith(("Phone or e-mail", _("Phone or e-mail")))
+            reach = getattr(exc, "field", None) == "reach"
             self.query_one("#reach" if reach else "#summary", Input).focus()
             return
         self.dismiss(inc.id)
