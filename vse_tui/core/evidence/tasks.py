@@ -177,7 +177,7 @@ def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, re
     return rows[0] if creates else rows[-1]
 
 
-class Problem(str):
+class Reason(str):
     """A reason a record is not evidence, as a person reads it, that knows what kind of reason it
     is ("input": an input was not ready, `wp` names it; "not performed": no write performed the
     task), so that nothing reads the words back (they are in the person's language)."""
@@ -186,8 +186,8 @@ class Problem(str):
     wp: str = ""
 
 
-def problem(text: str, kind: str, wp: str = "") -> Problem:
-    out = Problem(text)
+def problem(text: str, kind: str, wp: str = "") -> Reason:
+    out = Reason(text)
     out.kind, out.wp = kind, wp
     return out
 
