@@ -1,5 +1,6 @@
 """Codes stored in English said in the person's language: a status or a state in a record's history,
-what runs out on a configuration item, how a party was told; what is stored stays the code."""
+what runs out on a configuration item, how a party was told, the items of an entry; what is stored
+stays the code."""
 
 from __future__ import annotations
 
@@ -53,3 +54,15 @@ def test_a_party_told_without_mail_is_told_in_the_language(demo_store) -> None:
         i18n.set_language("en")
     assert any("avisado por teléfono" in line for line in lines), lines
     assert not any("phone" in line for line in lines)
+
+
+def test_an_entrys_items_read_in_the_language() -> None:
+    from vse_tui.core.present.display import render_value
+
+    confirmation = {"at": "2026-11-18T04:00:00+00:00", "by": "Dana Wells", "how": "phone"}
+    assert render_value(confirmation, {}) == "at: 2026-11-18 04:00; by: Dana Wells; how: phone"
+    try:
+        i18n.set_language("es")
+        assert render_value(confirmation, {}) == "fecha: 18/11/2026 04:00; por: Dana Wells; cómo: teléfono"
+    finally:
+        i18n.set_language("en")
