@@ -1,5 +1,5 @@
 """Codes stored in English said in the person's language: a status or a state in a record's history,
-what runs out on a configuration item, how a party was told, the items of an entry; what is stored
+what runs out on a configuration item, how a party was told, the items of an entry, a day; what is stored
 stays the code."""
 
 from __future__ import annotations
@@ -64,5 +64,24 @@ def test_an_entrys_items_read_in_the_language() -> None:
     try:
         i18n.set_language("es")
         assert render_value(confirmation, {}) == "fecha: 18/11/2026 04:00; por: Dana Wells; cómo: teléfono"
+    finally:
+        i18n.set_language("en")
+
+
+def test_a_day_stored_reads_as_the_language_writes_it() -> None:
+    from vse_tui.core.present.display import render_value
+
+    assert render_value("2026-01-04", {}) == "2026-01-04"
+    try:
+        i18n.set_language("fr")
+        assert render_value("2026-01-04", {}) == "04/01/2026"
+        assert render_value("2026-02-30", {}) == "2026-02-30"  # not a day: as stored
+        from datetime import date
+
+        from vse_tui.core.model.records.relationship import CustomerAgreement
+        from vse_tui.core.present.display import item_text
+
+        agreement = CustomerAgreement.model_construct(title="x", start_date=date(2026, 1, 4))
+        assert item_text(agreement, "start_date", {}) == "04/01/2026"
     finally:
         i18n.set_language("en")

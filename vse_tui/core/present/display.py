@@ -75,6 +75,13 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
                 return clock.local_text(clock.parse_datetime(value))
             except ValueError:
                 return value
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # a day: as the language writes it (25/12/2026)
+            from datetime import date
+
+            try:
+                return formats.date_text(date.fromisoformat(value))
+            except ValueError:
+                return value
         return value
     if isinstance(value, float):
         return formats.number(value)  # 2,5 in Spanish
@@ -130,7 +137,7 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if isinstance(data, (list, dict)) or isinstance(value, str):
         return render_value(data, labels)
     if hasattr(value, "isoformat"):
-        return value.isoformat() if not hasattr(value, "hour") else clock.local_text(value)
+        return formats.date_text(value) if not hasattr(value, "hour") else clock.local_text(value)
     return render_value(data, labels)
 
 
