@@ -144,11 +144,14 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
 
 
 def _own_part(store: StorePort, rec: Any, code: str) -> bool:
-    """Whether this change did its own part of a step performed on a shop document: it is on the
-    schedule (CO.2.2), its entry's resources were confirmed (CO.3.3), it was reviewed and the
-    procedure was updated after that review (CO.3.5)."""
+    """Whether this change did its own part of a step performed on a shop document or a shared
+    record: it is on the schedule (CO.2.2), its entry's resources were confirmed (CO.3.3), it was
+    deployed itself (CO.3.4: its items may have been updated by another change's deployment), it
+    was reviewed and the procedure was updated after that review (CO.3.5)."""
     if code == "CO.2.2":
         return rec.planned_at is not None
+    if code == "CO.3.4":
+        return rec.deployed_at is not None and rec.state in ("deployed", "reviewed")
     if code == "CO.3.3":
         entry = store.latest("schedule_items", {"change": rec.uuid})
         return entry is not None and store.last_task_row(entry.uuid, "CO.3.3") is not None

@@ -10,8 +10,10 @@ and `audit check` call it, so a task's why and the check's findings name the sam
 - a date out of range, a time in the future, a date before the one it follows;
 - a reference to a record that does not exist;
 - the app's own starting text left unchanged where the shop's own is asked;
-- text pasted unchanged: the same text in two items of one record, or in two of the shop's
-  documents (the documents a shop writes once: policy, scope, procedures...)."""
+- text pasted unchanged: the same text in two items of one record (two items written in
+  sentences, or any two written in words once the text is three words or more: a scope copied
+  into the deliverables), or in two of the shop's documents (the documents a shop writes once:
+  policy, scope, procedures...)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ PLACEHOLDERS = frozenset({
 _WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*", re.UNICODE)
 EARLIEST = date(2000, 1, 1)
 DOCUMENT = "document"
+PASTED_WORDS = 3  # the same text of this many words in two items of a record was pasted, not written twice
 
 
 def normalise(text: str) -> str:
@@ -207,12 +210,14 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
         if why:
             out.append(_("{name}: {why}").format(name=label(name), why=why))
             continue
-        if isinstance(value, str) and _prose(wp, name):
+        if isinstance(value, str) and _written(wp, name):
             norm = normalise(value)
-            if norm in seen:
+            if norm in seen and (words(norm) >= PASTED_WORDS or _prose(wp, name) and _prose(wp, seen[norm])):
                 out.append(_("{name}: the same text as {seen}").format(name=label(name), seen=label(seen[norm])))
                 continue
-            seen[norm] = name
+            seen.setdefault(norm, name)
+            if not _prose(wp, name):
+                continue
             if name in wp.own and norm in starting_texts().get(name, ()):
                 out.append(_("{name}: the app's starting text, unchanged").format(name=label(name)))
                 continue
@@ -227,9 +232,15 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
 
 def _prose(wp: WorkProduct, name: str) -> bool:
     """An item written in sentences (its rule asks for three words or more): the same text in two
-    of them was pasted; two short items (an owner's name, a supply and its deliverables) may well
-    agree."""
+    of them was pasted."""
     return any(t.startswith("words:") and int(t.split(":")[1]) >= 3 for t in wp.substance.get(name, "").split())
+
+
+def _written(wp: WorkProduct, name: str) -> bool:
+    """An item the shop writes in words (its rule counts them): two of them holding the same text
+    of PASTED_WORDS words or more were pasted (a scope copied into the deliverables); a shorter one
+    (an owner's name in two items) may well agree."""
+    return any(t.startswith("words:") for t in wp.substance.get(name, "").split())
 
 
 def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, Any], rule: str) -> str | None:

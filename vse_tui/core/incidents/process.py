@@ -97,7 +97,8 @@ def log_incident(
         from ..governance.people import split_reach
 
         if not (new_caller_reach or "").strip():
-            raise InputError(_("Phone or e-mail of {new_caller}: how to reach the caller (a new contact)").format(new_caller=new_caller.strip()))
+            raise InputError(_("Phone or e-mail of {new_caller}: how to reach the caller (a new contact)").format(new_caller=new_caller.strip()),
+                             field="reach")
         email, phone = split_reach(new_caller_reach)
         reporter, reporter_contact = new_caller.strip(), email or phone
         new_person = (reporter, email, phone)

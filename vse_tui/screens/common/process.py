@@ -140,6 +140,11 @@ class ProcessScreen(SearchableList):
         if linked:
             rows = [tuple(linked[f].get(v, "") if f in linked else v for (_l, f, _w, _x), v in zip(columns, row))
                     for row in rows]
+        if kind == "training":  # whether a training still counts is derived, not what was last recorded
+            from vse_tui.core.evidence.lapsed import training_states
+
+            states, at, key = training_states(store), fields.index("state"), fields.index("id")
+            rows = [(*row[:at], states.get(row[key], row[at]), *row[at + 1:]) for row in rows]
         table = self.query_one("#records", RowList)
         if self._columns_of != kind:
             table.set_columns([(label, width) for label, _field, width, _fmt in columns])
