@@ -485,3 +485,21 @@ async def test_enter_in_a_form_goes_to_the_next_line_and_saves_from_the_last(mak
         await pilot.pause()
         assert got == [{"first": "one", "second": "two"}]
         assert app.screen is not form
+
+
+async def test_closing_a_categorised_incident_without_items_does_not_say_it_was_never_classified(make_app, tmp_path):
+    """The close dialog tells a step never done from a step done in part: an incident given a
+    category but no item is asked for the item, not called never classified."""
+    app = make_app(tmp_path / "x.db")
+    inc = core.log_incident(app.store, "Printer offline", impact="medium", urgency="medium")
+    core.classify(app.store, inc.uuid, category="hardware")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(inc.id)
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        info = widget_text(app, "#form-info")
+        assert "never classified" not in info
+        assert "classified as hardware, but no configuration item named (WP.02)" in info
+        assert "was never the affected party notified nor restored with a solution" in info, info
