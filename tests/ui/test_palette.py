@@ -139,3 +139,16 @@ async def test_a_command_chosen_in_the_palette_by_typing_runs(make_app, demo_db)
             await pilot.press("enter")
             await until(pilot, lambda top=top: isinstance(app.screen, top))  # run once the palette has closed
             assert isinstance(app.screen, top), f"{words}: {type(app.screen).__name__}"
+
+
+@pytest.mark.parametrize("where", ["d", "g", "c", "r", "i"])
+async def test_e_opens_the_evidence_map_from_every_process_screen(make_app, tmp_path, where):
+    """The key bar's `e` (the README's "e opens the map") works from each process's screen."""
+    app = make_app(tmp_path / "x.db", open_wizard=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(where)
+        await pilot.pause()
+        start = type(app.screen)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EvidenceScreen), timeout=15)
+        assert isinstance(app.screen, EvidenceScreen), f"e on {start.__name__} left {type(app.screen).__name__}"

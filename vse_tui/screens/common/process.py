@@ -384,6 +384,7 @@ class ControlScreen(ProcessScreen):
     KINDS = SCREEN_KINDS["c"]
     BINDINGS = ProcessScreen.BINDINGS + [
         Binding("m", "calendar", N_("Change calendar"), id="control_calendar"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="control_evidence"),
     ]
 
     def action_calendar(self) -> None:
@@ -398,5 +399,6 @@ class RelationshipScreen(ProcessScreen):
     BINDINGS = ProcessScreen.BINDINGS + [
         Binding("f", "new_feedback", N_("Log feedback"), id="relationship_feedback"),
         Binding("p", "performance", N_("Performance report"), id="relationship_performance"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="relationship_evidence"),
     ]
     KINDS = SCREEN_KINDS["r"]
