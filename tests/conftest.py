@@ -30,6 +30,40 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 if hasattr(time, "tzset"):
     time.tzset()
 
+DURATIONS = Path(__file__).with_name("durations.txt")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than the cores. The pilot tests spend about half their time
+    waiting for the app to settle (Textual's pauses sleep while the process is idle): a third
+    worker on two cores fills those gaps. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + 1
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest tests first, longest first (tests/durations.txt), so that no worker is left
+    with a long one at the end while the others wait. xdist's load scheduler (one test at a time,
+    `--maxschedchunk=1`) hands each worker its first two tests in this order: each of the longest
+    is paired with a quick one there, so that they start on different workers."""
+    seconds: dict[str, float] = {}
+    for line in DURATIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            value, nodeid = line.split(None, 1)
+            seconds[nodeid.strip()] = float(value)
+    long = sorted((item for item in items if item.nodeid in seconds), key=lambda item: -seconds[item.nodeid])
+    rest = [item for item in items if item.nodeid not in seconds]
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    head: list[pytest.Item] = []
+    for _ in range(workers):
+        if long:
+            head.append(long.pop(0))
+        if rest:
+            head.append(rest.pop())
+    items[:] = head + long + rest
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
@@ -91,14 +125,26 @@ def store(bare_store):
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:
+    """The demo shop, built once for the whole run: the workers of a parallel run share one file
+    (the first to need it builds it under a lock; tests only ever copy it)."""
+    import fcntl
     from datetime import date
 
     from vse_tui.demo import install_demo, make_demo
 
-    os.environ["VSE_TUI_NOW"] = FROZEN_NOW
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    built, _counts = make_demo(path, as_of=date.fromisoformat(AS_OF))
-    install_demo(built, path, keep_previous=False)
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's own folder, above each worker's
+    folder = base / "demo-shared"
+    folder.mkdir(exist_ok=True)
+    path = folder / "demo.db"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "ready").exists():
+            os.environ["VSE_TUI_NOW"] = FROZEN_NOW
+            built, _counts = make_demo(path, as_of=date.fromisoformat(AS_OF))
+            install_demo(built, path, keep_previous=False)
+            (folder / "ready").touch()
     return path
 
 

@@ -44,7 +44,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .core.control import changes as co
 from .core.governance import process as gov
@@ -53,6 +53,7 @@ from .core.governance.approvals import approve
 from .core.governance.documents import create, edit
 from .core.incidents import policy
 from .core.incidents import process as inc_core
+from .core.model.records import CustomerAgreement, Record, RoleAssignment, Service, ServicePolicy, SupplierAgreement
 from .core.relationship import process as relationship
 from .demo_material import (
     ANSWERS,
@@ -69,6 +70,7 @@ from .demo_material import (
     SHOP,
     SHOP_MAIL,
     STEPS,
+    SUPPLY,
     WHY,
     Kind,
 )
@@ -122,6 +124,14 @@ class _Step:
     act: Callable[[], Any] = field(compare=False)
 
 
+def _id(record: Record | None) -> str:
+    """The id of a record the demo made or just read (a stored record always has one)."""
+    if record is None or not record.id:
+        raise RuntimeError("the demo lost track of a record it made")
+    return record.id
+
+
+
 class _Demo:
     def __init__(self, store: Store, as_of: date, now: datetime, rng: random.Random, mail_dir: Path) -> None:
         self.store, self.as_of, self.now, self.rng = store, as_of, now, rng
@@ -140,7 +150,7 @@ class _Demo:
     def day(self, days_ago: int) -> date:
         return self.as_of - timedelta(days=days_ago)
 
-    def at(self, when: datetime, who: str | None, act: Callable[[], Any]) -> None:
+    def at(self, when: datetime, who: str | None, act: Callable[..., Any]) -> None:
         """Do `act` at `when` (never after the demo's "now"), as the person `who` (a staff key, or
         None for the unmapped front desk)."""
         when = min(when, self.now)
@@ -457,7 +467,7 @@ def _setup(d: _Demo) -> None:
         plan = {"SM": "Service management foundation", "CM": "Change and release practice",
                 "IM": "Incident handling and major incidents", "PT": "Service management foundation",
                 "RM": "Customer relationship basics", "MGT": "Governance of a small IT business"}
-        for a in store.records("role_assignments", {"state": "active"}):
+        for a in cast("list[RoleAssignment]", store.records("role_assignments", {"state": "active"})):
             due = d.day(YEAR_DAYS - 5) + timedelta(days=60)
             needs.append((a.uuid, plan[a.role] if a.area != "change" else "Secure configuration basics",
                           due.isoformat()))
@@ -478,10 +488,10 @@ def _setup(d: _Demo) -> None:
                              (5, "sam", policy_draft),
                              (7, "kim", lambda: gov.approve_policy(store, gov.approval(store, None))),
                              (9, "sam", experience), (12, "sam", resources),
-                             (12.05, "kim", lambda: approve(store, "role_lists", store.latest("role_lists").id,
+                             (12.05, "kim", lambda: approve(store, "role_lists", _id(store.latest("role_lists")),
                                                             how="signature")),
                              (14, "sam", documents),
-                             (14.05, "kim", lambda: approve(store, "data_procedures", store.latest("data_procedures").id,
+                             (14.05, "kim", lambda: approve(store, "data_procedures", _id(store.latest("data_procedures")),
                                                             how="signature"))):
         d.at(t0 + timedelta(days=offset), who, act)
 
@@ -521,7 +531,7 @@ def _catalogue_and_agreements(d: _Demo) -> None:
             "how_to_use": "Call or e-mail the service desk; urgent issues by phone.",
             "costs": "Included in the monthly fee.", "review_date": (d.as_of + timedelta(days=9)).isoformat()})
         d.at(d.clock() + timedelta(hours=5), "kim", lambda: d.refs["services"].append(
-            approve(store, "services", svc.id, how="signature")))
+            approve(store, "services", _id(svc), how="signature")))
 
     for i, name in enumerate(SERVICES):  # Sam (the relationship manager) drafts each entry; Kim approves it
         d.at(t0 + timedelta(days=i), "sam", lambda name=name: service(name))
@@ -533,7 +543,7 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         contact = d.contacts_of(cust)[0]
         covered = [d.refs["services"][s].id for s in CUSTOMERS[i][2]]
         start = d.day(330 - 10 * i)
-        agr = create(store, "customer_agreements", {
+        agr = cast(CustomerAgreement, create(store, "customer_agreements", {
             "title": f"Managed IT services for {cust.name}", "customer": cust.id, "approval_form": "email",
             "scope": f"{', '.join(SERVICES[s] for s in CUSTOMERS[i][2])}, for all staff of {cust.name}.",
             "start_date": start.isoformat(),
@@ -544,12 +554,12 @@ def _catalogue_and_agreements(d: _Demo) -> None:
             "communication_methods": "E-mail and phone", "charging": "Fixed monthly fee per workstation.",
             "acceptance_criteria": "Targets met for 90% of incidents each quarter.",
             "change_and_incident_procedures": "Changes by request to the service desk; incidents by phone or e-mail, "
-                                              "handled to the targets above."})
+                                              "handled to the targets above."}))
         d.refs.setdefault("agreements", []).append(agr.id)
-        d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "customer_agreements", agr.id,
+        d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "customer_agreements", _id(agr),
                                                                     how="signature"))
         d.at(d.clock() + timedelta(days=3), "sam", lambda: d.accepted_by_mail(
-            "customer_agreements", agr.id, contact, f"Re: {agr.title}",
+            "customer_agreements", _id(agr), contact, f"Re: {agr.title}",
             f"Hello Sam,\n\nWe have read the agreement for {cust.name} and accept it as sent.\n\n{contact.name}"))
 
     for i in range(len(CUSTOMERS)):  # Sam drafts each customer's agreement; Kim approves it
@@ -558,17 +568,17 @@ def _catalogue_and_agreements(d: _Demo) -> None:
     def supplier_agreement(i: int) -> None:
         sup = d.refs["suppliers"][i]
         contact = d.refs["supplier_contacts"][i]
-        agr = create(store, "supplier_agreements", {
+        agr = cast(SupplierAgreement, create(store, "supplier_agreements", {
             "title": f"Supply agreement with {sup.name}", "supplier": sup.id, "approval_form": "email",
-            "scope": sup.supplies, "start_date": d.day(340).isoformat(),
+            "scope": SUPPLY[i][0], "start_date": d.day(340).isoformat(),
             "review_date": (d.as_of + timedelta(days=(-30 if i == 1 else 120))).isoformat(),
             "end_date": (d.day(340) + timedelta(days=1095)).isoformat(), "provider_owner": "Kim Lee",
-            "party_owner": contact.name, "deliverables": sup.supplies, "pricing": "Monthly invoice", "reviews": "Yearly"})
+            "party_owner": contact.name, "deliverables": SUPPLY[i][1], "pricing": "Monthly invoice", "reviews": "Yearly"}))
         d.refs.setdefault("supplier_agreements", []).append(agr.id)
-        d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "supplier_agreements", agr.id, how="email"))
+        d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "supplier_agreements", _id(agr), how="email"))
         if i == 0:  # Parts Direct never returned theirs (a planted finding)
             d.at(d.clock() + timedelta(days=5), "sam", lambda: d.accepted_by_mail(
-                "supplier_agreements", agr.id, contact, f"Re: {agr.title}",
+                "supplier_agreements", _id(agr), contact, f"Re: {agr.title}",
                 f"Hi Sam,\n\nSigned off on our side; the agreement stands as sent.\n\n{contact.name}",
                 meaning="accepted by the supplier"))
 
@@ -605,13 +615,13 @@ def _catalogue_and_agreements(d: _Demo) -> None:
     # goes through evaluation, build, test and deployment before the new entry is approved
     def review_catalogue() -> None:
         svc = d.refs["services"][0]
-        updated = edit(store, "services", svc.id, {"quality_measures": "Availability 99.9% per month; incident "
-                                                                       "targets per priority; mail delivered within "
-                                                                       "5 minutes."})
+        updated = cast(Service, edit(store, "services", svc.id, {
+            "quality_measures": "Availability 99.9% per month; incident targets per priority; mail delivered within "
+                                "5 minutes."}))
         change = store.get("change_requests", updated.change_requests[-1])
         s = {"id": change.id, "title": change.title, "cust": None, "contact": None, "ci_name": "the catalogue entry"}
         _carry(d, s, d.clock(), d.clock() + timedelta(days=6), "reviewed",
-               after=lambda: approve(store, "services", svc.id, how="signature"))
+               after=lambda: approve(store, "services", _id(svc), how="signature"))
 
     d.at(_at(d.day(60), 10), "sam", review_catalogue)  # Sam (RM) writes the review's change; Kim approves it
 
@@ -640,17 +650,17 @@ def _control(d: _Demo) -> None:
             "steps": "Add, move, change or remove a component through a change request.",
             "authorisation": "Kim authorises every entry and exit."})
         d.refs["procedure"] = prc.id
-        d.at(d.clock() + timedelta(days=1), "kim", lambda: (approve(store, "procedures", prc.id, how="signature"),
-                                                           approve(store, "secure_procedures", sec.id, how="signature")))
+        d.at(d.clock() + timedelta(days=1), "kim", lambda: (approve(store, "procedures", _id(prc), how="signature"),
+                                                           approve(store, "secure_procedures", _id(sec), how="signature")))
 
     d.at(t0, "sam", procedures)
 
     def schedule_rules() -> None:  # CO.1.3, once the first change requests are on the schedule: Sam writes, Kim approves
         doc = co.schedule_document(store)
-        edit(store, "change_schedules", doc.id, {"rules": "Normal changes go in the Saturday morning window; none "
+        edit(store, "change_schedules", _id(doc), {"rules": "Normal changes go in the Saturday morning window; none "
                                                           "during a customer's month-end close. Resources are confirmed "
                                                           "the day before."})
-        d.at(d.clock() + timedelta(hours=3), "kim", lambda: approve(store, "change_schedules", doc.id, how="signature"))
+        d.at(d.clock() + timedelta(hours=3), "kim", lambda: approve(store, "change_schedules", _id(doc), how="signature"))
 
     d.at(_at(d.day(290), 9), "sam", schedule_rules)
 
@@ -848,8 +858,8 @@ def _changes(d: _Demo) -> None:
             d.refs["failed"] = True
         after = None
         if i == 3:  # the first full pass of a laptop set-up earns the pre-approved type
-            def after(s=state) -> None:
-                template.update(id=co.make_template(store, s["id"]).id)
+            def after(s: dict[str, Any] = state) -> None:
+                template.update(id=_id(co.make_template(store, s["id"])))
         _carry(d, state, created, planned, until, after=after, fail_first=fail)
 
     # a deployment review changes the procedure (CO.3.5): Sam rewrites it with Alex's notes, Kim approves it again
@@ -864,7 +874,7 @@ def _changes(d: _Demo) -> None:
     d.at(_at(d.day(58), 14), "sam", improve_procedure)
 
 
-def _request(d: _Demo, s: dict, emergency: bool, pre: bool, template: dict[str, str]) -> None:
+def _request(d: _Demo, s: dict[str, Any], emergency: bool, pre: bool, template: dict[str, str]) -> None:
     store = d.store
     cust = s["cust"]
     if pre and template.get("id"):
@@ -932,8 +942,9 @@ def _incidents(d: _Demo, count: int) -> None:
         s: dict[str, Any] = {"summary": summary, "cust": cust, "contact": contact, "handler": handlers[handler],
                              "kind": kind, "opened": opened}
 
-        def log(s=s, summary=summary, cust=cust, service=service, contact=contact, impact=impact, urgency=urgency,
-                problem=problem, handler=handler, seen=seen, kind=kind) -> None:
+        def log(s: dict[str, Any] = s, summary: str = summary, cust: Any = cust, service: Any = service,
+                contact: Any = contact, impact: str = impact, urgency: str = urgency, problem: bool = problem,
+                handler: str = handler, seen: str = seen, kind: Kind = kind) -> None:
             inc = inc_core.log_incident(store, ("Potential problem: " + summary[0].lower() + summary[1:]) if problem
                                         else summary, customer=cust.id, service=service.id, impact=impact,
                                         urgency=urgency, reporter=contact.name, reporter_contact=contact.email,
@@ -984,7 +995,7 @@ def _incidents(d: _Demo, count: int) -> None:
         d.at(restored + timedelta(minutes=5), handler, lambda s=s: inc_core.log_time(
             store, s["id"], minutes=rng.choice([15, 30, 45, 60, 90]), billable=rng.random() < 0.7))
 
-        def close(s=s, contact=contact) -> None:
+        def close(s: dict[str, Any] = s, contact: Any = contact) -> None:
             extra: dict[str, Any] = {}
             if s.get("significant"):
                 inc = store.get("incidents", s["id"])
@@ -1065,7 +1076,7 @@ def _feedback(d: _Demo) -> None:
         ftype = order[i % 3]
         s: dict[str, Any] = {}
 
-        def log(s=s, ftype=ftype, i=i) -> None:
+        def log(s: dict[str, Any] = s, ftype: str = ftype, i: int = i) -> None:
             past = [x for x in d.refs.get("incident_log", []) if x.get("id") and x["opened"] < d.clock()]
             if ftype == "complaint":
                 slow = [x for x in past if x.get("took") and x["took"] > timedelta(hours=3)]
@@ -1086,7 +1097,7 @@ def _feedback(d: _Demo) -> None:
         path = [] if final == "received" else (["escalated"] if final == "escalated" else
                                                steps[:steps.index(final) + 1])
         for k, step in enumerate(path):
-            def move(s=s, step=step, i=i) -> None:
+            def move(s: dict[str, Any] = s, step: str = step, i: int = i) -> None:
                 outcome = ""
                 if step == "investigated":
                     about = s["about"]
@@ -1110,7 +1121,7 @@ def _reviews(d: _Demo) -> None:
     store = d.store
 
     def update_policy() -> None:
-        pol = store.latest("policies")
+        pol = cast(ServicePolicy, store.latest("policies"))
         fields = {k: getattr(pol, k) for k in ("objectives", "plans", "catalogue_creation", "change_definitions",
                                                "change_request_method", "communication_practices",
                                                "security_measures", "priority_matrix", "templates")}
@@ -1128,7 +1139,7 @@ def _reviews(d: _Demo) -> None:
         begin = end - timedelta(days=91)
         period = performance.Period(begin, end, f"{begin.isoformat()}..{end.isoformat()}")
 
-        def report(period=period, q=q) -> None:  # Sam drafts it from the records; Kim approves it
+        def report(period: performance.Period = period, q: int = q) -> None:  # Sam drafts it from the records; Kim approves it
             rec = performance.save(store, period, proposed_actions="Replace the two oldest laptops at Acme; call back "
                                                                    "within the response target.")
             if q > 1:

@@ -27,6 +27,16 @@ CONTACTS = [("Dana Wells", "ACME", "+44 20 7946 0311"), ("Omar Haddad", "BOLT", 
             ("Lena Vogt", "ACME", "+44 20 7946 0312"), ("Marco Rossi", "BOLT", "+44 20 7946 0423"),
             ("Ines Duarte", "GRN", "+44 20 7946 0534")]
 
+# per supplier (in the order they are made): the supply agreement's scope and its deliverables
+SUPPLY = [
+    ("Hosting of the customers' mailboxes, calendars and shared contacts, with spam and virus filtering",
+     "Mailboxes available 99.9 % of each month; daily backups kept 30 days; support by e-mail within four "
+     "working hours"),
+    ("Hardware for the customers' workstations and networks: laptops, desktops, switches and spare parts",
+     "Stocked parts delivered the next working day; replacement laptops within three working days; faulty "
+     "parts collected"),
+]
+
 # per service, the items a customer buying it has: (name, type, expiry kind, how many)
 ITEMS: dict[int, list[tuple[str, str, str | None, int]]] = {
     EMAIL: [("Mail tenant", "service component", "certificate", 1), ("Office licence", "software", "licence", 1)],

@@ -232,6 +232,25 @@ def test_report_audit_json_on_an_empty_database(tmp_path, capsys):
     assert doc["summary"]["all"] == {"done": 0, "tasks": 40}
 
 
+def test_audit_check_says_what_is_wrong_first_then_the_rule_then_the_records(demo_db, capsys):
+    """An assessor reads the problem first: each heading says what is wrong (not the rule that
+    holds), the rule under it, then the records that break it."""
+    from vse_tui.core.evidence.audit_check import PROBLEMS, RULES
+
+    assert set(PROBLEMS) == set(RULES)
+    assert main(["audit", "check", "--db", str(demo_db)]) == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if line]
+    at = lines.index("## Agreements approved without their customer's or supplier's acceptance (1)")
+    assert lines[at + 1:at + 3] == ["Rule: an approved agreement was accepted by its customer or supplier.",
+                                    "- SAG-0002: approved, but never accepted by the supplier in this version"]
+    assert lines[1] == "7 findings. Each heading says what is wrong, then the rule and the records that break it."
+    assert main(["audit", "check", "--format", "json", "--db", str(demo_db)]) == 1
+    found = json.loads(capsys.readouterr().out)["findings"]
+    agreement = next(f for f in found if f["rule"] == "agreement")
+    assert agreement["problem"] == "Agreements approved without their customer's or supplier's acceptance"
+    assert agreement["rule_text"] == "an approved agreement was accepted by its customer or supplier"
+
+
 def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
     db = str(tmp_path / "x.db")
     csv_file = tmp_path / "assets.csv"

@@ -96,6 +96,31 @@ def test_lapsed_competence_of_a_role_holder_is_named_and_an_ended_role_is_not(st
     assert _rules(store, "competence") == []
 
 
+def test_a_trainings_state_is_derived_planned_met_or_lapsed(store, sam):
+    """One function says whether a training counts (the training screen, the record lists and the
+    audit pack show it): recorded met but past its due date while its person holds the role, it has
+    lapsed; once the role ended, it is history (met); never met, planned."""
+    from datetime import timedelta
+
+    from vse_tui.core.evidence.lapsed import lapsed_training, training_state, training_states
+    from vse_tui.core.governance import roles
+    from vse_tui.core.kernel import clock
+    from vse_tui.core.model.records.parties import TrainingRecord
+
+    today = clock.today()
+    assignment = store.records("role_assignments", {"person": sam.uuid})[0]
+    met = store.add(TrainingRecord(assignment=assignment.uuid, person=sam.uuid, requirement="Incident handling",
+                                   met_on=today - timedelta(days=400), due_on=today - timedelta(days=1), state="met"))
+    planned = store.add(TrainingRecord(assignment=assignment.uuid, person=sam.uuid, requirement="Major incidents",
+                                       due_on=today + timedelta(days=30)))
+    assert store.get("training", met.id).state == "met"  # what was recorded
+    assert training_states(store) == {met.id: "lapsed", planned.id: "planned"}  # what counts today
+    assert [t.ref for t in lapsed_training(store)] == [met.id]
+    assert training_state(met.met_on, met.due_on, True, today + timedelta(days=-1)) == "met"  # on its due date
+    roles.set_roles(store, sam.uuid, [])
+    assert training_states(store) == {met.id: "met", planned.id: "planned"}
+
+
 def test_a_notification_never_sent_is_named(store):
     from datetime import timedelta
 

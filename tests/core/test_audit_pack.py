@@ -72,6 +72,19 @@ def test_the_pack_has_every_work_product_split_by_month_when_long(pack):
     assert len(pages(root, ".html")) == len(pages(root, ".md"))
 
 
+def test_a_lapsed_competence_is_called_lapsed_not_met(pack):
+    """The demo's TRN-0002 was met and is past its due date while Kim still holds CM: the pack says
+    lapsed, in its list and on its record, as the evidence map and the audit check do."""
+    root, _, _ = pack
+    text = (root / "other" / "training.md").read_text()
+    listed = next(line for line in text.splitlines() if line.startswith("| [TRN-0002]"))
+    assert "| lapsed |" in listed and "| met |" not in listed
+    record = text[text.index('<a id="TRN-0002">'):]
+    record = record[:record.index("<a id=", 1)] if "<a id=" in record[1:] else record
+    assert "| state | lapsed |" in record and "| status | - · lapsed |" in record
+    assert "| met |" in next(line for line in text.splitlines() if line.startswith("| [TRN-0001]"))
+
+
 def test_no_page_prints_raw_structures_or_bare_ids(pack):
     root, _, _ = pack
     for page in pages(root, ".md") + pages(root, ".html"):

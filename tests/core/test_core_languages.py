@@ -14,7 +14,7 @@ from vse_tui.store.db import open_store
 # (language, an error, a finding's rule heading, a why line of the evidence map)
 EXPECTED = {
     "es": ("es una carpeta, no un archivo de base de datos",
-           "## un incidente se cierra con la confirmación de la parte afectada (1)",
+           "## Incidentes cerrados sin la confirmación de la parte afectada (1)",
            "todavía no hay nada registrado por GO.1.1"),
 }
 

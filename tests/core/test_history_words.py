@@ -1,5 +1,6 @@
 """Codes stored in English said in the person's language: a status or a state in a record's history,
-what runs out on a configuration item, how a party was told; what is stored stays the code."""
+what runs out on a configuration item, how a party was told, the items of an entry, a day; what is stored
+stays the code."""
 
 from __future__ import annotations
 
@@ -53,3 +54,34 @@ def test_a_party_told_without_mail_is_told_in_the_language(demo_store) -> None:
         i18n.set_language("en")
     assert any("avisado por teléfono" in line for line in lines), lines
     assert not any("phone" in line for line in lines)
+
+
+def test_an_entrys_items_read_in_the_language() -> None:
+    from vse_tui.core.present.display import render_value
+
+    confirmation = {"at": "2026-11-18T04:00:00+00:00", "by": "Dana Wells", "how": "phone"}
+    assert render_value(confirmation, {}) == "at: 2026-11-18 04:00; by: Dana Wells; how: phone"
+    try:
+        i18n.set_language("es")
+        assert render_value(confirmation, {}) == "fecha: 18/11/2026 04:00; por: Dana Wells; cómo: teléfono"
+    finally:
+        i18n.set_language("en")
+
+
+def test_a_day_stored_reads_as_the_language_writes_it() -> None:
+    from vse_tui.core.present.display import render_value
+
+    assert render_value("2026-01-04", {}) == "2026-01-04"
+    try:
+        i18n.set_language("fr")
+        assert render_value("2026-01-04", {}) == "04/01/2026"
+        assert render_value("2026-02-30", {}) == "2026-02-30"  # not a day: as stored
+        from datetime import date
+
+        from vse_tui.core.model.records.relationship import CustomerAgreement
+        from vse_tui.core.present.display import item_text
+
+        agreement = CustomerAgreement.model_construct(title="x", start_date=date(2026, 1, 4))
+        assert item_text(agreement, "start_date", {}) == "04/01/2026"
+    finally:
+        i18n.set_language("en")

@@ -171,6 +171,33 @@ def test_the_target_counts_in_the_service_hours(store, monkeypatch):
     assert not clk.breached
 
 
+def test_the_targets_of_an_incident_not_yet_logged_are_the_ones_it_gets(store, monkeypatch):
+    """`due_for` is the rule from what an incident is opened with (customer, service, priority,
+    opening time): before it exists it says what its target and due times will be, and the logged
+    incident's clock agrees, in the agreement's hours and with the agreement's target."""
+    from vse_tui.core.model.records import ServiceHours
+
+    acme = store.add(Customer(name="Acme"))
+    office = store.add(Service(name="Desktops", status="approved",
+                               targets=[ServiceTarget(priority="P2", respond_minutes=60, resolve_minutes=480)]))
+    agr = store.add(CustomerAgreement(title="SLA", customer=acme.uuid, status="approved", services=[office.uuid],
+                                      service_hours=ServiceHours(days=[0, 1, 2, 3, 4], start="08:00", end="12:00"),
+                                      targets=[ServiceTarget(priority="P2", respond_minutes=30, resolve_minutes=300)]))
+    monkeypatch.setenv("VSE_TUI_NOW", "2026-11-27T11:00:00+00:00")  # a Friday, an hour before closing
+    due = targets.due_for(store, acme.uuid, office.uuid, "P2")
+    assert (due.target.source, due.target.respond_minutes, due.target.resolve_minutes) == (f"agreement {agr.id}", 30, 300)
+    assert (due.opened_at.isoformat(), due.respond_due.isoformat(), due.resolve_due.isoformat()) == (
+        "2026-11-27T11:00:00+00:00", "2026-11-27T11:30:00+00:00", "2026-11-30T12:00:00+00:00")  # 1 h Fri, 4 h Mon
+    inc = core.log_incident(store, "Laptop dead", customer=acme.id, service=office.id, impact="high", urgency="medium")
+    verdict = targets.assess(inc, targets.target_for(store, inc))
+    assert (verdict.respond_due, verdict.resolve_due) == (due.respond_due, due.resolve_due)
+    assert targets.target_clock(inc, targets.target_for(store, inc)).due_at == due.resolve_due
+    later = clock.parse_datetime("2026-11-30T09:00:00+00:00")
+    assert targets.due_for(store, acme.uuid, office.uuid, "P2", later).resolve_due.isoformat() == \
+        "2026-12-01T10:00:00+00:00"  # an opening time given: counted from it
+    assert targets.due_for(store, None, None, "P1").target.source == "default"  # nobody chosen yet: the default
+
+
 def test_list_rows_agree_with_the_records(demo_store):
     """Lists and the dashboard read plain rows; every field they show and every target they
     compute must be what the full record says (waiting and closed ones included)."""

@@ -266,6 +266,7 @@ def test_a_server_that_is_down_leaves_the_message_queued_one_that_refuses_holds_
     assert len(store.history(inc.uuid)) == rows + 1 and handler.received == []
 
 
+@pytest.mark.slow  # a growth guard
 def test_a_thousand_messages_are_read_in_seconds(store, settings):
     box = mailbox.Maildir(settings.maildir, create=True)
     for n in range(1000):
@@ -858,6 +859,7 @@ def test_a_strangers_mail_never_reopens_a_closed_incident_it_waits_for_a_person(
     assert reopened.status != "closed" and [m.kind for m in reopened.mail] == ["reply", "reply"]
 
 
+@pytest.mark.slow  # a growth guard
 def test_a_thousand_replies_grow_the_database_linearly(store, settings):
     """Issue 34 row 5: each reply stores the reply, not the whole thread again (the history of the
     thread's 1,000 replies holds each once), and `incident show` stays quick."""

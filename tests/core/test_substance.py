@@ -8,6 +8,7 @@ from vse_tui.core.evidence import audit_check
 from vse_tui.core.evidence.substance import Index, placeholder, problems
 from vse_tui.core.evidence.tasks import evidence_map, summary
 from vse_tui.core.governance import process as gov
+from vse_tui.core.model.records import Supplier
 from vse_tui.core.model.standard import load_standard
 from vse_tui.store import Actor, open_store
 
@@ -57,6 +58,22 @@ def test_text_pasted_from_another_document_is_named(store):
     assert m["GO.2.2"].state != "done"
     assert "objectives: the same text as goals of BGO-0001 (WP.01)" in " ".join(m["GO.2.2"].missing)
     assert any(pol.id in f.records and "the same text as goals" in f.what for f in audit_check.audit_check(store))
+
+
+def test_the_same_long_text_in_two_items_of_one_record_is_pasted_a_short_one_may_agree(store):
+    """A supply agreement whose deliverables are its scope, word for word, was pasted (the demo's
+    SAG-0002 was, before its text was written); two items saying one short name (the owner on
+    both sides of a small shop) may well agree."""
+    wp = load_standard().wp("WP.21")
+    supplier = store.add(Supplier(name="Parts Direct"))
+    base = {"supplier": supplier.uuid, "start_date": "2026-01-05", "review_date": "2027-01-05",
+            "provider_owner": "Kim Lee", "party_owner": "Kim Lee", "pricing": "Monthly invoice"}
+    same = {**base, "scope": "Hardware and spare parts", "deliverables": " hardware and  spare parts"}
+    assert problems(Index(store), wp, same, "approved") == ["deliverables: the same text as scope"]
+    written = {**base, "scope": "Hardware and spare parts", "deliverables": "Parts delivered the next working day"}
+    assert problems(Index(store), wp, written, "approved") == []  # the owners' one name in two items is no paste
+    short = {**base, "scope": "Spare parts", "deliverables": "Spare parts"}
+    assert problems(Index(store), wp, short, "approved") == []  # two words: a term, not a paste
 
 
 def test_one_function_decides_for_a_record_each_item_by_its_rule(store):

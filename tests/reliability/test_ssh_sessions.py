@@ -72,7 +72,7 @@ def sshd(tmp_path, shop, capsys):
         f"SetEnv PYTHONPATH={ROOT} VSE_TUI_CONFIG={tmp_path / 'config.toml'}\n")
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # however busy the machine
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()

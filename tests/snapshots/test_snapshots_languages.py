@@ -14,7 +14,7 @@ from vse_tui.config import Config
 from vse_tui.store import Actor, open_store
 
 SIZE = (120, 40)
-LANGUAGES = ("es",)  # pt_BR and fr join once the core speaks them
+LANGUAGES = ("es", "pt_BR", "fr")
 
 
 @pytest.fixture(params=LANGUAGES)

@@ -124,3 +124,24 @@ async def burst(pilot, *keys: str) -> None:
         app._driver.send_message(event)
     for _ in range(4):
         await pilot.pause()
+
+
+async def palette_lists(pilot, words: str, timeout: float = 120.0) -> None:
+    """Until the command palette, searching for `words` as typed, has finished its search and lists
+    first a command that contains them, however busy the machine (the search runs apart from the
+    keys and fills its list in batches)."""
+    from textual.command import CommandList, CommandPalette
+
+    def found() -> bool:
+        screen = pilot.app.screen
+        if not isinstance(screen, CommandPalette):
+            return False
+        if any(w.group == screen._GATHER_COMMANDS_GROUP and not w.is_finished for w in pilot.app.workers):
+            return False
+        hits = screen.query(CommandList)
+        if not hits or not hits.first().option_count:
+            return False
+        prompt = hits.first().get_option_at_index(0).prompt
+        return words.lower() in getattr(prompt, "plain", str(prompt)).lower()
+
+    await until(pilot, found, timeout)

@@ -4,6 +4,7 @@ the caller; nothing is chosen silently (the last customer and service are offere
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from vse_tui.core.evidence.tasks import evidence_map
@@ -148,3 +149,57 @@ async def test_a_callers_name_typed_and_left_with_tab_or_ctrl_s_is_kept(make_app
         assert not isinstance(app.screen, QuickCapture)
     reporters = sorted(i.reporter for i in app.store.records("incidents"))
     assert reporters == ["Dana Wells", "Luisa Perez"]
+
+
+async def test_the_targets_previewed_are_the_ones_the_incident_is_logged_with(make_app, tmp_path, monkeypatch):
+    """The targets shown before saving are the saved incident's (the core's one rule, `due_for`):
+    the agreement's, counted in its service hours (a call late on a Friday is due on Monday)."""
+    from vse_tui.core.incidents import targets
+    from vse_tui.core.model.records import CustomerAgreement, ServiceHours, ServiceTarget
+
+    monkeypatch.setenv("VSE_TUI_NOW", "2026-11-27T16:30:00+00:00")  # a Friday afternoon
+    app = make_app(tmp_path / "x.db")
+    acme, _ = _shop(app.store)
+    agr = app.store.add(CustomerAgreement(
+        title="SLA", customer=acme.uuid, status="approved", service_hours=ServiceHours(days=[0, 1, 2, 3, 4], start="09:00",
+                                                                                        end="17:00"),
+        targets=[ServiceTarget(priority="P3", respond_minutes=60, resolve_minutes=240)]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Mail is down", "tab", *"dana", "enter")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#target").render())
+        assert f"respond 1h · resolve 4h  (agreement {agr.id})" in preview
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickCapture)
+    inc = app.store.records("incidents")[0]
+    verdict = targets.assess(inc, targets.target_for(app.store, inc))
+    assert (verdict.respond_due.isoformat(), verdict.resolve_due.isoformat()) == (
+        "2026-11-30T09:30:00+00:00", "2026-11-30T12:30:00+00:00")
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+async def test_a_new_callers_missing_phone_puts_the_cursor_in_the_phone_field(make_app, tmp_path, language):
+    """Asked for a new caller's phone or e-mail, what is typed next goes there, never over the
+    summary (in every language: the field is known by the error, not by its words)."""
+    from vse_tui import i18n
+
+    app = make_app(tmp_path / "x.db")
+    _shop(app.store)
+    i18n.set_language(language)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n", *"Printer jams", "tab", *"Lucia Paz", "tab", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, QuickCapture) and not app.store.records("incidents")
+            await pilot.press(*"3001234567")
+            await pilot.pause()
+            assert app.screen.query_one("#summary", Input).value == "Printer jams"
+            assert app.screen.query_one("#reach", Input).value == "3001234567"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert not isinstance(app.screen, QuickCapture)
+    finally:
+        i18n.set_language("en")
+    (inc,) = app.store.records("incidents")
+    assert (inc.summary, inc.reporter) == ("Printer jams", "Lucia Paz")

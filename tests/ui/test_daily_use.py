@@ -10,7 +10,7 @@ from vse_tui.screens.incidents.detail import IncidentDetailScreen
 from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.rowlist import RowList
 
-from .conftest import SIZE, burst, widget_text
+from .conftest import SIZE, burst, palette_lists, until, widget_text
 
 
 async def test_capture_with_an_assignee_reassign_filter_and_dashboard_order(make_app, tmp_path):
@@ -151,17 +151,22 @@ async def test_the_palette_offers_every_screens_commands_from_the_dashboard(make
         helps = " ".join(c.help for c in app.get_system_commands(app.screen))
         assert "question_mark" not in helps and "key q" not in helps  # keys as a person reads them
         await pilot.press("ctrl+p", *list("performance"))
-        await pilot.pause(0.6)
+        await palette_lists(pilot, "performance")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press("enter")
-        await pilot.pause(0.5)
-        assert app.screen.TITLE_TEXT.startswith("Service performance") or "performance" in type(app.screen).__name__.lower()
+
+        def on_performance() -> bool:
+            return (getattr(app.screen, "TITLE_TEXT", "").startswith("Service performance")
+                    or "performance" in type(app.screen).__name__.lower())
+
+        await until(pilot, on_performance)  # the command runs once the palette has closed
+        assert on_performance()
         await pilot.press("escape", "d")
         await pilot.pause()
         await pilot.press("ctrl+p", *list("INC-0001"))
-        await pilot.pause(0.6)
+        await palette_lists(pilot, "INC-0001")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, IncidentDetailScreen))
         assert isinstance(app.screen, IncidentDetailScreen) and app.screen.ref == "INC-0001"  # the exact id first
 
 
@@ -480,3 +485,21 @@ async def test_enter_in_a_form_goes_to_the_next_line_and_saves_from_the_last(mak
         await pilot.pause()
         assert got == [{"first": "one", "second": "two"}]
         assert app.screen is not form
+
+
+async def test_closing_a_categorised_incident_without_items_does_not_say_it_was_never_classified(make_app, tmp_path):
+    """The close dialog tells a step never done from a step done in part: an incident given a
+    category but no item is asked for the item, not called never classified."""
+    app = make_app(tmp_path / "x.db")
+    inc = core.log_incident(app.store, "Printer offline", impact="medium", urgency="medium")
+    core.classify(app.store, inc.uuid, category="hardware")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(inc.id)
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        info = widget_text(app, "#form-info")
+        assert "never classified" not in info
+        assert "classified as hardware, but no configuration item named (WP.02)" in info
+        assert "was never the affected party notified nor restored with a solution" in info, info

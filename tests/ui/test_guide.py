@@ -12,7 +12,7 @@ from vse_tui.core.evidence.tasks import evidence_map
 from vse_tui.core.incidents import process as core
 from vse_tui.core.kernel import clock
 
-from .conftest import SIZE
+from .conftest import SIZE, until
 
 
 def _hint(app) -> str:
@@ -84,11 +84,8 @@ async def test_after_the_setup_the_dashboard_lists_what_is_still_needed(make_app
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for _ in range(40):
-            await pilot.pause(0.1)
-            setup = app.screen.query_one("#setup")
-            if setup.border_title == "To be audit-ready":
-                break
+        setup = app.screen.query_one("#setup")
+        await until(pilot, lambda: setup.border_title == "To be audit-ready")  # filled apart, however busy
         text = str(setup.render())
         ready = audit_ready(evidence_map(app.store))
         assert setup.border_title == "To be audit-ready" and ready

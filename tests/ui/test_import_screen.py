@@ -1,6 +1,7 @@
 """Importing a helpdesk's export from the TUI: choose it, see what was recognised, fix a value word,
 read the rejects, confirm."""
 
+import time
 from pathlib import Path
 
 from textual.widgets import Select
@@ -16,7 +17,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 async def settle(pilot, app) -> None:
     """Until the screen's planning or import, run apart, has shown its result (the directory tree's
     own loader never finishes: it is not waited for)."""
-    for _ in range(100):
+    end = time.monotonic() + 120  # however busy the machine
+    while time.monotonic() < end:
         await pilot.pause(0.05)
         running = [w for w in app.workers if w.group in ("import-plan", "import-run") and not w.is_finished]
         if not running and isinstance(app.screen, ImportScreen) and not app.screen.busy:

@@ -8,7 +8,7 @@ from vse_tui.config import Config
 from vse_tui.screens.common.forms import FormScreen
 from vse_tui.screens.incidents.detail import IncidentDetailScreen
 
-from .conftest import SIZE
+from .conftest import SIZE, told, until
 
 
 async def mail_with_m(pilot) -> None:
@@ -31,15 +31,11 @@ async def test_mail_in_with_M_and_a_notification_by_mail_with_m(make_app, tmp_pa
     app = make_app(tmp_path / "x.db")
     app.config = Config(mail={"from": "desk@shop.example", "maildir": str(maildir)})
     async with app.run_test(size=SIZE) as pilot:
+        said = told(app)  # kept: a notice on screen expires after a few seconds
         await pilot.press("i", "M")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if app.store.count("incidents"):
-                break
-        await pilot.pause(0.2)
+        await until(pilot, lambda: any("1 new incidents" in text for text in said))  # the read is done
         inc = app.store.records("incidents")[0]
         assert (inc.summary, inc.reporter_contact) == ("Scanner offline", "dana@acme.example")
-        assert any("1 new incidents" in str(n.message) for n in app._notifications)
         app.open_record(inc.id)
         await pilot.pause()
         assert isinstance(app.screen, IncidentDetailScreen)

@@ -21,7 +21,7 @@ from vse_tui.screens.incidents.import_screen import ImportScreen
 from vse_tui.screens.incidents.list import IncidentsScreen
 from vse_tui.screens.relationship.records import FeedbackCapture, PerformanceScreen
 
-from .conftest import SIZE
+from .conftest import SIZE, palette_lists, until
 
 # where each of the app's own commands lands: the screen on top (and under it, for a modal)
 LANDS = {
@@ -58,8 +58,12 @@ async def _start(app, pilot, where: str) -> None:
 
 
 async def _run(app, pilot, command) -> None:
-    """As the palette does once a command is chosen: it is called after the palette closed."""
+    """As the palette does once a command is chosen: it is called after the palette closed. Waits
+    until it has run (a marker queued after it), however busy the machine, then for what it opened."""
+    ran: list[bool] = []
     app.call_later(command.callback)
+    app.call_later(ran.append, True)
+    await until(pilot, lambda: bool(ran))
     for _ in range(3):
         await pilot.pause()
 
@@ -130,9 +134,21 @@ async def test_a_command_chosen_in_the_palette_by_typing_runs(make_app, demo_db)
         for words, top in (("governance", GovernanceScreen), ("evidence map", EvidenceScreen),
                            ("setup wizard", WizardScreen), ("audit check", AuditFindingsScreen)):
             await pilot.press("d", "ctrl+p", *[k if k != " " else "space" for k in words])
-            await pilot.pause(0.6)
+            await palette_lists(pilot, words)
             assert isinstance(app.screen, CommandPalette)
             await pilot.press("enter")
-            for _ in range(6):
-                await pilot.pause()
+            await until(pilot, lambda top=top: isinstance(app.screen, top))  # run once the palette has closed
             assert isinstance(app.screen, top), f"{words}: {type(app.screen).__name__}"
+
+
+@pytest.mark.parametrize("where", ["d", "g", "c", "r", "i"])
+async def test_e_opens_the_evidence_map_from_every_process_screen(make_app, tmp_path, where):
+    """The key bar's `e` (the README's "e opens the map") works from each process's screen."""
+    app = make_app(tmp_path / "x.db", open_wizard=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(where)
+        await pilot.pause()
+        start = type(app.screen)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EvidenceScreen), timeout=15)
+        assert isinstance(app.screen, EvidenceScreen), f"e on {start.__name__} left {type(app.screen).__name__}"

@@ -60,7 +60,11 @@ async def test_dashboard_panels_move_and_open_with_the_keyboard_and_mouse(make_a
         assert app.screen.ref == second
 
 
-async def test_incident_list_pages_from_sqlite(make_app, demo_db):
+async def test_incident_list_pages_from_sqlite(make_app, demo_db, monkeypatch):
+    from vse_tui.screens.common import base
+
+    # the screen's own refresh every few seconds counts again; not during this test, however slow
+    monkeypatch.setattr(base, "REFRESH_SECONDS", 3600)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", "f")  # status filter: open -> all
@@ -160,6 +164,18 @@ async def test_training_due_is_reachable_from_the_incidents_screen(make_app, dem
         assert isinstance(app.screen, TrainingDueScreen)
         options = app.screen.query_one("#training", OptionList)
         assert options.option_count >= 2
+        lines = {o.id: str(o.prompt) for o in options.options}
+        assert lines["TRN-0002"].endswith("1d overdue lapsed")  # Kim's lapsed competence, not "met"
+        assert lines["TRN-0001"].endswith(" met")
+        await pilot.press("escape", "g")  # the governance screen's list of training records says it too
+        await pilot.pause()
+        kinds = app.screen.query_one("#kinds", OptionList)
+        kinds.highlighted = next(n for n, o in enumerate(kinds.options) if o.id == "training")
+        await pilot.pause()
+        rows = dict(app.screen.query_one("#records", RowList)._rows)
+        assert [str(c) for c in rows["TRN-0002"]][3] == "lapsed" and [str(c) for c in rows["TRN-0001"]][3] == "met"
+        await pilot.press("i", "t")
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "training"
@@ -443,3 +459,23 @@ async def test_the_evidence_map_takes_a_highlight_of_no_row(make_app, tmp_path):
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, EvidenceScreen)
         assert str(app.screen.query_one("#evidence-detail").render()).strip() == ""
+
+
+async def test_a_refresh_tick_while_the_app_closes_does_nothing(make_app, tmp_path):
+    """The refresh timer can fire once more while the app is closing on a busy machine, its screens
+    already taken off: it has nothing to refresh and must not raise (it did: No screens on stack)."""
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        reloads = []
+        screen.reload = lambda: reloads.append(1)
+        screen._tick()
+        assert reloads == [1]  # on top: it re-reads
+        stacks = app._screen_stacks
+        app._screen_stacks = {mode: [] for mode in stacks}  # as the app leaves them while closing
+        try:
+            screen._tick()
+        finally:
+            app._screen_stacks = stacks
+        assert reloads == [1]

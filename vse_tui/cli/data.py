@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Protocol
 
 from vse_tui.i18n import _, ngettext, pgettext
 
 from ..core.kernel.errors import InputError, VseError
+from ..core.kernel.findings import Finding
 from ..core.kernel.text import one_line
 from .common import (
     EXIT_OK,
@@ -43,7 +43,7 @@ def cmd_verify(args) -> int:
     anchors = [read_anchor(a) for a in args.anchor or []]
     with open_store(args, must_exist=True) as store:
         meter = Progress(_("checking records"), total=store.record_count(), unit=_("records"))
-        problems: list[_Finding] = [*verify(store, parallel=True, progress=meter.update)]
+        problems: list[Finding] = [*verify(store, parallel=True, progress=meter.update)]
         meter.done()
         problems += [*check_files(store), *check_approvals(store), *contradictions(store)]
         rows = store.count("history")
@@ -55,8 +55,8 @@ def cmd_verify(args) -> int:
             _write_tip(store, args, tip)
     for _held, why in held:
         if why:
-            problems.append(_AnchorProblem(why))
-    problems += [_AnchorProblem(why) for why in signed_anchors if why and not why.startswith("ok")]
+            problems.append(Finding.broken(_("anchor"), why))
+    problems += [Finding.broken(_("anchor"), why) for why in signed_anchors if why and not why.startswith("ok")]
     if not problems:
         if files:
             say(_("ok: {rows} history rows chained, every record matches its history, {files} attached files "
@@ -79,20 +79,6 @@ def cmd_verify(args) -> int:
     say(ngettext("vse-tui: {n} problem(s); the first is {first}", "vse-tui: {n} problem(s); the first is {first}",
                  len(problems)).format(n=len(problems), first=one_line(problems[0].line())), err=True)
     return EXIT_REFUSED
-
-
-class _Finding(Protocol):
-    """What `verify` reports of each check's findings: one line."""
-
-    def line(self) -> str: ...
-
-
-class _AnchorProblem:
-    def __init__(self, what: str) -> None:
-        self.what = what
-
-    def line(self) -> str:
-        return _("anchor: {problem}").format(problem=self.what)
 
 
 def _write_tip(store, args, tip) -> None:

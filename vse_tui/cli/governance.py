@@ -181,7 +181,7 @@ def cmd_approve(args) -> int:
 
 
 def cmd_audit_check(args) -> int:
-    from ..core.evidence.audit_check import to_markdown
+    from ..core.evidence.audit_check import finding_dict, to_markdown
     from ..reports.figures import audit_findings
 
     with open_store(args, must_exist=True) as store:
@@ -189,7 +189,7 @@ def cmd_audit_check(args) -> int:
         shop = store.setting("shop_name", "") or ""
     with output(args) as out:
         if args.format == "json":
-            dump_json({"findings": [f.as_dict() for f in findings], "count": len(findings)}, out)
+            dump_json({"findings": [finding_dict(f) for f in findings], "count": len(findings)}, out)
         else:
             out.write(to_markdown(findings, shop))
     return EXIT_REFUSED if findings else EXIT_OK

@@ -424,14 +424,18 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
     a page's records is kept (a line each), their sections go to temporary files as they are
     rendered, so memory does not grow with the records of a page either."""
+    from ..core.evidence.lapsed import training_states
     from ..core.present.display import uuid_labels, walk
 
+    states = training_states(pack.store) if kind == "training" else {}
     for page in pages:
         where = _within(_month_filter(*page.month), pack.period_filter(kind)) if page.month else None
         listing: list[list[Any]] = []
         sections = Sections(folder, page)
         try:
             for batch in _batches(pack.store, kind, where):
+                if kind == "training":  # whether it still counts is derived (lapsed), not what was last recorded
+                    batch = [rec.model_copy(update={"state": states.get(rec.id or "", rec.state)}) for rec in batch]
                 labels = uuid_labels(pack.store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
                 for rec in batch:
                     listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, words.status(rec.status),

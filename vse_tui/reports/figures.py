@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
-from ..core.evidence.audit_check import Finding
 from ..core.kernel import clock
+from ..core.kernel.findings import Finding
 from .performance import Period, compute
 
 if TYPE_CHECKING:

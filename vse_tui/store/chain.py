@@ -8,10 +8,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
+
+from ..core.kernel.findings import Finding
 
 if TYPE_CHECKING:
     import sqlite3
@@ -98,15 +99,6 @@ def side_key(table: str, row: dict[str, Any]) -> str:
     return _CANONICAL([row.get(k) for k in SIDE_TABLES[table]])
 
 
-@dataclass(frozen=True)
-class Problem:
-    where: str  # "history 123" or "INC-0042"
-    what: str
-
-    def line(self) -> str:
-        return f"{self.where}: {self.what}"
-
-
 def _history_rows(conn: sqlite3.Connection, batch: int = 5000, upto: int | None = None) -> Iterator[Row]:
     """The history's hashed columns (ALL_HASHED, then hash, prev_hash and the origin) in order, a
     batch at a time."""
@@ -122,10 +114,10 @@ def _history_rows(conn: sqlite3.Connection, batch: int = 5000, upto: int | None 
         last = rows[-1][0]
 
 
-def verify_history(conn: sqlite3.Connection, upto: int | None = None) -> list[Problem]:
+def verify_history(conn: sqlite3.Connection, upto: int | None = None) -> list[Finding]:
     """Walk the chain from the first row (to `upto`); report every row whose link or content does
     not check out. Each row is hashed from its columns as read (no dict per row)."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     prev = None
     width, late = len(HASHED), len(HASHED) + len(HASHED_IF_SET)
     sealed, seal = _seal(conn)
@@ -135,18 +127,18 @@ def verify_history(conn: sqlite3.Connection, upto: int | None = None) -> list[Pr
         digest, prev_hash = row[late], row[late + 1]
         origin: Row | None = row[late + 2:]
         if (prev_hash or None) != prev:
-            problems.append(Problem(_("history {row}").format(row=row[0]), _("the link to the previous row is broken (a row before it was deleted, inserted or changed)")))
+            problems.append(Finding.broken(_("history {row}").format(row=row[0]), _("the link to the previous row is broken (a row before it was deleted, inserted or changed)")))
         if row[0] <= sealed:
             origins.update(origin_line(row[0], row[late + 2], row[late + 3]))
             reached = reached or row[0] == sealed
             if row[0] == sealed and origins.hexdigest() != seal:
-                problems.append(Problem(_("history up to {sealed}").format(sealed=sealed), _("the origin (site and number) of a row was changed after it was written")))
+                problems.append(Finding.broken(_("history up to {sealed}").format(sealed=sealed), _("the origin (site and number) of a row was changed after it was written")))
             origin = None
         if digest != digest_of(prev_hash, row[:width], row[width:late], origin):
-            problems.append(Problem(_("history {row}").format(row=row[0]), _("its content was changed after it was written (or where it came from)")))
+            problems.append(Finding.broken(_("history {row}").format(row=row[0]), _("its content was changed after it was written (or where it came from)")))
         prev = digest
     if sealed and not reached and (upto is None or upto >= sealed):
-        problems.append(Problem(_("history up to {sealed}").format(sealed=sealed), _("rows whose origin is sealed are missing")))
+        problems.append(Finding.broken(_("history up to {sealed}").format(sealed=sealed), _("rows whose origin is sealed are missing")))
     return problems
 
 
@@ -166,31 +158,31 @@ def _empty(value: Any) -> bool:
     return value in (None, "", "[]", "{}", [], {})
 
 
-def verify_tip(conn: sqlite3.Connection) -> list[Problem]:
+def verify_tip(conn: sqlite3.Connection) -> list[Finding]:
     """The chain's tip row says how far the chain went: its last row and how many rows it holds.
     Rows cut off at the end (with the records they made) leave the tip ahead of the history."""
     last = conn.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
     count = conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
     tip = conn.execute("SELECT seq, hash, rows FROM chain_tip WHERE id = 1").fetchone()
     if tip is None:
-        return [Problem("history", _("the chain's tip row is missing (removed behind the app's back)"))]
+        return [Finding.broken("history", _("the chain's tip row is missing (removed behind the app's back)"))]
     seq, digest = (last[0], last[1]) if last else (0, None)
     if (tip[0], tip[1], tip[2]) != (seq, digest, count):
-        return [Problem("history", _("the chain's tip says {tip} rows up to number {tip2}, the history holds {count} up to number {seq}: rows were cut off or added behind the app's back").format(tip=tip[2], tip2=tip[0], count=count, seq=seq))]
+        return [Finding.broken("history", _("the chain's tip says {tip} rows up to number {tip2}, the history holds {count} up to number {seq}: rows were cut off or added behind the app's back").format(tip=tip[2], tip2=tip[0], count=count, seq=seq))]
     return []
 
 
-def verify_time(conn: sqlite3.Connection) -> list[Problem]:
+def verify_time(conn: sqlite3.Connection) -> list[Finding]:
     """The rows written on one copy never go back in time (a clock set back, or rows forged)."""
     rows = conn.execute(
         "SELECT seq, record_id, at, prev FROM (SELECT origin_site, seq, record_id, at, "
         "LAG(at) OVER (PARTITION BY origin_site ORDER BY origin_seq) AS prev FROM history) "
         "WHERE prev IS NOT NULL AND at < prev ORDER BY seq LIMIT 20").fetchall()
-    return [Problem(_("history {seq}").format(seq=seq), _("dated {at}, before the row written ahead of it ({prev})").format(at=at, prev=prev)
+    return [Finding.broken(_("history {seq}").format(seq=seq), _("dated {at}, before the row written ahead of it ({prev})").format(at=at, prev=prev)
                     + (_(" about {rid}").format(rid=rid) if rid else "")) for seq, rid, at, prev in rows]
 
 
-def verify_settings(conn: sqlite3.Connection) -> list[Problem]:
+def verify_settings(conn: sqlite3.Connection) -> list[Finding]:
     """Every setting holds the value its own history rows give it (the site id, the frozen clock of
     a demo, the shop's name): one changed, added or removed behind the app's back is found."""
     expected: dict[str, str | None] = {}
@@ -200,15 +192,15 @@ def verify_settings(conn: sqlite3.Connection) -> list[Problem]:
     problems = []
     for key in sorted(set(expected) | set(actual)):
         if expected.get(key) != actual.get(key):
-            problems.append(Problem(_("setting {key}").format(key=key), _("its value differs from what its history says (changed behind the app's back)")))
+            problems.append(Finding.broken(_("setting {key}").format(key=key), _("its value differs from what its history says (changed behind the app's back)")))
     return problems
 
 
-def verify_side_tables(conn: sqlite3.Connection) -> list[Problem]:
+def verify_side_tables(conn: sqlite3.Connection) -> list[Finding]:
     """Every row of the sync state beside the records (peers, aliases, conflicts) and every
     preference that decides where a new record goes holds what its own history rows say: a row
     changed, added or removed behind the app's back is found, with the column that differs."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     tables: list[tuple[str, Callable[[dict[str, Any]], str], str]] = [
         (t, functools.partial(side_key, t), f"SELECT * FROM {t}") for t in SIDE_TABLES]
     marks = ", ".join("?" * len(MATTERING_PREFS))
@@ -242,16 +234,16 @@ def verify_side_tables(conn: sqlite3.Connection) -> list[Problem]:
             else:
                 columns = sorted(k for k in set(want) | set(row) if want.get(k) != row.get(k))
                 what = _("its {columns} differs from what its history says (changed behind the app's back)").format(columns=', '.join(columns))
-            problems.append(Problem(label, what))
+            problems.append(Finding.broken(label, what))
     return problems
 
 
-def verify_search(conn: sqlite3.Connection) -> list[Problem]:
+def verify_search(conn: sqlite3.Connection) -> list[Finding]:
     """The search index holds each record's id, title and keys as its row does (a list found by
     searching shows what the index holds): a row of it changed, added or removed is found."""
     from .columns import SEARCH_KEYS, SEARCH_KINDS
 
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     for number, kind in enumerate(SEARCH_KINDS, start=1):
         keys = SEARCH_KEYS.get(kind, "''").replace("new.", "")
         base = number * 1099511627776
@@ -262,12 +254,12 @@ def verify_search(conn: sqlite3.Connection) -> list[Problem]:
         odd = conn.execute(f"SELECT * FROM ({held} EXCEPT {own}) UNION ALL SELECT * FROM ({own} EXCEPT {held}) "
                            "LIMIT 1", (*args, *args)).fetchone()
         if odd is not None:
-            problems.append(Problem(_("search index ({kind})").format(kind=kind), _("its entry for {odd} differs from the record (changed behind the app's back; searches would show it)").format(odd=odd[1])))
+            problems.append(Finding.broken(_("search index ({kind})").format(kind=kind), _("its entry for {odd} differs from the record (changed behind the app's back; searches would show it)").format(odd=odd[1])))
     stray = conn.execute("SELECT id, kind FROM record_search WHERE rowid < ? OR rowid >= ? OR kind NOT IN "
                          f"({', '.join('?' * len(SEARCH_KINDS))}) LIMIT 1",
                          (1099511627776, (len(SEARCH_KINDS) + 1) * 1099511627776, *SEARCH_KINDS)).fetchone()
     if stray is not None:
-        problems.append(Problem(_("search index"), _("it holds an entry ({stray}) of no record (added behind the app's back)").format(stray=stray[0])))
+        problems.append(Finding.broken(_("search index"), _("it holds an entry ({stray}) of no record (added behind the app's back)").format(stray=stray[0])))
     return problems
 
 
@@ -348,7 +340,7 @@ def _stored(row: Row, names: list[str], promoted: tuple[str, ...]) -> dict[str, 
 
 
 def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | None = None, split: dict[str, str] | None = None,
-                   upper: bool = False) -> list[Problem]:
+                   upper: bool = False) -> list[Finding]:
     """Each record's chain must point at its latest history row; replaying its history must give
     its current values, its version, when and by whom it was made and last changed; a record its
     history made must still be there. Per kind, the records and their history are read side by
@@ -358,7 +350,7 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
     from ..core.model.records import KINDS, model_for
     from .columns import PROMOTED
 
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     checked = 0
     for kind in KINDS:
         title_field = model_for(kind).TITLE_FIELD
@@ -382,19 +374,19 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
                 group, pending = _group(history, pending)
                 replay = _replay(group, kind)
                 if replay["made"]:
-                    problems.append(Problem(replay["id"] or hkey, _("its history says it exists, but its row is gone (deleted behind the app's back)")))
+                    problems.append(Finding.broken(replay["id"] or hkey, _("its history says it exists, but its row is gone (deleted behind the app's back)")))
                 continue
             assert row is not None
             current = _stored(row, names, promoted)
             if pending is None or hkey != key:
-                problems.append(Problem(current["id"], _("it has no history: it was inserted behind the app's back")))
+                problems.append(Finding.broken(current["id"], _("it has no history: it was inserted behind the app's back")))
                 row = next(records, None)
                 continue
             group, pending = _group(history, pending)
             replay = _replay(group, kind)
             problem = _record_problem(current, row[2], replay) or _derived_problem(current, row, title_field)
             if problem:
-                problems.append(Problem(current["id"], problem))
+                problems.append(Finding.broken(current["id"], problem))
             row = next(records, None)
             checked += 1
             if progress and not checked % 5000:
@@ -547,7 +539,7 @@ def split_points(conn: sqlite3.Connection) -> dict[str, str]:
     return out
 
 
-def verify(store: Store, parallel: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
+def verify(store: Store, parallel: bool = False, progress: Callable[[int], None] | None = None) -> list[Finding]:
     """Everything `vse-tui verify` checks, read from one snapshot of the database: other instances
     writing meanwhile are neither half seen nor taken for an intruder. With `parallel` (the command
     line, on a machine of two cores or more) a long chain is hashed in a second process, which then
@@ -577,7 +569,7 @@ def verify(store: Store, parallel: bool = False, progress: Callable[[int], None]
 
 
 def _elsewhere(path: Path | None, last: int,
-               split: dict[str, str]) -> Future[tuple[list[Problem], list[Problem]]] | None:
+               split: dict[str, str]) -> Future[tuple[list[Finding], list[Finding]]] | None:
     """The chain's check (and a share of the records) started in another process (a future), or
     None where that cannot be."""
     import os
@@ -596,7 +588,7 @@ def _elsewhere(path: Path | None, last: int,
         return None
 
 
-def _verify_apart(path: str, last: int, split: dict[str, str]) -> tuple[list[Problem], list[Problem]]:
+def _verify_apart(path: str, last: int, split: dict[str, str]) -> tuple[list[Finding], list[Finding]]:
     """In the second process: the chain up to `last`, then the records from `split` on, both
     in one read transaction."""
     import sqlite3

@@ -143,7 +143,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
         person = (made or {}).get("person") or store.actor.person
         approvals = [Approval(by=(made or {}).get("operator") or store.actor.operator, person=person,
                               at=store.write_time(), how="other",
-                              note=f"pre-approved type {tpl.id}: approved by its type")]
+                              note=_("pre-approved type {id}: approved by its type").format(id=tpl.id))]
         status = "approved"
     if isinstance(date_needed, str):
         try:
@@ -633,7 +633,8 @@ def cancel(store: StorePort, ref: str, reason: str) -> ChangeRequest:
     if not (reason or "").strip():
         raise InputError(_("Reason: say why the change is cancelled"))
     return store.update("change_requests", change.uuid, {"state": "cancelled",
-                                                         "notes": (change.notes + f"\nCancelled: {reason.strip()}").strip()})
+                                                         "notes": (change.notes + "\n" + _("Cancelled: {reason}").format(
+                                                             reason=reason.strip())).strip()})
 
 
 # ---------------------------------------------------------------- where a change stands

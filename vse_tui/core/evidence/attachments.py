@@ -10,13 +10,13 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
 from ..kernel.errors import InputError, NotFound
+from ..kernel.findings import Finding
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -98,17 +98,8 @@ def open_with_viewer(store: StorePort, attachment: Attachment) -> Path:
     return copy
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    ref: str
-    what: str
-
-    def line(self) -> str:
-        return f"{self.ref}: {self.what}"
-
-
-def check_files(store: StorePort) -> list[FileProblem]:
+def check_files(store: StorePort) -> list[Finding]:
     """Every attachment's file is present and still has the content it was attached with."""
-    return [FileProblem(rid, _("the file of {name} is missing").format(name=name) if what == "missing"
+    return [Finding.broken(rid, _("the file of {name} is missing").format(name=name) if what == "missing"
                         else _("the file of {name} was changed after it was attached").format(name=name))
             for rid, name, what in store.missing_files()]

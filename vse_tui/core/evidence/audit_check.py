@@ -19,11 +19,13 @@ The rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext
+
+from ..kernel.findings import Finding
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -61,6 +63,34 @@ RULES = {
     "competence": N_("a person holding a role keeps the training or competence it needs current"),
     "unsent": N_("a notification reaches the party: none left queued, none given up with nobody told"),
 }
+# what is wrong when a rule does not hold: the heading an assessor reads above the records that break it
+PROBLEMS = {
+    "time": N_("History that goes back in time on one copy"),
+    "approval-stale": N_("Records changed after their approval and not approved again"),
+    "approval-role": N_("Approvals by someone without the task's role, with no warning acknowledged"),
+    "agreement": N_("Agreements approved without their customer's or supplier's acceptance"),
+    "self-closed": N_("Incidents closed by their own resolver without an acknowledgement"),
+    "unconfirmed": N_("Incidents closed without the affected party's confirmation"),
+    "message": N_("Notifications that did not keep the message sent"),
+    "undelivered": N_("Notices refused or returned, neither sent again nor told another way"),
+    "lifecycle": N_("Status moves the work product's lifecycle does not allow"),
+    "content": N_("Required content that says nothing: empty, placeholder, pasted or the app's starting text"),
+    "person": N_("Writes attributed to no person of the shop"),
+    "imported": N_("Imported records without what the standard asks, and no reason given"),
+    "self-approval": N_("Content approved by the person who wrote it"),
+    "mitigation": N_("Mitigations with no check the app can count, or no evidence of it in the period"),
+    "role-warning": N_("Role warnings not acknowledged with a mitigation"),
+    "login": N_("One login writing as more than one person"),
+    "timing": N_("Work recorded faster than it can be done"),
+    "significant": N_("Significant incidents closed with neither a change request nor a reason"),
+    "report": N_("Approved reports whose figures the records contradict"),
+    "signature": N_("Signatures that do not verify, or keys not held by one person"),
+    "on-behalf": N_("Approvals recorded for someone else with nothing attached to show them"),
+    "draft": N_("Drafts never approved while the records they govern are in use"),
+    "review": N_("Reviews past their date"),
+    "competence": N_("Role holders whose training or competence has lapsed"),
+    "unsent": N_("Notifications that never reached their party"),
+}
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
 HERE: dict[str, Any] = {"external_ref__isnull": True, "fingerprint__isnull": True}
@@ -86,17 +116,12 @@ def _imported_empty(store: StorePort, standard: Standard) -> dict[str, dict[str,
     return out
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    records: tuple[str, ...]
-    what: str
-
-    def line(self) -> str:
-        return f"[{self.rule}] {', '.join(self.records)}: {self.what}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "rule_text": _(RULES[self.rule]), "records": list(self.records), "what": self.what}
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding of the audit check as `audit check --format json` gives it."""
+    rule = finding.rule or ""
+    return {"rule": rule, "problem": _(PROBLEMS[rule]) if rule in PROBLEMS else "",
+            "rule_text": _(RULES[rule]) if rule in RULES else "", "records": list(finding.records),
+            "what": finding.what}
 
 
 def audit_check(store: StorePort) -> list[Finding]:
@@ -130,12 +155,12 @@ def _signatures(store: StorePort) -> list[Finding]:
     from ..governance.approvals import check_on_behalf, check_signatures
     from ..kernel.errors import InputError
 
-    behalf = [Finding("on-behalf", (p.ref,), p.what) for p in check_on_behalf(store)]
+    behalf = [replace(p, rule="on-behalf") for p in check_on_behalf(store)]
     try:
         problems = check_signatures(store)
     except InputError as exc:  # signatures to check, and no ssh-keygen here
         return [Finding("signature", (_("signed approvals"),), _("not checked: {exc}").format(exc=exc)), *behalf]
-    return [Finding("signature", (p.ref,), p.what) for p in problems] + behalf
+    return [replace(p, rule="signature") for p in problems] + behalf
 
 
 def _time(store: StorePort) -> list[Finding]:
@@ -230,7 +255,7 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
                 and not checked:
             out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
-    from ..intake.mail_delivery import FAILED, delivery_state, reached
+    from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
@@ -241,12 +266,12 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         for i, n in enumerate(inc.notifications):
             later = inc.notifications[i + 1:]
             if delivery_state(n) in FAILED[:2] and not any(m.task == n.task and reached(m) for m in later):
-                out.append(Finding("undelivered", (inc.id,), _("the {task} notice to {address} {n} ({delivery}); nobody was told").format(task=n.task, address=n.address, n=delivery_state(n), delivery=n.delivery)))
+                out.append(Finding("undelivered", (inc.id,), _("the {task} notice to {address} {n} ({delivery}); nobody was told").format(task=n.task, address=n.address, n=state_word(delivery_state(n)), delivery=n.delivery)))
     for _path, meta in store.outbox_all():
         if meta.get("kind") and meta.get("state") in FAILED[:2]:
             out.append(Finding("undelivered", (str(meta.get("id", "?")),),
                                _("the {what} to {to} {state} ({error})").format(what=meta.get("task") or _("message"), to=meta.get("to"),
-                                                                  state=meta.get("state"), error=meta.get("error", ""))))
+                                                                  state=state_word(meta.get("state")), error=meta.get("error", ""))))
     return out
 
 
@@ -362,15 +387,16 @@ def _mitigated_people(store: StorePort) -> set[str]:
 
 def _parties(store: StorePort) -> list[Finding]:
     """Customers, suppliers and people named with placeholder text; training needs written as one."""
+    from ..present.labels import field_words
     from .substance import placeholder
 
     out = []
-    for kind, name, label in (("customers", "name", "customer"), ("suppliers", "name", "supplier"),
-                              ("people", "name", "person"), ("training", "requirement", _("training need"))):
+    for kind, name, label in (("customers", "name", _("customer")), ("suppliers", "name", _("supplier")),
+                              ("people", "name", _("person")), ("training", "requirement", _("training need"))):
         ids = [rid for rid, value in store.rows(kind, ["id", name], order="-seq", limit=SCAN) if placeholder(value)]
         if ids:
             shown = tuple(ids[:10]) + ((_("and {n} more").format(n=len(ids) - 10),) if len(ids) > 10 else ())
-            out.append(Finding("content", shown, _("{name}: placeholder text ({label})").format(name=name, label=label)))
+            out.append(Finding("content", shown, _("{name}: placeholder text ({label})").format(name=field_words(name), label=label)))
     return out
 
 
@@ -406,15 +432,16 @@ def to_markdown(findings: list[Finding], shop: str = "") -> str:
     lines = ["# " + (_("Audit check: {shop}").format(shop=shop) if shop else _("Audit check")), ""]
     if not findings:
         return "\n".join(lines + [_("No findings: nothing an assessor would question by these rules."), ""])
-    lines.append(ngettext("{n} finding(s). Each names its rule and the records it is about.",
-                          "{n} finding(s). Each names its rule and the records it is about.", len(findings)).format(
-        n=len(findings)))
+    lines.append(ngettext("{n} finding. Each heading says what is wrong, then the rule and the records that break "
+                          "it.",
+                          "{n} findings. Each heading says what is wrong, then the rule and the records that break "
+                          "it.", len(findings)).format(n=len(findings)))
     lines.append("")
     for rule, text in RULES.items():
         mine = [f for f in findings if f.rule == rule]
         if not mine:
             continue
-        lines += [f"## {_(text)} ({len(mine)})", ""]
+        lines += [f"## {_(PROBLEMS[rule])} ({len(mine)})", "", _("Rule: {rule}.").format(rule=_(text)), ""]
         lines += [f"- {', '.join(f.records)}: {f.what}" for f in mine]
         lines.append("")
     return "\n".join(lines)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ...i18n import N_
+from vse_tui.i18n import N_, _
+
 from ..kernel import clock
-from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying
+from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying, problem
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -32,8 +33,10 @@ FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
     "feedback": (("RE.2.3", N_("Followed up")),),
 }
 
-INPUT_PROBLEM = "its input "
-NOT_PERFORMED = "no write on it performs"  # how the map words an input that was not ready when the task was performed
+
+def _kind(text: str) -> str:
+    """What kind of problem a line is ("input", "not performed", else "")."""
+    return getattr(text, "kind", "")
 
 
 @dataclass
@@ -118,14 +121,14 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
             found, about = _judge(ctx, task, io, wp, _related(store, rec, kind_of_wp(wp.code)))
             if found is None:
                 continue
-            if any(p.startswith(NOT_PERFORMED) for p in found):
+            if any(_kind(p) == "not performed" for p in found):
                 performed = False
             elif about and about != rec.id and about not in others:
                 others.append(about)
             problems += [p for p in found if p not in problems]
         if rec.KIND == "change_requests" and not _own_part(store, rec, code):
             # the schedule and the procedure are the shop's: this change's part of the step comes first
-            performed, problems = False, [f"{NOT_PERFORMED} {code}"]
+            performed, problems = False, [problem(_("no write on it performs {code}").format(code=code), "not performed")]
         needs: list[Need] = []
         roles: list[str] = []
         holders: list[str] = []
@@ -135,8 +138,8 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
                 roles = list(task.roles)
                 holders = sorted({ctx.name(p) for (p,) in store.rows("role_assignments", ["person"],
                                                                      {"state": "active", "role": roles})})
-        inputs = [p for p in problems if p.startswith(INPUT_PROBLEM)]
-        missing = [p for p in problems if not p.startswith(INPUT_PROBLEM)]
+        inputs = [p for p in problems if _kind(p) == "input"]
+        missing = [p for p in problems if _kind(p) != "input"]
         out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said], performed,
                         needs, roles, holders, others))
         said.update(missing)
@@ -144,11 +147,14 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
 
 
 def _own_part(store: StorePort, rec: Any, code: str) -> bool:
-    """Whether this change did its own part of a step performed on a shop document: it is on the
-    schedule (CO.2.2), its entry's resources were confirmed (CO.3.3), it was reviewed and the
-    procedure was updated after that review (CO.3.5)."""
+    """Whether this change did its own part of a step performed on a shop document or a shared
+    record: it is on the schedule (CO.2.2), its entry's resources were confirmed (CO.3.3), it was
+    deployed itself (CO.3.4: its items may have been updated by another change's deployment), it
+    was reviewed and the procedure was updated after that review (CO.3.5)."""
     if code == "CO.2.2":
         return rec.planned_at is not None
+    if code == "CO.3.4":
+        return rec.deployed_at is not None and rec.state in ("deployed", "reviewed")
     if code == "CO.3.3":
         entry = store.latest("schedule_items", {"change": rec.uuid})
         return entry is not None and store.last_task_row(entry.uuid, "CO.3.3") is not None
@@ -169,17 +175,19 @@ def _judge(ctx: _Context, task: Any, io: Any, wp: Any, records: list[Any]) -> tu
     about: str | None = None
     for rec in records:
         problems, _write = _record_problems(ctx, task, io, wp, rec)
-        if not any(p.startswith(NOT_PERFORMED) for p in problems):
+        if not any(_kind(p) == "not performed" for p in problems):
             for target, rule in SPECIFIC.get(task.code, []):
                 if target in (None, wp.code):
                     problems += rule(ctx, rec)
         if rec.status not in _satisfying(wp, io) and not problems:
-            problems.append(f"not {(io.status_text or '').lower()} yet")
+            problems.append(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()))
         if not problems:
             return None, rec.id
         if first is None:
             first, about = problems, rec.id
-    return (first, about) if first is not None else ([f"{NOT_PERFORMED} {task.code} (no {wp.code} {wp.name} yet)"], None)
+    return (first, about) if first is not None else (
+        [problem(_("no write on it performs {code} (no {wp} {name} yet)").format(code=task.code, wp=wp.code, name=wp.name),
+                 "not performed")], None)
 
 
 def _needs(ctx: _Context, task: Any, outputs: set[str | None], at: str) -> list[Need]:
@@ -188,7 +196,7 @@ def _needs(ctx: _Context, task: Any, outputs: set[str | None], at: str) -> list[
 
     out = []
     for line in _input_problems(ctx, task, None, at):
-        code = line[len(INPUT_PROBLEM):].split()[0]
+        code = getattr(line, "wp", "")
         if code in outputs:
             continue
         io = next(i for i in task.inputs if i.wp == code)

@@ -10,8 +10,10 @@ and `audit check` call it, so a task's why and the check's findings name the sam
 - a date out of range, a time in the future, a date before the one it follows;
 - a reference to a record that does not exist;
 - the app's own starting text left unchanged where the shop's own is asked;
-- text pasted unchanged: the same text in two items of one record, or in two of the shop's
-  documents (the documents a shop writes once: policy, scope, procedures...)."""
+- text pasted unchanged: the same text in two items of one record (two items written in
+  sentences, or any two written in words once the text is three words or more: a scope copied
+  into the deliverables), or in two of the shop's documents (the documents a shop writes once:
+  policy, scope, procedures...)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ PLACEHOLDERS = frozenset({
 _WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*", re.UNICODE)
 EARLIEST = date(2000, 1, 1)
 DOCUMENT = "document"
+PASTED_WORDS = 3  # the same text of this many words in two items of a record was pasted, not written twice
 
 
 def normalise(text: str) -> str:
@@ -140,6 +143,14 @@ def starting_texts() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
+    """Kinds of record inside a sentence, in the person's language: "role assignment or person"."""
+    from ..model.records import BY_KIND
+
+    return _(" or ").join(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
+                          for k in kinds)
+
+
 def label(name: str) -> str:
     from ..present.labels import field_words
 
@@ -207,12 +218,14 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
         if why:
             out.append(_("{name}: {why}").format(name=label(name), why=why))
             continue
-        if isinstance(value, str) and _prose(wp, name):
+        if isinstance(value, str) and _written(wp, name):
             norm = normalise(value)
-            if norm in seen:
+            if norm in seen and (words(norm) >= PASTED_WORDS or _prose(wp, name) and _prose(wp, seen[norm])):
                 out.append(_("{name}: the same text as {seen}").format(name=label(name), seen=label(seen[norm])))
                 continue
-            seen[norm] = name
+            seen.setdefault(norm, name)
+            if not _prose(wp, name):
+                continue
             if name in wp.own and norm in starting_texts().get(name, ()):
                 out.append(_("{name}: the app's starting text, unchanged").format(name=label(name)))
                 continue
@@ -227,9 +240,15 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
 
 def _prose(wp: WorkProduct, name: str) -> bool:
     """An item written in sentences (its rule asks for three words or more): the same text in two
-    of them was pasted; two short items (an owner's name, a supply and its deliverables) may well
-    agree."""
+    of them was pasted."""
     return any(t.startswith("words:") and int(t.split(":")[1]) >= 3 for t in wp.substance.get(name, "").split())
+
+
+def _written(wp: WorkProduct, name: str) -> bool:
+    """An item the shop writes in words (its rule counts them): two of them holding the same text
+    of PASTED_WORDS words or more were pasted (a scope copied into the deliverables); a shorter one
+    (an owner's name in two items) may well agree."""
+    return any(t.startswith("words:") for t in wp.substance.get(name, "").split())
 
 
 def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, Any], rule: str) -> str | None:
@@ -257,7 +276,7 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
             kinds = tuple(arg.split("|"))
             missing = [str(v) for v in _entries(value) if not _empty(v) and not index.exists(kinds, str(v))]
             if missing:
-                return _("names no existing {kinds}").format(kinds=_(" or ").join(k.rstrip("s").replace("_", " ") for k in kinds))
+                return _("names no existing {kinds}").format(kinds=kinds_words(kinds))
         elif kind == "date":
             day = _date(value)
             if day is None:

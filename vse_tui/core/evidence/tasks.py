@@ -177,6 +177,21 @@ def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, re
     return rows[0] if creates else rows[-1]
 
 
+class Reason(str):
+    """A reason a record is not evidence, as a person reads it, that knows what kind of reason it
+    is ("input": an input was not ready, `wp` names it; "not performed": no write performed the
+    task), so that nothing reads the words back (they are in the person's language)."""
+
+    kind: str = ""
+    wp: str = ""
+
+
+def problem(text: str, kind: str, wp: str = "") -> Reason:
+    out = Reason(text)
+    out.kind, out.wp = kind, wp
+    return out
+
+
 def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> tuple[list[str], dict[str, Any] | None]:
     """Why `rec` is not evidence of `task` (empty: it is), and the write that performed it."""
     from ..governance.approvals import state as approval_state
@@ -199,7 +214,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
             performer = next((p for p in reversed(signers) if ctx.roles(p, at) & set(task.roles)),
                              signers[-1] if signers else None)
     if row is None:
-        problems.append(_("no write on it performs {code}").format(code=task.code))
+        problems.append(problem(_("no write on it performs {code}").format(code=task.code), "not performed"))
         return problems, None
     at = row["at"]
     performer = performer or row.get("person")
@@ -220,7 +235,7 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
     """The task's inputs that were not in the status the standard lists when it was performed."""
     from ..model.records import kind_of_wp
 
-    out = []
+    out: list[str] = []
     for io in task.inputs:
         if io.wp is None or io.condition or io.wp == output_wp:
             continue
@@ -234,10 +249,12 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
             if approved is not None and approved <= at:
                 continue  # the first pass runs on the approved policy (said in the notes)
         if first:
-            out.append(_("its input {wp} was not {statuses} yet (first on {day})").format(
-                wp=io.wp, statuses=io.status_text, day=clock.local_text(clock.parse_datetime(first), with_time=False)))
+            out.append(problem(_("its input {wp} was not {statuses} yet (first on {day})").format(
+                wp=io.wp, statuses=io.status_text, day=clock.local_text(clock.parse_datetime(first), with_time=False)),
+                "input", io.wp))
         else:
-            out.append(_("its input {wp} was not {statuses} yet").format(wp=io.wp, statuses=io.status_text))
+            out.append(problem(_("its input {wp} was not {statuses} yet").format(wp=io.wp, statuses=io.status_text),
+                               "input", io.wp))
     return out
 
 
@@ -452,7 +469,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     parts = []
     for io in wanted:
         wp = standard.wp(io.wp or "")
-        statuses = _(" or ").join(io.statuses) if io.any_of else _(" and ").join(io.statuses)
+        statuses = _statuses_text(io)
         items = sorted({i for st in io.statuses for i in wp.required_in(st)})
         # "Service incident record" says "record" already
         text = (_("a {code} {name} written with {task}, {statuses}") if wp.name.lower().endswith("record") else
@@ -484,6 +501,14 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     return out
 
 
+def _statuses_text(io: TaskIO) -> str:
+    """An output's statuses as a person reads them: "approved or updated" in their language."""
+    from ..model.standard import status_name
+
+    shown = [status_name(s) for s in io.statuses]
+    return _(" or ").join(shown) if io.any_of else _(" and ").join(shown)
+
+
 def _substance_words(wp: WorkProduct, item: str) -> str:
     """An item's substance rule (data/standard) in words."""
     out = []
@@ -502,8 +527,9 @@ def _substance_words(wp: WorkProduct, item: str) -> str:
         elif kind == "after":
             out.append(_("not before {item}").format(item=field_words(arg)))
         elif kind == "ref":
-            out.append(_("an existing {kinds}").format(
-                kinds=_(" or ").join(k.replace("_", " ").rstrip("s") for k in arg.split("|"))))
+            from .substance import kinds_words
+
+            out.append(_("an existing {kinds}").format(kinds=kinds_words(arg.split("|"))))
         else:
             raise KeyError(kind)
     return ", ".join(out)
@@ -668,7 +694,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                     break  # one qualifying record is enough; the newest ones come first
             elif len(rejected) < 3:
                 rejected.append((rec.id or rec.uuid, problems))
-        label = f"{wp.code} {wp.name} ({_(' or ').join(io.statuses) if io.any_of else _(' and ').join(io.statuses)})"
+        label = f"{wp.code} {wp.name} ({_statuses_text(io)})"
         if best is not None:
             performed.append(best)
             why.append(Line(True, f"{label}: {best['record']}, {best['by']}, "

@@ -21,6 +21,7 @@ from vse_tui.i18n import N_, _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.findings import Finding
 from .keys import NAMESPACE, find_private_key, sign_text, ssh_keygen, verify_signature
 
 if TYPE_CHECKING:
@@ -347,18 +348,7 @@ def allowed_signers(store: StorePort) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-@dataclass(frozen=True)
-class Problem:
-    ref: str
-    what: str
-    record: str | None = None  # the record's uuid, and the approval's place in its list
-    index: int | None = None
-
-    def line(self) -> str:
-        return f"{self.ref}: {self.what}"
-
-
-def check_signatures(store: StorePort) -> list[Problem]:
+def check_signatures(store: StorePort) -> list[Finding]:
     """Every signed approval verifies with OpenSSH against the key its signer held when signing
     (their key history says which), that key is one they registered themself or a proven
     replacement, and the content hash it signed is the content the record had at that version
@@ -367,7 +357,7 @@ def check_signatures(store: StorePort) -> list[Problem]:
     from ..model.records import KINDS, model_for
     from .keys import Keys
 
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     keys = None
     for kind in KINDS:
         model = model_for(kind)
@@ -387,28 +377,28 @@ def check_signatures(store: StorePort) -> list[Problem]:
                 reason = keys.signature_problem(text(kind, rec.uuid, rec.id or "", a), a.signature or "", a.person,
                                                 a.at, a.key, first_seen.get(a.signature or ""))
                 if reason:
-                    problems.append(Problem(rec.id or rec.uuid, _("the signature of {by}'s approval (v{version}) does not verify as theirs: {reason}").format(by=a.by, version=a.version, reason=reason), rec.uuid, n))
+                    problems.append(Finding.broken(rec.id or rec.uuid, _("the signature of {by}'s approval (v{version}) does not verify as theirs: {reason}").format(by=a.by, version=a.version, reason=reason), rec.uuid, n))
                 elif versions.get(a.version or 0) not in (None, a.content):
-                    problems.append(Problem(rec.id or rec.uuid, _("{by} signed content that version {version} of the record did not have").format(by=a.by, version=a.version), rec.uuid, n))
+                    problems.append(Finding.broken(rec.id or rec.uuid, _("{by} signed content that version {version} of the record did not have").format(by=a.by, version=a.version), rec.uuid, n))
     if keys is None and store.exists("people", {"ssh_key__isnull": False}):
         keys = Keys(store)
     if keys is not None:
-        problems += [Problem(p.ref, p.what) for p in keys.problems()]
+        problems += keys.problems()
     return problems
 
 
-def check_approvals(store: StorePort) -> list[Problem]:
+def check_approvals(store: StorePort) -> list[Finding]:
     """What verify and the audit check say of approvals: the signatures and keys
     (`check_signatures`), and every approval recorded for someone else without what shows it."""
     return check_signatures(store) + check_on_behalf(store)
 
 
-def check_on_behalf(store: StorePort) -> list[Problem]:
+def check_on_behalf(store: StorePort) -> list[Finding]:
     """Each approval written by someone other than its approver (recorded on their behalf, or an
     older version's `--by`) shows how it was given by a message or scan attached to the record."""
     from ..model.records import KINDS, model_for
 
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     names: dict[str, str] | None = None
     for kind in KINDS:
         if not model_for(kind).WP:
@@ -434,13 +424,13 @@ def check_on_behalf(store: StorePort) -> list[Problem]:
                 who = _("recorded by {recorder} for {by} (how: {how})").format(
                     recorder=names.get(recorder or "", _("someone")), by=a.by, how=a.how)
                 if not a.evidence:
-                    problems.append(Problem(rec.id or rec.uuid, _("an approval {who} has nothing attached to show it was given (the e-mail or the signed paper's scan)").format(who=who),
+                    problems.append(Finding.question(rec.id or rec.uuid, _("an approval {who} has nothing attached to show it was given (the e-mail or the signed paper's scan)").format(who=who),
                                             rec.uuid, n))
                     continue
                 if attached is None:
                     attached = {u for (u,) in store.rows("attachments", ["uuid"], {"record": rec.uuid})}
                 if a.evidence not in attached:
-                    problems.append(Problem(rec.id or rec.uuid, _("an approval {who} names an attachment the record does not have").format(who=who), rec.uuid, n))
+                    problems.append(Finding.question(rec.id or rec.uuid, _("an approval {who} names an attachment the record does not have").format(who=who), rec.uuid, n))
     return problems
 
 
@@ -568,6 +558,6 @@ def _value(model: type[Record], name: str, raw: str | None) -> Any:
         return raw
 
 
-__all__ = ["attach_evidence", "on_behalf", "APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "Problem", "State", "allowed_signers", "approve", "bind",
+__all__ = ["attach_evidence", "on_behalf", "APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "State", "allowed_signers", "approve", "bind",
            "bind_next", "check_approvals", "check_on_behalf", "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
            "text", "verify_signature"]

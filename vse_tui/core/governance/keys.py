@@ -33,6 +33,7 @@ from vse_tui.i18n import _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
+from ..kernel.findings import Finding
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -316,15 +317,6 @@ def revoke(store: StorePort, person_text: str) -> Person:
 # ---------------------------------------------------------------- checking
 
 
-@dataclass(frozen=True)
-class KeyProblem:
-    ref: str  # the person's id
-    what: str
-
-    def line(self) -> str:
-        return f"{self.ref}: {self.what}"
-
-
 class Keys:
     """Every person's key timeline, read once, and the checks that use it."""
 
@@ -405,9 +397,9 @@ class Keys:
             return None
         return _("{who}'s key changed on {at} in an unknown way ({how})").format(who=who, at=clock.iso(reg.at), how=reg.how)
 
-    def problems(self) -> list[KeyProblem]:
+    def problems(self) -> list[Finding]:
         """Keys someone else registered, replacements without their proof, a key held by two people."""
-        out: list[KeyProblem] = []
+        out: list[Finding] = []
         holders: dict[str, set[str]] = {}
         for uuid, timeline in self.timelines.items():
             for reg in timeline:
@@ -415,11 +407,11 @@ class Keys:
                     holders.setdefault(reg.fingerprint, set()).add(uuid)
                 why = self.registration_problem(reg)
                 if why:
-                    out.append(KeyProblem(self.ref(uuid), why))
+                    out.append(Finding.broken(self.ref(uuid), why))
         for fp, uuids in holders.items():
             if len(uuids) > 1:
                 names = sorted(f"{self.name(u)} ({self.ref(u)})" for u in uuids)
-                out.append(KeyProblem(", ".join(self.ref(u) for u in sorted(uuids, key=self.ref)),
+                out.append(Finding.broken(", ".join(self.ref(u) for u in sorted(uuids, key=self.ref)),
                                       _("the key {fp} is registered for {names}: one key, one person").format(fp=fp, names=_(" and ").join(names))))
         return out
 
@@ -493,6 +485,6 @@ def key_rows(store: StorePort) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["KeyProblem", "Keys", "NAMESPACE", "Registration", "authorized_keys_entries", "find_private_key", "fingerprint", "held_at", "key_body",
+__all__ = ["Keys", "NAMESPACE", "Registration", "authorized_keys_entries", "find_private_key", "fingerprint", "held_at", "key_body",
            "key_rows", "owner_of", "proof_text", "register", "registrations", "revoke", "set_key", "sign_text",
            "signers_line", "ssh_keygen", "verify_signature"]

@@ -246,10 +246,10 @@ def split_reach(text: str) -> tuple[str, str]:
         return "", ""
     if "@" in text:
         if " " in text or text.startswith("@") or text.endswith("@"):
-            raise InputError(_("Phone or e-mail: {text!r} is not an e-mail address (name@example.com)").format(text=text))
+            raise InputError(_("Phone or e-mail: {text!r} is not an e-mail address (name@example.com)").format(text=text), field="reach")
         return text, ""
     if not any(ch.isdigit() for ch in text):
-        raise InputError(_("Phone or e-mail: {text!r} is neither a phone number nor an e-mail address").format(text=text))
+        raise InputError(_("Phone or e-mail: {text!r} is neither a phone number nor an e-mail address").format(text=text), field="reach")
     return "", text
 
 

@@ -97,7 +97,8 @@ def log_incident(
         from ..governance.people import split_reach
 
         if not (new_caller_reach or "").strip():
-            raise InputError(_("Phone or e-mail of {new_caller}: how to reach the caller (a new contact)").format(new_caller=new_caller.strip()))
+            raise InputError(_("Phone or e-mail of {new_caller}: how to reach the caller (a new contact)").format(new_caller=new_caller.strip()),
+                             field="reach")
         email, phone = split_reach(new_caller_reach)
         reporter, reporter_contact = new_caller.strip(), email or phone
         new_person = (reporter, email, phone)
@@ -391,7 +392,7 @@ def reopen(store: StorePort, ref: str, reason: str) -> Incident:
         raise InputError(_("{id} is not closed").format(id=inc.id))
     if not (reason or "").strip():
         raise InputError(_("Reason: say why the incident is reopened"))
-    steps = (inc.steps_taken + "\n" if inc.steps_taken else "") + f"Reopened: {reason.strip()}"
+    steps = (inc.steps_taken + "\n" if inc.steps_taken else "") + _("Reopened: {reason}").format(reason=reason.strip())
     return store.update("incidents", inc.uuid, {
         "status": "updated", "state": "in progress", "closed_at": None, "restored_at": None,
         "confirmation": None, "reopened": inc.reopened + 1, "steps_taken": steps,

@@ -6,6 +6,11 @@ the service, then the policy's matrix, then the built-in default. The clock coun
 hours (or the agreement's, where it sets its own) and stands still while the incident waits for
 the customer or a supplier.
 
+`due_for` is the rule as one function of what an incident is opened with (customer, service,
+priority, opening time): the target that applies and when the response and the resolution are due.
+An incident's target (`target_for`), its clock and its verdict go through it, and quick capture
+previews a new incident's targets with it before the incident exists.
+
 An incident's verdict (`assess`):
 - response: met when the first response (or the restoration, if it came first) is within the
   respond target; missed when it came later, or when there is none yet and the target passed;
@@ -52,50 +57,81 @@ def policy_targets(store: Reads, cache: TargetCache | None = None) -> tuple[str,
     return cache["policy"] or None
 
 
-def target_for(store: Reads, incident: Incident | IncidentRow, cache: TargetCache | None = None) -> policy.Target:
-    """The target of an incident, from the most specific source (a few indexed reads, cached per
-    screen refresh or report)."""
+def target_of(store: Reads, customer: str | None, service: str | None, priority: str | None,
+              cache: TargetCache | None = None) -> policy.Target:
+    """The target that applies to an incident of this customer (through their agreements in force),
+    service and priority, from the most specific source (a few indexed reads, cached per screen
+    refresh or report)."""
     cache = cache if cache is not None else {}
-    prio = incident.priority
-    key = (incident.customer, incident.service, prio)
+    key = (customer, service, priority)
     if key in cache:
         return cache[key]
     found = None
     svc = None
-    if incident.service:
-        skey = ("service", incident.service)
+    if service:
+        skey = ("service", service)
         if skey not in cache:
             cache[skey] = store.row("services", ["id", "targets:json", "service_hours:json"],
-                                    {"uuid": incident.service}) or False
+                                    {"uuid": service}) or False
         svc = cache[skey]
     hours = Hours.from_data(svc[2]) if svc and svc[2] else None
-    if incident.customer:
-        akey = ("agreements", incident.customer)
+    if customer:
+        akey = ("agreements", customer)
         if akey not in cache:
             cache[akey] = store.rows("customer_agreements", ["id", "services:json", "targets:json", "service_hours:json"],
-                                     {"customer": incident.customer, "status": IN_FORCE}, order="-seq")
+                                     {"customer": customer, "status": IN_FORCE}, order="-seq")
         for agr_id, services, targets, agr_hours in cache[akey]:
             covered = services or []
-            if incident.service and covered and incident.service not in covered:
+            if service and covered and service not in covered:
                 continue
             if agr_hours:
                 hours = Hours.from_data(agr_hours)
-            t = _pair(targets, prio)
+            t = _pair(targets, priority)
             if t:
                 found = policy.Target(t[0], t[1], _("agreement {id}").format(id=agr_id), hours)
                 break
     if found is None and svc:
-        t = _pair(svc[1], prio)
+        t = _pair(svc[1], priority)
         if t:
             found = policy.Target(t[0], t[1], _("service {id}").format(id=svc[0]), hours)
     if found is None:
         pol = policy_targets(store, cache)
-        t = _pair(pol[1], prio) if pol else None
-        d = policy.default_target(prio or "P3")
+        t = _pair(pol[1], priority) if pol else None
+        d = policy.default_target(priority or "P3")
         found = (policy.Target(t[0], t[1], _("policy {id}").format(id=pol[0]), hours) if t and pol
                  else policy.Target(d.respond_minutes, d.resolve_minutes, d.source, hours))
     cache[key] = found
     return found
+
+
+def target_for(store: Reads, incident: Incident | IncidentRow, cache: TargetCache | None = None) -> policy.Target:
+    """The target of an incident (`target_of` its customer, service and priority)."""
+    return target_of(store, incident.customer, incident.service, incident.priority, cache)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When an incident opened at `opened_at` is to be responded to and resolved, and by which target."""
+
+    target: policy.Target
+    opened_at: datetime
+    respond_due: datetime
+    resolve_due: datetime  # moved on by the time spent waiting, when some was
+
+
+def due_times(target: policy.Target, opened_at: datetime, waited_minutes: int = 0) -> Due:
+    """The due times of a target from an opening time: counted in the target's service hours, the
+    resolution moved on by the minutes spent waiting for the customer or a supplier."""
+    return Due(target, opened_at, add_working_minutes(opened_at, target.respond_minutes, target.hours),
+               add_working_minutes(opened_at, target.resolve_minutes + waited_minutes, target.hours))
+
+
+def due_for(store: Reads, customer: str | None, service: str | None, priority: str | None,
+            opened_at: datetime | None = None, cache: TargetCache | None = None) -> Due:
+    """The targets of an incident opened for this customer and service at this priority, at
+    `opened_at` (now when not given): which target applies and when response and resolution are
+    due. Quick capture shows it before the incident is saved; every incident's verdict uses it."""
+    return due_times(target_of(store, customer, service, priority, cache), opened_at or clock.now())
 
 
 @dataclass(frozen=True)
@@ -157,8 +193,8 @@ def assess(incident: Incident | IncidentRow, target: policy.Target, now: datetim
     opened = incident.opened_at or now
     waited, _ = _waited(incident, now)
     first = min([t for t in (incident.responded_at, incident.restored_at) if t], default=None)
-    respond_due = add_working_minutes(opened, target.respond_minutes, target.hours)
-    resolve_due = add_working_minutes(opened, target.resolve_minutes + waited, target.hours)
+    due = due_times(target, opened, waited)
+    respond_due, resolve_due = due.respond_due, due.resolve_due
     response_met = (first <= respond_due) if first else (False if now > respond_due else None)
     restored = incident.restored_at
     resolution_met = (restored <= resolve_due) if restored else (False if now > resolve_due else None)
@@ -169,4 +205,5 @@ def assess(incident: Incident | IncidentRow, target: policy.Target, now: datetim
                       response_met is False or resolution_met is False, spent)
 
 
-__all__ = ["Assessment", "Clock", "WAITING", "assess", "policy_targets", "target_clock", "target_for"]
+__all__ = ["Assessment", "Clock", "Due", "WAITING", "assess", "due_for", "due_times", "policy_targets", "target_clock",
+           "target_for", "target_of"]

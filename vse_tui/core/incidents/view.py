@@ -58,9 +58,9 @@ class IncidentView:
                 lines.append(f"  {label}: {value}")
         if inc.confirmation:
             c = inc.confirmation
-            lines.append(f"  confirmed: {c.by} by {c.how}, {clock.local_text(c.at)}")
+            lines.append("  " + _("confirmed: {who} by {how}, {at}").format(who=c.by, how=c.how, at=clock.local_text(c.at)))
             if c.checked_by:
-                lines.append(f"  fix checked by: {self.names.get(c.checked_by, c.checked_by)}"
+                lines.append("  " + _("fix checked by: {who}").format(who=self.names.get(c.checked_by, c.checked_by))
                              + (f" ({c.check})" if c.check else ""))
         if self.messages:
             lines.append(_("mail and notifications:"))

@@ -35,6 +35,15 @@ FAILED = ("refused", "bounced", "dropped")
 TOLD_HOW = {"email": N_("email"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person")}
 
 
+STATE_WORDS = {"sent": N_("sent"), "queued": N_("queued"), "refused": N_("refused"), "bounced": N_("bounced"),
+               "dropped": N_("dropped")}
+
+
+def state_word(state: str | None) -> str:
+    """A mail's delivery state as a person reads it, in their language (the code is what is stored)."""
+    return _(STATE_WORDS[state]) if state in STATE_WORDS else (state or "")
+
+
 def delivery_state(note: Any) -> str:
     """The state of the mail that carried a notification ("" when it was no mail of ours: a call,
     a mail written by hand and recorded)."""
@@ -291,7 +300,7 @@ def drop(store: StorePort, ref: str) -> dict[str, Any]:
     by = store.actor.operator
     meta.update(state="dropped", dropped_at=clock.iso(store.write_time()), dropped_by=by)
     with store.transaction():
-        record_state(store, meta, "dropped", f"dropped by {by}")
+        record_state(store, meta, "dropped", _("dropped by {who}").format(who=by))
         store.outbox_move(path, meta, "dropped")
     return meta
 
@@ -310,7 +319,8 @@ def retry(store: StorePort, ref: str, to: str | None = None) -> dict[str, Any]:
         raw = readdressed(path.read_bytes(), address)
     meta.update(state="queued", to=address, attempts=0, error="", retried_at=clock.iso(store.write_time()))
     with store.transaction():
-        record_state(store, meta, "queued", f"queued again for {address} by {store.actor.operator}")
+        record_state(store, meta, "queued", _("queued again for {address} by {who}").format(
+            address=address, who=store.actor.operator))
         store.outbox_move(path, meta, "new", raw=raw)
     return meta
 

@@ -181,7 +181,8 @@ def _reply(store: StorePort, inc: Any, mail: Incoming) -> Outcome:
             hour_ago = clock.now() - timedelta(hours=1)
             recent = [m for m in current.mail if m.kind == "reply" and m.received_at >= hour_ago]
             if len(recent) <= REOPENS_PER_HOUR:
-                reopen(store, current.uuid, f"the customer replied by mail: {mail.subject or '(no subject)'}")
+                reopen(store, current.uuid, _("the customer replied by mail: {subject}").format(
+                    subject=mail.subject or _("(no subject)")))
     return Outcome("reply", inc.id)
 
 
@@ -201,8 +202,8 @@ def accept_held(store: StorePort, ref: str, message_id: str | None = None) -> In
     with store.transaction():
         store.update("incidents", inc.uuid, {"mail": entries}, task="IN.2.2")
         if inc.status == "closed":
-            reopen(store, inc.uuid, f"{store.actor.operator} accepted mail from {entry.sender}: "
-                                   f"{entry.subject or '(no subject)'}")
+            reopen(store, inc.uuid, _("{who} accepted mail from {sender}: {subject}").format(
+                who=store.actor.operator, sender=entry.sender, subject=entry.subject or _("(no subject)")))
     return store.get("incidents", inc.uuid)
 
 

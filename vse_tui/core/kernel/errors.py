@@ -15,7 +15,12 @@ class VseError(Exception):
 
 
 class InputError(VseError):
-    """Input that cannot be stored as given; nothing was written."""
+    """Input that cannot be stored as given; nothing was written. `field` names the input at fault
+    when one is (a form puts the cursor there whatever language the message is in)."""
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 class NotFound(VseError):

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, formats, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
 
@@ -51,6 +51,13 @@ def walk(value: Any) -> list[str]:
 
 
 HIDDEN_KEYS = {"content", "signature", "key"}  # hashes and signatures: shown where they are checked, not inline
+# the items of an entry (a notification, a confirmation, time spent) as a person reads them (keys stay English)
+ENTRY_KEYS = {"at": N_("at"), "by": N_("by"), "how": N_("how"), "to": N_("to"), "task": N_("task"),
+              "message": N_("message"), "person": N_("person"), "checked_by": N_("checked by"), "check": N_("check"),
+              "who": N_("who"), "minutes": N_("minutes"), "billable": N_("billable"), "note": N_("note"),
+              "address": N_("address"), "sent_at": N_("sent at"), "delivery": N_("delivery"), "state": N_("state")}
+# how a party was told or confirmed, stored in English
+WAYS = {"email": N_("email"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person")}
 
 
 def _with_unit(key: str, value: Any) -> str:
@@ -80,6 +87,13 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
                 return clock.local_text(clock.parse_datetime(value))
             except ValueError:
                 return value
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # a day: as the language writes it (25/12/2026)
+            from datetime import date
+
+            try:
+                return formats.date_text(date.fromisoformat(value))
+            except ValueError:
+                return value
         return value
     if isinstance(value, float):
         return formats.number(value)  # 2,5 in Spanish
@@ -90,12 +104,17 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             return ", ".join(render_value(v, labels) for v in value)
         return "\n".join(render_value(v, labels) for v in value)
     if isinstance(value, dict):
-        parts = [(k, _with_unit(k, v) or render_value(v, labels)) for k, v in value.items()
+        parts = [(k, _(WAYS[v]) if k == "how" and v in WAYS else (_with_unit(k, v) or render_value(v, labels)))
+                 for k, v in value.items()
                  if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
         nested = any(isinstance(v, (dict, list)) for v in value.values())
         long = any(len(text) > 40 for _k, text in parts)
-        return ("\n" if nested or long or len(parts) > 4 else "; ").join(f"{k.replace('_', ' ')}: {text}" for k, text in parts)
+        return ("\n" if nested or long or len(parts) > 4 else "; ").join(f"{_entry_key(k)}: {text}" for k, text in parts)
     return json.dumps(value, ensure_ascii=False)
+
+
+def _entry_key(key: str) -> str:
+    return _(ENTRY_KEYS[key]) if key in ENTRY_KEYS else key.replace("_", " ")
 
 
 def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
@@ -131,7 +150,7 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if isinstance(data, (list, dict)) or isinstance(value, str):
         return render_value(data, labels)
     if hasattr(value, "isoformat"):
-        return value.isoformat() if not hasattr(value, "hour") else clock.local_text(value)
+        return formats.date_text(value) if not hasattr(value, "hour") else clock.local_text(value)
     return render_value(data, labels)
 
 

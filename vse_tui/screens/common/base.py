@@ -61,7 +61,10 @@ class BaseScreen(Screen[None]):
             self._reload()
 
     def _tick(self) -> None:
-        if self.app.screen is self:
+        """The refresh timer: the screen on top re-reads. A tick that comes while the app is closing
+        (its screens already gone, on a busy machine) has nothing to refresh."""
+        stack = self.app.screen_stack
+        if stack and stack[-1] is self:
             self._reload()
 
     def _reload(self) -> None:

@@ -140,6 +140,11 @@ class ProcessScreen(SearchableList):
         if linked:
             rows = [tuple(linked[f].get(v, "") if f in linked else v for (_l, f, _w, _x), v in zip(columns, row))
                     for row in rows]
+        if kind == "training":  # whether a training still counts is derived, not what was last recorded
+            from vse_tui.core.evidence.lapsed import training_states
+
+            states, at, key = training_states(store), fields.index("state"), fields.index("id")
+            rows = [(*row[:at], states.get(row[key], row[at]), *row[at + 1:]) for row in rows]
         table = self.query_one("#records", RowList)
         if self._columns_of != kind:
             table.set_columns([(label, width) for label, _field, width, _fmt in columns])
@@ -379,6 +384,7 @@ class ControlScreen(ProcessScreen):
     KINDS = SCREEN_KINDS["c"]
     BINDINGS = ProcessScreen.BINDINGS + [
         Binding("m", "calendar", N_("Change calendar"), id="control_calendar"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="control_evidence"),
     ]
 
     def action_calendar(self) -> None:
@@ -393,5 +399,6 @@ class RelationshipScreen(ProcessScreen):
     BINDINGS = ProcessScreen.BINDINGS + [
         Binding("f", "new_feedback", N_("Log feedback"), id="relationship_feedback"),
         Binding("p", "performance", N_("Performance report"), id="relationship_performance"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="relationship_evidence"),
     ]
     KINDS = SCREEN_KINDS["r"]

@@ -12,11 +12,16 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from vse_tui.core.evidence.lapsed import training_states
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.widgets.keys import KeyHint
+
+# a training record's state (core.evidence.lapsed decides it) as the list says it
+STATE_WORDS = {"planned": N_("planned"), "met": N_("met"), "lapsed": N_("lapsed")}
+STATE_STYLE = {"planned": "dim", "met": "green", "lapsed": "bold dark_orange"}
 
 
 class TrainingDueScreen(OnceModal):
@@ -31,17 +36,19 @@ class TrainingDueScreen(OnceModal):
         today = clock.today()
         store = self.app.store
         names = store.titles("people")
-        rows = store.rows("training", ["id", "person", "requirement", "due_on", "met_on"])
+        rows = store.rows("training", ["id", "person", "requirement", "due_on"])
+        states = training_states(store, today)
         rows.sort(key=lambda r: (r[3] or "9999-12-31", r[0] or ""))
         options = []
-        for rid, person, requirement, due_on, met_on in rows:
+        for rid, person, requirement, due_on in rows:
             if due_on:
                 d = (date.fromisoformat(str(due_on)[:10]) - today).days
                 when = (Text(ngettext("{n}d overdue", "{n}d overdue", -d).format(n=-d), style="dark_orange") if d < 0
                         else Text(ngettext("due in {n}d", "due in {n}d", d).format(n=d)))
             else:
                 when = Text(_("no due date"), style="dim")
-            met = Text(" " + (_("met") if met_on else _("planned")), style="green" if met_on else "dim")
+            state = states.get(rid, "planned")
+            met = Text(" " + _(STATE_WORDS[state]), style=STATE_STYLE[state])
             label = f"{names.get(person, '?')[:16]}: {requirement}"
             options.append(Option(Text.assemble(f"{rid:<9} ", Text(label[:44].ljust(45)), when, met), id=rid))
         with Vertical():

@@ -10,9 +10,7 @@ from textual.widgets import Input, Label, RadioSet, Static
 
 from vse_tui.core.incidents import policy, targets
 from vse_tui.core.incidents import process as core
-from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
-from vse_tui.core.model.records import Incident
 from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
@@ -152,8 +150,7 @@ class QuickCapture(OnceModal):
         self.query_one("#priority", Static).update(Text.assemble("→ " + _("Priority") + " ", (prio, "bold")))
         c = self.query_one("#customer", Picker).value
         s = self.query_one("#service", Picker).value
-        probe = Incident(summary="probe", priority=prio, customer=c, service=s, opened_at=clock.now())
-        tgt = targets.target_for(self.app.store, probe)
+        tgt = targets.due_for(self.app.store, c, s, prio).target
         from vse_tui.core.incidents.hours import targets_words
 
         self.query_one("#target", Static).update(Text(_("Target  {targets}  ({source})").format(
@@ -209,8 +206,7 @@ class QuickCapture(OnceModal):
                 details=self.query_one("#details", Input).value.strip())
         except VseError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))
-            text = str(exc)
-            reach = text.startswith(("Phone or e-mail", _("Phone or e-mail")))
+            reach = getattr(exc, "field", None) == "reach"
             self.query_one("#reach" if reach else "#summary", Input).focus()
             return
         self.dismiss(inc.id)

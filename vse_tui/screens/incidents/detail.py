@@ -487,8 +487,13 @@ class IncidentDetailScreen(BaseScreen):
         names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
                  "IN.2.4": N_("restored with a solution")}
         steps = [s for s in record_steps(self.store, inc) if s.task in names]
-        skipped = [_(names[s.task]) for s in steps if not s.performed]
+        # classified with a category but no item named: done in part, not "never classified"
+        items_only = {"IN.2.2"} if inc.category else set()
+        skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
         lacking = [f"{s.task}: {'; '.join(s.new)}" for s in steps if s.performed and s.new]
+        if any(s.task in items_only and not s.performed for s in steps):
+            lacking.insert(0, _("IN.2.2: classified as {category}, but no configuration item named (WP.02)").format(
+                category=inc.category))
         if skipped or lacking:
             never = _(" nor ").join(skipped)
             lacks = "; ".join(lacking)

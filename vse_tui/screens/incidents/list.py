@@ -37,6 +37,7 @@ class IncidentsScreen(SearchableList):
         Binding("x", "clear_filters", N_("Clear filters"), id="incidents_clear", show=False),
         Binding("b", "problems", N_("Problems"), id="incidents_problems", show=False),
         Binding("t", "training", N_("Training due"), id="incidents_training"),
+        Binding("e", "app.evidence", N_("Evidence map"), id="incidents_evidence", show=False),
         Binding("I", "import_export", N_("Import from another tool"), id="incidents_import"),
         Binding("M", "mail_in", N_("Mail in"), id="incidents_mail"),
         Binding("A", "assign", N_("Assign"), id="incidents_assign"),

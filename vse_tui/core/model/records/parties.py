@@ -22,7 +22,7 @@ def _language(value: Any) -> Any:
         return None
     found = match_language(value) if isinstance(value, str) else None
     if found is None:
-        raise ValueError(f"language: {value!r} is not one we write in (en, es, pt_BR or fr)")
+        raise ValueError(_("language: {value!r} is not one we write in (en, es, pt_BR or fr)").format(value=value))
     return found
 
 
