@@ -168,7 +168,8 @@ async def test_the_targets_previewed_are_the_ones_the_incident_is_logged_with(ma
         await pilot.press("n", *"Mail is down", "tab", *"dana", "enter")
         await pilot.pause()
         preview = str(app.screen.query_one("#target").render())
-        assert f"respond 1h · resolve 4h  (agreement {agr.id})" in preview
+        # the unit said: the agreement's targets count its service hours
+        assert f"respond 1 service hour · resolve 4 service hours (Mon-Fri 09:00-17:00)  (agreement {agr.id})" in preview
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, QuickCapture)
