@@ -235,8 +235,14 @@ def dump_json_list(values: Iterable[Any], out: IO[str]) -> None:
 TABLE_SAMPLE = 1000  # rows read before a table's column widths are set; the rest are printed as they come
 
 
-def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
-    """Print records as a table, JSON (one array) or CSV, per --format and --limit, as they come."""
+# a table's columns that hold a stored code, and whose words say it (core.present.labels.code_word)
+CODE_COLUMNS = {"state": "state", "status": "status", "affiliation": "affiliation"}
+
+
+def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str], codes: dict[str, str] | None = None) -> None:
+    """Print records as a table, JSON (one array) or CSV, per --format and --limit, as they come.
+    A table says the stored codes in words (`codes`: column -> the field whose codes it holds, beside
+    CODE_COLUMNS) and days and moments as the language writes them; JSON and CSV keep what is stored."""
     fmt = getattr(args, "format", "table")
     limit = getattr(args, "limit", None)
     if limit is not None:
@@ -249,7 +255,22 @@ def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str]) -> None
 
             write_csv(out, columns, ([r.get(c) for c in columns] for r in rows))
         else:
-            write_table(out, rows, columns)
+            words = {**CODE_COLUMNS, **(codes or {})}
+            write_table(out, (_in_words(r, words) for r in rows), columns)
+
+
+def _in_words(row: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
+    """A row as a table shows it: codes in words, ISO days and moments as the language writes them."""
+    from ..core.present.display import render_value
+    from ..core.present.labels import code_word
+
+    shown = dict(row)
+    for column, value in row.items():
+        if column in words and isinstance(value, str):
+            shown[column] = code_word(words[column], value)
+        elif isinstance(value, str) and value[:4].isdigit() and value[4:5] == "-":
+            shown[column] = render_value(value, {})
+    return shown
 
 
 def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]) -> None:

@@ -44,7 +44,7 @@ def cmd_change_list(args) -> int:
             r["planned"] = clock.local_text(clock.parse_datetime(r["planned_at"])) if r["planned_at"] else ""
     else:
         columns = list(rows[0]) if rows else columns
-    print_rows(args, rows, columns)
+    print_rows(args, rows, columns, {"type": "change_type"})
     return EXIT_OK
 
 
@@ -56,7 +56,7 @@ def cmd_ci_list(args) -> int:
     columns = ["id", "name", "type", "state", "owner", "location", "expiry"]
     if args.format != "table":
         columns = list(rows[0]) if rows else columns
-    print_rows(args, rows, columns)
+    print_rows(args, rows, columns, {"type": "ci_type"})
     return EXIT_OK
 
 

@@ -87,8 +87,9 @@ def cmd_people_key(args) -> int:
         print(one_line(_("{ref} {name}: key revoked; signatures made with it before stay valid").format(
             ref=person.id, name=person.name)))
     else:
-        how = {"self": _("registered by its owner"), "old key": _("replacement signed with the old key"),
-               "service manager": _("replacement approved by the Service Manager")}.get(proof.get("how", ""), "")
+        from ..core.present.labels import code_word
+
+        how = code_word("key_how", proof.get("how", ""))
         print(one_line(_("{ref} {name}: key {fingerprint} ({how}); their approvals can be signed with it").format(
             ref=person.id, name=person.name, fingerprint=proof.get("fingerprint", ""), how=how)))
     return EXIT_OK
@@ -99,7 +100,7 @@ def cmd_people_keys(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         rows = key_rows(store)
-    print_rows(args, rows, ["at", "person", "name", "key", "how", "by", "login", "host", "problem"])
+    print_rows(args, rows, ["at", "person", "name", "key", "how", "by", "login", "host", "problem"], {"how": "key_how"})
     return EXIT_OK
 
 
@@ -228,7 +229,7 @@ def cmd_due(args) -> int:
             d = item["days"]
             item["when"] = (ngettext("{n}d overdue", "{n}d overdue", -d).format(n=-d) if d < 0
                             else (_("today") if d == 0 else ngettext("in {n}d", "in {n}d", d).format(n=d)))
-        print_rows(args, items, ["when", "due", "kind", "ref", "title"])
+        print_rows(args, items, ["when", "due", "kind", "ref", "title"], {"kind": "due_kind"})
     else:
         print_rows(args, items, ["due", "days", "overdue", "kind", "ref", "title"])
     return EXIT_OK

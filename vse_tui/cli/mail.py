@@ -89,9 +89,9 @@ def outbox_line(meta: dict) -> str:
               "dropped": _("by {person}").format(person=meta.get("dropped_by", "?"))}.get(state, "")
     if state == "queued" and meta.get("attempts"):
         detail = _("{n} attempt(s), last: {reason}").format(n=meta.get("attempts"), reason=meta.get("error"))
-    shown = {"queued": pgettext("mail state", "queued"), "sent": pgettext("mail state", "sent"),
-             "refused": pgettext("mail state", "refused"), "bounced": pgettext("mail state", "bounced"),
-             "dropped": pgettext("mail state", "dropped")}.get(state, state)
+    from ..core.present.labels import code_word
+
+    shown = code_word("mail", state)
     return one_line(f"{meta.get('key', '?'):<9} {shown:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
                     + _("to {address}").format(address=meta.get("to", "?"))
                     + (f"  {when[:16].replace('T', ' ')}" if when else "")

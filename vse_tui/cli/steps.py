@@ -304,6 +304,7 @@ def cmd_record_show(args) -> int:
     from ..core.kernel import clock
     from ..core.kernel.text import one_line
     from ..core.present.display import change_text, record_lines, uuid_labels, when_text
+    from ..core.present.labels import code_word
 
     with open_store(args, must_exist=True) as store:
         rec = store.find(args.ref)
@@ -313,15 +314,19 @@ def cmd_record_show(args) -> int:
             print(incident_view(store, rec.id).as_text(), end="")
             return EXIT_OK
         lines = [one_line(f"{rec.id}  {rec.title_text}"),
-                 "  " + " · ".join(p for p in (rec.LABEL, _("status {status}").format(status=rec.status) if rec.status
-                                             else "", rec.state or "", _("version {n}").format(n=rec.version)) if p)]
+                 "  " + " · ".join(p for p in (_(rec.LABEL), _("status {status}").format(status=code_word("status", rec.status))
+                                             if rec.status else "", code_word("state", rec.state),
+                                             _("version {n}").format(n=rec.version)) if p)]
         for label, shown in record_lines(store, rec):
             first, *rest = shown.splitlines() or [""]
-            lines.append(f"  {label}: {first}")
+            lines.append("  " + _("{label}: {value}").format(label=label, value=first))
             lines.extend(f"    {line}" for line in rest)
         for a in rec.approvals:
-            lines.append(f"  {a.meaning}: " + _("{who}, {when}, by {how}").format(who=a.by, when=clock.local_text(a.at), how=a.how)
-                         + (_(", signed (SSH)") if a.signature else _(", typed, not signed")) + (f": {a.note}" if a.note else ""))
+            given = _("{who}, {when}, by {how}").format(who=a.by, when=clock.local_text(a.at), how=code_word("how", a.how))
+            given += _(", signed (SSH)") if a.signature else _(", typed, not signed")
+            if a.note:
+                given = _("{label}: {value}").format(label=given, value=a.note)
+            lines.append("  " + _("{label}: {value}").format(label=code_word("meaning", a.meaning), value=given))
         if rec.KIND == "change_requests":
             entry = store.latest("schedule_items", {"change": rec.uuid})
             if entry is not None:

@@ -7,64 +7,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from vse_tui.i18n import N_, _
+from ..core.present.labels import CODES, code_word, field_name
 
-TASK_STATES = {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
-               "stale": N_("stale")}
-AFFILIATIONS = {"internal": N_("internal"), "customer": N_("customer"), "supplier": N_("supplier")}
-MEANINGS = {"approved": N_("approved"), "reviewed": N_("reviewed"),
-            "accepted by the customer": N_("accepted by the customer"),
-            "accepted by the supplier": N_("accepted by the supplier")}
-CHANGE_TYPES = {"emergency": N_("emergency"), "normal": N_("normal"), "pre-approved": N_("pre-approved")}
-HOW = {"signature": N_("signature"), "email": N_("e-mail"), "paper": N_("paper"), "meeting": N_("meeting"),
-       "verbal": N_("verbal"), "other": N_("other")}
-
-
-def _word(table: dict[str, str], code: Any) -> str:
-    text = "" if code is None else str(code)
-    return _(table[text]) if text in table else text
+# the tables live with every other stored code's words (core.present.labels): one way to word a code
+TASK_STATES = CODES["task_state"]
+AFFILIATIONS = CODES["affiliation"]
+MEANINGS = CODES["meaning"]
+CHANGE_TYPES = CODES["change_type"]
+HOW = CODES["how"]
 
 
 def task_state(code: str | None) -> str:
-    return _word(TASK_STATES, code)
+    return code_word("task_state", code)
 
 
 def affiliation(code: str | None) -> str:
-    return _word(AFFILIATIONS, code)
+    return code_word("affiliation", code)
 
 
 def meaning(code: str | None) -> str:
-    return _word(MEANINGS, code)
+    return code_word("meaning", code)
 
 
 def change_type(code: str | None) -> str:
-    return _word(CHANGE_TYPES, code)
+    return code_word("change_type", code)
 
 
 def how(code: str | None) -> str:
-    return _word(HOW, code)
+    return code_word("how", code)
 
 
 def status(code: str | None) -> str:
     """A work product's status ("approved") in the reader's language."""
-    from ..core.model.standard import status_name
-
-    return status_name(code)
+    return code_word("status", code)
 
 
 def state(code: str | None) -> str:
     """A record's state ("in progress") in the reader's language."""
-    from ..core.model.standard import state_name
-
-    return state_name(code)
+    return code_word("state", code)
 
 
 def field(name: str) -> str:
     """A record's field as the report names it: the standard's label in the reader's language, in
     English the field's own name spaced ("acceptance criteria")."""
-    from ..core.model.standard import field_label
-
-    return field_label(name, english=name.replace("_", " "))
+    return field_name(name)
 
 
 def day(value: Any) -> str:

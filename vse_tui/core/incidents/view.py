@@ -9,6 +9,7 @@ from vse_tui.i18n import _
 
 from ..kernel import clock
 from ..kernel.text import one_line
+from ..present.labels import code_word
 
 if TYPE_CHECKING:
     from ..model.ports import Reader
@@ -32,8 +33,10 @@ class IncidentView:
         inc, tgt = self.incident, self.target
         lines = [f"{inc.id}  {one_line(inc.summary)}",  # the title line stays one line
                  "  " + _("priority {priority} (impact {impact}, urgency {urgency})   status {status}   "
-                        "state {state}").format(priority=inc.priority, impact=inc.impact, urgency=inc.urgency,
-                                                status=inc.status, state=inc.state),
+                        "state {state}").format(priority=inc.priority, impact=code_word("impact", inc.impact),
+                                                urgency=code_word("urgency", inc.urgency),
+                                                status=code_word("status", inc.status),
+                                                state=code_word("state", inc.state)),
                  "  " + _("customer {customer}   service {service}").format(customer=self.customer or "-",
                                                                       service=self.service or "-"),
                  "  " + _("opened {opened}   restored {restored}   closed {closed}").format(
@@ -49,16 +52,19 @@ class IncidentView:
             due = clock.local_text(tgt.due_at)
             lines.append("  " + (_("target BREACHED {due} ({source})") if tgt.breached else
                                  _("target due {due} ({source})")).format(due=due, source=tgt.source))
-        for label, value in ((_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
-                             (_("details"), inc.details), (_("category"), inc.category),
-                             (_("resolver"), self.names.get(inc.resolver, inc.resolver)),
-                             (_("steps taken"), inc.steps_taken), (_("solution"), inc.solution),
-                             (_("root cause"), inc.root_cause), (_("no change because"), inc.no_change_reason)):
+        # each label inside its sentence: a language puts its own space before the colon (French)
+        for line, value in ((_("reporter: {value}"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
+                            (_("details: {value}"), inc.details), (_("category: {value}"), inc.category),
+                            (_("resolver: {value}"), self.names.get(inc.resolver, inc.resolver)),
+                            (_("steps taken: {value}"), inc.steps_taken), (_("solution: {value}"), inc.solution),
+                            (_("root cause: {value}"), inc.root_cause),
+                            (_("no change because: {value}"), inc.no_change_reason)):
             if value:
-                lines.append(f"  {label}: {value}")
+                lines.append("  " + line.format(value=value))
         if inc.confirmation:
             c = inc.confirmation
-            lines.append("  " + _("confirmed: {who} by {how}, {at}").format(who=c.by, how=c.how, at=clock.local_text(c.at)))
+            lines.append("  " + _("confirmed: {who} by {how}, {at}").format(who=c.by, how=code_word("how", c.how),
+                                                                               at=clock.local_text(c.at)))
             if c.checked_by:
                 lines.append("  " + _("fix checked by: {who}").format(who=self.names.get(c.checked_by, c.checked_by))
                              + (f" ({c.check})" if c.check else ""))

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
+from ..present.labels import code_word
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,17 +32,11 @@ if TYPE_CHECKING:
 
 STATES = ("queued", "sent", "refused", "bounced", "dropped")
 FAILED = ("refused", "bounced", "dropped")
-# how a party was told without mail (stored in English), as a message's line says it
-TOLD_HOW = {"email": N_("email"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person")}
-
-
-STATE_WORDS = {"sent": N_("sent"), "queued": N_("queued"), "refused": N_("refused"), "bounced": N_("bounced"),
-               "dropped": N_("dropped")}
 
 
 def state_word(state: str | None) -> str:
     """A mail's delivery state as a person reads it, in their language (the code is what is stored)."""
-    return _(STATE_WORDS[state]) if state in STATE_WORDS else (state or "")
+    return code_word("mail", state)
 
 
 def delivery_state(note: Any) -> str:
@@ -185,7 +180,8 @@ class Message:
         """One line: when, which way, with whom, what became of it (`names`: person uuid -> name)."""
         when = clock.local_text(self.at) if self.at else ""
         what = {"new": _("opened it"), "reply": _("a reply"), "held": _("HELD for a person (not the reporter nor a "
-                                                                         "contact of the customer)")}.get(self.state, self.state)
+                                                                         "contact of the customer)")}.get(self.state)
+        what = what or code_word("mail", self.state)  # queued, sent, refused...: the stored code in words
         if self.way == "from":
             line = f"{when}  " + _("mail from {who}: {what}").format(who=self.who, what=what)
         elif self.task:
@@ -232,7 +228,7 @@ def messages_of(store: Reader, kind: str, record: Any) -> list[Message]:
             state = delivery_state(n)
             who = f"{n.to} <{n.address}>" if n.address and n.address != n.to else (n.address or n.to)
             out.append(Message(n.sent_at if state == "sent" and n.sent_at else n.at, "to", who,
-                               state or _("told by {how}").format(how=_(TOLD_HOW[n.how]) if n.how in TOLD_HOW else n.how),
+                               state or _("told by {how}").format(how=code_word("how", n.how)),
                                n.delivery if state else "", text=n.message, task=n.task,
                                by=n.by))
     else:

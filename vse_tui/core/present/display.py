@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
+from .labels import CODES, code_word, field_name
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -56,8 +57,6 @@ ENTRY_KEYS = {"at": N_("at"), "by": N_("by"), "how": N_("how"), "to": N_("to"), 
               "message": N_("message"), "person": N_("person"), "checked_by": N_("checked by"), "check": N_("check"),
               "who": N_("who"), "minutes": N_("minutes"), "billable": N_("billable"), "note": N_("note"),
               "address": N_("address"), "sent_at": N_("sent at"), "delivery": N_("delivery"), "state": N_("state")}
-# how a party was told or confirmed, stored in English
-WAYS = {"email": N_("email"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person")}
 
 
 def _with_unit(key: str, value: Any) -> str:
@@ -104,12 +103,14 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             return ", ".join(render_value(v, labels) for v in value)
         return "\n".join(render_value(v, labels) for v in value)
     if isinstance(value, dict):
-        parts = [(k, _(WAYS[v]) if k == "how" and v in WAYS else (_with_unit(k, v) or render_value(v, labels)))
+        parts = [(k, code_word("how" if k == "how" else "mail", v) if k in ("how", "state") and isinstance(v, str)
+                  else (_with_unit(k, v) or render_value(v, labels)))
                  for k, v in value.items()
                  if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
         nested = any(isinstance(v, (dict, list)) for v in value.values())
         long = any(len(text) > 40 for _k, text in parts)
-        return ("\n" if nested or long or len(parts) > 4 else "; ").join(f"{_entry_key(k)}: {text}" for k, text in parts)
+        return ("\n" if nested or long or len(parts) > 4 else "; ").join(
+            _("{label}: {value}").format(label=_entry_key(k), value=text) for k, text in parts)
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -186,7 +187,8 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         if isinstance(sent, dict) and sent.get("state") == "reply":
             return _("mail from {sender}: {subject}").format(sender=sent.get("from", ""), subject=sent.get("subject", ""))[:limit]
         if isinstance(sent, dict):
-            return _("mail {state}: {detail}").format(state=sent.get("state", ""), detail=sent.get("detail", ""))[:limit]
+            return _("mail {state}: {detail}").format(state=code_word("mail", sent.get("state", "")),
+                                                      detail=sent.get("detail", ""))[:limit]
     if h["action"] == "update" and h.get("field") == "notifications":
         told = _notifications_change(h.get("old_value"), h.get("new_value"))
         if told:
@@ -205,15 +207,15 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
                 for m in added)  # what it says, too: the reply is the customer's word
             text = " ".join(text.split())
             return text if len(text) <= limit else text[: limit - 1] + "…"
-        return f"{field}: + {short(h.get('new_value'))}"
+        return _("{label}: {value}").format(label=field, value="+ " + short(h.get("new_value")))
     if h["action"] != "update":
-        return f"{h['action']} {field}: {short(h.get('new_value'))}".strip()
+        return _("{label}: {value}").format(label=f"{h['action']} {field}".strip(), value=short(h.get("new_value")))
     value: Callable[[str | None], str] = short
     if h.get("field") in ("status", "state"):  # a code stored in English, shown as the language names it
         value = _code_words(h["field"], short)
     if h.get("old_value") in (None, "", "[]", "{}"):
-        return f"{field}: {value(h.get('new_value'))}"
-    return f"{field}: {value(h.get('old_value'))} → {value(h.get('new_value'))}"
+        return _("{label}: {value}").format(label=field, value=value(h.get("new_value")))
+    return _("{label}: {value}").format(label=field, value=f"{value(h.get('old_value'))} → {value(h.get('new_value'))}")
 
 
 def _code_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
@@ -250,12 +252,13 @@ def _notifications_change(old: str | None, new: str | None) -> str:
             continue
         state, to = n.get("state") or "", n.get("address") or n.get("to") or ""
         if was is None:
-            told = {"task": n.get("task", ""), "who": n.get("to", ""), "how": n.get("how", ""), "state": state, "to": to}
+            told = {"task": n.get("task", ""), "who": n.get("to", ""), "how": code_word("how", n.get("how", "")),
+                    "state": code_word("mail", state), "to": to}
             parts.append((_("notified {task} {who} by {how} (mail {state} to {to})") if state else
                           _("notified {task} {who} by {how}")).format(**told))
         elif state and state != (was.get("state") or ""):
             detail = n.get("delivery") or ""
-            said = {"task": n.get("task", ""), "state": state, "to": to, "detail": detail}
+            said = {"task": n.get("task", ""), "state": code_word("mail", state), "to": to, "detail": detail}
             parts.append((_("{task} mail {state} to {to}: {detail}") if detail else
                           _("{task} mail {state} to {to}")).format(**said))
     return "; ".join(parts)
@@ -293,7 +296,9 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
             shown = hours_text(getattr(rec, name))
         elif name == "size" and isinstance(value, int):  # an attached file's
             shown = ngettext("{n} byte", "{n} bytes", value).format(n=f"{value:,}")
+        elif isinstance(value, str) and (name in CODES or name == "urgency"):  # a choice: its word
+            shown = code_word(name, value)
         else:
             shown = _with_unit(name, value) or render_value(value, labels)
-        out.append((name.replace("_", " "), shown))
+        out.append((field_name(name), shown))
     return out

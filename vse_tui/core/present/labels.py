@@ -1,10 +1,87 @@
-"""A field's name as it reads inside a sentence. The labels themselves are the standard's names
-(`core.model.standard.field_label`, data/standard/names): the one source of field labels. The
-field names are keys: never translated."""
+"""A stored code or a field's name as a person reads it, in the language spoken: the one place
+that turns what is stored ("in progress", "medium", "queued", "impacted_cis") into words on a
+screen, in the CLI's lists and show commands and in the reports. The field labels and the
+records' states and statuses are the standard's names (`core.model.standard`, data/standard/names);
+the other codes are worded here. What is stored is never translated: JSON and CSV keep the codes."""
 
 from __future__ import annotations
 
-from vse_tui.i18n import SOURCE_LANGUAGE, language
+from vse_tui.i18n import N_, SOURCE_LANGUAGE, _, language, pgettext
+
+# a choice's code -> its word, per stored field (the codes of core.model.records)
+CODES: dict[str, dict[str, str]] = {
+    "impact": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
+    "risk": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
+    "change_type": {"emergency": N_("emergency"), "normal": N_("normal"), "pre-approved": N_("pre-approved")},
+    "ci_type": {"hardware": N_("hardware"), "software": N_("software"), "network": N_("network"),
+                "document": N_("document"), "service component": N_("service component"), "other": N_("other")},
+    "expiry_kind": {"licence": N_("licence"), "warranty": N_("warranty"), "certificate": N_("certificate"),
+                    "contract": N_("contract")},
+    "feedback_type": {"compliment": N_("compliment"), "complaint": N_("complaint"), "comment": N_("comment")},
+    "source": {"customer": N_("customer"), "supplier": N_("supplier"), "other": N_("other")},
+    "provider_type": {"internal": N_("internal"), "external": N_("external")},
+    "affiliation": {"internal": N_("internal"), "customer": N_("customer"), "supplier": N_("supplier")},
+    "item_type": {"change": N_("change"), "change window": N_("change window"),
+                  "maintenance window": N_("maintenance window"), "business event": N_("business event")},
+    "recurrence": {"none": N_("none"), "weekly": N_("weekly"), "monthly": N_("monthly")},
+    "result": {"pass": N_("pass"), "fail": N_("fail")},
+    "area": {"change": N_("change"), "incident": N_("incident"), "relationship": N_("relationship")},
+    # how a party was told, confirmed or gave an approval
+    "how": {"signature": N_("signature"), "email": N_("e-mail"), "paper": N_("paper"), "meeting": N_("meeting"),
+            "verbal": N_("verbal"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person"),
+            "other": N_("other")},
+    "meaning": {"approved": N_("approved"), "reviewed": N_("reviewed"),
+                "accepted by the customer": N_("accepted by the customer"),
+                "accepted by the supplier": N_("accepted by the supplier")},
+    # what a due date is for (core.evidence.due), a CI's expiry among them
+    "due_kind": {"agreement": N_("agreement"), "supplier agreement": N_("supplier agreement"), "policy": N_("policy"),
+                 "catalogue": N_("catalogue"), "improvement report": N_("improvement report"),
+                 "performance report": N_("performance report"), "training": N_("training"),
+                 "licence": N_("licence"), "warranty": N_("warranty"), "certificate": N_("certificate"),
+                 "contract": N_("contract"), "expiry": N_("expiry")},
+    # how a person's key came to be theirs (core.governance.keys)
+    "key_how": {"self": N_("registered by its owner"), "old key": N_("replacement signed with the old key"),
+                "service manager": N_("replacement approved by the Service Manager")},
+    "task_state": {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
+                   "stale": N_("stale")},
+}
+
+
+def _mail_state(code: str) -> str:
+    return {"queued": pgettext("mail state", "queued"), "sent": pgettext("mail state", "sent"),
+            "refused": pgettext("mail state", "refused"), "bounced": pgettext("mail state", "bounced"),
+            "dropped": pgettext("mail state", "dropped")}.get(code, code)
+
+
+def _urgency(code: str) -> str:  # its own words: they agree with "urgency" (Spanish urgencia alta)
+    return {"high": pgettext("urgency", "high"), "medium": pgettext("urgency", "medium"),
+            "low": pgettext("urgency", "low")}.get(code, code)
+
+
+def code_word(field: str, code: object) -> str:
+    """A stored code of `field` ("state", "status", "impact", "mail", "how"...) as the language
+    spoken says it; an unknown code as it is stored."""
+    text = "" if code is None else str(code)
+    if not text:
+        return ""
+    if field in ("state", "status"):
+        from ..model.standard import state_name, status_name  # here: the first screen opens without the models
+
+        return state_name(text) if field == "state" else status_name(text)
+    if field == "mail":
+        return _mail_state(text)
+    if field == "urgency":
+        return _urgency(text)
+    table = CODES.get(field, {})
+    return _(table[text]) if text in table else text
+
+
+def field_name(name: str) -> str:
+    """A field's label as a list of a record's fields shows it: the standard's label in the language
+    spoken, in English the field's own name spaced ("impacted cis")."""
+    from ..model.standard import field_label
+
+    return field_label(name, english=name.replace("_", " "))
 
 
 def field_words(name: str) -> str:

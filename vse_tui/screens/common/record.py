@@ -12,6 +12,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.display import record_lines
+from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.widgets.history import HistoryTable, record_panels
@@ -67,9 +68,9 @@ class RecordScreen(BaseScreen):
         self.query_one("#head", Static).update(Text.assemble(
             (f"{rec.id}  ", "bold"), (rec.title_text, "bold"), "   ",
             (f"{wp.code} {_(wp.name)} · " if wp else f"{_(model.LABEL)} · ", "dim"),
-            (_("status {status}").format(status=_(rec.status)) if rec.status else "",
+            (_("status {status}").format(status=code_word("status", rec.status)) if rec.status else "",
              "green" if rec.status in ("approved", "updated", "published", "final") else ""),
-            (f" · {_(rec.state)}" if rec.state else "", ""), (_(" · version {version}").format(version=rec.version), "dim"),
+            (f" · {code_word('state', rec.state)}" if rec.state else "", ""), (_(" · version {version}").format(version=rec.version), "dim"),
             *(((("\n" + ("▲ " if signed.needs_approval else "")) + signed.text,
                 "bold dark_orange" if signed.needs_approval else ("green" if signed.current else "dim")),)
               if signed else ())))
