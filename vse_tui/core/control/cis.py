@@ -203,7 +203,7 @@ def plan_import(store: StorePort, path: Path) -> CIPlan:
             plan.rejected.append(Rejected(line, str(exc)))
             continue
         except ValidationError as exc:
-            plan.rejected.append(Rejected(line, describe_validation_error(exc, "row")))
+            plan.rejected.append(Rejected(line, describe_validation_error(exc, _("row"))))
             continue
         seen.add(name.lower())
         parents = [p.strip() for p in re.split(r"[;,]", get("depends_on") or "") if p.strip()]

@@ -91,7 +91,7 @@ def new(store: StorePort, who: str | None = None, how: str = "signature", meanin
         return Approval(by=name_of(store, person), person=person, at=store.write_time(), how=how, meaning=meaning,
                         noted_by=witness, note=(note or "").strip() or None, recorded_by=recorded_by)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "approval")) from None
+        raise InputError(describe_validation_error(exc, _("approval"))) from None
 
 
 def bind(approval: Approval, record: Record) -> Approval:

@@ -122,10 +122,11 @@ def identify(store: StorePort, claim: str | None, login: str, explicit: bool = F
 
 def person_ref(store: StorePort, text: str | None, label: str, affiliation: str | None = "internal",
                required: bool = True) -> str | None:
-    """The uuid of the person a "who" field names, or a clear error (never free text kept)."""
+    """The uuid of the person a "who" field names, or a clear error (never free text kept). `label`
+    is the field's label as shown, already in the language spoken."""
     if not (text or "").strip():
         if required:
-            raise InputError(_("{label}: choose a person").format(label=_(label)))
+            raise InputError(_("{label}: choose a person").format(label=label))
         return None
     found = find_person(store, text or "", affiliation)
     if found is None:
@@ -136,17 +137,18 @@ def person_ref(store: StorePort, text: str | None, label: str, affiliation: str 
                    "supplier": _("{label}: no person {text!r} among the supplier's contacts (people are added in "
                                  "GO.1.2, or with 'vse-tui people add')")}.get(
             affiliation or "", _("{label}: no person {text!r} (people are added in GO.1.2, or with 'vse-tui people add')"))
-        raise InputError(refusal.format(label=_(label), text=text))
+        raise InputError(refusal.format(label=label, text=text))
     return found[0]
 
 
-def me(store: StorePort, label: str = N_("You")) -> str:
-    """The uuid of the person at the keyboard, or a clear error when the login is mapped to nobody."""
+def me(store: StorePort, label: str | None = None) -> str:
+    """The uuid of the person at the keyboard, or a clear error when the login is mapped to nobody
+    (`label`: the field's label as shown, already translated)."""
     person = getattr(store.actor, "person", None)
     if not person:
         raise InputError(_("{label}: you ({operator}) are not a person of this shop yet; add yourself with "
                            "'vse-tui people add NAME --os-user LOGIN' (or in the setup's Roles step)").format(
-            label=_(label), operator=store.actor.operator))
+            label=label or _("You"), operator=store.actor.operator))
     return person
 
 

@@ -187,7 +187,7 @@ def _save_document(store: StorePort, table: str, model: type[Record], fields: di
             changes["approvals"] = [*existing.approvals, bind(approved, candidate)]
         return store.update(table, existing.uuid, changes, task=task)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, model.LABEL)) from None
+        raise InputError(describe_validation_error(exc, _(model.LABEL))) from None
 
 
 def _shown(store: StorePort, record: Record, approved: Approval, evidence: str | None, version: int) -> Approval:

@@ -187,7 +187,7 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
         person = Person(name=name, email=email.strip(), phone=phone.strip(), affiliation=affiliation,
                         os_user=login, ssh_key=ssh_key, organisation=org, language=language)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "person")) from None
+        raise InputError(describe_validation_error(exc, _("person"))) from None
     if login and not store.actor.person and store.actor.os_user == login:
         # someone adding themself, mapped to their login: from this write on, they write as themself
         store.actor = store.actor.as_person(person.uuid, person.name)

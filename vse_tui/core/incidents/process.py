@@ -124,7 +124,7 @@ def log_incident(
             assignee=assignee_uuid,
         )
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "incident")) from None
+        raise InputError(describe_validation_error(exc, _("incident"))) from None
     with store.transaction():
         if new_person is not None:
             from ..governance.roles import add_person
@@ -245,7 +245,7 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
                             by=store.actor.person or store.actor.operator, message=text,
                             to_person=contact[0] if contact else None, **(mail or {}))
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, "notification")) from None
+        raise InputError(describe_validation_error(exc, _("notification"))) from None
     changes: dict[str, Any] = {"notifications": [*inc.notifications, note]}
     if inc.status != "closed":
         changes["status"] = "updated"

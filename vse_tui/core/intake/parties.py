@@ -118,7 +118,7 @@ def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
             plan.rejected.append(Rejected(line, str(exc)))
             continue
         except ValidationError as exc:
-            plan.rejected.append(Rejected(line, describe_validation_error(exc, "row")))
+            plan.rejected.append(Rejected(line, describe_validation_error(exc, _("row"))))
             continue
         seen.add(name.lower())
         seen_keys.add(name_key(name))

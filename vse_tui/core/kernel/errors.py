@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import _
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -35,11 +35,13 @@ class BusyError(DatabaseError):
     """Another program holds the write lock for too long."""
 
 
-def describe_validation_error(exc: ValidationError, what: str = N_("record")) -> str:
-    """Turn a pydantic ValidationError into one line naming each field and what it expects."""
+def describe_validation_error(exc: ValidationError, what: str | None = None) -> str:
+    """Turn a pydantic ValidationError into one line naming each field and what it expects (`what`:
+    the record as the reader knows it, already in their language; "record" when not said)."""
+    what = what or _("record")
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or _(what)
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or what
         msg = err.get("msg") or _("is not valid")
         msg = msg.removeprefix("Value error, ")
         value = err.get("input")
@@ -48,4 +50,4 @@ def describe_validation_error(exc: ValidationError, what: str = N_("record")) ->
             text = str(value)
             shown = " " + _("(got {value!r})").format(value=text[:40] + ("..." if len(text) > 40 else ""))
         parts.append(f"{loc}: {msg}{shown}")
-    return _("{what}: {problems}").format(what=_(what), problems="; ".join(parts))
+    return _("{what}: {problems}").format(what=what, problems="; ".join(parts))

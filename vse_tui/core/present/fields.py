@@ -74,7 +74,7 @@ def _label(name: str, lang: str | None = None) -> str:
                "change_type": "Change type", "feedback_type": "Type", "item_type": "Type",
                "targets": "Targets", "review_intervals": "Review intervals", "service_hours": "Service hours",
                "state": "State"}.get(name, name.replace("_", " ").capitalize())
-    return field_label(name, english, lang)
+    return field_label(name, "", lang) or _(english)  # the pseudo-language's too: translated once, here
 
 
 def field_specs(kind: str, include_state: bool = True) -> list[FieldSpec]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import _
 
 from ..kernel.errors import InputError, NotFound
 
@@ -64,7 +64,7 @@ def log_feedback(store: StorePort, description: str, *, feedback_type: str = "co
                               received_at=received_at or store.write_time(), incidents=incidents or [],
                               changes=changes or [])
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, N_("feedback entry"))) from None
+        raise InputError(describe_validation_error(exc, _("feedback entry"))) from None
     with store.transaction():
         saved = store.add(entry, task=FEEDBACK_TASK)
         if company:

@@ -402,7 +402,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
     for spec in field_specs(kind):
         if only is not None and spec.name not in only:
             continue
-        label = _(spec.label)
+        label = spec.label  # already in the language spoken (core.present.fields)
         value = shown.get(spec.name)
         if spec.how == "text":
             out.append(Field(spec.name, label, "text", value, required=spec.required))
@@ -419,7 +419,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
                                      kinds=PARTY_KINDS if spec.name in PARTY_LINKS else None))
         else:
             out.append(Field(spec.name, label, "input", value, required=spec.required,
-                             placeholder=_(spec.hint) if spec.hint else ""))
+                             placeholder=spec.hint))
     return sorted(out, key=lambda f: not f.required)  # what must be filled first (the order kept otherwise)
 
 

@@ -204,9 +204,8 @@ class WizardScreen(BaseScreen):
         from vse_tui.core.governance.setup import APPROVES, fields
 
         kinds = {"line": "input", "date": "input", "text": "text", "radio": "radio"}
-        # the core describes the fields in English; the labels, choices and hints are shown translated
-        out = [Field(f.name, _(f.label), kinds[f.kind], f.value, [(_(label), value) for label, value in f.options],
-                     f.required, _(f.placeholder) if f.placeholder else "")
+        # the core gives the labels, choices and hints already in the language spoken (never translated twice)
+        out = [Field(f.name, f.label, kinds[f.kind], f.value, list(f.options), f.required, f.placeholder)
                for f in fields(self.store, key, draft)]
         if key in APPROVES and key != "roles":
             out += self._approval_fields(draft)
