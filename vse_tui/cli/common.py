@@ -42,8 +42,30 @@ class Parser(argparse.ArgumentParser):
         # width each time (importing shutil, with bz2 and lzma: 3 ms of every command).
         formatter_class = self.formatter_class
         if isinstance(formatter_class, type) and issubclass(formatter_class, argparse.HelpFormatter):
-            return formatter_class(prog=self.prog, width=terminal_width() - 2)
-        return formatter_class(prog=self.prog)
+            formatter = formatter_class(prog=self.prog, width=terminal_width() - 2)
+        else:
+            formatter = formatter_class(prog=self.prog)
+        formatter._Section = _Section  # type: ignore[assignment]  # headings as the language writes them
+        return formatter
+
+
+class _Section(argparse.HelpFormatter._Section):
+    """A section of --help whose heading ("options:") is a whole translated text: argparse glues the
+    colon on in code, where French wants a space before it ("options :")."""
+
+    def format_help(self) -> str:
+        heading = self.heading
+        if heading is argparse.SUPPRESS or heading is None:
+            return str(super().format_help())
+        self.heading = None
+        try:
+            text = str(super().format_help())  # "\n" + the items + "\n", or "" for an empty section
+        finally:
+            self.heading = heading
+        if not text:
+            return ""
+        indent = " " * self.formatter._current_indent
+        return "\n" + indent + _("{heading}:").format(heading=heading) + "\n" + text[1:]
 
 
 def terminal_width() -> int:

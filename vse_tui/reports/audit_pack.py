@@ -369,7 +369,7 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
         ("table", ([pgettext("audit pack", "month"), pgettext("audit pack", "records")],
                    [[Link(_month_text(m), f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
                    or [[_("none"), "0"]]))])
-    return [index, *(Page(f"{title}: {_month_text(m)}", f"{base}-{m}", count=n, part=True, month=(field, m))
+    return [index, *(Page(_("{label}: {value}").format(label=title, value=_month_text(m)), f"{base}-{m}", count=n, part=True, month=(field, m))
                      for m, n in sorted(by_month.items()))]
 
 
@@ -619,9 +619,12 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
                      [pack.link(ev.get("record")), _("{when} by {person}").format(
                          when=clock.local_text(clock.parse_datetime(ev["at"])), person=ev["by"])]
                      if ev else Mark(_("none"), "no"),
-                     "\n".join(f"{i.wp} {i.name}: {_needed(i.needed)} ({_yes_no(i.ok)})" for i in t.inputs if i.wp),
-                     "\n".join(f"{o.wp} {o.name}: {_needed(o.needed)} ({_yes_no(o.ok)})" for o in t.outputs if o.wp),
-                     "\n".join(f"{r}: {', '.join(h) or nobody}" for r, h in t.holders.items())])
+                     "\n".join(_("{label}: {value}").format(label=f"{i.wp} {i.name}", value=f"{_needed(i.needed)} ({_yes_no(i.ok)})")
+                               for i in t.inputs if i.wp),
+                     "\n".join(_("{label}: {value}").format(label=f"{o.wp} {o.name}", value=f"{_needed(o.needed)} ({_yes_no(o.ok)})")
+                               for o in t.outputs if o.wp),
+                     "\n".join(_("{label}: {value}").format(label=r, value=", ".join(h) or nobody)
+                               for r, h in t.holders.items())])
     if rows:
         blocks.append(("table", (_task_head(), rows)))
     findings = audit_findings(store)

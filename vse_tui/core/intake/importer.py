@@ -35,6 +35,7 @@ from vse_tui.i18n import N_, _
 from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError
+from ..present.labels import field_words
 from .layouts import (
     DATE_FIELDS,
     FIELDS,
@@ -605,7 +606,7 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         try:
             readers[name] = seen.reader(options.dates)
         except DateError as exc:
-            raise InputError(f"{mapping[name]}: {exc}") from None
+            raise InputError(_("{label}: {value}").format(label=mapping[name], value=exc)) from None
         if (not options.dates and seen.numeric and not seen.day_first and not seen.month_first
                 and bool(day_first) != bool(month_first)):  # one tool writes all its dates alike
             first = bool(day_first)
@@ -822,7 +823,7 @@ class _Builder:
                 try:
                     parsed[name] = readers[name].read(raw)
                 except DateError as exc:
-                    raise ValueError(f"{name.replace('_', ' ')}: {exc}") from None
+                    raise ValueError(_("{label}: {value}").format(label=field_words(name), value=exc)) from None
         if row.get("priority"):
             parsed["priority"] = words.priority(row["priority"] or "")
         for name in ("impact", "urgency"):

@@ -271,7 +271,7 @@ def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> st
             return resolve(store, kind, text) or ""
         return store.find(text).uuid
     except NotFound as exc:
-        raise InputError(f"{label}: {exc}") from None
+        raise InputError(_("{label}: {value}").format(label=label, value=exc)) from None
 
 
 # ---------------------------------------------------------------- whole records
