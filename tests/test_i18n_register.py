@@ -1,0 +1,66 @@
+"""One register per language, and each language's own punctuation: Spanish speaks to the shop as
+usted, Brazilian Portuguese as você, French as vous (a business tool; see docs/languages.md); French
+puts a space before : ; ? and !. A message that slips into tú, tu or the European Portuguese words
+(ficheiro, ecrã, utilizador) fails here with its msgid."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from vse_tui import i18n
+
+LOCALE = Path(i18n.__file__).parent / "locale"
+
+# words only the informal register (or another variant of the language) uses: none is also a word
+# of the formal one, so a hit is a slip, never a false alarm
+FORBIDDEN = {
+    "es": r"tú|tu|tus|ti|contigo|te|puedes|tienes|quieres|debes|necesitas|estás|eres|haz",
+    "pt_BR": r"tu|teu|tua|teus|tuas|ti|contigo|podes|tens|queres|deves|ficheiros?|ecrã|utilizador(?:es)?|registos?"
+             r"|contactos?|equipa",
+    "fr": r"tu|toi|ton|ta|tes|te|t'|peux|veux|dois|as",
+}
+
+
+def _forbidden(lang: str) -> re.Pattern[str]:
+    """The words, in small letters or with a capital (never all capitals: TI is an acronym)."""
+    words = FORBIDDEN[lang].split("|")
+    either = "|".join(f"[{w[0]}{w[0].upper()}]{w[1:]}" for w in words)
+    return re.compile(rf"(?<![\w'’-])(?:{either})(?![\w'’-])")
+
+
+def _messages(lang: str) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
+        for key, forms in i18n.parse_po(path.read_text(encoding="utf-8"))[0].items():
+            out += [(key.split("\x04")[-1], form) for form in forms if form]
+    return out
+
+
+def _prose(text: str) -> str:
+    """A message without what is not its language's prose: fields, quoted or `coded` text, commands,
+    mail headers (Auto-Submitted: ...), codes (PT:change), times (08:30), URLs and paths."""
+    text = re.sub(r"\b(?:Auto-Submitted|Precedence|List-Id|X-[\w-]+):|\b[A-Za-z]+://\S+|\b[\w.-]+:(?=\S)", " ", text)
+    return re.sub(r"\{[^{}]*\}|%\(\w+\)[sdr]|`[^`]*`|'[^']*'|\"[^\"]*\"|«[^»]*»|HH:MM", " ", text)
+
+
+@pytest.mark.parametrize("lang", sorted(FORBIDDEN))
+def test_one_register_per_language(lang: str) -> None:
+    forbidden = _forbidden(lang)
+    slips = [f"{msgid!r}: {text!r}" for msgid, text in _messages(lang) if forbidden.search(_prose(text))]
+    assert not slips, f"{lang}: words of another register:\n" + "\n".join(slips[:30])
+
+
+def test_french_puts_a_space_before_its_high_punctuation() -> None:
+    glued = re.compile(r"[\w)\]»]([:;?!])(?=\s|$)")
+    slips = [f"{msgid!r}: {text!r}" for msgid, text in _messages("fr") if glued.search(_prose(text))]
+    assert not slips, "French wants a space before : ; ? !:\n" + "\n".join(slips[:30])
+
+
+def test_the_guard_finds_a_slip() -> None:
+    assert _forbidden("es").search(_prose("Tu trabajo: guarda tu trabajo"))
+    assert not _forbidden("es").search(_prose("Servicios de TI"))
+    assert re.search(r"[\w)\]»]([:;?!])(?=\s|$)", _prose("Remplacer la base?"))
+    assert not re.search(r"[\w)\]»]([:;?!])(?=\s|$)", _prose("en-tête Auto-Submitted: {auto} ; PT:change à 08:30"))
