@@ -187,7 +187,7 @@ async def test_the_incident_shows_both_targets_met_or_late_by_how_much(make_app,
         app.open_record(inc.id)
         await pilot.pause()
         head = str(app.screen.query_one("#head").render())
-        assert "respond 15m: met" in head and "resolve 4h: late by 2h" in head
+        assert "respond within 15m: met" in head and "resolve within 4h: late by 2h" in head
         assert "left" not in head  # restored: a verdict, not a countdown
 
 

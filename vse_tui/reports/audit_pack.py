@@ -558,13 +558,13 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
     from .performance import PRIORITIES, minutes_text, pct
 
     rows = []
-    from .performance import _shown
+    from .performance import shown_name
 
     for r in [*report.get("rows", []), {"customer": _("Total"), **(report.get("total") or {})}]:
         if "incidents" not in r:
             continue
         fb = r.get("feedback") or {}
-        rows.append([_shown(r.get("customer") or ""), str(r["incidents"]),
+        rows.append([shown_name(r.get("customer") or ""), str(r["incidents"]),
                      " ".join(f"{q}:{(r.get('by_priority') or {}).get(q, 0)}" for q in PRIORITIES),
                      f"{pct(r['response_met'], r['response_measured'])} ({r['response_met']}/{r['response_measured']})",
                      f"{pct(r['resolution_met'], r['resolution_measured'])} ({r['resolution_met']}/{r['resolution_measured']})",

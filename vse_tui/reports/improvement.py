@@ -56,11 +56,11 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
     """The draft's fields, in plain words the owner can edit."""
     perf = data["performance"]
     t = perf["total"]
-    from .performance import _shown
+    from .performance import shown_name
 
     per_customer = "; ".join(
         _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
-            customer=_shown(r["customer"]), incidents=r["incidents"],
+            customer=shown_name(r["customer"]), incidents=r["incidents"],
             resolved=pct(r["resolution_met"], r["resolution_measured"]), breached=r["breached"])
         for r in perf["rows"]) or _("no incidents")
     goals = (_("Objectives ({policy}): {objectives}").format(

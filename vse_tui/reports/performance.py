@@ -35,7 +35,7 @@ from . import words
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
-NONE_CUSTOMER = "(no customer)"  # stored in a saved report's figures: shown through _shown
+NONE_CUSTOMER = "(no customer)"  # stored in a saved report's figures: shown through shown_name
 NO_SERVICE = "(no service)"
 
 
@@ -295,12 +295,12 @@ def to_csv(report: dict[str, Any]) -> str:
     titles = csv_titles()
     head = [titles["customer"], *(titles[k] for k in SCALARS), *PRIORITIES,
             *(titles[f"feedback_{t}"] for t in FEEDBACK_TYPES),
-            *(_("service:{name}").format(name=_shown(s)) for s in services)]
+            *(_("service:{name}").format(name=shown_name(s)) for s in services)]
     buf = io.StringIO()
     write_csv(buf, head, ([row["customer"], *("" if row[k] is None else row[k] for k in SCALARS),
                            *(row["by_priority"][p] for p in PRIORITIES), *(row["feedback"][t] for t in FEEDBACK_TYPES),
                            *(row["by_service"].get(s, 0) for s in services)]
-                          for row in [*({**r, "customer": _shown(r["customer"])} for r in report["rows"]),
+                          for row in [*({**r, "customer": shown_name(r["customer"])} for r in report["rows"]),
                                       {"customer": pgettext("csv", "TOTAL"), **report["total"]}]))
     return buf.getvalue()
 
@@ -323,7 +323,7 @@ def csv_titles() -> dict[str, str]:
     }
 
 
-def _shown(name: str) -> str:
+def shown_name(name: str) -> str:
     """A group's name as shown: the stand-ins for no customer and no service in the reader's language."""
     if name == NONE_CUSTOMER:
         return _("(no customer)")
@@ -351,7 +351,7 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
     for r in rows:
         fb = r["feedback"]
         lines.append(
-            f"| {_shown(r['customer'])} | {r['incidents']} | " + " | ".join(str(r["by_priority"][q]) for q in PRIORITIES)
+            f"| {shown_name(r['customer'])} | {r['incidents']} | " + " | ".join(str(r["by_priority"][q]) for q in PRIORITIES)
             + f" | {pct(r['response_met'], r['response_measured'])} ({r['response_met']}/{r['response_measured']})"
             f" | {pct(r['resolution_met'], r['resolution_measured'])} ({r['resolution_met']}/{r['resolution_measured']})"
             f" | {r['breached']} | {minutes_text(r['mean_resolve_minutes'])} | {minutes_text(r['p90_resolve_minutes'])}"
@@ -361,7 +361,7 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
     services = report["total"]["by_service"]
     if services:
         lines += ["", _("## Incidents by service"), "", _("| Service | Incidents |"), "|---|---|"]
-        lines += [f"| {_shown(s)} | {n} |" for s, n in services.items()]
+        lines += [f"| {shown_name(s)} | {n} |" for s, n in services.items()]
     lines += ["", _("## Previous actions"), "", report.get("previous_actions") or _("None recorded."), "",
               _("## Proposed actions"), "", proposed_actions or _("To be written by the relationship manager."), ""]
     return "\n".join(lines)

@@ -222,15 +222,17 @@ class IncidentDetailScreen(BaseScreen):
 
         from vse_tui.screens.incidents.words import shown
 
-        parts: list = [(_("respond") + " ", "dim"), (span(target.respond_minutes), ""), (": ", "dim")]
+        # each target says what it allows, and a countdown says when it falls due: "resolve within 3d:
+        # due in 10d" (3d of service hours fall due in 10 days), never "3d: 10d left"
+        parts: list = [(_("respond within {target}:").format(target=span(target.respond_minutes)) + " ", "dim")]
         if verdict.response_met is True:
             parts.append((_("met"), "green"))
         elif verdict.response_met is False:
             late = verdict.response_late_by or (now - verdict.respond_due)
             parts.append((_("late by {duration}").format(duration=clock.human_duration(late)), "bold red"))
         else:
-            parts.append((_("{duration} left").format(duration=clock.human_duration(verdict.respond_due - now)), ""))
-        parts += [(" · " + _("resolve") + " ", "dim"), (span(target.resolve_minutes), ""), (": ", "dim")]
+            parts.append((_("due in {duration}").format(duration=clock.human_duration(verdict.respond_due - now)), ""))
+        parts += [(" · " + _("resolve within {target}:").format(target=span(target.resolve_minutes)) + " ", "dim")]
         if inc.restored_at is not None:
             if verdict.resolution_met:
                 parts.append((_("met"), "green"))
@@ -242,7 +244,7 @@ class IncidentDetailScreen(BaseScreen):
         elif clk.late:
             parts.append((_("late by {duration}").format(duration=clock.human_duration(-clk.remaining)), "bold red"))
         elif clk.remaining is not None:
-            parts.append((_("{duration} left").format(duration=clock.human_duration(clk.remaining)), ""))
+            parts.append((_("due in {duration}").format(duration=clock.human_duration(clk.remaining)), ""))
         parts.append((" · " + _units(target.hours), "dim"))  # "2d" is two days of service hours: said
         if inc.status == "closed" and inc.closed_at:
             parts += [(" · ", "dim"), (_("closed {when}").format(when=clock.relative(inc.closed_at, now)), "green")]

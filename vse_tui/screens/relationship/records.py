@@ -306,7 +306,7 @@ class PerformanceScreen(BaseScreen):
                 t.add_column(heading, justify="right", no_wrap=True)
             for r in rows:
                 style = "bold" if r["customer"] is None else ""
-                t.add_row(Text(r["customer"] if r["customer"] is not None else _("Total"), style=style,
+                t.add_row(Text(perf.shown_name(r["customer"]) if r["customer"] is not None else _("Total"), style=style,
                                overflow="ellipsis"), *[value(r) for _h, value in part],
                           style=style)
             tables.append(t)
@@ -327,7 +327,7 @@ class PerformanceScreen(BaseScreen):
         left.add_row(Text(_("By service"), style="bold"), "", "")
         top = max(total["by_service"].values(), default=0)
         for name, n in sorted(total["by_service"].items(), key=lambda kv: -kv[1]):
-            left.add_row(name[:24], Text(_bar(n, top), style="cyan"), str(n))
+            left.add_row(perf.shown_name(name)[:24], Text(_bar(n, top), style="cyan"), str(n))
         right = Table.grid(padding=(0, 1))
         right.add_column(width=16)
         right.add_column(width=22)
