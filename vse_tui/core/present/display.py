@@ -56,7 +56,8 @@ HIDDEN_KEYS = {"content", "signature", "key"}  # hashes and signatures: shown wh
 ENTRY_KEYS = {"at": N_("at"), "by": N_("by"), "how": N_("how"), "to": N_("to"), "task": N_("task"),
               "message": N_("message"), "person": N_("person"), "checked_by": N_("checked by"), "check": N_("check"),
               "who": N_("who"), "minutes": N_("minutes"), "billable": N_("billable"), "note": N_("note"),
-              "address": N_("address"), "sent_at": N_("sent at"), "delivery": N_("delivery"), "state": N_("state")}
+              "address": N_("address"), "sent_at": N_("sent at"), "delivery": N_("delivery"), "state": N_("state"),
+              "to_person": N_("to person")}
 
 
 def _with_unit(key: str, value: Any) -> str:
@@ -126,6 +127,8 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     value = getattr(record, name, None)
     if value in (None, "", [], {}):
         return ""
+    if isinstance(value, str) and (name in CODES or name in ("state", "status", "urgency")):
+        return code_word(name, value)  # a choice's code, in words (the pack's "State: active" was English)
     how = field_hows(record.KIND).get(name)
     if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
         return targets_text(value)
@@ -146,6 +149,9 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if name.endswith("_minutes") and isinstance(value, int) and not isinstance(value, bool):
         return clock.human_duration(clock.timedelta(minutes=value))
     data = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+    keys = {"change_definitions": "change_type", "security_measures": "security_measures", "templates": "templates"}
+    if name in ("priority_matrix", *keys) and isinstance(data, dict):  # keys that are codes, in words
+        data = {_matrix_key(k) if name == "priority_matrix" else code_word(keys[name], k): v for k, v in data.items()}
     if isinstance(data, list):
         data = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in data]
     if isinstance(data, (list, dict)) or isinstance(value, str):
@@ -153,6 +159,12 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if hasattr(value, "isoformat"):
         return formats.date_text(value) if not hasattr(value, "hour") else clock.local_text(value)
     return render_value(data, labels)
+
+
+def _matrix_key(key: str) -> str:
+    """A priority matrix's key (impact/urgency, stored as 'high/low') in words."""
+    impact, _sep, urgency = key.partition("/")
+    return f"{code_word('impact', impact)}/{code_word('urgency', urgency)}" if urgency else key
 
 
 def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> str:

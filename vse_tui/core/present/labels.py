@@ -42,6 +42,12 @@ CODES: dict[str, dict[str, str]] = {
     # how a person's key came to be theirs (core.governance.keys)
     "key_how": {"self": N_("registered by its owner"), "old key": N_("replacement signed with the old key"),
                 "service manager": N_("replacement approved by the Service Manager")},
+    # the keys of a policy's dicts: its security measures and its standard messages
+    "security_measures": {"confidentiality": N_("confidentiality"), "integrity": N_("integrity"),
+                          "availability": N_("availability")},
+    "templates": {"incident_opened": N_("incident opened"), "incident_investigating": N_("incident investigating"),
+                  "incident_restored": N_("incident restored"), "incident_closed": N_("incident closed"),
+                  "change_scheduled": N_("change scheduled"), "change_deployed": N_("change deployed")},
     "task_state": {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
                    "stale": N_("stale")},
 }

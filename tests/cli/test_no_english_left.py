@@ -1,0 +1,125 @@
+"""The Done-when of the languages, walked from the command line: in Spanish, Brazilian Portuguese and
+French, a shop's incidents and changes listed and shown, its performance report and its audit pack
+(Markdown and HTML) hold no English word of the app's own messages. What the shop wrote is a
+placeholder word here (xx), so every English word left is the app's; names and identifiers
+(INC-0042, GO.1.1, vse-tui) are not words of a message."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_audit_languages import _language_words, _words
+from tests.junk_shop import build_junk
+from vse_tui import i18n
+from vse_tui.cli import main
+from vse_tui.store import Actor, open_store
+
+LOCALE = Path(i18n.__file__).parent / "locale"
+LANGUAGES = ["es", "pt_BR", "fr"]
+# words a language writes as English does (not English left), and names
+NAMES = {"openssh", "markdown"}
+SHARED = {"es": {"total", "scripts", "hash"},
+          "pt_BR": {"total", "scripts", "hash", "namespace"},
+          "fr": {"index", "page", "total", "document", "signature", "affiliation", "source", "type", "version",
+                 "options", "service", "services", "incident", "incidents", "description", "contact", "scripts",
+                 "scan", "notification"}}
+# lines the walk knows hold English, each a text the app stored in English when the record was made
+# (what is stored is never translated when shown), or a stored figure's name: outside the catalogues
+KNOWN = {
+    r"Fix for INC-\d+|Mitigating solution for incident": "a potential problem's change request, as raised",
+    r"Catalogue change|Change the catalogue entry|Service catalogue entry": "a catalogue change, as raised",
+    r"(Test|Design|Build) (of|for) CHG-\d+": "the titles of a change's design, build and test records",
+    r"Business goals and objectives|Customer experience approach|List of assigned roles|Improvement report"
+    r"|Data and document management procedure|Change schedule|Service delivery (scope|and information security)"
+    r"|Service performance .*, all customers": "the titles the setup and the reports give their documents",
+    r"Normal changes go in an agreed change window": "the change schedule's starting rules",
+    r"Main catalogue": "the catalogue's name, as the setup makes it",
+    r"accepted by the (supplier|customer) of version": "an attachment's note, as the approval was recorded",
+    r"Objectives \(POL-|Role warnings accepted|Incidents opened per quarter": "an improvement report's texts",
+    r"changes deployed|complaints|feedback (comment|complaint|compliment)|priority P\d|^\W*incidents ?: \d":
+        "the names of an improvement report's stored figures",
+}
+NOT_WORDS = re.compile(r"\]\([^)]*\)|[\w./-]+\.(?:md|html|eml|json|txt|csv|svg)\b|#[\w-]+|vse-tui(?: [a-z-]+){1,2}"
+                       r"|ssh-keygen[^,)]*|--[\w-]+|\w+@\w+|\b[a-z_]+\.[a-z_.]+\b"
+                       r"|\b[a-z]+(?:\\?_[a-z]+)+\b")  # identifiers: reports.figures, schedule_items
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory) -> Path:
+    """The junk shop (every text the shop wrote is xx), with an incident and a change added from the
+    command line as a person types them."""
+    path = tmp_path_factory.mktemp("walk") / "shop.db"
+    store = open_store(path, Actor(operator="jo", os_user="jo", host="box"))
+    build_junk(store)
+    store.close()
+    for args in (["incident", "add", "xx xx", "--impact", "high", "--urgency", "low"],
+                 ["change", "add", "xx xxx", "--type", "emergency", "--risk", "high"]):
+        assert main(["--db", str(path), "--as", "Jo", *args]) == 0
+    return path
+
+
+def _english() -> set[str]:
+    """Every word of the app's English messages (the catalogues' msgids)."""
+    out: set[str] = set()
+    for path in (LOCALE / "es" / "LC_MESSAGES").glob("*.po"):
+        for key in i18n.parse_po(path.read_text(encoding="utf-8"))[0]:
+            out |= _words(key.split("\x04")[-1])
+    return out
+
+
+def _run(path: Path, lang: str, *args: str, capsys) -> str:
+    try:
+        main(["--lang", lang, "--db", str(path), "--as", "Jo", *args])
+    finally:
+        i18n.set_language("en")
+    return capsys.readouterr().out
+
+
+def _walk(shop: Path, lang: str, tmp_path: Path, capsys) -> dict[str, str]:
+    said: dict[str, str] = {}
+    for name, args in (("incident list", ["incident", "list"]), ("change list", ["change", "list"]),
+                       ("report performance", ["report", "performance", "--period", "2026"])):
+        said[name] = _run(shop, lang, *args, capsys=capsys)
+    for ref in re.findall(r"^(INC-\d+)", said["incident list"], re.MULTILINE):
+        said[f"incident show {ref}"] = _run(shop, lang, "incident", "show", ref, capsys=capsys)
+    for ref in re.findall(r"^(CHG-\d+)", said["change list"], re.MULTILINE):
+        said[f"record show {ref}"] = _run(shop, lang, "record", "show", ref, capsys=capsys)
+    pack = tmp_path / f"pack-{lang}"
+    _run(shop, lang, "audit-pack", "--out", str(pack), capsys=capsys)
+    for page in sorted(pack.rglob("*")):
+        if page.suffix == ".md":
+            said[f"pack {page.relative_to(pack)}"] = page.read_text(encoding="utf-8")
+        elif page.suffix == ".html":
+            text = re.sub(r"<(style|script)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+            said[f"pack {page.relative_to(pack)}"] = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return said
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_english_word_of_the_app_is_left_on_the_command_line(shop, lang, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    from vse_tui.core.evidence.audit_check import PROBLEMS
+
+    english = _english() - _language_words(lang) - SHARED[lang] - NAMES
+    rules = set(PROBLEMS)  # the audit check's rules go by their ids, as `vse-tui audit check` prints them
+    known = re.compile("|".join(KNOWN))
+    said = _walk(shop, lang, tmp_path, capsys)
+    assert any(name.startswith("pack ") and name.endswith(".html") for name in said)
+    assert any(name.startswith("incident show") for name in said) and any(n.startswith("record show") for n in said)
+    left: dict[str, list[str]] = {}
+    for name, text in said.items():
+        for line in text.splitlines():
+            if known.search(line):
+                continue
+            line = NOT_WORDS.sub(" ", line)
+            found = _words(line) & english
+            if "audit-check" in name:
+                found -= rules
+            if found:
+                left.setdefault(name, []).append(f"{sorted(found)}: {line.strip()[:160]}")
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(lines[:6]) for name, lines in left.items())
+    assert not left, f"English left in {lang}:\n{report}"
