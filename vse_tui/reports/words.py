@@ -5,9 +5,11 @@ the work products' statuses, the records' states and the fields' labels are the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..core.present.labels import CODES, code_word, field_name
+from ..i18n.formats import date_text
 
 # the tables live with every other stored code's words (core.present.labels): one way to word a code
 TASK_STATES = CODES["task_state"]
@@ -55,9 +57,6 @@ def field(name: str) -> str:
 
 def day(value: Any) -> str:
     """A day (a date, or its ISO text as a report's data holds it) as the reader's language writes it."""
-    from datetime import date
-
-    from ..i18n.formats import date_text
 
     if isinstance(value, str):
         try:

@@ -71,7 +71,7 @@ def code_word(field: str, code: object) -> str:
     if not text:
         return ""
     if field in ("state", "status"):
-        from ..model.standard import state_name, status_name  # here: the first screen opens without the models
+        from ..model.standard import state_name, status_name  # here, not at the top: importing it loads pydantic
 
         return state_name(text) if field == "state" else status_name(text)
     if field == "mail":
@@ -85,7 +85,7 @@ def code_word(field: str, code: object) -> str:
 def field_name(name: str) -> str:
     """A field's label as a list of a record's fields shows it: the standard's label in the language
     spoken, in English the field's own name spaced ("impacted cis")."""
-    from ..model.standard import field_label
+    from ..model.standard import field_label  # here, not at the top: importing it loads pydantic
 
     return field_label(name, english=name.replace("_", " "))
 
@@ -95,6 +95,7 @@ def field_words(name: str) -> str:
     name in words, in another language its label there with a small first letter."""
     if language() == SOURCE_LANGUAGE:
         return name.replace("_", " ")
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import field_label  # here: the first screen opens without the models
 
     label = field_label(name, "")
