@@ -78,7 +78,7 @@ def test_the_pack_speaks_the_language_asked_after_the_command(packs):
     tasks = _cells(_page(packs, "fr", "evidence-map.md"))
     states = {row[1].strip("*") for row in tasks[1:] if re.match(r"[A-Z]{2}\.\d\.\d ", row[0])}
     assert states and states <= {"faite", "faite en partie", "non commencée", "périmée"}
-    assert "WP.01 Buts et objectifs d'affaires: approuvé (oui)" in _page(packs, "fr", "evidence-map.md")
+    assert "WP.01 Buts et objectifs d'affaires : approuvé (oui)" in _page(packs, "fr", "evidence-map.md")
 
     # people: their affiliation and state
     roles = _page(packs, "fr", "roles.md")
