@@ -39,6 +39,7 @@ from vse_tui.i18n import N_, _, language, ngettext, pgettext
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import visible
+from ..core.model.queries import Window
 from . import words
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Page:
     count: int = 0  # records the page is about
     of: int | None = None  # with a period: the records of the kind, in it or not
     part: bool = False  # one month of a longer list (linked from the list's own page)
-    month: tuple[str, str] | None = None  # (field, YYYY-MM) of the records of a month's page
+    month: Window | None = None  # the records of a month's page
     written: bool = False  # written already (record pages are written as soon as they are filled)
 
     def up(self) -> str:
@@ -311,15 +312,16 @@ class _Pack:
         if kind not in self.split:
             return None
         base, field = self.split[kind]
-        found = self.store.row(kind, [field], {"id": rid, **self.period_filter(kind)})
+        found = self.store.row(kind, [field], self.kept(kind).where(id=rid))
         return f"{base}-{_month_of(found[0])}" if found else None  # not in this pack: its id, unlinked
 
-    def period_filter(self, kind: str) -> dict[str, Any]:
-        """The records of `kind` the period keeps, as a filter (none: all of them)."""
+    def kept(self, kind: str) -> Window:
+        """The records of `kind` the period keeps, on the moment their pages are by month (a window
+        without bounds: all of them)."""
+        field = SPLIT_BY.get(kind, "created_at")
         if self.bounds is None or kind not in SPLIT_BY:
-            return {}
-        field = SPLIT_BY[kind]
-        return {f"{field}__ge": self.bounds[0], f"{field}__lt": self.bounds[1]}
+            return Window(field)
+        return Window(field, *self.bounds)
 
     def who_wrote(self, h: dict[str, Any]) -> str:
         if h.get("person"):
@@ -336,19 +338,19 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     is still spread over the months it covers)."""
     store = pack.store
     total = store.count(kind)
-    kept = pack.period_filter(kind)
-    if total <= SPLIT_AT and not kept:
+    kept = pack.kept(kind)
+    if total <= SPLIT_AT and not kept.bounded:
         for (rid,) in store.rows(kind, ["id"]):
             pack.where[rid] = base
         return [Page(title, base, count=total)]
-    field = SPLIT_BY.get(kind, "created_at")
+    field = kept.field
     by_month: dict[str, int] = defaultdict(int)
-    for (moment,) in store.each_row(kind, [field], kept or None, order=None):  # counted as read: nothing kept per record
+    for (moment,) in store.each_row(kind, [field], kept.where() or None, order=None):  # counted as read: nothing kept per record
         by_month[_month_of(moment)] += 1
     pack.split[kind] = (base, field)
     opened = field == "opened_at"
     inside = sum(by_month.values())
-    if kept and pack.period is not None:
+    if kept.bounded and pack.period is not None:
         values = {"inside": inside, "total": total, "period": _period_text(pack.period), "other": total - inside}
         if ".." in pack.period.label:
             first = (_("{inside} of {total} records: those opened from {period}, the period of this pack, one page per "
@@ -364,12 +366,12 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     else:  # always many here
         first = (_("{total} records, one page per month opened (local time).") if opened else
                  _("{total} records, one page per month of creation (local time).")).format(total=total)
-    index = Page(title, base, count=inside, of=total if kept else None, blocks=[
+    index = Page(title, base, count=inside, of=total if kept.bounded else None, blocks=[
         ("p", first),
         ("table", ([pgettext("audit pack", "month"), pgettext("audit pack", "records")],
                    [[Link(_month_text(m), f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
                    or [[_("none"), "0"]]))])
-    return [index, *(Page(f"{title}: {_month_text(m)}", f"{base}-{m}", count=n, part=True, month=(field, m))
+    return [index, *(Page(f"{title}: {_month_text(m)}", f"{base}-{m}", count=n, part=True, month=_month_window(field, m))
                      for m, n in sorted(by_month.items()))]
 
 
@@ -395,27 +397,11 @@ def _month_text(month: str) -> str:
     return month_and_year(date(int(month[:4]), int(month[5:7]), 1))
 
 
-def _month_filter(field: str, month: str) -> dict[str, Any]:
-    """The records of one page: `field` within the local calendar month `month` (YYYY-MM)."""
-    from datetime import datetime
-
+def _month_window(field: str, month: str) -> Window:
+    """The records of one page: `field` within the local calendar month `month` (YYYY-MM), or none."""
     if month == UNDATED:
-        return {f"{field}__isnull": True}
-    year, number = int(month[:4]), int(month[5:7])
-    start = datetime(year, number, 1)  # local midnight: iso() takes a naive moment as local time
-    end = datetime(year + number // 12, number % 12 + 1, 1)
-    return {f"{field}__ge": clock.iso(start), f"{field}__lt": clock.iso(end)}
-
-
-def _within(month: dict[str, Any], period: dict[str, Any]) -> dict[str, Any]:
-    """A month's filter narrowed to the period's (the later start, the earlier end)."""
-    out = dict(month)
-    for key, value in period.items():
-        if key in out:
-            out[key] = max(out[key], value) if key.endswith("__ge") else min(out[key], value)
-        else:
-            out[key] = value
-    return out
+        return Window(field, undated=True)
+    return Window.month(field, int(month[:4]), int(month[5:7]))
 
 
 def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
@@ -429,7 +415,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
 
     states = training_states(pack.store) if kind == "training" else {}
     for page in pages:
-        where = _within(_month_filter(*page.month), pack.period_filter(kind)) if page.month else None
+        where = page.month.narrowed(pack.kept(kind)).where() if page.month else None
         listing: list[list[Any]] = []
         sections = Sections(folder, page)
         try:

@@ -9,7 +9,9 @@ from typing import Any
 
 from vse_tui.i18n import _, ngettext
 
+from ..core.control.queries import changes_deployed_between
 from ..core.kernel import clock
+from ..core.relationship.queries import complaints_received_between
 from . import words
 from .performance import Period, compute, pct
 
@@ -24,9 +26,8 @@ def gather(store, period: Period) -> dict[str, Any]:
 
     lo, hi = period.moments()
     policy = store.row("policies", ["id", "objectives"], {"status": ("approved", "updated")})
-    complaints = [t for (t,) in store.rows("feedback", ["title"], {"received_at__ge": lo, "received_at__lt": hi,
-                                                                   "feedback_type": "complaint"}, order="received_at")]
-    changes = store.group_count("change_requests", "change_type", {"deployed_at__ge": lo, "deployed_at__lt": hi})
+    complaints = complaints_received_between(store, lo, hi)
+    changes = changes_deployed_between(store, lo, hi)
     rejected = store.count_history(kind="change_requests", field="status", new_value="rejected", between=(lo, hi))
     quarters = []
     start = period.start

@@ -29,8 +29,10 @@ from typing import Any
 
 from vse_tui.i18n import _, pgettext
 
+from ..core.control.queries import changes_with_a_failed_test, failed_a_test_between
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
+from ..core.relationship.queries import feedback_received_between, previous_proposed_actions
 from . import words
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
@@ -198,7 +200,7 @@ def compute(store, period: Period, customer: str | None = None, now: datetime | 
         group(cust)["billable_minutes" if billable else "non_billable_minutes"] += minutes
 
     # changes: deployed in the period; failed = a failing test report
-    fails = {c for (c,) in store.rows("test_reports", ["change"], {"result": "fail", "change__isnull": False})}
+    fails = changes_with_a_failed_test(store)
     for uuid, cust, deployed in store.rows("change_requests", ["uuid", "customer", "deployed_at"]):
         if customer and cust != customer:
             continue
@@ -207,15 +209,11 @@ def compute(store, period: Period, customer: str | None = None, now: datetime | 
             g["changes_deployed"] += 1
             if uuid in fails:
                 g["changes_failed"] += 1
-        elif uuid in fails and not deployed and store.exists(
-                "test_reports", {"change": uuid, "result": "fail", "tested_at__ge": lo, "tested_at__lt": hi}):
+        elif uuid in fails and not deployed and failed_a_test_between(store, uuid, lo, hi):
             group(cust)["changes_failed"] += 1
 
     # feedback received in the period
-    where: dict[str, Any] = {"received_at__ge": lo, "received_at__lt": hi}
-    if customer:
-        where["company"] = customer
-    for company, ftype in store.rows("feedback", ["company", "feedback_type"], where):
+    for company, ftype in feedback_received_between(store, lo, hi, customer):
         if company and company not in names:
             continue  # feedback from a supplier: not a customer's figure
         group(company)["feedback"][ftype or "comment"] += 1
@@ -226,7 +224,7 @@ def compute(store, period: Period, customer: str | None = None, now: datetime | 
     total = _empty()
     for name in groups:
         _add(total, groups[name])
-    previous = _previous_actions(store, period, customer)
+    previous = previous_proposed_actions(store, period.start, customer)
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label},
         "customer": names.get(customer) if customer else None,
@@ -252,12 +250,6 @@ def _finish(g: dict[str, Any]) -> dict[str, Any]:
     out["p90_resolve_minutes"] = _p90(values)
     out["by_service"] = dict(sorted(g["by_service"].items()))
     return out
-
-
-def _previous_actions(store, period: Period, customer: str | None) -> str:
-    row = store.row("performance_reports", ["proposed_actions"],
-                    {"status": "approved", "period_end__lt": period.start, "customer": customer}, order="-period_end")
-    return (row[0] or "") if row else ""
 
 
 # ---------------------------------------------------------------- output

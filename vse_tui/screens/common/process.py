@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vse_tui.core.kernel import clock
+from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, ngettext
@@ -29,8 +30,8 @@ def _local(value):
     return clock.local_text(clock.parse_datetime(value)) if value else ""
 
 
-# a column of a list: (label, field as the store reads it, width, how a value is shown)
-Column = tuple[str, str, int, Callable[[Any], str] | None]
+# a column of a list: (label, the field it shows, width, how a value is shown)
+Column = tuple[str, str | ListField, int, Callable[[Any], str] | None]
 
 
 def _day(value):
@@ -44,21 +45,24 @@ def _hours(value):
     return hours_text(ServiceHours.model_validate(value)) if value else ""
 
 
-# (label, field, width, formatter): the columns a list shows. A field "customer>customers" shows
-# the name of the customer it links to. The labels are marked here and translated where the list
-# draws them (the English label names the column for the list's widths).
+# (label, field, width, formatter): the columns a list shows. A field that names the kind it links to
+# (ListField("customer", names="customers")) shows the name of that record. The labels are marked here
+# and translated where the list draws them (the English label names the column for the list's widths).
+HOURS = ListField("service_hours", whole=True)  # an object of the record's data, read whole
 BASE_COLUMNS: list[Column] = [(N_("id"), "id", 9, None), (N_("title"), "title", 24, None),
                               (N_("status"), "status", 9, None), (N_("state"), "state", 10, None),
                               (N_("updated"), "updated_at", 10, _day)]
 COLUMNS: dict[str, list[Column]] = {
     "services": [(N_("id"), "id", 8, None), (N_("name"), "title", 18, None), (N_("catalogue"), "catalogue", 10, None),
-                 (N_("status"), "status", 8, None), (N_("hours"), "service_hours:json", 13, _hours),
+                 (N_("status"), "status", 8, None), (N_("hours"), HOURS, 13, _hours),
                  (N_("review"), "review_date", 10, None)],
     "customer_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
-                            (N_("customer"), "customer>customers", 14, None), (N_("status"), "status", 8, None),
+                            (N_("customer"), ListField("customer", names="customers"), 14, None),
+                            (N_("status"), "status", 8, None),
                             (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
     "supplier_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
-                            (N_("supplier"), "supplier>suppliers", 14, None), (N_("status"), "status", 8, None),
+                            (N_("supplier"), ListField("supplier", names="suppliers"), 14, None),
+                            (N_("status"), "status", 8, None),
                             (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
     "change_requests": [(N_("id"), "id", 8, None), (N_("title"), "title", 22, None), (N_("type"), "change_type", 9, None),
                         (N_("status"), "status", 8, None), (N_("state"), "state", 9, None),
@@ -131,15 +135,10 @@ class ProcessScreen(SearchableList):
     def _fill_records(self) -> None:
         store, kind = self.store, self.kind
         model = BY_KIND[kind]
-        where = {"text__match": self.search_text} if self.search_text else None
-        total = store.count(kind, where)
+        total = count_matching(store, kind, self.search_text)
         columns = COLUMNS.get(kind, BASE_COLUMNS)
-        fields = [field.split(">")[0] for _l, field, _w, _f in columns]
-        rows = store.rows(kind, fields, where, order="-seq", limit=LIMIT)
-        linked = {field: store.titles(field.split(">")[1]) for _l, field, _w, _f in columns if ">" in field}
-        if linked:
-            rows = [tuple(linked[f].get(v, "") if f in linked else v for (_l, f, _w, _x), v in zip(columns, row))
-                    for row in rows]
+        fields = [field for _l, field, _w, _f in columns]
+        rows = list_rows(store, kind, fields, self.search_text, limit=LIMIT)
         if kind == "training":  # whether a training still counts is derived, not what was last recorded
             from vse_tui.core.evidence.lapsed import training_states
 
