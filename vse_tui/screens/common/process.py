@@ -92,6 +92,19 @@ COLUMNS: dict[str, list[Column]] = {
 CODED = {"status", "state", "type", "step", "catalogue", "repeats"}
 
 
+def _cells(columns: list[Column], row: tuple[Any, ...]) -> tuple[Text, ...]:
+    """A record's cells as the list shows them: each value through its column's formatter, codes in
+    words, an approved status in green."""
+    cells = []
+    for (label, _field, _w, fmt), value in zip(columns, row):
+        text = fmt(value) if fmt else ("" if value is None else str(value))
+        style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
+        if label in CODED and text:
+            text = _(text)
+        cells.append(Text(text, style=style))
+    return tuple(cells)
+
+
 class ProcessScreen(SearchableList):
     LIST_ID = "records"
     PROCESS = ""
@@ -144,7 +157,6 @@ class ProcessScreen(SearchableList):
 
     def _fill_records(self) -> None:
         store, kind = self.store, self.kind
-        model = BY_KIND[kind]
         total = count_matching(store, kind, self.search_text)
         columns = COLUMNS.get(kind, BASE_COLUMNS)
         fields = [field for _l, field, _w, _f in columns]
@@ -157,20 +169,18 @@ class ProcessScreen(SearchableList):
         if self._columns_of != kind:
             table.set_columns([(label, width) for label, _field, width, _fmt in columns])
             self._columns_of = kind
-        labels = [c[0] for c in columns]
-        lines = []
-        for row in rows:
-            cells = []
-            for (label, _field, _w, fmt), value in zip(columns, row):
-                text = fmt(value) if fmt else ("" if value is None else str(value))
-                style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
-                if label in CODED and text:
-                    text = _(text)
-                cells.append(Text(text, style=style))
-            lines.append((row[labels.index("id")], tuple(cells)))
-        table.set_rows(lines)  # the cursor stays on the same record while it is listed
-        wp = load_standard().wp(model.WP) if model.WP else None
+        at_id = [c[0] for c in columns].index("id")
+        table.set_rows([(row[at_id], _cells(columns, row)) for row in rows])  # the cursor stays on the same record
         about = self.query_one("#about", Static)
+        about.update(Text(self._about(len(rows), total)))
+        self.query_one("#records-panel").border_title = kinds_name(kind)
+        self.after_fill(about)
+
+    def _about(self, shown: int, total: int) -> str:
+        """The line above the list: the work product and its statuses, and how many records are shown
+        of how many (matching the search)."""
+        model = BY_KIND[self.kind]
+        wp = load_standard().wp(model.WP) if model.WP else None
         if wp:
             main_line = [st for st in wp.statuses if st not in wp.passes]
             side = [st for st in wp.statuses if st in wp.passes]
@@ -179,22 +189,18 @@ class ProcessScreen(SearchableList):
             if side:
                 head += " " + _("(or {statuses})").format(statuses=", ".join(_(st) for st in side))
         else:
-            head = kind_name(kind)
-        if not rows:
+            head = kind_name(self.kind)
+        if not shown:
             empty = (_("Nothing recorded yet matching {text}.").format(text=repr(self.search_text)) if self.search_text
                      else _("Nothing recorded yet."))
-            about.update(Text(f"{head}\n{empty}"))
+            return f"{head}\n{empty}"
+        if total > shown:
+            count = ngettext("{shown} of {n} record", "{shown} of {n} records", total).format(shown=shown, n=total)
         else:
-            if total > len(rows):
-                count = ngettext("{shown} of {n} record", "{shown} of {n} records", total).format(shown=len(rows),
-                                                                                              n=total)
-            else:
-                count = ngettext("{n} record", "{n} records", total).format(n=total)
-            if self.search_text:
-                count = _("{records} matching {text}").format(records=count, text=repr(self.search_text))
-            about.update(Text(f"{head} · {count}"))
-        self.query_one("#records-panel").border_title = kinds_name(kind)
-        self.after_fill(about)
+            count = ngettext("{n} record", "{n} records", total).format(n=total)
+        if self.search_text:
+            count = _("{records} matching {text}").format(records=count, text=repr(self.search_text))
+        return f"{head} · {count}"
 
     def after_fill(self, about: Static) -> None:
         """A hook for what a process screen adds under the list's heading."""
