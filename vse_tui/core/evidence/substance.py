@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import LANGUAGES, _, load, ngettext
+from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
 
 from ..kernel import clock
 
@@ -286,7 +286,7 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
             if day is None:
                 return _("not a date")
             if not EARLIEST <= day <= index.today + timedelta(days=366 * 20):
-                return _("{day} is out of range").format(day=day.isoformat())
+                return _("{day} is out of range").format(day=formats.date_text(day))
         elif kind == "moment":
             when = _moment(value)
             if when is None:
