@@ -106,10 +106,22 @@ def priority_for(impact: str, urgency: str, matrix: dict[str, str] | None = None
 class Target:
     respond_minutes: int
     resolve_minutes: int
-    source: str  # e.g. "agreement AGR-0001", "service SVC-0002", "policy", "default"
+    source: str  # where it comes from, a code: "agreement AGR-0001", "service SVC-0002", "policy POL-0001", "default"
     hours: Hours | None = None  # the hours the clock counts in; None: every minute
 
 
 def default_target(priority: str) -> Target:
     respond, resolve = DEFAULT_TARGETS[priority]
-    return Target(respond, resolve, _("default"))
+    return Target(respond, resolve, "default")
+
+
+# where a target comes from, as a person reads it (Target.source is a code, the same in every language)
+SOURCE_WORDS = {"agreement": N_("agreement {id}"), "service": N_("service {id}"), "policy": N_("policy {id}"),
+                "default": N_("default")}
+
+
+def source_words(source: str) -> str:
+    """A target's source in the language spoken: 'acuerdo AGR-0001', 'por omisión'."""
+    kind, _sep, ident = source.partition(" ")
+    words = SOURCE_WORDS.get(kind)
+    return _(words).format(id=ident) if words else source

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
+from vse_tui.core.incidents.policy import source_words
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.records import Incident
@@ -286,7 +287,7 @@ class IncidentDetailScreen(BaseScreen):
             row(_("time to resolve"), clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
         if clk.due_at and inc.status != "closed":
             row(_("target"), _("resolve by {when} ({source})").format(when=clock.local_text(clk.due_at),
-                                                                      source=clk.source))
+                                                                      source=source_words(clk.source)))
         row(_("waited"), clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes)) if inc.waiting_minutes else "")
         row(_("steps taken"), inc.steps_taken)
         row(_("solution"), inc.solution)
