@@ -88,3 +88,14 @@ def test_text_of_the_shops_own_in_spanish_is_done(store):
         gov.save_policy_draft(store, fields)
         gov.approve_policy(store, gov.approval(store, None))
         assert {t.task: t.state for t in evidence_map(store)}["GO.2.2"] == "done"
+
+
+def test_the_titles_and_rules_the_app_writes_are_in_the_shops_language(store):
+    from vse_tui.core.control.changes import schedule_document
+
+    with using("pt_BR"):
+        pol = gov.save_policy_draft(store, gov.policy_defaults())
+        schedule = schedule_document(store)
+    assert pol.title == "Política de prestação de serviços e de segurança da informação"
+    assert schedule is not None and schedule.title == "Cronograma de mudanças"
+    assert schedule.rules.startswith("Mudanças normais")

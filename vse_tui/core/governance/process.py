@@ -253,7 +253,7 @@ def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: 
         if shop_name.strip() and shop_name.strip() != store.setting("shop_name"):
             store.set_setting("shop_name", shop_name.strip(), task=None)
         rec = _save_document(store, "business_goals", model_for("business_goals"),
-                             {"title": title or "Business goals and objectives", "goals": goals.strip(),
+                             {"title": title or _("Business goals and objectives"), "goals": goals.strip(),
                               "objectives": objectives.strip(), "provider_type": provider_type or "external"},
                              None, "approved", approved, evidence)
         drop_draft(store, "goals")
@@ -299,7 +299,7 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
         present = list(store.titles("customers", {"state__ne": "former"}))
         missing = [u for u in present if u not in uuids]
         rec = _save_document(store, "scopes", model_for("scopes"), {
-            "title": "Service delivery scope", "services_offered": services_offered.strip(),
+            "title": _("Service delivery scope"), "services_offered": services_offered.strip(),
             "customers": uuids + missing, "boundaries": boundaries.strip(), "technology": technology.strip(),
             "exclusions": exclusions.strip()}, "GO.1.1", "approved", approved, evidence)
         drop_draft(store, "scope")
@@ -337,7 +337,7 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
         rec = None
         if approved is not None:  # a first list is approved; a later one is a new, updated version
             status = "approved" if store.latest("role_lists") is None else "updated"
-            rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": "List of assigned roles", "assignments": assignments},
+            rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": _("List of assigned roles"), "assignments": assignments},
                                  "GO.1.2", status, approved, evidence)
         drop_draft(store, "roles")
     return rec
@@ -400,7 +400,7 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
     has_feedback = store.count("feedback") > 0
     task = "GO.2.4" if status == "updated" and has_feedback else "GO.2.1"
     with store.transaction():
-        rec = _save_document(store, "policies", model_for("policies"), {"title": "Service delivery and information security policy", **fields},
+        rec = _save_document(store, "policies", model_for("policies"), {"title": _("Service delivery and information security policy"), **fields},
                              task, status, None)
         drop_draft(store, "policy")
     return rec
@@ -429,7 +429,7 @@ def save_experience(store: StorePort, fields: dict[str, str], approved: Approval
         raise InputError(_("Describe at least how feedback is received and answered"))
     with store.transaction():
         rec = _save_document(store, "cx_approaches", model_for("cx_approaches"),
-                             {"title": "Customer experience approach", **{k: v.strip() for k, v in fields.items()}},
+                             {"title": _("Customer experience approach"), **{k: v.strip() for k, v in fields.items()}},
                              "GO.2.3", "approved", approved, evidence)
         drop_draft(store, "experience")
     return rec
@@ -481,7 +481,7 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval 
         existing = store.latest("data_procedures")
         if existing is None:
             draft = store.add(model_for("data_procedures").model_validate(
-                {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
+                {"title": _("Data and document management procedure"), "status": "draft", **clean}), task="GO.3.2")
             rec = draft
             if approved is not None:
                 from .approvals import bind_next, check_role
