@@ -65,3 +65,16 @@ def test_the_forms_hint_and_errors_speak_the_language(lang, words):
 def test_the_target_clock_names_its_hours_in_the_language(lang, words):
     with using(lang):
         assert hours_words(Hours.from_data({"days": [0, 1, 2, 3, 4], "start": "08:00", "end": "18:00"})) == words
+
+
+def test_a_change_of_service_hours_reads_as_typed_in_the_history(store):
+    from vse_tui.core.model.records import Service
+    from vse_tui.core.present.display import change_text
+
+    svc = store.add(Service(name="E-mail", status="approved"))
+    store.update("services", svc.uuid, {"service_hours": STORED})
+    row = next(h for h in store.history(svc.uuid) if h.get("field") == "service_hours")
+    with using("es"):
+        text = change_text(row, {})
+    assert text.endswith("Lun-Vie,Dom 08:30-17:30; feriados 25/12/2026, 01/01/2027"), text
+    assert "days" not in text
