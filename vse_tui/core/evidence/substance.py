@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
 
+from ..governance.process import starting_messages
+from ..governance.starting_text import STARTING_TEXT
 from ..kernel import clock
+from ..present.labels import field_words
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -126,8 +129,6 @@ def starting_texts() -> dict[str, frozenset[str]]:
     """item -> the app's own starting texts for it (the wizard's defaults, a new document's
     starting text), normalised, in every language the app speaks: a shop that leaves the starting
     text as offered in its language, or in the language it worked in before, has not written its own."""
-    from ..governance.process import starting_messages
-    from ..governance.starting_text import STARTING_TEXT
 
     out: dict[str, set[str]] = {}
 
@@ -149,6 +150,7 @@ def starting_texts() -> dict[str, frozenset[str]]:
 
 def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
     """Kinds of record inside a sentence, in the person's language: "role assignment or person"."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import BY_KIND
 
     return _(" or ").join(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
@@ -156,8 +158,6 @@ def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
 
 
 def label(name: str) -> str:
-    from ..present.labels import field_words
-
     return field_words(name)
 
 
@@ -185,7 +185,10 @@ class Index:
         """normalised text -> (work product, record id, item) of every text item of the shop's
         current documents (the latest of each document kind)."""
         if self._documents is None:
+            # here, not at the top: its package loads names on first use
             from ..model.records import BY_WP
+
+            # here, not at the top: importing it loads pydantic
             from ..model.standard import load_standard
 
             found: dict[str, list[tuple[str, str, str]]] = {}
