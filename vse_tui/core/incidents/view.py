@@ -12,7 +12,7 @@ from ..kernel import clock
 from ..kernel.text import one_line
 from ..present.display import change_text, uuid_labels, when_text
 from ..present.labels import code_word
-from . import targets
+from . import policy, targets
 
 if TYPE_CHECKING:
     from ..model.ports import Reader
@@ -54,7 +54,7 @@ class IncidentView:
         if tgt.due_at and inc.status != "closed":
             due = clock.local_text(tgt.due_at)
             lines.append("  " + (_("target BREACHED {due} ({source})") if tgt.breached else
-                                 _("target due {due} ({source})")).format(due=due, source=tgt.source))
+                                 _("target due {due} ({source})")).format(due=due, source=policy.source_words(tgt.source)))
         # each label inside its sentence: a language puts its own space before the colon (French)
         for line, value in ((_("reporter: {value}"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
                             (_("details: {value}"), inc.details), (_("category: {value}"), inc.category),
