@@ -41,3 +41,23 @@ def test_training_met_and_renewed_and_a_potential_problem_from_the_command_line(
         store.close()
     assert main(["--db", db, "incident", "problem", "INC-0001"]) == 1  # once is enough
     assert "already a potential problem" in capsys.readouterr().err
+
+
+def test_change_show_and_ci_show_print_the_record_and_refuse_another_kind(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "record", "add", "configuration_items", "--set", "name=NAS at the front desk",
+                 "--set", "ci_type=hardware"]) == 0
+    assert main(["--db", db, "change", "add", "Replace the NAS disk", "--ci", "CI-0001",
+                 "--purpose", "The disk is nearly full"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "change", "show", "CHG-0001"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("CHG-0001  Replace the NAS disk") and "The disk is nearly full" in out
+    assert "CI-0001 NAS at the front desk" in out
+    assert main(["--db", db, "ci", "show", "CI-0001"]) == 0
+    assert capsys.readouterr().out.startswith("CI-0001  NAS at the front desk")
+    assert main(["--db", db, "change", "show", "CI-0001"]) == 1  # another kind: said, not shown
+    captured = capsys.readouterr()
+    assert captured.out == "" and "CI-0001" in captured.err
