@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.core.evidence.guide import reason_kind
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
 from vse_tui.core.kernel import clock
@@ -168,13 +169,15 @@ class IncidentDetailScreen(BaseScreen):
             return ""
         by = {s.task: s for s in steps}
         first = by.get("IN.2.1")
-        gaps = [m for m in (first.new if first else []) if not m.startswith(("no write on it performs", _("no write on it performs")))]
-        roles = [g for g in gaps if " held none of " in g]  # the writer's role: not mended by an edit
+        # what the record lacks for IN.2.1, by the kind of each reason (never by its words: they are
+        # in the person's language): the writer's role is not mended by an edit
+        gaps = [m for m in (first.new if first else []) if reason_kind(m) != "not performed"]
+        roles = [g for g in gaps if reason_kind(g) == "role"]
         gaps = [g for g in gaps if g not in roles]
         step = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
         lines: list[str] = []
-        unnotified = {"nobody was notified (IN.2.4)", _("nobody was notified (IN.2.4)")}
-        if step is None and unnotified & set(by["IN.2.4"].missing if "IN.2.4" in by else []):
+        restored = by.get("IN.2.4")
+        if step is None and restored is not None and any(reason_kind(m) == "not notified" for m in restored.missing):
             self.next_actions = ("notify_party",)  # restored: the party is told before it is closed
             lines.append(_("Next: IN.2.4 tell the affected party it is restored: press {key}.").format(
                 key=k("notify_party")))
