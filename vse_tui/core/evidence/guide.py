@@ -35,7 +35,8 @@ FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def reason_kind(text: str) -> str:
-    """What kind of reason a line is ("input", "not performed", "role", "not notified", else "")."""
+    """What kind of reason a line is ("input", "not performed", "role", "not notified", "status": performed
+    but the record is not yet in the status its task leaves it in; else "")."""
     return getattr(text, "kind", "")
 
 
@@ -180,7 +181,7 @@ def _judge(ctx: _Context, task: Any, io: Any, wp: Any, records: list[Any]) -> tu
                 if target in (None, wp.code):
                     problems += rule(ctx, rec)
         if rec.status not in _satisfying(wp, io) and not problems:
-            problems.append(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()))
+            problems.append(problem(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()), "status"))
         if not problems:
             return None, rec.id
         if first is None:
