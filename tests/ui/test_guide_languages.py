@@ -26,7 +26,8 @@ def _decisions(store, lang: str) -> list[tuple]:
     out: list[tuple] = []
     with i18n.using(lang):
         for inc in store.records("incidents", order="-seq", limit=40):
-            screen = SimpleNamespace(key_for=lambda action: action, next_actions=())
+            screen = SimpleNamespace(key_for=lambda action: action, next_actions=(), store=store,
+                                     ACTIONS=IncidentDetailScreen.ACTIONS)
             text = IncidentDetailScreen._next_hint(screen, inc, record_steps(store, inc))  # type: ignore[arg-type]
             out.append((inc.id, text.count("\n"), screen.next_actions))
         for kind, actions in (("change_requests", STEP_ACTIONS), ("customer_agreements", RecordScreen.STEP_ACTIONS),
