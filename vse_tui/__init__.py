@@ -1,4 +1,6 @@
 """vse-tui: run a small IT service shop the ISO/IEC TR 29110-5-3 way, in the terminal."""
+import importlib
+from importlib.machinery import ModuleSpec
 
 __version__ = "0.1.0"
 
@@ -23,7 +25,6 @@ class _NoPluginLoader:
     def find_spec(cls, name, path=None, target=None):
         if name != cls.NAME or _os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true"):
             return None
-        from importlib.machinery import ModuleSpec
 
         return ModuleSpec(name, cls)  # type: ignore[arg-type]  # the class is the loader: its methods are class methods
 
@@ -42,7 +43,6 @@ class _NoPluginLoader:
                 _sys.meta_path.remove(cls)
             if _sys.modules.get(cls.NAME) is module:
                 del _sys.modules[cls.NAME]
-            import importlib
 
             return getattr(importlib.import_module(cls.NAME), name)
 

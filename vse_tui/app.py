@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from functools import partial
 
@@ -12,9 +13,16 @@ from textual.screen import Screen
 from vse_tui.i18n import N_, _
 
 from .config import Config, load_config
+from .core.evidence.tasks import governance_complete
 from .core.kernel.errors import VseError
+from .i18n import language_note
+from .paths import config_path
 from .screens.common.palette import RecordsProvider
+from .session import open_as
 from .store.db import Store
+from .store.maintenance import daily_backup, startup_notices
+from .widgets.options import guard_page_keys
+from .widgets.safety import show_controls_visibly
 
 # what each warning at the start is about, as its title says (store.maintenance.startup_notices)
 STARTUP_TITLES = {"location": N_("Check where the database is"), "database": N_("Check your database's permissions"),
@@ -53,8 +61,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,
                  **kwargs) -> None:
-        from .widgets.safety import show_controls_visibly
-
         show_controls_visibly()  # user text never reaches the terminal as a command
         super().__init__(**kwargs)
         self.open_wizard = open_wizard
@@ -69,8 +75,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
     def _load_mode(self, name: str) -> Screen[object]:
         spec = self.MODES[name]
         if isinstance(spec, str):
-            import importlib
-
             module, _sep, cls = spec.partition(":")
             screen: Screen[object] = getattr(importlib.import_module(module), cls)()
         else:
@@ -82,8 +86,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         return screen
 
     def on_mount(self) -> None:
-        from .widgets.options import guard_page_keys
-
         guard_page_keys()
         for name in self.MODES:
             self.add_mode_screen(name)
@@ -95,6 +97,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         self.warm = False  # the record models are loaded (what counting the evidence needs)
         self.set_timer(WARM_UP_AFTER, self._warm_up)
         if not self.store.actor.person and self.ask_who:
+            # here, not at the top: importing it loads Rich
             from .screens.common.who import WhoScreen
 
             # who is at the keyboard, asked once for a login mapped to nobody; then the setup
@@ -105,8 +108,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
     CONFIG_CHECK_EVERY = 1.0  # seconds: a changed config file is read again while the app runs
 
     def _watch_config(self) -> None:
-        from .paths import config_path
-
         self._config_path = config_path()
         self._config_seen = _file_stamp(self._config_path)
         self.set_interval(self.CONFIG_CHECK_EVERY, self._reload_config_if_changed)
@@ -137,8 +138,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def _open_setup(self) -> None:
         if self.open_wizard:
-            from .core.evidence.tasks import governance_complete
-
             # The one thing that opens by itself: the first-time setup, until it is finished.
             if not governance_complete(self.store):
                 self.action_wizard()
@@ -151,6 +150,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def refresh_top(self) -> None:
         """The top bar of every screen after the shop's name or the person at the keyboard changed."""
+        # here, not at the top: importing it loads Rich
         from .widgets.topbar import TopBar
 
         self.operator = self.store.actor.operator
@@ -161,6 +161,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
     def _warm_up(self) -> None:
         """The first screen needs no record models; the first record opened does. Loading them in
         a thread once the first screen is up spares that first opening a tenth of a second."""
+        # here, not at the top: its package loads names on first use
         from .core.model.records import all_models
 
         def load() -> None:
@@ -171,12 +172,9 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def _startup_checks(self) -> None:
         """Warn about an unsafe place or loose permissions; make the daily backup if asked to."""
-        from .paths import config_path
-        from .store.maintenance import daily_backup, startup_notices
 
         for topic, warning in startup_notices(self.store, config_path()):
             self.notify(warning, title=_(STARTUP_TITLES[topic]), severity="warning", timeout=15)
-        from .i18n import language_note
 
         if language_note():  # LANG=pt_PT: spoken as pt_BR
             self.notify(language_note(), timeout=10)
@@ -190,12 +188,14 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
                     self.notify(_("Daily backup written to {path}").format(path=made), title=_("Backup"))
 
     def action_evidence(self) -> None:
+        # here, not at the top: importing it loads Rich and pydantic
         from .screens.evidence.map import EvidenceScreen
 
         if not isinstance(self.screen, EvidenceScreen):
             self.push_screen(EvidenceScreen())
 
     def action_wizard(self) -> None:
+        # here, not at the top: importing it loads Rich and pydantic
         from .screens.governance.wizard import WizardScreen
 
         if not isinstance(self.screen, WizardScreen):
@@ -213,7 +213,10 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.pop_screen()
 
     def action_new_incident(self) -> None:
+        # here, not at the top: importing it loads Rich
         from .screens.common.forms import ConfirmScreen
+
+        # here, not at the top: importing it loads Rich
         from .screens.incidents.capture import QuickCapture
 
         if isinstance(self.screen, (QuickCapture, ConfirmScreen)):  # a question waits for its answer first
@@ -228,6 +231,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
                 refresh()
 
     def action_keys(self) -> None:
+        # here, not at the top: importing it loads Rich
         from .screens.common.help import KeysScreen
 
         if not isinstance(self.screen, KeysScreen):
@@ -241,17 +245,22 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.notify(str(exc), severity="error")
             return
         if record.KIND == "incidents":
+            # here, not at the top: importing it loads Rich
             from .screens.incidents.detail import IncidentDetailScreen
 
             self.push_screen(IncidentDetailScreen(record.id or ref))
         elif record.KIND in ("change_requests", "configuration_items", "feedback"):
+            # here, not at the top: importing it loads Rich and pydantic
             from .screens.control.records import ChangeScreen, ConfigurationItemScreen
+
+            # here, not at the top: importing it loads Rich and pydantic
             from .screens.relationship.records import FeedbackScreen
 
             screen = {"change_requests": ChangeScreen, "configuration_items": ConfigurationItemScreen,
                       "feedback": FeedbackScreen}[record.KIND]
             self.push_screen(screen(record.id or ref))
         else:
+            # here, not at the top: importing it loads Rich and pydantic
             from .screens.common.record import RecordScreen
 
             self.push_screen(RecordScreen(record.KIND, record.id or ref))
@@ -345,11 +354,13 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         await self.run_action(action, self.screen)
 
     def action_audit_check(self) -> None:
+        # here, not at the top: importing it loads Rich
         from .screens.evidence.why import AuditFindingsScreen
 
         self.push_screen(AuditFindingsScreen())
 
     def action_audit_pack(self) -> None:
+        # here, not at the top: importing it loads Rich and pydantic
         from .screens.evidence.map import EvidenceScreen
 
         screen = EvidenceScreen()
@@ -378,7 +389,6 @@ def _file_stamp(path) -> tuple[int, int] | None:
 def run_app(args=None) -> int:
     """Open the TUI on the database the command line names (default: VSE_TUI_DB or the user data
     folder), as the person at the keyboard."""
-    from .session import open_as
 
     config = load_config()
     store = open_as(args)

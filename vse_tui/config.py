@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+import tomli_w
+
 from vse_tui.i18n import _
 
 from .core.kernel.errors import InputError
+from .i18n import UnknownLanguage, resolve
 from .paths import config_path
 
 THEMES = ("dark", "light")
@@ -56,8 +60,6 @@ class Config:
             problems.append(_("assign_new: expected \"nobody\" or \"me\" (got {assign_new})").format(assign_new=repr(self.assign_new)))
         language: object = self.language
         if language is not None:
-            from .i18n import UnknownLanguage, resolve
-
             try:
                 if not isinstance(language, str):
                     raise UnknownLanguage(repr(language))
@@ -182,13 +184,10 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = config.to_dict()
-    import tempfile  # only when writing (and tomli_w below): reading the config needs neither
 
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            import tomli_w
-
             tomli_w.dump(data, fh)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import heapq
 import os
 import random
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ from .core.governance.approvals import approve
 from .core.governance.documents import create, edit
 from .core.incidents import policy
 from .core.incidents import process as inc_core
+from .core.intake.importer import demo_archive
+from .core.intake.mail_intake import notify_by_mail
+from .core.kernel import clock
 from .core.model.records import CustomerAgreement, Record, RoleAssignment, Service, ServicePolicy, SupplierAgreement
 from .core.relationship import process as relationship
 from .demo_material import (
@@ -74,7 +78,9 @@ from .demo_material import (
     WHY,
     Kind,
 )
-from .store.db import Actor, Store
+from .mailer import deliver_to_file
+from .reports import improvement, performance
+from .store.db import Actor, Store, set_aside
 
 SEED = 29110
 STAFF = {  # key: (name, login, roles)
@@ -193,7 +199,6 @@ class _Demo:
 
     def send_mail(self) -> None:
         """Deliver the outbox into the demo's mail file (real messages, no network)."""
-        from .mailer import deliver_to_file
 
         deliver_to_file(self.store, self.mbox)
 
@@ -249,7 +254,6 @@ def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
     """Build the demo shop in a new folder beside `path` (a database born at the start of the
     demo's year, with its attached files and its mail file); returns the folder's database and
     the counts. The caller puts it in place (`install_demo`)."""
-    from .core.kernel import clock
 
     as_of = as_of or clock.today()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +279,6 @@ COMPANIONS = ("", ".files", ".outbox", ".sent.mbox")  # the database and what li
 def install_demo(built: Path, path: Path, keep_previous: bool) -> Path | None:
     """Put a demo built by `make_demo` at `path`. The earlier demo there (and its attached files,
     outbox and mail file) is kept as `NAME.previous` when `keep_previous`; returns that copy."""
-    from .store.db import set_aside
 
     kept = None
     previous = path.with_name(path.name + ".previous")
@@ -301,8 +304,6 @@ def install_demo(built: Path, path: Path, keep_previous: bool) -> Path | None:
 
 
 def _remove_tree(path: Path) -> None:
-    import shutil
-
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     elif path.exists() or path.is_symlink():
@@ -314,7 +315,6 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
     """Fill an empty database with the demo shop. Returns counts per kind. `progress(incidents
     stored)`: told as the shop's year is lived and as the old helpdesk's tickets come in. The
     database must not hold history after the demo's year begins (make_demo makes one born then)."""
-    from .core.kernel import clock
 
     as_of = as_of or clock.today()
     now = clock.now() if as_of == clock.today() else _at(as_of, 9, 30)
@@ -1034,7 +1034,6 @@ def _tell(d: _Demo, s: dict[str, Any], task: str, phone: bool, said: str) -> Non
     if phone:
         inc_core.notify(d.store, s["id"], task=task, to=s["contact"].name, how="phone", message=said)
         return
-    from .core.intake.mail_intake import notify_by_mail
 
     notify_by_mail(d.store, s["id"], task=task, sender=SHOP_MAIL)
     d.send_mail()
@@ -1116,7 +1115,6 @@ def _feedback(d: _Demo) -> None:
 def _reviews(d: _Demo) -> None:
     """The policy updated from feedback (GO.2.4), quarterly performance reports (RE.2.4), the
     yearly improvement report (GO.4.1, GO.4.2)."""
-    from .reports import improvement, performance
 
     store = d.store
 
@@ -1162,13 +1160,13 @@ def _reviews(d: _Demo) -> None:
 
 def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | None = None) -> None:
     """The tickets of the helpdesk the shop used before: brought in with the importer, at the end."""
-    from .core.intake.importer import demo_archive
 
     d._as("kim")
     demo_archive(d.store, count, d.rng, d.refs, d.start, progress)
 
 
 def dump_counts(store: Store) -> dict[str, int]:
+    # here, not at the top: its package loads names on first use
     from .core.model.records import KINDS as RECORD_KINDS
 
     return {kind: store.count(kind) for kind in RECORD_KINDS}

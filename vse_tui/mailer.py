@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import mailbox
 import os
+import re
 import shlex
 import smtplib
+import socket
 import ssl
 import subprocess
 import time
@@ -25,6 +27,11 @@ from pathlib import Path
 from vse_tui.i18n import _
 
 from .config import MailSettings
+from .core.intake import mail
+from .core.intake.mail import on_the_wire
+from .core.intake.mail_delivery import record_state
+from .core.intake.mail_intake import IntakeResult, Outcome, receive
+from .core.kernel import clock
 from .core.kernel.errors import InputError
 
 
@@ -109,9 +116,6 @@ def read_messages(path: str | Path, everything: bool = False, found: Found | Non
 
 def _from_line_date(line: bytes) -> datetime | None:
     """The date of an mbox From_ line (`From dana at acme.example  Thu Nov 26 08:15:00 2026`), in UTC."""
-    import re
-
-    from .core.kernel import clock
 
     found = re.search(r"([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}:\d\d:\d\d) +(\d{4})",
                       line.decode("ascii", "replace"))
@@ -164,9 +168,6 @@ def intake(store, path: str | Path, settings: MailSettings, progress: Callable[[
            everything: bool = False):
     """Every unseen message at `path` through the core's intake; each dealt with is marked seen,
     each that cannot be read stays where it is. When nothing is found the result says why."""
-    from .core.intake import mail
-    from .core.intake.mail_intake import IntakeResult, Outcome, receive
-    from .core.kernel import clock
 
     result = IntakeResult()
     known = store.mail_ids()
@@ -222,7 +223,6 @@ def password(settings: MailSettings) -> str | None:
 def helo_name(settings: MailSettings) -> str:
     """How we greet the server: `helo_name`, else this host's full name (when it is one: it has a
     dot and is not localhost), else the domain of the shop's address."""
-    import socket
 
     if settings.helo_name:
         return settings.helo_name
@@ -311,9 +311,6 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
     `mail retry`), never tried again by itself; a temporary failure (4xx, no connection) leaves it
     queued, noted in the outbox only. Each change of state is one history row on its record.
     Returns (sent, errors)."""
-    from .core.intake.mail import on_the_wire
-    from .core.intake.mail_delivery import record_state
-    from .core.kernel import clock
 
     waiting = store.outbox()
     if not waiting:
@@ -369,8 +366,6 @@ def deliver_to_file(store, mbox: str | os.PathLike) -> int:
     """Deliver what waits in the outbox into a local mbox file instead of a server (the demo's
     mail: real messages, no network); each delivery is recorded as one over SMTP is, a "sent"
     state on its record. Returns how many were delivered."""
-    from .core.intake.mail_delivery import record_state
-    from .core.kernel import clock
 
     waiting = store.outbox()
     if not waiting:
@@ -388,9 +383,6 @@ def deliver_to_file(store, mbox: str | os.PathLike) -> int:
 
 def _append_mbox(target: Path, raw: bytes) -> None:
     """One message appended to an mbox file (mboxrd: a body line starting with 'From ' is quoted)."""
-    import re
-
-    from .core.kernel import clock
 
     data = re.sub(rb"(?m)^(>*From )", rb">\1", raw.replace(b"\r\n", b"\n"))
     stamp = clock.now().strftime("%a %b %d %H:%M:%S %Y").encode()

@@ -8,10 +8,19 @@ still hold that very key."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 from vse_tui.i18n import _
+
+from .config import load_config
+from .core.governance.keys import fingerprint
+from .core.governance.people import identify as who
+from .core.kernel.errors import InputError
+from .paths import resolve_db
+from .store.connection import Actor
+from .store.db import open_store
 
 _PINNED: tuple[str, str] | None = None  # (person uuid, key fingerprint) of a session started by sshd
 
@@ -28,7 +37,6 @@ def pinned() -> tuple[str, str] | None:
 
 def database(args=None) -> Path:
     """The database named by --db, else VSE_TUI_DB, else the default in the user data folder."""
-    from .paths import resolve_db
 
     return resolve_db(getattr(args, "db", None))
 
@@ -37,8 +45,6 @@ def claim(args=None) -> tuple[str | None, bool]:
     """What the person at the keyboard says they are, and whether they said it for this run
     (--as, VSE_TUI_OPERATOR: a name that matches nobody is refused) or once in the config."""
     if _PINNED is not None:
-        from .core.kernel.errors import InputError
-
         if getattr(args, "as_person", None):
             raise InputError(_("This session was opened over SSH with your key: --as is refused (you write as the person your "
                                "key belongs to)"))
@@ -49,21 +55,18 @@ def claim(args=None) -> tuple[str | None, bool]:
     given = getattr(args, "as_person", None) or os.environ.get("VSE_TUI_OPERATOR")
     if given:
         return given, True
-    from .config import load_config
 
     return load_config().operator, False
 
 
 def actor_for(args=None):
     """The actor before the database is open: the login, and the claim (resolved by `identify`)."""
-    from .store.connection import Actor
 
     return Actor.claiming(claim(args)[0])
 
 
 def identify(store, args=None) -> None:
     """Make the store's actor the person at the keyboard (see core.governance.people.identify)."""
-    from .core.governance.people import identify as who
 
     text, explicit = claim(args)
     if _PINNED is not None:
@@ -76,10 +79,6 @@ def identify(store, args=None) -> None:
 def _identify_pinned(store) -> None:
     """The person whose key sshd accepted, if they are still active and still hold that key; the
     host names the address the session came from."""
-    import dataclasses
-
-    from .core.governance.keys import fingerprint
-    from .core.kernel.errors import InputError
 
     assert _PINNED is not None
     person, fp = _PINNED
@@ -99,7 +98,6 @@ def _identify_pinned(store) -> None:
 
 def open_as(args=None, *, create: bool = True):
     """The database the command line names, opened as the person at the keyboard."""
-    from .store.db import open_store
 
     store = open_store(database(args), actor_for(args), create=create)
     try:

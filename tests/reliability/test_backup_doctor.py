@@ -6,6 +6,7 @@ import pytest
 
 from vse_tui.cli import main
 from vse_tui.core.incidents import process as core
+from vse_tui.store import maintenance
 from vse_tui.store.maintenance import backup, describe, doctor, restore, unsafe_location
 
 
@@ -105,15 +106,12 @@ def test_synced_folders_are_flagged(tmp_path):
 
 def test_doctor_gives_each_check_as_soon_as_it_is_done(tmp_path, monkeypatch):
     """A big shop's doctor takes a while: the file's own check is told before the history is read."""
-    from vse_tui.store import chain
-    from vse_tui.store.maintenance import doctor_checks
-
     db = tmp_path / "x.db"
     assert main(["incident", "add", "x", "--db", str(db)]) == 0
     read: list[str] = []
-    real = chain.verify
-    monkeypatch.setattr(chain, "verify", lambda store, **kw: read.append("history") or real(store, **kw))
-    checks = doctor_checks(db)
+    real = maintenance.verify
+    monkeypatch.setattr(maintenance, "verify", lambda store, **kw: read.append("history") or real(store, **kw))
+    checks = maintenance.doctor_checks(db)
     first = next(checks)
     assert (first.name, first.ok, read) == ("integrity", True, [])
     rest = list(checks)

@@ -10,16 +10,21 @@ parser of the command it was given, loading only the modules that register under
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 from vse_tui.i18n import N_, _, pgettext
 
-from .. import __version__
+from .. import __version__, i18n
+from ..config import configured_language
 from ..core.kernel.errors import VseError
+from ..core.kernel.text import one_line
 from ..store.connection import UnreadableDatabase
-from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, common_options
+from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, common_options, forget_made_here
 
 # top-level command -> the modules that register under it (in help order)
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -125,7 +130,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or (with `only`) just the top level and that one command: argparse
     spends about 0.2 ms per parser it builds (gettext looks up each help text), which is 10 ms
     for all of them, a good part of a quick `vse-tui incident add`."""
-    import importlib
 
     parser = Parser(prog="vse-tui", description=_("Run a small IT service shop the ISO/IEC TR 29110-5-3 way."),
                     parents=[common_options()])
@@ -152,6 +156,7 @@ def _parse(argv: list[str]):
 
 
 def cmd_tui(args) -> int:
+    # here, not at the top: importing it loads Textual
     from ..app import run_app
 
     return run_app(args)
@@ -159,7 +164,6 @@ def cmd_tui(args) -> int:
 
 def debugging(argv: list[str]) -> bool:
     """--debug anywhere on the line, or VSE_TUI_DEBUG set to anything but 0 or empty."""
-    import os
 
     return "--debug" in argv or os.environ.get("VSE_TUI_DEBUG", "0") not in ("", "0")
 
@@ -167,7 +171,6 @@ def debugging(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     code = _main(argv)
-    from .common import forget_made_here
 
     forget_made_here(failed=code != EXIT_OK)
     return code
@@ -188,8 +191,6 @@ def language_asked(argv: list[str]) -> str | None:
 
 def _safe_configured() -> str | None:
     """The config's language, or None when the config cannot be read (it is reported later)."""
-    from ..config import configured_language
-    from ..core.kernel.errors import VseError
 
     try:
         return configured_language()
@@ -201,13 +202,10 @@ def choose_language(argv: list[str]) -> None:
     """Speak the language of --lang, else of the config, else of the environment (LC_ALL,
     LC_MESSAGES, LANG). An unknown --lang is a usage error; a note (pt_PT is spoken as pt_BR) goes
     to stderr when a person asked for it by name."""
-    from .. import i18n
 
     flag = language_asked(argv)
     configured = None
     if flag is None:
-        from ..config import configured_language
-
         configured = configured_language()
     try:
         chosen, note = i18n.choose(flag, configured)  # the config's was checked when it was read
@@ -230,8 +228,6 @@ def _main(argv: list[str]) -> int:
         print(f"vse-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except VseError as exc:
-        from ..core.kernel.text import one_line
-
         print(f"vse-tui: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
@@ -247,11 +243,8 @@ def _main(argv: list[str]) -> int:
         print(_("vse-tui: the input is nested too deeply to read"), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: one line, and the traceback only when asked
-        from ..core.kernel.text import one_line
 
         if debugging(argv):
-            import traceback
-
             traceback.print_exc()
             hint = ""
         else:

@@ -10,7 +10,9 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -20,6 +22,12 @@ from vse_tui.i18n import _, ngettext, pgettext
 
 from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import json_safe, one_line, visible
+from ..i18n import formats
+from ..i18n.formats import parse_yes_no, yes_no_hint
+from ..reports.csvfile import write_csv
+from ..session import database, open_as
+from ..store.files import atomic_file
+from ..store.maintenance import discard_if_empty
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -67,10 +75,6 @@ def date_arg(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        import re
-
-        from ..i18n import formats
-
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise argparse.ArgumentTypeError(_("{text} is not a day of the calendar").format(text=repr(text))) from None
         try:
@@ -143,8 +147,6 @@ def add_yes(p: argparse.ArgumentParser, help: str | None = None) -> None:
 
 
 def db_path(args) -> Path:
-    from ..session import database
-
     return database(args)
 
 
@@ -158,7 +160,6 @@ def forget_made_here(failed: bool) -> None:
     MADE_HERE.clear()
     if not failed:
         return
-    from ..store.maintenance import discard_if_empty
 
     for path in made:
         discard_if_empty(path)
@@ -167,7 +168,6 @@ def forget_made_here(failed: bool) -> None:
 def open_store(args, *, must_exist: bool = False):
     """The database named by --db (or the default), opened as the person at the keyboard.
     `must_exist`: a read-only command on a missing file says so instead of creating one."""
-    from ..session import database, open_as
 
     if not must_exist:
         path = database(args)
@@ -186,7 +186,6 @@ def output(args, database: Path | None = None) -> Iterator[IO[str]]:
     if out is None:
         yield sys.stdout
         return
-    from ..store.files import atomic_file
 
     with atomic_file(out, database=database or _db_if_known(args), force=getattr(args, "force", False),
                      what="output") as fh:
@@ -206,7 +205,6 @@ def confirm(args, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    from ..i18n.formats import parse_yes_no, yes_no_hint
 
     # y/N in English, s/N in Spanish and Portuguese, o/N in French; y and n are understood everywhere
     return parse_yes_no(input(f"{question} {yes_no_hint()} ")) is True
@@ -245,8 +243,6 @@ def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str]) -> None
         if fmt == "json":
             dump_json_list(rows, out)
         elif fmt == "csv":
-            from ..reports.csvfile import write_csv
-
             write_csv(out, columns, ([r.get(c) for c in columns] for r in rows))
         else:
             write_table(out, rows, columns)
@@ -320,15 +316,11 @@ class Progress:
     """A progress line on a terminal (rows per second, time left); nothing when not on one."""
 
     def __init__(self, what: str, total: int | None = None, unit: str = "rows") -> None:
-        import time
-
         self.what, self.total, self.unit = what, total, unit
         self.start = self.last = time.monotonic()
         self.shown = sys.stderr.isatty()
 
     def update(self, done: int) -> None:
-        import time
-
         if not self.shown:
             return
         now = time.monotonic()

@@ -9,9 +9,11 @@ from vse_tui.i18n import _, pgettext
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
+from .imports import run_import
 
 
 def cmd_change_add(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes
 
     with open_store(args) as store:
@@ -25,6 +27,7 @@ def cmd_change_add(args) -> int:
 
 
 def cmd_change_make_template(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes
 
     with open_store(args, must_exist=True) as store:
@@ -34,6 +37,7 @@ def cmd_change_make_template(args) -> int:
 
 
 def cmd_change_list(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes
 
     with open_store(args, must_exist=True) as store:
@@ -49,6 +53,7 @@ def cmd_change_list(args) -> int:
 
 
 def cmd_ci_list(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import cis
 
     with open_store(args, must_exist=True) as store:
@@ -79,8 +84,8 @@ def cmd_ci_show(args) -> int:
 
 
 def cmd_import_cis(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import cis
-    from .imports import run_import
 
     return run_import(args, "cis", cis.plan_import, lambda plan: plan.items,
                       lambda plan, i, item: f"{item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}",

@@ -4,15 +4,29 @@ browser."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
 
 from vse_tui.i18n import _, ngettext, pgettext
 
-from ..core.kernel.errors import InputError, VseError
+from ..core.evidence.attachments import attach, attachment_rows, check_files
+from ..core.governance.approvals import allowed_signers, check_approvals, public_key_of, verify_signature
+from ..core.governance.keys import find_private_key, sign_text
+from ..core.kernel.clock import parse_datetime
+from ..core.kernel.errors import DatabaseError, InputError, VseError
 from ..core.kernel.findings import Finding
 from ..core.kernel.text import one_line
+from ..paths import config_path, demo_db_path
+from ..reports.figures import contradictions
+from ..serve import make_server, serve_command
+from ..store import sync
+from ..store.anchor import read_anchor, tip_text
+from ..store.chain import verify
+from ..store.db import open_store as open_
+from ..store.files import write_text
+from ..store.maintenance import backup, describe, doctor_checks, restore
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -34,12 +48,6 @@ from .common import (
 
 
 def cmd_verify(args) -> int:
-    from ..core.evidence.attachments import check_files
-    from ..core.governance.approvals import check_approvals
-    from ..reports.figures import contradictions
-    from ..store.anchor import read_anchor
-    from ..store.chain import verify
-
     anchors = [read_anchor(a) for a in args.anchor or []]
     with open_store(args, must_exist=True) as store:
         meter = Progress(_("checking records"), total=store.record_count(), unit=_("records"))
@@ -84,10 +92,6 @@ def cmd_verify(args) -> int:
 def _write_tip(store, args, tip) -> None:
     """The tip as a small text file kept elsewhere (a USB stick, a mail to yourself), signed with
     the person's SSH key when asked."""
-    from ..core.governance.approvals import public_key_of
-    from ..core.governance.keys import find_private_key, sign_text
-    from ..store.anchor import tip_text
-    from ..store.files import write_text
 
     text = tip_text(store.site_id, tip[0], tip[1], tip[2], store.actor.person, store.actor.operator)
     signature = None
@@ -108,7 +112,6 @@ def _check_tip_signature(store, anchor_path: str) -> tuple[bool, str | None]:
     """A tip file signed with a person's key: the signature must verify against the keys the
     shop registered (an assessor may check it with their own copy of allowed_signers). Returns
     whether it holds and what to say (None: the tip has no signature)."""
-    from ..core.governance.approvals import allowed_signers, verify_signature
 
     sig = Path(f"{anchor_path}.sig").expanduser()
     if not sig.is_file():
@@ -123,8 +126,6 @@ def _check_tip_signature(store, anchor_path: str) -> tuple[bool, str | None]:
 
 
 def cmd_backup(args) -> int:
-    from ..store.maintenance import backup
-
     with open_store(args, must_exist=True) as store:
         meter = Progress(_("backing up"), unit="MiB")
         path = backup(store, args.out, force=args.force, progress=_told(meter, 2**20) if meter.shown else None)
@@ -144,9 +145,6 @@ def _told(meter: Progress, per: int = 1):
 
 
 def cmd_restore(args) -> int:
-    from ..core.kernel.errors import DatabaseError
-    from ..store.maintenance import describe, restore
-
     source = need_file(args.file, _("{path} is not a backup file"))
     with open_store(args) as store:
         try:
@@ -164,9 +162,6 @@ def cmd_restore(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from ..paths import config_path
-    from ..store.maintenance import doctor_checks
-
     meter = Progress(_("checking records"), unit=_("records"))  # the history's check, the longest
     failed = False
     for c in doctor_checks(db_path(args), config_path(), parallel=True, progress=meter.update):
@@ -179,6 +174,7 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_export(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..reports.export import write_export
 
     with open_store(args, must_exist=True) as store:
@@ -190,6 +186,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_standard(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.model.standard import load_standard
 
     model = load_standard()
@@ -207,10 +204,8 @@ def cmd_standard(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from ..core.kernel.clock import parse_datetime
+    # here, not at the top: importing it loads pydantic
     from ..demo import install_demo, make_demo
-    from ..paths import demo_db_path
-    from ..store.db import open_store as open_
 
     if args.as_of:
         os.environ["VSE_TUI_NOW"] = parse_datetime(f"{args.as_of.isoformat()}T09:30:00").isoformat()
@@ -246,6 +241,7 @@ def cmd_demo(args) -> int:
     say(said, err=True)
     if args.no_open:
         return EXIT_OK
+    # here, not at the top: importing it loads Textual
     from ..app import run_app
 
     args.db = str(path)
@@ -266,8 +262,6 @@ def _counted(kind: str, n: int) -> str:
 
 
 def cmd_attach(args) -> int:
-    from ..core.evidence.attachments import attach
-
     with open_store(args) as store:
         att = attach(store, args.ref, args.file, args.note or "", follow=args.follow)
     print(att.id)
@@ -275,8 +269,6 @@ def cmd_attach(args) -> int:
 
 
 def cmd_attachments(args) -> int:
-    from ..core.evidence.attachments import attachment_rows
-
     with open_store(args, must_exist=True) as store:
         rows = attachment_rows(store, args.ref)
     print_rows(args, rows, ["id", "name", "size", "attached_at", "by"] if args.format == "table" else
@@ -285,8 +277,6 @@ def cmd_attachments(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from ..store import sync
-
     action = args.sync_action
     with open_store(args, must_exist=action != "import") as store:
         if action == "clone":
@@ -336,8 +326,6 @@ def cmd_sync(args) -> int:
 
 def _bundle_signer(store, args):
     """Sign the bundle with the person's SSH key when they registered one (--no-sign: never)."""
-    from ..core.governance.approvals import public_key_of
-    from ..core.governance.keys import find_private_key, sign_text
 
     if args.no_sign:
         return None
@@ -358,8 +346,6 @@ def _bundle_signer(store, args):
 
 
 def cmd_serve(args) -> int:
-    import ipaddress
-
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
     except ValueError:
@@ -374,7 +360,6 @@ def cmd_serve(args) -> int:
         import textual_serve.server  # noqa: F401
     except ImportError:
         raise InputError(_("serving in a browser needs the web extra: pip install 'vse-tui[web]'")) from None
-    from ..serve import make_server, serve_command
 
     command = serve_command(getattr(args, "db", None), getattr(args, "as_person", None))
     make_server(command, args.host, args.port, local_only=loopback).serve()

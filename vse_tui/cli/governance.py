@@ -3,15 +3,35 @@ improvement report, the audit pack, and importing parties."""
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
+from pathlib import Path
 
 from vse_tui.i18n import _, ngettext, pgettext
 
+from .. import session
+from ..core.evidence.attachments import check_files
+from ..core.evidence.audit_check import finding_dict, to_markdown
+from ..core.evidence.due import due_items
+from ..core.evidence.tasks import evidence_map
+from ..core.governance.approvals import approve, check_signatures
+from ..core.governance.approvals import state as approval_state
+from ..core.governance.keys import authorized_keys_entries, key_rows, set_key
+from ..core.governance.people import set_login
 from ..core.kernel import clock
+from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
+from ..reports import improvement, performance
+from ..reports.audit import audit_json, write_markdown
+from ..reports.audit_pack import write_pack
+from ..reports.figures import audit_findings
+from ..reports.performance import parse_period
+from ..store.chain import verify
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
+    Progress,
     add_format,
     add_limit,
     add_out,
@@ -21,14 +41,12 @@ from .common import (
     output,
     print_rows,
 )
+from .imports import run_import
 
 
 def _read_key(path: str | None) -> str | None:
     if not path:
         return None
-    from pathlib import Path
-
-    from ..core.kernel.errors import InputError
 
     file = Path(path).expanduser()
     try:
@@ -43,6 +61,7 @@ def _read_key(path: str | None) -> str | None:
 
 
 def cmd_people_add(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance.roles import add_person, label
 
     with open_store(args) as store:
@@ -55,6 +74,7 @@ def cmd_people_add(args) -> int:
 
 
 def cmd_people_list(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance.roles import people_rows
 
     with open_store(args, must_exist=True) as store:
@@ -65,8 +85,6 @@ def cmd_people_list(args) -> int:
 
 
 def cmd_people_login(args) -> int:
-    from ..core.governance.people import set_login
-
     with open_store(args) as store:
         person = set_login(store, args.person, args.login)
     print(_("{ref} {name}: login {login}").format(ref=person.id, name=person.name, login=person.os_user or _("(none)")))
@@ -74,9 +92,6 @@ def cmd_people_login(args) -> int:
 
 
 def cmd_people_key(args) -> int:
-    from ..core.governance.keys import set_key
-    from ..core.kernel.errors import InputError
-
     if args.revoke == bool(args.file):
         raise InputError(_("Give the public key file to register, or --revoke (not both)"))
     with open_store(args, must_exist=args.revoke) as store:
@@ -95,8 +110,6 @@ def cmd_people_key(args) -> int:
 
 
 def cmd_people_keys(args) -> int:
-    from ..core.governance.keys import key_rows
-
     with open_store(args, must_exist=True) as store:
         rows = key_rows(store)
     print_rows(args, rows, ["at", "person", "name", "key", "how", "by", "login", "host", "problem"])
@@ -106,11 +119,6 @@ def cmd_people_keys(args) -> int:
 def cmd_people_authorized_keys(args) -> int:
     """One authorized_keys line per person of the shop who holds a key: sshd starts the app as that
     person, on this database, whatever the login they share."""
-    import shlex
-    from pathlib import Path
-
-    from ..core.governance.keys import authorized_keys_entries
-    from ..core.kernel.errors import InputError
 
     program = shlex.split(args.program) if args.program else [sys.executable, "-m", "vse_tui"]
     with open_store(args, must_exist=True) as store:
@@ -135,11 +143,8 @@ def cmd_people_authorized_keys(args) -> int:
 def cmd_ssh_session(args) -> int:
     """Run by sshd from a line of 'people authorized-keys': the command the person asked for
     (SSH_ORIGINAL_COMMAND; none: the TUI), on this database, as the person whose key opened it."""
-    import os
-    import shlex
 
-    from .. import session
-    from ..core.kernel.errors import InputError
+    # here, not at the top: its package loads names on first use
     from . import main
 
     if session.pinned() is not None:
@@ -169,9 +174,6 @@ def cmd_ssh_session(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from ..core.governance.approvals import approve
-    from ..core.governance.approvals import state as approval_state
-
     with open_store(args) as store:
         rec = store.find(args.ref)
         done = approve(store, rec.KIND, rec.uuid, args.by, how=args.how, meaning=args.meaning, noted_by=args.noted_by,
@@ -181,9 +183,6 @@ def cmd_approve(args) -> int:
 
 
 def cmd_audit_check(args) -> int:
-    from ..core.evidence.audit_check import finding_dict, to_markdown
-    from ..reports.figures import audit_findings
-
     with open_store(args, must_exist=True) as store:
         findings = audit_findings(store)
         shop = store.setting("shop_name", "") or ""
@@ -196,6 +195,7 @@ def cmd_audit_check(args) -> int:
 
 
 def cmd_roles_list(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance.roles import role_rows
 
     with open_store(args, must_exist=True) as store:
@@ -205,6 +205,7 @@ def cmd_roles_list(args) -> int:
 
 
 def cmd_roles_check(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance.roles import warnings
 
     with open_store(args, must_exist=True) as store:
@@ -218,8 +219,6 @@ def cmd_roles_check(args) -> int:
 
 
 def cmd_due(args) -> int:
-    from ..core.evidence.due import due_items
-
     with open_store(args, must_exist=True) as store:
         today = clock.today()
         items = [i.as_dict(today) for i in due_items(store, today)]
@@ -235,9 +234,6 @@ def cmd_due(args) -> int:
 
 
 def cmd_report_audit(args) -> int:
-    from ..core.evidence.tasks import evidence_map
-    from ..reports.audit import audit_json, write_markdown
-
     with open_store(args, must_exist=True) as store:
         tasks = evidence_map(store)
         shop = store.setting("shop_name", "") or ""
@@ -250,8 +246,6 @@ def cmd_report_audit(args) -> int:
 
 
 def cmd_report_improvement(args) -> int:
-    from ..reports import improvement, performance
-
     period = performance.parse_period(args.period) if args.period else performance.parse_period(str(clock.today().year))
     with open_store(args, must_exist=not args.save) as store:
         data = improvement.gather(store, period)
@@ -268,9 +262,6 @@ def cmd_report_improvement(args) -> int:
 def _verify_lines(store) -> list[str]:
     """What `verify` finds wrong: the history chain and every record against it, attached files,
     signatures (tampering, not editing)."""
-    from ..core.evidence.attachments import check_files
-    from ..core.governance.approvals import check_signatures
-    from ..store.chain import verify
 
     lines = [p.line() for p in verify(store)]
     lines += [p.line() for p in check_files(store)]
@@ -278,10 +269,6 @@ def _verify_lines(store) -> list[str]:
 
 
 def cmd_audit_pack(args) -> int:
-    from ..reports.audit_pack import write_pack
-    from ..reports.performance import parse_period
-    from .common import Progress
-
     period = parse_period(args.period) if args.period else None
     meter = Progress(_("writing the audit pack"), unit=_("records"))
 
@@ -309,8 +296,8 @@ def cmd_audit_pack(args) -> int:
 
 
 def cmd_import_parties(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.intake.parties import apply_parties, plan_parties
-    from .imports import run_import
 
     def preview(plan, i, rec) -> str:
         roles = ",".join(r if not a else f"{r}:{a}" for r, a in plan.roles.get(i, []))

@@ -11,6 +11,10 @@ from vse_tui.i18n import _, ngettext
 
 from ..core.kernel.errors import VseError
 from ..core.kernel.text import one_line
+from ..reports.csvfile import write_csv
+from ..store.db import open_memory_store
+from ..store.files import atomic_file
+from ..store.maintenance import backup_before
 from .common import EXIT_OK, EXIT_REFUSED, confirm, db_path, need_file, open_store
 
 SHOWN = 20  # rejected rows listed on the screen; --rejects writes them all
@@ -45,7 +49,6 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
     path = need_file(args.file)
     dry = getattr(args, "dry_run", False)
     if dry and not db_path(args).exists():  # plan against an empty database, creating none
-        from ..store.db import open_memory_store
 
         store = open_memory_store()
     else:
@@ -87,7 +90,6 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
 
 def backup_before_import(store):
     """A backup of the database before an import stores anything (see store.maintenance)."""
-    from ..store.maintenance import backup_before
 
     return backup_before(store, "import")
 
@@ -96,8 +98,6 @@ def open_for_import(args):
     """The database to plan against: a dry run on a missing database plans against an empty one
     in memory, creating nothing."""
     if getattr(args, "dry_run", False) and not db_path(args).exists():
-        from ..store.db import open_memory_store
-
         return open_memory_store()
     return open_store(args, must_exist=getattr(args, "dry_run", False))
 
@@ -191,8 +191,6 @@ def preview_incidents(plan, path, out=None) -> None:
 
 def write_rejects(plan, target, force: bool = False, database=None) -> None:
     """Every rejected row as it was, with its line and reason: fix it and import the file again."""
-    from ..reports.csvfile import write_csv
-    from ..store.files import atomic_file
 
     with atomic_file(target, force=force, database=database, what="rejects file") as fh:
         width = len(plan.header)

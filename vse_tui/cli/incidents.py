@@ -6,12 +6,19 @@ import itertools
 
 from vse_tui.i18n import _, ngettext, pgettext
 
+from ..core.governance.assign import assign
+from ..core.governance.people import name_of
+from ..core.incidents import lists
+from ..core.incidents.process import log_incident
+from ..core.incidents.view import incident_view
+from ..core.intake.importer import Options, apply, plan_incidents
 from ..core.kernel import clock
-from ..core.kernel.errors import VseError
+from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import visible
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
+    Progress,
     add_format,
     add_limit,
     add_out,
@@ -24,11 +31,10 @@ from .common import (
     print_rows,
     say,
 )
+from .imports import backup_before_import, open_for_import, preview_incidents, write_rejects
 
 
 def cmd_incident_add(args) -> int:
-    from ..core.incidents.process import log_incident
-
     store = open_store(args)
     try:
         inc = log_incident(store, args.summary, customer=args.customer, service=args.service, impact=args.impact,
@@ -41,8 +47,6 @@ def cmd_incident_add(args) -> int:
 
 
 def cmd_incident_list(args) -> int:
-    from ..core.incidents import lists
-
     store = open_store(args, must_exist=True)
     try:
         from ..core.governance.assign import who
@@ -79,10 +83,6 @@ def _local_opened(row: dict) -> dict:
 
 
 def cmd_incident_assign(args) -> int:
-    from ..core.governance.assign import assign
-    from ..core.governance.people import name_of
-    from ..core.kernel.errors import InputError
-
     if not args.person and not args.nobody:
         raise InputError(_("Say who (a person, or me), or --nobody"))
     with open_store(args, must_exist=True) as store:
@@ -132,8 +132,6 @@ def next_text(store, inc) -> str:
 
 
 def cmd_incident_show(args) -> int:
-    from ..core.incidents.view import incident_view
-
     store = open_store(args, must_exist=True)
     try:
         view = incident_view(store, args.id)
@@ -149,10 +147,6 @@ def cmd_incident_show(args) -> int:
 
 
 def cmd_import_incidents(args) -> int:
-    from ..core.intake.importer import Options, apply, plan_incidents
-    from .common import Progress
-    from .imports import backup_before_import, open_for_import, preview_incidents, write_rejects
-
     options = Options.parse(args.map or [], args.ignore or [], args.map_value or [], args.dates, args.encoding,
                             args.update)
     path = need_file(args.file)

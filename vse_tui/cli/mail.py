@@ -3,10 +3,16 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from vse_tui.i18n import _, pgettext
 
+from ..config import load_config
+from ..core.intake.mail_delivery import drop, retry
+from ..core.intake.mail_intake import accept_held, mail_about, notify_by_mail, window_past
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
+from ..mailer import intake, send_outbox, watch
 from .common import EXIT_OK, EXIT_REFUSED, open_store, say
 
 
@@ -18,14 +24,10 @@ def _sent_now(sent: int, errors: list) -> str:
 
 
 def _settings():
-    from ..config import load_config
-
     return load_config().mail_settings
 
 
 def cmd_mail_import(args) -> int:
-    from ..mailer import intake, watch
-
     settings = _settings()
     path = args.path or settings.maildir
     if not path:
@@ -49,8 +51,6 @@ def cmd_mail_import(args) -> int:
                     name=name, ref=outcome.incident, address=outcome.why)))
         say(one_line(_("mail: {result}").format(result=result.line())))
 
-    from pathlib import Path
-
     if not Path(path).expanduser().exists():  # said before any database is opened (or made)
         raise InputError(_("{path} does not exist (a Maildir, an mbox file or .eml files)").format(
             path=Path(path).expanduser()))
@@ -64,8 +64,6 @@ def cmd_mail_import(args) -> int:
 
 
 def cmd_mail_send(args) -> int:
-    from ..mailer import send_outbox
-
     with open_store(args, must_exist=True) as store:
         sent, errors = send_outbox(store, _settings())
         waiting = len(store.outbox())
@@ -111,8 +109,6 @@ def cmd_mail_outbox(args) -> int:
 
 
 def cmd_mail_drop(args) -> int:
-    from ..core.intake.mail_delivery import drop
-
     with open_store(args, must_exist=True) as store:
         meta = drop(store, args.key)
     say(one_line(_("{key}: the message about {ref} to {address} is dropped (kept in the outbox's dropped/ folder)").format(
@@ -121,14 +117,10 @@ def cmd_mail_drop(args) -> int:
 
 
 def cmd_mail_retry(args) -> int:
-    from ..core.intake.mail_delivery import retry
-
     with open_store(args, must_exist=True) as store:
         meta = retry(store, args.key, args.to)
         sent_now = ""
         if args.send:
-            from ..mailer import send_outbox
-
             sent, errors = send_outbox(store, _settings())
             sent_now = _sent_now(sent, errors)
     say(one_line(_("{key}: the message about {ref} is queued again for {address}").format(
@@ -137,8 +129,6 @@ def cmd_mail_retry(args) -> int:
 
 
 def cmd_mail_accept(args) -> int:
-    from ..core.intake.mail_intake import accept_held
-
     with open_store(args, must_exist=True) as store:
         inc = accept_held(store, args.id, args.message)
     if inc.reopened and inc.status != "closed":
@@ -149,15 +139,11 @@ def cmd_mail_accept(args) -> int:
 
 
 def cmd_incident_notify(args) -> int:
-    from ..core.intake.mail_intake import notify_by_mail
-
     settings = _settings()
     with open_store(args, must_exist=True) as store:
         inc, path = notify_by_mail(store, args.id, task=args.task, sender=settings.sender, to=args.to)
         sent_now = ""
         if args.send:
-            from ..mailer import send_outbox
-
             sent, errors = send_outbox(store, settings)
             sent_now = _sent_now(sent, errors)
     say(one_line(_("{ref}: {task} notification queued for {address}").format(
@@ -169,8 +155,6 @@ def cmd_incident_notify(args) -> int:
 
 def _cmd_mail_about(kind: str):
     def command(args) -> int:
-        from ..core.intake.mail_intake import mail_about
-
         settings = _settings()
         message = args.message.replace("\\n", "\n") if args.message else None
         with open_store(args, must_exist=True) as store:
@@ -178,15 +162,11 @@ def _cmd_mail_about(kind: str):
                                                 message=message)
             sent_now = ""
             if args.send:
-                from ..mailer import send_outbox
-
                 sent, errors = send_outbox(store, settings)
                 sent_now = _sent_now(sent, errors)
         queued = _("{ref}: answer queued for {address}") if kind == "feedback" else _("{ref}: notice queued for {address}")
         say(one_line(queued.format(ref=record.id, address=address) + sent_now))
         if kind == "change_requests":
-            from ..core.intake.mail_intake import window_past
-
             warning = window_past(record)
             if warning:
                 say(one_line(_("  warning: {warning}").format(warning=warning)), err=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 
+from vse_tui import i18n
+
 from . import build_parser
 from .common import common_options
 
@@ -78,7 +80,6 @@ def _section(path: list[str], help_text: str, parser: argparse.ArgumentParser, c
 def reference() -> str:
     """The reference in English, whatever language the person running it speaks: the page is the
     project's documentation of its commands and options."""
-    from vse_tui import i18n
 
     spoken = i18n.language()
     i18n.set_language("en")

@@ -6,13 +6,13 @@ import sys
 
 from vse_tui.i18n import _, pgettext
 
+from ..core.model.lookup import resolve
+from ..core.relationship.process import log_feedback
+from ..reports import performance
 from .common import EXIT_OK, add_format, add_out, open_store, output
 
 
 def cmd_feedback_add(args) -> int:
-    from ..core.model.lookup import resolve
-    from ..core.relationship.process import log_feedback
-
     with open_store(args) as store:
         company = None
         if args.customer:
@@ -26,9 +26,6 @@ def cmd_feedback_add(args) -> int:
 
 
 def cmd_report_performance(args) -> int:
-    from ..core.model.lookup import resolve
-    from ..reports import performance
-
     period = performance.parse_period(args.period) if args.period else performance.current_quarter()
     with open_store(args, must_exist=not args.save) as store:
         customer = resolve(store, "customers", args.customer) if args.customer else None

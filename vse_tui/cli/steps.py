@@ -6,12 +6,21 @@ warning, the setup's steps, and adding or editing any record through the generic
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from vse_tui.i18n import _, ngettext, pgettext
 
+from ..core.governance import setup
+from ..core.governance.process import approval
+from ..core.incidents import process as inc
+from ..core.incidents.view import incident_view
+from ..core.intake.mail_delivery import messages_of
+from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
+from ..core.present.display import change_text, record_lines, uuid_labels, when_text
+from ..core.relationship import process as rel
 from .common import EXIT_OK, open_store
 
 
@@ -32,8 +41,6 @@ def _pairs(items: list[str] | None) -> dict[str, str]:
 
 
 def _date(text: str | None):
-    from datetime import date
-
     if not text:
         return None
     try:
@@ -46,8 +53,6 @@ def _date(text: str | None):
 
 
 def cmd_incident_classify(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.classify(store, args.incident, category=args.category, impact=args.impact, urgency=args.urgency,
                             cis=args.ci, related=args.related, changes=args.change, root_cause=args.root_cause,
@@ -57,8 +62,6 @@ def cmd_incident_classify(args) -> int:
 
 
 def cmd_incident_notified(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.notify(store, args.incident, task=args.task, to=args.to, how=args.how, message=args.message)
     return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=args.how,
@@ -66,16 +69,12 @@ def cmd_incident_notified(args) -> int:
 
 
 def cmd_incident_restore(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.restore(store, args.incident, solution=args.solution, steps_taken=args.steps)
     return _done(done, _("restored"))
 
 
 def cmd_incident_close(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.close(store, args.incident, confirmed_by=args.confirmed_by, how=args.how, solution=args.solution,
                          root_cause=args.root_cause, no_change_reason=args.no_change_reason,
@@ -84,40 +83,30 @@ def cmd_incident_close(args) -> int:
 
 
 def cmd_incident_problem(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.mark_problem(store, args.incident, root_cause=args.root_cause or "")
     return _done(done, _("marked a potential problem (IN.1.3)"))
 
 
 def cmd_incident_raise_change(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done, change = inc.raise_change(store, args.incident, title=args.title, change_type=args.type)
     return _done(done, _("change request {ref} raised and linked").format(ref=change.id))
 
 
 def cmd_incident_reopen(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.reopen(store, args.incident, args.reason)
     return _done(done, _("reopened"))
 
 
 def cmd_incident_wait(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.set_waiting(store, args.incident, None if args.on == "nobody" else args.on)
     return _done(done, _("state: {state}").format(state=done.state))
 
 
 def cmd_incident_time(args) -> int:
-    from ..core.incidents import process as inc
-
     with open_store(args, must_exist=True) as store:
         done = inc.log_time(store, args.incident, minutes=args.minutes, who=args.who,
                             billable=not args.not_billable, note=args.note or "")
@@ -128,6 +117,7 @@ def cmd_incident_time(args) -> int:
 
 
 def cmd_change_evaluate(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -137,6 +127,7 @@ def cmd_change_evaluate(args) -> int:
 
 
 def cmd_change_schedule(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -147,6 +138,7 @@ def cmd_change_schedule(args) -> int:
 
 
 def cmd_change_design(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     fields = _pairs(args.set)
@@ -157,6 +149,7 @@ def cmd_change_design(args) -> int:
 
 
 def cmd_change_build(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -166,6 +159,7 @@ def cmd_change_build(args) -> int:
 
 
 def cmd_change_test(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -175,6 +169,7 @@ def cmd_change_test(args) -> int:
 
 
 def cmd_change_confirm(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -183,6 +178,7 @@ def cmd_change_confirm(args) -> int:
 
 
 def cmd_change_approve_deployment(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -192,6 +188,7 @@ def cmd_change_approve_deployment(args) -> int:
 
 
 def cmd_change_deploy(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -200,6 +197,7 @@ def cmd_change_deploy(args) -> int:
 
 
 def cmd_change_review(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args, must_exist=True) as store:
@@ -208,6 +206,7 @@ def cmd_change_review(args) -> int:
 
 
 def cmd_schedule_entry(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.control import changes as co
 
     with open_store(args) as store:
@@ -219,6 +218,7 @@ def cmd_schedule_entry(args) -> int:
 
 
 def cmd_training_met(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance import roles
 
     with open_store(args, must_exist=True) as store:
@@ -228,6 +228,7 @@ def cmd_training_met(args) -> int:
 
 
 def cmd_training_renew(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance import roles
 
     with open_store(args, must_exist=True) as store:
@@ -240,8 +241,6 @@ def cmd_training_renew(args) -> int:
 
 
 def cmd_feedback_step(args) -> int:
-    from ..core.relationship import process as rel
-
     with open_store(args, must_exist=True) as store:
         done = rel.feedback_step(store, args.feedback, args.step, outcome=args.outcome or "",
                                  signed_off_by=args.signed_off_by)
@@ -249,6 +248,7 @@ def cmd_feedback_step(args) -> int:
 
 
 def cmd_roles_acknowledge(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance import roles
 
     with open_store(args, must_exist=True) as store:
@@ -264,9 +264,6 @@ def cmd_roles_acknowledge(args) -> int:
 
 
 def cmd_setup(args) -> int:
-    from ..core.governance import setup
-    from ..core.governance.process import approval
-
     values = _pairs(args.set)
     with open_store(args) as store:
         approved = approval(store, args.approved_by, args.how) if args.step in setup.APPROVES else None
@@ -282,6 +279,7 @@ def cmd_setup(args) -> int:
 
 
 def cmd_record_add(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance import documents
 
     with open_store(args) as store:
@@ -290,6 +288,7 @@ def cmd_record_add(args) -> int:
 
 
 def cmd_record_edit(args) -> int:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance import documents
 
     with open_store(args, must_exist=True) as store:
@@ -301,15 +300,10 @@ def cmd_record_edit(args) -> int:
 def cmd_record_show(args) -> int:
     """Any record as its screen shows it: every stored field, its approvals, its mail, its place on
     the schedule (a change), its history. An incident prints as `incident show` does."""
-    from ..core.kernel import clock
-    from ..core.kernel.text import one_line
-    from ..core.present.display import change_text, record_lines, uuid_labels, when_text
 
     with open_store(args, must_exist=True) as store:
         rec = store.find(args.ref)
         if rec.KIND == "incidents":
-            from ..core.incidents.view import incident_view
-
             print(incident_view(store, rec.id).as_text(), end="")
             return EXIT_OK
         lines = [one_line(f"{rec.id}  {rec.title_text}"),
@@ -330,8 +324,6 @@ def cmd_record_show(args) -> int:
                 if entry.resources:
                     lines.append("  " + _("resources: {text}").format(text=entry.resources))
         if rec.KIND in ("feedback", "change_requests"):
-            from ..core.intake.mail_delivery import messages_of
-
             for m in messages_of(store, rec.KIND, rec):
                 lines.append("  " + _("mail: {heading}").format(heading=m.heading()))
                 if m.subject:

@@ -24,9 +24,14 @@ durations and yes/no answers the way the language does.
 from __future__ import annotations
 
 import gettext as _gettext
+import io
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+from .compile import read_po
+from .pseudo import pseudo
 
 SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "es", "pt_BR", "fr")
@@ -63,7 +68,6 @@ class Catalogue:
 def parse_po(text: str) -> tuple[dict[str, list[str]], str]:
     """The messages of a `.po` file (msgid, or context + EOT + msgid, to its forms; fuzzy ones left
     out) and its header."""
-    from .compile import read_po
 
     messages = {key: forms for key, (_plural, forms) in read_po(text).items()}
     header = messages.pop("", [""])[0]
@@ -80,7 +84,6 @@ def _plural_rule(header: str) -> Callable[[int], int]:
 
 def read_mo(data: bytes) -> tuple[dict[str, list[str]], str]:
     """The messages of a compiled `.mo` file, in the shape `parse_po` gives."""
-    import io
 
     compiled = _gettext.GNUTranslations(io.BytesIO(data))
     messages: dict[str, list[str]] = {}
@@ -105,8 +108,6 @@ class PseudoCatalogue(Catalogue):
     def gettext(self, message: str) -> str:
         found = self.messages.get(message)
         if found is None:
-            from .pseudo import pseudo
-
             found = self.messages[message] = [pseudo(message)]
         return found[0]
 
@@ -177,7 +178,6 @@ def from_environment(environ: Mapping[str, str] | None = None) -> tuple[str, str
     """The language the environment asks for, as the C library reads it: the first of LC_ALL,
     LC_MESSAGES, LANG that is set; English when it names a language we do not speak. With the note
     of `normalize`."""
-    import os
 
     env = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):

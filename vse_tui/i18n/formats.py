@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from . import SOURCE_LANGUAGE, language
+from . import SOURCE_LANGUAGE, _, language
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,6 @@ def locale(lang: str | None = None) -> Locale:
 
 def _local(value: datetime) -> datetime:
     """A moment in the person's time zone (a naive one is taken as UTC, as stored)."""
-    from datetime import UTC
 
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -284,8 +283,6 @@ _WORDS_MONTH_FIRST = re.compile(r"([^\W\d_][^\W\d_.]*\.?)\s+(\d{1,2}),?\s+(\d{4}
 
 
 def _expect_date(lang: str | None) -> str:
-    from . import _
-
     example = date(2026, 12, 25)
     return _("a date such as {short} or {medium}").format(short=date_text(example, lang),
                                                            medium=medium_date(example, lang))
@@ -296,7 +293,6 @@ def parse_date(text: str, lang: str | None = None) -> date:
     25.12.2026 (day first in es, pt_BR, fr; en reads 12/25/2026); 25 dic 2026, 25 de diciembre de
     2026, 25 déc. 2026, Dec 25, 2026 (a month's name in any of our languages, accents optional).
     ParseError says what is expected."""
-    from . import _
 
     raw = text.strip()
     loc = locale(lang)
@@ -337,7 +333,6 @@ def parse_moment(text: str, lang: str | None = None) -> datetime:
     """A day and a time of day as a person of the language types them (`25/12/2026 15:07`,
     `25 déc. 2026 à 15h07`, `2026-12-25 15:07`), in the person's time zone: an aware moment.
     ParseError says what is expected."""
-    from . import _
 
     raw = text.strip()
     found = _MOMENT.fullmatch(raw)
@@ -358,7 +353,6 @@ def parse_number(text: str, lang: str | None = None) -> float:
     2,5 or 1 234,5 (fr). In a language with a decimal comma a point is read as the decimal mark too
     (2.5, typed on a number pad) unless it groups thousands (1.234 or 1.234.567). ParseError when it
     is not a number."""
-    from . import _
 
     loc = locale(lang)
     raw = text.strip()

@@ -26,20 +26,39 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, language, ngettext, pgettext
 
+from ..core.evidence.attachments import stored_path
+from ..core.evidence.audit_check import RULES
+from ..core.evidence.lapsed import training_states
+from ..core.evidence.signoffs import signoffs
+from ..core.evidence.tasks import evidence_map, review_intervals, summary
+from ..core.governance.approvals import allowed_signers, check_signatures, content_hash, signed_files
+from ..core.governance.approvals import state as approval_state
+from ..core.governance.keys import Keys, key_rows
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
-from ..core.kernel.text import visible
+from ..core.kernel.text import plural, visible
+from ..core.model.records.registry import PREFIXES
+from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
+from ..i18n.formats import month_and_year
+from ..store.anchor import PACK_ANCHOR, pack_anchor
+from ..store.files import atomic_file, private_folder, translated, write_bytes, write_text
 from . import words
+from .figures import audit_findings
+from .performance import PRIORITIES, _shown, minutes_text, pct
 
 if TYPE_CHECKING:
     from .performance import Period
@@ -220,8 +239,6 @@ class Sections:
     files beside the pack (HTML and Markdown): a month of a big shop is never held in memory."""
 
     def __init__(self, folder: Path, page: Page) -> None:
-        import tempfile
-
         self.page = page
         self.html = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder)
         self.md = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder)
@@ -239,9 +256,6 @@ class Sections:
 def write_page(base: Path, page: Page, shop: str, sections: Sections | None = None, **where: Any) -> None:
     """A page as HTML and Markdown (`base` + .html, .md), its blocks then its record sections, each
     file whole or not at all (`where`: atomic_file's database and force)."""
-    import shutil
-
-    from ..store.files import atomic_file
 
     with atomic_file(f"{base}.html", what="audit pack", **where) as fh:
         fh.write(_html_head(page, shop))
@@ -267,8 +281,6 @@ def write_page(base: Path, page: Page, shop: str, sections: Sections | None = No
 def _signature_verdicts(store) -> tuple[dict[tuple[str, int], str], str | None]:
     """(record uuid, approval's place) -> why its signature does not hold, as `verify` says; and why
     the signatures could not be checked here, if so."""
-    from ..core.governance.approvals import check_signatures
-    from ..core.kernel.errors import InputError
 
     try:
         problems = check_signatures(store)
@@ -281,6 +293,7 @@ class _Pack:
     """What every page needs, read once: names, where each record is shown, the signatures."""
 
     def __init__(self, store, files: dict[str, str], period: Period | None = None) -> None:
+        # here, not at the top: importing it loads pydantic
         from ..core.model.standard import load_standard
 
         self.store, self.files = store, files
@@ -305,7 +318,6 @@ class _Pack:
     def _month_page(self, rid: str) -> str | None:
         """The page of a record of a kind paged by month, asked of the database (by its id's
         index) when a link to it is made: no map of every record of a big kind is kept."""
-        from ..core.model.records.registry import PREFIXES
 
         kind = PREFIXES.get(rid.rsplit("-", 1)[0])
         if kind not in self.split:
@@ -388,16 +400,12 @@ def _month_text(month: str) -> str:
     """A page's month (YYYY-MM) as the reader's language names it: September 2026, septembre 2026."""
     if month == UNDATED:
         return _("undated")
-    from datetime import date
-
-    from ..i18n.formats import month_and_year
 
     return month_and_year(date(int(month[:4]), int(month[5:7]), 1))
 
 
 def _month_filter(field: str, month: str) -> dict[str, Any]:
     """The records of one page: `field` within the local calendar month `month` (YYYY-MM)."""
-    from datetime import datetime
 
     if month == UNDATED:
         return {f"{field}__isnull": True}
@@ -424,8 +432,6 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
     """Fill each page with its records, newest first, and hand it to `write` at once: the list of
     a page's records is kept (a line each), their sections go to temporary files as they are
     rendered, so memory does not grow with the records of a page either."""
-    from ..core.evidence.lapsed import training_states
-    from ..core.present.display import uuid_labels, walk
 
     states = training_states(pack.store) if kind == "training" else {}
     for page in pages:
@@ -461,10 +467,6 @@ def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
 
 
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
-    from ..core.governance.approvals import content_hash
-    from ..core.governance.approvals import state as approval_state
-    from ..core.present.display import item_text
-
     store = pack.store
     names = list(wp.fields) if wp else [n for n in type(rec).model_fields
                                          if n not in ("uuid", "id", "approvals", "version", "created_at", "updated_at",
@@ -504,8 +506,6 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         else:
             blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
     if rec.approvals:
-        from ..core.evidence.signoffs import signoffs
-
         current = content_hash(rec)
         approval_rows = []
         for n, (a, s) in enumerate(zip(rec.approvals, signoffs(store, rec), strict=True)):
@@ -545,7 +545,6 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
                                  [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
                                    else Mark(_("{name} (file missing)").format(name=a.name), "no"), a.sha256, str(a.size),
                                    pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
-    from ..core.present.display import change_text, when_text
 
     history = store.history(rec.uuid)
     blocks.append(("table", ([_("when (* in the tool it came from)"), pgettext("audit pack", "who"),
@@ -555,10 +554,7 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
 
 
 def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
-    from .performance import PRIORITIES, minutes_text, pct
-
     rows = []
-    from .performance import _shown
 
     for r in [*report.get("rows", []), {"customer": _("Total"), **(report.get("total") or {})}]:
         if "incidents" not in r:
@@ -583,10 +579,6 @@ def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _evidence_pages(pack: _Pack) -> list[Page]:
-    from ..core.evidence.audit_check import RULES
-    from ..core.evidence.tasks import evidence_map, review_intervals, summary
-    from .figures import audit_findings
-
     store = pack.store
     tasks = evidence_map(store)
     s = summary(tasks)
@@ -653,6 +645,7 @@ def _task_head() -> list[str]:
 
 
 def _roles_page(pack: _Pack) -> Page:
+    # here, not at the top: importing it loads pydantic
     from ..core.governance.roles import warnings
 
     store = pack.store
@@ -695,10 +688,6 @@ VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do b="${s%.sig}"; '
 
 
 def _signature_page(pack: _Pack, target: Path) -> Page:
-    from ..core.governance.approvals import allowed_signers, signed_files
-    from ..core.governance.keys import Keys, key_rows
-    from ..store.files import private_folder, write_bytes, write_text
-
     rows = []
     if pack.signatures:
         folder = private_folder(target / "signatures")
@@ -766,6 +755,7 @@ def build_pages(store, files: dict[str, str], target: Path,
     `write(page, sections)` is handed each page of records as soon as it is filled (the pages
     after the records are returned, to be written by the caller). `period`: the incidents opened
     in it only. `progress(records written, records to write)` is told as the records go."""
+    # here, not at the top: its package loads names on first use
     from ..core.model.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files, period)
@@ -778,8 +768,6 @@ def build_pages(store, files: dict[str, str], target: Path,
     for kind in KINDS:
         model = model_for(kind)
         if not model.WP and store.count(kind):
-            from ..core.kernel.text import plural
-
             title = _(OTHER_TITLES[kind]) if kind in OTHER_TITLES else plural(model.LABEL)
             record_pages.append((kind, _pages_of_records(pack, kind, f"other/{kind}", title), None))
     total = sum(pages[0].count for _kind, pages, _wp in record_pages)  # a list's first page counts its records
@@ -829,8 +817,6 @@ def write_pack(store, out: str | os.PathLike, period: Period | None = None,
         # a pack stopped half-way leaves nothing half-made (nor its marker, in a folder it began)
         _undo(target, (written_files - before) | (set() if before else {PACK_MARKER}), made)
         if isinstance(exc, OSError):
-            from ..store.files import translated
-
             raise translated(exc, target, "audit pack") from None
         raise
     for rel in sorted(before - written_files):  # the earlier pack's pages this one did not write again
@@ -845,7 +831,6 @@ PACK_MARKER = ".vse-tui-pack"  # the files an audit pack wrote into its folder (
 def _earlier_pack(target: Path) -> set[str]:
     """The files the pack written before into `target` wrote (empty for a new or empty folder); a
     folder holding anything else is refused: a pack never writes over files it did not write."""
-    import json
 
     if not target.exists() or not any(target.iterdir()):
         return set()
@@ -866,10 +851,6 @@ def _inside(rel: str) -> bool:
 
 
 def _write_marker(target: Path, files: set[str], database) -> None:
-    import json
-
-    from ..store.files import write_text
-
     write_text(target / PACK_MARKER, json.dumps({"format": "vse-tui audit pack", "files": sorted(files)}, indent=1)
                + "\n", force=True, database=database, what="audit pack")
 
@@ -903,10 +884,6 @@ def _undo(target: Path, rels: set[str], made: bool) -> None:
 def _write_pack(store, target: Path, database, before: set[str], written_files: set[str],
                 period: Period | None, progress: Callable[[int, int], None] | None,
                 verify_failures: list[str] | None = None) -> dict[str, Any]:
-    from ..core.evidence.attachments import stored_path
-    from ..store.anchor import PACK_ANCHOR, pack_anchor
-    from ..store.files import private_folder, write_bytes, write_text
-
     private_folder(target)
     if not before:
         _write_marker(target, set(), database)  # the folder is a pack from its first file on
@@ -936,7 +913,6 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
     with store.snapshot():  # every page from one moment of the database
         pages, pack = build_pages(store, files, target, write, period, progress)
         tip = store.chain_tip()
-        from ..core.evidence.tasks import evidence_map, summary
 
         counts = summary(evidence_map(store))["all"]
         findings = next(p.count for p in pages if p.path == "audit-check")

@@ -6,6 +6,7 @@ visibly. Numbers stay numbers."""
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -37,8 +38,6 @@ def write_csv(out: IO[str], header: Iterable[Any], rows: Iterable[Iterable[Any]]
 
 def _flat(value: Any) -> Any:
     if isinstance(value, (list, dict)):
-        import json
-
         return json.dumps(value, ensure_ascii=False)
     return value
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from ..core.kernel import clock
+from ..core.kernel.text import json_safe
 from ..core.model.records import RECORD_TYPES, Record, export_key
 from ..store.db import Store
 
@@ -95,7 +96,6 @@ def write_export(store: Store, out: IO[str], progress: Callable[[int], None] | N
     document as export_document, one record or history row per line, from one snapshot of the
     database. The controls JSON would leave raw (C1, bidi marks) are written as \\uXXXX: the same
     JSON value, harmless on a terminal."""
-    from ..core.kernel.text import json_safe
 
     def dump(value: Any) -> str:
         return json_safe(json.dumps(value, ensure_ascii=False))

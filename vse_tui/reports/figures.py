@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..core.evidence.audit_check import audit_check
+from ..core.governance.approvals import state
 from ..core.kernel import clock
 from ..core.kernel.findings import Finding
 from .performance import Period, compute
@@ -48,8 +50,6 @@ def improvement_figures(store: StorePort, period: Period) -> dict[str, int]:
 
 
 def _approved_after_period(rec: Any) -> bool:
-    from ..core.governance.approvals import state
-
     st = state(rec)
     if not st.current or st.latest is None or rec.period_end is None:
         return False
@@ -94,7 +94,6 @@ def contradictions(store: StorePort) -> list[Finding]:
 
 def audit_findings(store: StorePort) -> list[Finding]:
     """Every finding of `audit check`: the core's rules, then reports the records contradict."""
-    from ..core.evidence.audit_check import audit_check
 
     return audit_check(store) + contradictions(store)
 

@@ -9,18 +9,20 @@ from typing import Any
 
 from vse_tui.i18n import _, ngettext
 
+from ..core.evidence.due import due_items
+from ..core.incidents.lists import IncidentQuery
 from ..core.kernel import clock
 from . import words
-from .performance import Period, compute, pct
+from .figures import improvement_figures
+from .performance import Period, _shown, compute, parse_period, pct
 
 
 def gather(store, period: Period) -> dict[str, Any]:
     """The figures the draft is written from (also what `--format json` prints)."""
-    from ..core.evidence.due import due_items
+    # here, not at the top: importing it loads pydantic
     from ..core.governance.roles import warnings
 
     perf = compute(store, period)
-    from ..core.incidents.lists import IncidentQuery
 
     lo, hi = period.moments()
     policy = store.row("policies", ["id", "objectives"], {"status": ("approved", "updated")})
@@ -47,8 +49,6 @@ def gather(store, period: Period) -> dict[str, Any]:
 
 
 def _quarter_of(day) -> Period:
-    from .performance import parse_period
-
     return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
 
 
@@ -56,7 +56,6 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
     """The draft's fields, in plain words the owner can edit."""
     perf = data["performance"]
     t = perf["total"]
-    from .performance import _shown
 
     per_customer = "; ".join(
         _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
@@ -109,11 +108,11 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
 
 def draft(store, period: Period, title: str | None = None):
     """Store the draft WP.07 for the period (GO.4.1); the owner completes and approves it."""
+    # here, not at the top: importing it loads pydantic
     from ..core.model.records.governance import ImprovementReport
 
     data = gather(store, period)
     fields = draft_text(data)
-    from .figures import improvement_figures
 
     rec = ImprovementReport(title=title or _("Improvement report {period}").format(period=period.label), period_start=period.start, period_end=period.end,
                 actions="", figures=improvement_figures(store, period), **fields)

@@ -25,13 +25,19 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from vse_tui.i18n import _, pgettext
 
+from ..core.incidents.lists import IncidentQuery
+from ..core.incidents.targets import assess, target_for
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
+from ..i18n.formats import locale, number, percent
+from ..store.files import private_folder, write_text
 from . import words
+from .csvfile import write_csv
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
 FEEDBACK_TYPES = ("compliment", "complaint", "comment")
@@ -156,8 +162,6 @@ def _p90(values: list[int]) -> int | None:
 def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the report, per customer (named) and in total. `customer` is a uuid. The
     verdict on each incident is `targets.assess`, the one the dashboard and the lists use."""
-    from ..core.incidents.lists import IncidentQuery
-    from ..core.incidents.targets import assess, target_for
 
     now = now or clock.now()
     lo, hi = period.moments()
@@ -264,7 +268,6 @@ def _previous_actions(store, period: Period, customer: str | None) -> str:
 
 def pct(met: int, measured: int) -> str:
     """A share met, as the report's language writes it: 85% (en), 85 % (es, fr)."""
-    from ..i18n.formats import percent
 
     return percent(100 * met / measured) if measured else "-"
 
@@ -272,7 +275,6 @@ def pct(met: int, measured: int) -> str:
 def minutes_text(value: int | None) -> str:
     if value is None:
         return "-"
-    from ..i18n.formats import locale, number
 
     _day, hour, minute = locale().units
     h, m = divmod(int(value), 60)
@@ -289,8 +291,6 @@ def to_json(report: dict[str, Any]) -> str:
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    from .csvfile import write_csv
-
     services = sorted({s for r in report["rows"] for s in r["by_service"]})
     titles = csv_titles()
     head = [titles["customer"], *(titles[k] for k in SCALARS), *PRIORITIES,
@@ -370,9 +370,6 @@ def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = 
 def write_exports(folder, name: str, report: dict[str, Any], shop: str = "") -> tuple[Any, Any]:
     """The report on screen as Markdown and CSV in `folder`: private files written whole (an
     existing export of the same name is replaced)."""
-    from pathlib import Path
-
-    from ..store.files import private_folder, write_text
 
     folder = private_folder(Path(folder))
     md = write_text(folder / f"{name}.md", to_markdown(report, shop), force=True, what="report")
@@ -384,6 +381,7 @@ def save(store, period: Period, customer: str | None = None, proposed_actions: s
          report: dict | None = None):
     """Store the report as a draft WP.19 with its figures (RE.2.4); approval follows on the record.
     `report`: the figures already computed for this period and customer (what the user reviewed)."""
+    # here, not at the top: importing it loads pydantic
     from ..core.model.records.relationship import PerformanceReport
 
     report = report or compute(store, period, customer)

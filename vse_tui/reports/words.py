@@ -5,9 +5,12 @@ the work products' statuses, the records' states and the fields' labels are the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from vse_tui.i18n import N_, _
+
+from ..i18n.formats import date_text
 
 TASK_STATES = {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
                "stale": N_("stale")}
@@ -47,6 +50,7 @@ def how(code: str | None) -> str:
 
 def status(code: str | None) -> str:
     """A work product's status ("approved") in the reader's language."""
+    # here, not at the top: importing it loads pydantic
     from ..core.model.standard import status_name
 
     return status_name(code)
@@ -54,6 +58,7 @@ def status(code: str | None) -> str:
 
 def state(code: str | None) -> str:
     """A record's state ("in progress") in the reader's language."""
+    # here, not at the top: importing it loads pydantic
     from ..core.model.standard import state_name
 
     return state_name(code)
@@ -62,6 +67,7 @@ def state(code: str | None) -> str:
 def field(name: str) -> str:
     """A record's field as the report names it: the standard's label in the reader's language, in
     English the field's own name spaced ("acceptance criteria")."""
+    # here, not at the top: importing it loads pydantic
     from ..core.model.standard import field_label
 
     return field_label(name, english=name.replace("_", " "))
@@ -69,9 +75,6 @@ def field(name: str) -> str:
 
 def day(value: Any) -> str:
     """A day (a date, or its ISO text as a report's data holds it) as the reader's language writes it."""
-    from datetime import date
-
-    from ..i18n.formats import date_text
 
     if isinstance(value, str):
         try:

@@ -12,12 +12,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from vse_tui.core.control.schedule import coming_changes, overdue_changes
 from vse_tui.core.evidence.due import due_items
-from vse_tui.core.evidence.tasks import governance_complete
+from vse_tui.core.evidence.guide import audit_ready
+from vse_tui.core.evidence.tasks import evidence_map, governance_complete, summary
+from vse_tui.core.governance.assign import initials_by_person
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
 from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.i18n.formats import day_and_weekday
 from vse_tui.screens.common.base import BaseScreen
+from vse_tui.screens.common.conflict import ConflictScreen
+from vse_tui.store.sync import open_conflicts
 from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.rowlist import RowList
 from vse_tui.widgets.sparkline import sparkline
@@ -92,7 +98,6 @@ class DashboardScreen(BaseScreen):
         table.border_title = empty.border_title = _("Open incidents ({n})").format(n=count)
         rows = lists.open_incidents_for(store, store.actor.person, limit=40)  # mine, nobody's, then the rest
         customers = store.customer_codes()
-        from vse_tui.core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         cache: dict = {}
@@ -120,11 +125,8 @@ class DashboardScreen(BaseScreen):
     def _fill_changes(self, now) -> None:
         table = self.query_one("#changes", RowList)
         table.border_title = _("Scheduled changes (next 14 days)")
-        from vse_tui.core.control.schedule import coming_changes, overdue_changes
 
         def day(moment) -> str:
-            from vse_tui.i18n.formats import day_and_weekday
-
             return day_and_weekday(moment)
 
         lines: list[tuple[Hashable, tuple[object, ...]]] = [(c.id, (Text("! " + day(c.planned_at), style="dark_orange"), c.id, plain(c.title),
@@ -140,7 +142,6 @@ class DashboardScreen(BaseScreen):
         today = clock.today()
         items = due_items(self.store, today)
         overdue = sum(1 for i in items if i.days(today) < 0)
-        from vse_tui.store.sync import open_conflicts
 
         conflicts = open_conflicts(self.store)
         title = _("Reviews due ({n} overdue)").format(n=overdue)
@@ -235,9 +236,6 @@ class DashboardScreen(BaseScreen):
         complete = governance_complete(self.store)
 
         def count(apart):
-            from vse_tui.core.evidence.guide import audit_ready
-            from vse_tui.core.evidence.tasks import evidence_map, summary
-
             tasks = evidence_map(apart)
             return summary(tasks), audit_ready(tasks)
 
@@ -255,7 +253,10 @@ class DashboardScreen(BaseScreen):
 
     def where_to_add(self, item) -> str:
         """The keys that reach the list where the missing record is added: its screen, its list, a."""
+        # here, not at the top: its package loads names on first use
         from vse_tui.core.model.records import BY_KIND, kind_of_wp
+
+        # here, not at the top: importing it loads pydantic
         from vse_tui.screens.common.process import ControlScreen, GovernanceScreen, RelationshipScreen
 
         try:
@@ -300,8 +301,6 @@ class DashboardScreen(BaseScreen):
         key = str(event.key or "")
         ref = key.split("#", 1)[0]
         if ref.startswith("conflict:"):
-            from vse_tui.screens.common.conflict import ConflictScreen
-
             self.app.push_screen(ConflictScreen(int(ref.split(":", 1)[1])), lambda _: self.reload())
         elif ref and ref != "-":
             self.app.open_record(ref)

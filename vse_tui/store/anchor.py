@@ -15,10 +15,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from vse_tui.i18n import _
 
 from ..core.kernel.errors import InputError
+from .bundle import MAX_LINE_BYTES, decompress_v1, read_header
 from .connection import SQLITE_MAGIC, header
 
 # A tip is read from its own fields, never searched for in text that may hold user text (a shop's
@@ -105,7 +107,6 @@ def read_anchor(path: str | Path) -> Tip:
 def _from_bundle(file: Path) -> Tip:
     """A sync bundle's tip: in its header, its first line (a bundle of version 1: one document,
     read whole up to a bundle's limit)."""
-    from .bundle import MAX_LINE_BYTES, decompress_v1, read_header
 
     try:
         sent = read_header(file, MAX_LINE_BYTES)
@@ -147,8 +148,6 @@ def _from_database(file: Path) -> Tip:
 
 
 def _quote(path: Path) -> str:
-    from urllib.parse import quote
-
     return quote(str(path.resolve()))
 
 

@@ -35,6 +35,7 @@ from vse_tui.i18n import N_, _
 
 from ..core.kernel.errors import InputError
 from .chain import ALL_HASHED, row_hash
+from .files import atomic_file
 
 FORMAT = "vse-tui-bundle"
 VERSION = 2  # what export writes; version 1 is still read
@@ -144,7 +145,6 @@ class Bundle:
         """Write each attached file whose `place(sha256)` names a path (None: it is here already),
         a part at a time into a private temporary file that becomes the path once its content
         matched its hash. Returns how many were written."""
-        from .files import atomic_file
 
         if not self.files:
             return 0  # no need to read it again

@@ -7,12 +7,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..core.kernel import clock
 from ..core.kernel.findings import Finding
+from .columns import PROMOTED, SEARCH_KEYS, SEARCH_KINDS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -241,7 +248,6 @@ def verify_side_tables(conn: sqlite3.Connection) -> list[Finding]:
 def verify_search(conn: sqlite3.Connection) -> list[Finding]:
     """The search index holds each record's id, title and keys as its row does (a list found by
     searching shows what the index holds): a row of it changed, added or removed is found."""
-    from .columns import SEARCH_KEYS, SEARCH_KINDS
 
     problems: list[Finding] = []
     for number, kind in enumerate(SEARCH_KINDS, start=1):
@@ -267,8 +273,6 @@ COMMON = ("version", "created_at", "created_by", "updated_at", "updated_by")
 
 
 def _same_moment(a: Any, b: Any) -> bool:
-    from ..core.kernel import clock
-
     if a == b:
         return True
     try:
@@ -347,8 +351,8 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
     side in one pass each, ordered by record (memory stays flat whatever the size). With `split`
     (kind -> uuid, see `split_points`), only the records whose uuid sorts below it, or (`upper`)
     from it on: two processes can share the work, each on one read snapshot of its own."""
+    # here, not at the top: its package loads names on first use
     from ..core.model.records import KINDS, model_for
-    from .columns import PROMOTED
 
     problems: list[Finding] = []
     checked = 0
@@ -528,6 +532,7 @@ def split_points(conn: sqlite3.Connection) -> dict[str, str]:
     """Per kind, the uuid from which the second process checks the records: the one found at
     SHARE_HERE of them in uuid order (read through the uuid's index). Uuids made in time order share
     their first digits for years, so a fixed point would send every record to one side."""
+    # here, not at the top: its package loads names on first use
     from ..core.model.records import KINDS
 
     out: dict[str, str] = {}
@@ -572,14 +577,10 @@ def _elsewhere(path: Path | None, last: int,
                split: dict[str, str]) -> Future[tuple[list[Finding], list[Finding]]] | None:
     """The chain's check (and a share of the records) started in another process (a future), or
     None where that cannot be."""
-    import os
 
     if (os.cpu_count() or 1) < 2 or not path:
         return None
     try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         future = pool.submit(_verify_apart, str(path), last, split)
         pool.shutdown(wait=False)
@@ -591,8 +592,6 @@ def _elsewhere(path: Path | None, last: int,
 def _verify_apart(path: str, last: int, split: dict[str, str]) -> tuple[list[Finding], list[Finding]]:
     """In the second process: the chain up to `last`, then the records from `split` on, both
     in one read transaction."""
-    import sqlite3
-    from pathlib import Path
 
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:

@@ -3,7 +3,9 @@ in words an operator can act on. Below the Store; imports nothing of it."""
 
 from __future__ import annotations
 
+import getpass
 import os
+import socket
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,8 +62,6 @@ WRITE_WAIT_SECONDS = 60.0  # long writes (imports, the demo) commit in batches w
 
 
 def os_user() -> str:
-    import getpass
-
     try:
         return getpass.getuser()
     except Exception:  # no login name on some containers and Windows services
@@ -72,8 +72,6 @@ def host_name() -> str:
     try:
         return os.uname().nodename  # what socket.gethostname() answers on POSIX, without loading socket
     except AttributeError:
-        import socket
-
         return socket.gethostname()
 
 

@@ -3,8 +3,11 @@ one write path) is store.writes, its reads store.reads and store.queries."""
 
 from __future__ import annotations
 
+import glob
 import os
 import sqlite3
+import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,8 +16,9 @@ from vse_tui.i18n import _
 
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
-from .columns import APPLICATION_ID, SCHEMA_VERSION
+from .columns import APPLICATION_ID, SCHEMA_VERSION, SIMULATED_BIRTH
 from .connection import SQLITE_MAGIC, Actor, connect, header, hold, host_name, os_user, release, translate
+from .files import sqlite_copy
 from .queries import NamedReads
 from .reads import Reads
 from .writes import WritePath
@@ -43,8 +47,8 @@ def _create(path: Path, replace_empty: bool, born: datetime | None = None) -> No
     """Build a new database under a temporary name and give it its name only once it is complete:
     a start killed half-way leaves no file that later looks like another program's. `born`: the
     moment a database on a simulated clock (the demo's) is born at."""
-    import tempfile
 
+    # here, not at the top: importing it loads sqlite-utils
     from .schema import BIRTH
 
     try:
@@ -68,7 +72,6 @@ def _create(path: Path, replace_empty: bool, born: datetime | None = None) -> No
             finally:
                 BIRTH.reset(token)
             if born is not None or os.environ.get("VSE_TUI_NOW"):  # a simulated clock: a test's or a demo's, for good
-                from .columns import SIMULATED_BIRTH
 
                 first = Store(conn, tmp, Actor(operator="vse-tui"))
                 first._simulated = True
@@ -122,7 +125,6 @@ LITTER_AGE = 3600  # seconds after which a half-built file of an older vse-tui (
 def _sweep_litter(path: Path) -> None:
     """The half-built files a start killed half-way left beside the database (`.NAME.PID.XXXX.new`
     and its -wal, -shm, -journal): removed once the process that made them is gone."""
-    import time
 
     try:
         found = list(path.parent.glob(f".{glob_escape(path.name)}.*.new*"))
@@ -146,8 +148,6 @@ def _sweep_litter(path: Path) -> None:
 
 
 def glob_escape(name: str) -> str:
-    import glob
-
     return glob.escape(name)
 
 
@@ -164,7 +164,6 @@ def _alive(pid: int) -> bool:
 def backup_copy(conn: sqlite3.Connection, target: Path, force: bool = False, database: Path | None = None) -> Path:
     """A consistent copy of the open database through SQLite's backup API (mode 0600), written
     whole or not at all."""
-    from .files import sqlite_copy
 
     return sqlite_copy(conn, target, database=database, force=force)
 
@@ -187,6 +186,7 @@ def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
         return  # current: the common case, without loading sqlite-utils
     from sqlite_utils import Database
 
+    # here, not at the top: importing it loads sqlite-utils
     from .schema import migrations
 
     db = Database(conn, execute_plugins=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -22,6 +23,7 @@ from typing import IO, Any
 from vse_tui.i18n import _
 
 from ..core.kernel.errors import InputError, VseError
+from .connection import header
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -32,8 +34,6 @@ class DiskFull(VseError):
 
 
 def is_sqlite_file(path: Path) -> bool:
-    from .connection import header
-
     try:
         return header(path) == SQLITE_MAGIC
     except OSError:
@@ -248,8 +248,6 @@ def sqlite_copy(conn: sqlite3.Connection, path: str | os.PathLike[str], *, datab
 
 
 def _disk_full_near(target: Path) -> bool:
-    import shutil
-
     try:
         return shutil.disk_usage(target.parent).free < 64 * 1024
     except OSError:

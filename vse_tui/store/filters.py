@@ -22,6 +22,7 @@ from typing import Any
 
 from vse_tui.i18n import _
 
+from ..core.kernel import clock
 from .columns import COMMON, PROMOTED
 
 Filter = dict[str, Any]
@@ -41,8 +42,6 @@ def _param(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):
-        from ..core.kernel import clock
-
         return clock.iso(value)
     if isinstance(value, date):
         return value.isoformat()

@@ -6,17 +6,22 @@ import os
 import shutil
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from vse_tui.i18n import _, ngettext
 
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
+from .chain import verify
 from .columns import APPLICATION_ID, SCHEMA_VERSION
-from .connection import Actor
-from .db import SQLITE_MAGIC, Store
+from .connection import Actor, header
+from .db import SQLITE_MAGIC, Store, open_store
+from .files import private_folder, private_tree, sqlite_copy, translated
+from .sync import new_epoch
 
 SYNCED = ("dropbox", "onedrive", "icloud", "mobile documents", "google drive", "googledrive", "box sync", "nextcloud",
           "owncloud", "syncthing")
@@ -52,7 +57,6 @@ def backup(store: Store, out: str | os.PathLike[str] | None = None, force: bool 
     with its attached files in `<backup>.files/`. Written whole or not at all; never over the
     database or another SQLite file; over an existing file only with `force`. `progress(bytes
     copied, bytes in all)` follows the copy of the database."""
-    from .files import private_folder, private_tree, sqlite_copy
 
     target = Path(out).expanduser() if out else default_backup_path(store)
     with store.snapshot():  # a copy shown step by step copies one moment
@@ -67,7 +71,6 @@ def backup(store: Store, out: str | os.PathLike[str] | None = None, force: bool 
         except OSError as exc:
             target.unlink(missing_ok=True)
             shutil.rmtree(dest, ignore_errors=True)
-            from .files import translated
 
             raise translated(exc, target, "backup") from None
     return target
@@ -103,19 +106,18 @@ class Summary:
 
 def read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection to a database file; any character of the path is taken as it is."""
-    from urllib.parse import quote
 
     return sqlite3.connect(f"file:{quote(str(Path(path).expanduser().resolve()))}?mode=ro", uri=True)
 
 
 def describe(path: Path) -> Summary:
     """What a database file holds, read without changing it; refuses what is not a vse-tui database."""
+    # here, not at the top: its package loads names on first use
     from ..core.model.records import KINDS
 
     path = Path(path).expanduser()
     if not path.is_file():
         raise DatabaseError(_("{path} does not exist").format(path=path))
-    from .connection import header
 
     if header(path) != SQLITE_MAGIC:
         raise DatabaseError(_("{path} is not a vse-tui database (it is not an SQLite file)").format(path=path))
@@ -140,8 +142,6 @@ def check_backup(source: Path, work: Path, actor: Actor) -> list[str]:
     """Copy `source` to the private file `work` and check it whole: SQLite's integrity check, its
     schema (an older one is brought up to date in the copy), the history chain and every record
     against its history. Returns what is wrong (empty: it can be restored)."""
-    from .chain import verify
-    from .db import open_store
 
     src = read_only(source)
     try:
@@ -175,11 +175,6 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
     first (a damaged one is refused with nothing changed); the restored database starts a new
     epoch of the sync (a new site id) so that copies exchanging with it lose nothing; a safety
     copy of the current database is kept. Returns the safety copy's path and what was restored."""
-    import tempfile
-
-    from .db import open_store
-    from .files import private_tree
-    from .sync import new_epoch
 
     source = Path(source).expanduser()
     incoming = describe(source)
@@ -303,8 +298,6 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
     a while): a damaged file is reported as damaged (and the checks that cannot run say so), never
     a crash. `parallel`: the history is verified as `vse-tui verify` does it (a long chain hashed
     in a second process); `progress(records checked)` follows that check."""
-    from .chain import verify
-    from .db import open_store
 
     path = Path(path).expanduser()
     if not path.exists():
@@ -368,6 +361,7 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
 def discard_if_empty(path: Path) -> bool:
     """Remove a database that holds no record (and its files): one a failed command created at a
     mistyped path. Returns whether it was removed."""
+    # here, not at the top: its package loads names on first use
     from ..core.model.records import KINDS
 
     try:

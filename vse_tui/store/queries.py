@@ -5,8 +5,11 @@ queries; the SQL stays here."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import os as _os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..core.incidents.process import OPEN_STATES
 from ..core.kernel import clock
+from ..core.kernel.errors import InputError
+from ..core.model.ids import new_uuid
+from ..core.model.incident_rows import IncidentQuery, IncidentRow
 from ..core.model.records import KINDS, model_for
+from .anchor import check_anchor
 from .columns import SEARCH_KINDS, TIME_SPENT_SET
+from .connection import held
+from .files import atomic_file, private_folder, translated, write_bytes, write_text
+from .filters import text_match
+from .writes import FUTURE_REASON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -57,8 +69,6 @@ class NamedReads:
 
     # ------------------------------------------------------------ incidents
     def _incident_where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
-        from ..core.incidents.process import OPEN_STATES
-
         where: list[str] = []
         params: list[Any] = []
         if q.open_only:
@@ -90,8 +100,6 @@ class NamedReads:
             where.append("EXISTS (SELECT 1 FROM json_each(json_extract(data, '$.cis')) WHERE value = ?)")
             params.append(q.ci)
         if q.search:
-            from .filters import text_match
-
             sql, more = text_match("incidents", q.search)
             where.append(sql)
             params += more
@@ -106,7 +114,6 @@ class NamedReads:
                           offset: int = 0) -> Iterator[IncidentRow]:
         """The same rows one at a time, as SQLite reads them (`incident list`, reports: memory does not
         grow with the number of incidents)."""
-        from ..core.model.incident_rows import IncidentQuery, IncidentRow
 
         where, params = self._incident_where(q or IncidentQuery())
         sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {SORTS[sort]}"
@@ -122,8 +129,6 @@ class NamedReads:
         return self.conn.execute("SELECT 1 FROM incidents WHERE external_ref IS NOT NULL LIMIT 1").fetchone() is not None
 
     def count_incidents(self, q: IncidentQuery | None = None) -> int:
-        from ..core.model.incident_rows import IncidentQuery
-
         where, params = self._incident_where(q or IncidentQuery())
         count: int = self.conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
         return count
@@ -320,7 +325,6 @@ class NamedReads:
     def held_from_the_future(self) -> list[tuple[int, str | None, str, str, str]]:
         """(conflict id, record id, the other copy's site, who, when) of every event still held
         because it was dated ahead of this computer's clock when it came (store.sync)."""
-        from .writes import FUTURE_REASON
 
         return self.conn.execute(
             "SELECT id, record_id, remote_site, remote_operator, remote_at FROM conflicts "
@@ -334,7 +338,6 @@ class NamedReads:
 
     def anchor_problem(self, tip: Tip) -> str | None:
         """None when the history still holds an anchor's row with its hash (store.anchor)."""
-        from .anchor import check_anchor
 
         return check_anchor(self.conn, tip)
 
@@ -370,6 +373,7 @@ class NamedReads:
     def task_records(self, kind: str, tasks: Iterable[str], limit: int = 100) -> list[str]:
         """uuids of records of `kind` with a history row tagged with one of `tasks`, written here
         (not brought in from another tool), the most recently tagged first."""
+        # here, not at the top: importing it loads sqlite-utils
         from .schema import LOCAL
 
         # per task, newest first through the partial index history_task_local, stopping once
@@ -407,8 +411,6 @@ class NamedReads:
     def guard_input(self, source: Path) -> None:
         """Refuse to read a file that is a database this process holds (or its journal): reading it
         as a document would drop SQLite's locks on it (see store.connection.header)."""
-        from ..core.kernel.errors import InputError
-        from .connection import held
 
         source = Path(source)
         base = source.with_name(source.name.removesuffix("-wal").removesuffix("-shm").removesuffix("-journal"))
@@ -417,8 +419,6 @@ class NamedReads:
 
     def keep_bytes(self, data: bytes, max_bytes: int) -> tuple[str, int]:
         """Keep content (a mail's attachment) beside the database under its sha256, as keep_file."""
-        from ..core.kernel.errors import InputError
-        from .files import atomic_file, private_folder
 
         if len(data) > max_bytes:
             raise InputError(_("{size:.0f} MiB is more than {limit} MiB").format(size=len(data) / 2 ** 20, limit=max_bytes // 2 ** 20))
@@ -484,10 +484,6 @@ class NamedReads:
         """Put a message in the outbox (private, written whole): new/NAME holds it, NAME.json what
         it is for (the incident, the notification) and how its delivery went. Names sort in the
         order the messages were queued (a time-ordered uuid), so they go out in that order."""
-        import json
-
-        from ..core.model.ids import new_uuid
-        from .files import private_folder, write_bytes, write_text
 
         for sub in ("tmp", *self.OUTBOX_FOLDERS):
             private_folder(self.outbox_dir / sub)
@@ -498,8 +494,6 @@ class NamedReads:
         return target
 
     def _outbox_folder(self, sub: str) -> list[tuple[Path, dict[str, Any]]]:
-        import json
-
         folder = self.outbox_dir / sub
         if not folder.is_dir():
             return []
@@ -528,10 +522,6 @@ class NamedReads:
     def outbox_move(self, path: Path, meta: dict[str, Any], sub: str, raw: bytes | None = None) -> Path:
         """A message's note rewritten and the message moved to `sub` (new, held, cur, dropped);
         `raw`: its new content (re-addressed). Returns where it now is."""
-        import json
-        import os as _os
-
-        from .files import private_folder, write_bytes, write_text
 
         private_folder(self.outbox_dir / sub)
         target = self.outbox_dir / sub / path.name
@@ -550,9 +540,6 @@ class NamedReads:
 
     def outbox_note(self, path: Path, meta: dict[str, Any]) -> None:
         """A message not delivered: its note says why; it stays where it is."""
-        import json
-
-        from .files import write_text
 
         write_text(path.with_name(path.name + ".json"), json.dumps(meta, ensure_ascii=False), force=True,
                    what=_("outbox note"))
@@ -560,8 +547,6 @@ class NamedReads:
     def keep_file(self, source: Path, max_bytes: int) -> tuple[str, int]:
         """Copy a file beside the database under the sha256 of its content (once, whatever how
         often it is attached): private, written whole. Returns (sha256, size)."""
-        from ..core.kernel.errors import InputError
-        from .files import private_folder
 
         self.guard_input(source)
         size = source.stat().st_size
@@ -569,9 +554,6 @@ class NamedReads:
             raise InputError(_("{name} is {size:.0f} MiB; attach files up to {limit} MiB (keep larger ones in your document store and note where)").format(name=source.name, size=size / 2 ** 20, limit=max_bytes // 2 ** 20))
         # read once: copied and hashed from the same read, so a file still being written is stored
         # as it was read, under the hash of what was stored
-        import hashlib
-        import os
-        import tempfile
 
         digest = hashlib.sha256()
         size = 0
@@ -597,8 +579,6 @@ class NamedReads:
                 private_folder(target.parent)
                 os.replace(tmp, target)
         except OSError as exc:
-            from .files import translated
-
             raise translated(exc, source, _("attached file")) from None
         finally:
             tmp.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from vse_tui.i18n import _
 
 from ..core.kernel.errors import DatabaseError, NotFound, describe_validation_error
 from ..core.model.records import KINDS, PREFIXES, model_for
+from ..core.present.display import UUID
 from . import filters as F
 from .columns import PROMOTED
 from .writes import COMMON_FIELDS, seq_of
@@ -264,7 +265,6 @@ class Reads:
 
     def ids_for(self, values: Iterable[Any], kind: str | None = None) -> dict[str, tuple[str, str]]:
         """uuid -> (human id, title) for the uuids among `values`: in one table, or across every one."""
-        from ..core.present.display import UUID
 
         wanted = sorted({v for v in values if isinstance(v, str) and UUID.match(v)})
         out: dict[str, tuple[str, str]] = {}

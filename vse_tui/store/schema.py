@@ -3,13 +3,42 @@ change the schema by adding a migration, never by editing an old one."""
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import json
+import os
+import socket
+import uuid
 from contextvars import ContextVar
 from datetime import datetime
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .columns import COMMON, PROMOTED_V1, TIME_SPENT_SET
+from ..core.kernel import clock
+from .chain import (
+    ALL_HASHED,
+    HASHED,
+    MATTERING_PREFS,
+    ORIGINS_SEALED,
+    SIDE_TABLES,
+    digest_of,
+    origin_line,
+    row_hash,
+    side_key,
+)
+from .columns import (
+    ADDED_V7,
+    ADDED_V9,
+    COMMON,
+    PROMOTED_V1,
+    PROMOTED_V4,
+    PROMOTED_V5,
+    SEARCH_KEYS,
+    SEARCH_KINDS,
+    SIMULATED_BIRTH,
+    TIME_SPENT_SET,
+)
 
 # The moment a database being created is born at, when its creator lives a made-up past (the demo,
 # whose year starts before today): its first rows are dated then, not now (see open_store's `born`).
@@ -63,8 +92,6 @@ def m0002(db: Database) -> None:
 def m0003(db: Database) -> None:
     """History rows carry their hash and the previous row's; records the hash of their latest row.
     Rows written before this migration are chained now, in their order."""
-    from .chain import HASHED, row_hash
-    from .columns import PROMOTED_V1
 
     db.execute("ALTER TABLE history ADD COLUMN hash TEXT")
     db.execute("ALTER TABLE history ADD COLUMN prev_hash TEXT")
@@ -89,7 +116,6 @@ def m0003(db: Database) -> None:
 def m0004(db: Database) -> None:
     """The change schedule (WP.12) becomes one document with its own status; its entries
     (changes, windows, business events) stay in schedule_items."""
-    from .columns import PROMOTED_V4
 
     for table, extra in PROMOTED_V4.items():
         db.table(table).create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
@@ -102,7 +128,6 @@ def m0004(db: Database) -> None:
 @migrations(name="0005_attachments")
 def m0005(db: Database) -> None:
     """Files attached to records (the files themselves live beside the database)."""
-    from .columns import PROMOTED_V5
 
     for table, extra in PROMOTED_V5.items():
         db.table(table).create({**COMMON, **extra, "chain": str}, pk="uuid", not_null={"id", "seq", "version", "data"})
@@ -118,7 +143,6 @@ def m0006(db: Database) -> None:
     """Each database gets a site id; each history row remembers where it was first written (its
     site and its number there), so that exchanging bundles between copies never applies an event
     twice. Aliases keep renumbered human ids findable; conflicts and peers support merging."""
-    import uuid
 
     site = str(uuid.uuid4())
     db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('site_id', ?)", (site,))
@@ -143,7 +167,6 @@ def m0007(db: Database) -> None:
     Preferences of the person at the keyboard leave the versioned settings. The old ticket key,
     who has an incident, change or feedback entry, and a person's login get their own columns.
     Records get a full-text index (FTS5, trigram) over their id, title and keys."""
-    from .columns import ADDED_V7, SEARCH_KEYS, SEARCH_KINDS
 
     for name in ("person", "via", "occurred_at"):
         db.execute(f"ALTER TABLE history ADD COLUMN {name} TEXT")
@@ -186,13 +209,6 @@ def m0008(db: Database) -> None:
     found. Settings that hold a value with no history row of their own (the site id made at
     creation, a frozen clock) get one, chained, so that any later change made behind the app's back
     is found by `verify`."""
-    import getpass
-    import os
-    import socket
-
-    from ..core.kernel import clock
-    from .chain import ALL_HASHED, row_hash
-    from .columns import SIMULATED_BIRTH
 
     db.execute("CREATE TABLE chain_tip (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, "
                "hash TEXT, rows INTEGER NOT NULL)")
@@ -227,7 +243,6 @@ def m0008(db: Database) -> None:
 def m0009(db: Database) -> None:
     """An incident imported from an export without ticket keys keeps its row's content fingerprint,
     indexed, so that importing the same file again adds nothing."""
-    from .columns import ADDED_V9
 
     for table, cols in ADDED_V9.items():
         for name in cols:
@@ -282,13 +297,6 @@ def m0014(db: Database) -> None:
     with its own history row. The sync state beside the records (peers, aliases, conflicts) and
     the preferences that decide where a new record goes get a history row holding each row as it
     is now: from here on every change to them writes one, and `verify` compares."""
-    import getpass
-    import hashlib
-    import json
-    import socket
-
-    from ..core.kernel import clock
-    from .chain import ALL_HASHED, MATTERING_PREFS, ORIGINS_SEALED, SIDE_TABLES, digest_of, origin_line, side_key
 
     last = db.execute("SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0], last[1]) if last else (0, None)

@@ -20,6 +20,8 @@ The rules (README repeats them):
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import types
 import typing
 import uuid as uuidlib
@@ -31,6 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _, ngettext
+
+from ..core.evidence.attachments import stored_path
+from ..core.governance.approvals import allowed_signers, verify_signature
+from .files import atomic_file, private_folder, sqlite_copy, translated
 
 if TYPE_CHECKING:
     import sqlite3
@@ -88,7 +94,6 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
     too (private from their first byte). A copy that cannot be finished (a full disk) is removed,
     and the shop registers nothing. `progress(bytes copied, bytes in all)` follows the copy of the
     database."""
-    from .files import sqlite_copy
 
     target = Path(out).expanduser()
     name = name.strip() or target.stem
@@ -115,14 +120,10 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
         if files.is_dir():
             copy_private_tree(files, copied)
     except BaseException as exc:
-        import shutil
-
         for leftover in (target, *(Path(f"{target}{s}") for s in ("-wal", "-shm", "-journal"))):
             leftover.unlink(missing_ok=True)
         shutil.rmtree(copied, ignore_errors=True)
         if isinstance(exc, OSError):
-            from .files import translated
-
             raise translated(exc, target, "copy") from None
         raise
     store.side_put("peers", {"site": copy_site, "name": name, "relation": "clone", "acked": upto, "received": upto})
@@ -132,10 +133,6 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
 def copy_private_tree(source: Path, target: Path) -> None:
     """Copy the attached files under `source` to `target`, each file and folder private (0600,
     0700) from the moment it exists; working files (an `open` folder, `*.part`) are left out."""
-    import os
-    import shutil
-
-    from .files import private_folder
 
     private_folder(target)
     for folder, dirs, names in os.walk(source):
@@ -182,8 +179,6 @@ def export_bundle(store: Store, out: str | Path, to: str | None = None, force: b
     the files of attachments among them, and our acknowledgement of what we received from it.
     Written as it is read, from one moment of the database: memory stays flat however many events.
     `progress(events written, events in all)` is told every few thousand events."""
-    from ..core.evidence.attachments import stored_path
-    from .files import atomic_file
 
     peer = _peer(store, to)
     where = (f"FROM history WHERE seq > ? AND (origin_site IS NULL OR origin_site != ?) "
@@ -258,7 +253,6 @@ def check_bundle_signature(store: Store, bundle: Bundle, require: bool, allow_un
     """None when the bundle is signed by a person whose key this database knows (or when it is
     unsigned and no signature is required: nobody of the shop has a key, or `allow_unsigned`);
     else why it is refused."""
-    from ..core.governance.approvals import allowed_signers, verify_signature
 
     sig = bundle.signature
     if not sig:
@@ -282,7 +276,6 @@ def import_bundle(store: Store, path: str | Path, require_signature: bool = Fals
     SSH keys (unless `allow_unsigned`). `pair`: a bundle written for this database by a copy it no
     longer knows (this database was restored from a backup older than the copy) pairs it again.
     `progress(events merged, events in all)` is told every few hundred events."""
-    from ..core.evidence.attachments import stored_path
 
     store.guard_input(Path(path).expanduser())
     bundle = open_bundle(path)  # read through and checked whole before anything is applied
@@ -434,6 +427,7 @@ class _Merger:
             progress(total, total)
 
     def apply(self, e: dict[str, Any]) -> None:
+        # here, not at the top: its package loads names on first use
         from ..core.model.records import KINDS
 
         if self._seen(e):
@@ -456,6 +450,7 @@ class _Merger:
             self._row(e, e["action"], e["old_value"], e["new_value"])
 
     def _create(self, e: dict[str, Any]) -> None:
+        # here, not at the top: its package loads names on first use
         from ..core.model.records import model_for
 
         store = self.store
@@ -476,6 +471,7 @@ class _Merger:
     def _update_version(self, group: list[dict[str, Any]]) -> None:
         """One version of a record made elsewhere: the fields that still hold what the other side
         changed them from apply together; the others are conflicts (or notes on a closed record)."""
+        # here, not at the top: its package loads names on first use
         from ..core.model.records import model_for
 
         group = [e for e in group if not self._seen(e) or self._skip(e)]
@@ -616,6 +612,7 @@ def open_conflicts(store: Store) -> list[dict[str, Any]]:
 def resolve(store: Store, conflict_id: int, choice: str) -> Record:
     """Settle a conflict: keep the local value or take the remote one. The choice is a history row
     (and, for the remote value, the field's update)."""
+    # here, not at the top: its package loads names on first use
     from ..core.model.records import model_for
 
     row = store.conn.execute("SELECT kind, record, field, local_value, remote_value, state, reason FROM conflicts "

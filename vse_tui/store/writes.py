@@ -10,22 +10,28 @@ its own identity, time and author (`Event`)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vse_tui.i18n import _
 
 from ..core.kernel import clock
-from ..core.kernel.errors import BusyError, InputError, NotFound, describe_validation_error
+from ..core.kernel.errors import BusyError, DatabaseError, InputError, NotFound, VseError, describe_validation_error
 from ..core.model.ids import new_uuid
+from ..core.model.lifecycle import check_move
 from ..core.model.ports import Source
 from ..core.model.records import model_for
+from . import connection
 from .chain import ALL_HASHED, APPEND_ONLY, MATTERING_PREFS, SIDE_TABLES, digest_of, envelope, history_value, side_key
-from .columns import PROMOTED
+from .columns import PROMOTED, SEARCH_KEYS, SEARCH_KINDS
+from .connection import translate as _translate
+from .files import deferred_sync
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -147,26 +153,21 @@ class WritePath:
     def clock(self) -> datetime:  # replaced per store by a simulated clock in the demo
         """The real time. A frozen clock (VSE_TUI_NOW) dates changes only in a database born on one
         (a test's or the demo's): a real shop's history cannot be backdated by the environment."""
-        import os
 
         if os.environ.get("VSE_TUI_NOW"):
             if self._simulated is None:
                 self._simulated = self.setting("clock") == "simulated"
             if not self._simulated:
-                from ..core.kernel.errors import DatabaseError
-
                 raise DatabaseError(_("VSE_TUI_NOW is set, but this database runs on the real clock: its changes are dated as they happen. Unset VSE_TUI_NOW (it is for tests and the demo)"))
         return clock.now()
 
     def clock_behind(self) -> tuple[datetime, datetime] | None:
         """(now, the last change's time) when the clock reads earlier than the last change written
         here by more than five minutes: changes are dated at that last time until it catches up."""
-        from datetime import timedelta
 
         last = self._local_last()
         if last is None:
             return None
-        from ..core.kernel.errors import VseError
 
         try:
             now = self.now()
@@ -178,9 +179,6 @@ class WritePath:
     def _begin(self) -> None:
         """BEGIN IMMEDIATE, so two writers queue instead of failing; a writer held up by a long
         write elsewhere waits (and says so once) up to WRITE_WAIT_SECONDS."""
-        import time
-
-        from . import connection
 
         deadline = time.monotonic() + connection.WRITE_WAIT_SECONDS
         told = False
@@ -199,7 +197,6 @@ class WritePath:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction: everything in it is stored together or not at all."""
-        from .connection import translate as _translate
 
         if self.conn.in_transaction:
             yield
@@ -233,7 +230,6 @@ class WritePath:
         keep a screen's memory low), and the log is flushed to the disk once at the end rather than
         at every commit (a stop half-way loses at most the last batches, which running the import
         again brings in; a finished import is on the disk before it says so)."""
-        from .files import deferred_sync
 
         cache, sync = (self.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("cache_size", "synchronous"))
         self.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
@@ -590,7 +586,6 @@ class WritePath:
         ends (row by row through its trigger costs four times as much: an import, a merge). Inside
         the caller's transaction, so the triggers are back before anyone else can write; a record
         inserted and then changed inside is indexed once, as it ends up."""
-        from .columns import SEARCH_KEYS, SEARCH_KINDS
 
         if not self.conn.in_transaction:
             raise RuntimeError("search_indexed_after needs the caller's write transaction")
@@ -648,7 +643,6 @@ class WritePath:
                 new = model.model_validate(merged)
             except ValidationError as exc:
                 raise InputError(describe_validation_error(exc, f"{old.id}")) from None
-            from ..core.model.lifecycle import check_move
 
             check_move(old, new)
             after = dump(new)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from rich.text import Text
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from vse_tui.i18n import _
+
+from ..core.present.display import change_text, uuid_labels, walk, when_text
 
 
 class HistoryTable(DataTable):
@@ -44,7 +48,6 @@ class HistoryTable(DataTable):
     def show(self, rows: list[dict], store=None) -> None:
         """The rows of a record's history; a value naming a record or a person shows its name, a
         change imported from another tool its own time (marked *)."""
-        from ..core.present.display import change_text, uuid_labels, when_text
 
         self._shown = (rows, store)
         labels = uuid_labels(store, [s for h in rows for v in (h["new_value"], h["old_value"]) if v
@@ -61,9 +64,6 @@ class HistoryTable(DataTable):
 
 def _strings(value: str) -> list[str]:
     """The texts inside a stored value (a list of items' ids is JSON): each may name a record."""
-    import json
-
-    from ..core.present.display import walk
 
     if value[:1] in ("[", "{"):
         try:

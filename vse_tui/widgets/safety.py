@@ -7,6 +7,8 @@ alike, because it happens where both libraries turn text into what they draw."""
 
 from __future__ import annotations
 
+from ..core.kernel.text import visible_table
+
 _DONE = False
 
 
@@ -17,8 +19,6 @@ def show_controls_visibly() -> None:
         return
     import rich.control
     import textual.content
-
-    from ..core.kernel.text import visible_table
 
     table = visible_table()
     for module, name in ((rich.control, "_CONTROL_STRIP_TRANSLATE"), (textual.content, "_CONTROL_STRIP_TRANSLATE")):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..core.kernel import clock
+
 PRIORITY_STYLE = {"P1": "bold red", "P2": "dark_orange", "P3": "", "P4": "dim", "P5": "dim"}
 
 
@@ -19,7 +21,6 @@ def plain(value: object) -> Text:
 def time_left(clk) -> Text:
     """What is left to an incident's resolution target, as the lists show it: "-2h" when late,
     in red when the incident breached a target (its response may have been late)."""
-    from ..core.kernel import clock
 
     if clk.remaining is None:
         return Text("")

@@ -23,9 +23,16 @@ from pydantic import ValidationError
 
 from vse_tui.i18n import N_, _
 
+from ..governance.approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf, role_warning
+from ..governance.people import me, name_of, person_ref
+from ..governance.roles import RoleWarning, acknowledge
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
+from ..model.lookup import resolve
 from ..model.records import Approval
+from ..model.records import control as records
+from ..present.fields import parse
+from .schedule import overdue_changes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -115,7 +122,6 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
             date_needed: str | date | None = None, template: str | None = None, **fields: Any) -> ChangeRequest:
     """Record a change request (WP.11 draft). A pre-approved change must name its template (a
     change that earned the type); it is approved by that template at once."""
-    from ..model.lookup import resolve
 
     title = (title or "").strip()
     data: dict[str, Any] = dict(fields)
@@ -157,12 +163,9 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
         data["customer"] = resolve(store, "customers", customer)
     if service:
         data["service"] = resolve(store, "services", service)
-    from ..governance.approvals import bind
-    from ..governance.people import person_ref
 
     requested = data.pop("requested_by", None)
     data["requested_by"] = person_ref(store, requested, _("Requested by"), None) if requested else store.actor.person or ""
-    from ..model.records import control as records
     change = _make(records.ChangeRequest, title=title, change_type=change_type, impacted_cis=ci_uuids, priority=priority,
                    risk=data.pop("risk", risk), date_needed=date_needed, status=status, state=state, **data)
     if approvals:
@@ -184,8 +187,6 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
     to the version decided on. A decision by someone without the task's role needs a mitigation;
     one given by someone other than the person at the keyboard is recorded on their behalf (how:
     e-mail or paper, with `evidence`, the message or the scan, attached)."""
-    from ..governance.approvals import attach_evidence, bind_next, check_role, new, on_behalf
-    from ..governance.roles import acknowledge
 
     change = _get(store, ref)
     if change.status != "draft":
@@ -217,7 +218,6 @@ def schedule_document(store: StorePort, create: bool = True) -> ChangeSchedule |
     """The change schedule document; made (initial) the first time the schedule is used."""
     doc = store.latest("change_schedules")
     if doc is None and create:
-        from ..model.records import control as records
         doc = store.add(_make(records.ChangeSchedule, title="Change schedule", status="initial",
                               rules="Normal changes go in an agreed change window; none during a business event."),
                         task="CO.1.2")
@@ -365,7 +365,6 @@ def schedule(store: StorePort, ref: str, starts_at: object, ends_at: object = No
     with store.transaction():
         entry = store.latest("schedule_items", {"change": change.uuid})
         if entry is None:
-            from ..model.records import control as records
             entry = store.add(_make(records.ScheduleItem, title=change.title, item_type="change", starts_at=starts,
                                     ends_at=ends, change=change.uuid, resources=resources), task="CO.2.2")
         else:
@@ -386,7 +385,6 @@ def add_entry(store: StorePort, title: str, item_type: str, starts_at: object, e
     if item_type == "change":
         raise InputError(_("A change goes on the schedule from the change itself (s on the change)"))
     with store.transaction():
-        from ..model.records import control as records
         entry = store.add(_make(records.ScheduleItem, title=(title or "").strip(), item_type=item_type,
                                 starts_at=_at(starts_at), ends_at=_at(ends_at), recurrence=recurrence), task="CO.2.2")
         _schedule_touched(store, "CO.2.2", entry.id)
@@ -448,15 +446,12 @@ def design(store: StorePort, ref: str, *, scope: str = "", who: str | None = Non
     approver's signature binds this design's content. The person at the keyboard issues it; an
     approver other than them is recorded on their behalf (how: e-mail or paper, with `evidence`,
     the message or the scan, attached)."""
-    from ..governance.approvals import attach_evidence, bind, check_role, new, on_behalf
-    from ..governance.roles import acknowledge
 
     change = _get(store, ref)
     _must_be_approved(change, "design")
     approval = new(store, who, how, noted_by=noted_by)
     warning = check_role(store, "WP.16", approval, mitigation)
     behalf = on_behalf(store, approval, how, evidence)
-    from ..model.records import control as records
     if not str(fields.get("resources") or "").strip():  # what was said when it was scheduled, carried over
         fields["resources"] = scheduled_resources(store, change.uuid)
     doc = _make(records.ServiceDesign, title=_("Design for {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
@@ -480,13 +475,11 @@ def build(store: StorePort, ref: str, *, built_by: str | None = None, master_cop
     for the separation-of-duties check at approval."""
     change = _get(store, ref)
     _must_be_approved(change, "build")
-    from ..governance.people import me, person_ref
 
     who = person_ref(store, built_by, _("Built by")) if (built_by or "").strip() else me(store, _("Built by"))
     if not store.exists("service_designs", {"change": change.uuid}) and change.change_type == "normal":
         raise InputError(_("{id} has no design yet: design it first (CO.2.3)").format(id=change.id))
     with store.transaction():
-        from ..model.records import control as records
         doc = store.add(_make(records.BuiltChange, title=_("Build of {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
                               built_by=who, master_copy=master_copy.strip(), description=description.strip(),
                               status="initial"), task="CO.2.4")
@@ -510,13 +503,11 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
         raise InputError(_("Summary: say what was tested and what happened"))
     if result == "fail" and not (errors or "").strip():
         raise InputError(_("Errors: a failed test names the errors found"))
-    from ..governance.people import me, person_ref
 
     tester = person_ref(store, tested_by, _("Tested by"), None) if (tested_by or "").strip() else me(store, _("Tested by"))
     validator = person_ref(store, validated_by, _("Validated by"), None, required=False)
     interpreter = person_ref(store, interpreted_by, _("Interpreted by"), None, required=False)
     with store.transaction():
-        from ..model.records import control as records
         doc = store.add(_make(records.TestReport, title=_("Test of {id}: {title}").format(id=change.id, title=change.title)[:300], change=change.uuid,
                               summary=summary.strip(), result=result, tested_by=tester,
                               tested_at=store.write_time(), levels_and_types=levels_and_types.strip(), errors=errors.strip(),
@@ -529,7 +520,6 @@ def test(store: StorePort, ref: str, *, summary: str, result: str, tested_by: st
 
 def builder_approves(store: StorePort, change: ChangeRequest, approval: Approval) -> RoleWarning | None:
     """The role rule at the moment of work: the builder approving their own change's deployment."""
-    from ..governance.roles import RoleWarning
 
     if change.built_by and change.built_by in (approval.person, approval.by):
         return RoleWarning("builder-approves", approval.person, approval.by, ("PT:change", "CM"),
@@ -544,8 +534,6 @@ def approve_deployment(store: StorePort, ref: str, *, who: str | None = None, ho
     final. When the approver built the change, the warning must be acknowledged with a mitigation
     (stored with the change); without one nothing is saved. An approver other than the person at
     the keyboard is recorded on their behalf (how: e-mail or paper, with `evidence` attached)."""
-    from ..governance.approvals import attach_evidence, bind_next, new, on_behalf, role_warning
-    from ..governance.roles import acknowledge
 
     change = _get(store, ref)
     _must_be_approved(change, "approve the deployment of")
@@ -645,8 +633,6 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
     def last_row(task: str) -> dict[str, Any] | None:
         return store.last_task_row(change.uuid, task)
 
-    from ..governance.people import name_of
-
     def by(task: str) -> str:
         """Who did the step: the approver an approval names (not who typed it), else the writer."""
         row = last_row(task)
@@ -696,8 +682,6 @@ def list_rows(store: StorePort, scheduled: bool = False, open_only: bool = False
               overdue: bool = False) -> list[dict[str, Any]]:
     where: dict[str, Any] = {}
     if overdue:
-        from .schedule import overdue_changes
-
         where["id"] = tuple(c.id for c in overdue_changes(store, clock.now(), limit=None)) or ("",)
     if scheduled:
         where["planned_at__isnull"] = False
@@ -714,7 +698,6 @@ def list_rows(store: StorePort, scheduled: bool = False, open_only: bool = False
 
 def request_from_values(store: StorePort, values: dict[str, Any]) -> ChangeRequest:
     """A change request from the screen's form (field text as typed, plus an optional template id)."""
-    from ..present.fields import parse
 
     values = dict(values)
     template = (values.pop("template", None) or "").strip() or None

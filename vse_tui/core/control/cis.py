@@ -13,8 +13,12 @@ from pydantic import ValidationError
 
 from vse_tui.i18n import N_, _
 
+from ..incidents.lists import IncidentQuery
 from ..intake.importer import Rejected, check_new_name, empty, match_columns, read_rows
-from ..kernel.errors import describe_validation_error
+from ..kernel.dates import DateError, DateReader
+from ..kernel.errors import NotFound, describe_validation_error
+from ..model.lookup import resolve
+from ..model.records.control import ConfigurationItem
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -81,7 +85,6 @@ def timeline(store: StorePort, ref: str) -> list[Event]:
         if c.deployed_at:
             out.append(Event(c.deployed_at, "change deployed", c.id,
                              f"{c.change_type} · {c.title}" + (_(" · before approval") if c.deployed_before_approval else "")))
-    from ..incidents.lists import IncidentQuery
 
     for inc in store.each_incident_row(IncidentQuery(ci=ci.uuid), sort="oldest"):
         if inc.opened_at:
@@ -130,7 +133,6 @@ class CIPlan:
 def _date(value: str | None, column: str) -> date | None:
     """A date as a spreadsheet writes it, read by the project's one date reader (day-first unless
     the value says otherwise)."""
-    from ..kernel.dates import DateError, DateReader
 
     if value is None or empty(value):
         return None
@@ -155,9 +157,6 @@ def _type(value: str | None) -> str:
 def plan_import(store: StorePort, path: Path) -> CIPlan:
     """Read a CSV of configuration items: good rows become items, bad rows are reported with
     their line number and why. Nothing is stored here."""
-    from ..kernel.errors import NotFound
-    from ..model.lookup import resolve
-    from ..model.records.control import ConfigurationItem
 
     store.guard_input(path)
     header, rows = read_rows(path)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 from ..kernel.findings import Finding
 
@@ -34,6 +35,7 @@ def attach(store: StorePort, ref: str, file: str | os.PathLike[str], note: str =
     the attachment record is written with its history row; a failed copy stores nothing. A
     symbolic link is refused unless `follow` (what it points at may not be what the user meant);
     the size limit is checked before a byte is read."""
+    # here, not at the top: importing it loads pydantic
     from ..model.records.parties import Attachment
 
     path = Path(file).expanduser()
@@ -63,7 +65,6 @@ def attachments_of(store: StorePort, record_uuid: str) -> list[Attachment]:
 
 def attachment_rows(store: StorePort, ref: str) -> list[dict[str, Any]]:
     """The files attached to the record `ref`, as rows for a list."""
-    from ..kernel import clock
 
     try:
         record = store.find(ref)

@@ -25,7 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext
 
+from ..governance.approvals import APPROVE_TASK, check_on_behalf, check_signatures, content_hash, role_warning
+from ..governance.approvals import state as approval_state
+from ..incidents.process import closes_own_work
+from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
+from ..kernel import clock
+from ..kernel.errors import InputError
 from ..kernel.findings import Finding
+from ..present.labels import field_words
+from .due import due_items
+from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
+from .lapsed import lapsed_training
+from .substance import Index, placeholder, problems
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -100,6 +111,7 @@ def _imported_empty(store: StorePort, standard: Standard) -> dict[str, dict[str,
     """Of the incidents brought in from another tool (by the ticket key they had there, or their
     row's fingerprint): per status, how many leave each item empty that a status requires, and
     the confirmation. Every item in one reading of the table per marker, whatever their number."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS
 
     code = KINDS["incidents"][2]
@@ -109,9 +121,9 @@ def _imported_empty(store: StorePort, standard: Standard) -> dict[str, dict[str,
     items = sorted({name for status in wp.statuses for name in wp.required_in(status)} | {"confirmation"})
     out: dict[str, dict[str, int]] = {}
     for marker in ("external_ref", "fingerprint"):
-        for status, counts in store.empty_counts("incidents", items, "status", {f"{marker}__isnull": False}).items():
+        for status, tally in store.empty_counts("incidents", items, "status", {f"{marker}__isnull": False}).items():
             into = out.setdefault(status, {})
-            for name, n in counts.items():
+            for name, n in tally.items():
                 into[name] = into.get(name, 0) + n
     return out
 
@@ -126,6 +138,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def audit_check(store: StorePort) -> list[Finding]:
     """Every finding, rule by rule."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
 
     standard = load_standard()
@@ -152,8 +165,6 @@ def audit_check(store: StorePort) -> list[Finding]:
 
 def _signatures(store: StorePort) -> list[Finding]:
     """What `verify` says of signatures and keys, as findings (one function decides: core.approvals)."""
-    from ..governance.approvals import check_on_behalf, check_signatures
-    from ..kernel.errors import InputError
 
     behalf = [replace(p, rule="on-behalf") for p in check_on_behalf(store)]
     try:
@@ -182,6 +193,7 @@ def _people(store: StorePort) -> list[Finding]:
 
 
 def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS
 
     wp_of = {kind: wp for kind, (_m, _c, wp) in KINDS.items() if wp}
@@ -194,10 +206,8 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
 
 
 def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
-    from ..governance.approvals import APPROVE_TASK, content_hash, role_warning
-    from ..governance.approvals import state as approval_state
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS, model_for
-    from .duties import counts, internal_people, self_approvals
 
     out = []
     acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"record__isnull": False})
@@ -236,10 +246,7 @@ def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
 
 
 def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
-    from ..incidents.process import closes_own_work
-
     out = []
-    from .duties import counts
 
     acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"rule": "resolver-closes"})
             if counts(text)}
@@ -255,7 +262,6 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
                 and not checked:
             out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
-    from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
@@ -278,8 +284,8 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
 def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     """Required items empty, placeholder text, text pasted from another item or document, the
     app's starting text left unchanged: core.evidence.substance decides, as for the evidence map."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS
-    from .substance import Index, problems
 
     index = Index(store)
     out = []
@@ -346,7 +352,6 @@ def _logins(store: StorePort) -> list[Finding]:
 
 def _timing(store: StorePort) -> list[Finding]:
     """Impossible timing, and significant incidents closed with neither a change nor a reason."""
-    from ..kernel import clock
 
     out = []
     zero, significant = [], []
@@ -380,15 +385,12 @@ def _timing(store: StorePort) -> list[Finding]:
 
 def _mitigated_people(store: StorePort) -> set[str]:
     """The people with an acknowledged mitigation that names a countable check."""
-    from .duties import check_of
 
     return {p for p, text in store.rows("acknowledgements", ["person", "mitigation"]) if p and check_of(text)}
 
 
 def _parties(store: StorePort) -> list[Finding]:
     """Customers, suppliers and people named with placeholder text; training needs written as one."""
-    from ..present.labels import field_words
-    from .substance import placeholder
 
     out = []
     for kind, name, label in (("customers", "name", _("customer")), ("suppliers", "name", _("supplier")),
@@ -403,9 +405,8 @@ def _parties(store: StorePort) -> list[Finding]:
 def _duties(store: StorePort) -> list[Finding]:
     """Mitigations that name no countable check or find no evidence in the period; role warnings
     with no mitigation that counts."""
+    # here, not at the top: importing it loads pydantic
     from ..governance.roles import warnings
-    from ..kernel import clock
-    from .duties import PERIOD_DAYS, check_of, counts, evidence_problem
 
     out = []
     now = clock.now()
@@ -494,8 +495,6 @@ def _reviews(store: StorePort) -> list[Finding]:
     """Reviews the model schedules (agreements, the policy, the catalogue, the yearly improvement
     report, the quarterly performance report) that are past their date: core.evidence.due decides,
     as for the dashboard and `vse-tui due`."""
-    from ..kernel import clock
-    from .due import due_items
 
     today = clock.today()
     out = []
@@ -510,8 +509,6 @@ def _reviews(store: StorePort) -> list[Finding]:
 
 def _competence(store: StorePort) -> list[Finding]:
     """Training or competence past its renewal date for a person who holds the role that needs it."""
-    from ..kernel import clock
-    from .lapsed import lapsed_training
 
     today = clock.today()
     return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "
@@ -526,8 +523,6 @@ UNSENT_AFTER = timedelta(days=1)  # a notice still queued this long after it was
 def _unsent(store: StorePort) -> list[Finding]:
     """Notifications that never reached the party: still queued a day after they were written
     (nobody sends the outbox), or given up (dropped) with no later notice of the same step."""
-    from ..intake.mail_delivery import delivery_state, reached
-    from ..kernel import clock
 
     now = clock.now()
     out = []
@@ -554,7 +549,7 @@ def _instants(store: StorePort) -> list[Finding]:
     """Impossible timing beyond one record: a normal change requested and deployed within minutes
     (its evaluation, design, build, test and approval take days), and a shop whose every work
     product was written in one sitting."""
-    from ..kernel import clock
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS
 
     out = []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _
 
 from ..kernel import clock
+from .tasks import review_intervals
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -75,7 +76,6 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
     else:
         first = store.row("policies", ["created_at"], {}, order="created_at")
         if first and first[0]:  # from the shop's first day plus the review interval, never on day one
-            from .tasks import review_intervals
 
             interval = review_intervals(store).get("GO.4.1") or YEAR  # type: ignore[arg-type]
             items.append(DueItem(_parse(first[0]) + timedelta(days=interval), "improvement report", "",

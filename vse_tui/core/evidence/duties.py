@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext
 
+from ..governance.approvals import content_items
+from ..governance.people import roles_of
 from ..kernel import clock
 from .substance import placeholder
 
@@ -133,7 +135,6 @@ def internal_people(store: StorePort) -> set[str]:
 def _writers(store: StorePort, record: Record, before: Any) -> set[str]:
     """The people who wrote the record's content up to a moment (creation, or an edit of a
     content item)."""
-    from ..governance.approvals import content_items
 
     items = set(content_items(record))
     moment = clock.iso(before) or ""
@@ -155,7 +156,6 @@ def self_approvals(store: StorePort, record: Record, task_roles: set[str],
     does not allow: any, in a shop of two or more people (the text says whether another person
     holds one of `task_roles`); in a shop of one person, those with no mitigation acknowledged that
     names a countable check (`mitigated`: the people with one)."""
-    from ..governance.people import roles_of
 
     people = internal_people(store) if people is None else people
     out = []

@@ -8,6 +8,10 @@ A test compares the page with what this module prints."""
 
 from __future__ import annotations
 
+import sys
+
+from .tasks import describe
+
 HEADER = """\
 # The 40 tasks: what makes each one done
 
@@ -29,8 +33,8 @@ practitioner, CUS the customer, SUP a supplier.
 
 def page() -> str:
     """docs/tasks.md: per process and activity, each task's code, title, roles and rule."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
-    from .tasks import describe
 
     standard = load_standard()
     lines = [HEADER]
@@ -46,8 +50,6 @@ def page() -> str:
 
 
 def main() -> int:
-    import sys
-
     sys.stdout.write(page())
     return 0
 

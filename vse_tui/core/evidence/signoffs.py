@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..governance.approvals import meaning_text
+from ..governance.people import roles_of
+
 if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.records import Approval, Record
@@ -55,9 +58,6 @@ def recorded(store: StorePort, record: Record) -> list[dict[str, Any] | None]:
 
 
 def signoffs(store: StorePort, record: Record) -> list[Signoff]:
-    from ..governance.approvals import meaning_text
-    from ..governance.people import roles_of
-
     rows = recorded(store, record)
     out = []
     for a, row in zip(record.approvals, rows, strict=True):

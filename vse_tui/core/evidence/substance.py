@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _, ngettext
 
+from ..governance.process import DEFAULT_CX, DEFAULT_DOCUMENTS, policy_defaults
+from ..governance.starting_text import STARTING_TEXT
 from ..kernel import clock
+from ..present.labels import field_words
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -134,8 +137,6 @@ def _moment(value: Any) -> datetime | None:
 def starting_texts() -> dict[str, frozenset[str]]:
     """item -> the app's own starting texts for it (the wizard's defaults, a new document's
     starting text), normalised."""
-    from ..governance.process import DEFAULT_CX, DEFAULT_DOCUMENTS, policy_defaults
-    from ..governance.starting_text import STARTING_TEXT
 
     out: dict[str, set[str]] = {}
 
@@ -154,6 +155,7 @@ def starting_texts() -> dict[str, frozenset[str]]:
 
 def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
     """Kinds of record inside a sentence, in the person's language: "role assignment or person"."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import BY_KIND
 
     return _(" or ").join(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
@@ -161,8 +163,6 @@ def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
 
 
 def label(name: str) -> str:
-    from ..present.labels import field_words
-
     return field_words(name)
 
 
@@ -190,7 +190,10 @@ class Index:
         """normalised text -> (work product, record id, item) of every text item of the shop's
         current documents (the latest of each document kind)."""
         if self._documents is None:
+            # here, not at the top: its package loads names on first use
             from ..model.records import BY_WP
+
+            # here, not at the top: importing it loads pydantic
             from ..model.standard import load_standard
 
             found: dict[str, list[tuple[str, str, str]]] = {}

@@ -29,9 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext
 
+from ..governance.approvals import content_hash
+from ..governance.approvals import state as approval_state
+from ..governance.people import roles_of
+from ..governance.process import STEPS, first_open_step
+from ..incidents.process import closes_own_work
+from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import task_codes
 from ..present.labels import field_words
+from .duties import counts
+from .lapsed import lapsed_training
+from .substance import Index, kinds_words, placeholder
+from .substance import problems as substance_problems
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -112,7 +122,6 @@ class _Context:
         self._roles: dict[tuple[str | None, str], set[str]] = {}
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
-        from .substance import Index
 
         self.substance = Index(store, now)
 
@@ -129,8 +138,6 @@ class _Context:
         return self._first[key]
 
     def roles(self, person: str | None, at: str) -> set[str]:
-        from ..governance.people import roles_of
-
         key = (person, at)
         if key not in self._roles:
             self._roles[key] = roles_of(self.store, person, clock.parse_datetime(at))
@@ -144,8 +151,6 @@ class _Context:
     def acknowledged(self, record_uuid: str) -> bool:
         """A role warning met on this record was acknowledged with a written mitigation."""
         if self._acks is None:
-            from .duties import counts
-
             self._acks = {(r, rec) for r, rec, text in self.store.rows("acknowledgements", ["rule", "record", "mitigation"])
                           if counts(text)}
         return any(rec == record_uuid for _r, rec in self._acks)
@@ -195,8 +200,6 @@ def problem(text: str, kind: str, wp: str = "") -> Reason:
 
 def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> tuple[list[str], dict[str, Any] | None]:
     """Why `rec` is not evidence of `task` (empty: it is), and the write that performed it."""
-    from ..governance.approvals import state as approval_state
-    from .substance import problems as substance_problems
 
     problems = substance_problems(ctx.substance, wp, rec.model_dump(mode="json"), rec.status, rec.id)
     needs_approval = wp.approved_status and all(s in ("approved", "updated") for s in _satisfying(wp, io))
@@ -207,7 +210,6 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
         if not st.current:
             problems.append(st.text)
         else:  # the approver is who performed it: one holding the task's role, if any did
-            from ..governance.approvals import content_hash
 
             current = content_hash(rec)
             signers = [a.person for a in rec.approvals if a.content == current and a.person]
@@ -234,6 +236,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
 
 def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -> list[str]:
     """The task's inputs that were not in the status the standard lists when it was performed."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import kind_of_wp
 
     out: list[str] = []
@@ -307,8 +310,6 @@ def _resources_confirmed(ctx: _Context, rec: Any) -> list[str]:
 
 
 def _deployment_not_by_builder(ctx: _Context, rec: Any) -> list[str]:
-    from ..governance.approvals import state as approval_state
-
     latest = approval_state(rec).latest
     if rec.built_by and latest and rec.built_by == latest.person and not ctx.acknowledged(rec.uuid):
         return [_("its builder approved its deployment, with no mitigation acknowledged")]
@@ -333,8 +334,6 @@ def _catalogue_change_request(ctx: _Context, rec: Any) -> list[str]:
 
 
 def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
-    from ..governance.approvals import content_hash
-
     party = "customer" if rec.KIND == "customer_agreements" else "supplier"
     current = content_hash(rec)
     if any(a.meaning == f"accepted by the {party}" and a.content == current for a in rec.approvals):
@@ -345,8 +344,6 @@ def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
 
 
 def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
-    from ..incidents.process import closes_own_work
-
     out = []
     if rec.confirmation is None:
         out.append(_("closed without the affected party's confirmation"))
@@ -373,8 +370,6 @@ def _classified(ctx: _Context, rec: Any) -> list[str]:
 
 def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
     def check(ctx: _Context, rec: Any) -> list[str]:
-        from ..intake.mail_delivery import reached
-
         sent = [n for n in rec.notifications if n.task == task and reached(n)]
         if not sent:
             waiting = [n for n in rec.notifications if n.task == task]
@@ -457,6 +452,7 @@ SPECIFIC_TEXT: dict[str, str] = {
 def describe(task: Task, standard: Standard | None = None) -> str:
     """The rule that derives `task`'s state, in words: what record, in what status, with what
     filled, written by whom, with which inputs at the time, and what the task itself asks."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import TaskIO, load_standard
     standard = standard or load_standard()
     if task.code == "IN.1.1":
@@ -504,6 +500,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
 
 def _statuses_text(io: TaskIO) -> str:
     """An output's statuses as a person reads them: "approved or updated" in their language."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import status_name
 
     shown = [status_name(s) for s in io.statuses]
@@ -528,8 +525,6 @@ def _substance_words(wp: WorkProduct, item: str) -> str:
         elif kind == "after":
             out.append(_("not before {item}").format(item=field_words(arg)))
         elif kind == "ref":
-            from .substance import kinds_words
-
             out.append(_("an existing {kinds}").format(kinds=kinds_words(arg.split("|"))))
         else:
             raise KeyError(kind)
@@ -561,7 +556,6 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
     store = ctx.store
     holders = {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})}
     names = store.titles("people")
-    from .substance import placeholder
 
     rows = store.rows("training", ["uuid", "id", "person", "met_on", "due_on", "requirement"])
     junk = [r[1] for r in rows if placeholder(r[5])]
@@ -584,8 +578,6 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                           else _("no training recorded as met for {people}").format(people=", ".join(missing)),
                           [i for _u, i, _p, m, _d in training if m]))
     else:
-        from .lapsed import lapsed_training
-
         lapsing = {t.ref for t in lapsed_training(store, clock.to_local(ctx.now).date())}  # as the map's "today"
         lapsed = [i for _u, i, _p, _m, _d in training if i in lapsing]
         lines.append(Line(bool(training) and not lapsed, _("no competence lapsed") if training and not lapsed
@@ -613,7 +605,7 @@ def review_intervals(store: StorePort) -> dict[str, int]:
     """task -> days after which its evidence is stale: the approved policy's `review_intervals`,
     else the shop's defaults (tasks.toml's cadence_days). A policy edited and not yet approved
     again is not in force: the defaults apply until it is."""
-    from ..governance.approvals import state as approval_state
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
 
     out = {t.code: t.cadence_days for t in load_standard().tasks if t.cadence_days}
@@ -653,7 +645,10 @@ def _check(io: TaskIO, statuses: dict[str, dict[str, str]], standard: Standard) 
 
 def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, dict[str, str]],
              holders: dict[str, list[str]], intervals: dict[str, int]) -> TaskEvidence:
+    # here, not at the top: its package loads names on first use
     from ..model.records import kind_of_wp
+
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import TaskIO
 
     standard = ctx.standard
@@ -728,6 +723,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
 
 def evidence_map(store: StorePort, now: datetime | None = None) -> list[TaskEvidence]:
     """Every task of the standard, in order, with its state and why."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
 
     standard = load_standard()
@@ -753,7 +749,6 @@ def summary(tasks: list[TaskEvidence]) -> dict[str, tuple[int, int]]:
 
 def governance_complete(store: StorePort) -> bool:
     """Setup is complete when every step of the governance wizard is done (one definition, there)."""
-    from ..governance.process import STEPS, first_open_step
 
     return first_open_step(store) == len(STEPS)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
@@ -22,7 +23,9 @@ from vse_tui.i18n import N_, _
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..kernel.findings import Finding
-from .keys import NAMESPACE, find_private_key, sign_text, ssh_keygen, verify_signature
+from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
+from .keys import fingerprint as of
+from .people import me, name_of, person_ref, roles_of
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -43,6 +46,7 @@ APPROVE_TASK = {
 
 def content_items(record: Record) -> dict[str, Any]:
     """The record's content items (data/standard's fields of its work product), as stored."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
 
     data = record.model_dump(mode="json")
@@ -80,8 +84,8 @@ def new(store: StorePort, who: str | None = None, how: str = "signature", meanin
     bound to a version (see `bind`)."""
     from pydantic import ValidationError
 
+    # here, not at the top: its package loads names on first use
     from ..model.records import Approval
-    from .people import me, name_of, person_ref
 
     person = person_ref(store, who, _("Approved by"), affiliation) if (who or "").strip() else me(store, _("Approved by"))
     at_keyboard = getattr(store.actor, "person", None)
@@ -111,8 +115,10 @@ def role_warning(store: StorePort, wp: str | None, approval: Approval,
                  task: str | None = None) -> RoleWarning | None:
     """The role rule at the moment of approval: the approver holds none of the roles the standard
     gives the task (the approval of `wp`, or `task`). None when they hold one."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
-    from .people import roles_of
+
+    # here, not at the top: importing it loads pydantic
     from .roles import RoleWarning
 
     task_code = task or APPROVE_TASK.get(wp or "")
@@ -132,6 +138,7 @@ def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation:
     """Refuse an approval by someone without the task's role unless a mitigation is written."""
     warning = role_warning(store, wp, approval, task)
     if warning and not (mitigation or "").strip():
+        # here, not at the top: importing it loads pydantic
         from ..model.standard import load_standard
 
         the_task = load_standard().task(task or APPROVE_TASK.get(wp or "") or "")
@@ -200,8 +207,13 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
     someone other than the person at the keyboard is recorded on their behalf: how it was given
     (e-mail or paper) and `evidence`, the message or the scan, attached to the record (required);
     never a signature."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import model_for
+
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
+
+    # here, not at the top: importing it loads pydantic
     from .roles import acknowledge
 
     rec = store.get(kind, ref)
@@ -242,8 +254,8 @@ EVIDENCE_MAX_BYTES = 200 * 2**20  # a message or a scan; the limit of any attach
 def _keep_evidence(store: StorePort, rec: Record, path: str, note: str) -> str:
     """Attach the message or scan that shows an approval to the record (kept beside the database
     under its SHA-256, like any attached file); the attachment's uuid."""
-    from pathlib import Path
 
+    # here, not at the top: importing it loads pydantic
     from ..model.records.parties import Attachment
 
     file = Path(path).expanduser()
@@ -311,14 +323,10 @@ def public_key_of(store: StorePort, person: str | None) -> str | None:
 
 
 def _key_body(public_key: str) -> str:
-    from .keys import key_body
-
     return key_body(public_key)
 
 
 def fingerprint(public_key: str) -> str:
-    from .keys import fingerprint as of
-
     return of(public_key)
 
 
@@ -354,8 +362,8 @@ def check_signatures(store: StorePort) -> list[Finding]:
     replacement, and the content hash it signed is the content the record had at that version
     (its history says). Then the keys themselves: registered by someone else, replaced without
     proof, one key held by two people (core.governance.keys)."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS, model_for
-    from .keys import Keys
 
     problems: list[Finding] = []
     keys = None
@@ -396,6 +404,7 @@ def check_approvals(store: StorePort) -> list[Finding]:
 def check_on_behalf(store: StorePort) -> list[Finding]:
     """Each approval written by someone other than its approver (recorded on their behalf, or an
     older version's `--by`) shows how it was given by a message or scan attached to the record."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import KINDS, model_for
 
     problems: list[Finding] = []
@@ -489,6 +498,7 @@ def content_bytes(record: Record) -> bytes:
 def _content_bytes_by_version(store: StorePort, record: Record,
                               history: list[dict[str, Any]] | None = None) -> dict[int, bytes]:
     """version -> the content bytes of the record at that version, replayed from its history."""
+    # here, not at the top: its package loads names on first use
     from ..model.records import model_for
 
     model = type(record)
@@ -526,7 +536,6 @@ class SignedFiles:
 def signed_files(store: StorePort, record: Record, keys: Any = None) -> dict[int, SignedFiles]:
     """For each signed approval of the record (by its place in the list): its text, the key its
     signer held then, and the content it approved."""
-    from .keys import Keys, signers_line
 
     keys = keys or Keys(store)
     history = store.history(record.uuid)

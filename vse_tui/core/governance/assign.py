@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import _
 
 from ..kernel.errors import InputError
+from .people import find_person
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -18,7 +19,6 @@ ASSIGNABLE = {"incidents": "IN.2.2", "change_requests": None, "feedback": "RE.2.
 def who(store: StorePort, text: str | None) -> str | None:
     """The uuid of the active person of the shop `text` names ("me": the person at the keyboard;
     empty or "nobody": None)."""
-    from .people import find_person
 
     text = (text or "").strip()
     if not text or text.lower() in ("nobody", "none", "-"):

@@ -10,9 +10,15 @@ from pydantic import ValidationError
 from vse_tui.i18n import N_, _
 
 from ..kernel.errors import InputError, describe_validation_error
+from ..model.lifecycle import closed_to_editing
 from ..model.records import model_for
+from ..model.records.relationship import Service
 from ..model.standard import load_standard
+from ..present.fields import field_specs, parse
+from ..relationship.process import catalogue_change
 from .approvals import APPROVE_TASK  # noqa: F401  (the task an approval performs, by work product)
+from .approvals import approve as approve_version
+from .people import check_person_name
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -40,14 +46,12 @@ FLOW_STATES = {"change_requests": N_("its steps (a, s, w, b, t, y, p, o on the c
 
 def editable_fields(kind: str) -> list[tuple[str, str]]:
     """(field, how it is typed) for the generic editor, in model order (see core.fields)."""
-    from ..present.fields import field_specs
 
     return [(s.name, s.how) for s in field_specs(kind)]
 
 
 def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None = None, **fixed: Any) -> Record:
     """A new record of `kind` from what a person typed (plus `fixed` values the app sets)."""
-    from ..present.fields import field_specs, parse
 
     model = model_for(kind)
     for spec in field_specs(kind):
@@ -57,8 +61,6 @@ def create(store: StorePort, kind: str, values: dict[str, Any], task: str | None
     data = {k: v for k, v in parse(store, kind, values).items() if v is not None or k in fixed}
     data.update(fixed)
     if kind == "people":
-        from .people import check_person_name
-
         data["name"] = check_person_name(store, data.get("name"))
     try:
         record = model.model_validate(data)
@@ -83,8 +85,6 @@ def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
 def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Record:
     """A new version of a record from what a person typed. An approved catalogue entry changes
     through a change request (RE.1.3): one is raised and linked when none is named."""
-    from ..model.lifecycle import closed_to_editing
-    from ..present.fields import parse
 
     rec = store.get(kind, ref)
     closed = closed_to_editing(rec)
@@ -92,8 +92,6 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
         raise InputError(closed)
     clean = parse(store, kind, changes)
     if kind == "people" and "name" in clean and clean["name"] != getattr(rec, "name", None):
-        from .people import check_person_name
-
         clean["name"] = check_person_name(store, clean["name"], rec.uuid)
     model = type(rec)
     if kind in FLOW_STATES and "state" in clean and clean["state"] not in (None, rec.state):
@@ -114,9 +112,6 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
     clean["status"] = status_after_edit(rec.WP, rec.status)
     with store.transaction():
         if kind == "services" and rec.status in ("approved", "updated"):
-            from ..model.records.relationship import Service
-            from ..relationship.process import catalogue_change
-
             if isinstance(rec, Service):
                 clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
         return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
@@ -127,7 +122,6 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
             mitigation: str | None = None, sign: bool = False, key: str | None = None,
             evidence: str | None = None) -> Record:
     """Record an approval of the current version (see core.approvals); a draft becomes approved."""
-    from .approvals import approve as approve_version
 
     return approve_version(store, kind, ref, who, how=how, meaning=meaning, noted_by=noted_by, note=note,
                            mitigation=mitigation, sign=sign, key=key, evidence=evidence)

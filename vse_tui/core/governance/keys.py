@@ -34,6 +34,7 @@ from vse_tui.i18n import _
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 from ..kernel.findings import Finding
+from .people import check_public_key, find_person, roles_of
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -212,8 +213,6 @@ def verify_signature(data: str, signature: str, principal: str, signers: str) ->
 
 
 def _person(store: StorePort, text: str) -> tuple[str, str]:
-    from .people import find_person
-
     found = find_person(store, text)
     if not found:
         raise NotFound(_("No person {text!r}").format(text=text))
@@ -233,7 +232,6 @@ def owner_of(store: StorePort, fp: str, other_than: str | None = None) -> tuple[
 def _at_own_keyboard(store: StorePort, person: str, name: str) -> None:
     """The write is the person's own: they are the one at the keyboard, from a login that is not
     someone else's."""
-    from .people import find_person
 
     actor = store.actor
     if getattr(actor, "person", None) != person:
@@ -249,7 +247,6 @@ def register(store: StorePort, person_text: str, public_key: str, *, old_key: st
     """Register `public_key` as the person's key, by the rules above. `old_key`: the private key
     file of the key being replaced (default: found in ~/.ssh); `approver_key`: the Service
     Manager's private key file when they approve someone else's replacement."""
-    from .people import check_public_key, roles_of
 
     uuid, name = _person(store, person_text)
     key = check_public_key(public_key)
@@ -300,7 +297,6 @@ def set_key(store: StorePort, person_text: str, public_key: str | None, *, old_k
 def revoke(store: StorePort, person_text: str) -> Person:
     """Revoke the person's key (lost, compromised): by its owner or the Service Manager. Signatures
     made with it before stay valid; a new key is then registered by the person themself."""
-    from .people import roles_of
 
     uuid, name = _person(store, person_text)
     row = store.row("people", ["ssh_key"], {"uuid": uuid})
@@ -360,8 +356,6 @@ class Keys:
         return self._verdicts[memo]
 
     def _judge(self, reg: Registration) -> str | None:
-        from .people import roles_of
-
         who = self.name(reg.person)
         writer = _("{by} (login {login} on {host}, {at})").format(by=self.name(reg.by), login=reg.login or "?", host=reg.host or "?", at=clock.iso(reg.at))
         if reg.how == "revoked":

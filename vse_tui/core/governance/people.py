@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
 
+from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 
 if TYPE_CHECKING:
@@ -169,7 +170,6 @@ def roles_of(store: StorePort, person: str | None, at: Any = None) -> set[str]:
         out.add("CUS")
     if row and row[0] == "supplier":
         out.add("SUP")
-    from ..kernel import clock
 
     moment = clock.iso(at) if at is not None else None
     for role, state, created, updated in store.rows("role_assignments", ["role", "state", "created_at", "updated_at"],

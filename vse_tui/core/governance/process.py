@@ -15,6 +15,8 @@ from ..incidents import policy
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import model_for
+from .approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf
+from .people import check_person_name
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -155,7 +157,6 @@ def current(store: StorePort, table: str) -> Record | None:
 def approval(store: StorePort, by: str | None, how: str = "signature", noted_by: str | None = None) -> Approval:
     """An approval by a person of the shop (default: the person at the keyboard), bound to the version
     it approves when the step is saved."""
-    from .approvals import new
 
     return new(store, by, how or "signature", noted_by=noted_by)
 
@@ -166,8 +167,6 @@ def _save_document(store: StorePort, table: str, model: type[Record], fields: di
     approval given by someone other than the person at the keyboard is recorded on their behalf:
     `evidence`, the message or the scan that shows it, is attached (approvals.on_behalf)."""
     from pydantic import ValidationError  # loaded with `model`
-
-    from .approvals import bind, check_role
 
     existing = store.latest(table)
     try:
@@ -194,7 +193,6 @@ def _shown(store: StorePort, record: Record, approved: Approval, evidence: str |
     """The approval as recorded: one given by someone else carries its attached message or scan
     (refused without one, as every approval recorded on someone's behalf). Inside the write's
     transaction."""
-    from .approvals import attach_evidence, on_behalf
 
     if on_behalf(store, approved, approved.how, evidence):
         return attach_evidence(store, record, approved, evidence or "", version)
@@ -269,7 +267,7 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
                approved: Approval | None, evidence: str | None = None) -> Record | None:
     """GO.1.2. people_roles: (person uuid or None for a new person, name, email, roles text such as
     'SM,CM,PT:change'). Without a Service Manager the step is refused."""
-    from .people import check_person_name
+    # here, not at the top: importing it loads pydantic
     from .roles import add_person, parse_roles, set_roles
 
     parsed = []
@@ -304,8 +302,13 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
 
 def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, str]]) -> list[RoleWarning]:
     """Live warnings for the roles as typed, before they are saved (acknowledgements of stored people count)."""
+    # here, not at the top: importing it loads pydantic
     from ..model.records.parties import Person, RoleAssignment
+
+    # here, not at the top: importing it loads pydantic
     from .roles import check_combinations, parse_roles
+
+    # here, not at the top: importing it loads pydantic
     from .roles import load as load_roles
 
     people, assignments = [], []
@@ -352,6 +355,7 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
         except ValueError:
             raise InputError(_("Review date: {review_date!r} is not a date (use YYYY-MM-DD)").format(review_date=fields['review_date'])) from None
     if "targets" in fields:
+        # here, not at the top: importing it loads pydantic
         from ..model.records.governance import PriorityTarget as target
 
         fields["targets"] = [target(**t) if isinstance(t, dict) else t for t in fields["targets"]]
@@ -373,7 +377,6 @@ def approve_policy(store: StorePort, approved: Approval, evidence: str | None = 
     existing = store.latest("policies")
     if existing is None:
         raise InputError(_("There is no policy to approve yet: draft it first (GO.2.1)"))
-    from .approvals import bind_next, check_role
 
     status = "approved" if existing.status == "draft" else existing.status
     check_role(store, "WP.14", approved, None)
@@ -420,8 +423,6 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
             "status": "updated", "training_needs": training_needs.strip(),
             "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]}
         if approved is not None:
-            from .approvals import bind, check_role
-
             check_role(store, "WP.08", approved, None, task="GO.3.1")
             candidate = model_for("role_lists").model_validate({**role_list.model_dump(), **changes,
                                                                 "version": role_list.version + 1})
@@ -446,8 +447,6 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval 
                 {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
             rec = draft
             if approved is not None:
-                from .approvals import bind_next, check_role
-
                 check_role(store, "WP.05", approved, None)
                 candidate = draft.model_copy(update={"status": "approved"})
                 approved = _shown(store, draft, approved, evidence, draft.version + 1)

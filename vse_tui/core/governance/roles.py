@@ -12,9 +12,13 @@ from pydantic import ValidationError
 
 from vse_tui.i18n import N_, _
 
+from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.data import role_codes
+from ..model.lookup import resolve
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
+from .keys import fingerprint, key_body, owner_of
+from .people import check_person_name, check_public_key
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -166,7 +170,6 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
     """A person and their roles (GO.1.2), in one transaction. `os_user`: the login whose writes are
     theirs; `organisation`: for a contact, the customer or supplier they work for; `language`: the
     one mail to them is written in (es, pt_BR, fr, en; none: their organisation's, else the shop's)."""
-    from ..model.lookup import resolve
 
     wanted = parse_roles(roles)
     login = (os_user or "").strip() or None
@@ -179,7 +182,6 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
         kind = "suppliers" if affiliation == "supplier" else "customers"
         org = resolve(store, kind, organisation)
         affiliation = "supplier" if kind == "suppliers" else "customer"
-    from .people import check_person_name, check_public_key
 
     ssh_key = check_public_key(ssh_key)
     name = check_person_name(store, name)
@@ -202,7 +204,6 @@ def add_person(store: StorePort, name: str, *, email: str = "", phone: str = "",
 def _first_key(store: StorePort, person: Person) -> dict[str, Any]:
     """A key given with a new person is their first: registered by them at the keyboard (adding
     themself), never by someone else for them (core.governance.keys)."""
-    from .keys import fingerprint, key_body, owner_of
 
     fp = fingerprint(key_body(person.ssh_key or ""))
     other = owner_of(store, fp)
@@ -262,7 +263,6 @@ def record_training(store: StorePort, ref: str, *, met_on: date | None = None, d
                     note: str = "") -> TrainingRecord:
     """IN.1.1: a training or competence need recorded as met (today unless told), with when it is
     due again. Done by someone who holds SM (or the trainee's customer or supplier)."""
-    from ..kernel import clock
 
     rec = store.get("training", ref)
     met = met_on or clock.to_local(store.write_time()).date()
@@ -279,7 +279,6 @@ def record_training(store: StorePort, ref: str, *, met_on: date | None = None, d
 def renew_competence(store: StorePort, ref: str, *, due_on: date, met_on: date | None = None,
                      note: str = "") -> TrainingRecord:
     """IN.1.2: competence kept current: the need is met again and its next due date set."""
-    from ..kernel import clock
 
     rec = store.get("training", ref)
     met = met_on or clock.to_local(store.write_time()).date()

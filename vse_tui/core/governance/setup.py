@@ -8,6 +8,7 @@ that approve their work product add the approval's fields (who, how, noted by) o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +98,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                   "escalating": _("Escalating"), "closing": _("Closing"), "log_contents": _("The log keeps")}
         return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()]
     if key == "resources":
+        # here, not at the top: importing it loads pydantic
         from .roles import label
 
         people = store.titles("people")
@@ -182,8 +184,6 @@ def _needed(approved: Approval | None) -> Approval:
 
 
 def _looks_like_a_date(text: str) -> bool:
-    import re
-
     return bool(re.fullmatch(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*", text))
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from vse_tui.i18n import N_, _, ngettext
 
+from ..kernel.clock import human_duration
+
 MAX_DAYS = 3 * 366  # a target further than this is treated as never reached
 
 
@@ -122,8 +124,6 @@ def hours_words(hours: Hours) -> str:
 
 
 def _service_span(minutes: int) -> str:
-    from ..kernel.clock import human_duration
-
     if minutes % 60 == 0:
         count = minutes // 60
         return ngettext("{n} service hour", "{n} service hours", count).format(n=count)
@@ -134,7 +134,6 @@ def target_span(minutes: int, hours: Hours | None) -> str:
     """How long a target is, with its unit said: '4h, round the clock' when every minute counts,
     '48 service hours (Mon-Fri 08:00-18:00)' when only the staffed hours do (a "2d" target is two
     days of service hours, not two calendar days)."""
-    from ..kernel.clock import human_duration
 
     if hours is None or hours.always:
         return _("{span}, round the clock").format(span=human_duration(timedelta(minutes=minutes)))
@@ -144,7 +143,6 @@ def target_span(minutes: int, hours: Hours | None) -> str:
 def targets_words(respond_minutes: int, resolve_minutes: int, hours: Hours | None) -> str:
     """Both targets of an incident with their unit said once: 'respond 1 service hour · resolve
     48 service hours (Mon-Fri 08:00-18:00)', or 'respond 15m · resolve 4h, round the clock'."""
-    from ..kernel.clock import human_duration
 
     if hours is None or hours.always:
         return _("respond {respond} · resolve {resolve}, round the clock").format(

@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..kernel import clock
+from ..model.lookup import resolve
+from . import targets
+from .targets import assess, target_for
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -66,7 +69,6 @@ def weekly_counts(store: Reads, column: str, start: datetime, weeks: int) -> lis
 def weekly_breaches(store: Reads, start: datetime, weeks: int, now: datetime | None = None) -> list[int]:
     """Incidents restored in each week from `start` that breached their target: the one verdict
     of `targets.assess`, incident by incident, as the performance report gives it."""
-    from .targets import assess, target_for
 
     end = start + timedelta(weeks=weeks)
     counts = [0] * weeks
@@ -85,8 +87,6 @@ def each_dict(store: Reads, *, open_only: bool = False, priority: str | None = N
               limit: int | None = None, assignee: str | None = None) -> Iterator[dict[str, Any]]:
     """Incidents as flat dicts with their target clock, for `incident list` (table, JSON, CSV), one
     at a time as they are read."""
-    from ..model.lookup import resolve
-    from . import targets
 
     q = IncidentQuery(open_only=open_only, priority=priority, status=status,
                       customer=resolve(store, "customers", customer) if customer else None, search=search,

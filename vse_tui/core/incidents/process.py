@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, pgettext, using
 
+from ..governance.assign import who
+from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach
+from ..intake.mail_delivery import told_at
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.lookup import resolve
 from . import policy
+from .targets import target_clock, target_for
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -85,8 +89,6 @@ def log_incident(
         raise InputError(_("Summary: describe the incident in a few words (it is the only required field)"))
     contact = None
     if caller:
-        from ..governance.people import callers, person_ref
-
         uuid = person_ref(store, caller, _("Caller"), affiliation="customer")
         contact = next((c for c in callers(store) if c.uuid == uuid), None)
         if contact is not None:
@@ -94,8 +96,6 @@ def log_incident(
             customer = customer or contact.customer
     new_person = None
     if (new_caller or "").strip():
-        from ..governance.people import split_reach
-
         if not (new_caller_reach or "").strip():
             raise InputError(_("Phone or e-mail of {new_caller}: how to reach the caller (a new contact)").format(new_caller=new_caller.strip()),
                              field="reach")
@@ -105,7 +105,6 @@ def log_incident(
     customer_uuid = resolve(store, "customers", customer) if customer else (store.pref("last_customer") if use_last else None)
     service_uuid = resolve(store, "services", service) if service else (store.pref("last_service") if use_last else None)
     ci_uuids = [resolve(store, "configuration_items", c) for c in (cis or [])]
-    from ..governance.assign import who
 
     assignee_uuid = who(store, assignee) if assignee else None
     for name, value in (("impact", impact), ("urgency", urgency)):
@@ -113,6 +112,7 @@ def log_incident(
             raise InputError(_("{name}: expected high, medium or low (got {value!r})").format(name=name, value=value))
     from pydantic import ValidationError
 
+    # here, not at the top: importing it loads pydantic
     from ..model.records.incident import Incident
 
     try:
@@ -127,6 +127,7 @@ def log_incident(
         raise InputError(describe_validation_error(exc, "incident")) from None
     with store.transaction():
         if new_person is not None:
+            # here, not at the top: importing it loads pydantic
             from ..governance.roles import add_person
 
             name, email, phone = new_person
@@ -184,8 +185,6 @@ def message_for(store: StorePort, inc: Incident, template: str, operator: str = 
     """The policy's standard message for this incident, filled in, ready to copy: in `language`, else
     in the reporter's (their contact's, else their customer's: core.governance.people.language_of),
     else in the shop's."""
-    from ..governance.people import language_of
-    from .targets import target_clock, target_for
 
     if language is None:
         contact = inc.reporter_contact or ""
@@ -236,7 +235,7 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
         raise InputError(_("Message: a notification keeps the text that was sent (the policy's standard message)"))
     from pydantic import ValidationError
 
-    from ..governance.people import find_person
+    # here, not at the top: importing it loads pydantic
     from ..model.records.incident import Notification
 
     contact = find_person(store, to)
@@ -249,7 +248,6 @@ def notify(store: StorePort, ref: str, *, task: str, to: str, how: str = "email"
     changes: dict[str, Any] = {"notifications": [*inc.notifications, note]}
     if inc.status != "closed":
         changes["status"] = "updated"
-    from ..intake.mail_delivery import told_at
 
     if task == "IN.2.3" and inc.responded_at is None and told_at(note) is not None:
         changes["responded_at"] = told_at(note)
@@ -309,8 +307,6 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     own = closes_own_work(inc, store.actor.person, store.actor.operator)
     checker = None
     if (checked_by or "").strip():
-        from ..governance.people import person_ref
-
         checker = person_ref(store, checked_by, _("Checked by"), None)
         if checker in (inc.resolver, store.actor.person):
             raise InputError(_("Checked by: someone else than who resolved and closes it (the second look)"))
@@ -331,7 +327,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     if (confirmed_by or "").strip():
         from pydantic import ValidationError
 
-        from ..governance.people import find_person
+        # here, not at the top: importing it loads pydantic
         from ..model.records.incident import Confirmation
 
         confirmer = find_person(store, confirmed_by)
@@ -353,6 +349,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     updates.update(_stop_waiting(inc, now))
     with store.transaction():
         if own and checker is None:
+            # here, not at the top: importing it loads pydantic
             from ..governance.roles import RoleWarning, acknowledge
 
             acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement or "",
@@ -418,7 +415,6 @@ def edit_details(store: StorePort, ref: str, *, summary: str, details: str = "",
                  reporter_contact: str = "", resolver: str | None = None) -> Incident:
     """Correct what was recorded (IN.2.2): the summary, details, who reported it and how to reach
     them, and who works on it (a person of the shop, or nobody yet)."""
-    from ..governance.people import person_ref
 
     inc = _get(store, ref)
     if not (summary or "").strip():
@@ -436,7 +432,7 @@ def log_time(store: StorePort, ref: str, *, minutes: int, who: str | None = None
     inc = _get(store, ref)
     from pydantic import ValidationError
 
-    from ..governance.people import me, person_ref
+    # here, not at the top: importing it loads pydantic
     from ..model.records.incident import TimeEntry
 
     person = person_ref(store, who, _("Who")) if (who or "").strip() else me(store, _("Who"))
@@ -450,6 +446,7 @@ def log_time(store: StorePort, ref: str, *, minutes: int, who: str | None = None
 def raise_change(store: StorePort, ref: str, *, title: str | None = None, change_type: str = "normal") -> tuple[Incident, ChangeRequest]:
     """Raise a change request for the mitigating solution or permanent fix, prefilled from the
     incident and linked both ways (IN.2.2 / IN.1.3)."""
+    # here, not at the top: importing it loads pydantic
     from ..model.records.control import ChangeRequest
 
     inc = _get(store, ref)

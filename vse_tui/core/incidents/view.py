@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..intake.mail_delivery import messages_of
 from ..kernel import clock
 from ..kernel.text import one_line
+from ..present.display import change_text, uuid_labels, when_text
+from . import targets
 
 if TYPE_CHECKING:
     from ..model.ports import Reader
@@ -69,7 +72,6 @@ class IncidentView:
                 if m.subject:
                     lines.append("    " + _("subject: {subject}").format(subject=m.subject))
                 lines.extend(f"    | {line}" for line in (m.text or "").splitlines())
-        from ..present.display import change_text, when_text
 
         lines.append(_("history:"))
         for h in self.history:
@@ -82,12 +84,9 @@ class IncidentView:
 
 def incident_view(store: Reader, ref: str) -> IncidentView:
     """The incident `ref` (its id, or the ticket key it had in the tool it came from)."""
-    from . import targets
 
     inc = store.get("incidents", ref)
     tgt = targets.target_clock(inc, targets.target_for(store, inc))
-    from ..intake.mail_delivery import messages_of
-    from ..present.display import uuid_labels
 
     customers, services = store.customer_codes(), store.titles("services")
     history = store.history(inc.uuid)

@@ -21,7 +21,9 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
+import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -32,9 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
 
+from ..incidents.policy import priority_for
 from ..kernel import clock
-from ..kernel.dates import DateError, DateReader
+from ..kernel.dates import DateError, DateReader, Evidence
 from ..kernel.errors import InputError
+from ..model.ports import Source
 from .layouts import (
     DATE_FIELDS,
     FIELDS,
@@ -569,7 +573,6 @@ def plan_incidents(store: StorePort, path: Path, overrides: dict[str, str] | Non
         plan.notes.append(_("no ticket key column: each row is one ticket, fingerprinted by its content, so importing the same file again adds nothing"))
     index = {name: header.index(column) for name, column in mapping.items()}
     # the first pass: how each date column reads (from all its values) and how many rows each ticket has
-    from ..kernel.dates import Evidence
 
     evidence = {n: Evidence() for n in DATE_FIELDS if n in index}
     # The ticket keys are not held: each keyed row leaves the hash of its key (8 bytes, in one of 256
@@ -848,8 +851,6 @@ class _Builder:
 
     def finish(self, plan: Any, people: dict[str, str], customers: dict[str, str],
                services: dict[str, str]) -> Ticket:
-        from ..incidents.policy import priority_for
-
         first, last = self.first, self.last
         timeline = sorted(self.events, key=lambda e: (e[0] is None, e[0] or EPOCH, e[1], e[2])) \
             if any(e[0] for e in self.events) else self.events
@@ -1137,8 +1138,6 @@ def _known_fingerprints(store: StorePort) -> set[str]:
 
 
 def _source(people: dict[str, str], who: str, via: str, when: datetime | None) -> Source:
-    from ..model.ports import Source
-
     return Source(operator=who[:120], person=people.get(who), via=via, occurred_at=clock.iso(when) if when else None)
 
 
@@ -1154,8 +1153,6 @@ def demo_archive(store: StorePort, count: int, rng: random.Random, refs: dict[st
     """The tickets of the helpdesk the demo shop used before it moved in: written as that tool's
     export (Freshdesk's layout) into a private temporary file and brought in with the importer,
     as a shop would. Their dates run back from the demo's first day."""
-    import os
-    import tempfile
 
     customers = [c.name for c in refs.get("customers", [])] or ["Acme Bakery"]
     contacts = [p.name for p in refs.get("contacts", [])] or ["Dana Wells"]

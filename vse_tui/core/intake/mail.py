@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
+from email.header import decode_header, make_header
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses, make_msgid, parsedate_to_datetime
@@ -126,8 +128,6 @@ def _raw_header(msg: Message, name: str) -> str:
 
 
 def _decoded_words(text: str) -> str:
-    from email.header import decode_header, make_header
-
     try:
         return str(make_header(decode_header(text)))
     except (LookupError, UnicodeError, ValueError, TypeError):
@@ -178,8 +178,6 @@ def sender_of(value: str) -> tuple[str, str]:
         name = rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
         return header_text(_decoded_words(name)), f"{hidden.group(1)}@{hidden.group(2)}".lower()
     try:
-        from email.headerregistry import HeaderRegistry
-
         parsed = HeaderRegistry()("From", value)
         addresses = [a for a in parsed.addresses if a.addr_spec and "@" in a.addr_spec]  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - an unparseable header: the plain reading below
@@ -392,7 +390,6 @@ def is_address(value: str | None) -> bool:
 def _mailbox(name: str, address: str) -> Any:
     """A name and an address as one header mailbox: the name quoted as needed, so that whatever it
     holds (commas, brackets, other addresses) it stays a name and never becomes a recipient."""
-    from email.headerregistry import Address
 
     return Address(display_name=header_text(name, 120), addr_spec=address.strip())
 

@@ -14,6 +14,7 @@ said), never the moment it was queued; a notice refused or bounced takes that ba
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from vse_tui.i18n import N_, _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
+from .mail import is_address, readdressed
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -99,7 +101,6 @@ def record_state(store: StorePort, meta: dict[str, Any], state: str, detail: str
 
 def last_mail_state(store: StorePort, kind: str, uuid: str, message_id: str) -> tuple[str, str] | None:
     """(state, address) of the last mail history row of a change or feedback entry about one message."""
-    import json
 
     for row in reversed(store.history(uuid)):
         if row.get("action") != "mail" or not row.get("new_value"):
@@ -202,7 +203,6 @@ class Message:
 def mail_texts(store: Reader, uuid: str) -> dict[str, str]:
     """Message-ID -> text of each message on an incident: kept once, in the history row that added
     it (the incident's row keeps the message without its text)."""
-    import json
 
     out: dict[str, str] = {}
     for row in store.history(uuid):
@@ -236,8 +236,6 @@ def messages_of(store: Reader, kind: str, record: Any) -> list[Message]:
                                n.delivery if state else "", text=n.message, task=n.task,
                                by=n.by))
     else:
-        import json
-
         sent: dict[str, Message] = {}
         for row in store.history(record.uuid):
             if row.get("action") != "mail":
@@ -308,7 +306,6 @@ def drop(store: StorePort, ref: str) -> dict[str, Any]:
 def retry(store: StorePort, ref: str, to: str | None = None) -> dict[str, Any]:
     """Queue a refused, bounced or waiting message again, to the same address or to `to`: it goes out
     with the next `mail send`. Returns its note."""
-    from .mail import is_address, readdressed
 
     path, meta = find_message(store, ref, states=("queued", "refused", "bounced"))
     address = (to or meta.get("to") or "").strip()

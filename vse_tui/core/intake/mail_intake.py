@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _, ngettext, pgettext, using
 from vse_tui.i18n import language as language_now
 
+from ..governance.people import language_of
+from ..incidents.process import NOTIFY_TEMPLATE, _get, log_incident, message_for, notify, reopen, set_waiting
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
-from .mail import REOPENS_PER_HOUR, Incoming
+from ..model.records.registry import PREFIXES
+from .mail import REOPENS_PER_HOUR, Incoming, outgoing, wire
+from .mail_delivery import _told, bounced
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -70,8 +75,6 @@ def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: i
     if mail.key in known:
         return Outcome("known")
     if mail.bounce is not None:
-        from .mail_delivery import bounced
-
         meta, why = bounced(store, mail.bounce)
         known.add(mail.key)
         if meta is None:
@@ -93,14 +96,12 @@ def receive(store: StorePort, mail: Incoming, known: set[str], max_attachment: i
 def _replied_to(store: StorePort, mail: Incoming) -> tuple[str, Any] | None:
     """(kind, record) a message answers: the tag in its subject ([INC-n], [CHG-n], [FB-n]), else a
     Message-ID of ours (or of a message on a record) in its In-Reply-To or References."""
-    from ..model.records.registry import PREFIXES
 
     if mail.ticket:
         kind = PREFIXES.get(mail.ticket.split("-", 1)[0])
         row = store.row("incidents", ["uuid", "id", "status", "state"], {"id": mail.ticket}) if kind == "incidents" \
             else None
         if kind and row:  # the common case, read without the incident's whole thread
-            from types import SimpleNamespace
 
             return kind, SimpleNamespace(uuid=row[0], id=row[1], status=row[2], state=row[3])
         if kind:
@@ -119,6 +120,7 @@ def _replied_to(store: StorePort, mail: Incoming) -> tuple[str, Any] | None:
 
 def _entry(mail: Incoming, kind: str) -> dict[str, Any]:
     """A message as an incident's mail keeps it (checked by the model), in its stored form."""
+    # here, not at the top: importing it loads pydantic
     from ..model.records.incident import Mail
 
     now = clock.now()
@@ -127,8 +129,6 @@ def _entry(mail: Incoming, kind: str) -> dict[str, Any]:
 
 
 def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
-    from ..incidents.process import log_incident
-
     customer = _customer_for(store, mail.sender)
     reporter = mail.sender_name or mail.sender
     with store.transaction():
@@ -161,7 +161,6 @@ def _reply(store: StorePort, inc: Any, mail: Incoming) -> Outcome:
     """A reply on an incident: added to its mail (the message once, never the thread again); an
     incident waiting for the customer resumes; a closed one reopens when the sender may reopen it
     (may_reopen), else the message is held for a person."""
-    from ..incidents.process import reopen, set_waiting
 
     with store.transaction():
         row = store.row("incidents", ["status", "state"], {"uuid": inc.uuid})
@@ -189,7 +188,6 @@ def _reply(store: StorePort, inc: Any, mail: Incoming) -> Outcome:
 def accept_held(store: StorePort, ref: str, message_id: str | None = None) -> Incident:
     """A person accepts a held message (the latest one, or the one with `message_id`): it becomes a
     reply on the incident, which reopens when closed. Returns the incident."""
-    from ..incidents.process import reopen
 
     inc = store.get("incidents", ref)
     held = [i for i, m in enumerate(inc.mail) if m.kind == "held" and (message_id is None or m.message_id == message_id)]
@@ -217,6 +215,7 @@ def _reply_about(store: StorePort, kind: str, record: Any, mail: Incoming) -> Ou
 
 
 def _attach(store: StorePort, inc: Any, name: str, data: bytes, max_attachment: int) -> None:
+    # here, not at the top: importing it loads pydantic
     from ..model.records.parties import Attachment
 
     safe = "".join(c for c in name if c.isprintable() and c not in "/\\")[:255] or "attachment.bin"
@@ -247,10 +246,6 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     (with its Message-ID and address, state queued) and queued in the outbox as a real message. It
     counts as a response once a server accepted it (core.mail_delivery). Returns the incident and
     the queued file."""
-    from ..governance.people import language_of
-    from ..incidents.process import NOTIFY_TEMPLATE, _get, message_for, notify
-    from .mail import outgoing, wire
-    from .mail_delivery import _told
 
     inc = _get(store, ref)
     address = (to or inc.reporter_contact or "").strip()
@@ -349,7 +344,6 @@ def mail_draft(store: StorePort, kind: str, ref: str, who: str = "", with_text: 
     address found ("" when none), the name, the language it is written in (the contact's, else their
     organisation's, else the shop's), the subject and the text (an error when the text has nothing to
     say yet: a feedback entry not investigated)."""
-    from ..governance.people import language_of
 
     if kind not in ("feedback", "change_requests"):
         raise InputError(_("mail about a {kind} record is not something we send").format(kind=kind))
@@ -405,7 +399,6 @@ def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str =
     """A feedback entry's answer or a change's notice as a real message, queued in the outbox; the
     record's history keeps what was queued, to whom, with its Message-ID, and later each delivery
     or failure. Returns the record, the queued file and the address."""
-    from .mail import outgoing, wire
 
     if message is not None and not message.strip():
         raise InputError(_("Message: say something"))

@@ -13,7 +13,9 @@ from pydantic import ValidationError
 from vse_tui.i18n import _
 
 from ..governance.people import clean_name, name_key
+from ..governance.roles import parse_roles
 from ..kernel.errors import InputError, describe_validation_error
+from ..model.records.parties import RoleAssignment
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ class PartyPlan:
 
 def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
     """Read customers, suppliers or people from a CSV; nothing is stored here."""
-    from ..governance.roles import parse_roles
+    # here, not at the top: its package loads names on first use
     from ..model.records import model_for
 
     if kind not in ("customers", "suppliers", "people"):
@@ -146,7 +148,6 @@ def _people_name(text: str, existing: set[str], seen: set[str]) -> str:
 
 def apply_parties(store: StorePort, plan: PartyPlan) -> int:
     """Store the planned records (and people's roles) in one transaction, each with its history row."""
-    from ..model.records.parties import RoleAssignment
 
     task = "GO.1.2" if plan.kind == "people" else None
     with store.transaction():

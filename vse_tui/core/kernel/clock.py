@@ -6,6 +6,8 @@ import os
 from datetime import UTC, date, datetime, timedelta
 from typing import overload
 
+from ...i18n import formats
+
 
 def now() -> datetime:
     """The current time in UTC, or the frozen time from VSE_TUI_NOW (ISO 8601)."""
@@ -68,7 +70,6 @@ def local_text(value: datetime | None, with_time: bool = True) -> str:
     read back by a tool is `iso`."""
     if value is None:
         return ""
-    from ...i18n import formats
 
     local = to_local(value)
     return formats.datetime_text(local) if with_time else formats.date_text(local.date())
@@ -76,14 +77,12 @@ def local_text(value: datetime | None, with_time: bool = True) -> str:
 
 def human_duration(delta: timedelta, units: int = 2) -> str:
     """'2h 10m', '3d 4h', '45m' (in English): as a person says it, two units at most (or one)."""
-    from ...i18n import formats
 
     return formats.duration(delta, units)
 
 
 def relative(target: datetime, reference: datetime | None = None) -> str:
     """'in 5d' or '3d ago' relative to now (in the person's language)."""
-    from ...i18n import formats
 
     reference = reference or now()
     return formats.relative(target - reference)

@@ -19,12 +19,16 @@ is refused with the value named."""
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
+from pathlib import Path
 
 from vse_tui.i18n import N_, _
+
+from . import clock
 
 MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -221,8 +225,6 @@ def _month(name: str, raw: str) -> int:
 def _month_names() -> dict[str, int]:
     """Month names and short names in the languages tools are used in, each language's `months`
     of data/imports/words.toml (shipped inside the package, else beside it in the checkout)."""
-    import tomllib
-    from pathlib import Path
 
     here = Path(__file__).resolve()
     words = here.parents[2] / "data" / "imports" / "words.toml"
@@ -243,8 +245,6 @@ def _check_year(year: int, raw: str, years_ahead: int = 1) -> None:
     if EARLIEST_YEAR <= year <= 2000:  # the common case needs no clock
         return
     if not _LATEST:
-        from . import clock
-
         _LATEST.append(clock.now().year)
     latest = _LATEST[0] + years_ahead
     if not EARLIEST_YEAR <= year <= latest:

@@ -18,6 +18,7 @@ PAIRED = {
 
 
 def allowed_next(wp_code: str, status: str) -> list[str]:
+    # here, not at the top: importing it loads pydantic
     from .standard import load_standard
 
     wp = load_standard().wp(wp_code)
@@ -27,6 +28,7 @@ def allowed_next(wp_code: str, status: str) -> list[str]:
 def move_problem(old: Any, new: Any) -> str | None:
     """Why going from `old` to `new` breaks the lifecycle, or None."""
     if old.WP and old.status != new.status:
+        # here, not at the top: importing it loads pydantic
         from .standard import load_standard
 
         if not load_standard().wp(old.WP).can_move(old.status, new.status):

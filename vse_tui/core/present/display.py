@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
+from .labels import field_words
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -88,7 +90,6 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             except ValueError:
                 return value
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # a day: as the language writes it (25/12/2026)
-            from datetime import date
 
             try:
                 return formats.date_text(date.fromisoformat(value))
@@ -120,6 +121,7 @@ def _entry_key(key: str) -> str:
 def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     """One content item of a record as a person reads it ("" when not recorded): targets as
     'P1 15m/4h', service hours as 'Mon-Fri 08:30-17:30', a report's figures summed up."""
+    # here, not at the top: importing it loads pydantic
     from .fields import field_hows, hours_text, targets_text
 
     value = getattr(record, name, None)
@@ -173,8 +175,6 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         text = (text or _("(empty)")).replace("\n", "; ")
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    from .labels import field_words
-
     field = field_words(h["field"]) if h.get("field") else ""
     if h["action"] == "mail":  # a message queued, sent or not sent (see core.intake.mail_intake.mail_about)
         try:
@@ -219,6 +219,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
 def _code_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
     """A history value of a record's status or state in the standard's name for it ("abierto" for
     opened), else as `short` shows it."""
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import state_name, status_name
 
     name = status_name if field == "status" else state_name
@@ -278,6 +279,7 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
     """Every field a record stores, as (label, value in words): the record's screen and `vse-tui
     record show` list the same lines, so nothing stored goes unseen. Links show the record's id
     and title or a person's name; targets and service hours read as they are typed."""
+    # here, not at the top: importing it loads pydantic
     from .fields import field_specs, hours_text, targets_text
 
     data = rec.model_dump(mode="json")

@@ -19,8 +19,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vse_tui.i18n import SOURCE_LANGUAGE, _, language, match_language
 
+from ...i18n import formats
 from ..kernel import clock
+from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError, NotFound
+from ..model.data import task_codes
+from ..model.lookup import resolve
 from ..model.records import model_for
 from ..model.standard import field_label
 
@@ -203,7 +207,6 @@ def intervals_text(intervals: dict[str, int]) -> str:
 
 def parse_intervals(text: str) -> dict[str, int]:
     """'RE.2.4 90, GO.4.1 365' -> {task: days}: how old a task's evidence may be before it is stale."""
-    from ..model.data import task_codes
 
     known = {code for codes in task_codes().values() for code in codes}
     out: dict[str, int] = {}
@@ -263,8 +266,6 @@ def refs_text(store: StorePort, uuids: list[str], kind: str | None) -> str:
 
 
 def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> str:
-    from ..model.lookup import resolve
-
     text = text.strip()
     try:
         if kind:
@@ -278,7 +279,6 @@ def resolve_ref(store: StorePort, kind: str | None, text: str, label: str) -> st
 
 def show(store: StorePort, kind: str, record: Record | None) -> dict[str, Any]:
     """What a form shows for each field of `record` (or the defaults of a new one, record=None)."""
-    from ...i18n import formats
 
     out: dict[str, Any] = {}
     model = model_for(kind)
@@ -313,8 +313,6 @@ def show(store: StorePort, kind: str, record: Record | None) -> dict[str, Any]:
 
 def parse(store: StorePort, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Field values from what was typed; raises InputError naming the field."""
-    from ...i18n import formats
-    from ..kernel.dates import DateError, DateReader
 
     specs = {s.name: s for s in field_specs(kind)}
     out: dict[str, Any] = {}

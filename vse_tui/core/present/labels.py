@@ -12,6 +12,7 @@ def field_words(name: str) -> str:
     name in words, in another language its label there with a small first letter."""
     if language() == SOURCE_LANGUAGE:
         return name.replace("_", " ")
+    # here, not at the top: importing it loads pydantic
     from ..model.standard import field_label  # here: the first screen opens without the models
 
     label = field_label(name, "")

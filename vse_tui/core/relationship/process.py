@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
 
-from ..kernel.errors import InputError, NotFound
+from ..governance.people import person_ref
+from ..kernel.errors import InputError, NotFound, describe_validation_error
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -30,6 +31,7 @@ FEEDBACK_TASK = "RE.2.3"
 def catalogue_change(store: StorePort, service: Service, fields: list[str]) -> list[str]:
     """An approved catalogue entry changes through a change request (the note to RE.1.3): link
     the open one raised for it, or raise one now. Returns the entry's list of change requests."""
+    # here, not at the top: importing it loads pydantic
     from ..model.records.control import ChangeRequest
 
     linked = list(getattr(service, "change_requests", []) or [])
@@ -52,7 +54,7 @@ def log_feedback(store: StorePort, description: str, *, feedback_type: str = "co
     """A new entry in the feedback log (RE.2.3), received now unless told otherwise."""
     from pydantic import ValidationError
 
-    from ..kernel.errors import describe_validation_error
+    # here, not at the top: importing it loads pydantic
     from ..model.records.governance import FeedbackEntry
 
     description = (description or "").strip()
@@ -89,8 +91,6 @@ def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "",
     if step == "investigated" and not (outcome or entry.investigation_outcome):
         raise InputError(_("Outcome: say what the investigation found"))
     if step == "closed":
-        from ..governance.people import person_ref
-
         if not (signed_off_by or "").strip():
             raise InputError(_("Signed off by: required to close an entry (who agrees it is dealt with)"))
         who = person_ref(store, signed_off_by, _("Signed off by"), None)

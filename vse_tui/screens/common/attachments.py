@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
+from vse_tui.core.evidence.attachments import attach, attachments_of, open_with_viewer
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _
@@ -50,8 +51,6 @@ class AttachmentsScreen(OnceModal):
         table.focus()
 
     def reload(self) -> None:
-        from vse_tui.core.evidence.attachments import attachments_of
-
         store = self.app.store
         record = store.find(self.ref)
         table = self.query_one("#att", DataTable)
@@ -69,8 +68,6 @@ class AttachmentsScreen(OnceModal):
         self.dismiss(None)
 
     def action_attach(self) -> None:
-        from vse_tui.core.evidence.attachments import attach
-
         def done(result) -> None:
             if result is not None:
                 self.app.notify(_("{name} attached as {ref}").format(name=result.name, ref=result.id))
@@ -84,8 +81,6 @@ class AttachmentsScreen(OnceModal):
                                         info=_("The file is copied beside the database, named by its content.")), done)
 
     def action_open(self) -> None:
-        from vse_tui.core.evidence.attachments import open_with_viewer
-
         table = self.query_one("#att", DataTable)
         if not self.items or table.cursor_row is None:
             return

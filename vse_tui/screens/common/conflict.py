@@ -13,6 +13,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal
+from vse_tui.store.sync import open_conflicts, resolve
 from vse_tui.widgets.keys import KeyHint
 
 
@@ -33,8 +34,6 @@ class ConflictScreen(OnceModal):
         self.conflict_id = conflict_id
 
     def compose(self) -> ComposeResult:
-        from vse_tui.store.sync import open_conflicts
-
         c = next((c for c in open_conflicts(self.app.store) if c["id"] == self.conflict_id), None)
         self.conflict = c
         with Vertical() as box:
@@ -56,8 +55,6 @@ class ConflictScreen(OnceModal):
                            ("open", _("open the record")), ("close", _("decide later"))])
 
     def action_choose(self, choice: str) -> None:
-        from vse_tui.store.sync import resolve
-
         if self.conflict is None:
             self.dismiss(None)
             return

@@ -15,8 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioSet, Select, Static, Switch, TextArea
 
+from vse_tui.core.governance.assign import assign
+from vse_tui.core.governance.people import name_of
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _, pgettext
+from vse_tui.i18n.formats import parse_yes_no
 from vse_tui.screens.common.base import OnceModal, after_typing
 from vse_tui.widgets.choice import Choice, Mark
 from vse_tui.widgets.keys import KeyHint
@@ -184,7 +187,6 @@ class ConfirmScreen(OnceModal):
 
     def on_key(self, event) -> None:
         """The language's own yes: s (sí, sim), o (oui); y is a binding in every language."""
-        from vse_tui.i18n.formats import parse_yes_no
 
         if event.character and event.character != "y" and parse_yes_no(event.character) is True:
             event.stop()
@@ -394,6 +396,7 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
                 values: dict[str, Any] | None = None) -> list[Field]:
     """Form fields for a record of `kind` from the core's field specs: links to small tables are
     choices, other links are typed as ids, targets and service hours as one line each."""
+    # here, not at the top: importing it loads pydantic
     from vse_tui.core.present.fields import field_specs, show
 
     shown = show(store, kind, record)
@@ -473,7 +476,6 @@ def any_ref_field(store, name: str, label: str, value: str | None, multiple: boo
 
 def assign_action(screen, kind: str, ref: str, done=None) -> None:
     """`A` on an incident, a change request or a feedback entry: choose who has it (or nobody)."""
-    from vse_tui.core.governance.assign import assign
 
     store = screen.app.store
     record = store.get(kind, ref)
@@ -485,8 +487,6 @@ def assign_action(screen, kind: str, ref: str, done=None) -> None:
 
     def finished(result) -> None:
         if result is not None:
-            from vse_tui.core.governance.people import name_of
-
             if result.assignee:
                 screen.notify(_("{ref}: assigned to {person}").format(ref=result.id,
                                                                       person=name_of(store, result.assignee)))

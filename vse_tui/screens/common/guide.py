@@ -31,6 +31,7 @@ SCREEN_KINDS: dict[str, tuple[str, ...]] = {
 
 def where_to_add(kind: str) -> str:
     """The keys that reach the list where a record of `kind` is added."""
+    # here, not at the top: its package loads names on first use
     from vse_tui.core.model.records import BY_KIND
 
     for key, kinds in SCREEN_KINDS.items():
@@ -123,6 +124,7 @@ def ask_for(fields, wp_code: str | None, status: str | None = None, names: dict[
     """Mark required the fields holding what the standard requires of `wp_code` in `status` (its
     first status by default): what the evidence map counts is what the form asks for. `names`: a
     form field's name -> the content item it fills, where they differ."""
+    # here, not at the top: importing it loads pydantic
     from vse_tui.core.model.standard import load_standard
 
     if not wp_code:

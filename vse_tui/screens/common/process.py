@@ -13,13 +13,23 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from vse_tui.core.evidence.lapsed import training_states
+from vse_tui.core.governance.documents import create
+from vse_tui.core.governance.roles import acknowledge, warnings
+from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
+from vse_tui.core.present.fields import hours_text
 from vse_tui.i18n import N_, _, ngettext
+from vse_tui.reports.improvement import draft
+from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import SearchableList
-from vse_tui.screens.common.guide import SCREEN_KINDS
+from vse_tui.screens.common.forms import Field, FormScreen, spec_fields
+from vse_tui.screens.common.guide import SCREEN_KINDS, ask_for
 from vse_tui.screens.common.kinds import kind_name, kinds_name
+from vse_tui.screens.control.records import CalendarScreen, new_change, new_entry
+from vse_tui.screens.relationship.records import FeedbackCapture, PerformanceScreen
 from vse_tui.widgets.rowlist import RowList
 
 LIMIT = 200
@@ -38,8 +48,8 @@ def _day(value):
 
 
 def _hours(value):
+    # here, not at the top: its package loads names on first use
     from vse_tui.core.model.records import ServiceHours
-    from vse_tui.core.present.fields import hours_text
 
     return hours_text(ServiceHours.model_validate(value)) if value else ""
 
@@ -141,7 +151,6 @@ class ProcessScreen(SearchableList):
             rows = [tuple(linked[f].get(v, "") if f in linked else v for (_l, f, _w, _x), v in zip(columns, row))
                     for row in rows]
         if kind == "training":  # whether a training still counts is derived, not what was last recorded
-            from vse_tui.core.evidence.lapsed import training_states
 
             states, at, key = training_states(store), fields.index("state"), fields.index("id")
             rows = [(*row[:at], states.get(row[key], row[at]), *row[at + 1:]) for row in rows]
@@ -225,7 +234,6 @@ class ProcessScreen(SearchableList):
 
     def action_add(self) -> None:
         """A new record of the highlighted kind: its own flow where it has one, else the generic form."""
-        from vse_tui.screens.common.forms import FormScreen, spec_fields
 
         kind, store = self.kind, self.store
         special = {"change_requests": "new_change", "feedback": "new_feedback", "performance_reports": "performance",
@@ -237,13 +245,10 @@ class ProcessScreen(SearchableList):
             self.notify(_("These come from the roles step of the setup (w) and the k key; nothing to add by hand "
                           "here"), severity="warning")
             return
-        from vse_tui.core.governance.documents import create
-        from vse_tui.core.governance.starting_text import starting_values
 
         model = BY_KIND[kind]
         fields = spec_fields(store, kind, values=starting_values(kind))
         fields = [f for f in fields if f.name != "state"]
-        from vse_tui.screens.common.guide import ask_for
 
         if kind == "configuration_items":  # a short record: what the evidence needs of it is what the form asks
             fields = ask_for(fields, model.WP)  # (a longer one's screen asks for what it still lacks, step by step)
@@ -261,13 +266,9 @@ class ProcessScreen(SearchableList):
                                         _("New {kind}").format(kind=_(model.LABEL).lower()), info=info), done)
 
     def action_new_change(self) -> None:
-        from vse_tui.screens.control.records import new_change
-
         new_change(self)
 
     def action_new_feedback(self) -> None:
-        from vse_tui.screens.relationship.records import FeedbackCapture
-
         def done(result) -> None:
             if result:
                 self.notify(_("Saved {ref}").format(ref=result), title=_("Feedback logged"))
@@ -276,15 +277,10 @@ class ProcessScreen(SearchableList):
         self.app.push_screen(FeedbackCapture(), done)
 
     def action_performance(self) -> None:
-        from vse_tui.screens.relationship.records import PerformanceScreen
-
         self.app.push_screen(PerformanceScreen())
 
     def action_new_improvement(self) -> None:
         """GO.4.1: the app drafts the improvement report from the period's records."""
-        from vse_tui.reports.improvement import draft
-        from vse_tui.reports.performance import parse_period
-        from vse_tui.screens.common.forms import Field, FormScreen
 
         def done(result) -> None:
             if result is not None:
@@ -302,8 +298,6 @@ class ProcessScreen(SearchableList):
                                                "and role warnings; you add the assessments and actions.")), done)
 
     def action_new_entry(self) -> None:
-        from vse_tui.screens.control.records import new_entry
-
         new_entry(self)
 
     def action_focus_kinds(self) -> None:
@@ -328,7 +322,6 @@ class GovernanceScreen(ProcessScreen):
     def after_fill(self, about: Static) -> None:
         if self.kind not in self.ROLE_KINDS:
             return
-        from vse_tui.core.governance.roles import warnings
 
         found = warnings(self.store)
         if not found:
@@ -352,9 +345,6 @@ class GovernanceScreen(ProcessScreen):
         return super().check_action(action, parameters)
 
     def action_acknowledge(self) -> None:
-        from vse_tui.core.governance.roles import acknowledge, warnings
-        from vse_tui.screens.common.forms import Field, FormScreen
-
         open_ = [w for w in warnings(self.store) if not w.acknowledged]
         if not open_:
             self.notify(_("No role warning waits for an acknowledgement"))
@@ -388,8 +378,6 @@ class ControlScreen(ProcessScreen):
     ]
 
     def action_calendar(self) -> None:
-        from vse_tui.screens.control.records import CalendarScreen
-
         self.app.push_screen(CalendarScreen())
 
 

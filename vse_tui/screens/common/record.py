@@ -8,12 +8,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.core.evidence.guide import FLOWS, record_steps
+from vse_tui.core.governance.approvals import APPROVE_TASK
+from vse_tui.core.governance.approvals import state as approval_state
+from vse_tui.core.governance.assign import ASSIGNABLE
+from vse_tui.core.governance.documents import CREATE_TASK, FLOW_STATES, approve, edit, editable_fields
+from vse_tui.core.governance.people import name_of
+from vse_tui.core.intake.mail_delivery import messages_of
+from vse_tui.core.intake.mail_intake import mail_about, mail_draft
 from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.core.model.records import BY_KIND
+from vse_tui.core.model.records.control import ScheduleItem
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.display import record_lines
 from vse_tui.i18n import N_, _, ngettext
+from vse_tui.screens.common.attachments import AttachmentsScreen
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.forms import (
+    APPROVAL_HOW,
+    Field,
+    FormScreen,
+    approval_args,
+    approval_fields,
+    assign_action,
+    person_field,
+    spec_fields,
+)
+from vse_tui.screens.common.guide import marks, next_line
+from vse_tui.screens.common.versions import VersionsScreen
+from vse_tui.screens.evidence.map import EvidenceScreen
 from vse_tui.widgets.history import HistoryTable, record_panels
 
 # what an approval meant, as the record shows it (the meaning stored stays in English)
@@ -61,7 +85,6 @@ class RecordScreen(BaseScreen):
         rec = store.get(self.kind, self.ref)
         model = BY_KIND[self.kind]
         wp = load_standard().wp(model.WP) if model.WP else None
-        from vse_tui.core.governance.approvals import state as approval_state
 
         signed = approval_state(rec) if wp and wp.approved_status else None
         self.query_one("#head", Static).update(Text.assemble(
@@ -78,8 +101,6 @@ class RecordScreen(BaseScreen):
         grid.add_column()
         for label, shown in record_lines(store, rec):  # every stored field, as `record show` lists them
             grid.add_row(label, Text(shown))
-        from vse_tui.core.governance.people import name_of
-        from vse_tui.screens.common.forms import APPROVAL_HOW
 
         ways = {code: label for label, code in APPROVAL_HOW}
         for a in rec.approvals:
@@ -95,7 +116,6 @@ class RecordScreen(BaseScreen):
                 line += f": {a.note}"
             grid.add_row(_(MEANINGS.get(a.meaning, a.meaning)), Text(line))
         if self.kind == "change_requests":  # its place on the schedule, with the resources said for it
-            from vse_tui.core.model.records.control import ScheduleItem
 
             entry = store.latest("schedule_items", {"change": rec.uuid})
             if isinstance(entry, ScheduleItem):
@@ -103,8 +123,6 @@ class RecordScreen(BaseScreen):
                 grid.add_row(_("scheduled"), Text(when + (("\n" + _("resources: {text}").format(text=entry.resources))
                                                           if entry.resources else "")))
         if self.kind in ("feedback", "change_requests"):
-            from vse_tui.core.intake.mail_delivery import messages_of
-
             for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
                 body = (_("subject: {subject}").format(subject=m.subject) + "\n" if m.subject else "") + (m.text or "")
                 grid.add_row(_("mail"), Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
@@ -130,8 +148,6 @@ class RecordScreen(BaseScreen):
     def _guide(self, rec) -> None:
         """An agreement's or a feedback entry's steps as the evidence map judges them, and the line
         saying what its evidence needs next (core.evidence.guide: the map's own rules)."""
-        from vse_tui.core.evidence.guide import FLOWS, record_steps
-        from vse_tui.screens.common.guide import marks, next_line
 
         line, shown = self.query_one("#record-guide", Static), self.query_one("#record-steps", Static)
         if self.kind not in FLOWS or self.kind == "change_requests":
@@ -150,8 +166,6 @@ class RecordScreen(BaseScreen):
     def evidence_task(self) -> str | None:
         """The task this screen is about: its first step the map does not count yet, else the task
         the record's work product is made by."""
-        from vse_tui.core.governance.approvals import APPROVE_TASK
-        from vse_tui.core.governance.documents import CREATE_TASK
 
         open_ = next((s.task for s in self.steps if not s.done), None)
         if open_:
@@ -162,8 +176,6 @@ class RecordScreen(BaseScreen):
         return APPROVE_TASK.get(wp) or CREATE_TASK.get(wp)
 
     def action_evidence_here(self) -> None:
-        from vse_tui.screens.evidence.map import EvidenceScreen
-
         self.app.push_screen(EvidenceScreen(task=self.evidence_task()))
 
     def action_back(self) -> None:
@@ -171,23 +183,16 @@ class RecordScreen(BaseScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "edit":
-            from vse_tui.core.governance.documents import editable_fields
-
             return True if editable_fields(self.kind) else None
         if action == "approve":
             return True if BY_KIND[self.kind].WP else None
         if action == "files":
             return None if self.kind == "attachments" else True
         if action == "assign":
-            from vse_tui.core.governance.assign import ASSIGNABLE
-
             return True if self.kind in ASSIGNABLE else False  # hidden: nothing to assign here
         return True
 
     def action_edit(self) -> None:
-        from vse_tui.core.governance.documents import edit
-        from vse_tui.screens.common.forms import FormScreen, spec_fields
-
         rec = self.store.get(self.kind, self.ref)
         info = _("Saving stores a new version; the previous one stays in the history ({key} compares them).").format(
             key=self.key_for("compare"))
@@ -206,8 +211,6 @@ class RecordScreen(BaseScreen):
                         ref=result.id, version=result.version, status=_(result.status)))
                 self.reload()
 
-        from vse_tui.core.governance.documents import FLOW_STATES
-
         fields = [f for f in spec_fields(self.store, self.kind, rec) if not (f.name == "state" and self.kind in FLOW_STATES)]
         self.app.push_screen(FormScreen(fields,
                                         lambda v: edit(self.store, self.kind, rec.id, v),
@@ -215,10 +218,6 @@ class RecordScreen(BaseScreen):
                                         info=info), done)
 
     def action_approve(self) -> None:
-        from vse_tui.core.governance.approvals import state as approval_state
-        from vse_tui.core.governance.documents import approve
-        from vse_tui.screens.common.forms import Field, FormScreen, approval_args, approval_fields, person_field
-
         rec = self.store.get(self.kind, self.ref)
         # (what the form shows, the meaning stored)
         codes = ["approved", "reviewed"]
@@ -253,16 +252,11 @@ class RecordScreen(BaseScreen):
             ref=rec.id, version=rec.version), info=info), done)
 
     def action_assign(self) -> None:
-        from vse_tui.screens.common.forms import assign_action
-
         assign_action(self, self.kind, self.ref, lambda _r: self.reload())
 
     def action_mail(self) -> None:
         """A feedback entry's answer or a change's notice by e-mail: the draft in a form (address,
         text), queued in the outbox, sent at once when the config says so."""
-        from vse_tui.core.intake.mail_intake import mail_about, mail_draft
-        from vse_tui.core.kernel.errors import InputError
-        from vse_tui.screens.common.forms import Field, FormScreen
 
         settings = self.app.config.mail_settings
         if not settings.sender:
@@ -303,13 +297,9 @@ class RecordScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields, submit, title.format(ref=rec.id), info=info), done)
 
     def action_files(self) -> None:
-        from vse_tui.screens.common.attachments import AttachmentsScreen
-
         rec = self.store.get(self.kind, self.ref)
         self.app.push_screen(AttachmentsScreen(rec.id), lambda _: self.reload())
 
     def action_compare(self) -> None:
-        from vse_tui.screens.common.versions import VersionsScreen
-
         rec = self.store.get(self.kind, self.ref)
         self.app.push_screen(VersionsScreen(rec.id, self.store.history(rec.uuid)))

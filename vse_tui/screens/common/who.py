@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
+from vse_tui.core.governance.people import set_login
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal, after_typing
@@ -62,6 +63,7 @@ class WhoScreen(OnceModal):
                     yield Input(id="who-email")
                 yield Static(Text(_("Your roles (the owner of a small shop usually holds the first and the last; "
                                     "more can be given in the Roles step):")))
+                # here, not at the top: importing it loads pydantic
                 from vse_tui.core.model.standard import load_standard
 
                 with Vertical(id="who-roles"):
@@ -97,11 +99,10 @@ class WhoScreen(OnceModal):
                 if chosen is None:
                     raise VseError(_("Choose who you are"))
                 if self.query_one("#who-remember", Switch).value:
-                    from vse_tui.core.governance.people import set_login
-
                     set_login(store, str(chosen), store.actor.os_user)
                 store.actor = store.actor.as_person(str(chosen), self.people[str(chosen)])
             else:
+                # here, not at the top: importing it loads pydantic
                 from vse_tui.core.governance.roles import add_person
 
                 person, _created = add_person(store, self.query_one("#who-name", Input).value,

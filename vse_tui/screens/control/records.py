@@ -12,9 +12,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.core.control.changes import (
+    add_entry,
+    approve_deployment,
+    build,
+    calendar,
+    cancel,
+    clash_warnings,
+    confirm_schedule,
+    deploy,
+    design,
+    evaluate,
+    make_template,
+    path,
+    request_from_values,
+    review,
+    schedule,
+    schedule_document,
+    scheduled_resources,
+    slots,
+    templates,
+    test,
+)
+from vse_tui.core.control.cis import affected_by, timeline
+from vse_tui.core.evidence.guide import record_steps
+from vse_tui.core.governance.people import name_of
+from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext
+from vse_tui.i18n.formats import week_start
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import (
     ConfirmScreen,
@@ -25,6 +52,7 @@ from vse_tui.screens.common.forms import (
     person_field,
     spec_fields,
 )
+from vse_tui.screens.common.guide import ask_for, next_line, where_to_add
 from vse_tui.screens.common.record import RecordScreen
 
 # the codes of the schedule's entries and tests as the forms say them (the codes stored stay in English)
@@ -47,7 +75,6 @@ CHANGE_FORM = ["title", "change_type", "priority", "risk", "purpose", "impacted_
 
 def new_change(screen) -> None:
     """The change request form (CO.2.1); a pre-approved change names its template."""
-    from vse_tui.core.control.changes import request_from_values, templates
 
     store = screen.store
     fields = spec_fields(store, "change_requests", only=CHANGE_FORM)
@@ -56,7 +83,6 @@ def new_change(screen) -> None:
     tpl = [(f"{t.id} {t.title}", t.id) for t in templates(store)]
     fields.insert(2, Field("template", _("Pre-approved"), "select", None, tpl,
                            placeholder=_("for a pre-approved change")))
-    from vse_tui.screens.common.guide import ask_for
 
     fields = ask_for(fields, "WP.11")  # what the evidence needs (CO.2.1) is what the form asks
 
@@ -77,7 +103,6 @@ def new_change(screen) -> None:
 
 def new_entry(screen) -> None:
     """A change window, maintenance window or business event on the schedule."""
-    from vse_tui.core.control.changes import add_entry
 
     store = screen.store
     fields = [Field("title", _("Title"), required=True),
@@ -136,9 +161,6 @@ class ChangeScreen(RecordScreen):
         """The path as the evidence map judges it (core.evidence.guide, the map's own rules): each
         step's mark, what shows it was done, and the one line saying what the evidence needs next:
         the step's key, what the change or its records lack, what the shop must record first."""
-        from vse_tui.core.control.changes import clash_warnings, path
-        from vse_tui.core.evidence.guide import record_steps
-        from vse_tui.screens.common.guide import next_line
 
         table = Table.grid(padding=(0, 1))
         table.add_column(width=2)
@@ -161,7 +183,6 @@ class ChangeScreen(RecordScreen):
         review = next((s for s in steps if s.task == "CO.3.5" and not s.performed), None)
         if review is not None and rec.state == "reviewed":
             # the review is recorded: CO.3.5 is done when the procedure is updated from it
-            from vse_tui.screens.common.guide import where_to_add
 
             lesson = _("CO.3.5: update the procedure from the review: ctrl+p {ref} opens it, {edit} edits, "
                        "a approves.").format(ref=procedure.id, edit=self.key_for("edit")) if procedure is not None \
@@ -247,24 +268,18 @@ class ChangeScreen(RecordScreen):
         return {**approval_args(values), "evidence": values.get("evidence") or None}
 
     def action_approve(self) -> None:
-        from vse_tui.core.control.changes import evaluate
-
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", _("Note"), value="")],
                   lambda v: evaluate(self.store, rec.id, True, reason=v["reason"] or "", **self._approval_args(v)),
                   _("Approve {ref} (CO.2.1)").format(ref=rec.id), ok=_("{ref} approved").format(ref=rec.id))
 
     def action_reject(self) -> None:
-        from vse_tui.core.control.changes import evaluate
-
         rec = self.store.get(self.kind, self.ref)
         self._run(self._approval_fields() + [Field("reason", _("Reason"), "text", "", required=True)],
                   lambda v: evaluate(self.store, rec.id, False, reason=v["reason"], **self._approval_args(v)),
                   _("Reject {ref} (CO.2.1)").format(ref=rec.id), ok=_("{ref} rejected").format(ref=rec.id))
 
     def action_schedule(self) -> None:
-        from vse_tui.core.control.changes import schedule, scheduled_resources
-
         rec = self.store.get(self.kind, self.ref)
         start = rec.planned_at or _next_window(self.store)
         end = rec.planned_end or (start + timedelta(hours=1) if start else None)
@@ -278,17 +293,12 @@ class ChangeScreen(RecordScreen):
                          "saving; they inform, they do not stop."), ok=_("{ref} scheduled").format(ref=rec.id))
 
     def action_resources(self) -> None:
-        from vse_tui.core.control.changes import confirm_schedule, scheduled_resources
-
         rec = self.store.get(self.kind, self.ref)
         self._run([Field("resources", _("Resources"), "text", scheduled_resources(self.store, rec.uuid), required=True)],
                   lambda v: confirm_schedule(self.store, rec.id, v["resources"]),
                   _("Confirm resources for {ref} (CO.3.3)").format(ref=rec.id))
 
     def action_design(self) -> None:
-        from vse_tui.core.control.changes import design, scheduled_resources
-        from vse_tui.core.governance.starting_text import starting_values
-
         rec = self.store.get(self.kind, self.ref)
         start = starting_values("service_designs")
         fields = [Field("scope", _("Scope"), "text", rec.scope or rec.purpose),
@@ -297,7 +307,6 @@ class ChangeScreen(RecordScreen):
                   Field("risks", _("Risks"), "text", "", placeholder=start.get("risks", "")),
                   Field("quality_measures", _("Quality"), "text", start.get("quality_measures", "")),
                   *self._approval_fields()]
-        from vse_tui.screens.common.guide import ask_for
 
         fields = ask_for(fields, "WP.16")
         self._run(fields, lambda v: design(self.store, rec.id, scope=v["scope"], schedule=v["schedule"],
@@ -306,13 +315,10 @@ class ChangeScreen(RecordScreen):
                   _("Design {ref} (CO.2.3, WP.16)").format(ref=rec.id), ok=_("Design recorded and approved"))
 
     def action_build(self) -> None:
-        from vse_tui.core.control.changes import build
-
         rec = self.store.get(self.kind, self.ref)
         fields = [person_field(self.store, "built_by", _("Built by"), self.store.actor.person, required=True),
                   Field("master_copy", _("Master copy"), value="", placeholder=_("where the built change is kept")),
                   Field("description", _("What was built"), "text", "")]
-        from vse_tui.screens.common.guide import ask_for
 
         fields = ask_for(fields, "WP.13")
         self._run(fields, lambda v: build(self.store, rec.id, built_by=v["built_by"], master_copy=v["master_copy"],
@@ -320,8 +326,6 @@ class ChangeScreen(RecordScreen):
                   _("Build {ref} (CO.2.4, WP.13)").format(ref=rec.id), ok=_("Build recorded (initial)"))
 
     def action_test(self) -> None:
-        from vse_tui.core.control.changes import test
-
         rec = self.store.get(self.kind, self.ref)
         fields = [Field("summary", _("Summary"), "text", "", required=True),
                   Field("result", _("Result"), "radio", "pass", [(said("pass"), "pass"), (said("fail"), "fail")]),
@@ -330,7 +334,6 @@ class ChangeScreen(RecordScreen):
                   Field("errors", _("Errors"), "text", ""),
                   person_field(self.store, "tested_by", _("Tested by"), self.store.actor.person, required=True),
                   person_field(self.store, "validated_by", _("Validated by"), affiliation=None)]
-        from vse_tui.screens.common.guide import ask_for
 
         fields = ask_for(fields, "WP.20", names={"levels": "levels_and_types"})
         self._run(fields, lambda v: test(self.store, rec.id, summary=v["summary"], result=v["result"] or "pass",
@@ -339,13 +342,9 @@ class ChangeScreen(RecordScreen):
                   _("Test report for {ref} (CO.3.1, WP.20)").format(ref=rec.id), ok=_("Test report published"))
 
     def action_approve_deploy(self) -> None:
-        from vse_tui.core.control.changes import approve_deployment
-
         rec = self.store.get(self.kind, self.ref)
         info = _("The person who built the change should not approve its deployment.")
         if rec.built_by:
-            from vse_tui.core.governance.people import name_of
-
             info = _("Built by {person}. The person who built the change should not approve its deployment. If you "
                      "must, give a mitigation; it is kept with the change.").format(
                 person=name_of(self.store, rec.built_by))
@@ -355,8 +354,6 @@ class ChangeScreen(RecordScreen):
                   ok=_("Deployment approved; the build is final"))
 
     def action_deploy(self) -> None:
-        from vse_tui.core.control.changes import deploy
-
         rec = self.store.get(self.kind, self.ref)
         found = self.store.ids_for(rec.impacted_cis, "configuration_items")
         items = (", ".join(sorted(rid for rid, _title in found.values())) if rec.impacted_cis
@@ -387,8 +384,6 @@ class ChangeScreen(RecordScreen):
         self.app.push_screen(ConfirmScreen(" ".join([question, *warnings])), answered)
 
     def action_review(self) -> None:
-        from vse_tui.core.control.changes import review
-
         rec = self.store.get(self.kind, self.ref)
         self._run([Field("outcome", _("Review"), "text", rec.review, required=True)],
                   lambda v: review(self.store, rec.id, v["outcome"]),
@@ -396,8 +391,6 @@ class ChangeScreen(RecordScreen):
                   info=_("Did it do what it should? What would you do differently?"), ok=_("Review recorded"))
 
     def action_make_template(self) -> None:
-        from vse_tui.core.control.changes import make_template
-
         rec = self.store.get(self.kind, self.ref)
         try:
             make_template(self.store, rec.id)
@@ -427,8 +420,6 @@ class ChangeScreen(RecordScreen):
         return super().check_action(action, parameters)
 
     def action_cancel_change(self) -> None:
-        from vse_tui.core.control.changes import cancel
-
         rec = self.store.get(self.kind, self.ref)
         if rec.deployed_at:
             self.notify(_("{ref} is deployed: it cannot be cancelled; raise a new change to undo it").format(ref=rec.id),
@@ -440,8 +431,6 @@ class ChangeScreen(RecordScreen):
 
 
 def _next_window(store) -> datetime | None:
-    from vse_tui.core.control.changes import slots
-
     now = clock.now()
     for s in slots(store, now, now + timedelta(days=35)):
         if s.kind == "change window" and s.starts > now:
@@ -462,8 +451,6 @@ class ConfigurationItemScreen(RecordScreen):
 
     def reload_extra(self, rec) -> None:
         from rich.console import Group
-
-        from vse_tui.core.control.cis import affected_by, timeline
 
         items, services = affected_by(self.store, rec.id)
         head = Text.assemble((_("If it fails:") + " ", "bold"),
@@ -523,8 +510,6 @@ class CalendarScreen(BaseScreen):
         yield from self.compose_footer()
 
     def _range(self) -> tuple[date, date]:
-        from vse_tui.i18n.formats import week_start
-
         # weeks start on the day the person's language starts them (Sunday in Brazil)
         if self.view == "week":
             first = week_start(self.day)
@@ -536,8 +521,6 @@ class CalendarScreen(BaseScreen):
         return start, end
 
     def reload(self) -> None:
-        from vse_tui.core.control.changes import calendar, schedule_document
-
         lo_day, hi_day = self._range()
         lo = clock.ensure_utc(datetime.combine(lo_day, datetime.min.time()))
         hi = clock.ensure_utc(datetime.combine(hi_day, datetime.min.time()))
@@ -550,7 +533,6 @@ class CalendarScreen(BaseScreen):
                 by_day.setdefault(d, []).append(s)
                 d += timedelta(days=1)
         table = Table(expand=True, show_lines=True, box=box.SQUARE, padding=(0, 0))
-        from vse_tui.i18n import formats
 
         for name in formats.weekdays_in_order():  # from the language's first day (Sunday in Brazil)
             table.add_column(name, ratio=1, overflow="ellipsis", no_wrap=True)

@@ -12,7 +12,12 @@ from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map, summary
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, ngettext
+from vse_tui.paths import export_dir
+from vse_tui.reports.audit_pack import write_pack
+from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import BaseScreen, go_back
+from vse_tui.screens.common.forms import Field, FormScreen
+from vse_tui.screens.evidence.why import AuditFindingsScreen, TaskWhyScreen
 from vse_tui.screens.evidence.words import STATE_NAMES
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
@@ -162,8 +167,6 @@ class EvidenceScreen(BaseScreen):
         self._why(event.row_key.value or "")
 
     def _why(self, key: str) -> None:
-        from vse_tui.screens.evidence.why import TaskWhyScreen
-
         if key in self.tasks:
             self.app.push_screen(TaskWhyScreen(key))
 
@@ -173,8 +176,6 @@ class EvidenceScreen(BaseScreen):
             self._why(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
 
     def action_audit_check(self) -> None:
-        from vse_tui.screens.evidence.why import AuditFindingsScreen
-
         self.app.push_screen(AuditFindingsScreen())
 
     def _open(self, key: str) -> None:
@@ -202,8 +203,6 @@ class EvidenceScreen(BaseScreen):
 
     def action_audit_pack(self) -> None:
         """Ask the audit's period (blank: every incident), then write the pack apart from the screen."""
-        from vse_tui.reports.performance import parse_period
-        from vse_tui.screens.common.forms import Field, FormScreen
 
         fields = [Field("period", _("Period"), value="", placeholder=_("blank: all, or e.g. 2026-Q3"))]
 
@@ -221,9 +220,6 @@ class EvidenceScreen(BaseScreen):
                                                "record is there whole.")), chosen)
 
     def _write_pack(self, period) -> None:
-        from vse_tui.paths import export_dir
-        from vse_tui.reports.audit_pack import write_pack
-
         folder = export_dir() / f"audit-pack-{clock.now():%Y%m%d-%H%M}"
 
         def show(result) -> None:

@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from vse_tui.core.evidence.tasks import TaskEvidence
+from vse_tui.core.evidence.audit_check import RULES
+from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map
 from vse_tui.i18n import N_, _, ngettext
+from vse_tui.reports.figures import audit_findings as audit_check
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.evidence.words import STATE_NAMES
 
@@ -93,8 +95,6 @@ class TaskWhyScreen(_LinesScreen):
         self.task_code = task
 
     def reload(self) -> None:
-        from vse_tui.core.evidence.tasks import evidence_map
-
         found: TaskEvidence | None = next((t for t in evidence_map(self.store) if t.task == self.task_code), None)
         if found is None:
             self.fill(Text(_("No task {task}").format(task=self.task_code)), [])
@@ -139,7 +139,6 @@ class AuditFindingsScreen(_LinesScreen):
     def reload(self) -> None:
         """The check reads every record: it runs apart from the screen (a big shop's takes seconds);
         the findings shown stay until the next check is done."""
-        from vse_tui.reports.figures import audit_findings as audit_check
 
         if not self._checked:
             self.fill(Text(_("Checking the records…"), style="dim"), [])
@@ -147,8 +146,6 @@ class AuditFindingsScreen(_LinesScreen):
             Text(_("The audit check could not run: {error}").format(error=error), style="bold red"), []))
 
     def _show(self, findings) -> None:
-        from vse_tui.core.evidence.audit_check import RULES
-
         self._checked = True
         head = Text.assemble((_("What an assessor reading these records would question:") + " ", "dim"),
                              (ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),

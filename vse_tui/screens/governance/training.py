@@ -17,6 +17,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import OnceModal
+from vse_tui.screens.common.forms import Field, FormScreen
 from vse_tui.widgets.keys import KeyHint
 
 # a training record's state (core.evidence.lapsed decides it) as the list says it
@@ -71,8 +72,8 @@ class TrainingDueScreen(OnceModal):
         return options.get_option_at_index(options.highlighted).id
 
     def _form(self, renew: bool) -> None:
+        # here, not at the top: importing it loads pydantic
         from vse_tui.core.governance import roles
-        from vse_tui.screens.common.forms import Field, FormScreen
 
         ref = self._highlighted()
         if ref is None:

@@ -14,14 +14,30 @@ from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
+from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
+from vse_tui.core.evidence.guide import setup_gaps
 from vse_tui.core.governance import process as gov
-from vse_tui.core.governance.roles import RULES, label
+from vse_tui.core.governance.approvals import new
+from vse_tui.core.governance.process import list_lines
+from vse_tui.core.governance.roles import RULES, acknowledge, label
+from vse_tui.core.governance.setup import APPROVES, fields, save
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import role_codes
+from vse_tui.core.model.records.parties import Person, RoleAssignment
 from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
-from vse_tui.screens.common.forms import Field, FormScreen, build_widget, last_line, next_line, read_value
+from vse_tui.screens.common.forms import (
+    APPROVAL_HOW,
+    ConfirmScreen,
+    Field,
+    FormScreen,
+    build_widget,
+    last_line,
+    next_line,
+    person_field,
+    read_value,
+)
 from vse_tui.widgets.keys import hint_text
 
 if TYPE_CHECKING:
@@ -60,7 +76,6 @@ class RoleRow(Horizontal):
 
 def stored_role_rows(store: Store) -> list[tuple[str | None, str, str, str]]:
     """The active internal people as rows of the roles grid: (uuid, name, e-mail, roles)."""
-    from vse_tui.core.model.records.parties import Person, RoleAssignment
 
     rows: list[tuple[str | None, str, str, str]] = []
     for p in store.records("people", {"state": "active", "affiliation": "internal"}):
@@ -130,8 +145,6 @@ class WizardScreen(BaseScreen):
             text.append(f"{step.task or step.wp}\n", style="dim")
         text.append("\n" + _("step {n} of {total}").format(n=self.index + 1, total=len(gov.STEPS)), style="dim")
         if all(done.values()):
-            from vse_tui.core.evidence.guide import setup_gaps
-
             gaps = setup_gaps(self.store)
             if gaps:  # stored, but not in the shop's own words yet: the map would not count it
                 text.append("\n\n" + ngettext("{n} document still to write in your words",
@@ -188,8 +201,6 @@ class WizardScreen(BaseScreen):
         return self.store.exists("policies", {"status": "updated"})
 
     def _approval_fields(self, draft: dict | None) -> list[Field]:
-        from vse_tui.screens.common.forms import APPROVAL_HOW, person_field
-
         d = draft or {}
         who = d.get("approved_by") or self.approver or self.store.actor.person
         return [person_field(self.store, "approved_by", _("Approved by"), who, required=True),
@@ -201,7 +212,6 @@ class WizardScreen(BaseScreen):
 
     def _fields(self, key: str, draft: dict | None) -> list[Field]:
         """The step's fields as the core describes them, plus the approval's for a step that approves."""
-        from vse_tui.core.governance.setup import APPROVES, fields
 
         kinds = {"line": "input", "date": "input", "text": "text", "radio": "radio"}
         # the core describes the fields in English; the labels, choices and hints are shown translated
@@ -347,8 +357,6 @@ class WizardScreen(BaseScreen):
 
     # ------------------------------------------------------------ actions
     def _approval(self, v: dict[str, Any]):
-        from vse_tui.core.governance.approvals import new
-
         self.approver, self.approved_how = v.get("approved_by") or self.approver, v.get("how") or "signature"
         self.approved_evidence = v.get("evidence") or ""
         return new(self.store, v.get("approved_by"), v.get("how") or "signature", noted_by=v.get("noted_by"))
@@ -363,8 +371,6 @@ class WizardScreen(BaseScreen):
 
     def _preview_lists(self, v) -> bool:
         """The Scope step's lists, shown name by name before they become records. True: go on saving."""
-        from vse_tui.core.governance.process import list_lines
-        from vse_tui.screens.common.forms import ConfirmScreen
 
         store = self.store
         names = list_lines(v.get("customers", ""), _("Customers"))
@@ -392,8 +398,6 @@ class WizardScreen(BaseScreen):
         return False
 
     def save_now(self) -> None:
-        from vse_tui.core.governance.setup import APPROVES, save
-
         step, store = self.step, self.store
         try:
             v = self.values()
@@ -422,7 +426,6 @@ class WizardScreen(BaseScreen):
     def _complete_text(self) -> Text:
         """"Setup complete" only when the evidence map would count every document for its substance
         (the same rule): else which document still holds the app's starting text or a placeholder."""
-        from vse_tui.core.evidence.guide import setup_gaps
 
         gaps = setup_gaps(self.store)
         if not gaps:
@@ -462,8 +465,6 @@ class WizardScreen(BaseScreen):
                         if not w.acknowledged and w.rule == open_[0].rule and w.person_name == open_[0].person_name), None)
         if warning is None:
             return
-        from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
-        from vse_tui.core.governance.roles import acknowledge
 
         rule = RULES[warning.rule]
 

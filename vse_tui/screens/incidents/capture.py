@@ -8,8 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, RadioSet, Static
 
+from vse_tui.core.governance.people import callers
 from vse_tui.core.incidents import policy, targets
 from vse_tui.core.incidents import process as core
+from vse_tui.core.incidents.hours import targets_words
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing
@@ -60,8 +62,6 @@ class QuickCapture(OnceModal):
     """
 
     def compose(self) -> ComposeResult:
-        from vse_tui.core.governance.people import callers
-
         store = self.app.store
         customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
         # a draft of the catalogue (the setup's Services box makes them) is offered too, and said to be one
@@ -151,7 +151,6 @@ class QuickCapture(OnceModal):
         c = self.query_one("#customer", Picker).value
         s = self.query_one("#service", Picker).value
         tgt = targets.due_for(self.app.store, c, s, prio).target
-        from vse_tui.core.incidents.hours import targets_words
 
         self.query_one("#target", Static).update(Text(_("Target  {targets}  ({source})").format(
             targets=targets_words(tgt.respond_minutes, tgt.resolve_minutes, tgt.hours), source=tgt.source)))

@@ -10,16 +10,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.core.evidence.guide import record_steps
 from vse_tui.core.evidence.next_step import next_step
+from vse_tui.core.governance.people import name_of
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
+from vse_tui.core.incidents.hours import hours_words
+from vse_tui.core.intake.mail_delivery import messages_of
+from vse_tui.core.intake.mail_intake import notify_by_mail
 from vse_tui.core.kernel import clock
-from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.kernel.errors import InputError, VseError
 from vse_tui.core.model.records import Incident
 from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.screens.common.attachments import AttachmentsScreen
 from vse_tui.screens.common.base import BaseScreen, go_back
-from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_options, ref_field
+from vse_tui.screens.common.forms import (
+    ConfirmScreen,
+    Field,
+    FormScreen,
+    assign_action,
+    person_field,
+    person_options,
+    ref_field,
+)
 from vse_tui.screens.incidents.capture import level_label
+from vse_tui.screens.incidents.words import shown
 from vse_tui.widgets.history import HistoryTable, record_panels
 from vse_tui.widgets.style import PRIORITY_STYLE
 
@@ -41,7 +56,6 @@ def said(code: str | None, options: list[tuple[str, str]]) -> str:
 
 def _units(hours) -> str:
     """What the target times count: the service hours, or every hour."""
-    from vse_tui.core.incidents.hours import hours_words
 
     if hours is None or hours.always:
         return _("targets count every hour")
@@ -128,7 +142,6 @@ class IncidentDetailScreen(BaseScreen):
     def _steps(self, inc: Incident) -> None:
         """The flow's steps, each done only when the evidence map counts this incident for its task
         (the same rules): a step the evidence still needs is what the line below asks for."""
-        from vse_tui.core.evidence.guide import record_steps
 
         steps = record_steps(self.store, inc)
         self.steps = steps
@@ -152,6 +165,7 @@ class IncidentDetailScreen(BaseScreen):
 
     def action_evidence_here(self) -> None:
         """The evidence map, at this incident's first step the map does not count yet."""
+        # here, not at the top: importing it loads pydantic
         from vse_tui.screens.evidence.map import EvidenceScreen
 
         if self._shown() is None:
@@ -199,8 +213,6 @@ class IncidentDetailScreen(BaseScreen):
         def span(minutes: int) -> str:
             return clock.human_duration(clock.timedelta(minutes=minutes))
 
-        from vse_tui.screens.incidents.words import shown
-
         parts: list = [(_("respond") + " ", "dim"), (span(target.respond_minutes), ""), (": ", "dim")]
         if verdict.response_met is True:
             parts.append((_("met"), "green"))
@@ -228,8 +240,6 @@ class IncidentDetailScreen(BaseScreen):
         return parts
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
-        from vse_tui.core.governance.people import name_of
-
         store = self.store
         customers, services = store.customer_codes(), store.titles("services")
         cis = store.titles("configuration_items")
@@ -241,8 +251,6 @@ class IncidentDetailScreen(BaseScreen):
             if value in (None, "", []):
                 return
             grid.add_row(label, value if isinstance(value, Text) else Text(str(value)))
-
-        from vse_tui.screens.incidents.words import shown
 
         row(_("status"), _("{status} (work product) · {state} (operational)").format(
             status=_(inc.status or ""), state=shown(inc.state or "")))
@@ -277,7 +285,6 @@ class IncidentDetailScreen(BaseScreen):
         if inc.related_incidents:
             found = store.ids_for(inc.related_incidents, "incidents")
             row(_("related"), ", ".join(found[u][0] for u in inc.related_incidents if u in found))
-        from vse_tui.core.intake.mail_delivery import messages_of
 
         people = store.titles("people")
         for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
@@ -340,8 +347,6 @@ class IncidentDetailScreen(BaseScreen):
         self.app.push_screen(form, finished)
 
     def action_files(self) -> None:
-        from vse_tui.screens.common.attachments import AttachmentsScreen
-
         if self._shown() is None:
             return
         self.app.push_screen(AttachmentsScreen(self.ref), lambda _: self.reload())
@@ -401,11 +406,7 @@ class IncidentDetailScreen(BaseScreen):
 
         def submit(v):
             if v.get("mail"):
-                from vse_tui.core.intake.mail_intake import notify_by_mail
-
                 if not settings.sender:
-                    from vse_tui.core.kernel.errors import InputError
-
                     raise InputError(_("Set the shop's address (from) in the config's [mail] section to send mail"))
                 updated, _path = notify_by_mail(self.store, inc.uuid, task=task, sender=settings.sender,
                                                 message=v["message"])
@@ -461,7 +462,6 @@ class IncidentDetailScreen(BaseScreen):
 
         info = (_("A significant incident needs its root cause and a linked change request ({key}), or the reason "
                   "none is needed.").format(key=self.key_for("raise_change")) + " " if inc.significant else "")
-        from vse_tui.core.evidence.guide import record_steps
 
         names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
                  "IN.2.4": N_("restored with a solution")}
@@ -487,6 +487,7 @@ class IncidentDetailScreen(BaseScreen):
                             "Close anyway, or Esc and do it first.")
             info = warning.format(priority=inc.priority, never=never, lacks=lacks) + " " + info
         if own:
+            # here, not at the top: importing it loads pydantic
             from vse_tui.core.governance.roles import RULES
 
             rule = RULES["resolver-closes"]
@@ -537,7 +538,6 @@ class IncidentDetailScreen(BaseScreen):
         inc = self._shown()
         if inc is None:
             return
-        from vse_tui.screens.common.forms import person_field
 
         fields = [person_field(self.store, "who", _("Who"), self.store.actor.person, required=True),
                   Field("minutes", _("Minutes"), "int", 30, required=True),
@@ -548,16 +548,12 @@ class IncidentDetailScreen(BaseScreen):
             try:
                 minutes = int(v["minutes"])
             except (TypeError, ValueError):
-                from vse_tui.core.kernel.errors import InputError
-
                 raise InputError(_("Minutes: a whole number of minutes, e.g. 45")) from None
             return core.log_time(self.store, inc.uuid, who=v["who"], minutes=minutes, billable=v["billable"], note=v["note"])
 
         self._run(FormScreen(fields, submit, _("Time spent on {ref}").format(ref=inc.id)), _("Time logged"))
 
     def action_edit(self) -> None:
-        from vse_tui.screens.common.forms import person_field
-
         inc = self._shown()
         if inc is None:
             return
@@ -574,8 +570,6 @@ class IncidentDetailScreen(BaseScreen):
         self._run(FormScreen(fields, submit, _("Edit {ref}").format(ref=inc.id)), _("{ref} saved"))
 
     def action_assign(self) -> None:
-        from vse_tui.screens.common.forms import assign_action
-
         if self._shown() is None:
             return
         assign_action(self, "incidents", self.ref, lambda _r: self.reload())

@@ -14,9 +14,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Select, Static
 
+from vse_tui.core.intake.importer import Options, apply, plan_incidents
+from vse_tui.core.intake.layouts import FIELDS
+from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen
+from vse_tui.screens.incidents.words import shown
+from vse_tui.store.maintenance import backup_before
 
 TARGETS = {
     "priority": ["P1", "P2", "P3", "P4", "P5"],
@@ -112,8 +117,6 @@ class ImportScreen(BaseScreen):
 
     # ------------------------------------------------------------ planning
     def options(self):
-        from vse_tui.core.intake.importer import Options
-
         plan = self.plan
         maps, ignore = [], []
         if plan is not None:
@@ -127,9 +130,6 @@ class ImportScreen(BaseScreen):
         return Options.parse(maps, ignore, values, update=self.update)
 
     def plan_now(self) -> None:
-        from vse_tui.core.intake.importer import plan_incidents
-        from vse_tui.core.kernel.errors import VseError
-
         if self.path is None:
             return
         path = self.path
@@ -149,8 +149,6 @@ class ImportScreen(BaseScreen):
         self.run_apart(compute, self.show_plan, "import-plan", exit_on_error=False)
 
     def show_plan(self, plan) -> None:
-        from vse_tui.core.kernel.errors import VseError
-
         if isinstance(plan, VseError):
             self.plan = None
             self.query_one("#import-summary", Static).update(Text(str(plan), style="bold red"))
@@ -206,8 +204,6 @@ class ImportScreen(BaseScreen):
         self._preview(plan)
 
     def _columns(self, plan) -> None:
-        from vse_tui.core.intake.layouts import FIELDS
-
         box = self.query_one("#import-columns")
         box.remove_children()
         self.query_one("#import-columns-head", Static).update(
@@ -240,7 +236,6 @@ class ImportScreen(BaseScreen):
         self.query_one("#import-values-head", Static).update(
             _("Value words (what each means here; change, then {key})").format(key=self.key_for("replan"))
             if words else "")
-        from vse_tui.screens.incidents.words import shown
 
         rows = []
         for n, (name, word, value) in enumerate(words[:60]):
@@ -253,8 +248,6 @@ class ImportScreen(BaseScreen):
         box.mount_all(rows)
 
     def _preview(self, plan) -> None:
-        from vse_tui.screens.incidents.words import shown
-
         text = Text(_("First tickets") + "\n", style="bold")
         for t in plan.preview[:10]:
             text.append(f"  {t.key or '-':<14} {t.initial['priority']} {shown(t.final_state):<22} ")
@@ -321,16 +314,12 @@ class ImportScreen(BaseScreen):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _import(self, plan) -> None:
-        from vse_tui.core.intake.importer import apply
-
         self.busy = True
         bar = self.query_one("#import-progress", ProgressBar)
         bar.add_class("busy")
         bar.update(total=plan.to_import, progress=0)
 
         def compute(apart):
-            from vse_tui.store.maintenance import backup_before
-
             try:
                 saved = backup_before(apart, "import")
                 count = apply(apart, plan, progress=lambda n: self.app.call_from_thread(bar.update, progress=n))

@@ -8,10 +8,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from vse_tui.core.governance.assign import initials_by_person
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
 from vse_tui.i18n import N_, _, pgettext
+from vse_tui.mailer import intake
 from vse_tui.screens.common.base import SearchableList
+from vse_tui.screens.common.forms import PartyFilter, assign_action
+from vse_tui.screens.governance.training import TrainingDueScreen
+from vse_tui.screens.incidents.import_screen import ImportScreen
 from vse_tui.screens.incidents.words import short_state, shown
 from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.paged_table import PagedTable
@@ -110,7 +115,6 @@ class IncidentsScreen(SearchableList):
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
         customers, services = store.customer_codes(), store.titles("services")
-        from vse_tui.core.governance.assign import initials_by_person
 
         people = initials_by_person(store)
         table = self.query_one("#list", PagedTable)
@@ -254,8 +258,6 @@ class IncidentsScreen(SearchableList):
         self.load_page(0)
 
     def action_assign(self) -> None:
-        from vse_tui.screens.common.forms import assign_action
-
         table = self.query_one("#list", PagedTable)
         key = table.cursor_key if table.row_count else None
         if key:
@@ -263,7 +265,6 @@ class IncidentsScreen(SearchableList):
 
     def action_mail_in(self) -> None:
         """Read the configured Maildir (a mail fetcher fills it) into incidents and replies."""
-        from vse_tui.mailer import intake
 
         settings = self.app.config.mail_settings
         if not settings.maildir:
@@ -287,13 +288,9 @@ class IncidentsScreen(SearchableList):
         self.run_apart(compute, show, "mail-in", exit_on_error=False)
 
     def action_import_export(self) -> None:
-        from vse_tui.screens.incidents.import_screen import ImportScreen
-
         self.app.push_screen(ImportScreen(), lambda _: self.reload())
 
     def action_training(self) -> None:
-        from vse_tui.screens.governance.training import TrainingDueScreen
-
         def chosen(ref: str | None) -> None:
             if ref:
                 self.app.open_record(ref)
@@ -301,8 +298,6 @@ class IncidentsScreen(SearchableList):
         self.app.push_screen(TrainingDueScreen(), chosen)
 
     def action_party_filter(self) -> None:
-        from vse_tui.screens.common.forms import PartyFilter
-
         def done(result) -> None:
             if result is not None:
                 self.customer, self.service = result

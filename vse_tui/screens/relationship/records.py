@@ -17,9 +17,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, RadioSet, Static
 
 from vse_tui.core.governance.people import name_of
+from vse_tui.core.incidents.lists import IncidentQuery
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.model.lookup import resolve
+from vse_tui.core.relationship.process import FEEDBACK_NEXT, feedback_step, last_feedback_company, log_feedback
 from vse_tui.i18n import N_, _, ngettext
+from vse_tui.paths import export_dir
+from vse_tui.reports import performance as perf
+from vse_tui.reports.performance import current_quarter, parse_period, save
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing, go_back
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_field
 from vse_tui.screens.common.record import RecordScreen
@@ -58,8 +64,6 @@ class FeedbackCapture(OnceModal):
     """
 
     def compose(self) -> ComposeResult:
-        from vse_tui.core.relationship.process import last_feedback_company
-
         store = self.app.store
         companies = [(u, _("{name} (customer)").format(name=t)) for u, t in store.titles("customers").items()]
         companies += [(u, _("{name} (supplier)").format(name=t)) for u, t in store.titles("suppliers").items()]
@@ -91,8 +95,6 @@ class FeedbackCapture(OnceModal):
         after_typing(self, self.save_now)  # the keys typed before ctrl+s first
 
     def save_now(self) -> None:
-        from vse_tui.core.relationship.process import log_feedback
-
         store = self.app.store
         btn = self.query_one("#type", RadioSet).pressed_button
         company = self.query_one("#company", Picker).value
@@ -136,8 +138,6 @@ class FeedbackScreen(RecordScreen):
         yield Static("", id="steps")
 
     def reload_extra(self, rec) -> None:
-        from vse_tui.core.relationship.process import FEEDBACK_NEXT
-
         order = ("received", "acknowledged", "investigated", "answered", "closed")
         line = Text(_("Steps:") + " ")
         reached = order.index(rec.state) if rec.state in order else 2
@@ -167,8 +167,6 @@ class FeedbackScreen(RecordScreen):
         return super().check_action(action, parameters)
 
     def action_step(self) -> None:
-        from vse_tui.core.relationship.process import FEEDBACK_NEXT, feedback_step
-
         rec = self.store.get(self.kind, self.ref)
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
         if not nxt:
@@ -220,8 +218,6 @@ class PerformanceScreen(BaseScreen):
     ]
 
     def __init__(self, period: str | None = None, customer: str | None = None) -> None:
-        from vse_tui.reports.performance import current_quarter, parse_period
-
         super().__init__()
         self.period = parse_period(period) if period else current_quarter()
         self.customer = customer
@@ -249,10 +245,7 @@ class PerformanceScreen(BaseScreen):
         coming back to it, not every few seconds."""
 
     def reload(self) -> None:
-        from vse_tui.reports import performance as perf
-
         store = self.store
-        from vse_tui.core.incidents.lists import IncidentQuery
 
         many = store.count_incidents(IncidentQuery(opened=self.period.moments()))
         if many < self.BACKGROUND_FROM:
@@ -270,8 +263,6 @@ class PerformanceScreen(BaseScreen):
         self.run_apart(lambda apart: perf.compute(apart, period, customer), shown, "performance")
 
     def show(self, report) -> None:
-        from vse_tui.reports import performance as perf
-
         self.report = report
         p = report["period"]
         panel = self.query_one("#perf")
@@ -314,8 +305,6 @@ class PerformanceScreen(BaseScreen):
         self.query_one("#perf-charts", Static).update(self._charts(report))
 
     def _charts(self, report) -> Group:
-        from vse_tui.reports import performance as perf
-
         total = report["total"]
         charts = Table.grid(padding=(0, 3))
         charts.add_column()
@@ -360,7 +349,6 @@ class PerformanceScreen(BaseScreen):
 
     def _weekly(self) -> list[int]:
         """Incidents opened per week of the period, weeks starting at the period's first local day."""
-        from vse_tui.core.incidents.lists import IncidentQuery
 
         p = self.period
         lo, hi = p.moments()
@@ -378,8 +366,6 @@ class PerformanceScreen(BaseScreen):
         go_back(self)
 
     def action_shift(self, step: int) -> None:
-        from vse_tui.core.kernel.errors import VseError
-
         try:
             self.period = self.period.next() if step > 0 else self.period.previous()
         except VseError as exc:  # past the last year a period may have
@@ -388,9 +374,6 @@ class PerformanceScreen(BaseScreen):
         self.reload()
 
     def action_period(self) -> None:
-        from vse_tui.core.model.lookup import resolve
-        from vse_tui.reports.performance import parse_period
-
         store = self.store
         customers = [(t, u) for u, t in store.titles("customers").items()]
         fields = [Field("period", _("Period"), value=self.period.label,
@@ -408,8 +391,6 @@ class PerformanceScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields, submit, _("Performance report: period and customer")), done)
 
     def action_save(self) -> None:
-        from vse_tui.reports.performance import save
-
         if self.report is None:
             self.notify(_("Still counting; try again in a moment"))
             return
@@ -429,16 +410,12 @@ class PerformanceScreen(BaseScreen):
                                             period=self.period.label)), done)
 
     def action_export(self) -> None:
-        from vse_tui.paths import export_dir
-        from vse_tui.reports import performance as perf
-
         if self.report is None:
             self.notify(_("Still counting; try again in a moment"))
             return
         folder = export_dir()
         name = f"performance-{self.period.label.replace('..', '_')}" + (
             f"-{self.report['customer'].lower().replace(' ', '-')}" if self.report["customer"] else "")
-        from vse_tui.core.kernel.errors import VseError
 
         try:
             md, _csv = perf.write_exports(folder, name, self.report, self.store.setting("shop_name", "") or "")

@@ -18,6 +18,7 @@ from vse_tui.i18n import _
 from ...kernel.clock import ensure_utc
 from ..data import work_product_statuses
 from ..ids import new_uuid
+from .registry import prefix_of
 
 
 def new_list() -> list[Any]:
@@ -99,8 +100,6 @@ class Record(BaseModel):
         that are not a work product, the registry's)."""
         super().__pydantic_init_subclass__(**kwargs)
         if cls.KIND:
-            from .registry import prefix_of
-
             cls.PREFIX = prefix_of(cls.KIND)
 
     @model_validator(mode="after")

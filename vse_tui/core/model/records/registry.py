@@ -3,6 +3,8 @@ of its human ids: plain data, loaded with no model (and no pydantic)."""
 
 from __future__ import annotations
 
+from ..data import work_product_prefixes
+
 # kind (table and export key) -> (module, class, work product or None), in export order
 KINDS: dict[str, tuple[str, str, str | None]] = {
     "customers": ("parties", "Customer", None),
@@ -48,8 +50,6 @@ def prefix_of(kind: str) -> str:
     """The prefix of the human ids of records of `kind` (INC for incidents)."""
     wp = KINDS[kind][2]
     if wp:
-        from ..data import work_product_prefixes
-
         return work_product_prefixes()[wp]
     return OTHER_PREFIXES[kind]
 
