@@ -57,6 +57,7 @@ from .core.incidents import process as inc_core
 from .core.intake.importer import demo_archive
 from .core.intake.mail_intake import notify_by_mail
 from .core.kernel import clock
+from .core.model.records import KINDS as RECORD_KINDS
 from .core.model.records import CustomerAgreement, Record, RoleAssignment, Service, ServicePolicy, SupplierAgreement
 from .core.relationship import process as relationship
 from .demo_material import (
@@ -1166,9 +1167,6 @@ def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | 
 
 
 def dump_counts(store: Store) -> dict[str, int]:
-    # here, not at the top: its package loads names on first use
-    from .core.model.records import KINDS as RECORD_KINDS
-
     return {kind: store.count(kind) for kind in RECORD_KINDS}
 
 

@@ -19,6 +19,7 @@ from vse_tui.i18n import _
 
 from ..core.kernel import clock
 from ..core.kernel.findings import Finding
+from ..core.model.records import KINDS, model_for
 from .columns import PROMOTED, SEARCH_KEYS, SEARCH_KINDS
 
 if TYPE_CHECKING:
@@ -351,8 +352,6 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
     side in one pass each, ordered by record (memory stays flat whatever the size). With `split`
     (kind -> uuid, see `split_points`), only the records whose uuid sorts below it, or (`upper`)
     from it on: two processes can share the work, each on one read snapshot of its own."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import KINDS, model_for
 
     problems: list[Finding] = []
     checked = 0
@@ -532,8 +531,6 @@ def split_points(conn: sqlite3.Connection) -> dict[str, str]:
     """Per kind, the uuid from which the second process checks the records: the one found at
     SHARE_HERE of them in uuid order (read through the uuid's index). Uuids made in time order share
     their first digits for years, so a fixed point would send every record to one side."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import KINDS
 
     out: dict[str, str] = {}
     for kind in KINDS:
