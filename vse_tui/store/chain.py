@@ -7,11 +7,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -578,6 +576,10 @@ def _elsewhere(path: Path | None, last: int,
     if (os.cpu_count() or 1) < 2 or not path:
         return None
     try:
+        # here, not at the top: multiprocessing is needed by a check only, not by every start
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         future = pool.submit(_verify_apart, str(path), last, split)
         pool.shutdown(wait=False)
