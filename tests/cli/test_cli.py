@@ -37,6 +37,22 @@ def test_incident_add_path_never_imports_textual(tmp_path):
     assert out.stderr.strip().endswith("False")
 
 
+def test_the_tui_start_builds_the_top_level_parser_only(capsys):
+    """`vse-tui` with options and no command opens the TUI: no command module is loaded for it (they
+    import the reports, the mail code, the importers); help and a mistyped command still get the
+    whole command line."""
+    code = ("import sys; from vse_tui.cli import _parse; args = _parse(['--db', 'x.db', '--as', 'Kim Lee']); "
+            "print(getattr(args, 'func', None), args.db, args.as_person, "
+            "[m for m in sys.modules if m.startswith('vse_tui.cli.') and m != 'vse_tui.cli.common'], sep='|')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None|x.db|Kim Lee|[]"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "audit-pack" in capsys.readouterr().out
+    assert main(["--db", "x.db", "incidnet"]) == 2
+    assert "incident" in capsys.readouterr().err
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as ex:
         main(["--version"])
