@@ -81,7 +81,7 @@ from .demo_material import (
 )
 from .mailer import deliver_to_file
 from .reports import improvement, performance
-from .store.db import Actor, Store, set_aside
+from .store.db import Actor, Store, open_store, set_aside
 
 SEED = 29110
 STAFF = {  # key: (name, login, roles)
@@ -261,8 +261,6 @@ def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
     folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent))
     built = folder / path.name
     try:
-        from .store.db import open_store
-
         store = open_store(built, Actor(operator="demo"), born=demo_start(as_of))
         try:
             counts = build_demo(store, as_of=as_of, incidents=incidents, progress=progress)

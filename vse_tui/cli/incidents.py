@@ -6,7 +6,7 @@ import itertools
 
 from vse_tui.i18n import _, ngettext, pgettext
 
-from ..core.governance.assign import assign
+from ..core.governance.assign import assign, who
 from ..core.governance.people import name_of
 from ..core.incidents import lists
 from ..core.incidents.process import log_incident
@@ -49,8 +49,6 @@ def cmd_incident_add(args) -> int:
 def cmd_incident_list(args) -> int:
     store = open_store(args, must_exist=True)
     try:
-        from ..core.governance.assign import who
-
         assignee = None
         if args.mine:
             assignee = who(store, "me")

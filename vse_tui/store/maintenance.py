@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from vse_tui.i18n import _, ngettext
 
+from ..core.evidence.attachments import check_files
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
 from ..core.model.records import KINDS
@@ -334,7 +335,6 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
                 yield Check("history", not problems, _("history chain and records verified") if not problems else
                             ngettext("{n} problem(s); first: {first}", "{n} problem(s); first: {first}", len(problems)).format(
                                 n=len(problems), first=problems[0].line()))
-                from ..core.evidence.attachments import check_files
 
                 missing = check_files(store)
                 yield Check("attachments", not missing, ngettext("{n} attached files present and unchanged", "{n} attached files present and unchanged",

@@ -37,6 +37,7 @@ from vse_tui.i18n import _, ngettext
 from ..core.evidence.attachments import stored_path
 from ..core.governance.approvals import allowed_signers, verify_signature
 from ..core.model.records import KINDS, model_for
+from .db import open_store
 from .files import atomic_file, private_folder, sqlite_copy, translated
 
 if TYPE_CHECKING:
@@ -105,8 +106,6 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
     files = store.path.with_name(store.path.name + ".files")
     copied = target.with_name(target.name + ".files")
     try:
-        from .db import open_store
-
         copy = open_store(target, store.actor, create=False)
         try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
             copy.clock = store.clock  # type: ignore[method-assign]  # a clock per store: the copy's is ours
