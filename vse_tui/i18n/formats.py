@@ -177,6 +177,13 @@ def day_and_weekday(value: date, lang: str | None = None) -> str:
     return f"{weekday_name(value, lang, short=True)} {value.day:02d}"
 
 
+def short_day(index: int, lang: str | None = None) -> str:
+    """A day of the week in a list of days such as service hours: Mon, Lun, Seg, Mer (capitalised,
+    without the abbreviation's dot). 0 is Monday."""
+    name = weekday_name(index, lang, short=True).rstrip(".")
+    return name[:1].upper() + name[1:]
+
+
 def first_weekday(lang: str | None = None) -> int:
     """The first day of a week shown as a calendar (0 Monday, 6 Sunday: Brazil starts on Sunday)."""
     return locale(lang).first_weekday
@@ -277,6 +284,34 @@ def _month_numbers() -> dict[str, int]:
 
 
 _MONTHS = _month_numbers()
+
+
+def _weekday_numbers() -> dict[str, int]:
+    """Every day name and abbreviation of every language, folded, and its first three letters, to
+    its number (0 Monday; they do not clash: lun, mar, mié/mer, seg, sáb/sam, dom/dim...)."""
+    found: dict[str, int] = {}
+    for loc in LOCALES.values():
+        for names in (loc.weekdays, loc.weekdays_short):
+            for i, name in enumerate(names):
+                folded = _fold(name).replace("-feira", "")
+                found[folded] = i
+                found.setdefault(folded[:3], i)
+    return found
+
+
+_WEEKDAYS = _weekday_numbers()
+
+
+def parse_weekday(text: str) -> int | None:
+    """A day of the week as a person of any of our languages types it (Mon, monday, lun, mié.,
+    segunda, sexta-feira, jeu.), accents optional: its number (0 Monday), or None."""
+    folded = _fold(text).replace("-feira", "")
+    if not folded:
+        return None
+    found = _WEEKDAYS.get(folded)
+    if found is None and len(folded) >= 3:
+        found = _WEEKDAYS.get(folded[:3])
+    return found
 _NUMERIC = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 _WORDS = re.compile(r"(\d{1,2})(?:er)?\s+(?:de\s+)?([^\W\d_][^\W\d_.]*\.?)\s+(?:de\s+)?(\d{4})")
 _WORDS_MONTH_FIRST = re.compile(r"([^\W\d_][^\W\d_.]*\.?)\s+(\d{1,2}),?\s+(\d{4})")

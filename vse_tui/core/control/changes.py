@@ -218,8 +218,9 @@ def schedule_document(store: StorePort, create: bool = True) -> ChangeSchedule |
     """The change schedule document; made (initial) the first time the schedule is used."""
     doc = store.latest("change_schedules")
     if doc is None and create:
-        doc = store.add(_make(records.ChangeSchedule, title="Change schedule", status="initial",
-                              rules="Normal changes go in an agreed change window; none during a business event."),
+        # its title and starting rule are the shop's record: written in the language spoken
+        doc = store.add(_make(records.ChangeSchedule, title=_("Change schedule"), status="initial",
+                              rules=_("Normal changes go in an agreed change window; none during a business event.")),
                         task="CO.1.2")
     return doc
 

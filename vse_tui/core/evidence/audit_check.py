@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..governance.approvals import APPROVE_TASK, check_on_behalf, check_signatures, content_hash, role_warning
 from ..governance.approvals import state as approval_state
@@ -132,7 +132,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     rule = finding.rule or ""
     return {"rule": rule, "problem": _(PROBLEMS[rule]) if rule in PROBLEMS else "",
             "rule_text": _(RULES[rule]) if rule in RULES else "", "records": list(finding.records),
-            "what": finding.what}
+            "what": finding.what, **({"dates": dict(finding.dates)} if finding.dates else {})}
 
 
 def audit_check(store: StorePort) -> list[Finding]:
@@ -173,21 +173,34 @@ def _signatures(store: StorePort) -> list[Finding]:
     return [replace(p, rule="signature") for p in problems] + behalf
 
 
+def _moment_text(value: Any, with_time: bool = True) -> str:
+    """A stored moment (UTC ISO 8601) as a finding says it: in the person's time zone and language."""
+    try:
+        return clock.local_text(clock.parse_datetime(str(value)), with_time=with_time)
+    except (ValueError, TypeError):
+        return str(value)
+
+
 def _time(store: StorePort) -> list[Finding]:
     out = []
     for _site, seq, record_id, at, before in store.history_going_back():
         out.append(Finding("time", (record_id or _("history {seq}").format(seq=seq),),
-                           _("history row {seq} is dated {at}, before the row written just ahead of it on the same copy ({before})").format(seq=seq, at=at, before=before)))
+                           _("history row {seq} is dated {at}, before the row written just ahead of it on the same copy ({before})").format(
+                               seq=seq, at=_moment_text(at), before=_moment_text(before)),
+                           dates=(("at", str(at)), ("before", str(before)))))
     for conflict, record_id, site, who, at in store.held_from_the_future():
         out.append(Finding("time", (record_id or _("conflict {conflict}").format(conflict=conflict),),
-                           _("a change by {who} on copy {site} is dated {at}, ahead of this computer's clock: held as conflict {conflict} (check both clocks, then choose on the dashboard)").format(who=who, site=site[:8], at=at, conflict=conflict)))
+                           _("a change by {who} on copy {site} is dated {at}, ahead of this computer's clock: held as conflict {conflict} (check both clocks, then choose on the dashboard)").format(
+                               who=who, site=site[:8], at=_moment_text(at), conflict=conflict),
+                           dates=(("at", str(at)),)))
     return out
 
 
 def _people(store: StorePort) -> list[Finding]:
     out = []
     for login, count, first in store.unattributed_writes():
-        out.append(Finding("person", (_("login {login}").format(login=login),), _("{count} write(s) by the login {login!r}, mapped to no person (first on {first}); map it with 'vse-tui people login'").format(count=count, login=login, first=first[:10])))
+        out.append(Finding("person", (_("login {login}").format(login=login),), _("{count} write(s) by the login {login!r}, mapped to no person (first on {first}); map it with 'vse-tui people login'").format(
+            count=count, login=login, first=_moment_text(first, with_time=False)), dates=(("first", str(first)),)))
     return out
 
 
@@ -494,7 +507,7 @@ def _reviews(store: StorePort) -> list[Finding]:
         if item.kind in REVIEWED and days > 0:
             out.append(Finding("review", (item.ref or item.kind,), ngettext(
                 "{what}: due on {due}, {n} day overdue", "{what}: due on {due}, {n} days overdue", days).format(
-                what=item.title, due=item.due.isoformat(), n=days)))
+                what=item.title, due=formats.date_text(item.due), n=days), dates=(("due", item.due.isoformat()),)))
     return out
 
 
@@ -504,7 +517,8 @@ def _competence(store: StorePort) -> list[Finding]:
     today = clock.today()
     return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "
                                               "while they hold {role}").format(
-        person=t.person_name, requirement=t.requirement, due=t.due.isoformat(), role=t.role))
+        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=t.role),
+        dates=(("due", t.due.isoformat()),))
         for t in lapsed_training(store, today)]
 
 
@@ -524,7 +538,7 @@ def _unsent(store: StorePort) -> list[Finding]:
             if state == "queued" and now - n.at > UNSENT_AFTER and not later:
                 out.append(Finding("unsent", (inc.id,), _("the {task} notice to {to} was queued on {at} and never "
                                                           "sent: nobody was told").format(
-                    task=n.task, to=n.address or n.to, at=clock.local_text(n.at))))
+                    task=n.task, to=n.address or n.to, at=clock.local_text(n.at)), dates=(("at", clock.iso(n.at) or ""),)))
             elif state == "dropped" and not later:
                 out.append(Finding("unsent", (inc.id,), _("the {task} notice to {to} was given up (dropped) and no "
                                                           "later notice told them").format(task=n.task,

@@ -22,9 +22,9 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
 
-from ..governance.process import DEFAULT_CX, DEFAULT_DOCUMENTS, policy_defaults
+from ..governance.process import starting_messages
 from ..governance.starting_text import STARTING_TEXT
 from ..kernel import clock
 from ..model.records import BY_KIND, BY_WP
@@ -128,20 +128,24 @@ def _moment(value: Any) -> datetime | None:
 @cache
 def starting_texts() -> dict[str, frozenset[str]]:
     """item -> the app's own starting texts for it (the wizard's defaults, a new document's
-    starting text), normalised."""
+    starting text), normalised, in every language the app speaks: a shop that leaves the starting
+    text as offered in its language, or in the language it worked in before, has not written its own."""
 
     out: dict[str, set[str]] = {}
 
-    def add(name: str, value: Any) -> None:
-        if isinstance(value, str) and value.strip():
-            out.setdefault(name, set()).add(normalise(value))
+    def add(name: str, message: str) -> None:
+        if not message.strip():
+            return
+        for lang in LANGUAGES:
+            catalogue = load(lang)
+            out.setdefault(name, set()).add(normalise(catalogue.gettext(message) if catalogue else message))
 
     for values in STARTING_TEXT.values():
-        for name, value in values.items():
-            add(name, value)
-    for source in (DEFAULT_CX, DEFAULT_DOCUMENTS, policy_defaults(date(2000, 1, 1))):
-        for name, value in source.items():
-            add(name, value)
+        for name, message in values.items():
+            add(name, message)
+    for name, messages in starting_messages().items():
+        for message in messages:
+            add(name, message)
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -281,7 +285,7 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
             if day is None:
                 return _("not a date")
             if not EARLIEST <= day <= index.today + timedelta(days=366 * 20):
-                return _("{day} is out of range").format(day=day.isoformat())
+                return _("{day} is out of range").format(day=formats.date_text(day))
         elif kind == "moment":
             when = _moment(value)
             if when is None:

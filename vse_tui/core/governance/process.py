@@ -55,29 +55,70 @@ STEP_KEYS = tuple(s.key for s in STEPS)
 
 FIRST_PASS = (N_("First pass: the standard has this task read the policy as updated from customer feedback (GO.2.4); a new shop has no feedback yet, so it runs on the approved policy and the evidence says so."))
 
+# The wizard's starting texts, in our own words, meant to be rewritten: marked here, offered in the
+# shop's language when a step is filled in (cx_defaults, documents_defaults, policy_defaults). The
+# evidence map's substance rule knows each in every language (core.evidence.substance).
 DEFAULT_CX = {
-    "measurement": "A short survey after each closed incident of priority P1 to P3, and a yearly conversation with each customer.",
-    "receiving": "By e-mail, phone or in person; anyone in the shop may take it and logs it the same day.",
-    "acknowledging": "Within one working day, by the Relationship Manager (or the Service Manager).",
-    "recording": "Every compliment, complaint and comment goes in the feedback log.",
-    "investigating": "Complaints are looked into within five working days.",
-    "answering": "A written answer to the customer, with what will change.",
-    "escalating": "A complaint not settled goes to the Service Manager, then to an agreed mediator.",
-    "closing": "Closed when the customer accepts the answer; the sign-off is recorded.",
-    "log_contents": "Contact, company, special needs (language, accessibility), description, dates, outcome and sign-off.",
+    "measurement": N_("A short survey after each closed incident of priority P1 to P3, and a yearly conversation with each customer."),
+    "receiving": N_("By e-mail, phone or in person; anyone in the shop may take it and logs it the same day."),
+    "acknowledging": N_("Within one working day, by the Relationship Manager (or the Service Manager)."),
+    "recording": N_("Every compliment, complaint and comment goes in the feedback log."),
+    "investigating": N_("Complaints are looked into within five working days."),
+    "answering": N_("A written answer to the customer, with what will change."),
+    "escalating": N_("A complaint not settled goes to the Service Manager, then to an agreed mediator."),
+    "closing": N_("Closed when the customer accepts the answer; the sign-off is recorded."),
+    "log_contents": N_("Contact, company, special needs (language, accessibility), description, dates, outcome and sign-off."),
 }
 
-DEFAULT_REQUEST_METHOD = ("Anyone asks the service desk by phone or e-mail; the desk raises the change request "
-                          "the same day and the Control Manager evaluates it within two working days.")
+DEFAULT_REQUEST_METHOD = N_("Anyone asks the service desk by phone or e-mail; the desk raises the change request "
+                            "the same day and the Control Manager evaluates it within two working days.")
 
 DEFAULT_DOCUMENTS = {
-    "controls": "Records are kept in vse-tui; only staff accounts can change them and every change keeps its history.",
-    "location": "The vse-tui database on the shop's laptop, in the user data folder.",
-    "backup": "A copy every night to the office NAS and every week off site, kept 90 days; a restore is tested every quarter.",
+    "controls": N_("Records are kept in vse-tui; only staff accounts can change them and every change keeps its history."),
+    "location": N_("The vse-tui database on the shop's laptop, in the user data folder."),
+    "backup": N_("A copy every night to the office NAS and every week off site, kept 90 days; a restore is tested every quarter."),
     "backup_folder": "",
-    "archive": "Closed records are kept seven years, then deleted.",
-    "other_records": "Invoices and personnel files live in the accounting system under the same rules.",
+    "archive": N_("Closed records are kept seven years, then deleted."),
+    "other_records": N_("Invoices and personnel files live in the accounting system under the same rules."),
 }
+
+DEFAULT_POLICY_TEXTS = {
+    "objectives": N_("Restore service within the agreed targets for at least 95% of incidents; "
+                     "no more than one failed change per quarter; customers rate us 4 out of 5 or better."),
+    "plans": N_("Quarterly performance report to each customer; a yearly improvement report; "
+                "a restore test every quarter; training plans reviewed every year."),
+    "catalogue_creation": N_("The Relationship Manager keeps the service catalogue and reviews it at least yearly."),
+    "communication_practices": N_("Customers hear from us when an incident is logged, restored and closed, and two "
+                                  "working days before a change that affects them."),
+}
+
+
+def _spoken(texts: dict[str, str]) -> dict[str, str]:
+    """Starting texts in the language spoken now (an empty one stays empty)."""
+    return {key: _(text) if text else "" for key, text in texts.items()}
+
+
+def cx_defaults() -> dict[str, str]:
+    """GO.2.3's starting text (the customer experience approach), in the language spoken now."""
+    return _spoken(DEFAULT_CX)
+
+
+def documents_defaults() -> dict[str, str]:
+    """GO.3.2's starting text (data and document management), in the language spoken now."""
+    return _spoken(DEFAULT_DOCUMENTS)
+
+
+def starting_messages() -> dict[str, list[str]]:
+    """item -> the wizard's starting texts for it as marked (English): what the substance rule
+    looks for, translated into every language."""
+    out: dict[str, list[str]] = {}
+    sources: list[dict[str, str]] = [DEFAULT_CX, DEFAULT_DOCUMENTS, DEFAULT_POLICY_TEXTS,
+                                     {"change_request_method": DEFAULT_REQUEST_METHOD}]
+    for source in sources:
+        for name, text in source.items():
+            if text:
+                out.setdefault(name, []).append(text)
+    return out
 
 
 # ---------------------------------------------------------------- where the wizard stands
@@ -210,7 +251,7 @@ def save_goals(store: StorePort, *, goals: str, objectives: str, provider_type: 
         if shop_name.strip() and shop_name.strip() != store.setting("shop_name"):
             store.set_setting("shop_name", shop_name.strip(), task=None)
         rec = _save_document(store, "business_goals", model_for("business_goals"),
-                             {"title": title or "Business goals and objectives", "goals": goals.strip(),
+                             {"title": title or _("Business goals and objectives"), "goals": goals.strip(),
                               "objectives": objectives.strip(), "provider_type": provider_type or "external"},
                              None, "approved", approved, evidence)
         drop_draft(store, "goals")
@@ -256,7 +297,7 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
         present = list(store.titles("customers", {"state__ne": "former"}))
         missing = [u for u in present if u not in uuids]
         rec = _save_document(store, "scopes", model_for("scopes"), {
-            "title": "Service delivery scope", "services_offered": services_offered.strip(),
+            "title": _("Service delivery scope"), "services_offered": services_offered.strip(),
             "customers": uuids + missing, "boundaries": boundaries.strip(), "technology": technology.strip(),
             "exclusions": exclusions.strip()}, "GO.1.1", "approved", approved, evidence)
         drop_draft(store, "scope")
@@ -294,7 +335,7 @@ def save_roles(store: StorePort, people_roles: list[tuple[str | None, str, str, 
         rec = None
         if approved is not None:  # a first list is approved; a later one is a new, updated version
             status = "approved" if store.latest("role_lists") is None else "updated"
-            rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": "List of assigned roles", "assignments": assignments},
+            rec = _save_document(store, "role_lists", model_for("role_lists"), {"title": _("List of assigned roles"), "assignments": assignments},
                                  "GO.1.2", status, approved, evidence)
         drop_draft(store, "roles")
     return rec
@@ -329,19 +370,16 @@ def role_warnings_for(store: StorePort, rows: list[tuple[str | None, str, str, s
 def policy_defaults(today: date | None = None) -> dict[str, Any]:
     today = today or clock.today()
     return {
-        "objectives": "Restore service within the agreed targets for at least 95% of incidents; "
-                      "no more than one failed change per quarter; customers rate us 4 out of 5 or better.",
-        "plans": "Quarterly performance report to each customer; a yearly improvement report; "
-                 "a restore test every quarter; training plans reviewed every year.",
-        "catalogue_creation": "The Relationship Manager keeps the service catalogue and reviews it at least yearly.",
+        "objectives": _(DEFAULT_POLICY_TEXTS["objectives"]),
+        "plans": _(DEFAULT_POLICY_TEXTS["plans"]),
+        "catalogue_creation": _(DEFAULT_POLICY_TEXTS["catalogue_creation"]),
         "priority_matrix": dict(policy.DEFAULT_MATRIX),
         "targets": [{"priority": p, "respond_minutes": r, "resolve_minutes": s} for p, (r, s) in policy.DEFAULT_TARGETS.items()],
-        "change_definitions": dict(policy.DEFAULT_CHANGE_DEFINITIONS),
-        "change_request_method": DEFAULT_REQUEST_METHOD,
-        "communication_practices": "Customers hear from us when an incident is logged, restored and closed, and two "
-                                   "working days before a change that affects them.",
+        "change_definitions": _spoken(policy.DEFAULT_CHANGE_DEFINITIONS),
+        "change_request_method": _(DEFAULT_REQUEST_METHOD),
+        "communication_practices": _(DEFAULT_POLICY_TEXTS["communication_practices"]),
         "templates": policy.default_templates(),
-        "security_measures": dict(policy.DEFAULT_SECURITY_MEASURES),
+        "security_measures": _spoken(policy.DEFAULT_SECURITY_MEASURES),
         "review_date": (today + timedelta(days=365)).isoformat(),
     }
 
@@ -366,7 +404,7 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
     has_feedback = store.count("feedback") > 0
     task = "GO.2.4" if status == "updated" and has_feedback else "GO.2.1"
     with store.transaction():
-        rec = _save_document(store, "policies", model_for("policies"), {"title": "Service delivery and information security policy", **fields},
+        rec = _save_document(store, "policies", model_for("policies"), {"title": _("Service delivery and information security policy"), **fields},
                              task, status, None)
         drop_draft(store, "policy")
     return rec
@@ -394,7 +432,7 @@ def save_experience(store: StorePort, fields: dict[str, str], approved: Approval
         raise InputError(_("Describe at least how feedback is received and answered"))
     with store.transaction():
         rec = _save_document(store, "cx_approaches", model_for("cx_approaches"),
-                             {"title": "Customer experience approach", **{k: v.strip() for k, v in fields.items()}},
+                             {"title": _("Customer experience approach"), **{k: v.strip() for k, v in fields.items()}},
                              "GO.2.3", "approved", approved, evidence)
         drop_draft(store, "experience")
     return rec
@@ -444,7 +482,7 @@ def save_documents(store: StorePort, fields: dict[str, str], approved: Approval 
         existing = store.latest("data_procedures")
         if existing is None:
             draft = store.add(model_for("data_procedures").model_validate(
-                {"title": "Data and document management procedure", "status": "draft", **clean}), task="GO.3.2")
+                {"title": _("Data and document management procedure"), "status": "draft", **clean}), task="GO.3.2")
             rec = draft
             if approved is not None:
                 check_role(store, "WP.05", approved, None)

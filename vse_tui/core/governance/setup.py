@@ -81,7 +81,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                 FormField("emergency", _("Emergency change"), "text", val("emergency", cd.get("emergency", ""))),
                 FormField("normal", _("Normal change"), "text", val("normal", cd.get("normal", ""))),
                 FormField("request_method", _("Asking for a change"), "text",
-                          val("request_method", base.get("change_request_method") or gov.DEFAULT_REQUEST_METHOD)),
+                          val("request_method", base.get("change_request_method") or _(gov.DEFAULT_REQUEST_METHOD))),
                 FormField("communication", _("Communication"), "text",
                           val("communication", base["communication_practices"])),
                 FormField("confidentiality", _("Confidentiality"), "text", val("confidentiality", sm.get("confidentiality", ""))),
@@ -96,7 +96,8 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         labels = {"measurement": _("Measuring"), "receiving": _("Receiving"), "acknowledging": _("Acknowledging"),
                   "recording": _("Recording"), "investigating": _("Investigating"), "answering": _("Answering"),
                   "escalating": _("Escalating"), "closing": _("Closing"), "log_contents": _("The log keeps")}
-        return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_CX[k])) for k, lbl in labels.items()]
+        starting = gov.cx_defaults()
+        return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else starting[k])) for k, lbl in labels.items()]
     if key == "resources":
         # here, not at the top: importing it loads pydantic
         from .roles import label
@@ -115,7 +116,8 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         cur = store.latest("data_procedures")
         labels = {"controls": _("Controls"), "location": _("Location"), "backup": _("Backup"), "archive": _("Archive"),
                   "other_records": _("Other records")}
-        return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else gov.DEFAULT_DOCUMENTS[k]),
+        starting = gov.documents_defaults()
+        return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else starting[k]),
                           required=k == "backup") for k, lbl in labels.items()] + [
             FormField("backup_folder", _("Backup folder"), value=val("backup_folder", cur.backup_folder if cur else ""),
                       placeholder=_("where vse-tui writes its backups (empty: beside the database)"))]

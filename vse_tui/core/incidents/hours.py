@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import _, formats, ngettext
 
 from ..kernel.clock import human_duration
 
@@ -104,11 +104,9 @@ def working_minutes(start: datetime, end: datetime, hours: Hours | None, tz: tzi
     return int(total.total_seconds() // 60)
 
 
-_DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
-
-
 def hours_words(hours: Hours) -> str:
-    """The hours a clock counts, as a person reads them: 'Mon-Fri 08:00-18:00', '24x7'."""
+    """The hours a clock counts, as a person reads them: 'Mon-Fri 08:00-18:00', 'Lun-Vie 08:00-18:00',
+    '24x7' (the days as service hours are typed, core.present.fields)."""
     if hours.always:
         return "24x7"
     days = sorted(set(hours.days))
@@ -117,7 +115,7 @@ def hours_words(hours: Hours) -> str:
         j = i
         while j + 1 < len(days) and days[j + 1] == days[j] + 1:
             j += 1
-        first, last = _(_DAYS[days[i]]), _(_DAYS[days[j]])
+        first, last = formats.short_day(days[i]), formats.short_day(days[j])
         ranges.append(first if i == j else f"{first}-{last}")
         i = j + 1
     return f"{','.join(ranges)} {hours.start:%H:%M}-{hours.end:%H:%M}"

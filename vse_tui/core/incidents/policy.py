@@ -32,13 +32,15 @@ DEFAULT_TARGETS: dict[str, tuple[int, int]] = {
     "P5": (24 * 60, 10 * 24 * 60),
 }
 
+# the starting text of the policy's change definitions and security measures (marked: offered in the
+# shop's language by core.governance.process.policy_defaults)
 DEFAULT_CHANGE_DEFINITIONS: dict[str, str] = {
-    "pre-approved": "Low-risk, routine work done the same way every time, such as setting up a new laptop, "
-    "adding a mailbox or moving a desk. Agreed in advance with the customer; no approval per change.",
-    "emergency": "Unplanned work that cannot wait because a vital service is down or at serious risk, "
-    "such as an urgent security patch. May be deployed first and approved straight after.",
-    "normal": "Anything else: assessed and approved before it is built, tested and deployed, such as a "
-    "new service, an operating system upgrade or more capacity.",
+    "pre-approved": N_("Low-risk, routine work done the same way every time, such as setting up a new laptop, "
+                       "adding a mailbox or moving a desk. Agreed in advance with the customer; no approval per change."),
+    "emergency": N_("Unplanned work that cannot wait because a vital service is down or at serious risk, "
+                    "such as an urgent security patch. May be deployed first and approved straight after."),
+    "normal": N_("Anything else: assessed and approved before it is built, tested and deployed, such as a "
+                 "new service, an operating system upgrade or more capacity."),
 }
 
 # The standard messages a new policy starts with (WP.14's communication practices), written in the
@@ -85,11 +87,11 @@ def _same_as_default(text: str, default: str) -> bool:
 
 
 DEFAULT_SECURITY_MEASURES: dict[str, str] = {
-    "confidentiality": "Customer data only on encrypted disks; accounts personal, with multi-factor sign-in; "
-    "access removed the day someone leaves.",
-    "integrity": "Changes go through change requests; records keep their history; backups are checked monthly.",
-    "availability": "Nightly backups kept off site for 30 days; a restore test every quarter; spare parts for "
-    "critical hardware.",
+    "confidentiality": N_("Customer data only on encrypted disks; accounts personal, with multi-factor sign-in; "
+                          "access removed the day someone leaves."),
+    "integrity": N_("Changes go through change requests; records keep their history; backups are checked monthly."),
+    "availability": N_("Nightly backups kept off site for 30 days; a restore test every quarter; spare parts for "
+                       "critical hardware."),
 }
 
 
@@ -104,10 +106,22 @@ def priority_for(impact: str, urgency: str, matrix: dict[str, str] | None = None
 class Target:
     respond_minutes: int
     resolve_minutes: int
-    source: str  # e.g. "agreement AGR-0001", "service SVC-0002", "policy", "default"
+    source: str  # where it comes from, a code: "agreement AGR-0001", "service SVC-0002", "policy POL-0001", "default"
     hours: Hours | None = None  # the hours the clock counts in; None: every minute
 
 
 def default_target(priority: str) -> Target:
     respond, resolve = DEFAULT_TARGETS[priority]
-    return Target(respond, resolve, _("default"))
+    return Target(respond, resolve, "default")
+
+
+# where a target comes from, as a person reads it (Target.source is a code, the same in every language)
+SOURCE_WORDS = {"agreement": N_("agreement {id}"), "service": N_("service {id}"), "policy": N_("policy {id}"),
+                "default": N_("default")}
+
+
+def source_words(source: str) -> str:
+    """A target's source in the language spoken: 'acuerdo AGR-0001', 'por omisión'."""
+    kind, _sep, ident = source.partition(" ")
+    words = SOURCE_WORDS.get(kind)
+    return _(words).format(id=ident) if words else source

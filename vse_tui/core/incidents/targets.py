@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
-
 from ..kernel import clock
 from . import policy
 from .hours import Hours, add_working_minutes, working_minutes
@@ -88,17 +86,17 @@ def target_of(store: Reads, customer: str | None, service: str | None, priority:
                 hours = Hours.from_data(agr_hours)
             t = _pair(targets, priority)
             if t:
-                found = policy.Target(t[0], t[1], _("agreement {id}").format(id=agr_id), hours)
+                found = policy.Target(t[0], t[1], f"agreement {agr_id}", hours)
                 break
     if found is None and svc:
         t = _pair(svc[1], priority)
         if t:
-            found = policy.Target(t[0], t[1], _("service {id}").format(id=svc[0]), hours)
+            found = policy.Target(t[0], t[1], f"service {svc[0]}", hours)
     if found is None:
         pol = policy_targets(store, cache)
         t = _pair(pol[1], priority) if pol else None
         d = policy.default_target(priority or "P3")
-        found = (policy.Target(t[0], t[1], _("policy {id}").format(id=pol[0]), hours) if t and pol
+        found = (policy.Target(t[0], t[1], f"policy {pol[0]}", hours) if t and pol
                  else policy.Target(d.respond_minutes, d.resolve_minutes, d.source, hours))
     cache[key] = found
     return found
@@ -142,7 +140,7 @@ class Clock:
     remaining: timedelta | None  # negative when late
     breached: bool
     paused: bool
-    source: str
+    source: str  # the target's source, a code (policy.source_words says it)
 
     @property
     def late(self) -> bool:

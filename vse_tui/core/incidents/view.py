@@ -11,7 +11,7 @@ from ..intake.mail_delivery import messages_of
 from ..kernel import clock
 from ..kernel.text import one_line
 from ..present.display import change_text, uuid_labels, when_text
-from . import targets
+from . import policy, targets
 
 if TYPE_CHECKING:
     from ..model.ports import Reader
@@ -51,7 +51,7 @@ class IncidentView:
         if tgt.due_at and inc.status != "closed":
             due = clock.local_text(tgt.due_at)
             lines.append("  " + (_("target BREACHED {due} ({source})") if tgt.breached else
-                                 _("target due {due} ({source})")).format(due=due, source=tgt.source))
+                                 _("target due {due} ({source})")).format(due=due, source=policy.source_words(tgt.source)))
         for label, value in ((_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
                              (_("details"), inc.details), (_("category"), inc.category),
                              (_("resolver"), self.names.get(inc.resolver, inc.resolver)),

@@ -863,18 +863,19 @@ class _Builder:
         log = self.rows > 1 and bool(times)
         timeline = _place_unknown(timeline, last, log, plan)
         key = None if self.key.startswith("fp:") else self.key
-        summary = (first.get("summary") or last.get("summary") or
-                   f"Imported ticket {key or ''}".strip() + (f" ({last['product']})" if last.get("product") else ""))
+        # what the importer adds to a ticket's words is the shop's record: written in the language
+        # spoken when it is imported
+        summary = first.get("summary") or last.get("summary") or _unnamed(key, last.get("product"))
         details = last.get("details") or first.get("details") or ""
         if last.get("group"):
-            details = (details + "\n" if details else "") + f"Group: {last['group']}"
+            details = (details + "\n" if details else "") + _("Group: {group}").format(group=last["group"])
         customer = None
         if last.get("customer"):
             name = str(last["customer"]).split(">")[-1].strip()  # GLPI's "Root entity > Acme Bakery"
             customer = customers.get(name.lower()) or customers.get(str(last["customer"]).lower())
             if customer is None:
                 plan.unknown_customers[str(last["customer"])] += 1
-                details = (details + "\n" if details else "") + f"Organisation: {last['customer']}"
+                details = (details + "\n" if details else "") + _("Organisation: {name}").format(name=last["customer"])
         service = services.get(str(last.get("product") or "").lower()) if last.get("product") else None
         impact = last.get("impact") or "medium"
         urgency = last.get("urgency") or impact
@@ -903,8 +904,20 @@ class _Builder:
         if state in ACTIVE and resolver in people.values():
             initial["assignee"] = resolver  # who has it now, a person of the shop
         elif state in ACTIVE and resolver_name:  # who has it there, not (yet) a person here: kept in words
-            initial["details"] = (initial["details"] + "\n" if initial["details"] else "") + f"Assigned to: {resolver_name}"
+            initial["details"] = ((initial["details"] + "\n" if initial["details"] else "")
+                                  + _("Assigned to: {name}").format(name=resolver_name))
         return Ticket(key, self.key[3:] if self.key.startswith("fp:") else None, self.line, self.rows, initial, steps, state, final)
+
+
+def _unnamed(key: str | None, product: Any) -> str:
+    """The summary of a ticket whose export gave none: named by its number (and product)."""
+    if key and product:
+        return _("Imported ticket {key} ({product})").format(key=key, product=product)
+    if key:
+        return _("Imported ticket {key}").format(key=key)
+    if product:
+        return _("Imported ticket ({product})").format(product=product)
+    return _("Imported ticket")
 
 
 def _place_unknown(timeline: list[Event], last: dict[str, Any], log: bool, plan: Any) -> list[Event]:

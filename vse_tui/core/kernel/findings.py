@@ -33,6 +33,9 @@ class Finding:
     severity: Severity = Severity.QUESTION
     record: str | None = None
     index: int | None = None
+    # the dates `what` names, as values (name, UTC ISO 8601 moment or ISO day): `what` shows them in
+    # the person's time zone and language, the JSON output carries them as stored
+    dates: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def broken(cls, where: str, what: str, record: str | None = None, index: int | None = None) -> Finding:

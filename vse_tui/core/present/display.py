@@ -211,9 +211,30 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
     value: Callable[[str | None], str] = short
     if h.get("field") in ("status", "state"):  # a code stored in English, shown as the language names it
         value = _code_words(h["field"], short)
+    elif h.get("field") == "service_hours":  # stored as numbers and ISO days, read as they are typed
+        value = _hours_words(short)
     if h.get("old_value") in (None, "", "[]", "{}"):
         return f"{field}: {value(h.get('new_value'))}"
     return f"{field}: {value(h.get('old_value'))} → {value(h.get('new_value'))}"
+
+
+def _hours_words(short: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """A history value of service hours as a person reads and types them ('Lun-Vie 08:00-18:00;
+    feriados 25/12/2026'), not as stored ('days: 0; 1; 2...')."""
+    # here, not at the top: importing them loads pydantic
+    from ..model.records import ServiceHours
+    from .fields import hours_text
+
+    def words(raw: str | None) -> str:
+        try:
+            loaded = json.loads(raw) if raw else None
+            if not isinstance(loaded, dict):
+                return short(raw)
+            return hours_text(ServiceHours.model_validate(loaded)) or _("(empty)")
+        except ValueError:
+            return short(raw)
+
+    return words
 
 
 def _code_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from vse_tui.i18n import SOURCE_LANGUAGE, _, language, match_language
+from vse_tui.i18n import LANGUAGES, SOURCE_LANGUAGE, _, formats, language, load, match_language, pgettext
 
-from ...i18n import formats
 from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError, NotFound
@@ -130,7 +130,8 @@ def _specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, ...]:
             out.append(FieldSpec(name, _label(name, lang), "intervals",
                                  hint=_("task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)")))
         elif getattr(base, "__name__", "") == "ServiceHours":
-            out.append(FieldSpec(name, _label(name, lang), "hours", hint=_("Mon-Fri 09:00-17:00; holidays 2026-12-25 (or 24x7)")))
+            out.append(FieldSpec(name, _label(name, lang), "hours", hint=_("{example} (or 24x7)").format(
+                example=hours_example(holidays=True))))
     if include_state and model.STATES:
         out.append(FieldSpec("state", _label("state", lang), "choice", tuple(model.STATES)))
     return tuple(out)
@@ -178,26 +179,39 @@ def parse_targets(text: str) -> list[dict[str, Any]]:
 
 
 def _day_ranges(days: list[int]) -> str:
+    """Days of the week in the language spoken: 'Mon-Fri', 'Lun-Vie,Dom' (stored as numbers)."""
     days = sorted(set(days))
     out, i = [], 0
     while i < len(days):
         j = i
         while j + 1 < len(days) and days[j + 1] == days[j] + 1:
             j += 1
-        a, b = DAY_NAMES[days[i]].capitalize(), DAY_NAMES[days[j]].capitalize()
+        a, b = formats.short_day(days[i]), formats.short_day(days[j])
         out.append(a if i == j else f"{a}-{b}")
         i = j + 1
     return ",".join(out)
 
 
 def hours_text(hours: ServiceHours | None) -> str:
+    """Service hours as a person reads and types them, in their language: 'Mon-Fri 09:00-17:00;
+    holidays 2026-12-25', 'Lun-Vie 09:00-17:00; feriados 25/12/2026' (parse_hours reads it back)."""
     if hours is None:
         return ""
     if hours.always:
         return "24x7"
     text = f"{_day_ranges(hours.days)} {hours.start}-{hours.end}"
     if hours.holidays:
-        text += "; holidays " + ", ".join(d.isoformat() for d in sorted(hours.holidays))
+        text += "; " + pgettext("service hours", "holidays") + " " + ", ".join(
+            formats.date_text(d) for d in sorted(hours.holidays))
+    return text
+
+
+def hours_example(holidays: bool = False) -> str:
+    """Service hours written as the language writes them, for a hint: 'Mon-Fri 09:00-17:00' (and
+    '; holidays 2026-12-25')."""
+    text = f"{_day_ranges([0, 1, 2, 3, 4])} 09:00-17:00"
+    if holidays:
+        text += "; " + pgettext("service hours", "holidays") + " " + formats.date_text(date(2026, 12, 25))
     return text
 
 
@@ -223,24 +237,44 @@ def parse_intervals(text: str) -> dict[str, int]:
     return out
 
 
+def _holiday_words() -> re.Pattern[str]:
+    """The word that starts the holidays of service hours, in any of our languages (folded)."""
+    words = {"holidays", "holiday"}
+    for lang in LANGUAGES:
+        catalogue = load(lang)
+        if catalogue is not None:
+            words.add(_fold(catalogue.gettext("service hours\x04holidays")))
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})\s*:?\s*")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def parse_hours(text: str) -> dict[str, Any] | None:
+    """Service hours as typed: days in the language spoken or in English ('Lun-Vie', 'seg-sex',
+    'Mon-Fri', full names too), the times, then the holidays as the language writes dates (or ISO):
+    'Lun-Vie 09:00-17:00; feriados 25/12/2026'. Stored as numbers and ISO dates whatever the language."""
     text = (text or "").strip()
     if not text:
         return None
     if text.lower().replace(" ", "") in ("24x7", "24/7", "always"):
         return {"always": True}
     head, _sep, rest = text.partition(";")
-    m = re.fullmatch(r"\s*([A-Za-z,\- ]+?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", head)
+    m = re.fullmatch(r"\s*([^\W\d_][^\d;]*?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", head)
     if not m:
-        raise InputError(_("service hours: {head!r} should read like 'Mon-Fri 09:00-17:00' (or 24x7)").format(head=head.strip()))
+        raise InputError(_("service hours: {head!r} should read like '{example}' (or 24x7)").format(
+            head=head.strip(), example=hours_example()))
     days: list[int] = []
-    for chunk in m.group(1).lower().replace(" ", "").split(","):
+    for chunk in re.sub(r"-feira\b", "", m.group(1).lower()).replace(" ", "").split(","):
         a, _sep, b = chunk.partition("-")
-        try:
-            first = DAY_NAMES.index(a[:3])
-            last = DAY_NAMES.index(b[:3]) if b else first
-        except ValueError:
-            raise InputError(_("service hours: {chunk!r} is not a day (Mon, Tue ... Sun)").format(chunk=chunk)) from None
+        first = formats.parse_weekday(a)
+        last = formats.parse_weekday(b) if b else first
+        if first is None or last is None:
+            raise InputError(_("service hours: {chunk!r} is not a day ({days})").format(
+                chunk=chunk, days=", ".join(formats.short_day(i) for i in range(7))))
         days.extend(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
     start, end = (f"{int(t.split(':')[0]):02d}:{t.split(':')[1]}" for t in (m.group(2), m.group(3)))
     if end <= start:
@@ -248,12 +282,14 @@ def parse_hours(text: str) -> dict[str, Any] | None:
     holidays = []
     rest = rest.strip()
     if rest:
-        rest = re.sub(r"^holidays?\s*:?\s*", "", rest, flags=re.IGNORECASE)
+        folded = _fold(rest)
+        word = _holiday_words().match(folded)
+        rest = rest[word.end():] if word else rest  # folding keeps the length of what it removes from
         for part in [p.strip() for p in rest.split(",") if p.strip()]:
             try:
-                holidays.append(date.fromisoformat(part).isoformat())
-            except ValueError:
-                raise InputError(_("service hours: holiday {part!r} is not a date (YYYY-MM-DD)").format(part=part)) from None
+                holidays.append(formats.parse_date(part).isoformat())
+            except formats.ParseError as exc:
+                raise InputError(_("service hours, holidays: {error}").format(error=exc)) from None
     return {"days": sorted(set(days)), "start": start, "end": end, "holidays": holidays}
 
 

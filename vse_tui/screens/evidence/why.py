@@ -11,10 +11,20 @@ from textual.widgets.option_list import Option
 
 from vse_tui.core.evidence.audit_check import RULES
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map
+from vse_tui.core.kernel import clock
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.figures import audit_findings as audit_check
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.evidence.words import STATE_NAMES
+
+
+def _moment_text(value: object) -> str:
+    """When a task was last performed (stored UTC ISO 8601), in the person's time zone and language."""
+    try:
+        return clock.local_text(clock.parse_datetime(str(value))) if value else ""
+    except (ValueError, TypeError):
+        return str(value)
+
 
 STATE_STYLE = {"done": "green", "partly done": "dark_orange", "not started": "red", "stale": "dark_orange"}
 
@@ -109,7 +119,7 @@ class TaskWhyScreen(_LinesScreen):
         if t.evidence:
             ev = t.evidence
             head.append_text(Text.assemble(("\n" + _("last performed:") + " ", "dim"), f"{ev.get('record', '')} ",
-                                           (str(ev.get("at", ""))[:16].replace("T", " "), ""),
+                                           (_moment_text(ev.get("at")), ""),
                                            " " + _("by {person}").format(person=ev.get("by", ""))))
         lines: list[tuple[Text, list[str]]] = []
         for w in t.why:

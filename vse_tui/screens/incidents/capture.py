@@ -153,7 +153,8 @@ class QuickCapture(OnceModal):
         tgt = targets.due_for(self.app.store, c, s, prio).target
 
         self.query_one("#target", Static).update(Text(_("Target  {targets}  ({source})").format(
-            targets=targets_words(tgt.respond_minutes, tgt.resolve_minutes, tgt.hours), source=tgt.source)))
+            targets=targets_words(tgt.respond_minutes, tgt.resolve_minutes, tgt.hours),
+            source=policy.source_words(tgt.source))))
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._update_priority()

@@ -17,6 +17,7 @@ from vse_tui.core.governance.people import name_of
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
 from vse_tui.core.incidents.hours import hours_words
+from vse_tui.core.incidents.policy import source_words
 from vse_tui.core.intake.mail_delivery import messages_of
 from vse_tui.core.intake.mail_intake import notify_by_mail
 from vse_tui.core.kernel import clock
@@ -294,7 +295,7 @@ class IncidentDetailScreen(BaseScreen):
             row(_("time to resolve"), clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
         if clk.due_at and inc.status != "closed":
             row(_("target"), _("resolve by {when} ({source})").format(when=clock.local_text(clk.due_at),
-                                                                      source=clk.source))
+                                                                      source=source_words(clk.source)))
         row(_("waited"), clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes)) if inc.waiting_minutes else "")
         row(_("steps taken"), inc.steps_taken)
         row(_("solution"), inc.solution)
