@@ -1,6 +1,7 @@
 """The structure holds: the import contracts of pyproject.toml, no import cycle anywhere in the
 package, and no SQL outside the store."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -75,4 +76,47 @@ def test_no_sql_outside_the_store():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if speaking.search(line):
                 found.append(f"{rel}:{number}: {line.strip()}")
+    assert found == []
+
+
+# The store's filter language: a lookup after a field's name, a field read whole from JSON, a field
+# followed to the kind it links to. The core speaks it to the store; the doors ask named queries.
+_LOOKUP = re.compile(r"__(lt|le|gt|ge|ne|in|notin|isnull|like|has|match)$")
+_RELATION = re.compile(r"^[a-z_]+>[a-z_]+$")
+DOORS = ("screens", "cli", "reports", "widgets")
+
+
+def _filter_language(source: str) -> list[tuple[int, str]]:
+    """Each string literal (a dict's key, a piece of an f-string, any other) of `source` that
+    speaks the store's filter language, with its line."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+            if _LOOKUP.search(text) or ":json" in text or _RELATION.match(text):
+                found.append((node.lineno, text))
+    return found
+
+
+def test_the_filter_language_is_caught_in_every_shape_it_is_written():
+    source = '''
+store.count("feedback", {"received_at__ge": lo, "received_at__lt": hi})
+store.rows("services", ["uuid", "service_hours:json"], {"state__ne": "retired"})
+where = {f"{field}__isnull": True}
+columns = [("customer", "customer>customers", 14)]
+store.titles("people", {"affiliation": "internal"})  # a plain field's value: no language
+text = "a > b, __init__, 08:00>09:00"
+'''
+    assert [text for _line, text in _filter_language(source)] == [
+        "received_at__ge", "received_at__lt", "service_hours:json", "state__ne", "__isnull", "customer>customers"]
+
+
+def test_no_door_speaks_the_stores_filter_language():
+    """Screens, widgets, the command line and the reports ask the core's named queries
+    (`core/<process>/queries.py`, `core/model/queries.py`), never a filter string of their own."""
+    found = []
+    for door in DOORS:
+        for path in sorted((ROOT / "vse_tui" / door).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            found += [f"{rel}:{line}: {text!r}" for line, text in _filter_language(path.read_text(encoding="utf-8"))]
     assert found == []

@@ -365,6 +365,17 @@ def cmd_serve(args) -> int:
 
 
 def register(reg) -> None:
+    _register_upkeep(reg)
+    _register_sync(reg)
+    p = reg.command("serve", _("serve the app in a browser (needs pip install 'vse-tui[web]')"), cmd_serve)
+    p.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: this machine only)"))
+    p.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: 8000)"))
+    add_yes(p, _("confirm a non-local address"))
+
+
+def _register_upkeep(reg) -> None:
+    """The database's own keeping: verify, backup, restore, doctor, export; the standard, the demo,
+    attached files."""
     p = reg.command("verify", _("check the history's hash chain and every record against its history; print its tip"),
                     cmd_verify)
     p.add_argument("--anchor", action="append", metavar=pgettext("metavar", "FILE"),
@@ -407,6 +418,9 @@ def register(reg) -> None:
     add_format(p, "table", "json", "csv")
     add_out(p)
 
+
+def _register_sync(reg) -> None:
+    """Offline copies: clone, export and import bundles, conflicts and peers."""
     help_ = _("offline copies and merging (clone, export, import, conflicts)")
     p = reg.action("sync", "clone", _("a full copy for a technician, which knows it is a copy"), cmd_sync, help_)
     p.add_argument("--out", metavar=pgettext("metavar", "FILE"), required=True, help=_("where to write it"))
@@ -433,11 +447,6 @@ def register(reg) -> None:
     p.add_argument("conflict", type=int, help=_("the conflict's number, as sync conflicts lists it"))
     p.add_argument("--keep", choices=["local", "remote"], required=True, help=_("which side's value to keep"))
     reg.action("sync", "peers", _("the copies this database exchanges with"), cmd_sync)
-
-    p = reg.command("serve", _("serve the app in a browser (needs pip install 'vse-tui[web]')"), cmd_serve)
-    p.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: this machine only)"))
-    p.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: 8000)"))
-    add_yes(p, _("confirm a non-local address"))
 
 
 __all__ = ["register", "output"]

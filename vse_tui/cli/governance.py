@@ -306,6 +306,14 @@ def cmd_import_parties(args) -> int:
 
 
 def register(reg) -> None:
+    _register_people(reg)
+    _register_approve(reg)
+    _register_checks_and_reports(reg)
+    _register_party_imports(reg)
+
+
+def _register_people(reg) -> None:
+    """People, their logins and keys, and the SSH session one of their keys starts."""
     p = reg.action("people", "add", _("add a person with their roles; prints the new id"), cmd_people_add,
                    _("people of the shop, customers' and suppliers' contacts (GO.1.2)"))
     p.add_argument("name", help=_("the person's full name"))
@@ -353,6 +361,9 @@ def register(reg) -> None:
     p.add_argument("person", help=_("the person's uuid"))
     p.add_argument("fingerprint", help=_("the key's fingerprint"))
 
+
+def _register_approve(reg) -> None:
+    """Approving a record's current version, typed or signed."""
     p = reg.command("approve", _("approve the current version of a record (a signature bound to its content)"), cmd_approve)
     p.add_argument("ref", help=_("the record's id, e.g. POL-0001"))
     p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who approved (default: you); a contact for an acceptance"))
@@ -370,6 +381,9 @@ def register(reg) -> None:
     p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the private key to sign with (default: the one in ~/.ssh matching "
                                                  "the registered public key)"))
 
+
+def _register_checks_and_reports(reg) -> None:
+    """The audit check, the role warnings, what is due, the reports and the audit pack."""
     p = reg.action("audit", "check", _("what an assessor would question: findings with their records (exit 1 if any)"),
                    cmd_audit_check, _("the shop's own pre-assessment"))
     add_format(p, "md", "json")
@@ -404,6 +418,9 @@ def register(reg) -> None:
     p.add_argument("--period", metavar=pgettext("metavar", "P"), help=_("the audit's period: only the incidents opened in it (2026, "
                    "2026-Q3, 2026-09 or FROM..TO dates; default: every incident); other records are all there"))
 
+
+def _register_party_imports(reg) -> None:
+    """Customers, suppliers and people from a spreadsheet."""
     for kind, what in (("customers", _("customers from a spreadsheet (CSV)")),
                        ("suppliers", _("suppliers from a spreadsheet (CSV)")),
                        ("people", _("people, with their roles from a spreadsheet (CSV)"))):

@@ -108,10 +108,15 @@ def preview_incidents(plan, path, out=None) -> None:
     dates read (from how many values), the value words and where each goes, the first tickets, the
     counts, each rejected row (the first 20)."""
     out = out or sys.stdout
+    for line in [*_how_read(plan, path), *_words_read(plan), *_what_it_will_do(plan)]:
+        print(one_line(line), file=out)
 
-    def say(text: str) -> None:
-        print(one_line(text), file=out)
 
+def _how_read(plan, path) -> list[str]:
+    """The file's rows and tickets, its layout, encoding and separator, the key, the columns taken,
+    ignored and unused, the event time and how each date column reads."""
+    lines: list[str] = []
+    say = lines.append
     if plan.event_log:
         say(_("{file}: {rows} rows, {tickets} tickets (an event log: one incident per ticket)").format(
             file=path.name, rows=plan.rows, tickets=plan.ticket_count))
@@ -136,6 +141,14 @@ def preview_incidents(plan, path, out=None) -> None:
     for name, how in plan.dates.items():
         if name in plan.mapping:
             say(_("dates in {column}: {how}").format(column=repr(plan.mapping[name]), how=how))
+    return lines
+
+
+def _words_read(plan) -> list[str]:
+    """The words each value column holds, the status words no table knows (and where they went),
+    the notes."""
+    lines: list[str] = []
+    say = lines.append
     for name, used in plan.values_used.items():
         words = sorted(f"{w} ({n})" for w, n in used.items())
         listed = ", ".join(words[:12])
@@ -157,6 +170,13 @@ def preview_incidents(plan, path, out=None) -> None:
                          n=plan.no_close_date))
     for note in plan.notes:
         say(_("note: {note}").format(note=note))
+    return lines
+
+
+def _what_it_will_do(plan) -> list[str]:
+    """The first tickets, organisations that are not customers, the counts, the rejected rows."""
+    lines: list[str] = []
+    say = lines.append
     for ticket in plan.preview[:5]:
         i = ticket.initial
         say(f"  {ticket.key or '-':<16} {i['priority']} {ticket.final_state:<22} {i['summary'][:56]}"
@@ -187,6 +207,7 @@ def preview_incidents(plan, path, out=None) -> None:
         say(_("  line {line}: {reason}").format(line=r.line, reason=r.reason))
     if len(plan.rejected) > SHOWN:
         say(_("  ... and {n} more (--rejects FILE.csv writes them all)").format(n=len(plan.rejected) - SHOWN))
+    return lines
 
 
 def write_rejects(plan, target, force: bool = False, database=None) -> None:

@@ -341,6 +341,28 @@ def cmd_record_show(args) -> int:
 
 
 def register(reg) -> None:
+    _register_incident_steps(reg)
+    _register_incident_upkeep(reg)
+    _register_change_steps(reg)
+    _register_schedule_entry(reg)
+    _register_training_feedback_roles(reg)
+    _register_setup_and_records(reg)
+
+
+def _approver_options(p) -> None:
+    """Who decided, how, and what covers a role rule's risk: the options of each approving step."""
+    p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who decided (default: you)"))
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="other",
+                   help=_("how the decision was given (default: other)"))
+    p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("who noted a verbal decision"))
+    p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("how the risk is covered, when a role rule warns"))
+    p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"),
+                   help=_("recording someone else's decision (--by, --how email or paper): the message (.eml) or "
+                          "the scan that shows it, attached"))
+
+
+def _register_incident_steps(reg) -> None:
+    """The IN.2 flow: classify, notify, restore, close."""
     inc = "incident"
     p = reg.action(inc, "classify", _("classify and link an incident (IN.2.2)"), cmd_incident_classify)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
@@ -373,6 +395,11 @@ def register(reg) -> None:
     p.add_argument("--check", metavar=pgettext("metavar", "TEXT"), help=_("how they checked it (with --checked-by)"))
     p.add_argument("--acknowledgement", metavar=pgettext("metavar", "TEXT"),
                    help=_("instead of --checked-by: why nobody else checked the fix"))
+
+
+def _register_incident_upkeep(reg) -> None:
+    """Around the flow: a potential problem, a change raised, reopening, waiting, time spent."""
+    inc = "incident"
     p = reg.action(inc, "problem", _("mark an incident a potential problem (IN.1.3)"), cmd_incident_problem)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))
@@ -395,23 +422,15 @@ def register(reg) -> None:
     p.add_argument("--not-billable", action="store_true", help=_("time the customer is not billed for"))
     p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
 
+
+def _register_change_steps(reg) -> None:
+    """A change's path from evaluation to review (CO.2, CO.3)."""
     ch = "change"
-
-    def approver(p) -> None:
-        p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who decided (default: you)"))
-        p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="other",
-                       help=_("how the decision was given (default: other)"))
-        p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("who noted a verbal decision"))
-        p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("how the risk is covered, when a role rule warns"))
-        p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"),
-                       help=_("recording someone else's decision (--by, --how email or paper): the message (.eml) or "
-                              "the scan that shows it, attached"))
-
     p = reg.action(ch, "evaluate", _("approve or reject a requested change (CO.2.1)"), cmd_change_evaluate)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("--reject", action="store_true", help=_("reject it (default: approve)"))
     p.add_argument("--reason", metavar=pgettext("metavar", "TEXT"), help=_("why (required to reject)"))
-    approver(p)
+    _approver_options(p)
     p = reg.action(ch, "schedule", _("give an approved change its planned time (CO.2.2)"), cmd_change_schedule)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("starts", metavar=pgettext("metavar", "START"), help=_("YYYY-MM-DD HH:MM"))
@@ -421,7 +440,7 @@ def register(reg) -> None:
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("--scope", required=True, metavar=pgettext("metavar", "TEXT"), help=_("what the change covers"))
     p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("another item of the design (risks=...)"))
-    approver(p)
+    _approver_options(p)
     p = reg.action(ch, "build", _("record the built change and its master copy (CO.2.4)"), cmd_change_build)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("--master-copy", required=True, metavar=pgettext("metavar", "WHERE"), help=_("where the master copy of the build is kept"))
@@ -441,14 +460,18 @@ def register(reg) -> None:
     p = reg.action(ch, "approve-deployment", _("review the test report and approve deployment (CO.3.2)"),
                    cmd_change_approve_deployment)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
-    approver(p)
+    _approver_options(p)
     p = reg.action(ch, "deploy", _("deploy (CO.3.4): the items it impacts record it"), cmd_change_deploy)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
     p = reg.action(ch, "review", _("review the deployment (CO.3.5)"), cmd_change_review)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("outcome", help=_("did it do what it should; what changes next time"))
-    p = reg.action(ch, "schedule-entry", _("put a change window, maintenance window or business event on the schedule"),
+
+
+def _register_schedule_entry(reg) -> None:
+    """An entry of the change schedule that is not a change: a window or a business event."""
+    p = reg.action("change", "schedule-entry", _("put a change window, maintenance window or business event on the schedule"),
                    cmd_schedule_entry)
     p.add_argument("title", help=_("what the entry is called"))
     p.add_argument("--type", choices=["change window", "maintenance window", "business event"], required=True, help=_("the kind of entry"))
@@ -456,6 +479,9 @@ def register(reg) -> None:
     p.add_argument("ends", metavar=pgettext("metavar", "END"), nargs="?", help=_("YYYY-MM-DD HH:MM"))
     p.add_argument("--repeat", choices=["none", "weekly", "monthly"], default="none", help=_("how it recurs (default: none)"))
 
+
+def _register_training_feedback_roles(reg) -> None:
+    """Training met and renewed, feedback's steps, role warnings acknowledged."""
     p = reg.action("training", "met", _("record training or a competence need as met (IN.1.1)"), cmd_training_met,
                    _("training and competence of the role holders (IN.1.1, IN.1.2)"))
     p.add_argument("training", metavar=pgettext("metavar", "TRN"), help=_("the training or competence need, e.g. TRN-0003"))
@@ -480,6 +506,9 @@ def register(reg) -> None:
     p.add_argument("--mitigation", required=True, metavar=pgettext("metavar", "TEXT"),
                    help=_("the check that covers the risk, e.g. 'the customer confirms each P1/P2 closure'"))
 
+
+def _register_setup_and_records(reg) -> None:
+    """The guided setup's steps, and any record added, shown or edited through the generic editor."""
     p = reg.command("setup", _("save a step of the guided setup (the same steps as the setup screen)"), cmd_setup)
     p.add_argument("step", choices=["goals", "scope", "roles", "policy", "approve", "experience", "resources",
                                     "documents"], help=_("the step to save"))

@@ -34,7 +34,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ from ..core.governance.keys import Keys, key_rows
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import plural, visible
+from ..core.model.queries import Window
 from ..core.model.records import BY_WP, KINDS, model_for
 from ..core.model.records.registry import PREFIXES
 from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
@@ -110,7 +111,7 @@ class Page:
     count: int = 0  # records the page is about
     of: int | None = None  # with a period: the records of the kind, in it or not
     part: bool = False  # one month of a longer list (linked from the list's own page)
-    month: tuple[str, str] | None = None  # (field, YYYY-MM) of the records of a month's page
+    month: Window | None = None  # the records of a month's page
     written: bool = False  # written already (record pages are written as soon as they are filled)
 
     def up(self) -> str:
@@ -324,15 +325,16 @@ class _Pack:
         if kind not in self.split:
             return None
         base, field = self.split[kind]
-        found = self.store.row(kind, [field], {"id": rid, **self.period_filter(kind)})
+        found = self.store.row(kind, [field], self.kept(kind).where(id=rid))
         return f"{base}-{_month_of(found[0])}" if found else None  # not in this pack: its id, unlinked
 
-    def period_filter(self, kind: str) -> dict[str, Any]:
-        """The records of `kind` the period keeps, as a filter (none: all of them)."""
+    def kept(self, kind: str) -> Window:
+        """The records of `kind` the period keeps, on the moment their pages are by month (a window
+        without bounds: all of them)."""
+        field = SPLIT_BY.get(kind, "created_at")
         if self.bounds is None or kind not in SPLIT_BY:
-            return {}
-        field = SPLIT_BY[kind]
-        return {f"{field}__ge": self.bounds[0], f"{field}__lt": self.bounds[1]}
+            return Window(field)
+        return Window(field, *self.bounds)
 
     def who_wrote(self, h: dict[str, Any]) -> str:
         if h.get("person"):
@@ -349,19 +351,19 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     is still spread over the months it covers)."""
     store = pack.store
     total = store.count(kind)
-    kept = pack.period_filter(kind)
-    if total <= SPLIT_AT and not kept:
+    kept = pack.kept(kind)
+    if total <= SPLIT_AT and not kept.bounded:
         for (rid,) in store.rows(kind, ["id"]):
             pack.where[rid] = base
         return [Page(title, base, count=total)]
-    field = SPLIT_BY.get(kind, "created_at")
+    field = kept.field
     by_month: dict[str, int] = defaultdict(int)
-    for (moment,) in store.each_row(kind, [field], kept or None, order=None):  # counted as read: nothing kept per record
+    for (moment,) in store.each_row(kind, [field], kept.where() or None, order=None):  # counted as read: nothing kept per record
         by_month[_month_of(moment)] += 1
     pack.split[kind] = (base, field)
     opened = field == "opened_at"
     inside = sum(by_month.values())
-    if kept and pack.period is not None:
+    if kept.bounded and pack.period is not None:
         values = {"inside": inside, "total": total, "period": _period_text(pack.period), "other": total - inside}
         if ".." in pack.period.label:
             first = (_("{inside} of {total} records: those opened from {period}, the period of this pack, one page per "
@@ -377,12 +379,12 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
     else:  # always many here
         first = (_("{total} records, one page per month opened (local time).") if opened else
                  _("{total} records, one page per month of creation (local time).")).format(total=total)
-    index = Page(title, base, count=inside, of=total if kept else None, blocks=[
+    index = Page(title, base, count=inside, of=total if kept.bounded else None, blocks=[
         ("p", first),
         ("table", ([pgettext("audit pack", "month"), pgettext("audit pack", "records")],
                    [[Link(_month_text(m), f"{base}-{m}"), str(n)] for m, n in sorted(by_month.items())]
                    or [[_("none"), "0"]]))])
-    return [index, *(Page(f"{title}: {_month_text(m)}", f"{base}-{m}", count=n, part=True, month=(field, m))
+    return [index, *(Page(f"{title}: {_month_text(m)}", f"{base}-{m}", count=n, part=True, month=_month_window(field, m))
                      for m, n in sorted(by_month.items()))]
 
 
@@ -405,26 +407,11 @@ def _month_text(month: str) -> str:
     return month_and_year(date(int(month[:4]), int(month[5:7]), 1))
 
 
-def _month_filter(field: str, month: str) -> dict[str, Any]:
-    """The records of one page: `field` within the local calendar month `month` (YYYY-MM)."""
-
+def _month_window(field: str, month: str) -> Window:
+    """The records of one page: `field` within the local calendar month `month` (YYYY-MM), or none."""
     if month == UNDATED:
-        return {f"{field}__isnull": True}
-    year, number = int(month[:4]), int(month[5:7])
-    start = datetime(year, number, 1)  # local midnight: iso() takes a naive moment as local time
-    end = datetime(year + number // 12, number % 12 + 1, 1)
-    return {f"{field}__ge": clock.iso(start), f"{field}__lt": clock.iso(end)}
-
-
-def _within(month: dict[str, Any], period: dict[str, Any]) -> dict[str, Any]:
-    """A month's filter narrowed to the period's (the later start, the earlier end)."""
-    out = dict(month)
-    for key, value in period.items():
-        if key in out:
-            out[key] = max(out[key], value) if key.endswith("__ge") else min(out[key], value)
-        else:
-            out[key] = value
-    return out
+        return Window(field, undated=True)
+    return Window.month(field, int(month[:4]), int(month[5:7]))
 
 
 def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
@@ -436,7 +423,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
 
     states = training_states(pack.store) if kind == "training" else {}
     for page in pages:
-        where = _within(_month_filter(*page.month), pack.period_filter(kind)) if page.month else None
+        where = page.month.narrowed(pack.kept(kind)).where() if page.month else None
         listing: list[list[Any]] = []
         sections = Sections(folder, page)
         try:
@@ -467,11 +454,42 @@ def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
         yield batch
 
 
+_BOOKKEEPING = ("uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by")
+
+
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
-    store = pack.store
-    names = list(wp.fields) if wp else [n for n in type(rec).model_fields
-                                         if n not in ("uuid", "id", "approvals", "version", "created_at", "updated_at",
-                                                      "created_by", "updated_by")]
+    """One record's section: its content items, its approval state and approvals, the files
+    attached to it and its history."""
+    blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {rec.title_text}")),
+                                     ("table", ([_("content item (* required in this status)"),
+                                                 pgettext("audit pack", "value")], _content_rows(pack, rec, wp, labels)))]
+    if rec.KIND == "performance_reports" and rec.period_performance:
+        blocks += _performance_blocks(rec.period_performance)
+    if wp and wp.approved_status:
+        blocks.append(("p", _approval_state_mark(pack, rec)))
+    if rec.approvals:
+        blocks.append(("table", ([_("approved by"), _("role held"), pgettext("audit pack", "meaning"),
+                                  pgettext("audit pack", "when"), pgettext("audit pack", "how"),
+                                  pgettext("audit pack", "version"), _("content sha256"), _("recorded by (login@host)"),
+                                  pgettext("audit pack", "signature")], _approval_rows(pack, rec))))
+    attached = pack.store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
+    if attached:
+        blocks.append(("table", ([_("attached file"), "sha256", pgettext("audit pack", "bytes"),
+                                  pgettext("audit pack", "by"), pgettext("audit pack", "when")],
+                                 [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
+                                   else Mark(_("{name} (file missing)").format(name=a.name), "no"), a.sha256, str(a.size),
+                                   pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
+    history = pack.store.history(rec.uuid)
+    blocks.append(("table", ([_("when (* in the tool it came from)"), pgettext("audit pack", "who"),
+                              pgettext("audit pack", "task"), pgettext("audit pack", "change")], [
+        [when_text(h), pack.who_wrote(h), h["task"] or "", change_text(h, labels)] for h in history])))
+    return blocks
+
+
+def _content_rows(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[list[Any]]:
+    """The work product's content items (an empty required one marked), what the record holds
+    beyond them, then its status, version and creation."""
+    names = list(wp.fields) if wp else [n for n in type(rec).model_fields if n not in _BOOKKEEPING]
     rows: list[list[Any]] = []
     required = set(wp.required_in(rec.status)) if wp else set()
     for name in names:
@@ -480,8 +498,7 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         rows.append([label, text if text else Mark(_(NOT_RECORDED), "no" if name in required else "dim")])
     if wp:  # what the record holds beyond the standard's items (filled ones only)
         for name in type(rec).model_fields:
-            if name in names or name in ("uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by",
-                                         "updated_by", "status", "state"):
+            if name in names or name in _BOOKKEEPING or name in ("status", "state"):
                 continue
             text = item_text(rec, name, labels)
             if text:
@@ -494,64 +511,50 @@ def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[s
         when=clock.local_text(rec.created_at), person=pack.name(rec.created_by))])
     if rec.KIND == "performance_reports":
         rows.append([pgettext("audit pack", "figures"), _("in the table below")])
-    blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {rec.title_text}")),
-                                     ("table", ([_("content item (* required in this status)"),
-                                                 pgettext("audit pack", "value")], rows))]
-    if rec.KIND == "performance_reports" and rec.period_performance:
-        blocks += _performance_blocks(rec.period_performance)
-    if wp and wp.approved_status:
-        st = approval_state(rec)
-        place = next((n for n, a in enumerate(rec.approvals) if a is st.latest), None)
-        if (rec.uuid, place) in pack.bad_signatures:  # never "signed" for a signature that does not hold
-            blocks.append(("p", Mark(st.text.replace(_("(signed)"), _("(its signature does not verify)")), "no")))
-        else:
-            blocks.append(("p", Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))))
-    if rec.approvals:
-        current = content_hash(rec)
-        approval_rows = []
-        for n, (a, s) in enumerate(zip(rec.approvals, signoffs(store, rec), strict=True)):
-            if a.signature:
-                stem = f"{rec.id}-v{a.version}-{n + 1}"
-                pack.signatures.append({"stem": stem, "record": rec, "approval": a, "index": n})
-                signed: Any = Link(_("signed (SSH): signatures/{stem}.sig").format(stem=stem), "signatures")
-                if (rec.uuid, n) in pack.bad_signatures:
-                    signed = Mark(_("the signature does not verify (signatures/{stem}.sig)").format(stem=stem), "no")
-            else:
-                signed = _("typed, not signed")
-            how: Any = words.how(a.how) if a.how != "signature" or a.signature else _("typed as a signature (no SSH signature)")
-            how += _(", noted by {person}").format(person=pack.name(a.noted_by)) if a.noted_by else ""
-            if a.recorded_by or a.evidence:  # given elsewhere: who recorded it, and what shows it
-                shown = words.how(a.how)
-                values = {"recorder": pack.name(a.recorded_by) or "?", "person": pack.name(a.person) or a.by,
-                          "how": shown}
-                how = Link(_("recorded by {recorder} for {person}, how: {how}, attached").format(**values),
-                           pack.files[a.evidence]) if a.evidence in pack.files else \
-                    Mark(_("recorded by {recorder} for {person}, how: {how}, nothing attached").format(**values), "no")
-            approval_rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark(_("no role"), "no"),
-                                  words.meaning(s.meaning), clock.local_text(a.at), how,
-                                  str(a.version or "-"),
-                                  Mark(_("this content ({sha})").format(sha=a.content[:12]), "ok")
-                                  if a.content == current else
-                                  Mark(_("an earlier content ({sha})").format(sha=a.content[:12]), "part") if a.content
-                                  else _("not bound (older record)"),
-                                  s.recorded_by, signed])
-        blocks.append(("table", ([_("approved by"), _("role held"), pgettext("audit pack", "meaning"),
-                                  pgettext("audit pack", "when"), pgettext("audit pack", "how"),
-                                  pgettext("audit pack", "version"), _("content sha256"), _("recorded by (login@host)"),
-                                  pgettext("audit pack", "signature")], approval_rows)))
-    attached = store.records("attachments", {"record": rec.uuid}) if rec.KIND != "attachments" else []
-    if attached:
-        blocks.append(("table", ([_("attached file"), "sha256", pgettext("audit pack", "bytes"),
-                                  pgettext("audit pack", "by"), pgettext("audit pack", "when")],
-                                 [[Link(pack.files[a.uuid].split("/", 1)[1], pack.files[a.uuid]) if a.uuid in pack.files
-                                   else Mark(_("{name} (file missing)").format(name=a.name), "no"), a.sha256, str(a.size),
-                                   pack.name(a.created_by), clock.local_text(a.created_at)] for a in attached])))
+    return rows
 
-    history = store.history(rec.uuid)
-    blocks.append(("table", ([_("when (* in the tool it came from)"), pgettext("audit pack", "who"),
-                              pgettext("audit pack", "task"), pgettext("audit pack", "change")], [
-        [when_text(h), pack.who_wrote(h), h["task"] or "", change_text(h, labels)] for h in history])))
-    return blocks
+
+def _approval_state_mark(pack: _Pack, rec) -> Mark:
+    """The record's approval state in words; never "signed" for a signature that does not verify."""
+    st = approval_state(rec)
+    place = next((n for n, a in enumerate(rec.approvals) if a is st.latest), None)
+    if (rec.uuid, place) in pack.bad_signatures:
+        return Mark(st.text.replace(_("(signed)"), _("(its signature does not verify)")), "no")
+    return Mark(st.text, "ok" if st.current else ("no" if st.needs_approval else "dim"))
+
+
+def _approval_rows(pack: _Pack, rec) -> list[list[Any]]:
+    """A row per approval: who, the role they held, what it means, when, how, of which content, and
+    its signature (each signed one is listed for the signatures page)."""
+    current = content_hash(rec)
+    rows = []
+    for n, (a, s) in enumerate(zip(rec.approvals, signoffs(pack.store, rec), strict=True)):
+        if a.signature:
+            stem = f"{rec.id}-v{a.version}-{n + 1}"
+            pack.signatures.append({"stem": stem, "record": rec, "approval": a, "index": n})
+            signed: Any = Link(_("signed (SSH): signatures/{stem}.sig").format(stem=stem), "signatures")
+            if (rec.uuid, n) in pack.bad_signatures:
+                signed = Mark(_("the signature does not verify (signatures/{stem}.sig)").format(stem=stem), "no")
+        else:
+            signed = _("typed, not signed")
+        how: Any = words.how(a.how) if a.how != "signature" or a.signature else _("typed as a signature (no SSH signature)")
+        how += _(", noted by {person}").format(person=pack.name(a.noted_by)) if a.noted_by else ""
+        if a.recorded_by or a.evidence:  # given elsewhere: who recorded it, and what shows it
+            shown = words.how(a.how)
+            values = {"recorder": pack.name(a.recorded_by) or "?", "person": pack.name(a.person) or a.by,
+                      "how": shown}
+            how = Link(_("recorded by {recorder} for {person}, how: {how}, attached").format(**values),
+                       pack.files[a.evidence]) if a.evidence in pack.files else \
+                Mark(_("recorded by {recorder} for {person}, how: {how}, nothing attached").format(**values), "no")
+        rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark(_("no role"), "no"),
+                     words.meaning(s.meaning), clock.local_text(a.at), how,
+                     str(a.version or "-"),
+                     Mark(_("this content ({sha})").format(sha=a.content[:12]), "ok")
+                     if a.content == current else
+                     Mark(_("an earlier content ({sha})").format(sha=a.content[:12]), "part") if a.content
+                     else _("not bound (older record)"),
+                     s.recorded_by, signed])
+    return rows
 
 
 def _performance_blocks(report: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -583,7 +586,6 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
     store = pack.store
     tasks = evidence_map(store)
     s = summary(tasks)
-    names = {p.code: p.name for p in pack.standard.processes}
     intervals = review_intervals(store)
     blocks: list[tuple[str, Any]] = [
         ("p", _("Tasks done: {done} of {total} ({per_process}). The state of each task is derived from the records "
@@ -593,9 +595,20 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
                     per_process=", ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all"))),
         ("p", _("Stale after (the shop's review intervals, days): {intervals}").format(
             intervals=", ".join(f"{t} {d}" for t, d in sorted(intervals.items())))),
+        *_task_blocks(pack, tasks, s),
     ]
-    current = None
+    findings = audit_findings(store)
+    return [Page(_("Evidence map of the 40 tasks"), "evidence-map", blocks, len(tasks)),
+            Page(_("Audit check"), "audit-check", _check_blocks(pack, findings), len(findings))]
+
+
+def _task_blocks(pack: _Pack, tasks, s: dict[str, tuple[int, int]]) -> list[tuple[str, Any]]:
+    """Per process, a heading with its count done and a table of its tasks: state, rule, why,
+    latest evidence, inputs, outputs and role holders."""
+    names = {p.code: p.name for p in pack.standard.processes}
     nobody = _("nobody")
+    blocks: list[tuple[str, Any]] = []
+    current = None
     rows: list[list[Any]] = []
     for t in tasks:
         if t.process != current:
@@ -617,18 +630,22 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
                      "\n".join(f"{r}: {', '.join(h) or nobody}" for r, h in t.holders.items())])
     if rows:
         blocks.append(("table", (_task_head(), rows)))
-    findings = audit_findings(store)
-    check = [("p", Mark(ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
-                        "no" if findings else "ok")),
-             ("p", _("What an assessor reading these records would question, rule by rule (the same list as "
-                     "'vse-tui audit check'). The rules: {rules}.").format(
-                         rules="; ".join(f"{k}: {_(v)}" for k, v in RULES.items())))]
+    return blocks
+
+
+def _check_blocks(pack: _Pack, findings) -> list[tuple[str, Any]]:
+    """The audit check's page: how many findings, the rules, and a row per finding."""
+    check: list[tuple[str, Any]] = [
+        ("p", Mark(ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
+                   "no" if findings else "ok")),
+        ("p", _("What an assessor reading these records would question, rule by rule (the same list as "
+                "'vse-tui audit check'). The rules: {rules}.").format(
+                    rules="; ".join(f"{k}: {_(v)}" for k, v in RULES.items())))]
     if findings:
         check.append(("table", ([pgettext("audit pack", "rule"), pgettext("audit pack", "records"),
                                  pgettext("audit pack", "finding")],
                                 [[f.rule, [pack.link(r) for r in f.records], f.what] for f in findings])))
-    return [Page(_("Evidence map of the 40 tasks"), "evidence-map", blocks, len(tasks)),
-            Page(_("Audit check"), "audit-check", check, len(findings))]
+    return check
 
 
 def _needed(statuses: list[str]) -> str:
@@ -689,29 +706,7 @@ VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do b="${s%.sig}"; '
 
 
 def _signature_page(pack: _Pack, target: Path) -> Page:
-    rows = []
-    if pack.signatures:
-        folder = private_folder(target / "signatures")
-        write_text(folder / "allowed_signers", allowed_signers(pack.store), force=True, what="audit pack")
-        keys = Keys(pack.store)
-        files: dict[str, Any] = {}
-        for sig in pack.signatures:
-            rec, a, n = sig["record"], sig["approval"], sig["index"]
-            if rec.uuid not in files:
-                files[rec.uuid] = signed_files(pack.store, rec, keys)
-            made = files[rec.uuid].get(n)
-            stem = sig["stem"]
-            write_text(folder / f"{stem}.txt", made.text if made else "", force=True, what="audit pack")
-            write_text(folder / f"{stem}.sig", a.signature or "", force=True, what="audit pack")
-            write_text(folder / f"{stem}.allowed_signers", (made.signers if made else None) or "", force=True,
-                       what="audit pack")
-            write_bytes(folder / f"{stem}.content.json", (made.content if made else None) or b"", force=True,
-                        what="audit pack")
-            bad = pack.bad_signatures.get((rec.uuid, n))
-            rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, words.meaning(a.meaning),
-                         clock.local_text(a.at), a.key or "-",
-                         Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark(_("verifies"), "ok")),
-                         f"signatures/{stem}.txt, .sig, .allowed_signers, .content.json"])
+    rows = _write_signatures(pack, target) if pack.signatures else []
     blocks: list[tuple[str, Any]] = [
         ("p", ngettext("{n} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
                        "text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
@@ -734,19 +729,51 @@ def _signature_page(pack: _Pack, target: Path) -> Page:
                    ("p", _("Each signature prints 'Good \"vse-tui\" signature for ...' and '....content.json: OK'; "
                            "any other output names the one that failed. signatures/allowed_signers lists the keys "
                            "people hold now."))]
+    return Page(_("Signatures"), "signatures", blocks + _key_blocks(pack), len(pack.signatures))
+
+
+def _write_signatures(pack: _Pack, target: Path) -> list[list[Any]]:
+    """Write each signature into `signatures/` beside the text it signs, the key its signer held
+    and the content approved; a row of the page for each."""
+    folder = private_folder(target / "signatures")
+    write_text(folder / "allowed_signers", allowed_signers(pack.store), force=True, what="audit pack")
+    keys = Keys(pack.store)
+    files: dict[str, Any] = {}
+    rows = []
+    for sig in pack.signatures:
+        rec, a, n = sig["record"], sig["approval"], sig["index"]
+        if rec.uuid not in files:
+            files[rec.uuid] = signed_files(pack.store, rec, keys)
+        made = files[rec.uuid].get(n)
+        stem = sig["stem"]
+        write_text(folder / f"{stem}.txt", made.text if made else "", force=True, what="audit pack")
+        write_text(folder / f"{stem}.sig", a.signature or "", force=True, what="audit pack")
+        write_text(folder / f"{stem}.allowed_signers", (made.signers if made else None) or "", force=True,
+                   what="audit pack")
+        write_bytes(folder / f"{stem}.content.json", (made.content if made else None) or b"", force=True,
+                    what="audit pack")
+        bad = pack.bad_signatures.get((rec.uuid, n))
+        rows.append([pack.link(rec.id), str(a.version), pack.name(a.person) or a.by, words.meaning(a.meaning),
+                     clock.local_text(a.at), a.key or "-",
+                     Mark(bad, "no") if bad else (pack.signatures_unchecked or Mark(_("verifies"), "ok")),
+                     f"signatures/{stem}.txt, .sig, .allowed_signers, .content.json"])
+    return rows
+
+
+def _key_blocks(pack: _Pack) -> list[tuple[str, Any]]:
+    """Every key registered: who registered it, how, when, and whether it checks."""
     key_list = key_rows(pack.store)
-    blocks += [("h2", _("Keys: who registered each, how, and when")),
-               ("p", _("A person's first key is registered by that person at the keyboard; a replacement is signed "
-                       "with the old key or approved by the Service Manager with theirs; one key, one person.")),
-               ("table", ([pgettext("audit pack", "when"), pgettext("audit pack", "person"),
-                           pgettext("audit pack", "key"), pgettext("audit pack", "how"), _("registered by"),
-                           _("approved by"), pgettext("audit pack", "login"), pgettext("audit pack", "host"),
-                           pgettext("audit pack", "check")],
-                          [[r["at"], pack.link(r["person"], r["name"]), r["key"], r["how"], r["by"], r["approver"] or "-",
-                            r["login"] or "-", r["host"] or "-", Mark(r["problem"], "no") if r["problem"] else
-                            Mark(pgettext("check", "ok"), "ok")] for r in key_list]
-                          or [[_("none"), "", "", "", "", "", "", "", ""]]))]
-    return Page(_("Signatures"), "signatures", blocks, len(pack.signatures))
+    return [("h2", _("Keys: who registered each, how, and when")),
+            ("p", _("A person's first key is registered by that person at the keyboard; a replacement is signed "
+                    "with the old key or approved by the Service Manager with theirs; one key, one person.")),
+            ("table", ([pgettext("audit pack", "when"), pgettext("audit pack", "person"),
+                        pgettext("audit pack", "key"), pgettext("audit pack", "how"), _("registered by"),
+                        _("approved by"), pgettext("audit pack", "login"), pgettext("audit pack", "host"),
+                        pgettext("audit pack", "check")],
+                       [[r["at"], pack.link(r["person"], r["name"]), r["key"], r["how"], r["by"], r["approver"] or "-",
+                         r["login"] or "-", r["host"] or "-", Mark(r["problem"], "no") if r["problem"] else
+                         Mark(pgettext("check", "ok"), "ok")] for r in key_list]
+                       or [[_("none"), "", "", "", "", "", "", "", ""]]))]
 
 
 def build_pages(store, files: dict[str, str], target: Path,
@@ -886,20 +913,8 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
     private_folder(target)
     if not before:
         _write_marker(target, set(), database)  # the folder is a pack from its first file on
-    files: dict[str, str] = {}
-    listed: list[tuple[Any, str]] = []
-    for a in store.records("attachments"):
-        source = stored_path(store, a.sha256)
-        if not source.exists():
-            continue
-        safe = _safe_name(a.name)
-        suffix = Path(safe).suffix.lower()
-        rel = f"files/{a.id}-{safe}" + ("" if suffix in PASSIVE else ".txt")  # never opens as a page
-        private_folder(target / "files")
-        written_files.add(rel)
-        write_bytes(target / rel, source.read_bytes(), force=rel in before, database=database, what="audit pack")
-        files[a.uuid] = rel
-        listed.append((a, rel))
+    listed = _copy_attachments(store, target, database, before, written_files)
+    files = {a.uuid: rel for a, rel in listed}
     shop = store.setting("shop_name", "") or ""
 
     def write(page: Page, sections: Sections | None = None) -> None:
@@ -912,52 +927,7 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
     with store.snapshot():  # every page from one moment of the database
         pages, pack = build_pages(store, files, target, write, period, progress)
         tip = store.chain_tip()
-
-        counts = summary(evidence_map(store))["all"]
-        findings = next(p.count for p in pages if p.path == "audit-check")
-        index = Page(_("Audit pack: {shop}").format(shop=shop) if shop else _("Audit pack"), "index", [
-            ("p", (_("ISO/IEC TR 29110-5-3 service delivery records of {shop}, as stored on {when}. Every page exists "
-                     "as HTML and as Markdown.") if shop else
-                   _("ISO/IEC TR 29110-5-3 service delivery records of the shop, as stored on {when}. Every page "
-                     "exists as HTML and as Markdown.")).format(shop=shop, when=clock.local_text(clock.now()))),
-            *([("p", Mark(_("Period of this pack: {period}. The incidents are those opened in it; every other record "
-                            "is here whole. The evidence map, the audit check and the counts below are of the whole "
-                            "database.").format(period=_period_text(period)), "part"))] if period else []),
-            *([("p", Mark(ngettext("This database FAILS verification: {n} problem(s) that editing through the app "
-                                   "cannot make (records or history changed behind its back). Nothing in this pack "
-                                   "can be taken as the shop's record until they are explained.",
-                                   "This database FAILS verification: {n} problem(s) that editing through the app "
-                                   "cannot make (records or history changed behind its back). Nothing in this pack "
-                                   "can be taken as the shop's record until they are explained.",
-                                   len(verify_failures)).format(n=len(verify_failures)), "no")),
-               ("table", ([_("what verify found")], [[line] for line in verify_failures[:50]]
-                          + ([[_("... and {n} more").format(n=len(verify_failures) - 50)]]
-                             if len(verify_failures) > 50 else [])))]
-              if verify_failures else []),
-            ("p", Mark(ngettext("Tasks done: {done} of {total}. Audit check: {n} finding(s).",
-                                "Tasks done: {done} of {total}. Audit check: {n} finding(s).", findings).format(
-                                    done=counts[0], total=counts[1], n=findings),
-                       "ok" if counts[0] == counts[1] and not findings else "part")),
-            ("p", _("History chain tip: sequence {seq}, hash {hash} (last change {when}). It is kept in {anchor} too: "
-                    "'vse-tui verify --anchor' with this folder on the shop's database proves nothing up to it changed "
-                    "since.").format(seq=tip[0], hash=tip[1], when=clock.local_text(clock.parse_datetime(tip[2])),
-                                     anchor=PACK_ANCHOR)
-             if tip else _("The history is empty.")),
-            ("h2", _("Overview")),
-            ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
-            ("h2", _("Work products")),
-            ("links", [(Link(p.title, p.path), f" ({_count_text(p, records=True)})") for p in pages
-                       if p.path.startswith("wp/") and not p.part]),
-            ("h2", _("Other records")),
-            ("links", [(Link(p.title, p.path), f" ({_count_text(p)})") for p in pages
-                       if p.path.startswith("other/") and not p.part]),
-            ("h2", _("Attached files")),
-            ("table", ([pgettext("audit pack", "file"), _("attached to"), "sha256", pgettext("audit pack", "bytes")],
-                       [[Link(rel.split("/", 1)[1], rel), pack.link(_record_id(store, a.record)), a.sha256, str(a.size)]
-                        for a, rel in listed] or [[_("none"), "", "", ""]])),
-            ("p", _("Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added "
-                    "to their names, so they open as text.")),
-        ])
+        index = _index_page(pack, pages, listed, shop, tip, period, verify_failures)
         if tip:
             written_files.add(PACK_ANCHOR)
             write_text(target / PACK_ANCHOR, pack_anchor(store.site_id, tip[0], tip[1], tip[2]),
@@ -968,6 +938,80 @@ def _write_pack(store, target: Path, database, before: set[str], written_files: 
     return {"path": target / "index.html", "pages": len(pages) + 1, "files": len(files),
             "work_products": sum(1 for p in pages if p.path.startswith("wp/") and not p.part),
             "signatures": len(pack.signatures), "tip": tip}
+
+
+def _copy_attachments(store, target: Path, database, before: set[str], written_files: set[str]) -> list[tuple[Any, str]]:
+    """Copy each attached file still kept into `files/` (one a browser would run as a page under a
+    `.txt` name): (attachment, its path in the pack) for each."""
+    listed: list[tuple[Any, str]] = []
+    for a in store.records("attachments"):
+        source = stored_path(store, a.sha256)
+        if not source.exists():
+            continue
+        safe = _safe_name(a.name)
+        suffix = Path(safe).suffix.lower()
+        rel = f"files/{a.id}-{safe}" + ("" if suffix in PASSIVE else ".txt")  # never opens as a page
+        private_folder(target / "files")
+        written_files.add(rel)
+        write_bytes(target / rel, source.read_bytes(), force=rel in before, database=database, what="audit pack")
+        listed.append((a, rel))
+    return listed
+
+
+def _index_page(pack: _Pack, pages: list[Page], listed: list[tuple[Any, str]], shop: str,
+                tip: tuple[int, str, str] | None, period: Period | None, verify_failures: list[str] | None) -> Page:
+    """The front page: what the pack is, its period, verify's failures, the counts, the chain's tip
+    and a link to every list and attached file."""
+    store = pack.store
+    counts = summary(evidence_map(store))["all"]
+    findings = next(p.count for p in pages if p.path == "audit-check")
+    return Page(_("Audit pack: {shop}").format(shop=shop) if shop else _("Audit pack"), "index", [
+        ("p", (_("ISO/IEC TR 29110-5-3 service delivery records of {shop}, as stored on {when}. Every page exists "
+                 "as HTML and as Markdown.") if shop else
+               _("ISO/IEC TR 29110-5-3 service delivery records of the shop, as stored on {when}. Every page "
+                 "exists as HTML and as Markdown.")).format(shop=shop, when=clock.local_text(clock.now()))),
+        *([("p", Mark(_("Period of this pack: {period}. The incidents are those opened in it; every other record "
+                        "is here whole. The evidence map, the audit check and the counts below are of the whole "
+                        "database.").format(period=_period_text(period)), "part"))] if period else []),
+        *(_verify_failure_blocks(verify_failures) if verify_failures else []),
+        ("p", Mark(ngettext("Tasks done: {done} of {total}. Audit check: {n} finding(s).",
+                            "Tasks done: {done} of {total}. Audit check: {n} finding(s).", findings).format(
+                                done=counts[0], total=counts[1], n=findings),
+                   "ok" if counts[0] == counts[1] and not findings else "part")),
+        ("p", _("History chain tip: sequence {seq}, hash {hash} (last change {when}). It is kept in {anchor} too: "
+                "'vse-tui verify --anchor' with this folder on the shop's database proves nothing up to it changed "
+                "since.").format(seq=tip[0], hash=tip[1], when=clock.local_text(clock.parse_datetime(tip[2])),
+                                 anchor=PACK_ANCHOR)
+         if tip else _("The history is empty.")),
+        ("h2", _("Overview")),
+        ("links", [(Link(p.title, p.path), f" ({p.count})" if p.count else "") for p in pages if "/" not in p.path]),
+        ("h2", _("Work products")),
+        ("links", [(Link(p.title, p.path), f" ({_count_text(p, records=True)})") for p in pages
+                   if p.path.startswith("wp/") and not p.part]),
+        ("h2", _("Other records")),
+        ("links", [(Link(p.title, p.path), f" ({_count_text(p)})") for p in pages
+                   if p.path.startswith("other/") and not p.part]),
+        ("h2", _("Attached files")),
+        ("table", ([pgettext("audit pack", "file"), _("attached to"), "sha256", pgettext("audit pack", "bytes")],
+                   [[Link(rel.split("/", 1)[1], rel), pack.link(_record_id(store, a.record)), a.sha256, str(a.size)]
+                    for a, rel in listed] or [[_("none"), "", "", ""]])),
+        ("p", _("Files a browser would run as a page (HTML, SVG, scripts and the like) are kept with '.txt' added "
+                "to their names, so they open as text.")),
+    ])
+
+
+def _verify_failure_blocks(verify_failures: list[str]) -> list[tuple[str, Any]]:
+    """What `verify` found wrong with the database, first on the front page (fifty lines at most)."""
+    return [("p", Mark(ngettext("This database FAILS verification: {n} problem(s) that editing through the app "
+                                "cannot make (records or history changed behind its back). Nothing in this pack "
+                                "can be taken as the shop's record until they are explained.",
+                                "This database FAILS verification: {n} problem(s) that editing through the app "
+                                "cannot make (records or history changed behind its back). Nothing in this pack "
+                                "can be taken as the shop's record until they are explained.",
+                                len(verify_failures)).format(n=len(verify_failures)), "no")),
+            ("table", ([_("what verify found")], [[line] for line in verify_failures[:50]]
+                       + ([[_("... and {n} more").format(n=len(verify_failures) - 50)]]
+                          if len(verify_failures) > 50 else [])))]
 
 
 def _count_text(page: Page, records: bool = False) -> str:

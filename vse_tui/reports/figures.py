@@ -20,6 +20,7 @@ from ..core.evidence.audit_check import audit_check
 from ..core.governance.approvals import state
 from ..core.kernel import clock
 from ..core.kernel.findings import Finding
+from ..core.relationship.queries import count_complaints_received_between
 from .performance import Period, compute
 
 if TYPE_CHECKING:
@@ -44,8 +45,7 @@ def improvement_figures(store: StorePort, period: Period) -> dict[str, int]:
     """The figures an improvement report is written from and approved with."""
     figures = stable_figures(compute(store, period))
     lo, hi = period.moments()
-    figures["complaints"] = store.count("feedback", {"received_at__ge": lo, "received_at__lt": hi,
-                                                     "feedback_type": "complaint"})
+    figures["complaints"] = count_complaints_received_between(store, lo, hi)
     return figures
 
 

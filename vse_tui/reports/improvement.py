@@ -9,9 +9,11 @@ from typing import Any
 
 from vse_tui.i18n import _, ngettext
 
+from ..core.control.queries import changes_deployed_between
 from ..core.evidence.due import due_items
 from ..core.incidents.lists import IncidentQuery
 from ..core.kernel import clock
+from ..core.relationship.queries import complaints_received_between
 from . import words
 from .figures import improvement_figures
 from .performance import Period, _shown, compute, parse_period, pct
@@ -26,9 +28,8 @@ def gather(store, period: Period) -> dict[str, Any]:
 
     lo, hi = period.moments()
     policy = store.row("policies", ["id", "objectives"], {"status": ("approved", "updated")})
-    complaints = [t for (t,) in store.rows("feedback", ["title"], {"received_at__ge": lo, "received_at__lt": hi,
-                                                                   "feedback_type": "complaint"}, order="received_at")]
-    changes = store.group_count("change_requests", "change_type", {"deployed_at__ge": lo, "deployed_at__lt": hi})
+    complaints = complaints_received_between(store, lo, hi)
+    changes = changes_deployed_between(store, lo, hi)
     rejected = store.count_history(kind="change_requests", field="status", new_value="rejected", between=(lo, hi))
     quarters = []
     start = period.start
@@ -54,14 +55,13 @@ def _quarter_of(day) -> Period:
 
 def draft_text(data: dict[str, Any]) -> dict[str, str]:
     """The draft's fields, in plain words the owner can edit."""
-    perf = data["performance"]
-    t = perf["total"]
+    return {"goals_achieved": _goals_text(data), "customer_view": _customer_text(data),
+            "provider_view": _provider_text(data), "issues": _issues_text(data)}
 
-    per_customer = "; ".join(
-        _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
-            customer=_shown(r["customer"]), incidents=r["incidents"],
-            resolved=pct(r["resolution_met"], r["resolution_measured"]), breached=r["breached"])
-        for r in perf["rows"]) or _("no incidents")
+
+def _goals_text(data: dict[str, Any]) -> str:
+    """The policy's objectives, and the period's incidents against their targets."""
+    t = data["performance"]["total"]
     goals = (_("Objectives ({policy}): {objectives}").format(
         policy=data["policy"], objectives=data["objectives"].strip() or _("none written")) + "\n" if data["policy"]
              else _("No approved policy yet: objectives cannot be checked (GO.2.2).") + "\n")
@@ -71,7 +71,18 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
                    response=pct(t["response_met"], t["response_measured"]),
                    resolved=pct(t["resolution_met"], t["resolution_measured"]), breached=t["breached"],
                    reopened=t["reopened"])
-    fb = t["feedback"]
+    return goals
+
+
+def _customer_text(data: dict[str, Any]) -> str:
+    """The customers' view: feedback by type, the complaints said, each customer against the agreement."""
+    perf = data["performance"]
+    per_customer = "; ".join(
+        _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
+            customer=_shown(r["customer"]), incidents=r["incidents"],
+            resolved=pct(r["resolution_met"], r["resolution_measured"]), breached=r["breached"])
+        for r in perf["rows"]) or _("no incidents")
+    fb = perf["total"]["feedback"]
     customer = _("Feedback received: {compliments}, {complaints}, {comments}.").format(
         compliments=ngettext("{n} compliment", "{n} compliments", fb["compliment"]).format(n=fb["compliment"]),
         complaints=ngettext("{n} complaint", "{n} complaints", fb["complaint"]).format(n=fb["complaint"]),
@@ -84,15 +95,24 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
         listed = "; ".join(ngettext("{complaint}", "{complaint} ({n} times)", n).format(complaint=c, n=n)
                            for c, n in list(counted.items())[:10])
         customer += "\n" + _("Complaints: {complaints}.").format(complaints=listed)
-    customer += "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
+    return customer + "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
+
+
+def _provider_text(data: dict[str, Any]) -> str:
+    """The provider's view: incidents per quarter, changes deployed and failed, time spent."""
+    t = data["performance"]["total"]
     trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
     deployed = ", ".join(f"{n} {words.change_type(k)}" for k, n in sorted(data["changes_deployed"].items())) or _("none")
-    provider = "\n".join((
+    return "\n".join((
         _("Incidents opened per quarter: {trend}.").format(trend=trend),
         _("Changes deployed: {deployed}; failed tests: {failed}; rejected requests: {rejected}.").format(
             deployed=deployed, failed=t["changes_failed"], rejected=data["changes_rejected"]),
         _("Time spent: {billable}h billable, {not_billable}h not billable.").format(
             billable=t["billable_minutes"] // 60, not_billable=t["non_billable_minutes"] // 60)))
+
+
+def _issues_text(data: dict[str, Any]) -> str:
+    """Role warnings open and accepted, and overdue reviews."""
     issues = []
     if data["open_role_warnings"]:
         issues.append(_("Role warnings not acknowledged: {warnings}").format(
@@ -102,8 +122,7 @@ def draft_text(data: dict[str, Any]) -> dict[str, str]:
             warnings="; ".join(data["acknowledged_role_warnings"])))
     if data["overdue_reviews"]:
         issues.append(_("Overdue: {items}").format(items="; ".join(data["overdue_reviews"])))
-    return {"goals_achieved": goals, "customer_view": customer, "provider_view": provider,
-            "issues": "\n".join(issues) or _("None found in the records.")}
+    return "\n".join(issues) or _("None found in the records.")
 
 
 def draft(store, period: Period, title: str | None = None):

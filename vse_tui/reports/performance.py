@@ -30,10 +30,12 @@ from typing import Any
 
 from vse_tui.i18n import _, pgettext
 
+from ..core.control.queries import changes_with_a_failed_test, failed_a_test_between
 from ..core.incidents.lists import IncidentQuery
 from ..core.incidents.targets import assess, target_for
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
+from ..core.relationship.queries import feedback_received_between, previous_proposed_actions
 from ..i18n.formats import locale, number, percent
 from ..store.files import private_folder, write_text
 from . import words
@@ -159,27 +161,60 @@ def _p90(values: list[int]) -> int | None:
     return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
 
 
+class _Groups(dict[str, dict[str, Any]]):
+    """The figures of each customer, by name, begun when the customer is first counted."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def of(self, customer: str | None) -> dict[str, Any]:
+        key = self.names.get(customer, NONE_CUSTOMER) if customer else NONE_CUSTOMER
+        return self.setdefault(key, _empty())
+
+
 def compute(store, period: Period, customer: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the report, per customer (named) and in total. `customer` is a uuid. The
     verdict on each incident is `targets.assess`, the one the dashboard and the lists use."""
-
     now = now or clock.now()
     lo, hi = period.moments()
     names = store.titles("customers")
-    services = store.titles("services")
-    groups: dict[str, dict[str, Any]] = {}
-
-    def group(cust: str | None) -> dict[str, Any]:
-        key = names.get(cust, NONE_CUSTOMER) if cust else NONE_CUSTOMER
-        return groups.setdefault(key, _empty())
-
+    groups = _Groups(names)
     if customer:
-        group(customer)
+        groups.of(customer)
+    _count_incidents(store, groups, lo, hi, customer, now)
+    # time spent: entries dated in the period, on incidents of any date
+    for cust, minutes, billable in store.time_spent_between(lo, hi, customer):
+        groups.of(cust)["billable_minutes" if billable else "non_billable_minutes"] += minutes
+    _count_changes(store, groups, lo, hi, customer)
+    # feedback received in the period
+    for company, ftype in feedback_received_between(store, lo, hi, customer):
+        if company and company not in names:
+            continue  # feedback from a supplier: not a customer's figure
+        groups.of(company)["feedback"][ftype or "comment"] += 1
+
+    rows = [{"customer": name, **_finish(groups[name])}
+            for name in sorted(groups, key=lambda n: (n == NONE_CUSTOMER, n.lower()))]
+    total = _empty()
+    for figures in groups.values():
+        _add(total, figures)
+    previous = previous_proposed_actions(store, period.start, customer)
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label},
+        "customer": names.get(customer) if customer else None,
+        "rows": rows, "total": _finish(total), "previous_actions": previous,
+    }
+
+
+def _count_incidents(store, groups: _Groups, lo: datetime, hi: datetime, customer: str | None,
+                     now: datetime) -> None:
+    """The incidents opened in [lo, hi), each judged against its target (problems left out)."""
+    services = store.titles("services")
     cache: dict = {}
     # plain rows, not whole records: a quarter of a busy shop is tens of thousands of them
     for inc in store.each_incident_row(IncidentQuery(opened=(lo, hi), customer=customer, problems=False),
                                        sort="oldest"):
-        g = group(inc.customer)
+        g = groups.of(inc.customer)
         g["incidents"] += 1
         g["by_priority"][inc.priority] += 1
         svc = services.get(inc.service, NO_SERVICE) if inc.service else NO_SERVICE
@@ -197,45 +232,21 @@ def compute(store, period: Period, customer: str | None = None, now: datetime | 
             g["_resolve"].append(verdict.resolve_minutes)
         g["breached"] += 1 if verdict.breached else 0
 
-    # time spent: entries dated in the period, on incidents of any date
-    for cust, minutes, billable in store.time_spent_between(lo, hi, customer):
-        group(cust)["billable_minutes" if billable else "non_billable_minutes"] += minutes
 
-    # changes: deployed in the period; failed = a failing test report
-    fails = {c for (c,) in store.rows("test_reports", ["change"], {"result": "fail", "change__isnull": False})}
+def _count_changes(store, groups: _Groups, lo: datetime, hi: datetime, customer: str | None) -> None:
+    """The changes deployed in [lo, hi), and the failed ones: deployed then with a failing test
+    report, or not deployed and failing a test in the period."""
+    fails = changes_with_a_failed_test(store)
     for uuid, cust, deployed in store.rows("change_requests", ["uuid", "customer", "deployed_at"]):
         if customer and cust != customer:
             continue
         if deployed and clock.iso(lo) <= deployed < clock.iso(hi):
-            g = group(cust)
+            g = groups.of(cust)
             g["changes_deployed"] += 1
             if uuid in fails:
                 g["changes_failed"] += 1
-        elif uuid in fails and not deployed and store.exists(
-                "test_reports", {"change": uuid, "result": "fail", "tested_at__ge": lo, "tested_at__lt": hi}):
-            group(cust)["changes_failed"] += 1
-
-    # feedback received in the period
-    where: dict[str, Any] = {"received_at__ge": lo, "received_at__lt": hi}
-    if customer:
-        where["company"] = customer
-    for company, ftype in store.rows("feedback", ["company", "feedback_type"], where):
-        if company and company not in names:
-            continue  # feedback from a supplier: not a customer's figure
-        group(company)["feedback"][ftype or "comment"] += 1
-
-    rows = []
-    for name in sorted(groups, key=lambda n: (n == NONE_CUSTOMER, n.lower())):
-        rows.append({"customer": name, **_finish(groups[name])})
-    total = _empty()
-    for name in groups:
-        _add(total, groups[name])
-    previous = _previous_actions(store, period, customer)
-    return {
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label},
-        "customer": names.get(customer) if customer else None,
-        "rows": rows, "total": _finish(total), "previous_actions": previous,
-    }
+        elif uuid in fails and not deployed and failed_a_test_between(store, uuid, lo, hi):
+            groups.of(cust)["changes_failed"] += 1
 
 
 def _add(total: dict[str, Any], g: dict[str, Any]) -> None:
@@ -256,12 +267,6 @@ def _finish(g: dict[str, Any]) -> dict[str, Any]:
     out["p90_resolve_minutes"] = _p90(values)
     out["by_service"] = dict(sorted(g["by_service"].items()))
     return out
-
-
-def _previous_actions(store, period: Period, customer: str | None) -> str:
-    row = store.row("performance_reports", ["proposed_actions"],
-                    {"status": "approved", "period_end__lt": period.start, "customer": customer}, order="-period_end")
-    return (row[0] or "") if row else ""
 
 
 # ---------------------------------------------------------------- output

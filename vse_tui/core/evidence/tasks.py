@@ -39,6 +39,7 @@ from ..kernel import clock
 from ..model.data import task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words
+from ..relationship.queries import current_customers
 from .duties import counts
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, placeholder
@@ -264,7 +265,7 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
 
 
 def _scope_has_every_customer(ctx: _Context, rec: Any) -> list[str]:
-    present = set(ctx.store.titles("customers", {"state__ne": "former"}))
+    present = set(current_customers(ctx.store))
     missing = present - set(rec.customers or [])
     return [ngettext("{n} present customer(s) are not in it", "{n} present customer(s) are not in it",
                      len(missing)).format(n=len(missing))] if missing else []

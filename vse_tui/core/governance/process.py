@@ -15,6 +15,7 @@ from ..incidents import policy
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import model_for
+from ..relationship.queries import current_customers
 from .approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf
 from .people import check_person_name
 
@@ -294,7 +295,7 @@ def save_scope(store: StorePort, *, services_offered: str, customers: str, bound
         for name in services:
             if name.lower() not in offered:
                 store.add(model_for("services").model_validate({"name": name, "status": "draft"}), task="RE.1.1")
-        present = list(store.titles("customers", {"state__ne": "former"}))
+        present = list(current_customers(store))
         missing = [u for u in present if u not in uuids]
         rec = _save_document(store, "scopes", model_for("scopes"), {
             "title": _("Service delivery scope"), "services_offered": services_offered.strip(),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import _
 
 from ..kernel.errors import InputError
+from ..relationship.queries import current_customers
 from . import process as gov
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                            (_("internal (we serve our own organisation)"), "internal")])]
     if key == "scope":
         cur = store.latest("scopes")
-        names = "\n".join(store.titles("customers", {"state__ne": "former"}).values())
+        names = "\n".join(current_customers(store).values())
         return [FormField("services_offered", _("Services"), "text",
                           val("services_offered", cur.services_offered if cur else ""), required=True,
                           placeholder=_("one a line: each new one becomes a draft service of the catalogue")),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from vse_tui.core.incidents.queries import external_refs
 from vse_tui.core.kernel.text import one_line
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.i18n import _
@@ -45,8 +46,7 @@ class RecordsProvider(Provider):
         found = store.search(query, limit=40)
         # the key an incident had in the tool it came from, said on its line
         incidents = [u for kind, u, _rid, _title in found if kind == "incidents"]
-        keys = dict(store.rows("incidents", ["uuid", "external_ref"], {"uuid": incidents, "external_ref__isnull": False})) \
-            if incidents else {}
+        keys = external_refs(store, incidents)
         for rank, (kind, uuid, rid, title) in enumerate(found):
             label = BY_KIND[kind].LABEL
             text = one_line(f"{rid}  {title}")

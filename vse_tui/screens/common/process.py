@@ -18,6 +18,7 @@ from vse_tui.core.governance.documents import create
 from vse_tui.core.governance.roles import acknowledge, warnings
 from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
+from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.fields import hours_text
@@ -39,8 +40,8 @@ def _local(value):
     return clock.local_text(clock.parse_datetime(value)) if value else ""
 
 
-# a column of a list: (label, field as the store reads it, width, how a value is shown)
-Column = tuple[str, str, int, Callable[[Any], str] | None]
+# a column of a list: (label, the field it shows, width, how a value is shown)
+Column = tuple[str, str | ListField, int, Callable[[Any], str] | None]
 
 
 def _day(value):
@@ -54,21 +55,24 @@ def _hours(value):
     return hours_text(ServiceHours.model_validate(value)) if value else ""
 
 
-# (label, field, width, formatter): the columns a list shows. A field "customer>customers" shows
-# the name of the customer it links to. The labels are marked here and translated where the list
-# draws them (the English label names the column for the list's widths).
+# (label, field, width, formatter): the columns a list shows. A field that names the kind it links to
+# (ListField("customer", names="customers")) shows the name of that record. The labels are marked here
+# and translated where the list draws them (the English label names the column for the list's widths).
+HOURS = ListField("service_hours", whole=True)  # an object of the record's data, read whole
 BASE_COLUMNS: list[Column] = [(N_("id"), "id", 9, None), (N_("title"), "title", 24, None),
                               (N_("status"), "status", 9, None), (N_("state"), "state", 10, None),
                               (N_("updated"), "updated_at", 10, _day)]
 COLUMNS: dict[str, list[Column]] = {
     "services": [(N_("id"), "id", 8, None), (N_("name"), "title", 18, None), (N_("catalogue"), "catalogue", 10, None),
-                 (N_("status"), "status", 8, None), (N_("hours"), "service_hours:json", 13, _hours),
+                 (N_("status"), "status", 8, None), (N_("hours"), HOURS, 13, _hours),
                  (N_("review"), "review_date", 10, None)],
     "customer_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
-                            (N_("customer"), "customer>customers", 14, None), (N_("status"), "status", 8, None),
+                            (N_("customer"), ListField("customer", names="customers"), 14, None),
+                            (N_("status"), "status", 8, None),
                             (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
     "supplier_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
-                            (N_("supplier"), "supplier>suppliers", 14, None), (N_("status"), "status", 8, None),
+                            (N_("supplier"), ListField("supplier", names="suppliers"), 14, None),
+                            (N_("status"), "status", 8, None),
                             (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
     "change_requests": [(N_("id"), "id", 8, None), (N_("title"), "title", 22, None), (N_("type"), "change_type", 9, None),
                         (N_("status"), "status", 8, None), (N_("state"), "state", 9, None),
@@ -86,6 +90,19 @@ COLUMNS: dict[str, list[Column]] = {
 }
 # the columns whose values are codes the app shows in words (the value stored stays as it is)
 CODED = {"status", "state", "type", "step", "catalogue", "repeats"}
+
+
+def _cells(columns: list[Column], row: tuple[Any, ...]) -> tuple[Text, ...]:
+    """A record's cells as the list shows them: each value through its column's formatter, codes in
+    words, an approved status in green."""
+    cells = []
+    for (label, _field, _w, fmt), value in zip(columns, row):
+        text = fmt(value) if fmt else ("" if value is None else str(value))
+        style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
+        if label in CODED and text:
+            text = _(text)
+        cells.append(Text(text, style=style))
+    return tuple(cells)
 
 
 class ProcessScreen(SearchableList):
@@ -140,16 +157,10 @@ class ProcessScreen(SearchableList):
 
     def _fill_records(self) -> None:
         store, kind = self.store, self.kind
-        model = BY_KIND[kind]
-        where = {"text__match": self.search_text} if self.search_text else None
-        total = store.count(kind, where)
+        total = count_matching(store, kind, self.search_text)
         columns = COLUMNS.get(kind, BASE_COLUMNS)
-        fields = [field.split(">")[0] for _l, field, _w, _f in columns]
-        rows = store.rows(kind, fields, where, order="-seq", limit=LIMIT)
-        linked = {field: store.titles(field.split(">")[1]) for _l, field, _w, _f in columns if ">" in field}
-        if linked:
-            rows = [tuple(linked[f].get(v, "") if f in linked else v for (_l, f, _w, _x), v in zip(columns, row))
-                    for row in rows]
+        fields = [field for _l, field, _w, _f in columns]
+        rows = list_rows(store, kind, fields, self.search_text, limit=LIMIT)
         if kind == "training":  # whether a training still counts is derived, not what was last recorded
 
             states, at, key = training_states(store), fields.index("state"), fields.index("id")
@@ -158,20 +169,18 @@ class ProcessScreen(SearchableList):
         if self._columns_of != kind:
             table.set_columns([(label, width) for label, _field, width, _fmt in columns])
             self._columns_of = kind
-        labels = [c[0] for c in columns]
-        lines = []
-        for row in rows:
-            cells = []
-            for (label, _field, _w, fmt), value in zip(columns, row):
-                text = fmt(value) if fmt else ("" if value is None else str(value))
-                style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
-                if label in CODED and text:
-                    text = _(text)
-                cells.append(Text(text, style=style))
-            lines.append((row[labels.index("id")], tuple(cells)))
-        table.set_rows(lines)  # the cursor stays on the same record while it is listed
-        wp = load_standard().wp(model.WP) if model.WP else None
+        at_id = [c[0] for c in columns].index("id")
+        table.set_rows([(row[at_id], _cells(columns, row)) for row in rows])  # the cursor stays on the same record
         about = self.query_one("#about", Static)
+        about.update(Text(self._about(len(rows), total)))
+        self.query_one("#records-panel").border_title = kinds_name(kind)
+        self.after_fill(about)
+
+    def _about(self, shown: int, total: int) -> str:
+        """The line above the list: the work product and its statuses, and how many records are shown
+        of how many (matching the search)."""
+        model = BY_KIND[self.kind]
+        wp = load_standard().wp(model.WP) if model.WP else None
         if wp:
             main_line = [st for st in wp.statuses if st not in wp.passes]
             side = [st for st in wp.statuses if st in wp.passes]
@@ -180,22 +189,18 @@ class ProcessScreen(SearchableList):
             if side:
                 head += " " + _("(or {statuses})").format(statuses=", ".join(_(st) for st in side))
         else:
-            head = kind_name(kind)
-        if not rows:
+            head = kind_name(self.kind)
+        if not shown:
             empty = (_("Nothing recorded yet matching {text}.").format(text=repr(self.search_text)) if self.search_text
                      else _("Nothing recorded yet."))
-            about.update(Text(f"{head}\n{empty}"))
+            return f"{head}\n{empty}"
+        if total > shown:
+            count = ngettext("{shown} of {n} record", "{shown} of {n} records", total).format(shown=shown, n=total)
         else:
-            if total > len(rows):
-                count = ngettext("{shown} of {n} record", "{shown} of {n} records", total).format(shown=len(rows),
-                                                                                              n=total)
-            else:
-                count = ngettext("{n} record", "{n} records", total).format(n=total)
-            if self.search_text:
-                count = _("{records} matching {text}").format(records=count, text=repr(self.search_text))
-            about.update(Text(f"{head} · {count}"))
-        self.query_one("#records-panel").border_title = kinds_name(kind)
-        self.after_fill(about)
+            count = ngettext("{n} record", "{n} records", total).format(n=total)
+        if self.search_text:
+            count = _("{records} matching {text}").format(records=count, text=repr(self.search_text))
+        return f"{head} · {count}"
 
     def after_fill(self, about: Static) -> None:
         """A hook for what a process screen adds under the list's heading."""

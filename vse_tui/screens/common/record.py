@@ -85,52 +85,14 @@ class RecordScreen(BaseScreen):
         rec = store.get(self.kind, self.ref)
         model = BY_KIND[self.kind]
         wp = load_standard().wp(model.WP) if model.WP else None
-
-        signed = approval_state(rec) if wp and wp.approved_status else None
-        self.query_one("#head", Static).update(Text.assemble(
-            (f"{rec.id}  ", "bold"), (rec.title_text, "bold"), "   ",
-            (f"{wp.code} {_(wp.name)} · " if wp else f"{_(model.LABEL)} · ", "dim"),
-            (_("status {status}").format(status=_(rec.status)) if rec.status else "",
-             "green" if rec.status in ("approved", "updated", "published", "final") else ""),
-            (f" · {_(rec.state)}" if rec.state else "", ""), (_(" · version {version}").format(version=rec.version), "dim"),
-            *(((("\n" + ("▲ " if signed.needs_approval else "")) + signed.text,
-                "bold dark_orange" if signed.needs_approval else ("green" if signed.current else "dim")),)
-              if signed else ())))
+        self.query_one("#head", Static).update(self._head(rec, model, wp))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         for label, shown in record_lines(store, rec):  # every stored field, as `record show` lists them
             grid.add_row(label, Text(shown))
-
-        ways = {code: label for label, code in APPROVAL_HOW}
-        for a in rec.approvals:
-            line = _("{person}, {when}").format(person=a.by, when=clock.local_text(a.at))
-            if a.how != "signature":
-                line += _(", by {how}").format(how=_(ways.get(a.how, a.how)))
-            if a.version:
-                line += _(", version {version}").format(version=a.version)
-            if a.noted_by:
-                line += _(", noted by {person}").format(person=name_of(store, a.noted_by))
-            line += _(", signed (SSH)") if a.signature else _(", typed, not signed")
-            if a.note:
-                line += f": {a.note}"
-            grid.add_row(_(MEANINGS.get(a.meaning, a.meaning)), Text(line))
-        if self.kind == "change_requests":  # its place on the schedule, with the resources said for it
-
-            entry = store.latest("schedule_items", {"change": rec.uuid})
-            if isinstance(entry, ScheduleItem):
-                when = clock.local_text(entry.starts_at) + (f" – {clock.local_text(entry.ends_at)}" if entry.ends_at else "")
-                grid.add_row(_("scheduled"), Text(when + (("\n" + _("resources: {text}").format(text=entry.resources))
-                                                          if entry.resources else "")))
-        if self.kind in ("feedback", "change_requests"):
-            for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
-                body = (_("subject: {subject}").format(subject=m.subject) + "\n" if m.subject else "") + (m.text or "")
-                grid.add_row(_("mail"), Text(m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
-                                                         if body.strip() else "")))
-        files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
-        if files:
-            grid.add_row(_("files"), Text(ngettext("{n} attached ({key} lists them)", "{n} attached ({key} lists them)",
-                                                   files).format(n=files, key=self.key_for("files"))))
+        for label, shown in [*self._approval_lines(rec), *self._around_lines(rec)]:
+            grid.add_row(label, Text(shown))
         grid.add_row(_("created"), Text(_("{when} by {person}").format(when=clock.local_text(rec.created_at),
                                                                         person=name_of(store, rec.created_by))))
         grid.add_row(_("updated"), Text(_("{when} by {person}").format(when=clock.local_text(rec.updated_at),
@@ -141,6 +103,59 @@ class RecordScreen(BaseScreen):
         self.query_one("#history", HistoryTable).show(store.history(rec.uuid), store)
         self._guide(rec)
         self.reload_extra(rec)
+
+    def _head(self, rec, model, wp) -> Text:
+        """The record's id and title, its work product, status, state and version, and whether its
+        approval holds."""
+        signed = approval_state(rec) if wp and wp.approved_status else None
+        return Text.assemble(
+            (f"{rec.id}  ", "bold"), (rec.title_text, "bold"), "   ",
+            (f"{wp.code} {_(wp.name)} · " if wp else f"{_(model.LABEL)} · ", "dim"),
+            (_("status {status}").format(status=_(rec.status)) if rec.status else "",
+             "green" if rec.status in ("approved", "updated", "published", "final") else ""),
+            (f" · {_(rec.state)}" if rec.state else "", ""), (_(" · version {version}").format(version=rec.version), "dim"),
+            *(((("\n" + ("▲ " if signed.needs_approval else "")) + signed.text,
+                "bold dark_orange" if signed.needs_approval else ("green" if signed.current else "dim")),)
+              if signed else ()))
+
+    def _approval_lines(self, rec) -> list[tuple[str, str]]:
+        """(what it meant, who, when, how, of which version, signed or typed) for each approval."""
+        ways = {code: label for label, code in APPROVAL_HOW}
+        lines = []
+        for a in rec.approvals:
+            line = _("{person}, {when}").format(person=a.by, when=clock.local_text(a.at))
+            if a.how != "signature":
+                line += _(", by {how}").format(how=_(ways.get(a.how, a.how)))
+            if a.version:
+                line += _(", version {version}").format(version=a.version)
+            if a.noted_by:
+                line += _(", noted by {person}").format(person=name_of(self.store, a.noted_by))
+            line += _(", signed (SSH)") if a.signature else _(", typed, not signed")
+            if a.note:
+                line += f": {a.note}"
+            lines.append((_(MEANINGS.get(a.meaning, a.meaning)), line))
+        return lines
+
+    def _around_lines(self, rec) -> list[tuple[str, str]]:
+        """What other records say of this one: a change's place on the schedule, the mail sent and
+        received about it, the files attached to it."""
+        store, lines = self.store, []
+        if self.kind == "change_requests":  # its place on the schedule, with the resources said for it
+            entry = store.latest("schedule_items", {"change": rec.uuid})
+            if isinstance(entry, ScheduleItem):
+                when = clock.local_text(entry.starts_at) + (f" – {clock.local_text(entry.ends_at)}" if entry.ends_at else "")
+                lines.append((_("scheduled"), when + (("\n" + _("resources: {text}").format(text=entry.resources))
+                                                      if entry.resources else "")))
+        if self.kind in ("feedback", "change_requests"):
+            for m in messages_of(store, self.kind, rec):  # each answer or notice sent, each reply, with its state
+                body = (_("subject: {subject}").format(subject=m.subject) + "\n" if m.subject else "") + (m.text or "")
+                lines.append((_("mail"), m.heading() + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
+                                                        if body.strip() else "")))
+        files = store.count("attachments", {"record": rec.uuid}) if self.kind != "attachments" else 0
+        if files:
+            lines.append((_("files"), ngettext("{n} attached ({key} lists them)", "{n} attached ({key} lists them)",
+                                               files).format(n=files, key=self.key_for("files"))))
+        return lines
 
     # the action that performs each step's task on a record screen (a change has its own screen's)
     STEP_ACTIONS: dict[str, tuple[str, ...]] = {"RE.2.1": ("edit",), "RE.2.2": ("approve",), "RE.2.3": ("step",)}

@@ -35,7 +35,7 @@ from vse_tui.core.control.changes import (
     test,
 )
 from vse_tui.core.control.cis import affected_by, timeline
-from vse_tui.core.evidence.guide import record_steps
+from vse_tui.core.evidence.guide import Step, record_steps
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
@@ -161,35 +161,52 @@ class ChangeScreen(RecordScreen):
         """The path as the evidence map judges it (core.evidence.guide, the map's own rules): each
         step's mark, what shows it was done, and the one line saying what the evidence needs next:
         the step's key, what the change or its records lack, what the shop must record first."""
-
-        table = Table.grid(padding=(0, 1))
-        table.add_column(width=2)
-        table.add_column(style="dim", width=7)
-        table.add_column(width=20)
-        table.add_column()
-        shown = {task: text for task, _step, text, _ref in path(self.store, rec)}
-        entry = self.store.latest("schedule_items", {"change": rec.uuid})
-        resources = str(getattr(entry, "resources", "") or "")
-        if resources:
-            shown["CO.3.3"] = _("resources: {text}").format(text=resources.splitlines()[0][:60])
         steps = record_steps(self.store, rec)
         self.steps = steps
         last = max((i for i, s in enumerate(steps) if s.performed), default=-1)
         finished = rec.state == "cancelled" or rec.status == "rejected"
         # the next step comes after the last one taken; one passed over says so on its own row
         line, acts = next_line(self, steps, STEP_ACTIONS, after=last) if not finished else ("", ())
-        nxt = next((s for i, s in enumerate(steps) if i > last and not s.performed), None)
-        procedure = self.store.latest("procedures")
         review = next((s for s in steps if s.task == "CO.3.5" and not s.performed), None)
         if review is not None and rec.state == "reviewed":
             # the review is recorded: CO.3.5 is done when the procedure is updated from it
-
-            lesson = _("CO.3.5: update the procedure from the review: ctrl+p {ref} opens it, {edit} edits, "
-                       "a approves.").format(ref=procedure.id, edit=self.key_for("edit")) if procedure is not None \
-                else _("CO.3.5: write the change procedure ({where}), then update it from the review.").format(
-                    where=where_to_add("procedures"))
-            line = "\n".join([lesson, *[x for x in line.splitlines() if not x.startswith("Next: CO.3.5")]])
+            line = "\n".join([self._lesson_line(), *[x for x in line.splitlines() if not x.startswith("Next: CO.3.5")]])
             acts = ()
+        table = self._path_table(rec, steps, last, finished)
+        self.next_actions = acts + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
+                                    and "deploy" not in acts else ())
+        box = self.query_one("#path", Static)
+        box.border_title = {"emergency": _("Path of an emergency change"), "normal": _("Path of a normal change"),
+                            "pre-approved": _("Path of a pre-approved change")}.get(
+            rec.change_type or "", _("Path of a {type} change").format(type=said(rec.change_type)))
+        from rich.console import Group
+
+        box.update(Group(table, *self._path_notes(rec, line, finished)))
+        self.refresh_bindings()  # the key bar leads with the steps possible now
+
+    def _lesson_line(self) -> str:
+        """What CO.3.5 asks once the review is recorded: the procedure updated from it."""
+        procedure = self.store.latest("procedures")
+        if procedure is not None:
+            return _("CO.3.5: update the procedure from the review: ctrl+p {ref} opens it, {edit} edits, "
+                     "a approves.").format(ref=procedure.id, edit=self.key_for("edit"))
+        return _("CO.3.5: write the change procedure ({where}), then update it from the review.").format(
+            where=where_to_add("procedures"))
+
+    def _path_table(self, rec, steps: list[Step], last: int, finished: bool) -> Table:
+        """A row per step of the path: its mark, its task, its name, and what shows it was done or the
+        key that does it."""
+        shown = {task: text for task, _step, text, _ref in path(self.store, rec)}
+        entry = self.store.latest("schedule_items", {"change": rec.uuid})
+        resources = str(getattr(entry, "resources", "") or "")
+        if resources:
+            shown["CO.3.3"] = _("resources: {text}").format(text=resources.splitlines()[0][:60])
+        nxt = next((s for i, s in enumerate(steps) if i > last and not s.performed), None)
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=2)
+        table.add_column(style="dim", width=7)
+        table.add_column(width=20)
+        table.add_column()
         for i, step in enumerate(steps):
             label = _(step.label)
             if step.performed:
@@ -216,8 +233,11 @@ class ChangeScreen(RecordScreen):
                                    else _("not done before the deployment"), style="dark_orange"))
             else:
                 table.add_row("·", step.task, Text(label, style="dim"), "")
-        self.next_actions = acts + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
-                                    and "deploy" not in acts else ())
+        return table
+
+    def _path_notes(self, rec, line: str, finished: bool) -> list[Text]:
+        """The lines under the path: what the evidence needs next, and what the change itself lacks
+        or clashes with."""
         notes = []
         if line:
             notes.append(Text(line, style="bold dark_orange"))
@@ -234,14 +254,7 @@ class ChangeScreen(RecordScreen):
                 notes.append(Text(_("▲ schedule: {warning}").format(warning=w), style="dark_orange"))
         if rec.template:
             notes.append(Text(_("★ a pre-approved type: new changes of this kind can be made from it"), style="green"))
-        box = self.query_one("#path", Static)
-        box.border_title = {"emergency": _("Path of an emergency change"), "normal": _("Path of a normal change"),
-                            "pre-approved": _("Path of a pre-approved change")}.get(
-            rec.change_type or "", _("Path of a {type} change").format(type=said(rec.change_type)))
-        from rich.console import Group
-
-        box.update(Group(table, *notes))
-        self.refresh_bindings()  # the key bar leads with the steps possible now
+        return notes
 
     # ---------------------------------------------------------------- steps
     def _run(self, form_fields, submit, title: str, info: str = "", ok: str | None = None) -> None:

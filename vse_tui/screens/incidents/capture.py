@@ -13,6 +13,7 @@ from vse_tui.core.incidents import policy, targets
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents.hours import targets_words
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.relationship.queries import current_customers, offered_services
 from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
@@ -63,10 +64,10 @@ class QuickCapture(OnceModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        customers = [(u, t) for u, t in store.titles("customers", {"state__ne": "former"}).items()]
+        customers = list(current_customers(store).items())
         # a draft of the catalogue (the setup's Services box makes them) is offered too, and said to be one
         services = [(u, _("{service} (draft)").format(service=t) if st == "draft" else t)
-                    for u, t, st in store.rows("services", ["uuid", "title", "status"], {"state__ne": "retired"})]
+                    for u, t, st in offered_services(store)]
         people = [(u, t) for u, t in store.titles("people", {"affiliation": "internal", "state": "active"}).items()]
         self.callers = {c.uuid: c for c in callers(store)}
         me = store.actor.person if getattr(self.app.config, "assign_new", "nobody") == "me" else None

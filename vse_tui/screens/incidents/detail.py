@@ -5,6 +5,7 @@ yet is greyed out in the Footer and the line above it says why."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -262,79 +263,108 @@ class IncidentDetailScreen(BaseScreen):
         return parts
 
     def _fields(self, inc: Incident, clk: targets.Clock) -> None:
-        store = self.store
-        customers, services = store.customer_codes(), store.titles("services")
-        cis = store.titles("configuration_items")
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
+        people = self.store.titles("people")
+        for label, value in [*self._what_rows(inc), *self._time_rows(inc, clk), *self._resolution_rows(inc),
+                             *self._mail_rows(inc, people), *self._closing_rows(inc, people)]:
+            if value not in (None, "", []):
+                grid.add_row(label, value if isinstance(value, Text) else Text(str(value)))
+        self.query_one("#fields", Static).update(grid)
 
-        def row(label: str, value) -> None:
-            if value in (None, "", []):
-                return
-            grid.add_row(label, value if isinstance(value, Text) else Text(str(value)))
+    def _what_rows(self, inc: Incident) -> list[tuple[str, Any]]:
+        """What the incident is: its status, priority, parties, items and details."""
+        store = self.store
+        customers, services = store.customer_codes(), store.titles("services")
+        cis = store.titles("configuration_items")
+        return [
+            (_("status"), _("{status} (work product) · {state} (operational)").format(
+                status=_(inc.status or ""), state=shown(inc.state or ""))),
+            (_("priority"), _("{priority} from impact {impact} × urgency {urgency}").format(
+                priority=inc.priority, impact=level_label("impact", inc.impact),
+                urgency=level_label("urgency", inc.urgency))),
+            (_("customer"), customers.get(inc.customer or "", "")),
+            (_("service"), services.get(inc.service or "", "")),
+            (_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p)),
+            (_("assigned to"), name_of(store, inc.assignee) if inc.assignee else _("nobody yet")),
+            (_("resolver"), name_of(store, inc.resolver)),
+            (_("category"), inc.category),
+            (_("items"), ", ".join(cis.get(u, u) for u in inc.cis)),
+            (_("details"), inc.details),
+        ]
 
-        row(_("status"), _("{status} (work product) · {state} (operational)").format(
-            status=_(inc.status or ""), state=shown(inc.state or "")))
-        row(_("priority"), _("{priority} from impact {impact} × urgency {urgency}").format(
-            priority=inc.priority, impact=level_label("impact", inc.impact),
-            urgency=level_label("urgency", inc.urgency)))
-        row(_("customer"), customers.get(inc.customer or "", ""))
-        row(_("service"), services.get(inc.service or "", ""))
-        row(_("reporter"), " ".join(p for p in (inc.reporter, inc.reporter_contact) if p))
-        row(_("assigned to"), name_of(store, inc.assignee) if inc.assignee else _("nobody yet"))
-        row(_("resolver"), name_of(store, inc.resolver))
-        row(_("category"), inc.category)
-        row(_("items"), ", ".join(cis.get(u, u) for u in inc.cis))
-        row(_("details"), inc.details)
-        row(_("opened"), clock.local_text(inc.opened_at))
-        row(_("responded"), clock.local_text(inc.responded_at))
-        row(pgettext("a moment of the incident", "restored"), clock.local_text(inc.restored_at))
-        row(pgettext("a moment of the incident", "closed"), clock.local_text(inc.closed_at))
+    def _time_rows(self, inc: Incident, clk: targets.Clock) -> list[tuple[str, Any]]:
+        """Its moments, how long it took, its target while open, how long it waited."""
+        rows: list[tuple[str, Any]] = [
+            (_("opened"), clock.local_text(inc.opened_at)),
+            (_("responded"), clock.local_text(inc.responded_at)),
+            (pgettext("a moment of the incident", "restored"), clock.local_text(inc.restored_at)),
+            (pgettext("a moment of the incident", "closed"), clock.local_text(inc.closed_at)),
+        ]
         if inc.time_to_resolve_minutes is not None:
-            row(_("time to resolve"), clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes)))
+            rows.append((_("time to resolve"),
+                         clock.human_duration(clock.timedelta(minutes=inc.time_to_resolve_minutes))))
         if clk.due_at and inc.status != "closed":
-            row(_("target"), _("resolve by {when} ({source})").format(when=clock.local_text(clk.due_at),
-                                                                      source=source_words(clk.source)))
-        row(_("waited"), clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes)) if inc.waiting_minutes else "")
-        row(_("steps taken"), inc.steps_taken)
-        row(_("solution"), inc.solution)
-        row(_("root cause"), inc.root_cause)
-        row(_("no change because"), inc.no_change_reason)
-        if inc.changes:
-            found = store.ids_for(inc.changes, "change_requests")
-            row(_("changes"), ", ".join(found[u][0] for u in inc.changes if u in found))
-        if inc.related_incidents:
-            found = store.ids_for(inc.related_incidents, "incidents")
-            row(_("related"), ", ".join(found[u][0] for u in inc.related_incidents if u in found))
+            rows.append((_("target"), _("resolve by {when} ({source})").format(when=clock.local_text(clk.due_at),
+                                                                               source=source_words(clk.source))))
+        rows.append((_("waited"), clock.human_duration(clock.timedelta(minutes=inc.waiting_minutes))
+                     if inc.waiting_minutes else ""))
+        return rows
 
-        people = store.titles("people")
-        for m in messages_of(store, "incidents", inc):  # each message in and out, with what became of it
+    def _resolution_rows(self, inc: Incident) -> list[tuple[str, Any]]:
+        """What was done: steps, solution, root cause, the changes and incidents it is linked to."""
+        rows: list[tuple[str, Any]] = [(_("steps taken"), inc.steps_taken), (_("solution"), inc.solution),
+                                       (_("root cause"), inc.root_cause), (_("no change because"), inc.no_change_reason)]
+        if inc.changes:
+            found = self.store.ids_for(inc.changes, "change_requests")
+            rows.append((_("changes"), ", ".join(found[u][0] for u in inc.changes if u in found)))
+        if inc.related_incidents:
+            found = self.store.ids_for(inc.related_incidents, "incidents")
+            rows.append((_("related"), ", ".join(found[u][0] for u in inc.related_incidents if u in found)))
+        return rows
+
+    def _mail_rows(self, inc: Incident, people: dict[str, str]) -> list[tuple[str, Any]]:
+        """Each message in and out, with what became of it."""
+        rows: list[tuple[str, Any]] = []
+        for m in messages_of(self.store, "incidents", inc):
             body = (_("subject: {subject}").format(subject=m.subject) + "\n" if m.subject else "") + (m.text or "")
-            row(_("mail in") if m.way == "from" else _("notified {task}").format(task=m.task),
-                m.heading(people) + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…") if body.strip() else ""))
+            rows.append((_("mail in") if m.way == "from" else _("notified {task}").format(task=m.task),
+                         m.heading(people) + ("\n" + (body if len(body) <= 2000 else body[:1999] + "…")
+                                              if body.strip() else "")))
+        return rows
+
+    def _closing_rows(self, inc: Incident, people: dict[str, str]) -> list[tuple[str, Any]]:
+        """Who confirmed it and checked the fix, the time spent, reopenings, where it was imported
+        from, its version."""
+        rows: list[tuple[str, Any]] = []
         if inc.confirmation:
             c = inc.confirmation
-            row(_("confirmed"), _("{person} by {how}, {when}").format(person=c.by, how=said(c.how, HOW),
-                                                                     when=clock.local_text(c.at)))
+            rows.append((_("confirmed"), _("{person} by {how}, {when}").format(person=c.by, how=said(c.how, HOW),
+                                                                              when=clock.local_text(c.at))))
             if c.checked_by:
-                row(_("fix checked by"), _("{who}: {how}").format(who=people.get(c.checked_by, c.checked_by), how=c.check)
-                    if c.check else people.get(c.checked_by, c.checked_by))
+                rows.append((_("fix checked by"),
+                             _("{who}: {how}").format(who=people.get(c.checked_by, c.checked_by), how=c.check)
+                             if c.check else people.get(c.checked_by, c.checked_by)))
         if inc.time_spent:
             total = sum(t.minutes for t in inc.time_spent)
             billable = sum(t.minutes for t in inc.time_spent if t.billable)
-            row(_("time spent"), ngettext("{total} ({billable} billable, {n} entry)",
-                                          "{total} ({billable} billable, {n} entries)", len(inc.time_spent)).format(
+            rows.append((_("time spent"), ngettext("{total} ({billable} billable, {n} entry)",
+                                                   "{total} ({billable} billable, {n} entries)",
+                                                   len(inc.time_spent)).format(
                 total=clock.human_duration(clock.timedelta(minutes=total)),
-                billable=clock.human_duration(clock.timedelta(minutes=billable)), n=len(inc.time_spent)))
-        row(_("reopened"), ngettext("{n} time", "{n} times", inc.reopened).format(n=inc.reopened) if inc.reopened else "")
+                billable=clock.human_duration(clock.timedelta(minutes=billable)), n=len(inc.time_spent))))
+        rows.append((_("reopened"), ngettext("{n} time", "{n} times", inc.reopened).format(n=inc.reopened)
+                     if inc.reopened else ""))
         if inc.external_ref or inc.fingerprint:  # the key it had in the tool it was imported from (it finds it too)
-            row(_("imported as"), (inc.external_ref or _("(no ticket key)"))
-                + (" " + _("(content {fingerprint})").format(fingerprint=inc.fingerprint[:16]) if inc.fingerprint else "")
-                + (", " + _("its status there: {status}").format(status=inc.source_status) if inc.source_status else ""))
-        row(_("version"), _("{version}, last by {person} {when}").format(
-            version=inc.version, person=inc.updated_by, when=clock.local_text(inc.updated_at)))
-        self.query_one("#fields", Static).update(grid)
+            rows.append((_("imported as"), (inc.external_ref or _("(no ticket key)"))
+                         + (" " + _("(content {fingerprint})").format(fingerprint=inc.fingerprint[:16])
+                            if inc.fingerprint else "")
+                         + (", " + _("its status there: {status}").format(status=inc.source_status)
+                            if inc.source_status else "")))
+        rows.append((_("version"), _("{version}, last by {person} {when}").format(
+            version=inc.version, person=inc.updated_by, when=clock.local_text(inc.updated_at))))
+        return rows
 
     def _history(self, inc: Incident) -> None:
         self.query_one("#history", HistoryTable).show(self.store.history(inc.uuid), self.store)
@@ -484,30 +514,9 @@ class IncidentDetailScreen(BaseScreen):
 
         info = (_("A significant incident needs its root cause and a linked change request ({key}), or the reason "
                   "none is needed.").format(key=self.key_for("raise_change")) + " " if inc.significant else "")
-
-        names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
-                 "IN.2.4": N_("restored with a solution")}
-        steps = [s for s in record_steps(self.store, inc) if s.task in names]
-        # classified with a category but no item named: done in part, not "never classified"
-        items_only = {"IN.2.2"} if inc.category else set()
-        skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
-        lacking = [f"{s.task}: {'; '.join(s.new)}" for s in steps if s.performed and s.new]
-        if any(s.task in items_only and not s.performed for s in steps):
-            lacking.insert(0, _("IN.2.2: classified as {category}, but no configuration item named (WP.02)").format(
-                category=inc.category))
-        if skipped or lacking:
-            never = _(" nor ").join(skipped)
-            lacks = "; ".join(lacking)
-            if skipped and lacking:
-                warning = _("▲ This {priority} incident was never {never}; its evidence lacks {lacks}: an assessor "
-                            "will ask why. Close anyway, or Esc and do it first.")
-            elif skipped:
-                warning = _("▲ This {priority} incident was never {never}: an assessor will ask why. Close anyway, "
-                            "or Esc and do it first.")
-            else:
-                warning = _("▲ This {priority} incident lacks for its evidence {lacks}: an assessor will ask why. "
-                            "Close anyway, or Esc and do it first.")
-            info = warning.format(priority=inc.priority, never=never, lacks=lacks) + " " + info
+        warning = self._steps_not_taken(inc)
+        if warning:
+            info = warning + " " + info
         if own:
             # here, not at the top: importing it loads pydantic
             from vse_tui.core.governance.roles import RULES
@@ -518,6 +527,32 @@ class IncidentDetailScreen(BaseScreen):
                 rule=_(rule.name), why=_(rule.why), instead=_(rule.instead), ref=inc.id)
         self._run(FormScreen(fields, submit, _("Close {ref} (IN.2.5)").format(ref=inc.id), info=info),
                   _("{ref} closed"))
+
+    def _steps_not_taken(self, inc: Incident) -> str:
+        """The warning before closing an incident whose flow skipped a step (never classified,
+        notified or restored) or whose evidence lacks something; empty when nothing is missing."""
+        names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
+                 "IN.2.4": N_("restored with a solution")}
+        steps = [s for s in record_steps(self.store, inc) if s.task in names]
+        # classified with a category but no item named: done in part, not "never classified"
+        items_only = {"IN.2.2"} if inc.category else set()
+        skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
+        lacking = [f"{s.task}: {'; '.join(s.new)}" for s in steps if s.performed and s.new]
+        if any(s.task in items_only and not s.performed for s in steps):
+            lacking.insert(0, _("IN.2.2: classified as {category}, but no configuration item named (WP.02)").format(
+                category=inc.category))
+        if not skipped and not lacking:
+            return ""
+        if skipped and lacking:
+            warning = _("▲ This {priority} incident was never {never}; its evidence lacks {lacks}: an assessor "
+                        "will ask why. Close anyway, or Esc and do it first.")
+        elif skipped:
+            warning = _("▲ This {priority} incident was never {never}: an assessor will ask why. Close anyway, "
+                        "or Esc and do it first.")
+        else:
+            warning = _("▲ This {priority} incident lacks for its evidence {lacks}: an assessor will ask why. "
+                        "Close anyway, or Esc and do it first.")
+        return warning.format(priority=inc.priority, never=_(" nor ").join(skipped), lacks="; ".join(lacking))
 
     def action_raise_change(self) -> None:
         inc = self._shown()

@@ -158,6 +158,14 @@ class ImportScreen(BaseScreen):
                 self.query_one(box, Static).update("")
             return
         self.plan = plan
+        self.query_one("#import-summary", Static).update(self._summary(plan))
+        self._columns(plan)
+        self._values(plan)
+        self._preview(plan)
+
+    def _summary(self, plan) -> Text:
+        """What the plan found: the file, its layout, key, dates, encoding, words no table knows,
+        notes, and how many tickets are imported, brought up to date, skipped or rejected."""
         key = plan.mapping.get("ref")
 
         def rows(n: int) -> str:
@@ -166,7 +174,7 @@ class ImportScreen(BaseScreen):
         def tickets(n: int) -> str:
             return ngettext("{n} ticket", "{n} tickets", n).format(n=n)
 
-        lines = Text.assemble(
+        return Text.assemble(
             (_("File") + " ", "dim"), (plan.source, "bold"),
             (": " + _("{rows}, {tickets}").format(rows=rows(plan.rows), tickets=tickets(plan.ticket_count)), ""),
             (" " + _("(an event log: one incident per ticket)") if plan.event_log else "", "dim"), "\n",
@@ -198,10 +206,6 @@ class ImportScreen(BaseScreen):
             ("   " + _("rejected:") + " ", "dim"),
             (_("{rows} ({tickets})").format(rows=rows(len(plan.rejected)), tickets=tickets(plan.rejected_tickets)),
              "bold red" if plan.rejected else ""))
-        self.query_one("#import-summary", Static).update(lines)
-        self._columns(plan)
-        self._values(plan)
-        self._preview(plan)
 
     def _columns(self, plan) -> None:
         box = self.query_one("#import-columns")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -114,10 +116,26 @@ class IncidentsScreen(SearchableList):
         offset = max(0, min(offset, max(0, (self.total_rows - 1) // PAGE * PAGE)))
         self.page_offset = offset
         rows = lists.page(store, q, sort=self.sort, limit=PAGE, offset=offset)
+        table = self.query_one("#list", PagedTable)
+        table.set_rows(self._lines(rows))  # a refresh (keep) leaves the cursor on the same incident while it is listed
+        table.has_previous = offset > 0
+        table.has_next = offset + PAGE < self.total_rows
+        if rows and (cursor is not None or not keep):
+            table.move_cursor(cursor if cursor is not None else 0)
+        empty = self.query_one("#empty", Static)
+        empty.display = not rows
+        table.display = bool(rows)
+        if not rows:
+            empty.update(self._nothing_listed())
+        self._status_line(len(rows))
+
+    def _lines(self, rows) -> list[tuple[str, tuple[Any, ...]]]:
+        """Each incident's cells: breached mark, id, priority, state, summary (its old key first),
+        assignee, customer, service, opened, and the time left on its target."""
+        store = self.store
         customers, services = store.customer_codes(), store.titles("services")
 
         people = initials_by_person(store)
-        table = self.query_one("#list", PagedTable)
         now = clock.now()
         lines = []
         cache: dict = {}
@@ -140,26 +158,18 @@ class IncidentsScreen(SearchableList):
                                    Text(people.get(inc.assignee or "", "")),
                                    plain(customers.get(inc.customer or "", "")), plain(services.get(inc.service or "", "")),
                                    clock.local_text(inc.opened_at), left)))
-        table.set_rows(lines)  # a refresh (keep) leaves the cursor on the same incident while it is listed
-        table.has_previous = offset > 0
-        table.has_next = offset + PAGE < self.total_rows
-        if rows and (cursor is not None or not keep):
-            table.move_cursor(cursor if cursor is not None else 0)
-        empty = self.query_one("#empty", Static)
-        empty.display = not rows
-        table.display = bool(rows)
-        if not rows:
-            if self.store.count("incidents") == 0:
-                empty.update(_("No incidents yet. Press {key} to log the first one; only a summary is needed.").format(
-                    key=key_of(self, "new_incident", shown=True)))
-            else:
-                if self.search_text and not self._searching_all() and self.status_filter != "all":
-                    empty.update(_("No {status} incident matches. Press ctrl+t to search all statuses, or x to clear "
-                                   "the filters.").format(status=shown(self.status_filter)))
-                else:
-                    empty.update(_("No incident matches these filters. Press {key} to clear them.").format(
-                        key=self.key_for("clear_filters")))
-        self._status_line(len(rows))
+        return lines
+
+    def _nothing_listed(self) -> str:
+        """What an empty list says: how to log the first incident, or how to widen the filters."""
+        if self.store.count("incidents") == 0:
+            return _("No incidents yet. Press {key} to log the first one; only a summary is needed.").format(
+                key=key_of(self, "new_incident", shown=True))
+        if self.search_text and not self._searching_all() and self.status_filter != "all":
+            return _("No {status} incident matches. Press ctrl+t to search all statuses, or x to clear "
+                     "the filters.").format(status=shown(self.status_filter))
+        return _("No incident matches these filters. Press {key} to clear them.").format(
+            key=self.key_for("clear_filters"))
 
     def _status_line(self, count: int) -> None:
         parts = [_("{first}-{last} of {total}").format(first=self.page_offset + 1 if count else 0,
