@@ -41,3 +41,49 @@ def test_training_met_and_renewed_and_a_potential_problem_from_the_command_line(
         store.close()
     assert main(["--db", db, "incident", "problem", "INC-0001"]) == 1  # once is enough
     assert "already a potential problem" in capsys.readouterr().err
+
+
+def test_change_show_and_ci_show_print_the_record_and_refuse_another_kind(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "record", "add", "configuration_items", "--set", "name=NAS at the front desk",
+                 "--set", "ci_type=hardware"]) == 0
+    assert main(["--db", db, "change", "add", "Replace the NAS disk", "--ci", "CI-0001",
+                 "--purpose", "The disk is nearly full"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "change", "show", "CHG-0001"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("CHG-0001  Replace the NAS disk") and "The disk is nearly full" in out
+    assert "CI-0001 NAS at the front desk" in out
+    assert main(["--db", db, "ci", "show", "CI-0001"]) == 0
+    assert capsys.readouterr().out.startswith("CI-0001  NAS at the front desk")
+    assert main(["--db", db, "change", "show", "CI-0001"]) == 1  # another kind: said, not shown
+    captured = capsys.readouterr()
+    assert captured.out == "" and "CI-0001" in captured.err
+
+
+def test_incident_show_ends_with_the_next_step_and_its_command(tmp_path, capsys, monkeypatch):
+    """`incident show` says what the incident needs next, decided as the incident screen decides it
+    (core/evidence/next_step.py), with the command that does it; in Spanish too."""
+    from vse_tui import i18n
+
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "incident", "add", "Backups fail every night", "--reporter", "Ana"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "incident", "show", "INC-0001"]) == 0
+    out = capsys.readouterr().out
+    assert "next: IN.2.2 classify it (vse-tui incident classify INC-0001)" in out, out
+    assert main(["--db", db, "incident", "classify", "INC-0001", "--category", "backup"]) == 0
+    capsys.readouterr()
+    try:
+        assert main(["--db", db, "--lang", "es", "incident", "show", "INC-0001"]) == 0
+    finally:
+        i18n.set_language("en")
+    out = capsys.readouterr().out
+    assert "siguiente: IN.2.2 nombre los elementos de configuración involucrados " \
+           "(vse-tui incident classify INC-0001)" in out, out
+    assert main(["--db", db, "incident", "show", "INC-0001", "--format", "json"]) == 0
+    assert "next" not in capsys.readouterr().out.split('"history"')[0]  # JSON: the record as stored

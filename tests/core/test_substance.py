@@ -187,3 +187,28 @@ def test_self_approval_in_a_shop_of_two_is_a_finding_even_when_nobody_else_holds
     for warning in warnings(store):
         acknowledge(store, warning, "A monthly review of the changes deployed")
     assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Otra persona revisa cada cierre de P1/P2", "closure-review"),
+    ("Revisión mensual de los cambios desplegados", "change-review"),
+    ("Uma segunda pessoa confere cada incidente P1/P2 encerrado", "closure-review"),
+    ("Revisão mensal das mudanças implantadas", "change-review"),
+    ("Une deuxième personne vérifie chaque clôture P1/P2", "closure-review"),
+    ("Revue mensuelle des changements déployés", "change-review"),
+    ("Tenemos mucho cuidado", None), ("Temos muito cuidado", None), ("Nous faisons attention", None),
+])
+def test_a_mitigation_counts_in_the_language_it_was_written_in(text, key):
+    from vse_tui.core.evidence import duties
+
+    check = duties.check_of(text)
+    assert (check.key if check else None) == key
+
+
+@pytest.mark.parametrize("text", ["Por definir", "pendiente", "A definir", "Não se aplica", "À définir.", "néant",
+                                  "Sans objet"])
+def test_placeholder_text_in_every_language(text):
+    from vse_tui.core.evidence.substance import placeholder
+
+    assert placeholder(text)
+    assert not placeholder(text + " el lunes con el cliente de la panadería")

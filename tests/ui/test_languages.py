@@ -102,3 +102,30 @@ async def test_the_dashboard_speaks_spanish_and_cuts_no_header(tmp_path, make_ap
         assert "quién" in header and "resumen" in header  # "who" is three letters wide in English
         keys = app.screen.query_one("KeyFooter").render().plain
         assert "Tablero" in keys and "Dashboard" not in keys
+
+
+async def test_an_incident_s_next_step_reads_its_reasons_by_kind_in_spanish(tmp_path, make_app, speaking) -> None:
+    """The incident screen sorts what IN.2.1 lacks by the kind of each reason, never by its English
+    words: in Spanish, a writer who held none of the incident roles is said as such (no edit mends
+    it), not as a field to fill in with E."""
+    from vse_tui.core.governance.roles import add_person
+    from vse_tui.core.incidents import process as incidents
+    from vse_tui.screens.incidents.detail import IncidentDetailScreen
+    from vse_tui.store import Actor, open_store
+
+    from .conftest import until, widget_text
+
+    path = tmp_path / "t.db"
+    store = open_store(path, Actor(operator="Pat Doe", os_user="pat", host="laptop"))
+    pat, _ = add_person(store, "Pat Doe", roles="MGT", os_user="pat")
+    store.actor = store.actor.as_person(pat.uuid, pat.name)
+    inc = incidents.log_incident(store, "La impresora no imprime", reporter="Ana", reporter_contact="555-0101")
+    store.close()
+    speaking("es")
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_record(inc.id)
+        await until(pilot, lambda: isinstance(app.screen, IncidentDetailScreen) and app.screen.incident)
+        why = widget_text(app, "#why")
+        assert "IN.2.1: Pat Doe" in why, why
+        assert not [line for line in why.splitlines() if "le falta" in line and "Pat Doe" in line], why

@@ -270,3 +270,54 @@ async def test_no_label_of_the_setup_is_cut_mid_word(make_app, demo_db):
                 inner = label.content_region.width
                 longest = max((len(word) for word in text.split()), default=0)
                 assert longest <= inner, (step, text, inner)  # wrapped between words, never "Confidentialit/y"
+
+
+async def test_the_incident_key_bar_shows_every_key_it_offers_at_80x24(make_app, demo_db):
+    """At 80 columns an open incident offers a dozen keys: those without room for their words are
+    drawn as the key alone, never left out (log time `l` and edit `E` were); `?` names them all."""
+    from textual.widgets import Static
+
+    from vse_tui.i18n import _
+    from vse_tui.screens.common.help import KeysScreen, key_label
+    from vse_tui.screens.incidents.detail import IncidentDetailScreen
+    from vse_tui.widgets.footer import KeyFooter
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SMALL) as pilot:
+        open_one = next(iter(app.store.records("incidents", {"state": "in progress"})))
+        app.open_record(open_one.id)
+        await until(pilot, lambda: isinstance(app.screen, IncidentDetailScreen) and app.screen.incident)
+        footer = app.screen.query_one(KeyFooter)
+        await until(pilot, lambda: bool(footer.keys))
+        offered = {key.key for key in footer.keys if key.enabled}
+        assert {"l", "E", "k", "x"} <= offered  # log time and edit can be used on an open incident
+        line = footer.render().plain
+        drawn = {key.key for _start, _end, key in footer._spans}
+        assert offered <= drawn, f"keys offered but not on the bar: {sorted(offered - drawn)}"
+        assert " l " in line and " E " in line and len(line) <= SMALL[0], line
+
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, KeysScreen))
+        text = str(app.screen.query_one(Static).render())
+        for binding in IncidentDetailScreen.BINDINGS:
+            assert key_label(binding.key) in text and _(binding.description) in text, binding.key
+
+
+async def test_help_names_keys_as_they_are_pressed(make_app, demo_db):
+    """`?` on the calendar and the process screens says ← → [ ], never "left" or
+    "left_square_bracket"."""
+    from textual.widgets import Static
+
+    from vse_tui.screens.common.help import KeysScreen
+    from vse_tui.screens.common.process import ProcessScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ProcessScreen))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, KeysScreen))
+        text = str(app.screen.query_one(Static).render())
+        assert "←" in text and "→" in text, text
+        for name in ("left", "right", "question_mark", "square_bracket", "escape"):
+            assert name not in text, name

@@ -66,12 +66,16 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         warnings = str(app.screen.query_one("#step-warnings").render())
         assert "Control Manager and Incident Manager" in warnings
         assert store.count("role_assignments") == 2  # only the SM and MGT given at the start
-        await pilot.press("ctrl+k")  # acknowledge with a mitigation
+        await pilot.press("ctrl+k")  # acknowledge with a mitigation: the form says which checks count
         await pilot.pause()
-        await type_into(pilot, "#f-mitigation", "The customer reviews every change linked to an incident")
+        info = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "naming a check the app can count" in info and "a review of the changes deployed" in info, info
+        await type_into(pilot, "#f-mitigation", "We are careful")
         await save(pilot)
         await pilot.pause()
-        assert store.count("acknowledgements") == 1
+        assert store.count("acknowledgements") == 1  # kept as written, and said now, not at the audit
+        assert any("the audit check will question it" in str(n.message) for n in app._notifications), \
+            [n.message for n in app._notifications]
         await save(pilot)  # GO.1.2
         assert app.screen.step.key == "policy"
 

@@ -10,6 +10,7 @@ from ..core.kernel import clock
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
 from .imports import run_import
+from .steps import cmd_record_show
 
 
 def cmd_change_add(args) -> int:
@@ -65,6 +66,23 @@ def cmd_ci_list(args) -> int:
     return EXIT_OK
 
 
+def _show(kind: str, args) -> int:
+    """One record of this kind as `record show` prints it: a ref of another kind is an error that
+    says so, rather than the other record."""
+
+    with open_store(args, must_exist=True) as store:
+        store.get(kind, args.ref)
+    return cmd_record_show(args)
+
+
+def cmd_change_show(args) -> int:
+    return _show("change_requests", args)
+
+
+def cmd_ci_show(args) -> int:
+    return _show("configuration_items", args)
+
+
 def cmd_import_cis(args) -> int:
     # here, not at the top: importing it loads pydantic
     from ..core.control import cis
@@ -92,6 +110,9 @@ def register(reg) -> None:
     p = reg.action(g, "make-template", _("make a change that went through the full normal path a pre-approved type"),
                    cmd_change_make_template)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
+    p = reg.action(g, "show", _("show one change request: every field, its approvals, its schedule and history"),
+                   cmd_change_show)
+    p.add_argument("ref", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p = reg.action(g, "list", _("list change requests"), cmd_change_list)
     p.add_argument("--scheduled", action="store_true", help=_("only changes with a planned date, soonest first"))
     p.add_argument("--overdue", action="store_true",
@@ -105,6 +126,8 @@ def register(reg) -> None:
     add_format(p, "table", "json", "csv")
     add_limit(p)
     add_out(p)
+    p = reg.action("ci", "show", _("show one configuration item: every field, its changes and history"), cmd_ci_show)
+    p.add_argument("ref", metavar=pgettext("metavar", "CI"), help=_("the configuration item, e.g. CI-0003"))
 
     p = reg.action("import", "cis", _("configuration items from a spreadsheet (CSV)"), cmd_import_cis)
     p.add_argument("file", help=_("the CSV file to read"))

@@ -64,7 +64,7 @@ def cmd_verify(args) -> int:
     for _held, why in held:
         if why:
             problems.append(Finding.broken(_("anchor"), why))
-    problems += [Finding.broken(_("anchor"), why) for why in signed_anchors if why and not why.startswith("ok")]
+    problems += [Finding.broken(_("anchor"), why) for ok, why in signed_anchors if why and not ok]
     if not problems:
         if files:
             say(_("ok: {rows} history rows chained, every record matches its history, {files} attached files "
@@ -74,7 +74,7 @@ def cmd_verify(args) -> int:
         for anchor, _why in held:
             say(_("ok: nothing up to row {seq} changed since {source} was made").format(seq=anchor.seq,
                                                                                        source=anchor.source))
-        for why in signed_anchors:
+        for _ok, why in signed_anchors:
             if why:
                 say(why)
         if tip:
@@ -108,19 +108,21 @@ def _write_tip(store, args, tip) -> None:
         file=args.tip_out), err=True)
 
 
-def _check_tip_signature(store, anchor_path: str) -> str | None:
+def _check_tip_signature(store, anchor_path: str) -> tuple[bool, str | None]:
     """A tip file signed with a person's key: the signature must verify against the keys the
-    shop registered (an assessor may check it with their own copy of allowed_signers)."""
+    shop registered (an assessor may check it with their own copy of allowed_signers). Returns
+    whether it holds and what to say (None: the tip has no signature)."""
 
     sig = Path(f"{anchor_path}.sig").expanduser()
     if not sig.is_file():
-        return None
+        return True, None
     text = Path(anchor_path).expanduser().read_text(encoding="utf-8", errors="replace")
     person = next((line.split()[1] for line in text.splitlines() if line.startswith("person: ")), "-")
     why = verify_signature(text, sig.read_text(encoding="utf-8", errors="replace"), person, allowed_signers(store))
     if why:
-        return _("the signature of {file} does not verify ({reason})").format(file=Path(anchor_path).name, reason=why)
-    return _("ok: {file} is signed by {person}").format(file=Path(anchor_path).name, person=person)
+        return False, _("the signature of {file} does not verify ({reason})").format(file=Path(anchor_path).name,
+                                                                                    reason=why)
+    return True, _("ok: {file} is signed by {person}").format(file=Path(anchor_path).name, person=person)
 
 
 def cmd_backup(args) -> int:

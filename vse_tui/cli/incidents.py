@@ -6,6 +6,7 @@ import itertools
 
 from vse_tui.i18n import _, ngettext, pgettext
 
+from ..core.evidence.next_step import next_step
 from ..core.governance.assign import assign, who
 from ..core.governance.people import name_of
 from ..core.incidents import lists
@@ -93,17 +94,53 @@ def cmd_incident_assign(args) -> int:
     return EXIT_OK
 
 
+# the command that does each verb of the core's next step (`evidence.next_step`)
+COMMANDS = {"classify": "incident classify {ref}", "notify": "incident notified {ref}",
+            "restore": "incident restore {ref}", "edit": "record edit {ref}", "close": "incident close {ref}",
+            "raise_change": "incident raise-change {ref}", "reopen": "incident reopen {ref}"}
+
+
+def next_text(store, inc) -> str:
+    """What the incident needs next, as the incident screen says it, with the commands that do it."""
+
+    nxt = next_step(store, inc)
+    commands = [f"vse-tui {COMMANDS[a].format(ref=inc.id)}" for a in nxt.actions]
+    said = {
+        "notify restored": _("next: IN.2.4 tell the affected party it is restored ({command})"),
+        "name items": _("next: IN.2.2 name the configuration items involved ({command})"),
+        "classify": _("next: IN.2.2 classify it ({command})"),
+        "notify": _("next: IN.2.3 notify the affected party ({command})"),
+        "restore": _("next: IN.2.4 record what restored the service ({command})"),
+        "close": _("next: IN.2.5 close it once the affected party confirms ({command})"),
+    }
+    lines = []
+    if nxt.step in said:
+        lines.append(said[nxt.step].format(command=commands[0]))
+    elif nxt.step == "needs":
+        lines.append(_("before closing it needs {what} ({command})").format(what="; ".join(nxt.needs),
+                                                                          command=commands[-1]))
+    if nxt.gaps:
+        lines.append(_("IN.2.1 lacks {what} ({command})").format(what="; ".join(nxt.gaps),
+                                                                 command=f"vse-tui {COMMANDS['edit'].format(ref=inc.id)}"))
+    lines.extend(_("IN.2.1: {what}").format(what=role) for role in nxt.roles)
+    if nxt.shop_task:
+        lines.append(_("{task} waits on the shop's {records} (vse-tui report audit)").format(
+            task=nxt.shop_task, records=", ".join(nxt.shop_records)))
+    return "".join(line + "\n" for line in lines)
+
+
 def cmd_incident_show(args) -> int:
     store = open_store(args, must_exist=True)
     try:
         view = incident_view(store, args.id)
+        advice = next_text(store, view.incident)
     finally:
         store.close()
     with output(args) as out:
         if args.format == "json":
             dump_json(view.as_json(), out)
             return EXIT_OK
-        out.write(visible(view.as_text()))
+        out.write(visible(view.as_text() + advice))
     return EXIT_OK
 
 

@@ -135,11 +135,13 @@ class KeyFooter(Widget, can_focus=False):
         keys = self.keys
         if sum(self._width(key) for key in keys) > room:  # short of room: what can be done now first
             keys = tuple(key for key in keys if key.enabled)
-        for key in keys:
-            if line.cell_len + self._width(key) > room:
+        described = self._described(keys, room)
+        for i, key in enumerate(keys):
+            bare = i >= described  # no room for its words: the key alone (? says what it does)
+            if line.cell_len + (self._bare_width(key) if bare else self._width(key)) > room:
                 break
             start = line.cell_len
-            line.append_text(Text.assemble(*self._parts(key, key_style, description_style)))
+            line.append_text(Text.assemble(*self._parts(key, key_style, description_style, bare)))
             if key == self._hover:
                 line.stylize(hover_style, start, line.cell_len)
             spans.append((start, line.cell_len, key))
@@ -158,11 +160,25 @@ class KeyFooter(Widget, can_focus=False):
         return len(key.display) + 2 + (len(key.description) + 1 if key.description else 0)
 
     @staticmethod
-    def _parts(key: Key, key_style: Style, description_style: Style) -> list[tuple[str, Style]]:
+    def _bare_width(key: Key) -> int:
+        return len(key.display) + 2
+
+    @classmethod
+    def _described(cls, keys: tuple[Key, ...], room: int) -> int:
+        """How many keys, from the first, keep their words so that every key still fits; the keys
+        after them are drawn alone (80 columns hold an incident's dozen keys this way)."""
+        for count in range(len(keys), -1, -1):
+            if sum(map(cls._width, keys[:count])) + sum(map(cls._bare_width, keys[count:])) <= room:
+                return count
+        return 0
+
+    @staticmethod
+    def _parts(key: Key, key_style: Style, description_style: Style,
+               bare: bool = False) -> list[tuple[str, Style]]:
         if not key.enabled:
             key_style, description_style = key_style + DIM, description_style + DIM
         parts: list[tuple[str, Style]] = [(f" {key.display} ", key_style)]
-        if key.description:
+        if key.description and not bare:
             parts.append((f"{key.description} ", description_style))
         return parts
 

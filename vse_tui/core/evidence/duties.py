@@ -70,13 +70,27 @@ def _changes_reviewed(store: StorePort, since: datetime, until: datetime) -> str
                                           "{n} change(s) deployed in the period, none reviewed", deployed).format(n=deployed)
 
 
+# The words that name each check, in every language the app speaks (a mitigation counts whatever
+# the language it was written in: a shop's database moves between people of different languages).
+_CLOSURES = (r"p1|p2|incidents?|incidentes?|closures?|closed|close|cierres?|cerrad\w*|cerrar|encerra\w*|"
+             r"fechad\w*|fechamentos?|clôtur\w*|clotur\w*|fermetures?|fermé\w*")
+_CHECKING = (r"review\w*|check\w*|confirm\w*|sign\w*|revis\w*|révis\w*|revue\w*|comprob\w*|verific\w*|"
+             r"vérifi\w*|firm\w*|assin\w*|contrôl\w*|confer\w*")
+_CHANGES = (r"changes?|deploy\w*|cambios?|despl\w*|implanta\w*|mudanças?|mudancas?|changements?|déplo\w*|"
+            r"deplo\w*|mise en production")
+_REVIEWING = r"review\w*|revis\w*|révis\w*|revue\w*|bilan\w*|examin\w*"
+
+
+def _both(first: str, second: str) -> re.Pattern[str]:
+    """A text naming a word of each group, in any order."""
+    return re.compile(rf"(?=.*\b({first})\b)(?=.*\b({second})\b)", re.I | re.S)
+
+
 CHECKS = (
     Check("closure-review", N_("a second person on each P1/P2 closure (closed or confirmed by someone other than "
-                               "who restored it)"),
-          re.compile(r"(?=.*\b(p1|p2|incident|incidents|closure|closures|closed|close)\b)"
-                     r"(?=.*\b(review\w*|check\w*|confirm\w*|sign\w*)\b)", re.I | re.S), _closures_reviewed),
-    Check("change-review", N_("a review of the changes deployed (CO.3.5)"),
-          re.compile(r"(?=.*\b(change|changes|deploy\w*)\b)(?=.*\b(review\w*)\b)", re.I | re.S), _changes_reviewed),
+                               "who restored it)"), _both(_CLOSURES, _CHECKING), _closures_reviewed),
+    Check("change-review", N_("a review of the changes deployed (CO.3.5)"), _both(_CHANGES, _REVIEWING),
+          _changes_reviewed),
 )
 
 

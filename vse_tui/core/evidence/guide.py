@@ -37,8 +37,9 @@ FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _kind(text: str) -> str:
-    """What kind of problem a line is ("input", "not performed", else "")."""
+def reason_kind(text: str) -> str:
+    """What kind of reason a line is ("input", "not performed", "role", "not notified", "status": performed
+    but the record is not yet in the status its task leaves it in; else "")."""
     return getattr(text, "kind", "")
 
 
@@ -125,7 +126,7 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
             found, about = _judge(ctx, task, io, wp, _related(store, rec, kind_of_wp(wp.code)))
             if found is None:
                 continue
-            if any(_kind(p) == "not performed" for p in found):
+            if any(reason_kind(p) == "not performed" for p in found):
                 performed = False
             elif about and about != rec.id and about not in others:
                 others.append(about)
@@ -142,8 +143,8 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
                 roles = list(task.roles)
                 holders = sorted({ctx.name(p) for (p,) in store.rows("role_assignments", ["person"],
                                                                      {"state": "active", "role": roles})})
-        inputs = [p for p in problems if _kind(p) == "input"]
-        missing = [p for p in problems if _kind(p) != "input"]
+        inputs = [p for p in problems if reason_kind(p) == "input"]
+        missing = [p for p in problems if reason_kind(p) != "input"]
         out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said], performed,
                         needs, roles, holders, others))
         said.update(missing)
@@ -179,12 +180,12 @@ def _judge(ctx: _Context, task: Any, io: Any, wp: Any, records: list[Any]) -> tu
     about: str | None = None
     for rec in records:
         problems, _write = _record_problems(ctx, task, io, wp, rec)
-        if not any(_kind(p) == "not performed" for p in problems):
+        if not any(reason_kind(p) == "not performed" for p in problems):
             for target, rule in SPECIFIC.get(task.code, []):
                 if target in (None, wp.code):
                     problems += rule(ctx, rec)
         if rec.status not in _satisfying(wp, io) and not problems:
-            problems.append(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()))
+            problems.append(problem(_("not {statuses} yet").format(statuses=(io.status_text or "").lower()), "status"))
         if not problems:
             return None, rec.id
         if first is None:

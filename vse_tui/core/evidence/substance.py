@@ -42,6 +42,15 @@ PLACEHOLDERS = frozenset({
     "asdf", "qwerty", "foo", "bar", "foobar", "dummy", "sample", "example", "blah", "etc", "same", "same as above",
     "see above", "ditto", "later", "fill in", "fill in later", "nil", "null", "none", "nothing", "?", "-", "...",
     "abc", "aaa", "xyz", "something", "stuff", "whatever", "lorem", "lorem ipsum",
+    # the same in the other languages the app speaks (a placeholder is one in any of them)
+    "pendiente", "por definir", "por hacer", "por completar", "por confirmar", "a completar", "no aplica",
+    "n/d", "nd", "nada", "ninguno", "ninguna", "prueba", "ejemplo", "lo mismo", "igual", "ver arriba", "después",
+    "luego", "algo", "rellenar", "completar", "idem", "ídem",
+    "pendente", "a definir", "a fazer", "a preencher", "a confirmar", "não se aplica", "nao se aplica", "nenhum",
+    "nenhuma", "teste", "exemplo", "o mesmo", "mesmo", "ver acima", "depois", "preencher",
+    "à définir", "a définir", "à faire", "a faire", "à compléter", "à remplir", "à confirmer", "à venir",
+    "sans objet", "non applicable", "néant", "rien", "aucun", "aucune", "exemple", "pareil", "voir ci-dessus",
+    "plus tard", "quelque chose", "truc", "bidule",
 })
 _WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*", re.UNICODE)
 EARLIEST = date(2000, 1, 1)

@@ -187,7 +187,8 @@ def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, re
 class Reason(str):
     """A reason a record is not evidence, as a person reads it, that knows what kind of reason it
     is ("input": an input was not ready, `wp` names it; "not performed": no write performed the
-    task), so that nothing reads the words back (they are in the person's language)."""
+    task; "role": whoever performed it held none of the task's roles; "not notified": nobody was
+    told), so that nothing reads the words back (they are in the person's language)."""
 
     kind: str = ""
     wp: str = ""
@@ -227,8 +228,8 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
     else:
         held = ctx.roles(performer, at)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
-            problems.append(_("{who} held none of {roles} and no warning was acknowledged").format(
-                who=ctx.name(performer), roles=", ".join(task.roles)))
+            problems.append(problem(_("{who} held none of {roles} and no warning was acknowledged").format(
+                who=ctx.name(performer), roles=", ".join(task.roles)), "role"))
     problems += _input_problems(ctx, task, io.wp, at)
     return problems, {"record": rec.id, "at": at, "by": ctx.name(performer) if performer else row["operator"],
                       "kind": rec.KIND, "what": _("created") if row["action"] == "create" else
@@ -375,7 +376,7 @@ def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
             if waiting:  # a mail of ours that no server accepted yet, or that was refused or came back
                 return [_("the {task} notice did not reach anyone (mail {states})").format(
                     task=task, states=", ".join(sorted({n.state for n in waiting})))]
-            return [_("nobody was notified ({task})").format(task=task)]
+            return [problem(_("nobody was notified ({task})").format(task=task), "not notified")]
         if not any((n.message or "").strip() for n in sent):
             return [_("the notification keeps no message")]
         return []

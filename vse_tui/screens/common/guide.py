@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from vse_tui.core.evidence.guide import reason_kind
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.i18n import N_, _
 
@@ -87,7 +88,7 @@ def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "ed
     lines: list[str] = []
     acts: tuple[str, ...] = ()
     def waiting(s) -> bool:  # performed, but not yet in the status its task leaves it in: its key again
-        return bool(s.new) and all(m.startswith("not ") and m.endswith(" yet") for m in s.new)
+        return bool(s.new) and all(reason_kind(m) == "status" for m in s.new)
 
     step = next((s for i, s in enumerate(steps) if i > after and (not s.performed or waiting(s))), None)
     if step is not None:
@@ -102,7 +103,7 @@ def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "ed
             lines.append(_("It is {whose}.").format(whose=roles_text(step)))
     lacking = next((s for s in steps if s.performed and s.new and not waiting(s)), None)
     if lacking is not None:
-        if any(" held none of " in m for m in lacking.new):  # who wrote it: not mended by an edit
+        if any(reason_kind(m) == "role" for m in lacking.new):  # who wrote it: not mended by an edit
             lines.append(_("{task}: {what}.").format(task=lacking.task, what="; ".join(lacking.new)))
         elif lacking.records:
             lines.append(_("{task}: {ref} {what} (ctrl+p {ref} opens it).").format(

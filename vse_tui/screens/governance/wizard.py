@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
+from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
 from vse_tui.core.evidence.guide import setup_gaps
 from vse_tui.core.governance import process as gov
 from vse_tui.core.governance.approvals import new
@@ -466,11 +467,22 @@ class WizardScreen(BaseScreen):
             return
 
         rule = RULES[warning.rule]
+
+        def save(values: dict) -> object:
+            done = acknowledge(self.store, warning, values["mitigation"])
+            why = mitigation_problem(values["mitigation"])
+            if why:  # kept as written, but said now rather than at the audit
+                self.notify(_("Acknowledged, but the audit check will question it: {why}.").format(why=why),
+                            severity="warning", timeout=10)
+            return done
+
+        checks = "; ".join(_(check.text) for check in CHECKS)
         self.app.push_screen(FormScreen(
-            [Field("mitigation", _("Mitigation"), "text", "", required=True)],
-            lambda v: acknowledge(self.store, warning, v["mitigation"]),
+            [Field("mitigation", _("Mitigation"), "text", "", required=True)], save,
             _("Acknowledge: {warning}").format(warning=_(rule.name)),
-            info=f"{warning.person_name}: {_(rule.why)} " + _("Write how the risk is covered.")),
+            info=f"{warning.person_name}: {_(rule.why)} " + _(
+                "Write how the risk is covered, naming a check the app can count from the records: {checks}.").format(
+                checks=checks)),
             lambda result: self._update_warnings() if result else None)
 
     def _stored_rows(self) -> list[tuple[str | None, str, str, str]]:

@@ -4,7 +4,6 @@ yet is greyed out in the Footer and the line above it says why."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.table import Table
@@ -14,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from vse_tui.core.evidence.guide import record_steps
+from vse_tui.core.evidence.next_step import next_step
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
@@ -176,57 +176,37 @@ class IncidentDetailScreen(BaseScreen):
         task = next((s.task for s in self.steps if not s.done), self.steps[-1].task if self.steps else None)
         self.app.push_screen(EvidenceScreen(task=task))
 
+    # the screen's action for each verb of the core's next step
+    ACTIONS = {"classify": "classify", "notify": "notify_party", "restore": "restore", "edit": "edit",
+               "close": "close_incident", "raise_change": "raise_change", "reopen": "reopen"}
+
     def _next_hint(self, inc: Incident, steps) -> str:
-        """The next step of the flow, as the evidence judges it (a restored incident whose party was
-        not told is asked to notify before it is closed), then what the record itself lacks, then
-        what the shop lacks for this incident's evidence."""
+        """The next step as the core decides it (`evidence.next_step`, the evidence map's rules), said
+        with this screen's keys; the key bar leads with its actions."""
         k = self.key_for
-        if inc.status == "closed":
-            self.next_actions = ("reopen",)
-            return ""
-        by = {s.task: s for s in steps}
-        first = by.get("IN.2.1")
-        gaps = [m for m in (first.new if first else []) if not m.startswith(("no write on it performs", _("no write on it performs")))]
-        roles = [g for g in gaps if " held none of " in g]  # the writer's role: not mended by an edit
-        gaps = [g for g in gaps if g not in roles]
-        step = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
+        nxt = next_step(self.store, inc, steps)
+        self.next_actions = tuple(self.ACTIONS[a] for a in nxt.actions)
+        said = {
+            "notify restored": _("Next: IN.2.4 tell the affected party it is restored: press {key}."),
+            "name items": _("Next: IN.2.2 name the items involved: press {key}."),
+            "classify": _("Next: IN.2.2 classify it: press {key}."),
+            "notify": _("Next: IN.2.3 notify the affected party: press {key}."),
+            "restore": _("Next: IN.2.4 record what restored the service: press {key}."),
+            "close": _("Next: IN.2.5 close it once the affected party confirms: press {key}."),
+        }
         lines: list[str] = []
-        unnotified = {"nobody was notified (IN.2.4)", _("nobody was notified (IN.2.4)")}
-        if step is None and unnotified & set(by["IN.2.4"].missing if "IN.2.4" in by else []):
-            self.next_actions = ("notify_party",)  # restored: the party is told before it is closed
-            lines.append(_("Next: IN.2.4 tell the affected party it is restored: press {key}.").format(
-                key=k("notify_party")))
-        elif step is not None and step.task == "IN.2.2":
-            self.next_actions = ("classify",)
-            lines.append(_("Next: IN.2.2 name the items involved: press {key}.").format(key=k("classify"))
-                         if inc.category else _("Next: IN.2.2 classify it: press {key}.").format(key=k("classify")))
-        elif step is not None and step.task == "IN.2.3":
-            self.next_actions = ("notify_party",)
-            lines.append(_("Next: IN.2.3 notify the affected party: press {key}.").format(key=k("notify_party")))
-        elif step is not None:
-            self.next_actions = ("restore", "notify_party")
-            lines.append(_("Next: IN.2.4 record what restored the service: press {key}.").format(key=k("restore")))
-        elif gaps:
-            self.next_actions = ("edit", "close_incident")
-        else:
-            confirmation = ("the affected party's confirmation", _("the affected party's confirmation"))
-            needs = [p for p in core.closure_problems(inc) if p not in confirmation and "confirmation" not in p]
-            self.next_actions = ("close_incident", "raise_change")
-            if needs:
-                lines.append(_("Before closing it needs {what}.").format(what="; ".join(needs)))
-                lines.append(_("{key} raises the change request.").format(key=k("raise_change")))
-            else:
-                lines.append(_("Next: IN.2.5 close it once the affected party confirms: press {key}.").format(
-                    key=k("close_incident")))
-        if gaps:
-            lines.append(_("IN.2.1 lacks {what}: press {key}.").format(what="; ".join(gaps), key=k("edit")))
-        if roles:
-            lines.append(_("IN.2.1: {what}.").format(what="; ".join(roles)))
-        shop = next((s for s in steps if s.inputs), None)
-        if shop is not None:
-            codes = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs))))
+        if nxt.step in said:
+            lines.append(said[nxt.step].format(key=k(self.next_actions[0])))
+        elif nxt.step == "needs":
+            lines.append(_("Before closing it needs {what}.").format(what="; ".join(nxt.needs)))
+            lines.append(_("{key} raises the change request.").format(key=k("raise_change")))
+        if nxt.gaps:
+            lines.append(_("IN.2.1 lacks {what}: press {key}.").format(what="; ".join(nxt.gaps), key=k("edit")))
+        if nxt.roles:
+            lines.append(_("IN.2.1: {what}.").format(what="; ".join(nxt.roles)))
+        if nxt.shop_task:
             lines.append(_("{task} waits on the shop's {records}: {key} lists them.").format(
-                task=shop.task, records=", ".join(codes), key="d"))
+                task=nxt.shop_task, records=", ".join(nxt.shop_records), key="d"))
         return "\n".join(lines)
 
     @staticmethod

@@ -1,0 +1,75 @@
+"""What an incident needs next, decided once from the evidence map's own rules (the steps
+`evidence.guide.record_steps` judges): the incident screen says it with its keys, `incident show`
+with the commands that do it.
+
+The decision reads each reason by its kind ("role", "not notified", "not performed"), never by its
+words, which are in the person's language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from vse_tui.i18n import _
+
+from ..incidents import process
+from .guide import Step, reason_kind, record_steps
+
+if TYPE_CHECKING:
+    from ..model.ports import StorePort
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The next thing to do on an incident.
+
+    `step` names it: "notify restored" (IN.2.4: tell the affected party it is restored), "name items"
+    (IN.2.2: classified, no item named), "classify", "notify" (IN.2.3), "restore" (IN.2.4), "mend"
+    (only what IN.2.1 lacks is left), "needs" (it may not close yet: `needs` says why), "close"
+    (IN.2.5), "" (closed). `actions` are the verbs that do it, first the step's own: classify,
+    notify, restore, edit, close, raise_change, reopen."""
+
+    step: str
+    actions: tuple[str, ...]
+    category: str = ""
+    needs: list[str] = field(default_factory=list)  # what closing still waits for
+    gaps: list[str] = field(default_factory=list)  # what IN.2.1 lacks that an edit mends
+    roles: list[str] = field(default_factory=list)  # IN.2.1 written by someone holding none of its roles
+    shop_task: str = ""  # the first step waiting on the shop's own records...
+    shop_records: list[str] = field(default_factory=list)  # ...and which (WP codes)
+
+
+def next_step(store: StorePort, inc: Any, steps: list[Step] | None = None) -> NextStep:
+    """What `inc` needs next (`steps`: its `record_steps`, when the caller has them already)."""
+    if inc.status == "closed":
+        return NextStep("", ("reopen",))
+    steps = record_steps(store, inc) if steps is None else steps
+    by = {s.task: s for s in steps}
+    first = by.get("IN.2.1")
+    lacking = [m for m in (first.new if first else []) if reason_kind(m) != "not performed"]
+    roles = [m for m in lacking if reason_kind(m) == "role"]  # the writer's role: not mended by an edit
+    gaps = [m for m in lacking if reason_kind(m) != "role"]
+    shop = next((s for s in steps if s.inputs), None)
+    shop_task = shop.task if shop else ""
+    shop_records = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs)))) if shop else []
+    common = NextStep("", (), gaps=gaps, roles=roles, shop_task=shop_task, shop_records=shop_records)
+    pending = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
+    restored = by.get("IN.2.4")
+    if pending is None and restored is not None and any(reason_kind(m) == "not notified" for m in restored.missing):
+        return replace(common, step="notify restored", actions=("notify",))  # restored: the party is told before it closes
+    if pending is not None and pending.task == "IN.2.2":
+        return replace(common, step="name items" if inc.category else "classify", actions=("classify",),
+                       category=inc.category or "")
+    if pending is not None and pending.task == "IN.2.3":
+        return replace(common, step="notify", actions=("notify",))
+    if pending is not None:
+        return replace(common, step="restore", actions=("restore", "notify"))
+    if gaps:
+        return replace(common, step="mend", actions=("edit", "close"))
+    confirmation = _("the affected party's confirmation")
+    needs = [p for p in process.closure_problems(inc) if p != confirmation]
+    return replace(common, step="needs" if needs else "close", actions=("close", "raise_change"), needs=needs)
+
+
+__all__ = ["NextStep", "next_step"]
