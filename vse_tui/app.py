@@ -15,6 +15,7 @@ from vse_tui.i18n import N_, _
 from .config import Config, load_config
 from .core.evidence.tasks import governance_complete
 from .core.kernel.errors import VseError
+from .core.model.records import all_models
 from .i18n import language_note
 from .paths import config_path
 from .screens.common.palette import RecordsProvider
@@ -23,6 +24,7 @@ from .store.db import Store
 from .store.maintenance import daily_backup, startup_notices
 from .widgets.options import guard_page_keys
 from .widgets.safety import show_controls_visibly
+from .widgets.topbar import TopBar
 
 # what each warning at the start is about, as its title says (store.maintenance.startup_notices)
 STARTUP_TITLES = {"location": N_("Check where the database is"), "database": N_("Check your database's permissions"),
@@ -97,7 +99,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         self.warm = False  # the record models are loaded (what counting the evidence needs)
         self.set_timer(WARM_UP_AFTER, self._warm_up)
         if not self.store.actor.person and self.ask_who:
-            # here, not at the top: importing it loads Rich
+            # here, not at the top: a screen the start does not open
             from .screens.common.who import WhoScreen
 
             # who is at the keyboard, asked once for a login mapped to nobody; then the setup
@@ -150,8 +152,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def refresh_top(self) -> None:
         """The top bar of every screen after the shop's name or the person at the keyboard changed."""
-        # here, not at the top: importing it loads Rich
-        from .widgets.topbar import TopBar
 
         self.operator = self.store.actor.operator
         for screen in self.screen_stack:
@@ -161,8 +161,6 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
     def _warm_up(self) -> None:
         """The first screen needs no record models; the first record opened does. Loading them in
         a thread once the first screen is up spares that first opening a tenth of a second."""
-        # here, not at the top: its package loads names on first use
-        from .core.model.records import all_models
 
         def load() -> None:
             all_models()
@@ -188,14 +186,14 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
                     self.notify(_("Daily backup written to {path}").format(path=made), title=_("Backup"))
 
     def action_evidence(self) -> None:
-        # here, not at the top: importing it loads Rich and pydantic
+        # here, not at the top: importing it loads pydantic
         from .screens.evidence.map import EvidenceScreen
 
         if not isinstance(self.screen, EvidenceScreen):
             self.push_screen(EvidenceScreen())
 
     def action_wizard(self) -> None:
-        # here, not at the top: importing it loads Rich and pydantic
+        # here, not at the top: importing it loads pydantic
         from .screens.governance.wizard import WizardScreen
 
         if not isinstance(self.screen, WizardScreen):
@@ -213,10 +211,10 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.pop_screen()
 
     def action_new_incident(self) -> None:
-        # here, not at the top: importing it loads Rich
+        # here, not at the top: a screen the start does not open
         from .screens.common.forms import ConfirmScreen
 
-        # here, not at the top: importing it loads Rich
+        # here, not at the top: a screen the start does not open
         from .screens.incidents.capture import QuickCapture
 
         if isinstance(self.screen, (QuickCapture, ConfirmScreen)):  # a question waits for its answer first
@@ -231,7 +229,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
                 refresh()
 
     def action_keys(self) -> None:
-        # here, not at the top: importing it loads Rich
+        # here, not at the top: a screen the start does not open
         from .screens.common.help import KeysScreen
 
         if not isinstance(self.screen, KeysScreen):
@@ -245,22 +243,22 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.notify(str(exc), severity="error")
             return
         if record.KIND == "incidents":
-            # here, not at the top: importing it loads Rich
+            # here, not at the top: a screen the start does not open
             from .screens.incidents.detail import IncidentDetailScreen
 
             self.push_screen(IncidentDetailScreen(record.id or ref))
         elif record.KIND in ("change_requests", "configuration_items", "feedback"):
-            # here, not at the top: importing it loads Rich and pydantic
+            # here, not at the top: importing it loads pydantic
             from .screens.control.records import ChangeScreen, ConfigurationItemScreen
 
-            # here, not at the top: importing it loads Rich and pydantic
+            # here, not at the top: importing it loads pydantic
             from .screens.relationship.records import FeedbackScreen
 
             screen = {"change_requests": ChangeScreen, "configuration_items": ConfigurationItemScreen,
                       "feedback": FeedbackScreen}[record.KIND]
             self.push_screen(screen(record.id or ref))
         else:
-            # here, not at the top: importing it loads Rich and pydantic
+            # here, not at the top: importing it loads pydantic
             from .screens.common.record import RecordScreen
 
             self.push_screen(RecordScreen(record.KIND, record.id or ref))
@@ -354,13 +352,13 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         await self.run_action(action, self.screen)
 
     def action_audit_check(self) -> None:
-        # here, not at the top: importing it loads Rich
+        # here, not at the top: a screen the start does not open
         from .screens.evidence.why import AuditFindingsScreen
 
         self.push_screen(AuditFindingsScreen())
 
     def action_audit_pack(self) -> None:
-        # here, not at the top: importing it loads Rich and pydantic
+        # here, not at the top: importing it loads pydantic
         from .screens.evidence.map import EvidenceScreen
 
         screen = EvidenceScreen()

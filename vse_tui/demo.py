@@ -57,6 +57,7 @@ from .core.incidents import process as inc_core
 from .core.intake.importer import demo_archive
 from .core.intake.mail_intake import notify_by_mail
 from .core.kernel import clock
+from .core.model.records import KINDS as RECORD_KINDS
 from .core.model.records import CustomerAgreement, Record, RoleAssignment, Service, ServicePolicy, SupplierAgreement
 from .core.relationship import process as relationship
 from .demo_material import (
@@ -80,7 +81,7 @@ from .demo_material import (
 )
 from .mailer import deliver_to_file
 from .reports import improvement, performance
-from .store.db import Actor, Store, set_aside
+from .store.db import Actor, Store, open_store, set_aside
 
 SEED = 29110
 STAFF = {  # key: (name, login, roles)
@@ -260,8 +261,6 @@ def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
     folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent))
     built = folder / path.name
     try:
-        from .store.db import open_store
-
         store = open_store(built, Actor(operator="demo"), born=demo_start(as_of))
         try:
             counts = build_demo(store, as_of=as_of, incidents=incidents, progress=progress)
@@ -1166,9 +1165,6 @@ def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | 
 
 
 def dump_counts(store: Store) -> dict[str, int]:
-    # here, not at the top: its package loads names on first use
-    from .core.model.records import KINDS as RECORD_KINDS
-
     return {kind: store.count(kind) for kind in RECORD_KINDS}
 
 

@@ -144,12 +144,19 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _parse(argv: list[str]):
-    """Parse with the parser of the command named first; anything it cannot read (no command, a
-    typo, an option value before the command) is parsed, and reported, by the whole parser."""
+    """Parse with the parser of the command named first, or with the top level alone when the line
+    names none (the TUI's start: no command module is loaded); anything these cannot read (a typo,
+    an option value before the command) and a request for help go to the whole parser."""
     first = next((a for a in argv if not a.startswith("-")), None)
     if first in COMMANDS:
+        only: str | None = first
+    elif "-h" in argv or "--help" in argv:
+        only = None  # the list of every command
+    else:
+        only = ""
+    if only is not None:
         try:
-            return build_parser(only=first).parse_args(argv)
+            return build_parser(only=only).parse_args(argv)
         except UsageError:
             pass
     return build_parser().parse_args(argv)

@@ -10,6 +10,7 @@ from ..core.kernel import clock
 from ..core.kernel.text import one_line
 from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
 from .imports import run_import
+from .steps import cmd_record_show
 
 
 def cmd_change_add(args) -> int:
@@ -68,7 +69,6 @@ def cmd_ci_list(args) -> int:
 def _show(kind: str, args) -> int:
     """One record of this kind as `record show` prints it: a ref of another kind is an error that
     says so, rather than the other record."""
-    from .steps import cmd_record_show
 
     with open_store(args, must_exist=True) as store:
         store.get(kind, args.ref)

@@ -29,6 +29,7 @@ from ..reports.audit_pack import write_pack
 from ..reports.figures import audit_findings
 from ..reports.performance import parse_period
 from ..store.chain import verify
+from . import main
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -143,9 +144,6 @@ def cmd_people_authorized_keys(args) -> int:
 def cmd_ssh_session(args) -> int:
     """Run by sshd from a line of 'people authorized-keys': the command the person asked for
     (SSH_ORIGINAL_COMMAND; none: the TUI), on this database, as the person whose key opened it."""
-
-    # here, not at the top: its package loads names on first use
-    from . import main
 
     if session.pinned() is not None:
         raise InputError(_("A session opened over SSH cannot open another"))

@@ -6,7 +6,8 @@ import itertools
 
 from vse_tui.i18n import _, ngettext, pgettext
 
-from ..core.governance.assign import assign
+from ..core.evidence.next_step import next_step
+from ..core.governance.assign import assign, who
 from ..core.governance.people import name_of
 from ..core.incidents import lists
 from ..core.incidents.process import log_incident
@@ -49,8 +50,6 @@ def cmd_incident_add(args) -> int:
 def cmd_incident_list(args) -> int:
     store = open_store(args, must_exist=True)
     try:
-        from ..core.governance.assign import who
-
         assignee = None
         if args.mine:
             assignee = who(store, "me")
@@ -103,7 +102,6 @@ COMMANDS = {"classify": "incident classify {ref}", "notify": "incident notified 
 
 def next_text(store, inc) -> str:
     """What the incident needs next, as the incident screen says it, with the commands that do it."""
-    from ..core.evidence.next_step import next_step
 
     nxt = next_step(store, inc)
     commands = [f"vse-tui {COMMANDS[a].format(ref=inc.id)}" for a in nxt.actions]

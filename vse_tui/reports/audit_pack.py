@@ -52,6 +52,7 @@ from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import plural, visible
 from ..core.model.queries import Window
+from ..core.model.records import BY_WP, KINDS, model_for
 from ..core.model.records.registry import PREFIXES
 from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
 from ..i18n.formats import month_and_year
@@ -785,8 +786,6 @@ def build_pages(store, files: dict[str, str], target: Path,
     `write(page, sections)` is handed each page of records as soon as it is filled (the pages
     after the records are returned, to be written by the caller). `period`: the incidents opened
     in it only. `progress(records written, records to write)` is told as the records go."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import BY_WP, KINDS, model_for
 
     pack = _Pack(store, files, period)
     record_pages: list[tuple[str, list[Page], Any]] = []

@@ -19,6 +19,7 @@ from vse_tui.core.evidence.tasks import evidence_map, governance_complete, summa
 from vse_tui.core.governance.assign import initials_by_person
 from vse_tui.core.incidents import lists, targets
 from vse_tui.core.kernel import clock
+from vse_tui.core.model.records import BY_KIND, kind_of_wp
 from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.i18n.formats import day_and_weekday
 from vse_tui.screens.common.base import BaseScreen
@@ -253,8 +254,6 @@ class DashboardScreen(BaseScreen):
 
     def where_to_add(self, item) -> str:
         """The keys that reach the list where the missing record is added: its screen, its list, a."""
-        # here, not at the top: its package loads names on first use
-        from vse_tui.core.model.records import BY_KIND, kind_of_wp
 
         # here, not at the top: importing it loads pydantic
         from vse_tui.screens.common.process import ControlScreen, GovernanceScreen, RelationshipScreen

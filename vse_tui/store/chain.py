@@ -7,11 +7,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +17,7 @@ from vse_tui.i18n import _
 
 from ..core.kernel import clock
 from ..core.kernel.findings import Finding
+from ..core.model.records import KINDS, model_for
 from .columns import PROMOTED, SEARCH_KEYS, SEARCH_KINDS
 
 if TYPE_CHECKING:
@@ -351,8 +350,6 @@ def verify_records(conn: sqlite3.Connection, progress: Callable[[int], None] | N
     side in one pass each, ordered by record (memory stays flat whatever the size). With `split`
     (kind -> uuid, see `split_points`), only the records whose uuid sorts below it, or (`upper`)
     from it on: two processes can share the work, each on one read snapshot of its own."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import KINDS, model_for
 
     problems: list[Finding] = []
     checked = 0
@@ -532,8 +529,6 @@ def split_points(conn: sqlite3.Connection) -> dict[str, str]:
     """Per kind, the uuid from which the second process checks the records: the one found at
     SHARE_HERE of them in uuid order (read through the uuid's index). Uuids made in time order share
     their first digits for years, so a fixed point would send every record to one side."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import KINDS
 
     out: dict[str, str] = {}
     for kind in KINDS:
@@ -581,6 +576,10 @@ def _elsewhere(path: Path | None, last: int,
     if (os.cpu_count() or 1) < 2 or not path:
         return None
     try:
+        # here, not at the top: multiprocessing is needed by a check only, not by every start
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         future = pool.submit(_verify_apart, str(path), last, split)
         pool.shutdown(wait=False)

@@ -14,8 +14,10 @@ from urllib.parse import quote
 
 from vse_tui.i18n import _, ngettext
 
+from ..core.evidence.attachments import check_files
 from ..core.kernel import clock
 from ..core.kernel.errors import DatabaseError
+from ..core.model.records import KINDS
 from .chain import verify
 from .columns import APPLICATION_ID, SCHEMA_VERSION
 from .connection import Actor, header
@@ -112,8 +114,6 @@ def read_only(path: Path) -> sqlite3.Connection:
 
 def describe(path: Path) -> Summary:
     """What a database file holds, read without changing it; refuses what is not a vse-tui database."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import KINDS
 
     path = Path(path).expanduser()
     if not path.is_file():
@@ -335,7 +335,6 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
                 yield Check("history", not problems, _("history chain and records verified") if not problems else
                             ngettext("{n} problem(s); first: {first}", "{n} problem(s); first: {first}", len(problems)).format(
                                 n=len(problems), first=problems[0].line()))
-                from ..core.evidence.attachments import check_files
 
                 missing = check_files(store)
                 yield Check("attachments", not missing, ngettext("{n} attached files present and unchanged", "{n} attached files present and unchanged",
@@ -361,8 +360,6 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
 def discard_if_empty(path: Path) -> bool:
     """Remove a database that holds no record (and its files): one a failed command created at a
     mistyped path. Returns whether it was removed."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import KINDS
 
     try:
         conn = read_only(path)

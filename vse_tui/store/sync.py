@@ -36,6 +36,8 @@ from vse_tui.i18n import _, ngettext
 
 from ..core.evidence.attachments import stored_path
 from ..core.governance.approvals import allowed_signers, verify_signature
+from ..core.model.records import KINDS, model_for
+from .db import open_store
 from .files import atomic_file, private_folder, sqlite_copy, translated
 
 if TYPE_CHECKING:
@@ -104,8 +106,6 @@ def clone(store: Store, out: str | Path, name: str = "", progress: Callable[[int
     files = store.path.with_name(store.path.name + ".files")
     copied = target.with_name(target.name + ".files")
     try:
-        from .db import open_store
-
         copy = open_store(target, store.actor, create=False)
         try:  # the copy's first own rows: its site id, through its write path (chained, verifiable)
             copy.clock = store.clock  # type: ignore[method-assign]  # a clock per store: the copy's is ours
@@ -427,9 +427,6 @@ class _Merger:
             progress(total, total)
 
     def apply(self, e: dict[str, Any]) -> None:
-        # here, not at the top: its package loads names on first use
-        from ..core.model.records import KINDS
-
         if self._seen(e):
             self.result.skipped += 1
             return
@@ -450,9 +447,6 @@ class _Merger:
             self._row(e, e["action"], e["old_value"], e["new_value"])
 
     def _create(self, e: dict[str, Any]) -> None:
-        # here, not at the top: its package loads names on first use
-        from ..core.model.records import model_for
-
         store = self.store
         model = model_for(e["kind"])
         if store.exists(e["kind"], {"uuid": e["record"]}):
@@ -471,8 +465,6 @@ class _Merger:
     def _update_version(self, group: list[dict[str, Any]]) -> None:
         """One version of a record made elsewhere: the fields that still hold what the other side
         changed them from apply together; the others are conflicts (or notes on a closed record)."""
-        # here, not at the top: its package loads names on first use
-        from ..core.model.records import model_for
 
         group = [e for e in group if not self._seen(e) or self._skip(e)]
         if not group:
@@ -612,8 +604,6 @@ def open_conflicts(store: Store) -> list[dict[str, Any]]:
 def resolve(store: Store, conflict_id: int, choice: str) -> Record:
     """Settle a conflict: keep the local value or take the remote one. The choice is a history row
     (and, for the remote value, the field's update)."""
-    # here, not at the top: its package loads names on first use
-    from ..core.model.records import model_for
 
     row = store.conn.execute("SELECT kind, record, field, local_value, remote_value, state, reason FROM conflicts "
                              "WHERE id = ?", (conflict_id,)).fetchone()

@@ -32,6 +32,7 @@ from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 from ..kernel import clock
 from ..kernel.errors import InputError
 from ..kernel.findings import Finding
+from ..model.records import KINDS, model_for
 from ..present.labels import field_words
 from .due import due_items
 from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
@@ -111,8 +112,6 @@ def _imported_empty(store: StorePort, standard: Standard) -> dict[str, dict[str,
     """Of the incidents brought in from another tool (by the ticket key they had there, or their
     row's fingerprint): per status, how many leave each item empty that a status requires, and
     the confirmation. Every item in one reading of the table per marker, whatever their number."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS
 
     code = KINDS["incidents"][2]
     if code is None:  # incidents not a work product: nothing the standard asks of them
@@ -206,9 +205,6 @@ def _people(store: StorePort) -> list[Finding]:
 
 
 def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS
-
     wp_of = {kind: wp for kind, (_m, _c, wp) in KINDS.items() if wp}
     out = []
     for kind, record_id, old, new, seq in store.status_moves():
@@ -219,9 +215,6 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
 
 
 def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS, model_for
-
     out = []
     acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"record__isnull": False})
             if counts(text)}
@@ -297,8 +290,6 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
 def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     """Required items empty, placeholder text, text pasted from another item or document, the
     app's starting text left unchanged: core.evidence.substance decides, as for the evidence map."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS
 
     index = Index(store)
     out = []
@@ -563,8 +554,6 @@ def _instants(store: StorePort) -> list[Finding]:
     """Impossible timing beyond one record: a normal change requested and deployed within minutes
     (its evaluation, design, build, test and approval take days), and a shop whose every work
     product was written in one sitting."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS
 
     out = []
     fast = []

@@ -15,6 +15,7 @@ from vse_tui.i18n import N_, _
 
 from ..governance.process import STEPS
 from ..kernel import clock
+from ..model.records import kind_of_wp
 from .substance import Index, problems
 from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying, problem
 
@@ -97,8 +98,6 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
     the records made for it) as evidence of its task, and what is missing, in the map's words, when
     not. A step not performed yet also says which of its inputs the shop still lacks and, when the
     person at the keyboard holds none of its roles, who does."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import kind_of_wp
 
     # here, not at the top: importing it loads pydantic
     from ..model.standard import TaskIO, load_standard
@@ -198,8 +197,6 @@ def _judge(ctx: _Context, task: Any, io: Any, wp: Any, records: list[Any]) -> tu
 
 def _needs(ctx: _Context, task: Any, outputs: set[str | None], at: str) -> list[Need]:
     """The task's inputs that are not in the status the standard lists now."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import kind_of_wp
 
     out = []
     for line in _input_problems(ctx, task, None, at):
@@ -268,8 +265,6 @@ def setup_gaps(store: StorePort, now: datetime | None = None) -> list[SetupGap]:
     """The wizard's documents whose content the map's substance rule refuses (the app's starting
     text left unchanged, placeholder text, text pasted from another document): the setup is not
     complete while one is. One rule with the map (`substance.problems`)."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import kind_of_wp
 
     # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard

@@ -27,6 +27,7 @@ from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
 from ..governance.process import starting_messages
 from ..governance.starting_text import STARTING_TEXT
 from ..kernel import clock
+from ..model.records import BY_KIND, BY_WP
 from ..present.labels import field_words
 
 if TYPE_CHECKING:
@@ -159,8 +160,6 @@ def starting_texts() -> dict[str, frozenset[str]]:
 
 def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
     """Kinds of record inside a sentence, in the person's language: "role assignment or person"."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import BY_KIND
 
     return _(" or ").join(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
                           for k in kinds)
@@ -194,9 +193,6 @@ class Index:
         """normalised text -> (work product, record id, item) of every text item of the shop's
         current documents (the latest of each document kind)."""
         if self._documents is None:
-            # here, not at the top: its package loads names on first use
-            from ..model.records import BY_WP
-
             # here, not at the top: importing it loads pydantic
             from ..model.standard import load_standard
 

@@ -37,6 +37,7 @@ from ..incidents.process import closes_own_work
 from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import task_codes
+from ..model.records import kind_of_wp
 from ..present.labels import field_words
 from ..relationship.queries import current_customers
 from .duties import counts
@@ -237,8 +238,6 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
 
 def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -> list[str]:
     """The task's inputs that were not in the status the standard lists when it was performed."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import kind_of_wp
 
     out: list[str] = []
     for io in task.inputs:
@@ -646,9 +645,6 @@ def _check(io: TaskIO, statuses: dict[str, dict[str, str]], standard: Standard) 
 
 def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, dict[str, str]],
              holders: dict[str, list[str]], intervals: dict[str, int]) -> TaskEvidence:
-    # here, not at the top: its package loads names on first use
-    from ..model.records import kind_of_wp
-
     # here, not at the top: importing it loads pydantic
     from ..model.standard import TaskIO
 

@@ -23,6 +23,7 @@ from vse_tui.i18n import N_, _
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..kernel.findings import Finding
+from ..model.records import KINDS, model_for
 from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
 from .keys import fingerprint as of
 from .people import me, name_of, person_ref, roles_of
@@ -207,8 +208,6 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
     someone other than the person at the keyboard is recorded on their behalf: how it was given
     (e-mail or paper) and `evidence`, the message or the scan, attached to the record (required);
     never a signature."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import model_for
 
     # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
@@ -362,8 +361,6 @@ def check_signatures(store: StorePort) -> list[Finding]:
     replacement, and the content hash it signed is the content the record had at that version
     (its history says). Then the keys themselves: registered by someone else, replaced without
     proof, one key held by two people (core.governance.keys)."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS, model_for
 
     problems: list[Finding] = []
     keys = None
@@ -404,8 +401,6 @@ def check_approvals(store: StorePort) -> list[Finding]:
 def check_on_behalf(store: StorePort) -> list[Finding]:
     """Each approval written by someone other than its approver (recorded on their behalf, or an
     older version's `--by`) shows how it was given by a message or scan attached to the record."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import KINDS, model_for
 
     problems: list[Finding] = []
     names: dict[str, str] | None = None
@@ -498,8 +493,6 @@ def content_bytes(record: Record) -> bytes:
 def _content_bytes_by_version(store: StorePort, record: Record,
                               history: list[dict[str, Any]] | None = None) -> dict[int, bytes]:
     """version -> the content bytes of the record at that version, replayed from its history."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import model_for
 
     model = type(record)
     out: dict[int, bytes] = {}

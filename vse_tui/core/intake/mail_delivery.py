@@ -24,7 +24,6 @@ from vse_tui.i18n import _
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 from ..present.labels import code_word
-from .mail import is_address, readdressed
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -302,6 +301,9 @@ def drop(store: StorePort, ref: str) -> dict[str, Any]:
 def retry(store: StorePort, ref: str, to: str | None = None) -> dict[str, Any]:
     """Queue a refused, bounced or waiting message again, to the same address or to `to`: it goes out
     with the next `mail send`. Returns its note."""
+
+    # here, not at the top: it loads the email package, which no start needs (~5 ms)
+    from .mail import is_address, readdressed
 
     path, meta = find_message(store, ref, states=("queued", "refused", "bounced"))
     address = (to or meta.get("to") or "").strip()

@@ -15,6 +15,7 @@ from vse_tui.i18n import _
 from ..governance.people import clean_name, name_key
 from ..governance.roles import parse_roles
 from ..kernel.errors import InputError, describe_validation_error
+from ..model.records import model_for
 from ..model.records.parties import RoleAssignment
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
@@ -59,8 +60,6 @@ class PartyPlan:
 
 def plan_parties(store: StorePort, kind: str, path: Path) -> PartyPlan:
     """Read customers, suppliers or people from a CSV; nothing is stored here."""
-    # here, not at the top: its package loads names on first use
-    from ..model.records import model_for
 
     if kind not in ("customers", "suppliers", "people"):
         raise InputError(_("cannot import {kind!r}: customers, suppliers or people").format(kind=kind))

@@ -12,7 +12,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from vse_tui.i18n import _, ngettext
-from vse_tui.mailer import send_outbox
 from vse_tui.widgets.footer import KeyFooter
 from vse_tui.widgets.keys import key_of
 from vse_tui.widgets.topbar import TopBar
@@ -136,6 +135,9 @@ class BaseScreen(Screen[None]):
 
     def send_outbox_apart(self) -> None:
         """Deliver the outbox apart from the screen (send = "now"); say how it went, then reload."""
+
+        # here, not at the top: it loads smtplib and the email package, which no start needs
+        from vse_tui.mailer import send_outbox
 
         settings = self.app.config.mail_settings
 

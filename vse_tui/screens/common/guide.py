@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from vse_tui.core.evidence.guide import reason_kind
+from vse_tui.core.model.records import BY_KIND
 from vse_tui.i18n import N_, _
 
 # the screen and list where a record of each kind is added (the keys a person presses there)
@@ -31,8 +32,6 @@ SCREEN_KINDS: dict[str, tuple[str, ...]] = {
 
 def where_to_add(kind: str) -> str:
     """The keys that reach the list where a record of `kind` is added."""
-    # here, not at the top: its package loads names on first use
-    from vse_tui.core.model.records import BY_KIND
 
     for key, kinds in SCREEN_KINDS.items():
         if kind in kinds:

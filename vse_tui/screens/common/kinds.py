@@ -7,6 +7,7 @@ written out here."""
 from __future__ import annotations
 
 from vse_tui.core.kernel.text import plural
+from vse_tui.core.model.records import BY_KIND
 from vse_tui.i18n import N_, _
 
 PLURALS = {
@@ -44,8 +45,6 @@ PLURALS = {
 
 def kind_name(kind: str) -> str:
     """One record of `kind`, as the screen names it ("Change request")."""
-    # here, not at the top: its package loads names on first use
-    from vse_tui.core.model.records import BY_KIND
 
     return _(BY_KIND[kind].LABEL)
 
@@ -54,8 +53,6 @@ def kinds_name(kind: str) -> str:
     """The records of `kind`, as a list's heading names them ("Change requests")."""
     if kind in PLURALS:
         return _(PLURALS[kind])
-    # here, not at the top: its package loads names on first use
-    from vse_tui.core.model.records import BY_KIND
 
     return plural(_(BY_KIND[kind].LABEL))
 
