@@ -27,6 +27,7 @@ from pathlib import Path
 from vse_tui.i18n.compile import compile_all
 
 ROOT = Path(__file__).resolve().parents[1]
+PASSED = ("PYTHONPATH", "VSE_TUI_CONFIG", "TERM")  # what the panes must see
 
 BARE = r'''
 from textual.app import App
@@ -54,7 +55,9 @@ def first_rows(cmd: str, env: dict[str, str], marker: str = "INC-", limit: float
     """Seconds from launching `cmd` in a fresh tmux pane until `marker` is on the screen."""
     session = f"bench{os.getpid()}"
     t0 = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd], check=True, env=env)
+    # a tmux server already running starts the pane with its own environment: ours goes with -e
+    given = [arg for name in PASSED if name in env for arg in ("-e", f"{name}={env[name]}")]
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", *given, cmd], check=True, env=env)
     try:
         while time.perf_counter() - t0 < limit:
             if marker in tmux("capture-pane", "-p", "-t", session):
