@@ -185,3 +185,23 @@ def test_one_message_is_one_translation_across_the_areas(language: str) -> None:
     found = conflicts(i18n.LOCALE_DIR, language)
     assert not found, "one msgid, different msgstr across the areas (make them agree, using the glossary's " \
         "word, or give one a context with pgettext):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("language", ["es", "pt_BR", "fr"])
+def test_every_catalogue_passes_the_checks_gettext_s_own_compiler_makes(language: str) -> None:
+    """A translator compiles the catalogues with GNU msgfmt -c or Poedit: a translation that begins
+    or ends with a line break where its text does not (or the other way round), or drops a
+    placeholder, is refused there even when our own reader accepts it."""
+    import re
+
+    problems = []
+    for path in sorted((i18n.LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")):
+        messages, _header = i18n.parse_po(path.read_text(encoding="utf-8"))
+        for key, forms in messages.items():
+            msgid = key.split("\x04", 1)[-1]
+            for form in (f for f in forms if f):
+                if msgid.startswith("\n") != form.startswith("\n") or msgid.endswith("\n") != form.endswith("\n"):
+                    problems.append(f"{path.name}: line breaks at the ends differ: {msgid!r} -> {form!r}")
+                if set(re.findall(r"\{(\w*)\}", msgid)) - set(re.findall(r"\{(\w*)\}", form)) and len(forms) == 1:
+                    problems.append(f"{path.name}: a placeholder dropped: {msgid!r} -> {form!r}")
+    assert not problems, "\n".join(problems)

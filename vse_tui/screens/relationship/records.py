@@ -22,7 +22,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.lookup import resolve
 from vse_tui.core.relationship.process import FEEDBACK_NEXT, feedback_step, last_feedback_company, log_feedback
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.paths import export_dir
 from vse_tui.reports import performance as perf
 from vse_tui.reports.performance import current_quarter, parse_period, save
@@ -188,6 +188,15 @@ class FeedbackScreen(RecordScreen):
                                         _("Next step for {ref} (RE.2.3)").format(ref=rec.id)), done)
 
 
+HEADING = "a column heading of two lines at most"  # the context of the headings said on one line
+
+
+def _two_lines(heading: str) -> str:
+    """A column heading on two lines, the words at the bottom (a heading of one line gets an empty
+    first line, in whatever language it is said)."""
+    return heading if "\n" in heading else "\n" + heading
+
+
 def _short(minutes: int | None) -> str:
     """A duration in a narrow column: 45m, 3h 05m, 46h."""
     if minutes is None:
@@ -275,10 +284,10 @@ class PerformanceScreen(BaseScreen):
                                              "service's hours; times to resolve: mean and 90th percentile"),
             style=""))
         columns: list[tuple[str, Callable[[dict[str, Any]], RenderableType]]] = [
-                   (_(N_("\nopened")), lambda r: str(r["incidents"])),
+                   (_two_lines(pgettext(HEADING, "opened")), lambda r: str(r["incidents"])),
                    (_(N_("response\nmet")), lambda r: perf.pct(r["response_met"], r["response_measured"])),
                    (_(N_("resolved\nin time")), lambda r: perf.pct(r["resolution_met"], r["resolution_measured"])),
-                   (_(N_("\nbreached")), lambda r: Text(str(r["breached"]), style="bold red" if r["breached"] else "")),
+                   (_two_lines(pgettext(HEADING, "breached")), lambda r: Text(str(r["breached"]), style="bold red" if r["breached"] else "")),
                    (_(N_("mean to\nresolve")), lambda r: _short(r["mean_resolve_minutes"])),
                    (_(N_("p90 to\nresolve")), lambda r: _short(r["p90_resolve_minutes"])),
                    (_(N_("re-\nopened")), lambda r: str(r["reopened"])),
