@@ -160,3 +160,34 @@ def test_every_duration_on_a_record_says_its_unit(demo_store):
     assert not bare, bare  # "373" alone says nothing: "6h 13m" does
     attached = demo_store.records("attachments", limit=1)[0]
     assert any(label == "size" and shown.endswith("bytes") for label, shown in record_lines(demo_store, attached))
+
+
+async def test_a_key_typed_on_arriving_in_a_filled_field_keeps_what_it_holds(make_app, demo_db):
+    """Arriving in a field that holds the shop's name (or an owner's name on the roles step), a key
+    typed at once (`?`, looking for help) is added to it; it does not wipe what was there."""
+    from textual.widgets import Input
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g", "w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WizardScreen" and app.screen.query("#step-form .row"))
+        app.screen.call_later(app.screen.show_step, 0)
+        await until(pilot, lambda: app.screen.index == 0 and app.screen.query("#f-shop_name"))
+        name = app.screen.query_one("#f-shop_name", Input)
+        before = name.value
+        assert before
+        name.focus()
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert name.value.startswith(before), name.value
+        app.screen.call_later(app.screen.show_step, 2)  # the roles step: the first person's name
+        await until(pilot, lambda: app.screen.index == 2 and app.screen.query("#r0-name"))
+        person = app.screen.query_one("#r0-name", Input)
+        before = person.value
+        assert before
+        person.focus()
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert person.value.startswith(before), person.value

@@ -113,8 +113,10 @@ def build_widget(f: Field):
                       classes="-stacked" if stacked else None)
     if f.kind == "switch":
         return Switch(bool(f.value), id=wid)
+    # what a field holds is never selected on arriving in it: a key typed then (`?` for help) would
+    # replace a name or a date the person meant to keep
     return Input(str(f.value if f.value is not None else ""), id=wid, placeholder=f.placeholder,
-                 type="integer" if f.kind == "int" else "text")
+                 type="integer" if f.kind == "int" else "text", select_on_focus=False)
 
 
 def next_line(screen, last: str | None, prefix: str = "f-") -> None:

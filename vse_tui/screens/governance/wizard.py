@@ -263,7 +263,8 @@ class WizardScreen(BaseScreen):
                  for code in ROLE_CODES]
         area_boxes = [RoleBox("", value=area in areas, id=f"r{i}-area-{area}", compact=True, classes="role-area")
                       .set_styles(f"width: {area_width(_(word))};") for area, word in AREAS]
-        line = RoleRow(Input(name, id=f"r{i}-name", placeholder=_("name"), compact=True, classes="role-name"),
+        line = RoleRow(Input(name, id=f"r{i}-name", placeholder=_("name"), compact=True, classes="role-name",
+                             select_on_focus=False),
                        *boxes, Label("", classes="role-gap"), *area_boxes, person_uuid=uuid, email=email)
         await grid.mount(line)
 
