@@ -46,7 +46,7 @@ def test_an_empty_self_closed_incident_proves_nothing(store, sam):
     for task in ("IN.2.1", "IN.2.2", "IN.2.3", "IN.2.4", "IN.2.5"):
         assert m[task].state != "done", task
     assert "customer, reporter not recorded" in m["IN.2.1"].why[0].text
-    assert any("nobody was notified" in w.text or "not restored" in w.text for w in m["IN.2.4"].why)
+    assert any("not told the service is restored" in w.text or "not restored" in w.text for w in m["IN.2.4"].why)
 
 
 def test_one_classification_is_not_prevention(store):

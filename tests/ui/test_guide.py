@@ -34,7 +34,7 @@ async def test_after_restore_the_guide_asks_to_notify_before_closing(make_app, t
     core.notify(store, inc.id, task="IN.2.3", to="Dana Wells", message="We are on it")
     core.restore(store, inc.id, solution="Restarted the mail service")
     steps = {s.task: s for s in record_steps(store, store.get("incidents", inc.id))}
-    assert "nobody was notified (IN.2.4)" in steps["IN.2.4"].missing  # the map's own words
+    assert "the affected party was not told the service is restored (IN.2.4)" in steps["IN.2.4"].missing  # the map's own words
     async with app.run_test(size=SIZE) as pilot:
         app.open_record(inc.id)
         await pilot.pause()
@@ -52,7 +52,7 @@ async def test_after_restore_the_guide_asks_to_notify_before_closing(make_app, t
         assert [n.task for n in inc.notifications] == ["IN.2.3", "IN.2.4"]
         assert "IN.2.5 close it" in _hint(app)
     steps = {s.task: s for s in record_steps(store, inc)}
-    assert "nobody was notified (IN.2.4)" not in steps["IN.2.4"].missing
+    assert "the affected party was not told the service is restored (IN.2.4)" not in steps["IN.2.4"].missing
 
 
 async def test_the_incident_says_what_the_shop_lacks_for_its_evidence(make_app, tmp_path):

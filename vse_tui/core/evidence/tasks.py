@@ -376,6 +376,8 @@ def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
             if waiting:  # a mail of ours that no server accepted yet, or that was refused or came back
                 return [_("the {task} notice did not reach anyone (mail {states})").format(
                     task=task, states=", ".join(sorted({n.state for n in waiting})))]
+            if task == "IN.2.4":  # told of the incident perhaps (IN.2.3), but not that it is restored
+                return [problem(_("the affected party was not told the service is restored (IN.2.4)"), "not notified")]
             return [problem(_("nobody was notified ({task})").format(task=task), "not notified")]
         if not any((n.message or "").strip() for n in sent):
             return [_("the notification keeps no message")]
