@@ -87,3 +87,13 @@ def test_incident_show_ends_with_the_next_step_and_its_command(tmp_path, capsys,
            "(vse-tui incident classify INC-0001)" in out, out
     assert main(["--db", db, "incident", "show", "INC-0001", "--format", "json"]) == 0
     assert "next" not in capsys.readouterr().out.split('"history"')[0]  # JSON: the record as stored
+
+
+def test_a_kind_of_record_mistyped_is_said_with_the_kinds_there_are(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "record", "add", "ci", "--set", "name=Router"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown kind of record 'ci'; the kinds are:" in err and "configuration_items" in err, err
+    assert "unexpected" not in err and "KeyError" not in err

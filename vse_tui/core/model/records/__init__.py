@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ...kernel.errors import InputError
+
 if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
     from ..ids import new_uuid as new_uuid
     from .base import Approval as Approval
@@ -36,12 +38,20 @@ from .registry import kind_of_wp as kind_of_wp
 from .registry import prefix_of as prefix_of
 
 
+class UnknownKind(InputError, KeyError):
+    """A kind of record the app does not have, named by a person (`record add ci`): said with the
+    kinds there are. Still a KeyError for code that looks a kind up."""
+
+    __str__ = Exception.__str__  # the message as written, not quoted as a key
+
+
 def model_for(kind: str) -> type[Record]:
     """The model of a kind of record, loading only its module."""
     try:
         module, name, _wp = KINDS[kind]
     except KeyError:
-        raise KeyError(_("unknown kind of record {kind!r}").format(kind=kind)) from None
+        raise UnknownKind(_("unknown kind of record {kind!r}; the kinds are: {kinds}").format(
+            kind=kind, kinds=", ".join(sorted(KINDS)))) from None
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
