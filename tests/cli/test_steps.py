@@ -97,3 +97,22 @@ def test_a_kind_of_record_mistyped_is_said_with_the_kinds_there_are(tmp_path, ca
     err = capsys.readouterr().err
     assert "unknown kind of record 'ci'; the kinds are:" in err and "configuration_items" in err, err
     assert "unexpected" not in err and "KeyError" not in err
+
+
+def test_incident_show_names_the_items_and_people_inside_a_stored_list(tmp_path, capsys, monkeypatch):
+    """The history of `incident show` names the items a classification linked (a stored list), as
+    the incident screen does: never a bare id."""
+    import re
+
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "record", "add", "configuration_items", "--set", "name=NAS at the front desk",
+                 "--set", "ci_type=hardware"]) == 0
+    assert main(["--db", db, "incident", "add", "Backups fail every night"]) == 0
+    assert main(["--db", db, "incident", "classify", "INC-0001", "--category", "backup", "--ci", "CI-0001"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "incident", "show", "INC-0001"]) == 0
+    out = capsys.readouterr().out
+    assert "CI-0001 NAS at the front desk" in out, out
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", out), out

@@ -19,7 +19,7 @@ from ..core.intake.mail_delivery import messages_of
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
-from ..core.present.display import change_text, record_lines, uuid_labels, when_text
+from ..core.present.display import change_text, history_labels, record_lines, when_text
 from ..core.present.labels import code_word
 from ..core.relationship import process as rel
 from .common import EXIT_OK, open_store
@@ -335,7 +335,7 @@ def cmd_record_show(args) -> int:
                     lines.append("    " + _("subject: {subject}").format(subject=m.subject))
                 lines.extend(f"    | {line}" for line in (m.text or "").splitlines())
         history = store.history(rec.uuid)
-        labels = uuid_labels(store, [v for h in history for v in (h["new_value"], h["old_value"]) if v])
+        labels = history_labels(store, history)
         names = store.titles("people")
         lines.append(_("history:"))
         for h in history:

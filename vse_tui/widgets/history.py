@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.text import Text
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
@@ -11,7 +9,7 @@ from textual.widgets.data_table import ColumnKey
 
 from vse_tui.i18n import _
 
-from ..core.present.display import change_text, uuid_labels, walk, when_text
+from ..core.present.display import change_text, history_labels, when_text
 
 
 class HistoryTable(DataTable):
@@ -50,8 +48,7 @@ class HistoryTable(DataTable):
         change imported from another tool its own time (marked *)."""
 
         self._shown = (rows, store)
-        labels = uuid_labels(store, [s for h in rows for v in (h["new_value"], h["old_value"]) if v
-                                     for s in _strings(v)]) if store is not None else {}
+        labels = history_labels(store, rows) if store is not None else {}
         names = store.titles("people") if store is not None else {}
         self.clear()
         column = self.columns.get(ColumnKey("what"))
@@ -60,17 +57,6 @@ class HistoryTable(DataTable):
         for h in reversed(rows):
             who = names.get(h.get("person") or "", h["operator"] or "")
             self.add_row(when_text(h), Text(who), h["task"] or "", Text(change_text(h, labels, 400)), height=None)
-
-
-def _strings(value: str) -> list[str]:
-    """The texts inside a stored value (a list of items' ids is JSON): each may name a record."""
-
-    if value[:1] in ("[", "{"):
-        try:
-            return walk(json.loads(value))
-        except ValueError:
-            pass
-    return [value]
 
 
 def record_panels() -> Horizontal:

@@ -10,7 +10,7 @@ from vse_tui.i18n import _
 from ..intake.mail_delivery import messages_of
 from ..kernel import clock
 from ..kernel.text import one_line
-from ..present.display import change_text, uuid_labels, when_text
+from ..present.display import change_text, history_labels, when_text
 from ..present.labels import code_word
 from . import policy, targets
 
@@ -97,6 +97,5 @@ def incident_view(store: Reader, ref: str) -> IncidentView:
     customers, services = store.customer_codes(), store.titles("services")
     history = store.history(inc.uuid)
     return IncidentView(inc, history, tgt, customers.get(inc.customer or "", ""), services.get(inc.service or "", ""),
-                        store.titles("people"), uuid_labels(store, [h["new_value"] for h in history if h["new_value"]]
-                                                            + [h["old_value"] for h in history if h["old_value"]]),
+                        store.titles("people"), history_labels(store, history),
                         messages_of(store, "incidents", inc))

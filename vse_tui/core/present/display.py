@@ -41,6 +41,24 @@ def uuid_labels(store: Reads, values: list[str]) -> dict[str, str]:
     return out
 
 
+def history_labels(store: Reads, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """What a reader knows each record or person named in history rows by, the ids inside stored
+    lists and objects (a list of items, a confirmation's person) included: one function for the
+    history on screen, `incident show`, `record show` and the pack."""
+    return uuid_labels(store, [s for h in rows for v in (h.get("new_value"), h.get("old_value")) if v
+                               for s in stored_strings(v)])
+
+
+def stored_strings(value: Any) -> list[str]:
+    """The texts inside a stored value (a list of items' ids is stored as JSON): each may name a record."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return walk(json.loads(value))
+        except ValueError:
+            pass
+    return [value] if isinstance(value, str) else walk(value)
+
+
 def walk(value: Any) -> list[str]:
     """Every string inside a value (lists and dicts included)."""
     if isinstance(value, str):
