@@ -116,3 +116,35 @@ def test_incident_show_names_the_items_and_people_inside_a_stored_list(tmp_path,
     out = capsys.readouterr().out
     assert "CI-0001 NAS at the front desk" in out, out
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", out), out
+
+
+def test_dates_are_typed_as_the_language_writes_them(tmp_path, capsys, monkeypatch):
+    """Dates are shown as 15/12/2026 in Portuguese, Spanish and French: they are read that way too
+    (a change's date needed, a training's due date), ISO still; a wrong one says what is expected."""
+    from vse_tui import i18n
+
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    try:
+        assert main(["--db", db, "--lang", "pt_BR", "change", "add", "Trocar o roteador", "--needed", "15/12/2026"]) == 0
+        assert main(["--db", db, "--lang", "pt_BR", "change", "add", "Outro", "--needed", "35/12/2026"]) == 1
+        assert "25/12/2026" in capsys.readouterr().err  # the example of what is expected
+        with i18n.using("es"):
+            store = open_store(tmp_path / "shop.db", Actor(operator="Kim Lee"))
+            kim = store.records("people")[0]
+            store.actor = store.actor.as_person(kim.uuid, kim.name)
+            try:
+                need = [(a.uuid, "Gestión de servicios", "31/12/2027") for a in store.records("role_assignments")][:1]
+                gov.save_resources(store, need, "Curso para todos", gov.approval(store, None))
+                due = [str(t.due_on) for t in store.records("training") if t.requirement == "Gestión de servicios"]
+            finally:
+                store.close()
+    finally:
+        i18n.set_language("en")
+    assert due == ["2027-12-31"]
+    store = open_store(tmp_path / "shop.db", Actor(operator="Kim Lee"))
+    try:
+        assert str(store.get("change_requests", "CHG-0001").date_needed) == "2026-12-15"
+    finally:
+        store.close()

@@ -6,10 +6,9 @@ warning, the setup's steps, and adding or editing any record through the generic
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from vse_tui.i18n import _, ngettext, pgettext
+from vse_tui.i18n import _, formats, ngettext, pgettext
 
 from ..core.governance import setup
 from ..core.governance.process import approval
@@ -45,9 +44,9 @@ def _date(text: str | None):
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
+        return formats.parse_date(text)  # ISO, or as the person's language writes it (25/12/2026)
+    except formats.ParseError as exc:
+        raise InputError(str(exc)) from None
 
 
 # ---------------------------------------------------------------- incidents (IN.1.3, IN.2)

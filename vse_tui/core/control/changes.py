@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, formats
 
 from ..governance.approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf, role_warning
 from ..governance.people import me, name_of, person_ref
@@ -32,6 +32,7 @@ from ..model.lookup import resolve
 from ..model.records import Approval
 from ..model.records import control as records
 from ..present.fields import parse
+from ..present.labels import field_name
 from .schedule import overdue_changes
 
 if TYPE_CHECKING:
@@ -153,9 +154,10 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
         status = "approved"
     if isinstance(date_needed, str):
         try:
-            date_needed = date.fromisoformat(date_needed) if date_needed.strip() else None
-        except ValueError:
-            raise InputError(_("date needed: {date_needed!r} is not a date (use YYYY-MM-DD)").format(date_needed=date_needed)) from None
+            date_needed = formats.parse_date(date_needed) if date_needed.strip() else None
+        except formats.ParseError as exc:
+            raise InputError(_("{label}: {error}").format(label=field_name("date_needed"), error=exc),
+                             field="date_needed") from None
     ci_uuids = [resolve(store, "configuration_items", c) for c in cis]
     if purpose:
         data["purpose"] = purpose

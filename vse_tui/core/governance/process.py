@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, formats
 
 from ..incidents import policy
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import model_for
+from ..present.labels import field_name
 from ..relationship.queries import current_customers
 from .approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf
 from .people import check_person_name
@@ -390,9 +391,10 @@ def save_policy_draft(store: StorePort, fields: dict[str, Any]) -> Record:
     fields = dict(fields)
     if isinstance(fields.get("review_date"), str):
         try:
-            fields["review_date"] = date.fromisoformat(fields["review_date"].strip())
-        except ValueError:
-            raise InputError(_("Review date: {review_date!r} is not a date (use YYYY-MM-DD)").format(review_date=fields['review_date'])) from None
+            fields["review_date"] = formats.parse_date(fields["review_date"])  # as the person's language writes it
+        except formats.ParseError as exc:
+            raise InputError(_("{label}: {error}").format(label=field_name("review_date"), error=exc),
+                             field="review_date") from None
     if "targets" in fields:
         # here, not at the top: importing it loads pydantic
         from ..model.records.governance import PriorityTarget as target
@@ -451,9 +453,9 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
             if not requirement.strip():
                 continue
             try:
-                due_on = date.fromisoformat(due.strip()) if due.strip() else None
-            except ValueError:
-                raise InputError(_("Due: {due!r} is not a date (use YYYY-MM-DD)").format(due=due)) from None
+                due_on = formats.parse_date(due) if due.strip() else None  # as the person's language writes it
+            except formats.ParseError as exc:
+                raise InputError(_("{label}: {error}").format(label=field_name("due_on"), error=exc)) from None
             a = store.get("role_assignments", assignment_uuid)
             store.add(model_for("training").model_validate({
                 "assignment": a.uuid, "person": a.person, "requirement": requirement.strip(), "due_on": due_on,
