@@ -329,3 +329,16 @@ def test_each_command_parsed_alone_knows_all_its_actions():
     whole = build_parser()
     for command in COMMANDS:
         assert actions(build_parser(only=command), command) == actions(whole, command), command
+
+
+def test_a_command_after_the_database_option_loads_only_its_own_modules(tmp_path):
+    """`vse-tui --db PATH incident list` is read as the command `incident` (not the path): only
+    the modules of that command are loaded, as with the options after it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from vse_tui.cli import main; "
+            f"main(['--db', {str(tmp_path / 'shop.db')!r}, 'incident', 'list']); "
+            "print('vse_tui.cli.governance' in sys.modules, 'vse_tui.reports.audit_pack' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stdout + out.stderr

@@ -143,11 +143,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _after_common_options(argv: list[str]) -> list[str]:
+    """The line without the options every command takes and their values (`--db PATH incident
+    list`: the command is `incident`, not the path)."""
+    try:
+        _known, rest = common_options().parse_known_args(argv)
+    except (UsageError, SystemExit):  # a bad value: the whole parser says so
+        return argv
+    return rest
+
+
 def _parse(argv: list[str]):
     """Parse with the parser of the command named first, or with the top level alone when the line
     names none (the TUI's start: no command module is loaded); anything these cannot read (a typo,
     an option value before the command) and a request for help go to the whole parser."""
-    first = next((a for a in argv if not a.startswith("-")), None)
+    first = next((a for a in _after_common_options(argv) if not a.startswith("-")), None)
     if first in COMMANDS:
         only: str | None = first
     elif "-h" in argv or "--help" in argv:
