@@ -184,6 +184,20 @@ def short_day(index: int, lang: str | None = None) -> str:
     return name[:1].upper() + name[1:]
 
 
+def day_ranges(days: list[int], lang: str | None = None) -> str:
+    """Days of the week (0 = Monday) as short names with runs joined: 'Mon-Fri', 'Lun-Vie,Dom'."""
+    days = sorted(set(days))
+    out, i = [], 0
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
+            j += 1
+        first, last = short_day(days[i], lang), short_day(days[j], lang)
+        out.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return ",".join(out)
+
+
 def first_weekday(lang: str | None = None) -> int:
     """The first day of a week shown as a calendar (0 Monday, 6 Sunday: Brazil starts on Sunday)."""
     return locale(lang).first_weekday

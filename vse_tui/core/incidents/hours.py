@@ -109,16 +109,7 @@ def hours_words(hours: Hours) -> str:
     '24x7' (the days as service hours are typed, core.present.fields)."""
     if hours.always:
         return "24x7"
-    days = sorted(set(hours.days))
-    ranges, i = [], 0
-    while i < len(days):
-        j = i
-        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
-            j += 1
-        first, last = formats.short_day(days[i]), formats.short_day(days[j])
-        ranges.append(first if i == j else f"{first}-{last}")
-        i = j + 1
-    return f"{','.join(ranges)} {hours.start:%H:%M}-{hours.end:%H:%M}"
+    return f"{formats.day_ranges(list(hours.days))} {hours.start:%H:%M}-{hours.end:%H:%M}"
 
 
 def _service_span(minutes: int) -> str:

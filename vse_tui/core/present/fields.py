@@ -178,20 +178,6 @@ def parse_targets(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _day_ranges(days: list[int]) -> str:
-    """Days of the week in the language spoken: 'Mon-Fri', 'Lun-Vie,Dom' (stored as numbers)."""
-    days = sorted(set(days))
-    out, i = [], 0
-    while i < len(days):
-        j = i
-        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
-            j += 1
-        a, b = formats.short_day(days[i]), formats.short_day(days[j])
-        out.append(a if i == j else f"{a}-{b}")
-        i = j + 1
-    return ",".join(out)
-
-
 def hours_text(hours: ServiceHours | None) -> str:
     """Service hours as a person reads and types them, in their language: 'Mon-Fri 09:00-17:00;
     holidays 2026-12-25', 'Lun-Vie 09:00-17:00; feriados 25/12/2026' (parse_hours reads it back)."""
@@ -199,7 +185,7 @@ def hours_text(hours: ServiceHours | None) -> str:
         return ""
     if hours.always:
         return "24x7"
-    text = f"{_day_ranges(hours.days)} {hours.start}-{hours.end}"
+    text = f"{formats.day_ranges(hours.days)} {hours.start}-{hours.end}"
     if hours.holidays:
         text += "; " + pgettext("service hours", "holidays") + " " + ", ".join(
             formats.date_text(d) for d in sorted(hours.holidays))
@@ -209,7 +195,7 @@ def hours_text(hours: ServiceHours | None) -> str:
 def hours_example(holidays: bool = False) -> str:
     """Service hours written as the language writes them, for a hint: 'Mon-Fri 09:00-17:00' (and
     '; holidays 2026-12-25')."""
-    text = f"{_day_ranges([0, 1, 2, 3, 4])} 09:00-17:00"
+    text = f"{formats.day_ranges([0, 1, 2, 3, 4])} 09:00-17:00"
     if holidays:
         text += "; " + pgettext("service hours", "holidays") + " " + formats.date_text(date(2026, 12, 25))
     return text
