@@ -162,9 +162,10 @@ async def setup(pilot, own_words: bool = True) -> None:
         box = app.screen.query_one(f"#r1-{code}", Checkbox)
         box.focus()
         await keys(pilot, "space")
-    box = app.screen.query_one("#r1-area-incident", Checkbox)  # a practitioner in incidents only
-    box.focus()
-    await keys(pilot, "space")
+    for area in ("incident", "change"):  # a practitioner in incidents and changes (not relationship)
+        box = app.screen.query_one(f"#r1-area-{area}", Checkbox)
+        box.focus()
+        await keys(pilot, "space")
     box = app.screen.query_one("#r0-CM", Checkbox)
     box.focus()
     await keys(pilot, "space")

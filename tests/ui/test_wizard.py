@@ -23,6 +23,25 @@ async def first_person(pilot, name: str = "Kim Lee") -> None:
     await pilot.pause()
 
 
+async def test_a_new_shops_owner_with_the_roles_offered_logs_an_incident_with_no_role_gap(make_app, tmp_path):
+    """The first start's ticks as offered (SM, MGT, and PT in incidents): the owner's first incident has
+    a practitioner behind it, so neither `incident show` nor the incident screen reports a missing
+    role, and no combination warning is raised."""
+    from vse_tui.core.evidence.next_step import next_step
+    from vse_tui.core.governance.roles import warnings
+    from vse_tui.core.incidents.process import log_incident
+
+    app = make_app(tmp_path / "new.db", ask_who=True)
+    store = app.store
+    async with app.run_test(size=SIZE) as pilot:
+        await first_person(pilot)
+        inc = log_incident(store, summary="Printer down")
+        assert next_step(store, inc).roles == []
+        assert warnings(store) == []
+        assert {(a.role, a.area) for a in store.records("role_assignments")} == {
+            ("SM", None), ("MGT", None), ("PT", "incident")}
+
+
 async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path):
     app = make_app(tmp_path / "new.db", open_wizard=True, ask_who=True)
     store = app.store
@@ -32,7 +51,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         person = store.records("people")[0]
         assert person.name == "Kim Lee"
         assert person.os_user == "kim" and store.actor.person == person.uuid
-        assert {a.role for a in store.records("role_assignments")} == {"SM", "MGT"}
+        assert {a.role for a in store.records("role_assignments")} == {"SM", "MGT", "PT"}
         assert isinstance(app.screen, WizardScreen)
         assert store.count("business_goals") == 0  # defaults are offered, nothing is stored before a save
         await save(pilot)
@@ -65,7 +84,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         await pilot.pause()
         warnings = str(app.screen.query_one("#step-warnings").render())
         assert "Control Manager and Incident Manager" in warnings
-        assert store.count("role_assignments") == 2  # only the SM and MGT given at the start
+        assert store.count("role_assignments") == 3  # only the SM, MGT and PT given at the start
         await pilot.press("ctrl+k")  # acknowledge with a mitigation: the form says which checks count
         await pilot.pause()
         info = " ".join(str(w.render()) for w in app.screen.query(Static))
@@ -101,7 +120,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
     assert store.latest("policies").approvals[0].how == "signature"
     assert sorted(c.name for c in store.records("customers")) == ["Baker & Sons, Ltd", "Bolt Logistics"]
     assert len(store.latest("scopes").customers) == 2
-    assert {a.role for a in store.records("role_assignments", {"state": "active"})} == {"SM", "MGT", "CM", "IM"}
+    assert {a.role for a in store.records("role_assignments", {"state": "active"})} == {"SM", "MGT", "PT", "CM", "IM"}
     assert store.records("training")[0].requirement == "Service management foundation"
     tasks = {h["task"] for h in store.history()}
     assert {"GO.1.1", "GO.1.2", "GO.2.1", "GO.2.2", "GO.2.3", "GO.3.1", "GO.3.2"} <= tasks

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
 
+from ..governance.people import area_of
 from ..governance.process import STEPS
 from ..kernel import clock
 from ..model.records import kind_of_wp
@@ -105,7 +106,6 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
     standard = load_standard()
     ctx = _Context(store, standard, now or clock.now())
     at_now = clock.iso(ctx.now) or ""
-    mine = ctx.roles(store.actor.person, at_now) if store.actor.person else set()
     out: list[Step] = []
     said: set[str] = set()
     for code, label in FLOWS.get(rec.KIND, ()):
@@ -139,10 +139,13 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
         holders: list[str] = []
         if not performed:
             needs = _needs(ctx, task, {io.wp for io in ios}, at_now)
+            mine = ctx.roles(store.actor.person, at_now, code) if store.actor.person else set()
             if not mine & set(task.roles):
                 roles = list(task.roles)
-                holders = sorted({ctx.name(p) for (p,) in store.rows("role_assignments", ["person"],
-                                                                     {"state": "active", "role": roles})})
+                area = area_of(code)
+                holders = sorted({ctx.name(p) for p, given in store.rows("role_assignments", ["person", "area"],
+                                                                         {"state": "active", "role": roles})
+                                  if not (area and given and given != area)})
         inputs = [p for p in problems if reason_kind(p) == "input"]
         missing = [p for p in problems if reason_kind(p) != "input"]
         out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said], performed,

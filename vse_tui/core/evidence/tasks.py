@@ -31,7 +31,7 @@ from vse_tui.i18n import N_, _, ngettext
 
 from ..governance.approvals import content_hash
 from ..governance.approvals import state as approval_state
-from ..governance.people import roles_of
+from ..governance.people import area_of, roles_of
 from ..governance.process import STEPS, first_open_step
 from ..incidents.process import closes_own_work
 from ..intake.mail_delivery import reached
@@ -121,7 +121,7 @@ class _Context:
         self.store, self.standard, self.now = store, standard, now
         self._first: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._history: dict[str, list[dict[str, Any]]] = {}
-        self._roles: dict[tuple[str | None, str], set[str]] = {}
+        self._roles: dict[tuple[str | None, str, str | None], set[str]] = {}
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
 
@@ -139,10 +139,12 @@ class _Context:
             self._first[key] = self.store.first_status_time(kind, statuses)
         return self._first[key]
 
-    def roles(self, person: str | None, at: str) -> set[str]:
-        key = (person, at)
+    def roles(self, person: str | None, at: str, task: str = "") -> set[str]:
+        """The roles `person` held at `at`, in the practitioner area of `task` when given."""
+        area = area_of(task) if task else None
+        key = (person, at, area)
         if key not in self._roles:
-            self._roles[key] = roles_of(self.store, person, clock.parse_datetime(at))
+            self._roles[key] = roles_of(self.store, person, clock.parse_datetime(at), area)
         return self._roles[key]
 
     def name(self, person: str | None) -> str:
@@ -216,7 +218,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
             current = content_hash(rec)
             signers = [a.person for a in rec.approvals if a.content == current and a.person]
             at = row["at"] if row else clock.iso(ctx.now) or ""
-            performer = next((p for p in reversed(signers) if ctx.roles(p, at) & set(task.roles)),
+            performer = next((p for p in reversed(signers) if ctx.roles(p, at, task.code) & set(task.roles)),
                              signers[-1] if signers else None)
     if row is None:
         problems.append(problem(_("no write on it performs {code}").format(code=task.code), "not performed"))
@@ -226,7 +228,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
     if not performer:
         problems.append(_("written by the login {login}, mapped to no person").format(login=row.get("os_user") or row["operator"]))
     else:
-        held = ctx.roles(performer, at)
+        held = ctx.roles(performer, at, task.code)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
             problems.append(problem(_("{who} held none of {roles} and no warning was acknowledged").format(
                 who=ctx.name(performer), roles=", ".join(task.roles)), "role"))

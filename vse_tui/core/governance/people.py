@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from ..model.records.parties import Person
 
 
+# The roles a new shop's first person is offered ticked: in a shop of one to five the owner runs the
+# service (SM), manages the shop (MGT) and handles the incidents (PT in the incident area). Unticking
+# is one key; together they raise no combination warning (MODEL.md section 2: a practitioner in
+# incidents only conflicts with the Incident Manager), and an incident logged by its owner then has a
+# practitioner behind it.
+FIRST_ROLES = ("SM", "MGT", "PT:incident")
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who a claim or a login names: a person (uuid and name), or nobody (the login itself)."""
@@ -161,8 +169,18 @@ def name_of(store: StorePort, uuid_or_text: str | None) -> str:
     return found[uuid_or_text][1] if uuid_or_text in found else uuid_or_text
 
 
-def roles_of(store: StorePort, person: str | None, at: Any = None) -> set[str]:
-    """The role codes a person held (at a moment, when given): PT:area counts as PT. A customer's
+# the practitioner's area of each process (a practitioner may be given one area: PT:incident)
+AREA_OF_PROCESS = {"CO": "change", "IN": "incident", "RE": "relationship"}
+
+
+def area_of(task: str) -> str | None:
+    """The practitioner area a task belongs to ("IN.2.1" -> "incident"); None for governance."""
+    return AREA_OF_PROCESS.get(task.split(".", 1)[0])
+
+
+def roles_of(store: StorePort, person: str | None, at: Any = None, area: str | None = None) -> set[str]:
+    """The role codes a person held (at a moment, when given): PT:area counts as PT, in that area
+    only when `area` is given (a practitioner in incidents does not design changes). A customer's
     contact holds CUS, a supplier's SUP."""
     if not person:
         return set()
@@ -174,8 +192,10 @@ def roles_of(store: StorePort, person: str | None, at: Any = None) -> set[str]:
         out.add("SUP")
 
     moment = clock.iso(at) if at is not None else None
-    for role, state, created, updated in store.rows("role_assignments", ["role", "state", "created_at", "updated_at"],
-                                                    {"person": person}):
+    for role, given, state, created, updated in store.rows(
+            "role_assignments", ["role", "area", "state", "created_at", "updated_at"], {"person": person}):
+        if area and given and given != area:
+            continue
         if moment is None:
             if state == "active":
                 out.add(role)

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
-from vse_tui.core.governance.people import set_login
+from vse_tui.core.governance.people import FIRST_ROLES, set_login
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal, after_typing
@@ -61,8 +61,9 @@ class WhoScreen(OnceModal):
                 with Horizontal(classes="row"):
                     yield Label(_("E-mail"))
                     yield Input(id="who-email")
-                yield Static(Text(_("Your roles (the owner of a small shop usually holds the first and the last; "
-                                    "more can be given in the Roles step):")))
+                yield Static(Text(_("Your roles (the owner of a small shop usually runs the service, manages the "
+                                    "shop and handles incidents; untick what you leave to others, more can be "
+                                    "given in the Roles step):")))
                 # here, not at the top: importing it loads pydantic
                 from vse_tui.core.model.standard import load_standard
 
@@ -70,8 +71,11 @@ class WhoScreen(OnceModal):
                     for role in load_standard().roles:
                         if role.external:
                             continue
-                        yield Tick(f"{_(role.name)} ({role.code})", role.code in ("SM", "MGT"),
-                                   id=f"who-role-{role.code}")
+                        given = next((r for r in FIRST_ROLES if r.split(":")[0] == role.code), None)
+                        label = f"{_(role.name)} ({role.code})"
+                        if given == "PT:incident":
+                            label = _("{role} ({code}) in incidents").format(role=_(role.name), code=role.code)
+                        yield Tick(label, given is not None, id=f"who-role-{role.code}")
             yield Static("", id="who-error")
             yield Static("", id="who-keys")
 
@@ -107,7 +111,8 @@ class WhoScreen(OnceModal):
 
                 person, _created = add_person(store, self.query_one("#who-name", Input).value,
                                        email=self.query_one("#who-email", Input).value,
-                                       roles=",".join(box.id.rsplit("-", 1)[1] for box in self.query("#who-roles Checkbox")
+                                       roles=",".join(_as_offered(box.id.rsplit("-", 1)[1])
+                                                      for box in self.query("#who-roles Checkbox")
                                                       if isinstance(box, Checkbox) and box.value and box.id),
                                        os_user=store.actor.os_user)
                 store.actor = store.actor.as_person(person.uuid, person.name)
@@ -118,3 +123,9 @@ class WhoScreen(OnceModal):
 
     def action_later(self) -> None:
         self.dismiss(None)
+
+
+def _as_offered(code: str) -> str:
+    """A ticked role as the first start offers it: PT is the practitioner in incidents (other areas
+    are given in the setup's Roles step)."""
+    return next((r for r in FIRST_ROLES if r.split(":")[0] == code), code)

@@ -18,6 +18,7 @@ from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
 from vse_tui.core.evidence.guide import setup_gaps
 from vse_tui.core.governance import process as gov
 from vse_tui.core.governance.approvals import new
+from vse_tui.core.governance.people import FIRST_ROLES
 from vse_tui.core.governance.process import list_lines
 from vse_tui.core.governance.roles import RULES, acknowledge, label
 from vse_tui.core.governance.setup import APPROVES, fields, save
@@ -230,7 +231,7 @@ class WizardScreen(BaseScreen):
         else:
             rows = stored_role_rows(self.store)
         if not rows:
-            rows = [(self.store.actor.person, self.store.actor.operator, "", "SM,MGT")]
+            rows = [(self.store.actor.person, self.store.actor.operator, "", ",".join(FIRST_ROLES))]
         # The grid is wider than a small terminal: it scrolls sideways, and a focused box is
         # scrolled into view (the screen does that for every focus), so Tab never lands out of sight.
         grid = ScrollableContainer(id="roles-grid")
