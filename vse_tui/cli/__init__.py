@@ -139,7 +139,8 @@ def build_parser(only: str | None = None, action: str | None = None) -> argparse
     """The whole command line, or (with `only`) just the top level and that one command: argparse
     spends about 0.2 ms per parser it builds (gettext looks up each help text), which is 10 ms
     for all of them, a good part of a quick `vse-tui incident add`. With `action` too, an action
-    that has a module of its own (ACTIONS) is built from that module alone."""
+    that has a module of its own (ACTIONS) is built from that module alone, any other without
+    those modules; without it, the command has every action (`vse-tui feedback --help`)."""
 
     parser = Parser(prog="vse-tui", description=_("Run a small IT service shop the ISO/IEC TR 29110-5-3 way."),
                     parents=[common_options()])
@@ -148,8 +149,11 @@ def build_parser(only: str | None = None, action: str | None = None) -> argparse
     sub = parser.add_subparsers(dest="command", metavar=pgettext("metavar", "COMMAND"), parser_class=Parser)
     registry = Registry(sub, only)
     modules: tuple[str, ...] = MODULE_ORDER
-    if only is not None:
-        modules = ACTIONS.get((only, action or ""), COMMANDS.get(only, ()))
+    if only is not None and action is not None:
+        modules = ACTIONS.get((only, action), COMMANDS.get(only, ()))
+    elif only is not None:  # the command's every action (its help lists them all)
+        wanted = set(COMMANDS.get(only, ())).union(*(ACTIONS[key] for key in ACTIONS if key[0] == only))
+        modules = tuple(name for name in MODULE_ORDER if name in wanted)
     for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(registry)
     return parser
