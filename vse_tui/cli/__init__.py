@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "due": ("governance",),
     "report": ("governance", "relationship"),
     "audit-pack": ("governance",),
-    "import": ("incident_import", "control", "governance"),
+    "import": ("incident_import", "control_import", "governance"),
     "attach": ("data",),
     "attachments": ("data",),
     "verify": ("data",),
@@ -68,7 +68,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 # the commands that write a report: their --lang is the language of what they write (an assessor's)
 REPORTS = ("report", "audit-pack")
-MODULE_ORDER = ("incidents", "incident_show", "incident_import", "control", "relationship", "governance", "steps", "data", "mail")
+MODULE_ORDER = ("incidents", "incident_show", "incident_import", "control", "control_import", "relationship", "governance", "steps", "data", "mail")
 
 
 class _Unused:
