@@ -36,7 +36,7 @@ from ..governance.process import STEPS, first_open_step
 from ..incidents.process import closes_own_work
 from ..intake.mail_delivery import reached
 from ..kernel import clock
-from ..model.data import task_codes
+from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words
 from ..relationship.queries import current_customers
@@ -502,9 +502,6 @@ def describe(task: Task, standard: Standard | None = None) -> str:
 
 def _statuses_text(io: TaskIO) -> str:
     """An output's statuses as a person reads them: "approved or updated" in their language."""
-    # here, not at the top: importing it loads pydantic
-    from ..model.standard import status_name
-
     shown = [status_name(s) for s in io.statuses]
     return _(" or ").join(shown) if io.any_of else _(" and ").join(shown)
 
