@@ -660,6 +660,22 @@ Printer jam text.
 """).encode()
 
 
+def test_a_bounce_that_gives_no_reason_is_noted_in_the_shops_language(store, settings, smtp_server):
+    from vse_tui.core.intake.mail import Bounce
+    from vse_tui.core.intake.mail_delivery import bounced
+    from vse_tui.i18n import using
+
+    handler, port = smtp_server()
+    settings.smtp_port = port
+    inc = core.log_incident(store, "Imprimante bloquée", reporter="Dana", reporter_contact="dana@acme.example")
+    updated, _ = notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender)
+    assert send_outbox(store, settings) == (1, [])
+    with using("fr"):
+        bounced(store, Bounce(message_id=updated.notifications[-1].message_id, recipient="dana@acme.example"))
+    note = store.get("incidents", inc.id).notifications[-1]
+    assert (note.state, note.delivery) == ("bounced", "renvoyé par le serveur de destination")
+
+
 @pytest.mark.parametrize("headers_only", [False, True])
 def test_a_bounce_after_acceptance_comes_back_onto_its_notice(store, settings, smtp_server, headers_only):
     """The notice was accepted (a response, for a moment); the bounce matched by Message-ID takes
