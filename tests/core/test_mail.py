@@ -86,6 +86,18 @@ def settings(tmp_path) -> MailSettings:
     return MailSettings(sender=SHOP, maildir=str(tmp_path / "Maildir"), smtp_host="127.0.0.1", security="none")
 
 
+def test_an_attachment_that_came_with_a_message_is_noted_in_the_shops_language(store, settings):
+    from vse_tui.core.intake.mail_intake import receive
+    from vse_tui.i18n import using
+
+    known = store.mail_ids()
+    with using("pt_BR"):
+        for raw, _expected in corpus().values():
+            receive(store, mail.parse(raw, settings.own_addresses, 1 << 20), known)
+    notes = [a.note for a in store.records("attachments")]
+    assert notes and set(notes) == {"veio com a mensagem"}, notes
+
+
 def test_the_corpus_through_the_intake(store, settings):
     store.add(Customer(name="Acme Bakery", email="office@acme.example"))
     add_person(store, "Dana Wells", email="dana@acme.example", affiliation="customer", organisation="Acme Bakery")

@@ -689,11 +689,12 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
         label = f"{wp.code} {wp.name} ({_statuses_text(io)})"
         if best is not None:
             performed.append(best)
-            why.append(Line(True, f"{label}: {best['record']}, {best['by']}, "
-                                  f"{clock.local_text(clock.parse_datetime(best['at']), with_time=False)}",
-                            [best["record"]]))
+            why.append(Line(True, _("{label}: {record}, {person}, {date}").format(
+                label=label, record=best["record"], person=best["by"],
+                date=clock.local_text(clock.parse_datetime(best["at"]), with_time=False)), [best["record"]]))
         elif rejected:
-            why.append(Line(False, f"{label}: " + "; ".join(f"{rid}: {', '.join(p)}" for rid, p in rejected),
+            why.append(Line(False, _("{label}: {refused}").format(label=label, refused="; ".join(
+                _("{record}: {problems}").format(record=rid, problems=", ".join(p)) for rid, p in rejected)),
                             [rid for rid, _ in rejected]))
         elif tagged:
             why.append(Line(False, _("{label}: the records written by {task} are not in that status").format(
