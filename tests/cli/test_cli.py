@@ -112,9 +112,9 @@ def test_standard_json_prints_the_whole_model(capsys):
     assert len(model["tasks"]) == 40 and len(model["work_products"]) == 21
 
 
-def test_demo_then_export_gives_the_records_of_every_process(tmp_path, capsys):
-    db = str(tmp_path / "x.db")
-    assert main(["demo", "--no-open", "--db", db, "--as-of", "2026-11-26"]) == 0
+def test_demo_then_export_gives_the_records_of_every_process(demo_db, tmp_path, capsys):
+    """The demo as of the tests' day (the shared copy: `vse-tui demo` itself is run by test_demo)."""
+    db = str(demo_db)
     out = tmp_path / "export.json"
     assert main(["export", "--format", "json", "--db", db, "--out", str(out)]) == 0
     doc = json.loads(out.read_text())
