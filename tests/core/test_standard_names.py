@@ -107,3 +107,18 @@ def test_the_current_language_names_what_is_shown(speak) -> None:
     assert load_standard().task("IN.2.5").title == "Close the incident"
     assert status_name("approved") == "approved"
     assert {s.name: s.label for s in field_specs("incidents")}["root_cause"] == "Root cause"
+
+
+def test_a_fields_label_is_in_the_language_asked_whichever_was_spoken_first(speak) -> None:
+    """The English field list (which `field_hows` fills for every language) is English even when it
+    is first filled while Spanish is spoken: a Spanish screen or command run earlier in the same
+    process once left "Causa raíz" on an English form."""
+    from vse_tui.core.present import fields
+
+    fields._specs.cache_clear()
+    fields.field_hows.cache_clear()
+    speak("es")
+    fields.field_hows("incidents")
+    assert {s.name: s.label for s in field_specs("incidents")}["root_cause"] == "Causa raíz"
+    speak("en")
+    assert {s.name: s.label for s in field_specs("incidents")}["root_cause"] == "Root cause"

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from vse_tui.i18n import LANGUAGES, SOURCE_LANGUAGE, _, formats, language, load, match_language, pgettext
+from vse_tui.i18n import LANGUAGES, SOURCE_LANGUAGE, _, formats, language, load, match_language, pgettext, using
 
 from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
@@ -96,7 +96,13 @@ def field_hows(kind: str) -> dict[str, str]:
 @cache
 def _specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, ...]:
     """field_specs, worked out once per kind and language from its model (models do not change while
-    running; `lang` keys the cache: the labels are in that language, the current one when built)."""
+    running; `lang` keys the cache, and the labels and hints are written in `lang` whatever the
+    language spoken when the cache is filled: `field_hows` fills the English entry from any language)."""
+    with using(lang):
+        return _built_specs(kind, include_state, lang)
+
+
+def _built_specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, ...]:
     model = model_for(kind)
     out: list[FieldSpec] = []
     for name, info in model.model_fields.items():
