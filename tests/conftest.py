@@ -124,29 +124,43 @@ def store(bare_store):
     return bare_store
 
 
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory) -> Path:
-    """The demo shop, built once for the whole run: the workers of a parallel run share one file
-    (the first to need it builds it under a lock; tests only ever copy it)."""
+def shared_build(tmp_path_factory, name: str, build) -> Path:
+    """A folder built once for the whole run and shared by the workers of a parallel run: the
+    first worker to ask calls `build(folder)` under a lock while the others wait for it, then every
+    worker gets the same folder (in the run's own temp folder, above each worker's). What is in it is
+    only read: a test that writes (opening a store writes on close) works on a copy. A build that
+    failed half-way is started again afresh by the next worker that asks."""
     import fcntl
-    from datetime import date
-
-    from vse_tui.demo import install_demo, make_demo
 
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's own folder, above each worker's
-    folder = base / "demo-shared"
-    folder.mkdir(exist_ok=True)
-    path = folder / "demo.db"
-    with open(folder / "lock", "w") as lock:
+    top = base / f"{name}-shared"
+    top.mkdir(exist_ok=True)
+    folder = top / "built"
+    with open(top / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / "ready").exists():
-            os.environ["VSE_TUI_NOW"] = FROZEN_NOW
-            built, _counts = make_demo(path, as_of=date.fromisoformat(AS_OF))
-            install_demo(built, path, keep_previous=False)
-            (folder / "ready").touch()
-    return path
+        if not (top / "ready").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (top / "ready").touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo shop, built once for the whole run (shared_build; tests only ever copy it)."""
+    from datetime import date
+
+    from vse_tui.demo import install_demo, make_demo
+
+    def build(folder: Path) -> None:
+        os.environ["VSE_TUI_NOW"] = FROZEN_NOW
+        built, _counts = make_demo(folder / "demo.db", as_of=date.fromisoformat(AS_OF))
+        install_demo(built, folder / "demo.db", keep_previous=False)
+
+    return shared_build(tmp_path_factory, "demo", build) / "demo.db"
 
 
 @pytest.fixture

@@ -289,7 +289,7 @@ def _deliver(server: smtplib.SMTP, sender: str, to: str, raw: bytes) -> str:
     code, reply = server.mail(sender)
     if code != 250:
         server.rset()
-        raise _Refused(code, f"(the sender {sender}) {_words(reply)}")
+        raise _Refused(code, _("(the sender {sender}) {reply}").format(sender=sender, reply=_words(reply)))
     code, reply = server.rcpt(to)
     if code not in (250, 251):
         server.rset()
@@ -336,7 +336,8 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
                 if exc.permanent:
                     meta["state"] = "refused"
                     with store.transaction():
-                        record_state(store, meta, "refused", f"refused by {where}: {exc.code} {exc.text}")
+                        record_state(store, meta, "refused", _("refused by {server}: {code} {text}").format(
+                            server=where, code=exc.code, text=exc.text))
                         store.outbox_move(path, meta, "held")
                     errors.append(_("{ref} to {to}: refused for good: {code} {text} (held: vse-tui mail retry {key} --to ADDRESS, "
                                     "or mail drop {key})").format(ref=meta.get('id', path.name), to=to, code=exc.code, text=exc.text, key=meta.get('key')))
@@ -351,7 +352,8 @@ def send_outbox(store, settings: MailSettings, timeout: float = 30) -> tuple[int
                 continue
             meta.update(state="sent", error="", sent_at=clock.iso(clock.now()), via=where, reply=reply)
             with store.transaction():
-                record_state(store, meta, "sent", f"sent to {to} via {where}: {reply}")
+                record_state(store, meta, "sent", _("sent to {address} via {server}: {reply}").format(
+                    address=to, server=where, reply=reply))
                 store.outbox_done(path, meta)
             sent += 1
     finally:
@@ -376,7 +378,8 @@ def deliver_to_file(store, mbox: str | os.PathLike) -> int:
         meta.update(attempts=int(meta.get("attempts", 0)) + 1, state="sent", error="",
                     sent_at=clock.iso(store.now()), via=f"file {target.name}")
         with store.transaction():
-            record_state(store, meta, "sent", f"delivered to {meta.get('to')} (the mail file {target.name})", at=store.now())
+            record_state(store, meta, "sent", _("delivered to {address} (the mail file {name})").format(
+                address=meta.get("to"), name=target.name), at=store.now())
             store.outbox_done(path, meta)
     return len(waiting)
 
@@ -395,14 +398,14 @@ def _append_mbox(target: Path, raw: bytes) -> None:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"the server's certificate could not be checked ({exc.verify_message or exc.reason}); if the shop "
-                "has its own certificate authority, set ca_file in the config's [mail] section")
+        return _("the server's certificate could not be checked ({reason}); if the shop has its own certificate "
+                 "authority, set ca_file in the config's [mail] section").format(reason=exc.verify_message or exc.reason)
     if isinstance(exc, ssl.SSLError):
-        return f"the secure connection failed ({exc.reason or exc})"
+        return _("the secure connection failed ({reason})").format(reason=exc.reason or exc)
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"the server said {exc.smtp_code} {_words(exc.smtp_error)}"
+        return _("the server said {code} {text}").format(code=exc.smtp_code, text=_words(exc.smtp_error))
     if isinstance(exc, ConnectionRefusedError):
-        return "the server refused the connection (is it running? host and port right?)"
+        return _("the server refused the connection (is it running? host and port right?)")
     if isinstance(exc, OSError):
         return exc.strerror or str(exc) or type(exc).__name__
     return str(exc) or type(exc).__name__

@@ -5,13 +5,16 @@ split, notifications really sent, and only the findings README names as planted.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from benchmarks.bench_demo import figures
+from tests.conftest import shared_build
 from vse_tui.cli import main
 from vse_tui.core.evidence import audit_check
 from vse_tui.store import Actor, open_store
@@ -20,20 +23,28 @@ from vse_tui.store import Actor, open_store
 @pytest.fixture(scope="module")
 def default_demo(tmp_path_factory) -> tuple[Path, datetime, datetime]:
     """`vse-tui demo --no-open` with nothing else: the real clock, the default place (a throwaway
-    HOME and XDG folders). Returns the file and the real moments before and after it was built."""
-    home = tmp_path_factory.mktemp("home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("VSE_TUI_NOW", raising=False)
-        mp.delenv("VSE_TUI_DB", raising=False)
-        for name, sub in (("HOME", ""), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
-                          ("XDG_CACHE_HOME", "cache")):
-            mp.setenv(name, str(home / sub))
-        before = datetime.now(UTC).replace(microsecond=0)
-        assert main(["demo", "--no-open"]) == 0
-        after = datetime.now(UTC)
-        assert "VSE_TUI_NOW" not in os.environ  # the demo's clock is gone once it is built
+    HOME and XDG folders). Returns the file and the real moments before and after it was built.
+    Built once for the whole run and shared by the workers; each worker reads its own copy (a
+    store writes when it closes)."""
+
+    def build(home: Path) -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.delenv("VSE_TUI_NOW", raising=False)
+            mp.delenv("VSE_TUI_DB", raising=False)
+            for name, sub in (("HOME", ""), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                              ("XDG_CACHE_HOME", "cache")):
+                mp.setenv(name, str(home / sub))
+            before = datetime.now(UTC).replace(microsecond=0)
+            assert main(["demo", "--no-open"]) == 0
+            after = datetime.now(UTC)
+            assert "VSE_TUI_NOW" not in os.environ  # the demo's clock is gone once it is built
+        (home / "moments.json").write_text(json.dumps([before.isoformat(), after.isoformat()]))
+
+    home = tmp_path_factory.mktemp("default-demo") / "home"
+    shutil.copytree(shared_build(tmp_path_factory, "default-demo", build), home)
     found = list((home / "data").rglob("demo.db"))
     assert len(found) == 1
+    before, after = (datetime.fromisoformat(m) for m in json.loads((home / "moments.json").read_text()))
     return found[0], before, after
 
 

@@ -549,6 +549,50 @@ def test_the_command_line_lists_drops_and_redirects(tmp_path, settings, strict_s
     assert "IN.2.3 to dana@acme.example: sent" in out and "250 2.0.0 Ok" in out
 
 
+def test_in_spanish_the_delivery_is_said_in_spanish_and_the_outbox_shows_local_times(tmp_path, settings, strict_server,
+                                                                                     monkeypatch):
+    """A shop that speaks Spanish: the delivery its incident keeps is written in Spanish (a stored
+    note, never re-translated), and `mail outbox` shows when it went in the shop's time zone as
+    Spanish writes a date, not the stored UTC."""
+    import os
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from vse_tui import i18n
+
+    monkeypatch.setenv("TZ", "America/Bogota")  # UTC-5 all year
+    time.tzset()
+    handler = Strict(gone={"gone@acme.example"})
+    port = strict_server(handler)
+    config = Path(os.environ["VSE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[mail]\nfrom = "{SHOP}"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n')
+    db = str(tmp_path / "shop.db")
+    try:
+        assert _cli("--lang", "es", "incident", "add", "Impresora atascada", "--db", db)[0] == 0
+        for to in ("dana@acme.example", "gone@acme.example"):
+            assert _cli("--lang", "es", "incident", "notify", "INC-0001", "--to", to, "--db", db)[0] == 0
+        _cli("--lang", "es", "mail", "send", "--db", db)
+        code, out, _ = _cli("--lang", "es", "mail", "outbox", "--db", db)
+    finally:
+        i18n.set_language("en")
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert code == 0
+    from vse_tui.store import open_store
+
+    with open_store(Path(db)) as store:
+        sent = {m["to"]: m for _p, m in store.outbox_all()}["dana@acme.example"]
+        notes = store.get("incidents", "INC-0001").notifications
+    stored = datetime.fromisoformat(sent["sent_at"])
+    local = stored.astimezone(timezone(timedelta(hours=-5)))
+    assert local.strftime("%d/%m/%Y %H:%M") in out, out
+    assert stored.strftime("%Y-%m-%d %H:%M") not in out
+    deliveries = {n.address: n.delivery for n in notes}
+    assert deliveries["dana@acme.example"].startswith(f"enviado a dana@acme.example por 127.0.0.1:{port}: 250")
+    assert deliveries["gone@acme.example"].startswith(f"rechazado por 127.0.0.1:{port}: 554")
+
+
 def dsn(message_id: str | None, recipient: str, headers_only: bool = False) -> bytes:
     """A delivery status report as Postfix writes one (RFC 3464): notification, report, the
     returned message (whole, or its headers only)."""

@@ -99,3 +99,42 @@ def test_the_titles_and_rules_the_app_writes_are_in_the_shops_language(store):
     assert pol.title == "Política de prestação de serviços e de segurança da informação"
     assert schedule is not None and schedule.title == "Cronograma de mudanças"
     assert schedule.rules.startswith("Mudanças normais")
+
+
+def test_what_the_app_writes_into_a_shop_made_in_french_is_french_and_stays_as_stored(store):
+    """The junk shop made in French: the notes of its approvals' attachments, its catalogue's name and
+    the catalogue change it raises are French; read in Spanish later, they are what was stored."""
+    from tests.junk_shop import build_junk
+    from vse_tui.core.governance.documents import create, edit
+    from vse_tui.core.present.display import item_text
+
+    with using("fr"):
+        build_junk(store)
+        service = create(store, "services", {"name": "Sauvegardes"})
+    notes = sorted(a.note for a in store.records("attachments"))
+    assert notes and all("accepté par" in n and "de la version" in n and "courriel" in n for n in notes), notes
+    assert service.catalogue == "Catalogue principal"
+    with using("fr"):
+        gov_change = [r for r in store.records("change_requests") if r.title.startswith("Changement du catalogue")]
+    assert gov_change and "indicateurs de qualité" in gov_change[0].purpose, [c.purpose for c in gov_change]
+    with using("es"):
+        edit(store, "services", service.id, {"description": "nuevo"})
+        again = store.get("services", service.id)
+        assert again is not None and again.catalogue == "Catalogue principal"  # data, never re-translated
+        assert item_text(again, "catalogue", {}) == "Catalogue principal"
+
+
+def test_an_improvement_reports_figures_are_stored_by_key_and_shown_in_words(store):
+    from vse_tui.core.model.records import model_for
+    from vse_tui.core.present.display import item_text
+    from vse_tui.core.present.labels import figure_name
+
+    figures = {"incidents": 3, "changes_deployed": 1, "complaints": 0, "priority P1": 2, "feedback complaint": 1}
+    report = model_for("improvement_reports").model_validate({"title": "x", "figures": figures})
+    with using("es"):
+        shown = item_text(report, "figures", {})
+        assert figure_name("feedback complaint") == "retroalimentación (queja)"
+    for words in ("incidentes: 3", "cambios desplegados: 1", "quejas: 0", "prioridad P1: 2", "retroalimentación (queja): 1"):
+        assert words in shown, shown
+    assert report.figures == figures  # the keys stay as stored: a later check reads them back
+    assert "changes deployed: 1" in item_text(report, "figures", {})

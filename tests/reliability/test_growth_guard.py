@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import shutil
 import sqlite3
 import time
 from datetime import datetime, timedelta
 
 import pytest
 
+from tests.conftest import shared_build
 from vse_tui.core.intake.importer import apply, plan_incidents
 from vse_tui.demo import build_demo
 from vse_tui.reports.export import write_export
@@ -35,21 +38,33 @@ def clocked(fn) -> float:
     return time.perf_counter() - start
 
 
-TOLD: list[int] = []  # what the demo told of its progress while the big database was built
+@pytest.fixture(scope="module")
+def shared_big(tmp_path_factory):
+    """The 20,000-incident demo and what it told of its progress while it was built: built once
+    for the whole run, shared by the workers (only read)."""
+
+    def build(folder):
+        told: list[int] = []
+        with open_store(folder / "big.db") as store:
+            build_demo(store, incidents=N, progress=told.append)
+        (folder / "told.json").write_text(json.dumps(told), encoding="utf-8")
+
+    return shared_build(tmp_path_factory, "growth", build)
 
 
 @pytest.fixture(scope="module")
-def big(tmp_path_factory):
+def big(shared_big, tmp_path_factory):
+    """This worker's own copy of the big database (opening a store writes when it closes)."""
     path = tmp_path_factory.mktemp("growth") / "big.db"
-    with open_store(path) as store:
-        build_demo(store, incidents=N, progress=TOLD.append)
+    shutil.copy(shared_big / "big.db", path)
     return path
 
 
-def test_the_demo_tells_how_many_incidents_it_has_stored_as_it_goes(big):
-    assert len(TOLD) > 5 and TOLD == sorted(TOLD)  # the year lived, then each batch of the archive
+def test_the_demo_tells_how_many_incidents_it_has_stored_as_it_goes(shared_big, big):
+    told = json.loads((shared_big / "told.json").read_text(encoding="utf-8"))
+    assert len(told) > 5 and told == sorted(told)  # the year lived, then each batch of the archive
     with open_store(big) as store:
-        assert TOLD[0] < N // 10 and TOLD[-1] == store.count("incidents") >= N
+        assert told[0] < N // 10 and told[-1] == store.count("incidents") >= N
 
 
 def test_verify_and_export_stay_near_a_plain_read_of_the_same_rows(big):

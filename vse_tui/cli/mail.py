@@ -10,6 +10,7 @@ from vse_tui.i18n import _, pgettext
 from ..config import load_config
 from ..core.intake.mail_delivery import drop, retry
 from ..core.intake.mail_intake import accept_held, mail_about, notify_by_mail, window_past
+from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
 from ..core.present.labels import code_word
@@ -79,6 +80,15 @@ def cmd_mail_send(args) -> int:
     return EXIT_REFUSED if errors else EXIT_OK
 
 
+def _moment(stored: str) -> str:
+    """A moment the outbox stores (ISO 8601, UTC) in local time as the language writes it; a value
+    that is not one, as stored."""
+    try:
+        return clock.local_text(clock.parse_datetime(stored))
+    except ValueError:
+        return stored
+
+
 def outbox_line(meta: dict) -> str:
     """One message of the outbox as `mail outbox` lists it: key, state, record, what, to whom, and
     the last word of a server (its reply, its refusal, the bounce, the last failed attempt)."""
@@ -91,7 +101,7 @@ def outbox_line(meta: dict) -> str:
     shown = code_word("mail", state)
     return one_line(f"{meta.get('key', '?'):<9} {shown:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
                     + _("to {address}").format(address=meta.get("to", "?"))
-                    + (f"  {when[:16].replace('T', ' ')}" if when else "")
+                    + (f"  {_moment(str(when))}" if when else "")
                     + (f"  {detail}" if detail else ""))
 
 

@@ -20,6 +20,7 @@ from ..core.evidence.audit_check import audit_check
 from ..core.governance.approvals import state
 from ..core.kernel import clock
 from ..core.kernel.findings import Finding
+from ..core.present.labels import figure_name
 from ..core.relationship.queries import count_complaints_received_between
 from .performance import Period, compute
 
@@ -61,7 +62,8 @@ def differences(stored: dict[str, Any], now: dict[str, int]) -> list[str]:
     for name, value in now.items():
         was = stored.get(name)
         if isinstance(was, int) and was != value:
-            out.append(_("{name}: {was} in the report, {value} in the records").format(name=name, was=was, value=value))
+            out.append(_("{name}: {was} in the report, {value} in the records").format(name=figure_name(name), was=was,
+                                                                                         value=value))
     return out
 
 
@@ -74,7 +76,7 @@ def contradictions(store: StorePort) -> list[Finding]:
         period = Period(rec.period_start, rec.period_end, "")
         stored = stable_figures(rec.period_performance or {})
         now = stable_figures(compute(store, period, rec.customer))
-        diff = differences(stored, now) + [_("{name}: missing from the report").format(name=name)
+        diff = differences(stored, now) + [_("{name}: missing from the report").format(name=figure_name(name))
                                            for name in now if name not in stored]
         if diff:
             out.append(Finding("report", (rec.id,), _("approved figures the records contradict: {differences}").format(

@@ -24,6 +24,7 @@ from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..kernel.findings import Finding
 from ..model.records import KINDS, model_for
+from ..present.labels import code_word
 from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
 from .keys import fingerprint as of
 from .people import me, name_of, person_ref, roles_of
@@ -288,7 +289,7 @@ def attach_evidence(store: StorePort, record: Record, approval: Approval, eviden
     """Inside the write's transaction: the message or scan that shows an approval recorded on
     someone's behalf, attached to `record` (which may be about to be created), named in the approval."""
     shown = _keep_evidence(store, record, evidence, _("{person}'s {meaning} of version {version}, by {how}").format(
-        person=approval.by, meaning=approval.meaning, version=version, how=approval.how))
+        person=approval.by, meaning=meaning_text(approval.meaning), version=version, how=code_word("how", approval.how)))
     return approval.model_copy(update={"evidence": shown})
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
-from .labels import CODES, code_word, field_name, field_words
+from .labels import CODES, code_word, field_name, field_words, figure_name
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -168,6 +168,8 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     if name.endswith("_minutes") and isinstance(value, int) and not isinstance(value, bool):
         return clock.human_duration(clock.timedelta(minutes=value))
     data = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+    if name == "figures" and isinstance(data, dict):  # an improvement report's figures: stable keys, in words
+        data = {figure_name(k): v for k, v in data.items()}
     keys = {"change_definitions": "change_type", "security_measures": "security_measures", "templates": "templates"}
     if name in ("priority_matrix", *keys) and isinstance(data, dict):  # keys that are codes, in words
         data = {_matrix_key(k) if name == "priority_matrix" else code_word(keys[name], k): v for k, v in data.items()}

@@ -82,6 +82,21 @@ def code_word(field: str, code: object) -> str:
     return _(table[text]) if text in table else text
 
 
+def figure_name(key: str) -> str:
+    """The name of a figure an improvement or performance report stores (reports.figures: a stable
+    key such as "changes_deployed", "priority P1", "feedback complaint") in the language spoken; an
+    unknown key as it is stored."""
+    named = {"incidents": N_("incidents"), "changes_deployed": N_("changes deployed"), "complaints": N_("complaints")}
+    if key in named:
+        return _(named[key])
+    group, _sep, code = key.partition(" ")
+    if group == "priority" and code:
+        return _("priority {priority}").format(priority=code)
+    if group == "feedback" and code:
+        return _("feedback ({type})").format(type=code_word("feedback_type", code))
+    return key
+
+
 def field_name(name: str) -> str:
     """A field's label as a list of a record's fields shows it: the standard's label in the language
     spoken, in English the field's own name spaced ("impacted cis")."""

@@ -9,6 +9,7 @@ from vse_tui.i18n import _
 
 from ..governance.people import person_ref
 from ..kernel.errors import InputError, NotFound, describe_validation_error
+from ..present.labels import field_words
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -40,7 +41,7 @@ def catalogue_change(store: StorePort, service: Service, fields: list[str]) -> l
     change = store.add(ChangeRequest(
         title=_("Catalogue change: {name}").format(name=service.name)[:300],
         purpose=_("Change the catalogue entry {id} ({fields}).").format(
-            id=service.id, fields=", ".join(f.replace("_", " ") for f in fields)),
+            id=service.id, fields=", ".join(field_words(f) for f in fields)),
         scope=_("Service catalogue entry {id}").format(id=service.id), service=service.uuid, change_type="normal", risk="low",
         requested_by=store.actor.person or "",
     ), task="RE.1.3")

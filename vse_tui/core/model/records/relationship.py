@@ -30,6 +30,11 @@ class ServiceHours(BaseModel):
     always: bool = False  # 24x7
 
 
+def _main_catalogue() -> str:
+    """A new entry's catalogue when none is named: written in the language spoken when it is made."""
+    return _("Main catalogue")
+
+
 class Service(Record):
     KIND: ClassVar[str] = "services"
     WP: ClassVar[str | None] = "WP.10"
@@ -37,7 +42,7 @@ class Service(Record):
     TITLE_FIELD: ClassVar[str] = "name"
     STATES: ClassVar[tuple[str, ...]] = ("live", "planned", "retired")
     name: str = Field(min_length=1, max_length=200)
-    catalogue: str = "Main catalogue"
+    catalogue: str = Field(default_factory=_main_catalogue)
     description: str = ""
     service_hours: ServiceHours = ServiceHours()
     quality_measures: str = ""
