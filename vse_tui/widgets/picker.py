@@ -233,7 +233,7 @@ class Picker(Widget, can_focus=True):
         for value, label in found:
             self.labels[value] = label
         blank = self.allow_blank and not self.multiple and not text.strip()
-        self.matches = ([(None, self.prompt)] if blank else []) + found
+        self.matches = [*([(None, self.prompt)] if blank else []), *found]
         if self.create is not None:  # last: Enter on what was typed still takes the best match
             self.matches.append((NEW, self.create_label))
         current = None if self.multiple else self._value
