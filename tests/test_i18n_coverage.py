@@ -72,6 +72,7 @@ def test_every_message_is_translated_in_every_language_with_the_same_fields(area
     problems = []
     for lang, messages in catalogues.items():
         waiting = i18n_scan.untranslated_baseline(lang)  # a catalogue still being written
+        plurals = _plurals(lang, area)
         for msgid in sorted(every - set(messages) - waiting):
             problems.append(f"{lang}/{area}: missing {msgid!r}")
         for msgid, forms in messages.items():
@@ -80,7 +81,7 @@ def test_every_message_is_translated_in_every_language_with_the_same_fields(area
                 if msgid not in waiting:
                     problems.append(f"{lang}/{area}: not translated {shown!r}")
                 continue
-            plural = _plurals(lang, area).get(msgid)
+            plural = plurals.get(msgid)
             for form in forms:
                 got = _fields(form)
                 if plural is None:

@@ -112,9 +112,9 @@ def test_standard_json_prints_the_whole_model(capsys):
     assert len(model["tasks"]) == 40 and len(model["work_products"]) == 21
 
 
-def test_demo_then_export_gives_the_records_of_every_process(tmp_path, capsys):
-    db = str(tmp_path / "x.db")
-    assert main(["demo", "--no-open", "--db", db, "--as-of", "2026-11-26"]) == 0
+def test_demo_then_export_gives_the_records_of_every_process(demo_db, tmp_path, capsys):
+    """The demo as of the tests' day (the shared copy: `vse-tui demo` itself is run by test_demo)."""
+    db = str(demo_db)
     out = tmp_path / "export.json"
     assert main(["export", "--format", "json", "--db", db, "--out", str(out)]) == 0
     doc = json.loads(out.read_text())
@@ -315,10 +315,11 @@ def test_serve_stays_local_unless_confirmed(tmp_path, capsys, monkeypatch):
 
 def test_each_command_parsed_alone_knows_all_its_actions():
     """The quick parser of one command (built for its speed) offers what the whole parser does:
-    `vse-tui feedback --help` lists `answer`, `change --help` lists `notify`."""
+    `vse-tui feedback --help` lists `answer`, `change --help` lists `notify`; the parser of an action
+    that has a module of its own (`incident notify`, `incident show`) knows that action."""
     import argparse
 
-    from vse_tui.cli import COMMANDS, build_parser
+    from vse_tui.cli import ACTIONS, COMMANDS, build_parser
 
     def actions(parser, command):
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -329,6 +330,25 @@ def test_each_command_parsed_alone_knows_all_its_actions():
     whole = build_parser()
     for command in COMMANDS:
         assert actions(build_parser(only=command), command) == actions(whole, command), command
+    for (command, action) in ACTIONS:
+        assert action in actions(build_parser(only=command, action=action), command), (command, action)
+
+
+def test_a_command_without_its_action_lists_every_action(capsys):
+    """`vse-tui feedback --help` lists `answer`, `change --help` lists `notify`, although the
+    quick parsers of the group's other actions leave them out (they load the mail code)."""
+    import re
+
+    from vse_tui.cli import main
+
+    for command, action in (("feedback", "answer"), ("change", "notify"), ("incident", "notify"),
+                            ("incident", "show"), ("import", "incidents")):
+        try:
+            main([command, "--help"])
+        except SystemExit:
+            pass
+        listed = capsys.readouterr().out
+        assert re.search(rf"^ +{action}\b", listed, re.MULTILINE), (command, action, listed)
 
 
 def test_a_command_after_the_database_option_loads_only_its_own_modules(tmp_path):
@@ -342,3 +362,28 @@ def test_a_command_after_the_database_option_loads_only_its_own_modules(tmp_path
             "print('vse_tui.cli.governance' in sys.modules, 'vse_tui.reports.audit_pack' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "False False", out.stdout + out.stderr
+
+
+def test_listing_incidents_loads_neither_the_importer_nor_the_mail_code(tmp_path):
+    """`vse-tui incident list` loads what a list needs: not the CSV importer (`import incidents`),
+    not the mailer or mail intake (`incident notify`, `mail ...`), not the evidence behind
+    `incident show`'s next step, not pydantic's models (the states' names come from the light data
+    module); the commands that need them still find them."""
+    import subprocess
+    import sys
+
+    heavy = ["vse_tui.core.intake.importer", "vse_tui.mailer", "vse_tui.core.intake.mail_intake",
+             "vse_tui.core.evidence.next_step", "vse_tui.store.maintenance", "pydantic"]
+    db = str(tmp_path / "shop.db")
+    added = subprocess.run([sys.executable, "-m", "vse_tui", "--db", db, "incident", "add", "Printer down"],
+                           capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    code = ("import sys; from vse_tui.cli import main; "
+            f"code = main(['--db', {db!r}, 'incident', 'list']); "
+            f"print(code, [m for m in {heavy!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "Printer down" in out.stdout, out.stdout + out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr
+    for line in (["import", "incidents", "--help"], ["incident", "notify", "--help"], ["incident", "show", "--help"]):
+        shown = subprocess.run([sys.executable, "-m", "vse_tui", *line], capture_output=True, text=True, timeout=120)
+        assert shown.returncode == 0 and "usage:" in shown.stdout, shown.stdout + shown.stderr

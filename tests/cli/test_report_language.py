@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from tests.conftest import shared_build
 from vse_tui import i18n
 from vse_tui.cli import main
 
@@ -32,18 +33,20 @@ def _listing(page: str) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory, demo_file):
-    """The demo shop's pack written in English and, the flag after the command, in French."""
+    """The demo shop's pack written in English and, the flag after the command, in French: written
+    once for the whole run and shared by the workers (the tests only read them)."""
     import shutil
 
-    folder = tmp_path_factory.mktemp("packs")
-    shutil.copytree(demo_file.parent, folder / "shop")  # the database with its attached files
-    db = folder / "shop" / demo_file.name
-    try:
-        assert main(["audit-pack", "--db", str(db), "--out", str(folder / "en")]) == 0
-        assert main(["audit-pack", "--db", str(db), "--out", str(folder / "fr"), "--lang", "fr"]) == 0
-    finally:
-        i18n.set_language("en")
-    return folder
+    def build(folder):
+        shutil.copytree(demo_file.parent, folder / "shop")  # the database with its attached files
+        db = folder / "shop" / demo_file.name
+        try:
+            assert main(["audit-pack", "--db", str(db), "--out", str(folder / "en")]) == 0
+            assert main(["audit-pack", "--db", str(db), "--out", str(folder / "fr"), "--lang", "fr"]) == 0
+        finally:
+            i18n.set_language("en")
+
+    return shared_build(tmp_path_factory, "report-language", build)
 
 
 def _page(packs, language: str, name: str) -> str:

@@ -4,6 +4,7 @@ OpenSSH alone; private files."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import stat
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_build
 from vse_tui.core.evidence import attachments
 from vse_tui.core.governance import documents
 from vse_tui.core.incidents import process as core
@@ -34,27 +36,33 @@ RAW = [
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory, demo_file):
-    """The demo's pack, with a hostile incident and hostile attachments added first."""
-    folder = tmp_path_factory.mktemp("pack")
-    db = folder / "shop.db"
-    shutil.copy(demo_file, db)
-    store = open_store(db, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
-    try:
-        identify(store)
-        hostile = core.log_incident(store, "[click me](javascript:alert(1)) <script>alert(2)</script> ![x](http://e/x.png)",
-                                    details="<img src=x onerror=alert(3)> | cell | break", use_last=False)
-        page = folder / "evil page.html"
-        page.write_text("<script>alert('run')</script>", encoding="utf-8")
-        svg = folder / "logo.svg"
-        svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", encoding="utf-8")
-        note = folder / "test log.txt"
-        note.write_text("all checks passed", encoding="utf-8")
-        for f in (page, svg, note):
-            attachments.attach(store, hostile.id, f)
-        result = audit_pack.write_pack(store, folder / "out")
-        yield folder / "out", result, hostile.id
-    finally:
-        store.close()
+    """The demo's pack, with a hostile incident and hostile attachments added first: written once for
+    the whole run and shared by the workers (the tests only read it)."""
+
+    def build(folder: Path) -> None:
+        db = folder / "shop.db"
+        shutil.copy(demo_file, db)
+        store = open_store(db, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
+        try:
+            identify(store)
+            hostile = core.log_incident(store, "[click me](javascript:alert(1)) <script>alert(2)</script> ![x](http://e/x.png)",
+                                        details="<img src=x onerror=alert(3)> | cell | break", use_last=False)
+            page = folder / "evil page.html"
+            page.write_text("<script>alert('run')</script>", encoding="utf-8")
+            svg = folder / "logo.svg"
+            svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", encoding="utf-8")
+            note = folder / "test log.txt"
+            note.write_text("all checks passed", encoding="utf-8")
+            for f in (page, svg, note):
+                attachments.attach(store, hostile.id, f)
+            result = audit_pack.write_pack(store, folder / "out")
+        finally:
+            store.close()
+        (folder / "written.json").write_text(json.dumps([result, hostile.id], default=str), encoding="utf-8")
+
+    folder = shared_build(tmp_path_factory, "audit-pack", build)
+    result, hostile = json.loads((folder / "written.json").read_text(encoding="utf-8"))
+    return folder / "out", result, hostile
 
 
 def pages(root: Path, suffix: str) -> list[Path]:

@@ -86,6 +86,18 @@ def settings(tmp_path) -> MailSettings:
     return MailSettings(sender=SHOP, maildir=str(tmp_path / "Maildir"), smtp_host="127.0.0.1", security="none")
 
 
+def test_an_attachment_that_came_with_a_message_is_noted_in_the_shops_language(store, settings):
+    from vse_tui.core.intake.mail_intake import receive
+    from vse_tui.i18n import using
+
+    known = store.mail_ids()
+    with using("pt_BR"):
+        for raw, _expected in corpus().values():
+            receive(store, mail.parse(raw, settings.own_addresses, 1 << 20), known)
+    notes = [a.note for a in store.records("attachments")]
+    assert notes and set(notes) == {"veio com a mensagem"}, notes
+
+
 def test_the_corpus_through_the_intake(store, settings):
     store.add(Customer(name="Acme Bakery", email="office@acme.example"))
     add_person(store, "Dana Wells", email="dana@acme.example", affiliation="customer", organisation="Acme Bakery")
@@ -646,6 +658,22 @@ Printer jam text.
 
 --4F3B2.1765088280/mx.acme.example--
 """).encode()
+
+
+def test_a_bounce_that_gives_no_reason_is_noted_in_the_shops_language(store, settings, smtp_server):
+    from vse_tui.core.intake.mail import Bounce
+    from vse_tui.core.intake.mail_delivery import bounced
+    from vse_tui.i18n import using
+
+    handler, port = smtp_server()
+    settings.smtp_port = port
+    inc = core.log_incident(store, "Imprimante bloquée", reporter="Dana", reporter_contact="dana@acme.example")
+    updated, _ = notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender)
+    assert send_outbox(store, settings) == (1, [])
+    with using("fr"):
+        bounced(store, Bounce(message_id=updated.notifications[-1].message_id, recipient="dana@acme.example"))
+    note = store.get("incidents", inc.id).notifications[-1]
+    assert (note.state, note.delivery) == ("bounced", "renvoyé par le serveur de destination")
 
 
 @pytest.mark.parametrize("headers_only", [False, True])

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_build
 from vse_tui.core.incidents import process as core
 from vse_tui.store import Actor, open_store, sync
 from vse_tui.store.chain import verify
@@ -22,37 +24,39 @@ SEARCH_STORAGE = ("record_search_",)
 @pytest.fixture(scope="module")
 def full_shop(tmp_path_factory):
     """A shop holding the demo's records of every kind, a technician's copy it exchanged with (a
-    renumbered record, a conflict settled and one open) and the preferences of a quick capture."""
+    renumbered record, a conflict settled and one open) and the preferences of a quick capture. Built
+    once for the whole run and shared by the workers: the tests read it or edit a copy."""
     from datetime import date
 
     from vse_tui.demo import build_demo
 
-    folder = tmp_path_factory.mktemp("every-column")
-    shop = open_store(folder / "shop.db", Actor(operator="demo"))
-    build_demo(shop, as_of=date(2026, 11, 26), incidents=6)
-    tech = open_store(sync.clone(shop, folder / "tech.db", "laptop")["path"], Actor(operator="Sam"))
-    core.log_incident(shop, "Mail slow at the shop")
-    core.log_incident(tech, "Printer offline on site")
-    first = shop.records("incidents")[0].id
-    shop.update("incidents", first, {"details": "Paper tray 2 only"})
-    tech.update("incidents", first, {"details": "Every tray"})
-    sync.export_bundle(tech, folder / "t.vsb")
-    result = sync.import_bundle(shop, folder / "t.vsb")
-    assert result.renumbered and result.conflicts
-    from vse_tui.core.evidence.attachments import attach
+    def build(folder: Path) -> None:
+        shop = open_store(folder / "shop.db", Actor(operator="demo"))
+        build_demo(shop, as_of=date(2026, 11, 26), incidents=6)
+        tech = open_store(sync.clone(shop, folder / "tech.db", "laptop")["path"], Actor(operator="Sam"))
+        core.log_incident(shop, "Mail slow at the shop")
+        core.log_incident(tech, "Printer offline on site")
+        first = shop.records("incidents")[0].id
+        shop.update("incidents", first, {"details": "Paper tray 2 only"})
+        tech.update("incidents", first, {"details": "Every tray"})
+        sync.export_bundle(tech, folder / "t.vsb")
+        result = sync.import_bundle(shop, folder / "t.vsb")
+        assert result.renumbered and result.conflicts
+        from vse_tui.core.evidence.attachments import attach
 
-    (folder / "minutes.txt").write_text("Review minutes\n")
-    attach(shop, first, str(folder / "minutes.txt"), "the review's minutes")
-    customer = shop.records("customers")[0]
-    service = shop.records("services")[0]
-    shop.set_pref("last_customer", customer.uuid)
-    shop.set_pref("last_service", service.uuid)
-    shop.set_pref("wizard_step", "scope")
-    assert verify(shop) == []
-    shop.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shop.close()
-    tech.close()
-    return folder / "shop.db"
+        (folder / "minutes.txt").write_text("Review minutes\n")
+        attach(shop, first, str(folder / "minutes.txt"), "the review's minutes")
+        customer = shop.records("customers")[0]
+        service = shop.records("services")[0]
+        shop.set_pref("last_customer", customer.uuid)
+        shop.set_pref("last_service", service.uuid)
+        shop.set_pref("wizard_step", "scope")
+        assert verify(shop) == []
+        shop.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shop.close()
+        tech.close()
+
+    return shared_build(tmp_path_factory, "every-column", build) / "shop.db"
 
 
 def _columns(path):

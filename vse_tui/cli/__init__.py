@@ -4,8 +4,10 @@ errors; always a one-line reason on stderr, never a traceback. Textual loads onl
 opens.
 
 One module per process registers its commands (`incidents`, `control`, `relationship`,
-`governance`), one the store's safety and exchange (`data`). To stay quick, a run builds only the
-parser of the command it was given, loading only the modules that register under that name."""
+`governance`), one the store's safety and exchange (`data`); a command whose handler needs much that
+its neighbours do not (showing an incident, importing, mail) has a module of its own. To stay quick,
+a run builds only the parser of the command it was given, loading only the modules that register
+under that name (or, for those actions, under that name and action)."""
 
 from __future__ import annotations
 
@@ -28,11 +30,11 @@ from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, commo
 
 # top-level command -> the modules that register under it (in help order)
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "incident": ("incidents", "steps", "mail"),
+    "incident": ("incidents", "steps"),
     "mail": ("mail",),
-    "change": ("control", "steps", "mail"),
+    "change": ("control", "steps"),
     "ci": ("control",),
-    "feedback": ("relationship", "steps", "mail"),
+    "feedback": ("relationship", "steps"),
     "training": ("steps",),
     "setup": ("steps",),
     "record": ("steps",),
@@ -44,7 +46,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "due": ("governance",),
     "report": ("governance", "relationship"),
     "audit-pack": ("governance",),
-    "import": ("incidents", "control", "governance"),
+    "import": ("incident_import", "control_import", "governance"),
     "attach": ("data",),
     "attachments": ("data",),
     "verify": ("data",),
@@ -57,9 +59,16 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "standard": ("data",),
     "serve": ("data",),
 }
+# group actions registered by a module of their own (not under the group's name above)
+ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("incident", "show"): ("incident_show",),
+    ("incident", "notify"): ("mail",),
+    ("change", "notify"): ("mail",),
+    ("feedback", "answer"): ("mail",),
+}
 # the commands that write a report: their --lang is the language of what they write (an assessor's)
 REPORTS = ("report", "audit-pack")
-MODULE_ORDER = ("incidents", "control", "relationship", "governance", "steps", "data", "mail")
+MODULE_ORDER = ("incidents", "incident_show", "incident_import", "control", "control_import", "relationship", "governance", "steps", "data", "mail")
 
 
 class _Unused:
@@ -126,10 +135,12 @@ GROUP_HELP = {
 }
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, action: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or (with `only`) just the top level and that one command: argparse
     spends about 0.2 ms per parser it builds (gettext looks up each help text), which is 10 ms
-    for all of them, a good part of a quick `vse-tui incident add`."""
+    for all of them, a good part of a quick `vse-tui incident add`. With `action` too, an action
+    that has a module of its own (ACTIONS) is built from that module alone, any other without
+    those modules; without it, the command has every action (`vse-tui feedback --help`)."""
 
     parser = Parser(prog="vse-tui", description=_("Run a small IT service shop the ISO/IEC TR 29110-5-3 way."),
                     parents=[common_options()])
@@ -137,7 +148,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                         help=_("show program's version number and exit"))
     sub = parser.add_subparsers(dest="command", metavar=pgettext("metavar", "COMMAND"), parser_class=Parser)
     registry = Registry(sub, only)
-    modules = COMMANDS.get(only, ()) if only is not None else MODULE_ORDER
+    modules: tuple[str, ...] = MODULE_ORDER
+    if only is not None and action is not None:
+        modules = ACTIONS.get((only, action), COMMANDS.get(only, ()))
+    elif only is not None:  # the command's every action (its help lists them all)
+        wanted = set(COMMANDS.get(only, ())).union(*(ACTIONS[key] for key in ACTIONS if key[0] == only))
+        modules = tuple(name for name in MODULE_ORDER if name in wanted)
     for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(registry)
     return parser
@@ -157,7 +173,9 @@ def _parse(argv: list[str]):
     """Parse with the parser of the command named first, or with the top level alone when the line
     names none (the TUI's start: no command module is loaded); anything these cannot read (a typo,
     an option value before the command) and a request for help go to the whole parser."""
-    first = next((a for a in _after_common_options(argv) if not a.startswith("-")), None)
+    words = [a for a in _after_common_options(argv) if not a.startswith("-")]
+    first = words[0] if words else None
+    action = words[1] if len(words) > 1 else None
     if first in COMMANDS:
         only: str | None = first
     elif "-h" in argv or "--help" in argv:
@@ -166,7 +184,7 @@ def _parse(argv: list[str]):
         only = ""
     if only is not None:
         try:
-            return build_parser(only=only).parse_args(argv)
+            return build_parser(only=only, action=action).parse_args(argv)
         except UsageError:
             pass
     return build_parser().parse_args(argv)

@@ -28,8 +28,7 @@ from ..i18n import formats
 from ..i18n.formats import parse_yes_no, yes_no_hint
 from ..reports.csvfile import write_csv
 from ..session import database, open_as
-from ..store.files import atomic_file
-from ..store.maintenance import discard_if_empty
+from ..store.files import atomic_file, discard_if_empty
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 

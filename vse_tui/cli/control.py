@@ -8,8 +8,7 @@ from vse_tui.i18n import _, pgettext
 
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
-from .common import EXIT_OK, add_format, add_limit, add_out, add_yes, open_store, print_rows
-from .imports import run_import
+from .common import EXIT_OK, add_format, add_limit, add_out, open_store, print_rows
 from .steps import cmd_record_show
 
 
@@ -83,15 +82,6 @@ def cmd_ci_show(args) -> int:
     return _show("configuration_items", args)
 
 
-def cmd_import_cis(args) -> int:
-    # here, not at the top: importing it loads pydantic
-    from ..core.control import cis
-
-    return run_import(args, "cis", cis.plan_import, lambda plan: plan.items,
-                      lambda plan, i, item: f"{item.name[:40]:<40} {item.ci_type:<17} {item.owner[:20]}",
-                      cis.apply_import)
-
-
 def register(reg) -> None:
     g = "change"
     p = reg.action(g, "add", _("request a change (WP.11, draft); prints its id"), cmd_change_add,
@@ -128,8 +118,3 @@ def register(reg) -> None:
     add_out(p)
     p = reg.action("ci", "show", _("show one configuration item: every field, its changes and history"), cmd_ci_show)
     p.add_argument("ref", metavar=pgettext("metavar", "CI"), help=_("the configuration item, e.g. CI-0003"))
-
-    p = reg.action("import", "cis", _("configuration items from a spreadsheet (CSV)"), cmd_import_cis)
-    p.add_argument("file", help=_("the CSV file to read"))
-    p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
-    add_yes(p, _("import without asking"))

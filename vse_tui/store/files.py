@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from vse_tui.i18n import _
 
 from ..core.kernel.errors import InputError, VseError
+from ..core.model.records import KINDS
 from .connection import header
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -274,6 +276,33 @@ def private_file(path: Path) -> None:
         pass
 
 
-__all__ = ["DiskFull", "atomic_file", "check_target", "database_files", "is_sqlite_file", "private_folder",
-           "private_tree",
-           "sqlite_copy", "write_bytes", "write_text"]
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a database file; any character of the path is taken as it is."""
+
+    return sqlite3.connect(f"file:{quote(str(Path(path).expanduser().resolve()))}?mode=ro", uri=True)
+
+
+def discard_if_empty(path: Path) -> bool:
+    """Remove a database that holds no record (and its files): one a failed command created at a
+    mistyped path. Returns whether it was removed."""
+
+    try:
+        conn = read_only(path)
+        try:
+            held = sum(conn.execute(f"SELECT COUNT(*) FROM {kind}").fetchone()[0] for kind in KINDS)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # not one we can read: left as it is
+    if held:
+        return False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    files = path.with_name(path.name + ".files")
+    if files.is_dir() and not any(p.is_file() for p in files.rglob("*")):
+        shutil.rmtree(files, ignore_errors=True)
+    return True
+
+
+__all__ = ["DiskFull", "atomic_file", "check_target", "database_files", "discard_if_empty", "is_sqlite_file",
+           "private_folder", "private_tree", "read_only", "sqlite_copy", "write_bytes", "write_text"]

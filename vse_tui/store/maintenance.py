@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from vse_tui.i18n import _, ngettext
 
@@ -22,7 +21,7 @@ from .chain import verify
 from .columns import APPLICATION_ID, SCHEMA_VERSION
 from .connection import Actor, header
 from .db import SQLITE_MAGIC, Store, open_store
-from .files import private_folder, private_tree, sqlite_copy, translated
+from .files import discard_if_empty, private_folder, private_tree, read_only, sqlite_copy, translated  # noqa: F401  (re-exported)
 from .sync import new_epoch
 
 SYNCED = ("dropbox", "onedrive", "icloud", "mobile documents", "google drive", "googledrive", "box sync", "nextcloud",
@@ -104,12 +103,6 @@ class Summary:
         last = clock.local_text(clock.parse_datetime(self.last_change)) if self.last_change else _("never")
         return _("{path}: {records} records, {history} history rows, last change {last}").format(
             path=self.path, records=self.records, history=self.history, last=last)
-
-
-def read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a database file; any character of the path is taken as it is."""
-
-    return sqlite3.connect(f"file:{quote(str(Path(path).expanduser().resolve()))}?mode=ro", uri=True)
 
 
 def describe(path: Path) -> Summary:
@@ -355,28 +348,6 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
     where = unsafe_location(path)
     yield Check("location", where is None, where or _("on a local disk"), warning=True)
     yield Check("size", True, _("{size:.1f} MiB").format(size=path.stat().st_size / 2 ** 20))
-
-
-def discard_if_empty(path: Path) -> bool:
-    """Remove a database that holds no record (and its files): one a failed command created at a
-    mistyped path. Returns whether it was removed."""
-
-    try:
-        conn = read_only(path)
-        try:
-            held = sum(conn.execute(f"SELECT COUNT(*) FROM {kind}").fetchone()[0] for kind in KINDS)
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False  # not one we can read: left as it is
-    if held:
-        return False
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    files = path.with_name(path.name + ".files")
-    if files.is_dir() and not any(p.is_file() for p in files.rglob("*")):
-        shutil.rmtree(files, ignore_errors=True)
-    return True
 
 
 def fix_permissions(paths: list[Path]) -> None:

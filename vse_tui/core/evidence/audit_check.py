@@ -423,8 +423,9 @@ def _duties(store: StorePort) -> list[Finding]:
     for w in warnings(store):
         if w.acknowledged is None or not counts(w.acknowledged.mitigation):
             how = _("not acknowledged") if w.acknowledged is None else _("acknowledged with placeholder text only")
-            roles = " (" + _(" and ").join(w.roles) + ")" if w.roles else ""
-            out.append(Finding("role-warning", (w.person_name or "?",), f"{w.text.name}{roles}: {how}"))
+            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles), how=how)
+                    if w.roles else _("{warning}: {how}").format(warning=w.text.name, how=how))
+            out.append(Finding("role-warning", (w.person_name or "?",), said))
     return out
 
 
@@ -447,7 +448,7 @@ def to_markdown(findings: list[Finding], shop: str = "") -> str:
         if not mine:
             continue
         lines += [f"## {_(PROBLEMS[rule])} ({len(mine)})", "", _("Rule: {rule}.").format(rule=_(text)), ""]
-        lines += [f"- {', '.join(f.records)}: {f.what}" for f in mine]
+        lines += ["- " + _("{records}: {finding}").format(records=", ".join(f.records), finding=f.what) for f in mine]
         lines.append("")
     return "\n".join(lines)
 

@@ -92,7 +92,8 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
                                               {"expiry_date__isnull": False, "expiry_date__le": limit,
                                                "state__ne": "retired"}, order="expiry_date"):
         items.append(DueItem(_parse(expiry), kind or "expiry", rid,
-                             f"{name}: {_(EXPIRY_KINDS[kind]) if kind in EXPIRY_KINDS else kind or _('expiry')}"))
+                             _("{item}: {expiry}").format(
+                                 item=name, expiry=_(EXPIRY_KINDS[kind]) if kind in EXPIRY_KINDS else kind or _("expiry"))))
     items = [i for i in items if i.due <= today + timedelta(days=horizon)]
     items.sort(key=lambda i: (i.due, i.ref))
     return items

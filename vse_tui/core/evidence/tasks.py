@@ -36,7 +36,7 @@ from ..governance.process import STEPS, first_open_step
 from ..incidents.process import closes_own_work
 from ..intake.mail_delivery import reached
 from ..kernel import clock
-from ..model.data import task_codes
+from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words
 from ..relationship.queries import current_customers
@@ -502,9 +502,6 @@ def describe(task: Task, standard: Standard | None = None) -> str:
 
 def _statuses_text(io: TaskIO) -> str:
     """An output's statuses as a person reads them: "approved or updated" in their language."""
-    # here, not at the top: importing it loads pydantic
-    from ..model.standard import status_name
-
     shown = [status_name(s) for s in io.statuses]
     return _(" or ").join(shown) if io.any_of else _(" and ").join(shown)
 
@@ -692,11 +689,12 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
         label = f"{wp.code} {wp.name} ({_statuses_text(io)})"
         if best is not None:
             performed.append(best)
-            why.append(Line(True, f"{label}: {best['record']}, {best['by']}, "
-                                  f"{clock.local_text(clock.parse_datetime(best['at']), with_time=False)}",
-                            [best["record"]]))
+            why.append(Line(True, _("{label}: {record}, {person}, {date}").format(
+                label=label, record=best["record"], person=best["by"],
+                date=clock.local_text(clock.parse_datetime(best["at"]), with_time=False)), [best["record"]]))
         elif rejected:
-            why.append(Line(False, f"{label}: " + "; ".join(f"{rid}: {', '.join(p)}" for rid, p in rejected),
+            why.append(Line(False, _("{label}: {refused}").format(label=label, refused="; ".join(
+                _("{record}: {problems}").format(record=rid, problems=", ".join(p)) for rid, p in rejected)),
                             [rid for rid, _ in rejected]))
         elif tagged:
             why.append(Line(False, _("{label}: the records written by {task} are not in that status").format(

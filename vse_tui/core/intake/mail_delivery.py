@@ -336,7 +336,7 @@ def bounced(store: StorePort, report: Bounce) -> tuple[dict[str, Any] | None, st
     if match is None:
         return None, _("a delivery report about no message the outbox sent")
     path, meta = match
-    reason = " ".join(x for x in (report.status, report.reason) if x) or "returned by the receiving server"
+    reason = " ".join(x for x in (report.status, report.reason) if x) or _("returned by the receiving server")
     meta.update(state="bounced", bounced_at=clock.iso(store.write_time()), error=reason)
     with store.transaction():
         record_state(store, meta, "bounced", reason)

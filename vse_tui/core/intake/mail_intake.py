@@ -223,7 +223,7 @@ def _attach(store: StorePort, inc: Any, name: str, data: bytes, max_attachment: 
         sha, size = store.keep_bytes(data, max_attachment)
     except InputError:
         return
-    store.add(Attachment(record=inc.uuid, name=safe, sha256=sha, size=size, note="came with the message"))
+    store.add(Attachment(record=inc.uuid, name=safe, sha256=sha, size=size, note=_("came with the message")))
 
 
 def _customer_for(store: StorePort, address: str) -> str | None:

@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vse_tui.i18n import SOURCE_LANGUAGE, language
+
 
 def data_dir() -> Path:
     """The folder holding the shipped data: inside the package when installed, else the checkout."""
@@ -49,3 +51,45 @@ def task_codes() -> dict[str, list[str]]:
     for task in _read("tasks.toml")["tasks"]:
         out.setdefault(task["code"].split(".")[0], []).append(task["code"])
     return out
+
+
+# The standard's names a person reads (statuses, states, field labels) in the language spoken: here,
+# beside the data files, so that a list of records shows them without building the pydantic model.
+def names(lang: str | None = None) -> dict[str, Any]:
+    """The standard's names in a language, the current one by default (data/standard/names/<language>.toml);
+    {} for English, whose names are the model's own."""
+    return _names(lang or language())
+
+
+@cache
+def _names(lang: str) -> dict[str, Any]:
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    path = data_dir() / "standard" / "names" / f"{lang}.toml"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def status_name(code: str | None) -> str:
+    """A work product's status as a person reads it in the current language ("aprobado" for approved)."""
+    if not code:
+        return ""
+    return str(names().get("statuses", {}).get(code, code))
+
+
+def state_name(code: str | None) -> str:
+    """A record's state as a person reads it in the current language ("en curso" for in progress)."""
+    if not code:
+        return ""
+    return str(names().get("states", {}).get(code, code))
+
+
+def field_label(name: str, english: str | None = None, lang: str | None = None) -> str:
+    """The label of a record's field in a language (the current one by default); `english` (else the
+    name, spaced and capitalised) where the language has none."""
+    found = names(lang).get("fields", {}).get(name)
+    if found:
+        return str(found)
+    return english if english is not None else name.replace("_", " ").capitalize()

@@ -8,15 +8,14 @@ never change with the language."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from vse_tui.i18n import SOURCE_LANGUAGE, language
+from vse_tui.i18n import language
 
-from .data import _read, data_dir, work_product_statuses  # noqa: F401  (re-exported)
+from .data import _read, data_dir, field_label, names, state_name, status_name, work_product_statuses  # noqa: F401  (re-exported)
 
 
 class Objective(BaseModel):
@@ -196,46 +195,6 @@ def _normalise_io(raw: dict[str, Any], synonyms: dict[str, dict[str, str]]) -> d
 def load_standard() -> Standard:
     """The reference model, its names in the current language (read and validated once per language)."""
     return _load_standard(language())
-
-
-def names(lang: str | None = None) -> dict[str, Any]:
-    """The standard's names in a language, the current one by default (data/standard/names/<language>.toml);
-    {} for English, whose names are the model's own."""
-    return _names(lang or language())
-
-
-@cache
-def _names(lang: str) -> dict[str, Any]:
-    if lang == SOURCE_LANGUAGE:
-        return {}
-    path = data_dir() / "standard" / "names" / f"{lang}.toml"
-    if not path.exists():
-        return {}
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
-
-
-def status_name(code: str | None) -> str:
-    """A work product's status as a person reads it in the current language ("aprobado" for approved)."""
-    if not code:
-        return ""
-    return str(names().get("statuses", {}).get(code, code))
-
-
-def state_name(code: str | None) -> str:
-    """A record's state as a person reads it in the current language ("en curso" for in progress)."""
-    if not code:
-        return ""
-    return str(names().get("states", {}).get(code, code))
-
-
-def field_label(name: str, english: str | None = None, lang: str | None = None) -> str:
-    """The label of a record's field in a language (the current one by default); `english` (else the
-    name, spaced and capitalised) where the language has none."""
-    found = names(lang).get("fields", {}).get(name)
-    if found:
-        return str(found)
-    return english if english is not None else name.replace("_", " ").capitalize()
 
 
 def _translated_io(io: dict[str, Any], words: dict[str, Any]) -> dict[str, Any]:

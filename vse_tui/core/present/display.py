@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
+from ..model.data import state_name, status_name
 from .labels import CODES, code_word, field_name, field_words, figure_name
 
 if TYPE_CHECKING:
@@ -273,9 +274,6 @@ def _hours_words(short: Callable[[str | None], str]) -> Callable[[str | None], s
 def _code_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
     """A history value of a record's status or state in the standard's name for it ("abierto" for
     opened), else as `short` shows it."""
-    # here, not at the top: importing it loads pydantic
-    from ..model.standard import state_name, status_name
-
     name = status_name if field == "status" else state_name
 
     def shown(value: str | None) -> str:

@@ -23,10 +23,9 @@ from vse_tui.i18n import LANGUAGES, SOURCE_LANGUAGE, _, formats, language, load,
 from ..kernel import clock
 from ..kernel.dates import DateError, DateReader
 from ..kernel.errors import InputError, NotFound
-from ..model.data import task_codes
+from ..model.data import field_label, task_codes
 from ..model.lookup import resolve
 from ..model.records import model_for
-from ..model.standard import field_label
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort

@@ -1,12 +1,14 @@
 """A stored code or a field's name as a person reads it, in the language spoken: the one place
 that turns what is stored ("in progress", "medium", "queued", "impacted_cis") into words on a
 screen, in the CLI's lists and show commands and in the reports. The field labels and the
-records' states and statuses are the standard's names (`core.model.standard`, data/standard/names);
+records' states and statuses are the standard's names (`core.model.data`, data/standard/names);
 the other codes are worded here. What is stored is never translated: JSON and CSV keep the codes."""
 
 from __future__ import annotations
 
 from vse_tui.i18n import N_, SOURCE_LANGUAGE, _, language, pgettext
+
+from ..model.data import field_label, state_name, status_name
 
 # a choice's code -> its word, per stored field (the codes of core.model.records)
 CODES: dict[str, dict[str, str]] = {
@@ -71,8 +73,6 @@ def code_word(field: str, code: object) -> str:
     if not text:
         return ""
     if field in ("state", "status"):
-        from ..model.standard import state_name, status_name  # here, not at the top: importing it loads pydantic
-
         return state_name(text) if field == "state" else status_name(text)
     if field == "mail":
         return _mail_state(text)
@@ -100,8 +100,6 @@ def figure_name(key: str) -> str:
 def field_name(name: str) -> str:
     """A field's label as a list of a record's fields shows it: the standard's label in the language
     spoken, in English the field's own name spaced ("impacted cis")."""
-    from ..model.standard import field_label  # here, not at the top: importing it loads pydantic
-
     return field_label(name, english=name.replace("_", " "))
 
 
@@ -110,8 +108,5 @@ def field_words(name: str) -> str:
     name in words, in another language its label there with a small first letter."""
     if language() == SOURCE_LANGUAGE:
         return name.replace("_", " ")
-    # here, not at the top: importing it loads pydantic
-    from ..model.standard import field_label  # here: the first screen opens without the models
-
     label = field_label(name, "")
     return label[:1].lower() + label[1:] if label else name.replace("_", " ")

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Select, Static, Swit
 from vse_tui.core.governance.assign import assign
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, pgettext
 from vse_tui.i18n.formats import parse_yes_no
 from vse_tui.screens.common.base import OnceModal, after_typing
@@ -414,7 +415,9 @@ def spec_fields(store, kind: str, record=None, only: list[str] | None = None,
         if spec.how == "text":
             out.append(Field(spec.name, label, "text", value, required=spec.required))
         elif spec.how == "choice":
-            out.append(Field(spec.name, label, "select", value, [(c, c) for c in spec.choices], required=spec.required))
+            # each choice in words, its code stored (a database moves between languages unchanged)
+            out.append(Field(spec.name, label, "select", value, [(code_word(spec.name, c), c) for c in spec.choices],
+                             required=spec.required))
         elif spec.how == "flag":
             out.append(Field(spec.name, label, "switch", bool(value)))
         elif spec.how == "int":

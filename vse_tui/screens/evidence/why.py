@@ -161,7 +161,8 @@ class AuditFindingsScreen(_LinesScreen):
                              (ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
                               "bold dark_orange" if findings else "bold green"),
                              ("   " + _("(the same list as 'vse-tui audit check'; Enter opens the record)"), "dim"))
-        lines = [(Text.assemble((f"[{f.rule}] ", "bold dark_orange"), ", ".join(f.records) + ": ", f.what,
+        lines = [(Text.assemble((f"[{f.rule}] ", "bold dark_orange"),
+                                _("{records}: {finding}").format(records=", ".join(f.records), finding=f.what),
                                 ("\n    " + _("rule: {rule}").format(rule=_(RULES[f.rule])), "dim")), list(f.records))
                  for f in findings]
         if not findings:

@@ -1,0 +1,36 @@
+"""French writes a space before a colon ("Pourquoi :"): a line the app builds as "name: words" is one
+whole translatable sentence, so the French catalogue can say it so. Checked on the due list, the
+audit check's record lines (Markdown and role warnings) and the lines of a task's why."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from tests.junk_shop import build_junk
+from vse_tui.core.evidence import audit_check
+from vse_tui.core.evidence.due import due_items
+from vse_tui.core.evidence.tasks import evidence_map
+from vse_tui.core.kernel import clock
+from vse_tui.core.model.records import ConfigurationItem
+from vse_tui.i18n import using
+
+GLUED = re.compile(r"\w: ")  # a word, then the colon: English typography, not French
+
+
+def test_in_french_the_lines_built_from_a_name_and_words_put_a_space_before_the_colon(store):
+    with using("fr"):
+        build_junk(store)
+        store.add(ConfigurationItem(name="NAS", ci_type="hardware", expiry_kind="licence",
+                                    expiry_date=clock.today() + timedelta(days=3)))
+        due = [i.title for i in due_items(store) if i.ref.startswith("CI-")]
+        findings = audit_check.audit_check(store)
+        markdown = audit_check.to_markdown(findings)
+        why = [w.text for t in evidence_map(store) for w in t.why]
+    assert due == ["NAS : licence"], due
+    roles = [f.what for f in findings if f.rule == "role-warning"]
+    assert roles and all(" : " in w and not GLUED.search(w) for w in roles), roles
+    lines = [line for line in markdown.splitlines() if line.startswith("- ")]
+    assert lines and all(" : " in line for line in lines), lines
+    built = [w for w in why if w.startswith(("WP.", "OP."))]  # a work product's line: "WP.01 … (…) : …"
+    assert built and all(re.search(r"\) : ", w) for w in built), built[:5]
