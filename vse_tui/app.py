@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Iterable
 from functools import partial
 
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -50,8 +51,11 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         Binding("c", "go('control')", N_("Control"), id="control"),
         Binding("r", "go('relationship')", N_("Relationship"), id="relationship"),
         Binding("i", "go('incidents')", N_("Incidents"), id="incidents"),
-        Binding("n", "new_incident", N_("New incident"), id="new_incident"),
-        Binding("ctrl+n", "new_incident", N_("New incident"), id="new_incident_anywhere", show=False, priority=True),
+        # n is seen as it arrives (priority), so that the keys typed right after it reach the new
+        # incident's form, not the screen under it; in a field that takes text it is a letter
+        Binding("n", "new_incident", N_("New incident"), id="new_incident", priority=True),
+        Binding("ctrl+n", "new_incident_anywhere", N_("New incident"), id="new_incident_anywhere", show=False,
+                priority=True),
         Binding("question_mark", "keys", N_("Keys"), id="keys"),
         Binding("ctrl+p", "command_palette", N_("Palette"), id="palette"),
         Binding("q", "quit", N_("Quit"), id="quit"),
@@ -211,6 +215,29 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
             self.pop_screen()
 
     def action_new_incident(self) -> None:
+        """`n`: a new incident, unless the key means something else where it is pressed: a letter in
+        a field that takes text, the screen's own key (the training list's renew), a modal's."""
+        if self._key_taken_here("new_incident"):
+            raise SkipAction()
+        self.action_new_incident_anywhere()
+
+    def _key_taken_here(self, action: str) -> bool:
+        # here, not at the top: widgets the start may not need
+        from textual.widgets import Input, Select, TextArea
+
+        from .widgets.picker import Picker
+
+        focused = self.focused
+        if focused is not None and any(isinstance(node, (Input, TextArea, Select, Picker))
+                                       for node in focused.ancestors_with_self):
+            return True
+        if self.screen.is_modal:
+            return True
+        keys = {b.key for bs in self._bindings.key_to_bindings.values() for b in bs if b.action == action}
+        return any(namespace is not self and keys & set(bindings.key_to_bindings)
+                   for namespace, bindings in self.screen._modal_binding_chain)
+
+    def action_new_incident_anywhere(self) -> None:
         # here, not at the top: a screen the start does not open
         from .screens.common.forms import ConfirmScreen
 

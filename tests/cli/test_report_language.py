@@ -146,3 +146,29 @@ def test_what_tools_read_is_the_same_in_every_language(demo_db, capsys, fmt):
     assert main(["incident", "list", "--db", str(demo_db), "--lang", "fr", "--limit", "3"]) == 0
     table = capsys.readouterr().out
     assert LOCAL_MOMENT.search(table) and not re.search(r"\d{4}-\d{2}-\d{2}", table)
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "why"), ("fr", "pourquoi"), ("es", "por qué")])
+def test_the_audit_report_says_why_for_each_task(demo_db, capsys, lang, heading):
+    """`report audit` (Markdown) has the "why" column of the screen and the pack: each check of a
+    task, kept (✓) or not (✗), in the language asked."""
+    from vse_tui.core.evidence.tasks import evidence_map
+    from vse_tui.store import Actor, open_store
+
+    assert main(["report", "audit", "--db", str(demo_db), "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    heads = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line and "GO." not in line
+             and "CO." not in line and "RE." not in line and "IN." not in line]
+    assert heads and all(line.split(" | ")[2] == heading for line in heads), heads
+    i18n.set_language(lang)
+    try:
+        tasks = evidence_map(open_store(demo_db, Actor(operator="t", os_user="t", host="t")))
+        rows = {line.split(" | ")[0][2:].split()[0]: line.split(" | ") for line in out.splitlines()
+                if line.startswith("| ") and line[2:4] in ("GO", "CO", "RE", "IN")}
+        assert len(rows) == 40
+        for t in tasks:
+            why = rows[t.task][2]
+            assert all((("✓ " if w.ok else "✗ ") + w.text.split("\n")[0]) in why for w in t.why), (t.task, why)
+        assert any("✗ " in row[2] for row in rows.values()) and any("✓ " in row[2] for row in rows.values())
+    finally:
+        i18n.set_language("en")

@@ -204,3 +204,30 @@ async def test_a_new_callers_missing_phone_puts_the_cursor_in_the_phone_field(ma
         i18n.set_language("en")
     (inc,) = app.store.records("incidents")
     assert (inc.summary, inc.reporter) == ("Printer jams", "Lucia Paz")
+
+
+@pytest.mark.parametrize("where", ["dashboard", "incidents"])
+async def test_a_summary_typed_right_after_n_lands_in_the_summary(make_app, tmp_path, where):
+    """A fast typist (or a terminal over SSH) sends `n` and the summary in one burst, before the
+    form is there to take the focus: every letter lands in the summary, in order, none in the
+    screen under it (the list's keys: p filters, s sorts, i goes to the incidents)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = make_app(tmp_path / "t.db")
+    _shop(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        if where == "incidents":
+            await pilot.press("i")
+        await pilot.pause()
+        under = app.screen
+        for ch in "nPrinter jam, paper stuck":
+            app.post_message(events.Key(_character_to_key(ch), ch))
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, QuickCapture) and app.screen.is_mounted and \
+                    app.screen.query_one("#summary", Input).value == "Printer jam, paper stuck":
+                break
+        assert isinstance(app.screen, QuickCapture)
+        assert app.screen.query_one("#summary", Input).value == "Printer jam, paper stuck"
+        assert under in app.screen_stack and not getattr(under, "search_text", "")

@@ -8,6 +8,7 @@ from vse_tui.i18n import _, pgettext
 
 from ..core.evidence.tasks import TaskEvidence, summary
 from ..core.kernel import clock
+from ..core.kernel.text import one_line
 from . import words
 
 
@@ -35,11 +36,13 @@ def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> N
     for t in tasks:
         if t.process != current:
             current = t.process
-            out.write(f"\n## {t.process}\n\n" + _("| task | state | evidence | inputs | outputs | roles |")
-                      + "\n|---|---|---|---|---|---|\n")
+            out.write(f"\n## {t.process}\n\n" + _("| task | state | why | evidence | inputs | outputs | roles |")
+                      + "\n|---|---|---|---|---|---|---|\n")
         ev = (f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']))} {t.evidence['by']}"
               if t.evidence else _("none"))
         roles = "; ".join(f"{r}: {', '.join(h) or '-'}" for r, h in t.holders.items())
-        cells = [f"{t.task} {t.title}", words.task_state(t.state) + (f" ({'; '.join(t.notes)})" if t.notes else ""), ev,
+        # why: each check of the task and whether its records hold it, as the screen and the pack say
+        why = "<br>".join(("✓ " if w.ok else "✗ ") + one_line(w.text) for w in t.why)
+        cells = [f"{t.task} {t.title}", words.task_state(t.state) + (f" ({'; '.join(t.notes)})" if t.notes else ""), why, ev,
                  "<br>".join(_status(i) for i in t.inputs if i.wp), "<br>".join(_status(o) for o in t.outputs if o.wp), roles]
         out.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")

@@ -27,6 +27,12 @@ class Key(NamedTuple):
     description: str
     enabled: bool
     action: str = ""
+    own: bool = True  # the screen's own key (False: one of the app's, the same on every screen)
+
+
+# when the line is short the app's keys yield to the screen's own: these are kept longest, in this
+# order (the rest go first); `?` is always kept: it lists every key, those left out included
+KEPT_LONGEST = ("keys", "new_incident", "go('dashboard')", "go('incidents')")
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -78,7 +84,7 @@ class KeyFooter(Widget, can_focus=False):
         keys: list[Key] = []
         actions: set[str] = set()
         palette = None
-        for _key, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for _key, (node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
@@ -86,7 +92,8 @@ class KeyFooter(Widget, can_focus=False):
             # a Binding's description is marked at import time and translated here, where it is shown
             description = (label(binding.action) if label else None) or (
                 _(binding.description) if binding.description else "")
-            key = Key(binding.key, app.get_key_display(binding), description, enabled, binding.action)
+            key = Key(binding.key, app.get_key_display(binding), description, enabled, binding.action,
+                      own=node is not app)
             if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
                 palette = key
             else:
@@ -135,9 +142,12 @@ class KeyFooter(Widget, can_focus=False):
         keys = self.keys
         if sum(self._width(key) for key in keys) > room:  # short of room: what can be done now first
             keys = tuple(key for key in keys if key.enabled)
-        described = self._described(keys, room)
-        for i, key in enumerate(keys):
-            bare = i >= described  # no room for its words: the key alone (? says what it does)
+        plan = self._plan(keys, room)
+        if self.palette and any(bare for key, bare in plan if key.own):  # the palette's word yields too
+            right = Text.assemble(("▏", "dim"), *self._parts(self.palette, key_style, description_style, True))
+            room = max(0, width - right.cell_len)
+            plan = self._plan(keys, room)
+        for key, bare in plan:
             if line.cell_len + (self._bare_width(key) if bare else self._width(key)) > room:
                 break
             start = line.cell_len
@@ -162,6 +172,34 @@ class KeyFooter(Widget, can_focus=False):
     @staticmethod
     def _bare_width(key: Key) -> int:
         return len(key.display) + 2
+
+    @classmethod
+    def _plan(cls, keys: tuple[Key, ...], room: int) -> list[tuple[Key, bool]]:
+        """The keys drawn, in order, each with whether it is drawn alone (no room for its words).
+        The screen's own keys keep their words first; the app's keys (the same on every screen)
+        yield: they go bare, then go (the least used first), before an own key loses its words."""
+        own = tuple(k for k in keys if k.own)
+        apps = [k for k in keys if not k.own]
+        order = sorted(apps, key=lambda k: KEPT_LONGEST.index(k.action) if k.action in KEPT_LONGEST
+                       else len(KEPT_LONGEST))
+        best: tuple[int, int, int] | None = None  # (own keys with words, app keys kept, app keys with words)
+        least = 1 if order and order[0].action == "keys" else 0  # `?` stays: it names every key
+        for kept in range(len(order), least - 1, -1):
+            chosen = order[:kept]
+            bare = sum(map(cls._bare_width, chosen))
+            if sum(map(cls._bare_width, own)) + bare > room:
+                continue
+            words = cls._described(own, room - bare)
+            left = room - sum(map(cls._width, own[:words])) - sum(map(cls._bare_width, own[words:]))
+            app_words = cls._described(tuple(k for k in apps if k in chosen), left) if words == len(own) else 0
+            if best is None or (words, kept) > best[:2]:
+                best = (words, kept, app_words)
+        if best is None:  # not even the own keys alone fit: as many as there is room for
+            return [(k, True) for k in keys if k.own or k.action == "keys"]
+        words, kept, app_words = best
+        chosen_apps = [k for k in apps if k in order[:kept]]
+        described = set(own[:words]) | set(chosen_apps[:app_words])
+        return [(k, k not in described) for k in keys if k.own or k in chosen_apps]
 
     @classmethod
     def _described(cls, keys: tuple[Key, ...], room: int) -> int:

@@ -23,8 +23,21 @@ from textual.widget import Widget
 from vse_tui.i18n import _, ngettext
 
 Search = Callable[[str], list[tuple[Any, str]]]  # filter text -> [(value, label)], best first
+# a picker that can make a new record: create(app, text typed, done) asks for it (a form) and calls
+# done(value, label) with what was made (nothing when the person gives up)
+Create = Callable[[Any, str, Callable[[Any, str], None]], None]
 LIMIT = 50
 SHOWN = 8  # matches shown at once
+
+
+class _New:
+    """The value of the "new ..." line of a picker that can make what it lacks."""
+
+    def __repr__(self) -> str:
+        return "NEW"
+
+
+NEW = _New()
 
 
 def filter_options(options: Iterable[tuple[Any, str]], text: str, limit: int = LIMIT) -> list[tuple[Any, str]]:
@@ -66,11 +79,14 @@ class Picker(Widget, can_focus=True):
     def __init__(self, options: Iterable[tuple[Any, str | Text]] | None = None, *, search: Search | None = None,
                  value: Any = None, multiple: bool = False, prompt: str | None = None, title: str | None = None,
                  labels: dict[Any, str] | None = None, allow_blank: bool = True, id: str | None = None,
-                 classes: str | None = None, keep_typed: bool = False) -> None:
+                 classes: str | None = None, keep_typed: bool = False, create: Create | None = None,
+                 create_label: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         # keep_typed: a name typed and then left (Tab, a click elsewhere, ctrl+s) is taken as the
         # highlighted match, as Enter would take it, instead of being dropped with the list
         self.keep_typed = keep_typed
+        self.create = create
+        self.create_label = create_label or _("new…")
         self.options = [(v, str(label)) for v, label in (options or [])]
         self.labels: dict[Hashable, str] = {v: label for v, label in self.options}
         self.labels.update(labels or {})
@@ -123,8 +139,11 @@ class Picker(Widget, can_focus=True):
                 chosen=", ".join(self.label_of(v) for v in chosen) or _("nothing yet")), style="dim")
         else:
             out.append("   " + _("↑↓ move · enter takes · esc keeps what was chosen"), style="dim")
-        top = max(0, min(self.cursor - SHOWN + 1, len(self.matches) - SHOWN))
-        for n, (value, label) in enumerate(self.matches[top:top + SHOWN], start=top):
+        found = [m for m in self.matches if m[0] is not NEW]
+        rows = self._window()
+        for n, value, label in rows:
+            if value is NEW:
+                continue
             out.append("\n")
             mark = ("✓ " if value in chosen else "  ") if self.multiple else ""
             line = Text(mark + (label if value is not None else self.prompt), no_wrap=True, overflow="ellipsis")
@@ -133,15 +152,31 @@ class Picker(Widget, can_focus=True):
             if n == self.cursor:
                 line.stylize("reverse")
             out.append_text(line)
-        if not self.matches:
+        if not found:
             out.append("\n")
             out.append(_("no match"), style="dim italic")
-        elif len(self.matches) > SHOWN:
+        elif len(found) > SHOWN:
             out.append("\n")
             out.append(ngettext("{n} match: type more to narrow, ↑↓ to move",
                                 "{n} matches: type more to narrow, ↑↓ to move",
-                                len(self.matches)).format(n=len(self.matches)), style="dim")
+                                len(found)).format(n=len(found)), style="dim")
+        for n, value, label in rows:  # the "new" line under the rest
+            if value is NEW:
+                out.append("\n")
+                out.append_text(Text("+ " + label, style="italic reverse" if n == self.cursor else "italic",
+                                     no_wrap=True, overflow="ellipsis"))
         return out
+
+    def _window(self) -> list[tuple[int, Any, str]]:
+        """The matches drawn (index, value, label): up to SHOWN around the cursor, and the "new"
+        line always, under them."""
+        found = [m for m in self.matches if m[0] is not NEW]
+        cursor = min(self.cursor, len(found) - 1)
+        top = max(0, min(cursor - SHOWN + 1, len(found) - SHOWN))
+        rows = [(n, v, label) for n, (v, label) in enumerate(found[top:top + SHOWN], start=top)]
+        if len(found) < len(self.matches):
+            rows.append((len(self.matches) - 1, NEW, self.create_label))
+        return rows
 
     # ------------------------------------------------------------ keys (all here, in order)
     def on_key(self, event: events.Key) -> None:
@@ -198,7 +233,9 @@ class Picker(Widget, can_focus=True):
         for value, label in found:
             self.labels[value] = label
         blank = self.allow_blank and not self.multiple and not text.strip()
-        self.matches = ([(None, self.prompt)] if blank else []) + found
+        self.matches = [*([(None, self.prompt)] if blank else []), *found]
+        if self.create is not None:  # last: Enter on what was typed still takes the best match
+            self.matches.append((NEW, self.create_label))
         current = None if self.multiple else self._value
         values = [v for v, _ in self.matches]
         self.cursor = values.index(current) if not text.strip() and current is not None and current in values else (
@@ -209,6 +246,9 @@ class Picker(Widget, can_focus=True):
         if not self.matches:
             return
         value = self.matches[self.cursor][0]
+        if value is NEW:
+            self._new()
+            return
         if not self.multiple:
             self.close()
             self.value = value
@@ -221,12 +261,30 @@ class Picker(Widget, can_focus=True):
         self.value = chosen
         self._type("")  # the filter starts again for the next one
 
+    def _new(self) -> None:
+        """Make a new record (a form over this one, the typed text as its name) and pick it."""
+        if self.create is None:
+            return
+        text = self.filter.strip()
+        self.close()
+
+        def made(value: Any, label: str) -> None:
+            self.labels[value] = label
+            if self.multiple:
+                if value not in self._value:
+                    self.value = [*self._value, value]
+            else:
+                self.value = value
+            self.focus()
+
+        self.create(self.app, text, made)
+
     def take_typed(self) -> bool:
         """Take the highlighted match of a name typed and not yet taken (a picker that keeps what
         is typed); True when something was taken."""
         if not (self.keep_typed and self.expanded and self.filter.strip() and not self.multiple):
             return False
-        if self.cursor >= len(self.matches) or self.matches[self.cursor][0] is None:
+        if self.cursor >= len(self.matches) or self.matches[self.cursor][0] in (None, NEW):
             return False
         self._take()
         return True
@@ -243,10 +301,15 @@ class Picker(Widget, can_focus=True):
         if offset is None:
             return
         row = offset.y - 1  # the filter's line, then the matches
-        top = max(0, min(self.cursor - SHOWN + 1, len(self.matches) - SHOWN))
-        if 0 <= row < min(SHOWN, len(self.matches) - top):
-            self.cursor = top + row
+        rows = self._window()
+        listed = [r for r in rows if r[1] is not NEW]
+        found = len(self.matches) - (len(listed) < len(rows))
+        if 0 <= row < len(listed):
+            self.cursor = listed[row][0]
+            self._take()
+        elif len(listed) < len(rows) and row == len(listed) + (not found or found > SHOWN):  # the "new" line
+            self.cursor = rows[-1][0]
             self._take()
 
 
-__all__ = ["Picker", "filter_options"]
+__all__ = ["NEW", "Picker", "filter_options"]

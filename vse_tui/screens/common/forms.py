@@ -39,6 +39,8 @@ class Field:
     search: Callable[[str], list[tuple[Any, str]]] | None = None  # a long list, read as the filter changes
     labels: dict[Any, str] = field(default_factory=dict)  # what the chosen values are called
     as_text: bool = False  # a picker whose value is read as ids joined by commas (core.present.fields parses it)
+    create: Callable[[Any, str, Callable[[Any, str], None]], None] | None = None  # a picker's "new ..." line
+    create_label: str = ""
 
 
 def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[str, str]]:
@@ -106,7 +108,7 @@ def build_widget(f: Field):
             value = parts if multiple else (parts[0] if parts else None)
         return Picker([(v, str(label)) for label, v in f.options] if f.options else None, search=f.search,
                       value=value, multiple=multiple, prompt=f.placeholder or _("(none)"), title=f.label,
-                      labels=f.labels, id=wid)
+                      labels=f.labels, id=wid, create=f.create, create_label=f.create_label or None)
     if f.kind == "radio":
         # choices too long for one line are listed one under the other (never cut at the edge)
         stacked = sum(len(str(label)) + 6 for label, _ in f.options) > 60
@@ -446,8 +448,53 @@ def ref_field(store, name: str, label: str, kind: str, value: str | None, multip
     def search(text: str) -> list[tuple[Any, str]]:
         return [(rid, f"{rid} {t}") for _, rid, t in store.pick(kind, text)]
 
-    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder=_("(none)"),
-                 search=search, labels=labels, as_text=True)
+    out = Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder=_("(none)"),
+                search=search, labels=labels, as_text=True)
+    if kind in CREATED_IN_PICKER:  # an item met for the first time is made here, without leaving the form
+        out.create = record_maker(store, kind)
+        out.create_label = _(CREATED_IN_PICKER[kind])
+    return out
+
+
+# the kinds a picker can make a new record of, and what its "new" line says
+CREATED_IN_PICKER = {"configuration_items": N_("new item…")}
+
+
+def new_record_fields(store, kind: str, values: dict[str, Any] | None = None) -> list[Field]:
+    """The fields of the form for a new record of `kind` (the same wherever it is made): the
+    starting text offered, `values` given; an item's form asks for what its evidence needs."""
+    from vse_tui.core.governance.starting_text import starting_values
+    from vse_tui.core.model.records import BY_KIND
+    from vse_tui.screens.common.guide import ask_for
+
+    fields = spec_fields(store, kind, values={**starting_values(kind), **(values or {})})
+    fields = [f for f in fields if f.name != "state"]
+    if kind == "configuration_items":  # a short record: what the evidence needs of it is what the form asks
+        fields = ask_for(fields, BY_KIND[kind].WP)  # (a longer one's screen asks for what it still lacks)
+    return fields
+
+
+def record_maker(store, kind: str) -> Callable[[Any, str, Callable[[Any, str], None]], None]:
+    """What a picker's "new" line does: the new-record form of `kind` (the text typed as its name),
+    saved through the same core function as the kind's own screen, then handed back by its id."""
+    from vse_tui.core.governance.documents import create
+    from vse_tui.core.model.records import BY_KIND
+
+    model = BY_KIND[kind]
+
+    def make(app, text: str, done: Callable[[Any, str], None]) -> None:
+        title = getattr(model, "TITLE_FIELD", "title")
+        fields = new_record_fields(store, kind, {title: text} if text else None)
+
+        def made(record) -> None:
+            if record is not None:
+                app.notify(_("Saved {ref}").format(ref=record.id), title=_(model.LABEL))
+                done(record.id, f"{record.id} {record.title_text}")
+
+        app.push_screen(FormScreen(fields, lambda v: create(store, kind, v),
+                                   _("New {kind}").format(kind=_(model.LABEL).lower())), made)
+
+    return make
 
 
 PARTY_KINDS = ("customers", "suppliers")

@@ -26,8 +26,8 @@ from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import SearchableList
-from vse_tui.screens.common.forms import Field, FormScreen, spec_fields
-from vse_tui.screens.common.guide import SCREEN_KINDS, ask_for
+from vse_tui.screens.common.forms import Field, FormScreen, new_record_fields
+from vse_tui.screens.common.guide import SCREEN_KINDS
 from vse_tui.screens.common.kinds import kind_name, kinds_name
 from vse_tui.screens.control.records import CalendarScreen, new_change, new_entry
 from vse_tui.screens.relationship.records import FeedbackCapture, PerformanceScreen
@@ -252,11 +252,7 @@ class ProcessScreen(SearchableList):
             return
 
         model = BY_KIND[kind]
-        fields = spec_fields(store, kind, values=starting_values(kind))
-        fields = [f for f in fields if f.name != "state"]
-
-        if kind == "configuration_items":  # a short record: what the evidence needs of it is what the form asks
-            fields = ask_for(fields, model.WP)  # (a longer one's screen asks for what it still lacks, step by step)
+        fields = new_record_fields(store, kind)  # the same form as a picker's "new item"
 
         def done(result) -> None:
             if result is not None:

@@ -131,6 +131,15 @@ class QuickCapture(OnceModal):
         # what the evidence still needs reads under the form instead of below the screen's edge
         self.set_class(event.size.height < BaseScreen.SHORT, "-short")
 
+    def on_key(self, event) -> None:
+        """A letter typed right after `n`, before the form had the focus, reaches the screen itself:
+        it goes to the summary, the first field, in the order typed."""
+        if event.is_printable and event.character and self.focused in (None, self):
+            summary = self.query_one("#summary", Input)
+            event.stop()
+            event.prevent_default()
+            summary.insert_text_at_cursor(event.character)
+
     def on_mount(self) -> None:
         self.matrix = core.priority_matrix(self.app.store)
         self.query_one("#keys", Static).update(Text(
