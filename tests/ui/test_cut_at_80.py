@@ -116,3 +116,20 @@ async def test_an_incident_s_own_keys_keep_their_words_before_the_app_s_at_80(la
         assert worded and worded[0] == own[0], line  # the next step says what it does
         assert not [k for k in worded if not k.own], line  # no app key has words while an own key is bare
         assert len(line) <= 80
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGUAGES])
+async def test_the_setup_step_list_keeps_each_title_apart_from_its_code(lang, speaking, make_app, tmp_path):
+    """A step's title longer than its column ("Metas del negocio") ran into its code
+    ("Metas del negocioWP.01") in the list beside the setup's steps."""
+    from vse_tui.core.governance import process as gov
+    from vse_tui.screens.governance.wizard import WizardScreen
+
+    speaking(lang)
+    app = make_app(tmp_path / "shop.db", open_wizard=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WizardScreen))
+        shown = " ".join(widget_text(app, "#step-list").split())
+        for step in gov.STEPS:
+            title, code = i18n._(step.title), step.task or step.wp
+            assert f"{title} {code}" in shown, (title, code, shown)
