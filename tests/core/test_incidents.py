@@ -157,6 +157,8 @@ def test_closing_ones_own_resolution_records_an_acknowledgement(store):
     assert closed.status == "closed"
     ack = store.records("acknowledgements")[0]
     assert (ack.rule, ack.record, ack.mitigation) == ("resolver-closes", inc.uuid, "Dana printed a test page with me")
+    with pytest.raises(InputError, match="INC-0001 is already closed"):  # not asked who checked it again
+        core.close(store, inc.id, confirmed_by="Dana")
 
 
 def test_the_target_counts_in_the_service_hours(store, monkeypatch):

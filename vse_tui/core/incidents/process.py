@@ -304,6 +304,8 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
     (`checked_by`, recorded with the confirmation, with how they checked it), or an acknowledgement
     of the rule, recorded on the incident."""
     inc = _get(store, ref)
+    if inc.status == "closed":  # first: what it needs to close no longer matters
+        raise InputError(_("{id} is already closed").format(id=inc.id))
     own = closes_own_work(inc, store.actor.person, store.actor.operator)
     checker = None
     if (checked_by or "").strip():
@@ -314,8 +316,6 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
             raise InputError(_("How it was checked: say how they checked the fix"))
     if own and checker is None and not (acknowledgement or "").strip():
         raise InputError(_("You resolved {id} yourself: name who checked the fix (or acknowledge the rule)").format(id=inc.id))
-    if inc.status == "closed":
-        raise InputError(_("{id} is already closed").format(id=inc.id))
     now = store.write_time()
     updates: dict[str, Any] = {}
     if solution:
