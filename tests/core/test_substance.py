@@ -212,3 +212,14 @@ def test_placeholder_text_in_every_language(text):
 
     assert placeholder(text)
     assert not placeholder(text + " el lunes con el cliente de la panadería")
+
+
+def test_a_warning_about_no_one_in_particular_names_the_roles_list(bare_store):
+    """A shop with no Service Manager: the warning is about the shop's roles, not a person; the audit
+    check named its record "?"."""
+    from vse_tui.core.evidence.audit_check import audit_check
+    from vse_tui.core.governance.roles import add_person
+
+    add_person(bare_store, "Jo", roles="PT")
+    found = [f for f in audit_check(bare_store) if f.rule == "role-warning" and "Service Manager" in f.what]
+    assert found and all(f.records == ("the roles list",) for f in found), found

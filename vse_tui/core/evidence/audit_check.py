@@ -420,12 +420,16 @@ def _duties(store: StorePort) -> list[Finding]:
             said = (_("{text!r}: {why}") if check_of(text or "") is None else
                     _("{text!r}: {why} in the last {n} days")).format(text=text, why=why, n=PERIOD_DAYS)
             out.append(Finding("mitigation", (rid,), said))
+    shop_wide = ""  # a warning about no one in particular (no Service Manager) is about the roles list
     for w in warnings(store):
+        if not w.person_name and not shop_wide:
+            roles_list = store.latest("role_lists")
+            shop_wide = roles_list.id if roles_list else _("the roles list")
         if w.acknowledged is None or not counts(w.acknowledged.mitigation):
             how = _("not acknowledged") if w.acknowledged is None else _("acknowledged with placeholder text only")
             said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles), how=how)
                     if w.roles else _("{warning}: {how}").format(warning=w.text.name, how=how))
-            out.append(Finding("role-warning", (w.person_name or "?",), said))
+            out.append(Finding("role-warning", (w.person_name or shop_wide,), said))
     return out
 
 
