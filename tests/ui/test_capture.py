@@ -231,3 +231,20 @@ async def test_a_summary_typed_right_after_n_lands_in_the_summary(make_app, tmp_
         assert isinstance(app.screen, QuickCapture)
         assert app.screen.query_one("#summary", Input).value == "Printer jam, paper stuck"
         assert under in app.screen_stack and not getattr(under, "search_text", "")
+
+
+async def test_an_incident_logged_from_the_dashboard_is_counted_in_its_weeks_at_once(make_app, tmp_path):
+    """The dashboard came back within the second the incident was logged (the clock counts whole
+    seconds) and its "last 12 weeks" said 0 opened until the next refresh."""
+    from vse_tui.screens.dashboard import DashboardScreen
+
+    from .conftest import until, widget_text
+
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen) and "opened" in widget_text(app, "#trends"))
+        await pilot.press("n", *"Mail is down", "ctrl+s")
+        await until(pilot, lambda: app.store.count("incidents") == 1 and isinstance(app.screen, DashboardScreen))
+        app.screen.reload()
+        opened = next(line for line in widget_text(app, "#trends").splitlines() if "opened" in line)
+        assert opened.split()[-1] == "1", opened

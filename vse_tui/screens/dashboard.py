@@ -167,7 +167,9 @@ class DashboardScreen(BaseScreen):
         table.set_rows(lines)
 
     def _fill_trends(self, now) -> None:
-        start = now - timedelta(weeks=WEEKS)
+        # the weeks end with the current second, included: the clock counts whole seconds, and an
+        # incident logged in the second the dashboard comes back is one of this week's
+        start = now + timedelta(seconds=1) - timedelta(weeks=WEEKS)
         store = self.store
         opened = lists.weekly_counts(store, "opened_at", start, WEEKS)
         closed = lists.weekly_counts(store, "closed_at", start, WEEKS)
