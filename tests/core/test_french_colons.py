@@ -34,3 +34,24 @@ def test_in_french_the_lines_built_from_a_name_and_words_put_a_space_before_the_
     assert lines and all(" : " in line for line in lines), lines
     built = [w for w in why if w.startswith(("WP.", "OP."))]  # a work product's line: "WP.01 … (…) : …"
     assert built and all(re.search(r"\) : ", w) for w in built), built[:5]
+
+
+def test_the_french_evidence_map_report_spaces_its_colons_and_semicolons(store):
+    """`report audit` in French: "WP.01 approuvé : oui", "MGT : Kim Lee ; CUS : …", and the
+    processes' counts set apart from the total."""
+    import io
+
+    from vse_tui.reports.audit import write_markdown
+
+    with using("fr"):
+        build_junk(store)
+        out = io.StringIO()
+        write_markdown(evidence_map(store), out, shop="Atelier")
+    text = out.getvalue()
+    rows = [line for line in text.splitlines() if line.startswith("| GO.")]
+    assert rows and not any(re.search(r"(oui|non)\b", r) and re.search(r"\w: (oui|non)", r) for r in rows), rows[:2]
+    cells = [r.split(" | ") for r in rows]
+    assert all(re.search(r" : (oui|non)", c[4] + c[5]) for c in cells if c[4] or c[5]), rows[:2]
+    roles = [c[6] for c in cells if ";" in c[6]]
+    assert roles and all(" ; " in r and not GLUED.search(r) for r in roles), roles[:3]
+    assert re.search(r"sur \d+ \(GO \d+/\d+ · ", text), text[:300]

@@ -23,13 +23,18 @@ def _status(check) -> str:
     need = (_(" or ") if check.any_of else " & ").join(words.status(code) for code in check.needed)
     mark = pgettext("value", "yes") if check.ok else pgettext("value", "no")
     cond = f" ({check.condition})" if check.condition else ""
-    return f"{check.wp} {need}{cond}: {mark}"
+    return _("{wp} {statuses}: {answer}").format(wp=check.wp, statuses=need + cond, answer=mark)
+
+
+def _joined(parts) -> str:
+    """Parts of a cell one after the other, with the language's separator (French spaces it)."""
+    return pgettext("list separator", "; ").join(parts)
 
 
 def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> None:
     s = summary(tasks)
     out.write((_("# Evidence map - {shop}").format(shop=shop) if shop else _("# Evidence map")) + "\n\n")
-    out.write(_("Generated {when}. Tasks done: {done} of {total} {per_process}.").format(
+    out.write(_("Generated {when}. Tasks done: {done} of {total} ({per_process}).").format(
         when=clock.local_text(clock.now()), done=s["all"][0], total=s["all"][1],
         per_process=" · ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all")) + "\n\n")
     current = None
@@ -40,9 +45,9 @@ def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> N
                       + "\n|---|---|---|---|---|---|---|\n")
         ev = (f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']))} {t.evidence['by']}"
               if t.evidence else _("none"))
-        roles = "; ".join(f"{r}: {', '.join(h) or '-'}" for r, h in t.holders.items())
+        roles = _joined(_("{role}: {people}").format(role=r, people=", ".join(h) or "-") for r, h in t.holders.items())
         # why: each check of the task and whether its records hold it, as the screen and the pack say
         why = "<br>".join(("✓ " if w.ok else "✗ ") + one_line(w.text) for w in t.why)
-        cells = [f"{t.task} {t.title}", words.task_state(t.state) + (f" ({'; '.join(t.notes)})" if t.notes else ""), why, ev,
+        cells = [f"{t.task} {t.title}", words.task_state(t.state) + (f" ({_joined(t.notes)})" if t.notes else ""), why, ev,
                  "<br>".join(_status(i) for i in t.inputs if i.wp), "<br>".join(_status(o) for o in t.outputs if o.wp), roles]
         out.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
