@@ -122,3 +122,13 @@ def test_a_fields_label_is_in_the_language_asked_whichever_was_spoken_first(spea
     assert {s.name: s.label for s in field_specs("incidents")}["root_cause"] == "Causa raíz"
     speak("en")
     assert {s.name: s.label for s in field_specs("incidents")}["root_cause"] == "Root cause"
+
+
+def test_the_resources_step_names_a_practitioners_area_in_words(store, speak) -> None:
+    """The setup's Resources step asked for "Tester PT:incident"'s training: the stored form, not words."""
+    from vse_tui.core.governance.setup import fields
+
+    speak("es")
+    labels = [f.label for f in fields(store, "resources", None)]
+    assert any(label.endswith("PT (incidentes)") for label in labels), labels
+    assert not any("PT:" in label for label in labels), labels

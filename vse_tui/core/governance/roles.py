@@ -97,7 +97,18 @@ class Holding:
 
 
 def label(a: RoleAssignment) -> str:
+    """A held role as it is typed and stored (`PT:incident`)."""
     return f"PT:{a.area}" if a.role == "PT" and a.area else a.role
+
+
+AREA_WORDS = {"change": N_("changes"), "incident": N_("incidents"), "relationship": N_("relationship")}
+
+
+def said(a: RoleAssignment) -> str:
+    """A held role as a person reads it: "PT (incidents)" in their language."""
+    if a.role == "PT" and a.area:
+        return _("{role} ({area})").format(role=a.role, area=_(AREA_WORDS[a.area]))
+    return a.role
 
 
 def holdings(people: list[Person], assignments: list[RoleAssignment]) -> list[Holding]:

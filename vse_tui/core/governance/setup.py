@@ -101,12 +101,12 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else starting[k])) for k, lbl in labels.items()]
     if key == "resources":
         # here, not at the top: importing it loads pydantic
-        from .roles import label
+        from .roles import said
 
         people = store.titles("people")
         out = []
         for a in store.records("role_assignments", {"state": "active"}):
-            out.append(FormField(f"need_{a.uuid}", f"{people.get(a.person, '?')[:12]} {label(a)}",
+            out.append(FormField(f"need_{a.uuid}", f"{people.get(a.person, '?')[:12]} {said(a)}",
                                  value=val(f"need_{a.uuid}", ""), placeholder=_("training or competence this role needs")))
             out.append(FormField(f"due_{a.uuid}", _("due by"), "date", value=val(f"due_{a.uuid}", ""),
                                  placeholder=_("YYYY-MM-DD")))
