@@ -1090,3 +1090,15 @@ def test_a_real_postfix_that_refuses_bare_newlines_accepts_our_mail(store, setti
     assert refused.state == "refused" and "Recipient address rejected: Mailbox gone" in refused.delivery
     log = (root / "maillog").read_text() if (root / "maillog").exists() else ""
     assert "bare <LF>" in log and "helo=<desk.harbourlane.example>" in log
+
+
+def test_notifying_by_mail_a_reporter_with_no_address_says_what_to_do(store, settings):
+    """A caller logged with a phone number only: the mail had nowhere to go and the error quoted an
+    empty address ("To: '' is not an e-mail address"). Nothing is queued or recorded."""
+    from vse_tui.core.incidents.process import log_incident
+    from vse_tui.core.kernel.errors import InputError
+
+    inc = log_incident(store, "Printer down", reporter="Dana", reporter_contact="+44 20 7946 0101")
+    with pytest.raises(InputError, match="INC-0001: the reporter has no e-mail address"):
+        notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender)
+    assert store.get("incidents", inc.id).notifications == []

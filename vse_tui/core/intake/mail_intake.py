@@ -252,6 +252,9 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     if "@" not in address:
         contact = store.row("people", ["email"], {"name": inc.reporter}) if inc.reporter else None
         address = (contact[0] if contact else "") or address
+    if not (to or "").strip() and "@" not in address:  # a phone number, or nothing: no address to write to
+        raise InputError(_("{id}: the reporter has no e-mail address: give the address to write to, or record "
+                           "how they were told (by phone, in person)").format(id=inc.id))
     if message is None:  # the policy's message, in the language of whoever it goes to
         language = language_of(store, address, name=inc.reporter or "", organisation=inc.customer)
         text = message_for(store, inc, NOTIFY_TEMPLATE[task], language=language or language_now())
@@ -406,7 +409,7 @@ def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str =
     record = draft["record"]
     text = message if message is not None else draft["text"]
     address = (to or draft["address"] or "").strip()
-    if not address:
+    if not (to or "").strip() and "@" not in address:  # a phone number, or nothing: no address to write to
         raise InputError(_("To: no e-mail address for {id} ({where}); give one").format(id=record.id, where=draft['where']))
     msg = outgoing(record, to=address, to_name=draft["name"], sender=sender,
                    shop=store.setting("shop_name", "") or "", text=text, subject=draft["subject"])
