@@ -479,6 +479,18 @@ def test_user_text_never_becomes_a_header_or_a_recipient(store, settings, strict
         notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender, to="x,y@acme.example")
 
 
+def _config_for(strict_server, handler: Strict) -> int:
+    """The command line's config: the shop's address and the loopback server that `handler` answers
+    (its port is returned)."""
+    import os
+
+    port = strict_server(handler)
+    config = Path(os.environ["VSE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[mail]\nfrom = "{SHOP}"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n')
+    return port
+
+
 def _cli(*argv) -> tuple[int, str, str]:
     import contextlib
     import io
@@ -536,13 +548,7 @@ def test_a_permanent_refusal_is_held_with_the_servers_words_then_redirected_or_d
 
 
 def test_the_command_line_lists_drops_and_redirects(tmp_path, settings, strict_server):
-    import os
-
-    handler = Strict(gone={"gone@acme.example"})
-    port = strict_server(handler)
-    config = Path(os.environ["VSE_TUI_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f'[mail]\nfrom = "{SHOP}"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n')
+    _config_for(strict_server, Strict(gone={"gone@acme.example"}))
     db = str(tmp_path / "shop.db")
     assert _cli("incident", "add", "Printer jam", "--db", db)[0] == 0
     assert _cli("incident", "notify", "INC-0001", "--to", "gone@acme.example", "--db", db)[0] == 0
@@ -566,7 +572,6 @@ def test_in_spanish_the_delivery_is_said_in_spanish_and_the_outbox_shows_local_t
     """A shop that speaks Spanish: the delivery its incident keeps is written in Spanish (a stored
     note, never re-translated), and `mail outbox` shows when it went in the shop's time zone as
     Spanish writes a date, not the stored UTC."""
-    import os
     import time
     from datetime import datetime, timedelta, timezone
 
@@ -574,11 +579,7 @@ def test_in_spanish_the_delivery_is_said_in_spanish_and_the_outbox_shows_local_t
 
     monkeypatch.setenv("TZ", "America/Bogota")  # UTC-5 all year
     time.tzset()
-    handler = Strict(gone={"gone@acme.example"})
-    port = strict_server(handler)
-    config = Path(os.environ["VSE_TUI_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f'[mail]\nfrom = "{SHOP}"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n')
+    port = _config_for(strict_server, Strict(gone={"gone@acme.example"}))
     db = str(tmp_path / "shop.db")
     try:
         assert _cli("--lang", "es", "incident", "add", "Impresora atascada", "--db", db)[0] == 0
