@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
 
-from ..governance.people import area_of
+from ..governance.people import area_of, in_area
 from ..governance.process import STEPS
 from ..kernel import clock
 from ..model.records import kind_of_wp
@@ -145,7 +145,7 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
                 area = area_of(code)
                 holders = sorted({ctx.name(p) for p, given in store.rows("role_assignments", ["person", "area"],
                                                                          {"state": "active", "role": roles})
-                                  if not (area and given and given != area)})
+                                  if in_area(given, area)})
         inputs = [p for p in problems if reason_kind(p) == "input"]
         missing = [p for p in problems if reason_kind(p) != "input"]
         out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said], performed,

@@ -178,6 +178,11 @@ def area_of(task: str) -> str | None:
     return AREA_OF_PROCESS.get(task.split(".", 1)[0])
 
 
+def in_area(given: str | None, area: str | None) -> bool:
+    """A role given in area `given` (None: every area) counts for work in `area` (None: any)."""
+    return not (area and given and given != area)
+
+
 def roles_of(store: StorePort, person: str | None, at: Any = None, area: str | None = None) -> set[str]:
     """The role codes a person held (at a moment, when given): PT:area counts as PT, in that area
     only when `area` is given (a practitioner in incidents does not design changes). A customer's
@@ -194,7 +199,7 @@ def roles_of(store: StorePort, person: str | None, at: Any = None, area: str | N
     moment = clock.iso(at) if at is not None else None
     for role, given, state, created, updated in store.rows(
             "role_assignments", ["role", "area", "state", "created_at", "updated_at"], {"person": person}):
-        if area and given and given != area:
+        if not in_area(given, area):
             continue
         if moment is None:
             if state == "active":

@@ -71,7 +71,7 @@ class WhoScreen(OnceModal):
                     for role in load_standard().roles:
                         if role.external:
                             continue
-                        given = next((r for r in FIRST_ROLES if r.split(":")[0] == role.code), None)
+                        given = OFFERED.get(role.code)
                         label = f"{_(role.name)} ({role.code})"
                         if given == "PT:incident":
                             label = _("{role} ({code}) in incidents").format(role=_(role.name), code=role.code)
@@ -125,7 +125,11 @@ class WhoScreen(OnceModal):
         self.dismiss(None)
 
 
+# each role the first start offers ticked, by its code, as it is given: PT is the practitioner in
+# incidents (other areas are given in the setup's Roles step)
+OFFERED = {given.split(":")[0]: given for given in FIRST_ROLES}
+
+
 def _as_offered(code: str) -> str:
-    """A ticked role as the first start offers it: PT is the practitioner in incidents (other areas
-    are given in the setup's Roles step)."""
-    return next((r for r in FIRST_ROLES if r.split(":")[0] == code), code)
+    """A ticked role as the first start gives it."""
+    return OFFERED.get(code, code)
