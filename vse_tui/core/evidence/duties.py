@@ -55,8 +55,8 @@ def _closures_reviewed(store: StorePort, since: datetime, until: datetime) -> st
         if not ({closer, confirmer} - {restorer, None}):
             alone.append(inc.id or inc.uuid)
     if alone:
-        return ngettext("{n} of {total} P1/P2 closure(s) in the period had no second person ({ids})",
-                        "{n} of {total} P1/P2 closure(s) in the period had no second person ({ids})", len(closed)).format(
+        return ngettext("{n} P1/P2 closure of {total} in the period had no second person ({ids})",
+                        "{n} P1/P2 closures of {total} in the period had no second person ({ids})", len(alone)).format(
             n=len(alone), total=len(closed), ids=", ".join(alone[:5]))
     return None
 
@@ -66,8 +66,8 @@ def _changes_reviewed(store: StorePort, since: datetime, until: datetime) -> str
     if not deployed:
         return None
     reviewed = store.count("change_requests", {"deployed_at__ge": since - timedelta(days=31), "state": "reviewed"})
-    return None if reviewed else ngettext("{n} change(s) deployed in the period, none reviewed",
-                                          "{n} change(s) deployed in the period, none reviewed", deployed).format(n=deployed)
+    return None if reviewed else ngettext("{n} change deployed in the period, not reviewed",
+                                          "{n} changes deployed in the period, none reviewed", deployed).format(n=deployed)
 
 
 # The words that name each check, in every language the app speaks (a mitigation counts whatever

@@ -1,0 +1,56 @@
+"""Sentences that agree: a count is said with ngettext, never "incident(s)", and a translation never
+hedges a gender or a number it could not know ("Nenhum(a) {label}", "un(e) {kinds} existant(e)",
+"tentativa(s)"): where the noun comes in from outside, the sentence is built so it needs no
+agreement with it ("Introuvable : {label} {ref}", "un enregistrement existant ({kinds})")."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from vse_tui import i18n
+from vse_tui.i18n.compile import read_po
+
+LOCALE = Path(i18n.__file__).parent / "locale"
+TRANSLATED = ("es", "pt_BR", "fr")
+# a word with a hedged ending: (s), (a), (e), (es), (as), (os), (ns), (ões)
+HEDGE = re.compile(r"[^\W\d_]\((?:s|a|e|es|as|os|ns|ões|x)\)(?!\w)")
+ENGLISH_COUNT = re.compile(r"[a-z]\(s\)")
+
+
+def _entries(lang: str):
+    for path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
+        for key, (_plural, forms) in read_po(path.read_text(encoding="utf-8")).items():
+            if key:
+                yield path.stem, key.split("\x04")[-1], forms
+
+
+def test_no_english_message_counts_with_a_hedged_plural():
+    found = sorted({f"{area}: {msgid!r}" for area, msgid, _forms in _entries("fr") if ENGLISH_COUNT.search(msgid)})
+    assert not found, "say a count with ngettext('{n} thing', '{n} things', n):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_translation_hedges_a_gender_or_a_number(lang):
+    found = [f"{area}: {form!r}" for area, _msgid, forms in _entries(lang) for form in forms if HEDGE.search(form)]
+    assert not found, "\n".join(found)
+
+
+def test_backup_is_masculine_in_brazilian_portuguese():
+    """'o backup', as Brazilian IT says it (the trial read 'uma backup')."""
+    feminine = re.compile(r"\b(?:uma|a|da|na|pela|dessa|desta|essa|esta)\s+backup\b", re.IGNORECASE)
+    found = [form for _area, _msgid, forms in _entries("pt_BR") for form in forms if feminine.search(form)]
+    assert not found, found
+
+
+def test_a_message_about_a_kind_of_record_named_from_outside_needs_no_agreement():
+    """'No {label} {ref}' in Portuguese and French: the label may be a feminine or a masculine noun."""
+
+    with i18n.using("pt_BR"):
+        text = i18n._("No {label} {ref}").format(label="mudança", ref="CHG-0999")
+        assert "(a)" not in text and "mudança CHG-0999" in text
+    with i18n.using("fr"):
+        text = i18n._("an existing {kinds}").format(kinds="personne")
+        assert "(e)" not in text and "personne" in text
