@@ -533,12 +533,15 @@ def _substance_words(wp: WorkProduct, item: str) -> str:
 
 
 # Tasks whose evidence is not (only) the outputs the tables name: what the app records when the
-# task is performed. CO.1.1 defines the change types in the approved policy; CO.1.3 approves the
+# task is performed. CO.1.1 defines the change types in the approved policy; CO.1.2 writes the
+# procedures (how to raise a change request is one of their items: the request's form, not a
+# request) and the schedule, so a change request raised later is no evidence of it; CO.1.3 approves the
 # procedures and the schedule (the change request and configuration record forms are the app's
 # own); CO.3.2 approves the deployment on the change and makes its build final (the test report
 # it reviews stays as published); CO.3.4 updates the catalogue only for a new or changed service.
 OUTPUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "CO.1.1": [("WP.14", ("approved",))],
+    "CO.1.2": [("WP.17", ("draft",)), ("WP.12", ("draft",))],
     "CO.1.3": [("WP.17", ("approved",)), ("WP.12", ("approved",))],
     "CO.3.2": [("WP.11", ("approved", "updated")), ("WP.13", ("final",))],
     "CO.3.4": [("WP.02", ("updated",))],
@@ -591,7 +594,9 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                        _("nothing recorded with {task} yet (the incidents list: t, then n: renew; or vse-tui training "
                          "renew)")).format(task=task.code)))
     ok = all(line.ok for line in lines)
-    state = "done" if ok else ("partly done" if rows or latest else "not started")
+    # partly done only from what the task itself recorded: a need planned by GO.3.1 (the setup's
+    # resources step) trains nobody and renews nothing
+    state = "done" if ok else ("partly done" if latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
         state = "stale"
         lines.append(Line(False, ngettext("last recorded more than {n} days ago", "last recorded more than {n} days ago",
@@ -644,31 +649,79 @@ def _check(io: TaskIO, statuses: dict[str, dict[str, str]], standard: Standard) 
     return ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref)
 
 
+def _written(store: StorePort, kind: str, wp: WorkProduct, uuids: list[str]) -> dict[str, str]:
+    """status -> the latest of the records `uuids` (those a task wrote) standing in it."""
+    out: dict[str, str] = {}
+    if not uuids:
+        return out
+    order = {u: i for i, u in enumerate(uuids)}  # newest first
+    for uuid, rid, status in sorted(store.rows(kind, ["uuid", "id", "status"], {"uuid": uuids}),
+                                    key=lambda r: order.get(r[0], 0), reverse=True):
+        if status in wp.statuses:
+            out[status] = rid or uuid
+    return out
+
+
+def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
+            at: str | None) -> tuple[list[ProductCheck], list[str]]:
+    """The task's inputs as the standard lists them: when it was performed (`at`), the statuses
+    each stood in then, by the history `_input_problems` reads; not performed yet, as they stand now.
+    The notes say when it ran as a first pass on the approved policy."""
+    standard = ctx.standard
+    notes: list[str] = []
+    first_pass = False
+    if task.first_pass_note and at is None:
+        first_pass = bool(statuses.get("WP.14", {}).get("approved")) and not statuses.get("WP.14", {}).get("updated")
+    elif task.first_pass_note and at is not None:
+        approved, updated = ctx.first_in("policies", ("approved", "updated")), ctx.first_in("policies", ("updated",))
+        first_pass = approved is not None and approved <= at and (updated is None or at < updated)
+    if first_pass:
+        notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet") if at is None
+                     else _("first pass: run on the approved policy, before any policy update from feedback"))
+    if at is None:
+        return [_check(io, statuses, standard) for io in task.inputs], notes
+    out = []
+    for io in task.inputs:
+        if io.wp is None:
+            out.append(_check(io, statuses, standard))
+            continue
+        wp = standard.wp(io.wp)
+        kind = kind_of_wp(io.wp)
+        found = [s for s in wp.statuses if (t := ctx.first_in(kind, (s,))) is not None and t <= at]
+        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found)
+        present = statuses.get(io.wp, {})
+        ref = next((present[s] for s in reversed(found) if s in present), None)
+        out.append(ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref))
+    return out, notes
+
+
 def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, dict[str, str]],
              holders: dict[str, list[str]], intervals: dict[str, int]) -> TaskEvidence:
     # here, not at the top: importing it loads pydantic
     from ..model.standard import TaskIO
 
     standard = ctx.standard
-    inputs = [_check(io, statuses, standard) for io in task.inputs]
-    outputs = [_check(io, statuses, standard) for io in task.outputs]
-    notes: list[str] = []
-    if task.first_pass_note and not statuses.get("WP.14", {}).get("updated") and statuses.get("WP.14", {}).get("approved"):
-        notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet"))
     if task.code in ("IN.1.1", "IN.1.2"):
         state, lines, latest = _training_task(ctx, task, intervals.get(task.code))
+        at = latest["at"] if latest else None
+        inputs, notes = _inputs(ctx, task, statuses, at)
+        outputs = [ProductCheck(io.wp, standard.wp(io.wp).name, list(io.statuses), io.any_of, io.condition,
+                                list(io.statuses) if latest else [], state == "done", latest["record"] if latest else None)
+                   for io in task.outputs if io.wp]
         return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
                             {r: holders.get(r, []) for r in task.roles}, inputs, outputs, latest, state, lines, notes)
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     why: list[Line] = []
     performed: list[dict[str, Any]] = []
+    outputs: list[ProductCheck] = []
     any_candidate = False
     for io in wanted:
         wp = standard.wp(io.wp or "")
         kind = kind_of_wp(wp.code)
         statuses_ok = _satisfying(wp, io)
         tagged = store.task_records(kind, _tags(task), limit=SCAN * 4)
+        written = _written(store, kind, wp, tagged)
         candidates = [r for r in store.records(kind, {"uuid": tagged, "status": statuses_ok}) if r.uuid in tagged] \
             if statuses_ok and tagged else []
         candidates.sort(key=lambda r: tagged.index(r.uuid))
@@ -689,6 +742,11 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             elif len(rejected) < 3:
                 rejected.append((rec.id or rec.uuid, problems))
         label = f"{wp.code} {wp.name} ({_statuses_text(io)})"
+        # the output as the task left it: the statuses of the records it wrote, met by the record that
+        # counts (the same records, by the same function, as the state)
+        outputs.append(ProductCheck(wp.code, wp.name, list(io.statuses), io.any_of, None, sorted(written, key=wp.statuses.index),
+                                    best is not None, best["record"] if best is not None else
+                                    (rejected[0][0] if rejected else next(iter(written.values()), None))))
         if best is not None:
             performed.append(best)
             why.append(Line(True, _("{label}: {record}, {person}, {date}").format(
@@ -703,8 +761,18 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                 label=label, task=task.code)))
         else:
             why.append(Line(False, _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)))
+    for io in task.outputs:  # what the task leaves only when it applies ("if a new service")
+        if io.wp and io.condition:
+            wp = standard.wp(io.wp)
+            written = _written(store, kind_of_wp(wp.code), wp, store.task_records(kind_of_wp(wp.code), _tags(task),
+                                                                                     limit=SCAN * 4))
+            found = sorted(written, key=wp.statuses.index)
+            ok_statuses = [s for s in found if s in _satisfying(wp, io)]
+            outputs.append(ProductCheck(wp.code, wp.name, list(io.statuses), io.any_of, io.condition, found,
+                                        bool(ok_statuses), written[ok_statuses[0]] if ok_statuses else None))
     done = bool(wanted) and len(performed) == len(wanted)
     evidence = max(performed, key=lambda w: w["at"]) if performed else None
+    inputs, notes = _inputs(ctx, task, statuses, min(w["at"] for w in performed) if performed else None)
     if done:
         state = "done"
         interval = intervals.get(task.code)

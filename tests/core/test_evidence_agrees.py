@@ -1,0 +1,97 @@
+"""Rows of the evidence map that must not contradict one another: a task's state and its work
+products' state come from the same records, a task is never partly done from the starting
+defaults alone, each task cites the records that back it, and its inputs are read at the time it
+was performed."""
+
+from __future__ import annotations
+
+from vse_tui.core.evidence.tasks import evidence_map
+from vse_tui.core.governance import process as gov
+from vse_tui.core.incidents import process as core
+
+
+def by_task(store) -> dict:
+    return {t.task: t for t in evidence_map(store)}
+
+
+def test_a_task_not_started_shows_its_output_not_there(store):
+    """An incident classified (WP.18 updated by IN.2.2) is not prevention: IN.1.3 is not started and
+    its output WP.18 'updated' is not met by it, where the map once said yes from any updated incident."""
+    inc = core.log_incident(store, "Printer", customer=None)
+    core.classify(store, inc.id, category="hardware")
+    m = by_task(store)
+    t = m["IN.1.3"]
+    assert t.state == "not started"
+    wp18 = next(o for o in t.outputs if o.wp == "WP.18")
+    assert (wp18.ok, wp18.found, wp18.ref) == (False, [], None)
+    # and IN.2.2, which did update it, shows its output met by that incident
+    out = next(o for o in m["IN.2.2"].outputs if o.wp == "WP.18")
+    assert out.found == ["updated"] and out.ref == inc.id
+
+
+def test_a_potential_problem_shows_its_own_record_as_the_output(store):
+    inc = core.log_incident(store, "Disk filling up", customer=None)
+    core.mark_problem(store, inc.id, root_cause="logs never rotated")
+    t = by_task(store)["IN.1.3"]
+    assert t.state == "partly done"  # no change request raised to fix it yet
+    wp18 = next(o for o in t.outputs if o.wp == "WP.18")
+    assert wp18.ref == inc.id and wp18.found == ["updated"] and not wp18.ok
+
+
+def test_every_done_task_has_its_outputs_met_and_no_other_state_claims_them(demo_store):
+    for t in evidence_map(demo_store):
+        required = [o for o in t.outputs if o.wp and not o.condition]
+        if t.state in ("done", "stale"):
+            assert all(o.ok for o in required), (t.task, [o.as_dict() for o in required])
+        else:
+            assert not all(o.ok for o in required) or not required, t.task
+        if t.state == "not started":
+            assert not any(o.found for o in required), t.task
+
+
+def _planned_needs(store) -> None:
+    """The setup's roles and resources steps with a training need per role, as a new shop saves them."""
+    gov.save_roles(store, [(store.actor.person, "Tester", "", "SM,CM,RM,MGT,PT:incident")], gov.approval(store, None))
+    needs = [(a.uuid, "Foundation course", "") for a in store.records("role_assignments", {"state": "active"})]
+    gov.save_resources(store, needs, "Foundation course for everyone", gov.approval(store, None))
+
+
+def test_a_planned_training_need_starts_neither_training_task(store):
+    _planned_needs(store)
+    m = by_task(store)
+    assert store.count("training") > 0  # the needs are there, planned
+    for code in ("IN.1.1", "IN.1.2"):
+        assert m[code].state == "not started", (code, [w.text for w in m[code].why])
+        assert m[code].evidence is None
+        assert not any(o.ok or o.found for o in m[code].outputs)
+
+
+def test_a_training_met_starts_in_1_1_but_not_in_1_2(store):
+    from vse_tui.core.governance.roles import record_training
+
+    _planned_needs(store)
+    first = store.records("training")[0]
+    record_training(store, first.id)
+    m = by_task(store)
+    assert m["IN.1.1"].state in ("partly done", "done")
+    assert m["IN.1.2"].state == "not started"
+
+
+def test_a_change_request_raised_is_no_evidence_of_defining_the_procedures(store):
+    """CO.1.2 writes the procedures (WP.17, whose items say how a change is raised) and the schedule
+    (WP.12): a change request raised later never stands as its evidence."""
+    from vse_tui.core.control import changes
+
+    ch = changes.request(store, "Replace the office switch", purpose="The old one drops links every afternoon")
+    t = by_task(store)["CO.1.2"]
+    assert t.state == "not started" and t.evidence is None
+    assert [o.wp for o in t.outputs] == ["WP.17", "WP.12"]
+    assert all(ch.id not in w.records for w in t.why)
+
+
+def test_the_demo_cites_the_procedures_for_co_1_2(demo_store):
+    t = by_task(demo_store)["CO.1.2"]
+    assert t.state == "done"
+    cited = [r for w in t.why for r in w.records]
+    assert [r[:3] for r in cited] == ["PRC", "CSC"]
+    assert t.evidence["record"] in cited
