@@ -705,11 +705,11 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
         state, lines, latest = _training_task(ctx, task, intervals.get(task.code))
         at = latest["at"] if latest else None
         inputs, notes = _inputs(ctx, task, statuses, at)
-        outputs = [ProductCheck(io.wp, standard.wp(io.wp).name, list(io.statuses), io.any_of, io.condition,
+        trained = [ProductCheck(io.wp, standard.wp(io.wp).name, list(io.statuses), io.any_of, io.condition,
                                 list(io.statuses) if latest else [], state == "done", latest["record"] if latest else None)
                    for io in task.outputs if io.wp]
         return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
-                            {r: holders.get(r, []) for r in task.roles}, inputs, outputs, latest, state, lines, notes)
+                            {r: holders.get(r, []) for r in task.roles}, inputs, trained, latest, state, lines, notes)
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     why: list[Line] = []
