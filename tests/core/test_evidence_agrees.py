@@ -95,3 +95,55 @@ def test_the_demo_cites_the_procedures_for_co_1_2(demo_store):
     cited = [r for w in t.why for r in w.records]
     assert [r[:3] for r in cited] == ["PRC", "CSC"]
     assert t.evidence["record"] in cited
+
+
+def _control_shop(store):
+    from vse_tui.core.control import changes
+    from vse_tui.core.governance.documents import create
+    from vse_tui.core.model.records import ConfigurationItem, Service
+
+    svc = store.add(Service(name="E-mail", status="approved"))
+    store.add(ConfigurationItem(name="Firewall", ci_type="network", services=[svc.uuid]))
+    prc = create(store, "procedures", {
+        "title": "Change procedure", "raising_changes": "Anyone asks the desk, who raises the request the same day.",
+        "updating_schedule": "Approved changes get a date in the Saturday window.",
+        "emergency_changes": "Deploy when a vital service is down, approve within a day.",
+        "removal": "Retiring a component is a normal change with a backout plan."})
+    return changes, prc
+
+
+def test_the_procedure_is_updated_by_a_deployment_review_only_once_one_was_reviewed(store):
+    from vse_tui.core.governance.documents import approve, edit
+
+    changes, prc = _control_shop(store)
+    approve(store, "procedures", prc.id)
+    edit(store, "procedures", prc.id, {"steps": "Kim designs, Alex builds."})
+    assert store.history(prc.uuid)[-1]["task"] == "CO.1.2"  # still defining it: nothing reviewed yet
+    ch = changes.request(store, "Patch the firewall now", change_type="emergency", cis=["Firewall"])
+    with_review = changes.deploy(store, ch.id)
+    changes.review(store, with_review.id, "Went fine; record the change within the day next time")
+    edit(store, "procedures", prc.id, {"steps": "Kim designs, Alex builds; record emergencies the same day."})
+    assert store.history(prc.uuid)[-1]["task"] == "CO.3.5"
+    from vse_tui.core.evidence.tasks import review_behind
+
+    behind = review_behind(store, store.get("procedures", prc.id))  # what the map's CO.3.5 row cites
+    assert behind is not None and behind[0] == ch.id and behind[1] <= behind[2]
+
+
+def test_the_audit_check_flags_a_review_before_its_deployment_and_a_review_that_learnt_from_none(store):
+    from datetime import timedelta
+
+    from vse_tui.core.evidence import audit_check
+    from vse_tui.core.kernel import clock
+
+    changes, prc = _control_shop(store)
+    # what an older version or a merged copy may have left: the procedure updated "from a review"
+    # when none was made, a change reviewed before the moment its deployment carries
+    store.update("procedures", prc.uuid, {"steps": "Learnt nothing yet", "status": "draft"}, task="CO.3.5")
+    ch = changes.request(store, "Patch the firewall now", change_type="emergency", cis=["Firewall"])
+    changes.deploy(store, ch.id)
+    changes.review(store, ch.id, "Went fine; record the change within the day next time")
+    store.update("change_requests", ch.uuid, {"deployed_at": clock.now() + timedelta(days=2)})
+    found = {(f.rule, f.records) for f in audit_check.audit_check(store) if f.rule == "timing"}
+    assert ("timing", (ch.id,)) in found and ("timing", (prc.id,)) in found
+    assert by_task(store)["CO.3.5"].state != "done"

@@ -38,6 +38,7 @@ from .due import due_items
 from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
 from .lapsed import lapsed_training
 from .substance import Index, placeholder, problems
+from .tasks import review_behind
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -384,6 +385,29 @@ def _timing(store: StorePort) -> list[Finding]:
         row = store.last_task_row(uuid, "CO.3.3")
         if row and clock.parse_datetime(row["at"]) > clock.parse_datetime(planned):
             out.append(Finding("timing", (rid,), _("its resources were confirmed after its planned start")))
+    return out + _reviews_in_order(store)
+
+
+def _reviews_in_order(store: StorePort) -> list[Finding]:
+    """A deployment reviewed (CO.3.5) before it was deployed (CO.3.4), and the procedures updated as
+    a deployment review before any deployment was reviewed (`tasks.review_behind`, as the map reads it)."""
+    out = []
+    for uuid, rid, deployed in store.rows("change_requests", ["uuid", "id", "deployed_at"], {"state": "reviewed"},
+                                          order="-seq", limit=SCAN):
+        row = store.last_task_row(uuid, "CO.3.5")
+        if row is None:
+            continue
+        if deployed is None or clock.parse_datetime(row["at"]) < clock.parse_datetime(str(deployed)):
+            out.append(Finding("timing", (rid,), _("its deployment was reviewed on {reviewed}, before it was deployed "
+                                                   "({deployed})").format(
+                reviewed=_moment_text(row["at"]), deployed=_moment_text(deployed) if deployed else "-"),
+                dates=(("reviewed", str(row["at"])), *((("deployed", str(deployed)),) if deployed else ()))))
+    for procedure in store.records("procedures", order="-seq", limit=SCAN):
+        row = store.last_task_row(procedure.uuid, "CO.3.5")
+        if row is not None and review_behind(store, procedure) is None:
+            out.append(Finding("timing", (procedure.id or procedure.uuid,), _(
+                "updated as a deployment review (CO.3.5) on {at}, with no deployment reviewed before it").format(
+                at=_moment_text(row["at"])), dates=(("at", str(row["at"])),)))
     return out
 
 

@@ -46,7 +46,7 @@ from .substance import Index, kinds_words, placeholder
 from .substance import problems as substance_problems
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reader, StorePort
     from ..model.standard import Standard, Task, TaskIO, WorkProduct
 
 STATES = ("done", "partly done", "not started", "stale")
@@ -404,8 +404,54 @@ def _problem_fixed(ctx: _Context, rec: Any) -> list[str]:
     return out
 
 
+def review_behind(store: Reader, procedure: Any) -> tuple[str, datetime, datetime] | None:
+    """The deployment review a procedure's CO.3.5 update learnt from: the change reviewed last
+    before that update, reviewed after its deployment (its id, deployed, reviewed); None when no
+    deployment was reviewed before it. One rule for the evidence map and the audit check."""
+    updated = store.last_task_row(procedure.uuid, "CO.3.5")
+    if updated is None:
+        return None
+    best: tuple[str, datetime, datetime] | None = None
+    for uuid, rid, deployed in store.rows("change_requests", ["uuid", "id", "deployed_at"],
+                                          {"state": "reviewed", "deployed_at__isnull": False}, order="-seq", limit=SCAN * 8):
+        row = store.last_task_row(uuid, "CO.3.5")
+        if row is None or row["at"] > updated["at"]:
+            continue
+        reviewed, done = clock.parse_datetime(row["at"]), clock.parse_datetime(str(deployed))
+        if done <= reviewed and (best is None or reviewed > best[2]):
+            best = (rid or uuid, done, reviewed)
+    return best
+
+
 def _reviewed_change(ctx: _Context, rec: Any) -> list[str]:
-    return [] if ctx.store.exists("change_requests", {"state": "reviewed"}) else [_("no deployment was reviewed")]
+    if ctx.store.exists("change_requests", {"state": "reviewed"}) and review_behind(ctx.store, rec) is not None:
+        return []
+    return [_("no deployment was reviewed before it was updated")]
+
+
+def _cited(ctx: _Context, task: str, kind: str, ref: str) -> Line | None:
+    """The change behind a record that counts for CO.3.4 (the deployment that updated the item) or
+    CO.3.5 (the review the procedure learnt from), with its dates: the rows of the map read in one
+    order (a review cited after the deployment it reviewed)."""
+    rec: Any = ctx.store.get(kind, ref)
+
+    def day(moment: datetime) -> str:
+        return clock.local_text(moment, with_time=False)
+
+    if task == "CO.3.5":
+        behind = review_behind(ctx.store, rec)
+        if behind is None:
+            return None
+        return Line(True, _("after the review of {change} (deployed {deployed}, reviewed {reviewed})").format(
+            change=behind[0], deployed=day(behind[1]), reviewed=day(behind[2])), [behind[0]])
+    if task == "CO.3.4":
+        found = ctx.store.records("change_requests", {"uuid": list(rec.changes or []), "deployed_at__isnull": False})
+        if not found:
+            return None
+        change: Any = max(found, key=lambda c: str(getattr(c, "deployed_at", "")))
+        return Line(True, _("by the deployment of {change} ({deployed})").format(
+            change=change.id, deployed=day(change.deployed_at)), [change.id or change.uuid])
+    return None
 
 
 # task -> (output work product it applies to, or None for all) -> rule
@@ -442,7 +488,7 @@ SPECIFIC_TEXT: dict[str, str] = {
     "CO.3.2": N_("the builder did not approve the deployment (or a mitigation was acknowledged)"),
     "CO.3.3": N_("a planned change has its resources confirmed"),
     "CO.3.4": N_("the deployed change updated every item it impacts"),
-    "CO.3.5": N_("a deployment was reviewed"),
+    "CO.3.5": N_("a deployment was reviewed, after it was deployed and before the procedure was updated"),
     "RE.1.3": N_("the catalogue's change went through a change request"),
     "RE.2.2": N_("the agreement was accepted by the customer or supplier, on its current version"),
     "IN.1.3": N_("a potential problem with its root cause and a change request raised to fix it"),
@@ -752,6 +798,9 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             why.append(Line(True, _("{label}: {record}, {person}, {date}").format(
                 label=label, record=best["record"], person=best["by"],
                 date=clock.local_text(clock.parse_datetime(best["at"]), with_time=False)), [best["record"]]))
+            cited = _cited(ctx, task.code, kind, best["record"]) if task.code in ("CO.3.4", "CO.3.5") else None
+            if cited is not None:
+                why.append(cited)
         elif rejected:
             why.append(Line(False, _("{label}: {refused}").format(label=label, refused="; ".join(
                 _("{record}: {problems}").format(record=rid, problems=", ".join(p)) for rid, p in rejected)),
