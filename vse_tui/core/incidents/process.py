@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 # The models (and pydantic) load when a record is built or read in full; the dashboard and the
 # incident list read plain rows (`incident_lists.IncidentRow`) and never need them.
 
-OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
 WAITING = ("waiting for customer", "waiting for supplier")
 
 
