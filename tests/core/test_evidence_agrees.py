@@ -147,3 +147,79 @@ def test_the_audit_check_flags_a_review_before_its_deployment_and_a_review_that_
     found = {(f.rule, f.records) for f in audit_check.audit_check(store) if f.rule == "timing"}
     assert ("timing", (ch.id,)) in found and ("timing", (prc.id,)) in found
     assert by_task(store)["CO.3.5"].state != "done"
+
+
+def test_an_unmapped_login_gets_one_advice_from_incident_show_and_the_audit_check(bare_store):
+    """`incident show` told to `record edit` the incident (an edit cannot change who wrote it) while
+    the audit check said `people login`: both now say what `people.login_advice` says."""
+    from vse_tui.cli.incident_show import next_text
+    from vse_tui.core.evidence import audit_check
+    from vse_tui.core.evidence.next_step import next_step
+    from vse_tui.core.governance.people import login_advice
+
+    inc = core.log_incident(bare_store, "Printer offline", customer=None)
+    advice = login_advice("tester")
+    assert "people login" in advice and "tester" in advice
+    assert next_step(bare_store, inc).logins == ["tester"]
+    shown = next_text(bare_store, inc)
+    lines = [line for line in shown.splitlines() if "tester" in line]
+    assert len(lines) == 1 and advice in lines[0] and "record edit" not in lines[0]
+    person = [f for f in audit_check.audit_check(bare_store) if f.rule == "person"]
+    assert len(person) == 1 and person[0].what.endswith(advice)
+
+
+def test_an_acknowledgement_the_audit_check_would_refuse_is_refused_when_closing(store, capsys):
+    """The command line took 'tbd' as the acknowledgement of closing one's own work, then the audit
+    check refused it: one rule now (placeholder text does not count), and `incident show` says it."""
+    import pytest
+
+    from vse_tui.cli import main
+    from vse_tui.core.evidence import audit_check
+    from vse_tui.core.kernel.errors import InputError
+
+    inc = core.log_incident(store, "Printer")
+    core.restore(store, inc.id, solution="Cleared the queue")
+    for junk in ("tbd", "n/a", "xxx"):
+        with pytest.raises(InputError, match="placeholder text"):
+            core.close(store, inc.id, confirmed_by="Dana", acknowledgement=junk)
+    assert store.get("incidents", inc.id).status != "closed" and store.count("acknowledgements") == 0
+    core.close(store, inc.id, confirmed_by="Dana", acknowledgement="Dana printed a test page with me")
+    assert not [f for f in audit_check.audit_check(store) if f.rule in ("self-closed", "unconfirmed")]
+    assert "closed by its own resolver" not in " ".join(w.text for w in by_task(store)["IN.2.5"].why)
+    path = str(store.path)
+    store.close()
+    assert main(["--db", path, "incident", "show", inc.id]) == 0
+    shown = capsys.readouterr().out
+    assert "closed by its own resolver, acknowledged: Dana printed a test page with me" in shown
+
+
+def test_a_placeholder_acknowledgement_left_by_an_older_copy_is_said_alike(store):
+    """One already stored (an older version, a merged copy): the map, the audit check and
+    `incident show` say the same of it."""
+    from vse_tui.core.evidence import audit_check
+    from vse_tui.core.incidents.view import incident_view
+
+    inc = core.log_incident(store, "Printer")
+    core.restore(store, inc.id, solution="Cleared the queue")
+    core.close(store, inc.id, confirmed_by="Dana", acknowledgement="Dana printed a test page with me")
+    ack = store.records("acknowledgements")[0]
+    store.update("acknowledgements", ack.uuid, {"mitigation": "tbd"})
+    said = "closed by its own resolver, acknowledged with placeholder text only"
+    assert [f.what for f in audit_check.audit_check(store) if f.rule == "self-closed"] == [said]
+    assert said in " ".join(w.text for w in by_task(store)["IN.2.5"].why)
+    assert said + ": tbd" in incident_view(store, inc.id).as_text()
+
+
+def test_a_confirmation_by_a_person_of_the_shop_is_refused_as_the_map_refuses_it(store):
+    from vse_tui.core.governance.roles import add_person
+
+    add_person(store, "Robin", roles="PT:incident")
+    inc = core.log_incident(store, "Printer")
+    core.restore(store, inc.id, solution="Cleared the queue")
+    import pytest
+
+    from vse_tui.core.kernel.errors import InputError
+
+    with pytest.raises(InputError, match="not a person of the shop"):
+        core.close(store, inc.id, confirmed_by="Robin", acknowledgement="Dana printed a test page with me")
+    assert store.get("incidents", inc.id).status != "closed"

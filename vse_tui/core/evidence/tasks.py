@@ -33,7 +33,7 @@ from ..governance.approvals import content_hash
 from ..governance.approvals import state as approval_state
 from ..governance.people import area_of, roles_of
 from ..governance.process import STEPS, first_open_step
-from ..incidents.process import closes_own_work
+from ..incidents.process import closes_own_work, confirmation_problem, resolver_acknowledgement
 from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import status_name, task_codes
@@ -194,11 +194,12 @@ class Reason(str):
 
     kind: str = ""
     wp: str = ""
+    login: str = ""  # "login": the login mapped to no person
 
 
-def problem(text: str, kind: str, wp: str = "") -> Reason:
+def problem(text: str, kind: str, wp: str = "", login: str = "") -> Reason:
     out = Reason(text)
-    out.kind, out.wp = kind, wp
+    out.kind, out.wp, out.login = kind, wp, login
     return out
 
 
@@ -226,7 +227,9 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
     at = row["at"]
     performer = performer or row.get("person")
     if not performer:
-        problems.append(_("written by the login {login}, mapped to no person").format(login=row.get("os_user") or row["operator"]))
+        login = row.get("os_user") or row["operator"]
+        problems.append(problem(_("written by the login {login}, mapped to no person").format(login=login), "login",
+                                login=login))
     else:
         held = ctx.roles(performer, at, task.code)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
@@ -346,21 +349,25 @@ def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
 
 
 def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
-    out = []
-    if rec.confirmation is None:
-        out.append(_("closed without the affected party's confirmation"))
-    else:
-        who = rec.confirmation.person
-        internal = who and ctx.store.exists("people", {"uuid": who, "affiliation": "internal"})
-        if internal:
-            out.append(_("confirmed by a person of the shop, not by the affected party"))
+    unconfirmed = confirmation_problem(ctx.store, rec)
+    out = [unconfirmed] if unconfirmed else []
     closing = next((r for r in reversed(ctx.history(rec.uuid)) if r["field"] == "status" and r["new_value"] == "closed"),
                    None)
     checked = rec.confirmation is not None and rec.confirmation.checked_by not in (None, rec.resolver)
-    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not checked \
-            and not ctx.acknowledged(rec.uuid):
-        out.append(_("closed by its own resolver without an acknowledgement"))
+    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not checked:
+        out += unacknowledged(ctx.store, rec)
     return out
+
+
+def unacknowledged(store: Reader, rec: Any) -> list[str]:
+    """An incident closed by its own resolver, unchecked: the acknowledgement it needs, as the audit
+    check reads it (`process.resolver_acknowledgement`)."""
+    ack = resolver_acknowledgement(store, rec)
+    if ack is None:
+        return [_("closed by its own resolver without an acknowledgement")]
+    if not ack[1]:
+        return [_("closed by its own resolver, acknowledged with placeholder text only")]
+    return []
 
 
 def _classified(ctx: _Context, rec: Any) -> list[str]:
