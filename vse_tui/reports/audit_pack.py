@@ -55,6 +55,7 @@ from ..core.model.queries import Window
 from ..core.model.records import BY_WP, KINDS, model_for
 from ..core.model.records.registry import PREFIXES
 from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
+from ..core.present.labels import role_words
 from ..i18n.formats import month_and_year
 from ..store.anchor import PACK_ANCHOR, pack_anchor
 from ..store.files import atomic_file, private_folder, translated, write_bytes, write_text
@@ -672,7 +673,7 @@ def _roles_page(pack: _Pack) -> Page:
     store = pack.store
     by_person: dict[str, list[str]] = defaultdict(list)
     for a in store.records("role_assignments", {"state": "active"}):
-        by_person[a.person].append(f"PT:{a.area}" if a.role == "PT" and a.area else a.role)
+        by_person[a.person].append(role_words(a.role, a.area if a.role == "PT" else None))
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
                   p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]

@@ -34,7 +34,7 @@ from ..kernel import clock
 from ..kernel.errors import InputError
 from ..kernel.findings import Finding
 from ..model.records import KINDS, model_for
-from ..present.labels import field_words
+from ..present.labels import code_word, field_words
 from .due import due_items
 from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
 from .lapsed import lapsed_training
@@ -545,7 +545,7 @@ def _competence(store: StorePort) -> list[Finding]:
     today = clock.today()
     return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "
                                               "while they hold {role}").format(
-        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=t.role),
+        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=code_word("role", t.role)),
         dates=(("due", t.due.isoformat()),))
         for t in lapsed_training(store, today)]
 
