@@ -207,3 +207,14 @@ def test_json_keeps_the_codes(run):
     rows = json.loads(run("pt_BR", "incident", "list", "--format", "json", "--limit", "3"))
     assert all(r["state"] in ("new", "in progress", "waiting for customer", "waiting for supplier", "restored",
                               "closed") for r in rows)
+
+
+def test_a_table_heading_is_words_not_a_field_name():
+    """The terminal table's headings are read, not parsed (CSV and JSON keep the field names, which
+    programs read back): 'OUVERT LE', not 'OUVERT_LE'."""
+    from vse_tui.cli.common import column_title
+
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            titles = {c: column_title(c) for c in ("opened_at", "external_ref", "attached_at", "id", "state")}
+        assert not [t for t in titles.values() if "_" in t], (lang, titles)

@@ -77,7 +77,15 @@ ENTRY_KEYS = {"at": N_("at"), "by": N_("by"), "how": N_("how"), "to": N_("to"), 
               "message": N_("message"), "person": N_("person"), "checked_by": N_("checked by"), "check": N_("check"),
               "who": N_("who"), "minutes": N_("minutes"), "billable": N_("billable"), "note": N_("note"),
               "address": N_("address"), "sent_at": N_("sent at"), "delivery": N_("delivery"), "state": N_("state"),
-              "to_person": N_("to person")}
+              "to_person": N_("to person"), "message_id": N_("Message-ID"), "sender": N_("sender"),
+              "sender_name": N_("sender's name"), "subject": N_("subject"), "received_at": N_("received at"),
+              "text": N_("text"), "kind": N_("kind"), "noted_by": N_("noted by"), "meaning": N_("meaning"),
+              "version": N_("version"), "recorded_by": N_("recorded by"), "evidence": N_("evidence"),
+              "priority": N_("priority"), "respond_minutes": N_("response target"),
+              "resolve_minutes": N_("resolution target"), "days": N_("days"), "start": N_("start"), "end": N_("end"),
+              "holidays": N_("holidays"), "always": N_("always")}
+# the items of an entry whose values are codes, and the words that say them (core.present.labels)
+ENTRY_CODES = {"how": "how", "state": "mail", "meaning": "meaning", "kind": "mail_kind"}
 
 
 def _with_unit(key: str, value: Any) -> str:
@@ -123,7 +131,7 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             return ", ".join(render_value(v, labels) for v in value)
         return "\n".join(render_value(v, labels) for v in value)
     if isinstance(value, dict):
-        parts = [(k, code_word("how" if k == "how" else "mail", v) if k in ("how", "state") and isinstance(v, str)
+        parts = [(k, code_word(ENTRY_CODES[k], v) if k in ENTRY_CODES and isinstance(v, str)
                   else (_with_unit(k, v) or render_value(v, labels)))
                  for k, v in value.items()
                  if k not in HIDDEN_KEYS and v not in (None, "", [], {})]

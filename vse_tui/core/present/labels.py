@@ -33,6 +33,7 @@ CODES: dict[str, dict[str, str]] = {
     "how": {"signature": N_("signature"), "email": N_("e-mail"), "paper": N_("paper"), "meeting": N_("meeting"),
             "verbal": N_("verbal"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person"),
             "other": N_("other")},
+    "mail_kind": {"new": N_("new message"), "reply": N_("reply"), "held": N_("held for a person")},
     "meaning": {"approved": N_("approved"), "reviewed": N_("reviewed"),
                 "accepted by the customer": N_("accepted by the customer"),
                 "accepted by the supplier": N_("accepted by the supplier")},
