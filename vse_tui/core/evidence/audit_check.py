@@ -27,7 +27,8 @@ from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..governance.approvals import APPROVE_TASK, check_on_behalf, check_signatures, content_hash, role_warning
 from ..governance.approvals import state as approval_state
-from ..incidents.process import closes_own_work
+from ..governance.people import login_advice
+from ..incidents.process import closes_own_work, confirmation_problem
 from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 from ..kernel import clock
 from ..kernel.errors import InputError
@@ -38,6 +39,7 @@ from .due import due_items
 from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
 from .lapsed import lapsed_training
 from .substance import Index, placeholder, problems
+from .tasks import review_behind, unacknowledged
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -199,8 +201,11 @@ def _time(store: StorePort) -> list[Finding]:
 def _people(store: StorePort) -> list[Finding]:
     out = []
     for login, count, first in store.unattributed_writes():
-        out.append(Finding("person", (_("login {login}").format(login=login),), ngettext("{count} write by the login {login!r}, mapped to no person (on {first}); map it with 'vse-tui people login'", "{count} writes by the login {login!r}, mapped to no person (first on {first}); map it with 'vse-tui people login'", count).format(
-            count=count, login=login, first=_moment_text(first, with_time=False)), dates=(("first", str(first)),)))
+        out.append(Finding("person", (_("login {login}").format(login=login),), ngettext(
+            "{count} write by the login {login!r}, mapped to no person (on {first}); {advice}",
+            "{count} writes by the login {login!r}, mapped to no person (first on {first}); {advice}", count).format(
+            count=count, login=login, first=_moment_text(first, with_time=False), advice=login_advice(login)),
+            dates=(("first", str(first)),)))
     return out
 
 
@@ -210,7 +215,8 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
     for kind, record_id, old, new, seq in store.status_moves():
         wp = wp_of.get(kind)
         if wp and old is not None and not standard.wp(wp).can_move(old, new):
-            out.append(Finding("lifecycle", (record_id or "?",), _("its status went from {old} to {new} (history row {seq}); {wp} does not allow that move").format(old=old, new=new, seq=seq, wp=wp)))
+            out.append(Finding("lifecycle", (record_id or "?",), _("its status went from {old} to {new} (history row {seq}); {wp} does not allow that move").format(
+                old=code_word("status", old), new=code_word("status", new), seq=seq, wp=wp)))
     return out
 
 
@@ -254,20 +260,18 @@ def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
 def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     out = []
 
-    acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"rule": "resolver-closes"})
-            if counts(text)}
     imported = imported_empty.get("closed", {}).get("confirmation", 0)
     if imported:  # the tool they came from kept no confirmation: one finding for all of them
         out.append(Finding("imported", (_("{imported} imported incidents").format(imported=imported),),
                            _("closed without the affected party's confirmation in the tool they came from")))
     for inc in store.records("incidents", {"status": "closed", **HERE}, order="-seq", limit=SCAN):
-        if inc.confirmation is None:
-            out.append(Finding("unconfirmed", (inc.id,), _("closed without the affected party's confirmation")))
+        unconfirmed = confirmation_problem(store, inc)
+        if unconfirmed:
+            out.append(Finding("unconfirmed", (inc.id,), unconfirmed))
         closing = store.last_status_row(inc.uuid, "closed")
         checked = inc.confirmation is not None and inc.confirmation.checked_by not in (None, inc.resolver)
-        if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
-                and not checked:
-            out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
+        if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and not checked:
+            out += [Finding("self-closed", (inc.id,), why) for why in unacknowledged(store, inc)]
 
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
@@ -388,6 +392,29 @@ def _timing(store: StorePort) -> list[Finding]:
         row = store.last_task_row(uuid, "CO.3.3")
         if row and clock.parse_datetime(row["at"]) > clock.parse_datetime(planned):
             out.append(Finding("timing", (rid,), _("its resources were confirmed after its planned start")))
+    return out + _reviews_in_order(store)
+
+
+def _reviews_in_order(store: StorePort) -> list[Finding]:
+    """A deployment reviewed (CO.3.5) before it was deployed (CO.3.4), and the procedures updated as
+    a deployment review before any deployment was reviewed (`tasks.review_behind`, as the map reads it)."""
+    out = []
+    for uuid, rid, deployed in store.rows("change_requests", ["uuid", "id", "deployed_at"], {"state": "reviewed"},
+                                          order="-seq", limit=SCAN):
+        row = store.last_task_row(uuid, "CO.3.5")
+        if row is None:
+            continue
+        if deployed is None or clock.parse_datetime(row["at"]) < clock.parse_datetime(str(deployed)):
+            out.append(Finding("timing", (rid,), _("its deployment was reviewed on {reviewed}, before it was deployed "
+                                                   "({deployed})").format(
+                reviewed=_moment_text(row["at"]), deployed=_moment_text(deployed) if deployed else "-"),
+                dates=(("reviewed", str(row["at"])), *((("deployed", str(deployed)),) if deployed else ()))))
+    for procedure in store.records("procedures", order="-seq", limit=SCAN):
+        row = store.last_task_row(procedure.uuid, "CO.3.5")
+        if row is not None and review_behind(store, procedure) is None:
+            out.append(Finding("timing", (procedure.id or procedure.uuid,), _(
+                "updated as a deployment review (CO.3.5) on {at}, with no deployment reviewed before it").format(
+                at=_moment_text(row["at"])), dates=(("at", str(row["at"])),)))
     return out
 
 
