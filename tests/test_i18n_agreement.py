@@ -54,3 +54,21 @@ def test_a_message_about_a_kind_of_record_named_from_outside_needs_no_agreement(
     with i18n.using("fr"):
         text = i18n._("an existing {kinds}").format(kinds="personne")
         assert "(e)" not in text and "personne" in text
+
+
+@pytest.mark.parametrize("lang", ("en", *TRANSLATED))
+def test_a_label_leaves_out_the_unit_its_value_is_shown_in(lang):
+    """'Délai de résolution (minutes) | 3j 21h' said two units: a figure stored in minutes or days is
+    shown as a duration, so its label names no unit."""
+    from vse_tui.core.present.labels import field_name, field_words
+
+    with i18n.using(lang):
+        for name in ("time_to_resolve_minutes", "waiting_minutes"):
+            for label in (field_name(name), field_words(name)):
+                assert not re.search(r"minut|\(min", label, re.IGNORECASE), (lang, name, label)
+
+
+def test_no_message_separates_with_a_hyphen():
+    """'Carte des preuves - Atelier': a title and a name go apart with a colon, said per language."""
+    found = sorted({msgid for _area, msgid, _forms in _entries("fr") if re.search(r"\w - \{", msgid)})
+    assert not found, found
