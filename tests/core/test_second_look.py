@@ -125,3 +125,15 @@ def test_an_approval_given_with_its_write_a_second_later_is_still_the_authors(st
 def test_every_rule_a_new_shop_meets_says_what_to_do_next():
     for rule in ("content", "draft", "self-approval", "mitigation", "role-warning"):
         assert NEXT[rule]
+
+
+def test_the_audit_pack_lists_the_covered_approvals_for_the_assessor(store, tmp_path):
+    from vse_tui.reports.audit_pack import write_pack
+
+    _goals(store)
+    answer_sole_approver(store, "self")
+    out = tmp_path / "pack"
+    write_pack(store, out)
+    page = next(p for p in out.rglob("audit-check*.md")).read_text(encoding="utf-8")
+    assert "Warnings answered with a compensating control (1)" in page
+    assert "One person writes and approves every document" in page and "BGO-0001" in page
