@@ -91,11 +91,11 @@ def _documents_reviewed(store: StorePort, since: datetime, until: datetime) -> s
             if not any(r.meaning == "reviewed" and clock.to_local(r.at).date() > day for r in rec.approvals):
                 alone.append(f"{rec.id or rec.uuid} v{a.version}")
     if alone:
-        return ngettext("{n} of {total} approval(s) of one's own document in the period had no second look recorded "
+        return ngettext("{n} approval of one's own document of {total} in the period had no second look recorded "
+                        "within {days} days ({ids}): record a review on it (a on its screen, meaning: reviewed)",
+                        "{n} approvals of one's own documents of {total} in the period had no second look recorded "
                         "within {days} days ({ids}): record a review on each (a on its screen, meaning: reviewed)",
-                        "{n} of {total} approval(s) of one's own document in the period had no second look recorded "
-                        "within {days} days ({ids}): record a review on each (a on its screen, meaning: reviewed)",
-                        looked).format(
+                        len(alone)).format(
             n=len(alone), total=looked, days=SECOND_LOOK_DAYS, ids=", ".join(alone[:5]))
     return None
 
