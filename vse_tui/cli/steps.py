@@ -10,7 +10,7 @@ from typing import Any
 
 from vse_tui.i18n import _, formats, ngettext, pgettext
 
-from ..core.governance import setup
+from ..core.governance import setup, yearly
 from ..core.governance.process import approval
 from ..core.incidents import process as inc
 from ..core.incidents.view import incident_view
@@ -275,6 +275,8 @@ def cmd_setup(args) -> int:
                 uuid = store.row("people", ["uuid"], {"title": name.strip()})
                 roles.append((uuid[0] if uuid else None, name.strip(), email.strip(), text.strip()))
         done = setup.save(store, args.step, values, approved, roles, evidence=args.evidence)
+        if args.step == "improvement":  # a plan, not a record: said in one sentence
+            print(one_line(yearly.said(store)))
     return _done(done, _("setup step {step} saved").format(step=code_word("setup_step", args.step))) if done is not None else EXIT_OK
 
 
@@ -515,8 +517,10 @@ def _register_setup_and_records(reg) -> None:
     """The guided setup's steps, and any record added, shown or edited through the generic editor."""
     p = reg.command("setup", _("save a step of the guided setup (the same steps as the setup screen)"), cmd_setup)
     p.add_argument("step", choices=["goals", "scope", "roles", "policy", "approve", "experience", "resources",
-                                    "documents"], words="setup_step", help=_("the step to save"))
-    p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field of the step (repeatable)"))
+                                    "documents", "improvement"], words="setup_step", help=_("the step to save"))
+    p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"),
+                   help=_("a field of the step (repeatable); improvement: due=DATE, preparer=NAME (holds SM), "
+                          "approver=NAME (holds MGT)"))
     p.add_argument("--person", action="append", metavar=pgettext("metavar", "NAME;EMAIL;ROLES"), help=_("roles step: a person and roles"))
     p.add_argument("--approved-by", metavar=pgettext("metavar", "PERSON"), help=_("who approves the step (default: you)"))
     p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature", words="how",

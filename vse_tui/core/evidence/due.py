@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _
 
+from ..governance.yearly import first_report_due, plan
 from ..kernel import clock
-from .tasks import review_intervals
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -74,12 +74,12 @@ def due_items(store: Reads, today: date | None = None, horizon: int = HORIZON_DA
         items.append(DueItem(_parse(row[1] or row[2]) + timedelta(days=YEAR), "improvement report", row[0],
                              _("Yearly improvement report")))
     else:
-        first = store.row("policies", ["created_at"], {}, order="created_at")
-        if first and first[0]:  # from the shop's first day plus the review interval, never on day one
-
-            interval = review_intervals(store).get("GO.4.1") or YEAR  # type: ignore[arg-type]
-            items.append(DueItem(_parse(first[0]) + timedelta(days=interval), "improvement report", "",
-                                 _("First improvement report (GO.4.1)")))
+        first = first_report_due(store)  # the plan's date, else one interval after the first records
+        if first is not None:
+            who = store.titles("people").get(plan(store)["preparer"])
+            items.append(DueItem(first, "improvement report", "",
+                                 _("First improvement report (GO.4.1), prepared by {person}").format(person=who)
+                                 if who else _("First improvement report (GO.4.1)")))
     row = store.row("performance_reports", ["id", "period_end"], {"status": "approved"}, order="-period_end")
     if row and row[1]:
         items.append(DueItem(_parse(row[1]) + timedelta(days=92 + 14), "performance report", row[0],

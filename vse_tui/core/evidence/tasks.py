@@ -33,6 +33,7 @@ from ..governance.approvals import content_hash
 from ..governance.approvals import state as approval_state
 from ..governance.people import area_of, roles_of
 from ..governance.process import STEPS, first_open_step
+from ..governance.yearly import review_intervals
 from ..incidents.process import closes_own_work, confirmation_problem, resolver_acknowledgement
 from ..intake.mail_delivery import reached
 from ..kernel import clock
@@ -658,20 +659,6 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
 
 
 # ---------------------------------------------------------------- the map
-
-
-def review_intervals(store: StorePort) -> dict[str, int]:
-    """task -> days after which its evidence is stale: the approved policy's `review_intervals`,
-    else the shop's defaults (tasks.toml's cadence_days). A policy edited and not yet approved
-    again is not in force: the defaults apply until it is."""
-    # here, not at the top: importing it loads pydantic
-    from ..model.standard import load_standard
-
-    out = {t.code: t.cadence_days for t in load_standard().tasks if t.cadence_days}
-    policy = store.latest("policies")
-    if policy is not None and approval_state(policy).current:  # the policy in force: its approved content
-        out.update({k: int(v) for k, v in (policy.review_intervals or {}).items() if str(v).isdigit()})
-    return out
 
 
 def _holders(store: StorePort) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ from ..kernel.errors import InputError, describe_validation_error
 from ..model.records import model_for
 from ..present.labels import field_name
 from ..relationship.queries import current_customers
+from . import yearly
 from .approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf
 from .people import check_person_name
 
@@ -33,6 +34,12 @@ class Step:
     title: str
     wp: str
     why: str
+    code: str = ""  # the codes the step list shows, when not its task's (the yearly step covers two)
+    document: bool = True  # the step writes its work product (the yearly one only plans it)
+
+    @property
+    def shown_code(self) -> str:
+        return self.code or self.task or self.wp
 
 
 STEPS: tuple[Step, ...] = (
@@ -52,6 +59,11 @@ STEPS: tuple[Step, ...] = (
          N_("The skills each role needs and when they are due; the dashboard reminds you before they lapse.")),
     Step("documents", "GO.3.2", N_("Documents"), "WP.05",
          N_("Where records live, who may change them, how they are backed up and how long they are kept.")),
+    Step("improvement", None, N_("Yearly review"), "WP.07",
+         N_("Once a year you look back: did the shop meet its goals, what do customers say, which of your own "
+            "rules still help, and what you will improve. A new shop has nothing to look back on yet, so here "
+            "you only plan the first improvement report: when it is due, who writes it and who approves it."),
+         code="GO.4", document=False),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
 
@@ -147,6 +159,8 @@ def step_done(store: StorePort, key: str) -> bool:
         return _exists(store, "role_lists", ("updated",))
     if key == "documents":
         return _exists(store, "data_procedures", ("approved",))
+    if key == "improvement":  # planned, or the report itself already written (an import, a second year)
+        return bool(store.setting(yearly.PLAN_DUE)) or store.exists("improvement_reports")
     raise KeyError(key)
 
 

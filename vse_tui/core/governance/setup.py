@@ -17,6 +17,7 @@ from vse_tui.i18n import _
 from ..kernel.errors import InputError
 from ..relationship.queries import current_customers
 from . import process as gov
+from . import yearly
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -122,6 +123,20 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                           required=k == "backup") for k, lbl in labels.items()] + [
             FormField("backup_folder", _("Backup folder"), value=val("backup_folder", cur.backup_folder if cur else ""),
                       placeholder=_("where vse-tui writes its backups (empty: beside the database)"))]
+    if key == "improvement":
+        stored = yearly.plan(store)
+        due = yearly.first_report_due(store)
+        preparers, approvers = yearly.holders(store, yearly.PREPARES), yearly.holders(store, yearly.APPROVES)
+
+        def first(options: dict[str, str], chosen: str) -> str:
+            return chosen if chosen in options else next(iter(options), "")
+
+        return [FormField("due", _("Due"), "date", val("due", due.isoformat() if due else ""), required=True,
+                          placeholder=_("YYYY-MM-DD")),
+                FormField("preparer", _("Prepared by"), "radio", val("preparer", first(preparers, stored["preparer"])),
+                          [(name, uuid) for uuid, name in preparers.items()]),
+                FormField("approver", _("Approved by"), "radio", val("approver", first(approvers, stored["approver"])),
+                          [(name, uuid) for uuid, name in approvers.items()])]
     raise KeyError(key)
 
 
@@ -145,6 +160,8 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
     """Save step `key` from what was typed (and the approval, for a step that approves; one given
     by someone other than the person at the keyboard comes with `evidence`, the message or the
     scan that shows it, attached)."""
+    if key == "improvement":  # what is not given (a command line with no --set) takes the step's offer
+        values = {f.name: values.get(f.name, f.value) for f in fields(store, key, values)} | values
     missing = [f.label for f in fields(store, key, values) if f.required and not str(values.get(f.name) or "").strip()]
     if missing:
         raise InputError(_("{fields}: required").format(fields=', '.join(missing)))
@@ -198,6 +215,9 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
         return rec
     if key == "documents":
         return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved), evidence)
+    if key == "improvement":  # a plan (settings with their history), not a work product: nothing to return
+        yearly.save_plan(store, v["due"], v.get("preparer") or "", v.get("approver") or "")
+        return None
     raise KeyError(key)
 
 

@@ -55,7 +55,7 @@ CODES: dict[str, dict[str, str]] = {
     # the command line's own choices (core.present: --help says them in words, see cli.common.Choices)
     "setup_step": {"goals": N_("Business goals"), "scope": N_("Scope"), "roles": N_("Roles"), "policy": N_("Policy draft"),
                    "approve": N_("Policy approval"), "experience": N_("Customer voice"), "resources": N_("Resources"),
-                   "documents": N_("Documents")},
+                   "documents": N_("Documents"), "improvement": N_("Yearly review")},
     "wait_on": {"customer": N_("the customer"), "supplier": N_("a supplier"), "nobody": N_("nobody: stop waiting")},
     "sort": {"newest": N_("newest first"), "oldest": N_("oldest first"), "priority": N_("by priority"),
              "opened": N_("by the time it was opened")},

@@ -149,7 +149,7 @@ class WizardScreen(BaseScreen):
             style = "bold" if i == self.index else ("green" if done[step.key] else "dim")
             # the code after a space even when the title fills its column (Spanish and French titles do)
             text.append(f"{mark}{_(step.title):<16}", style=style)
-            text.append(f" {step.task or step.wp}\n", style="dim")
+            text.append(f" {step.shown_code}\n", style="dim")
         text.append("\n" + _("step {n} of {total}").format(n=self.index + 1, total=len(gov.STEPS)), style="dim")
         if all(done.values()):
             gaps = setup_gaps(self.store)
