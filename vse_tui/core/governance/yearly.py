@@ -63,7 +63,7 @@ def has_a_year(store: Reads, today: date | None = None) -> bool:
     something to look back on now."""
     today = today or clock.today()
     row = store.row("incidents", ["opened_at"], {"opened_at__isnull": False}, order="opened_at")
-    return bool(row and row[0]) and _day(row[0]) <= today - timedelta(days=YEAR)
+    return row is not None and bool(row[0]) and _day(row[0]) <= today - timedelta(days=YEAR)
 
 
 def holders(store: Reads, role: str) -> dict[str, str]:

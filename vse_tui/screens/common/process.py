@@ -282,21 +282,7 @@ class ProcessScreen(SearchableList):
 
     def action_new_improvement(self) -> None:
         """GO.4.1: the app drafts the improvement report from the period's records."""
-
-        def done(result) -> None:
-            if result is not None:
-                self.notify(_("Drafted {ref}: write the actions (e), then approve it (a)").format(ref=result.id),
-                            title=_("Improvement report"))
-                self.reload()
-                self.app.open_record(result.id)
-
-        year = clock.today().year
-        self.app.push_screen(FormScreen([Field("period", _("Period"), value=str(year), required=True,
-                                               placeholder=_("2026, 2026-Q3 or 2025-12-01..2026-11-30"))],
-                                        lambda v: draft(self.store, parse_period(v["period"])),
-                                        _("Draft the improvement report (GO.4.1, WP.07)"),
-                                        info=_("Drafted from the period's incidents, changes, feedback, agreements "
-                                               "and role warnings; you add the assessments and actions.")), done)
+        draft_improvement(self, self.reload)
 
     def action_new_entry(self) -> None:
         new_entry(self)
@@ -309,6 +295,26 @@ class ProcessScreen(SearchableList):
 
     def search_changed(self) -> None:
         self._fill_records()
+
+
+def draft_improvement(screen, after: Callable[[], None]) -> None:
+    """GO.4.1's form over `screen`: the period to look back on; the draft is made from its records,
+    then opened to write the actions and approve it. `after` runs once it is stored."""
+
+    def done(result) -> None:
+        if result is not None:
+            screen.notify(_("Drafted {ref}: write the actions (e), then approve it (a)").format(ref=result.id),
+                          title=_("Improvement report"))
+            after()
+            screen.app.open_record(result.id)
+
+    year = clock.today().year
+    screen.app.push_screen(FormScreen([Field("period", _("Period"), value=str(year), required=True,
+                                             placeholder=_("2026, 2026-Q3 or 2025-12-01..2026-11-30"))],
+                                      lambda v: draft(screen.store, parse_period(v["period"])),
+                                      _("Draft the improvement report (GO.4.1, WP.07)"),
+                                      info=_("Drafted from the period's incidents, changes, feedback, agreements "
+                                             "and role warnings; you add the assessments and actions.")), done)
 
 
 class GovernanceScreen(ProcessScreen):

@@ -1,4 +1,7 @@
-"""The governance wizard: GO.1.1 -> GO.3.2 in the standard's order, one work product per step.
+"""The governance wizard: GO.1.1 -> GO.4.2 in the standard's order, one work product per step; the
+last, the yearly look back (GO.4.1, GO.4.2), plans the first improvement report (when, who writes it,
+who approves it) since a new shop has nothing to look back on yet, or drafts it at once when the
+records already reach a year back.
 
 Each step is stored when the user saves it (ctrl+s), never before: an untouched database shows no
 half-made work products. What is typed but not yet saved is kept as a draft, so that a quit or a
@@ -17,6 +20,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
 from vse_tui.core.evidence.guide import draft_services, setup_gaps
 from vse_tui.core.governance import process as gov
+from vse_tui.core.governance import yearly
 from vse_tui.core.governance.approvals import new
 from vse_tui.core.governance.people import FIRST_ROLES
 from vse_tui.core.governance.process import list_lines
@@ -40,6 +44,7 @@ from vse_tui.screens.common.forms import (
     person_field,
     read_value,
 )
+from vse_tui.screens.common.process import draft_improvement
 from vse_tui.widgets.keys import hint_text
 
 if TYPE_CHECKING:
@@ -95,6 +100,8 @@ class WizardScreen(BaseScreen):
         Binding("ctrl+b", "back", N_("Back"), id="wizard_back", priority=True),
         Binding("ctrl+r", "add_person", N_("Add person"), id="wizard_add_person", priority=True),
         Binding("ctrl+k", "acknowledge", N_("Acknowledge warning"), id="wizard_acknowledge", priority=True),
+        Binding("ctrl+o", "draft_report", N_("Draft the improvement report now"), id="wizard_draft_report",
+                priority=True),
         Binding("escape", "leave", N_("Leave (saved steps are kept)"), id="wizard_leave"),
         Binding("enter", "next_line", N_("Next line (save from the last)"), id="wizard_next", priority=True,
                 show=False),
@@ -168,6 +175,8 @@ class WizardScreen(BaseScreen):
         self._step_list()
         task = load_standard().task(step.task) if step.task else None
         heading = f"{step.task}  {_(task.title)}" if task else f"{step.wp}  " + _("Business goals and objectives")
+        if step.key == "improvement":
+            heading = "GO.4.1 → GO.4.2  " + _("The yearly look back")
         self.query_one("#wizard-step").border_title = heading
         why = Text(_(step.why))
         if step.key in ("resources", "documents") and not self._policy_updated():
@@ -175,6 +184,12 @@ class WizardScreen(BaseScreen):
         if step.key == "resources" and sole_approver(self.store) is not None:
             why.append("\n" + _("You alone approve what you write: choose below who looks again at each document "
                                 "within 30 days."))
+        if step.key == "improvement":
+            why.append("\n" + _("It counts as done only once the report itself is written and approved; this "
+                                 "step records the plan."), style="dim italic")
+            if yearly.has_a_year(self.store):
+                why.append("\n" + _("Your records already reach a year back: {key} drafts the improvement report "
+                                     "now instead.").format(key=self.key_for("draft_report")), style="bold")
         self.query_one("#step-why", Static).update(why)
         self.query_one("#step-error", Static).update("")
         form = self.query_one("#step-form", VerticalScroll)
@@ -197,6 +212,8 @@ class WizardScreen(BaseScreen):
         pairs = [("save", _("save & next")), ("back", _("back")), ("leave", _("leave (saved steps are kept)"))]
         if step.key == "roles":
             pairs = [("add_person", _("add a person")), ("acknowledge", _("acknowledge a warning")), *pairs]
+        if step.key == "improvement" and yearly.has_a_year(self.store):
+            pairs = [("draft_report", _("draft the report now")), *pairs]
         self.query_one("#step-keys", Static).update(Text(hint_text(self, pairs)))
         self.refresh_bindings()
 
@@ -359,6 +376,8 @@ class WizardScreen(BaseScreen):
         box.display = True
 
     def check_action(self, action: str, parameters) -> bool | None:
+        if action == "draft_report":
+            return self.step.key == "improvement" and yearly.has_a_year(self.store)
         if action in ("add_person", "acknowledge"):
             return True if self.step.key == "roles" else False  # hidden on the other steps
         if action == "back":
@@ -426,7 +445,10 @@ class WizardScreen(BaseScreen):
         except VseError as exc:
             self.query_one("#step-error", Static).update(Text(str(exc)))
             return
-        self.notify(_("{step} saved ({task})").format(step=_(step.title), task=step.task or step.wp))
+        if step.key == "improvement":
+            self.notify(yearly.said(store))
+        else:
+            self.notify(_("{step} saved ({task})").format(step=_(step.title), task=step.task or step.wp))
         if self.index + 1 < len(gov.STEPS):
             self.call_later(self.show_step, self.index + 1)
         else:
@@ -466,6 +488,11 @@ class WizardScreen(BaseScreen):
                            "again); or g → its list → Enter → E to edit, then a to approve.").format(
                 back=self.key_for("back"), save=self.key_for("save")))
             body.append("\n".join(lines), "dark_orange")
+        store = self.store
+        if yearly.planned(store) and not store.exists("improvement_reports"):  # the yearly look back, still ahead
+            body.append(("\n\n" if body.plain else "") + yearly.said(store) + " " + _(
+                "When it is due: g → {list} → a drafts it from the year's records.").format(
+                list=_(BY_KIND["improvement_reports"].LABEL)))
         if drafts:
             body.append(("\n\n" if body.plain else "") + ngettext(
                 "Still a draft of the catalogue: {services}. Describe it (hours, targets, how to use, costs) and "
@@ -524,6 +551,11 @@ class WizardScreen(BaseScreen):
 
     def _stored_rows(self) -> list[tuple[str | None, str, str, str]]:
         return stored_role_rows(self.store)
+
+    def action_draft_report(self) -> None:
+        """The records reach a year back (an import): the improvement report itself, rather than a plan."""
+        if self.step.key == "improvement" and yearly.has_a_year(self.store):
+            draft_improvement(self, self._step_list)
 
     def action_leave(self) -> None:
         go_back(self)
