@@ -131,5 +131,5 @@ async def test_the_setup_step_list_keeps_each_title_apart_from_its_code(lang, sp
         await until(pilot, lambda: isinstance(app.screen, WizardScreen))
         shown = " ".join(widget_text(app, "#step-list").split())
         for step in gov.STEPS:
-            title, code = i18n._(step.title), step.task or step.wp
+            title, code = i18n._(step.title), step.shown_code
             assert f"{title} {code}" in shown, (title, code, shown)

@@ -28,7 +28,7 @@ async def _keys(pilot, *pressed: str) -> None:
 
 
 async def _setup_as_offered(pilot) -> str:
-    """The eight steps: the required items typed, the rest as offered; what the last step says."""
+    """The nine steps: the required items typed, the rest as offered; what the last step says."""
     app = pilot.app
     assert isinstance(app.screen, WizardScreen)
     await type_into(pilot, "#f-shop_name", "Harbour IT")
@@ -53,6 +53,8 @@ async def _setup_as_offered(pilot) -> str:
     await type_into(pilot, f"#{first_need.id}", "Service management foundation course")
     await _keys(pilot, "ctrl+s")  # the second look as offered: the owner looks again on a later day
     assert app.screen.step.key == "documents"
+    await _keys(pilot, "ctrl+s")
+    assert app.screen.step.key == "improvement"  # the yearly look back: its first report planned as offered
     await _keys(pilot, "ctrl+s")
     await pilot.pause()
     # the headline under the form, what remains in the form's place

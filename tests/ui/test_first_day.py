@@ -170,7 +170,8 @@ async def setup(pilot, own_words: bool = True) -> None:
     box.focus()
     await keys(pilot, "space")
     await keys(pilot, "ctrl+s")  # GO.1.2
-    for _ in range(6):  # the policy in the shop's own words, its approval, the customers' voice, resources, documents
+    for _ in range(7):  # the policy in the shop's own words, its approval, the customers' voice, resources, documents,
+        # the yearly review's plan
         if app.screen.step.key == "policy" and own_words:
             await type_into(pilot, "#f-objectives", "Answer every call within an hour and fix most problems the same day")
         if app.screen.step.key == "resources":
@@ -180,7 +181,7 @@ async def setup(pilot, own_words: bool = True) -> None:
         if app.screen.step.key == "documents" and own_words:
             await type_into(pilot, "#f-location", "The shop's vse-tui database on the office laptop, copied nightly")
         await keys(pilot, "ctrl+s")
-        if app.screen.step.key == "documents" and "Not complete" in str(app.screen.query_one("#step-error").render()):
+        if app.screen.step.key == "improvement" and "Not complete" in str(app.screen.query_one("#step-error").render()):
             break
         if "Setup complete" in str(app.screen.query_one("#step-error").render()):
             break

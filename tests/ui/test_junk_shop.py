@@ -59,7 +59,7 @@ async def test_the_junk_shop_through_the_tui_and_the_cli(make_app, tmp_path, mon
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
-        for _step in range(8):  # goals, scope, roles, policy, approval, experience, resources, documents
+        for _step in range(9):  # goals, scope, roles, policy, approval, experience, resources, documents, yearly review
             await _fill_x_and_save(pilot)
             if isinstance(app.screen, ConfirmScreen):  # the scope's lists, shown before they are saved
                 await pilot.press("y")

@@ -2,11 +2,17 @@
 
 from textual.widgets import Checkbox, Input, Static, TextArea
 
+from datetime import date
+
+from vse_tui.core.evidence.due import due_items
+from vse_tui.core.evidence.tasks import evidence_map
 from vse_tui.core.governance import process as gov
+from vse_tui.core.governance.yearly import first_report_due
 from vse_tui.screens.common.who import WhoScreen
+from vse_tui.widgets.rowlist import RowList
 from vse_tui.screens.governance.wizard import WizardScreen
 
-from .conftest import SIZE, burst, type_into
+from .conftest import SIZE, burst, type_into, until, widget_text
 
 
 async def save(pilot) -> None:
@@ -108,10 +114,43 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         await type_into(pilot, f"#{first_need.id}", "Service management foundation")
         await save(pilot)  # GO.3.1
         await save(pilot)  # GO.3.2 with the defaults
+        # the last step, after GO.3.2: the yearly look back (GO.4.1, GO.4.2), its first report planned
+        assert app.screen.step.key == "improvement"
+        steps = " ".join(widget_text(app, "#step-list").split())
+        assert steps.index("Documents GO.3.2") < steps.index("Yearly review GO.4") and "step 9 of 9" in steps
+        assert "GO.4.1 → GO.4.2" in str(app.screen.query_one("#wizard-step").border_title)
+        why = str(app.screen.query_one("#step-why").render())
+        assert "Once a year you look back" in why and "drafts the improvement report now" not in why  # nothing to look back on
+        assert app.screen.query_one("#f-due", Input).value == "2027-11-26"  # one year after the first records
+        assert first_report_due(store) == date(2027, 11, 26)
+        await type_into(pilot, "#f-due", "2026-12-20")
+        await save(pilot)
+        assert store.setting("improvement_due") == "2026-12-20"
+        kim = store.actor.person
+        assert store.setting("improvement_preparer") == kim and store.setting("improvement_approver") == kim
+        rows = [h for h in store.history("improvement_due") if h["field"] == "improvement_due"]
+        assert [(r["new_value"], r["operator"], r["at"][:10]) for r in rows] == [("2026-12-20", "Kim Lee", "2026-11-26")]
+        assert store.count("improvement_reports") == 0
         # every step stored, but in the app's words: the headline, and what remains in the form's place
         said = "\n".join(str(w.render()) for w in app.screen.query("#step-error, #setup-remaining"))
         assert "Setup complete" not in said and "Not complete yet" in said  # not said complete (the map's rule)
         assert "objectives: the app's starting text, unchanged" in said
+        assert "First improvement report due 2026-12-20: Kim Lee prepares it, Kim Lee approves it." in " ".join(said.split())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen.query("#reviews"))
+
+        def reviews() -> str:
+            table = app.screen.query_one("#reviews", RowList)
+            return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))
+
+        await until(pilot, lambda: "First improvement report (GO.4.1), prepared by Kim Lee" in reviews())
+        assert "First improvement report (GO.4.1), prepared by Kim Lee in 24d" in reviews(), reviews()  # Dec 20
+
+    # the plan is no evidence: GO.4.1 and GO.4.2 stay undone until an improvement report is written
+    states = {t.task: t.state for t in evidence_map(store)}
+    assert states["GO.4.1"] != "done" and states["GO.4.2"] != "done"
+    due = [i for i in due_items(store) if i.kind == "improvement report"]
+    assert [(i.due, i.title) for i in due] == [(date(2026, 12, 20), "First improvement report (GO.4.1), prepared by Kim Lee")]
 
     expect = {"business_goals": "approved", "scopes": "approved", "role_lists": "updated", "policies": "approved",
               "cx_approaches": "approved", "data_procedures": "approved"}
