@@ -148,3 +148,36 @@ def test_dates_are_typed_as_the_language_writes_them(tmp_path, capsys, monkeypat
         assert str(store.get("change_requests", "CHG-0001").date_needed) == "2026-12-15"
     finally:
         store.close()
+
+
+def test_setup_improvement_plans_the_first_report_and_due_shows_it(tmp_path, capsys, monkeypatch):
+    """The setup's last step on the command line: with no option it takes the step's offer (one year
+    after the shop's first records, the one holder of SM and of MGT); a date and people as typed;
+    `vse-tui due` shows the planned date; the plan is no evidence of GO.4.1 or GO.4.2."""
+    from vse_tui.core.evidence.tasks import evidence_map
+
+    monkeypatch.setenv("VSE_TUI_OPERATOR", "Kim Lee")
+    db = str(tmp_path / "shop.db")
+    _shop(tmp_path / "shop.db")
+    assert main(["--db", db, "setup", "policy", "--set", "objectives=Fix most calls the same day",
+                 "--set", "review_date=2027-11-01"]) == 0
+    assert main(["--db", db, "setup", "improvement"]) == 0
+    assert "First improvement report due 2027-11-26: Kim Lee prepares it, Kim Lee approves it." in capsys.readouterr().out
+    assert main(["--db", db, "setup", "improvement", "--set", "preparer=Nobody"]) != 0
+    assert "Prepared by: choose one of the people who hold SM: Kim Lee" in capsys.readouterr().err
+    assert main(["--db", db, "setup", "improvement", "--set", "due=2026-11-01"]) != 0
+    assert "not after today" in capsys.readouterr().err
+    assert main(["--db", db, "setup", "improvement", "--set", "due=2026-12-15", "--set", "preparer=kim lee",
+                 "--set", "approver=Kim Lee"]) == 0
+    assert "due 2026-12-15" in capsys.readouterr().out
+    assert main(["--db", db, "due"]) == 0
+    assert "in 19d  2026-12-15  improvement report       First improvement report (GO.4.1), prepared by Kim Lee" in (
+        capsys.readouterr().out)
+    store = open_store(tmp_path / "shop.db", Actor(operator="Kim Lee"))
+    try:
+        rows = [(h["old_value"], h["new_value"]) for h in store.history("improvement_due")]
+        assert rows == [(None, "2027-11-26"), ("2027-11-26", "2026-12-15")]  # the refused ones left nothing
+        states = {t.task: t.state for t in evidence_map(store)}
+        assert states["GO.4.1"] != "done" and states["GO.4.2"] != "done"
+    finally:
+        store.close()

@@ -170,6 +170,32 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
     assert all(gov.progress(store).values())
 
 
+async def test_a_shop_with_a_year_of_records_drafts_its_improvement_report_from_the_last_step(make_app, tmp_path):
+    """Incidents reaching a year back (as after an import): the yearly step offers the improvement
+    report itself, and its key opens the report's form; the draft made there is GO.4.1's record."""
+    from datetime import UTC, datetime
+
+    from vse_tui.core.incidents.process import log_incident
+    from vse_tui.screens.common.forms import FormScreen
+
+    app = make_app(tmp_path / "old.db")
+    store = app.store
+    log_incident(store, "Printer down", opened_at=datetime(2025, 9, 1, 9, 0, tzinfo=UTC))
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(WizardScreen(start=gov.STEP_KEYS.index("improvement")))
+        await until(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.query("#f-due"))
+        why = " ".join(str(app.screen.query_one("#step-why").render()).split())
+        assert "Your records already reach a year back: ^o drafts the improvement report now instead." in why
+        assert "draft the report now" in str(app.screen.query_one("#step-keys").render())
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: store.count("improvement_reports") == 1)
+    report = store.latest("improvement_reports")
+    assert report.status == "draft" and [h["task"] for h in store.history(report.uuid)][:1] == ["GO.4.1"]
+    assert gov.step_done(store, "improvement") and store.setting("improvement_due") is None  # the report, no plan
+
+
 async def test_quitting_midway_resumes_at_the_same_step_with_the_data(make_app, tmp_path):
     path = tmp_path / "half.db"
     app = make_app(path, open_wizard=True, ask_who=True)
