@@ -16,7 +16,7 @@ from vse_tui.store import Actor, open_store
 
 from .conftest import SIZE
 
-SKIP = ("review_date", "due_", "backup_folder", "evidence")  # "Shown by": only for an approval given by someone else
+SKIP = ("review_date", "due_", "f-due", "backup_folder", "evidence")  # "Shown by": only for an approval given by someone else
 
 
 async def _fill_x_and_save(pilot) -> None:
