@@ -254,7 +254,9 @@ class FormScreen(OnceModal):
                     error.styles.padding = (0, 0, 0, width)
                     yield error
             yield Static(Text(self.info), id="form-info")
-            yield Static("", id="form-preview")
+            preview = Static("", id="form-preview")
+            preview.display = self.preview is not None  # a form with nothing to preview keeps its layout
+            yield preview
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
