@@ -33,7 +33,7 @@ def _joined(parts) -> str:
 
 def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> None:
     s = summary(tasks)
-    out.write((_("# Evidence map - {shop}").format(shop=shop) if shop else _("# Evidence map")) + "\n\n")
+    out.write((_("# Evidence map: {shop}").format(shop=shop) if shop else _("# Evidence map")) + "\n\n")
     out.write(_("Generated {when}. Tasks done: {done} of {total} ({per_process}).").format(
         when=clock.local_text(clock.now()), done=s["all"][0], total=s["all"][1],
         per_process=" · ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all")) + "\n\n")
