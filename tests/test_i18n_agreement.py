@@ -72,3 +72,16 @@ def test_no_message_separates_with_a_hyphen():
     """'Carte des preuves - Atelier': a title and a name go apart with a colon, said per language."""
     found = sorted({msgid for _area, msgid, _forms in _entries("fr") if re.search(r"\w - \{", msgid)})
     assert not found, found
+
+
+@pytest.mark.parametrize("lang", ("en", *TRANSLATED))
+def test_a_status_and_a_state_have_two_names_and_messages_keep_them(lang):
+    """Spanish labelled both a record's status and its state 'Estado'; Portuguese said 'situação' in
+    a history row and 'estado' in the line above it."""
+    from vse_tui.core.model.data import field_label
+
+    with i18n.using(lang):
+        status, state = field_label("status"), field_label("state")
+        assert status.lower() != state.lower()
+        line = i18n._("priority {priority} (impact {impact}, urgency {urgency})   status {status}   state {state}")
+    assert f" {status.lower()} {{status}}" in line.lower() and f" {state.lower()} {{state}}" in line.lower(), line

@@ -20,7 +20,7 @@ def audit_json(tasks: list[TaskEvidence]) -> dict:
 
 
 def _status(check) -> str:
-    need = (_(" or ") if check.any_of else " & ").join(words.status(code) for code in check.needed)
+    need = (_(" or ") if check.any_of else _(" and ")).join(words.status(code) for code in check.needed)
     mark = pgettext("value", "yes") if check.ok else pgettext("value", "no")
     cond = f" ({check.condition})" if check.condition else ""
     return _("{wp} {statuses}: {answer}").format(wp=check.wp, statuses=need + cond, answer=mark)

@@ -691,7 +691,7 @@ def _roles_page(pack: _Pack) -> Page:
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
                   p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]
-    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles),
+    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles_said),
                   Mark(_("acknowledged: {mitigation} ({person}, {when})").format(
                       mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
                       when=clock.local_text(w.acknowledged.created_at)), "ok")
