@@ -26,7 +26,7 @@ from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import SearchableList
-from vse_tui.screens.common.forms import Field, FormScreen, new_record_fields
+from vse_tui.screens.common.forms import Field, FormScreen, new_record_fields, preview_for
 from vse_tui.screens.common.guide import SCREEN_KINDS
 from vse_tui.screens.common.kinds import kind_name, kinds_name
 from vse_tui.screens.control.records import CalendarScreen, new_change, new_entry
@@ -264,7 +264,8 @@ class ProcessScreen(SearchableList):
 
         info = _("Starting text is offered: rewrite it to match how your shop works.") if starting_values(kind) else ""
         self.app.push_screen(FormScreen(fields, lambda v: create(store, kind, v),
-                                        _("New {kind}").format(kind=_(model.LABEL).lower()), info=info), done)
+                                        _("New {kind}").format(kind=_(model.LABEL).lower()), info=info,
+                                        preview=preview_for(store, kind)), done)
 
     def action_new_change(self) -> None:
         new_change(self)

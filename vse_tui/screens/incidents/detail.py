@@ -222,7 +222,7 @@ class IncidentDetailScreen(BaseScreen):
             return clock.human_duration(clock.timedelta(minutes=minutes))
 
         # each target says what it allows, and a countdown says when it falls due: "resolve within 3d:
-        # due in 10d" (3d of service hours fall due in 10 days), never "3d: 10d left"
+        # due in 4d" (3 service days over a weekend fall due in 4 days), never "3d: 4d left"
         parts: list = [(_("respond within {target}:").format(target=span(target.respond_minutes)) + " ", "dim")]
         if verdict.response_met is True:
             parts.append((_("met"), "green"))
