@@ -1,16 +1,16 @@
 """Pilot tests of the governance wizard: a first pass on an empty database, and a resume."""
 
-from textual.widgets import Checkbox, Input, Static, TextArea
-
 from datetime import date
+
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from vse_tui.core.evidence.due import due_items
 from vse_tui.core.evidence.tasks import evidence_map
 from vse_tui.core.governance import process as gov
 from vse_tui.core.governance.yearly import first_report_due
 from vse_tui.screens.common.who import WhoScreen
-from vse_tui.widgets.rowlist import RowList
 from vse_tui.screens.governance.wizard import WizardScreen
+from vse_tui.widgets.rowlist import RowList
 
 from .conftest import SIZE, burst, type_into, until, widget_text
 
