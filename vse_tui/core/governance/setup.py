@@ -124,6 +124,8 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
             FormField("backup_folder", _("Backup folder"), value=val("backup_folder", cur.backup_folder if cur else ""),
                       placeholder=_("where vse-tui writes its backups (empty: beside the database)"))]
     if key == "improvement":
+        if store.exists("improvement_reports"):
+            return []  # the report itself is written: nothing left to plan
         stored = yearly.plan(store)
         due = yearly.first_report_due(store)
         preparers, approvers = yearly.holders(store, yearly.PREPARES), yearly.holders(store, yearly.APPROVES)
@@ -216,6 +218,8 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
     if key == "documents":
         return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved), evidence)
     if key == "improvement":  # a plan (settings with their history), not a work product: nothing to return
+        if store.exists("improvement_reports"):
+            return None  # the report is written (an import, a later year): it leads, no plan is stored
         yearly.save_plan(store, v["due"], v.get("preparer") or "", v.get("approver") or "")
         return None
     raise KeyError(key)

@@ -449,7 +449,8 @@ class WizardScreen(BaseScreen):
             self.query_one("#step-error", Static).update(Text(str(exc)))
             return
         if step.key == "improvement":
-            self.notify(yearly.said(store))
+            self.notify(yearly.said(store) if yearly.planned(store) and not store.exists("improvement_reports")
+                        else _("The improvement report is already written: nothing to plan."))
         else:
             self.notify(_("{step} saved ({task})").format(step=_(step.title), task=step.task or step.wp))
         if self.index + 1 < len(gov.STEPS):
