@@ -46,6 +46,16 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise UsageError(_("{message} (see '{prog} --help')").format(message=message, prog=self.prog))
 
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """As argparse's, except that a positional argument of a few words is named by them when it is
+        missing ("the following arguments are required: {customer,supplier,nobody}"), as its usage
+        shows it, not by its name in the code ("on"). Every other positional has a metavar of its own
+        in the person's language (a test walks the parser)."""
+        action = super().add_argument(*args, **kwargs)
+        if not action.option_strings and action.metavar is None and action.choices:
+            action.metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
+        return action
+
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse builds a formatter for every argument it adds, and asks shutil for the terminal's
         # width each time (importing shutil, with bz2 and lzma: 3 ms of every command).

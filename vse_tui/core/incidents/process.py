@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, pgettext, using
 
 from ..governance.assign import who
-from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach
+from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach, unknown_person
 from ..intake.mail_delivery import told_at
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -144,6 +144,26 @@ def log_incident(
 
 def _get(store: StorePort, ref: str) -> Incident:
     return store.get("incidents", ref)
+
+
+def affected_party(store: StorePort, ref: str, text: str | None, label: str) -> str:
+    """The name of the affected party `text` names for incident `ref` (who was told, who confirmed
+    the fix): a person in People (their id, name or login, any affiliation), or the incident's
+    reporter as it was given (a caller who is in no list, say), never anything else. An unknown
+    name is refused with the names it nearly matches. `label`: the field as shown, translated."""
+    text = (text or "").strip()
+    if not text:
+        raise InputError(_("{label}: choose a person").format(label=label))
+    found = find_person(store, text)
+    if found:
+        return found[1]
+    inc = _get(store, ref)
+    reporter = (inc.reporter or "").strip()
+    if reporter and text.lower() == reporter.lower():
+        return reporter
+    refusal = _("{label}: no person {text!r}, nor the incident's reporter (people are added in GO.1.2, or with "
+                "'vse-tui people add')").format(label=label, text=text)
+    raise unknown_person(store, text, refusal, extra=(reporter,) if reporter else ())
 
 
 def classify(store: StorePort, ref: str, *, category: str | None = None, impact: str | None = None,
