@@ -64,9 +64,9 @@ def cmd_incident_classify(args) -> int:
 def cmd_incident_notified(args) -> int:
     with open_store(args, must_exist=True) as store:
         told = inc.affected_party(store, args.incident, args.to, "--to")
-        done = inc.notify(store, args.incident, task=args.task, to=told, how=args.how, message=args.message)
-    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=args.how,
-                                                                                   to=told))
+        how = args.how or inc.reachable_by(store, store.get("incidents", args.incident))
+        done = inc.notify(store, args.incident, task=args.task, to=told, how=how, message=args.message)
+    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=how, to=told))
 
 
 def cmd_incident_restore(args) -> int:
@@ -384,7 +384,9 @@ def _register_incident_steps(reg) -> None:
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], required=True, help=_("the step the message belongs to"))
     p.add_argument("--to", required=True, metavar=pgettext("metavar", "WHO"), help=_("who was told"))
-    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"], default="email", help=_("how they were told (default: email)"))
+    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"],
+                   help=_("how they were told (default: e-mail when there is an address for them, else phone when "
+                          "a number, else in person)"))
     p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=_("what was said (default: the policy's standard message)"))
     p = reg.action(inc, "restore", _("restore the service with its solution (IN.2.4)"), cmd_incident_restore)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))

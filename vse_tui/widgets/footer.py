@@ -33,6 +33,9 @@ class Key(NamedTuple):
 # when the line is short the app's keys yield to the screen's own: these are kept longest, in this
 # order (the rest go first); `?` is always kept: it lists every key, those left out included
 KEPT_LONGEST = ("keys", "new_incident", "go('dashboard')", "go('incidents')")
+# what a key to a process says where its name has no room: the process's code, as the dashboard and
+# the evidence map show it (the standard's identifiers, the same in every language)
+SHORT = {"go('governance')": "GO", "go('control')": "CO", "go('relationship')": "RE", "go('incidents')": "IN"}
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -68,6 +71,7 @@ class KeyFooter(Widget, can_focus=False):
         self.keys: tuple[Key, ...] = ()
         self.palette: Key | None = None
         self._spans: list[tuple[int, int, int, Key]] = []  # (row, start, end, key) of each key as drawn
+        self.drawn: list[tuple[Key, bool]] = []  # the keys drawn, in order, each with whether its words are
         self._hover: Key | None = None
 
     def on_mount(self) -> None:
@@ -135,6 +139,7 @@ class KeyFooter(Widget, can_focus=False):
         hover_style = self.get_component_rich_style("key-footer--hover")
         width = self.size.width
         rows, right = self._layout(width)
+        self.drawn = [(key, not bare) for row in rows for key, bare in row]
         spans: list[tuple[int, int, int, Key]] = []
         text = Text(no_wrap=True, overflow="crop")
         for y, row in enumerate(rows):
@@ -184,12 +189,15 @@ class KeyFooter(Widget, can_focus=False):
                 rooms = [width - self._palette_width(worded_palette)] + [width] * (rows_allowed - 1)
                 if self._pack(own + helper, rooms) is None:
                     continue
-                chosen: list[Key] = []
-                for key in apps:  # the app's keys that fit too, shown in the bar's order
-                    trial = [k for k in keys if k.own or k in helper or k in chosen or k == key]
-                    if self._pack(trial, rooms) is not None:
-                        chosen.append(key)
-                packed = self._pack([k for k in keys if k.own or k in helper or k in chosen], rooms)
+                # the app's keys where they fit, with their words or their short ones (GO for
+                # Governance), on the own keys' rows, else on one more (never past the second)
+                for extra in range(0, 2 if rows_allowed < min(2, most) else 1):
+                    wider = rooms + [width] * extra
+                    chosen = self._fit_apps(keys, own + helper, apps, wider)
+                    if len(chosen) == len(apps) or extra or rows_allowed >= min(2, most):
+                        break
+                packed = self._pack([k for k in self._in_order(keys, chosen) if k.own or k in helper or k in chosen],
+                                    wider)
                 if packed is not None:
                     return [[(k, False) for k in row] for row in packed], worded_palette
         # not even the rows allowed hold the own keys' words: the first keep them, the rest go alone
@@ -200,6 +208,24 @@ class KeyFooter(Widget, can_focus=False):
             if rows is not None:
                 return rows, False
         return [[(k, True) for k in shown]], False
+
+    @classmethod
+    def _in_order(cls, keys: tuple[Key, ...], chosen: list[Key]) -> list[Key]:
+        """The bar's keys in its order, each app key as chosen (its words or its short ones)."""
+        by_action = {k.action: k for k in chosen}
+        return [by_action.get(k.action, k) if not k.own else k for k in keys]
+
+    def _fit_apps(self, keys: tuple[Key, ...], fixed: list[Key], apps: list[Key], rooms: list[int]) -> list[Key]:
+        chosen: list[Key] = []
+        for key in apps:  # the most used first
+            short = SHORT.get(key.action)
+            for variant in (key, key._replace(description=short)) if short else (key,):
+                trial = [k for k in self._in_order(keys, [*chosen, variant])
+                         if k in fixed or k in chosen or k == variant]
+                if self._pack(trial, rooms) is not None:
+                    chosen.append(variant)
+                    break
+        return chosen
 
     def _most_rows(self) -> int:
         """More than one row only where the screen has rows to spare: two from 18 rows, three from 24
@@ -218,9 +244,13 @@ class KeyFooter(Widget, can_focus=False):
         the first keys, the next steps, stay first), or None when they do not fit."""
         rows: list[list[tuple[Key, bool]]] = [[] for _room in rooms]
         used = [0] * len(rooms)
+        last_own = 0  # the app's keys come after the screen's own, on their last row or later
         for key, bare in plan:
             size = cls._bare_width(key) if bare else cls._width(key)
-            row = next((i for i, room in enumerate(rooms) if used[i] + size <= room), None)
+            first = 0 if key.own else last_own
+            row = next((i for i, room in enumerate(rooms) if i >= first and used[i] + size <= room), None)
+            if row is not None and key.own:
+                last_own = max(last_own, row)
             if row is None:
                 return None
             rows[row].append((key, bare))

@@ -146,6 +146,21 @@ def _get(store: StorePort, ref: str) -> Incident:
     return store.get("incidents", ref)
 
 
+def reachable_by(store: StorePort, inc: Incident) -> str:
+    """How the affected party of `inc` can be told, as a notification's `how`: by e-mail when there
+    is an address for them (the incident's contact, else their record in People), else by phone
+    when there is a number, else in person (a caller who walked in and left nothing)."""
+    contact = (inc.reporter_contact or "").strip()
+    email = contact if "@" in contact else ""
+    phone = contact if not email and any(ch.isdigit() for ch in contact) else ""
+    found = find_person(store, inc.reporter) if (inc.reporter or "").strip() else None
+    if found:
+        row = store.row("people", ["email", "phone"], {"uuid": found[0]})
+        if row:
+            email, phone = email or (row[0] or ""), phone or (row[1] or "")
+    return "email" if email.strip() else "phone" if phone.strip() else "in person"
+
+
 def affected_party(store: StorePort, ref: str, text: str | None, label: str) -> str:
     """The name of the affected party `text` names for incident `ref` (who was told, who confirmed
     the fix): a person in People (their id, name or login, any affiliation), or the incident's

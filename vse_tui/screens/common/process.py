@@ -145,15 +145,27 @@ class ProcessScreen(SearchableList):
         kinds = self.query_one("#kinds", OptionList)
         highlighted = kinds.highlighted
         kinds.clear_options()
+        narrow = self.has_class("-narrow")  # a small terminal: the list of kinds gives room to the records
+        room = 18 if narrow else 20
         for kind in self.KINDS:
             model = BY_KIND[kind]
             count = self.store.count(kind)
             label_text = kind_name(kind)
-            name = label_text if len(label_text) <= 20 else label_text[:19] + "…"
-            label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<20}", (f"{count:>5}", "bold" if count else "dim"))
+            name = label_text if len(label_text) <= room else label_text[:room - 1] + "…"
+            # narrow, the work product's code is left to the line above the records, which names it
+            code = () if narrow else ((f"{model.WP or '':6} ", "dim"),)
+            label = Text.assemble(*code, f"{name:<{room}}", (f"{count:>5}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
+        self._kinds_narrow = narrow
         kinds.highlighted = highlighted if highlighted is not None else 0
         self._fill_records()
+
+    _kinds_narrow = False
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.is_mounted and self.has_class("-narrow") != self._kinds_narrow:
+            self.call_after_refresh(self.reload)  # the kinds' labels for the new width
 
     def _fill_records(self) -> None:
         store, kind = self.store, self.kind
