@@ -16,6 +16,7 @@ from vse_tui.core.governance.documents import create, edit
 from vse_tui.core.incidents import policy
 from vse_tui.core.incidents import process as inc_core
 from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.errors import InputError
 from vse_tui.core.relationship import process as relationship
 
 X = "x"
@@ -135,7 +136,12 @@ def build_junk(store) -> dict[str, Any]:
     inc_core.notify(store, inc.id, task="IN.2.3", to=contact.name, how="email", message=X)
     inc_core.restore(store, inc.id, solution=X)
     inc_core.notify(store, inc.id, task="IN.2.4", to=contact.name, how="email", message=X)
-    inc_core.close(store, inc.id, confirmed_by=contact.name, how="email", acknowledgement=TBD, no_change_reason=X)
+    try:  # closing her own work with "tbd" as the second look: refused, the incident stays restored
+        inc_core.close(store, inc.id, confirmed_by=contact.name, how="email", acknowledgement=TBD, no_change_reason=X)
+    except InputError:
+        pass
+    else:
+        raise AssertionError("a placeholder acknowledgement closed an incident")
     prob = inc_core.log_incident(store, "xx", customer=customer.id, service=svc.id, reporter=contact.name,
                                  problem=True)
     inc_core.classify(store, prob.id, category=X, root_cause=X)

@@ -207,3 +207,28 @@ def test_the_demo_never_replaces_a_shops_database_and_keeps_a_copy_of_an_earlier
         kept.close()
         now.close()
     assert not list(tmp_path.glob(".demo.db.*"))  # nothing half-built left behind
+
+
+def test_the_default_demo_reviews_each_deployment_after_it_and_the_map_cites_them_in_order(default_demo, monkeypatch):
+    """On the real clock: every change reviewed (CO.3.5) was deployed (CO.3.4) before; the map's
+    CO.3.5 row names the review its procedure update learnt from, after that change's deployment."""
+    from vse_tui.core.evidence.tasks import evidence_map
+
+    path, _before, _after = default_demo
+    monkeypatch.delenv("VSE_TUI_NOW")
+    store = open_store(path, Actor(operator="Kim Lee", os_user="kim", host="laptop"), create=False)
+    try:
+        reviewed = store.records("change_requests", {"state": "reviewed"})
+        assert reviewed
+        for change in reviewed:
+            review = store.last_task_row(change.uuid, "CO.3.5")
+            assert change.deployed_at is not None and datetime.fromisoformat(review["at"]) >= change.deployed_at
+        rows = {t.task: t for t in evidence_map(store)}
+        co35, co34 = rows["CO.3.5"], rows["CO.3.4"]
+        assert co35.state == "done" and co34.state == "done"
+        cited = [w for w in co35.why if w.text.startswith("after the review of")]
+        assert len(cited) == 1 and cited[0].records[0].startswith("CHG-")
+        assert any(w.text.startswith("by the deployment of CHG-") for w in co34.why)
+        assert not [f for f in audit_check.audit_check(store) if f.rule == "timing"]
+    finally:
+        store.close()

@@ -55,3 +55,45 @@ def test_the_french_evidence_map_report_spaces_its_colons_and_semicolons(store):
     roles = [c[6] for c in cells if ";" in c[6]]
     assert roles and all(" ; " in r and not GLUED.search(r) for r in roles), roles[:3]
     assert re.search(r"sur \d+ \(GO \d+/\d+ · ", text), text[:300]
+
+
+def test_the_french_audit_pack_says_its_rules_in_words_with_spaced_colons(store, tmp_path):
+    """The pack's audit check page: the rules by their words (no key such as approval-stale), and no
+    'rule: text' glued in French."""
+    from vse_tui.core.evidence.audit_check import RULES
+    from vse_tui.reports.audit_pack import write_pack
+
+    with using("fr"):
+        build_junk(store)
+        write_pack(store, tmp_path / "pack")
+    page = (tmp_path / "pack" / "audit-check.md").read_text(encoding="utf-8")
+    text = re.sub(r"\]\([^)]*\)|<a id=[^>]*>|« vse-tui [^»]*»", " ", page)
+    assert not GLUED.search(text), [line for line in text.splitlines() if GLUED.search(line)][:5]
+    keys = [k for k in RULES if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", text) and "-" in k]
+    assert not keys, keys
+    assert "Règle : " in text and "## Les règles contrôlées" in text
+
+
+def test_every_item_of_an_entry_has_a_name_in_words():
+    """A notification's message_id, a mail's sender, an approval's meaning: every item of every
+    entry a record holds is named for a person (the French pack said 'message id')."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from vse_tui.core.model.records import KINDS, model_for
+    from vse_tui.core.present.display import ENTRY_KEYS, HIDDEN_KEYS
+
+    def entries(annotation, out):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            out.add(annotation)
+            return
+        for inner in typing.get_args(annotation):
+            entries(inner, out)
+
+    models: set = set()
+    for kind in KINDS:
+        for info in model_for(kind).model_fields.values():
+            entries(info.annotation, models)
+    missing = sorted(f"{m.__name__}.{k}" for m in models for k in m.model_fields if k not in set(ENTRY_KEYS) | HIDDEN_KEYS)
+    assert models and not missing, missing

@@ -13,12 +13,13 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from vse_tui.i18n import _, ngettext, pgettext
+from vse_tui.i18n import SOURCE_LANGUAGE, _, language, ngettext, pgettext
 
 from ..core.kernel.errors import InputError, VseError
 from ..core.kernel.text import json_safe, one_line, visible
@@ -47,11 +48,16 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(_("{message} (see '{prog} --help')").format(message=message, prog=self.prog))
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
-        """As argparse's, except that a positional argument of a few words is named by them when it is
-        missing ("the following arguments are required: {customer,supplier,nobody}"), as its usage
-        shows it, not by its name in the code ("on"). Every other positional has a metavar of its own
-        in the person's language (a test walks the parser)."""
+        """argparse's, plus `words`: the choices are stored codes, and this says them in words (a
+        field of core.present.labels.code_word, or a dict code -> N_ text): see `Choices`. A
+        positional argument of a few words is named by its codes when it is missing ("the
+        following arguments are required: {customer,supplier,nobody}"), as its usage shows it, not
+        by its name in the code ("on"); every other positional has a metavar of its own in the
+        person's language (a test walks the parser)."""
+        words = kwargs.pop("words", None)
         action = super().add_argument(*args, **kwargs)
+        if words is not None:
+            Choices.attach(action, words)
         if not action.option_strings and action.metavar is None and action.choices:
             action.metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
         return action
@@ -66,6 +72,54 @@ class Parser(argparse.ArgumentParser):
             formatter = formatter_class(prog=self.prog)
         formatter._Section = _Section  # type: ignore[assignment]  # headings as the language writes them
         return formatter
+
+
+class Choices:
+    """A choice among stored codes (--impact high, --how phone): the value accepted is the code,
+    which scripts type and which works in every language, or its word in the language spoken
+    (`--impact alto` in Portuguese); --help lists each code with its word, and a wrong value is
+    refused with that list."""
+
+    def __init__(self, codes: list[str], words: str | dict[str, str]) -> None:
+        self.codes = codes
+        self.words = words
+
+    @classmethod
+    def attach(cls, action: argparse.Action, words: str | dict[str, str]) -> None:
+        codes = [str(c) for c in action.choices or []]
+        choices = cls(codes, words)
+        action.type = choices
+        said = choices.listing()
+        if said and action.help and action.help is not argparse.SUPPRESS:
+            action.help = _("{help}: {choices}").format(help=action.help, choices=said.replace("%", "%%"))
+
+    def word(self, code: str) -> str:
+        if isinstance(self.words, dict):
+            return _(self.words[code]) if code in self.words else code
+        return code_word(self.words, code)
+
+    def listing(self) -> str:
+        """Each code with its word ("high (alto), medium (médio)"); "" in English, where the code
+        is the word."""
+        pairs = [(code, self.word(code)) for code in self.codes]
+        if language() == SOURCE_LANGUAGE or all(word == code for code, word in pairs):
+            return ""
+        return ", ".join(_("{code} ({word})").format(code=code, word=word) if word != code else code
+                         for code, word in pairs)
+
+    def __call__(self, text: str) -> str:
+        wanted = _folded(text)
+        for code in self.codes:
+            if wanted in (_folded(code), _folded(self.word(code))):
+                return code
+        # argparse's own words for it, the choices said in words
+        raise argparse.ArgumentTypeError(_("invalid choice: %(value)r (choose from %(choices)s)") % {
+            "value": text, "choices": self.listing() or ", ".join(map(repr, self.codes))})
+
+
+def _folded(text: str) -> str:
+    """A word as compared with another typed: case and accents aside ("Médio" is "medio")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.strip().casefold()) if not unicodedata.combining(c))
 
 
 class _Section(argparse.HelpFormatter._Section):

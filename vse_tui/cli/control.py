@@ -87,12 +87,12 @@ def register(reg) -> None:
     p = reg.action(g, "add", _("request a change (WP.11, draft); prints its id"), cmd_change_add,
                    _("request and list changes (CO)"))
     p.add_argument("title", metavar=pgettext("metavar", "TITLE"), help=_("what the change is, in a line"))
-    p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal",
+    p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal", words="change_type",
                    help=_("the kind of change (default: normal; pre-approved only from a type, see --template)"))
     p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item affected (repeatable)"))
     p.add_argument("--purpose", metavar=pgettext("metavar", "TEXT"), help=_("why the change is asked for"))
     p.add_argument("--priority", choices=["P1", "P2", "P3", "P4", "P5"], default="P3", help=_("how urgent (default: P3)"))
-    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium", help=_("the risk of making it (default: medium)"))
+    p.add_argument("--risk", choices=["low", "medium", "high"], default="medium", words="risk", help=_("the risk of making it (default: medium)"))
     p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("the customer it is for: id, short code or name"))
     p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("the service it changes: id or name"))
     p.add_argument("--needed", metavar=pgettext("metavar", "DATE"), help=_("date needed (YYYY-MM-DD)"))

@@ -447,7 +447,7 @@ def _register_sync(reg) -> None:
     reg.action("sync", "conflicts", _("list the conflicts waiting for a choice"), cmd_sync)
     p = reg.action("sync", "resolve", _("settle a conflict"), cmd_sync)
     p.add_argument("conflict", metavar=pgettext("metavar", "N"), type=int, help=_("the conflict's number, as sync conflicts lists it"))
-    p.add_argument("--keep", choices=["local", "remote"], required=True, help=_("which side's value to keep"))
+    p.add_argument("--keep", choices=["local", "remote"], required=True, words="sync_side", help=_("which side's value to keep"))
     reg.action("sync", "peers", _("the copies this database exchanges with"), cmd_sync)
 
 

@@ -82,7 +82,8 @@ def cmd_people_list(args) -> int:
     with open_store(args, must_exist=True) as store:
         rows = people_rows(store)
     print_rows(args, rows, ["id", "name", "affiliation", "login", "roles", "key"] if args.format == "table"
-               else ["id", "uuid", "name", "affiliation", "organisation", "email", "login", "roles", "key"])
+               else ["id", "uuid", "name", "affiliation", "organisation", "email", "login", "roles", "key"],
+               codes={"roles": "roles"})
     return EXIT_OK
 
 
@@ -319,7 +320,7 @@ def _register_people(reg) -> None:
     p.add_argument("name", metavar=pgettext("metavar", "NAME"), help=_("the person's full name"))
     p.add_argument("--email", metavar=pgettext("metavar", "E"), help=_("their e-mail address"))
     p.add_argument("--phone", metavar=pgettext("metavar", "P"), help=_("their phone number"))
-    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal",
+    p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal", words="affiliation",
                    help=_("the shop's own (default), or a contact of a customer or supplier"))
     p.add_argument("--roles", metavar=pgettext("metavar", "ROLES"), help=_("comma-separated: SM,CM,IM,RM,MGT,PT or PT:change|incident|relationship"))
     p.add_argument("--os-user", metavar=pgettext("metavar", "LOGIN"), help=_("the login this person uses: their writes are theirs"))
@@ -367,9 +368,9 @@ def _register_approve(reg) -> None:
     p = reg.command("approve", _("approve the current version of a record (a signature bound to its content)"), cmd_approve)
     p.add_argument("ref", metavar=pgettext("metavar", "ID"), help=_("the record's id, e.g. POL-0001"))
     p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who approved (default: you); a contact for an acceptance"))
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature", words="how",
                    help=_("how the approval was given (default: signature)"))
-    p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"],
+    p.add_argument("--meaning", choices=["approved", "reviewed", "accepted by the customer", "accepted by the supplier"], words="meaning",
                    default="approved", help=_("what the approval means (default: approved)"))
     p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("for a verbal approval: who noted it"))
     p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with the approval"))

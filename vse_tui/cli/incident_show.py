@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from vse_tui.i18n import _, pgettext
 
-from ..core.evidence.next_step import next_step
+from ..core.evidence.next_step import next_step, unmapped_login_text
 from ..core.incidents.view import incident_view
 from ..core.kernel.text import visible
 from .common import EXIT_OK, add_format, add_out, dump_json, open_store, output
@@ -40,6 +40,7 @@ def next_text(store, inc) -> str:
         lines.append(_("IN.2.1 lacks {what} ({command})").format(what="; ".join(nxt.gaps),
                                                                  command=f"vse-tui {COMMANDS['edit'].format(ref=inc.id)}"))
     lines.extend(_("IN.2.1: {what}").format(what=role) for role in nxt.roles)
+    lines.extend(unmapped_login_text(login) for login in nxt.logins)
     if nxt.shop_task:
         lines.append(_("{task} waits on the shop's {records} (vse-tui report audit)").format(
             task=nxt.shop_task, records=", ".join(nxt.shop_records)))

@@ -82,8 +82,8 @@ def register(reg) -> None:
     p.add_argument("summary", metavar=pgettext("metavar", "SUMMARY"), help=_("what is wrong, in a line"))
     p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("customer id, short code or name (default: last used)"))
     p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("service id or name (default: last used)"))
-    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", help=_("how much it affects (default: medium)"))
-    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", help=_("how soon it hurts (default: medium)"))
+    p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", words="impact", help=_("how much it affects (default: medium)"))
+    p.add_argument("--urgency", choices=["high", "medium", "low"], default="medium", words="urgency", help=_("how soon it hurts (default: medium)"))
     p.add_argument("--reporter", metavar=pgettext("metavar", "R"), help=_("who reported it: a contact's id or name"))
     p.add_argument("--details", metavar=pgettext("metavar", "TEXT"), help=_("what the reporter said, in full"))
     p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item involved (repeatable)"))
@@ -100,7 +100,7 @@ def register(reg) -> None:
     whose.add_argument("--mine", action="store_true", help=_("only incidents assigned to you"))
     whose.add_argument("--assignee", metavar=pgettext("metavar", "PERSON"), help=_("only incidents assigned to PERSON"))
     whose.add_argument("--unassigned", action="store_true", help=_("only incidents nobody has"))
-    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest",
+    p.add_argument("--sort", choices=["newest", "oldest", "priority", "opened"], default="newest", words="sort",
                    help=_("order of the list (default: newest first)"))
     add_format(p, "table", "json", "csv")
     add_limit(p)

@@ -66,7 +66,8 @@ def cmd_incident_notified(args) -> int:
         told = inc.affected_party(store, args.incident, args.to, "--to")
         how = args.how or inc.reachable_by(store, store.get("incidents", args.incident))
         done = inc.notify(store, args.incident, task=args.task, to=told, how=how, message=args.message)
-    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=how, to=told))
+    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=code_word("how", how),
+                                                                                   to=told))
 
 
 def cmd_incident_restore(args) -> int:
@@ -105,7 +106,7 @@ def cmd_incident_reopen(args) -> int:
 def cmd_incident_wait(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = inc.set_waiting(store, args.incident, None if args.on == "nobody" else args.on)
-    return _done(done, _("state: {state}").format(state=done.state))
+    return _done(done, _("state: {state}").format(state=code_word("state", done.state)))
 
 
 def cmd_incident_time(args) -> int:
@@ -125,7 +126,7 @@ def cmd_change_evaluate(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.evaluate(store, args.change, not args.reject, who=args.by, how=args.how, noted_by=args.noted_by,
                            reason=args.reason or "", mitigation=args.mitigation, evidence=args.evidence)
-    return _done(done, done.status or "")
+    return _done(done, code_word("status", done.status))
 
 
 def cmd_change_schedule(args) -> int:
@@ -167,7 +168,7 @@ def cmd_change_test(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = co.test(store, args.change, summary=args.summary, result=args.result, tested_by=args.by or "",
                        levels_and_types=args.levels or "", errors=args.errors or "", validated_by=args.validated_by or "")
-    return _done(done, _("tested: {result} (CO.3.1)").format(result=args.result))
+    return _done(done, _("tested: {result} (CO.3.1)").format(result=code_word("result", args.result)))
 
 
 def cmd_change_confirm(args) -> int:
@@ -213,7 +214,7 @@ def cmd_schedule_entry(args) -> int:
 
     with open_store(args) as store:
         done = co.add_entry(store, args.title, args.type, args.starts, args.ends, args.repeat)
-    return _done(done, _("{kind} on the schedule").format(kind=args.type))
+    return _done(done, _("{kind} on the schedule").format(kind=code_word("item_type", args.type)))
 
 
 # ---------------------------------------------------------------- training (IN.1.1, IN.1.2)
@@ -226,7 +227,7 @@ def cmd_training_met(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = roles.record_training(store, args.training, met_on=_date(args.on), due_on=_date(args.due),
                                      note=args.note or "")
-    return _done(done, _("training recorded as met on {day} (IN.1.1)").format(day=done.met_on))
+    return _done(done, _("training recorded as met on {day} (IN.1.1)").format(day=formats.date_text(done.met_on) if done.met_on else ""))
 
 
 def cmd_training_renew(args) -> int:
@@ -236,7 +237,7 @@ def cmd_training_renew(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = roles.renew_competence(store, args.training, due_on=_date(args.due), met_on=_date(args.on),
                                       note=args.note or "")
-    return _done(done, _("competence renewed, due again {day} (IN.1.2)").format(day=done.due_on))
+    return _done(done, _("competence renewed, due again {day} (IN.1.2)").format(day=formats.date_text(done.due_on) if done.due_on else ""))
 
 
 # ---------------------------------------------------------------- feedback, roles, setup, any record
@@ -246,7 +247,7 @@ def cmd_feedback_step(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = rel.feedback_step(store, args.feedback, args.step, outcome=args.outcome or "",
                                  signed_off_by=args.signed_off_by)
-    return _done(done, _("now {state}").format(state=done.state))
+    return _done(done, _("now {state}").format(state=code_word("state", done.state)))
 
 
 def cmd_roles_acknowledge(args) -> int:
@@ -277,7 +278,7 @@ def cmd_setup(args) -> int:
                 uuid = store.row("people", ["uuid"], {"title": name.strip()})
                 roles.append((uuid[0] if uuid else None, name.strip(), email.strip(), text.strip()))
         done = setup.save(store, args.step, values, approved, roles, evidence=args.evidence)
-    return _done(done, _("setup step {step} saved").format(step=args.step)) if done is not None else EXIT_OK
+    return _done(done, _("setup step {step} saved").format(step=code_word("setup_step", args.step))) if done is not None else EXIT_OK
 
 
 def cmd_record_add(args) -> int:
@@ -296,7 +297,7 @@ def cmd_record_edit(args) -> int:
     with open_store(args, must_exist=True) as store:
         rec = store.find(args.ref)
         done = documents.edit(store, rec.KIND, rec.id, _pairs(args.set))
-    return _done(done, _("version {version} ({status})").format(version=done.version, status=done.status))
+    return _done(done, _("version {version} ({status})").format(version=done.version, status=code_word("status", done.status)))
 
 
 def cmd_record_show(args) -> int:
@@ -358,7 +359,7 @@ def register(reg) -> None:
 def _approver_options(p) -> None:
     """Who decided, how, and what covers a role rule's risk: the options of each approving step."""
     p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who decided (default: you)"))
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="other",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="other", words="how",
                    help=_("how the decision was given (default: other)"))
     p.add_argument("--noted-by", metavar=pgettext("metavar", "PERSON"), help=_("who noted a verbal decision"))
     p.add_argument("--mitigation", metavar=pgettext("metavar", "TEXT"), help=_("how the risk is covered, when a role rule warns"))
@@ -373,8 +374,8 @@ def _register_incident_steps(reg) -> None:
     p = reg.action(inc, "classify", _("classify and link an incident (IN.2.2)"), cmd_incident_classify)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--category", metavar=pgettext("metavar", "TEXT"), help=_("what kind of incident it is"))
-    p.add_argument("--impact", choices=["high", "medium", "low"], help=_("how much it affects"))
-    p.add_argument("--urgency", choices=["high", "medium", "low"], help=_("how soon it hurts"))
+    p.add_argument("--impact", choices=["high", "medium", "low"], words="impact", help=_("how much it affects"))
+    p.add_argument("--urgency", choices=["high", "medium", "low"], words="urgency", help=_("how soon it hurts"))
     p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("a configuration item involved (repeatable)"))
     p.add_argument("--related", action="append", metavar=pgettext("metavar", "INC"), help=_("a related incident (repeatable)"))
     p.add_argument("--change", action="append", metavar=pgettext("metavar", "CHG"), help=_("a change request involved (repeatable)"))
@@ -384,7 +385,7 @@ def _register_incident_steps(reg) -> None:
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], required=True, help=_("the step the message belongs to"))
     p.add_argument("--to", required=True, metavar=pgettext("metavar", "WHO"), help=_("who was told"))
-    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"],
+    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"], words="how",
                    help=_("how they were told (default: e-mail when there is an address for them, else phone when "
                           "a number, else in person)"))
     p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=_("what was said (default: the policy's standard message)"))
@@ -395,7 +396,7 @@ def _register_incident_steps(reg) -> None:
     p = reg.action(inc, "close", _("close with the affected party's confirmation (IN.2.5)"), cmd_incident_close)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--confirmed-by", required=True, metavar=pgettext("metavar", "WHO"), help=_("the affected party who confirmed it is fixed"))
-    p.add_argument("--how", choices=["phone", "email", "in person", "other"], default="phone", help=_("how they confirmed (default: phone)"))
+    p.add_argument("--how", choices=["phone", "email", "in person", "other"], default="phone", words="how", help=_("how they confirmed (default: phone)"))
     p.add_argument("--solution", metavar=pgettext("metavar", "TEXT"), help=_("the resolution, if not recorded at the restore"))
     p.add_argument("--root-cause", metavar=pgettext("metavar", "TEXT"), help=_("what caused it, when known"))
     p.add_argument("--no-change-reason", metavar=pgettext("metavar", "TEXT"), help=_("why a significant incident needs no change request"))
@@ -415,14 +416,14 @@ def _register_incident_upkeep(reg) -> None:
                    cmd_incident_raise_change)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--title", metavar=pgettext("metavar", "TEXT"), help=_("the change request's title (default: from the incident)"))
-    p.add_argument("--type", choices=["normal", "emergency"], default="normal", help=_("the kind of change (default: normal)"))
+    p.add_argument("--type", choices=["normal", "emergency"], default="normal", words="change_type", help=_("the kind of change (default: normal)"))
     p = reg.action(inc, "reopen", _("reopen a closed incident"), cmd_incident_reopen)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("reason", metavar=pgettext("metavar", "REASON"), help=_("why it is reopened"))
     p = reg.action(inc, "wait", _("wait for the customer or a supplier (the clock stops), or stop waiting"),
                    cmd_incident_wait)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
-    p.add_argument("on", choices=["customer", "supplier", "nobody"], help=_("who it waits for (nobody: stop waiting)"))
+    p.add_argument("on", choices=["customer", "supplier", "nobody"], words="wait_on", help=_("who it waits for (nobody: stop waiting)"))
     p = reg.action(inc, "time", _("log time spent on an incident"), cmd_incident_time)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("minutes", metavar=pgettext("metavar", "MINUTES"), type=int, help=_("minutes spent"))
@@ -457,7 +458,7 @@ def _register_change_steps(reg) -> None:
     p = reg.action(ch, "test", _("publish the test report, pass or fail (CO.3.1)"), cmd_change_test)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
     p.add_argument("--summary", required=True, metavar=pgettext("metavar", "TEXT"), help=_("what the test showed"))
-    p.add_argument("--result", choices=["pass", "fail"], required=True, help=_("the verdict"))
+    p.add_argument("--result", choices=["pass", "fail"], required=True, words="result", help=_("the verdict"))
     p.add_argument("--levels", metavar=pgettext("metavar", "TEXT"), help=_("the levels and types of test"))
     p.add_argument("--errors", metavar=pgettext("metavar", "TEXT"), help=_("what failed and how it was fixed"))
     p.add_argument("--by", metavar=pgettext("metavar", "WHO"), help=_("who tested (default: you)"))
@@ -482,10 +483,10 @@ def _register_schedule_entry(reg) -> None:
     p = reg.action("change", "schedule-entry", _("put a change window, maintenance window or business event on the schedule"),
                    cmd_schedule_entry)
     p.add_argument("title", metavar=pgettext("metavar", "TITLE"), help=_("what the entry is called"))
-    p.add_argument("--type", choices=["change window", "maintenance window", "business event"], required=True, help=_("the kind of entry"))
+    p.add_argument("--type", choices=["change window", "maintenance window", "business event"], required=True, words="item_type", help=_("the kind of entry"))
     p.add_argument("starts", metavar=pgettext("metavar", "START"), help=_("YYYY-MM-DD HH:MM"))
     p.add_argument("ends", metavar=pgettext("metavar", "END"), nargs="?", help=_("YYYY-MM-DD HH:MM"))
-    p.add_argument("--repeat", choices=["none", "weekly", "monthly"], default="none", help=_("how it recurs (default: none)"))
+    p.add_argument("--repeat", choices=["none", "weekly", "monthly"], default="none", words="recurrence", help=_("how it recurs (default: none)"))
 
 
 def _register_training_feedback_roles(reg) -> None:
@@ -504,7 +505,7 @@ def _register_training_feedback_roles(reg) -> None:
 
     p = reg.action("feedback", "step", _("move a feedback entry to its next step (RE.2.3)"), cmd_feedback_step)
     p.add_argument("feedback", metavar=pgettext("metavar", "FB"), help=_("the feedback entry, e.g. FB-0007"))
-    p.add_argument("step", choices=["acknowledged", "investigated", "answered", "escalated", "closed"], help=_("the step it moves to"))
+    p.add_argument("step", choices=["acknowledged", "investigated", "answered", "escalated", "closed"], words="state", help=_("the step it moves to"))
     p.add_argument("--outcome", metavar=pgettext("metavar", "TEXT"), help=_("what the investigation found"))
     p.add_argument("--signed-off-by", metavar=pgettext("metavar", "WHO"), help=_("who signed the closure off"))
 
@@ -519,11 +520,11 @@ def _register_setup_and_records(reg) -> None:
     """The guided setup's steps, and any record added, shown or edited through the generic editor."""
     p = reg.command("setup", _("save a step of the guided setup (the same steps as the setup screen)"), cmd_setup)
     p.add_argument("step", choices=["goals", "scope", "roles", "policy", "approve", "experience", "resources",
-                                    "documents"], help=_("the step to save"))
+                                    "documents"], words="setup_step", help=_("the step to save"))
     p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field of the step (repeatable)"))
     p.add_argument("--person", action="append", metavar=pgettext("metavar", "NAME;EMAIL;ROLES"), help=_("roles step: a person and roles"))
     p.add_argument("--approved-by", metavar=pgettext("metavar", "PERSON"), help=_("who approves the step (default: you)"))
-    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature",
+    p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature", words="how",
                    help=_("how the step was approved (default: signature)"))
     p.add_argument("--evidence", metavar=pgettext("metavar", "FILE"),
                    help=_("recording someone else's approval (--approved-by, --how email or paper): the message "

@@ -37,7 +37,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "es", "pt_BR", "fr")
 # each language by its own name, as the error for an unknown one and the docs list them
 PSEUDO = "en_XA"  # the pseudo-language of vse_tui.i18n.pseudo: for finding what is cut or not wrapped
-NAMES = {"en": "English", "es": "español", "pt_BR": "português do Brasil", "fr": "français"}
+NAMES = {"en": "English", "es": "Español", "pt_BR": "Português (Brasil)", "fr": "Français"}
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _language = SOURCE_LANGUAGE
@@ -250,7 +250,7 @@ def match_language(tag: str | None) -> str | None:
         return None
     names = {"english": "en", "inglés": "en", "español": "es", "spanish": "es", "castellano": "es",
              "português": "pt_BR", "portugues": "pt_BR", "portuguese": "pt_BR", "français": "fr",
-             "francais": "fr", "french": "fr"}
+             "francais": "fr", "french": "fr", **{name.lower(): code for code, name in NAMES.items()}}
     if text in names:
         return names[text]
     base = text.split("_", 1)[0]

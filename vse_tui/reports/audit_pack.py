@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, language, ngettext, pgettext
 
 from ..core.evidence.attachments import stored_path
-from ..core.evidence.audit_check import RULES
+from ..core.evidence.audit_check import PROBLEMS, RULES
 from ..core.evidence.lapsed import training_states
 from ..core.evidence.signoffs import signoffs
 from ..core.evidence.tasks import evidence_map, review_intervals, summary
@@ -55,6 +55,7 @@ from ..core.model.queries import Window
 from ..core.model.records import BY_WP, KINDS, model_for
 from ..core.model.records.registry import PREFIXES
 from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
+from ..core.present.labels import role_words
 from ..i18n.formats import month_and_year
 from ..store.anchor import PACK_ANCHOR, pack_anchor
 from ..store.files import atomic_file, private_folder, translated, write_bytes, write_text
@@ -637,17 +638,26 @@ def _task_blocks(pack: _Pack, tasks, s: dict[str, tuple[int, int]]) -> list[tupl
 
 
 def _check_blocks(pack: _Pack, findings) -> list[tuple[str, Any]]:
-    """The audit check's page: how many findings, the rules, and a row per finding."""
+    """The audit check's page as `vse-tui audit check` says it: how many findings, then per rule
+    broken what is wrong, the rule and a row per finding; last, every rule the check applies. A rule
+    is named by its words, never its key (the key is for `--format json`)."""
     check: list[tuple[str, Any]] = [
         ("p", Mark(ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
                    "no" if findings else "ok")),
         ("p", _("What an assessor reading these records would question, rule by rule (the same list as "
-                "'vse-tui audit check'). The rules: {rules}.").format(
-                    rules="; ".join(f"{k}: {_(v)}" for k, v in RULES.items())))]
-    if findings:
-        check.append(("table", ([pgettext("audit pack", "rule"), pgettext("audit pack", "records"),
-                                 pgettext("audit pack", "finding")],
-                                [[f.rule, [pack.link(r) for r in f.records], f.what] for f in findings])))
+                "'vse-tui audit check').") if findings else
+         _("No findings: nothing an assessor would question by these rules."))]
+    head = [pgettext("audit pack", "records"), pgettext("audit pack", "finding")]
+    for rule, text in [*RULES.items(), ("", "")]:
+        mine = [f for f in findings if f.rule == rule or (not rule and f.rule not in RULES)]
+        if not mine:
+            continue
+        check.append(("h2", f"{_(PROBLEMS[rule]) if rule else _('Other findings')} ({len(mine)})"))
+        if text:
+            check.append(("p", _("Rule: {rule}.").format(rule=_(text))))
+        check.append(("table", (head, [[[pack.link(r) for r in f.records], f.what] for f in mine])))
+    check += [("h2", _("The rules checked")),
+              ("table", ([pgettext("audit pack", "rule")], [[_(text)] for text in RULES.values()]))]
     return check
 
 
@@ -672,7 +682,7 @@ def _roles_page(pack: _Pack) -> Page:
     store = pack.store
     by_person: dict[str, list[str]] = defaultdict(list)
     for a in store.records("role_assignments", {"state": "active"}):
-        by_person[a.person].append(f"PT:{a.area}" if a.role == "PT" and a.area else a.role)
+        by_person[a.person].append(role_words(a.role, a.area if a.role == "PT" else None))
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
                   p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]

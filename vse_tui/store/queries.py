@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
-from ..core.incidents.process import OPEN_STATES
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.model.ids import new_uuid
-from ..core.model.incident_rows import IncidentQuery, IncidentRow
+from ..core.model.incident_rows import OPEN_STATES, IncidentQuery, IncidentRow
 from ..core.model.records import KINDS, model_for
 from .anchor import check_anchor
 from .columns import SEARCH_KINDS, TIME_SPENT_SET
@@ -33,7 +32,7 @@ from .writes import FUTURE_REASON
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..core.model.incident_rows import IncidentQuery, IncidentRow
+    from ..core.model.incident_rows import OPEN_STATES, IncidentQuery, IncidentRow
     from ..core.model.records import Record
     from .anchor import Tip
 

@@ -32,7 +32,7 @@ from ..model.lookup import resolve
 from ..model.records import Approval
 from ..model.records import control as records
 from ..present.fields import parse
-from ..present.labels import field_name
+from ..present.labels import code_word, field_name
 from .schedule import overdue_changes
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def full_normal_path_gaps(store: StorePort, change: ChangeRequest) -> list[str]:
     """What a change still lacks to have gone through the whole normal path (empty when it has)."""
     gaps = []
     if change.change_type != "normal":
-        gaps.append(_("it is a {type} change, not a normal one").format(type=change.change_type))
+        gaps.append(_("it is a {type} change, not a normal one").format(type=code_word("change_type", change.change_type)))
     if not change.approvals or change.status not in ("approved", "updated"):
         gaps.append(_("approval of the request (CO.2.1)"))
     if not change.planned_at:
@@ -192,7 +192,7 @@ def evaluate(store: StorePort, ref: str, approve: bool, *, who: str | None = Non
 
     change = _get(store, ref)
     if change.status != "draft":
-        raise InputError(_("{id} is {status}; only a draft request is evaluated").format(id=change.id, status=change.status))
+        raise InputError(_("{id} is {status}; only a draft request is evaluated").format(id=change.id, status=code_word("status", change.status)))
     if not approve and not reason.strip():
         raise InputError(_("Reason: say why the change is rejected (the requester will ask)"))
     approval = new(store, who, how, "approved" if approve else "reviewed", noted_by, reason)
@@ -355,9 +355,9 @@ def schedule(store: StorePort, ref: str, starts_at: object, ends_at: object = No
     they do not stop."""
     change = _get(store, ref)
     if change.status not in ("approved", "updated") and change.change_type != "emergency":
-        raise InputError(_("{id} is {status}; a change is scheduled once it is approved (CO.2.1)").format(id=change.id, status=change.status))
+        raise InputError(_("{id} is {status}; a change is scheduled once it is approved (CO.2.1)").format(id=change.id, status=code_word("status", change.status)))
     if change.state in CLOSED_STATES:
-        raise InputError(_("{id} is {state}; it can no longer be scheduled").format(id=change.id, state=change.state))
+        raise InputError(_("{id} is {state}; it can no longer be scheduled").format(id=change.id, state=code_word("state", change.state)))
     starts = _at(starts_at)
     if starts is None:
         raise InputError(_("Starts: required (YYYY-MM-DD HH:MM)"))
@@ -419,9 +419,9 @@ def scheduled_resources(store: StorePort, change_uuid: str) -> str:
 
 def _must_be_approved(change: ChangeRequest, step: str) -> None:
     if change.status not in ("approved", "updated") and change.change_type != "emergency":
-        raise InputError(_(STEP_REFUSALS[step]).format(id=change.id, status=change.status))
+        raise InputError(_(STEP_REFUSALS[step]).format(id=change.id, status=code_word("status", change.status)))
     if change.state in ("deployed", "reviewed", "cancelled") and step != "review":
-        raise InputError(_("{id} is {state}").format(id=change.id, state=change.state))
+        raise InputError(_("{id} is {state}").format(id=change.id, state=code_word("state", change.state)))
 
 
 # what a step asks of a change not approved yet, by the step's name (_must_be_approved)
@@ -649,7 +649,7 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
             elif approval.how == "signature":
                 how = _("typed, not signed")
             else:
-                how = _("{how}, typed, not signed").format(how=approval.how)
+                how = _("{how}, typed, not signed").format(how=code_word("how", approval.how))
             return _("by {who} ({how}), {at}").format(who=name_of(store, approval.person) or approval.by, how=how,
                                                       at=clock.local_text(approval.at))
         who = name_of(store, row.get("person")) if row.get("person") else row["operator"]

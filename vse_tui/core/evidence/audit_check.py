@@ -27,17 +27,19 @@ from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..governance.approvals import APPROVE_TASK, check_on_behalf, check_signatures, content_hash, role_warning
 from ..governance.approvals import state as approval_state
-from ..incidents.process import closes_own_work
+from ..governance.people import login_advice
+from ..incidents.process import closes_own_work, confirmation_problem
 from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 from ..kernel import clock
 from ..kernel.errors import InputError
 from ..kernel.findings import Finding
 from ..model.records import KINDS, model_for
-from ..present.labels import field_words
+from ..present.labels import code_word, field_words
 from .due import due_items
 from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
 from .lapsed import lapsed_training
 from .substance import Index, placeholder, problems
+from .tasks import review_behind, unacknowledged
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -199,8 +201,8 @@ def _time(store: StorePort) -> list[Finding]:
 def _people(store: StorePort) -> list[Finding]:
     out = []
     for login, count, first in store.unattributed_writes():
-        out.append(Finding("person", (_("login {login}").format(login=login),), _("{count} write(s) by the login {login!r}, mapped to no person (first on {first}); map it with 'vse-tui people login'").format(
-            count=count, login=login, first=_moment_text(first, with_time=False)), dates=(("first", str(first)),)))
+        out.append(Finding("person", (_("login {login}").format(login=login),), _("{count} write(s) by the login {login!r}, mapped to no person (first on {first}); {advice}").format(
+            count=count, login=login, first=_moment_text(first, with_time=False), advice=login_advice(login)), dates=(("first", str(first)),)))
     return out
 
 
@@ -254,20 +256,18 @@ def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
 def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
     out = []
 
-    acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"rule": "resolver-closes"})
-            if counts(text)}
     imported = imported_empty.get("closed", {}).get("confirmation", 0)
     if imported:  # the tool they came from kept no confirmation: one finding for all of them
         out.append(Finding("imported", (_("{imported} imported incidents").format(imported=imported),),
                            _("closed without the affected party's confirmation in the tool they came from")))
     for inc in store.records("incidents", {"status": "closed", **HERE}, order="-seq", limit=SCAN):
-        if inc.confirmation is None:
-            out.append(Finding("unconfirmed", (inc.id,), _("closed without the affected party's confirmation")))
+        unconfirmed = confirmation_problem(store, inc)
+        if unconfirmed:
+            out.append(Finding("unconfirmed", (inc.id,), unconfirmed))
         closing = store.last_status_row(inc.uuid, "closed")
         checked = inc.confirmation is not None and inc.confirmation.checked_by not in (None, inc.resolver)
-        if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and inc.uuid not in acks \
-                and not checked:
-            out.append(Finding("self-closed", (inc.id,), _("closed by its own resolver without an acknowledgement")))
+        if closing and closes_own_work(inc, closing.get("person"), closing["operator"]) and not checked:
+            out += [Finding("self-closed", (inc.id,), why) for why in unacknowledged(store, inc)]
 
     for inc in store.records("incidents", {"notifications__isnull": False}, order="-seq", limit=SCAN):
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
@@ -384,6 +384,29 @@ def _timing(store: StorePort) -> list[Finding]:
         row = store.last_task_row(uuid, "CO.3.3")
         if row and clock.parse_datetime(row["at"]) > clock.parse_datetime(planned):
             out.append(Finding("timing", (rid,), _("its resources were confirmed after its planned start")))
+    return out + _reviews_in_order(store)
+
+
+def _reviews_in_order(store: StorePort) -> list[Finding]:
+    """A deployment reviewed (CO.3.5) before it was deployed (CO.3.4), and the procedures updated as
+    a deployment review before any deployment was reviewed (`tasks.review_behind`, as the map reads it)."""
+    out = []
+    for uuid, rid, deployed in store.rows("change_requests", ["uuid", "id", "deployed_at"], {"state": "reviewed"},
+                                          order="-seq", limit=SCAN):
+        row = store.last_task_row(uuid, "CO.3.5")
+        if row is None:
+            continue
+        if deployed is None or clock.parse_datetime(row["at"]) < clock.parse_datetime(str(deployed)):
+            out.append(Finding("timing", (rid,), _("its deployment was reviewed on {reviewed}, before it was deployed "
+                                                   "({deployed})").format(
+                reviewed=_moment_text(row["at"]), deployed=_moment_text(deployed) if deployed else "-"),
+                dates=(("reviewed", str(row["at"])), *((("deployed", str(deployed)),) if deployed else ()))))
+    for procedure in store.records("procedures", order="-seq", limit=SCAN):
+        row = store.last_task_row(procedure.uuid, "CO.3.5")
+        if row is not None and review_behind(store, procedure) is None:
+            out.append(Finding("timing", (procedure.id or procedure.uuid,), _(
+                "updated as a deployment review (CO.3.5) on {at}, with no deployment reviewed before it").format(
+                at=_moment_text(row["at"])), dates=(("at", str(row["at"])),)))
     return out
 
 
@@ -522,7 +545,7 @@ def _competence(store: StorePort) -> list[Finding]:
     today = clock.today()
     return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "
                                               "while they hold {role}").format(
-        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=t.role),
+        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=code_word("role", t.role)),
         dates=(("due", t.due.isoformat()),))
         for t in lapsed_training(store, today)]
 

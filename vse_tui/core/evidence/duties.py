@@ -21,7 +21,7 @@ from vse_tui.i18n import N_, _, ngettext
 from ..governance.approvals import content_items
 from ..governance.people import roles_of
 from ..kernel import clock
-from .substance import placeholder
+from ..kernel.placeholder import counts, placeholder
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -109,11 +109,6 @@ def mitigation_problem(mitigation: str | None) -> str | None:
         return _("its mitigation names no check the app can count ({checks})").format(
             checks="; ".join(_(c.text) for c in CHECKS))
     return None
-
-
-def counts(mitigation: str | None) -> bool:
-    """A mitigation that may stand for an acknowledged warning: not placeholder text."""
-    return not placeholder(mitigation)
 
 
 def evidence_problem(store: StorePort, mitigation: str, written: datetime, now: datetime | None = None) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
+from ..governance.people import login_advice
 from ..incidents import process
 from .guide import Step, reason_kind, record_steps
 
@@ -36,6 +37,7 @@ class NextStep:
     needs: list[str] = field(default_factory=list)  # what closing still waits for
     gaps: list[str] = field(default_factory=list)  # what IN.2.1 lacks that an edit mends
     roles: list[str] = field(default_factory=list)  # IN.2.1 written by someone holding none of its roles
+    logins: list[str] = field(default_factory=list)  # IN.2.1 written by a login mapped to no person
     shop_task: str = ""  # the first step waiting on the shop's own records...
     shop_records: list[str] = field(default_factory=list)  # ...and which (WP codes)
 
@@ -49,11 +51,12 @@ def next_step(store: StorePort, inc: Any, steps: list[Step] | None = None) -> Ne
     first = by.get("IN.2.1")
     lacking = [m for m in (first.new if first else []) if reason_kind(m) != "not performed"]
     roles = [m for m in lacking if reason_kind(m) == "role"]  # the writer's role: not mended by an edit
-    gaps = [m for m in lacking if reason_kind(m) != "role"]
+    logins = list(dict.fromkeys(getattr(m, "login", "") for m in lacking if reason_kind(m) == "login"))  # nor the writer
+    gaps = [m for m in lacking if reason_kind(m) not in ("role", "login")]
     shop = next((s for s in steps if s.inputs), None)
     shop_task = shop.task if shop else ""
     shop_records = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs)))) if shop else []
-    common = NextStep("", (), gaps=gaps, roles=roles, shop_task=shop_task, shop_records=shop_records)
+    common = NextStep("", (), gaps=gaps, roles=roles, logins=logins, shop_task=shop_task, shop_records=shop_records)
     pending = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
     restored = by.get("IN.2.4")
     if pending is None and restored is not None and any(reason_kind(m) == "not notified" for m in restored.missing):
@@ -72,4 +75,10 @@ def next_step(store: StorePort, inc: Any, steps: list[Step] | None = None) -> Ne
     return replace(common, step="needs" if needs else "close", actions=("close", "raise_change"), needs=needs)
 
 
-__all__ = ["NextStep", "next_step"]
+def unmapped_login_text(login: str) -> str:
+    """IN.2.1 written by a login mapped to no person, and what to do (`people.login_advice`)."""
+    return _("IN.2.1 was written by the login {login}, mapped to no person: {advice}").format(
+        login=login, advice=login_advice(login))
+
+
+__all__ = ["NextStep", "next_step", "unmapped_login_text"]

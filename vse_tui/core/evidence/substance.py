@@ -27,6 +27,7 @@ from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
 from ..governance.process import starting_messages
 from ..governance.starting_text import STARTING_TEXT
 from ..kernel import clock
+from ..kernel.placeholder import PLACEHOLDERS, normalise, placeholder
 from ..model.records import BY_KIND, BY_WP
 from ..present.labels import field_words
 
@@ -34,51 +35,10 @@ if TYPE_CHECKING:
     from ..model.ports import StorePort
     from ..model.standard import WorkProduct
 
-# Words people type to fill a field they have nothing for (compared lower-cased, trimmed of
-# surrounding punctuation and spaces).
-PLACEHOLDERS = frozenset({
-    "x", "xx", "xxx", "tbd", "tba", "tbc", "to be done", "to be decided", "to be defined", "to be confirmed",
-    "n/a", "na", "n.a", "n.a.", "not applicable", "todo", "to do", "fixme", "placeholder", "test", "testing",
-    "asdf", "qwerty", "foo", "bar", "foobar", "dummy", "sample", "example", "blah", "etc", "same", "same as above",
-    "see above", "ditto", "later", "fill in", "fill in later", "nil", "null", "none", "nothing", "?", "-", "...",
-    "abc", "aaa", "xyz", "something", "stuff", "whatever", "lorem", "lorem ipsum",
-    # the same in the other languages the app speaks (a placeholder is one in any of them)
-    "pendiente", "por definir", "por hacer", "por completar", "por confirmar", "a completar", "no aplica",
-    "n/d", "nd", "nada", "ninguno", "ninguna", "prueba", "ejemplo", "lo mismo", "igual", "ver arriba", "después",
-    "luego", "algo", "rellenar", "completar", "idem", "ídem",
-    "pendente", "a definir", "a fazer", "a preencher", "a confirmar", "não se aplica", "nao se aplica", "nenhum",
-    "nenhuma", "teste", "exemplo", "o mesmo", "mesmo", "ver acima", "depois", "preencher",
-    "à définir", "a définir", "à faire", "a faire", "à compléter", "à remplir", "à confirmer", "à venir",
-    "sans objet", "non applicable", "néant", "rien", "aucun", "aucune", "exemple", "pareil", "voir ci-dessus",
-    "plus tard", "quelque chose", "truc", "bidule",
-})
 _WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*", re.UNICODE)
 EARLIEST = date(2000, 1, 1)
 DOCUMENT = "document"
 PASTED_WORDS = 3  # the same text of this many words in two items of a record was pasted, not written twice
-
-
-def normalise(text: str) -> str:
-    return " ".join(str(text).split()).strip().lower()
-
-
-def placeholder(text: Any) -> bool:
-    """Text that stands in for content: a placeholder word, one repeated character, lorem ipsum,
-    or no letter or digit at all."""
-    if text is None:
-        return True
-    norm = normalise(str(text))
-    if not norm:
-        return True
-    bare = norm.strip(" .,;:!-_*#/\\|'\"()[]{}<>~")
-    if norm in PLACEHOLDERS or bare in PLACEHOLDERS:
-        return True
-    if "lorem ipsum" in norm:
-        return True
-    squeezed = norm.replace(" ", "")
-    if len(set(squeezed)) == 1:
-        return True
-    return not any(ch.isalnum() for ch in norm)
 
 
 def words(text: str) -> int:

@@ -33,7 +33,7 @@ from ..governance.approvals import content_hash
 from ..governance.approvals import state as approval_state
 from ..governance.people import area_of, roles_of
 from ..governance.process import STEPS, first_open_step
-from ..incidents.process import closes_own_work
+from ..incidents.process import closes_own_work, confirmation_problem, resolver_acknowledgement
 from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import status_name, task_codes
@@ -46,7 +46,7 @@ from .substance import Index, kinds_words, placeholder
 from .substance import problems as substance_problems
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reader, StorePort
     from ..model.standard import Standard, Task, TaskIO, WorkProduct
 
 STATES = ("done", "partly done", "not started", "stale")
@@ -194,11 +194,12 @@ class Reason(str):
 
     kind: str = ""
     wp: str = ""
+    login: str = ""  # "login": the login mapped to no person
 
 
-def problem(text: str, kind: str, wp: str = "") -> Reason:
+def problem(text: str, kind: str, wp: str = "", login: str = "") -> Reason:
     out = Reason(text)
-    out.kind, out.wp = kind, wp
+    out.kind, out.wp, out.login = kind, wp, login
     return out
 
 
@@ -226,7 +227,9 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
     at = row["at"]
     performer = performer or row.get("person")
     if not performer:
-        problems.append(_("written by the login {login}, mapped to no person").format(login=row.get("os_user") or row["operator"]))
+        login = row.get("os_user") or row["operator"]
+        problems.append(problem(_("written by the login {login}, mapped to no person").format(login=login), "login",
+                                login=login))
     else:
         held = ctx.roles(performer, at, task.code)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
@@ -346,21 +349,25 @@ def _accepted_by_party(ctx: _Context, rec: Any) -> list[str]:
 
 
 def _closed_properly(ctx: _Context, rec: Any) -> list[str]:
-    out = []
-    if rec.confirmation is None:
-        out.append(_("closed without the affected party's confirmation"))
-    else:
-        who = rec.confirmation.person
-        internal = who and ctx.store.exists("people", {"uuid": who, "affiliation": "internal"})
-        if internal:
-            out.append(_("confirmed by a person of the shop, not by the affected party"))
+    unconfirmed = confirmation_problem(ctx.store, rec)
+    out = [unconfirmed] if unconfirmed else []
     closing = next((r for r in reversed(ctx.history(rec.uuid)) if r["field"] == "status" and r["new_value"] == "closed"),
                    None)
     checked = rec.confirmation is not None and rec.confirmation.checked_by not in (None, rec.resolver)
-    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not checked \
-            and not ctx.acknowledged(rec.uuid):
-        out.append(_("closed by its own resolver without an acknowledgement"))
+    if closing and closes_own_work(rec, closing.get("person"), closing["operator"]) and not checked:
+        out += unacknowledged(ctx.store, rec)
     return out
+
+
+def unacknowledged(store: Reader, rec: Any) -> list[str]:
+    """An incident closed by its own resolver, unchecked: the acknowledgement it needs, as the audit
+    check reads it (`process.resolver_acknowledgement`)."""
+    ack = resolver_acknowledgement(store, rec)
+    if ack is None:
+        return [_("closed by its own resolver without an acknowledgement")]
+    if not ack[1]:
+        return [_("closed by its own resolver, acknowledged with placeholder text only")]
+    return []
 
 
 def _classified(ctx: _Context, rec: Any) -> list[str]:
@@ -404,8 +411,54 @@ def _problem_fixed(ctx: _Context, rec: Any) -> list[str]:
     return out
 
 
+def review_behind(store: Reader, procedure: Any) -> tuple[str, datetime, datetime] | None:
+    """The deployment review a procedure's CO.3.5 update learnt from: the change reviewed last
+    before that update, reviewed after its deployment (its id, deployed, reviewed); None when no
+    deployment was reviewed before it. One rule for the evidence map and the audit check."""
+    updated = store.last_task_row(procedure.uuid, "CO.3.5")
+    if updated is None:
+        return None
+    best: tuple[str, datetime, datetime] | None = None
+    for uuid, rid, deployed in store.rows("change_requests", ["uuid", "id", "deployed_at"],
+                                          {"state": "reviewed", "deployed_at__isnull": False}, order="-seq", limit=SCAN * 8):
+        row = store.last_task_row(uuid, "CO.3.5")
+        if row is None or row["at"] > updated["at"]:
+            continue
+        reviewed, done = clock.parse_datetime(row["at"]), clock.parse_datetime(str(deployed))
+        if done <= reviewed and (best is None or reviewed > best[2]):
+            best = (rid or uuid, done, reviewed)
+    return best
+
+
 def _reviewed_change(ctx: _Context, rec: Any) -> list[str]:
-    return [] if ctx.store.exists("change_requests", {"state": "reviewed"}) else [_("no deployment was reviewed")]
+    if ctx.store.exists("change_requests", {"state": "reviewed"}) and review_behind(ctx.store, rec) is not None:
+        return []
+    return [_("no deployment was reviewed before it was updated")]
+
+
+def _cited(ctx: _Context, task: str, kind: str, ref: str) -> Line | None:
+    """The change behind a record that counts for CO.3.4 (the deployment that updated the item) or
+    CO.3.5 (the review the procedure learnt from), with its dates: the rows of the map read in one
+    order (a review cited after the deployment it reviewed)."""
+    rec: Any = ctx.store.get(kind, ref)
+
+    def day(moment: datetime) -> str:
+        return clock.local_text(moment, with_time=False)
+
+    if task == "CO.3.5":
+        behind = review_behind(ctx.store, rec)
+        if behind is None:
+            return None
+        return Line(True, _("after the review of {change} (deployed {deployed}, reviewed {reviewed})").format(
+            change=behind[0], deployed=day(behind[1]), reviewed=day(behind[2])), [behind[0]])
+    if task == "CO.3.4":
+        found = ctx.store.records("change_requests", {"uuid": list(rec.changes or []), "deployed_at__isnull": False})
+        if not found:
+            return None
+        change: Any = max(found, key=lambda c: str(getattr(c, "deployed_at", "")))
+        return Line(True, _("by the deployment of {change} ({deployed})").format(
+            change=change.id, deployed=day(change.deployed_at)), [change.id or change.uuid])
+    return None
 
 
 # task -> (output work product it applies to, or None for all) -> rule
@@ -442,7 +495,7 @@ SPECIFIC_TEXT: dict[str, str] = {
     "CO.3.2": N_("the builder did not approve the deployment (or a mitigation was acknowledged)"),
     "CO.3.3": N_("a planned change has its resources confirmed"),
     "CO.3.4": N_("the deployed change updated every item it impacts"),
-    "CO.3.5": N_("a deployment was reviewed"),
+    "CO.3.5": N_("a deployment was reviewed, after it was deployed and before the procedure was updated"),
     "RE.1.3": N_("the catalogue's change went through a change request"),
     "RE.2.2": N_("the agreement was accepted by the customer or supplier, on its current version"),
     "IN.1.3": N_("a potential problem with its root cause and a change request raised to fix it"),
@@ -533,12 +586,15 @@ def _substance_words(wp: WorkProduct, item: str) -> str:
 
 
 # Tasks whose evidence is not (only) the outputs the tables name: what the app records when the
-# task is performed. CO.1.1 defines the change types in the approved policy; CO.1.3 approves the
+# task is performed. CO.1.1 defines the change types in the approved policy; CO.1.2 writes the
+# procedures (how to raise a change request is one of their items: the request's form, not a
+# request) and the schedule, so a change request raised later is no evidence of it; CO.1.3 approves the
 # procedures and the schedule (the change request and configuration record forms are the app's
 # own); CO.3.2 approves the deployment on the change and makes its build final (the test report
 # it reviews stays as published); CO.3.4 updates the catalogue only for a new or changed service.
 OUTPUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "CO.1.1": [("WP.14", ("approved",))],
+    "CO.1.2": [("WP.17", ("draft",)), ("WP.12", ("draft",))],
     "CO.1.3": [("WP.17", ("approved",)), ("WP.12", ("approved",))],
     "CO.3.2": [("WP.11", ("approved", "updated")), ("WP.13", ("final",))],
     "CO.3.4": [("WP.02", ("updated",))],
@@ -591,7 +647,9 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
                        _("nothing recorded with {task} yet (the incidents list: t, then n: renew; or vse-tui training "
                          "renew)")).format(task=task.code)))
     ok = all(line.ok for line in lines)
-    state = "done" if ok else ("partly done" if rows or latest else "not started")
+    # partly done only from what the task itself recorded: a need planned by GO.3.1 (the setup's
+    # resources step) trains nobody and renews nothing
+    state = "done" if ok else ("partly done" if latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
         state = "stale"
         lines.append(Line(False, ngettext("last recorded more than {n} days ago", "last recorded more than {n} days ago",
@@ -644,31 +702,79 @@ def _check(io: TaskIO, statuses: dict[str, dict[str, str]], standard: Standard) 
     return ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref)
 
 
+def _written(store: StorePort, kind: str, wp: WorkProduct, uuids: list[str]) -> dict[str, str]:
+    """status -> the latest of the records `uuids` (those a task wrote) standing in it."""
+    out: dict[str, str] = {}
+    if not uuids:
+        return out
+    order = {u: i for i, u in enumerate(uuids)}  # newest first
+    for uuid, rid, status in sorted(store.rows(kind, ["uuid", "id", "status"], {"uuid": uuids}),
+                                    key=lambda r: order.get(r[0], 0), reverse=True):
+        if status in wp.statuses:
+            out[status] = rid or uuid
+    return out
+
+
+def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
+            at: str | None) -> tuple[list[ProductCheck], list[str]]:
+    """The task's inputs as the standard lists them: when it was performed (`at`), the statuses
+    each stood in then, by the history `_input_problems` reads; not performed yet, as they stand now.
+    The notes say when it ran as a first pass on the approved policy."""
+    standard = ctx.standard
+    notes: list[str] = []
+    first_pass = False
+    if task.first_pass_note and at is None:
+        first_pass = bool(statuses.get("WP.14", {}).get("approved")) and not statuses.get("WP.14", {}).get("updated")
+    elif task.first_pass_note and at is not None:
+        approved, updated = ctx.first_in("policies", ("approved", "updated")), ctx.first_in("policies", ("updated",))
+        first_pass = approved is not None and approved <= at and (updated is None or at < updated)
+    if first_pass:
+        notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet") if at is None
+                     else _("first pass: run on the approved policy, before any policy update from feedback"))
+    if at is None:
+        return [_check(io, statuses, standard) for io in task.inputs], notes
+    out = []
+    for io in task.inputs:
+        if io.wp is None:
+            out.append(_check(io, statuses, standard))
+            continue
+        wp = standard.wp(io.wp)
+        kind = kind_of_wp(io.wp)
+        found = [s for s in wp.statuses if (t := ctx.first_in(kind, (s,))) is not None and t <= at]
+        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found)
+        present = statuses.get(io.wp, {})
+        ref = next((present[s] for s in reversed(found) if s in present), None)
+        out.append(ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref))
+    return out, notes
+
+
 def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, dict[str, str]],
              holders: dict[str, list[str]], intervals: dict[str, int]) -> TaskEvidence:
     # here, not at the top: importing it loads pydantic
     from ..model.standard import TaskIO
 
     standard = ctx.standard
-    inputs = [_check(io, statuses, standard) for io in task.inputs]
-    outputs = [_check(io, statuses, standard) for io in task.outputs]
-    notes: list[str] = []
-    if task.first_pass_note and not statuses.get("WP.14", {}).get("updated") and statuses.get("WP.14", {}).get("approved"):
-        notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet"))
     if task.code in ("IN.1.1", "IN.1.2"):
         state, lines, latest = _training_task(ctx, task, intervals.get(task.code))
+        at = latest["at"] if latest else None
+        inputs, notes = _inputs(ctx, task, statuses, at)
+        trained = [ProductCheck(io.wp, standard.wp(io.wp).name, list(io.statuses), io.any_of, io.condition,
+                                list(io.statuses) if latest else [], state == "done", latest["record"] if latest else None)
+                   for io in task.outputs if io.wp]
         return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
-                            {r: holders.get(r, []) for r in task.roles}, inputs, outputs, latest, state, lines, notes)
+                            {r: holders.get(r, []) for r in task.roles}, inputs, trained, latest, state, lines, notes)
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     why: list[Line] = []
     performed: list[dict[str, Any]] = []
+    outputs: list[ProductCheck] = []
     any_candidate = False
     for io in wanted:
         wp = standard.wp(io.wp or "")
         kind = kind_of_wp(wp.code)
         statuses_ok = _satisfying(wp, io)
         tagged = store.task_records(kind, _tags(task), limit=SCAN * 4)
+        written = _written(store, kind, wp, tagged)
         candidates = [r for r in store.records(kind, {"uuid": tagged, "status": statuses_ok}) if r.uuid in tagged] \
             if statuses_ok and tagged else []
         candidates.sort(key=lambda r: tagged.index(r.uuid))
@@ -689,11 +795,19 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             elif len(rejected) < 3:
                 rejected.append((rec.id or rec.uuid, problems))
         label = f"{wp.code} {wp.name} ({_statuses_text(io)})"
+        # the output as the task left it: the statuses of the records it wrote, met by the record that
+        # counts (the same records, by the same function, as the state)
+        outputs.append(ProductCheck(wp.code, wp.name, list(io.statuses), io.any_of, None, sorted(written, key=wp.statuses.index),
+                                    best is not None, best["record"] if best is not None else
+                                    (rejected[0][0] if rejected else next(iter(written.values()), None))))
         if best is not None:
             performed.append(best)
             why.append(Line(True, _("{label}: {record}, {person}, {date}").format(
                 label=label, record=best["record"], person=best["by"],
                 date=clock.local_text(clock.parse_datetime(best["at"]), with_time=False)), [best["record"]]))
+            cited = _cited(ctx, task.code, kind, best["record"]) if task.code in ("CO.3.4", "CO.3.5") else None
+            if cited is not None:
+                why.append(cited)
         elif rejected:
             why.append(Line(False, _("{label}: {refused}").format(label=label, refused="; ".join(
                 _("{record}: {problems}").format(record=rid, problems=", ".join(p)) for rid, p in rejected)),
@@ -703,8 +817,18 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                 label=label, task=task.code)))
         else:
             why.append(Line(False, _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)))
+    for io in task.outputs:  # what the task leaves only when it applies ("if a new service")
+        if io.wp and io.condition:
+            wp = standard.wp(io.wp)
+            written = _written(store, kind_of_wp(wp.code), wp, store.task_records(kind_of_wp(wp.code), _tags(task),
+                                                                                     limit=SCAN * 4))
+            found = sorted(written, key=wp.statuses.index)
+            ok_statuses = [s for s in found if s in _satisfying(wp, io)]
+            outputs.append(ProductCheck(wp.code, wp.name, list(io.statuses), io.any_of, io.condition, found,
+                                        bool(ok_statuses), written[ok_statuses[0]] if ok_statuses else None))
     done = bool(wanted) and len(performed) == len(wanted)
     evidence = max(performed, key=lambda w: w["at"]) if performed else None
+    inputs, notes = _inputs(ctx, task, statuses, min(w["at"] for w in performed) if performed else None)
     if done:
         state = "done"
         interval = intervals.get(task.code)

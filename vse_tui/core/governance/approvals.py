@@ -427,7 +427,7 @@ def check_on_behalf(store: StorePort) -> list[Finding]:
                 if names is None:
                     names = store.titles("people")
                 who = _("recorded by {recorder} for {by} (how: {how})").format(
-                    recorder=names.get(recorder or "", _("someone")), by=a.by, how=a.how)
+                    recorder=names.get(recorder or "", _("someone")), by=a.by, how=code_word("how", a.how))
                 if not a.evidence:
                     problems.append(Finding.question(rec.id or rec.uuid, _("an approval {who} has nothing attached to show it was given (the e-mail or the signed paper's scan)").format(who=who),
                                             rec.uuid, n))

@@ -114,7 +114,17 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
         if kind == "services" and rec.status in ("approved", "updated"):
             if isinstance(rec, Service):
                 clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
-        return store.update(kind, rec.uuid, clean, task=EDIT_TASK.get(rec.WP or ""))
+        return store.update(kind, rec.uuid, clean, task=edit_task(store, rec))
+
+
+def edit_task(store: StorePort, rec: Record) -> str | None:
+    """The task an edit of `rec` performs. The procedures (WP.17) are updated from a deployment
+    review (CO.3.5) only once a deployment was reviewed; before that an edit still defines them
+    (CO.1.2)."""
+    task = EDIT_TASK.get(rec.WP or "")
+    if task == "CO.3.5" and not store.exists("change_requests", {"state": "reviewed"}):
+        return "CO.1.2"
+    return task
 
 
 def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, how: str = "signature",

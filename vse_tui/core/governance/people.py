@@ -252,6 +252,12 @@ def roles_of(store: StorePort, person: str | None, at: Any = None, area: str | N
     return out
 
 
+def login_advice(login: str) -> str:
+    """What to do about writes by a login mapped to no person: one advice, said by the audit check,
+    `incident show` and the incident screen alike."""
+    return _("map it to its person: vse-tui people login PERSON {login}").format(login=login)
+
+
 def set_login(store: StorePort, person_ref_text: str, login: str | None) -> Person:
     """Map a login to a person (their writes are theirs from now on); one login, one person."""
     found = find_person(store, person_ref_text)

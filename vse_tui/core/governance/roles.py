@@ -17,6 +17,7 @@ from ..kernel.errors import InputError, describe_validation_error
 from ..model.data import role_codes
 from ..model.lookup import resolve
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
+from ..present.labels import role_words
 from .keys import fingerprint, key_body, owner_of
 from .people import check_person_name, check_public_key
 
@@ -101,14 +102,9 @@ def label(a: RoleAssignment) -> str:
     return f"PT:{a.area}" if a.role == "PT" and a.area else a.role
 
 
-AREA_WORDS = {"change": N_("changes"), "incident": N_("incidents"), "relationship": N_("relationship")}
-
-
 def said(a: RoleAssignment) -> str:
     """A held role as a person reads it: "PT (incidents)" in their language."""
-    if a.role == "PT" and a.area:
-        return _("{role} ({area})").format(role=a.role, area=_(AREA_WORDS[a.area]))
-    return a.role
+    return role_words(a.role, a.area if a.role == "PT" else None, short=True)
 
 
 def holdings(people: list[Person], assignments: list[RoleAssignment]) -> list[Holding]:

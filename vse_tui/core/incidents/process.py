@@ -17,12 +17,13 @@ from ..governance.people import callers, find_person, language_of, me, person_re
 from ..intake.mail_delivery import told_at
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.placeholder import counts
 from ..model.lookup import resolve
 from . import policy
 from .targets import target_clock, target_for
 
 if TYPE_CHECKING:
-    from ..model.ports import StorePort
+    from ..model.ports import Reads, StorePort
     from ..model.records.control import ChangeRequest
     from ..model.records.governance import ServicePolicy
     from ..model.records.incident import Incident
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 # The models (and pydantic) load when a record is built or read in full; the dashboard and the
 # incident list read plain rows (`incident_lists.IncidentRow`) and never need them.
 
-OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
 WAITING = ("waiting for customer", "waiting for supplier")
 
 
@@ -323,6 +323,31 @@ def closure_problems(inc: Incident) -> list[str]:
     return problems
 
 
+def confirmation_problem(store: Reads, inc: Incident) -> str | None:
+    """Why an incident's confirmation is not the affected party's (IN.2.5), or None when it is.
+    One rule: `close` refuses what it says, the evidence map and the audit check count by it,
+    `incident show` says it."""
+    c = inc.confirmation
+    if c is None:
+        return _("closed without the affected party's confirmation")
+    if c.person and store.exists("people", {"uuid": c.person, "affiliation": "internal"}):
+        return _("confirmed by a person of the shop, not by the affected party")
+    return None
+
+
+RESOLVER_CLOSES = "resolver-closes"  # the rule an incident closed by its own resolver acknowledges
+
+
+def resolver_acknowledgement(store: Reads, inc: Incident) -> tuple[str, bool] | None:
+    """The acknowledgement recorded for closing `inc` by its own resolver (its text) and whether it
+    counts (`placeholder.counts`: not placeholder text); None when there is none."""
+    found = store.rows("acknowledgements", ["mitigation"], {"rule": RESOLVER_CLOSES, "record": inc.uuid})
+    if not found:
+        return None
+    text = str(found[-1][0] or "")
+    return text, any(counts(t) for (t,) in found)
+
+
 def closes_own_work(inc: Incident, closer: str | None, closer_name: str = "") -> bool:
     """The separation-of-duties rule at the moment of work: the practitioner who resolved the
     incident is also the one closing it for the provider (`closer`: their person uuid)."""
@@ -351,6 +376,9 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
             raise InputError(_("How it was checked: say how they checked the fix"))
     if own and checker is None and not (acknowledgement or "").strip():
         raise InputError(_("You resolved {id} yourself: name who checked the fix (or acknowledge the rule)").format(id=inc.id))
+    if own and checker is None and not counts(acknowledgement):
+        raise InputError(_("Acknowledgement: {text!r} is placeholder text; say what covers the missing second look "
+                           "(or name who checked the fix)").format(text=(acknowledgement or "").strip()))
     now = store.write_time()
     updates: dict[str, Any] = {}
     if solution:
@@ -375,6 +403,9 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
         except ValidationError as exc:
             raise InputError(describe_validation_error(exc, N_("confirmation"))) from None
     candidate = inc.model_copy(update=updates)
+    if candidate.confirmation is not None and confirmation_problem(store, candidate):
+        raise InputError(_("Confirmed by: the affected party confirms (the reporter or a contact of the customer), "
+                           "not a person of the shop"))
     missing = closure_problems(candidate)
     if missing:
         raise InputError(_("{id} cannot close yet: it needs {missing}").format(id=inc.id, missing="; ".join(missing)))
@@ -387,7 +418,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
             # here, not at the top: importing it loads pydantic
             from ..governance.roles import RoleWarning, acknowledge
 
-            acknowledge(store, RoleWarning("resolver-closes", None, inc.resolver, ("PT",)), acknowledgement or "",
+            acknowledge(store, RoleWarning(RESOLVER_CLOSES, None, inc.resolver, ("PT",)), acknowledgement or "",
                         record=inc.uuid)
         return store.update("incidents", inc.uuid, updates, task="IN.2.5")
 

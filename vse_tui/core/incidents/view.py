@@ -13,6 +13,7 @@ from ..kernel.text import one_line
 from ..present.display import change_text, history_labels, when_text
 from ..present.labels import code_word
 from . import policy, targets
+from .process import confirmation_problem, resolver_acknowledgement
 
 if TYPE_CHECKING:
     from ..model.ports import Reader
@@ -28,9 +29,13 @@ class IncidentView:
     names: dict[str, str]
     labels: dict[str, str]
     messages: list[Any] = field(default_factory=list)  # core.mail_delivery.Message, oldest first
+    acknowledgement: tuple[str, bool] | None = None  # closing one's own work: its text, whether it counts
+    unconfirmed: str | None = None  # closed: why the confirmation is not the affected party's
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.incident.model_dump(mode="json"), "history": self.history}
+        ack = ({"acknowledgement": {"text": self.acknowledgement[0], "counts": self.acknowledgement[1]}}
+               if self.acknowledgement else {})
+        return {**self.incident.model_dump(mode="json"), **ack, "history": self.history}
 
     def as_text(self) -> str:
         inc, tgt = self.incident, self.target
@@ -71,6 +76,13 @@ class IncidentView:
             if c.checked_by:
                 lines.append("  " + _("fix checked by: {who}").format(who=self.names.get(c.checked_by, c.checked_by))
                              + (f" ({c.check})" if c.check else ""))
+        if self.acknowledgement is not None:
+            text, counted = self.acknowledgement
+            lines.append("  " + (_("closed by its own resolver, acknowledged: {text}") if counted else
+                                 _("closed by its own resolver, acknowledged with placeholder text only: {text}"))
+                         .format(text=text))
+        if inc.status == "closed" and self.unconfirmed:
+            lines.append("  " + _("not evidence of IN.2.5: {why}").format(why=self.unconfirmed))
         if self.messages:
             lines.append(_("mail and notifications:"))
             for m in self.messages:
@@ -98,4 +110,5 @@ def incident_view(store: Reader, ref: str) -> IncidentView:
     history = store.history(inc.uuid)
     return IncidentView(inc, history, tgt, customers.get(inc.customer or "", ""), services.get(inc.service or "", ""),
                         store.titles("people"), history_labels(store, history),
-                        messages_of(store, "incidents", inc))
+                        messages_of(store, "incidents", inc), resolver_acknowledgement(store, inc),
+                        confirmation_problem(store, inc))

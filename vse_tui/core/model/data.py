@@ -86,6 +86,15 @@ def state_name(code: str | None) -> str:
     return str(names().get("states", {}).get(code, code))
 
 
+def role_name(code: str) -> str:
+    """A role of the standard by its name in the current language ("Gerente de incidentes" for IM);
+    an unknown code as it is."""
+    found = names().get("roles", {}).get(code, {}).get("name")
+    if found:
+        return str(found)
+    return next((str(r["name"]) for r in _read("roles.toml")["roles"] if r["code"] == code), code)
+
+
 def field_label(name: str, english: str | None = None, lang: str | None = None) -> str:
     """The label of a record's field in a language (the current one by default); `english` (else the
     name, spaced and capitalised) where the language has none."""

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 SORTS = ("newest", "oldest", "priority", "opened")
+# the states an open incident can be in, in the order it moves through them ("closed" ends it)
+OPEN_STATES = ("new", "in progress", "waiting for customer", "waiting for supplier", "restored")
 NEVER: tuple[datetime | None, datetime | None] = (None, None)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from vse_tui.i18n import _
 
 from ..kernel.errors import InputError
+from .data import state_name, status_name
 
 # Operational states that only go with one status (and that status only with them).
 PAIRED = {
@@ -35,9 +36,10 @@ def move_problem(old: Any, new: Any) -> str | None:
             nxt = allowed_next(old.WP, old.status)
             if nxt:
                 return _("{id} cannot go from {old} to {new} (next: {next})").format(
-                    id=old.id, old=old.status, new=new.status, next=", ".join(nxt))
+                    id=old.id, old=status_name(old.status), new=status_name(new.status),
+                    next=", ".join(status_name(n) for n in nxt))
             return _("{id} cannot go from {old} to {new} (its status is final)").format(
-                id=old.id, old=old.status, new=new.status)
+                id=old.id, old=status_name(old.status), new=status_name(new.status))
     return state_problem(new)
 
 
@@ -48,8 +50,9 @@ def state_problem(record: Any) -> str | None:
         status, state = pair
         if (record.status == status) != (record.state == state):
             return _("{record} would be {status} with state {state}; status {paired_status} goes with state "
-                     "{paired_state} only").format(record=record.id or _(record.LABEL), status=record.status,
-                                                   state=record.state, paired_status=status, paired_state=state)
+                     "{paired_state} only").format(record=record.id or _(record.LABEL), status=status_name(record.status),
+                                                   state=state_name(record.state), paired_status=status_name(status),
+                                                   paired_state=state_name(state))
     return None
 
 

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
-from ..model.data import state_name, status_name
-from .labels import CODES, code_word, field_name, field_words, figure_name
+from .labels import WORDED, code_word, field_name, field_words, figure_name, role_words
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -36,7 +35,8 @@ def uuid_labels(store: Reads, values: list[str]) -> dict[str, str]:
         rows = store.rows("role_assignments", ["uuid", "person", "role", "area"], {"uuid": rest})
         if rows:
             names = store.titles("people", {"uuid": [r[1] for r in rows]})
-            out.update({u: f"{names.get(p, '?')} {role}" + (f":{area}" if area else "") for u, p, role, area in rows})
+            out.update({u: _("{person}: {role}").format(person=names.get(p, "?"), role=role_words(role, area))
+                        for u, p, role, area in rows})
             rest = [v for v in rest if v not in out]
     out.update({u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, rest).items()} if rest else {})
     return out
@@ -77,7 +77,15 @@ ENTRY_KEYS = {"at": N_("at"), "by": N_("by"), "how": N_("how"), "to": N_("to"), 
               "message": N_("message"), "person": N_("person"), "checked_by": N_("checked by"), "check": N_("check"),
               "who": N_("who"), "minutes": N_("minutes"), "billable": N_("billable"), "note": N_("note"),
               "address": N_("address"), "sent_at": N_("sent at"), "delivery": N_("delivery"), "state": N_("state"),
-              "to_person": N_("to person")}
+              "to_person": N_("to person"), "message_id": N_("Message-ID"), "sender": N_("sender"),
+              "sender_name": N_("sender's name"), "subject": N_("subject"), "received_at": N_("received at"),
+              "text": N_("text"), "kind": N_("kind"), "noted_by": N_("noted by"), "meaning": N_("meaning"),
+              "version": N_("version"), "recorded_by": N_("recorded by"), "evidence": N_("evidence"),
+              "priority": N_("priority"), "respond_minutes": N_("response target"),
+              "resolve_minutes": N_("resolution target"), "days": N_("days"), "start": N_("start"), "end": N_("end"),
+              "holidays": N_("holidays"), "always": N_("always")}
+# the items of an entry whose values are codes, and the words that say them (core.present.labels)
+ENTRY_CODES = {"how": "how", "state": "mail", "meaning": "meaning", "kind": "mail_kind"}
 
 
 def _with_unit(key: str, value: Any) -> str:
@@ -123,7 +131,7 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
             return ", ".join(render_value(v, labels) for v in value)
         return "\n".join(render_value(v, labels) for v in value)
     if isinstance(value, dict):
-        parts = [(k, code_word("how" if k == "how" else "mail", v) if k in ("how", "state") and isinstance(v, str)
+        parts = [(k, code_word(ENTRY_CODES[k], v) if k in ENTRY_CODES and isinstance(v, str)
                   else (_with_unit(k, v) or render_value(v, labels)))
                  for k, v in value.items()
                  if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
@@ -147,7 +155,7 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     value = getattr(record, name, None)
     if value in (None, "", [], {}):
         return ""
-    if isinstance(value, str) and (name in CODES or name in ("state", "status", "urgency")):
+    if isinstance(value, str) and name in WORDED:
         return code_word(name, value)  # a choice's code, in words (the pack's "State: active" was English)
     how = field_hows(record.KIND).get(name)
     if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
@@ -243,7 +251,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
     if h["action"] != "update":
         return _("{label}: {value}").format(label=f"{h['action']} {field}".strip(), value=short(h.get("new_value")))
     value: Callable[[str | None], str] = short
-    if h.get("field") in ("status", "state"):  # a code stored in English, shown as the language names it
+    if h.get("field") in WORDED:  # a code stored in English (impact, state...), shown as the language names it
         value = _code_words(h["field"], short)
     elif h.get("field") == "service_hours":  # stored as numbers and ISO days, read as they are typed
         value = _hours_words(short)
@@ -272,16 +280,15 @@ def _hours_words(short: Callable[[str | None], str]) -> Callable[[str | None], s
 
 
 def _code_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
-    """A history value of a record's status or state in the standard's name for it ("abierto" for
-    opened), else as `short` shows it."""
-    name = status_name if field == "status" else state_name
+    """A history value of a coded field (a status, a state, an impact, a change's type...) in its
+    words ("abierto" for opened, "alto" for high), else as `short` shows it. The row keeps the code."""
 
     def shown(value: str | None) -> str:
         try:
             code = json.loads(value) if value and value[:1] == '"' else value
         except ValueError:
             code = value
-        return name(code) if isinstance(code, str) and code else short(value)
+        return code_word(field, code) if isinstance(code, str) and code else short(value)
 
     return shown
 
@@ -348,7 +355,7 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
             shown = hours_text(getattr(rec, name))
         elif name == "size" and isinstance(value, int):  # an attached file's
             shown = ngettext("{n} byte", "{n} bytes", value).format(n=f"{value:,}")
-        elif isinstance(value, str) and (name in CODES or name == "urgency"):  # a choice: its word
+        elif isinstance(value, str) and name in WORDED:  # a choice: its word
             shown = code_word(name, value)
         else:
             shown = _with_unit(name, value) or render_value(value, labels)

@@ -6,9 +6,9 @@ the other codes are worded here. What is stored is never translated: JSON and CS
 
 from __future__ import annotations
 
-from vse_tui.i18n import N_, SOURCE_LANGUAGE, _, language, pgettext
+from vse_tui.i18n import N_, NAMES, SOURCE_LANGUAGE, _, language, pgettext
 
-from ..model.data import field_label, state_name, status_name
+from ..model.data import field_label, role_name, state_name, status_name
 
 # a choice's code -> its word, per stored field (the codes of core.model.records)
 CODES: dict[str, dict[str, str]] = {
@@ -27,11 +27,13 @@ CODES: dict[str, dict[str, str]] = {
                   "maintenance window": N_("maintenance window"), "business event": N_("business event")},
     "recurrence": {"none": N_("none"), "weekly": N_("weekly"), "monthly": N_("monthly")},
     "result": {"pass": N_("pass"), "fail": N_("fail")},
-    "area": {"change": N_("change"), "incident": N_("incident"), "relationship": N_("relationship")},
+    # a practitioner's area, as "Practitioner (incidents)" says it
+    "area": {"change": N_("changes"), "incident": N_("incidents"), "relationship": N_("relationship")},
     # how a party was told, confirmed or gave an approval
     "how": {"signature": N_("signature"), "email": N_("e-mail"), "paper": N_("paper"), "meeting": N_("meeting"),
             "verbal": N_("verbal"), "phone": N_("phone"), "chat": N_("chat"), "in person": N_("in person"),
             "other": N_("other")},
+    "mail_kind": {"new": N_("new message"), "reply": N_("reply"), "held": N_("held for a person")},
     "meaning": {"approved": N_("approved"), "reviewed": N_("reviewed"),
                 "accepted by the customer": N_("accepted by the customer"),
                 "accepted by the supplier": N_("accepted by the supplier")},
@@ -50,9 +52,34 @@ CODES: dict[str, dict[str, str]] = {
     "templates": {"incident_opened": N_("incident opened"), "incident_investigating": N_("incident investigating"),
                   "incident_restored": N_("incident restored"), "incident_closed": N_("incident closed"),
                   "change_scheduled": N_("change scheduled"), "change_deployed": N_("change deployed")},
+    # the command line's own choices (core.present: --help says them in words, see cli.common.Choices)
+    "setup_step": {"goals": N_("Business goals"), "scope": N_("Scope"), "roles": N_("Roles"), "policy": N_("Policy draft"),
+                   "approve": N_("Policy approval"), "experience": N_("Customer voice"), "resources": N_("Resources"),
+                   "documents": N_("Documents")},
+    "wait_on": {"customer": N_("the customer"), "supplier": N_("a supplier"), "nobody": N_("nobody: stop waiting")},
+    "sort": {"newest": N_("newest first"), "oldest": N_("oldest first"), "priority": N_("by priority"),
+             "opened": N_("by the time it was opened")},
+    "sync_side": {"local": N_("this copy's value"), "remote": N_("the other copy's value")},
     "task_state": {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
                    "stale": N_("stale")},
 }
+
+
+# every field whose stored codes have words here: shown in words on screens, in `record show`, in
+# history diffs and in the pack, while what is stored keeps the code
+WORDED = frozenset({*CODES, "state", "status", "urgency", "mail", "language", "role"})
+
+
+def role_words(held: str, area: str | None = None, short: bool = False) -> str:
+    """A role held, as typed and stored ("SM", "PT:incident", or the role and its area apart), in
+    words: "Profissional (incidentes)"; `short`: the standard's code kept, the area said, as a
+    table fits it ("PT (incidentes)")."""
+    role, _sep, typed_area = held.partition(":")
+    area = area or typed_area or None
+    name = role if short else role_name(role)
+    if area:
+        return _("{role} ({area})").format(role=name, area=code_word("area", area))
+    return name
 
 
 def _mail_state(code: str) -> str:
@@ -78,6 +105,12 @@ def code_word(field: str, code: object) -> str:
         return _mail_state(text)
     if field == "urgency":
         return _urgency(text)
+    if field == "language":  # each language by its own name, whatever the language spoken
+        return NAMES.get(text, text)
+    if field == "role":
+        return role_words(text)
+    if field == "roles":  # a person's roles as a table lists them: "SM CM PT:incident"
+        return " ".join(role_words(part, short=True) for part in text.split())
     table = CODES.get(field, {})
     return _(table[text]) if text in table else text
 

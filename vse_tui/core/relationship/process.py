@@ -9,7 +9,7 @@ from vse_tui.i18n import _
 
 from ..governance.people import person_ref
 from ..kernel.errors import InputError, NotFound, describe_validation_error
-from ..present.labels import field_words
+from ..present.labels import code_word, field_words
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -82,8 +82,8 @@ def feedback_step(store: StorePort, ref: str, step: str, *, outcome: str = "",
     entry = store.get("feedback", ref)
     allowed = FEEDBACK_NEXT.get(entry.state or "received", ())
     if step not in allowed:
-        nxt = ", ".join(allowed) if allowed else _("none: the entry is closed")
-        raise InputError(_("{id} is {state}; it can go to {nxt}").format(id=entry.id, state=entry.state, nxt=nxt))
+        nxt = ", ".join(code_word("state", a) for a in allowed) if allowed else _("none: the entry is closed")
+        raise InputError(_("{id} is {state}; it can go to {nxt}").format(id=entry.id, state=code_word("state", entry.state or "received"), nxt=nxt))
     changes: dict[str, Any] = {"state": step, "status": "updated"}
     outcome = (outcome or "").strip()
     if outcome:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from vse_tui.core.evidence.guide import record_steps
-from vse_tui.core.evidence.next_step import next_step
+from vse_tui.core.evidence.next_step import next_step, unmapped_login_text
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
@@ -204,6 +204,7 @@ class IncidentDetailScreen(BaseScreen):
             lines.append(_("IN.2.1 lacks {what}: press {key}.").format(what="; ".join(nxt.gaps), key=k("edit")))
         if nxt.roles:
             lines.append(_("IN.2.1: {what}.").format(what="; ".join(nxt.roles)))
+        lines.extend(unmapped_login_text(login) for login in nxt.logins)
         if nxt.shop_task:
             lines.append(_("{task} waits on the shop's {records}: {key} lists them.").format(
                 task=nxt.shop_task, records=", ".join(nxt.shop_records), key="d"))
