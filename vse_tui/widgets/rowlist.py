@@ -211,11 +211,7 @@ class RowList(ScrollView, can_focus=True):
         self._changed()
 
     def _line_text(self, cells: tuple[Any, ...]) -> Text:
-        """One row: a space, then each cell at its width followed by the two spaces that part it from
-        the next, in the cell's own style. A coloured cell ("approved" in green) and its gap are one
-        run of text, so the next cell starts a run with its first letter: drawn run by run (an SVG
-        snapshot), a run that began with spaces lost them and "approved" ran into "scheduled"."""
-        line = Text(" ", no_wrap=True, end="")
+        line = Text(no_wrap=True, end="")
         for cell, width in zip(cells, self._widths(self.size.width)):
             if not width:
                 continue
@@ -223,10 +219,9 @@ class RowList(ScrollView, can_focus=True):
             if "\n" in text.plain or "\r" in text.plain:  # a row is one line: a break inside a cell shows as ↵
                 text = Text(one_line(text.plain), style=text.style)
             text.truncate(width, overflow="crop", pad=True)
-            text.append("  ", style=text.spans[-1].style if text.spans and text.spans[-1].end >= len(text.plain.rstrip())
-                        else None)
+            line.append(" ")
             line.append_text(text)
-        line.right_crop(1)  # the last cell is followed by one space, as before
+            line.append(" ")
         return line
 
     def render_line(self, y: int) -> Strip:
