@@ -3,6 +3,7 @@ and their records; Enter opens a record with its versions and history."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -146,15 +147,19 @@ class ProcessScreen(SearchableList):
         highlighted = kinds.highlighted
         kinds.clear_options()
         narrow = self.has_class("-narrow")  # a small terminal: the list of kinds gives room to the records
-        room = 18 if narrow else 20
         for kind in self.KINDS:
             model = BY_KIND[kind]
             count = self.store.count(kind)
             label_text = kind_name(kind)
-            name = label_text if len(label_text) <= room else label_text[:room - 1] + "…"
-            # narrow, the work product's code is left to the line above the records, which names it
-            code = () if narrow else ((f"{model.WP or '':6} ", "dim"),)
-            label = Text.assemble(*code, f"{name:<{room}}", (f"{count:>5}", "bold" if count else "dim"))
+            if narrow:  # the count first and the whole name, wrapped under itself; the code is in the line
+                # above the records
+                lines = textwrap.wrap(label_text, 17) or [""]  # what the narrow panel holds beside the count
+                label = Text.assemble((f"{count:>4} ", "bold" if count else "dim"),
+                                      ("\n" + " " * 5).join(lines))
+            else:
+                name = label_text if len(label_text) <= 20 else label_text[:19] + "…"
+                label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<20}",
+                                      (f"{count:>5}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
         self._kinds_narrow = narrow
         kinds.highlighted = highlighted if highlighted is not None else 0
