@@ -119,7 +119,8 @@ def bare_store(tmp_path):
 @pytest.fixture
 def store(bare_store):
     """A new database where the person at the keyboard is Tester, who holds SM, CM, RM, MGT and is a
-    practitioner for incidents (no combination warning)."""
+    practitioner for incidents (no combination warning but the one-person shop's: she approves all she
+    writes)."""
     as_person(bare_store, "Tester", "SM,CM,RM,MGT,PT:incident", login="tester")
     return bare_store
 

@@ -257,7 +257,15 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
 
     def _captured(self, incident_id: str | None) -> None:
         if incident_id:
-            self.notify(_("Saved {ref}").format(ref=incident_id), title=_("Incident recorded"))
+            # here, not at the top: it reads the standard (pydantic), after the capture only
+            from .core.evidence.guide import lacks_once, needs_text
+
+            said = _("Saved {ref}").format(ref=incident_id)
+            lacks = lacks_once(self.store, "IN.2.1")  # said once, not at every call
+            if lacks:
+                said += "\n" + _("IN.2.1 is not fully backed yet: the shop still lacks {needs}. The dashboard's "
+                                 "To be audit-ready says where to add each.").format(needs=needs_text(lacks))
+            self.notify(said, title=_("Incident recorded"), timeout=12 if lacks else 5)
             refresh = getattr(self.screen, "reload", None)
             if refresh:
                 refresh()

@@ -224,7 +224,8 @@ def test_people_add_and_roles_check(tmp_path, capsys):
     assert capsys.readouterr().out.split()[0] == "PER-0001"
     assert main(["roles", "check", "--db", db]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == ["control-and-incident: Kim Lee: Control Manager and Incident Manager should be different people (CM and IM)"]
+    assert out == ["sole-approver: Kim Lee: One person writes and approves every document (SM and CM and IM)",
+                   "control-and-incident: Kim Lee: Control Manager and Incident Manager should be different people (CM and IM)"]
     assert main(["people", "add", "Sam", "--roles", "CM:change", "--db", db]) == 1
     assert main(["roles", "list", "--format", "json", "--db", db]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -248,14 +249,17 @@ def test_report_audit_json_on_an_empty_database(tmp_path, capsys):
 
 def test_audit_check_says_what_is_wrong_first_then_the_rule_then_the_records(demo_db, capsys):
     """An assessor reads the problem first: each heading says what is wrong (not the rule that
-    holds), the rule under it, then the records that break it."""
+    holds), the rule under it, what to do next, then the records that break it."""
     from vse_tui.core.evidence.audit_check import PROBLEMS, RULES
 
     assert set(PROBLEMS) == set(RULES)
     assert main(["audit", "check", "--db", str(demo_db)]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if line]
     at = lines.index("## Agreements approved without their customer's or supplier's acceptance (1)")
-    assert lines[at + 1:at + 3] == ["Rule: an approved agreement was accepted by its customer or supplier.",
+    assert lines[at + 1:at + 4] == ["Rule: an approved agreement was accepted by its customer or supplier.",
+                                    "Next: record the other party's acceptance on the agreement's screen (a, meaning: "
+                                    "accepted by the customer or by the supplier), with the e-mail or the scan that "
+                                    "shows it.",
                                     "- SAG-0002: approved, but never accepted by the supplier in this version"]
     assert lines[1] == "7 findings. Each heading says what is wrong, then the rule and the records that break it."
     assert main(["audit", "check", "--format", "json", "--db", str(demo_db)]) == 1
@@ -263,6 +267,7 @@ def test_audit_check_says_what_is_wrong_first_then_the_rule_then_the_records(dem
     agreement = next(f for f in found if f["rule"] == "agreement")
     assert agreement["problem"] == "Agreements approved without their customer's or supplier's acceptance"
     assert agreement["rule_text"] == "an approved agreement was accepted by its customer or supplier"
+    assert agreement["next"].startswith("record the other party's acceptance")
 
 
 def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):

@@ -28,8 +28,16 @@ def rules_of(people, assignments, acks=()):
 
 
 def test_no_service_manager_is_reported():
-    assert rules_of(*shop(("Kim", "CM"))) == [("service-manager", "", ("SM",))]
-    assert rules_of(*shop(("Kim", "SM"))) == []
+    assert rules_of(*shop(("Kim", "CM"), ("Sam", "PT"))) == [("service-manager", "", ("SM",))]
+    assert rules_of(*shop(("Kim", "SM"), ("Sam", "PT"))) == []
+
+
+def test_one_person_holding_the_shops_roles_approves_all_they_write():
+    # rule 5 met ahead: with nobody else in the shop, every approval is by the content's author
+    assert rules_of(*shop(("Kim", "SM,PT:incident,MGT"))) == [("sole-approver", "Kim", ("SM", "PT", "MGT"))]
+    # a second person holding a role of the shop lifts it; a customer's contact (CUS) does not
+    assert rules_of(*shop(("Kim", "SM,MGT"), ("Sam", "PT"))) == []
+    assert rules_of(*shop(("Kim", "SM,MGT"), ("Dana", "CUS"))) == [("sole-approver", "Kim", ("SM", "MGT"))]
 
 
 def test_control_and_incident_manager_in_one_person():
@@ -38,8 +46,9 @@ def test_control_and_incident_manager_in_one_person():
 
 
 def test_manager_and_practitioner_in_the_same_area():
-    assert rules_of(*shop(("Kim", "SM,CM,PT:change"))) == [("manager-and-practitioner", "Kim", ("CM", "PT:change"))]
-    assert rules_of(*shop(("Kim", "SM,CM,PT:incident"))) == []  # different areas
+    assert rules_of(*shop(("Kim", "SM,CM,PT:change"), ("Sam", "PT"))) == [
+        ("manager-and-practitioner", "Kim", ("CM", "PT:change"))]
+    assert rules_of(*shop(("Kim", "SM,CM,PT:incident"), ("Sam", "PT"))) == []  # different areas
     assert rules_of(*shop(("Kim", "SM"), ("Sam", "RM,PT:relationship"))) == [
         ("manager-and-practitioner", "Sam", ("RM", "PT:relationship"))]
 
@@ -50,7 +59,7 @@ def test_practitioner_without_area_covers_every_area():
 
 def test_service_manager_may_combine_with_cm_im_or_rm():
     for combo in ("SM,CM", "SM,IM", "SM,RM", "SM,RM,MGT"):
-        assert rules_of(*shop(("Kim", combo))) == [], combo
+        assert rules_of(*shop(("Kim", combo), ("Sam", "PT:change"))) == [], combo
 
 
 def test_one_person_shop_holding_every_role_gets_every_applicable_warning():
@@ -61,19 +70,20 @@ def test_one_person_shop_holding_every_role_gets_every_applicable_warning():
         ("manager-and-practitioner", "Kim", ("CM", "PT:change")),
         ("manager-and-practitioner", "Kim", ("IM", "PT:incident")),
         ("manager-and-practitioner", "Kim", ("RM", "PT:relationship")),
+        ("sole-approver", "Kim", ("SM", "CM", "IM", "RM", "PT", "MGT")),
     ]
 
 
 def test_every_warning_can_be_acknowledged_and_says_so(store):
     person, _ = roles.add_person(store, "Kim", roles="SM,CM,IM,RM,PT")
     found = roles.warnings(store)
-    assert len(found) == 4 and not any(w.acknowledged for w in found)
+    assert len(found) == 5 and not any(w.acknowledged for w in found)
     with pytest.raises(InputError, match="Mitigation"):
         roles.acknowledge(store, found[0], "")
     for w in found:
         roles.acknowledge(store, w, "The customer signs off every change test and closure")
     again = roles.warnings(store)
-    assert len(again) == 4 and all(w.acknowledged for w in again)
+    assert len(again) == 5 and all(w.acknowledged for w in again)
     assert "acknowledged" in again[0].line()
     ack = store.records("acknowledgements")[0]
     assert ack.created_by == "Tester" and ack.created_at is not None

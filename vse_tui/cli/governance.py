@@ -26,7 +26,7 @@ from ..core.present.labels import code_word
 from ..reports import improvement, performance
 from ..reports.audit import audit_json, write_markdown
 from ..reports.audit_pack import write_pack
-from ..reports.figures import audit_findings
+from ..reports.figures import audit_review
 from ..reports.performance import parse_period
 from ..store.chain import verify
 from . import main
@@ -183,13 +183,14 @@ def cmd_approve(args) -> int:
 
 def cmd_audit_check(args) -> int:
     with open_store(args, must_exist=True) as store:
-        findings = audit_findings(store)
+        findings, mitigated = audit_review(store)
         shop = store.setting("shop_name", "") or ""
     with output(args) as out:
         if args.format == "json":
-            dump_json({"findings": [finding_dict(f) for f in findings], "count": len(findings)}, out)
+            dump_json({"findings": [finding_dict(f) for f in findings], "count": len(findings),
+                       "mitigated": [finding_dict(f) for f in mitigated]}, out)
         else:
-            out.write(to_markdown(findings, shop))
+            out.write(to_markdown(findings, shop, mitigated))
     return EXIT_REFUSED if findings else EXIT_OK
 
 

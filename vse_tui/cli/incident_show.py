@@ -41,9 +41,12 @@ def next_text(store, inc) -> str:
                                                                  command=f"vse-tui {COMMANDS['edit'].format(ref=inc.id)}"))
     lines.extend(_("IN.2.1: {what}").format(what=role) for role in nxt.roles)
     lines.extend(unmapped_login_text(login) for login in nxt.logins)
-    if nxt.shop_task:
+    if nxt.shop_records:
         lines.append(_("{task} waits on the shop's {records} (vse-tui report audit)").format(
             task=nxt.shop_task, records=", ".join(nxt.shop_records)))
+    if nxt.shop_past:
+        lines.append(_("{task} was done before the shop had {records}: this incident cannot count for {task}; those "
+                       "recorded from now on do").format(task=nxt.shop_task, records=", ".join(nxt.shop_past)))
     return "".join(line + "\n" for line in lines)
 
 

@@ -60,7 +60,7 @@ from ..i18n.formats import month_and_year
 from ..store.anchor import PACK_ANCHOR, pack_anchor
 from ..store.files import atomic_file, private_folder, translated, write_bytes, write_text
 from . import words
-from .figures import audit_findings
+from .figures import audit_review
 from .performance import PRIORITIES, minutes_text, pct, shown_name
 
 if TYPE_CHECKING:
@@ -598,9 +598,9 @@ def _evidence_pages(pack: _Pack) -> list[Page]:
             intervals=", ".join(f"{t} {d}" for t, d in sorted(intervals.items())))),
         *_task_blocks(pack, tasks, s),
     ]
-    findings = audit_findings(store)
+    findings, mitigated = audit_review(store)
     return [Page(_("Evidence map of the 40 tasks"), "evidence-map", blocks, len(tasks)),
-            Page(_("Audit check"), "audit-check", _check_blocks(pack, findings), len(findings))]
+            Page(_("Audit check"), "audit-check", _check_blocks(pack, findings, mitigated), len(findings))]
 
 
 def _task_blocks(pack: _Pack, tasks, s: dict[str, tuple[int, int]]) -> list[tuple[str, Any]]:
@@ -637,7 +637,7 @@ def _task_blocks(pack: _Pack, tasks, s: dict[str, tuple[int, int]]) -> list[tupl
     return blocks
 
 
-def _check_blocks(pack: _Pack, findings) -> list[tuple[str, Any]]:
+def _check_blocks(pack: _Pack, findings, mitigated=()) -> list[tuple[str, Any]]:
     """The audit check's page as `vse-tui audit check` says it: how many findings, then per rule
     broken what is wrong, the rule and a row per finding; last, every rule the check applies. A rule
     is named by its words, never its key (the key is for `--format json`)."""
@@ -656,6 +656,11 @@ def _check_blocks(pack: _Pack, findings) -> list[tuple[str, Any]]:
         if text:
             check.append(("p", _("Rule: {rule}.").format(rule=_(text))))
         check.append(("table", (head, [[[pack.link(r) for r in f.records], f.what] for f in mine])))
+    if mitigated:  # warnings answered with a control the records show: for the assessor to read, not findings
+        check += [("h2", _("Warnings answered with a compensating control ({n})").format(n=len(mitigated))),
+                  ("p", _("Not findings: each warning was acknowledged with a control the app counts, and the records "
+                          "show it in the period. An assessor may still ask about them.")),
+                  ("table", (head, [[[pack.link(r) for r in f.records], f.what] for f in mitigated]))]
     check += [("h2", _("The rules checked")),
               ("table", ([pgettext("audit pack", "rule")], [[_(text)] for text in RULES.values()]))]
     return check

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
-from ..core.evidence.audit_check import audit_check
+from ..core.evidence.audit_check import review
 from ..core.governance.approvals import state
 from ..core.kernel import clock
 from ..core.kernel.findings import Finding
@@ -97,7 +97,15 @@ def contradictions(store: StorePort) -> list[Finding]:
 def audit_findings(store: StorePort) -> list[Finding]:
     """Every finding of `audit check`: the core's rules, then reports the records contradict."""
 
-    return audit_check(store) + contradictions(store)
+    return audit_review(store)[0]
 
 
-__all__ = ["audit_findings", "contradictions", "differences", "improvement_figures", "stable_figures"]
+def audit_review(store: StorePort) -> tuple[list[Finding], list[Finding]]:
+    """`audit check` whole: every finding (as `audit_findings`), and the warnings answered with a
+    compensating control the records show (read by an assessor, not open findings)."""
+
+    findings, mitigated = review(store)
+    return findings + contradictions(store), mitigated
+
+
+__all__ = ["audit_findings", "audit_review", "contradictions", "differences", "improvement_figures", "stable_figures"]

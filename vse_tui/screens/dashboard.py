@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from vse_tui.core.control.schedule import coming_changes, overdue_changes
 from vse_tui.core.evidence.due import due_items
-from vse_tui.core.evidence.guide import audit_ready
+from vse_tui.core.evidence.guide import audit_ready, setup_gaps
 from vse_tui.core.evidence.tasks import evidence_map, governance_complete, summary
 from vse_tui.core.governance.assign import initials_by_person
 from vse_tui.core.incidents import lists, targets
@@ -240,9 +240,9 @@ class DashboardScreen(BaseScreen):
 
         def count(apart):
             tasks = evidence_map(apart)
-            return summary(tasks), audit_ready(tasks)
+            return summary(tasks), audit_ready(tasks), setup_gaps(apart) if complete else []
 
-        self.run_apart(count, lambda found: self._show_setup(found[0], complete, found[1]), "setup",
+        self.run_apart(count, lambda found: self._show_setup(found[0], complete, found[1], found[2]), "setup",
                        exit_on_error=False)
 
     NARROW = 100  # columns: below, the panels stack (the incidents get the whole width)
@@ -271,7 +271,7 @@ class DashboardScreen(BaseScreen):
                 return f"{key} → {_(BY_KIND[kind].LABEL)} → a"
         return ""
 
-    def _show_setup(self, prog, complete: bool, ready=()) -> None:
+    def _show_setup(self, prog, complete: bool, ready=(), gaps=()) -> None:
         done, total = prog["all"]
         setup = self.query_one("#setup", Static)
         setup.border_title = _("To be audit-ready") if complete and ready else (
@@ -286,7 +286,14 @@ class DashboardScreen(BaseScreen):
         if not complete:
             parts += [("   " + _("governance not set up yet: {screen} then {wizard} runs the setup").format(
                 screen="g", wizard="w"), "dim")]
-        else:  # after the setup: the next missing record of each process, from the map
+        else:  # after the setup: its documents not yet in the shop's words, then the next missing record of each process
+            if gaps:
+                parts += ["\n", ("GO  ", "bold"), Text(ngettext(
+                    "{n} setup document still holds the app's starting text or an empty item: {refs}",
+                    "{n} setup documents still hold the app's starting text or an empty item: {refs}",
+                    len(gaps)).format(n=len(gaps), refs=", ".join(g.ref for g in gaps)), style="dark_orange"),
+                          ("   " + _("{screen} → {wizard} reopens the setup to edit them").format(
+                              screen="g", wizard="w"), "bold")]
             for item in ready:
                 others = len(item.completes) - 1
                 gain = (ngettext("completes {task} and unblocks {n}", "completes {task} and unblocks {n}",

@@ -32,11 +32,11 @@ from ..incidents.process import closes_own_work, confirmation_problem
 from ..intake.mail_delivery import FAILED, delivery_state, reached, state_word
 from ..kernel import clock
 from ..kernel.errors import InputError
-from ..kernel.findings import Finding
+from ..kernel.findings import Finding, Severity
 from ..model.records import KINDS, model_for
 from ..present.labels import code_word, field_words
 from .due import due_items
-from .duties import PERIOD_DAYS, check_of, counts, evidence_problem, internal_people, self_approvals
+from .duties import PERIOD_DAYS, SelfApproval, check_of, counts, evidence_problem, internal_people, self_approvals
 from .lapsed import lapsed_training
 from .substance import Index, placeholder, problems
 from .tasks import review_behind, unacknowledged
@@ -105,6 +105,22 @@ PROBLEMS = {
     "competence": N_("Role holders whose training or competence has lapsed"),
     "unsent": N_("Notifications that never reached their party"),
 }
+# what to do about a finding of the rules a new shop meets first: the next step an owner takes
+NEXT = {
+    "content": N_("write the item in the shop's own words: E on the record's screen (a new version, approved "
+                  "again); the setup's documents reopen with g then w"),
+    "draft": N_("describe the draft and approve it (a on its screen), or withdraw it"),
+    "self-approval": N_("have someone else approve it; in a shop of one, answer the one-person warning with a dated "
+                        "second look (the setup's Resources step, or k on the Governance screen) and record each "
+                        "review on the document (a on its screen, meaning: reviewed)"),
+    "mitigation": N_("rewrite the mitigation so that it names a check the app counts, then keep the records that "
+                     "show it (k on the Governance screen)"),
+    "role-warning": N_("acknowledge the warning with a mitigation that names a check the app counts (k on the "
+                       "Governance screen)"),
+    "agreement": N_("record the other party's acceptance on the agreement's screen (a, meaning: accepted by the "
+                    "customer or by the supplier), with the e-mail or the scan that shows it"),
+    "review": N_("review the record and approve its new version"),
+}
 SCAN = 5000  # records of one kind examined for content and closure findings, newest first
 # incidents made here (an imported one has the ticket key it had there, or its row's fingerprint)
 HERE: dict[str, Any] = {"external_ref__isnull": True, "fingerprint__isnull": True}
@@ -134,11 +150,18 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     rule = finding.rule or ""
     return {"rule": rule, "problem": _(PROBLEMS[rule]) if rule in PROBLEMS else "",
             "rule_text": _(RULES[rule]) if rule in RULES else "", "records": list(finding.records),
-            "what": finding.what, **({"dates": dict(finding.dates)} if finding.dates else {})}
+            "what": finding.what, **({"dates": dict(finding.dates)} if finding.dates else {}),
+            **({"next": _(NEXT[rule])} if rule in NEXT and finding.severity != Severity.MITIGATED else {})}
 
 
 def audit_check(store: StorePort) -> list[Finding]:
     """Every finding, rule by rule."""
+    return review(store)[0]
+
+
+def review(store: StorePort) -> tuple[list[Finding], list[Finding]]:
+    """Every finding, rule by rule, and the warnings the shop answered with a compensating control
+    the records show (severity "mitigated": an assessor reads them; they are not open findings)."""
     # here, not at the top: importing it loads pydantic
     from ..model.standard import load_standard
 
@@ -147,7 +170,8 @@ def audit_check(store: StorePort) -> list[Finding]:
     findings += _time(store)
     findings += _people(store)
     findings += _lifecycle(store, standard)
-    findings += _approvals(store, standard)
+    approvals, covered = _approvals(store, standard)
+    findings += approvals
     imported = _imported_empty(store, standard)
     findings += _incidents(store, imported)
     findings += _content(store, standard, imported)
@@ -161,7 +185,7 @@ def audit_check(store: StorePort) -> list[Finding]:
     findings += _competence(store)
     findings += _unsent(store)
     findings += _instants(store)
-    return findings
+    return findings, _mitigated(store, covered)
 
 
 def _signatures(store: StorePort) -> list[Finding]:
@@ -216,8 +240,10 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
     return out
 
 
-def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
+def _approvals(store: StorePort, standard: Standard) -> tuple[list[Finding], list[SelfApproval]]:
+    """The approval findings, and the approvals of one's own content a mitigation covers."""
     out = []
+    covered: list[SelfApproval] = []
     acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"record__isnull": False})
             if counts(text)}
     people = internal_people(store)
@@ -231,7 +257,10 @@ def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
         for rec in store.records(kind, {"status": ("approved", "updated", "rejected")}, order="-seq", limit=SCAN):
             if task_roles:
                 for s in self_approvals(store, rec, task_roles, people, mitigated):
-                    out.append(Finding("self-approval", (s.record,), s.why))
+                    if s.mitigated:
+                        covered.append(s)
+                    else:
+                        out.append(Finding("self-approval", (s.record,), s.why))
             if rec.status == "rejected":
                 continue
             st = approval_state(rec)
@@ -250,7 +279,7 @@ def _approvals(store: StorePort, standard: Standard) -> list[Finding]:
                     out.append(Finding("agreement", (rec.id,), _("approved, but never accepted by the customer in this "
                                                                  "version") if party == "customer" else
                                        _("approved, but never accepted by the supplier in this version")))
-    return out
+    return out, covered
 
 
 def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> list[Finding]:
@@ -456,15 +485,56 @@ def _duties(store: StorePort) -> list[Finding]:
     return out
 
 
+def _mitigated(store: StorePort, covered: list[SelfApproval]) -> list[Finding]:
+    """The role warnings answered with a mitigation that names a countable check whose evidence the
+    records show in the period: listed for the assessor as warnings (severity "mitigated"), with
+    who wrote the mitigation and when, and, for a shop of one, the approvals of one's own content
+    it covers. The same functions decide as for the findings (`duties.evidence_problem`)."""
+    # here, not at the top: importing it loads pydantic
+    from ..governance.roles import warnings
+
+    now = clock.now()
+    out = []
+    for w in warnings(store):
+        ack = w.acknowledged
+        written = ack.created_at if ack is not None and ack.created_at else now
+        if ack is None or check_of(ack.mitigation) is None or evidence_problem(store, ack.mitigation, written, now):
+            continue
+        mine = [c for c in covered if c.approval.person == w.person] if w.rule == "sole-approver" else []
+        said = (ngettext("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "
+                         "{n} approval of their own document",
+                         "{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "
+                         "{n} approvals of their own documents", len(mine)) if mine else
+                _("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}")).format(
+            person=w.person_name or _("the shop"), warning=w.text.name, roles=", ".join(w.roles),
+            author=ack.created_by or "?", day=formats.date_text(clock.to_local(written).date()),
+            mitigation=ack.mitigation, n=len(mine))
+        covers = tuple(dict.fromkeys(c.record for c in mine))  # the records, each once: a page links them
+        out.append(Finding("self-approval" if w.rule == "sole-approver" else "role-warning", (ack.id or ack.uuid, *covers),
+                           said, Severity.MITIGATED, dates=(("at", clock.iso(written) or ""),)))
+    return out
+
+
 # fields read as JSON (lists and objects), so that an empty one reads as empty
 _JSON_FIELDS = {"services", "targets", "customers", "assignments", "priority_matrix", "change_definitions", "templates",
                 "security_measures", "period_performance", "service_hours", "cis", "impacted_cis", "changes"}
 
 
-def to_markdown(findings: list[Finding], shop: str = "") -> str:
+def _mitigated_markdown(mitigated: list[Finding]) -> list[str]:
+    if not mitigated:
+        return []
+    lines = ["## " + _("Warnings answered with a compensating control ({n})").format(n=len(mitigated)), "",
+             _("Not findings: each warning was acknowledged with a control the app counts, and the records show it "
+               "in the period. An assessor may still ask about them."), ""]
+    return lines + ["- " + _("{records}: {finding}").format(records=", ".join(f.records), finding=f.what)
+                    for f in mitigated] + [""]
+
+
+def to_markdown(findings: list[Finding], shop: str = "", mitigated: list[Finding] | None = None) -> str:
     lines = ["# " + (_("Audit check: {shop}").format(shop=shop) if shop else _("Audit check")), ""]
     if not findings:
-        return "\n".join(lines + [_("No findings: nothing an assessor would question by these rules."), ""])
+        return "\n".join(lines + [_("No findings: nothing an assessor would question by these rules."), ""]
+                         + _mitigated_markdown(mitigated or []))
     lines.append(ngettext("{n} finding. Each heading says what is wrong, then the rule and the records that break "
                           "it.",
                           "{n} findings. Each heading says what is wrong, then the rule and the records that break "
@@ -475,9 +545,11 @@ def to_markdown(findings: list[Finding], shop: str = "") -> str:
         if not mine:
             continue
         lines += [f"## {_(PROBLEMS[rule])} ({len(mine)})", "", _("Rule: {rule}.").format(rule=_(text)), ""]
+        if rule in NEXT:
+            lines += [_("Next: {step}.").format(step=_(NEXT[rule])), ""]
         lines += ["- " + _("{records}: {finding}").format(records=", ".join(f.records), finding=f.what) for f in mine]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _mitigated_markdown(mitigated or []))
 
 
 # ---------------------------------------------------------------- what an assessor asks next
@@ -616,4 +688,4 @@ def _instants(store: StorePort) -> list[Finding]:
     return out
 
 
-__all__ = ["Finding", "RULES", "audit_check", "to_markdown"]
+__all__ = ["NEXT", "Finding", "RULES", "audit_check", "review", "to_markdown"]

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..model.records import Approval, Record
 
 PERIOD_DAYS = 92
+SECOND_LOOK_DAYS = 30  # a document approved by its own author is looked at again within this many days
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,49 @@ def _changes_reviewed(store: StorePort, since: datetime, until: datetime) -> str
                                           "{n} change(s) deployed in the period, none reviewed", deployed).format(n=deployed)
 
 
+def _documents_reviewed(store: StorePort, since: datetime, until: datetime) -> str | None:
+    """Every document approved by its own author in the period, `SECOND_LOOK_DAYS` or more ago,
+    has a review recorded on it on a later day (an approval meaning "reviewed": by an outside
+    reviewer, or by the author looking again)."""
+
+    due = until - timedelta(days=SECOND_LOOK_DAYS)
+    if due < since:
+        return None
+    looked, alone = 0, []
+    for rec in _approved_records(store):
+        for a in rec.approvals:
+            if a.meaning != "approved" or not a.person or not (since <= a.at <= due):
+                continue
+            if a.person not in _writers(store, rec, a):
+                continue
+            looked += 1
+            day = clock.to_local(a.at).date()
+            if not any(r.meaning == "reviewed" and clock.to_local(r.at).date() > day for r in rec.approvals):
+                alone.append(f"{rec.id or rec.uuid} v{a.version}")
+    if alone:
+        return ngettext("{n} of {total} approval(s) of one's own document in the period had no second look recorded "
+                        "within {days} days ({ids}): record a review on each (a on its screen, meaning: reviewed)",
+                        "{n} of {total} approval(s) of one's own document in the period had no second look recorded "
+                        "within {days} days ({ids}): record a review on each (a on its screen, meaning: reviewed)",
+                        looked).format(
+            n=len(alone), total=looked, days=SECOND_LOOK_DAYS, ids=", ".join(alone[:5]))
+    return None
+
+
+def _approved_records(store: StorePort) -> list[Record]:
+    """The records of every kind that takes an approval, approved now or before (newest first)."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.records import KINDS
+    from ..model.standard import load_standard
+
+    standard = load_standard()
+    out: list[Record] = []
+    for kind, (_m, _c, wp) in KINDS.items():
+        if wp and standard.wp(wp).approved_status:
+            out += store.records(kind, {"status": ("approved", "updated")}, order="-seq", limit=500)
+    return out
+
+
 # The words that name each check, in every language the app speaks (a mitigation counts whatever
 # the language it was written in: a shop's database moves between people of different languages).
 _CLOSURES = (r"p1|p2|incidents?|incidentes?|closures?|closed|close|cierres?|cerrad\w*|cerrar|encerra\w*|"
@@ -79,6 +123,9 @@ _CHECKING = (r"review\w*|check\w*|confirm\w*|sign\w*|revis\w*|révis\w*|revue\w*
 _CHANGES = (r"changes?|deploy\w*|cambios?|despl\w*|implanta\w*|mudanças?|mudancas?|changements?|déplo\w*|"
             r"deplo\w*|mise en production")
 _REVIEWING = r"review\w*|revis\w*|révis\w*|revue\w*|bilan\w*|examin\w*"
+_DOCUMENTS = r"documents?|documentos?|approv\w*|aprob\w*|aprova\w*|approuv\w*"
+_SECOND_LOOK = r"second look|second review|segunda revisión|segunda revisão|segunda mirada|segundo olhar|" \
+               r"second regard|deuxième regard|seconde lecture|relecture|relu\w*|review\w*|revis\w*|révis\w*|revue\w*"
 
 
 def _both(first: str, second: str) -> re.Pattern[str]:
@@ -91,6 +138,9 @@ CHECKS = (
                                "who restored it)"), _both(_CLOSURES, _CHECKING), _closures_reviewed),
     Check("change-review", N_("a review of the changes deployed (CO.3.5)"), _both(_CHANGES, _REVIEWING),
           _changes_reviewed),
+    Check("second-look", N_("a dated second look at each document approved by its own author: a review recorded on it "
+                            "within 30 days, by an outside reviewer or by the author on a later day"),
+          _both(_DOCUMENTS, _SECOND_LOOK), _documents_reviewed),
 )
 
 
@@ -127,37 +177,49 @@ def internal_people(store: StorePort) -> set[str]:
     return {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})} & internal
 
 
-def _writers(store: StorePort, record: Record, before: Any) -> set[str]:
-    """The people who wrote the record's content up to a moment (creation, or an edit of a
-    content item)."""
+def _writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
+    """The people who wrote the record's content in the version `approval` approves (its creation,
+    or an edit of a content item): read by version, not by time, since an approval given with a
+    write carries a moment taken just before the write's own (a second apart on the real clock)."""
 
     items = set(content_items(record))
-    moment = clock.iso(before) or ""
+    moment = clock.iso(approval.at) or ""
+
+    def before(row: dict[str, Any]) -> bool:
+        if approval.version is not None and row.get("version") is not None:
+            return int(row["version"]) <= approval.version
+        return (row["at"] or "") <= moment
+
     return {r["person"] for r in store.history(record.uuid)
-            if r.get("person") and (r["at"] or "") <= moment
+            if r.get("person") and before(r)
             and (r["action"] == "create" or (r["action"] == "update" and r["field"] in items))}
 
 
 @dataclass(frozen=True)
 class SelfApproval:
+    """An approval given by someone who wrote the content. `mitigated`: in a shop of one person,
+    covered by their acknowledged warning whose mitigation names a countable check (an assessor
+    still reads it, as a warning, not as an open finding)."""
+
     record: str
     approval: Approval
     why: str
+    mitigated: bool = False
 
 
 def self_approvals(store: StorePort, record: Record, task_roles: set[str],
                    people: set[str] | None = None, mitigated: set[str] | None = None) -> list[SelfApproval]:
-    """The approvals of `record` given by someone who wrote its content, that separation of duties
-    does not allow: any, in a shop of two or more people (the text says whether another person
-    holds one of `task_roles`); in a shop of one person, those with no mitigation acknowledged that
-    names a countable check (`mitigated`: the people with one)."""
+    """The approvals of `record` given by someone who wrote its content: any, in a shop of two or
+    more people, is a finding (the text says whether another person holds one of `task_roles`); in
+    a shop of one person, each is a finding unless she acknowledged a mitigation that names a
+    countable check (`mitigated`: the people with one), then it is listed as mitigated."""
 
     people = internal_people(store) if people is None else people
     out = []
     for a in record.approvals:
         if a.meaning != "approved" or not a.person or not a.content:
             continue
-        if a.person not in _writers(store, record, a.at):
+        if a.person not in _writers(store, record, a):
             continue
         if [p for p in people - {a.person} if roles_of(store, p) & task_roles]:
             why = _("approved in v{version} by {person}, who wrote it, while another person of the shop holds the "
@@ -167,13 +229,16 @@ def self_approvals(store: StorePort, record: Record, task_roles: set[str],
                     "({roles}): give one of these roles to someone else, or have someone else write it").format(
                 version=a.version, person=a.by, roles=", ".join(sorted(task_roles)))
         elif a.person not in (mitigated or set()):
-            why = _("approved in v{version} by {person}, who wrote it, in a one-person shop with no mitigation "
-                    "acknowledged that names a check the app can count").format(version=a.version, person=a.by)
+            why = _("approved in v{version} by {person}, who wrote it, in a one-person shop with no compensating "
+                    "control acknowledged: answer the one-person warning with a dated second look (the setup's "
+                    "Resources step, or k on the Governance screen)").format(version=a.version, person=a.by)
         else:
+            out.append(SelfApproval(record.id or record.uuid, a, _("approved in v{version} by {person}, who wrote "
+                                                                   "it").format(version=a.version, person=a.by), True))
             continue
         out.append(SelfApproval(record.id or record.uuid, a, why))
     return out
 
 
-__all__ = ["CHECKS", "PERIOD_DAYS", "Check", "SelfApproval", "check_of", "counts", "evidence_problem",
+__all__ = ["CHECKS", "PERIOD_DAYS", "SECOND_LOOK_DAYS", "Check", "SelfApproval", "check_of", "counts", "evidence_problem",
            "internal_people", "mitigation_problem", "self_approvals"]

@@ -249,7 +249,8 @@ def audit_ready(tasks: list[TaskEvidence]) -> list[NextRecord]:
     return out
 
 
-__all__ = ["FLOWS", "Need", "NextRecord", "SetupGap", "Step", "audit_ready", "record_steps", "setup_gaps"]
+__all__ = ["FLOWS", "Need", "NextRecord", "SetupGap", "Step", "audit_ready", "draft_services", "record_steps",
+           "lacks_once", "needs_text", "setup_gaps", "shop_lacks"]
 
 
 # ---------------------------------------------------------------- the setup's documents
@@ -287,3 +288,39 @@ def setup_gaps(store: StorePort, now: datetime | None = None) -> list[SetupGap]:
         if found:
             out.append(SetupGap(step.key, rec.id or rec.uuid, found))
     return out
+
+
+def draft_services(store: StorePort) -> list[tuple[str, str]]:
+    """The catalogue's entries still drafts (the setup's Scope step makes one of each new service):
+    (id, name), to describe and approve in the catalogue before the evidence counts them."""
+    return [(rid, name) for rid, name in store.rows("services", ["id", "name"], {"status": "draft"}, order="seq")]
+
+
+def shop_lacks(store: StorePort, code: str, now: datetime | None = None) -> list[Need]:
+    """The inputs of task `code` the shop does not hold now in the status the standard lists: what a
+    record performing it now would lack (said when an incident is logged, for IN.2.1)."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.standard import load_standard
+
+    standard = load_standard()
+    ctx = _Context(store, standard, now or clock.now())
+    task = standard.task(code)
+    return _needs(ctx, task, {io.wp for io in task.outputs}, clock.iso(ctx.now) or "")
+
+
+def lacks_once(store: StorePort, code: str) -> list[Need]:
+    """`shop_lacks`, to be said once: empty when these same inputs were said last time (kept as a
+    preference, not a record), so that logging incident after incident does not repeat it; said
+    again when what the shop lacks changes."""
+    lacks = shop_lacks(store, code)
+    said = ",".join(n.wp for n in lacks)
+    key = f"lacks_said:{code}"
+    if (store.pref(key) or "") == said:
+        return []
+    store.set_pref(key, said or None)
+    return lacks
+
+
+def needs_text(needs: list[Need]) -> str:
+    """The records the shop lacks, as one phrase: "WP.03 Customer agreement (approved), ..."."""
+    return ", ".join(_("{wp} {name} ({status})").format(wp=n.wp, name=_(n.name), status=n.status) for n in needs)

@@ -15,7 +15,7 @@ from vse_tui.i18n import _
 
 from ..governance.people import login_advice
 from ..incidents import process
-from .guide import Step, reason_kind, record_steps
+from .guide import Step, reason_kind, record_steps, shop_lacks
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -39,7 +39,10 @@ class NextStep:
     roles: list[str] = field(default_factory=list)  # IN.2.1 written by someone holding none of its roles
     logins: list[str] = field(default_factory=list)  # IN.2.1 written by a login mapped to no person
     shop_task: str = ""  # the first step waiting on the shop's own records...
-    shop_records: list[str] = field(default_factory=list)  # ...and which (WP codes)
+    shop_records: list[str] = field(default_factory=list)  # ...and which (WP codes) the shop still lacks now
+    # which it lacked when the step was performed but holds now: the step cannot count (it was done
+    # without them); the same step on a record made from now on does
+    shop_past: list[str] = field(default_factory=list)
 
 
 def next_step(store: StorePort, inc: Any, steps: list[Step] | None = None) -> NextStep:
@@ -55,8 +58,11 @@ def next_step(store: StorePort, inc: Any, steps: list[Step] | None = None) -> Ne
     gaps = [m for m in lacking if reason_kind(m) not in ("role", "login")]
     shop = next((s for s in steps if s.inputs), None)
     shop_task = shop.task if shop else ""
-    shop_records = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs)))) if shop else []
-    common = NextStep("", (), gaps=gaps, roles=roles, logins=logins, shop_task=shop_task, shop_records=shop_records)
+    lacked = list(dict.fromkeys(re.findall(r"WP\.\d+", " ".join(shop.inputs)))) if shop else []
+    still = {need.wp for need in shop_lacks(store, shop_task)} if shop_task else set()
+    common = NextStep("", (), gaps=gaps, roles=roles, logins=logins, shop_task=shop_task,
+                      shop_records=[wp for wp in lacked if wp in still],
+                      shop_past=[wp for wp in lacked if wp not in still])
     pending = next((s for s in steps if s.task in ("IN.2.2", "IN.2.3", "IN.2.4") and not s.performed), None)
     restored = by.get("IN.2.4")
     if pending is None and restored is not None and any(reason_kind(m) == "not notified" for m in restored.missing):

@@ -444,10 +444,17 @@ def save_experience(store: StorePort, fields: dict[str, str], approved: Approval
 def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training_needs: str,
                    approved: Approval | None = None, evidence: str | None = None) -> Record:
     """GO.3.1: training and competence per role assignment; the list of roles becomes 'updated' and
-    is approved again in its new version. needs: (assignment uuid, requirement, due date or '')."""
+    is approved again in its new version. Its training needs (WP.08's item) are `training_needs`,
+    the overall words, or when none were typed each role's need with its person and due date.
+    needs: (assignment uuid, requirement, due date or '')."""
     role_list = store.latest("role_lists")
     if role_list is None:
         raise InputError(_("Assign roles first (GO.1.2)"))
+    # here, not at the top: importing it loads pydantic
+    from .roles import said
+
+    people = store.titles("people")
+    lines = []  # each need as the list of roles says it: the person, the role, what it needs and by when
     with store.transaction():
         for assignment_uuid, requirement, due in needs:
             if not requirement.strip():
@@ -460,8 +467,16 @@ def save_resources(store: StorePort, needs: list[tuple[str, str, str]], training
             store.add(model_for("training").model_validate({
                 "assignment": a.uuid, "person": a.person, "requirement": requirement.strip(), "due_on": due_on,
                 "state": "planned"}), task="GO.3.1")
+            line = _("{person}, {role}: {need}").format(person=people.get(a.person, "?"), role=said(a),
+                                                        need=" ".join(requirement.split()))
+            if due_on is not None:
+                line = _("{need} (due by {day})").format(need=line, day=due_on.isoformat())
+            lines.append(line)
+        # the list's training needs (WP.08): the overall words typed, else each role's need (never
+        # nothing when the step was told one)
+        written = training_needs.strip() or "\n".join(lines)
         changes: dict[str, Any] = {
-            "status": "updated", "training_needs": training_needs.strip(),
+            "status": "updated", "training_needs": written.strip(),
             "assignments": [u for (u,) in store.rows("role_assignments", ["uuid"], {"state": "active"})]}
         if approved is not None:
             check_role(store, "WP.08", approved, None, task="GO.3.1")

@@ -61,6 +61,11 @@ RULES = {
         "resolver-closes", N_("The practitioner who resolved an incident should not confirm its closure for the provider"),
         N_("Closing your own work without a second look can hide an incomplete fix."),
         N_("Have the Incident Manager or the customer confirm, or note who checked the resolution.")),
+    "sole-approver": RuleText(
+        "sole-approver", N_("One person writes and approves every document"),
+        N_("Nobody else is there to check what you approve."),
+        N_("The Resources step asks for a compensating control: a dated second look at each document you approve, "
+           "within 30 days.")),
 }
 
 
@@ -121,12 +126,20 @@ def holdings(people: list[Person], assignments: list[RoleAssignment]) -> list[Ho
 
 def check_combinations(people: list[Person], assignments: list[RoleAssignment],
                        acknowledgements: Sequence[RoleAcknowledgement] = ()) -> list[RoleWarning]:
-    """The warnings for a set of role assignments (rules 1-4 of MODEL.md section 2)."""
+    """The warnings for a set of role assignments (rules 1-4 of MODEL.md section 2, and rule 5 met
+    ahead in a shop where one person holds every role: they approve all they write)."""
     acks = {(a.rule, a.person): a for a in acknowledgements if a.record is None}
     out: list[RoleWarning] = []
     held = holdings(people, assignments)
     if not any("SM" in h.roles for h in held):
         out.append(RoleWarning("service-manager", None, "", ("SM",), acks.get(("service-manager", None))))
+    own = set(role_codes(external=False))  # the shop's roles, not a customer's or supplier's part
+    holders = [h for h in held if h.roles & own]
+    if len(holders) == 1:  # one person holds every role of the shop: they approve what they write
+        h = holders[0]
+        out.append(RoleWarning("sole-approver", h.person.uuid, h.person.name,
+                               tuple(c for c in role_codes() if c in h.roles & own),
+                               acks.get(("sole-approver", h.person.uuid))))
     for h in held:
         name = h.person.name
         if {"CM", "IM"} <= h.roles:
@@ -242,6 +255,37 @@ def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record:
     return store.add(RoleAcknowledgement(rule=warning.rule, person=warning.person, roles=list(warning.roles),
                                          record=record, mitigation=mitigation.strip()),
                      task="GO.1.2" if record is None else None)
+
+
+SECOND_LOOKS = ("self", "outside")  # how a shop of one covers approving its own documents
+
+
+def sole_approver(store: StorePort) -> RoleWarning | None:
+    """The warning of a shop where one person holds every role, still open (not acknowledged)."""
+    return next((w for w in warnings(store) if w.rule == "sole-approver" and w.acknowledged is None), None)
+
+
+def answer_sole_approver(store: StorePort, how: str, reviewer: str = "", days: int = 30) -> RoleAcknowledgement | None:
+    """A shop of one answers its open one-person warning with a dated second look at every document
+    its person approves (`how`: "self", they look again on a later day; "outside", `reviewer` does),
+    written in words the audit check counts (core.evidence.duties' "second-look" check). None when
+    no such warning is open."""
+
+    warning = sole_approver(store)
+    if warning is None:
+        return None
+    if how == "outside":
+        if not reviewer.strip():
+            raise InputError(_("Reviewer: name the outside reviewer who looks at each document"), field="reviewer")
+        text = _("A dated second look at every document I approve myself: {reviewer}, from outside the shop, "
+                 "reviews it within {days} days and the review is recorded on it.").format(
+            reviewer=" ".join(reviewer.split()), days=days)
+    elif how == "self":
+        text = _("A dated second look at every document I approve myself: I review it again on a later day, within "
+                 "{days} days, and record the review on it.").format(days=days)
+    else:
+        raise InputError(_("Second look: choose who looks again ({choices})").format(choices=", ".join(SECOND_LOOKS)))
+    return acknowledge(store, warning, text)
 
 
 def role_rows(store: StorePort) -> list[dict[str, Any]]:

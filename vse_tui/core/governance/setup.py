@@ -112,7 +112,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                                  placeholder=_("YYYY-MM-DD")))
         cur = store.latest("role_lists")
         out.append(FormField("training_needs", _("Overall"), "text", val("training_needs", cur.training_needs if cur else "")))
-        return out
+        return out + _second_look_fields(store, val)
     if key == "documents":
         cur = store.latest("data_procedures")
         labels = {"controls": _("Controls"), "location": _("Location"), "backup": _("Backup"), "archive": _("Archive"),
@@ -123,6 +123,21 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
             FormField("backup_folder", _("Backup folder"), value=val("backup_folder", cur.backup_folder if cur else ""),
                       placeholder=_("where vse-tui writes its backups (empty: beside the database)"))]
     raise KeyError(key)
+
+
+def _second_look_fields(store: StorePort, val: Any) -> list[FormField]:
+    """In a shop of one, whose person approves all they write: how a second look covers it (asked
+    until answered; the answer is an acknowledgement of the one-person warning)."""
+    # here, not at the top: importing it loads pydantic
+    from .roles import sole_approver
+
+    if sole_approver(store) is None:
+        return []
+    return [FormField("second_look", _("Second look"), "radio", val("second_look", "self"),
+                      [(_("me, on a later day"), "self"), (_("an outside reviewer"), "outside"),
+                       (_("not now"), "none")]),
+            FormField("reviewer", _("Reviewer"), value=val("reviewer", ""),
+                      placeholder=_("an outside reviewer's name and firm"))]
 
 
 def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval | None,
@@ -173,7 +188,14 @@ def save(store: StorePort, key: str, values: dict[str, Any], approved: Approval 
                 raise InputError(_("A due date needs the training or competence it is for (the row's first field)"))
             if need.strip() and _looks_like_a_date(need):
                 raise InputError(_("{need!r} looks like a date: write the training or competence in the first field and its due date in 'due by'").format(need=need))
-        return gov.save_resources(store, needs, v.get("training_needs", ""), approved, evidence)
+        # here, not at the top: importing it loads pydantic
+        from .roles import answer_sole_approver
+
+        with store.transaction():
+            rec = gov.save_resources(store, needs, v.get("training_needs", ""), approved, evidence)
+            if v.get("second_look") in ("self", "outside"):
+                answer_sole_approver(store, v["second_look"], v.get("reviewer") or "")
+        return rec
     if key == "documents":
         return gov.save_documents(store, {k: v.get(k, "") for k in gov.DEFAULT_DOCUMENTS}, _needed(approved), evidence)
     raise KeyError(key)

@@ -18,6 +18,7 @@ class Severity(StrEnum):
 
     BROKEN = "broken"  # the records cannot be trusted as they stand: changed behind the app's back, a file gone
     QUESTION = "question"  # the records are intact; what they show is what an assessor would question
+    MITIGATED = "mitigated"  # a warning the shop answered with a control the records show: read, not open
 
 
 @dataclass(frozen=True)

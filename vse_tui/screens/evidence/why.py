@@ -13,7 +13,7 @@ from vse_tui.core.evidence.audit_check import RULES
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map
 from vse_tui.core.kernel import clock
 from vse_tui.i18n import N_, _, ngettext
-from vse_tui.reports.figures import audit_findings as audit_check
+from vse_tui.reports.figures import audit_review
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.evidence.words import STATE_NAMES
 
@@ -152,10 +152,11 @@ class AuditFindingsScreen(_LinesScreen):
 
         if not self._checked:
             self.fill(Text(_("Checking the records…"), style="dim"), [])
-        self.read_apart(audit_check, self._show, "audit-check", lambda error: self.fill(
+        self.read_apart(audit_review, self._show, "audit-check", lambda error: self.fill(
             Text(_("The audit check could not run: {error}").format(error=error), style="bold red"), []))
 
-    def _show(self, findings) -> None:
+    def _show(self, review) -> None:
+        findings, mitigated = review
         self._checked = True
         head = Text.assemble((_("What an assessor reading these records would question:") + " ", "dim"),
                              (ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
@@ -167,4 +168,9 @@ class AuditFindingsScreen(_LinesScreen):
                  for f in findings]
         if not findings:
             lines = [(Text(_("Nothing to question: every rule of the audit check holds."), style="green"), [])]
+        if mitigated:  # warnings answered with a control the records show: read, not open
+            lines.append((Text(_("Warnings answered with a compensating control ({n}), not findings:").format(
+                n=len(mitigated)), style="bold"), []))
+            lines += [(Text.assemble(("[" + _("mitigated") + "] ", "green"), _("{records}: {finding}").format(
+                records=", ".join(f.records), finding=f.what)), list(f.records)) for f in mitigated]
         self.fill(head, lines)

@@ -15,15 +15,16 @@ from textual.containers import Horizontal, ScrollableContainer, Vertical, Vertic
 from textual.widgets import Checkbox, Input, Label, Static
 
 from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
-from vse_tui.core.evidence.guide import setup_gaps
+from vse_tui.core.evidence.guide import draft_services, setup_gaps
 from vse_tui.core.governance import process as gov
 from vse_tui.core.governance.approvals import new
 from vse_tui.core.governance.people import FIRST_ROLES
 from vse_tui.core.governance.process import list_lines
-from vse_tui.core.governance.roles import RULES, acknowledge, label
+from vse_tui.core.governance.roles import RULES, acknowledge, label, sole_approver
 from vse_tui.core.governance.setup import APPROVES, fields, save
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import role_codes
+from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.records.parties import Person, RoleAssignment
 from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, ngettext
@@ -126,6 +127,10 @@ class WizardScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#wizard-steps").border_title = _("Setup")
         self.index = self.start if self.start is not None else gov.resume_step(self.store)
+        if self.start is None and all(gov.progress(self.store).values()):
+            gaps = setup_gaps(self.store)  # reopened after the setup: at the first document still to write
+            if gaps:
+                self.index = gov.STEP_KEYS.index(gaps[0].step)
         self.call_later(self.show_step, self.index)
 
     def reload(self) -> None:
@@ -167,6 +172,9 @@ class WizardScreen(BaseScreen):
         why = Text(_(step.why))
         if step.key in ("resources", "documents") and not self._policy_updated():
             why.append("\n" + _(gov.FIRST_PASS), style="dim italic")
+        if step.key == "resources" and sole_approver(self.store) is not None:
+            why.append("\n" + _("You alone approve what you write: choose below who looks again at each document "
+                                "within 30 days."))
         self.query_one("#step-why", Static).update(why)
         self.query_one("#step-error", Static).update("")
         form = self.query_one("#step-form", VerticalScroll)
@@ -423,23 +431,50 @@ class WizardScreen(BaseScreen):
             self.call_later(self.show_step, self.index + 1)
         else:
             self._step_list()
-            self.query_one("#step-error", Static).update(self._complete_text())
+            self.call_later(self._show_remaining)
 
-    def _complete_text(self) -> Text:
+    async def _show_remaining(self) -> None:
+        """After the last step: what the setup leaves to do, in the form's place (everything is saved)."""
+        head, body = self._complete_text()
+        form = self.query_one("#step-form", VerticalScroll)
+        await form.remove_children()  # saved: the form's room shows what remains (it scrolls at 80x24)
+        if body.plain:
+            await form.mount(Static(body, id="setup-remaining"))
+            form.focus()
+        self.query_one("#step-error", Static).update(head)
+
+    def _complete_text(self) -> tuple[Text, Text]:
         """"Setup complete" only when the evidence map would count every document for its substance
-        (the same rule): else which document still holds the app's starting text or a placeholder."""
+        (the same rule): else which document still holds the app's starting text or a placeholder, and
+        how to edit it. Then the services of the scope still drafts of the catalogue, and where to
+        finish them. The headline, and what remains."""
 
         gaps = setup_gaps(self.store)
+        drafts = draft_services(self.store)
+        titles = {step.key: step.title for step in gov.STEPS}
+        body = Text()
         if not gaps:
-            return Text.assemble((_("Setup complete.") + " ", "bold green"),
+            head = Text.assemble((_("Setup complete.") + " ", "bold green"),
                                  _("Every governance work product is stored and approved. Esc goes back; g opens "
                                    "them on the Governance screen."))
-        titles = {step.key: step.title for step in gov.STEPS}
-        lines = [_("Not complete yet: the evidence map counts a document written in your own words.")]
-        for gap in gaps:
-            lines.append(_("{ref} (step {step}): {what}").format(ref=gap.ref, step=_(titles[gap.step]),
-                                                                 what="; ".join(gap.problems)))
-        return Text("\n".join(lines), style="dark_orange")
+        else:
+            head = Text(_("Not complete yet: the evidence map counts a document written in your own words."),
+                        style="bold dark_orange")
+            lines = [_("{ref} (step {step}): {what}").format(ref=gap.ref, step=_(titles[gap.step]),
+                                                             what="; ".join(gap.problems)) for gap in gaps]
+            lines.append(_("To edit one: {back} goes back to its step here ({save} saves a new version, approved "
+                           "again); or g → its list → Enter → E to edit, then a to approve.").format(
+                back=self.key_for("back"), save=self.key_for("save")))
+            body.append("\n".join(lines), "dark_orange")
+        if drafts:
+            body.append(("\n\n" if body.plain else "") + ngettext(
+                "Still a draft of the catalogue: {services}. Describe it (hours, targets, how to use, costs) and "
+                "approve it: r → {list} → Enter → E to edit, then a to approve.",
+                "Still drafts of the catalogue: {services}. Describe each (hours, targets, how to use, costs) and "
+                "approve it: r → {list} → Enter → E to edit, then a to approve.", len(drafts)).format(
+                services=", ".join(_("{ref} {name}").format(ref=ref, name=name) for ref, name in drafts),
+                list=_(BY_KIND["services"].LABEL)), "dark_orange")
+        return head, body
 
     def action_back(self) -> None:
         if self.index > 0:

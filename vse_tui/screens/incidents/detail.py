@@ -205,9 +205,13 @@ class IncidentDetailScreen(BaseScreen):
         if nxt.roles:
             lines.append(_("IN.2.1: {what}.").format(what="; ".join(nxt.roles)))
         lines.extend(unmapped_login_text(login) for login in nxt.logins)
-        if nxt.shop_task:
+        if nxt.shop_records:
             lines.append(_("{task} waits on the shop's {records}: {key} lists them.").format(
                 task=nxt.shop_task, records=", ".join(nxt.shop_records), key="d"))
+        if nxt.shop_past:
+            lines.append(_("{task} was done before the shop had {records}: this incident cannot count for {task}; "
+                           "those recorded from now on do.").format(task=nxt.shop_task,
+                                                                    records=", ".join(nxt.shop_past)))
         return "\n".join(lines)
 
     @staticmethod
