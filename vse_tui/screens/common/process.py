@@ -137,8 +137,6 @@ class ProcessScreen(SearchableList):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
-        self.query_one("#kinds-panel").border_title = f"{proc.code}  {_(proc.name)}"
         self._columns_of: str | None = None
         self.query_one("#records", RowList).focus()
 
@@ -162,6 +160,10 @@ class ProcessScreen(SearchableList):
                                       (f"{count:>5}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
         self._kinds_narrow = narrow
+        proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
+        title = f"{proc.code}  {_(proc.name)}"
+        # narrow, a name longer than the panel's border is left to the top bar, which says it whole
+        self.query_one("#kinds-panel").border_title = proc.code if narrow and len(title) > 24 else title
         kinds.highlighted = highlighted if highlighted is not None else 0
         self._fill_records()
 
