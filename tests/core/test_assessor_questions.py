@@ -45,7 +45,7 @@ def test_a_draft_left_behind_by_the_records_it_governs_is_named(store):
     assert _rules(store, "draft") == []  # drafts nobody uses yet: nothing left behind
     inc.log_incident(store, "Mail is slow for everyone", service=mail.id, use_last=False)
     found = _rules(store, "draft")
-    assert [f.records for f in found] == [(mail.id,)] and "still a draft while 1 incident" in found[0].what
+    assert [f.records for f in found] == [(mail.id,)] and "still a draft while 1 record (incident or configuration item)" in found[0].what
     approve(store, "services", mail.id)
     assert _rules(store, "draft") == []
     fields = gov.policy_defaults()
@@ -91,7 +91,7 @@ def test_lapsed_competence_of_a_role_holder_is_named_and_an_ended_role_is_not(st
     store.update("training", training.uuid, {"due_on": clock.today() - timedelta(days=1)})
     found = _rules(store, "competence")
     assert [f.records for f in found] == [(training.id,)]
-    assert "Sam's Incident handling was due again on" in found[0].what and "PT:incident" in found[0].what
+    assert "Sam's Incident handling was due again on" in found[0].what and "Practitioner (incidents)" in found[0].what
     roles.set_roles(store, sam.uuid, [])  # Sam no longer works incidents: his old training is history
     assert _rules(store, "competence") == []
 

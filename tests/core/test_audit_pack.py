@@ -19,6 +19,7 @@ from vse_tui.core.governance import documents
 from vse_tui.core.incidents import process as core
 from vse_tui.core.model.records import BY_WP
 from vse_tui.core.model.standard import load_standard
+from vse_tui.core.present.labels import field_name
 from vse_tui.reports import audit_pack
 from vse_tui.session import identify
 from vse_tui.store import Actor, open_store
@@ -120,7 +121,7 @@ def test_every_content_item_is_listed_and_empty_ones_say_not_recorded(pack):
         for block in blocks:
             items = re.findall(r"^\| ([^|]+?)(?: \\\*)? \| ", block, flags=re.M)
             for name in wp.fields:
-                assert name.replace("_", " ") in items, f"{code}: {name} missing from {block[:40]!r}"
+                assert field_name(name) in items, f"{code}: {name} missing from {block[:40]!r}"
     front_desk = next(b for p in (root / "wp").glob("WP.18-*.md") for b in p.read_text().split("\n### ")
                       if b.startswith("INC-0301 "))
     assert re.search(r"^\| customer \\\* \| \*\*not recorded\*\* \|", front_desk, flags=re.M)

@@ -97,3 +97,30 @@ def test_every_item_of_an_entry_has_a_name_in_words():
             entries(info.annotation, models)
     missing = sorted(f"{m.__name__}.{k}" for m in models for k in m.model_fields if k not in set(ENTRY_KEYS) | HIDDEN_KEYS)
     assert models and not missing, missing
+
+
+def test_the_evidence_map_report_joins_statuses_with_the_language_s_and(store):
+    """'WP.09 borrador & aprobado': two statuses a task needs are joined by the language's word."""
+    import io
+
+    from vse_tui.reports.audit import write_markdown
+
+    with using("es"):
+        out = io.StringIO()
+        write_markdown(evidence_map(store), out, shop="Taller")
+    text = out.getvalue()
+    assert " & " not in text and "borrador y aprobado" in text
+    assert text.startswith("# Mapa de evidencias: Taller")
+
+
+def test_a_role_warning_line_is_said_in_words_with_the_roles_in_words(store):
+    """`vse-tui roles check` and the improvement report: no rule key ('control-and-incident:'), the
+    person set apart as French writes it, a practitioner's area in words."""
+    from vse_tui.core.governance.roles import RULES, warnings
+
+    with using("fr"):
+        build_junk(store)
+        lines = [w.line() for w in warnings(store)]
+    assert lines and not [line for line in lines if GLUED.search(line.split(" [")[0])], lines
+    assert not [line for line in lines if any(line.startswith(key) for key in RULES)], lines
+    assert not [line for line in lines if "PT:" in line], lines

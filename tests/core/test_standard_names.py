@@ -95,7 +95,7 @@ def test_the_current_language_names_what_is_shown(speak) -> None:
     assert std.task("IN.2.5").outputs[1].condition == "si se requiere una solución permanente"
     assert status_name("approved") == "aprobado" and state_name("in progress") == "en curso"
     labels = {s.name: s.label for s in field_specs("incidents")}
-    assert labels["root_cause"] == "Causa raíz" and labels["state"] == "Estado"
+    assert labels["root_cause"] == "Causa raíz" and labels["state"] == "Situación"
     speak("fr")
     assert load_standard().task("IN.2.5").title == "Clôturer l'incident"
     assert {s.name: s.label for s in field_specs("incidents")}["root_cause"] == "Cause racine"

@@ -151,7 +151,7 @@ def test_a_mitigation_names_a_check_the_app_counts_and_the_records_show_it(store
     from vse_tui.core.kernel import clock
 
     why = duties.evidence_problem(store, "The customer confirms each P1/P2 closure", clock.now() - timedelta(days=1))
-    assert why and "1 of 1 P1/P2 closure(s) in the period had no second person" in why
+    assert why and "1 P1/P2 closure of 1 in the period had no second person" in why
 
 
 def test_self_approval_while_a_colleague_holds_the_role_is_a_finding(store):

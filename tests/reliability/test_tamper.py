@@ -361,9 +361,9 @@ def test_a_long_chain_checked_in_a_second_process_finds_the_same_problems(store,
 def test_an_audit_pack_of_a_tampered_database_says_so_on_its_first_page(db, tmp_path, capsys):
     intruder(db, "UPDATE incidents SET priority = 'P1' WHERE id = 'INC-0002'")
     assert main(["audit-pack", "--db", str(db), "--out", str(tmp_path / "pack")]) == 0
-    assert "fails verification (1 problem(s))" in capsys.readouterr().err
+    assert "fails verification (1 problem)" in capsys.readouterr().err
     front = (tmp_path / "pack" / "index.md").read_text(encoding="utf-8")
-    first = front.index("This database FAILS verification: 1 problem(s)")
+    first = front.index("This database FAILS verification: 1 problem ")
     assert first < front.index("Tasks done:") and "INC-0002" in front[first:front.index("Tasks done:")]
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import io
 
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from vse_tui.screens.common.forms import ConfirmScreen
+from vse_tui.screens.evidence.why import AuditFindingsScreen
 from vse_tui.screens.governance.wizard import WizardScreen
 from vse_tui.screens.incidents.capture import QuickCapture
 
@@ -106,6 +107,14 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
             assert len(lacking) == 1, notices
             for wp in ("WP.03 Customer agreement", "WP.21", "WP.10 Service catalogue", "WP.02"):
                 assert wp in lacking[0]
+            # the audit check on screen: the findings, then the covered approvals as mitigated
+            await _keys(pilot, "e")
+            await _keys(pilot, "a")
+            assert isinstance(app.screen, AuditFindingsScreen)
+            await until(pilot, lambda: "4 findings" in str(app.screen.query_one("#why-head").render()))
+            lines = app.screen.query_one("#why-lines", OptionList)
+            shown = [str(lines.get_option_at_index(i).prompt) for i in range(lines.option_count)]
+            assert any(line.startswith("[mitigated] ACK-0001") for line in shown), shown
     finally:
         findings, mitigated = audit_review(store)
         store.close()

@@ -84,7 +84,7 @@ def cmd_verify(args) -> int:
         say(one_line(p.line()))
     if len(problems) > 50:
         say(_("... and {n} more").format(n=len(problems) - 50))
-    say(ngettext("vse-tui: {n} problem(s); the first is {first}", "vse-tui: {n} problem(s); the first is {first}",
+    say(ngettext("vse-tui: {n} problem: {first}", "vse-tui: {n} problems; the first is {first}",
                  len(problems)).format(n=len(problems), first=one_line(problems[0].line())), err=True)
     return EXIT_REFUSED
 

@@ -283,9 +283,9 @@ def cmd_audit_pack(args) -> int:
     finally:
         meter.done()
     if failures:
-        print(one_line(ngettext("warning: the database fails verification ({n} problem(s)); the pack's front page "
+        print(one_line(ngettext("warning: the database fails verification ({n} problem); the pack's front page "
                                 "says so",
-                                "warning: the database fails verification ({n} problem(s)); the pack's front page "
+                                "warning: the database fails verification ({n} problems); the pack's front page "
                                 "says so", len(failures)).format(n=len(failures))), file=sys.stderr)
     tip = result["tip"]
     print(one_line(_("audit pack written: {path} ({pages} pages, {work_products} work products, {files} attached "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vse_tui.i18n import _, pgettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..config import load_config
 from ..core.intake.mail_delivery import drop, retry
@@ -97,7 +97,9 @@ def outbox_line(meta: dict) -> str:
     detail = {"sent": meta.get("reply", ""), "bounced": meta.get("error", ""), "refused": meta.get("error", ""),
               "dropped": _("by {person}").format(person=meta.get("dropped_by", "?"))}.get(state, "")
     if state == "queued" and meta.get("attempts"):
-        detail = _("{n} attempt(s), last: {reason}").format(n=meta.get("attempts"), reason=meta.get("error"))
+        attempts = int(meta.get("attempts") or 0)
+        detail = ngettext("{n} attempt, last: {reason}", "{n} attempts, last: {reason}", attempts).format(
+            n=attempts, reason=meta.get("error"))
     shown = code_word("mail", state)
     return one_line(f"{meta.get('key', '?'):<9} {shown:<8} {meta.get('id', '?'):<10} {meta.get('task', ''):<7} "
                     + _("to {address}").format(address=meta.get("to", "?"))

@@ -113,7 +113,7 @@ def cmd_incident_time(args) -> int:
     with open_store(args, must_exist=True) as store:
         done = inc.log_time(store, args.incident, minutes=args.minutes, who=args.who,
                             billable=not args.not_billable, note=args.note or "")
-    return _done(done, ngettext("{n} minute(s) logged", "{n} minute(s) logged", args.minutes).format(n=args.minutes))
+    return _done(done, ngettext("{n} minute logged", "{n} minutes logged", args.minutes).format(n=args.minutes))
 
 
 # ---------------------------------------------------------------- changes (CO.2, CO.3) and the schedule
@@ -257,9 +257,9 @@ def cmd_roles_acknowledge(args) -> int:
     with open_store(args, must_exist=True) as store:
         open_ones = [w for w in roles.warnings(store) if not w.acknowledged]
         if not 1 <= args.number <= len(open_ones):
-            raise InputError(ngettext("Warning {number}: there are {n} open warning(s) (vse-tui roles check lists "
+            raise InputError(ngettext("Warning {number}: there is {n} open warning (vse-tui roles check lists "
                                       "them, the open ones numbered in order)",
-                                      "Warning {number}: there are {n} open warning(s) (vse-tui roles check lists "
+                                      "Warning {number}: there are {n} open warnings (vse-tui roles check lists "
                                       "them, the open ones numbered in order)", len(open_ones)).format(
                                           number=args.number, n=len(open_ones)))
         done = roles.acknowledge(store, open_ones[args.number - 1], args.mitigation)

@@ -20,7 +20,7 @@ def audit_json(tasks: list[TaskEvidence]) -> dict:
 
 
 def _status(check) -> str:
-    need = (_(" or ") if check.any_of else " & ").join(words.status(code) for code in check.needed)
+    need = (_(" or ") if check.any_of else _(" and ")).join(words.status(code) for code in check.needed)
     mark = pgettext("value", "yes") if check.ok else pgettext("value", "no")
     cond = f" ({check.condition})" if check.condition else ""
     return _("{wp} {statuses}: {answer}").format(wp=check.wp, statuses=need + cond, answer=mark)
@@ -33,7 +33,7 @@ def _joined(parts) -> str:
 
 def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> None:
     s = summary(tasks)
-    out.write((_("# Evidence map - {shop}").format(shop=shop) if shop else _("# Evidence map")) + "\n\n")
+    out.write((_("# Evidence map: {shop}").format(shop=shop) if shop else _("# Evidence map")) + "\n\n")
     out.write(_("Generated {when}. Tasks done: {done} of {total} ({per_process}).").format(
         when=clock.local_text(clock.now()), done=s["all"][0], total=s["all"][1],
         per_process=" · ".join(f"{p} {d}/{n}" for p, (d, n) in s.items() if p != "all")) + "\n\n")

@@ -691,7 +691,7 @@ def _roles_page(pack: _Pack) -> Page:
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
                   p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]
-    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles),
+    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles_said),
                   Mark(_("acknowledged: {mitigation} ({person}, {when})").format(
                       mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
                       when=clock.local_text(w.acknowledged.created_at)), "ok")
@@ -726,10 +726,10 @@ VERIFY_ONE_LINE = ('cd signatures && for s in *.sig; do b="${s%.sig}"; '
 def _signature_page(pack: _Pack, target: Path) -> Page:
     rows = _write_signatures(pack, target) if pack.signatures else []
     blocks: list[tuple[str, Any]] = [
-        ("p", ngettext("{n} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
+        ("p", ngettext("{n} approval carries an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
                        "text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
                        "what, how and when. Approvals without one show as 'typed, not signed'.",
-                       "{n} approval(s) carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
+                       "{n} approvals carry an OpenSSH signature (ssh-keygen -Y sign, namespace vse-tui) over the "
                        "text beside it: the record, the version and the SHA-256 of the content approved, who, meaning "
                        "what, how and when. Approvals without one show as 'typed, not signed'.",
                        len(pack.signatures)).format(n=len(pack.signatures))),
@@ -992,8 +992,8 @@ def _index_page(pack: _Pack, pages: list[Page], listed: list[tuple[Any, str]], s
                         "is here whole. The evidence map, the audit check and the counts below are of the whole "
                         "database.").format(period=_period_text(period)), "part"))] if period else []),
         *(_verify_failure_blocks(verify_failures) if verify_failures else []),
-        ("p", Mark(ngettext("Tasks done: {done} of {total}. Audit check: {n} finding(s).",
-                            "Tasks done: {done} of {total}. Audit check: {n} finding(s).", findings).format(
+        ("p", Mark(ngettext("Tasks done: {done} of {total}. Audit check: {n} finding.",
+                            "Tasks done: {done} of {total}. Audit check: {n} findings.", findings).format(
                                 done=counts[0], total=counts[1], n=findings),
                    "ok" if counts[0] == counts[1] and not findings else "part")),
         ("p", _("History chain tip: sequence {seq}, hash {hash} (last change {when}). It is kept in {anchor} too: "
@@ -1020,10 +1020,10 @@ def _index_page(pack: _Pack, pages: list[Page], listed: list[tuple[Any, str]], s
 
 def _verify_failure_blocks(verify_failures: list[str]) -> list[tuple[str, Any]]:
     """What `verify` found wrong with the database, first on the front page (fifty lines at most)."""
-    return [("p", Mark(ngettext("This database FAILS verification: {n} problem(s) that editing through the app "
+    return [("p", Mark(ngettext("This database FAILS verification: {n} problem that editing through the app "
                                 "cannot make (records or history changed behind its back). Nothing in this pack "
-                                "can be taken as the shop's record until they are explained.",
-                                "This database FAILS verification: {n} problem(s) that editing through the app "
+                                "can be taken as the shop's record until it is explained.",
+                                "This database FAILS verification: {n} problems that editing through the app "
                                 "cannot make (records or history changed behind its back). Nothing in this pack "
                                 "can be taken as the shop's record until they are explained.",
                                 len(verify_failures)).format(n=len(verify_failures)), "no")),

@@ -326,14 +326,14 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
                 yield Check("history", False, _("cannot read the history or the records: the file is damaged ({exc})").format(exc=exc))
             else:
                 yield Check("history", not problems, _("history chain and records verified") if not problems else
-                            ngettext("{n} problem(s); first: {first}", "{n} problem(s); first: {first}", len(problems)).format(
+                            ngettext("{n} problem: {first}", "{n} problems; first: {first}", len(problems)).format(
                                 n=len(problems), first=problems[0].line()))
 
                 missing = check_files(store)
                 yield Check("attachments", not missing, ngettext("{n} attached files present and unchanged", "{n} attached files present and unchanged",
                                      store.count("attachments")).format(n=store.count("attachments"))
                             if not missing else
-                            ngettext("{n} problem(s); first: {first}", "{n} problem(s); first: {first}", len(missing)).format(
+                            ngettext("{n} problem: {first}", "{n} problems; first: {first}", len(missing)).format(
                                 n=len(missing), first=missing[0].line()))
             private = [store.path, *sorted(backup_folder(store).glob(f"{store.path.stem}*backup*.db")),
                        *sorted(store.path.parent.glob(f"{store.path.name}.before-schema-*.bak"))]

@@ -587,7 +587,7 @@ def deploy(store: StorePort, ref: str, at: datetime | None = None, note: str = "
             "requested": _("schedule it"), "scheduled": _("design it"), "designed": _("build it"), "built": _("test it"),
             "tested": _("approve the deployment")}.get(change.state or "", _("finish the earlier steps"))
         raise InputError(_("{id} is not ready to deploy ({state}): {next} first").format(
-            id=change.id, state=change.state, next=nxt))
+            id=change.id, state=code_word("state", change.state), next=nxt))
     when = clock.ensure_utc(at) if at else store.write_time()
     with store.transaction():
         for uuid in change.impacted_cis:

@@ -225,8 +225,11 @@ def _time(store: StorePort) -> list[Finding]:
 def _people(store: StorePort) -> list[Finding]:
     out = []
     for login, count, first in store.unattributed_writes():
-        out.append(Finding("person", (_("login {login}").format(login=login),), _("{count} write(s) by the login {login!r}, mapped to no person (first on {first}); {advice}").format(
-            count=count, login=login, first=_moment_text(first, with_time=False), advice=login_advice(login)), dates=(("first", str(first)),)))
+        out.append(Finding("person", (_("login {login}").format(login=login),), ngettext(
+            "{count} write by the login {login!r}, mapped to no person (on {first}); {advice}",
+            "{count} writes by the login {login!r}, mapped to no person (first on {first}); {advice}", count).format(
+            count=count, login=login, first=_moment_text(first, with_time=False), advice=login_advice(login)),
+            dates=(("first", str(first)),)))
     return out
 
 
@@ -236,7 +239,8 @@ def _lifecycle(store: StorePort, standard: Standard) -> list[Finding]:
     for kind, record_id, old, new, seq in store.status_moves():
         wp = wp_of.get(kind)
         if wp and old is not None and not standard.wp(wp).can_move(old, new):
-            out.append(Finding("lifecycle", (record_id or "?",), _("its status went from {old} to {new} (history row {seq}); {wp} does not allow that move").format(old=old, new=new, seq=seq, wp=wp)))
+            out.append(Finding("lifecycle", (record_id or "?",), _("its status went from {old} to {new} (history row {seq}); {wp} does not allow that move").format(
+                old=code_word("status", old), new=code_word("status", new), seq=seq, wp=wp)))
     return out
 
 
@@ -271,7 +275,7 @@ def _approvals(store: StorePort, standard: Standard) -> tuple[list[Finding], lis
                     continue
                 warning = role_warning(store, model.WP, a)
                 if warning and rec.uuid not in acks:
-                    out.append(Finding("approval-role", (rec.id,), _("approved by {by}, who holds none of {roles}, with no warning acknowledged").format(by=a.by, roles=', '.join(warning.roles))))
+                    out.append(Finding("approval-role", (rec.id,), _("approved by {by}, who holds none of {roles}, with no warning acknowledged").format(by=a.by, roles=', '.join(warning.roles_said))))
             if kind in ("customer_agreements", "supplier_agreements") and st.current:
                 party = "customer" if kind == "customer_agreements" else "supplier"
                 current = content_hash(rec)
@@ -302,7 +306,7 @@ def _incidents(store: StorePort, imported_empty: dict[str, dict[str, int]]) -> l
         empty = [n for n in inc.notifications if not (n.message or "").strip()]
         if empty:
             out.append(Finding("message", (inc.id,), ngettext(
-                "{n} notification(s) ({tasks}) keep no message", "{n} notification(s) ({tasks}) keep no message",
+                "{n} notification ({tasks}) keeps no message", "{n} notifications ({tasks}) keep no message",
                 len(empty)).format(n=len(empty), tasks=", ".join(n.task for n in empty))))
         for i, n in enumerate(inc.notifications):
             later = inc.notifications[i + 1:]
@@ -372,12 +376,16 @@ def _logins(store: StorePort) -> list[Finding]:
             continue
         who = sorted(names.get(p, p) for p in wrote)
         if len(wrote) > 1:
-            text = _("{count} write(s) as {n} people ({people}): one login, one person (people login PERSON LOGIN; "
-                     "--as and VSE_TUI_OPERATOR only for scripts)").format(count=count, n=len(who),
+            text = ngettext("{count} write as {n} people ({people}): one login, one person (people login PERSON LOGIN; "
+                            "--as and VSE_TUI_OPERATOR only for scripts)",
+                            "{count} writes as {n} people ({people}): one login, one person (people login PERSON LOGIN; "
+                            "--as and VSE_TUI_OPERATOR only for scripts)", count).format(count=count, n=len(who),
                                                                            people=", ".join(who))
         else:
-            text = _("{count} write(s) as {people}, from the login of {owner}: one login, one person (people login "
-                     "PERSON LOGIN; --as and VSE_TUI_OPERATOR only for scripts)").format(
+            text = ngettext("{count} write as {people}, from the login of {owner}: one login, one person (people login "
+                            "PERSON LOGIN; --as and VSE_TUI_OPERATOR only for scripts)",
+                            "{count} writes as {people}, from the login of {owner}: one login, one person (people login "
+                            "PERSON LOGIN; --as and VSE_TUI_OPERATOR only for scripts)", count).format(
                 count=count, people=", ".join(who), owner=names.get(owner or "", owner))
         out.append(Finding("login", (_("login {login}@{host}").format(login=login, host=host or "?"),), text))
     return out
@@ -479,7 +487,7 @@ def _duties(store: StorePort) -> list[Finding]:
             shop_wide = roles_list.id if roles_list else _("the roles list")
         if w.acknowledged is None or not counts(w.acknowledged.mitigation):
             how = _("not acknowledged") if w.acknowledged is None else _("acknowledged with placeholder text only")
-            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles), how=how)
+            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles_said), how=how)
                     if w.roles else _("{warning}: {how}").format(warning=w.text.name, how=how))
             out.append(Finding("role-warning", (w.person_name or shop_wide,), said))
     return out
@@ -506,7 +514,7 @@ def _mitigated(store: StorePort, covered: list[SelfApproval]) -> list[Finding]:
                          "{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "
                          "{n} approvals of their own documents", len(mine)) if mine else
                 _("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}")).format(
-            person=w.person_name or _("the shop"), warning=w.text.name, roles=", ".join(w.roles),
+            person=w.person_name or _("the shop"), warning=w.text.name, roles=", ".join(w.roles_said),
             author=ack.created_by or "?", day=formats.date_text(clock.to_local(written).date()),
             mitigation=ack.mitigation, n=len(mine))
         covers = tuple(dict.fromkeys(c.record for c in mine))  # the records, each once: a page links them
@@ -566,27 +574,36 @@ def _drafts(store: StorePort) -> list[Finding]:
         used = store.count("incidents", {"service": uuid}) + store.count("configuration_items",
                                                                          {"services__has": uuid})
         if used:
-            out.append(Finding("draft", (rid,), _("the catalogue entry {name!r} is still a draft while {n} incident(s) "
-                                                  "and configuration item(s) name its service").format(name=name, n=used)))
+            out.append(Finding("draft", (rid,), ngettext(
+                "the catalogue entry {name!r} is still a draft while {n} record (incident or configuration item) "
+                "names its service",
+                "the catalogue entry {name!r} is still a draft while {n} records (incidents and configuration items) "
+                "name its service", used).format(name=name, n=used)))
     for rid, customer, created in store.rows("customer_agreements", ["id", "customer", "created_at"],
                                              {"status": "draft", "customer__isnull": False}, order="-seq", limit=SCAN):
         handled = store.count("incidents", {"customer": customer, "opened_at__ge": created})
         if handled:
-            out.append(Finding("draft", (rid,), _("still a draft while {n} incident(s) of its customer were logged "
-                                                  "since it was written").format(n=handled)))
+            out.append(Finding("draft", (rid,), ngettext(
+                "still a draft while {n} incident of its customer was logged since it was written",
+                "still a draft while {n} incidents of its customer were logged since it was written",
+                handled).format(n=handled)))
     for rid, created in store.rows("policies", ["id", "created_at"], {"status": "draft"}, limit=1):
         logged = store.count("incidents", {"opened_at__ge": created, **HERE})
         if logged:
-            out.append(Finding("draft", (rid,), _("the policy is still a draft while {n} incident(s) were logged and "
-                                                  "prioritised since it was written").format(n=logged)))
+            out.append(Finding("draft", (rid,), ngettext(
+                "the policy is still a draft while {n} incident was logged and prioritised since it was written",
+                "the policy is still a draft while {n} incidents were logged and prioritised since it was written",
+                logged).format(n=logged)))
     for kind, field, what in (("procedures", "deployed_at", N_("deployed")), ("secure_procedures", "built_by", None)):
         for rid, created in store.rows(kind, ["id", "created_at"], {"status": "draft"}, order="-seq", limit=SCAN):
             if what:
                 n = store.count("change_requests", {f"{field}__ge": created})
-                text = _("still a draft while {n} change(s) were deployed since it was written")
+                text = ngettext("still a draft while {n} change was deployed since it was written",
+                                "still a draft while {n} changes were deployed since it was written", n)
             else:
                 n = store.count("built_changes", {"created_at__ge": created})
-                text = _("still a draft while {n} change(s) were built since it was written")
+                text = ngettext("still a draft while {n} change was built since it was written",
+                                "still a draft while {n} changes were built since it was written", n)
             if n:
                 out.append(Finding("draft", (rid,), text.format(n=n)))
     return out

@@ -56,8 +56,8 @@ def _closures_reviewed(store: StorePort, since: datetime, until: datetime) -> st
         if not ({closer, confirmer} - {restorer, None}):
             alone.append(inc.id or inc.uuid)
     if alone:
-        return ngettext("{n} of {total} P1/P2 closure(s) in the period had no second person ({ids})",
-                        "{n} of {total} P1/P2 closure(s) in the period had no second person ({ids})", len(closed)).format(
+        return ngettext("{n} P1/P2 closure of {total} in the period had no second person ({ids})",
+                        "{n} P1/P2 closures of {total} in the period had no second person ({ids})", len(alone)).format(
             n=len(alone), total=len(closed), ids=", ".join(alone[:5]))
     return None
 
@@ -67,8 +67,8 @@ def _changes_reviewed(store: StorePort, since: datetime, until: datetime) -> str
     if not deployed:
         return None
     reviewed = store.count("change_requests", {"deployed_at__ge": since - timedelta(days=31), "state": "reviewed"})
-    return None if reviewed else ngettext("{n} change(s) deployed in the period, none reviewed",
-                                          "{n} change(s) deployed in the period, none reviewed", deployed).format(n=deployed)
+    return None if reviewed else ngettext("{n} change deployed in the period, not reviewed",
+                                          "{n} changes deployed in the period, none reviewed", deployed).format(n=deployed)
 
 
 def _documents_reviewed(store: StorePort, since: datetime, until: datetime) -> str | None:
@@ -91,11 +91,11 @@ def _documents_reviewed(store: StorePort, since: datetime, until: datetime) -> s
             if not any(r.meaning == "reviewed" and clock.to_local(r.at).date() > day for r in rec.approvals):
                 alone.append(f"{rec.id or rec.uuid} v{a.version}")
     if alone:
-        return ngettext("{n} of {total} approval(s) of one's own document in the period had no second look recorded "
+        return ngettext("{n} approval of one's own document of {total} in the period had no second look recorded "
+                        "within {days} days ({ids}): record a review on it (a on its screen, meaning: reviewed)",
+                        "{n} approvals of one's own documents of {total} in the period had no second look recorded "
                         "within {days} days ({ids}): record a review on each (a on its screen, meaning: reviewed)",
-                        "{n} of {total} approval(s) of one's own document in the period had no second look recorded "
-                        "within {days} days ({ids}): record a review on each (a on its screen, meaning: reviewed)",
-                        looked).format(
+                        len(alone)).format(
             n=len(alone), total=looked, days=SECOND_LOOK_DAYS, ids=", ".join(alone[:5]))
     return None
 

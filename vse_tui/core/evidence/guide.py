@@ -16,6 +16,7 @@ from vse_tui.i18n import N_, _
 from ..governance.people import area_of, in_area
 from ..governance.process import STEPS
 from ..kernel import clock
+from ..model.data import status_name
 from ..model.records import kind_of_wp
 from .substance import Index, problems
 from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying, problem
@@ -323,4 +324,5 @@ def lacks_once(store: StorePort, code: str) -> list[Need]:
 
 def needs_text(needs: list[Need]) -> str:
     """The records the shop lacks, as one phrase: "WP.03 Customer agreement (approved), ..."."""
-    return ", ".join(_("{wp} {name} ({status})").format(wp=n.wp, name=_(n.name), status=n.status) for n in needs)
+    return ", ".join(_("{wp} {name} ({status})").format(wp=n.wp, name=_(n.name), status=status_name(n.status))
+                     for n in needs)

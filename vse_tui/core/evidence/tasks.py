@@ -273,7 +273,7 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
 def _scope_has_every_customer(ctx: _Context, rec: Any) -> list[str]:
     present = set(current_customers(ctx.store))
     missing = present - set(rec.customers or [])
-    return [ngettext("{n} present customer(s) are not in it", "{n} present customer(s) are not in it",
+    return [ngettext("{n} present customer is not in it", "{n} present customers are not in it",
                      len(missing)).format(n=len(missing))] if missing else []
 
 

@@ -146,7 +146,7 @@ def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation:
         the_task = load_standard().task(task or APPROVE_TASK.get(wp or "") or "")
         raise InputError(_("{who} holds none of the roles of {task} {title} ({roles}): write how the risk is covered "
                            "(a mitigation) to approve anyway").format(who=approval.by, task=the_task.code,
-                                                                     title=the_task.title, roles=", ".join(warning.roles)))
+                                                                     title=the_task.title, roles=", ".join(warning.roles_said)))
     return warning
 
 
@@ -225,7 +225,7 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
             changes["status"] = "approved"
         elif rec.status not in ("approved", "updated", "draft", "initial"):
             raise InputError(_("{id} is {status}; only a draft, approved or updated {what} takes an approval").format(
-                id=rec.id, status=rec.status, what=wp.name.lower()))
+                id=rec.id, status=code_word("status", rec.status), what=wp.name.lower()))
     party = {"accepted by the customer": "customer", "accepted by the supplier": "supplier"}.get(meaning, "internal")
     approval = new(store, who, how, meaning, noted_by, note, affiliation=party)
     if party == "internal":

@@ -34,6 +34,7 @@ from vse_tui.i18n import _
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
 from ..kernel.findings import Finding
+from ..present.labels import code_word
 from .people import check_public_key, find_person, roles_of
 
 if TYPE_CHECKING:
@@ -389,7 +390,7 @@ class Keys:
             if why:
                 return _("the replacement of {who}'s key on {at} is not signed as it claims ({why})").format(who=who, at=clock.iso(reg.at), why=why)
             return None
-        return _("{who}'s key changed on {at} in an unknown way ({how})").format(who=who, at=clock.iso(reg.at), how=reg.how)
+        return _("{who}'s key changed on {at} in an unknown way ({how})").format(who=who, at=clock.iso(reg.at), how=code_word("key_how", reg.how))
 
     def problems(self) -> list[Finding]:
         """Keys someone else registered, replacements without their proof, a key held by two people."""

@@ -84,13 +84,23 @@ class RoleWarning:
         rule = RULES[self.rule]
         return RuleText(rule.code, _(rule.name), _(rule.why), _(rule.instead))
 
+    @property
+    def roles_said(self) -> tuple[str, ...]:
+        """The roles it is about as a person reads them: "IM", "PT (incidents)"."""
+        return tuple(role_words(r, short=True) for r in self.roles)
+
     def line(self) -> str:
-        """One line: the rule, the person and the roles (as `vse-tui roles check` prints it)."""
-        who = f"{self.person_name}: " if self.person_name else ""
-        roles = f" ({_(' and ').join(self.roles)})" if self.roles else ""
-        ack = " [" + _("acknowledged: {mitigation}").format(mitigation=self.acknowledged.mitigation) + "]" \
-            if self.acknowledged else ""
-        return f"{self.rule}: {who}{self.text.name}{roles}{self.detail}{ack}"
+        """One line: the person, the rule in words and the roles (as `vse-tui roles check` prints
+        it), each part a whole sentence of the language (French spaces its colons)."""
+        said = self.text.name
+        if self.person_name:
+            said = _("{person}: {warning}").format(person=self.person_name, warning=said)
+        if self.roles:
+            said = _("{warning} ({roles})").format(warning=said, roles=_(" and ").join(self.roles_said))
+        said += self.detail
+        if self.acknowledged:
+            said += " [" + _("acknowledged: {mitigation}").format(mitigation=self.acknowledged.mitigation) + "]"
+        return said
 
 
 @dataclass

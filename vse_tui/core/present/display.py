@@ -94,7 +94,7 @@ def _with_unit(key: str, value: Any) -> str:
     if not isinstance(value, int) or isinstance(value, bool):
         return ""
     if key.endswith("_minutes"):
-        return clock.human_duration(clock.timedelta(minutes=value)) if value else "0m"
+        return clock.human_duration(clock.timedelta(minutes=value))
     if key.endswith("_days"):
         return ngettext("{n} day", "{n} days", value).format(n=value)
     return ""
@@ -255,9 +255,25 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         value = _code_words(h["field"], short)
     elif h.get("field") == "service_hours":  # stored as numbers and ISO days, read as they are typed
         value = _hours_words(short)
+    elif str(h.get("field")).endswith(("_minutes", "_days")):  # the unit said with the figure, not the label
+        value = _unit_words(str(h["field"]), short)
     if h.get("old_value") in (None, "", "[]", "{}"):
         return _("{label}: {value}").format(label=field, value=value(h.get("new_value")))
     return _("{label}: {value}").format(label=field, value=f"{value(h.get('old_value'))} → {value(h.get('new_value'))}")
+
+
+def _unit_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """A history value of a figure whose field names its unit (waiting_minutes) as a duration ('6h
+    13m'), as the field's label leaves the unit out."""
+
+    def words(raw: str | None) -> str:
+        try:
+            number = int(json.loads(raw)) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            number = None
+        return (_with_unit(field, number) or short(raw)) if number is not None else short(raw)
+
+    return words
 
 
 def _hours_words(short: Callable[[str | None], str]) -> Callable[[str | None], str]:
@@ -335,6 +351,10 @@ NOT_LISTED = {"uuid", "id", "approvals", "version", "created_at", "updated_at", 
               "state"}
 
 
+# dicts whose keys are stored codes: item_text says the keys in words
+CODE_KEYED = ("priority_matrix", "change_definitions", "security_measures", "templates", "figures")
+
+
 def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
     """Every field a record stores, as (label, value in words): the record's screen and `vse-tui
     record show` list the same lines, so nothing stored goes unseen. Links show the record's id
@@ -357,6 +377,8 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
             shown = ngettext("{n} byte", "{n} bytes", value).format(n=f"{value:,}")
         elif isinstance(value, str) and name in WORDED:  # a choice: its word
             shown = code_word(name, value)
+        elif name in CODE_KEYED and isinstance(value, dict):  # keys that are codes (high/low, emergency), in words
+            shown = item_text(rec, name, labels)
         else:
             shown = _with_unit(name, value) or render_value(value, labels)
         out.append((field_name(name), shown))

@@ -133,13 +133,22 @@ def figure_name(key: str) -> str:
 def field_name(name: str) -> str:
     """A field's label as a list of a record's fields shows it: the standard's label in the language
     spoken, in English the field's own name spaced ("impacted cis")."""
-    return field_label(name, english=name.replace("_", " "))
+    return field_label(name, english=_spaced(name))
+
+
+def _spaced(name: str) -> str:
+    """A field's name in English words, without the unit its value is shown in ("time to resolve":
+    the value reads '3d 21h', not minutes)."""
+    for unit in ("_minutes", "_days"):
+        if name.endswith(unit) and name != unit[1:]:
+            name = name[: -len(unit)]
+    return name.replace("_", " ")
 
 
 def field_words(name: str) -> str:
     """A field's name as it reads inside a sentence ("root cause: placeholder text"): in English its
     name in words, in another language its label there with a small first letter."""
     if language() == SOURCE_LANGUAGE:
-        return name.replace("_", " ")
+        return _spaced(name)
     label = field_label(name, "")
     return label[:1].lower() + label[1:] if label else name.replace("_", " ")

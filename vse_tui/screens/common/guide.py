@@ -8,6 +8,7 @@ from rich.text import Text
 
 from vse_tui.core.evidence.guide import reason_kind
 from vse_tui.core.model.records import BY_KIND
+from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _
 
 # the screen and list where a record of each kind is added (the keys a person presses there)
@@ -44,8 +45,9 @@ def needs_text(step) -> str:
     out = []
     for need in step.needs:
         place = where_to_add(need.kind)
-        out.append(_("{wp} {status} ({where})").format(wp=need.wp, status=need.status, where=place) if place else
-                   _("{wp} {status}").format(wp=need.wp, status=need.status))
+        status = code_word("status", need.status)
+        out.append(_("{wp} {status} ({where})").format(wp=need.wp, status=status, where=place) if place else
+                   _("{wp} {status}").format(wp=need.wp, status=status))
     return "; ".join(out)
 
 

@@ -349,7 +349,7 @@ class GovernanceScreen(ProcessScreen):
         text = Text(str(about.render()) + "\n")
         for w in found:
             who = f"{w.person_name}: " if w.person_name else ""
-            roles = _(" and ").join(w.roles)
+            roles = _(" and ").join(w.roles_said)
             if w.acknowledged:
                 text.append("▲ " + who + _("{warning} ({roles}) · acknowledged: {mitigation}").format(
                     warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation) + "\n", style="green")

@@ -347,7 +347,7 @@ class WizardScreen(BaseScreen):
         for w in found:
             rule = RULES[w.rule]
             who = f"{w.person_name}: " if w.person_name else ""
-            text.append(f"▲ {who}{_(rule.name)}" + (" (" + _(" and ").join(w.roles) + ")" if w.roles else "") + "\n",
+            text.append(f"▲ {who}{_(rule.name)}" + (" (" + _(" and ").join(w.roles_said) + ")" if w.roles else "") + "\n",
                         style="bold")
             if w.acknowledged:
                 text.append("  " + _("acknowledged: {mitigation}").format(mitigation=w.acknowledged.mitigation) + "\n",
