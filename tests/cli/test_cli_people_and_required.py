@@ -105,3 +105,15 @@ def test_an_unknown_assignee_is_offered_the_names_it_nearly_matches(shop, pt_br,
     assert main(["incident", "assign", "INC-0001", "ortz", "--db", shop]) == 1
     err = capsys.readouterr().err
     assert "'ortz'" in err and "Sam Ortiz" in err and "Dana Wells" not in err  # only people of the shop
+
+
+def test_a_login_mapped_to_nobody_is_told_the_commands_with_the_login_in_them(shop, pt_br, capsys, monkeypatch):
+    from vse_tui.store.connection import os_user
+
+    monkeypatch.delenv("VSE_TUI_OPERATOR", raising=False)
+    login = os_user()
+    assert main(["incident", "assign", "INC-0001", "me", "--db", shop]) == 1
+    err = capsys.readouterr().err
+    assert f"'vse-tui people login PESSOA {login}'" in err and f"--os-user {login}'" in err, err
+    assert main(["incident", "time", "INC-0001", "10", "--db", shop]) == 1
+    assert f"'vse-tui people login PESSOA {login}'" in capsys.readouterr().err

@@ -198,10 +198,20 @@ def me(store: StorePort, label: str | None = None) -> str:
     (`label`: the field's label as shown, already translated)."""
     person = getattr(store.actor, "person", None)
     if not person:
-        raise InputError(_("{label}: you ({operator}) are not a person of this shop yet; add yourself with "
-                           "'vse-tui people add NAME --os-user LOGIN' (or in the setup's Roles step)").format(
-            label=label or _("You"), operator=store.actor.operator))
+        raise InputError(unmapped_login(store, label or _("You")))
     return person
+
+
+def unmapped_login(store: StorePort, label: str) -> str:
+    """What to do when the login at the keyboard is mapped to no person: the commands with the login
+    filled in, mapping it to one's person first when the shop has people, else adding oneself."""
+    login = getattr(store.actor, "os_user", "") or store.actor.operator
+    if store.count("people"):
+        return _("{label}: your login {login} is mapped to no person of this shop; map it to yours with "
+                 "'vse-tui people login PERSON {login}', or add yourself with 'vse-tui people add NAME --os-user "
+                 "{login}'").format(label=label, login=login)
+    return _("{label}: you ({login}) are not a person of this shop yet; add yourself with 'vse-tui people add NAME "
+             "--os-user {login}' (or in the setup's Roles step)").format(label=label, login=login)
 
 
 def name_of(store: StorePort, uuid_or_text: str | None) -> str:
@@ -331,7 +341,7 @@ def split_reach(text: str) -> tuple[str, str]:
 
 __all__ = ["Caller", "Identity", "callers", "check_person_name", "check_public_key", "clean_name", "close_matches",
            "find_person", "identify", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach",
-           "unknown_person"]
+           "unknown_person", "unmapped_login"]
 
 
 def language_of(store: StorePort, address: str = "", *, name: str = "",
