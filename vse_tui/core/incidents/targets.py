@@ -25,13 +25,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vse_tui.i18n import _
+
 from ..kernel import clock
 from . import policy
-from .hours import Hours, add_working_minutes, working_minutes
+from .hours import Hours, add_working_minutes, hours_words, service_minutes, working_minutes
 
 if TYPE_CHECKING:
     from ..model.incident_rows import IncidentRow
-    from ..model.ports import Reads
+    from ..model.ports import Reads, StorePort
     from ..model.records.incident import Incident
 
 TargetCache = dict[object, Any]  # what target_for keeps per screen refresh or report: the policy, each target
@@ -120,8 +122,9 @@ class Due:
 def due_times(target: policy.Target, opened_at: datetime, waited_minutes: int = 0) -> Due:
     """The due times of a target from an opening time: counted in the target's service hours, the
     resolution moved on by the minutes spent waiting for the customer or a supplier."""
-    return Due(target, opened_at, add_working_minutes(opened_at, target.respond_minutes, target.hours),
-               add_working_minutes(opened_at, target.resolve_minutes + waited_minutes, target.hours))
+    hours = target.hours
+    return Due(target, opened_at, add_working_minutes(opened_at, service_minutes(target.respond_minutes, hours), hours),
+               add_working_minutes(opened_at, service_minutes(target.resolve_minutes, hours) + waited_minutes, hours))
 
 
 def due_for(store: Reads, customer: str | None, service: str | None, priority: str | None,
@@ -203,5 +206,36 @@ def assess(incident: Incident | IncidentRow, target: policy.Target, now: datetim
                       response_met is False or resolution_met is False, spent)
 
 
-__all__ = ["Assessment", "Clock", "Due", "WAITING", "assess", "due_for", "due_times", "policy_targets", "target_clock",
-           "target_for", "target_of"]
+def due_preview(store: StorePort, kind: str, values: dict[str, Any], now: datetime | None = None) -> str:
+    """What the targets typed on a service's or an agreement's form mean before it is saved: when
+    an incident opened now would be due to be resolved at each priority, in local time, counted in
+    the service hours typed there (an agreement without its own: those of the first service it
+    covers). Empty when no target is typed or what is typed does not read yet (saving says why)."""
+    # here, not at the top: importing it loads pydantic
+    from ..kernel.errors import VseError
+    from ..present.fields import parse
+
+    wanted = {k: values[k] for k in ("targets", "service_hours", "services") if values.get(k)}
+    if not wanted.get("targets"):
+        return ""
+    try:
+        clean = parse(store, kind, wanted)
+    except VseError:
+        return ""
+    hours = Hours.from_data(clean.get("service_hours")) if clean.get("service_hours") else None
+    if hours is None and kind == "customer_agreements" and clean.get("services"):
+        row = store.row("services", ["service_hours:json"], {"uuid": clean["services"][0]})
+        hours = Hours.from_data(row[0]) if row and row[0] else None
+    if hours is None and kind == "services":
+        hours = Hours()  # a service's hours when none are typed: the form's default
+    now = now or clock.now()
+    dues = [_("{priority} by {due}").format(priority=t["priority"], due=clock.local_text(
+        add_working_minutes(now, service_minutes(int(t["resolve_minutes"]), hours), hours)))
+        for t in clean["targets"]]
+    counted = _("counted in {hours}").format(hours=hours_words(hours)) if hours and not hours.always else _("round the clock")
+    return _("Opened now ({now}), an incident is to be resolved: {dues} ({counted})").format(
+        now=clock.local_text(now), dues="; ".join(dues), counted=counted)
+
+
+__all__ = ["Assessment", "Clock", "Due", "WAITING", "assess", "due_for", "due_preview", "due_times", "policy_targets",
+           "target_clock", "target_for", "target_of"]

@@ -229,6 +229,7 @@ class FormScreen(OnceModal):
     FormScreen #form-error { color: $error; height: auto; }
     FormScreen #form-info { color: $text-muted; height: auto; }
     FormScreen #form-info-box { height: auto; }
+    FormScreen #form-preview { color: $text-muted; height: auto; }
     FormScreen .buttons { height: 3; align-horizontal: right; }
     """
 
@@ -238,8 +239,9 @@ class FormScreen(OnceModal):
     NOTE_ROWS = 3  # rows long notes keep at least
 
     def __init__(self, fields: list[Field], submit: Callable[[dict[str, Any]], Any], title: str | None = None,
-                 info: str = "") -> None:
+                 info: str = "", preview: Callable[[dict[str, Any]], str] | None = None) -> None:
         super().__init__()
+        self.preview = preview  # what the values typed mean, said again as they change (before saving)
         self.fields = fields
         self.submit = submit
         self.form_title = title or _(self.form_title)
@@ -263,6 +265,9 @@ class FormScreen(OnceModal):
                     yield error
             with NoteBox(id="form-info-box"):
                 yield Static(Text(self.info), id="form-info")
+            preview = Static("", id="form-preview")
+            preview.display = self.preview is not None  # a form with nothing to preview keeps its layout
+            yield preview
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
@@ -275,6 +280,7 @@ class FormScreen(OnceModal):
         self.query_one("#save", Button).label = _("Save {key}").format(key=self.key_for("save"))
         self.query_one("#cancel", Button).label = _("Cancel {key}").format(key=self.key_for("cancel"))
         self._initial = self.values()
+        self._show_preview()
         self.call_after_refresh(self._fit)
         first = self.query(f"#f-{self.fields[0].name}") if self.fields else None
         if first:
@@ -282,6 +288,19 @@ class FormScreen(OnceModal):
 
     def values(self) -> dict[str, Any]:
         return {f.name: read_value(self.query_one(f"#f-{f.name}"), f) for f in self.fields}
+
+    def _show_preview(self) -> None:
+        if self.preview is None:
+            return
+        preview = self.query_one("#form-preview", Static)
+        preview.update(Text(self.preview(self.values())))
+        self.call_after_refresh(self._fit)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show_preview()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._show_preview()
 
     def _fit(self) -> None:
         """The fields scroll in the room the screen leaves once the title, the notes and the buttons
@@ -515,9 +534,20 @@ def record_maker(store, kind: str) -> Callable[[Any, str, Callable[[Any, str], N
                 done(record.id, f"{record.id} {record.title_text}")
 
         app.push_screen(FormScreen(fields, lambda v: create(store, kind, v),
-                                   _("New {kind}").format(kind=_(model.LABEL).lower())), made)
+                                   _("New {kind}").format(kind=_(model.LABEL).lower()),
+                                   preview=preview_for(store, kind)), made)
 
     return make
+
+
+def preview_for(store, kind: str) -> Callable[[dict[str, Any]], str] | None:
+    """The live preview of a record's form, where its values mean something only a date says: the
+    targets of a service or an agreement, as due times of an incident opened now."""
+    if kind not in ("services", "customer_agreements"):
+        return None
+    from vse_tui.core.incidents.targets import due_preview
+
+    return lambda values: due_preview(store, kind, values)
 
 
 PARTY_KINDS = ("customers", "suppliers")

@@ -34,6 +34,7 @@ from vse_tui.screens.common.forms import (
     approval_fields,
     assign_action,
     person_field,
+    preview_for,
     spec_fields,
 )
 from vse_tui.screens.common.guide import marks, next_line
@@ -231,7 +232,7 @@ class RecordScreen(BaseScreen):
         self.app.push_screen(FormScreen(fields,
                                         lambda v: edit(self.store, self.kind, rec.id, v),
                                         _("Edit {ref}").format(ref=rec.id),
-                                        info=info), done)
+                                        info=info, preview=preview_for(self.store, self.kind)), done)
 
     def action_approve(self) -> None:
         rec = self.store.get(self.kind, self.ref)
@@ -257,7 +258,7 @@ class RecordScreen(BaseScreen):
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{result.id}: {approval_state(result).text}")
+                self.notify(_("{ref}: {what}").format(ref=result.id, what=approval_state(result).text))
                 self.reload()
 
         def submit(v):
