@@ -42,7 +42,7 @@ from ..present.labels import field_words
 from ..relationship.queries import current_customers
 from .duties import counts
 from .lapsed import lapsed_training
-from .substance import Index, kinds_words, placeholder
+from .substance import Index, kinds_words, offered, placeholder
 from .substance import problems as substance_problems
 
 if TYPE_CHECKING:
@@ -543,6 +543,10 @@ def describe(task: Task, standard: Standard | None = None) -> str:
                 text += _(", with {items} (no placeholder text, no text pasted from another item or document, not "
                           "the app's starting text for {own})").format(
                     items=filled, own=", ".join(field_words(o) for o in wp.own))
+            elif offered_items := [i for i in offered(wp) if i in items]:
+                text += _(", with {items} (no placeholder text, no text pasted from another item or document; the "
+                          "shop's own words, not the app's starting text, in at least one of {offered})").format(
+                    items=filled, offered=", ".join(field_words(o) for o in offered_items))
             else:
                 text += _(", with {items} (no placeholder text, no text pasted from another item or document)").format(
                     items=filled)
