@@ -4,14 +4,16 @@ meet its task."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from vse_tui.core.evidence.audit_check import audit_check
-from vse_tui.core.evidence.guide import setup_gaps
+from vse_tui.core.evidence.guide import draft_services, setup_gaps
 from vse_tui.core.evidence.substance import as_offered, offered
 from vse_tui.core.evidence.tasks import evidence_map
+from vse_tui.core.governance import documents, setup
 from vse_tui.core.governance import process as gov
-from vse_tui.core.governance import setup
+from vse_tui.core.kernel import clock
 from vse_tui.core.model.standard import load_standard
 
 TYPED = {
@@ -74,3 +76,58 @@ def test_the_customer_experience_approach_as_offered_is_not_the_shops(store):
     assert _states(store)["GO.2.3"].state == "done"
     assert not [f for f in audit_check(store) if f.rule == "content" and cx.id in f.records]
 
+
+DESCRIBED = {"description": "We answer calls and mails from the office staff and fix what we can remotely.",
+             "service_hours": "Mon-Fri 08:00-18:00", "quality_measures": "Calls answered within the hour",
+             "targets": "P1 30m/4h, P2 1h/1d", "how_to_use": "Call the desk number or write to the desk address",
+             "costs": "Included in the monthly fee"}
+
+
+def test_catalogue_entries_the_setup_drafted_count_once_written_after_the_policy(store, monkeypatch):
+    t0 = clock.now()
+
+    def at(hours: int) -> None:
+        monkeypatch.setenv("VSE_TUI_NOW", clock.iso(t0 + timedelta(hours=hours)))
+
+    at(0)
+    for key in ("goals", "scope"):  # the scope step drafts "Service desk" and "Backup" with a name only
+        _step(store, key)
+    desk, backup = (store.get("services", ref) for ref in ("SVC-0001", "SVC-0002"))
+    assert (desk.status, desk.name, backup.name) == ("draft", "Service desk", "Backup")
+    at(1)
+    for key in ("roles", "policy", "approve"):
+        _step(store, key)
+    assert store.latest("policies").status == "approved"
+    re11 = _states(store)["RE.1.1"]
+    assert re11.state != "done"  # drafts with a name only are no catalogue yet
+    refused = " ".join(re11.missing)
+    assert "SVC-0002: description" in refused and "not recorded" in refused
+    # a day later the owner describes the desk service in the catalogue and approves it
+    at(24)
+    documents.edit(store, "services", desk.id, DESCRIBED)
+    at(25)
+    assert documents.approve(store, "services", desk.id).status == "approved"
+    re11 = _states(store)["RE.1.1"]
+    assert re11.state == "done", re11.missing
+    assert re11.evidence and re11.evidence["record"] == desk.id
+    assert re11.evidence["at"] == clock.iso(t0 + timedelta(hours=24))  # the write that described it
+    assert not any(backup.id in line.records for line in re11.why if line.ok)  # the untouched draft still does not
+    assert backup.id in [ref for ref, _name in draft_services(store)]
+
+
+def test_an_entry_described_before_the_policy_counts_when_written_again_after_it(store, monkeypatch):
+    t0 = clock.now()
+    monkeypatch.setenv("VSE_TUI_NOW", clock.iso(t0))
+    for key in ("goals", "scope"):
+        _step(store, key)
+    desk = documents.edit(store, "services", "SVC-0001", DESCRIBED)  # described before any policy
+    monkeypatch.setenv("VSE_TUI_NOW", clock.iso(t0 + timedelta(hours=1)))
+    for key in ("roles", "policy", "approve"):
+        _step(store, key)
+    re11 = _states(store)["RE.1.1"]
+    assert re11.state != "done" and "its input WP.14 was not Approved yet" in " ".join(re11.missing)
+    monkeypatch.setenv("VSE_TUI_NOW", clock.iso(t0 + timedelta(hours=2)))
+    documents.edit(store, "services", desk.id, {"costs": "Included in the monthly fee; on-site visits billed hourly"})
+    re11 = _states(store)["RE.1.1"]
+    assert re11.state == "done", re11.missing
+    assert re11.evidence["at"] == clock.iso(t0 + timedelta(hours=2))
