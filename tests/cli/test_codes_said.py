@@ -223,3 +223,16 @@ def test_a_table_heading_is_words_not_a_field_name():
         with i18n.using(lang):
             titles = {c: column_title(c) for c in ("opened_at", "external_ref", "attached_at", "id", "state")}
         assert not [t for t in titles.values() if "_" in t], (lang, titles)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_incident_list_filters_by_a_state_as_the_list_says_it_or_as_stored(run, lang, demo_db, capsys):
+    word = _said(lang, "state", "in progress")
+    by_word = run(lang, "incident", "list", "--status", word.upper())
+    by_code = run(lang, "incident", "list", "--status", "in progress")
+    assert by_word == by_code and by_word.count("\n") > 1 and word in by_word
+    try:
+        assert main(["--lang", lang, "--db", str(demo_db), "incident", "list", "--status", "zz"]) == 1
+    finally:
+        i18n.set_language("en")
+    assert _said(lang, "status", "opened") in capsys.readouterr().err

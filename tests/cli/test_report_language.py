@@ -72,7 +72,7 @@ def test_the_pack_speaks_the_language_asked_after_the_command(packs):
 
     # a record's content items by their French labels; the work product's statuses and items too
     page = _page(packs, "fr", MONTH)
-    assert "| Résumé \\* |" in page and "| Délai de résolution (minutes) |" in page
+    assert "| Résumé \\* |" in page and "| Délai de résolution |" in page
     assert "| summary" not in page and "time to resolve minutes" not in page
     assert "Statuts : ouvert, mis à jour, clôturé." in _page(packs, "fr", "wp/WP.18.md")
     assert "| statut | clôturé · clôturé |" in page

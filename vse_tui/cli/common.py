@@ -102,16 +102,16 @@ class Choices:
                          for code, word in pairs)
 
     def __call__(self, text: str) -> str:
-        wanted = _folded(text)
+        wanted = folded(text)
         for code in self.codes:
-            if wanted in (_folded(code), _folded(self.word(code))):
+            if wanted in (folded(code), folded(self.word(code))):
                 return code
         # argparse's own words for it, the choices said in words
         raise argparse.ArgumentTypeError(_("invalid choice: %(value)r (choose from %(choices)s)") % {
             "value": text, "choices": self.listing() or ", ".join(map(repr, self.codes))})
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
     """A word as compared with another typed: case and accents aside ("Médio" is "medio")."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.strip().casefold()) if not unicodedata.combining(c))
 

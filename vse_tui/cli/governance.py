@@ -177,7 +177,7 @@ def cmd_approve(args) -> int:
         rec = store.find(args.ref)
         done = approve(store, rec.KIND, rec.uuid, args.by, how=args.how, meaning=args.meaning, noted_by=args.noted_by,
                        note=args.note, mitigation=args.mitigation, sign=args.sign, key=args.key, evidence=args.evidence)
-    print(one_line(f"{done.id}: {approval_state(done).text}"))
+    print(one_line(_("{ref}: {what}").format(ref=done.id, what=approval_state(done).text)))
     return EXIT_OK
 
 

@@ -15,7 +15,9 @@ from ..core.incidents import lists
 from ..core.incidents.process import log_incident
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
-from .common import EXIT_OK, add_format, add_limit, add_out, open_store, print_rows, say
+from ..core.model.data import state_name, status_name, work_product_statuses
+from ..core.model.incident_rows import OPEN_STATES
+from .common import EXIT_OK, add_format, add_limit, add_out, folded, open_store, print_rows, say
 
 
 def cmd_incident_add(args) -> int:
@@ -37,6 +39,26 @@ def cmd_incident_add(args) -> int:
     return EXIT_OK
 
 
+def _status_code(typed: str | None) -> str | None:
+    """The status or state --status names, as stored: its code ("in progress", what scripts type)
+    or its word in the language spoken ("em andamento", what the list shows); refused when it is
+    neither, rather than an empty list."""
+    if not typed:
+        return typed
+    statuses = work_product_statuses()["WP.18"]
+    states = (*OPEN_STATES, "closed")
+    wanted = folded(typed)
+    for code in statuses:
+        if wanted in (folded(code), folded(status_name(code))):
+            return code
+    for code in states:
+        if wanted in (folded(code), folded(state_name(code))):
+            return code
+    raise InputError(_("--status {typed}: not a status ({statuses}) nor a state ({states}) of an incident").format(
+        typed=repr(typed), statuses=", ".join(status_name(c) for c in statuses),
+        states=", ".join(state_name(c) for c in states)))
+
+
 def cmd_incident_list(args) -> int:
     store = open_store(args, must_exist=True)
     try:
@@ -51,7 +73,7 @@ def cmd_incident_list(args) -> int:
         if store.any_external_ref():  # imported tickets: the key they had, beside ours
             columns.insert(1, "external_ref")
         with store.snapshot():  # printed as read, from one moment: memory does not grow with the list
-            rows = lists.each_dict(store, open_only=args.open, priority=args.priority, status=args.status,
+            rows = lists.each_dict(store, open_only=args.open, priority=args.priority, status=_status_code(args.status),
                                    customer=args.customer, search=args.search, sort=args.sort, limit=args.limit,
                                    assignee=assignee)
             if args.format != "table":

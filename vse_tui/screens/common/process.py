@@ -330,15 +330,17 @@ class GovernanceScreen(ProcessScreen):
             return
         text = Text(str(about.render()) + "\n")
         for w in found:
-            who = f"{w.person_name}: " if w.person_name else ""
             roles = _(" and ").join(w.roles_said)
             if w.acknowledged:
-                text.append("▲ " + who + _("{warning} ({roles}) · acknowledged: {mitigation}").format(
-                    warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation) + "\n", style="green")
+                said = _("{warning} ({roles}) · acknowledged: {mitigation}").format(
+                    warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation)
             else:
-                text.append("▲ " + who + _("{warning} ({roles}): {why} Instead: {instead} ({key} acknowledges)").format(
+                said = _("{warning} ({roles}): {why} Instead: {instead} ({key} acknowledges)").format(
                     warning=w.text.name, roles=roles, why=w.text.why, instead=w.text.instead,
-                    key=self.key_for("acknowledge")) + "\n", style="bold dark_orange")
+                    key=self.key_for("acknowledge"))
+            if w.person_name:  # as the language sets a name apart (French: "Sam Ortiz : ...")
+                said = _("{person}: {warning}").format(person=w.person_name, warning=said)
+            text.append("▲ " + said + "\n", style="green" if w.acknowledged else "bold dark_orange")
         about.update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -365,7 +367,9 @@ class GovernanceScreen(ProcessScreen):
         self.app.push_screen(FormScreen([Field("mitigation", _("Mitigation"), "text", "", required=True)],
                                         lambda v: acknowledge(self.store, w, v["mitigation"]),
                                         _("Acknowledge: {warning}").format(warning=w.text.name),
-                                        info=f"{w.person_name}: {w.text.why}"), done)
+                                        info=_("{person}: {warning}").format(person=w.person_name, warning=w.text.why)
+                                        if w.person_name else w.text.why),
+                                        done)
     PROCESS = "GO"
     KINDS = SCREEN_KINDS["g"]
 

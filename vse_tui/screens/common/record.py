@@ -258,7 +258,7 @@ class RecordScreen(BaseScreen):
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{result.id}: {approval_state(result).text}")
+                self.notify(_("{ref}: {what}").format(ref=result.id, what=approval_state(result).text))
                 self.reload()
 
         def submit(v):

@@ -50,7 +50,7 @@ class TrainingDueScreen(OnceModal):
                 when = Text(_("no due date"), style="dim")
             state = states.get(rid, "planned")
             met = Text(" " + _(STATE_WORDS[state]), style=STATE_STYLE[state])
-            label = f"{names.get(person, '?')[:16]}: {requirement}"
+            label = _("{label}: {value}").format(label=names.get(person, "?")[:16], value=requirement)
             options.append(Option(Text.assemble(f"{rid:<9} ", Text(label[:44].ljust(45)), when, met), id=rid))
         with Vertical():
             yield Static(Text(_("Training and competence of the role holders (IN.1.1, IN.1.2)"), style="bold"))

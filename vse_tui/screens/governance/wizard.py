@@ -346,9 +346,12 @@ class WizardScreen(BaseScreen):
         text = Text()
         for w in found:
             rule = RULES[w.rule]
-            who = f"{w.person_name}: " if w.person_name else ""
-            text.append(f"▲ {who}{_(rule.name)}" + (" (" + _(" and ").join(w.roles_said) + ")" if w.roles else "") + "\n",
-                        style="bold")
+            said = _(rule.name)
+            if w.roles:
+                said = _("{warning} ({roles})").format(warning=said, roles=_(" and ").join(w.roles_said))
+            if w.person_name:
+                said = _("{person}: {warning}").format(person=w.person_name, warning=said)
+            text.append(f"▲ {said}\n", style="bold")
             if w.acknowledged:
                 text.append("  " + _("acknowledged: {mitigation}").format(mitigation=w.acknowledged.mitigation) + "\n",
                             style="green")
@@ -517,7 +520,8 @@ class WizardScreen(BaseScreen):
         self.app.push_screen(FormScreen(
             [Field("mitigation", _("Mitigation"), "text", "", required=True)], save,
             _("Acknowledge: {warning}").format(warning=_(rule.name)),
-            info=f"{warning.person_name}: {_(rule.why)} " + _(
+            info=(_("{person}: {warning}").format(person=warning.person_name, warning=_(rule.why))
+                  if warning.person_name else _(rule.why)) + " " + _(
                 "Write how the risk is covered, naming a check the app can count from the records: {checks}.").format(
                 checks=checks)),
             lambda result: self._update_warnings() if result else None)
