@@ -19,6 +19,7 @@ from vse_tui.core.governance.documents import create
 from vse_tui.core.governance.roles import acknowledge, warnings
 from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
+from vse_tui.core.model.data import status_name
 from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
@@ -204,9 +205,9 @@ class ProcessScreen(SearchableList):
             main_line = [st for st in wp.statuses if st not in wp.passes]
             side = [st for st in wp.statuses if st in wp.passes]
             head = _("{code} {name}: statuses {statuses}").format(
-                code=wp.code, name=_(wp.name), statuses=" → ".join(_(st) for st in main_line))
+                code=wp.code, name=_(wp.name), statuses=" → ".join(status_name(st) for st in main_line))
             if side:
-                head += " " + _("(or {statuses})").format(statuses=", ".join(_(st) for st in side))
+                head += " " + _("(or {statuses})").format(statuses=", ".join(status_name(st) for st in side))
         else:
             head = kind_name(self.kind)
         if not shown:
