@@ -57,7 +57,10 @@ def first_rows(cmd: str, env: dict[str, str], marker: str = "INC-", limit: float
     t0 = time.perf_counter()
     # a tmux server already running starts the pane with its own environment: ours goes with -e
     given = [arg for name in PASSED if name in env for arg in ("-e", f"{name}={env[name]}")]
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", *given, cmd], check=True, env=env)
+    # the pane starts outside any checkout: `python -m` puts the working folder first on the path,
+    # and from the repository's root it would run the checkout instead of the installed copy
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", tempfile.gettempdir(),
+                    *given, cmd], check=True, env=env)
     try:
         while time.perf_counter() - t0 < limit:
             if marker in tmux("capture-pane", "-p", "-t", session):

@@ -154,6 +154,13 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         (a title holding "[/]" would otherwise break the toast or vanish from it)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """The screen as SVG (a screenshot, a snapshot), its spaces kept as drawn: without
+        xml:space="preserve" a viewer such as librsvg drops the spaces a run of text starts with, and
+        a list's columns run together ("approvedscheduled", "RecordedIN.2.1")."""
+        svg = super().export_screenshot(title=title, simplify=simplify)
+        return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+
     def refresh_top(self) -> None:
         """The top bar of every screen after the shop's name or the person at the keyboard changed."""
 

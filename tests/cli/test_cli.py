@@ -79,7 +79,7 @@ def test_the_env_variable_chooses_the_database(tmp_path, monkeypatch, capsys):
 def test_usage_errors_exit_2_with_one_line(capsys):
     assert main(["incident", "add"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "summary" in err
+    assert err.count("\n") == 1 and "SUMMARY" in err
     assert main(["no-such-command"]) == 2
 
 

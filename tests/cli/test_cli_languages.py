@@ -18,7 +18,7 @@ LOCALE = Path(i18n.__file__).parent / "locale"
 EXPECTED = {
     "es": {"help": ["uso: vse-tui incident add", "registrar un incidente (IN.2.1); imprime su id",
                     "mostrar este mensaje de ayuda y salir", "--customer C", "--assign PERSONA"],
-           "missing": "faltan los siguientes argumentos obligatorios: summary (vea 'vse-tui incident add --help')",
+           "missing": "faltan los siguientes argumentos obligatorios: RESUMEN (vea 'vse-tui incident add --help')",
            "choice": "opción no válida: 'huge'",
            "ours": "no es una fecha: se espera una fecha como 25/12/2026 o 25 dic 2026",
            "table": ["PRIORIDAD", "RESUMEN"],
@@ -27,7 +27,7 @@ EXPECTED = {
            "import": "se importó 1 elemento de configuración; 1 fila rechazada (listada arriba)"},
     "pt_BR": {"help": ["uso: vse-tui incident add", "registrar um incidente (IN.2.1); imprime o id",
                        "mostrar esta mensagem de ajuda e sair", "--assign PESSOA"],
-              "missing": "os seguintes argumentos são obrigatórios: summary (veja 'vse-tui incident add --help')",
+              "missing": "os seguintes argumentos são obrigatórios: RESUMO (veja 'vse-tui incident add --help')",
               "choice": "opção inválida: 'huge'",
               "ours": "não é uma data: esperava-se uma data como 25/12/2026 ou 25 dez 2026",
               "table": ["PRIORIDADE", "RESUMO"],
@@ -36,7 +36,7 @@ EXPECTED = {
               "import": "1 item de configuração importado; 1 linha rejeitada (listada acima)"},
     "fr": {"help": ["utilisation : vse-tui incident add", "consigner un incident (IN.2.1) ; affiche son identifiant",
                     "afficher ce message d'aide et quitter", "--assign PERSONNE"],
-           "missing": "les arguments suivants sont obligatoires : summary (voir « vse-tui incident add --help »)",
+           "missing": "les arguments suivants sont obligatoires : RÉSUMÉ (voir « vse-tui incident add --help »)",
            "choice": "choix non valide : 'huge'",
            "ours": "n'est pas une date : attendu une date comme 25/12/2026 ou 25 déc. 2026",
            "table": ["PRIORITÉ", "RÉSUMÉ"],
@@ -100,7 +100,7 @@ def test_help_errors_tables_and_a_report_in_the_language(language, speak, tmp_pa
 def test_english_stays_as_it_was(tmp_path, capsys):
     db = str(tmp_path / "shop.db")
     assert main(["incident", "add", "--db", db]) == 2
-    assert "the following arguments are required: summary (see 'vse-tui incident add --help')" in capsys.readouterr().err
+    assert "the following arguments are required: SUMMARY (see 'vse-tui incident add --help')" in capsys.readouterr().err
     assert main(["incident", "add", "Printer out of toner", "--db", db]) == 0
     assert main(["report", "performance", "--period", "2026-Q3", "--db", db]) == 0
     assert "# Service performance report 2026-Q3" in capsys.readouterr().out

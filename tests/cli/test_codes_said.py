@@ -41,7 +41,7 @@ def _said(lang: str, field: str, code: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_incident_notified_says_the_channel_in_words(run, lang):
-    text = run(lang, "incident", "notified", "INC-0001", "--task", "IN.2.3", "--to", "Ana", "--how", "phone")
+    text = run(lang, "incident", "notified", "INC-0001", "--task", "IN.2.3", "--to", "Dana Wells", "--how", "phone")
     phone = _said(lang, "how", "phone")
     assert phone != "phone" and f", {phone}," in text, text
     assert not re.search(r"\bphone\b", text)

@@ -12,6 +12,7 @@ from vse_tui.core.evidence import audit_check
 from vse_tui.core.evidence.due import due_items
 from vse_tui.core.evidence.tasks import evidence_map
 from vse_tui.core.kernel import clock
+from vse_tui.core.kernel.findings import Finding
 from vse_tui.core.model.records import ConfigurationItem
 from vse_tui.i18n import using
 
@@ -124,3 +125,12 @@ def test_a_role_warning_line_is_said_in_words_with_the_roles_in_words(store):
     assert lines and not [line for line in lines if GLUED.search(line.split(" [")[0])], lines
     assert not [line for line in lines if any(line.startswith(key) for key in RULES)], lines
     assert not [line for line in lines if "PT:" in line], lines
+
+
+def test_a_finding_of_verify_is_one_french_line():
+    """`vse-tui verify` prints each finding as "records: what"; in French the colon is spaced."""
+    with using("fr"):
+        broken = Finding.broken("INC-0042", "la ligne d'historique 12 ne correspond pas").line()
+        ruled = Finding("time", ("INC-0042",), "daté dans le futur").line()
+    assert broken == "INC-0042 : la ligne d'historique 12 ne correspond pas", broken
+    assert ruled == "[time] INC-0042 : daté dans le futur", ruled

@@ -82,7 +82,7 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
             last = await _setup_as_offered(pilot)
             # the last step says what remains, where and how: the starting texts left, the draft service
             assert "Not complete yet" in last
-            for ref in ("POL-0001", "DDP-0001"):
+            for ref in ("POL-0001", "CXA-0001", "DDP-0001"):  # the customer experience approach as offered too
                 assert ref in last and "the app's starting text, unchanged" in last
             assert "To edit one:" in last and "E to edit" in last
             assert "Still a draft of the catalogue: SVC-0001 Service desk" in last
@@ -91,7 +91,7 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
             # the dashboard keeps it as something to do
             await until(pilot, lambda: "setup documents still hold" in widget_text(app, "#setup"))
             todo = " ".join(widget_text(app, "#setup").split())
-            assert "POL-0001, DDP-0001" in todo and "g → w reopens the setup" in todo
+            assert "POL-0001, CXA-0001, DDP-0001" in todo and "g → w reopens the setup" in todo
             # the first incident, by quick capture: what the shop lacks for IN.2.1 is said once
             for summary, reach in (("Printer offline", "dana@acme.example"), ("Mail does not arrive", "")):
                 await _keys(pilot, "n")
@@ -113,7 +113,7 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
             await _keys(pilot, "e")
             await _keys(pilot, "a")
             assert isinstance(app.screen, AuditFindingsScreen)
-            await until(pilot, lambda: "4 findings" in str(app.screen.query_one("#why-head").render()))
+            await until(pilot, lambda: "5 findings" in str(app.screen.query_one("#why-head").render()))
             lines = app.screen.query_one("#why-lines", OptionList)
             shown = [str(lines.get_option_at_index(i).prompt) for i in range(lines.option_count)]
             assert any(line.startswith("[mitigated] ACK-0001") for line in shown), shown
@@ -125,7 +125,7 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
     for f in findings:
         by_rule.setdefault(f.rule or "", set()).update(f.records)
     # honest: the starting texts left unchanged, the service not yet described, and still a draft
-    assert by_rule == {"content": {"POL-0001", "DDP-0001", "SVC-0001"}, "draft": {"SVC-0001"}}, \
+    assert by_rule == {"content": {"POL-0001", "CXA-0001", "DDP-0001", "SVC-0001"}, "draft": {"SVC-0001"}}, \
         [f.line() for f in findings]
     # the owner's own approvals: covered by the second look, for the assessor to read
     assert len(mitigated) == 1 and mitigated[0].records[0] == "ACK-0001"
@@ -136,6 +136,6 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
     with contextlib.redirect_stdout(out):
         code = main(["audit", "check"])  # as the owner types it
     text = out.getvalue()
-    assert code == 1 and "4 findings" in text
+    assert code == 1 and "5 findings" in text
     assert text.count("Next: ") == 2  # each kind of finding says what to do
     assert "Warnings answered with a compensating control (1)" in text

@@ -174,6 +174,8 @@ async def setup(pilot, own_words: bool = True) -> None:
         # the yearly review's plan
         if app.screen.step.key == "policy" and own_words:
             await type_into(pilot, "#f-objectives", "Answer every call within an hour and fix most problems the same day")
+        if app.screen.step.key == "experience" and own_words:
+            await type_into(pilot, "#f-receiving", "Customers ring Sam or write to the desk; Sam logs it the same day")
         if app.screen.step.key == "resources":
             first_need = next(w for w in app.screen.query(Input) if (w.id or "").startswith("f-need_"))
             await type_into(pilot, f"#{first_need.id}", "Service management foundation")

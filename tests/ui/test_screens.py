@@ -328,8 +328,10 @@ async def test_key_bar_shows_the_screen_keys_dims_unavailable_ones_and_clicks(ma
         await pilot.pause()
         text = app.screen.query_one(KeyFooter).render()
         assert "/ Find" in text.plain and " g Governance " in text.plain
-        assert text.plain.rstrip().endswith("^p Palette")
-        await pilot.click(KeyFooter, offset=(text.plain.index(" g Governance") + 1, 0))
+        rows = text.plain.splitlines()
+        assert rows[0].rstrip().endswith("^p Palette")  # at the end of the first row
+        row = next(n for n, line in enumerate(rows) if " g Governance" in line)
+        await pilot.click(KeyFooter, offset=(rows[row].index(" g Governance") + 1, row))
         await pilot.pause()
         assert app.screen.TITLE_TEXT == "Governance"
         assert " w " in app.screen.query_one(KeyFooter).render().plain  # the Governance keys now
@@ -479,3 +481,24 @@ async def test_a_refresh_tick_while_the_app_closes_does_nothing(make_app, tmp_pa
         finally:
             app._screen_stacks = stacks
         assert reloads == [1]
+
+
+async def test_keys_help_names_a_key_as_the_key_bar_does(make_app, demo_db):
+    """French closes ("clôture") an incident but "ferme" a window: the help under ? says what x does
+    on an incident with the key bar's verb."""
+    from vse_tui import i18n
+    from vse_tui.screens.incidents.detail import IncidentDetailScreen
+
+    app = make_app(demo_db)
+    i18n.set_language("fr")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("i", "enter")
+            await until(pilot, lambda: isinstance(app.screen, IncidentDetailScreen))
+            await pilot.press("question_mark")
+            await until(pilot, lambda: isinstance(app.screen, KeysScreen))
+            lines = str(app.screen.query_one("Static").render()).splitlines()
+            x = [line for line in lines if line.strip().startswith("x ")]
+            assert x and "Clôturer" in x[0] and "Fermer" not in x[0], x
+    finally:
+        i18n.set_language("en")

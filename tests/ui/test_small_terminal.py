@@ -273,8 +273,9 @@ async def test_no_label_of_the_setup_is_cut_mid_word(make_app, demo_db):
 
 
 async def test_the_incident_key_bar_shows_every_key_it_offers_at_80x24(make_app, demo_db):
-    """At 80 columns an open incident offers a dozen keys: those without room for their words are
-    drawn as the key alone, never left out (log time `l` and edit `E` were); `?` names them all."""
+    """At 80 columns an open incident offers a dozen keys: every one is drawn with its words, never
+    left out (log time `l` and edit `E` were) nor drawn alone (most were): the bar takes the rows
+    it needs; `?` names them all."""
     from textual.widgets import Static
 
     from vse_tui.i18n import _
@@ -292,9 +293,12 @@ async def test_the_incident_key_bar_shows_every_key_it_offers_at_80x24(make_app,
         offered = {key.key for key in footer.keys if key.enabled and key.own}  # the app's keys may yield
         assert {"l", "E", "k", "x"} <= offered  # log time and edit can be used on an open incident
         line = footer.render().plain
-        drawn = {key.key for _start, _end, key in footer._spans}
+        drawn = {key.key for _row, _start, _end, key in footer._spans}
         assert offered | {"question_mark"} <= drawn, f"keys offered but not on the bar: {sorted(offered - drawn)}"
-        assert " l " in line and " E " in line and len(line) <= SMALL[0], line
+        bare = [key.key for key, worded in footer.drawn if not worded]
+        assert not bare, f"keys drawn without their words: {bare}\n{line}"
+        assert " l Log time " in line and " E Edit " in line, line
+        assert all(len(row) <= SMALL[0] for row in line.splitlines()) and len(line.splitlines()) <= 3, line
 
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, KeysScreen))

@@ -49,11 +49,17 @@ class Parser(argparse.ArgumentParser):
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         """argparse's, plus `words`: the choices are stored codes, and this says them in words (a
-        field of core.present.labels.code_word, or a dict code -> N_ text): see `Choices`."""
+        field of core.present.labels.code_word, or a dict code -> N_ text): see `Choices`. A
+        positional argument of a few words is named by its codes when it is missing ("the
+        following arguments are required: {customer,supplier,nobody}"), as its usage shows it, not
+        by its name in the code ("on"); every other positional has a metavar of its own in the
+        person's language (a test walks the parser)."""
         words = kwargs.pop("words", None)
         action = super().add_argument(*args, **kwargs)
         if words is not None:
             Choices.attach(action, words)
+        if not action.option_strings and action.metavar is None and action.choices:
+            action.metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
         return action
 
     def _get_formatter(self) -> argparse.HelpFormatter:

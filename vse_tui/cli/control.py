@@ -86,7 +86,7 @@ def register(reg) -> None:
     g = "change"
     p = reg.action(g, "add", _("request a change (WP.11, draft); prints its id"), cmd_change_add,
                    _("request and list changes (CO)"))
-    p.add_argument("title", help=_("what the change is, in a line"))
+    p.add_argument("title", metavar=pgettext("metavar", "TITLE"), help=_("what the change is, in a line"))
     p.add_argument("--type", choices=["normal", "emergency", "pre-approved"], default="normal", words="change_type",
                    help=_("the kind of change (default: normal; pre-approved only from a type, see --template)"))
     p.add_argument("--ci", action="append", metavar=pgettext("metavar", "CI"), help=_("configuration item affected (repeatable)"))

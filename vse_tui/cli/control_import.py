@@ -3,7 +3,7 @@ commands because the import's flow (a backup first, the preview) loads what a li
 
 from __future__ import annotations
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, pgettext
 
 from .common import add_yes
 from .imports import run_import
@@ -20,6 +20,6 @@ def cmd_import_cis(args) -> int:
 
 def register(reg) -> None:
     p = reg.action("import", "cis", _("configuration items from a spreadsheet (CSV)"), cmd_import_cis)
-    p.add_argument("file", help=_("the CSV file to read"))
+    p.add_argument("file", metavar=pgettext("metavar", "FILE"), help=_("the CSV file to read"))
     p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
     add_yes(p, _("import without asking"))

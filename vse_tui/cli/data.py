@@ -391,7 +391,7 @@ def _register_upkeep(reg) -> None:
     add_out(p, help=_("where to write it (default: the backup folder or beside the database, dated)"))
     p = reg.command("restore", _("replace the database with a backup (checked first; a copy of the current one is kept)"),
                     cmd_restore)
-    p.add_argument("file", help=_("the backup file to restore"))
+    p.add_argument("file", metavar=pgettext("metavar", "FILE"), help=_("the backup file to restore"))
     add_yes(p)
     reg.command("doctor", _("check the database, its history, permissions and location"), cmd_doctor)
     p = reg.command("export", _("export everything stored"), cmd_export)
@@ -411,12 +411,12 @@ def _register_upkeep(reg) -> None:
     add_yes(p, _("replace an earlier demo database without asking (a copy is kept; a shop's database is never replaced)"))
 
     p = reg.command("attach", _("attach a file to any record as evidence; prints the attachment's id"), cmd_attach)
-    p.add_argument("ref", help=_("the record's id, e.g. AGR-0001"))
-    p.add_argument("file", help=_("the file to attach (copied beside the database)"))
+    p.add_argument("ref", metavar=pgettext("metavar", "ID"), help=_("the record's id, e.g. AGR-0001"))
+    p.add_argument("file", metavar=pgettext("metavar", "FILE"), help=_("the file to attach (copied beside the database)"))
     p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("what the file is, kept beside it"))
     p.add_argument("--follow", action="store_true", help=_("attach what a symbolic link points at"))
     p = reg.command("attachments", _("list the files attached to a record"), cmd_attachments)
-    p.add_argument("ref", help=_("the record, e.g. AGR-0001"))
+    p.add_argument("ref", metavar=pgettext("metavar", "ID"), help=_("the record, e.g. AGR-0001"))
     add_format(p, "table", "json", "csv")
     add_out(p)
 
@@ -435,7 +435,7 @@ def _register_sync(reg) -> None:
     p.add_argument("--no-sign", action="store_true", help=_("do not sign it"))
     p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the private key to sign with (default: the one in ~/.ssh)"))
     p = reg.action("sync", "import", _("merge a bundle from the other side"), cmd_sync)
-    p.add_argument("bundle", help=_("the bundle file another copy exported"))
+    p.add_argument("bundle", metavar=pgettext("metavar", "BUNDLE"), help=_("the bundle file another copy exported"))
     p.add_argument("--require-signature", action="store_true",
                    help=_("refuse a bundle not signed by a person whose SSH key this database knows (the default "
                         "once anyone of the shop registered a key)"))
@@ -446,7 +446,7 @@ def _register_sync(reg) -> None:
                         "than the copy): its bundle must be written for this database"))
     reg.action("sync", "conflicts", _("list the conflicts waiting for a choice"), cmd_sync)
     p = reg.action("sync", "resolve", _("settle a conflict"), cmd_sync)
-    p.add_argument("conflict", type=int, help=_("the conflict's number, as sync conflicts lists it"))
+    p.add_argument("conflict", metavar=pgettext("metavar", "N"), type=int, help=_("the conflict's number, as sync conflicts lists it"))
     p.add_argument("--keep", choices=["local", "remote"], required=True, words="sync_side", help=_("which side's value to keep"))
     reg.action("sync", "peers", _("the copies this database exchanges with"), cmd_sync)
 

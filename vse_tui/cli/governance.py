@@ -318,7 +318,7 @@ def _register_people(reg) -> None:
     """People, their logins and keys, and the SSH session one of their keys starts."""
     p = reg.action("people", "add", _("add a person with their roles; prints the new id"), cmd_people_add,
                    _("people of the shop, customers' and suppliers' contacts (GO.1.2)"))
-    p.add_argument("name", help=_("the person's full name"))
+    p.add_argument("name", metavar=pgettext("metavar", "NAME"), help=_("the person's full name"))
     p.add_argument("--email", metavar=pgettext("metavar", "E"), help=_("their e-mail address"))
     p.add_argument("--phone", metavar=pgettext("metavar", "P"), help=_("their phone number"))
     p.add_argument("--affiliation", choices=["internal", "customer", "supplier"], default="internal", words="affiliation",
@@ -335,12 +335,12 @@ def _register_people(reg) -> None:
     add_limit(p)
     add_out(p)
     p = reg.action("people", "login", _("map a login to a person (their writes are attributed to them)"), cmd_people_login)
-    p.add_argument("person", help=_("the person's id or name"))
-    p.add_argument("login", help=_("the login (empty string: none)"))
+    p.add_argument("person", metavar=pgettext("metavar", "PERSON"), help=_("the person's id or name"))
+    p.add_argument("login", metavar=pgettext("metavar", "LOGIN"), help=_("the login (empty string: none)"))
     p = reg.action("people", "key", _("register (or revoke) a person's SSH public key, to sign approvals: the first "
                    "by its owner, a replacement signed with the old key or by the Service Manager"), cmd_people_key)
-    p.add_argument("person", help=_("a person's id or name"))
-    p.add_argument("file", nargs="?", help=_("the public key file, e.g. ~/.ssh/id_ed25519.pub"))
+    p.add_argument("person", metavar=pgettext("metavar", "PERSON"), help=_("a person's id or name"))
+    p.add_argument("file", metavar=pgettext("metavar", "FILE"), nargs="?", help=_("the public key file, e.g. ~/.ssh/id_ed25519.pub"))
     p.add_argument("--old-key", metavar=pgettext("metavar", "FILE"), help=_("replacing your own key: the old private key that signs the "
                                                      "replacement (default: found in ~/.ssh)"))
     p.add_argument("--key", metavar=pgettext("metavar", "FILE"), help=_("the Service Manager approving someone's replacement: your private "
@@ -360,14 +360,14 @@ def _register_people(reg) -> None:
     add_out(p)
     p = reg.command("ssh-session", _("run by sshd from a line of 'people authorized-keys' (not typed by hand)"),
                     cmd_ssh_session)
-    p.add_argument("person", help=_("the person's uuid"))
-    p.add_argument("fingerprint", help=_("the key's fingerprint"))
+    p.add_argument("person", metavar=pgettext("metavar", "PERSON"), help=_("the person's uuid"))
+    p.add_argument("fingerprint", metavar=pgettext("metavar", "FINGERPRINT"), help=_("the key's fingerprint"))
 
 
 def _register_approve(reg) -> None:
     """Approving a record's current version, typed or signed."""
     p = reg.command("approve", _("approve the current version of a record (a signature bound to its content)"), cmd_approve)
-    p.add_argument("ref", help=_("the record's id, e.g. POL-0001"))
+    p.add_argument("ref", metavar=pgettext("metavar", "ID"), help=_("the record's id, e.g. POL-0001"))
     p.add_argument("--by", metavar=pgettext("metavar", "PERSON"), help=_("who approved (default: you); a contact for an acceptance"))
     p.add_argument("--how", choices=["signature", "email", "meeting", "verbal", "other", "paper"], default="signature", words="how",
                    help=_("how the approval was given (default: signature)"))
@@ -427,7 +427,7 @@ def _register_party_imports(reg) -> None:
                        ("suppliers", _("suppliers from a spreadsheet (CSV)")),
                        ("people", _("people, with their roles from a spreadsheet (CSV)"))):
         p = reg.action("import", kind, what, cmd_import_parties)
-        p.add_argument("file", help=_("the CSV file to read"))
+        p.add_argument("file", metavar=pgettext("metavar", "FILE"), help=_("the CSV file to read"))
         p.add_argument("--dry-run", action="store_true", help=_("show what would be imported and rejected; store nothing"))
         add_yes(p, _("import without asking"))
         p.set_defaults(kind=kind)

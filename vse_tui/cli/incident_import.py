@@ -58,7 +58,7 @@ def cmd_import_incidents(args) -> int:
 def register(reg) -> None:
     p = reg.action("import", "incidents", _("incidents from a spreadsheet or helpdesk export (CSV)"),
                    cmd_import_incidents, _("bring existing records in from the tool you use now"))
-    p.add_argument("file", help=_("the export file to read (CSV)"))
+    p.add_argument("file", metavar=pgettext("metavar", "FILE"), help=_("the export file to read (CSV)"))
     p.add_argument("--map", action="append", metavar=pgettext("metavar", "COLUMN=FIELD"), help=_("match a column to a field yourself"))
     p.add_argument("--ignore", action="append", metavar=pgettext("metavar", "COLUMN"), help=_("leave a column out (repeatable)"))
     p.add_argument("--map-value", action="append", metavar=pgettext("metavar", "FIELD:WORD=VALUE"),

@@ -4,7 +4,7 @@ added incident never needs."""
 
 from __future__ import annotations
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, pgettext
 
 from ..core.evidence.next_step import next_step, unmapped_login_text
 from ..core.incidents.view import incident_view
@@ -68,6 +68,6 @@ def cmd_incident_show(args) -> int:
 def register(reg) -> None:
     group = "incident"
     p = reg.action(group, "show", _("show one incident with its history"), cmd_incident_show)
-    p.add_argument("id", help=_("INC-0042, or the ticket key it had in the tool it was imported from"))
+    p.add_argument("id", metavar=pgettext("metavar", "INC"), help=_("INC-0042, or the ticket key it had in the tool it was imported from"))
     add_format(p, "text", "json")
     add_out(p)

@@ -109,7 +109,7 @@ def cmd_incident_assign(args) -> int:
 def register(reg) -> None:
     group = "incident"
     p = reg.action(group, "add", _("record an incident (IN.2.1); prints its id"), cmd_incident_add)
-    p.add_argument("summary", help=_("what is wrong, in a line"))
+    p.add_argument("summary", metavar=pgettext("metavar", "SUMMARY"), help=_("what is wrong, in a line"))
     p.add_argument("--customer", metavar=pgettext("metavar", "C"), help=_("customer id, short code or name (default: last used)"))
     p.add_argument("--service", metavar=pgettext("metavar", "S"), help=_("service id or name (default: last used)"))
     p.add_argument("--impact", choices=["high", "medium", "low"], default="medium", words="impact", help=_("how much it affects (default: medium)"))
@@ -137,8 +137,8 @@ def register(reg) -> None:
     add_out(p)
 
     p = reg.action(group, "assign", _("give an incident to a person (or --nobody)"), cmd_incident_assign)
-    p.add_argument("id", help=_("the incident, e.g. INC-0042"))
-    p.add_argument("person", nargs="?", help=_("a person of the shop, or me"))
+    p.add_argument("id", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
+    p.add_argument("person", metavar=pgettext("metavar", "PERSON"), nargs="?", help=_("a person of the shop, or me"))
     p.add_argument("--nobody", action="store_true", help=_("nobody has it"))
 
 __all__ = ["register", "say"]

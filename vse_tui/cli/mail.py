@@ -189,7 +189,7 @@ def _cmd_mail_about(kind: str):
 def register(reg) -> None:
     p = reg.action("mail", "import", _("turn the messages a mail fetcher left into incidents and replies"),
                    cmd_mail_import, _("mail in from a Maildir, an mbox or .eml files; mail out over SMTP"))
-    p.add_argument("path", nargs="?", help=_("a Maildir, an mbox file, a folder of .eml files or one .eml "
+    p.add_argument("path", metavar=pgettext("metavar", "PATH"), nargs="?", help=_("a Maildir, an mbox file, a folder of .eml files or one .eml "
                                            "(default: maildir in [mail])"))
     p.add_argument("--watch", type=float, metavar=pgettext("metavar", "SECONDS"), help=_("keep reading a Maildir every SECONDS"))
     p.add_argument("--all", action="store_true", help=_("a Maildir's messages already marked seen too (a message "
@@ -200,19 +200,19 @@ def register(reg) -> None:
     p.add_argument("--all", action="store_true", help=_("dropped messages too"))
     p = reg.action("mail", "drop", _("give up a message that waits or was refused (kept, marked dropped on its record)"),
                    cmd_mail_drop)
-    p.add_argument("key", help=_("the message's key as `mail outbox` lists it, or its record's id"))
+    p.add_argument("key", metavar=pgettext("metavar", "KEY"), help=_("the message's key as `mail outbox` lists it, or its record's id"))
     p = reg.action("mail", "retry", _("queue a refused or bounced message again, to the same or another address"),
                    cmd_mail_retry)
-    p.add_argument("key", help=_("the message's key as `mail outbox` lists it, or its record's id"))
+    p.add_argument("key", metavar=pgettext("metavar", "KEY"), help=_("the message's key as `mail outbox` lists it, or its record's id"))
     p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address to send it to"))
     p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))
     p = reg.action("mail", "accept", _("accept a message held on a closed incident (a stranger's): it becomes a "
                                      "reply and reopens the incident"), cmd_mail_accept)
-    p.add_argument("id", help=_("the incident"))
+    p.add_argument("id", metavar=pgettext("metavar", "INC"), help=_("the incident"))
     p.add_argument("--message", metavar=pgettext("metavar", "MESSAGE-ID"), help=_("which held message (default: the latest)"))
     p = reg.action("incident", "notify", _("notify the reporter by mail with the policy's message (queued in the outbox)"),
                    cmd_incident_notify)
-    p.add_argument("id", help=_("the record, e.g. INC-0042"))
+    p.add_argument("id", metavar=pgettext("metavar", "ID"), help=_("the record, e.g. INC-0042"))
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], default="IN.2.3",
                    help=_("IN.2.3 being worked on (default), IN.2.4 restored, IN.2.5 closed"))
     p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address than the reporter's"))
@@ -224,7 +224,7 @@ def register(reg) -> None:
              _("tell the change's customer about it by mail (queued in the outbox)"),
              _("the text to send (default: the change, when, what it means, how it is undone); \\n starts a line"))):
         p = reg.action(group, name, help_, _cmd_mail_about(kind))
-        p.add_argument("id", help=_("the record, e.g. INC-0042"))
+        p.add_argument("id", metavar=pgettext("metavar", "ID"), help=_("the record, e.g. INC-0042"))
         p.add_argument("--to", metavar=pgettext("metavar", "ADDRESS"), help=_("another address than the contact's"))
         p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=message_help)
         p.add_argument("--send", action="store_true", help=_("also deliver the outbox now"))

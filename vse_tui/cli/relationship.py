@@ -47,7 +47,7 @@ def cmd_report_performance(args) -> int:
 def register(reg) -> None:
     p = reg.action("feedback", "add", _("log a compliment, complaint or comment; prints its id"), cmd_feedback_add,
                    _("the feedback log (WP.06, RE.2.3)"))
-    p.add_argument("description", help=_("what they said"))
+    p.add_argument("description", metavar=pgettext("metavar", "DESCRIPTION"), help=_("what they said"))
     p.add_argument("--type", choices=["compliment", "complaint", "comment"], default="comment", words="feedback_type",
                    help=_("the kind of feedback (default: comment)"))
     who = p.add_mutually_exclusive_group()

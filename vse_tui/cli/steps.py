@@ -63,9 +63,11 @@ def cmd_incident_classify(args) -> int:
 
 def cmd_incident_notified(args) -> int:
     with open_store(args, must_exist=True) as store:
-        done = inc.notify(store, args.incident, task=args.task, to=args.to, how=args.how, message=args.message)
-    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=code_word("how", args.how),
-                                                                                   to=args.to))
+        told = inc.affected_party(store, args.incident, args.to, "--to")
+        how = args.how or inc.reachable_by(store, store.get("incidents", args.incident))
+        done = inc.notify(store, args.incident, task=args.task, to=told, how=how, message=args.message)
+    return _done(done, _("notification recorded ({task}, {how}, to {to})").format(task=args.task, how=code_word("how", how),
+                                                                                   to=told))
 
 
 def cmd_incident_restore(args) -> int:
@@ -76,7 +78,8 @@ def cmd_incident_restore(args) -> int:
 
 def cmd_incident_close(args) -> int:
     with open_store(args, must_exist=True) as store:
-        done = inc.close(store, args.incident, confirmed_by=args.confirmed_by, how=args.how, solution=args.solution,
+        confirmed_by = inc.affected_party(store, args.incident, args.confirmed_by, "--confirmed-by")
+        done = inc.close(store, args.incident, confirmed_by=confirmed_by, how=args.how, solution=args.solution,
                          root_cause=args.root_cause, no_change_reason=args.no_change_reason,
                          acknowledgement=args.acknowledgement, checked_by=args.checked_by, check=args.check or "")
     return _done(done, _("closed"))
@@ -384,7 +387,9 @@ def _register_incident_steps(reg) -> None:
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("--task", choices=["IN.2.3", "IN.2.4", "IN.2.5"], required=True, help=_("the step the message belongs to"))
     p.add_argument("--to", required=True, metavar=pgettext("metavar", "WHO"), help=_("who was told"))
-    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"], default="email", words="how", help=_("how they were told (default: email)"))
+    p.add_argument("--how", choices=["email", "phone", "chat", "in person", "other"], words="how",
+                   help=_("how they were told (default: e-mail when there is an address for them, else phone when "
+                          "a number, else in person)"))
     p.add_argument("--message", metavar=pgettext("metavar", "TEXT"), help=_("what was said (default: the policy's standard message)"))
     p = reg.action(inc, "restore", _("restore the service with its solution (IN.2.4)"), cmd_incident_restore)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
@@ -416,14 +421,14 @@ def _register_incident_upkeep(reg) -> None:
     p.add_argument("--type", choices=["normal", "emergency"], default="normal", words="change_type", help=_("the kind of change (default: normal)"))
     p = reg.action(inc, "reopen", _("reopen a closed incident"), cmd_incident_reopen)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
-    p.add_argument("reason", help=_("why it is reopened"))
+    p.add_argument("reason", metavar=pgettext("metavar", "REASON"), help=_("why it is reopened"))
     p = reg.action(inc, "wait", _("wait for the customer or a supplier (the clock stops), or stop waiting"),
                    cmd_incident_wait)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
     p.add_argument("on", choices=["customer", "supplier", "nobody"], words="wait_on", help=_("who it waits for (nobody: stop waiting)"))
     p = reg.action(inc, "time", _("log time spent on an incident"), cmd_incident_time)
     p.add_argument("incident", metavar=pgettext("metavar", "INC"), help=_("the incident, e.g. INC-0042"))
-    p.add_argument("minutes", type=int, help=_("minutes spent"))
+    p.add_argument("minutes", metavar=pgettext("metavar", "MINUTES"), type=int, help=_("minutes spent"))
     p.add_argument("--who", metavar=pgettext("metavar", "PERSON"), help=_("who spent them (default: you)"))
     p.add_argument("--not-billable", action="store_true", help=_("time the customer is not billed for"))
     p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
@@ -462,7 +467,7 @@ def _register_change_steps(reg) -> None:
     p.add_argument("--validated-by", metavar=pgettext("metavar", "WHO"), help=_("who validated the result (a customer's contact, say)"))
     p = reg.action(ch, "confirm", _("confirm the schedule and the resources (CO.3.3)"), cmd_change_confirm)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
-    p.add_argument("resources", help=_("who and what is ready"))
+    p.add_argument("resources", metavar=pgettext("metavar", "RESOURCES"), help=_("who and what is ready"))
     p = reg.action(ch, "approve-deployment", _("review the test report and approve deployment (CO.3.2)"),
                    cmd_change_approve_deployment)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
@@ -472,14 +477,14 @@ def _register_change_steps(reg) -> None:
     p.add_argument("--note", metavar=pgettext("metavar", "TEXT"), help=_("a note kept with it"))
     p = reg.action(ch, "review", _("review the deployment (CO.3.5)"), cmd_change_review)
     p.add_argument("change", metavar=pgettext("metavar", "CHG"), help=_("the change request, e.g. CHG-0004"))
-    p.add_argument("outcome", help=_("did it do what it should; what changes next time"))
+    p.add_argument("outcome", metavar=pgettext("metavar", "OUTCOME"), help=_("did it do what it should; what changes next time"))
 
 
 def _register_schedule_entry(reg) -> None:
     """An entry of the change schedule that is not a change: a window or a business event."""
     p = reg.action("change", "schedule-entry", _("put a change window, maintenance window or business event on the schedule"),
                    cmd_schedule_entry)
-    p.add_argument("title", help=_("what the entry is called"))
+    p.add_argument("title", metavar=pgettext("metavar", "TITLE"), help=_("what the entry is called"))
     p.add_argument("--type", choices=["change window", "maintenance window", "business event"], required=True, words="item_type", help=_("the kind of entry"))
     p.add_argument("starts", metavar=pgettext("metavar", "START"), help=_("YYYY-MM-DD HH:MM"))
     p.add_argument("ends", metavar=pgettext("metavar", "END"), nargs="?", help=_("YYYY-MM-DD HH:MM"))
@@ -508,7 +513,7 @@ def _register_training_feedback_roles(reg) -> None:
 
     p = reg.action("roles", "acknowledge", _("acknowledge an open role warning with its mitigation"),
                    cmd_roles_acknowledge)
-    p.add_argument("number", type=int, help=_("the open warning's number, in the order 'roles check' lists them"))
+    p.add_argument("number", metavar=pgettext("metavar", "N"), type=int, help=_("the open warning's number, in the order 'roles check' lists them"))
     p.add_argument("--mitigation", required=True, metavar=pgettext("metavar", "TEXT"),
                    help=_("the check that covers the risk, e.g. 'the customer confirms each P1/P2 closure'"))
 
@@ -531,7 +536,7 @@ def _register_setup_and_records(reg) -> None:
 
     p = reg.action("record", "add", _("add a record of any kind through the generic editor"), cmd_record_add,
                    _("add or edit any record (the generic editor's fields)"))
-    p.add_argument("kind", help=_("the kind, e.g. procedures, services, customer_agreements"))
+    p.add_argument("kind", metavar=pgettext("metavar", "KIND"), help=_("the kind, e.g. procedures, services, customer_agreements"))
     p.add_argument("--set", action="append", metavar=pgettext("metavar", "FIELD=VALUE"), help=_("a field (repeatable)"))
     p = reg.action("record", "show", _("show any record: every field, its approvals and history"), cmd_record_show)
     p.add_argument("ref", metavar=pgettext("metavar", "ID"), help=_("the record, e.g. CHG-0012 or FB-0003"))

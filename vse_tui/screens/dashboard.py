@@ -299,7 +299,8 @@ class DashboardScreen(BaseScreen):
                 gain = (ngettext("completes {task} and unblocks {n}", "completes {task} and unblocks {n}",
                                  others).format(task=item.task, n=others) if others
                         else _("completes {task}").format(task=item.task))
-                parts += ["\n", (f"{item.process}  ", "bold"), plain(f"{item.task} {item.title}: "),
+                parts += ["\n", (f"{item.process}  ", "bold"), plain(pgettext("the setup panel: a task, then what it lacks", "{task} {title}: ").format(
+                    task=item.task, title=item.title)),
                           Text(item.missing, style="dark_orange"), ("   ", ""), (self.where_to_add(item), "bold"),
                           ("   " + gain, "dim")]
         setup.update(Text.assemble(*parts))

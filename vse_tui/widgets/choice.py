@@ -35,6 +35,26 @@ class Choice(RadioSet):
     def on_mount(self) -> None:
         self.call_after_refresh(self._cursor_on_choice)
 
+    def on_resize(self) -> None:
+        """Choices too long for one line (class -stacked) stand in as many columns as the width holds,
+        so that every one of them is in view in a short form (the five ways a closure was confirmed
+        took five rows at 80x24, two of them scrolled out of sight)."""
+        if not self.has_class("-stacked"):
+            return
+        buttons = list(self.query(RadioButton))
+        if not buttons:
+            return
+        widest = max(b.label.cell_length for b in buttons) + 5  # the mark, a space, a gap
+        columns = max(1, min(len(buttons), self.content_region.width // widest))
+        if columns == 1:
+            if self.styles.layout is not None and self.styles.layout.name == "grid":
+                self.styles.layout = "vertical"
+            return
+        if self.styles.grid_size_columns != columns or self.styles.layout is None or self.styles.layout.name != "grid":
+            self.styles.layout = "grid"
+            self.styles.grid_size_columns = columns
+            self.styles.grid_rows = "1"
+
     def _cursor_on_choice(self) -> None:
         button = self._pressed_button
         if button is None or button not in self._nodes:  # removed meanwhile (a step left at once)

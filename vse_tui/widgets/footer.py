@@ -33,6 +33,9 @@ class Key(NamedTuple):
 # when the line is short the app's keys yield to the screen's own: these are kept longest, in this
 # order (the rest go first); `?` is always kept: it lists every key, those left out included
 KEPT_LONGEST = ("keys", "new_incident", "go('dashboard')", "go('incidents')")
+# what a key to a process says where its name has no room: the process's code, as the dashboard and
+# the evidence map show it (the standard's identifiers, the same in every language)
+SHORT = {"go('governance')": "GO", "go('control')": "CO", "go('relationship')": "RE", "go('incidents')": "IN"}
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -67,7 +70,8 @@ class KeyFooter(Widget, can_focus=False):
         super().__init__(**kwargs)
         self.keys: tuple[Key, ...] = ()
         self.palette: Key | None = None
-        self._spans: list[tuple[int, int, Key]] = []  # (start, end, key) of each key as drawn
+        self._spans: list[tuple[int, int, int, Key]] = []  # (row, start, end, key) of each key as drawn
+        self.drawn: list[tuple[Key, bool]] = []  # the keys drawn, in order, each with whether its words are
         self._hover: Key | None = None
 
     def on_mount(self) -> None:
@@ -125,6 +129,7 @@ class KeyFooter(Widget, can_focus=False):
         keys, palette = self._read_keys()
         if (keys, palette) != (self.keys, self.palette):
             self.keys, self.palette = keys, palette
+            self._fit_height()
             self.refresh()
 
     # ------------------------------------------------------------ drawing
@@ -133,37 +138,130 @@ class KeyFooter(Widget, can_focus=False):
         description_style = self.get_component_rich_style("key-footer--description")
         hover_style = self.get_component_rich_style("key-footer--hover")
         width = self.size.width
-        right = Text()
-        if self.palette:
-            right = Text.assemble(("▏", "dim"), *self._parts(self.palette, key_style, description_style))
-        room = max(0, width - right.cell_len)
-        line = Text(no_wrap=True, overflow="crop")
-        spans: list[tuple[int, int, Key]] = []
-        keys = self.keys
-        if sum(self._width(key) for key in keys) > room:  # short of room: what can be done now first
-            keys = tuple(key for key in keys if key.enabled)
-        plan = self._plan(keys, room)
-        if self.palette and any(bare for key, bare in plan if key.own):  # the palette's word yields too
-            right = Text.assemble(("▏", "dim"), *self._parts(self.palette, key_style, description_style, True))
-            room = max(0, width - right.cell_len)
-            plan = self._plan(keys, room)
-        for key, bare in plan:
-            if line.cell_len + (self._bare_width(key) if bare else self._width(key)) > room:
-                break
-            start = line.cell_len
-            line.append_text(Text.assemble(*self._parts(key, key_style, description_style, bare)))
-            if key == self._hover:
-                line.stylize(hover_style, start, line.cell_len)
-            spans.append((start, line.cell_len, key))
-        if self.palette:
-            line.append(" " * (room - line.cell_len))
-            start = line.cell_len
-            line.append_text(right)
-            if self.palette == self._hover:
-                line.stylize(hover_style, start + 1, line.cell_len)
-            spans.append((start + 1, line.cell_len, self.palette))
+        rows, right = self._layout(width)
+        self.drawn = [(key, not bare) for row in rows for key, bare in row]
+        spans: list[tuple[int, int, int, Key]] = []
+        text = Text(no_wrap=True, overflow="crop")
+        for y, row in enumerate(rows):
+            line = Text(no_wrap=True, overflow="crop")
+            for key, bare in row:
+                start = line.cell_len
+                line.append_text(Text.assemble(*self._parts(key, key_style, description_style, bare)))
+                if key == self._hover:
+                    line.stylize(hover_style, start, line.cell_len)
+                spans.append((y, start, line.cell_len, key))
+            if y == 0 and self.palette is not None:
+                room = max(0, width - self._palette_width(right))
+                line.append(" " * max(0, room - line.cell_len))
+                start = line.cell_len
+                line.append_text(Text.assemble(("▏", "dim"), *self._parts(self.palette, key_style, description_style,
+                                                                           not right)))
+                if self.palette == self._hover:
+                    line.stylize(hover_style, start + 1, line.cell_len)
+                spans.append((y, start + 1, line.cell_len, self.palette))
+            if y:
+                text.append("\n")
+            text.append_text(line)
         self._spans = spans
-        return line
+        return text
+
+    def _palette_width(self, worded: bool) -> int:
+        if self.palette is None:
+            return 0
+        return 1 + (self._width(self.palette) if worded else self._bare_width(self.palette))
+
+    def _layout(self, width: int) -> tuple[list[list[tuple[Key, bool]]], bool]:
+        """The rows of the bar (one, or two when the screen's own keys need them to keep their words)
+        and whether the palette key keeps its word. Every key drawn says what it does: the screen's
+        own keys (its next steps first) all, `?` always (it lists every key); the app's keys, the same
+        on every screen, as many as there is room for, the most used first. Only when even two rows
+        cannot hold the own keys' words do the last of them go alone."""
+        keys = self.keys
+        if sum(map(self._width, keys)) > width - self._palette_width(True):  # short of room: what can be done now
+            keys = tuple(k for k in keys if k.enabled)
+        own = [k for k in keys if k.own]
+        helper = [k for k in keys if not k.own and k.action == "keys"]
+        apps = sorted((k for k in keys if not k.own and k.action != "keys"),
+                      key=lambda k: KEPT_LONGEST.index(k.action) if k.action in KEPT_LONGEST else len(KEPT_LONGEST))
+        most = self._most_rows()
+        for rows_allowed in range(1, most + 1):
+            for worded_palette in (True, False):
+                rooms = [width - self._palette_width(worded_palette)] + [width] * (rows_allowed - 1)
+                if self._pack(own + helper, rooms) is None:
+                    continue
+                # the app's keys where they fit, with their words or their short ones (GO for
+                # Governance), on the own keys' rows, else on one more (never past the second)
+                for extra in range(0, 2 if rows_allowed < min(2, most) else 1):
+                    wider = rooms + [width] * extra
+                    chosen = self._fit_apps(keys, own + helper, apps, wider)
+                    if len(chosen) == len(apps) or extra or rows_allowed >= min(2, most):
+                        break
+                packed = self._pack([k for k in self._in_order(keys, chosen) if k.own or k in helper or k in chosen],
+                                    wider)
+                if packed is not None:
+                    return [[(k, False) for k in row] for row in packed], worded_palette
+        # not even the rows allowed hold the own keys' words: the first keep them, the rest go alone
+        rooms = [width - self._palette_width(False)] + [width] * (most - 1)
+        shown = own + helper
+        for words in range(len(own), -1, -1):
+            rows = self._pack_plan([(k, i >= words and k.own) for i, k in enumerate(shown)], rooms)
+            if rows is not None:
+                return rows, False
+        return [[(k, True) for k in shown]], False
+
+    @classmethod
+    def _in_order(cls, keys: tuple[Key, ...], chosen: list[Key]) -> list[Key]:
+        """The bar's keys in its order, each app key as chosen (its words or its short ones)."""
+        by_action = {k.action: k for k in chosen}
+        return [by_action.get(k.action, k) if not k.own else k for k in keys]
+
+    def _fit_apps(self, keys: tuple[Key, ...], fixed: list[Key], apps: list[Key], rooms: list[int]) -> list[Key]:
+        chosen: list[Key] = []
+        for key in apps:  # the most used first
+            short = SHORT.get(key.action)
+            for variant in (key, key._replace(description=short)) if short else (key,):
+                trial = [k for k in self._in_order(keys, [*chosen, variant])
+                         if k in fixed or k in chosen or k == variant]
+                if self._pack(trial, rooms) is not None:
+                    chosen.append(variant)
+                    break
+        return chosen
+
+    def _most_rows(self) -> int:
+        """More than one row only where the screen has rows to spare: two from 18 rows, three from 24
+        (an incident's dozen keys, with their words, at 80x24)."""
+        height = self.app.size.height
+        return 3 if height >= 24 else 2 if height >= 18 else 1
+
+    @classmethod
+    def _pack(cls, keys: list[Key], rooms: list[int]) -> list[list[Key]] | None:
+        rows = cls._pack_plan([(k, False) for k in keys], rooms)
+        return None if rows is None else [[k for k, _bare in row] for row in rows]
+
+    @classmethod
+    def _pack_plan(cls, plan: list[tuple[Key, bool]], rooms: list[int]) -> list[list[tuple[Key, bool]]] | None:
+        """The keys laid over rows of the given widths, each in the first row with room for it (so
+        the first keys, the next steps, stay first), or None when they do not fit."""
+        rows: list[list[tuple[Key, bool]]] = [[] for _room in rooms]
+        used = [0] * len(rooms)
+        last_own = 0  # the app's keys come after the screen's own, on their last row or later
+        for key, bare in plan:
+            size = cls._bare_width(key) if bare else cls._width(key)
+            first = 0 if key.own else last_own
+            row = next((i for i, room in enumerate(rooms) if i >= first and used[i] + size <= room), None)
+            if row is not None and key.own:
+                last_own = max(last_own, row)
+            if row is None:
+                return None
+            rows[row].append((key, bare))
+            used[row] += size
+        return [row for row in rows if row] or [[]]
+
+    def _fit_height(self) -> None:
+        rows, _worded = self._layout(self.size.width or self.app.size.width)
+        height = max(1, len(rows))
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
 
     @staticmethod
     def _width(key: Key) -> int:
@@ -172,43 +270,6 @@ class KeyFooter(Widget, can_focus=False):
     @staticmethod
     def _bare_width(key: Key) -> int:
         return len(key.display) + 2
-
-    @classmethod
-    def _plan(cls, keys: tuple[Key, ...], room: int) -> list[tuple[Key, bool]]:
-        """The keys drawn, in order, each with whether it is drawn alone (no room for its words).
-        The screen's own keys keep their words first; the app's keys (the same on every screen)
-        yield: they go bare, then go (the least used first), before an own key loses its words."""
-        own = tuple(k for k in keys if k.own)
-        apps = [k for k in keys if not k.own]
-        order = sorted(apps, key=lambda k: KEPT_LONGEST.index(k.action) if k.action in KEPT_LONGEST
-                       else len(KEPT_LONGEST))
-        best: tuple[int, int, int] | None = None  # (own keys with words, app keys kept, app keys with words)
-        least = 1 if order and order[0].action == "keys" else 0  # `?` stays: it names every key
-        for kept in range(len(order), least - 1, -1):
-            chosen = order[:kept]
-            bare = sum(map(cls._bare_width, chosen))
-            if sum(map(cls._bare_width, own)) + bare > room:
-                continue
-            words = cls._described(own, room - bare)
-            left = room - sum(map(cls._width, own[:words])) - sum(map(cls._bare_width, own[words:]))
-            app_words = cls._described(tuple(k for k in apps if k in chosen), left) if words == len(own) else 0
-            if best is None or (words, kept) > best[:2]:
-                best = (words, kept, app_words)
-        if best is None:  # not even the own keys alone fit: as many as there is room for
-            return [(k, True) for k in keys if k.own or k.action == "keys"]
-        words, kept, app_words = best
-        chosen_apps = [k for k in apps if k in order[:kept]]
-        described = set(own[:words]) | set(chosen_apps[:app_words])
-        return [(k, k not in described) for k in keys if k.own or k in chosen_apps]
-
-    @classmethod
-    def _described(cls, keys: tuple[Key, ...], room: int) -> int:
-        """How many keys, from the first, keep their words so that every key still fits; the keys
-        after them are drawn alone (80 columns hold an incident's dozen keys this way)."""
-        for count in range(len(keys), -1, -1):
-            if sum(map(cls._width, keys[:count])) + sum(map(cls._bare_width, keys[count:])) <= room:
-                return count
-        return 0
 
     @staticmethod
     def _parts(key: Key, key_style: Style, description_style: Style,
@@ -221,11 +282,11 @@ class KeyFooter(Widget, can_focus=False):
         return parts
 
     # ------------------------------------------------------------ mouse
-    def _key_at(self, x: int) -> Key | None:
-        return next((key for start, end, key in self._spans if start <= x < end), None)
+    def _key_at(self, x: int, y: int = 0) -> Key | None:
+        return next((key for row, start, end, key in self._spans if row == y and start <= x < end), None)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        key = self._key_at(event.x)
+        key = self._key_at(event.x, event.y)
         if key != self._hover:
             self._hover = key
             self.refresh()
@@ -236,7 +297,7 @@ class KeyFooter(Widget, can_focus=False):
             self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        key = self._key_at(event.x)
+        key = self._key_at(event.x, event.y)
         if key is None:
             return
         if key.enabled:
@@ -245,4 +306,5 @@ class KeyFooter(Widget, can_focus=False):
             self.app.bell()
 
     def on_resize(self) -> None:
+        self._fit_height()
         self.refresh()

@@ -17,6 +17,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widget import Widget
 
@@ -134,11 +135,7 @@ class Picker(Widget, can_focus=True):
         out.append("› ", style="bold")
         out.append(self.filter)
         out.append("▏", style="reverse" if self.has_focus else "")
-        if self.multiple:
-            out.append("   " + _("enter adds or removes · esc done · chosen: {chosen}").format(
-                chosen=", ".join(self.label_of(v) for v in chosen) or _("nothing yet")), style="dim")
-        else:
-            out.append("   " + _("↑↓ move · enter takes · esc keeps what was chosen"), style="dim")
+        out.append("   " + self._help(), style="dim")
         found = [m for m in self.matches if m[0] is not NEW]
         rows = self._window()
         for n, value, label in rows:
@@ -155,11 +152,9 @@ class Picker(Widget, can_focus=True):
         if not found:
             out.append("\n")
             out.append(_("no match"), style="dim italic")
-        elif len(found) > SHOWN:
+        elif len(found) > self._shown():
             out.append("\n")
-            out.append(ngettext("{n} match: type more to narrow, ↑↓ to move",
-                                "{n} matches: type more to narrow, ↑↓ to move",
-                                len(found)).format(n=len(found)), style="dim")
+            out.append(self._count_text(len(found)), style="dim")
         for n, value, label in rows:  # the "new" line under the rest
             if value is NEW:
                 out.append("\n")
@@ -167,13 +162,41 @@ class Picker(Widget, can_focus=True):
                                      no_wrap=True, overflow="ellipsis"))
         return out
 
+    def _shown(self) -> int:
+        """How many matches are drawn at once: up to SHOWN, fewer when the picker stands in a
+        scrolled area too short for them (a form at 80x24), so that the open list is seen whole,
+        its count line saying how many more there are to reach with the arrows."""
+        room = next((a.scrollable_content_region.height for a in self.ancestors
+                     if isinstance(a, ScrollableContainer)), 0)
+        if room <= 0:
+            return SHOWN
+        width = max(1, self.content_region.width)
+        help_line = 2 + len(self.filter) + 1 + 3 + len(self._help())
+        count_line = len(self._count_text(len(self.matches)))
+        # the border, the filter's line and the count's (as many rows as they wrap to), the "new" line
+        overhead = 2 + -(-help_line // width) + -(-count_line // width) + (self.create is not None)
+        return max(3, min(SHOWN, room - overhead))
+
+    def _help(self) -> str:
+        if self.multiple:
+            chosen = self._value
+            return _("enter adds or removes · esc done · chosen: {chosen}").format(
+                chosen=", ".join(self.label_of(v) for v in chosen) or _("nothing yet"))
+        return _("↑↓ move · enter takes · esc keeps what was chosen")
+
+    @staticmethod
+    def _count_text(n: int) -> str:
+        return ngettext("{n} match: type more to narrow, ↑↓ to move",
+                        "{n} matches: type more to narrow, ↑↓ to move", n).format(n=n)
+
     def _window(self) -> list[tuple[int, Any, str]]:
         """The matches drawn (index, value, label): up to SHOWN around the cursor, and the "new"
         line always, under them."""
         found = [m for m in self.matches if m[0] is not NEW]
+        shown = self._shown()
         cursor = min(self.cursor, len(found) - 1)
-        top = max(0, min(cursor - SHOWN + 1, len(found) - SHOWN))
-        rows = [(n, v, label) for n, (v, label) in enumerate(found[top:top + SHOWN], start=top)]
+        top = max(0, min(cursor - shown + 1, len(found) - shown))
+        rows = [(n, v, label) for n, (v, label) in enumerate(found[top:top + shown], start=top)]
         if len(found) < len(self.matches):
             rows.append((len(self.matches) - 1, NEW, self.create_label))
         return rows
@@ -201,7 +224,7 @@ class Picker(Widget, can_focus=True):
                 else:
                     handled = False
             else:
-                step = {"down": 1, "up": -1, "pagedown": SHOWN, "pageup": -SHOWN}[key]
+                step = {"down": 1, "up": -1, "pagedown": self._shown(), "pageup": -self._shown()}[key]
                 self.cursor = max(0, min(len(self.matches) - 1, self.cursor + step))
                 self.refresh()
         elif key == "escape" and self.expanded:
@@ -241,6 +264,7 @@ class Picker(Widget, can_focus=True):
         self.cursor = values.index(current) if not text.strip() and current is not None and current in values else (
             1 if blank and len(values) > 1 and current is None else 0)
         self.refresh(layout=True)
+        self.call_after_refresh(self.scroll_visible, animate=False)  # the open list in view, whole
 
     def _take(self) -> None:
         if not self.matches:
@@ -307,7 +331,7 @@ class Picker(Widget, can_focus=True):
         if 0 <= row < len(listed):
             self.cursor = listed[row][0]
             self._take()
-        elif len(listed) < len(rows) and row == len(listed) + (not found or found > SHOWN):  # the "new" line
+        elif len(listed) < len(rows) and row == len(listed) + (not found or found > self._shown()):  # the "new" line
             self.cursor = rows[-1][0]
             self._take()
 

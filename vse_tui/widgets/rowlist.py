@@ -186,6 +186,12 @@ class RowList(ScrollView, can_focus=True):
                     i = labels.index(name)
                     spare += widths[i] + 2
                     widths[i] = 0
+            for i in range(len(widths) - 1, 0, -1):  # still too wide: columns left out from the right, never
+                if spare >= 0:                       # cut in the middle of a word (the first, the id, stays)
+                    break
+                if widths[i] and i not in flex:
+                    spare += widths[i] + 2
+                    widths[i] = 0
             for i in flex:  # what was left out goes back to what had to be cut
                 if spare <= 0:
                     break

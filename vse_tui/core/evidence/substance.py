@@ -9,7 +9,8 @@ and `audit check` call it, so a task's why and the check's findings name the sam
 - too little: fewer words or entries than the item asks;
 - a date out of range, a time in the future, a date before the one it follows;
 - a reference to a record that does not exist;
-- the app's own starting text left unchanged where the shop's own is asked;
+- the app's own starting text left unchanged where the shop's own is asked: in the items marked
+  `own`, or, where a work product marks none, in every item the app offered text for;
 - text pasted unchanged: the same text in two items of one record (two items written in
   sentences, or any two written in words once the text is three words or more: a scope copied
   into the deliverables), or in two of the shop's documents (the documents a shop writes once:
@@ -181,6 +182,7 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
     out: list[str] = []
     empty: list[str] = []
     seen: dict[str, str] = {}  # normalised text -> the first item holding it, in this record
+    unchanged = as_offered(wp, data, status)
     for name in wp.required_in(status):
         value = data.get(name)
         if _empty(value):
@@ -198,7 +200,7 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
             seen.setdefault(norm, name)
             if not _prose(wp, name):
                 continue
-            if name in wp.own and norm in starting_texts().get(name, ()):
+            if name in unchanged:
                 out.append(_("{name}: the app's starting text, unchanged").format(name=label(name)))
                 continue
             if wp.kind == DOCUMENT:
@@ -208,6 +210,28 @@ def problems(index: Index, wp: WorkProduct, data: dict[str, Any], status: str | 
                     code, rid, item = others[0]
                     out.append(_("{name}: the same text as {item} of {rid} ({code})").format(name=label(name), item=label(item), rid=rid, code=code))
     return ([_("{empty} not recorded").format(empty=', '.join(empty))] if empty else []) + out
+
+
+def offered(wp: WorkProduct, status: str | None = None) -> list[str]:
+    """The required items of `wp` (in `status`) the app offers a starting text for: the items a
+    shop that took every default answer of the setup holds as the app wrote them."""
+    texts = starting_texts()
+    return [name for name in wp.required_in(status) if name in texts and _prose(wp, name)]
+
+
+def as_offered(wp: WorkProduct, data: dict[str, Any], status: str | None) -> set[str]:
+    """The items of a record that are the app's starting text, not the shop's own: one rule for
+    every work product the app pre-fills. The items the standard's data marks `own` must always be
+    the shop's words; a work product that marks none must hold the shop's words in at least one of
+    the items the app offers text for: a record left as offered throughout is the app's, and each
+    of those items is named."""
+    texts = starting_texts()
+    filled = [name for name in offered(wp, status)
+              if isinstance(data.get(name), str) and not _empty(data.get(name))]
+    same = {name for name in filled if normalise(data[name]) in texts[name]}
+    if wp.own:
+        return same & set(wp.own)
+    return same if filled and same == set(filled) else set()
 
 
 def _prose(wp: WorkProduct, name: str) -> bool:
@@ -273,4 +297,5 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
     return None
 
 
-__all__ = ["Index", "PLACEHOLDERS", "normalise", "placeholder", "problems", "starting_texts", "words"]
+__all__ = ["Index", "PLACEHOLDERS", "as_offered", "normalise", "offered", "placeholder", "problems", "starting_texts",
+           "words"]

@@ -22,6 +22,7 @@ dashboard, the evidence map, `report audit` and the audit pack print the same nu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -43,7 +44,7 @@ from ..present.labels import field_words
 from ..relationship.queries import current_customers
 from .duties import counts
 from .lapsed import lapsed_training
-from .substance import Index, kinds_words, placeholder
+from .substance import Index, kinds_words, offered, placeholder
 from .substance import problems as substance_problems
 
 if TYPE_CHECKING:
@@ -176,15 +177,52 @@ def _tags(task: Task) -> tuple[str, ...]:
 
 
 def _performing_write(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec: Any) -> dict[str, Any] | None:
-    """The history row on `rec` that performs the task: its first one where the task leaves the
-    record in its initial status (the report is prepared once; later edits do not redo it), else
-    its latest."""
+    """The history row on `rec` that performs the task: where the task leaves the record in its
+    initial status, the first of its writes whose version met the task's content with its inputs
+    ready (a catalogue entry the setup made with a name only, before the policy was approved, and
+    written in full after it is performed by that later write: its inputs and performer are judged
+    then; later edits do not redo it), else its latest."""
     tags = _tags(task)
-    rows = [r for r in ctx.history(rec.uuid) if r["task"] in tags]
+    history = ctx.history(rec.uuid)
+    rows = [r for r in history if r["task"] in tags]
     if not rows:
         return None
-    creates = wp.initial_status in io.statuses
-    return rows[0] if creates else rows[-1]
+    if wp.initial_status not in io.statuses:
+        return rows[-1]
+    if len({r["version"] for r in rows}) > 1:  # written again by the same task: which version met it
+        firsts = [r for i, r in enumerate(rows) if i == 0 or r["version"] != rows[i - 1]["version"]]
+        met = [r for r in firsts if _version_meets(ctx, wp, history, r)]
+        ready = [r for r in met if not _input_problems(ctx, task, io.wp, r["at"])]
+        return (ready or met or rows)[0]
+    return rows[0]
+
+
+def _version_meets(ctx: _Context, wp: WorkProduct, history: list[dict[str, Any]], row: dict[str, Any]) -> bool:
+    """Whether the record, as the write `row` (and the rest of its version) left it, had the
+    content its work product asks (substance.problems), rebuilt from its history."""
+    data: dict[str, Any] = {}
+    for h in history:
+        if h["version"] is not None and row["version"] is not None and h["version"] > row["version"]:
+            break
+        if h["action"] == "create" and h["new_value"]:
+            try:
+                data = json.loads(h["new_value"])
+            except ValueError:
+                return False
+        elif h["field"]:
+            data[h["field"]] = _history_value(h["new_value"], data.get(h["field"]))
+    return not substance_problems(ctx.substance, wp, data, data.get("status"), data.get("id"))
+
+
+def _history_value(text: str | None, before: Any) -> Any:
+    """A field's value as the history holds it back to JSON: text as it is, anything else (a
+    list, a table, a number) from its JSON."""
+    if text is None or isinstance(before, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 class Reason(str):
@@ -544,6 +582,10 @@ def describe(task: Task, standard: Standard | None = None) -> str:
                 text += _(", with {items} (no placeholder text, no text pasted from another item or document, not "
                           "the app's starting text for {own})").format(
                     items=filled, own=", ".join(field_words(o) for o in wp.own))
+            elif offered_items := [i for i in offered(wp) if i in items]:
+                text += _(", with {items} (no placeholder text, no text pasted from another item or document; the "
+                          "shop's own words, not the app's starting text, in at least one of {offered})").format(
+                    items=filled, offered=", ".join(field_words(o) for o in offered_items))
             else:
                 text += _(", with {items} (no placeholder text, no text pasted from another item or document)").format(
                     items=filled)

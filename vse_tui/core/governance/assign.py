@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import _
 
 from ..kernel.errors import InputError
-from .people import find_person
+from .people import find_person, unknown_person, unmapped_login
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -25,11 +25,11 @@ def who(store: StorePort, text: str | None) -> str | None:
         return None
     if text.lower() == "me":
         if not store.actor.person:
-            raise InputError(_("'me': your login is mapped to no person of the shop (vse-tui people login)"))
+            raise InputError(unmapped_login(store, "'me'"))
         return str(store.actor.person)
     found = find_person(store, text)
     if not found:
-        raise InputError(_("Assignee: no person {text!r}").format(text=text))
+        raise unknown_person(store, text, _("Assignee: no person {text!r}").format(text=text), "internal")
     row = store.row("people", ["affiliation", "state", "title"], {"uuid": found[0]})
     if not row or row[0] != "internal":
         raise InputError(_("Assignee: {name} is not a person of the shop").format(name=row[2] if row else text))

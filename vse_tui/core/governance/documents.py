@@ -118,9 +118,13 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
 
 
 def edit_task(store: StorePort, rec: Record) -> str | None:
-    """The task an edit of `rec` performs. The procedures (WP.17) are updated from a deployment
-    review (CO.3.5) only once a deployment was reviewed; before that an edit still defines them
-    (CO.1.2)."""
+    """The task an edit of `rec` performs. A draft (a catalogue entry the setup made, an agreement
+    not yet approved) is still being written by the task that creates it (RE.1.1, RE.2.1...). The
+    procedures (WP.17) are updated from a deployment review (CO.3.5) only once a deployment was
+    reviewed; before that an edit still defines them (CO.1.2)."""
+    created = CREATE_TASK.get(rec.WP or "")
+    if created and getattr(rec, "status", None) == "draft":
+        return created  # a draft is still being written: the task that drafts it, not a review's
     task = EDIT_TASK.get(rec.WP or "")
     if task == "CO.3.5" and not store.exists("change_requests", {"state": "reviewed"}):
         return "CO.1.2"

@@ -9,6 +9,7 @@ a person, never free text; a customer's or supplier's contact is a person too.""
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -111,6 +112,48 @@ def find_person(store: StorePort, text: str, affiliation: str | None = None) -> 
     return None
 
 
+def close_matches(store: StorePort, text: str, affiliation: str | None = None, extra: tuple[str, ...] = ()) -> list[str]:
+    """The names of the active people (of `affiliation`, when given) that `text` nearly names: a
+    name, login or id spelled a little differently, or a part of a name ("Sam" for "Sam Ortiz");
+    `extra`: other names that count too (an incident's reporter as given). At most five, nearest
+    first."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    where: dict[str, Any] = {"state": "active"}
+    if affiliation:
+        where["affiliation"] = affiliation
+    keys: dict[str, str] = {}  # what may be typed (lowercase): a whole name, a word of it, login, id -> the name
+    named: list[tuple[str, tuple[str, ...]]] = [
+        (name or pid, (name, login, pid)) for pid, name, login in store.rows("people", ["id", "title", "os_user"], where)]
+    named += [(name.strip(), (name.strip(),)) for name in extra if name.strip()]
+    for shown, typed_as in named:
+        for key in typed_as:
+            if key:
+                keys.setdefault(key.lower(), shown)
+                for word in key.lower().split():
+                    keys.setdefault(word, shown)
+    typed = text.lower()
+    out: list[str] = []
+    for key, name in keys.items():  # the start of a word typed: 'sa' -> Sam Ortiz, 'ort' -> Sam Ortiz
+        if len(typed) >= 2 and key.startswith(typed) and name not in out:
+            out.append(name)
+    for key in difflib.get_close_matches(typed, list(keys), n=5, cutoff=0.6):
+        if keys[key] not in out:
+            out.append(keys[key])
+    return out[:5]
+
+
+def unknown_person(store: StorePort, text: str, refusal: str, affiliation: str | None = None,
+                   extra: tuple[str, ...] = ()) -> InputError:
+    """The error for a "who" that names nobody: `refusal` (already in the language spoken, whole),
+    then the people it nearly names, when there are some."""
+    near = close_matches(store, text, affiliation, extra)
+    if near:
+        refusal = _("{refusal}; did you mean: {names}?").format(refusal=refusal, names=", ".join(near))
+    return InputError(refusal)
+
+
 def identify(store: StorePort, claim: str | None, login: str, explicit: bool = False) -> Identity:
     """Who writes. An explicit claim (--as, VSE_TUI_OPERATOR) that names nobody is refused: a
     script must not write as someone who does not exist."""
@@ -146,7 +189,7 @@ def person_ref(store: StorePort, text: str | None, label: str, affiliation: str 
                    "supplier": _("{label}: no person {text!r} among the supplier's contacts (people are added in "
                                  "GO.1.2, or with 'vse-tui people add')")}.get(
             affiliation or "", _("{label}: no person {text!r} (people are added in GO.1.2, or with 'vse-tui people add')"))
-        raise InputError(refusal.format(label=label, text=text))
+        raise unknown_person(store, text or "", refusal.format(label=label, text=text), affiliation)
     return found[0]
 
 
@@ -155,10 +198,20 @@ def me(store: StorePort, label: str | None = None) -> str:
     (`label`: the field's label as shown, already translated)."""
     person = getattr(store.actor, "person", None)
     if not person:
-        raise InputError(_("{label}: you ({operator}) are not a person of this shop yet; add yourself with "
-                           "'vse-tui people add NAME --os-user LOGIN' (or in the setup's Roles step)").format(
-            label=label or _("You"), operator=store.actor.operator))
+        raise InputError(unmapped_login(store, label or _("You")))
     return person
+
+
+def unmapped_login(store: StorePort, label: str) -> str:
+    """What to do when the login at the keyboard is mapped to no person: the commands with the login
+    filled in, mapping it to one's person first when the shop has people, else adding oneself."""
+    login = getattr(store.actor, "os_user", "") or store.actor.operator
+    if store.count("people"):
+        return _("{label}: your login {login} is mapped to no person of this shop; map it to yours with "
+                 "'vse-tui people login PERSON {login}', or add yourself with 'vse-tui people add NAME --os-user "
+                 "{login}'").format(label=label, login=login)
+    return _("{label}: you ({login}) are not a person of this shop yet; add yourself with 'vse-tui people add NAME "
+             "--os-user {login}' (or in the setup's Roles step)").format(label=label, login=login)
 
 
 def name_of(store: StorePort, uuid_or_text: str | None) -> str:
@@ -286,8 +339,9 @@ def split_reach(text: str) -> tuple[str, str]:
     return "", text
 
 
-__all__ = ["Caller", "Identity", "callers", "check_person_name", "check_public_key", "clean_name", "find_person",
-           "identify", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach"]
+__all__ = ["Caller", "Identity", "callers", "check_person_name", "check_public_key", "clean_name", "close_matches",
+           "find_person", "identify", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach",
+           "unknown_person", "unmapped_login"]
 
 
 def language_of(store: StorePort, address: str = "", *, name: str = "",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, pgettext, using
 
 from ..governance.assign import who
-from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach
+from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach, unknown_person
 from ..intake.mail_delivery import told_at
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
@@ -144,6 +144,41 @@ def log_incident(
 
 def _get(store: StorePort, ref: str) -> Incident:
     return store.get("incidents", ref)
+
+
+def reachable_by(store: StorePort, inc: Incident) -> str:
+    """How the affected party of `inc` can be told, as a notification's `how`: by e-mail when there
+    is an address for them (the incident's contact, else their record in People), else by phone
+    when there is a number, else in person (a caller who walked in and left nothing)."""
+    contact = (inc.reporter_contact or "").strip()
+    email = contact if "@" in contact else ""
+    phone = contact if not email and any(ch.isdigit() for ch in contact) else ""
+    found = find_person(store, inc.reporter) if (inc.reporter or "").strip() else None
+    if found:
+        row = store.row("people", ["email", "phone"], {"uuid": found[0]})
+        if row:
+            email, phone = email or (row[0] or ""), phone or (row[1] or "")
+    return "email" if email.strip() else "phone" if phone.strip() else "in person"
+
+
+def affected_party(store: StorePort, ref: str, text: str | None, label: str) -> str:
+    """The name of the affected party `text` names for incident `ref` (who was told, who confirmed
+    the fix): a person in People (their id, name or login, any affiliation), or the incident's
+    reporter as it was given (a caller who is in no list, say), never anything else. An unknown
+    name is refused with the names it nearly matches. `label`: the field as shown, translated."""
+    text = (text or "").strip()
+    if not text:
+        raise InputError(_("{label}: choose a person").format(label=label))
+    found = find_person(store, text)
+    if found:
+        return found[1]
+    inc = _get(store, ref)
+    reporter = (inc.reporter or "").strip()
+    if reporter and text.lower() == reporter.lower():
+        return reporter
+    refusal = _("{label}: no person {text!r}, nor the incident's reporter (people are added in GO.1.2, or with "
+                "'vse-tui people add')").format(label=label, text=text)
+    raise unknown_person(store, text, refusal, extra=(reporter,) if reporter else ())
 
 
 def classify(store: StorePort, ref: str, *, category: str | None = None, impact: str | None = None,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from vse_tui.i18n import _
+
 
 class Severity(StrEnum):
     """How serious a finding is."""
@@ -54,8 +56,11 @@ class Finding:
         return ", ".join(self.records)
 
     def line(self) -> str:
-        """One line: "[rule] records: what", or "records: what" for a finding of no rule."""
-        return f"[{self.rule}] {self.ref}: {self.what}" if self.rule else f"{self.ref}: {self.what}"
+        """One line: "[rule] records: what", or "records: what" for a finding of no rule, each a whole
+        sentence of the language (French spaces its colon)."""
+        if self.rule:
+            return _("[{rule}] {records}: {what}").format(rule=self.rule, records=self.ref, what=self.what)
+        return _("{records}: {what}").format(records=self.ref, what=self.what)
 
 
 __all__ = ["Finding", "Severity"]

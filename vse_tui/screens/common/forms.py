@@ -166,6 +166,13 @@ def yes_key() -> str:
     return key if len(key) == 1 and key.isalpha() and key != "n" else "y"
 
 
+class NoteBox(VerticalScroll):
+    """A form's notes: scrolled (and reached with Tab) only when the screen is too short for them."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0
+
+
 class ConfirmScreen(OnceModal):
     BINDINGS = [Binding("y", "answer(True)", N_("Yes"), id="confirm_yes"),
                 Binding("escape", "answer(False)", N_("No"), id="confirm_no")]  # never n: it is "new incident" too
@@ -221,12 +228,15 @@ class FormScreen(OnceModal):
     FormScreen .field-error.-shown { display: block; }
     FormScreen #form-error { color: $error; height: auto; }
     FormScreen #form-info { color: $text-muted; height: auto; }
+    FormScreen #form-info-box { height: auto; }
     FormScreen #form-preview { color: $text-muted; height: auto; }
     FormScreen .buttons { height: 3; align-horizontal: right; }
     """
 
     form_title = N_("Form")
     info: str = ""
+    FIELD_ROWS = 12  # rows the fields keep before long notes are made to scroll
+    NOTE_ROWS = 3  # rows long notes keep at least
 
     def __init__(self, fields: list[Field], submit: Callable[[dict[str, Any]], Any], title: str | None = None,
                  info: str = "", preview: Callable[[dict[str, Any]], str] | None = None) -> None:
@@ -253,7 +263,8 @@ class FormScreen(OnceModal):
                     error = Static("", id=f"e-{f.name}", classes="field-error")
                     error.styles.padding = (0, 0, 0, width)
                     yield error
-            yield Static(Text(self.info), id="form-info")
+            with NoteBox(id="form-info-box"):
+                yield Static(Text(self.info), id="form-info")
             preview = Static("", id="form-preview")
             preview.display = self.preview is not None  # a form with nothing to preview keeps its layout
             yield preview
@@ -293,13 +304,25 @@ class FormScreen(OnceModal):
 
     def _fit(self) -> None:
         """The fields scroll in the room the screen leaves once the title, the notes and the buttons
-        are drawn, so Save and the error line are always in view (a long form at 80x24)."""
+        are drawn, so Save and the error line are always in view (a long form at 80x24). On a short
+        screen long notes (warnings) keep to what leaves the fields a dozen rows and scroll, reached
+        with Tab: a list to choose from opened in a field is never cut to a few lines."""
         scroll = self.query_one("#form-fields", VerticalScroll)
         box = scroll.parent
         if not isinstance(box, Vertical):
             return
-        others = sum(child.outer_size.height for child in box.children if child is not scroll and child.display)
+        notes = self.query_one("#form-info-box", NoteBox)
+        notes_height = self.query_one("#form-info", Static).outer_size.height
+        others = sum(child.outer_size.height for child in box.children
+                     if child is not scroll and child is not notes and child.display)
         room = max(3, self.size.height - others - 2)  # 2: the frame's border
+        wanted = min(scroll.virtual_size.height, self.FIELD_ROWS)
+        cap = max(self.NOTE_ROWS, room - wanted)
+        notes_cap = None if notes_height <= cap else cap
+        current = notes.styles.max_height.value if notes.styles.max_height is not None else None
+        if current != notes_cap:
+            notes.styles.max_height = notes_cap
+        room = max(3, room - min(notes_height, notes_cap if notes_cap is not None else notes_height))
         if scroll.styles.max_height is None or scroll.styles.max_height.value != room:
             scroll.styles.max_height = room
 

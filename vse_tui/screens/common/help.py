@@ -54,7 +54,9 @@ class KeysScreen(OnceModal):
                     continue
                 key = keymap.get(b.id, b.key) if b.id else b.key
                 text.append(f"  {key_label(key):<14}", style="bold")
-                text.append(f"{_(b.description)}\n")
+                # the screen may name what a key does as its key bar does ("Clôturer" an incident)
+                named = getattr(self.target, "key_label", None)
+                text.append(f"{(named(b.action) if named else None) or _(b.description)}\n")
             text.append("\n")
         text.append(_("Esc goes back; Enter opens the line under the cursor."), style="dim")
         with VerticalScroll():

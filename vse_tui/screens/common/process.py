@@ -3,6 +3,7 @@ and their records; Enter opens a record with its versions and history."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from vse_tui.core.governance.documents import create
 from vse_tui.core.governance.roles import acknowledge, warnings
 from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
+from vse_tui.core.model.data import status_name
 from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
@@ -136,8 +138,6 @@ class ProcessScreen(SearchableList):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
-        self.query_one("#kinds-panel").border_title = f"{proc.code}  {_(proc.name)}"
         self._columns_of: str | None = None
         self.query_one("#records", RowList).focus()
 
@@ -145,15 +145,35 @@ class ProcessScreen(SearchableList):
         kinds = self.query_one("#kinds", OptionList)
         highlighted = kinds.highlighted
         kinds.clear_options()
+        narrow = self.has_class("-narrow")  # a small terminal: the list of kinds gives room to the records
         for kind in self.KINDS:
             model = BY_KIND[kind]
             count = self.store.count(kind)
             label_text = kind_name(kind)
-            name = label_text if len(label_text) <= 20 else label_text[:19] + "…"
-            label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<20}", (f"{count:>5}", "bold" if count else "dim"))
+            if narrow:  # the count first and the whole name, wrapped under itself; the code is in the line
+                # above the records
+                lines = textwrap.wrap(label_text, 17) or [""]  # what the narrow panel holds beside the count
+                label = Text.assemble((f"{count:>4} ", "bold" if count else "dim"),
+                                      ("\n" + " " * 5).join(lines))
+            else:
+                name = label_text if len(label_text) <= 20 else label_text[:19] + "…"
+                label = Text.assemble((f"{model.WP or '':6} ", "dim"), f"{name:<20}",
+                                      (f"{count:>5}", "bold" if count else "dim"))
             kinds.add_option(Option(label, id=kind))
+        self._kinds_narrow = narrow
+        proc = next(p for p in load_standard().processes if p.code == self.PROCESS)
+        title = f"{proc.code}  {_(proc.name)}"
+        # narrow, a name longer than the panel's border is left to the top bar, which says it whole
+        self.query_one("#kinds-panel").border_title = proc.code if narrow and len(title) > 24 else title
         kinds.highlighted = highlighted if highlighted is not None else 0
         self._fill_records()
+
+    _kinds_narrow = False
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.is_mounted and self.has_class("-narrow") != self._kinds_narrow:
+            self.call_after_refresh(self.reload)  # the kinds' labels for the new width
 
     def _fill_records(self) -> None:
         store, kind = self.store, self.kind
@@ -185,9 +205,9 @@ class ProcessScreen(SearchableList):
             main_line = [st for st in wp.statuses if st not in wp.passes]
             side = [st for st in wp.statuses if st in wp.passes]
             head = _("{code} {name}: statuses {statuses}").format(
-                code=wp.code, name=_(wp.name), statuses=" → ".join(_(st) for st in main_line))
+                code=wp.code, name=_(wp.name), statuses=" → ".join(status_name(st) for st in main_line))
             if side:
-                head += " " + _("(or {statuses})").format(statuses=", ".join(_(st) for st in side))
+                head += " " + _("(or {statuses})").format(statuses=", ".join(status_name(st) for st in side))
         else:
             head = kind_name(self.kind)
         if not shown:

@@ -437,7 +437,7 @@ class IncidentDetailScreen(BaseScreen):
         fields = [
             Field("to", _("Told"), value=inc.reporter or inc.reporter_contact, required=True,
                   placeholder=_("who was told")),
-            Field("how", _("How"), "radio", "email", choices(HOW)),
+            Field("how", _("How"), "radio", core.reachable_by(self.store, inc), choices(HOW)),
             Field("mail", _("Send by e-mail to {address}").format(address=inc.reporter_contact) if can_mail
                   else _("Send by e-mail"), "switch", can_mail),
             Field("message", _("Message"), "text", message),
