@@ -117,6 +117,9 @@ async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeyp
             lines = app.screen.query_one("#why-lines", OptionList)
             shown = [str(lines.get_option_at_index(i).prompt) for i in range(lines.option_count)]
             assert any(line.startswith("[mitigated] ACK-0001") for line in shown), shown
+            # a finding is marked, its rule said in words below it: no rule key such as "[content]"
+            assert any(line.startswith("▲ POL-0001") for line in shown), shown
+            assert not any(line.startswith(("[content]", "[draft]")) for line in shown), shown
     finally:
         findings, mitigated = audit_review(store)
         store.close()

@@ -162,7 +162,8 @@ class AuditFindingsScreen(_LinesScreen):
                              (ngettext("{n} finding", "{n} findings", len(findings)).format(n=len(findings)),
                               "bold dark_orange" if findings else "bold green"),
                              ("   " + _("(the same list as 'vse-tui audit check'; Enter opens the record)"), "dim"))
-        lines = [(Text.assemble((f"[{f.rule}] ", "bold dark_orange"),
+        # each finding marked, its rule said in words on the line below (the key is for --format json)
+        lines = [(Text.assemble(("▲ ", "bold dark_orange"),
                                 _("{records}: {finding}").format(records=", ".join(f.records), finding=f.what),
                                 ("\n    " + _("rule: {rule}").format(rule=_(RULES[f.rule])), "dim")), list(f.records))
                  for f in findings]
