@@ -145,3 +145,14 @@ async def palette_lists(pilot, words: str, timeout: float = 120.0) -> None:
         return words.lower() in getattr(prompt, "plain", str(prompt)).lower()
 
     await until(pilot, found, timeout)
+
+
+@pytest.fixture
+def fresh_home(tmp_path, monkeypatch):
+    """A newcomer's machine: no vse-tui variables set, an empty home, data and config folders, so the
+    app opens on its default database under the real clock."""
+    for name in ("VSE_TUI_NOW", "VSE_TUI_DB", "VSE_TUI_CONFIG", "VSE_TUI_OPERATOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

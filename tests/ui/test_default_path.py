@@ -61,12 +61,7 @@ async def _setup_as_offered(pilot) -> str:
     return " ".join(" ".join(str(w.render()) for w in app.screen.query("#step-error, #setup-remaining")).split())
 
 
-async def test_the_default_path_ends_with_honest_findings_only(tmp_path, monkeypatch):
-    for name in ("VSE_TUI_NOW", "VSE_TUI_DB", "VSE_TUI_CONFIG", "VSE_TUI_OPERATOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+async def test_the_default_path_ends_with_honest_findings_only(fresh_home):
     from vse_tui.app import VseApp
     from vse_tui.cli import _parse, main
     from vse_tui.config import load_config

@@ -10,12 +10,7 @@ from vse_tui.screens.common.who import WhoScreen
 from .conftest import SIZE
 
 
-async def test_the_first_start_on_the_default_path_and_the_real_clock(tmp_path, monkeypatch):
-    for name in ("VSE_TUI_NOW", "VSE_TUI_DB", "VSE_TUI_CONFIG", "VSE_TUI_OPERATOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+async def test_the_first_start_on_the_default_path_and_the_real_clock(tmp_path, fresh_home):
     from vse_tui.app import VseApp
     from vse_tui.cli import _parse
     from vse_tui.config import load_config
