@@ -44,6 +44,8 @@ class Locale:
     yes: tuple[str, ...]  # answers read as yes (lower case, without accents); the first is the hint
     no: tuple[str, ...]
     day_first: bool  # how a date written with slashes reads: 25/12/2026 (True) or 12/25/2026
+    date_letters: str = "YYYY-MM-DD"  # the short date as a form's hint writes it (jj/mm/aaaa in French)
+    time_letters: str = "HH:MM"
 
 
 NBSP = "\u00a0"
@@ -69,7 +71,7 @@ LOCALES: dict[str, Locale] = {
         long_date="{d} de {month} de {y}", medium_date="{d} {mon} {y}", month_year="{month} de {y}",
         units=("d", "h", "min"),
         future="en {duration}", past="hace {duration}", yes=("s", "si", "y", "yes"), no=("n", "no"),
-        day_first=True,
+        day_first=True, date_letters="dd/mm/aaaa", time_letters="hh:mm",
     ),
     "pt_BR": Locale(
         date="{d}/{m}/{y}", decimal=",", group=".", percent="{n}%", first_weekday=6,
@@ -82,7 +84,7 @@ LOCALES: dict[str, Locale] = {
         long_date="{d} de {month} de {y}", medium_date="{d} {mon} {y}", month_year="{month} de {y}",
         units=("d", "h", "min"),
         future="em {duration}", past="há {duration}", yes=("s", "sim", "y", "yes"), no=("n", "nao", "no"),
-        day_first=True,
+        day_first=True, date_letters="dd/mm/aaaa", time_letters="hh:mm",
     ),
     "fr": Locale(
         date="{d}/{m}/{y}", decimal=",", group=NBSP, percent="{n}" + NBSP + "%", first_weekday=0,
@@ -94,7 +96,7 @@ LOCALES: dict[str, Locale] = {
         weekdays_short=("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
         long_date="{d} {month} {y}", medium_date="{d} {mon} {y}", month_year="{month} {y}", units=("j", "h", "min"),
         future="dans {duration}", past="il y a {duration}", yes=("o", "oui", "y", "yes"), no=("n", "non", "no"),
-        day_first=True,
+        day_first=True, date_letters="jj/mm/aaaa", time_letters="hh:mm",
     ),
 }
 
@@ -120,6 +122,18 @@ def date_text(value: date, lang: str | None = None) -> str:
     if isinstance(value, datetime):
         value = _local(value).date()
     return locale(lang).date.format(d=f"{value.day:02d}", m=f"{value.month:02d}", y=f"{value.year:04d}")
+
+
+def date_hint(lang: str | None = None) -> str:
+    """How a form's hint shows the date it expects, in the order the language writes it:
+    YYYY-MM-DD (en), dd/mm/aaaa (es, pt_BR), jj/mm/aaaa (fr). `parse_date` reads what matches it."""
+    return locale(lang).date_letters
+
+
+def moment_hint(lang: str | None = None) -> str:
+    """The hint of a day and a time of day: YYYY-MM-DD HH:MM (en), jj/mm/aaaa hh:mm (fr)."""
+    loc = locale(lang)
+    return f"{loc.date_letters} {loc.time_letters}"
 
 
 def time_text(value: datetime, lang: str | None = None) -> str:
@@ -441,8 +455,8 @@ def yes_no_hint(default: bool = False, lang: str | None = None) -> str:
 
 
 __all__ = [
-    "LOCALES", "Locale", "ParseError", "date_text", "datetime_text", "day_and_weekday", "duration",
-    "first_weekday", "locale", "long_date", "medium_date", "minutes", "month_and_year", "month_name", "number", "parse_date",
+    "LOCALES", "Locale", "ParseError", "date_hint", "date_text", "datetime_text", "day_and_weekday", "duration",
+    "first_weekday", "locale", "long_date", "medium_date", "minutes", "moment_hint", "month_and_year", "month_name", "number", "parse_date",
     "parse_number", "parse_yes_no", "percent", "relative", "time_text", "week_start", "weekday_name",
     "weekdays_in_order", "yes_no_hint",
 ]

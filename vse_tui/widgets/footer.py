@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, pgettext
 
 DIM = Style(dim=True)
 
@@ -33,9 +33,17 @@ class Key(NamedTuple):
 # when the line is short the app's keys yield to the screen's own: these are kept longest, in this
 # order (the rest go first); `?` is always kept: it lists every key, those left out included
 KEPT_LONGEST = ("keys", "new_incident", "go('dashboard')", "go('incidents')")
-# what a key to a process says where its name has no room: the process's code, as the dashboard and
-# the evidence map show it (the standard's identifiers, the same in every language)
-SHORT = {"go('governance')": "GO", "go('control')": "CO", "go('relationship')": "RE", "go('incidents')": "IN"}
+
+
+def short_word(action: str) -> str | None:
+    """What a key to a process says where its name has no room: a shortened word of the language
+    spoken ("Gouv." for Gouvernance), never the process's code (a code, not a word, to whoever reads
+    the bar); None for a key without one."""
+    words = {"go('governance')": pgettext("key bar, short", "Gov."),
+             "go('control')": pgettext("key bar, short", "Contr."),
+             "go('relationship')": pgettext("key bar, short", "Rel."),
+             "go('incidents')": pgettext("key bar, short", "Inc.")}
+    return words.get(action)
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -189,7 +197,7 @@ class KeyFooter(Widget, can_focus=False):
                 rooms = [width - self._palette_width(worded_palette)] + [width] * (rows_allowed - 1)
                 if self._pack(own + helper, rooms) is None:
                     continue
-                # the app's keys where they fit, with their words or their short ones (GO for
+                # the app's keys where they fit, with their words or their short ones (Gov. for
                 # Governance), on the own keys' rows, else on one more (never past the second)
                 for extra in range(0, 2 if rows_allowed < min(2, most) else 1):
                     wider = rooms + [width] * extra
@@ -218,7 +226,7 @@ class KeyFooter(Widget, can_focus=False):
     def _fit_apps(self, keys: tuple[Key, ...], fixed: list[Key], apps: list[Key], rooms: list[int]) -> list[Key]:
         chosen: list[Key] = []
         for key in apps:  # the most used first
-            short = SHORT.get(key.action)
+            short = short_word(key.action)
             for variant in (key, key._replace(description=short)) if short else (key,):
                 trial = [k for k in self._in_order(keys, [*chosen, variant])
                          if k in fixed or k in chosen or k == variant]

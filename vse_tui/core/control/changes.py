@@ -71,10 +71,16 @@ def _at(text_or_dt: object) -> datetime | None:
         return None
     if isinstance(text_or_dt, datetime):
         return clock.ensure_utc(text_or_dt)
-    try:
-        return clock.parse_datetime(str(text_or_dt).strip().replace(" ", "T", 1))
+    text = str(text_or_dt).strip()
+    try:  # as the person's language writes it (25/12/2026 15:07), as the forms offer it
+        return clock.ensure_utc(formats.parse_moment(text))
+    except formats.ParseError:
+        pass
+    try:  # ISO 8601 as a tool writes it (2026-12-25T15:07+01:00)
+        return clock.parse_datetime(text.replace(" ", "T", 1))
     except ValueError:
-        raise InputError(_("{text!r} is not a date and time (use YYYY-MM-DD HH:MM)").format(text=text_or_dt)) from None
+        raise InputError(_("{text!r} is not a date and time (use {hint})").format(
+            text=text, hint=formats.moment_hint())) from None
 
 
 # ---------------------------------------------------------------- pre-approved types
@@ -360,7 +366,7 @@ def schedule(store: StorePort, ref: str, starts_at: object, ends_at: object = No
         raise InputError(_("{id} is {state}; it can no longer be scheduled").format(id=change.id, state=code_word("state", change.state)))
     starts = _at(starts_at)
     if starts is None:
-        raise InputError(_("Starts: required (YYYY-MM-DD HH:MM)"))
+        raise InputError(_("Starts: required ({hint})").format(hint=formats.moment_hint()))
     ends = _at(ends_at) or starts + timedelta(hours=1)
     if ends <= starts:
         raise InputError(_("Ends: must come after the start"))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, formats
 
 from ..kernel.errors import InputError
 from ..relationship.queries import current_customers
@@ -70,11 +71,13 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
     if key == "policy":
         cur = store.latest("policies")
         base = gov.policy_defaults()
+        # the review day offered as the person's language writes it (save reads it back the same way)
+        base["review_date"] = formats.date_text(date.fromisoformat(base["review_date"]))
         if cur:
             base.update(objectives=cur.objectives, plans=cur.plans, catalogue_creation=cur.catalogue_creation,
                         change_definitions=dict(cur.change_definitions), change_request_method=cur.change_request_method,
                         communication_practices=cur.communication_practices, security_measures=dict(cur.security_measures),
-                        review_date=cur.review_date.isoformat() if cur.review_date else base["review_date"])
+                        review_date=formats.date_text(cur.review_date) if cur.review_date else base["review_date"])
         cd, sm = base["change_definitions"], base["security_measures"]
         return [FormField("objectives", _("Objectives"), "text", val("objectives", base["objectives"]), required=True),
                 FormField("plans", _("Plans"), "text", val("plans", base["plans"])),
@@ -90,7 +93,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
                 FormField("integrity", _("Integrity"), "text", val("integrity", sm.get("integrity", ""))),
                 FormField("availability", _("Availability"), "text", val("availability", sm.get("availability", ""))),
                 FormField("review_date", _("Review by"), "date", val("review_date", base["review_date"]), required=True,
-                          placeholder=_("YYYY-MM-DD"))]
+                          placeholder=formats.date_hint())]
     if key in ("approve", "roles"):
         return []  # the roles step is a table of people and their roles (save's `roles`), not fields
     if key == "experience":
@@ -110,7 +113,7 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
             out.append(FormField(f"need_{a.uuid}", f"{people.get(a.person, '?')[:12]} {said(a)}",
                                  value=val(f"need_{a.uuid}", ""), placeholder=_("training or competence this role needs")))
             out.append(FormField(f"due_{a.uuid}", _("due by"), "date", value=val(f"due_{a.uuid}", ""),
-                                 placeholder=_("YYYY-MM-DD")))
+                                 placeholder=formats.date_hint()))
         cur = store.latest("role_lists")
         out.append(FormField("training_needs", _("Overall"), "text", val("training_needs", cur.training_needs if cur else "")))
         return out + _second_look_fields(store, val)
@@ -133,8 +136,8 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         def first(options: dict[str, str], chosen: str) -> str:
             return chosen if chosen in options else next(iter(options), "")
 
-        return [FormField("due", _("Due"), "date", val("due", due.isoformat() if due else ""), required=True,
-                          placeholder=_("YYYY-MM-DD")),
+        return [FormField("due", _("Due"), "date", val("due", formats.date_text(due) if due else ""), required=True,
+                          placeholder=formats.date_hint()),
                 FormField("preparer", _("Prepared by"), "radio", val("preparer", first(preparers, stored["preparer"])),
                           [(name, uuid) for uuid, name in preparers.items()]),
                 FormField("approver", _("Approved by"), "radio", val("approver", first(approvers, stored["approver"])),

@@ -120,9 +120,9 @@ def _built_specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, 
             short = name in LINE_NAMES or any(getattr(m, "max_length", 10_000) <= 300 for m in info.metadata)
             out.append(FieldSpec(name, _label(name, lang), "line" if short else "text", required=required))
         elif base is date:
-            out.append(FieldSpec(name, _label(name, lang), "date", required=info.is_required(), hint=_("YYYY-MM-DD")))
+            out.append(FieldSpec(name, _label(name, lang), "date", required=info.is_required(), hint=formats.date_hint()))
         elif base is not None and (base is datetime or datetime in typing.get_args(base)):
-            out.append(FieldSpec(name, _label(name, lang), "moment", required=info.is_required(), hint=_("YYYY-MM-DD HH:MM")))
+            out.append(FieldSpec(name, _label(name, lang), "moment", required=info.is_required(), hint=formats.moment_hint()))
         elif origin is Literal:
             out.append(FieldSpec(name, _label(name, lang), "choice", tuple(typing.get_args(base)), required=info.is_required()))
         elif base is bool:

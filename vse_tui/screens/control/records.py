@@ -108,8 +108,8 @@ def new_entry(screen) -> None:
     fields = [Field("title", _("Title"), required=True),
               Field("item_type", _("Type"), "select", "change window",
                     [(said(t), t) for t in ("change window", "maintenance window", "business event")]),
-              Field("starts_at", _("Starts"), placeholder="YYYY-MM-DD HH:MM", required=True),
-              Field("ends_at", _("Ends"), placeholder="YYYY-MM-DD HH:MM"),
+              Field("starts_at", _("Starts"), placeholder=formats.moment_hint(), required=True),
+              Field("ends_at", _("Ends"), placeholder=formats.moment_hint()),
               Field("recurrence", _("Repeats"), "select", "none", [(said(r), r) for r in ("none", "weekly", "monthly")])]
 
     def done(result) -> None:
@@ -297,8 +297,8 @@ class ChangeScreen(RecordScreen):
         start = rec.planned_at or _next_window(self.store)
         end = rec.planned_end or (start + timedelta(hours=1) if start else None)
         fields = [Field("starts", _("Starts"), value=clock.local_text(start) if start else "",
-                        placeholder="YYYY-MM-DD HH:MM", required=True),
-                  Field("ends", _("Ends"), value=clock.local_text(end) if end else "", placeholder="YYYY-MM-DD HH:MM"),
+                        placeholder=formats.moment_hint(), required=True),
+                  Field("ends", _("Ends"), value=clock.local_text(end) if end else "", placeholder=formats.moment_hint()),
                   Field("resources", _("Resources"), "text", scheduled_resources(self.store, rec.uuid))]
         self._run(fields, lambda v: schedule(self.store, rec.id, v["starts"], v["ends"], v["resources"] or ""),
                   _("Schedule {ref} (CO.2.2)").format(ref=rec.id),

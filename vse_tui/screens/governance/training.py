@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from vse_tui.core.evidence.lapsed import training_states
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.screens.common.forms import Field, FormScreen
 from vse_tui.widgets.keys import KeyHint
@@ -80,24 +80,25 @@ class TrainingDueScreen(OnceModal):
             self.notify(_("Nothing to record: no training is listed"), severity="warning")
             return
         store = self.app.store
-        today = clock.today().isoformat()
+        today = formats.date_text(clock.today())  # as the person's language writes a day, and reads it back
 
         def day(text: str):
             try:
-                return date.fromisoformat(text.strip()) if (text or "").strip() else None
-            except ValueError:
-                raise InputError(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
+                return formats.parse_date(text) if (text or "").strip() else None
+            except formats.ParseError as exc:
+                raise InputError(str(exc)) from None
 
         def submit(v):
             if renew:
                 due = day(v["due_on"])
                 if due is None:
-                    raise InputError(_("Due again: when is the renewed competence due next (YYYY-MM-DD)"))
+                    raise InputError(_("Due again: when is the renewed competence due next ({hint})").format(
+                        hint=formats.date_hint()))
                 return roles.renew_competence(store, ref, due_on=due, met_on=day(v["met_on"]), note=v["note"])
             return roles.record_training(store, ref, met_on=day(v["met_on"]), due_on=day(v["due_on"]), note=v["note"])
 
-        fields = [Field("met_on", _("Met on") if not renew else _("Renewed on"), value=today, placeholder="YYYY-MM-DD"),
-                  Field("due_on", _("Due again"), value="", placeholder="YYYY-MM-DD", required=renew),
+        fields = [Field("met_on", _("Met on") if not renew else _("Renewed on"), value=today, placeholder=formats.date_hint()),
+                  Field("due_on", _("Due again"), value="", placeholder=formats.date_hint(), required=renew),
                   Field("note", _("Note"), value="")]
         title = (_("Renew: {ref} (IN.1.2)") if renew else _("Training met: {ref} (IN.1.1)")).format(ref=ref)
 
