@@ -130,7 +130,7 @@ def _built_specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, 
         elif base is int:
             out.append(FieldSpec(name, _label(name, lang), "int"))
         elif origin is list and getattr(typing.get_args(base)[0], "__name__", "") in ("ServiceTarget", "PriorityTarget"):
-            out.append(FieldSpec(name, _label(name, lang), "targets", hint=_("P1 30m/4h, P2 1h/8h (respond/resolve)")))
+            out.append(FieldSpec(name, _label(name, lang), "targets", hint=_("{example} (respond/resolve)").format(example=targets_example())))
         elif name == "review_intervals":
             out.append(FieldSpec(name, _label(name, lang), "intervals",
                                  hint=_("task and days, e.g. RE.2.4 90, GO.4.1 365 (empty: the shop's defaults)")))
@@ -145,27 +145,44 @@ def _built_specs(kind: str, include_state: bool, lang: str) -> tuple[FieldSpec, 
 # ---------------------------------------------------------------- durations, targets, hours
 
 def duration_text(minutes: int) -> str:
+    """A target's time in one unit, as the language writes it: 30m, 4h, 2d (en); 30min, 4h, 2j (fr).
+    parse_duration reads it back in any of our languages."""
+    day, hour, minute = formats.locale().units
     if minutes % 1440 == 0:
-        return f"{minutes // 1440}d"
+        return f"{minutes // 1440}{day}"
     if minutes % 60 == 0:
-        return f"{minutes // 60}h"
-    return f"{minutes}m"
+        return f"{minutes // 60}{hour}"
+    return f"{minutes}{minute}"
+
+
+def _duration_examples() -> str:
+    """'30m, 4h, 2d or 1h30m' as the language writes them."""
+    return _("{some} or {last}").format(some=", ".join(duration_text(m) for m in (30, 240, 2880)),
+                                        last=duration_text(60) + duration_text(30))
 
 
 def parse_duration(text: str) -> int:
-    """'30m', '4h', '2d', '1h30m' or plain minutes -> minutes."""
-    text = text.strip().lower().replace(" ", "")
+    """'30m', '4h', '2d', '1h30m' or plain minutes -> minutes; the day written d or j (jour), the
+    minutes m or min, as each of our languages writes them."""
+    text = text.strip().lower().replace(" ", "").replace(formats.NBSP, "")
     if text.isdigit():
         return int(text)
-    parts = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?", text)
+    parts = re.fullmatch(r"(?:(\d+)[dj])?(?:(\d+)h)?(?:(\d+)m(?:in)?)?", text)
     if not text or not parts or not any(parts.groups()):
-        raise InputError(_("{text!r} is not a duration (write 30m, 4h, 2d or 1h30m)").format(text=text))
+        raise InputError(_("{text!r} is not a duration (write {examples})").format(
+            text=text, examples=_duration_examples()))
     d, h, m = (int(g or 0) for g in parts.groups())
     return d * 1440 + h * 60 + m
 
 
 def targets_text(targets: list[PriorityTarget]) -> str:
+    """'P1 30m/4h, P2 1h/8h' (en), 'P1 30min/4h, P2 1h/3j' (fr): as the form shows and reads them."""
     return ", ".join(f"{t.priority} {duration_text(t.respond_minutes)}/{duration_text(t.resolve_minutes)}" for t in targets)
+
+
+def targets_example() -> str:
+    """Two targets as the language writes them, for a hint or an error."""
+    return ", ".join(f"{p} {duration_text(r)}/{duration_text(s)}" for p, r, s in (("P1", 30, 240), ("P2", 60, 480)))
 
 
 def parse_targets(text: str) -> list[dict[str, Any]]:
@@ -173,7 +190,8 @@ def parse_targets(text: str) -> list[dict[str, Any]]:
     for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
         m = re.fullmatch(r"(P[1-5])\s*[: ]\s*(\S+)\s*/\s*(\S+)", part, re.IGNORECASE)
         if not m:
-            raise InputError(_("targets: {part!r} should read like 'P1 30m/4h' (priority, respond/resolve)").format(part=part))
+            raise InputError(_("targets: {part!r} should read like '{example}' (priority, respond/resolve)").format(
+                part=part, example=targets_example().split(",")[0]))
         respond, resolve = parse_duration(m.group(2)), parse_duration(m.group(3))
         if respond <= 0 or resolve <= 0:
             raise InputError(_("targets: {part!r}: times must be more than zero").format(part=part))
