@@ -524,9 +524,12 @@ class IncidentDetailScreen(BaseScreen):
         # classified with a category but no item named: done in part, not "never classified"
         items_only = {"IN.2.2"} if inc.category else set()
         skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
-        lacking = [_("{ref}: {what}").format(ref=s.task, what="; ".join(s.new)) for s in steps if s.performed and s.new]
+        # what the evidence lacks in words, the step's code after them: never a code glued to a colon
+        # in the middle of the sentence ("preuve IN.2.3:")
+        lacking = [pgettext("evidence lacks", "{what} ({ref})").format(ref=s.task, what="; ".join(s.new))
+                   for s in steps if s.performed and s.new]
         if any(s.task in items_only and not s.performed for s in steps):
-            lacking.insert(0, _("IN.2.2: classified as {category}, but no configuration item named (WP.02)").format(
+            lacking.insert(0, _("classified as {category}, but no configuration item named (IN.2.2, WP.02)").format(
                 category=inc.category))
         if not skipped and not lacking:
             return ""
