@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import _, formats
 
 from ..kernel.errors import InputError
+from ..present.labels import role_words
 from ..relationship.queries import current_customers
 from . import process as gov
 from . import yearly
@@ -104,13 +105,12 @@ def fields(store: StorePort, key: str, draft: dict[str, Any] | None) -> list[For
         starting = gov.cx_defaults()
         return [FormField(k, lbl, "text", val(k, getattr(cur, k) if cur else starting[k])) for k, lbl in labels.items()]
     if key == "resources":
-        # here, not at the top: importing it loads pydantic
-        from .roles import said
-
         people = store.titles("people")
         out = []
         for a in store.records("role_assignments", {"state": "active"}):
-            out.append(FormField(f"need_{a.uuid}", f"{people.get(a.person, '?')[:12]} {said(a)}",
+            # the role in words (the label wraps between them), not its code
+            role = role_words(a.role, a.area if a.role == "PT" else None)
+            out.append(FormField(f"need_{a.uuid}", _("{person}, {role}").format(person=people.get(a.person, "?"), role=role),
                                  value=val(f"need_{a.uuid}", ""), placeholder=_("training or competence this role needs")))
             out.append(FormField(f"due_{a.uuid}", _("due by"), "date", value=val(f"due_{a.uuid}", ""),
                                  placeholder=formats.date_hint()))

@@ -19,11 +19,12 @@ from vse_tui.core.governance.documents import create
 from vse_tui.core.governance.roles import acknowledge, warnings
 from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
-from vse_tui.core.model.data import status_name
+from vse_tui.core.model.data import role_name, state_name, status_name
 from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.fields import hours_text
+from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
@@ -48,6 +49,14 @@ Column = tuple[str, str | ListField, int, Callable[[Any], str] | None]
 
 def _day(value):
     return clock.local_text(clock.parse_datetime(value), with_time=False) if value and "T" in value else (value or "")
+
+
+def _role(value):
+    return role_name(value) if value else ""
+
+
+def _area(value):
+    return code_word("area", value) if value else ""
 
 
 def _hours(value):
@@ -87,6 +96,10 @@ COLUMNS: dict[str, list[Column]] = {
                  (N_("received"), "received_at", 10, _day)],
     "schedule_items": [(N_("id"), "id", 8, None), (N_("title"), "title", 20, None), (N_("type"), "item_type", 12, None),
                        (N_("starts"), "starts_at", 16, _local), (N_("repeats"), "recurrence", 7, None)],
+    # a role by its name, not its code (MGT, PT): the list is read by people, not by the standard
+    "role_assignments": [(N_("id"), "id", 8, None), (N_("person"), ListField("person", names="people"), 18, None),
+                         (N_("role"), "role", 26, _role), (N_("area"), "area", 12, _area),
+                         (N_("state"), "state", 10, None)],
     "performance_reports": [(N_("id"), "id", 8, None), (N_("title"), "title", 34, None),
                             (N_("status"), "status", 8, None), (N_("period end"), "period_end", 10, None)],
 }
@@ -102,7 +115,9 @@ def _cells(columns: list[Column], row: tuple[Any, ...]) -> tuple[Text, ...]:
         text = fmt(value) if fmt else ("" if value is None else str(value))
         style = "green" if label == "status" and text in ("approved", "updated", "published", "final") else ""
         if label in CODED and text:
-            text = _(text)
+            # a state or a status by the standard's names of the language (activo), else the app's words
+            named = state_name(text) if label == "state" else status_name(text) if label == "status" else text
+            text = named if named != text else _(text)
         cells.append(Text(text, style=style))
     return tuple(cells)
 

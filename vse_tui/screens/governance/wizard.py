@@ -27,7 +27,7 @@ from vse_tui.core.governance.process import list_lines
 from vse_tui.core.governance.roles import RULES, acknowledge, label, sole_approver
 from vse_tui.core.governance.setup import APPROVES, fields, save
 from vse_tui.core.kernel.errors import VseError
-from vse_tui.core.model.data import role_codes
+from vse_tui.core.model.data import role_codes, role_name
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.records.parties import Person, RoleAssignment
 from vse_tui.core.model.standard import load_standard
@@ -271,8 +271,11 @@ class WizardScreen(BaseScreen):
         self.role_rows = 0
         for row in rows:
             await self._mount_role_row(grid, row)
-        await form.mount(Static(Text(_("PT ticked with no area: a practitioner in every area. Ticking an area "
-                                       "makes the person a practitioner there."), style="dim"), classes="roles-note"))
+        # the columns' codes in words: a code alone is no word to whoever reads the grid
+        legend = " · ".join(_("{role} ({code})").format(role=role_name(code), code=code) for code in ROLE_CODES)
+        await form.mount(Static(Text(legend + "\n" + _(
+            "PT ticked with no area: a practitioner in every area. Ticking an area makes the person a practitioner "
+            "there."), style="dim"), classes="roles-note"))
 
     async def _mount_role_row(self, grid, row: tuple[str | None, str, str, str]) -> None:
         uuid, name, email, text = row

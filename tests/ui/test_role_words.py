@@ -1,0 +1,32 @@
+"""A role is named in words where a table or a form lists roles for people to read, not by the
+standard's code (MGT, PT, SM): the list of role assignments, the setup's training step."""
+
+import re
+
+import pytest
+
+from vse_tui.core.governance import setup
+from vse_tui.core.model.queries import list_rows
+from vse_tui.i18n import using
+from vse_tui.screens.common.process import COLUMNS, _cells
+
+CODE = re.compile(r"\b(SM|CM|IM|RM|PT|MGT)\b")
+NAMES = {"fr": ("Gestionnaire des services", "Praticien", "Incidents"),
+         "es": ("Gerente de servicios", "Profesional", "Incidentes"),
+         "pt_BR": ("Gerente de serviços", "Profissional", "Incidentes")}
+
+
+@pytest.mark.parametrize("lang", sorted(NAMES))
+def test_roles_are_named_in_words_in_lists_and_forms(store, lang):
+    columns = COLUMNS["role_assignments"]
+    rows = list_rows(store, "role_assignments", [field for _l, field, _w, _f in columns])
+    with using(lang):
+        shown = [" | ".join(cell.plain for cell in _cells(columns, row)) for row in rows]
+        labels = [f.label for f in setup.fields(store, "resources", None) if f.name.startswith("need_")]
+    for text in shown + labels:
+        assert not CODE.search(text), text
+    service, practitioner, area = NAMES[lang]
+    assert any(service in line and "Tester" in line for line in shown), shown
+    assert any(practitioner in line and area.lower() in line.lower() for line in shown), shown
+    assert not any(" active" in line for line in shown if lang != "fr"), shown  # the state in words too
+    assert any(service in label and "Tester" in label for label in labels), labels
