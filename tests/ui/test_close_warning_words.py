@@ -22,5 +22,5 @@ def test_the_close_warning_names_what_lacks_in_words(store, lang, words):
     notify(store, inc.id, task="IN.2.3", to="Paul Martin", how="phone")
     with using(lang):
         warning = IncidentDetailScreen._steps_not_taken(SimpleNamespace(store=store), store.get("incidents", inc.id))
-    assert words in warning and "(IN.2.2, WP.02)" in warning, warning
+    assert words in warning and "IN.2.2, WP.02)" in warning, warning
     assert not CODE_THEN_COLON.search(warning), warning

@@ -501,5 +501,5 @@ async def test_closing_a_categorised_incident_without_items_does_not_say_it_was_
         await pilot.pause()
         info = " ".join(widget_text(app, "#form-info").split())  # as read, whatever the box's width
         assert "never classified" not in info
-        assert "classified as hardware, but no configuration item named (IN.2.2, WP.02)" in info
+        assert "a configuration item (classified as hardware, none named; IN.2.2, WP.02)" in info
         assert "was never the affected party notified nor restored with a solution" in info, info

@@ -75,7 +75,7 @@ class RowList(ScrollView, can_focus=True):
     # Columns are as wide as what they hold when there is room; when there is not, the others give
     # back to their set width first, then these flexible ones down to MIN_FLEX, then the DROP ones
     # are left out in that order (a summary is cut only when nothing else can give).
-    FLEX = {"summary", "title", "change", "review", "name", "what", "description", "subject"}
+    FLEX = {"summary", "title", "change", "review", "name", "what", "description", "subject", "role"}
     MIN_FLEX = 12
     MAX_FLEX = 90  # wider than this a line is no longer read at a glance
     MAX_OTHER = 32

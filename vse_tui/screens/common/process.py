@@ -97,8 +97,8 @@ COLUMNS: dict[str, list[Column]] = {
     "schedule_items": [(N_("id"), "id", 8, None), (N_("title"), "title", 20, None), (N_("type"), "item_type", 12, None),
                        (N_("starts"), "starts_at", 16, _local), (N_("repeats"), "recurrence", 7, None)],
     # a role by its name, not its code (MGT, PT): the list is read by people, not by the standard
-    "role_assignments": [(N_("id"), "id", 8, None), (N_("person"), ListField("person", names="people"), 18, None),
-                         (N_("role"), "role", 26, _role), (N_("area"), "area", 12, _area),
+    "role_assignments": [(N_("id"), "id", 8, None), (N_("role"), "role", 24, _role),
+                         (N_("person"), ListField("person", names="people"), 16, None), (N_("area"), "area", 10, _area),
                          (N_("state"), "state", 10, None)],
     "performance_reports": [(N_("id"), "id", 8, None), (N_("title"), "title", 34, None),
                             (N_("status"), "status", 8, None), (N_("period end"), "period_end", 10, None)],

@@ -529,7 +529,7 @@ class IncidentDetailScreen(BaseScreen):
         lacking = [pgettext("evidence lacks", "{what} ({ref})").format(ref=s.task, what="; ".join(s.new))
                    for s in steps if s.performed and s.new]
         if any(s.task in items_only and not s.performed for s in steps):
-            lacking.insert(0, _("classified as {category}, but no configuration item named (IN.2.2, WP.02)").format(
+            lacking.insert(0, _("a configuration item (classified as {category}, none named; IN.2.2, WP.02)").format(
                 category=inc.category))
         if not skipped and not lacking:
             return ""
