@@ -90,8 +90,15 @@ def test_record_show_says_each_role_and_its_area_in_words(run, lang):
         practitioner, incidents = role_name("PT"), code_word("area", "incident")
         assert f"{practitioner} ({incidents})" in line, line
         assert role_name("SM") in line and role_name("SM") != "Service Manager"
-    people = run(lang, "people", "list")
-    assert "PT:incident" not in people and f"PT ({incidents})" in people
+    # the compact tables name each role too, a practitioner's area without a bracket, never cut
+    with i18n.using(lang):
+        from vse_tui.core.present.labels import role_named
+
+        named = role_named("PT:incident"), role_named("SM"), role_named("RM")
+    for listed in (run(lang, "people", "list"), run(lang, "roles", "list")):
+        sam = next(line for line in listed.splitlines() if "Sam Ortiz" in line)
+        assert all(name in sam for name in named) and sam.rstrip().endswith(named[-1] + ", " + named[0]), sam
+        assert not re.search(r"\b(SM|CM|IM|RM|MGT|PT)\b", listed), listed
     assert "PT:incident" in run(lang, "people", "list", "--format", "csv")  # as typed and stored
 
 
