@@ -80,6 +80,27 @@ def test_history_of_any_coded_field_is_in_words():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_history_says_a_yes_or_no_field_in_words(run, lang):
+    """A change made a template is stored as JSON's false and true; its history says no and yes."""
+    from vse_tui.core.present.display import change_text
+
+    shown = run(lang, "change", "show", "CHG-0001")
+    line = next(line for line in shown.splitlines() if "CO.1.1" in line and "→" in line)
+    with i18n.using(lang):
+        from vse_tui.i18n import pgettext
+
+        assert f"{pgettext('value', 'no')} → {pgettext('value', 'yes')}" in line, line
+        text = change_text({"action": "update", "kind": "change_requests", "field": "deployed_before_approval",
+                            "old_value": "false", "new_value": "true"}, {})
+        assert "false" not in text and "true" not in text, text
+        # a text field that holds the word stays as typed
+        typed = change_text({"action": "update", "kind": "change_requests", "field": "title", "old_value": "a",
+                             "new_value": "true"}, {})
+        assert typed.endswith("→ true"), typed
+    assert "false" not in shown and "true" not in shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_record_show_says_each_role_and_its_area_in_words(run, lang):
     text = run(lang, "record", "show", "ROL-0001")
     line = next(line for line in text.splitlines() if "Kim Lee" in line)
