@@ -80,6 +80,27 @@ def test_history_of_any_coded_field_is_in_words():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_history_says_a_yes_or_no_field_in_words(run, lang):
+    """A change made a template is stored as JSON's false and true; its history says no and yes."""
+    from vse_tui.core.present.display import change_text
+
+    shown = run(lang, "change", "show", "CHG-0001")
+    line = next(line for line in shown.splitlines() if "CO.1.1" in line and "→" in line)
+    with i18n.using(lang):
+        from vse_tui.i18n import pgettext
+
+        assert f"{pgettext('value', 'no')} → {pgettext('value', 'yes')}" in line, line
+        text = change_text({"action": "update", "kind": "change_requests", "field": "deployed_before_approval",
+                            "old_value": "false", "new_value": "true"}, {})
+        assert "false" not in text and "true" not in text, text
+        # a text field that holds the word stays as typed
+        typed = change_text({"action": "update", "kind": "change_requests", "field": "title", "old_value": "a",
+                             "new_value": "true"}, {})
+        assert typed.endswith("→ true"), typed
+    assert "false" not in shown and "true" not in shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_record_show_says_each_role_and_its_area_in_words(run, lang):
     text = run(lang, "record", "show", "ROL-0001")
     line = next(line for line in text.splitlines() if "Kim Lee" in line)
@@ -90,8 +111,15 @@ def test_record_show_says_each_role_and_its_area_in_words(run, lang):
         practitioner, incidents = role_name("PT"), code_word("area", "incident")
         assert f"{practitioner} ({incidents})" in line, line
         assert role_name("SM") in line and role_name("SM") != "Service Manager"
-    people = run(lang, "people", "list")
-    assert "PT:incident" not in people and f"PT ({incidents})" in people
+    # the compact tables name each role too, a practitioner's area without a bracket, never cut
+    with i18n.using(lang):
+        from vse_tui.core.present.labels import role_named
+
+        named = role_named("PT:incident"), role_named("SM"), role_named("RM")
+    for listed in (run(lang, "people", "list"), run(lang, "roles", "list")):
+        sam = next(line for line in listed.splitlines() if "Sam Ortiz" in line)
+        assert all(name in sam for name in named) and sam.rstrip().endswith(named[-1] + ", " + named[0]), sam
+        assert not re.search(r"\b(SM|CM|IM|RM|MGT|PT)\b", listed), listed
     assert "PT:incident" in run(lang, "people", "list", "--format", "csv")  # as typed and stored
 
 
