@@ -277,3 +277,34 @@ def test_the_outbox_help_says_the_states_as_the_outbox_lists_them(lang, capsys, 
     line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("outbox"))
     for state in ("queued", "sent", "refused", "bounced"):
         assert _said(lang, "mail", state) in line and not re.search(rf"\b{state}\b", line), line
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("pt_BR", ("cliente", "fornecedor", "ninguém")),
+                                             ("es", ("cliente", "proveedor", "nadie")),
+                                             ("fr", ("client", "fournisseur", "personne"))])
+def test_a_positional_choice_takes_the_word_a_person_reads_in_help(run, lang, typed, demo_db):
+    """`incident wait INC cliente`: --help shows "customer (o cliente)", and the word typed as a
+    person says it is taken like `--impact alto` (the code still works for scripts)."""
+    from vse_tui.store import open_store
+
+    ref = run(lang, "incident", "add", "Printer jammed").split()[0]
+    seen = []
+    for word in typed:
+        run(lang, "incident", "wait", ref, word)
+        store = open_store(demo_db)
+        seen.append(store.get("incidents", ref).state)
+        store.close()
+    assert seen == ["waiting for customer", "waiting for supplier", "in progress"]
+
+
+def test_every_positional_choice_takes_its_code_and_shown_word_and_refuses_an_ambiguous_word():
+    positional = [(prog, a) for prog, a in _choice_actions() if not a.option_strings and isinstance(a.type, Choices)]
+    assert {prog for prog, _a in positional} == {"vse-tui incident wait", "vse-tui feedback step", "vse-tui setup"}
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            for prog, action in positional:
+                choices = action.type
+                for code in choices.codes:
+                    assert choices(code) == code and choices(choices.word(code).upper()) == code, (lang, prog, code)
+        with i18n.using(lang), pytest.raises(argparse.ArgumentTypeError):
+            next(a for p, a in positional if p == "vse-tui setup").type(_said(lang, "setup_step", "policy").split()[-1])

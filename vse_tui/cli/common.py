@@ -77,8 +77,10 @@ class Parser(argparse.ArgumentParser):
 class Choices:
     """A choice among stored codes (--impact high, --how phone): the value accepted is the code,
     which scripts type and which works in every language, or its word in the language spoken
-    (`--impact alto` in Portuguese); --help lists each code with its word, and a wrong value is
-    refused with that list."""
+    (`--impact alto` in Portuguese), or one of the words of a phrase shown for it when no other
+    choice's phrase holds it (`wait INC cliente` for "o cliente"); --help lists each code with its
+    word, and a wrong or ambiguous value is refused with that list. Options and positional
+    arguments alike."""
 
     def __init__(self, codes: list[str], words: str | dict[str, str]) -> None:
         self.codes = codes
@@ -112,9 +114,21 @@ class Choices:
         for code in self.codes:
             if wanted in (folded(code), folded(self.word(code))):
                 return code
+        # a word of the shown phrase, as a person types it ("cliente" for "o cliente", "ninguém" for
+        # "ninguém: parar de esperar"): the one choice whose words hold every word typed
+        typed = words_of(text)
+        if any(len(w) >= 3 for w in typed):
+            holding = [code for code in self.codes if set(typed) <= set(words_of(self.word(code)))]
+            if len(holding) == 1:
+                return holding[0]
         # argparse's own words for it, the choices said in words
         raise argparse.ArgumentTypeError(_("invalid choice: %(value)r (choose from %(choices)s)") % {
             "value": text, "choices": self.listing() or ", ".join(map(repr, self.codes))})
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as compared with those typed (folded, without punctuation)."""
+    return re.findall(r"\w+", folded(text))
 
 
 def folded(text: str) -> str:
