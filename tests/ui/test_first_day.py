@@ -391,7 +391,7 @@ async def test_the_first_day(make_app, tmp_path, size):
         assert "Next: CO.2.3 design it: press w." in asked(app)
         await keys(pilot, "w")
         await form(pilot, scope="The router in Acme's back office", risks="Acme is offline while it restarts")
-        assert "It is a task for PT: Sam Ortiz does it, at the keyboard as themselves." in asked(app), asked(app)
+        assert "It is a task for Practitioner: Sam Ortiz does it, at the keyboard as themselves." in asked(app), asked(app)
 
     async def build(pilot):
         pilot.app.open_record("CHG-0001")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from vse_tui.core.evidence.guide import reason_kind
+from vse_tui.core.model.data import role_name
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _
@@ -55,10 +56,11 @@ def roles_text(step) -> str:
     """Whose task `step` is, when the person at the keyboard holds none of its roles."""
     if not step.roles:
         return ""
+    roles = ", ".join(role_name(code) for code in step.roles)  # the roles by their names, not their codes
     if step.holders:
         return _("a task for {roles}: {people} does it, at the keyboard as themselves").format(
-            roles=", ".join(step.roles), people=" or ".join(step.holders))
-    return _("a task for {roles}: nobody holds it yet (g → Roles)").format(roles=", ".join(step.roles))
+            roles=roles, people=_(" or ").join(step.holders))
+    return _("a task for {roles}: nobody holds it yet (g → Roles)").format(roles=roles)
 
 
 def marks(steps) -> Text:

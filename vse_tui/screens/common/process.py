@@ -98,7 +98,7 @@ COLUMNS: dict[str, list[Column]] = {
                        (N_("starts"), "starts_at", 16, _local), (N_("repeats"), "recurrence", 7, None)],
     # a role by its name, not its code (MGT, PT): the list is read by people, not by the standard
     "role_assignments": [(N_("id"), "id", 8, None), (N_("role"), "role", 24, _role),
-                         (N_("person"), ListField("person", names="people"), 16, None), (N_("area"), "area", 10, _area),
+                         (N_("person"), ListField("person", names="people"), 12, None), (N_("area"), "area", 10, _area),
                          (N_("state"), "state", 10, None)],
     "performance_reports": [(N_("id"), "id", 8, None), (N_("title"), "title", 34, None),
                             (N_("status"), "status", 8, None), (N_("period end"), "period_end", 10, None)],

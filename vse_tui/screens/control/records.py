@@ -40,6 +40,7 @@ from vse_tui.core.governance.people import name_of
 from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.model.data import status_name
 from vse_tui.i18n import N_, _, formats, ngettext
 from vse_tui.i18n.formats import week_start
 from vse_tui.screens.common.base import BaseScreen, go_back
@@ -88,7 +89,7 @@ def new_change(screen) -> None:
 
     def done(result) -> None:
         if result is not None:
-            screen.notify(_("Saved {ref} ({status})").format(ref=result.id, status=_(result.status)),
+            screen.notify(_("Saved {ref} ({status})").format(ref=result.id, status=status_name(result.status)),
                           title=_("Change requested"))
             screen.reload()
             screen.app.open_record(result.id)
