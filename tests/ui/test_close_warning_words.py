@@ -24,3 +24,15 @@ def test_the_close_warning_names_what_lacks_in_words(store, lang, words):
         warning = IncidentDetailScreen._steps_not_taken(SimpleNamespace(store=store), store.get("incidents", inc.id))
     assert words in warning and "IN.2.2, WP.02)" in warning, warning
     assert not CODE_THEN_COLON.search(warning), warning
+
+
+def test_a_step_code_the_evidence_already_says_is_said_once(store):
+    """Restored but the affected party never told: the evidence's words end with the step's code
+    already, the warning does not repeat it."""
+    from vse_tui.core.incidents.process import restore
+
+    inc = log_incident(store, "La imprimante ne répond plus", reporter="Paul Martin")
+    restore(store, inc.id, solution="Papier retiré")
+    with using("pt_BR"):
+        warning = IncidentDetailScreen._steps_not_taken(SimpleNamespace(store=store), store.get("incidents", inc.id))
+    assert "IN.2.4" in warning and not re.search(r"\(IN\.2\.4\)\s*\(IN\.2\.4\)", warning), warning

@@ -526,8 +526,8 @@ class IncidentDetailScreen(BaseScreen):
         skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
         # what the evidence lacks in words, the step's code after them: never a code glued to a colon
         # in the middle of the sentence ("preuve IN.2.3:")
-        lacking = [pgettext("evidence lacks", "{what} ({ref})").format(ref=s.task, what="; ".join(s.new))
-                   for s in steps if s.performed and s.new]
+        lacking = [what if s.task in what else pgettext("evidence lacks", "{what} ({ref})").format(ref=s.task, what=what)
+                   for s in steps if s.performed and s.new for what in ["; ".join(s.new)]]  # its code said once
         if any(s.task in items_only and not s.performed for s in steps):
             lacking.insert(0, _("a configuration item (classified as {category}, none named; IN.2.2, WP.02)").format(
                 category=inc.category))

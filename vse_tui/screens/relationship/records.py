@@ -4,7 +4,7 @@ service performance report."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.lookup import resolve
 from vse_tui.core.relationship.process import FEEDBACK_NEXT, feedback_step, last_feedback_company, log_feedback
-from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.i18n import N_, _, formats, ngettext, pgettext
 from vse_tui.paths import export_dir
 from vse_tui.reports import performance as perf
 from vse_tui.reports.performance import current_quarter, parse_period, save
@@ -198,13 +198,23 @@ def _two_lines(heading: str) -> str:
 
 
 def _short(minutes: int | None) -> str:
-    """A duration in a narrow column: 45m, 3h 05m, 46h."""
+    """A duration in a narrow column, with the language's units: 45m, 3h 05m, 46h (en); 45min,
+    3h 05min (es, pt_BR, fr)."""
     if minutes is None:
         return "-"
+    _day, hour, minute = formats.locale().units
     h, m = divmod(int(minutes), 60)
     if h >= 10:
-        return f"{h + (1 if m >= 30 else 0)}h"
-    return f"{h}h {m:02d}m" if h else f"{m}m"
+        return f"{h + (1 if m >= 30 else 0)}{hour}"
+    return f"{h}{hour} {m:02d}{minute}" if h else f"{m}{minute}"
+
+
+def period_title(period: dict[str, str]) -> str:
+    """The report's title: its period and that period's first and last days as the language writes
+    them (01/10/2026 – 31/12/2026), the period's name as it is typed (2026-Q4)."""
+    return _("Service performance {period} ({start} – {end})").format(
+        period=period["label"], start=formats.date_text(date.fromisoformat(period["from"][:10])),
+        end=formats.date_text(date.fromisoformat(period["to"][:10])))
 
 
 def _bar(value: int, top: int, block: str = "█", width: int = 20) -> str:
@@ -262,7 +272,7 @@ class PerformanceScreen(BaseScreen):
             return
         self.report = None  # the figures on screen are for another period until these are counted
         self.query_one("#perf-head", Static).update(Text(_("Counting {n} incidents of {period}…").format(
-            n=f"{many:,}", period=self.period.label), style="dim"))
+            n=formats.number(many), period=self.period.label), style="dim"))
         period, customer = self.period, self.customer
 
         def shown(report) -> None:
@@ -275,8 +285,7 @@ class PerformanceScreen(BaseScreen):
         self.report = report
         p = report["period"]
         panel = self.query_one("#perf")
-        panel.border_title = _("Service performance {period} ({start} – {end})").format(
-            period=p["label"], start=p["from"], end=p["to"])
+        panel.border_title = period_title(p)
         panel.border_subtitle = _("[ ] period · / choose · s save draft · x export")
         who = report["customer"] or _("all customers")
         self.query_one("#perf-head", Static).update(Text.assemble(
