@@ -266,6 +266,19 @@ def test_incident_list_filters_by_a_state_as_the_list_says_it_or_as_stored(run, 
     assert _said(lang, "status", "opened") in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_outbox_help_says_the_states_as_the_outbox_lists_them(lang, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    try:
+        with pytest.raises(SystemExit):
+            main(["--lang", lang, "mail", "--help"])
+    finally:
+        i18n.set_language("en")
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("outbox"))
+    for state in ("queued", "sent", "refused", "bounced"):
+        assert _said(lang, "mail", state) in line and not re.search(rf"\b{state}\b", line), line
+
+
 @pytest.mark.parametrize(("lang", "typed"), [("pt_BR", ("cliente", "fornecedor", "ninguém")),
                                              ("es", ("cliente", "proveedor", "nadie")),
                                              ("fr", ("client", "fournisseur", "personne"))])
