@@ -22,7 +22,7 @@ from ..core.governance.people import set_login
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
-from ..core.present.labels import code_word
+from ..core.present.labels import code_word, roles_named
 from ..reports import improvement, performance
 from ..reports.audit import audit_json, write_markdown
 from ..reports.audit_pack import write_pack
@@ -71,7 +71,8 @@ def cmd_people_add(args) -> int:
                                    affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
                                    ssh_key=_read_key(args.ssh_key), organisation=args.organisation,
                                    language=args.language)
-    print((person.id or "") + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    # its id first (scripts read it), then the roles it now holds by their names
+    print((person.id or "") + (f"  {roles_named(label(a) for a in added)}" if added else ""))
     return EXIT_OK
 
 
