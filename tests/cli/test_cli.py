@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from vse_tui import i18n
 from vse_tui.cli import main
 from vse_tui.store.columns import SCHEMA_VERSION
 
@@ -111,6 +112,13 @@ def test_standard_json_prints_the_whole_model(capsys):
     model = json.loads(capsys.readouterr().out)
     assert set(model) >= {"processes", "activities", "tasks", "roles", "work_products"}
     assert len(model["tasks"]) == 40 and len(model["work_products"]) == 21
+    try:  # as text: each task with the roles that perform it, by their names in the language spoken
+        assert main(["--lang", "fr", "standard"]) == 0
+    finally:
+        i18n.set_language("en")
+    text = capsys.readouterr().out
+    assert "    CO.2.4  Construire le changement  (Praticien)\n" in text, text
+    assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT|CUS|SUP)\b", text)
 
 
 def test_demo_then_export_gives_the_records_of_every_process(demo_db, tmp_path, capsys):
