@@ -78,8 +78,9 @@ def _customer_text(data: dict[str, Any]) -> str:
     """The customers' view: feedback by type, the complaints said, each customer against the agreement."""
     perf = data["performance"]
     per_customer = "; ".join(
-        _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
-            customer=shown_name(r["customer"]), incidents=r["incidents"],
+        ngettext("{customer}: {n} incident, {resolved} resolved in time, {breached} breached",
+                 "{customer}: {n} incidents, {resolved} resolved in time, {breached} breached", r["incidents"]).format(
+            customer=shown_name(r["customer"]), n=r["incidents"],
             resolved=pct(r["resolution_met"], r["resolution_measured"]), breached=r["breached"])
         for r in perf["rows"]) or _("no incidents")
     fb = perf["total"]["feedback"]
@@ -98,11 +99,22 @@ def _customer_text(data: dict[str, Any]) -> str:
     return customer + "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
 
 
+def _deployed(change_type: str, n: int) -> str:
+    """'3 normal': how many changes of a type were deployed, the type agreeing with the count."""
+    if change_type == "emergency":
+        return ngettext("{n} emergency", "{n} emergency", n).format(n=n)
+    if change_type == "normal":
+        return ngettext("{n} normal", "{n} normal", n).format(n=n)
+    if change_type == "pre-approved":
+        return ngettext("{n} pre-approved", "{n} pre-approved", n).format(n=n)
+    return f"{n} {words.change_type(change_type)}"
+
+
 def _provider_text(data: dict[str, Any]) -> str:
     """The provider's view: incidents per quarter, changes deployed and failed, time spent."""
     t = data["performance"]["total"]
     trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
-    deployed = ", ".join(f"{n} {words.change_type(k)}" for k, n in sorted(data["changes_deployed"].items())) or _("none")
+    deployed = ", ".join(_deployed(k, n) for k, n in sorted(data["changes_deployed"].items())) or _("none")
     return "\n".join((
         _("Incidents opened per quarter: {trend}.").format(trend=trend),
         _("Changes deployed: {deployed}; failed tests: {failed}; rejected requests: {rejected}.").format(
