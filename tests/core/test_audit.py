@@ -174,3 +174,18 @@ def test_the_improvement_draft_counts_one_incident_and_one_change_in_the_singula
     with i18n.using("pt_BR"):
         assert "Acme: 1 incidente, 100% resolvidos no prazo, 1 fora do prazo" in improvement._customer_text(data)
         assert "1 emergencial, 8 normais;" in improvement._provider_text(data)
+
+
+def test_a_period_of_one_incident_is_said_in_the_singular():
+    from vse_tui import i18n
+    from vse_tui.core.model.records.relationship import PerformanceReport
+    from vse_tui.core.present.display import item_text
+
+    total = {"incidents": 1, "response_met": 1, "response_measured": 1, "resolution_met": 1, "resolution_measured": 1,
+             "breached": 0, "reopened": 0}
+    data = {"policy": None, "objectives": "", "period": {"label": "2026-11"}, "performance": {"total": total}}
+    assert "In 2026-11: 1 incident; response met 100%" in improvement._goals_text(data)
+    with i18n.using("fr"):
+        assert "En 2026-11 : 1 incident ; réponse dans le délai 100\u00a0%" in improvement._goals_text(data)
+    report = PerformanceReport.model_construct(period_performance={"total": {**total, "changes_deployed": 2}})
+    assert item_text(report, "period_performance", {}).startswith("1 incident; response within target 100%")

@@ -65,9 +65,11 @@ def _goals_text(data: dict[str, Any]) -> str:
     goals = (_("Objectives ({policy}): {objectives}").format(
         policy=data["policy"], objectives=data["objectives"].strip() or _("none written")) + "\n" if data["policy"]
              else _("No approved policy yet: objectives cannot be checked (GO.2.2).") + "\n")
-    goals += _("In {period}: {incidents} incidents; response met {response}, resolved in time {resolved}; {breached} "
-               "breached a target; {reopened} reopened.").format(
-                   period=data["period"]["label"], incidents=t["incidents"],
+    goals += ngettext("In {period}: {n} incident; response met {response}, resolved in time {resolved}; {breached} "
+                      "breached a target; {reopened} reopened.",
+                      "In {period}: {n} incidents; response met {response}, resolved in time {resolved}; {breached} "
+                      "breached a target; {reopened} reopened.", t["incidents"]).format(
+                   period=data["period"]["label"], n=t["incidents"],
                    response=pct(t["response_met"], t["response_measured"]),
                    resolved=pct(t["resolution_met"], t["resolution_measured"]), breached=t["breached"],
                    reopened=t["reopened"])

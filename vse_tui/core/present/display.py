@@ -186,9 +186,11 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
             return _("figures of the period (see the table)")
         def pct(met: int, measured: int) -> str:
             return formats.percent(100 * met / measured) if measured else "-"
-        return _("{incidents} incidents; response within target {response}, resolution within target "
-                 "{resolution}; {changes} changes deployed").format(
-            incidents=total.get("incidents", 0),
+        return ngettext("{n} incident; response within target {response}, resolution within target "
+                        "{resolution}; {changes} changes deployed",
+                        "{n} incidents; response within target {response}, resolution within target "
+                        "{resolution}; {changes} changes deployed", total.get("incidents", 0)).format(
+            n=total.get("incidents", 0),
             response=pct(total.get("response_met", 0), total.get("response_measured", 0)),
             resolution=pct(total.get("resolution_met", 0), total.get("resolution_measured", 0)),
             changes=total.get("changes_deployed", 0))
