@@ -300,7 +300,7 @@ def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
     assert main(["import", "cis", str(csv_file), "--db", db]) == 1  # no terminal, no --yes: nothing stored
     assert "nothing was stored" in capsys.readouterr().err
     assert main(["import", "cis", str(csv_file), "--yes", "--db", db]) == 0
-    assert "imported 2 configuration items; 1 rows rejected" in capsys.readouterr().out
+    assert "imported 2 configuration items; 1 row rejected" in capsys.readouterr().out
     assert main(["ci", "list", "--format", "json", "--db", db]) == 0
     items = json.loads(capsys.readouterr().out)
     assert [(i["id"], i["name"], i["type"]) for i in items] == [("CI-0001", "NAS", "hardware"), ("CI-0002", "Router", "network")]

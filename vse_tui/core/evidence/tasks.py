@@ -723,8 +723,8 @@ def _holders(store: StorePort) -> dict[str, list[str]]:
     for kind, code in (("customers", "CUS"), ("suppliers", "SUP")):
         n = store.count(kind)
         if n:
-            counted = (ngettext("{n} customers", "{n} customers", n) if kind == "customers" else
-                       ngettext("{n} suppliers", "{n} suppliers", n))
+            counted = (ngettext("{n} customer", "{n} customers", n) if kind == "customers" else
+                       ngettext("{n} supplier", "{n} suppliers", n))
             out.setdefault(code, []).append(counted.format(n=n))
     return out
 
