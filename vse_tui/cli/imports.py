@@ -159,11 +159,11 @@ def _words_read(plan) -> list[str]:
         say(_("status words no table knows, placed (the word is kept on each incident and in its history):"))
         for (word, state, how), n in sorted(plan.placed.items(), key=lambda item: -item[1])[:SHOWN]:
             other = "waiting for customer" if state == "in progress" else "in progress"
-            say(ngettext("  {word} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{raw}={other}'",
+            say(ngettext("  {word} -> {state}: {how} ({n} row); to say otherwise: --map-value 'state:{raw}={other}'",
                          "  {word} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{raw}={other}'",
                          n).format(word=repr(word), raw=word, state=state, how=how, n=n, other=other))
     if plan.no_close_date:
-        say(ngettext("note: {n} closed tickets have no close date in the file (no close or duration column): their "
+        say(ngettext("note: {n} closed ticket has no close date in the file (no close or duration column): its "
                      "dates are left empty, never taken from a later update",
                      "note: {n} closed tickets have no close date in the file (no close or duration column): their "
                      "dates are left empty, never taken from a later update", plan.no_close_date).format(

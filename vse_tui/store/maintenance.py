@@ -180,7 +180,7 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
             if len(problems) > 1:
                 more = len(problems) - 1
                 raise DatabaseError(ngettext(
-                    "{source} cannot be restored: {problem} (and {n} more problems); nothing was changed",
+                    "{source} cannot be restored: {problem} (and {n} more problem); nothing was changed",
                     "{source} cannot be restored: {problem} (and {n} more problems); nothing was changed",
                     more).format(source=source, problem=problems[0], n=more))
             raise DatabaseError(_("{source} cannot be restored: {problem}; nothing was changed").format(

@@ -369,7 +369,7 @@ def _impacted_items_updated(ctx: _Context, rec: Any) -> list[str]:
         missing = [u for u in ch.impacted_cis
                    if not ctx.store.exists("configuration_items", {"uuid": u, "changes__has": ch.uuid})]
         if missing:
-            return [ngettext("{id} was deployed but {n} of its items do not record it",
+            return [ngettext("{id} was deployed but {n} of its items does not record it",
                              "{id} was deployed but {n} of its items do not record it", len(missing)).format(
                 id=ch.id, n=len(missing))]
     return [] if changes else [_("no deployed change is recorded on it")]
@@ -601,7 +601,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     if task.code in SPECIFIC_TEXT:
         out += _("; and {rule}").format(rule=_(SPECIFIC_TEXT[task.code]))
     if task.cadence_days:
-        out += ngettext("; stale after the shop's review interval (default {n} days)",
+        out += ngettext("; stale after the shop's review interval (default {n} day)",
                         "; stale after the shop's review interval (default {n} days)", task.cadence_days).format(
             n=task.cadence_days)
     return out
@@ -704,7 +704,7 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
     state = "done" if ok else ("partly done" if latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
         state = "stale"
-        lines.append(Line(False, ngettext("last recorded more than {n} days ago", "last recorded more than {n} days ago",
+        lines.append(Line(False, ngettext("last recorded more than {n} day ago", "last recorded more than {n} days ago",
                                           interval).format(n=interval)))
     return state, lines, latest
 
@@ -876,7 +876,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
         last = min(w["at"] for w in performed)
         if interval and ctx.now - clock.parse_datetime(last) > timedelta(days=interval):
             state = "stale"
-            why.append(Line(False, ngettext("performed more than {n} days ago (the shop's review interval)",
+            why.append(Line(False, ngettext("performed more than {n} day ago (the shop's review interval)",
                                             "performed more than {n} days ago (the shop's review interval)",
                                             interval).format(n=interval)))
     else:
