@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..core.control.queries import changes_deployed_between
 from ..core.evidence.due import due_items
@@ -79,7 +79,7 @@ def _goals_text(data: dict[str, Any]) -> str:
 def _customer_text(data: dict[str, Any]) -> str:
     """The customers' view: feedback by type, the complaints said, each customer against the agreement."""
     perf = data["performance"]
-    per_customer = "; ".join(
+    per_customer = pgettext("list separator", "; ").join(
         ngettext("{customer}: {n} incident, {resolved} resolved in time, {breached} breached",
                  "{customer}: {n} incidents, {resolved} resolved in time, {breached} breached", r["incidents"]).format(
             customer=shown_name(r["customer"]), n=r["incidents"],
@@ -95,7 +95,7 @@ def _customer_text(data: dict[str, Any]) -> str:
         for c in data["complaints"]:
             key = c.strip().rstrip(".")
             counted[key] = counted.get(key, 0) + 1
-        listed = "; ".join(ngettext("{complaint}", "{complaint} ({n} times)", n).format(complaint=c, n=n)
+        listed = pgettext("list separator", "; ").join(ngettext("{complaint}", "{complaint} ({n} times)", n).format(complaint=c, n=n)
                            for c, n in list(counted.items())[:10])
         customer += "\n" + _("Complaints: {complaints}.").format(complaints=listed)
     return customer + "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
@@ -130,12 +130,12 @@ def _issues_text(data: dict[str, Any]) -> str:
     issues = []
     if data["open_role_warnings"]:
         issues.append(_("Role warnings not acknowledged: {warnings}").format(
-            warnings="; ".join(data["open_role_warnings"])))
+            warnings=pgettext("list separator", "; ").join(data["open_role_warnings"])))
     if data["acknowledged_role_warnings"]:
         issues.append(_("Role warnings accepted with a mitigation: {warnings}").format(
-            warnings="; ".join(data["acknowledged_role_warnings"])))
+            warnings=pgettext("list separator", "; ").join(data["acknowledged_role_warnings"])))
     if data["overdue_reviews"]:
-        issues.append(_("Overdue: {items}").format(items="; ".join(data["overdue_reviews"])))
+        issues.append(_("Overdue: {items}").format(items=pgettext("list separator", "; ").join(data["overdue_reviews"])))
     return "\n".join(issues) or _("None found in the records.")
 
 

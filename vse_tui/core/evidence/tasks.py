@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 
 from ..governance.approvals import content_hash
 from ..governance.approvals import state as approval_state
@@ -594,7 +594,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
             text += _(", approved in its current content")
         parts.append(text)
     inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
-    out = "; ".join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
+    out = pgettext("list separator", "; ").join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
         roles=roles_named(task.roles, _(" or ")))
     if inputs:
         out += _("; with its inputs {inputs} at that time").format(inputs=", ".join(inputs))
@@ -850,7 +850,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             if cited is not None:
                 why.append(cited)
         elif rejected:
-            why.append(Line(False, _("{label}: {refused}").format(label=label, refused="; ".join(
+            why.append(Line(False, _("{label}: {refused}").format(label=label, refused=pgettext("list separator", "; ").join(
                 _("{record}: {problems}").format(record=rid, problems=", ".join(p)) for rid, p in rejected)),
                             [rid for rid, _ in rejected]))
         elif tagged:
