@@ -137,3 +137,32 @@ def test_the_audit_pack_lists_the_covered_approvals_for_the_assessor(store, tmp_
     page = next(p for p in out.rglob("audit-check*.md")).read_text(encoding="utf-8")
     assert "Warnings answered with a compensating control (1)" in page
     assert "One person writes and approves every document" in page and "BGO-0001" in page
+
+
+def test_the_map_and_the_check_judge_an_own_approval_by_one_function(store):
+    """Two people hold the approving role: a policy its author approved is no evidence of GO.2.2, with
+    the audit check's words as the why; approved by the other, it is, and the check finds nothing."""
+    from vse_tui.core.evidence.tasks import evidence_map
+    from vse_tui.core.governance.roles import add_person
+
+    from ..conftest import acting
+
+    def go_2_2():
+        task = next(t for t in evidence_map(store) if t.task == "GO.2.2")
+        return task.state, " ".join(task.missing)
+
+    kim, _ = add_person(store, "Kim Lee", roles="SM,MGT", os_user="kim")
+    fields = gov.policy_defaults()
+    fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
+    gov.save_policy_draft(store, fields)
+    pol = gov.approve_policy(store, gov.approval(store, None))
+    said = "approved in v2 by Tester, who wrote it, while another person of the shop holds the approving role"
+    assert [f.what for f in review(store)[0] if f.rule == "self-approval"] == [said]
+    state, why = go_2_2()
+    assert state == "partly done" and said in why
+    answer_sole_approver(store, "self")  # an answer for a shop of one covers nothing in a shop of two
+    assert go_2_2()[0] == "partly done"
+    with acting(store, kim):
+        approve(store, "policies", pol.id)
+    assert go_2_2() == ("done", "")
+    assert not [f for f in review(store)[0] if f.rule == "self-approval"]

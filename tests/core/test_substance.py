@@ -8,6 +8,7 @@ from vse_tui.core.evidence import audit_check
 from vse_tui.core.evidence.substance import Index, placeholder, problems
 from vse_tui.core.evidence.tasks import evidence_map, summary
 from vse_tui.core.governance import process as gov
+from vse_tui.core.governance.roles import answer_sole_approver
 from vse_tui.core.model.records import Supplier
 from vse_tui.core.model.standard import load_standard
 from vse_tui.store import Actor, open_store
@@ -35,6 +36,7 @@ def _policy(objectives: str) -> dict:
 
 
 def test_the_apps_starting_text_left_unchanged_is_not_the_shops_own(store):
+    answer_sole_approver(store, "self")  # a shop of one: its own approvals count, covered by a second look
     gov.save_policy_draft(store, gov.policy_defaults())  # the wizard's objectives, as offered
     pol = gov.approve_policy(store, gov.approval(store, None))
     m = {t.task: t for t in evidence_map(store)}

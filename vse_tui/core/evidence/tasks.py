@@ -42,7 +42,7 @@ from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words
 from ..relationship.queries import current_customers
-from .duties import counts
+from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, offered, placeholder
 from .substance import problems as substance_problems
@@ -126,6 +126,7 @@ class _Context:
         self._roles: dict[tuple[str | None, str, str | None], set[str]] = {}
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
+        self._people: tuple[set[str], set[str]] | None = None
 
         self.substance = Index(store, now)
 
@@ -153,6 +154,12 @@ class _Context:
         if self._names is None:
             self._names = self.store.titles("people")
         return self._names.get(person or "", person or "?")
+
+    def people(self) -> tuple[set[str], set[str]]:
+        """The people of the shop holding a role, and those whose own approvals an answer covers."""
+        if self._people is None:
+            self._people = (internal_people(self.store), mitigated_people(self.store))
+        return self._people
 
     def acknowledged(self, record_uuid: str) -> bool:
         """A role warning met on this record was acknowledged with a written mitigation."""
@@ -256,7 +263,12 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
         else:  # the approver is who performed it: one holding the task's role, if any did
 
             current = content_hash(rec)
-            signers = [a.person for a in rec.approvals if a.content == current and a.person]
+            # an approval of one's own content counts as the audit check says (one function decides)
+            judged = counted_approvals(ctx.store, rec, *ctx.people())
+            signers = [a.person for a in judged.counted if a.content == current and a.person]
+            own = [s for s in judged.refused if s.approval.content == current]
+            if own and not signers:
+                problems.append(problem(own[-1].why, "self-approval"))
             at = row["at"] if row else clock.iso(ctx.now) or ""
             performer = next((p for p in reversed(signers) if ctx.roles(p, at, task.code) & set(task.roles)),
                              signers[-1] if signers else None)
