@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, ngettext
 
 from ..governance.approvals import APPROVE_TASK, content_items
-from ..governance.people import roles_of
+from ..governance.people import approvers, roles_of
 from ..kernel import clock
 from ..kernel.placeholder import counts, placeholder
 
@@ -172,9 +172,9 @@ def evidence_problem(store: StorePort, mitigation: str, written: datetime, now: 
 
 
 def internal_people(store: StorePort) -> set[str]:
-    """The people of the shop holding a role now."""
-    internal = {u for (u,) in store.rows("people", ["uuid"], {"affiliation": "internal"})}
-    return {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})} & internal
+    """The people of the shop who could approve something (`roles.approvers`): who decides whether
+    another person could have approved, and whether the shop is one of one for its approvals."""
+    return approvers(store)
 
 
 def _writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
@@ -208,7 +208,8 @@ class SelfApproval:
 
 
 def mitigated_people(store: StorePort) -> set[str]:
-    """The people with an acknowledged mitigation that names a countable check."""
+    """The people with an acknowledged mitigation that names a countable check: in a shop of one
+    approver, theirs is the answer that covers the approvals of their own documents."""
 
     return {p for p, text in store.rows("acknowledgements", ["person", "mitigation"]) if p and check_of(text)}
 
@@ -246,7 +247,7 @@ def self_approvals(store: StorePort, record: Record, people: set[str] | None = N
         if [p for p in people - {a.person} if roles_of(store, p) & task_roles]:
             why = _("approved in v{version} by {person}, who wrote it, while another person of the shop holds the "
                     "approving role").format(version=a.version, person=a.by)
-        elif people - {a.person}:
+        elif people - {a.person}:  # another could approve other documents, not this one
             why = _("approved in v{version} by {person}, who wrote it, while nobody else holds the approving role "
                     "({roles}): give one of these roles to someone else, or have someone else write it").format(
                 version=a.version, person=a.by, roles=", ".join(sorted(task_roles)))
@@ -276,15 +277,11 @@ class Counted:
 def counted_approvals(store: StorePort, record: Record, people: set[str] | None = None,
                       mitigated: set[str] | None = None) -> Counted:
     """Which of the record's approvals count. An approval of one's own content counts only where
-    the one-person shop's answer covers it, and is no finding once someone who did not write that
-    content approved it too (what the finding asks); every other approval counts here (whether its
-    approver held the role is judged apart). The evidence map and the audit check both ask this."""
+    the one-person shop's answer covers it; every other approval counts here (whether its approver
+    held the role is judged apart). The evidence map and the audit check both ask this."""
 
     own = self_approvals(store, record, people, mitigated)
-    mine = {id(s.approval) for s in own}
-    # the same content approved by someone who did not write it: what the finding asks was done
-    seconded = {a.content for a in record.approvals if a.meaning == "approved" and a.person and id(a) not in mine}
-    refused = [s for s in own if not s.mitigated and s.approval.content not in seconded]
+    refused = [s for s in own if not s.mitigated]
     ids = {id(s.approval) for s in refused}
     return Counted([a for a in record.approvals if id(a) not in ids], refused, [s for s in own if s.mitigated])
 
