@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "change": ("control", "steps"),
     "ci": ("control",),
     "feedback": ("relationship", "steps"),
+    "suppliers": ("relationship",),
     "training": ("steps",),
     "setup": ("steps",),
     "record": ("steps",),

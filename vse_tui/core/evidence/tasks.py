@@ -41,7 +41,7 @@ from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words
-from ..relationship.queries import current_customers
+from ..relationship.queries import current_customers, without_suppliers
 from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, offered, placeholder
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..model.standard import Standard, Task, TaskIO, WorkProduct
 
 STATES = ("done", "partly done", "not started", "stale")
+SUPPLIER_AGREEMENT = "WP.21"
 SCAN = 25  # candidate records examined per output, newest first
 FIRST_PASS_TASKS = ("GO.3.1", "GO.3.2")
 
@@ -129,6 +130,12 @@ class _Context:
         self._people: tuple[set[str], set[str]] | None = None
 
         self.substance = Index(store, now)
+        # the shop recorded that it has no suppliers: no task waits for a supplier agreement
+        self.no_suppliers = without_suppliers(store)
+
+    def needed(self, wp: str | None) -> bool:
+        """Whether a task needs `wp` in this shop: a supplier agreement (WP.21) only with suppliers."""
+        return not (wp == SUPPLIER_AGREEMENT and self.no_suppliers)
 
     def history(self, uuid: str) -> list[dict[str, Any]]:
         if uuid not in self._history:
@@ -297,7 +304,7 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
 
     out: list[str] = []
     for io in task.inputs:
-        if io.wp is None or io.condition or io.wp == output_wp:
+        if io.wp is None or io.condition or io.wp == output_wp or not ctx.needed(io.wp):
             continue
         wp = ctx.standard.wp(io.wp)
         statuses = _satisfying(wp, io)
@@ -780,10 +787,14 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
     if first_pass:
         notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet") if at is None
                      else _("first pass: run on the approved policy, before any policy update from feedback"))
+    unneeded = {io.wp for io in (*task.inputs, *task.outputs) if io.wp and not ctx.needed(io.wp)}
+    if unneeded:
+        notes.append(_("no supplier agreement (WP.21) needed: the shop recorded that it has no suppliers"))
     if at is None:
         checks = [_check(io, statuses, standard) for io in task.inputs]
         if first_pass:  # the approved policy stands for the updated one, as the note says
             checks = [replace(c, ok=True) if c.wp == "WP.14" else c for c in checks]
+        checks = [c if ctx.needed(c.wp) else replace(c, ok=True) for c in checks]  # as the note says
         return checks, notes
     out = []
     for io in task.inputs:
@@ -793,7 +804,8 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
         wp = standard.wp(io.wp)
         kind = kind_of_wp(io.wp)
         found = [s for s in wp.statuses if (t := ctx.first_in(kind, (s,))) is not None and t <= at]
-        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found)
+        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found) \
+            or not ctx.needed(io.wp)
         present = statuses.get(io.wp, {})
         ref = next((present[s] for s in reversed(found) if s in present), None)
         out.append(ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref))
@@ -817,6 +829,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                             {r: holders.get(r, []) for r in task.roles}, inputs, trained, latest, state, lines, notes)
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
+    wanted = [io for io in wanted if ctx.needed(io.wp)] or wanted
     why: list[Line] = []
     performed: list[dict[str, Any]] = []
     outputs: list[ProductCheck] = []
