@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -219,17 +220,28 @@ def test_people_add_and_roles_check(tmp_path, capsys):
     assert main(["export", "--db", db, "--out", str(tmp_path / "e.json")]) == 1
     assert main(["incident", "add", "first", "--db", db]) == 0
     assert main(["roles", "check", "--db", db]) == 0
-    assert capsys.readouterr().out.splitlines()[-1]== "A Service Manager is required (SM)"
+    assert capsys.readouterr().out.splitlines()[-1] == "A Service Manager is required"
     assert main(["people", "add", "Kim Lee", "--email", "kim@x.example", "--roles", "SM,CM,IM", "--db", db]) == 0
     assert capsys.readouterr().out.split()[0] == "PER-0001"
     assert main(["roles", "check", "--db", db]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == ["Kim Lee: One person writes and approves every document (SM and CM and IM)",
-                   "Kim Lee: Control Manager and Incident Manager should be different people (CM and IM)"]
+    # the roles by their names, never their codes (SM is English in every language)
+    assert out == ["Kim Lee: One person writes and approves every document (Service Manager and Control Manager "
+                   "and Incident Manager)",
+                   "Kim Lee: Control Manager and Incident Manager should be different people (Control Manager and "
+                   "Incident Manager)"]
     assert main(["people", "add", "Sam", "--roles", "CM:change", "--db", db]) == 1
     assert main(["roles", "list", "--format", "json", "--db", db]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["name"], r["roles"]) for r in rows] == [("Kim Lee", "SM CM IM")]
+    assert main(["people", "add", "Sam Ortiz", "--roles", "IM,PT:incident", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "fr", "roles", "check", "--db", db]) == 0
+    said = capsys.readouterr().out
+    # a practitioner's area inside the warning's brackets, with no bracket of its own; no role code
+    assert "Sam Ortiz : Un gestionnaire ne devrait pas être aussi praticien dans le même domaine (Gestionnaire des " \
+           "incidents et Praticien des incidents)" in said, said
+    assert not re.search(r"\([^()]*\(", said) and not re.search(r"\b(SM|CM|IM|PT)\b", said), said
 
 
 def test_report_audit_json_on_an_empty_database(tmp_path, capsys):

@@ -79,9 +79,11 @@ def test_the_audit_pack_has_a_page_per_work_product_and_links_only_inside_itself
     agr = (pack / "wp" / "WP.03.md").read_text(encoding="utf-8")
     assert ("| approved by | role held | meaning | when | how | version | content sha256 | recorded by (login@host) "
             "| signature |") in agr
-    # Kim approved under her login on her laptop, holding her roles; the customer's contact holds CUS
-    assert re.search(r"^\| Kim Lee \| CM, MGT, SM \| approved \| .* \| kim@kim-laptop \(Kim Lee\) \|", agr, flags=re.M), agr
-    assert re.search(r"^\| [^|]+ \| CUS \| accepted by the customer \(Accepted by e-mail", agr, flags=re.M)  # noted by the shop
+    # Kim approved under her login on her laptop, holding her roles (by their names); the customer's contact
+    # holds the Customer role
+    assert re.search(r"^\| Kim Lee \| Control Manager, Management of the VSE, Service Manager \| approved \| .* \| "
+                     r"kim@kim-laptop \(Kim Lee\) \|", agr, flags=re.M), agr
+    assert re.search(r"^\| [^|]+ \| Customer \| accepted by the customer \(Accepted by e-mail", agr, flags=re.M)  # noted by the shop
     chg = (pack / "wp" / "WP.11.md").read_text(encoding="utf-8")
     assert "| rejected: Covered by the vendor's own update next month. |" in chg  # a rejection shows its reason
 

@@ -40,7 +40,7 @@ from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
-from ..present.labels import field_words
+from ..present.labels import field_words, roles_named
 from ..relationship.queries import current_customers, without_suppliers
 from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
@@ -163,7 +163,7 @@ class _Context:
         return self._names.get(person or "", person or "?")
 
     def people(self) -> tuple[set[str], set[str]]:
-        """The people of the shop holding a role, and those whose own approvals an answer covers."""
+        """The people of the shop who could approve, and those whose own approvals an answer covers."""
         if self._people is None:
             self._people = (internal_people(self.store), mitigated_people(self.store))
         return self._people
@@ -292,7 +292,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
         held = ctx.roles(performer, at, task.code)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
             problems.append(problem(_("{who} held none of {roles} and no warning was acknowledged").format(
-                who=ctx.name(performer), roles=", ".join(task.roles)), "role"))
+                who=ctx.name(performer), roles=roles_named(task.roles)), "role"))
     problems += _input_problems(ctx, task, io.wp, at)
     return problems, {"record": rec.id, "at": at, "by": ctx.name(performer) if performer else row["operator"],
                       "kind": rec.KIND, "what": _("created") if row["action"] == "create" else
@@ -580,10 +580,11 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     standard = standard or load_standard()
     if task.code == "IN.1.1":
         return _("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
-                 "no placeholder text), recorded with IN.1.1 by a holder of {roles}").format(roles=", ".join(task.roles))
+                 "no placeholder text), recorded with IN.1.1 by a holder of {roles}").format(
+                     roles=roles_named(task.roles, _(" or ")))
     if task.code == "IN.1.2":
         return _("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
-                 "{roles}").format(roles=", ".join(task.roles))
+                 "{roles}").format(roles=roles_named(task.roles, _(" or ")))
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     parts = []
@@ -613,7 +614,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
         parts.append(text)
     inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
     out = "; ".join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
-        roles=", ".join(task.roles))
+        roles=roles_named(task.roles, _(" or ")))
     if inputs:
         out += _("; with its inputs {inputs} at that time").format(inputs=", ".join(inputs))
     if task.code in SPECIFIC_TEXT:

@@ -57,8 +57,8 @@ class IntakeResult:
     def line(self) -> str:
         if not self.outcomes and self.empty:
             return _("no message: {why}").format(why=self.empty)
-        parts = [ngettext("{n} new incidents", "{n} new incidents", self.count("new")).format(n=self.count("new")),
-                 ngettext("{n} replies", "{n} replies", self.count("reply")).format(n=self.count("reply"))]
+        parts = [ngettext("{n} new incident", "{n} new incidents", self.count("new")).format(n=self.count("new")),
+                 ngettext("{n} reply", "{n} replies", self.count("reply")).format(n=self.count("reply"))]
         if self.count("held"):
             parts.append(_("{n} held for a person (a stranger's mail to a closed incident)").format(n=self.count("held")))
         if self.count("bounce"):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext
 
 from ..kernel import clock
-from .labels import WORDED, code_word, field_name, field_words, figure_name, role_words
+from .labels import WORDED, code_word, field_name, field_words, figure_name, role_words, roles_named
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -146,6 +146,19 @@ def _entry_key(key: str) -> str:
     return _(ENTRY_KEYS[key]) if key in ENTRY_KEYS else key.replace("_", " ")
 
 
+def _records_of_their_own(name: str, value: Any) -> str:
+    """Entries kept as records of a kind of their own (the change schedule's `entries` names the kind
+    that holds them), said by that kind's name, never the name of its table; "" for anything else."""
+    if name != "entries" or not isinstance(value, str):
+        return ""
+    # here, not at the top: importing it loads pydantic
+    from ..model.records import KINDS, model_for
+
+    if value not in KINDS:
+        return ""
+    return _("each a record of its own: {kind}").format(kind=_(model_for(value).LABEL))
+
+
 def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     """One content item of a record as a person reads it ("" when not recorded): targets as
     'P1 15m/4h', service hours as 'Mon-Fri 08:30-17:30', a report's figures summed up."""
@@ -157,6 +170,11 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
         return ""
     if isinstance(value, str) and name in WORDED:
         return code_word(name, value)  # a choice's code, in words (the pack's "State: active" was English)
+    if name == "roles" and isinstance(value, list):  # an acknowledgement's roles: ["IM", "PT:incident"]
+        return roles_named(value)
+    own = _records_of_their_own(name, value)
+    if own:
+        return own
     how = field_hows(record.KIND).get(name)
     if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
         return targets_text(value)
