@@ -1,7 +1,7 @@
 """Sentences that agree: a count is said with ngettext, never "incident(s)", and a translation never
 hedges a gender or a number it could not know ("Nenhum(a) {label}", "un(e) {kinds} existant(e)",
 "tentativa(s)"): where the noun comes in from outside, the sentence is built so it needs no
-agreement with it ("Introuvable : {label} {ref}", "un enregistrement existant ({kinds})")."""
+agreement with it ("Introuvable : {label} {ref}", "un enregistrement existant de type {kinds}")."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def test_a_message_about_a_kind_of_record_named_from_outside_needs_no_agreement(
     with i18n.using("fr"):
         text = i18n._("an existing {kinds}").format(kinds="personne")
         assert "(e)" not in text and "personne" in text
+    for lang in TRANSLATED:  # said inside an item's own brackets ("(une entrée ou plus, ...)"): none of its own
+        with i18n.using(lang):
+            assert "(" not in i18n._("an existing {kinds}"), lang
 
 
 @pytest.mark.parametrize("lang", ("en", *TRANSLATED))

@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-from tests.conftest import shared_build
 from vse_tui import i18n
 from vse_tui.cli import main
 
@@ -32,21 +31,9 @@ def _listing(page: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, demo_file):
-    """The demo shop's pack written in English and, the flag after the command, in French: written
-    once for the whole run and shared by the workers (the tests only read them)."""
-    import shutil
-
-    def build(folder):
-        shutil.copytree(demo_file.parent, folder / "shop")  # the database with its attached files
-        db = folder / "shop" / demo_file.name
-        try:
-            assert main(["audit-pack", "--db", str(db), "--out", str(folder / "en")]) == 0
-            assert main(["audit-pack", "--db", str(db), "--out", str(folder / "fr"), "--lang", "fr"]) == 0
-        finally:
-            i18n.set_language("en")
-
-    return shared_build(tmp_path_factory, "report-language", build)
+def packs(demo_packs):
+    """The demo shop's pack in English and in French (tests/cli/conftest.py)."""
+    return demo_packs
 
 
 def _page(packs, language: str, name: str) -> str:

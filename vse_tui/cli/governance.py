@@ -81,9 +81,10 @@ def cmd_people_list(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         rows = people_rows(store)
-    print_rows(args, rows, ["id", "name", "affiliation", "login", "roles", "key"] if args.format == "table"
+    # a table lists the roles last, by their names and never cut; JSON and CSV keep the codes
+    print_rows(args, rows, ["id", "name", "affiliation", "login", "key", "roles"] if args.format == "table"
                else ["id", "uuid", "name", "affiliation", "organisation", "email", "login", "roles", "key"],
-               codes={"roles": "roles"})
+               codes={"roles": "roles"}, whole_last=args.format == "table")
     return EXIT_OK
 
 
@@ -200,7 +201,7 @@ def cmd_roles_list(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         rows = role_rows(store)
-    print_rows(args, rows, ["id", "name", "affiliation", "roles"])
+    print_rows(args, rows, ["id", "name", "affiliation", "roles"], codes={"roles": "roles"}, whole_last=True)
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, formats, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext, pgettext
 
 from ..kernel import clock
 from .labels import WORDED, code_word, field_name, field_words, figure_name, role_words, roles_named
@@ -275,9 +275,32 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         value = _hours_words(short)
     elif str(h.get("field")).endswith(("_minutes", "_days")):  # the unit said with the figure, not the label
         value = _unit_words(str(h["field"]), short)
+    elif _boolean(h.get("kind"), h.get("field")):  # stored as JSON's true and false: yes and no
+        value = _yes_no_words(short)
     if h.get("old_value") in (None, "", "[]", "{}"):
         return _("{label}: {value}").format(label=field, value=value(h.get("new_value")))
     return _("{label}: {value}").format(label=field, value=f"{value(h.get('old_value'))} → {value(h.get('new_value'))}")
+
+
+def _boolean(kind: str | None, field: str | None) -> bool:
+    """Whether `field` of the records of `kind` holds a yes or a no."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.records import KINDS, model_for
+
+    if not kind or not field or kind not in KINDS:
+        return False
+    found = model_for(kind).model_fields.get(field)
+    return found is not None and found.annotation in (bool, bool | None)
+
+
+def _yes_no_words(short: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """A history value of a yes-or-no field ("true", as JSON stores it) as the language says it."""
+
+    def words(raw: str | None) -> str:
+        said = {"true": pgettext("value", "yes"), "false": pgettext("value", "no")}
+        return said.get(str(raw).strip().lower(), short(raw))
+
+    return words
 
 
 def _unit_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:

@@ -142,8 +142,8 @@ def code_word(field: str, code: object) -> str:
         return NAMES.get(text, text)
     if field == "role":
         return role_words(text)
-    if field == "roles":  # a person's roles as a table lists them: "SM CM PT:incident"
-        return " ".join(role_words(part, short=True) for part in text.split())
+    if field == "roles":  # a person's roles as stored for a table ("SM CM PT:incident"), by their names
+        return roles_named(text.split())
     table = CODES.get(field, {})
     return _(table[text]) if text in table else text
 
