@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from vse_tui import i18n
 from vse_tui.cli import main
 from vse_tui.store.columns import SCHEMA_VERSION
 
@@ -111,6 +112,13 @@ def test_standard_json_prints_the_whole_model(capsys):
     model = json.loads(capsys.readouterr().out)
     assert set(model) >= {"processes", "activities", "tasks", "roles", "work_products"}
     assert len(model["tasks"]) == 40 and len(model["work_products"]) == 21
+    try:  # as text: each task with the roles that perform it, by their names in the language spoken
+        assert main(["--lang", "fr", "standard"]) == 0
+    finally:
+        i18n.set_language("en")
+    text = capsys.readouterr().out
+    assert "    CO.2.4  Construire le changement  (Praticien)\n" in text, text
+    assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT|CUS|SUP)\b", text)
 
 
 def test_demo_then_export_gives_the_records_of_every_process(demo_db, tmp_path, capsys):
@@ -292,7 +300,7 @@ def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
     assert main(["import", "cis", str(csv_file), "--db", db]) == 1  # no terminal, no --yes: nothing stored
     assert "nothing was stored" in capsys.readouterr().err
     assert main(["import", "cis", str(csv_file), "--yes", "--db", db]) == 0
-    assert "imported 2 configuration items; 1 rows rejected" in capsys.readouterr().out
+    assert "imported 2 configuration items; 1 row rejected" in capsys.readouterr().out
     assert main(["ci", "list", "--format", "json", "--db", db]) == 0
     items = json.loads(capsys.readouterr().out)
     assert [(i["id"], i["name"], i["type"]) for i in items] == [("CI-0001", "NAS", "hardware"), ("CI-0002", "Router", "network")]

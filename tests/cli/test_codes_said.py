@@ -308,3 +308,18 @@ def test_every_positional_choice_takes_its_code_and_shown_word_and_refuses_an_am
                     assert choices(code) == code and choices(choices.word(code).upper()) == code, (lang, prog, code)
         with i18n.using(lang), pytest.raises(argparse.ArgumentTypeError):
             next(a for p, a in positional if p == "vse-tui setup").type(_said(lang, "setup_step", "policy").split()[-1])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_record_show_titles_an_acknowledgement_and_a_role_assignment_in_words(run, lang):
+    """Their stored titles are codes (a rule's key, a role's code): shown by their names."""
+    from vse_tui.core.present.labels import role_named
+
+    ack = run(lang, "record", "show", "ACK-0002")
+    assignment = run(lang, "record", "show", "RA-0009")
+    with i18n.using(lang):
+        rule, practitioner = code_word("rule", "manager-and-practitioner"), role_named("PT:incident")
+    assert ack.splitlines()[0] == f"ACK-0002  {rule}", ack
+    assert practitioner in ack and "PT:incident" not in ack and "manager-and-practitioner" not in ack, ack
+    assert assignment.splitlines()[0] == f"RA-0009  Alex Moreau: {practitioner}" or \
+        assignment.splitlines()[0] == f"RA-0009  Alex Moreau : {practitioner}", assignment

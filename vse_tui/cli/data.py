@@ -18,6 +18,7 @@ from ..core.kernel.clock import parse_datetime
 from ..core.kernel.errors import DatabaseError, InputError, VseError
 from ..core.kernel.findings import Finding
 from ..core.kernel.text import one_line
+from ..core.present.labels import roles_named
 from ..paths import config_path, demo_db_path
 from ..reports.figures import contradictions
 from ..serve import make_server, serve_command
@@ -214,7 +215,7 @@ def cmd_standard(args) -> int:
             for act in (a for a in model.activities if a.process == proc.code):
                 out.write(f"  {act.code}  {act.name}\n")
                 for task in (t for t in model.tasks if t.activity == act.code):
-                    out.write(f"    {task.code:7} {task.title}  [{' '.join(task.roles)}]\n")
+                    out.write(f"    {task.code:7} {task.title}  ({roles_named(task.roles)})\n")  # roles by name
     return EXIT_OK
 
 

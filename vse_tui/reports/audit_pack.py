@@ -54,7 +54,7 @@ from ..core.kernel.text import plural, visible
 from ..core.model.queries import Window
 from ..core.model.records import BY_WP, KINDS, model_for
 from ..core.model.records.registry import PREFIXES
-from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
+from ..core.present.display import change_text, item_text, record_title, uuid_labels, walk, when_text
 from ..core.present.labels import code_word, role_named, roles_named
 from ..i18n.formats import month_and_year
 from ..store.anchor import PACK_ANCHOR, pack_anchor
@@ -459,13 +459,8 @@ _BOOKKEEPING = ("uuid", "id", "approvals", "version", "created_at", "updated_at"
 
 
 def _title(pack: _Pack, rec) -> str:
-    """A record's title as the pack shows it: what it stores as its title, except where that is a
-    code (a role assignment's role, an acknowledgement's rule), said in words."""
-    if rec.KIND == "role_assignments":
-        return _("{person}: {role}").format(person=pack.name(rec.person), role=role_named(rec.role, rec.area))
-    if rec.KIND == "acknowledgements":
-        return code_word("rule", rec.rule)
-    return rec.title_text
+    """A record's title as the pack shows it (a code said in words: `record_title`)."""
+    return record_title(rec, pack.name(getattr(rec, "person", None)) if rec.KIND == "role_assignments" else "")
 
 
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:

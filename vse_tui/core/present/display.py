@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext, pgettext
 
 from ..kernel import clock
-from .labels import WORDED, code_word, field_name, field_words, figure_name, role_words, roles_named
+from .labels import WORDED, code_word, field_name, field_words, figure_name, role_named, role_words, roles_named
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -186,9 +186,11 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
             return _("figures of the period (see the table)")
         def pct(met: int, measured: int) -> str:
             return formats.percent(100 * met / measured) if measured else "-"
-        return _("{incidents} incidents; response within target {response}, resolution within target "
-                 "{resolution}; {changes} changes deployed").format(
-            incidents=total.get("incidents", 0),
+        return ngettext("{n} incident; response within target {response}, resolution within target "
+                        "{resolution}; {changes} changes deployed",
+                        "{n} incidents; response within target {response}, resolution within target "
+                        "{resolution}; {changes} changes deployed", total.get("incidents", 0)).format(
+            n=total.get("incidents", 0),
             response=pct(total.get("response_met", 0), total.get("response_measured", 0)),
             resolution=pct(total.get("resolution_met", 0), total.get("resolution_measured", 0)),
             changes=total.get("changes_deployed", 0))
@@ -396,6 +398,18 @@ NOT_LISTED = {"uuid", "id", "approvals", "version", "created_at", "updated_at", 
 CODE_KEYED = ("priority_matrix", "change_definitions", "security_measures", "templates", "figures")
 
 
+def record_title(rec: Any, person: str = "") -> str:
+    """A record's title as a person reads it: what it stores as its title, except where that is a
+    code: a role assignment's role ("Sam Ortiz: Practitioner for incidents", `person` its holder's
+    name), an acknowledgement's rule, said by their names."""
+    if rec.KIND == "role_assignments":
+        role = role_named(rec.role, rec.area)
+        return _("{person}: {role}").format(person=person, role=role) if person else role
+    if rec.KIND == "acknowledgements":
+        return code_word("rule", rec.rule)
+    return str(rec.title_text)
+
+
 def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
     """Every field a record stores, as (label, value in words): the record's screen and `vse-tui
     record show` list the same lines, so nothing stored goes unseen. Links show the record's id
@@ -418,6 +432,8 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
             shown = ngettext("{n} byte", "{n} bytes", value).format(n=f"{value:,}")
         elif isinstance(value, str) and name in WORDED:  # a choice: its word
             shown = code_word(name, value)
+        elif name == "roles" and isinstance(value, list):  # an acknowledgement's roles, by their names
+            shown = roles_named(value)
         elif name in CODE_KEYED and isinstance(value, dict):  # keys that are codes (high/low, emergency), in words
             shown = item_text(rec, name, labels)
         else:
