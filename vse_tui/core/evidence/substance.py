@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
+from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext, pgettext
 
 from ..governance.process import starting_messages
 from ..governance.starting_text import STARTING_TEXT
@@ -327,7 +327,7 @@ def check_edit(store: StorePort) -> Callable[[Record, Record], None]:
             raise InputError(_("{ref} is {status}, and this edit would leave {problems}. Nothing was saved: write "
                                "each item in the shop's own words (the edit makes a new version that needs approving "
                                "again)").format(ref=before.id, status=code_word("status", before.status),
-                                                problems="; ".join(found)))
+                                                problems=pgettext("list separator", "; ").join(found)))
 
     return check
 
