@@ -188,7 +188,6 @@ class IncidentDetailScreen(BaseScreen):
         self.next_actions = tuple(self.ACTIONS[a] for a in nxt.actions)
         said = {
             "notify restored": _("Next: IN.2.4 tell the affected party it is restored: press {key}."),
-            "name items": _("Next: IN.2.2 name the items involved: press {key}."),
             "classify": _("Next: IN.2.2 classify it: press {key}."),
             "notify": _("Next: IN.2.3 notify the affected party: press {key}."),
             "restore": _("Next: IN.2.4 record what restored the service: press {key}."),
@@ -521,13 +520,8 @@ class IncidentDetailScreen(BaseScreen):
         names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
                  "IN.2.4": N_("restored with a solution")}
         steps = [s for s in record_steps(self.store, inc) if s.task in names]
-        # classified with a category but no item named: done in part, not "never classified"
-        items_only = {"IN.2.2"} if inc.category else set()
-        skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
+        skipped = [_(names[s.task]) for s in steps if not s.performed]
         lacking = [_("{ref}: {what}").format(ref=s.task, what="; ".join(s.new)) for s in steps if s.performed and s.new]
-        if any(s.task in items_only and not s.performed for s in steps):
-            lacking.insert(0, _("IN.2.2: classified as {category}, but no configuration item named (WP.02)").format(
-                category=inc.category))
         if not skipped and not lacking:
             return ""
         if skipped and lacking:
