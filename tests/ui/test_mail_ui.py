@@ -33,7 +33,7 @@ async def test_mail_in_with_M_and_a_notification_by_mail_with_m(make_app, tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         said = told(app)  # kept: a notice on screen expires after a few seconds
         await pilot.press("i", "M")
-        await until(pilot, lambda: any("1 new incidents" in text for text in said))  # the read is done
+        await until(pilot, lambda: any("1 new incident" in text for text in said))  # the read is done
         inc = app.store.records("incidents")[0]
         assert (inc.summary, inc.reporter_contact) == ("Scanner offline", "dana@acme.example")
         app.open_record(inc.id)
