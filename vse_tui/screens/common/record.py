@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.config import no_sender_text
 from vse_tui.core.evidence.guide import FLOWS, record_steps
 from vse_tui.core.evidence.substance import check_edit
 from vse_tui.core.governance.approvals import APPROVE_TASK
@@ -15,6 +16,7 @@ from vse_tui.core.governance.approvals import state as approval_state
 from vse_tui.core.governance.assign import ASSIGNABLE
 from vse_tui.core.governance.documents import CREATE_TASK, FLOW_STATES, approval_undone, approve, edit, editable_fields
 from vse_tui.core.governance.people import name_of
+from vse_tui.core.intake.mail import is_address
 from vse_tui.core.intake.mail_delivery import messages_of
 from vse_tui.core.intake.mail_intake import mail_about, mail_draft
 from vse_tui.core.kernel import clock
@@ -281,9 +283,8 @@ class RecordScreen(BaseScreen):
         text), queued in the outbox, sent at once when the config says so."""
 
         settings = self.app.config.mail_settings
-        if not settings.sender:
-            self.notify(_("Set the shop's address (from) in the config's [mail] section to send mail"),
-                        severity="warning", timeout=10)
+        if not is_address(settings.sender):
+            self.notify(no_sender_text(), severity="warning", timeout=10)
             return
         try:
             draft = mail_draft(self.store, self.kind, self.ref, self.app.operator)
