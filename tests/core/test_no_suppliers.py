@@ -40,3 +40,11 @@ def test_no_suppliers_recorded_and_no_task_waits_for_a_supplier_agreement(store,
     assert [o.wp for o in _task(store, "RE.2.2").outputs] == ["WP.03", "WP.21"]
     with pytest.raises(InputError, match="Harbour Fibre Ltd"):
         record_no_suppliers(store)
+
+
+def test_a_shop_without_a_supplier_is_told_how_to_say_it_has_none(store):
+    said = " ".join(_task(store, "RE.2.1").missing)
+    assert "WP.21 Supplier agreement (draft): nothing recorded by RE.2.1 yet (a shop with no suppliers says so: " \
+           "vse-tui suppliers none)" in said
+    create(store, "suppliers", {"name": "Harbour Fibre Ltd"})  # one to agree with: no such way out
+    assert "suppliers none" not in " ".join(_task(store, "RE.2.1").missing)

@@ -41,7 +41,7 @@ from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words, roles_named
-from ..relationship.queries import current_customers, without_suppliers
+from ..relationship.queries import current_customers, current_suppliers, without_suppliers
 from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, offered, placeholder
@@ -128,10 +128,17 @@ class _Context:
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
         self._people: tuple[set[str], set[str]] | None = None
+        self._suppliers: bool | None = None
 
         self.substance = Index(store, now)
         # the shop recorded that it has no suppliers: no task waits for a supplier agreement
         self.no_suppliers = without_suppliers(store)
+
+    def suppliers(self) -> bool:
+        """Whether the shop has a supplier recorded now."""
+        if self._suppliers is None:
+            self._suppliers = bool(current_suppliers(self.store))
+        return self._suppliers
 
     def needed(self, wp: str | None) -> bool:
         """Whether a task needs `wp` in this shop: a supplier agreement (WP.21) only with suppliers."""
@@ -910,7 +917,10 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             why.append(Line(False, _("{label}: the records written by {task} are not in that status").format(
                 label=label, task=task.code)))
         else:
-            why.append(Line(False, _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)))
+            said = _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)
+            if wp.code == SUPPLIER_AGREEMENT and not ctx.suppliers():  # not a dead end for a shop without any
+                said = _("{said} (a shop with no suppliers says so: vse-tui suppliers none)").format(said=said)
+            why.append(Line(False, said))
     when = WHEN.get(task.code, {})
     for io in task.outputs:  # what the task leaves only when it applies ("if a new service"), unless the
         condition = io.condition or (_(when[io.wp]) if io.wp in when else None)  # app's own records stand
