@@ -141,3 +141,30 @@ async def test_the_incident_and_change_screens_show_each_message_with_its_state_
         shown = widget_text(app, "#fields")
         assert "to it@acme.example: sent" in shown and "mail from IT <it@acme.example>: a reply" in shown
         assert "Can it wait until Friday?" in shown
+
+
+async def test_sending_a_notice_without_an_address_nor_a_config_says_both_and_the_file(make_app, tmp_path):
+    """'Send by e-mail' switched on for a reporter with no address, in a shop with no [mail]: both
+    missing things said at once, with the config file and the line to add; nothing recorded."""
+    import os
+
+    from textual.widgets import Switch
+
+    from vse_tui.core.incidents import process as core
+
+    app = make_app(tmp_path / "x.db")
+    inc = core.log_incident(app.store, "Scanner offline", reporter="Dana")  # no contact: no address
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(inc.id)
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        app.screen.query_one("#f-mail", Switch).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        error = " ".join(str(app.screen.query_one("#form-error").render()).split())
+    assert 'add from = "desk@example.org"' in error and os.environ["VSE_TUI_CONFIG"] in error, error
+    assert "the reporter has no e-mail address" in error, error
+    assert app.store.get("incidents", inc.id).notifications == []

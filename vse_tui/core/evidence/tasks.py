@@ -41,8 +41,8 @@ from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words, roles_named
-from ..relationship.queries import current_customers
-from .duties import counts
+from ..relationship.queries import current_customers, current_suppliers, without_suppliers
+from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, offered, placeholder
 from .substance import problems as substance_problems
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..model.standard import Standard, Task, TaskIO, WorkProduct
 
 STATES = ("done", "partly done", "not started", "stale")
+SUPPLIER_AGREEMENT = "WP.21"
 SCAN = 25  # candidate records examined per output, newest first
 FIRST_PASS_TASKS = ("GO.3.1", "GO.3.2")
 
@@ -126,8 +127,22 @@ class _Context:
         self._roles: dict[tuple[str | None, str, str | None], set[str]] = {}
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
+        self._people: tuple[set[str], set[str]] | None = None
+        self._suppliers: bool | None = None
 
         self.substance = Index(store, now)
+        # the shop recorded that it has no suppliers: no task waits for a supplier agreement
+        self.no_suppliers = without_suppliers(store)
+
+    def suppliers(self) -> bool:
+        """Whether the shop has a supplier recorded now."""
+        if self._suppliers is None:
+            self._suppliers = bool(current_suppliers(self.store))
+        return self._suppliers
+
+    def needed(self, wp: str | None) -> bool:
+        """Whether a task needs `wp` in this shop: a supplier agreement (WP.21) only with suppliers."""
+        return not (wp == SUPPLIER_AGREEMENT and self.no_suppliers)
 
     def history(self, uuid: str) -> list[dict[str, Any]]:
         if uuid not in self._history:
@@ -153,6 +168,12 @@ class _Context:
         if self._names is None:
             self._names = self.store.titles("people")
         return self._names.get(person or "", person or "?")
+
+    def people(self) -> tuple[set[str], set[str]]:
+        """The people of the shop who could approve, and those whose own approvals an answer covers."""
+        if self._people is None:
+            self._people = (internal_people(self.store), mitigated_people(self.store))
+        return self._people
 
     def acknowledged(self, record_uuid: str) -> bool:
         """A role warning met on this record was acknowledged with a written mitigation."""
@@ -256,7 +277,12 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
         else:  # the approver is who performed it: one holding the task's role, if any did
 
             current = content_hash(rec)
-            signers = [a.person for a in rec.approvals if a.content == current and a.person]
+            # an approval of one's own content counts as the audit check says (one function decides)
+            judged = counted_approvals(ctx.store, rec, *ctx.people())
+            signers = [a.person for a in judged.counted if a.content == current and a.person]
+            own = [s for s in judged.refused if s.approval.content == current]
+            if own and not signers:
+                problems.append(problem(own[-1].why, "self-approval"))
             at = row["at"] if row else clock.iso(ctx.now) or ""
             performer = next((p for p in reversed(signers) if ctx.roles(p, at, task.code) & set(task.roles)),
                              signers[-1] if signers else None)
@@ -285,7 +311,7 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
 
     out: list[str] = []
     for io in task.inputs:
-        if io.wp is None or io.condition or io.wp == output_wp:
+        if io.wp is None or io.condition or io.wp == output_wp or not ctx.needed(io.wp):
             continue
         wp = ctx.standard.wp(io.wp)
         statuses = _satisfying(wp, io)
@@ -801,10 +827,14 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
     if first_pass:
         notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet") if at is None
                      else _("first pass: run on the approved policy, before any policy update from feedback"))
+    unneeded = {io.wp for io in (*task.inputs, *task.outputs) if io.wp and not ctx.needed(io.wp)}
+    if unneeded:
+        notes.append(_("no supplier agreement (WP.21) needed: the shop recorded that it has no suppliers"))
     if at is None:
         checks = [_check(io, statuses, standard) for io in task.inputs]
         if first_pass:  # the approved policy stands for the updated one, as the note says
             checks = [replace(c, ok=True) if c.wp == "WP.14" else c for c in checks]
+        checks = [c if ctx.needed(c.wp) else replace(c, ok=True) for c in checks]  # as the note says
         return checks, notes
     out = []
     for io in task.inputs:
@@ -814,7 +844,8 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
         wp = standard.wp(io.wp)
         kind = kind_of_wp(io.wp)
         found = [s for s in wp.statuses if (t := ctx.first_in(kind, (s,))) is not None and t <= at]
-        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found)
+        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found) \
+            or not ctx.needed(io.wp)
         present = statuses.get(io.wp, {})
         ref = next((present[s] for s in reversed(found) if s in present), None)
         out.append(ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref))
@@ -833,7 +864,8 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                    for io in task.outputs if io.wp]
         return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
                             {r: holders.get(r, []) for r in task.roles}, inputs, trained, latest, state, lines, notes)
-    outputs_wanted = wanted(task)
+    # a shop without suppliers: no supplier agreement among them (ctx.needed)
+    outputs_wanted = [io for io in wanted(task) if ctx.needed(io.wp)] or wanted(task)
     why: list[Line] = []
     performed: list[dict[str, Any]] = []
     outputs: list[ProductCheck] = []
@@ -885,7 +917,10 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             why.append(Line(False, _("{label}: the records written by {task} are not in that status").format(
                 label=label, task=task.code)))
         else:
-            why.append(Line(False, _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)))
+            said = _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)
+            if wp.code == SUPPLIER_AGREEMENT and not ctx.suppliers():  # not a dead end for a shop without any
+                said = _("{said} (a shop with no suppliers says so: vse-tui suppliers none)").format(said=said)
+            why.append(Line(False, said))
     when = WHEN.get(task.code, {})
     for io in task.outputs:  # what the task leaves only when it applies ("if a new service"), unless the
         condition = io.condition or (_(when[io.wp]) if io.wp in when else None)  # app's own records stand

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.config import no_sender_text
 from vse_tui.core.evidence.guide import record_steps
 from vse_tui.core.evidence.next_step import next_step, unmapped_login_text
 from vse_tui.core.governance.people import name_of
@@ -19,8 +20,9 @@ from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
 from vse_tui.core.incidents.hours import hours_words
 from vse_tui.core.incidents.policy import source_words
+from vse_tui.core.intake.mail import is_address
 from vse_tui.core.intake.mail_delivery import messages_of
-from vse_tui.core.intake.mail_intake import notify_by_mail
+from vse_tui.core.intake.mail_intake import notify_address, notify_by_mail
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError, VseError
 from vse_tui.core.model.records import Incident
@@ -444,8 +446,12 @@ class IncidentDetailScreen(BaseScreen):
 
         def submit(v):
             if v.get("mail"):
-                if not settings.sender:
-                    raise InputError(_("Set the shop's address (from) in the config's [mail] section to send mail"))
+                lacking = [] if is_address(settings.sender) else [no_sender_text()]
+                if "@" not in notify_address(self.store, inc):
+                    lacking.append(_("the reporter has no e-mail address: turn 'Send by e-mail' off and record how "
+                                     "they were told"))
+                if lacking:  # everything missing at once, before anything is written
+                    raise InputError(pgettext("list separator", "; ").join(lacking))
                 updated, _path = notify_by_mail(self.store, inc.uuid, task=task, sender=settings.sender,
                                                 message=v["message"])
                 if settings.send == "now":
