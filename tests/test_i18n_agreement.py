@@ -1,7 +1,7 @@
 """Sentences that agree: a count is said with ngettext, never "incident(s)", and a translation never
 hedges a gender or a number it could not know ("Nenhum(a) {label}", "un(e) {kinds} existant(e)",
 "tentativa(s)"): where the noun comes in from outside, the sentence is built so it needs no
-agreement with it ("Introuvable : {label} {ref}", "un enregistrement existant ({kinds})")."""
+agreement with it ("Introuvable : {label} {ref}", "un enregistrement existant de type {kinds}")."""
 
 from __future__ import annotations
 
@@ -32,6 +32,21 @@ def test_no_english_message_counts_with_a_hedged_plural():
     assert not found, "say a count with ngettext('{n} thing', '{n} things', n):\n" + "\n".join(found)
 
 
+def test_no_english_message_says_a_count_of_one_with_a_plural_noun():
+    """ngettext("{n} incidents", "{n} incidents", n) printed "1 incidents": a singular that is its own
+    plural, its count followed by a plural noun."""
+    found = sorted({f"{area}: {msgid!r}" for lang in TRANSLATED for area, msgid, _forms, plural in _plurals(lang)
+                    if plural == msgid and re.search(r"\{n\} (?:[a-z]+ )?[a-z]+s\b", msgid)})
+    assert not found, "give the singular its own words:\n" + "\n".join(found)
+
+
+def _plurals(lang: str):
+    for path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
+        for key, (plural, forms) in read_po(path.read_text(encoding="utf-8")).items():
+            if key and plural:
+                yield path.stem, key.split("\x04")[-1], forms, plural
+
+
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_no_translation_hedges_a_gender_or_a_number(lang):
     found = [f"{area}: {form!r}" for area, _msgid, forms in _entries(lang) for form in forms if HEDGE.search(form)]
@@ -54,6 +69,9 @@ def test_a_message_about_a_kind_of_record_named_from_outside_needs_no_agreement(
     with i18n.using("fr"):
         text = i18n._("an existing {kinds}").format(kinds="personne")
         assert "(e)" not in text and "personne" in text
+    for lang in TRANSLATED:  # said inside an item's own brackets ("(une entrée ou plus, ...)"): none of its own
+        with i18n.using(lang):
+            assert "(" not in i18n._("an existing {kinds}"), lang
 
 
 @pytest.mark.parametrize("lang", ("en", *TRANSLATED))

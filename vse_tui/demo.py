@@ -1146,8 +1146,10 @@ def _reviews(d: _Demo) -> None:
         d.at(_at(end + timedelta(days=2), 10), "sam", report)
 
     def improvement_report() -> None:
-        period = performance.Period(d.day(YEAR_DAYS - 1), d.day(20), "the last year")
-        rec = improvement.draft(store, period, title="Improvement report, first year")
+        # the year as a person types it (`report improvement --period FROM..TO`), titled by the app: a label of
+        # the demo's own would be English in a shop made in another language ("En the last year : ...")
+        period = performance.parse_period(f"{d.day(YEAR_DAYS - 1).isoformat()}..{d.day(20).isoformat()}")
+        rec = improvement.draft(store, period)
         edit(store, "improvement_reports", rec.id, {"actions": "Make new-laptop set-up a pre-approved change; add "
                                                                "backup monitoring; call back on every complaint "
                                                                "within a day."})

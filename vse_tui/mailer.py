@@ -33,6 +33,7 @@ from .core.intake.mail_delivery import record_state
 from .core.intake.mail_intake import IntakeResult, Outcome, receive
 from .core.kernel import clock
 from .core.kernel.errors import InputError
+from .paths import config_path
 
 
 @dataclass
@@ -250,7 +251,8 @@ def _context(settings: MailSettings) -> ssl.SSLContext:
 
 def _connect(settings: MailSettings, timeout: float) -> smtplib.SMTP:
     if not settings.smtp_host:
-        raise InputError(_("No SMTP server: set smtp_host in the config's [mail] section"))
+        raise InputError(_("No SMTP server: set smtp_host in the [mail] section of the config file {path}").format(
+            path=config_path()))
     context = _context(settings)
     greeting = helo_name(settings)
     if settings.security == "ssl":

@@ -1,11 +1,13 @@
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 
 import pytest
 
+from vse_tui import i18n
 from vse_tui.cli import main
 from vse_tui.store.columns import SCHEMA_VERSION
 
@@ -110,6 +112,13 @@ def test_standard_json_prints_the_whole_model(capsys):
     model = json.loads(capsys.readouterr().out)
     assert set(model) >= {"processes", "activities", "tasks", "roles", "work_products"}
     assert len(model["tasks"]) == 40 and len(model["work_products"]) == 21
+    try:  # as text: each task with the roles that perform it, by their names in the language spoken
+        assert main(["--lang", "fr", "standard"]) == 0
+    finally:
+        i18n.set_language("en")
+    text = capsys.readouterr().out
+    assert "    CO.2.4  Construire le changement  (Praticien)\n" in text, text
+    assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT|CUS|SUP)\b", text)
 
 
 def test_demo_then_export_gives_the_records_of_every_process(demo_db, tmp_path, capsys):
@@ -219,17 +228,28 @@ def test_people_add_and_roles_check(tmp_path, capsys):
     assert main(["export", "--db", db, "--out", str(tmp_path / "e.json")]) == 1
     assert main(["incident", "add", "first", "--db", db]) == 0
     assert main(["roles", "check", "--db", db]) == 0
-    assert capsys.readouterr().out.splitlines()[-1]== "A Service Manager is required (SM)"
+    assert capsys.readouterr().out.splitlines()[-1] == "A Service Manager is required"
     assert main(["people", "add", "Kim Lee", "--email", "kim@x.example", "--roles", "SM,CM,IM", "--db", db]) == 0
     assert capsys.readouterr().out.split()[0] == "PER-0001"
     assert main(["roles", "check", "--db", db]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == ["Kim Lee: One person writes and approves every document (SM and CM and IM)",
-                   "Kim Lee: Control Manager and Incident Manager should be different people (CM and IM)"]
+    # the roles by their names, never their codes (SM is English in every language)
+    assert out == ["Kim Lee: One person writes and approves every document (Service Manager and Control Manager "
+                   "and Incident Manager)",
+                   "Kim Lee: Control Manager and Incident Manager should be different people (Control Manager and "
+                   "Incident Manager)"]
     assert main(["people", "add", "Sam", "--roles", "CM:change", "--db", db]) == 1
     assert main(["roles", "list", "--format", "json", "--db", db]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["name"], r["roles"]) for r in rows] == [("Kim Lee", "SM CM IM")]
+    assert main(["people", "add", "Sam Ortiz", "--roles", "IM,PT:incident", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "fr", "roles", "check", "--db", db]) == 0
+    said = capsys.readouterr().out
+    # a practitioner's area inside the warning's brackets, with no bracket of its own; no role code
+    assert "Sam Ortiz : Un gestionnaire ne devrait pas être aussi praticien dans le même domaine (Gestionnaire des " \
+           "incidents et Praticien des incidents)" in said, said
+    assert not re.search(r"\([^()]*\(", said) and not re.search(r"\b(SM|CM|IM|PT)\b", said), said
 
 
 def test_report_audit_json_on_an_empty_database(tmp_path, capsys):
@@ -280,7 +300,7 @@ def test_changes_cis_and_feedback_from_the_command_line(tmp_path, capsys):
     assert main(["import", "cis", str(csv_file), "--db", db]) == 1  # no terminal, no --yes: nothing stored
     assert "nothing was stored" in capsys.readouterr().err
     assert main(["import", "cis", str(csv_file), "--yes", "--db", db]) == 0
-    assert "imported 2 configuration items; 1 rows rejected" in capsys.readouterr().out
+    assert "imported 2 configuration items; 1 row rejected" in capsys.readouterr().out
     assert main(["ci", "list", "--format", "json", "--db", db]) == 0
     items = json.loads(capsys.readouterr().out)
     assert [(i["id"], i["name"], i["type"]) for i in items] == [("CI-0001", "NAS", "hardware"), ("CI-0002", "Router", "network")]

@@ -117,3 +117,12 @@ def test_a_login_mapped_to_nobody_is_told_the_commands_with_the_login_in_them(sh
     assert f"'vse-tui people login PESSOA {login}'" in err and f"--os-user {login}'" in err, err
     assert main(["incident", "time", "INC-0001", "10", "--db", shop]) == 1
     assert f"'vse-tui people login PESSOA {login}'" in capsys.readouterr().err
+
+
+def test_people_add_says_the_roles_given_by_their_names(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    try:
+        assert main(["--lang", "fr", "people", "add", "Ana Lima", "--roles", "SM,PT:incident", "--db", db]) == 0
+    finally:
+        i18n.set_language("en")
+    assert capsys.readouterr().out.strip() == "PER-0001  Gestionnaire des services, Praticien des incidents"

@@ -80,6 +80,27 @@ def test_history_of_any_coded_field_is_in_words():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_history_says_a_yes_or_no_field_in_words(run, lang):
+    """A change made a template is stored as JSON's false and true; its history says no and yes."""
+    from vse_tui.core.present.display import change_text
+
+    shown = run(lang, "change", "show", "CHG-0001")
+    line = next(line for line in shown.splitlines() if "CO.1.1" in line and "→" in line)
+    with i18n.using(lang):
+        from vse_tui.i18n import pgettext
+
+        assert f"{pgettext('value', 'no')} → {pgettext('value', 'yes')}" in line, line
+        text = change_text({"action": "update", "kind": "change_requests", "field": "deployed_before_approval",
+                            "old_value": "false", "new_value": "true"}, {})
+        assert "false" not in text and "true" not in text, text
+        # a text field that holds the word stays as typed
+        typed = change_text({"action": "update", "kind": "change_requests", "field": "title", "old_value": "a",
+                             "new_value": "true"}, {})
+        assert typed.endswith("→ true"), typed
+    assert "false" not in shown and "true" not in shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_record_show_says_each_role_and_its_area_in_words(run, lang):
     text = run(lang, "record", "show", "ROL-0001")
     line = next(line for line in text.splitlines() if "Kim Lee" in line)
@@ -90,8 +111,15 @@ def test_record_show_says_each_role_and_its_area_in_words(run, lang):
         practitioner, incidents = role_name("PT"), code_word("area", "incident")
         assert f"{practitioner} ({incidents})" in line, line
         assert role_name("SM") in line and role_name("SM") != "Service Manager"
-    people = run(lang, "people", "list")
-    assert "PT:incident" not in people and f"PT ({incidents})" in people
+    # the compact tables name each role too, a practitioner's area without a bracket, never cut
+    with i18n.using(lang):
+        from vse_tui.core.present.labels import role_named
+
+        named = role_named("PT:incident"), role_named("SM"), role_named("RM")
+    for listed in (run(lang, "people", "list"), run(lang, "roles", "list")):
+        sam = next(line for line in listed.splitlines() if "Sam Ortiz" in line)
+        assert all(name in sam for name in named) and sam.rstrip().endswith(named[-1] + ", " + named[0]), sam
+        assert not re.search(r"\b(SM|CM|IM|RM|MGT|PT)\b", listed), listed
     assert "PT:incident" in run(lang, "people", "list", "--format", "csv")  # as typed and stored
 
 
@@ -236,3 +264,62 @@ def test_incident_list_filters_by_a_state_as_the_list_says_it_or_as_stored(run, 
     finally:
         i18n.set_language("en")
     assert _said(lang, "status", "opened") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_outbox_help_says_the_states_as_the_outbox_lists_them(lang, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    try:
+        with pytest.raises(SystemExit):
+            main(["--lang", lang, "mail", "--help"])
+    finally:
+        i18n.set_language("en")
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("outbox"))
+    for state in ("queued", "sent", "refused", "bounced"):
+        assert _said(lang, "mail", state) in line and not re.search(rf"\b{state}\b", line), line
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("pt_BR", ("cliente", "fornecedor", "ninguém")),
+                                             ("es", ("cliente", "proveedor", "nadie")),
+                                             ("fr", ("client", "fournisseur", "personne"))])
+def test_a_positional_choice_takes_the_word_a_person_reads_in_help(run, lang, typed, demo_db):
+    """`incident wait INC cliente`: --help shows "customer (o cliente)", and the word typed as a
+    person says it is taken like `--impact alto` (the code still works for scripts)."""
+    from vse_tui.store import open_store
+
+    ref = run(lang, "incident", "add", "Printer jammed").split()[0]
+    seen = []
+    for word in typed:
+        run(lang, "incident", "wait", ref, word)
+        store = open_store(demo_db)
+        seen.append(store.get("incidents", ref).state)
+        store.close()
+    assert seen == ["waiting for customer", "waiting for supplier", "in progress"]
+
+
+def test_every_positional_choice_takes_its_code_and_shown_word_and_refuses_an_ambiguous_word():
+    positional = [(prog, a) for prog, a in _choice_actions() if not a.option_strings and isinstance(a.type, Choices)]
+    assert {prog for prog, _a in positional} == {"vse-tui incident wait", "vse-tui feedback step", "vse-tui setup"}
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            for prog, action in positional:
+                choices = action.type
+                for code in choices.codes:
+                    assert choices(code) == code and choices(choices.word(code).upper()) == code, (lang, prog, code)
+        with i18n.using(lang), pytest.raises(argparse.ArgumentTypeError):
+            next(a for p, a in positional if p == "vse-tui setup").type(_said(lang, "setup_step", "policy").split()[-1])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_record_show_titles_an_acknowledgement_and_a_role_assignment_in_words(run, lang):
+    """Their stored titles are codes (a rule's key, a role's code): shown by their names."""
+    from vse_tui.core.present.labels import role_named
+
+    ack = run(lang, "record", "show", "ACK-0002")
+    assignment = run(lang, "record", "show", "RA-0009")
+    with i18n.using(lang):
+        rule, practitioner = code_word("rule", "manager-and-practitioner"), role_named("PT:incident")
+    assert ack.splitlines()[0] == f"ACK-0002  {rule}", ack
+    assert practitioner in ack and "PT:incident" not in ack and "manager-and-practitioner" not in ack, ack
+    assert assignment.splitlines()[0] == f"RA-0009  Alex Moreau: {practitioner}" or \
+        assignment.splitlines()[0] == f"RA-0009  Alex Moreau : {practitioner}", assignment

@@ -2,7 +2,8 @@
 French, a shop's incidents and changes listed and shown, its performance report and its audit pack
 (Markdown and HTML) hold no English word of the app's own messages. What the shop wrote is a
 placeholder word here (xx), so every English word left is the app's; names and identifiers
-(INC-0042, GO.1.1, vse-tui) are not words of a message."""
+(INC-0042, GO.1.1, vse-tui) are not words of a message. The demo shop's French pack too (built once
+for the run and shared): the demo is an English-speaking shop, so the words it wrote are set aside."""
 
 from __future__ import annotations
 
@@ -103,3 +104,59 @@ def test_no_english_word_of_the_app_is_left_on_the_command_line(shop, lang, tmp_
                 left.setdefault(name, []).append(f"{sorted(found)}: {line.strip()[:160]}")
     report = "\n".join(f"{name}:\n  " + "\n  ".join(lines[:6]) for name, lines in left.items())
     assert not left, f"English left in {lang}:\n{report}"
+
+
+def _texts(value) -> list[str]:
+    """The strings in a stored value, those of a JSON list or object one by one."""
+    import json
+
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [s for v in value for s in _texts(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def _shop_vocabulary(db: Path) -> set[str]:
+    """Every word the demo shop wrote (its records' text and what their history held): the demo is an
+    English-speaking shop, so its own words are English in a pack of any language."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # read only: the shared shop is never written
+    try:
+        out: set[str] = set()
+        tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if not t.startswith(("record_search", "_")) and t not in ("chain_tip",)]
+        for table in tables:
+            columns = ["old_value", "new_value"] if table == "history" else ["*"]
+            for row in con.execute(f"SELECT {', '.join(columns)} FROM {table}"):  # noqa: S608 (the schema's own names)
+                out |= _words(" ".join(_texts([v for v in row if isinstance(v, str)])))
+        return out
+    finally:
+        con.close()
+
+
+def test_the_demo_shop_s_pack_in_french_leaves_no_word_or_code_of_the_app_in_english(demo_packs):
+    """The demo shop's French pack (shared with tests/cli/test_report_language.py): no English word of
+    the app's messages that the shop did not write itself, no role code, no rule's key, no table's
+    name outside a link, no JSON true or false."""
+    from vse_tui.core.model.records import KINDS
+    from vse_tui.core.present.labels import CODES
+
+    english = _english() - _language_words("fr") - SHARED["fr"] - NAMES - _shop_vocabulary(
+        demo_packs / "shop" / "demo.db")
+    codes = re.compile(r"\b(?:SM|CM|IM|RM|PT|MGT|CUS|SUP)\b(?![.-])|(?:^|[|:→] )(?:true|false)(?= →| \||$)|"
+                       + "|".join(re.escape(key) for key in (*CODES["rule"], *(k for k in KINDS if "_" in k))))
+    left: dict[str, list[str]] = {}
+    for page in sorted((demo_packs / "fr").rglob("*.md")):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            line = re.sub(r"\]\([^)]*\)", "]", re.sub(r"\\(.)", r"\1", line))  # the words a reader sees
+            found = sorted(_words(NOT_WORDS.sub(" ", line)) & english) + codes.findall(line)
+            if found:
+                left.setdefault(str(page.relative_to(demo_packs / "fr")), []).append(f"{found}: {line[:160]}")
+    assert not left, "\n".join(f"{name}:\n  " + "\n  ".join(lines[:4]) for name, lines in left.items())

@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-from tests.conftest import shared_build
 from vse_tui import i18n
 from vse_tui.cli import main
 
@@ -32,21 +31,9 @@ def _listing(page: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, demo_file):
-    """The demo shop's pack written in English and, the flag after the command, in French: written
-    once for the whole run and shared by the workers (the tests only read them)."""
-    import shutil
-
-    def build(folder):
-        shutil.copytree(demo_file.parent, folder / "shop")  # the database with its attached files
-        db = folder / "shop" / demo_file.name
-        try:
-            assert main(["audit-pack", "--db", str(db), "--out", str(folder / "en")]) == 0
-            assert main(["audit-pack", "--db", str(db), "--out", str(folder / "fr"), "--lang", "fr"]) == 0
-        finally:
-            i18n.set_language("en")
-
-    return shared_build(tmp_path_factory, "report-language", build)
+def packs(demo_packs):
+    """The demo shop's pack in English and in French (tests/cli/conftest.py)."""
+    return demo_packs
 
 
 def _page(packs, language: str, name: str) -> str:
@@ -172,3 +159,32 @@ def test_the_audit_report_says_why_for_each_task(demo_db, capsys, lang, heading)
         assert any("✗ " in row[2] for row in rows.values()) and any("✓ " in row[2] for row in rows.values())
     finally:
         i18n.set_language("en")
+
+
+def test_the_pack_names_roles_rules_and_entries_in_words(packs):
+    """What is stored as a code or a table's name is shown by its name: the roles (SM, PT:incident),
+    the role-combination rules an acknowledgement answers, the change schedule's entries."""
+    roles = _page(packs, "fr", "roles.md")
+    for code in ("control-and-incident", "manager-and-practitioner"):
+        assert code not in roles and code not in _page(packs, "fr", "other/acknowledgements.md")
+    assert "| ACK-0001 | Le gestionnaire du contrôle et le gestionnaire des incidents devraient être des personnes " \
+           "différentes |" in roles
+    warnings = [row for row in _cells(roles) if row[0].startswith("Un gestionnaire ne devrait pas")]
+    assert warnings and warnings[0][2] == "Gestionnaire des incidents et Praticien des incidents", warnings
+    assert not re.search(r"\([^()|]*\(", roles)  # no bracket inside a bracket
+    # a table of roles or of approvals says each role by its name, never its code
+    codes = re.compile(r"\b(SM|CM|IM|RM|PT|MGT|SUP|CUS)\b(?![.-])")
+    for name in ("roles.md", "other/role_assignments.md", "other/acknowledgements.md", "wp/WP.12.md", "wp/WP.08.md"):
+        found = [line for line in _page(packs, "fr", name).splitlines() if codes.search(line)]
+        assert not found, (name, found[:3])
+    assignments = _listing(_page(packs, "fr", "other/role_assignments.md"))
+    assert "Alex Moreau : Praticien des changements" in [row[1] for row in assignments.values()]
+    evidence = _page(packs, "fr", "evidence-map.md")
+    assert "par un titulaire de Gestionnaire des services ou Fournisseur" in evidence
+    assert "<br>Fournisseur : 2 fournisseurs" in evidence and not codes.search(evidence.replace("WP.", "")), \
+        codes.findall(evidence)[:5]
+    # the change schedule's entries: how many, where they are, never the table they live in
+    schedule = _page(packs, "fr", "wp/WP.12.md")
+    assert "schedule_items" not in schedule.replace("](../other/schedule_items.md)", "")
+    assert re.search(r"\| Entrées \| \[\d+ entrées, chacune un enregistrement à part entière : Entrées du calendrier\]"
+                     r"\(\.\./other/schedule_items\.md\) \|", schedule)

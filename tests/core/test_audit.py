@@ -79,9 +79,11 @@ def test_the_audit_pack_has_a_page_per_work_product_and_links_only_inside_itself
     agr = (pack / "wp" / "WP.03.md").read_text(encoding="utf-8")
     assert ("| approved by | role held | meaning | when | how | version | content sha256 | recorded by (login@host) "
             "| signature |") in agr
-    # Kim approved under her login on her laptop, holding her roles; the customer's contact holds CUS
-    assert re.search(r"^\| Kim Lee \| CM, MGT, SM \| approved \| .* \| kim@kim-laptop \(Kim Lee\) \|", agr, flags=re.M), agr
-    assert re.search(r"^\| [^|]+ \| CUS \| accepted by the customer \(Accepted by e-mail", agr, flags=re.M)  # noted by the shop
+    # Kim approved under her login on her laptop, holding her roles (by their names); the customer's contact
+    # holds the Customer role
+    assert re.search(r"^\| Kim Lee \| Control Manager, Management of the VSE, Service Manager \| approved \| .* \| "
+                     r"kim@kim-laptop \(Kim Lee\) \|", agr, flags=re.M), agr
+    assert re.search(r"^\| [^|]+ \| Customer \| accepted by the customer \(Accepted by e-mail", agr, flags=re.M)  # noted by the shop
     chg = (pack / "wp" / "WP.11.md").read_text(encoding="utf-8")
     assert "| rejected: Covered by the vendor's own update next month. |" in chg  # a rejection shows its reason
 
@@ -152,3 +154,38 @@ def test_import_customers_and_people_with_their_roles(store, tmp_path):
     roles = sorted((a.role, a.area) for a in store.records("role_assignments", {"person": pat.uuid}))
     assert roles == [("CM", None), ("PT", "change")]
     assert verify(store) == []
+
+
+def test_the_improvement_draft_counts_one_incident_and_one_change_in_the_singular():
+    """A customer with one incident, one change of a type: the count agrees with its noun, in English
+    and in a language whose adjectives agree too ("8 normais", not "8 normal")."""
+    from vse_tui import i18n
+
+    rows = [{"customer": "Acme", "incidents": 1, "resolution_met": 1, "resolution_measured": 1, "breached": 1},
+            {"customer": "Bolt", "incidents": 3, "resolution_met": 3, "resolution_measured": 3, "breached": 0}]
+    data = {"performance": {"rows": rows, "total": {"feedback": {"compliment": 0, "complaint": 0, "comment": 0},
+                                                    "changes_failed": 0, "billable_minutes": 0,
+                                                    "non_billable_minutes": 0}},
+            "complaints": [], "incidents_by_quarter": [], "changes_deployed": {"emergency": 1, "normal": 8},
+            "changes_rejected": 0}
+    said = improvement._customer_text(data)
+    assert "Acme: 1 incident, 100% resolved in time, 1 breached; Bolt: 3 incidents," in said, said
+    assert "Changes deployed: 1 emergency, 8 normal;" in improvement._provider_text(data)
+    with i18n.using("pt_BR"):
+        assert "Acme: 1 incidente, 100% resolvidos no prazo, 1 fora do prazo" in improvement._customer_text(data)
+        assert "1 emergencial, 8 normais;" in improvement._provider_text(data)
+
+
+def test_a_period_of_one_incident_is_said_in_the_singular():
+    from vse_tui import i18n
+    from vse_tui.core.model.records.relationship import PerformanceReport
+    from vse_tui.core.present.display import item_text
+
+    total = {"incidents": 1, "response_met": 1, "response_measured": 1, "resolution_met": 1, "resolution_measured": 1,
+             "breached": 0, "reopened": 0}
+    data = {"policy": None, "objectives": "", "period": {"label": "2026-11"}, "performance": {"total": total}}
+    assert "In 2026-11: 1 incident; response met 100%" in improvement._goals_text(data)
+    with i18n.using("fr"):
+        assert "En 2026-11 : 1 incident ; réponse dans le délai 100\u00a0%" in improvement._goals_text(data)
+    report = PerformanceReport.model_construct(period_performance={"total": {**total, "changes_deployed": 2}})
+    assert item_text(report, "period_performance", {}).startswith("1 incident; response within target 100%")

@@ -189,6 +189,11 @@ def test_signatures_check_with_openssh_alone_from_the_pack(store, tmp_path):
     result = audit_pack.write_pack(store, tmp_path / "pack")
     root = tmp_path / "pack"
     assert result["signatures"] == 1 and (root / "signatures" / "allowed_signers").exists()
+    from vse_tui.cli.governance import pack_written
+
+    assert pack_written(result).endswith(" pages, 1 work product, 0 attached files, 1 signed approval)"), pack_written(result)
+    assert pack_written({**result, "pages": 1, "work_products": 1, "files": 1}).endswith(
+        "(1 page, 1 work product, 1 attached file, 1 signed approval)")
     page = (root / "signatures.md").read_text()
     command = next(line for line in page.splitlines() if line.startswith("cd signatures && "))
     run = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True)

@@ -73,9 +73,14 @@ def test_every_approved_report_counts_the_records_of_its_period(default_demo):
         from vse_tui.reports import improvement as reports_improvement
         from vse_tui.reports.performance import Period
 
-        period = Period(improvement.period_start, improvement.period_end, "the last year")
+        span = f"{improvement.period_start.isoformat()}..{improvement.period_end.isoformat()}"
+        period = Period(improvement.period_start, improvement.period_end, span)
         opened = reports_improvement.gather(store, period)["performance"]["total"]["incidents"]
         assert opened > 200 and f"{opened} incidents" in improvement.goals_achieved
+        # its period as a person types it, its title the app's: no label of the demo's own, which would
+        # be English in a demo made in another language ("En the last year : 278 incidents")
+        assert f"In {span}: {opened} incidents" in improvement.goals_achieved, improvement.goals_achieved
+        assert improvement.title == f"Improvement report {span}"
     finally:
         store.close()
 

@@ -23,8 +23,9 @@ def test_a_finding_is_frozen_and_says_itself_in_one_line():
         broken.what = "nothing"  # type: ignore[misc]
     found = Finding("agreement", ("SAG-0002",), "approved, but never accepted by the supplier in this version")
     assert found.severity is Severity.QUESTION
-    assert found.line() == "[agreement] SAG-0002: approved, but never accepted by the supplier in this version"
-    assert Finding("content", ("SAG-0002", "SAG-0001"), "x").line() == "[content] SAG-0002, SAG-0001: x"
+    # what is wrong in words, never the rule's key (a person reads the line; JSON keeps the rule)
+    assert found.line() == "SAG-0002: approved, but never accepted by the supplier in this version"
+    assert Finding("content", ("SAG-0002", "SAG-0001"), "x").line() == "SAG-0002, SAG-0001: x"
 
 
 def test_every_check_reports_the_one_type_with_its_lines_as_before(store, tmp_path, capsys):

@@ -133,4 +133,14 @@ def test_a_finding_of_verify_is_one_french_line():
         broken = Finding.broken("INC-0042", "la ligne d'historique 12 ne correspond pas").line()
         ruled = Finding("time", ("INC-0042",), "daté dans le futur").line()
     assert broken == "INC-0042 : la ligne d'historique 12 ne correspond pas", broken
-    assert ruled == "[time] INC-0042 : daté dans le futur", ruled
+    assert ruled == "INC-0042 : daté dans le futur", ruled  # the rule's key is no word of French
+
+
+def test_a_list_a_person_reads_is_separated_as_french_spaces_it():
+    """The improvement draft's overdue reviews, one after another: " ; " in French, "; " in English."""
+    from vse_tui.reports import improvement
+
+    data = {"open_role_warnings": [], "acknowledged_role_warnings": [], "overdue_reviews": ["a", "b"]}
+    assert improvement._issues_text(data) == "Overdue: a; b"
+    with using("fr"):
+        assert improvement._issues_text(data) == "En retard : a ; b"

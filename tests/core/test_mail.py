@@ -1103,3 +1103,15 @@ def test_notifying_by_mail_a_reporter_with_no_address_says_what_to_do(store, set
     with pytest.raises(InputError, match="INC-0001: the reporter has no e-mail address"):
         notify_by_mail(store, inc.id, task="IN.2.3", sender=settings.sender)
     assert store.get("incidents", inc.id).notifications == []
+
+
+def test_the_intake_line_counts_one_incident_and_one_reply_in_the_singular():
+    from vse_tui import i18n
+    from vse_tui.core.intake.mail_intake import IntakeResult, Outcome
+
+    one = IntakeResult([("a.eml", Outcome("new", "INC-0001")), ("b.eml", Outcome("reply", "INC-0002"))])
+    assert one.line().startswith("1 new incident, 1 reply, ")
+    two = IntakeResult([(n, Outcome("new", "INC-0001")) for n in "ab"])
+    assert two.line().startswith("2 new incidents, 0 replies, ")
+    with i18n.using("fr"):
+        assert one.line().startswith("1 nouvel incident, 1 réponse, ")

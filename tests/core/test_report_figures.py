@@ -41,7 +41,8 @@ def test_an_approved_report_the_records_contradict_is_named_by_audit_check_and_v
     assert f"- {perf.id}: approved figures the records contradict: incidents: 0 in the report, 3 in the records" in out
     assert main(["--db", db, "verify"]) == 1
     out = capsys.readouterr().out
-    assert f"[report] {perf.id}: approved figures the records contradict" in out
+    assert f"\n{perf.id}: approved figures the records contradict" in "\n" + out
+    assert "[report]" not in out  # what is wrong, in words; the rule's key is for programs
 
 
 def test_a_report_approved_before_its_period_ended_is_not_held_to_later_records(store):

@@ -1,9 +1,11 @@
 import os
+import re
 import sqlite3
 import stat
 
 import pytest
 
+from vse_tui import i18n
 from vse_tui.cli import main
 from vse_tui.core.incidents import process as core
 from vse_tui.store import maintenance
@@ -87,6 +89,13 @@ def test_doctor_reports_loose_permissions_and_damage(tmp_path, capsys):
     assert main(["doctor", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "ok    integrity" in out and "ok    history" in out
+    try:  # each check named in the language spoken, never by its key
+        assert main(["--lang", "es", "doctor", "--db", str(db)]) == 0
+    finally:
+        i18n.set_language("en")
+    said = capsys.readouterr().out
+    assert "ok    integridad" in said and "ok    historial" in said and "ok    ubicación" in said, said
+    assert not re.search(r"\b(integrity|schema|history|location|size)\b", said), said
     os.chmod(db, 0o644)
     checks = {c.name: c for c in doctor(db)}
     assert not checks["permissions"].ok and checks["permissions"].warning

@@ -182,7 +182,7 @@ def test_the_command_line_round_trip(tmp_path, capsys):
     assert main(["sync", "export", "--out", str(tmp_path / "b.vsb"), "--db", tech_db]) == 0
     assert main(["sync", "import", str(tmp_path / "b.vsb"), "--db", shop_db]) == 0
     out = capsys.readouterr().out
-    assert "bundle written" in out and "1 events applied" in out
+    assert "bundle written" in out and "1 event applied" in out
     assert main(["sync", "import", str(tmp_path / "b.vsb"), "--db", shop_db]) == 0
     assert "0 events applied; 1 already here" in capsys.readouterr().out
     assert main(["sync", "peers", "--db", shop_db]) == 0

@@ -463,6 +463,38 @@ async def test_the_evidence_map_takes_a_highlight_of_no_row(make_app, tmp_path):
         assert str(app.screen.query_one("#evidence-detail").render()).strip() == ""
 
 
+async def test_the_evidence_maps_detail_at_80x24_takes_the_room_its_text_needs(make_app, tmp_path):
+    """On a heading row the detail is one useful line (the count, the tasks not done), not four
+    empty rows; on a task it grows to its lines, which are never cut."""
+    from vse_tui.screens.evidence.map import EvidenceScreen
+
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#evidence", DataTable)
+        detail = app.screen.query_one("#evidence-detail")
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "#GO"
+
+
+        def rows() -> int:  # the screen rows its text takes at this width
+            return sum(-(-len(line) // detail.size.width) for line in str(detail.render()).splitlines())
+
+        assert str(detail.render()).startswith("GO: 0 of 10 tasks done · not done: GO.1.1, GO.1.2, ")
+        assert detail.size.height == rows() == 2  # the ten tasks wrap onto a second line
+        await pilot.press("down")  # the activity GO.1: one line
+        await pilot.pause()
+        assert str(detail.render()) == "GO.1: 0 of 2 tasks done · not done: GO.1.1, GO.1.2"
+        assert detail.size.height == 1
+        await pilot.press("down")  # its first task: every line of it
+        await pilot.pause()
+        assert str(detail.render()).startswith("GO.1.1 not started")
+        assert detail.size.height == rows() >= len(str(detail.render()).splitlines()) == 4, detail.size
+
+
 async def test_a_refresh_tick_while_the_app_closes_does_nothing(make_app, tmp_path):
     """The refresh timer can fire once more while the app is closing on a busy machine, its screens
     already taken off: it has nothing to refresh and must not raise (it did: No screens on stack)."""

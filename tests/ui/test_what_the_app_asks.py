@@ -50,6 +50,17 @@ async def test_setup_complete_is_not_said_over_the_apps_starting_text(make_app, 
     assert f"{policy} (step Policy draft): objectives: the app's starting text, unchanged" in said, said
     assert "policy" in gaps and "documents" in gaps
     assert f"{len(gaps)} documents still to write in your words" in steps
+    # the tick means what the evidence means: a step kept with the starting text has its own mark,
+    # and the words under the list say so
+    from vse_tui.core.governance.process import STEPS
+
+    lacking = {step.wp for step in STEPS if step.key in gaps}
+    assert gaps["policy"].starting and gaps["documents"].starting
+    for step in STEPS[:-1]:  # the yearly step plans a report, never writes one
+        held = step.wp in lacking
+        assert (f"◐ {step.title}" in steps) is held and (f"✓ {step.title}" in steps) is not held, (step.key, steps)
+    assert "◐ Policy approval" in steps  # it approved the starting text: no evidence either
+    assert "◐ still holds the app's starting text: not evidence until written in your words" in " ".join(steps.split())
 
 
 async def test_e_opens_the_evidence_map_at_the_step_in_question(make_app, tmp_path):

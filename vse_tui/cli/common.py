@@ -77,8 +77,10 @@ class Parser(argparse.ArgumentParser):
 class Choices:
     """A choice among stored codes (--impact high, --how phone): the value accepted is the code,
     which scripts type and which works in every language, or its word in the language spoken
-    (`--impact alto` in Portuguese); --help lists each code with its word, and a wrong value is
-    refused with that list."""
+    (`--impact alto` in Portuguese), or one of the words of a phrase shown for it when no other
+    choice's phrase holds it (`wait INC cliente` for "o cliente"); --help lists each code with its
+    word, and a wrong or ambiguous value is refused with that list. Options and positional
+    arguments alike."""
 
     def __init__(self, codes: list[str], words: str | dict[str, str]) -> None:
         self.codes = codes
@@ -112,9 +114,21 @@ class Choices:
         for code in self.codes:
             if wanted in (folded(code), folded(self.word(code))):
                 return code
+        # a word of the shown phrase, as a person types it ("cliente" for "o cliente", "ninguém" for
+        # "ninguém: parar de esperar"): the one choice whose words hold every word typed
+        typed = words_of(text)
+        if any(len(w) >= 3 for w in typed):
+            holding = [code for code in self.codes if set(typed) <= set(words_of(self.word(code)))]
+            if len(holding) == 1:
+                return holding[0]
         # argparse's own words for it, the choices said in words
         raise argparse.ArgumentTypeError(_("invalid choice: %(value)r (choose from %(choices)s)") % {
             "value": text, "choices": self.listing() or ", ".join(map(repr, self.codes))})
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as compared with those typed (folded, without punctuation)."""
+    return re.findall(r"\w+", folded(text))
 
 
 def folded(text: str) -> str:
@@ -324,10 +338,12 @@ TABLE_SAMPLE = 1000  # rows read before a table's column widths are set; the res
 CODE_COLUMNS = {"state": "state", "status": "status", "affiliation": "affiliation"}
 
 
-def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str], codes: dict[str, str] | None = None) -> None:
+def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str], codes: dict[str, str] | None = None,
+               whole_last: bool = False) -> None:
     """Print records as a table, JSON (one array) or CSV, per --format and --limit, as they come.
     A table says the stored codes in words (`codes`: column -> the field whose codes it holds, beside
-    CODE_COLUMNS) and days and moments as the language writes them; JSON and CSV keep what is stored."""
+    CODE_COLUMNS) and days and moments as the language writes them; JSON and CSV keep what is stored.
+    `whole_last`: the table's last column is never cut (a person's roles by their names)."""
     fmt = getattr(args, "format", "table")
     limit = getattr(args, "limit", None)
     if limit is not None:
@@ -339,7 +355,7 @@ def print_rows(args, rows: Iterable[dict[str, Any]], columns: list[str], codes: 
             write_csv(out, columns, ([r.get(c) for c in columns] for r in rows))
         else:
             words = {**CODE_COLUMNS, **(codes or {})}
-            write_table(out, (_in_words(r, words) for r in rows), columns)
+            write_table(out, (_in_words(r, words) for r in rows), columns, whole_last)
 
 
 def _in_words(row: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
@@ -353,9 +369,9 @@ def _in_words(row: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
     return shown
 
 
-def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str], whole_last: bool = False) -> None:
     """A table whose column widths fit the first TABLE_SAMPLE rows (at most 60 characters); longer
-    cells further down are cut at that width."""
+    cells further down are cut at that width (the last column never, with `whole_last`)."""
     pending = iter(rows)
     sample = [[one_line(cell(r.get(c))) for c in columns] for r in itertools.islice(pending, TABLE_SAMPLE)]
     if not sample:
@@ -367,7 +383,10 @@ def write_table(out: IO[str], rows: Iterable[dict[str, Any]], columns: list[str]
     out.write("  ".join(t.ljust(w) for t, w in zip(titles, widths)).rstrip() + "\n")
     rest = ([one_line(cell(r.get(c))) for c in columns] for r in pending)  # a cell is one line: ↵ for a break
     for row in itertools.chain(sample, rest):
-        out.write("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+        cut = [v[:w].ljust(w) for v, w in zip(row, widths)]
+        if whole_last:
+            cut[-1] = row[-1]
+        out.write("  ".join(cut).rstrip() + "\n")
 
 
 def cell(value: Any) -> str:

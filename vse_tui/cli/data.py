@@ -18,6 +18,7 @@ from ..core.kernel.clock import parse_datetime
 from ..core.kernel.errors import DatabaseError, InputError, VseError
 from ..core.kernel.findings import Finding
 from ..core.kernel.text import one_line
+from ..core.present.labels import roles_named
 from ..paths import config_path, demo_db_path
 from ..reports.figures import contradictions
 from ..serve import make_server, serve_command
@@ -161,15 +162,30 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def _check_name(name: str) -> str:
+    """What a check of `doctor` looks at (store.maintenance names it by a key), in words."""
+    return _check_names().get(name, name)
+
+
+def _check_names() -> dict[str, str]:
+    return {"file": pgettext("doctor check", "file"), "integrity": pgettext("doctor check", "integrity"),
+            "schema": pgettext("doctor check", "schema"), "history": pgettext("doctor check", "history"),
+            "journal": pgettext("doctor check", "journal"), "attachments": pgettext("doctor check", "attachments"),
+            "permissions": pgettext("doctor check", "permissions"), "location": pgettext("doctor check", "location"),
+            "size": pgettext("doctor check", "size")}
+
+
 def cmd_doctor(args) -> int:
     meter = Progress(_("checking records"), unit=_("records"))  # the history's check, the longest
     failed = False
+    width = max(len(name) for name in _check_names().values()) + 1
     for c in doctor_checks(db_path(args), config_path(), parallel=True, progress=meter.update):
         meter.done()
         mark = pgettext("doctor", "ok") if c.ok else (pgettext("doctor", "warn") if c.warning
                                                       else pgettext("doctor", "FAIL"))
         failed |= not c.ok and not c.warning
-        say(f"{mark:<4}  {c.name:<12} {one_line(c.message)}")  # each as soon as it is done
+        name = _check_name(c.name)
+        say(f"{mark:<4}  {name:<{width}} {one_line(c.message)}")  # each as soon as it is done
     return EXIT_REFUSED if failed else EXIT_OK
 
 
@@ -199,7 +215,7 @@ def cmd_standard(args) -> int:
             for act in (a for a in model.activities if a.process == proc.code):
                 out.write(f"  {act.code}  {act.name}\n")
                 for task in (t for t in model.tasks if t.activity == act.code):
-                    out.write(f"    {task.code:7} {task.title}  [{' '.join(task.roles)}]\n")
+                    out.write(f"    {task.code:7} {task.title}  ({roles_named(task.roles)})\n")  # roles by name
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from vse_tui.i18n import _, ngettext, pgettext
 
@@ -22,7 +23,7 @@ from ..core.governance.people import set_login
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
-from ..core.present.labels import code_word
+from ..core.present.labels import code_word, roles_named
 from ..reports import improvement, performance
 from ..reports.audit import audit_json, write_markdown
 from ..reports.audit_pack import write_pack
@@ -71,7 +72,8 @@ def cmd_people_add(args) -> int:
                                    affiliation=args.affiliation, roles=args.roles or "", os_user=args.os_user,
                                    ssh_key=_read_key(args.ssh_key), organisation=args.organisation,
                                    language=args.language)
-    print((person.id or "") + (f"  {' '.join(label(a) for a in added)}" if added else ""))
+    # its id first (scripts read it), then the roles it now holds by their names
+    print((person.id or "") + (f"  {roles_named(label(a) for a in added)}" if added else ""))
     return EXIT_OK
 
 
@@ -81,9 +83,10 @@ def cmd_people_list(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         rows = people_rows(store)
-    print_rows(args, rows, ["id", "name", "affiliation", "login", "roles", "key"] if args.format == "table"
+    # a table lists the roles last, by their names and never cut; JSON and CSV keep the codes
+    print_rows(args, rows, ["id", "name", "affiliation", "login", "key", "roles"] if args.format == "table"
                else ["id", "uuid", "name", "affiliation", "organisation", "email", "login", "roles", "key"],
-               codes={"roles": "roles"})
+               codes={"roles": "roles"}, whole_last=args.format == "table")
     return EXIT_OK
 
 
@@ -200,7 +203,7 @@ def cmd_roles_list(args) -> int:
 
     with open_store(args, must_exist=True) as store:
         rows = role_rows(store)
-    print_rows(args, rows, ["id", "name", "affiliation", "roles"])
+    print_rows(args, rows, ["id", "name", "affiliation", "roles"], codes={"roles": "roles"}, whole_last=True)
     return EXIT_OK
 
 
@@ -268,6 +271,18 @@ def _verify_lines(store) -> list[str]:
     return lines + [p.line() for p in check_signatures(store)]
 
 
+def pack_written(result: dict[str, Any]) -> str:
+    """What `audit-pack` says it wrote: where, and how many pages, work products, files and signed
+    approvals, each count agreeing with its noun."""
+    return _("audit pack written: {path} ({pages}, {work_products}, {files}, {signatures})").format(
+        path=result["path"], pages=ngettext("{n} page", "{n} pages", result["pages"]).format(n=result["pages"]),
+        work_products=ngettext("{n} work product", "{n} work products", result["work_products"]).format(
+            n=result["work_products"]),
+        files=ngettext("{n} attached file", "{n} attached files", result["files"]).format(n=result["files"]),
+        signatures=ngettext("{n} signed approval", "{n} signed approvals", result["signatures"]).format(
+            n=result["signatures"]))
+
+
 def cmd_audit_pack(args) -> int:
     period = parse_period(args.period) if args.period else None
     meter = Progress(_("writing the audit pack"), unit=_("records"))
@@ -288,8 +303,7 @@ def cmd_audit_pack(args) -> int:
                                 "warning: the database fails verification ({n} problems); the pack's front page "
                                 "says so", len(failures)).format(n=len(failures))), file=sys.stderr)
     tip = result["tip"]
-    print(one_line(_("audit pack written: {path} ({pages} pages, {work_products} work products, {files} attached "
-                     "files, {signatures} signed approvals)").format(**result)))
+    print(one_line(pack_written(result)))
     if tip:
         print(one_line(_("history chain tip: {seq} {hash}").format(seq=tip[0], hash=tip[1])))
     return EXIT_OK

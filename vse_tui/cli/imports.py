@@ -23,22 +23,22 @@ SHOWN = 20  # rejected rows listed on the screen; --rejects writes them all
 def _question(noun: str, n: int) -> str:
     """Import N records of this kind? (`noun`: cis, customers, suppliers, people)"""
     if noun == "cis":
-        return ngettext("Import {n} configuration items?", "Import {n} configuration items?", n).format(n=n)
+        return ngettext("Import {n} configuration item?", "Import {n} configuration items?", n).format(n=n)
     if noun == "customers":
-        return ngettext("Import {n} customers?", "Import {n} customers?", n).format(n=n)
+        return ngettext("Import {n} customer?", "Import {n} customers?", n).format(n=n)
     if noun == "suppliers":
-        return ngettext("Import {n} suppliers?", "Import {n} suppliers?", n).format(n=n)
-    return ngettext("Import {n} people?", "Import {n} people?", n).format(n=n)
+        return ngettext("Import {n} supplier?", "Import {n} suppliers?", n).format(n=n)
+    return ngettext("Import {n} person?", "Import {n} people?", n).format(n=n)
 
 
 def _imported(noun: str, n: int) -> str:
     if noun == "cis":
-        return ngettext("imported {n} configuration items", "imported {n} configuration items", n).format(n=n)
+        return ngettext("imported {n} configuration item", "imported {n} configuration items", n).format(n=n)
     if noun == "customers":
-        return ngettext("imported {n} customers", "imported {n} customers", n).format(n=n)
+        return ngettext("imported {n} customer", "imported {n} customers", n).format(n=n)
     if noun == "suppliers":
-        return ngettext("imported {n} suppliers", "imported {n} suppliers", n).format(n=n)
-    return ngettext("imported {n} people", "imported {n} people", n).format(n=n)
+        return ngettext("imported {n} supplier", "imported {n} suppliers", n).format(n=n)
+    return ngettext("imported {n} person", "imported {n} people", n).format(n=n)
 
 
 def _more(n: int) -> str:
@@ -57,7 +57,7 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
         plan = make_plan(store, path)
         out = sys.stdout  # the preview is the output: `--dry-run > preview.txt` keeps it
         found = items(plan)
-        print(one_line(ngettext("{file}: {n} rows", "{file}: {n} rows", plan.rows).format(file=path.name, n=plan.rows)
+        print(one_line(ngettext("{file}: {n} row", "{file}: {n} rows", plan.rows).format(file=path.name, n=plan.rows)
                        + (header_note(plan) if header_note else "")), file=out)
         print(one_line(_("columns: {pairs}").format(pairs=", ".join(f"{c} -> {f}" for f, c in plan.mapping.items()))),
               file=out)
@@ -82,7 +82,7 @@ def run_import(args, noun: str, make_plan, items, preview, apply, header_note=No
         store.close()
     said = _imported(noun, count)
     if plan.rejected:
-        said += ngettext("; {n} rows rejected (listed above)", "; {n} rows rejected (listed above)",
+        said += ngettext("; {n} row rejected (listed above)", "; {n} rows rejected (listed above)",
                          len(plan.rejected)).format(n=len(plan.rejected))
     print(said)
     return EXIT_OK
@@ -159,11 +159,11 @@ def _words_read(plan) -> list[str]:
         say(_("status words no table knows, placed (the word is kept on each incident and in its history):"))
         for (word, state, how), n in sorted(plan.placed.items(), key=lambda item: -item[1])[:SHOWN]:
             other = "waiting for customer" if state == "in progress" else "in progress"
-            say(ngettext("  {word} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{raw}={other}'",
+            say(ngettext("  {word} -> {state}: {how} ({n} row); to say otherwise: --map-value 'state:{raw}={other}'",
                          "  {word} -> {state}: {how} ({n} rows); to say otherwise: --map-value 'state:{raw}={other}'",
                          n).format(word=repr(word), raw=word, state=state, how=how, n=n, other=other))
     if plan.no_close_date:
-        say(ngettext("note: {n} closed tickets have no close date in the file (no close or duration column): their "
+        say(ngettext("note: {n} closed ticket has no close date in the file (no close or duration column): its "
                      "dates are left empty, never taken from a later update",
                      "note: {n} closed tickets have no close date in the file (no close or duration column): their "
                      "dates are left empty, never taken from a later update", plan.no_close_date).format(

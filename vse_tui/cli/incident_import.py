@@ -29,7 +29,7 @@ def cmd_import_incidents(args) -> int:
                 write_rejects(plan, args.rejects, force=args.force, database=getattr(store, "path", None))
             if args.dry_run or not plan.to_import:
                 return EXIT_REFUSED if plan.rejected and not plan.to_import else EXIT_OK
-            if not confirm(args, ngettext("Import {n} incidents?", "Import {n} incidents?", plan.to_import).format(
+            if not confirm(args, ngettext("Import {n} incident?", "Import {n} incidents?", plan.to_import).format(
                     n=plan.to_import)):
                 raise VseError(_("import cancelled; nothing was stored (use --yes to import without a prompt)"))
         saved = backup_before_import(store)
@@ -44,11 +44,11 @@ def cmd_import_incidents(args) -> int:
                 return EXIT_REFUSED
     finally:
         store.close()
-    said = ngettext("imported {n} incidents", "imported {n} incidents", count).format(n=count)
+    said = ngettext("imported {n} incident", "imported {n} incidents", count).format(n=count)
     if plan.update:
         said += _("; brought up to date: {n} already imported").format(n=plan.updated)
     if plan.rejected:
-        said += ngettext("; {n} rows rejected ({tickets} tickets not imported)",
+        said += ngettext("; {n} row rejected ({tickets} tickets not imported)",
                          "; {n} rows rejected ({tickets} tickets not imported)",
                          len(plan.rejected)).format(n=len(plan.rejected), tickets=plan.rejected_tickets)
     say(said)

@@ -34,10 +34,10 @@ def next_text(store, inc) -> str:
     if nxt.step in said:
         lines.append(said[nxt.step].format(command=commands[0]))
     elif nxt.step == "needs":
-        lines.append(_("before closing it needs {what} ({command})").format(what="; ".join(nxt.needs),
+        lines.append(_("before closing it needs {what} ({command})").format(what=pgettext("list separator", "; ").join(nxt.needs),
                                                                           command=commands[-1]))
     if nxt.gaps:
-        lines.append(_("IN.2.1 lacks {what} ({command})").format(what="; ".join(nxt.gaps),
+        lines.append(_("IN.2.1 lacks {what} ({command})").format(what=pgettext("list separator", "; ").join(nxt.gaps),
                                                                  command=f"vse-tui {COMMANDS['edit'].format(ref=inc.id)}"))
     lines.extend(_("IN.2.1: {what}").format(what=role) for role in nxt.roles)
     lines.extend(unmapped_login_text(login) for login in nxt.logins)

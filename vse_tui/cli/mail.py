@@ -3,18 +3,21 @@ outbox, notify an incident's reporter by mail."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from vse_tui.i18n import _, ngettext, pgettext
 
-from ..config import load_config
+from ..config import MailSettings, load_config
+from ..core.intake.mail import is_address
 from ..core.intake.mail_delivery import drop, retry
-from ..core.intake.mail_intake import accept_held, mail_about, notify_by_mail, window_past
+from ..core.intake.mail_intake import accept_held, mail_about, notify_address, notify_by_mail, window_past
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
 from ..core.present.labels import code_word
 from ..mailer import intake, send_outbox, watch
+from ..paths import config_path
 from .common import EXIT_OK, EXIT_REFUSED, open_store, say
 
 
@@ -149,9 +152,54 @@ def cmd_mail_accept(args) -> int:
     return EXIT_OK
 
 
+EXAMPLE_SENDER = "desk@example.org"
+EXAMPLE_SMTP = "smtp.example.org"
+
+
+def notify_missing(store, args, settings: MailSettings) -> list[str]:
+    """Everything `incident notify` lacks, said at once before anything is written: the address to
+    write to, the shop's address in the config, and (with --send) the SMTP server; the config's
+    lines to add, with the file's path. Empty when nothing is missing."""
+    inc = store.get("incidents", args.id)
+    lacking: list[str] = []
+    if not (args.to or "").strip() and "@" not in notify_address(store, inc, args.to):
+        lacking.append(_("the reporter has no e-mail address: give one with --to ADDRESS, or record how they were "
+                         "told instead (vse-tui incident notified {ref} --task {task} --to WHO --how phone)").format(
+            ref=inc.id, task=args.task))
+    lines: list[str] = []
+    if not settings.sender.strip():
+        lacking.append(_("the shop's address (the From: of every message) is not set in the config"))
+        lines.append(f'from = "{EXAMPLE_SENDER}"')
+    elif not is_address(settings.sender):
+        lacking.append(_("the shop's address in the config (from = {value}) is not one e-mail address").format(
+            value=json.dumps(settings.sender, ensure_ascii=False)))
+        lines.append(f'from = "{EXAMPLE_SENDER}"')
+    if args.send and not settings.smtp_host.strip():
+        lacking.append(_("no SMTP server is set in the config to deliver it now (--send)"))
+        lines.append(f'smtp_host = "{EXAMPLE_SMTP}"')
+    if not lacking:
+        return []
+    out = [ngettext("{ref}: not notified, {n} thing is missing:", "{ref}: not notified, {n} things are missing:",
+                    len(lacking)).format(ref=inc.id, n=len(lacking))]
+    out += [f"  - {what}" for what in lacking]
+    if lines:
+        where = config_path()
+        has_mail = where.is_file() and "[mail]" in where.read_text(encoding="utf-8", errors="replace")
+        out.append("  " + (_("add to the [mail] section of the config file {path} (your own values):") if has_mail else
+                           _("add to the config file {path} (your own values):") if where.is_file() else
+                           _("the config file {path} does not exist yet: create it with (your own values):")).format(
+            path=where))
+        out += [f"      {line}" for line in ([] if has_mail else ["[mail]"]) + lines]
+    return out
+
+
 def cmd_incident_notify(args) -> int:
     settings = _settings()
     with open_store(args, must_exist=True) as store:
+        missing = notify_missing(store, args, settings)
+        if missing:
+            say("vse-tui: " + "\n".join(missing), err=True)
+            return EXIT_REFUSED
         inc, path = notify_by_mail(store, args.id, task=args.task, sender=settings.sender, to=args.to)
         sent_now = ""
         if args.send:

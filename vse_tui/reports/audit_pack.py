@@ -54,8 +54,8 @@ from ..core.kernel.text import plural, visible
 from ..core.model.queries import Window
 from ..core.model.records import BY_WP, KINDS, model_for
 from ..core.model.records.registry import PREFIXES
-from ..core.present.display import change_text, item_text, uuid_labels, walk, when_text
-from ..core.present.labels import role_words
+from ..core.present.display import change_text, item_text, record_title, uuid_labels, walk, when_text
+from ..core.present.labels import code_word, role_named, roles_named
 from ..i18n.formats import month_and_year
 from ..store.anchor import PACK_ANCHOR, pack_anchor
 from ..store.files import atomic_file, private_folder, translated, write_bytes, write_text
@@ -433,7 +433,7 @@ def _fill_record_pages(pack: _Pack, kind: str, pages: list[Page], wp,
                     batch = [rec.model_copy(update={"state": states.get(rec.id or "", rec.state)}) for rec in batch]
                 labels = uuid_labels(pack.store, [s for rec in batch for s in walk(rec.model_dump(mode="json"))])
                 for rec in batch:
-                    listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), rec.title_text, words.status(rec.status),
+                    listing.append([Link(rec.id or "", f"{page.path}#{rec.id}"), _title(pack, rec), words.status(rec.status),
                                     words.state(rec.state), str(rec.version), clock.local_text(rec.updated_at)])
                     sections.add(_record_blocks(pack, rec, wp, labels))
                 counted(len(batch))
@@ -458,10 +458,15 @@ def _batches(store, kind: str, where: dict[str, Any] | None, size: int = 500):
 _BOOKKEEPING = ("uuid", "id", "approvals", "version", "created_at", "updated_at", "created_by", "updated_by")
 
 
+def _title(pack: _Pack, rec) -> str:
+    """A record's title as the pack shows it (a code said in words: `record_title`)."""
+    return record_title(rec, pack.name(getattr(rec, "person", None)) if rec.KIND == "role_assignments" else "")
+
+
 def _record_blocks(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[tuple[str, Any]]:
     """One record's section: its content items, its approval state and approvals, the files
     attached to it and its history."""
-    blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {rec.title_text}")),
+    blocks: list[tuple[str, Any]] = [("h3", (rec.id, f"{rec.id} {_title(pack, rec)}")),
                                      ("table", ([_("content item (* required in this status)"),
                                                  pgettext("audit pack", "value")], _content_rows(pack, rec, wp, labels)))]
     if rec.KIND == "performance_reports" and rec.period_performance:
@@ -494,7 +499,13 @@ def _content_rows(pack: _Pack, rec, wp, labels: dict[str, str]) -> list[list[Any
     rows: list[list[Any]] = []
     required = set(wp.required_in(rec.status)) if wp else set()
     for name in names:
-        text = item_text(rec, name, labels)
+        text: Any = item_text(rec, name, labels)
+        if name == "entries" and getattr(rec, name, None) in KINDS:  # entries that are records of their own
+            kind = getattr(rec, name)
+            n = pack.store.count(kind)
+            text = Link(ngettext("{n} entry, each a record of its own: {kind}",
+                                 "{n} entries, each a record of its own: {kind}", n).format(
+                n=n, kind=_(OTHER_TITLES.get(kind) or model_for(kind).LABEL)), f"other/{kind}") if n else ""
         label = words.field(name) + (" *" if name in required else "")
         rows.append([label, text if text else Mark(_(NOT_RECORDED), "no" if name in required else "dim")])
     if wp:  # what the record holds beyond the standard's items (filled ones only)
@@ -547,7 +558,7 @@ def _approval_rows(pack: _Pack, rec) -> list[list[Any]]:
             how = Link(_("recorded by {recorder} for {person}, how: {how}, attached").format(**values),
                        pack.files[a.evidence]) if a.evidence in pack.files else \
                 Mark(_("recorded by {recorder} for {person}, how: {how}, nothing attached").format(**values), "no")
-        rows.append([pack.name(a.person) or a.by, ", ".join(s.roles) or Mark(_("no role"), "no"),
+        rows.append([pack.name(a.person) or a.by, roles_named(s.roles) or Mark(_("no role"), "no"),
                      words.meaning(s.meaning), clock.local_text(a.at), how,
                      str(a.version or "-"),
                      Mark(_("this content ({sha})").format(sha=a.content[:12]), "ok")
@@ -630,7 +641,7 @@ def _task_blocks(pack: _Pack, tasks, s: dict[str, tuple[int, int]]) -> list[tupl
                                for i in t.inputs if i.wp),
                      "\n".join(_("{label}: {value}").format(label=f"{o.wp} {o.name}", value=f"{_needed(o.needed)} ({_yes_no(o.ok)})")
                                for o in t.outputs if o.wp),
-                     "\n".join(_("{label}: {value}").format(label=r, value=", ".join(h) or nobody)
+                     "\n".join(_("{label}: {value}").format(label=role_named(r), value=", ".join(h) or nobody)
                                for r, h in t.holders.items())])
     if rows:
         blocks.append(("table", (_task_head(), rows)))
@@ -687,11 +698,11 @@ def _roles_page(pack: _Pack) -> Page:
     store = pack.store
     by_person: dict[str, list[str]] = defaultdict(list)
     for a in store.records("role_assignments", {"state": "active"}):
-        by_person[a.person].append(role_words(a.role, a.area if a.role == "PT" else None))
+        by_person[a.person].append(role_named(a.role, a.area))
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
                   p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]
-    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles_said),
+    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles_named),
                   Mark(_("acknowledged: {mitigation} ({person}, {when})").format(
                       mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
                       when=clock.local_text(w.acknowledged.created_at)), "ok")
@@ -700,7 +711,7 @@ def _roles_page(pack: _Pack) -> Page:
     ack_rows = []
     for a in store.records("acknowledgements"):
         about = store.ids_for([a.record], None).get(a.record or "", ("", ""))[0] if a.record else ""
-        ack_rows.append([a.id, a.rule, pack.link(about) if about else "-", a.mitigation, pack.name(a.created_by),
+        ack_rows.append([a.id, code_word("rule", a.rule), pack.link(about) if about else "-", a.mitigation, pack.name(a.created_by),
                          clock.local_text(a.created_at)])
     return Page(_("People, roles and the combination warnings"), "roles", [
         ("table", ([pgettext("audit pack", "person"), pgettext("audit pack", "affiliation"),

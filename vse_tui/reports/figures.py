@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, pgettext
 
 from ..core.evidence.audit_check import review
 from ..core.governance.approvals import state
@@ -80,7 +80,7 @@ def contradictions(store: StorePort) -> list[Finding]:
                                            for name in now if name not in stored]
         if diff:
             out.append(Finding("report", (rec.id,), _("approved figures the records contradict: {differences}").format(
-                differences="; ".join(diff))))
+                differences=pgettext("list separator", "; ").join(diff))))
     for rec in store.records("improvement_reports", {"status": "approved"}, order="-seq", limit=50):
         if not rec.period_start or not _approved_after_period(rec):
             continue
@@ -90,7 +90,7 @@ def contradictions(store: StorePort) -> list[Finding]:
         diff = differences(rec.figures, improvement_figures(store, Period(rec.period_start, rec.period_end, "")))
         if diff:
             out.append(Finding("report", (rec.id,), _("approved figures the records contradict: {differences}").format(
-                differences="; ".join(diff))))
+                differences=pgettext("list separator", "; ").join(diff))))
     return out
 
 

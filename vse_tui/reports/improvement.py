@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vse_tui.i18n import _, ngettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..core.control.queries import changes_deployed_between
 from ..core.evidence.due import due_items
@@ -65,9 +65,11 @@ def _goals_text(data: dict[str, Any]) -> str:
     goals = (_("Objectives ({policy}): {objectives}").format(
         policy=data["policy"], objectives=data["objectives"].strip() or _("none written")) + "\n" if data["policy"]
              else _("No approved policy yet: objectives cannot be checked (GO.2.2).") + "\n")
-    goals += _("In {period}: {incidents} incidents; response met {response}, resolved in time {resolved}; {breached} "
-               "breached a target; {reopened} reopened.").format(
-                   period=data["period"]["label"], incidents=t["incidents"],
+    goals += ngettext("In {period}: {n} incident; response met {response}, resolved in time {resolved}; {breached} "
+                      "breached a target; {reopened} reopened.",
+                      "In {period}: {n} incidents; response met {response}, resolved in time {resolved}; {breached} "
+                      "breached a target; {reopened} reopened.", t["incidents"]).format(
+                   period=data["period"]["label"], n=t["incidents"],
                    response=pct(t["response_met"], t["response_measured"]),
                    resolved=pct(t["resolution_met"], t["resolution_measured"]), breached=t["breached"],
                    reopened=t["reopened"])
@@ -77,9 +79,10 @@ def _goals_text(data: dict[str, Any]) -> str:
 def _customer_text(data: dict[str, Any]) -> str:
     """The customers' view: feedback by type, the complaints said, each customer against the agreement."""
     perf = data["performance"]
-    per_customer = "; ".join(
-        _("{customer}: {incidents} incidents, {resolved} resolved in time, {breached} breached").format(
-            customer=shown_name(r["customer"]), incidents=r["incidents"],
+    per_customer = pgettext("list separator", "; ").join(
+        ngettext("{customer}: {n} incident, {resolved} resolved in time, {breached} breached",
+                 "{customer}: {n} incidents, {resolved} resolved in time, {breached} breached", r["incidents"]).format(
+            customer=shown_name(r["customer"]), n=r["incidents"],
             resolved=pct(r["resolution_met"], r["resolution_measured"]), breached=r["breached"])
         for r in perf["rows"]) or _("no incidents")
     fb = perf["total"]["feedback"]
@@ -92,17 +95,28 @@ def _customer_text(data: dict[str, Any]) -> str:
         for c in data["complaints"]:
             key = c.strip().rstrip(".")
             counted[key] = counted.get(key, 0) + 1
-        listed = "; ".join(ngettext("{complaint}", "{complaint} ({n} times)", n).format(complaint=c, n=n)
+        listed = pgettext("list separator", "; ").join(ngettext("{complaint}", "{complaint} ({n} times)", n).format(complaint=c, n=n)
                            for c, n in list(counted.items())[:10])
         customer += "\n" + _("Complaints: {complaints}.").format(complaints=listed)
     return customer + "\n" + _("Against the agreements: {per_customer}.").format(per_customer=per_customer)
+
+
+def _deployed(change_type: str, n: int) -> str:
+    """'3 normal': how many changes of a type were deployed, the type agreeing with the count."""
+    if change_type == "emergency":
+        return ngettext("{n} emergency", "{n} emergency", n).format(n=n)
+    if change_type == "normal":
+        return ngettext("{n} normal", "{n} normal", n).format(n=n)
+    if change_type == "pre-approved":
+        return ngettext("{n} pre-approved", "{n} pre-approved", n).format(n=n)
+    return f"{n} {words.change_type(change_type)}"
 
 
 def _provider_text(data: dict[str, Any]) -> str:
     """The provider's view: incidents per quarter, changes deployed and failed, time spent."""
     t = data["performance"]["total"]
     trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
-    deployed = ", ".join(f"{n} {words.change_type(k)}" for k, n in sorted(data["changes_deployed"].items())) or _("none")
+    deployed = ", ".join(_deployed(k, n) for k, n in sorted(data["changes_deployed"].items())) or _("none")
     return "\n".join((
         _("Incidents opened per quarter: {trend}.").format(trend=trend),
         _("Changes deployed: {deployed}; failed tests: {failed}; rejected requests: {rejected}.").format(
@@ -116,12 +130,12 @@ def _issues_text(data: dict[str, Any]) -> str:
     issues = []
     if data["open_role_warnings"]:
         issues.append(_("Role warnings not acknowledged: {warnings}").format(
-            warnings="; ".join(data["open_role_warnings"])))
+            warnings=pgettext("list separator", "; ").join(data["open_role_warnings"])))
     if data["acknowledged_role_warnings"]:
         issues.append(_("Role warnings accepted with a mitigation: {warnings}").format(
-            warnings="; ".join(data["acknowledged_role_warnings"])))
+            warnings=pgettext("list separator", "; ").join(data["acknowledged_role_warnings"])))
     if data["overdue_reviews"]:
-        issues.append(_("Overdue: {items}").format(items="; ".join(data["overdue_reviews"])))
+        issues.append(_("Overdue: {items}").format(items=pgettext("list separator", "; ").join(data["overdue_reviews"])))
     return "\n".join(issues) or _("None found in the records.")
 
 

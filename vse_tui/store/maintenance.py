@@ -180,7 +180,7 @@ def restore(store: Store, source: Path) -> tuple[Path, Summary]:
             if len(problems) > 1:
                 more = len(problems) - 1
                 raise DatabaseError(ngettext(
-                    "{source} cannot be restored: {problem} (and {n} more problems); nothing was changed",
+                    "{source} cannot be restored: {problem} (and {n} more problem); nothing was changed",
                     "{source} cannot be restored: {problem} (and {n} more problems); nothing was changed",
                     more).format(source=source, problem=problems[0], n=more))
             raise DatabaseError(_("{source} cannot be restored: {problem}; nothing was changed").format(
@@ -330,7 +330,7 @@ def doctor_checks(path: Path, config_file: Path | None = None, parallel: bool = 
                                 n=len(problems), first=problems[0].line()))
 
                 missing = check_files(store)
-                yield Check("attachments", not missing, ngettext("{n} attached files present and unchanged", "{n} attached files present and unchanged",
+                yield Check("attachments", not missing, ngettext("{n} attached file present and unchanged", "{n} attached files present and unchanged",
                                      store.count("attachments")).format(n=store.count("attachments"))
                             if not missing else
                             ngettext("{n} problem: {first}", "{n} problems; first: {first}", len(missing)).format(

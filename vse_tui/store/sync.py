@@ -225,16 +225,16 @@ class ImportResult:
     files: int = 0
 
     def line(self) -> str:
-        parts = [ngettext("{n} events applied", "{n} events applied", self.applied).format(n=self.applied),
+        parts = [ngettext("{n} event applied", "{n} events applied", self.applied).format(n=self.applied),
                  _("{n} already here").format(n=self.skipped),
-                 ngettext("{n} new records", "{n} new records", self.created).format(n=self.created)]
+                 ngettext("{n} new record", "{n} new records", self.created).format(n=self.created)]
         if self.renumbered:
             parts.append(_("renumbered {changes}").format(changes=", ".join(f"{a} → {b}" for a, b in self.renumbered)))
         if self.conflicts:
-            parts.append(ngettext("{n} conflicts to choose (dashboard)", "{n} conflicts to choose (dashboard)",
+            parts.append(ngettext("{n} conflict to choose (dashboard)", "{n} conflicts to choose (dashboard)",
                                   self.conflicts).format(n=self.conflicts))
         if self.notes:
-            parts.append(ngettext("{n} edits to closed records kept as notes",
+            parts.append(ngettext("{n} edit to a closed record kept as a note",
                                   "{n} edits to closed records kept as notes", self.notes).format(n=self.notes))
         return "; ".join(parts)
 

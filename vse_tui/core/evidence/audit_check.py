@@ -275,7 +275,7 @@ def _approvals(store: StorePort, standard: Standard) -> tuple[list[Finding], lis
                     continue
                 warning = role_warning(store, model.WP, a)
                 if warning and rec.uuid not in acks:
-                    out.append(Finding("approval-role", (rec.id,), _("approved by {by}, who holds none of {roles}, with no warning acknowledged").format(by=a.by, roles=', '.join(warning.roles_said))))
+                    out.append(Finding("approval-role", (rec.id,), _("approved by {by}, who holds none of {roles}, with no warning acknowledged").format(by=a.by, roles=', '.join(warning.roles_named))))
             if kind in ("customer_agreements", "supplier_agreements") and st.current:
                 party = "customer" if kind == "customer_agreements" else "supplier"
                 current = content_hash(rec)
@@ -487,7 +487,7 @@ def _duties(store: StorePort) -> list[Finding]:
             shop_wide = roles_list.id if roles_list else _("the roles list")
         if w.acknowledged is None or not counts(w.acknowledged.mitigation):
             how = _("not acknowledged") if w.acknowledged is None else _("acknowledged with placeholder text only")
-            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles_said), how=how)
+            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles_named), how=how)
                     if w.roles else _("{warning}: {how}").format(warning=w.text.name, how=how))
             out.append(Finding("role-warning", (w.person_name or shop_wide,), said))
     return out
@@ -514,7 +514,7 @@ def _mitigated(store: StorePort, covered: list[SelfApproval]) -> list[Finding]:
                          "{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "
                          "{n} approvals of their own documents", len(mine)) if mine else
                 _("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}")).format(
-            person=w.person_name or _("the shop"), warning=w.text.name, roles=", ".join(w.roles_said),
+            person=w.person_name or _("the shop"), warning=w.text.name, roles=", ".join(w.roles_named),
             author=ack.created_by or "?", day=formats.date_text(clock.to_local(written).date()),
             mitigation=ack.mitigation, n=len(mine))
         covers = tuple(dict.fromkeys(c.record for c in mine))  # the records, each once: a page links them

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 
 from ..governance.approvals import content_items
 from ..governance.people import roles_of
@@ -157,7 +157,7 @@ def mitigation_problem(mitigation: str | None) -> str | None:
         return _("its mitigation is placeholder text")
     if check_of(mitigation) is None:
         return _("its mitigation names no check the app can count ({checks})").format(
-            checks="; ".join(_(c.text) for c in CHECKS))
+            checks=pgettext("list separator", "; ").join(_(c.text) for c in CHECKS))
     return None
 
 

@@ -18,7 +18,7 @@ from ..governance.process import STEPS
 from ..kernel import clock
 from ..model.data import status_name
 from ..model.records import kind_of_wp
-from .substance import Index, problems
+from .substance import Index, as_offered, problems
 from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying, problem
 
 if TYPE_CHECKING:
@@ -264,6 +264,7 @@ class SetupGap:
     step: str  # the wizard's step that writes it
     ref: str
     problems: list[str]
+    starting: bool = False  # among them, items still holding the app's starting text (`substance.as_offered`)
 
 
 def setup_gaps(store: StorePort, now: datetime | None = None) -> list[SetupGap]:
@@ -285,9 +286,10 @@ def setup_gaps(store: StorePort, now: datetime | None = None) -> list[SetupGap]:
         rec = store.latest(kind_of_wp(step.wp))
         if rec is None:
             continue
-        found = problems(index, standard.wp(step.wp), rec.model_dump(mode="json"), rec.status, rec.id)
+        wp, data = standard.wp(step.wp), rec.model_dump(mode="json")
+        found = problems(index, wp, data, rec.status, rec.id)
         if found:
-            out.append(SetupGap(step.key, rec.id or rec.uuid, found))
+            out.append(SetupGap(step.key, rec.id or rec.uuid, found, bool(as_offered(wp, data, rec.status))))
     return out
 
 

@@ -266,7 +266,7 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
             if len(real) < int(arg or 1):
                 return _("fewer than {n} entries").format(n=arg or 1) if real else _("no entries")
             if len(real) < len(entries):
-                return ngettext("{n} of its entries are placeholder text", "{n} of its entries are placeholder text",
+                return ngettext("{n} of its entries is placeholder text", "{n} of its entries are placeholder text",
                                 len(entries) - len(real)).format(n=len(entries) - len(real))
         elif kind == "ref":
             kinds = tuple(arg.split("|"))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 
 from ..governance.approvals import content_hash
 from ..governance.approvals import state as approval_state
@@ -40,7 +40,7 @@ from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
-from ..present.labels import field_words
+from ..present.labels import field_words, roles_named
 from ..relationship.queries import current_customers
 from .duties import counts
 from .lapsed import lapsed_training
@@ -273,7 +273,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
         held = ctx.roles(performer, at, task.code)
         if not held & set(task.roles) and not ctx.acknowledged(rec.uuid):
             problems.append(problem(_("{who} held none of {roles} and no warning was acknowledged").format(
-                who=ctx.name(performer), roles=", ".join(task.roles)), "role"))
+                who=ctx.name(performer), roles=roles_named(task.roles)), "role"))
     problems += _input_problems(ctx, task, io.wp, at)
     return problems, {"record": rec.id, "at": at, "by": ctx.name(performer) if performer else row["operator"],
                       "kind": rec.KIND, "what": _("created") if row["action"] == "create" else
@@ -369,7 +369,7 @@ def _impacted_items_updated(ctx: _Context, rec: Any) -> list[str]:
         missing = [u for u in ch.impacted_cis
                    if not ctx.store.exists("configuration_items", {"uuid": u, "changes__has": ch.uuid})]
         if missing:
-            return [ngettext("{id} was deployed but {n} of its items do not record it",
+            return [ngettext("{id} was deployed but {n} of its items does not record it",
                              "{id} was deployed but {n} of its items do not record it", len(missing)).format(
                 id=ch.id, n=len(missing))]
     return [] if changes else [_("no deployed change is recorded on it")]
@@ -561,10 +561,11 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     standard = standard or load_standard()
     if task.code == "IN.1.1":
         return _("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
-                 "no placeholder text), recorded with IN.1.1 by a holder of {roles}").format(roles=", ".join(task.roles))
+                 "no placeholder text), recorded with IN.1.1 by a holder of {roles}").format(
+                     roles=roles_named(task.roles, _(" or ")))
     if task.code == "IN.1.2":
         return _("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
-                 "{roles}").format(roles=", ".join(task.roles))
+                 "{roles}").format(roles=roles_named(task.roles, _(" or ")))
     wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
         if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     parts = []
@@ -593,14 +594,14 @@ def describe(task: Task, standard: Standard | None = None) -> str:
             text += _(", approved in its current content")
         parts.append(text)
     inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
-    out = "; ".join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
-        roles=", ".join(task.roles))
+    out = pgettext("list separator", "; ").join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
+        roles=roles_named(task.roles, _(" or ")))
     if inputs:
         out += _("; with its inputs {inputs} at that time").format(inputs=", ".join(inputs))
     if task.code in SPECIFIC_TEXT:
         out += _("; and {rule}").format(rule=_(SPECIFIC_TEXT[task.code]))
     if task.cadence_days:
-        out += ngettext("; stale after the shop's review interval (default {n} days)",
+        out += ngettext("; stale after the shop's review interval (default {n} day)",
                         "; stale after the shop's review interval (default {n} days)", task.cadence_days).format(
             n=task.cadence_days)
     return out
@@ -703,7 +704,7 @@ def _training_task(ctx: _Context, task: Task, interval: int | None) -> tuple[str
     state = "done" if ok else ("partly done" if latest else "not started")
     if ok and interval and latest and ctx.now - clock.parse_datetime(latest["at"]) > timedelta(days=interval):
         state = "stale"
-        lines.append(Line(False, ngettext("last recorded more than {n} days ago", "last recorded more than {n} days ago",
+        lines.append(Line(False, ngettext("last recorded more than {n} day ago", "last recorded more than {n} days ago",
                                           interval).format(n=interval)))
     return state, lines, latest
 
@@ -722,8 +723,8 @@ def _holders(store: StorePort) -> dict[str, list[str]]:
     for kind, code in (("customers", "CUS"), ("suppliers", "SUP")):
         n = store.count(kind)
         if n:
-            counted = (ngettext("{n} customers", "{n} customers", n) if kind == "customers" else
-                       ngettext("{n} suppliers", "{n} suppliers", n))
+            counted = (ngettext("{n} customer", "{n} customers", n) if kind == "customers" else
+                       ngettext("{n} supplier", "{n} suppliers", n))
             out.setdefault(code, []).append(counted.format(n=n))
     return out
 
@@ -849,7 +850,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             if cited is not None:
                 why.append(cited)
         elif rejected:
-            why.append(Line(False, _("{label}: {refused}").format(label=label, refused="; ".join(
+            why.append(Line(False, _("{label}: {refused}").format(label=label, refused=pgettext("list separator", "; ").join(
                 _("{record}: {problems}").format(record=rid, problems=", ".join(p)) for rid, p in rejected)),
                             [rid for rid, _ in rejected]))
         elif tagged:
@@ -875,7 +876,7 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
         last = min(w["at"] for w in performed)
         if interval and ctx.now - clock.parse_datetime(last) > timedelta(days=interval):
             state = "stale"
-            why.append(Line(False, ngettext("performed more than {n} days ago (the shop's review interval)",
+            why.append(Line(False, ngettext("performed more than {n} day ago (the shop's review interval)",
                                             "performed more than {n} days ago (the shop's review interval)",
                                             interval).format(n=interval)))
     else:

@@ -146,7 +146,7 @@ def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation:
         the_task = load_standard().task(task or APPROVE_TASK.get(wp or "") or "")
         raise InputError(_("{who} holds none of the roles of {task} {title} ({roles}): write how the risk is covered "
                            "(a mitigation) to approve anyway").format(who=approval.by, task=the_task.code,
-                                                                     title=the_task.title, roles=", ".join(warning.roles_said)))
+                                                                     title=the_task.title, roles=", ".join(warning.roles_named)))
     return warning
 
 

@@ -17,7 +17,7 @@ from ..kernel.errors import InputError, describe_validation_error
 from ..model.data import role_codes
 from ..model.lookup import resolve
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
-from ..present.labels import role_words
+from ..present.labels import CODES, role_named, role_words
 from .keys import fingerprint, key_body, owner_of
 from .people import check_person_name, check_public_key
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MANAGER_AREA = {"CM": "change", "IM": "incident", "RM": "relationship"}
 AREAS = ("change", "incident", "relationship")
+RULE_NAMES = CODES["rule"]  # each rule's name, where a stored rule code is said in words (core.present.labels)
 
 
 @dataclass(frozen=True)
@@ -38,31 +39,31 @@ class RuleText:
 
 RULES = {
     "service-manager": RuleText(
-        "service-manager", N_("A Service Manager is required"),
+        "service-manager", RULE_NAMES["service-manager"],
         N_("Someone has to own the policy, the plans and the improvement of the services; the setup is not complete without one."),
         N_("Name the owner or lead technician as Service Manager; in a one-person shop that is you.")),
     "control-and-incident": RuleText(
-        "control-and-incident", N_("Control Manager and Incident Manager should be different people"),
+        "control-and-incident", RULE_NAMES["control-and-incident"],
         N_("The person who approves changes would also judge the incidents those changes cause: nobody checks the checker."),
         N_("Give one of the two roles to someone else, or have the customer or a peer review every change linked to an incident.")),
     "manager-and-practitioner": RuleText(
-        "manager-and-practitioner", N_("A manager should not also be a practitioner in the same area"),
+        "manager-and-practitioner", RULE_NAMES["manager-and-practitioner"],
         N_("Whoever approves the work would be approving their own work."),
         N_("Let another person do or approve that work, or have the customer sign off each piece (for example every change test).")),
     "builder-approves": RuleText(
-        "builder-approves", N_("The person who built a change should not approve its test report or deployment"),
+        "builder-approves", RULE_NAMES["builder-approves"],
         N_("A builder approving their own change removes the independent check before deployment."),
         N_("Ask another person or the customer to approve, or record how the change was checked independently.")),
     "approver-without-role": RuleText(
-        "approver-without-role", N_("An approval by someone who holds none of the task's roles"),
+        "approver-without-role", RULE_NAMES["approver-without-role"],
         N_("The standard gives each approval to certain roles; an approval by someone else is weaker evidence that the right person looked."),
         N_("Have a holder of the role approve, or write who checked it and why this approver may sign.")),
     "resolver-closes": RuleText(
-        "resolver-closes", N_("The practitioner who resolved an incident should not confirm its closure for the provider"),
+        "resolver-closes", RULE_NAMES["resolver-closes"],
         N_("Closing your own work without a second look can hide an incomplete fix."),
         N_("Have the Incident Manager or the customer confirm, or note who checked the resolution.")),
     "sole-approver": RuleText(
-        "sole-approver", N_("One person writes and approves every document"),
+        "sole-approver", RULE_NAMES["sole-approver"],
         N_("Nobody else is there to check what you approve."),
         N_("The Resources step asks for a compensating control: a dated second look at each document you approve, "
            "within 30 days.")),
@@ -89,14 +90,20 @@ class RoleWarning:
         """The roles it is about as a person reads them: "IM", "PT (incidents)"."""
         return tuple(role_words(r, short=True) for r in self.roles)
 
+    @property
+    def roles_named(self) -> tuple[str, ...]:
+        """The roles it is about by their names, no code and no bracket: "Incident Manager",
+        "Practitioner for incidents" (for a sentence's own brackets: the CLI, reports, the pack)."""
+        return tuple(role_named(r) for r in self.roles)
+
     def line(self) -> str:
         """One line: the person, the rule in words and the roles (as `vse-tui roles check` prints
         it), each part a whole sentence of the language (French spaces its colons)."""
         said = self.text.name
         if self.person_name:
             said = _("{person}: {warning}").format(person=self.person_name, warning=said)
-        if self.roles:
-            said = _("{warning} ({roles})").format(warning=said, roles=_(" and ").join(self.roles_said))
+        if self.roles and self.person_name:  # a shop-wide rule (no Service Manager) names its role already
+            said = _("{warning} ({roles})").format(warning=said, roles=_(" and ").join(self.roles_named))
         said += self.detail
         if self.acknowledged:
             said += " [" + _("acknowledged: {mitigation}").format(mitigation=self.acknowledged.mitigation) + "]"

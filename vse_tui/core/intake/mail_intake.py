@@ -55,8 +55,8 @@ class IntakeResult:
     def line(self) -> str:
         if not self.outcomes and self.empty:
             return _("no message: {why}").format(why=self.empty)
-        parts = [ngettext("{n} new incidents", "{n} new incidents", self.count("new")).format(n=self.count("new")),
-                 ngettext("{n} replies", "{n} replies", self.count("reply")).format(n=self.count("reply"))]
+        parts = [ngettext("{n} new incident", "{n} new incidents", self.count("new")).format(n=self.count("new")),
+                 ngettext("{n} reply", "{n} replies", self.count("reply")).format(n=self.count("reply"))]
         if self.count("held"):
             parts.append(_("{n} held for a person (a stranger's mail to a closed incident)").format(n=self.count("held")))
         if self.count("bounce"):
@@ -240,6 +240,16 @@ def _customer_for(store: StorePort, address: str) -> str | None:
     return None
 
 
+def notify_address(store: StorePort, inc: Any, to: str | None = None) -> str:
+    """Where an incident's notice goes: `to`, else the reporter's contact, else the e-mail of the
+    person of the reporter's name; without "@" when there is no address to write to."""
+    address = (to or inc.reporter_contact or "").strip()
+    if "@" not in address:
+        contact = store.row("people", ["email"], {"name": inc.reporter}) if inc.reporter else None
+        address = (contact[0] if contact else "") or address
+    return address
+
+
 def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, message: str | None = None,
                    to: str | None = None) -> tuple[Any, ...]:
     """IN.2.3/IN.2.4/IN.2.5 by e-mail: the policy's message filled in, recorded as the notification
@@ -248,10 +258,7 @@ def notify_by_mail(store: StorePort, ref: str, *, task: str, sender: str, messag
     the queued file."""
 
     inc = _get(store, ref)
-    address = (to or inc.reporter_contact or "").strip()
-    if "@" not in address:
-        contact = store.row("people", ["email"], {"name": inc.reporter}) if inc.reporter else None
-        address = (contact[0] if contact else "") or address
+    address = notify_address(store, inc, to)
     if not (to or "").strip() and "@" not in address:  # a phone number, or nothing: no address to write to
         raise InputError(_("{id}: the reporter has no e-mail address: give the address to write to, or record "
                            "how they were told (by phone, in person)").format(id=inc.id))
@@ -424,5 +431,5 @@ def mail_about(store: StorePort, kind: str, ref: str, *, sender: str, who: str =
     return record, path, address
 
 
-__all__ = ["IntakeResult", "Outcome", "accept_held", "mail_about", "mail_draft", "may_reopen", "notify_by_mail",
-           "receive"]
+__all__ = ["IntakeResult", "Outcome", "accept_held", "mail_about", "mail_draft", "may_reopen", "notify_address",
+           "notify_by_mail", "receive"]

@@ -56,10 +56,9 @@ class Finding:
         return ", ".join(self.records)
 
     def line(self) -> str:
-        """One line: "[rule] records: what", or "records: what" for a finding of no rule, each a whole
-        sentence of the language (French spaces its colon)."""
-        if self.rule:
-            return _("[{rule}] {records}: {what}").format(rule=self.rule, records=self.ref, what=self.what)
+        """One line: "records: what", a whole sentence of the language (French spaces its colon).
+        `what` says what is wrong in words; the rule's key is for programs (JSON), never shown: the
+        audit check says a rule in words as the heading above its findings."""
         return _("{records}: {what}").format(records=self.ref, what=self.what)
 
 

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, formats, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext, pgettext
 
 from ..kernel import clock
-from .labels import WORDED, code_word, field_name, field_words, figure_name, role_words
+from .labels import WORDED, code_word, field_name, field_words, figure_name, role_named, role_words, roles_named
 
 if TYPE_CHECKING:
     from ..model.ports import Reads
@@ -146,6 +146,19 @@ def _entry_key(key: str) -> str:
     return _(ENTRY_KEYS[key]) if key in ENTRY_KEYS else key.replace("_", " ")
 
 
+def _records_of_their_own(name: str, value: Any) -> str:
+    """Entries kept as records of a kind of their own (the change schedule's `entries` names the kind
+    that holds them), said by that kind's name, never the name of its table; "" for anything else."""
+    if name != "entries" or not isinstance(value, str):
+        return ""
+    # here, not at the top: importing it loads pydantic
+    from ..model.records import KINDS, model_for
+
+    if value not in KINDS:
+        return ""
+    return _("each a record of its own: {kind}").format(kind=_(model_for(value).LABEL))
+
+
 def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
     """One content item of a record as a person reads it ("" when not recorded): targets as
     'P1 15m/4h', service hours as 'Mon-Fri 08:30-17:30', a report's figures summed up."""
@@ -157,6 +170,11 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
         return ""
     if isinstance(value, str) and name in WORDED:
         return code_word(name, value)  # a choice's code, in words (the pack's "State: active" was English)
+    if name == "roles" and isinstance(value, list):  # an acknowledgement's roles: ["IM", "PT:incident"]
+        return roles_named(value)
+    own = _records_of_their_own(name, value)
+    if own:
+        return own
     how = field_hows(record.KIND).get(name)
     if how == "targets" or (name == "targets" and isinstance(value, list) and value and hasattr(value[0], "respond_minutes")):
         return targets_text(value)
@@ -168,9 +186,11 @@ def item_text(record: Any, name: str, labels: dict[str, str]) -> str:
             return _("figures of the period (see the table)")
         def pct(met: int, measured: int) -> str:
             return formats.percent(100 * met / measured) if measured else "-"
-        return _("{incidents} incidents; response within target {response}, resolution within target "
-                 "{resolution}; {changes} changes deployed").format(
-            incidents=total.get("incidents", 0),
+        return ngettext("{n} incident; response within target {response}, resolution within target "
+                        "{resolution}; {changes} changes deployed",
+                        "{n} incidents; response within target {response}, resolution within target "
+                        "{resolution}; {changes} changes deployed", total.get("incidents", 0)).format(
+            n=total.get("incidents", 0),
             response=pct(total.get("response_met", 0), total.get("response_measured", 0)),
             resolution=pct(total.get("resolution_met", 0), total.get("resolution_measured", 0)),
             changes=total.get("changes_deployed", 0))
@@ -257,9 +277,32 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         value = _hours_words(short)
     elif str(h.get("field")).endswith(("_minutes", "_days")):  # the unit said with the figure, not the label
         value = _unit_words(str(h["field"]), short)
+    elif _boolean(h.get("kind"), h.get("field")):  # stored as JSON's true and false: yes and no
+        value = _yes_no_words(short)
     if h.get("old_value") in (None, "", "[]", "{}"):
         return _("{label}: {value}").format(label=field, value=value(h.get("new_value")))
     return _("{label}: {value}").format(label=field, value=f"{value(h.get('old_value'))} → {value(h.get('new_value'))}")
+
+
+def _boolean(kind: str | None, field: str | None) -> bool:
+    """Whether `field` of the records of `kind` holds a yes or a no."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.records import KINDS, model_for
+
+    if not kind or not field or kind not in KINDS:
+        return False
+    found = model_for(kind).model_fields.get(field)
+    return found is not None and found.annotation in (bool, bool | None)
+
+
+def _yes_no_words(short: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """A history value of a yes-or-no field ("true", as JSON stores it) as the language says it."""
+
+    def words(raw: str | None) -> str:
+        said = {"true": pgettext("value", "yes"), "false": pgettext("value", "no")}
+        return said.get(str(raw).strip().lower(), short(raw))
+
+    return words
 
 
 def _unit_words(field: str, short: Callable[[str | None], str]) -> Callable[[str | None], str]:
@@ -355,6 +398,18 @@ NOT_LISTED = {"uuid", "id", "approvals", "version", "created_at", "updated_at", 
 CODE_KEYED = ("priority_matrix", "change_definitions", "security_measures", "templates", "figures")
 
 
+def record_title(rec: Any, person: str = "") -> str:
+    """A record's title as a person reads it: what it stores as its title, except where that is a
+    code: a role assignment's role ("Sam Ortiz: Practitioner for incidents", `person` its holder's
+    name), an acknowledgement's rule, said by their names."""
+    if rec.KIND == "role_assignments":
+        role = role_named(rec.role, rec.area)
+        return _("{person}: {role}").format(person=person, role=role) if person else role
+    if rec.KIND == "acknowledgements":
+        return code_word("rule", rec.rule)
+    return str(rec.title_text)
+
+
 def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
     """Every field a record stores, as (label, value in words): the record's screen and `vse-tui
     record show` list the same lines, so nothing stored goes unseen. Links show the record's id
@@ -377,6 +432,8 @@ def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:
             shown = ngettext("{n} byte", "{n} bytes", value).format(n=f"{value:,}")
         elif isinstance(value, str) and name in WORDED:  # a choice: its word
             shown = code_word(name, value)
+        elif name == "roles" and isinstance(value, list):  # an acknowledgement's roles, by their names
+            shown = roles_named(value)
         elif name in CODE_KEYED and isinstance(value, dict):  # keys that are codes (high/low, emergency), in words
             shown = item_text(rec, name, labels)
         else:

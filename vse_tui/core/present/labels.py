@@ -6,6 +6,8 @@ the other codes are worded here. What is stored is never translated: JSON and CS
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from vse_tui.i18n import N_, NAMES, SOURCE_LANGUAGE, _, language, pgettext
 
 from ..model.data import field_label, role_name, state_name, status_name
@@ -62,7 +64,22 @@ CODES: dict[str, dict[str, str]] = {
     "sync_side": {"local": N_("this copy's value"), "remote": N_("the other copy's value")},
     "task_state": {"done": N_("done"), "partly done": N_("partly done"), "not started": N_("not started"),
                    "stale": N_("stale")},
+    # the role-combination rules an acknowledgement answers (core.governance.roles), by their names
+    "rule": {
+        "service-manager": N_("A Service Manager is required"),
+        "control-and-incident": N_("Control Manager and Incident Manager should be different people"),
+        "manager-and-practitioner": N_("A manager should not also be a practitioner in the same area"),
+        "builder-approves": N_("The person who built a change should not approve its test report or deployment"),
+        "approver-without-role": N_("An approval by someone who holds none of the task's roles"),
+        "resolver-closes": N_("The practitioner who resolved an incident should not confirm its closure for the "
+                              "provider"),
+        "sole-approver": N_("One person writes and approves every document"),
+    },
 }
+# a practitioner's role with its area, in words and without brackets, so that it reads inside a
+# sentence's own brackets ("(Incident Manager and Practitioner for incidents)")
+PRACTITIONER_FOR = {"change": N_("Practitioner for changes"), "incident": N_("Practitioner for incidents"),
+                    "relationship": N_("Practitioner for the relationship")}
 
 
 # every field whose stored codes have words here: shown in words on screens, in `record show`, in
@@ -80,6 +97,22 @@ def role_words(held: str, area: str | None = None, short: bool = False) -> str:
     if area:
         return _("{role} ({area})").format(role=name, area=code_word("area", area))
     return name
+
+
+def role_named(held: str, area: str | None = None) -> str:
+    """A role held ("IM", "PT:incident") by its name in the language spoken, with no code and no
+    bracket: "Incident Manager", "Practitioner for incidents". For lists and sentences a person
+    reads (the pack, reports, the CLI, the audit check)."""
+    role, _sep, typed_area = held.partition(":")
+    area = area or typed_area or None
+    if role == "PT" and area in PRACTITIONER_FOR:
+        return _(PRACTITIONER_FOR[area])
+    return role_name(role)
+
+
+def roles_named(held: Iterable[str], joined: str | None = None) -> str:
+    """Several roles held, each `role_named`, joined by ", " (or `joined`, already translated)."""
+    return (", " if joined is None else joined).join(role_named(r) for r in held)
 
 
 def _mail_state(code: str) -> str:
@@ -109,8 +142,8 @@ def code_word(field: str, code: object) -> str:
         return NAMES.get(text, text)
     if field == "role":
         return role_words(text)
-    if field == "roles":  # a person's roles as a table lists them: "SM CM PT:incident"
-        return " ".join(role_words(part, short=True) for part in text.split())
+    if field == "roles":  # a person's roles as stored for a table ("SM CM PT:incident"), by their names
+        return roles_named(text.split())
     table = CODES.get(field, {})
     return _(table[text]) if text in table else text
 

@@ -143,10 +143,11 @@ class EvidenceScreen(BaseScreen):
         # a table refilled under its cursor announces a row that is none (cursor -1, no key),
         # whatever Textual's annotation says
         row_key: object = event.row_key
-        t = self.tasks.get(event.row_key.value or "") if row_key is not None else None
+        key = (event.row_key.value or "") if row_key is not None else ""
+        t = self.tasks.get(key)
         detail = self.query_one("#evidence-detail", Static)
-        if not t:
-            detail.update("")
+        if not t:  # a process's or an activity's heading: its count, and which of its tasks are not done
+            detail.update(self._heading_detail(key.removeprefix("#")) if key.startswith("#") else "")
             return
         holders = "; ".join(f"{r} " + (", ".join(h) or _("(nobody)")) for r, h in t.holders.items())
         ins = ", ".join(f"{i.wp} {'/'.join(_(s) for s in i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
@@ -162,6 +163,16 @@ class EvidenceScreen(BaseScreen):
         lines.append(_("{why_key}: why   {open_key}: open the evidence   {audit_key}: audit check").format(
             why_key="Enter", open_key="o", audit_key="a"))
         detail.update(Text("\n".join(lines)))
+
+    def _heading_detail(self, code: str) -> Text:
+        """One line for a heading row: how many of its tasks are done, and those that are not."""
+        under = [t for t in self.tasks.values() if code in (t.process, t.activity)]
+        done = sum(t.state == "done" for t in under)
+        left = [t.task for t in under if t.state != "done"]
+        line = _("{code}: {done} of {total} tasks done").format(code=code, done=done, total=len(under))
+        if left:
+            line += " · " + _("not done: {tasks}").format(tasks=", ".join(left))
+        return Text(line, style="" if left else "green")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._why(event.row_key.value or "")

@@ -150,16 +150,27 @@ class WizardScreen(BaseScreen):
 
     def _step_list(self) -> None:
         done = gov.progress(self.store)
+        gaps = setup_gaps(self.store)
+        # a saved step whose document the map would not count (the app's starting text, a placeholder):
+        # no tick, which says evidence; its own mark, and words below saying why
+        wp_of = {step.key: step.wp for step in gov.STEPS}
+        lacking = {wp_of[gap.step]: gap for gap in gaps}
         text = Text()
         for i, step in enumerate(gov.STEPS):
-            mark = "▶ " if i == self.index else ("✓ " if done[step.key] else "· ")
-            style = "bold" if i == self.index else ("green" if done[step.key] else "dim")
+            gap = lacking.get(step.wp) if done[step.key] and step.document else None
+            mark = "▶ " if i == self.index else ("◐ " if gap else "✓ " if done[step.key] else "· ")
+            style = "bold" if i == self.index else ("dark_orange" if gap else "green" if done[step.key] else "dim")
             # the code after a space even when the title fills its column (Spanish and French titles do)
             text.append(f"{mark}{_(step.title):<16}", style=style)
             text.append(f" {step.shown_code}\n", style="dim")
         text.append("\n" + _("step {n} of {total}").format(n=self.index + 1, total=len(gov.STEPS)), style="dim")
+        if any(gap.starting for gap in gaps):
+            text.append("\n" + _("◐ still holds the app's starting text: not evidence until written in your words"),
+                        style="dark_orange")
+        if any(not gap.starting for gap in gaps):
+            text.append("\n" + _("◐ saved, not evidence yet: an item is empty, a placeholder or pasted"),
+                        style="dark_orange")
         if all(done.values()):
-            gaps = setup_gaps(self.store)
             if gaps:  # stored, but not in the shop's own words yet: the map would not count it
                 text.append("\n\n" + ngettext("{n} document still to write in your words",
                                                 "{n} documents still to write in your words", len(gaps)).format(

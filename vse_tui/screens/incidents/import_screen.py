@@ -303,7 +303,7 @@ class ImportScreen(BaseScreen):
         question = ngettext("Import {n} incident from {source}?", "Import {n} incidents from {source}?", new).format(
             n=new, source=plan.source)
         if plan.update and plan.to_update:
-            question = ngettext("Import {n} incidents and bring {updated} imported before up to date from {source}?",
+            question = ngettext("Import {n} incident and bring {updated} imported before up to date from {source}?",
                                 "Import {n} incidents and bring {updated} imported before up to date from {source}?",
                                 new).format(n=new, updated=plan.to_update, source=plan.source)
         question += " " + _("A backup is made first.")
@@ -339,7 +339,7 @@ class ImportScreen(BaseScreen):
                     error=result), severity="error", timeout=15)
             else:
                 count, saved = result
-                said = ngettext("{n} incidents imported from {source}", "{n} incidents imported from {source}",
+                said = ngettext("{n} incident imported from {source}", "{n} incidents imported from {source}",
                                 count).format(n=count, source=plan.source)
                 if plan.update:
                     said += "; " + _("{n} imported before brought up to date").format(n=plan.updated)
