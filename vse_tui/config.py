@@ -89,6 +89,13 @@ class Config:
         return MailSettings.from_dict(self.mail)
 
 
+def no_sender_text() -> str:
+    """What to do when mail is asked for and the shop's address is not set: the config file's path and
+    the line to add."""
+    return _("Set the shop's address to send mail: add from = \"desk@example.org\" (your own) to the [mail] section "
+             "of the config file {path}").format(path=config_path())
+
+
 @dataclass
 class MailSettings:
     """The [mail] section: where mail comes in (a Maildir, mbox or folder of .eml files that a mail

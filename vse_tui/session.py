@@ -65,15 +65,21 @@ def actor_for(args=None):
     return Actor.claiming(claim(args)[0])
 
 
-def identify(store, args=None) -> None:
-    """Make the store's actor the person at the keyboard (see core.governance.people.identify)."""
+def identify(store, args=None) -> str | None:
+    """Make the store's actor the person at the keyboard (see core.governance.people.identify).
+    Returns how a person was found when nobody named them for this run (not --as, not
+    VSE_TUI_OPERATOR, not a key over SSH): "config" (the operator the config remembers) or "login"
+    (the login mapped to them, perhaps shared by several people); else None."""
 
     text, explicit = claim(args)
     if _PINNED is not None:
         _identify_pinned(store)
-        return
+        return None
     found = who(store, text, store.actor.os_user, explicit)
     store.actor = store.actor.as_person(found.person, found.name)
+    if found.person is None or explicit:
+        return None
+    return "config" if found.how == "claimed" else "login"
 
 
 def _identify_pinned(store) -> None:
@@ -99,10 +105,16 @@ def _identify_pinned(store) -> None:
 def open_as(args=None, *, create: bool = True):
     """The database the command line names, opened as the person at the keyboard."""
 
+    return open_identified(args, create=create)[0]
+
+
+def open_identified(args=None, *, create: bool = True):
+    """`open_as`, and how the person was found when nobody named them for this run (`identify`)."""
+
     store = open_store(database(args), actor_for(args), create=create)
     try:
-        identify(store, args)
+        how = identify(store, args)
     except BaseException:
         store.close()
         raise
-    return store
+    return store, how

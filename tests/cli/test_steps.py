@@ -83,8 +83,12 @@ def test_incident_show_ends_with_the_next_step_and_its_command(tmp_path, capsys,
     finally:
         i18n.set_language("en")
     out = capsys.readouterr().out
-    assert "siguiente: IN.2.2 nombre los elementos de configuración involucrados " \
-           "(vse-tui incident classify INC-0001)" in out, out
+    # classified without an item (a backup job is no configuration item here): IN.2.2 is done, the
+    # next step is the notice
+    with i18n.using("es"):
+        wanted = i18n._("next: IN.2.3 notify the affected party ({command})").format(
+            command="vse-tui incident notified INC-0001")
+    assert wanted.startswith("siguiente: IN.2.3") and wanted in out and "siguiente: IN.2.2" not in out, out
     assert main(["--db", db, "incident", "show", "INC-0001", "--format", "json"]) == 0
     assert "next" not in capsys.readouterr().out.split('"history"')[0]  # JSON: the record as stored
 

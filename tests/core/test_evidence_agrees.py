@@ -243,3 +243,27 @@ def test_the_demos_change_rows_name_the_change_behind_them(demo_store):
         assert any(w.ok and w.text.startswith("made for CHG-") for w in rows[code].why), code
     co32 = rows["CO.3.2"]
     assert any(w.text == f"made for {co32.evidence['record']}" for w in co32.why)
+
+
+def test_the_step_bar_and_the_map_judge_a_classification_alike(store):
+    """IN.2.2 links an incident to the records that are necessary: a classification naming no item
+    (none failed) is done on the incident's step bar and on the map alike, by one rule
+    (`tasks.task_state`); an item named must record the incident, or neither counts it."""
+    from vse_tui.core.evidence.guide import record_steps
+    from vse_tui.core.model.records import ConfigurationItem, Customer
+
+    acme = store.add(Customer(name="Acme Bakery"))
+    inc = core.log_incident(store, "Printer offline", reporter="Dana Wells", customer=acme.uuid)
+    core.classify(store, inc.id, category="hardware")
+    step = next(s for s in record_steps(store, store.get("incidents", inc.id)) if s.task == "IN.2.2")
+    assert (step.state, step.mark, step.missing) == ("done", "●", [])
+    assert by_task(store)["IN.2.2"].state == "done"
+
+    item = store.add(ConfigurationItem(name="Front desk printer", ci_type="hardware"))
+    other = core.log_incident(store, "Printer jams", reporter="Dana Wells", customer=acme.uuid)
+    core.classify(store, other.id, category="hardware", cis=[item.uuid])
+    store.update("configuration_items", item.uuid, {"incidents": []})  # its record no longer names the incident
+    step = next(s for s in record_steps(store, store.get("incidents", other.id)) if s.task == "IN.2.2")
+    assert (step.state, step.mark) == ("partly done", "◐")
+    assert any(f"{item.id} named, but their configuration records do not record the incident" in m
+               for m in step.missing), step.missing

@@ -817,29 +817,31 @@ def test_messages_queued_in_the_same_second_go_out_in_order(store, settings, smt
 # ---------------------------------------------------------------- mail keeps its time and its people
 
 
-def test_an_incident_from_mail_opens_at_the_messages_date_within_sane_bounds(store, settings):
+def test_a_mail_keeps_the_date_it_carries_within_sane_bounds_and_opens_its_incident_when_received(store, settings):
     from vse_tui.core.intake.mail_intake import receive
     from vse_tui.core.kernel import clock
 
     known = store.mail_ids()
-    cases = {  # Date header -> when the incident opens (the test's clock: 2026-11-26 09:30 UTC)
+    now = clock.now()
+    cases = {  # Date header -> what the mail is kept as saying (the test's clock: 2026-11-26 09:30 UTC)
         "Thu, 26 Nov 2026 08:15:00 +0000": "2026-11-26T08:15:00+00:00",
         "Thu, 26 Nov 2026 09:15:00 +0100": "2026-11-26T08:15:00+00:00",  # its zone kept
         "Fri, 27 Nov 2026 08:15:00 +0000": "2026-11-26T09:30:00+00:00",  # the future: when it came
         "Thu, 01 Jan 1970 00:00:00 +0000": "2026-11-26T09:30:00+00:00",  # before anyone could send it
     }
-    for n, (date, opened) in enumerate(cases.items()):
+    for n, (date, said) in enumerate(cases.items()):
         raw = message(subject=f"Case {n}", message_id=f"<d{n}@acme.example>").replace(
             b"Thu, 26 Nov 2026 08:15:00 +0000", date.encode())
         outcome = receive(store, mail.parse(raw), known)
         inc = store.get("incidents", outcome.incident)
-        assert inc.opened_at == clock.parse_datetime(opened), date
+        assert inc.mail[0].at == clock.parse_datetime(said), date
+        assert inc.opened_at == now, date  # the shop received it now, whatever the sender's clock said
     # a Date long before the first server saw it: the server's time
     raw = (b"Received: from mx.acme.example by mx.harbourlane.example; Wed, 25 Nov 2026 10:00:00 +0000\n"
            + message(subject="Old clock", message_id="<d9@acme.example>").replace(
                b"Thu, 26 Nov 2026 08:15:00 +0000", b"Sat, 01 Jan 2000 10:00:00 +0000"))
     inc = store.get("incidents", receive(store, mail.parse(raw), known).incident)
-    assert inc.opened_at == clock.parse_datetime("2026-11-25T10:00:00+00:00")
+    assert inc.mail[0].at == clock.parse_datetime("2026-11-25T10:00:00+00:00") and inc.opened_at == now
 
 
 def test_senders_keep_their_names_however_they_are_written(store):
@@ -900,8 +902,9 @@ def test_an_mbox_archive_keeps_each_messages_date_and_sender(store, settings, tm
     assert result.count("new") == 2
     by = {i.summary: i for i in store.records("incidents")}
     assert (by["Backups fail"].reporter, by["Backups fail"].reporter_contact) == ("Dana Wells", "dana@acme.example")
-    assert by["Backups fail"].opened_at == clock.parse_datetime("2026-11-10T16:50:12+00:00")
-    assert by["No date here"].opened_at == clock.parse_datetime("2026-11-11T09:00:00+00:00")  # the From_ line's
+    assert by["Backups fail"].mail[0].at == clock.parse_datetime("2026-11-10T16:50:12+00:00")
+    assert by["No date here"].mail[0].at == clock.parse_datetime("2026-11-11T09:00:00+00:00")  # the From_ line's
+    assert {i.opened_at for i in by.values()} == {clock.now()}  # opened when the shop took them in
 
 
 def test_a_strangers_mail_never_reopens_a_closed_incident_it_waits_for_a_person(store, settings, tmp_path):

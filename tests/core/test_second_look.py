@@ -88,10 +88,12 @@ def test_no_second_look_within_30_days_is_a_finding_and_a_review_mends_it(store,
     assert "mitigation" not in _rules(findings) and len(mitigated) == 1
 
 
-def test_a_second_person_lifts_the_warning(store):
+def test_a_second_person_who_could_approve_lifts_the_warning_a_practitioner_does_not(store):
     from vse_tui.core.governance.roles import add_person
 
-    add_person(store, "Sam", roles="PT:change")
+    add_person(store, "Sam", roles="PT:change")  # a practitioner approves nothing
+    assert sole_approver(store) is not None
+    add_person(store, "Kim", roles="CM")
     assert sole_approver(store) is None
 
 
@@ -137,3 +139,69 @@ def test_the_audit_pack_lists_the_covered_approvals_for_the_assessor(store, tmp_
     page = next(p for p in out.rglob("audit-check*.md")).read_text(encoding="utf-8")
     assert "Warnings answered with a compensating control (1)" in page
     assert "One person writes and approves every document" in page and "BGO-0001" in page
+
+
+def test_the_map_and_the_check_judge_an_own_approval_by_one_function(store):
+    """Two people hold the approving role: a policy its author approved is no evidence of GO.2.2, with
+    the audit check's words as the why; approved by the other too, it is (her approval counts)."""
+    from vse_tui.core.evidence.tasks import evidence_map
+    from vse_tui.core.governance.roles import add_person
+
+    from ..conftest import acting
+
+    def go_2_2():
+        task = next(t for t in evidence_map(store) if t.task == "GO.2.2")
+        return task.state, " ".join(task.missing)
+
+    kim, _ = add_person(store, "Kim Lee", roles="SM,MGT", os_user="kim")
+    fields = gov.policy_defaults()
+    fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
+    gov.save_policy_draft(store, fields)
+    pol = gov.approve_policy(store, gov.approval(store, None))
+    said = "approved in v2 by Tester, who wrote it, while another person of the shop holds the approving role"
+    assert [f.what for f in review(store)[0] if f.rule == "self-approval"] == [said]
+    state, why = go_2_2()
+    assert state == "partly done" and said in why
+    answer_sole_approver(store, "self")  # an answer for a shop of one covers nothing in a shop of two
+    assert go_2_2()[0] == "partly done"
+    with acting(store, kim):  # hers counts in both; Tester's own stays what it was, a finding
+        approve(store, "policies", pol.id)
+    assert go_2_2() == ("done", "")
+    assert [f.what for f in review(store)[0] if f.rule == "self-approval"] == [said]
+
+
+def test_a_practitioner_joining_leaves_the_answer_standing_and_the_warning_agrees(store, tmp_path):
+    """A practitioner (PT) never approves: with one beside her, the shop's documents are still written
+    and approved by one person. The warning, its answer and the check say so alike (the roles screen
+    and the dashboard show the same warnings); a second person who could approve ends it for all three."""
+    import contextlib
+    import io
+
+    from vse_tui.cli import main
+    from vse_tui.core.governance.roles import add_person, warnings
+
+    def sole():
+        return [w for w in warnings(store) if w.rule == "sole-approver"]
+
+    def roles_check():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["--db", str(tmp_path / "t.db"), "--as", "Tester", "roles", "check"]) == 0
+        return out.getvalue()
+
+    _goals(store)
+    answer_sole_approver(store, "self")
+    add_person(store, "Pat", roles="PT:incident")
+    [warning] = sole()
+    assert warning.acknowledged is not None and warning.person_name == "Tester"
+    assert "One person writes and approves every document" in roles_check()
+    findings, mitigated = review(store)
+    assert "self-approval" not in _rules(findings) and "role-warning" not in _rules(findings)
+    [covered] = mitigated
+    assert covered.records[1:] == ("BGO-0001",) and "it covers 1 approval" in covered.what
+    kim, _ = add_person(store, "Kim Lee", roles="MGT")  # she could approve the goals: no shop of one any more
+    assert sole() == [] and "One person writes" not in roles_check()
+    findings, mitigated = review(store)
+    assert [f.what for f in findings if f.rule == "self-approval"] == [
+        "approved in v1 by Tester, who wrote it, while another person of the shop holds the approving role"]
+    assert mitigated == []

@@ -8,6 +8,7 @@ from vse_tui.core.evidence import audit_check
 from vse_tui.core.evidence.substance import Index, placeholder, problems
 from vse_tui.core.evidence.tasks import evidence_map, summary
 from vse_tui.core.governance import process as gov
+from vse_tui.core.governance.roles import answer_sole_approver
 from vse_tui.core.model.records import Supplier
 from vse_tui.core.model.standard import load_standard
 from vse_tui.store import Actor, open_store
@@ -35,6 +36,7 @@ def _policy(objectives: str) -> dict:
 
 
 def test_the_apps_starting_text_left_unchanged_is_not_the_shops_own(store):
+    answer_sole_approver(store, "self")  # a shop of one: its own approvals count, covered by a second look
     gov.save_policy_draft(store, gov.policy_defaults())  # the wizard's objectives, as offered
     pol = gov.approve_policy(store, gov.approval(store, None))
     m = {t.task: t for t in evidence_map(store)}
@@ -169,10 +171,11 @@ def test_self_approval_while_a_colleague_holds_the_role_is_a_finding(store):
     assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]
 
 
-def test_self_approval_in_a_shop_of_two_is_a_finding_even_when_nobody_else_holds_the_role(store):
-    """Tester (SM) approves the policy she wrote; Sam, the other person, holds only an incident role:
-    nobody else could approve it, and it is still a finding (only a one-person shop may cover it
-    with a mitigation)."""
+def test_self_approval_while_nobody_else_could_approve_it_is_a_finding(store):
+    """Tester (SM) approves the policy she wrote. Sam, a practitioner, approves nothing: Tester is the
+    shop's one approver, and her answer to the one-person warning covers it. Kim, who could approve
+    other documents but not the policy (SM), makes it a shop of two approvers: then it is a finding
+    that no mitigation covers."""
     from vse_tui.core.governance.roles import acknowledge, add_person, warnings
 
     add_person(store, "Sam", roles="PT:incident")
@@ -182,11 +185,14 @@ def test_self_approval_in_a_shop_of_two_is_a_finding_even_when_nobody_else_holds
     pol = gov.approve_policy(store, gov.approval(store, None))
     found = [f for f in audit_check.audit_check(store) if f.rule == "self-approval"]
     assert [f.records for f in found] == [(pol.id,)]
-    assert "nobody else holds the approving role (SM)" in found[0].what
-    # a countable mitigation covers a self-approval only in a shop of one person
-    for warning in warnings(store):
+    assert "in a one-person shop with no compensating control acknowledged" in found[0].what
+    for warning in warnings(store):  # the one-person warning, answered with a countable check
         acknowledge(store, warning, "A monthly review of the changes deployed")
-    assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == [(pol.id,)]
+    assert [f.records for f in audit_check.audit_check(store) if f.rule == "self-approval"] == []
+    add_person(store, "Kim", roles="CM")
+    found = [f for f in audit_check.audit_check(store) if f.rule == "self-approval"]
+    assert [f.records for f in found] == [(pol.id,)]
+    assert "nobody else holds the approving role (SM)" in found[0].what
 
 
 @pytest.mark.parametrize(("text", "key"), [

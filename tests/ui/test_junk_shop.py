@@ -118,8 +118,8 @@ async def test_the_junk_shop_through_the_tui_and_the_cli(make_app, tmp_path, mon
     _cli(db, "change", "approve-deployment", chg, "--mitigation", "tbd")
     _cli(db, "change", "deploy", chg)
     _cli(db, "change", "review", chg, "x")
-    _cli(db, "record", "edit", "CSC-0001", "--set", "rules=x")
-    _cli(db, "approve", "CSC-0001", "--mitigation", "tbd")
+    # the approved schedule takes no "x" (the content rule, at the edit): refused, nothing saved
+    assert _cli_code(db, "record", "edit", "CSC-0001", "--set", "rules=x") != 0
     fb = _cli(db, "feedback", "add", "x", "--customer", "CUS-0001", "--contact", "xx")
     for step in ("acknowledged", "investigated", "answered", "closed"):
         extra = ["--outcome", "x"] if step == "investigated" else (["--signed-off-by", "xx"] if step == "closed" else [])

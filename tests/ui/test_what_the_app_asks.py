@@ -60,7 +60,7 @@ async def test_setup_complete_is_not_said_over_the_apps_starting_text(make_app, 
         held = step.wp in lacking
         assert (f"◐ {step.title}" in steps) is held and (f"✓ {step.title}" in steps) is not held, (step.key, steps)
     assert "◐ Policy approval" in steps  # it approved the starting text: no evidence either
-    assert "◐ still holds the app's starting text: not evidence until written in your words" in " ".join(steps.split())
+    assert "◐ still the app's starting text: not evidence yet" in " ".join(steps.split())
 
 
 async def test_e_opens_the_evidence_map_at_the_step_in_question(make_app, tmp_path):
@@ -144,8 +144,8 @@ async def test_the_incident_line_is_short_and_says_each_step(make_app, tmp_path)
             return text
 
         assert (await look()).splitlines()[0] == "Next: IN.2.2 classify it: press k."
-        core.classify(store, inc.id, category="mail")
-        assert (await look()).splitlines()[0] == "Next: IN.2.2 name the items involved: press k."
+        core.classify(store, inc.id, category="mail")  # no item named: IN.2.2 is done all the same
+        assert (await look()).splitlines()[0] == "Next: IN.2.3 notify the affected party: press m."
         from vse_tui.core.model.records import ConfigurationItem
 
         item = store.add(ConfigurationItem(name="Mail server", ci_type="software"))

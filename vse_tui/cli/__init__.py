@@ -26,7 +26,16 @@ from ..config import configured_language
 from ..core.kernel.errors import VseError
 from ..core.kernel.text import one_line
 from ..store.connection import UnreadableDatabase
-from .common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Parser, UsageError, common_options, forget_made_here
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    Parser,
+    UsageError,
+    common_options,
+    forget_made_here,
+    say_who_wrote,
+)
 
 # top-level command -> the modules that register under it (in help order)
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -35,6 +44,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "change": ("control", "steps"),
     "ci": ("control",),
     "feedback": ("relationship", "steps"),
+    "suppliers": ("relationship",),
     "training": ("steps",),
     "setup": ("steps",),
     "record": ("steps",),
@@ -208,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     code = _main(argv)
 
     forget_made_here(failed=code != EXIT_OK)
+    say_who_wrote()
     return code
 
 

@@ -28,7 +28,7 @@ from ..core.present.labels import code_word
 from ..i18n import formats
 from ..i18n.formats import parse_yes_no, yes_no_hint
 from ..reports.csvfile import write_csv
-from ..session import database, open_as
+from ..session import database, open_identified
 from ..store.files import atomic_file, discard_if_empty
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -274,9 +274,33 @@ def open_store(args, *, must_exist: bool = False):
         path = database(args)
         if not path.exists():
             MADE_HERE.append(path)  # removed again if the command fails (see forget_if_failed)
-    store = open_as(args, create=not must_exist)
+    store, how = open_identified(args, create=not must_exist)
     store.on_wait = lambda: print(_("vse-tui: waiting for another vse-tui to finish writing..."), file=sys.stderr)
+    if how is not None:
+        WROTE_AS.append((store, how))
     return store
+
+
+# the stores this command opened for a person nobody named on its line (the config's operator, the
+# login's person): when one of them wrote, the command says whom it recorded the work as
+WROTE_AS: list[tuple[Any, str]] = []
+
+
+def say_who_wrote() -> None:
+    """After a command: the person its writes were recorded as, on stderr (stdout stays what a script
+    reads), when that person came from the config or the login rather than --as. A login several
+    people share would otherwise record everyone's work as one of them, silently."""
+    opened = list(WROTE_AS)
+    WROTE_AS.clear()
+    store, how = next(((s, h) for s, h in opened if s.committed), (None, None))
+    if store is None:
+        return
+    name, login = store.actor.operator, store.actor.os_user
+    said = (_("vse-tui: recorded as {name} (the operator your config names); if that is not you, say who you are "
+              "with --as NAME") if how == "config" else
+            _("vse-tui: recorded as {name} (the person the login {login} is mapped to); if that is not you, say who "
+              "you are with --as NAME")).format(name=name, login=login)
+    print(one_line(said), file=sys.stderr)
 
 
 @contextlib.contextmanager

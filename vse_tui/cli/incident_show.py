@@ -24,7 +24,6 @@ def next_text(store, inc) -> str:
     commands = [f"vse-tui {COMMANDS[a].format(ref=inc.id)}" for a in nxt.actions]
     said = {
         "notify restored": _("next: IN.2.4 tell the affected party it is restored ({command})"),
-        "name items": _("next: IN.2.2 name the configuration items involved ({command})"),
         "classify": _("next: IN.2.2 classify it ({command})"),
         "notify": _("next: IN.2.3 notify the affected party ({command})"),
         "restore": _("next: IN.2.4 record what restored the service ({command})"),

@@ -7,7 +7,7 @@ import sys
 from vse_tui.i18n import _, pgettext
 
 from ..core.model.lookup import resolve
-from ..core.relationship.process import log_feedback
+from ..core.relationship.process import log_feedback, record_no_suppliers
 from ..reports import performance
 from .common import EXIT_OK, add_format, add_out, open_store, output
 
@@ -44,7 +44,21 @@ def cmd_report_performance(args) -> int:
     return EXIT_OK
 
 
+def cmd_suppliers_none(args) -> int:
+    with open_store(args) as store:
+        record_no_suppliers(store, not args.withdraw)
+    print(_("withdrawn: the tasks that read a supplier agreement (WP.21) need one again") if args.withdraw else
+          _("recorded: the shop has no suppliers; no task waits for a supplier agreement (WP.21) until a supplier "
+            "is added"))
+    return EXIT_OK
+
+
 def register(reg) -> None:
+    p = reg.action("suppliers", "none", _("record that the shop has no suppliers: IN.2.1 and the other tasks that read "
+                                          "a supplier agreement (WP.21) then need none"), cmd_suppliers_none,
+                   _("whether the shop works with suppliers (WP.21)"))
+    p.add_argument("--withdraw", action="store_true", help=_("withdraw it: the shop has or expects suppliers"))
+
     p = reg.action("feedback", "add", _("log a compliment, complaint or comment; prints its id"), cmd_feedback_add,
                    _("the feedback log (WP.06, RE.2.3)"))
     p.add_argument("description", metavar=pgettext("metavar", "DESCRIPTION"), help=_("what they said"))

@@ -294,12 +294,17 @@ def cmd_record_add(args) -> int:
 
 def cmd_record_edit(args) -> int:
     # here, not at the top: importing it loads pydantic
+    from ..core.evidence.substance import check_edit
     from ..core.governance import documents
 
     with open_store(args, must_exist=True) as store:
         rec = store.find(args.ref)
-        done = documents.edit(store, rec.KIND, rec.id, _pairs(args.set))
-    return _done(done, _("version {version} ({status})").format(version=done.version, status=code_word("status", done.status)))
+        done = documents.edit(store, rec.KIND, rec.id, _pairs(args.set), check=check_edit(store))
+    _done(done, _("version {version} ({status})").format(version=done.version, status=code_word("status", done.status)))
+    undone = documents.approval_undone(rec, done)
+    if undone:
+        print(one_line(_("{said}: vse-tui approve {ref}").format(said=undone, ref=done.id)))
+    return EXIT_OK
 
 
 def cmd_record_show(args) -> int:

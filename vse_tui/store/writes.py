@@ -138,6 +138,7 @@ class WritePath:
         def get(self, kind: str, ref: str) -> Any: ...
     via: str | None = None  # where this session's changes come from, when not typed here (e.g. "demo")
     on_wait: Callable[[], None] | None = None  # called once when a write waits for another writer
+    committed = 0  # write transactions committed on this connection (the command line says who they were by)
     _tip: tuple[int, str, str] | None = None
     _local_at: str | None = None  # the time of the last row written here (not merged), read once per transaction
     _tip_rows = 0  # history rows written in this transaction, not yet counted in the chain's tip row
@@ -222,6 +223,7 @@ class WritePath:
             except sqlite3.Error as exc:
                 self.conn.rollback()
                 raise _translate(exc, self.path) from None
+            self.committed += 1
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

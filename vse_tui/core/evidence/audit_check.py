@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, formats, ngettext
 
-from ..governance.approvals import APPROVE_TASK, check_on_behalf, check_signatures, content_hash, role_warning
+from ..governance.approvals import check_on_behalf, check_signatures, content_hash, role_warning
 from ..governance.approvals import state as approval_state
 from ..governance.people import login_advice
 from ..incidents.process import closes_own_work, confirmation_problem
@@ -36,7 +36,16 @@ from ..kernel.findings import Finding, Severity
 from ..model.records import KINDS, model_for
 from ..present.labels import code_word, field_words
 from .due import due_items
-from .duties import PERIOD_DAYS, SelfApproval, check_of, counts, evidence_problem, internal_people, self_approvals
+from .duties import (
+    PERIOD_DAYS,
+    SelfApproval,
+    check_of,
+    counted_approvals,
+    counts,
+    evidence_problem,
+    internal_people,
+    mitigated_people,
+)
 from .lapsed import lapsed_training
 from .substance import Index, placeholder, problems
 from .tasks import review_behind, unacknowledged
@@ -251,20 +260,15 @@ def _approvals(store: StorePort, standard: Standard) -> tuple[list[Finding], lis
     acks = {rec for rec, text in store.rows("acknowledgements", ["record", "mitigation"], {"record__isnull": False})
             if counts(text)}
     people = internal_people(store)
-    mitigated = _mitigated_people(store)
+    mitigated = mitigated_people(store)
     for kind, (_m, _c, wp) in KINDS.items():
         if not wp or not standard.wp(wp).approved_status:
             continue
         model = model_for(kind)
-        task_code = APPROVE_TASK.get(wp)
-        task_roles = set(standard.task(task_code).roles) if task_code else set()
         for rec in store.records(kind, {"status": ("approved", "updated", "rejected")}, order="-seq", limit=SCAN):
-            if task_roles:
-                for s in self_approvals(store, rec, task_roles, people, mitigated):
-                    if s.mitigated:
-                        covered.append(s)
-                    else:
-                        out.append(Finding("self-approval", (s.record,), s.why))
+            judged = counted_approvals(store, rec, people, mitigated)
+            out += [Finding("self-approval", (s.record,), s.why) for s in judged.refused]
+            covered += judged.covered
             if rec.status == "rejected":
                 continue
             st = approval_state(rec)
@@ -445,12 +449,6 @@ def _reviews_in_order(store: StorePort) -> list[Finding]:
                 "updated as a deployment review (CO.3.5) on {at}, with no deployment reviewed before it").format(
                 at=_moment_text(row["at"])), dates=(("at", str(row["at"])),)))
     return out
-
-
-def _mitigated_people(store: StorePort) -> set[str]:
-    """The people with an acknowledged mitigation that names a countable check."""
-
-    return {p for p, text in store.rows("acknowledgements", ["person", "mitigation"]) if p and check_of(text)}
 
 
 def _parties(store: StorePort) -> list[Finding]:

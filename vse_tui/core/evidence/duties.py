@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext, pgettext
 
-from ..governance.approvals import content_items
-from ..governance.people import roles_of
+from ..governance.approvals import APPROVE_TASK, content_items
+from ..governance.people import approvers, roles_of
 from ..kernel import clock
 from ..kernel.placeholder import counts, placeholder
 
@@ -172,9 +172,9 @@ def evidence_problem(store: StorePort, mitigation: str, written: datetime, now: 
 
 
 def internal_people(store: StorePort) -> set[str]:
-    """The people of the shop holding a role now."""
-    internal = {u for (u,) in store.rows("people", ["uuid"], {"affiliation": "internal"})}
-    return {p for (p,) in store.rows("role_assignments", ["person"], {"state": "active"})} & internal
+    """The people of the shop who could approve something (`roles.approvers`): who decides whether
+    another person could have approved, and whether the shop is one of one for its approvals."""
+    return approvers(store)
 
 
 def _writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
@@ -207,14 +207,37 @@ class SelfApproval:
     mitigated: bool = False
 
 
-def self_approvals(store: StorePort, record: Record, task_roles: set[str],
-                   people: set[str] | None = None, mitigated: set[str] | None = None) -> list[SelfApproval]:
-    """The approvals of `record` given by someone who wrote its content: any, in a shop of two or
-    more people, is a finding (the text says whether another person holds one of `task_roles`); in
-    a shop of one person, each is a finding unless she acknowledged a mitigation that names a
-    countable check (`mitigated`: the people with one), then it is listed as mitigated."""
+def mitigated_people(store: StorePort) -> set[str]:
+    """The people with an acknowledged mitigation that names a countable check: in a shop of one
+    approver, theirs is the answer that covers the approvals of their own documents."""
 
+    return {p for p, text in store.rows("acknowledgements", ["person", "mitigation"]) if p and check_of(text)}
+
+
+def approving_roles(record: Record) -> set[str]:
+    """The roles of the task that approves the record's work product (`APPROVE_TASK`): whether
+    another person could have approved is judged by these, whichever task the approval performs."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.standard import load_standard
+
+    task = APPROVE_TASK.get(getattr(record, "WP", None) or "")
+    return set(load_standard().task(task).roles) if task else set()
+
+
+def self_approvals(store: StorePort, record: Record, people: set[str] | None = None,
+                   mitigated: set[str] | None = None) -> list[SelfApproval]:
+    """The approvals of `record` given by someone who wrote its content: any, in a shop of two or
+    more people, is a finding (the text says whether another person holds one of the roles of the
+    task that approves its work product, `approving_roles`); in a shop of one person, each is a
+    finding unless she acknowledged a mitigation that names a countable check (`mitigated`: the
+    people with one), then it is listed as mitigated. One function for the evidence map and the
+    audit check (`counted_approvals`)."""
+
+    task_roles = approving_roles(record)
+    if not task_roles:
+        return []
     people = internal_people(store) if people is None else people
+    mitigated = mitigated_people(store) if mitigated is None else mitigated
     out = []
     for a in record.approvals:
         if a.meaning != "approved" or not a.person or not a.content:
@@ -224,11 +247,11 @@ def self_approvals(store: StorePort, record: Record, task_roles: set[str],
         if [p for p in people - {a.person} if roles_of(store, p) & task_roles]:
             why = _("approved in v{version} by {person}, who wrote it, while another person of the shop holds the "
                     "approving role").format(version=a.version, person=a.by)
-        elif people - {a.person}:
+        elif people - {a.person}:  # another could approve other documents, not this one
             why = _("approved in v{version} by {person}, who wrote it, while nobody else holds the approving role "
                     "({roles}): give one of these roles to someone else, or have someone else write it").format(
                 version=a.version, person=a.by, roles=", ".join(sorted(task_roles)))
-        elif a.person not in (mitigated or set()):
+        elif a.person not in mitigated:
             why = _("approved in v{version} by {person}, who wrote it, in a one-person shop with no compensating "
                     "control acknowledged: answer the one-person warning with a dated second look (the setup's "
                     "Resources step, or k on the Governance screen)").format(version=a.version, person=a.by)
@@ -240,5 +263,29 @@ def self_approvals(store: StorePort, record: Record, task_roles: set[str],
     return out
 
 
-__all__ = ["CHECKS", "PERIOD_DAYS", "SECOND_LOOK_DAYS", "Check", "SelfApproval", "check_of", "counts", "evidence_problem",
-           "internal_people", "mitigation_problem", "self_approvals"]
+@dataclass(frozen=True)
+class Counted:
+    """A record's approvals as evidence: those that count, the approvals of one's own content that
+    do not (`refused`, each with why: the audit check's finding) and those the one-person shop's
+    answer covers (`covered`: they count; an assessor reads them as answered warnings)."""
+
+    counted: list[Approval]
+    refused: list[SelfApproval]
+    covered: list[SelfApproval]
+
+
+def counted_approvals(store: StorePort, record: Record, people: set[str] | None = None,
+                      mitigated: set[str] | None = None) -> Counted:
+    """Which of the record's approvals count. An approval of one's own content counts only where
+    the one-person shop's answer covers it; every other approval counts here (whether its approver
+    held the role is judged apart). The evidence map and the audit check both ask this."""
+
+    own = self_approvals(store, record, people, mitigated)
+    refused = [s for s in own if not s.mitigated]
+    ids = {id(s.approval) for s in refused}
+    return Counted([a for a in record.approvals if id(a) not in ids], refused, [s for s in own if s.mitigated])
+
+
+__all__ = ["CHECKS", "PERIOD_DAYS", "SECOND_LOOK_DAYS", "Check", "Counted", "SelfApproval", "check_of", "counts", "evidence_problem",
+           "approving_roles", "counted_approvals", "internal_people", "mitigated_people", "mitigation_problem",
+           "self_approvals"]

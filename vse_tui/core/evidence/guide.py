@@ -19,7 +19,17 @@ from ..kernel import clock
 from ..model.data import status_name
 from ..model.records import kind_of_wp
 from .substance import Index, as_offered, problems
-from .tasks import OUTPUTS, SPECIFIC, TaskEvidence, _Context, _input_problems, _record_problems, _satisfying, problem
+from .tasks import (
+    SPECIFIC,
+    TaskEvidence,
+    _Context,
+    _input_problems,
+    _record_problems,
+    _satisfying,
+    problem,
+    task_state,
+    wanted,
+)
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -71,12 +81,14 @@ class Step:
     roles: list[str] = field(default_factory=list)  # not performed: the task's roles, when the person at the
     holders: list[str] = field(default_factory=list)  # keyboard holds none of them, and who holds them
     records: list[str] = field(default_factory=list)  # the other records `missing` is about (the schedule, an item)
+    state: str = ""  # the step's state by the map's rule (`tasks.task_state`): done, partly done, not started
 
     @property
     def mark(self) -> str:
-        """● performed with nothing missing for this step, ◐ performed but its evidence lacks something
-        no earlier step lacks already, ○ not performed: read without colour."""
-        return "○" if not self.performed else ("◐" if self.new else "●")
+        """The step's state as the map's marks say it, read without colour: ● done (the map counts this
+        record for the task), ◐ partly done (performed, but its evidence lacks something, perhaps
+        what an earlier step lacks already), ○ not started."""
+        return {"done": "●", "partly done": "◐"}.get(self.state, "○")
 
 
 def _related(store: StorePort, rec: Any, kind: str) -> list[Any]:
@@ -84,8 +96,6 @@ def _related(store: StorePort, rec: Any, kind: str) -> list[Any]:
     itself, the records made for a change, a change's items, else the shop's one document."""
     if kind == rec.KIND:
         return [rec]
-    if rec.KIND == "incidents" and kind == "configuration_items":
-        return store.records(kind, {"uuid": list(rec.cis)}) if rec.cis else []
     if rec.KIND == "change_requests":
         if kind == "configuration_items":
             return store.records(kind, {"uuid": list(rec.impacted_cis)}) if rec.impacted_cis else []
@@ -102,7 +112,7 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
     person at the keyboard holds none of its roles, who does."""
 
     # here, not at the top: importing it loads pydantic
-    from ..model.standard import TaskIO, load_standard
+    from ..model.standard import load_standard
 
     standard = load_standard()
     ctx = _Context(store, standard, now or clock.now())
@@ -111,21 +121,20 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
     said: set[str] = set()
     for code, label in FLOWS.get(rec.KIND, ()):
         task = standard.task(code)
-        ios = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[code]] \
-            if code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
-        if rec.KIND == "incidents":  # its own record, and the items it names (IN.2.2 updates them)
-            ios = [io for io in ios if io.wp in (rec.WP, "WP.02")]
-        elif rec.KIND != "change_requests":  # an agreement or an entry: its own work product only
+        ios = wanted(task)  # the map's outputs (IN.2.2's items are judged on the incident: tasks.WHEN)
+        if rec.KIND != "change_requests":  # an incident, an agreement or an entry: its own work product only
             ios = [io for io in ios if io.wp == rec.WP]
         if not ios:
             continue
         problems: list[str] = []
         others: list[str] = []
         performed = True
+        met = 0
         for io in ios:
             wp = standard.wp(io.wp or "")
             found, about = _judge(ctx, task, io, wp, _related(store, rec, kind_of_wp(wp.code)))
             if found is None:
+                met += 1
                 continue
             if any(reason_kind(p) == "not performed" for p in found):
                 performed = False
@@ -134,7 +143,9 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
             problems += [p for p in found if p not in problems]
         if rec.KIND == "change_requests" and not _own_part(store, rec, code):
             # the schedule and the procedure are the shop's: this change's part of the step comes first
-            performed, problems = False, [problem(_("no write on it performs {code}").format(code=code), "not performed")]
+            performed, met = False, 0
+            problems = [problem(_("no write on it performs {code}").format(code=code), "not performed")]
+        state = task_state(met, len(ios), performed)  # the map's rule, over this record's outputs
         needs: list[Need] = []
         roles: list[str] = []
         holders: list[str] = []
@@ -149,8 +160,8 @@ def record_steps(store: StorePort, rec: Any, now: datetime | None = None) -> lis
                                   if in_area(given, area)})
         inputs = [p for p in problems if reason_kind(p) == "input"]
         missing = [p for p in problems if reason_kind(p) != "input"]
-        out.append(Step(code, label, not problems, missing, inputs, [m for m in missing if m not in said], performed,
-                        needs, roles, holders, others))
+        out.append(Step(code, label, state == "done", missing, inputs, [m for m in missing if m not in said],
+                        performed, needs, roles, holders, others, state))
         said.update(missing)
     return out
 

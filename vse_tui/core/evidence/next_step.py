@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 class NextStep:
     """The next thing to do on an incident.
 
-    `step` names it: "notify restored" (IN.2.4: tell the affected party it is restored), "name items"
-    (IN.2.2: classified, no item named), "classify", "notify" (IN.2.3), "restore" (IN.2.4), "mend"
+    `step` names it: "notify restored" (IN.2.4: tell the affected party it is restored), "classify"
+    (IN.2.2), "notify" (IN.2.3), "restore" (IN.2.4), "mend"
     (only what IN.2.1 lacks is left), "needs" (it may not close yet: `needs` says why), "close"
     (IN.2.5), "" (closed). `actions` are the verbs that do it, first the step's own: classify,
     notify, restore, edit, close, raise_change, reopen."""
@@ -68,8 +68,7 @@ def next_step(store: StorePort, inc: Any, steps: list[Step] | None = None) -> Ne
     if pending is None and restored is not None and any(reason_kind(m) == "not notified" for m in restored.missing):
         return replace(common, step="notify restored", actions=("notify",))  # restored: the party is told before it closes
     if pending is not None and pending.task == "IN.2.2":
-        return replace(common, step="name items" if inc.category else "classify", actions=("classify",),
-                       category=inc.category or "")
+        return replace(common, step="classify", actions=("classify",), category=inc.category or "")
     if pending is not None and pending.task == "IN.2.3":
         return replace(common, step="notify", actions=("notify",))
     if pending is not None:

@@ -19,21 +19,24 @@ and `audit check` call it, so a task's why and the check's findings name the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext
+from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext, pgettext
 
 from ..governance.process import starting_messages
 from ..governance.starting_text import STARTING_TEXT
 from ..kernel import clock
+from ..kernel.errors import InputError
 from ..kernel.placeholder import PLACEHOLDERS, normalise, placeholder
 from ..model.records import BY_KIND, BY_WP
-from ..present.labels import field_words
+from ..present.labels import code_word, field_words
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
+    from ..model.records import Record
     from ..model.standard import WorkProduct
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*", re.UNICODE)
@@ -297,5 +300,37 @@ def _item(index: Index, wp: WorkProduct, name: str, value: Any, data: dict[str, 
     return None
 
 
-__all__ = ["Index", "PLACEHOLDERS", "as_offered", "normalise", "offered", "placeholder", "problems", "starting_texts",
+def edit_problems(store: StorePort, before: Record, after: Record) -> list[str]:
+    """What an edit of a record that stands approved would bring into its content that the content
+    rule (`problems`, as its approved status asks) refuses, and it did not hold before: placeholder
+    text, too few words, the app's starting text... Empty for a record not approved (a draft is
+    written a step at a time) and for an edit that leaves the content as good as it was."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.standard import load_standard
+
+    if not before.WP or before.status not in ("approved", "updated"):
+        return []
+    wp = load_standard().wp(before.WP)
+    index = Index(store)
+    was = problems(index, wp, before.model_dump(mode="json"), before.status, before.id)
+    now = problems(index, wp, after.model_dump(mode="json"), before.status, before.id)
+    return [p for p in now if p not in was]
+
+
+def check_edit(store: StorePort) -> Callable[[Record, Record], None]:
+    """The check `documents.edit` runs before it writes a version a person typed: an approved
+    record takes no content the evidence map would refuse (a clear error, nothing saved)."""
+
+    def check(before: Record, after: Record) -> None:
+        found = edit_problems(store, before, after)
+        if found:
+            raise InputError(_("{ref} is {status}, and this edit would leave {problems}. Nothing was saved: write "
+                               "each item in the shop's own words (the edit makes a new version that needs approving "
+                               "again)").format(ref=before.id, status=code_word("status", before.status),
+                                                problems=pgettext("list separator", "; ").join(found)))
+
+    return check
+
+
+__all__ = ["Index", "PLACEHOLDERS", "as_offered", "check_edit", "edit_problems", "normalise", "offered", "placeholder", "problems", "starting_texts",
            "words"]

@@ -41,8 +41,8 @@ from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import field_words, roles_named
-from ..relationship.queries import current_customers
-from .duties import counts
+from ..relationship.queries import current_customers, current_suppliers, without_suppliers
+from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, offered, placeholder
 from .substance import problems as substance_problems
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..model.standard import Standard, Task, TaskIO, WorkProduct
 
 STATES = ("done", "partly done", "not started", "stale")
+SUPPLIER_AGREEMENT = "WP.21"
 SCAN = 25  # candidate records examined per output, newest first
 FIRST_PASS_TASKS = ("GO.3.1", "GO.3.2")
 
@@ -126,8 +127,22 @@ class _Context:
         self._roles: dict[tuple[str | None, str, str | None], set[str]] = {}
         self._names: dict[str, str] | None = None
         self._acks: set[tuple[str, str | None]] | None = None
+        self._people: tuple[set[str], set[str]] | None = None
+        self._suppliers: bool | None = None
 
         self.substance = Index(store, now)
+        # the shop recorded that it has no suppliers: no task waits for a supplier agreement
+        self.no_suppliers = without_suppliers(store)
+
+    def suppliers(self) -> bool:
+        """Whether the shop has a supplier recorded now."""
+        if self._suppliers is None:
+            self._suppliers = bool(current_suppliers(self.store))
+        return self._suppliers
+
+    def needed(self, wp: str | None) -> bool:
+        """Whether a task needs `wp` in this shop: a supplier agreement (WP.21) only with suppliers."""
+        return not (wp == SUPPLIER_AGREEMENT and self.no_suppliers)
 
     def history(self, uuid: str) -> list[dict[str, Any]]:
         if uuid not in self._history:
@@ -153,6 +168,12 @@ class _Context:
         if self._names is None:
             self._names = self.store.titles("people")
         return self._names.get(person or "", person or "?")
+
+    def people(self) -> tuple[set[str], set[str]]:
+        """The people of the shop who could approve, and those whose own approvals an answer covers."""
+        if self._people is None:
+            self._people = (internal_people(self.store), mitigated_people(self.store))
+        return self._people
 
     def acknowledged(self, record_uuid: str) -> bool:
         """A role warning met on this record was acknowledged with a written mitigation."""
@@ -256,7 +277,12 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
         else:  # the approver is who performed it: one holding the task's role, if any did
 
             current = content_hash(rec)
-            signers = [a.person for a in rec.approvals if a.content == current and a.person]
+            # an approval of one's own content counts as the audit check says (one function decides)
+            judged = counted_approvals(ctx.store, rec, *ctx.people())
+            signers = [a.person for a in judged.counted if a.content == current and a.person]
+            own = [s for s in judged.refused if s.approval.content == current]
+            if own and not signers:
+                problems.append(problem(own[-1].why, "self-approval"))
             at = row["at"] if row else clock.iso(ctx.now) or ""
             performer = next((p for p in reversed(signers) if ctx.roles(p, at, task.code) & set(task.roles)),
                              signers[-1] if signers else None)
@@ -285,7 +311,7 @@ def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -
 
     out: list[str] = []
     for io in task.inputs:
-        if io.wp is None or io.condition or io.wp == output_wp:
+        if io.wp is None or io.condition or io.wp == output_wp or not ctx.needed(io.wp):
             continue
         wp = ctx.standard.wp(io.wp)
         statuses = _satisfying(wp, io)
@@ -415,6 +441,12 @@ def _classified(ctx: _Context, rec: Any) -> list[str]:
     out = [] if (rec.category or "").strip() else [_("no category")]
     if rec.significant and not (rec.root_cause or "").strip():
         out.append(_("a significant incident without its root cause"))
+    if rec.cis:  # the items it names record it (WP.02 updated with IN.2.2): linked both ways
+        unlinked = [ci.id or ci.uuid for ci in ctx.store.records("configuration_items", {"uuid": list(rec.cis)})
+                    if rec.uuid not in ci.incidents]
+        if unlinked:
+            out.append(_("{items} named, but their configuration records do not record the incident (WP.02)").format(
+                items=", ".join(sorted(unlinked))))
     return out
 
 
@@ -546,7 +578,8 @@ SPECIFIC_TEXT: dict[str, str] = {
     "RE.1.3": N_("the catalogue's change went through a change request"),
     "RE.2.2": N_("the agreement was accepted by the customer or supplier, on its current version"),
     "IN.1.3": N_("a potential problem with its root cause and a change request raised to fix it"),
-    "IN.2.2": N_("a category, and the root cause of a significant incident"),
+    "IN.2.2": N_("a category, the root cause of a significant incident, and the configuration records of the items it "
+                 "names updated with it (an incident that names none needs none)"),
     "IN.2.3": N_("the affected party was notified, with the message that was sent"),
     "IN.2.4": N_("restored with a solution, and the affected party notified with the message sent"),
     "IN.2.5": N_("closed with the affected party's confirmation, not by its own resolver without an acknowledgement"),
@@ -557,7 +590,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     """The rule that derives `task`'s state, in words: what record, in what status, with what
     filled, written by whom, with which inputs at the time, and what the task itself asks."""
     # here, not at the top: importing it loads pydantic
-    from ..model.standard import TaskIO, load_standard
+    from ..model.standard import load_standard
     standard = standard or load_standard()
     if task.code == "IN.1.1":
         return _("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
@@ -566,10 +599,8 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     if task.code == "IN.1.2":
         return _("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
                  "{roles}").format(roles=roles_named(task.roles, _(" or ")))
-    wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
-        if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
     parts = []
-    for io in wanted:
+    for io in wanted(task):
         wp = standard.wp(io.wp or "")
         statuses = _statuses_text(io)
         items = sorted({i for st in io.statuses for i in wp.required_in(st)})
@@ -654,6 +685,33 @@ OUTPUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 # History tags that perform a task besides its own code: the change types are defined when the
 # policy is drafted, approved or updated.
 ALSO_TAGS: dict[str, tuple[str, ...]] = {"CO.1.1": ("GO.2.1", "GO.2.2", "GO.2.4")}
+# Outputs a table lists that a record leaves only in some cases. IN.2.2 links the incident to the
+# "other necessary records": an incident with no failed component (a question, an account to
+# open) names no configuration item, and only the items an incident names are updated with it
+# (`_classified` checks those, incident by incident). Requiring an item of every incident would
+# only ask for links made up to fill a field.
+WHEN: dict[str, dict[str, str]] = {"IN.2.2": {"WP.02": N_("for the configuration items the incident names")}}
+
+
+def wanted(task: Task) -> list[TaskIO]:
+    """The outputs a record performing `task` must leave, each in its statuses: one answer for the
+    map, the rule in words and a record's steps."""
+    # here, not at the top: importing it loads pydantic
+    from ..model.standard import TaskIO
+
+    if task.code in OUTPUTS:
+        return [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]]
+    when = WHEN.get(task.code, {})
+    return [io for io in task.outputs if io.wp and not io.condition and io.wp not in when]
+
+
+def task_state(met: int, outputs: int, touched: bool) -> str:
+    """A task's state from its outputs: done when each has a record that counts, partly done when
+    some has or a record was written with the task, else not started. The one rule for the map (over
+    the shop's records) and for a record's steps (over that record's)."""
+    if outputs and met == outputs:
+        return "done"
+    return "partly done" if met or touched else "not started"
 
 
 # ---------------------------------------------------------------- training (IN.1.1, IN.1.2)
@@ -769,10 +827,14 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
     if first_pass:
         notes.append(_("first pass: run on the approved policy, as no policy update from feedback exists yet") if at is None
                      else _("first pass: run on the approved policy, before any policy update from feedback"))
+    unneeded = {io.wp for io in (*task.inputs, *task.outputs) if io.wp and not ctx.needed(io.wp)}
+    if unneeded:
+        notes.append(_("no supplier agreement (WP.21) needed: the shop recorded that it has no suppliers"))
     if at is None:
         checks = [_check(io, statuses, standard) for io in task.inputs]
         if first_pass:  # the approved policy stands for the updated one, as the note says
             checks = [replace(c, ok=True) if c.wp == "WP.14" else c for c in checks]
+        checks = [c if ctx.needed(c.wp) else replace(c, ok=True) for c in checks]  # as the note says
         return checks, notes
     out = []
     for io in task.inputs:
@@ -782,7 +844,8 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
         wp = standard.wp(io.wp)
         kind = kind_of_wp(io.wp)
         found = [s for s in wp.statuses if (t := ctx.first_in(kind, (s,))) is not None and t <= at]
-        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found)
+        ok = bool(set(found) & set(_satisfying(wp, io))) or (first_pass and io.wp == "WP.14" and "approved" in found) \
+            or not ctx.needed(io.wp)
         present = statuses.get(io.wp, {})
         ref = next((present[s] for s in reversed(found) if s in present), None)
         out.append(ProductCheck(io.wp, wp.name, list(io.statuses), io.any_of, io.condition, found, ok, ref))
@@ -791,9 +854,6 @@ def _inputs(ctx: _Context, task: Task, statuses: dict[str, dict[str, str]],
 
 def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, dict[str, str]],
              holders: dict[str, list[str]], intervals: dict[str, int]) -> TaskEvidence:
-    # here, not at the top: importing it loads pydantic
-    from ..model.standard import TaskIO
-
     standard = ctx.standard
     if task.code in ("IN.1.1", "IN.1.2"):
         state, lines, latest = _training_task(ctx, task, intervals.get(task.code))
@@ -804,13 +864,13 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
                    for io in task.outputs if io.wp]
         return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
                             {r: holders.get(r, []) for r in task.roles}, inputs, trained, latest, state, lines, notes)
-    wanted = [TaskIO(wp=wp, statuses=list(st), status_text="/".join(st)) for wp, st in OUTPUTS[task.code]] \
-        if task.code in OUTPUTS else [io for io in task.outputs if io.wp and not io.condition]
+    # a shop without suppliers: no supplier agreement among them (ctx.needed)
+    outputs_wanted = [io for io in wanted(task) if ctx.needed(io.wp)] or wanted(task)
     why: list[Line] = []
     performed: list[dict[str, Any]] = []
     outputs: list[ProductCheck] = []
     any_candidate = False
-    for io in wanted:
+    for io in outputs_wanted:
         wp = standard.wp(io.wp or "")
         kind = kind_of_wp(wp.code)
         statuses_ok = _satisfying(wp, io)
@@ -857,21 +917,25 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             why.append(Line(False, _("{label}: the records written by {task} are not in that status").format(
                 label=label, task=task.code)))
         else:
-            why.append(Line(False, _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)))
+            said = _("{label}: nothing recorded by {task} yet").format(label=label, task=task.code)
+            if wp.code == SUPPLIER_AGREEMENT and not ctx.suppliers():  # not a dead end for a shop without any
+                said = _("{said} (a shop with no suppliers says so: vse-tui suppliers none)").format(said=said)
+            why.append(Line(False, said))
+    when = WHEN.get(task.code, {})
     for io in task.outputs:  # what the task leaves only when it applies ("if a new service"), unless the
-        if io.wp and io.condition and task.code not in OUTPUTS:  # app's own records stand for the table's
+        condition = io.condition or (_(when[io.wp]) if io.wp in when else None)  # app's own records stand
+        if io.wp and condition and task.code not in OUTPUTS:  # for the table's
             wp = standard.wp(io.wp)
             written = _written(store, kind_of_wp(wp.code), wp, store.task_records(kind_of_wp(wp.code), _tags(task),
                                                                                      limit=SCAN * 4))
             found = sorted(written, key=wp.statuses.index)
             ok_statuses = [s for s in found if s in _satisfying(wp, io)]
-            outputs.append(ProductCheck(wp.code, wp.name, list(io.statuses), io.any_of, io.condition, found,
+            outputs.append(ProductCheck(wp.code, wp.name, list(io.statuses), io.any_of, condition, found,
                                         bool(ok_statuses), written[ok_statuses[0]] if ok_statuses else None))
-    done = bool(wanted) and len(performed) == len(wanted)
+    state = task_state(len(performed), len(outputs_wanted), any_candidate)
     evidence = max(performed, key=lambda w: w["at"]) if performed else None
     inputs, notes = _inputs(ctx, task, statuses, min(w["at"] for w in performed) if performed else None)
-    if done:
-        state = "done"
+    if state == "done":
         interval = intervals.get(task.code)
         last = min(w["at"] for w in performed)
         if interval and ctx.now - clock.parse_datetime(last) > timedelta(days=interval):
@@ -879,8 +943,6 @@ def evaluate(store: StorePort, task: Task, ctx: _Context, statuses: dict[str, di
             why.append(Line(False, ngettext("performed more than {n} day ago (the shop's review interval)",
                                             "performed more than {n} days ago (the shop's review interval)",
                                             interval).format(n=interval)))
-    else:
-        state = "partly done" if performed or any_candidate else "not started"
     return TaskEvidence(task.code, task.process, task.activity, task.title, list(task.roles),
                         {r: holders.get(r, []) for r in task.roles}, inputs, outputs, evidence, state, why, notes)
 
@@ -921,5 +983,5 @@ def all_tasks() -> list[str]:
     return [code for codes in task_codes().values() for code in codes]
 
 
-__all__ = ["STATES", "Line", "ProductCheck", "TaskEvidence", "evidence_map", "governance_complete", "review_intervals",
-           "summary"]
+__all__ = ["STATES", "WHEN", "Line", "ProductCheck", "TaskEvidence", "evidence_map", "governance_complete",
+           "review_intervals", "summary", "task_state", "wanted"]

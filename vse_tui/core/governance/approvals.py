@@ -23,6 +23,7 @@ from vse_tui.i18n import N_, _
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..kernel.findings import Finding
+from ..model.data import APPROVE_TASK  # the task an approval of a work product performs
 from ..model.records import KINDS, model_for
 from ..present.labels import code_word
 from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
@@ -36,15 +37,6 @@ if TYPE_CHECKING:
 
 HOW = ("signature", "email", "meeting", "verbal", "other", "paper")
 ON_BEHALF_HOW = ("email", "paper")  # how an approval given elsewhere is shown: its message, or its scan
-
-# The task an approval of a work product performs (the standard names who may do it).
-APPROVE_TASK = {
-    "WP.14": "GO.2.2", "WP.04": "GO.2.3", "WP.05": "GO.3.2", "WP.07": "GO.4.2", "WP.17": "CO.1.3",
-    "WP.09": "CO.1.5", "WP.10": "RE.1.2", "WP.03": "RE.2.2", "WP.21": "RE.2.2", "WP.19": "RE.2.4",
-    "WP.11": "CO.2.1", "WP.08": "GO.1.2", "WP.15": "GO.1.1", "WP.16": "CO.2.3", "WP.12": "CO.1.3",
-    "WP.01": "GO.1.1",
-}
-
 
 def content_items(record: Record) -> dict[str, Any]:
     """The record's content items (data/standard's fields of its work product), as stored."""

@@ -3,6 +3,7 @@ in history and can be compared), each approval records who, when and how."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -15,8 +16,12 @@ from ..model.records import model_for
 from ..model.records.relationship import Service
 from ..model.standard import load_standard
 from ..present.fields import field_specs, parse
+from ..present.labels import code_word
 from ..relationship.process import catalogue_change
-from .approvals import APPROVE_TASK  # noqa: F401  (the task an approval performs, by work product)
+from .approvals import (
+    APPROVE_TASK,  # noqa: F401  (the task an approval performs, by work product)
+    content_hash,
+)
 from .approvals import approve as approve_version
 from .people import check_person_name
 
@@ -82,9 +87,11 @@ def status_after_edit(wp_code: str | None, status: str | None) -> str | None:
     return status
 
 
-def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Record:
+def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any],
+         check: Callable[[Record, Record], None] | None = None) -> Record:
     """A new version of a record from what a person typed. An approved catalogue entry changes
-    through a change request (RE.1.3): one is raised and linked when none is named."""
+    through a change request (RE.1.3): one is raised and linked when none is named. `check(before,
+    after)` may refuse the new version (an InputError) before anything is written."""
 
     rec = store.get(kind, ref)
     closed = closed_to_editing(rec)
@@ -109,12 +116,26 @@ def edit(store: StorePort, kind: str, ref: str, changes: dict[str, Any]) -> Reco
         raise InputError(describe_validation_error(exc, rec.id or _(model.LABEL))) from None
     if all(getattr(probe, k) == getattr(rec, k) for k in clean):
         return rec
+    if check is not None:
+        check(rec, probe)
     clean["status"] = status_after_edit(rec.WP, rec.status)
     with store.transaction():
         if kind == "services" and rec.status in ("approved", "updated"):
             if isinstance(rec, Service):
                 clean["change_requests"] = catalogue_change(store, rec, sorted(k for k in clean if k != "status"))
         return store.update(kind, rec.uuid, clean, task=edit_task(store, rec))
+
+
+def approval_undone(before: Record, after: Record) -> str | None:
+    """What an edit did to an approval, in words, when it changed content that stood approved: the
+    new version is no longer approved and needs approving again. None when nothing stood approved."""
+
+    current = content_hash(before)
+    approved = next((a for a in reversed(before.approvals) if a.meaning == "approved" and a.content == current), None)
+    if approved is None or content_hash(after) == current:
+        return None
+    return _("{ref} was approved in v{approved}; version {version} is {status} and needs approving again").format(
+        ref=after.id, approved=approved.version, version=after.version, status=code_word("status", after.status))
 
 
 def edit_task(store: StorePort, rec: Record) -> str | None:

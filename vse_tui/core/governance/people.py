@@ -172,6 +172,17 @@ def identify(store: StorePort, claim: str | None, login: str, explicit: bool = F
     return Identity(None, login, "unmapped")
 
 
+def approvers(store: StorePort) -> set[str]:
+    """The people of the shop who could approve something: internal, active, holding one of the
+    roles that approve a work product now (`approving_roles`). One of them alone is a shop of one
+    for its approvals, however many practitioners work beside them."""
+    from ..model.data import approving_roles
+
+    internal = {u for (u,) in store.rows("people", ["uuid"], {"affiliation": "internal", "state": "active"})}
+    return {p for p, in store.rows("role_assignments", ["person"], {"state": "active", "role": list(approving_roles())})
+            } & internal
+
+
 def person_ref(store: StorePort, text: str | None, label: str, affiliation: str | None = "internal",
                required: bool = True) -> str | None:
     """The uuid of the person a "who" field names, or a clear error (never free text kept). `label`

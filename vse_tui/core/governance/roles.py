@@ -14,7 +14,7 @@ from vse_tui.i18n import N_, _
 
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
-from ..model.data import role_codes
+from ..model.data import approving_roles, role_codes
 from ..model.lookup import resolve
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
 from ..present.labels import CODES, role_named, role_words
@@ -151,8 +151,10 @@ def check_combinations(people: list[Person], assignments: list[RoleAssignment],
     if not any("SM" in h.roles for h in held):
         out.append(RoleWarning("service-manager", None, "", ("SM",), acks.get(("service-manager", None))))
     own = set(role_codes(external=False))  # the shop's roles, not a customer's or supplier's part
-    holders = [h for h in held if h.roles & own]
-    if len(holders) == 1:  # one person holds every role of the shop: they approve what they write
+    # who could approve: a practitioner (PT) never approves, so one who joins leaves the shop's
+    # documents approved by the one person who writes them (the rule of `duties.self_approvals`)
+    holders = [h for h in held if h.roles & approving_roles()]
+    if len(holders) == 1:  # one person holds every approving role of the shop: they approve what they write
         h = holders[0]
         out.append(RoleWarning("sole-approver", h.person.uuid, h.person.name,
                                tuple(c for c in role_codes() if c in h.roles & own),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 STATES = ("queued", "sent", "refused", "bounced", "dropped")
 FAILED = ("refused", "bounced", "dropped")
+# a message received this far from the Date it carries shows that Date beside when it came in
+DATED_APART = timedelta(minutes=15)
 
 
 def state_word(state: str | None) -> str:
@@ -220,9 +222,11 @@ def messages_of(store: Reader, kind: str, record: Any) -> list[Message]:
     out: list[Message] = []
     if kind == "incidents":
         texts = mail_texts(store, record.uuid) if any(not m.text for m in record.mail) else {}
-        for m in record.mail:
-            out.append(Message(m.at, "from", f"{m.sender_name} <{m.sender}>" if m.sender_name else m.sender, m.kind,
-                               subject=m.subject, text=m.text or texts.get(m.message_id, "")))
+        for m in record.mail:  # when the shop received it; the Date it carries said beside it when far from that
+            dated = _("dated {when} by its sender").format(when=clock.local_text(m.at)) \
+                if abs(m.at - m.received_at) > DATED_APART else ""
+            out.append(Message(m.received_at, "from", f"{m.sender_name} <{m.sender}>" if m.sender_name else m.sender,
+                               m.kind, dated, subject=m.subject, text=m.text or texts.get(m.message_id, "")))
         for n in record.notifications:
             state = delivery_state(n)
             who = f"{n.to} <{n.address}>" if n.address and n.address != n.to else (n.address or n.to)

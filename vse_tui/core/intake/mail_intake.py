@@ -1,7 +1,9 @@
 """What a message that came in does: a new incident (IN.2.1), or the customer's reply on one.
 
-A new message becomes an incident with its subject as the summary, its text as the details, its
-sender as the reporter (name and address kept; the customer found from a contact's address or
+A new message becomes an incident with its subject as the summary, its text as the details, opened
+when the shop received it (the import: a Date header is what the sender's computer said, kept and
+shown with the message, never the incident's opening time, which the service-level figures count
+from), its sender as the reporter (name and address kept; the customer found from a contact's address or
 the customer's domain), its attachments as the incident's files and its Message-ID kept. A reply
 (`[INC-0042]` in the subject, or In-Reply-To/References naming a message of ours) is added to
 that incident as the customer's reply; an incident waiting for the customer resumes, a closed one
@@ -134,7 +136,7 @@ def _new(store: StorePort, mail: Incoming, max_attachment: int) -> Outcome:
     with store.transaction():
         inc = log_incident(store, mail.subject or "(no subject)", customer=customer, use_last=False,
                            reporter=reporter, reporter_contact=mail.sender,
-                           details=mail.text or "(the message had no text)", opened_at=mail.date)
+                           details=mail.text or "(the message had no text)")
         store.append("incidents", inc.uuid, "mail", [_entry(mail, "new")], task="IN.2.1")
         for name, data in mail.attachments:
             _attach(store, inc, name, data, max_attachment)

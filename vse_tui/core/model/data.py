@@ -53,6 +53,24 @@ def task_codes() -> dict[str, list[str]]:
     return out
 
 
+# The task of the standard that approves each work product (its approval performs that task).
+APPROVE_TASK = {
+    "WP.14": "GO.2.2", "WP.04": "GO.2.3", "WP.05": "GO.3.2", "WP.07": "GO.4.2", "WP.17": "CO.1.3",
+    "WP.09": "CO.1.5", "WP.10": "RE.1.2", "WP.03": "RE.2.2", "WP.21": "RE.2.2", "WP.19": "RE.2.4",
+    "WP.11": "CO.2.1", "WP.08": "GO.1.2", "WP.15": "GO.1.1", "WP.16": "CO.2.3", "WP.12": "CO.1.3",
+    "WP.01": "GO.1.1",
+}
+
+
+@cache
+def approving_roles() -> frozenset[str]:
+    """The shop's roles that approve some work product (the roles of the tasks in APPROVE_TASK held
+    by people of the shop): who holds one of them could approve; a practitioner (PT) never does."""
+    tasks = set(APPROVE_TASK.values())
+    held = {role for t in _read("tasks.toml")["tasks"] if t["code"] in tasks for role in t.get("roles", [])}
+    return frozenset(held & set(role_codes(external=False)))
+
+
 # The standard's names a person reads (statuses, states, field labels) in the language spoken: here,
 # beside the data files, so that a list of records shows them without building the pydantic model.
 def names(lang: str | None = None) -> dict[str, Any]:

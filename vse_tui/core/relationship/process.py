@@ -114,3 +114,18 @@ def company_name(store: StorePort, uuid: str | None) -> str:
         if row:
             return row[0]
     raise NotFound(_("No customer or supplier {uuid}").format(uuid=uuid))
+
+
+def record_no_suppliers(store: StorePort, none: bool = True) -> None:
+    """Record that the shop has no suppliers (`none`), or withdraw that statement: a versioned
+    setting with its history row (who said it, when), so that no task waits for a supplier
+    agreement (WP.21) the shop cannot have. Refused while a supplier is recorded."""
+    from .queries import NO_SUPPLIERS, current_suppliers
+
+    if none:
+        suppliers = current_suppliers(store)
+        if suppliers:
+            raise InputError(_("The shop has suppliers recorded ({names}): a supplier agreement (WP.21) is needed with "
+                               "each; mark a supplier the shop no longer works with as former first").format(
+                names=", ".join(sorted(suppliers.values()))))
+    store.set_setting("suppliers", NO_SUPPLIERS if none else None, task="RE.2.1")

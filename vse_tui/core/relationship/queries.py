@@ -16,6 +16,20 @@ def current_customers(store: Reads) -> dict[str, str]:
     return store.titles("customers", {"state__ne": "former"})
 
 
+def current_suppliers(store: Reads) -> dict[str, str]:
+    """The suppliers the shop works with now (a former one left out): uuid -> name."""
+    return store.titles("suppliers", {"state__ne": "former"})
+
+
+NO_SUPPLIERS = "none"  # the setting "suppliers" when the shop recorded that it has none
+
+
+def without_suppliers(store: Reads) -> bool:
+    """Whether the shop recorded that it has no suppliers, and none is recorded since: then no task
+    waits for a supplier agreement (WP.21). A supplier added later voids the statement."""
+    return store.setting("suppliers") == NO_SUPPLIERS and not current_suppliers(store)
+
+
 def offered_services(store: Reads) -> list[tuple[str, str, str]]:
     """The services of the catalogue not retired (drafts too): (uuid, name, status), in the order added."""
     return [(uuid, title, status) for uuid, title, status
@@ -54,5 +68,6 @@ def previous_proposed_actions(store: Reads, before: date, customer: str | None) 
     return (row[0] or "") if row else ""
 
 
-__all__ = ["complaints_received_between", "count_complaints_received_between", "current_customers",
+__all__ = ["NO_SUPPLIERS", "complaints_received_between", "count_complaints_received_between", "current_customers",
+           "current_suppliers", "without_suppliers",
            "feedback_received_between", "offered_services", "previous_proposed_actions"]

@@ -8,12 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.config import no_sender_text
 from vse_tui.core.evidence.guide import FLOWS, record_steps
+from vse_tui.core.evidence.substance import check_edit
 from vse_tui.core.governance.approvals import APPROVE_TASK
 from vse_tui.core.governance.approvals import state as approval_state
 from vse_tui.core.governance.assign import ASSIGNABLE
-from vse_tui.core.governance.documents import CREATE_TASK, FLOW_STATES, approve, edit, editable_fields
+from vse_tui.core.governance.documents import CREATE_TASK, FLOW_STATES, approval_undone, approve, edit, editable_fields
 from vse_tui.core.governance.people import name_of
+from vse_tui.core.intake.mail import is_address
 from vse_tui.core.intake.mail_delivery import messages_of
 from vse_tui.core.intake.mail_intake import mail_about, mail_draft
 from vse_tui.core.kernel import clock
@@ -226,11 +229,15 @@ class RecordScreen(BaseScreen):
                 else:
                     self.notify(_("{ref} saved as version {version} ({status})").format(
                         ref=result.id, version=result.version, status=_(result.status)))
+                undone = approval_undone(rec, result)
+                if undone:
+                    self.notify(_("{said}: {key} on its screen").format(said=undone, key=self.key_for("approve")),
+                                severity="warning")
                 self.reload()
 
         fields = [f for f in spec_fields(self.store, self.kind, rec) if not (f.name == "state" and self.kind in FLOW_STATES)]
         self.app.push_screen(FormScreen(fields,
-                                        lambda v: edit(self.store, self.kind, rec.id, v),
+                                        lambda v: edit(self.store, self.kind, rec.id, v, check=check_edit(self.store)),
                                         _("Edit {ref}").format(ref=rec.id),
                                         info=info, preview=preview_for(self.store, self.kind)), done)
 
@@ -276,9 +283,8 @@ class RecordScreen(BaseScreen):
         text), queued in the outbox, sent at once when the config says so."""
 
         settings = self.app.config.mail_settings
-        if not settings.sender:
-            self.notify(_("Set the shop's address (from) in the config's [mail] section to send mail"),
-                        severity="warning", timeout=10)
+        if not is_address(settings.sender):
+            self.notify(no_sender_text(), severity="warning", timeout=10)
             return
         try:
             draft = mail_draft(self.store, self.kind, self.ref, self.app.operator)

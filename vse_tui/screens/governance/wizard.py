@@ -165,10 +165,10 @@ class WizardScreen(BaseScreen):
             text.append(f" {step.shown_code}\n", style="dim")
         text.append("\n" + _("step {n} of {total}").format(n=self.index + 1, total=len(gov.STEPS)), style="dim")
         if any(gap.starting for gap in gaps):
-            text.append("\n" + _("◐ still holds the app's starting text: not evidence until written in your words"),
+            text.append("\n" + _("◐ still the app's starting text: not evidence yet"),
                         style="dark_orange")
         if any(not gap.starting for gap in gaps):
-            text.append("\n" + _("◐ saved, not evidence yet: an item is empty, a placeholder or pasted"),
+            text.append("\n" + _("◐ not evidence yet: empty, a placeholder or pasted"),
                         style="dark_orange")
         if all(done.values()):
             if gaps:  # stored, but not in the shop's own words yet: the map would not count it

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from vse_tui.config import no_sender_text
 from vse_tui.core.evidence.guide import record_steps
 from vse_tui.core.evidence.next_step import next_step, unmapped_login_text
 from vse_tui.core.governance.people import name_of
@@ -19,8 +20,9 @@ from vse_tui.core.incidents import process as core
 from vse_tui.core.incidents import targets
 from vse_tui.core.incidents.hours import hours_words
 from vse_tui.core.incidents.policy import source_words
+from vse_tui.core.intake.mail import is_address
 from vse_tui.core.intake.mail_delivery import messages_of
-from vse_tui.core.intake.mail_intake import notify_by_mail
+from vse_tui.core.intake.mail_intake import notify_address, notify_by_mail
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError, VseError
 from vse_tui.core.model.records import Incident
@@ -188,7 +190,6 @@ class IncidentDetailScreen(BaseScreen):
         self.next_actions = tuple(self.ACTIONS[a] for a in nxt.actions)
         said = {
             "notify restored": _("Next: IN.2.4 tell the affected party it is restored: press {key}."),
-            "name items": _("Next: IN.2.2 name the items involved: press {key}."),
             "classify": _("Next: IN.2.2 classify it: press {key}."),
             "notify": _("Next: IN.2.3 notify the affected party: press {key}."),
             "restore": _("Next: IN.2.4 record what restored the service: press {key}."),
@@ -445,8 +446,12 @@ class IncidentDetailScreen(BaseScreen):
 
         def submit(v):
             if v.get("mail"):
-                if not settings.sender:
-                    raise InputError(_("Set the shop's address (from) in the config's [mail] section to send mail"))
+                lacking = [] if is_address(settings.sender) else [no_sender_text()]
+                if "@" not in notify_address(self.store, inc):
+                    lacking.append(_("the reporter has no e-mail address: turn 'Send by e-mail' off and record how "
+                                     "they were told"))
+                if lacking:  # everything missing at once, before anything is written
+                    raise InputError(pgettext("list separator", "; ").join(lacking))
                 updated, _path = notify_by_mail(self.store, inc.uuid, task=task, sender=settings.sender,
                                                 message=v["message"])
                 if settings.send == "now":
@@ -521,13 +526,8 @@ class IncidentDetailScreen(BaseScreen):
         names = {"IN.2.2": N_("classified"), "IN.2.3": N_("the affected party notified"),
                  "IN.2.4": N_("restored with a solution")}
         steps = [s for s in record_steps(self.store, inc) if s.task in names]
-        # classified with a category but no item named: done in part, not "never classified"
-        items_only = {"IN.2.2"} if inc.category else set()
-        skipped = [_(names[s.task]) for s in steps if not s.performed and s.task not in items_only]
+        skipped = [_(names[s.task]) for s in steps if not s.performed]
         lacking = [_("{ref}: {what}").format(ref=s.task, what="; ".join(s.new)) for s in steps if s.performed and s.new]
-        if any(s.task in items_only and not s.performed for s in steps):
-            lacking.insert(0, _("IN.2.2: classified as {category}, but no configuration item named (WP.02)").format(
-                category=inc.category))
         if not skipped and not lacking:
             return ""
         if skipped and lacking:

@@ -39,8 +39,8 @@ class Mail(BaseModel):
     sender: str = ""  # the address
     sender_name: str = ""
     subject: str = ""
-    at: Instant  # the Date it carries, else when it arrived
-    received_at: Instant
+    at: Instant  # the Date it carries (what the sender's computer said: shown, never counted), else when it arrived
+    received_at: Instant  # when the shop received it (imported it): the incident opened by it opens then
     text: str = ""
     kind: Literal["new", "reply", "held"] = "new"  # held: a stranger's mail to a closed incident, for a person
 
