@@ -123,3 +123,23 @@ def test_training_is_met_through_the_generic_editor(store):
         edit(store, "training", trn.id, {"met_on": "2026-02-30"})
     done = edit(store, "training", trn.id, {"met_on": "2026-11-20", "due_on": "2027-11-20", "state": "met"})
     assert (done.met_on, done.due_on, done.state, done.version) == (date(2026, 11, 20), date(2027, 11, 20), "met", 2)
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "(Gestionnaire des incidents et Praticien des incidents)"),
+    ("es", "(Gerente de incidentes y Profesional de incidentes)"),
+    ("pt_BR", "(Gerente de incidentes e Profissional de incidentes)")])
+def test_a_warning_names_its_roles_in_words(lang, said):
+    """The headline the CLI, the setup's roles step and the People screen show names the roles,
+    listed as a sentence lists them, never by the standard's codes ("(IM et PT)")."""
+    import re
+
+    from vse_tui.i18n import using
+
+    people, assignments = shop(("Sam", "SM,CM,IM,PT:incident"))
+    with using(lang):
+        lines = [w.headline() for w in roles.check_combinations(people, assignments, ())]
+    assert lines and all(line.startswith("Sam") for line in lines), lines
+    for line in lines:
+        assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT)\b", line), line
+    assert any(line.endswith(said) for line in lines), lines

@@ -52,3 +52,28 @@ async def test_role_warnings_show_where_roles_are_listed(make_app, demo_db):
         about = str(app.screen.query_one("#about").render())
         assert "Sam Ortiz" in about and "acknowledged" in about
         assert app.screen.query_one("#records", RowList).row_count == 10  # Kim 3, Sam 5 (her deputy: SM and CM too), Alex 2
+
+
+async def test_role_warnings_name_the_roles_in_words(make_app, demo_db):
+    """The warning under the role assignments names its roles ("(Gestionnaire des incidents et ...)"),
+    never by the standard's codes ("(IM et PT)")."""
+    import re
+
+    from vse_tui import i18n
+
+    app = make_app(demo_db)
+    i18n.set_language("fr")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("g")
+            await pilot.pause()
+            app.screen.query_one("#kinds", OptionList).highlighted = 4  # role assignments
+            await pilot.pause()
+            about = str(app.screen.query_one("#about").render())
+    finally:
+        i18n.set_language("en")
+    warned = [line for line in about.splitlines() if line.startswith("▲")]
+    assert warned, about
+    for line in warned:
+        assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT)\b", line), line
+    assert any("Praticien" in line or "Gestionnaire" in line for line in warned), warned

@@ -91,6 +91,7 @@ async def test_the_wizard_opens_by_itself_and_runs_to_the_end(make_app, tmp_path
         await pilot.pause()
         warnings = str(app.screen.query_one("#step-warnings").render())
         assert "Control Manager and Incident Manager" in warnings
+        assert "(Control Manager and Incident Manager)" in warnings and "(CM" not in warnings  # roles in words
         assert store.count("role_assignments") == 3  # only the SM, MGT and PT given at the start
         await pilot.press("ctrl+k")  # acknowledge with a mitigation: the form says which checks count
         await pilot.pause()

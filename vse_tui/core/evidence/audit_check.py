@@ -34,7 +34,7 @@ from ..kernel import clock
 from ..kernel.errors import InputError
 from ..kernel.findings import Finding, Severity
 from ..model.records import KINDS, model_for
-from ..present.labels import code_word, field_words
+from ..present.labels import code_word, field_words, roles_listed
 from .due import due_items
 from .duties import (
     PERIOD_DAYS,
@@ -485,7 +485,7 @@ def _duties(store: StorePort) -> list[Finding]:
             shop_wide = roles_list.id if roles_list else _("the roles list")
         if w.acknowledged is None or not counts(w.acknowledged.mitigation):
             how = _("not acknowledged") if w.acknowledged is None else _("acknowledged with placeholder text only")
-            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=_(" and ").join(w.roles_named), how=how)
+            said = (_("{warning} ({roles}): {how}").format(warning=w.text.name, roles=roles_listed(w.roles), how=how)
                     if w.roles else _("{warning}: {how}").format(warning=w.text.name, how=how))
             out.append(Finding("role-warning", (w.person_name or shop_wide,), said))
     return out
@@ -512,7 +512,7 @@ def _mitigated(store: StorePort, covered: list[SelfApproval]) -> list[Finding]:
                          "{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "
                          "{n} approvals of their own documents", len(mine)) if mine else
                 _("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}")).format(
-            person=w.person_name or _("the shop"), warning=w.text.name, roles=", ".join(w.roles_named),
+            person=w.person_name or _("the shop"), warning=w.text.name, roles=roles_listed(w.roles),
             author=ack.created_by or "?", day=formats.date_text(clock.to_local(written).date()),
             mitigation=ack.mitigation, n=len(mine))
         covers = tuple(dict.fromkeys(c.record for c in mine))  # the records, each once: a page links them

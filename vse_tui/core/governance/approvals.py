@@ -25,7 +25,7 @@ from ..kernel.errors import InputError, describe_validation_error
 from ..kernel.findings import Finding
 from ..model.data import APPROVE_TASK  # the task an approval of a work product performs
 from ..model.records import KINDS, model_for
-from ..present.labels import code_word
+from ..present.labels import code_word, roles_named
 from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
 from .keys import fingerprint as of
 from .people import me, name_of, person_ref, roles_of
@@ -124,7 +124,7 @@ def role_warning(store: StorePort, wp: str | None, approval: Approval,
         return None
     return RoleWarning("approver-without-role", approval.person, approval.by, tuple(the_task.roles),
                        detail=" " + _("({task} {title}; holds {roles})").format(
-                           task=the_task.code, title=the_task.title, roles=", ".join(sorted(held)) or _("no role")))
+                           task=the_task.code, title=the_task.title, roles=roles_named(sorted(held)) or _("no role")))
 
 
 def check_role(store: StorePort, wp: str | None, approval: Approval, mitigation: str | None,

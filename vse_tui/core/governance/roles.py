@@ -17,7 +17,7 @@ from ..kernel.errors import InputError, describe_validation_error
 from ..model.data import approving_roles, role_codes
 from ..model.lookup import resolve
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
-from ..present.labels import CODES, role_named, role_words
+from ..present.labels import CODES, role_named, role_words, roles_listed
 from .keys import fingerprint, key_body, owner_of
 from .people import check_person_name, check_public_key
 
@@ -86,25 +86,26 @@ class RoleWarning:
         return RuleText(rule.code, _(rule.name), _(rule.why), _(rule.instead))
 
     @property
-    def roles_said(self) -> tuple[str, ...]:
-        """The roles it is about as a person reads them: "IM", "PT (incidents)"."""
-        return tuple(role_words(r, short=True) for r in self.roles)
-
-    @property
     def roles_named(self) -> tuple[str, ...]:
         """The roles it is about by their names, no code and no bracket: "Incident Manager",
         "Practitioner for incidents" (for a sentence's own brackets: the CLI, reports, the pack)."""
         return tuple(role_named(r) for r in self.roles)
 
-    def line(self) -> str:
-        """One line: the person, the rule in words and the roles (as `vse-tui roles check` prints
-        it), each part a whole sentence of the language (French spaces its colons)."""
+    def headline(self) -> str:
+        """The person, the rule in words and the roles by their names ("Sam: Control Manager and ...
+        (Control Manager and Incident Manager)"): what the CLI, the setup's roles step and the
+        People screen say first, each part a whole sentence of the language (French spaces its colons)."""
         said = self.text.name
         if self.person_name:
             said = _("{person}: {warning}").format(person=self.person_name, warning=said)
         if self.roles and self.person_name:  # a shop-wide rule (no Service Manager) names its role already
-            said = _("{warning} ({roles})").format(warning=said, roles=_(" and ").join(self.roles_named))
-        said += self.detail
+            said = _("{warning} ({roles})").format(warning=said, roles=roles_listed(self.roles))
+        return said
+
+    def line(self) -> str:
+        """One line: the headline, its detail and the acknowledgement (as `vse-tui roles check`
+        prints it)."""
+        said = self.headline() + self.detail
         if self.acknowledged:
             said += " [" + _("acknowledged: {mitigation}").format(mitigation=self.acknowledged.mitigation) + "]"
         return said

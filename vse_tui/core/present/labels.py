@@ -115,6 +115,15 @@ def roles_named(held: Iterable[str], joined: str | None = None) -> str:
     return (", " if joined is None else joined).join(role_named(r) for r in held)
 
 
+def roles_listed(held: Iterable[str]) -> str:
+    """Several roles held, each `role_named`, as a sentence lists them: "Service Manager, Control
+    Manager and Incident Manager" (the language's own "and")."""
+    names = [role_named(r) for r in held]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + _(" and ") + names[-1]
+
+
 def _mail_state(code: str) -> str:
     return {"queued": pgettext("mail state", "queued"), "sent": pgettext("mail state", "sent"),
             "refused": pgettext("mail state", "refused"), "bounced": pgettext("mail state", "bounced"),

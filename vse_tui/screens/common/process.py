@@ -24,7 +24,7 @@ from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.fields import hours_text
-from vse_tui.core.present.labels import code_word
+from vse_tui.core.present.labels import code_word, roles_listed
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
@@ -371,7 +371,7 @@ class GovernanceScreen(ProcessScreen):
             return
         text = Text(str(about.render()) + "\n")
         for w in found:
-            roles = _(" and ").join(w.roles_said)
+            roles = roles_listed(w.roles)
             if w.acknowledged:
                 said = _("{warning} ({roles}) · acknowledged: {mitigation}").format(
                     warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation)

@@ -377,12 +377,7 @@ class WizardScreen(BaseScreen):
         text = Text()
         for w in found:
             rule = RULES[w.rule]
-            said = _(rule.name)
-            if w.roles:
-                said = _("{warning} ({roles})").format(warning=said, roles=_(" and ").join(w.roles_said))
-            if w.person_name:
-                said = _("{person}: {warning}").format(person=w.person_name, warning=said)
-            text.append(f"▲ {said}\n", style="bold")
+            text.append(f"▲ {w.headline()}\n", style="bold")  # the roles by their names, as the CLI says them
             if w.acknowledged:
                 text.append("  " + _("acknowledged: {mitigation}").format(mitigation=w.acknowledged.mitigation) + "\n",
                             style="green")
