@@ -30,6 +30,11 @@ never accepted, and an incident logged in a hurry from the front desk, under a l
 person and with no customer recorded.
 
 Deterministic (fixed seed) and relative to an "as of" date, so that tests can freeze the clock.
+
+The shop writes its records in the language it is made in (the language spoken when it is built):
+every text passes through `_Demo.t`, which takes it from that language's demo catalogue
+(`demo_material.words`); English as written here. The same year in every language: the same draws,
+the same records, only their words differ.
 """
 
 from __future__ import annotations
@@ -78,7 +83,10 @@ from .demo_material import (
     SUPPLY,
     WHY,
     Kind,
+    words,
 )
+from .i18n import formats, using
+from .i18n import language as language_now
 from .mailer import deliver_to_file
 from .reports import improvement, performance
 from .store.db import Actor, Store, open_store, set_aside
@@ -140,8 +148,12 @@ def _id(record: Record | None) -> str:
 
 
 class _Demo:
-    def __init__(self, store: Store, as_of: date, now: datetime, rng: random.Random, mail_dir: Path) -> None:
+    def __init__(self, store: Store, as_of: date, now: datetime, rng: random.Random, mail_dir: Path,
+                 language: str = "en") -> None:
         self.store, self.as_of, self.now, self.rng = store, as_of, now, rng
+        self.language = language
+        self.words = words(language)  # None: English, as written here
+        self.missing: set[str] = set()  # texts the language's catalogue lacks (written in English; a test finds them)
         self.start = demo_start(as_of)
         self.clock = SimClock(self.start)
         store.clock = self.clock  # type: ignore[method-assign]
@@ -156,6 +168,33 @@ class _Demo:
 
     def day(self, days_ago: int) -> date:
         return self.as_of - timedelta(days=days_ago)
+
+    def t(self, text: str, **values: Any) -> str:
+        """`text` as the shop writes it in its language, its {placeholders} filled with `values`
+        (none given: left for later, as the material's templates are)."""
+        if self.words is not None:
+            found = self.words.get(text)
+            if found is None:
+                self.missing.add(text)
+            else:
+                text = found
+        return text.format(**values) if values else text
+
+    def day_month(self, when: datetime) -> str:
+        """'08 December' as the shop's language writes a day of the year."""
+        local = when.astimezone()
+        if self.words is None:
+            return local.strftime("%d %B")
+        return self.t("{day} {month}", day=local.strftime("%d"), month=formats.month_name(local.month, self.language))
+
+    def t_all(self, texts: dict[str, Any]) -> dict[str, Any]:
+        """A dict's texts (those of a dict in it too) as the shop writes them."""
+        return {key: self.t_all(value) if isinstance(value, dict) else self.t(value) if isinstance(value, str)
+                else value for key, value in texts.items()}
+
+    def item_name(self, base: str, app: str | None) -> str:
+        """An item's name as the shop calls it: the material's base ("Laptop", "{app}") in its words."""
+        return (base if base == "{app}" else self.t(base)).format(app=self.t(app) if app else "")
 
     def at(self, when: datetime, who: str | None, act: Callable[..., Any]) -> None:
         """Do `act` at `when` (never after the demo's "now"), as the person `who` (a staff key, or
@@ -238,7 +277,7 @@ class _Demo:
         """Kim's approval of what the person at the keyboard wrote, given by e-mail: the approval,
         recorded on her behalf, and her message to attach."""
         return (gov.approval(self.store, self.people["kim"].uuid, how="email"),
-                self.kims_mail(f"Re: {subject}", "Approved as you wrote it."))
+                self.kims_mail(f"Re: {subject}", self.t("Approved as you wrote it.")))
 
     def accepted_by_mail(self, kind: str, ref: str, contact: Any, subject: str, body: str,
                          meaning: str = "accepted by the customer") -> None:
@@ -246,15 +285,16 @@ class _Demo:
         at the keyboard) on their behalf, the message attached to the record."""
         mail = self.customer_mail(contact, subject, body)
         approve(self.store, kind, ref, contact.name, how="email", meaning=meaning, noted_by=self.store.actor.operator,
-                note=f"Accepted by e-mail on {self.clock().date().isoformat()}; the message is attached.",
+                note=self.t("Accepted by e-mail on {day}; the message is attached.", day=self.clock().date().isoformat()),
                 evidence=str(mail))
 
 
 def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
-              progress: Callable[[int], None] | None = None) -> tuple[Path, dict[str, int]]:
+              progress: Callable[[int], None] | None = None, language: str | None = None,
+              missing: set[str] | None = None) -> tuple[Path, dict[str, int]]:
     """Build the demo shop in a new folder beside `path` (a database born at the start of the
     demo's year, with its attached files and its mail file); returns the folder's database and
-    the counts. The caller puts it in place (`install_demo`)."""
+    the counts. The caller puts it in place (`install_demo`). `language`, `missing`: see build_demo."""
 
     as_of = as_of or clock.today()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +303,8 @@ def make_demo(path: Path, as_of: date | None = None, incidents: int = 300,
     try:
         store = open_store(built, Actor(operator="demo"), born=demo_start(as_of))
         try:
-            counts = build_demo(store, as_of=as_of, incidents=incidents, progress=progress)
+            counts = build_demo(store, as_of=as_of, incidents=incidents, progress=progress, language=language,
+                                missing=missing)
         finally:
             store.close()
     except BaseException:
@@ -310,10 +351,13 @@ def _remove_tree(path: Path) -> None:
 
 
 def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
-               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+               progress: Callable[[int], None] | None = None, language: str | None = None,
+               missing: set[str] | None = None) -> dict[str, int]:
     """Fill an empty database with the demo shop. Returns counts per kind. `progress(incidents
     stored)`: told as the shop's year is lived and as the old helpdesk's tickets come in. The
-    database must not hold history after the demo's year begins (make_demo makes one born then)."""
+    database must not hold history after the demo's year begins (make_demo makes one born then).
+    `language`: the one the shop writes its records in (default: the language spoken); `missing`
+    is given the texts that language's demo catalogue lacks (written in English)."""
 
     as_of = as_of or clock.today()
     now = clock.now() if as_of == clock.today() else _at(as_of, 9, 30)
@@ -324,7 +368,7 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
                            f"{tip[2][:10]}: build it in a database born then (make_demo)")
     frozen = os.environ.get("VSE_TUI_NOW")
     with tempfile.TemporaryDirectory(prefix="vse-demo-mail-") as mail_dir:
-        d = _Demo(store, as_of, now, random.Random(SEED), Path(mail_dir))
+        d = _Demo(store, as_of, now, random.Random(SEED), Path(mail_dir), language or language_now())
         d.progress = progress
         store.via = "demo"
         try:
@@ -332,7 +376,9 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
             store.set_setting("demo", "1")
             store.set_setting("clock", "simulated")
             store._simulated = True
-            with store.bulk():  # thousands of transactions into a new file: flushed to the disk once, at the end
+            # thousands of transactions into a new file, flushed to the disk once, at the end; the app's own
+            # texts (the policy's starting text, the notifications) in the shop's language too
+            with store.bulk(), using(d.language):
                 _setup(d)
                 _catalogue_and_agreements(d)
                 _control(d)
@@ -348,6 +394,8 @@ def build_demo(store: Store, as_of: date | None = None, incidents: int = 300,
                     progress(stored)
                 if incidents > lived:
                     _imported_incidents(d, incidents - lived, (lambda n: progress(stored + n)) if progress else None)
+            if missing is not None:
+                missing |= d.missing
         finally:
             store.via = None
             if frozen is None:
@@ -369,14 +417,14 @@ def _setup(d: _Demo) -> None:
             person, _ = roles_core.add_person(store, name, email=f"{login}@harbourlane.example", os_user=login,
                                               roles=held if key == "kim" else "")
             d.people[key] = person
-        d.refs["customers"] = [create(store, "customers", {"name": n, "short": s, "email": f"office@{s.lower()}.example",
+        d.refs["customers"] = [create(store, "customers", {"name": d.t(n), "short": s, "email": f"office@{s.lower()}.example",
                                                            "phone": f"+44 20 7946 0{100 + i}"})
                                for i, (n, s, _buys, _app) in enumerate(CUSTOMERS)]
         by_short = {c.short: c for c in d.refs["customers"]}
         d.refs["suppliers"] = [create(store, "suppliers", {"name": "CloudMail Hosting", "short": "CMH",
-                                                           "supplies": "Hosted e-mail platform"}),
+                                                           "supplies": d.t("Hosted e-mail platform")}),
                                create(store, "suppliers", {"name": "Parts Direct", "short": "PDX",
-                                                           "supplies": "Hardware and spare parts"})]
+                                                           "supplies": d.t("Hardware and spare parts")})]
         contacts = []
         for name, short, phone in CONTACTS:
             org = by_short[short]
@@ -394,38 +442,38 @@ def _setup(d: _Demo) -> None:
     people()
 
     def goals() -> None:
-        approved, mail = d.kims_approval("Our business goals")
-        gov.save_goals(store, shop_name=SHOP, title=f"{SHOP} business goals", provider_type="external",
-                       goals="Be the IT partner small local businesses trust: fast help, no surprises, fair prices.",
-                       objectives="Restore 95% of incidents within target; keep every customer agreement reviewed "
-                                  "yearly; grow to six managed customers by next year.",
+        approved, mail = d.kims_approval(d.t("Our business goals"))
+        gov.save_goals(store, shop_name=SHOP, title=d.t("{shop} business goals", shop=SHOP), provider_type="external",
+                       goals=d.t("Be the IT partner small local businesses trust: fast help, no surprises, fair prices."),
+                       objectives=d.t("Restore 95% of incidents within target; keep every customer agreement reviewed "
+                                      "yearly; grow to six managed customers by next year."),
                        approved=approved, evidence=mail)
 
     def scope() -> None:
-        approved, mail = d.kims_approval("The scope of our services")
-        gov.save_scope(store, services_offered="E-mail and collaboration; managed workstations; network and Wi-Fi; "
-                       "backup and recovery; hosting of line-of-business applications.",
-                       customers="\n".join(c[0] for c in CUSTOMERS),
-                       boundaries="Customers within 40 km of the shop; on-site and remote support; no payroll or legal "
-                                  "advice.",
-                       technology="Windows and macOS desktops, Microsoft 365, hosted mail, small office networks, NAS "
-                                  "backups, two hosted virtual servers.",
-                       exclusions="Software development; telephony hardware.", approved=approved, evidence=mail)
+        approved, mail = d.kims_approval(d.t("The scope of our services"))
+        gov.save_scope(store, services_offered=d.t("E-mail and collaboration; managed workstations; network and Wi-Fi; "
+                                                   "backup and recovery; hosting of line-of-business applications."),
+                       customers="\n".join(d.t(c[0]) for c in CUSTOMERS),
+                       boundaries=d.t("Customers within 40 km of the shop; on-site and remote support; no payroll or "
+                                      "legal advice."),
+                       technology=d.t("Windows and macOS desktops, Microsoft 365, hosted mail, small office networks, "
+                                      "NAS backups, two hosted virtual servers."),
+                       exclusions=d.t("Software development; telephony hardware."), approved=approved, evidence=mail)
 
     def staff_roles() -> None:
         rows = [(d.people[k].uuid, name, d.people[k].email, r) for k, (name, _l, r) in STAFF.items()]
-        gov.save_roles(store, rows, *d.kims_approval("Who does what"))
+        gov.save_roles(store, rows, *d.kims_approval(d.t("Who does what")))
 
     def acknowledge() -> None:  # the owner answers the combination warnings on Sam's roles, each with a countable check
-        how = {"manager-and-practitioner": "Kim reviews every P1/P2 incident Sam handles before it is closed.",
-               "control-and-incident": "Kim reviews every change deployed within the week (CO.3.5)."}
+        how = {"manager-and-practitioner": d.t("Kim reviews every P1/P2 incident Sam handles before it is closed."),
+               "control-and-incident": d.t("Kim reviews every change deployed within the week (CO.3.5).")}
         for warning in roles_core.warnings(store):
             if warning.person == d.people["sam"].uuid and warning.acknowledged is None:
                 roles_core.acknowledge(store, warning, how[warning.rule])
 
     def policy_draft() -> None:  # Sam drafts the policy from the team's notes; Kim (SM) approves it
         fields = gov.policy_defaults(d.day(YEAR_DAYS - 5))
-        fields.update(
+        fields.update(d.t_all(dict(
             objectives="Restore 95% of incidents within the agreed targets; fewer than two failed changes per "
                        "quarter; customers rate us 4 out of 5 or better in the yearly call.",
             plans="A performance report to the customers every quarter; the improvement report each December; a "
@@ -442,12 +490,12 @@ def _setup(d: _Demo) -> None:
                 "integrity": "Every change to a customer's systems through a change request; our records keep "
                              "their history; backups checked every Monday.",
                 "availability": "Nightly backups with a weekly copy off site for 90 days; a restore test each "
-                                "quarter; a spare switch, firewall and laptop on the shelf."})
+                                "quarter; a spare switch, firewall and laptop on the shelf."})))
         gov.save_policy_draft(store, fields)
 
     def experience() -> None:
-        approved, mail = d.kims_approval("How we hear our customers")
-        gov.save_experience(store, {
+        approved, mail = d.kims_approval(d.t("How we hear our customers"))
+        gov.save_experience(store, d.t_all({
             "measurement": "A two-question survey after each closed P1 to P3 incident and a call with each customer "
                            "every December.",
             "receiving": "Whoever takes a compliment, complaint or comment (phone, e-mail, at the door) logs it in "
@@ -458,27 +506,27 @@ def _setup(d: _Demo) -> None:
             "answering": "Kim answers in writing, saying what we found and what we change.",
             "escalating": "A complaint the customer does not accept goes to a meeting with the customer's manager.",
             "closing": "Closed once the customer agrees; their sign-off is recorded on the entry.",
-            "log_contents": "Customer, contact, special needs, what was said, dates, outcome and sign-off."},
+            "log_contents": "Customer, contact, special needs, what was said, dates, outcome and sign-off."}),
             approved, mail)
 
     def resources() -> None:
         needs = []
-        plan = {"SM": "Service management foundation", "CM": "Change and release practice",
-                "IM": "Incident handling and major incidents", "PT": "Service management foundation",
-                "RM": "Customer relationship basics", "MGT": "Governance of a small IT business"}
+        plan = d.t_all({"SM": "Service management foundation", "CM": "Change and release practice",
+                        "IM": "Incident handling and major incidents", "PT": "Service management foundation",
+                        "RM": "Customer relationship basics", "MGT": "Governance of a small IT business"})
         for a in cast("list[RoleAssignment]", store.records("role_assignments", {"state": "active"})):
             due = d.day(YEAR_DAYS - 5) + timedelta(days=60)
-            needs.append((a.uuid, plan[a.role] if a.area != "change" else "Secure configuration basics",
+            needs.append((a.uuid, plan[a.role] if a.area != "change" else d.t("Secure configuration basics"),
                           due.isoformat()))
-        gov.save_resources(store, needs, "Service management foundation for all; incident handling for Alex; "
-                                         "change and release for Kim.")  # Kim approves the list's new version
+        gov.save_resources(store, needs, d.t("Service management foundation for all; incident handling for Alex; "
+                                             "change and release for Kim."))  # Kim approves the list's new version
 
     def documents() -> None:
-        gov.save_documents(store, {**gov.DEFAULT_DOCUMENTS,
+        gov.save_documents(store, {**gov.documents_defaults(), **d.t_all({
                                    "location": "The shop's vse-tui database on the office laptop.",
                                    "backup": "A copy of the database every night to the office NAS and every Friday to "
                                              "the off-site store, kept 90 days; Kim tests a restore each quarter.",
-                                   "archive": "Closed incidents and changes are kept seven years."},
+                                   "archive": "Closed incidents and changes are kept seven years."})},
                            None)  # a draft, which Kim approves
 
     # Sam writes the setup's documents up from the team's talks; Kim approves each: at her keyboard where
@@ -523,12 +571,13 @@ def _catalogue_and_agreements(d: _Demo) -> None:
     def service(name: str) -> None:
         always = name in ("E-mail and collaboration", "Line-of-business hosting")
         svc = create(store, "services", {
-            "name": name, "description": f"{name} for small offices, run and supported by {SHOP}.",
-            "service_hours": "24x7" if always else "Mon-Fri 08:30-17:30", "state": "live",
+            "name": d.t(name), "description": d.t("{service} for small offices, run and supported by {shop}.",
+                                                  service=d.t(name), shop=SHOP),
+            "service_hours": "24x7" if always else d.t("Mon-Fri 08:30-17:30"), "state": "live",
             "targets": "P1 15m/4h, P2 30m/8h, P3 2h/3d, P4 8h/5d, P5 1d/10d",
-            "quality_measures": "Availability 99.5% per month; incident targets per priority.",
-            "how_to_use": "Call or e-mail the service desk; urgent issues by phone.",
-            "costs": "Included in the monthly fee.", "review_date": (d.as_of + timedelta(days=9)).isoformat()})
+            "quality_measures": d.t("Availability 99.5% per month; incident targets per priority."),
+            "how_to_use": d.t("Call or e-mail the service desk; urgent issues by phone."),
+            "costs": d.t("Included in the monthly fee."), "review_date": (d.as_of + timedelta(days=9)).isoformat()})
         d.at(d.clock() + timedelta(hours=5), "kim", lambda: d.refs["services"].append(
             approve(store, "services", _id(svc), how="signature")))
 
@@ -543,23 +592,26 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         covered = [d.refs["services"][s].id for s in CUSTOMERS[i][2]]
         start = d.day(330 - 10 * i)
         agr = cast(CustomerAgreement, create(store, "customer_agreements", {
-            "title": f"Managed IT services for {cust.name}", "customer": cust.id, "approval_form": "email",
-            "scope": f"{', '.join(SERVICES[s] for s in CUSTOMERS[i][2])}, for all staff of {cust.name}.",
+            "title": d.t("Managed IT services for {customer}", customer=cust.name), "customer": cust.id,
+            "approval_form": "email",
+            "scope": d.t("{services}, for all staff of {customer}.",
+                         services=", ".join(d.t(SERVICES[s]) for s in CUSTOMERS[i][2]), customer=cust.name),
             "start_date": start.isoformat(),
             "review_date": (d.as_of + timedelta(days=review_offsets[i])).isoformat(),
             "end_date": (start + timedelta(days=730)).isoformat(), "provider_owner": "Kim Lee",
             "party_owner": contact.name, "services": ", ".join(covered),
             "targets": "P1 10m/3h" if i == 0 else "P1 15m/4h, P2 30m/8h, P3 2h/3d",
-            "communication_methods": "E-mail and phone", "charging": "Fixed monthly fee per workstation.",
-            "acceptance_criteria": "Targets met for 90% of incidents each quarter.",
-            "change_and_incident_procedures": "Changes by request to the service desk; incidents by phone or e-mail, "
-                                              "handled to the targets above."}))
+            "communication_methods": d.t("E-mail and phone"), "charging": d.t("Fixed monthly fee per workstation."),
+            "acceptance_criteria": d.t("Targets met for 90% of incidents each quarter."),
+            "change_and_incident_procedures": d.t("Changes by request to the service desk; incidents by phone or "
+                                                  "e-mail, handled to the targets above.")}))
         d.refs.setdefault("agreements", []).append(agr.id)
         d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "customer_agreements", _id(agr),
                                                                     how="signature"))
         d.at(d.clock() + timedelta(days=3), "sam", lambda: d.accepted_by_mail(
             "customer_agreements", _id(agr), contact, f"Re: {agr.title}",
-            f"Hello Sam,\n\nWe have read the agreement for {cust.name} and accept it as sent.\n\n{contact.name}"))
+            d.t("Hello Sam,\n\nWe have read the agreement for {customer} and accept it as sent.\n\n{contact}",
+                customer=cust.name, contact=contact.name)))
 
     for i in range(len(CUSTOMERS)):  # Sam drafts each customer's agreement; Kim approves it
         d.at(t0 + timedelta(days=8 + 4 * i), "sam", lambda i=i: agreement(i))
@@ -568,17 +620,18 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         sup = d.refs["suppliers"][i]
         contact = d.refs["supplier_contacts"][i]
         agr = cast(SupplierAgreement, create(store, "supplier_agreements", {
-            "title": f"Supply agreement with {sup.name}", "supplier": sup.id, "approval_form": "email",
-            "scope": SUPPLY[i][0], "start_date": d.day(340).isoformat(),
+            "title": d.t("Supply agreement with {supplier}", supplier=sup.name), "supplier": sup.id,
+            "approval_form": "email", "scope": d.t(SUPPLY[i][0]), "start_date": d.day(340).isoformat(),
             "review_date": (d.as_of + timedelta(days=(-30 if i == 1 else 120))).isoformat(),
             "end_date": (d.day(340) + timedelta(days=1095)).isoformat(), "provider_owner": "Kim Lee",
-            "party_owner": contact.name, "deliverables": SUPPLY[i][1], "pricing": "Monthly invoice", "reviews": "Yearly"}))
+            "party_owner": contact.name, "deliverables": d.t(SUPPLY[i][1]), "pricing": d.t("Monthly invoice"),
+            "reviews": d.t("Yearly")}))
         d.refs.setdefault("supplier_agreements", []).append(agr.id)
         d.at(d.clock() + timedelta(hours=6), "kim", lambda: approve(store, "supplier_agreements", _id(agr), how="email"))
         if i == 0:  # Parts Direct never returned theirs (a planted finding)
             d.at(d.clock() + timedelta(days=5), "sam", lambda: d.accepted_by_mail(
                 "supplier_agreements", _id(agr), contact, f"Re: {agr.title}",
-                f"Hi Sam,\n\nSigned off on our side; the agreement stands as sent.\n\n{contact.name}",
+                d.t("Hi Sam,\n\nSigned off on our side; the agreement stands as sent.\n\n{contact}", contact=contact.name),
                 meaning="accepted by the supplier"))
 
     for i in range(2):
@@ -592,33 +645,34 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         d.at(d.clock() + timedelta(hours=2), "kim", lambda: approve(store, "customer_agreements", agr, how="signature"))
         omar = d.contacts_of(d.refs["customers"][1])[0]
         d.at(d.clock() + timedelta(days=2), "sam", lambda: d.accepted_by_mail(
-            "customer_agreements", agr, omar, "Re: the revised P1 target",
-            "Hello Sam,\n\nThe two-hour P1 target is what we asked for. Accepted.\n\nOmar"))
+            "customer_agreements", agr, omar, d.t("Re: the revised P1 target"),
+            d.t("Hello Sam,\n\nThe two-hour P1 target is what we asked for. Accepted.\n\nOmar")))
 
     d.at(_at(d.day(90), 11), "sam", revise_bolt)
 
     def revise_cloudmail() -> None:
         agr = d.refs["supplier_agreements"][0]
-        edit(store, "supplier_agreements", agr, {"warranty": "Mail restored within 4 hours, credits otherwise."})
+        edit(store, "supplier_agreements", agr, {"warranty": d.t("Mail restored within 4 hours, credits otherwise.")})
         d.at(d.clock() + timedelta(hours=2), "kim", lambda: approve(store, "supplier_agreements", agr, how="signature"))
         d.at(d.clock() + timedelta(days=1), "sam", lambda: d.accepted_by_mail(
-            "supplier_agreements", agr, d.refs["supplier_contacts"][0], "Re: warranty clause",
-            "Hi Sam,\n\nThe four-hour restore clause is fine with us.\n\nRavi", meaning="accepted by the supplier"))
+            "supplier_agreements", agr, d.refs["supplier_contacts"][0], d.t("Re: warranty clause"),
+            d.t("Hi Sam,\n\nThe four-hour restore clause is fine with us.\n\nRavi"), meaning="accepted by the supplier"))
 
     d.at(_at(d.day(75), 11), "sam", revise_cloudmail)
     # a review note on Riverside's agreement, written last week and not yet accepted again (a planted finding)
     d.at(_at(d.day(6), 15), "kim", lambda: edit(store, "customer_agreements", d.refs["agreements"][3], {
-        "review_evidence": "Reviewed with Tom Becker; the library wants Saturday support from next year."}))
+        "review_evidence": d.t("Reviewed with Tom Becker; the library wants Saturday support from next year.")}))
 
     # RE.1.3: the catalogue's yearly review changes the e-mail service; the change request raised by the edit
     # goes through evaluation, build, test and deployment before the new entry is approved
     def review_catalogue() -> None:
         svc = d.refs["services"][0]
         updated = cast(Service, edit(store, "services", svc.id, {
-            "quality_measures": "Availability 99.9% per month; incident targets per priority; mail delivered within "
-                                "5 minutes."}))
+            "quality_measures": d.t("Availability 99.9% per month; incident targets per priority; mail delivered "
+                                    "within 5 minutes.")}))
         change = store.get("change_requests", updated.change_requests[-1])
-        s = {"id": change.id, "title": change.title, "cust": None, "contact": None, "ci_name": "the catalogue entry"}
+        s = {"id": change.id, "title": change.title, "cust": None, "contact": None,
+             "ci_name": d.t("the catalogue entry")}
         _carry(d, s, d.clock(), d.clock() + timedelta(days=6), "reviewed",
                after=lambda: approve(store, "services", _id(svc), how="signature"))
 
@@ -633,7 +687,7 @@ def _control(d: _Demo) -> None:
     t0 = d.start + timedelta(days=16)
 
     def procedures() -> None:  # Sam (CM too) writes them up after a talk with Kim and Alex; Kim approves them
-        prc = create(store, "procedures", {
+        prc = create(store, "procedures", d.t_all({
             "title": "Design, build, test and deployment procedure",
             "raising_changes": "Anyone raises a change request in vse-tui; Kim evaluates it within two working days.",
             "updating_schedule": "Approved changes get a date inside the Saturday window; Kim checks the schedule "
@@ -642,12 +696,12 @@ def _control(d: _Demo) -> None:
                                  "day.",
             "removal": "Retiring a service or component is a normal change with a backout plan.",
             "steps": "Kim designs; Alex or Sam builds from the master copy and tests against the design; the "
-                     "customer accepts; Kim approves; the builder deploys; Kim reviews."})
-        sec = create(store, "secure_procedures", {
+                     "customer accepts; Kim approves; the builder deploys; Kim reviews."}))
+        sec = create(store, "secure_procedures", d.t_all({
             "title": "Secure component procedure", "storage_rule": "Only tested images and installers go in the secure "
                                                                    "store.",
             "steps": "Add, move, change or remove a component through a change request.",
-            "authorisation": "Kim authorises every entry and exit."})
+            "authorisation": "Kim authorises every entry and exit."}))
         d.refs["procedure"] = prc.id
         d.at(d.clock() + timedelta(days=1), "kim", lambda: (approve(store, "procedures", _id(prc), how="signature"),
                                                            approve(store, "secure_procedures", _id(sec), how="signature")))
@@ -656,34 +710,34 @@ def _control(d: _Demo) -> None:
 
     def schedule_rules() -> None:  # CO.1.3, once the first change requests are on the schedule: Sam writes, Kim approves
         doc = co.schedule_document(store)
-        edit(store, "change_schedules", _id(doc), {"rules": "Normal changes go in the Saturday morning window; none "
-                                                          "during a customer's month-end close. Resources are confirmed "
-                                                          "the day before."})
+        edit(store, "change_schedules", _id(doc), {"rules": d.t("Normal changes go in the Saturday morning window; "
+                                                                "none during a customer's month-end close. Resources "
+                                                                "are confirmed the day before.")})
         d.at(d.clock() + timedelta(hours=3), "kim", lambda: approve(store, "change_schedules", _id(doc), how="signature"))
 
     d.at(_at(d.day(290), 9), "sam", schedule_rules)
 
     def windows() -> None:
         first_sat = d.as_of + timedelta(days=(5 - d.as_of.weekday()) % 7 - 7 * 28)
-        co.add_entry(store, "Weekly change window", "change window", _at(first_sat, 6), _at(first_sat, 10), "weekly")
+        co.add_entry(store, d.t("Weekly change window"), "change window", _at(first_sat, 6), _at(first_sat, 10), "weekly")
         for m in range(-1, 2):
             first = (d.as_of.replace(day=1) + timedelta(days=32 * m)).replace(day=1)
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             while last.weekday() > 4:  # the last working day of the month
                 last -= timedelta(days=1)
-            co.add_entry(store, "Month-end close at Acme", "business event", _at(last, 8), _at(last, 20))
-        co.add_entry(store, "Quarterly maintenance window", "maintenance window", _at(d.as_of + timedelta(days=20), 18),
+            co.add_entry(store, d.t("Month-end close at Acme"), "business event", _at(last, 8), _at(last, 20))
+        co.add_entry(store, d.t("Quarterly maintenance window"), "maintenance window", _at(d.as_of + timedelta(days=20), 18),
                      _at(d.as_of + timedelta(days=20), 23))
 
     d.at(_at(d.day(200), 9), "kim", windows)
 
     # each customer's own items, in the services it buys
     plan: list[tuple[Any, int, str, str, str | None, int]] = []
-    for c, (_name, _short, buys, app) in enumerate(CUSTOMERS):
+    for c, (_name, _short, buys, _app) in enumerate(CUSTOMERS):
         for svc in buys:
             for base, ci_type, expiry_kind, count in ITEMS[svc]:
                 for k in range(count):
-                    plan.append((c, svc, base.format(app=app or ""), ci_type, expiry_kind, k))
+                    plan.append((c, svc, base, ci_type, expiry_kind, k))  # (the base in English: its name is written later)
 
     def item(n: int, c: int, svc: int, base: str, ci_type: str, expiry_kind: str | None) -> None:
         cust = d.refs["customers"][c]
@@ -693,10 +747,13 @@ def _control(d: _Demo) -> None:
             if n in (8, 22, 45):  # a few renewals coming up, one already lapsed
                 expiry = d.as_of + timedelta(days={8: 12, 22: 25, 45: -5}[n])
         same = d.items.setdefault((cust.short, svc), [])
-        values = {"name": f"{base} {cust.short}-{n + 1:02d}", "ci_type": ci_type,
-                  "owner": cust.name, "location": f"{cust.name} office" if ci_type != "service component" else
-                  "Hosted (CloudMail Hosting)" if svc == 0 else f"Managed for {cust.name}",
-                  "description": f"{base} of {cust.name}, part of {SERVICES[svc].lower()}",
+        name = d.item_name(base, CUSTOMERS[c][3])
+        values = {"name": f"{name} {cust.short}-{n + 1:02d}", "ci_type": ci_type,
+                  "owner": cust.name,
+                  "location": d.t("{customer} office", customer=cust.name) if ci_type != "service component" else
+                  d.t("Hosted (CloudMail Hosting)") if svc == 0 else d.t("Managed for {customer}", customer=cust.name),
+                  "description": d.t("{item} of {customer}, part of {service}", item=name, customer=cust.name,
+                                     service=d.t(SERVICES[svc]).lower()),
                   "in_service_date": d.day(rng.randint(400, 900)).isoformat(),
                   "services": d.refs["services"][svc].id,
                   "depends_on": same[0].id if same and base in ("Backup job", "VPN gateway") else "",
@@ -733,7 +790,6 @@ def _carry(d: _Demo, s: dict[str, Any], begun: datetime, planned: datetime, unti
         return order.index(step) <= order.index(until)
 
     contact = s.get("contact")
-    who_for = f" for {s['cust'].name}" if s.get("cust") else ""
     d.at(begun + timedelta(days=1), "kim", lambda: co.evaluate(store, s["id"], True, how="email"))
     if not reached("scheduled"):
         return
@@ -742,44 +798,54 @@ def _carry(d: _Demo, s: dict[str, Any], begun: datetime, planned: datetime, unti
     if not reached("designed"):
         return
     d.at(begun + timedelta(days=2), "alex", lambda: co.design(
-        store, s["id"], scope=f"{s['title']}{who_for}: {s['ci_name']}, in one window, backout ready.",
-        risks=rng.choice(["Downtime during the window.", "A user working late loses unsaved work.",
-                          "The vendor's installer may need a second restart."]), who=d.people["kim"].uuid,
-        how="email", evidence=d.kims_mail(f"Re: [{s['id']}] design", "The design is fine, go ahead and build it.")))
+        store, s["id"], scope=d.t("{title} for {customer}: {item}, in one window, backout ready.", title=s["title"],
+                                  customer=s["cust"].name, item=s["ci_name"]) if s.get("cust") else
+        d.t("{title}: {item}, in one window, backout ready.", title=s["title"], item=s["ci_name"]),
+        risks=d.t(rng.choice(["Downtime during the window.", "A user working late loses unsaved work.",
+                              "The vendor's installer may need a second restart."])), who=d.people["kim"].uuid,
+        how="email", evidence=d.kims_mail(d.t("Re: [{ref}] design", ref=s["id"]),
+                                          d.t("The design is fine, go ahead and build it."))))
     if not reached("built"):
         return
     d.at(begun + timedelta(days=3), "alex", lambda: co.build(
         store, s["id"], master_copy=f"secure-store/{s['id'].lower()}",
-        description=f"Built from the design on the bench copy of {s['ci_name']}."))
+        description=d.t("Built from the design on the bench copy of {item}.", item=s["ci_name"])))
     if fail_first:
         d.at(begun + timedelta(days=3, hours=4), "kim", lambda: co.test(
-            store, s["id"], summary=f"The upgrade of {s['ci_name']} stopped half way.", result="fail",
-            tested_by="Alex Moreau",
-            levels_and_types="Functional check on the bench copy.", measurement="Installer stopped at step 4 of 7.",
-            errors="The installer needs 8 GB free; the disk had 5.", interpreted_by="Kim Lee"))
+            store, s["id"], summary=d.t("The upgrade of {item} stopped half way.", item=s["ci_name"]), result="fail",
+            tested_by="Alex Moreau", levels_and_types=d.t("Functional check on the bench copy."),
+            measurement=d.t("Installer stopped at step 4 of 7."),
+            errors=d.t("The installer needs 8 GB free; the disk had 5."), interpreted_by="Kim Lee"))
         return
     if not reached("tested"):
         return
-    check = s.get("measure") or "{a} checks run, {b} users tried it"
+    check = d.t(s.get("measure") or "{a} checks run, {b} users tried it")
     tester = rng.choice(["Alex Moreau", "Sam Ortiz"])  # a technician runs the tests; Kim (CM) records and reads them
-    verdict = rng.choice(["every check of the design passed", "the design's checks passed at the first run",
-                          "passed after one retry of the restart step", "all checks green on the bench copy"])
+    verdict = d.t(rng.choice(["every check of the design passed", "the design's checks passed at the first run",
+                              "passed after one retry of the restart step", "all checks green on the bench copy"]))
+
+    def tested() -> str:  # (a problem's change gets its title the day it is raised)
+        on = {"title": s["title"], "item": s["ci_name"], "day": (begun + timedelta(days=3)).date().isoformat(),
+              "verdict": verdict}
+        return (d.t("{title} on {item}, {day}: {verdict}; {contact} tried it.", contact=contact.name, **on) if contact
+                else d.t("{title} on {item}, {day}: {verdict}.", **on))
+
     d.at(begun + timedelta(days=3, hours=4), "kim", lambda: co.test(
-        store, s["id"], summary=f"{s['title']} on {s['ci_name']}, {(begun + timedelta(days=3)).date().isoformat()}: "
-                                f"{verdict}{'; ' + contact.name + ' tried it' if contact else ''}.",
-        result="pass", levels_and_types="Functional check against the design; user acceptance by the customer"
-        if contact else "Functional check against the design.",
+        store, s["id"], summary=tested(),
+        result="pass", levels_and_types=d.t("Functional check against the design; user acceptance by the customer")
+        if contact else d.t("Functional check against the design."),
         measurement=_measure(check, rng), tested_by=tester, interpreted_by="Kim Lee",
         validated_by=contact.name if contact else ""))
     if contact:
         d.at(begun + timedelta(days=3, hours=6), "sam", lambda: d.accepted_by_mail(
             "change_requests", s["id"], contact, f"Re: [{s['id']}] {s['title']}",
-            f"Hello Sam,\n\nWe tried it with Alex this afternoon. Fine by us, go ahead on "
-            f"{planned.date().isoformat()}.\n\n{contact.name}"))
+            d.t("Hello Sam,\n\nWe tried it with Alex this afternoon. Fine by us, go ahead on {day}.\n\n{contact}",
+                day=planned.date().isoformat(), contact=contact.name)))
     if not reached("deployed"):
         return
     d.at(planned - timedelta(hours=20), "kim", lambda: co.confirm_schedule(
-        store, s["id"], f"Alex {'on site' if contact else 'remote'}; the backout copy of {s['ci_name']} ready."))
+        store, s["id"], d.t("Alex on site; the backout copy of {item} ready." if contact else
+                            "Alex remote; the backout copy of {item} ready.", item=s["ci_name"])))
     d.at(planned - timedelta(hours=18), "kim", lambda: co.approve_deployment(store, s["id"], how="signature"))
     d.at(planned + timedelta(hours=1), "alex", lambda: co.deploy(store, s["id"]))
     if after is not None:  # once reviewed (a pre-approved type needs the whole path)
@@ -787,10 +853,13 @@ def _carry(d: _Demo, s: dict[str, Any], begun: datetime, planned: datetime, unti
     if not reached("reviewed"):
         return
     d.at(planned + timedelta(days=2), "kim", lambda: co.review(store, s["id"], rng.choice([
-        f"Went as planned; {contact.name if contact else 'everyone'} confirmed everything works.",
-        f"Took {rng.randint(20, 70)} minutes longer than the window; plan more time for {s['ci_name']}.",
-        f"Worked; {contact.name if contact else 'a user'} needed help the next morning, added to the design template.",
-        f"Done in the window; {s['ci_name']} monitored for a day, no alerts."])))
+        d.t("Went as planned; {contact} confirmed everything works.", contact=contact.name) if contact else
+        d.t("Went as planned; everyone confirmed everything works."),
+        d.t("Took {minutes} minutes longer than the window; plan more time for {item}.", minutes=rng.randint(20, 70),
+            item=s["ci_name"]),
+        d.t("Worked; {contact} needed help the next morning, added to the design template.", contact=contact.name)
+        if contact else d.t("Worked; a user needed help the next morning, added to the design template."),
+        d.t("Done in the window; {item} monitored for a day, no alerts.", item=s["ci_name"])])))
 
 
 def _changes(d: _Demo) -> None:
@@ -803,10 +872,11 @@ def _changes(d: _Demo) -> None:
     for i, kind in enumerate(plan):
         title, base, measure = CHANGES[i % len(CHANGES)]
         # a customer that has such an item, in turn
+        named = d.t(base)
         owners = [(c, items) for c in d.refs["customers"] for (short, _svc), items in d.items.items()
-                  if short == c.short and any(x.name.startswith(base) for x in items)]
+                  if short == c.short and any(x.name.startswith(named) for x in items)]
         cust, items = owners[i % len(owners)]
-        ci = next(x for x in items if x.name.startswith(base))
+        ci = next(x for x in items if x.name.startswith(named))
         contact = d.contacts_of(cust)[0]
         created_ago = rng.randint(40, 290) if kind in ("deployed", "emergency") else (
             20 if kind == "overdue" else rng.randint(6, 14))
@@ -825,24 +895,24 @@ def _changes(d: _Demo) -> None:
         else:
             planned = created + timedelta(days=rng.randint(5, 12))
         state = {"i": i, "kind": kind, "ci": ci.id, "ci_name": ci.name, "cust": cust, "contact": contact,
-                 "title": f"{title} - {cust.short}", "measure": measure, "service": ci.services[0] if ci.services else None}
+                 "change": d.t(title), "title": f"{d.t(title)} - {cust.short}", "measure": measure, "service": ci.services[0] if ci.services else None}
         d.at(created, requester, lambda s=state, emergency=emergency, pre=pre: _request(d, s, emergency, pre, template))
         if kind == "requested":
             continue
         if kind == "rejected":
             d.at(created + timedelta(days=1), "kim", lambda s=state: co.evaluate(
                 store, s["id"], False, how="email", reason=rng.choice([
-                    f"Not needed: {s['contact'].name} found another way.",
-                    f"Not this year: {s['ci_name']} is replaced in the spring.",
-                    "Covered by the vendor's own update next month."])))
+                    d.t("Not needed: {contact} found another way.", contact=s["contact"].name),
+                    d.t("Not this year: {item} is replaced in the spring.", item=s["ci_name"]),
+                    d.t("Covered by the vendor's own update next month.")])))
             continue
         if emergency:
             deployed = created + timedelta(hours=2)
             d.at(deployed, "alex", lambda s=state: co.deploy(store, s["id"]))
             d.at(deployed + timedelta(hours=20), "kim", lambda s=state: co.evaluate(store, s["id"], True, how="email"))
             d.at(deployed + timedelta(days=2), "kim", lambda s=state: co.review(
-                store, s["id"], f"Urgent and right to do: {s['ci_name']} was exposed; record it within the day next "
-                                "time."))
+                store, s["id"], d.t("Urgent and right to do: {item} was exposed; record it within the day next time.",
+                                    item=s["ci_name"])))
             continue
         if pre:  # made from the earned type: approved by it at once, scheduled and deployed
             d.at(planned - timedelta(days=1), "sam", lambda s=state: s.get("pre_ok") and co.schedule(
@@ -863,10 +933,9 @@ def _changes(d: _Demo) -> None:
 
     # a deployment review changes the procedure (CO.3.5): Sam rewrites it with Alex's notes, Kim approves it again
     def improve_procedure() -> None:
-        edit(store, "procedures", d.refs["procedure"], {"steps": "Kim designs; Alex or Sam builds from the master copy "
-                                                                 "and tests against the design; the customer accepts; "
-                                                                 "Kim approves; the builder deploys; Kim reviews. Allow "
-                                                                 "an extra hour for upgrades."})
+        edit(store, "procedures", d.refs["procedure"], {"steps": d.t(
+            "Kim designs; Alex or Sam builds from the master copy and tests against the design; the customer accepts; "
+            "Kim approves; the builder deploys; Kim reviews. Allow an extra hour for upgrades.")})
         d.at(d.clock() + timedelta(hours=3), "kim", lambda: approve(store, "procedures", d.refs["procedure"],
                                                                     how="signature"))
 
@@ -882,11 +951,12 @@ def _request(d: _Demo, s: dict[str, Any], emergency: bool, pre: bool, template: 
         s["pre_ok"] = True
     else:  # (a laptop set-up asked for before the type was earned stays a draft request)
         ch = co.request(store, s["title"], change_type="emergency" if emergency else "normal",
-                        cis=[s["ci"]], purpose=f"{s['title'].rsplit(' - ', 1)[0]} on {s['ci_name']} for {cust.name}.",
+                        cis=[s["ci"]], purpose=d.t("{change} on {item} for {customer}.", change=s["change"],
+                                                   item=s["ci_name"], customer=cust.name),
                         customer=cust.id, service=s["service"], contact=s["contact"].name,
                         requested_by=s["contact"].name,
                         priority=d.rng.choice(["P2", "P3", "P3", "P4"]), risk=d.rng.choice(["low", "medium", "high"]),
-                        backout_plan=f"Restore {s['ci_name']} from the copy taken before the change.")
+                        backout_plan=d.t("Restore {item} from the copy taken before the change.", item=s["ci_name"]))
     s["id"] = ch.id
     d.refs["changes"].append(ch.id)
 
@@ -926,26 +996,26 @@ def _incidents(d: _Demo, count: int) -> None:
         if headline:
             opened, prio, impact, urgency = d.now - timedelta(hours=5), "P1", "high", "high"
         items = [x for x in d.items[(short, svc_idx)]
-                 if any(x.name.startswith(base.format(app=app or "")) for base in kind.items)]
+                 if any(x.name.startswith(d.item_name(base, app)) for base in kind.items)]
         ci = rng.choice(items)
         contact = rng.choice(d.contacts_of(cust))
         user = d.first(contact)
-        values = {"ci": ci.name, "user": user, "app": app or "", "cust": cust.name}
-        summary = "Mail server down" if headline else _fill(kind.summary, **values)
-        seen = ("Nobody at Bolt can send or receive mail since 04:00; the tenant's status page shows an outage."
-                if headline else _fill(rng.choice(kind.seen), **values))
+        values = {"ci": ci.name, "user": user, "app": d.t(app) if app else "", "cust": cust.name}
+        summary = d.t("Mail server down") if headline else _fill(d.t(kind.summary), **values)
+        seen = (d.t("Nobody at Bolt can send or receive mail since 04:00; the tenant's status page shows an outage.")
+                if headline else _fill(d.t(rng.choice(kind.seen)), **values))
         problem = n % 97 == 13 and not is_open
         handler = "kim" if problem else rng.choice(["sam", "alex"])  # the Service Manager works potential problems
         other = "alex" if handler == "sam" else "sam"
-        cause = f"{rng.choice(kind.causes)} ({ci.name})"
+        cause = f"{d.t(rng.choice(kind.causes))} ({ci.name})"
         s: dict[str, Any] = {"summary": summary, "cust": cust, "contact": contact, "handler": handlers[handler],
                              "kind": kind, "opened": opened}
 
         def log(s: dict[str, Any] = s, summary: str = summary, cust: Any = cust, service: Any = service,
                 contact: Any = contact, impact: str = impact, urgency: str = urgency, problem: bool = problem,
                 handler: str = handler, seen: str = seen, kind: Kind = kind) -> None:
-            inc = inc_core.log_incident(store, ("Potential problem: " + summary[0].lower() + summary[1:]) if problem
-                                        else summary, customer=cust.id, service=service.id, impact=impact,
+            inc = inc_core.log_incident(store, d.t("Potential problem: {summary}", summary=summary[0].lower()
+                                                   + summary[1:]) if problem else summary, customer=cust.id, service=service.id, impact=impact,
                                         urgency=urgency, reporter=contact.name, reporter_contact=contact.email,
                                         problem=problem, security=kind.security, details=seen,
                                         assignee=d.people[handler].name)  # who works it from the start
@@ -955,7 +1025,7 @@ def _incidents(d: _Demo, count: int) -> None:
         d.at(opened, handler if rng.random() < 0.85 else "kim", log)
         link = rng.random() < 0.8 or problem
         d.at(opened + timedelta(minutes=8), handler, lambda s=s, ci=ci, kind=kind, cause=cause, link=link,
-             problem=problem: inc_core.classify(store, s["id"], category=kind.category, cis=[ci.id] if link else None,
+             problem=problem: inc_core.classify(store, s["id"], category=d.t(kind.category), cis=[ci.id] if link else None,
                                                root_cause=cause if s.get("significant") or problem else None,
                                                security=kind.security or None))
         if problem:  # a change request removes the cause; a workaround restores the service meanwhile
@@ -963,8 +1033,9 @@ def _incidents(d: _Demo, count: int) -> None:
             continue
         phone = prio in ("P1", "P2") or rng.random() < 0.1
         d.at(opened + timedelta(minutes=15), handler, lambda s=s, phone=phone, contact=contact: _tell(
-            d, s, "IN.2.3", phone, f"Called {d.first(contact)} on {contact.phone}: we are on '{s['summary']}', "
-                               f"{s['handler']} works it; next update within the hour."))
+            d, s, "IN.2.3", phone, d.t("Called {name} on {phone}: we are on '{summary}', {handler} works it; next "
+                                       "update within the hour.", name=d.first(contact), phone=contact.phone,
+                                       summary=s["summary"], handler=s["handler"])))
         d.refs["incident_log"].append(s)
         if is_open:
             state = "in progress" if headline else rng.choice(
@@ -973,24 +1044,26 @@ def _incidents(d: _Demo, count: int) -> None:
                 on = state.split()[-1]
                 d.at(opened + timedelta(minutes=30), handler, lambda s=s, on=on: inc_core.set_waiting(store, s["id"], on))
             elif state == "restored":
-                fix = _fill(rng.choice(kind.fixes), **values)
+                fix = _fill(d.t(rng.choice(kind.fixes)), **values)
                 d.at(d.now - timedelta(minutes=rng.randint(5, 10)), handler, lambda s=s, fix=fix: inc_core.restore(
-                    store, s["id"], solution=f"{fix} Waiting for {d.first(s['contact'])} to confirm."))
+                    store, s["id"], solution=d.t("{fix} Waiting for {name} to confirm.", fix=fix,
+                                                 name=d.first(s["contact"]))))
             continue
         target = policy.DEFAULT_TARGETS[prio][1]
         restored = opened + timedelta(minutes=max(20, int(target * rng.uniform(0.05, 1.2))))
         closed = restored + timedelta(hours=rng.randint(1, 48))
         moment = {"time": restored.astimezone().strftime("%H:%M"), **values}
-        solution = f"{_fill(rng.choice(kind.fixes), **values)} {_fill(rng.choice(CHECKS), **moment)}"
-        steps = _fill(rng.choice(STEPS), diagnosis=_fill(rng.choice(DIAGNOSES), cause=cause.split(" (")[0].lower()),
+        solution = f"{_fill(d.t(rng.choice(kind.fixes)), **values)} {_fill(d.t(rng.choice(CHECKS)), **moment)}"
+        steps = _fill(d.t(rng.choice(STEPS)), diagnosis=_fill(d.t(rng.choice(DIAGNOSES)),
+                                                             cause=cause.split(" (")[0].lower()),
                       time=(opened + timedelta(minutes=20)).astimezone().strftime("%H:%M"), user=user)
         s["took"] = restored - opened
         d.at(restored, handler, lambda s=s, solution=solution, steps=steps: inc_core.restore(
             store, s["id"], solution=solution, steps_taken=steps))
         phone = rng.random() < 0.35
         d.at(restored + timedelta(minutes=2), handler, lambda s=s, phone=phone, solution=solution, contact=contact: _tell(
-            d, s, "IN.2.4", phone, f"Called {d.first(contact)}: {solution} Asked them to tell us if anything is "
-                                  "still wrong."))
+            d, s, "IN.2.4", phone, d.t("Called {name}: {solution} Asked them to tell us if anything is still wrong.",
+                                       name=d.first(contact), solution=solution)))
         d.at(restored + timedelta(minutes=5), handler, lambda s=s: inc_core.log_time(
             store, s["id"], minutes=rng.choice([15, 30, 45, 60, 90]), billable=rng.random() < 0.7))
 
@@ -999,21 +1072,21 @@ def _incidents(d: _Demo, count: int) -> None:
             if s.get("significant"):
                 inc = store.get("incidents", s["id"])
                 if not inc.changes:
-                    extra["no_change_reason"] = f"The fix removed the cause ({s['kind'].causes[0].lower()}); no " \
-                                                "change needed."
+                    extra["no_change_reason"] = d.t("The fix removed the cause ({cause}); no change needed.",
+                                                    cause=d.t(s["kind"].causes[0]).lower())
             inc_core.close(store, s["id"], confirmed_by=contact.name, how=rng.choice(["phone", "email"]), **extra)
 
         d.at(closed, other, close)
         if n % 23 == 5:  # it came back: reopened, fixed again, closed again
             again = closed + timedelta(hours=rng.randint(2, 30))
             d.at(again, handler, lambda s=s, user=user: inc_core.reopen(
-                store, s["id"], f"{user} called: it came back the next morning."))
+                store, s["id"], d.t("{user} called: it came back the next morning.", user=user)))
             d.at(again + timedelta(hours=1), handler, lambda s=s, ci=ci: inc_core.restore(
-                store, s["id"], solution=f"Replaced the faulty part of {ci.name} for good; checked twice."))
+                store, s["id"], solution=d.t("Replaced the faulty part of {item} for good; checked twice.", item=ci.name)))
             d.at(again + timedelta(hours=3), other, close)
     # the front desk logs a call in a hurry, under the office PC's login (planted: no person, no customer)
-    d.at(d.now - timedelta(minutes=10), None, lambda: inc_core.log_incident(store, "Phone call: printer on 2nd floor jammed",
-                                                                         use_last=False))
+    d.at(d.now - timedelta(minutes=10), None, lambda: inc_core.log_incident(
+        store, d.t("Phone call: printer on 2nd floor jammed"), use_last=False))
 
 
 def _office_hours(moment: datetime, latest: datetime) -> datetime:
@@ -1047,14 +1120,15 @@ def _problem(d: _Demo, s: dict[str, Any], opened: datetime, ci: Any, cause: str,
                               "measure": "Checked {a} times over {b} days; the fault did not return"}
 
     def raise_it() -> None:
-        _, ch = inc_core.raise_change(store, s["id"], title=f"Remove the cause: {cause[0].lower()}{cause[1:]}")
+        _, ch = inc_core.raise_change(store, s["id"], title=d.t("Remove the cause: {cause}",
+                                                                 cause=cause[0].lower() + cause[1:]))
         change.update(id=ch.id, title=ch.title)
         d.refs["changes"].append(ch.id)
 
     d.at(opened + timedelta(days=1), "sam", raise_it)  # Sam (IM) raises it; Kim evaluates it
     d.at(opened + timedelta(days=1, hours=2), "sam", lambda: inc_core.restore(
-        store, s["id"], solution=f"Workaround on {ci.name}: {_fill(rng.choice(s['kind'].fixes), **values)} The linked "
-                                 "change request removes the cause."))
+        store, s["id"], solution=d.t("Workaround on {item}: {fix} The linked change request removes the cause.",
+                                     item=ci.name, fix=_fill(d.t(rng.choice(s["kind"].fixes)), **values))))
     d.at(opened + timedelta(days=1, hours=3), "sam", lambda: _tell(
         d, s, "IN.2.4", False, ""))
     _carry(d, change, opened + timedelta(days=1, hours=4), planned, "reviewed")
@@ -1082,13 +1156,13 @@ def _feedback(d: _Demo) -> None:
             about = past[-1 - (i * 7) % max(1, len(past))] if past else None
             cust = about["cust"] if about else d.refs["customers"][i % len(CUSTOMERS)]
             contact = about["contact"] if about else d.contacts_of(cust)[0]
-            when = about["opened"].astimezone().strftime("%d %B") if about else d.clock().strftime("%d %B")
-            text = _fill(FEEDBACK[ftype][i // 3 % len(FEEDBACK[ftype])], handler=about["handler"] if about else "Sam",
-                         summary=about["summary"] if about else "the printer", date=when)
+            when = d.day_month(about["opened"]) if about else d.day_month(d.clock())
+            text = _fill(d.t(FEEDBACK[ftype][i // 3 % len(FEEDBACK[ftype])]), handler=about["handler"] if about else "Sam",
+                         summary=about["summary"] if about else d.t("the printer"), date=when)
             s.update(about=about, contact=contact, ftype=ftype)
             s["id"] = relationship.log_feedback(store, text, feedback_type=ftype, company=cust.uuid,
                                                 contact=contact.name,
-                                                special_needs="Prefers phone calls" if i % 7 == 0 else "",
+                                                special_needs=d.t("Prefers phone calls") if i % 7 == 0 else "",
                                                 incidents=[store.get("incidents", about["id"]).uuid] if about else None).id
 
         d.at(received, "sam", log)  # the relationship manager keeps the feedback log
@@ -1100,11 +1174,12 @@ def _feedback(d: _Demo) -> None:
                 if step == "investigated":
                     about = s["about"]
                     took = about.get("took") if about else None
-                    outcome = _fill(OUTCOMES[s["ftype"]], handler=about["handler"] if about else "Sam",
-                                    ref=about["id"] if about else "the incident",
-                                    took=f"{int(took.total_seconds() // 3600)}h {int(took.total_seconds() // 60 % 60)}m"
-                                    if took else "the day", why=WHY[i % len(WHY)], contact=s["contact"].name,
-                                    answer=ANSWERS[i % len(ANSWERS)])
+                    outcome = _fill(d.t(OUTCOMES[s["ftype"]]), handler=about["handler"] if about else "Sam",
+                                    ref=about["id"] if about else d.t("the incident"),
+                                    took=d.t("{hours}h {minutes}m", hours=int(took.total_seconds() // 3600),
+                                             minutes=int(took.total_seconds() // 60 % 60))
+                                    if took else d.t("the day"), why=d.t(WHY[i % len(WHY)]), contact=s["contact"].name,
+                                    answer=d.t(ANSWERS[i % len(ANSWERS)]))
                 relationship.feedback_step(store, s["id"], step, outcome=outcome,
                                            signed_off_by=s["contact"].name if step == "closed" else None)
 
@@ -1123,9 +1198,10 @@ def _reviews(d: _Demo) -> None:
                                                "change_request_method", "communication_practices",
                                                "security_measures", "priority_matrix", "templates")}
         fields["targets"] = [t.model_dump() for t in pol.targets]
-        fields["communication_practices"] = ("Customers get an e-mail when we log, restore and close their incident "
-                                             "(a phone call for P1 and P2), a call-back within the response target "
-                                             "when they ask for one, and a notice three working days before a change.")
+        fields["communication_practices"] = d.t("Customers get an e-mail when we log, restore and close their "
+                                                "incident (a phone call for P1 and P2), a call-back within the "
+                                                "response target when they ask for one, and a notice three working "
+                                                "days before a change.")
         fields["review_date"] = (d.as_of + timedelta(days=41)).isoformat()
         gov.save_policy_draft(store, fields)
         d.at(d.clock() + timedelta(days=1), "kim", lambda: gov.approve_policy(store, gov.approval(store, None)))
@@ -1137,8 +1213,8 @@ def _reviews(d: _Demo) -> None:
         period = performance.Period(begin, end, f"{begin.isoformat()}..{end.isoformat()}")
 
         def report(period: performance.Period = period, q: int = q) -> None:  # Sam drafts it from the records; Kim approves it
-            rec = performance.save(store, period, proposed_actions="Replace the two oldest laptops at Acme; call back "
-                                                                   "within the response target.")
+            rec = performance.save(store, period, proposed_actions=d.t("Replace the two oldest laptops at Acme; call "
+                                                                       "back within the response target."))
             if q > 1:
                 d.at(d.clock() + timedelta(hours=4), "kim", lambda: approve(store, "performance_reports", rec.id,
                                                                              how="email"))
@@ -1150,9 +1226,9 @@ def _reviews(d: _Demo) -> None:
         # the demo's own would be English in a shop made in another language ("En the last year : ...")
         period = performance.parse_period(f"{d.day(YEAR_DAYS - 1).isoformat()}..{d.day(20).isoformat()}")
         rec = improvement.draft(store, period)
-        edit(store, "improvement_reports", rec.id, {"actions": "Make new-laptop set-up a pre-approved change; add "
-                                                               "backup monitoring; call back on every complaint "
-                                                               "within a day."})
+        edit(store, "improvement_reports", rec.id, {"actions": d.t("Make new-laptop set-up a pre-approved change; "
+                                                                   "add backup monitoring; call back on every "
+                                                                   "complaint within a day.")})
         d.at(d.clock() + timedelta(hours=5), "kim", lambda: approve(store, "improvement_reports", rec.id,
                                                                     how="signature"))
 
@@ -1163,7 +1239,7 @@ def _imported_incidents(d: _Demo, count: int, progress: Callable[[int], None] | 
     """The tickets of the helpdesk the shop used before: brought in with the importer, at the end."""
 
     d._as("kim")
-    demo_archive(d.store, count, d.rng, d.refs, d.start, progress)
+    demo_archive(d.store, count, d.rng, d.refs, d.start, progress, words=d.t)
 
 
 def dump_counts(store: Store) -> dict[str, int]:

@@ -1,11 +1,32 @@
 """What the demo shop's year is written from: its customers and the services each buys, the items
 it looks after, and per kind of incident the words a technician would use (what the user saw, the
 causes that fit, the fixes that fit). The demo (`vse_tui.demo`) fills them with each record's own
-details (the item, the person, the time), so that no two records read alike unless they should."""
+details (the item, the person, the time), so that no two records read alike unless they should.
+
+It is written in English; a shop made in another language writes the same records in its own words:
+`demo_locale/<language>.po` holds them, each English text (here or in `vse_tui.demo`) with its
+translation, {placeholders} kept. Names of people and companies' brands stay; codes stay codes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .i18n import SOURCE_LANGUAGE, parse_po
+
+WORDS_DIR = Path(__file__).with_name("demo_locale")
+
+
+@cache
+def words(language: str) -> dict[str, str] | None:
+    """The demo's English texts -> their translation in `language` (None for English and for a
+    language the demo is not written in, which then writes English)."""
+    path = WORDS_DIR / f"{language}.po"
+    if language == SOURCE_LANGUAGE or not path.exists():
+        return None
+    messages, _header = parse_po(path.read_text(encoding="utf-8"))
+    return {key: forms[0] for key, forms in messages.items() if key and forms and forms[0]}
 
 SHOP = "Harbour Lane IT"
 SHOP_MAIL = "desk@harbourlane.example"

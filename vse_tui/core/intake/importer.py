@@ -1163,15 +1163,17 @@ __all__ = ["CsvFile", "ImportPlan", "Options", "Rejected", "Ticket", "apply", "c
 
 
 def demo_archive(store: StorePort, count: int, rng: random.Random, refs: dict[str, Any], before: datetime,
-                 progress: Callable[[int], None] | None = None) -> int:
+                 progress: Callable[[int], None] | None = None, words: Callable[[str], str] = str) -> int:
     """The tickets of the helpdesk the demo shop used before it moved in: written as that tool's
     export (Freshdesk's layout) into a private temporary file and brought in with the importer,
-    as a shop would. Their dates run back from the demo's first day."""
+    as a shop would. Their dates run back from the demo's first day. `words`: the demo's texts
+    in the language the shop writes in."""
 
     customers = [c.name for c in refs.get("customers", [])] or ["Acme Bakery"]
     contacts = [p.name for p in refs.get("contacts", [])] or ["Dana Wells"]
-    summaries = ["Printer jams", "VPN drops", "Mail bounces", "Laptop slow", "Wi-Fi down", "Password reset",
-                 "Disk full", "Screen flickers", "Accounting suite crashes", "Backup failed", "Scanner not found"]
+    summaries = [words(text) for text in ("Printer jams", "VPN drops", "Mail bounces", "Laptop slow", "Wi-Fi down",
+                                          "Password reset", "Disk full", "Screen flickers", "Accounting suite crashes",
+                                          "Backup failed", "Scanner not found")]
     fd, name = tempfile.mkstemp(prefix="vse-demo-archive-", suffix=".csv")
     path = Path(name)
     try:
@@ -1188,7 +1190,7 @@ def demo_archive(store: StorePort, count: int, rng: random.Random, refs: dict[st
                 closed = resolved + timedelta(hours=rng.randint(1, 72))
                 out.writerow([f"FD-{n + 1}", rng.choice(summaries), "Closed",
                               rng.choice(["Urgent", "High", "Medium", "Medium", "Low", "Low"]),
-                              rng.choice(["Kim Lee", "Sam Ortiz", "Alex Moreau"]), "Support",
+                              rng.choice(["Kim Lee", "Sam Ortiz", "Alex Moreau"]), words("Support"),
                               # 2023-05-06 07:08:09, as strftime would write it (four times quicker)
                               opened.isoformat(" "), responded.isoformat(" "), resolved.isoformat(" "),
                               closed.isoformat(" "), rng.choice(contacts), rng.choice(customers)])
