@@ -323,3 +323,18 @@ def test_record_show_titles_an_acknowledgement_and_a_role_assignment_in_words(ru
     assert practitioner in ack and "PT:incident" not in ack and "manager-and-practitioner" not in ack, ack
     assert assignment.splitlines()[0] == f"RA-0009  Alex Moreau: {practitioner}" or \
         assignment.splitlines()[0] == f"RA-0009  Alex Moreau : {practitioner}", assignment
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_link_or_a_found_record_names_a_stored_rule_or_role(demo_store, lang):
+    """Where only an id and the stored title are at hand (a link in a history or the pack, the
+    palette's hits), an acknowledgement's rule and a role assignment's role are said by name."""
+    from vse_tui.core.present.display import id_title, title_words, uuid_labels
+    from vse_tui.core.present.labels import role_named
+
+    ack = demo_store.find("ACK-0002")
+    with i18n.using(lang):
+        rule, practitioner = code_word("rule", "manager-and-practitioner"), role_named("PT")
+        assert uuid_labels(demo_store, [ack.uuid])[ack.uuid] == f"ACK-0002 {rule}"
+        assert id_title("RA-0009", "PT") == f"RA-0009 {practitioner}"
+        assert title_words("incidents", "PT printer") == "PT printer"  # any other title as it is

@@ -54,15 +54,17 @@ async def test_role_warnings_show_where_roles_are_listed(make_app, demo_db):
         assert app.screen.query_one("#records", RowList).row_count == 10  # Kim 3, Sam 5 (her deputy: SM and CM too), Alex 2
 
 
-async def test_role_warnings_name_the_roles_in_words(make_app, demo_db):
+async def test_role_warnings_and_record_titles_name_the_roles_in_words(make_app, demo_db):
     """The warning under the role assignments names its roles ("(Gestionnaire des incidents et ...)"),
-    never by the standard's codes ("(IM et PT)")."""
+    never by the standard's codes ("(IM et PT)"); an acknowledgement's and a role assignment's
+    screens are headed by the rule's and the role's names, not the codes they store."""
     import re
 
     from vse_tui import i18n
 
     app = make_app(demo_db)
     i18n.set_language("fr")
+    heads = {}
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("g")
@@ -70,8 +72,15 @@ async def test_role_warnings_name_the_roles_in_words(make_app, demo_db):
             app.screen.query_one("#kinds", OptionList).highlighted = 4  # role assignments
             await pilot.pause()
             about = str(app.screen.query_one("#about").render())
+            for ref in ("ACK-0002", "RA-0009"):
+                app.open_record(ref)
+                await pilot.pause()
+                heads[ref] = str(app.screen.query_one("#head").render()).splitlines()[0]
+                await pilot.press("escape")
     finally:
         i18n.set_language("en")
+    assert heads["ACK-0002"].startswith("ACK-0002  Un gestionnaire ne devrait pas être aussi praticien"), heads
+    assert heads["RA-0009"].startswith("RA-0009  Alex Moreau : Praticien des incidents"), heads
     warned = [line for line in about.splitlines() if line.startswith("▲")]
     assert warned, about
     for line in warned:

@@ -18,7 +18,7 @@ from ..core.intake.mail_delivery import messages_of
 from ..core.kernel import clock
 from ..core.kernel.errors import InputError
 from ..core.kernel.text import one_line
-from ..core.present.display import change_text, history_labels, record_lines, record_title, when_text
+from ..core.present.display import change_text, history_labels, record_lines, shown_title, when_text
 from ..core.present.labels import code_word
 from ..core.relationship import process as rel
 from .common import EXIT_OK, open_store
@@ -316,8 +316,7 @@ def cmd_record_show(args) -> int:
         if rec.KIND == "incidents":
             print(incident_view(store, rec.id).as_text(), end="")
             return EXIT_OK
-        holder = store.titles("people").get(rec.person, "") if rec.KIND == "role_assignments" else ""
-        lines = [one_line(f"{rec.id}  {record_title(rec, holder)}"),
+        lines = [one_line(f"{rec.id}  {shown_title(store, rec)}"),
                  "  " + " · ".join(p for p in (_(rec.LABEL), _("status {status}").format(status=code_word("status", rec.status))
                                              if rec.status else "", code_word("state", rec.state),
                                              _("version {n}").format(n=rec.version)) if p)]

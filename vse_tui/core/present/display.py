@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _, formats, ngettext, pgettext
 
 from ..kernel import clock
+from ..model.records.registry import OTHER_PREFIXES
 from .labels import WORDED, code_word, field_name, field_words, figure_name, role_named, role_words, roles_named
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def uuid_labels(store: Reads, values: list[str]) -> dict[str, str]:
             out.update({u: _("{person}: {role}").format(person=names.get(p, "?"), role=role_words(role, area))
                         for u, p, role, area in rows})
             rest = [v for v in rest if v not in out]
-    out.update({u: f"{rid} {title}".strip() for u, (rid, title) in find_uuids(store, rest).items()} if rest else {})
+    out.update({u: id_title(rid, title) for u, (rid, title) in find_uuids(store, rest).items()} if rest else {})
     return out
 
 
@@ -398,6 +399,28 @@ NOT_LISTED = {"uuid", "id", "approvals", "version", "created_at", "updated_at", 
 CODE_KEYED = ("priority_matrix", "change_definitions", "security_measures", "templates", "figures")
 
 
+# kinds whose stored title is a code, by the prefix of their ids
+TITLE_CODES = {OTHER_PREFIXES[kind]: kind for kind in ("acknowledgements", "role_assignments")}
+
+
+def title_words(kind: str, title: str) -> str:
+    """A title as the database keeps it for lists and search (`record_search`, `ids_for`), in words:
+    an acknowledgement's rule by its name, a role assignment's role by its name; any other kind's
+    title as it is. For where only the id and the stored title are at hand (the palette, links)."""
+    if kind == "acknowledgements":
+        return code_word("rule", title)
+    if kind == "role_assignments":
+        return role_named(title)
+    return title
+
+
+def id_title(rid: str, title: str) -> str:
+    """'ID title' for a link or a hit, the title in words when the kind (told by the id's prefix)
+    stores a code as its title."""
+    kind = TITLE_CODES.get(rid.partition("-")[0], "")
+    return f"{rid} {title_words(kind, title)}".strip()
+
+
 def record_title(rec: Any, person: str = "") -> str:
     """A record's title as a person reads it: what it stores as its title, except where that is a
     code: a role assignment's role ("Sam Ortiz: Practitioner for incidents", `person` its holder's
@@ -405,9 +428,14 @@ def record_title(rec: Any, person: str = "") -> str:
     if rec.KIND == "role_assignments":
         role = role_named(rec.role, rec.area)
         return _("{person}: {role}").format(person=person, role=role) if person else role
-    if rec.KIND == "acknowledgements":
-        return code_word("rule", rec.rule)
-    return str(rec.title_text)
+    return title_words(rec.KIND, str(rec.title_text))
+
+
+def shown_title(store: Reads, rec: Any) -> str:
+    """`record_title` with a role assignment's holder looked up: the title the record's screen,
+    `vse-tui record show` and link labels show."""
+    holder = store.titles("people", {"uuid": [rec.person]}).get(rec.person, "") if rec.KIND == "role_assignments" else ""
+    return record_title(rec, holder)
 
 
 def record_lines(store: Reads, rec: Any) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Select, Static, Swit
 from vse_tui.core.governance.assign import assign
 from vse_tui.core.governance.people import name_of
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.present.display import shown_title, title_words
 from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, pgettext
 from vse_tui.i18n.formats import parse_yes_no
@@ -531,7 +532,7 @@ def record_maker(store, kind: str) -> Callable[[Any, str, Callable[[Any, str], N
         def made(record) -> None:
             if record is not None:
                 app.notify(_("Saved {ref}").format(ref=record.id), title=_(model.LABEL))
-                done(record.id, f"{record.id} {record.title_text}")
+                done(record.id, f"{record.id} {shown_title(store, record)}")
 
         app.push_screen(FormScreen(fields, lambda v: create(store, kind, v),
                                    _("New {kind}").format(kind=_(model.LABEL).lower()),
@@ -566,16 +567,16 @@ def any_ref_field(store, name: str, label: str, value: str | None, multiple: boo
             rec = store.find(ref)
         except VseError:
             continue
-        labels[ref] = f"{rec.id} {rec.title_text}"
+        labels[ref] = f"{rec.id} {shown_title(store, rec)}"
     if kinds is not None:
         options = [(f"{rid} {t}", rid) for kind in kinds for _u, rid, t in store.choices(kind)]
         return Field(name, label, "picks" if multiple else "pick", value, options, required=required,
-                     placeholder="(none)", labels=labels, as_text=True)
+                     placeholder=_("(none)"), labels=labels, as_text=True)
 
     def search(text: str) -> list[tuple[Any, str]]:
-        return [(rid, f"{rid} {title}") for _kind, _u, rid, title in store.search(text, limit=50) if rid]
+        return [(rid, f"{rid} {title_words(kind, title)}") for kind, _u, rid, title in store.search(text, limit=50) if rid]
 
-    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder="(none)",
+    return Field(name, label, "picks" if multiple else "pick", value, required=required, placeholder=_("(none)"),
                  search=search, labels=labels, as_text=True)
 
 

@@ -13,6 +13,7 @@ from textual.content import Content
 from vse_tui.core.incidents.queries import external_refs
 from vse_tui.core.kernel.text import one_line
 from vse_tui.core.model.records import BY_KIND
+from vse_tui.core.present.display import title_words
 from vse_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class RecordsProvider(Provider):
         keys = external_refs(store, incidents)
         for rank, (kind, uuid, rid, title) in enumerate(found):
             label = BY_KIND[kind].LABEL
-            text = one_line(f"{rid}  {title}")
+            text = one_line(f"{rid}  {title_words(kind, title)}")  # a stored code (a rule, a role) in words
             if keys.get(uuid):
                 text += one_line("  " + _("(was {key})").format(key=keys[uuid]))
             exact = rid.lower() == query.lower() or (keys.get(uuid) or "").lower() == query.lower()

@@ -24,7 +24,7 @@ from vse_tui.core.kernel.errors import InputError
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.records.control import ScheduleItem
 from vse_tui.core.model.standard import load_standard
-from vse_tui.core.present.display import record_lines
+from vse_tui.core.present.display import record_lines, shown_title
 from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.attachments import AttachmentsScreen
@@ -114,7 +114,7 @@ class RecordScreen(BaseScreen):
         approval holds."""
         signed = approval_state(rec) if wp and wp.approved_status else None
         return Text.assemble(
-            (f"{rec.id}  ", "bold"), (rec.title_text, "bold"), "   ",
+            (f"{rec.id}  ", "bold"), (shown_title(self.store, rec), "bold"), "   ",
             (f"{wp.code} {_(wp.name)} · " if wp else f"{_(model.LABEL)} · ", "dim"),
             (_("status {status}").format(status=code_word("status", rec.status)) if rec.status else "",
              "green" if rec.status in ("approved", "updated", "published", "final") else ""),
