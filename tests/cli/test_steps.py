@@ -168,7 +168,7 @@ def test_setup_improvement_plans_the_first_report_and_due_shows_it(tmp_path, cap
     assert main(["--db", db, "setup", "improvement"]) == 0
     assert "First improvement report due 2027-11-26: Kim Lee prepares it, Kim Lee approves it." in capsys.readouterr().out
     assert main(["--db", db, "setup", "improvement", "--set", "preparer=Nobody"]) != 0
-    assert "Prepared by: choose one of the people who hold SM: Kim Lee" in capsys.readouterr().err
+    assert "Prepared by: choose one of the people who hold Service Manager: Kim Lee" in capsys.readouterr().err
     assert main(["--db", db, "setup", "improvement", "--set", "due=2026-11-01"]) != 0
     assert "not after today" in capsys.readouterr().err
     assert main(["--db", db, "setup", "improvement", "--set", "due=2026-12-15", "--set", "preparer=kim lee",

@@ -91,7 +91,7 @@ def test_lapsed_competence_of_a_role_holder_is_named_and_an_ended_role_is_not(st
     store.update("training", training.uuid, {"due_on": clock.today() - timedelta(days=1)})
     found = _rules(store, "competence")
     assert [f.records for f in found] == [(training.id,)]
-    assert "Sam's Incident handling was due again on" in found[0].what and "Practitioner (incidents)" in found[0].what
+    assert "Sam's Incident handling was due again on" in found[0].what and "while they hold Practitioner for incidents" in found[0].what
     roles.set_roles(store, sam.uuid, [])  # Sam no longer works incidents: his old training is history
     assert _rules(store, "competence") == []
 

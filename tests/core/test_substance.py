@@ -192,7 +192,12 @@ def test_self_approval_while_nobody_else_could_approve_it_is_a_finding(store):
     add_person(store, "Kim", roles="CM")
     found = [f for f in audit_check.audit_check(store) if f.rule == "self-approval"]
     assert [f.records for f in found] == [(pol.id,)]
-    assert "nobody else holds the approving role (SM)" in found[0].what
+    assert "nobody else holds the approving role (Service Manager)" in found[0].what  # the role by name
+    from vse_tui.i18n import using
+
+    with using("fr"):
+        said = [f.what for f in audit_check.audit_check(store) if f.rule == "self-approval"][0]
+    assert "(Gestionnaire des services)" in said and "(SM)" not in said, said
 
 
 @pytest.mark.parametrize(("text", "key"), [

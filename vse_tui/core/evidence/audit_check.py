@@ -34,7 +34,7 @@ from ..kernel import clock
 from ..kernel.errors import InputError
 from ..kernel.findings import Finding, Severity
 from ..model.records import KINDS, model_for
-from ..present.labels import code_word, field_words, roles_listed
+from ..present.labels import code_word, field_words, role_named, roles_listed
 from .due import due_items
 from .duties import (
     PERIOD_DAYS,
@@ -632,7 +632,7 @@ def _competence(store: StorePort) -> list[Finding]:
     today = clock.today()
     return [Finding("competence", (t.ref,), _("{person}'s {requirement} was due again on {due} and is not renewed, "
                                               "while they hold {role}").format(
-        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=code_word("role", t.role)),
+        person=t.person_name, requirement=t.requirement, due=formats.date_text(t.due), role=role_named(t.role)),
         dates=(("due", t.due.isoformat()),))
         for t in lapsed_training(store, today)]
 

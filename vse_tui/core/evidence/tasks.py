@@ -40,7 +40,7 @@ from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import status_name, task_codes
 from ..model.records import kind_of_wp
-from ..present.labels import field_words, roles_named
+from ..present.labels import code_word, field_words, roles_named
 from ..relationship.queries import current_customers, current_suppliers, without_suppliers
 from .duties import counted_approvals, counts, internal_people, mitigated_people
 from .lapsed import lapsed_training
@@ -457,7 +457,7 @@ def _notified(task: str) -> Callable[[_Context, Any], list[str]]:
             waiting = [n for n in rec.notifications if n.task == task]
             if waiting:  # a mail of ours that no server accepted yet, or that was refused or came back
                 return [_("the {task} notice did not reach anyone (mail {states})").format(
-                    task=task, states=", ".join(sorted({n.state for n in waiting})))]
+                    task=task, states=", ".join(code_word("mail", s) for s in sorted({n.state for n in waiting})))]
             if task == "IN.2.4":  # told of the incident perhaps (IN.2.3), but not that it is restored
                 return [problem(_("the affected party was not told the service is restored (IN.2.4)"), "not notified")]
             return [problem(_("nobody was notified ({task})").format(task=task), "not notified")]

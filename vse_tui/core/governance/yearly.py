@@ -14,6 +14,7 @@ from vse_tui.i18n import _, formats
 
 from ..kernel import clock
 from ..kernel.errors import InputError
+from ..present.labels import role_named
 from .approvals import state as approval_state
 
 if TYPE_CHECKING:
@@ -99,9 +100,9 @@ def _person(store: Reads, role: str, given: str, label: str) -> str:
         return by_name[0]
     if not found:
         raise InputError(_("{field}: nobody holds the role {role} yet (the Roles step gives it)").format(
-            field=label, role=role))
+            field=label, role=role_named(role)))
     raise InputError(_("{field}: choose one of the people who hold {role}: {names}").format(
-        field=label, role=role, names=", ".join(sorted(found.values()))))
+        field=label, role=role_named(role), names=", ".join(sorted(found.values()))))
 
 
 def save_plan(store: StorePort, due: str, preparer: str, approver: str) -> dict[str, str]:
