@@ -20,9 +20,10 @@ from vse_tui.core.model.records import Record
 from vse_tui.core.present.labels import CODES
 from vse_tui.demo import make_demo
 
-LANGUAGES = ["es", "fr"]
-# words English writes and none of the three languages does (French "on", Spanish "no" and "a" left out)
-ENGLISH = re.compile(r"\b(?:the|The|and|with|was|were|from|for|of|to|by|at|is|are|we|our|after|before|every|has|"
+LANGUAGES = ["es", "pt_BR", "fr"]
+# words English writes and none of the three languages does (French "on", Spanish "no" and "a", Portuguese
+# "for" left out)
+ENGLISH = re.compile(r"\b(?:the|The|and|with|was|were|from|of|to|by|at|is|are|we|our|after|before|every|has|"
                      r"been|when|this|that|there)\b")
 
 
