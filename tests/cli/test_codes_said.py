@@ -338,3 +338,14 @@ def test_a_link_or_a_found_record_names_a_stored_rule_or_role(demo_store, lang):
         assert uuid_labels(demo_store, [ack.uuid])[ack.uuid] == f"ACK-0002 {rule}"
         assert id_title("RA-0009", "PT") == f"RA-0009 {practitioner}"
         assert title_words("incidents", "PT printer") == "PT printer"  # any other title as it is
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "IN.2.1 incomplète : client, demandeur à renseigner ("),
+    ("es", "IN.2.1 incompleta: cliente, solicitante sin registrar ("),
+    ("pt_BR", "IN.2.1 incompleta: cliente, solicitante sem registro (")])
+def test_what_an_incident_lacks_reads_as_a_sentence(run, lang, said):
+    """The reason a step is not whole is a clause of its own ("client, demandeur à renseigner"),
+    not glued after a verb ("manque client, demandeur non enregistré")."""
+    shown = run(lang, "incident", "show", "INC-0301")
+    assert said in shown, shown

@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map, summary
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.standard import load_standard
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.core.present.labels import code_word, role_named
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.paths import export_dir
 from vse_tui.reports.audit_pack import write_pack
 from vse_tui.reports.performance import parse_period
@@ -131,7 +132,7 @@ class EvidenceScreen(BaseScreen):
                 if t.state != "done" and t.missing:
                     ev.append(" · " + _("needs {what}").format(what=t.missing[0]), style="dark_orange")
             else:
-                ev = Text(_("needs {what}").format(what=t.missing[0] if t.missing else _("evidence")), style="dim")
+                ev = Text(_("needs {what}").format(what=t.missing[0]) if t.missing else _("needs evidence"), style="dim")
             table.add_row(Text(mark, style=style), t.task, Text(_(t.title)), ev, key=t.task, height=None)
         if self.focus_task in self.tasks and table.row_count:  # opened at a task: the cursor on it, once
             table.move_cursor(row=table.get_row_index(self.focus_task), animate=False)
@@ -149,9 +150,13 @@ class EvidenceScreen(BaseScreen):
         if not t:  # a process's or an activity's heading: its count, and which of its tasks are not done
             detail.update(self._heading_detail(key.removeprefix("#")) if key.startswith("#") else "")
             return
-        holders = "; ".join(f"{r} " + (", ".join(h) or _("(nobody)")) for r, h in t.holders.items())
-        ins = ", ".join(f"{i.wp} {'/'.join(_(s) for s in i.needed)} {'✓' if i.ok else '✗'}" for i in t.inputs if i.wp)
-        outs = ", ".join(f"{o.wp} {'/'.join(_(s) for s in o.needed)} {'✓' if o.ok else '✗'}" for o in t.outputs if o.wp)
+        # each role by its name, its holders after it as the language sets a label apart ("Praticien : ...")
+        holders = pgettext("list separator", "; ").join(
+            _("{label}: {value}").format(label=role_named(r), value=", ".join(h) or _("(nobody)")) for r, h in t.holders.items())
+        ins = ", ".join(f"{i.wp} {'/'.join(code_word('status', s) for s in i.needed)} {'✓' if i.ok else '✗'}"
+                        for i in t.inputs if i.wp)
+        outs = ", ".join(f"{o.wp} {'/'.join(code_word('status', s) for s in o.needed)} {'✓' if o.ok else '✗'}"
+                         for o in t.outputs if o.wp)
         failing = [w.text for w in t.why if not w.ok]
         lines = [_("{task} {state} · roles: {holders}").format(task=t.task, state=_(STATE_NAMES.get(t.state, t.state)),
                                                                holders=holders),
