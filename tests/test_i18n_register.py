@@ -64,3 +64,32 @@ def test_the_guard_finds_a_slip() -> None:
     assert not _forbidden("es").search(_prose("Servicios de TI"))
     assert re.search(r"[\w)\]»]([:;?!])(?=\s|$)", _prose("Remplacer la base?"))
     assert not re.search(r"[\w)\]»]([:;?!])(?=\s|$)", _prose("en-tête Auto-Submitted: {auto} ; PT:change à 08:30"))
+
+
+# what a French "de", "que", "le" or "la" may stand before as it is: numbers, dates, times, codes
+# that start with a consonant; before a name, an id (INC-0042), a label or a status French elides
+# ("d'Alex", "qu'INC-0042"), which a filled-in field cannot do: the sentence is turned another way
+ELIDES_BEFORE = re.compile(r"(?<![\w'’])(?:de|que|le|la|ne|se|ce|jusque|lorsque|puisque) \{(?!(?:n|count|day|at|due|when|"
+                           r"reviewed|deployed|planned|first|limit|need|size|seq|last|duration|kinds|expected_version|"
+                           r"deployed_at|start|end|version|key|roles|wp|code|task|files_dir|part)\b)")
+
+
+def test_french_never_elides_before_a_field() -> None:
+    slips = [f"{msgid!r}: {text!r}" for msgid, text in _messages("fr") if ELIDES_BEFORE.search(text)]
+    assert not slips, "French would elide before these fields (d'INC-0042, qu'Alex): say it another way:\n" + \
+        "\n".join(slips[:30])
+    assert ELIDES_BEFORE.search("Notifier à propos de {ref}") and not ELIDES_BEFORE.search("Notifier ({ref}) le {day}")
+
+
+def test_a_list_of_clauses_is_joined_as_the_language_joins_it() -> None:
+    """French spaces its semicolon between clauses ("rétabli ; notifié"), so no list a person reads
+    is joined with a bare "; " in the code: `i18n.listed` (or the "list separator" it reads) is."""
+    with i18n.using("fr"):
+        assert i18n.listed(["rétabli", "notifié"]) == "rétabli ; notifié"
+    assert i18n.listed(["restored", "notified"]) == "restored; notified"
+    root = Path(i18n.__file__).parents[1]
+    glued = [f"{path.relative_to(root)}:{n}" for place in ("screens", "core", "reports", "cli", "widgets")
+             for path in sorted((root / place).rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"""["']; ["']\s*\.join\(|\+= ["']; ["']""", line)]
+    assert not glued, glued

@@ -16,7 +16,7 @@ SHOWN = {
     "en": "Mon-Fri,Sun 08:30-17:30; holidays 2026-12-25, 2027-01-01",
     "es": "Lun-Vie,Dom 08:30-17:30; feriados 25/12/2026, 01/01/2027",
     "pt_BR": "Seg-Sex,Dom 08:30-17:30; feriados 25/12/2026, 01/01/2027",
-    "fr": "Lun-Ven,Dim 08:30-17:30; jours fériés 25/12/2026, 01/01/2027",
+    "fr": "Lun-Ven,Dim 08:30-17:30 ; jours fériés 25/12/2026, 01/01/2027",
 }
 
 TYPED = {  # as a person of the language types them: abbreviations, full names, accents or not
@@ -47,7 +47,7 @@ def test_service_hours_typed_in_the_language_or_in_english(lang):
 
 @pytest.mark.parametrize(("lang", "words"), [("es", "Lun-Vie 09:00-17:00; feriados 25/12/2026"),
                                              ("pt_BR", "Seg-Sex 09:00-17:00; feriados 25/12/2026"),
-                                             ("fr", "Lun-Ven 09:00-17:00; jours fériés 25/12/2026")])
+                                             ("fr", "Lun-Ven 09:00-17:00 ; jours fériés 25/12/2026")])
 def test_the_forms_hint_and_errors_speak_the_language(lang, words):
     with using(lang):
         hint = next(s.hint for s in field_specs("services") if s.how == "hours")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -274,6 +274,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if catalogue is None:
         return singular if n == 1 else plural
     return catalogue.ngettext(singular, plural, n)
+
+
+def listed(parts: Iterable[str]) -> str:
+    """Clauses joined as the language separates them: "; " in English, " ; " in French (one
+    separator for every list of reasons, problems or steps a person reads)."""
+    return pgettext("list separator", "; ").join(parts)
 
 
 def pgettext(context: str, message: str) -> str:

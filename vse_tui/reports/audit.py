@@ -9,6 +9,7 @@ from vse_tui.i18n import _, pgettext
 from ..core.evidence.tasks import TaskEvidence, summary
 from ..core.kernel import clock
 from ..core.kernel.text import one_line
+from ..core.present.labels import role_named
 from . import words
 
 
@@ -45,7 +46,7 @@ def write_markdown(tasks: list[TaskEvidence], out: IO[str], shop: str = "") -> N
                       + "\n|---|---|---|---|---|---|---|\n")
         ev = (f"{t.evidence['record']} {clock.local_text(clock.parse_datetime(t.evidence['at']))} {t.evidence['by']}"
               if t.evidence else _("none"))
-        roles = _joined(_("{role}: {people}").format(role=r, people=", ".join(h) or "-") for r, h in t.holders.items())
+        roles = _joined(_("{role}: {people}").format(role=role_named(r), people=", ".join(h) or "-") for r, h in t.holders.items())
         # why: each check of the task and whether its records hold it, as the screen and the pack say
         why = "<br>".join(("✓ " if w.ok else "✗ ") + one_line(w.text) for w in t.why)
         cells = [f"{t.task} {t.title}", words.task_state(t.state) + (f" ({_joined(t.notes)})" if t.notes else ""), why, ev,

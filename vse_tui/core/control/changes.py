@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
-from vse_tui.i18n import N_, _, formats
+from vse_tui.i18n import N_, _, formats, listed
 
 from ..governance.approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf, role_warning
 from ..governance.people import me, name_of, person_ref
@@ -114,7 +114,7 @@ def make_template(store: StorePort, ref: str) -> ChangeRequest:
     gaps = full_normal_path_gaps(store, change)
     if gaps:
         raise InputError(_("{id} cannot define a pre-approved type yet: it has not gone through the full normal path "
-                           "once. Missing: {gaps}").format(id=change.id, gaps="; ".join(gaps)))
+                           "once. Missing: {gaps}").format(id=change.id, gaps=listed(gaps)))
     return store.update("change_requests", change.uuid, {"template": True}, task="CO.1.1")
 
 
@@ -146,7 +146,7 @@ def request(store: StorePort, title: str, *, change_type: str = "normal", cis: S
             raise InputError((_("{id} is not a pre-approved type: it has not gone through the full normal path "
                                 "(missing: {gaps})") if gaps else
                               _("{id} is not a pre-approved type yet: make it one first (vse-tui change make-template "
-                                "{id}, or Make pre-approved type on its screen)")).format(id=tpl.id, gaps="; ".join(gaps)))
+                                "{id}, or Make pre-approved type on its screen)")).format(id=tpl.id, gaps=listed(gaps)))
         change_type = "pre-approved"
         for name in ("purpose", "scope", "risk", "backout_plan", "assumptions", "constraints", "benefits", "cost", "service"):
             data.setdefault(name, getattr(tpl, name))

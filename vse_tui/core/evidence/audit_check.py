@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, formats, ngettext
+from vse_tui.i18n import N_, _, formats, listed, ngettext
 
 from ..governance.approvals import check_on_behalf, check_signatures, content_hash, role_warning
 from ..governance.approvals import state as approval_state
@@ -347,7 +347,7 @@ def _content(store: StorePort, standard: Standard, imported_empty: dict[str, dic
                 rid, values = row[0], row[1:]
                 found = problems(index, wp, dict(zip(needed, values, strict=True)), status, rid)
                 if found:
-                    by_status.setdefault("; ".join(found), []).append(rid)
+                    by_status.setdefault(listed(found), []).append(rid)
             if kind == "incidents":
                 for name in needed:
                     missing = imported_empty.get(status, {}).get(name, 0)

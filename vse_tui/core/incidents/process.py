@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, pgettext, using
+from vse_tui.i18n import N_, _, listed, pgettext, using
 
 from ..governance.assign import who
 from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach, unknown_person
@@ -408,7 +408,7 @@ def close(store: StorePort, ref: str, *, confirmed_by: str, how: str = "phone", 
                            "not a person of the shop"))
     missing = closure_problems(candidate)
     if missing:
-        raise InputError(_("{id} cannot close yet: it needs {missing}").format(id=inc.id, missing="; ".join(missing)))
+        raise InputError(_("{id} cannot close yet: it needs {missing}").format(id=inc.id, missing=listed(missing)))
     updates.update(status="closed", state="closed", closed_at=now)
     if inc.restored_at is None:
         updates["restored_at"] = now

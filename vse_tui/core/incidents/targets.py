@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, listed
 
 from ..kernel import clock
 from . import policy
@@ -234,7 +234,7 @@ def due_preview(store: StorePort, kind: str, values: dict[str, Any], now: dateti
         for t in clean["targets"]]
     counted = _("counted in {hours}").format(hours=hours_words(hours)) if hours and not hours.always else _("round the clock")
     return _("Opened now ({now}), an incident is to be resolved: {dues} ({counted})").format(
-        now=clock.local_text(now), dues="; ".join(dues), counted=counted)
+        now=clock.local_text(now), dues=listed(dues), counted=counted)
 
 
 __all__ = ["Assessment", "Clock", "Due", "WAITING", "assess", "due_for", "due_preview", "due_times", "policy_targets",

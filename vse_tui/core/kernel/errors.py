@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, listed
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -50,4 +50,4 @@ def describe_validation_error(exc: ValidationError, what: str | None = None) -> 
             text = str(value)
             shown = " " + _("(got {value!r})").format(value=text[:40] + ("..." if len(text) > 40 else ""))
         parts.append(f"{loc}: {msg}{shown}")
-    return _("{what}: {problems}").format(what=what, problems="; ".join(parts))
+    return _("{what}: {problems}").format(what=what, problems=listed(parts))

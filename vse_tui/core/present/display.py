@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, formats, ngettext, pgettext
+from vse_tui.i18n import N_, _, formats, listed, ngettext, pgettext
 
 from ..kernel import clock
 from ..model.records.registry import OTHER_PREFIXES
@@ -138,7 +138,7 @@ def render_value(value: Any, labels: dict[str, str]) -> str:
                  if k not in HIDDEN_KEYS and v not in (None, "", [], {})]
         nested = any(isinstance(v, (dict, list)) for v in value.values())
         long = any(len(text) > 40 for _k, text in parts)
-        return ("\n" if nested or long or len(parts) > 4 else "; ").join(
+        return ("\n" if nested or long or len(parts) > 4 else pgettext("list separator", "; ")).join(
             _("{label}: {value}").format(label=_entry_key(k), value=text) for k, text in parts)
     return json.dumps(value, ensure_ascii=False)
 
@@ -262,7 +262,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         if isinstance(added, list) and added and all(isinstance(m, dict) for m in added):
             kinds = {"new": _("mail in from {sender}: {subject}"), "reply": _("mail reply from {sender}: {subject}"),
                      "held": _("mail held for a person from {sender}: {subject}")}
-            text = "; ".join(kinds.get(str(m.get("kind")), _("mail from {sender}: {subject}")).format(
+            text = listed(kinds.get(str(m.get("kind")), _("mail from {sender}: {subject}")).format(
                 sender=m.get("sender", ""), subject=m.get("subject", ""))
                 + (f": {m['text']}" if str(m.get("text") or "").strip() else "")
                 for m in added)  # what it says, too: the reply is the customer's word
@@ -379,7 +379,7 @@ def _notifications_change(old: str | None, new: str | None) -> str:
             said = {"task": n.get("task", ""), "state": code_word("mail", state), "to": to, "detail": detail}
             parts.append((_("{task} mail {state} to {to}: {detail}") if detail else
                           _("{task} mail {state} to {to}")).format(**said))
-    return "; ".join(parts)
+    return listed(parts)
 
 
 def when_text(h: dict[str, Any]) -> str:

@@ -210,7 +210,7 @@ def hours_text(hours: ServiceHours | None) -> str:
         return "24x7"
     text = f"{formats.day_ranges(hours.days)} {hours.start}-{hours.end}"
     if hours.holidays:
-        text += "; " + pgettext("service hours", "holidays") + " " + ", ".join(
+        text += pgettext("list separator", "; ") + pgettext("service hours", "holidays") + " " + ", ".join(
             formats.date_text(d) for d in sorted(hours.holidays))
     return text
 
@@ -220,7 +220,7 @@ def hours_example(holidays: bool = False) -> str:
     '; holidays 2026-12-25')."""
     text = f"{formats.day_ranges([0, 1, 2, 3, 4])} 09:00-17:00"
     if holidays:
-        text += "; " + pgettext("service hours", "holidays") + " " + formats.date_text(date(2026, 12, 25))
+        text += pgettext("list separator", "; ") + pgettext("service hours", "holidays") + " " + formats.date_text(date(2026, 12, 25))
     return text
 
 

@@ -10,7 +10,7 @@ from vse_tui.core.evidence.guide import reason_kind
 from vse_tui.core.model.data import role_name
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.present.labels import code_word
-from vse_tui.i18n import N_, _
+from vse_tui.i18n import N_, _, listed
 
 # the screen and list where a record of each kind is added (the keys a person presses there)
 PLACES = {"procedures": ("c", N_("Procedures")), "secure_procedures": ("c", N_("Secure procedures")),
@@ -49,7 +49,7 @@ def needs_text(step) -> str:
         status = code_word("status", need.status)
         out.append(_("{wp} {status} ({where})").format(wp=need.wp, status=status, where=place) if place else
                    _("{wp} {status}").format(wp=need.wp, status=status))
-    return "; ".join(out)
+    return listed(out)
 
 
 def roles_text(step) -> str:
@@ -108,18 +108,18 @@ def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "ed
     lacking = next((s for s in steps if s.performed and s.new and not waiting(s)), None)
     if lacking is not None:
         if any(reason_kind(m) == "role" for m in lacking.new):  # who wrote it: not mended by an edit
-            lines.append(_("{task}: {what}.").format(task=lacking.task, what="; ".join(lacking.new)))
+            lines.append(_("{task}: {what}.").format(task=lacking.task, what=listed(lacking.new)))
         elif lacking.records:
             lines.append(_("{task}: {ref} {what} (ctrl+p {ref} opens it).").format(
-                task=lacking.task, ref=lacking.records[0], what="; ".join(lacking.new)))
+                task=lacking.task, ref=lacking.records[0], what=listed(lacking.new)))
         else:
-            lines.append(_("{task}: {what} ({key} to mend it).").format(task=lacking.task, what="; ".join(lacking.new),
+            lines.append(_("{task}: {what} ({key} to mend it).").format(task=lacking.task, what=listed(lacking.new),
                                                                        key=k(fix)))
             acts = acts or (fix,)
     if not lines:
         shop = next((s for s in steps if s.inputs), None)
         if shop is not None:
-            lines.append(_("{task} waits on the shop: {what}.").format(task=shop.task, what="; ".join(shop.inputs)))
+            lines.append(_("{task} waits on the shop: {what}.").format(task=shop.task, what=listed(shop.inputs)))
     return "\n".join(lines), acts
 
 

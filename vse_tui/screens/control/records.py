@@ -41,7 +41,7 @@ from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import status_name
-from vse_tui.i18n import N_, _, formats, ngettext
+from vse_tui.i18n import N_, _, formats, listed, ngettext
 from vse_tui.i18n.formats import week_start
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import (
@@ -214,7 +214,7 @@ class ChangeScreen(RecordScreen):
                 style = "green" if not step.new else "yellow"
                 what = Text(shown.get(step.task) or _("done"))
                 if step.new:
-                    what.append("  " + _("lacks {what}").format(what="; ".join(step.new)), style="dark_orange")
+                    what.append("  " + _("lacks {what}").format(what=listed(step.new)), style="dark_orange")
                 table.add_row(Text(step.mark, style=style), step.task, label, what)
             elif i < last and rec.change_type == "emergency" and step.task != "CO.2.1":
                 table.add_row(Text("–", style="dim"), step.task, Text(label, style="dim"),
@@ -264,7 +264,7 @@ class ChangeScreen(RecordScreen):
         def done(result) -> None:
             if result is not None:
                 message = result[1] if isinstance(result, tuple) else None
-                self.notify(ok if not message else f"{ok}. " + "; ".join(message),
+                self.notify(ok if not message else f"{ok}. " + listed(message),
                             severity="warning" if message else "information", timeout=10 if message else 4)
                 self.reload()
 

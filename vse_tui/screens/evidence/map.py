@@ -12,7 +12,7 @@ from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map, summary
 from vse_tui.core.kernel import clock
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.labels import code_word, role_named
-from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.i18n import N_, _, listed, ngettext, pgettext
 from vse_tui.paths import export_dir
 from vse_tui.reports.audit_pack import write_pack
 from vse_tui.reports.performance import parse_period
@@ -205,7 +205,7 @@ class EvidenceScreen(BaseScreen):
         if ref:
             self.app.open_record(ref)
         else:
-            self.notify(_("{task} needs {what}").format(task=t.task, what=", ".join(t.missing)),
+            self.notify(_("{task} needs {what}").format(task=t.task, what=listed(t.missing)),
                         title=_("Not started yet"))
 
     def action_open(self) -> None:

@@ -12,7 +12,8 @@ from textual.widgets.option_list import Option
 from vse_tui.core.evidence.audit_check import RULES
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map
 from vse_tui.core.kernel import clock
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.core.present.labels import role_named
+from vse_tui.i18n import N_, _, listed, ngettext
 from vse_tui.reports.figures import audit_review
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.evidence.words import STATE_NAMES
@@ -113,8 +114,8 @@ class TaskWhyScreen(_LinesScreen):
         head = Text.assemble((f"{t.task}  ", "bold"), (_(t.title), "bold"), "   ",
                              (_(STATE_NAMES.get(t.state, t.state)), f"bold {STATE_STYLE.get(t.state, '')}"), "\n",
                              (_("roles:") + " ", "dim"),
-                             "; ".join(f"{r} " + (", ".join(h) or _("(nobody holds it)")) for r, h in t.holders.items())
-                             or "-")
+                             listed(_("{label}: {value}").format(label=role_named(r), value=", ".join(h) or _("(nobody holds it)"))
+                                    for r, h in t.holders.items()) or "-")
         head.append_text(Text.assemble(("\n" + _("rule:") + " ", "dim"), (t.rule, "italic")))
         if t.evidence:
             ev = t.evidence

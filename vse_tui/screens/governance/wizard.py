@@ -31,7 +31,7 @@ from vse_tui.core.model.data import role_codes, role_name
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.records.parties import Person, RoleAssignment
 from vse_tui.core.model.standard import load_standard
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, listed, ngettext
 from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
 from vse_tui.screens.common.forms import (
     APPROVAL_HOW,
@@ -496,7 +496,7 @@ class WizardScreen(BaseScreen):
             head = Text(_("Not complete yet: the evidence map counts a document written in your own words."),
                         style="bold dark_orange")
             lines = [_("{ref} (step {step}): {what}").format(ref=gap.ref, step=_(titles[gap.step]),
-                                                             what="; ".join(gap.problems)) for gap in gaps]
+                                                             what=listed(gap.problems)) for gap in gaps]
             lines.append(_("To edit one: {back} goes back to its step here ({save} saves a new version, approved "
                            "again); or g → its list → Enter → E to edit, then a to approve.").format(
                 back=self.key_for("back"), save=self.key_for("save")))
@@ -553,7 +553,7 @@ class WizardScreen(BaseScreen):
                             severity="warning", timeout=10)
             return done
 
-        checks = "; ".join(_(check.text) for check in CHECKS)
+        checks = listed(_(check.text) for check in CHECKS)
         self.app.push_screen(FormScreen(
             [Field("mitigation", _("Mitigation"), "text", "", required=True)], save,
             _("Acknowledge: {warning}").format(warning=_(rule.name)),

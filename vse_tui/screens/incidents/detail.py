@@ -26,7 +26,7 @@ from vse_tui.core.intake.mail_intake import notify_address, notify_by_mail
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import InputError, VseError
 from vse_tui.core.model.records import Incident
-from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.i18n import N_, _, listed, ngettext, pgettext
 from vse_tui.screens.common.attachments import AttachmentsScreen
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import (
@@ -199,12 +199,12 @@ class IncidentDetailScreen(BaseScreen):
         if nxt.step in said:
             lines.append(said[nxt.step].format(key=k(self.next_actions[0])))
         elif nxt.step == "needs":
-            lines.append(_("Before closing it needs {what}.").format(what="; ".join(nxt.needs)))
+            lines.append(_("Before closing it needs {what}.").format(what=listed(nxt.needs)))
             lines.append(_("{key} raises the change request.").format(key=k("raise_change")))
         if nxt.gaps:
-            lines.append(_("IN.2.1 lacks {what}: press {key}.").format(what="; ".join(nxt.gaps), key=k("edit")))
+            lines.append(_("IN.2.1 lacks {what}: press {key}.").format(what=listed(nxt.gaps), key=k("edit")))
         if nxt.roles:
-            lines.append(_("IN.2.1: {what}.").format(what="; ".join(nxt.roles)))
+            lines.append(_("IN.2.1: {what}.").format(what=listed(nxt.roles)))
         lines.extend(unmapped_login_text(login) for login in nxt.logins)
         if nxt.shop_records:
             lines.append(_("{task} waits on the shop's {records}: {key} lists them.").format(
@@ -530,7 +530,7 @@ class IncidentDetailScreen(BaseScreen):
         # what the evidence lacks in words, the step's code after them (said once): never a code glued
         # to a colon in the middle of the sentence ("preuve IN.2.3:")
         lacking = [what if s.task in what else pgettext("evidence lacks", "{what} ({ref})").format(ref=s.task, what=what)
-                   for s in steps if s.performed and s.new for what in ["; ".join(s.new)]]
+                   for s in steps if s.performed and s.new for what in [listed(s.new)]]
         if not skipped and not lacking:
             return ""
         if skipped and lacking:
@@ -542,7 +542,7 @@ class IncidentDetailScreen(BaseScreen):
         else:
             warning = _("▲ This {priority} incident lacks for its evidence {lacks}: an assessor will ask why. "
                         "Close anyway, or Esc and do it first.")
-        return warning.format(priority=inc.priority, never=_(" nor ").join(skipped), lacks="; ".join(lacking))
+        return warning.format(priority=inc.priority, never=_(" nor ").join(skipped), lacks=listed(lacking))
 
     def action_raise_change(self) -> None:
         inc = self._shown()

@@ -17,7 +17,7 @@ from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Select, St
 from vse_tui.core.intake.importer import Options, apply, plan_incidents
 from vse_tui.core.intake.layouts import FIELDS
 from vse_tui.core.kernel.errors import VseError
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen
 from vse_tui.screens.incidents.words import shown
@@ -342,7 +342,7 @@ class ImportScreen(BaseScreen):
                 said = ngettext("{n} incident imported from {source}", "{n} incidents imported from {source}",
                                 count).format(n=count, source=plan.source)
                 if plan.update:
-                    said += "; " + _("{n} imported before brought up to date").format(n=plan.updated)
+                    said += pgettext("list separator", "; ") + _("{n} imported before brought up to date").format(n=plan.updated)
                 if saved:
                     said += ". " + _("Backup first: {path}").format(path=saved)
                 self.notify(said, title=_("Import done"), timeout=10)
