@@ -234,7 +234,7 @@ def test_people_add_and_roles_check(tmp_path, capsys):
     assert main(["roles", "check", "--db", db]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     # the roles by their names, never their codes (SM is English in every language)
-    assert out == ["Kim Lee: One person writes and approves every document (Service Manager and Control Manager "
+    assert out == ["Kim Lee: One person writes and approves every document (Service Manager, Control Manager "
                    "and Incident Manager)",
                    "Kim Lee: Control Manager and Incident Manager should be different people (Control Manager and "
                    "Incident Manager)"]
