@@ -185,7 +185,7 @@ class _Demo:
         local = when.astimezone()
         if self.words is None:
             return local.strftime("%d %B")
-        return self.t("{day} {month}", day=local.strftime("%d"), month=formats.month_name(local.month, self.language))
+        return self.t("{day} {month}", day=local.day, month=formats.month_name(local.month, self.language))
 
     def t_all(self, texts: dict[str, Any]) -> dict[str, Any]:
         """A dict's texts (those of a dict in it too) as the shop writes them."""
