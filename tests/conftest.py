@@ -158,7 +158,8 @@ def demo_file(tmp_path_factory) -> Path:
 
     def build(folder: Path) -> None:
         os.environ["VSE_TUI_NOW"] = FROZEN_NOW
-        built, _counts = make_demo(folder / "demo.db", as_of=date.fromisoformat(AS_OF))
+        # in English whatever language a test left spoken: the demo writes in the language it is made in
+        built, _counts = make_demo(folder / "demo.db", as_of=date.fromisoformat(AS_OF), language="en")
         install_demo(built, folder / "demo.db", keep_previous=False)
 
     return shared_build(tmp_path_factory, "demo", build) / "demo.db"

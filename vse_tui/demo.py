@@ -185,7 +185,7 @@ class _Demo:
         local = when.astimezone()
         if self.words is None:
             return local.strftime("%d %B")
-        return self.t("{day} {month}", day=local.strftime("%d"), month=formats.month_name(local.month, self.language))
+        return self.t("{day} {month}", day=local.day, month=formats.month_name(local.month, self.language))
 
     def t_all(self, texts: dict[str, Any]) -> dict[str, Any]:
         """A dict's texts (those of a dict in it too) as the shop writes them."""
@@ -593,7 +593,7 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         start = d.day(330 - 10 * i)
         agr = cast(CustomerAgreement, create(store, "customer_agreements", {
             "title": d.t("Managed IT services for {customer}", customer=cust.name), "customer": cust.id,
-            "approval_form": "email",
+            "approval_form": d.t("email"),
             "scope": d.t("{services}, for all staff of {customer}.",
                          services=", ".join(d.t(SERVICES[s]) for s in CUSTOMERS[i][2]), customer=cust.name),
             "start_date": start.isoformat(),
@@ -621,7 +621,7 @@ def _catalogue_and_agreements(d: _Demo) -> None:
         contact = d.refs["supplier_contacts"][i]
         agr = cast(SupplierAgreement, create(store, "supplier_agreements", {
             "title": d.t("Supply agreement with {supplier}", supplier=sup.name), "supplier": sup.id,
-            "approval_form": "email", "scope": d.t(SUPPLY[i][0]), "start_date": d.day(340).isoformat(),
+            "approval_form": d.t("email"), "scope": d.t(SUPPLY[i][0]), "start_date": d.day(340).isoformat(),
             "review_date": (d.as_of + timedelta(days=(-30 if i == 1 else 120))).isoformat(),
             "end_date": (d.day(340) + timedelta(days=1095)).isoformat(), "provider_owner": "Kim Lee",
             "party_owner": contact.name, "deliverables": d.t(SUPPLY[i][1]), "pricing": d.t("Monthly invoice"),

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from vse_tui import demo_material as m
+from vse_tui import i18n
 from vse_tui.core.model.records import Record
 from vse_tui.core.present.labels import CODES
 from vse_tui.demo import make_demo
@@ -95,8 +96,8 @@ def test_every_text_of_the_demo_s_material_is_translated_with_its_placeholders(l
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_demo_made_in_a_language_writes_its_records_in_it(lang, tmp_path):
     missing: set[str] = set()
-    built, _counts = make_demo(tmp_path / "demo.db", as_of=date(2026, 11, 30), incidents=1, language=lang,
-                               missing=missing)
+    with i18n.using(lang):  # as `vse-tui --lang es demo` makes it: in the language spoken
+        built, _counts = make_demo(tmp_path / "demo.db", as_of=date(2026, 11, 30), incidents=1, missing=missing)
     assert not missing, f"texts the {lang} demo catalogue lacks: {sorted(missing)}"
     stored = _stored_texts(built) - _codes()
     english = [text for text in _material() if len(text) > 12 and " " in text]
