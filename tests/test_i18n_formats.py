@@ -109,3 +109,18 @@ def test_yes_and_no(lang, yes, no, hint) -> None:
     assert all(formats.parse_yes_no(t, lang) is False for t in no)
     assert formats.parse_yes_no("maybe", lang) is None
     assert formats.yes_no_hint(False, lang) == hint
+
+
+@pytest.mark.parametrize(("lang", "quarter", "month", "span"), [
+    ("es", "4.º trimestre de 2026", "septiembre de 2026", "01/07/2026 – 30/09/2026"),
+    ("pt_BR", "4º trimestre de 2026", "setembro de 2026", "01/07/2026 – 30/09/2026"),
+    ("fr", "4e trimestre 2026", "septembre 2026", "01/07/2026 – 30/09/2026"),
+    ("en", "2026-Q4", "2026-09", "2026-07-01..2026-09-30")])
+def test_a_report_period_is_said_in_words(lang, quarter, month, span):
+    """A period as typed and stored (2026-Q4) reads as the language names it; English keeps it."""
+    from vse_tui.i18n.formats import period_name
+
+    assert period_name("2026-Q4", lang) == quarter
+    assert period_name("2026-09", lang) == month
+    assert period_name("2026-07-01..2026-09-30", lang) == span
+    assert period_name("2026", lang) == "2026"

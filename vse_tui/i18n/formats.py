@@ -171,6 +171,33 @@ def month_and_year(value: date, lang: str | None = None) -> str:
     return text[:1].upper() + text[1:]
 
 
+# a quarter of a year by its name, as each language writes it (English keeps the typed 2026-Q4)
+QUARTERS = {"es": ("1.er trimestre de {y}", "2.º trimestre de {y}", "3.er trimestre de {y}", "4.º trimestre de {y}"),
+            "pt_BR": ("1º trimestre de {y}", "2º trimestre de {y}", "3º trimestre de {y}", "4º trimestre de {y}"),
+            "fr": ("1er trimestre {y}", "2e trimestre {y}", "3e trimestre {y}", "4e trimestre {y}")}
+
+
+def period_name(label: str, lang: str | None = None) -> str:
+    """A report's period as it is typed and stored ("2026-Q4", "2026-09", "2026", "2026-07-01..2026-09-30")
+    in words: "4.º trimestre de 2026", "setembro de 2026", "4e trimestre 2026", a span of two dates.
+    English, and a label of no known form, as it is."""
+    lang = lang or language()
+    if lang == SOURCE_LANGUAGE or lang not in LOCALES:
+        return label
+    loc = locale(lang)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        return QUARTERS.get(lang, ("{y}-Q1", "{y}-Q2", "{y}-Q3", "{y}-Q4"))[int(m.group(2)) - 1].format(y=m.group(1))
+    if (m := re.fullmatch(r"(\d{4})-(\d{2})", label)) and 1 <= int(m.group(2)) <= 12:
+        return loc.month_year.format(month=loc.months[int(m.group(2)) - 1], y=m.group(1))
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", label):
+        try:
+            start, end = (date.fromisoformat(m.group(i)) for i in (1, 2))
+        except ValueError:
+            return label
+        return f"{date_text(start, lang)} – {date_text(end, lang)}"
+    return label
+
+
 def month_name(month: int, lang: str | None = None, short: bool = False) -> str:
     """The name of a month (1-12) as written inside a sentence (lower case where the language says so)."""
     loc = locale(lang)

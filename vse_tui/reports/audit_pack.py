@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, language, ngettext, pgettext
+from vse_tui.i18n import N_, _, formats, language, ngettext, pgettext
 
 from ..core.evidence.attachments import stored_path
 from ..core.evidence.audit_check import PROBLEMS, RULES
@@ -392,7 +392,7 @@ def _pages_of_records(pack: _Pack, kind: str, base: str, title: str) -> list[Pag
 def _period_text(period: Period) -> str:
     """A period as the pages say it: its label, with its first and last day when it is not plain."""
     span = _("{start} to {end}").format(start=words.day(period.start), end=words.day(period.end))
-    return span if ".." in period.label else f"{period.label} ({span})"
+    return span if ".." in period.label else f"{formats.period_name(period.label)} ({span})"
 
 
 def _month_of(moment: str | None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vse_tui.i18n import _, ngettext, pgettext
+from vse_tui.i18n import _, formats, ngettext, pgettext
 
 from ..core.control.queries import changes_deployed_between
 from ..core.evidence.due import due_items
@@ -69,7 +69,7 @@ def _goals_text(data: dict[str, Any]) -> str:
                       "breached a target; {reopened} reopened.",
                       "In {period}: {n} incidents; response met {response}, resolved in time {resolved}; {breached} "
                       "breached a target; {reopened} reopened.", t["incidents"]).format(
-                   period=data["period"]["label"], n=t["incidents"],
+                   period=formats.period_name(data["period"]["label"]), n=t["incidents"],
                    response=pct(t["response_met"], t["response_measured"]),
                    resolved=pct(t["resolution_met"], t["resolution_measured"]), breached=t["breached"],
                    reopened=t["reopened"])
@@ -154,8 +154,8 @@ def draft(store, period: Period, title: str | None = None):
 
 def to_markdown(data: dict[str, Any], shop: str = "") -> str:
     text = draft_text(data)
-    title = (_("# Improvement report {period}: {shop}").format(period=data["period"]["label"], shop=shop) if shop
-             else _("# Improvement report {period}").format(period=data["period"]["label"]))
+    title = (_("# Improvement report {period}: {shop}").format(period=formats.period_name(data["period"]["label"]), shop=shop) if shop
+             else _("# Improvement report {period}").format(period=formats.period_name(data["period"]["label"])))
     lines = [title, ""]
     for heading, key in ((_("## Service goals against the policy's objectives"), "goals_achieved"),
                          (_("## The customers' view"), "customer_view"), (_("## The provider's view"), "provider_view"),

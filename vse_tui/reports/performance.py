@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from vse_tui.i18n import _, pgettext
+from vse_tui.i18n import _, formats, pgettext
 
 from ..core.control.queries import changes_with_a_failed_test, failed_a_test_between
 from ..core.incidents.lists import IncidentQuery
@@ -339,8 +339,8 @@ def shown_name(name: str) -> str:
 
 def to_markdown(report: dict[str, Any], shop: str = "", proposed_actions: str = "") -> str:
     p = report["period"]
-    title = (_("# Service performance report {period}: {shop}").format(period=p["label"], shop=shop) if shop
-             else _("# Service performance report {period}").format(period=p["label"]))
+    title = (_("# Service performance report {period}: {shop}").format(period=formats.period_name(p["label"]), shop=shop) if shop
+             else _("# Service performance report {period}").format(period=formats.period_name(p["label"])))
     if report["customer"]:
         scope = _("Period {start} to {end}, customer {customer}. Times are counted in each service's hours.").format(
             start=words.day(p["from"]), end=words.day(p["to"]), customer=report["customer"])

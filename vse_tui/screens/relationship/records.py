@@ -211,9 +211,10 @@ def _short(minutes: int | None) -> str:
 
 def period_title(period: dict[str, str]) -> str:
     """The report's title: its period and that period's first and last days as the language writes
-    them (01/10/2026 – 31/12/2026), the period's name as it is typed (2026-Q4)."""
+    them (01/10/2026 – 31/12/2026), the period by its name in the language ("4e trimestre 2026"; in
+    English as it is typed, 2026-Q4)."""
     return _("Service performance {period} ({start} – {end})").format(
-        period=period["label"], start=formats.date_text(date.fromisoformat(period["from"][:10])),
+        period=formats.period_name(period["label"]), start=formats.date_text(date.fromisoformat(period["from"][:10])),
         end=formats.date_text(date.fromisoformat(period["to"][:10])))
 
 
@@ -272,7 +273,7 @@ class PerformanceScreen(BaseScreen):
             return
         self.report = None  # the figures on screen are for another period until these are counted
         self.query_one("#perf-head", Static).update(Text(_("Counting {n} incidents of {period}…").format(
-            n=formats.number(many), period=self.period.label), style="dim"))
+            n=formats.number(many), period=formats.period_name(self.period.label)), style="dim"))
         period, customer = self.period, self.customer
 
         def shown(report) -> None:
