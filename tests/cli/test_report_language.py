@@ -180,7 +180,7 @@ def test_the_pack_names_roles_rules_and_entries_in_words(packs):
     assignments = _listing(_page(packs, "fr", "other/role_assignments.md"))
     assert "Alex Moreau : Praticien des changements" in [row[1] for row in assignments.values()]
     evidence = _page(packs, "fr", "evidence-map.md")
-    assert "par un titulaire de Gestionnaire des services ou Fournisseur" in evidence
+    assert "par un titulaire du rôle Gestionnaire des services ou Fournisseur" in evidence
     assert "<br>Fournisseur : 2 fournisseurs" in evidence and not codes.search(evidence.replace("WP.", "")), \
         codes.findall(evidence)[:5]
     # the change schedule's entries: how many, where they are, never the table they live in
