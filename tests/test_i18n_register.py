@@ -91,5 +91,5 @@ def test_a_list_of_clauses_is_joined_as_the_language_joins_it() -> None:
     glued = [f"{path.relative_to(root)}:{n}" for place in ("screens", "core", "reports", "cli", "widgets")
              for path in sorted((root / place).rglob("*.py"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if re.search(r"""["']; ["']\s*\.join\(|\+= ["']; ["']""", line)]
+             if re.search(r"""["']; ["']\s*(?:\.join\(|\+)|\+=? ["']; ["']""", line)]
     assert not glued, glued

@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 from vse_tui.core.evidence.audit_check import RULES
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map
 from vse_tui.core.kernel import clock
-from vse_tui.core.present.labels import role_named
-from vse_tui.i18n import N_, _, listed, ngettext
+from vse_tui.core.present.labels import code_word, role_named
+from vse_tui.i18n import N_, _, listed, ngettext, pgettext
 from vse_tui.reports.figures import audit_review
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.evidence.words import STATE_NAMES
@@ -129,12 +129,12 @@ class TaskWhyScreen(_LinesScreen):
             for c in checks:
                 if not c.wp:
                     continue
-                needed = [_(s) for s in c.needed]
+                needed = [code_word("status", s) for s in c.needed]  # a status in words, as the map says it
                 needs = (_(" or ").join(needed) if c.any_of else ", ".join(needed))
-                found_text = ", ".join(_(s) for s in c.found) or _("none")
+                found_text = ", ".join(code_word("status", s) for s in c.found) or _("none")
                 text = Text.assemble(("✓ " if c.ok else "✗ ", "green" if c.ok else "red"), (f"{label} ", "dim"),
                                      _("{wp} {name}: needs {statuses}").format(wp=c.wp, name=_(c.name), statuses=needs),
-                                     ("; " + _("found {statuses}").format(statuses=found_text), "dim"))
+                                     (pgettext("list separator", "; ") + _("found {statuses}").format(statuses=found_text), "dim"))
                 lines.append((text, [c.ref] if c.ref else []))
         for note in t.notes:
             lines.append((Text("· " + note, style="dim"), []))
