@@ -1,9 +1,14 @@
 """Pictures of the screens a shop's front desk uses first, in Spanish, Brazilian Portuguese and
 French, at 120x40 on the demo shop with the clock, time zone and locale pinned (tests/conftest.py):
 the dashboard, the quick capture form, an incident and the evidence map. Each was looked at before it
-was accepted: no English word left but names and identifiers (the demo shop's own records are
-written in English: they are data, shown as stored). Regenerate with --snapshot-update after
+was accepted: no English word left but names and identifiers. The demo shop is made in the language
+shown, as `vse-tui --lang es demo` makes it: its records are written in that language (the same year
+as the English demo's, the same draws, other words). Regenerate with --snapshot-update after
 checking the report."""
+
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input
@@ -15,15 +20,32 @@ from vse_tui.store import Actor, open_store
 
 SIZE = (120, 40)
 LANGUAGES = ("es", "pt_BR", "fr")
+# what the front desk types as a call's summary, in its language
+TYPED = {"es": "Servidor de correo caído - Acme", "pt_BR": "Servidor de e-mail fora do ar - Acme",
+         "fr": "Serveur de courriel en panne - Acme"}
 
 
 @pytest.fixture(params=LANGUAGES)
-def app_in(request, demo_db):
-    """The demo shop's app, speaking one language (chosen before the app is made, as the command
-    line does)."""
+def app_in(request, tmp_path_factory, tmp_path):
+    """The demo shop made in one language, and its app speaking that language (chosen before the
+    app is made, as the command line does). Each language's demo is built once for the run."""
+    from datetime import date
+
+    from tests.conftest import AS_OF, FROZEN_NOW, shared_build
+    from vse_tui.demo import install_demo, make_demo
     from vse_tui.session import identify
 
-    i18n.set_language(request.param)
+    language = request.param
+
+    def build(folder: Path) -> None:
+        os.environ["VSE_TUI_NOW"] = FROZEN_NOW
+        built, _counts = make_demo(folder / "demo.db", as_of=date.fromisoformat(AS_OF), language=language)
+        install_demo(built, folder / "demo.db", keep_previous=False)
+
+    built = shared_build(tmp_path_factory, f"demo-{language}", build) / "demo.db"
+    demo_db = tmp_path / "demo.db"
+    shutil.copy(built, demo_db)
+    i18n.set_language(language)
     store = open_store(demo_db, Actor(operator="Kim Lee", os_user="kim", host="laptop"))
     identify(store)
     yield VseApp(store, Config(operator="Kim Lee"))
@@ -72,7 +94,7 @@ def test_dashboard(snap_compare, app_in):
 
 def test_capture_form(snap_compare, app_in):
     async def before(pilot):
-        await pilot.press("i", "n", *list("Mail server down - Acme"))
+        await pilot.press("i", "n", *list(TYPED[i18n.language()]))
         await _at_rest(pilot)
 
     assert snap_compare(app_in, run_before=before, terminal_size=SIZE)
