@@ -30,3 +30,18 @@ def test_roles_are_named_in_words_in_lists_and_forms(store, lang):
     assert any(practitioner in line and area.lower() in line.lower() for line in shown), shown
     assert not any(" active" in line for line in shown if lang != "fr"), shown  # the state in words too
     assert any(service in label and "Tester" in label for label in labels), labels
+
+
+@pytest.mark.parametrize("lang", sorted(NAMES))
+def test_an_acknowledgement_is_listed_by_its_rule_s_name(demo_store, lang):
+    """An acknowledgement stores its rule's code as its title ("manager-and-practitioner"): the list
+    of acknowledged warnings says the rule's name."""
+    from vse_tui.core.present.labels import code_word
+
+    columns = COLUMNS["acknowledgements"]
+    rows = list_rows(demo_store, "acknowledgements", [field for _l, field, _w, _f in columns])
+    with using(lang):
+        shown = [" | ".join(cell.plain for cell in _cells(columns, row)) for row in rows]
+        rule = code_word("rule", "manager-and-practitioner")
+    assert rows and not any("-and-" in line for line in shown), shown
+    assert any(rule in line for line in shown), shown

@@ -55,6 +55,10 @@ def _role(value):
     return role_name(value) if value else ""
 
 
+def _rule(value):  # an acknowledgement stores its rule's code as its title: said by the rule's name
+    return code_word("rule", value) if value else ""
+
+
 def _area(value):
     return code_word("area", value) if value else ""
 
@@ -100,6 +104,8 @@ COLUMNS: dict[str, list[Column]] = {
     "role_assignments": [(N_("id"), "id", 8, None), (N_("role"), "role", 24, _role),
                          (N_("person"), ListField("person", names="people"), 12, None), (N_("area"), "area", 10, _area),
                          (N_("state"), "state", 10, None)],
+    "acknowledgements": [(N_("id"), "id", 9, None), (N_("rule"), "title", 48, _rule),
+                         (N_("updated"), "updated_at", 10, _day)],
     "performance_reports": [(N_("id"), "id", 8, None), (N_("title"), "title", 34, None),
                             (N_("status"), "status", 8, None), (N_("period end"), "period_end", 10, None)],
 }
