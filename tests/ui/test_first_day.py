@@ -2,7 +2,7 @@
 in the shop's own words, the control documents and the items, the catalogue and an agreement with a
 customer and one with a supplier, five phone calls by quick capture, one incident and one change from
 start to end (each at the keyboard of the person whose task it is), a mail reply, a feedback entry,
-the reports and every palette command. Every task those records should complete is done (listed
+the reports. Every task those records should complete is done (listed
 below), and each step was asked for by the screen's own line before it was taken."""
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from vse_tui.screens.incidents.detail import IncidentDetailScreen
 from vse_tui.screens.relationship.records import FeedbackCapture, FeedbackScreen, PerformanceScreen
 
 from .conftest import type_into, until, widget_text
-from .test_palette import LANDS, _run
 from .test_wizard import first_person
 
 CALLS = [  # summary, caller, a new caller's phone or e-mail, details
@@ -352,9 +351,9 @@ async def as_person(make_app, path, size, name: str, config, body) -> None:
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_the_first_day(make_app, tmp_path, size):
     """The whole day at both sizes: at 80x24 every form, line and key bar of the way wraps and
-    scrolls differently. The palette's commands at the end of the day are run once, at 120x40: each
-    lands on its screen the same way at any size (test_palette runs each from every screen,
-    test_small_terminal shows every screen at 80x24). Of the five calls the first two (a known
+    scrolls differently. Every palette command is run from every screen by test_palette, on a shop
+    with records, and lands on its screen the same way at any size (test_small_terminal shows every
+    screen at 80x24): the day does not run them again. Of the five calls the first two (a known
     caller, a new one) are typed key by key; the other three type their summary and details as
     type_into does (all but the last character pasted), the caller key by key."""
     path = tmp_path / "shop.db"
@@ -458,16 +457,6 @@ async def test_the_first_day(make_app, tmp_path, size):
         await keys(pilot, "escape", "escape", "d", "r", "p")  # the reports
         assert isinstance(app.screen, PerformanceScreen)
         await keys(pilot, "escape", "d")
-        if size != (120, 40):  # once is enough (see the docstring)
-            return
-        for title, (top, _under) in LANDS.items():  # every palette command lands
-            await keys(pilot, "d")
-            command = next(c for c in app.get_system_commands(app.screen) if c.title == title)
-            await _run(app, pilot, command)
-            assert isinstance(app.screen, top), title
-            while app.screen.is_modal:
-                app.pop_screen()
-                await pilot.pause()
 
     await as_person(make_app, path, size, "Kim Lee", config, review_and_report)
 
