@@ -77,6 +77,7 @@ def test_help_errors_tables_and_a_report_in_the_language(language, speak, tmp_pa
     assert main(["demo", "--as-of", "someday", "--db", db]) == 2  # ours
     err = capsys.readouterr().err
     assert said["ours"] in err and "is not a date" not in err
+    assert err.startswith("vse-tui : " if language == "fr" else "vse-tui: "), err  # French spaces its colon
 
     assert main(["incident", "add", "Printer out of toner", "--db", db]) == 0
     assert main(["incident", "list", "--db", db]) == 0

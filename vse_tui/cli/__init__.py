@@ -261,7 +261,7 @@ def choose_language(argv: list[str]) -> None:
         raise UsageError(str(i18n.UnknownLanguage(str(flag)))) from None
     i18n.set_language(chosen, note)
     if note and (flag is not None or configured):
-        print(f"vse-tui: {i18n.language_note()}", file=sys.stderr)
+        print(_("vse-tui: {message}").format(message=i18n.language_note()), file=sys.stderr)
 
 
 def _main(argv: list[str]) -> int:
@@ -271,10 +271,10 @@ def _main(argv: list[str]) -> int:
         func = getattr(args, "func", None) or cmd_tui
         return func(args)
     except UsageError as exc:
-        print(f"vse-tui: {exc}", file=sys.stderr)
+        print(_("vse-tui: {message}").format(message=exc), file=sys.stderr)  # French spaces the colon
         return EXIT_USAGE
     except VseError as exc:
-        print(f"vse-tui: {one_line(str(exc))}", file=sys.stderr)
+        print(_("vse-tui: {message}").format(message=one_line(str(exc))), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         print(_("vse-tui: interrupted"), file=sys.stderr)

@@ -198,7 +198,7 @@ def cmd_incident_notify(args) -> int:
     with open_store(args, must_exist=True) as store:
         missing = notify_missing(store, args, settings)
         if missing:
-            say("vse-tui: " + "\n".join(missing), err=True)
+            say(_("vse-tui: {message}").format(message="\n".join(missing)), err=True)
             return EXIT_REFUSED
         inc, path = notify_by_mail(store, args.id, task=args.task, sender=settings.sender, to=args.to)
         sent_now = ""
