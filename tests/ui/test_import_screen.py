@@ -43,6 +43,8 @@ async def test_choose_an_export_fix_a_word_and_import(make_app, tmp_path):
         assert "To import: 4 tickets" in summary and "rejected: 1 row" in summary
         assert "priority: 'Meh'" in str(app.screen.query_one("#import-rejects").render())
         meh = next(s for s in app.screen.query(Select) if getattr(s, "word", None) == ("priority", "Meh"))
+        row = str(meh.parent.query_one("Label").render())  # the field by its name, not its key
+        assert row.startswith("priority: Meh"), row
         meh.value = "P5"
         await pilot.press("ctrl+r")
         await settle(pilot, app)

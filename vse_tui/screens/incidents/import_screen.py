@@ -17,6 +17,7 @@ from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Select, St
 from vse_tui.core.intake.importer import Options, apply, plan_incidents
 from vse_tui.core.intake.layouts import FIELDS
 from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.present.labels import field_name
 from vse_tui.i18n import N_, _, ngettext, pgettext
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import ConfirmScreen
@@ -248,7 +249,9 @@ class ImportScreen(BaseScreen):
             select = Select(options, value=value if value in TARGETS[name] else Select.NULL, id=f"import-val-{n}",
                             prompt=_("choose"))
             select.word = (name, word)  # type: ignore[attr-defined]
-            rows.append(Horizontal(Label(Text(f"{name}: {word}"[:26])), select, classes="import-row"))
+            # the field by its name and the word as the file has it, as the language sets a label apart
+            said = _("{label}: {value}").format(label=field_name(name), value=word)
+            rows.append(Horizontal(Label(Text(said[:26])), select, classes="import-row"))
         box.mount_all(rows)
 
     def _preview(self, plan) -> None:
