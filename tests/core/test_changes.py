@@ -365,9 +365,26 @@ def test_a_change_decision_for_someone_else_from_the_command_line(tmp_path, caps
     assert main(["--as", "Alex", "change", "add", "Swap NAS disk", "--db", db]) == 0
     capsys.readouterr()
     assert main(["--as", "Alex", "change", "evaluate", "CHG-0001", "--by", "Kim", "--db", db]) == 1
-    assert "on their behalf" in capsys.readouterr().err
+    assert "or the scan (--how email --evidence FILE)" in capsys.readouterr().err  # the command line's words
     mail = _message(tmp_path / "ok.eml", "Approved.")
     assert main(["--as", "Alex", "change", "evaluate", "CHG-0001", "--by", "Kim", "--how", "email", "--evidence", mail,
                  "--db", db]) == 0
     assert main(["attachments", "CHG-0001", "--db", db]) == 0
     assert "ok.eml" in capsys.readouterr().out
+
+
+def test_confirming_the_resources_unchanged_is_recorded(shop):
+    """CO.3.3 is an act, not an edit: the resources offered, confirmed as they are, count."""
+    from vse_tui.core.evidence.guide import record_steps
+
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"], purpose="A disk reports errors")
+    changes.evaluate(store, ch.id, True, who="Kim", how="email")
+    changes.schedule(store, ch.id, "2026-11-28 07:00", "2026-11-28 08:00", "Alex, a spare disk")
+    entry = store.latest("schedule_items", {"change": ch.uuid})
+    assert store.last_task_row(entry.uuid, "CO.3.3") is None
+    changes.confirm_schedule(store, ch.id, "Alex, a spare disk")
+    assert store.last_task_row(entry.uuid, "CO.3.3") is not None
+    assert store.get("schedule_items", entry.uuid).confirmed_at == clock.now()
+    step = next(s for s in record_steps(store, store.get("change_requests", ch.id)) if s.task == "CO.3.3")
+    assert step.performed

@@ -15,7 +15,7 @@ from vse_tui.screens.control.records import ChangeScreen
 from vse_tui.screens.evidence.map import EvidenceScreen
 from vse_tui.widgets.footer import KeyFooter
 
-from .conftest import SIZE, type_into, widget_text
+from .conftest import SIZE, told, type_into, widget_text
 
 
 def _why(app) -> str:
@@ -225,3 +225,78 @@ async def test_a_change_without_an_item_is_asked_for_one(make_app, tmp_path):
         path = widget_text(app, "#path")
         assert "Next: CO.2.1 evaluate the request: press a or j." in path
         assert "It names no configuration item" in path and "(E names them)" in path
+
+
+async def test_a_change_deployed_without_an_item_and_reviewed_shows_every_step(make_app, tmp_path):
+    """Deployed ahead of its start (asked, answered yes) and reviewed: CO.3.4 says it was deployed and
+    what its evidence lacks, never "press p" again, and the CO.3.5 row is inside the box at 80x24."""
+    app = make_app(tmp_path / "x.db")
+    store = app.store
+    start = clock.now() + timedelta(days=4)
+    ch = changes.request(store, "Swap the NAS disk", purpose="The disk reports errors every night")
+    changes.evaluate(store, ch.id, True)
+    changes.schedule(store, ch.id, start, start + timedelta(hours=1), "Kim, a spare disk")
+    changes.design(store, ch.id, scope="The NAS disk", risks="An hour offline")
+    changes.build(store, ch.id, master_copy="nas/disk")
+    changes.test(store, ch.id, summary="Array rebuilt", result="pass", levels_and_types="functional check")
+    changes.approve_deployment(store, ch.id, mitigation="Sam reviews each deployment Kim builds, every month")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_record(ch.id)
+        await pilot.pause()
+        entry = store.latest("schedule_items", {"change": ch.uuid})
+        said = told(app)
+        await pilot.press("u")  # CO.3.3 saved as offered: confirming is an act, recorded
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.last_task_row(entry.uuid, "CO.3.3") is not None
+        assert f"{ch.id}: date and resources confirmed" in said, said
+        await pilot.press("u")  # typed text goes after the prefilled text
+        await pilot.pause()
+        await pilot.press("space", "o", "k", "ctrl+s")
+        await pilot.pause()
+        assert store.get("schedule_items", entry.uuid).resources == "Kim, a spare disk ok"
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        await _save(pilot, outcome="Went as planned, no one noticed")
+        rec = store.get("change_requests", ch.id)
+        assert rec.state == "reviewed" and rec.deployed_at is not None
+        box = app.screen.query_one("#path")
+        lines = widget_text(app, "#path", width=box.content_region.width).splitlines()
+        deployed = next(x for x in lines if "CO.3.4" in x)
+        assert "deployed" in deployed and "no item named" in deployed and "press" not in deployed, lines
+        assert not any("press p" in x for x in lines), lines
+        shown = lines[:box.content_region.height]
+        assert any("CO.3.5" in x and "reviewed" in x for x in shown), shown
+
+
+async def test_the_approval_form_says_how_someone_elses_approval_counts(make_app, tmp_path):
+    """The rule is under the choice before saving, and a refusal names the form's fields, never the
+    command line's options."""
+    from vse_tui.core.governance.roles import add_person
+
+    app = make_app(tmp_path / "x.db")
+    sam = add_person(app.store, "Sam Ortiz", roles="CM")[0]
+    ch = changes.request(app.store, "New switch", purpose="The old switch fails every week")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_record(ch.id)
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        note = str(app.screen.query_one("#n-how").render())
+        assert "by e-mail or on paper" in note and "Shown by" in note
+        app.screen.query_one("#f-who").value = sam.uuid
+        next(m for m in app.screen.query("#f-how RadioButton") if m.name == "meeting").value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        said = str(app.screen.query_one("#form-error").render())
+        assert "(How: e-mail or paper; Shown by: its file)" in said and "--" not in said and "FILE" not in said
+        assert "How: e-mail or paper" in str(app.screen.query_one("#e-how").render())

@@ -23,7 +23,7 @@ from vse_tui.i18n import N_, _, pgettext
 
 from .. import __version__, i18n
 from ..config import configured_language
-from ..core.kernel.errors import VseError
+from ..core.kernel.errors import VseError, said_by
 from ..core.kernel.text import one_line
 from ..store.connection import UnreadableDatabase
 from .common import (
@@ -274,7 +274,7 @@ def _main(argv: list[str]) -> int:
         print(_("vse-tui: {message}").format(message=exc), file=sys.stderr)  # French spaces the colon
         return EXIT_USAGE
     except VseError as exc:
-        print(_("vse-tui: {message}").format(message=one_line(str(exc))), file=sys.stderr)
+        print(_("vse-tui: {message}").format(message=one_line(said_by(exc, "cli"))), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         print(_("vse-tui: interrupted"), file=sys.stderr)

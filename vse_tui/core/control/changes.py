@@ -401,7 +401,8 @@ def add_entry(store: StorePort, title: str, item_type: str, starts_at: object, e
 
 
 def confirm_schedule(store: StorePort, ref: str, resources: str) -> ScheduleItem:
-    """CO.3.3: confirm the date and the resources of a scheduled change."""
+    """CO.3.3: confirm the date and the resources of a scheduled change. Confirming is an act, not an
+    edit: resources kept as they were are confirmed too (the entry records when)."""
     change = _get(store, ref)
     entry = store.latest("schedule_items", {"change": change.uuid})
     if entry is None:
@@ -409,7 +410,8 @@ def confirm_schedule(store: StorePort, ref: str, resources: str) -> ScheduleItem
     if not (resources or "").strip():
         raise InputError(_("Resources: say who does the work and what it needs"))
     with store.transaction():
-        store.update("schedule_items", entry.uuid, {"resources": resources.strip()}, task="CO.3.3")
+        store.update("schedule_items", entry.uuid, {"resources": resources.strip(), "confirmed_at": clock.now()},
+                     task="CO.3.3")
         _schedule_touched(store, "CO.3.3", entry.id)
     return store.get("schedule_items", entry.uuid)
 

@@ -290,7 +290,10 @@ def _check_on_behalf(approval: Approval, how: str, sign: bool, evidence: str | N
     if sign:
         raise InputError(_("Only {by} signs {by}'s approval, at their own keyboard; recorded for them, it is never a signature").format(by=approval.by))
     if how not in ON_BEHALF_HOW or not (evidence or "").strip():
-        raise InputError(_("You record {by}'s approval on their behalf: say how it was given (e-mail or paper) and attach what shows it, the message (.eml) or the scan (--how email --evidence FILE)").format(by=approval.by))
+        raise InputError(_("You record {by}'s approval on their behalf: say how it was given (e-mail or paper) and attach "
+                           "what shows it, the message (.eml) or the scan").format(by=approval.by),
+                         field="how" if how not in ON_BEHALF_HOW else "evidence",
+                         cli=_("--how email --evidence FILE"), form=_("How: e-mail or paper; Shown by: its file"))
 
 
 def _check_party(store: StorePort, record: Record, approval: Approval, party: str) -> None:

@@ -44,7 +44,7 @@ REFS: dict[str, str | None] = {
 }
 # fields the app fills through its own steps, never typed in a generic form
 MANAGED = {"id", "uuid", "status", "state", "version", "created_at", "updated_at", "created_by", "updated_by",
-           "approvals", "notes", "period_performance", "signed_off_by", "signed_off_at", "deployed_at", "planned_at",
+           "approvals", "notes", "period_performance", "signed_off_by", "signed_off_at", "deployed_at", "planned_at", "confirmed_at",
            "built_by", "planned_end", "template", "template_from", "review", "deployed_before_approval", "sha256", "size", "record", "assignments", "priority_matrix", "targets_policy", "templates", "security_measures",
            "change_definitions", "time_entries", "notifications", "confirmations", "change_requests",
            "ssh_key", "key_proof"}  # a key is registered by its rules (core.governance.keys), never typed over

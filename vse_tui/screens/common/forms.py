@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Select, Static, Swit
 
 from vse_tui.core.governance.assign import assign
 from vse_tui.core.governance.people import name_of
-from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.kernel.errors import VseError, said_by
 from vse_tui.core.present.display import shown_title, title_words
 from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, pgettext
@@ -42,6 +42,7 @@ class Field:
     as_text: bool = False  # a picker whose value is read as ids joined by commas (core.present.fields parses it)
     create: Callable[[Any, str, Callable[[Any, str], None]], None] | None = None  # a picker's "new ..." line
     create_label: str = ""
+    note: str = ""  # a line under the field: a rule it must meet, said before saving
 
 
 def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[str, str]]:
@@ -73,13 +74,19 @@ APPROVAL_HOW = [(N_("typed here, not signed"), "signature"), (N_("e-mail"), "ema
                 (N_("meeting"), "meeting"), (N_("verbal"), "verbal"), (N_("other"), "other")]
 
 
+def how_field(how: str) -> Field:
+    """How an approval was given, and the rule for one recorded on someone else's behalf said under
+    it (core.governance.approvals.on_behalf), before saving rather than after."""
+    return Field("how", _("How"), "radio", how, [(_(label), code) for label, code in APPROVAL_HOW],
+                 note=_("Someone else's approval counts given by e-mail or on paper, with its file under Shown by."))
+
+
 def approval_fields(screen, who: str | None = None, how: str = "signature", mitigation: bool = True) -> list[Field]:
     """Who approves (a person, default the one at the keyboard), how, who noted a verbal approval,
     and the mitigation asked for when the approver holds none of the task's roles."""
     store = screen.app.store
     out = [person_field(store, "who", _("Approved by"), who or store.actor.person, required=True),
-           Field("how", _("How"), "radio", how, [(_(label), code) for label, code in APPROVAL_HOW]),
-           person_field(store, "noted_by", _("Noted by"))]
+           how_field(how), person_field(store, "noted_by", _("Noted by"))]
     if mitigation:
         out.append(Field("mitigation", _("Mitigation"), "text", "",
                          placeholder=_("only when the approver holds none of the task's roles: how the risk is "
@@ -96,7 +103,9 @@ def build_widget(f: Field):
     """The input widget for a field, with id f-<name>."""
     wid = f"f-{f.name}"
     if f.kind == "text":
-        return TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False, placeholder=f.placeholder)
+        area = TextArea(str(f.value or ""), id=wid, soft_wrap=True, show_line_numbers=False, placeholder=f.placeholder)
+        area.move_cursor(area.document.end)  # what is typed adds to a prefilled text, never lands before it
+        return area
     if f.kind == "select":
         options = [(Text(label) if isinstance(label, str) else label, value) for label, value in f.options]
         return Select(options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True,
@@ -225,6 +234,7 @@ class FormScreen(OnceModal):
     FormScreen .row > Input, FormScreen .row > Select, FormScreen .row > Picker { width: 1fr; }
     FormScreen .row > TextArea { width: 1fr; height: 5; }
     FormScreen .row > RadioSet { width: 1fr; height: auto; layout: horizontal; border: none; padding: 0; }
+    FormScreen .field-note { color: $text-muted; height: auto; }
     FormScreen .field-error { color: $error; height: auto; display: none; }
     FormScreen .field-error.-shown { display: block; }
     FormScreen #form-error { color: $error; height: auto; }
@@ -261,6 +271,10 @@ class FormScreen(OnceModal):
                         label.styles.width = width
                         yield label
                         yield self._widget(f)
+                    if f.note:
+                        note = Static(Text(f.note), id=f"n-{f.name}", classes="field-note")
+                        note.styles.padding = (0, 0, 0, width)
+                        yield note
                     error = Static("", id=f"e-{f.name}", classes="field-error")
                     error.styles.padding = (0, 0, 0, width)
                     yield error
@@ -378,7 +392,9 @@ class FormScreen(OnceModal):
         try:
             result = self.submit(values)
         except VseError as exc:
-            self.show_error(str(exc))
+            # in the form's words, under the field at fault whatever language the message is in
+            named = next((f for f in self.fields if f.name == getattr(exc, "field", None)), None)
+            self.show_error(said_by(exc, "form"), named)
             return
         self.dismiss(result)
 

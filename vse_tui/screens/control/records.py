@@ -164,14 +164,16 @@ class ChangeScreen(RecordScreen):
         the step's key, what the change or its records lack, what the shop must record first."""
         steps = record_steps(self.store, rec)
         self.steps = steps
-        last = max((i for i, s in enumerate(steps) if s.performed), default=-1)
+        # the last step taken: one the evidence counts, or the act itself when its evidence lacks
+        # something (deployed though no item records it; reviewed, the procedure not updated yet)
+        last = max((i for i, s in enumerate(steps) if s.performed or self._taken(rec, s)), default=-1)
         finished = rec.state == "cancelled" or rec.status == "rejected"
         # the next step comes after the last one taken; one passed over says so on its own row
         line, acts = next_line(self, steps, STEP_ACTIONS, after=last) if not finished else ("", ())
         review = next((s for s in steps if s.task == "CO.3.5" and not s.performed), None)
         if review is not None and rec.state == "reviewed":
             # the review is recorded: CO.3.5 is done when the procedure is updated from it
-            line = "\n".join([self._lesson_line(), *[x for x in line.splitlines() if not x.startswith("Next: CO.3.5")]])
+            line = "\n".join([self._lesson_line(), *line.splitlines()])
             acts = ()
         table = self._path_table(rec, steps, last, finished)
         self.next_actions = acts + (("deploy",) if rec.change_type == "emergency" and not rec.deployed_at
@@ -184,6 +186,13 @@ class ChangeScreen(RecordScreen):
 
         box.update(Group(table, *self._path_notes(rec, line, finished)))
         self.refresh_bindings()  # the key bar leads with the steps possible now
+
+    @staticmethod
+    def _taken(rec, step: Step) -> bool:
+        """Whether the change took this step though its evidence does not count yet: deployed (CO.3.4)
+        or reviewed (CO.3.5)."""
+        return ((step.task == "CO.3.4" and rec.deployed_at is not None)
+                or (step.task == "CO.3.5" and rec.state == "reviewed"))
 
     def _lesson_line(self) -> str:
         """What CO.3.5 asks once the review is recorded: the procedure updated from it."""
@@ -203,11 +212,12 @@ class ChangeScreen(RecordScreen):
         if resources:
             shown["CO.3.3"] = _("resources: {text}").format(text=resources.splitlines()[0][:60])
         nxt = next((s for i, s in enumerate(steps) if i > last and not s.performed), None)
-        table = Table.grid(padding=(0, 1))
+        table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(width=2)
         table.add_column(style="dim", width=7)
         table.add_column(width=20)
-        table.add_column()
+        # a line a step, cut at the width: every step stays in the box (e shows each one whole)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         for i, step in enumerate(steps):
             label = _(step.label)
             if step.performed:
@@ -219,6 +229,12 @@ class ChangeScreen(RecordScreen):
             elif i < last and rec.change_type == "emergency" and step.task != "CO.2.1":
                 table.add_row(Text("–", style="dim"), step.task, Text(label, style="dim"),
                               Text(_("skipped: deployed as an emergency change"), style="dim"))
+            elif step.task == "CO.3.4" and rec.deployed_at:  # deployed: its evidence lacks something
+                when = clock.local_text(rec.deployed_at)
+                table.add_row(Text("◐", style="yellow"), step.task, label, Text(
+                    _("deployed {when}; no item named").format(when=when)
+                    if not rec.impacted_cis else _("deployed {when}; lacks {what}").format(
+                        when=when, what=listed(step.new)), style="dark_orange"))
             elif step.task == "CO.3.5" and rec.state == "reviewed":  # the review, not its lesson
                 table.add_row(Text("◐", style="yellow"), step.task, label,
                               Text(_("reviewed; the procedure is not updated from it yet"), style="dark_orange"))
@@ -310,7 +326,8 @@ class ChangeScreen(RecordScreen):
         rec = self.store.get(self.kind, self.ref)
         self._run([Field("resources", _("Resources"), "text", scheduled_resources(self.store, rec.uuid), required=True)],
                   lambda v: confirm_schedule(self.store, rec.id, v["resources"]),
-                  _("Confirm resources for {ref} (CO.3.3)").format(ref=rec.id))
+                  _("Confirm resources for {ref} (CO.3.3)").format(ref=rec.id),
+                  ok=_("{ref}: date and resources confirmed").format(ref=rec.id))
 
     def action_design(self) -> None:
         rec = self.store.get(self.kind, self.ref)

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from vse_tui.core.evidence.duties import CHECKS, mitigation_problem
@@ -26,7 +27,7 @@ from vse_tui.core.governance.people import FIRST_ROLES
 from vse_tui.core.governance.process import list_lines
 from vse_tui.core.governance.roles import RULES, acknowledge, label, sole_approver
 from vse_tui.core.governance.setup import APPROVES, fields, save
-from vse_tui.core.kernel.errors import VseError
+from vse_tui.core.kernel.errors import VseError, said_by
 from vse_tui.core.model.data import role_codes, role_name
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.records.parties import Person, RoleAssignment
@@ -34,11 +35,11 @@ from vse_tui.core.model.standard import load_standard
 from vse_tui.i18n import N_, _, listed, ngettext
 from vse_tui.screens.common.base import BaseScreen, after_typing, go_back
 from vse_tui.screens.common.forms import (
-    APPROVAL_HOW,
     ConfirmScreen,
     Field,
     FormScreen,
     build_widget,
+    how_field,
     last_line,
     next_line,
     person_field,
@@ -213,11 +214,15 @@ class WizardScreen(BaseScreen):
             self.fields = self._fields(step.key, draft)
             # the labels' column as wide as its longest label, so that none is cut mid-word
             width = min(24, max([len(f.label) + (2 if f.required else 0) for f in self.fields] + [12]) + 3)
-            rows = []
+            rows: list[Widget] = []
             for f in self.fields:
                 label = Label(f.label + (" *" if f.required else ""))
                 label.styles.width = width
                 rows.append(Horizontal(label, build_widget(f), classes="row"))
+                if f.note:  # a rule the field must meet, said before saving
+                    note = Static(Text(f.note), classes="field-note")
+                    note.styles.padding = (0, 0, 0, width)
+                    rows.append(note)
             await form.mount_all(rows)
         self._after_build()
         pairs = [("save", _("save & next")), ("back", _("back")), ("leave", _("leave (saved steps are kept)"))]
@@ -242,8 +247,7 @@ class WizardScreen(BaseScreen):
         d = draft or {}
         who = d.get("approved_by") or self.approver or self.store.actor.person
         return [person_field(self.store, "approved_by", _("Approved by"), who, required=True),
-                Field("how", _("How"), "radio", d.get("how", self.approved_how),
-                      [(_(label), code) for label, code in APPROVAL_HOW]),
+                how_field(d.get("how", self.approved_how)),
                 person_field(self.store, "noted_by", _("Noted by"), d.get("noted_by")),
                 Field("evidence", _("Shown by"), value=d.get("evidence", self.approved_evidence),
                       placeholder=_("for someone else's approval: the e-mail (.eml) or scan file"))]
@@ -455,7 +459,7 @@ class WizardScreen(BaseScreen):
                 self.app.shop_name = store.setting("shop_name", "") or self.app.shop_name
                 self.app.refresh_top()
         except VseError as exc:
-            self.query_one("#step-error", Static).update(Text(str(exc)))
+            self.query_one("#step-error", Static).update(Text(said_by(exc, "form")))
             return
         if step.key == "improvement":
             self.notify(yearly.said(store) if yearly.planned(store) and not store.exists("improvement_reports")

@@ -100,6 +100,7 @@ class ScheduleItem(Record):
     change: str | None = None
     recurrence: Literal["none", "weekly", "monthly"] = "none"
     resources: str = ""  # who and what the change needs, confirmed in CO.3.3
+    confirmed_at: Instant | None = None  # when CO.3.3 last confirmed the date and resources (an act, even unchanged)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> ScheduleItem:
