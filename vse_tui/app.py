@@ -23,6 +23,7 @@ from .screens.common.palette import RecordsProvider
 from .session import open_as
 from .store.db import Store
 from .store.maintenance import daily_backup, startup_notices
+from .widgets.keys import key_display
 from .widgets.options import guard_page_keys
 from .widgets.safety import show_controls_visibly
 from .widgets.topbar import TopBar
@@ -64,6 +65,11 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         Binding("tab", "focus_next", N_("Next field"), id="next_field", show=False, priority=True),
         Binding("shift+tab", "focus_previous", N_("Previous field"), id="previous_field", show=False, priority=True),
     ]
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A bound key as the key bar and every hint show it, in the language spoken (widgets.keys)."""
+        textual = super().get_key_display(binding)
+        return textual if binding.key_display else key_display(binding.key, textual)
 
     def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,
                  **kwargs) -> None:
