@@ -13,6 +13,7 @@ from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.widgets.keys import key_label
 
+
 class KeysScreen(OnceModal):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("Close"), id="keys_close")]
     DEFAULT_CSS = """
