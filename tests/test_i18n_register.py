@@ -93,3 +93,11 @@ def test_a_list_of_clauses_is_joined_as_the_language_joins_it() -> None:
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"""["']; ["']\s*(?:\.join\(|\+)|\+=? ["']; ["']""", line)]
     assert not glued, glued
+
+
+def test_french_writes_one_apostrophe_and_one_space_before_its_punctuation() -> None:
+    """The catalogue writes the straight apostrophe (l'incident) and a plain space before : ; ? !
+    throughout, so that two messages side by side never differ in either."""
+    curly = [f"{msgid!r}: {text!r}" for msgid, text in _messages("fr") if "’" in text]
+    odd_space = [f"{msgid!r}: {text!r}" for msgid, text in _messages("fr") if re.search("[\u00a0\u202f][:;?!]", text)]
+    assert not curly and not odd_space, "\n".join((curly + odd_space)[:20])

@@ -693,13 +693,14 @@ def _control(d: _Demo) -> None:
         prc = create(store, "procedures", d.t_all({
             "title": "Design, build, test and deployment procedure",
             "raising_changes": "Anyone raises a change request in vse-tui; Kim evaluates it within two working days.",
-            "updating_schedule": "Approved changes get a date inside the Saturday window; Kim checks the schedule "
-                                 "every Monday.",
+            "updating_schedule": "Approved changes get a date agreed with the customer, a Saturday morning where "
+                                 "they allow it; Kim checks the schedule every Monday.",
             "emergency_changes": "Deploy when a vital service is down, then record and approve the change within one "
                                  "day.",
             "removal": "Retiring a service or component is a normal change with a backout plan.",
-            "steps": "Kim designs; Alex or Sam builds from the master copy and tests against the design; the "
-                     "customer accepts; Kim approves; the builder deploys; Kim reviews."}))
+            "steps": "Alex designs and Kim approves the design; Alex or Sam builds from the master copy and "
+                     "tests against the design, and Kim records the tests; the customer accepts; Kim approves; "
+                     "the builder deploys; Kim reviews."}))
         sec = create(store, "secure_procedures", d.t_all({
             "title": "Secure component procedure", "storage_rule": "Only tested images and installers go in the secure "
                                                                    "store.",
@@ -713,7 +714,8 @@ def _control(d: _Demo) -> None:
 
     def schedule_rules() -> None:  # CO.1.3, once the first change requests are on the schedule: Sam writes, Kim approves
         doc = co.schedule_document(store)
-        edit(store, "change_schedules", _id(doc), {"rules": d.t("Normal changes go in the Saturday morning window; "
+        edit(store, "change_schedules", _id(doc), {"rules": d.t("Normal changes go in a window agreed with the "
+                                                                "customer, a Saturday morning where they allow it; "
                                                                 "none during a customer's month-end close. Resources "
                                                                 "are confirmed the day before.")})
         d.at(d.clock() + timedelta(hours=3), "kim", lambda: approve(store, "change_schedules", _id(doc), how="signature"))
@@ -937,8 +939,9 @@ def _changes(d: _Demo) -> None:
     # a deployment review changes the procedure (CO.3.5): Sam rewrites it with Alex's notes, Kim approves it again
     def improve_procedure() -> None:
         edit(store, "procedures", d.refs["procedure"], {"steps": d.t(
-            "Kim designs; Alex or Sam builds from the master copy and tests against the design; the customer accepts; "
-            "Kim approves; the builder deploys; Kim reviews. Allow an extra hour for upgrades.")})
+            "Alex designs and Kim approves the design; Alex or Sam builds from the master copy and tests against the "
+            "design, and Kim records the tests; the customer accepts; Kim approves; the builder deploys; Kim reviews. "
+            "Allow an extra hour for upgrades.")})
         d.at(d.clock() + timedelta(hours=3), "kim", lambda: approve(store, "procedures", d.refs["procedure"],
                                                                     how="signature"))
 

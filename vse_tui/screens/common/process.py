@@ -24,7 +24,7 @@ from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.fields import hours_text
-from vse_tui.core.present.labels import code_word, roles_listed
+from vse_tui.core.present.labels import code_word
 from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
@@ -377,16 +377,12 @@ class GovernanceScreen(ProcessScreen):
             return
         text = Text(str(about.render()) + "\n")
         for w in found:
-            roles = roles_listed(w.roles)
+            head = w.headline()  # the person, the rule and its roles by name, as the CLI and the setup say it
             if w.acknowledged:
-                said = _("{warning} ({roles}) · acknowledged: {mitigation}").format(
-                    warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation)
+                said = _("{warning} · acknowledged: {mitigation}").format(warning=head, mitigation=w.acknowledged.mitigation)
             else:
-                said = _("{warning} ({roles}): {why} Instead: {instead} ({key} acknowledges)").format(
-                    warning=w.text.name, roles=roles, why=w.text.why, instead=w.text.instead,
-                    key=self.key_for("acknowledge"))
-            if w.person_name:  # as the language sets a name apart (French: "Sam Ortiz : ...")
-                said = _("{person}: {warning}").format(person=w.person_name, warning=said)
+                said = _("{warning}: {why} Instead: {instead} ({key} acknowledges)").format(
+                    warning=head, why=w.text.why, instead=w.text.instead, key=self.key_for("acknowledge"))
             text.append("▲ " + said + "\n", style="green" if w.acknowledged else "bold dark_orange")
         about.update(text)
 
