@@ -43,7 +43,8 @@ def gather(store, period: Period) -> dict[str, Any]:
     role_warnings = warnings(store)
     open_warnings = [w.line() for w in role_warnings if not w.acknowledged]
     # accepted: answered by a control the records show (the audit check's own test); the others stay findings
-    accepted, uncounted = [], []
+    accepted: list[str] = []
+    uncounted: list[str] = []
     for w in role_warnings:
         if w.acknowledged:
             why = acknowledgement_problem(store, w.acknowledged)
