@@ -465,11 +465,14 @@ def _setup(d: _Demo) -> None:
         gov.save_roles(store, rows, *d.kims_approval(d.t("Who does what")))
 
     def acknowledge() -> None:  # the owner answers the combination warnings on Sam's roles, each with a countable check
-        how = {"manager-and-practitioner": d.t("Kim reviews every P1/P2 incident Sam handles before it is closed."),
-               "control-and-incident": d.t("Kim reviews every change deployed within the week (CO.3.5).")}
+        how = {"manager-and-practitioner": (d.t("Kim reviews every P1/P2 incident Sam handles before it is closed."),
+                                            "closure-review"),
+               "control-and-incident": (d.t("Kim reviews every change deployed within the week (CO.3.5)."),
+                                        "change-review")}
         for warning in roles_core.warnings(store):
             if warning.person == d.people["sam"].uuid and warning.acknowledged is None:
-                roles_core.acknowledge(store, warning, how[warning.rule])
+                text, check = how[warning.rule]  # the check chosen on the form, as a person would
+                roles_core.acknowledge(store, warning, text, check=check)
 
     def policy_draft() -> None:  # Sam drafts the policy from the team's notes; Kim (SM) approves it
         fields = gov.policy_defaults(d.day(YEAR_DAYS - 5))

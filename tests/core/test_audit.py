@@ -186,6 +186,6 @@ def test_a_period_of_one_incident_is_said_in_the_singular():
     data = {"policy": None, "objectives": "", "period": {"label": "2026-11"}, "performance": {"total": total}}
     assert "In 2026-11: 1 incident; response met 100%" in improvement._goals_text(data)
     with i18n.using("fr"):
-        assert "En 2026-11 : 1 incident ; réponse dans le délai 100\u00a0%" in improvement._goals_text(data)
+        assert "En novembre 2026 : 1 incident ; réponse dans le délai 100\u00a0%" in improvement._goals_text(data)
     report = PerformanceReport.model_construct(period_performance={"total": {**total, "changes_deployed": 2}})
     assert item_text(report, "period_performance", {}).startswith("1 incident; response within target 100%")

@@ -39,6 +39,7 @@ from .due import due_items
 from .duties import (
     PERIOD_DAYS,
     SelfApproval,
+    acknowledgement_problem,
     check_of,
     counted_approvals,
     counts,
@@ -472,10 +473,11 @@ def _duties(store: StorePort) -> list[Finding]:
 
     out = []
     now = clock.now()
-    for rid, text, created in store.rows("acknowledgements", ["id", "mitigation", "created_at"], order="seq"):
-        why = evidence_problem(store, text or "", clock.parse_datetime(created), now)
+    for rid, text, created, chosen in store.rows("acknowledgements", ["id", "mitigation", "created_at", "check"],
+                                                 order="seq"):
+        why = evidence_problem(store, text or "", clock.parse_datetime(created), now, chosen)
         if why:
-            said = (_("{text!r}: {why}") if check_of(text or "") is None else
+            said = (_("{text!r}: {why}") if check_of(text or "", chosen) is None else
                     _("{text!r}: {why} in the last {n} days")).format(text=text, why=why, n=PERIOD_DAYS)
             out.append(Finding("mitigation", (rid,), said))
     shop_wide = ""  # a warning about no one in particular (no Service Manager) is about the roles list
@@ -504,7 +506,7 @@ def _mitigated(store: StorePort, covered: list[SelfApproval]) -> list[Finding]:
     for w in warnings(store):
         ack = w.acknowledged
         written = ack.created_at if ack is not None and ack.created_at else now
-        if ack is None or check_of(ack.mitigation) is None or evidence_problem(store, ack.mitigation, written, now):
+        if ack is None or acknowledgement_problem(store, ack, now):
             continue
         mine = [c for c in covered if c.approval.person == w.person] if w.rule == "sole-approver" else []
         said = (ngettext("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "

@@ -29,7 +29,7 @@ from vse_tui.i18n import N_, _, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import SearchableList
-from vse_tui.screens.common.forms import Field, FormScreen, new_record_fields, preview_for
+from vse_tui.screens.common.forms import Field, FormScreen, check_field, new_record_fields, preview_for
 from vse_tui.screens.common.guide import SCREEN_KINDS
 from vse_tui.screens.common.kinds import kind_name, kinds_name
 from vse_tui.screens.control.records import CalendarScreen, new_change, new_entry
@@ -407,8 +407,8 @@ class GovernanceScreen(ProcessScreen):
                 self.notify(_("Warning acknowledged; it stays visible with your mitigation"))
                 self.reload()
 
-        self.app.push_screen(FormScreen([Field("mitigation", _("Mitigation"), "text", "", required=True)],
-                                        lambda v: acknowledge(self.store, w, v["mitigation"]),
+        self.app.push_screen(FormScreen([Field("mitigation", _("Mitigation"), "text", "", required=True), check_field()],
+                                        lambda v: acknowledge(self.store, w, v["mitigation"], check=v.get("check")),
                                         _("Acknowledge: {warning}").format(warning=w.text.name),
                                         info=_("{person}: {warning}").format(person=w.person_name, warning=w.text.why)
                                         if w.person_name else w.text.why),
