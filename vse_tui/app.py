@@ -19,7 +19,7 @@ from .core.kernel.errors import VseError
 from .core.model.records import all_models
 from .i18n import language_note
 from .paths import config_path
-from .screens.common.palette import RecordsProvider
+from .screens.common.palette import Palette, RecordsProvider
 from .session import open_as
 from .store.db import Store
 from .store.maintenance import daily_backup, startup_notices
@@ -418,7 +418,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+            self.push_screen(Palette(id="--command-palette", placeholder=_("Search for commands…")))
 
     COMMANDS = App.COMMANDS | {RecordsProvider}
 
