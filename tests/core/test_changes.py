@@ -371,3 +371,19 @@ def test_a_change_decision_for_someone_else_from_the_command_line(tmp_path, caps
                  "--db", db]) == 0
     assert main(["attachments", "CHG-0001", "--db", db]) == 0
     assert "ok.eml" in capsys.readouterr().out
+
+
+def test_the_path_says_a_records_status_in_words(shop):
+    """A step's record reads with its status or result in the language spoken, not its stored code."""
+    from vse_tui import i18n
+
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    _through_test(store, ch.id)
+    i18n.set_language("fr")
+    try:
+        shown = {task: text for task, _s, text, _r in changes.path(store, ch)}
+    finally:
+        i18n.set_language("en")
+    assert shown["CO.2.3"].endswith(" approuvé") and shown["CO.3.1"].endswith(" réussi"), shown
+    assert "approved" not in shown["CO.2.3"] and "pass" not in shown["CO.3.1"]

@@ -175,16 +175,21 @@ def month_and_year(value: date, lang: str | None = None) -> str:
 QUARTERS = {"es": ("1.er trimestre de {y}", "2.º trimestre de {y}", "3.er trimestre de {y}", "4.º trimestre de {y}"),
             "pt_BR": ("1º trimestre de {y}", "2º trimestre de {y}", "3º trimestre de {y}", "4º trimestre de {y}"),
             "fr": ("1er trimestre {y}", "2e trimestre {y}", "3e trimestre {y}", "4e trimestre {y}")}
+# the same, short, for a list of quarters ("T4 2026 : 49, T1 2027 : 52")
+QUARTERS_SHORT = {"es": "{q}T {y}", "pt_BR": "{q}T {y}", "fr": "T{q} {y}"}
 
 
-def period_name(label: str, lang: str | None = None) -> str:
+def period_name(label: str, lang: str | None = None, short: bool = False) -> str:
     """A report's period as it is typed and stored ("2026-Q4", "2026-09", "2026", "2026-07-01..2026-09-30")
-    in words: "4.º trimestre de 2026", "setembro de 2026", "4e trimestre 2026", a span of two dates.
-    English, and a label of no known form, as it is."""
+    in words: "4.º trimestre de 2026", "setembro de 2026", "4e trimestre 2026", a span of two dates;
+    `short`: a quarter as a list of quarters says it ("4T 2026", "T4 2026"). English, and a label of
+    no known form, as it is."""
     lang = lang or language()
     if lang == SOURCE_LANGUAGE or lang not in LOCALES:
         return label
     loc = locale(lang)
+    if (m := re.fullmatch(r"(\d{4})-Q([1-4])", label)) and short and lang in QUARTERS_SHORT:
+        return QUARTERS_SHORT[lang].format(q=m.group(2), y=m.group(1))
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
         return QUARTERS.get(lang, ("{y}-Q1", "{y}-Q2", "{y}-Q3", "{y}-Q4"))[int(m.group(2)) - 1].format(y=m.group(1))
     if (m := re.fullmatch(r"(\d{4})-(\d{2})", label)) and 1 <= int(m.group(2)) <= 12:

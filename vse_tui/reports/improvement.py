@@ -124,8 +124,9 @@ def _deployed(change_type: str, n: int) -> str:
 def _provider_text(data: dict[str, Any]) -> str:
     """The provider's view: incidents per quarter, changes deployed and failed, time spent."""
     t = data["performance"]["total"]
-    trend = ", ".join(_("{label}: {value}").format(label=formats.period_name(q["quarter"]), value=q["incidents"])
-                      for q in data["incidents_by_quarter"])  # each quarter by its name in the language
+    trend = ", ".join(_("{label}: {value}").format(label=formats.period_name(q["quarter"], short=True),
+                                                         value=q["incidents"])
+                      for q in data["incidents_by_quarter"])  # each quarter by its short name in the language
     deployed = ", ".join(_deployed(k, n) for k, n in sorted(data["changes_deployed"].items())) or _("none")
     return "\n".join((
         _("Incidents opened per quarter: {trend}.").format(trend=trend),

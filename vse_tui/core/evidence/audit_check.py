@@ -77,8 +77,8 @@ RULES = {
     "timing": N_("what happened takes time: an incident is not closed the second it opens, resources are confirmed "
               "before the planned start, a normal change is not deployed before its planned start"),
     "significant": N_("a significant incident is closed with a change request or the reason none is needed"),
-    "report": N_("an approved performance or improvement report's figures agree with the records of its period "
-              "(recomputed by reports.figures)"),
+    "report": N_("an approved performance or improvement report's figures agree with the records of its period, "
+              "counted again by the check"),
     "signature": N_("a signature verifies with the key its signer registered and held when signing; one key, one person"),
     "on-behalf": N_("an approval recorded for someone else shows how it was given: the e-mail or the scan, attached"),
     "draft": N_("a draft is approved (or withdrawn) before the records it governs are put to use"),
