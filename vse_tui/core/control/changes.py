@@ -23,7 +23,16 @@ from pydantic import ValidationError
 
 from vse_tui.i18n import N_, _, formats, listed
 
-from ..governance.approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf, role_warning
+from ..governance.approvals import (
+    attach_evidence,
+    bind,
+    bind_next,
+    check_role,
+    new,
+    on_behalf,
+    performing,
+    role_warning,
+)
 from ..governance.people import me, name_of, person_ref
 from ..governance.roles import RoleWarning, acknowledge
 from ..kernel import clock
@@ -647,9 +656,12 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
         row = last_row(task)
         if not row:
             return ""
-        if task in ("CO.2.1", "CO.3.2") and change.approvals:
+        # the approvals that perform the step (the evaluation is the shop's approval, not a customer's
+        # later acceptance, which is part of the approval to deploy): the one nearest its last write
+        mine = performing(change, task, store.history(change.uuid)) if task in ("CO.2.1", "CO.3.2") else []
+        if mine:
             at = row["at"]
-            approval = min(change.approvals, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
+            approval = min(mine, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
             if approval.signature:
                 how = _("signed")
             elif approval.how == "signature":

@@ -86,7 +86,7 @@ def _documents_reviewed(store: StorePort, since: datetime, until: datetime) -> s
         for a in rec.approvals:
             if a.meaning != "approved" or not a.person or not (since <= a.at <= due):
                 continue
-            if a.person not in _writers(store, rec, a):
+            if a.person not in writers(store, rec, a):
                 continue
             looked += 1
             day = clock.to_local(a.at).date()
@@ -191,7 +191,7 @@ def internal_people(store: StorePort) -> set[str]:
     return approvers(store)
 
 
-def _writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
+def writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
     """The people who wrote the record's content in the version `approval` approves (its creation,
     or an edit of a content item): read by version, not by time, since an approval given with a
     write carries a moment taken just before the write's own (a second apart on the real clock)."""
@@ -265,7 +265,7 @@ def self_approvals(store: StorePort, record: Record, people: set[str] | None = N
     for a in record.approvals:
         if a.meaning != "approved" or not a.person or not a.content:
             continue
-        if a.person not in _writers(store, record, a):
+        if a.person not in writers(store, record, a):
             continue
         if [p for p in people - {a.person} if roles_of(store, p) & task_roles]:
             why = _("approved in v{version} by {person}, who wrote it, while another person of the shop holds the "
@@ -311,4 +311,4 @@ def counted_approvals(store: StorePort, record: Record, people: set[str] | None 
 
 __all__ = ["BY_KEY", "CHECKS", "PERIOD_DAYS", "SECOND_LOOK_DAYS", "Check", "Counted", "SelfApproval", "check_of", "counts", "evidence_problem",
            "acknowledgement_problem", "approving_roles", "counted_approvals", "internal_people", "mitigated_people", "mitigation_problem",
-           "self_approvals"]
+           "self_approvals", "writers"]
