@@ -102,15 +102,15 @@ class WhoScreen(OnceModal):
                 chosen = self.query_one("#who-person", Picker).value
                 if chosen is None:
                     raise VseError(_("Choose who you are"))
-                person, name, login = str(chosen), self.people[str(chosen)], store.actor.os_user
+                uuid, name, login = str(chosen), self.people[str(chosen)], store.actor.os_user
                 # the person chosen writes from now on, the mapping of the login too (not "mapped to nobody")
-                store.actor = store.actor.as_person(person, name)
+                store.actor = store.actor.as_person(uuid, name)
                 if self.query_one("#who-remember", Switch).value and login:
-                    had = login_of(store, person)
+                    had = login_of(store, uuid)
                     if had and had != login:  # a person has one login: never take theirs silently
-                        self._ask_to_replace(person, name, login, had)
+                        self._ask_to_replace(uuid, name, login, had)
                         return
-                    set_login(store, person, login)
+                    set_login(store, uuid, login)
             else:
                 # here, not at the top: importing it loads pydantic
                 from vse_tui.core.governance.roles import add_person
