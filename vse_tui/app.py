@@ -19,10 +19,11 @@ from .core.kernel.errors import VseError
 from .core.model.records import all_models
 from .i18n import language_note
 from .paths import config_path
-from .screens.common.palette import RecordsProvider
+from .screens.common.palette import Palette, RecordsProvider
 from .session import open_as
 from .store.db import Store
 from .store.maintenance import daily_backup, startup_notices
+from .widgets.keys import key_display
 from .widgets.options import guard_page_keys
 from .widgets.safety import show_controls_visibly
 from .widgets.topbar import TopBar
@@ -64,6 +65,11 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         Binding("tab", "focus_next", N_("Next field"), id="next_field", show=False, priority=True),
         Binding("shift+tab", "focus_previous", N_("Previous field"), id="previous_field", show=False, priority=True),
     ]
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A bound key as the key bar and every hint show it, in the language spoken (widgets.keys)."""
+        textual = super().get_key_display(binding)
+        return textual if binding.key_display else key_display(binding.key, textual)
 
     def __init__(self, store: Store, config: Config | None = None, open_wizard: bool = True, ask_who: bool = True,
                  **kwargs) -> None:
@@ -412,7 +418,7 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+            self.push_screen(Palette(id="--command-palette", placeholder=_("Search for commands…")))
 
     COMMANDS = App.COMMANDS | {RecordsProvider}
 

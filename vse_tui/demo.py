@@ -285,7 +285,7 @@ class _Demo:
         at the keyboard) on their behalf, the message attached to the record."""
         mail = self.customer_mail(contact, subject, body)
         approve(self.store, kind, ref, contact.name, how="email", meaning=meaning, noted_by=self.store.actor.operator,
-                note=self.t("Accepted by e-mail on {day}; the message is attached.", day=self.clock().date().isoformat()),
+                note=self.t("Accepted by e-mail on {day}; the message is attached.", day=formats.date_text(self.clock().date(), self.language)),
                 evidence=str(mail))
 
 
@@ -465,11 +465,14 @@ def _setup(d: _Demo) -> None:
         gov.save_roles(store, rows, *d.kims_approval(d.t("Who does what")))
 
     def acknowledge() -> None:  # the owner answers the combination warnings on Sam's roles, each with a countable check
-        how = {"manager-and-practitioner": d.t("Kim reviews every P1/P2 incident Sam handles before it is closed."),
-               "control-and-incident": d.t("Kim reviews every change deployed within the week (CO.3.5).")}
+        how = {"manager-and-practitioner": (d.t("Kim reviews every P1/P2 incident Sam handles before it is closed."),
+                                            "closure-review"),
+               "control-and-incident": (d.t("Kim reviews every change deployed within the week (CO.3.5)."),
+                                        "change-review")}
         for warning in roles_core.warnings(store):
             if warning.person == d.people["sam"].uuid and warning.acknowledged is None:
-                roles_core.acknowledge(store, warning, how[warning.rule])
+                text, check = how[warning.rule]  # the check chosen on the form, as a person would
+                roles_core.acknowledge(store, warning, text, check=check)
 
     def policy_draft() -> None:  # Sam drafts the policy from the team's notes; Kim (SM) approves it
         fields = gov.policy_defaults(d.day(YEAR_DAYS - 5))

@@ -15,6 +15,7 @@ import pytest
 
 from tests.core.test_audit_languages import _language_words, _words
 from tests.junk_shop import build_junk
+from tests.stored import strings_in
 from vse_tui import i18n
 from vse_tui.cli import main
 from vse_tui.store import Actor, open_store
@@ -106,22 +107,6 @@ def test_no_english_word_of_the_app_is_left_on_the_command_line(shop, lang, tmp_
     assert not left, f"English left in {lang}:\n{report}"
 
 
-def _texts(value) -> list[str]:
-    """The strings in a stored value, those of a JSON list or object one by one."""
-    import json
-
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [value]
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        return [s for v in value for s in _texts(v)]
-    return [value] if isinstance(value, str) else []
-
-
 def _shop_vocabulary(db: Path) -> set[str]:
     """Every word the demo shop wrote (its records' text and what their history held): the demo is an
     English-speaking shop, so its own words are English in a pack of any language."""
@@ -135,7 +120,7 @@ def _shop_vocabulary(db: Path) -> set[str]:
         for table in tables:
             columns = ["old_value", "new_value"] if table == "history" else ["*"]
             for row in con.execute(f"SELECT {', '.join(columns)} FROM {table}"):  # noqa: S608 (the schema's own names)
-                out |= _words(" ".join(_texts([v for v in row if isinstance(v, str)])))
+                out |= _words(" ".join(strings_in([v for v in row if isinstance(v, str)])))
         return out
     finally:
         con.close()

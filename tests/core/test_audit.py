@@ -186,6 +186,21 @@ def test_a_period_of_one_incident_is_said_in_the_singular():
     data = {"policy": None, "objectives": "", "period": {"label": "2026-11"}, "performance": {"total": total}}
     assert "In 2026-11: 1 incident; response met 100%" in improvement._goals_text(data)
     with i18n.using("fr"):
-        assert "En 2026-11 : 1 incident ; réponse dans le délai 100\u00a0%" in improvement._goals_text(data)
+        assert "En novembre 2026 : 1 incident ; réponse dans le délai 100\u00a0%" in improvement._goals_text(data)
     report = PerformanceReport.model_construct(period_performance={"total": {**total, "changes_deployed": 2}})
     assert item_text(report, "period_performance", {}).startswith("1 incident; response within target 100%")
+
+
+def test_the_improvement_reports_quarters_are_named_as_the_language_lists_them():
+    """Incidents per quarter: "T4 2025 : 0, T1 2026 : 49" in French, not the typed "2025-Q4 0"."""
+    from vse_tui import i18n
+
+    data = {"performance": {"rows": [], "total": {"changes_failed": 0, "billable_minutes": 0,
+                                                  "non_billable_minutes": 0}},
+            "incidents_by_quarter": [{"quarter": "2025-Q4", "incidents": 0}, {"quarter": "2026-Q1", "incidents": 49}],
+            "changes_deployed": {}, "changes_rejected": 0}
+    with i18n.using("fr"):
+        said = improvement._provider_text(data)
+    assert "par trimestre : T4 2025 : 0, T1 2026 : 49." in said and "Q4" not in said, said
+    with i18n.using("es"):
+        assert "4T 2025: 0, 1T 2026: 49." in improvement._provider_text(data)

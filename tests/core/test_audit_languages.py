@@ -118,3 +118,14 @@ def test_the_guide_judges_a_record_the_same_in_every_language(store, junk) -> No
         for lang in ("es", "pt_BR", "fr"):
             assert verdicts(shop, lang) == english, lang
     assert any(s[6] for s in verdicts(store, "en"))  # a step not performed names the inputs the shop lacks
+
+
+@pytest.mark.parametrize("lang", ["es", "pt_BR", "fr"])
+def test_the_audit_checks_rules_name_no_module_of_the_code(lang: str) -> None:
+    """The rules an audit check lists are prose: no module of the code ("reports.figures") in them."""
+    from vse_tui.core.evidence.audit_check import RULES
+
+    module = re.compile(r"\b(core|reports|store|screens|cli)\.[a-z_]+")
+    with i18n.using(lang):
+        said = [i18n._(text) for text in RULES.values()]
+    assert not [t for t in said if module.search(t)], [t for t in said if module.search(t)]

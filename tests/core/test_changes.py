@@ -388,3 +388,19 @@ def test_confirming_the_resources_unchanged_is_recorded(shop):
     assert store.get("schedule_items", entry.uuid).confirmed_at == clock.now()
     step = next(s for s in record_steps(store, store.get("change_requests", ch.id)) if s.task == "CO.3.3")
     assert step.performed
+
+
+def test_the_path_says_a_records_status_in_words(shop):
+    """A step's record reads with its status or result in the language spoken, not its stored code."""
+    from vse_tui import i18n
+
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"])
+    _through_test(store, ch.id)
+    i18n.set_language("fr")
+    try:
+        shown = {task: text for task, _s, text, _r in changes.path(store, ch)}
+    finally:
+        i18n.set_language("en")
+    assert shown["CO.2.3"].endswith(" approuvé") and shown["CO.3.1"].endswith(" réussi"), shown
+    assert "approved" not in shown["CO.2.3"] and "pass" not in shown["CO.3.1"]

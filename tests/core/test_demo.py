@@ -237,3 +237,41 @@ def test_the_default_demo_reviews_each_deployment_after_it_and_the_map_cites_the
         assert not [f for f in audit_check.audit_check(store) if f.rule == "timing"]
     finally:
         store.close()
+
+
+def test_the_default_demo_names_who_did_each_task_and_tags_a_customers_acceptance_as_theirs(default_demo,
+                                                                                              monkeypatch):
+    """What a French-speaking assessor found: the map named the approver for tasks the author did
+    (GO.3.1 "by Kim", Sam wrote it), and a customer's acceptance of a change, recorded by Sam after
+    its test, was tagged and shown as the evaluation (CO.2.1) Kim made days before. A task its
+    approval performs names the approver, at the approval, and who wrote it; any other, its writer;
+    an acceptance of an evaluated change is the customer's part of the approval to deploy (CO.3.2)."""
+    from vse_tui.core.control.changes import path as change_path
+    from vse_tui.core.evidence.tasks import evidence_map
+    from vse_tui.core.kernel import clock
+
+    path, _before, _after = default_demo
+    monkeypatch.delenv("VSE_TUI_NOW")
+    store = open_store(path, Actor(operator="Kim Lee", os_user="kim", host="laptop"), create=False)
+    try:
+        rows = {t.task: t for t in evidence_map(store)}
+        assert rows["GO.3.1"].evidence["by"] == "Sam Ortiz" and rows["GO.3.1"].state == "done"
+        role_list = store.get("role_lists", rows["GO.1.2"].evidence["record"])
+        approved = [a for a in role_list.approvals if a.meaning == "approved"][-1]
+        assert rows["GO.1.2"].evidence["by"] == "Kim Lee (approving what Sam Ortiz wrote)"
+        assert rows["GO.1.2"].evidence["at"] == clock.iso(approved.at)
+        assert rows["CO.3.5"].evidence["by"] == "Sam Ortiz"
+        accepted = 0
+        for change in store.records("change_requests", {"customer__isnull": False}):
+            acceptances = [a for a in change.approvals if a.meaning == "accepted by the customer"]
+            if not acceptances or change.approvals[0].meaning != "approved":
+                continue
+            accepted += 1
+            tags = {r["task"] for r in store.history(change.uuid) if r["field"] == "approvals"}
+            assert "CO.3.2" in tags, (change.id, tags)
+            evaluated = next(step for task, _s, step, _r in change_path(store, change) if task == "CO.2.1")
+            assert change.approvals[0].by in evaluated and acceptances[0].by not in evaluated, (change.id, evaluated)
+        assert accepted >= 10
+        assert rows["CO.2.1"].evidence["by"] != "Sam Ortiz"  # Kim's evaluation, not Sam recording an acceptance
+    finally:
+        store.close()

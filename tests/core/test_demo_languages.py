@@ -6,15 +6,13 @@ material left, no common English word outside the stored codes (states, kinds, r
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 import string
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from tests.stored import stored_texts
 from vse_tui import demo_material as m
 from vse_tui import i18n
 from vse_tui.core.model.records import Record
@@ -57,33 +55,6 @@ def _codes() -> set[str]:
     return codes
 
 
-def _stored_texts(db: Path) -> set[str]:
-    """Every string the database holds, those of JSON values one by one."""
-
-    def texts(value: object) -> list[str]:
-        if isinstance(value, str) and value[:1] in "[{":
-            try:
-                value = json.loads(value)
-            except ValueError:
-                return [value]
-        if isinstance(value, dict):
-            return [s for v in value.values() for s in texts(v)]
-        if isinstance(value, list):
-            return [s for v in value for s in texts(v)]
-        return [value] if isinstance(value, str) else []
-
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        out: set[str] = set()
-        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            if not table.startswith(("record_search", "sqlite_")):
-                for row in con.execute(f"SELECT * FROM {table}"):  # noqa: S608 (the schema's own names)
-                    out |= {s for v in row for s in texts(v)}
-        return out
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_text_of_the_demo_s_material_is_translated_with_its_placeholders(lang):
     words = m.words(lang)
@@ -99,7 +70,7 @@ def test_the_demo_made_in_a_language_writes_its_records_in_it(lang, tmp_path):
     with i18n.using(lang):  # as `vse-tui --lang es demo` makes it: in the language spoken
         built, _counts = make_demo(tmp_path / "demo.db", as_of=date(2026, 11, 30), incidents=1, missing=missing)
     assert not missing, f"texts the {lang} demo catalogue lacks: {sorted(missing)}"
-    stored = _stored_texts(built) - _codes()
+    stored = stored_texts(built) - _codes()
     english = [text for text in _material() if len(text) > 12 and " " in text]
     left = sorted(s for s in stored if ENGLISH.search(s) or any(text in s for text in english))
     assert not left, "English left in the records:\n" + "\n".join(s[:160] for s in left[:20])

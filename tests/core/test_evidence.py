@@ -219,3 +219,34 @@ def test_a_real_database_cannot_be_backdated_and_warns_when_the_clock_is_behind(
         assert later.opened_at >= first.opened_at and store.history_going_back() == []
     finally:
         store.close()
+
+
+def test_a_task_is_done_by_who_wrote_it_for_it_and_an_approval_task_by_the_approver(store):
+    """An assessor read "by Kim" on tasks Sam wrote: the approver was named for every task whose
+    output is approved. A task its approval performs (GO.2.2 for the policy) names the approver,
+    at the approval's moment, and says who wrote it; any other task (GO.2.4, the update) names who
+    wrote the record for it, and the role rule is applied to that person."""
+    from vse_tui.core.governance import documents
+
+    pat, _ = add_person(store, "Pat", roles="PT:change")
+    fields = gov.policy_defaults()
+    fields["objectives"] = "Answer every call within the hour and keep the two customers' offices running."
+    with acting(store, pat):
+        gov.save_policy_draft(store, fields)
+    pol = gov.approve_policy(store, gov.approval(store, None))  # Tester (SM) approves what Pat wrote
+    m = {t.task: t for t in evidence_map(store)}
+    assert m["GO.2.2"].state == "done" and m["GO.2.2"].evidence["what"] == "approved"
+    assert m["GO.2.2"].evidence["by"] == "Tester (approving what Pat wrote)"
+    approved_at = approvals.state(pol).latest.at
+    from vse_tui.core.kernel import clock
+
+    assert m["GO.2.2"].evidence["at"] == clock.iso(approved_at)
+    from vse_tui.core.relationship.process import log_feedback
+
+    log_feedback(store, "Please answer the phone before nine as well.")
+    with acting(store, pat):  # Pat, a practitioner, updates it; Tester approves the update
+        pol = documents.edit(store, "policies", pol.id, {"plans": "A restore test every quarter on each NAS."})
+    documents.approve(store, "policies", pol.id)
+    m = {t.task: t for t in evidence_map(store)}
+    assert m["GO.2.4"].state != "done"  # the role rule applied to Pat, who wrote the update, not to its approver
+    assert any("POL-0001: Pat held none of Service Manager" in w for w in m["GO.2.4"].missing), m["GO.2.4"].missing

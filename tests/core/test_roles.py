@@ -143,3 +143,10 @@ def test_a_warning_names_its_roles_in_words(lang, said):
     for line in lines:
         assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT)\b", line), line
     assert any(line.endswith(said) for line in lines), lines
+
+
+def test_a_shop_wide_warning_does_not_name_its_role_twice():
+    """"A Service Manager is required" already names its role: no "(Service Manager)" after it."""
+    people, assignments = shop(("Sam", "CM"))
+    head = next(w for w in roles.check_combinations(people, assignments, ()) if w.rule == "service-manager").headline()
+    assert head == "A Service Manager is required"

@@ -207,6 +207,10 @@ def test_self_approval_while_nobody_else_could_approve_it_is_a_finding(store):
     ("Revisão mensal das mudanças implantadas", "change-review"),
     ("Une deuxième personne vérifie chaque clôture P1/P2", "closure-review"),
     ("Revue mensuelle des changements déployés", "change-review"),
+    # the French demo's own two (an assessor found them uncounted: "revoit" was no word of a check)
+    ("Kim revoit chaque changement déployé dans la semaine (CO.3.5).", "change-review"),
+    ("Kim revoit chaque incident P1/P2 que traite Sam avant sa clôture.", "closure-review"),
+    ("Kim schaut jede Woche nach (CO.3.5)", "change-review"),  # the task it cites, in any language
     ("Tenemos mucho cuidado", None), ("Temos muito cuidado", None), ("Nous faisons attention", None),
 ])
 def test_a_mitigation_counts_in_the_language_it_was_written_in(text, key):
@@ -214,6 +218,33 @@ def test_a_mitigation_counts_in_the_language_it_was_written_in(text, key):
 
     check = duties.check_of(text)
     assert (check.key if check else None) == key
+
+
+def test_the_check_chosen_on_the_form_counts_whatever_the_words_and_the_three_outputs_agree(store):
+    """The acknowledgement keeps the check its writer chose: the audit check counts it, the roles
+    page of the pack marks it accepted and the improvement report calls it accepted, all by one
+    function (duties.acknowledgement_problem); a mitigation naming no check is a finding in all three."""
+    from vse_tui.core.evidence import duties
+    from vse_tui.core.governance.roles import acknowledge, add_person, warnings
+    from vse_tui.reports.improvement import gather
+    from vse_tui.reports.performance import parse_period
+
+    assert duties.check_of("Nous faisons attention", "change-review").key == "change-review"
+    assert duties.check_of("Nous faisons attention", "no-such-check") is None
+    add_person(store, "Sam", roles="CM,IM")
+    warning = next(w for w in warnings(store) if w.rule == "control-and-incident")
+    ack = acknowledge(store, warning, "Nous faisons attention")  # no check named, none chosen
+    assert duties.acknowledgement_problem(store, ack)
+    assert [f.records for f in audit_check.audit_check(store) if f.rule == "mitigation"] == [(ack.id,)]
+    data = gather(store, parse_period("2026"))
+    assert not any("Sam" in w for w in data["acknowledged_role_warnings"])
+    assert any("Sam" in w for w in data["uncounted_role_warnings"])
+    store.update("acknowledgements", ack.id, {"check": "change-review"})  # as if chosen on the form
+    assert duties.acknowledgement_problem(store, store.get("acknowledgements", ack.id)) is None
+    assert not [f for f in audit_check.audit_check(store) if f.rule == "mitigation"]
+    assert [f.records[0] for f in audit_check.review(store)[1]] == [ack.id]
+    data = gather(store, parse_period("2026"))
+    assert any("Sam" in w for w in data["acknowledged_role_warnings"]) and not data["uncounted_role_warnings"]
 
 
 @pytest.mark.parametrize("text", ["Por definir", "pendiente", "A definir", "Não se aplica", "À définir.", "néant",

@@ -53,3 +53,38 @@ async def test_the_first_start_on_the_default_path_and_the_real_clock(tmp_path, 
         assert verify(store) == []
     finally:
         store.close()
+
+
+async def test_choosing_who_you_are_never_takes_a_persons_login_silently(make_app, tmp_path):
+    """An assessor chose Sam Ortiz at an unmapped login: Sam's login "sam" became "root" with no
+    word, and the write was logged as by the login, mapped to nobody. A person has one login: the
+    picker asks before replacing it, and the mapping is written by the person chosen."""
+    from vse_tui.core.governance.roles import add_person
+    from vse_tui.store import Actor, open_store
+    from vse_tui.widgets.picker import Picker
+
+    from .conftest import until
+
+    path = tmp_path / "shop.db"
+    setup = open_store(path, Actor(operator="setup", os_user="setup", host="h"))
+    sam, _ = add_person(setup, "Sam Ortiz", roles="SM", os_user="sam")
+    setup.close()
+
+    async def choose_sam(answer: str):
+        app = make_app(path, operator="nobody", ask_who=True)  # at the login "kim", mapped to nobody
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, WhoScreen))
+            app.screen.query_one("#who-person", Picker).value = sam.uuid
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+            assert "Sam Ortiz already uses the login 'sam'" in str(app.screen.query_one("Static").render())
+            await pilot.press(answer)
+            await until(pilot, lambda: type(app.screen).__name__ not in ("WhoScreen", "ConfirmScreen"))
+        return app.store
+
+    for answer, login in (("escape", "sam"), ("y", "kim")):
+        store = await choose_sam(answer)
+        assert store.actor.person == sam.uuid  # this session writes as Sam either way
+        assert store.get("people", sam.uuid).os_user == login
+    rows = [r for r in store.history(sam.uuid) if r["field"] == "os_user"]
+    assert [(r["old_value"], r["new_value"], r["person"]) for r in rows] == [("sam", "kim", sam.uuid)]

@@ -16,3 +16,15 @@ def test_the_statuses_of_a_change_request_are_said_in_portuguese():
     head = line.split(" · ")[0]
     assert "rascunho" in head and "rejeitad" in head, head
     assert "draft" not in head and "rejected" not in head, head
+
+
+def test_a_tasks_why_says_the_statuses_needed_and_found_in_french():
+    """The why screen's input line: statuses in words, "none found" agreeing, a French "trouvé :"."""
+    from vse_tui.screens.evidence.why import check_text
+
+    check = SimpleNamespace(wp="WP.11", name="Service change request", needed=["draft"], found=[], any_of=False)
+    with using("fr"):
+        needs, found = check_text(check)
+        _needs, found_some = check_text(SimpleNamespace(**{**vars(check), "found": ["opened", "updated"]}))
+    assert needs.endswith(" : doit être brouillon") and found == "aucun trouvé", (needs, found)
+    assert found_some == "trouvé : ouvert, mis à jour", found_some

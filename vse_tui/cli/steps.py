@@ -262,7 +262,7 @@ def cmd_roles_acknowledge(args) -> int:
                                       "Warning {number}: there are {n} open warnings (vse-tui roles check lists "
                                       "them, the open ones numbered in order)", len(open_ones)).format(
                                           number=args.number, n=len(open_ones)))
-        done = roles.acknowledge(store, open_ones[args.number - 1], args.mitigation)
+        done = roles.acknowledge(store, open_ones[args.number - 1], args.mitigation, check=args.check)
     return _done(done, pgettext("a role warning", "acknowledged"))
 
 
@@ -521,6 +521,9 @@ def _register_training_feedback_roles(reg) -> None:
     p.add_argument("number", metavar=pgettext("metavar", "N"), type=int, help=_("the open warning's number, in the order 'roles check' lists them"))
     p.add_argument("--mitigation", required=True, metavar=pgettext("metavar", "TEXT"),
                    help=_("the check that covers the risk, e.g. 'the customer confirms each P1/P2 closure'"))
+    p.add_argument("--check", choices=("closure-review", "change-review", "second-look"),
+                   help=_("the check the app counts from the records that the mitigation names (so it counts in "
+                          "any language)"))
 
 
 def _register_setup_and_records(reg) -> None:

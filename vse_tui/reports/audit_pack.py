@@ -693,6 +693,7 @@ def _task_head() -> list[str]:
 
 def _roles_page(pack: _Pack) -> Page:
     # here, not at the top: importing it loads pydantic
+    from ..core.evidence.duties import acknowledgement_problem
     from ..core.governance.roles import warnings
 
     store = pack.store
@@ -702,12 +703,17 @@ def _roles_page(pack: _Pack) -> Page:
     people = store.records("people", order="title")
     role_rows = [[pack.link(p.id, p.name), words.affiliation(p.affiliation), ", ".join(by_person.get(p.uuid, [])) or "-",
                   p.os_user or "-", _yes_no(bool(p.ssh_key)), words.state(p.state)] for p in people]
-    warn_rows = [[w.text.name, w.person_name or "-", _(" and ").join(w.roles_named),
-                  Mark(_("acknowledged: {mitigation} ({person}, {when})").format(
-                      mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
-                      when=clock.local_text(w.acknowledged.created_at)), "ok")
-                  if w.acknowledged else Mark(pgettext("warning", "open"), "no")]
-                 for w in warnings(store)]
+    warn_rows = []
+    for w in warnings(store):
+        status = Mark(pgettext("warning", "open"), "no")
+        if w.acknowledged:
+            said = _("acknowledged: {mitigation} ({person}, {when})").format(
+                mitigation=w.acknowledged.mitigation, person=pack.name(w.acknowledged.created_by),
+                when=clock.local_text(w.acknowledged.created_at))
+            why = acknowledgement_problem(store, w.acknowledged)  # what the audit check says of it
+            status = Mark(said, "ok") if why is None else Mark(
+                _("{acknowledged}; not counted: {why}").format(acknowledged=said, why=why), "no")
+        warn_rows.append([w.text.name, w.person_name or "-", _(" and ").join(w.roles_named), status])
     ack_rows = []
     for a in store.records("acknowledgements"):
         about = store.ids_for([a.record], None).get(a.record or "", ("", ""))[0] if a.record else ""

@@ -22,6 +22,7 @@ from .performance import Period, compute, parse_period, pct, shown_name
 def gather(store, period: Period) -> dict[str, Any]:
     """The figures the draft is written from (also what `--format json` prints)."""
     # here, not at the top: importing it loads pydantic
+    from ..core.evidence.duties import acknowledgement_problem
     from ..core.governance.roles import warnings
 
     perf = compute(store, period)
@@ -39,14 +40,22 @@ def gather(store, period: Period) -> dict[str, Any]:
         n = store.count_incidents(IncidentQuery(opened=(max(a, lo), min(b, hi)), problems=False))
         quarters.append({"quarter": qp.label, "incidents": n})
         start = qp.end + clock.timedelta(days=1)
-    open_warnings = [w.line() for w in warnings(store) if not w.acknowledged]
-    accepted = [w.line() for w in warnings(store) if w.acknowledged]
+    role_warnings = warnings(store)
+    open_warnings = [w.line() for w in role_warnings if not w.acknowledged]
+    # accepted: answered by a control the records show (the audit check's own test); the others stay findings
+    accepted: list[str] = []
+    uncounted: list[str] = []
+    for w in role_warnings:
+        if w.acknowledged:
+            why = acknowledgement_problem(store, w.acknowledged)
+            (accepted if why is None else uncounted).append(w.line() if why is None else _("{warning} ({why})").format(
+                warning=w.line(), why=why))
     overdue = [d.title for d in due_items(store) if d.days() < 0]
     return {"period": perf["period"], "policy": policy[0] if policy else None,
             "objectives": (policy[1] or "") if policy else "", "performance": perf,
             "complaints": complaints, "changes_deployed": changes, "changes_rejected": rejected,
             "incidents_by_quarter": quarters, "open_role_warnings": open_warnings,
-            "acknowledged_role_warnings": accepted, "overdue_reviews": overdue}
+            "acknowledged_role_warnings": accepted, "uncounted_role_warnings": uncounted, "overdue_reviews": overdue}
 
 
 def _quarter_of(day) -> Period:
@@ -115,7 +124,9 @@ def _deployed(change_type: str, n: int) -> str:
 def _provider_text(data: dict[str, Any]) -> str:
     """The provider's view: incidents per quarter, changes deployed and failed, time spent."""
     t = data["performance"]["total"]
-    trend = ", ".join(f"{q['quarter']} {q['incidents']}" for q in data["incidents_by_quarter"])
+    trend = ", ".join(_("{label}: {value}").format(label=formats.period_name(q["quarter"], short=True),
+                                                         value=q["incidents"])
+                      for q in data["incidents_by_quarter"])  # each quarter by its short name in the language
     deployed = ", ".join(_deployed(k, n) for k, n in sorted(data["changes_deployed"].items())) or _("none")
     return "\n".join((
         _("Incidents opened per quarter: {trend}.").format(trend=trend),
@@ -134,6 +145,9 @@ def _issues_text(data: dict[str, Any]) -> str:
     if data["acknowledged_role_warnings"]:
         issues.append(_("Role warnings accepted with a mitigation: {warnings}").format(
             warnings=pgettext("list separator", "; ").join(data["acknowledged_role_warnings"])))
+    if data.get("uncounted_role_warnings"):
+        issues.append(_("Role warnings acknowledged with a mitigation the audit check does not count: {warnings}").format(
+            warnings=pgettext("list separator", "; ").join(data["uncounted_role_warnings"])))
     if data["overdue_reviews"]:
         issues.append(_("Overdue: {items}").format(items=pgettext("list separator", "; ").join(data["overdue_reviews"])))
     return "\n".join(issues) or _("None found in the records.")

@@ -23,6 +23,8 @@ from textual.widget import Widget
 
 from vse_tui.i18n import _, ngettext
 
+from .keys import key_word
+
 Search = Callable[[str], list[tuple[Any, str]]]  # filter text -> [(value, label)], best first
 # a picker that can make a new record: create(app, text typed, done) asks for it (a form) and calls
 # done(value, label) with what was made (nothing when the person gives up)
@@ -180,9 +182,11 @@ class Picker(Widget, can_focus=True):
     def _help(self) -> str:
         if self.multiple:
             chosen = self._value
-            return _("enter adds or removes · esc done · chosen: {chosen}").format(
+            return _("{enter} adds or removes · {esc} done · chosen: {chosen}").format(
+                enter=key_word("enter"), esc=key_word("escape"),
                 chosen=", ".join(self.label_of(v) for v in chosen) or _("nothing yet"))
-        return _("↑↓ move · enter takes · esc keeps what was chosen")
+        return _("↑↓ move · {enter} takes · {esc} keeps what was chosen").format(enter=key_word("enter"),
+                                                                                 esc=key_word("escape"))
 
     @staticmethod
     def _count_text(n: int) -> str:

@@ -23,7 +23,16 @@ from pydantic import ValidationError
 
 from vse_tui.i18n import N_, _, formats, listed
 
-from ..governance.approvals import attach_evidence, bind, bind_next, check_role, new, on_behalf, role_warning
+from ..governance.approvals import (
+    attach_evidence,
+    bind,
+    bind_next,
+    check_role,
+    new,
+    on_behalf,
+    performing,
+    role_warning,
+)
 from ..governance.people import me, name_of, person_ref
 from ..governance.roles import RoleWarning, acknowledge
 from ..kernel import clock
@@ -649,9 +658,12 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
         row = last_row(task)
         if not row:
             return ""
-        if task in ("CO.2.1", "CO.3.2") and change.approvals:
+        # the approvals that perform the step (the evaluation is the shop's approval, not a customer's
+        # later acceptance, which is part of the approval to deploy): the one nearest its last write
+        mine = performing(change, task, store.history(change.uuid)) if task in ("CO.2.1", "CO.3.2") else []
+        if mine:
             at = row["at"]
-            approval = min(change.approvals, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
+            approval = min(mine, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
             if approval.signature:
                 how = _("signed")
             elif approval.how == "signature":
@@ -673,13 +685,16 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
     out.append(("CO.2.1", _("Evaluate request"), verdict if evaluated else "", change.id or ""))
     out.append(("CO.2.2", _("Schedule"), clock.local_text(change.planned_at) if change.planned_at else "", ""))
     d = first("service_designs", "status")
-    out.append(("CO.2.3", _("Design (WP.16)"), f"{d[0]} {d[1]}" if d else "", d[0] if d else ""))
+    out.append(("CO.2.3", _("Design (WP.16)"), f"{d[0]} {code_word('status', d[1])}" if d else "",
+                d[0] if d else ""))
     b = first("built_changes", "status")
-    out.append(("CO.2.4", _("Build (WP.13)"), (_("{id} {status} by {who}").format(id=b[0], status=b[1], who=name_of(store, change.built_by))
-                                          if change.built_by else f"{b[0]} {b[1]}") if b else "",
+    out.append(("CO.2.4", _("Build (WP.13)"), (_("{id} {status} by {who}").format(id=b[0], status=code_word("status", b[1]),
+                                                                      who=name_of(store, change.built_by))
+                                          if change.built_by else f"{b[0]} {code_word('status', b[1])}") if b else "",
                 b[0] if b else ""))
     t = first("test_reports", "result")
-    out.append(("CO.3.1", _("Test report (WP.20)"), f"{t[0]} {t[1]}" if t else "", t[0] if t else ""))
+    out.append(("CO.3.1", _("Test report (WP.20)"), f"{t[0]} {code_word('result', t[1])}" if t else "",
+                t[0] if t else ""))
     approved_deploy = change.state in ("ready", "deployed", "reviewed") and (change.status == "updated" or last_row("CO.3.2"))
     out.append(("CO.3.2", _("Approve deployment"), (by("CO.3.2") or _("approved")) if approved_deploy else "", ""))
     out.append(("CO.3.4", _("Deploy"), (clock.local_text(change.deployed_at) + (_(" · before approval") if change.deployed_before_approval

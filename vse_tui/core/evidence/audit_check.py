@@ -39,6 +39,7 @@ from .due import due_items
 from .duties import (
     PERIOD_DAYS,
     SelfApproval,
+    acknowledgement_problem,
     check_of,
     counted_approvals,
     counts,
@@ -76,8 +77,8 @@ RULES = {
     "timing": N_("what happened takes time: an incident is not closed the second it opens, resources are confirmed "
               "before the planned start, a normal change is not deployed before its planned start"),
     "significant": N_("a significant incident is closed with a change request or the reason none is needed"),
-    "report": N_("an approved performance or improvement report's figures agree with the records of its period "
-              "(recomputed by reports.figures)"),
+    "report": N_("an approved performance or improvement report's figures agree with the records of its period, "
+              "counted again by the check"),
     "signature": N_("a signature verifies with the key its signer registered and held when signing; one key, one person"),
     "on-behalf": N_("an approval recorded for someone else shows how it was given: the e-mail or the scan, attached"),
     "draft": N_("a draft is approved (or withdrawn) before the records it governs are put to use"),
@@ -472,10 +473,11 @@ def _duties(store: StorePort) -> list[Finding]:
 
     out = []
     now = clock.now()
-    for rid, text, created in store.rows("acknowledgements", ["id", "mitigation", "created_at"], order="seq"):
-        why = evidence_problem(store, text or "", clock.parse_datetime(created), now)
+    for rid, text, created, chosen in store.rows("acknowledgements", ["id", "mitigation", "created_at", "check"],
+                                                 order="seq"):
+        why = evidence_problem(store, text or "", clock.parse_datetime(created), now, chosen)
         if why:
-            said = (_("{text!r}: {why}") if check_of(text or "") is None else
+            said = (_("{text!r}: {why}") if check_of(text or "", chosen) is None else
                     _("{text!r}: {why} in the last {n} days")).format(text=text, why=why, n=PERIOD_DAYS)
             out.append(Finding("mitigation", (rid,), said))
     shop_wide = ""  # a warning about no one in particular (no Service Manager) is about the roles list
@@ -504,7 +506,7 @@ def _mitigated(store: StorePort, covered: list[SelfApproval]) -> list[Finding]:
     for w in warnings(store):
         ack = w.acknowledged
         written = ack.created_at if ack is not None and ack.created_at else now
-        if ack is None or check_of(ack.mitigation) is None or evidence_problem(store, ack.mitigation, written, now):
+        if ack is None or acknowledgement_problem(store, ack, now):
             continue
         mine = [c for c in covered if c.approval.person == w.person] if w.rule == "sole-approver" else []
         said = (ngettext("{person}: {warning} ({roles}); answered by {author} on {day}: {mitigation!r}; it covers "

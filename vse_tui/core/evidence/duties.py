@@ -26,7 +26,7 @@ from ..present.labels import roles_named
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
-    from ..model.records import Approval, Record
+    from ..model.records import Approval, Record, RoleAcknowledgement
 
 PERIOD_DAYS = 92
 SECOND_LOOK_DAYS = 30  # a document approved by its own author is looked at again within this many days
@@ -38,6 +38,7 @@ class Check:
     text: str  # what the app counts, in words
     pattern: re.Pattern[str]
     evidence: Callable[[StorePort, datetime, datetime], str | None]  # None: evidence found; else why not
+    task: str = ""  # the task whose records the check counts, when a mitigation may cite it by its code
 
 
 def _closures_reviewed(store: StorePort, since: datetime, until: datetime) -> str | None:
@@ -85,7 +86,7 @@ def _documents_reviewed(store: StorePort, since: datetime, until: datetime) -> s
         for a in rec.approvals:
             if a.meaning != "approved" or not a.person or not (since <= a.at <= due):
                 continue
-            if a.person not in _writers(store, rec, a):
+            if a.person not in writers(store, rec, a):
                 continue
             looked += 1
             day = clock.to_local(a.at).date()
@@ -119,14 +120,15 @@ def _approved_records(store: StorePort) -> list[Record]:
 # the language it was written in: a shop's database moves between people of different languages).
 _CLOSURES = (r"p1|p2|incidents?|incidentes?|closures?|closed|close|cierres?|cerrad\w*|cerrar|encerra\w*|"
              r"fechad\w*|fechamentos?|clôtur\w*|clotur\w*|fermetures?|fermé\w*")
-_CHECKING = (r"review\w*|check\w*|confirm\w*|sign\w*|revis\w*|révis\w*|revue\w*|comprob\w*|verific\w*|"
-             r"vérifi\w*|firm\w*|assin\w*|contrôl\w*|confer\w*")
+_CHECKING = (r"review\w*|check\w*|confirm\w*|sign\w*|revis\w*|révis\w*|revue\w*|revoi\w*|revu\w*|relu\w*|"
+             r"reli\w*|comprob\w*|verific\w*|vérifi\w*|firm\w*|assin\w*|contrôl\w*|confer\w*")
 _CHANGES = (r"changes?|deploy\w*|cambios?|despl\w*|implanta\w*|mudanças?|mudancas?|changements?|déplo\w*|"
             r"deplo\w*|mise en production")
-_REVIEWING = r"review\w*|revis\w*|révis\w*|revue\w*|bilan\w*|examin\w*"
+_REVIEWING = r"review\w*|revis\w*|révis\w*|revue\w*|revoi\w*|revu\w*|relu\w*|reli\w*|bilan\w*|examin\w*"
 _DOCUMENTS = r"documents?|documentos?|approv\w*|aprob\w*|aprova\w*|approuv\w*"
 _SECOND_LOOK = r"second look|second review|segunda revisión|segunda revisão|segunda mirada|segundo olhar|" \
-               r"second regard|deuxième regard|seconde lecture|relecture|relu\w*|review\w*|revis\w*|révis\w*|revue\w*"
+               r"second regard|deuxième regard|seconde lecture|relecture|relu\w*|review\w*|revis\w*|révis\w*|revue\w*|" \
+               r"revoi\w*|revu\w*"
 
 
 def _both(first: str, second: str) -> re.Pattern[str]:
@@ -138,35 +140,46 @@ CHECKS = (
     Check("closure-review", N_("a second person on each P1/P2 closure (closed or confirmed by someone other than "
                                "who restored it)"), _both(_CLOSURES, _CHECKING), _closures_reviewed),
     Check("change-review", N_("a review of the changes deployed (CO.3.5)"), _both(_CHANGES, _REVIEWING),
-          _changes_reviewed),
+          _changes_reviewed, "CO.3.5"),
     Check("second-look", N_("a dated second look at each document approved by its own author: a review recorded on it "
                             "within 30 days, by an outside reviewer or by the author on a later day"),
           _both(_DOCUMENTS, _SECOND_LOOK), _documents_reviewed),
 )
+BY_KEY = {c.key: c for c in CHECKS}
+_TASK_CODE = re.compile(r"\b([A-Z]{2}\.\d\.\d)\b")
 
 
-def check_of(mitigation: str | None) -> Check | None:
-    """The countable check a mitigation names, or None."""
+def check_of(mitigation: str | None, chosen: str | None = None) -> Check | None:
+    """The countable check a mitigation names, or None: the check chosen when it was written (the
+    acknowledgement's `check`), else the task its text cites (e.g. "(CO.3.5)"), else the words of
+    a check in any language the app speaks. One function for the audit check, the evidence map,
+    the roles page and the improvement report, whatever language the mitigation is in."""
     if placeholder(mitigation):
         return None
-    return next((c for c in CHECKS if c.pattern.search(mitigation or "")), None)
+    if chosen in BY_KEY:
+        return BY_KEY[chosen]
+    text = mitigation or ""
+    cited = {m.group(1) for m in _TASK_CODE.finditer(text)}
+    by_task = next((c for c in CHECKS if c.task and c.task in cited), None)
+    return by_task or next((c for c in CHECKS if c.pattern.search(text)), None)
 
 
-def mitigation_problem(mitigation: str | None) -> str | None:
+def mitigation_problem(mitigation: str | None, chosen: str | None = None) -> str | None:
     """Why a written mitigation does not count, or None when it names a countable check."""
     if placeholder(mitigation):
         return _("its mitigation is placeholder text")
-    if check_of(mitigation) is None:
+    if check_of(mitigation, chosen) is None:
         return _("its mitigation names no check the app can count ({checks})").format(
             checks=pgettext("list separator", "; ").join(_(c.text) for c in CHECKS))
     return None
 
 
-def evidence_problem(store: StorePort, mitigation: str, written: datetime, now: datetime | None = None) -> str | None:
+def evidence_problem(store: StorePort, mitigation: str, written: datetime, now: datetime | None = None,
+                     chosen: str | None = None) -> str | None:
     """None when the mitigation's check finds its evidence in the period, else why not."""
-    check = check_of(mitigation)
+    check = check_of(mitigation, chosen)
     if check is None:
-        return mitigation_problem(mitigation)
+        return mitigation_problem(mitigation, chosen)
     now = now or clock.now()
     since = max(written, now - timedelta(days=PERIOD_DAYS))
     return check.evidence(store, since, now)
@@ -178,7 +191,7 @@ def internal_people(store: StorePort) -> set[str]:
     return approvers(store)
 
 
-def _writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
+def writers(store: StorePort, record: Record, approval: Approval) -> set[str]:
     """The people who wrote the record's content in the version `approval` approves (its creation,
     or an edit of a content item): read by version, not by time, since an approval given with a
     write carries a moment taken just before the write's own (a second apart on the real clock)."""
@@ -212,7 +225,16 @@ def mitigated_people(store: StorePort) -> set[str]:
     """The people with an acknowledged mitigation that names a countable check: in a shop of one
     approver, theirs is the answer that covers the approvals of their own documents."""
 
-    return {p for p, text in store.rows("acknowledgements", ["person", "mitigation"]) if p and check_of(text)}
+    return {p for p, text, chosen in store.rows("acknowledgements", ["person", "mitigation", "check"])
+            if p and check_of(text, chosen)}
+
+
+def acknowledgement_problem(store: StorePort, ack: RoleAcknowledgement, now: datetime | None = None) -> str | None:
+    """None when an acknowledged warning is answered by a control the app counts and the records show
+    it in the period, else why not: what the audit check, the roles page of the audit pack and the
+    improvement report all say of an acknowledgement."""
+    now = now or clock.now()
+    return evidence_problem(store, ack.mitigation, ack.created_at or now, now, ack.check)
 
 
 def approving_roles(record: Record) -> set[str]:
@@ -243,7 +265,7 @@ def self_approvals(store: StorePort, record: Record, people: set[str] | None = N
     for a in record.approvals:
         if a.meaning != "approved" or not a.person or not a.content:
             continue
-        if a.person not in _writers(store, record, a):
+        if a.person not in writers(store, record, a):
             continue
         if [p for p in people - {a.person} if roles_of(store, p) & task_roles]:
             why = _("approved in v{version} by {person}, who wrote it, while another person of the shop holds the "
@@ -287,6 +309,6 @@ def counted_approvals(store: StorePort, record: Record, people: set[str] | None 
     return Counted([a for a in record.approvals if id(a) not in ids], refused, [s for s in own if s.mitigated])
 
 
-__all__ = ["CHECKS", "PERIOD_DAYS", "SECOND_LOOK_DAYS", "Check", "Counted", "SelfApproval", "check_of", "counts", "evidence_problem",
-           "approving_roles", "counted_approvals", "internal_people", "mitigated_people", "mitigation_problem",
-           "self_approvals"]
+__all__ = ["BY_KEY", "CHECKS", "PERIOD_DAYS", "SECOND_LOOK_DAYS", "Check", "Counted", "SelfApproval", "check_of", "counts", "evidence_problem",
+           "acknowledgement_problem", "approving_roles", "counted_approvals", "internal_people", "mitigated_people", "mitigation_problem",
+           "self_approvals", "writers"]

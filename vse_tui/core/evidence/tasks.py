@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, ngettext, pgettext
 
-from ..governance.approvals import content_hash
+from ..governance.approvals import content_hash, performing
 from ..governance.approvals import state as approval_state
 from ..governance.people import area_of, roles_of
 from ..governance.process import STEPS, first_open_step
@@ -38,11 +38,11 @@ from ..governance.yearly import review_intervals
 from ..incidents.process import closes_own_work, confirmation_problem, resolver_acknowledgement
 from ..intake.mail_delivery import reached
 from ..kernel import clock
-from ..model.data import status_name, task_codes
+from ..model.data import APPROVE_TASK, status_name, task_codes
 from ..model.records import kind_of_wp
 from ..present.labels import code_word, field_words, roles_named
 from ..relationship.queries import current_customers, current_suppliers, without_suppliers
-from .duties import counted_approvals, counts, internal_people, mitigated_people
+from .duties import counted_approvals, counts, internal_people, mitigated_people, writers
 from .lapsed import lapsed_training
 from .substance import Index, kinds_words, offered, placeholder
 from .substance import problems as substance_problems
@@ -268,29 +268,37 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
 
     problems = substance_problems(ctx.substance, wp, rec.model_dump(mode="json"), rec.status, rec.id)
     needs_approval = wp.approved_status and all(s in ("approved", "updated") for s in _satisfying(wp, io))
-    performer: str | None = None
+    # the task its approval performs (GO.1.1 for a scope, CO.2.3 for a design): then the approver did
+    # the task; any other task is done by whoever wrote the record for it (its history row), and the
+    # approval is only a condition of its status
+    approves = APPROVE_TASK.get(wp.code) == task.code
+    approval: Any = None
     row = _performing_write(ctx, task, io, wp, rec)
     if needs_approval:
         st = approval_state(rec)
         if not st.current:
             problems.append(st.text)
-        else:  # the approver is who performed it: one holding the task's role, if any did
-
+        else:
             current = content_hash(rec)
             # an approval of one's own content counts as the audit check says (one function decides)
             judged = counted_approvals(ctx.store, rec, *ctx.people())
-            signers = [a.person for a in judged.counted if a.content == current and a.person]
+            counted = [a for a in judged.counted if a.content == current and a.person]
             own = [s for s in judged.refused if s.approval.content == current]
-            if own and not signers:
+            if own and not counted:
                 problems.append(problem(own[-1].why, "self-approval"))
-            at = row["at"] if row else clock.iso(ctx.now) or ""
-            performer = next((p for p in reversed(signers) if ctx.roles(p, at, task.code) & set(task.roles)),
-                             signers[-1] if signers else None)
+            performed = performing(rec, task.code, ctx.history(rec.uuid))
+            mine = [a for a in counted if any(a is p for p in performed)]
+            if approves and mine:  # the approver who performed it: one holding the task's role, if any did
+                approval = next((a for a in reversed(mine)
+                                 if ctx.roles(a.person, clock.iso(a.at) or "", task.code) & set(task.roles)),
+                                mine[-1])
     if row is None:
         problems.append(problem(_("no write on it performs {code}").format(code=task.code), "not performed"))
         return problems, None
     at = row["at"]
-    performer = performer or row.get("person")
+    performer = row.get("person")
+    if approval is not None:
+        performer, at = approval.person, clock.iso(approval.at) or at
     if not performer:
         login = row.get("os_user") or row["operator"]
         problems.append(problem(_("written by the login {login}, mapped to no person").format(login=login), "login",
@@ -301,9 +309,15 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
             problems.append(problem(_("{who} held none of {roles} and no warning was acknowledged").format(
                 who=ctx.name(performer), roles=roles_named(task.roles)), "role"))
     problems += _input_problems(ctx, task, io.wp, at)
-    return problems, {"record": rec.id, "at": at, "by": ctx.name(performer) if performer else row["operator"],
-                      "kind": rec.KIND, "what": _("created") if row["action"] == "create" else
-                      _("{field} changed").format(field=row["field"])}
+    by = ctx.name(performer) if performer else row["operator"]
+    if approval is not None:
+        what = _("approved")
+        wrote = sorted(ctx.name(p) for p in writers(ctx.store, rec, approval) - {performer})
+        if wrote:  # the approver did the task; who wrote what she approved is said too
+            by = _("{approver} (approving what {author} wrote)").format(approver=by, author=_(" and ").join(wrote))
+    else:
+        what = _("created") if row["action"] == "create" else _("{field} changed").format(field=row["field"])
+    return problems, {"record": rec.id, "at": at, "by": by, "kind": rec.KIND, "what": what}
 
 
 def _input_problems(ctx: _Context, task: Task, output_wp: str | None, at: str) -> list[str]:

@@ -23,7 +23,7 @@ from vse_tui.i18n import N_, _
 from ..kernel import clock
 from ..kernel.errors import InputError, describe_validation_error
 from ..kernel.findings import Finding
-from ..model.data import APPROVE_TASK  # the task an approval of a work product performs
+from ..model.data import ACCEPTANCES, APPROVE_TASK, approval_task  # the task an approval of a work product performs
 from ..model.records import KINDS, model_for
 from ..present.labels import code_word, roles_named
 from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
@@ -37,6 +37,23 @@ if TYPE_CHECKING:
 
 HOW = ("signature", "email", "meeting", "verbal", "other", "paper")
 ON_BEHALF_HOW = ("email", "paper")  # how an approval given elsewhere is shown: its message, or its scan
+
+def performing(record: Record, task: str, history: list[dict[str, Any]]) -> list[Approval]:
+    """The record's approvals that perform `task`: each performs the task of the write that first
+    held it (`history`, the record's), and a customer's or supplier's acceptance the task
+    `approval_task` gives it (the evaluation of a change request is the shop's approval, not the
+    customer's later acceptance, however an older version tagged it)."""
+    tasks = _approval_tasks(history)
+    out: list[Approval] = []
+    for i, a in enumerate(record.approvals):
+        if a.meaning in ACCEPTANCES:
+            done = approval_task(record.WP, a.meaning, any(b.meaning == "approved" for b in record.approvals[:i]))
+        else:
+            done = tasks.get(_approval_key(a.model_dump(mode="json")))
+        if done == task:
+            out.append(a)
+    return out
+
 
 def content_items(record: Record) -> dict[str, Any]:
     """The record's content items (data/standard's fields of its work product), as stored."""
@@ -230,7 +247,8 @@ def approve(store: StorePort, kind: str, ref: str, who: str | None = None, *, ho
     behalf = on_behalf(store, approval, how, evidence, sign)
     if sign:
         approval = signed(store, kind, rec, approval, key)
-    task = APPROVE_TASK.get(rec.WP or "")
+    # a customer's acceptance of an evaluated change is their part of the approval to deploy (CO.3.2)
+    task = approval_task(rec.WP, meaning, any(a.meaning == "approved" for a in rec.approvals))
     with store.transaction():
         if behalf:
             approval = attach_evidence(store, rec, approval, evidence or "", rec.version)
@@ -441,6 +459,16 @@ def _approval_key(entry: dict[str, Any]) -> tuple[Any, ...]:
 
 def _approval_writers(history: list[dict[str, Any]]) -> dict[tuple[Any, ...], str | None]:
     """approval -> the person who wrote the history row that first held it."""
+    return _approval_rows(history, "person")
+
+
+def _approval_tasks(history: list[dict[str, Any]]) -> dict[tuple[Any, ...], str | None]:
+    """approval -> the task of the history row that first held it."""
+    return _approval_rows(history, "task")
+
+
+def _approval_rows(history: list[dict[str, Any]], column: str) -> dict[tuple[Any, ...], str | None]:
+    """approval -> `column` of the history row that first held it."""
     out: dict[tuple[Any, ...], str | None] = {}
     for row in history:
         if not row["new_value"] or not ((row["action"] == "update" and row["field"] == "approvals")
@@ -453,7 +481,7 @@ def _approval_writers(history: list[dict[str, Any]]) -> dict[tuple[Any, ...], st
         entries = value.get("approvals") if isinstance(value, dict) else value
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict):
-                out.setdefault(_approval_key(entry), row.get("person"))
+                out.setdefault(_approval_key(entry), row.get(column))
     return out
 
 

@@ -279,6 +279,12 @@ def login_advice(login: str) -> str:
     return _("map it to its person: vse-tui people login PERSON {login}").format(login=login)
 
 
+def login_of(store: StorePort, person: str) -> str | None:
+    """The login a person (uuid) signs in with, or None: a person has one (`set_login` replaces it)."""
+    found = store.row("people", ["os_user"], {"uuid": person})
+    return (found[0] or None) if found else None
+
+
 def set_login(store: StorePort, person_ref_text: str, login: str | None) -> Person:
     """Map a login to a person (their writes are theirs from now on); one login, one person."""
     found = find_person(store, person_ref_text)
@@ -351,7 +357,7 @@ def split_reach(text: str) -> tuple[str, str]:
 
 
 __all__ = ["Caller", "Identity", "callers", "check_person_name", "check_public_key", "clean_name", "close_matches",
-           "find_person", "identify", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach",
+           "find_person", "identify", "login_of", "me", "name_key", "name_of", "person_ref", "roles_of", "set_login", "split_reach",
            "unknown_person", "unmapped_login"]
 
 

@@ -268,12 +268,16 @@ def set_roles(store: StorePort, person_uuid: str, wanted: list[tuple[str, str | 
     return store.records("role_assignments", {"person": person_uuid, "state": "active"})
 
 
-def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record: str | None = None) -> RoleAcknowledgement:
-    """Accept a warning knowingly, with a written mitigation; stored with who and when."""
+def acknowledge(store: StorePort, warning: RoleWarning, mitigation: str, record: str | None = None,
+                check: str | None = None) -> RoleAcknowledgement:
+    """Accept a warning knowingly, with a written mitigation; stored with who and when, and with the
+    countable check it names when the person chose one (`check`: a key of the checks the evidence
+    counts, core.evidence.duties.CHECKS; an unknown key counts as none), so that it counts whatever
+    language the mitigation is written in."""
     if len((mitigation or "").strip()) < 3:
         raise InputError(_("Mitigation: say how the risk is covered (e.g. 'the customer signs off every change test')"))
     return store.add(RoleAcknowledgement(rule=warning.rule, person=warning.person, roles=list(warning.roles),
-                                         record=record, mitigation=mitigation.strip()),
+                                         record=record, mitigation=mitigation.strip(), check=check or None),
                      task="GO.1.2" if record is None else None)
 
 
@@ -305,7 +309,7 @@ def answer_sole_approver(store: StorePort, how: str, reviewer: str = "", days: i
                  "{days} days, and record the review on it.").format(days=days)
     else:
         raise InputError(_("Second look: choose who looks again ({choices})").format(choices=", ".join(SECOND_LOOKS)))
-    return acknowledge(store, warning, text)
+    return acknowledge(store, warning, text, check="second-look")
 
 
 def role_rows(store: StorePort) -> list[dict[str, Any]]:

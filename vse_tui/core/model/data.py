@@ -60,6 +60,20 @@ APPROVE_TASK = {
     "WP.11": "CO.2.1", "WP.08": "GO.1.2", "WP.15": "GO.1.1", "WP.16": "CO.2.3", "WP.12": "CO.1.3",
     "WP.01": "GO.1.1",
 }
+ACCEPTANCES = ("accepted by the customer", "accepted by the supplier")
+# The task a customer's (supplier's) acceptance performs when the record was already approved by the
+# shop: their acceptance of an evaluated change request is their part of the approval to deploy
+# (CO.3.2, whose roles are CM and CUS), not the evaluation (CO.2.1) Kim made before.
+LATER_ACCEPTANCE_TASK = {"WP.11": "CO.3.2"}
+
+
+def approval_task(wp: str | None, meaning: str, approved_before: bool) -> str | None:
+    """The task an approval of a record of `wp` performs: `APPROVE_TASK`, but for a customer's or
+    supplier's acceptance given once the shop had approved the record (`approved_before`), the task
+    of `LATER_ACCEPTANCE_TASK` where the work product has one."""
+    if meaning in ACCEPTANCES and approved_before and (wp or "") in LATER_ACCEPTANCE_TASK:
+        return LATER_ACCEPTANCE_TASK[wp or ""]
+    return APPROVE_TASK.get(wp or "")
 
 
 @cache

@@ -45,6 +45,15 @@ class Field:
     note: str = ""  # a line under the field: a rule it must meet, said before saving
 
 
+def check_field() -> Field:
+    """The countable check a mitigation names, chosen from a list: what the audit check counts,
+    whatever language the mitigation is written in (blank: none of these)."""
+    # here, not at the top: the checks load the evidence rules
+    from vse_tui.core.evidence.duties import CHECKS
+
+    return Field("check", _("Check the app counts"), "select", None, [(_(c.text), c.key) for c in CHECKS])
+
+
 def person_options(store, affiliation: str | None = "internal", organisation: str | None = None) -> list[tuple[str, str]]:
     """People to choose from (a picker: type to jump): the shop's, or contacts (of one organisation)."""
     where: dict[str, Any] = {"state": "active"}

@@ -6,28 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Static
 
 from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal
-
-KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pagedown": "PgDn",
-             "pageup": "PgUp", "tab": "Tab", "shift+tab": "Shift+Tab", "space": "Space", "delete": "Del",
-             "home": "Home", "end": "End", "backspace": "Backspace"}
-
-
-def key_label(key: str) -> str:
-    """A binding's keys as a person reads them: arrows as arrows, ctrl+s as ^s, never a key's name
-    such as "question_mark" or "left_square_bracket"."""
-    names = []
-    for k in (k.strip() for k in key.split(",")):
-        if k.startswith("ctrl+") and k not in KEY_NAMES:
-            names.append("^" + KEY_NAMES.get(k[5:], format_key(k[5:])))
-        else:
-            names.append(KEY_NAMES.get(k, format_key(k)))
-    return ", ".join(names)
+from vse_tui.widgets.keys import key_label
 
 
 class KeysScreen(OnceModal):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -24,12 +25,12 @@ from vse_tui.core.model.queries import ListField, count_matching, list_rows
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.fields import hours_text
-from vse_tui.core.present.labels import code_word, roles_listed
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.core.present.labels import code_word
+from vse_tui.i18n import N_, _, formats, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import SearchableList
-from vse_tui.screens.common.forms import Field, FormScreen, new_record_fields, preview_for
+from vse_tui.screens.common.forms import Field, FormScreen, check_field, new_record_fields, preview_for
 from vse_tui.screens.common.guide import SCREEN_KINDS
 from vse_tui.screens.common.kinds import kind_name, kinds_name
 from vse_tui.screens.control.records import CalendarScreen, new_change, new_entry
@@ -48,7 +49,13 @@ Column = tuple[str, str | ListField, int, Callable[[Any], str] | None]
 
 
 def _day(value):
-    return clock.local_text(clock.parse_datetime(value), with_time=False) if value and "T" in value else (value or "")
+    """A moment on its local day, or a stored day ("2026-12-17"), as the language writes a date."""
+    if value and "T" in value:
+        return clock.local_text(clock.parse_datetime(value), with_time=False)
+    try:
+        return formats.date_text(date.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return value or ""
 
 
 def _role(value):
@@ -80,21 +87,21 @@ BASE_COLUMNS: list[Column] = [(N_("id"), "id", 9, None), (N_("title"), "title", 
 COLUMNS: dict[str, list[Column]] = {
     "services": [(N_("id"), "id", 8, None), (N_("name"), "title", 18, None), (N_("catalogue"), "catalogue", 10, None),
                  (N_("status"), "status", 8, None), (N_("hours"), HOURS, 13, _hours),
-                 (N_("review"), "review_date", 10, None)],
+                 (N_("review"), "review_date", 10, _day)],
     "customer_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
                             (N_("customer"), ListField("customer", names="customers"), 14, None),
                             (N_("status"), "status", 8, None),
-                            (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
+                            (N_("review"), "review_date", 10, _day), (N_("ends"), "end_date", 10, _day)],
     "supplier_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
                             (N_("supplier"), ListField("supplier", names="suppliers"), 14, None),
                             (N_("status"), "status", 8, None),
-                            (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
+                            (N_("review"), "review_date", 10, _day), (N_("ends"), "end_date", 10, _day)],
     "change_requests": [(N_("id"), "id", 8, None), (N_("title"), "title", 22, None), (N_("type"), "change_type", 9, None),
                         (N_("status"), "status", 8, None), (N_("state"), "state", 9, None),
                         (N_("planned"), "planned_at", 10, _day)],
     "configuration_items": [(N_("id"), "id", 8, None), (N_("name"), "title", 22, None), (N_("type"), "ci_type", 10, None),
                             (N_("status"), "status", 8, None), (N_("state"), "state", 10, None),
-                            (N_("expiry"), "expiry_date", 10, None)],
+                            (N_("expiry"), "expiry_date", 10, _day)],
     "feedback": [(N_("id"), "id", 7, None), (N_("what they said"), "title", 30, None),
                  (N_("type"), "feedback_type", 10, None), (N_("step"), "state", 12, None),
                  (N_("received"), "received_at", 10, _day)],
@@ -377,16 +384,12 @@ class GovernanceScreen(ProcessScreen):
             return
         text = Text(str(about.render()) + "\n")
         for w in found:
-            roles = roles_listed(w.roles)
+            head = w.headline()  # the person, the rule and its roles by name, as the CLI and the setup say it
             if w.acknowledged:
-                said = _("{warning} ({roles}) · acknowledged: {mitigation}").format(
-                    warning=w.text.name, roles=roles, mitigation=w.acknowledged.mitigation)
+                said = _("{warning} · acknowledged: {mitigation}").format(warning=head, mitigation=w.acknowledged.mitigation)
             else:
-                said = _("{warning} ({roles}): {why} Instead: {instead} ({key} acknowledges)").format(
-                    warning=w.text.name, roles=roles, why=w.text.why, instead=w.text.instead,
-                    key=self.key_for("acknowledge"))
-            if w.person_name:  # as the language sets a name apart (French: "Sam Ortiz : ...")
-                said = _("{person}: {warning}").format(person=w.person_name, warning=said)
+                said = _("{warning}: {why} Instead: {instead} ({key} acknowledges)").format(
+                    warning=head, why=w.text.why, instead=w.text.instead, key=self.key_for("acknowledge"))
             text.append("▲ " + said + "\n", style="green" if w.acknowledged else "bold dark_orange")
         about.update(text)
 
@@ -411,8 +414,8 @@ class GovernanceScreen(ProcessScreen):
                 self.notify(_("Warning acknowledged; it stays visible with your mitigation"))
                 self.reload()
 
-        self.app.push_screen(FormScreen([Field("mitigation", _("Mitigation"), "text", "", required=True)],
-                                        lambda v: acknowledge(self.store, w, v["mitigation"]),
+        self.app.push_screen(FormScreen([Field("mitigation", _("Mitigation"), "text", "", required=True), check_field()],
+                                        lambda v: acknowledge(self.store, w, v["mitigation"], check=v.get("check")),
                                         _("Acknowledge: {warning}").format(warning=w.text.name),
                                         info=_("{person}: {warning}").format(person=w.person_name, warning=w.text.why)
                                         if w.person_name else w.text.why),

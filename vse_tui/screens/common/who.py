@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
-from vse_tui.core.governance.people import FIRST_ROLES, set_login
+from vse_tui.core.governance.people import FIRST_ROLES, login_of, set_login
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.i18n import N_, _
 from vse_tui.screens.common.base import OnceModal, after_typing
-from vse_tui.screens.common.forms import next_line
+from vse_tui.screens.common.forms import ConfirmScreen, next_line
 from vse_tui.widgets.choice import Tick
 from vse_tui.widgets.picker import Picker
 
@@ -102,9 +102,15 @@ class WhoScreen(OnceModal):
                 chosen = self.query_one("#who-person", Picker).value
                 if chosen is None:
                     raise VseError(_("Choose who you are"))
-                if self.query_one("#who-remember", Switch).value:
-                    set_login(store, str(chosen), store.actor.os_user)
-                store.actor = store.actor.as_person(str(chosen), self.people[str(chosen)])
+                uuid, name, login = str(chosen), self.people[str(chosen)], store.actor.os_user
+                # the person chosen writes from now on, the mapping of the login too (not "mapped to nobody")
+                store.actor = store.actor.as_person(uuid, name)
+                if self.query_one("#who-remember", Switch).value and login:
+                    had = login_of(store, uuid)
+                    if had and had != login:  # a person has one login: never take theirs silently
+                        self._ask_to_replace(uuid, name, login, had)
+                        return
+                    set_login(store, uuid, login)
             else:
                 # here, not at the top: importing it loads pydantic
                 from vse_tui.core.governance.roles import add_person
@@ -120,6 +126,24 @@ class WhoScreen(OnceModal):
             self.query_one("#who-error", Static).update(Text(str(exc)))
             return
         self.dismiss(store.actor.person)
+
+    def _ask_to_replace(self, person: str, name: str, login: str, had: str) -> None:
+        """Map the login to a person who has another one only when told to (one login a person)."""
+
+        def answered(yes: bool | None) -> None:
+            store = self.app.store
+            if yes:
+                try:
+                    set_login(store, person, login)
+                except VseError as exc:
+                    self.query_one("#who-error", Static).update(Text(str(exc)))
+                    return
+            self.dismiss(store.actor.person)
+
+        self.app.push_screen(ConfirmScreen(_(
+            "{name} already uses the login {had}, and a person has one login. Make {login} {name}'s login instead? "
+            "Then {had} is nobody's until it is given again (People screen). Answer no to work as {name} now "
+            "without remembering {login}.").format(name=name, had=repr(had), login=repr(login))), answered)
 
     def action_later(self) -> None:
         self.dismiss(None)

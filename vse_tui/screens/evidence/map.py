@@ -20,6 +20,7 @@ from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import Field, FormScreen
 from vse_tui.screens.evidence.why import AuditFindingsScreen, TaskWhyScreen
 from vse_tui.screens.evidence.words import STATE_NAMES
+from vse_tui.widgets.keys import key_name
 
 MARK = {"done": ("✓", "green"), "partly done": ("◐", "dark_orange"), "not started": ("✗", "red"),
         "stale": ("⟳", "dark_orange")}
@@ -166,7 +167,7 @@ class EvidenceScreen(BaseScreen):
             lines.append(ngettext("not yet: {why} (and {n} more)", "not yet: {why} (and {n} more)", more).format(
                 why=failing[0], n=more) if more else _("not yet: {why}").format(why=failing[0]))
         lines.append(_("{why_key}: why   {open_key}: open the evidence   {audit_key}: audit check").format(
-            why_key="Enter", open_key="o", audit_key="a"))
+            why_key=key_name("enter"), open_key="o", audit_key="a"))
         detail.update(Text("\n".join(lines)))
 
     def _heading_detail(self, code: str) -> Text:

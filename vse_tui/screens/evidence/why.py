@@ -96,6 +96,16 @@ class _LinesScreen(BaseScreen):
         go_back(self)
 
 
+def check_text(check) -> tuple[str, str]:
+    """An input or output of a task as its why line says it: what it needs and what was found, each
+    status in words as the map says it ("WP.11 …: needs draft", "found none")."""
+    needed = [code_word("status", s) for s in check.needed]
+    needs = (_(" or ").join(needed) if check.any_of else ", ".join(needed))
+    found = ", ".join(code_word("status", s) for s in check.found)
+    return (_("{wp} {name}: needs {statuses}").format(wp=check.wp, name=_(check.name), statuses=needs),
+            _("found {statuses}").format(statuses=found) if found else _("found none"))
+
+
 class TaskWhyScreen(_LinesScreen):
     """One task of the evidence map: its state, each rule that decided it, its inputs and outputs."""
 
@@ -129,12 +139,9 @@ class TaskWhyScreen(_LinesScreen):
             for c in checks:
                 if not c.wp:
                     continue
-                needed = [code_word("status", s) for s in c.needed]  # a status in words, as the map says it
-                needs = (_(" or ").join(needed) if c.any_of else ", ".join(needed))
-                found_text = ", ".join(code_word("status", s) for s in c.found) or _("none")
+                needs, found_text = check_text(c)
                 text = Text.assemble(("✓ " if c.ok else "✗ ", "green" if c.ok else "red"), (f"{label} ", "dim"),
-                                     _("{wp} {name}: needs {statuses}").format(wp=c.wp, name=_(c.name), statuses=needs),
-                                     (pgettext("list separator", "; ") + _("found {statuses}").format(statuses=found_text), "dim"))
+                                     needs, (pgettext("list separator", "; ") + found_text, "dim"))
                 lines.append((text, [c.ref] if c.ref else []))
         for note in t.notes:
             lines.append((Text("· " + note, style="dim"), []))

@@ -18,7 +18,7 @@ from vse_tui.core.kernel.errors import InputError
 from vse_tui.i18n import N_, _, formats, ngettext
 from vse_tui.screens.common.base import OnceModal
 from vse_tui.screens.common.forms import Field, FormScreen
-from vse_tui.widgets.keys import KeyHint
+from vse_tui.widgets.keys import KeyHint, key_word
 
 # a training record's state (core.evidence.lapsed decides it) as the list says it
 STATE_WORDS = {"planned": N_("planned"), "met": N_("met"), "lapsed": N_("lapsed")}
@@ -60,7 +60,7 @@ class TrainingDueScreen(OnceModal):
                 yield Static(Text(_("No training recorded. Training needs are set per role in the setup (g, w: "
                                     "Resources)."), style="dim"))
             yield KeyHint([("met", _("records it met")), ("renew", _("renews it")), ("close", _("closes"))],
-                          extra=_("enter opens the record"))
+                          extra=_("{enter} opens the record").format(enter=key_word("enter")))
 
     def _highlighted(self) -> str | None:
         try:

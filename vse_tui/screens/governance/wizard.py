@@ -39,6 +39,7 @@ from vse_tui.screens.common.forms import (
     Field,
     FormScreen,
     build_widget,
+    check_field,
     how_field,
     last_line,
     next_line,
@@ -550,8 +551,8 @@ class WizardScreen(BaseScreen):
         rule = RULES[warning.rule]
 
         def save(values: dict) -> object:
-            done = acknowledge(self.store, warning, values["mitigation"])
-            why = mitigation_problem(values["mitigation"])
+            done = acknowledge(self.store, warning, values["mitigation"], check=values.get("check"))
+            why = mitigation_problem(values["mitigation"], values.get("check"))
             if why:  # kept as written, but said now rather than at the audit
                 self.notify(_("Acknowledged, but the audit check will question it: {why}.").format(why=why),
                             severity="warning", timeout=10)
@@ -559,7 +560,7 @@ class WizardScreen(BaseScreen):
 
         checks = listed(_(check.text) for check in CHECKS)
         self.app.push_screen(FormScreen(
-            [Field("mitigation", _("Mitigation"), "text", "", required=True)], save,
+            [Field("mitigation", _("Mitigation"), "text", "", required=True), check_field()], save,
             _("Acknowledge: {warning}").format(warning=_(rule.name)),
             info=(_("{person}: {warning}").format(person=warning.person_name, warning=_(rule.why))
                   if warning.person_name else _(rule.why)) + " " + _(

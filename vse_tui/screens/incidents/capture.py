@@ -18,6 +18,7 @@ from vse_tui.i18n import N_, _, pgettext
 from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing
 from vse_tui.screens.common.forms import ConfirmScreen
 from vse_tui.widgets.choice import Choice, Mark
+from vse_tui.widgets.keys import key_word
 from vse_tui.widgets.picker import Picker, filter_options
 
 LEVELS = ("high", "medium", "low")
@@ -143,8 +144,8 @@ class QuickCapture(OnceModal):
     def on_mount(self) -> None:
         self.matrix = core.priority_matrix(self.app.store)
         self.query_one("#keys", Static).update(Text(
-            _("{save} Save   {cancel} Cancel   tab next field   type a name in a list to narrow it").format(
-                save=self.key_for("save"), cancel=self.key_for("cancel")), style="dim"))
+            _("{save} Save   {cancel} Cancel   {tab} next field   type a name in a list to narrow it").format(
+                tab=key_word("tab"), save=self.key_for("save"), cancel=self.key_for("cancel")), style="dim"))
         self._fit_labels()
         self.query_one("#summary", Input).focus()
         self._update_priority()

@@ -30,6 +30,7 @@ from vse_tui.screens.common.base import BaseScreen, OnceModal, after_typing, go_
 from vse_tui.screens.common.forms import ConfirmScreen, Field, FormScreen, person_field
 from vse_tui.screens.common.record import RecordScreen
 from vse_tui.widgets.choice import Choice, Mark
+from vse_tui.widgets.keys import key_word
 from vse_tui.widgets.picker import Picker
 from vse_tui.widgets.sparkline import sparkline
 
@@ -87,8 +88,8 @@ class FeedbackCapture(OnceModal):
 
     def on_mount(self) -> None:
         self.query_one("#keys", Static).update(Text(
-            _("{save} Save   {cancel} Cancel   tab next field").format(save=self.key_for("save"),
-                                                                        cancel=self.key_for("cancel")), style="dim"))
+            _("{save} Save   {cancel} Cancel   {tab} next field").format(
+                tab=key_word("tab"), save=self.key_for("save"), cancel=self.key_for("cancel")), style="dim"))
         self.query_one("#description", Input).focus()
 
     def action_save(self) -> None:

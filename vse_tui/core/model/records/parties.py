@@ -119,6 +119,7 @@ class RoleAcknowledgement(Record):
     roles: list[str] = Field(default_factory=new_list)
     record: str | None = None  # uuid of a record, for a rule met at the moment of work
     mitigation: str = Field(min_length=3)
+    check: str | None = None  # the countable check the mitigation names, as chosen (core.evidence.duties.CHECKS)
 
 
 class Attachment(Record):
