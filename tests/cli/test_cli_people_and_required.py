@@ -126,3 +126,24 @@ def test_people_add_says_the_roles_given_by_their_names(tmp_path, capsys):
     finally:
         i18n.set_language("en")
     assert capsys.readouterr().out.strip() == "PER-0001  Gestionnaire des services, Praticien des incidents"
+
+
+def test_every_group_without_its_action_is_a_usage_error(tmp_path, capsys):
+    """`vse-tui roles` (any group) with no action names what is missing and exits 2, as every other
+    missing argument does."""
+    groups = [name for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction)
+              for name, sub in action.choices.items()
+              if any(isinstance(a, argparse._SubParsersAction) and a.required for a in sub._actions)]
+    assert "roles" in groups and "change" in groups
+    for group in groups:
+        assert main([group, "--db", str(tmp_path / "x.db")]) == 2, group
+        assert "--help" in capsys.readouterr().err, group
+
+
+def test_a_choice_shows_the_words_of_the_language_it_accepts(pt_br, capsys):
+    """--impact and --urgency show their words in the help (codes stay what is stored, and accepted)."""
+    with pytest.raises(SystemExit):
+        main(["incident", "add", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--impact {alto,médio,baixo}" in out and "--urgency {alta,média,baixa}" in out, out
+    assert "{high,medium,low}" not in out

@@ -404,3 +404,20 @@ def test_the_path_says_a_records_status_in_words(shop):
         i18n.set_language("en")
     assert shown["CO.2.3"].endswith(" approuvé") and shown["CO.3.1"].endswith(" réussi"), shown
     assert "approved" not in shown["CO.2.3"] and "pass" not in shown["CO.3.1"]
+
+
+def test_the_schedule_nobody_approved_is_named_with_how_to_approve_it(shop):
+    """The app's own change schedule document, never approved: CO.2.2 and the audit check say which
+    record it is and how to approve it, not "not approved" alone."""
+    from vse_tui.core.evidence.audit_check import audit_check
+    from vse_tui.core.evidence.guide import record_steps
+
+    store = shop[0]
+    ch = changes.request(store, "Swap NAS disk", cis=["NAS"], purpose="A disk reports errors")
+    changes.evaluate(store, ch.id, True, who="Kim", how="email")
+    changes.schedule(store, ch.id, "2026-11-28 07:00", "2026-11-28 08:00")
+    doc = changes.schedule_document(store)
+    said = f"change schedule {doc.id} not approved (ctrl+p {doc.id}, a approves)"
+    step = next(s for s in record_steps(store, store.get("change_requests", ch.id)) if s.task == "CO.2.2")
+    assert said in step.new, step.new
+    assert said in [f.what for f in audit_check(store) if doc.id in f.records]

@@ -63,3 +63,34 @@ def test_every_core_message_has_its_translation(speaking):
             wanted = sorted(set(re.findall(r"\{[^{}]*\}", msgid)))
             for form in forms:
                 assert sorted(set(re.findall(r"\{[^{}]*\}", form))) == wanted, (language, msgid, form)
+
+
+@pytest.mark.parametrize(("lang", "three", "roles"), [
+    ("en", "a, b or c", "Customer, Management of the VSE or Supplier"),
+    ("es", "a, b o c", "Cliente, Dirección de la empresa o Proveedor"),
+    ("pt_BR", "a, b ou c", None),
+    ("fr", "a, b ou c", None),
+])
+def test_alternatives_are_joined_as_the_language_lists_them(lang, three, roles):
+    """"Cliente, Dirección de la empresa o Proveedor", not "Cliente o Dirección de la empresa o Proveedor"."""
+    from vse_tui.core.present.labels import roles_either
+
+    with i18n.using(lang):
+        assert i18n.either(["a", "b", "c"]) == three and i18n.either(["a"]) == "a"
+        if roles:
+            assert roles_either(["CUS", "MGT", "SUP"]) == roles
+
+
+def test_spanish_words_a_first_day_reads():
+    """Plurals, a test passed, the one word for the Service Manager."""
+    from vse_tui.core.model.data import role_name
+    from vse_tui.core.present.labels import code_word
+
+    with i18n.using("es"):
+        assert i18n.ngettext("Reviews due ({n} overdue)", "Reviews due ({n} overdue)", 1).format(n=1) \
+            == "Revisiones pendientes (1 vencida)"
+        assert i18n.ngettext("{n} document still to write in your words", "{n} documents still to write in your words",
+                             3).format(n=3) == "Faltan 3 documentos por escribir con sus propias palabras"
+        assert code_word("result", "pass") == "superada"
+        assert role_name("SM") == "Gerente de servicios"
+        assert "Gerente de servicios" in i18n._("A Service Manager is required")

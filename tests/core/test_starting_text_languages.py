@@ -140,3 +140,20 @@ def test_an_improvement_reports_figures_are_stored_by_key_and_shown_in_words(sto
         assert words in shown, shown
     assert report.figures == figures  # the keys stay as stored: a later check reads them back
     assert "changes deployed: 1" in item_text(report, "figures", {})
+
+
+@pytest.mark.parametrize(("lang", "start", "never"), [
+    ("en", "The text offered is a start", "defaults suit"),
+    ("es", "El texto propuesto es un punto de partida", "sirven a una empresa"),
+    ("pt_BR", "O texto proposto é um ponto de partida", "servem para uma empresa"),
+    ("fr", "Le texte proposé est un point de départ", "conviennent à une petite"),
+])
+def test_the_policy_step_calls_its_starting_text_a_start_not_a_fit(lang, start, never):
+    """The step's guidance agrees with the evidence rule (the app's starting text is not evidence):
+    it asks for the shop's own words, never says the defaults will do."""
+    from vse_tui.i18n import _
+
+    policy = next(s for s in gov.STEPS if s.key == "policy")
+    with using(lang):
+        said = _(policy.why)
+    assert start in said and never not in said, said

@@ -34,3 +34,26 @@ async def test_a_record_forms_choice_list_shows_words_in_spanish_and_saves_the_c
     finally:
         i18n.set_language("en")
     assert app.store.get("configuration_items", ci.id).ci_type == "network"
+
+
+def test_every_choice_list_has_a_prompt_in_the_language_spoken():
+    """Textual's own prompt is the English "Select": every Select the app makes names its own, and a
+    form's says the field's hint, or "(none)", in the language spoken."""
+    import ast
+    from pathlib import Path
+
+    from vse_tui.screens.common.forms import Field, build_widget
+
+    root = Path(__file__).parents[2] / "vse_tui"
+    bare = [f"{path.relative_to(root)}:{node.lineno}" for folder in ("screens", "widgets")
+            for path in sorted((root / folder).rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Select"
+            and "prompt" not in {k.arg for k in node.keywords}]
+    assert not bare, bare
+    i18n.set_language("es")
+    try:
+        assert build_widget(Field("template", "Preaprobado", "select", None, [("CHG-0001 x", "CHG-0001")])
+                            ).prompt == "(ninguno)"
+    finally:
+        i18n.set_language("en")

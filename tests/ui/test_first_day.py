@@ -383,7 +383,7 @@ async def test_the_first_day(make_app, tmp_path, size):
             assert f"press {key}" in asked(app), (key, asked(app))
             await keys(pilot, key)
             await form(pilot, **values)
-        assert "CO.2.2: CSC-0001 not approved (ctrl+p CSC-0001 opens it)." in asked(app), asked(app)
+        assert "CO.2.2: change schedule CSC-0001 not approved (ctrl+p CSC-0001, a approves)." in asked(app), asked(app)
         await by_palette(pilot, "CSC-0001")
         await approve(pilot)
         await by_palette(pilot, "CHG-0001")

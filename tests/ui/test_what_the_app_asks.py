@@ -259,8 +259,10 @@ async def test_a_change_deployed_without_an_item_and_reviewed_shows_every_step(m
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+        assert "It updates no configuration item." in str(app.screen.question)  # a sentence of its own
         await pilot.press("y")
         await pilot.pause()
+        assert f"{ch.id} deployed; no configuration item updated" in said, said
         await pilot.press("o")
         await pilot.pause()
         await _save(pilot, outcome="Went as planned, no one noticed")

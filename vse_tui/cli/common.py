@@ -91,6 +91,13 @@ class Choices:
         codes = [str(c) for c in action.choices or []]
         choices = cls(codes, words)
         action.type = choices
+        # an option shows the words of the language spoken, which it accepts as well as the codes
+        # (--impact {alta,media,baja}); a word of several words is shown by its code (argparse
+        # cannot wrap a usage line whose metavar holds a space)
+        said_as = [choices.word(code) for code in codes]
+        if (action.option_strings and action.metavar is None and language() != SOURCE_LANGUAGE
+                and not any(" " in w or "," in w for w in said_as)):
+            action.metavar = "{" + ",".join(said_as) + "}"
         said = choices.listing()
         if said and action.help and action.help is not argparse.SUPPRESS:
             action.help = _("{help}: {choices}").format(help=action.help, choices=said.replace("%", "%%"))

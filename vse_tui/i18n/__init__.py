@@ -282,6 +282,15 @@ def listed(parts: Iterable[str]) -> str:
     return pgettext("list separator", "; ").join(parts)
 
 
+def either(parts: Iterable[str]) -> str:
+    """Alternatives as a sentence offers them: "a, b or c", the language's own "or" before the last
+    (one function for every list of choices, roles or keys a person reads)."""
+    items = list(parts)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + _(" or ") + items[-1]
+
+
 def pgettext(context: str, message: str) -> str:
     catalogue = load(_language)
     if catalogue is None:

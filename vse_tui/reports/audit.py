@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from vse_tui.i18n import _, pgettext
+from vse_tui.i18n import _, either, pgettext
 
 from ..core.evidence.tasks import TaskEvidence, summary
 from ..core.kernel import clock
@@ -21,7 +21,8 @@ def audit_json(tasks: list[TaskEvidence]) -> dict:
 
 
 def _status(check) -> str:
-    need = (_(" or ") if check.any_of else _(" and ")).join(words.status(code) for code in check.needed)
+    needed = [words.status(code) for code in check.needed]
+    need = either(needed) if check.any_of else _(" and ").join(needed)
     mark = pgettext("value", "yes") if check.ok else pgettext("value", "no")
     cond = f" ({check.condition})" if check.condition else ""
     return _("{wp} {statuses}: {answer}").format(wp=check.wp, statuses=need + cond, answer=mark)

@@ -145,7 +145,7 @@ class DashboardScreen(BaseScreen):
         overdue = sum(1 for i in items if i.days(today) < 0)
 
         conflicts = open_conflicts(self.store)
-        title = _("Reviews due ({n} overdue)").format(n=overdue)
+        title = ngettext("Reviews due ({n} overdue)", "Reviews due ({n} overdue)", overdue).format(n=overdue)
         if conflicts:
             title += " · " + ngettext("{n} merge conflict", "{n} merge conflicts", len(conflicts)).format(
                 n=len(conflicts))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import N_, _, formats, listed, ngettext
 
-from ..governance.approvals import check_on_behalf, check_signatures, content_hash, role_warning
+from ..governance.approvals import check_on_behalf, check_signatures, content_hash, not_approved, role_warning
 from ..governance.approvals import state as approval_state
 from ..governance.people import login_advice
 from ..incidents.process import closes_own_work, confirmation_problem
@@ -274,7 +274,7 @@ def _approvals(store: StorePort, standard: Standard) -> tuple[list[Finding], lis
                 continue
             st = approval_state(rec)
             if not st.current:
-                out.append(Finding("approval-stale", (rec.id,), st.text))
+                out.append(Finding("approval-stale", (rec.id,), st.text if st.latest is not None else not_approved(rec)))
             for a in rec.approvals:
                 if a.meaning.startswith("accepted by") or not a.person:
                     continue

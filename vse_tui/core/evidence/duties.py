@@ -22,7 +22,7 @@ from ..governance.approvals import APPROVE_TASK, content_items
 from ..governance.people import approvers, roles_of
 from ..kernel import clock
 from ..kernel.placeholder import counts, placeholder
-from ..present.labels import roles_named
+from ..present.labels import roles_either
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -273,7 +273,7 @@ def self_approvals(store: StorePort, record: Record, people: set[str] | None = N
         elif people - {a.person}:  # another could approve other documents, not this one
             why = _("approved in v{version} by {person}, who wrote it, while nobody else holds the approving role "
                     "({roles}): give one of these roles to someone else, or have someone else write it").format(
-                version=a.version, person=a.by, roles=roles_named(sorted(task_roles), _(" or ")))
+                version=a.version, person=a.by, roles=roles_either(sorted(task_roles)))
         elif a.person not in mitigated:
             why = _("approved in v{version} by {person}, who wrote it, in a one-person shop with no compensating "
                     "control acknowledged: answer the one-person warning with a dated second look (the setup's "

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import LANGUAGES, _, formats, load, ngettext, pgettext
+from vse_tui.i18n import LANGUAGES, _, either, formats, load, ngettext, pgettext
 
 from ..governance.process import starting_messages
 from ..governance.starting_text import STARTING_TEXT
@@ -125,7 +125,7 @@ def starting_texts() -> dict[str, frozenset[str]]:
 def kinds_words(kinds: tuple[str, ...] | list[str]) -> str:
     """Kinds of record inside a sentence, in the person's language: "role assignment or person"."""
 
-    return _(" or ").join(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
+    return either(_(BY_KIND[k].LABEL).lower() if k in BY_KIND else k.rstrip("s").replace("_", " ")
                           for k in kinds)
 
 

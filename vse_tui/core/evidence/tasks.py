@@ -28,9 +28,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.i18n import N_, _, either, ngettext, pgettext
 
-from ..governance.approvals import content_hash, performing
+from ..governance.approvals import content_hash, not_approved, performing
 from ..governance.approvals import state as approval_state
 from ..governance.people import area_of, roles_of
 from ..governance.process import STEPS, first_open_step
@@ -40,7 +40,7 @@ from ..intake.mail_delivery import reached
 from ..kernel import clock
 from ..model.data import APPROVE_TASK, status_name, task_codes
 from ..model.records import kind_of_wp
-from ..present.labels import code_word, field_words, roles_named
+from ..present.labels import code_word, field_words, roles_either, roles_named
 from ..relationship.queries import current_customers, current_suppliers, without_suppliers
 from .duties import counted_approvals, counts, internal_people, mitigated_people, writers
 from .lapsed import lapsed_training
@@ -277,7 +277,7 @@ def _record_problems(ctx: _Context, task: Task, io: TaskIO, wp: WorkProduct, rec
     if needs_approval:
         st = approval_state(rec)
         if not st.current:
-            problems.append(st.text)
+            problems.append(st.text if st.latest is not None else not_approved(rec))
         else:
             current = content_hash(rec)
             # an approval of one's own content counts as the audit check says (one function decides)
@@ -609,10 +609,10 @@ def describe(task: Task, standard: Standard | None = None) -> str:
     if task.code == "IN.1.1":
         return _("every holder of a role of the shop has training recorded as met (WP.08's training, its requirement "
                  "no placeholder text), recorded with IN.1.1 by a holder of {roles}").format(
-                     roles=roles_named(task.roles, _(" or ")))
+                     roles=roles_either(task.roles))
     if task.code == "IN.1.2":
         return _("nobody's training or competence has lapsed, and a renewal was recorded with IN.1.2 by a holder of "
-                 "{roles}").format(roles=roles_named(task.roles, _(" or ")))
+                 "{roles}").format(roles=roles_either(task.roles))
     parts = []
     for io in wanted(task):
         wp = standard.wp(io.wp or "")
@@ -640,7 +640,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
         parts.append(text)
     inputs = [f"{io.wp} {io.status_text}" for io in task.inputs if io.wp and not io.condition]
     out = pgettext("list separator", "; ").join(parts) + _("; performed by a holder of {roles} (or with an acknowledged warning)").format(
-        roles=roles_named(task.roles, _(" or ")))
+        roles=roles_either(task.roles))
     if inputs:
         out += _("; with its inputs {inputs} at that time").format(inputs=", ".join(inputs))
     if task.code in SPECIFIC_TEXT:
@@ -655,7 +655,7 @@ def describe(task: Task, standard: Standard | None = None) -> str:
 def _statuses_text(io: TaskIO) -> str:
     """An output's statuses as a person reads them: "approved or updated" in their language."""
     shown = [status_name(s) for s in io.statuses]
-    return _(" or ").join(shown) if io.any_of else _(" and ").join(shown)
+    return either(shown) if io.any_of else _(" and ").join(shown)
 
 
 def _substance_words(wp: WorkProduct, item: str) -> str:

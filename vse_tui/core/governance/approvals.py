@@ -188,6 +188,14 @@ def state(record: Record) -> State:
     return State(None, False, _("not approved"))
 
 
+def not_approved(record: Record) -> str:
+    """A record nobody approved, said with what it is and how to approve it (a line of the evidence
+    map and of the audit check: "not approved" alone does not say which record, the app's own
+    change schedule for one)."""
+    return _("{what} {ref} not approved (ctrl+p {ref}, a approves)").format(
+        what=_(type(record).LABEL).lower(), ref=record.id)
+
+
 MEANINGS = {"approved": N_("approved"), "reviewed": N_("reviewed"),
             "accepted by the customer": N_("accepted by the customer"),
             "accepted by the supplier": N_("accepted by the supplier")}
@@ -584,6 +592,6 @@ def _value(model: type[Record], name: str, raw: str | None) -> Any:
         return raw
 
 
-__all__ = ["attach_evidence", "on_behalf", "APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "State", "allowed_signers", "approve", "bind",
+__all__ = ["attach_evidence", "not_approved", "on_behalf", "APPROVE_TASK", "HOW", "NAMESPACE", "ON_BEHALF_HOW", "State", "allowed_signers", "approve", "bind",
            "bind_next", "check_approvals", "check_on_behalf", "check_role", "check_signatures", "content_hash", "new", "role_warning", "sign_text", "signed", "state",
            "text", "verify_signature"]

@@ -50,7 +50,7 @@ STEPS: tuple[Step, ...] = (
     Step("roles", "GO.1.2", N_("Roles"), "WP.08",
          N_("Who does what. A Service Manager is required; the other roles can be combined in a small shop, with care: the warnings below say where a second pair of eyes is missing.")),
     Step("policy", "GO.2.1", N_("Policy draft"), "WP.14",
-         N_("The house rules: objectives, how priorities are set, what each kind of change means, how you keep customers informed and how you protect data. The defaults suit a small shop; edit what does not fit.")),
+         N_("The house rules: objectives, how priorities are set, what each kind of change means, how you keep customers informed and how you protect data. The text offered is a start: change it into your shop's own words, which are what counts as evidence.")),
     Step("approve", "GO.2.2", N_("Policy approval"), "WP.14",
          N_("Signing the policy off makes it the reference everyone works from. Record who approved it and how.")),
     Step("experience", "GO.2.3", N_("Customer voice"), "WP.04",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _
+from vse_tui.i18n import _, either
 
 from ..kernel import clock
 from ..kernel.errors import InputError, NotFound
@@ -282,7 +282,7 @@ def find_message(store: StorePort, ref: str, *, states: tuple[str, ...] = STATES
     if not found:
         if states != STATES:
             raise InputError(_("No message {ref} that is {states} (see `vse-tui mail outbox`)").format(
-                ref=ref, states=_(" or ").join(states)))
+                ref=ref, states=either(states)))
         raise InputError(_("No message {ref} in the outbox (see `vse-tui mail outbox`)").format(ref=ref))
     if len(found) > 1:
         keys = ", ".join(str(m.get("key")) for _, m in found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vse_tui.i18n import N_, NAMES, SOURCE_LANGUAGE, _, language, pgettext
+from vse_tui.i18n import N_, NAMES, SOURCE_LANGUAGE, _, either, language, pgettext
 
 from ..model.data import field_label, role_name, state_name, status_name
 
@@ -113,6 +113,12 @@ def role_named(held: str, area: str | None = None) -> str:
 def roles_named(held: Iterable[str], joined: str | None = None) -> str:
     """Several roles held, each `role_named`, joined by ", " (or `joined`, already translated)."""
     return (", " if joined is None else joined).join(role_named(r) for r in held)
+
+
+def roles_either(held: Iterable[str]) -> str:
+    """Several roles any of which will do, as a sentence offers them: "Customer, Top management or
+    Supplier" (the language's own "or")."""
+    return either(role_named(r) for r in held)
 
 
 def roles_listed(held: Iterable[str]) -> str:

@@ -118,7 +118,7 @@ def build_widget(f: Field):
     if f.kind == "select":
         options = [(Text(label) if isinstance(label, str) else label, value) for label, value in f.options]
         return Select(options, value=f.value if f.value is not None else Select.NULL, id=wid, allow_blank=True,
-                      type_to_search=True)
+                      type_to_search=True, prompt=f.placeholder or _("(none)"))
     if f.kind in ("pick", "picks"):
         multiple = f.kind == "picks"
         value = f.value

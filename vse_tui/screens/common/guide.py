@@ -10,7 +10,7 @@ from vse_tui.core.evidence.guide import reason_kind
 from vse_tui.core.model.data import role_name
 from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.present.labels import code_word
-from vse_tui.i18n import N_, _, listed
+from vse_tui.i18n import N_, _, either, listed
 
 # the screen and list where a record of each kind is added (the keys a person presses there)
 PLACES = {"procedures": ("c", N_("Procedures")), "secure_procedures": ("c", N_("Secure procedures")),
@@ -59,7 +59,7 @@ def roles_text(step) -> str:
     roles = ", ".join(role_name(code) for code in step.roles)  # the roles by their names, not their codes
     if step.holders:
         return _("a task for {roles}: {people} does it, at the keyboard as themselves").format(
-            roles=roles, people=_(" or ").join(step.holders))
+            roles=roles, people=either(step.holders))
     return _("a task for {roles}: nobody holds it yet (g → Roles)").format(roles=roles)
 
 
@@ -97,7 +97,7 @@ def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "ed
     step = next((s for i, s in enumerate(steps) if i > after and (not s.performed or waiting(s))), None)
     if step is not None:
         acts = actions.get(step.task, ())
-        keys = _(" or ").join(k(a) for a in acts)
+        keys = either(k(a) for a in acts)
         what = _(DO[step.task]) if step.task in DO else _(step.label).lower()
         lines.append(_("Next: {task} {what}: press {key}.").format(task=step.task, what=what, key=keys) if keys
                      else _("Next: {task} {what}.").format(task=step.task, what=what))
@@ -107,7 +107,8 @@ def next_line(screen, steps, actions: dict[str, tuple[str, ...]], fix: str = "ed
             lines.append(_("It is {whose}.").format(whose=roles_text(step)))
     lacking = next((s for s in steps if s.performed and s.new and not waiting(s)), None)
     if lacking is not None:
-        if any(reason_kind(m) == "role" for m in lacking.new):  # who wrote it: not mended by an edit
+        named = lacking.records and any(lacking.records[0] in m for m in lacking.new)  # says which and how
+        if named or any(reason_kind(m) == "role" for m in lacking.new):  # who wrote it: not mended by an edit
             lines.append(_("{task}: {what}.").format(task=lacking.task, what=listed(lacking.new)))
         elif lacking.records:
             lines.append(_("{task}: {ref} {what} (ctrl+p {ref} opens it).").format(

@@ -41,7 +41,7 @@ from vse_tui.core.governance.starting_text import starting_values
 from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.data import status_name
-from vse_tui.i18n import N_, _, formats, listed, ngettext
+from vse_tui.i18n import N_, _, either, formats, listed, ngettext
 from vse_tui.i18n.formats import week_start
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import (
@@ -239,11 +239,11 @@ class ChangeScreen(RecordScreen):
                 table.add_row(Text("◐", style="yellow"), step.task, label,
                               Text(_("reviewed; the procedure is not updated from it yet"), style="dark_orange"))
             elif step is nxt and not finished:
-                keys = _(" or ").join(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ()))
+                keys = either(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ()))
                 table.add_row(Text("▶", style="bold yellow"), step.task, Text(label, style="bold"),
                               Text(_("next: press {key}").format(key=keys) if keys else _("next"), style="yellow"))
             elif i < last and not finished:  # passed over: the evidence still asks for it
-                keys = _(" or ").join(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ())
+                keys = either(self.key_for(a) for a in STEP_ACTIONS.get(step.task, ())
                                       if self.check_action(a, ()))
                 table.add_row(Text("○", style="dark_orange"), step.task, label,
                               Text(_("not done: press {key}").format(key=keys) if keys
@@ -387,8 +387,9 @@ class ChangeScreen(RecordScreen):
     def action_deploy(self) -> None:
         rec = self.store.get(self.kind, self.ref)
         found = self.store.ids_for(rec.impacted_cis, "configuration_items")
-        items = (", ".join(sorted(rid for rid, _title in found.values())) if rec.impacted_cis
-                 else _("no configuration item"))
+        refs = sorted(rid for rid, _title in found.values()) if rec.impacted_cis else []
+        items = ", ".join(refs)
+        catalogue = bool(rec.updates_catalogue and rec.service)
         warnings = []
         if rec.status == "draft":
             warnings.append(_("▲ It is not approved yet: it will show as deployed before approval."))
@@ -406,12 +407,19 @@ class ChangeScreen(RecordScreen):
             except VseError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
-            self.notify(_("{ref} deployed; {items} updated").format(ref=rec.id, items=items))
+            # a sentence of its own when it updates no item: "no" is a word of the sentence, not of the list
+            self.notify((ngettext("{ref} deployed; {items} updated", "{ref} deployed; {items} updated", len(refs))
+                         if refs else _("{ref} deployed; no configuration item updated")).format(ref=rec.id,
+                                                                                                items=items))
             self.reload()
 
-        question = (_("Deploy {ref} now (CO.3.4)? It updates {items} and the catalogue.") if rec.updates_catalogue
-                    and rec.service else _("Deploy {ref} now (CO.3.4)? It updates {items}.")).format(ref=rec.id,
-                                                                                                  items=items)
+        if refs:
+            question = (_("Deploy {ref} now (CO.3.4)? It updates {items} and the catalogue.") if catalogue
+                        else _("Deploy {ref} now (CO.3.4)? It updates {items}.")).format(ref=rec.id, items=items)
+        else:
+            question = (_("Deploy {ref} now (CO.3.4)? It updates no configuration item, only the catalogue.")
+                        if catalogue else _("Deploy {ref} now (CO.3.4)? It updates no configuration item.")
+                        ).format(ref=rec.id)
         self.app.push_screen(ConfirmScreen(" ".join([question, *warnings])), answered)
 
     def action_review(self) -> None:

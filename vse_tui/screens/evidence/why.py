@@ -13,7 +13,7 @@ from vse_tui.core.evidence.audit_check import RULES
 from vse_tui.core.evidence.tasks import TaskEvidence, evidence_map
 from vse_tui.core.kernel import clock
 from vse_tui.core.present.labels import code_word, role_named
-from vse_tui.i18n import N_, _, listed, ngettext, pgettext
+from vse_tui.i18n import N_, _, either, listed, ngettext, pgettext
 from vse_tui.reports.figures import audit_review
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.evidence.words import STATE_NAMES
@@ -100,7 +100,7 @@ def check_text(check) -> tuple[str, str]:
     """An input or output of a task as its why line says it: what it needs and what was found, each
     status in words as the map says it ("WP.11 …: needs draft", "found none")."""
     needed = [code_word("status", s) for s in check.needed]
-    needs = (_(" or ").join(needed) if check.any_of else ", ".join(needed))
+    needs = (either(needed) if check.any_of else ", ".join(needed))
     found = ", ".join(code_word("status", s) for s in check.found)
     return (_("{wp} {name}: needs {statuses}").format(wp=check.wp, name=_(check.name), statuses=needs),
             _("found {statuses}").format(statuses=found) if found else _("found none"))

@@ -218,7 +218,7 @@ class ImportScreen(BaseScreen):
         rows = []
         for n, column in enumerate(plan.header):
             value = self.columns.get(column, taken.get(column, ""))
-            select = Select(options, value=value, allow_blank=False, id=f"import-col-{n}")
+            select = Select(options, value=value, allow_blank=False, id=f"import-col-{n}", prompt=_("choose"))
             select.column_name = column  # type: ignore[attr-defined]
             rows.append(Horizontal(Label(Text(column[:26])), select, classes="import-row"))
         box.mount_all(rows)

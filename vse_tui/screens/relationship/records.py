@@ -22,7 +22,7 @@ from vse_tui.core.kernel import clock
 from vse_tui.core.kernel.errors import VseError
 from vse_tui.core.model.lookup import resolve
 from vse_tui.core.relationship.process import FEEDBACK_NEXT, feedback_step, last_feedback_company, log_feedback
-from vse_tui.i18n import N_, _, formats, ngettext, pgettext
+from vse_tui.i18n import N_, _, either, formats, ngettext, pgettext
 from vse_tui.paths import export_dir
 from vse_tui.reports import performance as perf
 from vse_tui.reports.performance import current_quarter, parse_period, save
@@ -152,7 +152,7 @@ class FeedbackScreen(RecordScreen):
         nxt = FEEDBACK_NEXT.get(rec.state or "received", ())
         if nxt:
             line.append("   " + _("▶ next: {steps}: press {key}").format(
-                steps=_(" or ").join(said(s) for s in nxt), key=self.key_for("step")), style="yellow")
+                steps=either(said(s) for s in nxt), key=self.key_for("step")), style="yellow")
         else:
             line.append("   " + said("closed") + (
                 " · " + _("signed off by {person}, {when}").format(person=name_of(self.store, rec.signed_off_by),
