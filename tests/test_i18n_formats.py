@@ -31,8 +31,11 @@ def test_the_clock_speaks_the_language_spoken_and_stores_iso() -> None:
     i18n.set_language("fr")
     assert clock.local_text(MOMENT) == "25/12/2026 15:07"
     assert clock.local_text(MOMENT, with_time=False) == "25/12/2026"
-    assert clock.human_duration(timedelta(days=3, hours=4)) == "3j 4h"
-    assert clock.relative(MOMENT, MOMENT + timedelta(hours=2)) == "il y a 2h"
+    # French spaces a number from its unit in text; a narrow column keeps them together
+    assert clock.human_duration(timedelta(days=3, hours=4)) == "3\u00a0j 4\u00a0h"
+    assert clock.human_duration(timedelta(days=3, hours=4), compact=True) == "3j 4h"
+    assert clock.human_duration(timedelta(hours=5, minutes=1)) == "5\u00a0h 1\u00a0min"
+    assert clock.relative(MOMENT, MOMENT + timedelta(hours=2)) == "il y a 2\u00a0h"
     assert clock.iso(MOMENT) == "2026-12-25T15:07:00+00:00"  # what is stored does not move
 
 
@@ -40,7 +43,7 @@ def test_the_clock_speaks_the_language_spoken_and_stores_iso() -> None:
     ("en", "1,234,567.5", "85.3%", "in 2h 10m", "3d 4h ago"),
     ("es", "1.234.567,5", "85,3\u00a0%", "en 2h 10min", "hace 3d 4h"),
     ("pt_BR", "1.234.567,5", "85,3%", "em 2h 10min", "há 3d 4h"),
-    ("fr", "1\u00a0234\u00a0567,5", "85,3\u00a0%", "dans 2h 10min", "il y a 3j 4h"),
+    ("fr", "1\u00a0234\u00a0567,5", "85,3\u00a0%", "dans 2\u00a0h 10\u00a0min", "il y a 3\u00a0j 4\u00a0h"),
 ])
 def test_numbers_and_durations(lang, big, share, later, earlier) -> None:
     assert formats.number(1234567.5, lang=lang) == big

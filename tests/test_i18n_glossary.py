@@ -12,7 +12,8 @@ import vse_tui.i18n
 
 GLOSSARY = Path(vse_tui.i18n.__file__).parent / "glossary.toml"
 TRANSLATED = ("es", "pt_BR", "fr")
-KEYS = {"en", "note", "match", "check", *TRANSLATED, *(f"{lang}_forms" for lang in TRANSLATED)}
+KEYS = {"en", "note", "match", "check", "never_match", *TRANSLATED, *(f"{lang}_forms" for lang in TRANSLATED),
+        *(f"{lang}_never" for lang in TRANSLATED)}
 
 
 def glossary() -> dict[str, dict]:
@@ -192,3 +193,29 @@ def test_the_catalogues_keep_the_glossary(lang: str) -> None:
     misses = [m for m in glossary_misses(lang) if glossary_key(m, lang) not in known()]
     assert not misses, (f"{len(misses)} messages leave the glossary's word (vse_tui/i18n/glossary.toml):\n"
                         + "\n".join(misses[:40]))
+
+
+def old_words(lang: str) -> list[str]:
+    """Every translation of `lang` that says a term by a word the glossary set aside for it (its
+    `<lang>_never`: French "reconnu" for an acknowledged warning, Spanish "periodo"), in a message
+    whose English holds the term (its `match`, or `never_match`)."""
+    found = []
+    for name, term in glossary().items():
+        never = term.get(f"{lang}_never")
+        if not never:
+            continue
+        english = _pattern(list(term.get("match") or [term["en"], term["en"] + "s"]) + list(term.get("never_match", [])))
+        old = _pattern(never)
+        for path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
+            messages, _header = vse_tui.i18n.parse_po(path.read_text(encoding="utf-8"))
+            for key, forms in messages.items():
+                translated = " ".join(f for f in forms if f)
+                if english.search(key.split("\x04")[-1]) and (hit := old.search(translated)):
+                    found.append(f"{path.name}: [{name} -> {term[lang]}, not {hit.group(0)}] {translated!r}")
+    return found
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_term_is_said_by_a_word_set_aside(lang: str) -> None:
+    found = old_words(lang)
+    assert not found, "\n".join(found[:40])

@@ -12,7 +12,8 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from vse_tui import i18n
-from vse_tui.core.kernel.errors import InputError, describe_validation_error
+from vse_tui.core.kernel.errors import InputError
+from vse_tui.core.present.invalid import describe_validation_error
 
 TWICE = "««"
 

@@ -285,7 +285,7 @@ class _Demo:
         at the keyboard) on their behalf, the message attached to the record."""
         mail = self.customer_mail(contact, subject, body)
         approve(self.store, kind, ref, contact.name, how="email", meaning=meaning, noted_by=self.store.actor.operator,
-                note=self.t("Accepted by e-mail on {day}; the message is attached.", day=self.clock().date().isoformat()),
+                note=self.t("Accepted by e-mail on {day}; the message is attached.", day=formats.date_text(self.clock().date(), self.language)),
                 evidence=str(mail))
 
 

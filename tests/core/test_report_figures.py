@@ -52,3 +52,23 @@ def test_a_report_approved_before_its_period_ended_is_not_held_to_later_records(
     store.add(Incident(summary="Printer jam", priority="P3", reporter="Ann",
                        opened_at=datetime(2026, 11, 26, 9, tzinfo=UTC)), task="IN.2.1")
     assert [f for f in audit_findings(store) if f.rule == "report"] == []
+
+
+def test_a_performance_reports_title_says_its_period_as_the_language_writes_dates(store):
+    """A title made by the app in French: its period's days as French writes them, no ISO span."""
+    from vse_tui import i18n
+
+    span = performance.Period(date(2026, 9, 3), date(2026, 12, 3), "2026-09-03..2026-12-03")
+    with i18n.using("fr"):
+        perf = performance.save(store, span)
+    assert perf.title == "Performance du service 03/09/2026 – 03/12/2026, tous les clients", perf.title
+    assert performance.save(store, SEPTEMBER).title == "Service performance 2026-09, all customers"
+
+
+def test_a_stored_day_in_a_list_is_written_as_the_language_writes_dates():
+    from vse_tui import i18n
+    from vse_tui.screens.common.process import _day
+
+    with i18n.using("fr"):
+        assert _day("2026-12-17") == "17/12/2026"
+    assert _day("2026-12-17") == "2026-12-17" and _day(None) == ""

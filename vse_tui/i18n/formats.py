@@ -46,6 +46,7 @@ class Locale:
     day_first: bool  # how a date written with slashes reads: 25/12/2026 (True) or 12/25/2026
     date_letters: str = "YYYY-MM-DD"  # the short date as a form's hint writes it (jj/mm/aaaa in French)
     time_letters: str = "HH:MM"
+    unit_space: str = ""  # between a duration's number and its unit where it reads as text ("5 h 1 min" in French)
 
 
 NBSP = "\u00a0"
@@ -96,7 +97,7 @@ LOCALES: dict[str, Locale] = {
         weekdays_short=("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
         long_date="{d} {month} {y}", medium_date="{d} {mon} {y}", month_year="{month} {y}", units=("j", "h", "min"),
         future="dans {duration}", past="il y a {duration}", yes=("o", "oui", "y", "yes"), no=("n", "non", "no"),
-        day_first=True, date_letters="jj/mm/aaaa", time_letters="hh:mm",
+        day_first=True, date_letters="jj/mm/aaaa", time_letters="hh:mm", unit_space=NBSP,
     ),
 }
 
@@ -289,9 +290,11 @@ def percent(value: float, digits: int = 0, lang: str | None = None) -> str:
     return locale(lang).percent.format(n=number(value, digits, lang))
 
 
-def duration(delta: timedelta, units: int = 2, lang: str | None = None) -> str:
-    """'2h 10m', '3d 4h', '45m' (en); '2h 10min', '3j 4h' (fr): two units at most (or one)."""
-    day, hour, minute = locale(lang).units
+def duration(delta: timedelta, units: int = 2, lang: str | None = None, compact: bool = False) -> str:
+    """'2h 10m', '3d 4h', '45m' (en); '2 h 10 min', '3 j 4 h' (fr): two units at most (or one).
+    `compact`: for a narrow column, the number and its unit together in every language ('3j 4h')."""
+    loc = locale(lang)
+    day, hour, minute = ((loc.unit_space if not compact else "") + unit for unit in loc.units)
     seconds = int(abs(delta.total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -305,13 +308,13 @@ def duration(delta: timedelta, units: int = 2, lang: str | None = None) -> str:
     return f"{minutes}{minute}"
 
 
-def minutes(value: int, lang: str | None = None) -> str:
-    """A count of minutes as a duration (0 is '0m', '0min')."""
-    return duration(timedelta(minutes=value), lang=lang)
+def minutes(value: int, lang: str | None = None, compact: bool = False) -> str:
+    """A count of minutes as a duration (0 is '0m', '0 min')."""
+    return duration(timedelta(minutes=value), lang=lang, compact=compact)
 
 
 def relative(delta: timedelta, lang: str | None = None) -> str:
-    """'in 5d' / '3d ago'; 'en 5d' / 'hace 3d'; 'em 5d' / 'há 3d'; 'dans 5j' / 'il y a 3j'."""
+    """'in 5d' / '3d ago'; 'en 5d' / 'hace 3d'; 'em 5d' / 'há 3d'; 'dans 5 j' / 'il y a 3 j'."""
     loc = locale(lang)
     text = duration(delta, lang=lang)
     return (loc.future if delta.total_seconds() >= 0 else loc.past).format(duration=text)

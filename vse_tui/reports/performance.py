@@ -391,10 +391,10 @@ def save(store, period: Period, customer: str | None = None, proposed_actions: s
 
     report = report or compute(store, period, customer)
     if report["customer"]:
-        title = title or _("Service performance {period}, {customer}").format(period=period.label,
+        title = title or _("Service performance {period}, {customer}").format(period=formats.period_name(period.label),
                                                                              customer=report["customer"])
-    else:
-        title = title or _("Service performance {period}, all customers").format(period=period.label)
+    else:  # the period as the language names it (a stored title is written once, in the language spoken)
+        title = title or _("Service performance {period}, all customers").format(period=formats.period_name(period.label))
     rec = PerformanceReport(title=title, period_start=period.start,
                 period_end=period.end, customer=customer, period_performance=report,
                 previous_actions=report["previous_actions"], proposed_actions=proposed_actions.strip())

@@ -105,7 +105,7 @@ class DashboardScreen(BaseScreen):
         lines = []
         for inc in rows:
             clk = targets.target_clock(inc, targets.target_for(store, inc, cache), now)
-            age = clock.human_duration(now - inc.opened_at, units=1) if inc.opened_at else ""
+            age = clock.human_duration(now - inc.opened_at, units=1, compact=True) if inc.opened_at else ""
             if clk.paused:
                 left = Text(_("paused"), style="dim")
             elif inc.state == "restored":

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from vse_tui.i18n import _
 
-from ..core.kernel.errors import DatabaseError, NotFound, describe_validation_error
+from ..core.kernel.errors import DatabaseError, NotFound
 from ..core.model.records import KINDS, PREFIXES, model_for
 from ..core.present.display import UUID
+from ..core.present.invalid import describe_validation_error
 from . import filters as F
 from .columns import PROMOTED
 from .writes import COMMON_FIELDS, seq_of

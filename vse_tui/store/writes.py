@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from vse_tui.i18n import _
 
 from ..core.kernel import clock
-from ..core.kernel.errors import BusyError, DatabaseError, InputError, NotFound, VseError, describe_validation_error
+from ..core.kernel.errors import BusyError, DatabaseError, InputError, NotFound, VseError
 from ..core.model.ids import new_uuid
 from ..core.model.lifecycle import check_move
 from ..core.model.ports import Source
 from ..core.model.records import model_for
+from ..core.present.invalid import describe_validation_error
 from . import connection
 from .chain import ALL_HASHED, APPEND_ONLY, MATTERING_PREFS, SIDE_TABLES, digest_of, envelope, history_value, side_key
 from .columns import PROMOTED, SEARCH_KEYS, SEARCH_KINDS

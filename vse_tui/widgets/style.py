@@ -24,7 +24,7 @@ def time_left(clk) -> Text:
 
     if clk.remaining is None:
         return Text("")
-    text = ("-" if clk.late else "") + clock.human_duration(clk.remaining)
+    text = ("-" if clk.late else "") + clock.human_duration(clk.remaining, compact=True)
     return Text(text, style="bold red" if clk.breached else "")
 
 

@@ -37,11 +37,12 @@ from ..governance.approvals import (
 from ..governance.people import me, name_of, person_ref
 from ..governance.roles import RoleWarning, acknowledge
 from ..kernel import clock
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..model.lookup import resolve
 from ..model.records import Approval
 from ..model.records import control as records
 from ..present.fields import parse
+from ..present.invalid import describe_validation_error
 from ..present.labels import code_word, field_name
 from .schedule import overdue_changes
 

@@ -16,9 +16,10 @@ from vse_tui.i18n import N_, _
 from ..incidents.lists import IncidentQuery
 from ..intake.importer import Rejected, check_new_name, empty, match_columns, read_rows
 from ..kernel.dates import DateError, DateReader
-from ..kernel.errors import NotFound, describe_validation_error
+from ..kernel.errors import NotFound
 from ..model.lookup import resolve
 from ..model.records.control import ConfigurationItem
+from ..present.invalid import describe_validation_error
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort

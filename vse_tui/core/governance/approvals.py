@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import N_, _
 
 from ..kernel import clock
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..kernel.findings import Finding
 from ..model.data import ACCEPTANCES, APPROVE_TASK, approval_task  # the task an approval of a work product performs
 from ..model.records import KINDS, model_for
+from ..present.invalid import describe_validation_error
 from ..present.labels import code_word, roles_named
 from .keys import NAMESPACE, Keys, find_private_key, key_body, sign_text, signers_line, ssh_keygen, verify_signature
 from .keys import fingerprint as of

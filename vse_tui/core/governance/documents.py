@@ -10,12 +10,13 @@ from pydantic import ValidationError
 
 from vse_tui.i18n import N_, _
 
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..model.lifecycle import closed_to_editing
 from ..model.records import model_for
 from ..model.records.relationship import Service
 from ..model.standard import load_standard
 from ..present.fields import field_specs, parse
+from ..present.invalid import describe_validation_error
 from ..present.labels import code_word
 from ..relationship.process import catalogue_change
 from .approvals import (

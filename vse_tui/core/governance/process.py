@@ -13,8 +13,9 @@ from vse_tui.i18n import N_, _, formats
 
 from ..incidents import policy
 from ..kernel import clock
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..model.records import model_for
+from ..present.invalid import describe_validation_error
 from ..present.labels import field_name
 from ..relationship.queries import current_customers
 from . import yearly

@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from vse_tui.i18n import N_, _
 
 from ..kernel import clock
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..model.data import approving_roles, role_codes
 from ..model.lookup import resolve
 from ..model.records.parties import Person, RoleAcknowledgement, RoleAssignment, TrainingRecord
+from ..present.invalid import describe_validation_error
 from ..present.labels import CODES, role_named, role_words, roles_listed
 from .keys import fingerprint, key_body, owner_of
 from .people import check_person_name, check_public_key

@@ -16,9 +16,10 @@ from ..governance.assign import who
 from ..governance.people import callers, find_person, language_of, me, person_ref, split_reach, unknown_person
 from ..intake.mail_delivery import told_at
 from ..kernel import clock
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..kernel.placeholder import counts
 from ..model.lookup import resolve
+from ..present.invalid import describe_validation_error
 from . import policy
 from .targets import target_clock, target_for
 

@@ -14,9 +14,10 @@ from vse_tui.i18n import _
 
 from ..governance.people import clean_name, name_key
 from ..governance.roles import parse_roles
-from ..kernel.errors import InputError, describe_validation_error
+from ..kernel.errors import InputError
 from ..model.records import model_for
 from ..model.records.parties import RoleAssignment
+from ..present.invalid import describe_validation_error
 from .importer import Rejected, check_new_name, empty, match_columns, read_rows
 
 if TYPE_CHECKING:

@@ -75,10 +75,11 @@ def local_text(value: datetime | None, with_time: bool = True) -> str:
     return formats.datetime_text(local) if with_time else formats.date_text(local.date())
 
 
-def human_duration(delta: timedelta, units: int = 2) -> str:
-    """'2h 10m', '3d 4h', '45m' (in English): as a person says it, two units at most (or one)."""
+def human_duration(delta: timedelta, units: int = 2, compact: bool = False) -> str:
+    """'2h 10m', '3d 4h', '45m' (in English): as a person says it, two units at most (or one);
+    `compact` for a narrow column (French '5h 1min' there, '5 h 1 min' in a sentence)."""
 
-    return formats.duration(delta, units)
+    return formats.duration(delta, units, compact=compact)
 
 
 def relative(target: datetime, reference: datetime | None = None) -> str:

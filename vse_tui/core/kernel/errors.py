@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from vse_tui.i18n import _, listed
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
-
 
 class VseError(Exception):
     """A refusal with a one-line reason for the operator (exit status 1 on the CLI)."""
@@ -33,21 +26,3 @@ class DatabaseError(VseError):
 
 class BusyError(DatabaseError):
     """Another program holds the write lock for too long."""
-
-
-def describe_validation_error(exc: ValidationError, what: str | None = None) -> str:
-    """Turn a pydantic ValidationError into one line naming each field and what it expects (`what`:
-    the record as the reader knows it, already in their language; "record" when not said)."""
-    what = what or _("record")
-    parts = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or what
-        msg = err.get("msg") or _("is not valid")
-        msg = msg.removeprefix("Value error, ")
-        value = err.get("input")
-        shown = ""
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            text = str(value)
-            shown = " " + _("(got {value!r})").format(value=text[:40] + ("..." if len(text) > 40 else ""))
-        parts.append(f"{loc}: {msg}{shown}")
-    return _("{what}: {problems}").format(what=what, problems=listed(parts))

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from vse_tui.i18n import _
 
 from ..governance.people import person_ref
-from ..kernel.errors import InputError, NotFound, describe_validation_error
+from ..kernel.errors import InputError, NotFound
+from ..present.invalid import describe_validation_error
 from ..present.labels import code_word, field_words
 
 if TYPE_CHECKING:

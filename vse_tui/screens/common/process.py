@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -25,7 +26,7 @@ from vse_tui.core.model.records import BY_KIND
 from vse_tui.core.model.standard import load_standard
 from vse_tui.core.present.fields import hours_text
 from vse_tui.core.present.labels import code_word
-from vse_tui.i18n import N_, _, ngettext
+from vse_tui.i18n import N_, _, formats, ngettext
 from vse_tui.reports.improvement import draft
 from vse_tui.reports.performance import parse_period
 from vse_tui.screens.common.base import SearchableList
@@ -48,7 +49,13 @@ Column = tuple[str, str | ListField, int, Callable[[Any], str] | None]
 
 
 def _day(value):
-    return clock.local_text(clock.parse_datetime(value), with_time=False) if value and "T" in value else (value or "")
+    """A moment on its local day, or a stored day ("2026-12-17"), as the language writes a date."""
+    if value and "T" in value:
+        return clock.local_text(clock.parse_datetime(value), with_time=False)
+    try:
+        return formats.date_text(date.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return value or ""
 
 
 def _role(value):
@@ -80,21 +87,21 @@ BASE_COLUMNS: list[Column] = [(N_("id"), "id", 9, None), (N_("title"), "title", 
 COLUMNS: dict[str, list[Column]] = {
     "services": [(N_("id"), "id", 8, None), (N_("name"), "title", 18, None), (N_("catalogue"), "catalogue", 10, None),
                  (N_("status"), "status", 8, None), (N_("hours"), HOURS, 13, _hours),
-                 (N_("review"), "review_date", 10, None)],
+                 (N_("review"), "review_date", 10, _day)],
     "customer_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
                             (N_("customer"), ListField("customer", names="customers"), 14, None),
                             (N_("status"), "status", 8, None),
-                            (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
+                            (N_("review"), "review_date", 10, _day), (N_("ends"), "end_date", 10, _day)],
     "supplier_agreements": [(N_("id"), "id", 8, None), (N_("title"), "title", 18, None),
                             (N_("supplier"), ListField("supplier", names="suppliers"), 14, None),
                             (N_("status"), "status", 8, None),
-                            (N_("review"), "review_date", 10, None), (N_("ends"), "end_date", 10, None)],
+                            (N_("review"), "review_date", 10, _day), (N_("ends"), "end_date", 10, _day)],
     "change_requests": [(N_("id"), "id", 8, None), (N_("title"), "title", 22, None), (N_("type"), "change_type", 9, None),
                         (N_("status"), "status", 8, None), (N_("state"), "state", 9, None),
                         (N_("planned"), "planned_at", 10, _day)],
     "configuration_items": [(N_("id"), "id", 8, None), (N_("name"), "title", 22, None), (N_("type"), "ci_type", 10, None),
                             (N_("status"), "status", 8, None), (N_("state"), "state", 10, None),
-                            (N_("expiry"), "expiry_date", 10, None)],
+                            (N_("expiry"), "expiry_date", 10, _day)],
     "feedback": [(N_("id"), "id", 7, None), (N_("what they said"), "title", 30, None),
                  (N_("type"), "feedback_type", 10, None), (N_("step"), "state", 12, None),
                  (N_("received"), "received_at", 10, _day)],
