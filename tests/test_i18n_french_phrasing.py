@@ -11,6 +11,7 @@ SAID = {
     "written": "renseigné",
     "To be audit-ready": "Préparation à l'audit",
     "not recorded": "rien de consigné",
+    "responded": "première réponse",
     "# Service performance report {period}": "# Rapport de performance du service du {period}",
     "Required content that says nothing: empty, placeholder, pasted or the app's starting text":
         "Contenu exigé vide ou non significatif : texte de remplissage, collé ou texte de départ de l'application",
