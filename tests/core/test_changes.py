@@ -421,3 +421,27 @@ def test_the_schedule_nobody_approved_is_named_with_how_to_approve_it(shop):
     step = next(s for s in record_steps(store, store.get("change_requests", ch.id)) if s.task == "CO.2.2")
     assert said in step.new, step.new
     assert said in [f.what for f in audit_check(store) if doc.id in f.records]
+
+
+def test_a_long_text_s_history_shows_where_it_changed_and_an_approval_says_how_once():
+    """An assessor read "…le client acc… → …le client acc…": both sides cut before the change. A
+    long text's diff shows the part that differs; an approval typed at the keyboard is no longer
+    "by signature, typed, not signed"."""
+    from vse_tui.core.governance.approvals import how_given
+    from vse_tui.core.model.records import Approval
+    from vse_tui.core.present.display import change_text
+
+    before = ("Kim designs; Alex or Sam builds from the master copy and tests against the design; the customer "
+              "accepts; Kim approves; whoever built it deploys; Kim reviews.")
+    after = before + " Allow one more hour for upgrades."
+    said = change_text({"action": "update", "field": "steps", "old_value": before, "new_value": after,
+                        "kind": "procedures"}, {}, 120)
+    old, new = said.split(" → ")
+    assert old != new and "Allow one more hour" in new and "Kim reviews." in old
+    middle = before.replace("the customer accepts", "the customer accepts by e-mail")
+    said = change_text({"action": "update", "field": "steps", "old_value": before, "new_value": middle,
+                        "kind": "procedures"}, {}, 120)
+    assert "accepts by e-mail" in said.split(" → ")[1] and "by e-mail" not in said.split(" → ")[0]
+    typed = Approval(by="Kim Lee", person=None, how="signature", at=clock.now())
+    assert how_given(typed) == "typed as a signature (no SSH signature)"
+    assert how_given(typed.model_copy(update={"how": "email"})) == "e-mail, typed, not signed"

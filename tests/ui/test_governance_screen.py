@@ -94,3 +94,30 @@ async def test_role_warnings_and_record_titles_name_the_roles_in_words(make_app,
     for line in warned:
         assert not re.search(r"\b(SM|CM|IM|RM|PT|MGT)\b", line), line
     assert any("Praticien" in line or "Gestionnaire" in line for line in warned), warned
+
+
+async def test_acknowledging_a_warning_records_the_check_chosen_so_it_counts_in_any_language(make_app, tmp_path):
+    """The acknowledgement form offers the checks the app counts: the one chosen is kept with the
+    mitigation, which then counts whatever words it is written in (a French mitigation was not)."""
+    from textual.widgets import Select
+
+    from vse_tui.core.evidence.duties import acknowledgement_problem
+    from vse_tui.core.governance.roles import add_person
+
+    app = make_app(tmp_path / "shop.db")
+    store = app.store
+    add_person(store, "Sam Ortiz", roles="CM,IM")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        app.screen.query_one("#kinds", OptionList).highlighted = 4  # role assignments
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        app.screen.query_one("#f-mitigation").text = "Kim revoit en détail chaque mise en service."
+        app.screen.query_one("#f-check", Select).value = "change-review"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    ack = store.records("acknowledgements")[-1]
+    assert (ack.mitigation, ack.check) == ("Kim revoit en détail chaque mise en service.", "change-review")
+    assert acknowledgement_problem(store, ack) is None

@@ -184,7 +184,7 @@ async def test_deploying_before_the_scheduled_start_is_asked_and_said(make_app, 
         app.open_record(ch.id)
         await pilot.pause()
         path = widget_text(app, "#path")
-        assert "typed, not signed)" in path and "signature" not in path  # the request's approval, typed
+        assert "typed, not signed, " in path and "signature" not in path  # the request's approval, typed
         footer = [k.display for k in app.screen.query_one(KeyFooter).keys]
         assert "u" in footer  # CO.3.3 applies: a scheduled change, not deployed yet
         await pilot.press("p")

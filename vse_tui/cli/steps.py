@@ -11,6 +11,7 @@ from typing import Any
 from vse_tui.i18n import _, formats, ngettext, pgettext
 
 from ..core.governance import setup, yearly
+from ..core.governance.approvals import how_given
 from ..core.governance.process import approval
 from ..core.incidents import process as inc
 from ..core.incidents.view import incident_view
@@ -325,8 +326,7 @@ def cmd_record_show(args) -> int:
             lines.append("  " + _("{label}: {value}").format(label=label, value=first))
             lines.extend(f"    {line}" for line in rest)
         for a in rec.approvals:
-            given = _("{who}, {when}, by {how}").format(who=a.by, when=clock.local_text(a.at), how=code_word("how", a.how))
-            given += _(", signed (SSH)") if a.signature else _(", typed, not signed")
+            given = _("{who}, {when}, {how}").format(who=a.by, when=clock.local_text(a.at), how=how_given(a))
             if a.note:
                 given = _("{label}: {value}").format(label=given, value=a.note)
             lines.append("  " + _("{label}: {value}").format(label=code_word("meaning", a.meaning), value=given))
@@ -521,7 +521,7 @@ def _register_training_feedback_roles(reg) -> None:
     p.add_argument("number", metavar=pgettext("metavar", "N"), type=int, help=_("the open warning's number, in the order 'roles check' lists them"))
     p.add_argument("--mitigation", required=True, metavar=pgettext("metavar", "TEXT"),
                    help=_("the check that covers the risk, e.g. 'the customer confirms each P1/P2 closure'"))
-    p.add_argument("--check", choices=("closure-review", "change-review", "second-look"),
+    p.add_argument("--check", choices=["closure-review", "change-review", "second-look"], words="check",
                    help=_("the check the app counts from the records that the mitigation names (so it counts in "
                           "any language)"))
 

@@ -28,6 +28,7 @@ from ..governance.approvals import (
     bind,
     bind_next,
     check_role,
+    how_given,
     new,
     on_behalf,
     performing,
@@ -665,13 +666,8 @@ def path(store: StorePort, change: ChangeRequest) -> list[tuple[str, str, str, s
         if mine:
             at = row["at"]
             approval = min(mine, key=lambda a: abs((clock.parse_datetime(at) - a.at).total_seconds()))
-            if approval.signature:
-                how = _("signed")
-            elif approval.how == "signature":
-                how = _("typed, not signed")
-            else:
-                how = _("{how}, typed, not signed").format(how=code_word("how", approval.how))
-            return _("by {who} ({how}), {at}").format(who=name_of(store, approval.person) or approval.by, how=how,
+            return _("by {who}, {how}, {at}").format(who=name_of(store, approval.person) or approval.by,
+                                                      how=how_given(approval),
                                                       at=clock.local_text(approval.at))
         who = name_of(store, row.get("person")) if row.get("person") else row["operator"]
         return _("by {who}, {at}").format(who=who, at=clock.local_text(clock.parse_datetime(row["at"])))

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import N_, _, ngettext, pgettext
+from vse_tui.i18n import _, ngettext, pgettext
 
 from ..governance.approvals import APPROVE_TASK, content_items
 from ..governance.people import approvers, roles_of
 from ..kernel import clock
 from ..kernel.placeholder import counts, placeholder
-from ..present.labels import roles_either
+from ..present.labels import CODES, roles_either
 
 if TYPE_CHECKING:
     from ..model.ports import StorePort
@@ -136,14 +136,11 @@ def _both(first: str, second: str) -> re.Pattern[str]:
     return re.compile(rf"(?=.*\b({first})\b)(?=.*\b({second})\b)", re.I | re.S)
 
 
+_SAID = CODES["check"]  # what each check counts, in words (the same words wherever the check is named)
 CHECKS = (
-    Check("closure-review", N_("a second person on each P1/P2 closure (closed or confirmed by someone other than "
-                               "who restored it)"), _both(_CLOSURES, _CHECKING), _closures_reviewed),
-    Check("change-review", N_("a review of the changes deployed (CO.3.5)"), _both(_CHANGES, _REVIEWING),
-          _changes_reviewed, "CO.3.5"),
-    Check("second-look", N_("a dated second look at each document approved by its own author: a review recorded on it "
-                            "within 30 days, by an outside reviewer or by the author on a later day"),
-          _both(_DOCUMENTS, _SECOND_LOOK), _documents_reviewed),
+    Check("closure-review", _SAID["closure-review"], _both(_CLOSURES, _CHECKING), _closures_reviewed),
+    Check("change-review", _SAID["change-review"], _both(_CHANGES, _REVIEWING), _changes_reviewed, "CO.3.5"),
+    Check("second-look", _SAID["second-look"], _both(_DOCUMENTS, _SECOND_LOOK), _documents_reviewed),
 )
 BY_KEY = {c.key: c for c in CHECKS}
 _TASK_CODE = re.compile(r"\b([A-Z]{2}\.\d\.\d)\b")

@@ -207,6 +207,18 @@ def meaning_text(meaning: str) -> str:
     return _(MEANINGS[meaning]) if meaning in MEANINGS else meaning
 
 
+def how_given(a: Approval) -> str:
+    """How an approval was given, said once and coherently: signed with an SSH key; typed by the
+    approver at the keyboard as their signature, with no SSH signature ("signature" stored); or
+    given another way (e-mail, meeting ...) and typed in, not signed. One function for `record
+    show`, the record screen and the change's path."""
+    if a.signature:
+        return _("signed (SSH)")
+    if a.how == "signature":
+        return _("typed as a signature (no SSH signature)")
+    return _("{how}, typed, not signed").format(how=code_word("how", a.how))
+
+
 def _given(a: Approval) -> str:
     if a.signature:
         return _("signed")

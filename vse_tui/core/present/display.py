@@ -223,7 +223,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
     if h["action"] == "create":
         return _("created")
 
-    def short(value: str | None) -> str:
+    def short(value: str | None, cut: bool = True) -> str:
         if value is None or value == "":
             return _("(empty)")
         try:
@@ -235,7 +235,7 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
         else:
             text = render_value(loaded, labels) if isinstance(loaded, (str, list, dict)) else str(loaded)
         text = (text or _("(empty)")).replace("\n", "; ")
-        return text if len(text) <= limit else text[: limit - 1] + "…"
+        return text if len(text) <= limit or not cut else text[: limit - 1] + "…"
 
     field = field_words(h["field"]) if h.get("field") else ""
     if h["action"] == "mail":  # a message queued, sent or not sent (see core.intake.mail_intake.mail_about)
@@ -272,6 +272,12 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
     if h["action"] != "update":
         return _("{label}: {value}").format(label=f"{h['action']} {field}".strip(), value=short(h.get("new_value")))
     value: Callable[[str | None], str] = short
+    if h.get("field") not in WORDED and h.get("field") != "service_hours" and not _boolean(h.get("kind"), h.get("field")) \
+            and not str(h.get("field")).endswith(("_minutes", "_days")) and h.get("old_value") not in (None, "", "[]", "{}"):
+        before, after = short(h.get("old_value"), False), short(h.get("new_value"), False)
+        if max(len(before), len(after)) > limit // 2 and before != after:  # a long text: where it differs
+            before, after = differing(before, after, max(limit // 2, 40))
+            return _("{label}: {value}").format(label=field, value=f"{before} → {after}")
     if h.get("field") in WORDED:  # a code stored in English (impact, state...), shown as the language names it
         value = _code_words(h["field"], short)
     elif h.get("field") == "service_hours":  # stored as numbers and ISO days, read as they are typed
@@ -283,6 +289,36 @@ def change_text(h: dict[str, Any], labels: dict[str, str], limit: int = 120) -> 
     if h.get("old_value") in (None, "", "[]", "{}"):
         return _("{label}: {value}").format(label=field, value=value(h.get("new_value")))
     return _("{label}: {value}").format(label=field, value=f"{value(h.get('old_value'))} → {value(h.get('new_value'))}")
+
+
+def differing(before: str, after: str, width: int) -> tuple[str, str]:
+    """Two versions of a long text cut to the part where they differ, each within `width`
+    characters: from a few words before the first difference to the end of what changed, "…"
+    where text is left out. One function for every history shown (the screen, `show`, the pack)."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0  # the common ending, not overlapping the common beginning
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    context = max(0, start - 24)
+    space = before.rfind(" ", 0, context + 1) if context else -1
+    begin = space + 1 if space >= 0 else context  # from the start of a word
+
+    def cut(text: str) -> str:
+        changed_to = len(text) - end
+        part = text[begin:changed_to]
+        stop = text.find(" ", changed_to + 12)  # a few words after, to read where it is (whole words)
+        tail = text[changed_to:stop if stop >= 0 else len(text)]
+        out = ("…" if begin else "") + part + tail
+        if len(out) > width:
+            space = out.rfind(" ", 0, width - 1)
+            out = out[: space if space > width // 2 else width - 1] + "…"
+        elif stop >= 0:
+            out += "…"
+        return out
+
+    return cut(before), cut(after)
 
 
 def _boolean(kind: str | None, field: str | None) -> bool:

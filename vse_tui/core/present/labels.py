@@ -54,6 +54,12 @@ CODES: dict[str, dict[str, str]] = {
     "templates": {"incident_opened": N_("incident opened"), "incident_investigating": N_("incident investigating"),
                   "incident_restored": N_("incident restored"), "incident_closed": N_("incident closed"),
                   "change_scheduled": N_("change scheduled"), "change_deployed": N_("change deployed")},
+    # the countable check a mitigation names (core.evidence.duties.CHECKS, the same words)
+    "check": {"closure-review": N_("a second person on each P1/P2 closure (closed or confirmed by someone other than "
+                                   "who restored it)"),
+              "change-review": N_("a review of the changes deployed (CO.3.5)"),
+              "second-look": N_("a dated second look at each document approved by its own author: a review recorded "
+                                "on it within 30 days, by an outside reviewer or by the author on a later day")},
     # the command line's own choices (core.present: --help says them in words, see cli.common.Choices)
     "setup_step": {"goals": N_("Business goals"), "scope": N_("Scope"), "roles": N_("Roles"), "policy": N_("Policy draft"),
                    "approve": N_("Policy approval"), "experience": N_("Customer voice"), "resources": N_("Resources"),

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from vse_tui.config import no_sender_text
 from vse_tui.core.evidence.guide import FLOWS, record_steps
 from vse_tui.core.evidence.substance import check_edit
-from vse_tui.core.governance.approvals import APPROVE_TASK
+from vse_tui.core.governance.approvals import APPROVE_TASK, how_given
 from vse_tui.core.governance.approvals import state as approval_state
 from vse_tui.core.governance.assign import ASSIGNABLE
 from vse_tui.core.governance.documents import CREATE_TASK, FLOW_STATES, approval_undone, approve, edit, editable_fields
@@ -30,7 +30,6 @@ from vse_tui.i18n import N_, _, ngettext
 from vse_tui.screens.common.attachments import AttachmentsScreen
 from vse_tui.screens.common.base import BaseScreen, go_back
 from vse_tui.screens.common.forms import (
-    APPROVAL_HOW,
     Field,
     FormScreen,
     approval_args,
@@ -125,17 +124,13 @@ class RecordScreen(BaseScreen):
 
     def _approval_lines(self, rec) -> list[tuple[str, str]]:
         """(what it meant, who, when, how, of which version, signed or typed) for each approval."""
-        ways = {code: label for label, code in APPROVAL_HOW}
         lines = []
         for a in rec.approvals:
-            line = _("{person}, {when}").format(person=a.by, when=clock.local_text(a.at))
-            if a.how != "signature":
-                line += _(", by {how}").format(how=_(ways.get(a.how, a.how)))
+            line = _("{who}, {when}, {how}").format(who=a.by, when=clock.local_text(a.at), how=how_given(a))
             if a.version:
                 line += _(", version {version}").format(version=a.version)
             if a.noted_by:
                 line += _(", noted by {person}").format(person=name_of(self.store, a.noted_by))
-            line += _(", signed (SSH)") if a.signature else _(", typed, not signed")
             if a.note:
                 line += f": {a.note}"
             lines.append((_(MEANINGS.get(a.meaning, a.meaning)), line))
