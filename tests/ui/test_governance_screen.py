@@ -85,7 +85,7 @@ async def test_role_warnings_and_record_titles_name_the_roles_in_words(make_app,
                 str(option.prompt) for option in app.screen.query_one("#why-lines").options)
     finally:
         i18n.set_language("en")
-    assert "Praticien : Sam Ortiz" in why and " ; trouvé ouvert" in why, why
+    assert "Praticien : Sam Ortiz" in why and " ; trouvé : brouillon" in why, why
     assert not re.search(r"\b(PT|CUS|SUP)\b", why) and "ouverture" not in why and "é; " not in why, why
     assert heads["ACK-0002"].startswith("ACK-0002  Un gestionnaire ne devrait pas être aussi praticien"), heads
     assert heads["RA-0009"].startswith("RA-0009  Alex Moreau : Praticien des incidents"), heads
