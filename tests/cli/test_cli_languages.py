@@ -40,7 +40,7 @@ EXPECTED = {
            "choice": "choix non valide : 'huge'",
            "ours": "n'est pas une date : attendu une date comme 25/12/2026 ou 25 déc. 2026",
            "table": ["PRIORITÉ", "RÉSUMÉ"],
-           "report": ["# Rapport de performance du service 3e trimestre 2026", "## Actions précédentes",
+           "report": ["# Rapport de performance du service du 3e trimestre 2026", "## Actions précédentes",
                       "À rédiger par le gestionnaire des relations."],
            "import": "1 élément de configuration importé ; 1 ligne rejetée (listée ci-dessus)"},
 }

@@ -4,11 +4,12 @@ expects in our own words ("obligatoire", "au plus 200 caractères"), never the l
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from vse_tui.i18n import _, listed, ngettext
+from vse_tui.i18n import _, either, listed, ngettext
 
-from .labels import field_name
+from .labels import code_word, field_name
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -22,8 +23,9 @@ _KINDS = {
 }
 
 
-def expected(err: dict[str, Any]) -> str:
-    """What one of pydantic's errors says the field expects, in the language spoken."""
+def expected(err: dict[str, Any], field: str = "") -> str:
+    """What one of pydantic's errors says the field expects, in the language spoken (`field`: its
+    stored name, for the words of the values it takes)."""
     kind = str(err.get("type") or "")
     ctx = err.get("ctx") or {}
     if kind == "missing":
@@ -49,6 +51,9 @@ def expected(err: dict[str, Any]) -> str:
     if kind == "less_than":
         return _("less than {value}").format(value=ctx.get("lt"))
     if kind in ("literal_error", "enum"):
+        values = re.findall(r"'([^']*)'", str(ctx.get("expected") or ""))
+        if values:  # each value as the language says it ("alto, medio o bajo"), what is stored unchanged
+            return _("one of {values}").format(values=either(code_word(field, v) for v in values))
         return _("not one of the values it takes")
     stem = kind.split("_")[0]
     if kind.endswith(("_parsing", "_type")) and stem in _KINDS:
@@ -69,5 +74,6 @@ def describe_validation_error(exc: ValidationError, what: str | None = None) -> 
         if isinstance(value, (str, int, float)) and not isinstance(value, bool) and err.get("type") != "missing":
             text = str(value)
             shown = " " + _("(got {value!r})").format(value=text[:40] + ("..." if len(text) > 40 else ""))
-        parts.append(_("{field}: {problem}").format(field=loc, problem=expected(dict(err))) + shown)
+        problem = expected(dict(err), str(named[-1]) if named else "")
+        parts.append(_("{field}: {problem}").format(field=loc, problem=problem) + shown)
     return _("{what}: {problems}").format(what=what, problems=listed(parts))
