@@ -46,7 +46,7 @@ def test_the_pack_speaks_the_language_asked_after_the_command(packs):
     assert _page(packs, "fr", "index.md").startswith("# Dossier d'audit")
 
     # the incidents' pages: one per month, named as French writes a month
-    assert "[Octobre 2026](../wp/WP.18-2026-10.md)" in _page(packs, "fr", "wp/WP.18.md")
+    assert "[octobre 2026](../wp/WP.18-2026-10.md)" in _page(packs, "fr", "wp/WP.18.md")
     assert "[October 2026](../wp/WP.18-2026-10.md)" in _page(packs, "en", "wp/WP.18.md")
     # a month's incidents: a status and a state as the standard's French names, dates as French writes them
     en, fr = _listing(_page(packs, "en", MONTH)), _listing(_page(packs, "fr", MONTH))

@@ -165,11 +165,12 @@ def medium_date(value: date, lang: str | None = None) -> str:
     return loc.medium_date.format(d=value.day, mon=loc.months_short[value.month - 1], y=value.year)
 
 
-def month_and_year(value: date, lang: str | None = None) -> str:
-    """A month as a calendar's title: December 2026, Diciembre de 2026, Dezembro de 2026, Décembre 2026."""
+def month_and_year(value: date, lang: str | None = None, title: bool = True) -> str:
+    """A month as a calendar's title: December 2026, Diciembre de 2026, Dezembro de 2026, Décembre 2026;
+    `title=False`: as written inside a sentence or after a colon (diciembre de 2026, décembre 2026)."""
     loc = locale(lang)
     text = loc.month_year.format(month=loc.months[value.month - 1], y=value.year)
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:] if title else text
 
 
 # a quarter of a year by its name, as each language writes it (English keeps the typed 2026-Q4)

@@ -405,7 +405,7 @@ def _month_text(month: str) -> str:
     if month == UNDATED:
         return _("undated")
 
-    return month_and_year(date(int(month[:4]), int(month[5:7]), 1))
+    return month_and_year(date(int(month[:4]), int(month[5:7]), 1), title=False)
 
 
 def _month_window(field: str, month: str) -> Window:

@@ -30,6 +30,10 @@ AREAS = ("change", "incident", "relationship")
 RULE_NAMES = CODES["rule"]  # each rule's name, where a stored rule code is said in words (core.present.labels)
 
 
+# the rules whose name already names the roles they are about: a headline does not repeat them
+NAMES_ITS_ROLES = frozenset({"service-manager", "control-and-incident"})
+
+
 @dataclass(frozen=True)
 class RuleText:
     code: str
@@ -99,7 +103,9 @@ class RoleWarning:
         said = self.text.name
         if self.person_name:
             said = _("{person}: {warning}").format(person=self.person_name, warning=said)
-        if self.roles and self.person_name:  # a shop-wide rule (no Service Manager) names its role already
+        # a shop-wide rule (no Service Manager) names its role already, and so does the rule on the two
+        # managers ("Control Manager and Incident Manager should be different people")
+        if self.roles and self.person_name and self.rule not in NAMES_ITS_ROLES:
             said = _("{warning} ({roles})").format(warning=said, roles=roles_listed(self.roles))
         return said
 

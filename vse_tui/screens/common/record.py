@@ -114,7 +114,8 @@ class RecordScreen(BaseScreen):
         signed = approval_state(rec) if wp and wp.approved_status else None
         return Text.assemble(
             (f"{rec.id}  ", "bold"), (shown_title(self.store, rec), "bold"), "   ",
-            (f"{wp.code} {_(wp.name)} · " if wp else f"{_(model.LABEL)} · ", "dim"),
+            (f"{wp.code} {_(wp.name)}" if wp else _(model.LABEL), "dim"),
+            (" · " if rec.status else "", "dim"),  # a record with no status (an entry, a warning answered): none
             (_("status {status}").format(status=code_word("status", rec.status)) if rec.status else "",
              "green" if rec.status in ("approved", "updated", "published", "final") else ""),
             (f" · {code_word('state', rec.state)}" if rec.state else "", ""), (_(" · version {version}").format(version=rec.version), "dim"),
