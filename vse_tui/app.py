@@ -420,6 +420,13 @@ class VseApp(App[object]):  # App[object], as Textual types every widget's app; 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(Palette(id="--command-palette", placeholder=_("Search for commands…")))
 
+    def search_themes(self) -> None:
+        """Textual's theme search ("Change theme" in the palette), its search line in the language
+        spoken; the themes keep their own names."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
     COMMANDS = App.COMMANDS | {RecordsProvider}
 
 

@@ -152,3 +152,19 @@ async def test_e_opens_the_evidence_map_from_every_process_screen(make_app, tmp_
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EvidenceScreen), timeout=15)
         assert isinstance(app.screen, EvidenceScreen), f"e on {start.__name__} left {type(app.screen).__name__}"
+
+
+async def test_the_theme_search_speaks_the_language(make_app, tmp_path):
+    """'Change theme' opens Textual's theme search: its search line was English in every language."""
+    from textual.command import CommandInput
+
+    from vse_tui import i18n
+    from vse_tui.screens.common.palette import Palette
+
+    i18n.set_language("fr")
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=SIZE) as pilot:
+        app.search_themes()
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        assert app.screen.query_one(CommandInput).placeholder == "Rechercher un thème…"
