@@ -97,8 +97,8 @@ async def test_the_close_form_shows_who_may_have_checked_the_fix_whole_at_80x24(
         picker.focus()
         await pilot.press("down")  # opens the list
         await until(pilot, lambda: picker.expanded)
-        await pilot.pause()
-        await pilot.pause()
+        # the open list is scrolled into view after the next refresh: on a busy machine, a few pauses on
+        await until(pilot, lambda: _inside(picker.region, fields.region), timeout=30)
         assert _inside(picker.region, fields.region), (picker.region, fields.region)  # seen whole, not cut
         every = [label for value, label in picker.matches if value is not None]
         text = picker.render().plain
@@ -108,7 +108,7 @@ async def test_the_close_form_shows_who_may_have_checked_the_fix_whole_at_80x24(
             assert f"{len(every) + 1} resultados" in text, text
         for _ in range(len(picker.matches)):
             await pilot.press("down")
-        await pilot.pause()
+        await until(pilot, lambda: _inside(picker.region, fields.region), timeout=30)
         assert every[-1] in picker.render().plain
         assert _inside(picker.region, fields.region)
 
