@@ -156,3 +156,14 @@ def fresh_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+async def open_form(app, pilot, ref: str, key: str) -> None:
+    """A record's screen, then the key that opens one of its forms: the form is on top."""
+    from vse_tui.screens.common.forms import FormScreen
+
+    app.open_record(ref)
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(app.screen, FormScreen), app.screen

@@ -9,7 +9,7 @@ from vse_tui.core.model.records import ConfigurationItem
 from vse_tui.screens.common.forms import ConfirmScreen, FormScreen
 from vse_tui.screens.control.records import CalendarScreen, ChangeScreen, ConfigurationItemScreen
 
-from .conftest import SIZE, type_into, widget_text
+from .conftest import SIZE, open_form, type_into, widget_text
 
 
 async def save_form(pilot, **values) -> None:
@@ -171,11 +171,7 @@ async def test_a_decision_for_someone_else_on_the_screen_is_recorded_on_their_be
     mail = tmp_path / "kim.eml"
     mail.write_text("From: Kim Lee <kim@shop.example>\nSubject: Re: CHG-0001\n\nApproved, go ahead.\n")
     async with app.run_test(size=SIZE) as pilot:
-        app.open_record(ch.id)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
+        await open_form(app, pilot, ch.id, "a")
         app.screen.query_one("#f-who", Picker).value = kim.uuid
         next(b for b in app.screen.query("#f-how RadioButton") if b.name == "email").value = True
         await pilot.press("ctrl+s")

@@ -8,7 +8,7 @@ from vse_tui.config import Config
 from vse_tui.screens.common.forms import FormScreen
 from vse_tui.screens.incidents.detail import IncidentDetailScreen
 
-from .conftest import SIZE, told, until
+from .conftest import SIZE, open_form, told, until
 
 
 async def mail_with_m(pilot) -> None:
@@ -155,11 +155,7 @@ async def test_sending_a_notice_without_an_address_nor_a_config_says_both_and_th
     app = make_app(tmp_path / "x.db")
     inc = core.log_incident(app.store, "Scanner offline", reporter="Dana")  # no contact: no address
     async with app.run_test(size=SIZE) as pilot:
-        app.open_record(inc.id)
-        await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
+        await open_form(app, pilot, inc.id, "m")
         app.screen.query_one("#f-mail", Switch).value = True
         await pilot.press("ctrl+s")
         await pilot.pause()

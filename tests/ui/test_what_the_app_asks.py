@@ -15,7 +15,7 @@ from vse_tui.screens.control.records import ChangeScreen
 from vse_tui.screens.evidence.map import EvidenceScreen
 from vse_tui.widgets.footer import KeyFooter
 
-from .conftest import SIZE, told, type_into, widget_text
+from .conftest import SIZE, open_form, told, type_into, widget_text
 
 
 def _why(app) -> str:
@@ -207,11 +207,7 @@ async def test_the_approval_form_says_typed_not_signed(make_app, tmp_path):
     app = make_app(tmp_path / "x.db")
     ch = changes.request(app.store, "New switch", purpose="The old switch fails every week")
     async with app.run_test(size=SIZE) as pilot:
-        app.open_record(ch.id)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
+        await open_form(app, pilot, ch.id, "a")
         labels = [str(b.label) for b in app.screen.query("RadioButton")]
         assert "typed here, not signed" in labels and "signature" not in labels
 
@@ -286,11 +282,7 @@ async def test_the_approval_form_says_how_someone_elses_approval_counts(make_app
     sam = add_person(app.store, "Sam Ortiz", roles="CM")[0]
     ch = changes.request(app.store, "New switch", purpose="The old switch fails every week")
     async with app.run_test(size=SIZE) as pilot:
-        app.open_record(ch.id)
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
+        await open_form(app, pilot, ch.id, "a")
         note = str(app.screen.query_one("#n-how").render())
         assert "by e-mail or on paper" in note and "Shown by" in note
         app.screen.query_one("#f-who").value = sam.uuid
